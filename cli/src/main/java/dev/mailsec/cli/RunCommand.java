@@ -1,0 +1,25 @@
+package dev.mailsec.cli;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ./mailsec run} is carried out by the launcher script, which needs Maven to build the pack and
+ * to fetch James; this entry only documents it in {@code --help} and explains itself when reached
+ * through {@code java -jar} directly.
+ */
+@Command(
+    name = "run",
+    description = {
+      "Build the pack if needed, install it into the James 3.8.1 memory distribution with the",
+      "sample configuration, and start James in the foreground on loopback.",
+      "Ports: MAILSEC_SMTP_PORT (2525), MAILSEC_SMTPS_PORT (4650), MAILSEC_IMAP_PORT (1430),",
+      "MAILSEC_WEBADMIN_PORT (8000). State lives in MAILSEC_HOME (./.run)."
+    })
+final class RunCommand implements Runnable {
+  @Override
+  public void run() {
+    throw new UserException(
+        "'run' is handled by the ./mailsec launcher script at the repository root; start it from there",
+        2);
+  }
+}
