@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "run",
     description = {
-      "Build the pack if needed, install it into the James 3.8.1 memory distribution with the",
-      "sample configuration, and start James in the foreground on loopback.",
+      "Start a real James 3.8.1 with the pack and the sample configuration on loopback.",
+      "Builds the pack if needed, installs it into the stock memory distribution's",
+      "extensions-jars/, and runs James in the foreground (Ctrl-C stops it).",
       "Ports: MAILSEC_SMTP_PORT (2525), MAILSEC_SMTPS_PORT (4650), MAILSEC_IMAP_PORT (1430),",
       "MAILSEC_WEBADMIN_PORT (8000). State lives in MAILSEC_HOME (./.run)."
     })
