@@ -1,0 +1,93 @@
+package dev.mailsec.mailets;
+
+import dev.mailsec.tls.TlsAttributeNames;
+import dev.mailsec.tls.TlsFacts;
+import dev.mailsec.tls.TlsTrace;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * Adds a header that tells the reader how the mail reached this server, from the TLS facts the
+ * {@code dev.mailsec.smtp.RecordTlsFacts} SMTP hook recorded:
+ * <pre>
+ * X-Mailsec-TLS: TLSv1.3; cipher=TLS_AES_256_GCM_SHA384
+ * X-Mailsec-TLS: TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; client-certificate="CN=relay.partner.example"
+ * X-Mailsec-TLS: none; received in clear
+ * </pre>
+ * Any header of that name already in the message (for example one the sender wrote to fake an
+ * encrypted delivery) is replaced, so exactly one, ours, remains.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.mailsec.mailets.AddTlsTrace">
+ *     <headerName>X-Mailsec-TLS</headerName>
+ * </mailet>
+ * }</pre>
+ * {@code headerName}: optional, default {@code X-Mailsec-TLS}; must be a valid RFC 5322 field name.
+ * Other parameters fail the start.
+ */
+public class AddTlsTrace extends GenericMailet {
+
+    static final String HEADER_NAME = "headerName";
+    static final String DEFAULT_HEADER_NAME = "X-Mailsec-TLS";
+
+    private static final AttributeName PROTOCOL = AttributeName.of(TlsAttributeNames.PROTOCOL);
+    private static final AttributeName CIPHER = AttributeName.of(TlsAttributeNames.CIPHER);
+    private static final AttributeName PEER_SUBJECT = AttributeName.of(TlsAttributeNames.PEER_SUBJECT);
+
+    private String headerName;
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of(HEADER_NAME));
+        String configured = getInitParameter(HEADER_NAME);
+        headerName = configured == null ? DEFAULT_HEADER_NAME : configured.trim();
+        if (!isFieldName(headerName)) {
+            throw new MessagingException("AddTlsTrace: " + HEADER_NAME
+                + " must be a header field name (printable ASCII without ':' or spaces), got '" + headerName + "'");
+        }
+    }
+
+    /** RFC 5322 section 3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126. */
+    private static boolean isFieldName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 33 || c > 126 || c == ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        String trace = TlsTrace.render(facts(mail));
+        MimeMessage message = mail.getMessage();
+        message.setHeader(headerName, MimeUtility.fold(headerName.length() + 2, trace));
+        message.saveChanges();
+    }
+
+    /** The trace shows the certificate's subject only; its alternative names stay in the attribute. */
+    private static Optional<TlsFacts> facts(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class).map(protocol -> TlsFacts.of(
+            protocol,
+            AttributeUtils.getValueAndCastFromMail(mail, CIPHER, String.class).orElse(""),
+            AttributeUtils.getValueAndCastFromMail(mail, PEER_SUBJECT, String.class),
+            Collections.emptyList()));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "AddTlsTrace: adds a header showing the TLS facts of the session the mail arrived on";
+    }
+}
