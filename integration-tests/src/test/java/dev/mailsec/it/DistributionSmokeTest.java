@@ -1,0 +1,160 @@
+package dev.mailsec.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator's path, for real: README command 1 ({@code ./mailsec run}) installs the built bundle
+ * into the stock James 3.8.1 memory distribution's {@code extensions-jars/} and starts it as a separate
+ * process; Python's smtplib and imaplib (standard clients) send mail in clear and over STARTTLS and
+ * read it back from bob's INBOX.
+ */
+class DistributionSmokeTest {
+
+  private static final Path ROOT = Paths.get(System.getProperty("mailsec.conf.dir", "../conf"))
+      .toAbsolutePath().normalize().getParent();
+  private static final Path BUNDLE = Paths.get(System.getProperty("mailsec.bundle.dir"));
+  private static final Path JAMES_LIB =
+      Paths.get(System.getProperty("mailsec.james.home")).resolve("lib");
+
+  @TempDir static Path home;
+  private static Process james;
+  private static Path output;
+  private static int smtpPort;
+  private static int imapPort;
+
+  @BeforeAll
+  static void startTheDistribution() throws Exception {
+    smtpPort = freePort();
+    int smtpsPort = freePort();
+    imapPort = freePort();
+    int webadminPort = freePort();
+    output = home.resolve("run.log");
+    ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("mailsec").toString(), "run")
+        .directory(ROOT.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("MAILSEC_HOME", home.resolve("state").toString());
+    env.put("MAILSEC_NO_BUILD", "1");
+    env.put("MAILSEC_SMTP_PORT", Integer.toString(smtpPort));
+    env.put("MAILSEC_SMTPS_PORT", Integer.toString(smtpsPort));
+    env.put("MAILSEC_IMAP_PORT", Integer.toString(imapPort));
+    env.put("MAILSEC_WEBADMIN_PORT", Integer.toString(webadminPort));
+    env.put("MAILSEC_HEAP", "384m");
+    james = pb.start();
+
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
+    while (!log().contains("with the mailsec pack is running")) {
+      assertThat(james.isAlive()).as("./mailsec run exited early:%n%s", log()).isTrue();
+      assertThat(Instant.now()).as("./mailsec run did not start in time:%n%s", log()).isBefore(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (james != null) {
+      List<ProcessHandle> children = james.descendants().collect(Collectors.toList());
+      james.destroy(); // SIGTERM: the script's trap stops James through its shutdown hook
+      if (!james.waitFor(60, TimeUnit.SECONDS)) {
+        james.destroyForcibly();
+      }
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void bundleShouldCarryNoSecondCopyOfAJarJamesShips() throws IOException {
+    Set<String> jamesArtifacts = artifactIds(JAMES_LIB);
+    Set<String> ours = artifactIds(BUNDLE.resolve("extensions-jars"));
+    assertThat(jamesArtifacts).hasSizeGreaterThan(250);
+    assertThat(ours).contains("mailsec-smtp-hooks", "mailsec-matchers", "mailsec-mailets");
+    assertThat(ours).doesNotContainAnyElementsOf(jamesArtifacts);
+  }
+
+  @Test
+  void operatorInstallShouldPutTheBundleIntoExtensionsJars() throws IOException {
+    Set<String> installed = artifactIds(home.resolve("state/james/extensions-jars"));
+    assertThat(installed).isEqualTo(artifactIds(BUNDLE.resolve("extensions-jars")));
+  }
+
+  @Test
+  void mailOverStartTlsShouldReachBobShowingTheTlsFacts() throws Exception {
+    String headers = sendAndRead("smoke-starttls", true);
+    assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.").contains("cipher=");
+    assertThat(header(headers, "X-Mailsec-Transport")).contains("encrypted");
+  }
+
+  @Test
+  void mailInClearShouldReachBobSayingItWasNotEncrypted() throws Exception {
+    String headers = sendAndRead("smoke-plain", false);
+    assertThat(header(headers, "X-Mailsec-TLS")).startsWith("none");
+    assertThat(header(headers, "X-Mailsec-Transport")).isNull();
+  }
+
+  /** Sends with smtplib (STARTTLS or not) and returns the headers bob's IMAP INBOX shows. */
+  private static String sendAndRead(String subject, boolean startTls) throws Exception {
+    Path script = home.resolve("client.py");
+    try (var in = DistributionSmokeTest.class.getResourceAsStream("/smoke/client.py")) {
+      Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    Process client = new ProcessBuilder("/usr/bin/python3", script.toString(),
+        Integer.toString(smtpPort), Integer.toString(imapPort), subject, startTls ? "starttls" : "plain")
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(client.getInputStream().readAllBytes(), UTF_8);
+    assertThat(client.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(client.exitValue()).as("client output:%n%s%nserver log:%n%s", out, log()).isZero();
+    return out;
+  }
+
+  private static String header(String headers, String name) {
+    Matcher m = Pattern.compile("(?im)^" + Pattern.quote(name) + ":\\s*(.*(?:\\r?\\n[ \\t].*)*)")
+        .matcher(headers);
+    return m.find() ? m.group(1).replaceAll("\\r?\\n[ \\t]+", " ").trim() : null;
+  }
+
+  private static Set<String> artifactIds(Path folder) throws IOException {
+    try (Stream<Path> jars = Files.list(folder)) {
+      return jars.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".jar"))
+          .map(n -> n.replaceFirst("(-\\d.*)?\\.jar$", ""))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static String log() {
+    try {
+      return Files.exists(output) ? Files.readString(output) : "";
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+"""Standard-client check used by DistributionSmokeTest: Python's smtplib sends, imaplib reads back.
+
+usage: client.py SMTP_PORT IMAP_PORT SUBJECT starttls|plain
+Prints the headers of the message with SUBJECT from bob's INBOX; exits non-zero if it never arrives.
+"""
+import email
+import imaplib
+import smtplib
+import sys
+import time
+
+smtp_port, imap_port, subject, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+
+smtp = smtplib.SMTP("127.0.0.1", smtp_port, timeout=30)
+if mode == "starttls":
+    smtp.starttls()  # the demo certificate is self-signed: smtplib's default context does not verify
+smtp.sendmail("alice@mailsec.test", ["bob@mailsec.test"],
+              f"From: alice@mailsec.test\r\nTo: bob@mailsec.test\r\nSubject: {subject}\r\n\r\nhello from the smoke test\r\n")
+smtp.quit()
+
+deadline = time.time() + 60
+while time.time() < deadline:
+    imap = imaplib.IMAP4("127.0.0.1", imap_port, timeout=30)
+    imap.starttls()
+    imap.login("bob@mailsec.test", "secret")
+    imap.select("INBOX")
+    status, data = imap.search(None, "SUBJECT", f'"{subject}"')
+    ids = data[0].split()
+    if ids:
+        status, msg = imap.fetch(ids[-1], "(BODY.PEEK[HEADER])")
+        print(msg[0][1].decode("utf-8", "replace"))
+        imap.logout()
+        sys.exit(0)
+    imap.logout()
+    time.sleep(0.5)
+print(f"no message with subject {subject} in bob's INBOX after 60 s", file=sys.stderr)
+sys.exit(1)
