@@ -46,7 +46,11 @@ public class AddTlsTrace extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(HEADER_NAME));
+        try {
+            checkInitParameters(Set.of(HEADER_NAME));
+        } catch (MessagingException e) {
+            throw new MessagingException("AddTlsTrace: " + e.getMessage() + "; the only parameter is " + HEADER_NAME, e);
+        }
         String configured = getInitParameter(HEADER_NAME);
         headerName = configured == null ? DEFAULT_HEADER_NAME : configured.trim();
         if (!isFieldName(headerName)) {

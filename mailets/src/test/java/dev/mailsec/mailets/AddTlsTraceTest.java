@@ -101,7 +101,8 @@ class AddTlsTraceTest {
         assertThatThrownBy(() -> new AddTlsTrace().init(FakeMailetConfig.builder().mailetName("AddTlsTrace")
             .setProperty("header", "X-Tls").build()))
             .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("header");
+            .hasMessageContaining("AddTlsTrace")
+            .hasMessageContaining("[header]");
     }
 
     @Test
