@@ -26,6 +26,7 @@ class TlsFactsEndToEndTest {
     private static final String TRACE = "X-Mailsec-TLS";
     private static final String OVER_TLS = "X-Test-Over-Tls";
     private static final String OVER_TLS_13 = "X-Test-Over-Tls13";
+    private static final String IN_CLEAR = "X-Test-In-Clear";
 
     @RegisterExtension
     static JamesExtension james = JamesExtension.builder()
@@ -34,7 +35,12 @@ class TlsFactsEndToEndTest {
         .rootMailets(""
             + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"/>\n"
             + "<mailet match=\"All\" class=\"dev.mailsec.it.harness.ExposeTlsAttributes\"/>\n"
-            + "<mailet match=\"All\" class=\"RemoveMimeHeader\"><name>" + OVER_TLS + "," + OVER_TLS_13 + "</name></mailet>\n"
+            + "<mailet match=\"All\" class=\"RemoveMimeHeader\"><name>" + OVER_TLS + "," + OVER_TLS_13 + ","
+            + IN_CLEAR + "</name></mailet>\n"
+            + "<matcher name=\"received-in-clear\" match=\"org.apache.james.mailetcontainer.impl.matchers.Not\">\n"
+            + "  <matcher match=\"dev.mailsec.matchers.IsReceivedOverTls\"/>\n"
+            + "</matcher>\n"
+            + "<mailet match=\"received-in-clear\" class=\"SetMimeHeader\"><name>" + IN_CLEAR + "</name><value>yes</value></mailet>\n"
             + "<mailet match=\"dev.mailsec.matchers.IsReceivedOverTls\" class=\"ToProcessor\">\n"
             + "  <processor>received-over-tls</processor>\n"
             + "</mailet>\n")
@@ -55,6 +61,7 @@ class TlsFactsEndToEndTest {
         assertThat(trace(read)).isEqualTo("none; received in clear");
         assertThat(read.getHeader(OVER_TLS)).isNull();
         assertThat(read.getHeader(OVER_TLS_13)).isNull();
+        assertThat(read.getHeader(IN_CLEAR)).containsExactly("yes");
         assertThat(read.getHeader(ExposeTlsAttributes.HEADER)).isNull();
     }
 
@@ -64,6 +71,7 @@ class TlsFactsEndToEndTest {
 
         assertThat(read.getHeader(OVER_TLS)).containsExactly("yes");
         assertThat(read.getHeader(OVER_TLS_13)).containsExactly("yes");
+        assertThat(read.getHeader(IN_CLEAR)).isNull();
         assertThat(trace(read)).matches("TLSv1\\.3; cipher=TLS_[A-Z0-9_]+");
         assertThat(attributes(read)).contains("org.apache.james.ssl.protocol=TLSv1.3")
             .anyMatch(attribute -> attribute.startsWith("org.apache.james.ssl.cipher=TLS_"))
