@@ -1,0 +1,103 @@
+package dev.mailsec.tls.connector;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A domain a connector covers: {@code partner.test} (that domain only), {@code *.partner.test} (its
+ * subdomains, not the domain itself, as in Exchange connectors and Postfix's {@code .partner.test}) or
+ * {@code *} (every domain). Compared in lower-case ASCII (IDNA), without a trailing dot.
+ */
+public final class DomainPattern {
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    private final String text;
+    private final String domain;
+    private final boolean subdomains;
+    private final boolean any;
+
+    private DomainPattern(String text, String domain, boolean subdomains, boolean any) {
+        this.text = text;
+        this.domain = domain;
+        this.subdomains = subdomains;
+        this.any = any;
+    }
+
+    /**
+     * Parses an operator's pattern.
+     *
+     * @throws IllegalArgumentException saying what is wrong with {@code text}
+     */
+    public static DomainPattern parse(String text) {
+        String trimmed = text == null ? "" : text.trim();
+        if (trimmed.equals("*")) {
+            return new DomainPattern("*", "", false, true);
+        }
+        boolean subdomains = trimmed.startsWith("*.");
+        String domain = normalize(subdomains ? trimmed.substring(2) : trimmed)
+            .orElseThrow(() -> new IllegalArgumentException(
+                "expected a domain name, '*.' followed by one, or '*', got '" + trimmed + "'"));
+        return new DomainPattern(subdomains ? "*." + domain : domain, domain, subdomains, false);
+    }
+
+    /**
+     * The lower-case ASCII form of a domain name, or empty when {@code value} is not a syntactically valid
+     * host name (RFC 1123 labels of at most 63 characters, at most 253 in total).
+     */
+    public static Optional<String> normalize(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String candidate = value.trim();
+        if (candidate.endsWith(".")) {
+            candidate = candidate.substring(0, candidate.length() - 1);
+        }
+        if (candidate.isEmpty() || candidate.length() > 253) {
+            return Optional.empty();
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(candidate, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException notAHostName) {
+            return Optional.empty();
+        }
+        for (String label : ascii.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(ascii);
+    }
+
+    /** True when {@code candidate} (any case, IDN or ASCII, trailing dot allowed) is covered by this pattern. */
+    public boolean matches(String candidate) {
+        Optional<String> normalized = normalize(candidate);
+        if (normalized.isEmpty()) {
+            return false;
+        }
+        if (any) {
+            return true;
+        }
+        String name = normalized.get();
+        return subdomains ? name.endsWith("." + domain) : name.equals(domain);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DomainPattern && text.equals(((DomainPattern) other).text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    /** The pattern as it is matched, e.g. {@code *.partner.test}. */
+    @Override
+    public String toString() {
+        return text;
+    }
+}

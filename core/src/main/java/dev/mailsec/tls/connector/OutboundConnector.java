@@ -1,0 +1,124 @@
+package dev.mailsec.tls.connector;
+
+import dev.mailsec.tls.TlsProtocolVersion;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A partner's outbound connector: which recipient domains it covers, where their mail goes (the domain's
+ * MX hosts, or smart hosts) and the TLS it must be sent with.
+ */
+public final class OutboundConnector {
+
+    private final String name;
+    private final List<DomainPattern> recipientDomains;
+    private final List<SmartHost> smartHosts;
+    private final OutboundTlsLevel tlsLevel;
+    private final Optional<TlsProtocolVersion> minimumProtocol;
+
+    private OutboundConnector(Builder builder) {
+        this.name = builder.name;
+        this.recipientDomains = Collections.unmodifiableList(new ArrayList<>(builder.recipientDomains));
+        this.smartHosts = Collections.unmodifiableList(new ArrayList<>(builder.smartHosts));
+        this.tlsLevel = builder.tlsLevel;
+        this.minimumProtocol = builder.minimumProtocol;
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<DomainPattern> recipientDomains() {
+        return recipientDomains;
+    }
+
+    /** Relays to deliver to, in order; empty means the recipient domain's MX hosts. */
+    public List<SmartHost> smartHosts() {
+        return smartHosts;
+    }
+
+    public OutboundTlsLevel tlsLevel() {
+        return tlsLevel;
+    }
+
+    public Optional<TlsProtocolVersion> minimumProtocol() {
+        return minimumProtocol;
+    }
+
+    /** True when mail to {@code recipientDomain} goes through this connector. */
+    public boolean covers(String recipientDomain) {
+        for (DomainPattern pattern : recipientDomains) {
+            if (pattern.matches(recipientDomain)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The protocols a delivery may negotiate, oldest first: {@code minimumProtocol} and every newer version,
+     * or empty when the connector leaves that to the JVM.
+     */
+    public List<TlsProtocolVersion> allowedProtocols() {
+        if (minimumProtocol.isEmpty()) {
+            return Collections.emptyList();
+        }
+        List<TlsProtocolVersion> allowed = new ArrayList<>();
+        for (TlsProtocolVersion version : TlsProtocolVersion.values()) {
+            if (version.isAtLeast(minimumProtocol.get())) {
+                allowed.add(version);
+            }
+        }
+        return allowed;
+    }
+
+    @Override
+    public String toString() {
+        return "OutboundConnector{name=" + name + ", recipientDomains=" + recipientDomains + ", smartHosts="
+            + (smartHosts.isEmpty() ? "MX" : smartHosts.toString()) + ", tls=" + tlsLevel + ", minimumProtocol="
+            + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-") + "}";
+    }
+
+    /** Collects a connector's settings; {@link ConnectorsFile} validates them before calling {@link #build()}. */
+    public static final class Builder {
+        private final String name;
+        private final List<DomainPattern> recipientDomains = new ArrayList<>();
+        private final List<SmartHost> smartHosts = new ArrayList<>();
+        private OutboundTlsLevel tlsLevel = OutboundTlsLevel.OPPORTUNISTIC;
+        private Optional<TlsProtocolVersion> minimumProtocol = Optional.empty();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder recipientDomain(DomainPattern pattern) {
+            recipientDomains.add(pattern);
+            return this;
+        }
+
+        public Builder smartHost(SmartHost host) {
+            smartHosts.add(host);
+            return this;
+        }
+
+        public Builder tlsLevel(OutboundTlsLevel level) {
+            this.tlsLevel = level;
+            return this;
+        }
+
+        public Builder minimumProtocol(TlsProtocolVersion version) {
+            this.minimumProtocol = Optional.of(version);
+            return this;
+        }
+
+        public OutboundConnector build() {
+            return new OutboundConnector(this);
+        }
+    }
+}
