@@ -1,18 +1,20 @@
 package dev.mailsec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import java.util.UUID;
+import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A server that only speaks TLS 1.2 (the operator's {@code supportedProtocols}) and a RecordTlsFacts
- * hook told not to record client certificates.
+ * A server that only speaks TLS 1.2 (the operator's {@code supportedProtocols}), requires client
+ * certificates on its client-auth port, and runs a RecordTlsFacts hook told not to record them.
  */
 class ServerTlsOptionsTest {
 
@@ -54,6 +56,13 @@ class ServerTlsOptionsTest {
         assertThat(MimeUtility.unfold(read.getHeader("X-Mailsec-TLS")[0]))
             .startsWith("TLSv1.2; cipher=TLS_")
             .doesNotContain("client-certificate");
+    }
+
+    @Test
+    void clientAuthServerShouldRefuseClientWithoutCertificate() {
+        assertThatThrownBy(() -> james.send(Delivery.startTlsToClientAuthPortWithoutCertificate()
+            .to(BOB).subject("no certificate " + UUID.randomUUID())))
+            .isInstanceOf(MessagingException.class);
     }
 
     private static MimeMessage sendAndRead(Delivery delivery) throws Exception {

@@ -55,9 +55,17 @@ public final class Delivery {
         return new Delivery(Mode.IMPLICIT_TLS);
     }
 
+    /**
+     * STARTTLS to the client-certificate port without presenting a certificate (James 3.8.1 then refuses
+     * the handshake: its {@code clientAuth} means "required").
+     */
+    public static Delivery startTlsToClientAuthPortWithoutCertificate() {
+        return new Delivery(Mode.STARTTLS_CLIENT_AUTH);
+    }
+
     /** STARTTLS to the client-certificate port, presenting {@code identity}. */
     public static Delivery startTlsWithClientCertificate(TestPki.Identity identity) {
-        return new Delivery(Mode.STARTTLS_CLIENT_AUTH).clientCertificate(identity);
+        return new Delivery(Mode.STARTTLS_CLIENT_AUTH).clientCertificate(Objects.requireNonNull(identity));
     }
 
     public Delivery from(String address) {
