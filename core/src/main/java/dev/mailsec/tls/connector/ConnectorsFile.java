@@ -88,6 +88,15 @@ public final class ConnectorsFile {
         return path.isAbsolute() ? path : workingDirectory.resolve(path);
     }
 
+    /**
+     * Where {@code location} points inside the running James: relative locations are resolved against the
+     * {@code working.directory} system property James's launcher sets (the directory holding {@code conf/}),
+     * or the current directory when it is not set.
+     */
+    public static Path locate(String location) {
+        return resolve(location, Paths.get(System.getProperty("working.directory", ".")));
+    }
+
     /** Reads and validates the file at {@code path}. */
     public static Connectors load(Path path) throws InvalidConnectorsException {
         String source = path.toString();

@@ -1,0 +1,75 @@
+package dev.mailsec.matchers.connector;
+
+import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.ConnectorsFile;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.OutboundConnector;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+/**
+ * Matches the recipients whose domain goes through the named outbound connector (the first connector in
+ * the file that covers the domain), so that James splits the mail and only those recipients take the
+ * connector's route. Used in the {@code transport} processor to hand covered mail to the connector's own
+ * processor, whose {@code RemoteDelivery} enforces its TLS policy (see {@code docs/tls-connectors.md}).
+ *
+ * <pre>{@code
+ * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=bank" class="ToProcessor">
+ *     <processor>connector-bank</processor>
+ * </mailet>
+ * <!-- another connectors file than file://conf/connectors.xml: -->
+ * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=bank,file:///etc/james/connectors.xml" ...
+ * }</pre>
+ * The condition is an outbound connector name, optionally followed by a comma and the connectors file
+ * (default {@code file://conf/connectors.xml}, relative to James's working directory). An unknown connector
+ * or an invalid file fails the start.
+ */
+public class RecipientConnectorIs extends GenericMatcher {
+
+    static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+
+    private Connectors connectors;
+    private OutboundConnector connector;
+
+    @Override
+    public void init() throws MessagingException {
+        String condition = getCondition() == null ? "" : getCondition().trim();
+        int comma = condition.indexOf(',');
+        String name = (comma < 0 ? condition : condition.substring(0, comma)).trim();
+        String location = comma < 0 ? DEFAULT_LOCATION : condition.substring(comma + 1).trim();
+        if (name.isEmpty() || location.isEmpty()) {
+            throw new MessagingException("RecipientConnectorIs: the condition must be an outbound connector name, "
+                + "optionally followed by ',' and the connectors file, got '" + condition + "'");
+        }
+        try {
+            connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
+        } catch (InvalidConnectorsException e) {
+            throw new MessagingException("RecipientConnectorIs: " + e.getMessage(), e);
+        }
+        connector = connectors.outbound(name).orElseThrow(() -> new MessagingException(
+            "RecipientConnectorIs: no outbound connector '" + name + "' in " + location));
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        List<MailAddress> covered = new ArrayList<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            Optional<OutboundConnector> route = connectors.outboundFor(recipient.getDomain().asString());
+            if (route.isPresent() && route.get() == connector) {
+                covered.add(recipient);
+            }
+        }
+        return covered;
+    }
+
+    @Override
+    public String getMatcherInfo() {
+        return "RecipientConnectorIs: matches recipients whose domain goes through the named outbound connector";
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mailsec.matchers.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.Matcher;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMatcherConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConnectorMatchersTest {
+
+    private static final String CONNECTORS = "<connectors>"
+        + "<outbound name=\"bank-mx\"><recipientDomain>mx.bank.test</recipientDomain><tls level=\"required\"/></outbound>"
+        + "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain>"
+        + "<tls level=\"verify\"/></outbound>"
+        + "</connectors>";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void connectorIsShouldMatchOnlyTheNamedConnector() throws Exception {
+        Matcher matcher = init(new ConnectorIs(), "partner");
+        Mail covered = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
+        covered.setAttribute(new Attribute(AttributeName.of("dev.mailsec.tls.connector.inbound"), AttributeValue.of("partner")));
+        Mail other = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
+        other.setAttribute(new Attribute(AttributeName.of("dev.mailsec.tls.connector.inbound"), AttributeValue.of("partner2")));
+        Mail none = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
+
+        assertThat(matcher.match(covered)).containsExactly(new MailAddress("bob@mailsec.test"));
+        assertThat(matcher.match(other)).isEmpty();
+        assertThat(matcher.match(none)).isNotNull().isEmpty();
+    }
+
+    @Test
+    void connectorIsShouldRequireAName() {
+        assertThatThrownBy(() -> init(new ConnectorIs(), "")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("got ''");
+        assertThatThrownBy(() -> init(new ConnectorIs(), "a b")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("got 'a b'");
+    }
+
+    @Test
+    void recipientConnectorIsShouldSplitRecipientsByFirstCoveringConnector() throws Exception {
+        Path file = write();
+        Matcher bank = init(new RecipientConnectorIs(), "bank," + file);
+        Matcher bankMx = init(new RecipientConnectorIs(), "bank-mx," + file);
+        Mail mail = FakeMail.builder().name("m")
+            .recipients("a@bank.test", "b@eu.bank.test", "c@mx.bank.test", "d@other.test").build();
+
+        assertThat(bank.match(mail)).containsExactly(new MailAddress("a@bank.test"), new MailAddress("b@eu.bank.test"));
+        assertThat(bankMx.match(mail)).containsExactly(new MailAddress("c@mx.bank.test"));
+    }
+
+    @Test
+    void recipientConnectorIsShouldFailOnUnknownConnectorOrFile() throws Exception {
+        Path file = write();
+        assertThatThrownBy(() -> init(new RecipientConnectorIs(), "nope," + file)).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("no outbound connector 'nope'");
+        assertThatThrownBy(() -> init(new RecipientConnectorIs(), "bank," + dir.resolve("x.xml")))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("x.xml: no such file");
+        assertThatThrownBy(() -> init(new RecipientConnectorIs(), ",")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("got ','");
+    }
+
+    private Path write() throws Exception {
+        return Files.write(dir.resolve("connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Matcher init(Matcher matcher, String condition) throws MessagingException {
+        matcher.init(FakeMatcherConfig.builder().matcherName(matcher.getClass().getSimpleName()).condition(condition).build());
+        return matcher;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mailsec.smtp.connector;
+
+import dev.mailsec.tls.TlsFacts;
+import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.ConnectorsFile;
+import dev.mailsec.tls.connector.InboundSession;
+import dev.mailsec.tls.connector.InboundVerdict;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses, at {@code MAIL FROM}, mail from a partner whose session breaks its inbound connector (see
+ * {@code docs/tls-connectors.md}): the envelope sender's domain, the client address and the client
+ * certificate are known there, and so is the TLS state. The sending server keeps the message and reports
+ * the reason, e.g. {@code 530 5.7.10 partner.test requires TLSv1.2 or newer (connector partner)}. Mail that
+ * no connector covers, or that complies, passes untouched. What can only be judged after DATA (the
+ * {@code From:} header) is left to the {@code CheckInboundConnector} mailet.
+ *
+ * <p>In {@code smtpserver.xml}, in each {@code <smtpserver>}'s handler chain:
+ * <pre>{@code
+ * <handlerchain>
+ *     <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ *     <handler class="dev.mailsec.smtp.RecordTlsFacts"/>
+ *     <handler class="dev.mailsec.smtp.connector.EnforceInboundConnectors">
+ *         <connectors>file://conf/connectors.xml</connectors>
+ *     </handler>
+ * </handlerchain>
+ * }</pre>
+ * {@code connectors} (required): the connectors file; {@code file://conf/...} and relative paths are
+ * resolved against James's working directory. A missing or invalid file, or any other parameter, fails
+ * James's start with a message naming the connector, field and value.
+ */
+public class EnforceInboundConnectors implements MailHook {
+
+    static final String CONNECTORS = "connectors";
+    private static final String CLASS_ATTRIBUTE = "[@class]";
+    private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundConnectors.class);
+
+    private Connectors connectors;
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        String location = null;
+        Iterator<String> keys = config.getKeys();
+        while (keys.hasNext()) {
+            String key = keys.next();
+            if (key.equals(CLASS_ATTRIBUTE)) {
+                continue;
+            }
+            if (!key.equals(CONNECTORS)) {
+                throw new ConfigurationException(getClass().getName() + ": unknown parameter '" + key
+                    + "'; the only parameter is " + CONNECTORS);
+            }
+            List<String> values = config.getList(String.class, key);
+            if (values.size() != 1 || values.get(0) == null || values.get(0).trim().isEmpty()) {
+                throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS
+                    + " must be given once, as the location of the connectors file, got " + values);
+            }
+            location = values.get(0).trim();
+        }
+        if (location == null) {
+            throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS
+                + " is required (e.g. file://conf/connectors.xml)");
+        }
+        try {
+            connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
+        } catch (InvalidConnectorsException e) {
+            throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS + ": " + e.getMessage(), e);
+        }
+        LOGGER.info("Enforcing {} inbound connector(s) from {}", connectors.inbound().size(), location);
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        InboundVerdict verdict = connectors.evaluate(InboundSession.atMailFrom(
+            clientAddress(session),
+            sender.asOptional().map(MailAddress::getDomain).map(domain -> domain.asString()),
+            session.getSSLSession().map(ssl -> TlsFacts.fromSession(ssl, true))));
+        if (!verdict.isViolation()) {
+            return HookResult.DECLINED;
+        }
+        LOGGER.info("Refused MAIL FROM in session {}: {}", session.getSessionID(), verdict.reason());
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.deny())
+            .smtpReturnCode(verdict.violation().orElseThrow().replyCode())
+            .smtpDescription(verdict.replyText())
+            .build();
+    }
+
+    private static Optional<InetAddress> clientAddress(SMTPSession session) {
+        InetSocketAddress remote = session.getRemoteAddress();
+        return remote == null ? Optional.empty() : Optional.ofNullable(remote.getAddress());
+    }
+}
