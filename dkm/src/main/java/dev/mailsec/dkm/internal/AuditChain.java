@@ -1,0 +1,174 @@
+package dev.mailsec.dkm.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The audit log's line format and chain. A line is tab-separated, percent-escaped fields:
+ * {@code seq time actor action secret version outcome reason writer prev mac}. {@code prev} is the
+ * SHA-256 of the previous line's body (everything before its MAC), so removing, reordering or
+ * changing a line breaks the chain; {@code mac} is HMAC-SHA256 of this line's body under the audit key
+ * of {@code writer} (an identity or {@code root}), so the chain cannot be recomputed without keys.
+ */
+public final class AuditChain {
+  public static final String GENESIS = repeat('0', 64);
+  public static final int FIELDS = 11;
+
+  private AuditChain() {}
+
+  /** One audit event before it is chained. Never holds a secret value. */
+  public static final class Event {
+    public final String actor;
+    public final String action;
+    public final String secret;
+    public final int version;
+    public final String outcome;
+    public final String reason;
+
+    public Event(String actor, String action, String secret, int version, String outcome, String reason) {
+      this.actor = actor;
+      this.action = action;
+      this.secret = secret;
+      this.version = version;
+      this.outcome = outcome;
+      this.reason = reason;
+    }
+  }
+
+  public static String next(String lastLine, Event e, Instant time, String writer, byte[] key) {
+    long seq = 1;
+    String prev = GENESIS;
+    if (lastLine != null) {
+      String[] f = lastLine.split("\t", -1);
+      seq = Long.parseLong(f[0]) + 1;
+      prev = hex(sha256(body(lastLine)));
+    }
+    String body = String.join("\t", Long.toString(seq), time.toString(), esc(e.actor), esc(e.action),
+        esc(e.secret), e.version == 0 ? "-" : Integer.toString(e.version), esc(e.outcome), esc(e.reason),
+        esc(writer), prev);
+    return body + "\t" + hex(hmac(key, body));
+  }
+
+  /** Verifies lines in order; returns null when intact, else {position, problem}. */
+  public static Object[] verify(java.util.List<String> lines, Map<String, byte[]> writerKeys) {
+    String prev = GENESIS;
+    for (int i = 0; i < lines.size(); i++) {
+      long pos = i + 1;
+      String line = lines.get(i);
+      String[] f = line.split("\t", -1);
+      if (f.length != FIELDS) {
+        return new Object[] {pos, "malformed record (" + f.length + " fields)"};
+      }
+      long seq;
+      try {
+        seq = Long.parseLong(f[0]);
+      } catch (NumberFormatException ex) {
+        return new Object[] {pos, "malformed sequence number"};
+      }
+      if (seq != pos) {
+        return new Object[] {pos, "sequence number " + seq + " where " + pos
+            + " was expected (record removed, inserted or reordered)"};
+      }
+      if (!f[9].equals(prev)) {
+        return new Object[] {pos, "does not chain to the previous record (previous record changed,"
+            + " removed or reordered)"};
+      }
+      byte[] key = writerKeys.get(unesc(f[8]));
+      if (key == null) {
+        return new Object[] {pos, "unknown writer '" + unesc(f[8]) + "'"};
+      }
+      String body = body(line);
+      if (!MessageDigest.isEqual(hex(hmac(key, body)).getBytes(StandardCharsets.US_ASCII),
+          f[10].getBytes(StandardCharsets.US_ASCII))) {
+        return new Object[] {pos, "MAC mismatch (record changed)"};
+      }
+      prev = hex(sha256(body));
+    }
+    return null;
+  }
+
+  /** Human-readable form of a line, for {@code audit tail}. */
+  public static String render(String line) {
+    String[] f = line.split("\t", -1);
+    if (f.length != FIELDS) {
+      return line;
+    }
+    return "#" + f[0] + " " + f[1] + " " + unesc(f[2]) + " " + unesc(f[3])
+        + ("-".equals(f[4]) ? "" : " " + unesc(f[4])) + ("-".equals(f[5]) ? "" : " v" + f[5])
+        + " " + unesc(f[6]) + ("-".equals(f[7]) ? "" : " reason=\"" + unesc(f[7]) + "\"");
+  }
+
+  private static String body(String line) {
+    return line.substring(0, line.lastIndexOf('\t'));
+  }
+
+  private static String esc(String s) {
+    if (s == null || s.isEmpty()) {
+      return "-";
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' || c == '\t' || c == '\n' || c == '\r' || (c == '-' && s.length() == 1)) {
+        sb.append('%').append(String.format("%02X", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String unesc(String s) {
+    if ("-".equals(s)) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] hmac(byte[] key, String s) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(s.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length * 2);
+    for (byte x : b) {
+      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return sb.toString();
+  }
+
+  private static String repeat(char c, int n) {
+    char[] a = new char[n];
+    java.util.Arrays.fill(a, c);
+    return new String(a);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.mailsec.dkm.spi;
+
+import dev.mailsec.dkm.DkmUnavailableException;
+import java.io.Closeable;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the key manager keeps its records. Backends store opaque, already-encrypted bytes under string
+ * keys, each with a revision that starts at 1 and grows by one per write (optimistic concurrency), plus
+ * an append-only audit log. Both backends (file, PostgreSQL) pass the same contract test.
+ */
+public interface Storage extends Closeable {
+
+  Optional<StoredRecord> get(String key) throws DkmUnavailableException;
+
+  /** Every record whose key starts with {@code prefix}, in key order. */
+  List<StoredRecord> list(String prefix) throws DkmUnavailableException;
+
+  /**
+   * Applies the writes if every expected revision matches (0 = the key must not exist yet). All
+   * revisions are checked before anything is written; on a mismatch nothing is written and
+   * {@link ConflictException} is thrown. Each record is replaced atomically: a crash leaves every
+   * record either old or new, never torn.
+   */
+  void write(List<Write> writes) throws ConflictException, DkmUnavailableException;
+
+  /**
+   * Appends one audit line. The backend serialises appenders (across threads, processes and nodes), reads
+   * the current last line and passes it (null when the log is empty) to {@code builder}, then appends
+   * the line the builder returns.
+   */
+  void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException;
+
+  /** All audit lines, oldest first (as stored: order and content are whatever the medium holds). */
+  List<String> readAudit() throws DkmUnavailableException;
+
+  /** Builds the next audit line from the last one. */
+  interface AuditLineBuilder {
+    String next(String lastLine);
+  }
+
+  /** Another writer changed a record between our read and our write. */
+  final class ConflictException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public ConflictException(String key) {
+      super("record changed concurrently: " + key);
+    }
+  }
+}

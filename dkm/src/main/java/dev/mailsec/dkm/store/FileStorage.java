@@ -1,0 +1,336 @@
+package dev.mailsec.dkm.store;
+
+import dev.mailsec.dkm.DkmUnavailableException;
+import dev.mailsec.dkm.internal.Codec;
+import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoredRecord;
+import dev.mailsec.dkm.spi.Write;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embedded store: a directory of {@value #SHARDS} shard files (records are spread by key hash) and an
+ * append-only {@code audit.log}. A shard is replaced as a whole by writing a temporary file, forcing it
+ * to disk and renaming it over the old one ({@code ATOMIC_MOVE}), so a crash (even kill -9) leaves the
+ * old or the new shard, never a torn one. Writers are serialised by a {@link FileLock} on {@code .lock}
+ * (across processes) and a lock per directory (across threads of one JVM, where FileLock does not help).
+ * Readers take no lock.
+ */
+public final class FileStorage implements Storage {
+  static final int SHARDS = 64;
+  private static final String MARKER = "dkm-store";
+  private static final byte[] MAGIC = "DKMSHARD1".getBytes(StandardCharsets.US_ASCII);
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path dir;
+  private final ReentrantLock jvmLock;
+  private final FileChannel lockChannel;
+
+  private FileStorage(Path dir) throws IOException {
+    this.dir = dir;
+    this.jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+    this.lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+  }
+
+  /** Opens an existing store directory. */
+  public static FileStorage open(Path dir) throws DkmUnavailableException {
+    Path real = dir.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(real.resolve(MARKER))) {
+      throw new DkmUnavailableException("no DKM file store at " + real + " (missing " + MARKER + ")");
+    }
+    try {
+      return new FileStorage(real);
+    } catch (IOException e) {
+      throw new DkmUnavailableException("cannot open DKM file store " + real + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates a new, empty store directory (owner-only permissions); refuses an existing store. */
+  public static FileStorage create(Path dir) throws DkmUnavailableException {
+    Path real = dir.toAbsolutePath().normalize();
+    try {
+      if (Files.exists(real.resolve(MARKER))) {
+        throw new DkmUnavailableException("a DKM file store already exists at " + real);
+      }
+      Files.createDirectories(real);
+      try {
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: permissions are the operator's business there
+      }
+      Files.write(real.resolve(MARKER), "mailsec DKM file store, format 1\n".getBytes(StandardCharsets.US_ASCII));
+      return new FileStorage(real);
+    } catch (IOException e) {
+      throw new DkmUnavailableException("cannot create DKM file store " + real + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
+    byte[] shard = readShard(shardOf(key));
+    if (shard == null) {
+      return Optional.empty();
+    }
+    try {
+      Codec.Reader r = reader(shard);
+      byte[] wanted = Codec.utf8(key);
+      while (r.hasMore()) {
+        byte[] k = r.bytes();
+        long rev = r.i64();
+        byte[] v = r.bytes();
+        if (java.util.Arrays.equals(k, wanted)) {
+          return Optional.of(new StoredRecord(key, rev, v));
+        }
+      }
+      return Optional.empty();
+    } catch (Codec.MalformedException e) {
+      throw corrupt(shardOf(key), e);
+    }
+  }
+
+  @Override
+  public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
+    TreeMap<String, StoredRecord> all = new TreeMap<>();
+    for (int s = 0; s < SHARDS; s++) {
+      for (StoredRecord rec : decodeShard(s).values()) {
+        if (rec.key().startsWith(prefix)) {
+          all.put(rec.key(), rec);
+        }
+      }
+    }
+    return new ArrayList<>(all.values());
+  }
+
+  @Override
+  public void write(List<Write> writes) throws ConflictException, DkmUnavailableException {
+    if (writes.isEmpty()) {
+      return;
+    }
+    withLock(() -> {
+      Map<Integer, TreeMap<String, StoredRecord>> shards = new TreeMap<>();
+      for (Write w : writes) {
+        int s = shardOf(w.key());
+        TreeMap<String, StoredRecord> recs = shards.get(s);
+        if (recs == null) {
+          recs = decodeShard(s);
+          shards.put(s, recs);
+        }
+        StoredRecord old = recs.get(w.key());
+        long current = old == null ? 0 : old.revision();
+        if (current != w.expectedRevision()) {
+          throw new ConflictHolder(new ConflictException(w.key()));
+        }
+        recs.put(w.key(), new StoredRecord(w.key(), current + 1, w.value()));
+      }
+      for (Map.Entry<Integer, TreeMap<String, StoredRecord>> e : shards.entrySet()) {
+        writeShard(e.getKey(), e.getValue());
+      }
+      forceDirectory();
+      return null;
+    });
+  }
+
+  @Override
+  public void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException {
+    try {
+      withLock(() -> {
+        Path log = dir.resolve("audit.log");
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+          long size = ch.size();
+          String last = null;
+          if (size > 0) {
+            int tail = (int) Math.min(size, 65536);
+            ByteBuffer buf = ByteBuffer.allocate(tail);
+            ch.read(buf, size - tail);
+            byte[] b = buf.array();
+            int end = b.length;
+            // a record torn by a crash (no final newline) is cut off before appending
+            while (end > 0 && b[end - 1] != '\n') {
+              end--;
+            }
+            if (end < b.length) {
+              ch.truncate(size - tail + end);
+              size = size - tail + end;
+            }
+            if (end > 0) {
+              int start = end - 1;
+              while (start > 0 && b[start - 1] != '\n') {
+                start--;
+              }
+              last = new String(b, start, end - 1 - start, StandardCharsets.UTF_8);
+            }
+          }
+          String line = builder.next(last);
+          ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)), size);
+          // no force(): the line is in the OS page cache, which survives the death of this process
+        }
+        return null;
+      });
+    } catch (ConflictException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public List<String> readAudit() throws DkmUnavailableException {
+    Path log = dir.resolve("audit.log");
+    try {
+      byte[] all = Files.readAllBytes(log);
+      int end = all.length;
+      while (end > 0 && all[end - 1] != '\n') {
+        end--;
+      }
+      String text = new String(all, 0, end, StandardCharsets.UTF_8);
+      List<String> lines = new ArrayList<>();
+      for (String l : text.split("\n", -1)) {
+        if (!l.isEmpty()) {
+          lines.add(l);
+        }
+      }
+      return lines;
+    } catch (NoSuchFileException e) {
+      return Collections.emptyList();
+    } catch (IOException e) {
+      throw new DkmUnavailableException("cannot read audit log in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    lockChannel.close();
+  }
+
+  private interface Locked<T> {
+    T run() throws IOException, DkmUnavailableException;
+  }
+
+  /** Carries a conflict out of the locked section. */
+  private static final class ConflictHolder extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final ConflictException conflict;
+
+    ConflictHolder(ConflictException conflict) {
+      super(null, null, false, false);
+      this.conflict = conflict;
+    }
+  }
+
+  private <T> T withLock(Locked<T> body) throws DkmUnavailableException, ConflictException {
+    jvmLock.lock();
+    try (FileLock ignored = lockChannel.lock()) {
+      return body.run();
+    } catch (ConflictHolder h) {
+      throw h.conflict;
+    } catch (IOException e) {
+      throw new DkmUnavailableException("DKM file store " + dir + ": " + e.getMessage(), e);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  private static int shardOf(String key) {
+    return Math.floorMod(key.hashCode() * 0x9E3779B1, SHARDS);
+  }
+
+  private Path shardPath(int s) {
+    return dir.resolve(String.format("shard-%02x.dat", s));
+  }
+
+  private byte[] readShard(int s) throws DkmUnavailableException {
+    try {
+      return Files.readAllBytes(shardPath(s));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new DkmUnavailableException("cannot read " + shardPath(s) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Codec.Reader reader(byte[] shard) throws Codec.MalformedException {
+    if (shard.length < MAGIC.length
+        || !java.util.Arrays.equals(java.util.Arrays.copyOf(shard, MAGIC.length), MAGIC)) {
+      throw new Codec.MalformedException("bad shard header");
+    }
+    return new Codec.Reader(java.util.Arrays.copyOfRange(shard, MAGIC.length, shard.length));
+  }
+
+  private TreeMap<String, StoredRecord> decodeShard(int s) throws DkmUnavailableException {
+    TreeMap<String, StoredRecord> recs = new TreeMap<>();
+    byte[] shard = readShard(s);
+    if (shard == null) {
+      return recs;
+    }
+    try {
+      Codec.Reader r = reader(shard);
+      while (r.hasMore()) {
+        String k = r.str();
+        long rev = r.i64();
+        byte[] v = r.bytes();
+        recs.put(k, new StoredRecord(k, rev, v));
+      }
+      return recs;
+    } catch (Codec.MalformedException e) {
+      throw corrupt(s, e);
+    }
+  }
+
+  private DkmUnavailableException corrupt(int s, Exception e) {
+    return new DkmUnavailableException("DKM shard " + shardPath(s) + " is unreadable: " + e.getMessage(), e);
+  }
+
+  private void writeShard(int s, TreeMap<String, StoredRecord> recs) throws IOException {
+    Codec.Writer w = new Codec.Writer();
+    for (StoredRecord rec : recs.values()) {
+      w.str(rec.key()).i64(rec.revision()).bytes(rec.value());
+    }
+    byte[] body = w.toByteArray();
+    Path target = shardPath(s);
+    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + body.length);
+      buf.put(MAGIC).put(body).flip();
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("file system of " + dir + " cannot rename atomically", e);
+    }
+  }
+
+  private void forceDirectory() {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException e) {
+      // some file systems refuse to fsync a directory; each rename is still atomic
+    }
+  }
+}

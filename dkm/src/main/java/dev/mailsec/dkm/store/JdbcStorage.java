@@ -1,0 +1,267 @@
+package dev.mailsec.dkm.store;
+
+import dev.mailsec.dkm.DkmUnavailableException;
+import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoredRecord;
+import dev.mailsec.dkm.spi.Write;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.regex.Pattern;
+
+/**
+ * The shared store for several James nodes: PostgreSQL through plain JDBC. Records carry a revision
+ * and are replaced with {@code UPDATE ... WHERE revision = ?} (optimistic concurrency), so two nodes
+ * rotating at once never overwrite each other: the loser re-reads and tries again. A batch is one
+ * transaction. Audit appends are serialised with a transaction-scoped advisory lock.
+ */
+public final class JdbcStorage implements Storage {
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final long AUDIT_LOCK = 0x6d61696c73656344L;
+  private static final int POOL = 4;
+
+  private final String url;
+  private final String schema;
+  private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL);
+
+  private JdbcStorage(String url, String schema) {
+    this.url = url;
+    this.schema = schema;
+  }
+
+  /**
+   * Connects to {@code url} (a {@code jdbc:postgresql:} URL, credentials as URL parameters) and uses
+   * tables in {@code schema}, creating schema and tables when missing.
+   */
+  public static JdbcStorage open(String url, String schema) throws DkmUnavailableException {
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("store: only jdbc:postgresql: URLs are supported, got '" + url + "'");
+    }
+    if (!SCHEMA.matcher(schema).matches()) {
+      throw new IllegalArgumentException("store.schema: must match " + SCHEMA + ", got '" + schema + "'");
+    }
+    JdbcStorage s = new JdbcStorage(url, schema);
+    Connection c = s.borrow();
+    try (Statement st = c.createStatement()) {
+      st.execute("SELECT pg_advisory_lock(" + AUDIT_LOCK + ")");
+      try {
+        st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_record (k text PRIMARY KEY,"
+            + " revision bigint NOT NULL, v bytea NOT NULL)");
+        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigserial PRIMARY KEY,"
+            + " line text NOT NULL)");
+      } finally {
+        st.execute("SELECT pg_advisory_unlock(" + AUDIT_LOCK + ")");
+      }
+      s.release(c);
+      return s;
+    } catch (SQLException e) {
+      s.discard(c);
+      throw s.unavailable("cannot prepare schema " + schema, e);
+    }
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  @Override
+  public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
+    Connection c = borrow();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT revision, v FROM " + schema + ".dkm_record WHERE k = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        Optional<StoredRecord> r = rs.next()
+            ? Optional.of(new StoredRecord(key, rs.getLong(1), rs.getBytes(2))) : Optional.empty();
+        release(c);
+        return r;
+      }
+    } catch (SQLException e) {
+      discard(c);
+      throw unavailable("cannot read " + key, e);
+    }
+  }
+
+  @Override
+  public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
+    Connection c = borrow();
+    try (PreparedStatement ps = c.prepareStatement("SELECT k, revision, v FROM " + schema
+        + ".dkm_record WHERE left(k, ?) = ? ORDER BY k COLLATE \"C\"")) {
+      ps.setInt(1, prefix.length());
+      ps.setString(2, prefix);
+      List<StoredRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new StoredRecord(rs.getString(1), rs.getLong(2), rs.getBytes(3)));
+        }
+      }
+      release(c);
+      return out;
+    } catch (SQLException e) {
+      discard(c);
+      throw unavailable("cannot list " + prefix, e);
+    }
+  }
+
+  @Override
+  public void write(List<Write> writes) throws ConflictException, DkmUnavailableException {
+    if (writes.isEmpty()) {
+      return;
+    }
+    Connection c = borrow();
+    try {
+      c.setAutoCommit(false);
+      List<Write> inserts = new ArrayList<>();
+      List<Write> updates = new ArrayList<>();
+      for (Write w : writes) {
+        (w.expectedRevision() == 0 ? inserts : updates).add(w);
+      }
+      String conflict = null;
+      if (!inserts.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+            + ".dkm_record (k, revision, v) VALUES (?, 1, ?) ON CONFLICT (k) DO NOTHING")) {
+          conflict = runBatch(ps, inserts, false);
+        }
+      }
+      if (conflict == null && !updates.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema
+            + ".dkm_record SET v = ?, revision = revision + 1 WHERE k = ? AND revision = ?")) {
+          conflict = runBatch(ps, updates, true);
+        }
+      }
+      if (conflict != null) {
+        c.rollback();
+        c.setAutoCommit(true);
+        release(c);
+        throw new ConflictException(conflict);
+      }
+      c.commit();
+      c.setAutoCommit(true);
+      release(c);
+    } catch (SQLException e) {
+      discard(c);
+      throw unavailable("cannot write " + writes.size() + " record(s)", e);
+    }
+  }
+
+  private static String runBatch(PreparedStatement ps, List<Write> writes, boolean update)
+      throws SQLException {
+    for (Write w : writes) {
+      if (update) {
+        ps.setBytes(1, w.value());
+        ps.setString(2, w.key());
+        ps.setLong(3, w.expectedRevision());
+      } else {
+        ps.setString(1, w.key());
+        ps.setBytes(2, w.value());
+      }
+      ps.addBatch();
+    }
+    int[] counts = ps.executeBatch();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        return writes.get(i).key();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException {
+    Connection c = borrow();
+    try {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT pg_advisory_xact_lock(" + AUDIT_LOCK + ")");
+        String last = null;
+        try (ResultSet rs = st.executeQuery(
+            "SELECT line FROM " + schema + ".dkm_audit ORDER BY seq DESC LIMIT 1")) {
+          if (rs.next()) {
+            last = rs.getString(1);
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO " + schema + ".dkm_audit (line) VALUES (?)")) {
+          ps.setString(1, builder.next(last));
+          ps.executeUpdate();
+        }
+      }
+      c.commit();
+      c.setAutoCommit(true);
+      release(c);
+    } catch (SQLException e) {
+      discard(c);
+      throw unavailable("cannot append to the audit log", e);
+    }
+  }
+
+  @Override
+  public List<String> readAudit() throws DkmUnavailableException {
+    Connection c = borrow();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT line FROM " + schema + ".dkm_audit ORDER BY seq")) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      release(c);
+      return out;
+    } catch (SQLException e) {
+      discard(c);
+      throw unavailable("cannot read the audit log", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    Connection c;
+    while ((c = idle.poll()) != null) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  private Connection borrow() throws DkmUnavailableException {
+    Connection c = idle.poll();
+    if (c != null) {
+      return c;
+    }
+    try {
+      return DriverManager.getConnection(url);
+    } catch (SQLException e) {
+      throw unavailable("cannot connect", e);
+    }
+  }
+
+  private void release(Connection c) {
+    if (!idle.offer(c)) {
+      discard(c);
+    }
+  }
+
+  private void discard(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // already broken
+    }
+  }
+
+  private DkmUnavailableException unavailable(String what, SQLException e) {
+    // the URL may carry a password: name the schema only
+    return new DkmUnavailableException("PostgreSQL store (schema " + schema + "): " + what + ": "
+        + e.getMessage(), e);
+  }
+}

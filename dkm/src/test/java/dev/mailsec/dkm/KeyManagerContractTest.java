@@ -1,0 +1,673 @@
+package dev.mailsec.dkm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.root.FileRootKeys;
+import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoredRecord;
+import dev.mailsec.dkm.spi.Write;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every guarantee of the key manager, run against each storage backend (file and PostgreSQL).
+ * Fixture: admins {@code admin} (from init) and {@code bob}, service {@code james} (member of group
+ * {@code mail}), service {@code eve} (no member), person {@code alice}.
+ */
+abstract class KeyManagerContractTest {
+  static final String VALUE = "hunter2-correct-horse-battery";
+
+  @TempDir Path tmp;
+  Backend backend;
+  Storage storage;
+  FileRootKeys rootKeys;
+  TestClock clock = new TestClock();
+  KeyManager admin;
+  KeyManager bob;
+  KeyManager james;
+  KeyManager eve;
+  KeyManager alice;
+  final List<Storage> opened = new ArrayList<>();
+
+  abstract Backend backend(Path tmp);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    backend = backend(tmp);
+    storage = backend.create();
+    rootKeys = new FileRootKeys(tmp.resolve("root-keys"));
+    admin = KeyManager.init(storage, rootKeys, "admin", cred("admin"), clock);
+    admin.createIdentity("bob", IdentityType.PERSON, true, cred("bob"));
+    admin.createIdentity("james", IdentityType.SERVICE, false, cred("james"));
+    admin.createIdentity("eve", IdentityType.SERVICE, false, cred("eve"));
+    admin.createIdentity("alice", IdentityType.PERSON, false, cred("alice"));
+    admin.createGroup("mail");
+    admin.addMember("mail", "james");
+    bob = session("bob", true);
+    james = session("james", false);
+    eve = session("eve", false);
+    alice = session("alice", false);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Storage s : opened) {
+      s.close();
+    }
+    storage.close();
+    backend.cleanUp();
+  }
+
+  Path cred(String name) {
+    return tmp.resolve("creds").resolve(name + ".cred");
+  }
+
+  /** A session on its own storage handle (another process or node), with or without the root key. */
+  KeyManager session(String name, boolean withRoot) throws Exception {
+    Storage s = backend.reopen();
+    opened.add(s);
+    return KeyManager.open(s, withRoot ? rootKeys : null, Credential.load(cred(name)), clock);
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(SecretVersion v) {
+    return new String(v.value(), StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------ values and versions
+
+  @Test
+  void memberShouldReadWhatAdminPut() throws Exception {
+    admin.putSecret("account/alice/imap", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    SecretHandle h = james.get("account/alice/imap");
+    assertThat(h.kind()).isEqualTo(SecretKind.OPAQUE);
+    assertThat(h.primary().number()).isEqualTo(1);
+    assertThat(text(h.primary())).isEqualTo(VALUE);
+    assertThat(h.primary().usableForNewWork()).isTrue();
+  }
+
+  @Test
+  void keyPairShouldKeepPrivateKeyPublicKeyAndCertificateChain() throws Exception {
+    TestKeys keys = TestKeys.rsaWithCertificate(tmp);
+    admin.putKeyPair("smime/alice@mailsec.test", "mail", keys.privateKey, keys.certificate.getPublicKey(),
+        List.of(keys.certificate));
+    SecretVersion v = james.get("smime/alice@mailsec.test").primary();
+    assertThat(v.privateKey().getEncoded()).isEqualTo(keys.privateKey.getEncoded());
+    assertThat(v.certificateChain()).containsExactly(keys.certificate);
+    Signature s = Signature.getInstance("SHA256withRSA");
+    s.initSign(v.privateKey());
+    s.update(bytes("mail"));
+    byte[] sig = s.sign();
+    s.initVerify(v.publicKey());
+    s.update(bytes("mail"));
+    assertThat(s.verify(sig)).isTrue();
+  }
+
+  @Test
+  void symmetricSecretShouldBeAnAesKey() throws Exception {
+    admin.generate("rights/tenant-key", "mail", SecretKind.SYMMETRIC, null);
+    assertThat(james.get("rights/tenant-key").primary().secretKey().getEncoded()).hasSize(32);
+    assertThatThrownBy(() -> admin.putSecret("x", "mail", SecretKind.SYMMETRIC, new byte[5]))
+        .isInstanceOf(DkmInvalidRequestException.class).hasMessageContaining("32-byte");
+  }
+
+  @Test
+  void rolloverShouldAddThenPromoteAndKeepArchivedVersionsForDecryption() throws Exception {
+    admin.generate("dkim/mailsec.test", "mail", SecretKind.KEY_PAIR, "RSA-2048");
+    int v2 = james.rotate("dkim/mailsec.test");
+    assertThat(v2).isEqualTo(2);
+    SecretHandle h = james.get("dkim/mailsec.test");
+    assertThat(h.primary().number()).isEqualTo(1);
+    assertThat(h.version(2).get().state()).isEqualTo(VersionState.ENABLED);
+    assertThat(h.version(2).get().usableForNewWork()).isFalse();
+
+    james.promote("dkim/mailsec.test", 2);
+    h = james.get("dkim/mailsec.test");
+    assertThat(h.primary().number()).isEqualTo(2);
+    assertThat(h.archived()).extracting(SecretVersion::number).containsExactly(1);
+    assertThat(h.version(1).get().usableForNewWork()).isFalse();
+    assertThat(h.version(1).get().privateKey()).isNotEqualTo(h.version(2).get().privateKey());
+    assertThat(((java.security.interfaces.RSAPublicKey) h.primary().publicKey()).getModulus().bitLength())
+        .isEqualTo(2048);
+  }
+
+  @Test
+  void onlyAnEnabledVersionCanBePromotedAndThePrimaryCannotBeDestroyed() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes("one"));
+    admin.addVersion("p", bytes("two"));
+    admin.promote("p", 2);
+    assertThatThrownBy(() -> admin.promote("p", 1)).isInstanceOf(DkmInvalidRequestException.class)
+        .hasMessageContaining("ARCHIVED");
+    assertThatThrownBy(() -> admin.promote("p", 9)).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> admin.destroyVersion("p", 2)).hasMessageContaining("PRIMARY");
+    assertThatThrownBy(() -> james.destroyVersion("p", 1)).isInstanceOf(DkmAccessDeniedException.class);
+    admin.destroyVersion("p", 1);
+    SecretHandle h = james.get("p");
+    assertThat(h.versions()).extracting(SecretVersion::number).containsExactly(2);
+    Records.Secret raw = Records.Secret.decode(storage.get("secret/p").get().value());
+    assertThat(raw.version(1).ciphertext).isNull();
+    assertThat(raw.version(1).wrappedDataKey).isNull();
+  }
+
+  @Test
+  void putOfAnExistingNameShouldBeRefused() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes("one"));
+    assertThatThrownBy(() -> admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes("two")))
+        .isInstanceOf(DkmInvalidRequestException.class).hasMessageContaining("exists already");
+    assertThatThrownBy(() -> admin.putSecret("../x", "mail", SecretKind.OPAQUE, bytes("two")))
+        .isInstanceOf(DkmInvalidRequestException.class);
+    assertThatThrownBy(() -> admin.putSecret("q", "nogroup", SecretKind.OPAQUE, bytes("two")))
+        .hasMessageContaining("no such group");
+  }
+
+  // ------------------------------------------------------------ group gating
+
+  @Test
+  void nonMemberWithTheStoreAndItsOwnCredentialShouldNeitherReadNorDecrypt() throws Exception {
+    admin.putSecret("account/x", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    assertThatThrownBy(() -> eve.get("account/x")).isInstanceOf(DkmAccessDeniedException.class)
+        .hasMessageContaining("not a member of group mail");
+
+    // eve edits her copy of the store: she copies james's sealed keyset under her own name
+    StoredRecord gr = storage.get("group/mail").get();
+    Records.Group g = Records.Group.decode(gr.value());
+    g.memberSealed.put("eve", g.memberSealed.get("james"));
+    storage.write(List.of(new Write("group/mail", gr.revision(), g.encode())));
+    KeyManager forged = session("eve", false);
+    assertThatThrownBy(() -> forged.get("account/x")).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageNotContaining(VALUE);
+    // and a person cannot become a member at all
+    assertThatThrownBy(() -> admin.addMember("mail", "alice")).isInstanceOf(DkmAccessDeniedException.class)
+        .hasMessageContaining("person");
+  }
+
+  @Test
+  void adminShouldManageButNotReadValues() throws Exception {
+    admin.putSecret("account/x", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    assertThatThrownBy(() -> admin.get("account/x")).isInstanceOf(DkmAccessDeniedException.class);
+    assertThatThrownBy(() -> bob.get("account/x")).isInstanceOf(DkmAccessDeniedException.class);
+  }
+
+  @Test
+  void nonAdminShouldNotManage() throws Exception {
+    assertThatThrownBy(() -> james.createGroup("x")).isInstanceOf(DkmAccessDeniedException.class);
+    assertThatThrownBy(() -> james.createIdentity("x", IdentityType.SERVICE, true, cred("x")))
+        .isInstanceOf(DkmAccessDeniedException.class);
+    assertThatThrownBy(() -> eve.putSecret("x", "mail", SecretKind.OPAQUE, bytes("v")))
+        .isInstanceOf(DkmAccessDeniedException.class);
+    assertThatThrownBy(() -> alice.rotateGroupKeyset("mail")).isInstanceOf(DkmAccessDeniedException.class);
+  }
+
+  @Test
+  void adminWithoutRootKeyShouldBeRefusedRootOperations() throws Exception {
+    KeyManager noRoot = session("bob", false);
+    assertThatThrownBy(() -> noRoot.createGroup("g2")).isInstanceOf(DkmAccessDeniedException.class)
+        .hasMessageContaining("root key");
+  }
+
+  @Test
+  void aWrongCredentialShouldBeRefusedAndAudited() throws Exception {
+    // a credential file naming james but holding eve's key
+    String forged = new String(Files.readAllBytes(cred("eve")), StandardCharsets.UTF_8)
+        .replace("identity=eve", "identity=james");
+    Path f = tmp.resolve("forged.cred");
+    Files.write(f, bytes(forged));
+    Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThatThrownBy(() -> KeyManager.open(storage, rootKeys, Credential.load(f), clock))
+        .isInstanceOf(DkmAccessDeniedException.class).hasMessageContaining("does not match");
+    assertThat(admin.tailAudit(1).get(0)).contains("authenticate").contains("denied");
+  }
+
+  @Test
+  void removedMemberShouldLoseAccessAndTheKeysetShouldRollOver() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    admin.addMember("mail", "eve");
+    assertThat(text(session("eve", false).get("p").primary())).isEqualTo(VALUE);
+    admin.removeMember("mail", "eve");
+    assertThatThrownBy(() -> session("eve", false).get("p")).isInstanceOf(DkmAccessDeniedException.class);
+    Records.Group g = Records.Group.decode(storage.get("group/mail").get().value());
+    assertThat(g.primary()).isEqualTo(2);
+    assertThat(text(session("james", false).get("p").primary())).isEqualTo(VALUE);
+  }
+
+  // ------------------------------------------------------------ tampering
+
+  @Test
+  void tamperedCiphertextShouldBeDetected() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    StoredRecord r = storage.get("secret/p").get();
+    Records.Secret s = Records.Secret.decode(r.value());
+    s.versions.get(0).ciphertext[20] ^= 1;
+    storage.write(List.of(new Write("secret/p", r.revision(), s.encode())));
+    assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("fails authentication");
+  }
+
+  @Test
+  void ciphertextMovedToAnotherSecretShouldNotOpen() throws Exception {
+    admin.putSecret("a", "mail", SecretKind.OPAQUE, bytes("value of a"));
+    admin.putSecret("b", "mail", SecretKind.OPAQUE, bytes("value of b"));
+    Records.Secret a = Records.Secret.decode(storage.get("secret/a").get().value());
+    StoredRecord rb = storage.get("secret/b").get();
+    Records.Secret b = Records.Secret.decode(rb.value());
+    b.versions.get(0).ciphertext = a.versions.get(0).ciphertext;
+    b.versions.get(0).wrappedDataKey = a.versions.get(0).wrappedDataKey;
+    storage.write(List.of(new Write("secret/b", rb.revision(), b.encode())));
+    assertThatThrownBy(() -> james.get("b")).isInstanceOf(DkmIntegrityException.class);
+  }
+
+  // ------------------------------------------------------------ elevated access
+
+  @Test
+  void personShouldReadOnlyWithAGrantOfTwoDistinctApproversUntilItExpires() throws Exception {
+    admin.putSecret("account/x", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    assertThatThrownBy(() -> alice.get("account/x")).isInstanceOf(DkmAccessDeniedException.class);
+    String id = alice.requestAccess("account/x", "INC-42 mailbox sync broken", Duration.ofHours(1));
+
+    assertThatThrownBy(() -> alice.approve(id, "self")).isInstanceOf(DkmAccessDeniedException.class);
+    assertThat(admin.approve(id, "ok").status()).isEqualTo(AccessRequest.Status.PENDING);
+    assertThatThrownBy(() -> admin.approve(id, "again")).hasMessageContaining("already approved");
+    assertThatThrownBy(() -> alice.get("account/x")).isInstanceOf(DkmAccessDeniedException.class);
+    AccessRequest granted = bob.approve(id, "ok");
+    assertThat(granted.status()).isEqualTo(AccessRequest.Status.APPROVED);
+    assertThat(granted.approvers()).containsExactly("admin", "bob");
+
+    assertThat(text(alice.get("account/x").primary())).isEqualTo(VALUE);
+    clock.advance(Duration.ofMinutes(59));
+    assertThat(text(alice.get("account/x").primary())).isEqualTo(VALUE);
+    clock.advance(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> alice.get("account/x")).isInstanceOf(DkmAccessDeniedException.class)
+        .hasMessageContaining("unexpired");
+    assertThat(admin.listRequests()).extracting(AccessRequest::status).containsExactly(AccessRequest.Status.EXPIRED);
+    assertThat(String.join("\n", admin.tailAudit(50))).contains("expire account/x");
+    // the grant is for that one secret only
+    admin.putSecret("account/y", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    assertThatThrownBy(() -> alice.get("account/y")).isInstanceOf(DkmAccessDeniedException.class);
+  }
+
+  @Test
+  void approvalsRequiredShouldBeConfigurable() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    admin.setPolicy(DkmPolicy.defaults().withApprovalsRequired(1));
+    String id = alice.requestAccess("p", "debug", Duration.ofMinutes(10));
+    assertThat(bob.approve(id, null).status()).isEqualTo(AccessRequest.Status.APPROVED);
+    assertThat(text(alice.get("p").primary())).isEqualTo(VALUE);
+  }
+
+  @Test
+  void badRequestsShouldBeRefusedAndDeniedRequestsGiveNoAccess() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    assertThatThrownBy(() -> alice.requestAccess("p", " ", Duration.ofHours(1))).hasMessageContaining("reason");
+    assertThatThrownBy(() -> alice.requestAccess("p", "x", Duration.ofDays(2))).hasMessageContaining("duration");
+    assertThatThrownBy(() -> james.requestAccess("p", "x", Duration.ofHours(1)))
+        .isInstanceOf(DkmAccessDeniedException.class);
+    String id = alice.requestAccess("p", "why not", Duration.ofHours(1));
+    assertThat(admin.deny(id, "no ticket").status()).isEqualTo(AccessRequest.Status.DENIED);
+    assertThatThrownBy(() -> bob.approve(id, "late")).hasMessageContaining("DENIED");
+    assertThatThrownBy(() -> alice.get("p")).isInstanceOf(DkmAccessDeniedException.class);
+    assertThat(alice.listRequests()).hasSize(1);
+    assertThat(eve.listRequests()).isEmpty();
+  }
+
+  // ------------------------------------------------------------ audit
+
+  @Test
+  void auditShouldRecordEveryOperationWithoutValuesAndVerify() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    james.get("p");
+    try {
+      eve.get("p");
+    } catch (DkmAccessDeniedException expected) {
+      // recorded as a failed attempt
+    }
+    String id = alice.requestAccess("p", "INC-7", Duration.ofHours(1));
+    admin.approve(id, "ok");
+    bob.approve(id, "ok");
+    alice.get("p");
+    james.addVersion("p", bytes("next"));
+    james.promote("p", 2);
+    try {
+      james.promote("p", 7);
+    } catch (DkmInvalidRequestException expected) {
+      // recorded as a failed attempt
+    }
+    List<String> tail = admin.tailAudit(100);
+    String all = String.join("\n", tail);
+    assertThat(all).contains("admin write p v1 ok", "james read p v1 ok", "eve read p denied",
+        "alice request p ok", "admin approve p ok", "bob approve p ok", "alice read p v1 ok",
+        "james rotate p v2 ok", "james promote p v2 ok", "james promote p failed");
+    assertThat(all).contains("reason=\"" + id + " for PT1H: INC-7\"");
+    assertThat(all).doesNotContain(VALUE).doesNotContain("next\"");
+    assertThat(admin.verifyAudit().intact()).isTrue();
+  }
+
+  @Test
+  void auditShouldNameTheFirstChangedRemovedOrReorderedRecord() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    james.get("p");
+    james.get("p");
+    assertThat(admin.verifyAudit().intact()).isTrue();
+    List<String> lines = storage.readAudit();
+    assertThat(lines.size()).isGreaterThan(8);
+
+    List<String> changed = new ArrayList<>(lines);
+    changed.set(4, changed.get(4).replace("\tok\t", "\tdenied\t"));
+    backend.rewriteAudit(changed);
+    AuditVerification v = admin.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.firstBadRecord()).isEqualTo(5);
+    assertThat(v.problem()).contains("MAC mismatch");
+
+    List<String> removed = new ArrayList<>(lines);
+    removed.remove(3);
+    backend.rewriteAudit(removed);
+    v = admin.verifyAudit();
+    assertThat(v.firstBadRecord()).isEqualTo(4);
+
+    List<String> reordered = new ArrayList<>(lines);
+    Collections.swap(reordered, 6, 7);
+    backend.rewriteAudit(reordered);
+    v = admin.verifyAudit();
+    assertThat(v.firstBadRecord()).isEqualTo(7);
+
+    // re-chaining with fresh hashes is not enough without the writers' keys
+    backend.rewriteAudit(lines);
+    assertThat(admin.verifyAudit().intact()).isTrue();
+  }
+
+  // ------------------------------------------------------------ rotation
+
+  @Test
+  void groupKeysetRolloverShouldRewrapDataKeysWithoutTouchingValues() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      admin.putSecret("s" + i, "mail", SecretKind.OPAQUE, bytes(VALUE + i));
+    }
+    admin.addVersion("s0", bytes("second"));
+    byte[] before = Records.Secret.decode(storage.get("secret/s0").get().value()).version(1).ciphertext;
+    assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(6);
+    Records.Secret after = Records.Secret.decode(storage.get("secret/s0").get().value());
+    assertThat(after.version(1).ciphertext).isEqualTo(before);
+    assertThat(after.version(1).groupKeyVersion).isEqualTo(2);
+    KeyManager fresh = session("james", false);
+    for (int i = 0; i < 5; i++) {
+      assertThat(text(fresh.get("s" + i).version(1).get())).isEqualTo(VALUE + i);
+    }
+    assertThat(text(james.get("s0").version(2).get())).isEqualTo("second");
+  }
+
+  @Test
+  void rolloverFailingHalfWayShouldLeaveAValidStore() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      admin.putSecret("s" + i, "mail", SecretKind.OPAQUE, bytes(VALUE + i));
+    }
+    // the group record is written, then the store goes away before the data keys are re-wrapped
+    FailingStorage failing = new FailingStorage(backend.reopen(), 1);
+    opened.add(failing);
+    KeyManager flaky = KeyManager.open(failing, rootKeys, Credential.load(cred("admin")), clock);
+    assertThatThrownBy(() -> flaky.rotateGroupKeyset("mail")).isInstanceOf(DkmUnavailableException.class);
+    KeyManager fresh = session("james", false);
+    for (int i = 0; i < 3; i++) {
+      assertThat(text(fresh.get("s" + i).primary())).isEqualTo(VALUE + i);
+    }
+    assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(3);
+    assertThat(text(session("james", false).get("s2").primary())).isEqualTo(VALUE + 2);
+
+    // a root rotation that stops after the first record
+    FailingStorage failing2 = new FailingStorage(backend.reopen(), 1);
+    opened.add(failing2);
+    KeyManager flaky2 = KeyManager.open(failing2, rootKeys, Credential.load(cred("admin")), clock);
+    assertThatThrownBy(flaky2::rotateRoot).isInstanceOf(DkmUnavailableException.class);
+    assertThat(text(session("james", false).get("s1").primary())).isEqualTo(VALUE + 1);
+    admin.createGroup("after-failure");
+    admin.rotateRoot();
+    assertThat(admin.verifyAudit().intact()).isTrue();
+  }
+
+  @Test
+  void rootRotationShouldRewrapKeysetsOnlyAndLetTheOldKeyBeDestroyed() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    byte[] secretBefore = storage.get("secret/p").get().value();
+    String old = admin.rotateRoot();
+    assertThat(old).isEqualTo("file:root-1");
+    assertThat(storage.get("secret/p").get().value()).isEqualTo(secretBefore);
+    assertThat(Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId).isEqualTo("file:root-2");
+    assertThatThrownBy(() -> admin.destroyRootKey("file:root-2")).hasMessageContaining("current");
+    admin.destroyRootKey(old);
+    assertThat(Files.exists(rootKeys.pathOf(old))).isFalse();
+    admin.createGroup("g2");
+    admin.addMember("g2", "eve");
+    assertThat(text(james.get("p").primary())).isEqualTo(VALUE);
+    assertThat(admin.verifyAudit().intact()).isTrue();
+  }
+
+  @Test
+  void rotateDueShouldFollowThePolicyPerKind() throws Exception {
+    admin.generate("dkim/a", "mail", SecretKind.KEY_PAIR, "Ed25519");
+    admin.generate("sym", "mail", SecretKind.SYMMETRIC, null);
+    admin.putSecret("pw", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    admin.setPolicy(new DkmPolicy(Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(60),
+        Duration.ofDays(60), Duration.ofDays(2), 2, Duration.ofHours(8)));
+    assertThat(admin.rotateDue()).isEmpty();
+
+    clock.advance(Duration.ofDays(31));
+    assertThat(admin.rotateDue()).containsExactly("group mail: keyset rolled over, 3 data keys re-wrapped");
+
+    clock.advance(Duration.ofDays(30));
+    List<String> done = admin.rotateDue();
+    assertThat(done).contains("secret sym: v2 added and promoted")
+        .contains("secret pw: rollover due, needs a new value (secret rotate pw)");
+    assertThat(james.get("sym").primary().number()).isEqualTo(2);
+
+    clock.advance(Duration.ofDays(30));
+    done = admin.rotateDue();
+    assertThat(done).anyMatch(s -> s.startsWith("secret dkim/a: v2 added"));
+    assertThat(james.get("dkim/a").primary().number()).isEqualTo(1);
+    clock.advance(Duration.ofDays(1));
+    assertThat(admin.rotateDue()).noneMatch(s -> s.startsWith("secret dkim/a"));
+    clock.advance(Duration.ofDays(1));
+    assertThat(admin.rotateDue()).contains("secret dkim/a: v2 promoted to primary");
+    SecretHandle h = james.get("dkim/a");
+    assertThat(h.primary().number()).isEqualTo(2);
+    assertThat(h.primary().algorithm()).isEqualTo(h.version(1).get().algorithm());
+  }
+
+  @Test
+  void concurrentRotationFromTwoNodesShouldLoseNoVersion() throws Exception {
+    admin.putSecret("shared", "mail", SecretKind.OPAQUE, bytes("v1"));
+    admin.addMember("mail", "eve");
+    KeyManager node1 = session("james", false);
+    KeyManager node2 = session("eve", false);
+    KeyManager root = session("admin", true);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    AtomicInteger counter = new AtomicInteger();
+    List<Future<List<Integer>>> fs = new ArrayList<>();
+    for (KeyManager km : List.of(node1, node2)) {
+      fs.add(pool.submit(() -> {
+        List<Integer> mine = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          mine.add(km.addVersion("shared", bytes("value-" + counter.incrementAndGet())));
+        }
+        return mine;
+      }));
+    }
+    Future<?> keysets = pool.submit(() -> {
+      root.rotateGroupKeyset("mail");
+      root.rotateGroupKeyset("mail");
+      return null;
+    });
+    Set<Integer> versions = new TreeSet<>();
+    for (Future<List<Integer>> f : fs) {
+      versions.addAll(f.get());
+    }
+    keysets.get();
+    pool.shutdown();
+    assertThat(versions).hasSize(16);
+    SecretHandle h = session("james", false).get("shared");
+    assertThat(h.versions()).hasSize(17);
+    Set<String> values = h.versions().stream().map(KeyManagerContractTest::text).collect(Collectors.toSet());
+    for (int i = 1; i <= 16; i++) {
+      assertThat(values).contains("value-" + i);
+    }
+  }
+
+  // ------------------------------------------------------------ export and secrecy
+
+  @Test
+  void exportShouldBeSealedToAMemberRecipient() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    byte[] export = admin.export("p", 1, "james");
+    assertThat(new String(export, StandardCharsets.ISO_8859_1)).doesNotContain(VALUE);
+    assertThat(text(james.openExport(export))).isEqualTo(VALUE);
+    assertThatThrownBy(() -> eve.openExport(export)).isInstanceOf(DkmAccessDeniedException.class);
+    assertThatThrownBy(() -> admin.export("p", 1, "eve")).isInstanceOf(DkmAccessDeniedException.class);
+    assertThatThrownBy(() -> james.export("p", 1, "james")).isInstanceOf(DkmAccessDeniedException.class);
+  }
+
+  @Test
+  void valuesShouldNeverAppearInToStringExceptionsOrTheAuditLog() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    admin.generate("k", "mail", SecretKind.SYMMETRIC, null);
+    SecretHandle h = james.get("p");
+    SecretHandle k = james.get("k");
+    String keyB64 = Base64.getEncoder().encodeToString(k.primary().secretKey().getEncoded());
+    List<String> shown = new ArrayList<>();
+    shown.add(h.toString());
+    shown.add(h.primary().toString());
+    shown.add(k.toString());
+    shown.add(k.primary().toString());
+    shown.add(Credential.load(cred("james")).toString());
+    shown.add(james.toString());
+    for (Runnable r : List.<Runnable>of(() -> h.primary().secretKey(), () -> h.primary().privateKey())) {
+      try {
+        r.run();
+      } catch (IllegalStateException e) {
+        shown.add(e.getMessage());
+      }
+    }
+    try {
+      eve.get("p");
+    } catch (DkmException e) {
+      shown.add(e.getMessage());
+    }
+    shown.addAll(storage.readAudit());
+    shown.addAll(admin.tailAudit(100));
+    for (StoredRecord r : storage.list("")) {
+      shown.add(new String(r.value(), StandardCharsets.ISO_8859_1));
+    }
+    String all = String.join("\n", shown);
+    assertThat(all).contains("redacted").doesNotContain(VALUE).doesNotContain(keyB64);
+    assertThat(shown.size()).isGreaterThan(10);
+  }
+
+  // ------------------------------------------------------------ the mailet client
+
+  @Test
+  void clientShouldCacheForTheTtlAndSeeARolloverAfterIt() throws Exception {
+    admin.putSecret("dkim/x", "mail", SecretKind.OPAQUE, bytes("first"));
+    Path props = tmp.resolve("dkm.properties");
+    Files.write(props, bytes(backend.storeProperty() + "identity=creds/james.cred\ncacheTtl=PT60S\n"));
+    try (Dkm dkm = Dkm.open(DkmConfig.load(props), clock)) {
+      SecretHandle a = dkm.secret("dkim/x");
+      assertThat(text(a.primary())).isEqualTo("first");
+      int reads = countReads();
+      admin.addVersion("dkim/x", bytes("second"));
+      admin.promote("dkim/x", 2);
+      assertThat(dkm.secret("dkim/x")).isSameAs(a);
+      assertThat(countReads()).isEqualTo(reads);
+      clock.advance(Duration.ofSeconds(61));
+      SecretHandle b = dkm.secret("dkim/x");
+      assertThat(text(b.primary())).isEqualTo("second");
+      assertThat(text(b.version(1).get())).isEqualTo("first");
+      assertThat(countReads()).isEqualTo(reads + 1);
+    }
+  }
+
+  @Test
+  void clientShouldReportDeniedAndMissingDistinctlyFromUnavailable() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    Path props = tmp.resolve("eve.properties");
+    Files.write(props, bytes(backend.storeProperty() + "identity=creds/eve.cred\n"));
+    try (Dkm dkm = Dkm.open(props)) {
+      assertThatThrownBy(() -> dkm.secret("p")).isInstanceOf(DkmAccessDeniedException.class);
+      assertThatThrownBy(() -> dkm.secret("nope")).isInstanceOf(DkmInvalidRequestException.class);
+    }
+  }
+
+  int countReads() throws Exception {
+    int n = 0;
+    for (String l : storage.readAudit()) {
+      if (l.contains("\tread\t")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A storage handle that fails every write after the first {@code okWrites}. */
+  static final class FailingStorage implements Storage {
+    private final Storage delegate;
+    private int okWrites;
+
+    FailingStorage(Storage delegate, int okWrites) {
+      this.delegate = delegate;
+      this.okWrites = okWrites;
+    }
+
+    @Override
+    public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
+      return delegate.get(key);
+    }
+
+    @Override
+    public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public void write(List<Write> writes) throws ConflictException, DkmUnavailableException {
+      if (okWrites-- <= 0) {
+        throw new DkmUnavailableException("store went away (test)");
+      }
+      delegate.write(writes);
+    }
+
+    @Override
+    public void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException {
+      delegate.appendAudit(builder);
+    }
+
+    @Override
+    public List<String> readAudit() throws DkmUnavailableException {
+      return delegate.readAudit();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      delegate.close();
+    }
+  }
+}
