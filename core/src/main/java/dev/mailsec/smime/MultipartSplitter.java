@@ -1,0 +1,69 @@
+package dev.mailsec.smime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Splits a multipart body into the exact bytes of its parts (RFC 2046 section 5.1.1): a part ends
+ * before the line break that precedes the next delimiter, so what was signed is what we hash.
+ */
+final class MultipartSplitter {
+
+    private MultipartSplitter() {
+    }
+
+    static List<byte[]> split(byte[] message, int bodyStart, String boundary) {
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        List<byte[]> parts = new ArrayList<>();
+        int partStart = -1;
+        int pos = bodyStart;
+        while (pos <= message.length - delimiter.length) {
+            int hit = find(message, delimiter, pos);
+            if (hit < 0) {
+                break;
+            }
+            boolean atLineStart = hit == bodyStart || message[hit - 1] == '\n';
+            if (!atLineStart) {
+                pos = hit + 1;
+                continue;
+            }
+            int after = hit + delimiter.length;
+            boolean close = after + 1 < message.length && message[after] == '-' && message[after + 1] == '-';
+            if (partStart >= 0) {
+                int end = hit;
+                if (end > partStart && message[end - 1] == '\n') {
+                    end--;
+                    if (end > partStart && message[end - 1] == '\r') {
+                        end--;
+                    }
+                }
+                parts.add(Arrays.copyOfRange(message, partStart, Math.max(partStart, end)));
+            }
+            if (close) {
+                return parts;
+            }
+            int eol = after;
+            while (eol < message.length && message[eol] != '\n') {
+                eol++;
+            }
+            partStart = Math.min(eol + 1, message.length);
+            pos = partStart;
+        }
+        return parts;
+    }
+
+    private static int find(byte[] haystack, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

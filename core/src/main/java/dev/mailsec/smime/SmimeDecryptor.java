@@ -1,0 +1,172 @@
+package dev.mailsec.smime;
+
+import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
+import dev.mailsec.shaded.bc.asn1.ASN1SequenceParser;
+import dev.mailsec.shaded.bc.asn1.ASN1StreamParser;
+import dev.mailsec.shaded.bc.asn1.cms.CMSObjectIdentifiers;
+import dev.mailsec.shaded.bc.asn1.cms.ContentInfoParser;
+import dev.mailsec.shaded.bc.asn1.nist.NISTObjectIdentifiers;
+import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;
+import dev.mailsec.shaded.bc.cms.CMSAuthEnvelopedDataParser;
+import dev.mailsec.shaded.bc.cms.CMSEnvelopedDataParser;
+import dev.mailsec.shaded.bc.cms.CMSException;
+import dev.mailsec.shaded.bc.cms.CMSTypedStream;
+import dev.mailsec.shaded.bc.cms.KeyAgreeRecipientInformation;
+import dev.mailsec.shaded.bc.cms.Recipient;
+import dev.mailsec.shaded.bc.cms.RecipientId;
+import dev.mailsec.shaded.bc.cms.RecipientInformation;
+import dev.mailsec.shaded.bc.cms.RecipientInformationStore;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipientId;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipientId;
+import dev.mailsec.smime.internal.ContentType;
+import dev.mailsec.smime.internal.MessageHead;
+import dev.mailsec.smime.internal.Streams;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.PrivateKey;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decrypts an S/MIME enveloped (AES-CBC, 3DES) or auth-enveloped (AES-GCM) message with the first
+ * supplied key version the envelope names. The decrypted MIME entity is written byte for byte after
+ * the outer header fields (all but Content-*): attachments, nested parts and their headers stay as
+ * the sender built them. Streams; the JDK's providers do AES and RSA.
+ *
+ * <p>Output is written while decrypting: a caller must discard it when an exception is thrown (a GCM
+ * tag is checked only at the end).
+ */
+public final class SmimeDecryptor {
+
+    private static final Map<ASN1ObjectIdentifier, String> CONTENT_ALGORITHMS = Map.of(
+        NISTObjectIdentifiers.id_aes256_CBC, "aes256-cbc",
+        NISTObjectIdentifiers.id_aes192_CBC, "aes192-cbc",
+        NISTObjectIdentifiers.id_aes128_CBC, "aes128-cbc",
+        NISTObjectIdentifiers.id_aes256_GCM, "aes256-gcm",
+        NISTObjectIdentifiers.id_aes192_GCM, "aes192-gcm",
+        NISTObjectIdentifiers.id_aes128_GCM, "aes128-gcm",
+        PKCSObjectIdentifiers.des_EDE3_CBC, "des-ede3-cbc");
+
+    /**
+     * @param keys the recipient's key versions, current first (see {@link SmimeKeySource})
+     * @throws SmimeException {@code NOT_SMIME} for a message that is not enveloped, {@code NO_MATCHING_KEY}
+     *     when no key is a recipient, {@code CORRUPT} for a broken envelope or failed integrity check,
+     *     {@code UNSUPPORTED_ALGORITHM} for RC2, DES and other weak or unknown ciphers
+     */
+    public DecryptionResult decrypt(InputStream message, OutputStream out, List<SmimeKeyPair> keys) throws IOException, SmimeException {
+        InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 64 * 1024);
+        MessageHead head;
+        try {
+            head = MessageHead.read(in);
+        } catch (IOException e) {
+            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not a message: " + e.getMessage(), e);
+        }
+        ContentType type = head.contentType();
+        if (!SmimeMessages.isEncryptedType(type)) {
+            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not an S/MIME encrypted message: " + type.mediaType());
+        }
+        String cte = head.transferEncoding().orElse("7bit");
+        InputStream der = new BufferedInputStream("base64".equals(cte) ? Base64.getMimeDecoder().wrap(in) : in, 64 * 1024);
+        try {
+            der.mark(1 << 16);
+            ASN1ObjectIdentifier contentType = new ContentInfoParser((ASN1SequenceParser) new ASN1StreamParser(der).readObject())
+                .getContentType();
+            der.reset();
+            if (CMSObjectIdentifiers.authEnvelopedData.equals(contentType)) {
+                CMSAuthEnvelopedDataParser parser = new CMSAuthEnvelopedDataParser(der);
+                String algorithm = contentAlgorithm(parser.getEncAlgOID());
+                return open(parser.getRecipientInfos(), keys, head, out, algorithm, true);
+            }
+            if (CMSObjectIdentifiers.envelopedData.equals(contentType)) {
+                CMSEnvelopedDataParser parser = new CMSEnvelopedDataParser(der);
+                String algorithm = contentAlgorithm(parser.getEncryptionAlgOID());
+                return open(parser.getRecipientInfos(), keys, head, out, algorithm, false);
+            }
+            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "CMS content is " + contentType + ", not (auth)enveloped data");
+        } catch (CMSException | ClassCastException | IllegalArgumentException | IllegalStateException e) {
+            throw new SmimeException(SmimeException.Reason.CORRUPT, "broken envelope: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof javax.crypto.AEADBadTagException || e.getCause() instanceof CMSException
+                || e.getCause() instanceof javax.crypto.BadPaddingException) {
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
+            }
+            if (e instanceof java.io.EOFException || e.getClass().getName().contains("ASN1")) {
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "truncated or malformed envelope: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private static String contentAlgorithm(String oid) throws SmimeException {
+        String name = CONTENT_ALGORITHMS.get(new ASN1ObjectIdentifier(oid));
+        if (name == null) {
+            throw new SmimeException(SmimeException.Reason.UNSUPPORTED_ALGORITHM, "content encryption " + oid + " is not accepted");
+        }
+        return name;
+    }
+
+    private static DecryptionResult open(RecipientInformationStore infos, List<SmimeKeyPair> keys, MessageHead head,
+                                         OutputStream out, String algorithm, boolean authenticated)
+        throws IOException, SmimeException, CMSException {
+        for (SmimeKeyPair key : keys) {
+            Optional<RecipientInformation> info = find(infos, key);
+            if (info.isEmpty()) {
+                continue;
+            }
+            RecipientInformation ri = info.get();
+            boolean agree = ri instanceof KeyAgreeRecipientInformation;
+            Recipient recipient = recipient(key, agree, algorithm.contains("gcm"));
+            CMSTypedStream content;
+            try {
+                content = ri.getContentStream(recipient);
+            } catch (CMSException e) {
+                // wrong key material, or a padding/OAEP failure: same answer for every cause (no oracle)
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "cannot unwrap the content key with key " + key.id(), e);
+            }
+            head.writeOuterFields(out);
+            try (InputStream plain = content.getContentStream()) {
+                Streams.copy(plain, out);
+            }
+            out.flush();
+            String transport = agree ? "ecdh"
+                : (PKCSObjectIdentifiers.id_RSAES_OAEP.getId().equals(ri.getKeyEncryptionAlgOID()) ? "rsa-oaep" : "rsa-pkcs1");
+            return new DecryptionResult(key.id(), algorithm, transport, authenticated);
+        }
+        throw new SmimeException(SmimeException.Reason.NO_MATCHING_KEY,
+            "none of " + keys.size() + " key version(s) is a recipient of this message");
+    }
+
+    /** ECDH with the X9.63 KDF needs Bouncy Castle; AES (CBC via BC's JCA path, GCM via {@link JdkGcm}) stays in the JDK. */
+    private static Recipient recipient(SmimeKeyPair key, boolean agree, boolean gcm) {
+        PrivateKey privateKey = key.privateKeyForCryptoOperation();
+        if (agree) {
+            JceKeyAgreeRecipient r = gcm ? new JdkGcm.KeyAgreeRecipient(privateKey) : new JceKeyAgreeEnvelopedRecipient(privateKey);
+            r.setProvider(BcProvider.INSTANCE);
+            java.security.Provider sunJce = java.security.Security.getProvider("SunJCE");
+            if (!gcm && sunJce != null) {
+                r.setContentProvider(sunJce);
+            }
+            return r;
+        }
+        return gcm ? new JdkGcm.KeyTransRecipient(privateKey) : new JceKeyTransEnvelopedRecipient(privateKey);
+    }
+
+    private static Optional<RecipientInformation> find(RecipientInformationStore infos, SmimeKeyPair key) {
+        RecipientId id;
+        try {
+            id = "EC".equals(key.certificate().getPublicKey().getAlgorithm())
+                ? new JceKeyAgreeRecipientId(key.certificate())
+                : new JceKeyTransRecipientId(key.certificate());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(infos.get(id));
+    }
+}

@@ -1,0 +1,128 @@
+package dev.mailsec.smime;
+
+import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;
+import dev.mailsec.shaded.bc.asn1.x509.AlgorithmIdentifier;
+import dev.mailsec.shaded.bc.cms.CMSAlgorithm;
+import dev.mailsec.shaded.bc.cms.CMSAuthEnvelopedDataStreamGenerator;
+import dev.mailsec.shaded.bc.cms.CMSEnvelopedDataStreamGenerator;
+import dev.mailsec.shaded.bc.cms.CMSException;
+import dev.mailsec.shaded.bc.cms.RecipientInfoGenerator;
+import dev.mailsec.shaded.bc.cms.jcajce.JceCMSContentEncryptorBuilder;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import dev.mailsec.shaded.bc.operator.OutputEncryptor;
+import dev.mailsec.shaded.bc.operator.jcajce.JcaAlgorithmParametersConverter;
+import dev.mailsec.smime.internal.CrlfOutputStream;
+import dev.mailsec.smime.internal.MessageHead;
+import dev.mailsec.smime.internal.Streams;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.List;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
+/**
+ * Encrypts a message (RFC 8551 section 3.3): the MIME entity (Content-* fields and body,
+ * canonicalised to CRLF) becomes an EnvelopedData (AES-256-CBC) or AuthEnvelopedData (AES-256-GCM)
+ * for every recipient; the other header fields stay outside so the message can still be routed.
+ * Streams: memory use does not grow with the message. AES runs in the JDK's provider.
+ */
+public final class SmimeEncryptor {
+
+    private static final AlgorithmIdentifier OAEP_SHA256;
+
+    static {
+        try {
+            OAEP_SHA256 = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
+                new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        } catch (java.security.InvalidAlgorithmParameterException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * @throws SmimeException {@code NOT_SMIME} when the input has no readable header block,
+     *     {@code UNUSABLE_KEY} when a recipient certificate cannot take a key
+     */
+    public void encrypt(InputStream message, OutputStream out, List<EncryptionRecipient> recipients, ContentEncryption encryption)
+        throws IOException, SmimeException {
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("no recipients");
+        }
+        InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 64 * 1024);
+        MessageHead head;
+        try {
+            head = MessageHead.read(in);
+        } catch (IOException e) {
+            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not a message: " + e.getMessage(), e);
+        }
+        head.writeOuterFields(out);
+        Streams.ascii(out, "Content-Type: application/pkcs7-mime; smime-type=" + encryption.smimeType() + "; name=\"smime.p7m\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n"
+            + "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n"
+            + "Content-Description: S/MIME Encrypted Message\r\n\r\n");
+        OutputStream b64 = Streams.base64Lines(out);
+        OutputStream cms = open(b64, recipients, encryption);
+        CrlfOutputStream entity = new CrlfOutputStream(cms);
+        head.writeContentFields(entity);
+        entity.write('\r');
+        entity.write('\n');
+        Streams.copy(in, entity);
+        cms.close();
+        b64.close();
+        Streams.ascii(out, "\r\n");
+        out.flush();
+    }
+
+    private static OutputStream open(OutputStream target, List<EncryptionRecipient> recipients, ContentEncryption encryption)
+        throws IOException, SmimeException {
+        try {
+            if (encryption.isAuthenticated()) {
+                CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
+                for (EncryptionRecipient r : recipients) {
+                    generator.addRecipientInfoGenerator(recipientInfo(r));
+                }
+                return generator.open(target, JdkGcm.encryptor());
+            }
+            CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
+            for (EncryptionRecipient r : recipients) {
+                generator.addRecipientInfoGenerator(recipientInfo(r));
+            }
+            OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(encryption.oid()).build();
+            return generator.open(target, encryptor);
+        } catch (CMSException | GeneralSecurityException e) {
+            throw new SmimeException(SmimeException.Reason.UNUSABLE_KEY, "cannot set up the envelope: " + e.getMessage(), e);
+        }
+    }
+
+    private static RecipientInfoGenerator recipientInfo(EncryptionRecipient r) throws SmimeException {
+        try {
+            switch (r.keyTransport()) {
+                case RSA_OAEP:
+                    return new JceKeyTransRecipientInfoGenerator(r.certificate(), OAEP_SHA256);
+                case RSA_PKCS1:
+                    return new JceKeyTransRecipientInfoGenerator(r.certificate());
+                case ECDH:
+                default:
+                    // ephemeral-static (RFC 5753 section 3.1): a fresh key pair on the recipient's curve per message
+                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+                    kpg.initialize(((ECPublicKey) r.certificate().getPublicKey()).getParams());
+                    KeyPair ephemeral = kpg.generateKeyPair();
+                    return new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
+                        ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP)
+                        .addRecipient(r.certificate())
+                        .setProvider(BcProvider.INSTANCE);
+            }
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new SmimeException(SmimeException.Reason.UNUSABLE_KEY,
+                "cannot encrypt to " + r.certificate().getSubjectX500Principal().getName() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.mailsec.smime;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where private keys come from: a folder of PEM files now ({@link PemSmimeKeySource}), the DKM key
+ * manager later. Implementations must be safe for concurrent use.
+ */
+public interface SmimeKeySource {
+
+    /**
+     * The key versions for an address, current (for signing) first, then archived ones (still good for
+     * decrypting mail sent to an older certificate). Empty when the address has no key.
+     *
+     * @throws IOException when the store cannot be reached (a temporary fault: the caller must not
+     *     treat it as "no key")
+     */
+    List<SmimeKeyPair> keysFor(String address) throws IOException;
+}

@@ -1,0 +1,57 @@
+package dev.mailsec.smime.internal;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Small stream helpers shared by the S/MIME engine. */
+public final class Streams {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Streams() {
+    }
+
+    /** An output stream whose close() flushes but leaves the target open. */
+    public static OutputStream nonClosing(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
+    /** Base64 in 76-character CRLF lines (RFC 2045 section 6.8); closing it does not close {@code out}. */
+    public static OutputStream base64Lines(OutputStream out) {
+        return Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).wrap(nonClosing(out));
+    }
+
+    public static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+
+    public static void ascii(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A boundary that cannot occur in base64 text and is unlikely anywhere else (120 random bits). */
+    public static String newBoundary() {
+        byte[] r = new byte[15];
+        RANDOM.nextBytes(r);
+        return "----=_mailsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(r).replace('-', 'A').replace('_', 'B');
+    }
+}
