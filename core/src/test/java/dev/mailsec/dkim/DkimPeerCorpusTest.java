@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -24,12 +25,14 @@ import org.junit.jupiter.api.TestFactory;
  */
 class DkimPeerCorpusTest {
 
-    private static final Path CORPUS = Paths.get("target", "dkim-peer-corpus");
+    private static Path CORPUS;
     private static DkimVerifier verifier;
 
     @BeforeAll
     static void buildCorpus() throws Exception {
-        deleteRecursively(CORPUS);
+        // a fresh directory per run: builds of this module may run side by side on a shared tree
+        Files.createDirectories(Paths.get("target"));
+        CORPUS = Files.createTempDirectory(Paths.get("target"), "dkim-peer-corpus-");
         Process p = new ProcessBuilder("bash", "src/test/resources/dkim/make-corpus.sh", CORPUS.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -190,11 +193,12 @@ class DkimPeerCorpusTest {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
+    @AfterAll
+    static void removeCorpus() throws IOException {
+        if (CORPUS == null) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
+        try (Stream<Path> s = Files.walk(CORPUS)) {
             for (Path p : s.sorted((a, b) -> b.compareTo(a)).collect(Collectors.toList())) {
                 Files.delete(p);
             }
