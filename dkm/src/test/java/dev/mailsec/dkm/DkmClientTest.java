@@ -1,0 +1,87 @@
+package dev.mailsec.dkm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailsec.dkm.root.FileRootKeys;
+import dev.mailsec.dkm.store.FileStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration and failure modes of the mailets' client API. */
+class DkmClientTest {
+  @TempDir Path tmp;
+  TestClock clock = new TestClock();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    try (FileStorage s = FileStorage.create(tmp.resolve("data"))) {
+      KeyManager admin = KeyManager.init(s, new FileRootKeys(tmp.resolve("root-keys")), "admin",
+          tmp.resolve("admin.cred"), clock);
+      admin.createIdentity("james", IdentityType.SERVICE, false, tmp.resolve("james.cred"));
+      admin.createGroup("mail");
+      admin.addMember("mail", "james");
+      admin.putSecret("p", "mail", SecretKind.OPAQUE, "v".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  Path props(String text) throws Exception {
+    Path p = tmp.resolve("dkm.properties");
+    Files.write(p, text.getBytes(StandardCharsets.UTF_8));
+    return p;
+  }
+
+  @Test
+  void unreachablePostgresShouldBeATemporaryFailure() throws Exception {
+    try (Dkm dkm = Dkm.open(props("store=jdbc:postgresql://127.0.0.1:1/test?user=postgres&connectTimeout=2\n"
+        + "identity=james.cred\n"))) {
+      assertThatThrownBy(() -> dkm.secret("p")).isInstanceOf(DkmUnavailableException.class);
+    }
+  }
+
+  @Test
+  void vanishedFileStoreShouldBeATemporaryFailureAndRecover() throws Exception {
+    try (Dkm dkm = Dkm.open(DkmConfig.load(props("store=file:data\nidentity=james.cred\ncacheTtl=0\n")), clock)) {
+      assertThat(dkm.secret("p").primary().value()).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
+      Path moved = tmp.resolve("moved");
+      Files.move(tmp.resolve("data"), moved);
+      assertThatThrownBy(() -> dkm.secret("p")).isInstanceOf(DkmUnavailableException.class);
+      Files.move(moved, tmp.resolve("data"));
+      assertThat(dkm.secret("p").primary().number()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void badConfigurationShouldNameTheParameter() throws Exception {
+    assertThatThrownBy(() -> Dkm.open(props("store=file:data\nidentity=james.cred\ncachettl=5\n")))
+        .isInstanceOf(DkmInvalidRequestException.class).hasMessageContaining("'cachettl'");
+    assertThatThrownBy(() -> Dkm.open(props("store=ftp://x\nidentity=james.cred\n")))
+        .hasMessageContaining("store:").hasMessageContaining("ftp://x");
+    assertThatThrownBy(() -> Dkm.open(props("store=jdbc:postgresql://h/db?password=topsecret\nidentity=j\n")))
+        .hasMessageContaining("identity:").hasMessageNotContaining("topsecret");
+    assertThatThrownBy(() -> Dkm.open(props("store=file:data\nidentity=james.cred\ncacheTtl=P3D\n")))
+        .hasMessageContaining("cacheTtl:");
+    assertThatThrownBy(() -> Dkm.open(props("store=file:data\n"))).hasMessageContaining("identity: required");
+  }
+
+  @Test
+  void credentialReadableByOthersShouldBeRefused() throws Exception {
+    Files.setPosixFilePermissions(tmp.resolve("james.cred"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> Dkm.open(props("store=file:data\nidentity=james.cred\n")))
+        .hasMessageContaining("chmod 600");
+  }
+
+  @Test
+  void rootKeyFileShouldBeCreatedOwnerOnly() throws Exception {
+    Path key = tmp.resolve("root-keys").resolve("root-1.key");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(tmp.resolve("james.cred")))).isEqualTo("rw-------");
+  }
+}
