@@ -1,0 +1,227 @@
+package dev.mailsec.dkim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+
+/**
+ * The dnsjava path against a real DNS server on loopback: dnsmasq (Debian package dnsmasq-base),
+ * forwarding one zone to a responder that answers SERVFAIL and another to a dead port (timeout).
+ */
+class DnsKeyRecordSourceTest {
+
+    private static final String KEY = TestSigner.rsaRecord(TestSigner.RSA_2048);
+    private static Process dnsmasq;
+    private static int port;
+    private static TinyDnsServer servfail;
+    private static final StringBuffer LOG = new StringBuffer();
+
+    @BeforeAll
+    static void startDnsmasq(@TempDir Path dir) throws Exception {
+        servfail = new TinyDnsServer(q -> {
+            Message m = new Message(q.getHeader().getID());
+            m.getHeader().setFlag(Flags.QR);
+            m.getHeader().setFlag(Flags.RA);
+            m.getHeader().setRcode(Rcode.SERVFAIL);
+            m.addRecord(q.getQuestion(), Section.QUESTION);
+            return m;
+        });
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--port=" + port,
+                "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+                "--conf-file=/dev/null", "--pid-file=" + dir.resolve("dnsmasq.pid"), "--log-queries",
+                "--log-facility=-", "--local-ttl=300", "--local=/example.test/",
+                "--txt-record=sel._domainkey.example.test," + KEY,
+                "--server=/slow.test/127.0.0.1#1",
+                "--server=/fail.test/127.0.0.1#" + servfail.port()));
+        dnsmasq = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = dnsmasq.getInputStream()) {
+                byte[] b = new byte[4096];
+                int n;
+                while ((n = in.read(b)) >= 0) {
+                    LOG.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "dnsmasq-log");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!LOG.toString().contains("started")) {
+            assertThat(dnsmasq.isAlive()).as("dnsmasq: %s", LOG).isTrue();
+            assertThat(System.nanoTime()).as("dnsmasq did not start: %s", LOG).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dnsmasq != null) {
+            dnsmasq.destroy();
+            dnsmasq.waitFor(5, TimeUnit.SECONDS);
+        }
+        if (servfail != null) {
+            servfail.close();
+        }
+    }
+
+    private static DnsKeyRecordSource.Builder source() {
+        return DnsKeyRecordSource.builder().server(new InetSocketAddress("127.0.0.1", port)).timeout(Duration.ofMillis(700));
+    }
+
+    @Test
+    void longRecordSplitIntoStringsIsJoined() {
+        KeyLookup l = source().build().lookup("sel._domainkey.example.test");
+        assertThat(l.status()).isEqualTo(KeyLookup.Status.FOUND);
+        assertThat(KEY.length()).isGreaterThan(255);
+        assertThat(l.records()).containsExactly(KEY);
+    }
+
+    @Test
+    void aMessageVerifiesWithItsKeyFromDns() {
+        java.util.Map<String, String> t = TestSigner.tags();
+        t.put("d", "example.test");
+        String signed = TestSigner.signRsa(TestSigner.MESSAGE, t);
+        DkimVerification v = new DkimVerifier(source().build(), DkimPolicy.defaults()).verify(TestSigner.bytes(signed));
+        assertThat(v.results().get(0).result()).isEqualTo(DkimResult.PASS);
+    }
+
+    @Test
+    void missingNameIsNotFound() {
+        KeyLookup l = source().build().lookup("nope._domainkey.example.test");
+        assertThat(l.status()).isEqualTo(KeyLookup.Status.NOT_FOUND);
+        assertThat(l.detail()).isEqualTo("NXDOMAIN");
+    }
+
+    @Test
+    void servfailIsATemporaryFailureAndIsNotCached() {
+        DnsKeyRecordSource s = source().build();
+        int before = servfail.queries();
+        KeyLookup l = s.lookup("sel._domainkey.fail.test");
+        assertThat(l.status()).isEqualTo(KeyLookup.Status.TEMPORARY_FAILURE);
+        assertThat(l.detail()).isEqualTo("SERVFAIL");
+        s.lookup("sel._domainkey.fail.test");
+        assertThat(servfail.queries() - before).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void unansweredQueryTimesOutInBoundedTime() {
+        long start = System.nanoTime();
+        KeyLookup l = source().build().lookup("sel._domainkey.slow.test");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(l.status()).isEqualTo(KeyLookup.Status.TEMPORARY_FAILURE);
+        assertThat(l.detail()).isEqualTo("timeout");
+        assertThat(millis).isBetween(600L, 5000L);
+    }
+
+    @Test
+    void answersAreCachedForTheirTtlOnly() {
+        MutableClock clock = new MutableClock();
+        DnsKeyRecordSource s = source().clock(clock).build();
+        int before = queriesLogged("sel._domainkey.example.test");
+        s.lookup("sel._domainkey.example.test");
+        s.lookup("SEL._domainkey.example.test");
+        clock.advance(Duration.ofSeconds(299));
+        s.lookup("sel._domainkey.example.test");
+        assertThat(queriesLogged("sel._domainkey.example.test") - before).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(2));
+        s.lookup("sel._domainkey.example.test");
+        assertThat(queriesLogged("sel._domainkey.example.test") - before).isEqualTo(2);
+    }
+
+    @Test
+    void cacheIsBoundedAndTtlIsCapped() throws Exception {
+        try (TinyDnsServer tiny = new TinyDnsServer(q -> {
+            Message m = new Message(q.getHeader().getID());
+            m.getHeader().setFlag(Flags.QR);
+            m.addRecord(q.getQuestion(), Section.QUESTION);
+            m.addRecord(new TXTRecord(q.getQuestion().getName(), DClass.IN, 86400, "v=DKIM1; p="), Section.ANSWER);
+            return m;
+        })) {
+            MutableClock clock = new MutableClock();
+            DnsKeyRecordSource s = DnsKeyRecordSource.builder().server(new InetSocketAddress("127.0.0.1", tiny.port()))
+                    .cacheSize(2).maxTtl(Duration.ofMinutes(10)).clock(clock).build();
+            s.lookup("a._domainkey.x.test");
+            s.lookup("b._domainkey.x.test");
+            s.lookup("c._domainkey.x.test");
+            assertThat(s.cachedNames()).isEqualTo(2);
+            s.lookup("c._domainkey.x.test");
+            assertThat(tiny.queries()).isEqualTo(3);
+            s.lookup("a._domainkey.x.test"); // evicted: asked again
+            assertThat(tiny.queries()).isEqualTo(4);
+            clock.advance(Duration.ofMinutes(11)); // 1-day TTL capped at 10 minutes
+            s.lookup("a._domainkey.x.test");
+            assertThat(tiny.queries()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void badServerListIsRefusedNamingTheParameter() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DnsKeyRecordSource.builder().servers("dns.example:53"))
+                .hasMessage("dnsServers: must be IP addresses, got 'dns.example:53'");
+        assertThat(DnsKeyRecordSource.builder().servers("127.0.0.1:5353, [::1]:53 10.0.0.1").build().servers())
+                .extracting(InetSocketAddress::getPort).containsExactly(5353, 53, 53);
+    }
+
+    private static int queriesLogged(String name) {
+        String log = LOG.toString();
+        int n = 0;
+        int i = 0;
+        String needle = "query[TXT] " + name + " ";
+        while ((i = log.indexOf(needle, i)) >= 0) {
+            n++;
+            i += needle.length();
+        }
+        return n;
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
