@@ -78,6 +78,26 @@ public final class OutboundConnector {
         return allowed;
     }
 
+    /**
+     * The policy in words for a bounce or a log line, e.g. {@code verify: STARTTLS required, certificate
+     * trusted and issued for the host, TLSv1.2 or newer}.
+     */
+    public String policyDescription() {
+        String level;
+        switch (tlsLevel) {
+            case REQUIRED:
+                level = "required: STARTTLS required, any certificate";
+                break;
+            case VERIFY:
+                level = "verify: STARTTLS required, certificate trusted and issued for the host";
+                break;
+            default:
+                level = "opportunistic: STARTTLS when offered";
+                break;
+        }
+        return level + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("");
+    }
+
     @Override
     public String toString() {
         return "OutboundConnector{name=" + name + ", recipientDomains=" + recipientDomains + ", smartHosts="

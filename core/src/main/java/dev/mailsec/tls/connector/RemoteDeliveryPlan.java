@@ -1,0 +1,122 @@
+package dev.mailsec.tls.connector;
+
+import dev.mailsec.tls.TlsProtocolVersion;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * How James's own {@code RemoteDelivery} mailet enforces an outbound connector: the init parameters of
+ * one {@code RemoteDelivery} per connector, in a processor of its own ({@code connector-NAME}) with its own
+ * outgoing queue, reached from the {@code transport} processor through
+ * {@code RecipientConnectorIs=NAME}. Every parameter starting with {@code mail.} is handed to JavaMail after
+ * James's defaults (see docs/adr/0005-tls-connectors-on-remote-delivery.md):
+ * <ul>
+ *   <li>{@code opportunistic}: {@code startTLS=true}, any certificate ({@code mail.smtp.ssl.trust=*}), clear
+ *       text when the peer offers no STARTTLS;</li>
+ *   <li>{@code required}: as above plus {@code mail.smtp.starttls.required=true}: no STARTTLS, or a failed
+ *       handshake, is a temporary failure, retried and finally bounced, never a delivery in clear;</li>
+ *   <li>{@code verify}: STARTTLS required, the chain checked against James's JVM trust store and the
+ *       certificate's DNS name checked against the host delivered to
+ *       ({@code verifyServerIdentity}, {@code mail.smtp.ssl.checkserveridentity});</li>
+ *   <li>a minimum protocol becomes {@code mail.smtp.ssl.protocols}, the versions from it upwards.</li>
+ * </ul>
+ */
+public final class RemoteDeliveryPlan {
+
+    /** Retry schedule written into generated processors; operators adjust it like any RemoteDelivery. */
+    public static final String DEFAULT_DELAY_TIME = "5000, 100000, 500000";
+    public static final String DEFAULT_MAX_RETRIES = "5";
+
+    private final OutboundConnector connector;
+
+    private RemoteDeliveryPlan(OutboundConnector connector) {
+        this.connector = connector;
+    }
+
+    public static RemoteDeliveryPlan of(OutboundConnector connector) {
+        return new RemoteDeliveryPlan(connector);
+    }
+
+    /** {@code connector-NAME}: the processor that delivers the connector's mail. */
+    public String processorName() {
+        return "connector-" + connector.name();
+    }
+
+    /** {@code outgoing-connector-NAME}: the connector's own outgoing queue. */
+    public String queueName() {
+        return "outgoing-" + processorName();
+    }
+
+    /** The TLS-related RemoteDelivery parameters, in the order they are written. */
+    public Map<String, String> tlsParameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (!connector.smartHosts().isEmpty()) {
+            StringJoiner gateways = new StringJoiner(",");
+            connector.smartHosts().forEach(host -> gateways.add(host.toString()));
+            parameters.put("gateway", gateways.toString());
+        }
+        parameters.put("startTLS", "true");
+        boolean verify = connector.tlsLevel() == OutboundTlsLevel.VERIFY;
+        parameters.put("verifyServerIdentity", Boolean.toString(verify));
+        parameters.put("mail.smtp.starttls.required", Boolean.toString(connector.tlsLevel().encryptionMandatory()));
+        parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify));
+        if (!verify) {
+            // Any certificate: JavaMail's MailSSLSocketFactory trusting all hosts (Postfix "may"/"encrypt").
+            parameters.put("mail.smtp.ssl.trust", "*");
+        }
+        if (!connector.allowedProtocols().isEmpty()) {
+            StringJoiner protocols = new StringJoiner(" ");
+            for (TlsProtocolVersion version : connector.allowedProtocols()) {
+                protocols.add(version.jsseName());
+            }
+            parameters.put("mail.smtp.ssl.protocols", protocols.toString());
+        }
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** The {@code transport} processor step that hands covered recipients to this connector's processor. */
+    public String transportStepXml(String connectorsLocation) {
+        String condition = connector.name()
+            + (connectorsLocation.equals("file://conf/connectors.xml") ? "" : "," + connectorsLocation);
+        return "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=" + escape(condition)
+            + "\" class=\"ToProcessor\">\n"
+            + "    <processor>" + processorName() + "</processor>\n"
+            + "</mailet>\n";
+    }
+
+    /** The connector's processor: one RemoteDelivery with the connector's policy, bouncing to {@code bounceProcessor}. */
+    public String processorXml(String bounceProcessor) {
+        return processorXml(bounceProcessor, DEFAULT_DELAY_TIME, DEFAULT_MAX_RETRIES);
+    }
+
+    /** As {@link #processorXml(String)}, with RemoteDelivery's own {@code delayTime} and {@code maxRetries}. */
+    public String processorXml(String bounceProcessor, String delayTime, String maxRetries) {
+        StringBuilder xml = new StringBuilder()
+            .append("<!-- outbound connector '").append(escape(connector.name())).append("': ")
+            .append(connector.tlsLevel()).append(connector.minimumProtocol()
+                .map(v -> ", " + v.jsseName() + " or newer").orElse("")).append(" -->\n")
+            .append("<processor state=\"").append(processorName()).append("\" enableJmx=\"true\">\n")
+            .append("    <mailet match=\"All\" class=\"RemoteDelivery\">\n");
+        element(xml, "outgoing", queueName());
+        element(xml, "delayTime", delayTime);
+        element(xml, "maxRetries", maxRetries);
+        element(xml, "maxDnsProblemRetries", "0");
+        element(xml, "deliveryThreads", "2");
+        element(xml, "sendpartial", "true");
+        element(xml, "bounceProcessor", bounceProcessor);
+        for (Map.Entry<String, String> parameter : tlsParameters().entrySet()) {
+            element(xml, parameter.getKey(), parameter.getValue());
+        }
+        return xml.append("    </mailet>\n").append("</processor>\n").toString();
+    }
+
+    private static void element(StringBuilder xml, String name, String value) {
+        xml.append("        <").append(name).append('>').append(escape(value)).append("</").append(name).append(">\n");
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.mailsec.tls.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import org.junit.jupiter.api.Test;
+
+class RemoteDeliveryPlanTest {
+
+    private static OutboundConnector connector(String tls, String extra) throws Exception {
+        return ConnectorsFileTest.parse("<connectors><outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
+            + extra + "<tls " + tls + "/></outbound></connectors>").outbound("bank").orElseThrow();
+    }
+
+    @Test
+    void verifyShouldRequireStartTlsAndCheckTheServerIdentityWithTheJvmTrustStore() throws Exception {
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\" minimumProtocol=\"TLSv1.2\"",
+            "<smartHost>relay.bank.test:2525</smartHost><smartHost>[2001:db8::25]</smartHost>"));
+
+        assertThat(plan.tlsParameters()).containsExactly(
+            entry("gateway", "relay.bank.test:2525,[2001:db8::25]:25"),
+            entry("startTLS", "true"),
+            entry("verifyServerIdentity", "true"),
+            entry("mail.smtp.starttls.required", "true"),
+            entry("mail.smtp.ssl.checkserveridentity", "true"),
+            entry("mail.smtp.ssl.protocols", "TLSv1.2 TLSv1.3"));
+        assertThat(plan.processorName()).isEqualTo("connector-bank");
+        assertThat(plan.queueName()).isEqualTo("outgoing-connector-bank");
+    }
+
+    @Test
+    void requiredShouldAcceptAnyCertificateButNeverClearText() throws Exception {
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"required\"", ""));
+
+        assertThat(plan.tlsParameters()).containsExactly(
+            entry("startTLS", "true"),
+            entry("verifyServerIdentity", "false"),
+            entry("mail.smtp.starttls.required", "true"),
+            entry("mail.smtp.ssl.checkserveridentity", "false"),
+            entry("mail.smtp.ssl.trust", "*"));
+    }
+
+    @Test
+    void policyDescriptionShouldNameLevelAndMinimum() throws Exception {
+        assertThat(connector("level=\"verify\" minimumProtocol=\"TLSv1.2\"", "").policyDescription())
+            .isEqualTo("verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer");
+        assertThat(connector("level=\"required\"", "").policyDescription())
+            .isEqualTo("required: STARTTLS required, any certificate");
+        assertThat(connector("level=\"opportunistic\"", "").policyDescription())
+            .isEqualTo("opportunistic: STARTTLS when offered");
+    }
+
+    @Test
+    void opportunisticShouldNotRequireStartTls() throws Exception {
+        assertThat(RemoteDeliveryPlan.of(connector("level=\"opportunistic\"", "")).tlsParameters())
+            .containsEntry("mail.smtp.starttls.required", "false").containsEntry("startTLS", "true");
+    }
+
+    @Test
+    void xmlShouldContainEveryParameterAndTheRoutingStep() throws Exception {
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\"", ""));
+
+        assertThat(plan.processorXml("bounces"))
+            .contains("<processor state=\"connector-bank\" enableJmx=\"true\">")
+            .contains("<mailet match=\"All\" class=\"RemoteDelivery\">")
+            .contains("<outgoing>outgoing-connector-bank</outgoing>")
+            .contains("<bounceProcessor>bounces</bounceProcessor>")
+            .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>");
+        assertThat(plan.transportStepXml("file://conf/connectors.xml"))
+            .startsWith("<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=bank\" class=\"ToProcessor\">")
+            .contains("<processor>connector-bank</processor>");
+        assertThat(plan.transportStepXml("/etc/james/connectors.xml"))
+            .contains("RecipientConnectorIs=bank,/etc/james/connectors.xml");
+    }
+}

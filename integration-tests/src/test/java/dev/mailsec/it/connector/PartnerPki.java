@@ -1,0 +1,110 @@
+package dev.mailsec.it.connector;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The partners' PKI for outbound tests: a CA James is made to trust, and server certificates that are
+ * valid, issued for the wrong name, or expired. (The harness's TestPki issues only valid certificates for
+ * James itself, so the partners get their own CA.)
+ */
+final class PartnerPki {
+
+    private static final char[] SECRET = "partner-test-only".toCharArray();
+    private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
+
+    private final KeyPair caKeys;
+    private final X509Certificate ca;
+
+    PartnerPki() throws GeneralSecurityException, IOException, OperatorCreationException {
+        caKeys = keyPair();
+        X500Principal name = new X500Principal("CN=partner test CA");
+        ca = sign(new JcaX509v3CertificateBuilder(name, serial(), date(Duration.ofHours(-1)), date(Duration.ofDays(2)),
+            name, caKeys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
+    }
+
+    /** A TLS server context presenting a certificate for {@code dnsName}, valid between the two offsets from now. */
+    SSLContext serverContext(String dnsName, Duration notBefore, Duration notAfter) throws Exception {
+        KeyPair keys = keyPair();
+        X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(ca, serial(), date(notBefore), date(notAfter),
+            new X500Principal("CN=" + dnsName), keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+            .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+            .addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName))));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", keys.getPrivate(), SECRET, new Certificate[] {certificate, ca});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, SECRET);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+        return context;
+    }
+
+    SSLContext validServer(String dnsName) throws Exception {
+        return serverContext(dnsName, Duration.ofHours(-1), Duration.ofDays(1));
+    }
+
+    /** A client context trusting only this CA: what James's JVM trust store holds in these tests. */
+    SSLContext trustingClientContext() throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("partner-ca", ca);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers.getTrustManagers(), new SecureRandom());
+        return context;
+    }
+
+    private X509Certificate sign(X509v3CertificateBuilder builder) throws GeneralSecurityException, OperatorCreationException {
+        return new JcaX509CertificateConverter().getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+    }
+
+    private static KeyPair keyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return BigInteger.valueOf(SERIALS.incrementAndGet());
+    }
+
+    private static Date date(Duration fromNow) {
+        return Date.from(Instant.now().plus(fromNow));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.mailsec.it.connector;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A partner's SMTP server on loopback, small enough to read: greets, offers STARTTLS when it has a TLS
+ * context (optionally only some protocol versions), accepts every message and remembers how each arrived.
+ */
+final class PartnerSmtpServer implements AutoCloseable {
+
+    /** One message as the partner received it. */
+    static final class Received {
+        final String protocol;
+        final List<String> recipients;
+        final String data;
+
+        Received(String protocol, List<String> recipients, String data) {
+            this.protocol = protocol;
+            this.recipients = recipients;
+            this.data = data;
+        }
+    }
+
+    private final ServerSocket listener;
+    private final Optional<SSLContext> tls;
+    private final String[] protocols;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    private PartnerSmtpServer(Optional<SSLContext> tls, String[] protocols) throws IOException {
+        this.tls = tls;
+        this.protocols = protocols.clone();
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(this::acceptLoop);
+    }
+
+    /** A server offering STARTTLS with {@code tls}, restricted to {@code protocols} when any are given. */
+    static PartnerSmtpServer withStartTls(SSLContext tls, String... protocols) throws IOException {
+        return new PartnerSmtpServer(Optional.of(tls), protocols);
+    }
+
+    /** A server that never offers STARTTLS. */
+    static PartnerSmtpServer withoutStartTls() throws IOException {
+        return new PartnerSmtpServer(Optional.empty(), new String[0]);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    /** Messages received for {@code recipient}. */
+    List<Received> receivedFor(String recipient) {
+        List<Received> matching = new ArrayList<>();
+        for (Received message : received) {
+            if (message.recipients.contains(recipient)) {
+                matching.add(message);
+            }
+        }
+        return matching;
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket socket = listener.accept();
+                connections.incrementAndGet();
+                threads.execute(() -> serve(socket));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket plain) {
+        Socket socket = plain;
+        String protocol = "clear";
+        try {
+            socket.setSoTimeout(15000);
+            BufferedReader in = reader(socket);
+            OutputStream out = socket.getOutputStream();
+            reply(out, "220 partner.test ESMTP test partner");
+            List<String> recipients = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null) {
+                String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                if (command.equals("EHLO") || command.equals("HELO")) {
+                    reply(out, tls.isPresent() ? "250-partner.test\r\n250-8BITMIME\r\n250 STARTTLS" : "250-partner.test\r\n250 8BITMIME");
+                } else if (line.equalsIgnoreCase("STARTTLS") && tls.isPresent()) {
+                    reply(out, "220 2.0.0 ready to start TLS");
+                    SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory()
+                        .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                    ssl.setUseClientMode(false);
+                    if (protocols.length > 0) {
+                        ssl.setEnabledProtocols(protocols);
+                    }
+                    ssl.startHandshake();
+                    protocol = ssl.getSession().getProtocol();
+                    socket = ssl;
+                    in = reader(socket);
+                    out = socket.getOutputStream();
+                    recipients.clear();
+                } else if (command.equals("MAIL")) {
+                    recipients.clear();
+                    reply(out, "250 2.1.0 ok");
+                } else if (command.equals("RCPT")) {
+                    int open = line.indexOf('<');
+                    int close = line.indexOf('>');
+                    recipients.add(open >= 0 && close > open ? line.substring(open + 1, close) : line);
+                    reply(out, "250 2.1.5 ok");
+                } else if (command.equals("DATA")) {
+                    reply(out, "354 end with .");
+                    StringBuilder data = new StringBuilder();
+                    String dataLine;
+                    while ((dataLine = in.readLine()) != null && !dataLine.equals(".")) {
+                        data.append(dataLine).append("\r\n");
+                    }
+                    received.add(new Received(protocol, new ArrayList<>(recipients), data.toString()));
+                    reply(out, "250 2.0.0 queued");
+                } else if (command.equals("QUIT")) {
+                    reply(out, "221 2.0.0 bye");
+                    return;
+                } else if (command.equals("RSET") || command.equals("NOOP")) {
+                    reply(out, "250 2.0.0 ok");
+                } else {
+                    reply(out, "502 5.5.2 not implemented");
+                }
+            }
+        } catch (IOException handshakeOrConnectionFailure) {
+            // the client gave up (e.g. rejected our certificate): nothing was received
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a broken socket
+            }
+        }
+    }
+
+    private static BufferedReader reader(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+    }
+
+    private static void reply(OutputStream out, String reply) throws IOException {
+        out.write((reply + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        threads.shutdownNow();
+    }
+
+}

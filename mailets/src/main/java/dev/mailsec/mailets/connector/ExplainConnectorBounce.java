@@ -1,0 +1,98 @@
+package dev.mailsec.mailets.connector;
+
+import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.ConnectorsFile;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.OutboundConnector;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * Makes a bounce say which outbound connector held the mail back. RemoteDelivery bounces a mail that
+ * failed every retry with "Too many retries failure" and drops the last error, so the sender cannot tell a
+ * TLS policy from a dead host; placed in the bounce processor before {@code DSNBounce}, this mailet puts
+ * the connector and its policy in front of the error message and the {@code delivery-error} attribute
+ * that {@code DSNBounce} shows as the diagnostic:
+ * <pre>
+ * Not delivered to bank.test: outbound connector 'bank' allows delivery only with TLS
+ * (verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer),
+ * and no attempt succeeded under that policy. Too many retries failure. Bouncing after 5 retries.
+ * </pre>
+ * Mail to domains no connector covers passes unchanged.
+ *
+ * <pre>{@code
+ * <processor state="bounces" enableJmx="true">
+ *     <mailet match="All" class="dev.mailsec.mailets.connector.ExplainConnectorBounce">
+ *         <connectors>file://conf/connectors.xml</connectors>
+ *     </mailet>
+ *     <mailet match="All" class="DSNBounce">
+ *         <passThrough>false</passThrough>
+ *     </mailet>
+ * </processor>
+ * }</pre>
+ * {@code connectors} is required; other parameters, a missing or invalid file fail the start.
+ */
+public class ExplainConnectorBounce extends GenericMailet {
+
+    static final String CONNECTORS = "connectors";
+    /** RemoteDelivery's own attribute ({@code Bouncer.DELIVERY_ERROR}), shown by DSNBounce as Diagnostic-Code. */
+    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+
+    private Connectors connectors;
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of(CONNECTORS));
+        String location = getInitParameter(CONNECTORS);
+        if (location == null || location.trim().isEmpty()) {
+            throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + " is required");
+        }
+        try {
+            connectors = ConnectorsFile.load(ConnectorsFile.locate(location.trim()));
+        } catch (InvalidConnectorsException e) {
+            throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void service(Mail mail) {
+        Map<OutboundConnector, StringJoiner> domainsByConnector = new LinkedHashMap<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            String domain = recipient.getDomain().asString();
+            connectors.outboundFor(domain).ifPresent(connector -> {
+                StringJoiner domains = domainsByConnector.computeIfAbsent(connector, c -> new StringJoiner(", "));
+                if (!domains.toString().contains(domain)) {
+                    domains.add(domain);
+                }
+            });
+        }
+        if (domainsByConnector.isEmpty()) {
+            return;
+        }
+        StringBuilder explanation = new StringBuilder();
+        domainsByConnector.forEach((connector, domains) -> explanation
+            .append("Not delivered to ").append(domains).append(": outbound connector '").append(connector.name())
+            .append("' allows delivery only with TLS (").append(connector.policyDescription())
+            .append("), and no attempt succeeded under that policy. "));
+        Optional<String> deliveryError = AttributeUtils.getValueAndCastFromMail(mail, DELIVERY_ERROR, String.class);
+        String previous = mail.getErrorMessage() != null ? mail.getErrorMessage() : deliveryError.orElse("");
+        mail.setErrorMessage(explanation + previous);
+        mail.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(explanation + deliveryError.orElse(previous))));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "ExplainConnectorBounce: names the outbound connector policy in bounces of mail it held back";
+    }
+}

@@ -1,0 +1,65 @@
+package dev.mailsec.mailets.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.mail.MessagingException;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExplainConnectorBounceTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void serviceShouldPutConnectorAndPolicyBeforeRemoteDeliveryError() throws Exception {
+        Mail mail = FakeMail.builder().name("m").recipients("a@bank.test", "b@bank.test")
+            .errorMessage("Too many retries failure. Bouncing after 5 retries.").build();
+        mail.setAttribute(new Attribute(ExplainConnectorBounce.DELIVERY_ERROR,
+            AttributeValue.of("Too many retries failure. Bouncing after 5 retries.")));
+
+        mailet().service(mail);
+
+        String expected = "Not delivered to bank.test: outbound connector 'bank' allows delivery only with TLS "
+            + "(verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer), and no "
+            + "attempt succeeded under that policy. Too many retries failure. Bouncing after 5 retries.";
+        assertThat(mail.getErrorMessage()).isEqualTo(expected);
+        assertThat(mail.getAttribute(ExplainConnectorBounce.DELIVERY_ERROR).map(Attribute::getValue))
+            .contains(AttributeValue.of(expected));
+    }
+
+    @Test
+    void serviceShouldLeaveBouncesOfUncoveredDomainsAlone() throws Exception {
+        Mail mail = FakeMail.builder().name("m").recipient("a@other.test").errorMessage("550 no such user").build();
+
+        mailet().service(mail);
+
+        assertThat(mail.getErrorMessage()).isEqualTo("550 no such user");
+        assertThat(mail.getAttribute(ExplainConnectorBounce.DELIVERY_ERROR)).isEmpty();
+    }
+
+    @Test
+    void initShouldRequireConnectors() {
+        assertThatThrownBy(() -> new ExplainConnectorBounce().init(FakeMailetConfig.builder().mailetName("x").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("connectors is required");
+    }
+
+    private ExplainConnectorBounce mailet() throws Exception {
+        Path file = Files.write(dir.resolve("connectors.xml"), ("<connectors><outbound name=\"bank\">"
+            + "<recipientDomain>bank.test</recipientDomain><tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>"
+            + "</outbound></connectors>").getBytes(StandardCharsets.UTF_8));
+        ExplainConnectorBounce mailet = new ExplainConnectorBounce();
+        mailet.init(FakeMailetConfig.builder().mailetName("ExplainConnectorBounce")
+            .setProperty("connectors", file.toString()).build());
+        return mailet;
+    }
+}
