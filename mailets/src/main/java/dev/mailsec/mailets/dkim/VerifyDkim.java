@@ -1,0 +1,223 @@
+package dev.mailsec.mailets.dkim;
+
+import dev.mailsec.authres.AuthenticationResults;
+import dev.mailsec.dkim.BodyLengthPolicy;
+import dev.mailsec.dkim.DkimAttributeNames;
+import dev.mailsec.dkim.DkimAuthResults;
+import dev.mailsec.dkim.DkimPolicy;
+import dev.mailsec.dkim.DkimResult;
+import dev.mailsec.dkim.DkimSignatureResult;
+import dev.mailsec.dkim.DkimVerification;
+import dev.mailsec.dkim.DkimVerifier;
+import dev.mailsec.dkim.DnsKeyRecordSource;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import java.io.IOException;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies the DKIM signatures of a mail (RFC 6376; rsa-sha256, ed25519-sha256; rsa-sha1 and RSA keys
+ * under {@code minRsaBits} never pass), records one typed result per signature in the
+ * {@value DkimAttributeNames#RESULTS} attribute (with its DMARC alignment with From:) and adds an
+ * RFC 8601 {@code Authentication-Results} field. Fields already in the mail that claim our
+ * {@code authservId} are removed first (RFC 8601 section 5), so a sender cannot forge our verdict.
+ * Hostile mail gets a verdict ({@code permerror}, {@code fail}), never an exception.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.mailsec.mailets.dkim.VerifyDkim">
+ *     <authservId>mx.example.com</authservId>
+ *     <maxSignatures>5</maxSignatures>
+ *     <minRsaBits>1024</minRsaBits>
+ *     <bodyLengthPolicy>policy</bodyLengthPolicy>
+ *     <clockDriftSeconds>300</clockDriftSeconds>
+ *     <dnsServers>127.0.0.1</dnsServers>
+ *     <dnsTimeoutMillis>5000</dnsTimeoutMillis>
+ * </mailet>
+ * }</pre>
+ * Only {@code authservId} is required. {@code zoneFile} (a BIND zone file path) replaces DNS, for
+ * tests and offline use. Unknown parameters and bad values fail the start, naming the parameter.
+ */
+public class VerifyDkim extends GenericMailet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VerifyDkim.class);
+
+    public static final AttributeName RESULTS = AttributeName.of(DkimAttributeNames.RESULTS);
+    public static final AttributeName FROM_DOMAIN = AttributeName.of(DkimAttributeNames.FROM_DOMAIN);
+
+    static final String AUTHSERV_ID = "authservId";
+    static final String MAX_SIGNATURES = "maxSignatures";
+    static final String MIN_RSA_BITS = "minRsaBits";
+    static final String BODY_LENGTH_POLICY = "bodyLengthPolicy";
+    static final String CLOCK_DRIFT = "clockDriftSeconds";
+    static final String ZONE_FILE = "zoneFile";
+    static final String DNS_SERVERS = "dnsServers";
+    static final String DNS_TIMEOUT = "dnsTimeoutMillis";
+    static final String DNS_CACHE_SIZE = "dnsCacheSize";
+    private static final Set<String> PARAMETERS = Set.of(AUTHSERV_ID, MAX_SIGNATURES, MIN_RSA_BITS,
+            BODY_LENGTH_POLICY, CLOCK_DRIFT, ZONE_FILE, DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE);
+
+    private final KeyRecordSource injectedKeys;
+    private final Clock clock;
+    private String authservId;
+    private DkimVerifier verifier;
+
+    @Inject
+    public VerifyDkim() {
+        this(null, Clock.systemUTC());
+    }
+
+    /** For tests: a key source (instead of DNS or the zone file) and a clock. */
+    public VerifyDkim(KeyRecordSource keys, Clock clock) {
+        this.injectedKeys = keys;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        try {
+            checkInitParameters(PARAMETERS);
+        } catch (MessagingException e) {
+            throw new MessagingException("VerifyDkim: " + e.getMessage() + "; known parameters: " + PARAMETERS, e);
+        }
+        String id = getInitParameter(AUTHSERV_ID);
+        if (id == null) {
+            throw new MessagingException("VerifyDkim: " + AUTHSERV_ID + " is required (this server's name, e.g. mx.example.com)");
+        }
+        authservId = parse(AUTHSERV_ID, id.trim(), AuthenticationResults::checkAuthservId);
+        DkimPolicy.Builder policy = DkimPolicy.builder().clock(clock);
+        optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
+        optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
+        optional(BODY_LENGTH_POLICY, v -> policy.bodyLengthPolicy(BodyLengthPolicy.fromKeyword(v)));
+        optional(CLOCK_DRIFT, v -> policy.clockDrift(Duration.ofSeconds(Long.parseLong(v))));
+        KeyRecordSource keys = keys();
+        verifier = new DkimVerifier(injectedKeys != null ? injectedKeys : keys, policy.build());
+    }
+
+    private KeyRecordSource keys() throws MessagingException {
+        String zone = getInitParameter(ZONE_FILE);
+        if (zone != null) {
+            for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
+                if (getInitParameter(dns) != null) {
+                    throw new MessagingException("VerifyDkim: " + dns + " cannot be combined with " + ZONE_FILE);
+                }
+            }
+            try {
+                return ZoneFileKeyRecordSource.load(Paths.get(zone.trim()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new MessagingException("VerifyDkim: " + ZONE_FILE + ": cannot read '" + zone + "': " + e.getMessage(), e);
+            }
+        }
+        DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
+        optional(DNS_SERVERS, dns::servers);
+        optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
+        optional(DNS_CACHE_SIZE, v -> dns.cacheSize(Integer.parseInt(v)));
+        if (injectedKeys != null) {
+            return null;
+        }
+        return parse(DNS_SERVERS, "", v -> dns.build());
+    }
+
+    private void optional(String name, java.util.function.Consumer<String> apply) throws MessagingException {
+        String value = getInitParameter(name);
+        if (value != null) {
+            parse(name, value.trim(), v -> {
+                apply.accept(v);
+                return v;
+            });
+        }
+    }
+
+    private static <T> T parse(String name, String value, Function<String, T> parser) throws MessagingException {
+        try {
+            return parser.apply(value);
+        } catch (NumberFormatException e) {
+            throw new MessagingException("VerifyDkim: " + name + ": not a number: '" + value + "'", e);
+        } catch (IllegalArgumentException e) {
+            // the engines name their own knob ("clockDrift: ..."); the operator knows the parameter
+            String message = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
+            throw new MessagingException("VerifyDkim: " + name + ": " + message, e);
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        DkimVerification verification = verify(message);
+        removeForgedResults(message);
+        message.addHeader(AuthenticationResults.HEADER_NAME,
+                DkimAuthResults.of(authservId, verification).foldedValue());
+        message.saveChanges();
+        mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(toAttribute(verification))));
+        verification.fromDomain().ifPresentOrElse(
+                d -> mail.setAttribute(new Attribute(FROM_DOMAIN, AttributeValue.of(d))),
+                () -> mail.removeAttribute(FROM_DOMAIN));
+    }
+
+    /** Verifies the bytes as received: before any header of ours is added. */
+    private DkimVerification verify(MimeMessage message) {
+        DkimVerifier.Session session = verifier.start();
+        try {
+            message.writeTo(session);
+            return session.result();
+        } catch (IOException | MessagingException e) {
+            LOG.info("DKIM: message could not be read: {}", e.toString());
+            return new DkimVerification(List.of(DkimSignatureResult.builder(DkimResult.PERMERROR)
+                    .reason("message could not be read").build()), null, 0);
+        }
+    }
+
+    private void removeForgedResults(MimeMessage message) throws MessagingException {
+        String[] existing = message.getHeader(AuthenticationResults.HEADER_NAME);
+        if (existing == null) {
+            return;
+        }
+        List<String> keep = new ArrayList<>();
+        for (String value : existing) {
+            if (AuthenticationResults.claims(value, authservId)) {
+                LOG.info("DKIM: removed an Authentication-Results field claiming our authserv-id {}", authservId);
+            } else {
+                keep.add(value);
+            }
+        }
+        if (keep.size() < existing.length) {
+            message.removeHeader(AuthenticationResults.HEADER_NAME);
+            for (String value : keep) {
+                message.addHeader(AuthenticationResults.HEADER_NAME, value);
+            }
+        }
+    }
+
+    private static List<AttributeValue<?>> toAttribute(DkimVerification verification) {
+        List<AttributeValue<?>> list = new ArrayList<>();
+        for (DkimSignatureResult r : verification.results()) {
+            Map<String, AttributeValue<?>> entry = new HashMap<>();
+            r.toMap().forEach((k, v) -> entry.put(k, AttributeValue.of(v)));
+            entry.put(DkimAttributeNames.ALIGNED_KEY, AttributeValue.of(verification.alignment(r).keyword()));
+            list.add(AttributeValue.of(entry));
+        }
+        return list;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "VerifyDkim: verifies DKIM signatures and adds Authentication-Results";
+    }
+}

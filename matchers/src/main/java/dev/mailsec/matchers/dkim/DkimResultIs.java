@@ -1,0 +1,75 @@
+package dev.mailsec.matchers.dkim;
+
+import dev.mailsec.dkim.DkimResult;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+/**
+ * Matches mail for which {@code VerifyDkim} recorded at least one signature with one of the given
+ * results, optionally only signatures of one signing domain ({@code d=}, exact, case-insensitive).
+ * {@code none} matches a mail without any signature. Mail that {@code VerifyDkim} has not seen never
+ * matches. Returns all recipients, or none.
+ *
+ * <pre>{@code
+ * <mailet match="dev.mailsec.matchers.dkim.DkimResultIs=fail,permerror" class="ToRepository">
+ *     <repositoryPath>memory://var/mail/dkim-failed/</repositoryPath>
+ * </mailet>
+ * <mailet match="dev.mailsec.matchers.dkim.DkimResultIs=pass@bank.example" class="SetMimeHeader">
+ *     <name>X-Bank-Verified</name>
+ *     <value>yes</value>
+ * </mailet>
+ * }</pre>
+ * Condition: {@code result[,result...][@domain]} with results from {@code pass fail neutral policy
+ * temperror permerror none}; anything else fails the start.
+ */
+public class DkimResultIs extends GenericMatcher {
+
+    private Set<DkimResult> results;
+    private String domain;
+
+    @Override
+    public void init() throws MessagingException {
+        String condition = getCondition();
+        if (condition == null || condition.trim().isEmpty()) {
+            throw new MessagingException("DkimResultIs: a condition is required, e.g. DkimResultIs=fail,permerror");
+        }
+        String c = condition.trim();
+        int at = c.indexOf('@');
+        domain = at < 0 ? null : c.substring(at + 1).trim().toLowerCase(Locale.ROOT);
+        if (domain != null && !domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            throw new MessagingException("DkimResultIs: '" + domain + "' after '@' is not a domain name");
+        }
+        results = EnumSet.noneOf(DkimResult.class);
+        for (String r : (at < 0 ? c : c.substring(0, at)).split(",")) {
+            try {
+                results.add(DkimResult.fromKeyword(r));
+            } catch (IllegalArgumentException e) {
+                throw new MessagingException("DkimResultIs: " + e.getMessage()
+                        + "; use pass, fail, neutral, policy, temperror, permerror or none", e);
+            }
+        }
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        for (DkimAttribute.Entry e : DkimAttribute.read(mail)) {
+            boolean domainMatches = domain == null || domain.equals(e.result.domain());
+            if (domainMatches && results.contains(e.result.result())) {
+                return mail.getRecipients();
+            }
+        }
+        return Collections.emptyList();
+    }
+
+    @Override
+    public String getMatcherInfo() {
+        return "DkimResultIs: matches mail with a DKIM signature result among the given ones";
+    }
+}

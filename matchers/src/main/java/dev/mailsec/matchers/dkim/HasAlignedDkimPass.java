@@ -1,0 +1,58 @@
+package dev.mailsec.matchers.dkim;
+
+import dev.mailsec.dkim.Alignment;
+import dev.mailsec.dkim.DkimResult;
+import java.util.Collection;
+import java.util.Collections;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+/**
+ * Matches mail with a passing DKIM signature aligned with the From: domain in the DMARC sense
+ * (RFC 7489 section 3.1.1), as recorded by {@code VerifyDkim}: {@code relaxed} (default; same
+ * organizational domain per the Public Suffix List) or {@code strict} (same domain). Use it negated
+ * to catch mail that claims a domain but is not signed by it. Returns all recipients, or none.
+ *
+ * <pre>{@code
+ * <mailet match="dev.mailsec.matchers.dkim.HasAlignedDkimPass=strict" class="SetMimeHeader">
+ *     <name>X-Aligned</name>
+ *     <value>strict</value>
+ * </mailet>
+ * <mailet match="org.apache.james.transport.matchers.Not=dev.mailsec.matchers.dkim.HasAlignedDkimPass" ...>
+ * }</pre>
+ * A condition other than {@code relaxed} or {@code strict} fails the start.
+ */
+public class HasAlignedDkimPass extends GenericMatcher {
+
+    private Alignment mode;
+
+    @Override
+    public void init() throws MessagingException {
+        String condition = getCondition();
+        String c = condition == null || condition.trim().isEmpty() ? "relaxed" : condition.trim();
+        if (c.equalsIgnoreCase("relaxed")) {
+            mode = Alignment.RELAXED;
+        } else if (c.equalsIgnoreCase("strict")) {
+            mode = Alignment.STRICT;
+        } else {
+            throw new MessagingException("HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got '" + c + "'");
+        }
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        for (DkimAttribute.Entry e : DkimAttribute.read(mail)) {
+            if (e.result.result() == DkimResult.PASS && e.alignment.satisfies(mode)) {
+                return mail.getRecipients();
+            }
+        }
+        return Collections.emptyList();
+    }
+
+    @Override
+    public String getMatcherInfo() {
+        return "HasAlignedDkimPass: matches mail with a passing DKIM signature aligned with From:";
+    }
+}
