@@ -23,6 +23,11 @@ public final class SmimeVerification {
         this.capabilities = capabilities;
     }
 
+    /** The verdict for a message that carries no S/MIME signature. */
+    public static SmimeVerification none() {
+        return of(SmimeResult.NONE, null);
+    }
+
     static SmimeVerification of(SmimeResult result, String reason) {
         return new SmimeVerification(result, reason, Set.of(), null, null, null);
     }

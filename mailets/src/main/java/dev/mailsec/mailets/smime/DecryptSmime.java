@@ -1,0 +1,123 @@
+package dev.mailsec.mailets.smime;
+
+import dev.mailsec.smime.DecryptionResult;
+import dev.mailsec.smime.SmimeAttributeNames;
+import dev.mailsec.smime.SmimeDecryptor;
+import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeKeyPair;
+import dev.mailsec.smime.SmimeKeySource;
+import dev.mailsec.smime.SmimeKind;
+import dev.mailsec.smime.SmimeMessages;
+import dev.mailsec.smime.SmimeSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decrypts S/MIME mail for local recipients with their keys, current and archived versions, so mail
+ * encrypted to an older certificate still opens after a rollover. The decrypted message keeps the
+ * sender's MIME structure byte for byte. {@code dev.mailsec.smime.decryption} records what was
+ * opened with which key ({@code key=bob-2025 content=aes256-gcm transport=rsa-oaep}). A message no
+ * key opens, or a broken envelope, goes to {@code processor} unchanged, with
+ * {@code dev.mailsec.smime.decryption.failure} saying why. Mail that is not encrypted passes untouched.
+ *
+ * <pre>{@code
+ * <mailet match="dev.mailsec.matchers.smime.IsSmimeEncrypted" class="dev.mailsec.mailets.smime.DecryptSmime">
+ *     <keyFolder>/etc/james/smime/keys</keyFolder>
+ *     <processor>smime-undecryptable</processor>
+ * </mailet>
+ * }</pre>
+ * {@code keyFolder}: required (until DKM): {@code NAME.key} + {@code NAME.crt} PEM pairs.
+ * {@code processor}: where undecryptable mail goes, default {@code error}.
+ */
+public class DecryptSmime extends GenericMailet {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DecryptSmime.class);
+    static final AttributeName DECRYPTION = AttributeName.of(SmimeAttributeNames.DECRYPTION);
+    static final AttributeName FAILURE = AttributeName.of(SmimeAttributeNames.DECRYPTION_FAILURE);
+
+    private SmimeKeySource keys;
+    private final SmimeDecryptor decryptor = new SmimeDecryptor();
+    private String processor;
+
+    public DecryptSmime() {
+    }
+
+    public DecryptSmime(SmimeKeySource keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of("keyFolder", "processor"));
+        try {
+            if (keys == null) {
+                keys = SmimeSettings.keyFolder("keyFolder", getInitParameter("keyFolder"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("DecryptSmime: " + e.getMessage(), e);
+        }
+        processor = getInitParameter("processor", Mail.ERROR);
+        if (processor.trim().isEmpty()) {
+            throw new MessagingException("DecryptSmime: processor must name a processor, got ''");
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (SmimeMessages.classify(mail.getMessage().getContentType()) != SmimeKind.ENCRYPTED) {
+            return;
+        }
+        List<SmimeKeyPair> candidates = new ArrayList<>();
+        try {
+            Set<String> seen = new LinkedHashSet<>();
+            for (MailAddress r : mail.getRecipients()) {
+                for (SmimeKeyPair k : keys.keysFor(r.asString())) {
+                    if (seen.add(k.id())) {
+                        candidates.add(k);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            fail(mail, "KEY_STORE_UNAVAILABLE", e.getMessage());
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DecryptionResult result;
+        try {
+            result = decryptor.decrypt(new ByteArrayInputStream(SmimeMail.bytes(mail)), out, candidates);
+        } catch (SmimeException e) {
+            fail(mail, e.reason().name(), e.getMessage());
+            return;
+        } catch (IOException e) {
+            fail(mail, "IO_ERROR", e.getMessage());
+            return;
+        }
+        SmimeMail.replace(mail, out.toByteArray());
+        mail.setAttribute(new Attribute(DECRYPTION, AttributeValue.of(result.summary())));
+    }
+
+    private void fail(Mail mail, String reason, String detail) {
+        LOGGER.info("DecryptSmime: {} not decrypted ({}: {}); sent to {} unchanged", mail.getName(), reason, detail, processor);
+        mail.setAttribute(new Attribute(FAILURE, AttributeValue.of(reason)));
+        mail.setState(processor);
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "DecryptSmime: decrypts S/MIME mail with the recipients' current and archived keys";
+    }
+}

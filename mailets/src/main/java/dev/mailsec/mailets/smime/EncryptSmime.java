@@ -1,0 +1,229 @@
+package dev.mailsec.mailets.smime;
+
+import dev.mailsec.smime.ContentEncryption;
+import dev.mailsec.smime.EncryptionRecipient;
+import dev.mailsec.smime.KeyTransport;
+import dev.mailsec.smime.PeerCapabilities;
+import dev.mailsec.smime.PeerCapabilityCache;
+import dev.mailsec.smime.RecipientCertificates;
+import dev.mailsec.smime.SmimeAttributeNames;
+import dev.mailsec.smime.SmimeEncryptor;
+import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Encrypts mail for each recipient's certificate from the certificate directory (and, optionally, the
+ * sender's own). AES-256-GCM when every recipient announced it in a signed message we verified,
+ * AES-256-CBC otherwise; RSA-OAEP for peers that announced it, {@code keyTransport} for the others;
+ * ECDH for EC certificates. Recipients without a usable certificate follow {@code policy}:
+ * <ul>
+ *   <li>{@code bounce} (default): a copy for them is bounced with the reason; they never get clear text.</li>
+ *   <li>{@code processor}: a copy for them goes, unencrypted, to {@code processor} (e.g. for rights protection or quarantine).</li>
+ *   <li>{@code clear}: a copy for them goes on unencrypted to {@code processor} (default {@code transport}); when no recipient has a certificate the mail simply continues.</li>
+ * </ul>
+ * Pipelines usually split first with {@code HasRecipientCertificate}; this mailet still enforces the
+ * policy for whatever reaches it. A directory or CRL fault is never treated as "no certificate": the
+ * mail goes to {@code errorProcessor} unchanged.
+ *
+ * <pre>{@code
+ * <mailet match="HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
+ *     <certificateFolder>/etc/james/smime/certs</certificateFolder>
+ *     <trustAnchors>/etc/james/smime/ca.pem</trustAnchors>
+ *     <checkRevocation>true</checkRevocation>
+ *     <policy>bounce</policy>
+ *     <keyTransport>rsa-pkcs1</keyTransport>
+ *     <copyToSender>true</copyToSender>
+ * </mailet>
+ * }</pre>
+ */
+public class EncryptSmime extends GenericMailet {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(EncryptSmime.class);
+    static final AttributeName ENCRYPTION = AttributeName.of(SmimeAttributeNames.ENCRYPTION);
+
+    enum Policy { CLEAR, BOUNCE, PROCESSOR }
+
+    private RecipientCertificates certificates;
+    private final PeerCapabilityCache capabilities;
+    private final SmimeEncryptor encryptor = new SmimeEncryptor();
+    private Policy policy;
+    private String processor;
+    private String errorProcessor;
+    private KeyTransport rsaFallback;
+    private Optional<ContentEncryption> forcedContent;
+    private boolean copyToSender;
+
+    public EncryptSmime() {
+        this(null, PeerCapabilityCache.shared());
+    }
+
+    /** For tests: a ready certificate selector (the folder parameters are then not read). */
+    public EncryptSmime(RecipientCertificates certificates, PeerCapabilityCache capabilities) {
+        this.certificates = certificates;
+        this.capabilities = capabilities;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of("certificateFolder", "trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor",
+            "keyTransport", "contentEncryption", "copyToSender"));
+        try {
+            if (certificates == null) {
+                String anchors = getInitParameter("trustAnchors");
+                certificates = new RecipientCertificates(SmimeSettings.certificateFolder("certificateFolder", getInitParameter("certificateFolder")),
+                    anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
+                        SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true)),
+                    Clock.systemUTC());
+            }
+            copyToSender = SmimeSettings.bool("copyToSender", getInitParameter("copyToSender"), false);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("EncryptSmime: " + e.getMessage(), e);
+        }
+        String p = getInitParameter("policy", "bounce").trim().toLowerCase(Locale.ROOT);
+        try {
+            policy = Policy.valueOf(p.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("EncryptSmime: policy must be clear, bounce or processor, got '" + p + "'");
+        }
+        processor = getInitParameter("processor", policy == Policy.CLEAR ? "transport" : null);
+        if (policy == Policy.PROCESSOR && (processor == null || processor.trim().isEmpty())) {
+            throw new MessagingException("EncryptSmime: processor is required when policy is processor");
+        }
+        errorProcessor = getInitParameter("errorProcessor", Mail.ERROR);
+        String kt = getInitParameter("keyTransport", "rsa-pkcs1");
+        try {
+            rsaFallback = KeyTransport.parse(kt);
+            if (rsaFallback == KeyTransport.ECDH) {
+                throw new IllegalArgumentException("ecdh is chosen automatically for EC certificates");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("EncryptSmime: keyTransport must be rsa-pkcs1 or rsa-oaep, got '" + kt + "'", e);
+        }
+        String ce = getInitParameter("contentEncryption", "auto");
+        try {
+            forcedContent = "auto".equalsIgnoreCase(ce.trim()) ? Optional.empty() : Optional.of(ContentEncryption.parse(ce));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("EncryptSmime: contentEncryption must be auto, aes256-cbc or aes256-gcm, got '" + ce + "'", e);
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        List<MailAddress> withCertificate = new ArrayList<>();
+        List<MailAddress> without = new ArrayList<>();
+        List<EncryptionRecipient> recipients = new ArrayList<>();
+        boolean allGcm = true;
+        try {
+            for (MailAddress r : mail.getRecipients()) {
+                Optional<X509Certificate> cert = certificates.usableFor(r.asString());
+                if (cert.isEmpty()) {
+                    without.add(r);
+                    continue;
+                }
+                withCertificate.add(r);
+                PeerCapabilities caps = capabilities.lookup(r.asString()).orElse(PeerCapabilities.UNKNOWN);
+                allGcm &= caps.aesGcm();
+                recipients.add(EncryptionRecipient.of(cert.get(), caps.rsaKeyTransport(rsaFallback)));
+            }
+            if (copyToSender && !recipients.isEmpty()) {
+                Optional<String> from = SmimeMail.from(mail.getMessage());
+                Optional<X509Certificate> own = from.isPresent() ? certificates.usableFor(from.get()) : Optional.empty();
+                if (own.isPresent()) {
+                    recipients.add(EncryptionRecipient.of(own.get(), rsaFallback));
+                }
+            }
+        } catch (IOException e) {
+            LOGGER.warn("EncryptSmime: certificate lookup failed for {} ({}); sent to {} unchanged", mail.getName(), e.getMessage(),
+                errorProcessor);
+            mail.setState(errorProcessor);
+            return;
+        }
+        if (withCertificate.isEmpty()) {
+            applyPolicy(mail, without, true);
+            return;
+        }
+        if (!without.isEmpty()) {
+            Mail copy = mail.duplicate();
+            copy.setRecipients(without);
+            applyPolicy(copy, without, false);
+        }
+        ContentEncryption content = forcedContent.orElse(allGcm ? ContentEncryption.AES256_GCM : ContentEncryption.AES256_CBC);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            encryptor.encrypt(new ByteArrayInputStream(SmimeMail.bytes(mail)), out, recipients, content);
+        } catch (SmimeException | IOException e) {
+            // never fall back to clear text: hold the mail for the operator
+            LOGGER.warn("EncryptSmime: cannot encrypt {}: {}; sent to {} unchanged", mail.getName(), e.getMessage(), errorProcessor);
+            mail.setState(errorProcessor);
+            return;
+        }
+        mail.setRecipients(withCertificate);
+        SmimeMail.replace(mail, out.toByteArray());
+        StringBuilder summary = new StringBuilder(content.configName());
+        for (EncryptionRecipient r : recipients) {
+            summary.append(' ').append(r.keyTransport().configName());
+        }
+        mail.setAttribute(new Attribute(ENCRYPTION, AttributeValue.of(summary.toString())));
+    }
+
+    /** {@code isOriginal}: the mail in hand (continue/ghost it) rather than a copy (send it somewhere). */
+    private void applyPolicy(Mail mail, List<MailAddress> without, boolean isOriginal) throws MessagingException {
+        LOGGER.info("EncryptSmime: no usable certificate for {} in {}: policy {}", without, mail.getName(), policy);
+        switch (policy) {
+            case CLEAR:
+                if (!isOriginal) {
+                    getMailetContext().sendMail(mail, processor);
+                }
+                return;
+            case PROCESSOR:
+                if (isOriginal) {
+                    mail.setState(processor);
+                } else {
+                    getMailetContext().sendMail(mail, processor);
+                }
+                return;
+            case BOUNCE:
+            default:
+                getMailetContext().bounce(mail, "This message could not be delivered to " + join(without)
+                    + ": the recipient has no usable S/MIME certificate, and our policy requires encryption.");
+                if (isOriginal) {
+                    mail.setState(Mail.GHOST);
+                }
+        }
+    }
+
+    private static String join(List<MailAddress> addresses) {
+        StringBuilder sb = new StringBuilder();
+        for (MailAddress a : addresses) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(a.asString());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "EncryptSmime: encrypts mail for the recipients' S/MIME certificates";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.mailsec.matchers.smime;
+
+import dev.mailsec.smime.RecipientCertificates;
+import dev.mailsec.smime.SmimeSettings;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+/**
+ * Returns the recipients that have a usable S/MIME certificate in the certificate folder (valid now,
+ * key usage for encryption, e-mail protection), so a pipeline can split them: the matched
+ * recipients go through the mailet (e.g. {@code EncryptSmime}), the others continue below it.
+ * A lookup fault throws, so James routes the mail to its error processor rather than treating the
+ * recipient as having no certificate.
+ *
+ * <pre>{@code
+ * <mailet match="dev.mailsec.matchers.smime.HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
+ *     <certificateFolder>/etc/james/smime/certs</certificateFolder>
+ * </mailet>
+ * }</pre>
+ * The condition is the certificate folder; a missing or unreadable folder fails the start.
+ */
+public class HasRecipientCertificate extends GenericMatcher {
+
+    private RecipientCertificates certificates;
+
+    public HasRecipientCertificate() {
+    }
+
+    public HasRecipientCertificate(RecipientCertificates certificates) {
+        this.certificates = certificates;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        if (certificates != null) {
+            return;
+        }
+        try {
+            certificates = new RecipientCertificates(SmimeSettings.certificateFolder("HasRecipientCertificate", getCondition()), null,
+                Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        List<MailAddress> matched = new ArrayList<>();
+        for (MailAddress r : mail.getRecipients()) {
+            try {
+                if (certificates.usableFor(r.asString()).isPresent()) {
+                    matched.add(r);
+                }
+            } catch (IOException e) {
+                throw new MessagingException("HasRecipientCertificate: certificate lookup failed for " + r.asString(), e);
+            }
+        }
+        return matched;
+    }
+
+    @Override
+    public String getMatcherInfo() {
+        return "HasRecipientCertificate: matches the recipients with a usable S/MIME certificate";
+    }
+}
