@@ -4,7 +4,8 @@
 # time, so the signatures come from the real peers of this machine; usable by hand too:
 #   make-corpus.sh OUTDIR
 # Needs: opendkim opendkim-tools python3-dkim python3-nacl (Debian), Debian's /usr/bin/python3.
-# OUTDIR and its parents must not be writable by others (opendkim refuses such key paths).
+# opendkim refuses key paths under directories writable by others (such as /tmp) unless told
+# RequireSafeKeys false, which the configurations below say, so the corpus builds wherever CI clones us.
 set -euo pipefail
 OUT=${1:?usage: make-corpus.sh OUTDIR}
 PY=/usr/bin/python3
@@ -117,6 +118,7 @@ SignatureAlgorithm $6
 OversignHeaders From
 SubDomains yes
 Syslog no
+RequireSafeKeys false
 CONF
   opendkim -x "$conf" -t "$2" -vvv 2>&1 | "$PY" -c '
 import sys, re
