@@ -1,0 +1,179 @@
+package dev.mailsec.it.smime;
+
+import dev.mailsec.smime.SmimeKeyPair;
+
+import dev.mailsec.shaded.bc.asn1.x500.X500Name;
+import dev.mailsec.shaded.bc.asn1.x509.BasicConstraints;
+import dev.mailsec.shaded.bc.asn1.x509.CRLDistPoint;
+import dev.mailsec.shaded.bc.asn1.x509.CRLReason;
+import dev.mailsec.shaded.bc.asn1.x509.DistributionPoint;
+import dev.mailsec.shaded.bc.asn1.x509.DistributionPointName;
+import dev.mailsec.shaded.bc.asn1.x509.ExtendedKeyUsage;
+import dev.mailsec.shaded.bc.asn1.x509.Extension;
+import dev.mailsec.shaded.bc.asn1.x509.GeneralName;
+import dev.mailsec.shaded.bc.asn1.x509.GeneralNames;
+import dev.mailsec.shaded.bc.asn1.x509.KeyPurposeId;
+import dev.mailsec.shaded.bc.asn1.x509.KeyUsage;
+import dev.mailsec.shaded.bc.cert.X509CRLHolder;
+import dev.mailsec.shaded.bc.cert.X509v2CRLBuilder;
+import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CRLConverter;
+import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter;
+import dev.mailsec.shaded.bc.cert.jcajce.JcaX509ExtensionUtils;
+import dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder;
+import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A throw-away CA made at test time: nothing secret is committed. */
+public final class SmimeTestPki {
+
+    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
+
+    final KeyPair caKeys;
+    final X509Certificate ca;
+    final String crlUrl;
+
+    SmimeTestPki(String name, String crlUrl) {
+        this.caKeys = rsa();
+        this.crlUrl = crlUrl;
+        try {
+            X500Name subject = new X500Name("CN=" + name + ",O=mailsec test");
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), subject, caKeys.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+            ca = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    SmimeTestPki(String name) {
+        this(name, null);
+    }
+
+    static KeyPair rsa() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static KeyPair ec() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Options for an end-entity certificate. */
+    static final class Spec {
+        Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+        Instant notAfter = Instant.now().plus(Duration.ofDays(10));
+        int keyUsage = -1;
+        boolean emailProtection = true;
+        boolean ec;
+    }
+
+    SmimeKeyPair user(String address) {
+        return user(address, new Spec());
+    }
+
+    SmimeKeyPair ecUser(String address) {
+        Spec s = new Spec();
+        s.ec = true;
+        return user(address, s);
+    }
+
+    SmimeKeyPair user(String address, Spec spec) {
+        KeyPair keys = spec.ec ? ec() : rsa();
+        try {
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(spec.notBefore), Date.from(spec.notAfter),
+                new X500Name("CN=" + address + ",O=mailsec test"), keys.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            int ku = spec.keyUsage >= 0 ? spec.keyUsage
+                : (spec.ec ? KeyUsage.digitalSignature | KeyUsage.keyAgreement : KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(ku));
+            // emailProtection=false: a TLS-server-only certificate, which must not be used for mail
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                spec.emailProtection ? KeyPurposeId.id_kp_emailProtection : KeyPurposeId.id_kp_serverAuth));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+            if (crlUrl != null) {
+                b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                    new DistributionPoint(new DistributionPointName(new GeneralNames(
+                        new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null)}));
+            }
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            return new SmimeKeyPair(address + "#" + cert.getSerialNumber(), keys.getPrivate(), cert, List.of(ca));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    X509CRL crl(X509Certificate... revoked) {
+        try {
+            X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+            b.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(1))));
+            for (X509Certificate c : revoked) {
+                b.addCRLEntry(c.getSerialNumber(), Date.from(Instant.now().minus(Duration.ofMinutes(1))), CRLReason.keyCompromise);
+            }
+            X509CRLHolder holder = b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate()));
+            return new JcaX509CRLConverter().getCRL(holder);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void writePem(Path file, String type, byte[] der) {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
+            w.write("-----BEGIN " + type + "-----\n");
+            w.write(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der));
+            w.write("\n-----END " + type + "-----\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void writeCert(Path file, X509Certificate cert) {
+        try {
+            writePem(file, "CERTIFICATE", cert.getEncoded());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void writeKey(Path file, SmimeKeyPair pair) {
+        writePem(file, "PRIVATE KEY", pair.privateKeyForCryptoOperation().getEncoded());
+    }
+}
