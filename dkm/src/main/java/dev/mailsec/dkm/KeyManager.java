@@ -266,6 +266,42 @@ public final class KeyManager implements AutoCloseable {
         Collections.<byte[]>emptyList()));
   }
 
+  /**
+   * Creates many OPAQUE or SYMMETRIC secrets of one group in a single store write (e.g. importing the
+   * connected-account credentials of a whole tenant). Nothing is written if any name exists already.
+   */
+  public void importSecrets(String group, SecretKind kind, Map<String, byte[]> values) throws DkmException {
+    if (kind == SecretKind.KEY_PAIR) {
+      throw new DkmInvalidRequestException("kind: import KEY_PAIR secrets one by one with putKeyPair");
+    }
+    Loaded<Records.Group> g = loadGroup(group);
+    List<Write> writes = new ArrayList<>();
+    Records.Keyset ks = null;
+    for (Map.Entry<String, byte[]> e : values.entrySet()) {
+      checkName(SECRET_NAME, "secret", e.getKey());
+      checkValue(kind, e.getValue());
+      Records.Secret s = new Records.Secret();
+      s.name = e.getKey();
+      s.kind = kind;
+      s.group = group;
+      s.createdAt = clock.millis();
+      if (ks == null) {
+        requireWriter("import", s);
+        ks = keysetForWrite(g.value);
+      }
+      s.versions.add(encryptVersion(s, 1, VersionState.PRIMARY, new Material(e.getValue(),
+          kind == SecretKind.SYMMETRIC ? "AES" : null, null, Collections.<byte[]>emptyList()), ks,
+          g.value.primary()));
+      writes.add(new Write(Records.secretKey(s.name), 0, s.encode()));
+    }
+    try {
+      storage.write(writes);
+    } catch (Storage.ConflictException e) {
+      throw fail("import", group, new DkmInvalidRequestException(e.getMessage() + " (exists already)"));
+    }
+    audit("import", group, 0, "ok", writes.size() + " " + kind + " secrets");
+  }
+
   /** Creates a KEY_PAIR secret (PKCS#8 private key, public key, certificate chain leaf first). */
   public void putKeyPair(String name, String group, PrivateKey privateKey, PublicKey publicKey,
       List<X509Certificate> chain) throws DkmException {
@@ -927,7 +963,7 @@ public final class KeyManager implements AutoCloseable {
       throw new DkmInvalidRequestException("target store changed during the copy");
     }
     for (String line : from.readAudit()) {
-      to.appendAudit(last -> line);
+      to.appendAudit(last -> line, true);
     }
     return writes.size();
   }
@@ -1047,20 +1083,25 @@ public final class KeyManager implements AutoCloseable {
     return Codec.aad("data-key", s.name, v.version, s.group, v.groupKeyVersion);
   }
 
-  private static byte[] valueAad(Records.Secret s, Records.SecretVersionRecord v) {
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      if (v.publicKey != null) {
-        md.update(v.publicKey);
-      }
-      for (byte[] c : v.certificates) {
-        md.update(Codec.utf8(Integer.toString(c.length)));
-        md.update(c);
-      }
-      return Codec.aad("secret-value", s.name, v.version, s.group, s.kind, v.algorithm, hex(md.digest()));
+      return MessageDigest.getInstance("SHA-256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  });
+
+  private static byte[] valueAad(Records.Secret s, Records.SecretVersionRecord v) {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    if (v.publicKey != null) {
+      md.update(v.publicKey);
+    }
+    for (byte[] c : v.certificates) {
+      md.update(Codec.utf8(Integer.toString(c.length)));
+      md.update(c);
+    }
+    return Codec.aad("secret-value", s.name, v.version, s.group, s.kind, v.algorithm, hex(md.digest()));
   }
 
   private static int primaryNumber(Records.Secret s) {
@@ -1333,7 +1374,8 @@ public final class KeyManager implements AutoCloseable {
       throws DkmUnavailableException {
     AuditChain.Event e = new AuditChain.Event(actor.name, action, subject, version, outcome, reason);
     Instant now = clock.instant();
-    storage.appendAudit(last -> AuditChain.next(last, e, now, actor.name, auditKey));
+    boolean durable = !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));
+    storage.appendAudit(last -> AuditChain.next(last, e, now, actor.name, auditKey), durable);
   }
 
   private static void rootAudit(Storage storage, RootKeys rootKeys, Clock clock, Records.Meta meta,
@@ -1344,7 +1386,7 @@ public final class KeyManager implements AutoCloseable {
     byte[] key = rootKeys.get(meta.rootKeyId).unwrap(meta.rootAuditKeyWrapped,
         Codec.aad("audit-key", ROOT_WRITER, meta.rootKeyId));
     Instant now = clock.instant();
-    storage.appendAudit(last -> AuditChain.next(last, e, now, ROOT_WRITER, key));
+    storage.appendAudit(last -> AuditChain.next(last, e, now, ROOT_WRITER, key), true);
   }
 
   private static Records.Identity newIdentity(String name, IdentityType type, boolean admin, PublicKey pub,

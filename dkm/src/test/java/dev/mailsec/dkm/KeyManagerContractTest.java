@@ -420,6 +420,26 @@ abstract class KeyManagerContractTest {
   }
 
   @Test
+  void importShouldWriteManySecretsAtOnceOrNone() throws Exception {
+    java.util.Map<String, byte[]> values = new java.util.TreeMap<>();
+    for (int i = 0; i < 50; i++) {
+      values.put("account/u" + i + "/imap", bytes("pw" + i));
+    }
+    admin.importSecrets("mail", SecretKind.OPAQUE, values);
+    assertThat(text(james.get("account/u42/imap").primary())).isEqualTo("pw42");
+    assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(50);
+    assertThat(text(session("james", false).get("account/u7/imap").primary())).isEqualTo("pw7");
+    java.util.Map<String, byte[]> again = new java.util.TreeMap<>();
+    again.put("account/new", bytes("x"));
+    again.put("account/u1/imap", bytes("y"));
+    assertThatThrownBy(() -> admin.importSecrets("mail", SecretKind.OPAQUE, again))
+        .isInstanceOf(DkmInvalidRequestException.class);
+    assertThat(storage.get("secret/account/new")).isEmpty();
+    assertThatThrownBy(() -> eve.importSecrets("mail", SecretKind.OPAQUE, again))
+        .isInstanceOf(DkmAccessDeniedException.class);
+  }
+
+  @Test
   void rolloverFailingHalfWayShouldLeaveAValidStore() throws Exception {
     for (int i = 0; i < 3; i++) {
       admin.putSecret("s" + i, "mail", SecretKind.OPAQUE, bytes(VALUE + i));
@@ -656,8 +676,8 @@ abstract class KeyManagerContractTest {
     }
 
     @Override
-    public void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException {
-      delegate.appendAudit(builder);
+    public void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException {
+      delegate.appendAudit(builder, durable);
     }
 
     @Override

@@ -85,7 +85,7 @@ abstract class StorageContractTest {
       storage.appendAudit(last -> {
         seen.add(String.valueOf(last));
         return "line " + n;
-      });
+      }, n % 2 == 0);
     }
     assertThat(seen).containsExactly("null", "line 1", "line 2");
     assertThat(storage.readAudit()).containsExactly("line 1", "line 2", "line 3");
@@ -138,7 +138,7 @@ abstract class StorageContractTest {
         Storage s = t % 2 == 0 ? storage : other;
         fs.add(pool.submit(() -> {
           for (int i = 0; i < 20; i++) {
-            s.appendAudit(last -> Integer.toString(last == null ? 1 : Integer.parseInt(last) + 1));
+            s.appendAudit(last -> Integer.toString(last == null ? 1 : Integer.parseInt(last) + 1), false);
           }
           return null;
         }));

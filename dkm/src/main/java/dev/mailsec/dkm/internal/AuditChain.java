@@ -140,17 +140,30 @@ public final class AuditChain {
     return sb.toString();
   }
 
-  private static byte[] sha256(String s) {
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  });
+  private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
+  private static byte[] sha256(String s) {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md.digest(s.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] hmac(byte[] key, String s) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = HMAC.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       return mac.doFinal(s.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {

@@ -28,9 +28,11 @@ public interface Storage extends Closeable {
   /**
    * Appends one audit line. The backend serialises appenders (across threads, processes and nodes), reads
    * the current last line and passes it (null when the log is empty) to {@code builder}, then appends
-   * the line the builder returns.
+   * the line the builder returns. A {@code durable} line is on stable storage when this returns; any
+   * other line survives the death of the calling process but may be lost with the machine (used for
+   * successful reads, the hot path of every mail).
    */
-  void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException;
+  void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException;
 
   /** All audit lines, oldest first (as stored: order and content are whatever the medium holds). */
   List<String> readAudit() throws DkmUnavailableException;

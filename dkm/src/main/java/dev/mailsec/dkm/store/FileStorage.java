@@ -43,6 +43,7 @@ public final class FileStorage implements Storage {
   private final Path dir;
   private final ReentrantLock jvmLock;
   private final FileChannel lockChannel;
+  private FileChannel auditChannel;
 
   private FileStorage(Path dir) throws IOException {
     this.dir = dir;
@@ -154,45 +155,69 @@ public final class FileStorage implements Storage {
   }
 
   @Override
-  public void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException {
+  public void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException {
     try {
       withLock(() -> {
-        Path log = dir.resolve("audit.log");
-        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-          long size = ch.size();
-          String last = null;
-          if (size > 0) {
-            int tail = (int) Math.min(size, 65536);
+        FileChannel ch = auditChannel();
+        long size = ch.size();
+        String last = null;
+        if (size > 0) {
+          // the last line is short: read a small tail first, more only if no line start is in it
+          for (int tail = (int) Math.min(size, 4096); ; tail = (int) Math.min(size, tail * 4L)) {
             ByteBuffer buf = ByteBuffer.allocate(tail);
-            ch.read(buf, size - tail);
+            while (buf.hasRemaining() && ch.read(buf, size - tail + buf.position()) > 0) {
+              // keep reading
+            }
             byte[] b = buf.array();
             int end = b.length;
             // a record torn by a crash (no final newline) is cut off before appending
             while (end > 0 && b[end - 1] != '\n') {
               end--;
             }
+            if (end == 0 && tail < size) {
+              continue;
+            }
             if (end < b.length) {
-              ch.truncate(size - tail + end);
               size = size - tail + end;
+              ch.truncate(size);
+            }
+            int start = end - 1;
+            while (start > 0 && b[start - 1] != '\n') {
+              start--;
+            }
+            if (start == 0 && tail < size && end > 0) {
+              continue;
             }
             if (end > 0) {
-              int start = end - 1;
-              while (start > 0 && b[start - 1] != '\n') {
-                start--;
-              }
               last = new String(b, start, end - 1 - start, StandardCharsets.UTF_8);
             }
+            break;
           }
-          String line = builder.next(last);
-          ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)), size);
-          // no force(): the line is in the OS page cache, which survives the death of this process
         }
+        String line = builder.next(last);
+        ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        long pos = size;
+        while (out.hasRemaining()) {
+          pos += ch.write(out, pos);
+        }
+        if (durable) {
+          ch.force(false);
+        }
+        // otherwise the line is in the OS page cache, which survives the death of this process
         return null;
       });
     } catch (ConflictException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The audit log, kept open (writers hold the store lock while using it). */
+  private FileChannel auditChannel() throws IOException {
+    if (auditChannel == null || !auditChannel.isOpen()) {
+      auditChannel = FileChannel.open(dir.resolve("audit.log"), StandardOpenOption.CREATE,
+          StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+    return auditChannel;
   }
 
   @Override
@@ -221,6 +246,14 @@ public final class FileStorage implements Storage {
 
   @Override
   public void close() throws IOException {
+    jvmLock.lock();
+    try {
+      if (auditChannel != null) {
+        auditChannel.close();
+      }
+    } finally {
+      jvmLock.unlock();
+    }
     lockChannel.close();
   }
 
@@ -264,6 +297,10 @@ public final class FileStorage implements Storage {
     try {
       return Files.readAllBytes(shardPath(s));
     } catch (NoSuchFileException e) {
+      if (!Files.isRegularFile(dir.resolve(MARKER))) {
+        // not an empty shard: the whole store is gone (unmounted, moved); never answer "no such record"
+        throw new DkmUnavailableException("DKM file store " + dir + " is not there any more");
+      }
       return null;
     } catch (IOException e) {
       throw new DkmUnavailableException("cannot read " + shardPath(s) + ": " + e.getMessage(), e);

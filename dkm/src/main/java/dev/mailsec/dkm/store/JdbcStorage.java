@@ -176,12 +176,15 @@ public final class JdbcStorage implements Storage {
   }
 
   @Override
-  public void appendAudit(AuditLineBuilder builder) throws DkmUnavailableException {
+  public void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException {
     Connection c = borrow();
     try {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
-        st.execute("SELECT pg_advisory_xact_lock(" + AUDIT_LOCK + ")");
+        // non-durable lines: the commit does not wait for the WAL flush (a server crash may lose the last
+        // few hundred milliseconds of them; the chain stays valid because lost lines are the newest)
+        st.execute((durable ? "" : "SET LOCAL synchronous_commit TO OFF; ")
+            + "SELECT pg_advisory_xact_lock(" + AUDIT_LOCK + ")");
         String last = null;
         try (ResultSet rs = st.executeQuery(
             "SELECT line FROM " + schema + ".dkm_audit ORDER BY seq DESC LIMIT 1")) {
