@@ -1,0 +1,215 @@
+package dev.mailsec.cli.smime;
+
+import dev.mailsec.cli.UserException;
+import dev.mailsec.smime.CachingCrlSource;
+import dev.mailsec.smime.ContentEncryption;
+import dev.mailsec.smime.DecryptionResult;
+import dev.mailsec.smime.EncryptionRecipient;
+import dev.mailsec.smime.KeyTransport;
+import dev.mailsec.smime.PemSmimeKeySource;
+import dev.mailsec.smime.SignatureAlgorithm;
+import dev.mailsec.smime.SigningMode;
+import dev.mailsec.smime.SmimeDecryptor;
+import dev.mailsec.smime.SmimeEncryptor;
+import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeKeyPair;
+import dev.mailsec.smime.SmimeResult;
+import dev.mailsec.smime.SmimeSettings;
+import dev.mailsec.smime.SmimeSigner;
+import dev.mailsec.smime.SmimeVerification;
+import dev.mailsec.smime.SmimeVerifier;
+import dev.mailsec.smime.TrustAnchors;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./mailsec smime sign|encrypt|decrypt|verify MESSAGE}: the engine the mailets use, for
+ * operators and interop checks. The message is a file ({@code -} for stdin); the result goes to stdout.
+ */
+@Command(
+    name = "smime",
+    mixinStandardHelpOptions = true,
+    description = "S/MIME: sign, encrypt, decrypt and verify messages as the S/MIME mailets would.")
+public final class SmimeCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (sign, encrypt, decrypt, verify)");
+    }
+
+    @Command(name = "sign", mixinStandardHelpOptions = true,
+        description = "Sign MESSAGE with --key and its --cert (the file may hold the chain after it).")
+    int sign(@Parameters(paramLabel = "MESSAGE") String message,
+             @Option(names = "--key", required = true, paramLabel = "FILE", description = "PEM private key") Path key,
+             @Option(names = "--cert", required = true, paramLabel = "FILE", description = "PEM certificate (then chain)") Path cert,
+             @Option(names = "--mode", defaultValue = "detached", description = "detached (default) or opaque") String mode,
+             @Option(names = "--algorithm", description = "rsa-sha256 (RSA default), rsa-pss-sha256, ecdsa-sha256 (EC default), ...")
+             String algorithm) {
+        SmimeKeyPair pair = keyPair(key, cert);
+        SigningMode signingMode = setting(() -> SmimeSettings.signingMode("--mode", mode));
+        SignatureAlgorithm alg = setting(() -> SmimeSettings.signatureAlgorithm("--algorithm", algorithm));
+        try (InputStream in = open(message); OutputStream out = stdout()) {
+            new SmimeSigner(signingMode, alg).sign(in, out, pair);
+        } catch (SmimeException e) {
+            throw new UserException("cannot sign: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("I/O error: " + e.getMessage());
+        }
+        return 0;
+    }
+
+    @Command(name = "encrypt", mixinStandardHelpOptions = true,
+        description = "Encrypt MESSAGE for every --cert (RSA or EC).")
+    int encrypt(@Parameters(paramLabel = "MESSAGE") String message,
+                @Option(names = "--cert", required = true, paramLabel = "FILE", description = "recipient certificate, repeatable")
+                List<Path> certs,
+                @Option(names = "--cipher", defaultValue = "aes256-cbc", description = "aes256-cbc (default) or aes256-gcm") String cipher,
+                @Option(names = "--key-transport", defaultValue = "rsa-pkcs1", description = "rsa-pkcs1 (default, every client) or rsa-oaep; EC uses ECDH")
+                String transport) {
+        ContentEncryption content = setting(() -> ContentEncryption.parse(cipher));
+        KeyTransport rsa = setting(() -> KeyTransport.parse(transport));
+        List<EncryptionRecipient> recipients = new ArrayList<>();
+        for (Path c : certs) {
+            for (X509Certificate x : certificates(c)) {
+                recipients.add(setting(() -> EncryptionRecipient.of(x, rsa)));
+                break;
+            }
+        }
+        try (InputStream in = open(message); OutputStream out = stdout()) {
+            new SmimeEncryptor().encrypt(in, out, recipients, content);
+        } catch (SmimeException e) {
+            throw new UserException("cannot encrypt: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("I/O error: " + e.getMessage());
+        }
+        return 0;
+    }
+
+    @Command(name = "decrypt", mixinStandardHelpOptions = true,
+        description = "Decrypt MESSAGE with --key and --cert pairs (repeat both, in the same order, for archived keys).")
+    int decrypt(@Parameters(paramLabel = "MESSAGE") String message,
+                @Option(names = "--key", required = true, paramLabel = "FILE", description = "PEM private key, repeatable") List<Path> keys,
+                @Option(names = "--cert", required = true, paramLabel = "FILE", description = "its certificate, repeatable") List<Path> certs) {
+        if (keys.size() != certs.size()) {
+            throw new UserException("give one --cert per --key (got " + keys.size() + " keys, " + certs.size() + " certificates)", 2);
+        }
+        List<SmimeKeyPair> pairs = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            pairs.add(keyPair(keys.get(i), certs.get(i)));
+        }
+        DecryptionResult result;
+        try (InputStream in = open(message); OutputStream out = stdout()) {
+            result = new SmimeDecryptor().decrypt(in, out, pairs);
+        } catch (SmimeException e) {
+            throw new UserException("cannot decrypt (" + e.reason() + "): " + e.getMessage());
+        } catch (IOException e) {
+            throw new UserException("I/O error: " + e.getMessage());
+        }
+        spec.commandLine().getErr().println(result.summary());
+        return 0;
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Verify MESSAGE against the trust anchors given with --cert; prints the smime= result. Exit 0 only for pass.")
+    int verify(@Parameters(paramLabel = "MESSAGE") String message,
+               @Option(names = "--cert", required = true, paramLabel = "FILE", description = "trusted CA certificate(s), repeatable")
+               List<Path> anchors,
+               @Option(names = "--check-revocation", description = "fetch CRLs from the certificates' distribution points")
+               boolean revocation) {
+        Set<TrustAnchor> trust = new HashSet<>();
+        for (Path a : anchors) {
+            try {
+                trust.addAll(TrustAnchors.load(a));
+            } catch (IOException e) {
+                throw new UserException("--cert: " + e.getMessage(), 2);
+            }
+        }
+        SmimeVerification v;
+        try (InputStream in = open(message)) {
+            v = new SmimeVerifier(trust, revocation ? new CachingCrlSource() : null, Clock.systemUTC()).verify(in);
+        } catch (IOException e) {
+            throw new UserException("I/O error: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(v.authenticationResultsEntry());
+        out.flush();
+        return v.result() == SmimeResult.PASS ? 0 : 1;
+    }
+
+    private static SmimeKeyPair keyPair(Path key, Path cert) {
+        try {
+            return PemSmimeKeySource.load(key.getFileName().toString(), key, cert);
+        } catch (IOException e) {
+            throw new UserException(e.getMessage(), 2);
+        }
+    }
+
+    private static List<X509Certificate> certificates(Path file) {
+        try {
+            List<X509Certificate> list = PemSmimeKeySource.readCertificates(file);
+            if (list.isEmpty()) {
+                throw new UserException("--cert: no certificate in " + file, 2);
+            }
+            return list;
+        } catch (IOException e) {
+            throw new UserException("--cert: " + e.getMessage(), 2);
+        }
+    }
+
+    private static InputStream open(String message) throws IOException {
+        if ("-".equals(message)) {
+            return new BufferedInputStream(System.in, 64 * 1024);
+        }
+        Path p = Path.of(message);
+        if (!Files.isReadable(p)) {
+            throw new UserException("cannot read message file " + message, 2);
+        }
+        return new BufferedInputStream(Files.newInputStream(p), 64 * 1024);
+    }
+
+    private static OutputStream stdout() {
+        return new BufferedOutputStream(new java.io.FilterOutputStream(System.out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        }, 64 * 1024);
+    }
+
+    private interface Setting<T> {
+        T get();
+    }
+
+    private static <T> T setting(Setting<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), 2);
+        }
+    }
+}

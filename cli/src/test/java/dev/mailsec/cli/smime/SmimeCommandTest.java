@@ -1,0 +1,126 @@
+package dev.mailsec.cli.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line against files made by openssl, and its output checked by openssl. */
+class SmimeCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static final String MESSAGE = "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: cli\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: text/plain; charset=us-ascii\r\n\r\nhello from the command line\r\n";
+
+    static void sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(command + "\n" + out).isZero();
+    }
+
+    @BeforeAll
+    static void pki() throws Exception {
+        sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -subj /CN=CliCA -days 2 -out ca.pem "
+            + "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
+        for (String name : new String[] {"alice", "bob"}) {
+            sh("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -subj /CN=" + name + " -out " + name + ".csr");
+            sh("printf 'subjectAltName=email:" + name + "@example.test\\nkeyUsage=digitalSignature,keyEncipherment\\n"
+                + "extendedKeyUsage=emailProtection\\n' > " + name + ".ext");
+            sh("openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name + ".crt -extfile "
+                + name + ".ext");
+        }
+        Files.writeString(dir.resolve("message.eml"), MESSAGE);
+    }
+
+    static final class Run {
+        int exit;
+        byte[] stdout;
+        String out;
+        String err;
+    }
+
+    static Run run(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Run r = new Run();
+        try {
+            System.setOut(new PrintStream(bytes, true));
+            CommandLine cl = new CommandLine(new SmimeCommand());
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+                cmd.getErr().println(ex.getMessage());
+                return 1;
+            });
+            r.exit = cl.execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        r.stdout = bytes.toByteArray();
+        r.out = out.toString();
+        r.err = err.toString();
+        return r;
+    }
+
+    private static String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @Test
+    void signThenVerifyPassesAndOpensslAgrees() throws Exception {
+        Run signed = run("sign", p("message.eml"), "--key", p("alice.key"), "--cert", p("alice.crt"));
+        assertThat(signed.exit).as(signed.err).isZero();
+        Files.write(dir.resolve("signed.eml"), signed.stdout);
+        sh("openssl cms -verify -in signed.eml -CAfile ca.pem -out /dev/null");
+
+        Run verified = run("verify", p("signed.eml"), "--cert", p("ca.pem"));
+        assertThat(verified.exit).isZero();
+        assertThat(verified.out).startsWith("smime=pass body.smime-identifier=alice@example.test");
+
+        Files.writeString(dir.resolve("tampered.eml"), new String(signed.stdout, StandardCharsets.US_ASCII).replace("hello", "HELLO"));
+        Run tampered = run("verify", p("tampered.eml"), "--cert", p("ca.pem"));
+        assertThat(tampered.exit).isEqualTo(1);
+        assertThat(tampered.out).startsWith("smime=fail");
+    }
+
+    @Test
+    void encryptThenDecryptRestoresTheMessageAndOpensslCanDecrypt() throws Exception {
+        Run encrypted = run("encrypt", p("message.eml"), "--cert", p("bob.crt"), "--cipher", "aes256-gcm", "--key-transport", "rsa-oaep");
+        assertThat(encrypted.exit).as(encrypted.err).isZero();
+        Files.write(dir.resolve("encrypted.eml"), encrypted.stdout);
+        sh("openssl cms -decrypt -in encrypted.eml -recip bob.crt -inkey bob.key -out openssl-plain.txt");
+
+        Run decrypted = run("decrypt", p("encrypted.eml"), "--key", p("alice.key"), "--cert", p("alice.crt"),
+            "--key", p("bob.key"), "--cert", p("bob.crt"));
+        assertThat(decrypted.exit).as(decrypted.err).isZero();
+        assertThat(new String(decrypted.stdout, StandardCharsets.US_ASCII)).isEqualTo(MESSAGE);
+        assertThat(decrypted.err).contains("key=bob.key content=aes256-gcm transport=rsa-oaep");
+    }
+
+    @Test
+    void badInputEndsWithOneLineAndNonZeroExit() throws Exception {
+        Run wrongKey = run("decrypt", p("message.eml"), "--key", p("bob.key"), "--cert", p("bob.crt"));
+        assertThat(wrongKey.exit).isNotZero();
+        assertThat(wrongKey.err.trim()).contains("NOT_SMIME").doesNotContain("\n");
+        Run mismatch = run("sign", p("message.eml"), "--key", p("bob.key"), "--cert", p("alice.crt"));
+        assertThat(mismatch.exit).isNotZero();
+        assertThat(mismatch.err).contains("does not belong to the key");
+        Run badCipher = run("encrypt", p("message.eml"), "--cert", p("bob.crt"), "--cipher", "rc2");
+        assertThat(badCipher.exit).isNotZero();
+        assertThat(badCipher.err).contains("rc2");
+        assertThat(wrongKey.err + mismatch.err).doesNotContain("PRIVATE KEY");
+    }
+}
