@@ -77,11 +77,17 @@ final class PartnerPki {
         return serverContext(dnsName, Duration.ofHours(-1), Duration.ofDays(1));
     }
 
-    /** A client context trusting only this CA: what James's JVM trust store holds in these tests. */
-    SSLContext trustingClientContext() throws GeneralSecurityException, IOException {
+    /** A trust store holding only this CA. */
+    KeyStore trustStore() throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("partner-ca", ca);
+        return trust;
+    }
+
+    /** A client context trusting only this CA: what James's JVM trust store holds in these tests. */
+    SSLContext trustingClientContext() throws GeneralSecurityException, IOException {
+        KeyStore trust = trustStore();
         TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustManagers.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
