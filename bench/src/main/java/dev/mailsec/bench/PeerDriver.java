@@ -61,6 +61,7 @@ public final class PeerDriver {
 
   static {
     register(new Sha256Comparison());
+    register(new dev.mailsec.bench.smime.SmimeComparison());
   }
 
   /** Comparisons of other capabilities add themselves here. */

@@ -1,0 +1,59 @@
+package dev.mailsec.bench.smime;
+
+import dev.mailsec.smime.ContentEncryption;
+import dev.mailsec.smime.EncryptionRecipient;
+import dev.mailsec.smime.KeyTransport;
+import dev.mailsec.smime.SigningMode;
+import dev.mailsec.smime.SmimeDecryptor;
+import dev.mailsec.smime.SmimeEncryptor;
+import dev.mailsec.smime.SmimeResult;
+import dev.mailsec.smime.SmimeSigner;
+import dev.mailsec.smime.SmimeVerifier;
+import dev.mailsec.smime.TrustAnchors;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+
+/** The four engine operations as the mailets run them (bytes in, bytes out), shared by JMH and PeerDriver. */
+final class SmimeOps {
+
+    final BenchPki pki;
+    private final SmimeSigner signer = new SmimeSigner(SigningMode.DETACHED, null);
+    private final SmimeEncryptor encryptor = new SmimeEncryptor();
+    private final SmimeDecryptor decryptor = new SmimeDecryptor();
+    private final SmimeVerifier verifier;
+
+    SmimeOps(BenchPki pki) {
+        this.pki = pki;
+        this.verifier = new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC());
+    }
+
+    byte[] sign(byte[] message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 8192);
+        signer.sign(new ByteArrayInputStream(message), out, pki.alice);
+        return out.toByteArray();
+    }
+
+    byte[] encrypt(byte[] message, ContentEncryption encryption) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length * 4 / 3 + 8192);
+        encryptor.encrypt(new ByteArrayInputStream(message), out,
+            List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
+        return out.toByteArray();
+    }
+
+    byte[] decrypt(byte[] encrypted) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(encrypted.length);
+        decryptor.decrypt(new ByteArrayInputStream(encrypted), out, List.of(pki.bob));
+        return out.toByteArray();
+    }
+
+    SmimeResult verify(byte[] signed) throws IOException {
+        SmimeResult r = verifier.verify(signed, null).result();
+        if (r == SmimeResult.NONE || r == SmimeResult.PERMERROR || r == SmimeResult.FAIL) {
+            throw new IllegalStateException("benchmark message does not verify: " + r);
+        }
+        return r;
+    }
+}
