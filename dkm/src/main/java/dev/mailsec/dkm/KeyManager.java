@@ -722,7 +722,9 @@ public final class KeyManager implements AutoCloseable {
   private int rewrap(Records.Secret s, Records.Keyset ks, int target) throws DkmException {
     int n = 0;
     for (Records.SecretVersionRecord v : s.versions) {
-      if (v.state == VersionState.DESTROYED || v.groupKeyVersion == target) {
+      // keyset versions only grow: a data key already under a newer version was re-wrapped by a
+      // concurrent rollover, and must not be moved back
+      if (v.state == VersionState.DESTROYED || v.groupKeyVersion >= target) {
         continue;
       }
       byte[] dek = unwrapDataKey(s, v, ks.keys.get(v.groupKeyVersion));
@@ -841,6 +843,7 @@ public final class KeyManager implements AutoCloseable {
    */
   public List<String> rotateDue() throws DkmException {
     requireAdmin("rotate-due", null);
+    currentRoot();
     DkmPolicy policy = policy();
     Instant now = clock.instant();
     List<String> done = new ArrayList<>();

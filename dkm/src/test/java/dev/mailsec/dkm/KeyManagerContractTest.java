@@ -522,7 +522,7 @@ abstract class KeyManagerContractTest {
     KeyManager node1 = session("james", false);
     KeyManager node2 = session("eve", false);
     KeyManager root = session("admin", true);
-    ExecutorService pool = Executors.newFixedThreadPool(3);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
     AtomicInteger counter = new AtomicInteger();
     List<Future<List<Integer>>> fs = new ArrayList<>();
     for (KeyManager km : List.of(node1, node2)) {
@@ -534,9 +534,15 @@ abstract class KeyManagerContractTest {
         return mine;
       }));
     }
+    KeyManager root2 = session("bob", true);
     Future<?> keysets = pool.submit(() -> {
       root.rotateGroupKeyset("mail");
       root.rotateGroupKeyset("mail");
+      return null;
+    });
+    Future<?> keysets2 = pool.submit(() -> {
+      root2.rotateGroupKeyset("mail");
+      root2.rotateGroupKeyset("mail");
       return null;
     });
     Set<Integer> versions = new TreeSet<>();
@@ -544,7 +550,11 @@ abstract class KeyManagerContractTest {
       versions.addAll(f.get());
     }
     keysets.get();
+    keysets2.get();
     pool.shutdown();
+    Records.Group g = Records.Group.decode(storage.get("group/mail").get().value());
+    assertThat(g.versions).hasSize(5);
+    assertThat(g.versions.stream().filter(v -> v.state == VersionState.PRIMARY).count()).isEqualTo(1);
     assertThat(versions).hasSize(16);
     SecretHandle h = session("james", false).get("shared");
     assertThat(h.versions()).hasSize(17);
