@@ -73,7 +73,7 @@ public final class SmimeDecryptor {
             throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not an S/MIME encrypted message: " + type.mediaType());
         }
         String cte = head.transferEncoding().orElse("7bit");
-        InputStream der = new BufferedInputStream("base64".equals(cte) ? Base64.getMimeDecoder().wrap(in) : in, 64 * 1024);
+        InputStream der = new BufferedInputStream("base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in, 64 * 1024);
         try {
             der.mark(1 << 16);
             ASN1ObjectIdentifier contentType = new ContentInfoParser((ASN1SequenceParser) new ASN1StreamParser(der).readObject())
