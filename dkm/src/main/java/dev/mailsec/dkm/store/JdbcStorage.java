@@ -242,7 +242,12 @@ public final class JdbcStorage implements Storage {
       return c;
     }
     try {
-      return DriverManager.getConnection(url);
+      // a hung database must become a temporary failure, not a hung mail thread; URL parameters win
+      java.util.Properties defaults = new java.util.Properties();
+      defaults.setProperty("connectTimeout", "5");
+      defaults.setProperty("socketTimeout", "30");
+      defaults.setProperty("ApplicationName", "mailsec-dkm");
+      return DriverManager.getConnection(url, defaults);
     } catch (SQLException e) {
       throw unavailable("cannot connect", e);
     }
