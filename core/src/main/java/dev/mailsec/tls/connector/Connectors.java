@@ -51,8 +51,12 @@ public final class Connectors {
 
     /** The outbound connector mail to {@code recipientDomain} goes through, or empty for ordinary delivery. */
     public Optional<OutboundConnector> outboundFor(String recipientDomain) {
+        Optional<String> domain = DomainPattern.normalize(recipientDomain);
+        if (domain.isEmpty()) {
+            return Optional.empty();
+        }
         for (OutboundConnector connector : outbound) {
-            if (connector.covers(recipientDomain)) {
+            if (connector.coversNormalized(domain.get())) {
                 return Optional.of(connector);
             }
         }

@@ -3,7 +3,6 @@ package dev.mailsec.tls.connector;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A domain a connector covers: {@code partner.test} (that domain only), {@code *.partner.test} (its
@@ -11,8 +10,6 @@ import java.util.regex.Pattern;
  * {@code *} (every domain). Compared in lower-case ASCII (IDNA), without a trailing dot.
  */
 public final class DomainPattern {
-
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final String text;
     private final String domain;
@@ -58,31 +55,69 @@ public final class DomainPattern {
         if (candidate.isEmpty() || candidate.length() > 253) {
             return Optional.empty();
         }
-        String ascii;
-        try {
-            ascii = IDN.toASCII(candidate, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException notAHostName) {
-            return Optional.empty();
-        }
-        for (String label : ascii.split("\\.", -1)) {
-            if (!LABEL.matcher(label).matches()) {
+        String ascii = candidate.toLowerCase(Locale.ROOT);
+        if (!isLowerCaseAscii(ascii)) {
+            // IDNA is slow; only names with non-ASCII characters need it
+            try {
+                ascii = IDN.toASCII(candidate, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException notAHostName) {
                 return Optional.empty();
+            }
+        }
+        int start = 0;
+        while (start <= ascii.length()) {
+            int dot = ascii.indexOf('.', start);
+            int end = dot < 0 ? ascii.length() : dot;
+            if (!isLabel(ascii, start, end)) {
+                return Optional.empty();
+            }
+            start = end + 1;
+            if (dot < 0) {
+                break;
             }
         }
         return Optional.of(ascii);
     }
 
-    /** True when {@code candidate} (any case, IDN or ASCII, trailing dot allowed) is covered by this pattern. */
-    public boolean matches(String candidate) {
-        Optional<String> normalized = normalize(candidate);
-        if (normalized.isEmpty()) {
+    private static boolean isLowerCaseAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 1123 label: 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen. */
+    private static boolean isLabel(String name, int start, int end) {
+        int length = end - start;
+        if (length < 1 || length > 63 || name.charAt(start) == '-' || name.charAt(end - 1) == '-') {
             return false;
         }
+        for (int i = start; i < end; i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when {@code candidate} (any case, IDN or ASCII, trailing dot allowed) is covered by this pattern. */
+    public boolean matches(String candidate) {
+        return normalize(candidate).map(this::matchesNormalized).orElse(false);
+    }
+
+    /** As {@link #matches(String)} for a name already in {@link #normalize(String)}'s form (no re-parsing). */
+    public boolean matchesNormalized(String name) {
         if (any) {
             return true;
         }
-        String name = normalized.get();
-        return subdomains ? name.endsWith("." + domain) : name.equals(domain);
+        if (subdomains) {
+            return name.length() > domain.length() + 1 && name.endsWith(domain)
+                && name.charAt(name.length() - domain.length() - 1) == '.';
+        }
+        return name.equals(domain);
     }
 
     @Override

@@ -116,11 +116,11 @@ public final class InboundConnector {
         return Optional.empty();
     }
 
-    /** The normalized domain when a sender-domain pattern matches it (so peer text never reaches a reply raw). */
+    /** The domain (already normalized by {@link InboundSession}) when a sender-domain pattern matches it. */
     private Optional<String> matchingDomain(String domain) {
         for (DomainPattern pattern : senderDomains) {
-            if (pattern.matches(domain)) {
-                return DomainPattern.normalize(domain);
+            if (pattern.matchesNormalized(domain)) {
+                return Optional.of(domain);
             }
         }
         return Optional.empty();

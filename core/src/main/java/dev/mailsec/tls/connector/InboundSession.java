@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * What is known about an incoming mail when a connector is chosen: the client address, the envelope
  * sender's domain (empty for the null sender), the {@code From:} header's domains (known only after
- * DATA) and the TLS facts (empty when the session is in clear).
+ * DATA) and the TLS facts (empty when the session is in clear). Domains are kept in the lower-case ASCII
+ * form of {@link DomainPattern#normalize(String)}; what is not a domain name is dropped.
  */
 public final class InboundSession {
 
@@ -23,8 +24,12 @@ public final class InboundSession {
     private InboundSession(Optional<InetAddress> clientAddress, Optional<String> envelopeSenderDomain,
                            List<String> fromHeaderDomains, Optional<TlsFacts> tls) {
         this.clientAddress = Objects.requireNonNull(clientAddress);
-        this.envelopeSenderDomain = Objects.requireNonNull(envelopeSenderDomain);
-        this.fromHeaderDomains = Collections.unmodifiableList(new ArrayList<>(fromHeaderDomains));
+        this.envelopeSenderDomain = envelopeSenderDomain.flatMap(DomainPattern::normalize);
+        List<String> normalized = new ArrayList<>(fromHeaderDomains.size());
+        for (String domain : fromHeaderDomains) {
+            DomainPattern.normalize(domain).ifPresent(normalized::add);
+        }
+        this.fromHeaderDomains = Collections.unmodifiableList(normalized);
         this.tls = Objects.requireNonNull(tls);
     }
 

@@ -53,8 +53,13 @@ public final class OutboundConnector {
 
     /** True when mail to {@code recipientDomain} goes through this connector. */
     public boolean covers(String recipientDomain) {
+        return DomainPattern.normalize(recipientDomain).map(this::coversNormalized).orElse(false);
+    }
+
+    /** As {@link #covers(String)} for a name already in {@link DomainPattern#normalize(String)}'s form. */
+    boolean coversNormalized(String recipientDomain) {
         for (DomainPattern pattern : recipientDomains) {
-            if (pattern.matches(recipientDomain)) {
+            if (pattern.matchesNormalized(recipientDomain)) {
                 return true;
             }
         }

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -104,7 +103,7 @@ public final class OutboundProbe {
         RecordingTrustManager recorder = new RecordingTrustManager();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {recorder}, new SecureRandom());
+            context.init(null, new TrustManager[] {recorder}, null);
             SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, host.host(), host.port(), true);
             ssl.startHandshake();
             SSLSession session = ssl.getSession();
