@@ -27,6 +27,58 @@ public final class SmimeSettings {
         }
     }
 
+    /** The parameters {@link #directory} reads. */
+    public static final java.util.Set<String> DIRECTORY_PARAMETERS = java.util.Set.of("certificateFolder", "ldapUrl", "ldapBaseDn",
+        "ldapBindDn", "ldapPassword", "ldapFilter");
+
+    /**
+     * A certificate directory from either {@code certificateFolder} or {@code ldapUrl} + {@code ldapBaseDn}
+     * (optional {@code ldapBindDn}, {@code ldapPassword}, {@code ldapFilter}); exactly one of the two.
+     */
+    public static CertificateDirectory directory(java.util.function.UnaryOperator<String> parameters) {
+        String folder = parameters.apply("certificateFolder");
+        String url = parameters.apply("ldapUrl");
+        if ((folder == null) == (url == null)) {
+            throw new IllegalArgumentException("certificateFolder or ldapUrl: exactly one is required");
+        }
+        if (folder != null) {
+            return certificateFolder("certificateFolder", folder);
+        }
+        String base = parameters.apply("ldapBaseDn");
+        if (base == null || base.trim().isEmpty()) {
+            throw new IllegalArgumentException("ldapBaseDn: required with ldapUrl");
+        }
+        String bind = parameters.apply("ldapBindDn");
+        String password = parameters.apply("ldapPassword");
+        if ((bind == null) != (password == null)) {
+            throw new IllegalArgumentException("ldapBindDn and ldapPassword: give both or neither");
+        }
+        String filter = parameters.apply("ldapFilter");
+        return new LdapCertificateDirectory(url.trim(), base.trim(), bind, password == null ? null : password.toCharArray(),
+            filter == null ? LdapCertificateDirectory.DEFAULT_FILTER : filter.trim(), java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofMinutes(10), Clock.systemUTC());
+    }
+
+    /** A folder path, or an anonymous {@code ldap://host:port/BASE-DN} URL (for a matcher's one-string condition). */
+    public static CertificateDirectory directoryFromCondition(String parameter, String value) {
+        if (value != null && (value.trim().startsWith("ldap://") || value.trim().startsWith("ldaps://"))) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(value.trim());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + value + "'", e);
+            }
+            String base = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+            if (base.isEmpty()) {
+                throw new IllegalArgumentException(parameter + ": the LDAP URL needs a base DN as its path, got '" + value + "'");
+            }
+            return new LdapCertificateDirectory(uri.getScheme() + "://" + uri.getAuthority(), base, null, null,
+                LdapCertificateDirectory.DEFAULT_FILTER, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(10),
+                Clock.systemUTC());
+        }
+        return certificateFolder(parameter, value);
+    }
+
     public static FolderCertificateDirectory certificateFolder(String parameter, String value) {
         Path folder = existingFolder(parameter, value);
         try {

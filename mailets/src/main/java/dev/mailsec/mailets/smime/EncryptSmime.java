@@ -44,8 +44,12 @@ import org.slf4j.LoggerFactory;
  * policy for whatever reaches it. A directory or CRL fault is never treated as "no certificate": the
  * mail goes to {@code errorProcessor} unchanged.
  *
+ * The directory is a folder ({@code certificateFolder}) or LDAP / Active Directory ({@code ldapUrl},
+ * {@code ldapBaseDn}, optional {@code ldapBindDn} + {@code ldapPassword}, {@code ldapFilter} with
+ * {@code {0}} for the address, default {@code (|(mail={0})(proxyAddresses=smtp:{0}))}).
+ *
  * <pre>{@code
- * <mailet match="HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
+ * <mailet match="dev.mailsec.matchers.smime.HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
  *     <certificateFolder>/etc/james/smime/certs</certificateFolder>
  *     <trustAnchors>/etc/james/smime/ca.pem</trustAnchors>
  *     <checkRevocation>true</checkRevocation>
@@ -84,12 +88,14 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("certificateFolder", "trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor",
-            "keyTransport", "contentEncryption", "copyToSender"));
+        Set<String> known = new java.util.HashSet<>(SmimeSettings.DIRECTORY_PARAMETERS);
+        known.addAll(Set.of("trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor", "keyTransport",
+            "contentEncryption", "copyToSender"));
+        checkInitParameters(known);
         try {
             if (certificates == null) {
                 String anchors = getInitParameter("trustAnchors");
-                certificates = new RecipientCertificates(SmimeSettings.certificateFolder("certificateFolder", getInitParameter("certificateFolder")),
+                certificates = new RecipientCertificates(SmimeSettings.directory(this::getInitParameter),
                     anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
                         SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true)),
                     Clock.systemUTC());

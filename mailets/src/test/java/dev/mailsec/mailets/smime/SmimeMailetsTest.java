@@ -120,6 +120,13 @@ class SmimeMailetsTest {
         assertThatThrownBy(() -> new EncryptSmime().init(FakeMailetConfig.builder().setProperty("certificateFolder", certs.toString())
             .setProperty("policy", "processor").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("processor is required");
+        assertThatThrownBy(() -> new EncryptSmime().init(FakeMailetConfig.builder().build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("certificateFolder or ldapUrl");
+        assertThatThrownBy(() -> new EncryptSmime().init(FakeMailetConfig.builder().setProperty("ldapUrl", "ldap://127.0.0.1:1")
+            .build())).isInstanceOf(MessagingException.class).hasMessageContaining("ldapBaseDn");
+        assertThatThrownBy(() -> new EncryptSmime().init(FakeMailetConfig.builder().setProperty("ldapUrl", "ldap://127.0.0.1:1")
+            .setProperty("ldapBaseDn", "dc=x").setProperty("ldapBindDn", "cn=admin").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("ldapPassword");
         assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("trustAnchors");
         assertThatThrownBy(() -> new DecryptSmime().init(FakeMailetConfig.builder().setProperty("keyFolder", ca.toString()).build()))

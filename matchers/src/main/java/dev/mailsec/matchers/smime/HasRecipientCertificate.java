@@ -24,7 +24,9 @@ import org.apache.mailet.base.GenericMatcher;
  *     <certificateFolder>/etc/james/smime/certs</certificateFolder>
  * </mailet>
  * }</pre>
- * The condition is the certificate folder; a missing or unreadable folder fails the start.
+ * The condition is the certificate folder, or an anonymous LDAP URL with the base DN as its path
+ * ({@code HasRecipientCertificate=ldap://ldap.example.com:389/ou=people,dc=example,dc=com}); a missing
+ * folder or a malformed URL fails the start.
  */
 public class HasRecipientCertificate extends GenericMatcher {
 
@@ -43,7 +45,7 @@ public class HasRecipientCertificate extends GenericMatcher {
             return;
         }
         try {
-            certificates = new RecipientCertificates(SmimeSettings.certificateFolder("HasRecipientCertificate", getCondition()), null,
+            certificates = new RecipientCertificates(SmimeSettings.directoryFromCondition("HasRecipientCertificate", getCondition()), null,
                 Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             throw new MessagingException(e.getMessage(), e);

@@ -1,0 +1,150 @@
+package dev.mailsec.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against a real OpenLDAP slapd (Debian packages {@code slapd ldap-utils}) started by the test on a
+ * free loopback port and loaded with users whose certificates are published the way Active Directory
+ * and Outlook do: {@code userCertificate;binary} (DER) and {@code userSMIMECertificate} (PKCS#7).
+ */
+class LdapCertificateDirectoryTest {
+
+    @TempDir
+    static Path dir;
+
+    static Process slapd;
+    static int port;
+    static SmimeTestPki pki;
+    static SmimeKeyPair bob;
+    static SmimeKeyPair carol;
+
+    @BeforeAll
+    static void startSlapd() throws Exception {
+        pki = new SmimeTestPki("LDAP CA");
+        bob = pki.user("bob@example.test");
+        carol = pki.user("carol@example.test");
+        Files.write(dir.resolve("bob.der"), bob.certificate().getEncoded());
+        SmimeTestPki.writeCert(dir.resolve("carol.pem"), carol.certificate());
+        Openssl.ok(dir, "openssl", "crl2pkcs7", "-nocrl", "-certfile", "carol.pem", "-outform", "DER", "-out", "carol.p7b");
+        Files.createDirectories(dir.resolve("db"));
+        Files.writeString(dir.resolve("slapd.conf"), ""
+            + "include /etc/ldap/schema/core.schema\n"
+            + "include /etc/ldap/schema/cosine.schema\n"
+            + "include /etc/ldap/schema/inetorgperson.schema\n"
+            + "pidfile " + dir.resolve("slapd.pid") + "\n"
+            + "argsfile " + dir.resolve("slapd.args") + "\n"
+            + "modulepath /usr/lib/ldap\n"
+            + "moduleload back_mdb\n"
+            + "database mdb\n"
+            + "maxsize 10485760\n"
+            + "suffix \"dc=example,dc=test\"\n"
+            + "rootdn \"cn=admin,dc=example,dc=test\"\n"
+            + "rootpw secret\n"
+            + "directory " + dir.resolve("db") + "\n"
+            + "index objectClass eq\n"
+            + "index mail eq\n");
+        Files.writeString(dir.resolve("data.ldif"), ""
+            + "dn: dc=example,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: example\ndc: example\n\n"
+            + "dn: ou=people,dc=example,dc=test\nobjectClass: organizationalUnit\nou: people\n\n"
+            + "dn: uid=bob,ou=people,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\n"
+            + "mail: bob@example.test\nuserCertificate;binary:< file://" + dir.resolve("bob.der") + "\n\n"
+            + "dn: uid=carol,ou=people,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: carol\ncn: Carol\nsn: C\n"
+            + "mail: Carol@Example.test\nuserSMIMECertificate:< file://" + dir.resolve("carol.p7b") + "\n\n"
+            + "dn: uid=nocert,ou=people,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: nocert\ncn: N\nsn: N\n"
+            + "mail: nocert@example.test\n");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        slapd = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-h", "ldap://127.0.0.1:" + port + "/", "-f",
+            dir.resolve("slapd.conf").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
+        awaitPort();
+        Openssl.ok(dir, "ldapadd", "-x", "-H", "ldap://127.0.0.1:" + port, "-D", "cn=admin,dc=example,dc=test", "-w", "secret",
+            "-f", "data.ldif");
+    }
+
+    private static void awaitPort() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline || !slapd.isAlive()) {
+                    throw new IllegalStateException("slapd did not start: " + Files.readString(dir.resolve("slapd.log")), e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopSlapd() throws Exception {
+        if (slapd != null && slapd.isAlive()) {
+            slapd.destroy();
+            slapd.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    static LdapCertificateDirectory directory(String bindDn, char[] password) {
+        return new LdapCertificateDirectory("ldap://127.0.0.1:" + port, "ou=people,dc=example,dc=test", bindDn, password,
+            LdapCertificateDirectory.DEFAULT_FILTER, Duration.ofSeconds(3), Duration.ofMinutes(10), Clock.systemUTC());
+    }
+
+    @Test
+    void lookupShouldReadDerAndPkcs7PublishedCertificates() throws Exception {
+        LdapCertificateDirectory ldap = directory(null, null);
+        assertThat(ldap.lookup("bob@example.test")).containsExactly(bob.certificate());
+        assertThat(ldap.lookup("CAROL@example.test")).containsExactly(carol.certificate());
+        assertThat(ldap.lookup("nocert@example.test")).isEmpty();
+        assertThat(ldap.lookup("nobody@example.test")).isEmpty();
+        assertThat(directory("cn=admin,dc=example,dc=test", "secret".toCharArray()).lookup("bob@example.test")).hasSize(1);
+    }
+
+    @Test
+    void lookupShouldTreatFilterSyntaxInTheAddressAsText() throws Exception {
+        LdapCertificateDirectory ldap = directory(null, null);
+        assertThat(ldap.lookup("*")).isEmpty();
+        assertThat(ldap.lookup("*)(mail=*")).isEmpty();
+        assertThat(ldap.lookup("bob@example.test)(|(mail=*")).isEmpty();
+    }
+
+    @Test
+    void recipientSelectionShouldUseTheDirectoryAndAWrongPasswordShouldBeAFaultNotAnEmptyAnswer() throws Exception {
+        RecipientCertificates selector = new RecipientCertificates(directory(null, null),
+            new ChainValidator(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC()), Clock.systemUTC());
+        assertThat(selector.usableFor("bob@example.test")).contains(bob.certificate());
+        LdapCertificateDirectory wrong = directory("cn=admin,dc=example,dc=test", "wrong".toCharArray());
+        assertThatThrownBy(() -> wrong.lookup("bob@example.test")).isInstanceOf(IOException.class).hasMessageContaining("LDAP")
+            .hasMessageNotContaining("wrong");
+        assertThat(wrong.toString()).doesNotContain("wrong");
+    }
+
+    @Test
+    void anUnreachableDirectoryIsAFaultAndCachedAnswersSurviveIt() throws Exception {
+        LdapCertificateDirectory ldap = directory(null, null);
+        assertThat(ldap.lookup("bob@example.test")).hasSize(1);
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        LdapCertificateDirectory dead = new LdapCertificateDirectory("ldap://127.0.0.1:" + deadPort, "dc=example,dc=test", null, null,
+            LdapCertificateDirectory.DEFAULT_FILTER, Duration.ofSeconds(2), Duration.ofMinutes(10), Clock.systemUTC());
+        assertThatThrownBy(() -> dead.lookup("bob@example.test")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new LdapCertificateDirectory("http://x", "dc=x", null, null, "(mail={0})", Duration.ofSeconds(1),
+            Duration.ofSeconds(1), Clock.systemUTC())).hasMessageContaining("ldapUrl");
+    }
+}
