@@ -9,6 +9,9 @@ import dev.mailsec.tls.connector.OutboundProbe;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.ProbeReport;
 import dev.mailsec.tls.connector.SmartHost;
+import dev.mailsec.tls.connector.mtasts.JndiTxtLookup;
+import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
+import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,11 +21,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.naming.NamingException;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +67,9 @@ public final class TlsCheckCommand implements Callable<Integer> {
       description = "name sent in EHLO (default: ${DEFAULT-VALUE})")
   String helo;
 
+  @Option(names = "--no-mta-sts", description = "do not look up the domain's MTA-STS policy")
+  boolean noMtaSts;
+
   @Override
   public Integer call() {
     Connectors connectors = parent.loadConnectors();
@@ -80,10 +88,14 @@ public final class TlsCheckCommand implements Callable<Integer> {
       out.println("connector:   none covers " + domain + "; judged as opportunistic (James's ordinary RemoteDelivery)");
     }
     List<SmartHost> hosts = hosts(connector, domain);
+    Optional<MtaStsPolicy> mtaSts = domain == null || noMtaSts ? Optional.empty() : printMtaSts(out, domain);
     OutboundProbe probe = probe();
     for (SmartHost host : hosts) {
       ProbeReport report = probe.probe(host, level, connector.flatMap(OutboundConnector::minimumProtocol));
       print(out, report);
+      mtaSts.ifPresent(policy -> out.println("  mta-sts:   " + host.host()
+          + (policy.allowsMx(host.host()) ? " is allowed by the policy" : " is NOT in the policy's mx list")
+          + " (informational)"));
       if (report.connectError().isEmpty()) {
         // RemoteDelivery moves to the next host only when this one cannot be reached.
         out.flush();
@@ -93,6 +105,24 @@ public final class TlsCheckCommand implements Callable<Integer> {
     out.println("decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
     out.flush();
     return 1;
+  }
+
+  /**
+   * Prints the recipient domain's MTA-STS policy. Informational: RemoteDelivery cannot enforce it (ADR 0005),
+   * but an operator sees whether a {@code verify} connector would be at least as strict.
+   */
+  private Optional<MtaStsPolicy> printMtaSts(PrintWriter out, String domain) {
+    SSLContext tls;
+    try {
+      tls = SSLContext.getDefault();
+    } catch (GeneralSecurityException e) {
+      throw new UserException("the JVM has no default TLS context: " + e.getMessage(), 1);
+    }
+    MtaStsResolver.Result result = new MtaStsResolver(new JndiTxtLookup(Optional.ofNullable(dnsServer)), tls,
+        MtaStsResolver::wellKnownUri, Duration.ofSeconds(timeoutSeconds), Clock.systemUTC()).resolve(domain);
+    out.println("mta-sts:     " + result.policy().map(policy -> policy + " (id " + result.id().orElse("?") + ", "
+        + result.source() + "; not enforced by RemoteDelivery, see docs/adr/0005)").orElse(result.source()));
+    return result.policy();
   }
 
   private List<SmartHost> hosts(Optional<OutboundConnector> connector, String domain) {

@@ -78,13 +78,29 @@ class TlsCommandTest {
     int port = startServer(Optional.empty());
     Path connectors = connectors(outbound("bank", "bank.test", "127.0.0.1:" + port, "required"));
 
-    assertThat(run("tls", "--connectors", connectors.toString(), "check", "bank.test")).isEqualTo(1);
+    assertThat(run("tls", "--connectors", connectors.toString(), "check", "bank.test", "--no-mta-sts")).isEqualTo(1);
 
     assertThat(out.toString())
         .contains("connector:   bank (required: STARTTLS required, any certificate)")
         .contains("host:        127.0.0.1:" + port)
         .contains("STARTTLS:  NOT offered")
         .contains("decision:    mail would wait: STARTTLS not offered; RemoteDelivery retries, then bounces (required)");
+  }
+
+  @Test
+  void checkOfADomainShouldReportItsMtaStsLookup() throws Exception {
+    int port = startServer(Optional.empty());
+    Path connectors = connectors(outbound("bank", "bank.test", "127.0.0.1:" + port, "opportunistic"));
+    int deadDns;
+    try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      deadDns = socket.getLocalPort();
+    }
+
+    assertThat(run("tls", "--connectors", connectors.toString(), "check", "bank.test",
+        "--dns-server", "127.0.0.1:" + deadDns, "--timeout", "2")).isZero();
+
+    assertThat(out.toString()).contains("mta-sts:     TXT lookup failed")
+        .contains("decision:    mail would go IN CLEAR: STARTTLS not offered (opportunistic)");
   }
 
   @Test
