@@ -16,6 +16,7 @@ import dev.mailsec.smime.internal.CrlfOutputStream;
 import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,11 +71,13 @@ public final class SmimeEncryptor {
             + "Content-Description: S/MIME Encrypted Message\r\n\r\n");
         OutputStream b64 = Streams.base64Lines(out);
         OutputStream cms = open(b64, recipients, encryption);
-        CrlfOutputStream entity = new CrlfOutputStream(cms);
+        // the canonicaliser writes line by line; the cipher (GHASH above all) wants large chunks
+        CrlfOutputStream entity = new CrlfOutputStream(new BufferedOutputStream(cms, Streams.CHUNK));
         head.writeContentFields(entity);
         entity.write('\r');
         entity.write('\n');
         Streams.copy(in, entity);
+        entity.flush();
         cms.close();
         b64.close();
         Streams.ascii(out, "\r\n");
@@ -86,12 +89,14 @@ public final class SmimeEncryptor {
         try {
             if (encryption.isAuthenticated()) {
                 CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
+                generator.setBufferSize(Streams.CHUNK);
                 for (EncryptionRecipient r : recipients) {
                     generator.addRecipientInfoGenerator(recipientInfo(r));
                 }
                 return generator.open(target, JdkGcm.encryptor());
             }
             CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
+            generator.setBufferSize(Streams.CHUNK);
             for (EncryptionRecipient r : recipients) {
                 generator.addRecipientInfoGenerator(recipientInfo(r));
             }

@@ -24,6 +24,7 @@ import dev.mailsec.smime.internal.CrlfOutputStream;
 import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,7 +96,8 @@ public final class SmimeSigner {
             + "This is an S/MIME signed message\r\n\r\n--" + boundary + "\r\n");
         ByteArrayOutputStream signature = new ByteArrayOutputStream(4096);
         OutputStream digesting = generator.open(CMSObjectIdentifiers.data, signature, false);
-        CrlfOutputStream entity = new CrlfOutputStream(new TeeOutputStream(out, digesting));
+        // the canonicaliser writes line by line; the digest and the output want large chunks
+        CrlfOutputStream entity = new CrlfOutputStream(new BufferedOutputStream(new TeeOutputStream(out, digesting), Streams.CHUNK));
         writeEntity(head, body, entity);
         entity.flush();
         digesting.close();
@@ -117,8 +119,9 @@ public final class SmimeSigner {
             + "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n");
         OutputStream b64 = Streams.base64Lines(out);
         OutputStream content = generator.open(CMSObjectIdentifiers.data, b64, true);
-        CrlfOutputStream entity = new CrlfOutputStream(content);
+        CrlfOutputStream entity = new CrlfOutputStream(new BufferedOutputStream(content, Streams.CHUNK));
         writeEntity(head, body, entity);
+        entity.flush();
         content.close();
         b64.close();
         Streams.ascii(out, "\r\n");
@@ -142,6 +145,7 @@ public final class SmimeSigner {
             X509Certificate cert = key.certificate();
             AttributeTable attributes = new AttributeTable(signedAttributes(cert));
             CMSSignedDataStreamGenerator generator = new CMSSignedDataStreamGenerator();
+            generator.setBufferSize(Streams.CHUNK);
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
                 .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(attributes))
                 .build(contentSigner, cert));

@@ -13,6 +13,13 @@ public final class Streams {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * How much goes to a cipher or digest per call. 16 KiB: large enough that per-call cost vanishes,
+     * small enough that the JIT sees enough calls to compile the JDK's GHASH/AES intrinsics soon (a few
+     * 1 MB calls leave them interpreted: 65 MB/s instead of over 1 GB/s for GCM, measured here).
+     */
+    public static final int CHUNK = 16 * 1024;
+
     private Streams() {
     }
 
@@ -37,7 +44,7 @@ public final class Streams {
     }
 
     public static void copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[CHUNK];
         int n;
         while ((n = in.read(buffer)) > 0) {
             out.write(buffer, 0, n);
