@@ -12,12 +12,13 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ./mailsec tls remote-delivery}: prints the mailetcontainer.xml pieces that enforce every outbound
- * connector with James's own RemoteDelivery: the transport steps and one processor per connector.
+ * connector with James's own RemoteDelivery: the routing steps for the relay processor and one processor per
+ * connector.
  */
 @Command(
     name = "remote-delivery",
     mixinStandardHelpOptions = true,
-    description = "Print the transport steps and per-connector RemoteDelivery processors for mailetcontainer.xml.")
+    description = "Print the routing steps and per-connector RemoteDelivery processors for mailetcontainer.xml.")
 public final class TlsRemoteDeliveryCommand implements Runnable {
 
   @ParentCommand TlsCommand parent;
@@ -38,9 +39,10 @@ public final class TlsRemoteDeliveryCommand implements Runnable {
       throw new UserException(parent.connectors + " defines no outbound connector", 1);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println("<!-- In the transport processor, before RemoteDelivery and after local delivery: -->");
+    out.println("<!-- In the processor that holds the general RemoteDelivery (stock James: relay), before it,");
+    out.println("     so only mail James may relay reaches a connector: -->");
     for (OutboundConnector connector : connectors.outbound()) {
-      out.print(RemoteDeliveryPlan.of(connector).transportStepXml(location));
+      out.print(RemoteDeliveryPlan.of(connector).routingStepXml(location));
     }
     out.println();
     out.println("<!-- Inside <processors>: one processor, with its own outgoing queue, per connector. -->");

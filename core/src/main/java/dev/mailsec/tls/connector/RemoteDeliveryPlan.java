@@ -9,8 +9,8 @@ import java.util.StringJoiner;
 /**
  * How James's own {@code RemoteDelivery} mailet enforces an outbound connector: the init parameters of
  * one {@code RemoteDelivery} per connector, in a processor of its own ({@code connector-NAME}) with its own
- * outgoing queue, reached from the {@code transport} processor through
- * {@code RecipientConnectorIs=NAME}. Every parameter starting with {@code mail.} is handed to JavaMail after
+ * outgoing queue, reached through {@code RecipientConnectorIs=NAME} from the processor that holds the
+ * general RemoteDelivery (stock James: {@code relay}, which only relay-allowed mail reaches). Every parameter starting with {@code mail.} is handed to JavaMail after
  * James's defaults (see docs/adr/0005-tls-connectors-on-remote-delivery.md):
  * <ul>
  *   <li>{@code opportunistic}: {@code startTLS=true}, any certificate ({@code mail.smtp.ssl.trust=*}), clear
@@ -76,8 +76,12 @@ public final class RemoteDeliveryPlan {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** The {@code transport} processor step that hands covered recipients to this connector's processor. */
-    public String transportStepXml(String connectorsLocation) {
+    /**
+     * The step, for the processor holding the general RemoteDelivery ({@code relay}), that hands covered
+     * recipients to this connector's processor. Not for {@code transport}: there it would run before James's
+     * relay check and let anyone relay to the partner.
+     */
+    public String routingStepXml(String connectorsLocation) {
         String condition = connector.name()
             + (connectorsLocation.equals("file://conf/connectors.xml") ? "" : "," + connectorsLocation);
         return "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=" + escape(condition)

@@ -66,10 +66,10 @@ class RemoteDeliveryPlanTest {
             .contains("<outgoing>outgoing-connector-bank</outgoing>")
             .contains("<bounceProcessor>bounces</bounceProcessor>")
             .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>");
-        assertThat(plan.transportStepXml("file://conf/connectors.xml"))
+        assertThat(plan.routingStepXml("file://conf/connectors.xml"))
             .startsWith("<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=bank\" class=\"ToProcessor\">")
             .contains("<processor>connector-bank</processor>");
-        assertThat(plan.transportStepXml("/etc/james/connectors.xml"))
+        assertThat(plan.routingStepXml("/etc/james/connectors.xml"))
             .contains("RecipientConnectorIs=bank,/etc/james/connectors.xml");
     }
 }

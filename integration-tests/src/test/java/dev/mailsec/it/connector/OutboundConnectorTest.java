@@ -92,7 +92,7 @@ class OutboundConnectorTest {
             StringBuilder xml = new StringBuilder();
             connectors.outbound().forEach(connector -> {
                 RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector);
-                steps.append(plan.transportStepXml(connectorsFile.toString()));
+                steps.append(plan.routingStepXml(connectorsFile.toString()));
                 xml.append(plan.processorXml("bounces", "1000", "1"));
             });
             routingSteps = steps.toString();

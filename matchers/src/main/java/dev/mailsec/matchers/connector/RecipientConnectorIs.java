@@ -16,8 +16,9 @@ import org.apache.mailet.base.GenericMatcher;
 /**
  * Matches the recipients whose domain goes through the named outbound connector (the first connector in
  * the file that covers the domain), so that James splits the mail and only those recipients take the
- * connector's route. Used in the {@code transport} processor to hand covered mail to the connector's own
- * processor, whose {@code RemoteDelivery} enforces its TLS policy (see {@code docs/tls-connectors.md}).
+ * connector's route. Used in the processor holding the general {@code RemoteDelivery} (stock James:
+ * {@code relay}, which only relay-allowed mail reaches), before it, to hand covered mail to the connector's
+ * own processor, whose {@code RemoteDelivery} enforces its TLS policy (see {@code docs/tls-connectors.md}).
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=bank" class="ToProcessor">
