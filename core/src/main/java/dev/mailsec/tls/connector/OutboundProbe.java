@@ -65,6 +65,7 @@ public final class OutboundProbe {
     public ProbeReport probe(SmartHost host, OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum) {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host.host(), host.port()), millis);
             socket.setSoTimeout(millis);
             BufferedReader in = reader(socket);
