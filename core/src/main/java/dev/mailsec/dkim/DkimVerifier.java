@@ -162,19 +162,26 @@ public final class DkimVerifier {
                 int end = off + len;
                 int i = off;
                 while (i < end && state == HEADERS) {
-                    byte c = b[i++];
-                    if (headerLen == header.length) {
-                        if (headerLen >= policy.maxHeaderBytes()) {
+                    int j = i;
+                    while (j < end && b[j] != '\n') {
+                        j++;
+                    }
+                    int n = (j < end ? j + 1 : end) - i;
+                    if (headerLen + n > header.length) {
+                        if (headerLen + n > policy.maxHeaderBytes()) {
                             overflow("header section larger than " + policy.maxHeaderBytes() + " bytes");
                             return;
                         }
-                        header = java.util.Arrays.copyOf(header, Math.min(policy.maxHeaderBytes(), headerLen * 2));
+                        header = java.util.Arrays.copyOf(header,
+                                Math.min(policy.maxHeaderBytes(), Math.max(headerLen + n, headerLen * 2)));
                     }
-                    header[headerLen++] = c;
-                    if (c == '\n') {
+                    System.arraycopy(b, i, header, headerLen, n);
+                    headerLen += n;
+                    i += n;
+                    if (j < end) {
                         int lineLen = headerLen - lineStart;
                         if (lineLen == 1 || (lineLen == 2 && header[lineStart] == '\r')) {
-                            endHeaders(lineStart);
+                            endHeaders(lineStart); // the empty line that ends the header section
                         } else {
                             lineStart = headerLen;
                         }
@@ -400,14 +407,13 @@ public final class DkimVerifier {
                     }
                 }
             }
-            b.bPrefix(bPrefix(check.field));
+            b.bPrefix(check.tags != null ? check.tags.bPrefix : bPrefix(SignatureTags.bestEffortTags(check.field).get("b")));
             b.testing(check.key != null && check.key.testing);
             return b.build();
         }
     }
 
-    private static String bPrefix(HeaderField field) {
-        String b = SignatureTags.bestEffortTags(field).get("b");
+    static String bPrefix(String b) {
         if (b == null) {
             return "";
         }

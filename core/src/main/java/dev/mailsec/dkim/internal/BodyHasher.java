@@ -4,25 +4,41 @@ import java.security.MessageDigest;
 
 /**
  * Canonicalises a message body as it streams by (RFC 6376 section 3.4.3 / 3.4.4) and hashes the
- * result, up to an optional {@code l=} limit, with one pass over the bytes and no copy of the body.
- * A bare LF is taken as a line end (as if it were CRLF), so messages stored with Unix line endings
- * verify as they did on the wire. One instance per (canonicalisation, hash, l=) per message.
+ * result, up to an optional {@code l=} limit, in one pass and without copying: runs of input that the
+ * canonicalisation leaves unchanged (nearly all of a normal body) go straight from the caller's
+ * array into the digest; only the few changed places (whitespace runs, line ends, empty lines at the
+ * end) go through a byte-by-byte state machine. A bare LF is taken as a line end (as if it were
+ * CRLF), so messages stored with Unix line endings verify as they did on the wire. One instance per
+ * (canonicalisation, hash, l=) per message.
  */
 public abstract class BodyHasher {
 
-    /** Largest input slice processed between two output flushes. */
-    static final int SLICE = 16 * 1024;
+    private static final byte[] CRLFS = new byte[1024];
 
-    private static final byte[] CRLF = {'\r', '\n'};
+    static {
+        for (int i = 0; i < CRLFS.length; i += 2) {
+            CRLFS[i] = '\r';
+            CRLFS[i + 1] = '\n';
+        }
+    }
 
-    protected final byte[] out = new byte[2 * SLICE + 64];
-    protected int o;
+    /** Runs at least this long are hashed in place. */
+    private static final int DIRECT = 2048;
 
     private final MessageDigest digest;
+    private final byte[] out = new byte[16 * 1024];
+    private int o;
     private final long limit;
     private long total;
     private long hashed;
     private byte[] hash;
+
+    /** An empty line was seen and not yet written: it is dropped if only empty lines follow. */
+    protected long pendingCrlfs;
+    /** The current line has output (so its CRLF is written at once). */
+    protected boolean lineOpen;
+    /** The last byte was a CR whose LF has not been seen yet. */
+    protected boolean cr;
 
     protected BodyHasher(MessageDigest digest, long limit) {
         this.digest = digest;
@@ -35,17 +51,7 @@ public abstract class BodyHasher {
     }
 
     /** Feeds raw body bytes. */
-    public final void update(byte[] b, int off, int len) {
-        int end = off + len;
-        while (off < end) {
-            int n = Math.min(SLICE, end - off);
-            canonicalise(b, off, n);
-            flush();
-            off += n;
-        }
-    }
-
-    protected abstract void canonicalise(byte[] b, int off, int len);
+    public abstract void update(byte[] b, int off, int len);
 
     /** Ends the body: applies the end-of-body rules and returns the hash (the same array on every call). */
     public final byte[] finish() {
@@ -74,32 +80,74 @@ public abstract class BodyHasher {
         return limit >= 0 && total < limit;
     }
 
-    protected final void flush() {
-        if (o == 0) {
+    /**
+     * Appends canonical output. Short runs are gathered in a buffer (a MessageDigest.update call costs
+     * more than copying a line); long runs go to the digest straight from the caller's array.
+     */
+    protected final void emit(byte[] src, int off, int len) {
+        if (len <= 0) {
             return;
         }
-        total += o;
-        if (limit < 0) {
-            digest.update(out, 0, o);
-        } else if (hashed < limit) {
-            int k = (int) Math.min(o, limit - hashed);
-            digest.update(out, 0, k);
-            hashed += k;
+        total += len;
+        if (len >= DIRECT) {
+            flush();
+            hash(src, off, len);
+            return;
         }
+        if (len > out.length - o) {
+            flush();
+        }
+        System.arraycopy(src, off, out, o, len);
+        o += len;
+    }
+
+    protected final void emit(int b) {
+        total++;
+        if (o == out.length) {
+            flush();
+        }
+        out[o++] = (byte) b;
+    }
+
+    private void flush() {
+        hash(out, 0, o);
         o = 0;
     }
 
-    /** Writes n CRLFs, flushing as needed (n can be large for a body of empty lines). */
-    protected final void writeCrlfs(long n) {
-        for (long i = 0; i < n; i++) {
-            if (o > out.length - 2) {
-                flush();
-            }
-            out[o++] = CRLF[0];
-            out[o++] = CRLF[1];
+    private void hash(byte[] src, int off, int len) {
+        if (limit < 0) {
+            digest.update(src, off, len);
+        } else if (hashed < limit) {
+            int k = (int) Math.min(len, limit - hashed);
+            digest.update(src, off, k);
+            hashed += k;
         }
-        if (o > out.length - 8) {
-            flush();
+    }
+
+    protected final void emitCrlfs(long n) {
+        long bytes = 2 * n;
+        while (bytes > 0) {
+            int k = (int) Math.min(bytes, CRLFS.length);
+            emit(CRLFS, 0, k);
+            bytes -= k;
+        }
+    }
+
+    /** A line ends: its CRLF is written now if it had output, else it is an empty line, kept pending. */
+    protected final void lineEnd() {
+        if (lineOpen) {
+            emitCrlfs(1);
+            lineOpen = false;
+        } else {
+            pendingCrlfs++;
+        }
+    }
+
+    /** Writes the pending empty lines: content follows them. */
+    protected final void flushPendingLines() {
+        if (pendingCrlfs > 0) {
+            emitCrlfs(pendingCrlfs);
+            pendingCrlfs = 0;
         }
     }
 }

@@ -8,73 +8,122 @@ import java.security.MessageDigest;
  */
 final class RelaxedBodyHasher extends BodyHasher {
 
-    private long pendingCrlfs;
     private boolean pendingWsp;
-    private boolean cr;
-    private boolean lineOpen;
-    private boolean anyContent;
 
     RelaxedBodyHasher(MessageDigest digest, long limit) {
         super(digest, limit);
     }
 
     @Override
-    protected void canonicalise(byte[] b, int off, int len) {
-        byte[] out = this.out;
-        int o = this.o;
-        boolean open = lineOpen;
+    public void update(byte[] b, int off, int len) {
         int end = off + len;
-        for (int i = off; i < end; i++) {
-            int c = b[i] & 0xFF;
-            if (c > ' ' && !cr && !pendingWsp && pendingCrlfs == 0) {
-                out[o++] = (byte) c;
-                open = true;
-                continue;
-            }
-            if (cr) {
-                cr = false;
-                if (c == '\n') {
-                    anyContent |= open;
-                    open = false;
-                    pendingWsp = false;
-                    pendingCrlfs++;
-                    continue;
+        int i = off;
+        while (i < end) {
+            if (!cr && !pendingWsp && pendingCrlfs == 0) {
+                // runs of unchanged input go to the digest as they are; whitespace runs inside a line and at
+                // the end of a line with content are edited here; everything else takes the byte path
+                int start = i;
+                boolean open = lineOpen;
+                while (i < end) {
+                    if (i + 9 <= end) {
+                        long x = Swar.get(b, i);
+                        long next = Swar.get(b, i + 1);
+                        // eight bytes unchanged: no control character, no space before a space or control
+                        long problems = Swar.below(x, 0x20) | (Swar.eq(x, Swar.SPACES) & Swar.below(next, 0x21));
+                        if (problems == 0) {
+                            open = true;
+                            i += 8;
+                            continue;
+                        }
+                        // the bytes before the first problem are unchanged and hold content
+                        int k = Long.numberOfTrailingZeros(problems) >>> 3;
+                        if (k > 0) {
+                            open = true;
+                            i += k;
+                        }
+                    }
+                    int c = b[i] & 0xFF;
+                    if (c > ' ') {
+                        open = true;
+                        i++;
+                    } else if (c == ' ' || c == '\t') {
+                        int j = i + 1;
+                        while (j < end && (b[j] == ' ' || b[j] == '\t')) {
+                            j++;
+                        }
+                        if (j >= end) {
+                            break; // decided by what the next piece brings
+                        }
+                        int d = b[j] & 0xFF;
+                        if (d > ' ') {
+                            // whitespace inside a line: one space
+                            if (c == ' ' && j == i + 1) {
+                                i = j;
+                                continue;
+                            }
+                            if (c == ' ') {
+                                emit(b, start, i + 1 - start);
+                            } else {
+                                emit(b, start, i - start);
+                                emit(' ');
+                            }
+                            start = j;
+                            i = j;
+                        } else if (d == '\r' && open && j + 1 < end && b[j + 1] == '\n') {
+                            // whitespace at the end of a line with content: dropped, the CRLF stays
+                            emit(b, start, i - start);
+                            start = j;
+                            i = j + 2;
+                            open = false;
+                        } else {
+                            break;
+                        }
+                    } else if (c == '\r' && open && i + 1 < end && b[i + 1] == '\n') {
+                        open = false;
+                        i += 2;
+                    } else {
+                        break;
+                    }
                 }
-                this.o = o;
-                content('\r');
-                o = this.o;
-                open = true;
+                lineOpen = open;
+                emit(b, start, i - start);
+                if (i >= end) {
+                    return;
+                }
             }
-            if (c == '\r') {
-                cr = true;
-            } else if (c == '\n') {
-                anyContent |= open;
-                open = false;
-                pendingWsp = false;
-                pendingCrlfs++;
-            } else if (c == ' ' || c == '\t') {
-                pendingWsp = true;
-            } else {
-                this.o = o;
-                content(c);
-                o = this.o;
-                open = true;
-            }
+            slow(b[i++] & 0xFF);
         }
-        this.o = o;
-        this.lineOpen = open;
+    }
+
+    private void slow(int c) {
+        if (cr) {
+            cr = false;
+            if (c == '\n') {
+                pendingWsp = false;
+                lineEnd();
+                return;
+            }
+            content('\r'); // a CR not followed by LF is ordinary content
+        }
+        if (c == '\r') {
+            cr = true;
+        } else if (c == '\n') {
+            pendingWsp = false;
+            lineEnd();
+        } else if (c == ' ' || c == '\t') {
+            pendingWsp = true;
+        } else {
+            content(c);
+        }
     }
 
     private void content(int c) {
-        if (pendingCrlfs > 0) {
-            writeCrlfs(pendingCrlfs);
-            pendingCrlfs = 0;
-        }
+        flushPendingLines();
         if (pendingWsp) {
-            out[o++] = ' ';
+            emit(' ');
             pendingWsp = false;
         }
-        out[o++] = (byte) c;
+        emit(c);
         lineOpen = true;
     }
 
@@ -84,9 +133,8 @@ final class RelaxedBodyHasher extends BodyHasher {
             cr = false;
             content('\r');
         }
-        anyContent |= lineOpen;
-        if (lineOpen || (anyContent && pendingCrlfs > 0)) {
-            writeCrlfs(1);
+        if (lineOpen) {
+            emitCrlfs(1);
         }
     }
 }

@@ -55,6 +55,8 @@ public final class SignatureTags {
     public final String selector;
     public final long timestamp;
     public final long expiration;
+    /** The first characters of b= for reports (RFC 6008 header.b). */
+    public final String bPrefix;
 
     private SignatureTags(HeaderField field, Map<String, String> t) throws Verdict {
         this.field = field;
@@ -75,6 +77,8 @@ public final class SignatureTags {
             throw Verdict.permerror("unsupported algorithm a=" + printable(t.get("a")));
         }
         this.signature = base64(t.get("b"), "b");
+        String b64 = TagList.stripFws(t.get("b"));
+        this.bPrefix = b64.substring(0, Math.min(8, b64.length())).replace("=", "");
         if (signature.length == 0) {
             throw Verdict.permerror("empty b= tag");
         }

@@ -5,64 +5,88 @@ import java.security.MessageDigest;
 /** RFC 6376 section 3.4.3: the body as is, minus empty lines at its end, ending in exactly one CRLF. */
 final class SimpleBodyHasher extends BodyHasher {
 
-    private long pendingCrlfs;
-    private boolean cr;
-
     SimpleBodyHasher(MessageDigest digest, long limit) {
         super(digest, limit);
     }
 
     @Override
-    protected void canonicalise(byte[] b, int off, int len) {
-        byte[] out = this.out;
-        int o = this.o;
+    public void update(byte[] b, int off, int len) {
         int end = off + len;
-        for (int i = off; i < end; i++) {
-            byte c = b[i];
-            if (c != '\r' && c != '\n' && !cr) {
-                if (pendingCrlfs > 0) {
-                    this.o = o;
-                    writeCrlfs(pendingCrlfs);
-                    pendingCrlfs = 0;
-                    o = this.o;
+        int i = off;
+        while (i < end) {
+            if (!cr && pendingCrlfs == 0) {
+                // unchanged run: anything but CR and LF, and CRLF ending a non-empty line
+                int start = i;
+                boolean open = lineOpen;
+                while (i < end) {
+                    if (i + 8 <= end) {
+                        long x = Swar.get(b, i);
+                        long problems = Swar.eq(x, Swar.CRS) | Swar.eq(x, Swar.LFS);
+                        if (problems == 0) {
+                            open = true;
+                            i += 8;
+                            continue;
+                        }
+                        int k = Long.numberOfTrailingZeros(problems) >>> 3;
+                        if (k > 0) {
+                            open = true;
+                            i += k;
+                        }
+                    }
+                    byte c = b[i];
+                    if (c != '\r' && c != '\n') {
+                        open = true;
+                        i++;
+                    } else if (c == '\r' && open && i + 1 < end && b[i + 1] == '\n') {
+                        open = false;
+                        i += 2;
+                    } else {
+                        break;
+                    }
                 }
-                out[o++] = c;
-                continue;
-            }
-            if (c == '\n') {
-                cr = false;
-                pendingCrlfs++;
-                continue;
-            }
-            // a CR that is not followed by LF is ordinary content
-            if (cr) {
-                if (pendingCrlfs > 0) {
-                    this.o = o;
-                    writeCrlfs(pendingCrlfs);
-                    pendingCrlfs = 0;
-                    o = this.o;
+                lineOpen = open;
+                emit(b, start, i - start);
+                if (i >= end) {
+                    return;
                 }
-                out[o++] = '\r';
             }
-            if (c == '\r') {
-                cr = true;
-            } else {
-                cr = false;
-                out[o++] = c;
-            }
+            slow(b[i++] & 0xFF);
         }
-        this.o = o;
+    }
+
+    private void slow(int c) {
+        if (cr) {
+            cr = false;
+            if (c == '\n') {
+                lineEnd();
+                return;
+            }
+            content('\r'); // a CR not followed by LF is ordinary content
+        }
+        if (c == '\r') {
+            cr = true;
+        } else if (c == '\n') {
+            lineEnd();
+        } else {
+            content(c);
+        }
+    }
+
+    private void content(int c) {
+        flushPendingLines();
+        emit(c);
+        lineOpen = true;
     }
 
     @Override
     protected void finishCanonicalisation() {
         if (cr) {
-            writeCrlfs(pendingCrlfs);
-            pendingCrlfs = 0;
-            out[o++] = '\r';
             cr = false;
+            content('\r');
         }
-        // trailing empty lines go; the last line ends with one CRLF; an empty body becomes one CRLF
-        writeCrlfs(1);
+        // the last line ends with one CRLF; trailing empty lines go; an empty body becomes one CRLF
+        if (lineOpen || canonicalLength() == 0) {
+            emitCrlfs(1);
+        }
     }
 }
