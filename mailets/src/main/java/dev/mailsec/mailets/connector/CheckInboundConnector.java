@@ -37,7 +37,9 @@ import org.apache.mailet.base.GenericMailet;
  *
  * <p>Sets {@code dev.mailsec.tls.connector.inbound} (connector name, read by {@code ConnectorIs}),
  * {@code dev.mailsec.tls.connector.inbound.verdict} ({@code compliant} or {@code violation}) and
- * {@code dev.mailsec.tls.connector.inbound.reason} on covered mail; uncovered mail is left untouched.
+ * {@code dev.mailsec.tls.connector.inbound.reason} on covered mail; uncovered mail, and mail made by a
+ * mailet (bounces, forwards, the same attribute James's {@code SentByMailet} matcher reads), are left
+ * untouched.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.connector.CheckInboundConnector">
@@ -86,6 +88,11 @@ public class CheckInboundConnector extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
+        if (mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent()) {
+            // made by a mailet (a bounce, a forward, a Sieve redirect): no partner session to judge; the
+            // mail it came from was judged when it arrived
+            return;
+        }
         InboundVerdict verdict = connectors.evaluate(InboundSession.afterData(
             clientAddress(mail), mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString()),
             fromDomains(mail), tlsFacts(mail)));

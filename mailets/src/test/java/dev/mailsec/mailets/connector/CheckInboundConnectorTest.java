@@ -91,6 +91,17 @@ class CheckInboundConnectorTest {
     }
 
     @Test
+    void serviceShouldLeaveMailMadeByAMailetAlone() throws Exception {
+        Mail forwarded = mail("a@partner.test", "a@partner.test");
+        forwarded.setAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE);
+
+        mailet().service(forwarded);
+
+        assertThat(forwarded.getState()).isEqualTo(Mail.DEFAULT);
+        assertThat(forwarded.getAttribute(CheckInboundConnector.CONNECTOR)).isEmpty();
+    }
+
+    @Test
     void initShouldRequireBothParametersAndRejectOthers() {
         assertThatThrownBy(() -> init(FakeMailetConfig.builder().setProperty("connectors", file.toString())))
             .isInstanceOf(MessagingException.class).hasMessageContaining("violationProcessor is required");
