@@ -1368,17 +1368,22 @@ public final class KeyManager implements AutoCloseable {
   }
 
   /** Records a failed attempt and returns the exception for the caller to throw. */
-  private <E extends DkmException> E fail(String action, String subject, E e) throws DkmUnavailableException {
+  private <E extends DkmException> E fail(String action, String subject, E e) throws DkmException {
     audit(action, subject, 0, e instanceof DkmAccessDeniedException ? "denied" : "failed", e.getMessage());
     return e;
   }
 
   private void audit(String action, String subject, int version, String outcome, String reason)
-      throws DkmUnavailableException {
+      throws DkmException {
     AuditChain.Event e = new AuditChain.Event(actor.name, action, subject, version, outcome, reason);
     Instant now = clock.instant();
     boolean durable = !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));
-    storage.appendAudit(last -> AuditChain.next(last, e, now, actor.name, auditKey), durable);
+    try {
+      storage.appendAudit(last -> AuditChain.next(last, e, now, actor.name, auditKey), durable);
+    } catch (AuditChain.MalformedLogException ex) {
+      // no operation goes unaudited: refuse it
+      throw new DkmIntegrityException(ex.getMessage());
+    }
   }
 
   private static void rootAudit(Storage storage, RootKeys rootKeys, Clock clock, Records.Meta meta,

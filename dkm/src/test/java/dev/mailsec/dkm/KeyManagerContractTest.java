@@ -394,7 +394,15 @@ abstract class KeyManagerContractTest {
     v = admin.verifyAudit();
     assertThat(v.firstBadRecord()).isEqualTo(7);
 
-    // re-chaining with fresh hashes is not enough without the writers' keys
+    backend.rewriteAudit(lines);
+    assertThat(admin.verifyAudit().intact()).isTrue();
+
+    // garbage appended to the log: reported, and no operation proceeds unaudited
+    List<String> garbage = new ArrayList<>(lines);
+    garbage.add("garbage");
+    backend.rewriteAudit(garbage);
+    assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("audit log");
     backend.rewriteAudit(lines);
     assertThat(admin.verifyAudit().intact()).isTrue();
   }

@@ -158,6 +158,23 @@ abstract class StorageContractTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aBuilderThatThrowsShouldLeaveTheAuditLogUsable() throws Exception {
+    storage.appendAudit(last -> "line 1", true);
+    assertThatThrownBy(() -> storage.appendAudit(last -> {
+      throw new IllegalStateException("refused");
+    }, true)).isInstanceOf(IllegalStateException.class);
+    Storage other = backend.reopen();
+    try {
+      other.appendAudit(last -> "after " + last, true);
+      storage.appendAudit(last -> "then " + last, false);
+    } finally {
+      other.close();
+    }
+    assertThat(storage.readAudit()).containsExactly("line 1", "after line 1", "then after line 1");
+  }
+
+  @Test
   void emptyStoreShouldHaveNoAuditAndNoRecords() throws Exception {
     assertThat(storage.readAudit()).isEqualTo(Collections.emptyList());
     assertThat(storage.list("")).isEmpty();

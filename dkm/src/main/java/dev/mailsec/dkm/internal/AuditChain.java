@@ -45,13 +45,26 @@ public final class AuditChain {
     String prev = GENESIS;
     if (lastLine != null) {
       String[] f = lastLine.split("\t", -1);
-      seq = Long.parseLong(f[0]) + 1;
+      try {
+        seq = Long.parseLong(f[0]) + 1;
+      } catch (NumberFormatException notANumber) {
+        throw new MalformedLogException();
+      }
       prev = hex(sha256(body(lastLine)));
     }
     String body = String.join("\t", Long.toString(seq), time.toString(), esc(e.actor), esc(e.action),
         esc(e.secret), e.version == 0 ? "-" : Integer.toString(e.version), esc(e.outcome), esc(e.reason),
         esc(writer), prev);
     return body + "\t" + hex(hmac(key, body));
+  }
+
+  /** The log's last line is not a record of ours: the log was tampered with or damaged. */
+  public static final class MalformedLogException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedLogException() {
+      super("the audit log's last record is malformed (run audit verify)");
+    }
   }
 
   /** Verifies lines in order; returns null when intact, else {position, problem}. */
@@ -104,7 +117,8 @@ public final class AuditChain {
   }
 
   private static String body(String line) {
-    return line.substring(0, line.lastIndexOf('\t'));
+    int tab = line.lastIndexOf('\t');
+    return tab < 0 ? line : line.substring(0, tab);
   }
 
   private static String esc(String s) {

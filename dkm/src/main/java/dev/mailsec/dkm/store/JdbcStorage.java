@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class JdbcStorage implements Storage {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-  private static final long AUDIT_LOCK = 0x6d61696c73656344L;
+  private static final long SCHEMA_LOCK = 0x6d61696c73656344L;
+  /** First key of the per-schema audit lock (the second is the schema name's hash). */
+  private static final int AUDIT_LOCK_CLASS = 0x6d736364;
   private static final int POOL = 4;
 
   private final String url;
@@ -51,7 +53,7 @@ public final class JdbcStorage implements Storage {
     JdbcStorage s = new JdbcStorage(url, schema);
     Connection c = s.borrow();
     try (Statement st = c.createStatement()) {
-      st.execute("SELECT pg_advisory_lock(" + AUDIT_LOCK + ")");
+      st.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
       try {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
         st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_record (k text PRIMARY KEY,"
@@ -59,7 +61,7 @@ public final class JdbcStorage implements Storage {
         st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigserial PRIMARY KEY,"
             + " line text NOT NULL)");
       } finally {
-        st.execute("SELECT pg_advisory_unlock(" + AUDIT_LOCK + ")");
+        st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
       }
       s.release(c);
       return s;
@@ -150,6 +152,9 @@ public final class JdbcStorage implements Storage {
     } catch (SQLException e) {
       discard(c);
       throw unavailable("cannot write " + writes.size() + " record(s)", e);
+    } catch (RuntimeException e) {
+      discard(c);
+      throw e;
     }
   }
 
@@ -184,7 +189,7 @@ public final class JdbcStorage implements Storage {
         // non-durable lines: the commit does not wait for the WAL flush (a server crash may lose the last
         // few hundred milliseconds of them; the chain stays valid because lost lines are the newest)
         st.execute((durable ? "" : "SET LOCAL synchronous_commit TO OFF; ")
-            + "SELECT pg_advisory_xact_lock(" + AUDIT_LOCK + ")");
+            + "SELECT pg_advisory_xact_lock(" + AUDIT_LOCK_CLASS + ", " + schema.hashCode() + ")");
         String last = null;
         try (ResultSet rs = st.executeQuery(
             "SELECT line FROM " + schema + ".dkm_audit ORDER BY seq DESC LIMIT 1")) {
@@ -204,6 +209,10 @@ public final class JdbcStorage implements Storage {
     } catch (SQLException e) {
       discard(c);
       throw unavailable("cannot append to the audit log", e);
+    } catch (RuntimeException e) {
+      // the builder refused (e.g. a malformed last line): end the transaction, which frees the lock
+      discard(c);
+      throw e;
     }
   }
 
@@ -260,6 +269,13 @@ public final class JdbcStorage implements Storage {
   }
 
   private void discard(Connection c) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      // closing it anyway; the server rolls back with the session
+    }
     try {
       c.close();
     } catch (SQLException e) {
