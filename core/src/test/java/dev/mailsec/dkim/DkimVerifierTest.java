@@ -148,6 +148,24 @@ class DkimVerifierTest {
     }
 
     @Test
+    void verifyShouldRefuseKeysThatMakeVerificationExpensive() throws Exception {
+        java.security.KeyFactory kf = java.security.KeyFactory.getInstance("RSA");
+        java.math.BigInteger modulus = ((java.security.interfaces.RSAPublicKey) TestSigner.RSA_2048.getPublic()).getModulus();
+        java.security.PublicKey hugeExponent = kf.generatePublic(new java.security.spec.RSAPublicKeySpec(
+                modulus, java.math.BigInteger.ONE.shiftLeft(2000).add(java.math.BigInteger.ONE)));
+        java.security.PublicKey huge = kf.generatePublic(new java.security.spec.RSAPublicKeySpec(
+                java.math.BigInteger.ONE.shiftLeft(8207).add(java.math.BigInteger.valueOf(12345)), java.math.BigInteger.valueOf(65537)));
+        for (Object[] c : new Object[][] {{hugeExponent, "RSA key exponent longer than 64 bits"},
+                {huge, "RSA key of 8208 bits is longer than 8192"}}) {
+            String txt = "v=DKIM1; p=" + java.util.Base64.getEncoder().encodeToString(((java.security.PublicKey) c[0]).getEncoded());
+            DkimVerifier v = new DkimVerifier(TestSigner.keys(Map.of("sel._domainkey.example.com", txt)), DkimPolicy.defaults());
+            DkimSignatureResult r = v.verify(bytes(TestSigner.signRsa(MESSAGE, tags()))).results().get(0);
+            assertThat(r.result()).isEqualTo(DkimResult.PERMERROR);
+            assertThat(r.reason()).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
     void verifyShouldGivePermerrorForSeveralKeyRecords() {
         KeyRecordSource two = name -> KeyLookup.found(List.of(TestSigner.rsaRecord(TestSigner.RSA_2048), "v=DKIM1; p="));
         DkimSignatureResult r = new DkimVerifier(two, DkimPolicy.defaults())

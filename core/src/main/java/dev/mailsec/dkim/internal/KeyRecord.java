@@ -83,6 +83,10 @@ public final class KeyRecord {
             if (bits > DkimPolicy.MAX_RSA_BITS) {
                 throw Verdict.permerror("RSA key of " + bits + " bits is longer than " + DkimPolicy.MAX_RSA_BITS);
             }
+            // a huge public exponent makes each check cost a private-key operation: refuse it
+            if (rsaKey.getPublicExponent().bitLength() > 64) {
+                throw Verdict.permerror("RSA key exponent longer than 64 bits");
+            }
         } else {
             this.rsaKey = null;
             if (der.length != Ed25519PublicKeyParameters.KEY_SIZE) {
