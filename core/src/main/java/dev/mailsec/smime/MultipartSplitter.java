@@ -54,16 +54,29 @@ final class MultipartSplitter {
         return parts;
     }
 
+    /** The next occurrence of {@code needle} at the start of a line (at {@code from} or after a LF). */
     private static int find(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+        int last = haystack.length - needle.length;
+        int i = from;
+        while (i <= last) {
+            if (haystack[i] == needle[0] && matchesAt(haystack, needle, i)) {
+                return i;
             }
-            return i;
+            // skip to the next line start: delimiters only count there (RFC 2046 section 5.1.1)
+            while (i < haystack.length && haystack[i] != '\n') {
+                i++;
+            }
+            i++;
         }
         return -1;
+    }
+
+    private static boolean matchesAt(byte[] haystack, byte[] needle, int at) {
+        for (int j = 1; j < needle.length; j++) {
+            if (haystack[at + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.PrivateKey;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

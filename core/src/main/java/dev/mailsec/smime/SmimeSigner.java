@@ -5,7 +5,6 @@ import dev.mailsec.shaded.bc.asn1.cms.AttributeTable;
 import dev.mailsec.shaded.bc.asn1.cms.CMSObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.cms.IssuerAndSerialNumber;
 import dev.mailsec.shaded.bc.asn1.smime.SMIMECapabilitiesAttribute;
-import dev.mailsec.shaded.bc.asn1.smime.SMIMECapability;
 import dev.mailsec.shaded.bc.asn1.smime.SMIMECapabilityVector;
 import dev.mailsec.shaded.bc.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
 import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;

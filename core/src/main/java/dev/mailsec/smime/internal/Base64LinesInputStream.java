@@ -100,7 +100,8 @@ public final class Base64LinesInputStream extends InputStream {
         }
         try {
             byte[] src = length == clean.length ? clean : java.util.Arrays.copyOf(clean, length);
-            limit = Base64.getMimeDecoder().decode(src, decoded);
+            // only alphabet bytes are left, so the strict decoder applies (the MIME one rescans for line breaks)
+            limit = Base64.getDecoder().decode(src, decoded);
         } catch (IllegalArgumentException e) {
             throw new IOException("invalid base64: " + e.getMessage(), e);
         }

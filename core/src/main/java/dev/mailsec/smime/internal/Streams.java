@@ -40,7 +40,7 @@ public final class Streams {
 
     /** Base64 in 76-character CRLF lines (RFC 2045 section 6.8); closing it does not close {@code out}. */
     public static OutputStream base64Lines(OutputStream out) {
-        return Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).wrap(nonClosing(out));
+        return new Base64LinesOutputStream(out);
     }
 
     public static void copy(InputStream in, OutputStream out) throws IOException {
