@@ -54,11 +54,11 @@ public final class SmimeComparison implements PeerDriver.Comparison {
             cases.add(new PeerDriver.Case("sign " + size, plain, ops::sign,
                 List.of("openssl", "cms", "-sign", "-md", "sha256", "-in", "{}", "-signer", aliceCrt, "-inkey", aliceKey, "-out", "/dev/null")));
             cases.add(new PeerDriver.Case("encrypt aes-256-cbc " + size, plain, m -> ops.encrypt(m, ContentEncryption.AES256_CBC),
-                List.of("openssl", "cms", "-encrypt", "-aes-256-cbc", "-keyopt", "rsa_padding_mode:oaep", "-in", "{}", "-out", "/dev/null",
-                    bobCrt)));
+                List.of("openssl", "cms", "-encrypt", "-aes-256-cbc", "-in", "{}", "-out", "/dev/null", "-recip", bobCrt,
+                    "-keyopt", "rsa_padding_mode:oaep")));
             cases.add(new PeerDriver.Case("encrypt aes-256-gcm " + size, plain, m -> ops.encrypt(m, ContentEncryption.AES256_GCM),
-                List.of("openssl", "cms", "-encrypt", "-aes-256-gcm", "-keyopt", "rsa_padding_mode:oaep", "-in", "{}", "-out", "/dev/null",
-                    bobCrt)));
+                List.of("openssl", "cms", "-encrypt", "-aes-256-gcm", "-in", "{}", "-out", "/dev/null", "-recip", bobCrt,
+                    "-keyopt", "rsa_padding_mode:oaep")));
             cases.add(new PeerDriver.Case("decrypt aes-256-cbc " + size, cbc, ops::decrypt,
                 List.of("openssl", "cms", "-decrypt", "-in", "{}", "-recip", bobCrt, "-inkey", bobKey, "-out", "/dev/null")));
             cases.add(new PeerDriver.Case("decrypt aes-256-gcm " + size, gcm, ops::decrypt,
