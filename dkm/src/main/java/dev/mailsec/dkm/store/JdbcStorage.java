@@ -21,18 +21,20 @@ import java.util.regex.Pattern;
  * The shared store for several James nodes: PostgreSQL through plain JDBC. Records carry a revision
  * and are replaced with {@code UPDATE ... WHERE revision = ?} (optimistic concurrency), so two nodes
  * rotating at once never overwrite each other: the loser re-reads and tries again. A batch is one
- * transaction. Audit appends are serialised with a transaction-scoped advisory lock.
+ * transaction. Audit appends are conditional inserts at the next sequence number (see appendAudit).
  */
 public final class JdbcStorage implements Storage {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final long SCHEMA_LOCK = 0x6d61696c73656344L;
-  /** First key of the per-schema audit lock (the second is the schema name's hash). */
-  private static final int AUDIT_LOCK_CLASS = 0x6d736364;
   private static final int POOL = 4;
 
   private final String url;
   private final String schema;
   private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL);
+  private final Object auditLock = new Object();
+  private long lastSeq = -1;
+  private String lastLine;
+  private Connection asyncAudit;
 
   private JdbcStorage(String url, String schema) {
     this.url = url;
@@ -58,7 +60,7 @@ public final class JdbcStorage implements Storage {
         st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
         st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_record (k text PRIMARY KEY,"
             + " revision bigint NOT NULL, v bytea NOT NULL)");
-        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigserial PRIMARY KEY,"
+        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigint PRIMARY KEY,"
             + " line text NOT NULL)");
       } finally {
         st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
@@ -180,40 +182,87 @@ public final class JdbcStorage implements Storage {
     return null;
   }
 
+  /**
+   * One round trip in the usual case: the line is inserted as {@code seq = N + 1} only if N is still the
+   * highest sequence number (a conditional insert; the primary key settles races between nodes). When
+   * another node appended first, the cached last line is re-read and the builder runs again. Non-durable
+   * lines go through a connection with {@code synchronous_commit = off}: a server crash may lose the
+   * newest few hundred milliseconds of them, never a line in the middle of the chain.
+   */
   @Override
   public void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException {
-    Connection c = borrow();
-    try {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        // non-durable lines: the commit does not wait for the WAL flush (a server crash may lose the last
-        // few hundred milliseconds of them; the chain stays valid because lost lines are the newest)
-        st.execute((durable ? "" : "SET LOCAL synchronous_commit TO OFF; ")
-            + "SELECT pg_advisory_xact_lock(" + AUDIT_LOCK_CLASS + ", " + schema.hashCode() + ")");
-        String last = null;
-        try (ResultSet rs = st.executeQuery(
-            "SELECT line FROM " + schema + ".dkm_audit ORDER BY seq DESC LIMIT 1")) {
-          if (rs.next()) {
-            last = rs.getString(1);
+    synchronized (auditLock) {
+      Connection c = durable ? borrow() : asyncAuditConnection();
+      try {
+        for (int attempt = 0; ; attempt++) {
+          if (lastSeq < 0 || attempt > 0) {
+            readLast(c);
+          }
+          String line = builder.next(lastLine);
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".dkm_audit (seq, line)"
+              + " SELECT ?, ? WHERE (SELECT coalesce(max(seq), 0) FROM " + schema + ".dkm_audit) = ?"
+              + " ON CONFLICT (seq) DO NOTHING")) {
+            ps.setLong(1, lastSeq + 1);
+            ps.setString(2, line);
+            ps.setLong(3, lastSeq);
+            if (ps.executeUpdate() == 1) {
+              lastSeq++;
+              lastLine = line;
+              break;
+            }
+          }
+          if (attempt > 1000) {
+            throw new SQLException("audit append lost 1000 races in a row");
           }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO " + schema + ".dkm_audit (line) VALUES (?)")) {
-          ps.setString(1, builder.next(last));
-          ps.executeUpdate();
+        if (durable) {
+          release(c);
         }
+      } catch (SQLException e) {
+        lastSeq = -1;
+        if (durable) {
+          discard(c);
+        } else {
+          discard(c);
+          asyncAudit = null;
+        }
+        throw unavailable("cannot append to the audit log", e);
+      } catch (RuntimeException e) {
+        // the builder refused (e.g. a malformed last line); nothing was written
+        lastSeq = -1;
+        if (durable) {
+          release(c);
+        }
+        throw e;
       }
-      c.commit();
-      c.setAutoCommit(true);
-      release(c);
-    } catch (SQLException e) {
-      discard(c);
-      throw unavailable("cannot append to the audit log", e);
-    } catch (RuntimeException e) {
-      // the builder refused (e.g. a malformed last line): end the transaction, which frees the lock
-      discard(c);
-      throw e;
     }
+  }
+
+  private void readLast(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT seq, line FROM " + schema + ".dkm_audit ORDER BY seq DESC LIMIT 1")) {
+      if (rs.next()) {
+        lastSeq = rs.getLong(1);
+        lastLine = rs.getString(2);
+      } else {
+        lastSeq = 0;
+        lastLine = null;
+      }
+    }
+  }
+
+  private Connection asyncAuditConnection() throws DkmUnavailableException {
+    if (asyncAudit == null) {
+      Connection c = borrow();
+      try (Statement st = c.createStatement()) {
+        st.execute("SET synchronous_commit TO OFF");
+      } catch (SQLException e) {
+        discard(c);
+        throw unavailable("cannot prepare the audit connection", e);
+      }
+      asyncAudit = c;
+    }
+    return asyncAudit;
   }
 
   @Override
@@ -235,6 +284,12 @@ public final class JdbcStorage implements Storage {
 
   @Override
   public void close() {
+    synchronized (auditLock) {
+      if (asyncAudit != null) {
+        discard(asyncAudit);
+        asyncAudit = null;
+      }
+    }
     Connection c;
     while ((c = idle.poll()) != null) {
       try {
