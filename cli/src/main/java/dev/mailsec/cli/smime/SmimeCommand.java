@@ -58,14 +58,27 @@ public final class SmimeCommand implements Runnable {
     }
 
     @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = "Sign MESSAGE with --key and its --cert (the file may hold the chain after it).")
+        description = "Sign MESSAGE with --key and its --cert (the file may hold the chain after it), or with the primary"
+            + " version of DKM KEY_PAIR secret --secret.")
     int sign(@Parameters(paramLabel = "MESSAGE") String message,
-             @Option(names = "--key", required = true, paramLabel = "FILE", description = "PEM private key") Path key,
-             @Option(names = "--cert", required = true, paramLabel = "FILE", description = "PEM certificate (then chain)") Path cert,
+             @Option(names = "--key", paramLabel = "FILE", description = "PEM private key") Path key,
+             @Option(names = "--cert", paramLabel = "FILE", description = "PEM certificate (then chain)") Path cert,
+             @CommandLine.Mixin DkmOptions dkm,
              @Option(names = "--mode", defaultValue = "detached", description = "detached (default) or opaque") String mode,
              @Option(names = "--algorithm", description = "rsa-sha256 (RSA default), rsa-pss-sha256, ecdsa-sha256 (EC default), ...")
              String algorithm) {
-        SmimeKeyPair pair = keyPair(key, cert);
+        SmimeKeyPair pair;
+        if (dkm.secret != null) {
+            if (key != null || cert != null) {
+                throw new UserException("give --secret or --key/--cert, not both", 2);
+            }
+            pair = dkm.keys().get(0);
+        } else {
+            if (key == null || cert == null) {
+                throw new UserException("--key and --cert (or --secret): required", 2);
+            }
+            pair = keyPair(key, cert);
+        }
         SigningMode signingMode = setting(() -> SmimeSettings.signingMode("--mode", mode));
         SignatureAlgorithm alg = setting(() -> SmimeSettings.signatureAlgorithm("--algorithm", algorithm));
         try (InputStream in = open(message); OutputStream out = stdout()) {
@@ -106,14 +119,23 @@ public final class SmimeCommand implements Runnable {
     }
 
     @Command(name = "decrypt", mixinStandardHelpOptions = true,
-        description = "Decrypt MESSAGE with --key and --cert pairs (repeat both, in the same order, for archived keys).")
+        description = "Decrypt MESSAGE with --key and --cert pairs (repeat both, in the same order, for archived keys),"
+            + " or with every version of DKM KEY_PAIR secret --secret.")
     int decrypt(@Parameters(paramLabel = "MESSAGE") String message,
-                @Option(names = "--key", required = true, paramLabel = "FILE", description = "PEM private key, repeatable") List<Path> keys,
-                @Option(names = "--cert", required = true, paramLabel = "FILE", description = "its certificate, repeatable") List<Path> certs) {
+                @Option(names = "--key", paramLabel = "FILE", description = "PEM private key, repeatable") List<Path> keys,
+                @Option(names = "--cert", paramLabel = "FILE", description = "its certificate, repeatable") List<Path> certs,
+                @CommandLine.Mixin DkmOptions dkm) {
+        keys = keys == null ? List.of() : keys;
+        certs = certs == null ? List.of() : certs;
+        List<SmimeKeyPair> pairs = new ArrayList<>();
+        if (dkm.secret != null) {
+            pairs.addAll(dkm.keys());
+        } else if (keys.isEmpty()) {
+            throw new UserException("--key and --cert (or --secret): required", 2);
+        }
         if (keys.size() != certs.size()) {
             throw new UserException("give one --cert per --key (got " + keys.size() + " keys, " + certs.size() + " certificates)", 2);
         }
-        List<SmimeKeyPair> pairs = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             pairs.add(keyPair(keys.get(i), certs.get(i)));
         }
@@ -154,6 +176,40 @@ public final class SmimeCommand implements Runnable {
         out.println(v.authenticationResultsEntry());
         out.flush();
         return v.result() == SmimeResult.PASS ? 0 : 1;
+    }
+
+    /** {@code --secret NAME --dkm FILE --identity FILE}: keys from the DKM key manager. */
+    static final class DkmOptions {
+        @Option(names = "--secret", paramLabel = "NAME", description = "DKM KEY_PAIR secret (private key + certificate chain)")
+        String secret;
+
+        @Option(names = "--dkm", paramLabel = "FILE", defaultValue = "dkm/dkm.properties",
+            description = "DKM configuration (default: ${DEFAULT-VALUE})")
+        Path properties;
+
+        @Option(names = "--identity", paramLabel = "FILE", description = "credential file of the identity reading the secret")
+        Path identity;
+
+        List<SmimeKeyPair> keys() {
+            if (identity == null) {
+                throw new UserException("--identity: required with --secret", 2);
+            }
+            if (!Files.isRegularFile(properties)) {
+                throw new UserException("--dkm: no DKM configuration at " + properties, 2);
+            }
+            try (dev.mailsec.dkm.Dkm dkm = dev.mailsec.dkm.Dkm.open(dev.mailsec.dkm.DkmConfig.load(properties).withIdentity(identity),
+                Clock.systemUTC())) {
+                List<SmimeKeyPair> pairs = new DkmSmimeKeySource(dkm, "{address}").keysOfSecret(secret);
+                if (pairs.isEmpty()) {
+                    throw new UserException("--secret " + secret + ": no readable version", 1);
+                }
+                return pairs;
+            } catch (dev.mailsec.dkm.DkmException e) {
+                throw new UserException("--dkm: " + e.getMessage(), 2);
+            } catch (IOException e) {
+                throw new UserException("--secret " + secret + ": " + e.getMessage(), 1);
+            }
+        }
     }
 
     private static SmimeKeyPair keyPair(Path key, Path cert) {

@@ -33,9 +33,10 @@ class SmimeCommandTest {
     static void pki() throws Exception {
         sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -subj /CN=CliCA -days 2 -out ca.pem "
             + "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign");
-        for (String name : new String[] {"alice", "bob"}) {
+        for (String name : new String[] {"alice", "bob", "bob2"}) {
+            String mail = name.replace("2", "");
             sh("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -subj /CN=" + name + " -out " + name + ".csr");
-            sh("printf 'subjectAltName=email:" + name + "@example.test\\nkeyUsage=digitalSignature,keyEncipherment\\n"
+            sh("printf 'subjectAltName=email:" + mail + "@example.test\\nkeyUsage=digitalSignature,keyEncipherment\\n"
                 + "extendedKeyUsage=emailProtection\\n' > " + name + ".ext");
             sh("openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name + ".crt -extfile "
                 + name + ".ext");
@@ -108,6 +109,66 @@ class SmimeCommandTest {
         assertThat(decrypted.exit).as(decrypted.err).isZero();
         assertThat(new String(decrypted.stdout, StandardCharsets.US_ASCII)).isEqualTo(MESSAGE);
         assertThat(decrypted.err).contains("key=bob.key content=aes256-gcm transport=rsa-oaep");
+    }
+
+    /** Runs {@code mailsec dkm --store STORE ...} with stdin, as an operator would. */
+    static String dkm(Path store, String stdin, String... args) {
+        java.io.InputStream oldIn = System.in;
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("dkm", "--store", store.toString()));
+            all.addAll(java.util.List.of(args));
+            code = dev.mailsec.cli.MailsecCommand.execute(all.toArray(new String[0]));
+        } finally {
+            System.setIn(oldIn);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        assertThat(code).as(String.join(" ", args) + ": " + o + e).isZero();
+        return o.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void signAndDecryptWithKeysFromDkmIncludingAnArchivedVersion() throws Exception {
+        Path store = dir.resolve("dkm");
+        String init = dkm(store, "", "init");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("admin credential: (\\S+)").matcher(init);
+        assertThat(m.find()).isTrue();
+        String admin = m.group(1);
+        dkm(store, "", "identity", "create", "james", "--identity", admin);
+        dkm(store, "", "group", "create", "mail", "--identity", admin);
+        dkm(store, "", "group", "add", "mail", "james", "--identity", admin);
+        String alicePem = Files.readString(dir.resolve("alice.key")) + Files.readString(dir.resolve("alice.crt"));
+        dkm(store, alicePem, "secret", "put", "smime/alice@example.test", "--group", "mail", "--kind", "KEY_PAIR", "--identity", admin);
+        String bobPem = Files.readString(dir.resolve("bob.key")) + Files.readString(dir.resolve("bob.crt"));
+        dkm(store, bobPem, "secret", "put", "smime/bob@example.test", "--group", "mail", "--kind", "KEY_PAIR", "--identity", admin);
+        String james = store.resolve("credentials").resolve("james.cred").toString();
+        String bob2Pem = Files.readString(dir.resolve("bob2.key")) + Files.readString(dir.resolve("bob2.crt"));
+        dkm(store, bob2Pem, "secret", "rotate", "smime/bob@example.test", "--stdin", "--identity", james);
+        String properties = store.resolve("dkm.properties").toString();
+
+        Run signed = run("sign", p("message.eml"), "--secret", "smime/alice@example.test", "--dkm", properties, "--identity", james);
+        assertThat(signed.exit).as(signed.err).isZero();
+        Files.write(dir.resolve("dkm-signed.eml"), signed.stdout);
+        assertThat(run("verify", p("dkm-signed.eml"), "--cert", p("ca.pem")).out).startsWith("smime=pass");
+
+        Run encrypted = run("encrypt", p("message.eml"), "--cert", p("bob.crt"));
+        Files.write(dir.resolve("dkm-enc.eml"), encrypted.stdout);
+        Run decrypted = run("decrypt", p("dkm-enc.eml"), "--secret", "smime/bob@example.test", "--dkm", properties, "--identity", james);
+        assertThat(decrypted.exit).as(decrypted.err).isZero();
+        assertThat(new String(decrypted.stdout, StandardCharsets.US_ASCII)).isEqualTo(MESSAGE);
+        assertThat(decrypted.err).contains("key=smime/bob@example.test v1");
+
+        Run noIdentity = run("sign", p("message.eml"), "--secret", "smime/alice@example.test", "--dkm", properties);
+        assertThat(noIdentity.exit).isNotZero();
+        assertThat(noIdentity.err).contains("--identity");
     }
 
     @Test
