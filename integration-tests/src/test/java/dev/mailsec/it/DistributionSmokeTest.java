@@ -100,6 +100,27 @@ class DistributionSmokeTest {
   }
 
   @Test
+  void firstStartShouldCreateTheDkmStoreAndGiveJamesOnlyItsServiceIdentity() throws Exception {
+    Path state = home.resolve("state/state");
+    Path jamesDkmConfig = home.resolve("state/james/conf/dkm.properties");
+    assertThat(state.resolve("dkm/dkm.properties")).isRegularFile();
+    assertThat(Files.readString(jamesDkmConfig))
+        .contains("identity=" + state.resolve("dkm/credentials/james-transport.cred"))
+        .doesNotContain("rootKey");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(jamesDkmConfig))).isEqualTo("rw-------");
+
+    Process verify = new ProcessBuilder("java", "-jar", ROOT.resolve("cli/target/mailsec-cli.jar").toString(),
+        "dkm", "--store", state.resolve("dkm").toString(),
+        "--identity", state.resolve("dkm/credentials/admin.cred").toString(), "group", "members", "mail")
+        .redirectErrorStream(true).start();
+    String out = new String(verify.getInputStream().readAllBytes(), UTF_8);
+    assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(verify.exitValue()).as(out).isZero();
+    assertThat(out).contains("james-transport");
+  }
+
+  @Test
   void mailOverStartTlsShouldReachBobShowingTheTlsFacts() throws Exception {
     String headers = sendAndRead("smoke-starttls", true);
     assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.").contains("cipher=");
