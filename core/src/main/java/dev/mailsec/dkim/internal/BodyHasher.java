@@ -26,8 +26,9 @@ public abstract class BodyHasher {
     private static final int DIRECT = 2048;
 
     private final MessageDigest digest;
-    private final byte[] out = new byte[16 * 1024];
-    private int o;
+    /** Canonical output not yet hashed; subclasses write to it directly, keeping 16 bytes of room. */
+    protected final byte[] out = new byte[8 * 1024];
+    protected int o;
     private final long limit;
     private long total;
     private long hashed;
@@ -65,19 +66,19 @@ public abstract class BodyHasher {
 
     protected abstract void finishCanonicalisation();
 
-    /** Length of the canonical body (all of it, not only the signed part). */
+    /** Length of the canonical body so far (all of it, not only the signed part). */
     public final long canonicalLength() {
-        return total;
+        return total + o;
     }
 
     /** True if l= was given and the canonical body is longer: content after it is unsigned. */
     public final boolean hasUnsignedContent() {
-        return limit >= 0 && total > limit;
+        return limit >= 0 && canonicalLength() > limit;
     }
 
     /** True if l= was given and exceeds the canonical body (RFC 6376 section 6.1.3: the signature cannot verify). */
     public final boolean limitExceedsBody() {
-        return limit >= 0 && total < limit;
+        return limit >= 0 && canonicalLength() < limit;
     }
 
     /**
@@ -88,9 +89,9 @@ public abstract class BodyHasher {
         if (len <= 0) {
             return;
         }
-        total += len;
         if (len >= DIRECT) {
             flush();
+            total += len;
             hash(src, off, len);
             return;
         }
@@ -102,14 +103,15 @@ public abstract class BodyHasher {
     }
 
     protected final void emit(int b) {
-        total++;
         if (o == out.length) {
             flush();
         }
         out[o++] = (byte) b;
     }
 
-    private void flush() {
+    /** Hashes the buffered output. */
+    protected final void flush() {
+        total += o;
         hash(out, 0, o);
         o = 0;
     }

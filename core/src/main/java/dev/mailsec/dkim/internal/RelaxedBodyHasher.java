@@ -18,32 +18,45 @@ final class RelaxedBodyHasher extends BodyHasher {
     public void update(byte[] b, int off, int len) {
         int end = off + len;
         int i = off;
+        byte[] out = this.out;
+        int room = out.length - 16;
         while (i < end) {
             if (!cr && !pendingWsp && pendingCrlfs == 0) {
-                // runs of unchanged input go to the digest as they are; whitespace runs inside a line and at
-                // the end of a line with content are edited here; everything else takes the byte path
-                int start = i;
+                // Output is written straight into the buffer: unchanged text eight bytes at a time,
+                // whitespace runs inside a line as one space, whitespace at the end of a line with
+                // content dropped; anything else (empty lines, bare CR or LF, a piece ending in
+                // whitespace or CR) takes the byte path.
                 boolean open = lineOpen;
+                int o = this.o;
                 while (i < end) {
-                    if (i + 9 <= end) {
+                    if (o > room) {
+                        this.o = o;
+                        flush();
+                        o = 0;
+                    }
+                    int sprint = i;
+                    while (i + 9 <= end && o <= room) {
                         long x = Swar.get(b, i);
-                        long next = Swar.get(b, i + 1);
-                        // eight bytes unchanged: no control character, no space before a space or control
-                        long problems = Swar.below(x, 0x20) | (Swar.eq(x, Swar.SPACES) & Swar.below(next, 0x21));
-                        if (problems == 0) {
-                            open = true;
-                            i += 8;
-                            continue;
-                        }
-                        // the bytes before the first problem are unchanged and hold content
-                        int k = Long.numberOfTrailingZeros(problems) >>> 3;
-                        if (k > 0) {
-                            open = true;
+                        long problems = Swar.below(x, 0x20) | (Swar.eq(x, Swar.SPACES) & Swar.below(Swar.get(b, i + 1), 0x21));
+                        Swar.LONG.set(out, o, x);
+                        if (problems != 0) {
+                            int k = Long.numberOfTrailingZeros(problems) >>> 3;
+                            o += k;
                             i += k;
+                            break;
                         }
+                        o += 8;
+                        i += 8;
+                    }
+                    if (i > sprint) {
+                        open = true; // unchanged bytes before a problem always include a visible one
+                    }
+                    if (i >= end || o > room) {
+                        continue;
                     }
                     int c = b[i] & 0xFF;
                     if (c > ' ') {
+                        out[o++] = (byte) c;
                         open = true;
                         i++;
                     } else if (c == ' ' || c == '\t') {
@@ -56,37 +69,27 @@ final class RelaxedBodyHasher extends BodyHasher {
                         }
                         int d = b[j] & 0xFF;
                         if (d > ' ') {
-                            // whitespace inside a line: one space
-                            if (c == ' ' && j == i + 1) {
-                                i = j;
-                                continue;
-                            }
-                            if (c == ' ') {
-                                emit(b, start, i + 1 - start);
-                            } else {
-                                emit(b, start, i - start);
-                                emit(' ');
-                            }
-                            start = j;
+                            out[o++] = ' ';
                             i = j;
                         } else if (d == '\r' && open && j + 1 < end && b[j + 1] == '\n') {
-                            // whitespace at the end of a line with content: dropped, the CRLF stays
-                            emit(b, start, i - start);
-                            start = j;
+                            out[o++] = '\r';
+                            out[o++] = '\n';
                             i = j + 2;
                             open = false;
                         } else {
                             break;
                         }
                     } else if (c == '\r' && open && i + 1 < end && b[i + 1] == '\n') {
-                        open = false;
+                        out[o++] = '\r';
+                        out[o++] = '\n';
                         i += 2;
+                        open = false;
                     } else {
                         break;
                     }
                 }
+                this.o = o;
                 lineOpen = open;
-                emit(b, start, i - start);
                 if (i >= end) {
                     return;
                 }

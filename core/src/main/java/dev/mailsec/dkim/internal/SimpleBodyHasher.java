@@ -13,39 +13,55 @@ final class SimpleBodyHasher extends BodyHasher {
     public void update(byte[] b, int off, int len) {
         int end = off + len;
         int i = off;
+        byte[] out = this.out;
+        int room = out.length - 16;
         while (i < end) {
             if (!cr && pendingCrlfs == 0) {
-                // unchanged run: anything but CR and LF, and CRLF ending a non-empty line
-                int start = i;
+                // unchanged: anything but CR and LF, and CRLF ending a non-empty line
                 boolean open = lineOpen;
+                int o = this.o;
                 while (i < end) {
-                    if (i + 8 <= end) {
+                    if (o > room) {
+                        this.o = o;
+                        flush();
+                        o = 0;
+                    }
+                    int sprint = i;
+                    while (i + 8 <= end && o <= room) {
                         long x = Swar.get(b, i);
                         long problems = Swar.eq(x, Swar.CRS) | Swar.eq(x, Swar.LFS);
-                        if (problems == 0) {
-                            open = true;
-                            i += 8;
-                            continue;
-                        }
-                        int k = Long.numberOfTrailingZeros(problems) >>> 3;
-                        if (k > 0) {
-                            open = true;
+                        Swar.LONG.set(out, o, x);
+                        if (problems != 0) {
+                            int k = Long.numberOfTrailingZeros(problems) >>> 3;
+                            o += k;
                             i += k;
+                            break;
                         }
+                        o += 8;
+                        i += 8;
+                    }
+                    if (i > sprint) {
+                        open = true;
+                    }
+                    if (i >= end || o > room) {
+                        continue;
                     }
                     byte c = b[i];
                     if (c != '\r' && c != '\n') {
+                        out[o++] = c;
                         open = true;
                         i++;
                     } else if (c == '\r' && open && i + 1 < end && b[i + 1] == '\n') {
+                        out[o++] = '\r';
+                        out[o++] = '\n';
                         open = false;
                         i += 2;
                     } else {
                         break;
                     }
                 }
+                this.o = o;
                 lineOpen = open;
-                emit(b, start, i - start);
                 if (i >= end) {
                     return;
                 }
