@@ -27,7 +27,7 @@ public abstract class BodyHasher {
 
     private final MessageDigest digest;
     /** Canonical output not yet hashed; subclasses write to it directly, keeping 16 bytes of room. */
-    protected final byte[] out = new byte[8 * 1024];
+    protected final byte[] out = new byte[4 * 1024];
     protected int o;
     private final long limit;
     private long total;

@@ -76,8 +76,8 @@ public final class SignatureTags {
         if (algorithm == null) {
             throw Verdict.permerror("unsupported algorithm a=" + printable(t.get("a")));
         }
-        this.signature = base64(t.get("b"), "b");
         String b64 = TagList.stripFws(t.get("b"));
+        this.signature = base64(b64, "b");
         this.bPrefix = b64.substring(0, Math.min(8, b64.length())).replace("=", "");
         if (signature.length == 0) {
             throw Verdict.permerror("empty b= tag");

@@ -102,14 +102,22 @@ public final class TagList {
 
     /** Removes all folding whitespace (for b=, bh=, p= and colon lists). */
     public static String stripFws(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        char[] out = null;
+        int o = 0;
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (!isFws(c)) {
-                sb.append(c);
+            if (isFws(c)) {
+                if (out == null) {
+                    out = new char[n];
+                    s.getChars(0, i, out, 0);
+                    o = i;
+                }
+            } else if (out != null) {
+                out[o++] = c;
             }
         }
-        return sb.toString();
+        return out == null ? s : new String(out, 0, o);
     }
 
     /**
