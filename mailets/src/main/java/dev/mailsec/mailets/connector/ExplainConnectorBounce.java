@@ -5,10 +5,10 @@ import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
@@ -67,22 +67,18 @@ public class ExplainConnectorBounce extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
-        Map<OutboundConnector, StringJoiner> domainsByConnector = new LinkedHashMap<>();
+        Map<OutboundConnector, Set<String>> domainsByConnector = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             String domain = recipient.getDomain().asString();
-            connectors.outboundFor(domain).ifPresent(connector -> {
-                StringJoiner domains = domainsByConnector.computeIfAbsent(connector, c -> new StringJoiner(", "));
-                if (!domains.toString().contains(domain)) {
-                    domains.add(domain);
-                }
-            });
+            connectors.outboundFor(domain).ifPresent(connector ->
+                domainsByConnector.computeIfAbsent(connector, c -> new LinkedHashSet<>()).add(domain));
         }
         if (domainsByConnector.isEmpty()) {
             return;
         }
         StringBuilder explanation = new StringBuilder();
         domainsByConnector.forEach((connector, domains) -> explanation
-            .append("Not delivered to ").append(domains).append(": outbound connector '").append(connector.name())
+            .append("Not delivered to ").append(String.join(", ", domains)).append(": outbound connector '").append(connector.name())
             .append("' allows delivery only with TLS (").append(connector.policyDescription())
             .append("), and no attempt succeeded under that policy. "));
         Optional<String> deliveryError = AttributeUtils.getValueAndCastFromMail(mail, DELIVERY_ERROR, String.class);

@@ -38,6 +38,16 @@ class ExplainConnectorBounceTest {
     }
 
     @Test
+    void serviceShouldListEachCoveredDomainOnce() throws Exception {
+        Mail mail = FakeMail.builder().name("m").recipients("a@eu.bank.test", "b@bank.test", "c@eu.bank.test")
+            .errorMessage("x").build();
+
+        mailet().service(mail);
+
+        assertThat(mail.getErrorMessage()).startsWith("Not delivered to eu.bank.test, bank.test: outbound connector 'bank'");
+    }
+
+    @Test
     void serviceShouldLeaveBouncesOfUncoveredDomainsAlone() throws Exception {
         Mail mail = FakeMail.builder().name("m").recipient("a@other.test").errorMessage("550 no such user").build();
 
@@ -55,7 +65,7 @@ class ExplainConnectorBounceTest {
 
     private ExplainConnectorBounce mailet() throws Exception {
         Path file = Files.write(dir.resolve("connectors.xml"), ("<connectors><outbound name=\"bank\">"
-            + "<recipientDomain>bank.test</recipientDomain><tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>"
+            + "<recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain><tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>"
             + "</outbound></connectors>").getBytes(StandardCharsets.UTF_8));
         ExplainConnectorBounce mailet = new ExplainConnectorBounce();
         mailet.init(FakeMailetConfig.builder().mailetName("ExplainConnectorBounce")
