@@ -9,6 +9,8 @@ import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeEncryptor;
 import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeKind;
+import dev.mailsec.smime.SmimeMessages;
 import dev.mailsec.smime.SmimeSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code processor}: a copy for them goes, unencrypted, to {@code processor} (e.g. for rights protection or quarantine).</li>
  *   <li>{@code clear}: a copy for them goes on unencrypted to {@code processor} (default {@code transport}); when no recipient has a certificate the mail simply continues.</li>
  * </ul>
- * Pipelines usually split first with {@code HasRecipientCertificate}; this mailet still enforces the
+ * Mail that is already S/MIME encrypted (by the sender's client) passes unchanged. Pipelines usually split first with {@code HasRecipientCertificate}; this mailet still enforces the
  * policy for whatever reaches it. A directory or CRL fault is never treated as "no certificate": the
  * mail goes to {@code errorProcessor} unchanged.
  *
@@ -134,6 +136,11 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (SmimeMessages.classify(mail.getMessage().getContentType()) == SmimeKind.ENCRYPTED) {
+            // already encrypted end to end by the sender's client: wrapping it again protects nothing
+            LOGGER.debug("EncryptSmime: {} is already S/MIME encrypted, left as is", mail.getName());
+            return;
+        }
         List<MailAddress> withCertificate = new ArrayList<>();
         List<MailAddress> without = new ArrayList<>();
         List<EncryptionRecipient> recipients = new ArrayList<>();

@@ -198,6 +198,15 @@ class SmimeMailetsTest {
     }
 
     @Test
+    void encryptSmimeShouldLeaveMailTheSenderAlreadyEncryptedAlone() throws Exception {
+        FakeMail mail = mail("bob@example.test");
+        encryptor("bounce", null, new PeerCapabilityCache(10)).service(mail);
+        byte[] once = Fixtures.bytes(mail.getMessage());
+        encryptor("bounce", null, new PeerCapabilityCache(10)).service(mail);
+        assertThat(Fixtures.bytes(mail.getMessage())).isEqualTo(once);
+    }
+
+    @Test
     void decryptSmimeShouldOpenMailForAnArchivedKeyAndRecordIt() throws Exception {
         FakeMail mail = mail("bob@example.test");
         byte[] original = Fixtures.bytes(mail.getMessage());
