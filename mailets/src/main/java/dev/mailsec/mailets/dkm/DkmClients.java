@@ -1,0 +1,196 @@
+package dev.mailsec.mailets.dkm;
+
+import dev.mailsec.dkm.Credential;
+import dev.mailsec.dkm.Dkm;
+import dev.mailsec.dkm.DkmConfig;
+import dev.mailsec.dkm.DkmException;
+import dev.mailsec.dkm.DkmInvalidRequestException;
+import dev.mailsec.dkm.DkmUnavailableException;
+import dev.mailsec.dkm.KeyManager;
+import dev.mailsec.dkm.RolloverScheduler;
+import dev.mailsec.dkm.root.RootKeys;
+import dev.mailsec.dkm.spi.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DKM clients of this James process, shared by every mailet: one {@link Dkm} per
+ * {@code dkm.properties} file, opened on first request (the configuration and credential are read at
+ * once, so a wrong file fails the mailet's start; the store itself is reached on first use, so a store
+ * that is down at start only delays mail). Relative paths are resolved against James's working
+ * directory (the process's current directory), so {@code conf/dkm.properties} is James's
+ * {@code conf/}.
+ *
+ * <p>Automated rollover: {@link #startRollover(Path, Duration)} runs the store's rollover policy
+ * ({@link KeyManager#rotateDue()}) every period, at most once per properties file per JVM however
+ * many mailets ask. That file must name an admin identity and the root key ({@code rootKey=...}), so
+ * it is normally a separate file readable only by the James node chosen to run rollovers.
+ */
+public final class DkmClients {
+    private static final Logger LOG = LoggerFactory.getLogger(DkmClients.class);
+    private static final ConcurrentMap<Path, Dkm> CLIENTS = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<Path, Rollover> ROLLOVERS = new ConcurrentHashMap<>();
+
+    private DkmClients() {
+    }
+
+    /** The absolute, normalised path of a configured file name (relative to the working directory). */
+    public static Path resolve(String configured) {
+        return Paths.get(configured.trim()).toAbsolutePath().normalize();
+    }
+
+    /**
+     * The shared client for a properties file, opened on the first call.
+     *
+     * @throws DkmInvalidRequestException if the file, its parameters or the credential it names are wrong
+     */
+    public static Dkm client(Path propertiesFile) throws DkmInvalidRequestException {
+        Path key = propertiesFile.toAbsolutePath().normalize();
+        Dkm dkm = CLIENTS.get(key);
+        if (dkm != null) {
+            return dkm;
+        }
+        synchronized (CLIENTS) {
+            dkm = CLIENTS.get(key);
+            if (dkm == null) {
+                dkm = Dkm.open(key);
+                CLIENTS.put(key, dkm);
+                LOG.info("DKM client opened: {}", dkm);
+            }
+            return dkm;
+        }
+    }
+
+    /**
+     * Starts automated rollover with the admin configuration in {@code propertiesFile}, unless it runs
+     * already in this JVM. A store that cannot be reached yet is tried again every period.
+     *
+     * @throws DkmInvalidRequestException if the file is wrong or names no root key or identity
+     */
+    public static void startRollover(Path propertiesFile, Duration period) throws DkmInvalidRequestException {
+        if (period.isNegative() || period.isZero()) {
+            throw new DkmInvalidRequestException("rolloverPeriod: must be positive, got " + period);
+        }
+        Path key = propertiesFile.toAbsolutePath().normalize();
+        DkmConfig config = DkmConfig.load(key);
+        if (!config.rootKey().isPresent()) {
+            throw new DkmInvalidRequestException(key + ": rollover needs rootKey=... (the root key) in this file");
+        }
+        if (!config.identity().isPresent()) {
+            throw new DkmInvalidRequestException(key + ": rollover needs identity=... (an admin's credential file)");
+        }
+        Credential.load(config.identity().get());
+        synchronized (ROLLOVERS) {
+            if (!ROLLOVERS.containsKey(key)) {
+                ROLLOVERS.put(key, new Rollover(key, config, period));
+            }
+        }
+    }
+
+    /** True if rollover was started for this file in this JVM. */
+    public static boolean rolloverRunning(Path propertiesFile) {
+        return ROLLOVERS.containsKey(propertiesFile.toAbsolutePath().normalize());
+    }
+
+    /** Closes every client and stops rollover (James shutdown; tests). */
+    public static void closeAll() {
+        synchronized (CLIENTS) {
+            for (Dkm d : CLIENTS.values()) {
+                d.close();
+            }
+            CLIENTS.clear();
+        }
+        synchronized (ROLLOVERS) {
+            for (Rollover r : ROLLOVERS.values()) {
+                r.close();
+            }
+            ROLLOVERS.clear();
+        }
+    }
+
+    /** Opens an admin session (retrying while the store is unreachable), then runs the scheduler. */
+    private static final class Rollover {
+        private final Path file;
+        private final DkmConfig config;
+        private final Duration period;
+        private final ScheduledExecutorService starter;
+        private volatile RolloverScheduler scheduler;
+        private volatile Storage storage;
+        private volatile KeyManager km;
+
+        Rollover(Path file, DkmConfig config, Duration period) {
+            this.file = file;
+            this.config = config;
+            this.period = period;
+            this.starter = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "mailsec-dkm-rollover-start");
+                t.setDaemon(true);
+                return t;
+            });
+            starter.execute(this::tryStart);
+        }
+
+        private void tryStart() {
+            Storage s = null;
+            try {
+                s = config.openStorage(false);
+                Optional<RootKeys> root = config.openRootKeys();
+                KeyManager session = KeyManager.open(s, root.orElse(null), Credential.load(config.identity().get()),
+                        Clock.systemUTC());
+                storage = s;
+                km = session;
+                scheduler = RolloverScheduler.start(session, period, r -> {
+                    if (r.failure() != null) {
+                        LOG.warn("DKM rollover ({}) failed, retried in {}: {}", file, period, r.failure().getMessage());
+                    } else {
+                        for (String action : r.actions()) {
+                            LOG.info("DKM rollover ({}): {}", file, action);
+                        }
+                    }
+                });
+                LOG.info("DKM rollover started: {} every {}", file, period);
+                starter.shutdown();
+            } catch (DkmUnavailableException e) {
+                close(s);
+                LOG.warn("DKM rollover ({}): store unreachable, trying again in {}: {}", file, period, e.getMessage());
+                starter.schedule(this::tryStart, period.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (DkmException e) {
+                close(s);
+                LOG.error("DKM rollover ({}) cannot start: {}", file, e.getMessage());
+                starter.shutdown();
+            }
+        }
+
+        void close() {
+            starter.shutdownNow();
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            if (km != null) {
+                km.close();
+            }
+            close(storage);
+        }
+
+        private static void close(Storage s) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the DKM store failed", e);
+                }
+            }
+        }
+    }
+}
