@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "dkim",
     mixinStandardHelpOptions = true,
     description = "DKIM: verify messages as the VerifyDkim mailet would.",
-    subcommands = {VerifyCommand.class})
+    subcommands = {VerifyCommand.class, DkimKeygenCommand.class, DkimRotateCommand.class, DkimSignCommand.class})
 public final class DkimCommand implements Runnable {
 
     @CommandLine.Spec
