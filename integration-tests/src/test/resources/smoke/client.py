@@ -1,7 +1,8 @@
 """Standard-client check used by DistributionSmokeTest: Python's smtplib sends, imaplib reads back.
 
-usage: client.py SMTP_PORT IMAP_PORT SUBJECT starttls|plain
+usage: client.py SMTP_PORT IMAP_PORT SUBJECT starttls|plain [SENDER]
 Prints the headers of the message with SUBJECT from bob's INBOX; exits non-zero if it never arrives.
+If the server refuses the mail, prints "REFUSED <code> <reply>" and exits 0.
 """
 import email
 import imaplib
@@ -10,12 +11,17 @@ import sys
 import time
 
 smtp_port, imap_port, subject, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+sender = sys.argv[5] if len(sys.argv) > 5 else "alice@mailsec.test"
 
 smtp = smtplib.SMTP("127.0.0.1", smtp_port, timeout=30)
 if mode == "starttls":
     smtp.starttls()  # the demo certificate is self-signed: smtplib's default context does not verify
-smtp.sendmail("alice@mailsec.test", ["bob@mailsec.test"],
-              f"From: alice@mailsec.test\r\nTo: bob@mailsec.test\r\nSubject: {subject}\r\n\r\nhello from the smoke test\r\n")
+try:
+    smtp.sendmail(sender, ["bob@mailsec.test"],
+                  f"From: {sender}\r\nTo: bob@mailsec.test\r\nSubject: {subject}\r\n\r\nhello from the smoke test\r\n")
+except smtplib.SMTPSenderRefused as e:
+    print(f"REFUSED {e.smtp_code} {e.smtp_error.decode('utf-8', 'replace')}")
+    sys.exit(0)
 smtp.quit()
 
 deadline = time.time() + 60

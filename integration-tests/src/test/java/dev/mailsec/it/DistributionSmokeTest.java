@@ -134,14 +134,30 @@ class DistributionSmokeTest {
     assertThat(header(headers, "X-Mailsec-Transport")).isNull();
   }
 
-  /** Sends with smtplib (STARTTLS or not) and returns the headers bob's IMAP INBOX shows. */
+  @Test
+  void partnerConnectorShouldRefuseClearTextFromPartnerAndDeliverItOverTls() throws Exception {
+    assertThat(sendAndRead("smoke-partner-plain", false, "news@partner.test"))
+        .startsWith("REFUSED 530").contains("5.7.10").contains("partner");
+    String headers = sendAndRead("smoke-partner-tls", true, "news@partner.test");
+    assertThat(header(headers, "X-Mailsec-Connector")).isEqualTo("partner");
+    assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.");
+  }
+
   private static String sendAndRead(String subject, boolean startTls) throws Exception {
+    return sendAndRead(subject, startTls, "alice@mailsec.test");
+  }
+
+  /**
+   * Sends with smtplib (STARTTLS or not) and returns the headers bob's IMAP INBOX shows, or
+   * {@code REFUSED code reply} when the server refuses the sender.
+   */
+  private static String sendAndRead(String subject, boolean startTls, String sender) throws Exception {
     Path script = home.resolve("client.py");
     try (var in = DistributionSmokeTest.class.getResourceAsStream("/smoke/client.py")) {
       Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     Process client = new ProcessBuilder("/usr/bin/python3", script.toString(),
-        Integer.toString(smtpPort), Integer.toString(imapPort), subject, startTls ? "starttls" : "plain")
+        Integer.toString(smtpPort), Integer.toString(imapPort), subject, startTls ? "starttls" : "plain", sender)
         .redirectErrorStream(true)
         .start();
     String out = new String(client.getInputStream().readAllBytes(), UTF_8);
