@@ -3,6 +3,7 @@ package dev.mailsec.cli.dkim;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
 import dev.mailsec.dkim.sign.KeyRecords;
 import dev.mailsec.dkim.sign.SigningAlgorithm;
+import dev.mailsec.dkm.SecretVersion;
 import java.io.PrintWriter;
 import java.security.KeyPair;
 import java.util.Collections;
@@ -38,10 +39,18 @@ public final class DkimRotateCommand implements Callable<Integer> {
     @Option(names = "--bits", paramLabel = "BITS", defaultValue = "2048", description = "RSA key size (default: ${DEFAULT-VALUE}).")
     int bits;
 
+    @Option(names = "--records",
+            description = "Do not rotate: print the DNS record of every version with its state (e.g. one added by"
+                    + " automated rollover). Needs --identity of a member of the key's group.")
+    boolean records;
+
     @Override
     public Integer call() {
         String d = DkimKeygenCommand.Store.domain(domain);
         SigningAlgorithm a = DkimKeygenCommand.Store.algorithm(algorithm);
+        if (records) {
+            return printRecords(d, a);
+        }
         KeyPair kp = DkimKeygenCommand.Store.generate(a, bits);
         String name = DkmSigningKeys.secretName(d, a);
         int[] version = new int[1];
@@ -54,6 +63,19 @@ public final class DkimRotateCommand implements Callable<Integer> {
         out.println("2. Once it resolves everywhere, make it primary:");
         out.println("   ./mailsec dkm --store " + store.dir + " --identity ADMIN.cred secret promote " + name + " " + version[0]);
         out.println("3. Keep the old selector's record published until mail signed with it has aged out (archived keys are kept).");
+        out.flush();
+        return 0;
+    }
+
+    private int printRecords(String d, SigningAlgorithm a) {
+        String name = DkmSigningKeys.secretName(d, a);
+        PrintWriter out = spec.commandLine().getOut();
+        store.run(km -> {
+            for (SecretVersion v : km.get(name).versions()) {
+                out.println("; " + name + " v" + v.number() + " " + v.state());
+                out.println(DkmSigningKeys.zoneLine(d, v));
+            }
+        });
         out.flush();
         return 0;
     }

@@ -114,6 +114,10 @@ class DkimSigningCommandsTest {
         DkimSignatureResult after = signAndVerify();
         assertThat(after.selector()).isEqualTo("rsa-v2");
         assertThat(after.result()).isEqualTo(DkimResult.PASS);
+
+        ok("dkim", "rotate", "mailsec.test", "--records", "--store", store.toString(), "--identity", transport.toString());
+        assertThat(out).contains("; dkim/mailsec.test v1 ARCHIVED\n" + zone.get(0) + "\n")
+                .contains("; dkim/mailsec.test v2 PRIMARY\n" + zone.get(1) + "\n");
     }
 
     @Test
