@@ -1,7 +1,6 @@
 package dev.mailsec.dkim;
 
 import dev.mailsec.dkim.internal.BodyHasher;
-import dev.mailsec.dkim.internal.Canonicalization;
 import dev.mailsec.dkim.internal.DomainNames;
 import dev.mailsec.dkim.internal.FromDomain;
 import dev.mailsec.dkim.internal.HeaderField;
