@@ -1,6 +1,6 @@
 """Standard-client check used by DistributionSmokeTest: Python's smtplib sends, imaplib reads back.
 
-usage: client.py SMTP_PORT IMAP_PORT SUBJECT starttls|plain [SENDER]
+usage: client.py SMTP_PORT IMAP_PORT SUBJECT starttls|plain|plain-send-only [SENDER]
 Prints the headers of the message with SUBJECT from bob's INBOX; exits non-zero if it never arrives.
 If the server refuses the mail, prints "REFUSED <code> <reply>" and exits 0.
 """
@@ -14,7 +14,7 @@ smtp_port, imap_port, subject, mode = int(sys.argv[1]), int(sys.argv[2]), sys.ar
 sender = sys.argv[5] if len(sys.argv) > 5 else "alice@mailsec.test"
 
 smtp = smtplib.SMTP("127.0.0.1", smtp_port, timeout=30)
-if mode == "starttls":
+if mode.startswith("starttls"):
     smtp.starttls()  # the demo certificate is self-signed: smtplib's default context does not verify
 try:
     smtp.sendmail(sender, ["bob@mailsec.test"],
@@ -23,6 +23,9 @@ except smtplib.SMTPSenderRefused as e:
     print(f"REFUSED {e.smtp_code} {e.smtp_error.decode('utf-8', 'replace')}")
     sys.exit(0)
 smtp.quit()
+if mode.endswith("send-only"):
+    print("SENT")
+    sys.exit(0)
 
 deadline = time.time() + 60
 while time.time() < deadline:

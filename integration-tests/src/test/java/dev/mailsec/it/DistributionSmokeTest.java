@@ -42,13 +42,14 @@ class DistributionSmokeTest {
   private static Path output;
   private static int smtpPort;
   private static int imapPort;
+  private static int webadminPort;
 
   @BeforeAll
   static void startTheDistribution() throws Exception {
     smtpPort = freePort();
     int smtpsPort = freePort();
     imapPort = freePort();
-    int webadminPort = freePort();
+    webadminPort = freePort();
     output = home.resolve("run.log");
     ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("mailsec").toString(), "run")
         .directory(ROOT.toFile())
@@ -125,6 +126,31 @@ class DistributionSmokeTest {
     String headers = sendAndRead("smoke-starttls", true);
     assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.").contains("cipher=");
     assertThat(header(headers, "X-Mailsec-Transport")).contains("encrypted");
+    assertThat(header(headers, "Authentication-Results")).isEqualTo("mailsec.test; dkim=none");
+  }
+
+  @Test
+  void unsignedMailFromAMustBeSignedDomainShouldLandInTheDkimQuarantine() throws Exception {
+    assertThat(send("smoke-bank-unsigned", "plain-send-only", "ceo@bank.test")).contains("SENT");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + webadminPort
+        + "/mailRepositories/" + java.net.URLEncoder.encode("var/mail/dkim-quarantine", UTF_8) + "/mails");
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    String keys = "[]";
+    while (Instant.now().isBefore(deadline)) {
+      java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      keys = r.statusCode() == 200 ? r.body() : keys;
+      if (!keys.equals("[]")) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(keys).as("quarantine listing").startsWith("[\"Mail");
+    String key = keys.substring(2, keys.indexOf('"', 2));
+    String mail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri + "/" + key))
+        .header("Accept", "message/rfc822").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(mail).contains("Subject: smoke-bank-unsigned").contains("dkim=none");
   }
 
   @Test
@@ -152,12 +178,17 @@ class DistributionSmokeTest {
    * {@code REFUSED code reply} when the server refuses the sender.
    */
   private static String sendAndRead(String subject, boolean startTls, String sender) throws Exception {
+    return send(subject, startTls ? "starttls" : "plain", sender);
+  }
+
+  /** Runs the standard-client script in a mode: starttls, plain, or plain-send-only (no read back). */
+  private static String send(String subject, String mode, String sender) throws Exception {
     Path script = home.resolve("client.py");
     try (var in = DistributionSmokeTest.class.getResourceAsStream("/smoke/client.py")) {
       Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     Process client = new ProcessBuilder("/usr/bin/python3", script.toString(),
-        Integer.toString(smtpPort), Integer.toString(imapPort), subject, startTls ? "starttls" : "plain", sender)
+        Integer.toString(smtpPort), Integer.toString(imapPort), subject, mode, sender)
         .redirectErrorStream(true)
         .start();
     String out = new String(client.getInputStream().readAllBytes(), UTF_8);
