@@ -4,6 +4,7 @@ import dev.mailsec.cli.UserException;
 import dev.mailsec.smime.CachingCrlSource;
 import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.DecryptionResult;
+import dev.mailsec.smime.DkmSmimeKeySource;
 import dev.mailsec.smime.EncryptionRecipient;
 import dev.mailsec.smime.KeyTransport;
 import dev.mailsec.smime.PemSmimeKeySource;
