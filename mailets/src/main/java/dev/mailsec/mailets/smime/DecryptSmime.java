@@ -4,11 +4,11 @@ import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeDecryptor;
 import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeKeyAccessException;
 import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeKeySource;
 import dev.mailsec.smime.SmimeKind;
 import dev.mailsec.smime.SmimeMessages;
-import dev.mailsec.smime.SmimeSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,12 +36,17 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.IsSmimeEncrypted" class="dev.mailsec.mailets.smime.DecryptSmime">
- *     <keyFolder>/etc/james/smime/keys</keyFolder>
+ *     <keySource>dkm</keySource>
+ *     <dkmConfig>conf/dkm.properties</dkmConfig>
  *     <processor>smime-undecryptable</processor>
  * </mailet>
  * }</pre>
- * {@code keyFolder}: required (until DKM): {@code NAME.key} + {@code NAME.crt} PEM pairs.
- * {@code processor}: where undecryptable mail goes, default {@code error}.
+ * Keys: exactly one of {@code keySource=dkm} (every readable version of DKM secret
+ * {@code smime/<address>}, read through {@code dkmConfig}, default {@code conf/dkm.properties}) or
+ * {@code keyFolder} ({@code NAME.key} + {@code NAME.crt} PEM pairs).
+ * {@code processor}: where undecryptable mail goes, default {@code error}; the failure attribute says
+ * {@code KEY_STORE_UNAVAILABLE} (temporary: the mail can be sent back through this mailet later),
+ * {@code KEY_ACCESS_DENIED}, or the envelope's fault.
  */
 public class DecryptSmime extends GenericMailet {
 
@@ -62,10 +67,12 @@ public class DecryptSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("keyFolder", "processor"));
+        Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
+        known.add("processor");
+        checkInitParameters(known);
         try {
             if (keys == null) {
-                keys = SmimeSettings.keyFolder("keyFolder", getInitParameter("keyFolder"));
+                keys = SmimeKeys.from(this::getInitParameter);
             }
         } catch (IllegalArgumentException e) {
             throw new MessagingException("DecryptSmime: " + e.getMessage(), e);
@@ -91,6 +98,9 @@ public class DecryptSmime extends GenericMailet {
                     }
                 }
             }
+        } catch (SmimeKeyAccessException e) {
+            fail(mail, "KEY_ACCESS_DENIED", e.getMessage());
+            return;
         } catch (IOException e) {
             fail(mail, "KEY_STORE_UNAVAILABLE", e.getMessage());
             return;

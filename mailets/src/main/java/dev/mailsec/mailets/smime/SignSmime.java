@@ -30,14 +30,18 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * <mailet match="SenderIsLocal" class="dev.mailsec.mailets.smime.SignSmime">
- *     <keyFolder>/etc/james/smime/keys</keyFolder>
+ *     <keySource>dkm</keySource>
+ *     <dkmConfig>conf/dkm.properties</dkmConfig>
  *     <mode>detached</mode>
  *     <algorithm>rsa-sha256</algorithm>
- *     <signer>postmaster@example.com</signer>
+ *     <onKeyStoreFailure>smime-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
- * {@code keyFolder}: required, folder of {@code NAME.key} + {@code NAME.crt} PEM pairs (the DKM
- * key manager replaces it later). {@code mode}: {@code detached} (default) or {@code opaque}.
+ * Keys: exactly one of {@code keySource=dkm} (the primary version of DKM secret
+ * {@code smime/<address>}, read through {@code dkmConfig}, default {@code conf/dkm.properties}) or
+ * {@code keyFolder} (a folder of {@code NAME.key} + {@code NAME.crt} PEM pairs).
+ * {@code onKeyStoreFailure}: processor for mail that cannot be signed because the key store is down
+ * or refuses; without it the mailet throws and James applies {@code onMailetException}. {@code mode}: {@code detached} (default) or {@code opaque}.
  * {@code algorithm}: {@code rsa-sha256} (default for RSA keys), {@code rsa-sha384}, {@code rsa-sha512},
  * {@code rsa-pss-sha256}, ..., {@code ecdsa-sha256} (default for EC keys). {@code signer}: optional
  * address whose key signs every message instead of the From: address's.
@@ -50,6 +54,7 @@ public class SignSmime extends GenericMailet {
     private SmimeKeySource keys;
     private SmimeSigner signer;
     private Optional<String> fixedSigner;
+    private String failureProcessor;
 
     public SignSmime() {
     }
@@ -61,10 +66,12 @@ public class SignSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("keyFolder", "mode", "algorithm", "signer"));
+        Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
+        known.addAll(Set.of("mode", "algorithm", "signer", "onKeyStoreFailure"));
+        checkInitParameters(known);
         try {
             if (keys == null) {
-                keys = SmimeSettings.keyFolder("keyFolder", getInitParameter("keyFolder"));
+                keys = SmimeKeys.from(this::getInitParameter);
             }
             SigningMode mode = SmimeSettings.signingMode("mode", getInitParameter("mode"));
             SignatureAlgorithm algorithm = SmimeSettings.signatureAlgorithm("algorithm", getInitParameter("algorithm"));
@@ -77,6 +84,11 @@ public class SignSmime extends GenericMailet {
             throw new MessagingException("SignSmime: signer must be a mail address, got '" + s + "'");
         }
         fixedSigner = Optional.ofNullable(s).map(String::trim);
+        String p = getInitParameter("onKeyStoreFailure");
+        if (p != null && (p.trim().isEmpty() || p.trim().contains(" "))) {
+            throw new MessagingException("SignSmime: onKeyStoreFailure: not a processor name: '" + p + "'");
+        }
+        failureProcessor = p == null ? null : p.trim();
     }
 
     @Override
@@ -90,7 +102,13 @@ public class SignSmime extends GenericMailet {
         try {
             candidates = keys.keysFor(address.get());
         } catch (IOException e) {
-            throw new MessagingException("SignSmime: key store unavailable for " + address.get(), e);
+            String why = "S/MIME key of " + address.get() + " unavailable (" + e.getMessage() + ")";
+            if (failureProcessor != null) {
+                LOGGER.warn("SignSmime: {} sent to processor {} unsigned: {}", mail.getName(), failureProcessor, why);
+                mail.setState(failureProcessor);
+                return;
+            }
+            throw new MessagingException("SignSmime: " + why + "; mail " + mail.getName() + " not signed", e);
         }
         if (candidates.isEmpty()) {
             LOGGER.info("SignSmime: no S/MIME key for {}, {} left unsigned", address.get(), mail.getName());
