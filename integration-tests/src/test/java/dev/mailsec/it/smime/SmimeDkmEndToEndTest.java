@@ -1,0 +1,206 @@
+package dev.mailsec.it.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailsec.dkm.Credential;
+import dev.mailsec.dkm.IdentityType;
+import dev.mailsec.dkm.KeyManager;
+import dev.mailsec.dkm.root.FileRootKeys;
+import dev.mailsec.dkm.store.FileStorage;
+import dev.mailsec.it.harness.Delivery;
+import dev.mailsec.it.harness.JamesExtension;
+import dev.mailsec.smime.ContentEncryption;
+import dev.mailsec.smime.EncryptionRecipient;
+import dev.mailsec.smime.KeyTransport;
+import dev.mailsec.smime.SmimeEncryptor;
+import dev.mailsec.smime.SmimeKeyPair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import javax.mail.Session;
+import javax.mail.Transport;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * S/MIME with keys from a real DKM file store through a real James 3.8.1: bob's key pair lives only in
+ * DKM ({@code smime/bob@mailsec.test}, group {@code mail}, read by James as {@code james-transport});
+ * his certificate is in the certificate folder. Mail from alice to bob is encrypted by EncryptSmime,
+ * then decrypted by DecryptSmime with the key from DKM, and bob reads the original body byte for byte.
+ * After a DKM rollover of bob's key (version 2 added and promoted), mail encrypted to the old
+ * certificate still opens with the archived version 1.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SmimeDkmEndToEndTest {
+
+    static final Fixture FIX = Fixture.create();
+
+    static final String BODY = "Content-Type: multipart/mixed; boundary=\"att\"\r\n\r\n"
+        + "--att\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + "Gr=C3=BC=C3=9Fe, the merger is on\r\n--att\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n"
+        + "Content-Disposition: attachment; filename=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + "AAECAwQFBgcICQoLDA0ODw==\r\n--att--\r\n";
+
+    @RegisterExtension
+    static JamesExtension james = JamesExtension.builder()
+        .user("alice@mailsec.test", "secret")
+        .user("bob@mailsec.test", "secret")
+        .rootMailets(""
+            + "<mailet match=\"RecipientIs=bob@mailsec.test\" class=\"dev.mailsec.mailets.smime.EncryptSmime\">\n"
+            + "  <certificateFolder>" + FIX.certs + "</certificateFolder>\n"
+            + "  <trustAnchors>" + FIX.ca + "</trustAnchors>\n"
+            + "  <checkRevocation>false</checkRevocation>\n"
+            + "  <policy>bounce</policy>\n"
+            + "</mailet>\n"
+            + "<mailet match=\"dev.mailsec.matchers.smime.IsSmimeEncrypted\" class=\"dev.mailsec.mailets.smime.DecryptSmime\">\n"
+            + "  <keySource>dkm</keySource>\n"
+            + "  <dkmConfig>" + FIX.jamesConfig + "</dkmConfig>\n"
+            + "  <processor>undecryptable</processor>\n"
+            + "</mailet>\n"
+            + "<mailet match=\"HasMailAttribute=dev.mailsec.smime.decryption\" class=\"MailAttributesToMimeHeaders\">\n"
+            + "  <simplemapping>dev.mailsec.smime.decryption;X-Test-Decrypted</simplemapping>\n"
+            + "</mailet>\n")
+        .extraProcessors(""
+            + "<processor state=\"undecryptable\" enableJmx=\"false\">\n"
+            + "  <mailet match=\"All\" class=\"SetMimeHeader\"><name>X-Mailsec-Smime</name><value>undecryptable</value></mailet>\n"
+            + "  <mailet match=\"All\" class=\"ToProcessor\"><processor>transport</processor></mailet>\n"
+            + "</processor>\n")
+        .build();
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        try (Stream<Path> files = Files.walk(FIX.root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void mailToBobIsEncryptedThenDecryptedWithHisKeyFromDkmAndReadsAsTheOriginal() throws Exception {
+        sendRaw(message("to bob, v1"), "bob@mailsec.test");
+        MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "to bob, v1");
+        assertThat(read.getHeader("X-Mailsec-Smime")).isNull();
+        assertThat(MimeUtility.unfold(read.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v1 ");
+        assertThat(new String(bytes(read), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+    }
+
+    @Test
+    @Order(2)
+    void afterADkmRolloverMailToTheOldCertificateStillOpensWithTheArchivedVersion() throws Exception {
+        int v2;
+        try (FileStorage storage = FileStorage.open(FIX.root.resolve("data"));
+             KeyManager admin = KeyManager.open(storage, new FileRootKeys(FIX.root.resolve("root-keys")),
+                 Credential.load(FIX.root.resolve("credentials/admin.cred")), Clock.systemUTC())) {
+            v2 = admin.addKeyPairVersion("smime/bob@mailsec.test", FIX.bobNew.privateKeyForCryptoOperation(),
+                FIX.bobNew.certificate().getPublicKey(), List.of(FIX.bobNew.certificate(), FIX.caCert));
+            admin.promote("smime/bob@mailsec.test", v2);
+        }
+        assertThat(v2).isEqualTo(2);
+        // a client that still has bob's old certificate encrypts to it
+        sendRaw(encrypt(message("to bob's old certificate"), FIX.bobOld), "bob@mailsec.test");
+        MimeMessage old = james.awaitMessage("bob@mailsec.test", "secret", "to bob's old certificate");
+        assertThat(old.getHeader("X-Mailsec-Smime")).isNull();
+        assertThat(MimeUtility.unfold(old.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v1 ");
+        assertThat(new String(bytes(old), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+        // and the new certificate opens with the new primary
+        sendRaw(encrypt(message("to bob's new certificate"), FIX.bobNew), "bob@mailsec.test");
+        MimeMessage fresh = james.awaitMessage("bob@mailsec.test", "secret", "to bob's new certificate");
+        assertThat(MimeUtility.unfold(fresh.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v2 ");
+        assertThat(new String(bytes(fresh), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+    }
+
+    static byte[] message(String subject) {
+        return ("From: alice@mailsec.test\r\nTo: bob@mailsec.test\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n" + BODY)
+            .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static byte[] encrypt(byte[] message, SmimeKeyPair to) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new SmimeEncryptor().encrypt(new ByteArrayInputStream(message), out,
+            List.of(EncryptionRecipient.of(to.certificate(), KeyTransport.RSA_OAEP)), ContentEncryption.AES256_GCM);
+        return out.toByteArray();
+    }
+
+    /** Sends prepared MIME bytes unchanged over SMTP. */
+    private static void sendRaw(byte[] message, String to) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "localhost");
+        props.put("mail.smtp.port", Integer.toString(james.harness().smtpPort(Delivery.Mode.PLAIN)));
+        props.put("mail.smtp.localhost", "client.mailsec.test");
+        Session session = Session.getInstance(props);
+        MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(message));
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect();
+            t.sendMessage(m, new InternetAddress[] {new InternetAddress(to)});
+        }
+    }
+
+    private static byte[] bytes(MimeMessage m) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        return out.toByteArray();
+    }
+
+    /**
+     * A DKM store set up as in docs/smime.md: admin, james-transport in group mail, bob's key pair and
+     * certificate chain as {@code smime/bob@mailsec.test}; only bob's certificate is written to a folder.
+     */
+    static final class Fixture {
+        final Path root;
+        final Path jamesConfig;
+        final Path certs;
+        final Path ca;
+        final java.security.cert.X509Certificate caCert;
+        final SmimeKeyPair bobOld;
+        final SmimeKeyPair bobNew;
+
+        private Fixture(Path root) throws Exception {
+            this.root = root;
+            SmimeTestPki pki = new SmimeTestPki("DKM E2E CA");
+            caCert = pki.ca;
+            bobOld = pki.user("bob@mailsec.test");
+            bobNew = pki.user("bob@mailsec.test");
+            certs = Files.createDirectory(root.resolve("certs"));
+            ca = root.resolve("ca.pem");
+            SmimeTestPki.writeCert(ca, pki.ca);
+            SmimeTestPki.writeCert(certs.resolve("bob.pem"), bobOld.certificate());
+            Path cred = root.resolve("credentials/james-transport.cred");
+            try (FileStorage storage = FileStorage.create(root.resolve("data"));
+                 KeyManager admin = KeyManager.init(storage, new FileRootKeys(root.resolve("root-keys")), "admin",
+                     root.resolve("credentials/admin.cred"), Clock.systemUTC())) {
+                admin.createIdentity("james-transport", IdentityType.SERVICE, false, cred);
+                admin.createGroup("mail");
+                admin.addMember("mail", "james-transport");
+                admin.putKeyPair("smime/bob@mailsec.test", "mail", bobOld.privateKeyForCryptoOperation(),
+                    bobOld.certificate().getPublicKey(), List.of(bobOld.certificate(), pki.ca));
+            }
+            // cacheTtl PT0S: the rollover is seen at once (production: minutes)
+            jamesConfig = Files.write(root.resolve("dkm.properties"), Arrays.asList(
+                "store=file:data", "identity=credentials/james-transport.cred", "cacheTtl=PT0S"));
+        }
+
+        static Fixture create() {
+            try {
+                return new Fixture(Files.createTempDirectory("mailsec-smime-dkm-it-"));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot set up the DKM store", e);
+            }
+        }
+    }
+}
