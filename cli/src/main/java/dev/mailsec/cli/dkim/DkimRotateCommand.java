@@ -61,7 +61,7 @@ public final class DkimRotateCommand implements Callable<Integer> {
         out.println("1. Publish this DNS record:");
         out.println(KeyRecords.zoneLine(DkmSigningKeys.selector(a, version[0]), d, kp.getPublic()));
         out.println("2. Once it resolves everywhere, make it primary:");
-        out.println("   ./mailsec dkm --store " + store.dir + " --identity ADMIN.cred secret promote " + name + " " + version[0]);
+        out.println("   ./mailsec dkm --store " + store.dir + " --identity " + store.identity + " secret promote " + name + " " + version[0]);
         out.println("3. Keep the old selector's record published until mail signed with it has aged out (archived keys are kept).");
         out.flush();
         return 0;
