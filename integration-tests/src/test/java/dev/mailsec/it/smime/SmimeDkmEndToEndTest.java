@@ -41,8 +41,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * S/MIME with keys from a real DKM file store through a real James 3.8.1: bob's key pair lives only in
  * DKM ({@code smime/bob@mailsec.test}, group {@code mail}, read by James as {@code james-transport});
- * his certificate is in the certificate folder. Mail from alice to bob is encrypted by EncryptSmime,
- * then decrypted by DecryptSmime with the key from DKM, and bob reads the original body byte for byte.
+ * his certificate is in the certificate folder. Mail to bob (HasRecipientCertificate) is encrypted by EncryptSmime,
+ * then decrypted by DecryptSmime with the key from DKM, and bob reads the original body byte for byte;
+ * alice, without a certificate, gets the same mail in clear.
  * After a DKM rollover of bob's key (version 2 added and promoted), mail encrypted to the old
  * certificate still opens with the archived version 1.
  */
@@ -62,7 +63,8 @@ class SmimeDkmEndToEndTest {
         .user("alice@mailsec.test", "secret")
         .user("bob@mailsec.test", "secret")
         .rootMailets(""
-            + "<mailet match=\"RecipientIs=bob@mailsec.test\" class=\"dev.mailsec.mailets.smime.EncryptSmime\">\n"
+            + "<mailet match=\"dev.mailsec.matchers.smime.HasRecipientCertificate=" + FIX.certs + "\" "
+            + "class=\"dev.mailsec.mailets.smime.EncryptSmime\">\n"
             + "  <certificateFolder>" + FIX.certs + "</certificateFolder>\n"
             + "  <trustAnchors>" + FIX.ca + "</trustAnchors>\n"
             + "  <checkRevocation>false</checkRevocation>\n"
@@ -102,6 +104,17 @@ class SmimeDkmEndToEndTest {
 
     @Test
     @Order(2)
+    void mailToBobAndAliceIsEncryptedForBobOnlyAndAliceWithoutCertificateReadsItInClear() throws Exception {
+        sendRaw(message("to bob and alice"), "bob@mailsec.test", "alice@mailsec.test");
+        MimeMessage bob = james.awaitMessage("bob@mailsec.test", "secret", "to bob and alice");
+        assertThat(MimeUtility.unfold(bob.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v1 ");
+        MimeMessage alice = james.awaitMessage("alice@mailsec.test", "secret", "to bob and alice");
+        assertThat(alice.getHeader("X-Test-Decrypted")).isNull();
+        assertThat(new String(bytes(alice), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+    }
+
+    @Test
+    @Order(3)
     void afterADkmRolloverMailToTheOldCertificateStillOpensWithTheArchivedVersion() throws Exception {
         int v2;
         try (FileStorage storage = FileStorage.open(FIX.root.resolve("data"));
@@ -138,7 +151,7 @@ class SmimeDkmEndToEndTest {
     }
 
     /** Sends prepared MIME bytes unchanged over SMTP. */
-    private static void sendRaw(byte[] message, String to) throws Exception {
+    private static void sendRaw(byte[] message, String... to) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", "localhost");
         props.put("mail.smtp.port", Integer.toString(james.harness().smtpPort(Delivery.Mode.PLAIN)));
@@ -147,7 +160,11 @@ class SmimeDkmEndToEndTest {
         MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(message));
         try (Transport t = session.getTransport("smtp")) {
             t.connect();
-            t.sendMessage(m, new InternetAddress[] {new InternetAddress(to)});
+            InternetAddress[] rcpts = new InternetAddress[to.length];
+            for (int i = 0; i < to.length; i++) {
+                rcpts[i] = new InternetAddress(to[i]);
+            }
+            t.sendMessage(m, rcpts);
         }
     }
 
