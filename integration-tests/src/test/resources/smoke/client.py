@@ -28,19 +28,26 @@ if mode.endswith("send-only"):
     sys.exit(0)
 
 deadline = time.time() + 60
+last_error = None
 while time.time() < deadline:
-    imap = imaplib.IMAP4("127.0.0.1", imap_port, timeout=30)
-    imap.starttls()
-    imap.login("bob@mailsec.test", "secret")
-    imap.select("INBOX")
-    status, data = imap.search(None, "SUBJECT", f'"{subject}"')
-    ids = data[0].split()
-    if ids:
-        status, msg = imap.fetch(ids[-1], "(BODY.PEEK[HEADER])")
-        print(msg[0][1].decode("utf-8", "replace"))
+    try:
+        imap = imaplib.IMAP4("127.0.0.1", imap_port, timeout=30)
+        imap.starttls()
+        imap.login("bob@mailsec.test", "secret")
+        imap.select("INBOX")
+        status, data = imap.search(None, "SUBJECT", f'"{subject}"')
+        ids = data[0].split()
+        if ids:
+            status, msg = imap.fetch(ids[-1], "(BODY.PEEK[HEADER])")
+            print(msg[0][1].decode("utf-8", "replace"))
+            imap.logout()
+            sys.exit(0)
         imap.logout()
-        sys.exit(0)
-    imap.logout()
+    except (imaplib.IMAP4.abort, imaplib.IMAP4.error, OSError) as e:
+        # a dropped or garbled IMAP exchange is retried on a new connection; the mail must still arrive
+        last_error = e
     time.sleep(0.5)
+if last_error is not None:
+    print(f"last IMAP error: {last_error!r}", file=sys.stderr)
 print(f"no message with subject {subject} in bob's INBOX after 60 s", file=sys.stderr)
 sys.exit(1)

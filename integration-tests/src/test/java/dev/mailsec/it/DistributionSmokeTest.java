@@ -127,6 +127,8 @@ class DistributionSmokeTest {
     assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.").contains("cipher=");
     assertThat(header(headers, "X-Mailsec-Transport")).contains("encrypted");
     assertThat(header(headers, "Authentication-Results")).isEqualTo("mailsec.test; dkim=none");
+    // the sample pipeline S/MIME-encrypts for bob, whose certificate the first start made (key in DKM)
+    assertThat(header(headers, "Content-Type")).contains("application/pkcs7-mime");
   }
 
   @Test
