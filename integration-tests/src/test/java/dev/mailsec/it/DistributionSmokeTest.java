@@ -111,14 +111,25 @@ class DistributionSmokeTest {
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(jamesDkmConfig))).isEqualTo("rw-------");
 
-    Process verify = new ProcessBuilder("java", "-jar", ROOT.resolve("cli/target/mailsec-cli.jar").toString(),
-        "dkm", "--store", state.resolve("dkm").toString(),
-        "--identity", state.resolve("dkm/credentials/admin.cred").toString(), "group", "members", "mail")
-        .redirectErrorStream(true).start();
-    String out = new String(verify.getInputStream().readAllBytes(), UTF_8);
-    assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(verify.exitValue()).as(out).isZero();
-    assertThat(out).contains("james-transport");
+    String admin = state.resolve("dkm/credentials/admin.cred").toString();
+    String dkm = state.resolve("dkm").toString();
+    assertThat(cli("dkm", "--store", dkm, "--identity", admin, "group", "members", "mail"))
+        .contains("james-transport");
+    assertThat(cli("dkm", "--store", dkm, "--identity", admin, "secret", "list"))
+        .contains("dkim/mailsec.test").contains("dkim/mailsec.test/ed25519").contains("smime/bob@mailsec.test");
+    assertThat(cli("dkm", "--store", dkm, "--identity", admin, "audit", "verify")).contains("intact");
+  }
+
+  /** Runs the operator's command line (the built CLI jar) and returns its output; fails on a non-zero exit. */
+  private static String cli(String... args) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar",
+        ROOT.resolve("cli/target/mailsec-cli.jar").toString()));
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("%s%n%s", argv, out).isZero();
+    return out;
   }
 
   @Test
