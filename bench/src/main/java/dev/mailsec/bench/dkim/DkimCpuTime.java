@@ -17,7 +17,10 @@ import java.util.Locale;
  * operations per CPU-second of the measuring thread. On a shared, loaded machine wall-clock figures
  * (JMH) swing by 3x between runs; thread CPU time does not, so this is the figure to compare.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.mailsec.bench.dkim.DkimCpuTime [seconds per case]</pre>
+ * James's own verifier (jDKIM 0.3, a new {@code DKIMVerifier} per message) runs on the same files in the
+ * same run; with {@code peers} the OpenDKIM and dkimpy comparison of {@link DkimPeers} follows the table.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar dev.mailsec.bench.dkim.DkimCpuTime [seconds per case] [peers]</pre>
  */
 public final class DkimCpuTime {
 
@@ -32,9 +35,10 @@ public final class DkimCpuTime {
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        boolean peers = args.length > 1 && args[1].equals("peers");
         DkimVerifier verifier = new DkimVerifier(BenchCorpus.keys(), DkimPolicy.defaults());
-        System.out.println("| case | mailsec verify / CPU-s | bound / CPU-s | verify / bound |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| case | mailsec verify / CPU-s | bound / CPU-s | verify / bound | jDKIM 0.3 / CPU-s | mailsec / jDKIM |");
+        System.out.println("|---|---|---|---|---|---|");
         for (String alg : new String[] {"rsa-sha256", "ed25519-sha256"}) {
             for (int kb : new int[] {2, 50, 1024}) {
                 byte[] signed = BenchCorpus.signed(kb, alg);
@@ -42,11 +46,26 @@ public final class DkimCpuTime {
                 if (verifier.verify(signed).results().get(0).result() != DkimResult.PASS) {
                     throw new IllegalStateException("corpus does not verify");
                 }
+                boolean rsa = alg.startsWith("rsa");
+                if (rsa) {
+                    JdkimVerify.requirePass(signed); // a wrong setup must not time a fast failure
+                }
                 Op bound = bound(alg, plain);
                 double ours = rate(() -> verifier.verify(signed), seconds);
                 double floor = rate(bound, seconds);
-                System.out.printf(Locale.ROOT, "| %s %s | %.0f | %.0f | %.2f |%n", alg, Messages.label(kb), ours, floor, ours / floor);
+                String james = "- (no ed25519)";
+                String ratio = "-";
+                if (rsa) {
+                    double j = rate(() -> JdkimVerify.requirePass(signed), seconds);
+                    james = String.format(Locale.ROOT, "%.0f", j);
+                    ratio = String.format(Locale.ROOT, "%.1fx", ours / j);
+                }
+                System.out.printf(Locale.ROOT, "| %s %s | %.0f | %.0f | %.2f | %s | %s |%n",
+                        alg, Messages.label(kb), ours, floor, ours / floor, james, ratio);
             }
+        }
+        if (peers) {
+            DkimPeers.main(new String[0]);
         }
     }
 
