@@ -922,6 +922,30 @@ public final class KeyManager implements AutoCloseable {
 
   /** Checks the whole audit log. Admin only; needs the root key (to unwrap every writer's audit key). */
   public AuditVerification verifyAudit() throws DkmException {
+    return verifyAudit(null);
+  }
+
+  /**
+   * Checks the whole audit log as {@link #verifyAudit()} does and, when {@code expectHead} ({@code SEQ:HASH}
+   * as printed by an earlier verification) is given, that the log still holds that record: this detects a
+   * rollback of the log together with its head checkpoint to an older consistent state.
+   */
+  public AuditVerification verifyAudit(String expectHead) throws DkmException {
+    long expectSeq = 0;
+    String expectHash = null;
+    if (expectHead != null) {
+      int colon = expectHead.indexOf(':');
+      try {
+        expectSeq = colon < 0 ? -1 : Long.parseLong(expectHead.substring(0, colon));
+      } catch (NumberFormatException e) {
+        expectSeq = -1;
+      }
+      expectHash = colon < 0 ? "" : expectHead.substring(colon + 1).toLowerCase(java.util.Locale.ROOT);
+      if (expectSeq < 1 || !expectHash.matches("[0-9a-f]{64}")) {
+        throw new DkmInvalidRequestException("expected head must be SEQ:HASH (a sequence number and 64 hex"
+            + " digits, as printed by audit verify), got '" + expectHead + "'");
+      }
+    }
     requireAdmin("audit.verify", null);
     Map<String, byte[]> keys = new HashMap<>();
     Records.Meta meta = loadMeta().value;
@@ -932,9 +956,38 @@ public final class KeyManager implements AutoCloseable {
       keys.put(id.name, rootKeys.get(id.rootKeyId).unwrap(id.auditKeyRootWrapped,
           Codec.aad("audit-key", id.name, id.rootKeyId)));
     }
+    // the checkpoint first: a record appended between the two reads only makes the log longer
+    Optional<String> head = storage.readAuditHead();
     List<String> lines = storage.readAudit();
     Object[] bad = AuditChain.verify(lines, keys);
-    AuditVerification result = bad == null ? new AuditVerification(lines.size(), 0, null)
+    String note = null;
+    if (bad == null && head.isPresent()) {
+      String h = head.get();
+      long hs = AuditChain.seq(h);
+      if (!AuditChain.authentic(h, keys)) {
+        bad = new Object[] {(long) lines.size() + 1, "the head checkpoint is not an authentic record"
+            + " (tampered, or torn by a power cut)"};
+      } else if (hs > lines.size()) {
+        bad = new Object[] {(long) lines.size() + 1, (lines.size() + 1 == hs ? "record " + hs
+            : "records " + (lines.size() + 1) + ".." + hs) + " removed (the head checkpoint names record "
+            + hs + ", the log ends at " + lines.size() + ")"};
+      } else if (!lines.get((int) hs - 1).equals(h)) {
+        bad = new Object[] {hs, "does not match the head checkpoint (record replaced)"};
+      }
+    } else if (bad == null && !lines.isEmpty()) {
+      note = "no head checkpoint yet: the store predates checkpoints; the next record creates it";
+    }
+    if (bad == null && expectHash != null) {
+      if (expectSeq > lines.size()) {
+        bad = new Object[] {(long) lines.size() + 1, "the expected head record " + expectSeq
+            + " is missing: records " + (lines.size() + 1) + ".." + expectSeq + " removed (log rolled back)"};
+      } else if (!AuditChain.hash(lines.get((int) expectSeq - 1)).equals(expectHash)) {
+        bad = new Object[] {expectSeq, "is not the expected head record (log replaced or rolled back)"};
+      }
+    }
+    String last = lines.isEmpty() ? null : lines.get(lines.size() - 1);
+    AuditVerification result = bad == null ? new AuditVerification(lines.size(), 0, null,
+        lines.size(), last == null ? null : AuditChain.hash(last), note)
         : new AuditVerification(lines.size(), (Long) bad[0], (String) bad[1]);
     audit("audit.verify", null, 0, result.intact() ? "ok" : "broken", result.toString());
     return result;

@@ -27,6 +27,12 @@ public abstract class Backend {
   /** Replaces the stored audit log with these lines, as an attacker with write access to the store could. */
   public abstract void rewriteAudit(java.util.List<String> lines) throws Exception;
 
+  /** The stored head checkpoint as raw bytes/text (null when there is none), to restore it later. */
+  public abstract Object saveAuditHead() throws Exception;
+
+  /** Puts back a saved head checkpoint (null: removes it, like a store from before checkpoints). */
+  public abstract void restoreAuditHead(Object saved) throws Exception;
+
   public static final class Files extends Backend {
     private final Path dir;
 
@@ -63,6 +69,22 @@ public abstract class Backend {
       java.nio.file.Files.write(dir.resolve("audit.log"), sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    @Override
+    public Object saveAuditHead() throws Exception {
+      Path h = dir.resolve("audit.head");
+      return java.nio.file.Files.exists(h) ? java.nio.file.Files.readAllBytes(h) : null;
+    }
+
+    @Override
+    public void restoreAuditHead(Object saved) throws Exception {
+      Path h = dir.resolve("audit.head");
+      if (saved == null) {
+        java.nio.file.Files.deleteIfExists(h);
+      } else {
+        java.nio.file.Files.write(h, (byte[]) saved);
+      }
+    }
+
     public Path directory() {
       return dir;
     }
@@ -96,6 +118,30 @@ public abstract class Backend {
           for (String l : lines) {
             ps.setLong(1, seq++);
             ps.setString(2, l);
+            ps.executeUpdate();
+          }
+        }
+      }
+    }
+
+    @Override
+    public Object saveAuditHead() throws Exception {
+      try (Connection c = DriverManager.getConnection(PG_URL); Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT seq, line FROM " + schema + ".dkm_audit_head")) {
+        return rs.next() ? new Object[] {rs.getLong(1), rs.getString(2)} : null;
+      }
+    }
+
+    @Override
+    public void restoreAuditHead(Object saved) throws Exception {
+      try (Connection c = DriverManager.getConnection(PG_URL); Statement st = c.createStatement()) {
+        st.execute("DELETE FROM " + schema + ".dkm_audit_head");
+        if (saved != null) {
+          Object[] row = (Object[]) saved;
+          try (java.sql.PreparedStatement ps = c.prepareStatement(
+              "INSERT INTO " + schema + ".dkm_audit_head (id, seq, line) VALUES (1, ?, ?)")) {
+            ps.setLong(1, (Long) row[0]);
+            ps.setString(2, (String) row[1]);
             ps.executeUpdate();
           }
         }

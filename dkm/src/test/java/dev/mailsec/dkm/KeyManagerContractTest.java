@@ -372,6 +372,7 @@ abstract class KeyManagerContractTest {
     james.get("p");
     assertThat(admin.verifyAudit().intact()).isTrue();
     List<String> lines = storage.readAudit();
+    Object head = backend.saveAuditHead();
     assertThat(lines.size()).isGreaterThan(8);
 
     List<String> changed = new ArrayList<>(lines);
@@ -395,6 +396,7 @@ abstract class KeyManagerContractTest {
     assertThat(v.firstBadRecord()).isEqualTo(7);
 
     backend.rewriteAudit(lines);
+    backend.restoreAuditHead(head);
     assertThat(admin.verifyAudit().intact()).isTrue();
 
     // garbage appended to the log: reported, and no operation proceeds unaudited
@@ -404,7 +406,97 @@ abstract class KeyManagerContractTest {
     assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
         .hasMessageContaining("audit log");
     backend.rewriteAudit(lines);
+    backend.restoreAuditHead(head);
     assertThat(admin.verifyAudit().intact()).isTrue();
+  }
+
+  @Test
+  void removingTheLastAuditRecordsShouldBeDetectedAndNamed() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    james.get("p");
+    james.get("p");
+    List<String> lines = storage.readAudit();
+    int n = lines.size();
+    assertThat(admin.verifyAudit().intact()).isTrue();
+
+    // the last three records (two reads and the verification) removed
+    backend.rewriteAudit(lines.subList(0, n - 2));
+    AuditVerification v = admin.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.firstBadRecord()).isEqualTo(n - 1);
+    assertThat(v.problem()).contains("records " + (n - 1) + ".." + (n + 1) + " removed");
+    assertThat(v.toString()).contains("broken at record " + (n - 1));
+
+    // only the last one removed
+    List<String> now = storage.readAudit();
+    backend.rewriteAudit(now.subList(0, now.size() - 1));
+    v = admin.verifyAudit();
+    assertThat(v.problem()).contains("record " + now.size() + " removed");
+
+    // a forged checkpoint does not hide it either
+    backend.rewriteAudit(lines.subList(0, n - 2));
+    backend.restoreAuditHead(backend instanceof Backend.Files ? "7\ngarbage\n".getBytes(StandardCharsets.UTF_8)
+        : new Object[] {1L, "garbage"});
+    v = admin.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.problem()).contains("head checkpoint is not an authentic record");
+  }
+
+  @Test
+  void verifyShouldPrintTheHeadAndDetectARollbackAgainstANotedHead() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    List<String> old = storage.readAudit();
+    Object oldHead = backend.saveAuditHead();
+    AuditVerification first = admin.verifyAudit();
+    assertThat(first.intact()).isTrue();
+    assertThat(first.headSequence()).isEqualTo(old.size());
+    assertThat(first.head()).matches(old.size() + ":[0-9a-f]{64}");
+    assertThat(first.toString()).contains("head " + first.head());
+    // the noted head is the verification's own record: the first one after the checked log
+    String noted = admin.verifyAudit().head();
+    assertThat(noted).startsWith((old.size() + 1) + ":");
+
+    james.get("p");
+    assertThat(admin.verifyAudit(noted).intact()).isTrue();
+
+    // log AND checkpoint rolled back to the consistent state before the noted head: only the note sees it
+    backend.rewriteAudit(old);
+    backend.restoreAuditHead(oldHead);
+    assertThat(admin.verifyAudit().intact()).isTrue();
+    backend.rewriteAudit(old);
+    backend.restoreAuditHead(oldHead);
+    AuditVerification v = admin.verifyAudit(noted);
+    assertThat(v.intact()).isFalse();
+    assertThat(v.problem()).contains("expected head record " + (old.size() + 1) + " is missing");
+
+    // a different record at the noted position
+    String otherHash = noted.substring(0, noted.indexOf(':') + 1) + repeat('a', 64);
+    assertThat(admin.verifyAudit(otherHash).problem()).contains("not the expected head record");
+
+    assertThatThrownBy(() -> admin.verifyAudit("12"))
+        .isInstanceOf(DkmInvalidRequestException.class).hasMessageContaining("SEQ:HASH");
+    assertThatThrownBy(() -> admin.verifyAudit("0:" + repeat('a', 64)))
+        .isInstanceOf(DkmInvalidRequestException.class);
+  }
+
+  @Test
+  void aStoreWithoutCheckpointShouldBeAcceptedAndGetOneOnTheNextAppend() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    backend.restoreAuditHead(null);
+    AuditVerification v = admin.verifyAudit();
+    assertThat(v.intact()).isTrue();
+    assertThat(v.note()).contains("no head checkpoint yet");
+    // that verification appended a record, and with it the checkpoint
+    assertThat(storage.readAuditHead()).isPresent();
+    List<String> lines = storage.readAudit();
+    backend.rewriteAudit(lines.subList(0, lines.size() - 1));
+    assertThat(admin.verifyAudit().problem()).contains("record " + lines.size() + " removed");
+  }
+
+  private static String repeat(char c, int n) {
+    char[] a = new char[n];
+    java.util.Arrays.fill(a, c);
+    return new String(a);
   }
 
   // ------------------------------------------------------------ rotation
@@ -701,6 +793,11 @@ abstract class KeyManagerContractTest {
     @Override
     public List<String> readAudit() throws DkmUnavailableException {
       return delegate.readAudit();
+    }
+
+    @Override
+    public Optional<String> readAuditHead() throws DkmUnavailableException {
+      return delegate.readAuditHead();
     }
 
     @Override

@@ -92,6 +92,19 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void everyAppendShouldReplaceTheHeadCheckpoint() throws Exception {
+    assertThat(storage.readAuditHead()).isEmpty();
+    storage.appendAudit(last -> "a fairly long first line, longer than the next", true);
+    assertThat(storage.readAuditHead()).contains("a fairly long first line, longer than the next");
+    storage.appendAudit(last -> "short", false);
+    assertThat(storage.readAuditHead()).contains("short");
+    try (Storage other = backend.reopen()) {
+      other.appendAudit(last -> "from another handle", false);
+      assertThat(storage.readAuditHead()).contains("from another handle");
+    }
+  }
+
+  @Test
   void concurrentWritersThroughTwoHandlesShouldLoseNoUpdate() throws Exception {
     storage.write(List.of(new Write("counter", 0, b("0"))));
     Storage other = backend.reopen();

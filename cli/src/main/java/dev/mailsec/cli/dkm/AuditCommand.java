@@ -20,14 +20,20 @@ final class AuditCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Check the hash chain and MACs; names the first changed, removed or reordered record.")
+      description = {"Check the hash chain, MACs and head checkpoint; names the first changed, removed or"
+          + " reordered record and records removed from the end. Prints the head (SEQ:HASH): note it"
+          + " off the host."})
   static final class Verify implements Runnable {
     @ParentCommand AuditCommand parent;
+    @Option(names = "--expect-head", paramLabel = "SEQ:HASH",
+        description = "Fail unless the log still holds this record (a head printed by an earlier verify):"
+            + " detects a rollback of the log together with its checkpoint.")
+    String expectHead;
 
     @Override
     public void run() {
       parent.dkm.inSession(km -> {
-        AuditVerification v = km.verifyAudit();
+        AuditVerification v = km.verifyAudit(expectHead);
         if (!v.intact()) {
           throw new UserException(v.toString(), 1);
         }

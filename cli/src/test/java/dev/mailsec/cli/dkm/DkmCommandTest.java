@@ -168,6 +168,40 @@ class DkmCommandTest {
   }
 
   @Test
+  void auditVerifyShouldPrintTheHeadDetectTruncationAndCheckANotedHead() throws Exception {
+    runWithInput("pw\n", "secret", "put", "s", "--group", "mail", "--identity", admin);
+    Path log = store.resolve("data").resolve("audit.log");
+    assertThat(run("audit", "verify", "--identity", admin)).as(err).isZero();
+    assertThat(run("audit", "verify", "--identity", admin)).as(err).isZero();
+    Matcher m = Pattern.compile("head (\\d+:[0-9a-f]{64})").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    String noted = m.group(1);
+    assertThat(run("audit", "verify", "--expect-head", noted, "--identity", admin)).as(err).isZero();
+
+    List<String> lines = Files.readAllLines(log);
+    byte[] head = Files.readAllBytes(store.resolve("data").resolve("audit.head"));
+    int seq = Integer.parseInt(noted.substring(0, noted.indexOf(':')));
+    Files.write(log, lines.subList(0, seq - 1));
+    assertRefusedWithOneLine(run("audit", "verify", "--identity", admin),
+        "broken at record " + seq, "records " + seq + ".." + lines.size() + " removed");
+
+    // log and checkpoint rolled back together to an older consistent state: only the noted head sees it
+    Files.write(log, lines.subList(0, seq - 1));
+    Files.write(store.resolve("data").resolve("audit.head"), (lines.get(seq - 2).getBytes(StandardCharsets.UTF_8).length
+        + "\n" + lines.get(seq - 2) + "\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(run("audit", "verify", "--identity", admin)).as(err).isZero();
+    Files.write(log, lines.subList(0, seq - 1));
+    Files.write(store.resolve("data").resolve("audit.head"), (lines.get(seq - 2).getBytes(StandardCharsets.UTF_8).length
+        + "\n" + lines.get(seq - 2) + "\n").getBytes(StandardCharsets.UTF_8));
+    assertRefusedWithOneLine(run("audit", "verify", "--expect-head", noted, "--identity", admin),
+        "expected head record " + seq + " is missing");
+    assertThat(head).isNotEmpty();
+
+    assertRefusedWithOneLine(run("audit", "verify", "--expect-head", "nonsense", "--identity", admin), "SEQ:HASH");
+    assertThat(run("audit", "verify", "--expect-head", "nonsense", "--identity", admin)).isEqualTo(2);
+  }
+
+  @Test
   void keyPairsAndRotationCommandsShouldWork() {
     assertThat(run("secret", "put", "dkim/mailsec.test", "--group", "mail", "--kind", "KEY_PAIR",
         "--generate", "Ed25519", "--identity", admin)).as(err).isZero();

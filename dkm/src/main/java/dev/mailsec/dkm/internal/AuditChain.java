@@ -105,6 +105,35 @@ public final class AuditChain {
     return null;
   }
 
+  /** The sequence number of a record, or -1 when the line is not a well-formed record. */
+  public static long seq(String line) {
+    String[] f = line.split("\t", -1);
+    if (f.length != FIELDS) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(f[0]);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** SHA-256 (hex) of a record's body: what the next record's {@code prev} holds; names the record. */
+  public static String hash(String line) {
+    return hex(sha256(body(line)));
+  }
+
+  /** Whether the line is a well-formed record whose MAC verifies under its writer's key. */
+  public static boolean authentic(String line, Map<String, byte[]> writerKeys) {
+    String[] f = line.split("\t", -1);
+    if (f.length != FIELDS || seq(line) < 1) {
+      return false;
+    }
+    byte[] key = writerKeys.get(unesc(f[8]));
+    return key != null && MessageDigest.isEqual(hex(hmac(key, body(line))).getBytes(StandardCharsets.US_ASCII),
+        f[10].getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** Human-readable form of a line, for {@code audit tail}. */
   public static String render(String line) {
     String[] f = line.split("\t", -1);

@@ -34,6 +34,13 @@ public interface Storage extends Closeable {
    */
   void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException;
 
+  /**
+   * The head checkpoint: a copy of the last appended line, replaced by every {@link #appendAudit} in the
+   * same atomic write or transaction as the line itself (empty when nothing was appended since the store
+   * had checkpoints). It lets a verifier notice that the log's last records were removed.
+   */
+  Optional<String> readAuditHead() throws DkmUnavailableException;
+
   /** All audit lines, oldest first (as stored: order and content are whatever the medium holds). */
   List<String> readAudit() throws DkmUnavailableException;
 

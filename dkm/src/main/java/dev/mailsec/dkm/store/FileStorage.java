@@ -44,6 +44,7 @@ public final class FileStorage implements Storage {
   private final ReentrantLock jvmLock;
   private final FileChannel lockChannel;
   private FileChannel auditChannel;
+  private FileChannel headChannel;
 
   private FileStorage(Path dir) throws IOException {
     this.dir = dir;
@@ -200,8 +201,21 @@ public final class FileStorage implements Storage {
         while (out.hasRemaining()) {
           pos += ch.write(out, pos);
         }
+        // the head checkpoint: one positioned write of "length\nline\n" over the start of audit.head
+        // (a process killed between the two writes leaves a checkpoint one record behind, which verify
+        // accepts: the log may be longer than its checkpoint, never shorter)
+        byte[] lineBytes = line.getBytes(StandardCharsets.UTF_8);
+        byte[] len = (lineBytes.length + "\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer head = ByteBuffer.allocate(len.length + lineBytes.length + 1);
+        head.put(len).put(lineBytes).put((byte) '\n').flip();
+        FileChannel hc = headChannel();
+        long hpos = 0;
+        while (head.hasRemaining()) {
+          hpos += hc.write(head, hpos);
+        }
         if (durable) {
           ch.force(false);
+          hc.force(false);
         }
         // otherwise the line is in the OS page cache, which survives the death of this process
         return null;
@@ -218,6 +232,44 @@ public final class FileStorage implements Storage {
           StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
     return auditChannel;
+  }
+
+  private FileChannel headChannel() throws IOException {
+    // reopened when the file went away (deleted by hand), so the checkpoint is never written into the void
+    if (headChannel == null || !headChannel.isOpen() || !Files.exists(dir.resolve("audit.head"))) {
+      if (headChannel != null) {
+        headChannel.close();
+      }
+      headChannel = FileChannel.open(dir.resolve("audit.head"), StandardOpenOption.CREATE,
+          StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+    return headChannel;
+  }
+
+  @Override
+  public Optional<String> readAuditHead() throws DkmUnavailableException {
+    try {
+      byte[] all = Files.readAllBytes(dir.resolve("audit.head"));
+      int nl = 0;
+      while (nl < all.length && all[nl] != '\n') {
+        nl++;
+      }
+      int len;
+      try {
+        len = Integer.parseInt(new String(all, 0, nl, StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        len = -1;
+      }
+      if (len < 0 || nl + 1 + len + 1 > all.length || all[nl + 1 + len] != '\n') {
+        // torn or tampered: hand back something no verifier accepts as a record
+        return Optional.of("unreadable head checkpoint");
+      }
+      return Optional.of(new String(all, nl + 1, len, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new DkmUnavailableException("cannot read audit head in " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -250,6 +302,9 @@ public final class FileStorage implements Storage {
     try {
       if (auditChannel != null) {
         auditChannel.close();
+      }
+      if (headChannel != null) {
+        headChannel.close();
       }
     } finally {
       jvmLock.unlock();

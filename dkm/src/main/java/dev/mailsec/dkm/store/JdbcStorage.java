@@ -62,6 +62,9 @@ public final class JdbcStorage implements Storage {
             + " revision bigint NOT NULL, v bytea NOT NULL)");
         st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigint PRIMARY KEY,"
             + " line text NOT NULL)");
+        // the head checkpoint (one row): a copy of the last line, replaced in the statement that appends it
+        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit_head (id int PRIMARY KEY CHECK (id = 1),"
+            + " seq bigint NOT NULL, line text NOT NULL)");
       } finally {
         st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
       }
@@ -199,9 +202,12 @@ public final class JdbcStorage implements Storage {
             readLast(c);
           }
           String line = builder.next(lastLine);
-          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".dkm_audit (seq, line)"
-              + " SELECT ?, ? WHERE (SELECT coalesce(max(seq), 0) FROM " + schema + ".dkm_audit) = ?"
-              + " ON CONFLICT (seq) DO NOTHING")) {
+          // one statement, so one transaction: the line and the head checkpoint change together
+          try (PreparedStatement ps = c.prepareStatement("WITH ins AS (INSERT INTO " + schema
+              + ".dkm_audit (seq, line) SELECT ?, ? WHERE (SELECT coalesce(max(seq), 0) FROM " + schema
+              + ".dkm_audit) = ? ON CONFLICT (seq) DO NOTHING RETURNING seq, line)"
+              + " INSERT INTO " + schema + ".dkm_audit_head (id, seq, line) SELECT 1, seq, line FROM ins"
+              + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, line = excluded.line")) {
             ps.setLong(1, lastSeq + 1);
             ps.setString(2, line);
             ps.setLong(3, lastSeq);
@@ -263,6 +269,20 @@ public final class JdbcStorage implements Storage {
       asyncAudit = c;
     }
     return asyncAudit;
+  }
+
+  @Override
+  public Optional<String> readAuditHead() throws DkmUnavailableException {
+    Connection c = borrow();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT line FROM " + schema + ".dkm_audit_head WHERE id = 1")) {
+      Optional<String> head = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      release(c);
+      return head;
+    } catch (SQLException e) {
+      discard(c);
+      throw unavailable("cannot read the audit head checkpoint", e);
+    }
   }
 
   @Override
