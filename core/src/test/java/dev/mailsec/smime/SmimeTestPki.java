@@ -39,15 +39,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A throw-away CA made at test time: nothing secret is committed. */
-final class SmimeTestPki {
+public final class SmimeTestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
-    final KeyPair caKeys;
-    final X509Certificate ca;
-    final String crlUrl;
+    public final KeyPair caKeys;
+    public final X509Certificate ca;
+    public final String crlUrl;
 
-    SmimeTestPki(String name, String crlUrl) {
+    public SmimeTestPki(String name, String crlUrl) {
         this.caKeys = rsa();
         this.crlUrl = crlUrl;
         try {
@@ -65,11 +65,11 @@ final class SmimeTestPki {
         }
     }
 
-    SmimeTestPki(String name) {
+    public SmimeTestPki(String name) {
         this(name, null);
     }
 
-    static KeyPair rsa() {
+    public static KeyPair rsa() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
@@ -79,7 +79,7 @@ final class SmimeTestPki {
         }
     }
 
-    static KeyPair ec() {
+    public static KeyPair ec() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -90,25 +90,25 @@ final class SmimeTestPki {
     }
 
     /** Options for an end-entity certificate. */
-    static final class Spec {
-        Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-        Instant notAfter = Instant.now().plus(Duration.ofDays(10));
-        int keyUsage = -1;
-        boolean emailProtection = true;
-        boolean ec;
+    public static final class Spec {
+        public Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+        public Instant notAfter = Instant.now().plus(Duration.ofDays(10));
+        public int keyUsage = -1;
+        public boolean emailProtection = true;
+        public boolean ec;
     }
 
-    SmimeKeyPair user(String address) {
+    public SmimeKeyPair user(String address) {
         return user(address, new Spec());
     }
 
-    SmimeKeyPair ecUser(String address) {
+    public SmimeKeyPair ecUser(String address) {
         Spec s = new Spec();
         s.ec = true;
         return user(address, s);
     }
 
-    SmimeKeyPair user(String address, Spec spec) {
+    public SmimeKeyPair user(String address, Spec spec) {
         KeyPair keys = spec.ec ? ec() : rsa();
         try {
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
@@ -138,7 +138,7 @@ final class SmimeTestPki {
         }
     }
 
-    X509CRL crl(X509Certificate... revoked) {
+    public X509CRL crl(X509Certificate... revoked) {
         try {
             X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
                 Date.from(Instant.now().minus(Duration.ofMinutes(5))));
@@ -153,7 +153,7 @@ final class SmimeTestPki {
         }
     }
 
-    static void writePem(Path file, String type, byte[] der) {
+    public static void writePem(Path file, String type, byte[] der) {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
             w.write("-----BEGIN " + type + "-----\n");
             w.write(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der));
@@ -163,7 +163,7 @@ final class SmimeTestPki {
         }
     }
 
-    static void writeCert(Path file, X509Certificate cert) {
+    public static void writeCert(Path file, X509Certificate cert) {
         try {
             writePem(file, "CERTIFICATE", cert.getEncoded());
         } catch (Exception e) {
@@ -171,7 +171,7 @@ final class SmimeTestPki {
         }
     }
 
-    static void writeKey(Path file, SmimeKeyPair pair) {
+    public static void writeKey(Path file, SmimeKeyPair pair) {
         writePem(file, "PRIVATE KEY", pair.privateKeyForCryptoOperation().getEncoded());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailsec.it.smime;
 
+import dev.mailsec.smime.SmimeTestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.it.harness.Delivery;
