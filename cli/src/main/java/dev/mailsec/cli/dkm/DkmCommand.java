@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
       AuditCommand.class,
       RootCommand.class,
       RotateCommand.class,
+      PolicyCommand.class,
       MigrateCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,13 +1,16 @@
 package dev.mailsec.cli.dkm;
 
+import dev.mailsec.cli.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code dkm root rotate|destroy}. */
-@Command(name = "root", mixinStandardHelpOptions = true, description = "Rotate or destroy root keys (admin).",
-    subcommands = {RootCommand.Rotate.class, RootCommand.Destroy.class})
+/** {@code dkm root rotate|destroy|shred}. */
+@Command(name = "root", mixinStandardHelpOptions = true,
+    description = "Rotate or destroy root keys, or crypto-shred the whole store (admin).",
+    subcommands = {RootCommand.Rotate.class, RootCommand.Destroy.class, RootCommand.Shred.class})
 final class RootCommand implements Runnable {
   @ParentCommand DkmCommand dkm;
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -43,6 +46,30 @@ final class RootCommand implements Runnable {
       parent.dkm.inSession(km -> {
         km.destroyRootKey(id);
         parent.dkm.out().println("root key " + id + " destroyed");
+      });
+    }
+  }
+
+  @Command(name = "shred", mixinStandardHelpOptions = true,
+      description = {"Crypto-shred: remove every member's and grantee's sealed keyset copy and destroy the"
+          + " current root key. Nothing in the store can be decrypted afterwards. Irreversible."})
+  static final class Shred implements Runnable {
+    @ParentCommand RootCommand parent;
+    @Option(names = "--yes-destroy-everything", description = "Required: confirms that every secret is lost.")
+    boolean confirmed;
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public void run() {
+      if (!confirmed) {
+        throw new UserException("refused: root shred makes every secret in the store unrecoverable;"
+            + " add --yes-destroy-everything to do it", 1);
+      }
+      parent.dkm.inSession(km -> {
+        km.shred(reason);
+        parent.dkm.out().println("store shredded: the root key is destroyed and no sealed keyset copy is"
+            + " left; nothing in it can be decrypted any more");
       });
     }
   }

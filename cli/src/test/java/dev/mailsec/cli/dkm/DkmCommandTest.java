@@ -168,6 +168,67 @@ class DkmCommandTest {
   }
 
   @Test
+  void policyShowAndSetShouldChangeOneSettingAuditedAndRefuseBadInput() {
+    assertThat(run("policy", "show", "--identity", admin)).as(err).isZero();
+    assertThat(out).contains("group-keyset  30d").contains("key-pair      90d").contains("opaque        never")
+        .contains("promote-delay 2d").contains("max-grant     8h").contains("approvals     2");
+
+    assertThat(run("policy", "set", "key-pair", "60d", "--identity", admin)).as(err).isZero();
+    assertThat(out).contains("policy key-pair set to 60d (was 90d)");
+    assertThat(run("policy", "set", "opaque", "P365D", "--identity", admin)).as(err).isZero();
+    assertThat(run("policy", "set", "group-keyset", "never", "--identity", admin)).as(err).isZero();
+    assertThat(run("policy", "set", "promote-delay", "36h", "--identity", admin)).as(err).isZero();
+    assertThat(run("policy", "set", "approvals", "3", "--identity", admin)).as(err).isZero();
+    assertThat(run("policy", "show", "--identity", admin)).isZero();
+    assertThat(out).contains("group-keyset  never").contains("key-pair      60d").contains("opaque        365d")
+        .contains("symmetric     90d").contains("promote-delay 36h").contains("approvals     3");
+    assertThat(run("audit", "tail", "-n", "8", "--identity", admin)).isZero();
+    assertThat(out).contains("admin policy.set ok");
+
+    assertRefusedWithOneLine(run("policy", "set", "key", "30d", "--identity", admin), "KIND: one of");
+    assertThat(run("policy", "set", "key", "30d", "--identity", admin)).isEqualTo(2);
+    assertRefusedWithOneLine(run("policy", "set", "key-pair", "36h", "--identity", admin), "whole number of days");
+    assertThat(run("policy", "set", "key-pair", "0d", "--identity", admin)).isEqualTo(2);
+    assertRefusedWithOneLine(run("policy", "set", "key-pair", "soon", "--identity", admin), "PERIOD");
+    assertRefusedWithOneLine(run("policy", "set", "max-grant", "never", "--identity", admin), "PERIOD");
+    assertRefusedWithOneLine(run("policy", "set", "approvals", "0", "--identity", admin), "approvals");
+    assertRefusedWithOneLine(run("policy", "set", "promote-delay", "90m", "--identity", admin), "whole hours");
+    // not an admin: refused (exit 1) and nothing changed
+    assertThat(run("policy", "set", "key-pair", "7d", "--identity", cred("james"))).isEqualTo(1);
+    assertThat(err.trim()).doesNotContain("\n").contains("refused");
+    assertThat(run("policy", "show", "--identity", admin)).isZero();
+    assertThat(out).contains("key-pair      60d");
+  }
+
+  @Test
+  void rootShredShouldNeedConfirmationAndThenLeaveNothingReadable() throws Exception {
+    runWithInput("pw\n", "secret", "put", "s", "--group", "mail", "--identity", admin);
+    assertThat(run("secret", "get", "s", "--identity", cred("james"))).as(err).isZero();
+    try (java.util.stream.Stream<Path> files = Files.list(store.resolve("root-keys"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".key"));
+    }
+
+    assertRefusedWithOneLine(run("root", "shred", "--reason", "customer left", "--identity", admin),
+        "--yes-destroy-everything");
+    assertThat(run("root", "shred", "--reason", "customer left", "--identity", admin)).isEqualTo(1);
+    assertThat(run("secret", "get", "s", "--identity", cred("james"))).as(err).isZero();
+    assertThat(out).isEqualTo("pw");
+    // not an admin
+    assertThat(run("root", "shred", "--yes-destroy-everything", "--reason", "x", "--identity", cred("james")))
+        .isEqualTo(1);
+    assertThat(run("secret", "get", "s", "--identity", cred("james"))).as(err).isZero();
+
+    assertThat(run("root", "shred", "--yes-destroy-everything", "--reason", "customer left",
+        "--identity", admin)).as(err).isZero();
+    assertThat(out).contains("store shredded");
+    assertThat(run("secret", "get", "s", "--identity", cred("james"))).isNotZero();
+    assertThat(err.trim()).doesNotContain("\n").doesNotContain("pw");
+    try (java.util.stream.Stream<Path> files = Files.list(store.resolve("root-keys"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".key"));
+    }
+  }
+
+  @Test
   void auditVerifyShouldPrintTheHeadDetectTruncationAndCheckANotedHead() throws Exception {
     runWithInput("pw\n", "secret", "put", "s", "--group", "mail", "--identity", admin);
     Path log = store.resolve("data").resolve("audit.log");
