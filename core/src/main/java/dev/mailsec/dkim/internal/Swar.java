@@ -17,8 +17,9 @@ final class Swar {
     static final long SPACES = 0x2020202020202020L;
     static final long CRS = 0x0D0D0D0D0D0D0D0DL;
     static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+    static final long TABS = 0x0909090909090909L;
+    static final long HIGH = 0x8080808080808080L;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-    private static final long HIGH = 0x8080808080808080L;
     private static final long ONES = 0x0101010101010101L;
 
     private Swar() {
