@@ -962,16 +962,16 @@ public final class KeyManager implements AutoCloseable {
     Object[] bad = AuditChain.verify(lines, keys);
     String note = null;
     if (bad == null && head.isPresent()) {
-      String h = head.get();
-      long hs = AuditChain.seq(h);
-      if (!AuditChain.authentic(h, keys)) {
-        bad = new Object[] {(long) lines.size() + 1, "the head checkpoint is not an authentic record"
+      Object[] opened = AuditChain.openHead(head.get(), keys);
+      long hs = opened == null ? 0 : (Long) opened[0];
+      if (opened == null) {
+        bad = new Object[] {(long) lines.size() + 1, "the head checkpoint is not authentic"
             + " (tampered, or torn by a power cut)"};
       } else if (hs > lines.size()) {
         bad = new Object[] {(long) lines.size() + 1, (lines.size() + 1 == hs ? "record " + hs
             : "records " + (lines.size() + 1) + ".." + hs) + " removed (the head checkpoint names record "
             + hs + ", the log ends at " + lines.size() + ")"};
-      } else if (!lines.get((int) hs - 1).equals(h)) {
+      } else if (!AuditChain.hash(lines.get((int) hs - 1)).equals(opened[1])) {
         bad = new Object[] {hs, "does not match the head checkpoint (record replaced)"};
       }
     } else if (bad == null && !lines.isEmpty()) {
@@ -1018,8 +1018,23 @@ public final class KeyManager implements AutoCloseable {
     } catch (Storage.ConflictException e) {
       throw new DkmInvalidRequestException("target store changed during the copy");
     }
-    for (String line : from.readAudit()) {
-      to.appendAudit(last -> line, true);
+    List<String> lines = from.readAudit();
+    Optional<String> head = from.readAuditHead();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      // the source's checkpoint goes with the last line (the copy cannot MAC a new one: it holds no keys)
+      boolean last = i == lines.size() - 1 && head.isPresent();
+      to.appendAudit(new Storage.AuditLineBuilder() {
+        @Override
+        public String next(String previous) {
+          return line;
+        }
+
+        @Override
+        public String head(String l) {
+          return last ? head.get() : l;
+        }
+      }, true);
     }
     return writes.size();
   }
@@ -1432,7 +1447,7 @@ public final class KeyManager implements AutoCloseable {
     Instant now = clock.instant();
     boolean durable = !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));
     try {
-      storage.appendAudit(last -> AuditChain.next(last, e, now, actor.name, auditKey), durable);
+      storage.appendAudit(chained(e, now, actor.name, auditKey), durable);
     } catch (AuditChain.MalformedLogException ex) {
       // no operation goes unaudited: refuse it
       throw new DkmIntegrityException(ex.getMessage());
@@ -1447,7 +1462,22 @@ public final class KeyManager implements AutoCloseable {
     byte[] key = rootKeys.get(meta.rootKeyId).unwrap(meta.rootAuditKeyWrapped,
         Codec.aad("audit-key", ROOT_WRITER, meta.rootKeyId));
     Instant now = clock.instant();
-    storage.appendAudit(last -> AuditChain.next(last, e, now, ROOT_WRITER, key), true);
+    storage.appendAudit(chained(e, now, ROOT_WRITER, key), true);
+  }
+
+  /** Builds the next record and its MACed head checkpoint (both under the writer's audit key). */
+  private static Storage.AuditLineBuilder chained(AuditChain.Event e, Instant now, String writer, byte[] key) {
+    return new Storage.AuditLineBuilder() {
+      @Override
+      public String next(String last) {
+        return AuditChain.next(last, e, now, writer, key);
+      }
+
+      @Override
+      public String head(String line) {
+        return AuditChain.head(line, writer, key);
+      }
+    };
   }
 
   private static Records.Identity newIdentity(String name, IdentityType type, boolean admin, PublicKey pub,

@@ -439,7 +439,18 @@ abstract class KeyManagerContractTest {
         : new Object[] {1L, "garbage"});
     v = admin.verifyAudit();
     assertThat(v.intact()).isFalse();
-    assertThat(v.problem()).contains("head checkpoint is not an authentic record");
+    assertThat(v.problem()).contains("head checkpoint is not authentic");
+
+    // nor does a record of the log copied into the checkpoint (checkpoint MACs are not record MACs)
+    String lastKept = lines.get(n - 3);
+    backend.rewriteAudit(lines.subList(0, n - 2));
+    byte[] copied = lastKept.getBytes(StandardCharsets.UTF_8);
+    backend.restoreAuditHead(backend instanceof Backend.Files
+        ? (copied.length + "\n" + lastKept + "\n").getBytes(StandardCharsets.UTF_8)
+        : new Object[] {(long) (n - 2), lastKept});
+    v = admin.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.problem()).contains("head checkpoint is not authentic");
   }
 
   @Test

@@ -123,15 +123,39 @@ public final class AuditChain {
     return hex(sha256(body(line)));
   }
 
-  /** Whether the line is a well-formed record whose MAC verifies under its writer's key. */
-  public static boolean authentic(String line, Map<String, byte[]> writerKeys) {
-    String[] f = line.split("\t", -1);
-    if (f.length != FIELDS || seq(line) < 1) {
-      return false;
+  /**
+   * The head checkpoint of a line: {@code seq hash writer mac}, the MAC (HMAC-SHA256 under the writer's
+   * audit key) taken over {@code "audit-head"} and the three fields. Domain-separated from record MACs, so
+   * a record of the log cannot be passed off as a checkpoint: rolling the log back needs a checkpoint
+   * saved when that older record was the last one.
+   */
+  public static String head(String line, String writer, byte[] key) {
+    String body = seq(line) + "\t" + hash(line) + "\t" + esc(writer);
+    return body + "\t" + hex(hmac(key, "audit-head\t" + body));
+  }
+
+  /** {seq (Long), hash (String)} of an authentic head checkpoint, or null when it is not one. */
+  public static Object[] openHead(String head, Map<String, byte[]> writerKeys) {
+    String[] f = head.split("\t", -1);
+    if (f.length != 4) {
+      return null;
     }
-    byte[] key = writerKeys.get(unesc(f[8]));
-    return key != null && MessageDigest.isEqual(hex(hmac(key, body(line))).getBytes(StandardCharsets.US_ASCII),
-        f[10].getBytes(StandardCharsets.US_ASCII));
+    long seq;
+    try {
+      seq = Long.parseLong(f[0]);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    byte[] key = writerKeys.get(unesc(f[2]));
+    if (seq < 1 || key == null) {
+      return null;
+    }
+    String body = f[0] + "\t" + f[1] + "\t" + f[2];
+    if (!MessageDigest.isEqual(hex(hmac(key, "audit-head\t" + body)).getBytes(StandardCharsets.US_ASCII),
+        f[3].getBytes(StandardCharsets.US_ASCII))) {
+      return null;
+    }
+    return new Object[] {seq, f[1]};
   }
 
   /** Human-readable form of a line, for {@code audit tail}. */

@@ -35,7 +35,7 @@ public interface Storage extends Closeable {
   void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException;
 
   /**
-   * The head checkpoint: a copy of the last appended line, replaced by every {@link #appendAudit} in the
+   * The head checkpoint: what the builder's {@code head} made of the last appended line, replaced by every {@link #appendAudit} in the
    * same atomic write or transaction as the line itself (empty when nothing was appended since the store
    * had checkpoints). It lets a verifier notice that the log's last records were removed.
    */
@@ -47,6 +47,11 @@ public interface Storage extends Closeable {
   /** Builds the next audit line from the last one. */
   interface AuditLineBuilder {
     String next(String lastLine);
+
+    /** The head checkpoint to store with {@code line} (the key manager's is MACed); by default the line. */
+    default String head(String line) {
+      return line;
+    }
   }
 
   /** Another writer changed a record between our read and our write. */

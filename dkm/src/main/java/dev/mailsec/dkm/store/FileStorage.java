@@ -201,10 +201,10 @@ public final class FileStorage implements Storage {
         while (out.hasRemaining()) {
           pos += ch.write(out, pos);
         }
-        // the head checkpoint: one positioned write of "length\nline\n" over the start of audit.head
+        // the head checkpoint: one positioned write of "length\nhead\n" over the start of audit.head
         // (a process killed between the two writes leaves a checkpoint one record behind, which verify
         // accepts: the log may be longer than its checkpoint, never shorter)
-        byte[] lineBytes = line.getBytes(StandardCharsets.UTF_8);
+        byte[] lineBytes = builder.head(line).getBytes(StandardCharsets.UTF_8);
         byte[] len = (lineBytes.length + "\n").getBytes(StandardCharsets.US_ASCII);
         ByteBuffer head = ByteBuffer.allocate(len.length + lineBytes.length + 1);
         head.put(len).put(lineBytes).put((byte) '\n').flip();

@@ -62,7 +62,7 @@ public final class JdbcStorage implements Storage {
             + " revision bigint NOT NULL, v bytea NOT NULL)");
         st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigint PRIMARY KEY,"
             + " line text NOT NULL)");
-        // the head checkpoint (one row): a copy of the last line, replaced in the statement that appends it
+        // the head checkpoint (one row) of the last line, replaced in the statement that appends the line
         st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit_head (id int PRIMARY KEY CHECK (id = 1),"
             + " seq bigint NOT NULL, line text NOT NULL)");
       } finally {
@@ -206,11 +206,12 @@ public final class JdbcStorage implements Storage {
           try (PreparedStatement ps = c.prepareStatement("WITH ins AS (INSERT INTO " + schema
               + ".dkm_audit (seq, line) SELECT ?, ? WHERE (SELECT coalesce(max(seq), 0) FROM " + schema
               + ".dkm_audit) = ? ON CONFLICT (seq) DO NOTHING RETURNING seq, line)"
-              + " INSERT INTO " + schema + ".dkm_audit_head (id, seq, line) SELECT 1, seq, line FROM ins"
+              + " INSERT INTO " + schema + ".dkm_audit_head (id, seq, line) SELECT 1, seq, ? FROM ins"
               + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, line = excluded.line")) {
             ps.setLong(1, lastSeq + 1);
             ps.setString(2, line);
             ps.setLong(3, lastSeq);
+            ps.setString(4, builder.head(line));
             if (ps.executeUpdate() == 1) {
               lastSeq++;
               lastLine = line;
