@@ -971,7 +971,9 @@ public final class KeyManager implements AutoCloseable {
         bad = new Object[] {(long) lines.size() + 1, (lines.size() + 1 == hs ? "record " + hs
             : "records " + (lines.size() + 1) + ".." + hs) + " removed (the head checkpoint names record "
             + hs + ", the log ends at " + lines.size() + ")"};
-      } else if (!AuditChain.hash(lines.get((int) hs - 1)).equals(opened[1])) {
+      } else if (!AuditChain.hash(lines.get((int) hs - 1)).equals(opened[1])
+          || !opened[2].equals(AuditChain.writer(lines.get((int) hs - 1)))) {
+        // a checkpoint is MACed by the writer of the record it names, never by someone else
         bad = new Object[] {hs, "does not match the head checkpoint (record replaced)"};
       }
     } else if (bad == null && !lines.isEmpty()) {

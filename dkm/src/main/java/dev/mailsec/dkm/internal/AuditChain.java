@@ -118,6 +118,12 @@ public final class AuditChain {
     }
   }
 
+  /** The writer (identity or root) that MACed a record; null when the line is not a well-formed record. */
+  public static String writer(String line) {
+    String[] f = line.split("\t", -1);
+    return f.length == FIELDS ? unesc(f[8]) : null;
+  }
+
   /** SHA-256 (hex) of a record's body: what the next record's {@code prev} holds; names the record. */
   public static String hash(String line) {
     return hex(sha256(body(line)));
@@ -134,7 +140,7 @@ public final class AuditChain {
     return body + "\t" + hex(hmac(key, "audit-head\t" + body));
   }
 
-  /** {seq (Long), hash (String)} of an authentic head checkpoint, or null when it is not one. */
+  /** {seq (Long), hash (String), writer (String)} of an authentic head checkpoint, or null when it is not one. */
   public static Object[] openHead(String head, Map<String, byte[]> writerKeys) {
     String[] f = head.split("\t", -1);
     if (f.length != 4) {
@@ -155,7 +161,7 @@ public final class AuditChain {
         f[3].getBytes(StandardCharsets.US_ASCII))) {
       return null;
     }
-    return new Object[] {seq, f[1]};
+    return new Object[] {seq, f[1], unesc(f[2])};
   }
 
   /** Human-readable form of a line, for {@code audit tail}. */
