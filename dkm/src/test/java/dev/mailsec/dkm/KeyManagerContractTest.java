@@ -454,6 +454,30 @@ abstract class KeyManagerContractTest {
   }
 
   @Test
+  void aWriterShouldNotCheckpointAnotherWritersRecord() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    james.get("p");
+    List<String> lines = storage.readAudit();
+    int adminRecord = lines.size() - 2;
+    assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(adminRecord))).isEqualTo("admin");
+    assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(lines.size() - 1))).isEqualTo("james");
+    // james (a member with write access to the store) cuts the log after admin's record and MACs a
+    // checkpoint for it with its own audit key
+    java.lang.reflect.Field f = KeyManager.class.getDeclaredField("auditKey");
+    f.setAccessible(true);
+    byte[] jamesKey = (byte[]) f.get(james);
+    String forged = dev.mailsec.dkm.internal.AuditChain.head(lines.get(adminRecord), "james", jamesKey);
+    backend.rewriteAudit(lines.subList(0, adminRecord + 1));
+    backend.restoreAuditHead(backend instanceof Backend.Files
+        ? (forged.getBytes(StandardCharsets.UTF_8).length + "\n" + forged + "\n").getBytes(StandardCharsets.UTF_8)
+        : new Object[] {(long) adminRecord + 1, forged});
+    AuditVerification v = admin.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.firstBadRecord()).isEqualTo(adminRecord + 1);
+    assertThat(v.problem()).contains("does not match the head checkpoint");
+  }
+
+  @Test
   void verifyShouldPrintTheHeadAndDetectARollbackAgainstANotedHead() throws Exception {
     admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
     List<String> old = storage.readAudit();
