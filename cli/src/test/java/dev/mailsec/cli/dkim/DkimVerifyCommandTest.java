@@ -1,5 +1,6 @@
 package dev.mailsec.cli.dkim;
 
+import dev.mailsec.dkim.Dkimpy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.cli.MailsecCommand;

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dkim;
 
+import dev.mailsec.dkim.Dkimpy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.mailsec.cli.dkim;
+package dev.mailsec.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,13 +12,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-/** Signs test messages with dkimpy (Debian's python3-dkim), an independent implementation. */
-final class Dkimpy {
+/**
+ * Signs test messages with dkimpy (Debian's python3-dkim), an independent implementation. Shared with the
+ * adapter tests through core's test-jar.
+ */
+public final class Dkimpy {
 
     private final Path keyFile;
     private final KeyPair keyPair;
 
-    Dkimpy(Path dir) throws IOException, NoSuchAlgorithmException {
+    public Dkimpy(Path dir) throws IOException, NoSuchAlgorithmException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         keyPair = g.generateKeyPair();
@@ -30,7 +33,7 @@ final class Dkimpy {
     }
 
     /** A zone file publishing the key as sel._domainkey.example.com. */
-    Path zoneFile(Path dir) throws IOException {
+    public Path zoneFile(Path dir) throws IOException {
         Path zone = dir.resolve("keys.zone");
         String p = Base64.getEncoder().encodeToString(keyPair.getPublic().getEncoded());
         Files.writeString(zone, "sel._domainkey.example.com. 300 IN TXT ( \"v=DKIM1; k=rsa; \"\n  \"p=" + p + "\" )\n");
@@ -38,7 +41,7 @@ final class Dkimpy {
     }
 
     /** The message with a relaxed/relaxed rsa-sha256 DKIM-Signature from dkimpy prepended. */
-    byte[] sign(String message) throws IOException, InterruptedException {
+    public byte[] sign(String message) throws IOException, InterruptedException {
         String script = "import sys, dkim\n"
                 + "msg = sys.stdin.buffer.read()\n"
                 + "sig = dkim.sign(msg, b'sel', b'example.com', open(sys.argv[1], 'rb').read(),"
