@@ -2,20 +2,14 @@ package dev.mailsec.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.mailsec.testsupport.Dnsmasq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,10 +28,9 @@ import org.xbill.DNS.TXTRecord;
 class DnsKeyRecordSourceTest {
 
     private static final String KEY = TestSigner.rsaRecord(TestSigner.RSA_2048);
-    private static Process dnsmasq;
+    private static Dnsmasq dnsmasq;
     private static int port;
     private static TinyDnsServer servfail;
-    private static final StringBuffer LOG = new StringBuffer();
 
     @BeforeAll
     static void startDnsmasq(@TempDir Path dir) throws Exception {
@@ -49,43 +42,17 @@ class DnsKeyRecordSourceTest {
             m.addRecord(q.getQuestion(), Section.QUESTION);
             return m;
         });
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--port=" + port,
-                "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-                "--conf-file=/dev/null", "--pid-file=" + dir.resolve("dnsmasq.pid"), "--log-queries",
-                "--log-facility=-", "--local-ttl=300", "--local=/example.test/",
+        dnsmasq = Dnsmasq.start(dir, "--log-queries", "--local-ttl=300", "--local=/example.test/",
                 "--txt-record=sel._domainkey.example.test," + KEY,
                 "--server=/slow.test/127.0.0.1#1",
-                "--server=/fail.test/127.0.0.1#" + servfail.port()));
-        dnsmasq = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = dnsmasq.getInputStream()) {
-                byte[] b = new byte[4096];
-                int n;
-                while ((n = in.read(b)) >= 0) {
-                    LOG.append(new String(b, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "dnsmasq-log");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!LOG.toString().contains("started")) {
-            assertThat(dnsmasq.isAlive()).as("dnsmasq: %s", LOG).isTrue();
-            assertThat(System.nanoTime()).as("dnsmasq did not start: %s", LOG).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+                "--server=/fail.test/127.0.0.1#" + servfail.port());
+        port = dnsmasq.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (dnsmasq != null) {
-            dnsmasq.destroy();
-            dnsmasq.waitFor(5, TimeUnit.SECONDS);
+            dnsmasq.close();
         }
         if (servfail != null) {
             servfail.close();
@@ -191,7 +158,7 @@ class DnsKeyRecordSourceTest {
     }
 
     private static int queriesLogged(String name) {
-        String log = LOG.toString();
+        String log = dnsmasq.log();
         int n = 0;
         int i = 0;
         String needle = "query[TXT] " + name + " ";

@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.tls.connector.MxLookup;
 import dev.mailsec.tls.connector.SmartHost;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import dev.mailsec.testsupport.Dnsmasq;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.naming.NamingException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,49 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JndiDnsTest {
 
-    private static Process dnsmasq;
+    private static Dnsmasq dnsmasq;
     private static int port;
-    private static final StringBuffer LOG = new StringBuffer();
 
     @BeforeAll
     static void startDnsmasq(@TempDir Path dir) throws Exception {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        dnsmasq = new ProcessBuilder("dnsmasq", "--no-daemon", "--port=" + port, "--listen-address=127.0.0.1",
-            "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null",
-            "--pid-file=" + dir.resolve("dnsmasq.pid"), "--log-facility=-", "--local=/partner.test/",
+        dnsmasq = Dnsmasq.start(dir, "--local=/partner.test/",
             "--local=/nomx.test/", "--address=/nomx.test/127.0.0.1",
             "--mx-host=partner.test,mx2.partner.test,20", "--mx-host=partner.test,mx1.partner.test,10",
             "--txt-record=_mta-sts.partner.test,v=STSv1; id=20261123;",
-            "--txt-record=_mta-sts.split.partner.test,v=STSv1; ,id=7;")
-            .redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = dnsmasq.getInputStream()) {
-                byte[] buffer = new byte[4096];
-                int read;
-                while ((read = in.read(buffer)) >= 0) {
-                    LOG.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
-                }
-            } catch (IOException ended) {
-                // the process ended
-            }
-        }, "dnsmasq-log");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!LOG.toString().contains("started")) {
-            assertThat(dnsmasq.isAlive()).as("dnsmasq: %s", LOG).isTrue();
-            assertThat(System.nanoTime()).as("dnsmasq did not start: %s", LOG).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+            "--txt-record=_mta-sts.split.partner.test,v=STSv1; ,id=7;");
+        port = dnsmasq.port();
     }
 
     @AfterAll
     static void stopDnsmasq() throws Exception {
         if (dnsmasq != null) {
-            dnsmasq.destroy();
-            dnsmasq.waitFor(5, TimeUnit.SECONDS);
+            dnsmasq.close();
         }
     }
 

@@ -1,0 +1,80 @@
+package dev.mailsec.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real DNS server on loopback for tests: dnsmasq (Debian package dnsmasq-base) on a free UDP port,
+ * ignoring the machine's own configuration, serving only what the test's arguments say.
+ */
+public final class Dnsmasq implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final StringBuffer log = new StringBuffer();
+
+    private Dnsmasq(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts dnsmasq with the test's records and options (e.g. {@code --txt-record=...}) and waits until it serves. */
+    public static Dnsmasq start(Path dir, String... options) throws IOException, InterruptedException {
+        int port;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--port=" + port,
+            "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+            "--conf-file=/dev/null", "--pid-file=" + dir.resolve("dnsmasq.pid"), "--log-facility=-"));
+        cmd.addAll(Arrays.asList(options));
+        Dnsmasq dns = new Dnsmasq(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
+        Thread reader = new Thread(dns::readLog, "dnsmasq-log");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!dns.log().contains("started")) {
+            assertThat(dns.process.isAlive()).as("dnsmasq: %s", dns.log).isTrue();
+            assertThat(System.nanoTime()).as("dnsmasq did not start: %s", dns.log).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        return dns;
+    }
+
+    private void readLog() {
+        try (InputStream in = process.getInputStream()) {
+            byte[] buffer = new byte[4096];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                log.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+            }
+        } catch (IOException ended) {
+            // the process ended
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** What dnsmasq printed so far (queries too, with {@code --log-queries}). */
+    public String log() {
+        return log.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+}
