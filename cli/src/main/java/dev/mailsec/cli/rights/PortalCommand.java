@@ -1,0 +1,91 @@
+package dev.mailsec.cli.rights;
+
+import dev.mailsec.cli.UserException;
+import dev.mailsec.dkm.DkmException;
+import dev.mailsec.portal.Portal;
+import dev.mailsec.portal.PortalConfig;
+import dev.mailsec.portal.PortalRefusal;
+import dev.mailsec.portal.RightsPortalEngine;
+import dev.mailsec.rights.RightsException;
+import dev.mailsec.rights.RightsSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./mailsec portal --config conf/rights.xml}: runs the rights-protection portal in the foreground until
+ * SIGTERM / Ctrl-C. Everything comes from rights.xml ({@code <portal url bind port smtpHost smtpPort .../>},
+ * the store, the DKM client configuration whose identity must be a member of the group holding the rights
+ * keys, e.g. {@code rights-portal} in group {@code rights}). Several portals on one PostgreSQL store form a
+ * cluster: sessions, passcodes, rate limits and the access log are shared.
+ */
+@Command(name = "portal", mixinStandardHelpOptions = true,
+    description = {"Run the rights-protection web portal (recipients outside the organisation read protected",
+        "mail there) in the foreground; Ctrl-C stops it."})
+public final class PortalCommand implements Callable<Integer> {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "rights.xml (default: $MAILSEC_RIGHTS_CONFIG, else conf/rights.xml).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    Path file = config != null ? config
+        : Paths.get(System.getenv().getOrDefault("MAILSEC_RIGHTS_CONFIG", "conf/rights.xml"));
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("--config: no such file: " + file, 2);
+    }
+    RightsSettings settings;
+    PortalConfig portalConfig;
+    try {
+      settings = RightsSettings.load(file);
+      portalConfig = RightsPortalEngine.config(settings);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(file + ": " + e.getMessage(), 2);
+    }
+    RightsPortalEngine engine;
+    try {
+      engine = RightsPortalEngine.open(settings);
+    } catch (DkmException | RightsException e) {
+      throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
+    }
+    Portal portal;
+    try {
+      portal = Portal.start(portalConfig, engine);
+    } catch (PortalRefusal e) {
+      engine.close();
+      throw new UserException("cannot read the portal session key (" + settings.sessionKeySecret() + "): "
+          + e.getMessage(), 75);
+    } catch (IOException e) {
+      engine.close();
+      throw new UserException("cannot listen on " + portalConfig.bindHost() + ":" + portalConfig.port() + ": "
+          + e.getMessage(), 1);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      portal.close();
+      try {
+        engine.close();
+      } catch (Exception e) {
+        // stopping anyway
+      }
+      stopped.countDown();
+    }, "portal-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("mailsec portal: listening on " + portalConfig.bindHost() + ":" + portal.port() + ", readers open "
+        + settings.portalUrl() + "/m/<licence>");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}
