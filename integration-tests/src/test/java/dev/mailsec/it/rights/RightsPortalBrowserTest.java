@@ -1,0 +1,409 @@
+package dev.mailsec.it.rights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mailsec.dkm.IdentityType;
+import dev.mailsec.it.harness.Delivery;
+import dev.mailsec.it.harness.JamesExtension;
+import dev.mailsec.portal.Portal;
+import dev.mailsec.portal.RightsPortalEngine;
+import dev.mailsec.rights.RightsSettings;
+import dev.mailsec.rights.RightsTestEnvironment;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.mail.Message;
+import javax.mail.Session;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeBodyPart;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeMultipart;
+import org.apache.james.utils.DataProbeImpl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The portal for real: James 3.8.1 (SMTP, IMAP, local delivery for mailsec.test and the "outside" demo domain
+ * external.test), the rights engine with its keys in DKM, the portal reading them as its own DKM identity
+ * {@code rights-portal}, and Debian's headless Chromium driven by Selenium. Alice's message is protected,
+ * carol finds only the wrapper in her mailbox, opens the link, asks for a passcode that James delivers to her
+ * mailbox, and reads the message in the browser. Every page is photographed at desktop and phone width into
+ * docs/rights/.
+ */
+class RightsPortalBrowserTest {
+
+  static final String ALICE = "alice@mailsec.test";
+  static final String CAROL = "carol@external.test";
+  static final String DAVE = "dave@external.test";
+  static final String PASSWORD = "secret";
+  static final String SECRET_BODY = "The launch date is 14 March";
+  static final String SECRET_ATTACHMENT = "Budget line 4711: 1,234,567 EUR";
+  static final String PASSCODE_SUBJECT = "Your passcode for the protected message from";
+  static final Path SHOTS = Paths.get(System.getProperty("mailsec.conf.dir", "../conf")).toAbsolutePath()
+      .normalize().getParent().resolve("docs/rights");
+
+  @RegisterExtension
+  static JamesExtension james = JamesExtension.builder().user(ALICE, PASSWORD).build();
+
+  @TempDir
+  static Path dir;
+  static RightsTestEnvironment env;
+  static RightsPortalEngine engine;
+  static Portal portal;
+  static Browser browser;
+  static Mailboxes mail;
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver");
+    DataProbeImpl data = james.harness().server().getProbe(DataProbeImpl.class);
+    data.addDomain("external.test");
+    data.addUser(CAROL, PASSWORD);
+    data.addUser(DAVE, PASSWORD);
+    int smtp = james.harness().smtpPort(Delivery.Mode.PLAIN);
+    mail = new Mailboxes(james.harness().imapPort(), smtp);
+    int port = freePort();
+    base = "http://127.0.0.1:" + port;
+    String xml = "<rights>\n  <issuer>mailsec.test</issuer>\n  <organisationDomains>mailsec.test</organisationDomains>\n"
+        + "  <portal url=\"" + base + "\" bind=\"127.0.0.1\" port=\"" + port + "\" smtpHost=\"127.0.0.1\" smtpPort=\""
+        + smtp + "\" perAddressPerHour=\"100\" perClientPerHour=\"200\"/>\n  <store url=\"file:%STORE%\"/>\n  <subject mode=\"keep\"/>\n  <templates>\n"
+        + "    <template name=\"short-lived\" rights=\"view,reply\" expiry=\"PT3S\"/>\n  </templates>\n</rights>\n";
+    env = RightsTestEnvironment.create(dir.resolve("rights"), Clock.systemUTC(), xml.replace("%STORE%", "rights-state"));
+    // the portal is its own DKM identity, member of group rights (as ./mailsec run sets it up)
+    Path portalDir = Files.createDirectories(dir.resolve("rights/portal"));
+    env.admin().createIdentity("rights-portal", IdentityType.SERVICE, false, portalDir.resolve("rights-portal.cred"));
+    env.admin().addMember("rights", "rights-portal");
+    Files.writeString(portalDir.resolve("dkm.properties"),
+        "store=file:../dkm-data\nidentity=rights-portal.cred\ncacheTtl=PT5M\n");
+    Files.writeString(portalDir.resolve("rights.xml"), xml.replace("%STORE%", "../rights-state"));
+    RightsSettings settings = RightsSettings.load(portalDir.resolve("rights.xml"));
+    engine = RightsPortalEngine.open(settings);
+    portal = Portal.start(RightsPortalEngine.config(settings), engine);
+    browser = new Browser();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (portal != null) {
+      portal.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @BeforeEach
+  void freshBrowserSession() {
+    browser.driver.manage().deleteAllCookies();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  @Test
+  void encryptOnlyMessageShouldReachCarolAsAWrapperAndOpenInThePortal() throws Exception {
+    String subject = "[encrypt] Quarterly plan";
+    MimeMessage wrapper = protectAndSend(subject, "encrypt-only", CAROL);
+    String raw = Mailboxes.raw(wrapper);
+    assertThat(raw).doesNotContain(SECRET_BODY).doesNotContain(SECRET_ATTACHMENT).contains("message.mailsec");
+    String link = link(wrapper);
+
+    WebDriver d = browser.driver;
+    d.get(link);
+    assertThat(d.findElement(By.tagName("h1")).getText()).contains("alice@mailsec.test sent you a protected message");
+    browser.screenshots(SHOTS, "01-landing");
+    String code = requestPasscode(CAROL);
+    browser.screenshots(SHOTS, "02-passcode");
+    enterCode(code);
+    waitFor(By.id("subject"));
+    assertThat(d.findElement(By.id("subject")).getText()).isEqualTo(subject);
+    assertThat(d.findElement(By.id("message-body")).getText()).contains(SECRET_BODY);
+    assertThat(d.findElements(By.id("forward"))).hasSize(1);
+    assertThat(d.findElements(By.id("print"))).hasSize(1);
+    assertThat(d.findElements(By.linkText("Download"))).hasSize(1);
+    browser.screenshots(SHOTS, "03-message-encrypt-only");
+
+    // the attachment downloads with this session (EXTRACT granted)
+    HttpResponse<String> attachment = http(d.findElement(By.linkText("Download")).getAttribute("href"));
+    assertThat(attachment.statusCode()).isEqualTo(200);
+    assertThat(attachment.body()).contains(SECRET_ATTACHMENT);
+
+    // reply through James to alice
+    int before = mail.count(ALICE, PASSWORD, "Re: " + subject);
+    d.findElement(By.id("reply")).click();
+    waitFor(By.id("body"));
+    d.findElement(By.id("body")).sendKeys("Thanks Alice, the plan looks good. Carol");
+    browser.screenshots(SHOTS, "04-reply");
+    d.findElement(By.id("send-reply")).click();
+    waitFor(By.id("notice"));
+    MimeMessage reply = mail.awaitNew(ALICE, PASSWORD, "Re: " + subject, before);
+    assertThat(reply.getFrom()[0].toString()).isEqualTo(CAROL);
+    assertThat(Mailboxes.raw(reply)).contains("the plan looks good");
+
+    // forward stays protected: dave gets a wrapper of his own, not the plaintext
+    d.findElement(By.id("forward")).click();
+    waitFor(By.id("to"));
+    d.findElement(By.id("to")).sendKeys(DAVE);
+    d.findElement(By.id("note")).sendKeys("Dave, see below.");
+    browser.screenshots(SHOTS, "05-forward");
+    int daveBefore = mail.count(DAVE, PASSWORD, "Fwd: ");
+    d.findElement(By.id("send-forward")).click();
+    waitFor(By.id("notice"));
+    MimeMessage forwarded = mail.awaitNew(DAVE, PASSWORD, "Fwd: ", daveBefore);
+    assertThat(Mailboxes.raw(forwarded)).doesNotContain(SECRET_BODY).doesNotContain(SECRET_ATTACHMENT)
+        .contains("message.mailsec").contains(base + "/m/");
+  }
+
+  @Test
+  void doNotForwardMessageShouldOpenWithoutAnyForwardPrintOrDownloadPath() throws Exception {
+    MimeMessage wrapper = protectAndSend("[dnf] Salary review", "do-not-forward", CAROL);
+    assertThat(Mailboxes.raw(wrapper)).doesNotContain(SECRET_BODY).doesNotContain(SECRET_ATTACHMENT);
+    String link = link(wrapper);
+    signIn(link, CAROL);
+    WebDriver d = browser.driver;
+    assertThat(d.findElement(By.id("message-body")).getText()).contains(SECRET_BODY);
+    assertThat(d.findElements(By.id("forward"))).isEmpty();
+    assertThat(d.findElements(By.id("print"))).isEmpty();
+    assertThat(d.findElements(By.linkText("Download"))).isEmpty();
+    assertThat(d.findElement(By.tagName("body")).getAttribute("class")).contains("no-print").contains("no-extract");
+    browser.screenshots(SHOTS, "06-message-do-not-forward");
+
+    // the URLs are refused too, not just hidden
+    assertThat(http(link + "/forward").statusCode()).isEqualTo(403);
+    assertThat(http(link + "/attachment/1").statusCode()).isEqualTo(403);
+    d.get(link + "/forward");
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+    browser.screenshots(SHOTS, "07-forward-refused");
+    String id = link.substring(link.lastIndexOf('/') + 1);
+    assertThat(env.store().events(id)).anySatisfy(e -> assertThat(e.type().name()).isEqualTo("FORWARD_BLOCKED"));
+
+    // reply-all is allowed and goes back through James
+    int before = mail.count(ALICE, PASSWORD, "Re: [dnf] Salary review");
+    d.get(link + "/reply");
+    d.findElement(By.id("body")).sendKeys("Received, thank you.");
+    d.findElement(By.id("send-reply")).click();
+    waitFor(By.id("notice"));
+    assertThat(mail.awaitNew(ALICE, PASSWORD, "Re: [dnf] Salary review", before).getFrom()[0].toString())
+        .isEqualTo(CAROL);
+  }
+
+  @Test
+  void fiveWrongPasscodesShouldLockTheMessageForThatAddress() throws Exception {
+    String link = link(protectAndSend("[encrypt] Lock test", "encrypt-only", CAROL));
+    WebDriver d = browser.driver;
+    d.get(link);
+    String right = requestPasscode(CAROL);
+    String wrong = right.equals("00000000") ? "11111111" : "00000000";
+    for (int i = 1; i <= 4; i++) {
+      enterCode(wrong);
+      assertThat(waitFor(By.id("code-error")).getText()).contains((5 - i) + (i == 4 ? " attempt" : " attempts"));
+      if (i == 1) {
+        browser.screenshots(SHOTS, "08-wrong-passcode");
+      }
+    }
+    enterCode(wrong);
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Too many wrong passcodes");
+    browser.screenshots(SHOTS, "09-locked");
+    // even the right code no longer opens it, and no new code is issued for that address
+    d.get(link + "?other=1");
+    d.findElement(By.id("address")).sendKeys(CAROL);
+    d.findElement(By.id("send-passcode")).click();
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Too many wrong passcodes");
+  }
+
+  @Test
+  void aUsedPasscodeShouldNotOpenTheMessageAgain() throws Exception {
+    String link = link(protectAndSend("[encrypt] Replay test", "encrypt-only", CAROL));
+    WebDriver d = browser.driver;
+    d.get(link);
+    String code = requestPasscode(CAROL);
+    Cookie pending = d.manage().getCookieNamed("mailsec_session");
+    enterCode(code);
+    waitFor(By.id("subject"));
+    d.findElement(By.id("sign-out")).click();
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("You are signed out");
+    browser.screenshots(SHOTS, "10-signed-out");
+    d.get(link + "/view");
+    assertThat(d.getCurrentUrl()).isEqualTo(link);
+
+    // replay the passcode step exactly as before (same cookie, same code)
+    d.manage().deleteAllCookies();
+    d.manage().addCookie(pending);
+    d.get(link + "/code");
+    enterCode(code);
+    assertThat(waitFor(By.id("code-error")).getText()).contains("not valid any more");
+    browser.screenshots(SHOTS, "11-passcode-used");
+    assertThat(d.findElements(By.id("subject"))).isEmpty();
+  }
+
+  @Test
+  void aRevokedMessageShouldBeRefusedEvenInAnOpenSession() throws Exception {
+    String link = link(protectAndSend("[dnf] Revocation test", "do-not-forward", CAROL));
+    signIn(link, CAROL);
+    String id = link.substring(link.lastIndexOf('/') + 1);
+    assertThat(env.store().revoke(id, ALICE, "sent by mistake")).isTrue();
+    WebDriver d = browser.driver;
+    d.navigate().refresh();
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("This message was withdrawn");
+    assertThat(d.getPageSource()).doesNotContain(SECRET_BODY);
+    d.get(link);
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("This message was withdrawn");
+    browser.screenshots(SHOTS, "12-revoked");
+  }
+
+  @Test
+  void anExpiredMessageShouldBeRefused() throws Exception {
+    String link = link(protectAndSend("[encrypt] Expiry test", "short-lived", CAROL));
+    Thread.sleep(3500);
+    WebDriver d = browser.driver;
+    d.get(link);
+    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("This message has expired");
+    browser.screenshots(SHOTS, "13-expired");
+    assertThat(http(link).statusCode()).isEqualTo(410);
+  }
+
+  @Test
+  void pagesShouldCarryTheSecurityHeadersAndTheSessionCookieItsFlags() throws Exception {
+    String link = link(protectAndSend("[encrypt] Header test", "encrypt-only", CAROL));
+    HttpResponse<String> landing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(landing.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; "
+        + "style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    assertThat(landing.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(landing.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(landing.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(landing.headers().firstValue("Set-Cookie").orElseThrow()).contains("HttpOnly")
+        .contains("SameSite=Strict");
+    assertThat(landing.body()).doesNotContain("<script").doesNotContain(" style=");
+
+    signIn(link, CAROL);
+    Cookie session = browser.driver.manage().getCookieNamed("mailsec_session");
+    assertThat(session.isHttpOnly()).isTrue();
+    assertThat(session.getSameSite()).isEqualTo("Strict");
+    assertThat(session.getValue()).doesNotContain(CAROL);
+
+    // a form posted without the page's CSRF token is refused
+    HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link + "/reply"))
+        .header("Cookie", "mailsec_session=" + session.getValue())
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("all=0&body=forged")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).isEqualTo(403);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Alice's message with an HTML body and an attachment, protected and sent through James; carol's copy. */
+  static MimeMessage protectAndSend(String subject, String template, String to) throws Exception {
+    Session s = Session.getInstance(new Properties());
+    MimeMessage original = new MimeMessage(s);
+    original.setFrom(new InternetAddress(ALICE));
+    original.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+    original.setSubject(subject);
+    MimeMultipart mixed = new MimeMultipart("mixed");
+    MimeMultipart alt = new MimeMultipart("alternative");
+    MimeBodyPart text = new MimeBodyPart();
+    text.setText("Hello Carol,\n\n" + SECRET_BODY + ".\n\nAlice", "UTF-8");
+    MimeBodyPart html = new MimeBodyPart();
+    html.setContent("<p>Hello Carol,</p><p><b>" + SECRET_BODY + "</b>.</p><ul><li>Budget attached</li>"
+        + "<li>Please keep this to yourself</li></ul><p>Alice</p><script>alert('x')</script>", "text/html; charset=UTF-8");
+    alt.addBodyPart(text);
+    alt.addBodyPart(html);
+    MimeBodyPart body = new MimeBodyPart();
+    body.setContent(alt);
+    mixed.addBodyPart(body);
+    MimeBodyPart attachment = new MimeBodyPart();
+    attachment.setText(SECRET_ATTACHMENT + "\n", "UTF-8");
+    attachment.setFileName("budget.txt");
+    attachment.setDisposition("attachment");
+    mixed.addBodyPart(attachment);
+    original.setContent(mixed);
+    original.saveChanges();
+    MimeMessage wrapper = env.protector().protect(original, ALICE, List.of(to),
+        env.settings().template(template)).wrapper();
+    int before = mail.count(to, PASSWORD, subject);
+    mail.send(wrapper);
+    return mail.awaitNew(to, PASSWORD, subject, before);
+  }
+
+  static String link(MimeMessage wrapper) throws Exception {
+    Matcher m = Pattern.compile(Pattern.quote(base) + "/m/[A-Za-z0-9_-]+").matcher(Mailboxes.raw(wrapper));
+    assertThat(m.find()).as("portal link in the wrapper").isTrue();
+    return m.group();
+  }
+
+  /** On the landing page: asks for a passcode and returns it from the recipient's mailbox. */
+  static String requestPasscode(String address) throws Exception {
+    int before = mail.count(address, PASSWORD, PASSCODE_SUBJECT);
+    WebDriver d = browser.driver;
+    d.findElement(By.id("address")).sendKeys(address);
+    d.findElement(By.id("send-passcode")).click();
+    waitFor(By.id("code"));
+    MimeMessage m = mail.awaitNew(address, PASSWORD, PASSCODE_SUBJECT, before);
+    Matcher code = Pattern.compile("(?m)^\\s+(\\d{6,8})\\s*$").matcher(Mailboxes.raw(m));
+    assertThat(code.find()).as("passcode in the mail").isTrue();
+    return code.group(1);
+  }
+
+  static void enterCode(String code) {
+    WebDriver d = browser.driver;
+    waitFor(By.id("code")).clear();
+    d.findElement(By.id("code")).sendKeys(code);
+    d.findElement(By.id("submit-code")).click();
+  }
+
+  static void signIn(String link, String address) throws Exception {
+    browser.driver.get(link);
+    enterCode(requestPasscode(address));
+    waitFor(By.id("subject"));
+  }
+
+  static org.openqa.selenium.WebElement waitFor(By by) {
+    return new WebDriverWait(browser.driver, Duration.ofSeconds(20))
+        .until(ExpectedConditions.presenceOfElementLocated(by));
+  }
+
+  /** A GET with the browser's current session cookie (to see status codes Selenium does not show). */
+  static HttpResponse<String> http(String url) throws IOException, InterruptedException {
+    Cookie c = browser.driver.manage().getCookieNamed("mailsec_session");
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (c != null) {
+      b.header("Cookie", "mailsec_session=" + c.getValue());
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
