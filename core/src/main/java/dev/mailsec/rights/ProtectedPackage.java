@@ -1,0 +1,125 @@
+package dev.mailsec.rights;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The protected attachment ({@value #FILE_NAME}, {@value #MEDIA_TYPE}): a small JSON object holding the
+ * signed use licence (JWS compact) and the encrypted original message (JWE compact):
+ * <pre>{"format":"mailsec-protected/1","licence":"&lt;JWS&gt;","content":"&lt;JWE&gt;"}</pre>
+ * Immutable. This class only checks the shape; {@link RightsOpener} verifies signature and binding.
+ */
+public final class ProtectedPackage {
+    public static final String FORMAT = "mailsec-protected/1";
+    public static final String MEDIA_TYPE = "application/vnd.mailsec.protected+json";
+    public static final String FILE_NAME = "message.mailsec";
+    /** Largest package {@link #decode} accepts (the content is the whole original message, base64url). */
+    public static final int MAX_SIZE = 96 * 1024 * 1024;
+
+    private static final Pattern JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    private static final Pattern JWE = Pattern.compile(
+            "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+    private final String licence;
+    private final String content;
+
+    private ProtectedPackage(String licence, String content) {
+        this.licence = licence;
+        this.content = content;
+    }
+
+    /**
+     * A package from its two compact serialisations.
+     *
+     * @throws RightsFormatException if either is not a compact JWS / JWE
+     */
+    public static ProtectedPackage of(String licence, String content) throws RightsFormatException {
+        if (licence == null || !JWS.matcher(licence).matches()) {
+            throw new RightsFormatException("protected package: licence is not a compact JWS");
+        }
+        if (content == null || !JWE.matcher(content).matches()) {
+            throw new RightsFormatException("protected package: content is not a compact JWE");
+        }
+        return new ProtectedPackage(licence, content);
+    }
+
+    /** The signed use licence, JWS compact serialisation. */
+    public String licence() {
+        return licence;
+    }
+
+    /** The encrypted original message, JWE compact serialisation. */
+    public String content() {
+        return content;
+    }
+
+    /** The attachment's bytes (UTF-8 JSON, ASCII in practice). */
+    public byte[] encode() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("licence", licence);
+        m.put("content", content);
+        return JSONObjectUtils.toJSONString(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Parses an attachment.
+     *
+     * @throws RightsFormatException on anything malformed: not JSON, wrong format, missing or extra members
+     */
+    public static ProtectedPackage decode(byte[] bytes) throws RightsFormatException {
+        if (bytes == null || bytes.length == 0) {
+            throw new RightsFormatException("protected package: empty");
+        }
+        if (bytes.length > MAX_SIZE) {
+            throw new RightsFormatException("protected package: larger than " + MAX_SIZE + " bytes");
+        }
+        Map<String, Object> m;
+        try {
+            m = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8), MAX_SIZE);
+        } catch (ParseException | RuntimeException e) {
+            throw new RightsFormatException("protected package: not a JSON object", e);
+        }
+        if (!FORMAT.equals(m.get("format"))) {
+            throw new RightsFormatException("protected package: format must be " + FORMAT + ", got '"
+                    + shortValue(m.get("format")) + "'");
+        }
+        for (String k : m.keySet()) {
+            if (!"format".equals(k) && !"licence".equals(k) && !"content".equals(k)) {
+                throw new RightsFormatException("protected package: unknown member '" + shortValue(k) + "'");
+            }
+        }
+        Object l = m.get("licence");
+        Object c = m.get("content");
+        if (!(l instanceof String) || !(c instanceof String)) {
+            throw new RightsFormatException("protected package: licence and content must be strings");
+        }
+        return of((String) l, (String) c);
+    }
+
+    private static String shortValue(Object o) {
+        String s = String.valueOf(o);
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProtectedPackage && ((ProtectedPackage) o).licence.equals(licence)
+                && ((ProtectedPackage) o).content.equals(content);
+    }
+
+    @Override
+    public int hashCode() {
+        return licence.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ProtectedPackage[" + FORMAT + ", licence " + licence.length() + " chars, content " + content.length()
+                + " chars]";
+    }
+}

@@ -1,0 +1,583 @@
+package dev.mailsec.rights;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * Rights protection settings, read from {@code conf/rights.xml} and validated once: every error is an
+ * {@link IllegalArgumentException} naming the element or attribute and the bad value. Relative paths
+ * resolve against the file's folder. Immutable; see docs/rights.md for every element.
+ *
+ * <pre>
+ * &lt;rights&gt;
+ *   &lt;issuer&gt;mailsec.test&lt;/issuer&gt;
+ *   &lt;organisationDomains&gt;mailsec.test&lt;/organisationDomains&gt;
+ *   &lt;portal url="http://127.0.0.1:8090" bind="127.0.0.1" port="8090" smtpHost="127.0.0.1" smtpPort="2525"/&gt;
+ *   &lt;store url="file:../state/rights" /&gt;
+ *   &lt;subject mode="keep"/&gt;
+ *   &lt;templates&gt;
+ *     &lt;template name="confidential-30d" rights="view,reply" expiry="P30D"/&gt;
+ *   &lt;/templates&gt;
+ * &lt;/rights&gt;
+ * </pre>
+ */
+public final class RightsSettings {
+    private static final Pattern DOMAIN = Pattern.compile(
+            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+/=-]{0,199}");
+
+    /** What happens to the Subject of a protected message. */
+    public enum SubjectMode {
+        /** The wrapper keeps the original Subject (readable in transit). */
+        KEEP,
+        /** The wrapper's Subject is {@link #replacementSubject()}, {@code {sender}} replaced by the sender. */
+        REPLACE
+    }
+
+    private final String issuer;
+    private final Set<String> organisationDomains;
+    private final URI portalUrl;
+    private final String storeUrl;
+    private final String storeSchema;
+    private final Path dkmConfig;
+    private final String contentKeySecret;
+    private final String signingKeySecret;
+    private final String sessionKeySecret;
+    private final Map<String, RightsTemplate> templates;
+    private final SubjectMode subjectMode;
+    private final String replacementSubject;
+    private final PortalSettings portal;
+
+    private RightsSettings(Builder b) {
+        this.issuer = b.issuer;
+        this.organisationDomains = Collections.unmodifiableSet(new LinkedHashSet<>(b.organisationDomains));
+        this.portalUrl = b.portalUrl;
+        this.storeUrl = b.storeUrl;
+        this.storeSchema = b.storeSchema;
+        this.dkmConfig = b.dkmConfig;
+        this.contentKeySecret = b.contentKeySecret;
+        this.signingKeySecret = b.signingKeySecret;
+        this.sessionKeySecret = b.sessionKeySecret;
+        Map<String, RightsTemplate> t = new LinkedHashMap<>();
+        t.put(RightsTemplate.ENCRYPT_ONLY.name(), RightsTemplate.ENCRYPT_ONLY);
+        t.put(RightsTemplate.DO_NOT_FORWARD.name(), RightsTemplate.DO_NOT_FORWARD);
+        t.putAll(b.templates);
+        this.templates = Collections.unmodifiableMap(t);
+        this.subjectMode = b.subjectMode;
+        this.replacementSubject = b.replacementSubject;
+        this.portal = b.portal == null ? PortalSettings.builder(b.issuer).build() : b.portal;
+    }
+
+    /**
+     * Reads and validates a rights.xml.
+     *
+     * @throws IllegalArgumentException naming the element/attribute and the bad value, or the unreadable file
+     */
+    public static RightsSettings load(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        try (InputStream in = Files.newInputStream(abs)) {
+            return parse(in, abs.getParent());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("rights config: cannot read " + abs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses rights.xml content; relative paths resolve against {@code baseDir}. */
+    public static RightsSettings parse(InputStream xml, Path baseDir) {
+        Element root;
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setExpandEntityReferences(false);
+            f.setNamespaceAware(false);
+            DocumentBuilder db = f.newDocumentBuilder();
+            db.setErrorHandler(null);
+            root = db.parse(xml).getDocumentElement();
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new IllegalArgumentException("rights config: not well-formed XML: " + e.getMessage(), e);
+        }
+        if (!"rights".equals(root.getTagName())) {
+            throw new IllegalArgumentException("rights config: root element must be <rights>, got <" + root.getTagName() + ">");
+        }
+        Builder b = new Builder();
+        Map<String, Element> seen = new LinkedHashMap<>();
+        for (Element e : children(root)) {
+            if (seen.put(e.getTagName(), e) != null) {
+                throw new IllegalArgumentException("<" + e.getTagName() + ">: given twice");
+            }
+        }
+        for (String name : seen.keySet()) {
+            if (!Arrays.asList("issuer", "organisationDomains", "portal", "store", "dkm", "keys", "subject", "templates")
+                    .contains(name)) {
+                throw new IllegalArgumentException("<" + name + ">: unknown element in <rights> (known: issuer,"
+                        + " organisationDomains, portal, store, dkm, keys, subject, templates)");
+            }
+        }
+        Element issuer = seen.get("issuer");
+        if (issuer == null) {
+            throw new IllegalArgumentException("<issuer>: required (the organisation's domain, e.g. mailsec.test)");
+        }
+        b.issuer(issuer.getTextContent().trim());
+        Element domains = seen.get("organisationDomains");
+        b.organisationDomains(domains == null ? Collections.singletonList(b.issuer)
+                : Arrays.asList(domains.getTextContent().trim().split("[,\\s]+")));
+        PortalSettings.Builder p = PortalSettings.builder(b.issuer);
+        Element portal = seen.get("portal");
+        if (portal != null) {
+            checkAttributes(portal, "url", "bind", "port", "smtpHost", "smtpPort", "passcodeTtl", "maxAttempts",
+                    "lockout", "perAddressPerHour", "perClientPerHour", "sessionTtl", "passcodeSender");
+            if (portal.hasAttribute("url")) {
+                b.portalUrl(portal.getAttribute("url"));
+            }
+            if (portal.hasAttribute("bind")) {
+                p.bindHost(portal.getAttribute("bind"));
+            }
+            if (portal.hasAttribute("port")) {
+                p.port(integer(portal, "port"));
+            }
+            if (portal.hasAttribute("smtpHost")) {
+                p.smtpHost(portal.getAttribute("smtpHost"));
+            }
+            if (portal.hasAttribute("smtpPort")) {
+                p.smtpPort(integer(portal, "smtpPort"));
+            }
+            if (portal.hasAttribute("passcodeTtl")) {
+                p.passcodeTtl(duration(portal, "passcodeTtl"));
+            }
+            if (portal.hasAttribute("maxAttempts")) {
+                p.maxWrongAttempts(integer(portal, "maxAttempts"));
+            }
+            if (portal.hasAttribute("lockout")) {
+                p.lockout(duration(portal, "lockout"));
+            }
+            if (portal.hasAttribute("perAddressPerHour")) {
+                p.passcodesPerAddressPerHour(integer(portal, "perAddressPerHour"));
+            }
+            if (portal.hasAttribute("perClientPerHour")) {
+                p.passcodesPerClientPerHour(integer(portal, "perClientPerHour"));
+            }
+            if (portal.hasAttribute("sessionTtl")) {
+                p.sessionTtl(duration(portal, "sessionTtl"));
+            }
+            if (portal.hasAttribute("passcodeSender")) {
+                p.passcodeSender(portal.getAttribute("passcodeSender"));
+            }
+        }
+        b.portal(p.build());
+        Element store = seen.get("store");
+        if (store != null) {
+            checkAttributes(store, "url", "schema");
+            if (store.hasAttribute("url")) {
+                b.storeUrl(store.getAttribute("url"), baseDir);
+            }
+            if (store.hasAttribute("schema")) {
+                b.storeSchema(store.getAttribute("schema"));
+            }
+        }
+        if (b.storeUrl == null) {
+            b.storeUrl("file:../state/rights", baseDir);
+        }
+        Element dkm = seen.get("dkm");
+        if (dkm != null) {
+            checkAttributes(dkm, "config");
+            b.dkmConfig(resolve(baseDir, required(dkm, "config")));
+        } else {
+            b.dkmConfig(resolve(baseDir, "dkm.properties"));
+        }
+        Element keys = seen.get("keys");
+        if (keys != null) {
+            checkAttributes(keys, "contentKey", "signingKey", "sessionKey");
+            if (keys.hasAttribute("contentKey")) {
+                b.contentKeySecret(keys.getAttribute("contentKey"));
+            }
+            if (keys.hasAttribute("signingKey")) {
+                b.signingKeySecret(keys.getAttribute("signingKey"));
+            }
+            if (keys.hasAttribute("sessionKey")) {
+                b.sessionKeySecret(keys.getAttribute("sessionKey"));
+            }
+        }
+        Element subject = seen.get("subject");
+        if (subject != null) {
+            checkAttributes(subject, "mode", "text");
+            if (subject.hasAttribute("mode")) {
+                b.subjectMode(subject.getAttribute("mode"));
+            }
+            if (subject.hasAttribute("text")) {
+                b.replacementSubject(subject.getAttribute("text"));
+            }
+        }
+        Element templates = seen.get("templates");
+        if (templates != null) {
+            checkAttributes(templates);
+            for (Element t : children(templates)) {
+                if (!"template".equals(t.getTagName())) {
+                    throw new IllegalArgumentException("<templates>: only <template> elements, got <" + t.getTagName() + ">");
+                }
+                checkAttributes(t, "name", "rights", "expiry");
+                String name = required(t, "name");
+                Set<Right> rights = EnumSet.noneOf(Right.class);
+                String tokens = required(t, "rights");
+                for (String tok : tokens.split(",")) {
+                    try {
+                        rights.add(Right.parse(tok));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("template " + name + " rights: unknown right '" + tok.trim()
+                                + "' (known: view, reply, reply-all, forward, print, extract)");
+                    }
+                }
+                Duration expiry = t.hasAttribute("expiry") ? duration(t, "template " + name + " expiry", "expiry") : null;
+                b.template(RightsTemplate.of(name, rights, expiry));
+            }
+        }
+        return b.build();
+    }
+
+    /** A builder for settings made in code (tests, benchmarks); same validation as {@link #load}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The licence issuer ({@code iss}), e.g. {@code mailsec.test}. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The organisation's own mail domains (lower-case); recipients elsewhere are outside. */
+    public Set<String> organisationDomains() {
+        return organisationDomains;
+    }
+
+    /** True if the address's domain is one of {@link #organisationDomains()}. */
+    public boolean isInsideOrganisation(String address) {
+        String a = Rights.address(address);
+        int at = a.lastIndexOf('@');
+        return at > 0 && organisationDomains.contains(a.substring(at + 1));
+    }
+
+    /** Base URL of the portal; a message's link is {@code <portalUrl>/m/<licence id>}. */
+    public URI portalUrl() {
+        return portalUrl;
+    }
+
+    /** The link readers open for a licence: {@code <portalUrl>/m/<licenceId>}. */
+    public String portalLink(String licenceId) {
+        String base = portalUrl.toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/m/" + licenceId;
+    }
+
+    /** The rights state store: {@code file:/absolute/dir} or a {@code jdbc:postgresql:} URL. */
+    public String storeUrl() {
+        return storeUrl;
+    }
+
+    /** PostgreSQL schema of the rights store (default {@code mailsec_rights}). */
+    public String storeSchema() {
+        return storeSchema;
+    }
+
+    /** The dkm.properties whose identity reads the rights keys (default: next to rights.xml). */
+    public Path dkmConfig() {
+        return dkmConfig;
+    }
+
+    /** DKM secret of the content-wrapping key (SYMMETRIC, default {@code rights/content-key}). */
+    public String contentKeySecret() {
+        return contentKeySecret;
+    }
+
+    /** DKM secret of the licence-signing key (KEY_PAIR EC P-256, default {@code rights/signing}). */
+    public String signingKeySecret() {
+        return signingKeySecret;
+    }
+
+    /** DKM secret of the portal-session HMAC key (SYMMETRIC, default {@code rights/portal-session}). */
+    public String sessionKeySecret() {
+        return sessionKeySecret;
+    }
+
+    /** Every template by name: the built-ins plus the configured ones. */
+    public Map<String, RightsTemplate> templates() {
+        return templates;
+    }
+
+    /**
+     * The template of that name.
+     *
+     * @throws IllegalArgumentException naming the unknown template and the known ones
+     */
+    public RightsTemplate template(String name) {
+        RightsTemplate t = name == null ? null : templates.get(name.trim().toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new IllegalArgumentException("template: unknown template '" + name + "' (known: "
+                    + String.join(", ", templates.keySet()) + ")");
+        }
+        return t;
+    }
+
+    public SubjectMode subjectMode() {
+        return subjectMode;
+    }
+
+    /** Subject of the wrapper in {@link SubjectMode#REPLACE} mode; {@code {sender}} stands for the sender. */
+    public String replacementSubject() {
+        return replacementSubject;
+    }
+
+    public PortalSettings portal() {
+        return portal;
+    }
+
+    @Override
+    public String toString() {
+        return "RightsSettings[issuer " + issuer + ", organisation " + organisationDomains + ", portal " + portalUrl
+                + ", store " + storeUrl + (storeUrl.startsWith("jdbc:") ? " schema " + storeSchema : "")
+                + ", templates " + templates.keySet() + ", subject " + subjectMode + "]";
+    }
+
+    private static List<Element> children(Element e) {
+        List<Element> out = new ArrayList<>();
+        NodeList nl = e.getChildNodes();
+        for (int i = 0; i < nl.getLength(); i++) {
+            if (nl.item(i).getNodeType() == Node.ELEMENT_NODE) {
+                out.add((Element) nl.item(i));
+            }
+        }
+        return out;
+    }
+
+    private static void checkAttributes(Element e, String... known) {
+        NamedNodeMap attrs = e.getAttributes();
+        Set<String> ok = new HashSet<>(Arrays.asList(known));
+        for (int i = 0; i < attrs.getLength(); i++) {
+            String n = attrs.item(i).getNodeName();
+            if (!ok.contains(n)) {
+                throw new IllegalArgumentException("<" + e.getTagName() + "> " + n + ": unknown attribute (known: "
+                        + (known.length == 0 ? "none" : String.join(", ", known)) + ")");
+            }
+        }
+    }
+
+    private static String required(Element e, String attr) {
+        String v = e.getAttribute(attr).trim();
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("<" + e.getTagName() + "> " + attr + ": required");
+        }
+        return v;
+    }
+
+    private static int integer(Element e, String attr) {
+        String v = e.getAttribute(attr).trim();
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("<" + e.getTagName() + "> " + attr + ": must be a number, got '" + v + "'");
+        }
+    }
+
+    private static Duration duration(Element e, String attr) {
+        return duration(e, "<" + e.getTagName() + "> " + attr, attr);
+    }
+
+    private static Duration duration(Element e, String what, String attr) {
+        String v = e.getAttribute(attr).trim();
+        try {
+            Duration d = Duration.parse(v);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + ": must be positive, got '" + v + "'");
+            }
+            return d;
+        } catch (DateTimeParseException ex) {
+            throw new IllegalArgumentException(what + ": must be an ISO-8601 duration such as P30D or PT10M, got '"
+                    + v + "'");
+        }
+    }
+
+    private static Path resolve(Path baseDir, String path) {
+        Path p = java.nio.file.Paths.get(path);
+        return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).toAbsolutePath().normalize();
+    }
+
+    /** Builds settings in code; each setter validates like {@link #load}. */
+    public static final class Builder {
+        private String issuer;
+        private Set<String> organisationDomains = new LinkedHashSet<>();
+        private URI portalUrl = URI.create("http://127.0.0.1:8090");
+        private String storeUrl;
+        private String storeSchema = "mailsec_rights";
+        private Path dkmConfig;
+        private String contentKeySecret = "rights/content-key";
+        private String signingKeySecret = "rights/signing";
+        private String sessionKeySecret = "rights/portal-session";
+        private final Map<String, RightsTemplate> templates = new LinkedHashMap<>();
+        private SubjectMode subjectMode = SubjectMode.KEEP;
+        private String replacementSubject = "Protected message from {sender}";
+        private PortalSettings portal;
+
+        private Builder() {
+        }
+
+        public Builder issuer(String v) {
+            String d = v == null ? "" : v.trim().toLowerCase(Locale.ROOT);
+            if (!DOMAIN.matcher(d).matches()) {
+                throw new IllegalArgumentException("<issuer>: must be a domain name, got '" + v + "'");
+            }
+            this.issuer = d;
+            return this;
+        }
+
+        public Builder organisationDomains(List<String> domains) {
+            Set<String> out = new LinkedHashSet<>();
+            for (String d : domains) {
+                String x = d.trim().toLowerCase(Locale.ROOT);
+                if (!DOMAIN.matcher(x).matches()) {
+                    throw new IllegalArgumentException("<organisationDomains>: not a domain name: '" + d + "'");
+                }
+                out.add(x);
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("<organisationDomains>: at least one domain, got ''");
+            }
+            this.organisationDomains = out;
+            return this;
+        }
+
+        public Builder portalUrl(String v) {
+            try {
+                URI u = new URI(v.trim());
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                        || u.getQuery() != null || u.getFragment() != null) {
+                    throw new URISyntaxException(v, "need http(s)://host[:port][/path]");
+                }
+                this.portalUrl = u;
+                return this;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("<portal> url: must be an http(s) URL such as http://127.0.0.1:8090,"
+                        + " got '" + v + "'");
+            }
+        }
+
+        /** {@code file:DIR} (relative to {@code baseDir}) or {@code jdbc:postgresql:...}. */
+        public Builder storeUrl(String v, Path baseDir) {
+            String s = v == null ? "" : v.trim();
+            if (s.startsWith("file:") && s.length() > 5) {
+                this.storeUrl = "file:" + resolve(baseDir, s.substring(5));
+            } else if (s.startsWith("jdbc:postgresql:")) {
+                this.storeUrl = s;
+            } else {
+                throw new IllegalArgumentException("<store> url: file:DIR or jdbc:postgresql://..., got '" + v + "'");
+            }
+            return this;
+        }
+
+        public Builder storeSchema(String v) {
+            if (v == null || !SCHEMA.matcher(v).matches()) {
+                throw new IllegalArgumentException("<store> schema: lower-case SQL identifier, got '" + v + "'");
+            }
+            this.storeSchema = v;
+            return this;
+        }
+
+        public Builder dkmConfig(Path v) {
+            this.dkmConfig = v;
+            return this;
+        }
+
+        public Builder contentKeySecret(String v) {
+            this.contentKeySecret = secret("contentKey", v);
+            return this;
+        }
+
+        public Builder signingKeySecret(String v) {
+            this.signingKeySecret = secret("signingKey", v);
+            return this;
+        }
+
+        public Builder sessionKeySecret(String v) {
+            this.sessionKeySecret = secret("sessionKey", v);
+            return this;
+        }
+
+        /** Adds a template (replacing a built-in of the same name); a second one of that name is an error. */
+        public Builder template(RightsTemplate t) {
+            if (templates.put(t.name(), t) != null) {
+                throw new IllegalArgumentException("template name: '" + t.name() + "' defined twice");
+            }
+            return this;
+        }
+
+        public Builder subjectMode(String v) {
+            String m = v == null ? "" : v.trim().toLowerCase(Locale.ROOT);
+            if ("keep".equals(m)) {
+                this.subjectMode = SubjectMode.KEEP;
+            } else if ("replace".equals(m)) {
+                this.subjectMode = SubjectMode.REPLACE;
+            } else {
+                throw new IllegalArgumentException("<subject> mode: keep or replace, got '" + v + "'");
+            }
+            return this;
+        }
+
+        public Builder replacementSubject(String v) {
+            if (v == null || v.trim().isEmpty() || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("<subject> text: one non-empty line, got '" + v + "'");
+            }
+            this.replacementSubject = v.trim();
+            return this;
+        }
+
+        public Builder portal(PortalSettings p) {
+            this.portal = p;
+            return this;
+        }
+
+        public RightsSettings build() {
+            if (issuer == null) {
+                throw new IllegalArgumentException("<issuer>: required");
+            }
+            if (organisationDomains.isEmpty()) {
+                organisationDomains.add(issuer);
+            }
+            if (storeUrl == null) {
+                throw new IllegalArgumentException("<store> url: required");
+            }
+            return new RightsSettings(this);
+        }
+
+        private static String secret(String attr, String v) {
+            if (v == null || !SECRET.matcher(v).matches()) {
+                throw new IllegalArgumentException("<keys> " + attr + ": not a DKM secret name, got '" + v + "'");
+            }
+            return v;
+        }
+    }
+}

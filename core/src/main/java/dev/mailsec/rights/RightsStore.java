@@ -1,0 +1,564 @@
+package dev.mailsec.rights;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.mailsec.dkm.DkmUnavailableException;
+import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoredRecord;
+import dev.mailsec.dkm.spi.Write;
+import dev.mailsec.dkm.store.FileStorage;
+import dev.mailsec.dkm.store.JdbcStorage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rights state shared by every mailsec process and cluster node: protected messages (licence and package,
+ * by licence id and by Message-ID), revocations, the access log, and portal passcodes with their rate limits
+ * and lock-outs. Built on DKM's record store ({@link Storage}: a file directory or a PostgreSQL schema, with
+ * compare-and-set writes), in a directory or schema of its own. Thread-safe.
+ *
+ * <p>Record keys: {@code m/<jti>} message metadata, {@code p/<jti>} package, {@code i/<sha256(mid)>} licence
+ * ids of a Message-ID, {@code e/<jti>/<millis>-<random>} access events, {@code c/<jti>/<sha256(address)>}
+ * passcode state, {@code r/a/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows. Passcodes are
+ * stored only as salted SHA-256.
+ */
+public final class RightsStore implements AutoCloseable {
+    private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final long HOUR = 3_600_000L;
+    private static final int RETRIES = 20;
+
+    private final Storage storage;
+    private final SecureRandom random = new SecureRandom();
+
+    /** Uses an open storage (closed by {@link #close()}). */
+    public RightsStore(Storage storage) {
+        this.storage = storage;
+    }
+
+    /**
+     * Opens {@code file:DIR} (created when missing) or a {@code jdbc:postgresql:} URL with tables in
+     * {@code schema} (created when missing).
+     *
+     * @throws RightsStoreUnavailableException when the store cannot be opened
+     * @throws IllegalArgumentException for a URL of another kind or a bad schema name
+     */
+    public static RightsStore open(String url, String schema) throws RightsStoreUnavailableException {
+        try {
+            if (url.startsWith("file:")) {
+                Path dir = Paths.get(url.substring(5)).toAbsolutePath().normalize();
+                boolean exists = Files.isRegularFile(dir.resolve("dkm-store"));
+                return new RightsStore(exists ? FileStorage.open(dir) : FileStorage.create(dir));
+            }
+            if (url.startsWith("jdbc:postgresql:")) {
+                return new RightsStore(JdbcStorage.open(url, schema));
+            }
+        } catch (DkmUnavailableException e) {
+            throw new RightsStoreUnavailableException("rights store unavailable: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("store url: file:DIR or jdbc:postgresql://..., got '" + url + "'");
+    }
+
+    /** Opens the store {@link RightsSettings#storeUrl()} names. */
+    public static RightsStore open(RightsSettings settings) throws RightsStoreUnavailableException {
+        return open(settings.storeUrl(), settings.storeSchema());
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    /** Records a freshly protected message. A licence id can be recorded once. */
+    public void record(UseLicence licence, ProtectedPackage pkg) throws RightsStoreUnavailableException {
+        String jti = licence.licenceId();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lid", jti);
+        m.put("mid", licence.messageId());
+        m.put("sub", licence.sender());
+        m.put("rcpt", new ArrayList<>(licence.recipients()));
+        m.put("tpl", licence.template());
+        m.put("rights", Rights.tokenList(licence.rights()));
+        m.put("created", licence.issuedAt().toEpochMilli());
+        if (licence.expiresAt().isPresent()) {
+            m.put("exp", licence.expiresAt().get().toEpochMilli());
+        }
+        String indexKey = "i/" + hash(licence.messageId());
+        for (int i = 0; i < RETRIES; i++) {
+            Optional<StoredRecord> idx = get(indexKey);
+            List<Object> ids = idx.isPresent() ? list(parse(idx.get()).get("ids")) : new ArrayList<>();
+            ids.add(jti);
+            Map<String, Object> index = new LinkedHashMap<>();
+            index.put("ids", ids);
+            List<Write> w = new ArrayList<>();
+            w.add(new Write("m/" + jti, 0, json(m)));
+            w.add(new Write("p/" + jti, 0, pkg.encode()));
+            w.add(new Write(indexKey, idx.isPresent() ? idx.get().revision() : 0, json(index)));
+            try {
+                storage.write(w);
+                return;
+            } catch (Storage.ConflictException e) {
+                if (get("m/" + jti).isPresent()) {
+                    throw new IllegalStateException("licence " + jti + " is recorded already");
+                }
+            } catch (DkmUnavailableException e) {
+                throw unavailable("record " + jti, e);
+            }
+        }
+        throw new RightsStoreUnavailableException("record " + jti + ": too much concurrent writing", null);
+    }
+
+    /** The package of a licence id. */
+    public Optional<ProtectedPackage> packageOf(String licenceId) throws RightsStoreUnavailableException {
+        if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
+            return Optional.empty();
+        }
+        Optional<StoredRecord> r = get("p/" + licenceId);
+        if (!r.isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ProtectedPackage.decode(r.get().value()));
+        } catch (RightsFormatException e) {
+            throw new IllegalStateException("rights store record p/" + licenceId + " is corrupt", e);
+        }
+    }
+
+    /**
+     * The message of a licence id, or the latest one protected under a Message-ID (with or without angle
+     * brackets).
+     */
+    public Optional<StoredMessage> find(String licenceIdOrMessageId) throws RightsStoreUnavailableException {
+        List<StoredMessage> all = findAll(licenceIdOrMessageId);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Every message of a licence id (one) or of a Message-ID (one per protection), oldest first. */
+    public List<StoredMessage> findAll(String licenceIdOrMessageId) throws RightsStoreUnavailableException {
+        List<StoredMessage> out = new ArrayList<>();
+        if (licenceIdOrMessageId == null || licenceIdOrMessageId.trim().isEmpty()) {
+            return out;
+        }
+        String id = licenceIdOrMessageId.trim();
+        if (LICENCE_ID.matcher(id).matches()) {
+            Optional<StoredRecord> r = get("m/" + id);
+            if (r.isPresent()) {
+                out.add(message(parse(r.get())));
+                return out;
+            }
+        }
+        Optional<StoredRecord> idx = get("i/" + hash(Rights.messageId(id)));
+        if (idx.isPresent()) {
+            for (Object jti : list(parse(idx.get()).get("ids"))) {
+                Optional<StoredRecord> r = get("m/" + jti);
+                if (r.isPresent()) {
+                    out.add(message(parse(r.get())));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The revocation of a licence id, if revoked. */
+    public Optional<Revocation> revocation(String licenceId) throws RightsStoreUnavailableException {
+        if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
+            return Optional.empty();
+        }
+        Optional<StoredRecord> r = get("m/" + licenceId);
+        return r.isPresent() ? message(parse(r.get())).revocation() : Optional.empty();
+    }
+
+    /**
+     * Revokes the message of a licence id, or every message protected under a Message-ID, and logs
+     * {@link EventType#REVOKED}.
+     *
+     * @return true if at least one message was newly revoked (false: unknown, or revoked already)
+     */
+    public boolean revoke(String licenceIdOrMessageId, String by, String reason) throws RightsStoreUnavailableException {
+        boolean any = false;
+        for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
+            String key = "m/" + sm.licenceId();
+            for (int i = 0; ; i++) {
+                StoredRecord r = get(key).orElseThrow(() -> new IllegalStateException("vanished: " + key));
+                Map<String, Object> m = parse(r);
+                if (m.get("revoked") != null) {
+                    break;
+                }
+                Instant now = Instant.now();
+                Map<String, Object> rev = new LinkedHashMap<>();
+                rev.put("at", now.toEpochMilli());
+                rev.put("by", by == null ? "" : by);
+                rev.put("reason", reason == null ? "" : reason);
+                m.put("revoked", rev);
+                if (tryWrite(new Write(key, r.revision(), json(m)))) {
+                    any = true;
+                    log(new AccessEvent(now, sm.licenceId(), by, EventType.REVOKED, null, "", reason));
+                    break;
+                }
+                if (i >= RETRIES) {
+                    throw new RightsStoreUnavailableException("revoke " + sm.licenceId() + ": too much concurrent writing", null);
+                }
+            }
+        }
+        return any;
+    }
+
+    // ---------------------------------------------------------------- access log
+
+    /** Appends an event to the licence's access log. */
+    public void log(AccessEvent event) throws RightsStoreUnavailableException {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("t", event.time().toEpochMilli());
+        e.put("lid", event.licenceId());
+        e.put("addr", event.address());
+        e.put("type", event.type().name());
+        e.put("ch", event.channel() == null ? "" : event.channel().name());
+        e.put("client", event.client());
+        e.put("detail", event.detail());
+        byte[] nonce = new byte[6];
+        random.nextBytes(nonce);
+        String key = String.format(Locale.ROOT, "e/%s/%020d-%s", event.licenceId(), event.time().toEpochMilli(),
+                hex(nonce));
+        try {
+            storage.write(List.of(new Write(key, 0, json(e))));
+        } catch (Storage.ConflictException ex) {
+            throw new IllegalStateException("event key collision " + key, ex);
+        } catch (DkmUnavailableException ex) {
+            throw unavailable("log an access event", ex);
+        }
+    }
+
+    /** The access log of a licence id, or of every message of a Message-ID, oldest first. */
+    public List<AccessEvent> events(String licenceIdOrMessageId) throws RightsStoreUnavailableException {
+        Set<String> ids = new LinkedHashSet<>();
+        for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
+            ids.add(sm.licenceId());
+        }
+        if (ids.isEmpty() && licenceIdOrMessageId != null && LICENCE_ID.matcher(licenceIdOrMessageId.trim()).matches()) {
+            ids.add(licenceIdOrMessageId.trim());
+        }
+        List<AccessEvent> out = new ArrayList<>();
+        for (String id : ids) {
+            List<StoredRecord> recs;
+            try {
+                recs = storage.list("e/" + id + "/");
+            } catch (DkmUnavailableException e) {
+                throw unavailable("read the access log", e);
+            }
+            for (StoredRecord r : recs) {
+                Map<String, Object> e = parse(r);
+                String ch = str(e.get("ch"));
+                out.add(new AccessEvent(Instant.ofEpochMilli(num(e.get("t"))), str(e.get("lid")), str(e.get("addr")),
+                        EventType.valueOf(str(e.get("type"))), ch.isEmpty() ? null : Channel.valueOf(ch),
+                        str(e.get("client")), str(e.get("detail"))));
+            }
+        }
+        out.sort(Comparator.comparing(AccessEvent::time));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- passcodes
+
+    /**
+     * Issues a one-time passcode for a party of a live message, replacing any earlier one, and logs
+     * {@link EventType#PASSCODE_SENT} (the caller mails the code; it is not kept here in clear).
+     *
+     * @throws RightsDeniedException unknown message, not a party, revoked or expired
+     * @throws LockedOutException the address is locked out of this message
+     * @throws RateLimitedException too many requests this hour for the address or the client
+     */
+    public PasscodeIssue issuePasscode(String licenceId, String address, String clientIp, Instant now,
+            PortalSettings settings) throws RightsException {
+        String addr = Rights.address(address);
+        StoredMessage sm = live(licenceId, addr, now);
+        String client = clientIp == null ? "" : clientIp.trim();
+        String stateKey = "c/" + sm.licenceId() + "/" + hash(addr);
+        String addrKey = "r/a/" + hash(addr);
+        String clientKey = "r/c/" + hash(client);
+        for (int i = 0; i < RETRIES; i++) {
+            Optional<StoredRecord> st = get(stateKey);
+            Map<String, Object> s = st.isPresent() ? parse(st.get()) : new LinkedHashMap<>();
+            long lockedUntil = s.get("lockedUntil") == null ? 0 : num(s.get("lockedUntil"));
+            if (lockedUntil > now.toEpochMilli()) {
+                throw new LockedOutException(sm.licenceId(), Instant.ofEpochMilli(lockedUntil));
+            }
+            List<Write> writes = new ArrayList<>();
+            Optional<StoredRecord> ar = get(addrKey);
+            writes.add(window(addrKey, ar, now, settings.passcodesPerAddressPerHour(), RateLimitedException.Scope.ADDRESS));
+            if (!client.isEmpty()) {
+                Optional<StoredRecord> cr = get(clientKey);
+                writes.add(window(clientKey, cr, now, settings.passcodesPerClientPerHour(), RateLimitedException.Scope.CLIENT));
+            }
+            String code = newCode();
+            byte[] salt = new byte[16];
+            random.nextBytes(salt);
+            if (lockedUntil != 0) {
+                s.remove("lockedUntil");
+                s.put("wrong", 0L);
+            }
+            s.put("salt", Base64.getEncoder().encodeToString(salt));
+            s.put("hash", Base64.getEncoder().encodeToString(codeHash(salt, code)));
+            s.put("expires", now.plus(settings.passcodeTtl()).toEpochMilli());
+            if (s.get("wrong") == null) {
+                s.put("wrong", 0L);
+            }
+            writes.add(new Write(stateKey, st.isPresent() ? st.get().revision() : 0, json(s)));
+            if (tryWrite(writes)) {
+                log(new AccessEvent(now, sm.licenceId(), addr, EventType.PASSCODE_SENT, Channel.PORTAL, client,
+                        "valid until " + now.plus(settings.passcodeTtl())));
+                return new PasscodeIssue(code, now.plus(settings.passcodeTtl()));
+            }
+        }
+        throw new RightsStoreUnavailableException("issue a passcode: too much concurrent writing", null);
+    }
+
+    /** {@link #checkPasscode(String, String, String, String, Instant, PortalSettings)} without a client. */
+    public PasscodeCheck checkPasscode(String licenceId, String address, String code, Instant now, PortalSettings settings)
+            throws RightsStoreUnavailableException {
+        return checkPasscode(licenceId, address, code, "", now, settings);
+    }
+
+    /**
+     * Checks a passcode: OK consumes it (single use, compare-and-set, so two concurrent uses give one OK);
+     * a wrong one counts towards the lock-out. Logs PASSCODE_OK / PASSCODE_FAILED / PASSCODE_LOCKED.
+     */
+    public PasscodeCheck checkPasscode(String licenceId, String address, String code, String client, Instant now,
+            PortalSettings settings) throws RightsStoreUnavailableException {
+        if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
+            return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
+        }
+        String addr = Rights.address(address);
+        String stateKey = "c/" + licenceId + "/" + hash(addr);
+        String cl = client == null ? "" : client;
+        for (int i = 0; i < RETRIES; i++) {
+            Optional<StoredRecord> st = get(stateKey);
+            if (!st.isPresent()) {
+                return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
+            }
+            Map<String, Object> s = parse(st.get());
+            long lockedUntil = s.get("lockedUntil") == null ? 0 : num(s.get("lockedUntil"));
+            if (lockedUntil > now.toEpochMilli()) {
+                return new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, Instant.ofEpochMilli(lockedUntil));
+            }
+            if (s.get("hash") == null) {
+                return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
+            }
+            if (num(s.get("expires")) <= now.toEpochMilli()) {
+                return new PasscodeCheck(PasscodeCheck.Status.EXPIRED, 0, null);
+            }
+            long wrong = lockedUntil != 0 ? 0 : num(s.get("wrong"));
+            s.remove("lockedUntil");
+            byte[] salt = Base64.getDecoder().decode(str(s.get("salt")));
+            byte[] expected = Base64.getDecoder().decode(str(s.get("hash")));
+            boolean match = code != null && MessageDigest.isEqual(expected, codeHash(salt, code.trim()));
+            PasscodeCheck result;
+            EventType type;
+            if (match) {
+                s.remove("hash");
+                s.remove("salt");
+                s.put("wrong", 0L);
+                result = new PasscodeCheck(PasscodeCheck.Status.OK, settings.maxWrongAttempts(), null);
+                type = EventType.PASSCODE_OK;
+            } else {
+                wrong++;
+                if (wrong >= settings.maxWrongAttempts()) {
+                    Instant until = now.plus(settings.lockout());
+                    s.remove("hash");
+                    s.remove("salt");
+                    s.put("wrong", wrong);
+                    s.put("lockedUntil", until.toEpochMilli());
+                    result = new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, until);
+                    type = EventType.PASSCODE_LOCKED;
+                } else {
+                    s.put("wrong", wrong);
+                    result = new PasscodeCheck(PasscodeCheck.Status.WRONG, (int) (settings.maxWrongAttempts() - wrong), null);
+                    type = EventType.PASSCODE_FAILED;
+                }
+            }
+            if (tryWrite(new Write(stateKey, st.get().revision(), json(s)))) {
+                log(new AccessEvent(now, licenceId, addr, type, Channel.PORTAL, cl,
+                        type == EventType.PASSCODE_LOCKED ? "locked until " + result.lockedUntil().get()
+                                : type == EventType.PASSCODE_FAILED ? result.remainingAttempts() + " attempts left" : ""));
+                return result;
+            }
+        }
+        throw new RightsStoreUnavailableException("check a passcode: too much concurrent writing", null);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private StoredMessage live(String licenceId, String addr, Instant now) throws RightsException {
+        Optional<StoredMessage> sm = licenceId != null && LICENCE_ID.matcher(licenceId).matches()
+                ? find(licenceId) : Optional.empty();
+        if (!sm.isPresent() || !sm.get().licenceId().equals(licenceId)) {
+            throw new RightsDeniedException(RightsDeniedException.Reason.UNKNOWN_MESSAGE, null, "unknown protected message");
+        }
+        StoredMessage m = sm.get();
+        if (!addr.equals(m.sender()) && !m.recipients().contains(addr)) {
+            throw new RightsDeniedException(RightsDeniedException.Reason.NOT_A_PARTY, licenceId,
+                    "the address is not a party of the licence");
+        }
+        if (m.isRevoked()) {
+            throw new RightsDeniedException(RightsDeniedException.Reason.REVOKED, licenceId, "the message was revoked");
+        }
+        if (m.expires().isPresent() && !now.isBefore(m.expires().get())) {
+            throw new RightsDeniedException(RightsDeniedException.Reason.EXPIRED, licenceId, "the message has expired");
+        }
+        return m;
+    }
+
+    private Write window(String key, Optional<StoredRecord> rec, Instant now, int limit, RateLimitedException.Scope scope)
+            throws RateLimitedException {
+        List<Object> kept = new ArrayList<>();
+        long oldest = Long.MAX_VALUE;
+        if (rec.isPresent()) {
+            for (Object t : list(parse(rec.get()).get("t"))) {
+                long v = num(t);
+                if (v > now.toEpochMilli() - HOUR) {
+                    kept.add(v);
+                    oldest = Math.min(oldest, v);
+                }
+            }
+        }
+        if (kept.size() >= limit) {
+            throw new RateLimitedException(scope, Instant.ofEpochMilli(oldest + HOUR));
+        }
+        kept.add(now.toEpochMilli());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("t", kept);
+        return new Write(key, rec.isPresent() ? rec.get().revision() : 0, json(m));
+    }
+
+    private String newCode() {
+        return String.format(Locale.ROOT, "%08d", random.nextInt(100_000_000));
+    }
+
+    private static byte[] codeHash(byte[] salt, String code) {
+        MessageDigest md = sha256();
+        md.update(salt);
+        md.update(code.getBytes(StandardCharsets.UTF_8));
+        return md.digest();
+    }
+
+    private static StoredMessage message(Map<String, Object> m) {
+        Set<String> rcpt = new LinkedHashSet<>();
+        for (Object o : list(m.get("rcpt"))) {
+            rcpt.add(str(o));
+        }
+        List<String> tokens = new ArrayList<>();
+        for (Object o : list(m.get("rights"))) {
+            tokens.add(str(o));
+        }
+        Revocation rev = null;
+        Object r = m.get("revoked");
+        if (r instanceof Map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> rm = (Map<String, Object>) r;
+            rev = new Revocation(Instant.ofEpochMilli(num(rm.get("at"))), str(rm.get("by")), str(rm.get("reason")));
+        }
+        return new StoredMessage(str(m.get("lid")), str(m.get("mid")), str(m.get("sub")), rcpt, str(m.get("tpl")),
+                Rights.parseList(tokens), Instant.ofEpochMilli(num(m.get("created"))),
+                m.get("exp") == null ? null : Instant.ofEpochMilli(num(m.get("exp"))), rev);
+    }
+
+    private Optional<StoredRecord> get(String key) throws RightsStoreUnavailableException {
+        try {
+            return storage.get(key);
+        } catch (DkmUnavailableException e) {
+            throw unavailable("read", e);
+        }
+    }
+
+    private boolean tryWrite(Write w) throws RightsStoreUnavailableException {
+        return tryWrite(List.of(w));
+    }
+
+    private boolean tryWrite(List<Write> w) throws RightsStoreUnavailableException {
+        try {
+            storage.write(w);
+            return true;
+        } catch (Storage.ConflictException e) {
+            return false;
+        } catch (DkmUnavailableException e) {
+            throw unavailable("write", e);
+        }
+    }
+
+    private static RightsStoreUnavailableException unavailable(String what, DkmUnavailableException e) {
+        return new RightsStoreUnavailableException("rights store unavailable (" + what + "): " + e.getMessage(), e);
+    }
+
+    private static Map<String, Object> parse(StoredRecord r) {
+        try {
+            return JSONObjectUtils.parse(new String(r.value(), StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            throw new IllegalStateException("rights store record " + r.key() + " is corrupt", e);
+        }
+    }
+
+    private static byte[] json(Map<String, Object> m) {
+        return JSONObjectUtils.toJSONString(m).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        return o instanceof Collection ? new ArrayList<>((Collection<Object>) o) : new ArrayList<>();
+    }
+
+    private static String str(Object o) {
+        return o == null ? "" : o.toString();
+    }
+
+    private static long num(Object o) {
+        return o instanceof Number ? ((Number) o).longValue() : Long.parseLong(String.valueOf(o));
+    }
+
+    static String hash(String s) {
+        return hex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length * 2);
+        for (byte x : b) {
+            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } catch (IOException e) {
+            // closing on the way out; nothing was pending
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RightsStore[" + storage.getClass().getSimpleName() + "]";
+    }
+}
