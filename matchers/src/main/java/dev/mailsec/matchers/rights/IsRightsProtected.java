@@ -30,7 +30,7 @@ import org.apache.mailet.base.GenericMatcher;
 public class IsRightsProtected extends GenericMatcher {
 
     /** The media type of the protected package ({@code ProtectedPackage.MEDIA_TYPE}). */
-    public static final String MEDIA_TYPE = "application/vnd.mailsec.protected+json";
+    public static final String MEDIA_TYPE = dev.mailsec.rights.ProtectedPackage.MEDIA_TYPE;
     /** How deep nested multiparts are searched; a wrapper has the package at depth 1. */
     static final int MAX_DEPTH = 8;
 

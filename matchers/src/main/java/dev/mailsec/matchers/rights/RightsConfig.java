@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.rights;
 
+import dev.mailsec.rights.RightsSettings;
 import java.nio.file.Path;
 import java.util.Set;
 import javax.mail.MessagingException;
@@ -11,6 +12,10 @@ final class RightsConfig {
     }
 
     static Set<String> organisationDomains(Path config, String who) throws MessagingException {
-        throw new MessagingException(who + ": reading " + config + " needs the rights engine");
+        try {
+            return RightsSettings.load(config).organisationDomains();
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(who + ": rights configuration " + config + ": " + e.getMessage(), e);
+        }
     }
 }

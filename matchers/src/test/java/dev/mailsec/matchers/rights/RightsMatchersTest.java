@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -14,6 +16,7 @@ import org.apache.mailet.Matcher;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RightsMatchersTest {
 
@@ -82,6 +85,24 @@ class RightsMatchersTest {
     void isRecipientOutsideOrganisationShouldRefuseAMalformedDomain() {
         assertThatThrownBy(() -> init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", "mailsec.test, bad domain"))
             .isInstanceOf(MessagingException.class).hasMessageContaining("'bad domain'");
+    }
+
+    @Test
+    void isRecipientOutsideOrganisationShouldDefaultToTheOrganisationDomainsOfTheRightsConfiguration(@TempDir Path dir) throws Exception {
+        Path rights = dir.resolve("rights.xml");
+        Files.write(rights, ("<rights><issuer>mailsec.test</issuer><organisationDomains>mailsec.test, example.com</organisationDomains>"
+            + "<store url=\"file:state\"/></rights>").getBytes(StandardCharsets.UTF_8));
+        System.setProperty(IsRecipientOutsideOrganisation.CONFIG_PROPERTY, rights.toString());
+        try {
+            IsRecipientOutsideOrganisation matcher = init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", null);
+            assertThat(matcher.match(mail("\r\nx\r\n", "bob@mailsec.test", "dave@example.com", "carol@external.test")))
+                .containsExactly(new MailAddress("carol@external.test"));
+            System.setProperty(IsRecipientOutsideOrganisation.CONFIG_PROPERTY, dir.resolve("missing.xml").toString());
+            assertThatThrownBy(() -> init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", null))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("missing.xml");
+        } finally {
+            System.clearProperty(IsRecipientOutsideOrganisation.CONFIG_PROPERTY);
+        }
     }
 
     static final String WRAPPER = "Content-Type: multipart/mixed; boundary=\"o\"\r\n\r\n"
