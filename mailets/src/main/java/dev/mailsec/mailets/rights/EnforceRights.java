@@ -1,0 +1,341 @@
+package dev.mailsec.mailets.rights;
+
+import dev.mailsec.rights.AccessEvent;
+import dev.mailsec.rights.Channel;
+import dev.mailsec.rights.EventType;
+import dev.mailsec.rights.ProtectedPackage;
+import dev.mailsec.rights.Right;
+import dev.mailsec.rights.RightsException;
+import dev.mailsec.rights.RightsFormatException;
+import dev.mailsec.rights.RightsTemplate;
+import dev.mailsec.rights.RightsUnavailableException;
+import dev.mailsec.rights.StoredMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.Part;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces the rights of protected messages on mail our users send. A message <em>carries</em> protected
+ * content when it
+ * <ul>
+ *   <li><b>forwards</b> it: an attached {@code message/rfc822} whose {@code X-Mailsec-Rights} licence or
+ *       {@code Message-ID} is a protected message, an attached protected package, or an
+ *       {@code X-Forwarded-Message-Id} naming one;</li>
+ *   <li><b>re-sends</b> it: its own {@code Message-ID} or {@code X-Mailsec-Rights} is a protected message's;</li>
+ *   <li><b>refers</b> to it: {@code References} / {@code In-Reply-To} name a protected message (a reply,
+ *       or a forward inline).</li>
+ * </ul>
+ * The rights come from the rights store (what was issued), never from the message's headers. Content whose
+ * licence does not grant {@code forward} (Do-Not-Forward): a forward or re-send by anyone but its sender,
+ * or any mail carrying it to someone who is not a party of the licence, is <b>bounced</b> to the sender with
+ * the reason (and recorded as {@code FORWARD_BLOCKED} in the access log); nobody receives it. Otherwise the
+ * mail leaves <b>protected again with the same template</b> (Encrypt-Only content forwarded stays
+ * protected; replies to Do-Not-Forward mail stay Do-Not-Forward). Sets {@code mailsec.rights.enforced}.
+ *
+ * <pre>{@code
+ * <mailet match="SenderIsLocal" class="dev.mailsec.mailets.rights.EnforceRights">
+ *     <config>conf/rights.xml</config>
+ *     <onKeyStoreDown>rights-key-store-down</onKeyStoreDown>
+ * </mailet>
+ * }</pre>
+ * Parameters: {@code config} (default {@code conf/rights.xml}), {@code onKeyStoreDown} (processor for mail
+ * that cannot be checked or re-protected because the rights store or keys are unreachable; without it the
+ * mailet throws), {@code errorProcessor} (default {@code error}: mail that cannot be re-protected).
+ * Limits: text copied by hand into a new message, without References, cannot be recognised.
+ */
+public class EnforceRights extends GenericMailet {
+    private static final Logger LOG = LoggerFactory.getLogger(EnforceRights.class);
+
+    public static final AttributeName ENFORCED = AttributeName.of("mailsec.rights.enforced");
+
+    static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
+    static final String ERROR_PROCESSOR = "errorProcessor";
+    static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
+        RightsServices.CONFIG, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
+    static final String CLIENT = "james rights enforcement";
+    private static final Pattern LICENCE = Pattern.compile("licence=([A-Za-z0-9_-]{8,128})");
+    private static final int MAX_DEPTH = 8;
+    private static final int MAX_IDS = 200;
+    private static final int MAX_PACKAGES = 10;
+
+    enum Use { FORWARD, RESEND, REFERENCE }
+
+    private final RightsServices injected;
+    private RightsServices rights;
+    private String keyStoreDown;
+    private String errorProcessor;
+
+    @Inject
+    public EnforceRights() {
+        this(null);
+    }
+
+    /** For tests: ready services instead of the shared ones of {@code config}. */
+    public EnforceRights(RightsServices services) {
+        this.injected = services;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        RightsMail.checkParameters(this, "EnforceRights", PARAMETERS);
+        keyStoreDown = RightsMail.processor("EnforceRights", ON_KEY_STORE_DOWN, getInitParameter(ON_KEY_STORE_DOWN));
+        String e = RightsMail.processor("EnforceRights", ERROR_PROCESSOR, getInitParameter(ERROR_PROCESSOR));
+        errorProcessor = e == null ? Mail.ERROR : e;
+        rights = injected != null ? injected
+            : RightsServices.shared("EnforceRights", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (!mail.hasSender() || mail.getAttribute(DecryptRightsProtected.DECRYPTED).isPresent()) {
+            return; // bounces and notifications; a copy transport decryption just opened
+        }
+        MimeMessage message = mail.getMessage();
+        if (RightsMail.packagePart(message).isPresent()) {
+            return; // already a wrapper: nothing readable leaves
+        }
+        List<ProtectedPackage> packages = new ArrayList<>();
+        Map<String, Use> evidence = evidence(message, packages);
+        if (evidence.isEmpty() && packages.isEmpty()) {
+            return;
+        }
+        Map<String, Found> found = new LinkedHashMap<>();
+        try {
+            for (ProtectedPackage pkg : packages) {
+                try {
+                    put(evidence, rights.opener().verify(pkg).licenceId(), Use.FORWARD);
+                } catch (RightsUnavailableException e) {
+                    throw e;
+                } catch (RightsException e) {
+                    // not a package of ours (or tampered): it opens nowhere, nothing to enforce
+                    LOG.debug("EnforceRights: attached package of {} ignored: {}", mail.getName(), e.getMessage());
+                }
+            }
+            for (Map.Entry<String, Use> e : evidence.entrySet()) {
+                Optional<StoredMessage> m = rights.store().find(e.getKey());
+                if (m.isPresent()) {
+                    Found f = found.computeIfAbsent(m.get().licenceId(), k -> new Found(m.get()));
+                    f.uses.add(e.getValue());
+                }
+            }
+        } catch (RightsUnavailableException e) {
+            keyStoreDown(mail, e);
+            return;
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        String sender = RightsMail.sender(mail).orElse("");
+        List<String> violations = new ArrayList<>();
+        Found strictest = null;
+        for (Found f : found.values()) {
+            String v = violation(f, sender, mail.getRecipients());
+            if (v != null) {
+                violations.add(v);
+                log(f.message.licenceId(), sender, v);
+            }
+            if (strictest == null || f.message.rights().size() < strictest.message.rights().size()) {
+                strictest = f;
+            }
+        }
+        if (!violations.isEmpty()) {
+            String reason = "Your message was not sent. " + String.join(" ", violations);
+            LOG.info("EnforceRights: {} from {} bounced: {}", mail.getName(), sender, reason);
+            mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("bounced")));
+            getMailetContext().bounce(mail, reason);
+            mail.setState(Mail.GHOST);
+            return;
+        }
+        RightsTemplate template = template(strictest.message);
+        mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("protected " + template.name())));
+        ProtectMessage.protect(mail, template, rights, Optional.empty(), keyStoreDown, errorProcessor, "EnforceRights");
+    }
+
+    /** Why this mail may not carry that protected message, or null when it may. */
+    private static String violation(Found f, String sender, Iterable<MailAddress> recipients) {
+        StoredMessage m = f.message;
+        if (m.rights().contains(Right.FORWARD)) {
+            return null;
+        }
+        boolean owner = sender.equalsIgnoreCase(m.sender());
+        List<String> outside = new ArrayList<>();
+        for (MailAddress r : recipients) {
+            String a = r.asString().toLowerCase(Locale.ROOT);
+            if (!a.equalsIgnoreCase(m.sender()) && !m.recipients().contains(a)) {
+                outside.add(a);
+            }
+        }
+        String what = "The protected message <" + m.messageId() + "> (template " + m.template() + ", rights "
+            + tokens(m.rights()) + ") may not be forwarded";
+        if (!outside.isEmpty()) {
+            return what + " to anyone outside its recipients: " + String.join(", ", outside) + ".";
+        }
+        if (!owner && (f.uses.contains(Use.FORWARD) || f.uses.contains(Use.RESEND))) {
+            return what + ", not even to its own recipients.";
+        }
+        return null;
+    }
+
+    private RightsTemplate template(StoredMessage m) {
+        try {
+            RightsTemplate t = rights.settings().template(m.template());
+            if (t.rights().equals(m.rights())) {
+                return t;
+            }
+        } catch (IllegalArgumentException e) {
+            // the template was renamed or removed since: keep the rights that were issued
+        }
+        return RightsTemplate.of(m.template(), m.rights(), null);
+    }
+
+    private static String tokens(Set<Right> rights) {
+        List<String> t = new ArrayList<>();
+        for (Right r : rights) {
+            t.add(r.token());
+        }
+        return String.join(", ", t);
+    }
+
+    private void log(String licenceId, String sender, String detail) {
+        try {
+            rights.store().log(new AccessEvent(rights.clock().instant(), licenceId, sender, EventType.FORWARD_BLOCKED,
+                Channel.TRANSPORT, CLIENT, detail));
+        } catch (RightsException e) {
+            LOG.warn("EnforceRights: cannot record the blocked forward of licence {}: {}", licenceId, e.getMessage());
+        }
+    }
+
+    /** Licence ids and Message-IDs the message carries or refers to, with how. */
+    static Map<String, Use> evidence(MimeMessage message, List<ProtectedPackage> packages) throws MessagingException {
+        Map<String, Use> ids = new LinkedHashMap<>();
+        for (String id : RightsMail.messageIds(message.getHeader("Message-ID"))) {
+            put(ids, id, Use.RESEND);
+        }
+        for (String id : licences(message.getHeader(RightsMarking.HEADER))) {
+            put(ids, id, Use.RESEND);
+        }
+        for (String id : RightsMail.messageIds(message.getHeader("X-Forwarded-Message-Id"))) {
+            put(ids, id, Use.FORWARD);
+        }
+        for (String id : RightsMail.messageIds(message.getHeader("In-Reply-To"))) {
+            put(ids, id, Use.REFERENCE);
+        }
+        for (String id : RightsMail.messageIds(message.getHeader("References"))) {
+            put(ids, id, Use.REFERENCE);
+        }
+        attachments(message, ids, packages, 0);
+        return ids;
+    }
+
+    private static void attachments(Part part, Map<String, Use> ids, List<ProtectedPackage> packages, int depth) {
+        if (depth > MAX_DEPTH || ids.size() > MAX_IDS) {
+            return;
+        }
+        try {
+            String type = RightsMail.baseType(part.getContentType());
+            if (type.equals(ProtectedPackage.MEDIA_TYPE) && depth > 0) {
+                if (packages.size() < MAX_PACKAGES) {
+                    try {
+                        packages.add(ProtectedPackage.decode(RightsMail.decoded(part)));
+                    } catch (RightsFormatException e) {
+                        LOG.debug("EnforceRights: malformed package attachment ignored: {}", e.getMessage());
+                    }
+                }
+                return;
+            }
+            if (type.equals("message/rfc822") || type.equals("message/global")) {
+                Object content = part.getContent();
+                if (content instanceof MimeMessage) {
+                    MimeMessage attached = (MimeMessage) content;
+                    for (String id : RightsMail.messageIds(attached.getHeader("Message-ID"))) {
+                        put(ids, id, Use.FORWARD);
+                    }
+                    for (String id : licences(attached.getHeader(RightsMarking.HEADER))) {
+                        put(ids, id, Use.FORWARD);
+                    }
+                    attachments(attached, ids, packages, depth + 1);
+                }
+                return;
+            }
+            if (type.startsWith("multipart/")) {
+                Object content = part.getContent();
+                if (content instanceof Multipart) {
+                    Multipart mp = (Multipart) content;
+                    for (int i = 0; i < mp.getCount(); i++) {
+                        attachments(mp.getBodyPart(i), ids, packages, depth + 1);
+                    }
+                }
+            }
+        } catch (MessagingException | IOException e) {
+            // a part we cannot parse carries nothing we can recognise; the headers were still checked
+            LOG.debug("EnforceRights: unreadable part skipped: {}", e.getMessage());
+        }
+    }
+
+    private static List<String> licences(String[] headers) {
+        List<String> out = new ArrayList<>();
+        if (headers != null) {
+            for (String h : headers) {
+                Matcher m = LICENCE.matcher(h);
+                if (m.find()) {
+                    out.add(m.group(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void put(Map<String, Use> ids, String id, Use use) {
+        Use old = ids.get(id);
+        if (old == null || use.ordinal() < old.ordinal()) {
+            ids.put(id, use);
+        }
+    }
+
+    private void keyStoreDown(Mail mail, RightsUnavailableException e) throws MessagingException {
+        String why = "rights store unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        if (keyStoreDown != null) {
+            LOG.warn("EnforceRights: {} sent to processor {} unchecked: {}", mail.getName(), keyStoreDown, why);
+            mail.setState(keyStoreDown);
+            return;
+        }
+        throw new MessagingException("EnforceRights: " + why + "; mail " + mail.getName() + " not checked", e);
+    }
+
+    private static final class Found {
+        final StoredMessage message;
+        final Set<Use> uses = java.util.EnumSet.noneOf(Use.class);
+
+        Found(StoredMessage message) {
+            this.message = message;
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "EnforceRights: bounces forwards of Do-Not-Forward content, keeps forwarded protected content protected";
+    }
+}

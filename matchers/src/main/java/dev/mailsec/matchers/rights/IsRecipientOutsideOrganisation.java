@@ -1,0 +1,88 @@
+package dev.mailsec.matchers.rights;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.mail.MessagingException;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+/**
+ * Returns the recipients whose domain is not one of the organisation's domains, so a pipeline can treat
+ * them apart (protect mail to them, or decrypt only for the others with {@code Not}). A domain matches
+ * exactly (case-insensitive); a subdomain of an organisation domain is outside unless listed. Whether a
+ * domain is hosted by this James does not matter: the demo's {@code external.test} is local but outside.
+ *
+ * <pre>{@code
+ * <mailet match="dev.mailsec.matchers.rights.IsRecipientOutsideOrganisation" class="dev.mailsec.mailets.rights.ProtectMessage">
+ *     <template>encrypt-only</template>
+ * </mailet>
+ * }</pre>
+ * Condition: a comma-separated list of domains ({@code =mailsec.test,example.com}); without one, the
+ * {@code organisationDomains} of {@code conf/rights.xml} (relative to James's working directory) or of
+ * the file the system property {@code mailsec.rights.config} names. A malformed domain or an unreadable
+ * rights file fails the start.
+ */
+public class IsRecipientOutsideOrganisation extends GenericMatcher {
+
+    /** System property naming the rights configuration used when the condition is empty. */
+    public static final String CONFIG_PROPERTY = "mailsec.rights.config";
+    static final String DEFAULT_CONFIG = "conf/rights.xml";
+    private static final Pattern DOMAIN_NAME = Pattern.compile(
+        "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    private Set<String> organisation;
+
+    @Override
+    public void init() throws MessagingException {
+        String condition = getCondition();
+        if (condition == null || condition.trim().isEmpty()) {
+            Path config = Paths.get(System.getProperty(CONFIG_PROPERTY, DEFAULT_CONFIG)).toAbsolutePath().normalize();
+            organisation = RightsConfig.organisationDomains(config, "IsRecipientOutsideOrganisation");
+            return;
+        }
+        organisation = domains(condition);
+    }
+
+    static Set<String> domains(String condition) throws MessagingException {
+        Set<String> set = new LinkedHashSet<>();
+        for (String part : condition.split(",")) {
+            String d = part.trim().toLowerCase(Locale.ROOT);
+            if (!DOMAIN_NAME.matcher(d).matches()) {
+                throw new MessagingException("IsRecipientOutsideOrganisation: not a domain name: '" + part.trim()
+                    + "' in '" + condition + "'");
+            }
+            set.add(d);
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        List<MailAddress> outside = new ArrayList<>();
+        for (MailAddress r : mail.getRecipients()) {
+            if (!organisation.contains(r.getDomain().asString().toLowerCase(Locale.ROOT))) {
+                outside.add(r);
+            }
+        }
+        return outside;
+    }
+
+    /** The organisation's domains (lower case). */
+    Set<String> organisation() {
+        return organisation;
+    }
+
+    @Override
+    public String getMatcherInfo() {
+        return "IsRecipientOutsideOrganisation: matches the recipients outside the organisation's domains";
+    }
+}
