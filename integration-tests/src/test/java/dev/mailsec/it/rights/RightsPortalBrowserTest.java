@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
@@ -65,17 +63,34 @@ class RightsPortalBrowserTest {
   static final Path SHOTS = Paths.get(System.getProperty("mailsec.conf.dir", "../conf")).toAbsolutePath()
       .normalize().getParent().resolve("docs/rights");
 
-  @RegisterExtension
-  static JamesExtension james = JamesExtension.builder().user(ALICE, PASSWORD).build();
+  static final Path DIR;
+  static final int PORTAL_PORT;
+  static final String BASE;
+  static final RightsTestEnvironment env;
 
-  @TempDir
-  static Path dir;
-  static RightsTestEnvironment env;
+  static {
+    try {
+      DIR = Files.createTempDirectory("mailsec-portal-it-");
+      PORTAL_PORT = freePort();
+      BASE = "http://127.0.0.1:" + PORTAL_PORT;
+      env = RightsTestEnvironment.create(DIR.resolve("rights"), Clock.systemUTC(), rightsXml("rights-state", 2525));
+    } catch (Exception e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** James with the sample pipeline's protection step: [encrypt], [dnf] and (for expiry) [short] subjects. */
+  @RegisterExtension
+  static JamesExtension james = JamesExtension.builder().user(ALICE, PASSWORD)
+      .rootMailets(protect("[dnf]", "do-not-forward") + protect("[encrypt]", "encrypt-only")
+          + protect("[short]", "short-lived"))
+      .build();
+
   static RightsPortalEngine engine;
   static Portal portal;
   static Browser browser;
   static Mailboxes mail;
-  static String base;
+  static String base = BASE;
 
   @BeforeAll
   static void start() throws Exception {
@@ -86,20 +101,14 @@ class RightsPortalBrowserTest {
     data.addUser(DAVE, PASSWORD);
     int smtp = james.harness().smtpPort(Delivery.Mode.PLAIN);
     mail = new Mailboxes(james.harness().imapPort(), smtp);
-    int port = freePort();
-    base = "http://127.0.0.1:" + port;
-    String xml = "<rights>\n  <issuer>mailsec.test</issuer>\n  <organisationDomains>mailsec.test</organisationDomains>\n"
-        + "  <portal url=\"" + base + "\" bind=\"127.0.0.1\" port=\"" + port + "\" smtpHost=\"127.0.0.1\" smtpPort=\""
-        + smtp + "\" perAddressPerHour=\"100\" perClientPerHour=\"200\"/>\n  <store url=\"file:%STORE%\"/>\n  <subject mode=\"keep\"/>\n  <templates>\n"
-        + "    <template name=\"short-lived\" rights=\"view,reply\" expiry=\"PT3S\"/>\n  </templates>\n</rights>\n";
-    env = RightsTestEnvironment.create(dir.resolve("rights"), Clock.systemUTC(), xml.replace("%STORE%", "rights-state"));
-    // the portal is its own DKM identity, member of group rights (as ./mailsec run sets it up)
-    Path portalDir = Files.createDirectories(dir.resolve("rights/portal"));
+    // the portal is its own DKM identity, member of group rights (as ./mailsec run sets it up), and sends
+    // through this James's SMTP port
+    Path portalDir = Files.createDirectories(DIR.resolve("rights/portal"));
     env.admin().createIdentity("rights-portal", IdentityType.SERVICE, false, portalDir.resolve("rights-portal.cred"));
     env.admin().addMember("rights", "rights-portal");
     Files.writeString(portalDir.resolve("dkm.properties"),
         "store=file:../dkm-data\nidentity=rights-portal.cred\ncacheTtl=PT5M\n");
-    Files.writeString(portalDir.resolve("rights.xml"), xml.replace("%STORE%", "../rights-state"));
+    Files.writeString(portalDir.resolve("rights.xml"), rightsXml("../rights-state", smtp));
     RightsSettings settings = RightsSettings.load(portalDir.resolve("rights.xml"));
     engine = RightsPortalEngine.open(settings);
     portal = Portal.start(RightsPortalEngine.config(settings), engine);
@@ -117,9 +126,23 @@ class RightsPortalBrowserTest {
     if (engine != null) {
       engine.close();
     }
-    if (env != null) {
-      env.close();
+    env.close();
+    try (var files = Files.walk(DIR)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
+  }
+
+  static String rightsXml(String store, int smtp) {
+    return "<rights>\n  <issuer>mailsec.test</issuer>\n  <organisationDomains>mailsec.test</organisationDomains>\n"
+        + "  <portal url=\"" + BASE + "\" bind=\"127.0.0.1\" port=\"" + PORTAL_PORT + "\" smtpHost=\"127.0.0.1\" "
+        + "smtpPort=\"" + smtp + "\" perAddressPerHour=\"100\" perClientPerHour=\"200\"/>\n"
+        + "  <store url=\"file:" + store + "\"/>\n  <subject mode=\"keep\"/>\n  <templates>\n"
+        + "    <template name=\"short-lived\" rights=\"view,reply\" expiry=\"PT3S\"/>\n  </templates>\n</rights>\n";
+  }
+
+  static String protect(String keyword, String template) {
+    return "<mailet match=\"SubjectStartsWith=" + keyword + "\" class=\"dev.mailsec.mailets.rights.ProtectMessage\">"
+        + "<config>" + DIR.resolve("rights/rights.xml") + "</config><template>" + template + "</template></mailet>\n";
   }
 
   @BeforeEach
@@ -282,7 +305,7 @@ class RightsPortalBrowserTest {
 
   @Test
   void anExpiredMessageShouldBeRefused() throws Exception {
-    String link = link(protectAndSend("[encrypt] Expiry test", "short-lived", CAROL));
+    String link = link(protectAndSend("[short] Expiry test", "short-lived", CAROL));
     Thread.sleep(3500);
     WebDriver d = browser.driver;
     d.get(link);
@@ -321,7 +344,10 @@ class RightsPortalBrowserTest {
 
   // ------------------------------------------------------------------------------------------------------------
 
-  /** Alice's message with an HTML body and an attachment, protected and sent through James; carol's copy. */
+  /**
+   * Alice sends a message with an HTML body and an attachment through James's SMTP; the pipeline protects it
+   * (the subject keyword picks {@code template}); returns what arrives in the recipient's INBOX.
+   */
   static MimeMessage protectAndSend(String subject, String template, String to) throws Exception {
     Session s = Session.getInstance(new Properties());
     MimeMessage original = new MimeMessage(s);
@@ -347,11 +373,11 @@ class RightsPortalBrowserTest {
     mixed.addBodyPart(attachment);
     original.setContent(mixed);
     original.saveChanges();
-    MimeMessage wrapper = env.protector().protect(original, ALICE, List.of(to),
-        env.settings().template(template)).wrapper();
     int before = mail.count(to, PASSWORD, subject);
-    mail.send(wrapper);
-    return mail.awaitNew(to, PASSWORD, subject, before);
+    mail.send(original);
+    MimeMessage arrived = mail.awaitNew(to, PASSWORD, subject, before);
+    assertThat(arrived.getHeader("X-Mailsec-Protected")[0]).contains("template=" + template);
+    return arrived;
   }
 
   static String link(MimeMessage wrapper) throws Exception {
