@@ -43,6 +43,7 @@ class DistributionSmokeTest {
   private static int smtpPort;
   private static int imapPort;
   private static int webadminPort;
+  private static int portalPort;
 
   @BeforeAll
   static void startTheDistribution() throws Exception {
@@ -50,6 +51,7 @@ class DistributionSmokeTest {
     int smtpsPort = freePort();
     imapPort = freePort();
     webadminPort = freePort();
+    portalPort = freePort();
     output = home.resolve("run.log");
     ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("mailsec").toString(), "run")
         .directory(ROOT.toFile())
@@ -62,6 +64,7 @@ class DistributionSmokeTest {
     env.put("MAILSEC_SMTPS_PORT", Integer.toString(smtpsPort));
     env.put("MAILSEC_IMAP_PORT", Integer.toString(imapPort));
     env.put("MAILSEC_WEBADMIN_PORT", Integer.toString(webadminPort));
+    env.put("MAILSEC_PORTAL_PORT", Integer.toString(portalPort));
     env.put("MAILSEC_HEAP", "384m");
     james = pb.start();
 
@@ -118,6 +121,75 @@ class DistributionSmokeTest {
     assertThat(cli("dkm", "--store", dkm, "--identity", admin, "secret", "list"))
         .contains("dkim/mailsec.test").contains("dkim/mailsec.test/ed25519").contains("smime/bob@mailsec.test");
     assertThat(cli("dkm", "--store", dkm, "--identity", admin, "audit", "verify")).contains("intact");
+  }
+
+  @Test
+  void firstStartShouldGiveJamesAndThePortalTheRightsKeysAndServeThePortal() throws Exception {
+    Path state = home.resolve("state/state");
+    String admin = state.resolve("dkm/credentials/admin.cred").toString();
+    String dkm = state.resolve("dkm").toString();
+    assertThat(cli("dkm", "--store", dkm, "--identity", admin, "group", "members", "rights"))
+        .contains("james-transport").contains("rights-portal");
+    assertThat(cli("dkm", "--store", dkm, "--identity", admin, "secret", "list"))
+        .contains("rights/content-key").contains("rights/signing").contains("rights/portal-session");
+    assertThat(Files.readString(home.resolve("state/portal/conf/dkm.properties")))
+        .contains("identity=" + state.resolve("dkm/credentials/rights-portal.cred"));
+    assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
+    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portalPort + "/m/unknownlicence0"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(404);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).startsWith("default-src 'none'");
+  }
+
+  @Test
+  void encryptedMailToCarolShouldArriveAsAWrapperWhoseLinkTheRunningPortalOpens() throws Exception {
+    java.util.Properties props = new java.util.Properties();
+    props.put("mail.smtp.host", "127.0.0.1");
+    props.put("mail.smtp.port", Integer.toString(smtpPort));
+    props.put("mail.imap.starttls.enable", "true");
+    props.put("mail.imap.starttls.required", "true");
+    props.put("mail.imap.ssl.trust", "*"); // the demo's self-signed certificate
+    javax.mail.Session session = javax.mail.Session.getInstance(props);
+    javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(session);
+    m.setFrom("alice@mailsec.test");
+    m.setRecipients(javax.mail.Message.RecipientType.TO, "carol@external.test");
+    m.setSubject("[encrypt] smoke-portal");
+    m.setText("smoke secret 8F3A in the body");
+    javax.mail.Transport.send(m);
+
+    String wrapper = null;
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (wrapper == null && Instant.now().isBefore(deadline)) {
+      javax.mail.Store store = session.getStore("imap");
+      store.connect("127.0.0.1", imapPort, "carol@external.test", "secret");
+      try {
+        javax.mail.Folder inbox = store.getFolder("INBOX");
+        inbox.open(javax.mail.Folder.READ_ONLY);
+        for (javax.mail.Message msg : inbox.getMessages()) {
+          if ("[encrypt] smoke-portal".equals(msg.getSubject())) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            msg.writeTo(out);
+            wrapper = out.toString(UTF_8);
+          }
+        }
+        inbox.close(false);
+      } finally {
+        store.close();
+      }
+      if (wrapper == null) {
+        Thread.sleep(500);
+      }
+    }
+    assertThat(wrapper).as("wrapper in carol's INBOX%n%s", log()).isNotNull();
+    assertThat(wrapper).doesNotContain("8F3A").contains("message.mailsec");
+    Matcher link = Pattern.compile("http://127\\.0\\.0\\.1:" + portalPort + "/m/[A-Za-z0-9_-]+").matcher(wrapper);
+    assertThat(link.find()).as("portal link in%n%s", wrapper).isTrue();
+    java.net.http.HttpResponse<String> landing = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.group())).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(landing.statusCode()).isEqualTo(200);
+    assertThat(landing.body()).contains("alice@mailsec.test sent you a protected message");
   }
 
   /** Runs the operator's command line (the built CLI jar) and returns its output; fails on a non-zero exit. */
