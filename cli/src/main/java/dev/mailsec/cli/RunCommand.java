@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       "Builds the pack if needed, installs it into the stock memory distribution's",
       "extensions-jars/, and runs James in the foreground (Ctrl-C stops it).",
       "Ports: MAILSEC_SMTP_PORT (2525), MAILSEC_SMTPS_PORT (4650), MAILSEC_IMAP_PORT (1430),",
-      "MAILSEC_WEBADMIN_PORT (8000). State lives in MAILSEC_HOME (./.run)."
+      "MAILSEC_WEBADMIN_PORT (8000), MAILSEC_PORTAL_PORT (8090, the rights portal started next to",
+      "James). State lives in MAILSEC_HOME (./.run)."
     })
 final class RunCommand implements Runnable {
   @Override
