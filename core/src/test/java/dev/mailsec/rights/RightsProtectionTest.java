@@ -183,6 +183,26 @@ class RightsProtectionTest {
         assertThat(c.getStringClaim("cth")).isEqualTo(RightsProtector.contentHash(p.pkg().content()));
     }
 
+    @Test
+    void findInShouldTakeThePackageOutOfAWrapperAndNothingOutOfAPlainMessage() throws Exception {
+        Protection p = protect("encrypt-only");
+        MimeMessage w = parse(bytes(p.wrapper()));
+        assertThat(ProtectedPackage.isAttachedTo(w)).isTrue();
+        assertThat(ProtectedPackage.findIn(w)).contains(p.pkg());
+        assertThat(ProtectedPackage.isAttachedTo(parse(raw))).isFalse();
+        assertThat(ProtectedPackage.findIn(parse(raw))).isEmpty();
+    }
+
+    @Test
+    void anUnreachableKeyStoreShouldBeATemporaryKeyFaultNamingTheSecretOnly() throws Exception {
+        java.nio.file.Files.move(dir.resolve("a/dkm-data"), dir.resolve("a/dkm-moved"));
+        assertThatThrownBy(() -> protect("encrypt-only"))
+                .isInstanceOf(RightsKeyUnavailableException.class)
+                .isInstanceOf(RightsUnavailableException.class)
+                .hasMessageContaining("rights/content-key");
+        assertThat(env.store().findAll("m1@mailsec.test")).isEmpty();
+    }
+
     // ------------------------------------------------------------------ keys and tampering
 
     @Test
