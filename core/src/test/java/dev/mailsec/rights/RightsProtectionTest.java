@@ -123,6 +123,10 @@ class RightsProtectionTest {
         assertThat(w.getSubject()).isEqualTo("Q3 plan");
         assertThat(w.getHeader(RightsProtector.PROTECTED_HEADER, null))
                 .isEqualTo("licence=" + p.licence().licenceId() + "; template=do-not-forward");
+        assertThat(RightsHeaders.licenceIdOf(w.getHeader(RightsHeaders.PROTECTED, null))).isEqualTo(p.licence().licenceId());
+        assertThat(RightsHeaders.rightsValue(p.licence())).isEqualTo("template=do-not-forward; rights=view,reply,reply-all; licence="
+                + p.licence().licenceId());
+        assertThat(RightsHeaders.licenceIdOf("licence=../x; template=y")).isNull();
         assertThat(w.isMimeType("multipart/mixed")).isTrue();
         Multipart mixed = (Multipart) w.getContent();
         assertThat(mixed.getCount()).isEqualTo(2);
