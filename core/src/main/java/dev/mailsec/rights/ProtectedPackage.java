@@ -1,11 +1,18 @@
 package dev.mailsec.rights;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.Part;
 
 /**
  * The protected attachment ({@value #FILE_NAME}, {@value #MEDIA_TYPE}): a small JSON object holding the
@@ -99,6 +106,71 @@ public final class ProtectedPackage {
             throw new RightsFormatException("protected package: licence and content must be strings");
         }
         return of((String) l, (String) c);
+    }
+
+    /**
+     * The package attached to a message (a wrapper made by {@link RightsProtector}), searched depth-first by
+     * media type {@value #MEDIA_TYPE} or file name {@value #FILE_NAME}.
+     *
+     * @return empty when the message carries no package
+     * @throws RightsFormatException when a part that claims to be a package is malformed
+     * @throws MessagingException when the message's MIME structure cannot be read
+     */
+    public static Optional<ProtectedPackage> findIn(Part message) throws RightsFormatException, MessagingException {
+        Optional<Part> part = partOf(message, 0);
+        if (!part.isPresent()) {
+            return Optional.empty();
+        }
+        try (InputStream in = part.get().getInputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                if (out.size() > MAX_SIZE) {
+                    throw new RightsFormatException("protected package: larger than " + MAX_SIZE + " bytes");
+                }
+            }
+            return Optional.of(decode(out.toByteArray()));
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the protected package: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the message has a part that claims to be a package (not verified). */
+    public static boolean isAttachedTo(Part message) throws MessagingException {
+        return partOf(message, 0).isPresent();
+    }
+
+    private static Optional<Part> partOf(Part p, int depth) throws MessagingException {
+        if (depth > 20) {
+            return Optional.empty();
+        }
+        if (p.isMimeType("multipart/*")) {
+            Object content;
+            try {
+                content = p.getContent();
+            } catch (IOException e) {
+                throw new MessagingException("cannot read a multipart: " + e.getMessage(), e);
+            }
+            if (content instanceof Multipart) {
+                Multipart mp = (Multipart) content;
+                for (int i = 0; i < mp.getCount(); i++) {
+                    Optional<Part> found = partOf(mp.getBodyPart(i), depth + 1);
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+        String fileName;
+        try {
+            fileName = p.getFileName();
+        } catch (MessagingException e) {
+            fileName = null;
+        }
+        return p.isMimeType(MEDIA_TYPE) || FILE_NAME.equals(fileName) ? Optional.of(p) : Optional.empty();
     }
 
     private static String shortValue(Object o) {

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * and lock-outs. Built on DKM's record store ({@link Storage}: a file directory or a PostgreSQL schema, with
  * compare-and-set writes), in a directory or schema of its own. Thread-safe.
  *
- * <p>Record keys: {@code m/<jti>} message metadata, {@code p/<jti>} package, {@code i/<sha256(mid)>} licence
+ * <p>Record keys: {@code m/<jti>} message metadata, {@code p/<jti>} package (file backend: the file
+ * {@code packages/<2 chars>/<jti>.mailsec} instead), {@code i/<sha256(mid)>} licence
  * ids of a Message-ID, {@code e/<jti>/<millis>-<random>} access events, {@code c/<jti>/<sha256(address)>}
  * passcode state, {@code r/a/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows. Passcodes are
  * stored only as salted SHA-256.
@@ -47,11 +48,18 @@ public final class RightsStore implements AutoCloseable {
     private static final int RETRIES = 20;
 
     private final Storage storage;
+    /** File backend only: packages live as write-once files here instead of in the record shards. */
+    private final Path packageDir;
     private final SecureRandom random = new SecureRandom();
 
-    /** Uses an open storage (closed by {@link #close()}). */
+    /**
+     * Uses an open storage (closed by {@link #close()}). On a {@link FileStorage} the packages (up to the size
+     * of the original message, immutable) are kept as files in its {@code packages/} folder, since the file
+     * store rewrites a whole shard on every write; everything mutable stays in the records.
+     */
     public RightsStore(Storage storage) {
         this.storage = storage;
+        this.packageDir = storage instanceof FileStorage ? ((FileStorage) storage).directory().resolve("packages") : null;
     }
 
     /**
@@ -107,7 +115,11 @@ public final class RightsStore implements AutoCloseable {
             index.put("ids", ids);
             List<Write> w = new ArrayList<>();
             w.add(new Write("m/" + jti, 0, json(m)));
-            w.add(new Write("p/" + jti, 0, pkg.encode()));
+            if (packageDir == null) {
+                w.add(new Write("p/" + jti, 0, pkg.encode()));
+            } else if (i == 0) {
+                writePackageFile(jti, pkg);
+            }
             w.add(new Write(indexKey, idx.isPresent() ? idx.get().revision() : 0, json(index)));
             try {
                 storage.write(w);
@@ -128,12 +140,21 @@ public final class RightsStore implements AutoCloseable {
         if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
             return Optional.empty();
         }
-        Optional<StoredRecord> r = get("p/" + licenceId);
-        if (!r.isPresent()) {
-            return Optional.empty();
+        byte[] bytes;
+        if (packageDir != null) {
+            if (!get("m/" + licenceId).isPresent()) {
+                return Optional.empty();
+            }
+            bytes = readPackageFile(licenceId);
+        } else {
+            Optional<StoredRecord> r = get("p/" + licenceId);
+            if (!r.isPresent()) {
+                return Optional.empty();
+            }
+            bytes = r.get().value();
         }
         try {
-            return Optional.of(ProtectedPackage.decode(r.get().value()));
+            return Optional.of(ProtectedPackage.decode(bytes));
         } catch (RightsFormatException e) {
             throw new IllegalStateException("rights store record p/" + licenceId + " is corrupt", e);
         }
@@ -401,6 +422,39 @@ public final class RightsStore implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- internals
+
+    private Path packageFile(String jti) {
+        return packageDir.resolve(jti.substring(0, 2)).resolve(jti + ".mailsec");
+    }
+
+    private void writePackageFile(String jti, ProtectedPackage pkg) throws RightsStoreUnavailableException {
+        Path f = packageFile(jti);
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = Files.createTempFile(f.getParent(), ".pkg", ".tmp");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pkg.encode());
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RightsStoreUnavailableException("rights store unavailable (write package " + jti + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private byte[] readPackageFile(String jti) throws RightsStoreUnavailableException {
+        try {
+            return Files.readAllBytes(packageFile(jti));
+        } catch (IOException e) {
+            throw new RightsStoreUnavailableException("rights store unavailable (read package " + jti + "): "
+                    + e.getMessage(), e);
+        }
+    }
 
     private StoredMessage live(String licenceId, String addr, Instant now) throws RightsException {
         Optional<StoredMessage> sm = licenceId != null && LICENCE_ID.matcher(licenceId).matches()

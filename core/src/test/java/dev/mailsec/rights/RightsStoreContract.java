@@ -1,0 +1,260 @@
+package dev.mailsec.rights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoredRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every rights store backend must do; run against the file store and a real PostgreSQL. Messages come
+ * from a real protector (DKM file store keys), stored in the backend under test.
+ */
+abstract class RightsStoreContract {
+    static final String ALICE = "alice@mailsec.test";
+    static final String CAROL = "carol@external.test";
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path dir;
+    RightsTestEnvironment env;
+    Storage storage;
+    RightsStore store;
+    RightsProtector protector;
+    PortalSettings portal;
+
+    /** A fresh, empty backend. */
+    abstract Storage newStorage() throws Exception;
+
+    /** Removes what {@link #newStorage()} made (if it outlives the temp folder). */
+    void dropStorage() throws Exception {
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = RightsTestEnvironment.create(dir.resolve("env"), Clock.systemUTC());
+        storage = newStorage();
+        store = new RightsStore(storage);
+        protector = new RightsProtector(env.settings(), env.keyring(), store, Clock.fixed(T0, java.time.ZoneOffset.UTC));
+        portal = PortalSettings.builder("mailsec.test").build();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        store.close();
+        env.close();
+        dropStorage();
+    }
+
+    Protection protect(String mid, String template) throws Exception {
+        byte[] raw = RightsTestMessages.multipart(ALICE, CAROL, mid, "s");
+        return protector.protect(new MimeMessage(Session.getInstance(new Properties()),
+                new java.io.ByteArrayInputStream(raw)), ALICE, List.of(CAROL), env.settings().template(template));
+    }
+
+    @Test
+    void recordedMessagesShouldBeFoundByLicenceIdAndByMessageId() throws Exception {
+        Protection p = protect("one@mailsec.test", "confidential-30d");
+        String jti = p.licence().licenceId();
+        StoredMessage m = store.find(jti).orElseThrow();
+        assertThat(m.licenceId()).isEqualTo(jti);
+        assertThat(m.messageId()).isEqualTo("one@mailsec.test");
+        assertThat(m.sender()).isEqualTo(ALICE);
+        assertThat(m.recipients()).containsExactly(CAROL);
+        assertThat(m.template()).isEqualTo("confidential-30d");
+        assertThat(m.rights()).containsExactlyInAnyOrder(Right.VIEW, Right.REPLY);
+        assertThat(m.created()).isEqualTo(T0);
+        assertThat(m.expires()).contains(T0.plus(Duration.ofDays(30)));
+        assertThat(m.revocation()).isEmpty();
+        assertThat(store.find("<one@mailsec.test>").map(StoredMessage::licenceId)).contains(jti);
+        assertThat(store.find(" one@mailsec.test ").map(StoredMessage::licenceId)).contains(jti);
+        assertThat(store.packageOf(jti)).contains(p.pkg());
+        assertThat(store.find("nobody@mailsec.test")).isEmpty();
+        assertThat(store.packageOf("AAAAAAAAAAAAAAAAAAAAAA")).isEmpty();
+        assertThat(store.packageOf("../../etc/passwd")).isEmpty();
+        assertThatThrownBy(() -> store.record(p.licence(), p.pkg())).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aMessageIdProtectedTwiceShouldFindBothAndRevokeBoth() throws Exception {
+        Protection a = protect("twice@mailsec.test", "encrypt-only");
+        Protection b = protect("twice@mailsec.test", "do-not-forward");
+        assertThat(store.findAll("twice@mailsec.test")).extracting(StoredMessage::licenceId)
+                .containsExactly(a.licence().licenceId(), b.licence().licenceId());
+        assertThat(store.find("twice@mailsec.test").orElseThrow().licenceId()).isEqualTo(b.licence().licenceId());
+        assertThat(store.revoke("<twice@mailsec.test>", "admin", "leak")).isTrue();
+        assertThat(store.revocation(a.licence().licenceId()).orElseThrow().by()).isEqualTo("admin");
+        assertThat(store.revocation(b.licence().licenceId()).orElseThrow().reason()).isEqualTo("leak");
+        assertThat(store.revoke("twice@mailsec.test", "admin", "again")).isFalse();
+        assertThat(store.revoke("unknown@mailsec.test", "admin", "x")).isFalse();
+        assertThat(store.find(a.licence().licenceId()).orElseThrow().isRevoked()).isTrue();
+        assertThat(store.events("twice@mailsec.test")).extracting(AccessEvent::type)
+                .containsExactly(EventType.REVOKED, EventType.REVOKED);
+    }
+
+    @Test
+    void theAccessLogShouldKeepEveryFieldInTimeOrder() throws Exception {
+        Protection p = protect("log@mailsec.test", "encrypt-only");
+        String jti = p.licence().licenceId();
+        store.log(new AccessEvent(T0.plusSeconds(20), jti, CAROL, EventType.REPLIED, Channel.PORTAL, "10.0.0.7 Firefox",
+                "to alice@mailsec.test"));
+        store.log(new AccessEvent(T0.plusSeconds(10), jti, CAROL, EventType.OPENED, Channel.PORTAL, "10.0.0.7", ""));
+        store.log(new AccessEvent(T0.plusSeconds(10), jti, CAROL, EventType.ATTACHMENT_DOWNLOADED, Channel.PORTAL, "", "report.pdf"));
+        List<AccessEvent> log = store.events("<log@mailsec.test>");
+        assertThat(log).extracting(AccessEvent::type).containsExactlyInAnyOrder(EventType.OPENED,
+                EventType.ATTACHMENT_DOWNLOADED, EventType.REPLIED);
+        assertThat(log.get(2).type()).isEqualTo(EventType.REPLIED);
+        assertThat(log.get(2).time()).isEqualTo(T0.plusSeconds(20));
+        assertThat(log.get(2).licenceId()).isEqualTo(jti);
+        assertThat(log.get(2).address()).isEqualTo(CAROL);
+        assertThat(log.get(2).channel()).isEqualTo(Channel.PORTAL);
+        assertThat(log.get(2).client()).isEqualTo("10.0.0.7 Firefox");
+        assertThat(log.get(2).detail()).isEqualTo("to alice@mailsec.test");
+        assertThat(store.events(jti)).hasSize(3);
+        assertThat(store.events("nothing@mailsec.test")).isEmpty();
+    }
+
+    @Test
+    void aPasscodeShouldWorkOnceOnly() throws Exception {
+        String jti = protect("pc1@mailsec.test", "encrypt-only").licence().licenceId();
+        PasscodeIssue issue = store.issuePasscode(jti, "Carol@External.test", "10.0.0.1", T0, portal);
+        assertThat(issue.code()).matches("[0-9]{8}");
+        assertThat(issue.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
+        assertThat(issue.toString()).doesNotContain(issue.code());
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(30), portal).status())
+                .isEqualTo(PasscodeCheck.Status.OK);
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(31), portal).status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+        assertThat(store.checkPasscode(jti, ALICE, issue.code(), T0.plusSeconds(31), portal).status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+        // only a salted hash is stored
+        for (StoredRecord r : storage.list("")) {
+            assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).doesNotContain(issue.code());
+        }
+        assertThat(store.events(jti)).extracting(AccessEvent::type)
+                .containsExactly(EventType.PASSCODE_SENT, EventType.PASSCODE_OK);
+        assertThat(store.events(jti).toString()).doesNotContain(issue.code());
+    }
+
+    @Test
+    void fiveWrongPasscodesShouldLockTheAddressOutOfThatMessage() throws Exception {
+        String jti = protect("pc2@mailsec.test", "encrypt-only").licence().licenceId();
+        String other = protect("pc3@mailsec.test", "encrypt-only").licence().licenceId();
+        PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal);
+        String wrong = issue.code().equals("00000000") ? "11111111" : "00000000";
+        for (int i = 4; i >= 1; i--) {
+            PasscodeCheck c = store.checkPasscode(jti, CAROL, wrong, T0.plusSeconds(5 - i), portal);
+            assertThat(c.status()).isEqualTo(PasscodeCheck.Status.WRONG);
+            assertThat(c.remainingAttempts()).isEqualTo(i);
+        }
+        PasscodeCheck fifth = store.checkPasscode(jti, CAROL, "not digits", T0.plusSeconds(5), portal);
+        assertThat(fifth.status()).isEqualTo(PasscodeCheck.Status.LOCKED);
+        assertThat(fifth.lockedUntil()).contains(T0.plusSeconds(5).plus(Duration.ofHours(1)));
+        // the right code no longer helps, and no new one is issued while locked
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(6), portal).status())
+                .isEqualTo(PasscodeCheck.Status.LOCKED);
+        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plusSeconds(7), portal))
+                .isInstanceOf(LockedOutException.class);
+        // the lock is per message and address
+        assertThat(store.issuePasscode(other, CAROL, "10.0.0.1", T0.plusSeconds(8), portal).code()).matches("[0-9]{8}");
+        // after the lock-out a new passcode works
+        Instant later = T0.plus(Duration.ofHours(2));
+        PasscodeIssue again = store.issuePasscode(jti, CAROL, "10.0.0.2", later, portal);
+        assertThat(store.checkPasscode(jti, CAROL, again.code(), later.plusSeconds(1), portal).isOk()).isTrue();
+        assertThat(store.events(jti)).extracting(AccessEvent::type).contains(EventType.PASSCODE_FAILED,
+                EventType.PASSCODE_LOCKED, EventType.PASSCODE_OK);
+    }
+
+    @Test
+    void anExpiredPasscodeShouldBeRefusedAndANewOneReplaceTheOld() throws Exception {
+        String jti = protect("pc4@mailsec.test", "encrypt-only").licence().licenceId();
+        PasscodeIssue first = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal);
+        assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(10)), portal).status())
+                .isEqualTo(PasscodeCheck.Status.EXPIRED);
+        PasscodeIssue second = store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plus(Duration.ofMinutes(11)), portal);
+        if (!second.code().equals(first.code())) {
+            assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(12)), portal).status())
+                    .isEqualTo(PasscodeCheck.Status.WRONG);
+        }
+        assertThat(store.checkPasscode(jti, CAROL, second.code(), T0.plus(Duration.ofMinutes(12)), portal).isOk()).isTrue();
+    }
+
+    @Test
+    void passcodeRequestsShouldBeRateLimitedPerAddress() throws Exception {
+        String jti = protect("rl1@mailsec.test", "encrypt-only").licence().licenceId();
+        for (int i = 0; i < 5; i++) {
+            store.issuePasscode(jti, CAROL, "10.0.0." + i, T0.plusSeconds(i), portal);
+        }
+        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plusSeconds(60), portal))
+                .isInstanceOfSatisfying(RateLimitedException.class, e -> {
+                    assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.ADDRESS);
+                    assertThat(e.retryAfter()).isEqualTo(T0.plus(Duration.ofHours(1)));
+                });
+        assertThat(store.issuePasscode(jti, ALICE, "10.0.0.99", T0.plusSeconds(61), portal).code()).isNotEmpty();
+        assertThat(store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plus(Duration.ofHours(1)).plusSeconds(1), portal)
+                .code()).isNotEmpty();
+    }
+
+    @Test
+    void passcodeRequestsShouldBeRateLimitedPerClient() throws Exception {
+        PortalSettings tight = PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
+        String a = protect("rl2@mailsec.test", "encrypt-only").licence().licenceId();
+        String b = protect("rl3@mailsec.test", "encrypt-only").licence().licenceId();
+        store.issuePasscode(a, CAROL, "192.0.2.1", T0, tight);
+        store.issuePasscode(a, ALICE, "192.0.2.1", T0, tight);
+        store.issuePasscode(b, CAROL, "192.0.2.1", T0, tight);
+        assertThatThrownBy(() -> store.issuePasscode(b, ALICE, "192.0.2.1", T0.plusSeconds(1), tight))
+                .isInstanceOfSatisfying(RateLimitedException.class,
+                        e -> assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.CLIENT));
+        assertThat(store.issuePasscode(b, ALICE, "192.0.2.2", T0.plusSeconds(1), tight).code()).isNotEmpty();
+    }
+
+    @Test
+    void passcodesShouldOnlyBeIssuedToPartiesOfALiveMessage() throws Exception {
+        Protection p = protect("pc5@mailsec.test", "encrypt-only");
+        String jti = p.licence().licenceId();
+        assertThatThrownBy(() -> store.issuePasscode(jti, "mallory@evil.test", "10.0.0.1", T0, portal))
+                .isInstanceOfSatisfying(RightsDeniedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
+        assertThatThrownBy(() -> store.issuePasscode("AAAAAAAAAAAAAAAAAAAAAA", CAROL, "10.0.0.1", T0, portal))
+                .isInstanceOfSatisfying(RightsDeniedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.UNKNOWN_MESSAGE));
+        store.revoke(jti, ALICE, "");
+        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal))
+                .isInstanceOfSatisfying(RightsDeniedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.REVOKED));
+        assertThat(store.checkPasscode("not a licence id", CAROL, "12345678", T0, portal).status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+    }
+
+    @Test
+    void twoStoresOnTheSameBackendShouldShareState() throws Exception {
+        Protection p = protect("shared@mailsec.test", "encrypt-only");
+        String jti = p.licence().licenceId();
+        PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal);
+        try (RightsStore second = new RightsStore(reopen())) {
+            assertThat(second.packageOf(jti)).contains(p.pkg());
+            assertThat(second.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(1), portal).isOk()).isTrue();
+            assertThat(second.revoke(jti, "admin", "")).isTrue();
+        }
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(2), portal).status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+        assertThat(store.find(jti).orElseThrow().isRevoked()).isTrue();
+    }
+
+    /** A second handle on the same backend (another process or node). */
+    abstract Storage reopen() throws Exception;
+}
