@@ -171,6 +171,14 @@ class RightsMailetsTest {
     }
 
     @Test
+    void mailetsShouldAcceptJamesOwnErrorHandlingParameters() throws Exception {
+        new ProtectMessage(services).init(config("ProtectMessage").setProperty("template", "encrypt-only")
+            .setProperty("onMailetException", "propagate").build());
+        new EnforceRights(services).init(config("EnforceRights").setProperty("onMailetException", "propagate").build());
+        new DecryptRightsProtected(services).init(config("DecryptRightsProtected").setProperty("onMatchException", "nomatch").build());
+    }
+
+    @Test
     void protectMessageShouldRouteToItsProcessorUnprotectedButUndeliveredWhenTheKeyStoreIsDown() throws Exception {
         RightsServices down = new RightsServices(env.settings(), new DownKeyring(), env.store(), Clock.systemUTC());
         ProtectMessage m = new ProtectMessage(down);
