@@ -9,6 +9,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.AESDecrypter;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.ByteArrayInputStream;
@@ -199,7 +200,13 @@ public final class RightsOpener {
     private byte[] decrypt(ProtectedPackage pkg, UseLicence licence) throws RightsException {
         JWEObject jwe;
         try {
-            jwe = JWEObject.parse(pkg.content());
+            String[] parts = pkg.content().split("\\.", -1);
+            if (parts.length != 5) {
+                throw new ParseException("a compact JWE has five parts", 0);
+            }
+            // Nimbus's own base64url decoder is ~10x slower than the JDK's on a 1 MB ciphertext
+            jwe = new JWEObject(new Base64URL(parts[0]), new Base64URL(parts[1]), new Base64URL(parts[2]),
+                    new JdkBase64URL(parts[3]), new Base64URL(parts[4]));
         } catch (ParseException e) {
             throw new RightsFormatException("content: not a JWE: " + e.getMessage(), e);
         }
@@ -222,6 +229,24 @@ public final class RightsOpener {
                     + " (modified, or protected by another rights key)", e);
         }
         return jwe.getPayload().toBytes();
+    }
+
+    /** Decodes with the JDK's (strict) base64url decoder; the value is the same as Nimbus's. */
+    static final class JdkBase64URL extends Base64URL {
+        private static final long serialVersionUID = 1L;
+
+        JdkBase64URL(String base64url) {
+            super(base64url);
+        }
+
+        @Override
+        public byte[] decode() {
+            try {
+                return java.util.Base64.getUrlDecoder().decode(toString());
+            } catch (IllegalArgumentException e) {
+                return super.decode();
+            }
+        }
     }
 
     private static String stringClaim(JWTClaimsSet c, String name) throws RightsFormatException {

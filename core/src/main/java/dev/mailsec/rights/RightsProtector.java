@@ -179,7 +179,7 @@ public final class RightsProtector {
             w.setSubject(settings.replacementSubject().replace("{sender}", licence.sender()), "UTF-8");
         }
         w.setHeader("Message-ID", "<" + licence.messageId() + ">");
-        w.setHeader(PROTECTED_HEADER, "licence=" + licence.licenceId() + "; template=" + licence.template());
+        w.setHeader(PROTECTED_HEADER, RightsHeaders.protectedValue(licence));
 
         String link = settings.portalLink(licence.licenceId());
         String expiry = licence.expiresAt().isPresent() ? "It can be opened until " + licence.expiresAt().get() + "." : "";

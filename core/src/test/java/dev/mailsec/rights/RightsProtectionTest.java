@@ -123,6 +123,10 @@ class RightsProtectionTest {
         assertThat(w.getSubject()).isEqualTo("Q3 plan");
         assertThat(w.getHeader(RightsProtector.PROTECTED_HEADER, null))
                 .isEqualTo("licence=" + p.licence().licenceId() + "; template=do-not-forward");
+        assertThat(RightsHeaders.licenceIdOf(w.getHeader(RightsHeaders.PROTECTED, null))).isEqualTo(p.licence().licenceId());
+        assertThat(RightsHeaders.rightsValue(p.licence())).isEqualTo("template=do-not-forward; rights=view,reply,reply-all; licence="
+                + p.licence().licenceId());
+        assertThat(RightsHeaders.licenceIdOf("licence=../x; template=y")).isNull();
         assertThat(w.isMimeType("multipart/mixed")).isTrue();
         Multipart mixed = (Multipart) w.getContent();
         assertThat(mixed.getCount()).isEqualTo(2);
@@ -181,6 +185,26 @@ class RightsProtectionTest {
         assertThat(c.getExpirationTime().toInstant()).isEqualTo(c.getIssueTime().toInstant().plus(Duration.ofDays(30)));
         assertThat(Base64.getUrlDecoder().decode(c.getJWTID())).hasSize(16);
         assertThat(c.getStringClaim("cth")).isEqualTo(RightsProtector.contentHash(p.pkg().content()));
+    }
+
+    @Test
+    void findInShouldTakeThePackageOutOfAWrapperAndNothingOutOfAPlainMessage() throws Exception {
+        Protection p = protect("encrypt-only");
+        MimeMessage w = parse(bytes(p.wrapper()));
+        assertThat(ProtectedPackage.isAttachedTo(w)).isTrue();
+        assertThat(ProtectedPackage.findIn(w)).contains(p.pkg());
+        assertThat(ProtectedPackage.isAttachedTo(parse(raw))).isFalse();
+        assertThat(ProtectedPackage.findIn(parse(raw))).isEmpty();
+    }
+
+    @Test
+    void anUnreachableKeyStoreShouldBeATemporaryKeyFaultNamingTheSecretOnly() throws Exception {
+        java.nio.file.Files.move(dir.resolve("a/dkm-data"), dir.resolve("a/dkm-moved"));
+        assertThatThrownBy(() -> protect("encrypt-only"))
+                .isInstanceOf(RightsKeyUnavailableException.class)
+                .isInstanceOf(RightsUnavailableException.class)
+                .hasMessageContaining("rights/content-key");
+        assertThat(env.store().findAll("m1@mailsec.test")).isEmpty();
     }
 
     // ------------------------------------------------------------------ keys and tampering
