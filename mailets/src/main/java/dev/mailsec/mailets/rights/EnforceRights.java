@@ -7,6 +7,7 @@ import dev.mailsec.rights.ProtectedPackage;
 import dev.mailsec.rights.Right;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsFormatException;
+import dev.mailsec.rights.RightsHeaders;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
 import dev.mailsec.rights.StoredMessage;
@@ -21,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.Multipart;
@@ -76,7 +75,6 @@ public class EnforceRights extends GenericMailet {
     static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
         RightsServices.CONFIG, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
     static final String CLIENT = "james rights enforcement";
-    private static final Pattern LICENCE = Pattern.compile("licence=([A-Za-z0-9_-]{8,128})");
     private static final int MAX_DEPTH = 8;
     private static final int MAX_IDS = 500;
     private static final int MAX_PACKAGES = 10;
@@ -310,9 +308,9 @@ public class EnforceRights extends GenericMailet {
         List<String> out = new ArrayList<>();
         if (headers != null) {
             for (String h : headers) {
-                Matcher m = LICENCE.matcher(h);
-                if (m.find()) {
-                    out.add(m.group(1));
+                String id = RightsHeaders.licenceIdOf(h);
+                if (id != null) {
+                    out.add(id);
                 }
             }
         }
