@@ -7,6 +7,7 @@ import dev.mailsec.rights.ProtectedPackage;
 import dev.mailsec.rights.Right;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsFormatException;
+import dev.mailsec.rights.RightsHeaders;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
 import dev.mailsec.rights.StoredMessage;
@@ -21,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.Multipart;
@@ -76,9 +75,8 @@ public class EnforceRights extends GenericMailet {
     static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
         RightsServices.CONFIG, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
     static final String CLIENT = "james rights enforcement";
-    private static final Pattern LICENCE = Pattern.compile("licence=([A-Za-z0-9_-]{8,128})");
     private static final int MAX_DEPTH = 8;
-    private static final int MAX_IDS = 200;
+    private static final int MAX_IDS = 500;
     private static final int MAX_PACKAGES = 10;
 
     enum Use { FORWARD, RESEND, REFERENCE }
@@ -120,6 +118,16 @@ public class EnforceRights extends GenericMailet {
         List<ProtectedPackage> packages = new ArrayList<>();
         Map<String, Use> evidence = evidence(message, packages);
         if (evidence.isEmpty() && packages.isEmpty()) {
+            return;
+        }
+        if (evidence.size() > MAX_IDS) {
+            // not checked is not allowed: padding References must not hide a protected message
+            String reason = "Your message was not sent: it names more than " + MAX_IDS
+                + " other messages (References, attachments), too many to check against protected mail.";
+            LOG.info("EnforceRights: {} bounced: {} message ids", mail.getName(), evidence.size());
+            mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("bounced")));
+            getMailetContext().bounce(mail, reason);
+            mail.setState(Mail.GHOST);
             return;
         }
         Map<String, Found> found = new LinkedHashMap<>();
@@ -240,18 +248,19 @@ public class EnforceRights extends GenericMailet {
         for (String id : RightsMail.messageIds(message.getHeader("X-Forwarded-Message-Id"))) {
             put(ids, id, Use.FORWARD);
         }
+        attachments(message, ids, packages, 0);
         for (String id : RightsMail.messageIds(message.getHeader("In-Reply-To"))) {
             put(ids, id, Use.REFERENCE);
         }
         for (String id : RightsMail.messageIds(message.getHeader("References"))) {
             put(ids, id, Use.REFERENCE);
         }
-        attachments(message, ids, packages, 0);
         return ids;
     }
 
     private static void attachments(Part part, Map<String, Use> ids, List<ProtectedPackage> packages, int depth) {
         if (depth > MAX_DEPTH || ids.size() > MAX_IDS) {
+            // beyond MAX_IDS the whole message is refused anyway
             return;
         }
         try {
@@ -299,9 +308,9 @@ public class EnforceRights extends GenericMailet {
         List<String> out = new ArrayList<>();
         if (headers != null) {
             for (String h : headers) {
-                Matcher m = LICENCE.matcher(h);
-                if (m.find()) {
-                    out.add(m.group(1));
+                String id = RightsHeaders.licenceIdOf(h);
+                if (id != null) {
+                    out.add(id);
                 }
             }
         }

@@ -28,6 +28,8 @@ import org.apache.mailet.Mail;
 final class RightsMail {
 
     static final Session SESSION = Session.getInstance(new Properties());
+    /** Parameters James itself reads on every mailet (GenericMailet accepts them too). */
+    static final Set<String> JAMES_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
     private RightsMail() {
     }
@@ -119,7 +121,7 @@ final class RightsMail {
         java.util.Iterator<String> names = mailet.getInitParameterNames();
         while (names.hasNext()) {
             String n = names.next();
-            if (!known.contains(n)) {
+            if (!known.contains(n) && !JAMES_PARAMETERS.contains(n)) {
                 throw new MessagingException(name + ": unknown parameter '" + n + "'; known parameters: " + known);
             }
         }

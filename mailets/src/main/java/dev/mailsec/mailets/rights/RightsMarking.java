@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.rights;
 
 import dev.mailsec.rights.Right;
+import dev.mailsec.rights.RightsHeaders;
 import dev.mailsec.rights.UseLicence;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,14 +22,14 @@ import javax.mail.internet.InternetHeaders;
  * with a note it becomes the second part of a {@code multipart/mixed} whose first part is the note.
  */
 final class RightsMarking {
-    static final String HEADER = "X-Mailsec-Rights";
+    static final String HEADER = RightsHeaders.RIGHTS;
 
     private RightsMarking() {
     }
 
     /** {@code template=<t>; rights=<tokens>; licence=<jti>}. */
     static String headerValue(UseLicence licence) {
-        return "template=" + licence.template() + "; rights=" + licence.rightsTokens() + "; licence=" + licence.licenceId();
+        return RightsHeaders.rightsValue(licence);
     }
 
     static String note(UseLicence licence) {

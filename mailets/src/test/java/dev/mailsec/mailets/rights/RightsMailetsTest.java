@@ -171,6 +171,14 @@ class RightsMailetsTest {
     }
 
     @Test
+    void mailetsShouldAcceptJamesOwnErrorHandlingParameters() throws Exception {
+        new ProtectMessage(services).init(config("ProtectMessage").setProperty("template", "encrypt-only")
+            .setProperty("onMailetException", "propagate").build());
+        new EnforceRights(services).init(config("EnforceRights").setProperty("onMailetException", "propagate").build());
+        new DecryptRightsProtected(services).init(config("DecryptRightsProtected").setProperty("onMatchException", "nomatch").build());
+    }
+
+    @Test
     void protectMessageShouldRouteToItsProcessorUnprotectedButUndeliveredWhenTheKeyStoreIsDown() throws Exception {
         RightsServices down = new RightsServices(env.settings(), new DownKeyring(), env.store(), Clock.systemUTC());
         ProtectMessage m = new ProtectMessage(down);
@@ -385,5 +393,20 @@ class RightsMailetsTest {
         assertThat(plain.getState()).isEqualTo("transport");
         assertThat(plain.getAttribute(ProtectMessage.LICENCE)).isEmpty();
         assertThat(raw(plain.getMessage())).contains("hello");
+    }
+
+    @Test
+    void enforceShouldNotLetPaddedReferencesHideAProtectedMessage() throws Exception {
+        delivered("e7@mailsec.test", "do-not-forward");
+        StringBuilder refs = new StringBuilder();
+        for (int i = 0; i < 600; i++) {
+            refs.append("<junk-").append(i).append("@mailsec.test> ");
+        }
+        byte[] padded = new String(inlineReply("e7@mailsec.test", "carol@external.test", "Fwd: plan"), StandardCharsets.ISO_8859_1)
+            .replace("References: <e7@mailsec.test>", "References: " + refs + "<e7@mailsec.test>").getBytes(StandardCharsets.ISO_8859_1);
+        FakeMail forward = mail(padded, "bob@mailsec.test", "carol@external.test");
+        enforce().service(forward);
+        assertThat(forward.getState()).isEqualTo(Mail.GHOST);
+        assertThat(context.getBouncedMails().get(0).getMessage()).contains("too many to check");
     }
 }
