@@ -219,6 +219,27 @@ class PortalTest {
   }
 
   @Test
+  void rateLimitedAndUnavailableEnginesGiveTheirOwnPages() throws Exception {
+    engine.state = PortalRefusal.Reason.RATE_LIMITED;
+    HttpResponse<String> limited = get("/m/enc00000000000001");
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("Too many requests");
+    engine.state = PortalRefusal.Reason.UNAVAILABLE;
+    HttpResponse<String> down = get("/m/enc00000000000001");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.headers().firstValue("Retry-After")).hasValue("60");
+    assertThat(down.headers().firstValue("Cache-Control")).hasValue("no-store");
+  }
+
+  @Test
+  void aSessionForOneMessageDoesNotOpenAnother() throws Exception {
+    signIn("enc00000000000001", "carol@external.test");
+    HttpResponse<String> other = get("/m/dnf00000000000001/view");
+    assertThat(other.statusCode()).isEqualTo(303);
+    assertThat(other.headers().firstValue("Location")).hasValue("/m/dnf00000000000001");
+  }
+
+  @Test
   void signOutEndsTheSession() throws Exception {
     signIn("enc00000000000001", "carol@external.test");
     HttpResponse<String> view = get("/m/enc00000000000001/view");
