@@ -56,6 +56,8 @@ public final class PortalCommand implements Callable<Integer> {
     RightsPortalEngine engine;
     try {
       engine = RightsPortalEngine.open(settings);
+    } catch (dev.mailsec.dkm.DkmInvalidRequestException e) {
+      throw new UserException(settings.dkmConfig() + ": " + e.getMessage(), 2);
     } catch (DkmException | RightsException e) {
       throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
     }
