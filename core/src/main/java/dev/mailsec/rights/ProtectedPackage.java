@@ -58,23 +58,43 @@ public final class ProtectedPackage {
         if (s == null) {
             return false;
         }
+        // ISO-8859-1 maps every char below 256 to one byte and others to '?', which the table rejects
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         int segments = 1;
         int segmentLength = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c == '.') {
+        for (byte x : b) {
+            if (x == '.') {
                 if (segmentLength == 0) {
                     return false;
                 }
                 segments++;
                 segmentLength = 0;
-            } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+            } else if (x >= 0 && BASE64URL[x]) {
                 segmentLength++;
             } else {
                 return false;
             }
         }
         return segments == parts && segmentLength > 0;
+    }
+
+    private static final boolean[] BASE64URL = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64URL[c] = true;
+            BASE64URL[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64URL[c] = true;
+        }
+        BASE64URL['-'] = true;
+        BASE64URL['_'] = true;
+    }
+
+    /** A package from our own serialisations (the protector's), without re-checking their shape. */
+    static ProtectedPackage ofTrusted(String licence, String content) {
+        return new ProtectedPackage(licence, content);
     }
 
     /** The signed use licence, JWS compact serialisation. */
