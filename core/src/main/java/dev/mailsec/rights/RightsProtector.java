@@ -84,7 +84,7 @@ public final class RightsProtector {
      * @throws MessagingException the original cannot be read or the wrapper not built
      */
     public Protection protect(MimeMessage original, String sender, Collection<String> recipients, RightsTemplate template)
-            throws RightsException, MessagingException {
+            throws RightsKeyUnavailableException, RightsStoreUnavailableException, MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             original.writeTo(out);
@@ -96,12 +96,12 @@ public final class RightsProtector {
 
     /** {@link #protect(MimeMessage, String, Collection, RightsTemplate)} over the raw RFC 5322 bytes. */
     public Protection protect(byte[] raw, String sender, Collection<String> recipients, RightsTemplate template)
-            throws RightsException, MessagingException {
+            throws RightsKeyUnavailableException, RightsStoreUnavailableException, MessagingException {
         return protect(raw, new MimeMessage(session, new ByteArrayInputStream(raw)), sender, recipients, template);
     }
 
     private Protection protect(byte[] raw, MimeMessage original, String sender, Collection<String> recipients,
-            RightsTemplate template) throws RightsException, MessagingException {
+            RightsTemplate template) throws RightsKeyUnavailableException, RightsStoreUnavailableException, MessagingException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String jti = newLicenceId();
         String from = senderOf(original, sender);
@@ -149,7 +149,7 @@ public final class RightsProtector {
         }
         UseLicence ul = new UseLicence(jti, mid, settings.issuer(), from, new ArrayList<>(rcpt), template.name(),
                 template.rights(), now, expires, cth, sk.kid(), licence);
-        ProtectedPackage pkg = ProtectedPackage.of(licence, content);
+        ProtectedPackage pkg = ProtectedPackage.ofTrusted(licence, content);
         store.record(ul, pkg);
         return new Protection(ul, pkg, wrapper(original, ul, pkg));
     }

@@ -406,6 +406,10 @@ class RightsProtectionTest {
             int v = env.admin().rotate(secret);
             env.admin().promote(secret, v);
         }
+        for (String secret : List.of("rights/content-key", "rights/signing")) {
+            assertThat(env.dkm().refresh(secret).version(1).orElseThrow().state())
+                    .isEqualTo(dev.mailsec.dkm.VersionState.ARCHIVED);
+        }
         raw = RightsTestMessages.multipart(ALICE, CAROL, "m2@mailsec.test", "after");
         Protection fresh = protect("encrypt-only");
         assertThat(JWEObject.parse(fresh.pkg().content()).getHeader().getKeyID()).isEqualTo("rights/content-key#2");
