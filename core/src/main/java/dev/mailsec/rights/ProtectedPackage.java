@@ -9,7 +9,6 @@ import java.text.ParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.mail.MessagingException;
 import javax.mail.Multipart;
 import javax.mail.Part;
@@ -27,9 +26,6 @@ public final class ProtectedPackage {
     /** Largest package {@link #decode} accepts (the content is the whole original message, base64url). */
     public static final int MAX_SIZE = 96 * 1024 * 1024;
 
-    private static final Pattern JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-    private static final Pattern JWE = Pattern.compile(
-            "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
     private final String licence;
     private final String content;
@@ -45,13 +41,40 @@ public final class ProtectedPackage {
      * @throws RightsFormatException if either is not a compact JWS / JWE
      */
     public static ProtectedPackage of(String licence, String content) throws RightsFormatException {
-        if (licence == null || !JWS.matcher(licence).matches()) {
+        if (!isCompact(licence, 3)) {
             throw new RightsFormatException("protected package: licence is not a compact JWS");
         }
-        if (content == null || !JWE.matcher(content).matches()) {
+        if (!isCompact(content, 5)) {
             throw new RightsFormatException("protected package: content is not a compact JWE");
         }
         return new ProtectedPackage(licence, content);
+    }
+
+    /**
+     * True for {@code parts} non-empty base64url segments joined by dots. A plain loop: a regular expression
+     * over a 1.4 MB ciphertext was the largest single cost of protecting a 1 MB message.
+     */
+    static boolean isCompact(String s, int parts) {
+        if (s == null) {
+            return false;
+        }
+        int segments = 1;
+        int segmentLength = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                if (segmentLength == 0) {
+                    return false;
+                }
+                segments++;
+                segmentLength = 0;
+            } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+                segmentLength++;
+            } else {
+                return false;
+            }
+        }
+        return segments == parts && segmentLength > 0;
     }
 
     /** The signed use licence, JWS compact serialisation. */

@@ -19,4 +19,14 @@ class JdkBase64URLTest {
         // not valid for the strict JDK decoder: falls back to Nimbus's lenient result rather than failing differently
         assertThat(new RightsOpener.JdkBase64URL("abcde").decode()).isEqualTo(new Base64URL("abcde").decode());
     }
+
+    @Test
+    void compactSerialisationsShouldBeRecognisedExactly() {
+        assertThat(ProtectedPackage.isCompact("a.b-_.c9", 3)).isTrue();
+        assertThat(ProtectedPackage.isCompact("aA.b.c.d.e", 5)).isTrue();
+        for (String bad : new String[] {"a.b", "a.b.c.d", ".b.c", "a..c", "a.b.", "a.b.c=", "a.b+.c", "a.b/.c", "a.b c.d", ""}) {
+            assertThat(ProtectedPackage.isCompact(bad, 3)).as(bad).isFalse();
+        }
+        assertThat(ProtectedPackage.isCompact(null, 3)).isFalse();
+    }
 }
