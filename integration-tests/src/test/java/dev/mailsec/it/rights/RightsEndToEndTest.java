@@ -112,6 +112,19 @@ class RightsEndToEndTest {
     }
 
     @Test
+    void aCompanyConfidentialSensitivityLabelAppliesDoNotForward() throws Exception {
+        String subject = "salary review";
+        byte[] labelled = new String(RightsTestMessages.multipart("alice@mailsec.test", "carol@external.test",
+            "label-1@mailsec.test", subject), StandardCharsets.UTF_8)
+            .replaceFirst("MIME-Version: 1.0\r\n", "MIME-Version: 1.0\r\nSensitivity: Company-Confidential\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+        sendRaw(labelled, "alice@mailsec.test", "carol@external.test");
+        MimeMessage carol = james.awaitMessage("carol@external.test", "secret", subject);
+        assertThat(carol.getHeader("X-Mailsec-Protected")[0]).contains("template=do-not-forward");
+        assertNoSecret(raw(carol));
+    }
+
+    @Test
     void aDoNotForwardMessageForwardedByItsRecipientToAnOutsiderIsBouncedWithTheReasonAndNotDelivered() throws Exception {
         String subject = "[dnf] merger plan";
         sendRaw(RightsTestMessages.multipart("alice@mailsec.test", "bob@mailsec.test", "dnf-1@mailsec.test", subject),

@@ -1,17 +1,15 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.mailets.rights.CarriedContent.Use;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.EventType;
 import dev.mailsec.rights.ProtectedPackage;
 import dev.mailsec.rights.Right;
 import dev.mailsec.rights.RightsException;
-import dev.mailsec.rights.RightsFormatException;
-import dev.mailsec.rights.RightsHeaders;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
 import dev.mailsec.rights.StoredMessage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,8 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.mail.Multipart;
-import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
@@ -75,11 +71,7 @@ public class EnforceRights extends GenericMailet {
     static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
         RightsServices.CONFIG, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
     static final String CLIENT = "james rights enforcement";
-    private static final int MAX_DEPTH = 8;
-    private static final int MAX_IDS = 500;
-    private static final int MAX_PACKAGES = 10;
-
-    enum Use { FORWARD, RESEND, REFERENCE }
+    private static final int MAX_IDS = CarriedContent.MAX_IDS;
 
     private final RightsServices injected;
     private RightsServices rights;
@@ -116,7 +108,7 @@ public class EnforceRights extends GenericMailet {
             return; // already a wrapper: nothing readable leaves
         }
         List<ProtectedPackage> packages = new ArrayList<>();
-        Map<String, Use> evidence = evidence(message, packages);
+        Map<String, Use> evidence = CarriedContent.evidence(message, packages);
         if (evidence.isEmpty() && packages.isEmpty()) {
             return;
         }
@@ -134,7 +126,7 @@ public class EnforceRights extends GenericMailet {
         try {
             for (ProtectedPackage pkg : packages) {
                 try {
-                    put(evidence, rights.opener().verify(pkg).licenceId(), Use.FORWARD);
+                    CarriedContent.put(evidence, rights.opener().verify(pkg).licenceId(), Use.FORWARD);
                 } catch (RightsUnavailableException e) {
                     throw e;
                 } catch (RightsException e) {
@@ -233,94 +225,6 @@ public class EnforceRights extends GenericMailet {
                 Channel.TRANSPORT, CLIENT, detail));
         } catch (RightsException e) {
             LOG.warn("EnforceRights: cannot record the blocked forward of licence {}: {}", licenceId, e.getMessage());
-        }
-    }
-
-    /** Licence ids and Message-IDs the message carries or refers to, with how. */
-    static Map<String, Use> evidence(MimeMessage message, List<ProtectedPackage> packages) throws MessagingException {
-        Map<String, Use> ids = new LinkedHashMap<>();
-        for (String id : RightsMail.messageIds(message.getHeader("Message-ID"))) {
-            put(ids, id, Use.RESEND);
-        }
-        for (String id : licences(message.getHeader(RightsMarking.HEADER))) {
-            put(ids, id, Use.RESEND);
-        }
-        for (String id : RightsMail.messageIds(message.getHeader("X-Forwarded-Message-Id"))) {
-            put(ids, id, Use.FORWARD);
-        }
-        attachments(message, ids, packages, 0);
-        for (String id : RightsMail.messageIds(message.getHeader("In-Reply-To"))) {
-            put(ids, id, Use.REFERENCE);
-        }
-        for (String id : RightsMail.messageIds(message.getHeader("References"))) {
-            put(ids, id, Use.REFERENCE);
-        }
-        return ids;
-    }
-
-    private static void attachments(Part part, Map<String, Use> ids, List<ProtectedPackage> packages, int depth) {
-        if (depth > MAX_DEPTH || ids.size() > MAX_IDS) {
-            // beyond MAX_IDS the whole message is refused anyway
-            return;
-        }
-        try {
-            String type = RightsMail.baseType(part.getContentType());
-            if (type.equals(ProtectedPackage.MEDIA_TYPE) && depth > 0) {
-                if (packages.size() < MAX_PACKAGES) {
-                    try {
-                        packages.add(ProtectedPackage.decode(RightsMail.decoded(part)));
-                    } catch (RightsFormatException e) {
-                        LOG.debug("EnforceRights: malformed package attachment ignored: {}", e.getMessage());
-                    }
-                }
-                return;
-            }
-            if (type.equals("message/rfc822") || type.equals("message/global")) {
-                Object content = part.getContent();
-                if (content instanceof MimeMessage) {
-                    MimeMessage attached = (MimeMessage) content;
-                    for (String id : RightsMail.messageIds(attached.getHeader("Message-ID"))) {
-                        put(ids, id, Use.FORWARD);
-                    }
-                    for (String id : licences(attached.getHeader(RightsMarking.HEADER))) {
-                        put(ids, id, Use.FORWARD);
-                    }
-                    attachments(attached, ids, packages, depth + 1);
-                }
-                return;
-            }
-            if (type.startsWith("multipart/")) {
-                Object content = part.getContent();
-                if (content instanceof Multipart) {
-                    Multipart mp = (Multipart) content;
-                    for (int i = 0; i < mp.getCount(); i++) {
-                        attachments(mp.getBodyPart(i), ids, packages, depth + 1);
-                    }
-                }
-            }
-        } catch (MessagingException | IOException e) {
-            // a part we cannot parse carries nothing we can recognise; the headers were still checked
-            LOG.debug("EnforceRights: unreadable part skipped: {}", e.getMessage());
-        }
-    }
-
-    private static List<String> licences(String[] headers) {
-        List<String> out = new ArrayList<>();
-        if (headers != null) {
-            for (String h : headers) {
-                String id = RightsHeaders.licenceIdOf(h);
-                if (id != null) {
-                    out.add(id);
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void put(Map<String, Use> ids, String id, Use use) {
-        Use old = ids.get(id);
-        if (old == null || use.ordinal() < old.ordinal()) {
-            ids.put(id, use);
         }
     }
 
