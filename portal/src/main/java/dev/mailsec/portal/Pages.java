@@ -211,8 +211,8 @@ final class Pages {
         return error("Too many wrong passcodes", "This message is locked for your address after too many "
             + "wrong passcodes." + until);
       case RATE_LIMITED:
-        return error("Too many requests", "Too many passcodes were requested. Please wait and try again."
-            + until);
+        return error("Too many requests", "Too many passcodes were requested for this address or from this "
+            + "network." + (until.isEmpty() ? " Please wait and try again." : until));
       case NOT_A_PARTY:
         return error("Not available", "This address may not read this message.");
       case NOT_ALLOWED:
