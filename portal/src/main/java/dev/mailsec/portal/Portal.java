@@ -181,7 +181,7 @@ public final class Portal implements AutoCloseable {
       }
     } catch (RuntimeException | MessagingException e) {
       // no detail to the browser (it might carry message content); the log has the cause, never secrets
-      LOG.warn("portal request {} failed: {}", ex.getRequestURI().getPath(), e.toString());
+      PortalLog.warn(LOG, "portal request {} failed: {}", ex.getRequestURI().getPath(), e.toString());
       html(ex, 500, Pages.error("Something went wrong", "The portal could not complete this request. "
           + "Please try again."));
     } finally {
@@ -306,7 +306,7 @@ public final class Portal implements AutoCloseable {
         try {
           mailer.sendPasscode(licence, to, c, expires);
         } catch (MessagingException | RuntimeException e) {
-          LOG.warn("portal could not send a passcode for licence {}: {}", id, e.toString());
+          PortalLog.warn(LOG, "portal could not send a passcode for licence {}: {}", id, e.toString());
         }
       });
     }
@@ -444,7 +444,7 @@ public final class Portal implements AutoCloseable {
     try {
       mailer.send(m, m.getAllRecipients());
     } catch (MessagingException e) {
-      LOG.warn("portal could not send a reply for licence {}: {}", id, e.toString());
+      PortalLog.warn(LOG, "portal could not send a reply for licence {}: {}", id, e.toString());
       html(ex, 503, Pages.reply(licence, v, reader, to, all, csrf,
           "The reply could not be sent right now. Please try again in a minute."));
       return;
@@ -506,7 +506,7 @@ public final class Portal implements AutoCloseable {
     try {
       mailer.send(wrapper, rcpt);
     } catch (MessagingException e) {
-      LOG.warn("portal could not send a forward for licence {}: {}", id, e.toString());
+      PortalLog.warn(LOG, "portal could not send a forward for licence {}: {}", id, e.toString());
       html(ex, 503, Pages.forward(licence, v, reader, csrf, "The message could not be sent right now."));
       return;
     }

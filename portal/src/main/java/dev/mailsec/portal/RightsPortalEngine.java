@@ -177,7 +177,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
       store.log(new AccessEvent(now(), licenceId, address.toLowerCase(java.util.Locale.ROOT), type,
           Channel.PORTAL, client, detail));
     } catch (RightsException e) {
-      LOG.warn("portal could not write the access log for licence {}: {}", licenceId, e.getMessage());
+      PortalLog.warn(LOG, "portal could not write the access log for licence {}: {}", licenceId, e.getMessage());
     }
   }
 
