@@ -1,7 +1,6 @@
 package dev.mailsec.it.rights;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailsec.dkm.IdentityType;
 import dev.mailsec.it.harness.Delivery;
@@ -94,7 +93,7 @@ class RightsPortalBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Browser.available(), "needs Debian's chromium and chromium-driver");
+    assertThat(Browser.available()).as("needs Debian's chromium and chromium-driver (.ci/run installs them)").isTrue();
     DataProbeImpl data = james.harness().server().getProbe(DataProbeImpl.class);
     data.addDomain("external.test");
     data.addUser(CAROL, PASSWORD);
