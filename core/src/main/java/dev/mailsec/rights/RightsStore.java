@@ -73,8 +73,18 @@ public final class RightsStore implements AutoCloseable {
         try {
             if (url.startsWith("file:")) {
                 Path dir = Paths.get(url.substring(5)).toAbsolutePath().normalize();
-                boolean exists = Files.isRegularFile(dir.resolve("dkm-store"));
-                return new RightsStore(exists ? FileStorage.open(dir) : FileStorage.create(dir));
+                if (Files.isRegularFile(dir.resolve("dkm-store"))) {
+                    return new RightsStore(FileStorage.open(dir));
+                }
+                try {
+                    return new RightsStore(FileStorage.create(dir));
+                } catch (DkmUnavailableException e) {
+                    // James and the portal may both create it on first start: the loser opens the winner's store
+                    if (Files.isRegularFile(dir.resolve("dkm-store"))) {
+                        return new RightsStore(FileStorage.open(dir));
+                    }
+                    throw e;
+                }
             }
             if (url.startsWith("jdbc:postgresql:")) {
                 return new RightsStore(JdbcStorage.open(url, schema));
