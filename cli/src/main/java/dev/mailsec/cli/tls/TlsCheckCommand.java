@@ -89,27 +89,44 @@ public final class TlsCheckCommand implements Callable<Integer> {
     }
     List<SmartHost> hosts = hosts(connector, domain);
     Optional<MtaStsPolicy> mtaSts = domain == null || noMtaSts ? Optional.empty() : printMtaSts(out, domain);
+    boolean enforced = false;
+    if (level == OutboundTlsLevel.MTA_STS) {
+      // as RouteByMtaSts and MtaStsRemoteDelivery decide in James
+      enforced = mtaSts.map(policy -> policy.mode() == MtaStsPolicy.Mode.ENFORCE).orElse(false);
+      level = enforced ? OutboundTlsLevel.VERIFY : connector.get().fallbackLevel();
+      out.println("mta-sts:     " + (enforced
+          ? "enforced: only MX hosts in the policy, STARTTLS and a certificate verified for the MX host"
+          : "no enforce policy" + (noMtaSts ? " looked up (--no-mta-sts)" : "") + ": the fallback level " + level + " applies"));
+    }
     OutboundProbe probe = probe();
+    boolean enforcing = enforced;
     for (SmartHost host : hosts) {
+      if (enforced && !mtaSts.get().allowsMx(host.host())) {
+        out.println("host:        " + host);
+        out.println("  mta-sts:   " + host.host() + " is NOT in the policy's mx list: not tried");
+        continue;
+      }
       ProbeReport report = probe.probe(host, level, connector.flatMap(OutboundConnector::minimumProtocol));
       print(out, report);
       mtaSts.ifPresent(policy -> out.println("  mta-sts:   " + host.host()
           + (policy.allowsMx(host.host()) ? " is allowed by the policy" : " is NOT in the policy's mx list")
-          + " (informational)"));
+          + (enforcing ? " (enforced)" : " (informational)")));
       if (report.connectError().isEmpty()) {
         // RemoteDelivery moves to the next host only when this one cannot be reached.
         out.flush();
         return report.wouldDeliver() ? 0 : 1;
       }
     }
-    out.println("decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
+    out.println(enforced
+        ? "decision:    mail would wait: no MX host in the MTA-STS policy answered; RemoteDelivery retries, then bounces"
+        : "decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
     out.flush();
     return 1;
   }
 
   /**
-   * Prints the recipient domain's MTA-STS policy. Informational: RemoteDelivery cannot enforce it (ADR 0005),
-   * but an operator sees whether a {@code verify} connector would be at least as strict.
+   * Prints the recipient domain's MTA-STS policy: enforced for domains of {@code mta-sts} connectors,
+   * informational for the others.
    */
   private Optional<MtaStsPolicy> printMtaSts(PrintWriter out, String domain) {
     SSLContext tls;
@@ -121,7 +138,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
     MtaStsResolver.Result result = new MtaStsResolver(new JndiTxtLookup(Optional.ofNullable(dnsServer)), tls,
         MtaStsResolver::wellKnownUri, Duration.ofSeconds(timeoutSeconds), Clock.systemUTC()).resolve(domain);
     out.println("mta-sts:     " + result.policy().map(policy -> policy + " (id " + result.id().orElse("?") + ", "
-        + result.source() + "; not enforced by RemoteDelivery, see docs/adr/0005)").orElse(result.source()));
+        + result.source() + ")").orElse(result.source()));
     return result.policy();
   }
 

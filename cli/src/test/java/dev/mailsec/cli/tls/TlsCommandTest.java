@@ -62,7 +62,7 @@ class TlsCommandTest {
     assertThat(run("tls", "--connectors", connectors.toString(), "check", "bank")).isEqualTo(2);
 
     assertThat(err.toString().trim()).doesNotContain("\n")
-        .contains("outbound connector 'bank': level: expected opportunistic, required or verify, got 'secure'");
+        .contains("outbound connector 'bank': level: expected opportunistic, required, verify or mta-sts, got 'secure'");
   }
 
   @Test

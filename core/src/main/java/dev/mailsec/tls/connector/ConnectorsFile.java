@@ -293,6 +293,8 @@ public final class ConnectorsFile {
         OutboundConnector.Builder builder = OutboundConnector.builder(name);
         boolean domains = false;
         boolean tls = false;
+        boolean smartHosts = false;
+        OutboundTlsLevel level = null;
         for (Element child : children(element, where)) {
             switch (child.getTagName()) {
                 case "recipientDomain":
@@ -301,22 +303,36 @@ public final class ConnectorsFile {
                     break;
                 case "smartHost":
                     builder.smartHost(value(child, where, SmartHost::parse));
+                    smartHosts = true;
                     break;
                 case "tls":
                     if (tls) {
                         throw new InvalidConnectorsException(source + ": " + where + ": tls: given twice");
                     }
                     tls = true;
-                    checkAttributes(child, Set.of("level", "minimumProtocol"), where + ": tls");
+                    checkAttributes(child, Set.of("level", "minimumProtocol", "fallback"), where + ": tls");
                     if (!children(child, where + ": tls").isEmpty()) {
                         throw new InvalidConnectorsException(source + ": " + where + ": tls: unknown element <"
                             + children(child, where).get(0).getTagName() + ">; <tls> takes attributes only");
                     }
                     if (!child.hasAttribute("level")) {
                         throw new InvalidConnectorsException(source + ": " + where
-                            + ": level: missing; expected opportunistic, required or verify");
+                            + ": level: missing; expected opportunistic, required, verify or mta-sts");
                     }
-                    builder.tlsLevel(attribute(child, "level", where, OutboundTlsLevel::parse));
+                    level = attribute(child, "level", where, OutboundTlsLevel::parse);
+                    builder.tlsLevel(level);
+                    if (child.hasAttribute("fallback")) {
+                        if (level != OutboundTlsLevel.MTA_STS) {
+                            throw new InvalidConnectorsException(source + ": " + where
+                                + ": fallback: only for level=\"mta-sts\", got level '" + level + "'");
+                        }
+                        OutboundTlsLevel fallback = attribute(child, "fallback", where, OutboundTlsLevel::parse);
+                        if (fallback == OutboundTlsLevel.MTA_STS) {
+                            throw new InvalidConnectorsException(source + ": " + where
+                                + ": fallback: expected opportunistic, required or verify, got 'mta-sts'");
+                        }
+                        builder.fallbackLevel(fallback);
+                    }
                     if (child.hasAttribute("minimumProtocol")) {
                         builder.minimumProtocol(protocol(child.getAttribute("minimumProtocol"), where));
                     }
@@ -331,7 +347,12 @@ public final class ConnectorsFile {
         }
         if (!tls) {
             throw new InvalidConnectorsException(source + ": " + where
-                + ": tls: missing; say <tls level=\"opportunistic|required|verify\"/>");
+                + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts\"/>");
+        }
+        if (level == OutboundTlsLevel.MTA_STS && smartHosts) {
+            throw new InvalidConnectorsException(source + ": " + where
+                + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "
+                + "remove the smartHost or use level verify");
         }
         return builder.build();
     }

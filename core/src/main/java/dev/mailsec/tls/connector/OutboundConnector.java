@@ -17,6 +17,7 @@ public final class OutboundConnector {
     private final List<SmartHost> smartHosts;
     private final OutboundTlsLevel tlsLevel;
     private final Optional<TlsProtocolVersion> minimumProtocol;
+    private final OutboundTlsLevel fallbackLevel;
 
     private OutboundConnector(Builder builder) {
         this.name = builder.name;
@@ -24,6 +25,7 @@ public final class OutboundConnector {
         this.smartHosts = Collections.unmodifiableList(new ArrayList<>(builder.smartHosts));
         this.tlsLevel = builder.tlsLevel;
         this.minimumProtocol = builder.minimumProtocol;
+        this.fallbackLevel = builder.fallbackLevel;
     }
 
     public static Builder builder(String name) {
@@ -49,6 +51,15 @@ public final class OutboundConnector {
 
     public Optional<TlsProtocolVersion> minimumProtocol() {
         return minimumProtocol;
+    }
+
+    /**
+     * For an {@code mta-sts} connector, the level used for domains without a policy in {@code enforce} mode
+     * (no policy, {@code testing}, {@code none}); {@code opportunistic} unless configured. For other levels,
+     * the level itself.
+     */
+    public OutboundTlsLevel fallbackLevel() {
+        return tlsLevel == OutboundTlsLevel.MTA_STS ? fallbackLevel : tlsLevel;
     }
 
     /** True when mail to {@code recipientDomain} goes through this connector. */
@@ -88,25 +99,36 @@ public final class OutboundConnector {
      * trusted and issued for the host, TLSv1.2 or newer}.
      */
     public String policyDescription() {
-        String level;
-        switch (tlsLevel) {
+        if (tlsLevel == OutboundTlsLevel.MTA_STS) {
+            return "mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists, "
+                + "STARTTLS required, certificate trusted and issued for the MX host"
+                + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("")
+                + "; without an enforce policy " + describe(fallbackLevel);
+        }
+        return describe(tlsLevel);
+    }
+
+    private String describe(OutboundTlsLevel level) {
+        String text;
+        switch (level) {
             case REQUIRED:
-                level = "required: STARTTLS required, any certificate";
+                text = "required: STARTTLS required, any certificate";
                 break;
             case VERIFY:
-                level = "verify: STARTTLS required, certificate trusted and issued for the host";
+                text = "verify: STARTTLS required, certificate trusted and issued for the host";
                 break;
             default:
-                level = "opportunistic: STARTTLS when offered";
+                text = "opportunistic: STARTTLS when offered";
                 break;
         }
-        return level + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("");
+        return text + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("");
     }
 
     @Override
     public String toString() {
         return "OutboundConnector{name=" + name + ", recipientDomains=" + recipientDomains + ", smartHosts="
-            + (smartHosts.isEmpty() ? "MX" : smartHosts.toString()) + ", tls=" + tlsLevel + ", minimumProtocol="
+            + (smartHosts.isEmpty() ? "MX" : smartHosts.toString()) + ", tls=" + tlsLevel + (tlsLevel == OutboundTlsLevel.MTA_STS ? ", fallback=" + fallbackLevel : "")
+            + ", minimumProtocol="
             + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-") + "}";
     }
 
@@ -117,6 +139,7 @@ public final class OutboundConnector {
         private final List<SmartHost> smartHosts = new ArrayList<>();
         private OutboundTlsLevel tlsLevel = OutboundTlsLevel.OPPORTUNISTIC;
         private Optional<TlsProtocolVersion> minimumProtocol = Optional.empty();
+        private OutboundTlsLevel fallbackLevel = OutboundTlsLevel.OPPORTUNISTIC;
 
         private Builder(String name) {
             this.name = name;
@@ -139,6 +162,12 @@ public final class OutboundConnector {
 
         public Builder minimumProtocol(TlsProtocolVersion version) {
             this.minimumProtocol = Optional.of(version);
+            return this;
+        }
+
+        /** The level for domains without an enforce policy, for an {@code mta-sts} connector. */
+        public Builder fallbackLevel(OutboundTlsLevel level) {
+            this.fallbackLevel = level;
             return this;
         }
 

@@ -101,9 +101,15 @@ class ConnectorsFileTest {
             + "<outbound name=\"a\"><recipientDomain>p.test</recipientDomain><tls level=\"required\"/></outbound>"
             + "</connectors>", "<outbound>: name: 'a' is used by another connector");
         assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"secure\"/>"),
-            "outbound connector 'bank': level: expected opportunistic, required or verify, got 'secure'");
-        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\"/>"),
-            "outbound connector 'bank': level: 'mta-sts' is not supported");
+            "outbound connector 'bank': level: expected opportunistic, required, verify or mta-sts, got 'secure'");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><smartHost>relay.bank.test</smartHost>"
+            + "<tls level=\"mta-sts\"/>"), "outbound connector 'bank': smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"verify\" fallback=\"required\"/>"),
+            "outbound connector 'bank': fallback: only for level=\"mta-sts\", got level 'verify'");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\" fallback=\"mta-sts\"/>"),
+            "outbound connector 'bank': fallback: expected opportunistic, required or verify, got 'mta-sts'");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\" fallback=\"clear\"/>"),
+            "outbound connector 'bank': fallback: expected opportunistic, required, verify or mta-sts, got 'clear'");
         assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"),
             "outbound connector 'bank': tls: missing");
         assertInvalid(outbound("bank", "<tls level=\"verify\"/>"), "outbound connector 'bank': recipientDomain: give at least one");
@@ -111,6 +117,19 @@ class ConnectorsFileTest {
             + "<tls level=\"verify\"/>"), "outbound connector 'bank': smartHost:", "got 'relay:99999'");
         assertInvalid("<connector/>", "the root element must be <connectors>, got <connector>");
         assertInvalid("<connectors><inbound", "not well-formed XML");
+    }
+
+    @Test
+    void mtaStsLevelShouldBeAcceptedWithAFallbackLevel() throws Exception {
+        Connectors connectors = parse(outbound("sts", "<recipientDomain>*</recipientDomain>"
+            + "<tls level=\"mta-sts\" fallback=\"required\" minimumProtocol=\"TLSv1.2\"/>"));
+        OutboundConnector sts = connectors.outbound("sts").orElseThrow();
+
+        assertThat(sts.tlsLevel()).isEqualTo(OutboundTlsLevel.MTA_STS);
+        assertThat(sts.fallbackLevel()).isEqualTo(OutboundTlsLevel.REQUIRED);
+        assertThat(sts.covers("anything.example")).isTrue();
+        assertThat(parse(outbound("sts", "<recipientDomain>x.test</recipientDomain><tls level=\"mta-sts\"/>"))
+            .outbound("sts").orElseThrow().fallbackLevel()).isEqualTo(OutboundTlsLevel.OPPORTUNISTIC);
     }
 
     @Test

@@ -55,6 +55,20 @@ final class PartnerPki {
 
     /** A TLS server context presenting a certificate for {@code dnsName}, valid between the two offsets from now. */
     SSLContext serverContext(String dnsName, Duration notBefore, Duration notAfter) throws Exception {
+        return serverContext(notBefore, notAfter, dnsName);
+    }
+
+    /** A valid TLS server context whose certificate carries all of {@code dnsNames}. */
+    SSLContext validServerForNames(String... dnsNames) throws Exception {
+        return serverContext(Duration.ofHours(-1), Duration.ofDays(1), dnsNames);
+    }
+
+    private SSLContext serverContext(Duration notBefore, Duration notAfter, String... dnsNames) throws Exception {
+        String dnsName = dnsNames[0];
+        GeneralName[] sans = new GeneralName[dnsNames.length];
+        for (int i = 0; i < dnsNames.length; i++) {
+            sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+        }
         KeyPair keys = keyPair();
         X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(ca, serial(), date(notBefore), date(notAfter),
             new X500Principal("CN=" + dnsName), keys.getPublic())
@@ -62,7 +76,7 @@ final class PartnerPki {
             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
             .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
             .addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName))));
+                new GeneralNames(sans)));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("server", keys.getPrivate(), SECRET, new Certificate[] {certificate, ca});

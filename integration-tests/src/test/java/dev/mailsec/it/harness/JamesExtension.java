@@ -88,6 +88,7 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         String extraSmtpHandlers = "";
         final List<String> supportedProtocols = new ArrayList<>();
         boolean clientAuthServer;
+        String dnsServer;
 
         private Builder() {
         }
@@ -146,6 +147,15 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         /** Adds a third SMTP server (STARTTLS) that requires a certificate issued by the test CA. */
         public Builder withClientAuthServer() {
             this.clientAuthServer = true;
+            return this;
+        }
+
+        /**
+         * The DNS server James asks (its {@code dnsservice.xml} {@code <servers>}), e.g. a loopback dnsmasq;
+         * James's DNS service only asks port 53. Default: the machine's resolvers.
+         */
+        public Builder dnsServer(String address) {
+            this.dnsServer = Objects.requireNonNull(address);
             return this;
         }
 
