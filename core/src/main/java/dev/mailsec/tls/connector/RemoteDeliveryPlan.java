@@ -29,14 +29,26 @@ public final class RemoteDeliveryPlan {
     public static final String DEFAULT_DELAY_TIME = "5000, 100000, 500000";
     public static final String DEFAULT_MAX_RETRIES = "5";
 
-    private final OutboundConnector connector;
+    /** Where James finds the connectors file unless told otherwise. */
+    public static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+    /** James's RemoteDelivery using a connector's own trust store and expected names. */
+    public static final String CONNECTOR_REMOTE_DELIVERY = "dev.mailsec.mailets.connector.ConnectorRemoteDelivery";
 
-    private RemoteDeliveryPlan(OutboundConnector connector) {
+    private final OutboundConnector connector;
+    private final String connectorsLocation;
+
+    private RemoteDeliveryPlan(OutboundConnector connector, String connectorsLocation) {
         this.connector = connector;
+        this.connectorsLocation = connectorsLocation;
     }
 
     public static RemoteDeliveryPlan of(OutboundConnector connector) {
-        return new RemoteDeliveryPlan(connector);
+        return new RemoteDeliveryPlan(connector, DEFAULT_LOCATION);
+    }
+
+    /** As {@link #of(OutboundConnector)}, for a connectors file James names {@code connectorsLocation}. */
+    public static RemoteDeliveryPlan of(OutboundConnector connector, String connectorsLocation) {
+        return new RemoteDeliveryPlan(connector, connectorsLocation);
     }
 
     /** {@code connector-NAME}: the processor that delivers the connector's mail. */
@@ -79,9 +91,15 @@ public final class RemoteDeliveryPlan {
         }
         parameters.put("startTLS", "true");
         boolean verify = level == OutboundTlsLevel.VERIFY;
+        // verifyServerIdentity also makes RemoteDelivery connect by host name, which own trust needs too
         parameters.put("verifyServerIdentity", Boolean.toString(verify));
         parameters.put("mail.smtp.starttls.required", Boolean.toString(level.encryptionMandatory()));
-        parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify));
+        boolean ownTrust = verify && connector.hasOwnTrust();
+        // with own trust, ConnectorTrust checks the chain and the expected name instead of JavaMail
+        parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify && !ownTrust));
+        if (ownTrust) {
+            parameters.put("mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
+        }
         if (!verify) {
             // Any certificate: JavaMail's MailSSLSocketFactory trusting all hosts (Postfix "may"/"encrypt").
             parameters.put("mail.smtp.ssl.trust", "*");
@@ -103,7 +121,7 @@ public final class RemoteDeliveryPlan {
      */
     public String routingStepXml(String connectorsLocation) {
         String condition = connector.name()
-            + (connectorsLocation.equals("file://conf/connectors.xml") ? "" : "," + connectorsLocation);
+            + (connectorsLocation.equals(DEFAULT_LOCATION) ? "" : "," + connectorsLocation);
         return "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=" + escape(condition)
             + "\" class=\"ToProcessor\">\n"
             + "    <processor>" + processorName() + "</processor>\n"
@@ -140,6 +158,13 @@ public final class RemoteDeliveryPlan {
                 .append("<processor state=\"").append(enforceProcessorName()).append("\" enableJmx=\"true\">\n");
             remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "enforce", "outgoing-" + enforceProcessorName(), bounceProcessor,
                 delayTime, maxRetries, maxRetries, enforceParameters());
+        } else if (connector.hasOwnTrust()) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("connector", connector.name());
+            parameters.put("connectors", connectorsLocation);
+            parameters.putAll(tlsParameters());
+            remoteDelivery(xml, CONNECTOR_REMOTE_DELIVERY, null, queueName(), bounceProcessor, delayTime, maxRetries, "0",
+                parameters);
         } else {
             remoteDelivery(xml, "RemoteDelivery", null, queueName(), bounceProcessor, delayTime, maxRetries, "0",
                 tlsParameters());

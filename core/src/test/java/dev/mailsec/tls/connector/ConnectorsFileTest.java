@@ -120,6 +120,63 @@ class ConnectorsFileTest {
     }
 
     @Test
+    void verifyConnectorShouldTakeItsOwnTrustStoreAndExpectedNames() throws Exception {
+        OutboundConnector bank = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<smartHost>relay.bank.test</smartHost>"
+            + "<tls level=\"verify\" trustStore=\"conf/bank.p12\" trustStorePassword=\"s3cret-pw\">"
+            + "<expectedName>MX.Bank.test</expectedName><expectedName>mx2.bank.test</expectedName></tls>"))
+            .outbound("bank").orElseThrow();
+
+        assertThat(bank.trustStore()).contains("conf/bank.p12");
+        assertThat(bank.trustStorePassword()).contains("s3cret-pw");
+        assertThat(bank.expectedNames()).containsExactly("mx.bank.test", "mx2.bank.test");
+        assertThat(bank.hasOwnTrust()).isTrue();
+        assertThat(bank.policyDescription()).isEqualTo("verify: STARTTLS required, certificate trusted by the "
+            + "connector's trust store and issued for mx.bank.test or mx2.bank.test");
+        assertThat(bank.toString()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void ownTrustShouldBeRefusedWhereItCannotApply() {
+        String domain = "<recipientDomain>bank.test</recipientDomain>";
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"required\" trustStore=\"x.pem\"/>"),
+            "outbound connector 'bank': trustStore, expectedName: only for level 'verify', got 'required'");
+        assertInvalid(outbound("bank", domain + "<tls level=\"verify\"><expectedName>mx.bank.test</expectedName></tls>"),
+            "outbound connector 'bank': trustStore, expectedName: need a smartHost");
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\">"
+            + "<expectedName>*.bank.test</expectedName></tls>"), "outbound connector 'bank': expectedName: expected a host name, got '*.bank.test'");
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\" trustStorePassword=\"x\"/>"),
+            "outbound connector 'bank': trustStorePassword: given without trustStore");
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\"><expectName>x</expectName></tls>"),
+            "outbound connector 'bank': tls: unknown element <expectName>; expected expectedName");
+        assertInvalid("<connectors>"
+            + "<outbound name=\"a\"><recipientDomain>a.test</recipientDomain><smartHost>relay.test</smartHost>"
+            + "<tls level=\"verify\" trustStore=\"a.pem\"/></outbound>"
+            + "<outbound name=\"b\"><recipientDomain>b.test</recipientDomain><smartHost>relay.test:25</smartHost>"
+            + "<tls level=\"verify\"/></outbound></connectors>",
+            "outbound connector 'b': smartHost: relay.test:25 is also used by connector 'a' with another trustStore or expectedName");
+    }
+
+    @Test
+    void trustStoreProblemsShouldNameConnectorAndField(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        OutboundConnector missing = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<smartHost>relay.bank.test</smartHost><tls level=\"verify\" trustStore=\"conf/none.pem\"/>"))
+            .outbound("bank").orElseThrow();
+        java.nio.file.Files.createDirectories(dir.resolve("conf"));
+        java.nio.file.Files.writeString(dir.resolve("conf/empty.pem"), "not a certificate\n");
+        OutboundConnector empty = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<smartHost>relay.bank.test</smartHost><tls level=\"verify\" trustStore=\"conf/empty.pem\"/>"))
+            .outbound("bank").orElseThrow();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorTrust.chainTrust(missing, dir))
+            .isInstanceOf(InvalidConnectorsException.class)
+            .hasMessage("outbound connector 'bank': trustStore: " + dir.resolve("conf/none.pem") + ": no such file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorTrust.clientContext(empty, "relay.bank.test", dir))
+            .isInstanceOf(InvalidConnectorsException.class)
+            .hasMessageStartingWith("outbound connector 'bank': trustStore: " + dir.resolve("conf/empty.pem") + ": ");
+    }
+
+    @Test
     void mtaStsLevelShouldBeAcceptedWithAFallbackLevel() throws Exception {
         Connectors connectors = parse(outbound("sts", "<recipientDomain>*</recipientDomain>"
             + "<tls level=\"mta-sts\" fallback=\"required\" minimumProtocol=\"TLSv1.2\"/>"));

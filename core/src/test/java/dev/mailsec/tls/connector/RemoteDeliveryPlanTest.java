@@ -109,4 +109,21 @@ class RemoteDeliveryPlanTest {
             .startsWith("mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists")
             .endsWith("without an enforce policy opportunistic: STARTTLS when offered");
     }
+
+    @Test
+    void ownTrustShouldUseTheConnectorSocketFactoryInsteadOfJavaMailsNameCheck() throws Exception {
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\" trustStore=\"conf/bank-ca.pem\"",
+            "<smartHost>relay.bank.test</smartHost>"), "file:///etc/james/connectors.xml");
+
+        assertThat(plan.tlsParameters())
+            .containsEntry("verifyServerIdentity", "true")
+            .containsEntry("mail.smtp.starttls.required", "true")
+            .containsEntry("mail.smtp.ssl.checkserveridentity", "false")
+            .containsEntry("mail.smtp.ssl.socketFactory.class", "dev.mailsec.tls.connector.ConnectorSocketFactory");
+        assertThat(plan.processorXml("bounces"))
+            .contains("<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorRemoteDelivery\">")
+            .contains("<connector>bank</connector>")
+            .contains("<connectors>file:///etc/james/connectors.xml</connectors>")
+            .contains("<gateway>relay.bank.test:25</gateway>");
+    }
 }

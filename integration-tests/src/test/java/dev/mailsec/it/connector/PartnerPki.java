@@ -91,6 +91,19 @@ final class PartnerPki {
         return serverContext(dnsName, Duration.ofHours(-1), Duration.ofDays(1));
     }
 
+    /** Writes this CA's certificate as PEM (what a partner hands over for a connector's trustStore). */
+    void writeCaPem(java.nio.file.Path file) throws GeneralSecurityException, IOException {
+        String base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded());
+        java.nio.file.Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
+    }
+
+    /** Writes a PKCS12 trust store holding only this CA, protected by {@code password}. */
+    void writeTrustStore(java.nio.file.Path file, char[] password) throws GeneralSecurityException, IOException {
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            trustStore().store(out, password);
+        }
+    }
+
     /** A trust store holding only this CA. */
     KeyStore trustStore() throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
