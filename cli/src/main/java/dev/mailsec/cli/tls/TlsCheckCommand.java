@@ -1,7 +1,9 @@
 package dev.mailsec.cli.tls;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.DomainPattern;
 import dev.mailsec.tls.connector.MxLookup;
 import dev.mailsec.tls.connector.OutboundConnector;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -98,7 +101,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
           ? "enforced: only MX hosts in the policy, STARTTLS and a certificate verified for the MX host"
           : "no enforce policy" + (noMtaSts ? " looked up (--no-mta-sts)" : "") + ": the fallback level " + level + " applies"));
     }
-    OutboundProbe probe = probe();
+    OutboundProbe probe = probe(connector);
     boolean enforcing = enforced;
     for (SmartHost host : hosts) {
       if (enforced && !mtaSts.get().allowsMx(host.host())) {
@@ -162,7 +165,16 @@ public final class TlsCheckCommand implements Callable<Integer> {
     }
   }
 
-  private OutboundProbe probe() {
+  private OutboundProbe probe(Optional<OutboundConnector> connector) {
+    if (trustStore == null && connector.isPresent() && connector.get().hasOwnTrust()) {
+      // as ConnectorRemoteDelivery judges in James: the connector's trust store and expected names
+      try {
+        return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), ConnectorTrust.chainTrust(connector.get(),
+            Paths.get(System.getProperty("user.dir"))), connector.get().expectedNames(), helo);
+      } catch (InvalidConnectorsException e) {
+        throw new UserException(e.getMessage(), 2);
+      }
+    }
     try {
       return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), trustStore == null ? null : loadPem(trustStore), helo);
     } catch (GeneralSecurityException e) {
@@ -187,7 +199,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, ProbeReport report) {
+  private void print(PrintWriter out, ProbeReport report) {
     out.println("host:        " + report.host());
     if (report.connectError().isPresent()) {
       out.println("  session:   " + report.connectError().get());
