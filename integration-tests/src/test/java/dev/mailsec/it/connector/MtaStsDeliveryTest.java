@@ -41,6 +41,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   <li>{@code testing.test}: testing, {@code mx: mx.testing.test}, MX {@code localhost} — delivered anyway;</li>
  *   <li>{@code nopolicy.test}: no {@code _mta-sts} record — delivered at the fallback level.</li>
  * </ul>
+ * A second connector, {@code mx-verify} ({@code verify}, no smart host), proves plain MX delivery with a
+ * verified certificate for the MX name through the same test DNS.
  */
 class MtaStsDeliveryTest {
 
@@ -108,6 +110,7 @@ class MtaStsDeliveryTest {
                 "--mx-host=enforce-bad.test,localhost,10",
                 "--mx-host=testing.test,localhost,10",
                 "--mx-host=nopolicy.test,localhost,10",
+                "--mx-host=mxverify.test,localhost,10",
                 "--txt-record=_mta-sts.enforce-ok.test,v=STSv1; id=1;",
                 "--txt-record=_mta-sts.enforce-bad.test,v=STSv1; id=1;",
                 "--txt-record=_mta-sts.testing.test,v=STSv1; id=1;",
@@ -124,11 +127,21 @@ class MtaStsDeliveryTest {
                 + "    <recipientDomain>nopolicy.test</recipientDomain>\n"
                 + "    <tls level=\"mta-sts\" fallback=\"opportunistic\"/>\n"
                 + "  </outbound>\n"
+                + "  <outbound name=\"mx-verify\">\n"
+                + "    <recipientDomain>mxverify.test</recipientDomain>\n"
+                + "    <tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>\n"
+                + "  </outbound>\n"
                 + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
             Connectors connectors = ConnectorsFile.load(connectorsFile);
-            RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connectors.outbound("sts").orElseThrow());
-            routingSteps = plan.routingStepXml(connectorsFile.toString());
-            processors = plan.processorXml("bounces", "1000", "1");
+            StringBuilder steps = new StringBuilder();
+            StringBuilder xml = new StringBuilder();
+            for (String name : List.of("sts", "mx-verify")) {
+                RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connectors.outbound(name).orElseThrow());
+                steps.append(plan.routingStepXml(connectorsFile.toString()));
+                xml.append(plan.processorXml("bounces", "1000", "1"));
+            }
+            routingSteps = steps.toString();
+            processors = xml.toString();
         }
 
         static Partner start() {
@@ -185,6 +198,13 @@ class MtaStsDeliveryTest {
     @Test
     void domainWithoutPolicyShouldBeDeliveredAtTheFallbackLevel() throws Exception {
         String recipient = send("nopolicy.test");
+
+        assertThat(awaitReceived(recipient).get(0).protocol).isEqualTo("TLSv1.3");
+    }
+
+    @Test
+    void verifyConnectorWithoutSmartHostShouldDeliverToTheMxOverVerifiedTls() throws Exception {
+        String recipient = send("mxverify.test");
 
         assertThat(awaitReceived(recipient).get(0).protocol).isEqualTo("TLSv1.3");
     }
