@@ -98,7 +98,7 @@ final class JamesConfiguration {
         tls.append("    </tls>\n");
         return "  <smtpserver enabled=\"true\">\n"
             + "    <jmxName>" + server.jmxName + "</jmxName>\n"
-            + "    <bind>127.0.0.1:0</bind>\n"
+            + "    <bind>" + settings.smtpBindAddress + ":0</bind>\n"
             + "    <connectionBacklog>200</connectionBacklog>\n"
             + tls
             + "    <connectiontimeout>360</connectiontimeout>\n"

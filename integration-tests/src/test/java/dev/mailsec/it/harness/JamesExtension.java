@@ -89,6 +89,7 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         final List<String> supportedProtocols = new ArrayList<>();
         boolean clientAuthServer;
         String dnsServer;
+        String smtpBindAddress = "127.0.0.1";
 
         private Builder() {
         }
@@ -156,6 +157,16 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
          */
         public Builder dnsServer(String address) {
             this.dnsServer = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /**
+         * The address the SMTP servers listen on; default {@code 127.0.0.1}. James 3.8.1 cannot bind an IPv6
+         * address ({@code <bind>} is split at ':'); {@code 0.0.0.0} listens dual-stack, so IPv6 clients on
+         * {@code ::1} reach it.
+         */
+        public Builder smtpBindAddress(String address) {
+            this.smtpBindAddress = Objects.requireNonNull(address);
             return this;
         }
 
