@@ -10,10 +10,12 @@ import java.nio.file.Paths;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -194,7 +196,7 @@ public final class ConnectorsFile {
      * so two connectors naming the same smart host must agree on it.
      */
     private void checkSharedSmartHosts(List<OutboundConnector> outbound) throws InvalidConnectorsException {
-        java.util.Map<String, OutboundConnector> byHost = new java.util.HashMap<>();
+        Map<String, OutboundConnector> byHost = new HashMap<>();
         for (OutboundConnector connector : outbound) {
             for (SmartHost host : connector.smartHosts()) {
                 String key = host.host().toLowerCase(Locale.ROOT) + ":" + host.port();

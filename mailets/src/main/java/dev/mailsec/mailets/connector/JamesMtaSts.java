@@ -40,10 +40,7 @@ final class JamesMtaSts {
             }
             return records;
         };
-        SocketPolicyFetcher.AddressLookup addresses = host -> {
-            List<InetAddress> found = new ArrayList<>(dns.getAllByName(host));
-            return found;
-        };
+        SocketPolicyFetcher.AddressLookup addresses = host -> new ArrayList<InetAddress>(dns.getAllByName(host));
         return new MtaStsResolver(txt, new SocketPolicyFetcher(addresses, tls, 443, FETCH_TIMEOUT), Clock.systemUTC(),
             MtaStsCache.shared());
     }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.TemporaryResolutionException;
@@ -69,7 +70,7 @@ final class MtaStsDns implements DNSService {
             return allowed;
         }
         LOGGER.warn("MTA-STS {} policy of {} ({}): MX hosts {} are not in the policy; delivering anyway (report only)",
-            policy.get().mode().name().toLowerCase(java.util.Locale.ROOT), domain, policy.get(), refused);
+            policy.get().mode().name().toLowerCase(Locale.ROOT), domain, policy.get(), refused);
         return hosts;
     }
 
