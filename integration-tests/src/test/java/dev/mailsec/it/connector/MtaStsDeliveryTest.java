@@ -2,17 +2,11 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.testsupport.Dnsmasq;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,19 +42,17 @@ class MtaStsDeliveryTest {
 
     private static final String BOB = "bob@mailsec.test";
     private static final String PASSWORD = "secret";
-    private static final String DNS_ADDRESS = "127.77.0.1";
-    private static final String POLICY_ADDRESS = "127.77.0.2";
     private static final Map<String, String> POLICIES = Map.of(
-        "mta-sts.enforce-ok.test", "version: STSv1\nmode: enforce\nmx: localhost\nmax_age: 86400\n",
-        "mta-sts.enforce-bad.test", "version: STSv1\nmode: enforce\nmx: mx.enforce-bad.test\nmax_age: 86400\n",
-        "mta-sts.testing.test", "version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 86400\n");
+        "enforce-ok.test", "version: STSv1\nmode: enforce\nmx: localhost\nmax_age: 86400\n",
+        "enforce-bad.test", "version: STSv1\nmode: enforce\nmx: mx.enforce-bad.test\nmax_age: 86400\n",
+        "testing.test", "version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 86400\n");
 
     private static final Partner PARTNER = Partner.start();
 
     @RegisterExtension
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
-        .dnsServer(DNS_ADDRESS)
+        .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
         .rootMailets(PARTNER.routingSteps)
         .extraProcessors(PARTNER.processors
             + "<processor state=\"bounces\" enableJmx=\"false\">\n"
@@ -74,9 +66,7 @@ class MtaStsDeliveryTest {
     /** DNS, the policy server, the partner's SMTP server, and the connectors file and XML. */
     static final class Partner {
         final SSLContext previousDefault;
-        final Path dir;
-        final Dnsmasq dns;
-        final HttpsServer policies;
+        final LoopbackMtaSts world;
         final PartnerSmtpServer smtp;
         final Path connectorsFile;
         final String routingSteps;
@@ -84,41 +74,12 @@ class MtaStsDeliveryTest {
 
         private Partner() throws Exception {
             PartnerPki pki = new PartnerPki();
-            dir = Files.createTempDirectory("mailsec-mta-sts-");
             previousDefault = SSLContext.getDefault();
             SSLContext.setDefault(pki.trustingClientContext());
+            world = new LoopbackMtaSts(pki, pki.validServer("localhost"), POLICIES, List.of("nopolicy.test", "mxverify.test"));
+            smtp = world.smtp;
 
-            smtp = PartnerSmtpServer.withStartTlsOn(pki.validServer("localhost"), InetAddress.getByName("127.0.0.1"), 25);
-
-            policies = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(POLICY_ADDRESS), 443), 10);
-            policies.setHttpsConfigurator(new HttpsConfigurator(pki.validServerForNames(POLICIES.keySet().toArray(new String[0]))));
-            policies.createContext("/.well-known/mta-sts.txt", exchange -> {
-                String host = exchange.getRequestHeaders().getFirst("Host");
-                String policy = host == null ? null : POLICIES.get(host.replaceFirst(":443$", ""));
-                byte[] body = (policy == null ? "no such policy" : policy).getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain");
-                exchange.sendResponseHeaders(policy == null ? 404 : 200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            policies.start();
-
-            dns = Dnsmasq.start(dir, DNS_ADDRESS, 53,
-                "--host-record=localhost,127.0.0.1",
-                "--mx-host=enforce-ok.test,localhost,10",
-                "--mx-host=enforce-bad.test,localhost,10",
-                "--mx-host=testing.test,localhost,10",
-                "--mx-host=nopolicy.test,localhost,10",
-                "--mx-host=mxverify.test,localhost,10",
-                "--txt-record=_mta-sts.enforce-ok.test,v=STSv1; id=1;",
-                "--txt-record=_mta-sts.enforce-bad.test,v=STSv1; id=1;",
-                "--txt-record=_mta-sts.testing.test,v=STSv1; id=1;",
-                "--host-record=mta-sts.enforce-ok.test," + POLICY_ADDRESS,
-                "--host-record=mta-sts.enforce-bad.test," + POLICY_ADDRESS,
-                "--host-record=mta-sts.testing.test," + POLICY_ADDRESS);
-
-            connectorsFile = dir.resolve("connectors.xml");
+            connectorsFile = world.dir.resolve("connectors.xml");
             Files.write(connectorsFile, ("<connectors>\n"
                 + "  <outbound name=\"sts\">\n"
                 + "    <recipientDomain>enforce-ok.test</recipientDomain>\n"
@@ -148,16 +109,14 @@ class MtaStsDeliveryTest {
             try {
                 return new Partner();
             } catch (Exception e) {
-                throw new IllegalStateException("cannot start the MTA-STS partner (DNS on " + DNS_ADDRESS
-                    + ":53, HTTPS on " + POLICY_ADDRESS + ":443, SMTP on 127.0.0.1:25; needs root)", e);
+                throw new IllegalStateException("cannot start the MTA-STS partner (DNS on " + LoopbackMtaSts.DNS_ADDRESS
+                    + ":53, HTTPS on " + LoopbackMtaSts.POLICY_ADDRESS + ":443, SMTP on 127.0.0.1:25; needs root)", e);
             }
         }
 
         void close() throws Exception {
             SSLContext.setDefault(previousDefault);
-            smtp.close();
-            policies.stop(0);
-            dns.close();
+            world.close();
         }
     }
 
