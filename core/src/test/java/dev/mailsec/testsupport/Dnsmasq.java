@@ -34,8 +34,16 @@ public final class Dnsmasq implements AutoCloseable {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
+        return start(dir, "127.0.0.1", port, options);
+    }
+
+    /**
+     * As {@link #start(Path, String...)} on a given loopback address and port, e.g. {@code 127.77.0.1:53} for
+     * James, whose DNS service only asks port 53 (binding it needs root, which the test machines have).
+     */
+    public static Dnsmasq start(Path dir, String address, int port, String... options) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--port=" + port,
-            "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+            "--listen-address=" + address, "--bind-interfaces", "--no-resolv", "--no-hosts",
             "--conf-file=/dev/null", "--pid-file=" + dir.resolve("dnsmasq.pid"), "--log-facility=-"));
         cmd.addAll(Arrays.asList(options));
         Dnsmasq dns = new Dnsmasq(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);

@@ -1,7 +1,9 @@
 package dev.mailsec.cli.tls;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.DomainPattern;
 import dev.mailsec.tls.connector.MxLookup;
 import dev.mailsec.tls.connector.OutboundConnector;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -89,27 +92,44 @@ public final class TlsCheckCommand implements Callable<Integer> {
     }
     List<SmartHost> hosts = hosts(connector, domain);
     Optional<MtaStsPolicy> mtaSts = domain == null || noMtaSts ? Optional.empty() : printMtaSts(out, domain);
-    OutboundProbe probe = probe();
+    boolean enforced = false;
+    if (level == OutboundTlsLevel.MTA_STS) {
+      // as RouteByMtaSts and MtaStsRemoteDelivery decide in James
+      enforced = mtaSts.map(policy -> policy.mode() == MtaStsPolicy.Mode.ENFORCE).orElse(false);
+      level = enforced ? OutboundTlsLevel.VERIFY : connector.get().fallbackLevel();
+      out.println("mta-sts:     " + (enforced
+          ? "enforced: only MX hosts in the policy, STARTTLS and a certificate verified for the MX host"
+          : "no enforce policy" + (noMtaSts ? " looked up (--no-mta-sts)" : "") + ": the fallback level " + level + " applies"));
+    }
+    OutboundProbe probe = probe(connector);
+    boolean enforcing = enforced;
     for (SmartHost host : hosts) {
+      if (enforced && !mtaSts.get().allowsMx(host.host())) {
+        out.println("host:        " + host);
+        out.println("  mta-sts:   " + host.host() + " is NOT in the policy's mx list: not tried");
+        continue;
+      }
       ProbeReport report = probe.probe(host, level, connector.flatMap(OutboundConnector::minimumProtocol));
       print(out, report);
       mtaSts.ifPresent(policy -> out.println("  mta-sts:   " + host.host()
           + (policy.allowsMx(host.host()) ? " is allowed by the policy" : " is NOT in the policy's mx list")
-          + " (informational)"));
+          + (enforcing ? " (enforced)" : " (informational)")));
       if (report.connectError().isEmpty()) {
         // RemoteDelivery moves to the next host only when this one cannot be reached.
         out.flush();
         return report.wouldDeliver() ? 0 : 1;
       }
     }
-    out.println("decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
+    out.println(enforced
+        ? "decision:    mail would wait: no MX host in the MTA-STS policy answered; RemoteDelivery retries, then bounces"
+        : "decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
     out.flush();
     return 1;
   }
 
   /**
-   * Prints the recipient domain's MTA-STS policy. Informational: RemoteDelivery cannot enforce it (ADR 0005),
-   * but an operator sees whether a {@code verify} connector would be at least as strict.
+   * Prints the recipient domain's MTA-STS policy: enforced for domains of {@code mta-sts} connectors,
+   * informational for the others.
    */
   private Optional<MtaStsPolicy> printMtaSts(PrintWriter out, String domain) {
     SSLContext tls;
@@ -121,7 +141,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
     MtaStsResolver.Result result = new MtaStsResolver(new JndiTxtLookup(Optional.ofNullable(dnsServer)), tls,
         MtaStsResolver::wellKnownUri, Duration.ofSeconds(timeoutSeconds), Clock.systemUTC()).resolve(domain);
     out.println("mta-sts:     " + result.policy().map(policy -> policy + " (id " + result.id().orElse("?") + ", "
-        + result.source() + "; not enforced by RemoteDelivery, see docs/adr/0005)").orElse(result.source()));
+        + result.source() + ")").orElse(result.source()));
     return result.policy();
   }
 
@@ -145,7 +165,16 @@ public final class TlsCheckCommand implements Callable<Integer> {
     }
   }
 
-  private OutboundProbe probe() {
+  private OutboundProbe probe(Optional<OutboundConnector> connector) {
+    if (trustStore == null && connector.isPresent() && connector.get().hasOwnTrust()) {
+      // as ConnectorRemoteDelivery judges in James: the connector's trust store and expected names
+      try {
+        return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), ConnectorTrust.chainTrust(connector.get(),
+            Paths.get(System.getProperty("user.dir"))), connector.get().expectedNames(), helo);
+      } catch (InvalidConnectorsException e) {
+        throw new UserException(e.getMessage(), 2);
+      }
+    }
     try {
       return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), trustStore == null ? null : loadPem(trustStore), helo);
     } catch (GeneralSecurityException e) {
@@ -170,7 +199,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, ProbeReport report) {
+  private void print(PrintWriter out, ProbeReport report) {
     out.println("host:        " + report.host());
     if (report.connectError().isPresent()) {
       out.println("  session:   " + report.connectError().get());

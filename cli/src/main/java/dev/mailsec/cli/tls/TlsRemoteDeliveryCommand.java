@@ -47,7 +47,7 @@ public final class TlsRemoteDeliveryCommand implements Runnable {
     out.println();
     out.println("<!-- Inside <processors>: one processor, with its own outgoing queue, per connector. -->");
     for (OutboundConnector connector : connectors.outbound()) {
-      out.print(RemoteDeliveryPlan.of(connector).processorXml(bounceProcessor));
+      out.print(RemoteDeliveryPlan.of(connector, location).processorXml(bounceProcessor));
     }
     out.flush();
   }

@@ -62,7 +62,7 @@ class TlsCommandTest {
     assertThat(run("tls", "--connectors", connectors.toString(), "check", "bank")).isEqualTo(2);
 
     assertThat(err.toString().trim()).doesNotContain("\n")
-        .contains("outbound connector 'bank': level: expected opportunistic, required or verify, got 'secure'");
+        .contains("outbound connector 'bank': level: expected opportunistic, required, verify or mta-sts, got 'secure'");
   }
 
   @Test
@@ -136,6 +136,33 @@ class TlsCommandTest {
     assertThat(run("tls", "--connectors", connectors.toString(), "check", "bank")).isEqualTo(1);
     assertThat(out.toString()).contains("trust:     NOT trusted:")
         .contains("mail would wait: certificate chain not trusted");
+  }
+
+  @Test
+  void checkShouldJudgeAConnectorWithItsOwnTrustStoreAndExpectedName() throws Exception {
+    Path keyStore = dir.resolve("relay.p12");
+    keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=relay.partner.test",
+        "-ext", "san=dns:relay.partner.test", "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
+        "-storepass", "test-only");
+    Path pem = dir.resolve("partner-ca.pem");
+    keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
+        "-storepass", "test-only", "-file", pem.toString());
+    int port = startServer(Optional.of(serverContext(keyStore)));
+    Path connectors = connectors(
+        "<outbound name=\"named\"><recipientDomain>named.test</recipientDomain><smartHost>localhost:" + port
+            + "</smartHost><tls level=\"verify\" trustStore=\"" + pem + "\"><expectedName>relay.partner.test</expectedName>"
+            + "</tls></outbound>"
+        + "<outbound name=\"misnamed\"><recipientDomain>misnamed.test</recipientDomain><smartHost>127.0.0.1:" + port
+            + "</smartHost><tls level=\"verify\" trustStore=\"" + pem + "\"><expectedName>mx.partner.test</expectedName>"
+            + "</tls></outbound>");
+
+    assertThat(run("tls", "--connectors", connectors.toString(), "check", "named")).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("trust:     trusted")
+        .contains("decision:    mail would go over TLSv1.3, certificate verified for DNS:relay.partner.test");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("tls", "--connectors", connectors.toString(), "check", "misnamed")).isEqualTo(1);
+    assertThat(out.toString()).contains("mail would wait: certificate not issued for mx.partner.test");
   }
 
   private int run(String... args) {

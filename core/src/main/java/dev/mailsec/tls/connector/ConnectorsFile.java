@@ -10,10 +10,13 @@ import java.nio.file.Paths;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -184,7 +187,30 @@ public final class ConnectorsFile {
                         + "> in <connectors>; expected <inbound> or <outbound>");
             }
         }
+        checkSharedSmartHosts(outbound);
         return new Connectors(inbound, outbound);
+    }
+
+    /**
+     * A connector's own trust applies per smart host (the JVM-wide socket factory picks it by host and port),
+     * so two connectors naming the same smart host must agree on it.
+     */
+    private void checkSharedSmartHosts(List<OutboundConnector> outbound) throws InvalidConnectorsException {
+        Map<String, OutboundConnector> byHost = new HashMap<>();
+        for (OutboundConnector connector : outbound) {
+            for (SmartHost host : connector.smartHosts()) {
+                String key = host.host().toLowerCase(Locale.ROOT) + ":" + host.port();
+                OutboundConnector other = byHost.putIfAbsent(key, connector);
+                if (other != null && (connector.hasOwnTrust() || other.hasOwnTrust())
+                    && !(connector.trustStore().equals(other.trustStore())
+                        && connector.trustStorePassword().equals(other.trustStorePassword())
+                        && connector.expectedNames().equals(other.expectedNames()))) {
+                    throw new InvalidConnectorsException(source + ": outbound connector '" + connector.name()
+                        + "': smartHost: " + key + " is also used by connector '" + other.name()
+                        + "' with another trustStore or expectedName; use the same, or one connector");
+                }
+            }
+        }
     }
 
     private String connectorName(Element element, Set<String> names) throws InvalidConnectorsException {
@@ -293,6 +319,9 @@ public final class ConnectorsFile {
         OutboundConnector.Builder builder = OutboundConnector.builder(name);
         boolean domains = false;
         boolean tls = false;
+        boolean smartHosts = false;
+        boolean ownTrust = false;
+        OutboundTlsLevel level = null;
         for (Element child : children(element, where)) {
             switch (child.getTagName()) {
                 case "recipientDomain":
@@ -301,22 +330,59 @@ public final class ConnectorsFile {
                     break;
                 case "smartHost":
                     builder.smartHost(value(child, where, SmartHost::parse));
+                    smartHosts = true;
                     break;
                 case "tls":
                     if (tls) {
                         throw new InvalidConnectorsException(source + ": " + where + ": tls: given twice");
                     }
                     tls = true;
-                    checkAttributes(child, Set.of("level", "minimumProtocol"), where + ": tls");
-                    if (!children(child, where + ": tls").isEmpty()) {
-                        throw new InvalidConnectorsException(source + ": " + where + ": tls: unknown element <"
-                            + children(child, where).get(0).getTagName() + ">; <tls> takes attributes only");
+                    checkAttributes(child, Set.of("level", "minimumProtocol", "fallback", "trustStore", "trustStorePassword"),
+                        where + ": tls");
+                    for (Element nameElement : children(child, where + ": tls")) {
+                        if (!nameElement.getTagName().equals("expectedName")) {
+                            throw new InvalidConnectorsException(source + ": " + where + ": tls: unknown element <"
+                                + nameElement.getTagName() + ">; expected expectedName");
+                        }
+                        String expected = text(nameElement, where);
+                        Optional<String> normalized = DomainPattern.normalize(expected);
+                        if (normalized.isEmpty() || expected.contains("*")) {
+                            throw new InvalidConnectorsException(source + ": " + where
+                                + ": expectedName: expected a host name, got '" + expected + "'");
+                        }
+                        builder.expectedName(normalized.get());
+                        ownTrust = true;
+                    }
+                    if (child.hasAttribute("trustStore")) {
+                        String store = child.getAttribute("trustStore").trim();
+                        if (store.isEmpty()) {
+                            throw new InvalidConnectorsException(source + ": " + where + ": trustStore: empty");
+                        }
+                        builder.trustStore(store, child.hasAttribute("trustStorePassword")
+                            ? Optional.of(child.getAttribute("trustStorePassword")) : Optional.empty());
+                        ownTrust = true;
+                    } else if (child.hasAttribute("trustStorePassword")) {
+                        throw new InvalidConnectorsException(source + ": " + where
+                            + ": trustStorePassword: given without trustStore");
                     }
                     if (!child.hasAttribute("level")) {
                         throw new InvalidConnectorsException(source + ": " + where
-                            + ": level: missing; expected opportunistic, required or verify");
+                            + ": level: missing; expected opportunistic, required, verify or mta-sts");
                     }
-                    builder.tlsLevel(attribute(child, "level", where, OutboundTlsLevel::parse));
+                    level = attribute(child, "level", where, OutboundTlsLevel::parse);
+                    builder.tlsLevel(level);
+                    if (child.hasAttribute("fallback")) {
+                        if (level != OutboundTlsLevel.MTA_STS) {
+                            throw new InvalidConnectorsException(source + ": " + where
+                                + ": fallback: only for level=\"mta-sts\", got level '" + level + "'");
+                        }
+                        OutboundTlsLevel fallback = attribute(child, "fallback", where, OutboundTlsLevel::parse);
+                        if (fallback == OutboundTlsLevel.MTA_STS) {
+                            throw new InvalidConnectorsException(source + ": " + where
+                                + ": fallback: expected opportunistic, required or verify, got 'mta-sts'");
+                        }
+                        builder.fallbackLevel(fallback);
+                    }
                     if (child.hasAttribute("minimumProtocol")) {
                         builder.minimumProtocol(protocol(child.getAttribute("minimumProtocol"), where));
                     }
@@ -331,7 +397,20 @@ public final class ConnectorsFile {
         }
         if (!tls) {
             throw new InvalidConnectorsException(source + ": " + where
-                + ": tls: missing; say <tls level=\"opportunistic|required|verify\"/>");
+                + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts\"/>");
+        }
+        if (ownTrust && level != OutboundTlsLevel.VERIFY) {
+            throw new InvalidConnectorsException(source + ": " + where + ": trustStore, expectedName: only for level "
+                + "'verify', got '" + level + "'");
+        }
+        if (ownTrust && !smartHosts) {
+            throw new InvalidConnectorsException(source + ": " + where + ": trustStore, expectedName: need a smartHost "
+                + "(the connector's trust applies to the hosts it names; MX hosts are not known in advance)");
+        }
+        if (level == OutboundTlsLevel.MTA_STS && smartHosts) {
+            throw new InvalidConnectorsException(source + ": " + where
+                + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "
+                + "remove the smartHost or use level verify");
         }
         return builder.build();
     }

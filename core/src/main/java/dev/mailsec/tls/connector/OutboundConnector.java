@@ -17,6 +17,10 @@ public final class OutboundConnector {
     private final List<SmartHost> smartHosts;
     private final OutboundTlsLevel tlsLevel;
     private final Optional<TlsProtocolVersion> minimumProtocol;
+    private final OutboundTlsLevel fallbackLevel;
+    private final Optional<String> trustStore;
+    private final Optional<String> trustStorePassword;
+    private final List<String> expectedNames;
 
     private OutboundConnector(Builder builder) {
         this.name = builder.name;
@@ -24,6 +28,10 @@ public final class OutboundConnector {
         this.smartHosts = Collections.unmodifiableList(new ArrayList<>(builder.smartHosts));
         this.tlsLevel = builder.tlsLevel;
         this.minimumProtocol = builder.minimumProtocol;
+        this.fallbackLevel = builder.fallbackLevel;
+        this.trustStore = builder.trustStore;
+        this.trustStorePassword = builder.trustStorePassword;
+        this.expectedNames = Collections.unmodifiableList(new ArrayList<>(builder.expectedNames));
     }
 
     public static Builder builder(String name) {
@@ -49,6 +57,41 @@ public final class OutboundConnector {
 
     public Optional<TlsProtocolVersion> minimumProtocol() {
         return minimumProtocol;
+    }
+
+    /**
+     * For an {@code mta-sts} connector, the level used for domains without a policy in {@code enforce} mode
+     * (no policy, {@code testing}, {@code none}); {@code opportunistic} unless configured. For other levels,
+     * the level itself.
+     */
+    public OutboundTlsLevel fallbackLevel() {
+        return tlsLevel == OutboundTlsLevel.MTA_STS ? fallbackLevel : tlsLevel;
+    }
+
+    /**
+     * The connector's own trust store for {@code verify} (a PEM bundle of CA certificates, or a PKCS12 file),
+     * as written in the file; empty: the JVM's trust store. Resolved against James's working directory.
+     */
+    public Optional<String> trustStore() {
+        return trustStore;
+    }
+
+    /** The PKCS12 trust store's password, if any. Never logged nor printed. */
+    public Optional<String> trustStorePassword() {
+        return trustStorePassword;
+    }
+
+    /**
+     * Names the partner's certificate must carry for {@code verify} (any one of them), instead of the name
+     * of the host delivered to; empty: the host's name.
+     */
+    public List<String> expectedNames() {
+        return expectedNames;
+    }
+
+    /** True when {@code verify} uses the connector's own trust store or expected names (not JavaMail's checks). */
+    public boolean hasOwnTrust() {
+        return trustStore.isPresent() || !expectedNames.isEmpty();
     }
 
     /** True when mail to {@code recipientDomain} goes through this connector. */
@@ -88,26 +131,41 @@ public final class OutboundConnector {
      * trusted and issued for the host, TLSv1.2 or newer}.
      */
     public String policyDescription() {
-        String level;
-        switch (tlsLevel) {
+        if (tlsLevel == OutboundTlsLevel.MTA_STS) {
+            return "mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists, "
+                + "STARTTLS required, certificate trusted and issued for the MX host"
+                + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("")
+                + "; without an enforce policy " + describe(fallbackLevel);
+        }
+        return describe(tlsLevel);
+    }
+
+    private String describe(OutboundTlsLevel level) {
+        String text;
+        switch (level) {
             case REQUIRED:
-                level = "required: STARTTLS required, any certificate";
+                text = "required: STARTTLS required, any certificate";
                 break;
             case VERIFY:
-                level = "verify: STARTTLS required, certificate trusted and issued for the host";
+                text = "verify: STARTTLS required, certificate trusted"
+                    + (trustStore.isPresent() ? " by the connector's trust store" : "")
+                    + (expectedNames.isEmpty() ? " and issued for the host" : " and issued for " + String.join(" or ", expectedNames));
                 break;
             default:
-                level = "opportunistic: STARTTLS when offered";
+                text = "opportunistic: STARTTLS when offered";
                 break;
         }
-        return level + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("");
+        return text + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("");
     }
 
     @Override
     public String toString() {
         return "OutboundConnector{name=" + name + ", recipientDomains=" + recipientDomains + ", smartHosts="
-            + (smartHosts.isEmpty() ? "MX" : smartHosts.toString()) + ", tls=" + tlsLevel + ", minimumProtocol="
-            + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-") + "}";
+            + (smartHosts.isEmpty() ? "MX" : smartHosts.toString()) + ", tls=" + tlsLevel + (tlsLevel == OutboundTlsLevel.MTA_STS ? ", fallback=" + fallbackLevel : "")
+            + ", minimumProtocol="
+            + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
+            + trustStore.map(t -> ", trustStore=" + t).orElse("")
+            + (expectedNames.isEmpty() ? "" : ", expectedNames=" + expectedNames) + "}";
     }
 
     /** Collects a connector's settings; {@link ConnectorsFile} validates them before calling {@link #build()}. */
@@ -117,6 +175,10 @@ public final class OutboundConnector {
         private final List<SmartHost> smartHosts = new ArrayList<>();
         private OutboundTlsLevel tlsLevel = OutboundTlsLevel.OPPORTUNISTIC;
         private Optional<TlsProtocolVersion> minimumProtocol = Optional.empty();
+        private OutboundTlsLevel fallbackLevel = OutboundTlsLevel.OPPORTUNISTIC;
+        private Optional<String> trustStore = Optional.empty();
+        private Optional<String> trustStorePassword = Optional.empty();
+        private final List<String> expectedNames = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -139,6 +201,23 @@ public final class OutboundConnector {
 
         public Builder minimumProtocol(TlsProtocolVersion version) {
             this.minimumProtocol = Optional.of(version);
+            return this;
+        }
+
+        /** The level for domains without an enforce policy, for an {@code mta-sts} connector. */
+        public Builder fallbackLevel(OutboundTlsLevel level) {
+            this.fallbackLevel = level;
+            return this;
+        }
+
+        public Builder trustStore(String location, Optional<String> password) {
+            this.trustStore = Optional.of(location);
+            this.trustStorePassword = password;
+            return this;
+        }
+
+        public Builder expectedName(String name) {
+            expectedNames.add(name);
             return this;
         }
 

@@ -40,6 +40,7 @@ public final class OutboundProbe {
     private final Duration timeout;
     private final X509TrustManager trust;
     private final String heloName;
+    private final List<String> expectedNames;
 
     /**
      * @param trustStore certificates to trust, or null for the JVM's default trust store
@@ -47,6 +48,7 @@ public final class OutboundProbe {
     public OutboundProbe(Duration timeout, KeyStore trustStore, String heloName) throws GeneralSecurityException {
         this.timeout = timeout;
         this.heloName = heloName;
+        this.expectedNames = Collections.emptyList();
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trustStore);
         X509TrustManager found = null;
@@ -59,6 +61,17 @@ public final class OutboundProbe {
             throw new GeneralSecurityException("no X.509 trust manager available");
         }
         this.trust = found;
+    }
+
+    /**
+     * A probe judging as a connector with its own trust does ({@link ConnectorTrust}): the chain against
+     * {@code trust}, the certificate's name against {@code expectedNames}, or the host's when empty.
+     */
+    public OutboundProbe(Duration timeout, X509TrustManager trust, List<String> expectedNames, String heloName) {
+        this.timeout = timeout;
+        this.heloName = heloName;
+        this.trust = trust;
+        this.expectedNames = Collections.unmodifiableList(new ArrayList<>(expectedNames));
     }
 
     /** Probes {@code host}, judging by {@code level} and {@code minimum}. Never throws for what the peer does. */
@@ -141,11 +154,18 @@ public final class OutboundProbe {
             } catch (CertificateException e) {
                 trustError = Optional.of(printable(String.valueOf(e.getMessage())));
             }
-            matched = HostNameMatcher.match(host.host(), chain.get(0));
+            if (expectedNames.isEmpty()) {
+                matched = HostNameMatcher.match(host.host(), chain.get(0));
+            } else {
+                for (String name : expectedNames) {
+                    matched = matched.isPresent() ? matched : HostNameMatcher.match(name, chain.get(0));
+                }
+            }
         }
         Optional<String> protocol = session.map(SSLSession::getProtocol);
         Optional<String> cipher = session.map(SSLSession::getCipherSuite);
-        Decision decision = decide(level, minimum, offered, handshakeError, protocol, trustError, matched, host.host());
+        Decision decision = decide(level, minimum, offered, handshakeError, protocol, trustError, matched,
+            expectedNames.isEmpty() ? host.host() : String.join(" or ", expectedNames));
         return new ProbeReport(host, Optional.empty(), offered, handshakeError, protocol, cipher, summaries, trustError,
             matched, decision.deliver, decision.text);
     }

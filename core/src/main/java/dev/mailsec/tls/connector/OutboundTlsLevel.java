@@ -11,7 +11,12 @@ public enum OutboundTlsLevel {
     /** STARTTLS mandatory, any certificate (Postfix {@code encrypt}); never clear text. */
     REQUIRED("required"),
     /** STARTTLS mandatory, chain valid against the trust store and the host name matches (Postfix {@code verify}/{@code secure}). */
-    VERIFY("verify");
+    VERIFY("verify"),
+    /**
+     * The recipient domain's MTA-STS policy (RFC 8461): in {@code enforce} mode only MX hosts the policy lists,
+     * STARTTLS required, certificate trusted and issued for the MX host; otherwise the connector's fallback level.
+     */
+    MTA_STS("mta-sts");
 
     private final String configName;
 
@@ -24,9 +29,12 @@ public enum OutboundTlsLevel {
         return configName;
     }
 
-    /** True when the message must never travel in clear. */
+    /**
+     * True when the message must never travel in clear. For {@code mta-sts} that depends on the recipient
+     * domain's policy and the fallback level, so it is false here.
+     */
     public boolean encryptionMandatory() {
-        return this != OPPORTUNISTIC;
+        return this == REQUIRED || this == VERIFY;
     }
 
     /**
@@ -41,12 +49,7 @@ public enum OutboundTlsLevel {
                 return level;
             }
         }
-        if (trimmed.equals("mta-sts")) {
-            throw new IllegalArgumentException("'mta-sts' is not supported by this version: RemoteDelivery cannot "
-                + "check MX host names against a per-domain policy (see docs/adr/0005-tls-connectors-on-remote-delivery.md);"
-                + " use opportunistic, required or verify");
-        }
-        throw new IllegalArgumentException("expected opportunistic, required or verify, got '" + trimmed + "'");
+        throw new IllegalArgumentException("expected opportunistic, required, verify or mta-sts, got '" + trimmed + "'");
     }
 
     @Override

@@ -29,14 +29,26 @@ public final class RemoteDeliveryPlan {
     public static final String DEFAULT_DELAY_TIME = "5000, 100000, 500000";
     public static final String DEFAULT_MAX_RETRIES = "5";
 
-    private final OutboundConnector connector;
+    /** Where James finds the connectors file unless told otherwise. */
+    public static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+    /** James's RemoteDelivery using a connector's own trust store and expected names. */
+    public static final String CONNECTOR_REMOTE_DELIVERY = "dev.mailsec.mailets.connector.ConnectorRemoteDelivery";
 
-    private RemoteDeliveryPlan(OutboundConnector connector) {
+    private final OutboundConnector connector;
+    private final String connectorsLocation;
+
+    private RemoteDeliveryPlan(OutboundConnector connector, String connectorsLocation) {
         this.connector = connector;
+        this.connectorsLocation = connectorsLocation;
     }
 
     public static RemoteDeliveryPlan of(OutboundConnector connector) {
-        return new RemoteDeliveryPlan(connector);
+        return new RemoteDeliveryPlan(connector, DEFAULT_LOCATION);
+    }
+
+    /** As {@link #of(OutboundConnector)}, for a connectors file James names {@code connectorsLocation}. */
+    public static RemoteDeliveryPlan of(OutboundConnector connector, String connectorsLocation) {
+        return new RemoteDeliveryPlan(connector, connectorsLocation);
     }
 
     /** {@code connector-NAME}: the processor that delivers the connector's mail. */
@@ -49,8 +61,28 @@ public final class RemoteDeliveryPlan {
         return "outgoing-" + processorName();
     }
 
-    /** The TLS-related RemoteDelivery parameters, in the order they are written. */
+    /** {@code connector-NAME-mta-sts}: for an {@code mta-sts} connector, the processor of enforce-mode domains. */
+    public String enforceProcessorName() {
+        return processorName() + "-mta-sts";
+    }
+
+    /**
+     * The TLS-related RemoteDelivery parameters, in the order they are written; for an {@code mta-sts}
+     * connector those of its fallback level (see {@link #enforceParameters()} for enforce-mode domains).
+     */
     public Map<String, String> tlsParameters() {
+        return parameters(connector.fallbackLevel());
+    }
+
+    /**
+     * For an {@code mta-sts} connector, the parameters of the delivery of domains whose policy is in
+     * {@code enforce} mode: STARTTLS required, chain and MX host name verified (RFC 8461 section 4.2).
+     */
+    public Map<String, String> enforceParameters() {
+        return parameters(OutboundTlsLevel.VERIFY);
+    }
+
+    private Map<String, String> parameters(OutboundTlsLevel level) {
         Map<String, String> parameters = new LinkedHashMap<>();
         if (!connector.smartHosts().isEmpty()) {
             StringJoiner gateways = new StringJoiner(",");
@@ -58,10 +90,16 @@ public final class RemoteDeliveryPlan {
             parameters.put("gateway", gateways.toString());
         }
         parameters.put("startTLS", "true");
-        boolean verify = connector.tlsLevel() == OutboundTlsLevel.VERIFY;
+        boolean verify = level == OutboundTlsLevel.VERIFY;
+        // verifyServerIdentity also makes RemoteDelivery connect by host name, which own trust needs too
         parameters.put("verifyServerIdentity", Boolean.toString(verify));
-        parameters.put("mail.smtp.starttls.required", Boolean.toString(connector.tlsLevel().encryptionMandatory()));
-        parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify));
+        parameters.put("mail.smtp.starttls.required", Boolean.toString(level.encryptionMandatory()));
+        boolean ownTrust = verify && connector.hasOwnTrust();
+        // with own trust, ConnectorTrust checks the chain and the expected name instead of JavaMail
+        parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify && !ownTrust));
+        if (ownTrust) {
+            parameters.put("mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
+        }
         if (!verify) {
             // Any certificate: JavaMail's MailSSLSocketFactory trusting all hosts (Postfix "may"/"encrypt").
             parameters.put("mail.smtp.ssl.trust", "*");
@@ -83,7 +121,7 @@ public final class RemoteDeliveryPlan {
      */
     public String routingStepXml(String connectorsLocation) {
         String condition = connector.name()
-            + (connectorsLocation.equals("file://conf/connectors.xml") ? "" : "," + connectorsLocation);
+            + (connectorsLocation.equals(DEFAULT_LOCATION) ? "" : "," + connectorsLocation);
         return "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=" + escape(condition)
             + "\" class=\"ToProcessor\">\n"
             + "    <processor>" + processorName() + "</processor>\n"
@@ -95,25 +133,68 @@ public final class RemoteDeliveryPlan {
         return processorXml(bounceProcessor, DEFAULT_DELAY_TIME, DEFAULT_MAX_RETRIES);
     }
 
-    /** As {@link #processorXml(String)}, with RemoteDelivery's own {@code delayTime} and {@code maxRetries}. */
+    /**
+     * As {@link #processorXml(String)}, with RemoteDelivery's own {@code delayTime} and {@code maxRetries}.
+     * An {@code mta-sts} connector gets two processors: {@code connector-NAME} routes recipients whose
+     * domain has an {@code enforce} policy to {@code connector-NAME-mta-sts} and delivers the others at the
+     * fallback level (reporting, not enforcing, {@code testing} policies); {@code connector-NAME-mta-sts}
+     * delivers only to the MX hosts the policy lists, with verified TLS, and counts "no allowed MX host" as
+     * a temporary failure until {@code maxRetries}.
+     */
     public String processorXml(String bounceProcessor, String delayTime, String maxRetries) {
+        boolean mtaSts = connector.tlsLevel() == OutboundTlsLevel.MTA_STS;
         StringBuilder xml = new StringBuilder()
             .append("<!-- outbound connector '").append(escape(connector.name())).append("': ")
-            .append(connector.tlsLevel()).append(connector.minimumProtocol()
-                .map(v -> ", " + v.jsseName() + " or newer").orElse("")).append(" -->\n")
-            .append("<processor state=\"").append(processorName()).append("\" enableJmx=\"true\">\n")
-            .append("    <mailet match=\"All\" class=\"RemoteDelivery\">\n");
-        element(xml, "outgoing", queueName());
+            .append(connector.tlsLevel()).append(mtaSts ? " (fallback " + connector.fallbackLevel() + ")" : "")
+            .append(connector.minimumProtocol().map(v -> ", " + v.jsseName() + " or newer").orElse("")).append(" -->\n")
+            .append("<processor state=\"").append(processorName()).append("\" enableJmx=\"true\">\n");
+        if (mtaSts) {
+            xml.append("    <mailet match=\"All\" class=\"").append(ROUTE_BY_MTA_STS).append("\">\n");
+            element(xml, "enforceProcessor", enforceProcessorName());
+            xml.append("    </mailet>\n");
+            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "report", queueName(), bounceProcessor, delayTime, maxRetries, "0",
+                tlsParameters());
+            xml.append("</processor>\n")
+                .append("<processor state=\"").append(enforceProcessorName()).append("\" enableJmx=\"true\">\n");
+            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "enforce", "outgoing-" + enforceProcessorName(), bounceProcessor,
+                delayTime, maxRetries, maxRetries, enforceParameters());
+        } else if (connector.hasOwnTrust()) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("connector", connector.name());
+            parameters.put("connectors", connectorsLocation);
+            parameters.putAll(tlsParameters());
+            remoteDelivery(xml, CONNECTOR_REMOTE_DELIVERY, null, queueName(), bounceProcessor, delayTime, maxRetries, "0",
+                parameters);
+        } else {
+            remoteDelivery(xml, "RemoteDelivery", null, queueName(), bounceProcessor, delayTime, maxRetries, "0",
+                tlsParameters());
+        }
+        return xml.append("</processor>\n").toString();
+    }
+
+    /** The mailet routing enforce-mode recipients of an {@code mta-sts} connector. */
+    public static final String ROUTE_BY_MTA_STS = "dev.mailsec.mailets.connector.RouteByMtaSts";
+    /** James's RemoteDelivery seeing only the MX hosts an MTA-STS policy allows. */
+    public static final String MTA_STS_REMOTE_DELIVERY = "dev.mailsec.mailets.connector.MtaStsRemoteDelivery";
+
+    private static void remoteDelivery(StringBuilder xml, String mailetClass, String mtaStsMode, String queue,
+                                       String bounceProcessor, String delayTime, String maxRetries,
+                                       String maxDnsProblemRetries, Map<String, String> tls) {
+        xml.append("    <mailet match=\"All\" class=\"").append(mailetClass).append("\">\n");
+        if (mtaStsMode != null) {
+            element(xml, "mtaSts", mtaStsMode);
+        }
+        element(xml, "outgoing", queue);
         element(xml, "delayTime", delayTime);
         element(xml, "maxRetries", maxRetries);
-        element(xml, "maxDnsProblemRetries", "0");
+        element(xml, "maxDnsProblemRetries", maxDnsProblemRetries);
         element(xml, "deliveryThreads", "2");
         element(xml, "sendpartial", "true");
         element(xml, "bounceProcessor", bounceProcessor);
-        for (Map.Entry<String, String> parameter : tlsParameters().entrySet()) {
+        for (Map.Entry<String, String> parameter : tls.entrySet()) {
             element(xml, parameter.getKey(), parameter.getValue());
         }
-        return xml.append("    </mailet>\n").append("</processor>\n").toString();
+        xml.append("    </mailet>\n");
     }
 
     private static void element(StringBuilder xml, String name, String value) {

@@ -101,9 +101,15 @@ class ConnectorsFileTest {
             + "<outbound name=\"a\"><recipientDomain>p.test</recipientDomain><tls level=\"required\"/></outbound>"
             + "</connectors>", "<outbound>: name: 'a' is used by another connector");
         assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"secure\"/>"),
-            "outbound connector 'bank': level: expected opportunistic, required or verify, got 'secure'");
-        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\"/>"),
-            "outbound connector 'bank': level: 'mta-sts' is not supported");
+            "outbound connector 'bank': level: expected opportunistic, required, verify or mta-sts, got 'secure'");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><smartHost>relay.bank.test</smartHost>"
+            + "<tls level=\"mta-sts\"/>"), "outbound connector 'bank': smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"verify\" fallback=\"required\"/>"),
+            "outbound connector 'bank': fallback: only for level=\"mta-sts\", got level 'verify'");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\" fallback=\"mta-sts\"/>"),
+            "outbound connector 'bank': fallback: expected opportunistic, required or verify, got 'mta-sts'");
+        assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\" fallback=\"clear\"/>"),
+            "outbound connector 'bank': fallback: expected opportunistic, required, verify or mta-sts, got 'clear'");
         assertInvalid(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"),
             "outbound connector 'bank': tls: missing");
         assertInvalid(outbound("bank", "<tls level=\"verify\"/>"), "outbound connector 'bank': recipientDomain: give at least one");
@@ -111,6 +117,76 @@ class ConnectorsFileTest {
             + "<tls level=\"verify\"/>"), "outbound connector 'bank': smartHost:", "got 'relay:99999'");
         assertInvalid("<connector/>", "the root element must be <connectors>, got <connector>");
         assertInvalid("<connectors><inbound", "not well-formed XML");
+    }
+
+    @Test
+    void verifyConnectorShouldTakeItsOwnTrustStoreAndExpectedNames() throws Exception {
+        OutboundConnector bank = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<smartHost>relay.bank.test</smartHost>"
+            + "<tls level=\"verify\" trustStore=\"conf/bank.p12\" trustStorePassword=\"s3cret-pw\">"
+            + "<expectedName>MX.Bank.test</expectedName><expectedName>mx2.bank.test</expectedName></tls>"))
+            .outbound("bank").orElseThrow();
+
+        assertThat(bank.trustStore()).contains("conf/bank.p12");
+        assertThat(bank.trustStorePassword()).contains("s3cret-pw");
+        assertThat(bank.expectedNames()).containsExactly("mx.bank.test", "mx2.bank.test");
+        assertThat(bank.hasOwnTrust()).isTrue();
+        assertThat(bank.policyDescription()).isEqualTo("verify: STARTTLS required, certificate trusted by the "
+            + "connector's trust store and issued for mx.bank.test or mx2.bank.test");
+        assertThat(bank.toString()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void ownTrustShouldBeRefusedWhereItCannotApply() {
+        String domain = "<recipientDomain>bank.test</recipientDomain>";
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"required\" trustStore=\"x.pem\"/>"),
+            "outbound connector 'bank': trustStore, expectedName: only for level 'verify', got 'required'");
+        assertInvalid(outbound("bank", domain + "<tls level=\"verify\"><expectedName>mx.bank.test</expectedName></tls>"),
+            "outbound connector 'bank': trustStore, expectedName: need a smartHost");
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\">"
+            + "<expectedName>*.bank.test</expectedName></tls>"), "outbound connector 'bank': expectedName: expected a host name, got '*.bank.test'");
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\" trustStorePassword=\"x\"/>"),
+            "outbound connector 'bank': trustStorePassword: given without trustStore");
+        assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\"><expectName>x</expectName></tls>"),
+            "outbound connector 'bank': tls: unknown element <expectName>; expected expectedName");
+        assertInvalid("<connectors>"
+            + "<outbound name=\"a\"><recipientDomain>a.test</recipientDomain><smartHost>relay.test</smartHost>"
+            + "<tls level=\"verify\" trustStore=\"a.pem\"/></outbound>"
+            + "<outbound name=\"b\"><recipientDomain>b.test</recipientDomain><smartHost>relay.test:25</smartHost>"
+            + "<tls level=\"verify\"/></outbound></connectors>",
+            "outbound connector 'b': smartHost: relay.test:25 is also used by connector 'a' with another trustStore or expectedName");
+    }
+
+    @Test
+    void trustStoreProblemsShouldNameConnectorAndField(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        OutboundConnector missing = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<smartHost>relay.bank.test</smartHost><tls level=\"verify\" trustStore=\"conf/none.pem\"/>"))
+            .outbound("bank").orElseThrow();
+        java.nio.file.Files.createDirectories(dir.resolve("conf"));
+        java.nio.file.Files.writeString(dir.resolve("conf/empty.pem"), "not a certificate\n");
+        OutboundConnector empty = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<smartHost>relay.bank.test</smartHost><tls level=\"verify\" trustStore=\"conf/empty.pem\"/>"))
+            .outbound("bank").orElseThrow();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorTrust.chainTrust(missing, dir))
+            .isInstanceOf(InvalidConnectorsException.class)
+            .hasMessage("outbound connector 'bank': trustStore: " + dir.resolve("conf/none.pem") + ": no such file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConnectorTrust.clientContext(empty, "relay.bank.test", dir))
+            .isInstanceOf(InvalidConnectorsException.class)
+            .hasMessageStartingWith("outbound connector 'bank': trustStore: " + dir.resolve("conf/empty.pem") + ": ");
+    }
+
+    @Test
+    void mtaStsLevelShouldBeAcceptedWithAFallbackLevel() throws Exception {
+        Connectors connectors = parse(outbound("sts", "<recipientDomain>*</recipientDomain>"
+            + "<tls level=\"mta-sts\" fallback=\"required\" minimumProtocol=\"TLSv1.2\"/>"));
+        OutboundConnector sts = connectors.outbound("sts").orElseThrow();
+
+        assertThat(sts.tlsLevel()).isEqualTo(OutboundTlsLevel.MTA_STS);
+        assertThat(sts.fallbackLevel()).isEqualTo(OutboundTlsLevel.REQUIRED);
+        assertThat(sts.covers("anything.example")).isTrue();
+        assertThat(parse(outbound("sts", "<recipientDomain>x.test</recipientDomain><tls level=\"mta-sts\"/>"))
+            .outbound("sts").orElseThrow().fallbackLevel()).isEqualTo(OutboundTlsLevel.OPPORTUNISTIC);
     }
 
     @Test

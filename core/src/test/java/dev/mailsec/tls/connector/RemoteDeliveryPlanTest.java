@@ -72,4 +72,58 @@ class RemoteDeliveryPlanTest {
         assertThat(plan.routingStepXml("/etc/james/connectors.xml"))
             .contains("RecipientConnectorIs=bank,/etc/james/connectors.xml");
     }
+
+    @Test
+    void mtaStsShouldRouteEnforcePoliciesToAVerifyingDeliveryAndTheRestToTheFallback() throws Exception {
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"mta-sts\" fallback=\"required\"", ""));
+
+        assertThat(plan.tlsParameters()).containsEntry("mail.smtp.starttls.required", "true")
+            .containsEntry("verifyServerIdentity", "false").containsEntry("mail.smtp.ssl.trust", "*");
+        assertThat(plan.enforceParameters()).containsEntry("mail.smtp.starttls.required", "true")
+            .containsEntry("verifyServerIdentity", "true").containsEntry("mail.smtp.ssl.checkserveridentity", "true")
+            .doesNotContainKey("mail.smtp.ssl.trust");
+        String xml = plan.processorXml("bounces", "1000", "4");
+        String first = xml.substring(xml.indexOf("<processor state=\"connector-bank\""), xml.indexOf("</processor>"));
+        String enforce = xml.substring(xml.indexOf("<processor state=\"connector-bank-mta-sts\""));
+        assertThat(first)
+            .contains("class=\"dev.mailsec.mailets.connector.RouteByMtaSts\"")
+            .contains("<enforceProcessor>connector-bank-mta-sts</enforceProcessor>")
+            .contains("class=\"dev.mailsec.mailets.connector.MtaStsRemoteDelivery\"")
+            .contains("<mtaSts>report</mtaSts>")
+            .contains("<outgoing>outgoing-connector-bank</outgoing>")
+            .contains("<maxDnsProblemRetries>0</maxDnsProblemRetries>")
+            .contains("<mail.smtp.ssl.trust>*</mail.smtp.ssl.trust>");
+        assertThat(enforce)
+            .contains("<mtaSts>enforce</mtaSts>")
+            .contains("<outgoing>outgoing-connector-bank-mta-sts</outgoing>")
+            .contains("<maxRetries>4</maxRetries>")
+            .contains("<maxDnsProblemRetries>4</maxDnsProblemRetries>")
+            .contains("<verifyServerIdentity>true</verifyServerIdentity>")
+            .doesNotContain("mail.smtp.ssl.trust");
+        assertThat(plan.routingStepXml("file://conf/connectors.xml")).contains("<processor>connector-bank</processor>");
+    }
+
+    @Test
+    void mtaStsPolicyDescriptionShouldNameTheFallback() throws Exception {
+        assertThat(connector("level=\"mta-sts\"", "").policyDescription())
+            .startsWith("mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists")
+            .endsWith("without an enforce policy opportunistic: STARTTLS when offered");
+    }
+
+    @Test
+    void ownTrustShouldUseTheConnectorSocketFactoryInsteadOfJavaMailsNameCheck() throws Exception {
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\" trustStore=\"conf/bank-ca.pem\"",
+            "<smartHost>relay.bank.test</smartHost>"), "file:///etc/james/connectors.xml");
+
+        assertThat(plan.tlsParameters())
+            .containsEntry("verifyServerIdentity", "true")
+            .containsEntry("mail.smtp.starttls.required", "true")
+            .containsEntry("mail.smtp.ssl.checkserveridentity", "false")
+            .containsEntry("mail.smtp.ssl.socketFactory.class", "dev.mailsec.tls.connector.ConnectorSocketFactory");
+        assertThat(plan.processorXml("bounces"))
+            .contains("<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorRemoteDelivery\">")
+            .contains("<connector>bank</connector>")
+            .contains("<connectors>file:///etc/james/connectors.xml</connectors>")
+            .contains("<gateway>relay.bank.test:25</gateway>");
+    }
 }

@@ -55,6 +55,20 @@ final class PartnerPki {
 
     /** A TLS server context presenting a certificate for {@code dnsName}, valid between the two offsets from now. */
     SSLContext serverContext(String dnsName, Duration notBefore, Duration notAfter) throws Exception {
+        return serverContext(notBefore, notAfter, dnsName);
+    }
+
+    /** A valid TLS server context whose certificate carries all of {@code dnsNames}. */
+    SSLContext validServerForNames(String... dnsNames) throws Exception {
+        return serverContext(Duration.ofHours(-1), Duration.ofDays(1), dnsNames);
+    }
+
+    private SSLContext serverContext(Duration notBefore, Duration notAfter, String... dnsNames) throws Exception {
+        String dnsName = dnsNames[0];
+        GeneralName[] sans = new GeneralName[dnsNames.length];
+        for (int i = 0; i < dnsNames.length; i++) {
+            sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+        }
         KeyPair keys = keyPair();
         X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(ca, serial(), date(notBefore), date(notAfter),
             new X500Principal("CN=" + dnsName), keys.getPublic())
@@ -62,7 +76,7 @@ final class PartnerPki {
             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
             .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
             .addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName))));
+                new GeneralNames(sans)));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("server", keys.getPrivate(), SECRET, new Certificate[] {certificate, ca});
@@ -75,6 +89,19 @@ final class PartnerPki {
 
     SSLContext validServer(String dnsName) throws Exception {
         return serverContext(dnsName, Duration.ofHours(-1), Duration.ofDays(1));
+    }
+
+    /** Writes this CA's certificate as PEM (what a partner hands over for a connector's trustStore). */
+    void writeCaPem(java.nio.file.Path file) throws GeneralSecurityException, IOException {
+        String base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded());
+        java.nio.file.Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
+    }
+
+    /** Writes a PKCS12 trust store holding only this CA, protected by {@code password}. */
+    void writeTrustStore(java.nio.file.Path file, char[] password) throws GeneralSecurityException, IOException {
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            trustStore().store(out, password);
+        }
     }
 
     /** A trust store holding only this CA. */

@@ -45,10 +45,21 @@ final class PartnerSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
 
     private PartnerSmtpServer(Optional<SSLContext> tls, String[] protocols) throws IOException {
+        this(tls, protocols, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private PartnerSmtpServer(Optional<SSLContext> tls, String[] protocols, InetAddress address, int port) throws IOException {
         this.tls = tls;
         this.protocols = protocols.clone();
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new java.net.InetSocketAddress(address, port), 50);
         threads.execute(this::acceptLoop);
+    }
+
+    /** A server offering STARTTLS on {@code address:port}, e.g. 127.0.0.1:25, where MX delivery connects. */
+    static PartnerSmtpServer withStartTlsOn(SSLContext tls, InetAddress address, int port) throws IOException {
+        return new PartnerSmtpServer(Optional.of(tls), new String[0], address, port);
     }
 
     /** A server offering STARTTLS with {@code tls}, restricted to {@code protocols} when any are given. */

@@ -50,7 +50,10 @@ final class JamesConfiguration {
                 .replace("@ROOT_MAILETS@", settings.rootMailets)
                 .replace("@EXTRA_PROCESSORS@", settings.extraProcessors));
         write(conf, "domainlist.xml", DOMAIN_LIST);
-        write(conf, "dnsservice.xml", DNS_SERVICE);
+        write(conf, "dnsservice.xml", settings.dnsServer == null ? DNS_SERVICE
+            : "<?xml version=\"1.0\"?>\n<dnsservice>\n  <servers><server>" + settings.dnsServer + "</server></servers>\n"
+                + "  <autodiscover>false</autodiscover>\n  <authoritative>false</authoritative>\n"
+                + "  <maxcachesize>50000</maxcachesize>\n</dnsservice>\n");
         write(conf, "usersrepository.xml", USERS_REPOSITORY);
         write(conf, "mailrepositorystore.xml", MAIL_REPOSITORY_STORE);
         write(conf, "jmx.properties", "jmx.enabled=false\n");
@@ -95,7 +98,7 @@ final class JamesConfiguration {
         tls.append("    </tls>\n");
         return "  <smtpserver enabled=\"true\">\n"
             + "    <jmxName>" + server.jmxName + "</jmxName>\n"
-            + "    <bind>127.0.0.1:0</bind>\n"
+            + "    <bind>" + settings.smtpBindAddress + ":0</bind>\n"
             + "    <connectionBacklog>200</connectionBacklog>\n"
             + tls
             + "    <connectiontimeout>360</connectiontimeout>\n"

@@ -88,6 +88,8 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         String extraSmtpHandlers = "";
         final List<String> supportedProtocols = new ArrayList<>();
         boolean clientAuthServer;
+        String dnsServer;
+        String smtpBindAddress = "127.0.0.1";
 
         private Builder() {
         }
@@ -146,6 +148,25 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         /** Adds a third SMTP server (STARTTLS) that requires a certificate issued by the test CA. */
         public Builder withClientAuthServer() {
             this.clientAuthServer = true;
+            return this;
+        }
+
+        /**
+         * The DNS server James asks (its {@code dnsservice.xml} {@code <servers>}), e.g. a loopback dnsmasq;
+         * James's DNS service only asks port 53. Default: the machine's resolvers.
+         */
+        public Builder dnsServer(String address) {
+            this.dnsServer = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /**
+         * The address the SMTP servers listen on; default {@code 127.0.0.1}. James 3.8.1 cannot bind an IPv6
+         * address ({@code <bind>} is split at ':'); {@code 0.0.0.0} listens dual-stack, so IPv6 clients on
+         * {@code ::1} reach it.
+         */
+        public Builder smtpBindAddress(String address) {
+            this.smtpBindAddress = Objects.requireNonNull(address);
             return this;
         }
 

@@ -4,6 +4,8 @@ import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
+import dev.mailsec.tls.connector.OutboundTlsLevel;
+import dev.mailsec.tls.connector.mtasts.MtaStsCache;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -29,6 +31,8 @@ import org.apache.mailet.base.GenericMailet;
  * (verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer),
  * and no attempt succeeded under that policy. Too many retries failure. Bouncing after 5 retries.
  * </pre>
+ * For an {@code mta-sts} connector the DSN also shows the recipient domain's policy as last fetched (mode,
+ * {@code mx} patterns, {@code max_age}, id), e.g. that no MX host of the domain is in its {@code mx} list.
  * Mail to domains no connector covers passes unchanged.
  *
  * <pre>{@code
@@ -77,10 +81,21 @@ public class ExplainConnectorBounce extends GenericMailet {
             return;
         }
         StringBuilder explanation = new StringBuilder();
-        domainsByConnector.forEach((connector, domains) -> explanation
-            .append("Not delivered to ").append(String.join(", ", domains)).append(": outbound connector '").append(connector.name())
-            .append("' allows delivery only with TLS (").append(connector.policyDescription())
-            .append("), and no attempt succeeded under that policy. "));
+        domainsByConnector.forEach((connector, domains) -> {
+            explanation.append("Not delivered to ").append(String.join(", ", domains)).append(": outbound connector '")
+                .append(connector.name());
+            if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
+                explanation.append("' delivers by MTA-STS (").append(connector.policyDescription()).append(")");
+                for (String domain : domains) {
+                    MtaStsCache.shared().get(domain).ifPresent(cached -> explanation.append("; MTA-STS policy of ")
+                        .append(domain).append(": ").append(cached.policy()).append(" (id ").append(cached.id()).append(")"));
+                }
+                explanation.append(", and no attempt succeeded under that policy. ");
+            } else {
+                explanation.append("' allows delivery only with TLS (").append(connector.policyDescription())
+                    .append("), and no attempt succeeded under that policy. ");
+            }
+        });
         Optional<String> deliveryError = AttributeUtils.getValueAndCastFromMail(mail, DELIVERY_ERROR, String.class);
         String previous = mail.getErrorMessage() != null ? mail.getErrorMessage() : deliveryError.orElse("");
         mail.setErrorMessage(explanation + previous);

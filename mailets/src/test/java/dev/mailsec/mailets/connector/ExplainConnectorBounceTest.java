@@ -58,6 +58,31 @@ class ExplainConnectorBounceTest {
     }
 
     @Test
+    void serviceShouldShowTheMtaStsPolicyTheDomainHad() throws Exception {
+        // what RouteByMtaSts / MtaStsRemoteDelivery leave in the JVM's policy cache
+        new dev.mailsec.tls.connector.mtasts.MtaStsResolver(name -> java.util.List.of("v=STSv1; id=42;"),
+            domain -> dev.mailsec.tls.connector.mtasts.MtaStsPolicy.parse(
+                "version: STSv1\nmode: enforce\nmx: mx.sts-bounce.test\nmax_age: 600\n"),
+            java.time.Clock.systemUTC(), dev.mailsec.tls.connector.mtasts.MtaStsCache.shared()).resolve("sts-bounce.test");
+        Path file = Files.write(dir.resolve("sts.xml"), ("<connectors><outbound name=\"sts\">"
+            + "<recipientDomain>*</recipientDomain><tls level=\"mta-sts\" fallback=\"required\"/>"
+            + "</outbound></connectors>").getBytes(StandardCharsets.UTF_8));
+        ExplainConnectorBounce mailet = new ExplainConnectorBounce();
+        mailet.init(FakeMailetConfig.builder().mailetName("ExplainConnectorBounce")
+            .setProperty("connectors", file.toString()).build());
+        Mail mail = FakeMail.builder().name("m").recipient("a@sts-bounce.test")
+            .errorMessage("No mail server found for: sts-bounce.test").build();
+
+        mailet.service(mail);
+
+        assertThat(mail.getErrorMessage())
+            .startsWith("Not delivered to sts-bounce.test: outbound connector 'sts' delivers by MTA-STS (mta-sts: ")
+            .contains("without an enforce policy required: STARTTLS required, any certificate)")
+            .contains("; MTA-STS policy of sts-bounce.test: mode=enforce mx=[mx.sts-bounce.test] max_age=600 (id 42)")
+            .endsWith("No mail server found for: sts-bounce.test");
+    }
+
+    @Test
     void initShouldRequireConnectors() {
         assertThatThrownBy(() -> new ExplainConnectorBounce().init(FakeMailetConfig.builder().mailetName("x").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("connectors is required");

@@ -57,7 +57,7 @@ public final class JndiTxtLookup implements MtaStsResolver.TxtLookup {
      * JNDI hands a TXT record of several strings back as one text, quoting strings that contain blanks:
      * {@code "v=STSv1; " "id=1;"}. RFC 8461 reads the strings joined without separators.
      */
-    static String joinStrings(String jndi) {
+    public static String joinStrings(String jndi) {
         String text = jndi.trim();
         if (!text.startsWith("\"")) {
             return text;

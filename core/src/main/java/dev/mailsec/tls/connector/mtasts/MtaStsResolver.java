@@ -13,9 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -24,6 +22,8 @@ import javax.net.ssl.SSLContext;
  * {@code _mta-sts} TXT record; when its {@code id} differs from the cached policy's (or nothing is cached),
  * fetches the policy over HTTPS with certificate validation and no redirects; caches it for
  * {@code max_age}. When the TXT lookup or the fetch fails, an unexpired cached policy is used. Thread-safe.
+ * Resolvers over {@link MtaStsCache#shared()} share one cache per JVM, so James's routing step and its
+ * deliveries fetch a domain's policy once.
  */
 public final class MtaStsResolver {
 
@@ -60,37 +60,39 @@ public final class MtaStsResolver {
         }
     }
 
-    private static final class Cached {
-        final MtaStsPolicy policy;
-        final String id;
-        final Instant expires;
-
-        Cached(MtaStsPolicy policy, String id, Instant expires) {
-            this.policy = policy;
-            this.id = id;
-            this.expires = expires;
-        }
+    /** How a policy is fetched once the TXT record says there is one. */
+    public interface PolicyFetcher {
+        /**
+         * The policy of {@code domain} from {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt}.
+         *
+         * @throws IOException when it cannot be fetched (connection, TLS, status, type or size)
+         * @throws IllegalArgumentException when it is not a valid policy
+         */
+        MtaStsPolicy fetch(String domain) throws IOException;
     }
 
     private final TxtLookup dns;
-    private final HttpClient http;
-    private final Function<String, URI> policyUri;
-    private final Duration timeout;
+    private final PolicyFetcher fetcher;
     private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final MtaStsCache cache;
 
     /**
+     * A resolver fetching with the JDK's HTTP client (host names resolved by the JVM), with its own cache.
+     *
      * @param policyUri where a domain's policy is served; production: {@link #wellKnownUri(String)}
      * @param tls the TLS context validating the policy host's certificate (RFC 8461 section 3.3 requires a
      *            valid chain and name)
      */
     public MtaStsResolver(TxtLookup dns, SSLContext tls, Function<String, URI> policyUri, Duration timeout, Clock clock) {
+        this(dns, httpClientFetcher(tls, policyUri, timeout), clock, new MtaStsCache());
+    }
+
+    /** A resolver with its own fetcher, using {@code cache} (e.g. {@link MtaStsCache#shared()}). */
+    public MtaStsResolver(TxtLookup dns, PolicyFetcher fetcher, Clock clock, MtaStsCache cache) {
         this.dns = dns;
-        this.policyUri = policyUri;
-        this.timeout = timeout;
+        this.fetcher = fetcher;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(timeout).build();
+        this.cache = cache;
     }
 
     /** {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt}. */
@@ -101,32 +103,32 @@ public final class MtaStsResolver {
     /** The policy of {@code domain} (lower-case ASCII), fetching or reusing the cache as the RFC says. */
     public Result resolve(String domain) {
         String key = domain.toLowerCase(Locale.ROOT);
-        Optional<Cached> cached = Optional.ofNullable(cache.get(key)).filter(c -> clock.instant().isBefore(c.expires));
+        Optional<MtaStsCache.Entry> cached = cache.get(key).filter(c -> clock.instant().isBefore(c.expires()));
         Optional<MtaStsRecord> record;
         try {
             record = record(key);
         } catch (IOException dnsFailure) {
-            return cached.map(c -> new Result(Optional.of(c.policy), Optional.of(c.id),
+            return cached.map(c -> new Result(Optional.of(c.policy()), Optional.of(c.id()),
                     "cached (TXT lookup failed: " + MtaStsPolicy.printable(String.valueOf(dnsFailure.getMessage())) + ")"))
                 .orElse(new Result(Optional.empty(), Optional.empty(),
                     "TXT lookup failed: " + MtaStsPolicy.printable(String.valueOf(dnsFailure.getMessage()))));
         }
         if (record.isEmpty()) {
             // RFC 8461 section 5.1: a cached, unexpired policy still applies when the record disappears
-            return cached.map(c -> new Result(Optional.of(c.policy), Optional.of(c.id), "cached (no _mta-sts record now)"))
+            return cached.map(c -> new Result(Optional.of(c.policy()), Optional.of(c.id()), "cached (no _mta-sts record now)"))
                 .orElse(new Result(Optional.empty(), Optional.empty(), "no _mta-sts record"));
         }
         String id = record.get().id();
-        if (cached.isPresent() && cached.get().id.equals(id)) {
-            return new Result(Optional.of(cached.get().policy), Optional.of(id), "cached");
+        if (cached.isPresent() && cached.get().id().equals(id)) {
+            return new Result(Optional.of(cached.get().policy()), Optional.of(id), "cached");
         }
         try {
-            MtaStsPolicy policy = fetch(key);
-            cache.put(key, new Cached(policy, id, clock.instant().plusSeconds(policy.maxAgeSeconds())));
+            MtaStsPolicy policy = fetcher.fetch(key);
+            cache.put(key, new MtaStsCache.Entry(policy, id, clock.instant().plusSeconds(policy.maxAgeSeconds())));
             return new Result(Optional.of(policy), Optional.of(id), "fetched");
         } catch (IOException | IllegalArgumentException fetchFailure) {
             String why = MtaStsPolicy.printable(String.valueOf(fetchFailure.getMessage()));
-            return cached.map(c -> new Result(Optional.of(c.policy), Optional.of(c.id), "cached (fetch failed: " + why + ")"))
+            return cached.map(c -> new Result(Optional.of(c.policy()), Optional.of(c.id()), "cached (fetch failed: " + why + ")"))
                 .orElse(new Result(Optional.empty(), Optional.of(id), "policy fetch failed: " + why));
         }
     }
@@ -140,29 +142,37 @@ public final class MtaStsResolver {
         return records.size() == 1 ? Optional.of(records.get(0)) : Optional.empty();
     }
 
-    private MtaStsPolicy fetch(String domain) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(policyUri.apply(domain)).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+    private static PolicyFetcher httpClientFetcher(SSLContext tls, Function<String, URI> policyUri, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(timeout).build();
+        return domain -> {
+            HttpRequest request = HttpRequest.newBuilder(policyUri.apply(domain)).timeout(timeout).GET().build();
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            try (InputStream body = response.body()) {
+                return checkedPolicy(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+            }
+        };
+    }
+
+    /** RFC 8461 section 3.3: status 200, {@code text/plain}, at most {@link MtaStsPolicy#MAX_BYTES}. */
+    static MtaStsPolicy checkedPolicy(int status, String contentType, InputStream body) throws IOException {
+        if (status != 200) {
+            throw new IOException("HTTP status " + status + " (RFC 8461 accepts only 200)");
         }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP status " + response.statusCode() + " (RFC 8461 accepts only 200)");
-            }
-            String type = response.headers().firstValue("Content-Type").orElse("");
-            if (!type.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
-                throw new IOException("Content-Type '" + MtaStsPolicy.printable(type) + "', expected text/plain");
-            }
-            // read at most one byte more than allowed, so a hostile server cannot make us buffer more
-            byte[] bytes = body.readNBytes(MtaStsPolicy.MAX_BYTES + 1);
-            if (bytes.length > MtaStsPolicy.MAX_BYTES) {
-                throw new IOException("policy larger than " + MtaStsPolicy.MAX_BYTES + " bytes");
-            }
-            return MtaStsPolicy.parse(new String(bytes, StandardCharsets.UTF_8));
+        if (!contentType.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
+            throw new IOException("Content-Type '" + MtaStsPolicy.printable(contentType) + "', expected text/plain");
         }
+        // read at most one byte more than allowed, so a hostile server cannot make us buffer more
+        byte[] bytes = body.readNBytes(MtaStsPolicy.MAX_BYTES + 1);
+        if (bytes.length > MtaStsPolicy.MAX_BYTES) {
+            throw new IOException("policy larger than " + MtaStsPolicy.MAX_BYTES + " bytes");
+        }
+        return MtaStsPolicy.parse(new String(bytes, StandardCharsets.UTF_8));
     }
 }

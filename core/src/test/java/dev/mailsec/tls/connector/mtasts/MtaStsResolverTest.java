@@ -1,6 +1,7 @@
 package dev.mailsec.tls.connector.mtasts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -51,7 +52,7 @@ class MtaStsResolverTest {
     void startPolicyServer() throws Exception {
         Path keyStore = dir.resolve("server.p12");
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-            "-ext", "san=dns:localhost", "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
+            "-ext", "san=dns:localhost,dns:mta-sts.example.test", "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
             "-storepass", SECRET);
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
@@ -179,6 +180,42 @@ class MtaStsResolverTest {
         assertThat(result.policy()).isEmpty();
         assertThat(result.source()).startsWith("policy fetch failed");
         assertThat(fetches.get()).isZero();
+    }
+
+    @Test
+    void socketFetcherShouldFetchFromTheLookedUpAddressAndCheckTheMtaStsHostName() throws Exception {
+        List<String> looked = new ArrayList<>();
+        SocketPolicyFetcher fetcher = new SocketPolicyFetcher(host -> {
+            looked.add(host);
+            return List.of(InetAddress.getLoopbackAddress());
+        }, clientTls, server.getAddress().getPort(), Duration.ofSeconds(5));
+        MtaStsResolver resolver = new MtaStsResolver(name -> new ArrayList<>(txt), fetcher, clock, new MtaStsCache());
+
+        MtaStsResolver.Result result = resolver.resolve("example.test");
+
+        assertThat(result.source()).isEqualTo("fetched");
+        assertThat(result.policy().orElseThrow().mxPatterns()).containsExactly("mx.example.test");
+        assertThat(looked).containsExactly("mta-sts.example.test");
+        // the certificate names localhost and mta-sts.example.test, not mta-sts.other.test
+        assertThatThrownBy(() -> fetcher.fetch("other.test")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new SocketPolicyFetcher(host -> List.of(), clientTls, 443, Duration.ofSeconds(1))
+            .fetch("example.test")).isInstanceOf(IOException.class).hasMessageContaining("has no address");
+    }
+
+    @Test
+    void resolversOverOneCacheShouldFetchOnce() {
+        MtaStsCache shared = new MtaStsCache();
+        MtaStsResolver.PolicyFetcher fetcher = domain -> {
+            fetches.incrementAndGet();
+            return MtaStsPolicy.parse(body);
+        };
+        new MtaStsResolver(name -> new ArrayList<>(txt), fetcher, clock, shared).resolve("example.test");
+        MtaStsResolver.Result second = new MtaStsResolver(name -> new ArrayList<>(txt), fetcher, clock, shared)
+            .resolve("example.test");
+
+        assertThat(second.source()).isEqualTo("cached");
+        assertThat(fetches.get()).isEqualTo(1);
+        assertThat(shared.get("EXAMPLE.test").orElseThrow().id()).isEqualTo("1");
     }
 
     private MtaStsResolver resolver() {
