@@ -276,11 +276,13 @@ public final class SmimeVerifier {
     /** The signed form is CRLF (RFC 8551 section 3.1.1); a store that kept bare LF gets them back. */
     private static byte[] canonical(byte[] content) throws IOException {
         boolean bareLf = false;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n' && (i == 0 || content[i - 1] != '\r')) {
+        int i = 0;
+        while ((i = dev.mailsec.smime.internal.ByteScan.indexOf(content, i, content.length, (byte) '\n')) >= 0) {
+            if (i == 0 || content[i - 1] != '\r') {
                 bareLf = true;
                 break;
             }
+            i++;
         }
         if (!bareLf) {
             return content;
