@@ -18,6 +18,25 @@ public final class ByteScan {
     private ByteScan() {
     }
 
+    /** True when {@code b[from, to)} has a byte above 127 or a NUL (not 7-bit data, RFC 2045 section 2.7). */
+    public static boolean hasHighOrNul(byte[] b, int from, int to) {
+        int i = from;
+        int last = to - 8;
+        while (i <= last) {
+            long w = (long) LONGS.get(b, i);
+            if ((w & HIGHS) != 0 || ((w - ONES) & ~w & HIGHS) != 0) {
+                return true;
+            }
+            i += 8;
+        }
+        for (; i < to; i++) {
+            if (b[i] <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The index of the first {@code target} in {@code b[from, to)}, or -1. */
     public static int indexOf(byte[] b, int from, int to, byte target) {
         long pattern = ONES * (target & 0xff);
