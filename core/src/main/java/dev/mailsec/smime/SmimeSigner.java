@@ -140,12 +140,18 @@ public final class SmimeSigner {
 
     private static void writeEntity(MessageHead head, InputStream body, OutputStream entity, boolean sevenBit) throws IOException {
         if (sevenBit && SevenBit.mayBeEightBit(head.transferEncoding())) {
-            ByteArrayOutputStream whole = new ByteArrayOutputStream(64 * 1024);
+            // held once, sized from what the source says it has, and written from its own array when nothing changes
+            Buffer whole = new Buffer(Math.max(8192, body.available() + 4096));
             head.writeContentFields(whole);
             whole.write('\r');
             whole.write('\n');
             body.transferTo(whole);
-            entity.write(SevenBit.convert(whole.toByteArray()));
+            byte[] converted = SevenBit.convertOrNull(whole.array(), whole.size());
+            if (converted == null) {
+                whole.writeTo(entity);
+            } else {
+                entity.write(converted);
+            }
             return;
         }
         head.writeContentFields(entity);
@@ -193,6 +199,17 @@ public final class SmimeSigner {
         attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
             X500Name.getInstance(cert.getIssuerX500Principal().getEncoded()), cert.getSerialNumber())));
         return attributes;
+    }
+
+    /** A byte buffer whose array can be read without a copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
     }
 
     /** Writes to two streams; used to emit the entity and feed the digest in one pass. */

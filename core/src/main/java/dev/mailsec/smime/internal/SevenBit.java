@@ -37,6 +37,22 @@ public final class SevenBit {
         return convert(entity, 0);
     }
 
+    /**
+     * Like {@link #convert(byte[])} for the first {@code length} bytes of {@code buffer}, without
+     * copying them when they need nothing: returns {@code null} then.
+     */
+    public static byte[] convertOrNull(byte[] buffer, int length) throws IOException {
+        ByteArrayInputStream in = new ByteArrayInputStream(buffer, 0, length);
+        MessageHead.read(in);
+        int bodyStart = length - in.available();
+        if (!hasEightBit(buffer, bodyStart, length)) {
+            return null;
+        }
+        byte[] entity = buffer.length == length ? buffer : java.util.Arrays.copyOf(buffer, length);
+        byte[] converted = convert(entity, 0);
+        return converted == entity ? null : converted;
+    }
+
     private static byte[] convert(byte[] entity, int depth) throws IOException {
         ByteArrayInputStream in = new ByteArrayInputStream(entity);
         MessageHead head = MessageHead.read(in);
