@@ -46,6 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * it is signed by the certificate's issuer or by a responder certificate the issuer gave
  * id-kp-OCSPSigning, names the certificate asked about, is not from the future or past its
  * nextUpdate, and echoes our nonce when it carries one; anything else is an {@link IOException}.
+ * A failed exchange is remembered per certificate for {@code failureTtl} (default one minute), so a
+ * responder that is down costs one timeout per certificate and minute, not one per message.
  */
 public final class CachingOcspClient implements OcspSource {
 
@@ -56,7 +58,19 @@ public final class CachingOcspClient implements OcspSource {
     private final Duration timeout;
     private final Duration maxAge;
     private final Clock clock;
+    private final Duration failureTtl;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Failure> failures = new ConcurrentHashMap<>();
+
+    private static final class Failure {
+        final String message;
+        final Instant until;
+
+        Failure(String message, Instant until) {
+            this.message = message;
+            this.until = until;
+        }
+    }
 
     private static final class Entry {
         final Status status;
@@ -69,11 +83,17 @@ public final class CachingOcspClient implements OcspSource {
     }
 
     public CachingOcspClient(Duration timeout, Duration maxAge, Clock clock) {
+        this(timeout, maxAge, Duration.ofMinutes(1), clock);
+    }
+
+    /** @param failureTtl how long a failed exchange is answered from memory ({@link Duration#ZERO}: never) */
+    public CachingOcspClient(Duration timeout, Duration maxAge, Duration failureTtl, Clock clock) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("OCSP timeout must be positive");
         }
         this.timeout = timeout;
         this.maxAge = maxAge;
+        this.failureTtl = failureTtl;
         this.clock = clock;
     }
 
@@ -89,6 +109,23 @@ public final class CachingOcspClient implements OcspSource {
         if (cached != null && now.isBefore(cached.expires)) {
             return cached.status;
         }
+        Failure failed = failures.get(key);
+        if (failed != null && now.isBefore(failed.until)) {
+            throw new IOException(failed.message + " (remembered until " + failed.until + ")");
+        }
+        try {
+            Status status = ask(responder, certificate, issuer, key, now);
+            failures.remove(key);
+            return status;
+        } catch (IOException e) {
+            if (!failureTtl.isZero()) {
+                failures.put(key, new Failure(e.getMessage(), now.plus(failureTtl)));
+            }
+            throw e;
+        }
+    }
+
+    private Status ask(URI responder, X509Certificate certificate, X509Certificate issuer, String key, Instant now) throws IOException {
         String scheme = responder.getScheme() == null ? "" : responder.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IOException("unsupported OCSP responder scheme: " + responder);

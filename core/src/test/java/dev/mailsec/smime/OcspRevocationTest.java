@@ -130,6 +130,22 @@ class OcspRevocationTest {
         assertThatThrownBy(() -> fresh.check(responder, revoked.certificate(), pki.ca)).isInstanceOf(IOException.class);
     }
 
+    @Test
+    void aFailedExchangeIsRememberedForAWhileSoADownResponderDoesNotCostATimeoutPerMessage() throws Exception {
+        URI responder = URI.create("http://127.0.0.1:" + freePort() + "/");
+        SmimeKeyPair key = pki.user("alice@example.test", ocspOnly(responder.toString()));
+        CachingOcspClient client = new CachingOcspClient(Duration.ofSeconds(2), Duration.ofHours(1), Duration.ofMinutes(1),
+            Clock.systemUTC());
+        assertThatThrownBy(() -> client.check(responder, key.certificate(), pki.ca)).isInstanceOf(IOException.class)
+            .hasMessageNotContaining("remembered");
+        assertThatThrownBy(() -> client.check(responder, key.certificate(), pki.ca)).isInstanceOf(IOException.class)
+            .hasMessageContaining("remembered until");
+        CachingOcspClient forgetful = new CachingOcspClient(Duration.ofSeconds(2), Duration.ofHours(1), Duration.ZERO, Clock.systemUTC());
+        assertThatThrownBy(() -> forgetful.check(responder, key.certificate(), pki.ca)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> forgetful.check(responder, key.certificate(), pki.ca)).isInstanceOf(IOException.class)
+            .hasMessageNotContaining("remembered");
+    }
+
     private static SmimeVerifier verifier(ChainValidator.OcspFailure failure) {
         return new SmimeVerifier(new ChainValidator(TrustAnchors.of(List.of(pki.ca)), new CachingCrlSource(),
             new CachingOcspClient(Duration.ofSeconds(2), Duration.ofHours(1), Clock.systemUTC()), failure, Clock.systemUTC()),
