@@ -66,7 +66,9 @@ public final class SmimeCommand implements Runnable {
              @CommandLine.Mixin DkmOptions dkm,
              @Option(names = "--mode", defaultValue = "detached", description = "detached (default) or opaque") String mode,
              @Option(names = "--algorithm", description = "rsa-sha256 (RSA default), rsa-pss-sha256, ecdsa-sha256 (EC default), ...")
-             String algorithm) {
+             String algorithm,
+             @Option(names = "--keep-8bit", description = "sign 8-bit parts as they are (default: re-encode them as quoted-printable or base64 first)")
+             boolean keep8bit) {
         SmimeKeyPair pair;
         if (dkm.secret != null) {
             if (key != null || cert != null) {
@@ -82,7 +84,7 @@ public final class SmimeCommand implements Runnable {
         SigningMode signingMode = setting(() -> SmimeSettings.signingMode("--mode", mode));
         SignatureAlgorithm alg = setting(() -> SmimeSettings.signatureAlgorithm("--algorithm", algorithm));
         try (InputStream in = open(message); OutputStream out = stdout()) {
-            new SmimeSigner(signingMode, alg).sign(in, out, pair);
+            new SmimeSigner(signingMode, alg, !keep8bit).sign(in, out, pair);
         } catch (SmimeException e) {
             throw new UserException("cannot sign: " + e.getMessage());
         } catch (IOException e) {
