@@ -28,13 +28,28 @@ import java.util.Set;
 
 /**
  * Builds a certificate's chain to the trust anchors and checks it, revocation included, with the
- * JDK's PKIX implementation; CRLs come from the certificates' distribution points through a
- * {@link CrlSource} (which caches). Used for signers and for recipient certificates alike.
+ * JDK's PKIX implementation. Revocation: a certificate with an OCSP responder in its Authority
+ * Information Access is asked there first ({@link OcspSource}, cached); "good" settles it, "revoked"
+ * fails it; when the responder is unreachable, untrustworthy or says "unknown", the CRL distribution
+ * points are used; a certificate with neither a usable answer nor a CRL distribution point is a
+ * {@code temporary} failure under {@link OcspFailure#HARD} and passes under {@link OcspFailure#SOFT}.
+ * CRLs come from the distribution points through a {@link CrlSource} (which caches); an unreachable
+ * CRL is always temporary. Used for signers and for recipient certificates alike.
  */
 public final class ChainValidator {
 
+    /** What an unanswered OCSP query means for a certificate without a CRL distribution point. */
+    public enum OcspFailure {
+        /** temporary failure (temperror): no pass without a revocation answer */
+        HARD,
+        /** the certificate counts as not revoked (what most mail clients do) */
+        SOFT
+    }
+
     private final Set<TrustAnchor> anchors;
     private final CrlSource crls;
+    private final OcspSource ocsp;
+    private final OcspFailure ocspFailure;
     private final Clock clock;
 
     /** The verdict on one certificate. */
@@ -68,17 +83,28 @@ public final class ChainValidator {
      * @param crls {@code null} to skip revocation checking
      */
     public ChainValidator(Set<TrustAnchor> anchors, CrlSource crls, Clock clock) {
+        this(anchors, crls, null, OcspFailure.HARD, clock);
+    }
+
+    /**
+     * @param crls {@code null} to skip revocation checking (OCSP included)
+     * @param ocsp {@code null} for CRLs only
+     */
+    public ChainValidator(Set<TrustAnchor> anchors, CrlSource crls, OcspSource ocsp, OcspFailure ocspFailure, Clock clock) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("at least one trust anchor is needed");
         }
         this.anchors = Set.copyOf(anchors);
         this.crls = crls;
+        this.ocsp = crls == null ? null : ocsp;
+        this.ocspFailure = ocspFailure;
         this.clock = clock;
     }
 
     public Outcome check(X509Certificate cert, Collection<X509Certificate> intermediates) {
         Date now = Date.from(clock.instant());
         CertPath path;
+        X509Certificate anchorCert;
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(cert);
@@ -86,7 +112,9 @@ public final class ChainValidator {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(intermediates)));
             params.setRevocationEnabled(false);
             params.setDate(now);
-            path = ((PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params)).getCertPath();
+            PKIXCertPathBuilderResult built = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+            path = built.getCertPath();
+            anchorCert = built.getTrustAnchor().getTrustedCert();
         } catch (CertPathBuilderException e) {
             String why = cert.getNotAfter().before(now) ? "certificate expired"
                 : cert.getNotBefore().after(now) ? "certificate not yet valid" : "no chain to a trusted anchor";
@@ -98,8 +126,36 @@ public final class ChainValidator {
             return Outcome.OK;
         }
         List<X509CRL> lists = new ArrayList<>();
-        for (java.security.cert.Certificate c : path.getCertificates()) {
-            for (URI uri : SmimeVerifier.distributionPoints((X509Certificate) c)) {
+        List<? extends java.security.cert.Certificate> certs = path.getCertificates();
+        for (int i = 0; i < certs.size(); i++) {
+            X509Certificate c = (X509Certificate) certs.get(i);
+            X509Certificate issuer = i + 1 < certs.size() ? (X509Certificate) certs.get(i + 1) : anchorCert;
+            String ocspProblem = null;
+            List<URI> responders = ocsp == null || issuer == null ? List.of() : SmimeVerifier.ocspResponders(c);
+            boolean settled = false;
+            for (URI responder : responders) {
+                try {
+                    OcspSource.Status status = ocsp.check(responder, c, issuer);
+                    if (status == OcspSource.Status.REVOKED) {
+                        return new Outcome(false, false, "certificate revoked (OCSP)");
+                    }
+                    if (status == OcspSource.Status.GOOD) {
+                        settled = true;
+                        break;
+                    }
+                    ocspProblem = "OCSP responder " + responder + " does not know the certificate";
+                } catch (IOException e) {
+                    ocspProblem = "OCSP unavailable: " + e.getMessage();
+                }
+            }
+            if (settled) {
+                continue;
+            }
+            List<URI> points = SmimeVerifier.distributionPoints(c);
+            if (points.isEmpty() && ocspProblem != null && ocspFailure == OcspFailure.HARD) {
+                return new Outcome(false, true, ocspProblem);
+            }
+            for (URI uri : points) {
                 try {
                     lists.add(crls.fetch(uri));
                 } catch (IOException e) {

@@ -63,10 +63,11 @@ final class MultipartSplitter {
                 return i;
             }
             // skip to the next line start: delimiters only count there (RFC 2046 section 5.1.1)
-            while (i < haystack.length && haystack[i] != '\n') {
-                i++;
+            int lineEnd = dev.mailsec.smime.internal.ByteScan.indexOf(haystack, i, haystack.length, (byte) '\n');
+            if (lineEnd < 0) {
+                return -1;
             }
-            i++;
+            i = lineEnd + 1;
         }
         return -1;
     }

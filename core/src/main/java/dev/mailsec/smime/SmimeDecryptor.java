@@ -16,10 +16,8 @@ import dev.mailsec.shaded.bc.cms.Recipient;
 import dev.mailsec.shaded.bc.cms.RecipientId;
 import dev.mailsec.shaded.bc.cms.RecipientInformation;
 import dev.mailsec.shaded.bc.cms.RecipientInformationStore;
-import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipientId;
-import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipientId;
 import dev.mailsec.smime.internal.ContentType;
 import dev.mailsec.smime.internal.MessageHead;
@@ -142,19 +140,18 @@ public final class SmimeDecryptor {
             "none of " + keys.size() + " key version(s) is a recipient of this message");
     }
 
-    /** ECDH with the X9.63 KDF needs Bouncy Castle; AES (CBC via BC's JCA path, GCM via {@link JdkGcm}) stays in the JDK. */
+    /**
+     * ECDH with the X9.63 KDF needs Bouncy Castle; the content cipher is the JDK's, fed in large chunks
+     * ({@link JdkGcm}, {@link JdkCbc}).
+     */
     private static Recipient recipient(SmimeKeyPair key, boolean agree, boolean gcm) {
         PrivateKey privateKey = key.privateKeyForCryptoOperation();
         if (agree) {
-            JceKeyAgreeRecipient r = gcm ? new JdkGcm.KeyAgreeRecipient(privateKey) : new JceKeyAgreeEnvelopedRecipient(privateKey);
+            JceKeyAgreeRecipient r = gcm ? new JdkGcm.KeyAgreeRecipient(privateKey) : new JdkCbc.KeyAgreeRecipient(privateKey);
             r.setProvider(BcProvider.INSTANCE);
-            java.security.Provider sunJce = java.security.Security.getProvider("SunJCE");
-            if (!gcm && sunJce != null) {
-                r.setContentProvider(sunJce);
-            }
             return r;
         }
-        return gcm ? new JdkGcm.KeyTransRecipient(privateKey) : new JceKeyTransEnvelopedRecipient(privateKey);
+        return gcm ? new JdkGcm.KeyTransRecipient(privateKey) : new JdkCbc.KeyTransRecipient(privateKey);
     }
 
     private static Optional<RecipientInformation> find(RecipientInformationStore infos, SmimeKeyPair key) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
@@ -99,9 +100,50 @@ public final class SmimeSettings {
         }
     }
 
-    /** A chain validator with CRL checking when {@code checkRevocation}. */
+    /** A chain validator with OCSP (where certificates name a responder) and CRL checking when {@code checkRevocation}. */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation) {
-        return new ChainValidator(anchors, checkRevocation ? new CachingCrlSource() : null, Clock.systemUTC());
+        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5));
+    }
+
+    /**
+     * A chain validator; with {@code checkRevocation}, OCSP first when {@code ocsp} (answers cached
+     * until nextUpdate, at most an hour), then CRLs.
+     */
+    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
+                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout) {
+        return new ChainValidator(anchors, checkRevocation ? new CachingCrlSource() : null,
+            checkRevocation && ocsp ? new CachingOcspClient(ocspTimeout, Duration.ofHours(1), Clock.systemUTC()) : null,
+            ocspFailure, Clock.systemUTC());
+    }
+
+    public static ChainValidator.OcspFailure ocspFailure(String parameter, String value) {
+        if (value == null || value.trim().isEmpty()) {
+            return ChainValidator.OcspFailure.HARD;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("hard")) {
+            return ChainValidator.OcspFailure.HARD;
+        }
+        if (v.equals("soft")) {
+            return ChainValidator.OcspFailure.SOFT;
+        }
+        throw new IllegalArgumentException(parameter + ": must be hard or soft, got '" + value + "'");
+    }
+
+    /** Whole seconds, 1 to 60. */
+    public static Duration seconds(String parameter, String value, int defaultSeconds) {
+        if (value == null || value.trim().isEmpty()) {
+            return Duration.ofSeconds(defaultSeconds);
+        }
+        try {
+            int s = Integer.parseInt(value.trim());
+            if (s >= 1 && s <= 60) {
+                return Duration.ofSeconds(s);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(parameter + ": must be a number of seconds from 1 to 60, got '" + value + "'");
     }
 
     public static boolean bool(String parameter, String value, boolean defaultValue) {

@@ -21,6 +21,7 @@ import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
 import dev.mailsec.shaded.bc.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import dev.mailsec.smime.internal.CrlfOutputStream;
 import dev.mailsec.smime.internal.MessageHead;
+import dev.mailsec.smime.internal.SevenBit;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -47,14 +48,25 @@ public final class SmimeSigner {
 
     private final SigningMode mode;
     private final SignatureAlgorithm algorithm;
+    private final boolean sevenBit;
 
     /**
      * @param algorithm the signature algorithm, or {@code null} for {@link SignatureAlgorithm#defaultFor}
      *     the key
      */
     public SmimeSigner(SigningMode mode, SignatureAlgorithm algorithm) {
+        this(mode, algorithm, true);
+    }
+
+    /**
+     * @param sevenBit convert 8-bit parts to quoted-printable (text) or base64 before signing, so the
+     *     signature survives relays without 8BITMIME (RFC 8551 section 3.1.2; {@link SevenBit}). Such
+     *     messages are held in memory while signing; base64 and quoted-printable ones stream.
+     */
+    public SmimeSigner(SigningMode mode, SignatureAlgorithm algorithm, boolean sevenBit) {
         this.mode = mode;
         this.algorithm = algorithm;
+        this.sevenBit = sevenBit;
     }
 
     /**
@@ -79,15 +91,15 @@ public final class SmimeSigner {
         CMSSignedDataStreamGenerator generator = generator(key, alg);
         head.writeOuterFields(out);
         if (mode == SigningMode.DETACHED) {
-            signDetached(head, in, out, generator, alg);
+            signDetached(head, in, out, generator, alg, sevenBit);
         } else {
-            signOpaque(head, in, out, generator);
+            signOpaque(head, in, out, generator, sevenBit);
         }
         out.flush();
     }
 
     private static void signDetached(MessageHead head, InputStream body, OutputStream out,
-                                     CMSSignedDataStreamGenerator generator, SignatureAlgorithm alg)
+                                     CMSSignedDataStreamGenerator generator, SignatureAlgorithm alg, boolean sevenBit)
         throws IOException, SmimeException {
         String boundary = Streams.newBoundary();
         Streams.ascii(out, "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=" + alg.micalg()
@@ -97,7 +109,7 @@ public final class SmimeSigner {
         OutputStream digesting = generator.open(CMSObjectIdentifiers.data, signature, false);
         // the canonicaliser writes line by line; the digest and the output want large chunks
         CrlfOutputStream entity = new CrlfOutputStream(new BufferedOutputStream(new TeeOutputStream(out, digesting), Streams.CHUNK));
-        writeEntity(head, body, entity);
+        writeEntity(head, body, entity, sevenBit);
         entity.flush();
         digesting.close();
         Streams.ascii(out, "\r\n--" + boundary + "\r\n"
@@ -112,21 +124,36 @@ public final class SmimeSigner {
     }
 
     private static void signOpaque(MessageHead head, InputStream body, OutputStream out,
-                                   CMSSignedDataStreamGenerator generator) throws IOException {
+                                   CMSSignedDataStreamGenerator generator, boolean sevenBit) throws IOException {
         Streams.ascii(out, "Content-Type: application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"\r\n"
             + "Content-Transfer-Encoding: base64\r\n"
             + "Content-Disposition: attachment; filename=\"smime.p7m\"\r\n\r\n");
         OutputStream b64 = Streams.base64Lines(out);
         OutputStream content = generator.open(CMSObjectIdentifiers.data, b64, true);
         CrlfOutputStream entity = new CrlfOutputStream(new BufferedOutputStream(content, Streams.CHUNK));
-        writeEntity(head, body, entity);
+        writeEntity(head, body, entity, sevenBit);
         entity.flush();
         content.close();
         b64.close();
         Streams.ascii(out, "\r\n");
     }
 
-    private static void writeEntity(MessageHead head, InputStream body, OutputStream entity) throws IOException {
+    private static void writeEntity(MessageHead head, InputStream body, OutputStream entity, boolean sevenBit) throws IOException {
+        if (sevenBit && SevenBit.mayBeEightBit(head.transferEncoding())) {
+            // held once, sized from what the source says it has, and written from its own array when nothing changes
+            Buffer whole = new Buffer(Math.max(8192, body.available() + 4096));
+            head.writeContentFields(whole);
+            whole.write('\r');
+            whole.write('\n');
+            body.transferTo(whole);
+            byte[] converted = SevenBit.convertOrNull(whole.array(), whole.size());
+            if (converted == null) {
+                whole.writeTo(entity);
+            } else {
+                entity.write(converted);
+            }
+            return;
+        }
         head.writeContentFields(entity);
         entity.write('\r');
         entity.write('\n');
@@ -172,6 +199,17 @@ public final class SmimeSigner {
         attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
             X500Name.getInstance(cert.getIssuerX500Principal().getEncoded()), cert.getSerialNumber())));
         return attributes;
+    }
+
+    /** A byte buffer whose array can be read without a copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
     }
 
     /** Writes to two streams; used to emit the entity and feed the digest in one pass. */

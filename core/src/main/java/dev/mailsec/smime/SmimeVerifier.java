@@ -62,7 +62,12 @@ public final class SmimeVerifier {
      * @param crls where revocation lists come from, or {@code null} to skip revocation checking
      */
     public SmimeVerifier(Set<TrustAnchor> anchors, CrlSource crls, Clock clock) {
-        this.chains = new ChainValidator(anchors, crls, clock);
+        this(new ChainValidator(anchors, crls, clock), clock);
+    }
+
+    /** With a chain validator of the caller's choice (OCSP, soft or hard failure). */
+    public SmimeVerifier(ChainValidator chains, Clock clock) {
+        this.chains = chains;
         this.clock = clock;
     }
 
@@ -231,6 +236,38 @@ public final class SmimeVerifier {
             subject, serial, null);
     }
 
+    /** The http(s) OCSP responders of the certificate's Authority Information Access extension. */
+    static List<URI> ocspResponders(X509Certificate cert) {
+        List<URI> uris = new ArrayList<>();
+        byte[] ext = cert.getExtensionValue(Extension.authorityInfoAccess.getId());
+        if (ext == null) {
+            return uris;
+        }
+        try {
+            dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess aia = dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess
+                .getInstance(dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets());
+            for (dev.mailsec.shaded.bc.asn1.x509.AccessDescription d : aia.getAccessDescriptions()) {
+                GeneralName gn = d.getAccessLocation();
+                if (!dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp.equals(d.getAccessMethod())
+                    || gn.getTagNo() != GeneralName.uniformResourceIdentifier) {
+                    continue;
+                }
+                String s = gn.getName().toString();
+                String lower = s.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("http:") || lower.startsWith("https:")) {
+                    try {
+                        uris.add(new URI(s));
+                    } catch (URISyntaxException e) {
+                        // an unusable responder address is skipped; CRLs may still decide
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // a malformed extension names no responder
+        }
+        return uris;
+    }
+
     static List<URI> distributionPoints(X509Certificate cert) {
         List<URI> uris = new ArrayList<>();
         byte[] ext = cert.getExtensionValue(Extension.cRLDistributionPoints.getId());
@@ -276,11 +313,13 @@ public final class SmimeVerifier {
     /** The signed form is CRLF (RFC 8551 section 3.1.1); a store that kept bare LF gets them back. */
     private static byte[] canonical(byte[] content) throws IOException {
         boolean bareLf = false;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n' && (i == 0 || content[i - 1] != '\r')) {
+        int i = 0;
+        while ((i = dev.mailsec.smime.internal.ByteScan.indexOf(content, i, content.length, (byte) '\n')) >= 0) {
+            if (i == 0 || content[i - 1] != '\r') {
                 bareLf = true;
                 break;
             }
+            i++;
         }
         if (!bareLf) {
             return content;

@@ -31,6 +31,41 @@ class Base64LinesInputStreamTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"1", "2", "3", "50000"})
+    void ignoresLineBreaksAndJunkInsideQuantaLikeTheJdkMimeDecoder(int seed) throws IOException {
+        byte[] data = new byte[3000 + seed % 3];
+        Random random = new Random(seed);
+        random.nextBytes(data);
+        byte[] encoded = Base64.getEncoder().encode(data);
+        java.io.ByteArrayOutputStream noisy = new java.io.ByteArrayOutputStream();
+        for (byte b : encoded) {
+            if (random.nextInt(5) == 0) {
+                noisy.write(" \t\r\n!*\u00e9".charAt(random.nextInt(7)));
+            }
+            noisy.write(b);
+        }
+        byte[] input = noisy.toByteArray();
+        assertThat(new Base64LinesInputStream(new ByteArrayInputStream(input)).readAllBytes())
+            .isEqualTo(Base64.getMimeDecoder().decode(input))
+            .isEqualTo(data);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"QUJDRA==, ABCD", "QUJDRA=, ABCD", "QUJDREU=, ABCDE", "QUJDREU, ABCDE", "QUJD\\r\\nRA=\\r\\n=\\r\\n, ABCD"})
+    void endsAtPaddingOrAtAShortFinalQuantum(String text, String expected) throws IOException {
+        byte[] bytes = text.replace("\\r", "\r").replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(new String(new Base64LinesInputStream(new ByteArrayInputStream(bytes)).readAllBytes(), StandardCharsets.US_ASCII))
+            .isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"QUJDR", "=QUJD", "QUJDRA==QQ=="})
+    void rejectsASingleSextetLeadingPaddingOrDataAfterPadding(String text) {
+        assertThatThrownBy(() -> new Base64LinesInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))
+            .readAllBytes()).isInstanceOf(IOException.class).hasMessageContaining("base64");
+    }
+
+    @ParameterizedTest
     @CsvSource({"QUJD!!!RA==", "QUJ"})
     void rejectsOrToleratesBrokenInputWithoutHanging(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);

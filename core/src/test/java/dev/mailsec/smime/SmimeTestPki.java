@@ -96,6 +96,10 @@ public final class SmimeTestPki {
         public int keyUsage = -1;
         public boolean emailProtection = true;
         public boolean ec;
+        /** An OCSP responder for the Authority Information Access extension, or null. */
+        public String ocspUrl;
+        /** Whether to add the PKI's CRL distribution point (when it has one). */
+        public boolean crl = true;
     }
 
     public SmimeKeyPair user(String address) {
@@ -125,7 +129,12 @@ public final class SmimeTestPki {
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
-            if (crlUrl != null) {
+            if (spec.ocspUrl != null) {
+                b.addExtension(Extension.authorityInfoAccess, false, new dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess(
+                    dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, spec.ocspUrl)));
+            }
+            if (crlUrl != null && spec.crl) {
                 b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
                     new DistributionPoint(new DistributionPointName(new GeneralNames(
                         new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null)}));

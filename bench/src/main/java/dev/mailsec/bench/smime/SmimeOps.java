@@ -37,7 +37,7 @@ final class SmimeOps {
     }
 
     byte[] encrypt(byte[] message, ContentEncryption encryption) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length * 4 / 3 + 8192);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length * 7 / 5 + 8192);
         encryptor.encrypt(new ByteArrayInputStream(message), out,
             List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
         return out.toByteArray();

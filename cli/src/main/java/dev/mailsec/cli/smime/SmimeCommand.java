@@ -1,7 +1,6 @@
 package dev.mailsec.cli.smime;
 
 import dev.mailsec.cli.UserException;
-import dev.mailsec.smime.CachingCrlSource;
 import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.DkmSmimeKeySource;
@@ -67,7 +66,9 @@ public final class SmimeCommand implements Runnable {
              @CommandLine.Mixin DkmOptions dkm,
              @Option(names = "--mode", defaultValue = "detached", description = "detached (default) or opaque") String mode,
              @Option(names = "--algorithm", description = "rsa-sha256 (RSA default), rsa-pss-sha256, ecdsa-sha256 (EC default), ...")
-             String algorithm) {
+             String algorithm,
+             @Option(names = "--keep-8bit", description = "sign 8-bit parts as they are (default: re-encode them as quoted-printable or base64 first)")
+             boolean keep8bit) {
         SmimeKeyPair pair;
         if (dkm.secret != null) {
             if (key != null || cert != null) {
@@ -83,7 +84,7 @@ public final class SmimeCommand implements Runnable {
         SigningMode signingMode = setting(() -> SmimeSettings.signingMode("--mode", mode));
         SignatureAlgorithm alg = setting(() -> SmimeSettings.signatureAlgorithm("--algorithm", algorithm));
         try (InputStream in = open(message); OutputStream out = stdout()) {
-            new SmimeSigner(signingMode, alg).sign(in, out, pair);
+            new SmimeSigner(signingMode, alg, !keep8bit).sign(in, out, pair);
         } catch (SmimeException e) {
             throw new UserException("cannot sign: " + e.getMessage());
         } catch (IOException e) {
@@ -157,8 +158,10 @@ public final class SmimeCommand implements Runnable {
     int verify(@Parameters(paramLabel = "MESSAGE") String message,
                @Option(names = "--cert", required = true, paramLabel = "FILE", description = "trusted CA certificate(s), repeatable")
                List<Path> anchors,
-               @Option(names = "--check-revocation", description = "fetch CRLs from the certificates' distribution points")
-               boolean revocation) {
+               @Option(names = "--check-revocation", description = "ask the certificates' OCSP responders, then fetch CRLs from their distribution points")
+               boolean revocation,
+               @Option(names = "--ocsp-soft-fail", description = "with --check-revocation: a certificate whose OCSP responder does not answer and that has no CRL counts as not revoked (default: temperror)")
+               boolean ocspSoftFail) {
         Set<TrustAnchor> trust = new HashSet<>();
         for (Path a : anchors) {
             try {
@@ -169,7 +172,9 @@ public final class SmimeCommand implements Runnable {
         }
         SmimeVerification v;
         try (InputStream in = open(message)) {
-            v = new SmimeVerifier(trust, revocation ? new CachingCrlSource() : null, Clock.systemUTC()).verify(in);
+            v = new SmimeVerifier(dev.mailsec.smime.SmimeSettings.chains(trust, revocation, true,
+                ocspSoftFail ? dev.mailsec.smime.ChainValidator.OcspFailure.SOFT : dev.mailsec.smime.ChainValidator.OcspFailure.HARD,
+                java.time.Duration.ofSeconds(5)), Clock.systemUTC()).verify(in);
         } catch (IOException e) {
             throw new UserException("I/O error: " + e.getMessage());
         }

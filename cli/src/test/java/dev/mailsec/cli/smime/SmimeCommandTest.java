@@ -98,6 +98,23 @@ class SmimeCommandTest {
     }
 
     @Test
+    void signReencodesEightBitBodiesUnlessToldToKeepThem() throws Exception {
+        Files.write(dir.resolve("8bit.eml"), ("From: alice@example.test\r\nTo: bob@example.test\r\nSubject: 8bit\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + "Gr\u00fc\u00dfe\r\n").getBytes(StandardCharsets.UTF_8));
+        Run converted = run("sign", p("8bit.eml"), "--key", p("alice.key"), "--cert", p("alice.crt"));
+        assertThat(converted.exit).as(converted.err).isZero();
+        assertThat(new String(converted.stdout, StandardCharsets.ISO_8859_1)).contains("Content-Transfer-Encoding: quoted-printable")
+            .contains("Gr=C3=BC=C3=9Fe");
+        Files.write(dir.resolve("8bit-signed.eml"), converted.stdout);
+        sh("openssl cms -verify -in 8bit-signed.eml -CAfile ca.pem -out /dev/null");
+        Run kept = run("sign", p("8bit.eml"), "--key", p("alice.key"), "--cert", p("alice.crt"), "--keep-8bit");
+        assertThat(kept.exit).as(kept.err).isZero();
+        assertThat(new String(kept.stdout, StandardCharsets.ISO_8859_1)).contains("Content-Transfer-Encoding: 8bit")
+            .doesNotContain("quoted-printable");
+    }
+
+    @Test
     void encryptThenDecryptRestoresTheMessageAndOpensslCanDecrypt() throws Exception {
         Run encrypted = run("encrypt", p("message.eml"), "--cert", p("bob.crt"), "--cipher", "aes256-gcm", "--key-transport", "rsa-oaep");
         assertThat(encrypted.exit).as(encrypted.err).isZero();

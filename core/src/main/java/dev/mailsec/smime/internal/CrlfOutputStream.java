@@ -29,15 +29,15 @@ public final class CrlfOutputStream extends FilterOutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         int start = off;
         int end = off + len;
-        for (int i = off; i < end; i++) {
-            if (b[i] == '\n') {
-                int prev = i > off ? b[i - 1] : last;
-                if (prev != '\r') {
-                    out.write(b, start, i - start);
-                    out.write('\r');
-                    start = i;
-                }
+        int i = off;
+        while ((i = ByteScan.indexOf(b, i, end, (byte) '\n')) >= 0) {
+            int prev = i > off ? b[i - 1] : last;
+            if (prev != '\r') {
+                out.write(b, start, i - start);
+                out.write('\r');
+                start = i;
             }
+            i++;
         }
         out.write(b, start, end - start);
         if (len > 0) {

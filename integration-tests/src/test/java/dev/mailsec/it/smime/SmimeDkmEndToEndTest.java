@@ -75,11 +75,18 @@ class SmimeDkmEndToEndTest {
             + "  <keySource>dkm</keySource>\n"
             + "  <dkmConfig>" + FIX.jamesConfig + "</dkmConfig>\n"
             + "  <processor>undecryptable</processor>\n"
+            + "  <onKeyStoreFailure>smime-retry</onKeyStoreFailure>\n"
             + "</mailet>\n"
             + "<mailet match=\"HasMailAttribute=dev.mailsec.smime.decryption\" class=\"MailAttributesToMimeHeaders\">\n"
             + "  <simplemapping>dev.mailsec.smime.decryption;X-Test-Decrypted</simplemapping>\n"
             + "</mailet>\n")
         .extraProcessors(""
+            // the retry processor of docs/smime.md: back through root every second, at most 30 times
+            + "<processor state=\"smime-retry\" enableJmx=\"false\">\n"
+            + "  <mailet match=\"All\" class=\"SetMimeHeader\"><name>X-Test-Retried</name><value>yes</value></mailet>\n"
+            + "  <mailet match=\"AtMost=30\" class=\"Requeue\"><processor>root</processor><delay>1s</delay></mailet>\n"
+            + "  <mailet match=\"All\" class=\"ToProcessor\"><processor>undecryptable</processor></mailet>\n"
+            + "</processor>\n"
             + "<processor state=\"undecryptable\" enableJmx=\"false\">\n"
             + "  <mailet match=\"All\" class=\"SetMimeHeader\"><name>X-Mailsec-Smime</name><value>undecryptable</value></mailet>\n"
             + "  <mailet match=\"All\" class=\"ToProcessor\"><processor>transport</processor></mailet>\n"
@@ -139,6 +146,27 @@ class SmimeDkmEndToEndTest {
         assertThat(new String(bytes(fresh), StandardCharsets.ISO_8859_1)).endsWith(BODY);
     }
 
+    @Test
+    @Order(4)
+    void mailArrivingWhileDkmIsDownIsRequeuedAndDecryptedOnceDkmIsBack() throws Exception {
+        Path data = FIX.root.resolve("data");
+        Path away = FIX.root.resolve("data-unmounted");
+        Files.move(data, away);
+        try {
+            sendRaw(encrypt(message("while DKM is down"), FIX.bobNew), "bob@mailsec.test");
+            // several requeue rounds with the store gone: nothing may reach bob, neither clear nor encrypted
+            Thread.sleep(6000);
+            assertThat(inboxSubjects("bob@mailsec.test", "secret")).doesNotContain("while DKM is down");
+        } finally {
+            Files.move(away, data);
+        }
+        MimeMessage back = james.awaitMessage("bob@mailsec.test", "secret", "while DKM is down");
+        assertThat(back.getHeader("X-Test-Retried")).as("went through the retry processor (once per round)").isNotEmpty().containsOnly("yes");
+        assertThat(back.getHeader("X-Mailsec-Smime")).as("never routed as undecryptable").isNull();
+        assertThat(MimeUtility.unfold(back.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v2 ");
+        assertThat(new String(bytes(back), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+    }
+
     static byte[] message(String subject) {
         return ("From: alice@mailsec.test\r\nTo: bob@mailsec.test\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n" + BODY)
             .getBytes(StandardCharsets.US_ASCII);
@@ -166,6 +194,23 @@ class SmimeDkmEndToEndTest {
                 rcpts[i] = new InternetAddress(to[i]);
             }
             t.sendMessage(m, rcpts);
+        }
+    }
+
+    private static List<String> inboxSubjects(String user, String password) throws Exception {
+        javax.mail.Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", james.harness().imapPort(), user, password);
+        try {
+            javax.mail.Folder inbox = store.getFolder("INBOX");
+            inbox.open(javax.mail.Folder.READ_ONLY);
+            List<String> subjects = new java.util.ArrayList<>();
+            for (javax.mail.Message m : inbox.getMessages()) {
+                subjects.add(m.getSubject());
+            }
+            inbox.close(false);
+            return subjects;
+        } finally {
+            store.close();
         }
     }
 

@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * {@code processor}: where undecryptable mail goes, default {@code error}; the failure attribute says
  * {@code KEY_STORE_UNAVAILABLE} (temporary: the mail can be sent back through this mailet later),
  * {@code KEY_ACCESS_DENIED}, or the envelope's fault.
+ * {@code onKeyStoreFailure}: where mail goes, still encrypted, while the key store is unreachable
+ * ({@code KEY_STORE_UNAVAILABLE} only), default {@code processor}; point it at a processor that
+ * requeues the mail with a delay (James's {@code AtMost} matcher and {@code Requeue} mailet, see
+ * docs/smime.md) so it is decrypted once the key store is back.
  */
 public class DecryptSmime extends GenericMailet {
 
@@ -57,6 +61,7 @@ public class DecryptSmime extends GenericMailet {
     private SmimeKeySource keys;
     private final SmimeDecryptor decryptor = new SmimeDecryptor();
     private String processor;
+    private String keyStoreFailureProcessor;
 
     public DecryptSmime() {
     }
@@ -69,6 +74,7 @@ public class DecryptSmime extends GenericMailet {
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
         known.add("processor");
+        known.add("onKeyStoreFailure");
         checkInitParameters(known);
         try {
             if (keys == null) {
@@ -81,6 +87,11 @@ public class DecryptSmime extends GenericMailet {
         if (processor.trim().isEmpty()) {
             throw new MessagingException("DecryptSmime: processor must name a processor, got ''");
         }
+        keyStoreFailureProcessor = getInitParameter("onKeyStoreFailure", processor);
+        if (keyStoreFailureProcessor.trim().isEmpty() || !keyStoreFailureProcessor.trim().matches("[A-Za-z0-9_.-]+")) {
+            throw new MessagingException("DecryptSmime: onKeyStoreFailure must name a processor, got '" + keyStoreFailureProcessor + "'");
+        }
+        keyStoreFailureProcessor = keyStoreFailureProcessor.trim();
     }
 
     @Override
@@ -102,7 +113,7 @@ public class DecryptSmime extends GenericMailet {
             fail(mail, "KEY_ACCESS_DENIED", e.getMessage());
             return;
         } catch (IOException e) {
-            fail(mail, "KEY_STORE_UNAVAILABLE", e.getMessage());
+            fail(mail, "KEY_STORE_UNAVAILABLE", e.getMessage(), keyStoreFailureProcessor);
             return;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -117,13 +128,18 @@ public class DecryptSmime extends GenericMailet {
             return;
         }
         SmimeMail.replace(mail, out.toByteArray());
+        mail.removeAttribute(FAILURE);  // left by an earlier attempt while the key store was down
         mail.setAttribute(new Attribute(DECRYPTION, AttributeValue.of(result.summary())));
     }
 
     private void fail(Mail mail, String reason, String detail) {
-        LOGGER.info("DecryptSmime: {} not decrypted ({}: {}); sent to {} unchanged", mail.getName(), reason, detail, processor);
+        fail(mail, reason, detail, processor);
+    }
+
+    private void fail(Mail mail, String reason, String detail, String target) {
+        LOGGER.info("DecryptSmime: {} not decrypted ({}: {}); sent to {} unchanged", mail.getName(), reason, detail, target);
         mail.setAttribute(new Attribute(FAILURE, AttributeValue.of(reason)));
-        mail.setState(processor);
+        mail.setState(target);
     }
 
     @Override

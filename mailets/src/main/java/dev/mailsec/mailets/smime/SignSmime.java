@@ -67,7 +67,7 @@ public class SignSmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
-        known.addAll(Set.of("mode", "algorithm", "signer", "onKeyStoreFailure"));
+        known.addAll(Set.of("mode", "algorithm", "signer", "onKeyStoreFailure", "convert8bit"));
         checkInitParameters(known);
         try {
             if (keys == null) {
@@ -75,7 +75,7 @@ public class SignSmime extends GenericMailet {
             }
             SigningMode mode = SmimeSettings.signingMode("mode", getInitParameter("mode"));
             SignatureAlgorithm algorithm = SmimeSettings.signatureAlgorithm("algorithm", getInitParameter("algorithm"));
-            signer = new SmimeSigner(mode, algorithm);
+            signer = new SmimeSigner(mode, algorithm, SmimeSettings.bool("convert8bit", getInitParameter("convert8bit"), true));
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SignSmime: " + e.getMessage(), e);
         }

@@ -65,12 +65,16 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("trustAnchors", "checkRevocation", "authservId", "stripSignature"));
+        checkInitParameters(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "authservId",
+            "stripSignature"));
         try {
             if (verifier == null) {
                 Set<TrustAnchor> anchors = SmimeSettings.trustAnchors("trustAnchors", getInitParameter("trustAnchors"));
                 boolean revocation = SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true);
-                verifier = new SmimeVerifier(anchors, revocation ? new dev.mailsec.smime.CachingCrlSource() : null, Clock.systemUTC());
+                boolean ocsp = SmimeSettings.bool("ocsp", getInitParameter("ocsp"), true);
+                verifier = new SmimeVerifier(SmimeSettings.chains(anchors, revocation, ocsp,
+                    SmimeSettings.ocspFailure("ocspFailure", getInitParameter("ocspFailure")),
+                    SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5)), Clock.systemUTC());
             }
             strip = SmimeSettings.bool("stripSignature", getInitParameter("stripSignature"), false);
         } catch (IllegalArgumentException e) {

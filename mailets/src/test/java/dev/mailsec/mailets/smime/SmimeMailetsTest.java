@@ -130,6 +130,12 @@ class SmimeMailetsTest {
             .isInstanceOf(MessagingException.class).hasMessageContaining("ldapPassword");
         assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("trustAnchors");
+        assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().setProperty("trustAnchors", ca.toString())
+            .setProperty("ocspFailure", "lenient").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("ocspFailure").hasMessageContaining("lenient");
+        assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().setProperty("trustAnchors", ca.toString())
+            .setProperty("ocspTimeout", "600").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("ocspTimeout").hasMessageContaining("600");
         assertThatThrownBy(() -> new DecryptSmime().init(FakeMailetConfig.builder().setProperty("keyFolder", ca.toString()).build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("keyFolder: not a folder");
     }

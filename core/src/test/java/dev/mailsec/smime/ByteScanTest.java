@@ -1,0 +1,52 @@
+package dev.mailsec.smime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailsec.smime.internal.ByteScan;
+import dev.mailsec.smime.internal.CrlfOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ByteScanTest {
+
+    @Test
+    void findsTheFirstMatchAtEveryOffsetAndAlignment() {
+        Random random = new Random(7);
+        for (int length = 0; length < 40; length++) {
+            for (int trial = 0; trial < 50; trial++) {
+                byte[] b = new byte[length];
+                for (int i = 0; i < length; i++) {
+                    // many values next to the target, to catch borrow false positives of the SWAR test
+                    b[i] = (byte) (random.nextInt(4) == 0 ? 0x0a : 0x0a + 1 + random.nextInt(250));
+                }
+                int from = length == 0 ? 0 : random.nextInt(length);
+                int to = from + (length == from ? 0 : random.nextInt(length - from + 1));
+                int expected = -1;
+                for (int i = from; i < to; i++) {
+                    if (b[i] == 0x0a) {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertThat(ByteScan.indexOf(b, from, to, (byte) 0x0a)).as("length %d from %d to %d", length, from, to).isEqualTo(expected);
+            }
+        }
+        byte[] high = {(byte) 0x8a, (byte) 0x8b, 0x0b, 0x09, 0, 0, (byte) 0xff, (byte) 0x0b, (byte) 0x8a, 0x0a};
+        assertThat(ByteScan.indexOf(high, 0, high.length, (byte) 0x8a)).isZero();
+        assertThat(ByteScan.indexOf(high, 1, high.length, (byte) 0x8a)).isEqualTo(8);
+        assertThat(ByteScan.indexOf(high, 0, high.length, (byte) 0x0a)).isEqualTo(9);
+        assertThat(ByteScan.indexOf(high, 0, high.length, (byte) 0x0c)).isEqualTo(-1);
+    }
+
+    @Test
+    void crlfStreamAddsCrOnlyBeforeBareLineFeedsAcrossWrites() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CrlfOutputStream crlf = new CrlfOutputStream(out)) {
+            crlf.write("a\nbb\r\nccccccccccccccc\n\nd\r".getBytes(StandardCharsets.US_ASCII));
+            crlf.write("\nx\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("a\r\nbb\r\nccccccccccccccc\r\n\r\nd\r\nx\r\n");
+    }
+}
