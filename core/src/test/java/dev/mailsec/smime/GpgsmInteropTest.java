@@ -56,7 +56,7 @@ class GpgsmInteropTest {
             // gpgsm 2.2 reads only the legacy PKCS#12 encryption
             Openssl.ok(dir, "openssl", "pkcs12", "-export", "-inkey", name + ".key", "-in", name + ".crt", "-out", name + ".p12",
                 "-passout", "pass:" + PASSPHRASE, "-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1");
-            gpgsmWithPassphrase(3, "--import", name + ".p12");
+            importWithRetry(name + ".p12");
         }
     }
 
@@ -72,6 +72,29 @@ class GpgsmInteropTest {
             sb.append(String.format("%02X", b));
         }
         return sb.toString();
+    }
+
+    /**
+     * Imports a PKCS#12 file. gpgsm hands the key to gpg-agent, which it starts on first use; on a loaded machine
+     * that first exchange sometimes fails ("decryption failed" on the import) although the passphrase is right, so
+     * the setup (not any assertion) is retried with a fresh agent. The key must be there afterwards.
+     */
+    private static void importWithRetry(String p12) throws Exception {
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                gpgsmWithPassphrase(3, "--import", p12);
+                String keys = Openssl.ok(dir, env, "gpgsm", "--batch", "--list-secret-keys");
+                if (keys.contains("bob@example.test")) {
+                    return;
+                }
+                last = new AssertionError("gpgsm imported " + p12 + " without its secret key:\n" + keys);
+            } catch (AssertionError e) {
+                last = e;
+            }
+            Openssl.run(dir, env, "gpgconf", "--kill", "gpg-agent");
+        }
+        throw last;
     }
 
     /** Runs gpgsm with the passphrase on stdin, {@code times} times (import asks for it more than once). */
