@@ -2,7 +2,8 @@ package dev.mailsec.cli.rights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.cli.MailsecCommand;
+import dev.mailsec.cli.CliRun;
+import dev.mailsec.cli.TestDkmStore;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.Protection;
@@ -12,7 +13,6 @@ import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsTestMessages;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,21 +37,11 @@ class RightsCommandTest {
   byte[] outBytes;
 
   int run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      return MailsecCommand.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-      outBytes = o.toByteArray();
-      out = o.toString(StandardCharsets.UTF_8);
-      err = e.toString(StandardCharsets.UTF_8);
-    }
+    CliRun r = CliRun.of(args);
+    outBytes = r.outBytes;
+    out = r.out;
+    err = r.err;
+    return r.exitCode;
   }
 
   void ok(String... args) {
@@ -60,13 +50,9 @@ class RightsCommandTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    store = tmp.resolve("dkm");
-    ok("dkm", "--store", store.toString(), "init");
-    admin = store.resolve("credentials/admin.cred");
-    String[] dkm = {"dkm", "--store", store.toString(), "--identity", admin.toString()};
-    ok(concat(dkm, "identity", "create", "james-transport"));
-    ok(concat(dkm, "group", "create", "rights"));
-    ok(concat(dkm, "group", "add", "rights", "james-transport"));
+    TestDkmStore dkm = TestDkmStore.create(tmp.resolve("dkm"), "rights");
+    store = dkm.dir;
+    admin = dkm.admin;
     Path conf = Files.createDirectories(tmp.resolve("conf"));
     Files.write(conf.resolve("dkm.properties"), ("store=file:" + store.resolve("data") + "\nidentity="
         + store.resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
