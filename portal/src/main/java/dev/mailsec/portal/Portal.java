@@ -411,14 +411,8 @@ public final class Portal implements AutoCloseable {
   private void reply(HttpExchange ex, String id, boolean post) throws IOException, PortalRefusal,
       MessagingException {
     Map<String, String> f = post ? form(ex) : Map.of();
-    Optional<Session> s = post ? checkedSession(ex, id, f).filter(x -> x.stage() == Stage.SIGNED_IN)
-        : signedIn(ex, id);
+    Optional<Session> s = signedInForForm(ex, id, post, f);
     if (s.isEmpty()) {
-      if (post) {
-        staleForm(ex, id);
-      } else {
-        redirect(ex, "/m/" + id);
-      }
       return;
     }
     boolean all = "1".equals(post ? f.get("all") : query(ex).get("all"));
@@ -457,14 +451,8 @@ public final class Portal implements AutoCloseable {
   private void forward(HttpExchange ex, String id, boolean post) throws IOException, PortalRefusal,
       MessagingException {
     Map<String, String> f = post ? form(ex) : Map.of();
-    Optional<Session> s = post ? checkedSession(ex, id, f).filter(x -> x.stage() == Stage.SIGNED_IN)
-        : signedIn(ex, id);
+    Optional<Session> s = signedInForForm(ex, id, post, f);
     if (s.isEmpty()) {
-      if (post) {
-        staleForm(ex, id);
-      } else {
-        redirect(ex, "/m/" + id);
-      }
       return;
     }
     String reader = s.get().address();
@@ -544,6 +532,25 @@ public final class Portal implements AutoCloseable {
       to.add(licence.sender().toLowerCase(Locale.ROOT));
     }
     return new ArrayList<>(to);
+  }
+
+  /**
+   * The signed-in session for a page that is shown (GET) and submitted (POST: session cookie and CSRF token
+   * checked); when there is none the answer has been sent (the stale-form page for a POST, otherwise a
+   * redirect to the sign-in page) and the result is empty.
+   */
+  private Optional<Session> signedInForForm(HttpExchange ex, String id, boolean post, Map<String, String> f)
+      throws IOException {
+    Optional<Session> s = post ? checkedSession(ex, id, f).filter(x -> x.stage() == Stage.SIGNED_IN)
+        : signedIn(ex, id);
+    if (s.isEmpty()) {
+      if (post) {
+        staleForm(ex, id);
+      } else {
+        redirect(ex, "/m/" + id);
+      }
+    }
+    return s;
   }
 
   /** A POST whose session cookie or CSRF token does not check out. */

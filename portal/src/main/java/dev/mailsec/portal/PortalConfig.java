@@ -1,5 +1,6 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.rights.PortalSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -89,17 +90,22 @@ public final class PortalConfig {
     return https() ? "__Host-mailsec_session" : "mailsec_session";
   }
 
-  /** The builder; every value but the public URL has the design's default. */
+  /**
+   * The builder; every value but the public URL has the design's default, the same as {@code <portal/>}'s
+   * in rights.xml (taken from {@link PortalSettings}, so the defaults are written down once).
+   */
   public static final class Builder {
+    private static final PortalSettings DEFAULTS = PortalSettings.builder("mailsec.test").build();
+
     private final URI publicUrl;
-    private String bindHost = "127.0.0.1";
-    private int port = 8090;
+    private String bindHost = DEFAULTS.bindHost();
+    private int port = DEFAULTS.port();
     private String issuer = "mailsec.test";
-    private String smtpHost = "127.0.0.1";
-    private int smtpPort = 25;
+    private String smtpHost = DEFAULTS.smtpHost();
+    private int smtpPort = DEFAULTS.smtpPort();
     private String passcodeSender;
-    private Duration passcodeTtl = Duration.ofMinutes(10);
-    private Duration sessionTtl = Duration.ofMinutes(30);
+    private Duration passcodeTtl = DEFAULTS.passcodeTtl();
+    private Duration sessionTtl = DEFAULTS.sessionTtl();
     private int threads = 16;
 
     private Builder(URI publicUrl) {

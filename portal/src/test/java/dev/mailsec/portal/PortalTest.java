@@ -152,6 +152,21 @@ class PortalTest {
   }
 
   @Test
+  void replyAndForwardWithoutASignedInSessionGoBackToSignInOrAreRefused() throws Exception {
+    HttpResponse<String> landing = get("/m/enc00000000000001");
+    for (String page : List.of("reply", "forward")) {
+      HttpResponse<String> shown = get("/m/enc00000000000001/" + page);
+      assertThat(shown.statusCode()).as(page).isEqualTo(303);
+      assertThat(shown.headers().firstValue("Location")).as(page).hasValue("/m/enc00000000000001");
+      HttpResponse<String> posted = post("/m/enc00000000000001/" + page, "csrf", csrf(landing), "all", "0",
+          "body", "Thanks!", "to", "dave@external.test");
+      assertThat(posted.statusCode()).as(page).isEqualTo(403);
+      assertThat(posted.body()).as(page).contains("Please start again");
+    }
+    assertThat(sent).isEmpty();
+  }
+
+  @Test
   void replyGoesToTheSenderFromTheReader() throws Exception {
     signIn("dnf00000000000001", "carol@external.test");
     HttpResponse<String> form = get("/m/dnf00000000000001/reply");

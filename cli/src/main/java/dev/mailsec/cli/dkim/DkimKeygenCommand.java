@@ -1,25 +1,15 @@
 package dev.mailsec.cli.dkim;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.dkm.DkmStoreSession;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
 import dev.mailsec.dkim.sign.KeyRecords;
 import dev.mailsec.dkim.sign.SigningAlgorithm;
-import dev.mailsec.dkm.Credential;
-import dev.mailsec.dkm.DkmAccessDeniedException;
-import dev.mailsec.dkm.DkmConfig;
-import dev.mailsec.dkm.DkmException;
-import dev.mailsec.dkm.DkmInvalidRequestException;
-import dev.mailsec.dkm.DkmUnavailableException;
-import dev.mailsec.dkm.KeyManager;
-import dev.mailsec.dkm.spi.Storage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.time.Clock;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -87,43 +77,11 @@ public final class DkimKeygenCommand implements Callable<Integer> {
                 description = "Credential file of who runs the command.")
         Path identity;
 
-        interface Action {
-            void run(KeyManager km) throws DkmException;
-        }
-
-        void run(Action action) {
+        void run(DkmStoreSession.Action action) {
             if (identity == null) {
                 throw new UserException("--identity: required (the credential file of who runs this command)", 2);
             }
-            Path props = dir.resolve("dkm.properties");
-            if (!Files.isRegularFile(props)) {
-                throw new UserException("--store: no DKM at " + dir + " (missing dkm.properties; run dkm init)", 2);
-            }
-            Storage storage = null;
-            try {
-                DkmConfig cfg = DkmConfig.load(props);
-                storage = cfg.openStorage(false);
-                try (KeyManager km = KeyManager.open(storage, cfg.openRootKeys().orElse(null), Credential.load(identity),
-                        Clock.systemUTC())) {
-                    action.run(km);
-                }
-            } catch (DkmUnavailableException e) {
-                throw new UserException("temporarily unavailable: " + e.getMessage(), 75);
-            } catch (DkmAccessDeniedException e) {
-                throw new UserException("refused: " + e.getMessage(), 1);
-            } catch (DkmInvalidRequestException e) {
-                throw new UserException(e.getMessage(), 2);
-            } catch (DkmException e) {
-                throw new UserException("integrity failure: " + e.getMessage(), 1);
-            } finally {
-                if (storage != null) {
-                    try {
-                        storage.close();
-                    } catch (IOException e) {
-                        // closing on the way out
-                    }
-                }
-            }
+            DkmStoreSession.run(dir, identity, action);
         }
 
         static String domain(String value) {

@@ -1,22 +1,11 @@
 package dev.mailsec.cli.rights;
 
-import dev.mailsec.cli.UserException;
-import dev.mailsec.dkm.Credential;
-import dev.mailsec.dkm.DkmAccessDeniedException;
-import dev.mailsec.dkm.DkmConfig;
-import dev.mailsec.dkm.DkmException;
-import dev.mailsec.dkm.DkmInvalidRequestException;
-import dev.mailsec.dkm.DkmUnavailableException;
-import dev.mailsec.dkm.KeyManager;
-import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.cli.dkm.DkmStoreSession;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,71 +18,45 @@ import picocli.CommandLine.Option;
  * With a rights configuration at hand it also creates the rights state store.
  */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create the rights keys in DKM (rights/content-key, rights/signing, rights/portal-session) for a group;"
-                + " existing secrets are left alone.")
+    description = "Create the rights keys in DKM (rights/content-key, rights/signing, rights/portal-session) for a group;"
+        + " existing secrets are left alone.")
 public final class RightsInitCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin
-    RightsConfigOption config;
+  @CommandLine.Mixin
+  RightsConfigOption config;
 
-    @Option(names = "--store", paramLabel = "PATH", defaultValue = "dkm",
-            description = "DKM directory made by 'dkm init' (default: ${DEFAULT-VALUE}).")
-    Path dir;
+  @Option(names = "--store", paramLabel = "PATH", defaultValue = "dkm",
+      description = "DKM directory made by 'dkm init' (default: ${DEFAULT-VALUE}).")
+  Path dir;
 
-    @Option(names = "--identity", required = true, paramLabel = "FILE",
-            description = "Credential file of an admin (or a member of the group).")
-    Path identity;
+  @Option(names = "--identity", required = true, paramLabel = "FILE",
+      description = "Credential file of an admin (or a member of the group).")
+  Path identity;
 
-    @Option(names = "--group", required = true, paramLabel = "GROUP",
-            description = "DKM group whose members use the keys (james-transport and the portal's identity).")
-    String group;
+  @Option(names = "--group", required = true, paramLabel = "GROUP",
+      description = "DKM group whose members use the keys (james-transport and the portal's identity).")
+  String group;
 
-    @Override
-    public Integer call() {
-        RightsSettings settings = config.exists() ? config.load()
-                : RightsSettings.builder().issuer("localhost.localdomain").storeUrl("file:unused", null).build();
-        Path props = dir.resolve("dkm.properties");
-        if (!Files.isRegularFile(props)) {
-            throw new UserException("--store: no DKM at " + dir + " (missing dkm.properties; run dkm init)", 2);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        Storage storage = null;
-        try {
-            DkmConfig cfg = DkmConfig.load(props);
-            storage = cfg.openStorage(false);
-            try (KeyManager km = KeyManager.open(storage, cfg.openRootKeys().orElse(null), Credential.load(identity),
-                    Clock.systemUTC())) {
-                List<String> created = DkmRightsKeyring.createSecrets(km, settings, group);
-                for (String s : List.of(settings.contentKeySecret(), settings.signingKeySecret(), settings.sessionKeySecret())) {
-                    out.println(s + ": " + (created.contains(s) ? "created (version 1, group " + group + ")" : "exists, kept"));
-                }
-            }
-        } catch (DkmUnavailableException e) {
-            throw new UserException("temporarily unavailable: " + e.getMessage(), 75);
-        } catch (DkmAccessDeniedException e) {
-            throw new UserException("refused: " + e.getMessage(), 1);
-        } catch (DkmInvalidRequestException e) {
-            throw new UserException(e.getMessage(), 2);
-        } catch (DkmException e) {
-            throw new UserException("integrity failure: " + e.getMessage(), 1);
-        } finally {
-            if (storage != null) {
-                try {
-                    storage.close();
-                } catch (IOException e) {
-                    // closing on the way out
-                }
-            }
-        }
-        if (config.exists()) {
-            try (RightsStore store = RightsConfigOption.openStore(settings)) {
-                out.println("rights store: ready at " + settings.storeUrl().replaceAll("password=[^&]*", "password=***"));
-            }
-        }
-        out.flush();
-        return 0;
+  @Override
+  public Integer call() {
+    RightsSettings settings = config.exists() ? config.load()
+        : RightsSettings.builder().issuer("localhost.localdomain").storeUrl("file:unused", null).build();
+    PrintWriter out = spec.commandLine().getOut();
+    DkmStoreSession.run(dir, identity, km -> {
+      List<String> created = DkmRightsKeyring.createSecrets(km, settings, group);
+      for (String s : List.of(settings.contentKeySecret(), settings.signingKeySecret(), settings.sessionKeySecret())) {
+        out.println(s + ": " + (created.contains(s) ? "created (version 1, group " + group + ")" : "exists, kept"));
+      }
+    });
+    if (config.exists()) {
+      try (RightsStore store = RightsConfigOption.openStore(settings)) {
+        out.println("rights store: ready at " + settings.storeUrl().replaceAll("password=[^&]*", "password=***"));
+      }
     }
+    out.flush();
+    return 0;
+  }
 }

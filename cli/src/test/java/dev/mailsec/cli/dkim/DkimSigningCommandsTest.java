@@ -2,14 +2,13 @@ package dev.mailsec.cli.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.cli.MailsecCommand;
+import dev.mailsec.cli.CliRun;
+import dev.mailsec.cli.TestDkmStore;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.dkim.DkimSignatureResult;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,20 +38,10 @@ class DkimSigningCommandsTest {
     final List<String> zone = new ArrayList<>();
 
     int run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return MailsecCommand.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            out = o.toString(StandardCharsets.UTF_8);
-            err = e.toString(StandardCharsets.UTF_8);
-        }
+        CliRun r = CliRun.of(args);
+        out = r.out;
+        err = r.err;
+        return r.exitCode;
     }
 
     void ok(String... args) {
@@ -61,24 +50,12 @@ class DkimSigningCommandsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        store = tmp.resolve("dkm");
-        ok("dkm", "--store", store.toString(), "init");
-        admin = store.resolve("credentials/admin.cred");
-        String[] dkm = {"dkm", "--store", store.toString(), "--identity", admin.toString()};
-        ok(concat(dkm, "identity", "create", "james-transport"));
-        transport = store.resolve("credentials/james-transport.cred");
-        assertThat(transport).exists();
-        ok(concat(dkm, "group", "create", "mail"));
-        ok(concat(dkm, "group", "add", "mail", "james-transport"));
+        TestDkmStore dkm = TestDkmStore.create(tmp.resolve("dkm"), "mail");
+        store = dkm.dir;
+        admin = dkm.admin;
+        transport = dkm.transport;
         message = Files.write(tmp.resolve("m.eml"), ("From: Alice <alice@mailsec.test>\r\nTo: bob@example.org\r\n"
                 + "Subject: hi\r\n\r\nHello.\r\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    static String[] concat(String[] a, String... b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 
     String record() {

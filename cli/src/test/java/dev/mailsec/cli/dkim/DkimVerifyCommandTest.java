@@ -3,9 +3,7 @@ package dev.mailsec.cli.dkim;
 import dev.mailsec.dkim.Dkimpy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.cli.MailsecCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.mailsec.cli.CliRun;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,20 +41,10 @@ class DkimVerifyCommandTest {
 
     /** Runs the real command line (MailsecCommand.execute), capturing what it prints. */
     private int run(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return MailsecCommand.execute(args);
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-            out.append(o.toString(StandardCharsets.UTF_8));
-            err.append(e.toString(StandardCharsets.UTF_8));
-        }
+        CliRun r = CliRun.of(args);
+        out.append(r.out);
+        err.append(r.err);
+        return r.exitCode;
     }
 
     @Test

@@ -2,7 +2,8 @@ package dev.mailsec.cli.rights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.cli.MailsecCommand;
+import dev.mailsec.cli.CliRun;
+import dev.mailsec.cli.TestDkmStore;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.Protection;
@@ -12,7 +13,6 @@ import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsTestMessages;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,155 +27,141 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ./mailsec rights ...} against a real DKM file store made with the CLI, as the runbook does it. */
 class RightsCommandTest {
-    @TempDir
-    Path tmp;
-    Path store;
-    Path admin;
-    Path config;
-    String out;
-    String err;
-    byte[] outBytes;
+  @TempDir
+  Path tmp;
+  Path store;
+  Path admin;
+  Path config;
+  String out;
+  String err;
+  byte[] outBytes;
 
-    int run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            return MailsecCommand.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            outBytes = o.toByteArray();
-            out = o.toString(StandardCharsets.UTF_8);
-            err = e.toString(StandardCharsets.UTF_8);
-        }
+  int run(String... args) {
+    CliRun r = CliRun.of(args);
+    outBytes = r.outBytes;
+    out = r.out;
+    err = r.err;
+    return r.exitCode;
+  }
+
+  void ok(String... args) {
+    assertThat(run(args)).as("%s%n%s", out, err).isZero();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestDkmStore dkm = TestDkmStore.create(tmp.resolve("dkm"), "rights");
+    store = dkm.dir;
+    admin = dkm.admin;
+    Path conf = Files.createDirectories(tmp.resolve("conf"));
+    Files.write(conf.resolve("dkm.properties"), ("store=file:" + store.resolve("data") + "\nidentity="
+        + store.resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
+    config = Files.write(conf.resolve("rights.xml"), ("<rights><issuer>mailsec.test</issuer>"
+        + "<store url=\"file:../state/rights\"/><templates>"
+        + "<template name=\"confidential-30d\" rights=\"view,reply\" expiry=\"P30D\"/></templates></rights>")
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] r = new String[a.length + b.length];
+    System.arraycopy(a, 0, r, 0, a.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  String[] rights(String... args) {
+    return concat(new String[] {"rights"}, concat(args, "--config", config.toString()));
+  }
+
+  Protection protect(byte[] raw) throws Exception {
+    RightsSettings s = RightsSettings.load(config);
+    try (Dkm dkm = Dkm.open(s.dkmConfig()); RightsStore rs = RightsStore.open(s)) {
+      return new RightsProtector(s, new DkmRightsKeyring(dkm, s), rs, Clock.systemUTC()).protect(
+          new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)),
+          "alice@mailsec.test", List.of("carol@external.test"), s.template("do-not-forward"));
     }
+  }
 
-    void ok(String... args) {
-        assertThat(run(args)).as("%s%n%s", out, err).isZero();
-    }
+  @Test
+  void initShouldCreateTheThreeSecretsOnceAndKeepThemOnASecondRun() {
+    ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
+    assertThat(out).contains("rights/content-key: created", "rights/signing: created",
+        "rights/portal-session: created", "rights store: ready");
+    assertThat(tmp.resolve("state/rights")).isDirectory();
+    ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
+    assertThat(out).contains("rights/content-key: exists, kept", "rights/signing: exists, kept");
+    ok("dkm", "--store", store.toString(), "--identity", admin.toString(), "secret", "list");
+    assertThat(out).contains("rights/content-key", "rights/signing", "rights/portal-session");
+  }
 
-    @BeforeEach
-    void setUp() throws Exception {
-        store = tmp.resolve("dkm");
-        ok("dkm", "--store", store.toString(), "init");
-        admin = store.resolve("credentials/admin.cred");
-        String[] dkm = {"dkm", "--store", store.toString(), "--identity", admin.toString()};
-        ok(concat(dkm, "identity", "create", "james-transport"));
-        ok(concat(dkm, "group", "create", "rights"));
-        ok(concat(dkm, "group", "add", "rights", "james-transport"));
-        Path conf = Files.createDirectories(tmp.resolve("conf"));
-        Files.write(conf.resolve("dkm.properties"), ("store=file:" + store.resolve("data") + "\nidentity="
-                + store.resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
-        config = Files.write(conf.resolve("rights.xml"), ("<rights><issuer>mailsec.test</issuer>"
-                + "<store url=\"file:../state/rights\"/><templates>"
-                + "<template name=\"confidential-30d\" rights=\"view,reply\" expiry=\"P30D\"/></templates></rights>")
-                .getBytes(StandardCharsets.UTF_8));
-    }
+  @Test
+  void openLogAndRevokeShouldWorkOnAWrapperAndItsPackage() throws Exception {
+    ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
+    byte[] raw = RightsTestMessages.multipart("alice@mailsec.test", "carol@external.test", "cli1@mailsec.test", "s");
+    Protection p = protect(raw);
+    ByteArrayOutputStream w = new ByteArrayOutputStream();
+    p.wrapper().writeTo(w);
+    Path wrapper = Files.write(tmp.resolve("wrapper.eml"), w.toByteArray());
+    Path pkg = Files.write(tmp.resolve("message.mailsec"), p.pkg().encode());
 
-    static String[] concat(String[] a, String... b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
+    ok(rights("open", wrapper.toString(), "--reader", "carol@external.test"));
+    assertThat(outBytes).isEqualTo(raw);
+    ok(rights("open", pkg.toString(), "--reader", "alice@mailsec.test", "--out", tmp.resolve("o.eml").toString()));
+    assertThat(Files.readAllBytes(tmp.resolve("o.eml"))).isEqualTo(raw);
 
-    String[] rights(String... args) {
-        return concat(new String[] {"rights"}, concat(args, "--config", config.toString()));
-    }
+    assertThat(run(rights("open", wrapper.toString(), "--reader", "mallory@evil.test"))).isEqualTo(1);
+    assertThat(err).contains("not a party").doesNotContain("Exception");
 
-    Protection protect(byte[] raw) throws Exception {
-        RightsSettings s = RightsSettings.load(config);
-        try (Dkm dkm = Dkm.open(s.dkmConfig()); RightsStore rs = RightsStore.open(s)) {
-            return new RightsProtector(s, new DkmRightsKeyring(dkm, s), rs, Clock.systemUTC()).protect(
-                    new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)),
-                    "alice@mailsec.test", List.of("carol@external.test"), s.template("do-not-forward"));
-        }
-    }
+    ok(rights("log", "<cli1@mailsec.test>"));
+    assertThat(out).contains("licence " + p.licence().licenceId(), "template do-not-forward (view,reply,reply-all)",
+        "TIME", "EVENT", "ADDRESS", "CHANNEL", "CLIENT", "DETAIL");
+    assertThat(out.lines().filter(l -> l.contains(" OPENED ")).count()).isEqualTo(2);
+    assertThat(out).contains("OPEN_REFUSED", "mallory@evil.test", "NOT_A_PARTY", "cli ");
 
-    @Test
-    void initShouldCreateTheThreeSecretsOnceAndKeepThemOnASecondRun() {
-        ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
-        assertThat(out).contains("rights/content-key: created", "rights/signing: created",
-                "rights/portal-session: created", "rights store: ready");
-        assertThat(tmp.resolve("state/rights")).isDirectory();
-        ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
-        assertThat(out).contains("rights/content-key: exists, kept", "rights/signing: exists, kept");
-        ok("dkm", "--store", store.toString(), "--identity", admin.toString(), "secret", "list");
-        assertThat(out).contains("rights/content-key", "rights/signing", "rights/portal-session");
-    }
+    ok(rights("revoke", "cli1@mailsec.test", "--reason", "sent to the wrong list", "--by", "alice@mailsec.test"));
+    assertThat(out).contains(p.licence().licenceId(), "revoked");
+    assertThat(run(rights("open", wrapper.toString(), "--reader", "carol@external.test"))).isEqualTo(1);
+    assertThat(err).contains("revoked");
+    assertThat(out).isEmpty();
+    ok(rights("log", p.licence().licenceId()));
+    assertThat(out).contains("REVOKED", "sent to the wrong list", "alice@mailsec.test");
 
-    @Test
-    void openLogAndRevokeShouldWorkOnAWrapperAndItsPackage() throws Exception {
-        ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
-        byte[] raw = RightsTestMessages.multipart("alice@mailsec.test", "carol@external.test", "cli1@mailsec.test", "s");
-        Protection p = protect(raw);
-        ByteArrayOutputStream w = new ByteArrayOutputStream();
-        p.wrapper().writeTo(w);
-        Path wrapper = Files.write(tmp.resolve("wrapper.eml"), w.toByteArray());
-        Path pkg = Files.write(tmp.resolve("message.mailsec"), p.pkg().encode());
+    ok(rights("revoke", "cli1@mailsec.test"));
+    assertThat(out).contains("(already revoked)");
+    assertThat(run(rights("revoke", "unknown@mailsec.test"))).isEqualTo(1);
+    assertThat(err).contains("no protected message");
+  }
 
-        ok(rights("open", wrapper.toString(), "--reader", "carol@external.test"));
-        assertThat(outBytes).isEqualTo(raw);
-        ok(rights("open", pkg.toString(), "--reader", "alice@mailsec.test", "--out", tmp.resolve("o.eml").toString()));
-        assertThat(Files.readAllBytes(tmp.resolve("o.eml"))).isEqualTo(raw);
+  @Test
+  void openShouldRefuseATamperedOrUnprotectedFile() throws Exception {
+    ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
+    Protection p = protect(RightsTestMessages.multipart("alice@mailsec.test", "carol@external.test", "cli2@mailsec.test", "s"));
+    String json = new String(p.pkg().encode(), StandardCharsets.US_ASCII);
+    Path bad = Files.write(tmp.resolve("bad.mailsec"), json.replace("\"content\":\"ey", "\"content\":\"ez")
+        .getBytes(StandardCharsets.US_ASCII));
+    assertThat(run(rights("open", bad.toString(), "--reader", "carol@external.test"))).isEqualTo(1);
+    assertThat(err).contains("refused");
+    Path plain = Files.write(tmp.resolve("plain.eml"), "From: a@b.test\r\nSubject: x\r\n\r\nhi\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    assertThat(run(rights("open", plain.toString(), "--reader", "carol@external.test"))).isEqualTo(1);
+    assertThat(err).contains("not rights-protected");
+  }
 
-        assertThat(run(rights("open", wrapper.toString(), "--reader", "mallory@evil.test"))).isEqualTo(1);
-        assertThat(err).contains("not a party").doesNotContain("Exception");
+  @Test
+  void templatesShouldListBuiltInAndConfiguredTemplates() {
+    ok(rights("templates"));
+    assertThat(out).contains("encrypt-only", "view,reply,reply-all,forward,print,extract",
+        "do-not-forward", "confidential-30d", "P30D");
+  }
 
-        ok(rights("log", "<cli1@mailsec.test>"));
-        assertThat(out).contains("licence " + p.licence().licenceId(), "template do-not-forward (view,reply,reply-all)",
-                "TIME", "EVENT", "ADDRESS", "CHANNEL", "CLIENT", "DETAIL");
-        assertThat(out.lines().filter(l -> l.contains(" OPENED ")).count()).isEqualTo(2);
-        assertThat(out).contains("OPEN_REFUSED", "mallory@evil.test", "NOT_A_PARTY", "cli ");
-
-        ok(rights("revoke", "cli1@mailsec.test", "--reason", "sent to the wrong list", "--by", "alice@mailsec.test"));
-        assertThat(out).contains(p.licence().licenceId(), "revoked");
-        assertThat(run(rights("open", wrapper.toString(), "--reader", "carol@external.test"))).isEqualTo(1);
-        assertThat(err).contains("revoked");
-        assertThat(out).isEmpty();
-        ok(rights("log", p.licence().licenceId()));
-        assertThat(out).contains("REVOKED", "sent to the wrong list", "alice@mailsec.test");
-
-        ok(rights("revoke", "cli1@mailsec.test"));
-        assertThat(out).contains("(already revoked)");
-        assertThat(run(rights("revoke", "unknown@mailsec.test"))).isEqualTo(1);
-        assertThat(err).contains("no protected message");
-    }
-
-    @Test
-    void openShouldRefuseATamperedOrUnprotectedFile() throws Exception {
-        ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
-        Protection p = protect(RightsTestMessages.multipart("alice@mailsec.test", "carol@external.test", "cli2@mailsec.test", "s"));
-        String json = new String(p.pkg().encode(), StandardCharsets.US_ASCII);
-        Path bad = Files.write(tmp.resolve("bad.mailsec"), json.replace("\"content\":\"ey", "\"content\":\"ez")
-                .getBytes(StandardCharsets.US_ASCII));
-        assertThat(run(rights("open", bad.toString(), "--reader", "carol@external.test"))).isEqualTo(1);
-        assertThat(err).contains("refused");
-        Path plain = Files.write(tmp.resolve("plain.eml"), "From: a@b.test\r\nSubject: x\r\n\r\nhi\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
-        assertThat(run(rights("open", plain.toString(), "--reader", "carol@external.test"))).isEqualTo(1);
-        assertThat(err).contains("not rights-protected");
-    }
-
-    @Test
-    void templatesShouldListBuiltInAndConfiguredTemplates() {
-        ok(rights("templates"));
-        assertThat(out).contains("encrypt-only", "view,reply,reply-all,forward,print,extract",
-                "do-not-forward", "confidential-30d", "P30D");
-    }
-
-    @Test
-    void aBadConfigurationShouldFailWithOneLineNamingTheValue() throws Exception {
-        Files.write(config, "<rights><issuer>mailsec.test</issuer><subject mode=\"hide\"/></rights>"
-                .getBytes(StandardCharsets.UTF_8));
-        assertThat(run(rights("templates"))).isEqualTo(2);
-        assertThat(err).contains("<subject> mode", "'hide'");
-        assertThat(err.lines().count()).isEqualTo(1);
-        assertThat(run("rights", "templates", "--config", tmp.resolve("none.xml").toString())).isEqualTo(2);
-        assertThat(err).contains("no rights configuration");
-    }
+  @Test
+  void aBadConfigurationShouldFailWithOneLineNamingTheValue() throws Exception {
+    Files.write(config, "<rights><issuer>mailsec.test</issuer><subject mode=\"hide\"/></rights>"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(run(rights("templates"))).isEqualTo(2);
+    assertThat(err).contains("<subject> mode", "'hide'");
+    assertThat(err.lines().count()).isEqualTo(1);
+    assertThat(run("rights", "templates", "--config", tmp.resolve("none.xml").toString())).isEqualTo(2);
+    assertThat(err).contains("no rights configuration");
+  }
 }
