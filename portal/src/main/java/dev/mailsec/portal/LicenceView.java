@@ -61,7 +61,10 @@ public final class LicenceView {
   }
 
   public boolean isParty(String address) {
-    String a = address.toLowerCase(Locale.ROOT);
+    String a = address.trim().toLowerCase(Locale.ROOT);
+    if (a.startsWith("<") && a.endsWith(">")) {
+      a = a.substring(1, a.length() - 1).trim();
+    }
     return sender.equalsIgnoreCase(a) || recipients.contains(a);
   }
 
