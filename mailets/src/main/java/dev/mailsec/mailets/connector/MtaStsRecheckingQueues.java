@@ -25,9 +25,10 @@ import reactor.core.publisher.Flux;
  * connector sees them: before each delivery attempt (the first and every retry: RemoteDelivery takes each
  * attempt from its outgoing queue), the recipient domain's MTA-STS policy is looked up again, and a mail whose
  * domain now has an {@code enforce} policy (published, or reachable again, while the mail waited) is handed to
- * the connector's enforce processor instead of being delivered at the fallback level. The retries already
- * spent stay on the mail. A mail that cannot be handed over goes back into the outgoing queue for a minute,
- * so it is neither lost nor delivered below its policy. Everything else is James's queue unchanged.
+ * the connector's enforce processor instead of being delivered at the fallback level; the enforce delivery
+ * starts its retries afresh (RemoteDelivery counts them per queue). A mail that cannot be handed over goes
+ * back into the outgoing queue for a minute, so it is neither lost nor delivered below its policy.
+ * Everything else is James's queue unchanged.
  */
 final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
 
