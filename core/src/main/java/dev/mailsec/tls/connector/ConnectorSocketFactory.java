@@ -14,13 +14,22 @@ import javax.net.ssl.SSLSocketFactory;
  * The TLS socket factory JavaMail uses for connectors with their own trust store or expected names
  * ({@code mail.smtp.ssl.socketFactory.class}): JavaMail takes one factory class per JVM through its static
  * {@link #getDefault()}, so this one chooses the context by the host and port STARTTLS is upgraded for,
- * from contexts each connector's delivery registers at James's start for its smart hosts. A host no
- * connector registered gets no TLS at all (the attempt fails and is retried), never a weaker check.
+ * from contexts each connector's delivery registers at James's start for its smart hosts. A connector
+ * delivering by MX (hosts not known in advance) instead binds its delivery threads to its trust
+ * ({@link #bindCurrentThread}), which then chooses the context for whatever MX host the thread connects to;
+ * a thread's binding comes before the registrations by host. A host no connector registered, on a thread
+ * no connector bound, gets no TLS at all (the attempt fails and is retried), never a weaker check.
  */
 public final class ConnectorSocketFactory extends SSLSocketFactory {
 
     private static final ConnectorSocketFactory INSTANCE = new ConnectorSocketFactory();
     private static final Map<String, SSLContext> CONTEXTS = new ConcurrentHashMap<>();
+    private static final ThreadLocal<HostTrust> BOUND = new ThreadLocal<>();
+
+    /** A connector's trust for the hosts it delivers to: the TLS context for STARTTLS to {@code host}. */
+    public interface HostTrust {
+        SSLContext contextFor(String host) throws IOException;
+    }
 
     private ConnectorSocketFactory() {
     }
@@ -35,12 +44,24 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
         CONTEXTS.put(key(host, port), context);
     }
 
+    /**
+     * Makes {@code trust} choose the context for every STARTTLS on the calling thread, e.g. a connector's
+     * delivery thread, bound right before it connects to an MX host.
+     */
+    public static void bindCurrentThread(HostTrust trust) {
+        BOUND.set(trust);
+    }
+
     private static String key(String host, int port) {
         String name = host.toLowerCase(Locale.ROOT);
         return (name.endsWith(".") ? name.substring(0, name.length() - 1) : name) + ":" + port;
     }
 
     private static SSLSocketFactory factory(String host, int port) throws IOException {
+        HostTrust bound = BOUND.get();
+        if (bound != null) {
+            return bound.contextFor(host).getSocketFactory();
+        }
         SSLContext context = CONTEXTS.get(key(host, port));
         if (context == null) {
             throw new IOException("no outbound connector trust is registered for " + host + ":" + port);

@@ -403,10 +403,6 @@ public final class ConnectorsFile {
             throw new InvalidConnectorsException(source + ": " + where + ": trustStore, expectedName: only for level "
                 + "'verify', got '" + level + "'");
         }
-        if (ownTrust && !smartHosts) {
-            throw new InvalidConnectorsException(source + ": " + where + ": trustStore, expectedName: need a smartHost "
-                + "(the connector's trust applies to the hosts it names; MX hosts are not known in advance)");
-        }
         if (level == OutboundTlsLevel.MTA_STS && smartHosts) {
             throw new InvalidConnectorsException(source + ": " + where
                 + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "

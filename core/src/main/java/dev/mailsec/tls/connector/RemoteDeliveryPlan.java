@@ -152,22 +152,22 @@ public final class RemoteDeliveryPlan {
             xml.append("    <mailet match=\"All\" class=\"").append(ROUTE_BY_MTA_STS).append("\">\n");
             element(xml, "enforceProcessor", enforceProcessorName());
             xml.append("    </mailet>\n");
-            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "report", queueName(), bounceProcessor, delayTime, maxRetries, "0",
-                tlsParameters());
+            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "report", enforceProcessorName(), queueName(), bounceProcessor,
+                delayTime, maxRetries, "0", tlsParameters());
             xml.append("</processor>\n")
                 .append("<processor state=\"").append(enforceProcessorName()).append("\" enableJmx=\"true\">\n");
-            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "enforce", "outgoing-" + enforceProcessorName(), bounceProcessor,
+            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "enforce", null, "outgoing-" + enforceProcessorName(), bounceProcessor,
                 delayTime, maxRetries, maxRetries, enforceParameters());
         } else if (connector.hasOwnTrust()) {
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("connector", connector.name());
             parameters.put("connectors", connectorsLocation);
             parameters.putAll(tlsParameters());
-            remoteDelivery(xml, CONNECTOR_REMOTE_DELIVERY, null, queueName(), bounceProcessor, delayTime, maxRetries, "0",
-                parameters);
+            remoteDelivery(xml, CONNECTOR_REMOTE_DELIVERY, null, null, queueName(), bounceProcessor, delayTime,
+                maxRetries, "0", parameters);
         } else {
-            remoteDelivery(xml, "RemoteDelivery", null, queueName(), bounceProcessor, delayTime, maxRetries, "0",
-                tlsParameters());
+            remoteDelivery(xml, "RemoteDelivery", null, null, queueName(), bounceProcessor, delayTime, maxRetries,
+                "0", tlsParameters());
         }
         return xml.append("</processor>\n").toString();
     }
@@ -177,12 +177,17 @@ public final class RemoteDeliveryPlan {
     /** James's RemoteDelivery seeing only the MX hosts an MTA-STS policy allows. */
     public static final String MTA_STS_REMOTE_DELIVERY = "dev.mailsec.mailets.connector.MtaStsRemoteDelivery";
 
-    private static void remoteDelivery(StringBuilder xml, String mailetClass, String mtaStsMode, String queue,
+    private static void remoteDelivery(StringBuilder xml, String mailetClass, String mtaStsMode,
+                                       String enforceProcessor, String queue,
                                        String bounceProcessor, String delayTime, String maxRetries,
                                        String maxDnsProblemRetries, Map<String, String> tls) {
         xml.append("    <mailet match=\"All\" class=\"").append(mailetClass).append("\">\n");
         if (mtaStsMode != null) {
             element(xml, "mtaSts", mtaStsMode);
+        }
+        if (enforceProcessor != null) {
+            // the fallback delivery hands mail to the enforce processor once its domain has an enforce policy
+            element(xml, "enforceProcessor", enforceProcessor);
         }
         element(xml, "outgoing", queue);
         element(xml, "delayTime", delayTime);

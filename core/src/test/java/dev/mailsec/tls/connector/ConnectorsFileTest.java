@@ -137,12 +137,20 @@ class ConnectorsFileTest {
     }
 
     @Test
+    void ownTrustShouldApplyToConnectorsDeliveringByMx() throws Exception {
+        OutboundConnector bank = parse(outbound("bank", "<recipientDomain>bank.test</recipientDomain>"
+            + "<tls level=\"verify\" trustStore=\"conf/bank.pem\"><expectedName>mx.bank.test</expectedName></tls>"))
+            .outbound("bank").orElseThrow();
+        assertThat(bank.smartHosts()).isEmpty();
+        assertThat(bank.hasOwnTrust()).isTrue();
+        assertThat(bank.expectedNames()).containsExactly("mx.bank.test");
+    }
+
+    @Test
     void ownTrustShouldBeRefusedWhereItCannotApply() {
         String domain = "<recipientDomain>bank.test</recipientDomain>";
         assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"required\" trustStore=\"x.pem\"/>"),
             "outbound connector 'bank': trustStore, expectedName: only for level 'verify', got 'required'");
-        assertInvalid(outbound("bank", domain + "<tls level=\"verify\"><expectedName>mx.bank.test</expectedName></tls>"),
-            "outbound connector 'bank': trustStore, expectedName: need a smartHost");
         assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\">"
             + "<expectedName>*.bank.test</expectedName></tls>"), "outbound connector 'bank': expectedName: expected a host name, got '*.bank.test'");
         assertInvalid(outbound("bank", domain + "<smartHost>r.bank.test</smartHost><tls level=\"verify\" trustStorePassword=\"x\"/>"),

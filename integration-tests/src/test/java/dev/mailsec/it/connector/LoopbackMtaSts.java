@@ -24,6 +24,8 @@ final class LoopbackMtaSts implements AutoCloseable {
 
     static final String DNS_ADDRESS = "127.77.0.1";
     static final String POLICY_ADDRESS = "127.77.0.2";
+    /** Where MX delivery connects: the address of {@code localhost}, the MX host of every test domain. */
+    static final InetAddress MX_ADDRESS = InetAddress.getLoopbackAddress();
 
     final Path dir;
     final PartnerSmtpServer smtp;
@@ -31,13 +33,16 @@ final class LoopbackMtaSts implements AutoCloseable {
     private final Dnsmasq dns;
 
     /**
-     * @param policies policy text by domain (domains with an {@code _mta-sts} record)
+     * @param policies policy text by domain (domains with an {@code _mta-sts} record); read on every request, so a
+     *     test may change it; an empty text is answered with 404 (the policy is unreachable)
      * @param otherDomains domains with an MX record but no policy
+     * @param partnerTls the partner's TLS on 127.0.0.1:25, or {@code null} for no SMTP server there ({@link #smtp}
+     *     is then {@code null} and the test runs its own partners on that address)
      */
     LoopbackMtaSts(PartnerPki pki, SSLContext partnerTls, Map<String, String> policies, List<String> otherDomains)
         throws Exception {
         dir = Files.createTempDirectory("mailsec-mta-sts-");
-        smtp = PartnerSmtpServer.withStartTlsOn(partnerTls, InetAddress.getByName("127.0.0.1"), 25);
+        smtp = partnerTls == null ? null : PartnerSmtpServer.withStartTlsOn(partnerTls, MX_ADDRESS, 25);
         List<String> hosts = new ArrayList<>();
         policies.keySet().forEach(domain -> hosts.add("mta-sts." + domain));
         this.policies = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(POLICY_ADDRESS), 443), 10);
@@ -46,9 +51,9 @@ final class LoopbackMtaSts implements AutoCloseable {
             String host = exchange.getRequestHeaders().getFirst("Host");
             String domain = host == null ? "" : host.replaceFirst(":443$", "").replaceFirst("^mta-sts\\.", "");
             String policy = policies.get(domain);
-            byte[] body = (policy == null ? "no such policy" : policy).getBytes(StandardCharsets.UTF_8);
+            byte[] body = (policy == null || policy.isEmpty() ? "no such policy" : policy).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(policy == null ? 404 : 200, body.length);
+            exchange.sendResponseHeaders(policy == null || policy.isEmpty() ? 404 : 200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
@@ -68,7 +73,9 @@ final class LoopbackMtaSts implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        smtp.close();
+        if (smtp != null) {
+            smtp.close();
+        }
         policies.stop(0);
         dns.close();
     }

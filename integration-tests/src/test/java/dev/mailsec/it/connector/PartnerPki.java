@@ -64,6 +64,26 @@ final class PartnerPki {
     }
 
     private SSLContext serverContext(Duration notBefore, Duration notAfter, String... dnsNames) throws Exception {
+        KeyStore store = serverKeyStore(notBefore, notAfter, dnsNames);
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, SECRET);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+        return context;
+    }
+
+    /**
+     * Writes a PKCS12 key store with a valid server certificate for {@code dnsName} (alias {@code server}), for
+     * a partner running in another JVM; returns the store's password.
+     */
+    char[] writeServerKeyStore(java.nio.file.Path file, String dnsName) throws Exception {
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            serverKeyStore(Duration.ofHours(-1), Duration.ofDays(1), dnsName).store(out, SECRET);
+        }
+        return SECRET.clone();
+    }
+
+    private KeyStore serverKeyStore(Duration notBefore, Duration notAfter, String... dnsNames) throws Exception {
         String dnsName = dnsNames[0];
         GeneralName[] sans = new GeneralName[dnsNames.length];
         for (int i = 0; i < dnsNames.length; i++) {
@@ -80,11 +100,7 @@ final class PartnerPki {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("server", keys.getPrivate(), SECRET, new Certificate[] {certificate, ca});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(store, SECRET);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
-        return context;
+        return store;
     }
 
     SSLContext validServer(String dnsName) throws Exception {

@@ -53,13 +53,48 @@ final class PartnerSmtpServer implements AutoCloseable {
         this.protocols = protocols.clone();
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(new java.net.InetSocketAddress(address, port), 50);
+        bind(listener, new java.net.InetSocketAddress(address, port));
         threads.execute(this::acceptLoop);
+    }
+
+    /**
+     * Binds, waiting up to 5 s for a fixed port another server of the test just closed: a listening socket
+     * closed while its thread is blocked in accept is released only once that thread has left accept.
+     */
+    static void bind(ServerSocket listener, java.net.InetSocketAddress address) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                listener.bind(address, 50);
+                return;
+            } catch (java.net.BindException inUse) {
+                if (address.getPort() == 0 || System.nanoTime() > deadline) {
+                    throw inUse;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw inUse;
+                }
+            }
+        }
     }
 
     /** A server offering STARTTLS on {@code address:port}, e.g. 127.0.0.1:25, where MX delivery connects. */
     static PartnerSmtpServer withStartTlsOn(SSLContext tls, InetAddress address, int port) throws IOException {
         return new PartnerSmtpServer(Optional.of(tls), new String[0], address, port);
+    }
+
+    /** As {@link #withStartTlsOn(SSLContext, InetAddress, int)}, offering only {@code protocols}. */
+    static PartnerSmtpServer withStartTlsOn(SSLContext tls, InetAddress address, int port, String... protocols)
+        throws IOException {
+        return new PartnerSmtpServer(Optional.of(tls), protocols, address, port);
+    }
+
+    /** A server that never offers STARTTLS, on {@code address:port}. */
+    static PartnerSmtpServer withoutStartTlsOn(InetAddress address, int port) throws IOException {
+        return new PartnerSmtpServer(Optional.empty(), new String[0], address, port);
     }
 
     /** A server offering STARTTLS with {@code tls}, restricted to {@code protocols} when any are given. */
@@ -78,6 +113,11 @@ final class PartnerSmtpServer implements AutoCloseable {
 
     int connections() {
         return connections.get();
+    }
+
+    /** All messages received, for any recipient. */
+    int receivedCount() {
+        return received.size();
     }
 
     /** Messages received for {@code recipient}. */
