@@ -117,6 +117,11 @@ public final class DkmRightsKeyring implements RightsKeyring {
         return out;
     }
 
+    @Override
+    public Optional<SecretKey> sessionKey(String kid) throws RightsKeyUnavailableException {
+        return version(sessionSecret, kid, SecretKind.SYMMETRIC).map(SecretVersion::secretKey);
+    }
+
     private SecretVersion primary(String secret, SecretKind kind) throws RightsKeyUnavailableException {
         SecretHandle h = handle(secret, kind, false);
         try {

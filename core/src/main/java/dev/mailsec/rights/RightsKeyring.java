@@ -30,6 +30,19 @@ public interface RightsKeyring {
     /** Every readable session key, primary first, for checking cookies made before a rollover. */
     List<RightsKey<SecretKey>> sessionKeys() throws RightsKeyUnavailableException;
 
+    /**
+     * The session key of that id, if it is one of ours and readable (archived versions included); what
+     * {@link PasscodeKeys} derives the passcode key of a live code from.
+     */
+    default Optional<SecretKey> sessionKey(String kid) throws RightsKeyUnavailableException {
+        for (RightsKey<SecretKey> k : sessionKeys()) {
+            if (k.kid().equals(kid)) {
+                return Optional.of(k.key());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The key id of a version of a secret: {@code <secret>#<version>}. */
     static String kid(String secret, int version) {
         return secret + "#" + version;

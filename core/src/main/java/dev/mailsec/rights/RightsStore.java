@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * {@code packages/<2 chars>/<jti>.mailsec} instead), {@code i/<sha256(mid)>} licence
  * ids of a Message-ID, {@code e/<jti>/<millis>-<random>} access events, {@code c/<jti>/<sha256(address)>}
  * passcode state, {@code r/a/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows. Passcodes are
- * stored only as salted SHA-256.
+ * stored only as a keyed MAC (HMAC-SHA256 under a key derived from the portal session key, {@link PasscodeKeys})
+ * with the id of the key version: the store itself holds no key, and a copy of it does not give a live code away.
  */
 public final class RightsStore implements AutoCloseable {
     private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
@@ -312,15 +313,17 @@ public final class RightsStore implements AutoCloseable {
      * @throws RightsDeniedException unknown message, not a party, revoked or expired
      * @throws LockedOutException the address is locked out of this message
      * @throws RateLimitedException too many requests this hour for the address or the client
+     * @throws RightsKeyUnavailableException the passcode key cannot be read
      */
     public PasscodeIssue issuePasscode(String licenceId, String address, String clientIp, Instant now,
-            PortalSettings settings) throws RightsException {
+            PortalSettings settings, PasscodeKeys keys) throws RightsException {
         String addr = Rights.address(address);
         StoredMessage sm = live(licenceId, addr, now);
         String client = clientIp == null ? "" : clientIp.trim();
         String stateKey = "c/" + sm.licenceId() + "/" + hash(addr);
         String addrKey = "r/a/" + hash(addr);
         String clientKey = "r/c/" + hash(client);
+        RightsKey<javax.crypto.SecretKey> key = keys.primary();
         for (int i = 0; i < RETRIES; i++) {
             Optional<StoredRecord> st = get(stateKey);
             Map<String, Object> s = st.isPresent() ? parse(st.get()) : new LinkedHashMap<>();
@@ -342,8 +345,11 @@ public final class RightsStore implements AutoCloseable {
                 s.remove("lockedUntil");
                 s.put("wrong", 0L);
             }
+            s.remove("hash"); // a salted SHA-256 of an earlier version, brute-forceable
+            s.put("kid", key.kid());
             s.put("salt", Base64.getEncoder().encodeToString(salt));
-            s.put("hash", Base64.getEncoder().encodeToString(codeHash(salt, code)));
+            s.put("mac", Base64.getEncoder().encodeToString(
+                    PasscodeKeys.mac(key.key(), salt, sm.licenceId(), addr, code)));
             s.put("expires", now.plus(settings.passcodeTtl()).toEpochMilli());
             if (s.get("wrong") == null) {
                 s.put("wrong", 0L);
@@ -358,18 +364,23 @@ public final class RightsStore implements AutoCloseable {
         throw new RightsStoreUnavailableException("issue a passcode: too much concurrent writing", null);
     }
 
-    /** {@link #checkPasscode(String, String, String, String, Instant, PortalSettings)} without a client. */
-    public PasscodeCheck checkPasscode(String licenceId, String address, String code, Instant now, PortalSettings settings)
-            throws RightsStoreUnavailableException {
-        return checkPasscode(licenceId, address, code, "", now, settings);
+    /** {@link #checkPasscode(String, String, String, String, Instant, PortalSettings, PasscodeKeys)} without a client. */
+    public PasscodeCheck checkPasscode(String licenceId, String address, String code, Instant now, PortalSettings settings,
+            PasscodeKeys keys) throws RightsUnavailableException {
+        return checkPasscode(licenceId, address, code, "", now, settings, keys);
     }
 
     /**
      * Checks a passcode: OK consumes it (single use, compare-and-set, so two concurrent uses give one OK);
-     * a wrong one counts towards the lock-out. Logs PASSCODE_OK / PASSCODE_FAILED / PASSCODE_LOCKED.
+     * a wrong one counts towards the lock-out. Logs PASSCODE_OK / PASSCODE_FAILED / PASSCODE_LOCKED. The code
+     * is checked under the session-key version it was issued under; when that version is no longer readable
+     * (destroyed), or the code was stored by an older mailsec as a plain hash, the result is EXPIRED (ask for
+     * a new code) and no attempt is counted.
+     *
+     * @throws RightsKeyUnavailableException the passcode key cannot be read (nothing is counted)
      */
     public PasscodeCheck checkPasscode(String licenceId, String address, String code, String client, Instant now,
-            PortalSettings settings) throws RightsStoreUnavailableException {
+            PortalSettings settings, PasscodeKeys keys) throws RightsUnavailableException {
         if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
             return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
         }
@@ -386,22 +397,29 @@ public final class RightsStore implements AutoCloseable {
             if (lockedUntil > now.toEpochMilli()) {
                 return new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, Instant.ofEpochMilli(lockedUntil));
             }
-            if (s.get("hash") == null) {
-                return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
+            if (s.get("mac") == null) {
+                return new PasscodeCheck(s.get("hash") != null ? PasscodeCheck.Status.EXPIRED : PasscodeCheck.Status.NONE,
+                        0, null);
             }
             if (num(s.get("expires")) <= now.toEpochMilli()) {
+                return new PasscodeCheck(PasscodeCheck.Status.EXPIRED, 0, null);
+            }
+            Optional<javax.crypto.SecretKey> key = keys.byId(str(s.get("kid")));
+            if (!key.isPresent()) {
                 return new PasscodeCheck(PasscodeCheck.Status.EXPIRED, 0, null);
             }
             long wrong = lockedUntil != 0 ? 0 : num(s.get("wrong"));
             s.remove("lockedUntil");
             byte[] salt = Base64.getDecoder().decode(str(s.get("salt")));
-            byte[] expected = Base64.getDecoder().decode(str(s.get("hash")));
-            boolean match = code != null && MessageDigest.isEqual(expected, codeHash(salt, code.trim()));
+            byte[] expected = Base64.getDecoder().decode(str(s.get("mac")));
+            boolean match = code != null && MessageDigest.isEqual(expected,
+                    PasscodeKeys.mac(key.get(), salt, licenceId, addr, code.trim()));
             PasscodeCheck result;
             EventType type;
             if (match) {
-                s.remove("hash");
+                s.remove("mac");
                 s.remove("salt");
+                s.remove("kid");
                 s.put("wrong", 0L);
                 result = new PasscodeCheck(PasscodeCheck.Status.OK, settings.maxWrongAttempts(), null);
                 type = EventType.PASSCODE_OK;
@@ -409,8 +427,9 @@ public final class RightsStore implements AutoCloseable {
                 wrong++;
                 if (wrong >= settings.maxWrongAttempts()) {
                     Instant until = now.plus(settings.lockout());
-                    s.remove("hash");
+                    s.remove("mac");
                     s.remove("salt");
+                    s.remove("kid");
                     s.put("wrong", wrong);
                     s.put("lockedUntil", until.toEpochMilli());
                     result = new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, until);
@@ -510,13 +529,6 @@ public final class RightsStore implements AutoCloseable {
 
     private String newCode() {
         return String.format(Locale.ROOT, "%08d", random.nextInt(100_000_000));
-    }
-
-    private static byte[] codeHash(byte[] salt, String code) {
-        MessageDigest md = sha256();
-        md.update(salt);
-        md.update(code.getBytes(StandardCharsets.UTF_8));
-        return md.digest();
     }
 
     private static StoredMessage message(Map<String, Object> m) {

@@ -364,7 +364,7 @@ class RightsProtectionTest {
                             e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.EXPIRED));
         }
         assertThatThrownBy(() -> env.store().issuePasscode(p.licence().licenceId(), CAROL, "10.0.0.1", exp,
-                env.settings().portal())).isInstanceOfSatisfying(RightsDeniedException.class,
+                env.settings().portal(), PasscodeKeys.of(env.keyring()))).isInstanceOfSatisfying(RightsDeniedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.EXPIRED));
     }
 

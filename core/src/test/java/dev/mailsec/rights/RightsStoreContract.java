@@ -35,6 +35,7 @@ abstract class RightsStoreContract {
     RightsStore store;
     RightsProtector protector;
     PortalSettings portal;
+    PasscodeKeys keys;
 
     /** A fresh, empty backend. */
     abstract Storage newStorage() throws Exception;
@@ -50,6 +51,7 @@ abstract class RightsStoreContract {
         store = new RightsStore(storage);
         protector = new RightsProtector(env.settings(), env.keyring(), store, Clock.fixed(T0, java.time.ZoneOffset.UTC));
         portal = PortalSettings.builder("mailsec.test").build();
+        keys = PasscodeKeys.of(env.keyring());
     }
 
     @AfterEach
@@ -130,17 +132,17 @@ abstract class RightsStoreContract {
     @Test
     void aPasscodeShouldWorkOnceOnly() throws Exception {
         String jti = protect("pc1@mailsec.test", "encrypt-only").licence().licenceId();
-        PasscodeIssue issue = store.issuePasscode(jti, "Carol@External.test", "10.0.0.1", T0, portal);
+        PasscodeIssue issue = store.issuePasscode(jti, "Carol@External.test", "10.0.0.1", T0, portal, keys);
         assertThat(issue.code()).matches("[0-9]{8}");
         assertThat(issue.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
         assertThat(issue.toString()).doesNotContain(issue.code());
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(30), portal).status())
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(30), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.OK);
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(31), portal).status())
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(31), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
-        assertThat(store.checkPasscode(jti, ALICE, issue.code(), T0.plusSeconds(31), portal).status())
+        assertThat(store.checkPasscode(jti, ALICE, issue.code(), T0.plusSeconds(31), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
-        // only a salted hash is stored
+        // only a keyed MAC is stored (PasscodeMacTest)
         for (StoredRecord r : storage.list("")) {
             assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).doesNotContain(issue.code());
         }
@@ -153,27 +155,27 @@ abstract class RightsStoreContract {
     void fiveWrongPasscodesShouldLockTheAddressOutOfThatMessage() throws Exception {
         String jti = protect("pc2@mailsec.test", "encrypt-only").licence().licenceId();
         String other = protect("pc3@mailsec.test", "encrypt-only").licence().licenceId();
-        PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal);
+        PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
         String wrong = issue.code().equals("00000000") ? "11111111" : "00000000";
         for (int i = 4; i >= 1; i--) {
-            PasscodeCheck c = store.checkPasscode(jti, CAROL, wrong, T0.plusSeconds(5 - i), portal);
+            PasscodeCheck c = store.checkPasscode(jti, CAROL, wrong, T0.plusSeconds(5 - i), portal, keys);
             assertThat(c.status()).isEqualTo(PasscodeCheck.Status.WRONG);
             assertThat(c.remainingAttempts()).isEqualTo(i);
         }
-        PasscodeCheck fifth = store.checkPasscode(jti, CAROL, "not digits", T0.plusSeconds(5), portal);
+        PasscodeCheck fifth = store.checkPasscode(jti, CAROL, "not digits", T0.plusSeconds(5), portal, keys);
         assertThat(fifth.status()).isEqualTo(PasscodeCheck.Status.LOCKED);
         assertThat(fifth.lockedUntil()).contains(T0.plusSeconds(5).plus(Duration.ofHours(1)));
         // the right code no longer helps, and no new one is issued while locked
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(6), portal).status())
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(6), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.LOCKED);
-        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plusSeconds(7), portal))
+        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plusSeconds(7), portal, keys))
                 .isInstanceOf(LockedOutException.class);
         // the lock is per message and address
-        assertThat(store.issuePasscode(other, CAROL, "10.0.0.1", T0.plusSeconds(8), portal).code()).matches("[0-9]{8}");
+        assertThat(store.issuePasscode(other, CAROL, "10.0.0.1", T0.plusSeconds(8), portal, keys).code()).matches("[0-9]{8}");
         // after the lock-out a new passcode works
         Instant later = T0.plus(Duration.ofHours(2));
-        PasscodeIssue again = store.issuePasscode(jti, CAROL, "10.0.0.2", later, portal);
-        assertThat(store.checkPasscode(jti, CAROL, again.code(), later.plusSeconds(1), portal).isOk()).isTrue();
+        PasscodeIssue again = store.issuePasscode(jti, CAROL, "10.0.0.2", later, portal, keys);
+        assertThat(store.checkPasscode(jti, CAROL, again.code(), later.plusSeconds(1), portal, keys).isOk()).isTrue();
         assertThat(store.events(jti)).extracting(AccessEvent::type).contains(EventType.PASSCODE_FAILED,
                 EventType.PASSCODE_LOCKED, EventType.PASSCODE_OK);
     }
@@ -181,30 +183,30 @@ abstract class RightsStoreContract {
     @Test
     void anExpiredPasscodeShouldBeRefusedAndANewOneReplaceTheOld() throws Exception {
         String jti = protect("pc4@mailsec.test", "encrypt-only").licence().licenceId();
-        PasscodeIssue first = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal);
-        assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(10)), portal).status())
+        PasscodeIssue first = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
+        assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(10)), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.EXPIRED);
-        PasscodeIssue second = store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plus(Duration.ofMinutes(11)), portal);
+        PasscodeIssue second = store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plus(Duration.ofMinutes(11)), portal, keys);
         if (!second.code().equals(first.code())) {
-            assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(12)), portal).status())
+            assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(12)), portal, keys).status())
                     .isEqualTo(PasscodeCheck.Status.WRONG);
         }
-        assertThat(store.checkPasscode(jti, CAROL, second.code(), T0.plus(Duration.ofMinutes(12)), portal).isOk()).isTrue();
+        assertThat(store.checkPasscode(jti, CAROL, second.code(), T0.plus(Duration.ofMinutes(12)), portal, keys).isOk()).isTrue();
     }
 
     @Test
     void passcodeRequestsShouldBeRateLimitedPerAddress() throws Exception {
         String jti = protect("rl1@mailsec.test", "encrypt-only").licence().licenceId();
         for (int i = 0; i < 5; i++) {
-            store.issuePasscode(jti, CAROL, "10.0.0." + i, T0.plusSeconds(i), portal);
+            store.issuePasscode(jti, CAROL, "10.0.0." + i, T0.plusSeconds(i), portal, keys);
         }
-        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plusSeconds(60), portal))
+        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plusSeconds(60), portal, keys))
                 .isInstanceOfSatisfying(RateLimitedException.class, e -> {
                     assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.ADDRESS);
                     assertThat(e.retryAfter()).isEqualTo(T0.plus(Duration.ofHours(1)));
                 });
-        assertThat(store.issuePasscode(jti, ALICE, "10.0.0.99", T0.plusSeconds(61), portal).code()).isNotEmpty();
-        assertThat(store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plus(Duration.ofHours(1)).plusSeconds(1), portal)
+        assertThat(store.issuePasscode(jti, ALICE, "10.0.0.99", T0.plusSeconds(61), portal, keys).code()).isNotEmpty();
+        assertThat(store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plus(Duration.ofHours(1)).plusSeconds(1), portal, keys)
                 .code()).isNotEmpty();
     }
 
@@ -213,30 +215,30 @@ abstract class RightsStoreContract {
         PortalSettings tight = PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
         String a = protect("rl2@mailsec.test", "encrypt-only").licence().licenceId();
         String b = protect("rl3@mailsec.test", "encrypt-only").licence().licenceId();
-        store.issuePasscode(a, CAROL, "192.0.2.1", T0, tight);
-        store.issuePasscode(a, ALICE, "192.0.2.1", T0, tight);
-        store.issuePasscode(b, CAROL, "192.0.2.1", T0, tight);
-        assertThatThrownBy(() -> store.issuePasscode(b, ALICE, "192.0.2.1", T0.plusSeconds(1), tight))
+        store.issuePasscode(a, CAROL, "192.0.2.1", T0, tight, keys);
+        store.issuePasscode(a, ALICE, "192.0.2.1", T0, tight, keys);
+        store.issuePasscode(b, CAROL, "192.0.2.1", T0, tight, keys);
+        assertThatThrownBy(() -> store.issuePasscode(b, ALICE, "192.0.2.1", T0.plusSeconds(1), tight, keys))
                 .isInstanceOfSatisfying(RateLimitedException.class,
                         e -> assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.CLIENT));
-        assertThat(store.issuePasscode(b, ALICE, "192.0.2.2", T0.plusSeconds(1), tight).code()).isNotEmpty();
+        assertThat(store.issuePasscode(b, ALICE, "192.0.2.2", T0.plusSeconds(1), tight, keys).code()).isNotEmpty();
     }
 
     @Test
     void passcodesShouldOnlyBeIssuedToPartiesOfALiveMessage() throws Exception {
         Protection p = protect("pc5@mailsec.test", "encrypt-only");
         String jti = p.licence().licenceId();
-        assertThatThrownBy(() -> store.issuePasscode(jti, "mallory@evil.test", "10.0.0.1", T0, portal))
+        assertThatThrownBy(() -> store.issuePasscode(jti, "mallory@evil.test", "10.0.0.1", T0, portal, keys))
                 .isInstanceOfSatisfying(RightsDeniedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
-        assertThatThrownBy(() -> store.issuePasscode("AAAAAAAAAAAAAAAAAAAAAA", CAROL, "10.0.0.1", T0, portal))
+        assertThatThrownBy(() -> store.issuePasscode("AAAAAAAAAAAAAAAAAAAAAA", CAROL, "10.0.0.1", T0, portal, keys))
                 .isInstanceOfSatisfying(RightsDeniedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.UNKNOWN_MESSAGE));
         store.revoke(jti, ALICE, "");
-        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal))
+        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys))
                 .isInstanceOfSatisfying(RightsDeniedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.REVOKED));
-        assertThat(store.checkPasscode("not a licence id", CAROL, "12345678", T0, portal).status())
+        assertThat(store.checkPasscode("not a licence id", CAROL, "12345678", T0, portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
     }
 
@@ -244,13 +246,13 @@ abstract class RightsStoreContract {
     void twoStoresOnTheSameBackendShouldShareState() throws Exception {
         Protection p = protect("shared@mailsec.test", "encrypt-only");
         String jti = p.licence().licenceId();
-        PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal);
+        PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
         try (RightsStore second = new RightsStore(reopen())) {
             assertThat(second.packageOf(jti)).contains(p.pkg());
-            assertThat(second.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(1), portal).isOk()).isTrue();
+            assertThat(second.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(1), portal, keys).isOk()).isTrue();
             assertThat(second.revoke(jti, "admin", "")).isTrue();
         }
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(2), portal).status())
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(2), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
         assertThat(store.find(jti).orElseThrow().isRevoked()).isTrue();
     }

@@ -10,6 +10,7 @@ import dev.mailsec.rights.EventType;
 import dev.mailsec.rights.LockedOutException;
 import dev.mailsec.rights.OpenedMessage;
 import dev.mailsec.rights.PasscodeCheck;
+import dev.mailsec.rights.PasscodeKeys;
 import dev.mailsec.rights.PortalSettings;
 import dev.mailsec.rights.RateLimitedException;
 import dev.mailsec.rights.Right;
@@ -51,6 +52,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
 
   private final RightsSettings settings;
   private final RightsKeyring keys;
+  private final PasscodeKeys passcodeKeys;
   private final RightsStore store;
   private final RightsOpener opener;
   private final RightsProtector protector;
@@ -61,6 +63,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
       AutoCloseable onClose) {
     this.settings = settings;
     this.keys = keys;
+    this.passcodeKeys = PasscodeKeys.of(keys);
     this.store = store;
     this.clock = clock;
     this.opener = new RightsOpener(settings, keys, store, clock);
@@ -120,7 +123,8 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
   @Override
   public Optional<String> issuePasscode(String licenceId, String address, String client) throws PortalRefusal {
     try {
-      return Optional.of(store.issuePasscode(licenceId, address, client, now(), settings.portal()).code());
+      return Optional.of(store.issuePasscode(licenceId, address, client, now(), settings.portal(), passcodeKeys)
+          .code());
     } catch (RightsDeniedException e) {
       if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
         record(licenceId, address, EventType.OPEN_REFUSED, client, "passcode asked for by a non-party");
@@ -136,7 +140,8 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
   public CodeCheck checkPasscode(String licenceId, String address, String code, String client)
       throws PortalRefusal {
     try {
-      PasscodeCheck c = store.checkPasscode(licenceId, address, code, client, now(), settings.portal());
+      PasscodeCheck c = store.checkPasscode(licenceId, address, code, client, now(), settings.portal(),
+          passcodeKeys);
       return new CodeCheck(CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
     } catch (RightsException e) {
       throw refusal(e);
@@ -164,9 +169,10 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
         type = EventType.FORWARD_BLOCKED;
         break;
       case FORWARDED:
+        type = EventType.FORWARDED;
+        break;
       case REPLIED:
       default:
-        // the access log has no FORWARDED type: a portal forward is a reply-like send, named in the detail
         type = EventType.REPLIED;
     }
     record(licenceId, address, type, client, detail);

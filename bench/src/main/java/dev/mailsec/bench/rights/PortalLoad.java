@@ -9,6 +9,7 @@ import dev.mailsec.dkm.store.FileStorage;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.RightsPortalEngine;
 import dev.mailsec.rights.DkmRightsKeyring;
+import dev.mailsec.rights.PasscodeKeys;
 import dev.mailsec.rights.RightsProtector;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
@@ -123,8 +124,8 @@ public final class PortalLoad {
     RightsPortalEngine engine = RightsPortalEngine.open(settings);
     Portal portal = Portal.start(RightsPortalEngine.config(settings), engine);
     String base = "http://127.0.0.1:" + port + "/m/" + id;
-    try (RightsStore rs = RightsStore.open(settings)) {
-      String cookie = signIn(base, rs, settings);
+    try (Dkm dkm = Dkm.open(settings.dkmConfig()); RightsStore rs = RightsStore.open(settings)) {
+      String cookie = signIn(base, rs, settings, PasscodeKeys.of(new DkmRightsKeyring(dkm, settings)));
       String url = page.equals("view") ? base + "/view" : base;
       String sessionCookie = page.equals("view") ? cookie : null;
       System.out.printf(Locale.ROOT, "# portal TTFB, GET %s of a %d KB message, JDK %s, %d CPUs, store %s%n",
@@ -145,14 +146,14 @@ public final class PortalLoad {
   }
 
   /** Signs in as the reader the way a browser does; the passcode is taken from the store, not from mail. */
-  static String signIn(String base, RightsStore rs, RightsSettings settings) throws Exception {
+  static String signIn(String base, RightsStore rs, RightsSettings settings, PasscodeKeys keys) throws Exception {
     CookieManager cookies = new CookieManager();
     HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
     String landing = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString()).body();
     post(http, base + "/passcode", "csrf=" + csrf(landing) + "&address=" + URLEncoder.encode(READER, StandardCharsets.UTF_8));
     // a fresh code replaces the mailed one (the bench has no mailbox)
     String code = rs.issuePasscode(base.substring(base.lastIndexOf('/') + 1), READER, "bench", Instant.now(),
-        settings.portal()).code();
+        settings.portal(), keys).code();
     String page = http.send(HttpRequest.newBuilder(URI.create(base + "/code")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     HttpResponse<String> r = post(http, base + "/code", "csrf=" + csrf(page) + "&code=" + code);

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailsec.cli.CliRun;
 import dev.mailsec.cli.TestDkmStore;
 import dev.mailsec.dkm.Dkm;
+import dev.mailsec.rights.AccessEvent;
+import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.DkmRightsKeyring;
+import dev.mailsec.rights.EventType;
 import dev.mailsec.rights.Protection;
 import dev.mailsec.rights.RightsProtector;
 import dev.mailsec.rights.RightsSettings;
@@ -117,6 +120,14 @@ class RightsCommandTest {
         "TIME", "EVENT", "ADDRESS", "CHANNEL", "CLIENT", "DETAIL");
     assertThat(out.lines().filter(l -> l.contains(" OPENED ")).count()).isEqualTo(2);
     assertThat(out).contains("OPEN_REFUSED", "mallory@evil.test", "NOT_A_PARTY", "cli ");
+    // a portal forward (encrypt-only readers may forward) shows as FORWARDED with its recipients
+    try (RightsStore rs = RightsStore.open(RightsSettings.load(config))) {
+      rs.log(new AccessEvent(java.time.Instant.now(), p.licence().licenceId(), "carol@external.test",
+          EventType.FORWARDED, Channel.PORTAL, "10.0.0.9", "forwarded (protected) to dave@external.test"));
+    }
+    ok(rights("log", p.licence().licenceId()));
+    assertThat(out.lines().filter(l -> l.contains(" FORWARDED ")).findFirst()).hasValueSatisfying(l ->
+        assertThat(l).contains("carol@external.test", "portal", "10.0.0.9", "dave@external.test"));
 
     ok(rights("revoke", "cli1@mailsec.test", "--reason", "sent to the wrong list", "--by", "alice@mailsec.test"));
     assertThat(out).contains(p.licence().licenceId(), "revoked");

@@ -207,6 +207,14 @@ class RightsPortalBrowserTest {
     MimeMessage forwarded = mail.awaitNew(DAVE, PASSWORD, "Fwd: ", daveBefore);
     assertThat(Mailboxes.raw(forwarded)).doesNotContain(SECRET_BODY).doesNotContain(SECRET_ATTACHMENT)
         .contains("message.mailsec").contains(base + "/m/");
+    // the access log names the forward as such (and the reply as a reply)
+    String fid = link.substring(link.lastIndexOf('/') + 1);
+    assertThat(env.store().events(fid)).anySatisfy(e -> {
+      assertThat(e.type().name()).isEqualTo("FORWARDED");
+      assertThat(e.address()).isEqualTo(CAROL);
+      assertThat(e.detail()).contains("forwarded (protected) to").contains(DAVE);
+    });
+    assertThat(env.store().events(fid)).anySatisfy(e -> assertThat(e.type().name()).isEqualTo("REPLIED"));
   }
 
   @Test
