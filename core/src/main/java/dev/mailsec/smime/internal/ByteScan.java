@@ -14,6 +14,9 @@ public final class ByteScan {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS = 0x7f7f7f7f7f7f7f7fL;
+    private static final long LFS = ONES * '\n';
+    private static final long CRS = ONES * '\r';
 
     private ByteScan() {
     }
@@ -56,5 +59,35 @@ public final class ByteScan {
             }
         }
         return -1;
+    }
+
+    /**
+     * The index of the first LF in {@code b[from, to)} whose preceding byte (at {@code from - 1} for the
+     * first, which must exist: {@code from >= 1}) is not CR, or -1. One pass, eight bytes per step.
+     */
+    public static int nextBareLineFeed(byte[] b, int from, int to) {
+        int i = from;
+        int last = to - 8;
+        while (i <= last) {
+            long w = (long) LONGS.get(b, i);
+            long before = (long) LONGS.get(b, i - 1);
+            // no branch on "has an LF": with ~35-byte lines that would be a coin toss per step
+            long bare = zeroBytes(w ^ LFS) & ~zeroBytes(before ^ CRS);
+            if (bare != 0) {
+                return i + (Long.numberOfTrailingZeros(bare) >>> 3);
+            }
+            i += 8;
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n' && b[i - 1] != '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** 0x80 in every byte of {@code x} that is zero, 0 in all others (exact: no borrow between bytes). */
+    private static long zeroBytes(long x) {
+        return ~(((x & LOWS) + LOWS) | x | LOWS);
     }
 }
