@@ -107,4 +107,29 @@ class ByteScanTest {
             assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
         }
     }
+
+    @Test
+    void findsATargetAtALineStartAtEveryOffsetAndAlignment() {
+        Random random = new Random(13);
+        byte[] alphabet = {'\n', '-', '\n', '-', 0, ',', '.', 0x0b, (byte) 0xad, (byte) 0x8a, (byte) 0xff, 'a'};
+        for (int length = 1; length < 48; length++) {
+            for (int trial = 0; trial < 200; trial++) {
+                byte[] b = new byte[length];
+                for (int i = 0; i < length; i++) {
+                    b[i] = alphabet[random.nextInt(alphabet.length)];
+                }
+                int from = 1 + (length == 1 ? 0 : random.nextInt(length - 1));
+                int to = from + random.nextInt(length - from + 1);
+                int expected = -1;
+                for (int i = from; i < to; i++) {
+                    if (b[i] == '-' && b[i - 1] == '\n') {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertThat(ByteScan.nextAtLineStart(b, from, to, (byte) '-')).as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
+                    .isEqualTo(expected);
+            }
+        }
+    }
 }
