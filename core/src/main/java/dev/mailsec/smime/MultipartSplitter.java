@@ -57,17 +57,23 @@ final class MultipartSplitter {
     /** The next occurrence of {@code needle} at the start of a line (at {@code from} or after a LF). */
     private static int find(byte[] haystack, byte[] needle, int from) {
         int last = haystack.length - needle.length;
-        int i = from;
+        if (from > last) {
+            return -1;
+        }
+        if (haystack[from] == needle[0] && matchesAt(haystack, needle, from)) {
+            return from;
+        }
+        // delimiters only count at line starts (RFC 2046 section 5.1.1): one pass for "LF then the first byte"
+        int i = from + 1;
         while (i <= last) {
-            if (haystack[i] == needle[0] && matchesAt(haystack, needle, i)) {
-                return i;
-            }
-            // skip to the next line start: delimiters only count there (RFC 2046 section 5.1.1)
-            int lineEnd = dev.mailsec.smime.internal.ByteScan.indexOf(haystack, i, haystack.length, (byte) '\n');
-            if (lineEnd < 0) {
+            int hit = dev.mailsec.smime.internal.ByteScan.nextAtLineStart(haystack, i, last + 1, needle[0]);
+            if (hit < 0) {
                 return -1;
             }
-            i = lineEnd + 1;
+            if (matchesAt(haystack, needle, hit)) {
+                return hit;
+            }
+            i = hit + 1;
         }
         return -1;
     }

@@ -312,15 +312,8 @@ public final class SmimeVerifier {
 
     /** The signed form is CRLF (RFC 8551 section 3.1.1); a store that kept bare LF gets them back. */
     private static byte[] canonical(byte[] content) throws IOException {
-        boolean bareLf = false;
-        int i = 0;
-        while ((i = dev.mailsec.smime.internal.ByteScan.indexOf(content, i, content.length, (byte) '\n')) >= 0) {
-            if (i == 0 || content[i - 1] != '\r') {
-                bareLf = true;
-                break;
-            }
-            i++;
-        }
+        boolean bareLf = content.length > 0
+            && (content[0] == '\n' || dev.mailsec.smime.internal.ByteScan.nextBareLineFeed(content, 1, content.length) >= 0);
         if (!bareLf) {
             return content;
         }

@@ -7,15 +7,24 @@ import java.util.Base64;
 /**
  * Base64 in 76-character CRLF lines (RFC 2045 section 6.8), encoded a block of whole lines at a
  * time: the JDK's {@code getMimeEncoder().wrap()} stream encodes line by line, which costs more than
- * the AES under it. No line break after the last line; closing flushes the rest but leaves the target open.
+ * the AES under it. Even the MIME encoder on a whole block calls its (AVX-512) block encoder once per
+ * 57-byte line (~0.35 ms per MB here); the basic encoder over the whole block and then CRLF inserted
+ * every 76 characters takes a third of that. Output is byte for byte the MIME encoder's. No line break
+ * after the last line; closing flushes the rest but leaves the target open.
  */
 public final class Base64LinesOutputStream extends OutputStream {
 
     private static final int LINE_BYTES = 57;
-    private static final Base64.Encoder ENCODER = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'});
+    private static final int LINE_CHARS = 76;
+    private static final int BLOCK_LINES = 256;
+    private static final Base64.Encoder ENCODER = Base64.getEncoder();
 
     private final OutputStream out;
-    private final byte[] buffer = new byte[LINE_BYTES * 256];
+    private final byte[] buffer = new byte[LINE_BYTES * BLOCK_LINES];
+    /** The block in base64, one long line. */
+    private final byte[] encoded = new byte[LINE_CHARS * BLOCK_LINES];
+    /** The block in lines, with the CRLF that ends the previous block's last line in front. */
+    private final byte[] lines = new byte[(LINE_CHARS + 2) * BLOCK_LINES + 2];
     private int count;
     private boolean wroteLines;
     private boolean closed;
@@ -50,12 +59,22 @@ public final class Base64LinesOutputStream extends OutputStream {
         if (count == 0) {
             return;
         }
-        byte[] encoded = ENCODER.encode(count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count));
+        int chars = ENCODER.encode(count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count), encoded);
+        int o = 0;
         if (wroteLines) {
-            out.write('\r');
-            out.write('\n');
+            lines[o++] = '\r';
+            lines[o++] = '\n';
         }
-        out.write(encoded);
+        for (int i = 0; i < chars; i += LINE_CHARS) {
+            if (i > 0) {
+                lines[o++] = '\r';
+                lines[o++] = '\n';
+            }
+            int n = Math.min(LINE_CHARS, chars - i);
+            System.arraycopy(encoded, i, lines, o, n);
+            o += n;
+        }
+        out.write(lines, 0, o);
         wroteLines = true;
         count = 0;
     }
