@@ -13,7 +13,6 @@ import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipient;
 import dev.mailsec.shaded.bc.operator.GenericKey;
 import dev.mailsec.shaded.bc.operator.InputAEADDecryptor;
-import dev.mailsec.shaded.bc.operator.MacCaptureStream;
 import dev.mailsec.shaded.bc.operator.OutputAEADEncryptor;
 import dev.mailsec.shaded.bc.operator.jcajce.JceGenericKey;
 import dev.mailsec.smime.internal.Streams;
@@ -63,7 +62,7 @@ final class JdkGcm {
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
         AlgorithmIdentifier algorithm = new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes256_GCM, new GCMParameters(nonce, TAG_BYTES));
         return new OutputAEADEncryptor() {
-            private MacCaptureStream macCapture;
+            private JdkCipherOutputStream stream;
 
             @Override
             public AlgorithmIdentifier getAlgorithmIdentifier() {
@@ -72,9 +71,9 @@ final class JdkGcm {
 
             @Override
             public OutputStream getOutputStream(OutputStream out) {
-                // the JDK appends the tag to the ciphertext; CMS keeps it in its own field
-                macCapture = new MacCaptureStream(out, TAG_BYTES);
-                return new JdkCipherOutputStream(macCapture, cipher);
+                // the JDK appends the tag to the ciphertext at doFinal; CMS keeps it in its own field
+                stream = new JdkCipherOutputStream(out, cipher, TAG_BYTES);
+                return stream;
             }
 
             @Override
@@ -89,7 +88,7 @@ final class JdkGcm {
 
             @Override
             public byte[] getMAC() {
-                return macCapture.getMac();
+                return stream.tag();
             }
         };
     }
@@ -246,19 +245,28 @@ final class JdkGcm {
     }
 
     /**
-     * Feeds a JDK cipher in chunks of at most {@link Streams#CHUNK} into one reused output array
-     * (Bouncy Castle's {@code CipherOutputStream} allocates a new array per call). Closing finishes the
-     * cipher and closes the target.
+     * Feeds a JDK cipher and hands its output on in blocks of exactly {@link Streams#CHUNK} bytes, the
+     * cipher writing straight into the block: Bouncy Castle's BER octet-string stream (buffer size
+     * {@code CHUNK}) then encodes each block from our array without copying it into its own buffer
+     * (given blocks out of step with its buffer it copied every byte; so did {@code MacCaptureStream},
+     * which split each write in two to hold back a possible tag). With {@code tagBytes > 0} the last
+     * {@code tagBytes} of {@code doFinal}'s output (the GCM tag) are kept back for {@link #tag()}.
+     * Closing finishes the cipher and flushes, but leaves the target open.
      */
     static final class JdkCipherOutputStream extends OutputStream {
         private final OutputStream out;
         private final Cipher cipher;
-        private byte[] buffer = new byte[Streams.CHUNK + 64];
+        private final int tagBytes;
+        /** One block plus what one update can overshoot it by (input chosen below, at most 31 bytes). */
+        private final byte[] block = new byte[Streams.CHUNK + 64];
+        private int count;
+        private byte[] tag;
         private boolean closed;
 
-        JdkCipherOutputStream(OutputStream out, Cipher cipher) {
+        JdkCipherOutputStream(OutputStream out, Cipher cipher, int tagBytes) {
             this.out = out;
             this.cipher = cipher;
+            this.tagBytes = tagBytes;
         }
 
         @Override
@@ -269,21 +277,21 @@ final class JdkGcm {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             while (len > 0) {
-                int n = Math.min(len, Streams.CHUNK);
-                int size = cipher.getOutputSize(n);
-                if (buffer.length < size) {
-                    buffer = new byte[size];
-                }
+                // enough input that the output reaches the block's end even if the cipher holds back up to
+                // 15 bytes, never so much that it runs past block.length (AES: output <= held + input)
+                int n = Math.min(len, Streams.CHUNK + 16 - count);
                 try {
-                    int produced = cipher.update(b, off, n, buffer, 0);
-                    if (produced > 0) {
-                        out.write(buffer, 0, produced);
-                    }
+                    count += cipher.update(b, off, n, block, count);
                 } catch (javax.crypto.ShortBufferException e) {
                     throw new IOException("cipher output buffer too small", e);
                 }
                 off += n;
                 len -= n;
+                if (count >= Streams.CHUNK) {
+                    out.write(block, 0, Streams.CHUNK);
+                    count -= Streams.CHUNK;
+                    System.arraycopy(block, Streams.CHUNK, block, 0, count);
+                }
             }
         }
 
@@ -298,16 +306,30 @@ final class JdkGcm {
                 return;
             }
             closed = true;
+            byte[] last;
             try {
-                byte[] last = cipher.doFinal();
-                if (last != null) {
-                    out.write(last);
-                }
+                last = cipher.doFinal();
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot finish the cipher", e);
             }
+            last = last == null ? new byte[0] : last;
+            if (last.length < tagBytes) {
+                throw new IOException("cipher output shorter than its tag");
+            }
+            int body = last.length - tagBytes;
+            tag = java.util.Arrays.copyOfRange(last, body, last.length);
+            out.write(block, 0, count);
+            out.write(last, 0, body);
+            // not closed: Bouncy Castle closes the octet-string stream itself once the cipher stream is done
             out.flush();
-            out.close();
+        }
+
+        /** The tag held back from the cipher's last output; valid after {@link #close()}. */
+        byte[] tag() {
+            if (tag == null) {
+                throw new IllegalStateException("cipher not finished");
+            }
+            return tag.clone();
         }
     }
 

@@ -17,6 +17,7 @@ import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,7 +58,9 @@ public final class SmimeEncryptor {
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
-        InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 64 * 1024);
+        // a BufferedInputStream over an in-memory message would only copy every byte once more
+        InputStream in = message instanceof BufferedInputStream || message instanceof ByteArrayInputStream
+            ? message : new BufferedInputStream(message, 64 * 1024);
         MessageHead head;
         try {
             head = MessageHead.read(in);

@@ -43,6 +43,12 @@ final class SmimeOps {
         return out.toByteArray();
     }
 
+    /** Encryption into a caller's sink (e.g. a reused buffer), so nothing is allocated for the output. */
+    void encryptTo(byte[] message, ContentEncryption encryption, java.io.OutputStream sink) throws Exception {
+        encryptor.encrypt(new ByteArrayInputStream(message), sink,
+            List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
+    }
+
     byte[] decrypt(byte[] encrypted) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(encrypted.length);
         decryptor.decrypt(new ByteArrayInputStream(encrypted), out, List.of(pki.bob));
