@@ -165,7 +165,7 @@ class RightsPortalBrowserTest {
 
     WebDriver d = browser.driver;
     d.get(link);
-    assertThat(d.findElement(By.tagName("h1")).getText()).contains("alice@mailsec.test sent you a protected message");
+    assertThat(waitFor(By.tagName("h1")).getText()).contains("alice@mailsec.test sent you a protected message");
     browser.screenshots(SHOTS, "01-landing");
     String code = requestPasscode(CAROL);
     browser.screenshots(SHOTS, "02-passcode");
@@ -185,24 +185,24 @@ class RightsPortalBrowserTest {
 
     // reply through James to alice
     int before = mail.count(ALICE, PASSWORD, "Re: " + subject);
-    d.findElement(By.id("reply")).click();
+    submit(By.id("reply"));
     waitFor(By.id("body"));
     d.findElement(By.id("body")).sendKeys("Thanks Alice, the plan looks good. Carol");
     browser.screenshots(SHOTS, "04-reply");
-    d.findElement(By.id("send-reply")).click();
+    submit(By.id("send-reply"));
     waitFor(By.id("notice"));
     MimeMessage reply = mail.awaitNew(ALICE, PASSWORD, "Re: " + subject, before);
     assertThat(reply.getFrom()[0].toString()).isEqualTo(CAROL);
     assertThat(Mailboxes.raw(reply)).contains("the plan looks good");
 
     // forward stays protected: dave gets a wrapper of his own, not the plaintext
-    d.findElement(By.id("forward")).click();
+    submit(By.id("forward"));
     waitFor(By.id("to"));
     d.findElement(By.id("to")).sendKeys(DAVE);
     d.findElement(By.id("note")).sendKeys("Dave, see below.");
     browser.screenshots(SHOTS, "05-forward");
     int daveBefore = mail.count(DAVE, PASSWORD, "Fwd: ");
-    d.findElement(By.id("send-forward")).click();
+    submit(By.id("send-forward"));
     waitFor(By.id("notice"));
     MimeMessage forwarded = mail.awaitNew(DAVE, PASSWORD, "Fwd: ", daveBefore);
     assertThat(Mailboxes.raw(forwarded)).doesNotContain(SECRET_BODY).doesNotContain(SECRET_ATTACHMENT)
@@ -235,7 +235,7 @@ class RightsPortalBrowserTest {
     assertThat(http(link + "/forward").statusCode()).isEqualTo(403);
     assertThat(http(link + "/attachment/1").statusCode()).isEqualTo(403);
     d.get(link + "/forward");
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Not allowed");
     browser.screenshots(SHOTS, "07-forward-refused");
     String id = link.substring(link.lastIndexOf('/') + 1);
     assertThat(env.store().events(id)).anySatisfy(e -> assertThat(e.type().name()).isEqualTo("FORWARD_BLOCKED"));
@@ -244,7 +244,7 @@ class RightsPortalBrowserTest {
     int before = mail.count(ALICE, PASSWORD, "Re: [dnf] Salary review");
     d.get(link + "/reply");
     d.findElement(By.id("body")).sendKeys("Received, thank you.");
-    d.findElement(By.id("send-reply")).click();
+    submit(By.id("send-reply"));
     waitFor(By.id("notice"));
     assertThat(mail.awaitNew(ALICE, PASSWORD, "Re: [dnf] Salary review", before).getFrom()[0].toString())
         .isEqualTo(CAROL);
@@ -265,13 +265,13 @@ class RightsPortalBrowserTest {
       }
     }
     enterCode(wrong);
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Too many wrong passcodes");
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Too many wrong passcodes");
     browser.screenshots(SHOTS, "09-locked");
     // even the right code no longer opens it, and no new code is issued for that address
     d.get(link + "?other=1");
     d.findElement(By.id("address")).sendKeys(CAROL);
-    d.findElement(By.id("send-passcode")).click();
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Too many wrong passcodes");
+    submit(By.id("send-passcode"));
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Too many wrong passcodes");
   }
 
   @Test
@@ -283,8 +283,8 @@ class RightsPortalBrowserTest {
     Cookie pending = d.manage().getCookieNamed("mailsec_session");
     enterCode(code);
     waitFor(By.id("subject"));
-    d.findElement(By.id("sign-out")).click();
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("You are signed out");
+    submit(By.id("sign-out"));
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("You are signed out");
     browser.screenshots(SHOTS, "10-signed-out");
     d.get(link + "/view");
     assertThat(d.getCurrentUrl()).isEqualTo(link);
@@ -307,10 +307,10 @@ class RightsPortalBrowserTest {
     assertThat(env.store().revoke(id, ALICE, "sent by mistake")).isTrue();
     WebDriver d = browser.driver;
     d.navigate().refresh();
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("This message was withdrawn");
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("This message was withdrawn");
     assertThat(d.getPageSource()).doesNotContain(SECRET_BODY);
     d.get(link);
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("This message was withdrawn");
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("This message was withdrawn");
     browser.screenshots(SHOTS, "12-revoked");
   }
 
@@ -320,7 +320,7 @@ class RightsPortalBrowserTest {
     Thread.sleep(3500);
     WebDriver d = browser.driver;
     d.get(link);
-    assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("This message has expired");
+    assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("This message has expired");
     browser.screenshots(SHOTS, "13-expired");
     assertThat(http(link).statusCode()).isEqualTo(410);
   }
@@ -342,16 +342,16 @@ class RightsPortalBrowserTest {
       WebDriver d = browser.driver;
       String node2Link = "http://127.0.0.1:" + port + "/m/" + id;
       d.get(node2Link);
-      assertThat(d.findElement(By.tagName("h1")).getText()).contains("alice@mailsec.test sent you a protected message");
+      assertThat(waitFor(By.tagName("h1")).getText()).contains("alice@mailsec.test sent you a protected message");
       for (int i = 0; i < 2 && d.findElements(By.id("address")).size() > 0; i++) {
         d.findElement(By.id("address")).sendKeys(CAROL);
-        d.findElement(By.id("send-passcode")).click();
+        submit(By.id("send-passcode"));
         if (d.findElements(By.id("code")).size() > 0) {
           d.get(node2Link + "?other=1");
         }
       }
       // carol asked for passcodes on the first node in earlier tests, or once here: the shared window is full
-      assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Too many requests");
+      assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Too many requests");
       browser.screenshots(SHOTS, "14-rate-limited");
       assertThat(http(node2Link + "?other=1").statusCode()).isEqualTo(200);
     }
@@ -434,7 +434,7 @@ class RightsPortalBrowserTest {
     int before = mail.count(address, PASSWORD, PASSCODE_SUBJECT);
     WebDriver d = browser.driver;
     d.findElement(By.id("address")).sendKeys(address);
-    d.findElement(By.id("send-passcode")).click();
+    submit(By.id("send-passcode"));
     waitFor(By.id("code"));
     MimeMessage m = mail.awaitNew(address, PASSWORD, PASSCODE_SUBJECT, before);
     Matcher code = Pattern.compile("(?m)^\\s+(\\d{6,8})\\s*$").matcher(Mailboxes.raw(m));
@@ -446,13 +446,23 @@ class RightsPortalBrowserTest {
     WebDriver d = browser.driver;
     waitFor(By.id("code")).clear();
     d.findElement(By.id("code")).sendKeys(code);
-    d.findElement(By.id("submit-code")).click();
+    submit(By.id("submit-code"));
   }
 
   static void signIn(String link, String address) throws Exception {
     browser.driver.get(link);
     enterCode(requestPasscode(address));
     waitFor(By.id("subject"));
+  }
+
+  /**
+   * Clicks a control that loads a new page and waits until the old page is gone, so that what the test looks
+   * up next is on the new page (a click does not wait for the navigation it starts).
+   */
+  static void submit(By control) {
+    org.openqa.selenium.WebElement page = browser.driver.findElement(By.tagName("html"));
+    browser.driver.findElement(control).click();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
   }
 
   static org.openqa.selenium.WebElement waitFor(By by) {
