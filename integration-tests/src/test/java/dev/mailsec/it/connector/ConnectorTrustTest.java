@@ -38,12 +38,7 @@ class ConnectorTrustTest {
         .user(BOB, PASSWORD)
         .rootMailets(PARTNERS.routingSteps)
         .extraProcessors(PARTNERS.processors
-            + "<processor state=\"bounces\" enableJmx=\"false\">\n"
-            + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ExplainConnectorBounce\">\n"
-            + "    <connectors>" + PARTNERS.connectorsFile + "</connectors>\n"
-            + "  </mailet>\n"
-            + "  <mailet match=\"All\" class=\"DSNBounce\"><passThrough>false</passThrough></mailet>\n"
-            + "</processor>\n")
+            + ConnectorBounces.processor(PARTNERS.connectorsFile))
         .build();
 
     static final class Partners {

@@ -40,12 +40,7 @@ class MtaStsEnforceTlsTest {
         .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
         .rootMailets(PARTNER.routingSteps)
         .extraProcessors(PARTNER.processors
-            + "<processor state=\"bounces\" enableJmx=\"false\">\n"
-            + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ExplainConnectorBounce\">\n"
-            + "    <connectors>" + PARTNER.connectorsFile + "</connectors>\n"
-            + "  </mailet>\n"
-            + "  <mailet match=\"All\" class=\"DSNBounce\"><passThrough>false</passThrough></mailet>\n"
-            + "</processor>\n")
+            + ConnectorBounces.processor(PARTNER.connectorsFile))
         .build();
 
     static final class Partner {

@@ -39,12 +39,7 @@ class OutboundConnectorTest {
         .user(BOB, PASSWORD)
         .rootMailets(PARTNERS.routingSteps)
         .extraProcessors(PARTNERS.processors
-            + "<processor state=\"bounces\" enableJmx=\"false\">\n"
-            + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ExplainConnectorBounce\">\n"
-            + "    <connectors>" + PARTNERS.connectorsFile + "</connectors>\n"
-            + "  </mailet>\n"
-            + "  <mailet match=\"All\" class=\"DSNBounce\"><passThrough>false</passThrough></mailet>\n"
-            + "</processor>\n")
+            + ConnectorBounces.processor(PARTNERS.connectorsFile))
         .build();
 
     /** The partner servers, the connectors file naming them, and the XML generated from it. */
