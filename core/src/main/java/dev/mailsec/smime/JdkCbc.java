@@ -5,18 +5,13 @@ import dev.mailsec.shaded.bc.asn1.ASN1OctetString;
 import dev.mailsec.shaded.bc.asn1.nist.NISTObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.x509.AlgorithmIdentifier;
-import dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo;
 import dev.mailsec.shaded.bc.cms.CMSException;
-import dev.mailsec.shaded.bc.cms.RecipientOperator;
-import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
-import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipient;
 import dev.mailsec.shaded.bc.operator.InputDecryptor;
 import dev.mailsec.smime.internal.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.Key;
-import java.security.PrivateKey;
 import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -65,39 +60,6 @@ final class JdkCbc {
             };
         } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
             throw new CMSException("cannot set up " + family + "-CBC: " + e.getMessage(), e);
-        }
-    }
-
-    /** Key transport (RSA) recipient whose content decryption is the JDK's CBC in large chunks. */
-    static final class KeyTransRecipient extends JceKeyTransRecipient {
-        KeyTransRecipient(PrivateKey key) {
-            super(key);
-        }
-
-        @Override
-        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
-                                                      AlgorithmIdentifier contentEncryptionAlgorithm,
-                                                      byte[] encryptedContentEncryptionKey) throws CMSException {
-            Key key = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentEncryptionKey);
-            return new RecipientOperator(decryptor(key, contentEncryptionAlgorithm));
-        }
-    }
-
-    /** Key agreement (ECDH) recipient whose content decryption is the JDK's CBC in large chunks. */
-    static final class KeyAgreeRecipient extends JceKeyAgreeRecipient {
-        KeyAgreeRecipient(PrivateKey key) {
-            super(key);
-        }
-
-        @Override
-        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
-                                                      AlgorithmIdentifier contentEncryptionAlgorithm,
-                                                      SubjectPublicKeyInfo senderPublicKey,
-                                                      dev.mailsec.shaded.bc.asn1.ASN1OctetString userKeyingMaterial,
-                                                      byte[] encryptedContentKey) throws CMSException {
-            Key key = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, senderPublicKey,
-                userKeyingMaterial, encryptedContentKey);
-            return new RecipientOperator(decryptor(key, contentEncryptionAlgorithm));
         }
     }
 

@@ -1,16 +1,11 @@
 package dev.mailsec.smime;
 
 import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
-import dev.mailsec.shaded.bc.asn1.ASN1OctetString;
 import dev.mailsec.shaded.bc.asn1.cms.GCMParameters;
 import dev.mailsec.shaded.bc.asn1.nist.NISTObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.x509.AlgorithmIdentifier;
-import dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo;
 import dev.mailsec.shaded.bc.cms.CMSException;
 import dev.mailsec.shaded.bc.cms.InputStreamWithMAC;
-import dev.mailsec.shaded.bc.cms.RecipientOperator;
-import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
-import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipient;
 import dev.mailsec.shaded.bc.operator.GenericKey;
 import dev.mailsec.shaded.bc.operator.InputAEADDecryptor;
 import dev.mailsec.shaded.bc.operator.OutputAEADEncryptor;
@@ -21,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.Key;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Set;
 import javax.crypto.Cipher;
@@ -128,39 +122,6 @@ final class JdkGcm {
             };
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new CMSException("cannot set up AES-GCM: " + e.getMessage(), e);
-        }
-    }
-
-    /** Key transport (RSA) recipient whose content decryption is the JDK's GCM. */
-    static final class KeyTransRecipient extends JceKeyTransRecipient {
-        KeyTransRecipient(PrivateKey key) {
-            super(key);
-        }
-
-        @Override
-        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
-                                                      AlgorithmIdentifier contentEncryptionAlgorithm,
-                                                      byte[] encryptedContentEncryptionKey) throws CMSException {
-            Key key = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentEncryptionKey);
-            return new RecipientOperator(decryptor(key, contentEncryptionAlgorithm));
-        }
-    }
-
-    /** Key agreement (ECDH) recipient whose content decryption is the JDK's GCM. */
-    static final class KeyAgreeRecipient extends JceKeyAgreeRecipient {
-        KeyAgreeRecipient(PrivateKey key) {
-            super(key);
-        }
-
-        @Override
-        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
-                                                      AlgorithmIdentifier contentEncryptionAlgorithm,
-                                                      SubjectPublicKeyInfo senderPublicKey,
-                                                      ASN1OctetString userKeyingMaterial,
-                                                      byte[] encryptedContentKey) throws CMSException {
-            Key key = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, senderPublicKey,
-                userKeyingMaterial, encryptedContentKey);
-            return new RecipientOperator(decryptor(key, contentEncryptionAlgorithm));
         }
     }
 

@@ -146,12 +146,13 @@ public final class SmimeDecryptor {
      */
     private static Recipient recipient(SmimeKeyPair key, boolean agree, boolean gcm) {
         PrivateKey privateKey = key.privateKeyForCryptoOperation();
+        JdkContentRecipients.ContentDecryptor content = gcm ? JdkGcm::decryptor : JdkCbc::decryptor;
         if (agree) {
-            JceKeyAgreeRecipient r = gcm ? new JdkGcm.KeyAgreeRecipient(privateKey) : new JdkCbc.KeyAgreeRecipient(privateKey);
+            JceKeyAgreeRecipient r = new JdkContentRecipients.KeyAgree(privateKey, content);
             r.setProvider(BcProvider.INSTANCE);
             return r;
         }
-        return gcm ? new JdkGcm.KeyTransRecipient(privateKey) : new JdkCbc.KeyTransRecipient(privateKey);
+        return new JdkContentRecipients.KeyTrans(privateKey, content);
     }
 
     private static Optional<RecipientInformation> find(RecipientInformationStore infos, SmimeKeyPair key) {
