@@ -215,12 +215,20 @@ final class JdkGcm {
      * Closing finishes the cipher and flushes, but leaves the target open.
      */
     static final class JdkCipherOutputStream extends OutputStream {
+        private static final int CARRY = 16;
         private final OutputStream out;
         private final Cipher cipher;
         private final int tagBytes;
         /** One block plus what one update can overshoot it by (input chosen below, at most 31 bytes). */
         private final byte[] block = new byte[Streams.CHUNK + 64];
         private int count;
+        /**
+         * Input held back until it fills an AES block: given updates of any length, the JDK's GCM keeps the
+         * remainder in a buffer of its own, then copies it out ({@code toByteArray}) and runs GHASH over
+         * single blocks without the intrinsics on every later update.
+         */
+        private final byte[] carry = new byte[CARRY];
+        private int carried;
         private byte[] tag;
         private boolean closed;
 
@@ -237,6 +245,25 @@ final class JdkGcm {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (carried > 0) {
+                int take = Math.min(CARRY - carried, len);
+                System.arraycopy(b, off, carry, carried, take);
+                carried += take;
+                off += take;
+                len -= take;
+                if (carried < CARRY) {
+                    return;
+                }
+                encrypt(carry, 0, CARRY);
+                carried = 0;
+            }
+            int whole = len - len % CARRY;
+            encrypt(b, off, whole);
+            carried = len - whole;
+            System.arraycopy(b, off + whole, carry, 0, carried);
+        }
+
+        private void encrypt(byte[] b, int off, int len) throws IOException {
             while (len > 0) {
                 // enough input that the output reaches the block's end even if the cipher holds back up to
                 // 15 bytes, never so much that it runs past block.length (AES: output <= held + input)
@@ -269,7 +296,7 @@ final class JdkGcm {
             closed = true;
             byte[] last;
             try {
-                last = cipher.doFinal();
+                last = cipher.doFinal(carry, 0, carried);
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot finish the cipher", e);
             }
