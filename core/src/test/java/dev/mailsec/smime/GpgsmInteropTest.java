@@ -77,11 +77,11 @@ class GpgsmInteropTest {
     /**
      * Imports a PKCS#12 file. gpgsm hands the key to gpg-agent, which it starts on first use; on a loaded machine
      * that first exchange sometimes fails ("decryption failed" on the import) although the passphrase is right, so
-     * the setup (not any assertion) is retried with a fresh agent. The key must be there afterwards.
+     * the setup (not any assertion) is retried with a fresh agent, after a pause that grows with each attempt. The key must be there afterwards.
      */
     private static void importWithRetry(String p12) throws Exception {
         AssertionError last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
             try {
                 gpgsmWithPassphrase(3, "--import", p12);
                 String keys = Openssl.ok(dir, env, "gpgsm", "--batch", "--list-secret-keys");
@@ -93,6 +93,8 @@ class GpgsmInteropTest {
                 last = e;
             }
             Openssl.run(dir, env, "gpgconf", "--kill", "gpg-agent");
+            // three attempts within 0.3 s once all failed: give the old agent time to go before the next one starts
+            Thread.sleep(500L * attempt);
         }
         throw last;
     }
