@@ -79,7 +79,8 @@ public final class SmimeEncryptor {
         head.writeContentFields(entity);
         entity.write('\r');
         entity.write('\n');
-        Streams.copy(in, entity);
+        // an in-memory message goes on in one write, without a copy through a buffer of ours
+        in.transferTo(entity);
         entity.flush();
         cms.close();
         b64.close();
