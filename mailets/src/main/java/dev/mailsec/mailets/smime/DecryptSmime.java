@@ -9,8 +9,6 @@ import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeKeySource;
 import dev.mailsec.smime.SmimeKind;
 import dev.mailsec.smime.SmimeMessages;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -116,10 +114,11 @@ public class DecryptSmime extends GenericMailet {
             fail(mail, "KEY_STORE_UNAVAILABLE", e.getMessage(), keyStoreFailureProcessor);
             return;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SmimeMail.Output message = SmimeMail.bytes(mail);
+        SmimeMail.Output out = SmimeMail.Output.sizedFor(message, 100);
         DecryptionResult result;
         try {
-            result = decryptor.decrypt(new ByteArrayInputStream(SmimeMail.bytes(mail)), out, candidates);
+            result = decryptor.decrypt(message.in(), out, candidates);
         } catch (SmimeException e) {
             fail(mail, e.reason().name(), e.getMessage());
             return;
@@ -127,7 +126,7 @@ public class DecryptSmime extends GenericMailet {
             fail(mail, "IO_ERROR", e.getMessage());
             return;
         }
-        SmimeMail.replace(mail, out.toByteArray());
+        out.replace(mail);
         mail.removeAttribute(FAILURE);  // left by an earlier attempt while the key store was down
         mail.setAttribute(new Attribute(DECRYPTION, AttributeValue.of(result.summary())));
     }

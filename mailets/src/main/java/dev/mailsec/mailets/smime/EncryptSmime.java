@@ -12,8 +12,6 @@ import dev.mailsec.smime.SmimeException;
 import dev.mailsec.smime.SmimeKind;
 import dev.mailsec.smime.SmimeMessages;
 import dev.mailsec.smime.SmimeSettings;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -180,9 +178,10 @@ public class EncryptSmime extends GenericMailet {
             applyPolicy(copy, without, false);
         }
         ContentEncryption content = forcedContent.orElse(allGcm ? ContentEncryption.AES256_GCM : ContentEncryption.AES256_CBC);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SmimeMail.Output message = SmimeMail.bytes(mail);
+        SmimeMail.Output out = SmimeMail.Output.sizedFor(message, 140);
         try {
-            encryptor.encrypt(new ByteArrayInputStream(SmimeMail.bytes(mail)), out, recipients, content);
+            encryptor.encrypt(message.in(), out, recipients, content);
         } catch (SmimeException | IOException e) {
             // never fall back to clear text: hold the mail for the operator
             LOGGER.warn("EncryptSmime: cannot encrypt {}: {}; sent to {} unchanged", mail.getName(), e.getMessage(), errorProcessor);
@@ -190,7 +189,7 @@ public class EncryptSmime extends GenericMailet {
             return;
         }
         mail.setRecipients(withCertificate);
-        SmimeMail.replace(mail, out.toByteArray());
+        out.replace(mail);
         StringBuilder summary = new StringBuilder(content.configName());
         for (EncryptionRecipient r : recipients) {
             summary.append(' ').append(r.keyTransport().configName());

@@ -8,8 +8,6 @@ import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeKeySource;
 import dev.mailsec.smime.SmimeSettings;
 import dev.mailsec.smime.SmimeSigner;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -114,16 +112,17 @@ public class SignSmime extends GenericMailet {
             LOGGER.info("SignSmime: no S/MIME key for {}, {} left unsigned", address.get(), mail.getName());
             return;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SmimeMail.Output message = SmimeMail.bytes(mail);
+        SmimeMail.Output out = SmimeMail.Output.sizedFor(message, 100);
         try {
-            signer.sign(new ByteArrayInputStream(SmimeMail.bytes(mail)), out, candidates.get(0));
+            signer.sign(message.in(), out, candidates.get(0));
         } catch (SmimeException e) {
             LOGGER.warn("SignSmime: cannot sign {} as {}: {}", mail.getName(), address.get(), e.getMessage());
             return;
         } catch (IOException e) {
             throw new MessagingException("SignSmime: I/O error while signing", e);
         }
-        SmimeMail.replace(mail, out.toByteArray());
+        out.replace(mail);
         mail.setAttribute(new Attribute(SIGNED_BY, AttributeValue.of(address.get())));
     }
 

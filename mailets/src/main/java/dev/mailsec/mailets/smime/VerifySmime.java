@@ -94,7 +94,7 @@ public class VerifySmime extends GenericMailet {
         if (SmimeMessages.classify(message.getContentType()).isSigned()) {
             ByteArrayOutputStream out = strip ? new ByteArrayOutputStream() : null;
             try {
-                v = verifier.verify(SmimeMail.bytes(mail), out);
+                v = verifier.verify(SmimeMail.bytes(mail).toByteArray(), out);
             } catch (IOException e) {
                 throw new MessagingException("VerifySmime: cannot read the message", e);
             }
