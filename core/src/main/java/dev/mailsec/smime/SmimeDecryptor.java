@@ -23,6 +23,7 @@ import dev.mailsec.smime.internal.ContentType;
 import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,7 +59,9 @@ public final class SmimeDecryptor {
      *     {@code UNSUPPORTED_ALGORITHM} for RC2, DES and other weak or unknown ciphers
      */
     public DecryptionResult decrypt(InputStream message, OutputStream out, List<SmimeKeyPair> keys) throws IOException, SmimeException {
-        InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 64 * 1024);
+        // a BufferedInputStream over an in-memory message would only copy every byte once more
+        InputStream in = message instanceof BufferedInputStream || message instanceof ByteArrayInputStream
+            ? message : new BufferedInputStream(message, 64 * 1024);
         MessageHead head;
         try {
             head = MessageHead.read(in);

@@ -24,6 +24,7 @@ import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.SevenBit;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -81,7 +82,9 @@ public final class SmimeSigner {
             throw new SmimeException(SmimeException.Reason.UNUSABLE_KEY,
                 "key " + key.id() + " (" + key.privateKeyForCryptoOperation().getAlgorithm() + ") cannot sign with " + alg.configName());
         }
-        InputStream in = message instanceof BufferedInputStream ? message : new BufferedInputStream(message, 64 * 1024);
+        // a BufferedInputStream over an in-memory message would only copy every byte once more
+        InputStream in = message instanceof BufferedInputStream || message instanceof ByteArrayInputStream
+            ? message : new BufferedInputStream(message, 64 * 1024);
         MessageHead head;
         try {
             head = MessageHead.read(in);
@@ -148,9 +151,9 @@ public final class SmimeSigner {
             body.transferTo(whole);
             byte[] converted = SevenBit.convertOrNull(whole.array(), whole.size());
             if (converted == null) {
-                whole.writeTo(entity);
+                Streams.writeChunked(entity, whole.array(), whole.size());
             } else {
-                entity.write(converted);
+                Streams.writeChunked(entity, converted, converted.length);
             }
             return;
         }

@@ -2,6 +2,7 @@ package dev.mailsec.bench.smime;
 
 import dev.mailsec.bench.Messages;
 import dev.mailsec.smime.ContentEncryption;
+import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeResult;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,33 +44,33 @@ public class SmimeBench {
     public void setUp() throws Exception {
         ops = new SmimeOps(new BenchPki());
         message = Messages.message(kb);
-        signed = ops.sign(message);
-        cbc = ops.encrypt(message, ContentEncryption.AES256_CBC);
-        gcm = ops.encrypt(message, ContentEncryption.AES256_GCM);
+        signed = ops.sign(message).toByteArray();
+        cbc = ops.encrypt(message, ContentEncryption.AES256_CBC).toByteArray();
+        gcm = ops.encrypt(message, ContentEncryption.AES256_GCM).toByteArray();
     }
 
     @Benchmark
-    public byte[] sign() throws Exception {
+    public SmimeBuffer sign() throws Exception {
         return ops.sign(message);
     }
 
     @Benchmark
-    public byte[] encryptCbc() throws Exception {
+    public SmimeBuffer encryptCbc() throws Exception {
         return ops.encrypt(message, ContentEncryption.AES256_CBC);
     }
 
     @Benchmark
-    public byte[] encryptGcm() throws Exception {
+    public SmimeBuffer encryptGcm() throws Exception {
         return ops.encrypt(message, ContentEncryption.AES256_GCM);
     }
 
     @Benchmark
-    public byte[] decryptCbc() throws Exception {
+    public SmimeBuffer decryptCbc() throws Exception {
         return ops.decrypt(cbc);
     }
 
     @Benchmark
-    public byte[] decryptGcm() throws Exception {
+    public SmimeBuffer decryptGcm() throws Exception {
         return ops.decrypt(gcm);
     }
 

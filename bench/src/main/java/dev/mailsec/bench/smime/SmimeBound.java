@@ -56,9 +56,9 @@ public final class SmimeBound {
         System.out.println("|---|---|---|---|---|");
         for (int kb : new int[] {50, 1024}) {
             byte[] message = Messages.message(kb);
-            byte[] signedMessage = ops.sign(message);
-            byte[] cbcMessage = ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_CBC);
-            byte[] gcmMessage = ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_GCM);
+            byte[] signedMessage = ops.sign(message).toByteArray();
+            byte[] cbcMessage = ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_CBC).toByteArray();
+            byte[] gcmMessage = ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_GCM).toByteArray();
             byte[] out = new byte[message.length + 64];
             Cipher cbcEnc = Cipher.getInstance("AES/CBC/PKCS5Padding");
             cbcEnc.init(Cipher.ENCRYPT_MODE, aes, new IvParameterSpec(iv));
@@ -76,9 +76,9 @@ public final class SmimeBound {
                 s.sign();
             }, () -> ops.sign(message));
             // like with like: both write into a reused sink (the bound into one array, ours into one reset
-            // ByteArrayOutputStream), then both allocate a fresh output per message (the bound an array for
-            // the ciphertext, ours a ByteArrayOutputStream and toByteArray(), as a caller holding the result would)
-            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream(message.length * 7 / 5 + 8192);
+            // SmimeBuffer), then both allocate a fresh output per message (the bound an array for the
+            // ciphertext, ours a SmimeBuffer read in place, as the mailets keep the result)
+            dev.mailsec.smime.SmimeBuffer sink = dev.mailsec.smime.SmimeBuffer.sizedFor(message.length, 140);
             for (dev.mailsec.smime.ContentEncryption enc : dev.mailsec.smime.ContentEncryption.values()) {
                 String name = enc == dev.mailsec.smime.ContentEncryption.AES256_GCM ? "encrypt aes-256-gcm" : "encrypt aes-256-cbc";
                 Op boundReused = () -> encryptBound(enc, aes, iv, random, message, out, pki, oaep);

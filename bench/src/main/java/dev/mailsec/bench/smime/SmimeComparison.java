@@ -48,9 +48,9 @@ public final class SmimeComparison implements PeerDriver.Comparison {
             String size = Messages.label(kb);
             Path plain = Messages.write(dir, kb);
             byte[] message = Files.readAllBytes(plain);
-            Path signed = Files.write(dir.resolve("signed-" + kb + ".eml"), ops.sign(message));
-            Path cbc = Files.write(dir.resolve("cbc-" + kb + ".eml"), ops.encrypt(message, ContentEncryption.AES256_CBC));
-            Path gcm = Files.write(dir.resolve("gcm-" + kb + ".eml"), ops.encrypt(message, ContentEncryption.AES256_GCM));
+            Path signed = Files.write(dir.resolve("signed-" + kb + ".eml"), ops.sign(message).toByteArray());
+            Path cbc = Files.write(dir.resolve("cbc-" + kb + ".eml"), ops.encrypt(message, ContentEncryption.AES256_CBC).toByteArray());
+            Path gcm = Files.write(dir.resolve("gcm-" + kb + ".eml"), ops.encrypt(message, ContentEncryption.AES256_GCM).toByteArray());
             cases.add(new PeerDriver.Case("sign " + size, plain, ops::sign,
                 List.of("openssl", "cms", "-sign", "-md", "sha256", "-in", "{}", "-signer", aliceCrt, "-inkey", aliceKey, "-out", "/dev/null")));
             cases.add(new PeerDriver.Case("encrypt aes-256-cbc " + size, plain, m -> ops.encrypt(m, ContentEncryption.AES256_CBC),

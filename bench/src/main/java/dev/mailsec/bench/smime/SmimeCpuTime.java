@@ -63,9 +63,9 @@ public final class SmimeCpuTime {
             String size = Messages.label(kb);
             Path plain = Messages.write(dir, kb);
             byte[] message = Files.readAllBytes(plain);
-            byte[] signed = ops.sign(message);
-            byte[] cbc = ops.encrypt(message, ContentEncryption.AES256_CBC);
-            byte[] gcm = ops.encrypt(message, ContentEncryption.AES256_GCM);
+            byte[] signed = ops.sign(message).toByteArray();
+            byte[] cbc = ops.encrypt(message, ContentEncryption.AES256_CBC).toByteArray();
+            byte[] gcm = ops.encrypt(message, ContentEncryption.AES256_GCM).toByteArray();
             Path signedFile = Files.write(dir.resolve("signed-" + kb + ".eml"), signed);
             Path cbcFile = Files.write(dir.resolve("cbc-" + kb + ".eml"), cbc);
             Path gcmFile = Files.write(dir.resolve("gcm-" + kb + ".eml"), gcm);

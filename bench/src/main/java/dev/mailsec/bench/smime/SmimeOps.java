@@ -4,6 +4,7 @@ import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.EncryptionRecipient;
 import dev.mailsec.smime.KeyTransport;
 import dev.mailsec.smime.SigningMode;
+import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeDecryptor;
 import dev.mailsec.smime.SmimeEncryptor;
 import dev.mailsec.smime.SmimeResult;
@@ -11,7 +12,6 @@ import dev.mailsec.smime.SmimeSigner;
 import dev.mailsec.smime.SmimeVerifier;
 import dev.mailsec.smime.TrustAnchors;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -30,17 +30,19 @@ final class SmimeOps {
         this.verifier = new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC());
     }
 
-    byte[] sign(byte[] message) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 8192);
+    // Each result is a fresh buffer read in place, as the mailets keep it (SmimeMail.replace): no toByteArray copy.
+
+    SmimeBuffer sign(byte[] message) throws Exception {
+        SmimeBuffer out = SmimeBuffer.sizedFor(message.length, 100);
         signer.sign(new ByteArrayInputStream(message), out, pki.alice);
-        return out.toByteArray();
+        return out;
     }
 
-    byte[] encrypt(byte[] message, ContentEncryption encryption) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length * 7 / 5 + 8192);
+    SmimeBuffer encrypt(byte[] message, ContentEncryption encryption) throws Exception {
+        SmimeBuffer out = SmimeBuffer.sizedFor(message.length, 140);
         encryptor.encrypt(new ByteArrayInputStream(message), out,
             List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
-        return out.toByteArray();
+        return out;
     }
 
     /** Encryption into a caller's sink (e.g. a reused buffer), so nothing is allocated for the output. */
@@ -49,10 +51,10 @@ final class SmimeOps {
             List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
     }
 
-    byte[] decrypt(byte[] encrypted) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(encrypted.length);
+    SmimeBuffer decrypt(byte[] encrypted) throws Exception {
+        SmimeBuffer out = SmimeBuffer.sizedFor(encrypted.length, 100);
         decryptor.decrypt(new ByteArrayInputStream(encrypted), out, List.of(pki.bob));
-        return out.toByteArray();
+        return out;
     }
 
     SmimeResult verify(byte[] signed) throws IOException {

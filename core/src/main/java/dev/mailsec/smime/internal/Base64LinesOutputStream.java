@@ -1,5 +1,6 @@
 package dev.mailsec.smime.internal;
 
+import dev.mailsec.smime.SmimeBuffer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Base64;
@@ -60,7 +61,11 @@ public final class Base64LinesOutputStream extends OutputStream {
             return;
         }
         int chars = ENCODER.encode(count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count), encoded);
-        int o = 0;
+        // lines go straight into an engine buffer given as the target, else into our block and then out
+        SmimeBuffer direct = out instanceof SmimeBuffer ? (SmimeBuffer) out : null;
+        byte[] lines = direct == null ? this.lines : direct.reserve(chars + (chars / LINE_CHARS + 2) * 2);
+        int start = direct == null ? 0 : direct.size();
+        int o = start;
         if (wroteLines) {
             lines[o++] = '\r';
             lines[o++] = '\n';
@@ -74,7 +79,11 @@ public final class Base64LinesOutputStream extends OutputStream {
             System.arraycopy(encoded, i, lines, o, n);
             o += n;
         }
-        out.write(lines, 0, o);
+        if (direct == null) {
+            out.write(lines, 0, o);
+        } else {
+            direct.advance(o - start);
+        }
         wroteLines = true;
         count = 0;
     }

@@ -119,6 +119,8 @@ public final class MessageHead {
         in.reset();
         byte[] block = java.util.Arrays.copyOf(buffer, end);
         consume(in, end);
+        // drop the mark: a BufferedInputStream would otherwise keep growing its buffer to hold the whole body
+        in.mark(0);
         return block;
     }
 

@@ -51,6 +51,16 @@ public final class Streams {
         }
     }
 
+    /**
+     * Writes {@code b[0, length)} in {@link #CHUNK}-sized writes: a digest or cipher given a whole
+     * message in one call runs it through code that has not been compiled with the CPU intrinsics yet.
+     */
+    public static void writeChunked(OutputStream out, byte[] b, int length) throws IOException {
+        for (int off = 0; off < length; off += CHUNK) {
+            out.write(b, off, Math.min(CHUNK, length - off));
+        }
+    }
+
     public static void ascii(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.US_ASCII));
     }

@@ -2,6 +2,7 @@ package dev.mailsec.mailets.smime;
 
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.SmimeAttributeNames;
+import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeDecryptor;
 import dev.mailsec.smime.SmimeException;
 import dev.mailsec.smime.SmimeKeyAccessException;
@@ -114,8 +115,8 @@ public class DecryptSmime extends GenericMailet {
             fail(mail, "KEY_STORE_UNAVAILABLE", e.getMessage(), keyStoreFailureProcessor);
             return;
         }
-        SmimeMail.Output message = SmimeMail.bytes(mail);
-        SmimeMail.Output out = SmimeMail.Output.sizedFor(message, 100);
+        SmimeBuffer message = SmimeMail.bytes(mail);
+        SmimeBuffer out = SmimeBuffer.sizedFor(message.size(), 100);
         DecryptionResult result;
         try {
             result = decryptor.decrypt(message.in(), out, candidates);
@@ -126,7 +127,7 @@ public class DecryptSmime extends GenericMailet {
             fail(mail, "IO_ERROR", e.getMessage());
             return;
         }
-        out.replace(mail);
+        SmimeMail.replace(mail, out);
         mail.removeAttribute(FAILURE);  // left by an earlier attempt while the key store was down
         mail.setAttribute(new Attribute(DECRYPTION, AttributeValue.of(result.summary())));
     }

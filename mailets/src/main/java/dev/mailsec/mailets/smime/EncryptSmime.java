@@ -7,6 +7,7 @@ import dev.mailsec.smime.PeerCapabilities;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeAttributeNames;
+import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeEncryptor;
 import dev.mailsec.smime.SmimeException;
 import dev.mailsec.smime.SmimeKind;
@@ -178,8 +179,8 @@ public class EncryptSmime extends GenericMailet {
             applyPolicy(copy, without, false);
         }
         ContentEncryption content = forcedContent.orElse(allGcm ? ContentEncryption.AES256_GCM : ContentEncryption.AES256_CBC);
-        SmimeMail.Output message = SmimeMail.bytes(mail);
-        SmimeMail.Output out = SmimeMail.Output.sizedFor(message, 140);
+        SmimeBuffer message = SmimeMail.bytes(mail);
+        SmimeBuffer out = SmimeBuffer.sizedFor(message.size(), 140);
         try {
             encryptor.encrypt(message.in(), out, recipients, content);
         } catch (SmimeException | IOException e) {
@@ -189,7 +190,7 @@ public class EncryptSmime extends GenericMailet {
             return;
         }
         mail.setRecipients(withCertificate);
-        out.replace(mail);
+        SmimeMail.replace(mail, out);
         StringBuilder summary = new StringBuilder(content.configName());
         for (EncryptionRecipient r : recipients) {
             summary.append(' ').append(r.keyTransport().configName());

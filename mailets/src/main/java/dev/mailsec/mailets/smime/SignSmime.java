@@ -3,6 +3,7 @@ package dev.mailsec.mailets.smime;
 import dev.mailsec.smime.SignatureAlgorithm;
 import dev.mailsec.smime.SigningMode;
 import dev.mailsec.smime.SmimeAttributeNames;
+import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeException;
 import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeKeySource;
@@ -112,8 +113,8 @@ public class SignSmime extends GenericMailet {
             LOGGER.info("SignSmime: no S/MIME key for {}, {} left unsigned", address.get(), mail.getName());
             return;
         }
-        SmimeMail.Output message = SmimeMail.bytes(mail);
-        SmimeMail.Output out = SmimeMail.Output.sizedFor(message, 100);
+        SmimeBuffer message = SmimeMail.bytes(mail);
+        SmimeBuffer out = SmimeBuffer.sizedFor(message.size(), 100);
         try {
             signer.sign(message.in(), out, candidates.get(0));
         } catch (SmimeException e) {
@@ -122,7 +123,7 @@ public class SignSmime extends GenericMailet {
         } catch (IOException e) {
             throw new MessagingException("SignSmime: I/O error while signing", e);
         }
-        out.replace(mail);
+        SmimeMail.replace(mail, out);
         mail.setAttribute(new Attribute(SIGNED_BY, AttributeValue.of(address.get())));
     }
 

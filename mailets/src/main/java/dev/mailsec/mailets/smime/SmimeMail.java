@@ -1,7 +1,6 @@
 package dev.mailsec.mailets.smime;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.mailsec.smime.SmimeBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -22,40 +21,15 @@ final class SmimeMail {
     private SmimeMail() {
     }
 
-    /** The message as it would be sent, in a buffer sized from the mail's size (read it without a further copy). */
-    static Output bytes(Mail mail) throws MessagingException {
-        Output out = new Output(Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 16, safeSize(mail))));
+    /** The message as it would be sent, in a buffer sized from the mail's size (read it in place, {@link SmimeBuffer#in()}). */
+    static SmimeBuffer bytes(Mail mail) throws MessagingException {
+        SmimeBuffer out = new SmimeBuffer(Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 16, safeSize(mail))));
         try {
             mail.getMessage().writeTo(out);
         } catch (IOException e) {
             throw new MessagingException("cannot read the message", e);
         }
         return out;
-    }
-
-    /**
-     * A byte buffer read and turned into the new message in place: for a 1 MB message each copy
-     * saved ({@code toByteArray}, growing a default-sized buffer by doubling) is ~1.4 MB less to move.
-     */
-    static final class Output extends ByteArrayOutputStream {
-        Output(int size) {
-            super(size);
-        }
-
-        /** For a result about {@code percent} % of {@code input}'s size (plus room for the headers an engine adds). */
-        static Output sizedFor(Output input, int percent) {
-            return new Output((int) Math.min(Integer.MAX_VALUE - 16, (long) input.size() * percent / 100 + 8192));
-        }
-
-        /** A stream over the bytes written so far; later writes do not show in it. */
-        ByteArrayInputStream in() {
-            return new ByteArrayInputStream(buf, 0, count);
-        }
-
-        /** Replaces the mail's message with these bytes, kept as they are (see {@link PreservedMimeMessage}). */
-        void replace(Mail mail) throws MessagingException {
-            mail.setMessage(new PreservedMimeMessage(new SharedByteArrayInputStream(buf, 0, count)));
-        }
     }
 
     private static long safeSize(Mail mail) {
@@ -69,6 +43,14 @@ final class SmimeMail {
     /** Replaces the message; the new bytes are kept as they are (see {@link PreservedMimeMessage}). */
     static void replace(Mail mail, byte[] bytes) throws MessagingException {
         mail.setMessage(new PreservedMimeMessage(new SharedByteArrayInputStream(bytes)));
+    }
+
+    /**
+     * Replaces the message with what the engine wrote, read in place: for a 1 MB message each copy saved
+     * ({@code toByteArray}, a default-sized buffer growing by doubling) is ~1.4 MB less to move.
+     */
+    static void replace(Mail mail, SmimeBuffer written) throws MessagingException {
+        mail.setMessage(new PreservedMimeMessage(new SharedByteArrayInputStream(written.array(), 0, written.size())));
     }
 
     /** The first address of the From: field, lower-cased; empty when missing or unparseable. */
