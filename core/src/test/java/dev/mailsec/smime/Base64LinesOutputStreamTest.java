@@ -29,4 +29,26 @@ class Base64LinesOutputStreamTest {
         }
         assertThat(out.toByteArray()).isEqualTo(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encode(data));
     }
+
+    @ParameterizedTest
+    @CsvSource({"0,1,16", "57,57,1", "14593,14593,100", "100001,7777,10", "300000,65536,500000"})
+    void writesTheSameLinesStraightIntoASmimeBufferAfterWhatItHolds(int size, int writeSize, int initialCapacity) throws Exception {
+        byte[] data = new byte[size];
+        new Random(size + 1).nextBytes(data);
+        SmimeBuffer out = new SmimeBuffer(initialCapacity);
+        out.write("Content-Transfer-Encoding: base64\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int before = out.size();
+        try (OutputStream b64 = new Base64LinesOutputStream(out)) {
+            for (int i = 0; i < size; i += writeSize) {
+                b64.write(data, i, Math.min(writeSize, size - i));
+            }
+        }
+        out.write('.');
+        byte[] expected = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encode(data);
+        byte[] written = out.toByteArray();
+        assertThat(java.util.Arrays.copyOfRange(written, before, written.length - 1)).isEqualTo(expected);
+        assertThat(written[written.length - 1]).isEqualTo((byte) '.');
+        assertThat(new String(out.in().readNBytes(before), java.nio.charset.StandardCharsets.US_ASCII))
+            .isEqualTo("Content-Transfer-Encoding: base64\r\n\r\n");
+    }
 }
