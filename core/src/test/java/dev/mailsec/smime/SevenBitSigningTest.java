@@ -97,6 +97,52 @@ class SevenBitSigningTest {
     }
 
     @Test
+    void aForwardedMessageWithAnEightBitBodyIsConvertedInsideAndDeclaredSevenBit() throws Exception {
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
+        m.writeBytes((OUTER + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+            + "--b1\r\nContent-Type: text/plain\r\n\r\nsee the forwarded message\r\n"
+            + "--b1\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + "From: carol@example.test\r\nSubject: original\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        m.writeBytes("Grüße aus Köln\r\n".getBytes(StandardCharsets.UTF_8));
+        m.writeBytes("--b1--\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] signed = sign(m.toByteArray(), true);
+        for (byte b : signed) {
+            assertThat(b).as("signed message is 7-bit").isBetween((byte) 1, (byte) 127);
+        }
+        Path in = Files.write(dir.resolve("signed-forward.eml"), signed);
+        Path content = dir.resolve("content-forward");
+        Openssl.ok(dir, "openssl", "cms", "-verify", "-in", in.toString(), "-CAfile", "ca.pem", "-purpose", "smimesign",
+            "-out", content.toString());
+        assertThat(new String(Files.readAllBytes(content), StandardCharsets.US_ASCII)).contains(
+            "--b1\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
+                + "From: carol@example.test\r\nSubject: original\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Gr=C3=BC=C3=9Fe aus K=C3=B6ln\r\n--b1--\r\n");
+    }
+
+    @Test
+    void aForwardedMessageWithEightBitHeaderFieldsStaysEightBit() throws Exception {
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
+        m.writeBytes((OUTER + "Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        m.writeBytes("From: carol@example.test\r\nSubject: Grüße\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nÄrger\r\n"
+            .getBytes(StandardCharsets.UTF_8));
+        String entity = new String(signedEntity(sign(m.toByteArray(), true)), StandardCharsets.ISO_8859_1);
+        // the body is made 7-bit; the raw 8-bit Subject stays, so the part keeps saying 8bit
+        assertThat(entity).startsWith("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+            .contains("Content-Transfer-Encoding: quoted-printable\r\n\r\n=C3=84rger\r\n");
+    }
+
+    /** The first part of a detached signature: the entity that was signed. */
+    private static byte[] signedEntity(byte[] signed) throws Exception {
+        Path in = Files.write(dir.resolve("signed-entity.eml"), signed);
+        Path content = dir.resolve("content-entity");
+        Openssl.ok(dir, "openssl", "cms", "-verify", "-in", in.toString(), "-CAfile", "ca.pem", "-purpose", "smimesign",
+            "-out", content.toString());
+        return Files.readAllBytes(content);
+    }
+
+    @Test
     void withoutConversionTheEightBitBytesAreSignedAsTheyAre() throws Exception {
         byte[] signed = sign(multipart(), false);
         assertThat(new String(signed, StandardCharsets.ISO_8859_1)).contains("Content-Transfer-Encoding: 8bit")

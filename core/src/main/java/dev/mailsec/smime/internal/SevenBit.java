@@ -14,9 +14,10 @@ import java.util.Optional;
  * above 127 or NUL and whose transfer encoding is 7bit, 8bit, binary or absent are re-encoded:
  * {@code text/*} as quoted-printable, everything else as base64, with their Content-Transfer-Encoding
  * field replaced. Multipart bodies are walked part by part; delimiters, preamble, epilogue, part
- * headers and parts that need nothing stay byte for byte. {@code message/*} parts cannot be
- * re-encoded (RFC 2046 section 5.2.1) and are left as they are, as are header fields with raw 8-bit
- * bytes.
+ * headers and parts that need nothing stay byte for byte. A {@code message/rfc822} part cannot be
+ * re-encoded itself (RFC 2046 section 5.2.1): the message inside it is converted the same way, and
+ * the part declared 7bit once nothing 8-bit is left. Other {@code message/*} parts and header fields
+ * with raw 8-bit bytes are left as they are.
  */
 public final class SevenBit {
 
@@ -65,6 +66,9 @@ public final class SevenBit {
             Optional<String> boundary = type.parameter("boundary");
             return boundary.isPresent() ? convertParts(entity, bodyStart, boundary.get(), depth) : entity;
         }
+        if (type.mediaType().equals("message/rfc822")) {
+            return convertEncapsulated(entity, head, bodyStart, depth);
+        }
         if (type.mediaType().startsWith("message/")) {
             return entity;
         }
@@ -89,6 +93,37 @@ public final class SevenBit {
                 out.write(CRLF);
             }
         }
+        return out.toByteArray();
+    }
+
+    /**
+     * A forwarded message (RFC 2046 section 5.2.1) may not be base64 or quoted-printable itself, so its
+     * own 8-bit parts are converted inside it; once nothing 8-bit is left (its header fields may still
+     * hold raw 8-bit bytes, which are left as they are), the part is declared 7bit.
+     */
+    private static byte[] convertEncapsulated(byte[] entity, MessageHead head, int bodyStart, int depth) throws IOException {
+        byte[] inner = java.util.Arrays.copyOfRange(entity, bodyStart, entity.length);
+        byte[] converted;
+        try {
+            converted = convert(inner, depth + 1);
+        } catch (IOException e) {
+            return entity;  // an encapsulated message whose header block does not parse is left as it is
+        }
+        if (converted == inner) {
+            return entity;
+        }
+        boolean sevenBit = !hasEightBit(converted, 0, converted.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(converted.length + bodyStart + 32);
+        for (MessageHead.Field f : head.fields()) {
+            if (!(sevenBit && f.name().equalsIgnoreCase("Content-Transfer-Encoding"))) {
+                f.writeTo(out);
+            }
+        }
+        if (sevenBit) {
+            out.write("Content-Transfer-Encoding: 7bit\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(CRLF);
+        out.write(converted);
         return out.toByteArray();
     }
 
