@@ -103,7 +103,7 @@ public final class RightsProtector {
     private Protection protect(byte[] raw, MimeMessage original, String sender, Collection<String> recipients,
             RightsTemplate template) throws RightsKeyUnavailableException, RightsStoreUnavailableException, MessagingException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        String jti = newLicenceId();
+        String jti = newLicenceId(random);
         String from = senderOf(original, sender);
         String mid = original.getMessageID() == null ? jti + "@" + settings.issuer() : Rights.messageId(original.getMessageID());
         Set<String> rcpt = new LinkedHashSet<>();
@@ -223,10 +223,18 @@ public final class RightsProtector {
         }
     }
 
-    private String newLicenceId() {
+    /**
+     * 128 random bits, base64url. Never starting with {@code -}: an operator gives the id to
+     * {@code ./mailsec rights log|revoke}, whose parser would take it for an option (one id in 64).
+     */
+    static String newLicenceId(SecureRandom random) {
         byte[] b = new byte[16];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String id;
+        do {
+            random.nextBytes(b);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        } while (id.charAt(0) == '-');
+        return id;
     }
 
     private static String senderOf(MimeMessage m, String sender) throws MessagingException {
