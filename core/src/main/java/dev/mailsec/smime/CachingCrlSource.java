@@ -11,13 +11,28 @@ import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Hashtable;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.Context;
+import javax.naming.NamingEnumeration;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
+import javax.naming.directory.Attributes;
+import javax.naming.directory.DirContext;
+import javax.naming.directory.InitialDirContext;
+import javax.naming.ldap.LdapName;
 
 /**
- * Fetches CRLs over {@code http}, {@code https} or {@code file} with connect and read timeouts, and
- * keeps each until its nextUpdate or {@code maxAge}, whichever comes first. A CRL whose signature does
- * not check out is rejected by the JDK's PKIX validator, not here.
+ * Fetches CRLs over {@code http}, {@code https}, {@code file}, {@code ldap} or {@code ldaps} with connect
+ * and read timeouts, and keeps each until its nextUpdate or {@code maxAge}, whichever comes first. A
+ * CRL whose signature does not check out is rejected by the JDK's PKIX validator, not here.
+ *
+ * <p>LDAP distribution points (RFC 4516 URLs, as Active Directory Certificate Services writes them
+ * first in every certificate) are read with an anonymous bind through the JDK's LDAP provider: the
+ * entry named by the URL's DN, the attribute it names (else {@code certificateRevocationList}), with or
+ * without the {@code ;binary} option. An URL without a server ({@code ldap:///CN=...}, which
+ * Windows resolves to a domain controller) goes to {@code ldapServer}, or fails when there is none.
  */
 public final class CachingCrlSource implements CrlSource {
 
@@ -26,6 +41,7 @@ public final class CachingCrlSource implements CrlSource {
     private final Duration timeout;
     private final Duration maxAge;
     private final Clock clock;
+    private final String ldapServer;
     private final ConcurrentHashMap<URI, Entry> cache = new ConcurrentHashMap<>();
 
     private static final class Entry {
@@ -39,9 +55,15 @@ public final class CachingCrlSource implements CrlSource {
     }
 
     public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock) {
+        this(timeout, maxAge, clock, null);
+    }
+
+    /** @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null} */
+    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer) {
         this.timeout = timeout;
         this.maxAge = maxAge;
         this.clock = clock;
+        this.ldapServer = ldapServer;
     }
 
     public CachingCrlSource() {
@@ -56,18 +78,24 @@ public final class CachingCrlSource implements CrlSource {
             return entry.crl;
         }
         String scheme = distributionPoint.getScheme() == null ? "" : distributionPoint.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
+        byte[] bytes;
+        if (scheme.equals("ldap") || scheme.equals("ldaps")) {
+            bytes = fromLdap(distributionPoint, scheme);
+        } else if (scheme.equals("http") || scheme.equals("https") || scheme.equals("file")) {
+            URLConnection connection = distributionPoint.toURL().openConnection();
+            connection.setConnectTimeout((int) timeout.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            try (InputStream in = connection.getInputStream()) {
+                bytes = in.readNBytes(MAX_CRL_BYTES + 1);
+            }
+        } else {
             throw new IOException("unsupported CRL distribution point scheme: " + distributionPoint);
         }
-        URLConnection connection = distributionPoint.toURL().openConnection();
-        connection.setConnectTimeout((int) timeout.toMillis());
-        connection.setReadTimeout((int) timeout.toMillis());
+        if (bytes.length > MAX_CRL_BYTES) {
+            throw new IOException("CRL at " + distributionPoint + " is larger than " + MAX_CRL_BYTES + " bytes");
+        }
         X509CRL crl;
-        try (InputStream in = connection.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_CRL_BYTES + 1);
-            if (bytes.length > MAX_CRL_BYTES) {
-                throw new IOException("CRL at " + distributionPoint + " is larger than " + MAX_CRL_BYTES + " bytes");
-            }
+        try {
             crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(bytes));
         } catch (CRLException | CertificateException e) {
             throw new IOException("cannot parse the CRL at " + distributionPoint + ": " + e.getMessage(), e);
@@ -78,5 +106,55 @@ public final class CachingCrlSource implements CrlSource {
         }
         cache.put(distributionPoint, new Entry(crl, expires));
         return crl;
+    }
+
+    /** The CRL at an RFC 4516 URL: {@code ldap://host:port/DN?attribute?base}. */
+    private byte[] fromLdap(URI uri, String scheme) throws IOException {
+        String server = uri.getHost() != null ? scheme + "://" + uri.getRawAuthority() : ldapServer;
+        if (server == null) {
+            throw new IOException("CRL distribution point " + uri + " names no LDAP server, and none is configured for it");
+        }
+        String dn = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (dn.isEmpty()) {
+            throw new IOException("CRL distribution point " + uri + " names no entry");
+        }
+        String query = uri.getQuery() == null ? "" : uri.getQuery();
+        String named = query.split("\\?", -1)[0].trim();
+        // the base name: a server answers for certificateRevocationList with certificateRevocationList;binary
+        String attribute = named.isEmpty() ? "certificateRevocationList" : named.replaceFirst("(?i);binary$", "");
+        String[] attributes = {attribute + ";binary", attribute};
+        Hashtable<String, Object> env = new Hashtable<>();
+        env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
+        env.put(Context.PROVIDER_URL, server);
+        env.put(Context.SECURITY_AUTHENTICATION, "none");
+        env.put("com.sun.jndi.ldap.connect.timeout", Long.toString(timeout.toMillis()));
+        env.put("com.sun.jndi.ldap.read.timeout", Long.toString(timeout.toMillis()));
+        // without ;binary the JDK would hand these DER values over as strings
+        env.put("java.naming.ldap.attributes.binary", "certificateRevocationList authorityRevocationList deltaRevocationList "
+            + String.join(" ", attributes));
+        DirContext context = null;
+        try {
+            context = new InitialDirContext(env);
+            Attributes found = context.getAttributes(new LdapName(dn), attributes);
+            NamingEnumeration<? extends Attribute> all = found.getAll();
+            while (all.hasMore()) {
+                Attribute values = all.next();
+                String id = values.getID().replaceFirst("(?i);binary$", "");
+                if (id.equalsIgnoreCase(attribute) && values.size() > 0 && values.get() instanceof byte[]) {
+                    return (byte[]) values.get();
+                }
+            }
+            throw new IOException("LDAP entry " + dn + " at " + server + " has no " + attribute);
+        } catch (NamingException | IllegalArgumentException e) {
+            throw new IOException("cannot read the CRL at " + uri + " from " + server + ": " + e.getMessage(), e);
+        } finally {
+            if (context != null) {
+                try {
+                    context.close();
+                } catch (NamingException e) {
+                    // the answer is in hand; a failed close changes nothing
+                }
+            }
+        }
     }
 }

@@ -33,8 +33,9 @@ import java.util.Set;
  * fails it; when the responder is unreachable, untrustworthy or says "unknown", the CRL distribution
  * points are used; a certificate with neither a usable answer nor a CRL distribution point is a
  * {@code temporary} failure under {@link OcspFailure#HARD} and passes under {@link OcspFailure#SOFT}.
- * CRLs come from the distribution points through a {@link CrlSource} (which caches); an unreachable
- * CRL is always temporary. Used for signers and for recipient certificates alike.
+ * CRLs come from the distribution points through a {@link CrlSource} (which caches); the names of one
+ * point (e.g. an {@code ldap:} and an {@code http:} URL) are tried in turn, and a point none of whose
+ * names answers is always temporary. Used for signers and for recipient certificates alike.
  */
 public final class ChainValidator {
 
@@ -151,16 +152,25 @@ public final class ChainValidator {
             if (settled) {
                 continue;
             }
-            List<URI> points = SmimeVerifier.distributionPoints(c);
+            List<List<URI>> points = SmimeVerifier.distributionPoints(c);
             if (points.isEmpty() && ocspProblem != null && ocspFailure == OcspFailure.HARD) {
                 return new Outcome(false, true, ocspProblem);
             }
-            for (URI uri : points) {
-                try {
-                    lists.add(crls.fetch(uri));
-                } catch (IOException e) {
-                    return new Outcome(false, true, "CRL unavailable: " + uri);
+            for (List<URI> names : points) {
+                // the names of one point lead to the same CRL: the first that answers is enough
+                X509CRL crl = null;
+                for (URI uri : names) {
+                    try {
+                        crl = crls.fetch(uri);
+                        break;
+                    } catch (IOException e) {
+                        // try the point's next name
+                    }
                 }
+                if (crl == null) {
+                    return new Outcome(false, true, "CRL unavailable: " + names);
+                }
+                lists.add(crl);
             }
         }
         try {

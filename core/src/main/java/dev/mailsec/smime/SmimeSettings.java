@@ -102,7 +102,12 @@ public final class SmimeSettings {
 
     /** A chain validator with OCSP (where certificates name a responder) and CRL checking when {@code checkRevocation}. */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation) {
-        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5));
+        return chains(anchors, checkRevocation, null);
+    }
+
+    /** Like {@link #chains(Set, boolean)}; {@code crlLdapServer} (or {@code null}) serves LDAP distribution points that name no server. */
+    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, String crlLdapServer) {
+        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5), crlLdapServer);
     }
 
     /**
@@ -111,9 +116,39 @@ public final class SmimeSettings {
      */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
                                         ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout) {
-        return new ChainValidator(anchors, checkRevocation ? new CachingCrlSource() : null,
+        return chains(anchors, checkRevocation, ocsp, ocspFailure, ocspTimeout, null);
+    }
+
+    /** The full form; {@code crlLdapServer} as {@link #ldapServer} returns it, or {@code null}. */
+    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
+                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, String crlLdapServer) {
+        return new ChainValidator(anchors,
+            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdapServer) : null,
             checkRevocation && ocsp ? new CachingOcspClient(ocspTimeout, Duration.ofHours(1), Clock.systemUTC()) : null,
             ocspFailure, Clock.systemUTC());
+    }
+
+    /**
+     * {@code ldap://host[:port]} or {@code ldaps://...} (nothing after the server), for LDAP CRL
+     * distribution points that name no server, as Active Directory writes them; {@code null} when unset.
+     */
+    public static String ldapServer(String parameter, String value) {
+        if (value == null || value.trim().isEmpty()) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(value.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + value + "'", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (!(scheme.equals("ldap") || scheme.equals("ldaps")) || uri.getHost() == null || !(path.isEmpty() || path.equals("/"))
+            || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException(parameter + ": must be ldap://host[:port] or ldaps://host[:port], got '" + value + "'");
+        }
+        return scheme + "://" + uri.getRawAuthority();
     }
 
     public static ChainValidator.OcspFailure ocspFailure(String parameter, String value) {

@@ -268,38 +268,48 @@ public final class SmimeVerifier {
         return uris;
     }
 
-    static List<URI> distributionPoints(X509Certificate cert) {
-        List<URI> uris = new ArrayList<>();
+    /**
+     * The certificate's CRL distribution points, each as its list of URLs in the order given: the names
+     * of one point are alternative ways to the same CRL (RFC 5280 section 4.2.1.13). Schemes we can
+     * fetch: http, https, file, ldap, ldaps; a point with none of those is left out.
+     */
+    static List<List<URI>> distributionPoints(X509Certificate cert) {
+        List<List<URI>> points = new ArrayList<>();
         byte[] ext = cert.getExtensionValue(Extension.cRLDistributionPoints.getId());
         if (ext == null) {
-            return uris;
+            return points;
         }
         try {
-            CRLDistPoint points = CRLDistPoint.getInstance(
+            CRLDistPoint extension = CRLDistPoint.getInstance(
                 dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets());
-            for (DistributionPoint dp : points.getDistributionPoints()) {
+            for (DistributionPoint dp : extension.getDistributionPoints()) {
                 DistributionPointName name = dp.getDistributionPoint();
                 if (name == null || name.getType() != DistributionPointName.FULL_NAME) {
                     continue;
                 }
+                List<URI> uris = new ArrayList<>();
                 for (GeneralName gn : GeneralNames.getInstance(name.getName()).getNames()) {
                     if (gn.getTagNo() == GeneralName.uniformResourceIdentifier) {
                         String s = gn.getName().toString();
                         String lower = s.toLowerCase(Locale.ROOT);
-                        if (lower.startsWith("http:") || lower.startsWith("https:") || lower.startsWith("file:")) {
+                        if (lower.startsWith("http:") || lower.startsWith("https:") || lower.startsWith("file:")
+                            || lower.startsWith("ldap:") || lower.startsWith("ldaps:")) {
                             try {
                                 uris.add(new URI(s));
                             } catch (URISyntaxException e) {
-                                // an unusable URL is skipped; another distribution point may serve
+                                // an unusable URL is skipped; another name or distribution point may serve
                             }
                         }
                     }
+                }
+                if (!uris.isEmpty()) {
+                    points.add(uris);
                 }
             }
         } catch (IllegalArgumentException e) {
             // unreadable extension: no distribution point
         }
-        return uris;
+        return points;
     }
 
     private static byte[] decodePart(byte[] part) throws IOException {

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,7 @@ class LdapCertificateDirectoryTest {
     @TempDir
     static Path dir;
 
-    static Process slapd;
+    static Slapd slapd;
     static int port;
     static SmimeTestPki pki;
     static SmimeKeyPair bob;
@@ -41,24 +38,7 @@ class LdapCertificateDirectoryTest {
         Files.write(dir.resolve("bob.der"), bob.certificate().getEncoded());
         SmimeTestPki.writeCert(dir.resolve("carol.pem"), carol.certificate());
         Openssl.ok(dir, "openssl", "crl2pkcs7", "-nocrl", "-certfile", "carol.pem", "-outform", "DER", "-out", "carol.p7b");
-        Files.createDirectories(dir.resolve("db"));
-        Files.writeString(dir.resolve("slapd.conf"), ""
-            + "include /etc/ldap/schema/core.schema\n"
-            + "include /etc/ldap/schema/cosine.schema\n"
-            + "include /etc/ldap/schema/inetorgperson.schema\n"
-            + "pidfile " + dir.resolve("slapd.pid") + "\n"
-            + "argsfile " + dir.resolve("slapd.args") + "\n"
-            + "modulepath /usr/lib/ldap\n"
-            + "moduleload back_mdb\n"
-            + "database mdb\n"
-            + "maxsize 10485760\n"
-            + "suffix \"dc=example,dc=test\"\n"
-            + "rootdn \"cn=admin,dc=example,dc=test\"\n"
-            + "rootpw secret\n"
-            + "directory " + dir.resolve("db") + "\n"
-            + "index objectClass eq\n"
-            + "index mail eq\n");
-        Files.writeString(dir.resolve("data.ldif"), ""
+        slapd = Slapd.start(dir, Slapd.freePort(), ""
             + "dn: dc=example,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: example\ndc: example\n\n"
             + "dn: ou=people,dc=example,dc=test\nobjectClass: organizationalUnit\nou: people\n\n"
             + "dn: uid=bob,ou=people,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\n"
@@ -67,35 +47,13 @@ class LdapCertificateDirectoryTest {
             + "mail: Carol@Example.test\nuserSMIMECertificate:< file://" + dir.resolve("carol.p7b") + "\n\n"
             + "dn: uid=nocert,ou=people,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: nocert\ncn: N\nsn: N\n"
             + "mail: nocert@example.test\n");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        slapd = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-h", "ldap://127.0.0.1:" + port + "/", "-f",
-            dir.resolve("slapd.conf").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        awaitPort();
-        Openssl.ok(dir, "ldapadd", "-x", "-H", "ldap://127.0.0.1:" + port, "-D", "cn=admin,dc=example,dc=test", "-w", "secret",
-            "-f", "data.ldif");
-    }
-
-    private static void awaitPort() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !slapd.isAlive()) {
-                    throw new IllegalStateException("slapd did not start: " + Files.readString(dir.resolve("slapd.log")), e);
-                }
-                Thread.sleep(50);
-            }
-        }
+        port = slapd.port;
     }
 
     @AfterAll
     static void stopSlapd() throws Exception {
-        if (slapd != null && slapd.isAlive()) {
-            slapd.destroy();
-            slapd.waitFor(20, TimeUnit.SECONDS);
+        if (slapd != null) {
+            slapd.close();
         }
     }
 
@@ -137,10 +95,7 @@ class LdapCertificateDirectoryTest {
     void anUnreachableDirectoryIsAFaultAndCachedAnswersSurviveIt() throws Exception {
         LdapCertificateDirectory ldap = directory(null, null);
         assertThat(ldap.lookup("bob@example.test")).hasSize(1);
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = Slapd.freePort();
         LdapCertificateDirectory dead = new LdapCertificateDirectory("ldap://127.0.0.1:" + deadPort, "dc=example,dc=test", null, null,
             LdapCertificateDirectory.DEFAULT_FILTER, Duration.ofSeconds(2), Duration.ofMinutes(10), Clock.systemUTC());
         assertThatThrownBy(() -> dead.lookup("bob@example.test")).isInstanceOf(IOException.class);

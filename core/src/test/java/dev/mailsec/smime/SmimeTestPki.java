@@ -135,9 +135,14 @@ public final class SmimeTestPki {
                     new GeneralName(GeneralName.uniformResourceIdentifier, spec.ocspUrl)));
             }
             if (crlUrl != null && spec.crl) {
+                // several URLs separated by spaces: names of one distribution point, alternatives for the same CRL
+                String[] urls = crlUrl.split(" ");
+                GeneralName[] names = new GeneralName[urls.length];
+                for (int i = 0; i < urls.length; i++) {
+                    names[i] = new GeneralName(GeneralName.uniformResourceIdentifier, urls[i]);
+                }
                 b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                    new DistributionPoint(new DistributionPointName(new GeneralNames(
-                        new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null)}));
+                    new DistributionPoint(new DistributionPointName(new GeneralNames(names)), null, null)}));
             }
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                 b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));

@@ -161,7 +161,15 @@ public final class SmimeCommand implements Runnable {
                @Option(names = "--check-revocation", description = "ask the certificates' OCSP responders, then fetch CRLs from their distribution points")
                boolean revocation,
                @Option(names = "--ocsp-soft-fail", description = "with --check-revocation: a certificate whose OCSP responder does not answer and that has no CRL counts as not revoked (default: temperror)")
-               boolean ocspSoftFail) {
+               boolean ocspSoftFail,
+               @Option(names = "--crl-ldap-url", paramLabel = "URL", description = "with --check-revocation: ldap://host[:port] for LDAP CRL distribution points that name no server (Active Directory's ldap:///CN=...)")
+               String crlLdapUrl) {
+        String crlLdapServer;
+        try {
+            crlLdapServer = dev.mailsec.smime.SmimeSettings.ldapServer("--crl-ldap-url", crlLdapUrl);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), 2);
+        }
         Set<TrustAnchor> trust = new HashSet<>();
         for (Path a : anchors) {
             try {
@@ -174,7 +182,7 @@ public final class SmimeCommand implements Runnable {
         try (InputStream in = open(message)) {
             v = new SmimeVerifier(dev.mailsec.smime.SmimeSettings.chains(trust, revocation, true,
                 ocspSoftFail ? dev.mailsec.smime.ChainValidator.OcspFailure.SOFT : dev.mailsec.smime.ChainValidator.OcspFailure.HARD,
-                java.time.Duration.ofSeconds(5)), Clock.systemUTC()).verify(in);
+                java.time.Duration.ofSeconds(5), crlLdapServer), Clock.systemUTC()).verify(in);
         } catch (IOException e) {
             throw new UserException("I/O error: " + e.getMessage());
         }

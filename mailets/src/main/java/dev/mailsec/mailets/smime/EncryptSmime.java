@@ -90,7 +90,7 @@ public class EncryptSmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeSettings.DIRECTORY_PARAMETERS);
-        known.addAll(Set.of("trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor", "keyTransport",
+        known.addAll(Set.of("trustAnchors", "checkRevocation", "crlLdapUrl", "policy", "processor", "errorProcessor", "keyTransport",
             "contentEncryption", "copyToSender"));
         checkInitParameters(known);
         try {
@@ -98,7 +98,8 @@ public class EncryptSmime extends GenericMailet {
                 String anchors = getInitParameter("trustAnchors");
                 certificates = new RecipientCertificates(SmimeSettings.directory(this::getInitParameter),
                     anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
-                        SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true)),
+                        SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true),
+                        SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl"))),
                     Clock.systemUTC());
             }
             copyToSender = SmimeSettings.bool("copyToSender", getInitParameter("copyToSender"), false);

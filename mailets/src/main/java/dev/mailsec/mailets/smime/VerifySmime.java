@@ -65,8 +65,8 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "authservId",
-            "stripSignature"));
+        checkInitParameters(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "crlLdapUrl",
+            "authservId", "stripSignature"));
         try {
             if (verifier == null) {
                 Set<TrustAnchor> anchors = SmimeSettings.trustAnchors("trustAnchors", getInitParameter("trustAnchors"));
@@ -74,7 +74,8 @@ public class VerifySmime extends GenericMailet {
                 boolean ocsp = SmimeSettings.bool("ocsp", getInitParameter("ocsp"), true);
                 verifier = new SmimeVerifier(SmimeSettings.chains(anchors, revocation, ocsp,
                     SmimeSettings.ocspFailure("ocspFailure", getInitParameter("ocspFailure")),
-                    SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5)), Clock.systemUTC());
+                    SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5),
+                    SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl"))), Clock.systemUTC());
             }
             strip = SmimeSettings.bool("stripSignature", getInitParameter("stripSignature"), false);
         } catch (IllegalArgumentException e) {

@@ -136,6 +136,12 @@ class SmimeMailetsTest {
         assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().setProperty("trustAnchors", ca.toString())
             .setProperty("ocspTimeout", "600").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("ocspTimeout").hasMessageContaining("600");
+        assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().setProperty("trustAnchors", ca.toString())
+            .setProperty("crlLdapUrl", "http://dc1.example.test").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("crlLdapUrl").hasMessageContaining("http://dc1.example.test");
+        assertThatThrownBy(() -> new VerifySmime().init(FakeMailetConfig.builder().setProperty("trustAnchors", ca.toString())
+            .setProperty("crlLdapUrl", "ldap:///cn=x").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("crlLdapUrl").hasMessageContaining("ldap:///cn=x");
         assertThatThrownBy(() -> new DecryptSmime().init(FakeMailetConfig.builder().setProperty("keyFolder", ca.toString()).build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("keyFolder: not a folder");
     }
