@@ -1,8 +1,6 @@
 package dev.mailsec.bench.smime;
 
 import dev.mailsec.bench.Messages;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -21,12 +19,6 @@ import java.util.Locale;
  * <pre>java -cp bench/target/benchmarks.jar dev.mailsec.bench.smime.SmimeAB OLD.jar NEW.jar [rounds]</pre>
  */
 public final class SmimeAB {
-
-    private interface Op {
-        void run() throws Exception;
-    }
-
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private SmimeAB() {
     }
@@ -67,13 +59,13 @@ public final class SmimeAB {
             return result instanceof byte[] ? (byte[]) result : (byte[]) result.getClass().getMethod("toByteArray").invoke(result);
         }
 
-        List<Op> ops(byte[] message) throws Exception {
+        List<CpuClock.Op> ops(byte[] message) throws Exception {
             Object cbc = encryption("AES256_CBC");
             Object gcm = encryption("AES256_GCM");
             byte[] signed = bytes(call("sign", message));
             byte[] cbcMessage = bytes(call("encrypt", message, cbc));
             byte[] gcmMessage = bytes(call("encrypt", message, gcm));
-            List<Op> list = new ArrayList<>();
+            List<CpuClock.Op> list = new ArrayList<>();
             list.add(() -> call("sign", message));
             list.add(() -> call("encrypt", message, cbc));
             list.add(() -> call("encrypt", message, gcm));
@@ -99,41 +91,21 @@ public final class SmimeAB {
         System.out.println("|---|---|---|---|---|");
         for (int kb : new int[] {50, 1024}) {
             byte[] message = Messages.message(kb);
-            List<Op> a = old.ops(message);
-            List<Op> b = recent.ops(message);
+            List<CpuClock.Op> a = old.ops(message);
+            List<CpuClock.Op> b = recent.ops(message);
             for (int i = 0; i < names.length; i++) {
-                warm(a.get(i));
-                warm(b.get(i));
+                CpuClock.warm(a.get(i), 3);
+                CpuClock.warm(b.get(i), 3);
                 long[] ta = new long[2];
                 long[] tb = new long[2];
                 for (int r = 0; r < rounds; r++) {
-                    measure(a.get(i), ta);
-                    measure(b.get(i), tb);
+                    CpuClock.measure(a.get(i), 1, ta);
+                    CpuClock.measure(b.get(i), 1, tb);
                 }
                 double oldUs = ta[1] / 1e3 / ta[0];
                 double newUs = tb[1] / 1e3 / tb[0];
                 System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2fx |%n", names[i], Messages.label(kb), oldUs, newUs, oldUs / newUs);
             }
         }
-    }
-
-    private static void warm(Op op) throws Exception {
-        long end = System.nanoTime() + 3_000_000_000L;
-        while (System.nanoTime() < end) {
-            op.run();
-        }
-    }
-
-    /** Adds the operations run and the CPU nanoseconds they took. */
-    private static void measure(Op op, long[] total) throws Exception {
-        long n = 0;
-        long cpu = THREADS.getCurrentThreadCpuTime();
-        long end = System.nanoTime() + 1_000_000_000L;
-        do {
-            op.run();
-            n++;
-        } while (System.nanoTime() < end);
-        total[0] += n;
-        total[1] += THREADS.getCurrentThreadCpuTime() - cpu;
     }
 }

@@ -25,10 +25,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SmimeBound {
 
-    private interface Op {
-        void run() throws Exception;
-    }
-
     private static final int CHUNK = 16 * 1024;
 
     private SmimeBound() {
@@ -81,7 +77,7 @@ public final class SmimeBound {
             dev.mailsec.smime.SmimeBuffer sink = dev.mailsec.smime.SmimeBuffer.sizedFor(message.length, 140);
             for (dev.mailsec.smime.ContentEncryption enc : dev.mailsec.smime.ContentEncryption.values()) {
                 String name = enc == dev.mailsec.smime.ContentEncryption.AES256_GCM ? "encrypt aes-256-gcm" : "encrypt aes-256-cbc";
-                Op boundReused = () -> encryptBound(enc, aes, iv, random, message, out, pki, oaep);
+                CpuClock.Op boundReused = () -> encryptBound(enc, aes, iv, random, message, out, pki, oaep);
                 row(name + ", reused sink", size, seconds, boundReused, () -> {
                     sink.reset();
                     ops.encryptTo(message, enc, sink);
@@ -157,14 +153,14 @@ public final class SmimeBound {
     }
 
     /** Bound and engine in alternating rounds, so both see the same load; ops per CPU-second of this thread. */
-    private static void row(String operation, String size, double seconds, Op bound, Op ours) throws Exception {
-        warm(bound);
-        warm(ours);
+    private static void row(String operation, String size, double seconds, CpuClock.Op bound, CpuClock.Op ours) throws Exception {
+        CpuClock.warm(bound, 1);
+        CpuClock.warm(ours, 1);
         long[] b = new long[2];
         long[] m = new long[2];
         for (int round = 0; round < ROUNDS; round++) {
-            measure(bound, seconds / ROUNDS, b);
-            measure(ours, seconds / ROUNDS, m);
+            CpuClock.measure(bound, seconds / ROUNDS, b);
+            CpuClock.measure(ours, seconds / ROUNDS, m);
         }
         double boundRate = b[0] / (b[1] / 1e9);
         double oursRate = m[0] / (m[1] / 1e9);
@@ -172,25 +168,4 @@ public final class SmimeBound {
     }
 
     private static final int ROUNDS = 6;
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
-
-    private static void warm(Op op) throws Exception {
-        long warmEnd = System.nanoTime() + 1_000_000_000L;
-        while (System.nanoTime() < warmEnd) {
-            op.run();
-        }
-    }
-
-    /** Adds the operations run and the CPU nanoseconds they took to {@code total}. */
-    private static void measure(Op op, double seconds, long[] total) throws Exception {
-        long n = 0;
-        long cpu = THREADS.getCurrentThreadCpuTime();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        do {
-            op.run();
-            n++;
-        } while (System.nanoTime() < end);
-        total[0] += n;
-        total[1] += THREADS.getCurrentThreadCpuTime() - cpu;
-    }
 }

@@ -3,8 +3,6 @@ package dev.mailsec.bench.smime;
 import dev.mailsec.bench.Messages;
 import dev.mailsec.smime.ContentEncryption;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,23 +23,18 @@ import java.util.regex.Pattern;
  */
 public final class SmimeCpuTime {
 
-    private interface Op {
-        void run() throws Exception;
-    }
-
     private static final class Case {
         final String label;
-        final Op ours;
+        final CpuClock.Op ours;
         final String peer;
 
-        Case(String label, Op ours, String peer) {
+        Case(String label, CpuClock.Op ours, String peer) {
             this.label = label;
             this.ours = ours;
             this.peer = peer;
         }
     }
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s\\s*$");
 
     private SmimeCpuTime() {
@@ -86,35 +79,21 @@ public final class SmimeCpuTime {
         System.out.println("| case | mailsec msgs/CPU-s | openssl msgs/CPU-s (gross) | openssl msgs/CPU-s (net of start) | mailsec / openssl net |");
         System.out.println("|---|---|---|---|---|");
         for (Case c : cases) {
-            warm(c.ours);
-            long oursOps = 0;
-            long oursCpu = 0;
+            CpuClock.warm(c.ours, 2);
+            long[] oursTotal = new long[2];
             double peerCpu = 0;
             double baseCpu = 0;
             for (int r = 0; r < rounds; r++) {
-                long cpu = THREADS.getCurrentThreadCpuTime();
-                long end = System.nanoTime() + 1_500_000_000L;
-                do {
-                    c.ours.run();
-                    oursOps++;
-                } while (System.nanoTime() < end);
-                oursCpu += THREADS.getCurrentThreadCpuTime() - cpu;
+                CpuClock.measure(c.ours, 1.5, oursTotal);
                 peerCpu += childCpuSeconds(c.peer, batch);
                 baseCpu += childCpuSeconds("openssl version", batch);
             }
-            double ours = oursOps / (oursCpu / 1e9);
+            double ours = oursTotal[0] / (oursTotal[1] / 1e9);
             double grossPerOp = peerCpu / (rounds * (double) batch);
             double netPerOp = (peerCpu - baseCpu) / (rounds * (double) batch);
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s |%n", c.label, ours, 1 / grossPerOp,
                 netPerOp > grossPerOp * 0.05 ? String.format(Locale.ROOT, "%.0f", 1 / netPerOp) : "below start noise",
                 netPerOp > grossPerOp * 0.05 ? String.format(Locale.ROOT, "%.2fx", ours * netPerOp) : "-");
-        }
-    }
-
-    private static void warm(Op op) throws Exception {
-        long end = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < end) {
-            op.run();
         }
     }
 
