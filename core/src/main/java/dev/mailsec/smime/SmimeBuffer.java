@@ -7,7 +7,8 @@ import java.io.ByteArrayOutputStream;
  * A byte buffer for a message going into or coming out of the engine, read in place: {@link #in()}
  * gives the bytes without the copy {@code toByteArray()} makes. Given one as its output, the engine's
  * base64 writer puts its lines straight into the buffer instead of writing them from a block of its own
- * (one copy fewer of the ~1.4 MB an encrypted 1 MB message takes).
+ * (one copy fewer of the ~1.4 MB an encrypted 1 MB message takes). Like the engine's streams, one
+ * buffer serves one writer at a time: {@link #reserve} and {@link #advance} are two calls.
  */
 public final class SmimeBuffer extends ByteArrayOutputStream {
 

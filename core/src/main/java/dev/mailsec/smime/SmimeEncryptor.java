@@ -27,8 +27,8 @@ import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPublicKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.List;
 import javax.crypto.spec.OAEPParameterSpec;
@@ -118,7 +118,7 @@ public final class SmimeEncryptor {
     /**
      * Key transport to the certificate named by issuer and serial number (RFC 5652 section 6.2.1), as
      * {@code JceKeyTransRecipientInfoGenerator} writes it, without parsing the whole certificate
-     * again for every message (~15 % of encrypting 50 KB here): only its issuer name is read.
+     * again for every message (4.5 us per recipient, ~6 % of encrypting 1 KB here): only its issuer name is read.
      */
     private static RecipientInfoGenerator keyTransport(X509Certificate certificate, JceAsymmetricKeyWrapper wrapper) {
         IssuerAndSerialNumber id = new IssuerAndSerialNumber(

@@ -167,7 +167,7 @@ public final class MessageHead {
         int fieldStart = -1;
         int fieldEnd = -1;
         String fieldName = null;
-        java.io.ByteArrayOutputStream folded = null;
+        ByteArrayOutputStream folded = null;
         int pos = 0;
         while (pos < length) {
             int lf = ByteScan.indexOf(b, pos, length, (byte) '\n');
@@ -184,13 +184,13 @@ public final class MessageHead {
                     throw new IOException("header block starts with a continuation line");
                 }
                 if (folded == null) {
-                    folded = new java.io.ByteArrayOutputStream(end - fieldStart + 64);
+                    folded = new ByteArrayOutputStream(end - fieldStart + 64);
                     folded.write(b, fieldStart, fieldEnd - fieldStart);
                 }
                 folded.write(CRLF, 0, 2);
                 folded.write(b, pos, end - pos);
             } else {
-                int colon = indexOf(b, pos, end, (byte) ':');
+                int colon = ByteScan.indexOf(b, pos, end, (byte) ':');
                 if (colon <= pos) {
                     throw new IOException("header line without a field name");
                 }
@@ -208,15 +208,6 @@ public final class MessageHead {
             fields.add(new Field(fieldName, folded != null ? folded.toByteArray() : java.util.Arrays.copyOfRange(b, fieldStart, fieldEnd)));
         }
         return new MessageHead(fields);
-    }
-
-    private static int indexOf(byte[] bytes, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     public List<Field> fields() {
