@@ -460,9 +460,30 @@ class RightsPortalBrowserTest {
    * up next is on the new page (a click does not wait for the navigation it starts).
    */
   static void submit(By control) {
+    awaitLoaded();
     org.openqa.selenium.WebElement page = browser.driver.findElement(By.tagName("html"));
-    browser.driver.findElement(control).click();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        browser.driver.findElement(control).click();
+        break;
+      } catch (org.openqa.selenium.WebDriverException e) {
+        // ChromeDriver once failed a click with "Node with given id does not belong to the document" (the node
+        // it had just found was gone): the click did not happen, so look the control up again and retry
+        boolean goneNode = e instanceof org.openqa.selenium.StaleElementReferenceException
+            || String.valueOf(e.getMessage()).contains("does not belong to the document");
+        if (!goneNode || attempt == 3) {
+          throw e;
+        }
+      }
+    }
     new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+    awaitLoaded();
+  }
+
+  /** Until the current document has finished loading, so nothing found in it is replaced by the rest of the load. */
+  static void awaitLoaded() {
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d ->
+        "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
   }
 
   static org.openqa.selenium.WebElement waitFor(By by) {
