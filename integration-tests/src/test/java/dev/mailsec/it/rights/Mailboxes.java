@@ -27,8 +27,30 @@ final class Mailboxes {
     this.smtpPort = smtpPort;
   }
 
-  /** Every message in the INBOX whose subject starts with {@code prefix}, oldest first (detached copies). */
+  /**
+   * Every message in the INBOX whose subject starts with {@code prefix}, oldest first (detached copies).
+   * James 3.8.1 can announce a message that is being delivered (EXISTS) a moment before it answers a FETCH
+   * for it ("BAD FETCH failed. Invalid messageset", seen once here): such a listing is read again.
+   */
   List<MimeMessage> list(String user, String password, String prefix) throws MessagingException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return listOnce(user, password, prefix);
+      } catch (MessagingException e) {
+        if (attempt == 5 || !String.valueOf(e.getMessage()).contains("Invalid messageset")) {
+          throw e;
+        }
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<MimeMessage> listOnce(String user, String password, String prefix) throws MessagingException {
     Properties props = new Properties();
     props.put("mail.imap.connectiontimeout", "15000");
     props.put("mail.imap.timeout", "15000");
