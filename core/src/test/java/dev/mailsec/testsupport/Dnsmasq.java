@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +32,31 @@ public final class Dnsmasq implements AutoCloseable {
 
     /** Starts dnsmasq with the test's records and options (e.g. {@code --txt-record=...}) and waits until it serves. */
     public static Dnsmasq start(Path dir, String... options) throws IOException, InterruptedException {
-        int port;
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(dir, "127.0.0.1", freeTcpAndUdpPort(), options);
+            } catch (AssertionError e) {
+                // dnsmasq listens on UDP and TCP: a port free when probed can be taken by another socket before it
+                // binds (a CI run once failed with "Address already in use")
+                if (attempt == 5 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
         }
-        return start(dir, "127.0.0.1", port, options);
+    }
+
+    /** A loopback port free for both TCP and UDP right now (an ephemeral UDP port may be a TCP client's port). */
+    private static int freeTcpAndUdpPort() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), InetAddress.getLoopbackAddress())) {
+                return tcp.getLocalPort();
+            } catch (SocketException taken) {
+                if (attempt == 20) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     /**
@@ -52,6 +74,9 @@ public final class Dnsmasq implements AutoCloseable {
         reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!dns.log().contains("started")) {
+            if (!dns.process.isAlive()) {
+                reader.join(1000);  // all it printed, so the failure below says why
+            }
             assertThat(dns.process.isAlive()).as("dnsmasq: %s", dns.log).isTrue();
             assertThat(System.nanoTime()).as("dnsmasq did not start: %s", dns.log).isLessThan(deadline);
             Thread.sleep(20);
