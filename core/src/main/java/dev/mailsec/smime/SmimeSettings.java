@@ -100,26 +100,20 @@ public final class SmimeSettings {
         }
     }
 
-    /** A chain validator with OCSP (where certificates name a responder) and CRL checking when {@code checkRevocation}. */
-    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation) {
-        return chains(anchors, checkRevocation, null);
-    }
-
-    /** Like {@link #chains(Set, boolean)}; {@code crlLdapServer} (or {@code null}) serves LDAP distribution points that name no server. */
+    /**
+     * A chain validator with OCSP (where certificates name a responder) and CRL checking when
+     * {@code checkRevocation}; {@code crlLdapServer} (or {@code null}) serves LDAP distribution points
+     * that name no server.
+     */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, String crlLdapServer) {
         return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5), crlLdapServer);
     }
 
     /**
      * A chain validator; with {@code checkRevocation}, OCSP first when {@code ocsp} (answers cached
-     * until nextUpdate, at most an hour), then CRLs.
+     * until nextUpdate, at most an hour), then CRLs; {@code crlLdapServer} as {@link #ldapServer}
+     * returns it, or {@code null}.
      */
-    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
-                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout) {
-        return chains(anchors, checkRevocation, ocsp, ocspFailure, ocspTimeout, null);
-    }
-
-    /** The full form; {@code crlLdapServer} as {@link #ldapServer} returns it, or {@code null}. */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
                                         ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, String crlLdapServer) {
         return new ChainValidator(anchors,

@@ -40,14 +40,10 @@ final class SmimeMail {
         }
     }
 
-    /** Replaces the message; the new bytes are kept as they are (see {@link PreservedMimeMessage}). */
-    static void replace(Mail mail, byte[] bytes) throws MessagingException {
-        mail.setMessage(new PreservedMimeMessage(new SharedByteArrayInputStream(bytes)));
-    }
-
     /**
-     * Replaces the message with what the engine wrote, read in place: for a 1 MB message each copy saved
-     * ({@code toByteArray}, a default-sized buffer growing by doubling) is ~1.4 MB less to move.
+     * Replaces the message with what the engine wrote, read in place and kept as it is (see
+     * {@link PreservedMimeMessage}): for a 1 MB message each copy saved ({@code toByteArray}, a
+     * default-sized buffer growing by doubling) is ~1.4 MB less to move.
      */
     static void replace(Mail mail, SmimeBuffer written) throws MessagingException {
         mail.setMessage(new PreservedMimeMessage(new SharedByteArrayInputStream(written.array(), 0, written.size())));

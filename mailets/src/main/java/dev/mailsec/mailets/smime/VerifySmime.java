@@ -2,12 +2,12 @@ package dev.mailsec.mailets.smime;
 
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.SmimeAttributeNames;
+import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeMessages;
 import dev.mailsec.smime.SmimeResult;
 import dev.mailsec.smime.SmimeSettings;
 import dev.mailsec.smime.SmimeVerification;
 import dev.mailsec.smime.SmimeVerifier;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
@@ -91,16 +91,17 @@ public class VerifySmime extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         SmimeVerification v;
-        byte[] unwrapped = null;
+        SmimeBuffer unwrapped = null;
         if (SmimeMessages.classify(message.getContentType()).isSigned()) {
-            ByteArrayOutputStream out = strip ? new ByteArrayOutputStream() : null;
+            byte[] signed = SmimeMail.bytes(mail).toByteArray();
+            SmimeBuffer out = strip ? SmimeBuffer.sizedFor(signed.length, 100) : null;
             try {
-                v = verifier.verify(SmimeMail.bytes(mail).toByteArray(), out);
+                v = verifier.verify(signed, out);
             } catch (IOException e) {
                 throw new MessagingException("VerifySmime: cannot read the message", e);
             }
             if (out != null && out.size() > 0) {
-                unwrapped = out.toByteArray();
+                unwrapped = out;
             }
         } else {
             v = SmimeVerification.none();
