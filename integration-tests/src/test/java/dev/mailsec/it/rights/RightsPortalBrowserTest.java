@@ -467,17 +467,41 @@ class RightsPortalBrowserTest {
         browser.driver.findElement(control).click();
         break;
       } catch (org.openqa.selenium.WebDriverException e) {
-        // ChromeDriver once failed a click with "Node with given id does not belong to the document" (the node
-        // it had just found was gone): the click did not happen, so look the control up again and retry
+        // ChromeDriver once failed a click with "Node with given id does not belong to the document": either the
+        // click happened and the page is already going (then go on and wait for it) or the node it had just found
+        // was replaced before the click (then look the control up again and retry)
         boolean goneNode = e instanceof org.openqa.selenium.StaleElementReferenceException
             || String.valueOf(e.getMessage()).contains("does not belong to the document");
         if (!goneNode || attempt == 3) {
           throw e;
         }
+        if (isGone(page)) {
+          break;
+        }
       }
     }
-    new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d -> isGone(page));
     awaitLoaded();
+  }
+
+  /**
+   * Whether an element's document has been replaced. ChromeDriver usually answers a query on such an element with
+   * a stale-element error, but sometimes (seen in CI, from isEnabled) with "unknown error: unhandled inspector
+   * error: Node with given id does not belong to the document", which means the same thing; Selenium's
+   * stalenessOf knows only the first and let the second fail the test.
+   */
+  static boolean isGone(org.openqa.selenium.WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /** Until the current document has finished loading, so nothing found in it is replaced by the rest of the load. */
