@@ -33,6 +33,10 @@ import javax.naming.ldap.LdapName;
  * entry named by the URL's DN, the attribute it names (else {@code certificateRevocationList}), with or
  * without the {@code ;binary} option. An URL without a server ({@code ldap:///CN=...}, which
  * Windows resolves to a domain controller) goes to {@code ldapServer}, or fails when there is none.
+ * Active Directory lets only authenticated users read its distribution points, so {@code ldapBind} (a
+ * service account, password in DKM) authenticates to {@code ldapServer}, and only to it: a distribution
+ * point naming any other server is read anonymously, so a certificate cannot send our credentials to a
+ * server of its choosing.
  */
 public final class CachingCrlSource implements CrlSource {
 
@@ -42,6 +46,7 @@ public final class CachingCrlSource implements CrlSource {
     private final Duration maxAge;
     private final Clock clock;
     private final String ldapServer;
+    private final LdapBind ldapBind;
     private final ConcurrentHashMap<URI, Entry> cache = new ConcurrentHashMap<>();
 
     private static final class Entry {
@@ -60,10 +65,22 @@ public final class CachingCrlSource implements CrlSource {
 
     /** @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null} */
     public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer) {
+        this(timeout, maxAge, clock, ldapServer, LdapBind.anonymous());
+    }
+
+    /**
+     * @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null}
+     * @param ldapBind how to authenticate to {@code ldapServer} (never to another server)
+     */
+    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer, LdapBind ldapBind) {
+        if (ldapServer == null && !ldapBind.isAnonymous()) {
+            throw new IllegalArgumentException("an LDAP bind for CRLs needs the LDAP server it is for");
+        }
         this.timeout = timeout;
         this.maxAge = maxAge;
         this.clock = clock;
         this.ldapServer = ldapServer;
+        this.ldapBind = ldapBind;
     }
 
     public CachingCrlSource() {
@@ -111,6 +128,7 @@ public final class CachingCrlSource implements CrlSource {
     /** The CRL at an RFC 4516 URL: {@code ldap://host:port/DN?attribute?base}. */
     private byte[] fromLdap(URI uri, String scheme) throws IOException {
         String server = uri.getHost() != null ? scheme + "://" + uri.getRawAuthority() : ldapServer;
+        LdapBind bind = uri.getHost() == null || sameServer(uri, ldapServer) ? ldapBind : LdapBind.anonymous();
         if (server == null) {
             throw new IOException("CRL distribution point " + uri + " names no LDAP server, and none is configured for it");
         }
@@ -126,7 +144,6 @@ public final class CachingCrlSource implements CrlSource {
         Hashtable<String, Object> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
         env.put(Context.PROVIDER_URL, server);
-        env.put(Context.SECURITY_AUTHENTICATION, "none");
         env.put("com.sun.jndi.ldap.connect.timeout", Long.toString(timeout.toMillis()));
         env.put("com.sun.jndi.ldap.read.timeout", Long.toString(timeout.toMillis()));
         // without ;binary the JDK would hand these DER values over as strings
@@ -134,7 +151,18 @@ public final class CachingCrlSource implements CrlSource {
             + String.join(" ", attributes));
         DirContext context = null;
         try {
-            context = new InitialDirContext(env);
+            bind.applyTo(env, false);
+            try {
+                context = new InitialDirContext(env);
+            } catch (javax.naming.AuthenticationException e) {
+                if (!bind.refreshable()) {
+                    throw e;
+                }
+                // the password may have been rolled over in DKM since the client cached it: read it again, once
+                LdapBind.wipe(env);
+                bind.applyTo(env, true);
+                context = new InitialDirContext(env);
+            }
             Attributes found = context.getAttributes(new LdapName(dn), attributes);
             NamingEnumeration<? extends Attribute> all = found.getAll();
             while (all.hasMore()) {
@@ -155,6 +183,24 @@ public final class CachingCrlSource implements CrlSource {
                     // the answer is in hand; a failed close changes nothing
                 }
             }
+            LdapBind.wipe(env);
         }
+    }
+
+    /** Whether a distribution point names the configured server (scheme, host and port; default ports filled in). */
+    static boolean sameServer(URI distributionPoint, String configured) {
+        if (configured == null || distributionPoint.getHost() == null) {
+            return false;
+        }
+        URI server = URI.create(configured);
+        String a = distributionPoint.getScheme().toLowerCase(Locale.ROOT);
+        String b = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
+        return a.equals(b) && server.getHost() != null
+            && distributionPoint.getHost().equalsIgnoreCase(server.getHost())
+            && port(distributionPoint, a) == port(server, b);
+    }
+
+    private static int port(URI uri, String scheme) {
+        return uri.getPort() >= 0 ? uri.getPort() : scheme.equals("ldaps") ? 636 : 389;
     }
 }

@@ -44,8 +44,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
 
     private final String url;
     private final String baseDn;
-    private final String bindDn;
-    private final char[] password;
+    private final LdapBind bind;
     private final String filter;
     private final Duration timeout;
     private final Duration ttl;
@@ -63,10 +62,9 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
     }
 
     /**
-     * @param bindDn {@code null} for an anonymous bind
      * @param filter must contain {@code {0}}
      */
-    public LdapCertificateDirectory(String url, String baseDn, String bindDn, char[] password, String filter, Duration timeout,
+    public LdapCertificateDirectory(String url, String baseDn, LdapBind bind, String filter, Duration timeout,
                                     Duration ttl, Clock clock) {
         if (!url.startsWith("ldap://") && !url.startsWith("ldaps://")) {
             throw new IllegalArgumentException("ldapUrl: must start with ldap:// or ldaps://, got '" + url + "'");
@@ -76,8 +74,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         }
         this.url = url;
         this.baseDn = baseDn;
-        this.bindDn = bindDn;
-        this.password = password == null ? null : password.clone();
+        this.bind = java.util.Objects.requireNonNull(bind, "bind");
         this.filter = filter;
         this.timeout = timeout;
         this.ttl = ttl;
@@ -98,6 +95,26 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
     }
 
     private List<X509Certificate> search(String address) throws IOException {
+        try {
+            return search(address, false);
+        } catch (javax.naming.AuthenticationException e) {
+            if (!bind.refreshable()) {
+                throw refused(e);
+            }
+            // the password may have been rolled over in DKM since the client cached it: read it again, once
+            try {
+                return search(address, true);
+            } catch (javax.naming.AuthenticationException again) {
+                throw refused(again);
+            }
+        }
+    }
+
+    private IOException refused(javax.naming.AuthenticationException e) {
+        return new IOException("LDAP server " + url + " refused the bind as " + bind + ": " + e.getExplanation(), e);
+    }
+
+    private List<X509Certificate> search(String address, boolean freshPassword) throws IOException, javax.naming.AuthenticationException {
         Hashtable<String, Object> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
         env.put(Context.PROVIDER_URL, url);
@@ -105,15 +122,9 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         env.put("com.sun.jndi.ldap.read.timeout", Long.toString(timeout.toMillis()));
         env.put("java.naming.ldap.attributes.binary", "userSMIMECertificate userCertificate");
         env.put(Context.REFERRAL, "ignore");
-        if (bindDn != null) {
-            env.put(Context.SECURITY_AUTHENTICATION, "simple");
-            env.put(Context.SECURITY_PRINCIPAL, bindDn);
-            env.put(Context.SECURITY_CREDENTIALS, new String(password));
-        } else {
-            env.put(Context.SECURITY_AUTHENTICATION, "none");
-        }
         DirContext context = null;
         try {
+            bind.applyTo(env, freshPassword);
             context = new InitialDirContext(env);
             SearchControls controls = new SearchControls();
             controls.setSearchScope(SearchControls.SUBTREE_SCOPE);
@@ -133,6 +144,8 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
                 LOGGER.warn("S/MIME LDAP: more than 50 entries for {}; using the first 50", address);
             }
             return List.copyOf(certificates);
+        } catch (javax.naming.AuthenticationException e) {
+            throw e;
         } catch (NamingException e) {
             throw new IOException("LDAP lookup at " + url + " failed: " + e.getClass().getSimpleName() + " " + e.getExplanation(), e);
         } finally {
@@ -143,6 +156,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
                     LOGGER.debug("S/MIME LDAP: close failed", e);
                 }
             }
+            LdapBind.wipe(env);
         }
     }
 
@@ -173,6 +187,6 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
 
     @Override
     public String toString() {
-        return "LdapCertificateDirectory{" + url + ", " + baseDn + ", bind=" + (bindDn == null ? "anonymous" : bindDn) + "}";
+        return "LdapCertificateDirectory{" + url + ", " + baseDn + ", bind=" + bind + "}";
     }
 }

@@ -16,6 +16,8 @@ import java.util.Set;
  */
 public final class SmimeSettings {
 
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(SmimeSettings.class);
+
     private SmimeSettings() {
     }
 
@@ -30,50 +32,161 @@ public final class SmimeSettings {
 
     /** The parameters {@link #directory} reads. */
     public static final java.util.Set<String> DIRECTORY_PARAMETERS = java.util.Set.of("certificateFolder", "ldapUrl", "ldapBaseDn",
-        "ldapBindDn", "ldapPassword", "ldapFilter");
+        "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapFilter");
+
+    /** The parameters {@link #ldapServer} (for {@code crlLdapUrl}) and {@link #crlLdapBind} read. */
+    public static final java.util.Set<String> CRL_LDAP_PARAMETERS = java.util.Set.of("crlLdapUrl", "crlLdapBindDn", "crlLdapPassword",
+        "crlLdapPasswordSecret");
 
     /**
      * A certificate directory from either {@code certificateFolder} or {@code ldapUrl} + {@code ldapBaseDn}
-     * (optional {@code ldapBindDn}, {@code ldapPassword}, {@code ldapFilter}); exactly one of the two.
+     * (optional {@code ldapBindDn} with {@code ldapPasswordSecret} or {@code ldapPassword}, and
+     * {@code ldapFilter}); exactly one of the two.
+     *
+     * @param dkm the DKM client for {@code ldapPasswordSecret}, asked for only when that is set
      */
-    public static CertificateDirectory directory(java.util.function.UnaryOperator<String> parameters) {
+    public static CertificateDirectory directory(java.util.function.UnaryOperator<String> parameters,
+                                                 java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
         String folder = parameters.apply("certificateFolder");
         String url = parameters.apply("ldapUrl");
         if ((folder == null) == (url == null)) {
             throw new IllegalArgumentException("certificateFolder or ldapUrl: exactly one is required");
         }
         if (folder != null) {
+            for (String p : java.util.List.of("ldapBaseDn", "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapFilter")) {
+                if (parameters.apply(p) != null) {
+                    throw new IllegalArgumentException(p + ": only used with ldapUrl, not with certificateFolder");
+                }
+            }
             return certificateFolder("certificateFolder", folder);
         }
         String base = parameters.apply("ldapBaseDn");
         if (base == null || base.trim().isEmpty()) {
             throw new IllegalArgumentException("ldapBaseDn: required with ldapUrl");
         }
-        String bind = parameters.apply("ldapBindDn");
-        String password = parameters.apply("ldapPassword");
-        if ((bind == null) != (password == null)) {
-            throw new IllegalArgumentException("ldapBindDn and ldapPassword: give both or neither");
-        }
+        LdapBind bind = ldapBind(parameters, "ldap", dkm);
         String filter = parameters.apply("ldapFilter");
-        return new LdapCertificateDirectory(url.trim(), base.trim(), bind, password == null ? null : password.toCharArray(),
+        return new LdapCertificateDirectory(url.trim(), base.trim(), bind,
             filter == null ? LdapCertificateDirectory.DEFAULT_FILTER : filter.trim(), java.time.Duration.ofSeconds(10),
             java.time.Duration.ofMinutes(10), Clock.systemUTC());
     }
 
-    /** A folder path, or an anonymous {@code ldap://host:port/BASE-DN} URL (for a matcher's one-string condition). */
+    /**
+     * How to authenticate to an LDAP server, from {@code <prefix>BindDn} with {@code <prefix>PasswordSecret}
+     * (an OPAQUE DKM secret, read at start to catch a wrong name, then at every connection) or, discouraged
+     * (logged at start), {@code <prefix>Password} in clear; anonymous when none is set.
+     *
+     * @param dkm asked for only when {@code <prefix>PasswordSecret} is set; may throw IllegalArgumentException
+     */
+    public static LdapBind ldapBind(java.util.function.UnaryOperator<String> parameters, String prefix,
+                                    java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+        String dnName = prefix + "BindDn";
+        String passwordName = prefix + "Password";
+        String secretName = prefix + "PasswordSecret";
+        String dn = parameters.apply(dnName);
+        String password = parameters.apply(passwordName);
+        String secret = parameters.apply(secretName);
+        if (dn == null) {
+            if (password != null || secret != null) {
+                throw new IllegalArgumentException(dnName + ": required with " + (secret != null ? secretName : passwordName));
+            }
+            return LdapBind.anonymous();
+        }
+        if (dn.trim().isEmpty()) {
+            throw new IllegalArgumentException(dnName + ": empty (leave it out for an anonymous bind)");
+        }
+        if ((password == null) == (secret == null)) {
+            throw new IllegalArgumentException(dnName + ": give " + secretName + " (a DKM secret holding the password) or "
+                + passwordName + ", exactly one" + (password == null ? "" : ", not both"));
+        }
+        if (password != null) {
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException(passwordName + ": empty (an empty password binds anonymously)");
+            }
+            LOGGER.warn("{}: the LDAP password for {} is in clear in the configuration; store it in DKM"
+                + " (./mailsec dkm secret put NAME --group GROUP) and name that secret with {} instead", passwordName, dn.trim(), secretName);
+            return LdapBind.withPassword(dn, password.toCharArray());
+        }
+        if (secret.trim().isEmpty()) {
+            throw new IllegalArgumentException(secretName + ": empty");
+        }
+        LdapBind bind = LdapBind.withDkmSecret(dn, dkm.get(), secret.trim());
+        try {
+            bind.check();
+        } catch (IOException e) {
+            if (e.getCause() instanceof dev.mailsec.dkm.DkmUnavailableException) {
+                // the store may come back: lookups fail (and mail waits) until it does
+                LOGGER.warn("{}: cannot check secret {} now: {}", secretName, secret.trim(), e.getMessage());
+            } else {
+                throw new IllegalArgumentException(secretName + ": '" + secret.trim() + "': " + e.getMessage(), e);
+            }
+        }
+        return bind;
+    }
+
+    /**
+     * The bind for LDAP CRL distribution points ({@code crlLdapBindDn} with {@code crlLdapPasswordSecret} or
+     * {@code crlLdapPassword}), used only towards {@code crlLdapUrl}, which it therefore requires.
+     */
+    public static LdapBind crlLdapBind(java.util.function.UnaryOperator<String> parameters,
+                                       java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+        LdapBind bind = ldapBind(parameters, "crlLdap", dkm);
+        if (!bind.isAnonymous() && ldapServer("crlLdapUrl", parameters.apply("crlLdapUrl")) == null) {
+            throw new IllegalArgumentException("crlLdapBindDn: needs crlLdapUrl (the one server the credentials are sent to)");
+        }
+        return bind;
+    }
+
+    /**
+     * A folder path, or an {@code ldap://host:port/BASE-DN} URL (for a matcher's one-string condition),
+     * anonymous or followed by {@code ; bindDn=DN; passwordSecret=NAME} (an OPAQUE DKM secret read through
+     * the shared client of {@code ; dkmConfig=FILE}, default {@code conf/dkm.properties}).
+     */
     public static CertificateDirectory directoryFromCondition(String parameter, String value) {
         if (value != null && (value.trim().startsWith("ldap://") || value.trim().startsWith("ldaps://"))) {
+            String[] parts = value.trim().split(";");
             java.net.URI uri;
             try {
-                uri = new java.net.URI(value.trim());
+                uri = new java.net.URI(parts[0].trim());
             } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + value + "'", e);
+                throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + parts[0].trim() + "'", e);
             }
             String base = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
             if (base.isEmpty()) {
-                throw new IllegalArgumentException(parameter + ": the LDAP URL needs a base DN as its path, got '" + value + "'");
+                throw new IllegalArgumentException(parameter + ": the LDAP URL needs a base DN as its path, got '" + parts[0].trim() + "'");
             }
-            return new LdapCertificateDirectory(uri.getScheme() + "://" + uri.getAuthority(), base, null, null,
+            java.util.Map<String, String> options = new java.util.HashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                String part = parts[i].trim();
+                int eq = part.indexOf('=');
+                String key = eq < 0 ? part : part.substring(0, eq).trim();
+                if (!Set.of("bindDn", "passwordSecret", "dkmConfig").contains(key) || eq < 0) {
+                    throw new IllegalArgumentException(parameter + ": after the LDAP URL only '; bindDn=DN', '; passwordSecret=NAME' and"
+                        + " '; dkmConfig=FILE' are known, got '" + part + "'");
+                }
+                options.put(key, part.substring(eq + 1).trim());
+            }
+            if (options.containsKey("bindDn") != options.containsKey("passwordSecret")) {
+                throw new IllegalArgumentException(parameter + ": bindDn and passwordSecret (a DKM secret holding the password) go together");
+            }
+            java.util.Map<String, String> named = new java.util.HashMap<>();
+            if (options.containsKey("bindDn")) {
+                named.put("ldapBindDn", options.get("bindDn"));
+            }
+            if (options.containsKey("passwordSecret")) {
+                named.put("ldapPasswordSecret", options.get("passwordSecret"));
+            }
+            LdapBind bind;
+            try {
+                bind = ldapBind(named::get, "ldap", dev.mailsec.dkmclient.DkmClients.lazy("dkmConfig", options.get("dkmConfig")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(parameter + ": " + e.getMessage().replace("ldapBindDn", "bindDn")
+                    .replace("ldapPasswordSecret", "passwordSecret"), e);
+            }
+            if (bind.isAnonymous() && options.containsKey("dkmConfig")) {
+                throw new IllegalArgumentException(parameter + ": dkmConfig is only used with bindDn and passwordSecret");
+            }
+            return new LdapCertificateDirectory(uri.getScheme() + "://" + uri.getAuthority(), base, bind,
                 LdapCertificateDirectory.DEFAULT_FILTER, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(10),
                 Clock.systemUTC());
         }
@@ -103,21 +216,23 @@ public final class SmimeSettings {
     /**
      * A chain validator with OCSP (where certificates name a responder) and CRL checking when
      * {@code checkRevocation}; {@code crlLdapServer} (or {@code null}) serves LDAP distribution points
-     * that name no server.
+     * that name no server, and is the only server {@code crlLdapBind} authenticates to.
      */
-    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, String crlLdapServer) {
-        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5), crlLdapServer);
+    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, String crlLdapServer, LdapBind crlLdapBind) {
+        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5), crlLdapServer, crlLdapBind);
     }
 
     /**
      * A chain validator; with {@code checkRevocation}, OCSP first when {@code ocsp} (answers cached
      * until nextUpdate, at most an hour), then CRLs; {@code crlLdapServer} as {@link #ldapServer}
-     * returns it, or {@code null}.
+     * returns it, or {@code null}, with {@code crlLdapBind} as {@link #crlLdapBind} returns it.
      */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
-                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, String crlLdapServer) {
+                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, String crlLdapServer,
+                                        LdapBind crlLdapBind) {
         return new ChainValidator(anchors,
-            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdapServer) : null,
+            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdapServer,
+                crlLdapBind) : null,
             checkRevocation && ocsp ? new CachingOcspClient(ocspTimeout, Duration.ofHours(1), Clock.systemUTC()) : null,
             ocspFailure, Clock.systemUTC());
     }

@@ -58,7 +58,11 @@ class LdapCertificateDirectoryTest {
     }
 
     static LdapCertificateDirectory directory(String bindDn, char[] password) {
-        return new LdapCertificateDirectory("ldap://127.0.0.1:" + port, "ou=people,dc=example,dc=test", bindDn, password,
+        return directory(bindDn == null ? LdapBind.anonymous() : LdapBind.withPassword(bindDn, password));
+    }
+
+    static LdapCertificateDirectory directory(LdapBind bind) {
+        return new LdapCertificateDirectory("ldap://127.0.0.1:" + port, "ou=people,dc=example,dc=test", bind,
             LdapCertificateDirectory.DEFAULT_FILTER, Duration.ofSeconds(3), Duration.ofMinutes(10), Clock.systemUTC());
     }
 
@@ -96,10 +100,10 @@ class LdapCertificateDirectoryTest {
         LdapCertificateDirectory ldap = directory(null, null);
         assertThat(ldap.lookup("bob@example.test")).hasSize(1);
         int deadPort = Slapd.freePort();
-        LdapCertificateDirectory dead = new LdapCertificateDirectory("ldap://127.0.0.1:" + deadPort, "dc=example,dc=test", null, null,
+        LdapCertificateDirectory dead = new LdapCertificateDirectory("ldap://127.0.0.1:" + deadPort, "dc=example,dc=test", LdapBind.anonymous(),
             LdapCertificateDirectory.DEFAULT_FILTER, Duration.ofSeconds(2), Duration.ofMinutes(10), Clock.systemUTC());
         assertThatThrownBy(() -> dead.lookup("bob@example.test")).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> new LdapCertificateDirectory("http://x", "dc=x", null, null, "(mail={0})", Duration.ofSeconds(1),
+        assertThatThrownBy(() -> new LdapCertificateDirectory("http://x", "dc=x", LdapBind.anonymous(), "(mail={0})", Duration.ofSeconds(1),
             Duration.ofSeconds(1), Clock.systemUTC())).hasMessageContaining("ldapUrl");
     }
 }

@@ -30,6 +30,11 @@ final class Slapd implements AutoCloseable {
     }
 
     static Slapd start(Path dir, int port, String ldif) throws Exception {
+        return start(dir, port, ldif, "");
+    }
+
+    /** @param access slapd.conf {@code access} directives for the database (the admin is above them) */
+    static Slapd start(Path dir, int port, String ldif, String access) throws Exception {
         Files.createDirectories(dir.resolve("db"));
         Files.writeString(dir.resolve("slapd.conf"), ""
             + "include /etc/ldap/schema/core.schema\n"
@@ -46,7 +51,8 @@ final class Slapd implements AutoCloseable {
             + "rootpw secret\n"
             + "directory " + dir.resolve("db") + "\n"
             + "index objectClass eq\n"
-            + "index mail eq\n");
+            + "index mail eq\n"
+            + access);
         Files.writeString(dir.resolve("data.ldif"), ldif);
         Process process = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-h", "ldap://127.0.0.1:" + port + "/", "-f",
             dir.resolve("slapd.conf").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
@@ -59,6 +65,13 @@ final class Slapd implements AutoCloseable {
             throw e;
         }
         return slapd;
+    }
+
+    /** Runs ldapmodify as the admin with the given LDIF change records. */
+    void modify(Path dir, String ldif) throws Exception {
+        Path file = Files.createTempFile(dir, "change", ".ldif");
+        Files.writeString(file, ldif);
+        Openssl.ok(dir, "ldapmodify", "-x", "-H", url(), "-D", "cn=admin,dc=example,dc=test", "-w", "secret", "-f", file.toString());
     }
 
     String url() {

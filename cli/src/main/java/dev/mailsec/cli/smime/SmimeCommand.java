@@ -163,13 +163,12 @@ public final class SmimeCommand implements Runnable {
                @Option(names = "--ocsp-soft-fail", description = "with --check-revocation: a certificate whose OCSP responder does not answer and that has no CRL counts as not revoked (default: temperror)")
                boolean ocspSoftFail,
                @Option(names = "--crl-ldap-url", paramLabel = "URL", description = "with --check-revocation: ldap://host[:port] for LDAP CRL distribution points that name no server (Active Directory's ldap:///CN=...)")
-               String crlLdapUrl) {
-        String crlLdapServer;
-        try {
-            crlLdapServer = dev.mailsec.smime.SmimeSettings.ldapServer("--crl-ldap-url", crlLdapUrl);
-        } catch (IllegalArgumentException e) {
-            throw new UserException(e.getMessage(), 2);
-        }
+               String crlLdapUrl,
+               @Option(names = "--crl-ldap-bind-dn", paramLabel = "DN", description = "with --crl-ldap-url: bind to that server (only) as DN, password from --crl-ldap-password-secret")
+               String crlLdapBindDn,
+               @Option(names = "--crl-ldap-password-secret", paramLabel = "NAME", description = "OPAQUE DKM secret holding the --crl-ldap-bind-dn password (with --dkm, --identity)")
+               String crlLdapPasswordSecret,
+               @CommandLine.Mixin DkmAccess access) {
         Set<TrustAnchor> trust = new HashSet<>();
         for (Path a : anchors) {
             try {
@@ -178,13 +177,41 @@ public final class SmimeCommand implements Runnable {
                 throw new UserException("--cert: " + e.getMessage(), 2);
             }
         }
+        String crlLdapServer;
+        dev.mailsec.dkm.Dkm dkm = null;
+        dev.mailsec.smime.LdapBind crlBind;
+        try {
+            crlLdapServer = dev.mailsec.smime.SmimeSettings.ldapServer("--crl-ldap-url", crlLdapUrl);
+            if (crlLdapBindDn != null && crlLdapPasswordSecret == null) {
+                throw new UserException("--crl-ldap-bind-dn: needs --crl-ldap-password-secret", 2);
+            }
+            if (crlLdapPasswordSecret != null) {
+                dkm = access.open("--crl-ldap-password-secret");
+            }
+            dev.mailsec.dkm.Dkm client = dkm;
+            java.util.Map<String, String> given = new java.util.HashMap<>();
+            given.put("crlLdapUrl", crlLdapUrl);
+            given.put("crlLdapBindDn", crlLdapBindDn);
+            given.put("crlLdapPasswordSecret", crlLdapPasswordSecret);
+            crlBind = dev.mailsec.smime.SmimeSettings.crlLdapBind(given::get, () -> client);
+        } catch (IllegalArgumentException e) {
+            if (dkm != null) {
+                dkm.close();
+            }
+            throw new UserException(e.getMessage().replace("crlLdapBindDn", "--crl-ldap-bind-dn").replace("crlLdapUrl", "--crl-ldap-url")
+                .replace("crlLdapPasswordSecret", "--crl-ldap-password-secret"), 2);
+        }
         SmimeVerification v;
         try (InputStream in = open(message)) {
             v = new SmimeVerifier(dev.mailsec.smime.SmimeSettings.chains(trust, revocation, true,
                 ocspSoftFail ? dev.mailsec.smime.ChainValidator.OcspFailure.SOFT : dev.mailsec.smime.ChainValidator.OcspFailure.HARD,
-                java.time.Duration.ofSeconds(5), crlLdapServer), Clock.systemUTC()).verify(in);
+                java.time.Duration.ofSeconds(5), crlLdapServer, crlBind), Clock.systemUTC()).verify(in);
         } catch (IOException e) {
             throw new UserException("I/O error: " + e.getMessage());
+        } finally {
+            if (dkm != null) {
+                dkm.close();
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(v.authenticationResultsEntry());
@@ -192,11 +219,8 @@ public final class SmimeCommand implements Runnable {
         return v.result() == SmimeResult.PASS ? 0 : 1;
     }
 
-    /** {@code --secret NAME --dkm FILE --identity FILE}: keys from the DKM key manager. */
-    static final class DkmOptions {
-        @Option(names = "--secret", paramLabel = "NAME", description = "DKM KEY_PAIR secret (private key + certificate chain)")
-        String secret;
-
+    /** {@code --dkm FILE --identity FILE}: a session with the DKM key manager. */
+    static final class DkmAccess {
         @Option(names = "--dkm", paramLabel = "FILE", defaultValue = "dkm/dkm.properties",
             description = "DKM configuration (default: ${DEFAULT-VALUE})")
         Path properties;
@@ -204,22 +228,37 @@ public final class SmimeCommand implements Runnable {
         @Option(names = "--identity", paramLabel = "FILE", description = "credential file of the identity reading the secret")
         Path identity;
 
-        List<SmimeKeyPair> keys() {
+        /** Opens a client; {@code forOption} names the option that needs it. */
+        dev.mailsec.dkm.Dkm open(String forOption) {
             if (identity == null) {
-                throw new UserException("--identity: required with --secret", 2);
+                throw new UserException("--identity: required with " + forOption, 2);
             }
             if (!Files.isRegularFile(properties)) {
                 throw new UserException("--dkm: no DKM configuration at " + properties, 2);
             }
-            try (dev.mailsec.dkm.Dkm dkm = dev.mailsec.dkm.Dkm.open(dev.mailsec.dkm.DkmConfig.load(properties).withIdentity(identity),
-                Clock.systemUTC())) {
+            try {
+                return dev.mailsec.dkm.Dkm.open(dev.mailsec.dkm.DkmConfig.load(properties).withIdentity(identity), Clock.systemUTC());
+            } catch (dev.mailsec.dkm.DkmException e) {
+                throw new UserException("--dkm: " + e.getMessage(), 2);
+            }
+        }
+    }
+
+    /** {@code --secret NAME --dkm FILE --identity FILE}: keys from the DKM key manager. */
+    static final class DkmOptions {
+        @Option(names = "--secret", paramLabel = "NAME", description = "DKM KEY_PAIR secret (private key + certificate chain)")
+        String secret;
+
+        @CommandLine.Mixin
+        DkmAccess access;
+
+        List<SmimeKeyPair> keys() {
+            try (dev.mailsec.dkm.Dkm dkm = access.open("--secret")) {
                 List<SmimeKeyPair> pairs = new DkmSmimeKeySource(dkm, "{address}").keysOfSecret(secret);
                 if (pairs.isEmpty()) {
                     throw new UserException("--secret " + secret + ": no readable version", 1);
                 }
                 return pairs;
-            } catch (dev.mailsec.dkm.DkmException e) {
-                throw new UserException("--dkm: " + e.getMessage(), 2);
             } catch (IOException e) {
                 throw new UserException("--secret " + secret + ": " + e.getMessage(), 1);
             }

@@ -64,7 +64,7 @@ class SmimeCommandTest {
             cl.setErr(new PrintWriter(err, true));
             cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
                 cmd.getErr().println(ex.getMessage());
-                return 1;
+                return ex instanceof dev.mailsec.cli.UserException ? ((dev.mailsec.cli.UserException) ex).exitCode() : 1;
             });
             r.exit = cl.execute(args);
         } finally {
@@ -186,6 +186,33 @@ class SmimeCommandTest {
         Run noIdentity = run("sign", p("message.eml"), "--secret", "smime/alice@example.test", "--dkm", properties);
         assertThat(noIdentity.exit).isNotZero();
         assertThat(noIdentity.err).contains("--identity");
+
+        // verify binds to the LDAP server of --crl-ldap-url with a password from DKM
+        dkm(store, "ldap-Pa55word\n", "secret", "put", "ldap/crl", "--group", "mail", "--identity", admin);
+        String[] verify = {"verify", p("dkm-signed.eml"), "--cert", p("ca.pem"), "--check-revocation", "--crl-ldap-url", "ldap://127.0.0.1:1"};
+        Run bound = run(concat(verify, "--crl-ldap-bind-dn", "cn=mailsec,dc=example,dc=test", "--crl-ldap-password-secret", "ldap/crl",
+            "--dkm", properties, "--identity", james));
+        Run unbound = run(verify);
+        assertThat(bound.exit).as(bound.err).isEqualTo(unbound.exit);
+        assertThat(bound.out).isEqualTo(unbound.out);
+        Run missing = run(concat(verify, "--crl-ldap-bind-dn", "cn=mailsec,dc=example,dc=test", "--crl-ldap-password-secret", "ldap/nobody",
+            "--dkm", properties, "--identity", james));
+        assertThat(missing.exit).as(missing.err).isEqualTo(2);
+        assertThat(missing.err).contains("--crl-ldap-password-secret: 'ldap/nobody'");
+        Run noSecret = run(concat(verify, "--crl-ldap-bind-dn", "cn=mailsec,dc=example,dc=test"));
+        assertThat(noSecret.exit).isEqualTo(2);
+        assertThat(noSecret.err).contains("--crl-ldap-bind-dn: needs --crl-ldap-password-secret");
+        Run noUrl = run("verify", p("dkm-signed.eml"), "--cert", p("ca.pem"), "--check-revocation", "--crl-ldap-bind-dn",
+            "cn=mailsec,dc=example,dc=test", "--crl-ldap-password-secret", "ldap/crl", "--dkm", properties, "--identity", james);
+        assertThat(noUrl.exit).isEqualTo(2);
+        assertThat(noUrl.err).contains("--crl-ldap-bind-dn: needs --crl-ldap-url");
+        assertThat(bound.err + missing.err + noSecret.err + noUrl.err).doesNotContain("ldap-Pa55word");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

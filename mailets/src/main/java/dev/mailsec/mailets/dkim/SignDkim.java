@@ -8,7 +8,7 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkm.SecretVersion;
-import dev.mailsec.mailets.dkm.DkmClients;
+import dev.mailsec.dkmclient.DkmClients;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

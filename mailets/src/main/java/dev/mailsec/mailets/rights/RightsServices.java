@@ -2,7 +2,7 @@ package dev.mailsec.mailets.rights;
 
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmInvalidRequestException;
-import dev.mailsec.mailets.dkm.DkmClients;
+import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.RightsKeyring;
 import dev.mailsec.rights.RightsOpener;

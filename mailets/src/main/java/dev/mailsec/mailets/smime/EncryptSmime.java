@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.EncryptionRecipient;
 import dev.mailsec.smime.KeyTransport;
@@ -46,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * mail goes to {@code errorProcessor} unchanged.
  *
  * The directory is a folder ({@code certificateFolder}) or LDAP / Active Directory ({@code ldapUrl},
- * {@code ldapBaseDn}, optional {@code ldapBindDn} + {@code ldapPassword}, {@code ldapFilter} with
- * {@code {0}} for the address, default {@code (|(mail={0})(proxyAddresses=smtp:{0}))}).
+ * {@code ldapBaseDn}, optional {@code ldapBindDn} + {@code ldapPasswordSecret} (an OPAQUE DKM secret read
+ * through {@code dkmConfig}, default {@code conf/dkm.properties}; {@code ldapPassword} in clear is accepted
+ * with a warning), {@code ldapFilter} with {@code {0}} for the address, default
+ * {@code (|(mail={0})(proxyAddresses=smtp:{0}))}). With {@code trustAnchors}, LDAP CRLs are read from
+ * {@code crlLdapUrl}, bound as {@code crlLdapBindDn} + {@code crlLdapPasswordSecret} when set.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
@@ -90,16 +94,27 @@ public class EncryptSmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeSettings.DIRECTORY_PARAMETERS);
-        known.addAll(Set.of("trustAnchors", "checkRevocation", "crlLdapUrl", "policy", "processor", "errorProcessor", "keyTransport",
-            "contentEncryption", "copyToSender"));
+        known.addAll(SmimeSettings.CRL_LDAP_PARAMETERS);
+        known.addAll(Set.of("trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor", "keyTransport",
+            "contentEncryption", "copyToSender", SmimeKeys.DKM_CONFIG));
         checkInitParameters(known);
         try {
             if (certificates == null) {
                 String anchors = getInitParameter("trustAnchors");
-                certificates = new RecipientCertificates(SmimeSettings.directory(this::getInitParameter),
+                java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm = SmimeKeys.dkm(this::getInitParameter);
+                CertificateDirectory directory = SmimeSettings.directory(this::getInitParameter, dkm);
+                if (anchors == null) {
+                    for (String p : SmimeSettings.CRL_LDAP_PARAMETERS) {
+                        if (getInitParameter(p) != null) {
+                            throw new IllegalArgumentException(p + ": only used with trustAnchors (certificates are not checked without it)");
+                        }
+                    }
+                }
+                certificates = new RecipientCertificates(directory,
                     anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
                         SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true),
-                        SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl"))),
+                        SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl")),
+                        SmimeSettings.crlLdapBind(this::getInitParameter, dkm)),
                     Clock.systemUTC());
             }
             copyToSender = SmimeSettings.bool("copyToSender", getInitParameter("copyToSender"), false);

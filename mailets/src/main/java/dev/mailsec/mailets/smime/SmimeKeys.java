@@ -1,13 +1,13 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.dkm.DkmInvalidRequestException;
-import dev.mailsec.mailets.dkm.DkmClients;
+import dev.mailsec.dkm.Dkm;
+import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.smime.DkmSmimeKeySource;
 import dev.mailsec.smime.SmimeKeySource;
 import dev.mailsec.smime.SmimeSettings;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,11 +50,14 @@ final class SmimeKeys {
             }
             return SmimeSettings.keyFolder(KEY_FOLDER, folder);
         }
-        Path file = DkmClients.resolve(config == null ? "conf/dkm.properties" : config);
-        try {
-            return new DkmSmimeKeySource(DkmClients.client(file));
-        } catch (DkmInvalidRequestException e) {
-            throw new IllegalArgumentException(DKM_CONFIG + " (" + file + "): " + e.getMessage(), e);
-        }
+        return new DkmSmimeKeySource(dkm(parameter).get());
+    }
+
+    /**
+     * The shared DKM client of {@code dkmConfig} (default {@code conf/dkm.properties}), opened when first
+     * asked for; a wrong file is an IllegalArgumentException naming {@code dkmConfig}.
+     */
+    static Supplier<Dkm> dkm(UnaryOperator<String> parameter) {
+        return DkmClients.lazy(DKM_CONFIG, parameter.apply(DKM_CONFIG));
     }
 }

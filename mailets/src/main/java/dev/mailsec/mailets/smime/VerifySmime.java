@@ -65,8 +65,10 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "crlLdapUrl",
-            "authservId", "stripSignature"));
+        Set<String> known = new java.util.HashSet<>(SmimeSettings.CRL_LDAP_PARAMETERS);
+        known.addAll(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "authservId", "stripSignature",
+            SmimeKeys.DKM_CONFIG));
+        checkInitParameters(known);
         try {
             if (verifier == null) {
                 Set<TrustAnchor> anchors = SmimeSettings.trustAnchors("trustAnchors", getInitParameter("trustAnchors"));
@@ -75,7 +77,8 @@ public class VerifySmime extends GenericMailet {
                 verifier = new SmimeVerifier(SmimeSettings.chains(anchors, revocation, ocsp,
                     SmimeSettings.ocspFailure("ocspFailure", getInitParameter("ocspFailure")),
                     SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5),
-                    SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl"))), Clock.systemUTC());
+                    SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl")),
+                    SmimeSettings.crlLdapBind(this::getInitParameter, SmimeKeys.dkm(this::getInitParameter))), Clock.systemUTC());
             }
             strip = SmimeSettings.bool("stripSignature", getInitParameter("stripSignature"), false);
         } catch (IllegalArgumentException e) {

@@ -12,7 +12,7 @@ import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
 import dev.mailsec.dkm.SecretHandle;
 import dev.mailsec.dkm.SecretVersion;
-import dev.mailsec.mailets.dkm.DkmClients;
+import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.mailets.dkm.TestDkmStore;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.dkm.IdentityType;
-import dev.mailsec.mailets.dkm.DkmClients;
+import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.mailets.dkm.TestDkmStore;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.RecipientCertificates;
@@ -190,6 +190,46 @@ class SmimeDkmMailetsTest {
             .isInstanceOf(MessagingException.class).hasMessageContaining("dkmConfig").hasMessageContaining("missing.properties");
         assertThatThrownBy(() -> signer("keySource", "dkm", "dkmConfig", store.properties.toString(), "onKeyStoreFailure", "a b"))
             .isInstanceOf(MessagingException.class).hasMessageContaining("onKeyStoreFailure");
+    }
+
+    @Test
+    void ldapPasswordsShouldComeFromDkmSecretsCheckedAtStart() throws Exception {
+        store.admin.putSecret("ldap/mailsec", "mail", dev.mailsec.dkm.SecretKind.OPAQUE, "pw".getBytes(StandardCharsets.UTF_8));
+        store.admin.createGroup("other");
+        store.admin.putSecret("ldap/locked", "other", dev.mailsec.dkm.SecretKind.OPAQUE, "pw".getBytes(StandardCharsets.UTF_8));
+        Path ca = dir.resolve("ca.pem");
+        SmimeTestPki.writeCert(ca, pki.ca);
+        String[] ldap = {"ldapUrl", "ldap://127.0.0.1:1", "ldapBaseDn", "dc=example,dc=test", "ldapBindDn", "cn=mailsec,dc=example,dc=test",
+            "dkmConfig", store.properties.toString()};
+        EncryptSmime encrypt = new EncryptSmime();
+        encrypt.init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/mailsec", "trustAnchors", ca.toString(),
+            "crlLdapUrl", "ldap://127.0.0.1:1", "crlLdapBindDn", "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec"))
+            .build());
+
+        assertThatThrownBy(() -> new EncryptSmime().init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/missing")).build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("ldapPasswordSecret").hasMessageContaining("ldap/missing");
+        assertThatThrownBy(() -> new EncryptSmime().init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/locked")).build()))
+            .as("a secret of a group james-transport is not in").isInstanceOf(MessagingException.class)
+            .hasMessageContaining("ldapPasswordSecret").hasMessageContaining("ldap/locked");
+        assertThatThrownBy(() -> new EncryptSmime().init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/mailsec",
+            "crlLdapUrl", "ldap://127.0.0.1:1")).build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("crlLdapUrl").hasMessageContaining("trustAnchors");
+        assertThatThrownBy(() -> new VerifySmime().init(config("VerifySmime", "trustAnchors", ca.toString(), "dkmConfig",
+            store.properties.toString(), "crlLdapBindDn", "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("crlLdapBindDn: needs crlLdapUrl");
+        assertThatThrownBy(() -> new VerifySmime().init(config("VerifySmime", "trustAnchors", ca.toString(), "crlLdapUrl",
+            "ldap://127.0.0.1:1", "crlLdapBindDn", "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec",
+            "dkmConfig", dir.resolve("missing.properties").toString()).build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("dkmConfig").hasMessageContaining("missing.properties");
+        VerifySmime verify = new VerifySmime();
+        verify.init(config("VerifySmime", "trustAnchors", ca.toString(), "crlLdapUrl", "ldap://127.0.0.1:1", "crlLdapBindDn",
+            "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec", "dkmConfig", store.properties.toString()).build());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -24,9 +24,12 @@ import org.apache.mailet.base.GenericMatcher;
  *     <certificateFolder>/etc/james/smime/certs</certificateFolder>
  * </mailet>
  * }</pre>
- * The condition is the certificate folder, or an anonymous LDAP URL with the base DN as its path
- * ({@code HasRecipientCertificate=ldap://ldap.example.com:389/ou=people,dc=example,dc=com}); a missing
- * folder or a malformed URL fails the start.
+ * The condition is the certificate folder, or an LDAP URL with the base DN as its path
+ * ({@code HasRecipientCertificate=ldap://ldap.example.com:389/ou=people,dc=example,dc=com}), searched
+ * anonymously or, as Active Directory requires, with a service account whose password is an OPAQUE DKM
+ * secret: {@code ldap://dc1.example.com/ou=people,dc=example,dc=com; bindDn=cn=mailsec,ou=services,dc=example,dc=com;
+ * passwordSecret=ldap/mailsec} (and {@code ; dkmConfig=FILE}, default {@code conf/dkm.properties}). A
+ * missing folder, a malformed URL, an unknown option or a secret that does not exist fails the start.
  */
 public class HasRecipientCertificate extends GenericMatcher {
 

@@ -1,4 +1,4 @@
-package dev.mailsec.mailets.dkm;
+package dev.mailsec.dkmclient;
 
 import dev.mailsec.dkm.Credential;
 import dev.mailsec.dkm.Dkm;
@@ -70,6 +70,22 @@ public final class DkmClients {
             }
             return dkm;
         }
+    }
+
+    /**
+     * The shared client of {@code configured} (a path, {@code conf/dkm.properties} when {@code null}),
+     * opened when first asked for; a wrong file is then an IllegalArgumentException that names
+     * {@code parameter} and the file.
+     */
+    public static java.util.function.Supplier<Dkm> lazy(String parameter, String configured) {
+        return () -> {
+            Path file = resolve(configured == null ? "conf/dkm.properties" : configured);
+            try {
+                return client(file);
+            } catch (DkmInvalidRequestException e) {
+                throw new IllegalArgumentException(parameter + " (" + file + "): " + e.getMessage(), e);
+            }
+        };
     }
 
     /**
