@@ -138,59 +138,88 @@ public final class SmimeSettings {
     }
 
     /**
-     * A folder path, or an {@code ldap://host:port/BASE-DN} URL (for a matcher's one-string condition),
-     * anonymous or followed by {@code ; bindDn=DN; passwordSecret=NAME} (an OPAQUE DKM secret read through
-     * the shared client of {@code ; dkmConfig=FILE}, default {@code conf/dkm.properties}).
+     * The recipient-certificate selection of a matcher's one-string condition: a folder path, or an
+     * {@code ldap://host:port/BASE-DN} URL, anonymous or followed by {@code ; bindDn=DN; passwordSecret=NAME}
+     * (an OPAQUE DKM secret read through the shared client of {@code ; dkmConfig=FILE}, default
+     * {@code conf/dkm.properties}); either may end with {@code ; trustAnchors=FILE}, and then a certificate
+     * must also chain to those anchors and not be revoked (OCSP, then CRLs), as {@code EncryptSmime} checks
+     * with the same anchors.
      */
-    public static CertificateDirectory directoryFromCondition(String parameter, String value) {
-        if (value != null && (value.trim().startsWith("ldap://") || value.trim().startsWith("ldaps://"))) {
-            String[] parts = value.trim().split(";");
-            java.net.URI uri;
-            try {
-                uri = new java.net.URI(parts[0].trim());
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + parts[0].trim() + "'", e);
-            }
-            String base = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-            if (base.isEmpty()) {
-                throw new IllegalArgumentException(parameter + ": the LDAP URL needs a base DN as its path, got '" + parts[0].trim() + "'");
-            }
-            java.util.Map<String, String> options = new java.util.HashMap<>();
-            for (int i = 1; i < parts.length; i++) {
-                String part = parts[i].trim();
-                int eq = part.indexOf('=');
-                String key = eq < 0 ? part : part.substring(0, eq).trim();
-                if (!Set.of("bindDn", "passwordSecret", "dkmConfig").contains(key) || eq < 0) {
-                    throw new IllegalArgumentException(parameter + ": after the LDAP URL only '; bindDn=DN', '; passwordSecret=NAME' and"
-                        + " '; dkmConfig=FILE' are known, got '" + part + "'");
-                }
-                options.put(key, part.substring(eq + 1).trim());
-            }
-            if (options.containsKey("bindDn") != options.containsKey("passwordSecret")) {
-                throw new IllegalArgumentException(parameter + ": bindDn and passwordSecret (a DKM secret holding the password) go together");
-            }
-            java.util.Map<String, String> named = new java.util.HashMap<>();
-            if (options.containsKey("bindDn")) {
-                named.put("ldapBindDn", options.get("bindDn"));
-            }
-            if (options.containsKey("passwordSecret")) {
-                named.put("ldapPasswordSecret", options.get("passwordSecret"));
-            }
-            LdapBind bind;
-            try {
-                bind = ldapBind(named::get, "ldap", dev.mailsec.dkmclient.DkmClients.lazy("dkmConfig", options.get("dkmConfig")));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(parameter + ": " + e.getMessage().replace("ldapBindDn", "bindDn")
-                    .replace("ldapPasswordSecret", "passwordSecret"), e);
-            }
-            if (bind.isAnonymous() && options.containsKey("dkmConfig")) {
-                throw new IllegalArgumentException(parameter + ": dkmConfig is only used with bindDn and passwordSecret");
-            }
-            return new LdapCertificateDirectory(uri.getScheme() + "://" + uri.getAuthority(), base, bind,
-                LdapCertificateDirectory.DEFAULT_FILTER, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(10),
-                Clock.systemUTC());
+    public static RecipientCertificates recipientCertificatesFromCondition(String parameter, String value) {
+        java.util.Map<String, String> options = conditionOptions(parameter, value);
+        ChainValidator chains = null;
+        if (options.containsKey("trustAnchors")) {
+            chains = chains(trustAnchors(parameter + ": trustAnchors", options.get("trustAnchors")), true, null, LdapBind.anonymous());
         }
-        return certificateFolder(parameter, value);
+        return new RecipientCertificates(directoryFromCondition(parameter, value), chains, Clock.systemUTC());
+    }
+
+    /** The certificate directory of such a condition (its {@code trustAnchors} option aside). */
+    public static CertificateDirectory directoryFromCondition(String parameter, String value) {
+        java.util.Map<String, String> options = conditionOptions(parameter, value);
+        String target = value.trim().split(";")[0].trim();
+        if (!isLdapUrl(target)) {
+            return certificateFolder(parameter, target);
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(target);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + target + "'", e);
+        }
+        String base = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (base.isEmpty()) {
+            throw new IllegalArgumentException(parameter + ": the LDAP URL needs a base DN as its path, got '" + target + "'");
+        }
+        if (options.containsKey("bindDn") != options.containsKey("passwordSecret")) {
+            throw new IllegalArgumentException(parameter + ": bindDn and passwordSecret (a DKM secret holding the password) go together");
+        }
+        java.util.Map<String, String> named = new java.util.HashMap<>();
+        if (options.containsKey("bindDn")) {
+            named.put("ldapBindDn", options.get("bindDn"));
+        }
+        if (options.containsKey("passwordSecret")) {
+            named.put("ldapPasswordSecret", options.get("passwordSecret"));
+        }
+        LdapBind bind;
+        try {
+            bind = ldapBind(named::get, "ldap", dev.mailsec.dkmclient.DkmClients.lazy("dkmConfig", options.get("dkmConfig")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": " + e.getMessage().replace("ldapBindDn", "bindDn")
+                .replace("ldapPasswordSecret", "passwordSecret"), e);
+        }
+        if (bind.isAnonymous() && options.containsKey("dkmConfig")) {
+            throw new IllegalArgumentException(parameter + ": dkmConfig is only used with bindDn and passwordSecret");
+        }
+        return new LdapCertificateDirectory(uri.getScheme() + "://" + uri.getAuthority(), base, bind,
+            LdapCertificateDirectory.DEFAULT_FILTER, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(10),
+            Clock.systemUTC());
+    }
+
+    private static boolean isLdapUrl(String target) {
+        return target.startsWith("ldap://") || target.startsWith("ldaps://");
+    }
+
+    /** The {@code ; key=value} options after a condition's folder or URL, each known for that kind of target. */
+    private static java.util.Map<String, String> conditionOptions(String parameter, String value) {
+        if (value == null || value.trim().isEmpty()) {
+            throw new IllegalArgumentException(parameter + ": a certificate folder or an ldap:// URL is required");
+        }
+        String[] parts = value.trim().split(";");
+        boolean ldap = isLdapUrl(parts[0].trim());
+        Set<String> known = ldap ? Set.of("bindDn", "passwordSecret", "dkmConfig", "trustAnchors") : Set.of("trustAnchors");
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i].trim();
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq).trim();
+            if (eq < 0 || !known.contains(key)) {
+                throw new IllegalArgumentException(parameter + ": after " + (ldap ? "the LDAP URL only '; bindDn=DN', '; passwordSecret=NAME',"
+                    + " '; dkmConfig=FILE' and" : "the folder only") + " '; trustAnchors=FILE' are known, got '" + part + "'");
+            }
+            options.put(key, part.substring(eq + 1).trim());
+        }
+        return options;
     }
 
     public static FolderCertificateDirectory certificateFolder(String parameter, String value) {

@@ -104,4 +104,36 @@ class RecipientCertificatesTest {
         assertThatThrownBy(() -> PemSmimeKeySource.fromFolder(keys)).isInstanceOf(IOException.class)
             .hasMessageContaining("does not belong to the key");
     }
+
+    @Test
+    void aMatcherConditionWithTrustAnchorsChecksTheChainAndRevocationLikeEncryptSmime() throws Exception {
+        Path crl = dir.resolve("ca.crl");
+        SmimeTestPki pki = new SmimeTestPki("Condition CA", crl.toUri().toString());
+        SmimeTestPki other = new SmimeTestPki("Other CA");
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        SmimeKeyPair bob = pki.user("bob@example.test");
+        SmimeKeyPair carol = pki.user("carol@example.test");
+        SmimeTestPki.writeCert(certs.resolve("bob.pem"), bob.certificate());
+        SmimeTestPki.writeCert(certs.resolve("carol.pem"), carol.certificate());
+        SmimeTestPki.writeCert(certs.resolve("dave.pem"), other.user("dave@example.test").certificate());
+        Files.write(crl, pki.crl(carol.certificate()).getEncoded());
+        SmimeTestPki.writeCert(dir.resolve("ca.pem"), pki.ca);
+
+        RecipientCertificates plain = SmimeSettings.recipientCertificatesFromCondition("HasRecipientCertificate", certs.toString());
+        RecipientCertificates anchored = SmimeSettings.recipientCertificatesFromCondition("HasRecipientCertificate",
+            certs + " ; trustAnchors=" + dir.resolve("ca.pem"));
+        for (String address : List.of("bob@example.test", "carol@example.test", "dave@example.test")) {
+            assertThat(plain.usableFor(address)).as(address).isPresent();
+        }
+        assertThat(anchored.usableFor("bob@example.test")).contains(bob.certificate());
+        assertThat(anchored.usableFor("carol@example.test")).as("revoked").isEmpty();
+        assertThat(anchored.usableFor("dave@example.test")).as("another CA").isEmpty();
+
+        assertThatThrownBy(() -> SmimeSettings.recipientCertificatesFromCondition("HasRecipientCertificate",
+            certs + "; trustAnchors=" + dir.resolve("missing.pem"))).hasMessageContaining("trustAnchors").hasMessageContaining("missing.pem");
+        assertThatThrownBy(() -> SmimeSettings.recipientCertificatesFromCondition("HasRecipientCertificate", certs + "; bindDn=cn=x"))
+            .hasMessageContaining("after the folder only '; trustAnchors=FILE'");
+        assertThatThrownBy(() -> SmimeSettings.recipientCertificatesFromCondition("HasRecipientCertificate", " "))
+            .hasMessageStartingWith("HasRecipientCertificate: a certificate folder or an ldap:// URL is required");
+    }
 }

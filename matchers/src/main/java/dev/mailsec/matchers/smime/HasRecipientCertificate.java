@@ -3,7 +3,6 @@ package dev.mailsec.matchers.smime;
 import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeSettings;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,7 +13,7 @@ import org.apache.mailet.base.GenericMatcher;
 
 /**
  * Returns the recipients that have a usable S/MIME certificate in the certificate folder (valid now,
- * key usage for encryption, e-mail protection), so a pipeline can split them: the matched
+ * key usage for encryption, e-mail protection; chained to trust anchors when given), so a pipeline can split them: the matched
  * recipients go through the mailet (e.g. {@code EncryptSmime}), the others continue below it.
  * A lookup fault throws, so James routes the mail to its error processor rather than treating the
  * recipient as having no certificate.
@@ -28,8 +27,10 @@ import org.apache.mailet.base.GenericMatcher;
  * ({@code HasRecipientCertificate=ldap://ldap.example.com:389/ou=people,dc=example,dc=com}), searched
  * anonymously or, as Active Directory requires, with a service account whose password is an OPAQUE DKM
  * secret: {@code ldap://dc1.example.com/ou=people,dc=example,dc=com; bindDn=cn=mailsec,ou=services,dc=example,dc=com;
- * passwordSecret=ldap/mailsec} (and {@code ; dkmConfig=FILE}, default {@code conf/dkm.properties}). A
- * missing folder, a malformed URL, an unknown option or a secret that does not exist fails the start.
+ * passwordSecret=ldap/mailsec} (and {@code ; dkmConfig=FILE}, default {@code conf/dkm.properties}). Either
+ * may end with {@code ; trustAnchors=FILE}: then, as in {@code EncryptSmime} with the same anchors, a
+ * certificate must also chain to them and not be revoked. A missing folder, a malformed URL, an unknown
+ * option or a secret that does not exist fails the start.
  */
 public class HasRecipientCertificate extends GenericMatcher {
 
@@ -48,8 +49,7 @@ public class HasRecipientCertificate extends GenericMatcher {
             return;
         }
         try {
-            certificates = new RecipientCertificates(SmimeSettings.directoryFromCondition("HasRecipientCertificate", getCondition()), null,
-                Clock.systemUTC());
+            certificates = SmimeSettings.recipientCertificatesFromCondition("HasRecipientCertificate", getCondition());
         } catch (IllegalArgumentException e) {
             throw new MessagingException(e.getMessage(), e);
         }
