@@ -20,7 +20,6 @@ import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
-import javax.naming.directory.InitialDirContext;
 import javax.naming.ldap.LdapName;
 
 /**
@@ -47,6 +46,7 @@ public final class CachingCrlSource implements CrlSource {
     private final Clock clock;
     private final String ldapServer;
     private final LdapBind ldapBind;
+    private final LdapTls ldapTls;
     private final ConcurrentHashMap<URI, Entry> cache = new ConcurrentHashMap<>();
 
     private static final class Entry {
@@ -73,7 +73,16 @@ public final class CachingCrlSource implements CrlSource {
      * @param ldapBind how to authenticate to {@code ldapServer} (never to another server)
      */
     public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer, LdapBind ldapBind) {
-        if (ldapServer == null && !ldapBind.isAnonymous()) {
+        this(timeout, maxAge, clock, ldapServer, ldapBind, LdapTls.jvmDefault());
+    }
+
+    /**
+     * @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null}
+     * @param ldapBind how to authenticate to {@code ldapServer} (never to another server)
+     * @param ldapTls the trust for {@code ldapServer} when it is {@code ldaps://} (other servers: the JVM's)
+     */
+    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer, LdapBind ldapBind, LdapTls ldapTls) {
+        if (ldapServer == null && (!ldapBind.isAnonymous() || ldapTls != LdapTls.jvmDefault())) {
             throw new IllegalArgumentException("an LDAP bind for CRLs needs the LDAP server it is for");
         }
         this.timeout = timeout;
@@ -81,6 +90,7 @@ public final class CachingCrlSource implements CrlSource {
         this.clock = clock;
         this.ldapServer = ldapServer;
         this.ldapBind = ldapBind;
+        this.ldapTls = ldapTls;
     }
 
     public CachingCrlSource() {
@@ -128,7 +138,9 @@ public final class CachingCrlSource implements CrlSource {
     /** The CRL at an RFC 4516 URL: {@code ldap://host:port/DN?attribute?base}. */
     private byte[] fromLdap(URI uri, String scheme) throws IOException {
         String server = uri.getHost() != null ? scheme + "://" + uri.getRawAuthority() : ldapServer;
-        LdapBind bind = uri.getHost() == null || sameServer(uri, ldapServer) ? ldapBind : LdapBind.anonymous();
+        boolean configured = uri.getHost() == null || sameServer(uri, ldapServer);
+        LdapBind bind = configured ? ldapBind : LdapBind.anonymous();
+        LdapTls tls = configured ? ldapTls : LdapTls.jvmDefault();
         if (server == null) {
             throw new IOException("CRL distribution point " + uri + " names no LDAP server, and none is configured for it");
         }
@@ -153,7 +165,7 @@ public final class CachingCrlSource implements CrlSource {
         try {
             bind.applyTo(env, false);
             try {
-                context = new InitialDirContext(env);
+                context = tls.open(env);
             } catch (javax.naming.AuthenticationException e) {
                 if (!bind.refreshable()) {
                     throw e;
@@ -161,7 +173,7 @@ public final class CachingCrlSource implements CrlSource {
                 // the password may have been rolled over in DKM since the client cached it: read it again, once
                 LdapBind.wipe(env);
                 bind.applyTo(env, true);
-                context = new InitialDirContext(env);
+                context = tls.open(env);
             }
             Attributes found = context.getAttributes(new LdapName(dn), attributes);
             NamingEnumeration<? extends Attribute> all = found.getAll();
@@ -173,7 +185,9 @@ public final class CachingCrlSource implements CrlSource {
                 }
             }
             throw new IOException("LDAP entry " + dn + " at " + server + " has no " + attribute);
-        } catch (NamingException | IllegalArgumentException e) {
+        } catch (NamingException e) {
+            throw new IOException("cannot read the CRL at " + uri + " from " + server + ": " + LdapTls.describe(e), e);
+        } catch (IllegalArgumentException e) {
             throw new IOException("cannot read the CRL at " + uri + " from " + server + ": " + e.getMessage(), e);
         } finally {
             if (context != null) {

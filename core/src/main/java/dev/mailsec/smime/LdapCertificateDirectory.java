@@ -20,7 +20,6 @@ import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.DirContext;
-import javax.naming.directory.InitialDirContext;
 import javax.naming.directory.SearchControls;
 import javax.naming.directory.SearchResult;
 import org.slf4j.Logger;
@@ -45,6 +44,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
     private final String url;
     private final String baseDn;
     private final LdapBind bind;
+    private final LdapTls tls;
     private final String filter;
     private final Duration timeout;
     private final Duration ttl;
@@ -66,6 +66,15 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
      */
     public LdapCertificateDirectory(String url, String baseDn, LdapBind bind, String filter, Duration timeout,
                                     Duration ttl, Clock clock) {
+        this(url, baseDn, bind, LdapTls.jvmDefault(), filter, timeout, ttl, clock);
+    }
+
+    /**
+     * @param tls the trust for an {@code ldaps://} URL
+     * @param filter must contain {@code {0}}
+     */
+    public LdapCertificateDirectory(String url, String baseDn, LdapBind bind, LdapTls tls, String filter, Duration timeout,
+                                    Duration ttl, Clock clock) {
         if (!url.startsWith("ldap://") && !url.startsWith("ldaps://")) {
             throw new IllegalArgumentException("ldapUrl: must start with ldap:// or ldaps://, got '" + url + "'");
         }
@@ -75,6 +84,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         this.url = url;
         this.baseDn = baseDn;
         this.bind = java.util.Objects.requireNonNull(bind, "bind");
+        this.tls = java.util.Objects.requireNonNull(tls, "tls");
         this.filter = filter;
         this.timeout = timeout;
         this.ttl = ttl;
@@ -125,7 +135,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         DirContext context = null;
         try {
             bind.applyTo(env, freshPassword);
-            context = new InitialDirContext(env);
+            context = tls.open(env);
             SearchControls controls = new SearchControls();
             controls.setSearchScope(SearchControls.SUBTREE_SCOPE);
             controls.setReturningAttributes(ATTRIBUTES);
@@ -147,7 +157,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         } catch (javax.naming.AuthenticationException e) {
             throw e;
         } catch (NamingException e) {
-            throw new IOException("LDAP lookup at " + url + " failed: " + e.getClass().getSimpleName() + " " + e.getExplanation(), e);
+            throw new IOException("LDAP lookup at " + url + " failed: " + LdapTls.describe(e), e);
         } finally {
             if (context != null) {
                 try {

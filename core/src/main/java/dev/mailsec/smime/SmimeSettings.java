@@ -32,11 +32,11 @@ public final class SmimeSettings {
 
     /** The parameters {@link #directory} reads. */
     public static final java.util.Set<String> DIRECTORY_PARAMETERS = java.util.Set.of("certificateFolder", "ldapUrl", "ldapBaseDn",
-        "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapFilter");
+        "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapTlsTrustAnchors", "ldapFilter");
 
-    /** The parameters {@link #ldapServer} (for {@code crlLdapUrl}) and {@link #crlLdapBind} read. */
+    /** The parameters {@link #crlLdapServer} reads. */
     public static final java.util.Set<String> CRL_LDAP_PARAMETERS = java.util.Set.of("crlLdapUrl", "crlLdapBindDn", "crlLdapPassword",
-        "crlLdapPasswordSecret");
+        "crlLdapPasswordSecret", "crlLdapTlsTrustAnchors");
 
     /**
      * A certificate directory from either {@code certificateFolder} or {@code ldapUrl} + {@code ldapBaseDn}
@@ -53,7 +53,8 @@ public final class SmimeSettings {
             throw new IllegalArgumentException("certificateFolder or ldapUrl: exactly one is required");
         }
         if (folder != null) {
-            for (String p : java.util.List.of("ldapBaseDn", "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapFilter")) {
+            for (String p : java.util.List.of("ldapBaseDn", "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapTlsTrustAnchors",
+                "ldapFilter")) {
                 if (parameters.apply(p) != null) {
                     throw new IllegalArgumentException(p + ": only used with ldapUrl, not with certificateFolder");
                 }
@@ -65,8 +66,10 @@ public final class SmimeSettings {
             throw new IllegalArgumentException("ldapBaseDn: required with ldapUrl");
         }
         LdapBind bind = ldapBind(parameters, "ldap", dkm);
+        LdapTls tls = ldapTls("ldapTlsTrustAnchors", parameters.apply("ldapTlsTrustAnchors"), "ldapUrl", url.trim());
+        warnIfPlaintext("ldapUrl", url.trim(), bind);
         String filter = parameters.apply("ldapFilter");
-        return new LdapCertificateDirectory(url.trim(), base.trim(), bind,
+        return new LdapCertificateDirectory(url.trim(), base.trim(), bind, tls,
             filter == null ? LdapCertificateDirectory.DEFAULT_FILTER : filter.trim(), java.time.Duration.ofSeconds(10),
             java.time.Duration.ofMinutes(10), Clock.systemUTC());
     }
@@ -125,23 +128,63 @@ public final class SmimeSettings {
     }
 
     /**
-     * The bind for LDAP CRL distribution points ({@code crlLdapBindDn} with {@code crlLdapPasswordSecret} or
-     * {@code crlLdapPassword}), used only towards {@code crlLdapUrl}, which it therefore requires.
+     * The server for LDAP CRL distribution points that name none ({@code crlLdapUrl}), with its bind
+     * ({@code crlLdapBindDn} with {@code crlLdapPasswordSecret} or {@code crlLdapPassword}, used only towards
+     * that server) and, for {@code ldaps://}, the CA certificates its TLS certificate must chain to
+     * ({@code crlLdapTlsTrustAnchors}, default the JVM's trust store); {@link LdapServer#none()} when unset.
      */
-    public static LdapBind crlLdapBind(java.util.function.UnaryOperator<String> parameters,
-                                       java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+    public static LdapServer crlLdapServer(java.util.function.UnaryOperator<String> parameters,
+                                           java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+        String url = ldapServer("crlLdapUrl", parameters.apply("crlLdapUrl"));
         LdapBind bind = ldapBind(parameters, "crlLdap", dkm);
-        if (!bind.isAnonymous() && ldapServer("crlLdapUrl", parameters.apply("crlLdapUrl")) == null) {
-            throw new IllegalArgumentException("crlLdapBindDn: needs crlLdapUrl (the one server the credentials are sent to)");
+        String anchors = parameters.apply("crlLdapTlsTrustAnchors");
+        if (url == null) {
+            if (!bind.isAnonymous()) {
+                throw new IllegalArgumentException("crlLdapBindDn: needs crlLdapUrl (the one server the credentials are sent to)");
+            }
+            if (anchors != null) {
+                throw new IllegalArgumentException("crlLdapTlsTrustAnchors: needs an ldaps:// crlLdapUrl");
+            }
+            return LdapServer.none();
         }
-        return bind;
+        warnIfPlaintext("crlLdapUrl", url, bind);
+        return LdapServer.of(url, bind, ldapTls("crlLdapTlsTrustAnchors", anchors, "crlLdapUrl", url));
+    }
+
+    /** TLS trust from {@code parameter} (CA certificates, PEM file or folder), which only an ldaps:// URL can use. */
+    private static LdapTls ldapTls(String parameter, String value, String urlParameter, String url) {
+        if (value == null) {
+            return LdapTls.jvmDefault();
+        }
+        if (!url.toLowerCase(Locale.ROOT).startsWith("ldaps://")) {
+            throw new IllegalArgumentException(parameter + ": only used with an ldaps:// " + urlParameter + ", got '" + url + "'");
+        }
+        try {
+            return LdapTls.trusting(trustAnchors(parameter, value));
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(parameter) ? e : new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A simple bind over ldap:// to another host sends the password readable on the network: say so at start. */
+    private static void warnIfPlaintext(String parameter, String url, LdapBind bind) {
+        if (bind.isAnonymous() || !url.toLowerCase(Locale.ROOT).startsWith("ldap://")) {
+            return;
+        }
+        String host = java.net.URI.create(url).getHost();
+        if (host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"))) {
+            return;
+        }
+        LOGGER.warn("{}: {} binds as {} without TLS, so the password crosses the network in clear; use ldaps://", parameter, url,
+            bind.dn());
     }
 
     /**
      * The recipient-certificate selection of a matcher's one-string condition: a folder path, or an
      * {@code ldap://host:port/BASE-DN} URL, anonymous or followed by {@code ; bindDn=DN; passwordSecret=NAME}
      * (an OPAQUE DKM secret read through the shared client of {@code ; dkmConfig=FILE}, default
-     * {@code conf/dkm.properties}); either may end with {@code ; trustAnchors=FILE}, and then a certificate
+     * {@code conf/dkm.properties}) and, for {@code ldaps://}, {@code ; tlsTrustAnchors=FILE} (the CA certificates
+     * the server's TLS certificate must chain to); either may end with {@code ; trustAnchors=FILE}, and then a certificate
      * must also chain to those anchors and not be revoked (OCSP, then CRLs), as {@code EncryptSmime} checks
      * with the same anchors.
      */
@@ -149,7 +192,7 @@ public final class SmimeSettings {
         java.util.Map<String, String> options = conditionOptions(parameter, value);
         ChainValidator chains = null;
         if (options.containsKey("trustAnchors")) {
-            chains = chains(trustAnchors(parameter + ": trustAnchors", options.get("trustAnchors")), true, null, LdapBind.anonymous());
+            chains = chains(trustAnchors(parameter + ": trustAnchors", options.get("trustAnchors")), true, LdapServer.none());
         }
         return new RecipientCertificates(directoryFromCondition(parameter, value), chains, Clock.systemUTC());
     }
@@ -191,7 +234,15 @@ public final class SmimeSettings {
         if (bind.isAnonymous() && options.containsKey("dkmConfig")) {
             throw new IllegalArgumentException(parameter + ": dkmConfig is only used with bindDn and passwordSecret");
         }
-        return new LdapCertificateDirectory(uri.getScheme() + "://" + uri.getAuthority(), base, bind,
+        String server = uri.getScheme() + "://" + uri.getAuthority();
+        LdapTls tls;
+        try {
+            tls = ldapTls("tlsTrustAnchors", options.get("tlsTrustAnchors"), "URL", server);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+        }
+        warnIfPlaintext(parameter, server, bind);
+        return new LdapCertificateDirectory(server, base, bind, tls,
             LdapCertificateDirectory.DEFAULT_FILTER, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(10),
             Clock.systemUTC());
     }
@@ -207,7 +258,7 @@ public final class SmimeSettings {
         }
         String[] parts = value.trim().split(";");
         boolean ldap = isLdapUrl(parts[0].trim());
-        Set<String> known = ldap ? Set.of("bindDn", "passwordSecret", "dkmConfig", "trustAnchors") : Set.of("trustAnchors");
+        Set<String> known = ldap ? Set.of("bindDn", "passwordSecret", "dkmConfig", "tlsTrustAnchors", "trustAnchors") : Set.of("trustAnchors");
         java.util.Map<String, String> options = new java.util.HashMap<>();
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i].trim();
@@ -215,7 +266,8 @@ public final class SmimeSettings {
             String key = eq < 0 ? part : part.substring(0, eq).trim();
             if (eq < 0 || !known.contains(key)) {
                 throw new IllegalArgumentException(parameter + ": after " + (ldap ? "the LDAP URL only '; bindDn=DN', '; passwordSecret=NAME',"
-                    + " '; dkmConfig=FILE' and" : "the folder only") + " '; trustAnchors=FILE' are known, got '" + part + "'");
+                    + " '; dkmConfig=FILE', '; tlsTrustAnchors=FILE' and" : "the folder only") + " '; trustAnchors=FILE' are known, got '"
+                    + part + "'");
             }
             options.put(key, part.substring(eq + 1).trim());
         }
@@ -244,24 +296,22 @@ public final class SmimeSettings {
 
     /**
      * A chain validator with OCSP (where certificates name a responder) and CRL checking when
-     * {@code checkRevocation}; {@code crlLdapServer} (or {@code null}) serves LDAP distribution points
-     * that name no server, and is the only server {@code crlLdapBind} authenticates to.
+     * {@code checkRevocation}; {@code crlLdap} serves LDAP distribution points that name no server, and is
+     * the only server its bind authenticates to.
      */
-    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, String crlLdapServer, LdapBind crlLdapBind) {
-        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5), crlLdapServer, crlLdapBind);
+    public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, LdapServer crlLdap) {
+        return chains(anchors, checkRevocation, true, ChainValidator.OcspFailure.HARD, Duration.ofSeconds(5), crlLdap);
     }
 
     /**
      * A chain validator; with {@code checkRevocation}, OCSP first when {@code ocsp} (answers cached
-     * until nextUpdate, at most an hour), then CRLs; {@code crlLdapServer} as {@link #ldapServer}
-     * returns it, or {@code null}, with {@code crlLdapBind} as {@link #crlLdapBind} returns it.
+     * until nextUpdate, at most an hour), then CRLs; {@code crlLdap} as {@link #crlLdapServer} returns it.
      */
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
-                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, String crlLdapServer,
-                                        LdapBind crlLdapBind) {
+                                        ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, LdapServer crlLdap) {
         return new ChainValidator(anchors,
-            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdapServer,
-                crlLdapBind) : null,
+            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdap.url(),
+                crlLdap.bind(), crlLdap.tls()) : null,
             checkRevocation && ocsp ? new CachingOcspClient(ocspTimeout, Duration.ofHours(1), Clock.systemUTC()) : null,
             ocspFailure, Clock.systemUTC());
     }

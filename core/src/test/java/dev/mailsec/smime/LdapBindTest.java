@@ -177,12 +177,14 @@ class LdapBindTest {
         Map<String, String> crl = new HashMap<>();
         crl.put("crlLdapBindDn", SERVICE);
         crl.put("crlLdapPasswordSecret", "ldap/mailsec");
-        assertThatThrownBy(() -> SmimeSettings.crlLdapBind(crl::get, () -> dkm)).hasMessageContaining("crlLdapUrl");
+        assertThatThrownBy(() -> SmimeSettings.crlLdapServer(crl::get, () -> dkm)).hasMessageContaining("crlLdapUrl");
         crl.put("crlLdapUrl", slapd.url());
-        assertThat(SmimeSettings.crlLdapBind(crl::get, () -> dkm).dn()).isEqualTo(SERVICE);
-        assertThat(SmimeSettings.crlLdapBind(Map.<String, String>of()::get, () -> {
+        LdapServer server = SmimeSettings.crlLdapServer(crl::get, () -> dkm);
+        assertThat(server.url()).isEqualTo(slapd.url());
+        assertThat(server.bind().dn()).isEqualTo(SERVICE);
+        assertThat(SmimeSettings.crlLdapServer(Map.<String, String>of()::get, () -> {
             throw new AssertionError("DKM is not needed for an anonymous bind");
-        }).isAnonymous()).isTrue();
+        })).isSameAs(LdapServer.none());
     }
 
     @Test

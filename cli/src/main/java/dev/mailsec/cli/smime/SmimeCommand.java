@@ -168,6 +168,8 @@ public final class SmimeCommand implements Runnable {
                String crlLdapBindDn,
                @Option(names = "--crl-ldap-password-secret", paramLabel = "NAME", description = "OPAQUE DKM secret holding the --crl-ldap-bind-dn password (with --dkm, --identity)")
                String crlLdapPasswordSecret,
+               @Option(names = "--crl-ldap-tls-ca", paramLabel = "FILE", description = "with an ldaps:// --crl-ldap-url: the CA certificate(s) its TLS certificate must chain to (default: the JVM's trust store)")
+               String crlLdapTlsCa,
                @CommandLine.Mixin DkmAccess access) {
         Set<TrustAnchor> trust = new HashSet<>();
         for (Path a : anchors) {
@@ -177,11 +179,9 @@ public final class SmimeCommand implements Runnable {
                 throw new UserException("--cert: " + e.getMessage(), 2);
             }
         }
-        String crlLdapServer;
         dev.mailsec.dkm.Dkm dkm = null;
-        dev.mailsec.smime.LdapBind crlBind;
+        dev.mailsec.smime.LdapServer crlLdap;
         try {
-            crlLdapServer = dev.mailsec.smime.SmimeSettings.ldapServer("--crl-ldap-url", crlLdapUrl);
             if (crlLdapBindDn != null && crlLdapPasswordSecret == null) {
                 throw new UserException("--crl-ldap-bind-dn: needs --crl-ldap-password-secret", 2);
             }
@@ -193,19 +193,20 @@ public final class SmimeCommand implements Runnable {
             given.put("crlLdapUrl", crlLdapUrl);
             given.put("crlLdapBindDn", crlLdapBindDn);
             given.put("crlLdapPasswordSecret", crlLdapPasswordSecret);
-            crlBind = dev.mailsec.smime.SmimeSettings.crlLdapBind(given::get, () -> client);
+            given.put("crlLdapTlsTrustAnchors", crlLdapTlsCa);
+            crlLdap = dev.mailsec.smime.SmimeSettings.crlLdapServer(given::get, () -> client);
         } catch (IllegalArgumentException e) {
             if (dkm != null) {
                 dkm.close();
             }
             throw new UserException(e.getMessage().replace("crlLdapBindDn", "--crl-ldap-bind-dn").replace("crlLdapUrl", "--crl-ldap-url")
-                .replace("crlLdapPasswordSecret", "--crl-ldap-password-secret"), 2);
+                .replace("crlLdapPasswordSecret", "--crl-ldap-password-secret").replace("crlLdapTlsTrustAnchors", "--crl-ldap-tls-ca"), 2);
         }
         SmimeVerification v;
         try (InputStream in = open(message)) {
             v = new SmimeVerifier(dev.mailsec.smime.SmimeSettings.chains(trust, revocation, true,
                 ocspSoftFail ? dev.mailsec.smime.ChainValidator.OcspFailure.SOFT : dev.mailsec.smime.ChainValidator.OcspFailure.HARD,
-                java.time.Duration.ofSeconds(5), crlLdapServer, crlBind), Clock.systemUTC()).verify(in);
+                java.time.Duration.ofSeconds(5), crlLdap), Clock.systemUTC()).verify(in);
         } catch (IOException e) {
             throw new UserException("I/O error: " + e.getMessage());
         } finally {

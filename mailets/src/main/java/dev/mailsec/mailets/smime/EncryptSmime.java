@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * through {@code dkmConfig}, default {@code conf/dkm.properties}; {@code ldapPassword} in clear is accepted
  * with a warning), {@code ldapFilter} with {@code {0}} for the address, default
  * {@code (|(mail={0})(proxyAddresses=smtp:{0}))}). With {@code trustAnchors}, LDAP CRLs are read from
- * {@code crlLdapUrl}, bound as {@code crlLdapBindDn} + {@code crlLdapPasswordSecret} when set.
+ * {@code crlLdapUrl}, bound as {@code crlLdapBindDn} + {@code crlLdapPasswordSecret} when set. For
+ * {@code ldaps://} servers whose certificate the JVM does not trust (an enterprise CA),
+ * {@code ldapTlsTrustAnchors} / {@code crlLdapTlsTrustAnchors} name the CA certificates to trust.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
@@ -113,8 +115,7 @@ public class EncryptSmime extends GenericMailet {
                 certificates = new RecipientCertificates(directory,
                     anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
                         SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true),
-                        SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl")),
-                        SmimeSettings.crlLdapBind(this::getInitParameter, dkm)),
+                        SmimeSettings.crlLdapServer(this::getInitParameter, dkm)),
                     Clock.systemUTC());
             }
             copyToSender = SmimeSettings.bool("copyToSender", getInitParameter("copyToSender"), false);

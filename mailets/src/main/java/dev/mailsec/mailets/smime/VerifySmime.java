@@ -33,6 +33,11 @@ import org.apache.mailet.base.GenericMailet;
  * leaving the signed content byte for byte. Capabilities of valid signers are remembered so that
  * {@code EncryptSmime} can answer them with AES-GCM and RSA-OAEP.
  *
+ * <p>LDAP CRL distribution points that name no server (Active Directory's {@code ldap:///CN=...}) are read
+ * from {@code crlLdapUrl}, bound as {@code crlLdapBindDn} with the password in the OPAQUE DKM secret
+ * {@code crlLdapPasswordSecret} (read through {@code dkmConfig}), trusting {@code crlLdapTlsTrustAnchors}
+ * for an {@code ldaps://} server; the bind is sent to that server only.
+ *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.IsSmimeSigned" class="dev.mailsec.mailets.smime.VerifySmime">
  *     <trustAnchors>/etc/james/smime/trusted-cas.pem</trustAnchors>
@@ -77,8 +82,7 @@ public class VerifySmime extends GenericMailet {
                 verifier = new SmimeVerifier(SmimeSettings.chains(anchors, revocation, ocsp,
                     SmimeSettings.ocspFailure("ocspFailure", getInitParameter("ocspFailure")),
                     SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5),
-                    SmimeSettings.ldapServer("crlLdapUrl", getInitParameter("crlLdapUrl")),
-                    SmimeSettings.crlLdapBind(this::getInitParameter, SmimeKeys.dkm(this::getInitParameter))), Clock.systemUTC());
+                    SmimeSettings.crlLdapServer(this::getInitParameter, SmimeKeys.dkm(this::getInitParameter))), Clock.systemUTC());
             }
             strip = SmimeSettings.bool("stripSignature", getInitParameter("stripSignature"), false);
         } catch (IllegalArgumentException e) {

@@ -1,0 +1,139 @@
+package dev.mailsec.smime;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.TrustAnchor;
+import java.util.Hashtable;
+import java.util.Set;
+import javax.naming.NamingException;
+import javax.naming.directory.DirContext;
+import javax.naming.directory.InitialDirContext;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The trust for {@code ldaps://} connections: the JVM's trust store, or given CA certificates (the
+ * enterprise CA that issued an Active Directory domain controller's certificate, which the JVM does not
+ * know). The server's name is checked against its certificate either way (the JDK's LDAPS endpoint
+ * identification).
+ *
+ * <p>The JDK's LDAP provider takes a socket factory only as a class name with a static
+ * {@code getDefault()}; {@link #open} hands it this object's factory through a thread-local for the one
+ * connection it opens (the provider connects in the calling thread).
+ */
+public final class LdapTls {
+
+    private static final ThreadLocal<SSLSocketFactory> CURRENT = new ThreadLocal<>();
+    private static final LdapTls JVM_DEFAULT = new LdapTls(null, "the JVM's trust store");
+
+    private final SSLSocketFactory factory;
+    private final String description;
+
+    private LdapTls(SSLSocketFactory factory, String description) {
+        this.factory = factory;
+        this.description = description;
+    }
+
+    public static LdapTls jvmDefault() {
+        return JVM_DEFAULT;
+    }
+
+    /** Trusts exactly these CA certificates for the LDAP server's certificate. */
+    public static LdapTls trusting(Set<TrustAnchor> anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int i = 0;
+            for (TrustAnchor a : anchors) {
+                store.setCertificateEntry("anchor-" + i++, a.getTrustedCert());
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return new LdapTls(context.getSocketFactory(), anchors.size() + " configured CA certificate(s)");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot build a TLS trust store from the CA certificates: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens a JNDI LDAP context; an {@code ldaps://} connection trusts what this object trusts. */
+    DirContext open(Hashtable<String, Object> env) throws NamingException {
+        if (factory == null) {
+            return new InitialDirContext(env);
+        }
+        env.put("java.naming.ldap.factory.socket", Factory.class.getName());
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        CURRENT.set(factory);
+        // the provider loads the factory class through the context class loader (in James, not ours)
+        thread.setContextClassLoader(LdapTls.class.getClassLoader());
+        try {
+            return new InitialDirContext(env);
+        } finally {
+            thread.setContextClassLoader(saved);
+            CURRENT.remove();
+        }
+    }
+
+    /** A JNDI failure in one line with its cause (e.g. why a TLS handshake failed), which JNDI's message leaves out. */
+    static String describe(NamingException e) {
+        StringBuilder b = new StringBuilder(e.getClass().getSimpleName()).append(' ').append(e.getExplanation());
+        Throwable cause = e.getRootCause();
+        for (int depth = 0; cause != null && depth < 5; depth++, cause = cause.getCause()) {
+            if (cause.getMessage() != null && !b.toString().contains(cause.getMessage())) {
+                b.append(": ").append(cause.getMessage());
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    /**
+     * What the JDK's LDAP provider instantiates by name: {@link #getDefault()} returns the factory of the
+     * {@link LdapTls#open} call in progress on this thread.
+     */
+    public static final class Factory extends SocketFactory {
+
+        private Factory() {
+        }
+
+        public static SocketFactory getDefault() {
+            SSLSocketFactory f = CURRENT.get();
+            if (f == null) {
+                throw new IllegalStateException("LdapTls.Factory used outside LdapTls.open");
+            }
+            return f;
+        }
+
+        // never called: getDefault() returns the real factory
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
