@@ -84,6 +84,19 @@ class LdapTlsTest {
     }
 
     @Test
+    void theTrustWorksWhereTheContextClassLoaderCannotSeeMailsec() throws Exception {
+        // in James the mailet runs with James's context class loader, not the one of extensions-jars
+        Thread thread = Thread.currentThread();
+        ClassLoader saved = thread.getContextClassLoader();
+        thread.setContextClassLoader(new java.net.URLClassLoader(new java.net.URL[0], null));
+        try {
+            assertThat(directory("ldaps://127.0.0.1:" + tlsPort, trusting("tls-ca.pem")).lookup("bob@example.test")).hasSize(1);
+        } finally {
+            thread.setContextClassLoader(saved);
+        }
+    }
+
+    @Test
     void anUntrustedOrMisnamedServerIsAFaultBeforeAnyPasswordIsSent() throws Exception {
         assertThatThrownBy(() -> directory("ldaps://127.0.0.1:" + tlsPort, LdapTls.jvmDefault()).lookup("bob@example.test"))
             .as("the JVM's trust store does not know the private CA").isInstanceOf(IOException.class)
