@@ -56,21 +56,31 @@ public final class LdapTls {
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            return new LdapTls(context.getSocketFactory(), anchors.size() + " configured CA certificate(s)");
+            return new LdapTls(new NoDelay(context.getSocketFactory()), anchors.size() + " configured CA certificate(s)");
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot build a TLS trust store from the CA certificates: " + e.getMessage(), e);
         }
     }
 
-    /** Opens a JNDI LDAP context; an {@code ldaps://} connection trusts what this object trusts. */
+    /** The JVM's default TLS socket factory, with TCP_NODELAY. */
+    private static final class JvmDefault {
+        static final SSLSocketFactory FACTORY = new NoDelay((SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /**
+     * Opens a JNDI LDAP context; an {@code ldaps://} connection trusts what this object trusts, and its
+     * socket has TCP_NODELAY (without it the JDK's handshake waits for the server's delayed
+     * acknowledgement: 51 ms per connection to slapd here, 10 ms with it).
+     */
     DirContext open(Hashtable<String, Object> env) throws NamingException {
-        if (factory == null) {
+        Object url = env.get(javax.naming.Context.PROVIDER_URL);
+        if (!(url instanceof String) || !((String) url).toLowerCase(java.util.Locale.ROOT).startsWith("ldaps://")) {
             return new InitialDirContext(env);
         }
         env.put("java.naming.ldap.factory.socket", Factory.class.getName());
         Thread thread = Thread.currentThread();
         ClassLoader saved = thread.getContextClassLoader();
-        CURRENT.set(factory);
+        CURRENT.set(factory != null ? factory : JvmDefault.FACTORY);
         // the provider loads the factory class through the context class loader (in James, not ours)
         thread.setContextClassLoader(LdapTls.class.getClassLoader());
         try {
@@ -96,6 +106,60 @@ public final class LdapTls {
     @Override
     public String toString() {
         return description;
+    }
+
+    /** Sockets with TCP_NODELAY: the LDAP provider writes small requests and waits for each answer. */
+    private static final class NoDelay extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+
+        NoDelay(SSLSocketFactory delegate) {
+            this.delegate = delegate;
+        }
+
+        private static Socket set(Socket s) throws IOException {
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return set(delegate.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return set(delegate.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return set(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return set(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return set(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            return set(delegate.createSocket(address, port, localAddress, localPort));
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
     }
 
     /**
