@@ -77,6 +77,23 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         return harness().pki();
     }
 
+    /** Sends prepared MIME bytes unchanged over plain SMTP to these recipients. */
+    public void sendRaw(byte[] message, String... to) throws MessagingException {
+        MailClients.sendRaw(harness().smtpPort(Delivery.Mode.PLAIN), message, to);
+    }
+
+    /** The subjects in the user's INBOX now. */
+    public java.util.List<String> subjects(String user, String password) throws MessagingException {
+        return MailClients.subjects(harness().imapPort(), user, password);
+    }
+
+    /** A message as bytes, as {@code writeTo} gives them. */
+    public static byte[] bytes(MimeMessage message) throws java.io.IOException, MessagingException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toByteArray();
+    }
+
     /** What James is configured with; every setting has a working default. */
     public static final class Builder {
         String domain = "mailsec.test";

@@ -115,4 +115,42 @@ final class MailClients {
             inbox.close(false);
         }
     }
+
+    /** Sends prepared MIME bytes unchanged over plain SMTP (a mail client's own S/MIME output), as client.mailsec.test. */
+    static void sendRaw(int port, byte[] message, String... to) throws MessagingException {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "localhost");
+        props.put("mail.smtp.port", Integer.toString(port));
+        props.put("mail.smtp.localhost", "client.mailsec.test");
+        props.put("mail.smtp.connectiontimeout", TIMEOUT_MILLIS);
+        props.put("mail.smtp.timeout", TIMEOUT_MILLIS);
+        Session session = Session.getInstance(props);
+        MimeMessage m = new MimeMessage(session, new java.io.ByteArrayInputStream(message));
+        InternetAddress[] recipients = new InternetAddress[to.length];
+        for (int i = 0; i < to.length; i++) {
+            recipients[i] = new InternetAddress(to[i]);
+        }
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect();
+            t.sendMessage(m, recipients);
+        }
+    }
+
+    /** The subjects in the user's INBOX now, read over IMAP. */
+    static java.util.List<String> subjects(int imapPort, String user, String password) throws MessagingException {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", imapPort, user, password);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            java.util.List<String> subjects = new java.util.ArrayList<>();
+            for (Message m : inbox.getMessages()) {
+                subjects.add(m.getSubject());
+            }
+            inbox.close(false);
+            return subjects;
+        } finally {
+            store.close();
+        }
+    }
 }

@@ -8,7 +8,6 @@ import dev.mailsec.dkm.IdentityType;
 import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.root.FileRootKeys;
 import dev.mailsec.dkm.store.FileStorage;
-import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.EncryptionRecipient;
@@ -25,11 +24,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
-import javax.mail.Session;
-import javax.mail.Transport;
-import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 import org.junit.jupiter.api.AfterAll;
@@ -103,22 +98,22 @@ class SmimeDkmEndToEndTest {
     @Test
     @Order(1)
     void mailToBobIsEncryptedThenDecryptedWithHisKeyFromDkmAndReadsAsTheOriginal() throws Exception {
-        sendRaw(message("to bob, v1"), "bob@mailsec.test");
+        james.sendRaw(message("to bob, v1"), "bob@mailsec.test");
         MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "to bob, v1");
         assertThat(read.getHeader("X-Mailsec-Smime")).isNull();
         assertThat(MimeUtility.unfold(read.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v1 ");
-        assertThat(new String(bytes(read), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+        assertThat(new String(JamesExtension.bytes(read), StandardCharsets.ISO_8859_1)).endsWith(BODY);
     }
 
     @Test
     @Order(2)
     void mailToBobAndAliceIsEncryptedForBobOnlyAndAliceWithoutCertificateReadsItInClear() throws Exception {
-        sendRaw(message("to bob and alice"), "bob@mailsec.test", "alice@mailsec.test");
+        james.sendRaw(message("to bob and alice"), "bob@mailsec.test", "alice@mailsec.test");
         MimeMessage bob = james.awaitMessage("bob@mailsec.test", "secret", "to bob and alice");
         assertThat(MimeUtility.unfold(bob.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v1 ");
         MimeMessage alice = james.awaitMessage("alice@mailsec.test", "secret", "to bob and alice");
         assertThat(alice.getHeader("X-Test-Decrypted")).isNull();
-        assertThat(new String(bytes(alice), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+        assertThat(new String(JamesExtension.bytes(alice), StandardCharsets.ISO_8859_1)).endsWith(BODY);
     }
 
     @Test
@@ -134,16 +129,16 @@ class SmimeDkmEndToEndTest {
         }
         assertThat(v2).isEqualTo(2);
         // a client that still has bob's old certificate encrypts to it
-        sendRaw(encrypt(message("to bob's old certificate"), FIX.bobOld), "bob@mailsec.test");
+        james.sendRaw(encrypt(message("to bob's old certificate"), FIX.bobOld), "bob@mailsec.test");
         MimeMessage old = james.awaitMessage("bob@mailsec.test", "secret", "to bob's old certificate");
         assertThat(old.getHeader("X-Mailsec-Smime")).isNull();
         assertThat(MimeUtility.unfold(old.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v1 ");
-        assertThat(new String(bytes(old), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+        assertThat(new String(JamesExtension.bytes(old), StandardCharsets.ISO_8859_1)).endsWith(BODY);
         // and the new certificate opens with the new primary
-        sendRaw(encrypt(message("to bob's new certificate"), FIX.bobNew), "bob@mailsec.test");
+        james.sendRaw(encrypt(message("to bob's new certificate"), FIX.bobNew), "bob@mailsec.test");
         MimeMessage fresh = james.awaitMessage("bob@mailsec.test", "secret", "to bob's new certificate");
         assertThat(MimeUtility.unfold(fresh.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v2 ");
-        assertThat(new String(bytes(fresh), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+        assertThat(new String(JamesExtension.bytes(fresh), StandardCharsets.ISO_8859_1)).endsWith(BODY);
     }
 
     @Test
@@ -153,10 +148,10 @@ class SmimeDkmEndToEndTest {
         Path away = FIX.root.resolve("data-unmounted");
         Files.move(data, away);
         try {
-            sendRaw(encrypt(message("while DKM is down"), FIX.bobNew), "bob@mailsec.test");
+            james.sendRaw(encrypt(message("while DKM is down"), FIX.bobNew), "bob@mailsec.test");
             // several requeue rounds with the store gone: nothing may reach bob, neither clear nor encrypted
             Thread.sleep(6000);
-            assertThat(inboxSubjects("bob@mailsec.test", "secret")).doesNotContain("while DKM is down");
+            assertThat(james.subjects("bob@mailsec.test", "secret")).doesNotContain("while DKM is down");
         } finally {
             Files.move(away, data);
         }
@@ -164,7 +159,7 @@ class SmimeDkmEndToEndTest {
         assertThat(back.getHeader("X-Test-Retried")).as("went through the retry processor (once per round)").isNotEmpty().containsOnly("yes");
         assertThat(back.getHeader("X-Mailsec-Smime")).as("never routed as undecryptable").isNull();
         assertThat(MimeUtility.unfold(back.getHeader("X-Test-Decrypted")[0])).startsWith("key=smime/bob@mailsec.test v2 ");
-        assertThat(new String(bytes(back), StandardCharsets.ISO_8859_1)).endsWith(BODY);
+        assertThat(new String(JamesExtension.bytes(back), StandardCharsets.ISO_8859_1)).endsWith(BODY);
     }
 
     static byte[] message(String subject) {
@@ -179,46 +174,7 @@ class SmimeDkmEndToEndTest {
         return out.toByteArray();
     }
 
-    /** Sends prepared MIME bytes unchanged over SMTP. */
-    private static void sendRaw(byte[] message, String... to) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "localhost");
-        props.put("mail.smtp.port", Integer.toString(james.harness().smtpPort(Delivery.Mode.PLAIN)));
-        props.put("mail.smtp.localhost", "client.mailsec.test");
-        Session session = Session.getInstance(props);
-        MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(message));
-        try (Transport t = session.getTransport("smtp")) {
-            t.connect();
-            InternetAddress[] rcpts = new InternetAddress[to.length];
-            for (int i = 0; i < to.length; i++) {
-                rcpts[i] = new InternetAddress(to[i]);
-            }
-            t.sendMessage(m, rcpts);
-        }
-    }
 
-    private static List<String> inboxSubjects(String user, String password) throws Exception {
-        javax.mail.Store store = Session.getInstance(new Properties()).getStore("imap");
-        store.connect("127.0.0.1", james.harness().imapPort(), user, password);
-        try {
-            javax.mail.Folder inbox = store.getFolder("INBOX");
-            inbox.open(javax.mail.Folder.READ_ONLY);
-            List<String> subjects = new java.util.ArrayList<>();
-            for (javax.mail.Message m : inbox.getMessages()) {
-                subjects.add(m.getSubject());
-            }
-            inbox.close(false);
-            return subjects;
-        } finally {
-            store.close();
-        }
-    }
-
-    private static byte[] bytes(MimeMessage m) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        m.writeTo(out);
-        return out.toByteArray();
-    }
 
     /**
      * A DKM store set up as in docs/smime.md: admin, james-transport in group mail, bob's key pair and

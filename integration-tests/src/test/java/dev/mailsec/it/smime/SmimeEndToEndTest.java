@@ -22,11 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
-import javax.mail.Session;
-import javax.mail.Transport;
-import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -87,7 +83,7 @@ class SmimeEndToEndTest {
         james.send(Delivery.plain().from("alice@mailsec.test").to("bob@mailsec.test").subject("for bob").body("the merger is on"));
         MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "for bob");
         assertThat(read.getContentType()).startsWith("application/pkcs7-mime").contains("enveloped-data");
-        byte[] raw = bytes(read);
+        byte[] raw = JamesExtension.bytes(read);
         assertThat(new String(raw, StandardCharsets.ISO_8859_1)).doesNotContain("the merger is on");
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         new SmimeDecryptor().decrypt(new ByteArrayInputStream(raw), plain, List.of(FIX.bob));
@@ -113,10 +109,10 @@ class SmimeEndToEndTest {
         ByteArrayOutputStream encrypted = new ByteArrayOutputStream();
         new SmimeEncryptor().encrypt(new ByteArrayInputStream(message), encrypted,
             List.of(EncryptionRecipient.of(FIX.daveOld.certificate(), KeyTransport.RSA_OAEP)), ContentEncryption.AES256_GCM);
-        sendRaw(encrypted.toByteArray(), "dave@mailsec.test");
+        james.sendRaw(encrypted.toByteArray(), "dave@mailsec.test");
         MimeMessage read = james.awaitMessage("dave@mailsec.test", "secret", "for dave");
         assertThat(read.getHeader("X-Mailsec-Smime")).isNull();
-        assertThat(new String(bytes(read), StandardCharsets.ISO_8859_1)).endsWith(entity);
+        assertThat(new String(JamesExtension.bytes(read), StandardCharsets.ISO_8859_1)).endsWith(entity);
     }
 
     @Test
@@ -126,8 +122,8 @@ class SmimeEndToEndTest {
         ByteArrayOutputStream signed = new ByteArrayOutputStream();
         new SmimeSigner(SigningMode.DETACHED, null).sign(new ByteArrayInputStream(message), signed, FIX.alice);
         String text = signed.toString(StandardCharsets.US_ASCII);
-        sendRaw(text.replace("SUBJECT", "intact").getBytes(StandardCharsets.US_ASCII), "dave@mailsec.test");
-        sendRaw(text.replace("SUBJECT", "tampered").replace("100 EUR", "900 EUR").getBytes(StandardCharsets.US_ASCII), "dave@mailsec.test");
+        james.sendRaw(text.replace("SUBJECT", "intact").getBytes(StandardCharsets.US_ASCII), "dave@mailsec.test");
+        james.sendRaw(text.replace("SUBJECT", "tampered").replace("100 EUR", "900 EUR").getBytes(StandardCharsets.US_ASCII), "dave@mailsec.test");
         MimeMessage intact = james.awaitMessage("dave@mailsec.test", "secret", "intact");
         MimeMessage tampered = james.awaitMessage("dave@mailsec.test", "secret", "tampered");
         assertThat(javax.mail.internet.MimeUtility.unfold(intact.getHeader("Authentication-Results")[0]))
@@ -136,25 +132,6 @@ class SmimeEndToEndTest {
             .startsWith("mx.mailsec.test; smime=fail");
     }
 
-    /** Sends prepared MIME bytes unchanged over SMTP (a mail client's own S/MIME output). */
-    private static void sendRaw(byte[] message, String to) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "localhost");
-        props.put("mail.smtp.port", Integer.toString(james.harness().smtpPort(Delivery.Mode.PLAIN)));
-        props.put("mail.smtp.localhost", "client.mailsec.test");
-        Session session = Session.getInstance(props);
-        MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(message));
-        try (Transport t = session.getTransport("smtp")) {
-            t.connect();
-            t.sendMessage(m, new InternetAddress[] {new InternetAddress(to)});
-        }
-    }
-
-    private static byte[] bytes(MimeMessage m) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        m.writeTo(out);
-        return out.toByteArray();
-    }
 
     /** Keys and certificates made for the run, written where the mailets read them. */
     static final class Fixture {

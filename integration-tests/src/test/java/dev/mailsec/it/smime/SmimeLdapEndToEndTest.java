@@ -7,7 +7,6 @@ import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.SecretKind;
 import dev.mailsec.dkm.root.FileRootKeys;
 import dev.mailsec.dkm.store.FileStorage;
-import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.Slapd;
@@ -24,11 +23,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
-import javax.mail.Session;
-import javax.mail.Transport;
-import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,7 +94,7 @@ class SmimeLdapEndToEndTest {
         MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "to bob over ldaps");
         assertThat(read.getContentType()).startsWith("application/pkcs7-mime");
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
-        DecryptionResult result = new SmimeDecryptor().decrypt(new ByteArrayInputStream(bytes(read)), plain, List.of(FIX.bob));
+        DecryptionResult result = new SmimeDecryptor().decrypt(new ByteArrayInputStream(JamesExtension.bytes(read)), plain, List.of(FIX.bob));
         assertThat(result.summary()).contains("aes256");
         assertThat(plain.toString(StandardCharsets.ISO_8859_1)).endsWith(Fixture.BODY);
     }
@@ -110,7 +105,7 @@ class SmimeLdapEndToEndTest {
         send("to bob and carol over ldaps", "bob@mailsec.test", "carol@mailsec.test");
         MimeMessage carol = james.awaitMessage("carol@mailsec.test", "secret", "to bob and carol over ldaps");
         assertThat(carol.getContentType()).startsWith("text/plain");
-        assertThat(new String(bytes(carol), StandardCharsets.ISO_8859_1)).endsWith(Fixture.BODY);
+        assertThat(new String(JamesExtension.bytes(carol), StandardCharsets.ISO_8859_1)).endsWith(Fixture.BODY);
         MimeMessage bob = james.awaitMessage("bob@mailsec.test", "secret", "to bob and carol over ldaps");
         assertThat(bob.getContentType()).startsWith("application/pkcs7-mime");
     }
@@ -123,49 +118,15 @@ class SmimeLdapEndToEndTest {
         send("to dave with the directory down", "dave@mailsec.test");
         james.awaitMessage("hold@mailsec.test", "secret", "to dave with the directory down");
         Thread.sleep(1000);
-        assertThat(subjects("dave@mailsec.test")).doesNotContain("to dave with the directory down");
+        assertThat(james.subjects("dave@mailsec.test", "secret")).doesNotContain("to dave with the directory down");
     }
 
     private static void send(String subject, String... to) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "localhost");
-        props.put("mail.smtp.port", Integer.toString(james.harness().smtpPort(Delivery.Mode.PLAIN)));
-        props.put("mail.smtp.localhost", "client.mailsec.test");
-        Session session = Session.getInstance(props);
-        MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(("From: alice@mailsec.test\r\nTo: bob@mailsec.test\r\n"
-            + "Subject: " + subject + "\r\nMIME-Version: 1.0\r\n" + Fixture.BODY).getBytes(StandardCharsets.US_ASCII)));
-        try (Transport t = session.getTransport("smtp")) {
-            t.connect();
-            InternetAddress[] rcpts = new InternetAddress[to.length];
-            for (int i = 0; i < to.length; i++) {
-                rcpts[i] = new InternetAddress(to[i]);
-            }
-            t.sendMessage(m, rcpts);
-        }
+        james.sendRaw(("From: alice@mailsec.test\r\nTo: bob@mailsec.test\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n"
+            + Fixture.BODY).getBytes(StandardCharsets.US_ASCII), to);
     }
 
-    private static List<String> subjects(String user) throws Exception {
-        javax.mail.Store store = Session.getInstance(new Properties()).getStore("imap");
-        store.connect("127.0.0.1", james.harness().imapPort(), user, "secret");
-        try {
-            javax.mail.Folder inbox = store.getFolder("INBOX");
-            inbox.open(javax.mail.Folder.READ_ONLY);
-            List<String> subjects = new java.util.ArrayList<>();
-            for (javax.mail.Message m : inbox.getMessages()) {
-                subjects.add(m.getSubject());
-            }
-            inbox.close(false);
-            return subjects;
-        } finally {
-            store.close();
-        }
-    }
 
-    private static byte[] bytes(MimeMessage m) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        m.writeTo(out);
-        return out.toByteArray();
-    }
 
     /** The directory, its TLS files, the S/MIME PKI and the DKM store, made before James starts. */
     static final class Fixture {
