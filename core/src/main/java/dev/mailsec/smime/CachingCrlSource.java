@@ -163,18 +163,7 @@ public final class CachingCrlSource implements CrlSource {
             + String.join(" ", attributes));
         DirContext context = null;
         try {
-            bind.applyTo(env, false);
-            try {
-                context = tls.open(env);
-            } catch (javax.naming.AuthenticationException e) {
-                if (!bind.refreshable()) {
-                    throw e;
-                }
-                // the password may have been rolled over in DKM since the client cached it: read it again, once
-                LdapBind.wipe(env);
-                bind.applyTo(env, true);
-                context = tls.open(env);
-            }
+            context = bind.connect(env, tls);
             Attributes found = context.getAttributes(new LdapName(dn), attributes);
             NamingEnumeration<? extends Attribute> all = found.getAll();
             while (all.hasMore()) {

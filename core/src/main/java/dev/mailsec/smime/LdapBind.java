@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.Objects;
+import javax.naming.AuthenticationException;
 import javax.naming.Context;
+import javax.naming.NamingException;
+import javax.naming.directory.DirContext;
 
 /**
  * How mailsec authenticates to an LDAP server: anonymously, or with a simple bind whose password is
@@ -113,6 +116,24 @@ public final class LdapBind {
         env.put(Context.SECURITY_AUTHENTICATION, "simple");
         env.put(Context.SECURITY_PRINCIPAL, dn);
         env.put(Context.SECURITY_CREDENTIALS, password.read(fresh));
+    }
+
+    /**
+     * Opens a context with this bind; a bind the server refuses is tried once more with a DKM secret read
+     * past the client's cache (the password may have been rolled over since). Call {@link #wipe} when done.
+     */
+    DirContext connect(Hashtable<String, Object> env, LdapTls tls) throws NamingException, IOException {
+        applyTo(env, false);
+        try {
+            return tls.open(env);
+        } catch (AuthenticationException e) {
+            if (!refreshable) {
+                throw e;
+            }
+            wipe(env);
+            applyTo(env, true);
+            return tls.open(env);
+        }
     }
 
     /** Overwrites the password {@link #applyTo} put into {@code env}. */

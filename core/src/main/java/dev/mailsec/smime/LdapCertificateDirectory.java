@@ -105,26 +105,6 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
     }
 
     private List<X509Certificate> search(String address) throws IOException {
-        try {
-            return search(address, false);
-        } catch (javax.naming.AuthenticationException e) {
-            if (!bind.refreshable()) {
-                throw refused(e);
-            }
-            // the password may have been rolled over in DKM since the client cached it: read it again, once
-            try {
-                return search(address, true);
-            } catch (javax.naming.AuthenticationException again) {
-                throw refused(again);
-            }
-        }
-    }
-
-    private IOException refused(javax.naming.AuthenticationException e) {
-        return new IOException("LDAP server " + url + " refused the bind as " + bind + ": " + e.getExplanation(), e);
-    }
-
-    private List<X509Certificate> search(String address, boolean freshPassword) throws IOException, javax.naming.AuthenticationException {
         Hashtable<String, Object> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
         env.put(Context.PROVIDER_URL, url);
@@ -134,8 +114,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         env.put(Context.REFERRAL, "ignore");
         DirContext context = null;
         try {
-            bind.applyTo(env, freshPassword);
-            context = tls.open(env);
+            context = bind.connect(env, tls);
             SearchControls controls = new SearchControls();
             controls.setSearchScope(SearchControls.SUBTREE_SCOPE);
             controls.setReturningAttributes(ATTRIBUTES);
@@ -155,7 +134,7 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
             }
             return List.copyOf(certificates);
         } catch (javax.naming.AuthenticationException e) {
-            throw e;
+            throw new IOException("LDAP server " + url + " refused the bind as " + bind + ": " + e.getExplanation(), e);
         } catch (NamingException e) {
             throw new IOException("LDAP lookup at " + url + " failed: " + LdapTls.describe(e), e);
         } finally {
