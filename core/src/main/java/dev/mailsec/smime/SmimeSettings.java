@@ -32,7 +32,10 @@ public final class SmimeSettings {
 
     /** The parameters {@link #directory} reads. */
     public static final java.util.Set<String> DIRECTORY_PARAMETERS = java.util.Set.of("certificateFolder", "ldapUrl", "ldapBaseDn",
-        "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapTlsTrustAnchors", "ldapFilter");
+        "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapTlsTrustAnchors", "ldapFilter", "ldapCacheTtl", "ldapTimeout");
+
+    /** How long a directory answer (also "no certificate") is kept, unless configured: ten minutes. */
+    private static final int DEFAULT_CACHE_SECONDS = 600;
 
     /** The parameters {@link #crlLdapServer} reads. */
     public static final java.util.Set<String> CRL_LDAP_PARAMETERS = java.util.Set.of("crlLdapUrl", "crlLdapBindDn", "crlLdapPassword",
@@ -54,7 +57,7 @@ public final class SmimeSettings {
         }
         if (folder != null) {
             for (String p : java.util.List.of("ldapBaseDn", "ldapBindDn", "ldapPassword", "ldapPasswordSecret", "ldapTlsTrustAnchors",
-                "ldapFilter")) {
+                "ldapFilter", "ldapCacheTtl", "ldapTimeout")) {
                 if (parameters.apply(p) != null) {
                     throw new IllegalArgumentException(p + ": only used with ldapUrl, not with certificateFolder");
                 }
@@ -70,8 +73,9 @@ public final class SmimeSettings {
         warnIfPlaintext("ldapUrl", url.trim(), bind);
         String filter = parameters.apply("ldapFilter");
         return new LdapCertificateDirectory(url.trim(), base.trim(), bind, tls,
-            filter == null ? LdapCertificateDirectory.DEFAULT_FILTER : filter.trim(), java.time.Duration.ofSeconds(10),
-            java.time.Duration.ofMinutes(10), Clock.systemUTC());
+            filter == null ? LdapCertificateDirectory.DEFAULT_FILTER : filter.trim(),
+            seconds("ldapTimeout", parameters.apply("ldapTimeout"), 10, 1, 60),
+            seconds("ldapCacheTtl", parameters.apply("ldapCacheTtl"), DEFAULT_CACHE_SECONDS, 0, 86400), Clock.systemUTC());
     }
 
     /**
@@ -183,7 +187,8 @@ public final class SmimeSettings {
      * The recipient-certificate selection of a matcher's one-string condition: a folder path, or an
      * {@code ldap://host:port/BASE-DN} URL, anonymous or followed by {@code ; bindDn=DN; passwordSecret=NAME}
      * (an OPAQUE DKM secret read through the shared client of {@code ; dkmConfig=FILE}, default
-     * {@code conf/dkm.properties}) and, for {@code ldaps://}, {@code ; tlsTrustAnchors=FILE} (the CA certificates
+     * {@code conf/dkm.properties}), {@code ; cacheTtl=SECONDS} (default 600, as {@code ldapCacheTtl}) and, for
+     * {@code ldaps://}, {@code ; tlsTrustAnchors=FILE} (the CA certificates
      * the server's TLS certificate must chain to); either may end with {@code ; trustAnchors=FILE}, and then a certificate
      * must also chain to those anchors and not be revoked (OCSP, then CRLs), as {@code EncryptSmime} checks
      * with the same anchors.
@@ -242,8 +247,13 @@ public final class SmimeSettings {
             throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
         }
         warnIfPlaintext(parameter, server, bind);
-        return new LdapCertificateDirectory(server, base, bind, tls,
-            LdapCertificateDirectory.DEFAULT_FILTER, java.time.Duration.ofSeconds(10), java.time.Duration.ofMinutes(10),
+        Duration ttl;
+        try {
+            ttl = seconds("cacheTtl", options.get("cacheTtl"), DEFAULT_CACHE_SECONDS, 0, 86400);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+        }
+        return new LdapCertificateDirectory(server, base, bind, tls, LdapCertificateDirectory.DEFAULT_FILTER, Duration.ofSeconds(10), ttl,
             Clock.systemUTC());
     }
 
@@ -258,7 +268,8 @@ public final class SmimeSettings {
         }
         String[] parts = value.trim().split(";");
         boolean ldap = isLdapUrl(parts[0].trim());
-        Set<String> known = ldap ? Set.of("bindDn", "passwordSecret", "dkmConfig", "tlsTrustAnchors", "trustAnchors") : Set.of("trustAnchors");
+        Set<String> known = ldap ? Set.of("bindDn", "passwordSecret", "dkmConfig", "tlsTrustAnchors", "cacheTtl", "trustAnchors")
+            : Set.of("trustAnchors");
         java.util.Map<String, String> options = new java.util.HashMap<>();
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i].trim();
@@ -266,7 +277,8 @@ public final class SmimeSettings {
             String key = eq < 0 ? part : part.substring(0, eq).trim();
             if (eq < 0 || !known.contains(key)) {
                 throw new IllegalArgumentException(parameter + ": after " + (ldap ? "the LDAP URL only '; bindDn=DN', '; passwordSecret=NAME',"
-                    + " '; dkmConfig=FILE', '; tlsTrustAnchors=FILE' and" : "the folder only") + " '; trustAnchors=FILE' are known, got '"
+                    + " '; dkmConfig=FILE', '; tlsTrustAnchors=FILE', '; cacheTtl=SECONDS' and" : "the folder only")
+                    + " '; trustAnchors=FILE' are known, got '"
                     + part + "'");
             }
             options.put(key, part.substring(eq + 1).trim());
@@ -355,18 +367,23 @@ public final class SmimeSettings {
 
     /** Whole seconds, 1 to 60. */
     public static Duration seconds(String parameter, String value, int defaultSeconds) {
+        return seconds(parameter, value, defaultSeconds, 1, 60);
+    }
+
+    /** A whole number of seconds from {@code min} to {@code max}; {@code defaultSeconds} when unset. */
+    public static Duration seconds(String parameter, String value, int defaultSeconds, int min, int max) {
         if (value == null || value.trim().isEmpty()) {
             return Duration.ofSeconds(defaultSeconds);
         }
         try {
             int s = Integer.parseInt(value.trim());
-            if (s >= 1 && s <= 60) {
+            if (s >= min && s <= max) {
                 return Duration.ofSeconds(s);
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(parameter + ": must be a number of seconds from 1 to 60, got '" + value + "'");
+        throw new IllegalArgumentException(parameter + ": must be a number of seconds from " + min + " to " + max + ", got '" + value + "'");
     }
 
     public static boolean bool(String parameter, String value, boolean defaultValue) {

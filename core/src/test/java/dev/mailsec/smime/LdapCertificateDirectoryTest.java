@@ -106,4 +106,32 @@ class LdapCertificateDirectoryTest {
         assertThatThrownBy(() -> new LdapCertificateDirectory("http://x", "dc=x", LdapBind.anonymous(), "(mail={0})", Duration.ofSeconds(1),
             Duration.ofSeconds(1), Clock.systemUTC())).hasMessageContaining("ldapUrl");
     }
+
+    @Test
+    void answersAreCachedForLdapCacheTtlAndNotAtAllWithZero() throws Exception {
+        slapd.modify(dir, "dn: uid=dave,ou=people,dc=example,dc=test\nchangetype: add\nobjectClass: inetOrgPerson\nuid: dave\n"
+            + "cn: Dave\nsn: D\nmail: dave@example.test\nuserCertificate;binary:< file://" + dir.resolve("bob.der") + "\n");
+        java.util.Map<String, String> p = new java.util.HashMap<>();
+        p.put("ldapUrl", "ldap://127.0.0.1:" + port);
+        p.put("ldapBaseDn", "ou=people,dc=example,dc=test");
+        CertificateDirectory cached = SmimeSettings.directory(p::get, () -> null);
+        p.put("ldapCacheTtl", "0");
+        CertificateDirectory uncached = SmimeSettings.directory(p::get, () -> null);
+        assertThat(cached.lookup("dave@example.test")).hasSize(1);
+        assertThat(uncached.lookup("dave@example.test")).hasSize(1);
+
+        slapd.modify(dir, "dn: uid=dave,ou=people,dc=example,dc=test\nchangetype: modify\ndelete: userCertificate;binary\n");
+        assertThat(cached.lookup("dave@example.test")).as("ten minutes by default").hasSize(1);
+        assertThat(uncached.lookup("dave@example.test")).isEmpty();
+
+        p.put("ldapCacheTtl", "-1");
+        assertThatThrownBy(() -> SmimeSettings.directory(p::get, () -> null)).hasMessage(
+            "ldapCacheTtl: must be a number of seconds from 0 to 86400, got '-1'");
+        p.put("ldapCacheTtl", "60");
+        p.put("ldapTimeout", "0");
+        assertThatThrownBy(() -> SmimeSettings.directory(p::get, () -> null)).hasMessageStartingWith("ldapTimeout:");
+        assertThatThrownBy(() -> SmimeSettings.directoryFromCondition("HasRecipientCertificate",
+            "ldap://127.0.0.1:" + port + "/ou=people,dc=example,dc=test; cacheTtl=ten")).hasMessageStartingWith(
+            "HasRecipientCertificate: cacheTtl: must be a number of seconds");
+    }
 }
