@@ -163,10 +163,10 @@ public final class LdapTls {
     }
 
     /**
-     * What the JDK's LDAP provider instantiates by name: {@link #getDefault()} returns the factory of the
-     * {@link LdapTls#open} call in progress on this thread.
+     * What the JDK's LDAP provider loads by name: it only calls the static {@link #getDefault()}, which
+     * returns the factory of the {@link LdapTls#open} call in progress on this thread.
      */
-    public static final class Factory extends SocketFactory {
+    public static final class Factory {
 
         private Factory() {
         }
@@ -177,27 +177,6 @@ public final class LdapTls {
                 throw new IllegalStateException("LdapTls.Factory used outside LdapTls.open");
             }
             return f;
-        }
-
-        // never called: getDefault() returns the real factory
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-            throw new UnsupportedOperationException();
         }
     }
 }
