@@ -31,9 +31,9 @@ import javax.naming.ldap.LdapName;
  * first in every certificate) are read with an anonymous bind through the JDK's LDAP provider: the
  * entry named by the URL's DN, the attribute it names (else {@code certificateRevocationList}), with or
  * without the {@code ;binary} option. An URL without a server ({@code ldap:///CN=...}, which
- * Windows resolves to a domain controller) goes to {@code ldapServer}, or fails when there is none.
- * Active Directory lets only authenticated users read its distribution points, so {@code ldapBind} (a
- * service account, password in DKM) authenticates to {@code ldapServer}, and only to it: a distribution
+ * Windows resolves to a domain controller) goes to the configured {@link LdapServer}, or fails when there is
+ * none. Active Directory lets only authenticated users read its distribution points, so that server's bind
+ * (a service account, password in DKM) authenticates to it, and only to it: a distribution
  * point naming any other server is read anonymously, so a certificate cannot send our credentials to a
  * server of its choosing.
  */
@@ -44,9 +44,7 @@ public final class CachingCrlSource implements CrlSource {
     private final Duration timeout;
     private final Duration maxAge;
     private final Clock clock;
-    private final String ldapServer;
-    private final LdapBind ldapBind;
-    private final LdapTls ldapTls;
+    private final LdapServer ldap;
     private final ConcurrentHashMap<URI, Entry> cache = new ConcurrentHashMap<>();
 
     private static final class Entry {
@@ -60,37 +58,18 @@ public final class CachingCrlSource implements CrlSource {
     }
 
     public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock) {
-        this(timeout, maxAge, clock, null);
-    }
-
-    /** @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null} */
-    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer) {
-        this(timeout, maxAge, clock, ldapServer, LdapBind.anonymous());
+        this(timeout, maxAge, clock, LdapServer.none());
     }
 
     /**
-     * @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null}
-     * @param ldapBind how to authenticate to {@code ldapServer} (never to another server)
+     * @param ldap the server for LDAP distribution points that name none, with the bind and TLS trust used
+     *             towards it (and towards no other server), or {@link LdapServer#none()}
      */
-    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer, LdapBind ldapBind) {
-        this(timeout, maxAge, clock, ldapServer, ldapBind, LdapTls.jvmDefault());
-    }
-
-    /**
-     * @param ldapServer {@code ldap://host:port} for LDAP distribution points that name no server, or {@code null}
-     * @param ldapBind how to authenticate to {@code ldapServer} (never to another server)
-     * @param ldapTls the trust for {@code ldapServer} when it is {@code ldaps://} (other servers: the JVM's)
-     */
-    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, String ldapServer, LdapBind ldapBind, LdapTls ldapTls) {
-        if (ldapServer == null && (!ldapBind.isAnonymous() || ldapTls != LdapTls.jvmDefault())) {
-            throw new IllegalArgumentException("an LDAP bind for CRLs needs the LDAP server it is for");
-        }
+    public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, LdapServer ldap) {
         this.timeout = timeout;
         this.maxAge = maxAge;
         this.clock = clock;
-        this.ldapServer = ldapServer;
-        this.ldapBind = ldapBind;
-        this.ldapTls = ldapTls;
+        this.ldap = java.util.Objects.requireNonNull(ldap, "ldap");
     }
 
     public CachingCrlSource() {
@@ -137,10 +116,10 @@ public final class CachingCrlSource implements CrlSource {
 
     /** The CRL at an RFC 4516 URL: {@code ldap://host:port/DN?attribute?base}. */
     private byte[] fromLdap(URI uri, String scheme) throws IOException {
-        String server = uri.getHost() != null ? scheme + "://" + uri.getRawAuthority() : ldapServer;
-        boolean configured = uri.getHost() == null || sameServer(uri, ldapServer);
-        LdapBind bind = configured ? ldapBind : LdapBind.anonymous();
-        LdapTls tls = configured ? ldapTls : LdapTls.jvmDefault();
+        String server = uri.getHost() != null ? scheme + "://" + uri.getRawAuthority() : ldap.url();
+        boolean configured = uri.getHost() == null || sameServer(uri, ldap.url());
+        LdapBind bind = configured ? ldap.bind() : LdapBind.anonymous();
+        LdapTls tls = configured ? ldap.tls() : LdapTls.jvmDefault();
         if (server == null) {
             throw new IOException("CRL distribution point " + uri + " names no LDAP server, and none is configured for it");
         }

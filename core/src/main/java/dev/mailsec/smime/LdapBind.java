@@ -88,7 +88,7 @@ public final class LdapBind {
     }
 
     /** Whether a fresh read can give another password than the last one (a DKM secret can). */
-    public boolean refreshable() {
+    boolean refreshable() {
         return refreshable;
     }
 
@@ -108,7 +108,7 @@ public final class LdapBind {
      * Puts the authentication into a JNDI environment; {@code fresh} reads a DKM secret past the client's
      * cache (after the server refused the cached one). Call {@link #wipe} on the environment when done.
      */
-    public void applyTo(Hashtable<String, Object> env, boolean fresh) throws IOException {
+    void applyTo(Hashtable<String, Object> env, boolean fresh) throws IOException {
         if (dn == null) {
             env.put(Context.SECURITY_AUTHENTICATION, "none");
             return;
@@ -137,7 +137,7 @@ public final class LdapBind {
     }
 
     /** Overwrites the password {@link #applyTo} put into {@code env}. */
-    public static void wipe(Hashtable<String, Object> env) {
+    static void wipe(Hashtable<String, Object> env) {
         Object credentials = env.remove(Context.SECURITY_CREDENTIALS);
         if (credentials instanceof char[]) {
             Arrays.fill((char[]) credentials, '\0');

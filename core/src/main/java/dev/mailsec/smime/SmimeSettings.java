@@ -322,8 +322,7 @@ public final class SmimeSettings {
     public static ChainValidator chains(Set<TrustAnchor> anchors, boolean checkRevocation, boolean ocsp,
                                         ChainValidator.OcspFailure ocspFailure, Duration ocspTimeout, LdapServer crlLdap) {
         return new ChainValidator(anchors,
-            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdap.url(),
-                crlLdap.bind(), crlLdap.tls()) : null,
+            checkRevocation ? new CachingCrlSource(Duration.ofSeconds(10), Duration.ofHours(1), Clock.systemUTC(), crlLdap) : null,
             checkRevocation && ocsp ? new CachingOcspClient(ocspTimeout, Duration.ofHours(1), Clock.systemUTC()) : null,
             ocspFailure, Clock.systemUTC());
     }

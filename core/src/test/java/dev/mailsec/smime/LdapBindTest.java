@@ -214,15 +214,16 @@ class LdapBindTest {
     @Test
     void anLdapCrlThatOnlyUsersMayReadIsReadWithTheBindAndIsUnavailableWithout() {
         ChainValidator.Outcome bound = new ChainValidator(TrustAnchors.of(List.of(adCa.ca)),
-            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), slapd.url(),
-                LdapBind.withDkmSecret(SERVICE, dkm, "ldap/mailsec")), Clock.systemUTC())
+            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), LdapServer.of(slapd.url(),
+                LdapBind.withDkmSecret(SERVICE, dkm, "ldap/mailsec"), LdapTls.jvmDefault())), Clock.systemUTC())
             .check(revoked.certificate(), List.of());
         assertThat(bound.ok()).isFalse();
         assertThat(bound.temporary()).isFalse();
         assertThat(bound.reason()).contains("revoked");
 
         ChainValidator.Outcome anonymous = new ChainValidator(TrustAnchors.of(List.of(adCa.ca)),
-            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), slapd.url()), Clock.systemUTC())
+            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(),
+                LdapServer.of(slapd.url(), LdapBind.anonymous(), LdapTls.jvmDefault())), Clock.systemUTC())
             .check(revoked.certificate(), List.of());
         assertThat(anonymous.ok()).isFalse();
         assertThat(anonymous.temporary()).as("a CRL we may not read is not 'not revoked'").isTrue();
@@ -255,8 +256,8 @@ class LdapBindTest {
                 }
             });
             ChainValidator.Outcome outcome = new ChainValidator(TrustAnchors.of(List.of(elsewhere.ca)),
-                new CachingCrlSource(Duration.ofSeconds(5), Duration.ofHours(1), Clock.systemUTC(), slapd.url(),
-                    LdapBind.withDkmSecret(SERVICE, dkm, "ldap/mailsec")), Clock.systemUTC())
+                new CachingCrlSource(Duration.ofSeconds(5), Duration.ofHours(1), Clock.systemUTC(), LdapServer.of(slapd.url(),
+                    LdapBind.withDkmSecret(SERVICE, dkm, "ldap/mailsec"), LdapTls.jvmDefault())), Clock.systemUTC())
                 .check(user.certificate(), List.of());
             assertThat(outcome.ok()).isFalse();
             assertThat(outcome.temporary()).isTrue();

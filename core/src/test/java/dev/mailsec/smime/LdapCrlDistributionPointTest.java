@@ -74,7 +74,9 @@ class LdapCrlDistributionPointTest {
 
     private static ChainValidator validator(SmimeTestPki pki, String ldapServer) {
         return new ChainValidator(TrustAnchors.of(List.of(pki.ca)),
-            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), ldapServer), Clock.systemUTC());
+            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(),
+                ldapServer == null ? LdapServer.none() : LdapServer.of(ldapServer, LdapBind.anonymous(), LdapTls.jvmDefault())),
+            Clock.systemUTC());
     }
 
     @Test

@@ -110,13 +110,14 @@ class LdapTlsTest {
     @Test
     void anLdapsCrlServerUsesItsOwnTrust() {
         ChainValidator.Outcome trusted = new ChainValidator(TrustAnchors.of(List.of(adCa.ca)),
-            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), "ldaps://127.0.0.1:" + tlsPort,
-                LdapBind.anonymous(), uncheckedTrusting("tls-ca.pem")), Clock.systemUTC()).check(revoked.certificate(), List.of());
+            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), LdapServer.of("ldaps://127.0.0.1:" + tlsPort,
+                LdapBind.anonymous(), uncheckedTrusting("tls-ca.pem"))), Clock.systemUTC()).check(revoked.certificate(), List.of());
         assertThat(trusted.ok()).isFalse();
         assertThat(trusted.temporary()).isFalse();
         assertThat(trusted.reason()).contains("revoked");
         ChainValidator.Outcome untrusted = new ChainValidator(TrustAnchors.of(List.of(adCa.ca)),
-            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(), "ldaps://127.0.0.1:" + tlsPort),
+            new CachingCrlSource(Duration.ofSeconds(3), Duration.ofHours(1), Clock.systemUTC(),
+                LdapServer.of("ldaps://127.0.0.1:" + tlsPort, LdapBind.anonymous(), LdapTls.jvmDefault())),
             Clock.systemUTC()).check(revoked.certificate(), List.of());
         assertThat(untrusted.ok()).isFalse();
         assertThat(untrusted.temporary()).isTrue();
