@@ -1,5 +1,7 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.asn1.BerLimitException;
+import dev.mailsec.asn1.BerLimits;
 import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
 import dev.mailsec.shaded.bc.asn1.nist.NISTObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;
@@ -104,11 +106,14 @@ public final class SmimeVerifier {
                 }
                 content = parts.get(0);
                 byte[] signature = decodePart(parts.get(1));
+                BerLimits.check(signature);
                 signed = new CMSSignedData(new CMSProcessableByteArray(canonical(content)), signature);
             } else if (kind == SmimeKind.SIGNED_OPAQUE) {
                 String cte = head.transferEncoding().orElse("7bit");
                 byte[] body = java.util.Arrays.copyOfRange(message, bodyStart, message.length);
-                signed = new CMSSignedData("base64".equals(cte) ? Base64.getMimeDecoder().decode(body) : body);
+                byte[] der = "base64".equals(cte) ? Base64.getMimeDecoder().decode(body) : body;
+                BerLimits.check(der);
+                signed = new CMSSignedData(der);
                 if (signed.getSignedContent() == null) {
                     return SmimeVerification.of(SmimeResult.PERMERROR, "opaque signed-data without content");
                 }
@@ -116,6 +121,8 @@ public final class SmimeVerifier {
             } else {
                 return SmimeVerification.of(SmimeResult.NONE, null);
             }
+        } catch (BerLimitException e) {
+            return SmimeVerification.of(SmimeResult.PERMERROR, "signature refused: " + e.getMessage());
         } catch (CMSException | IllegalArgumentException | ClassCastException | IOException e) {
             return SmimeVerification.of(SmimeResult.PERMERROR, "malformed signature: " + brief(e));
         }
