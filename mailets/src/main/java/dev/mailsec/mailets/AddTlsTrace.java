@@ -1,5 +1,6 @@
 package dev.mailsec.mailets;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.TlsTrace;
@@ -75,6 +76,10 @@ public class AddTlsTrace extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         String trace = TlsTrace.render(facts(mail));
         MimeMessage message = mail.getMessage();
         message.setHeader(headerName, MimeUtility.fold(headerName.length() + 2, trace));

@@ -12,6 +12,7 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -159,6 +160,10 @@ public class VerifyDkim extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         DkimVerification verification = verify(message);
         removeForgedResults(message);

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.Protection;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsSettings;
@@ -109,6 +110,10 @@ public class ProtectMessage extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         if (RightsMail.packagePart(mail.getMessage()).isPresent()) {
             LOG.debug("ProtectMessage: {} is already rights-protected, left as is", mail.getName());
             return;

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
@@ -96,6 +97,10 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         SmimeVerification v;
         SmimeBuffer unwrapped = null;
