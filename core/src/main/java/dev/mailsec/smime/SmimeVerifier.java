@@ -251,8 +251,10 @@ public final class SmimeVerifier {
             return uris;
         }
         try {
+            byte[] value = dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets();
+            BerLimits.check(value);
             dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess aia = dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess
-                .getInstance(dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets());
+                .getInstance(value);
             for (dev.mailsec.shaded.bc.asn1.x509.AccessDescription d : aia.getAccessDescriptions()) {
                 GeneralName gn = d.getAccessLocation();
                 if (!dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp.equals(d.getAccessMethod())
@@ -269,7 +271,7 @@ public final class SmimeVerifier {
                     }
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | BerLimitException e) {
             // a malformed extension names no responder
         }
         return uris;
@@ -287,8 +289,9 @@ public final class SmimeVerifier {
             return points;
         }
         try {
-            CRLDistPoint extension = CRLDistPoint.getInstance(
-                dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets());
+            byte[] value = dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets();
+            BerLimits.check(value);
+            CRLDistPoint extension = CRLDistPoint.getInstance(value);
             for (DistributionPoint dp : extension.getDistributionPoints()) {
                 DistributionPointName name = dp.getDistributionPoint();
                 if (name == null || name.getType() != DistributionPointName.FULL_NAME) {
@@ -313,7 +316,7 @@ public final class SmimeVerifier {
                     points.add(uris);
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | BerLimitException e) {
             // unreadable extension: no distribution point
         }
         return points;

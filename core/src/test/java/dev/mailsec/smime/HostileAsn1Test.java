@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -140,6 +141,45 @@ class HostileAsn1Test {
         SmimeException e = decryptFailure(pkcs7Mime("enveloped-data", der));
         assertThat(e.reason()).isEqualTo(SmimeException.Reason.CORRUPT);
         assertThat(e.getMessage()).contains("declared length beyond");
+    }
+
+    /** A DER element: {@code tag}, definite length (long form), {@code content}. */
+    static byte[] der(int tag, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        out.write(0x83);
+        out.write(content.length >> 16);
+        out.write(content.length >> 8);
+        out.write(content.length);
+        out.writeBytes(content);
+        return out.toByteArray();
+    }
+
+    /**
+     * A certificate from the trusted CA whose CRL distribution point names an otherName holding SEQUENCEs
+     * nested 15,000 deep with definite lengths: the JDK keeps an otherName's value as bytes, Bouncy Castle
+     * parsed it by recursion when revocation checking read the extension.
+     */
+    static X509Certificate certificateWithDeepDistributionPoint() throws Exception {
+        byte[] deep = {0x05, 0x00};
+        for (int i = 0; i < 15000; i++) {
+            deep = der(0x30, deep);
+        }
+        byte[] otherName = der(0xa0, TestMessages.concat(new byte[] {0x06, 0x03, 0x2a, 0x03, 0x04}, der(0xa0, deep)));
+        byte[] points = der(0x30, der(0x30, der(0xa0, der(0xa0, otherName))));
+        java.security.KeyPair keys = SmimeTestPki.rsa();
+        dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder b = new dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder(
+            dev.mailsec.shaded.bc.asn1.x500.X500Name.getInstance(pki.ca.getSubjectX500Principal().getEncoded()), java.math.BigInteger.TEN,
+            new java.util.Date(System.currentTimeMillis() - 3_600_000), new java.util.Date(System.currentTimeMillis() + 3_600_000),
+            new dev.mailsec.shaded.bc.asn1.x500.X500Name("CN=mallory"), keys.getPublic());
+        b.addExtension(dev.mailsec.shaded.bc.asn1.x509.Extension.cRLDistributionPoints, false, points);
+        return new dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+            b.build(new dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(pki.caKeys.getPrivate())));
+    }
+
+    @Test
+    void aDistributionPointNested15000DeepNamesNoDistributionPoint() throws Exception {
+        assertThat(SmimeVerifier.distributionPoints(certificateWithDeepDistributionPoint())).isEmpty();
     }
 
     @Test
