@@ -197,6 +197,7 @@ public final class BerLimits {
     private static final class Checked extends FilterInputStream {
 
         private final BerLimits limits;
+        private final byte[] one = new byte[1];
 
         Checked(InputStream in, BerLimits limits) {
             super(in);
@@ -207,7 +208,8 @@ public final class BerLimits {
         public int read() throws IOException {
             int b = in.read();
             if (b >= 0) {
-                limits.feed(new byte[] {(byte) b}, 0, 1);
+                one[0] = (byte) b;
+                limits.feed(one, 0, 1);
             }
             return b;
         }
