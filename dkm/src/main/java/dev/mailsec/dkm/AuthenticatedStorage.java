@@ -379,7 +379,12 @@ final class AuthenticatedStorage {
     String id = "group\0" + group + "\0" + version;
     byte[] k = macKeys.get(id);
     if (k == null) {
-      byte[] gk = keys.groupKey(group, version);
+      byte[] gk;
+      try {
+        gk = keys.groupKey(group, version);
+      } catch (DkmInvalidRequestException e) {
+        throw new DkmIntegrityException("a secret record names group " + group + ", which does not exist");
+      }
       if (gk == null) {
         return null;
       }
