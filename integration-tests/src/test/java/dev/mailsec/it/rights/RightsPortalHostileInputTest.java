@@ -42,7 +42,7 @@ class RightsPortalHostileInputTest {
   static final String ALICE = "alice@mailsec.test";
   static final String CAROL = "carol@external.test";
   static final String MALLORY = "mallory@evil.test";
-  static final int PER_CLIENT = 40;
+  static final int PER_CLIENT = 60;
 
   static Path dir;
   static RightsTestEnvironment env;
@@ -96,10 +96,14 @@ class RightsPortalHostileInputTest {
   }
 
   static String protect(String subject) throws Exception {
-    byte[] raw = ("From: " + ALICE + "\r\nTo: " + CAROL + "\r\nSubject: " + subject + "\r\nMessage-ID: <"
-        + System.nanoTime() + "@mailsec.test>\r\n\r\nsecret\r\n").getBytes(StandardCharsets.US_ASCII);
-    return env.protector().protect(raw, ALICE, List.of(CAROL), env.settings().template("encrypt-only")).licence()
-        .licenceId();
+    return protect(subject, List.of(CAROL));
+  }
+
+  static String protect(String subject, List<String> to) throws Exception {
+    byte[] raw = ("From: " + ALICE + "\r\nTo: " + String.join(", ", to) + "\r\nSubject: " + subject
+        + "\r\nMessage-ID: <" + System.nanoTime() + "@mailsec.test>\r\n\r\nsecret\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    return env.protector().protect(raw, ALICE, to, env.settings().template("encrypt-only")).licence().licenceId();
   }
 
   /** One reader's browser: its own cookies. */
@@ -196,6 +200,52 @@ class RightsPortalHostileInputTest {
 
   @Test
   @Order(3)
+  void aPasscodeRequestShouldTakeAsLongForANonPartyAsForAParty() throws Exception {
+    // interleaved, 15 each, every address asked once (no per-address limit in play); the medians, so one slow
+    // moment on a shared machine does not decide
+    List<String> parties = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      parties.add("reader" + i + "@external.test");
+    }
+    String id = protect("timing", parties);
+    List<Long> party = new ArrayList<>();
+    List<Long> stranger = new ArrayList<>();
+    Reader a = new Reader();
+    Reader b = new Reader();
+    for (int i = 0; i < 15; i++) {
+      // each store write rewrites a growing shard: take turns at going first
+      if (i % 2 == 0) {
+        party.add(timed(a, id, parties.get(i)));
+        stranger.add(timed(b, id, "stranger" + i + "@evil.test"));
+      } else {
+        stranger.add(timed(b, id, "stranger" + i + "@evil.test"));
+        party.add(timed(a, id, parties.get(i)));
+      }
+    }
+    long p = median(party);
+    long s = median(stranger);
+    System.out.printf("passcode request median: party %.2f ms, non-party %.2f ms%n", p / 1e6, s / 1e6);
+    assertThat((double) Math.max(p, s) / Math.min(p, s)).as("party %d ns, non-party %d ns", p, s).isLessThan(1.5);
+  }
+
+  static long timed(Reader r, String id, String address) throws Exception {
+    HttpResponse<String> landing = r.get("/m/" + id + "?other=1");
+    String token = csrf(landing.body());
+    long t0 = System.nanoTime();
+    HttpResponse<String> answer = r.post("/m/" + id + "/passcode", "csrf", token, "address", address);
+    long t = System.nanoTime() - t0;
+    assertThat(answer.statusCode()).isEqualTo(303);
+    return t;
+  }
+
+  static long median(List<Long> xs) {
+    List<Long> sorted = new ArrayList<>(xs);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  @Test
+  @Order(4)
   void oneClientAskingForNonPartiesShouldNotGrowTheStoreWithoutBound() throws Exception {
     String id = protect("growth");
     Reader stranger = new Reader();
