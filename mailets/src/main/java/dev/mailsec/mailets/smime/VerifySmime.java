@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
@@ -132,7 +133,7 @@ public class VerifySmime extends GenericMailet {
         removeForged(message);
         String value = authservId + "; " + v.authenticationResultsEntry();
         message.addHeader(HEADER, MimeUtility.fold(HEADER.length() + 2, value));
-        message.saveChanges();
+        HeaderChanges.save(mail);
     }
 
     /** RFC 8601 section 5: a header claiming our authserv-id that we did not write is removed. */
