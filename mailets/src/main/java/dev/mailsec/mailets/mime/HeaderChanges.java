@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.mime;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
@@ -47,6 +48,25 @@ public final class HeaderChanges {
             // the exception's message quotes the sender's header: not logged (it may carry line breaks)
             LOG.info("MIME structure of mail {} does not parse ({}); header changes saved, body kept as received",
                 mail.getName(), e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Writes the mail's message as it would be sent. A message whose headers changed since it was last
+     * saved (by James's own mailets, say) is written through {@code saveChanges()}, which fails on a MIME
+     * structure it cannot parse; then the changes are saved as {@link #save} does and the message is
+     * written as received. Nothing reaches {@code out} before that failure: JavaMail and James save before
+     * they write.
+     */
+    public static void writeTo(Mail mail, OutputStream out) throws IOException, MessagingException {
+        try {
+            mail.getMessage().writeTo(out);
+        } catch (MessagingException e) {
+            if (causedByIo(e)) {
+                throw e;
+            }
+            save(mail);
+            mail.getMessage().writeTo(out);
         }
     }
 

@@ -23,7 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Properties;
 import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
@@ -291,8 +294,15 @@ class SmimeMailetsTest {
         assertThat(opened.toString(StandardCharsets.US_ASCII)).contains("Hello Bob");
     }
 
+    /** Unsaved, as James's message is after a header mailet: writing it calls saveChanges(). */
     private static FakeMail hostile(String raw) throws Exception {
-        return FakeMail.builder().name("h").mimeMessage(Fixtures.message(raw)).sender("alice@example.test").state("root")
+        MimeMessage unsaved = new MimeMessage(Session.getInstance(new Properties()),
+            new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))) {
+            {
+                saved = false;
+            }
+        };
+        return FakeMail.builder().name("h").mimeMessage(unsaved).sender("alice@example.test").state("root")
             .recipient("bob@example.test").build();
     }
 
