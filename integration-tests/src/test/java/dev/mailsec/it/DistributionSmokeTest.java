@@ -254,6 +254,17 @@ class DistributionSmokeTest {
     assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.");
   }
 
+  @Test
+  void mailWithAMalformedContentTypeOverStartTlsShouldReachBobThroughTheWholeSamplePipeline() throws Exception {
+    // issue 13, finding 4: VerifyDkim, AddTlsTrace and James's header mailets re-parsed this and threw
+    String headers = send("smoke-malformed-content-type", "starttls", "alice@mailsec.test",
+        "Content-Type: text/plain;; charset=utf-8; ; \r\nX-Mailsec-Transport: forged\r\n");
+    assertThat(header(headers, "Authentication-Results")).isEqualTo("mailsec.test; dkim=none");
+    assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.").contains("cipher=");
+    assertThat(header(headers, "X-Mailsec-Transport")).isEqualTo("encrypted (TLSv1.2 or newer)");
+    assertThat(header(headers, "Content-Type")).contains("application/pkcs7-mime");
+  }
+
   private static String sendAndRead(String subject, boolean startTls) throws Exception {
     return sendAndRead(subject, startTls, "alice@mailsec.test");
   }
@@ -268,17 +279,23 @@ class DistributionSmokeTest {
 
   /** Runs the standard-client script in a mode: starttls, plain, or plain-send-only (no read back). */
   private static String send(String subject, String mode, String sender) throws Exception {
+    return send(subject, mode, sender, "");
+  }
+
+  /** As above, with extra header lines (CRLF-terminated) in the message. */
+  private static String send(String subject, String mode, String sender, String extraHeaders) throws Exception {
     Path script = home.resolve("client.py");
     try (var in = DistributionSmokeTest.class.getResourceAsStream("/smoke/client.py")) {
       Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    Process client = new ProcessBuilder("/usr/bin/python3", script.toString(),
+    ProcessBuilder client = new ProcessBuilder("/usr/bin/python3", script.toString(),
         Integer.toString(smtpPort), Integer.toString(imapPort), subject, mode, sender)
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(client.getInputStream().readAllBytes(), UTF_8);
-    assertThat(client.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    assertThat(client.exitValue()).as("client output:%n%s%nserver log:%n%s", out, log()).isZero();
+        .redirectErrorStream(true);
+    client.environment().put("SMOKE_EXTRA_HEADERS", extraHeaders);
+    Process started = client.start();
+    String out = new String(started.getInputStream().readAllBytes(), UTF_8);
+    assertThat(started.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(started.exitValue()).as("client output:%n%s%nserver log:%n%s", out, log()).isZero();
     return out;
   }
 

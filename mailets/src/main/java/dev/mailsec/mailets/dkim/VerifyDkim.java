@@ -13,6 +13,7 @@ import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HeaderChanges;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -169,7 +170,7 @@ public class VerifyDkim extends GenericMailet {
         removeForgedResults(message);
         message.addHeader(AuthenticationResults.HEADER_NAME,
                 DkimAuthResults.of(authservId, verification).foldedValue());
-        message.saveChanges();
+        HeaderChanges.save(mail);
         mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(toAttribute(verification))));
         verification.fromDomain().ifPresentOrElse(
                 d -> mail.setAttribute(new Attribute(FROM_DOMAIN, AttributeValue.of(d))),
