@@ -1,5 +1,6 @@
 package dev.mailsec.matchers;
 
+import dev.mailsec.guard.PerMailGuard;
 import java.net.IDN;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,6 +65,10 @@ public class FromDomainIs extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         String[] fields = mail.getMessage().getHeader("From");
         if (fields == null) {
             return Collections.emptyList();

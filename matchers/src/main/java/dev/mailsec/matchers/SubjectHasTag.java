@@ -1,5 +1,6 @@
 package dev.mailsec.matchers;
 
+import dev.mailsec.guard.PerMailGuard;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -65,6 +66,10 @@ public class SubjectHasTag extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         String[] subjects = mail.getMessage().getHeader("Subject");
         if (subjects == null) {
             return Collections.emptyList();
