@@ -236,6 +236,10 @@ class DistributionSmokeTest {
     String mail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri + "/" + key))
         .header("Accept", "message/rfc822").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(mail).contains("Subject: smoke-bank-unsigned").contains("dkim=none");
+    // on disk (file:// in the sample's mailrepositorystore.xml), so a restart of James keeps it
+    try (Stream<Path> files = Files.list(home.resolve("state/james/var/mail/dkim-quarantine"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(key));
+    }
   }
 
   @Test
