@@ -236,9 +236,11 @@ class DistributionSmokeTest {
     String mail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri + "/" + key))
         .header("Accept", "message/rfc822").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(mail).contains("Subject: smoke-bank-unsigned").contains("dkim=none");
-    // on disk (file:// in the sample's mailrepositorystore.xml), so a restart of James keeps it
+    // on disk (file:// in the sample's mailrepositorystore.xml), so a restart of James keeps it; James's
+    // file repository names its files after the key in hexadecimal
+    String hexKey = key.chars().mapToObj(c -> String.format("%02X", c)).collect(Collectors.joining());
     try (Stream<Path> files = Files.list(home.resolve("state/james/var/mail/dkim-quarantine"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(key));
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(hexKey + "."));
     }
   }
 
