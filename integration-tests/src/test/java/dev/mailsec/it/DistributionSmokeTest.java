@@ -134,6 +134,9 @@ class DistributionSmokeTest {
         .contains("rights/content-key").contains("rights/signing").contains("rights/portal-session");
     assertThat(Files.readString(home.resolve("state/portal/conf/dkm.properties")))
         .contains("identity=" + state.resolve("dkm/credentials/rights-portal.cred"));
+    // 'rights init' made the store James and the portal use, inside this instance, not beside the checkout
+    assertThat(Files.readString(state.resolve("rights-init.log")))
+        .contains("rights store: ready at file:" + state.resolve("rights"));
     assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
     java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portalPort + "/m/unknownlicence0"))
