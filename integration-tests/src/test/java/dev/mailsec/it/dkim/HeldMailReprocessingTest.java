@@ -6,9 +6,14 @@ import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.it.harness.JamesHarness;
 import dev.mailsec.it.harness.WebAdmin;
+import dev.mailsec.rights.RightsTestEnvironment;
+import dev.mailsec.rights.RightsTestMessages;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -25,23 +30,32 @@ import org.junit.jupiter.api.io.TempDir;
  * store "goes down" by moving its folder away and "comes back" by moving it back. The operator reprocesses
  * through WebAdmin exactly as the docs say, in any order: while DKM is still down (several times, with and
  * without a processor) nothing is lost; across a restart nothing is lost; once DKM is back all are delivered
- * signed and the repository is empty.
+ * signed and the repository is empty. The same for an {@code [encrypt]} mail that ProtectMessage holds in
+ * {@code rights-key-store-down}: kept across a restart, and it leaves only protected.
  */
 class HeldMailReprocessingTest {
 
     private static final String HOLD = "var/mail/dkim-key-store-down";
+    private static final String RIGHTS_HOLD = "var/mail/rights-key-store-down";
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
     @TempDir
     Path workingDirectory;
 
     private SignDkimEndToEndTest.Fixture dkm;
+    private RightsTestEnvironment rights;
     private JamesHarness james;
 
     @AfterEach
     void stop() throws IOException {
         if (james != null) {
             james.close();
+        }
+        if (rights != null) {
+            rights.close();
+            try (Stream<Path> files = Files.walk(rights.dir())) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         if (dkm != null) {
             try (Stream<Path> files = Files.walk(dkm.root)) {
@@ -98,6 +112,46 @@ class HeldMailReprocessingTest {
         awaitHeld(0);
     }
 
+    @Test
+    void heldEncryptMailShouldSurviveARestartAndLeaveOnlyProtected() throws Exception {
+        rights = RightsTestEnvironment.create(Files.createTempDirectory("mailsec-held-rights-"), Clock.systemUTC());
+        Files.move(rights.dir().resolve("dkm-data"), rights.dir().resolve("dkm-data.away"));
+        james = JamesExtension.builder()
+            .user("alice@mailsec.test", "secret")
+            .user("bob@mailsec.test", "secret")
+            .withWebAdmin()
+            .rootMailets(""
+                + "<mailet match=\"SubjectStartsWith=[encrypt]\" class=\"dev.mailsec.mailets.rights.ProtectMessage\">\n"
+                + "  <config>" + rights.rightsXml() + "</config>\n"
+                + "  <template>encrypt-only</template>\n"
+                + "  <onKeyStoreDown>rights-key-store-down</onKeyStoreDown>\n"
+                + "</mailet>\n")
+            .extraProcessors(""
+                + "<processor state=\"rights-key-store-down\" enableJmx=\"false\">\n"
+                + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.HoldInRepository\">\n"
+                + "    <repositoryPath>file://" + RIGHTS_HOLD + "/</repositoryPath>\n"
+                + "  </mailet>\n"
+                + "</processor>\n")
+            .start(workingDirectory);
+        james.sendRaw(RightsTestMessages.multipart("alice@mailsec.test", "bob@mailsec.test", "held-encrypt@mailsec.test",
+            "[encrypt] payroll"), "bob@mailsec.test");
+        awaitHeld(RIGHTS_HOLD, 1);
+
+        JamesHarness stopped = james;
+        james = null;
+        james = stopped.restart();
+        assertThat(webAdmin().repositorySize(RIGHTS_HOLD)).as("held [encrypt] mail after the restart").isEqualTo(1);
+
+        Files.move(rights.dir().resolve("dkm-data.away"), rights.dir().resolve("dkm-data"));
+        assertThat(webAdmin().reprocessAll(RIGHTS_HOLD, "root")).isEqualTo("completed");
+        MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "[encrypt] payroll");
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        read.writeTo(raw);
+        assertThat(read.getHeader("X-Mailsec-Protected")[0]).contains("template=encrypt-only");
+        assertThat(raw.toString(StandardCharsets.ISO_8859_1)).doesNotContain(RightsTestMessages.BODY_SECRET);
+        awaitHeld(RIGHTS_HOLD, 0);
+    }
+
     /** SignDkim for mail to carol; what it cannot sign is held as the sample's dkim-key-store-down holds it. */
     private JamesExtension.Builder pipeline() {
         return JamesExtension.builder()
@@ -122,22 +176,26 @@ class HeldMailReprocessingTest {
         return james.webAdmin();
     }
 
-    /** Waits until the hold repository holds exactly {@code expected} mails and nothing is left in flight. */
     private void awaitHeld(long expected) throws Exception {
+        awaitHeld(HOLD, expected);
+    }
+
+    /** Waits until the repository holds exactly {@code expected} mails (and still does half a second later). */
+    private void awaitHeld(String path, long expected) throws Exception {
         Instant deadline = Instant.now().plus(SETTLE);
         long size = -1;
         while (Instant.now().isBefore(deadline)) {
-            size = webAdmin().repositorySize(HOLD);
+            size = webAdmin().repositorySize(path);
             if (size == expected) {
                 Thread.sleep(500);
-                size = webAdmin().repositorySize(HOLD);
+                size = webAdmin().repositorySize(path);
                 if (size == expected) {
                     return;
                 }
             }
             Thread.sleep(200);
         }
-        assertThat(size).as("mails in %s", HOLD).isEqualTo(expected);
+        assertThat(size).as("mails in %s", path).isEqualTo(expected);
     }
 
     private void takeDkmDown() throws IOException {

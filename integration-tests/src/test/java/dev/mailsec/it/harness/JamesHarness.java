@@ -108,6 +108,11 @@ public final class JamesHarness implements AutoCloseable {
             pki.clientSocketFactory(delivery.clientCertificate().orElse(null)));
     }
 
+    /** Sends prepared MIME bytes unchanged over plain SMTP to these recipients. */
+    public void sendRaw(byte[] message, String... to) throws MessagingException {
+        MailClients.sendRaw(smtpPort(Delivery.Mode.PLAIN), message, to);
+    }
+
     /** Waits up to 30 s for a message with this exact subject in the user's INBOX, read over IMAP. */
     public MimeMessage awaitMessage(String user, String password, String subject)
         throws MessagingException, InterruptedException {
