@@ -134,6 +134,9 @@ class DistributionSmokeTest {
         .contains("rights/content-key").contains("rights/signing").contains("rights/portal-session");
     assertThat(Files.readString(home.resolve("state/portal/conf/dkm.properties")))
         .contains("identity=" + state.resolve("dkm/credentials/rights-portal.cred"));
+    // 'rights init' made the store James and the portal use, inside this instance, not beside the checkout
+    assertThat(Files.readString(state.resolve("rights-init.log")))
+        .contains("rights store: ready at file:" + state.resolve("rights"));
     assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
     java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portalPort + "/m/unknownlicence0"))
@@ -236,6 +239,12 @@ class DistributionSmokeTest {
     String mail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri + "/" + key))
         .header("Accept", "message/rfc822").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(mail).contains("Subject: smoke-bank-unsigned").contains("dkim=none");
+    // on disk (file:// in the sample's mailrepositorystore.xml), so a restart of James keeps it; James's
+    // file repository names its files after the key in hexadecimal
+    String hexKey = key.chars().mapToObj(c -> String.format("%02X", c)).collect(Collectors.joining());
+    try (Stream<Path> files = Files.list(home.resolve("state/james/var/mail/dkim-quarantine"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(hexKey + "."));
+    }
   }
 
   @Test
