@@ -20,6 +20,7 @@ import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipientId;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipientId;
 import dev.mailsec.smime.internal.ContentType;
+import dev.mailsec.smime.internal.MalformedBase64Exception;
 import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
@@ -97,7 +98,8 @@ public final class SmimeDecryptor {
                 || e.getCause() instanceof javax.crypto.BadPaddingException) {
                 throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
             }
-            if (e instanceof java.io.EOFException || e.getClass().getName().contains("ASN1")) {
+            if (e instanceof java.io.EOFException || e instanceof MalformedBase64Exception
+                || e.getClass().getName().contains("ASN1")) {
                 throw new SmimeException(SmimeException.Reason.CORRUPT, "truncated or malformed envelope: " + e.getMessage(), e);
             }
             throw e;

@@ -116,7 +116,8 @@ public final class SmimeVerifier {
             } else {
                 return SmimeVerification.of(SmimeResult.NONE, null);
             }
-        } catch (CMSException | IllegalArgumentException | ClassCastException | IOException e) {
+        } catch (CMSException | IllegalArgumentException | IllegalStateException | ClassCastException | IOException e) {
+            // IllegalStateException: Bouncy Castle's stream parser for malformed encodings (an empty BIT STRING segment)
             return SmimeVerification.of(SmimeResult.PERMERROR, "malformed signature: " + brief(e));
         }
         if (unwrapped != null) {

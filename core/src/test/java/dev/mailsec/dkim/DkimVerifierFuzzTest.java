@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for DKIM verification: the signature's tag list ({@code SignatureTags}, {@code TagList}), the
@@ -23,6 +24,7 @@ class DkimVerifierFuzzTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void verify(byte[] input) {
         int lf = 0;
         while (lf < input.length && input[lf] != '\n') {

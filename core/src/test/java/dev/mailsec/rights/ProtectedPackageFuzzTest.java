@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import javax.crypto.SecretKey;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for the rights package ({@link ProtectedPackage#decode}, the JSON attachment) and its licence
@@ -42,6 +43,7 @@ class ProtectedPackageFuzzTest {
             new SigningKeyOnly(), null, Clock.fixed(Instant.parse("2026-12-08T00:00:00Z"), ZoneOffset.UTC));
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void decodeAndVerify(byte[] input) {
         ProtectedPackage pkg;
         try {

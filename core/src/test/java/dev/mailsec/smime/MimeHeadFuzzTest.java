@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for the S/MIME engine's header and MIME-head scanners: {@link MessageHead} (read in blocks
@@ -24,6 +25,7 @@ import java.util.Optional;
 class MimeHeadFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void headAndParts(byte[] input) throws IOException {
         scanners(input);
         ByteArrayInputStream marked = new ByteArrayInputStream(input);
@@ -50,7 +52,11 @@ class MimeHeadFuzzTest {
         Optional<String> boundary = head.contentType().parameter("boundary");
         if (boundary.isPresent()) {
             for (byte[] part : MultipartSplitter.split(input, bodyStart, boundary.get())) {
-                MessageHead.read(new ByteArrayInputStream(part));
+                try {
+                    MessageHead.read(new ByteArrayInputStream(part)).contentType();
+                } catch (IOException refused) {
+                    // a part whose head is not one: documented
+                }
             }
         }
     }

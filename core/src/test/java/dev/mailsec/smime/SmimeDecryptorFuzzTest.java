@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for S/MIME enveloped and auth-enveloped input ({@link SmimeDecryptor}: the MIME head, base64
@@ -18,6 +19,7 @@ class SmimeDecryptorFuzzTest {
     private static final List<SmimeKeyPair> KEYS = List.of(FuzzPki.BOB);
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void decrypt(byte[] message) throws IOException {
         try {
             new SmimeDecryptor().decrypt(new ByteArrayInputStream(message), new ByteArrayOutputStream(), KEYS);

@@ -118,4 +118,18 @@ class SmimeDecryptorTest {
         der[der.length / 2] ^= 0x01;
         return (text.substring(0, body) + Base64.getMimeEncoder().encodeToString(der) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
+
+    /**
+     * Found by SmimeDecryptorFuzzTest: base64 the decoder refuses (here a single sextet before the padding) came
+     * out as a bare IOException, which DecryptSmime reports as IO_ERROR; it is a broken envelope.
+     */
+    @Test
+    void decryptShouldReportCorruptForInvalidBase64() {
+        String message = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CA\r\nQ===\r\n";
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)),
+            new ByteArrayOutputStream(), List.of(bobNew)))
+            .isInstanceOf(SmimeException.class)
+            .satisfies(e -> assertThat(((SmimeException) e).reason()).isEqualTo(SmimeException.Reason.CORRUPT));
+    }
 }

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for S/MIME signed input ({@link SmimeVerifier}: multipart/signed and opaque signed-data, the
@@ -18,6 +19,7 @@ class SmimeVerifierFuzzTest {
             new SmimeVerifier(TrustAnchors.of(List.of(FuzzPki.CA)), null, FuzzPki.CLOCK);
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void verify(byte[] message) throws IOException {
         SmimeVerification result = VERIFIER.verify(message, new ByteArrayOutputStream());
         if (result == null) {

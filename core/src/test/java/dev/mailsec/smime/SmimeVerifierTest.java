@@ -169,4 +169,19 @@ class SmimeVerifierTest {
             .isIn(SmimeResult.PERMERROR, SmimeResult.NONE);
         assertThat(Set.of(SmimeResult.values())).hasSize(7);
     }
+
+    /**
+     * Found by SmimeVerifierFuzzTest: a constructed BIT STRING holding a primitive one without content octets
+     * made the relocated Bouncy Castle parser throw IllegalStateException out of verify().
+     */
+    @Test
+    void verifyShouldGivePermerrorForABitStringWithoutContentOctets() throws Exception {
+        // SEQUENCE (indefinite) { BIT STRING, constructed, indefinite { BIT STRING, primitive, length 0 } }
+        byte[] der = {0x30, (byte) 0x80, 0x23, (byte) 0x80, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00};
+        String opaque = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getEncoder().encodeToString(der) + "\r\n";
+        SmimeVerification v = verifier.verify(new ByteArrayInputStream(opaque.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(v.result()).isEqualTo(SmimeResult.PERMERROR);
+        assertThat(v.toString()).contains("malformed signature");
+    }
 }

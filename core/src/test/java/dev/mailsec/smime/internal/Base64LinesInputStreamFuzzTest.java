@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Base64;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for base64 line decoding ({@link Base64LinesInputStream}): it throws only {@link IOException}
@@ -18,6 +19,7 @@ import java.util.Base64;
 class Base64LinesInputStreamFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void decode(byte[] input) {
         byte[] ours;
         try {

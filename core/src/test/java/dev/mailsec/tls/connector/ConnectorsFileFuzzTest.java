@@ -1,6 +1,7 @@
 package dev.mailsec.tls.connector;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for connectors.xml ({@link ConnectorsFile#parse}): any content gives connectors or an
@@ -11,6 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class ConnectorsFileFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
+    @Timeout(10)
     void parse(byte[] content) {
         try {
             ConnectorsFile.parse(content, "connectors.xml");

@@ -2,6 +2,7 @@ package dev.mailsec.dkm.internal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for the store's record decoding ({@link Records}, {@link Codec.Reader}): whatever bytes a
@@ -14,6 +15,7 @@ import java.util.Arrays;
 class RecordsFuzzTest {
 
   @FuzzTest(maxDuration = "5m")
+  @Timeout(10)
   void decode(byte[] input) {
     if (input.length == 0) {
       return;
