@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for the portal's session cookie codec ({@link SessionCodec#decode}, {@link SessionCodec#csrfValid}):
@@ -25,6 +26,7 @@ class SessionCodecFuzzTest {
   private static final Instant NOW = Instant.parse("2026-12-08T00:00:00Z");
 
   @FuzzTest(maxDuration = "5m")
+  @Timeout(10)
   void decode(byte[] input) {
     String token = new String(input, StandardCharsets.UTF_8);
     check(CODEC.decode(token, NOW), token);
