@@ -77,8 +77,11 @@ public final class SmimeDecryptor {
         InputStream der = new BufferedInputStream("base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in, 64 * 1024);
         try {
             der.mark(1 << 16);
-            ASN1ObjectIdentifier contentType = new ContentInfoParser((ASN1SequenceParser) new ASN1StreamParser(der).readObject())
-                .getContentType();
+            ASN1SequenceParser contentInfo = (ASN1SequenceParser) new ASN1StreamParser(der).readObject();
+            if (contentInfo == null) {
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "empty envelope");
+            }
+            ASN1ObjectIdentifier contentType = new ContentInfoParser(contentInfo).getContentType();
             der.reset();
             if (CMSObjectIdentifiers.authEnvelopedData.equals(contentType)) {
                 CMSAuthEnvelopedDataParser parser = new CMSAuthEnvelopedDataParser(der);

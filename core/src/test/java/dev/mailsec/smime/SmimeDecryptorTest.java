@@ -132,4 +132,15 @@ class SmimeDecryptorTest {
             .isInstanceOf(SmimeException.class)
             .satisfies(e -> assertThat(((SmimeException) e).reason()).isEqualTo(SmimeException.Reason.CORRUPT));
     }
+
+    /** Found by SmimeDecryptorFuzzTest: an enveloped-data message without a body threw NullPointerException. */
+    @Test
+    void decryptShouldReportCorruptForAnEmptyEnvelope() {
+        String message = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n";
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)),
+            new ByteArrayOutputStream(), List.of(bobNew)))
+            .isInstanceOf(SmimeException.class)
+            .satisfies(e -> assertThat(((SmimeException) e).reason()).isEqualTo(SmimeException.Reason.CORRUPT));
+    }
 }

@@ -184,4 +184,18 @@ class SmimeVerifierTest {
         assertThat(v.result()).isEqualTo(SmimeResult.PERMERROR);
         assertThat(v.toString()).contains("malformed signature");
     }
+
+    /**
+     * Found by SmimeVerifierFuzzTest: Bouncy Castle parses SignerInfos lazily, so a signer whose issuer is not a Name
+     * threw IllegalArgumentException from judging the signature, outside the parse's catch.
+     */
+    @Test
+    void verifyShouldGivePermerrorForASignerInfoThatDoesNotParse() throws Exception {
+        byte[] message;
+        try (java.io.InputStream in = getClass().getResourceAsStream(
+                "SmimeVerifierFuzzTestInputs/verify/signer-issuer-not-a-name-illegal-argument")) {
+            message = in.readAllBytes();
+        }
+        assertThat(verifier.verify(new ByteArrayInputStream(message)).result()).isEqualTo(SmimeResult.PERMERROR);
+    }
 }
