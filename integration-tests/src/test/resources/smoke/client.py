@@ -3,9 +3,11 @@
 usage: client.py SMTP_PORT IMAP_PORT SUBJECT starttls|plain|plain-send-only [SENDER]
 Prints the headers of the message with SUBJECT from bob's INBOX; exits non-zero if it never arrives.
 If the server refuses the mail, prints "REFUSED <code> <reply>" and exits 0.
+Header lines in the environment variable SMOKE_EXTRA_HEADERS (CRLF-separated) are added to the message.
 """
 import email
 import imaplib
+import os
 import smtplib
 import sys
 import time
@@ -18,7 +20,8 @@ if mode.startswith("starttls"):
     smtp.starttls()  # the demo certificate is self-signed: smtplib's default context does not verify
 try:
     smtp.sendmail(sender, ["bob@mailsec.test"],
-                  f"From: {sender}\r\nTo: bob@mailsec.test\r\nSubject: {subject}\r\n\r\nhello from the smoke test\r\n")
+                  f"From: {sender}\r\nTo: bob@mailsec.test\r\nSubject: {subject}\r\n"
+                  + os.environ.get("SMOKE_EXTRA_HEADERS", "") + "\r\nhello from the smoke test\r\n")
 except smtplib.SMTPSenderRefused as e:
     print(f"REFUSED {e.smtp_code} {e.smtp_error.decode('utf-8', 'replace')}")
     sys.exit(0)

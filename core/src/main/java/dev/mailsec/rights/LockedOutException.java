@@ -2,7 +2,7 @@ package dev.mailsec.rights;
 
 import java.time.Instant;
 
-/** Too many wrong passcodes: this address may not open this message until {@link #lockedUntil()}. */
+/** Too many wrong passcodes from this client for this address: it may not open this message until {@link #lockedUntil()}. */
 public class LockedOutException extends RightsException {
     private static final long serialVersionUID = 1L;
 

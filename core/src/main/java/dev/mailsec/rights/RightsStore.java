@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  * <p>Record keys: {@code m/<jti>} message metadata, {@code p/<jti>} package (file backend: the file
  * {@code packages/<2 chars>/<jti>.mailsec} instead), {@code i/<sha256(mid)>} licence
  * ids of a Message-ID, {@code e/<jti>/<millis>-<random>} access events, {@code c/<jti>/<sha256(address)>}
- * passcode state, {@code r/a/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows. Passcodes are
+ * passcode state, {@code l/<jti>/<sha256(address)>/<sha256(client)>} wrong attempts and lock-out of one client,
+ * {@code r/a/<jti>/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows, {@code s/<sha256(session id)>}
+ * ended portal sessions. Passcodes are
  * stored only as a keyed MAC (HMAC-SHA256 under a key derived from the portal session key, {@link PasscodeKeys})
  * with the id of the key version: the store itself holds no key, and a copy of it does not give a live code away.
  */
@@ -47,6 +49,8 @@ public final class RightsStore implements AutoCloseable {
     private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
     private static final long HOUR = 3_600_000L;
     private static final int RETRIES = 20;
+    /** A code is void after this many times the allowed wrong attempts, summed over all clients. */
+    static final int CODE_WRONG_FACTOR = 4;
 
     private final Storage storage;
     /** File backend only: packages live as write-once files here instead of in the record shards. */
@@ -310,27 +314,38 @@ public final class RightsStore implements AutoCloseable {
      * Issues a one-time passcode for a party of a live message, replacing any earlier one, and logs
      * {@link EventType#PASSCODE_SENT} (the caller mails the code; it is not kept here in clear).
      *
-     * @throws RightsDeniedException unknown message, not a party, revoked or expired
-     * @throws LockedOutException the address is locked out of this message
-     * @throws RateLimitedException too many requests this hour for the address or the client
+     * <p>An address that is not a party gets exactly the same treatment, so that no answer and no timing tells
+     * parties from non-parties: the same lock-out check, the same rate windows (per client, and per address
+     * and message), a passcode record of the same shape (a MAC over a random value no passcode can match)
+     * written the same way, and one access-log line ({@link EventType#OPEN_REFUSED}); only then
+     * {@code NOT_A_PARTY} is thrown, and the caller mails nothing. What one client leaves in the store is
+     * bounded by the per-client limit, whatever addresses it asks for.
+     *
+     * @throws RightsDeniedException unknown message, revoked or expired; not a party (after the same work)
+     * @throws LockedOutException this client is locked out of this message for this address
+     * @throws RateLimitedException too many requests this hour for the address (on this message) or the client
      * @throws RightsKeyUnavailableException the passcode key cannot be read
      */
     public PasscodeIssue issuePasscode(String licenceId, String address, String clientIp, Instant now,
             PortalSettings settings, PasscodeKeys keys) throws RightsException {
         String addr = Rights.address(address);
-        StoredMessage sm = live(licenceId, addr, now);
+        StoredMessage sm = live(licenceId, now);
+        boolean party = addr.equals(sm.sender()) || sm.recipients().contains(addr);
         String client = clientIp == null ? "" : clientIp.trim();
         String stateKey = "c/" + sm.licenceId() + "/" + hash(addr);
-        String addrKey = "r/a/" + hash(addr);
+        String lockKey = lockKey(sm.licenceId(), addr, client);
+        // per address and message: a reader who asked for codes for other messages is not limited on this one
+        String addrKey = "r/a/" + sm.licenceId() + "/" + hash(addr);
         String clientKey = "r/c/" + hash(client);
         RightsKey<javax.crypto.SecretKey> key = keys.primary();
         for (int i = 0; i < RETRIES; i++) {
-            Optional<StoredRecord> st = get(stateKey);
-            Map<String, Object> s = st.isPresent() ? parse(st.get()) : new LinkedHashMap<>();
-            long lockedUntil = s.get("lockedUntil") == null ? 0 : num(s.get("lockedUntil"));
+            Optional<StoredRecord> lock = get(lockKey);
+            long lockedUntil = lock.isPresent() ? num0(parse(lock.get()).get("lockedUntil")) : 0;
             if (lockedUntil > now.toEpochMilli()) {
                 throw new LockedOutException(sm.licenceId(), Instant.ofEpochMilli(lockedUntil));
             }
+            Optional<StoredRecord> st = get(stateKey);
+            Map<String, Object> s = st.isPresent() ? parse(st.get()) : new LinkedHashMap<>();
             List<Write> writes = new ArrayList<>();
             Optional<StoredRecord> ar = get(addrKey);
             writes.add(window(addrKey, ar, now, settings.passcodesPerAddressPerHour(), RateLimitedException.Scope.ADDRESS));
@@ -339,26 +354,28 @@ public final class RightsStore implements AutoCloseable {
                 writes.add(window(clientKey, cr, now, settings.passcodesPerClientPerHour(), RateLimitedException.Scope.CLIENT));
             }
             String code = newCode();
-            byte[] salt = new byte[16];
-            random.nextBytes(salt);
-            if (lockedUntil != 0) {
-                s.remove("lockedUntil");
-                s.put("wrong", 0L);
-            }
+            // a non-party's record holds the MAC of 32 random bytes: the same work, and no passcode matches it
+            String macInput = party ? code : hex(randomBytes(32));
+            byte[] salt = randomBytes(16);
             s.remove("hash"); // a salted SHA-256 of an earlier version, brute-forceable
+            s.remove("lockedUntil"); // lock-outs of an earlier version, by address alone
             s.put("kid", key.kid());
             s.put("salt", Base64.getEncoder().encodeToString(salt));
             s.put("mac", Base64.getEncoder().encodeToString(
-                    PasscodeKeys.mac(key.key(), salt, sm.licenceId(), addr, code)));
+                    PasscodeKeys.mac(key.key(), salt, sm.licenceId(), addr, macInput)));
             s.put("expires", now.plus(settings.passcodeTtl()).toEpochMilli());
-            if (s.get("wrong") == null) {
-                s.put("wrong", 0L);
-            }
+            s.put("wrong", 0L);
             writes.add(new Write(stateKey, st.isPresent() ? st.get().revision() : 0, json(s)));
             if (tryWrite(writes)) {
-                log(new AccessEvent(now, sm.licenceId(), addr, EventType.PASSCODE_SENT, Channel.PORTAL, client,
-                        "valid until " + now.plus(settings.passcodeTtl())));
-                return new PasscodeIssue(code, now.plus(settings.passcodeTtl()));
+                if (party) {
+                    log(new AccessEvent(now, sm.licenceId(), addr, EventType.PASSCODE_SENT, Channel.PORTAL, client,
+                            "valid until " + now.plus(settings.passcodeTtl())));
+                    return new PasscodeIssue(code, now.plus(settings.passcodeTtl()));
+                }
+                log(new AccessEvent(now, sm.licenceId(), addr, EventType.OPEN_REFUSED, Channel.PORTAL, client,
+                        "passcode asked for by a non-party"));
+                throw new RightsDeniedException(RightsDeniedException.Reason.NOT_A_PARTY, licenceId,
+                        "the address is not a party of the licence");
             }
         }
         throw new RightsStoreUnavailableException("issue a passcode: too much concurrent writing", null);
@@ -372,10 +389,13 @@ public final class RightsStore implements AutoCloseable {
 
     /**
      * Checks a passcode: OK consumes it (single use, compare-and-set, so two concurrent uses give one OK);
-     * a wrong one counts towards the lock-out. Logs PASSCODE_OK / PASSCODE_FAILED / PASSCODE_LOCKED. The code
-     * is checked under the session-key version it was issued under; when that version is no longer readable
-     * (destroyed), or the code was stored by an older mailsec as a plain hash, the result is EXPIRED (ask for
-     * a new code) and no attempt is counted.
+     * a wrong one counts towards the lock-out of this client for this address and message (so a stranger who
+     * enters wrong codes for a reader's address locks out only himself). After {@link #CODE_WRONG_FACTOR} times
+     * the allowed attempts, from any clients, the code itself is void (no brute force from many clients). Logs
+     * PASSCODE_OK / PASSCODE_FAILED / PASSCODE_LOCKED. Parties and non-parties (whose record no code matches)
+     * go through the same steps and get the same answers. The code is checked under the session-key version
+     * it was issued under; when that version is no longer readable (destroyed), or the code was stored by an
+     * older mailsec as a plain hash, the result is EXPIRED (ask for a new code) and no attempt is counted.
      *
      * @throws RightsKeyUnavailableException the passcode key cannot be read (nothing is counted)
      */
@@ -386,17 +406,20 @@ public final class RightsStore implements AutoCloseable {
         }
         String addr = Rights.address(address);
         String stateKey = "c/" + licenceId + "/" + hash(addr);
-        String cl = client == null ? "" : client;
+        String cl = client == null ? "" : client.trim();
+        String lockKey = lockKey(licenceId, addr, cl);
         for (int i = 0; i < RETRIES; i++) {
+            Optional<StoredRecord> lock = get(lockKey);
+            Map<String, Object> l = lock.isPresent() ? parse(lock.get()) : new LinkedHashMap<>();
+            long lockedUntil = num0(l.get("lockedUntil"));
+            if (lockedUntil > now.toEpochMilli()) {
+                return new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, Instant.ofEpochMilli(lockedUntil));
+            }
             Optional<StoredRecord> st = get(stateKey);
             if (!st.isPresent()) {
                 return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
             }
             Map<String, Object> s = parse(st.get());
-            long lockedUntil = s.get("lockedUntil") == null ? 0 : num(s.get("lockedUntil"));
-            if (lockedUntil > now.toEpochMilli()) {
-                return new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, Instant.ofEpochMilli(lockedUntil));
-            }
             if (s.get("mac") == null) {
                 return new PasscodeCheck(s.get("hash") != null ? PasscodeCheck.Status.EXPIRED : PasscodeCheck.Status.NONE,
                         0, null);
@@ -408,39 +431,47 @@ public final class RightsStore implements AutoCloseable {
             if (!key.isPresent()) {
                 return new PasscodeCheck(PasscodeCheck.Status.EXPIRED, 0, null);
             }
-            long wrong = lockedUntil != 0 ? 0 : num(s.get("wrong"));
-            s.remove("lockedUntil");
+            // an expired lock-out starts afresh
+            long wrong = lockedUntil != 0 ? 0 : num0(l.get("wrong"));
+            l.remove("lockedUntil");
             byte[] salt = Base64.getDecoder().decode(str(s.get("salt")));
             byte[] expected = Base64.getDecoder().decode(str(s.get("mac")));
             boolean match = code != null && MessageDigest.isEqual(expected,
                     PasscodeKeys.mac(key.get(), salt, licenceId, addr, code.trim()));
             PasscodeCheck result;
             EventType type;
+            List<Write> writes = new ArrayList<>();
             if (match) {
                 s.remove("mac");
                 s.remove("salt");
                 s.remove("kid");
                 s.put("wrong", 0L);
+                l.put("wrong", 0L);
                 result = new PasscodeCheck(PasscodeCheck.Status.OK, settings.maxWrongAttempts(), null);
                 type = EventType.PASSCODE_OK;
             } else {
                 wrong++;
-                if (wrong >= settings.maxWrongAttempts()) {
-                    Instant until = now.plus(settings.lockout());
+                long onCode = num0(s.get("wrong")) + 1;
+                s.put("wrong", onCode);
+                if (onCode >= (long) settings.maxWrongAttempts() * CODE_WRONG_FACTOR) {
                     s.remove("mac");
                     s.remove("salt");
                     s.remove("kid");
-                    s.put("wrong", wrong);
-                    s.put("lockedUntil", until.toEpochMilli());
+                }
+                l.put("wrong", wrong);
+                if (wrong >= settings.maxWrongAttempts()) {
+                    Instant until = now.plus(settings.lockout());
+                    l.put("lockedUntil", until.toEpochMilli());
                     result = new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, until);
                     type = EventType.PASSCODE_LOCKED;
                 } else {
-                    s.put("wrong", wrong);
                     result = new PasscodeCheck(PasscodeCheck.Status.WRONG, (int) (settings.maxWrongAttempts() - wrong), null);
                     type = EventType.PASSCODE_FAILED;
                 }
             }
-            if (tryWrite(new Write(stateKey, st.get().revision(), json(s)))) {
+            writes.add(new Write(stateKey, st.get().revision(), json(s)));
+            writes.add(new Write(lockKey, lock.isPresent() ? lock.get().revision() : 0, json(l)));
+            if (tryWrite(writes)) {
                 log(new AccessEvent(now, licenceId, addr, type, Channel.PORTAL, cl,
                         type == EventType.PASSCODE_LOCKED ? "locked until " + result.lockedUntil().get()
                                 : type == EventType.PASSCODE_FAILED ? result.remainingAttempts() + " attempts left" : ""));
@@ -448,6 +479,31 @@ public final class RightsStore implements AutoCloseable {
             }
         }
         throw new RightsStoreUnavailableException("check a passcode: too much concurrent writing", null);
+    }
+
+    // ---------------------------------------------------------------- portal sessions
+
+    /**
+     * Ends a portal session (sign-out) for every portal node on this store: the session id is kept (as a
+     * SHA-256, never in clear) so that its cookie, replayed after sign-out, opens nothing. Only signed-in
+     * sessions are ended, so what this keeps is bounded by the sign-ins; {@code expires} (the cookie's own
+     * end) says when the record no longer matters.
+     */
+    public void endSession(String sessionId, Instant expires, Instant now) throws RightsStoreUnavailableException {
+        String key = "s/" + hash(sessionId);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("exp", expires.toEpochMilli());
+        m.put("ended", now.toEpochMilli());
+        if (get(key).isPresent()) {
+            return;
+        }
+        // a conflict means another node ended it first
+        tryWrite(new Write(key, 0, json(m)));
+    }
+
+    /** Whether {@link #endSession} was called for this session id, on any node. */
+    public boolean isSessionEnded(String sessionId, Instant now) throws RightsStoreUnavailableException {
+        return get("s/" + hash(sessionId)).isPresent();
     }
 
     // ---------------------------------------------------------------- internals
@@ -485,17 +541,14 @@ public final class RightsStore implements AutoCloseable {
         }
     }
 
-    private StoredMessage live(String licenceId, String addr, Instant now) throws RightsException {
+    /** The live message of a licence id: unknown, revoked and expired are the same answer for anyone. */
+    private StoredMessage live(String licenceId, Instant now) throws RightsException {
         Optional<StoredMessage> sm = licenceId != null && LICENCE_ID.matcher(licenceId).matches()
                 ? find(licenceId) : Optional.empty();
         if (!sm.isPresent() || !sm.get().licenceId().equals(licenceId)) {
             throw new RightsDeniedException(RightsDeniedException.Reason.UNKNOWN_MESSAGE, null, "unknown protected message");
         }
         StoredMessage m = sm.get();
-        if (!addr.equals(m.sender()) && !m.recipients().contains(addr)) {
-            throw new RightsDeniedException(RightsDeniedException.Reason.NOT_A_PARTY, licenceId,
-                    "the address is not a party of the licence");
-        }
         if (m.isRevoked()) {
             throw new RightsDeniedException(RightsDeniedException.Reason.REVOKED, licenceId, "the message was revoked");
         }
@@ -503,6 +556,21 @@ public final class RightsStore implements AutoCloseable {
             throw new RightsDeniedException(RightsDeniedException.Reason.EXPIRED, licenceId, "the message has expired");
         }
         return m;
+    }
+
+    /** Wrong-passcode count and lock-out of one client for one address and message. */
+    private static String lockKey(String licenceId, String addr, String client) {
+        return "l/" + licenceId + "/" + hash(addr) + "/" + hash(client);
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static long num0(Object o) {
+        return o == null ? 0 : num(o);
     }
 
     private Write window(String key, Optional<StoredRecord> rec, Instant now, int limit, RateLimitedException.Scope scope)

@@ -139,7 +139,9 @@ public final class CachingOcspClient implements OcspSource {
                 .setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
                     new DEROctetString(nonce))))
                 .build();
-            OCSPResp response = new OCSPResp(post(responder, request.getEncoded()));
+            byte[] answer = post(responder, request.getEncoded());
+            dev.mailsec.asn1.BerLimits.check(answer);
+            OCSPResp response = new OCSPResp(answer);
             if (response.getStatus() != OCSPResp.SUCCESSFUL) {
                 throw new IOException("OCSP responder " + responder + " answered status " + response.getStatus());
             }

@@ -1,5 +1,7 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.asn1.BerLimitException;
+import dev.mailsec.asn1.BerLimits;
 import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
 import dev.mailsec.shaded.bc.asn1.ASN1SequenceParser;
 import dev.mailsec.shaded.bc.asn1.ASN1StreamParser;
@@ -84,7 +86,11 @@ public final class SmimeDecryptor {
             throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not an S/MIME encrypted message: " + type.mediaType());
         }
         String cte = head.transferEncoding().orElse("7bit");
-        InputStream der = new BufferedInputStream("base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in, 64 * 1024);
+        // the message's length bounds every declared length when it is known (the mailet's in-memory copy)
+        long bound = in instanceof ByteArrayInputStream ? in.available() : Integer.MAX_VALUE;
+        InputStream body = "base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in;
+        // checked below the buffer, so that the mark/reset below shows the checker every byte once
+        InputStream der = new BufferedInputStream(BerLimits.stream(body, bound), 64 * 1024);
         try {
             der.mark(1 << 16);
             ASN1SequenceParser contentInfo = (ASN1SequenceParser) new ASN1StreamParser(der).readObject();
@@ -105,8 +111,16 @@ public final class SmimeDecryptor {
             }
             throw new SmimeException(SmimeException.Reason.NOT_SMIME, "CMS content is " + contentType + ", not (auth)enveloped data");
         } catch (CMSException | ClassCastException | IllegalArgumentException | IllegalStateException e) {
+            Optional<BerLimitException> limit = BerLimitException.in(e);
+            if (limit.isPresent()) {
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope refused: " + limit.get().getMessage(), e);
+            }
             throw new SmimeException(SmimeException.Reason.CORRUPT, "broken envelope: " + e.getMessage(), e);
         } catch (IOException e) {
+            Optional<BerLimitException> limit = BerLimitException.in(e);
+            if (limit.isPresent()) {
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope refused: " + limit.get().getMessage(), e);
+            }
             if (e.getCause() instanceof javax.crypto.AEADBadTagException || e.getCause() instanceof CMSException
                 || e.getCause() instanceof javax.crypto.BadPaddingException) {
                 throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);

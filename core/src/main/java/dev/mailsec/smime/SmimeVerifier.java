@@ -1,5 +1,7 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.asn1.BerLimitException;
+import dev.mailsec.asn1.BerLimits;
 import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
 import dev.mailsec.shaded.bc.asn1.nist.NISTObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;
@@ -104,11 +106,14 @@ public final class SmimeVerifier {
                 }
                 content = parts.get(0);
                 byte[] signature = decodePart(parts.get(1));
+                BerLimits.check(signature);
                 signed = new CMSSignedData(new CMSProcessableByteArray(canonical(content)), signature);
             } else if (kind == SmimeKind.SIGNED_OPAQUE) {
                 String cte = head.transferEncoding().orElse("7bit");
                 byte[] body = java.util.Arrays.copyOfRange(message, bodyStart, message.length);
-                signed = new CMSSignedData("base64".equals(cte) ? Base64.getMimeDecoder().decode(body) : body);
+                byte[] der = "base64".equals(cte) ? Base64.getMimeDecoder().decode(body) : body;
+                BerLimits.check(der);
+                signed = new CMSSignedData(der);
                 if (signed.getSignedContent() == null) {
                     return SmimeVerification.of(SmimeResult.PERMERROR, "opaque signed-data without content");
                 }
@@ -119,6 +124,8 @@ public final class SmimeVerifier {
             // Bouncy Castle parses SignerInfos and certificates on first use: do it here, inside the catch
             signed.getSignerInfos();
             signed.getCertificates();
+        } catch (BerLimitException e) {
+            return SmimeVerification.of(SmimeResult.PERMERROR, "signature refused: " + e.getMessage());
         } catch (CMSException | IllegalArgumentException | IllegalStateException | ClassCastException | IOException e) {
             // IllegalStateException: Bouncy Castle's stream parser for malformed encodings (an empty BIT STRING segment)
             return SmimeVerification.of(SmimeResult.PERMERROR, "malformed signature: " + brief(e));
@@ -248,8 +255,10 @@ public final class SmimeVerifier {
             return uris;
         }
         try {
+            byte[] value = dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets();
+            BerLimits.check(value);
             dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess aia = dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess
-                .getInstance(dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets());
+                .getInstance(value);
             for (dev.mailsec.shaded.bc.asn1.x509.AccessDescription d : aia.getAccessDescriptions()) {
                 GeneralName gn = d.getAccessLocation();
                 if (!dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp.equals(d.getAccessMethod())
@@ -266,7 +275,7 @@ public final class SmimeVerifier {
                     }
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | BerLimitException e) {
             // a malformed extension names no responder
         }
         return uris;
@@ -284,8 +293,9 @@ public final class SmimeVerifier {
             return points;
         }
         try {
-            CRLDistPoint extension = CRLDistPoint.getInstance(
-                dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets());
+            byte[] value = dev.mailsec.shaded.bc.asn1.ASN1OctetString.getInstance(ext).getOctets();
+            BerLimits.check(value);
+            CRLDistPoint extension = CRLDistPoint.getInstance(value);
             for (DistributionPoint dp : extension.getDistributionPoints()) {
                 DistributionPointName name = dp.getDistributionPoint();
                 if (name == null || name.getType() != DistributionPointName.FULL_NAME) {
@@ -310,7 +320,7 @@ public final class SmimeVerifier {
                     points.add(uris);
                 }
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | BerLimitException e) {
             // unreadable extension: no distribution point
         }
         return points;

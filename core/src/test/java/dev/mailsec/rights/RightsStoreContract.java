@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import javax.mail.Session;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class RightsStoreContract {
     static final String ALICE = "alice@mailsec.test";
     static final String CAROL = "carol@external.test";
+    static final String MALLORY = "mallory@evil.test";
     static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
     @TempDir
@@ -152,25 +154,25 @@ abstract class RightsStoreContract {
     }
 
     @Test
-    void fiveWrongPasscodesShouldLockTheAddressOutOfThatMessage() throws Exception {
+    void fiveWrongPasscodesShouldLockTheClientOutOfThatMessageForThatAddress() throws Exception {
         String jti = protect("pc2@mailsec.test", "encrypt-only").licence().licenceId();
         String other = protect("pc3@mailsec.test", "encrypt-only").licence().licenceId();
         PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
         String wrong = issue.code().equals("00000000") ? "11111111" : "00000000";
         for (int i = 4; i >= 1; i--) {
-            PasscodeCheck c = store.checkPasscode(jti, CAROL, wrong, T0.plusSeconds(5 - i), portal, keys);
+            PasscodeCheck c = store.checkPasscode(jti, CAROL, wrong, "10.0.0.1", T0.plusSeconds(5 - i), portal, keys);
             assertThat(c.status()).isEqualTo(PasscodeCheck.Status.WRONG);
             assertThat(c.remainingAttempts()).isEqualTo(i);
         }
-        PasscodeCheck fifth = store.checkPasscode(jti, CAROL, "not digits", T0.plusSeconds(5), portal, keys);
+        PasscodeCheck fifth = store.checkPasscode(jti, CAROL, "not digits", "10.0.0.1", T0.plusSeconds(5), portal, keys);
         assertThat(fifth.status()).isEqualTo(PasscodeCheck.Status.LOCKED);
         assertThat(fifth.lockedUntil()).contains(T0.plusSeconds(5).plus(Duration.ofHours(1)));
         // the right code no longer helps, and no new one is issued while locked
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(6), portal, keys).status())
+        assertThat(store.checkPasscode(jti, CAROL, issue.code(), "10.0.0.1", T0.plusSeconds(6), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.LOCKED);
         assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plusSeconds(7), portal, keys))
                 .isInstanceOf(LockedOutException.class);
-        // the lock is per message and address
+        // the lock is per message, address and client
         assertThat(store.issuePasscode(other, CAROL, "10.0.0.1", T0.plusSeconds(8), portal, keys).code()).matches("[0-9]{8}");
         // after the lock-out a new passcode works
         Instant later = T0.plus(Duration.ofHours(2));
@@ -255,6 +257,125 @@ abstract class RightsStoreContract {
         assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(2), portal, keys).status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
         assertThat(store.find(jti).orElseThrow().isRevoked()).isTrue();
+    }
+
+
+    // ---------------------------------------------------------------- issue 13: parties and non-parties alike
+
+    /** What a passcode request answers, as the portal shows it: SENT for a party and a non-party alike. */
+    String ask(String jti, String address, String client, Instant t, PortalSettings p) throws Exception {
+        try {
+            store.issuePasscode(jti, address, client, t, p, keys);
+            return "SENT";
+        } catch (RightsDeniedException e) {
+            return e.reason() == RightsDeniedException.Reason.NOT_A_PARTY ? "SENT" : e.reason().name();
+        } catch (RateLimitedException e) {
+            return "LIMITED " + e.scope() + " " + e.retryAfter();
+        } catch (LockedOutException e) {
+            return "LOCKED " + e.lockedUntil();
+        }
+    }
+
+    String check(String jti, String address, String code, String client, Instant t) throws Exception {
+        PasscodeCheck c = store.checkPasscode(jti, address, code, client, t, portal, keys);
+        return c.toString();
+    }
+
+    @Test
+    void aNonPartyShouldMeetThePerAddressLimitLikeAParty() throws Exception {
+        String jti = protect("np1@mailsec.test", "encrypt-only").licence().licenceId();
+        List<String> party = new ArrayList<>();
+        List<String> stranger = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            party.add(ask(jti, CAROL, "10.0.1." + i, T0.plusSeconds(i), portal));
+            stranger.add(ask(jti, MALLORY, "10.0.2." + i, T0.plusSeconds(i), portal));
+        }
+        assertThat(party.get(5)).startsWith("LIMITED ADDRESS");
+        assertThat(stranger).isEqualTo(party);
+    }
+
+    @Test
+    void aNonPartysRequestsShouldCountTowardsThePerClientLimit() throws Exception {
+        PortalSettings tight = PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
+        String jti = protect("np2@mailsec.test", "encrypt-only").licence().licenceId();
+        for (int i = 0; i < 3; i++) {
+            assertThat(ask(jti, "nobody" + i + "@evil.test", "192.0.2.9", T0.plusSeconds(i), tight)).isEqualTo("SENT");
+        }
+        assertThat(ask(jti, "nobody9@evil.test", "192.0.2.9", T0.plusSeconds(4), tight)).startsWith("LIMITED CLIENT");
+        assertThat(ask(jti, CAROL, "192.0.2.9", T0.plusSeconds(5), tight)).startsWith("LIMITED CLIENT");
+    }
+
+    @Test
+    void aWrongCodeShouldGetTheSameAnswersForANonPartyAsForAParty() throws Exception {
+        String jti = protect("np3@mailsec.test", "encrypt-only").licence().licenceId();
+        ask(jti, CAROL, "10.0.3.1", T0, portal);
+        ask(jti, MALLORY, "10.0.3.2", T0, portal);
+        List<String> party = new ArrayList<>();
+        List<String> stranger = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            // 8 digits nobody was sent (a code of 9 digits is never issued)
+            party.add(check(jti, CAROL, "123456789", "10.0.3.1", T0.plusSeconds(1 + i)));
+            stranger.add(check(jti, MALLORY, "123456789", "10.0.3.2", T0.plusSeconds(1 + i)));
+        }
+        assertThat(party.get(0)).isEqualTo("PasscodeCheck[WRONG, 4 left]");
+        assertThat(party.get(4)).startsWith("PasscodeCheck[LOCKED");
+        assertThat(stranger).isEqualTo(party);
+        // and after the passcode's lifetime both answer EXPIRED
+        Instant late = T0.plus(portal.passcodeTtl()).plusSeconds(1);
+        assertThat(check(jti, MALLORY, "123456789", "10.0.3.9", late))
+                .isEqualTo(check(jti, CAROL, "123456789", "10.0.3.9", late)).isEqualTo("PasscodeCheck[EXPIRED]");
+    }
+
+    @Test
+    void nonPartyRequestsShouldNotGrowTheStoreBeyondTheLimits() throws Exception {
+        String jti = protect("np4@mailsec.test", "encrypt-only").licence().licenceId();
+        int before = storage.list("").size();
+        for (int i = 0; i < 200; i++) {
+            ask(jti, "x" + (i % 7) + "@evil.test", "198.51.100.1", T0.plusSeconds(i), portal);
+        }
+        // the per-client limit (20 an hour) bounds what one client leaves behind: at most a rate window per
+        // client and per address, a passcode record per address and one access-log line per answered request
+        assertThat(storage.list("").size() - before).isLessThanOrEqualTo(1 + 2 * 7 + portal.passcodesPerClientPerHour());
+    }
+
+    @Test
+    void aStrangerShouldNotLockAReaderOut() throws Exception {
+        String jti = protect("np5@mailsec.test", "encrypt-only").licence().licenceId();
+        // the stranger asks for a code for carol (she gets it by mail) and enters five wrong ones
+        PasscodeIssue mailed = store.issuePasscode(jti, CAROL, "203.0.113.66", T0, portal, keys);
+        String wrong = mailed.code().equals("00000000") ? "11111111" : "00000000";
+        for (int i = 0; i < 5; i++) {
+            store.checkPasscode(jti, CAROL, wrong, "203.0.113.66", T0.plusSeconds(1 + i), portal, keys);
+        }
+        assertThat(check(jti, CAROL, mailed.code(), "203.0.113.66", T0.plusSeconds(7))).startsWith("PasscodeCheck[LOCKED");
+        assertThat(ask(jti, CAROL, "203.0.113.66", T0.plusSeconds(8), portal)).startsWith("LOCKED");
+        // carol, on her own client, still gets in with the code she was mailed, and can ask for a new one
+        assertThat(check(jti, CAROL, mailed.code(), "10.9.9.9", T0.plusSeconds(9))).isEqualTo("PasscodeCheck[OK]");
+        assertThat(ask(jti, CAROL, "10.9.9.9", T0.plusSeconds(10), portal)).isEqualTo("SENT");
+    }
+
+    @Test
+    void thePerAddressLimitShouldBePerMessage() throws Exception {
+        String a = protect("np6@mailsec.test", "encrypt-only").licence().licenceId();
+        String b = protect("np7@mailsec.test", "encrypt-only").licence().licenceId();
+        for (int i = 0; i < 5; i++) {
+            assertThat(ask(a, CAROL, "10.0.4." + i, T0.plusSeconds(i), portal)).isEqualTo("SENT");
+        }
+        assertThat(ask(a, CAROL, "10.0.4.9", T0.plusSeconds(6), portal)).startsWith("LIMITED ADDRESS");
+        assertThat(ask(b, CAROL, "10.0.4.9", T0.plusSeconds(7), portal)).isEqualTo("SENT");
+    }
+
+    @Test
+    void anEndedSessionShouldBeEndedForEveryStoreOnTheBackend() throws Exception {
+        Instant expires = T0.plus(Duration.ofMinutes(30));
+        assertThat(store.isSessionEnded("nonce-1", T0)).isFalse();
+        store.endSession("nonce-1", expires, T0);
+        assertThat(store.isSessionEnded("nonce-1", T0.plusSeconds(1))).isTrue();
+        assertThat(store.isSessionEnded("nonce-2", T0.plusSeconds(1))).isFalse();
+        try (RightsStore second = new RightsStore(reopen())) {
+            assertThat(second.isSessionEnded("nonce-1", T0.plusSeconds(2))).isTrue();
+        }
+        assertThat(storage.list("").toString()).doesNotContain("nonce-1");
     }
 
     /** A second handle on the same backend (another process or node). */

@@ -45,7 +45,26 @@ public final class Dkm implements AutoCloseable {
       throw new DkmInvalidRequestException("identity: required (path of this node's credential file)");
     }
     Credential.load(config.identity().get());
-    return new Dkm(config, clock);
+    Dkm dkm = new Dkm(config, clock);
+    dkm.checkAtStart();
+    return dkm;
+  }
+
+  /**
+   * Opens the session at once, which checks the store (issue 13, finding 8): a tampered, corrupt or rolled
+   * back store fails the start naming what is wrong, instead of the first mail. A store that cannot be
+   * reached, or that refuses this identity, is left to the first use as before (mail waits, it is not
+   * refused at start).
+   */
+  private void checkAtStart() throws DkmInvalidRequestException {
+    try {
+      session();
+    } catch (DkmIntegrityException e) {
+      throw new DkmInvalidRequestException("store: failed its integrity check at start: "
+          + e.getMessage());
+    } catch (DkmException | RuntimeException e) {
+      // unavailable or refused now: tried again, and reported, on first use
+    }
   }
 
   /**

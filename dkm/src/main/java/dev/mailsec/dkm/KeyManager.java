@@ -54,7 +54,7 @@ public final class KeyManager implements AutoCloseable {
   private static final String ROOT_WRITER = "root";
   private static final int MAX_RETRIES = 20;
 
-  private final Storage storage;
+  private final AuthenticatedStorage storage;
   private final RootKeys rootKeys;
   private final Clock clock;
   private final Credential credential;
@@ -63,9 +63,10 @@ public final class KeyManager implements AutoCloseable {
   private final Duration keysetCacheTtl;
   private final Map<String, CachedKeyset> keysets = new ConcurrentHashMap<>();
 
-  private KeyManager(Storage storage, RootKeys rootKeys, Clock clock, Credential credential,
+  private KeyManager(AuthenticatedStorage storage, RootKeys rootKeys, Clock clock, Credential credential,
       Records.Identity actor, byte[] auditKey, Duration keysetCacheTtl) {
     this.storage = storage;
+    storage.keys(new StoreKeys());
     this.rootKeys = rootKeys;
     this.clock = clock;
     this.credential = credential;
@@ -80,10 +81,11 @@ public final class KeyManager implements AutoCloseable {
    * Initialises an empty store: creates the first root key, the store metadata and a first admin
    * identity (a person) whose credential is written to {@code adminCredential} (mode 0600).
    */
-  public static KeyManager init(Storage storage, RootKeys rootKeys, String adminName, Path adminCredential,
+  public static KeyManager init(Storage rawStorage, RootKeys rootKeys, String adminName, Path adminCredential,
       Clock clock) throws DkmException {
     checkName(IDENTITY_NAME, "identity", adminName);
-    if (storage.get(Records.META).isPresent()) {
+    AuthenticatedStorage storage = new AuthenticatedStorage(rawStorage);
+    if (storage.rawGet(Records.META).isPresent()) {
       throw new DkmInvalidRequestException("store is already initialised");
     }
     RootKey root = rootKeys.create();
@@ -99,14 +101,23 @@ public final class KeyManager implements AutoCloseable {
     Records.Identity admin = newIdentity(adminName, IdentityType.PERSON, true, cred.publicKey(), adminAudit,
         root, clock);
     cred.save(adminCredential);
+    // the first records are MAC'd here: the session's key lookup reads meta, which does not exist yet
+    byte[] recordKey = RecordAuthenticator.deriveKey(rootAudit, "root");
     try {
-      storage.write(List.of(new Write(Records.META, 0, meta.encode()),
-          new Write(Records.identityKey(adminName), 0, admin.encode())));
+      rawStorage.write(List.of(
+          new Write(Records.META, 0, RecordAuthenticator.seal(recordKey, Records.META,
+              RecordAuthenticator.Flavor.ROOT, null, 0, 1, meta.encode())),
+          new Write(Records.identityKey(adminName), 0, RecordAuthenticator.seal(recordKey,
+              Records.identityKey(adminName), RecordAuthenticator.Flavor.ROOT, null, 0, 1, admin.encode()))));
     } catch (Storage.ConflictException e) {
       throw new DkmInvalidRequestException("store was initialised concurrently");
+    } finally {
+      Aead.wipe(recordKey);
     }
     KeyManager km = new KeyManager(storage, rootKeys, clock, cred, admin, adminAudit, Duration.ofMinutes(5));
     km.audit("init", null, 0, "ok", "root key " + root.id() + ", first admin " + adminName);
+    km.audit(AuthenticatedStorage.COMMIT_ACTION, null, 0, "ok", Records.META + "#1 "
+        + Records.identityKey(adminName) + "#1");
     return km;
   }
 
@@ -116,15 +127,17 @@ public final class KeyManager implements AutoCloseable {
     return open(storage, rootKeys, credential, clock, Duration.ofMinutes(5));
   }
 
-  static KeyManager open(Storage storage, RootKeys rootKeys, Credential credential, Clock clock,
+  static KeyManager open(Storage rawStorage, RootKeys rootKeys, Credential credential, Clock clock,
       Duration keysetCacheTtl) throws DkmException {
-    Optional<StoredRecord> meta = storage.get(Records.META);
+    AuthenticatedStorage storage = new AuthenticatedStorage(rawStorage);
+    // read unchecked to find who is opening; StoreCheck checks both records (and the rest) below
+    Optional<StoredRecord> meta = storage.rawGet(Records.META);
     if (!meta.isPresent()) {
       throw new DkmInvalidRequestException("store is not initialised (run: mailsec dkm init)");
     }
     String name = credential.identity();
     Optional<StoredRecord> rec = IDENTITY_NAME.matcher(name).matches()
-        ? storage.get(Records.identityKey(name)) : Optional.empty();
+        ? storage.rawGet(Records.identityKey(name)) : Optional.empty();
     Records.Identity id = rec.isPresent() ? decodeIdentity(rec.get()) : null;
     String problem = null;
     if (id == null) {
@@ -135,7 +148,7 @@ public final class KeyManager implements AutoCloseable {
       problem = "identity '" + name + "' is disabled";
     }
     if (problem != null) {
-      rootAudit(storage, rootKeys, clock, decodeMeta(meta.get()),
+      rootAudit(rawStorage, rootKeys, clock, decodeMeta(meta.get()),
           new AuditChain.Event(name, "authenticate", null, 0, "denied", problem));
       throw new DkmAccessDeniedException(problem);
     }
@@ -146,7 +159,14 @@ public final class KeyManager implements AutoCloseable {
     } catch (Aead.TamperedException e) {
       throw new DkmIntegrityException("audit key of identity '" + name + "' does not open with its credential");
     }
-    return new KeyManager(storage, rootKeys, clock, credential, id, auditKey, keysetCacheTtl);
+    KeyManager km = new KeyManager(storage, rootKeys, clock, credential, id, auditKey, keysetCacheTtl);
+    try {
+      StoreCheck.atOpen(km, storage, rootKeys != null && id.admin);
+    } catch (DkmException | RuntimeException e) {
+      km.close();
+      throw e;
+    }
+    return km;
   }
 
   /** The identity this session acts as. */
@@ -951,15 +971,31 @@ public final class KeyManager implements AutoCloseable {
     Records.Meta meta = loadMeta().value;
     keys.put(ROOT_WRITER, currentRoot().unwrap(meta.rootAuditKeyWrapped,
         Codec.aad("audit-key", ROOT_WRITER, meta.rootKeyId)));
-    for (StoredRecord r : storage.list("identity/")) {
+    // records are checked (MACs, rollback against the log's commitments) and reported, not thrown
+    List<String> recordProblems = storage.checkAll();
+    recordProblems.addAll(storage.loadCommitments());
+    for (StoredRecord r : storage.raw().list("identity/")) {
       Records.Identity id = decodeIdentity(r);
       keys.put(id.name, rootKeys.get(id.rootKeyId).unwrap(id.auditKeyRootWrapped,
           Codec.aad("audit-key", id.name, id.rootKeyId)));
     }
     // the checkpoint first: a record appended between the two reads only makes the log longer
-    Optional<String> head = storage.readAuditHead();
-    List<String> lines = storage.readAudit();
-    Object[] bad = AuditChain.verify(lines, keys);
+    Optional<String> head = storage.raw().readAuditHead();
+    List<String> all = storage.raw().readAudit();
+    Object[] bad = AuditChain.verify(all, keys);
+    // lines that are no record at all (garbage appended or inserted) were named by verify; the records
+    // around them chain, so the checkpoint checks below look at the records alone
+    List<String> lines = new ArrayList<>(all.size());
+    for (String l : all) {
+      if (AuditChain.seq(l) > 0) {
+        lines.add(l);
+      }
+    }
+    Object[] foreign = null;
+    if (bad != null && ((String) bad[1]).startsWith(AuditChain.FOREIGN)) {
+      foreign = bad;
+      bad = null;
+    }
     String note = null;
     if (bad == null && head.isPresent()) {
       Object[] opened = AuditChain.openHead(head.get(), keys);
@@ -987,6 +1023,13 @@ public final class KeyManager implements AutoCloseable {
         bad = new Object[] {expectSeq, "is not the expected head record (log replaced or rolled back)"};
       }
     }
+    if (bad == null && foreign != null) {
+      bad = foreign;
+    }
+    if (bad == null && !recordProblems.isEmpty()) {
+      bad = new Object[] {(long) lines.size(), "the store's records do not match: " + recordProblems.get(0)
+          + (recordProblems.size() > 1 ? " (and " + (recordProblems.size() - 1) + " more)" : "")};
+    }
     String last = lines.isEmpty() ? null : lines.get(lines.size() - 1);
     AuditVerification result = bad == null ? new AuditVerification(lines.size(), 0, null,
         lines.size(), last == null ? null : AuditChain.hash(last), note)
@@ -998,7 +1041,7 @@ public final class KeyManager implements AutoCloseable {
   /** The last {@code n} audit records, rendered one per line. Admin only. */
   public List<String> tailAudit(int n) throws DkmException {
     requireAdmin("audit.tail", null);
-    List<String> lines = storage.readAudit();
+    List<String> lines = storage.raw().readAudit();
     List<String> out = new ArrayList<>();
     for (String l : lines.subList(Math.max(0, lines.size() - n), lines.size())) {
       out.add(AuditChain.render(l));
@@ -1045,6 +1088,92 @@ public final class KeyManager implements AutoCloseable {
   public void close() {
     Aead.wipe(auditKey);
     keysets.clear();
+    storage.clearKeys();
+  }
+
+  /** Records an event of the store check (migration) under this session's identity. */
+  void auditStore(String action, String outcome, String reason) throws DkmException {
+    audit(action, null, 0, outcome, reason);
+  }
+
+  /** The keys this session holds, for {@link AuthenticatedStorage}'s MACs. */
+  private final class StoreKeys implements AuthenticatedStorage.Keys {
+    @Override
+    public byte[] rootAuditKey() throws DkmException {
+      if (rootKeys == null) {
+        return null;
+      }
+      Optional<StoredRecord> r = storage.rawGet(Records.META);
+      if (!r.isPresent()) {
+        return null;
+      }
+      Records.Meta m = decodeMeta(r.get());
+      try {
+        return rootKeys.get(m.rootKeyId).unwrap(m.rootAuditKeyWrapped,
+            Codec.aad("audit-key", ROOT_WRITER, m.rootKeyId));
+      } catch (DkmIntegrityException e) {
+        return null; // the root key was destroyed (crypto-shred): this session holds no root key any more
+      }
+    }
+
+    @Override
+    public byte[] groupKey(String group, int version) throws DkmException {
+      Records.Group g = loadGroup(group).value;
+      Records.Keyset ks;
+      byte[] sealed = g.memberSealed.get(actor.name);
+      if (rootKeys != null) {
+        ks = keysetViaRoot(g);
+      } else if (actor.type == IdentityType.SERVICE && sealed != null) {
+        try {
+          ks = Records.Keyset.decode(Sealing.open(credential.privateKey(), credential.publicKey(), sealed,
+              memberAad(g.name, actor.name)));
+        } catch (Aead.TamperedException | Codec.MalformedException e) {
+          throw new DkmIntegrityException("keyset of group " + g.name + " sealed to '" + actor.name
+              + "' does not open with its credential");
+        }
+      } else {
+        return null;
+      }
+      byte[] k = ks.keys.get(version);
+      if (k == null) {
+        // a holder of the keyset that lacks the version named: not "unverifiable", but forged
+        throw new DkmIntegrityException("a record of group " + group + " names keyset version " + version
+            + ", which the group does not have");
+      }
+      return k;
+    }
+
+    @Override
+    public int groupWriteVersion(String group) throws DkmException {
+      return loadGroup(group).value.primary();
+    }
+
+    @Override
+    public byte[] auditKey(String identity) throws DkmException {
+      if (identity.equals(actor.name)) {
+        return auditKey;
+      }
+      if (rootKeys == null) {
+        return null;
+      }
+      Records.Identity id;
+      try {
+        id = loadIdentity(identity);
+      } catch (DkmInvalidRequestException e) {
+        throw new DkmIntegrityException("a record is MAC'd by unknown identity '" + identity + "'");
+      }
+      return rootKeys.get(id.rootKeyId).unwrap(id.auditKeyRootWrapped, Codec.aad("audit-key", id.name, id.rootKeyId));
+    }
+
+    @Override
+    public String self() {
+      return actor.name;
+    }
+
+    @Override
+    public void commit(String keysAndCounters) throws DkmException {
+      audit(AuthenticatedStorage.COMMIT_ACTION, null, 0, "ok", keysAndCounters);
+    }
   }
 
   @Override
@@ -1448,8 +1577,31 @@ public final class KeyManager implements AutoCloseable {
     AuditChain.Event e = new AuditChain.Event(actor.name, action, subject, version, outcome, reason);
     Instant now = clock.instant();
     boolean durable = !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));
+    appendChained(storage.raw(), e, now, actor.name, auditKey, durable);
+  }
+
+  /**
+   * Appends a record chained to the log's last record. A last line that is no record (garbage appended by
+   * hand or a damaged disk) does not stop the key manager: the record chains to the last well-formed one
+   * (found by reading the log, only in that case), and audit verify names the foreign line.
+   */
+  private static void appendChained(Storage raw, AuditChain.Event e, Instant now, String writer, byte[] key,
+      boolean durable) throws DkmException {
     try {
-      storage.appendAudit(chained(e, now, actor.name, auditKey), durable);
+      raw.appendAudit(chained(e, now, writer, key, null), durable);
+      return;
+    } catch (AuditChain.MalformedLogException ex) {
+      // fall through: find the last record
+    }
+    String lastRecord = null;
+    List<String> lines = raw.readAudit();
+    for (int i = lines.size() - 1; i >= 0 && lastRecord == null; i--) {
+      if (AuditChain.seq(lines.get(i)) > 0) {
+        lastRecord = lines.get(i);
+      }
+    }
+    try {
+      raw.appendAudit(chained(e, now, writer, key, lastRecord == null ? "" : lastRecord), durable);
     } catch (AuditChain.MalformedLogException ex) {
       // no operation goes unaudited: refuse it
       throw new DkmIntegrityException(ex.getMessage());
@@ -1464,14 +1616,22 @@ public final class KeyManager implements AutoCloseable {
     byte[] key = rootKeys.get(meta.rootKeyId).unwrap(meta.rootAuditKeyWrapped,
         Codec.aad("audit-key", ROOT_WRITER, meta.rootKeyId));
     Instant now = clock.instant();
-    storage.appendAudit(chained(e, now, ROOT_WRITER, key), true);
+    appendChained(storage, e, now, ROOT_WRITER, key, true);
   }
 
   /** Builds the next record and its MACed head checkpoint (both under the writer's audit key). */
-  private static Storage.AuditLineBuilder chained(AuditChain.Event e, Instant now, String writer, byte[] key) {
+  /** {@code lastRecord}: where to chain when the log's last line is no record ("" = genesis; null = refuse). */
+  private static Storage.AuditLineBuilder chained(AuditChain.Event e, Instant now, String writer, byte[] key,
+      String lastRecord) {
     return new Storage.AuditLineBuilder() {
       @Override
       public String next(String last) {
+        if (last != null && AuditChain.seq(last) < 1) {
+          if (lastRecord == null) {
+            throw new AuditChain.MalformedLogException();
+          }
+          return AuditChain.next(lastRecord.isEmpty() ? null : lastRecord, e, now, writer, key);
+        }
         return AuditChain.next(last, e, now, writer, key);
       }
 
@@ -1603,7 +1763,7 @@ public final class KeyManager implements AutoCloseable {
 
   private static Records.Meta decodeMeta(StoredRecord r) throws DkmIntegrityException {
     try {
-      return Records.Meta.decode(r.value());
+      return Records.Meta.decode(AuthenticatedStorage.body(r));
     } catch (Codec.MalformedException e) {
       throw malformed(r, e);
     }
@@ -1611,7 +1771,7 @@ public final class KeyManager implements AutoCloseable {
 
   private static Records.Identity decodeIdentity(StoredRecord r) throws DkmIntegrityException {
     try {
-      return Records.Identity.decode(r.value());
+      return Records.Identity.decode(AuthenticatedStorage.body(r));
     } catch (Codec.MalformedException e) {
       throw malformed(r, e);
     }

@@ -197,8 +197,8 @@ abstract class KeyManagerContractTest {
     Records.Group g = Records.Group.decode(gr.value());
     g.memberSealed.put("eve", g.memberSealed.get("james"));
     storage.write(List.of(new Write("group/mail", gr.revision(), g.encode())));
-    KeyManager forged = session("eve", false);
-    assertThatThrownBy(() -> forged.get("account/x")).isInstanceOf(DkmIntegrityException.class)
+    // the edited group record no longer carries its MAC: refused when eve opens a session
+    assertThatThrownBy(() -> session("eve", false).get("account/x")).isInstanceOf(DkmIntegrityException.class)
         .hasMessageNotContaining(VALUE);
     // and a person cannot become a member at all
     assertThatThrownBy(() -> admin.addMember("mail", "alice")).isInstanceOf(DkmAccessDeniedException.class)
@@ -263,8 +263,9 @@ abstract class KeyManagerContractTest {
     Records.Secret s = Records.Secret.decode(r.value());
     s.versions.get(0).ciphertext[20] ^= 1;
     storage.write(List.of(new Write("secret/p", r.revision(), s.encode())));
+    // refused by the record's MAC before the value's own authentication is even reached
     assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
-        .hasMessageContaining("fails authentication");
+        .hasMessageContaining("secret/p");
   }
 
   @Test
@@ -278,6 +279,149 @@ abstract class KeyManagerContractTest {
     b.versions.get(0).wrappedDataKey = a.versions.get(0).wrappedDataKey;
     storage.write(List.of(new Write("secret/b", rb.revision(), b.encode())));
     assertThatThrownBy(() -> james.get("b")).isInstanceOf(DkmIntegrityException.class);
+  }
+
+  // ------------------------------------------------------------ records outside the values (issue 13)
+
+  /** The stored bytes of a record as the backend holds them (MAC trailer included). */
+  StoredRecord rawRecord(String key) throws Exception {
+    return storage.get(key).get();
+  }
+
+  /** Puts stored bytes back over a record, as restoring an older copy of the store's data does. */
+  void putRaw(String key, byte[] value) throws Exception {
+    storage.write(List.of(new Write(key, storage.get(key).get().revision(), value)));
+  }
+
+  @Test
+  void anOlderSecretRecordPutBackShouldBeRefusedNotServedAsThePrimary() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes("old value"));
+    byte[] older = rawRecord("secret/p").value();
+    admin.addVersion("p", bytes("new value"));
+    admin.promote("p", 2);
+    assertThat(text(james.get("p").primary())).isEqualTo("new value");
+    putRaw("secret/p", older);
+
+    // the session that read the newer record refuses the older one
+    assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("secret/p was rolled back");
+    // a restarted node refuses to start on it, naming the record (the audit log commits write 3)
+    assertThatThrownBy(() -> session("james", false)).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("secret/p was rolled back");
+    AuditVerification v = bob.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.problem()).contains("secret/p was rolled back");
+  }
+
+  @Test
+  void aFlippedAdminFlagShouldBeRefusedAndGiveNoMembership() throws Exception {
+    admin.putSecret("smime/bob", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    byte[] rec = rawRecord("identity/eve").value();
+    // format i32, name "eve", type "SERVICE", then the admin flag
+    int flag = 4 + 4 + 3 + 4 + 7;
+    assertThat(rec[flag]).isEqualTo((byte) 0);
+    rec[flag] = 1;
+    putRaw("identity/eve", rec);
+
+    // eve, with the root key file it found next to the store, is refused at once
+    assertThatThrownBy(() -> session("eve", true)).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("identity/eve fails its MAC check");
+    // without the root key it cannot change a group either
+    KeyManager eveNoRoot = session("eve", false);
+    assertThatThrownBy(() -> eveNoRoot.addMember("mail", "eve")).isInstanceOf(DkmException.class);
+    assertThat(bob.members("mail")).containsExactly("james");
+    assertThatThrownBy(() -> eveNoRoot.get("smime/bob")).isInstanceOf(DkmAccessDeniedException.class);
+    AuditVerification v = bob.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.problem()).contains("identity/eve fails its MAC check");
+  }
+
+  @Test
+  void aChangedVersionStateShouldBeRefusedOnTheServicesReadPath() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes("old value"));
+    admin.addVersion("p", bytes("new value"));
+    admin.promote("p", 2);
+    // swap the two versions' states and keep the record's MAC trailer: the archived key is the primary again
+    byte[] stored = rawRecord("secret/p").value();
+    byte[] body = AuthenticatedStorage.body(rawRecord("secret/p"));
+    Records.Secret sec = Records.Secret.decode(body);
+    sec.versions.get(0).state = VersionState.PRIMARY;
+    sec.versions.get(1).state = VersionState.ARCHIVED;
+    byte[] edited = sec.encode();
+    byte[] forged = java.util.Arrays.copyOf(edited, edited.length + stored.length - body.length);
+    System.arraycopy(stored, body.length, forged, edited.length, stored.length - body.length);
+    putRaw("secret/p", forged);
+    assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("secret/p fails its MAC check");
+    assertThatThrownBy(() -> session("james", false)).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("secret/p");
+  }
+
+  @Test
+  void aRecordWithoutItsMacShouldBeRefusedOnceTheStoreIsAuthenticated() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    StoredRecord r = rawRecord("secret/p");
+    putRaw("secret/p", Records.Secret.decode(r.value()).encode());
+    assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("carries no MAC");
+  }
+
+  @Test
+  void aStoreFromBeforeRecordMacsShouldGetThemFromTheFirstAdminWithTheRootKey() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    stripAllMacs();
+    // services and admins without the root key read an old store as before
+    assertThat(text(session("james", false).get("p").primary())).isEqualTo(VALUE);
+    session("bob", false).list();
+    // the first admin session with the root key adds the MACs and says so in the audit log
+    KeyManager migrating = session("bob", true);
+    assertThat(migrating.tailAudit(50)).anyMatch(l -> l.contains("records.authenticate"));
+    assertThat(AuthenticatedStorage.opened(rawRecord("secret/p"))).isNotNull();
+    assertThat(AuthenticatedStorage.opened(rawRecord("meta"))).isNotNull();
+    assertThat(text(session("james", false).get("p").primary())).isEqualTo(VALUE);
+    assertThat(bob.verifyAudit().intact()).isTrue();
+    // stripping the MACs again does not make it an old store once more
+    stripAllMacs();
+    assertThatThrownBy(() -> session("bob", true)).isInstanceOf(DkmIntegrityException.class)
+        .hasMessageContaining("rewritten around DKM");
+  }
+
+  private void stripAllMacs() throws Exception {
+    for (StoredRecord r : storage.list("")) {
+      byte[] body = AuthenticatedStorage.body(r);
+      if (body.length != r.value().length) {
+        storage.write(List.of(new Write(r.key(), r.revision(), body)));
+      }
+    }
+  }
+
+  @Test
+  void aGarbageLineAppendedToTheAuditLogShouldNotStopReadsAndVerifyShouldNameIt() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    List<String> lines = new ArrayList<>(storage.readAudit());
+    lines.add("garbage appended by hand");
+    backend.rewriteAudit(lines);
+
+    assertThat(text(james.get("p").primary())).isEqualTo(VALUE);
+    assertThat(text(session("james", false).get("p").primary())).isEqualTo(VALUE);
+    AuditVerification v = bob.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.problem()).contains("not an audit record").contains("line " + lines.size());
+    // the records written after the garbage chain to the last real one
+    assertThat(v.problem()).contains("the records around it chain intact");
+  }
+
+  @Test
+  void aRecordChangedInAnEditedAuditLogMiddleShouldStillBeReported() throws Exception {
+    admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+    james.get("p");
+    List<String> lines = new ArrayList<>(storage.readAudit());
+    lines.set(2, lines.get(2).replace("\tok\t", "\tdenied\t"));
+    backend.rewriteAudit(lines);
+    assertThat(text(james.get("p").primary())).isEqualTo(VALUE);
+    AuditVerification v = bob.verifyAudit();
+    assertThat(v.intact()).isFalse();
+    assertThat(v.firstBadRecord()).isEqualTo(3);
   }
 
   // ------------------------------------------------------------ elevated access
@@ -399,12 +543,12 @@ abstract class KeyManagerContractTest {
     backend.restoreAuditHead(head);
     assertThat(admin.verifyAudit().intact()).isTrue();
 
-    // garbage appended to the log: reported, and no operation proceeds unaudited
+    // garbage appended to the log: reads go on (chained to the last record) and verify names the line
     List<String> garbage = new ArrayList<>(lines);
     garbage.add("garbage");
     backend.rewriteAudit(garbage);
-    assertThatThrownBy(() -> james.get("p")).isInstanceOf(DkmIntegrityException.class)
-        .hasMessageContaining("audit log");
+    assertThat(text(james.get("p").primary())).isEqualTo(VALUE);
+    assertThat(admin.verifyAudit().problem()).contains("not an audit record");
     backend.rewriteAudit(lines);
     backend.restoreAuditHead(head);
     assertThat(admin.verifyAudit().intact()).isTrue();

@@ -134,6 +134,9 @@ class DistributionSmokeTest {
         .contains("rights/content-key").contains("rights/signing").contains("rights/portal-session");
     assertThat(Files.readString(home.resolve("state/portal/conf/dkm.properties")))
         .contains("identity=" + state.resolve("dkm/credentials/rights-portal.cred"));
+    // 'rights init' made the store James and the portal use, inside this instance, not beside the checkout
+    assertThat(Files.readString(state.resolve("rights-init.log")))
+        .contains("rights store: ready at file:" + state.resolve("rights"));
     assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
     java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portalPort + "/m/unknownlicence0"))
@@ -236,6 +239,12 @@ class DistributionSmokeTest {
     String mail = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri + "/" + key))
         .header("Accept", "message/rfc822").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(mail).contains("Subject: smoke-bank-unsigned").contains("dkim=none");
+    // on disk (file:// in the sample's mailrepositorystore.xml), so a restart of James keeps it; James's
+    // file repository names its files after the key in hexadecimal
+    String hexKey = key.chars().mapToObj(c -> String.format("%02X", c)).collect(Collectors.joining());
+    try (Stream<Path> files = Files.list(home.resolve("state/james/var/mail/dkim-quarantine"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith(hexKey + "."));
+    }
   }
 
   @Test
@@ -254,6 +263,17 @@ class DistributionSmokeTest {
     assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.");
   }
 
+  @Test
+  void mailWithAMalformedContentTypeOverStartTlsShouldReachBobThroughTheWholeSamplePipeline() throws Exception {
+    // issue 13, finding 4: VerifyDkim, AddTlsTrace and James's header mailets re-parsed this and threw
+    String headers = send("smoke-malformed-content-type", "starttls", "alice@mailsec.test",
+        "Content-Type: text/plain;; charset=utf-8; ; \r\nX-Mailsec-Transport: forged\r\n");
+    assertThat(header(headers, "Authentication-Results")).isEqualTo("mailsec.test; dkim=none");
+    assertThat(header(headers, "X-Mailsec-TLS")).startsWith("TLSv1.").contains("cipher=");
+    assertThat(header(headers, "X-Mailsec-Transport")).isEqualTo("encrypted (TLSv1.2 or newer)");
+    assertThat(header(headers, "Content-Type")).contains("application/pkcs7-mime");
+  }
+
   private static String sendAndRead(String subject, boolean startTls) throws Exception {
     return sendAndRead(subject, startTls, "alice@mailsec.test");
   }
@@ -268,17 +288,23 @@ class DistributionSmokeTest {
 
   /** Runs the standard-client script in a mode: starttls, plain, or plain-send-only (no read back). */
   private static String send(String subject, String mode, String sender) throws Exception {
+    return send(subject, mode, sender, "");
+  }
+
+  /** As above, with extra header lines (CRLF-terminated) in the message. */
+  private static String send(String subject, String mode, String sender, String extraHeaders) throws Exception {
     Path script = home.resolve("client.py");
     try (var in = DistributionSmokeTest.class.getResourceAsStream("/smoke/client.py")) {
       Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    Process client = new ProcessBuilder("/usr/bin/python3", script.toString(),
+    ProcessBuilder client = new ProcessBuilder("/usr/bin/python3", script.toString(),
         Integer.toString(smtpPort), Integer.toString(imapPort), subject, mode, sender)
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(client.getInputStream().readAllBytes(), UTF_8);
-    assertThat(client.waitFor(90, TimeUnit.SECONDS)).isTrue();
-    assertThat(client.exitValue()).as("client output:%n%s%nserver log:%n%s", out, log()).isZero();
+        .redirectErrorStream(true);
+    client.environment().put("SMOKE_EXTRA_HEADERS", extraHeaders);
+    Process started = client.start();
+    String out = new String(started.getInputStream().readAllBytes(), UTF_8);
+    assertThat(started.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(started.exitValue()).as("client output:%n%s%nserver log:%n%s", out, log()).isZero();
     return out;
   }
 

@@ -1,5 +1,7 @@
 package dev.mailsec.mailets;
 
+import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.TlsTrace;
@@ -75,10 +77,14 @@ public class AddTlsTrace extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         String trace = TlsTrace.render(facts(mail));
         MimeMessage message = mail.getMessage();
         message.setHeader(headerName, MimeUtility.fold(headerName.length() + 2, trace));
-        message.saveChanges();
+        HeaderChanges.save(mail);
     }
 
     /** The trace shows the certificate's subject only; its alternative names stay in the attribute. */

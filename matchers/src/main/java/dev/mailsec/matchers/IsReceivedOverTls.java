@@ -1,5 +1,6 @@
 package dev.mailsec.matchers;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsProtocolVersion;
 import java.util.Collection;
@@ -54,7 +55,11 @@ public class IsReceivedOverTls extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         Optional<String> protocol = AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class);
         if (protocol.isEmpty()) {
             return Collections.emptyList();

@@ -28,11 +28,32 @@ final class HttpIo {
     return parse(ex.getRequestURI().getRawQuery());
   }
 
-  /** The urlencoded form body, at most {@link #MAX_FORM} bytes; anything else is an empty form. */
+  /** A request body over {@link #MAX_FORM}: the portal answers 413. */
+  static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super("form too large");
+    }
+  }
+
+  /**
+   * The urlencoded form body, at most {@link #MAX_FORM} bytes; anything else is an empty form.
+   *
+   * @throws TooLarge when Content-Length says more (nothing is read) or the body turns out longer
+   */
   static Map<String, String> form(HttpExchange ex) throws IOException {
     String type = ex.getRequestHeaders().getFirst("Content-Type");
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       return Map.of();
+    }
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    try {
+      if (length != null && Long.parseLong(length.trim()) > MAX_FORM) {
+        throw new TooLarge();
+      }
+    } catch (NumberFormatException e) {
+      throw new TooLarge(); // the JDK server has refused a malformed length already; be safe anyway
     }
     try (InputStream in = ex.getRequestBody()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -40,7 +61,7 @@ final class HttpIo {
       int n;
       while ((n = in.read(buf)) > 0) {
         if (out.size() + n > MAX_FORM) {
-          throw new IOException("form too large");
+          throw new TooLarge();
         }
         out.write(buf, 0, n);
       }

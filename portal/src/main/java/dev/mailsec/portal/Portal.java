@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -62,6 +63,15 @@ import org.slf4j.LoggerFactory;
  * POST /m/ID/signout         clears the session (CSRF)
  * GET  /static/portal.css, /static/print.js
  * </pre>
+ *
+ * <p>Hostile clients: the JDK server reads a request's line and headers on a worker thread, so a client that
+ * trickles its headers holds a worker. The portal therefore sets the JDK server's own limits (unless the
+ * operator set them with {@code -D}): a request must arrive within {@link #MAX_REQUEST_SECONDS} of its first
+ * byte, a response within {@link #MAX_RESPONSE_SECONDS}, a connection that sends nothing is closed like an
+ * idle one, at most {@link #MAX_HEADERS} headers of together {@link #MAX_HEADER_BYTES} bytes. The worker pool
+ * is large ({@code threads}, default 128) since a worker waiting for bytes costs little, one client IP may have
+ * at most {@link #MAX_REQUESTS_PER_CLIENT} requests in service, and a full pool refuses a connection instead of
+ * making the accepting thread read it.
  */
 public final class Portal implements AutoCloseable {
 
@@ -70,6 +80,32 @@ public final class Portal implements AutoCloseable {
       Pattern.compile("^/m/([A-Za-z0-9_-]{8,128})(/(passcode|code|view|reply|forward|signout|attachment/([0-9]{1,4})))?/?$");
   private static final Duration ANONYMOUS_TTL = Duration.ofMinutes(30);
   private static final int MAX_FORWARD_RECIPIENTS = 20;
+  /** Seconds a request (line, headers and body) may take to arrive from its first byte. */
+  static final int MAX_REQUEST_SECONDS = 10;
+  /** Seconds from a request's last byte to the response's last byte. */
+  static final int MAX_RESPONSE_SECONDS = 120;
+  /** Seconds a kept-alive connection may wait for its next request. */
+  static final int IDLE_SECONDS = 30;
+  static final int MAX_HEADERS = 64;
+  static final int MAX_HEADER_BYTES = 32 * 1024;
+  /** Requests one client IP may have in service at once (a browser opens at most 6 connections to a host). */
+  static final int MAX_REQUESTS_PER_CLIENT = 8;
+
+  static {
+    // the JDK server reads these once, when the first server of the JVM is created: set before any
+    // (the portal runs in a JVM of its own); an operator's -D wins
+    defaultProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    defaultProperty("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+    defaultProperty("sun.net.httpserver.idleInterval", IDLE_SECONDS);
+    defaultProperty("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
+    defaultProperty("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
+  }
+
+  private static void defaultProperty(String name, int value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, Integer.toString(value));
+    }
+  }
 
   private final PortalConfig config;
   private final PortalEngine engine;
@@ -78,6 +114,8 @@ public final class Portal implements AutoCloseable {
   private final SessionCodec codec;
   private final HttpServer server;
   private final ThreadPoolExecutor workers;
+  /** Requests in service per client IP. */
+  private final ConcurrentHashMap<String, Integer> inService = new ConcurrentHashMap<>();
   private final ExecutorService mailWorkers;
 
   private Portal(PortalConfig config, PortalEngine engine, PortalMailer mailer, Clock clock) throws IOException,
@@ -89,14 +127,16 @@ public final class Portal implements AutoCloseable {
     this.codec = new SessionCodec(engine.sessionKeys(), new SecureRandom());
     this.server = HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 256);
     AtomicInteger n = new AtomicInteger();
-    // bounded: at most threads() requests in service, 1024 queued; beyond that the accepting thread serves
-    // the request itself, which slows accepting down instead of growing memory
+    // bounded: at most threads() requests read or in service, 1024 queued; beyond that the connection is
+    // closed (AbortPolicy: the JDK server closes what its executor refuses). Never CallerRuns: the accepting
+    // thread would then block reading a trickling client's headers, and nobody would be accepted.
     this.workers = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(1024), r -> {
           Thread t = new Thread(r, "portal-http-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        }, new ThreadPoolExecutor.AbortPolicy());
+    workers.allowCoreThreadTimeOut(true);
     this.mailWorkers = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "portal-mail");
       t.setDaemon(true);
@@ -148,17 +188,64 @@ public final class Portal implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------
 
   private void handle(HttpExchange ex) throws IOException {
+    String client = ip(ex);
+    if (inService.merge(client, 1, Integer::sum) > MAX_REQUESTS_PER_CLIENT) {
+      try {
+        tooManyAtOnce(ex);
+      } finally {
+        leave(client);
+      }
+      return;
+    }
+    try {
+      serve(ex);
+    } finally {
+      leave(client);
+    }
+  }
+
+  private void leave(String client) {
+    inService.computeIfPresent(client, (k, v) -> v <= 1 ? null : v - 1);
+  }
+
+  /**
+   * More requests from one client than {@link #MAX_REQUESTS_PER_CLIENT}: 429 when the request is complete;
+   * when a body is still to come the connection is closed unanswered, since answering would make the JDK
+   * server wait for (drain) that body on this worker.
+   */
+  private void tooManyAtOnce(HttpExchange ex) throws IOException {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (ex.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !"0".equals(length.trim()))) {
+      ex.close(); // before sendResponseHeaders: the JDK server closes the connection
+      return;
+    }
+    HttpIo.securityHeaders(ex, config.https(), false);
+    ex.getResponseHeaders().set("Retry-After", "1");
+    ex.getResponseHeaders().set("Connection", "close");
+    html(ex, 429, Pages.error("Too many requests", "Too many requests from your address at once. "
+        + "Please try again in a moment."));
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
     try {
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
       if (path.startsWith("/static/")) {
         HttpIo.securityHeaders(ex, config.https(), true);
+        if (!isGet(method)) {
+          methodNotAllowed(ex);
+          return;
+        }
         serveStatic(ex, path.substring("/static/".length()));
         return;
       }
       HttpIo.securityHeaders(ex, config.https(), false);
-      if (path.equals("/") && isGet(method)) {
-        html(ex, 200, Pages.home());
+      if (path.equals("/")) {
+        if (isGet(method)) {
+          html(ex, 200, Pages.home());
+        } else {
+          methodNotAllowed(ex);
+        }
         return;
       }
       Matcher m = ROUTE.matcher(path);
@@ -170,8 +257,12 @@ public final class Portal implements AutoCloseable {
       String action = m.group(3) == null ? "" : m.group(3).startsWith("attachment") ? "attachment" : m.group(3);
       boolean post = "POST".equals(method);
       if (!post && !isGet(method)) {
-        ex.getResponseHeaders().set("Allow", "GET, HEAD, POST");
-        html(ex, 405, Pages.error("Method not allowed", "This page does not accept that request."));
+        if (action.isEmpty() || action.equals("view") || action.equals("attachment")) {
+          methodNotAllowed(ex);
+        } else {
+          ex.getResponseHeaders().set("Allow", "GET, HEAD, POST");
+          html(ex, 405, Pages.error("Method not allowed", "This page does not accept that request."));
+        }
         return;
       }
       try {
@@ -179,6 +270,9 @@ public final class Portal implements AutoCloseable {
       } catch (PortalRefusal r) {
         refuse(ex, id, r);
       }
+    } catch (HttpIo.TooLarge e) {
+      ex.getResponseHeaders().set("Connection", "close");
+      html(ex, 413, Pages.error("Too large", "This request is larger than the portal accepts."));
     } catch (RuntimeException | MessagingException e) {
       // no detail to the browser (it might carry message content); the log has the cause, never secrets
       PortalLog.warn(LOG, "portal request {} failed: {}", ex.getRequestURI().getPath(), e.toString());
@@ -502,11 +596,16 @@ public final class Portal implements AutoCloseable {
     redirect(ex, "/m/" + id + "/view?sent=forward");
   }
 
-  private void signOut(HttpExchange ex, String id) throws IOException {
+  private void signOut(HttpExchange ex, String id) throws IOException, PortalRefusal {
     Map<String, String> f = form(ex);
-    if (checkedSession(ex, id, f).isEmpty()) {
+    Optional<Session> s = checkedSession(ex, id, f);
+    if (s.isEmpty()) {
       staleForm(ex, id);
       return;
+    }
+    if (s.get().stage() == Stage.SIGNED_IN) {
+      // server-side, on every node: the cookie, replayed after sign-out, no longer opens anything
+      engine.endSession(s.get().nonce(), s.get().expires());
     }
     ex.getResponseHeaders().add("Set-Cookie", config.cookieName() + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
         + (config.https() ? "; Secure" : ""));
@@ -559,8 +658,23 @@ public final class Portal implements AutoCloseable {
         + "Open the link in your message again."));
   }
 
+  /**
+   * The cookie's session; a signed-in one only while not signed out (the rights store knows, for every node).
+   * When the store cannot say, the session is not trusted (the reader signs in again).
+   */
   private Optional<Session> session(HttpExchange ex) {
-    return codec.decode(HttpIo.cookie(ex, config.cookieName()), now());
+    Optional<Session> s = codec.decode(HttpIo.cookie(ex, config.cookieName()), now());
+    if (s.isPresent() && s.get().stage() == Stage.SIGNED_IN) {
+      try {
+        if (engine.sessionEnded(s.get().nonce())) {
+          return Optional.empty();
+        }
+      } catch (PortalRefusal r) {
+        PortalLog.warn(LOG, "portal could not check a session: {}", r.getMessage());
+        return Optional.empty();
+      }
+    }
+    return s;
   }
 
   private Optional<Session> signedIn(HttpExchange ex, String id) {

@@ -106,7 +106,7 @@ public final class PortalConfig {
     private String passcodeSender;
     private Duration passcodeTtl = DEFAULTS.passcodeTtl();
     private Duration sessionTtl = DEFAULTS.sessionTtl();
-    private int threads = 16;
+    private int threads = 128;
 
     private Builder(URI publicUrl) {
       this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");

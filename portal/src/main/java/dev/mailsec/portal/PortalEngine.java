@@ -16,9 +16,9 @@ public interface PortalEngine {
   LicenceView licence(String licenceId) throws PortalRefusal;
 
   /**
-   * Issues a one-time passcode for {@code address} (rate limits and lock-out apply). Empty when the address is
-   * not a party of the licence: the portal then answers exactly as if a code had been sent, so the landing
-   * page does not reveal who the recipients are.
+   * Issues a one-time passcode for {@code address} (rate limits and lock-out apply to parties and non-parties
+   * alike). Empty when the address is not a party of the licence: the portal then answers exactly as if a code
+   * had been sent, so the landing page does not reveal who the recipients are.
    */
   Optional<String> issuePasscode(String licenceId, String address, String client) throws PortalRefusal;
 
@@ -37,6 +37,15 @@ public interface PortalEngine {
    */
   MimeMessage protectForward(LicenceView licence, MimeMessage message, String reader, Collection<String> recipients)
       throws PortalRefusal;
+
+  /**
+   * Ends a signed-in session (sign-out) on every portal node: {@link #sessionEnded} is true for its id from
+   * now on. {@code expires} is the session's own end.
+   */
+  void endSession(String sessionId, java.time.Instant expires) throws PortalRefusal;
+
+  /** Whether the session was ended by {@link #endSession}, here or on another node. */
+  boolean sessionEnded(String sessionId) throws PortalRefusal;
 
   /** HMAC keys for session cookies and CSRF tokens, the one to sign with first. Never logged. */
   List<byte[]> sessionKeys() throws PortalRefusal;

@@ -127,7 +127,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
           .code());
     } catch (RightsDeniedException e) {
       if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
-        record(licenceId, address, EventType.OPEN_REFUSED, client, "passcode asked for by a non-party");
+        // the store did the same work as for a party, rate windows and access-log line included
         return Optional.empty();
       }
       throw refusal(e);
@@ -203,6 +203,24 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
       throw refusal(e);
     } catch (javax.mail.MessagingException e) {
       throw new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, "forward could not be protected", null, e);
+    }
+  }
+
+  @Override
+  public void endSession(String sessionId, Instant expires) throws PortalRefusal {
+    try {
+      store.endSession(sessionId, expires, now());
+    } catch (RightsException e) {
+      throw refusal(e);
+    }
+  }
+
+  @Override
+  public boolean sessionEnded(String sessionId) throws PortalRefusal {
+    try {
+      return store.isSessionEnded(sessionId, now());
+    } catch (RightsException e) {
+      throw refusal(e);
     }
   }
 

@@ -100,6 +100,18 @@ final class FakeEngine implements PortalEngine {
     return message;
   }
 
+  final java.util.Set<String> ended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @Override
+  public void endSession(String sessionId, java.time.Instant expires) {
+    ended.add(sessionId);
+  }
+
+  @Override
+  public boolean sessionEnded(String sessionId) {
+    return ended.contains(sessionId);
+  }
+
   @Override
   public List<byte[]> sessionKeys() {
     return List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));

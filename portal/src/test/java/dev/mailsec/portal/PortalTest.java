@@ -34,7 +34,7 @@ class PortalTest {
       + "--b1\r\nContent-Type: text/plain; name=notes.txt\r\nContent-Disposition: attachment; filename=notes.txt\r\n\r\n"
       + "attachment text\r\n--b1--\r\n";
 
-  final FakeEngine engine = new FakeEngine();
+  FakeEngine engine = new FakeEngine();
   final List<MimeMessage> sent = new CopyOnWriteArrayList<>();
   Portal portal;
   HttpClient http;

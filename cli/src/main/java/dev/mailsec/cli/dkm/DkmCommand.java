@@ -90,6 +90,7 @@ public final class DkmCommand implements Runnable {
       Credential cred = Credential.load(identity);
       storage = cfg.openStorage(false);
       Optional<RootKeys> root = cfg.openRootKeys();
+      warnIfRootKeyInside(cfg);
       return new Session(storage, KeyManager.open(storage, root.orElse(null), cred, Clock.systemUTC()));
     } catch (DkmException e) {
       closeQuietly(storage);
@@ -102,6 +103,24 @@ public final class DkmCommand implements Runnable {
 
   PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** Stores made before the root key's default moved out of the DKM directory still work, with a warning. */
+  void warnIfRootKeyInside(DkmConfig cfg) {
+    Optional<String> root = cfg.rootKey();
+    if (root.isPresent() && root.get().startsWith("file:")) {
+      Path keys = java.nio.file.Paths.get(root.get().substring(5)).toAbsolutePath().normalize();
+      Path dir = store.toAbsolutePath().normalize();
+      if (keys.startsWith(dir)) {
+        err().println("warning: the root key directory " + keys + " is inside the DKM directory " + dir
+            + ": a copy of the directory carries its own root key; move it elsewhere and set rootKey=file:"
+            + " (docs/dkm.md, Hostile input / tampering)");
+      }
+    }
   }
 
   static UserException toUser(DkmException e) {

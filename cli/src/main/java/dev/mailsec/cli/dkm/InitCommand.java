@@ -37,6 +37,11 @@ final class InitCommand implements Runnable {
   @Option(names = "--pin-file", paramLabel = "FILE", description = "file with the token's user PIN")
   Path pinFile;
 
+  @Option(names = "--root-keys", paramLabel = "DIR",
+      description = "directory of the file root keys (default: PATH-root-keys, next to the DKM directory,"
+          + " so that a copy of PATH does not carry its own root key)")
+  Path rootKeys;
+
   @Override
   public void run() {
     Path dir = dkm.store.toAbsolutePath().normalize();
@@ -52,7 +57,15 @@ final class InitCommand implements Runnable {
       props.append("rootKey=pkcs11:").append(pkcs11.toAbsolutePath()).append('\n')
           .append("rootKeyPinFile=").append(pinFile.toAbsolutePath()).append('\n');
     } else {
-      props.append("rootKey=file:root-keys\n");
+      // outside PATH: a copy of the DKM directory (a backup, a stolen disk image of it) must not carry
+      // the key that unwraps it (issue 13, finding 5)
+      Path keys = rootKeys != null ? rootKeys.toAbsolutePath().normalize()
+          : dir.resolveSibling(dir.getFileName() + "-root-keys");
+      if (keys.startsWith(dir)) {
+        dkm.err().println("warning: --root-keys " + keys + " is inside the DKM directory " + dir
+            + ": a copy of it carries its own root key");
+      }
+      props.append("rootKey=file:").append(keys).append('\n');
     }
     props.append("cacheTtl=PT5M\n");
     Storage storage = null;

@@ -85,10 +85,38 @@ class DkmCommandTest {
   @Test
   void initShouldCreateOwnerOnlyRootKeyAndRefuseASecondInit() throws Exception {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-        store.resolve("root-keys").resolve("root-1.key")))).isEqualTo("rw-------");
+        tmp.resolve("dkm-root-keys").resolve("root-1.key")))).isEqualTo("rw-------");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(admin))))
         .isEqualTo("rw-------");
     assertRefusedWithOneLine(run("init"), "already holds a DKM");
+  }
+
+  @Test
+  void initShouldKeepTheRootKeyOutsideTheDkmDirectoryAndWarnAboutOneInside() throws Exception {
+    // issue 13: a copy of the DKM directory must not carry the key that unwraps it
+    assertThat(Files.exists(store.resolve("root-keys"))).isFalse();
+    assertThat(Files.readString(store.resolve("dkm.properties")))
+        .contains("rootKey=file:" + tmp.resolve("dkm-root-keys").toAbsolutePath().normalize());
+    // a store made before the default moved: keys inside, named relatively; it still works, with a warning
+    Files.move(tmp.resolve("dkm-root-keys"), store.resolve("root-keys"));
+    Path props = store.resolve("dkm.properties");
+    Files.writeString(props, Files.readString(props).replaceAll("rootKey=file:.*", "rootKey=file:root-keys"));
+    assertThat(run("secret", "list", "--identity", admin)).as(err).isZero();
+    assertThat(err).contains("warning: the root key directory").contains("inside the DKM directory");
+  }
+
+  @Test
+  void aCorruptShardShouldExitAsAnIntegrityFailureNotAsTemporary() throws Exception {
+    // issue 13: this exited 75 ("temporarily unavailable, retry"), which no retry can mend
+    try (java.util.stream.Stream<Path> files = Files.list(store.resolve("data"))) {
+      for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("shard-"))::iterator) {
+        byte[] b = Files.readAllBytes(p);
+        b[0] = 'X';
+        Files.write(p, b);
+      }
+    }
+    assertRefusedWithOneLine(run("secret", "list", "--identity", admin), "integrity failure", "bad shard header");
+    assertThat(run("secret", "list", "--identity", admin)).isEqualTo(1);
   }
 
   @Test
@@ -204,7 +232,7 @@ class DkmCommandTest {
   void rootShredShouldNeedConfirmationAndThenLeaveNothingReadable() throws Exception {
     runWithInput("pw\n", "secret", "put", "s", "--group", "mail", "--identity", admin);
     assertThat(run("secret", "get", "s", "--identity", cred("james"))).as(err).isZero();
-    try (java.util.stream.Stream<Path> files = Files.list(store.resolve("root-keys"))) {
+    try (java.util.stream.Stream<Path> files = Files.list(tmp.resolve("dkm-root-keys"))) {
       assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".key"));
     }
 
@@ -223,7 +251,7 @@ class DkmCommandTest {
     assertThat(out).contains("store shredded");
     assertThat(run("secret", "get", "s", "--identity", cred("james"))).isNotZero();
     assertThat(err.trim()).doesNotContain("\n").doesNotContain("pw");
-    try (java.util.stream.Stream<Path> files = Files.list(store.resolve("root-keys"))) {
+    try (java.util.stream.Stream<Path> files = Files.list(tmp.resolve("dkm-root-keys"))) {
       assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".key"));
     }
   }

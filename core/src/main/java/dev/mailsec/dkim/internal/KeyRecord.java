@@ -127,6 +127,7 @@ public final class KeyRecord {
     /** SubjectPublicKeyInfo as RFC 6376 asks; a bare PKCS#1 RSAPublicKey as some old records carry. */
     private static RSAPublicKey rsaKey(byte[] der) throws Verdict {
         try {
+            dev.mailsec.asn1.BerLimits.check(der);
             KeyFactory kf = KeyFactory.getInstance("RSA");
             try {
                 return (RSAPublicKey) kf.generatePublic(new X509EncodedKeySpec(der));

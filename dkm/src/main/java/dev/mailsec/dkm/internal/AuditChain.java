@@ -62,27 +62,37 @@ public final class AuditChain {
   public static final class MalformedLogException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    MalformedLogException() {
+    public MalformedLogException() {
       super("the audit log's last record is malformed (run audit verify)");
     }
   }
 
-  /** Verifies lines in order; returns null when intact, else {position, problem}. */
+  /** How {@link #verify} starts the problem it reports for a line that is no record at all. */
+  public static final String FOREIGN = "not an audit record";
+
+  /**
+   * Verifies lines in order; returns null when intact, else {position, problem}. A line that is no record
+   * at all (wrong number of fields, no sequence number: garbage appended or inserted, a damaged block) is
+   * skipped, as the key manager chains its next record to the last real one; the first such line is
+   * reported (problem starting with {@link #FOREIGN}) when the records themselves chain intact.
+   */
   public static Object[] verify(java.util.List<String> lines, Map<String, byte[]> writerKeys) {
     String prev = GENESIS;
+    long pos = 0;
+    Object[] foreign = null;
     for (int i = 0; i < lines.size(); i++) {
-      long pos = i + 1;
       String line = lines.get(i);
       String[] f = line.split("\t", -1);
-      if (f.length != FIELDS) {
-        return new Object[] {pos, "malformed record (" + f.length + " fields)"};
+      long seq = seq(line);
+      if (seq < 1) {
+        if (foreign == null) {
+          foreign = new Object[] {pos + 1, FOREIGN + ": line " + (i + 1) + " of the log ("
+              + f.length + " fields) was appended or inserted outside DKM, or damaged; the records around it"
+              + " chain intact"};
+        }
+        continue;
       }
-      long seq;
-      try {
-        seq = Long.parseLong(f[0]);
-      } catch (NumberFormatException ex) {
-        return new Object[] {pos, "malformed sequence number"};
-      }
+      pos++;
       if (seq != pos) {
         return new Object[] {pos, "sequence number " + seq + " where " + pos
             + " was expected (record removed, inserted or reordered)"};
@@ -102,7 +112,7 @@ public final class AuditChain {
       }
       prev = hex(sha256(body));
     }
-    return null;
+    return foreign;
   }
 
   /** The sequence number of a record, or -1 when the line is not a well-formed record. */

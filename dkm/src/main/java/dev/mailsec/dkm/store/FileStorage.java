@@ -3,6 +3,7 @@ package dev.mailsec.dkm.store;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.internal.Codec;
 import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoreCorruptException;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import java.io.IOException;
@@ -391,7 +392,8 @@ public final class FileStorage implements Storage {
   }
 
   private DkmUnavailableException corrupt(int s, Exception e) {
-    return new DkmUnavailableException("DKM shard " + shardPath(s) + " is unreadable: " + e.getMessage(), e);
+    // an integrity failure, not an outage: retrying cannot mend a shard (issue 13, finding 8)
+    return new StoreCorruptException("DKM shard " + shardPath(s) + " is corrupt: " + e.getMessage(), e);
   }
 
   private void writeShard(int s, TreeMap<String, StoredRecord> recs) throws IOException {

@@ -214,6 +214,7 @@ final class JamesConfiguration {
         + "  <enableForwarding>true</enableForwarding>\n"
         + "</usersrepository>\n";
 
+    /** memory:// as the stock memory distribution, and file:// (under the working directory) as conf/ registers it. */
     private static final String MAIL_REPOSITORY_STORE = "<?xml version=\"1.0\"?>\n"
         + "<mailrepositorystore>\n"
         + "  <defaultProtocol>memory</defaultProtocol>\n"
@@ -222,6 +223,12 @@ final class JamesConfiguration {
         + "      <protocols>\n"
         + "        <protocol>memory</protocol>\n"
         + "      </protocols>\n"
+        + "    </mailrepository>\n"
+        + "    <mailrepository class=\"org.apache.james.mailrepository.file.FileMailRepository\">\n"
+        + "      <protocols>\n"
+        + "        <protocol>file</protocol>\n"
+        + "      </protocols>\n"
+        + "      <config FIFO=\"false\" CACHEKEYS=\"true\"/>\n"
         + "    </mailrepository>\n"
         + "  </mailrepositories>\n"
         + "</mailrepositorystore>\n";

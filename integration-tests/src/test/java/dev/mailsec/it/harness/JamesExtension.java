@@ -64,6 +64,23 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         return harness;
     }
 
+    /** Restarts James in the same working directory ({@link JamesHarness#restart()}). */
+    public void restart() throws Exception {
+        JamesHarness old = harness();
+        harness = null;
+        try {
+            harness = old.restart();
+        } catch (Exception | Error e) {
+            JamesHarness.deleteRecursively(old.workingDirectory());
+            throw e;
+        }
+    }
+
+    /** James's WebAdmin; only with {@link Builder#withWebAdmin()}. */
+    public WebAdmin webAdmin() {
+        return harness().webAdmin();
+    }
+
     public void send(Delivery delivery) throws MessagingException {
         harness().send(delivery);
     }
@@ -107,6 +124,7 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         boolean clientAuthServer;
         String dnsServer;
         String smtpBindAddress = "127.0.0.1";
+        boolean webAdmin;
 
         private Builder() {
         }
@@ -184,6 +202,15 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
          */
         public Builder smtpBindAddress(String address) {
             this.smtpBindAddress = Objects.requireNonNull(address);
+            return this;
+        }
+
+        /**
+         * Starts James's WebAdmin (every route of the memory distribution, no authentication) on a free
+         * loopback port; {@link JamesHarness#webAdminPort()} tells which.
+         */
+        public Builder withWebAdmin() {
+            this.webAdmin = true;
             return this;
         }
 

@@ -19,6 +19,7 @@ import org.apache.james.modules.data.MemoryUsersRepositoryModule;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.GuiceProbe;
+import org.apache.james.utils.WebAdminGuiceProbe;
 
 /**
  * A real, in-process Apache James 3.8.1 (memory server, SMTP and IMAP) started from configuration files
@@ -34,14 +35,17 @@ public final class JamesHarness implements AutoCloseable {
     private final Path workingDirectory;
     private final Map<JamesConfiguration.SmtpServer, Integer> smtpPorts;
     private final int imapPort;
+    private final JamesExtension.Builder settings;
 
     private JamesHarness(GuiceJamesServer server, TestPki pki, Path workingDirectory,
-                         Map<JamesConfiguration.SmtpServer, Integer> smtpPorts, int imapPort) {
+                         Map<JamesConfiguration.SmtpServer, Integer> smtpPorts, int imapPort,
+                         JamesExtension.Builder settings) {
         this.server = server;
         this.pki = pki;
         this.workingDirectory = workingDirectory;
         this.smtpPorts = smtpPorts;
         this.imapPort = imapPort;
+        this.settings = settings;
     }
 
     static JamesHarness start(JamesExtension.Builder settings, Path workingDirectory) throws Exception {
@@ -57,6 +61,10 @@ public final class JamesHarness implements AutoCloseable {
                 .chooseModules(jamesConfiguration.getUsersRepositoryImplementation()))
             .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
                 .addBinding().to(ServerPortsProbe.class));
+        if (settings.webAdmin) {
+            // James's own test wiring: every route of the memory distribution, a free port, no authentication
+            server = server.combineWith(MemoryJamesServerMain.WEBADMIN_TESTING);
+        }
         try {
             server.start();
         } catch (Exception | Error e) {
@@ -79,7 +87,7 @@ public final class JamesHarness implements AutoCloseable {
                 data.addUser(user.getKey(), user.getValue());
             }
             return new JamesHarness(server, pki, workingDirectory, smtpPorts,
-                server.getProbe(ImapGuiceProbe.class).getImapPort());
+                server.getProbe(ImapGuiceProbe.class).getImapPort(), settings);
         } catch (Exception | Error e) {
             stopQuietly(server, e);
             throw e;
@@ -98,6 +106,11 @@ public final class JamesHarness implements AutoCloseable {
     public void send(Delivery delivery) throws MessagingException {
         MailClients.send(delivery, smtpPort(delivery.mode()),
             pki.clientSocketFactory(delivery.clientCertificate().orElse(null)));
+    }
+
+    /** Sends prepared MIME bytes unchanged over plain SMTP to these recipients. */
+    public void sendRaw(byte[] message, String... to) throws MessagingException {
+        MailClients.sendRaw(smtpPort(Delivery.Mode.PLAIN), message, to);
     }
 
     /** Waits up to 30 s for a message with this exact subject in the user's INBOX, read over IMAP. */
@@ -144,6 +157,30 @@ public final class JamesHarness implements AutoCloseable {
 
     public GuiceJamesServer server() {
         return server;
+    }
+
+    /** The WebAdmin port; only with {@link JamesExtension.Builder#withWebAdmin()}. */
+    public int webAdminPort() {
+        if (!settings.webAdmin) {
+            throw new IllegalStateException("no WebAdmin; use JamesExtension.Builder#withWebAdmin()");
+        }
+        return server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+    }
+
+    /** James's WebAdmin; only with {@link JamesExtension.Builder#withWebAdmin()}. */
+    public WebAdmin webAdmin() {
+        return new WebAdmin(webAdminPort());
+    }
+
+    /**
+     * Stops this James and starts a new one with the same settings in the same working directory, as an
+     * operator's restart does: what James keeps on disk there ({@code file://} repositories) is kept,
+     * what it keeps in memory (mailboxes, queues, {@code memory://} repositories) is not. Users are created
+     * again. Ports change. Close the returned harness, not this one.
+     */
+    public JamesHarness restart() throws Exception {
+        server.stop();
+        return start(settings, workingDirectory);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.connector.ConnectorAttributeNames;
@@ -87,7 +88,11 @@ public class CheckInboundConnector extends GenericMailet {
     }
 
     @Override
-    public void service(Mail mail) {
+    public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) {
         if (mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent()) {
             // made by a mailet (a bounce, a forward, a Sieve redirect): no partner session to judge; the
             // mail it came from was judged when it arrived

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
@@ -70,7 +71,11 @@ public class ExplainConnectorBounce extends GenericMailet {
     }
 
     @Override
-    public void service(Mail mail) {
+    public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) {
         Map<OutboundConnector, Set<String>> domainsByConnector = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             String domain = recipient.getDomain().asString();

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.util.ArrayList;
@@ -69,6 +70,10 @@ public class RouteByMtaSts extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         Map<String, Boolean> enforcedByDomain = new HashMap<>();
         List<MailAddress> enforced = new ArrayList<>();
         List<MailAddress> others = new ArrayList<>();

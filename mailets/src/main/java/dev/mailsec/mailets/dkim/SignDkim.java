@@ -9,6 +9,7 @@ import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkm.SecretVersion;
 import dev.mailsec.dkmclient.DkmClients;
+import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,6 +178,10 @@ public class SignDkim extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         String d = domain != null ? domain : fromDomain(message);
         if (d == null) {

@@ -12,6 +12,8 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HeaderChanges;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -159,12 +161,16 @@ public class VerifyDkim extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         DkimVerification verification = verify(message);
         removeForgedResults(message);
         message.addHeader(AuthenticationResults.HEADER_NAME,
                 DkimAuthResults.of(authservId, verification).foldedValue());
-        message.saveChanges();
+        HeaderChanges.save(mail);
         mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(toAttribute(verification))));
         verification.fromDomain().ifPresentOrElse(
                 d -> mail.setAttribute(new Attribute(FROM_DOMAIN, AttributeValue.of(d))),

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.OpenedMessage;
 import dev.mailsec.rights.ProtectedPackage;
@@ -99,6 +100,10 @@ public class DecryptRightsProtected extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         if (mail.getAttribute(DECRYPTED).isPresent()) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.rights.CarriedContent.Use;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
@@ -100,6 +101,10 @@ public class EnforceRights extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         if (!mail.hasSender() || mail.getAttribute(DecryptRightsProtected.DECRYPTED).isPresent()) {
             return; // bounces and notifications; a copy transport decryption just opened
         }

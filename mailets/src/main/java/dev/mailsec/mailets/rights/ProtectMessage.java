@@ -1,5 +1,7 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.rights.Protection;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsSettings;
@@ -109,6 +111,10 @@ public class ProtectMessage extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         if (RightsMail.packagePart(mail.getMessage()).isPresent()) {
             LOG.debug("ProtectMessage: {} is already rights-protected, left as is", mail.getName());
             return;
@@ -134,11 +140,20 @@ public class ProtectMessage extends GenericMailet {
             return false;
         }
         MimeMessage original = mail.getMessage();
+        boolean changed = false;
         // blind copies must not be readable by everyone who opens the message (James drops Bcc later, too late)
-        original.removeHeader("Bcc");
+        if (original.getHeader("Bcc") != null) {
+            original.removeHeader("Bcc");
+            changed = true;
+        }
         if (original.getHeader("Message-ID") == null) {
             // the licence binds the Message-ID (replies and forwards are recognised by it)
             original.setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + rights.settings().issuer() + ">");
+            changed = true;
+        }
+        if (changed) {
+            // saved here, so that writing the original into the package does not re-parse a malformed Content-Type
+            HeaderChanges.save(mail);
         }
         Protection p;
         try {

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
@@ -95,6 +96,10 @@ public class DecryptSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         if (SmimeMessages.classify(mail.getMessage().getContentType()) != SmimeKind.ENCRYPTED) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.EncryptionRecipient;
@@ -152,6 +153,10 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         if (SmimeMessages.classify(mail.getMessage().getContentType()) == SmimeKind.ENCRYPTED) {
             // already encrypted end to end by the sender's client: wrapping it again protects nothing
             LOGGER.debug("EncryptSmime: {} is already S/MIME encrypted, left as is", mail.getName());

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.SignatureAlgorithm;
 import dev.mailsec.smime.SigningMode;
 import dev.mailsec.smime.SmimeAttributeNames;
@@ -92,6 +93,10 @@ public class SignSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         Optional<String> address = fixedSigner.isPresent() ? fixedSigner : SmimeMail.from(mail.getMessage());
         if (address.isEmpty()) {
             LOGGER.info("SignSmime: {} has no From: address, left unsigned", mail.getName());

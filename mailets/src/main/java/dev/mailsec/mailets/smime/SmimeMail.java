@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.smime.SmimeBuffer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,8 @@ final class SmimeMail {
     static SmimeBuffer bytes(Mail mail) throws MessagingException {
         SmimeBuffer out = new SmimeBuffer(Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 16, safeSize(mail))));
         try {
-            mail.getMessage().writeTo(out);
+            // a malformed Content-Type must not stop the message from being written as received
+            HeaderChanges.writeTo(mail, out);
         } catch (IOException e) {
             throw new MessagingException("cannot read the message", e);
         }

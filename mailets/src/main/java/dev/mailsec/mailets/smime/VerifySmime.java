@@ -1,5 +1,7 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
@@ -96,6 +98,10 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
+    }
+
+    private void process(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         SmimeVerification v;
         SmimeBuffer unwrapped = null;
@@ -132,7 +138,7 @@ public class VerifySmime extends GenericMailet {
         removeForged(message);
         String value = authservId + "; " + v.authenticationResultsEntry();
         message.addHeader(HEADER, MimeUtility.fold(HEADER.length() + 2, value));
-        message.saveChanges();
+        HeaderChanges.save(mail);
     }
 
     /** RFC 8601 section 5: a header claiming our authserv-id that we did not write is removed. */

@@ -102,6 +102,49 @@ class RightsMailetsTest {
     }
 
     @Test
+    void protectMessageShouldProtectAMailWithAMalformedContentTypeInsteadOfFailingIt() throws Exception {
+        String hostile = "From: alice@mailsec.test\r\nTo: carol@external.test\r\nSubject: [encrypt] plan\r\n"
+            + "Message-ID: <h1@mailsec.test>\r\nBcc: dave@mailsec.test\r\nContent-Type: text/plain;; charset=utf-8; ; \r\n\r\n"
+            + RightsTestMessages.BODY_SECRET + "\r\n";
+        FakeMail mail = FakeMail.builder().name("mail-h").sender("alice@mailsec.test").recipients("carol@external.test")
+            .mimeMessage(new JamesLikeMessage(hostile.getBytes(StandardCharsets.US_ASCII))).state("transport").build();
+
+        protectMessage("encrypt-only").service(mail);
+
+        assertThat(mail.getState()).isEqualTo("transport");
+        assertThat(RightsMail.packagePart(mail.getMessage())).isPresent();
+        assertNoSecret(raw(mail.getMessage()));
+    }
+
+    /**
+     * Marks itself unsaved on every header edit, as James 3.8.1's MimeMessageWrapper does, so writing it out
+     * calls saveChanges() as it does in James.
+     */
+    static final class JamesLikeMessage extends MimeMessage {
+        JamesLikeMessage(byte[] raw) throws MessagingException {
+            super(RightsMail.SESSION, new ByteArrayInputStream(raw));
+        }
+
+        @Override
+        public void setHeader(String name, String value) throws MessagingException {
+            saved = false;
+            super.setHeader(name, value);
+        }
+
+        @Override
+        public void addHeader(String name, String value) throws MessagingException {
+            saved = false;
+            super.addHeader(name, value);
+        }
+
+        @Override
+        public void removeHeader(String name) throws MessagingException {
+            saved = false;
+            super.removeHeader(name);
+        }
+    }
+
+    @Test
     void protectMessageShouldLeaveAWrapperAloneAndReplaceTheSubjectWhenAsked() throws Exception {
         ProtectMessage m = new ProtectMessage(services);
         m.init(config("ProtectMessage").setProperty("template", "encrypt-only").setProperty("subject", "replace").build());

@@ -23,7 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Properties;
 import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
@@ -31,6 +34,8 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class SmimeMailetsTest {
@@ -261,6 +266,44 @@ class SmimeMailetsTest {
         dec.service(corrupt);
         assertThat(corrupt.getState()).isEqualTo("undecryptable");
         assertThat(corrupt.getAttribute(DecryptSmime.FAILURE).get().getValue().value()).isEqualTo("CORRUPT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain;; charset=utf-8; ; ", "text/plain; charset=\"utf-8", "text/plain; format=flowed; delsp"})
+    void smimeMailetsShouldGiveAMalformedContentTypeAVerdictNotAnException(String contentType) throws Exception {
+        String raw = "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: hostile\r\n"
+            + "Content-Type: " + contentType + "\r\n\r\nHello Bob\r\n";
+        FakeMail signed = hostile(raw);
+        signer().service(signed);
+        VerifySmime v = new VerifySmime(verifier(), new PeerCapabilityCache(10));
+        v.init(FakeMailetConfig.builder().mailetName("VerifySmime").setProperty("authservId", "mx.example.test").build());
+        v.service(signed);
+        assertThat(signed.getAttribute(VerifySmime.RESULT).get().getValue().value()).isEqualTo("pass");
+
+        FakeMail plain = hostile(raw);
+        v.service(plain);
+        assertThat(plain.getAttribute(VerifySmime.RESULT).get().getValue().value()).isEqualTo("none");
+        assertThat(new String(Fixtures.bytes(plain.getMessage()), StandardCharsets.US_ASCII))
+            .contains("mx.example.test; smime=none").endsWith("\r\n\r\nHello Bob\r\n");
+
+        FakeMail encrypted = hostile(raw);
+        encryptor("bounce", null, new PeerCapabilityCache(10)).service(encrypted);
+        assertThat(encrypted.getMessage().getContentType()).contains("smime-type=enveloped-data");
+        ByteArrayOutputStream opened = new ByteArrayOutputStream();
+        new SmimeDecryptor().decrypt(new ByteArrayInputStream(Fixtures.bytes(encrypted.getMessage())), opened, List.of(bob));
+        assertThat(opened.toString(StandardCharsets.US_ASCII)).contains("Hello Bob");
+    }
+
+    /** Unsaved, as James's message is after a header mailet: writing it calls saveChanges(). */
+    private static FakeMail hostile(String raw) throws Exception {
+        MimeMessage unsaved = new MimeMessage(Session.getInstance(new Properties()),
+            new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))) {
+            {
+                saved = false;
+            }
+        };
+        return FakeMail.builder().name("h").mimeMessage(unsaved).sender("alice@example.test").state("root")
+            .recipient("bob@example.test").build();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.connector;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.ConnectorAttributeNames;
 import java.util.Collection;
 import java.util.Collections;
@@ -41,7 +42,11 @@ public class ConnectorIs extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         Optional<String> covering = AttributeUtils.getValueAndCastFromMail(mail, CONNECTOR, String.class);
         return covering.filter(connector::equals).isPresent() ? mail.getRecipients() : Collections.emptyList();
     }

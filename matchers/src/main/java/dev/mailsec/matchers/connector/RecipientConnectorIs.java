@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.connector;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
@@ -58,7 +59,11 @@ public class RecipientConnectorIs extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         List<MailAddress> covered = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             Optional<OutboundConnector> route = connectors.outboundFor(recipient.getDomain().asString());

@@ -1,6 +1,7 @@
 package dev.mailsec.matchers.dkim;
 
 import dev.mailsec.dkim.DkimResult;
+import dev.mailsec.guard.PerMailGuard;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -58,7 +59,11 @@ public class DkimResultIs extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         for (DkimAttribute.Entry e : DkimAttribute.read(mail)) {
             boolean domainMatches = domain == null || domain.equals(e.result.domain());
             if (domainMatches && results.contains(e.result.result())) {

@@ -2,6 +2,7 @@ package dev.mailsec.matchers.dkim;
 
 import dev.mailsec.dkim.Alignment;
 import dev.mailsec.dkim.DkimResult;
+import dev.mailsec.guard.PerMailGuard;
 import java.util.Collection;
 import java.util.Collections;
 import javax.mail.MessagingException;
@@ -42,7 +43,11 @@ public class HasAlignedDkimPass extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         for (DkimAttribute.Entry e : DkimAttribute.read(mail)) {
             if (e.result.result() == DkimResult.PASS && e.alignment.satisfies(mode)) {
                 return mail.getRecipients();

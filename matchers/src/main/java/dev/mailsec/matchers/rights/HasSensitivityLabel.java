@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.rights;
 
+import dev.mailsec.guard.PerMailGuard;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -53,6 +54,10 @@ public class HasSensitivityLabel extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         return labelsOf(mail.getMessage()).stream().anyMatch(labels::contains) ? mail.getRecipients() : Collections.emptyList();
     }
 

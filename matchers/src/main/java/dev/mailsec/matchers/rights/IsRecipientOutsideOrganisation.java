@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.rights;
 
+import dev.mailsec.guard.PerMailGuard;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -66,7 +67,11 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         List<MailAddress> outside = new ArrayList<>();
         for (MailAddress r : mail.getRecipients()) {
             if (!organisation.contains(r.getDomain().asString().toLowerCase(Locale.ROOT))) {

@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.rights;
 
+import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
@@ -36,6 +37,10 @@ public class IsRightsProtected extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         return hasPackage(mail.getMessage(), 0) ? mail.getRecipients() : Collections.emptyList();
     }
 

@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeSettings;
 import java.io.IOException;
@@ -57,6 +58,10 @@ public class HasRecipientCertificate extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         List<MailAddress> matched = new ArrayList<>();
         for (MailAddress r : mail.getRecipients()) {
             try {

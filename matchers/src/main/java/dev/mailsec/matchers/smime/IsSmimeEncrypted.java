@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.SmimeKind;
 import dev.mailsec.smime.SmimeMessages;
 import java.util.Collection;
@@ -24,6 +25,10 @@ public class IsSmimeEncrypted extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         return SmimeMessages.classify(mail.getMessage().getContentType()) == SmimeKind.ENCRYPTED
             ? mail.getRecipients() : Collections.emptyList();
     }

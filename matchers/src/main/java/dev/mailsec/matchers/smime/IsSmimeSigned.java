@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.SmimeMessages;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,6 +24,10 @@ public class IsSmimeSigned extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         return SmimeMessages.classify(mail.getMessage().getContentType()).isSigned() ? mail.getRecipients() : Collections.emptyList();
     }
 

@@ -1,5 +1,6 @@
 package dev.mailsec.matchers.smime;
 
+import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeResult;
 import java.util.Collection;
@@ -50,7 +51,11 @@ public class SmimeResultIs extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
+    }
+
+    private Collection<MailAddress> matchRecipients(Mail mail) {
         Optional<String> result = AttributeUtils.getValueAndCastFromMail(mail, RESULT, String.class);
         if (result.isEmpty()) {
             return Collections.emptyList();
