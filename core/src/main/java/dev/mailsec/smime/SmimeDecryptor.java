@@ -87,7 +87,8 @@ public final class SmimeDecryptor {
         }
         String cte = head.transferEncoding().orElse("7bit");
         // the message's length bounds every declared length when it is known (the mailet's in-memory copy)
-        long bound = in instanceof ByteArrayInputStream ? in.available() : Integer.MAX_VALUE;
+        // (asked of the caller's stream: the tagging wrapper around it is no ByteArrayInputStream)
+        long bound = message instanceof ByteArrayInputStream ? message.available() : Integer.MAX_VALUE;
         InputStream body = "base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in;
         // checked below the buffer, so that the mark/reset below shows the checker every byte once
         InputStream der = new BufferedInputStream(BerLimits.stream(body, bound), 64 * 1024);
