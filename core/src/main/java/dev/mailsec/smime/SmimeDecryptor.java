@@ -61,12 +61,23 @@ public final class SmimeDecryptor {
      *     {@code UNSUPPORTED_ALGORITHM} for RC2, DES and other weak or unknown ciphers
      */
     public DecryptionResult decrypt(InputStream message, OutputStream out, List<SmimeKeyPair> keys) throws IOException, SmimeException {
+        try {
+            return decryptTagged(message, new TaggedOutput(out), keys);
+        } catch (StreamFault e) {
+            throw e.getCause();
+        }
+    }
+
+    private DecryptionResult decryptTagged(InputStream message, OutputStream out, List<SmimeKeyPair> keys)
+        throws IOException, SmimeException {
         // a BufferedInputStream over an in-memory message would only copy every byte once more
-        InputStream in = message instanceof BufferedInputStream || message instanceof ByteArrayInputStream
-            ? message : new BufferedInputStream(message, 64 * 1024);
+        InputStream in = new TaggedInput(message instanceof BufferedInputStream || message instanceof ByteArrayInputStream
+            ? message : new BufferedInputStream(message, 64 * 1024));
         MessageHead head;
         try {
             head = MessageHead.read(in);
+        } catch (StreamFault e) {
+            throw e;
         } catch (IOException e) {
             throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not a message: " + e.getMessage(), e);
         }
@@ -76,14 +87,18 @@ public final class SmimeDecryptor {
         }
         String cte = head.transferEncoding().orElse("7bit");
         // the message's length bounds every declared length when it is known (the mailet's in-memory copy)
-        long bound = in instanceof ByteArrayInputStream ? in.available() : Integer.MAX_VALUE;
+        // (asked of the caller's stream: the tagging wrapper around it is no ByteArrayInputStream)
+        long bound = message instanceof ByteArrayInputStream ? message.available() : Integer.MAX_VALUE;
         InputStream body = "base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in;
         // checked below the buffer, so that the mark/reset below shows the checker every byte once
         InputStream der = new BufferedInputStream(BerLimits.stream(body, bound), 64 * 1024);
         try {
             der.mark(1 << 16);
-            ASN1ObjectIdentifier contentType = new ContentInfoParser((ASN1SequenceParser) new ASN1StreamParser(der).readObject())
-                .getContentType();
+            ASN1SequenceParser contentInfo = (ASN1SequenceParser) new ASN1StreamParser(der).readObject();
+            if (contentInfo == null) {
+                throw new SmimeException(SmimeException.Reason.CORRUPT, "empty envelope");
+            }
+            ASN1ObjectIdentifier contentType = new ContentInfoParser(contentInfo).getContentType();
             der.reset();
             if (CMSObjectIdentifiers.authEnvelopedData.equals(contentType)) {
                 CMSAuthEnvelopedDataParser parser = new CMSAuthEnvelopedDataParser(der);
@@ -111,10 +126,12 @@ public final class SmimeDecryptor {
                 || e.getCause() instanceof javax.crypto.BadPaddingException) {
                 throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
             }
-            if (e instanceof java.io.EOFException || e.getClass().getName().contains("ASN1")) {
-                throw new SmimeException(SmimeException.Reason.CORRUPT, "truncated or malformed envelope: " + e.getMessage(), e);
+            if (e instanceof StreamFault) {
+                throw e;
             }
-            throw e;
+            // not a fault of the caller's streams (those are StreamFaults): the envelope's encoding, e.g. Bouncy Castle's
+            // plain IOException for a length over 31 bits, or base64 that does not decode
+            throw new SmimeException(SmimeException.Reason.CORRUPT, "truncated or malformed envelope: " + e.getMessage(), e);
         }
     }
 
@@ -182,5 +199,89 @@ public final class SmimeDecryptor {
             return Optional.empty();
         }
         return Optional.ofNullable(infos.get(id));
+    }
+
+    /** An IOException of the caller's message or output stream, as opposed to one about the envelope's bytes. */
+    private static final class StreamFault extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StreamFault(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /** Marks the faults of the message stream (mark/reset pass through, so MessageHead still reads in blocks). */
+    private static final class TaggedInput extends java.io.FilterInputStream {
+        TaggedInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new StreamFault(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw new StreamFault(e);
+            }
+        }
+
+        @Override
+        public synchronized void reset() throws IOException {
+            try {
+                super.reset();
+            } catch (IOException e) {
+                throw new StreamFault(e);
+            }
+        }
+    }
+
+    /** Marks the faults of the output stream. */
+    private static final class TaggedOutput extends OutputStream {
+        private final OutputStream out;
+
+        TaggedOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new StreamFault(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new StreamFault(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new StreamFault(e);
+            }
+        }
     }
 }

@@ -121,9 +121,13 @@ public final class SmimeVerifier {
             } else {
                 return SmimeVerification.of(SmimeResult.NONE, null);
             }
+            // Bouncy Castle parses SignerInfos and certificates on first use: do it here, inside the catch
+            signed.getSignerInfos();
+            signed.getCertificates();
         } catch (BerLimitException e) {
             return SmimeVerification.of(SmimeResult.PERMERROR, "signature refused: " + e.getMessage());
-        } catch (CMSException | IllegalArgumentException | ClassCastException | IOException e) {
+        } catch (CMSException | IllegalArgumentException | IllegalStateException | ClassCastException | IOException e) {
+            // IllegalStateException: Bouncy Castle's stream parser for malformed encodings (an empty BIT STRING segment)
             return SmimeVerification.of(SmimeResult.PERMERROR, "malformed signature: " + brief(e));
         }
         if (unwrapped != null) {

@@ -118,4 +118,56 @@ class SmimeDecryptorTest {
         der[der.length / 2] ^= 0x01;
         return (text.substring(0, body) + Base64.getMimeEncoder().encodeToString(der) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
+
+    /**
+     * Found by SmimeDecryptorFuzzTest: base64 the decoder refuses (here a single sextet before the padding) came
+     * out as a bare IOException, which DecryptSmime reports as IO_ERROR; it is a broken envelope.
+     */
+    @Test
+    void decryptShouldReportCorruptForInvalidBase64() {
+        String message = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CA\r\nQ===\r\n";
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)),
+            new ByteArrayOutputStream(), List.of(bobNew)))
+            .isInstanceOf(SmimeException.class)
+            .satisfies(e -> assertThat(((SmimeException) e).reason()).isEqualTo(SmimeException.Reason.CORRUPT));
+    }
+
+    /** Found by SmimeDecryptorFuzzTest: an enveloped-data message without a body threw NullPointerException. */
+    @Test
+    void decryptShouldReportCorruptForAnEmptyEnvelope() {
+        String message = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n";
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)),
+            new ByteArrayOutputStream(), List.of(bobNew)))
+            .isInstanceOf(SmimeException.class)
+            .satisfies(e -> assertThat(((SmimeException) e).reason()).isEqualTo(SmimeException.Reason.CORRUPT));
+    }
+
+    /**
+     * Found by SmimeDecryptorFuzzTest: an ASN.1 length over 31 bits made Bouncy Castle throw a plain IOException, which
+     * DecryptSmime reported as IO_ERROR; only the caller's own streams' faults are I/O errors.
+     */
+    @Test
+    void decryptShouldReportCorruptForALengthBeyond31Bits() {
+        String message = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nMIUBAAAAAA==\r\n";
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)),
+            new ByteArrayOutputStream(), List.of(bobNew)))
+            .isInstanceOf(SmimeException.class)
+            .satisfies(e -> assertThat(((SmimeException) e).reason()).isEqualTo(SmimeException.Reason.CORRUPT));
+    }
+
+    @Test
+    void decryptShouldPassOnAFaultOfTheOutputStream() throws Exception {
+        byte[] encrypted = encrypt(TestMessages.simple(), ContentEncryption.AES256_GCM, bobNew);
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("disk full");
+            }
+        };
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(new ByteArrayInputStream(encrypted), broken, List.of(bobNew)))
+            .isExactlyInstanceOf(java.io.IOException.class).hasMessage("disk full");
+    }
 }

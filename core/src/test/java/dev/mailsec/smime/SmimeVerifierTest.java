@@ -169,4 +169,33 @@ class SmimeVerifierTest {
             .isIn(SmimeResult.PERMERROR, SmimeResult.NONE);
         assertThat(Set.of(SmimeResult.values())).hasSize(7);
     }
+
+    /**
+     * Found by SmimeVerifierFuzzTest: a constructed BIT STRING holding a primitive one without content octets
+     * made the relocated Bouncy Castle parser throw IllegalStateException out of verify().
+     */
+    @Test
+    void verifyShouldGivePermerrorForABitStringWithoutContentOctets() throws Exception {
+        // SEQUENCE (indefinite) { BIT STRING, constructed, indefinite { BIT STRING, primitive, length 0 } }
+        byte[] der = {0x30, (byte) 0x80, 0x23, (byte) 0x80, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00};
+        String opaque = "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getEncoder().encodeToString(der) + "\r\n";
+        SmimeVerification v = verifier.verify(new ByteArrayInputStream(opaque.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(v.result()).isEqualTo(SmimeResult.PERMERROR);
+        assertThat(v.toString()).contains("malformed signature");
+    }
+
+    /**
+     * Found by SmimeVerifierFuzzTest: Bouncy Castle parses SignerInfos lazily, so a signer whose issuer is not a Name
+     * threw IllegalArgumentException from judging the signature, outside the parse's catch.
+     */
+    @Test
+    void verifyShouldGivePermerrorForASignerInfoThatDoesNotParse() throws Exception {
+        byte[] message;
+        try (java.io.InputStream in = getClass().getResourceAsStream(
+                "SmimeVerifierFuzzTestInputs/verify/signer-issuer-not-a-name-illegal-argument")) {
+            message = in.readAllBytes();
+        }
+        assertThat(verifier.verify(new ByteArrayInputStream(message)).result()).isEqualTo(SmimeResult.PERMERROR);
+    }
 }

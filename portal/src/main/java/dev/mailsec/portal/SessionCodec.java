@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -155,7 +156,8 @@ public final class SessionCodec {
     Instant expires;
     try {
       expires = Instant.ofEpochSecond(Long.parseLong(f[4]));
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | DateTimeException e) {
+      // DateTimeException: a number of seconds beyond Instant's range
       return Optional.empty();
     }
     if (stage.isEmpty() || !now.isBefore(expires)) {

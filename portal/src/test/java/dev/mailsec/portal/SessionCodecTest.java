@@ -40,4 +40,21 @@ class SessionCodecTest {
     assertThat(codec.csrfValid(b, codec.csrfToken(a))).isFalse();
     assertThat(codec.csrfValid(a, null)).isFalse();
   }
+
+  /**
+   * Found by SessionCodecFuzzTest: an authentic payload whose expiry is beyond the range of Instant threw
+   * DateTimeException out of decode() (and so out of the portal's handler) instead of giving no session.
+   */
+  @Test
+  void anExpiryOutsideTheRangeOfInstantIsNoSession() throws Exception {
+    SessionCodec codec = new SessionCodec(List.of(k1), new SecureRandom());
+    byte[] payload = String.join("\n", "v1", SessionCodec.Stage.SIGNED_IN.code, "lid", "carol@external.test",
+        Long.toString(Long.MAX_VALUE), "nonce").getBytes(StandardCharsets.UTF_8);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(k1, "HmacSHA256"));
+    mac.update("cookie\n".getBytes(StandardCharsets.US_ASCII));
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String token = b64.encodeToString(payload) + "." + b64.encodeToString(mac.doFinal(payload));
+    assertThat(codec.decode(token, now)).isEmpty();
+  }
 }

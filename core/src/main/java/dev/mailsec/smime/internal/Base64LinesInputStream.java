@@ -18,6 +18,7 @@ import java.util.Base64;
  *
  * <p>Input rules match the JDK's MIME decoder: padding ends the data (alphabet bytes after it are an
  * error), a final quantum of two or three bytes without padding is accepted, a single left-over byte is not.
+ * Refused input throws {@link MalformedBase64Exception}; any other {@code IOException} is the source's.
  */
 public final class Base64LinesInputStream extends InputStream {
 
@@ -217,7 +218,7 @@ public final class Base64LinesInputStream extends InputStream {
             int s = table[r[i++] & 0xff];
             if (s >= 0) {
                 if (padded) {
-                    throw new IOException("invalid base64: data after the padding");
+                    throw new MalformedBase64Exception("invalid base64: data after the padding");
                 }
                 accumulator = accumulator << 6 | s;
                 if (++pending == 4) {
@@ -247,7 +248,7 @@ public final class Base64LinesInputStream extends InputStream {
         switch (pending) {
             case 0:
                 if ("padding".equals(cause)) {
-                    throw new IOException("invalid base64: padding at the start of a quantum");
+                    throw new MalformedBase64Exception("invalid base64: padding at the start of a quantum");
                 }
                 return o;
             case 2:
@@ -260,7 +261,7 @@ public final class Base64LinesInputStream extends InputStream {
                 o += 2;
                 break;
             default:
-                throw new IOException("invalid base64: a single sextet before the " + cause);
+                throw new MalformedBase64Exception("invalid base64: a single sextet before the " + cause);
         }
         pending = 0;
         accumulator = 0;

@@ -179,7 +179,7 @@ public final class Records {
       g.keysetRootWrapped = r.bytes();
       int m = r.i32();
       for (int i = 0; i < m; i++) {
-        g.memberSealed.put(r.str(), r.bytes());
+        g.memberSealed.put(name(r, "member"), r.bytes());
       }
       return g;
     }
@@ -335,7 +335,7 @@ public final class Records {
       g.state = r.str();
       int n = r.i32();
       for (int i = 0; i < n; i++) {
-        g.approvals.put(r.str(), r.i64());
+        g.approvals.put(name(r, "approval"), r.i64());
       }
       g.decidedBy = r.str();
       g.decisionReason = r.str();
@@ -343,6 +343,15 @@ public final class Records {
       g.sealedDataKeys = r.bytes();
       return g;
     }
+  }
+
+  /** A map key: a null (length -1) one would make TreeMap throw NullPointerException, not a malformed record. */
+  private static String name(Codec.Reader r, String what) throws Codec.MalformedException {
+    String n = r.str();
+    if (n == null) {
+      throw new Codec.MalformedException(what + " without a name");
+    }
+    return n;
   }
 
   private static <E extends Enum<E>> E enumOf(Class<E> type, String name) throws Codec.MalformedException {
