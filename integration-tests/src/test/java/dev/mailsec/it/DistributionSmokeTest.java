@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's path, for real: README command 1 ({@code ./mailsec run}) installs the built bundle
  * into the stock James 3.8.1 memory distribution's {@code extensions-jars/} and starts it as a separate
- * process; Python's smtplib and imaplib (standard clients) send mail in clear and over STARTTLS and
+ * process with {@code java -jar james-server-memory-app.jar} from its home, as James's docs start it;
+ * Python's smtplib and imaplib (standard clients) send mail in clear and over STARTTLS and
  * read it back from bob's INBOX.
  */
 class DistributionSmokeTest {
@@ -95,6 +96,32 @@ class DistributionSmokeTest {
     assertThat(jamesArtifacts).hasSizeGreaterThan(250);
     assertThat(ours).contains("mailsec-smtp-hooks", "mailsec-matchers", "mailsec-mailets");
     assertThat(ours).doesNotContainAnyElementsOf(jamesArtifacts);
+  }
+
+  @Test
+  void jamesShouldRunWithJavaJarOnExactlyTheLibrariesItsManifestNames() throws IOException {
+    // started as James's docs start it: the launcher's manifest Class-Path is the whole classpath
+    List<String> javaArgs = james.descendants()
+        .map(ph -> ph.info().arguments().map(List::of).orElse(List.of()))
+        .filter(a -> a.contains("-Dworking.directory=."))
+        .findFirst().orElseThrow(() -> new AssertionError("no James process under ./mailsec run"));
+    assertThat(javaArgs).containsSubsequence("-jar", "james-server-memory-app.jar")
+        .doesNotContain("-cp", "-classpath");
+
+    Path jamesHome = home.resolve("state/james");
+    Set<String> named;
+    try (java.util.jar.JarFile launcher =
+        new java.util.jar.JarFile(jamesHome.resolve("james-server-memory-app.jar").toFile())) {
+      named = Set.of(launcher.getManifest().getMainAttributes()
+          .getValue(java.util.jar.Attributes.Name.CLASS_PATH).trim().split("\\s+"));
+    }
+    Set<String> installed;
+    try (Stream<Path> jars = Files.list(jamesHome.resolve("james-server-memory-app.lib"))) {
+      installed = jars.map(p -> "james-server-memory-app.lib/" + p.getFileName()).collect(Collectors.toSet());
+    }
+    assertThat(named).hasSizeGreaterThan(250)
+        .contains("james-server-memory-app.lib/javax.servlet-api-4.0.1.jar");
+    assertThat(installed).isEqualTo(named);
   }
 
   @Test
