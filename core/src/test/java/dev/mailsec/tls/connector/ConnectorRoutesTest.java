@@ -38,6 +38,24 @@ class ConnectorRoutesTest {
     }
 
     @Test
+    void anOutboundConnectorAddedToTheSampleShouldBeServedByItsGenericRouteAsReadmeStep4Says() throws Exception {
+        Path repository = Paths.get("..").toAbsolutePath().normalize();
+        Path conf = Files.createDirectories(james.resolve("conf"));
+        for (String name : new String[] {"mailetcontainer.xml", "smtpserver.xml"}) {
+            Files.copy(repository.resolve("conf").resolve(name), conf.resolve(name));
+        }
+        Path file = conf.resolve("connectors.xml");
+        Files.writeString(file, Files.readString(repository.resolve("conf/connectors.xml"))
+            .replace("</connectors>", STRICT + "</connectors>"));
+        assertThat(ConnectorRoutes.problems(ConnectorsFile.load(file), file, james)).isEmpty();
+
+        Files.writeString(file, Files.readString(file).replace("</connectors>",
+            "<outbound name=\"sts\"><recipientDomain>*</recipientDomain><tls level=\"mta-sts\"/></outbound></connectors>"));
+        assertThat(ConnectorRoutes.problems(ConnectorsFile.load(file), file, james)).singleElement()
+            .asString().contains("outbound connector 'sts'");
+    }
+
+    @Test
     void anOutboundConnectorWithoutARouteShouldBeNamed() throws Exception {
         Path file = write(STRICT, "", HOOK, HOOK);
 
