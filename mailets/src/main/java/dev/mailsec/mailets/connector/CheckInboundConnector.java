@@ -11,6 +11,7 @@ import dev.mailsec.tls.connector.InboundVerdict;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.mail.MessagingException;
+import org.apache.james.filesystem.api.FileSystem;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
 import org.apache.mailet.Attribute;
@@ -65,6 +68,13 @@ public class CheckInboundConnector extends GenericMailet {
     private static final AttributeName PEER_SANS = AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
 
     private Connectors connectors;
+    private FileSystem fileSystem;
+
+    /** James's file system, to find the configuration James started with ({@link DeclaredPolicies}). */
+    @Inject
+    public void setFileSystem(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
     private String violationProcessor;
 
     @Override
@@ -72,11 +82,15 @@ public class CheckInboundConnector extends GenericMailet {
         checkInitParameters(Set.of(CONNECTORS, VIOLATION_PROCESSOR));
         String location = required(CONNECTORS);
         violationProcessor = required(VIOLATION_PROCESSOR);
+        Path connectorsFile;
         try {
-            connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
+            connectorsFile = ConnectorsFile.locate(location);
+            connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException("CheckInboundConnector: " + CONNECTORS + ": " + e.getMessage(), e);
         }
+        // a connector James would not enforce stops the start, rather than being silently ignored
+        DeclaredPolicies.requireEnforced("CheckInboundConnector", fileSystem, connectors, connectorsFile);
     }
 
     private String required(String name) throws MessagingException {

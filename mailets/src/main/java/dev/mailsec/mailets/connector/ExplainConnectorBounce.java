@@ -7,12 +7,15 @@ import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.mtasts.MtaStsCache;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.mail.MessagingException;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -55,6 +58,13 @@ public class ExplainConnectorBounce extends GenericMailet {
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
 
     private Connectors connectors;
+    private FileSystem fileSystem;
+
+    /** James's file system, to find the configuration James started with ({@link DeclaredPolicies}). */
+    @Inject
+    public void setFileSystem(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
 
     @Override
     public void init() throws MessagingException {
@@ -63,11 +73,15 @@ public class ExplainConnectorBounce extends GenericMailet {
         if (location == null || location.trim().isEmpty()) {
             throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + " is required");
         }
+        Path connectorsFile;
         try {
-            connectors = ConnectorsFile.load(ConnectorsFile.locate(location.trim()));
+            connectorsFile = ConnectorsFile.locate(location.trim());
+            connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + ": " + e.getMessage(), e);
         }
+        // a connector James would not enforce stops the start, rather than being silently ignored
+        DeclaredPolicies.requireEnforced("ExplainConnectorBounce", fileSystem, connectors, connectorsFile);
     }
 
     @Override

@@ -28,15 +28,20 @@ import org.apache.mailet.base.GenericMatcher;
  * <!-- another connectors file than file://conf/connectors.xml: -->
  * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=bank,file:///etc/james/connectors.xml" ...
  * }</pre>
- * The condition is an outbound connector name, optionally followed by a comma and the connectors file
+ * {@code RecipientConnectorIs=*} matches the recipients covered by any outbound connector: the generic route
+ * to a processor holding {@code ConnectorsRemoteDelivery}, which delivers each with its connector's policy.
+ * The condition is an outbound connector name (or {@code *}), optionally followed by a comma and the connectors file
  * (default {@code file://conf/connectors.xml}, relative to James's working directory). An unknown connector
  * or an invalid file fails the start.
  */
 public class RecipientConnectorIs extends GenericMatcher {
 
     static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+    /** The condition of the generic route: recipients covered by any outbound connector. */
+    static final String ANY = "*";
 
     private Connectors connectors;
+    /** The connector routed, or null for {@code *} (any connector). */
     private OutboundConnector connector;
 
     @Override
@@ -54,6 +59,11 @@ public class RecipientConnectorIs extends GenericMatcher {
         } catch (InvalidConnectorsException e) {
             throw new MessagingException("RecipientConnectorIs: " + e.getMessage(), e);
         }
+        if (name.equals(ANY)) {
+            // the generic route: every covered recipient, for ConnectorsRemoteDelivery
+            connector = null;
+            return;
+        }
         connector = connectors.outbound(name).orElseThrow(() -> new MessagingException(
             "RecipientConnectorIs: no outbound connector '" + name + "' in " + location));
     }
@@ -67,7 +77,7 @@ public class RecipientConnectorIs extends GenericMatcher {
         List<MailAddress> covered = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             Optional<OutboundConnector> route = connectors.outboundFor(recipient.getDomain().asString());
-            if (route.isPresent() && route.get() == connector) {
+            if (route.isPresent() && (connector == null || route.get() == connector)) {
                 covered.add(recipient);
             }
         }

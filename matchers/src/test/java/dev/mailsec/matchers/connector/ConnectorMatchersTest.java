@@ -74,6 +74,16 @@ class ConnectorMatchersTest {
             .hasMessageContaining("got ','");
     }
 
+    @Test
+    void recipientConnectorIsAnyShouldMatchEveryCoveredRecipient() throws Exception {
+        Path file = write();
+        Matcher any = init(new RecipientConnectorIs(), "*," + file);
+        Mail mail = FakeMail.builder().name("m")
+            .recipients("a@bank.test", "c@mx.bank.test", "d@other.test").build();
+
+        assertThat(any.match(mail)).containsExactly(new MailAddress("a@bank.test"), new MailAddress("c@mx.bank.test"));
+    }
+
     private Path write() throws Exception {
         return Files.write(dir.resolve("connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,20 +1,25 @@
 package dev.mailsec.smtp.connector;
 
 import dev.mailsec.tls.TlsFacts;
+import dev.mailsec.tls.connector.ConnectorRoutes;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InboundSession;
 import dev.mailsec.tls.connector.InboundVerdict;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import java.io.FileNotFoundException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -52,6 +57,16 @@ public class EnforceInboundConnectors implements MailHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundConnectors.class);
 
     private Connectors connectors;
+    private FileSystem fileSystem;
+
+    /**
+     * James's file system, to find the configuration James started with; outside James (unit tests) there
+     * is none and the start-time check of {@link ConnectorRoutes} is skipped.
+     */
+    @Inject
+    public void setFileSystem(FileSystem fileSystem) {
+        this.fileSystem = fileSystem;
+    }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
@@ -77,10 +92,20 @@ public class EnforceInboundConnectors implements MailHook {
             throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS
                 + " is required (e.g. file://conf/connectors.xml)");
         }
+        Path connectorsFile = ConnectorsFile.locate(location);
         try {
-            connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
+            connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS + ": " + e.getMessage(), e);
+        }
+        if (fileSystem != null) {
+            // a connector James would not enforce (an outbound one without a route, an inbound one some SMTP
+            // server accepts without this hook) stops the start, rather than being silently ignored
+            try {
+                ConnectorRoutes.requireEnforced(connectors, connectorsFile, fileSystem.getBasedir().toPath());
+            } catch (InvalidConnectorsException | FileNotFoundException e) {
+                throw new ConfigurationException(getClass().getName() + ": " + e.getMessage(), e);
+            }
         }
         LOGGER.info("Enforcing {} inbound connector(s) from {}", connectors.inbound().size(), location);
     }
