@@ -240,6 +240,14 @@ public final class Portal implements AutoCloseable {
         return;
       }
       HttpIo.securityHeaders(ex, config.https(), false);
+      if (path.equals("/healthz")) {
+        if (isGet(method)) {
+          health(ex);
+        } else {
+          methodNotAllowed(ex);
+        }
+        return;
+      }
       if (path.equals("/")) {
         if (isGet(method)) {
           html(ex, 200, Pages.home());
@@ -280,6 +288,32 @@ public final class Portal implements AutoCloseable {
           + "Please try again."));
     } finally {
       ex.close();
+    }
+  }
+
+  /**
+   * {@code GET /healthz} for a load balancer or systemd watchdog: 200 {@code ok} when the key store and the
+   * state store answer, 503 {@code unavailable} with {@code Retry-After} when they do not. No detail: the
+   * answer is public. Not logged per request (probes come every few seconds); the cause is at debug level.
+   */
+  private void health(HttpExchange ex) throws IOException {
+    int status = 200;
+    String body = "ok\n";
+    try {
+      engine.checkReady();
+    } catch (PortalRefusal r) {
+      LOG.debug("healthz: not ready: {}", r.getMessage());
+      status = 503;
+      body = "unavailable\n";
+      ex.getResponseHeaders().set("Retry-After", "60");
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=us-ascii");
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    boolean head = "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(status, head ? -1 : bytes.length);
+    if (!head) {
+      ex.getResponseBody().write(bytes);
     }
   }
 

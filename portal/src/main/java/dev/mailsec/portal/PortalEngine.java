@@ -103,4 +103,12 @@ public interface PortalEngine {
       return message;
     }
   }
+
+  /**
+   * Whether the portal can serve readers now: its keys (DKM) and its state store answer. Throws a refusal
+   * {@link PortalRefusal.Reason#UNAVAILABLE} when they do not. Called by {@code GET /healthz}.
+   */
+  default void checkReady() throws PortalRefusal {
+    sessionEnded("healthz");
+  }
 }

@@ -225,6 +225,16 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
   }
 
   @Override
+  public void checkReady() throws PortalRefusal {
+    try {
+      keys.sessionKeys();
+      store.isSessionEnded("healthz", now());
+    } catch (RightsException e) {
+      throw refusal(e);
+    }
+  }
+
+  @Override
   public List<byte[]> sessionKeys() throws PortalRefusal {
     try {
       List<byte[]> out = new ArrayList<>();

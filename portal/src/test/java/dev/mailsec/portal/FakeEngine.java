@@ -113,6 +113,13 @@ final class FakeEngine implements PortalEngine {
   }
 
   @Override
+  public void checkReady() throws PortalRefusal {
+    if (state != null) {
+      throw new PortalRefusal(state, "state");
+    }
+  }
+
+  @Override
   public List<byte[]> sessionKeys() {
     return List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
   }

@@ -97,6 +97,26 @@ class PortalTest {
   }
 
   @Test
+  void healthzShouldSayOkWhileTheStoresAnswerAndUnavailableWhenTheyDoNot() throws Exception {
+    HttpResponse<String> ok = get("/healthz");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("ok\n");
+    assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+    engine.state = PortalRefusal.Reason.UNAVAILABLE;
+    HttpResponse<String> down = get("/healthz");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).isEqualTo("unavailable\n");
+    assertThat(down.headers().firstValue("Retry-After")).hasValue("60");
+
+    engine.state = null;
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
   void everyPageCarriesTheSecurityHeaders() throws Exception {
     HttpResponse<String> r = get("/m/enc00000000000001");
     assertThat(r.statusCode()).isEqualTo(200);

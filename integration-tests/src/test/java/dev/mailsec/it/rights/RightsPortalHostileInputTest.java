@@ -164,6 +164,24 @@ class RightsPortalHostileInputTest {
   }
 
   @Test
+  @Order(0)
+  void healthzShouldAnswer503WhileTheStateStoreIsAwayAndOkOnceItIsBack() throws Exception {
+    Reader probe = new Reader();
+    assertThat(probe.get("/healthz").statusCode()).isEqualTo(200);
+    Path state = dir.resolve("rights/rights-state");
+    Path away = dir.resolve("rights/rights-state-away");
+    Files.move(state, away);
+    try {
+      HttpResponse<String> down = probe.get("/healthz");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).isEqualTo("unavailable\n");
+    } finally {
+      Files.move(away, state);
+    }
+    assertThat(probe.get("/healthz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   @Order(1)
   void aNonPartyShouldGetTheSameAnswersAsAPartyForWrongCodes() throws Exception {
     String id = protect("wrong codes");
