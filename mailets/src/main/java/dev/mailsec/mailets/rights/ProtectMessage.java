@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * already a wrapper passes unchanged.
  *
  * <pre>{@code
- * <mailet match="SubjectStartsWith=[encrypt]" class="dev.mailsec.mailets.rights.ProtectMessage">
+ * <mailet match="dev.mailsec.matchers.SubjectHasTag=[encrypt]" class="dev.mailsec.mailets.rights.ProtectMessage">
  *     <config>conf/rights.xml</config>
  *     <template>encrypt-only</template>
  *     <subject>keep</subject>

@@ -21,8 +21,11 @@ import org.apache.mailet.base.GenericMatcher;
  *     <name>X-Aligned</name>
  *     <value>strict</value>
  * </mailet>
- * <mailet match="org.apache.james.transport.matchers.Not=dev.mailsec.matchers.dkim.HasAlignedDkimPass" ...>
+ * <matcher name="not-aligned" match="org.apache.james.mailetcontainer.impl.matchers.Not">
+ *     <matcher match="dev.mailsec.matchers.dkim.HasAlignedDkimPass"/>
+ * </matcher>
  * }</pre>
+ * (James 3.8.1 negates with the composite {@code Not} above; it has no {@code Not=} matcher.)
  * A condition other than {@code relaxed} or {@code strict} fails the start.
  */
 public class HasAlignedDkimPass extends GenericMatcher {
