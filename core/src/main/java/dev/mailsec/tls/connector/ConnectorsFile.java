@@ -122,14 +122,20 @@ public final class ConnectorsFile {
         if (content.length > MAX_BYTES) {
             throw new InvalidConnectorsException(source + ": larger than " + MAX_BYTES + " bytes");
         }
-        return new ConnectorsFile(source).read(document(content, source).getDocumentElement());
+        return new ConnectorsFile(source).read(document(content, source, false).getDocumentElement());
     }
 
-    private static Document document(byte[] content, String source) throws InvalidConnectorsException {
+    /**
+     * Parses {@code content} without fetching anything it references (no external entities, DTDs, schemas
+     * or XIncludes). {@code allowDoctype}: a DOCTYPE declaration is accepted (and not loaded) rather than
+     * refused, for James's own configuration files, which {@link ConnectorRoutes} reads with this same parser.
+     */
+    static Document document(byte[] content, String source, boolean allowDoctype) throws InvalidConnectorsException {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", !allowDoctype);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
             factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
