@@ -112,16 +112,10 @@ public final class SmimeDecryptor {
             }
             throw new SmimeException(SmimeException.Reason.NOT_SMIME, "CMS content is " + contentType + ", not (auth)enveloped data");
         } catch (CMSException | ClassCastException | IllegalArgumentException | IllegalStateException e) {
-            Optional<BerLimitException> limit = BerLimitException.in(e);
-            if (limit.isPresent()) {
-                throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope refused: " + limit.get().getMessage(), e);
-            }
+            refuseOverLimit(e);
             throw new SmimeException(SmimeException.Reason.CORRUPT, "broken envelope: " + e.getMessage(), e);
         } catch (IOException e) {
-            Optional<BerLimitException> limit = BerLimitException.in(e);
-            if (limit.isPresent()) {
-                throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope refused: " + limit.get().getMessage(), e);
-            }
+            refuseOverLimit(e);
             if (e.getCause() instanceof javax.crypto.AEADBadTagException || e.getCause() instanceof CMSException
                 || e.getCause() instanceof javax.crypto.BadPaddingException) {
                 throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
@@ -132,6 +126,14 @@ public final class SmimeDecryptor {
             // not a fault of the caller's streams (those are StreamFaults): the envelope's encoding, e.g. Bouncy Castle's
             // plain IOException for a length over 31 bits, or base64 that does not decode
             throw new SmimeException(SmimeException.Reason.CORRUPT, "truncated or malformed envelope: " + e.getMessage(), e);
+        }
+    }
+
+    /** An envelope past a {@link BerLimits} bound, wherever Bouncy Castle wrapped the refusal: CORRUPT, "refused". */
+    private static void refuseOverLimit(Exception e) throws SmimeException {
+        Optional<BerLimitException> limit = BerLimitException.in(e);
+        if (limit.isPresent()) {
+            throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope refused: " + limit.get().getMessage(), e);
         }
     }
 
