@@ -112,7 +112,7 @@ public class FromDomainIs extends GenericMatcher {
          * {@code ceo@(x)bank.test} reads as {@code ceo@bank.test}).
          */
         static Set<String> claimed(String rawField) {
-            String value = java.text.Normalizer.normalize(SubjectHasTag.decode(rawField), java.text.Normalizer.Form.NFKC);
+            String value = java.text.Normalizer.normalize(HeaderText.decode(rawField, SubjectHasTag.MAX_SUBJECT), java.text.Normalizer.Form.NFKC);
             Set<String> domains = new LinkedHashSet<>();
             collect(value, domains);
             collect(withoutComments(value), domains);

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeUtility;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
@@ -41,9 +40,8 @@ public class SubjectHasTag extends GenericMatcher {
     private static final Pattern PREFIX = Pattern.compile(
         "^(?:re|fw|fwd|aw|wg|sv|vs|vb|antw|doorst|tr|rv|enc|res|rif|i|r|odp|pd|fs|ynt|ilt|απ|σχετ|πρθ|回复|转发|答复|回覆|轉寄)"
             + "(?:\\[\\d{1,6}]|\\(\\d{1,6}\\))?[:：]");
-    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]{1,64}\\?[bBqQ]\\?[^?\\s]*\\?=");
     /** Subjects are short; a longer field is read up to here (a tag is at its start). */
-    private static final int MAX_SUBJECT = 16 * 1024;
+    static final int MAX_SUBJECT = 16 * 1024;
 
     private List<String> tags;
 
@@ -75,7 +73,7 @@ public class SubjectHasTag extends GenericMatcher {
             return Collections.emptyList();
         }
         for (String raw : subjects) {
-            String subject = withoutPrefixes(normalise(decode(raw)));
+            String subject = withoutPrefixes(normalise(HeaderText.decode(raw, MAX_SUBJECT)));
             for (String tag : tags) {
                 if (subject.startsWith(tag)) {
                     return mail.getRecipients();
@@ -83,56 +81,6 @@ public class SubjectHasTag extends GenericMatcher {
             }
         }
         return Collections.emptyList();
-    }
-
-    /**
-     * Decodes every encoded word, also ones JavaMail's strict decoder leaves alone (not separated by
-     * whitespace, {@code Re:=?utf-8?q?=5Bencrypt=5D?=}); a word that does not decode stays as written.
-     */
-    static String decode(String raw) {
-        String unfolded = utf8(MimeUtility.unfold(raw.length() > MAX_SUBJECT ? raw.substring(0, MAX_SUBJECT) : raw));
-        Matcher m = ENCODED_WORD.matcher(unfolded);
-        StringBuilder out = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            String between = unfolded.substring(last, m.start());
-            // RFC 2047 section 6.2: whitespace between two adjacent encoded words is not shown
-            out.append(last > 0 && between.isBlank() ? "" : between);
-            try {
-                out.append(MimeUtility.decodeWord(m.group()));
-            } catch (java.io.UnsupportedEncodingException | javax.mail.internet.ParseException | RuntimeException e) {
-                out.append(m.group());
-            }
-            last = m.end();
-        }
-        return out.append(unfolded.substring(last)).toString();
-    }
-
-    /**
-     * A header in raw UTF-8 (RFC 6532) reaches us one char per byte (JavaMail reads headers as
-     * ISO-8859-1); such a value is read as UTF-8 when it is valid UTF-8, else left as it is.
-     */
-    static String utf8(String value) {
-        boolean high = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c > 0xff) {
-                return value;
-            }
-            high |= c >= 0x80;
-        }
-        if (!high) {
-            return value;
-        }
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
-                .toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return value;
-        }
     }
 
     /**
