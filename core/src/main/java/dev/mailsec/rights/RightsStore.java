@@ -491,12 +491,12 @@ public final class RightsStore implements AutoCloseable {
      */
     public void endSession(String sessionId, Instant expires, Instant now) throws RightsStoreUnavailableException {
         String key = "s/" + hash(sessionId);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("exp", expires.toEpochMilli());
-        m.put("ended", now.toEpochMilli());
         if (get(key).isPresent()) {
             return;
         }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("exp", expires.toEpochMilli());
+        m.put("ended", now.toEpochMilli());
         // a conflict means another node ended it first
         tryWrite(new Write(key, 0, json(m)));
     }

@@ -1619,8 +1619,10 @@ public final class KeyManager implements AutoCloseable {
     appendChained(storage, e, now, ROOT_WRITER, key, true);
   }
 
-  /** Builds the next record and its MACed head checkpoint (both under the writer's audit key). */
-  /** {@code lastRecord}: where to chain when the log's last line is no record ("" = genesis; null = refuse). */
+  /**
+   * Builds the next record and its MACed head checkpoint (both under the writer's audit key).
+   * {@code lastRecord}: where to chain when the log's last line is no record ("" = genesis; null = refuse).
+   */
   private static Storage.AuditLineBuilder chained(AuditChain.Event e, Instant now, String writer, byte[] key,
       String lastRecord) {
     return new Storage.AuditLineBuilder() {

@@ -265,12 +265,8 @@ public final class Portal implements AutoCloseable {
       String action = m.group(3) == null ? "" : m.group(3).startsWith("attachment") ? "attachment" : m.group(3);
       boolean post = "POST".equals(method);
       if (!post && !isGet(method)) {
-        if (action.isEmpty() || action.equals("view") || action.equals("attachment")) {
-          methodNotAllowed(ex);
-        } else {
-          ex.getResponseHeaders().set("Allow", "GET, HEAD, POST");
-          html(ex, 405, Pages.error("Method not allowed", "This page does not accept that request."));
-        }
+        boolean readOnly = action.isEmpty() || action.equals("view") || action.equals("attachment");
+        methodNotAllowed(ex, readOnly ? "GET, HEAD" : "GET, HEAD, POST");
         return;
       }
       try {
@@ -378,7 +374,11 @@ public final class Portal implements AutoCloseable {
   }
 
   private static void methodNotAllowed(HttpExchange ex) throws IOException {
-    ex.getResponseHeaders().set("Allow", "GET, HEAD");
+    methodNotAllowed(ex, "GET, HEAD");
+  }
+
+  private static void methodNotAllowed(HttpExchange ex, String allow) throws IOException {
+    ex.getResponseHeaders().set("Allow", allow);
     html(ex, 405, Pages.error("Method not allowed", "This page does not accept that request."));
   }
 
