@@ -32,7 +32,7 @@ import org.apache.mailet.base.GenericMatcher;
  */
 public class FromDomainIs extends GenericMatcher {
 
-    /** A From: field longer than this is read up to here (James limits header size anyway). */
+    /** The longest From: field read; a longer one counts as claiming every configured domain (fails closed). */
     private static final int MAX_FIELD = 64 * 1024;
 
     private Set<String> exact;
@@ -74,7 +74,11 @@ public class FromDomainIs extends GenericMatcher {
             return Collections.emptyList();
         }
         for (String field : fields) {
-            for (String domain : FromDomains.claimed(field.length() > MAX_FIELD ? field.substring(0, MAX_FIELD) : field)) {
+            if (field.length() > MAX_FIELD) {
+                // what lies past the part we read could claim any domain: such a field claims them all
+                return mail.getRecipients();
+            }
+            for (String domain : FromDomains.claimed(field)) {
                 if (matches(domain)) {
                     return mail.getRecipients();
                 }
@@ -112,7 +116,7 @@ public class FromDomainIs extends GenericMatcher {
          * {@code ceo@(x)bank.test} reads as {@code ceo@bank.test}).
          */
         static Set<String> claimed(String rawField) {
-            String value = java.text.Normalizer.normalize(HeaderText.decode(rawField, SubjectHasTag.MAX_SUBJECT), java.text.Normalizer.Form.NFKC);
+            String value = java.text.Normalizer.normalize(HeaderText.decode(rawField, MAX_FIELD), java.text.Normalizer.Form.NFKC);
             Set<String> domains = new LinkedHashSet<>();
             collect(value, domains);
             collect(withoutComments(value), domains);

@@ -41,7 +41,7 @@ public class SubjectHasTag extends GenericMatcher {
         "^(?:re|fw|fwd|aw|wg|sv|vs|vb|antw|doorst|tr|rv|enc|res|rif|i|r|odp|pd|fs|ynt|ilt|απ|σχετ|πρθ|回复|转发|答复|回覆|轉寄)"
             + "(?:\\[\\d{1,6}]|\\(\\d{1,6}\\))?[:：]");
     /** Subjects are short; a longer field is read up to here (a tag is at its start). */
-    static final int MAX_SUBJECT = 16 * 1024;
+    private static final int MAX_SUBJECT = 16 * 1024;
 
     private List<String> tags;
 

@@ -94,6 +94,21 @@ class FromDomainIsTest {
             .hasMessageContaining("not a domain name: '*bank.test'");
     }
 
+    @Test
+    void matchShouldSeeADomainAfterLongPaddingInTheField() throws Exception {
+        // a display name of 20,000 characters, folded into lines James accepts, then the claimed address
+        String padding = ("x".repeat(900) + "\r\n ").repeat(22);
+        assertThat(matcher("bank.test").match(mail("From: \"" + padding + "\" <ceo@bank.test>\r\n"))).hasSize(1);
+    }
+
+    @Test
+    void matchShouldTreatAFieldTooLongToReadAsClaimingTheDomains() throws Exception {
+        // longer than the matcher reads: what follows could claim anything, so it counts as claiming
+        String padding = ("x".repeat(900) + "\r\n ").repeat(80);
+        assertThat(matcher("bank.test").match(mail("From: \"" + padding + "\" <ceo@bank.test>\r\n"))).hasSize(1);
+        assertThat(matcher("bank.test").match(mail("From: \"" + padding + "\" <a@evil.test>\r\n"))).hasSize(1);
+    }
+
     static FromDomainIs matcher(String condition) throws MessagingException {
         FromDomainIs matcher = new FromDomainIs();
         matcher.init(FakeMatcherConfig.builder().matcherName("FromDomainIs").condition(condition).build());
