@@ -51,7 +51,7 @@ class StartupValidationTest {
                 + "<header>X-Tls</header></mailet>");
 
         assertThatThrownBy(() -> startAndClose(builder))
-            .hasStackTraceContaining("AddTlsTrace: Unexpected init parameters found: [header]");
+            .hasStackTraceContaining("AddTlsTrace: unknown parameter 'header'; known: headerName");
     }
 
     private void startAndClose(JamesExtension.Builder builder) throws Exception {
