@@ -10,7 +10,7 @@ import javax.mail.MessagingException;
 /**
  * Refuses init parameters a mailet does not read, so a misspelt one fails the start instead of being ignored
  * in silence. One message for every mailet of the pack: {@code SignDkim: unknown parameter 'selecter'; known:
- * dkmConfig, domain, ...}. James's {@code GenericMailet.checkInitParameters} does the same check but its
+ * algorithms, dkmConfig, ...}. James's {@code GenericMailet.checkInitParameters} does the same check but its
  * message names neither the mailet nor what it knows. The unknown parameter's value is not shown: a misspelt
  * {@code gatewayPassword} must not reach the log.
  */
