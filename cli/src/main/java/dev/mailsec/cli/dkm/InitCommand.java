@@ -74,7 +74,7 @@ final class InitCommand implements Runnable {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       Path propsFile = dir.resolve("dkm.properties");
       Files.write(propsFile, props.toString().getBytes(StandardCharsets.UTF_8));
-      DkmConfig cfg = DkmConfig.load(propsFile);
+      DkmConfig cfg = DkmConfig.load(propsFile, dir);
       storage = cfg.openStorage(backend == null);
       Path cred = dir.resolve("credentials").resolve(admin + ".cred");
       KeyManager.init(storage, cfg.openRootKeys().get(), admin, cred, Clock.systemUTC()).close();
