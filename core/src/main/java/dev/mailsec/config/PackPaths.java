@@ -33,7 +33,8 @@ public final class PackPaths {
     /**
      * Where a configured path points, resolved against {@link #home()}: absolute and normalised.
      *
-     * @throws IllegalArgumentException for a blank value or one that is not a path, naming the value
+     * @throws IllegalArgumentException for a blank value or one that is not a path, naming the value (callers
+     *     put the parameter's name in front)
      */
     public static Path resolve(String configured) {
         return resolve(home(), configured);
@@ -47,7 +48,7 @@ public final class PackPaths {
      */
     public static Path resolve(Path base, String configured) {
         if (configured == null || configured.trim().isEmpty()) {
-            throw new IllegalArgumentException("path: required, got '" + (configured == null ? "" : configured) + "'");
+            throw new IllegalArgumentException("a path is required, got '" + (configured == null ? "" : configured) + "'");
         }
         String s = configured.trim();
         String path;
@@ -61,13 +62,13 @@ public final class PackPaths {
         }
         if (path.isEmpty() || path.indexOf('\0') >= 0 || path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0
                 || path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("path: not a file path, got '" + configured + "'");
+            throw new IllegalArgumentException("not a file path: '" + configured + "'");
         }
         Path p;
         try {
             p = Paths.get(path);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("path: not a file path, got '" + configured + "': " + e.getReason(), e);
+            throw new IllegalArgumentException("not a file path: '" + configured + "' (" + e.getReason() + ")", e);
         }
         return (p.isAbsolute() ? p : base.toAbsolutePath().resolve(p)).normalize();
     }

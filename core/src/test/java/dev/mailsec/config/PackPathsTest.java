@@ -71,9 +71,9 @@ class PackPathsTest {
     @Test
     void blankOrGarbageIsRejectedNamingTheValue() {
         assertThatThrownBy(() -> PackPaths.resolve(HOME, null)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("required");
+            .hasMessageContaining("required, got");
         assertThatThrownBy(() -> PackPaths.resolve(HOME, "  ")).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("required");
+            .hasMessageContaining("required, got");
         for (String bad : new String[] {"file:", "file://", "http://example.com/x", "ldap://host/dc=x", "a\u0000b"}) {
             assertThatThrownBy(() -> PackPaths.resolve(HOME, bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + bad + "'");
