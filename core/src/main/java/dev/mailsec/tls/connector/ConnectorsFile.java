@@ -83,9 +83,17 @@ public final class ConnectorsFile {
         return PackPaths.resolve(workingDirectory, location);
     }
 
-    /** Where {@code location} points inside the running James, by {@link PackPaths#resolve(String)}. */
-    public static Path locate(String location) {
-        return PackPaths.resolve(location);
+    /**
+     * Where {@code location} points inside the running James, by {@link PackPaths#resolve(String)}.
+     *
+     * @throws InvalidConnectorsException for a blank location or one that is no file path, naming it
+     */
+    public static Path locate(String location) throws InvalidConnectorsException {
+        try {
+            return PackPaths.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConnectorsException(e.getMessage(), e);
+        }
     }
 
     /** Reads and validates the file at {@code path}. */
