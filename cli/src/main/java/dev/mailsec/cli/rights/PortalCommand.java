@@ -17,8 +17,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./mailsec portal --james-home /opt/james --config conf/rights.xml}: runs the rights-protection portal
- * in the foreground until
- * SIGTERM / Ctrl-C. Everything comes from rights.xml ({@code <portal url bind port smtpHost smtpPort .../>},
+ * in the foreground until SIGTERM / Ctrl-C. Everything comes from rights.xml ({@code <portal url bind port smtpHost smtpPort .../>},
  * the store, the DKM client configuration whose identity must be a member of the group holding the rights
  * keys, e.g. {@code rights-portal} in group {@code rights}). Several portals on one PostgreSQL store form a
  * cluster: sessions, passcodes, rate limits and the access log are shared. Paths resolve as inside James,
