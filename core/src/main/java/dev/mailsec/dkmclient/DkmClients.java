@@ -1,5 +1,6 @@
 package dev.mailsec.dkmclient;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.Credential;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmConfig;
@@ -13,7 +14,6 @@ import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoreFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * The DKM clients of this James process, shared by every mailet: one {@link Dkm} per
  * {@code dkm.properties} file, opened on first request (the configuration and credential are read at
  * once, so a wrong file fails the mailet's start; the store itself is reached on first use, so a store
- * that is down at start only delays mail). Relative paths are resolved against James's working
- * directory (the process's current directory), so {@code conf/dkm.properties} is James's
- * {@code conf/}.
+ * that is down at start only delays mail). Relative paths follow the pack's path rule
+ * ({@link PackPaths}, docs/paths.md), so {@code conf/dkm.properties} is James's {@code conf/}.
  *
  * <p>Automated rollover: {@link #startRollover(Path, Duration)} runs the store's rollover policy
  * ({@link KeyManager#rotateDue()}) every period, at most once per properties file per JVM however
@@ -42,13 +41,10 @@ public final class DkmClients {
     private static final Logger LOG = LoggerFactory.getLogger(DkmClients.class);
     private static final ConcurrentMap<Path, Dkm> CLIENTS = new ConcurrentHashMap<>();
     private static final ConcurrentMap<Path, Rollover> ROLLOVERS = new ConcurrentHashMap<>();
+    /** The DKM client configuration when a mailet names none (inside the James home). */
+    public static final String DEFAULT_CONFIG = "conf/dkm.properties";
 
     private DkmClients() {
-    }
-
-    /** The absolute, normalised path of a configured file name (relative to the working directory). */
-    public static Path resolve(String configured) {
-        return Paths.get(configured.trim()).toAbsolutePath().normalize();
     }
 
     /**
@@ -80,7 +76,12 @@ public final class DkmClients {
      */
     public static java.util.function.Supplier<Dkm> lazy(String parameter, String configured) {
         return () -> {
-            Path file = resolve(configured == null ? "conf/dkm.properties" : configured);
+            Path file;
+            try {
+                file = PackPaths.resolve(configured == null ? DEFAULT_CONFIG : configured);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+            }
             try {
                 return client(file);
             } catch (DkmInvalidRequestException e) {

@@ -1,5 +1,6 @@
 package dev.mailsec.rights;
 
+import dev.mailsec.config.PackPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,15 +33,16 @@ import org.xml.sax.SAXException;
 
 /**
  * Rights protection settings, read from {@code conf/rights.xml} and validated once: every error is an
- * {@link IllegalArgumentException} naming the element or attribute and the bad value. Relative paths
- * resolve against the file's folder. Immutable; see docs/rights.md for every element.
+ * {@link IllegalArgumentException} naming the element or attribute and the bad value. Relative paths inside
+ * it follow the pack's path rule ({@link PackPaths}, docs/paths.md: James's working directory), not the
+ * file's folder. Immutable; see docs/rights.md for every element.
  *
  * <pre>
  * &lt;rights&gt;
  *   &lt;issuer&gt;mailsec.test&lt;/issuer&gt;
  *   &lt;organisationDomains&gt;mailsec.test&lt;/organisationDomains&gt;
  *   &lt;portal url="http://127.0.0.1:8090" bind="127.0.0.1" port="8090" smtpHost="127.0.0.1" smtpPort="2525"/&gt;
- *   &lt;store url="file:../state/rights" /&gt;
+ *   &lt;store url="file://var/mailsec/rights" /&gt;
  *   &lt;subject mode="keep"/&gt;
  *   &lt;templates&gt;
  *     &lt;template name="confidential-30d" rights="view,reply" expiry="P30D"/&gt;
@@ -53,6 +55,10 @@ public final class RightsSettings {
             "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+/=-]{0,199}");
+    /** The rights store when {@code <store>} names none: inside the James home. */
+    public static final String DEFAULT_STORE = "file://var/mailsec/rights";
+    /** The DKM client configuration when {@code <dkm>} names none: inside the James home. */
+    public static final String DEFAULT_DKM_CONFIG = "conf/dkm.properties";
 
     /** What happens to the Subject of a protected message. */
     public enum SubjectMode {
@@ -104,14 +110,14 @@ public final class RightsSettings {
     public static RightsSettings load(Path file) {
         Path abs = file.toAbsolutePath().normalize();
         try (InputStream in = Files.newInputStream(abs)) {
-            return parse(in, abs.getParent());
+            return parse(in, PackPaths.home());
         } catch (IOException e) {
             throw new IllegalArgumentException("rights config: cannot read " + abs + ": " + e.getMessage(), e);
         }
     }
 
-    /** Parses rights.xml content; relative paths resolve against {@code baseDir}. */
-    public static RightsSettings parse(InputStream xml, Path baseDir) {
+    /** Parses rights.xml content; relative paths resolve against {@code home} (James's working directory). */
+    public static RightsSettings parse(InputStream xml, Path home) {
         Element root;
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -197,21 +203,21 @@ public final class RightsSettings {
         if (store != null) {
             checkAttributes(store, "url", "schema");
             if (store.hasAttribute("url")) {
-                b.storeUrl(store.getAttribute("url"), baseDir);
+                b.storeUrl(store.getAttribute("url"), home);
             }
             if (store.hasAttribute("schema")) {
                 b.storeSchema(store.getAttribute("schema"));
             }
         }
         if (b.storeUrl == null) {
-            b.storeUrl("file:../state/rights", baseDir);
+            b.storeUrl(DEFAULT_STORE, home);
         }
         Element dkm = seen.get("dkm");
         if (dkm != null) {
             checkAttributes(dkm, "config");
-            b.dkmConfig(resolve(baseDir, required(dkm, "config")));
+            b.dkmConfig(resolve(home, "<dkm> config", required(dkm, "config")));
         } else {
-            b.dkmConfig(resolve(baseDir, "dkm.properties"));
+            b.dkmConfig(resolve(home, "<dkm> config", DEFAULT_DKM_CONFIG));
         }
         Element keys = seen.get("keys");
         if (keys != null) {
@@ -295,7 +301,7 @@ public final class RightsSettings {
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/m/" + licenceId;
     }
 
-    /** The rights state store: {@code file:/absolute/dir} or a {@code jdbc:postgresql:} URL. */
+    /** The rights state store: {@code file:/absolute/dir} (resolved) or a {@code jdbc:postgresql:} URL. */
     public String storeUrl() {
         return storeUrl;
     }
@@ -305,7 +311,7 @@ public final class RightsSettings {
         return storeSchema;
     }
 
-    /** The dkm.properties whose identity reads the rights keys (default: next to rights.xml). */
+    /** The dkm.properties whose identity reads the rights keys (absolute; default {@code conf/dkm.properties}). */
     public Path dkmConfig() {
         return dkmConfig;
     }
@@ -422,9 +428,12 @@ public final class RightsSettings {
         }
     }
 
-    private static Path resolve(Path baseDir, String path) {
-        Path p = java.nio.file.Paths.get(path);
-        return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).toAbsolutePath().normalize();
+    private static Path resolve(Path home, String what, String path) {
+        try {
+            return PackPaths.resolve(home == null ? PackPaths.home() : home, path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
     }
 
     /** Builds settings in code; each setter validates like {@link #load}. */
@@ -486,11 +495,14 @@ public final class RightsSettings {
             }
         }
 
-        /** {@code file:DIR} (relative to {@code baseDir}) or {@code jdbc:postgresql:...}. */
-        public Builder storeUrl(String v, Path baseDir) {
+        /**
+         * {@code file:DIR} ({@code file://var/x} relative to {@code home}, James's working directory when null;
+         * {@code file:///x} absolute) or {@code jdbc:postgresql:...}.
+         */
+        public Builder storeUrl(String v, Path home) {
             String s = v == null ? "" : v.trim();
-            if (s.startsWith("file:") && s.length() > 5) {
-                this.storeUrl = "file:" + resolve(baseDir, s.substring(5));
+            if (s.startsWith("file:") && s.replaceFirst("^file:(//)?", "").length() > 0) {
+                this.storeUrl = "file:" + resolve(home, "<store> url", s);
             } else if (s.startsWith("jdbc:postgresql:")) {
                 this.storeUrl = s;
             } else {

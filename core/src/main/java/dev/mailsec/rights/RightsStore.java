@@ -1,6 +1,7 @@
 package dev.mailsec.rights;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoreFormatException;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -69,9 +69,9 @@ public final class RightsStore implements AutoCloseable {
     }
 
     /**
-     * Opens {@code file:DIR} (created when missing) or a {@code jdbc:postgresql:} URL with tables in
-     * {@code schema} (created when missing). A store written by a newer mailsec is refused, untouched
-     * ({@link dev.mailsec.dkm.store.StoreFormat}).
+     * Opens {@code file:DIR} (created when missing; a relative DIR by {@link PackPaths}'s rule) or a
+     * {@code jdbc:postgresql:} URL with tables in {@code schema} (created when missing). A store written
+     * by a newer mailsec is refused, untouched ({@link dev.mailsec.dkm.store.StoreFormat}).
      *
      * @throws RightsStoreUnavailableException when the store cannot be opened
      * @throws IllegalArgumentException for a URL of another kind or a bad schema name
@@ -79,7 +79,7 @@ public final class RightsStore implements AutoCloseable {
     public static RightsStore open(String url, String schema) throws RightsStoreUnavailableException {
         try {
             if (url.startsWith("file:")) {
-                Path dir = Paths.get(url.substring(5)).toAbsolutePath().normalize();
+                Path dir = PackPaths.resolve(url);
                 if (Files.isRegularFile(dir.resolve("dkm-store"))) {
                     return new RightsStore(FileStorage.open(dir));
                 }

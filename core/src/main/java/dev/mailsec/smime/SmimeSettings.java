@@ -1,5 +1,6 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.config.PackPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,8 +300,9 @@ public final class SmimeSettings {
         if (value == null || value.trim().isEmpty()) {
             throw new IllegalArgumentException(parameter + ": required (a PEM file or a folder of CA certificates)");
         }
+        Path file = path(parameter, value);
         try {
-            return TrustAnchors.load(Path.of(value.trim()));
+            return TrustAnchors.load(file);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(parameter + ": cannot load trust anchors from '" + value + "': " + e.getMessage(), e);
         }
@@ -422,11 +424,20 @@ public final class SmimeSettings {
         }
     }
 
+    /** A configured file or folder, by the pack's path rule ({@link PackPaths}, docs/paths.md). */
+    private static Path path(String parameter, String value) {
+        try {
+            return PackPaths.resolve(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Path existingFolder(String parameter, String value) {
         if (value == null || value.trim().isEmpty()) {
             throw new IllegalArgumentException(parameter + ": required (a folder)");
         }
-        Path folder = Path.of(value.trim());
+        Path folder = path(parameter, value);
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException(parameter + ": not a folder: '" + value + "'");
         }

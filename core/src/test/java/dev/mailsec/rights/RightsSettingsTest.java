@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RightsSettingsTest {
-    static final Path BASE = Paths.get("/etc/mailsec/conf");
+    static final Path BASE = Paths.get("/opt/james");
 
     static RightsSettings parse(String body) {
         return RightsSettings.parse(new ByteArrayInputStream(("<rights><issuer>mailsec.test</issuer>" + body + "</rights>")
@@ -41,8 +43,9 @@ class RightsSettingsTest {
         assertThat(s.portal().passcodesPerClientPerHour()).isEqualTo(20);
         assertThat(s.portal().sessionTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.portal().passcodeSender()).isEqualTo("no-reply@mailsec.test");
-        assertThat(s.storeUrl()).startsWith("file:/").endsWith("/state/rights");
-        assertThat(s.dkmConfig()).isEqualTo(Paths.get("../conf/dkm.properties").toAbsolutePath().normalize());
+        // relative to James's working directory (here, with working.directory unset, the current directory)
+        assertThat(s.storeUrl()).isEqualTo("file:" + Paths.get("var/mailsec/rights").toAbsolutePath());
+        assertThat(s.dkmConfig()).isEqualTo(Paths.get("conf/dkm.properties").toAbsolutePath());
         assertThat(s.subjectMode()).isEqualTo(RightsSettings.SubjectMode.KEEP);
         assertThat(s.contentKeySecret()).isEqualTo("rights/content-key");
         assertThat(s.signingKeySecret()).isEqualTo("rights/signing");
@@ -50,13 +53,45 @@ class RightsSettingsTest {
     }
 
     @Test
-    void builtInTemplatesShouldExistWhenNoneAreConfiguredAndRelativePathsResolveAgainstTheFolder() {
+    void builtInTemplatesShouldExistWhenNoneAreConfiguredAndRelativePathsResolveAgainstTheJamesHome() {
         RightsSettings s = parse("<store url=\"file:state/r\"/><dkm config=\"keys/dkm.properties\"/>");
         assertThat(s.templates()).containsOnlyKeys("encrypt-only", "do-not-forward");
-        assertThat(s.storeUrl()).isEqualTo("file:/etc/mailsec/conf/state/r");
-        assertThat(s.dkmConfig()).isEqualTo(Paths.get("/etc/mailsec/conf/keys/dkm.properties"));
+        assertThat(s.storeUrl()).isEqualTo("file:/opt/james/state/r");
+        assertThat(s.dkmConfig()).isEqualTo(Paths.get("/opt/james/keys/dkm.properties"));
+        assertThat(parse("<store url=\"file://var/r\"/>").storeUrl()).isEqualTo("file:/opt/james/var/r");
+        assertThat(parse("<store url=\"file:///srv/r\"/><dkm config=\"file:///etc/d.properties\"/>").storeUrl())
+                .isEqualTo("file:/srv/r");
+        assertThat(parse("").storeUrl()).isEqualTo("file:/opt/james/var/mailsec/rights");
+        assertThat(parse("").dkmConfig()).isEqualTo(Paths.get("/opt/james/conf/dkm.properties"));
         assertThat(s.storeSchema()).isEqualTo("mailsec_rights");
         assertThat(s.organisationDomains()).containsExactly("mailsec.test");
+    }
+
+    @Test
+    void loadShouldResolveInnerPathsAgainstWorkingDirectoryNotTheFilesFolder(@TempDir Path tmp) throws Exception {
+        // issue 14 item 4: rights.xml in HOME/conf named its store relative to conf/, unlike every other path
+        Path conf = Files.createDirectories(tmp.resolve("home/conf"));
+        Files.writeString(conf.resolve("rights.xml"), "<rights><issuer>mailsec.test</issuer>"
+                + "<store url=\"file://var/mailsec/rights\"/><dkm config=\"conf/portal-dkm.properties\"/></rights>");
+        String saved = System.getProperty("working.directory");
+        System.setProperty("working.directory", tmp.resolve("home").toString());
+        try {
+            RightsSettings s = RightsSettings.load(conf.resolve("rights.xml"));
+            assertThat(s.storeUrl()).isEqualTo("file:" + tmp.resolve("home/var/mailsec/rights"));
+            assertThat(s.dkmConfig()).isEqualTo(tmp.resolve("home/conf/portal-dkm.properties"));
+        } finally {
+            if (saved == null) {
+                System.clearProperty("working.directory");
+            } else {
+                System.setProperty("working.directory", saved);
+            }
+        }
+    }
+
+    @Test
+    void garbagePathsShouldBeRejectedNamingTheElement() {
+        assertRejected("<store url=\"file://\"/>", "<store> url", "'file://'");
+        assertRejected("<dkm config=\"http://x/dkm.properties\"/>", "<dkm> config", "'http://x/dkm.properties'");
     }
 
     @Test

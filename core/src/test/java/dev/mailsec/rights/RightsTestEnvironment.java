@@ -17,7 +17,10 @@ import java.time.Clock;
  * test-jar): a DKM file store with an admin and the service identity {@code james-transport} in group
  * {@code rights}, the three rights secrets (as {@code ./mailsec rights init} creates them), a
  * {@code dkm.properties} for that identity, a {@code rights.xml} (issuer mailsec.test, templates encrypt-only,
- * do-not-forward, confidential-30d) and a file rights store.
+ * do-not-forward, confidential-30d) and a file rights store. Every path in the files it writes is absolute
+ * (docs/paths.md: relative ones would follow the test JVM's working directory): {@code file:rights-state} in the
+ * given rights.xml becomes that folder under {@code dir}, and a rights.xml without {@code <dkm>} gets the
+ * {@code dkm.properties} in {@code dir}.
  *
  * <pre>
  * try (RightsTestEnvironment env = RightsTestEnvironment.create(tempDir, Clock.systemUTC())) {
@@ -73,10 +76,13 @@ public final class RightsTestEnvironment implements AutoCloseable {
         admin.createIdentity("james-transport", IdentityType.SERVICE, false, dir.resolve("credentials/james-transport.cred"));
         admin.createGroup("rights");
         admin.addMember("rights", "james-transport");
-        Files.write(dir.resolve("dkm.properties"),
-                "store=file:dkm-data\nidentity=credentials/james-transport.cred\ncacheTtl=PT0S\n"
-                        .getBytes(StandardCharsets.UTF_8));
-        Files.write(dir.resolve("rights.xml"), rightsXml.getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("dkm.properties"), ("store=file:" + dir.resolve("dkm-data") + "\nidentity="
+                + dir.resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
+        String xml = rightsXml.replace("\"file:rights-state\"", "\"file:" + dir.resolve("rights-state") + "\"");
+        if (!xml.contains("<dkm ")) {
+            xml = xml.replace("</rights>", "  <dkm config=\"" + dir.resolve("dkm.properties") + "\"/>\n</rights>");
+        }
+        Files.write(dir.resolve("rights.xml"), xml.getBytes(StandardCharsets.UTF_8));
         RightsSettings settings = RightsSettings.load(dir.resolve("rights.xml"));
         DkmRightsKeyring.createSecrets(admin, settings, "rights");
         Dkm dkm = Dkm.open(DkmConfig.load(settings.dkmConfig()), Clock.systemUTC());

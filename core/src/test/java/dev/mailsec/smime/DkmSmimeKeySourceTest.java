@@ -60,7 +60,7 @@ class DkmSmimeKeySourceTest {
         Path props = dir.resolve(identity + ".properties");
         Files.write(props, ("store=file:data\nidentity=credentials/" + identity + ".cred\ncacheTtl=PT0S\n")
             .getBytes(StandardCharsets.UTF_8));
-        return Dkm.open(DkmConfig.load(props), Clock.systemUTC());
+        return Dkm.open(DkmConfig.load(props, dir), Clock.systemUTC());
     }
 
     void put(String name, SmimeKeyPair pair) throws Exception {

@@ -91,7 +91,8 @@ class LdapBindTest {
         admin.putSecret("ldap/mailsec", "mail", SecretKind.OPAQUE, PASSWORD_1.getBytes(StandardCharsets.UTF_8));
         admin.generate("ldap/not-a-password", "mail", SecretKind.SYMMETRIC, null);
         Path props = dir.resolve("dkm/james.properties");
-        Files.writeString(props, "store=file:data\nidentity=credentials/james-transport.cred\ncacheTtl=PT1H\n");
+        Files.writeString(props, "store=file:" + dir.resolve("dkm/data") + "\nidentity="
+            + dir.resolve("dkm/credentials/james-transport.cred") + "\ncacheTtl=PT1H\n");
         dkm = Dkm.open(DkmConfig.load(props), Clock.systemUTC());
     }
 

@@ -30,7 +30,11 @@ import java.util.Set;
  * rootKey=file:/var/lib/mailsec/dkm/root-keys # only where admin commands run; or pkcs11:/etc/mailsec/pkcs11.cfg
  * rootKeyPinFile=/etc/mailsec/hsm.pin         # PKCS#11 only
  * </pre>
- * Relative paths are resolved against the properties file's directory. Unknown keys are refused.
+ * Relative paths follow the pack's one path rule (docs/paths.md; {@code dev.mailsec.config.PackPaths} in core
+ * implements it for everything else, and this module imports nothing of ours): they resolve against James's
+ * working directory, the system property {@code working.directory}, or the current directory when it is
+ * unset; {@code file://var/x} is the relative path {@code var/x}, {@code file:///x} is absolute. Unknown keys
+ * are refused.
  */
 public final class DkmConfig {
   private static final Set<String> KEYS = new HashSet<>(Arrays.asList(
@@ -68,7 +72,16 @@ public final class DkmConfig {
     this.rootKeyPinFile = rootKeyPinFile;
   }
 
+  /** Reads {@code propertiesFile}; relative paths inside it resolve against James's working directory. */
   public static DkmConfig load(Path propertiesFile) throws DkmInvalidRequestException {
+    return load(propertiesFile, workingDirectory());
+  }
+
+  /**
+   * Reads {@code propertiesFile} with relative paths inside it resolved against {@code base}: the store folder
+   * for the {@code dkm.properties} that {@code dkm init} writes into it ({@code mailsec dkm --store DIR}).
+   */
+  public static DkmConfig load(Path propertiesFile, Path base) throws DkmInvalidRequestException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
       p.load(r);
@@ -81,7 +94,6 @@ public final class DkmConfig {
             + new java.util.TreeSet<>(KEYS) + ")");
       }
     }
-    Path base = propertiesFile.toAbsolutePath().getParent();
     String ttl = p.getProperty("cacheTtl", "PT5M").trim();
     Duration cacheTtl;
     try {
@@ -91,27 +103,45 @@ public final class DkmConfig {
     }
     String store = trimmed(p.getProperty("store"));
     if (store != null && store.startsWith("file:")) {
-      store = "file:" + resolve(base, store.substring(5));
+      store = "file:" + resolve(base, "store", store);
     }
     String rootKey = trimmed(p.getProperty("rootKey"));
     if (rootKey != null && rootKey.startsWith("file:")) {
-      rootKey = "file:" + resolve(base, rootKey.substring(5));
+      rootKey = "file:" + resolve(base, "rootKey", rootKey);
     } else if (rootKey != null && rootKey.startsWith("pkcs11:")) {
-      rootKey = "pkcs11:" + resolve(base, rootKey.substring(7));
+      rootKey = "pkcs11:" + resolve(base, "rootKey", rootKey.substring(7));
     }
     String id = trimmed(p.getProperty("identity"));
     String pin = trimmed(p.getProperty("rootKeyPinFile"));
     return new DkmConfig(store, trimmed(p.getProperty("store.schema")),
-        id == null ? null : resolve(base, id), cacheTtl, rootKey, pin == null ? null : resolve(base, pin));
+        id == null ? null : resolve(base, "identity", id), cacheTtl, rootKey,
+        pin == null ? null : resolve(base, "rootKeyPinFile", pin));
   }
 
   private static String trimmed(String s) {
     return s == null || s.trim().isEmpty() ? null : s.trim();
   }
 
-  private static Path resolve(Path base, String path) {
-    Path p = Paths.get(path);
-    return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+  /** {@code working.directory}, else the current directory (as PackPaths.home() in core). */
+  static Path workingDirectory() {
+    String wd = System.getProperty("working.directory");
+    return (wd == null || wd.trim().isEmpty() ? Paths.get("") : Paths.get(wd.trim())).toAbsolutePath().normalize();
+  }
+
+  /** The path rule of PackPaths.resolve(base, configured) in core, kept small here: dkm imports nothing of ours. */
+  static Path resolve(Path base, String key, String configured) throws DkmInvalidRequestException {
+    String path = configured.startsWith("file://") ? configured.substring(7)
+        : configured.startsWith("file:") ? configured.substring(5) : configured;
+    Path p;
+    try {
+      p = path.isEmpty() ? null : Paths.get(path);
+    } catch (java.nio.file.InvalidPathException e) {
+      p = null;
+    }
+    if (p == null) {
+      throw new DkmInvalidRequestException(key + ": not a file path, got '" + configured + "'");
+    }
+    return (p.isAbsolute() ? p : base.toAbsolutePath().resolve(p)).normalize();
   }
 
   static String redactUrl(String url) {

@@ -29,10 +29,40 @@ class DkmClientTest {
     }
   }
 
+  /** A dkm.properties in tmp whose relative paths name files in tmp (written absolute: see the path rule). */
   Path props(String text) throws Exception {
     Path p = tmp.resolve("dkm.properties");
-    Files.write(p, text.getBytes(StandardCharsets.UTF_8));
+    Files.write(p, text.replace("store=file:data", "store=file:" + tmp.resolve("data"))
+        .replace("identity=james.cred", "identity=" + tmp.resolve("james.cred")).getBytes(StandardCharsets.UTF_8));
     return p;
+  }
+
+  @Test
+  void relativePathsShouldResolveAgainstWorkingDirectoryNotTheFilesFolder() throws Exception {
+    // docs/paths.md: one rule for every path of the pack's configuration, dkm.properties included
+    Path conf = Files.createDirectories(tmp.resolve("home/conf"));
+    Path p = conf.resolve("dkm.properties");
+    Files.write(p, "store=file://var/dkm\nidentity=conf/james.cred\nrootKey=file:var/root\n"
+        .getBytes(StandardCharsets.UTF_8));
+    String saved = System.getProperty("working.directory");
+    System.setProperty("working.directory", tmp.resolve("home").toString());
+    try {
+      DkmConfig c = DkmConfig.load(p);
+      assertThat(c.store()).isEqualTo("file:" + tmp.resolve("home/var/dkm"));
+      assertThat(c.identity()).contains(tmp.resolve("home/conf/james.cred"));
+      assertThat(c.rootKey()).contains("file:" + tmp.resolve("home/var/root"));
+      System.clearProperty("working.directory");
+      assertThat(DkmConfig.load(p).store()).isEqualTo("file:" + Path.of("").toAbsolutePath().resolve("var/dkm"));
+      assertThat(DkmConfig.load(p, tmp).store()).isEqualTo("file:" + tmp.resolve("var/dkm"));
+      Files.write(p, "store=file:\nidentity=x\n".getBytes(StandardCharsets.UTF_8));
+      assertThatThrownBy(() -> DkmConfig.load(p)).hasMessageContaining("store: not a file path, got 'file:'");
+    } finally {
+      if (saved == null) {
+        System.clearProperty("working.directory");
+      } else {
+        System.setProperty("working.directory", saved);
+      }
+    }
   }
 
   @Test

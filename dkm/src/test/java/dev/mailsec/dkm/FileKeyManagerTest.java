@@ -42,7 +42,7 @@ class FileKeyManagerTest extends KeyManagerContractTest {
     }
     // James restarted on the restored files: its start fails, naming the record, instead of signing with key 1
     Path props = tmp.resolve("dkm.properties");
-    Files.write(props, bytes(backend.storeProperty() + "identity=creds/james.cred\n"));
+    Files.write(props, bytes(backend.storeProperty() + "identity=" + cred("james") + "\n"));
     assertThatThrownBy(() -> Dkm.open(DkmConfig.load(props), clock))
         .isInstanceOf(DkmInvalidRequestException.class).hasMessageContaining("failed its integrity check at start")
         .hasMessageContaining("secret/dkim/mailsec.test was rolled back");

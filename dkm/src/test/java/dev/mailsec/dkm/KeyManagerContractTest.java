@@ -898,7 +898,7 @@ abstract class KeyManagerContractTest {
   void clientShouldCacheForTheTtlAndSeeARolloverAfterIt() throws Exception {
     admin.putSecret("dkim/x", "mail", SecretKind.OPAQUE, bytes("first"));
     Path props = tmp.resolve("dkm.properties");
-    Files.write(props, bytes(backend.storeProperty() + "identity=creds/james.cred\ncacheTtl=PT60S\n"));
+    Files.write(props, bytes(backend.storeProperty() + "identity=" + cred("james") + "\ncacheTtl=PT60S\n"));
     try (Dkm dkm = Dkm.open(DkmConfig.load(props), clock)) {
       SecretHandle a = dkm.secret("dkim/x");
       assertThat(text(a.primary())).isEqualTo("first");
@@ -919,7 +919,7 @@ abstract class KeyManagerContractTest {
   void clientShouldReportDeniedAndMissingDistinctlyFromUnavailable() throws Exception {
     admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
     Path props = tmp.resolve("eve.properties");
-    Files.write(props, bytes(backend.storeProperty() + "identity=creds/eve.cred\n"));
+    Files.write(props, bytes(backend.storeProperty() + "identity=" + cred("eve") + "\n"));
     try (Dkm dkm = Dkm.open(props)) {
       assertThatThrownBy(() -> dkm.secret("p")).isInstanceOf(DkmAccessDeniedException.class);
       assertThatThrownBy(() -> dkm.secret("nope")).isInstanceOf(DkmInvalidRequestException.class);

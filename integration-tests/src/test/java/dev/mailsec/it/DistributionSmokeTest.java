@@ -161,9 +161,14 @@ class DistributionSmokeTest {
         .contains("rights/content-key").contains("rights/signing").contains("rights/portal-session");
     assertThat(Files.readString(home.resolve("state/portal/conf/dkm.properties")))
         .contains("identity=" + state.resolve("dkm/credentials/rights-portal.cred"));
-    // 'rights init' made the store James and the portal use, inside this instance, not beside the checkout
+    // 'rights init' made the store James and the portal use, inside James's home (docs/paths.md), not beside
+    // the checkout; the portal reads the same rights.xml with its own DKM client configuration
+    Path jamesHome = home.resolve("state/james");
     assertThat(Files.readString(state.resolve("rights-init.log")))
-        .contains("rights store: ready at file:" + state.resolve("rights"));
+        .contains("rights store: ready at file:" + jamesHome.resolve("var/mailsec/rights"));
+    assertThat(Files.readString(home.resolve("state/portal/conf/rights.xml")))
+        .contains("<store url=\"file://var/mailsec/rights\"/>")
+        .contains("<dkm config=\"" + home.resolve("state/portal/conf/dkm.properties") + "\"/>");
     assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
     java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portalPort + "/m/unknownlicence0"))

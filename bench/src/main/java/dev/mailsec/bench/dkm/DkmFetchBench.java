@@ -41,7 +41,7 @@ public class DkmFetchBench {
   public void setUp() throws Exception {
     fixture = new DkmFixture(backend, 1000);
     Path props = fixture.dir.resolve("dkm.properties");
-    Files.write(props, (fixture.storeProperties() + "identity=james.cred\ncacheTtl=PT1H\n")
+    Files.write(props, (fixture.storeProperties() + "identity=" + fixture.dir.resolve("james.cred") + "\ncacheTtl=PT1H\n")
         .getBytes(StandardCharsets.UTF_8));
     dkm = Dkm.open(DkmConfig.load(props), Clock.systemUTC());
     for (int i = 0; i < 16; i++) {

@@ -94,6 +94,8 @@ public final class PortalLoad {
       }
     }
     Path dir = Files.createTempDirectory("mailsec-portal-load-");
+    // dir is this run's James home: relative paths below resolve against it (docs/paths.md)
+    System.setProperty("working.directory", dir.toString());
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -111,7 +113,8 @@ public final class PortalLoad {
     Files.writeString(dir.resolve("rights.xml"), "<rights><issuer>mailsec.test</issuer>"
         + "<organisationDomains>mailsec.test</organisationDomains>"
         + "<portal url=\"http://127.0.0.1:" + port + "\" bind=\"127.0.0.1\" port=\"" + port + "\" smtpHost=\"127.0.0.1\""
-        + " smtpPort=\"9\" perAddressPerHour=\"1000\"/>" + store + "<subject mode=\"keep\"/></rights>");
+        + " smtpPort=\"9\" perAddressPerHour=\"1000\"/>" + store + "<dkm config=\"dkm.properties\"/>"
+        + "<subject mode=\"keep\"/></rights>");
     RightsSettings settings = RightsSettings.load(dir.resolve("rights.xml"));
     DkmRightsKeyring.createSecrets(admin, settings, "rights");
 

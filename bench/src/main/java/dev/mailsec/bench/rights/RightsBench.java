@@ -79,6 +79,8 @@ public class RightsBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("rights-bench");
+        // dir is this benchmark's James home: relative paths below resolve against it (docs/paths.md)
+        System.setProperty("working.directory", dir.toString());
         dkmStorage = FileStorage.create(dir.resolve("dkm-data"));
         admin = KeyManager.init(dkmStorage, new FileRootKeys(dir.resolve("root-keys")), "admin",
                 dir.resolve("admin.cred"), Clock.systemUTC());

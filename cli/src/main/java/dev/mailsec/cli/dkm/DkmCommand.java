@@ -74,7 +74,7 @@ public final class DkmCommand implements Runnable {
       throw new UserException("--store: no DKM at " + store + " (missing dkm.properties; run dkm init)", 2);
     }
     try {
-      return DkmConfig.load(p);
+      return DkmConfig.load(p, store);
     } catch (DkmInvalidRequestException e) {
       throw new UserException(e.getMessage(), 2);
     }

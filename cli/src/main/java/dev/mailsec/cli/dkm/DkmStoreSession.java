@@ -36,7 +36,7 @@ public final class DkmStoreSession {
     }
     Storage storage = null;
     try {
-      DkmConfig cfg = DkmConfig.load(props);
+      DkmConfig cfg = DkmConfig.load(props, dir);
       storage = cfg.openStorage(false);
       try (KeyManager km = KeyManager.open(storage, cfg.openRootKeys().orElse(null), Credential.load(identity),
           Clock.systemUTC())) {

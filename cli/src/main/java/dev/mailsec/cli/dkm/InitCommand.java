@@ -49,7 +49,10 @@ final class InitCommand implements Runnable {
       throw new UserException("--store: " + dir + " already holds a DKM (dkm.properties exists)", 2);
     }
     StringBuilder props = new StringBuilder("# mailsec DKM, created by ./mailsec dkm init\n");
-    props.append(backend == null ? "store=file:data\n" : "store=" + backend + "\nstore.schema=" + schema + "\n");
+    // absolute, like the root key's path: a client reading this file from anywhere finds the same store
+    // (relative paths in a dkm.properties follow James's working directory, docs/paths.md)
+    props.append(backend == null ? "store=file:" + dir.resolve("data") + "\n"
+        : "store=" + backend + "\nstore.schema=" + schema + "\n");
     if (pkcs11 != null) {
       if (pinFile == null) {
         throw new UserException("--pin-file: required with --pkcs11", 2);
@@ -74,7 +77,7 @@ final class InitCommand implements Runnable {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       Path propsFile = dir.resolve("dkm.properties");
       Files.write(propsFile, props.toString().getBytes(StandardCharsets.UTF_8));
-      DkmConfig cfg = DkmConfig.load(propsFile);
+      DkmConfig cfg = DkmConfig.load(propsFile, dir);
       storage = cfg.openStorage(backend == null);
       Path cred = dir.resolve("credentials").resolve(admin + ".cred");
       KeyManager.init(storage, cfg.openRootKeys().get(), admin, cred, Clock.systemUTC()).close();

@@ -10,21 +10,18 @@ import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * {@code ./mailsec portal --config conf/rights.xml}: runs the rights-protection portal in the foreground until
- * SIGTERM / Ctrl-C. Everything comes from rights.xml ({@code <portal url bind port smtpHost smtpPort .../>},
+ * {@code ./mailsec portal --james-home /opt/james --config conf/rights.xml}: runs the rights-protection portal
+ * in the foreground until SIGTERM / Ctrl-C. Everything comes from rights.xml ({@code <portal url bind port smtpHost smtpPort .../>},
  * the store, the DKM client configuration whose identity must be a member of the group holding the rights
  * keys, e.g. {@code rights-portal} in group {@code rights}). Several portals on one PostgreSQL store form a
- * cluster: sessions, passcodes, rate limits and the access log are shared.
+ * cluster: sessions, passcodes, rate limits and the access log are shared. Paths resolve as inside James,
+ * against {@code --james-home} ({@link RightsConfigOption}, docs/paths.md).
  */
 @Command(name = "portal", mixinStandardHelpOptions = true,
     description = {"Run the rights-protection web portal (recipients outside the organisation read protected",
@@ -34,24 +31,17 @@ public final class PortalCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "rights.xml (default: $MAILSEC_RIGHTS_CONFIG, else conf/rights.xml).")
-  Path config;
+  @CommandLine.Mixin
+  RightsConfigOption config;
 
   @Override
   public Integer call() throws Exception {
-    Path file = config != null ? config
-        : Paths.get(System.getenv().getOrDefault("MAILSEC_RIGHTS_CONFIG", "conf/rights.xml"));
-    if (!Files.isRegularFile(file)) {
-      throw new UserException("--config: no such file: " + file, 2);
-    }
-    RightsSettings settings;
+    RightsSettings settings = config.load();
     PortalConfig portalConfig;
     try {
-      settings = RightsSettings.load(file);
       portalConfig = RightsPortalEngine.config(settings);
     } catch (IllegalArgumentException e) {
-      throw new UserException(file + ": " + e.getMessage(), 2);
+      throw new UserException(config.path() + ": " + e.getMessage(), 2);
     }
     RightsPortalEngine engine;
     try {

@@ -1,29 +1,48 @@
 package dev.mailsec.cli.rights;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsStoreUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import picocli.CommandLine.Option;
 
-/** {@code --config FILE}: the rights.xml to use (default {@code $MAILSEC_RIGHTS_CONFIG}, else conf/rights.xml). */
+/**
+ * {@code --james-home DIR} and {@code --config FILE}: the rights.xml to use (default
+ * {@code $MAILSEC_RIGHTS_CONFIG}, else conf/rights.xml), read as James reads it (docs/paths.md): the file and
+ * every relative path inside it (the store, the DKM client configuration, and the paths inside that) resolve
+ * against the James home. The command sets only {@code working.directory}, the property James's launcher sets
+ * and {@link PackPaths} and the key manager read; without {@code --james-home} they use the current directory.
+ */
 final class RightsConfigOption {
   static final String ENV = "MAILSEC_RIGHTS_CONFIG";
 
+  @Option(names = "--james-home", paramLabel = "DIR",
+      description = "James's home: --config and every relative path inside it resolve against it, as inside"
+          + " James (default: the current directory).")
+  Path jamesHome;
+
   @Option(names = "--config", paramLabel = "FILE",
-      description = "rights.xml (default: $" + ENV + ", else conf/rights.xml).")
-  Path config;
+      description = "rights.xml (default: $" + ENV + ", else conf/rights.xml), relative to --james-home.")
+  String config;
 
   Path path() {
-    if (config != null) {
-      return config;
+    if (jamesHome != null) {
+      if (!Files.isDirectory(jamesHome)) {
+        throw new UserException("--james-home: not a folder: " + jamesHome, 2);
+      }
+      System.setProperty(PackPaths.WORKING_DIRECTORY, jamesHome.toAbsolutePath().normalize().toString());
     }
     String env = System.getenv(ENV);
-    return env != null && !env.isEmpty() ? Paths.get(env) : Paths.get("conf/rights.xml");
+    String file = config != null ? config : env != null && !env.isEmpty() ? env : "conf/rights.xml";
+    try {
+      return PackPaths.resolve(file);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--config: " + e.getMessage(), 2);
+    }
   }
 
   boolean exists() {

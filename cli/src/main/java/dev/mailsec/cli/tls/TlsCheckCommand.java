@@ -1,6 +1,7 @@
 package dev.mailsec.cli.tls;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -170,7 +170,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
       // as ConnectorRemoteDelivery judges in James: the connector's trust store and expected names
       try {
         return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), ConnectorTrust.chainTrust(connector.get(),
-            Paths.get(System.getProperty("user.dir"))), connector.get().expectedNames(), helo);
+            PackPaths.home()), connector.get().expectedNames(), helo);
       } catch (InvalidConnectorsException e) {
         throw new UserException(e.getMessage(), 2);
       }

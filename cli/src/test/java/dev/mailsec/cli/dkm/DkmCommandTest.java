@@ -330,7 +330,7 @@ class DkmCommandTest {
       assertThat(run("migrate", "--to", url, "--schema", schema, "--identity", admin)).as(err).isZero();
       Path props = store.resolve("dkm.properties");
       String text = new String(Files.readAllBytes(props), StandardCharsets.UTF_8)
-          .replace("store=file:data", "store=" + url + "\nstore.schema=" + schema);
+          .replace("store=file:" + store.toAbsolutePath().normalize().resolve("data"), "store=" + url + "\nstore.schema=" + schema);
       Files.write(props, text.getBytes(StandardCharsets.UTF_8));
       Files.move(store.resolve("data"), tmp.resolve("old-data"));
       assertThat(run("secret", "get", "s", "--identity", cred("james"))).as(err).isZero();

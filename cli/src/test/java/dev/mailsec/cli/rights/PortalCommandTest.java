@@ -46,13 +46,30 @@ class PortalCommandTest {
 
   @Test
   void aMissingPortalCredentialIsBadInputNamingTheFile() throws Exception {
-    Path xml = tmp.resolve("rights.xml");
-    Files.writeString(tmp.resolve("dkm.properties"), "store=jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2\n"
-        + "identity=" + tmp.resolve("missing.cred") + "\n");
-    Files.writeString(xml, "<rights><issuer>mailsec.test</issuer><organisationDomains>mailsec.test</organisationDomains>"
-        + "<portal url=\"http://127.0.0.1:8090\" port=\"1\"/><store url=\"file:state\"/></rights>");
-    int code = run("portal", "--config", xml.toString());
-    assertThat(code).as(err).isEqualTo(2);
-    assertThat(err).startsWith("portal: ").contains("missing.cred").doesNotContain("\tat ");
+    // --james-home: conf/rights.xml, its default conf/dkm.properties and the relative identity inside that are
+    // all found in the James home, not in the current directory (docs/paths.md)
+    Path conf = Files.createDirectories(tmp.resolve("conf"));
+    Files.writeString(conf.resolve("dkm.properties"), "store=jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2\n"
+        + "identity=conf/missing.cred\n");
+    Files.writeString(conf.resolve("rights.xml"), "<rights><issuer>mailsec.test</issuer><organisationDomains>mailsec.test"
+        + "</organisationDomains><portal url=\"http://127.0.0.1:8090\" port=\"1\"/><store url=\"file:state\"/></rights>");
+    String saved = System.getProperty("working.directory");
+    try {
+      int code = run("portal", "--james-home", tmp.toString());
+      assertThat(code).as(err).isEqualTo(2);
+      assertThat(err).startsWith("portal: ").contains(conf.resolve("missing.cred").toString()).doesNotContain("\tat ");
+    } finally {
+      if (saved == null) {
+        System.clearProperty("working.directory");
+      } else {
+        System.setProperty("working.directory", saved);
+      }
+    }
+  }
+
+  @Test
+  void aJamesHomeThatIsNoFolderIsBadInput() {
+    assertThat(run("portal", "--james-home", tmp.resolve("nope").toString())).isEqualTo(2);
+    assertThat(err).contains("--james-home").contains("nope").doesNotContain("Exception");
   }
 }

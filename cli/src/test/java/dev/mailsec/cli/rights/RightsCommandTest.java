@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Properties;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,7 @@ class RightsCommandTest {
   String out;
   String err;
   byte[] outBytes;
+  String savedWorkingDirectory;
 
   int run(String... args) {
     CliRun r = CliRun.of(args);
@@ -60,7 +62,7 @@ class RightsCommandTest {
     Files.write(conf.resolve("dkm.properties"), ("store=file:" + store.resolve("data") + "\nidentity="
         + store.resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
     config = Files.write(conf.resolve("rights.xml"), ("<rights><issuer>mailsec.test</issuer>"
-        + "<store url=\"file:../state/rights\"/><templates>"
+        + "<store url=\"file://var/mailsec/rights\"/><templates>"
         + "<template name=\"confidential-30d\" rights=\"view,reply\" expiry=\"P30D\"/></templates></rights>")
         .getBytes(StandardCharsets.UTF_8));
   }
@@ -73,10 +75,27 @@ class RightsCommandTest {
   }
 
   String[] rights(String... args) {
-    return concat(new String[] {"rights"}, concat(args, "--config", config.toString()));
+    // as an operator outside James runs it: the James home, and rights.xml relative to it (docs/paths.md)
+    return concat(new String[] {"rights"}, concat(args, "--james-home", tmp.toString(), "--config", "conf/rights.xml"));
+  }
+
+  @BeforeEach
+  void saveWorkingDirectory() {
+    savedWorkingDirectory = System.getProperty("working.directory");
+    System.clearProperty("working.directory"); // the commands find tmp through --james-home only
+  }
+
+  @AfterEach
+  void restoreWorkingDirectory() {
+    if (savedWorkingDirectory == null) {
+      System.clearProperty("working.directory");
+    } else {
+      System.setProperty("working.directory", savedWorkingDirectory);
+    }
   }
 
   Protection protect(byte[] raw) throws Exception {
+    System.setProperty("working.directory", tmp.toString()); // as inside James, whose home is tmp
     RightsSettings s = RightsSettings.load(config);
     try (Dkm dkm = Dkm.open(s.dkmConfig()); RightsStore rs = RightsStore.open(s)) {
       return new RightsProtector(s, new DkmRightsKeyring(dkm, s), rs, Clock.systemUTC()).protect(
@@ -90,7 +109,7 @@ class RightsCommandTest {
     ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
     assertThat(out).contains("rights/content-key: created", "rights/signing: created",
         "rights/portal-session: created", "rights store: ready");
-    assertThat(tmp.resolve("state/rights")).isDirectory();
+    assertThat(tmp.resolve("var/mailsec/rights")).isDirectory();
     ok(rights("init", "--store", store.toString(), "--identity", admin.toString(), "--group", "rights"));
     assertThat(out).contains("rights/content-key: exists, kept", "rights/signing: exists, kept");
     ok("dkm", "--store", store.toString(), "--identity", admin.toString(), "secret", "list");

@@ -59,7 +59,13 @@ public final class ConnectorTrust {
         throws InvalidConnectorsException {
         Optional<KeyStore> store = Optional.empty();
         if (connector.trustStore().isPresent()) {
-            Path path = ConnectorsFile.resolve(connector.trustStore().get(), workingDirectory);
+            Path path;
+            try {
+                path = ConnectorsFile.resolve(connector.trustStore().get(), workingDirectory);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConnectorsException("outbound connector '" + connector.name() + "': trustStore: "
+                    + e.getMessage(), e);
+            }
             store = Optional.of(load(path, connector));
         }
         try {

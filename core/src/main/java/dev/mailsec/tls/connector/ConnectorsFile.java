@@ -1,12 +1,12 @@
 package dev.mailsec.tls.connector;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.tls.TlsProtocolVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,29 +75,25 @@ public final class ConnectorsFile {
     }
 
     /**
-     * Where {@code location} points, the way James's own configuration names files: {@code file://conf/x.xml}
-     * is relative to James's working directory, {@code file:///etc/x.xml} and {@code /etc/x.xml} are absolute,
-     * and any other relative path is relative to the working directory too.
+     * Where {@code location} points, by the pack's path rule ({@link PackPaths#resolve(Path, String)}) with
+     * {@code workingDirectory} as James's working directory: {@code file://conf/x.xml} and {@code conf/x.xml}
+     * are relative to it, {@code file:///etc/x.xml} and {@code /etc/x.xml} are absolute.
      */
     public static Path resolve(String location, Path workingDirectory) {
-        String trimmed = location.trim();
-        if (trimmed.startsWith("file:///")) {
-            return Paths.get(trimmed.substring("file://".length()));
-        }
-        if (trimmed.startsWith("file://")) {
-            return workingDirectory.resolve(trimmed.substring("file://".length()));
-        }
-        Path path = Paths.get(trimmed);
-        return path.isAbsolute() ? path : workingDirectory.resolve(path);
+        return PackPaths.resolve(workingDirectory, location);
     }
 
     /**
-     * Where {@code location} points inside the running James: relative locations are resolved against the
-     * {@code working.directory} system property James's launcher sets (the directory holding {@code conf/}),
-     * or the current directory when it is not set.
+     * Where {@code location} points inside the running James, by {@link PackPaths#resolve(String)}.
+     *
+     * @throws InvalidConnectorsException for a blank location or one that is no file path, naming it
      */
-    public static Path locate(String location) {
-        return resolve(location, Paths.get(System.getProperty("working.directory", ".")));
+    public static Path locate(String location) throws InvalidConnectorsException {
+        try {
+            return PackPaths.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConnectorsException(e.getMessage(), e);
+        }
     }
 
     /** Reads and validates the file at {@code path}. */

@@ -188,10 +188,11 @@ class SignDkimEndToEndTest {
                     }
                 }
                 Path jamesConfig = Files.write(root.resolve("dkm.properties"), Arrays.asList(
-                        "store=file:data", "identity=credentials/james-transport.cred", "cacheTtl=PT5M"));
+                        "store=file:" + root.resolve("data"), "identity=" + root.resolve("credentials/james-transport.cred"),
+                        "cacheTtl=PT5M"));
                 Path unreachable = Files.write(root.resolve("unreachable-dkm.properties"), Arrays.asList(
                         "store=jdbc:postgresql://127.0.0.1:1/mailsec?user=postgres&connectTimeout=2",
-                        "identity=credentials/james-transport.cred"));
+                        "identity=" + root.resolve("credentials/james-transport.cred")));
                 Path dns = Files.write(root.resolve("dns.txt"), records);
                 return new Fixture(root, jamesConfig, unreachable, dns, String.join("\n", zone) + "\n");
             } catch (Exception e) {

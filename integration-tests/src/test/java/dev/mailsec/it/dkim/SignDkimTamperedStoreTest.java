@@ -55,7 +55,7 @@ class SignDkimTamperedStoreTest {
             Files.copy(p, data.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         Path config = Files.write(store.resolve("dkm.properties"),
-            List.of("store=file:data", "identity=credentials/james-transport.cred"));
+            List.of("store=file:" + store.resolve("data"), "identity=" + store.resolve("credentials/james-transport.cred")));
         JamesExtension.Builder builder = JamesExtension.builder()
             .rootMailets("<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
                 + "<dkmConfig>" + config + "</dkmConfig></mailet>");

@@ -377,7 +377,8 @@ class RightsEndToEndTest {
                 + "identity=" + env.dir().resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
             downConfig = down.resolve("rights.xml");
             Files.write(downConfig, RightsTestEnvironment.RIGHTS_XML
-                .replace("<store url=\"file:rights-state\" />", "<store url=\"file:" + env.dir().resolve("rights-state") + "\" />")
+                .replace("<store url=\"file:rights-state\" />", "<store url=\"file:" + env.dir().resolve("rights-state") + "\" />\n"
+                    + "  <dkm config=\"" + down.resolve("dkm.properties") + "\"/>")
                 .getBytes(StandardCharsets.UTF_8));
             SmimeTestPki pki = new SmimeTestPki("Rights E2E CA");
             certs = Files.createDirectory(root.resolve("certs"));

@@ -106,8 +106,10 @@ class RightsPortalBrowserTest {
     env.admin().createIdentity("rights-portal", IdentityType.SERVICE, false, portalDir.resolve("rights-portal.cred"));
     env.admin().addMember("rights", "rights-portal");
     Files.writeString(portalDir.resolve("dkm.properties"),
-        "store=file:../dkm-data\nidentity=rights-portal.cred\ncacheTtl=PT5M\n");
-    Files.writeString(portalDir.resolve("rights.xml"), rightsXml("../rights-state", smtp));
+        "store=file:" + portalDir.resolve("../dkm-data").normalize() + "\nidentity=" + portalDir.resolve("rights-portal.cred")
+            + "\ncacheTtl=PT5M\n");
+    Files.writeString(portalDir.resolve("rights.xml"), rightsXml(portalDir.resolve("../rights-state").normalize().toString(), smtp)
+        .replace("</rights>", "  <dkm config=\"" + portalDir.resolve("dkm.properties") + "\"/>\n</rights>"));
     RightsSettings settings = RightsSettings.load(portalDir.resolve("rights.xml"));
     engine = RightsPortalEngine.open(settings);
     portal = Portal.start(RightsPortalEngine.config(settings), engine);
@@ -332,8 +334,8 @@ class RightsPortalBrowserTest {
     Path node2 = Files.createDirectories(DIR.resolve("rights/portal2"));
     Files.copy(DIR.resolve("rights/portal/dkm.properties"), node2.resolve("dkm.properties"));
     Files.copy(DIR.resolve("rights/portal/rights-portal.cred"), node2.resolve("rights-portal.cred"));
-    Files.writeString(node2.resolve("rights.xml"), rightsXml("../rights-state", james.harness().smtpPort(
-        Delivery.Mode.PLAIN), port, 1));
+    Files.writeString(node2.resolve("rights.xml"), rightsXml(DIR.resolve("rights/rights-state").toString(), james.harness().smtpPort(
+        Delivery.Mode.PLAIN), port, 1).replace("</rights>", "  <dkm config=\"" + node2.resolve("dkm.properties") + "\"/>\n</rights>"));
     RightsSettings settings = RightsSettings.load(node2.resolve("rights.xml"));
     String link = link(protectAndSend("[encrypt] Rate limit test", "encrypt-only", CAROL));
     String id = link.substring(link.lastIndexOf('/') + 1);

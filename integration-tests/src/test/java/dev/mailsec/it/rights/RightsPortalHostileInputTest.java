@@ -60,8 +60,10 @@ class RightsPortalHostileInputTest {
     env.admin().createIdentity("rights-portal", IdentityType.SERVICE, false, portalDir.resolve("rights-portal.cred"));
     env.admin().addMember("rights", "rights-portal");
     Files.writeString(portalDir.resolve("dkm.properties"),
-        "store=file:../dkm-data\nidentity=rights-portal.cred\ncacheTtl=PT5M\n");
-    Files.writeString(portalDir.resolve("rights.xml"), rightsXml("../rights-state", port, noSmtp));
+        "store=file:" + portalDir.resolve("../dkm-data").normalize() + "\nidentity=" + portalDir.resolve("rights-portal.cred")
+            + "\ncacheTtl=PT5M\n");
+    Files.writeString(portalDir.resolve("rights.xml"), rightsXml(portalDir.resolve("../rights-state").normalize().toString(), port, noSmtp)
+        .replace("</rights>", "  <dkm config=\"" + portalDir.resolve("dkm.properties") + "\"/>\n</rights>"));
     RightsSettings settings = RightsSettings.load(portalDir.resolve("rights.xml"));
     engine = RightsPortalEngine.open(settings);
     portal = Portal.start(RightsPortalEngine.config(settings), engine);

@@ -211,7 +211,7 @@ class SmimeDkmEndToEndTest {
             }
             // cacheTtl PT0S: the rollover is seen at once (production: minutes)
             jamesConfig = Files.write(root.resolve("dkm.properties"), Arrays.asList(
-                "store=file:data", "identity=credentials/james-transport.cred", "cacheTtl=PT0S"));
+                "store=file:" + root.resolve("data"), "identity=" + root.resolve("credentials/james-transport.cred"), "cacheTtl=PT0S"));
         }
 
         static Fixture create() {

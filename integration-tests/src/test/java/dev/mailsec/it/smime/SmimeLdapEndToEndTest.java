@@ -178,7 +178,7 @@ class SmimeLdapEndToEndTest {
                 admin.putSecret("ldap/james", "mail", SecretKind.OPAQUE, password.getBytes(StandardCharsets.UTF_8));
             }
             dkmConfig = Files.write(root.resolve("dkm.properties"), Arrays.asList(
-                "store=file:data", "identity=credentials/james-transport.cred", "cacheTtl=PT5M"));
+                "store=file:" + root.resolve("data"), "identity=" + root.resolve("credentials/james-transport.cred"), "cacheTtl=PT5M"));
         }
 
         static Fixture create() {

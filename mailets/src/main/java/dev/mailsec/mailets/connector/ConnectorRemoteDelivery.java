@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.tls.connector.ConnectorSocketFactory;
 import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -91,7 +91,7 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
             Connectors connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
             OutboundConnector connector = connectors.outbound(name.trim()).orElseThrow(() -> new MessagingException(
                 "ConnectorRemoteDelivery: " + CONNECTOR + ": no outbound connector '" + name.trim() + "' in " + location));
-            Path workingDirectory = Paths.get(System.getProperty("working.directory", "."));
+            Path workingDirectory = PackPaths.home();
             if (connector.smartHosts().isEmpty()) {
                 // by MX: the hosts are known only when delivering; the delivery threads carry the connector's trust
                 dns.bind(new MxTrust(connector, workingDirectory));

@@ -100,8 +100,9 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         if (bounceProcessor == null || bounceProcessor.trim().isEmpty()) {
             throw new MessagingException("ConnectorsRemoteDelivery: " + BOUNCE_PROCESSOR + " is required (e.g. bounces)");
         }
-        Path connectorsFile = ConnectorsFile.locate(location);
+        Path connectorsFile;
         try {
+            connectorsFile = ConnectorsFile.locate(location);
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException("ConnectorsRemoteDelivery: " + CONNECTORS + ": " + e.getMessage(), e);

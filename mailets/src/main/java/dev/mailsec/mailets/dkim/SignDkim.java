@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dkim;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkim.DkimSigner;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
 import dev.mailsec.dkim.sign.SigningAlgorithm;
@@ -130,7 +131,7 @@ public class SignDkim extends GenericMailet {
                 throw new MessagingException("SignDkim: " + ON_KEY_STORE_FAILURE + ": not a processor name: '" + p + "'");
             }
         }
-        Path config = DkmClients.resolve(getInitParameter(DKM_CONFIG, "conf/dkm.properties"));
+        Path config = path(DKM_CONFIG, getInitParameter(DKM_CONFIG, DkmClients.DEFAULT_CONFIG));
         try {
             dkm = injected != null ? injected : DkmClients.client(config);
         } catch (DkmInvalidRequestException e) {
@@ -155,9 +156,18 @@ public class SignDkim extends GenericMailet {
             throw new MessagingException("SignDkim: " + ROLLOVER_PERIOD + ": not an ISO-8601 duration (PT1H): '" + period + "'");
         }
         try {
-            DkmClients.startRollover(DkmClients.resolve(file), every);
+            DkmClients.startRollover(path(ROLLOVER_CONFIG, file), every);
         } catch (DkmInvalidRequestException e) {
             throw new MessagingException("SignDkim: " + ROLLOVER_CONFIG + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A file parameter by the pack's path rule (docs/paths.md). */
+    private static Path path(String parameter, String value) throws MessagingException {
+        try {
+            return PackPaths.resolve(value);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("SignDkim: " + parameter + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.dkim;
 
 import dev.mailsec.authres.AuthenticationResults;
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkim.BodyLengthPolicy;
 import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dkim.DkimAuthResults;
@@ -16,7 +17,6 @@ import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import java.io.IOException;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *     <dnsTimeoutMillis>5000</dnsTimeoutMillis>
  * </mailet>
  * }</pre>
- * Only {@code authservId} is required. {@code zoneFile} (a BIND zone file path) replaces DNS, for
+ * Only {@code authservId} is required. {@code zoneFile} (a BIND zone file; a path by docs/paths.md) replaces DNS, for
  * tests and offline use. Unknown parameters and bad values fail the start, naming the parameter.
  */
 public class VerifyDkim extends GenericMailet {
@@ -119,7 +119,7 @@ public class VerifyDkim extends GenericMailet {
                 }
             }
             try {
-                return ZoneFileKeyRecordSource.load(Paths.get(zone.trim()));
+                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
             } catch (IOException | IllegalArgumentException e) {
                 throw new MessagingException("VerifyDkim: " + ZONE_FILE + ": cannot read '" + zone + "': " + e.getMessage(), e);
             }

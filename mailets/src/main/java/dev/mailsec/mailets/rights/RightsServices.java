@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkmclient.DkmClients;
@@ -29,7 +30,7 @@ public final class RightsServices {
     private static final Logger LOG = LoggerFactory.getLogger(RightsServices.class);
     private static final ConcurrentMap<Path, RightsServices> SHARED = new ConcurrentHashMap<>();
 
-    /** Parameter naming the rights configuration file, relative to James's working directory. */
+    /** Parameter naming the rights configuration file (a path by docs/paths.md's rule). */
     public static final String CONFIG = "config";
     public static final String DEFAULT_CONFIG = "conf/rights.xml";
 
@@ -52,7 +53,12 @@ public final class RightsServices {
      * and the file.
      */
     static RightsServices shared(String mailet, String configured) throws MessagingException {
-        Path path = DkmClients.resolve(configured);
+        Path path;
+        try {
+            path = PackPaths.resolve(configured);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(mailet + ": " + CONFIG + ": " + e.getMessage(), e);
+        }
         RightsServices s = SHARED.get(path);
         if (s != null) {
             return s;

@@ -4,6 +4,7 @@ import dev.mailsec.dkim.Dkimpy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.config.WorkingDirectory;
 import dev.mailsec.dkim.DkimAttributeNames;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,17 @@ class VerifyDkimTest {
         }
         mailet.init(config.build());
         return mailet;
+    }
+
+    @Test
+    void zoneFileShouldResolveAgainstJamesWorkingDirectoryNotTheCurrentDirectory() throws Exception {
+        // issue 14: starting James from another folder broke 'VerifyDkim: zoneFile'
+        WorkingDirectory.with(dir, () -> {
+            VerifyDkim mailet = mailet("zoneFile", dir.relativize(zone).toString());
+            Mail mail = mail(dkimpy.sign(MESSAGE));
+            mailet.service(mail);
+            assertThat(authResults(mail)).singleElement().asString().contains("dkim=pass");
+        });
     }
 
     private static Mail mail(byte[] raw) throws Exception {

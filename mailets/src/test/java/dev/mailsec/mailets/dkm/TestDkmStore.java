@@ -38,10 +38,12 @@ public final class TestDkmStore implements AutoCloseable {
         admin.createGroup("mail");
         admin.addMember("mail", "james-transport");
         Path props = dir.resolve("james-dkm.properties");
-        Files.write(props, ("store=file:data\nidentity=credentials/james-transport.cred\ncacheTtl=" + cacheTtl + "\n")
+        // absolute paths: relative ones would follow the test JVM's working directory (docs/paths.md)
+        Files.write(props, ("store=file:" + dir.resolve("data") + "\nidentity=" + dir.resolve("credentials/james-transport.cred")
+                + "\ncacheTtl=" + cacheTtl + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("admin-dkm.properties"), ("store=file:" + dir.resolve("data") + "\nidentity="
+                + dir.resolve("credentials/admin.cred") + "\nrootKey=file:" + dir.resolve("root-keys") + "\ncacheTtl=PT0S\n")
                 .getBytes(StandardCharsets.UTF_8));
-        Files.write(dir.resolve("admin-dkm.properties"), ("store=file:data\nidentity=credentials/admin.cred\n"
-                + "rootKey=file:root-keys\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
         return new TestDkmStore(dir, storage, admin, props);
     }
 

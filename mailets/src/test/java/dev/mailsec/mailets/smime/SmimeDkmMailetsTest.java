@@ -151,7 +151,8 @@ class SmimeDkmMailetsTest {
     void identityOutsideTheGroupShouldRouteWithKeyAccessDenied() throws Exception {
         store.admin.createIdentity("outsider", IdentityType.SERVICE, false, dir.resolve("credentials/outsider.cred"));
         Path props = dir.resolve("outsider.properties");
-        Files.write(props, "store=file:data\nidentity=credentials/outsider.cred\ncacheTtl=PT0S\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(props, ("store=file:" + dir.resolve("data") + "\nidentity=" + dir.resolve("credentials/outsider.cred")
+            + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
         FakeMail mail = SmimeMailetsTest.mail("bob@example.test");
         encryptTo(mail, bob1);
         byte[] encrypted = Fixtures.bytes(mail.getMessage());

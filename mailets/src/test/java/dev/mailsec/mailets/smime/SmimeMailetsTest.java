@@ -4,6 +4,8 @@ import dev.mailsec.smime.SmimeTestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.config.WorkingDirectory;
+
 import dev.mailsec.smime.ChainValidator;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.FolderCertificateDirectory;
@@ -185,6 +187,20 @@ class SmimeMailetsTest {
         DecryptionResult r = new SmimeDecryptor().decrypt(new ByteArrayInputStream(Fixtures.bytes(mail.getMessage())), plain, List.of(bob));
         assertThat(r.keyId()).isEqualTo(bob.id());
         assertThat(plain.toByteArray()).isEqualTo(original);
+    }
+
+    @Test
+    void encryptSmimeShouldReadItsFoldersRelativeToJamesWorkingDirectoryNotTheCurrentDirectory() throws Exception {
+        // issue 14: conf/smime/certs followed the process's current directory; James starts from its home
+        // with -Dworking.directory=., and a start from elsewhere must still find the certificates
+        WorkingDirectory.with(dir, () -> {
+            EncryptSmime m = new EncryptSmime();
+            m.init(FakeMailetConfig.builder().mailetName("EncryptSmime").mailetContext(FakeMailContext.defaultContext())
+                .setProperty("certificateFolder", "certs").setProperty("trustAnchors", "file://" + dir.relativize(ca)).build());
+            FakeMail mail = mail("bob@example.test");
+            m.service(mail);
+            assertThat(mail.getMessage().getContentType()).contains("smime-type=enveloped-data");
+        });
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.mailsec.matchers.rights;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.guard.PerMailGuard;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -27,15 +27,16 @@ import org.apache.mailet.base.GenericMatcher;
  *     <template>encrypt-only</template>
  * </mailet>
  * }</pre>
- * Condition: a comma-separated list of domains ({@code =mailsec.test,example.com}); without one, the
- * {@code organisationDomains} of {@code conf/rights.xml} (relative to James's working directory) or of
- * the file the system property {@code mailsec.rights.config} names. A malformed domain or an unreadable
- * rights file fails the start.
+ * Condition: a comma-separated list of domains ({@code =mailsec.test,example.com}); or
+ * {@code config=FILE}, the {@code organisationDomains} of that rights configuration (the file the rights
+ * mailets' {@code <config>} names; a path by docs/paths.md); without a condition, those of
+ * {@code conf/rights.xml}, the rights mailets' default. A malformed domain or an unreadable rights file fails
+ * the start.
  */
 public class IsRecipientOutsideOrganisation extends GenericMatcher {
 
-    /** System property naming the rights configuration used when the condition is empty. */
-    public static final String CONFIG_PROPERTY = "mailsec.rights.config";
+    /** Condition prefix naming the rights configuration, as the rights mailets' {@code config} parameter. */
+    static final String CONFIG_PREFIX = "config=";
     static final String DEFAULT_CONFIG = "conf/rights.xml";
     private static final Pattern DOMAIN_NAME = Pattern.compile(
         "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -45,8 +46,15 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
     @Override
     public void init() throws MessagingException {
         String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            Path config = Paths.get(System.getProperty(CONFIG_PROPERTY, DEFAULT_CONFIG)).toAbsolutePath().normalize();
+        String c = condition == null ? "" : condition.trim();
+        if (c.isEmpty() || c.startsWith(CONFIG_PREFIX)) {
+            String file = c.isEmpty() ? DEFAULT_CONFIG : c.substring(CONFIG_PREFIX.length());
+            Path config;
+            try {
+                config = PackPaths.resolve(file);
+            } catch (IllegalArgumentException e) {
+                throw new MessagingException("IsRecipientOutsideOrganisation: config: " + e.getMessage(), e);
+            }
             organisation = RightsConfig.organisationDomains(config, "IsRecipientOutsideOrganisation");
             return;
         }

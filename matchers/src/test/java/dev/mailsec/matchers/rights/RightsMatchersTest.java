@@ -92,16 +92,29 @@ class RightsMatchersTest {
         Path rights = dir.resolve("rights.xml");
         Files.write(rights, ("<rights><issuer>mailsec.test</issuer><organisationDomains>mailsec.test, example.com</organisationDomains>"
             + "<store url=\"file:state\"/></rights>").getBytes(StandardCharsets.UTF_8));
-        System.setProperty(IsRecipientOutsideOrganisation.CONFIG_PROPERTY, rights.toString());
+        Files.createDirectories(dir.resolve("conf"));
+        Files.copy(rights, dir.resolve("conf/rights.xml"));
+        String saved = System.getProperty("working.directory");
+        System.setProperty("working.directory", dir.toString());
         try {
+            // no condition: conf/rights.xml of James's working directory, as the rights mailets' default
             IsRecipientOutsideOrganisation matcher = init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", null);
             assertThat(matcher.match(mail("\r\nx\r\n", "bob@mailsec.test", "dave@example.com", "carol@external.test")))
                 .containsExactly(new MailAddress("carol@external.test"));
-            System.setProperty(IsRecipientOutsideOrganisation.CONFIG_PROPERTY, dir.resolve("missing.xml").toString());
-            assertThatThrownBy(() -> init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", null))
-                .isInstanceOf(MessagingException.class).hasMessageContaining("missing.xml");
+            // config=FILE: the file a rights mailet's <config> names, relative to the working directory too
+            matcher = init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", "config=rights.xml");
+            assertThat(matcher.match(mail("\r\nx\r\n", "dave@example.com", "carol@external.test")))
+                .containsExactly(new MailAddress("carol@external.test"));
+            assertThatThrownBy(() -> init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", "config=missing.xml"))
+                .isInstanceOf(MessagingException.class).hasMessageContaining(dir.resolve("missing.xml").toString());
+            assertThatThrownBy(() -> init(new IsRecipientOutsideOrganisation(), "IsRecipientOutsideOrganisation", "config="))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("config: a path is required");
         } finally {
-            System.clearProperty(IsRecipientOutsideOrganisation.CONFIG_PROPERTY);
+            if (saved == null) {
+                System.clearProperty("working.directory");
+            } else {
+                System.setProperty("working.directory", saved);
+            }
         }
     }
 

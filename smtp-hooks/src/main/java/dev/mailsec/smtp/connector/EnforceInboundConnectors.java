@@ -92,8 +92,9 @@ public class EnforceInboundConnectors implements MailHook {
             throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS
                 + " is required (e.g. file://conf/connectors.xml)");
         }
-        Path connectorsFile = ConnectorsFile.locate(location);
+        Path connectorsFile;
         try {
+            connectorsFile = ConnectorsFile.locate(location);
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS + ": " + e.getMessage(), e);
