@@ -38,6 +38,11 @@ public final class PortalCommand implements Callable<Integer> {
       description = "rights.xml (default: $MAILSEC_RIGHTS_CONFIG, else conf/rights.xml).")
   Path config;
 
+  @Option(names = "--dkm-config", paramLabel = "FILE",
+      description = "The portal's own DKM client configuration (identity rights-portal, e.g."
+          + " conf/portal-dkm.properties as 'mailsec install' writes it); default: the one rights.xml names.")
+  Path dkmConfig;
+
   @Override
   public Integer call() throws Exception {
     Path file = config != null ? config
@@ -55,9 +60,12 @@ public final class PortalCommand implements Callable<Integer> {
     }
     RightsPortalEngine engine;
     try {
-      engine = RightsPortalEngine.open(settings);
+      if (dkmConfig != null && !Files.isRegularFile(dkmConfig)) {
+        throw new UserException("--dkm-config: no such file: " + dkmConfig, 2);
+      }
+      engine = RightsPortalEngine.open(settings, dkmConfig != null ? dkmConfig : settings.dkmConfig());
     } catch (dev.mailsec.dkm.DkmInvalidRequestException e) {
-      throw new UserException(settings.dkmConfig() + ": " + e.getMessage(), 2);
+      throw new UserException((dkmConfig != null ? dkmConfig : settings.dkmConfig()) + ": " + e.getMessage(), 2);
     } catch (DkmException | RightsException e) {
       throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
     }
