@@ -99,9 +99,6 @@ final class DkmSetup {
       }
     }
     admin = o.adminCredential != null ? o.adminCredential.toAbsolutePath() : dir.resolve("credentials/admin.cred");
-    if (!Files.isRegularFile(admin)) {
-      throw new UserException("--admin-credential: no credential file at '" + admin + "'", 2);
-    }
   }
 
   /** A node joining a cluster's PostgreSQL store: a local DKM directory pointing at it and the cluster's root keys. */
@@ -141,6 +138,11 @@ final class DkmSetup {
       report.note("store " + files.rel(dir) + ": identities " + transport + " (groups " + MAIL + ", " + RIGHTS + ") and " + portal
           + " (group " + RIGHTS + "), DKIM keys of " + String.join(", ", o.domains) + " and the rights keys are set up");
       return;
+    }
+    // only now, with something to set up, is an admin needed (its credential may have been moved off the host)
+    if (!Files.isRegularFile(admin)) {
+      throw new UserException("--admin-credential: no credential file at '" + admin + "' (DKM needs an admin to"
+          + " set up what is missing)", 2);
     }
     files.directory(layout.credentials(), true);
     List<String> records = new ArrayList<>();

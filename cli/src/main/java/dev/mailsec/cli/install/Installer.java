@@ -64,8 +64,10 @@ public final class Installer {
       out.println("DNS: publish these DKIM records (kept in " + files.rel(layout.dkimRecords()) + "):");
       records.forEach(r -> out.println("  " + r));
     }
-    out.println("DKM admin credential: " + dkm.adminCredential()
-        + " (a person's key: move it off this host, INSTALL.md)");
+    if (Files.exists(dkm.adminCredential())) {
+      out.println("DKM admin credential: " + dkm.adminCredential()
+          + " (a person's key: move it off this host, INSTALL.md)");
+    }
     out.println(report.changes() == 0
         ? "nothing changed: the pack was already installed as asked"
         : report.changes() + " change(s) made; check with: bin/mailsec check --james-home " + layout.home);
