@@ -76,6 +76,11 @@ public final class InstallCommand implements Callable<Integer> {
       description = "PostgreSQL schema of the DKM store (default: ${DEFAULT-VALUE}).")
   String dkmSchema;
 
+  @Option(names = "--rights-store", paramLabel = "URL",
+      description = "jdbc:postgresql://... for the rights store a cluster's nodes and portals share (schema"
+          + " mailsec_rights; default: files in var/mailsec/rights).")
+  String rightsStore;
+
   @Option(names = "--root-keys", paramLabel = "DIR",
       description = "Folder of the DKM file root keys (default: var/mailsec/dkm-root-keys; with --join: the cluster's).")
   Path rootKeys;
@@ -143,6 +148,10 @@ public final class InstallCommand implements Callable<Integer> {
       throw new UserException("--dkm-schema: a PostgreSQL schema name (a-z, 0-9, _), got '" + dkmSchema + "'", 2);
     }
     o.dkmSchema = dkmSchema;
+    if (rightsStore != null && !rightsStore.startsWith("jdbc:postgresql:")) {
+      throw new UserException("--rights-store: jdbc:postgresql://..., got '" + redact(rightsStore) + "'", 2);
+    }
+    o.rightsStore = rightsStore;
     o.rootKeys = rootKeys == null ? null : rootKeys.toAbsolutePath().normalize();
     o.join = join;
     if (join && adminCredential == null) {

@@ -24,6 +24,8 @@ final class InstallOptions {
   String dkmStore;
   String dkmSchema;
   Path rootKeys;
+  /** null (a file store in var/mailsec/rights) or a jdbc:postgresql: URL shared by a cluster's nodes and portals. */
+  String rightsStore;
   boolean join;
   String nodeName;
   Path adminCredential;

@@ -140,16 +140,22 @@ public final class Installer {
     Path written = file;
     if (Files.isRegularFile(file) && !java.util.Arrays.equals(InstallFiles.read(file), rendered)) {
       written = file.resolveSibling("rights.xml.mailsec-new");
-      files.write(written, rendered, InstallFiles.PUBLIC_FILE, "what these flags make");
+      files.write(written, rendered, rightsMode(), "what these flags make");
       report.note("conf/rights.xml differs from what these flags make: kept; compare with conf/rights.xml.mailsec-new");
     } else {
-      files.write(file, rendered, InstallFiles.PUBLIC_FILE, "issuer " + o.domains.get(0) + ", portal " + o.portalUrl);
+      files.write(file, rendered, rightsMode(), "issuer " + o.domains.get(0) + ", portal " + o.portalUrl);
     }
     try {
       return RightsSettings.load(Files.isRegularFile(file) ? file : written);
     } catch (IllegalArgumentException e) {
       throw new UserException(file + ": " + e.getMessage(), 2);
     }
+  }
+
+  /** Owner-only when the rights store's URL carries a password. */
+  private java.util.Set<java.nio.file.attribute.PosixFilePermission> rightsMode() {
+    return o.rightsStore != null && o.rightsStore.toLowerCase(java.util.Locale.ROOT).contains("password=")
+        ? InstallFiles.OWNER_ONLY_FILE : InstallFiles.PUBLIC_FILE;
   }
 
   private String renderRights() {
@@ -165,7 +171,8 @@ public final class Installer {
     lines.add("  <organisationDomains>" + String.join(",", o.organisationDomains) + "</organisationDomains>");
     lines.add("  <portal url=\"" + xml(o.portalUrl.toString()) + "\" bind=\"" + xml(o.portalBindHost) + "\" port=\""
         + o.portalPort + "\" smtpHost=\"" + xml(o.portalSmtpHost) + "\" smtpPort=\"" + o.portalSmtpPort + "\"/>");
-    lines.add("  <store url=\"file:" + xml(layout.ref(layout.rightsStore())) + "\"/>");
+    lines.add(o.rightsStore != null ? "  <store url=\"" + xml(o.rightsStore) + "\" schema=\"mailsec_rights\"/>"
+        : "  <store url=\"file:" + xml(layout.ref(layout.rightsStore())) + "\"/>");
     lines.add("  <dkm config=\"" + xml(layout.ref(layout.jamesDkmConfig())) + "\"/>");
     lines.add("  <subject mode=\"keep\"/>");
     lines.add("  <templates>");
@@ -178,6 +185,14 @@ public final class Installer {
   }
 
   private void rightsStore(RightsSettings settings) {
+    if (settings.storeUrl().startsWith("jdbc:")) {
+      // a shared store: opening it creates its tables when missing, and is reachable now rather than at James's start
+      try (RightsStore store = RightsStore.open(settings)) {
+        return;
+      } catch (RightsStoreUnavailableException e) {
+        throw new UserException("--rights-store: cannot open: " + e.getMessage(), 75);
+      }
+    }
     if (!settings.storeUrl().startsWith("file:") || Files.isDirectory(Path.of(settings.storeUrl().substring(5)))) {
       return;
     }

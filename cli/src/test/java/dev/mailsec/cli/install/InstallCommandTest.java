@@ -136,7 +136,7 @@ class InstallCommandTest {
 
       Path second = home("node2");
       CliRun two = install(second, "--domain", "example.test", "--dkm-store", PG, "--dkm-schema", schema,
-          "--join", "--node-name", "mx2",
+          "--rights-store", PG, "--join", "--node-name", "mx2",
           "--admin-credential", first.resolve("var/mailsec/dkm/credentials/admin.cred").toString(),
           "--root-keys", first.resolve("var/mailsec/dkm-root-keys").toString());
       assertThat(two.exitCode).as(two.err).isZero();
@@ -150,11 +150,14 @@ class InstallCommandTest {
           .contains("store=" + PG).contains("store.schema=" + schema)
           .contains("identity=" + second.resolve("var/mailsec/credentials/james-transport-mx2.cred"))
           .doesNotContain("rootKey");
+      assertThat(Files.readString(second.resolve("conf/rights.xml")))
+          .contains("<store url=\"" + PG + "\" schema=\"mailsec_rights\"/>");
       CliRun members = CliRun.of("dkm", "--store", first.resolve("var/mailsec/dkm").toString(), "--identity",
           first.resolve("var/mailsec/dkm/credentials/admin.cred").toString(), "group", "members", "rights");
       assertThat(members.out).contains("james-transport", "rights-portal", "james-transport-mx2", "rights-portal-mx2");
 
-      assertThat(install(second, "--domain", "example.test", "--dkm-store", PG, "--dkm-schema", schema, "--join",
+      assertThat(install(second, "--domain", "example.test", "--dkm-store", PG, "--dkm-schema", schema,
+          "--rights-store", PG, "--join",
           "--node-name", "mx2", "--admin-credential", first.resolve("var/mailsec/dkm/credentials/admin.cred").toString(),
           "--root-keys", first.resolve("var/mailsec/dkm-root-keys").toString()).out)
           .contains("nothing changed");
