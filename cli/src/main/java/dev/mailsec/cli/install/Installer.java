@@ -56,7 +56,6 @@ public final class Installer {
         InstallFiles.OWNER_ONLY_FILE, "the portal's DKM client, identity " + dkm.portalIdentity());
     dkm.keys(rights);
     report.section("configuration (conf/):");
-    files.directory(layout.smimeCerts(), false);
     new SamplePipeline(layout, o, files, report, o.bundle.resolve("conf")).install();
 
     List<String> records = dkm.dkimRecords();

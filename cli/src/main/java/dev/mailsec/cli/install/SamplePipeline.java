@@ -79,17 +79,16 @@ final class SamplePipeline {
         }
       }
     }
+    // files only the pack's steps read (inert until a pipeline names them), made once and then the operator's
     Path connectors = layout.conf().resolve("connectors.xml");
-    if (ours && !Files.exists(connectors)) {
+    if (!Files.exists(connectors)) {
       files.write(connectors, InstallFiles.read(sample.resolve("connectors.xml")), InstallFiles.PUBLIC_FILE,
-          "the sample's partner connectors");
-    } else if (!ours && !Files.exists(connectors)) {
-      toMerge.add("connectors.xml");
+          "the sample's partner connectors; edit to yours");
     }
+    smimeAnchors();
     if (ours) {
       report.note("sample pipeline: conf/" + String.join(", conf/", REPLACED) + " are the pack's sample for "
           + String.join(", ", o.domains));
-      smimeAnchors();
       return;
     }
     mergeNotes(toMerge, stillStock);
@@ -278,11 +277,9 @@ final class SamplePipeline {
         return "add the dev.mailsec.smtp.* handlers (RefuseCutMessages, RecordTlsFacts,"
             + " connector.EnforceInboundConnectors) at the end of each <handlerchain>, as in"
             + " conf/mailsec-sample/smtpserver.xml; offer STARTTLS with your certificate.";
-      case "mailrepositorystore.xml":
+      default:
         return "register org.apache.james.mailrepository.file.FileMailRepository for the protocol 'file'"
             + " (the sample holds mail in file://var/mail/...), as in conf/mailsec-sample/mailrepositorystore.xml.";
-      default:
-        return "copy conf/mailsec-sample/" + name + " (the sample's partner connectors; edit to yours).";
     }
   }
 

@@ -95,7 +95,10 @@ class InstallCommandTest {
     assertThat(Files.readString(home.resolve("conf/mailsec-merge.txt")))
         .contains("conf/mailetcontainer.xml: copy every step marked 'mailsec:'")
         .contains("conf/smtpserver.xml: add the dev.mailsec.smtp.* handlers")
-        .contains("conf/connectors.xml");
+        .contains("conf/mailrepositorystore.xml: register org.apache.james.mailrepository.file.FileMailRepository");
+    // what only the pack's steps read is there for them: partner connectors, S/MIME trust anchors
+    assertThat(home.resolve("conf/connectors.xml")).isRegularFile();
+    assertThat(Files.readString(home.resolve("conf/smime/ca.pem"))).contains("-----BEGIN CERTIFICATE-----");
     assertThat(Files.readString(home.resolve("conf/mailsec-sample/mailetcontainer.xml")))
         .contains("<authservId>example.test</authservId>").doesNotContain("SenderHostIs=mailsec.test");
     assertThat(home.resolve("extensions-jars/mailsec/mailsec-mailets-9.jar")).hasBinaryContent(new byte[] {1, 2, 3});
