@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
     name = "run",
     description = {
       "Start a real James 3.8.1 with the pack and the sample configuration on loopback.",
-      "Builds the pack if needed, installs it into the stock memory distribution's",
-      "extensions-jars/, and runs James in the foreground (Ctrl-C stops it).",
+      "Builds the pack if needed, installs it into the stock memory distribution with",
+      "'mailsec install --sample-pipeline' (INSTALL.md), adds the demo's domains and users,",
+      "and runs James in the foreground (Ctrl-C stops it).",
       "Ports: MAILSEC_SMTP_PORT (2525), MAILSEC_SMTPS_PORT (4650), MAILSEC_IMAP_PORT (1430),",
       "MAILSEC_WEBADMIN_PORT (8000), MAILSEC_PORTAL_PORT (8090, the rights portal started next to",
       "James). State lives in MAILSEC_HOME (./.run)."

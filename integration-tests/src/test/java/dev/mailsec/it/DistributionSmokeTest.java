@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator's path, for real: README command 1 ({@code ./mailsec run}) installs the built bundle
- * into the stock James 3.8.1 memory distribution's {@code extensions-jars/} and starts it as a separate
+ * into the stock James 3.8.1 memory distribution with {@code mailsec install} and starts it as a separate
  * process with {@code java -jar james-server-memory-app.jar} from its home, as James's docs start it;
  * Python's smtplib and imaplib (standard clients) send mail in clear and over STARTTLS and
  * read it back from bob's INBOX.
@@ -125,18 +125,18 @@ class DistributionSmokeTest {
   }
 
   @Test
-  void operatorInstallShouldPutTheBundleIntoExtensionsJars() throws IOException {
-    Set<String> installed = artifactIds(home.resolve("state/james/extensions-jars"));
+  void operatorInstallShouldPutTheBundleIntoItsOwnFolderOfExtensionsJars() throws IOException {
+    Set<String> installed = artifactIds(home.resolve("state/james/extensions-jars/mailsec"));
     assertThat(installed).isEqualTo(artifactIds(BUNDLE.resolve("extensions-jars")));
   }
 
   @Test
   void firstStartShouldCreateTheDkmStoreAndGiveJamesOnlyItsServiceIdentity() throws Exception {
-    Path state = home.resolve("state/state");
+    Path state = home.resolve("state/james/var/mailsec");
     Path jamesDkmConfig = home.resolve("state/james/conf/dkm.properties");
     assertThat(state.resolve("dkm/dkm.properties")).isRegularFile();
     assertThat(Files.readString(jamesDkmConfig))
-        .contains("identity=" + state.resolve("dkm/credentials/james-transport.cred"))
+        .contains("identity=var/mailsec/credentials/james-transport.cred")
         .doesNotContain("rootKey");
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(jamesDkmConfig))).isEqualTo("rw-------");
@@ -152,23 +152,19 @@ class DistributionSmokeTest {
 
   @Test
   void firstStartShouldGiveJamesAndThePortalTheRightsKeysAndServeThePortal() throws Exception {
-    Path state = home.resolve("state/state");
+    Path state = home.resolve("state/james/var/mailsec");
     String admin = state.resolve("dkm/credentials/admin.cred").toString();
     String dkm = state.resolve("dkm").toString();
     assertThat(cli("dkm", "--store", dkm, "--identity", admin, "group", "members", "rights"))
         .contains("james-transport").contains("rights-portal");
     assertThat(cli("dkm", "--store", dkm, "--identity", admin, "secret", "list"))
         .contains("rights/content-key").contains("rights/signing").contains("rights/portal-session");
-    assertThat(Files.readString(home.resolve("state/portal/conf/dkm.properties")))
-        .contains("identity=" + state.resolve("dkm/credentials/rights-portal.cred"));
-    // 'rights init' made the store James and the portal use, inside James's home (docs/paths.md), not beside
-    // the checkout; the portal reads the same rights.xml with its own DKM client configuration
-    Path jamesHome = home.resolve("state/james");
-    assertThat(Files.readString(state.resolve("rights-init.log")))
-        .contains("rights store: ready at file:" + jamesHome.resolve("var/mailsec/rights"));
-    assertThat(Files.readString(home.resolve("state/portal/conf/rights.xml")))
-        .contains("<store url=\"file://var/mailsec/rights\"/>")
-        .contains("<dkm config=\"" + home.resolve("state/portal/conf/dkm.properties") + "\"/>");
+    assertThat(Files.readString(home.resolve("state/james/conf/portal-dkm.properties")))
+        .contains("identity=var/mailsec/credentials/rights-portal.cred");
+    // install made the store James and the portal use inside James's home, not beside the checkout
+    assertThat(Files.readString(home.resolve("state/james/conf/rights.xml")))
+        .contains("<store url=\"file://var/mailsec/rights\"/>");
+    assertThat(state.resolve("rights")).isDirectory();
     assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
     java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + portalPort + "/m/unknownlicence0"))

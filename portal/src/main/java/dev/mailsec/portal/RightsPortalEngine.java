@@ -73,7 +73,16 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
 
   /** Production wiring: DKM from the settings' dkm.properties (identity {@code rights-portal}), the store. */
   public static RightsPortalEngine open(RightsSettings settings) throws DkmException, RightsException {
-    Dkm dkm = Dkm.open(settings.dkmConfig());
+    return open(settings, settings.dkmConfig());
+  }
+
+  /**
+   * As {@link #open(RightsSettings)}, with the portal's own DKM client configuration instead of the one
+   * rights.xml names (James's): one rights.xml serves James and the portal, each with its own identity.
+   */
+  public static RightsPortalEngine open(RightsSettings settings, java.nio.file.Path dkmConfig)
+      throws DkmException, RightsException {
+    Dkm dkm = Dkm.open(dkmConfig);
     RightsStore store;
     try {
       store = RightsStore.open(settings);

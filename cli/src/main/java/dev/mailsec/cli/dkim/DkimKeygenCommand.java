@@ -65,7 +65,7 @@ public final class DkimKeygenCommand implements Callable<Integer> {
     }
 
     /** {@code --store} and {@code --identity} as in {@code ./mailsec dkm}, and the session they open. */
-    static final class Store {
+    public static final class Store {
         private static final Pattern DOMAIN = Pattern.compile(
                 "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
 
@@ -85,12 +85,17 @@ public final class DkimKeygenCommand implements Callable<Integer> {
         }
 
         static String domain(String value) {
+            return domain("DOMAIN", value);
+        }
+
+        /** A domain name, lower-case and without a trailing dot; {@code label} names the flag in the error. */
+        public static String domain(String label, String value) {
             String d = value.trim().toLowerCase(Locale.ROOT);
             if (d.endsWith(".")) {
                 d = d.substring(0, d.length() - 1);
             }
             if (!DOMAIN.matcher(d).matches()) {
-                throw new UserException("DOMAIN: not a domain name: '" + value + "'", 2);
+                throw new UserException(label + ": not a domain name: '" + value + "'", 2);
             }
             return d;
         }
@@ -108,7 +113,7 @@ public final class DkimKeygenCommand implements Callable<Integer> {
             }
         }
 
-        static KeyPair generate(SigningAlgorithm a, int bits) {
+        public static KeyPair generate(SigningAlgorithm a, int bits) {
             try {
                 if (a == SigningAlgorithm.ED25519_SHA256) {
                     return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();

@@ -1,6 +1,7 @@
 package dev.mailsec.cli.rights;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.PortalConfig;
@@ -34,6 +35,12 @@ public final class PortalCommand implements Callable<Integer> {
   @CommandLine.Mixin
   RightsConfigOption config;
 
+  @Option(names = "--dkm-config", paramLabel = "FILE",
+      description = "The portal's own DKM client configuration (identity rights-portal, e.g."
+          + " conf/portal-dkm.properties as 'mailsec install' writes it), relative to --james-home;"
+          + " default: the one rights.xml names.")
+  String dkmConfig;
+
   @Override
   public Integer call() throws Exception {
     RightsSettings settings = config.load();
@@ -43,11 +50,13 @@ public final class PortalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(config.path() + ": " + e.getMessage(), 2);
     }
+    // after config.load(), which set --james-home as the base of relative paths
+    Path dkm = dkmConfig == null ? settings.dkmConfig() : dkmConfigPath();
     RightsPortalEngine engine;
     try {
-      engine = RightsPortalEngine.open(settings);
+      engine = RightsPortalEngine.open(settings, dkm);
     } catch (dev.mailsec.dkm.DkmInvalidRequestException e) {
-      throw new UserException(settings.dkmConfig() + ": " + e.getMessage(), 2);
+      throw new UserException(dkm + ": " + e.getMessage(), 2);
     } catch (DkmException | RightsException e) {
       throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
     }
@@ -79,5 +88,18 @@ public final class PortalCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private Path dkmConfigPath() {
+    Path p;
+    try {
+      p = PackPaths.resolve(dkmConfig);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--dkm-config: " + e.getMessage(), 2);
+    }
+    if (!Files.isRegularFile(p)) {
+      throw new UserException("--dkm-config: no such file: " + p, 2);
+    }
+    return p;
   }
 }

@@ -72,4 +72,22 @@ class PortalCommandTest {
     assertThat(run("portal", "--james-home", tmp.resolve("nope").toString())).isEqualTo(2);
     assertThat(err).contains("--james-home").contains("nope").doesNotContain("Exception");
   }
+
+  @Test
+  void theDkmConfigOptionReplacesTheOneRightsXmlNames() throws Exception {
+    // rights.xml names James's configuration; --dkm-config names the portal's own, whose credential is missing
+    Path xml = tmp.resolve("rights.xml");
+    Files.writeString(tmp.resolve("dkm.properties"), "store=jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2\n"
+        + "identity=" + tmp.resolve("james-transport.cred") + "\n");
+    Files.writeString(tmp.resolve("portal-dkm.properties"), "store=jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2\n"
+        + "identity=" + tmp.resolve("rights-portal.cred") + "\n");
+    Files.writeString(xml, "<rights><issuer>mailsec.test</issuer><organisationDomains>mailsec.test</organisationDomains>"
+        + "<portal url=\"http://127.0.0.1:8090\" port=\"1\"/><store url=\"file:state\"/></rights>");
+    assertThat(run("portal", "--config", xml.toString(), "--dkm-config", tmp.resolve("portal-dkm.properties").toString()))
+        .as(err).isEqualTo(2);
+    assertThat(err).contains("rights-portal.cred").doesNotContain("james-transport.cred");
+    assertThat(run("portal", "--config", xml.toString(), "--dkm-config", tmp.resolve("nope.properties").toString()))
+        .isEqualTo(2);
+    assertThat(err).contains("--dkm-config: no such file: " + tmp.resolve("nope.properties"));
+  }
 }
