@@ -11,6 +11,8 @@ import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
