@@ -129,10 +129,10 @@ class InstallIntoStockJamesTest {
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
     }
 
-    // 5. the portal, as INSTALL.md starts it
+    // 5. the portal, as INSTALL.md starts it; from another folder: --james-home is the base of its paths
     portalProcess = new ProcessBuilder(bundle.resolve("bin/mailsec").toString(), "portal",
-        "--config", "conf/rights.xml", "--dkm-config", "conf/portal-dkm.properties")
-        .directory(james.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.out").toFile())
+        "--james-home", james.toString(), "--config", "conf/rights.xml", "--dkm-config", "conf/portal-dkm.properties")
+        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.out").toFile())
         .start();
     awaitOk(http, "http://127.0.0.1:" + portalPort + "/healthz", portalProcess, "portal.out", 60);
   }
