@@ -7,6 +7,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ final class PipelineCheck {
     }
 
     private static List<Path> jars(Path folder, int depth) throws IOException {
-        try (Stream<Path> files = Files.walk(folder, depth)) {
+        try (Stream<Path> files = Files.walk(folder, depth, FileVisitOption.FOLLOW_LINKS)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
                 .sorted().collect(Collectors.toList());
         }
