@@ -29,6 +29,8 @@ final class PortalCheck {
             } else {
                 report.error(what, "answers " + response.statusCode() + ", not 200");
             }
+        } catch (java.net.ConnectException e) {
+            report.error(what, "not answering: nothing listening (connection refused)");
         } catch (IOException e) {
             report.error(what, "not answering: " + Report.message(e));
         } catch (InterruptedException e) {

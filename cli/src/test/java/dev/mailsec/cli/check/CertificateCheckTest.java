@@ -73,6 +73,21 @@ class CertificateCheckTest {
     }
 
     @Test
+    void aConnectorsOwnTrustStoreShouldBeChecked() throws Exception {
+        Files.createDirectories(home.resolve("conf"));
+        SmimeTestPki.writeCert(home.resolve("conf/partner-ca.pem"),
+            certificate("ca@partner.test", NOW.minus(Duration.ofDays(900)), NOW.minus(Duration.ofDays(3))));
+        Files.writeString(home.resolve("conf/connectors.xml"), "<connectors><outbound name=\"partner-out\">"
+            + "<recipientDomain>partner.test</recipientDomain>"
+            + "<tls level=\"verify\" trustStore=\"conf/partner-ca.pem\"/></outbound></connectors>");
+
+        check().check(List.of());
+
+        assertThat(out.toString()).startsWith("error connector trust partner-out conf/partner-ca.pem: ")
+            .contains(" expired on 2026-12-04");
+    }
+
+    @Test
     void aTlsKeystoreShouldBeOpenedWithItsSecretAndAWrongSecretNamed() throws Exception {
         Files.createDirectories(home.resolve("conf"));
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");

@@ -2,6 +2,9 @@ package dev.mailsec.mailets.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.dkmclient.DkmClients;
+import dev.mailsec.mailets.dkm.TestDkmStore;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +84,27 @@ class ConfigurationCheckTest {
         assertThat(lines).containsExactly(
             "error read conf/mailetcontainer.xml: no such file: " + home.toAbsolutePath().resolve("conf/mailetcontainer.xml"),
             "error read conf/smtpserver.xml: no such file: " + home.toAbsolutePath().resolve("conf/smtpserver.xml"));
+    }
+
+    @Test
+    void aRolloverConfigShouldBeValidated() throws Exception {
+        try (TestDkmStore store = TestDkmStore.create(home.resolve("dkm"), "PT0S")) {
+            Path admin = home.resolve("dkm/admin-dkm.properties");
+
+            List<String> lines = check("<processor state=\"relay\">"
+                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
+                + "<dkmConfig>" + store.properties + "</dkmConfig><rolloverConfig>" + admin + "</rolloverConfig>"
+                + "</mailet><mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
+                + "<dkmConfig>" + store.properties + "</dkmConfig><rolloverConfig>" + store.properties
+                + "</rolloverConfig></mailet></processor>");
+
+            assertThat(lines).contains("ok mailet relay/SignDkim");
+            assertThat(lines).filteredOn(l -> l.startsWith("error mailet relay/SignDkim#2: ")).singleElement()
+                .asString().contains("rolloverConfig").contains("rootKey");
+            assertThat(DkmClients.rolloverRunning(admin)).as("nothing left running").isFalse();
+        } finally {
+            DkmClients.closeAll();
+        }
     }
 
     @Test
