@@ -10,6 +10,7 @@ import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.RolloverScheduler;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -188,6 +189,10 @@ public final class DkmClients {
                     }
                 });
                 LOG.info("DKM rollover started: {} every {}", file, period);
+                starter.shutdown();
+            } catch (StoreFormatException e) {
+                close(s);
+                LOG.error("DKM rollover ({}) cannot start: {}", file, e.getMessage());
                 starter.shutdown();
             } catch (DkmUnavailableException e) {
                 close(s);

@@ -3,6 +3,7 @@ package dev.mailsec.rights;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import dev.mailsec.dkm.store.FileStorage;
@@ -69,7 +70,8 @@ public final class RightsStore implements AutoCloseable {
 
     /**
      * Opens {@code file:DIR} (created when missing) or a {@code jdbc:postgresql:} URL with tables in
-     * {@code schema} (created when missing).
+     * {@code schema} (created when missing). A store written by a newer mailsec is refused, untouched
+     * ({@link dev.mailsec.dkm.store.StoreFormat}).
      *
      * @throws RightsStoreUnavailableException when the store cannot be opened
      * @throws IllegalArgumentException for a URL of another kind or a bad schema name
@@ -94,6 +96,9 @@ public final class RightsStore implements AutoCloseable {
             if (url.startsWith("jdbc:postgresql:")) {
                 return new RightsStore(JdbcStorage.open(url, schema));
             }
+        } catch (StoreFormatException e) {
+            // not an outage: a store written by a newer mailsec, left untouched
+            throw new RightsStoreUnavailableException("rights store refused: " + e.getMessage(), e);
         } catch (DkmUnavailableException e) {
             throw new RightsStoreUnavailableException("rights store unavailable: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class Dkm implements AutoCloseable {
 
   /**
    * Opens the session at once, which checks the store (issue 13, finding 8): a tampered, corrupt or rolled
-   * back store fails the start naming what is wrong, instead of the first mail. A store that cannot be
+   * back store, or one written by a newer mailsec (issue 14), fails the start naming what is wrong, instead of the first mail. A store that cannot be
    * reached, or that refuses this identity, is left to the first use as before (mail waits, it is not
    * refused at start).
    */
@@ -62,6 +63,9 @@ public final class Dkm implements AutoCloseable {
     } catch (DkmIntegrityException e) {
       throw new DkmInvalidRequestException("store: failed its integrity check at start: "
           + e.getMessage());
+    } catch (StoreFormatException e) {
+      // written by a newer mailsec: waiting cannot help, the start fails naming the formats
+      throw new DkmInvalidRequestException("store: " + e.getMessage());
     } catch (DkmException | RuntimeException e) {
       // unavailable or refused now: tried again, and reported, on first use
     }

@@ -56,6 +56,15 @@ class DkmClientTest {
   }
 
   @Test
+  void aStoreWrittenByANewerMailsecShouldFailTheStartNotWaitForMail() throws Exception {
+    Files.write(tmp.resolve("data/dkm-store"), "mailsec DKM file store, format 2\n".getBytes(StandardCharsets.US_ASCII));
+    assertThatThrownBy(() -> Dkm.open(props("store=file:data\nidentity=james.cred\n")))
+        .isInstanceOf(DkmInvalidRequestException.class)
+        .hasMessageContaining("store: DKM file store ")
+        .hasMessageContaining("is format 2, written by a newer mailsec; this mailsec reads format 1: upgrade mailsec");
+  }
+
+  @Test
   void badConfigurationShouldNameTheParameter() throws Exception {
     assertThatThrownBy(() -> Dkm.open(props("store=file:data\nidentity=james.cred\ncachettl=5\n")))
         .isInstanceOf(DkmInvalidRequestException.class).hasMessageContaining("'cachettl'");

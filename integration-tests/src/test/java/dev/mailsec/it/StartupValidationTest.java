@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.it.harness.JamesHarness;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +53,31 @@ class StartupValidationTest {
                 + "<header>X-Tls</header></mailet>");
 
         assertThatThrownBy(() -> startAndClose(builder))
-            .hasStackTraceContaining("AddTlsTrace: Unexpected init parameters found: [header]");
+            .hasStackTraceContaining("AddTlsTrace: unknown parameter 'header'; known: headerName");
+    }
+
+    @Test
+    void misspeltRemoteDeliveryParameterShouldFailStartNamingIt() {
+        // James's own RemoteDelivery ignores a parameter it does not know; ours must not
+        JamesExtension.Builder builder = JamesExtension.builder()
+            .rootMailets("<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.MtaStsRemoteDelivery\">"
+                + "<mtaSts>enforce</mtaSts><verifyServerIdentiy>true</verifyServerIdentiy></mailet>");
+
+        assertThatThrownBy(() -> startAndClose(builder))
+            .hasStackTraceContaining("MtaStsRemoteDelivery: unknown parameter 'verifyServerIdentiy'; known: ");
+    }
+
+    @Test
+    void connectorIsNamingNoConnectorOfTheFileShouldFailStartListingThem() throws Exception {
+        Path connectors = Files.write(workingDirectory.resolve("connectors.xml"), ("<connectors><inbound name=\"partner\">"
+            + "<senderDomain>partner.test</senderDomain><requires tls=\"true\"/></inbound></connectors>")
+            .getBytes(StandardCharsets.UTF_8));
+        JamesExtension.Builder builder = JamesExtension.builder()
+            .rootMailets("<mailet match=\"dev.mailsec.matchers.connector.ConnectorIs=parnter," + connectors
+                + "\" class=\"Null\"/>");
+
+        assertThatThrownBy(() -> startAndClose(builder))
+            .hasStackTraceContaining("ConnectorIs: no inbound connector 'parnter' in " + connectors + "; defined: partner");
     }
 
     private void startAndClose(JamesExtension.Builder builder) throws Exception {

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.tls.TlsAttributeNames;
@@ -48,11 +49,7 @@ public class AddTlsTrace extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        try {
-            checkInitParameters(Set.of(HEADER_NAME));
-        } catch (MessagingException e) {
-            throw new MessagingException("AddTlsTrace: " + e.getMessage() + "; the only parameter is " + HEADER_NAME, e);
-        }
+        InitParameters.checkKnown("AddTlsTrace", getInitParameterNames(), Set.of(HEADER_NAME));
         String configured = getInitParameter(HEADER_NAME);
         headerName = configured == null ? DEFAULT_HEADER_NAME : configured.trim();
         if (!isFieldName(headerName)) {

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets;
 
+import dev.mailsec.guard.InitParameters;
 import java.util.Set;
 import java.util.UUID;
 import javax.inject.Inject;
@@ -49,12 +50,7 @@ public class HoldInRepository extends ToRepository {
 
     @Override
     public void init() throws MessagingException {
-        try {
-            checkInitParameters(Set.of(REPOSITORY_PATH, PASS_THROUGH));
-        } catch (MessagingException e) {
-            throw new MessagingException("HoldInRepository: " + e.getMessage() + "; the parameters are "
-                + REPOSITORY_PATH + " and " + PASS_THROUGH, e);
-        }
+        InitParameters.checkKnown("HoldInRepository", getInitParameterNames(), Set.of(REPOSITORY_PATH, PASS_THROUGH));
         String path = getInitParameter(REPOSITORY_PATH);
         if (path == null || path.trim().isEmpty()) {
             throw new MessagingException("HoldInRepository: " + REPOSITORY_PATH

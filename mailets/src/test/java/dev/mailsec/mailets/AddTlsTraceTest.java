@@ -101,8 +101,7 @@ class AddTlsTraceTest {
         assertThatThrownBy(() -> new AddTlsTrace().init(FakeMailetConfig.builder().mailetName("AddTlsTrace")
             .setProperty("header", "X-Tls").build()))
             .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("AddTlsTrace")
-            .hasMessageContaining("[header]");
+            .hasMessage("AddTlsTrace: unknown parameter 'header'; known: headerName");
     }
 
     @Test

@@ -78,8 +78,7 @@ class HoldInRepositoryTest {
         assertThatThrownBy(() -> mailet(FakeMailetConfig.builder().mailetName("hold")
             .setProperty("repositoryPath", PATH).setProperty("notice", "x").build()))
             .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("notice")
-            .hasMessageContaining("the parameters are repositoryPath and passThrough");
+            .hasMessage("HoldInRepository: unknown parameter 'notice'; known: passThrough, repositoryPath");
     }
 
     private HoldInRepository mailet(String path) throws MessagingException {

@@ -7,6 +7,7 @@ import dev.mailsec.dkm.DkmConfig;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkm.DkmUnavailableException;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.Storage;
@@ -124,6 +125,10 @@ public final class DkmCommand implements Runnable {
   }
 
   static UserException toUser(DkmException e) {
+    if (e instanceof StoreFormatException) {
+      // written by a newer mailsec: no retry helps, so not 75
+      return new UserException(e.getMessage(), 1);
+    }
     if (e instanceof DkmUnavailableException) {
       return new UserException("temporarily unavailable: " + e.getMessage(), TEMPFAIL);
     }

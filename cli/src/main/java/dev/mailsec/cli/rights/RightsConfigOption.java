@@ -1,6 +1,7 @@
 package dev.mailsec.cli.rights;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsStoreUnavailableException;
@@ -45,6 +46,10 @@ final class RightsConfigOption {
     try {
       return RightsStore.open(s);
     } catch (RightsStoreUnavailableException e) {
+      if (e.getCause() instanceof StoreFormatException) {
+        // written by a newer mailsec: no retry helps, so not 75
+        throw new UserException(e.getMessage(), 1);
+      }
       throw new UserException("temporarily unavailable: " + e.getMessage(), 75);
     }
   }

@@ -120,6 +120,17 @@ class DkmCommandTest {
   }
 
   @Test
+  void aStoreWrittenByANewerMailsecShouldExitRefusedNotTemporaryAndStayUntouched() throws Exception {
+    Path marker = store.resolve("data/dkm-store");
+    Files.write(marker, "mailsec DKM file store, format 2\n".getBytes(StandardCharsets.US_ASCII));
+    assertRefusedWithOneLine(run("secret", "list", "--identity", admin), "is format 2, written by a newer mailsec",
+        "upgrade mailsec (the store is left untouched)");
+    assertThat(err).doesNotContain("temporarily unavailable");
+    assertThat(run("secret", "list", "--identity", admin)).isEqualTo(1);
+    assertThat(Files.readString(marker)).isEqualTo("mailsec DKM file store, format 2\n");
+  }
+
+  @Test
   void secretLifecycleShouldWorkEndToEnd() {
     assertThat(runWithInput("pw-1\n", "secret", "put", "account/alice/imap", "--group", "mail", "--identity", admin))
         .as(err).isZero();

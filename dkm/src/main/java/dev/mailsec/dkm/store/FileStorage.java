@@ -4,9 +4,11 @@ import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.internal.Codec;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoreCorruptException;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -26,6 +28,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The embedded store: a directory of {@value #SHARDS} shard files (records are spread by key hash) and an
@@ -38,6 +42,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FileStorage implements Storage {
   static final int SHARDS = 64;
   private static final String MARKER = "dkm-store";
+  /** The marker's first line: this text, then the format number (later lines are free for a newer version). */
+  private static final String MARKER_TEXT = "mailsec DKM file store, format ";
+  private static final Pattern MARKER_LINE =
+      Pattern.compile(Pattern.quote(MARKER_TEXT) + "([0-9]{1,9})(\\r?\\n.*)?", Pattern.DOTALL);
+  private static final int MARKER_MAX = 256;
   private static final byte[] MAGIC = "DKMSHARD1".getBytes(StandardCharsets.US_ASCII);
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
@@ -54,12 +63,17 @@ public final class FileStorage implements Storage {
         StandardOpenOption.WRITE);
   }
 
-  /** Opens an existing store directory. */
+  /**
+   * Opens an existing store directory. A store of a newer format than {@link StoreFormat#CURRENT}, or whose
+   * marker cannot be read, is refused with a {@link StoreFormatException} before anything (even the lock file)
+   * is written to it.
+   */
   public static FileStorage open(Path dir) throws DkmUnavailableException {
     Path real = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(real.resolve(MARKER))) {
       throw new DkmUnavailableException("no DKM file store at " + real + " (missing " + MARKER + ")");
     }
+    StoreFormat.check("DKM file store " + real, markerFormat(real));
     try {
       return new FileStorage(real);
     } catch (IOException e) {
@@ -80,11 +94,30 @@ public final class FileStorage implements Storage {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: permissions are the operator's business there
       }
-      Files.write(real.resolve(MARKER), "mailsec DKM file store, format 1\n".getBytes(StandardCharsets.US_ASCII));
+      Files.write(real.resolve(MARKER), (MARKER_TEXT + StoreFormat.CURRENT + "\n").getBytes(StandardCharsets.US_ASCII));
       return new FileStorage(real);
     } catch (IOException e) {
       throw new DkmUnavailableException("cannot create DKM file store " + real + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The format number the marker of the store in {@code dir} records. */
+  private static int markerFormat(Path dir) throws DkmUnavailableException {
+    String store = "DKM file store " + dir;
+    byte[] marker;
+    try (InputStream in = Files.newInputStream(dir.resolve(MARKER))) {
+      marker = in.readNBytes(MARKER_MAX + 1);
+    } catch (IOException e) {
+      throw new DkmUnavailableException("cannot read " + dir.resolve(MARKER) + ": " + e.getMessage(), e);
+    }
+    String text = new String(marker, StandardCharsets.US_ASCII);
+    Matcher m = MARKER_LINE.matcher(text);
+    if (marker.length > MARKER_MAX || !m.matches()) {
+      String shown = text.length() > 60 ? text.substring(0, 60) + "..." : text;
+      throw StoreFormat.unreadable(store, MARKER + " should read '" + MARKER_TEXT + "N', got '"
+          + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   public Path directory() {

@@ -2,6 +2,7 @@ package dev.mailsec.dkm.store;
 
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import java.sql.Connection;
@@ -43,7 +44,10 @@ public final class JdbcStorage implements Storage {
 
   /**
    * Connects to {@code url} (a {@code jdbc:postgresql:} URL, credentials as URL parameters) and uses
-   * tables in {@code schema}, creating schema and tables when missing.
+   * tables in {@code schema}, creating schema and tables when missing. The store's format is kept in the one
+   * row of {@code dkm_meta}: a store of a newer format than {@link StoreFormat#CURRENT} (or with an unreadable
+   * row) is refused with a {@link StoreFormatException} before anything is written; a store made before the
+   * table existed is format 1 and gets the row.
    */
   public static JdbcStorage open(String url, String schema) throws DkmUnavailableException {
     if (!url.startsWith("jdbc:postgresql:")) {
@@ -57,15 +61,15 @@ public final class JdbcStorage implements Storage {
     try (Statement st = c.createStatement()) {
       st.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
       try {
-        st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_record (k text PRIMARY KEY,"
-            + " revision bigint NOT NULL, v bytea NOT NULL)");
-        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigint PRIMARY KEY,"
-            + " line text NOT NULL)");
-        // the head checkpoint (one row) of the last line, replaced in the statement that appends the line
-        st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit_head (id int PRIMARY KEY CHECK (id = 1),"
-            + " seq bigint NOT NULL, line text NOT NULL)");
+        // one transaction: the tables and the format row appear together
+        c.setAutoCommit(false);
+        s.prepare(st);
+        c.commit();
       } finally {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
         st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
       }
       s.release(c);
@@ -73,6 +77,40 @@ public final class JdbcStorage implements Storage {
     } catch (SQLException e) {
       s.discard(c);
       throw s.unavailable("cannot prepare schema " + schema, e);
+    } catch (StoreFormatException e) {
+      s.discard(c);
+      throw e;
+    }
+  }
+
+  /** Checks the format of an existing store, then creates what is missing (nothing, for a current store). */
+  private void prepare(Statement st) throws SQLException, StoreFormatException {
+    String where = "PostgreSQL store (schema " + schema + ")";
+    boolean hasMeta;
+    try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + schema + ".dkm_meta') IS NOT NULL")) {
+      hasMeta = rs.next() && rs.getBoolean(1);
+    }
+    if (hasMeta) {
+      try (ResultSet rs = st.executeQuery("SELECT format FROM " + schema + ".dkm_meta WHERE id = 1")) {
+        if (!rs.next()) {
+          throw StoreFormat.unreadable(where, "its dkm_meta table has no row");
+        }
+        StoreFormat.check(where, rs.getInt(1));
+      }
+    }
+    st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+    st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_record (k text PRIMARY KEY,"
+        + " revision bigint NOT NULL, v bytea NOT NULL)");
+    st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit (seq bigint PRIMARY KEY,"
+        + " line text NOT NULL)");
+    // the head checkpoint (one row) of the last line, replaced in the statement that appends the line
+    st.execute("CREATE TABLE IF NOT EXISTS " + schema + ".dkm_audit_head (id int PRIMARY KEY CHECK (id = 1),"
+        + " seq bigint NOT NULL, line text NOT NULL)");
+    if (!hasMeta) {
+      // a new store, or one from before the table, which is format 1 (the same as CURRENT: nothing to convert;
+      // a version that raises CURRENT converts such a store here before writing its row)
+      st.execute("CREATE TABLE " + schema + ".dkm_meta (id int PRIMARY KEY CHECK (id = 1), format int NOT NULL)");
+      st.execute("INSERT INTO " + schema + ".dkm_meta (id, format) VALUES (1, " + StoreFormat.CURRENT + ")");
     }
   }
 

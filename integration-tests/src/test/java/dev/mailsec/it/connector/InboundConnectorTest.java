@@ -42,7 +42,7 @@ class InboundConnectorTest {
             + "  <connectors>" + CONNECTORS + "</connectors>\n"
             + "  <violationProcessor>connector-violation</violationProcessor>\n"
             + "</mailet>\n"
-            + "<mailet match=\"dev.mailsec.matchers.connector.ConnectorIs=partner\" class=\"SetMimeHeader\">\n"
+            + "<mailet match=\"dev.mailsec.matchers.connector.ConnectorIs=partner," + CONNECTORS + "\" class=\"SetMimeHeader\">\n"
             + "  <name>X-Connector</name><value>partner</value>\n"
             + "</mailet>\n")
         .extraProcessors(""

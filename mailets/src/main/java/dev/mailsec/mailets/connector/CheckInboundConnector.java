@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
@@ -79,7 +80,7 @@ public class CheckInboundConnector extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(CONNECTORS, VIOLATION_PROCESSOR));
+        InitParameters.checkKnown("CheckInboundConnector", getInitParameterNames(), Set.of(CONNECTORS, VIOLATION_PROCESSOR));
         String location = required(CONNECTORS);
         violationProcessor = required(VIOLATION_PROCESSOR);
         Path connectorsFile;

@@ -15,6 +15,7 @@ import java.nio.file.Paths;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -50,6 +51,8 @@ import org.apache.james.transport.mailets.RemoteDelivery;
  *     <mail.smtp.ssl.socketFactory.class>dev.mailsec.tls.connector.ConnectorSocketFactory</mail.smtp.ssl.socketFactory.class>
  * </mailet>
  * }</pre>
+ * Parameters other than {@code connector}, {@code connectors}, those of James's {@code RemoteDelivery} and
+ * JavaMail's {@code mail.*} properties fail the start.
  */
 public class ConnectorRemoteDelivery extends RemoteDelivery {
 
@@ -73,6 +76,7 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
 
     @Override
     public void init() throws MessagingException {
+        RemoteDeliveryParameters.check("ConnectorRemoteDelivery", getInitParameterNames(), Set.of(CONNECTOR, CONNECTORS));
         String name = getInitParameter(CONNECTOR);
         if (name == null || name.trim().isEmpty()) {
             throw new MessagingException("ConnectorRemoteDelivery: " + CONNECTOR + " is required");

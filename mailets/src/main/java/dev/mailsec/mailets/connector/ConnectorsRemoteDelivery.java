@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
@@ -92,7 +93,8 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(CONNECTORS, BOUNCE_PROCESSOR, DELAY_TIME, MAX_RETRIES, DELIVERY_THREADS));
+        InitParameters.checkKnown("ConnectorsRemoteDelivery", getInitParameterNames(),
+            Set.of(CONNECTORS, BOUNCE_PROCESSOR, DELAY_TIME, MAX_RETRIES, DELIVERY_THREADS));
         String location = getInitParameter(CONNECTORS, RemoteDeliveryPlan.DEFAULT_LOCATION).trim();
         bounceProcessor = getInitParameter(BOUNCE_PROCESSOR);
         if (bounceProcessor == null || bounceProcessor.trim().isEmpty()) {

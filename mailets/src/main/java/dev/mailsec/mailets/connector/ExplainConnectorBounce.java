@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
@@ -68,7 +69,7 @@ public class ExplainConnectorBounce extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(CONNECTORS));
+        InitParameters.checkKnown("ExplainConnectorBounce", getInitParameterNames(), Set.of(CONNECTORS));
         String location = getInitParameter(CONNECTORS);
         if (location == null || location.trim().isEmpty()) {
             throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + " is required");

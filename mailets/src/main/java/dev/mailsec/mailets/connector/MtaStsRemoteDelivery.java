@@ -2,6 +2,7 @@ package dev.mailsec.mailets.connector;
 
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.util.Locale;
+import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import org.apache.james.dnsservice.api.DNSService;
@@ -35,7 +36,9 @@ import org.apache.james.transport.mailets.RemoteDelivery;
  * </mailet>
  * }</pre>
  * TXT records, the policy host and the MX hosts are looked up with James's DNS service; the policy is
- * fetched over HTTPS checked against the JVM's trust store and cached per {@code max_age}.
+ * fetched over HTTPS checked against the JVM's trust store and cached per {@code max_age}. Parameters other than
+ * {@code mtaSts}, {@code enforceProcessor}, those of James's {@code RemoteDelivery} and JavaMail's {@code mail.*}
+ * properties fail the start.
  */
 public class MtaStsRemoteDelivery extends RemoteDelivery {
 
@@ -61,6 +64,7 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
 
     @Override
     public void init() throws MessagingException {
+        RemoteDeliveryParameters.check("MtaStsRemoteDelivery", getInitParameterNames(), Set.of(MTA_STS, ENFORCE_PROCESSOR));
         String mode = getInitParameter(MTA_STS);
         String trimmed = mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT);
         if (!trimmed.equals("enforce") && !trimmed.equals("report")) {

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
@@ -57,7 +58,7 @@ public class RouteByMtaSts extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(ENFORCE_PROCESSOR));
+        InitParameters.checkKnown("RouteByMtaSts", getInitParameterNames(), Set.of(ENFORCE_PROCESSOR));
         String processor = getInitParameter(ENFORCE_PROCESSOR);
         if (processor == null || processor.trim().isEmpty()) {
             throw new MessagingException("RouteByMtaSts: " + ENFORCE_PROCESSOR + " is required");

@@ -9,6 +9,7 @@ import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkm.SecretVersion;
 import dev.mailsec.dkmclient.DkmClients;
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,11 +105,7 @@ public class SignDkim extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        try {
-            checkInitParameters(PARAMETERS);
-        } catch (MessagingException e) {
-            throw new MessagingException("SignDkim: " + e.getMessage() + "; known parameters: " + PARAMETERS, e);
-        }
+        InitParameters.checkKnown("SignDkim", getInitParameterNames(), PARAMETERS);
         String d = getInitParameter(DOMAIN);
         if (d != null) {
             domain = d.trim().toLowerCase(Locale.ROOT);

@@ -12,6 +12,7 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import java.io.IOException;
@@ -94,11 +95,7 @@ public class VerifyDkim extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        try {
-            checkInitParameters(PARAMETERS);
-        } catch (MessagingException e) {
-            throw new MessagingException("VerifyDkim: " + e.getMessage() + "; known parameters: " + PARAMETERS, e);
-        }
+        InitParameters.checkKnown("VerifyDkim", getInitParameterNames(), PARAMETERS);
         String id = getInitParameter(AUTHSERV_ID);
         if (id == null) {
             throw new MessagingException("VerifyDkim: " + AUTHSERV_ID + " is required (this server's name, e.g. mx.example.com)");

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.OpenedMessage;
@@ -91,7 +92,7 @@ public class DecryptRightsProtected extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        RightsMail.checkParameters(this, "DecryptRightsProtected", PARAMETERS);
+        InitParameters.checkKnown("DecryptRightsProtected", getInitParameterNames(), PARAMETERS);
         note = RightsMail.bool("DecryptRightsProtected", NOTE, getInitParameter(NOTE), true);
         keyStoreDown = RightsMail.processor("DecryptRightsProtected", ON_KEY_STORE_DOWN, getInitParameter(ON_KEY_STORE_DOWN));
         rights = injected != null ? injected

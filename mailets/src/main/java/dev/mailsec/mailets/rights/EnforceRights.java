@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.rights.CarriedContent.Use;
 import dev.mailsec.rights.AccessEvent;
@@ -91,7 +92,7 @@ public class EnforceRights extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        RightsMail.checkParameters(this, "EnforceRights", PARAMETERS);
+        InitParameters.checkKnown("EnforceRights", getInitParameterNames(), PARAMETERS);
         keyStoreDown = RightsMail.processor("EnforceRights", ON_KEY_STORE_DOWN, getInitParameter(ON_KEY_STORE_DOWN));
         String e = RightsMail.processor("EnforceRights", ERROR_PROCESSOR, getInitParameter(ERROR_PROCESSOR));
         errorProcessor = e == null ? Mail.ERROR : e;

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.rights.Protection;
@@ -81,7 +82,7 @@ public class ProtectMessage extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        RightsMail.checkParameters(this, "ProtectMessage", PARAMETERS);
+        InitParameters.checkKnown("ProtectMessage", getInitParameterNames(), PARAMETERS);
         String t = getInitParameter(TEMPLATE_PARAM);
         if (t == null || t.trim().isEmpty()) {
             throw new MessagingException("ProtectMessage: " + TEMPLATE_PARAM + " is required, e.g. encrypt-only");

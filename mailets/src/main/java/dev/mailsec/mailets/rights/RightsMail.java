@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import dev.mailsec.rights.ProtectedPackage;
 import javax.mail.MessagingException;
 import javax.mail.Multipart;
@@ -24,12 +23,10 @@ import javax.mail.util.SharedByteArrayInputStream;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
-/** Small helpers the rights mailets share: message bytes, addresses, parameter checks. */
+/** Small helpers the rights mailets share: message bytes, addresses, parameter values. */
 final class RightsMail {
 
     static final Session SESSION = Session.getInstance(new Properties());
-    /** Parameters James itself reads on every mailet (GenericMailet accepts them too). */
-    static final Set<String> JAMES_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
     private RightsMail() {
     }
@@ -114,17 +111,6 @@ final class RightsMail {
             return false;
         }
         throw new MessagingException(mailet + ": " + parameter + ": must be true or false, got '" + value + "'");
-    }
-
-    static void checkParameters(org.apache.mailet.base.GenericMailet mailet, String name, Set<String> known)
-        throws MessagingException {
-        java.util.Iterator<String> names = mailet.getInitParameterNames();
-        while (names.hasNext()) {
-            String n = names.next();
-            if (!known.contains(n) && !JAMES_PARAMETERS.contains(n)) {
-                throw new MessagingException(name + ": unknown parameter '" + n + "'; known parameters: " + known);
-            }
-        }
     }
 
     /** Message ids in a References / In-Reply-To style field, without the angle brackets. */

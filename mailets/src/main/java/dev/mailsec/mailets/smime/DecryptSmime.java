@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.SmimeAttributeNames;
@@ -75,7 +76,7 @@ public class DecryptSmime extends GenericMailet {
         Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
         known.add("processor");
         known.add("onKeyStoreFailure");
-        checkInitParameters(known);
+        InitParameters.checkKnown("DecryptSmime", getInitParameterNames(), known);
         try {
             if (keys == null) {
                 keys = SmimeKeys.from(this::getInitParameter);

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
@@ -100,7 +101,7 @@ public class EncryptSmime extends GenericMailet {
         known.addAll(SmimeSettings.CRL_LDAP_PARAMETERS);
         known.addAll(Set.of("trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor", "keyTransport",
             "contentEncryption", "copyToSender", SmimeKeys.DKM_CONFIG));
-        checkInitParameters(known);
+        InitParameters.checkKnown("EncryptSmime", getInitParameterNames(), known);
         try {
             if (certificates == null) {
                 String anchors = getInitParameter("trustAnchors");

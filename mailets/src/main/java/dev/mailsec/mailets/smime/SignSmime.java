@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.SignatureAlgorithm;
 import dev.mailsec.smime.SigningMode;
@@ -68,7 +69,7 @@ public class SignSmime extends GenericMailet {
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
         known.addAll(Set.of("mode", "algorithm", "signer", "onKeyStoreFailure", "convert8bit"));
-        checkInitParameters(known);
+        InitParameters.checkKnown("SignSmime", getInitParameterNames(), known);
         try {
             if (keys == null) {
                 keys = SmimeKeys.from(this::getInitParameter);

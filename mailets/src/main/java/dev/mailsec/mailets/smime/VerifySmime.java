@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.smime.PeerCapabilityCache;
@@ -75,7 +76,7 @@ public class VerifySmime extends GenericMailet {
         Set<String> known = new java.util.HashSet<>(SmimeSettings.CRL_LDAP_PARAMETERS);
         known.addAll(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "authservId", "stripSignature",
             SmimeKeys.DKM_CONFIG));
-        checkInitParameters(known);
+        InitParameters.checkKnown("VerifySmime", getInitParameterNames(), known);
         try {
             if (verifier == null) {
                 Set<TrustAnchor> anchors = SmimeSettings.trustAnchors("trustAnchors", getInitParameter("trustAnchors"));

@@ -107,7 +107,8 @@ class MtaStsRoutingTest {
             .isInstanceOf(MessagingException.class).hasMessageContaining("enforceProcessor is required");
         assertThatThrownBy(() -> new RouteByMtaSts(resolver()).init(FakeMailetConfig.builder()
             .setProperty("enforceProcessor", "p").setProperty("enforceProcesor", "p").build()))
-            .isInstanceOf(MessagingException.class);
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("RouteByMtaSts: unknown parameter 'enforceProcesor'; known: enforceProcessor");
     }
 
     /** MX records from a fixed list. */

@@ -2,9 +2,11 @@ package dev.mailsec.matchers.connector;
 
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.ConnectorAttributeNames;
+import dev.mailsec.tls.connector.InboundConnector;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.AttributeName;
@@ -22,8 +24,13 @@ import org.apache.mailet.base.GenericMatcher;
  *     <name>X-Mailsec-Connector</name>
  *     <value>partner</value>
  * </mailet>
+ * <!-- another connectors file than file://conf/connectors.xml: -->
+ * <mailet match="dev.mailsec.matchers.connector.ConnectorIs=partner,file:///etc/james/connectors.xml" ...
  * }</pre>
- * The condition, a connector name (letters, digits, '.', '_', '-'), is required; anything else fails the start.
+ * The condition, an inbound connector name, is required, optionally followed by a
+ * comma and the connectors file (default {@code file://conf/connectors.xml}, relative to James's working
+ * directory: the file {@code CheckInboundConnector} reads). A name the file does not define as an inbound
+ * connector (the message lists those it does), a missing or invalid file fail the start.
  */
 public class ConnectorIs extends GenericMatcher {
 
@@ -33,12 +40,12 @@ public class ConnectorIs extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition() == null ? "" : getCondition().trim();
-        if (!condition.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new MessagingException("ConnectorIs: the condition must be an inbound connector name, got '"
-                + condition + "'");
+        ConnectorCondition condition = ConnectorCondition.parse("ConnectorIs", "inbound", getCondition());
+        if (!condition.connectors.inbound(condition.name).isPresent()) {
+            throw condition.unknown("ConnectorIs", "inbound", condition.connectors.inbound().stream()
+                .map(InboundConnector::name).collect(Collectors.toList()));
         }
-        connector = condition;
+        connector = condition.name;
     }
 
     @Override

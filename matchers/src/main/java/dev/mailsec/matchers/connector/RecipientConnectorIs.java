@@ -2,13 +2,12 @@ package dev.mailsec.matchers.connector;
 
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.ConnectorsFile;
-import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -32,11 +31,10 @@ import org.apache.mailet.base.GenericMatcher;
  * to a processor holding {@code ConnectorsRemoteDelivery}, which delivers each with its connector's policy.
  * The condition is an outbound connector name (or {@code *}), optionally followed by a comma and the connectors file
  * (default {@code file://conf/connectors.xml}, relative to James's working directory). An unknown connector
- * or an invalid file fails the start.
+ * (the message lists the outbound connectors the file defines) or an invalid file fails the start.
  */
 public class RecipientConnectorIs extends GenericMatcher {
 
-    static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
     /** The condition of the generic route: recipients covered by any outbound connector. */
     static final String ANY = "*";
 
@@ -46,26 +44,15 @@ public class RecipientConnectorIs extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition() == null ? "" : getCondition().trim();
-        int comma = condition.indexOf(',');
-        String name = (comma < 0 ? condition : condition.substring(0, comma)).trim();
-        String location = comma < 0 ? DEFAULT_LOCATION : condition.substring(comma + 1).trim();
-        if (name.isEmpty() || location.isEmpty()) {
-            throw new MessagingException("RecipientConnectorIs: the condition must be an outbound connector name, "
-                + "optionally followed by ',' and the connectors file, got '" + condition + "'");
-        }
-        try {
-            connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
-        } catch (InvalidConnectorsException e) {
-            throw new MessagingException("RecipientConnectorIs: " + e.getMessage(), e);
-        }
-        if (name.equals(ANY)) {
+        ConnectorCondition condition = ConnectorCondition.parse("RecipientConnectorIs", "outbound", getCondition());
+        connectors = condition.connectors;
+        if (condition.name.equals(ANY)) {
             // the generic route: every covered recipient, for ConnectorsRemoteDelivery
             connector = null;
             return;
         }
-        connector = connectors.outbound(name).orElseThrow(() -> new MessagingException(
-            "RecipientConnectorIs: no outbound connector '" + name + "' in " + location));
+        connector = connectors.outbound(condition.name).orElseThrow(() -> condition.unknown("RecipientConnectorIs",
+            "outbound", connectors.outbound().stream().map(OutboundConnector::name).collect(Collectors.toList())));
     }
 
     @Override

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConnectorMatchersTest {
 
     private static final String CONNECTORS = "<connectors>"
+        + "<inbound name=\"partner\"><senderDomain>partner.test</senderDomain><requires tls=\"true\"/></inbound>"
+        + "<inbound name=\"partner-eu\"><senderDomain>partner.eu</senderDomain><requires tls=\"true\"/></inbound>"
         + "<outbound name=\"bank-mx\"><recipientDomain>mx.bank.test</recipientDomain><tls level=\"required\"/></outbound>"
         + "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain>"
         + "<tls level=\"verify\"/></outbound>"
@@ -31,7 +33,7 @@ class ConnectorMatchersTest {
 
     @Test
     void connectorIsShouldMatchOnlyTheNamedConnector() throws Exception {
-        Matcher matcher = init(new ConnectorIs(), "partner");
+        Matcher matcher = init(new ConnectorIs(), "partner," + write());
         Mail covered = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
         covered.setAttribute(new Attribute(AttributeName.of("dev.mailsec.tls.connector.inbound"), AttributeValue.of("partner")));
         Mail other = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
@@ -47,8 +49,40 @@ class ConnectorMatchersTest {
     void connectorIsShouldRequireAName() {
         assertThatThrownBy(() -> init(new ConnectorIs(), "")).isInstanceOf(MessagingException.class)
             .hasMessageContaining("got ''");
-        assertThatThrownBy(() -> init(new ConnectorIs(), "a b")).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("got 'a b'");
+        assertThatThrownBy(() -> init(new ConnectorIs(), ",x.xml")).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("got ',x.xml'");
+    }
+
+    @Test
+    void connectorIsShouldFailOnANameTheConnectorsFileDoesNotDefine() throws Exception {
+        Path file = write();
+        assertThatThrownBy(() -> init(new ConnectorIs(), "parnter," + file)).isInstanceOf(MessagingException.class)
+            .hasMessage("ConnectorIs: no inbound connector 'parnter' in " + file + "; defined: partner, partner-eu");
+        // an outbound connector's name is not an inbound one
+        assertThatThrownBy(() -> init(new ConnectorIs(), "bank," + file)).isInstanceOf(MessagingException.class)
+            .hasMessageContaining("no inbound connector 'bank'");
+        assertThatThrownBy(() -> init(new ConnectorIs(), "partner," + dir.resolve("x.xml")))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("x.xml: no such file");
+    }
+
+    @Test
+    void connectorIsShouldReadConfConnectorsXmlInJamesWorkingDirectoryByDefault() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.write(dir.resolve("conf/connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
+        String saved = System.getProperty("working.directory");
+        System.setProperty("working.directory", dir.toString());
+        try {
+            init(new ConnectorIs(), "partner");
+            assertThatThrownBy(() -> init(new ConnectorIs(), "Partner")).isInstanceOf(MessagingException.class)
+                .hasMessage("ConnectorIs: no inbound connector 'Partner' in file://conf/connectors.xml; defined: partner,"
+                    + " partner-eu");
+        } finally {
+            if (saved == null) {
+                System.clearProperty("working.directory");
+            } else {
+                System.setProperty("working.directory", saved);
+            }
+        }
     }
 
     @Test
@@ -67,7 +101,7 @@ class ConnectorMatchersTest {
     void recipientConnectorIsShouldFailOnUnknownConnectorOrFile() throws Exception {
         Path file = write();
         assertThatThrownBy(() -> init(new RecipientConnectorIs(), "nope," + file)).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("no outbound connector 'nope'");
+            .hasMessage("RecipientConnectorIs: no outbound connector 'nope' in " + file + "; defined: bank-mx, bank");
         assertThatThrownBy(() -> init(new RecipientConnectorIs(), "bank," + dir.resolve("x.xml")))
             .isInstanceOf(MessagingException.class).hasMessageContaining("x.xml: no such file");
         assertThatThrownBy(() -> init(new RecipientConnectorIs(), ",")).isInstanceOf(MessagingException.class)
