@@ -110,7 +110,7 @@ class MailsecCheckTest {
 
         assertThat(result.exitCode).isEqualTo(1);
         assertThat(result.errors()).singleElement().asString()
-            .startsWith("error mailet relay/SignDkim: SignDkim: Unexpected init parameters found: [selecter]");
+            .startsWith("error mailet relay/SignDkim: SignDkim: unknown parameter 'selecter'; known: algorithms, ");
     }
 
     @Test
