@@ -54,6 +54,7 @@ public final class ConfigurationCheck {
     private final List<String> lines = new ArrayList<>();
     private final List<Map<String, String>> mailets = new ArrayList<>();
     private final Set<String> connectorFiles = new LinkedHashSet<>();
+    private final Set<String> processors = new LinkedHashSet<>();
     private final MailetContext context = InertServices.inert(MailetContext.class);
 
     private ConfigurationCheck(Path home) {
@@ -99,6 +100,9 @@ public final class ConfigurationCheck {
         HierarchicalConfiguration<ImmutableNode> container = read("mailetcontainer.xml");
         if (container == null) {
             return;
+        }
+        for (HierarchicalConfiguration<ImmutableNode> processor : container.configurationsAt("processors.processor")) {
+            processors.add(processor.getString("[@state]", "?"));
         }
         for (HierarchicalConfiguration<ImmutableNode> processor : container.configurationsAt("processors.processor")) {
             String state = processor.getString("[@state]", "?");
@@ -172,8 +176,14 @@ public final class ConfigurationCheck {
         try {
             Mailet mailet = (Mailet) InertServices.instantiate(load(className));
             mailet.init(config);
+            List<String> missing = missingProcessors(mailet, config);
             mailet.destroy();
-            ok(what);
+            if (missing.isEmpty()) {
+                ok(what);
+            } else {
+                lines.add("error " + what + ": it sends mail to processor(s) " + String.join(", ", missing)
+                    + ", which conf/mailetcontainer.xml does not define, so James would refuse to start");
+            }
         } catch (Exception | LinkageError e) {
             error(what, e);
         }
@@ -214,6 +224,29 @@ public final class ConfigurationCheck {
                 }
             }
         }
+    }
+
+    /**
+     * The processors a mailet sends mail to that the configuration lacks, as James checks them at start: those of
+     * {@code requiredProcessingState()} and of {@code onMailetException}/{@code onMatchException} (which James 3.8.1
+     * checks as {@code onMatcherException}).
+     */
+    private List<String> missingProcessors(Mailet mailet, MailetConfigImpl config) {
+        Set<String> required = new LinkedHashSet<>();
+        mailet.requiredProcessingState().forEach(state -> required.add(state.getValue()));
+        for (String parameter : List.of("onMailetException", "onMatchException", "onMatcherException")) {
+            String value = config.getInitParameter(parameter);
+            if (value != null && !value.trim().equals("propagate") && !value.trim().equals("ignore")) {
+                required.add(value.trim());
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String state : required) {
+            if (!processors.contains(state)) {
+                missing.add("'" + state + "'");
+            }
+        }
+        return missing;
     }
 
     /** Every connectors file the pack reads: each connector's policy must be enforced by this configuration. */

@@ -78,6 +78,17 @@ class ConfigurationCheckTest {
     }
 
     @Test
+    void aProcessorTheMailetSendsMailToThatDoesNotExistShouldBeAnError() throws Exception {
+        List<String> lines = check("<processor state=\"root\">"
+            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.HoldInRepository\">"
+            + "<repositoryPath>file://var/mail/held/</repositoryPath><onMailetException>held-errors</onMailetException>"
+            + "</mailet></processor><processor state=\"error\"/>");
+
+        assertThat(lines).contains("error mailet root/HoldInRepository: it sends mail to processor(s) 'held-errors', "
+            + "which conf/mailetcontainer.xml does not define, so James would refuse to start");
+    }
+
+    @Test
     void aMissingConfigurationFileShouldBeAnError() throws Exception {
         List<String> lines = ConfigurationCheck.run(home, new ArrayList<>());
 
