@@ -1,9 +1,7 @@
 package dev.mailsec.cli.check;
 
-import dev.mailsec.dkim.DnsKeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.cli.UserException;
-import java.io.IOException;
+import dev.mailsec.cli.dkim.KeyRecordOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +33,8 @@ public final class CheckCommand implements Callable<Integer> {
         description = "James's home: the folder holding conf/, extensions-jars/ and james-server-memory-app.lib/")
     Path jamesHome;
 
-    @Option(names = "--zone", paramLabel = "FILE",
-        description = "compare DKIM records with this zone file (BIND format) instead of DNS")
-    Path zone;
+    @CommandLine.Mixin
+    KeyRecordOptions keyRecords;
 
     @Option(names = "--offline", description = "no DNS lookups (unless --zone) and no portal request")
     boolean offline;
@@ -86,16 +83,9 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private Optional<DkimRecordCheck> records() {
-        if (zone != null) {
-            try {
-                return Optional.of(new DkimRecordCheck(ZoneFileKeyRecordSource.load(zone), "zone " + zone));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new UserException("--zone: cannot read '" + zone + "': " + e.getMessage(), 2);
-            }
-        }
-        if (offline) {
+        if (offline && !keyRecords.hasZone()) {
             return Optional.empty();
         }
-        return Optional.of(new DkimRecordCheck(DnsKeyRecordSource.builder().build(), "DNS"));
+        return Optional.of(new DkimRecordCheck(keyRecords.source(), keyRecords.describe()));
     }
 }
