@@ -11,6 +11,8 @@ cli() { java -jar "$CLI_JAR" "$@"; }
 trap 'echo "james-home.sh: failed at line $LINENO" >&2' ERR
 
 mkdir -p "$H"
+# from James's home, as James starts: relative paths of the configuration resolve against it
+cd "$H"
 cp -R "$STOCK/." "$H/"
 mkdir -p "$H/james-server-memory-app.lib" "$H/extensions-jars/mailsec"
 cp "$LIB"/*.jar "$H/james-server-memory-app.lib/"

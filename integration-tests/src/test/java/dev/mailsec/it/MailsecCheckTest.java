@@ -56,7 +56,7 @@ class MailsecCheckTest {
 
         portal = new ProcessBuilder("java", "-Xmx256m", "-jar", CLI_JAR.toString(), "portal",
             "--config", home.resolve("portal/rights.xml").toString())
-            .redirectErrorStream(true).redirectOutput(work.resolve("portal.log").toFile()).start();
+            .directory(home.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.log").toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!listening(portalPort)) {
             assertThat(portal.isAlive()).as("portal exited: %s", Files.readString(work.resolve("portal.log"))).isTrue();
