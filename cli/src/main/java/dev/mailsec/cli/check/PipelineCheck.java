@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -34,7 +35,6 @@ final class PipelineCheck {
      * Reports one line per pack mailet, matcher and hook; returns the pack's mailets with their parameters
      * (empty when the pipeline could not be checked, which is then reported as an error).
      */
-    @SuppressWarnings("unchecked")
     static List<Map<String, String>> run(Path home, Report report) {
         List<Map<String, String>> mailets = new ArrayList<>();
         List<URL> classPath;
@@ -62,10 +62,9 @@ final class PipelineCheck {
                     + ": the pack is not installed in " + home + ", or is an older version without 'check'");
                 return mailets;
             }
-            Method run = checker.getMethod("run", Path.class, List.class);
-            for (String line : (List<String>) run.invoke(null, home, mailets)) {
-                report.line(line);
-            }
+            Method run = checker.getMethod("run", Path.class, List.class, Consumer.class);
+            Consumer<String> lines = report::line;
+            run.invoke(null, home, mailets, lines);
         } catch (InvocationTargetException e) {
             report.error("pipeline", "the check itself failed: " + Report.message(e.getCause()));
         } catch (IOException | ReflectiveOperationException | LinkageError e) {

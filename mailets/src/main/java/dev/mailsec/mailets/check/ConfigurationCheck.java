@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.XMLConfiguration;
@@ -51,31 +52,27 @@ public final class ConfigurationCheck {
     private static final String HOOK_INIT = "init";
 
     private final Path home;
-    private final List<String> lines = new ArrayList<>();
+    private final Consumer<String> lines;
     private final List<Map<String, String>> mailets = new ArrayList<>();
     private final Set<String> connectorFiles = new LinkedHashSet<>();
     private final Set<String> processors = new LinkedHashSet<>();
     private final MailetContext context = InertServices.inert(MailetContext.class);
 
-    private ConfigurationCheck(Path home) {
+    private ConfigurationCheck(Path home, Consumer<String> lines) {
         this.home = home;
+        this.lines = lines;
     }
 
     /**
-     * Checks the pack's mailets, matchers and hooks of the James at {@code jamesHome}; one line per check.
+     * Checks the pack's mailets, matchers and hooks of the James at {@code jamesHome}.
      *
      * @param packMailets receives the pack's mailets of {@code conf/mailetcontainer.xml}, in order, each as its
      *                    init parameters (as James passes them) plus {@code class} and {@code processor}: what the
      *                    command line needs to find the secrets, keys and files the configuration references
+     * @param lines       receives one line per check as soon as it is done
      */
-    public static List<String> run(Path jamesHome, List<Map<String, String>> packMailets) {
-        ConfigurationCheck check = check(jamesHome);
-        packMailets.addAll(check.mailets);
-        return check.lines;
-    }
-
-    private static ConfigurationCheck check(Path jamesHome) {
-        ConfigurationCheck check = new ConfigurationCheck(jamesHome.toAbsolutePath().normalize());
+    public static void run(Path jamesHome, List<Map<String, String>> packMailets, Consumer<String> lines) {
+        ConfigurationCheck check = new ConfigurationCheck(jamesHome.toAbsolutePath().normalize(), lines);
         String previous = System.getProperty("working.directory");
         System.setProperty("working.directory", check.home.toString());
         // validating only: a rolloverConfig must not rotate keys from the checking process
@@ -93,7 +90,7 @@ public final class ConfigurationCheck {
                 System.setProperty("working.directory", previous);
             }
         }
-        return check;
+        packMailets.addAll(check.mailets);
     }
 
     private void pipeline() {
@@ -181,7 +178,7 @@ public final class ConfigurationCheck {
             if (missing.isEmpty()) {
                 ok(what);
             } else {
-                lines.add("error " + what + ": it sends mail to processor(s) " + String.join(", ", missing)
+                lines.accept("error " + what + ": it sends mail to processor(s) " + String.join(", ", missing)
                     + ", which conf/mailetcontainer.xml does not define, so James would refuse to start");
             }
         } catch (Exception | LinkageError e) {
@@ -267,7 +264,7 @@ public final class ConfigurationCheck {
                     + connectors.outbound().size() + " outbound)");
             }
             for (String problem : problems) {
-                lines.add("error " + what + ": " + problem);
+                lines.accept("error " + what + ": " + problem);
             }
         }
     }
@@ -280,7 +277,7 @@ public final class ConfigurationCheck {
             ok("read conf/" + name);
             return configuration;
         } catch (NoSuchFileException e) {
-            lines.add("error read conf/" + name + ": no such file: " + file);
+            lines.accept("error read conf/" + name + ": no such file: " + file);
         } catch (IOException | ConfigurationException e) {
             error("read conf/" + name, e);
         }
@@ -307,11 +304,11 @@ public final class ConfigurationCheck {
     }
 
     private void ok(String what) {
-        lines.add("ok " + what);
+        lines.accept("ok " + what);
     }
 
     private void error(String what, Throwable e) {
-        lines.add("error " + what + ": " + message(e));
+        lines.accept("error " + what + ": " + message(e));
     }
 
     /** The exception's message, or its cause's when it has none (never a stack trace). */

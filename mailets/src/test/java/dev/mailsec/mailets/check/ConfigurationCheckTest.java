@@ -29,7 +29,13 @@ class ConfigurationCheckTest {
         Files.writeString(home.resolve("conf/smtpserver.xml"), "<smtpservers><smtpserver><jmxName>s</jmxName>"
             + "<handlerchain><handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/></handlerchain>"
             + "</smtpserver></smtpservers>");
-        return ConfigurationCheck.run(home, mailets);
+        return run(mailets);
+    }
+
+    private List<String> run(List<Map<String, String>> mailets) {
+        List<String> lines = new ArrayList<>();
+        ConfigurationCheck.run(home, mailets, lines::add);
+        return lines;
     }
 
     @Test
@@ -90,7 +96,7 @@ class ConfigurationCheckTest {
 
     @Test
     void aMissingConfigurationFileShouldBeAnError() throws Exception {
-        List<String> lines = ConfigurationCheck.run(home, new ArrayList<>());
+        List<String> lines = run(new ArrayList<>());
 
         assertThat(lines).containsExactly(
             "error read conf/mailetcontainer.xml: no such file: " + home.toAbsolutePath().resolve("conf/mailetcontainer.xml"),
