@@ -93,10 +93,11 @@ final class CertificateCheck {
         }
         for (int i = 0; i < tls.getLength(); i++) {
             Element element = (Element) tls.item(i);
-            Element server = (Element) element.getParentNode();
             boolean used = "true".equalsIgnoreCase(element.getAttribute("socketTLS").trim())
                 || "true".equalsIgnoreCase(element.getAttribute("startTLS").trim());
-            if (!used || "false".equalsIgnoreCase(server.getAttribute("enabled").trim())) {
+            boolean disabled = element.getParentNode() instanceof Element
+                && "false".equalsIgnoreCase(((Element) element.getParentNode()).getAttribute("enabled").trim());
+            if (!used || disabled) {
                 continue;
             }
             String keystore = text(element, "keystore");

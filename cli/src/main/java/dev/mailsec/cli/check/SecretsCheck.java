@@ -71,9 +71,12 @@ final class SecretsCheck implements AutoCloseable {
             return;
         }
         String algorithms = mailet.getOrDefault("algorithms", "rsa-sha256").trim();
-        List<SigningAlgorithm> used = algorithms.equals("both")
-            ? List.of(SigningAlgorithm.RSA_SHA256, SigningAlgorithm.ED25519_SHA256)
-            : List.of(SigningAlgorithm.fromTag(algorithms));
+        SigningAlgorithm one = SigningAlgorithm.fromTag(algorithms);
+        if (one == null && !algorithms.equals("both")) {
+            return; // the mailet's own line names the bad value
+        }
+        List<SigningAlgorithm> used = one == null
+            ? List.of(SigningAlgorithm.RSA_SHA256, SigningAlgorithm.ED25519_SHA256) : List.of(one);
         Set<String> domains = new LinkedHashSet<>();
         String domain = mailet.get("domain");
         if (domain != null) {
