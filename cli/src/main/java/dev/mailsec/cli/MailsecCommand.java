@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MailsecCommand.Version.class,
     description = "Mail-security extension pack for Apache James.",
-    subcommands = {RunCommand.class, dev.mailsec.cli.install.InstallCommand.class, dev.mailsec.cli.dkm.DkmCommand.class, dev.mailsec.cli.tls.TlsCommand.class, dev.mailsec.cli.dkim.DkimCommand.class, dev.mailsec.cli.smime.SmimeCommand.class, dev.mailsec.cli.rights.RightsCommand.class, dev.mailsec.cli.rights.PortalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, dev.mailsec.cli.install.InstallCommand.class, dev.mailsec.cli.dkm.DkmCommand.class, dev.mailsec.cli.tls.TlsCommand.class, dev.mailsec.cli.dkim.DkimCommand.class, dev.mailsec.cli.smime.SmimeCommand.class, dev.mailsec.cli.rights.RightsCommand.class, dev.mailsec.cli.rights.PortalCommand.class, dev.mailsec.cli.check.CheckCommand.class, CommandLine.HelpCommand.class})
 public final class MailsecCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

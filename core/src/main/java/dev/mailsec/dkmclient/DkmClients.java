@@ -43,6 +43,7 @@ public final class DkmClients {
     private static final ConcurrentMap<Path, Rollover> ROLLOVERS = new ConcurrentHashMap<>();
     /** The DKM client configuration when a mailet names none (inside the James home). */
     public static final String DEFAULT_CONFIG = "conf/dkm.properties";
+    private static volatile boolean validateRolloverOnly;
 
     private DkmClients() {
     }
@@ -109,11 +110,22 @@ public final class DkmClients {
             throw new DkmInvalidRequestException(key + ": rollover needs identity=... (an admin's credential file)");
         }
         Credential.load(config.identity().get());
+        if (validateRolloverOnly) {
+            return;
+        }
         synchronized (ROLLOVERS) {
             if (!ROLLOVERS.containsKey(key)) {
                 ROLLOVERS.put(key, new Rollover(key, config, period));
             }
         }
+    }
+
+    /**
+     * For {@code mailsec check}, which runs the mailets' {@code init} to validate an installation: while set,
+     * {@link #startRollover} validates its file but starts nothing, so checking never rotates a key.
+     */
+    public static void validateRolloverOnly(boolean validateOnly) {
+        validateRolloverOnly = validateOnly;
     }
 
     /** True if rollover was started for this file in this JVM. */

@@ -7,16 +7,12 @@ import dev.mailsec.dkim.DkimAuthResults;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
-import dev.mailsec.dkim.DnsKeyRecordSource;
-import dev.mailsec.dkim.KeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -38,17 +34,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--zone", paramLabel = "FILE",
-            description = "Take key records from this BIND zone file instead of DNS.")
-    Path zone;
-
-    @Option(names = "--dns", paramLabel = "SERVERS",
-            description = "DNS servers (IP[:port], comma separated); default: the system's resolvers.")
-    String dnsServers;
-
-    @Option(names = "--dns-timeout-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "DNS query timeout per server (default: ${DEFAULT-VALUE}).")
-    long dnsTimeoutMillis;
+    @CommandLine.Mixin
+    KeyRecordOptions keyRecords;
 
     @Option(names = "--authserv-id", paramLabel = "ID", defaultValue = "localhost",
             description = "The authserv-id to write (default: ${DEFAULT-VALUE}).")
@@ -71,7 +58,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DkimVerifier verifier = new DkimVerifier(keys(), policy());
+        DkimVerifier verifier = new DkimVerifier(keyRecords.source(), policy());
         String id = option("--authserv-id", () -> AuthenticationResults.checkAuthservId(authservId));
         PrintWriter out = spec.commandLine().getOut();
         for (String m : messages) {
@@ -101,30 +88,6 @@ public final class VerifyCommand implements Callable<Integer> {
                 .maxSignatures(maxSignatures)
                 .bodyLengthPolicy(BodyLengthPolicy.fromKeyword(bodyLength))
                 .build());
-    }
-
-    private KeyRecordSource keys() {
-        if (zone != null) {
-            if (dnsServers != null) {
-                throw new UserException("--zone and --dns exclude each other", 2);
-            }
-            try {
-                return ZoneFileKeyRecordSource.load(zone);
-            } catch (NoSuchFileException e) {
-                throw new UserException("no such zone file: " + zone, 2);
-            } catch (IOException e) {
-                throw new UserException("cannot read zone file " + zone + ": " + e.getMessage(), 2);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage(), 2);
-            }
-        }
-        return option("--dns", () -> {
-            DnsKeyRecordSource.Builder b = DnsKeyRecordSource.builder().timeout(Duration.ofMillis(dnsTimeoutMillis));
-            if (dnsServers != null) {
-                b.servers(dnsServers);
-            }
-            return b.build();
-        });
     }
 
     private static <T> T option(String what, java.util.function.Supplier<T> s) {

@@ -1,10 +1,14 @@
 package dev.mailsec.dkim.sign;
 
+import dev.mailsec.dkim.internal.TagList;
+import dev.mailsec.dkim.internal.Verdict;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The DNS TXT record that publishes a DKIM public key (RFC 6376 section 3.6.1, RFC 8463 section 4). */
 public final class KeyRecords {
@@ -30,6 +34,30 @@ public final class KeyRecords {
             p = Arrays.copyOfRange(der, ED25519_SPKI_PREFIX.length, der.length);
         }
         return "v=DKIM1; k=" + a.keyType() + "; p=" + Base64.getEncoder().encodeToString(p);
+    }
+
+    /**
+     * True when a published TXT record (its strings joined) publishes {@code key}: a well-formed tag list whose
+     * {@code p=} is the key (folding whitespace ignored) and whose {@code k=} (default {@code rsa}) is its type.
+     * Whether the record is otherwise usable is the verifier's business; this answers "is this key published".
+     */
+    public static boolean publishes(String record, PublicKey key) {
+        Map<String, String> published;
+        try {
+            published = TagList.parse(record, "key record");
+        } catch (Verdict e) {
+            return false;
+        }
+        Map<String, String> expected;
+        try {
+            expected = TagList.parse(txt(key), "key record");
+        } catch (Verdict e) {
+            throw new IllegalStateException("our own key record does not parse", e);
+        }
+        String p = published.get("p");
+        String k = published.getOrDefault("k", "rsa");
+        return p != null && TagList.stripFws(p).equals(expected.get("p"))
+            && TagList.stripFws(k).toLowerCase(Locale.ROOT).equals(expected.get("k"));
     }
 
     /** The owner name of the record: {@code selector._domainkey.domain}. */

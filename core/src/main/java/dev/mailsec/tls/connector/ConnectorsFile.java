@@ -124,9 +124,10 @@ public final class ConnectorsFile {
     /**
      * Parses {@code content} without fetching anything it references (no external entities, DTDs, schemas
      * or XIncludes). {@code allowDoctype}: a DOCTYPE declaration is accepted (and not loaded) rather than
-     * refused, for James's own configuration files, which {@link ConnectorRoutes} reads with this same parser.
+     * refused, for James's own configuration files, which {@link ConnectorRoutes} and {@code mailsec check} read
+     * with this same parser.
      */
-    static Document document(byte[] content, String source, boolean allowDoctype) throws InvalidConnectorsException {
+    public static Document document(byte[] content, String source, boolean allowDoctype) throws InvalidConnectorsException {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);

@@ -204,4 +204,20 @@ class SignDkimTest {
         assertThatThrownBy(() -> mailet("rolloverConfig", store.properties.toString()))
                 .hasMessageContaining("rootKey");
     }
+
+    @Test
+    void rolloverShouldOnlyBeValidatedWhileMailsecCheckRunsTheMailet() throws Exception {
+        Path admin = dir.resolve("admin-dkm.properties");
+        DkmClients.validateRolloverOnly(true);
+        try {
+            mailet("rolloverConfig", admin.toString(), "rolloverPeriod", "PT1H");
+            assertThat(DkmClients.rolloverRunning(admin)).as("a check never rotates keys").isFalse();
+            assertThatThrownBy(() -> mailet("rolloverConfig", store.properties.toString()))
+                    .hasMessageContaining("rootKey");
+        } finally {
+            DkmClients.validateRolloverOnly(false);
+        }
+        mailet("rolloverConfig", admin.toString(), "rolloverPeriod", "PT1H");
+        assertThat(DkmClients.rolloverRunning(admin)).isTrue();
+    }
 }

@@ -1,0 +1,243 @@
+package dev.mailsec.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mailsec check --james-home DIR} against a real installation: the stock James 3.8.1 distribution with
+ * its library folder, the built bundle in {@code extensions-jars/mailsec/}, the sample configuration, a DKM
+ * store made with the command line ({@code check/james-home.sh}) and the real rights portal running. The check
+ * passes on it; on broken copies it fails naming exactly what is broken.
+ */
+class MailsecCheckTest {
+
+    private static final Path ROOT = Paths.get(System.getProperty("mailsec.conf.dir", "../conf"))
+        .toAbsolutePath().normalize().getParent();
+    private static final Path CLI_JAR = ROOT.resolve("cli/target/mailsec-cli.jar");
+    private static final Path JAMES = Paths.get(System.getProperty("mailsec.james.home"));
+
+    @TempDir static Path work;
+    private static Path home;
+    private static Process portal;
+
+    @BeforeAll
+    static void installAndStartThePortal() throws Exception {
+        home = work.resolve("james");
+        int portalPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            portalPort = socket.getLocalPort();
+        }
+        Path script = Paths.get(MailsecCheckTest.class.getResource("/check/james-home.sh").toURI());
+        Process install = new ProcessBuilder("bash", script.toString(), CLI_JAR.toString(),
+            JAMES.resolve("unpacked/james-server-memory-app").toString(), JAMES.resolve("lib").toString(),
+            System.getProperty("mailsec.bundle.dir"), ROOT.resolve("conf").toString(), home.toString(),
+            Integer.toString(portalPort))
+            .redirectErrorStream(true).redirectOutput(work.resolve("install.log").toFile()).start();
+        assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(install.exitValue()).as(Files.readString(work.resolve("install.log"))).isZero();
+
+        portal = new ProcessBuilder("java", "-Xmx256m", "-jar", CLI_JAR.toString(), "portal",
+            "--config", home.resolve("portal/rights.xml").toString())
+            .directory(home.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.log").toFile()).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!listening(portalPort)) {
+            assertThat(portal.isAlive()).as("portal exited: %s", Files.readString(work.resolve("portal.log"))).isTrue();
+            assertThat(Instant.now()).as("portal did not start").isBefore(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @AfterAll
+    static void stopThePortal() throws InterruptedException {
+        if (portal != null) {
+            portal.destroy();
+            if (!portal.waitFor(20, TimeUnit.SECONDS)) {
+                portal.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void checkShouldPassOnTheInstallationAndNameEachPartChecked() throws Exception {
+        Result result = check(home);
+
+        assertThat(result.errors()).as(result.output).isEmpty();
+        assertThat(result.exitCode).as(result.output).isZero();
+        assertThat(result.output)
+            .contains("ok mailet root/VerifyDkim\n", "ok mailet relay/SignDkim\n",
+                "ok mailet connectors-outbound/ConnectorsRemoteDelivery\n", "ok mailet local-delivery/EncryptSmime\n",
+                "ok matcher root/FromDomainIs=bank.test,*.bank.test\n",
+                "ok hook smtpserver-global/EnforceInboundConnectors\n",
+                "ok connectors file://conf/connectors.xml: every connector's policy is enforced (1 inbound, 1 outbound)",
+                "ok dkm conf/dkm.properties: store file:" + home.resolve("var/mailsec/dkm/data")
+                    + " reachable as james-transport",
+                "ok secret dkim/mailsec.test (relay/SignDkim): readable by james-transport",
+                "ok dkim rsa-v1._domainkey.mailsec.test (dkim/mailsec.test version 1, primary): published in zone",
+                "ok dkim ed25519-v1._domainkey.mailsec.test (dkim/mailsec.test/ed25519 version 1, primary): published",
+                "ok secret rights/content-key (rights conf/rights.xml): readable by james-transport",
+                "ok tls keystore file://conf/keystore.p12 (conf/smtpserver.xml): CN=localhost valid until",
+                "ok smime certificates conf/smime/certs/bob.pem:",
+                "ok portal http://127.0.0.1:")
+            .containsPattern("(?m)^passed: \\d+ checks, \\d+ ok, 0 warnings, 0 errors \\(\\d+ ms\\)$");
+        System.out.println("mailsec check of the sample installation: " + result.millis + " ms wall clock, "
+            + result.output.lines().reduce((a, b) -> b).orElse(""));
+    }
+
+    @Test
+    void aMisspeltMailetParameterShouldBeNamedWithTheMailet() throws Exception {
+        Path broken = brokenCopy("misspelt", "conf/mailetcontainer.xml", xml -> replaceOnce(xml,
+            "<algorithms>both</algorithms>", "<algorithms>both</algorithms>\n<selecter>rsa-v1</selecter>"));
+
+        Result result = check(broken);
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.errors()).singleElement().asString()
+            .startsWith("error mailet relay/SignDkim: SignDkim: unknown parameter 'selecter'; known: algorithms, ");
+    }
+
+    @Test
+    void aSecretMissingFromDkmShouldBeNamed() throws Exception {
+        Path broken = brokenCopy("missing-secret", "conf/rights.xml", xml -> replaceOnce(xml,
+            "<subject mode", "<keys contentKey=\"rights/retired-content-key\"/>\n<subject mode"));
+
+        Result result = check(broken);
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.errors()).containsExactly("error secret rights/retired-content-key (rights conf/rights.xml): "
+            + "no such secret in DKM (dkm conf/dkm.properties)");
+    }
+
+    @Test
+    void anOutboundConnectorWithoutARouteShouldBeNamed() throws Exception {
+        Path broken = brokenCopy("no-route", "conf/mailetcontainer.xml", xml -> replaceOnce(xml,
+            "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=*\" class=\"ToProcessor\">\n"
+                + "                <processor>connectors-outbound</processor>\n"
+                + "            </mailet>", ""));
+
+        Result result = check(broken);
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.errors()).singleElement().asString()
+            .startsWith("error connectors file://conf/connectors.xml: outbound connector 'partner-out' of ")
+            .contains("has no route in " + broken.resolve("conf/mailetcontainer.xml"));
+    }
+
+    @Test
+    void aMissingFileShouldBeNamedWithTheParameterReferencingIt() throws Exception {
+        Path broken = brokenCopy("missing-file", "conf/mailetcontainer.xml", xml -> replaceOnce(xml,
+            "<dnsTimeoutMillis>3000</dnsTimeoutMillis>", "<zoneFile>conf/partner.zone</zoneFile>"));
+
+        Result result = check(broken);
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.errors()).singleElement().asString()
+            .startsWith("error mailet root/VerifyDkim: VerifyDkim: zoneFile").contains("partner.zone");
+    }
+
+    @Test
+    void anExpiredTlsCertificateShouldBeNamedWithItsExpiry() throws Exception {
+        Path broken = brokenCopy("expired", "conf/smtpserver.xml", xml -> xml);
+        Files.delete(broken.resolve("conf/keystore.p12"));
+        Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "james", "-keyalg", "RSA",
+            "-keysize", "2048", "-startdate", "-2y", "-validity", "30", "-dname", "CN=expired.example",
+            "-storetype", "PKCS12", "-keystore", broken.resolve("conf/keystore.p12").toString(),
+            "-storepass", "fixture-secret", "-keypass", "fixture-secret").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).isZero();
+
+        Result result = check(broken);
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.errors()).singleElement().asString()
+            .matches("error tls keystore file://conf/keystore.p12 \\(conf/smtpserver.xml\\): CN=expired.example "
+                + "expired on \\d{4}-\\d{2}-\\d{2}");
+    }
+
+    /**
+     * A copy of the installation with its own {@code conf/} (one file changed) and the rest linked: the same
+     * James libraries, pack jars and DKM store.
+     */
+    private static Path brokenCopy(String name, String file, UnaryOperator<String> change) throws IOException {
+        Path copy = work.resolve(name);
+        Files.createDirectories(copy);
+        for (String linked : List.of("james-server-memory-app.lib", "james-server-memory-app.jar", "extensions-jars", "var")) {
+            Files.createSymbolicLink(copy.resolve(linked), home.resolve(linked));
+        }
+        try (var files = Files.walk(home.resolve("conf"))) {
+            for (Path source : files.collect(Collectors.toList())) {
+                Path target = copy.resolve(home.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        Path changed = copy.resolve(file);
+        String before = Files.readString(changed);
+        Files.writeString(changed, change.apply(before));
+        return copy;
+    }
+
+    private static String replaceOnce(String text, String target, String replacement) {
+        assertThat(text).contains(target);
+        return text.replaceFirst(java.util.regex.Pattern.quote(target),
+            java.util.regex.Matcher.quoteReplacement(replacement));
+    }
+
+    /**
+     * {@code java -jar mailsec-cli.jar check --james-home DIR --zone DIR/../dkim.zone}, started from the James
+     * home as James is started.
+     */
+    private static Result check(Path jamesHome) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("java", "-jar", CLI_JAR.toString(), "check",
+            "--james-home", jamesHome.toString(), "--zone", home.resolve("dkim.zone").toString()));
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(argv).directory(jamesHome.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, Duration.ofNanos(System.nanoTime() - start).toMillis());
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static final class Result {
+        final int exitCode;
+        final String output;
+        final long millis;
+
+        Result(int exitCode, String output, long millis) {
+            this.exitCode = exitCode;
+            this.output = output;
+            this.millis = millis;
+        }
+
+        List<String> errors() {
+            return output.lines().filter(l -> l.startsWith("error ")).collect(Collectors.toList());
+        }
+    }
+}
