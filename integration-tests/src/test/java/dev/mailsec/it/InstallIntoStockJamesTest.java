@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.mail.Folder;
 import javax.mail.Message;
@@ -69,6 +70,7 @@ class InstallIntoStockJamesTest {
   private static Duration firstInstall;
   private static Duration firstStart;
   private static Duration secondInstall;
+  private static Duration checkTime;
 
   @BeforeAll
   static void followInstallMd() throws Exception {
@@ -108,13 +110,27 @@ class InstallIntoStockJamesTest {
     assertThat(out).contains("rsa-v1._domainkey.example.test. IN TXT \"v=DKIM1; k=rsa; p=")
         .contains("ed25519-v1._domainkey.example.test.").contains("change(s) made");
 
-    // 4. start James from its home as INSTALL.md (and James's docs) start it
+    // (3. DNS: the records install printed are the zone the check reads, var/mailsec/dkim-records.txt)
+    // 4. the portal, as INSTALL.md starts it; from another folder: --james-home is the base of its paths
+    HttpClient http = HttpClient.newHttpClient();
+    portalProcess = new ProcessBuilder(bundle.resolve("bin/mailsec").toString(), "portal",
+        "--james-home", james.toString(), "--config", "conf/rights.xml", "--dkm-config", "conf/portal-dkm.properties")
+        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.out").toFile())
+        .start();
+    awaitOk(http, "http://127.0.0.1:" + portalPort + "/healthz", portalProcess, "portal.out", 60);
+
+    // 5. check, then start James from its home as INSTALL.md (and James's docs) start it
+    Instant tc = Instant.now();
+    String checked = run(work, check(james).toArray(new String[0]));
+    checkTime = Duration.between(tc, Instant.now());
+    assertThat(checked).contains("ok mailet relay/SignDkim", "ok hook smtpserver-global/EnforceInboundConnectors",
+        "ok secret rights/content-key", "ok dkim rsa-v1._domainkey.example.test", "ok portal http://127.0.0.1:" + portalPort)
+        .containsPattern("(?m)^passed: \\d+ checks, \\d+ ok, \\d+ warnings, 0 errors");
     Instant t1 = Instant.now();
     jamesProcess = new ProcessBuilder("java", "-Xmx384m", "-Dworking.directory=.",
         "-Dlogback.configurationFile=conf/logback.xml", "-jar", "james-server-memory-app.jar")
         .directory(james.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("james.out").toFile())
         .start();
-    HttpClient http = HttpClient.newHttpClient();
     awaitOk(http, "http://127.0.0.1:" + webadminPort + "/healthcheck", jamesProcess, "james.out", 180);
     firstStart = Duration.between(t1, Instant.now());
     for (String domain : List.of("example.test", "external.test")) {
@@ -129,12 +145,6 @@ class InstallIntoStockJamesTest {
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
     }
 
-    // 5. the portal, as INSTALL.md starts it; from another folder: --james-home is the base of its paths
-    portalProcess = new ProcessBuilder(bundle.resolve("bin/mailsec").toString(), "portal",
-        "--james-home", james.toString(), "--config", "conf/rights.xml", "--dkm-config", "conf/portal-dkm.properties")
-        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.out").toFile())
-        .start();
-    awaitOk(http, "http://127.0.0.1:" + portalPort + "/healthz", portalProcess, "portal.out", 60);
   }
 
   @AfterAll
@@ -147,8 +157,9 @@ class InstallIntoStockJamesTest {
         }
       }
     }
-    System.out.printf("InstallIntoStockJamesTest: first install %d ms, James's first start %d ms, second install %s%n",
-        firstInstall == null ? -1 : firstInstall.toMillis(), firstStart == null ? -1 : firstStart.toMillis(),
+    System.out.printf("InstallIntoStockJamesTest: first install %d ms, check %d ms, James's first start %d ms,"
+        + " second install %s%n", firstInstall == null ? -1 : firstInstall.toMillis(),
+        checkTime == null ? -1 : checkTime.toMillis(), firstStart == null ? -1 : firstStart.toMillis(),
         secondInstall == null ? "not run" : secondInstall.toMillis() + " ms");
   }
 
@@ -218,6 +229,47 @@ class InstallIntoStockJamesTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("alice@example.test sent you a protected message");
+  }
+
+  @Test
+  @Order(6)
+  void checkShouldNameAMisspeltParameterAMissingSecretAndAConnectorWithoutARouteInABrokenCopy() throws Exception {
+    Path broken = work.resolve("broken");
+    Files.createDirectories(broken);
+    for (String shared : List.of("james-server-memory-app.lib", "james-server-memory-app.jar", "extensions-jars", "var")) {
+      Files.createSymbolicLink(broken.resolve(shared), james.resolve(shared));
+    }
+    copyTree(james.resolve("conf"), broken.resolve("conf"));
+    Path mailetcontainer = broken.resolve("conf/mailetcontainer.xml");
+    Files.writeString(mailetcontainer, Files.readString(mailetcontainer).replaceFirst(
+        "<algorithms>both</algorithms>", "<algorithms>both</algorithms><selecter>rsa-v1</selecter>"));
+    edit(broken.resolve("conf/rights.xml"), "<subject mode", "<keys contentKey=\"rights/retired-content-key\"/><subject mode");
+    String mailets = Files.readString(broken.resolve("conf/mailetcontainer.xml"));
+    Matcher route = Pattern.compile("<mailet match=\"dev\\.mailsec\\.matchers\\.connector\\.RecipientConnectorIs=\\*\""
+        + " class=\"ToProcessor\">\\s*<processor>connectors-outbound</processor>\\s*</mailet>").matcher(mailets);
+    assertThat(route.find()).as("the sample's outbound route").isTrue();
+    Files.writeString(broken.resolve("conf/mailetcontainer.xml"), route.replaceFirst(""));
+
+    Process p = new ProcessBuilder(check(broken)).directory(work.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(p.exitValue()).as(out).isEqualTo(1);
+    List<String> errors = out.lines().filter(l -> l.startsWith("error ")).collect(Collectors.toList());
+    assertThat(errors).as(out).hasSize(3);
+    assertThat(errors.get(0)).startsWith("error mailet relay/SignDkim: SignDkim: unknown parameter 'selecter'");
+    assertThat(errors).anySatisfy(e -> assertThat(e)
+        .startsWith("error connectors file://conf/connectors.xml: outbound connector 'partner-out' of ")
+        .contains("has no route"));
+    assertThat(errors).anySatisfy(e -> assertThat(e)
+        .startsWith("error secret rights/retired-content-key (rights conf/rights.xml): no such secret in DKM"));
+    assertThat(out).containsPattern("(?m)^FAILED: \\d+ checks, \\d+ ok, \\d+ warnings, 3 errors");
+  }
+
+  /** INSTALL.md step 5: {@code bin/mailsec check}, with the records install printed as the zone (DNS not yet live). */
+  private static List<String> check(Path home) {
+    return List.of(bundle.resolve("bin/mailsec").toString(), "check", "--james-home", home.toString(),
+        "--zone", james.resolve("var/mailsec/dkim-records.txt").toString());
   }
 
   private static void send(String from, String to, String subject, String body, boolean startTls)

@@ -23,15 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mailsec check --james-home DIR} against a real installation: the stock James 3.8.1 distribution with
- * its library folder, the built bundle in {@code extensions-jars/mailsec/}, the sample configuration, a DKM
- * store made with the command line ({@code check/james-home.sh}) and the real rights portal running. The check
+ * its library folder, set up by the bundle's {@code bin/mailsec install --sample-pipeline} as INSTALL.md says, and
+ * the real rights portal running. The check
  * passes on it; on broken copies it fails naming exactly what is broken.
  */
 class MailsecCheckTest {
 
-    private static final Path ROOT = Paths.get(System.getProperty("mailsec.conf.dir", "../conf"))
-        .toAbsolutePath().normalize().getParent();
-    private static final Path CLI_JAR = ROOT.resolve("cli/target/mailsec-cli.jar");
+    private static final Path MAILSEC = Paths.get(System.getProperty("mailsec.bundle.dir")).resolve("bin/mailsec");
     private static final Path JAMES = Paths.get(System.getProperty("mailsec.james.home"));
 
     @TempDir static Path work;
@@ -45,24 +43,38 @@ class MailsecCheckTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             portalPort = socket.getLocalPort();
         }
-        Path script = Paths.get(MailsecCheckTest.class.getResource("/check/james-home.sh").toURI());
-        Process install = new ProcessBuilder("bash", script.toString(), CLI_JAR.toString(),
-            JAMES.resolve("unpacked/james-server-memory-app").toString(), JAMES.resolve("lib").toString(),
-            System.getProperty("mailsec.bundle.dir"), ROOT.resolve("conf").toString(), home.toString(),
-            Integer.toString(portalPort))
-            .redirectErrorStream(true).redirectOutput(work.resolve("install.log").toFile()).start();
-        assertThat(install.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(install.exitValue()).as(Files.readString(work.resolve("install.log"))).isZero();
+        // the operator's James (stock distribution and its library folder, the keystore its stock servers need),
+        // then the pack as INSTALL.md installs it: one recipe, the same as ./mailsec run's
+        Path stock = JAMES.resolve("unpacked/james-server-memory-app");
+        run("cp", "-R", stock.toString(), home.toString());
+        run("cp", "-R", JAMES.resolve("lib").toString(), home.resolve("james-server-memory-app.lib").toString());
+        run("keytool", "-genkeypair", "-alias", "james", "-keyalg", "RSA", "-storetype", "PKCS12",
+            "-keystore", home.resolve("conf/keystore").toString(), "-storepass", "james72laBalle",
+            "-dname", "CN=mail.mailsec.test");
+        run(MAILSEC.toString(), "install", "--james-home", home.toString(), "--domain", "mailsec.test",
+            "--sample-pipeline", "--portal-url", "http://127.0.0.1:" + portalPort,
+            "--portal-listen", "127.0.0.1:" + portalPort);
+        // bob's certificate, so the S/MIME folder holds one (public material only)
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", work.resolve("bob.key").toString(),
+            "-out", home.resolve("conf/smime/certs/bob.pem").toString(), "-days", "800",
+            "-subj", "/CN=Bob/emailAddress=bob@mailsec.test", "-addext", "subjectAltName=email:bob@mailsec.test");
 
-        portal = new ProcessBuilder("java", "-Xmx256m", "-jar", CLI_JAR.toString(), "portal",
-            "--config", home.resolve("portal/rights.xml").toString())
-            .directory(home.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.log").toFile()).start();
+        portal = new ProcessBuilder(MAILSEC.toString(), "portal", "--james-home", home.toString(),
+            "--config", "conf/rights.xml", "--dkm-config", "conf/portal-dkm.properties")
+            .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("portal.log").toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!listening(portalPort)) {
             assertThat(portal.isAlive()).as("portal exited: %s", Files.readString(work.resolve("portal.log"))).isTrue();
             assertThat(Instant.now()).as("portal did not start").isBefore(deadline);
             Thread.sleep(200);
         }
+    }
+
+    private static void run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s%n%s", List.of(argv), out).isZero();
     }
 
     @AfterAll
@@ -93,8 +105,8 @@ class MailsecCheckTest {
                 "ok dkim rsa-v1._domainkey.mailsec.test (dkim/mailsec.test version 1, primary): published in zone",
                 "ok dkim ed25519-v1._domainkey.mailsec.test (dkim/mailsec.test/ed25519 version 1, primary): published",
                 "ok secret rights/content-key (rights conf/rights.xml): readable by james-transport",
-                "ok tls keystore file://conf/keystore.p12 (conf/smtpserver.xml): CN=localhost valid until",
-                "ok smime certificates conf/smime/certs/bob.pem:",
+                "ok tls keystore file://conf/keystore.p12 (conf/smtpserver.xml): CN=mailsec.test valid until",
+                "ok smime certificates conf/smime/certs/bob.pem:", "ok trust anchors conf/smime/ca.pem: ",
                 "ok portal http://127.0.0.1:")
             .containsPattern("(?m)^passed: \\d+ checks, \\d+ ok, 0 warnings, 0 errors \\(\\d+ ms\\)$");
         System.out.println("mailsec check of the sample installation: " + result.millis + " ms wall clock, "
@@ -156,10 +168,11 @@ class MailsecCheckTest {
     void anExpiredTlsCertificateShouldBeNamedWithItsExpiry() throws Exception {
         Path broken = brokenCopy("expired", "conf/smtpserver.xml", xml -> xml);
         Files.delete(broken.resolve("conf/keystore.p12"));
+        String secret = Files.readString(home.resolve("var/mailsec/keystore.secret")).trim();
         Process keytool = new ProcessBuilder("keytool", "-genkeypair", "-alias", "james", "-keyalg", "RSA",
             "-keysize", "2048", "-startdate", "-2y", "-validity", "30", "-dname", "CN=expired.example",
             "-storetype", "PKCS12", "-keystore", broken.resolve("conf/keystore.p12").toString(),
-            "-storepass", "fixture-secret", "-keypass", "fixture-secret").redirectErrorStream(true).start();
+            "-storepass", secret, "-keypass", secret).redirectErrorStream(true).start();
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(keytool.exitValue()).isZero();
 
@@ -204,14 +217,14 @@ class MailsecCheckTest {
     }
 
     /**
-     * {@code java -jar mailsec-cli.jar check --james-home DIR --zone DIR/../dkim.zone}, started from the James
-     * home as James is started.
+     * {@code bin/mailsec check --james-home DIR --zone var/mailsec/dkim-records.txt}, started from another folder
+     * (the path rule: --james-home is the base).
      */
     private static Result check(Path jamesHome) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("java", "-jar", CLI_JAR.toString(), "check",
-            "--james-home", jamesHome.toString(), "--zone", home.resolve("dkim.zone").toString()));
+        List<String> argv = new ArrayList<>(List.of(MAILSEC.toString(), "check",
+            "--james-home", jamesHome.toString(), "--zone", home.resolve("var/mailsec/dkim-records.txt").toString()));
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(argv).directory(jamesHome.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out, Duration.ofNanos(System.nanoTime() - start).toMillis());

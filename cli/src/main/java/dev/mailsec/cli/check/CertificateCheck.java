@@ -69,7 +69,7 @@ final class CertificateCheck {
             addIfSet(connectors, mailet.get("connectors"));
         }
         folders.forEach(this::certificateFolder);
-        anchors.forEach(a -> certificateFile("trust anchors " + a, ConnectorsFile.resolve(a, home), null));
+        anchors.forEach(a -> trustAnchors("trust anchors " + a, ConnectorsFile.resolve(a, home)));
         connectors.forEach(this::connectorTrust);
     }
 
@@ -191,6 +191,37 @@ final class CertificateCheck {
         }
     }
 
+    /**
+     * A trust-anchor file (often a whole CA bundle): one line for the file, a warning per expired anchor (it
+     * never validates anything, so it is dead weight rather than a fault), an error only when no anchor is valid.
+     */
+    private void trustAnchors(String what, Path file) {
+        List<X509Certificate> certificates = readCertificates(what, file);
+        if (certificates == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<X509Certificate> valid = new ArrayList<>();
+        for (X509Certificate c : certificates) {
+            if (now.isBefore(c.getNotAfter().toInstant()) && !now.isBefore(c.getNotBefore().toInstant())) {
+                valid.add(c);
+            } else {
+                report.warn(what, c.getSubjectX500Principal() + " is not valid now (" + c.getNotBefore().toInstant()
+                    + " to " + c.getNotAfter().toInstant() + "): it never validates a certificate; remove it");
+            }
+        }
+        if (valid.isEmpty()) {
+            report.error(what, "no valid certificate in " + file);
+        } else if (valid.size() == 1) {
+            expiry(what, valid.get(0));
+        } else {
+            X509Certificate soonest = Collections.min(valid, (a, b) -> a.getNotAfter().compareTo(b.getNotAfter()));
+            report.ok(what + ": " + valid.size() + " valid certificates; the first to expire is "
+                + soonest.getSubjectX500Principal() + " on "
+                + LocalDate.ofInstant(soonest.getNotAfter().toInstant(), ZoneOffset.UTC));
+        }
+    }
+
     /** PEM or DER certificates, or a PKCS12 file when it is named .p12/.pfx ({@code secret} opens it). */
     private void certificateFile(String what, Path file, char[] secret) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -198,6 +229,14 @@ final class CertificateCheck {
             keyStore(what, file, "PKCS12", secret == null ? new char[0] : secret, false);
             return;
         }
+        List<X509Certificate> certificates = readCertificates(what, file);
+        if (certificates != null) {
+            certificates.forEach(c -> expiry(what, c));
+        }
+    }
+
+    /** The PEM or DER certificates of {@code file}; {@code null} (reported) when unreadable or empty. */
+    private List<X509Certificate> readCertificates(String what, Path file) {
         List<X509Certificate> certificates = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
@@ -205,12 +244,13 @@ final class CertificateCheck {
             }
         } catch (IOException | GeneralSecurityException e) {
             report.error(what, "cannot read certificates from " + file + ": " + Report.message(e));
-            return;
+            return null;
         }
         if (certificates.isEmpty()) {
             report.error(what, "no certificate in " + file);
+            return null;
         }
-        certificates.forEach(c -> expiry(what, c));
+        return certificates;
     }
 
     void expiry(String what, X509Certificate certificate) {

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -227,17 +228,29 @@ final class SamplePipeline {
       Collections.sort(aliases);
       StringBuilder pem = new StringBuilder();
       Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(UTF_8));
+      int written = 0;
       for (String alias : aliases) {
         Certificate c = ks.getCertificate(alias);
-        if (c != null) {
+        // an expired anchor never validates anything: leave it out
+        if (c instanceof X509Certificate && isValidNow((X509Certificate) c)) {
+          written++;
           pem.append("# ").append(alias).append('\n').append("-----BEGIN CERTIFICATE-----\n")
               .append(b64.encodeToString(c.getEncoded())).append("\n-----END CERTIFICATE-----\n");
         }
       }
       files.write(layout.smimeAnchors(), pem.toString().getBytes(UTF_8), InstallFiles.PUBLIC_FILE,
-          "S/MIME trust anchors: the JDK's " + aliases.size() + " CA certificates; replace with your partners' CAs");
+          "S/MIME trust anchors: the JDK's " + written + " valid CA certificates; replace with your partners' CAs");
     } catch (IOException | GeneralSecurityException e) {
       throw new UserException("cannot read the JDK's CA certificates for conf/smime/ca.pem: " + e.getMessage(), 1);
+    }
+  }
+
+  private static boolean isValidNow(X509Certificate c) {
+    try {
+      c.checkValidity();
+      return true;
+    } catch (java.security.cert.CertificateException e) {
+      return false;
     }
   }
 
