@@ -87,9 +87,10 @@ public final class Installer {
         delete(layout.jars().resolve(name), "removed extensions-jars/mailsec/" + name + " (not in this version)");
       }
     }
-    // a README-style install of an earlier version copied the same jars into extensions-jars/ itself
+    // a README-style install of an earlier version copied the jars into extensions-jars/ itself: the same
+    // names, or the pack's own under another version (mailsec-*), would be loaded beside these
     for (String name : jarNames(layout.home.resolve("extensions-jars"))) {
-      if (wanted.contains(name)) {
+      if (wanted.contains(name) || name.startsWith("mailsec-")) {
         delete(layout.home.resolve("extensions-jars").resolve(name),
             "removed extensions-jars/" + name + " (an earlier copy; the pack's jars live in extensions-jars/mailsec/)");
       }

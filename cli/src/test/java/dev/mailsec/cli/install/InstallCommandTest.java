@@ -116,11 +116,17 @@ class InstallCommandTest {
     byte[] credential = Files.readAllBytes(home.resolve("var/mailsec/credentials/james-transport.cred"));
     Files.delete(bundle.resolve("extensions-jars/mailsec-mailets-9.jar"));
     Files.write(bundle.resolve("extensions-jars/mailsec-mailets-10.jar"), new byte[] {4});
+    // an even older version, dropped into extensions-jars/ itself as the README once said, and a jar of James's
+    Files.write(home.resolve("extensions-jars/mailsec-mailets-8.jar"), new byte[] {3});
+    Files.write(home.resolve("extensions-jars/operator-own.jar"), new byte[] {5});
 
     CliRun upgrade = install(home, "--domain", "example.test");
     assertThat(upgrade.exitCode).as(upgrade.err).isZero();
     assertThat(upgrade.out).contains("removed extensions-jars/mailsec/mailsec-mailets-9.jar")
-        .contains("wrote extensions-jars/mailsec/mailsec-mailets-10.jar").doesNotContain("created");
+        .contains("wrote extensions-jars/mailsec/mailsec-mailets-10.jar").doesNotContain("created")
+        .contains("removed extensions-jars/mailsec-mailets-8.jar");
+    assertThat(home.resolve("extensions-jars/mailsec-mailets-8.jar")).doesNotExist();
+    assertThat(home.resolve("extensions-jars/operator-own.jar")).exists();
     try (Stream<Path> jars = Files.list(home.resolve("extensions-jars/mailsec"))) {
       assertThat(jars.map(p -> p.getFileName().toString())).containsExactly("mailsec-mailets-10.jar");
     }
