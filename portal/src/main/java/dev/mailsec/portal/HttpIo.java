@@ -144,6 +144,21 @@ final class HttpIo {
     send(ex, status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The client's IP address (the per-client limits' key). */
+  static String ip(HttpExchange ex) {
+    return ex.getRemoteAddress().getAddress().getHostAddress();
+  }
+
+  /** IP and user agent, for the access log. */
+  static String client(HttpExchange ex) {
+    String ua = ex.getRequestHeaders().getFirst("User-Agent");
+    if (ua == null) {
+      return ip(ex);
+    }
+    ua = ua.replaceAll("[\\p{Cntrl}]", " ");
+    return ip(ex) + " " + (ua.length() > 120 ? ua.substring(0, 120) : ua);
+  }
+
   /** 303 See Other: after every successful POST, so a reload never re-submits. */
   static void redirect(HttpExchange ex, String location) throws IOException {
     ex.getResponseHeaders().set("Location", location);
