@@ -1,14 +1,62 @@
 package dev.mailsec.rights;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** What the rights store knows of one protected message (without its package). */
+/**
+ * What the rights store knows of one protected message (without its package). Kept as the record
+ * {@code m/<jti>}: {@code lid, mid, sub, rcpt, tpl, rights, created, exp} and, once revoked, {@code revoked}
+ * ({@code at, by, reason}).
+ */
 public final class StoredMessage {
+    static final RecordCodec<StoredMessage> CODEC = new RecordCodec<>() {
+        @Override
+        public byte[] encode(StoredMessage sm) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lid", sm.licenceId);
+            m.put("mid", sm.messageId);
+            m.put("sub", sm.sender);
+            m.put("rcpt", new ArrayList<>(sm.recipients));
+            m.put("tpl", sm.template);
+            m.put("rights", Rights.tokenList(sm.rights));
+            m.put("created", sm.created.toEpochMilli());
+            if (sm.expires != null) {
+                m.put("exp", sm.expires.toEpochMilli());
+            }
+            if (sm.revocation != null) {
+                Map<String, Object> rev = new LinkedHashMap<>();
+                rev.put("at", sm.revocation.at().toEpochMilli());
+                rev.put("by", sm.revocation.by());
+                rev.put("reason", sm.revocation.reason());
+                m.put("revoked", rev);
+            }
+            return RecordCodec.json(m);
+        }
+
+        @Override
+        public StoredMessage decode(String key, byte[] bytes) {
+            Map<String, Object> m = RecordCodec.parse(key, bytes);
+            Revocation rev = null;
+            if (m.get("revoked") instanceof Map) {
+                Map<?, ?> rm = (Map<?, ?>) m.get("revoked");
+                rev = new Revocation(Instant.ofEpochMilli(RecordCodec.num(rm.get("at"))), RecordCodec.str(rm.get("by")),
+                        RecordCodec.str(rm.get("reason")));
+            }
+            return new StoredMessage(RecordCodec.str(m.get("lid")), RecordCodec.str(m.get("mid")),
+                    RecordCodec.str(m.get("sub")), new LinkedHashSet<>(RecordCodec.strings(m.get("rcpt"))),
+                    RecordCodec.str(m.get("tpl")), Rights.parseList(RecordCodec.strings(m.get("rights"))),
+                    Instant.ofEpochMilli(RecordCodec.num(m.get("created"))),
+                    m.get("exp") == null ? null : Instant.ofEpochMilli(RecordCodec.num(m.get("exp"))), rev);
+        }
+    };
+
     private final String licenceId;
     private final String messageId;
     private final String sender;
@@ -71,6 +119,12 @@ public final class StoredMessage {
 
     public boolean isRevoked() {
         return revocation != null;
+    }
+
+    /** What the store records of a freshly protected message. */
+    static StoredMessage of(UseLicence l) {
+        return new StoredMessage(l.licenceId(), l.messageId(), l.sender(), l.recipients(), l.template(), l.rights(),
+                l.issuedAt(), l.expiresAt().orElse(null), null);
     }
 
     StoredMessage revoked(Revocation r) {
