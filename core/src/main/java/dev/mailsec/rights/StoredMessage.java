@@ -2,8 +2,6 @@ package dev.mailsec.rights;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -20,15 +18,15 @@ public final class StoredMessage {
         @Override
         public byte[] encode(StoredMessage sm) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("lid", sm.licenceId);
-            m.put("mid", sm.messageId);
-            m.put("sub", sm.sender);
-            m.put("rcpt", new ArrayList<>(sm.recipients));
-            m.put("tpl", sm.template);
-            m.put("rights", Rights.tokenList(sm.rights));
-            m.put("created", sm.created.toEpochMilli());
-            if (sm.expires != null) {
-                m.put("exp", sm.expires.toEpochMilli());
+            m.put("lid", sm.licenceId());
+            m.put("mid", sm.messageId());
+            m.put("sub", sm.sender());
+            m.put("rcpt", new ArrayList<>(sm.recipients()));
+            m.put("tpl", sm.template());
+            m.put("rights", Rights.tokenList(sm.rights()));
+            m.put("created", sm.created().toEpochMilli());
+            if (sm.expires().isPresent()) {
+                m.put("exp", sm.expires().get().toEpochMilli());
             }
             if (sm.revocation != null) {
                 Map<String, Object> rev = new LinkedHashMap<>();
@@ -57,60 +55,55 @@ public final class StoredMessage {
         }
     };
 
-    private final String licenceId;
-    private final String messageId;
-    private final String sender;
-    private final Set<String> recipients;
-    private final String template;
-    private final Set<Right> rights;
-    private final Instant created;
-    private final Instant expires;
+    private final LicenceTerms terms;
     private final Revocation revocation;
 
     StoredMessage(String licenceId, String messageId, String sender, Set<String> recipients, String template,
             Set<Right> rights, Instant created, Instant expires, Revocation revocation) {
-        this.licenceId = licenceId;
-        this.messageId = messageId;
-        this.sender = sender;
-        this.recipients = Collections.unmodifiableSet(new LinkedHashSet<>(recipients));
-        this.template = template;
-        this.rights = Collections.unmodifiableSet(rights.isEmpty() ? EnumSet.noneOf(Right.class) : EnumSet.copyOf(rights));
-        this.created = created;
-        this.expires = expires;
+        this(new LicenceTerms(licenceId, messageId, sender, recipients, template, rights, created, expires), revocation);
+    }
+
+    private StoredMessage(LicenceTerms terms, Revocation revocation) {
+        this.terms = terms;
         this.revocation = revocation;
     }
 
+    /** The terms as recorded when the message was protected. */
+    public LicenceTerms terms() {
+        return terms;
+    }
+
     public String licenceId() {
-        return licenceId;
+        return terms.licenceId();
     }
 
     /** The original Message-ID without angle brackets. */
     public String messageId() {
-        return messageId;
+        return terms.messageId();
     }
 
     public String sender() {
-        return sender;
+        return terms.sender();
     }
 
     public Set<String> recipients() {
-        return recipients;
+        return terms.recipients();
     }
 
     public String template() {
-        return template;
+        return terms.template();
     }
 
     public Set<Right> rights() {
-        return rights;
+        return terms.rights();
     }
 
     public Instant created() {
-        return created;
+        return terms.issuedAt();
     }
 
     public Optional<Instant> expires() {
-        return Optional.ofNullable(expires);
+        return terms.expiresAt();
     }
 
     public Optional<Revocation> revocation() {
@@ -123,17 +116,16 @@ public final class StoredMessage {
 
     /** What the store records of a freshly protected message. */
     static StoredMessage of(UseLicence l) {
-        return new StoredMessage(l.licenceId(), l.messageId(), l.sender(), l.recipients(), l.template(), l.rights(),
-                l.issuedAt(), l.expiresAt().orElse(null), null);
+        return new StoredMessage(l.terms(), null);
     }
 
     StoredMessage revoked(Revocation r) {
-        return new StoredMessage(licenceId, messageId, sender, recipients, template, rights, created, expires, r);
+        return new StoredMessage(terms, r);
     }
 
     @Override
     public String toString() {
-        return "StoredMessage[" + licenceId + " mid " + messageId + " from " + sender + " " + template
+        return "StoredMessage[" + licenceId() + " mid " + messageId() + " from " + sender() + " " + template()
                 + (revocation == null ? "" : " revoked") + "]";
     }
 }

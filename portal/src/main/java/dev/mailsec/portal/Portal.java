@@ -7,12 +7,13 @@ import static dev.mailsec.portal.HttpIo.redirect;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.mailsec.portal.LicenceView.Permission;
 import dev.mailsec.portal.PortalEngine.CodeCheck;
 import dev.mailsec.portal.PortalEngine.OpenedView;
 import dev.mailsec.portal.PortalEngine.PortalEvent;
 import dev.mailsec.portal.SessionCodec.Session;
 import dev.mailsec.portal.SessionCodec.Stage;
+import dev.mailsec.rights.LicenceTerms;
+import dev.mailsec.rights.Right;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -393,7 +394,7 @@ public final class Portal implements AutoCloseable {
   // pages
 
   private void landing(HttpExchange ex, String id) throws IOException, PortalRefusal {
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     Optional<Session> s = session(ex).filter(x -> x.licenceId().equals(id));
     boolean other = query(ex).containsKey("other");
     if (s.isPresent() && !other && s.get().stage() == Stage.SIGNED_IN) {
@@ -417,7 +418,7 @@ public final class Portal implements AutoCloseable {
       staleForm(ex, id);
       return;
     }
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     Optional<String> address = address(f.get("address"));
     if (address.isEmpty()) {
       html(ex, 400, Pages.landing(licence, codec.csrfToken(s.get()), "Enter a valid email address."));
@@ -450,7 +451,7 @@ public final class Portal implements AutoCloseable {
       redirect(ex, "/m/" + id);
       return;
     }
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     html(ex, 200, Pages.enterCode(licence, s.get().address(), codec.csrfToken(s.get()), null,
         query(ex).containsKey("resent")));
   }
@@ -462,7 +463,7 @@ public final class Portal implements AutoCloseable {
       staleForm(ex, id);
       return;
     }
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     String address = s.get().address();
     String code = f.getOrDefault("code", "").replaceAll("[\\s-]", "");
     String csrf = codec.csrfToken(s.get());
@@ -506,7 +507,7 @@ public final class Portal implements AutoCloseable {
     String sent = query(ex).get("sent");
     String notice = "reply".equals(sent) ? "Your reply was sent."
         : "forward".equals(sent) ? "The message was forwarded, still protected." : null;
-    if (opened.licence().allows(Permission.PRINT)) {
+    if (opened.licence().allows(Right.PRINT)) {
       ex.getResponseHeaders().set("Content-Security-Policy", HttpIo.CSP + "; script-src 'self'");
     }
     html(ex, 200, Pages.message(opened.licence(), v, s.get().address(), codec.csrfToken(s.get()), notice));
@@ -519,8 +520,8 @@ public final class Portal implements AutoCloseable {
       redirect(ex, "/m/" + id);
       return;
     }
-    LicenceView licence = engine.licence(id);
-    if (!licence.allows(Permission.EXTRACT)) {
+    LicenceTerms licence = engine.licence(id);
+    if (!licence.allows(Right.EXTRACT)) {
       throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no extract");
     }
     OpenedView opened = engine.open(id, s.get().address(), client(ex));
@@ -545,8 +546,8 @@ public final class Portal implements AutoCloseable {
     }
     boolean all = "1".equals(post ? f.get("all") : query(ex).get("all"));
     String reader = s.get().address();
-    LicenceView licence = engine.licence(id);
-    if (!licence.allows(all ? Permission.REPLY_ALL : Permission.REPLY)) {
+    LicenceTerms licence = engine.licence(id);
+    if (!licence.allows(all ? Right.REPLY_ALL : Right.REPLY)) {
       throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no reply");
     }
     List<String> to = replyRecipients(licence, reader, all);
@@ -584,8 +585,8 @@ public final class Portal implements AutoCloseable {
       return;
     }
     String reader = s.get().address();
-    LicenceView licence = engine.licence(id);
-    if (!licence.allows(Permission.FORWARD)) {
+    LicenceTerms licence = engine.licence(id);
+    if (!licence.allows(Right.FORWARD)) {
       engine.record(id, reader, PortalEvent.FORWARD_BLOCKED, client(ex), "portal forward refused: template "
           + licence.template());
       throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no forward");
@@ -654,7 +655,7 @@ public final class Portal implements AutoCloseable {
     return MessageView.of(opened.message());
   }
 
-  private static List<String> replyRecipients(LicenceView licence, String reader, boolean all) {
+  private static List<String> replyRecipients(LicenceTerms licence, String reader, boolean all) {
     Set<String> to = new LinkedHashSet<>();
     to.add(licence.sender().toLowerCase(Locale.ROOT));
     if (all) {
