@@ -1,32 +1,18 @@
 package dev.mailsec.rights;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoreFormatException;
-import dev.mailsec.dkm.spi.StoredRecord;
-import dev.mailsec.dkm.spi.Write;
 import dev.mailsec.dkm.store.FileStorage;
 import dev.mailsec.dkm.store.JdbcStorage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -45,27 +31,45 @@ import java.util.regex.Pattern;
  * ended portal sessions. Passcodes are
  * stored only as a keyed MAC (HMAC-SHA256 under a key derived from the portal session key, {@link PasscodeKeys})
  * with the id of the key version: the store itself holds no key, and a copy of it does not give a live code away.
+ *
+ * <p>Rooms: each record is a small value class with its own JSON codec ({@link StoredMessage}, {@link MessageIndex},
+ * {@link AccessEvent}, {@link PasscodeState}, {@link ReaderLock}, {@link RateWindow}, {@link EndedSession});
+ * {@link RightsRecords} owns the one compare-and-set retry loop; {@link PasscodePolicy} holds the passcode,
+ * rate-limit and lock-out rules; {@link AccessLog} the access log; {@link PackageShelf} where packages live.
  */
 public final class RightsStore implements AutoCloseable {
     private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
-    private static final long HOUR = 3_600_000L;
-    private static final int RETRIES = 20;
     /** A code is void after this many times the allowed wrong attempts, summed over all clients. */
-    static final int CODE_WRONG_FACTOR = 4;
+    static final int CODE_WRONG_FACTOR = PasscodePolicy.CODE_WRONG_FACTOR;
 
-    private final Storage storage;
-    /** File backend only: packages live as write-once files here instead of in the record shards. */
-    private final Path packageDir;
-    private final SecureRandom random = new SecureRandom();
+    private final RightsRecords records;
+    private final PackageShelf packages;
+    private final AccessLog accessLog;
+    private final PasscodePolicy passcodes;
 
     /**
-     * Uses an open storage (closed by {@link #close()}). On a {@link FileStorage} the packages (up to the size
-     * of the original message, immutable) are kept as files in its {@code packages/} folder, since the file
-     * store rewrites a whole shard on every write; everything mutable stays in the records.
+     * Uses an open storage (closed by {@link #close()}), packages included in its records. For a file store use
+     * {@link #RightsStore(FileStorage)}, which keeps the packages beside it.
      */
     public RightsStore(Storage storage) {
-        this.storage = storage;
-        this.packageDir = storage instanceof FileStorage ? ((FileStorage) storage).directory().resolve("packages") : null;
+        this(storage, PackageShelf.inRecords());
+    }
+
+    /**
+     * Uses an open file storage (closed by {@link #close()}). The packages (up to the size of the original
+     * message, immutable) are kept as files in its {@code packages/} folder, since the file store rewrites a whole
+     * shard on every write; everything mutable stays in the records.
+     */
+    public RightsStore(FileStorage storage) {
+        this(storage, PackageShelf.inFiles(storage.directory().resolve("packages")));
+    }
+
+    private RightsStore(Storage storage, PackageShelf packages) {
+        SecureRandom random = new SecureRandom();
+        this.records = new RightsRecords(storage);
+        this.packages = packages;
+        this.accessLog = new AccessLog(records, random);
+        this.passcodes = new PasscodePolicy(records, this::live, accessLog, random);
     }
 
     /**
@@ -110,71 +114,35 @@ public final class RightsStore implements AutoCloseable {
         return open(settings.storeUrl(), settings.storeSchema());
     }
 
-    // ---------------------------------------------------------------- messages
-
     /** Records a freshly protected message. A licence id can be recorded once. */
     public void record(UseLicence licence, ProtectedPackage pkg) throws RightsStoreUnavailableException {
         String jti = licence.licenceId();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("lid", jti);
-        m.put("mid", licence.messageId());
-        m.put("sub", licence.sender());
-        m.put("rcpt", new ArrayList<>(licence.recipients()));
-        m.put("tpl", licence.template());
-        m.put("rights", Rights.tokenList(licence.rights()));
-        m.put("created", licence.issuedAt().toEpochMilli());
-        if (licence.expiresAt().isPresent()) {
-            m.put("exp", licence.expiresAt().get().toEpochMilli());
-        }
+        String messageKey = "m/" + jti;
         String indexKey = "i/" + hash(licence.messageId());
-        for (int i = 0; i < RETRIES; i++) {
-            Optional<StoredRecord> idx = get(indexKey);
-            List<Object> ids = idx.isPresent() ? list(parse(idx.get()).get("ids")) : new ArrayList<>();
-            ids.add(jti);
-            Map<String, Object> index = new LinkedHashMap<>();
-            index.put("ids", ids);
-            List<Write> w = new ArrayList<>();
-            w.add(new Write("m/" + jti, 0, json(m)));
-            if (packageDir == null) {
-                w.add(new Write("p/" + jti, 0, pkg.encode()));
-            } else if (i == 0) {
-                writePackageFile(jti, pkg);
+        StoredMessage message = StoredMessage.of(licence);
+        records.update("record " + jti, (tx, attempt) -> {
+            if (attempt > 0 && records.exists(messageKey)) {
+                throw new IllegalStateException("licence " + jti + " is recorded already");
             }
-            w.add(new Write(indexKey, idx.isPresent() ? idx.get().revision() : 0, json(index)));
-            try {
-                storage.write(w);
-                return;
-            } catch (Storage.ConflictException e) {
-                if (get("m/" + jti).isPresent()) {
-                    throw new IllegalStateException("licence " + jti + " is recorded already");
-                }
-            } catch (DkmUnavailableException e) {
-                throw unavailable("record " + jti, e);
-            }
-        }
-        throw new RightsStoreUnavailableException("record " + jti + ": too much concurrent writing", null);
+            MessageIndex index = tx.read(indexKey, MessageIndex.CODEC).orElse(MessageIndex.EMPTY);
+            tx.put(messageKey, StoredMessage.CODEC, message);
+            packages.put(tx, attempt, jti, pkg);
+            tx.put(indexKey, MessageIndex.CODEC, index.with(jti));
+            return null;
+        });
     }
 
     /** The package of a licence id. */
     public Optional<ProtectedPackage> packageOf(String licenceId) throws RightsStoreUnavailableException {
-        if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
+        if (!isLicenceId(licenceId)) {
             return Optional.empty();
         }
-        byte[] bytes;
-        if (packageDir != null) {
-            if (!get("m/" + licenceId).isPresent()) {
-                return Optional.empty();
-            }
-            bytes = readPackageFile(licenceId);
-        } else {
-            Optional<StoredRecord> r = get("p/" + licenceId);
-            if (!r.isPresent()) {
-                return Optional.empty();
-            }
-            bytes = r.get().value();
+        Optional<byte[]> bytes = packages.get(records, licenceId);
+        if (!bytes.isPresent()) {
+            return Optional.empty();
         }
         try {
-            return Optional.of(ProtectedPackage.decode(bytes));
+            return Optional.of(ProtectedPackage.decode(bytes.get()));
         } catch (RightsFormatException e) {
             throw new IllegalStateException("rights store record p/" + licenceId + " is corrupt", e);
         }
@@ -196,20 +164,17 @@ public final class RightsStore implements AutoCloseable {
             return out;
         }
         String id = licenceIdOrMessageId.trim();
-        if (LICENCE_ID.matcher(id).matches()) {
-            Optional<StoredRecord> r = get("m/" + id);
-            if (r.isPresent()) {
-                out.add(message(parse(r.get())));
+        if (isLicenceId(id)) {
+            Optional<StoredMessage> m = records.get("m/" + id, StoredMessage.CODEC);
+            if (m.isPresent()) {
+                out.add(m.get());
                 return out;
             }
         }
-        Optional<StoredRecord> idx = get("i/" + hash(Rights.messageId(id)));
+        Optional<MessageIndex> idx = records.get("i/" + hash(Rights.messageId(id)), MessageIndex.CODEC);
         if (idx.isPresent()) {
-            for (Object jti : list(parse(idx.get()).get("ids"))) {
-                Optional<StoredRecord> r = get("m/" + jti);
-                if (r.isPresent()) {
-                    out.add(message(parse(r.get())));
-                }
+            for (String jti : idx.get().licenceIds()) {
+                records.get("m/" + jti, StoredMessage.CODEC).ifPresent(out::add);
             }
         }
         return out;
@@ -217,11 +182,10 @@ public final class RightsStore implements AutoCloseable {
 
     /** The revocation of a licence id, if revoked. */
     public Optional<Revocation> revocation(String licenceId) throws RightsStoreUnavailableException {
-        if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
+        if (!isLicenceId(licenceId)) {
             return Optional.empty();
         }
-        Optional<StoredRecord> r = get("m/" + licenceId);
-        return r.isPresent() ? message(parse(r.get())).revocation() : Optional.empty();
+        return records.get("m/" + licenceId, StoredMessage.CODEC).flatMap(StoredMessage::revocation);
     }
 
     /**
@@ -234,54 +198,27 @@ public final class RightsStore implements AutoCloseable {
         boolean any = false;
         for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
             String key = "m/" + sm.licenceId();
-            for (int i = 0; ; i++) {
-                StoredRecord r = get(key).orElseThrow(() -> new IllegalStateException("vanished: " + key));
-                Map<String, Object> m = parse(r);
-                if (m.get("revoked") != null) {
-                    break;
+            Revocation done = records.update("revoke " + sm.licenceId(), (tx, attempt) -> {
+                StoredMessage m = tx.read(key, StoredMessage.CODEC)
+                        .orElseThrow(() -> new IllegalStateException("vanished: " + key));
+                if (m.isRevoked()) {
+                    return null;
                 }
-                Instant now = Instant.now();
-                Map<String, Object> rev = new LinkedHashMap<>();
-                rev.put("at", now.toEpochMilli());
-                rev.put("by", by == null ? "" : by);
-                rev.put("reason", reason == null ? "" : reason);
-                m.put("revoked", rev);
-                if (tryWrite(new Write(key, r.revision(), json(m)))) {
-                    any = true;
-                    log(new AccessEvent(now, sm.licenceId(), by, EventType.REVOKED, null, "", reason));
-                    break;
-                }
-                if (i >= RETRIES) {
-                    throw new RightsStoreUnavailableException("revoke " + sm.licenceId() + ": too much concurrent writing", null);
-                }
+                Revocation rev = new Revocation(Instant.now(), by, reason);
+                tx.put(key, StoredMessage.CODEC, m.revoked(rev));
+                return rev;
+            });
+            if (done != null) {
+                any = true;
+                log(new AccessEvent(done.at(), sm.licenceId(), by, EventType.REVOKED, null, "", reason));
             }
         }
         return any;
     }
 
-    // ---------------------------------------------------------------- access log
-
     /** Appends an event to the licence's access log. */
     public void log(AccessEvent event) throws RightsStoreUnavailableException {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("t", event.time().toEpochMilli());
-        e.put("lid", event.licenceId());
-        e.put("addr", event.address());
-        e.put("type", event.type().name());
-        e.put("ch", event.channel() == null ? "" : event.channel().name());
-        e.put("client", event.client());
-        e.put("detail", event.detail());
-        byte[] nonce = new byte[6];
-        random.nextBytes(nonce);
-        String key = String.format(Locale.ROOT, "e/%s/%020d-%s", event.licenceId(), event.time().toEpochMilli(),
-                hex(nonce));
-        try {
-            storage.write(List.of(new Write(key, 0, json(e))));
-        } catch (Storage.ConflictException ex) {
-            throw new IllegalStateException("event key collision " + key, ex);
-        } catch (DkmUnavailableException ex) {
-            throw unavailable("log an access event", ex);
-        }
+        accessLog.append(event);
     }
 
     /** The access log of a licence id, or of every message of a Message-ID, oldest first. */
@@ -290,30 +227,11 @@ public final class RightsStore implements AutoCloseable {
         for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
             ids.add(sm.licenceId());
         }
-        if (ids.isEmpty() && licenceIdOrMessageId != null && LICENCE_ID.matcher(licenceIdOrMessageId.trim()).matches()) {
+        if (ids.isEmpty() && licenceIdOrMessageId != null && isLicenceId(licenceIdOrMessageId.trim())) {
             ids.add(licenceIdOrMessageId.trim());
         }
-        List<AccessEvent> out = new ArrayList<>();
-        for (String id : ids) {
-            List<StoredRecord> recs;
-            try {
-                recs = storage.list("e/" + id + "/");
-            } catch (DkmUnavailableException e) {
-                throw unavailable("read the access log", e);
-            }
-            for (StoredRecord r : recs) {
-                Map<String, Object> e = parse(r);
-                String ch = str(e.get("ch"));
-                out.add(new AccessEvent(Instant.ofEpochMilli(num(e.get("t"))), str(e.get("lid")), str(e.get("addr")),
-                        EventType.valueOf(str(e.get("type"))), ch.isEmpty() ? null : Channel.valueOf(ch),
-                        str(e.get("client")), str(e.get("detail"))));
-            }
-        }
-        out.sort(Comparator.comparing(AccessEvent::time));
-        return out;
+        return accessLog.of(ids);
     }
-
-    // ---------------------------------------------------------------- passcodes
 
     /**
      * Issues a one-time passcode for a party of a live message, replacing any earlier one, and logs
@@ -324,7 +242,7 @@ public final class RightsStore implements AutoCloseable {
      * and message), a passcode record of the same shape (a MAC over a random value no passcode can match)
      * written the same way, and one access-log line ({@link EventType#OPEN_REFUSED}); only then
      * {@code NOT_A_PARTY} is thrown, and the caller mails nothing. What one client leaves in the store is
-     * bounded by the per-client limit, whatever addresses it asks for.
+     * bounded by the per-client limit, whatever addresses it asks for. The rules: {@link PasscodePolicy}.
      *
      * @throws RightsDeniedException unknown message, revoked or expired; not a party (after the same work)
      * @throws LockedOutException this client is locked out of this message for this address
@@ -333,57 +251,7 @@ public final class RightsStore implements AutoCloseable {
      */
     public PasscodeIssue issuePasscode(String licenceId, String address, String clientIp, Instant now,
             PortalSettings settings, PasscodeKeys keys) throws RightsException {
-        String addr = Rights.address(address);
-        StoredMessage sm = live(licenceId, now);
-        boolean party = addr.equals(sm.sender()) || sm.recipients().contains(addr);
-        String client = clientIp == null ? "" : clientIp.trim();
-        String stateKey = "c/" + sm.licenceId() + "/" + hash(addr);
-        String lockKey = lockKey(sm.licenceId(), addr, client);
-        // per address and message: a reader who asked for codes for other messages is not limited on this one
-        String addrKey = "r/a/" + sm.licenceId() + "/" + hash(addr);
-        String clientKey = "r/c/" + hash(client);
-        RightsKey<javax.crypto.SecretKey> key = keys.primary();
-        for (int i = 0; i < RETRIES; i++) {
-            Optional<StoredRecord> lock = get(lockKey);
-            long lockedUntil = lock.isPresent() ? num0(parse(lock.get()).get("lockedUntil")) : 0;
-            if (lockedUntil > now.toEpochMilli()) {
-                throw new LockedOutException(sm.licenceId(), Instant.ofEpochMilli(lockedUntil));
-            }
-            Optional<StoredRecord> st = get(stateKey);
-            Map<String, Object> s = st.isPresent() ? parse(st.get()) : new LinkedHashMap<>();
-            List<Write> writes = new ArrayList<>();
-            Optional<StoredRecord> ar = get(addrKey);
-            writes.add(window(addrKey, ar, now, settings.passcodesPerAddressPerHour(), RateLimitedException.Scope.ADDRESS));
-            if (!client.isEmpty()) {
-                Optional<StoredRecord> cr = get(clientKey);
-                writes.add(window(clientKey, cr, now, settings.passcodesPerClientPerHour(), RateLimitedException.Scope.CLIENT));
-            }
-            String code = newCode();
-            // a non-party's record holds the MAC of 32 random bytes: the same work, and no passcode matches it
-            String macInput = party ? code : hex(randomBytes(32));
-            byte[] salt = randomBytes(16);
-            s.remove("hash"); // a salted SHA-256 of an earlier version, brute-forceable
-            s.remove("lockedUntil"); // lock-outs of an earlier version, by address alone
-            s.put("kid", key.kid());
-            s.put("salt", Base64.getEncoder().encodeToString(salt));
-            s.put("mac", Base64.getEncoder().encodeToString(
-                    PasscodeKeys.mac(key.key(), salt, sm.licenceId(), addr, macInput)));
-            s.put("expires", now.plus(settings.passcodeTtl()).toEpochMilli());
-            s.put("wrong", 0L);
-            writes.add(new Write(stateKey, st.isPresent() ? st.get().revision() : 0, json(s)));
-            if (tryWrite(writes)) {
-                if (party) {
-                    log(new AccessEvent(now, sm.licenceId(), addr, EventType.PASSCODE_SENT, Channel.PORTAL, client,
-                            "valid until " + now.plus(settings.passcodeTtl())));
-                    return new PasscodeIssue(code, now.plus(settings.passcodeTtl()));
-                }
-                log(new AccessEvent(now, sm.licenceId(), addr, EventType.OPEN_REFUSED, Channel.PORTAL, client,
-                        "passcode asked for by a non-party"));
-                throw new RightsDeniedException(RightsDeniedException.Reason.NOT_A_PARTY, licenceId,
-                        "the address is not a party of the licence");
-            }
-        }
-        throw new RightsStoreUnavailableException("issue a passcode: too much concurrent writing", null);
+        return passcodes.issue(licenceId, address, clientIp, now, settings, keys);
     }
 
     /** {@link #checkPasscode(String, String, String, String, Instant, PortalSettings, PasscodeKeys)} without a client. */
@@ -406,87 +274,8 @@ public final class RightsStore implements AutoCloseable {
      */
     public PasscodeCheck checkPasscode(String licenceId, String address, String code, String client, Instant now,
             PortalSettings settings, PasscodeKeys keys) throws RightsUnavailableException {
-        if (licenceId == null || !LICENCE_ID.matcher(licenceId).matches()) {
-            return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
-        }
-        String addr = Rights.address(address);
-        String stateKey = "c/" + licenceId + "/" + hash(addr);
-        String cl = client == null ? "" : client.trim();
-        String lockKey = lockKey(licenceId, addr, cl);
-        for (int i = 0; i < RETRIES; i++) {
-            Optional<StoredRecord> lock = get(lockKey);
-            Map<String, Object> l = lock.isPresent() ? parse(lock.get()) : new LinkedHashMap<>();
-            long lockedUntil = num0(l.get("lockedUntil"));
-            if (lockedUntil > now.toEpochMilli()) {
-                return new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, Instant.ofEpochMilli(lockedUntil));
-            }
-            Optional<StoredRecord> st = get(stateKey);
-            if (!st.isPresent()) {
-                return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
-            }
-            Map<String, Object> s = parse(st.get());
-            if (s.get("mac") == null) {
-                return new PasscodeCheck(s.get("hash") != null ? PasscodeCheck.Status.EXPIRED : PasscodeCheck.Status.NONE,
-                        0, null);
-            }
-            if (num(s.get("expires")) <= now.toEpochMilli()) {
-                return new PasscodeCheck(PasscodeCheck.Status.EXPIRED, 0, null);
-            }
-            Optional<javax.crypto.SecretKey> key = keys.byId(str(s.get("kid")));
-            if (!key.isPresent()) {
-                return new PasscodeCheck(PasscodeCheck.Status.EXPIRED, 0, null);
-            }
-            // an expired lock-out starts afresh
-            long wrong = lockedUntil != 0 ? 0 : num0(l.get("wrong"));
-            l.remove("lockedUntil");
-            byte[] salt = Base64.getDecoder().decode(str(s.get("salt")));
-            byte[] expected = Base64.getDecoder().decode(str(s.get("mac")));
-            boolean match = code != null && MessageDigest.isEqual(expected,
-                    PasscodeKeys.mac(key.get(), salt, licenceId, addr, code.trim()));
-            PasscodeCheck result;
-            EventType type;
-            List<Write> writes = new ArrayList<>();
-            if (match) {
-                s.remove("mac");
-                s.remove("salt");
-                s.remove("kid");
-                s.put("wrong", 0L);
-                l.put("wrong", 0L);
-                result = new PasscodeCheck(PasscodeCheck.Status.OK, settings.maxWrongAttempts(), null);
-                type = EventType.PASSCODE_OK;
-            } else {
-                wrong++;
-                long onCode = num0(s.get("wrong")) + 1;
-                s.put("wrong", onCode);
-                if (onCode >= (long) settings.maxWrongAttempts() * CODE_WRONG_FACTOR) {
-                    s.remove("mac");
-                    s.remove("salt");
-                    s.remove("kid");
-                }
-                l.put("wrong", wrong);
-                if (wrong >= settings.maxWrongAttempts()) {
-                    Instant until = now.plus(settings.lockout());
-                    l.put("lockedUntil", until.toEpochMilli());
-                    result = new PasscodeCheck(PasscodeCheck.Status.LOCKED, 0, until);
-                    type = EventType.PASSCODE_LOCKED;
-                } else {
-                    result = new PasscodeCheck(PasscodeCheck.Status.WRONG, (int) (settings.maxWrongAttempts() - wrong), null);
-                    type = EventType.PASSCODE_FAILED;
-                }
-            }
-            writes.add(new Write(stateKey, st.get().revision(), json(s)));
-            writes.add(new Write(lockKey, lock.isPresent() ? lock.get().revision() : 0, json(l)));
-            if (tryWrite(writes)) {
-                log(new AccessEvent(now, licenceId, addr, type, Channel.PORTAL, cl,
-                        type == EventType.PASSCODE_LOCKED ? "locked until " + result.lockedUntil().get()
-                                : type == EventType.PASSCODE_FAILED ? result.remainingAttempts() + " attempts left" : ""));
-                return result;
-            }
-        }
-        throw new RightsStoreUnavailableException("check a passcode: too much concurrent writing", null);
+        return passcodes.check(licenceId, address, code, client, now, settings, keys);
     }
-
-    // ---------------------------------------------------------------- portal sessions
 
     /**
      * Ends a portal session (sign-out) for every portal node on this store: the session id is kept (as a
@@ -496,60 +285,20 @@ public final class RightsStore implements AutoCloseable {
      */
     public void endSession(String sessionId, Instant expires, Instant now) throws RightsStoreUnavailableException {
         String key = "s/" + hash(sessionId);
-        if (get(key).isPresent()) {
-            return;
+        if (!records.exists(key)) {
+            // false: another node ended it first
+            records.create(key, EndedSession.CODEC, new EndedSession(expires, now), "write");
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("exp", expires.toEpochMilli());
-        m.put("ended", now.toEpochMilli());
-        // a conflict means another node ended it first
-        tryWrite(new Write(key, 0, json(m)));
     }
 
     /** Whether {@link #endSession} was called for this session id, on any node. */
     public boolean isSessionEnded(String sessionId, Instant now) throws RightsStoreUnavailableException {
-        return get("s/" + hash(sessionId)).isPresent();
-    }
-
-    // ---------------------------------------------------------------- internals
-
-    private Path packageFile(String jti) {
-        return packageDir.resolve(jti.substring(0, 2)).resolve(jti + ".mailsec");
-    }
-
-    private void writePackageFile(String jti, ProtectedPackage pkg) throws RightsStoreUnavailableException {
-        Path f = packageFile(jti);
-        try {
-            Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), ".pkg", ".tmp");
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pkg.encode());
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new RightsStoreUnavailableException("rights store unavailable (write package " + jti + "): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private byte[] readPackageFile(String jti) throws RightsStoreUnavailableException {
-        try {
-            return Files.readAllBytes(packageFile(jti));
-        } catch (IOException e) {
-            throw new RightsStoreUnavailableException("rights store unavailable (read package " + jti + "): "
-                    + e.getMessage(), e);
-        }
+        return records.exists("s/" + hash(sessionId));
     }
 
     /** The live message of a licence id: unknown, revoked and expired are the same answer for anyone. */
     private StoredMessage live(String licenceId, Instant now) throws RightsException {
-        Optional<StoredMessage> sm = licenceId != null && LICENCE_ID.matcher(licenceId).matches()
-                ? find(licenceId) : Optional.empty();
+        Optional<StoredMessage> sm = isLicenceId(licenceId) ? find(licenceId) : Optional.empty();
         if (!sm.isPresent() || !sm.get().licenceId().equals(licenceId)) {
             throw new RightsDeniedException(RightsDeniedException.Reason.UNKNOWN_MESSAGE, null, "unknown protected message");
         }
@@ -563,151 +312,21 @@ public final class RightsStore implements AutoCloseable {
         return m;
     }
 
-    /** Wrong-passcode count and lock-out of one client for one address and message. */
-    private static String lockKey(String licenceId, String addr, String client) {
-        return "l/" + licenceId + "/" + hash(addr) + "/" + hash(client);
-    }
-
-    private byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
-
-    private static long num0(Object o) {
-        return o == null ? 0 : num(o);
-    }
-
-    private Write window(String key, Optional<StoredRecord> rec, Instant now, int limit, RateLimitedException.Scope scope)
-            throws RateLimitedException {
-        List<Object> kept = new ArrayList<>();
-        long oldest = Long.MAX_VALUE;
-        if (rec.isPresent()) {
-            for (Object t : list(parse(rec.get()).get("t"))) {
-                long v = num(t);
-                if (v > now.toEpochMilli() - HOUR) {
-                    kept.add(v);
-                    oldest = Math.min(oldest, v);
-                }
-            }
-        }
-        if (kept.size() >= limit) {
-            throw new RateLimitedException(scope, Instant.ofEpochMilli(oldest + HOUR));
-        }
-        kept.add(now.toEpochMilli());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("t", kept);
-        return new Write(key, rec.isPresent() ? rec.get().revision() : 0, json(m));
-    }
-
-    private String newCode() {
-        return String.format(Locale.ROOT, "%08d", random.nextInt(100_000_000));
-    }
-
-    private static StoredMessage message(Map<String, Object> m) {
-        Set<String> rcpt = new LinkedHashSet<>();
-        for (Object o : list(m.get("rcpt"))) {
-            rcpt.add(str(o));
-        }
-        List<String> tokens = new ArrayList<>();
-        for (Object o : list(m.get("rights"))) {
-            tokens.add(str(o));
-        }
-        Revocation rev = null;
-        Object r = m.get("revoked");
-        if (r instanceof Map) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> rm = (Map<String, Object>) r;
-            rev = new Revocation(Instant.ofEpochMilli(num(rm.get("at"))), str(rm.get("by")), str(rm.get("reason")));
-        }
-        return new StoredMessage(str(m.get("lid")), str(m.get("mid")), str(m.get("sub")), rcpt, str(m.get("tpl")),
-                Rights.parseList(tokens), Instant.ofEpochMilli(num(m.get("created"))),
-                m.get("exp") == null ? null : Instant.ofEpochMilli(num(m.get("exp"))), rev);
-    }
-
-    private Optional<StoredRecord> get(String key) throws RightsStoreUnavailableException {
-        try {
-            return storage.get(key);
-        } catch (DkmUnavailableException e) {
-            throw unavailable("read", e);
-        }
-    }
-
-    private boolean tryWrite(Write w) throws RightsStoreUnavailableException {
-        return tryWrite(List.of(w));
-    }
-
-    private boolean tryWrite(List<Write> w) throws RightsStoreUnavailableException {
-        try {
-            storage.write(w);
-            return true;
-        } catch (Storage.ConflictException e) {
-            return false;
-        } catch (DkmUnavailableException e) {
-            throw unavailable("write", e);
-        }
-    }
-
-    private static RightsStoreUnavailableException unavailable(String what, DkmUnavailableException e) {
-        return new RightsStoreUnavailableException("rights store unavailable (" + what + "): " + e.getMessage(), e);
-    }
-
-    private static Map<String, Object> parse(StoredRecord r) {
-        try {
-            return JSONObjectUtils.parse(new String(r.value(), StandardCharsets.UTF_8));
-        } catch (ParseException e) {
-            throw new IllegalStateException("rights store record " + r.key() + " is corrupt", e);
-        }
-    }
-
-    private static byte[] json(Map<String, Object> m) {
-        return JSONObjectUtils.toJSONString(m).getBytes(StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        return o instanceof Collection ? new ArrayList<>((Collection<Object>) o) : new ArrayList<>();
-    }
-
-    private static String str(Object o) {
-        return o == null ? "" : o.toString();
-    }
-
-    private static long num(Object o) {
-        return o instanceof Number ? ((Number) o).longValue() : Long.parseLong(String.valueOf(o));
+    static boolean isLicenceId(String s) {
+        return s != null && LICENCE_ID.matcher(s).matches();
     }
 
     static String hash(String s) {
-        return hex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
-    }
-
-    private static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length * 2);
-        for (byte x : b) {
-            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return sb.toString();
+        return RightsRecords.hash(s);
     }
 
     @Override
     public void close() {
-        try {
-            storage.close();
-        } catch (IOException e) {
-            // closing on the way out; nothing was pending
-        }
+        records.close();
     }
 
     @Override
     public String toString() {
-        return "RightsStore[" + storage.getClass().getSimpleName() + "]";
+        return "RightsStore[" + records.backend() + "]";
     }
 }

@@ -1,28 +1,18 @@
 package dev.mailsec.rights;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * A use licence whose ES256 signature has been verified (or that we just signed): who may open the message
- * and what they may do. Claims as in docs/rights.md: {@code iss, jti, mid, sub, rcpt, tpl, rights, iat,
- * exp, cth}. Immutable.
+ * and what they may do ({@link #terms()}), and what signed it. Claims as in docs/rights.md: {@code iss, jti, mid,
+ * sub, rcpt, tpl, rights, iat, exp, cth}. Immutable.
  */
 public final class UseLicence {
-    private final String licenceId;
-    private final String messageId;
+    private final LicenceTerms terms;
     private final String issuer;
-    private final String sender;
-    private final Set<String> recipients;
-    private final String template;
-    private final Set<Right> rights;
-    private final Instant issuedAt;
-    private final Instant expiresAt;
     private final String contentHash;
     private final String signingKeyId;
     private final String compact;
@@ -30,33 +20,26 @@ public final class UseLicence {
     UseLicence(String licenceId, String messageId, String issuer, String sender, List<String> recipients,
             String template, Set<Right> rights, Instant issuedAt, Instant expiresAt, String contentHash,
             String signingKeyId, String compact) {
-        this.licenceId = licenceId;
-        this.messageId = messageId;
+        this.terms = new LicenceTerms(licenceId, messageId, sender, recipients, template, rights, issuedAt, expiresAt);
         this.issuer = issuer;
-        this.sender = sender;
-        Set<String> r = new LinkedHashSet<>();
-        for (String a : recipients) {
-            r.add(Rights.address(a));
-        }
-        this.recipients = Collections.unmodifiableSet(r);
-        this.template = template;
-        EnumSet<Right> rs = rights.isEmpty() ? EnumSet.noneOf(Right.class) : EnumSet.copyOf(rights);
-        this.rights = Collections.unmodifiableSet(rs);
-        this.issuedAt = issuedAt;
-        this.expiresAt = expiresAt;
         this.contentHash = contentHash;
         this.signingKeyId = signingKeyId;
         this.compact = compact;
     }
 
+    /** The terms as signed: message, parties, template, rights, issue and expiry. */
+    public LicenceTerms terms() {
+        return terms;
+    }
+
     /** {@code jti}: 128 random bits, base64url; also the portal link's id. */
     public String licenceId() {
-        return licenceId;
+        return terms.licenceId();
     }
 
     /** {@code mid}: the original Message-ID without angle brackets. */
     public String messageId() {
-        return messageId;
+        return terms.messageId();
     }
 
     /** {@code iss}. */
@@ -66,50 +49,46 @@ public final class UseLicence {
 
     /** {@code sub}: the sender's address (lower-case). */
     public String sender() {
-        return sender;
+        return terms.sender();
     }
 
     /** {@code rcpt}: the recipients' addresses (lower-case). */
     public Set<String> recipients() {
-        return recipients;
+        return terms.recipients();
     }
 
     /** {@code tpl}: the template's name. */
     public String template() {
-        return template;
+        return terms.template();
     }
 
     /** {@code rights}. */
     public Set<Right> rights() {
-        return rights;
+        return terms.rights();
     }
 
     public boolean allows(Right right) {
-        return rights.contains(right);
+        return terms.allows(right);
     }
 
     /** {@code iat}. */
     public Instant issuedAt() {
-        return issuedAt;
+        return terms.issuedAt();
     }
 
     /** {@code exp}, only when the template has an expiry. */
     public Optional<Instant> expiresAt() {
-        return Optional.ofNullable(expiresAt);
+        return terms.expiresAt();
     }
 
     /** True when the address (any case, with or without angle brackets) is the sender or a recipient. */
     public boolean isParty(String address) {
-        if (address == null || address.trim().isEmpty()) {
-            return false;
-        }
-        String a = Rights.address(address);
-        return a.equals(sender) || recipients.contains(a);
+        return terms.isParty(address);
     }
 
     /** True once {@code now} is at or after the expiry. */
     public boolean isExpired(Instant now) {
-        return expiresAt != null && !now.isBefore(expiresAt);
+        return terms.isExpired(now);
     }
 
     /** {@code cth}: base64url SHA-256 of the JWE compact string this licence covers. */
@@ -129,12 +108,12 @@ public final class UseLicence {
 
     /** The rights as tokens, e.g. {@code view,reply,reply-all}. */
     public String rightsTokens() {
-        return Rights.tokens(rights);
+        return terms.rightsTokens();
     }
 
     @Override
     public String toString() {
-        return "UseLicence[" + licenceId + " mid " + messageId + " from " + sender + " to " + recipients + " " + template
-                + " " + rightsTokens() + (expiresAt == null ? "" : " until " + expiresAt) + "]";
+        return "UseLicence[" + licenceId() + " mid " + messageId() + " from " + sender() + " to " + recipients() + " "
+                + template() + " " + rightsTokens() + expiresAt().map(e -> " until " + e).orElse("") + "]";
     }
 }

@@ -1,6 +1,5 @@
 package dev.mailsec.rights;
 
-import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.store.JdbcStorage;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,19 +7,24 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /** The contract against the real PostgreSQL on 127.0.0.1:5432 (db test, trust auth), one schema per test. */
-class PostgresRightsStoreTest extends RightsStoreContract {
+class PostgresRightsStoreTest extends RightsStoreContract<JdbcStorage> {
     static final String URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     String schema;
 
     @Override
-    Storage newStorage() throws Exception {
+    JdbcStorage newStorage() throws Exception {
         schema = "rights_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return JdbcStorage.open(URL, schema);
     }
 
     @Override
-    Storage reopen() throws Exception {
+    JdbcStorage reopen() throws Exception {
         return JdbcStorage.open(URL, schema);
+    }
+
+    @Override
+    RightsStore storeOn(JdbcStorage storage) {
+        return new RightsStore(storage);
     }
 
     @Override

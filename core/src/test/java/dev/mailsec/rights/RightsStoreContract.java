@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What every rights store backend must do; run against the file store and a real PostgreSQL. Messages come
  * from a real protector (DKM file store keys), stored in the backend under test.
  */
-abstract class RightsStoreContract {
+abstract class RightsStoreContract<S extends Storage> {
     static final String ALICE = "alice@mailsec.test";
     static final String CAROL = "carol@external.test";
     static final String MALLORY = "mallory@evil.test";
@@ -33,14 +33,17 @@ abstract class RightsStoreContract {
     @TempDir
     Path dir;
     RightsTestEnvironment env;
-    Storage storage;
+    S storage;
     RightsStore store;
     RightsProtector protector;
     PortalSettings portal;
     PasscodeKeys keys;
 
     /** A fresh, empty backend. */
-    abstract Storage newStorage() throws Exception;
+    abstract S newStorage() throws Exception;
+
+    /** The rights store on a backend, as production code opens it there. */
+    abstract RightsStore storeOn(S storage);
 
     /** Removes what {@link #newStorage()} made (if it outlives the temp folder). */
     void dropStorage() throws Exception {
@@ -50,7 +53,7 @@ abstract class RightsStoreContract {
     void setUp() throws Exception {
         env = RightsTestEnvironment.create(dir.resolve("env"), Clock.systemUTC());
         storage = newStorage();
-        store = new RightsStore(storage);
+        store = storeOn(storage);
         protector = new RightsProtector(env.settings(), env.keyring(), store, Clock.fixed(T0, java.time.ZoneOffset.UTC));
         portal = PortalSettings.builder("mailsec.test").build();
         keys = PasscodeKeys.of(env.keyring());
@@ -249,7 +252,7 @@ abstract class RightsStoreContract {
         Protection p = protect("shared@mailsec.test", "encrypt-only");
         String jti = p.licence().licenceId();
         PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
-        try (RightsStore second = new RightsStore(reopen())) {
+        try (RightsStore second = storeOn(reopen())) {
             assertThat(second.packageOf(jti)).contains(p.pkg());
             assertThat(second.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(1), portal, keys).isOk()).isTrue();
             assertThat(second.revoke(jti, "admin", "")).isTrue();
@@ -372,12 +375,12 @@ abstract class RightsStoreContract {
         store.endSession("nonce-1", expires, T0);
         assertThat(store.isSessionEnded("nonce-1", T0.plusSeconds(1))).isTrue();
         assertThat(store.isSessionEnded("nonce-2", T0.plusSeconds(1))).isFalse();
-        try (RightsStore second = new RightsStore(reopen())) {
+        try (RightsStore second = storeOn(reopen())) {
             assertThat(second.isSessionEnded("nonce-1", T0.plusSeconds(2))).isTrue();
         }
         assertThat(storage.list("").toString()).doesNotContain("nonce-1");
     }
 
     /** A second handle on the same backend (another process or node). */
-    abstract Storage reopen() throws Exception;
+    abstract S reopen() throws Exception;
 }

@@ -6,7 +6,8 @@ import static dev.mailsec.portal.HttpIo.query;
 import static dev.mailsec.portal.HttpIo.redirect;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.mailsec.portal.LicenceView.Permission;
+import dev.mailsec.rights.LicenceTerms;
+import dev.mailsec.rights.Right;
 import dev.mailsec.portal.PortalEngine.OpenedView;
 import dev.mailsec.portal.PortalEngine.PortalEvent;
 import dev.mailsec.portal.RouteTable.Call;
@@ -56,7 +57,7 @@ final class MessageHandlers {
     String sent = query(ex).get("sent");
     String notice = "reply".equals(sent) ? "Your reply was sent."
         : "forward".equals(sent) ? "The message was forwarded, still protected." : null;
-    if (opened.licence().allows(Permission.PRINT)) {
+    if (opened.licence().allows(Right.PRINT)) {
       ex.getResponseHeaders().set("Content-Security-Policy", HttpIo.CSP + "; script-src 'self'");
     }
     html(ex, 200, Pages.message(opened.licence(), v, reader, sessions.csrfToken(c.session()), notice));
@@ -67,8 +68,8 @@ final class MessageHandlers {
     HttpExchange ex = c.ex;
     String id = c.id();
     String reader = c.session().address();
-    LicenceView licence = engine.licence(id);
-    if (!licence.allows(Permission.EXTRACT)) {
+    LicenceTerms licence = engine.licence(id);
+    if (!licence.allows(Right.EXTRACT)) {
       throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no extract");
     }
     OpenedView opened = engine.open(id, reader, client(ex));
@@ -95,8 +96,8 @@ final class MessageHandlers {
     Map<String, String> f = c.form();
     boolean all = "1".equals(post ? f.get("all") : query(ex).get("all"));
     String reader = c.session().address();
-    LicenceView licence = engine.licence(id);
-    if (!licence.allows(all ? Permission.REPLY_ALL : Permission.REPLY)) {
+    LicenceTerms licence = engine.licence(id);
+    if (!licence.allows(all ? Right.REPLY_ALL : Right.REPLY)) {
       throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no reply");
     }
     List<String> to = replyRecipients(licence, reader, all);
@@ -134,8 +135,8 @@ final class MessageHandlers {
     HttpExchange ex = c.ex;
     String id = c.id();
     String reader = c.session().address();
-    LicenceView licence = engine.licence(id);
-    if (!licence.allows(Permission.FORWARD)) {
+    LicenceTerms licence = engine.licence(id);
+    if (!licence.allows(Right.FORWARD)) {
       engine.record(id, reader, PortalEvent.FORWARD_BLOCKED, client(ex), "portal forward refused: template "
           + licence.template());
       throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no forward");
@@ -181,7 +182,7 @@ final class MessageHandlers {
     redirect(ex, "/m/" + id + "/view?sent=forward");
   }
 
-  private static List<String> replyRecipients(LicenceView licence, String reader, boolean all) {
+  private static List<String> replyRecipients(LicenceTerms licence, String reader, boolean all) {
     Set<String> to = new LinkedHashSet<>();
     to.add(licence.sender().toLowerCase(Locale.ROOT));
     if (all) {

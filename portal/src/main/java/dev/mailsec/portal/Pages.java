@@ -4,7 +4,8 @@ import static dev.mailsec.portal.Html.esc;
 import static dev.mailsec.portal.Html.hidden;
 import static dev.mailsec.portal.Html.mask;
 
-import dev.mailsec.portal.LicenceView.Permission;
+import dev.mailsec.rights.LicenceTerms;
+import dev.mailsec.rights.Right;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,7 +30,7 @@ final class Pages {
         null);
   }
 
-  static String landing(LicenceView l, String csrf, String error) {
+  static String landing(LicenceTerms l, String csrf, String error) {
     StringBuilder b = new StringBuilder();
     b.append("<section class=\"card\"><div class=\"card-head\"><span class=\"lock\" aria-hidden=\"true\"></span>")
         .append("<div><h1>").append(esc(l.sender())).append(" sent you a protected message</h1>")
@@ -53,7 +54,7 @@ final class Pages {
     return Html.page("Protected message", "plain", null, b.toString(), null);
   }
 
-  static String enterCode(LicenceView l, String address, String csrf, String error, boolean resent) {
+  static String enterCode(LicenceTerms l, String address, String csrf, String error, boolean resent) {
     StringBuilder b = new StringBuilder();
     String id = esc(l.licenceId());
     b.append("<section class=\"card\"><div class=\"card-head\"><span class=\"mail\" aria-hidden=\"true\"></span>")
@@ -78,10 +79,10 @@ final class Pages {
     return Html.page("Enter passcode", "plain", null, b.toString(), null);
   }
 
-  static String message(LicenceView l, MessageView v, String reader, String csrf, String notice) {
+  static String message(LicenceTerms l, MessageView v, String reader, String csrf, String notice) {
     String id = esc(l.licenceId());
-    boolean print = l.allows(Permission.PRINT);
-    boolean extract = l.allows(Permission.EXTRACT);
+    boolean print = l.allows(Right.PRINT);
+    boolean extract = l.allows(Right.EXTRACT);
     StringBuilder b = new StringBuilder();
     if (notice != null) {
       b.append("<p class=\"notice\" role=\"status\" id=\"notice\">").append(esc(notice)).append("</p>");
@@ -98,13 +99,13 @@ final class Pages {
     }
     b.append("</dl>").append(rights(l)).append("</header>")
         .append("<nav class=\"actions\" aria-label=\"Message actions\">");
-    if (l.allows(Permission.REPLY)) {
+    if (l.allows(Right.REPLY)) {
       b.append("<a class=\"btn primary\" id=\"reply\" href=\"/m/").append(id).append("/reply\">Reply</a>");
     }
-    if (l.allows(Permission.REPLY_ALL)) {
+    if (l.allows(Right.REPLY_ALL)) {
       b.append("<a class=\"btn\" id=\"reply-all\" href=\"/m/").append(id).append("/reply?all=1\">Reply all</a>");
     }
-    if (l.allows(Permission.FORWARD)) {
+    if (l.allows(Right.FORWARD)) {
       b.append("<a class=\"btn\" id=\"forward\" href=\"/m/").append(id).append("/forward\">Forward</a>");
     }
     if (print) {
@@ -143,7 +144,7 @@ final class Pages {
         print ? "/static/print.js" : null);
   }
 
-  static String reply(LicenceView l, MessageView v, String reader, List<String> to, boolean all, String csrf,
+  static String reply(LicenceTerms l, MessageView v, String reader, List<String> to, boolean all, String csrf,
       String error) {
     String id = esc(l.licenceId());
     StringBuilder b = new StringBuilder();
@@ -165,7 +166,7 @@ final class Pages {
     return Html.page("Reply", "plain", signOut(id, reader, csrf), b.toString(), null);
   }
 
-  static String forward(LicenceView l, MessageView v, String reader, String csrf, String error) {
+  static String forward(LicenceTerms l, MessageView v, String reader, String csrf, String error) {
     String id = esc(l.licenceId());
     StringBuilder b = new StringBuilder();
     b.append("<section class=\"card\"><h1>Forward</h1>");
@@ -240,7 +241,7 @@ final class Pages {
     return "<section class=\"card\"><h1>" + esc(title) + "</h1>" + inner + "</section>";
   }
 
-  private static String templateLine(LicenceView l) {
+  private static String templateLine(LicenceTerms l) {
     String t = "Protection: " + l.template();
     if (l.expiresAt().isPresent()) {
       t += " · available until " + WHEN.format(l.expiresAt().get());
@@ -248,11 +249,11 @@ final class Pages {
     return esc(t);
   }
 
-  private static String rights(LicenceView l) {
+  private static String rights(LicenceTerms l) {
     StringBuilder b = new StringBuilder("<ul class=\"rights\" aria-label=\"What you may do\">");
     b.append("<li class=\"tpl\">").append(esc(l.template())).append("</li>");
-    for (Permission p : Permission.values()) {
-      if (p == Permission.VIEW) {
+    for (Right p : Right.values()) {
+      if (p == Right.VIEW) {
         continue;
       }
       boolean ok = l.allows(p);
@@ -264,7 +265,7 @@ final class Pages {
     return b.append("</ul>").toString();
   }
 
-  private static String label(Permission p) {
+  private static String label(Right p) {
     switch (p) {
       case REPLY:
         return "Reply";

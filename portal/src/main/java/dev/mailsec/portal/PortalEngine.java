@@ -1,5 +1,6 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.rights.LicenceTerms;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import javax.mail.internet.MimeMessage;
 public interface PortalEngine {
 
   /** The licence of a stored message (for the landing page); refuses unknown, revoked and expired messages. */
-  LicenceView licence(String licenceId) throws PortalRefusal;
+  LicenceTerms licence(String licenceId) throws PortalRefusal;
 
   /**
    * Issues a one-time passcode for {@code address} (rate limits and lock-out apply to parties and non-parties
@@ -35,7 +36,7 @@ public interface PortalEngine {
    * Protects {@code message} (already From the reader, To the new recipients) with the licence's template,
    * so forwarded content stays protected; returns the wrapper to send.
    */
-  MimeMessage protectForward(LicenceView licence, MimeMessage message, String reader, Collection<String> recipients)
+  MimeMessage protectForward(LicenceTerms licence, MimeMessage message, String reader, Collection<String> recipients)
       throws PortalRefusal;
 
   /**
@@ -87,15 +88,15 @@ public interface PortalEngine {
 
   /** A decrypted message and its licence. */
   final class OpenedView {
-    private final LicenceView licence;
+    private final LicenceTerms licence;
     private final MimeMessage message;
 
-    public OpenedView(LicenceView licence, MimeMessage message) {
+    public OpenedView(LicenceTerms licence, MimeMessage message) {
       this.licence = licence;
       this.message = message;
     }
 
-    public LicenceView licence() {
+    public LicenceTerms licence() {
       return licence;
     }
 

@@ -1,8 +1,9 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.rights.LicenceTerms;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
 import java.util.Properties;
@@ -45,7 +46,7 @@ class PortalMailer {
   }
 
   /** The passcode mail. The code is in the body only (not the subject, which notifications show). */
-  void sendPasscode(LicenceView licence, String address, String code, Instant expires)
+  void sendPasscode(LicenceTerms licence, String address, String code, Instant expires)
       throws MessagingException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(config.passcodeSender(), true));
@@ -70,7 +71,7 @@ class PortalMailer {
   }
 
   /** A reply (or reply-all) from the reader, threaded to the original by In-Reply-To/References. */
-  MimeMessage reply(LicenceView licence, MessageView view, String reader, Collection<String> to, String body)
+  MimeMessage reply(LicenceTerms licence, MessageView view, String reader, Collection<String> to, String body)
       throws MessagingException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(reader, true));
@@ -91,7 +92,7 @@ class PortalMailer {
   }
 
   /** The forward to protect: the reader's note and the original attached as message/rfc822. */
-  MimeMessage forward(LicenceView licence, MimeMessage original, MessageView view, String reader,
+  MimeMessage forward(LicenceTerms licence, MimeMessage original, MessageView view, String reader,
       Collection<String> to, String note) throws MessagingException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(reader, true));

@@ -2,11 +2,11 @@ package dev.mailsec.portal;
 
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
-import dev.mailsec.portal.LicenceView.Permission;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.EventType;
+import dev.mailsec.rights.LicenceTerms;
 import dev.mailsec.rights.LockedOutException;
 import dev.mailsec.rights.OpenedMessage;
 import dev.mailsec.rights.PasscodeCheck;
@@ -31,10 +31,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.crypto.SecretKey;
 import javax.mail.internet.MimeMessage;
 import org.slf4j.Logger;
@@ -110,7 +108,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
   }
 
   @Override
-  public LicenceView licence(String licenceId) throws PortalRefusal {
+  public LicenceTerms licence(String licenceId) throws PortalRefusal {
     try {
       UseLicence l = opener.verifyById(licenceId);
       Optional<StoredMessage> stored = store.find(licenceId);
@@ -123,7 +121,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
       if (l.isExpired(now())) {
         throw new PortalRefusal(PortalRefusal.Reason.EXPIRED, "expired");
       }
-      return view(l);
+      return l.terms();
     } catch (RightsException e) {
       throw refusal(e);
     }
@@ -161,7 +159,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
   public OpenedView open(String licenceId, String reader, String client) throws PortalRefusal {
     try {
       OpenedMessage m = opener.openById(licenceId, reader, Channel.PORTAL, client);
-      return new OpenedView(view(m.licence()), m.message());
+      return new OpenedView(m.licence().terms(), m.message());
     } catch (RightsException e) {
       throw refusal(e);
     }
@@ -197,7 +195,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
   }
 
   @Override
-  public MimeMessage protectForward(LicenceView licence, MimeMessage message, String reader,
+  public MimeMessage protectForward(LicenceTerms licence, MimeMessage message, String reader,
       Collection<String> recipients) throws PortalRefusal {
     RightsTemplate template;
     try {
@@ -263,15 +261,6 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
 
   private Instant now() {
     return clock.instant();
-  }
-
-  static LicenceView view(UseLicence l) {
-    Set<Permission> p = EnumSet.noneOf(Permission.class);
-    for (Right r : l.rights()) {
-      p.add(Permission.valueOf(r.name()));
-    }
-    return new LicenceView(l.licenceId(), l.messageId(), l.sender(), new ArrayList<>(l.recipients()), l.template(),
-        p, l.expiresAt().orElse(null));
   }
 
   private static PortalRefusal refusal(RightsException e) {

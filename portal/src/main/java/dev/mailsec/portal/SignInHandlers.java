@@ -5,6 +5,7 @@ import static dev.mailsec.portal.HttpIo.query;
 import static dev.mailsec.portal.HttpIo.redirect;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.mailsec.rights.LicenceTerms;
 import dev.mailsec.portal.PortalEngine.CodeCheck;
 import dev.mailsec.portal.RouteTable.Call;
 import dev.mailsec.portal.SessionCodec.Session;
@@ -57,7 +58,7 @@ final class SignInHandlers {
   void landing(Call c) throws IOException, PortalRefusal {
     HttpExchange ex = c.ex;
     String id = c.id();
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     Optional<Session> s = sessions.current(ex).filter(x -> x.licenceId().equals(id));
     boolean other = query(ex).containsKey("other");
     if (s.isPresent() && !other && s.get().stage() == Stage.SIGNED_IN) {
@@ -87,7 +88,7 @@ final class SignInHandlers {
     HttpExchange ex = c.ex;
     String id = c.id();
     Map<String, String> f = c.form();
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     Optional<String> address = address(f.get("address"));
     if (address.isEmpty()) {
       html(ex, 400, Pages.landing(licence, sessions.csrfToken(c.session()), "Enter a valid email address."));
@@ -117,7 +118,7 @@ final class SignInHandlers {
   /** {@code GET /m/ID/code}: the passcode form (for a session waiting for a passcode). */
   void codeForm(Call c) throws IOException, PortalRefusal {
     Session s = c.session();
-    LicenceView licence = engine.licence(c.id());
+    LicenceTerms licence = engine.licence(c.id());
     html(c.ex, 200, Pages.enterCode(licence, s.address(), sessions.csrfToken(s), null,
         query(c.ex).containsKey("resent")));
   }
@@ -126,7 +127,7 @@ final class SignInHandlers {
   void checkCode(Call c) throws IOException, PortalRefusal {
     HttpExchange ex = c.ex;
     String id = c.id();
-    LicenceView licence = engine.licence(id);
+    LicenceTerms licence = engine.licence(id);
     String address = c.session().address();
     String code = c.form().getOrDefault("code", "").replaceAll("[\\s-]", "");
     String csrf = sessions.csrfToken(c.session());

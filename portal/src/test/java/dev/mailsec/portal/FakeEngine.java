@@ -1,6 +1,7 @@
 package dev.mailsec.portal;
 
-import dev.mailsec.portal.LicenceView.Permission;
+import dev.mailsec.rights.LicenceTerms;
+import dev.mailsec.rights.Right;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +17,7 @@ import javax.mail.internet.MimeMessage;
 /** An in-memory engine: one code per (licence, address), five wrong attempts lock. */
 final class FakeEngine implements PortalEngine {
 
-  final Map<String, LicenceView> licences = new HashMap<>();
+  final Map<String, LicenceTerms> licences = new HashMap<>();
   final Map<String, String> raw = new HashMap<>();
   final Map<String, String> codes = new HashMap<>();
   final Map<String, Integer> wrong = new HashMap<>();
@@ -24,18 +25,18 @@ final class FakeEngine implements PortalEngine {
   PortalRefusal.Reason state;
   int counter = 10000000;
 
-  void add(String id, String template, EnumSet<Permission> rights, String rawMessage) {
-    licences.put(id, new LicenceView(id, id + "@mailsec.test", "alice@mailsec.test",
-        List.of("carol@external.test", "dave@external.test"), template, rights, null));
+  void add(String id, String template, EnumSet<Right> rights, String rawMessage) {
+    licences.put(id, new LicenceTerms(id, id + "@mailsec.test", "alice@mailsec.test",
+        List.of("carol@external.test", "dave@external.test"), template, rights, null, null));
     raw.put(id, rawMessage);
   }
 
   @Override
-  public LicenceView licence(String licenceId) throws PortalRefusal {
+  public LicenceTerms licence(String licenceId) throws PortalRefusal {
     if (state != null) {
       throw new PortalRefusal(state, "state");
     }
-    LicenceView l = licences.get(licenceId);
+    LicenceTerms l = licences.get(licenceId);
     if (l == null) {
       throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "unknown");
     }
@@ -76,7 +77,7 @@ final class FakeEngine implements PortalEngine {
 
   @Override
   public OpenedView open(String licenceId, String reader, String client) throws PortalRefusal {
-    LicenceView l = licence(licenceId);
+    LicenceTerms l = licence(licenceId);
     if (!l.isParty(reader)) {
       throw new PortalRefusal(PortalRefusal.Reason.NOT_A_PARTY, "not a party");
     }
@@ -95,7 +96,7 @@ final class FakeEngine implements PortalEngine {
   }
 
   @Override
-  public MimeMessage protectForward(LicenceView licence, MimeMessage message, String reader,
+  public MimeMessage protectForward(LicenceTerms licence, MimeMessage message, String reader,
       Collection<String> recipients) {
     return message;
   }

@@ -2,7 +2,7 @@ package dev.mailsec.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.portal.LicenceView.Permission;
+import dev.mailsec.rights.Right;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +44,7 @@ class PortalHostileInputTest {
 
   @BeforeEach
   void start() throws Exception {
-    engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Permission.class), PortalTest.HOSTILE);
+    engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), PortalTest.HOSTILE);
     PortalConfig config = PortalConfig.builder(URI.create("http://127.0.0.1:8090")).bind("127.0.0.1", 0).build();
     PortalMailer mailer = new PortalMailer(config) {
       @Override

@@ -2,7 +2,7 @@ package dev.mailsec.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.portal.LicenceView.Permission;
+import dev.mailsec.rights.Right;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
@@ -42,9 +42,9 @@ class PortalTest {
 
   @BeforeEach
   void start() throws Exception {
-    engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Permission.class), HOSTILE);
-    engine.add("dnf00000000000001", "do-not-forward", EnumSet.of(Permission.VIEW, Permission.REPLY,
-        Permission.REPLY_ALL), HOSTILE);
+    engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), HOSTILE);
+    engine.add("dnf00000000000001", "do-not-forward", EnumSet.of(Right.VIEW, Right.REPLY,
+        Right.REPLY_ALL), HOSTILE);
     PortalConfig config = PortalConfig.builder(URI.create("http://127.0.0.1:8090")).bind("127.0.0.1", 0).build();
     PortalMailer mailer = new PortalMailer(config) {
       @Override

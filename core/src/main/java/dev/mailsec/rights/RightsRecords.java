@@ -1,0 +1,164 @@
+package dev.mailsec.rights;
+
+import dev.mailsec.dkm.DkmUnavailableException;
+import dev.mailsec.dkm.spi.Storage;
+import dev.mailsec.dkm.spi.StoredRecord;
+import dev.mailsec.dkm.spi.Write;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rights store's typed records over DKM's {@link Storage}, and the one place that owns the compare-and-set
+ * retry loop ({@link #update}): a {@link Transaction} reads records through a {@link Tx}, which remembers each
+ * revision it saw, and stages writes that expect exactly those revisions (0, "must not exist", for a key it did
+ * not find or did not read). When another writer got in between, the whole transaction runs again on fresh
+ * reads. (DKM's key manager has a loop of its own over the same storage; the two are to be unified later.)
+ */
+final class RightsRecords implements AutoCloseable {
+    static final int RETRIES = 20;
+
+    private final Storage storage;
+
+    RightsRecords(Storage storage) {
+        this.storage = storage;
+    }
+
+    /** One attempt of a read-modify-write: reads and stages writes through {@code tx}, returns the outcome. */
+    interface Transaction<R, X extends Exception> {
+        R run(Tx tx, int attempt) throws X, RightsStoreUnavailableException;
+    }
+
+    /**
+     * Runs {@code body} until its staged writes are applied without conflict (a body that stages nothing ends
+     * at once), at most {@link #RETRIES} times, and returns what the successful attempt returned.
+     *
+     * @param what for the message when writers keep colliding, e.g. {@code "revoke <jti>"}
+     */
+    <R, X extends Exception> R update(String what, Transaction<R, X> body) throws X, RightsStoreUnavailableException {
+        for (int attempt = 0; attempt < RETRIES; attempt++) {
+            Tx tx = new Tx();
+            R result = body.run(tx, attempt);
+            if (tx.writes.isEmpty() || tryWrite(tx.writes)) {
+                return result;
+            }
+        }
+        throw new RightsStoreUnavailableException(what + ": too much concurrent writing", null);
+    }
+
+    /** The reads and staged writes of one attempt. */
+    final class Tx {
+        private final Map<String, Long> seen = new HashMap<>();
+        private final List<Write> writes = new ArrayList<>();
+
+        /** Reads a record and remembers its revision (or its absence) for {@link #put}. */
+        <T> Optional<T> read(String key, RecordCodec<T> codec) throws RightsStoreUnavailableException {
+            Optional<StoredRecord> r = RightsRecords.this.raw(key);
+            seen.put(key, r.isPresent() ? r.get().revision() : 0L);
+            return r.map(x -> codec.decode(key, x.value()));
+        }
+
+        /** Stages a write of {@code value} over the revision read (a key not read must not exist). */
+        <T> void put(String key, RecordCodec<T> codec, T value) {
+            putBytes(key, codec.encode(value));
+        }
+
+        void putBytes(String key, byte[] bytes) {
+            writes.add(new Write(key, seen.getOrDefault(key, 0L), bytes));
+        }
+    }
+
+    <T> Optional<T> get(String key, RecordCodec<T> codec) throws RightsStoreUnavailableException {
+        return raw(key).map(r -> codec.decode(key, r.value()));
+    }
+
+    boolean exists(String key) throws RightsStoreUnavailableException {
+        return raw(key).isPresent();
+    }
+
+    Optional<StoredRecord> raw(String key) throws RightsStoreUnavailableException {
+        try {
+            return storage.get(key);
+        } catch (DkmUnavailableException e) {
+            throw unavailable("read", e);
+        }
+    }
+
+    /** Every record under {@code prefix}, in key order. */
+    <T> List<T> list(String prefix, RecordCodec<T> codec, String what) throws RightsStoreUnavailableException {
+        List<StoredRecord> recs;
+        try {
+            recs = storage.list(prefix);
+        } catch (DkmUnavailableException e) {
+            throw unavailable(what, e);
+        }
+        List<T> out = new ArrayList<>();
+        for (StoredRecord r : recs) {
+            out.add(codec.decode(r.key(), r.value()));
+        }
+        return out;
+    }
+
+    /** Writes a new record; false when the key exists already. */
+    <T> boolean create(String key, RecordCodec<T> codec, T value, String what) throws RightsStoreUnavailableException {
+        try {
+            storage.write(List.of(new Write(key, 0, codec.encode(value))));
+            return true;
+        } catch (Storage.ConflictException e) {
+            return false;
+        } catch (DkmUnavailableException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private boolean tryWrite(List<Write> w) throws RightsStoreUnavailableException {
+        try {
+            storage.write(w);
+            return true;
+        } catch (Storage.ConflictException e) {
+            return false;
+        } catch (DkmUnavailableException e) {
+            throw unavailable("write", e);
+        }
+    }
+
+    static RightsStoreUnavailableException unavailable(String what, Exception e) {
+        return new RightsStoreUnavailableException("rights store unavailable (" + what + "): " + e.getMessage(), e);
+    }
+
+    /** Hex SHA-256 of a string: how addresses, clients, Message-IDs and session ids appear in keys. */
+    static String hash(String s) {
+        try {
+            return hex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length * 2);
+        for (byte x : b) {
+            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        return sb.toString();
+    }
+
+    String backend() {
+        return storage.getClass().getSimpleName();
+    }
+
+    @Override
+    public void close() {
+        try {
+            storage.close();
+        } catch (IOException e) {
+            // closing on the way out; nothing was pending
+        }
+    }
+}
