@@ -3,7 +3,6 @@ package dev.mailsec.dkm;
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.Codec;
 import dev.mailsec.dkm.internal.Records;
-import dev.mailsec.dkm.internal.Sealing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,8 +142,7 @@ final class AccessGrants {
   Map<Integer, byte[]> dataKeysFor(String secret) throws DkmException {
     Records.Grant g = active(secret);
     try {
-      return Records.Keyset.decode(Sealing.open(auth.credential.privateKey(), auth.credential.publicKey(),
-          g.sealedDataKeys, Envelope.grantAad(g))).keys;
+      return Envelope.openGrant(auth.credential, g).keys;
     } catch (Aead.TamperedException | Codec.MalformedException e) {
       throw auth.fail("read", g.secret, new DkmIntegrityException("grant " + g.id + " does not open"));
     }
@@ -178,7 +176,7 @@ final class AccessGrants {
       }
     }
     Records.Identity requester = records.get(RecordType.IDENTITY, g.requester);
-    return Sealing.seal(Envelope.publicKeyOf(requester), deks.encode(), Envelope.grantAad(g));
+    return Envelope.sealGrant(g, Envelope.publicKeyOf(requester), deks);
   }
 
   private boolean isExpired(Records.Grant g) {

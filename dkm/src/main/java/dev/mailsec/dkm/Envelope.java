@@ -127,8 +127,13 @@ final class Envelope {
 
   // audit keys
 
-  static byte[] sealedAuditKeyAad(String identity) {
-    return Codec.aad("audit-key", identity);
+  /** An identity's audit key sealed to its own key (opened with its credential at session open). */
+  static byte[] sealAuditKey(PublicKey pub, String identity, byte[] key) {
+    return Sealing.seal(pub, key, Codec.aad("audit-key", identity));
+  }
+
+  static byte[] openAuditKey(Credential credential, String identity, byte[] sealed) throws Aead.TamperedException {
+    return Sealing.open(credential.privateKey(), credential.publicKey(), sealed, Codec.aad("audit-key", identity));
   }
 
   private static byte[] wrappedAuditKeyAad(String writer, String rootId) {
@@ -155,12 +160,32 @@ final class Envelope {
 
   // grants and exports
 
-  static byte[] grantAad(Records.Grant g) {
+  private static byte[] grantAad(Records.Grant g) {
     return Codec.aad("grant", g.id, g.requester, g.secret);
   }
 
-  static byte[] exportAad(String name, int version, String recipient) {
+  /** The data keys of a grant (version to key), sealed to the requester. */
+  static byte[] sealGrant(Records.Grant g, PublicKey requester, Records.Keyset dataKeys) {
+    return Sealing.seal(requester, dataKeys.encode(), grantAad(g));
+  }
+
+  static Records.Keyset openGrant(Credential credential, Records.Grant g)
+      throws Aead.TamperedException, Codec.MalformedException {
+    return Records.Keyset.decode(Sealing.open(credential.privateKey(), credential.publicKey(), g.sealedDataKeys,
+        grantAad(g)));
+  }
+
+  private static byte[] exportAad(String name, int version, String recipient) {
     return Codec.aad("export", name, version, recipient);
+  }
+
+  static byte[] sealExport(PublicKey recipientKey, byte[] plain, String name, int version, String recipient) {
+    return Sealing.seal(recipientKey, plain, exportAad(name, version, recipient));
+  }
+
+  static byte[] openExport(Credential credential, byte[] sealed, String name, int version, String recipient)
+      throws Aead.TamperedException {
+    return Sealing.open(credential.privateKey(), credential.publicKey(), sealed, exportAad(name, version, recipient));
   }
 
   static PublicKey publicKeyOf(Records.Identity id) throws DkmIntegrityException {

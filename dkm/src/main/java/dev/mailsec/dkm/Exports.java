@@ -3,7 +3,6 @@ package dev.mailsec.dkm;
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.Codec;
 import dev.mailsec.dkm.internal.Records;
-import dev.mailsec.dkm.internal.Sealing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,7 @@ final class Exports {
     byte[] dek = Envelope.unwrapDataKey(s, v, ks.keys.get(v.groupKeyVersion));
     byte[] plain = Envelope.openValue(s, v, dek);
     Records.Identity to = records.get(RecordType.IDENTITY, recipient);
-    byte[] sealed = Sealing.seal(Envelope.publicKeyOf(to), plain, Envelope.exportAad(name, version, recipient));
+    byte[] sealed = Envelope.sealExport(Envelope.publicKeyOf(to), plain, name, version, recipient);
     Aead.wipe(plain);
     Codec.Writer w = new Codec.Writer().str(FORMAT).str(name).i32(version)
         .str(s.kind.name()).str(v.algorithm).bytes(v.publicKey).i32(v.certificates.size());
@@ -76,8 +75,7 @@ final class Exports {
       if (!auth.name().equals(recipient)) {
         throw auth.fail("export.open", name, new DkmAccessDeniedException("export is sealed to '" + recipient + "'"));
       }
-      byte[] plain = Sealing.open(auth.credential.privateKey(), auth.credential.publicKey(), r.bytes(),
-          Envelope.exportAad(name, version, recipient));
+      byte[] plain = Envelope.openExport(auth.credential, r.bytes(), name, version, recipient);
       audit.record("export.open", name, version, "ok", null);
       return new SecretVersion(name, kind, version, VersionState.ARCHIVED, clock.instant(), plain, algorithm,
           pub, certs);

@@ -2,7 +2,6 @@ package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.Records;
-import dev.mailsec.dkm.internal.Sealing;
 import dev.mailsec.dkm.root.RootKey;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -108,7 +107,7 @@ final class Identities {
     id.type = type;
     id.admin = admin;
     id.publicKey = pub.getEncoded();
-    id.auditKeySealed = Sealing.seal(pub, auditKey, Envelope.sealedAuditKeyAad(name));
+    id.auditKeySealed = Envelope.sealAuditKey(pub, name, auditKey);
     Envelope.wrapIdentityAuditKey(id, root, auditKey);
     id.createdAt = clock.millis();
     return id;

@@ -3,7 +3,6 @@ package dev.mailsec.dkm;
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.AuditChain;
 import dev.mailsec.dkm.internal.Records;
-import dev.mailsec.dkm.internal.Sealing;
 import dev.mailsec.dkm.root.RootKey;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.Storage;
@@ -89,8 +88,7 @@ final class StoreOpening {
     }
     byte[] auditKey;
     try {
-      auditKey = Sealing.open(credential.privateKey(), credential.publicKey(), id.auditKeySealed,
-          Envelope.sealedAuditKeyAad(name));
+      auditKey = Envelope.openAuditKey(credential, name, id.auditKeySealed);
     } catch (Aead.TamperedException e) {
       throw new DkmIntegrityException("audit key of identity '" + name + "' does not open with its credential");
     }
