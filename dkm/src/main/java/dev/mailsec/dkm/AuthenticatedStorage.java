@@ -63,7 +63,7 @@ final class AuthenticatedStorage {
 
   private final Storage raw;
   private Keys keys;
-  private final Map<String, byte[]> macKeys = new ConcurrentHashMap<>();
+  private final RecordMacKeys macKeys = new RecordMacKeys();
   private final Map<String, Long> seen = new ConcurrentHashMap<>();
   /** Revision and write counter of the records last read or written, so a write needs no extra read. */
   private final Map<String, long[]> lastRead = new ConcurrentHashMap<>();
@@ -76,6 +76,7 @@ final class AuthenticatedStorage {
 
   void keys(Keys keys) {
     this.keys = keys;
+    macKeys.keys(keys);
   }
 
   Storage raw() {
@@ -260,17 +261,17 @@ final class AuthenticatedStorage {
       flavor = Flavor.GROUP;
       keyName = groupOf(key, body);
       version = keys.groupWriteVersion(keyName);
-      macKey = groupMacKey(keyName, version);
+      macKey = macKeys.group(keyName, version);
       if (macKey == null) {
         throw new DkmAccessDeniedException("'" + keys.self() + "' holds no key of group " + keyName);
       }
-    } else if (rootMacKey() != null) {
+    } else if (macKeys.root() != null) {
       flavor = Flavor.ROOT;
-      macKey = rootMacKey();
+      macKey = macKeys.root();
     } else if (key.startsWith("grant/")) {
       flavor = Flavor.WRITER;
       keyName = keys.self();
-      macKey = writerMacKey(keyName);
+      macKey = macKeys.writer(keyName);
     } else if (!authenticatedStore()) {
       return null; // an old store, not migrated yet: written as before, MAC'd by the migration
     } else {
@@ -292,7 +293,7 @@ final class AuthenticatedStorage {
     boolean checked;
     switch (o.flavor) {
       case ROOT:
-        byte[] rk = rootMacKey();
+        byte[] rk = macKeys.root();
         checked = rk != null;
         if (checked && !RecordAuthenticator.verify(rk, key, o)) {
           throw tampered(key);
@@ -302,7 +303,7 @@ final class AuthenticatedStorage {
         if (!key.startsWith("secret/") || o.keyName == null || !o.keyName.equals(groupOf(key, o.body))) {
           throw new DkmIntegrityException("record " + key + " carries a group MAC of the wrong group");
         }
-        byte[] gk = groupMacKey(o.keyName, o.keyVersion);
+        byte[] gk = macKeys.group(o.keyName, o.keyVersion);
         checked = gk != null;
         if (checked && !RecordAuthenticator.verify(gk, key, o)) {
           throw tampered(key);
@@ -313,7 +314,7 @@ final class AuthenticatedStorage {
           throw new DkmIntegrityException("record " + key + " carries an identity's MAC where the root's is due");
         }
         checkRequesterWrite(key, o);
-        byte[] wk = o.keyName == null ? null : writerMacKey(o.keyName);
+        byte[] wk = o.keyName == null ? null : macKeys.writer(o.keyName);
         checked = wk != null;
         if (checked && !RecordAuthenticator.verify(wk, key, o)) {
           throw tampered(key);
@@ -362,52 +363,6 @@ final class AuthenticatedStorage {
     }
   }
 
-  private byte[] rootMacKey() throws DkmException {
-    byte[] k = macKeys.get("root");
-    if (k == null) {
-      byte[] audit = keys.rootAuditKey();
-      if (audit == null) {
-        return null;
-      }
-      k = RecordAuthenticator.deriveKey(audit, "root");
-      macKeys.put("root", k);
-    }
-    return k;
-  }
-
-  private byte[] groupMacKey(String group, int version) throws DkmException {
-    String id = "group\0" + group + "\0" + version;
-    byte[] k = macKeys.get(id);
-    if (k == null) {
-      byte[] gk;
-      try {
-        gk = keys.groupKey(group, version);
-      } catch (DkmInvalidRequestException e) {
-        throw new DkmIntegrityException("a secret record names group " + group + ", which does not exist");
-      }
-      if (gk == null) {
-        return null;
-      }
-      k = RecordAuthenticator.deriveKey(gk, "group\0" + group);
-      macKeys.put(id, k);
-    }
-    return k;
-  }
-
-  private byte[] writerMacKey(String identity) throws DkmException {
-    String id = "writer\0" + identity;
-    byte[] k = macKeys.get(id);
-    if (k == null) {
-      byte[] ak = keys.auditKey(identity);
-      if (ak == null) {
-        return null;
-      }
-      k = RecordAuthenticator.deriveKey(ak, "writer\0" + identity);
-      macKeys.put(id, k);
-    }
-    return k;
-  }
-
   /** The trailer of a stored record, or null (none). */
   static RecordAuthenticator.Opened opened(StoredRecord r) throws DkmIntegrityException {
     try {
@@ -440,9 +395,6 @@ final class AuthenticatedStorage {
   }
 
   void clearKeys() {
-    for (byte[] k : macKeys.values()) {
-      java.util.Arrays.fill(k, (byte) 0);
-    }
     macKeys.clear();
   }
 }

@@ -607,9 +607,9 @@ abstract class KeyManagerContractTest {
     assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(lines.size() - 1))).isEqualTo("james");
     // james (a member with write access to the store) cuts the log after admin's record and MACs a
     // checkpoint for it with its own audit key
-    java.lang.reflect.Field f = KeyManager.class.getDeclaredField("auditKey");
+    java.lang.reflect.Field f = KeyManager.class.getDeclaredField("audit");
     f.setAccessible(true);
-    byte[] jamesKey = (byte[]) f.get(james);
+    byte[] jamesKey = ((AuditLog) f.get(james)).key();
     String forged = dev.mailsec.dkm.internal.AuditChain.head(lines.get(adminRecord), "james", jamesKey);
     backend.rewriteAudit(lines.subList(0, adminRecord + 1));
     backend.restoreAuditHead(backend instanceof Backend.Files

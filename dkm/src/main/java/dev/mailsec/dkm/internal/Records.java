@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The store's records and their binary encoding. Encrypted fields are opaque here; {@code KeyManager}
- * is the single place that creates and checks them. A version number field leads every record so the
- * format can evolve.
+ * The store's records and their binary encoding. Encrypted fields are opaque here; the key manager's
+ * {@code Envelope} is the single place that creates and opens them. A version number field leads every
+ * record so the format can evolve.
  */
 public final class Records {
   private static final int FORMAT = 1;

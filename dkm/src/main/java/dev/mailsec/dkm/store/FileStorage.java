@@ -1,9 +1,7 @@
 package dev.mailsec.dkm.store;
 
 import dev.mailsec.dkm.DkmUnavailableException;
-import dev.mailsec.dkm.internal.Codec;
 import dev.mailsec.dkm.spi.Storage;
-import dev.mailsec.dkm.spi.StoreCorruptException;
 import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
@@ -13,11 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -32,7 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The embedded store: a directory of {@value #SHARDS} shard files (records are spread by key hash) and an
+ * The embedded store: a directory of {@value Shards#COUNT} shard files ({@link Shards}) and an
  * append-only {@code audit.log}. A shard is replaced as a whole by writing a temporary file, forcing it
  * to disk and renaming it over the old one ({@code ATOMIC_MOVE}), so a crash (even kill -9) leaves the
  * old or the new shard, never a torn one. Writers are serialised by a {@link FileLock} on {@code .lock}
@@ -40,17 +36,16 @@ import java.util.regex.Pattern;
  * Readers take no lock.
  */
 public final class FileStorage implements Storage {
-  static final int SHARDS = 64;
   private static final String MARKER = "dkm-store";
   /** The marker's first line: this text, then the format number (later lines are free for a newer version). */
   private static final String MARKER_TEXT = "mailsec DKM file store, format ";
   private static final Pattern MARKER_LINE =
       Pattern.compile(Pattern.quote(MARKER_TEXT) + "([0-9]{1,9})(\\r?\\n.*)?", Pattern.DOTALL);
   private static final int MARKER_MAX = 256;
-  private static final byte[] MAGIC = "DKMSHARD1".getBytes(StandardCharsets.US_ASCII);
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path dir;
+  private final Shards shards;
   private final ReentrantLock jvmLock;
   private final FileChannel lockChannel;
   private FileChannel auditChannel;
@@ -58,6 +53,7 @@ public final class FileStorage implements Storage {
 
   private FileStorage(Path dir) throws IOException {
     this.dir = dir;
+    this.shards = new Shards(dir, dir.resolve(MARKER));
     this.jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
     this.lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
@@ -126,32 +122,14 @@ public final class FileStorage implements Storage {
 
   @Override
   public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
-    byte[] shard = readShard(shardOf(key));
-    if (shard == null) {
-      return Optional.empty();
-    }
-    try {
-      Codec.Reader r = reader(shard);
-      byte[] wanted = Codec.utf8(key);
-      while (r.hasMore()) {
-        byte[] k = r.bytes();
-        long rev = r.i64();
-        byte[] v = r.bytes();
-        if (java.util.Arrays.equals(k, wanted)) {
-          return Optional.of(new StoredRecord(key, rev, v));
-        }
-      }
-      return Optional.empty();
-    } catch (Codec.MalformedException e) {
-      throw corrupt(shardOf(key), e);
-    }
+    return shards.find(key);
   }
 
   @Override
   public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
     TreeMap<String, StoredRecord> all = new TreeMap<>();
-    for (int s = 0; s < SHARDS; s++) {
-      for (StoredRecord rec : decodeShard(s).values()) {
+    for (int s = 0; s < Shards.COUNT; s++) {
+      for (StoredRecord rec : shards.decode(s).values()) {
         if (rec.key().startsWith(prefix)) {
           all.put(rec.key(), rec);
         }
@@ -166,13 +144,13 @@ public final class FileStorage implements Storage {
       return;
     }
     withLock(() -> {
-      Map<Integer, TreeMap<String, StoredRecord>> shards = new TreeMap<>();
+      Map<Integer, TreeMap<String, StoredRecord>> changed = new TreeMap<>();
       for (Write w : writes) {
-        int s = shardOf(w.key());
-        TreeMap<String, StoredRecord> recs = shards.get(s);
+        int s = Shards.of(w.key());
+        TreeMap<String, StoredRecord> recs = changed.get(s);
         if (recs == null) {
-          recs = decodeShard(s);
-          shards.put(s, recs);
+          recs = shards.decode(s);
+          changed.put(s, recs);
         }
         StoredRecord old = recs.get(w.key());
         long current = old == null ? 0 : old.revision();
@@ -181,10 +159,10 @@ public final class FileStorage implements Storage {
         }
         recs.put(w.key(), new StoredRecord(w.key(), current + 1, w.value()));
       }
-      for (Map.Entry<Integer, TreeMap<String, StoredRecord>> e : shards.entrySet()) {
-        writeShard(e.getKey(), e.getValue());
+      for (Map.Entry<Integer, TreeMap<String, StoredRecord>> e : changed.entrySet()) {
+        shards.write(e.getKey(), e.getValue());
       }
-      forceDirectory();
+      shards.forceDirectory();
       return null;
     });
   }
@@ -371,93 +349,6 @@ public final class FileStorage implements Storage {
       throw new DkmUnavailableException("DKM file store " + dir + ": " + e.getMessage(), e);
     } finally {
       jvmLock.unlock();
-    }
-  }
-
-  private static int shardOf(String key) {
-    return Math.floorMod(key.hashCode() * 0x9E3779B1, SHARDS);
-  }
-
-  private Path shardPath(int s) {
-    return dir.resolve(String.format("shard-%02x.dat", s));
-  }
-
-  private byte[] readShard(int s) throws DkmUnavailableException {
-    try {
-      return Files.readAllBytes(shardPath(s));
-    } catch (NoSuchFileException e) {
-      if (!Files.isRegularFile(dir.resolve(MARKER))) {
-        // not an empty shard: the whole store is gone (unmounted, moved); never answer "no such record"
-        throw new DkmUnavailableException("DKM file store " + dir + " is not there any more");
-      }
-      return null;
-    } catch (IOException e) {
-      throw new DkmUnavailableException("cannot read " + shardPath(s) + ": " + e.getMessage(), e);
-    }
-  }
-
-  private Codec.Reader reader(byte[] shard) throws Codec.MalformedException {
-    if (shard.length < MAGIC.length
-        || !java.util.Arrays.equals(java.util.Arrays.copyOf(shard, MAGIC.length), MAGIC)) {
-      throw new Codec.MalformedException("bad shard header");
-    }
-    return new Codec.Reader(java.util.Arrays.copyOfRange(shard, MAGIC.length, shard.length));
-  }
-
-  private TreeMap<String, StoredRecord> decodeShard(int s) throws DkmUnavailableException {
-    TreeMap<String, StoredRecord> recs = new TreeMap<>();
-    byte[] shard = readShard(s);
-    if (shard == null) {
-      return recs;
-    }
-    try {
-      Codec.Reader r = reader(shard);
-      while (r.hasMore()) {
-        String k = r.str();
-        long rev = r.i64();
-        byte[] v = r.bytes();
-        recs.put(k, new StoredRecord(k, rev, v));
-      }
-      return recs;
-    } catch (Codec.MalformedException e) {
-      throw corrupt(s, e);
-    }
-  }
-
-  private DkmUnavailableException corrupt(int s, Exception e) {
-    // an integrity failure, not an outage: retrying cannot mend a shard (issue 13, finding 8)
-    return new StoreCorruptException("DKM shard " + shardPath(s) + " is corrupt: " + e.getMessage(), e);
-  }
-
-  private void writeShard(int s, TreeMap<String, StoredRecord> recs) throws IOException {
-    Codec.Writer w = new Codec.Writer();
-    for (StoredRecord rec : recs.values()) {
-      w.str(rec.key()).i64(rec.revision()).bytes(rec.value());
-    }
-    byte[] body = w.toByteArray();
-    Path target = shardPath(s);
-    Path tmp = dir.resolve(target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + body.length);
-      buf.put(MAGIC).put(body).flip();
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("file system of " + dir + " cannot rename atomically", e);
-    }
-  }
-
-  private void forceDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // some file systems refuse to fsync a directory; each rename is still atomic
     }
   }
 }

@@ -6,7 +6,6 @@ import dev.mailsec.dkm.spi.StoreFormatException;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,8 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.regex.Pattern;
 
 /**
@@ -29,17 +26,16 @@ public final class JdbcStorage implements Storage {
   private static final long SCHEMA_LOCK = 0x6d61696c73656344L;
   private static final int POOL = 4;
 
-  private final String url;
   private final String schema;
-  private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL);
+  private final JdbcConnections pool;
   private final Object auditLock = new Object();
   private long lastSeq = -1;
   private String lastLine;
   private Connection asyncAudit;
 
   private JdbcStorage(String url, String schema) {
-    this.url = url;
     this.schema = schema;
+    this.pool = new JdbcConnections(url, POOL, this::unavailable);
   }
 
   /**
@@ -57,7 +53,7 @@ public final class JdbcStorage implements Storage {
       throw new IllegalArgumentException("store.schema: must match " + SCHEMA + ", got '" + schema + "'");
     }
     JdbcStorage s = new JdbcStorage(url, schema);
-    Connection c = s.borrow();
+    Connection c = s.pool.borrow();
     try (Statement st = c.createStatement()) {
       st.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
       try {
@@ -72,13 +68,13 @@ public final class JdbcStorage implements Storage {
         }
         st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
       }
-      s.release(c);
+      s.pool.release(c);
       return s;
     } catch (SQLException e) {
-      s.discard(c);
+      s.pool.discard(c);
       throw s.unavailable("cannot prepare schema " + schema, e);
     } catch (StoreFormatException e) {
-      s.discard(c);
+      s.pool.discard(c);
       throw e;
     }
   }
@@ -120,25 +116,25 @@ public final class JdbcStorage implements Storage {
 
   @Override
   public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
-    Connection c = borrow();
+    Connection c = pool.borrow();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT revision, v FROM " + schema + ".dkm_record WHERE k = ?")) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         Optional<StoredRecord> r = rs.next()
             ? Optional.of(new StoredRecord(key, rs.getLong(1), rs.getBytes(2))) : Optional.empty();
-        release(c);
+        pool.release(c);
         return r;
       }
     } catch (SQLException e) {
-      discard(c);
+      pool.discard(c);
       throw unavailable("cannot read " + key, e);
     }
   }
 
   @Override
   public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
-    Connection c = borrow();
+    Connection c = pool.borrow();
     try (PreparedStatement ps = c.prepareStatement("SELECT k, revision, v FROM " + schema
         + ".dkm_record WHERE left(k, ?) = ? ORDER BY k COLLATE \"C\"")) {
       ps.setInt(1, prefix.length());
@@ -149,10 +145,10 @@ public final class JdbcStorage implements Storage {
           out.add(new StoredRecord(rs.getString(1), rs.getLong(2), rs.getBytes(3)));
         }
       }
-      release(c);
+      pool.release(c);
       return out;
     } catch (SQLException e) {
-      discard(c);
+      pool.discard(c);
       throw unavailable("cannot list " + prefix, e);
     }
   }
@@ -162,7 +158,7 @@ public final class JdbcStorage implements Storage {
     if (writes.isEmpty()) {
       return;
     }
-    Connection c = borrow();
+    Connection c = pool.borrow();
     try {
       c.setAutoCommit(false);
       List<Write> inserts = new ArrayList<>();
@@ -186,17 +182,17 @@ public final class JdbcStorage implements Storage {
       if (conflict != null) {
         c.rollback();
         c.setAutoCommit(true);
-        release(c);
+        pool.release(c);
         throw new ConflictException(conflict);
       }
       c.commit();
       c.setAutoCommit(true);
-      release(c);
+      pool.release(c);
     } catch (SQLException e) {
-      discard(c);
+      pool.discard(c);
       throw unavailable("cannot write " + writes.size() + " record(s)", e);
     } catch (RuntimeException e) {
-      discard(c);
+      pool.discard(c);
       throw e;
     }
   }
@@ -233,7 +229,7 @@ public final class JdbcStorage implements Storage {
   @Override
   public void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException {
     synchronized (auditLock) {
-      Connection c = durable ? borrow() : asyncAuditConnection();
+      Connection c = durable ? pool.borrow() : asyncAuditConnection();
       try {
         for (int attempt = 0; ; attempt++) {
           if (lastSeq < 0 || attempt > 0) {
@@ -261,14 +257,14 @@ public final class JdbcStorage implements Storage {
           }
         }
         if (durable) {
-          release(c);
+          pool.release(c);
         }
       } catch (SQLException e) {
         lastSeq = -1;
         if (durable) {
-          discard(c);
+          pool.discard(c);
         } else {
-          discard(c);
+          pool.discard(c);
           asyncAudit = null;
         }
         throw unavailable("cannot append to the audit log", e);
@@ -276,7 +272,7 @@ public final class JdbcStorage implements Storage {
         // the builder refused (e.g. a malformed last line); nothing was written
         lastSeq = -1;
         if (durable) {
-          release(c);
+          pool.release(c);
         }
         throw e;
       }
@@ -298,11 +294,11 @@ public final class JdbcStorage implements Storage {
 
   private Connection asyncAuditConnection() throws DkmUnavailableException {
     if (asyncAudit == null) {
-      Connection c = borrow();
+      Connection c = pool.borrow();
       try (Statement st = c.createStatement()) {
         st.execute("SET synchronous_commit TO OFF");
       } catch (SQLException e) {
-        discard(c);
+        pool.discard(c);
         throw unavailable("cannot prepare the audit connection", e);
       }
       asyncAudit = c;
@@ -312,31 +308,31 @@ public final class JdbcStorage implements Storage {
 
   @Override
   public Optional<String> readAuditHead() throws DkmUnavailableException {
-    Connection c = borrow();
+    Connection c = pool.borrow();
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT line FROM " + schema + ".dkm_audit_head WHERE id = 1")) {
       Optional<String> head = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      release(c);
+      pool.release(c);
       return head;
     } catch (SQLException e) {
-      discard(c);
+      pool.discard(c);
       throw unavailable("cannot read the audit head checkpoint", e);
     }
   }
 
   @Override
   public List<String> readAudit() throws DkmUnavailableException {
-    Connection c = borrow();
+    Connection c = pool.borrow();
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT line FROM " + schema + ".dkm_audit ORDER BY seq")) {
       List<String> out = new ArrayList<>();
       while (rs.next()) {
         out.add(rs.getString(1));
       }
-      release(c);
+      pool.release(c);
       return out;
     } catch (SQLException e) {
-      discard(c);
+      pool.discard(c);
       throw unavailable("cannot read the audit log", e);
     }
   }
@@ -345,56 +341,11 @@ public final class JdbcStorage implements Storage {
   public void close() {
     synchronized (auditLock) {
       if (asyncAudit != null) {
-        discard(asyncAudit);
+        pool.discard(asyncAudit);
         asyncAudit = null;
       }
     }
-    Connection c;
-    while ((c = idle.poll()) != null) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        // closing anyway
-      }
-    }
-  }
-
-  private Connection borrow() throws DkmUnavailableException {
-    Connection c = idle.poll();
-    if (c != null) {
-      return c;
-    }
-    try {
-      // a hung database must become a temporary failure, not a hung mail thread; URL parameters win
-      java.util.Properties defaults = new java.util.Properties();
-      defaults.setProperty("connectTimeout", "5");
-      defaults.setProperty("socketTimeout", "30");
-      defaults.setProperty("ApplicationName", "mailsec-dkm");
-      return DriverManager.getConnection(url, defaults);
-    } catch (SQLException e) {
-      throw unavailable("cannot connect", e);
-    }
-  }
-
-  private void release(Connection c) {
-    if (!idle.offer(c)) {
-      discard(c);
-    }
-  }
-
-  private void discard(Connection c) {
-    try {
-      if (!c.getAutoCommit()) {
-        c.rollback();
-      }
-    } catch (SQLException e) {
-      // closing it anyway; the server rolls back with the session
-    }
-    try {
-      c.close();
-    } catch (SQLException e) {
-      // already broken
-    }
+    pool.close();
   }
 
   private DkmUnavailableException unavailable(String what, SQLException e) {
