@@ -4,6 +4,7 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmAccessDeniedException;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
+import dev.mailsec.dkm.DkmNotFoundException;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.SecretHandle;
 import dev.mailsec.dkm.SecretKind;
@@ -68,11 +69,13 @@ public final class DkmSmimeKeySource implements SmimeKeySource {
         SecretHandle handle;
         try {
             handle = dkm.secret(name);
-        } catch (DkmInvalidRequestException e) {
+        } catch (DkmNotFoundException e) {
             // no such secret (or a name no secret can have): this address has no key
             if (missingIsEmpty) {
                 return List.of();
             }
+            throw new SmimeKeyAccessException("DKM: " + e.getMessage(), e);
+        } catch (DkmInvalidRequestException e) {
             throw new SmimeKeyAccessException("DKM: " + e.getMessage(), e);
         } catch (DkmUnavailableException e) {
             throw new IOException("DKM unavailable reading " + name + ": " + e.getMessage(), e);

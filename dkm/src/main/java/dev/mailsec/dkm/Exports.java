@@ -33,7 +33,7 @@ final class Exports {
     Records.Secret s = records.get(RecordType.SECRET, name);
     Records.SecretVersionRecord v = s.version(version);
     if (v == null || v.state == VersionState.DESTROYED) {
-      throw auth.fail("export", name, new DkmInvalidRequestException(name + " v" + version + " does not exist"));
+      throw auth.fail("export", name, new DkmNotFoundException(name + " v" + version + " does not exist"));
     }
     Records.Group g = records.get(RecordType.GROUP, s.group);
     if (!g.memberSealed.containsKey(recipient)) {

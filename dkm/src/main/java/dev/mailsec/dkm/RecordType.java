@@ -68,7 +68,7 @@ final class RecordType<T> {
     if (prefix == null) {
       return new DkmInvalidRequestException("store is not initialised");
     }
-    return new DkmInvalidRequestException(noun + ": no such " + noun + " '" + name + "'");
+    return new DkmNotFoundException(noun + ": no such " + noun + " '" + name + "'");
   }
 
   T decode(StoredRecord r) throws DkmIntegrityException {

@@ -69,9 +69,12 @@ final class SecretVersions {
   /** Rollover step 2 on the record: the ENABLED version becomes primary, the primary is archived. */
   static void promote(Records.Secret s, int version) throws DkmInvalidRequestException {
     Records.SecretVersionRecord v = s.version(version);
-    if (v == null || v.state != VersionState.ENABLED) {
+    if (v == null) {
+      throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
+    }
+    if (v.state != VersionState.ENABLED) {
       throw new DkmInvalidRequestException(s.name + " v" + version
-          + (v == null ? " does not exist" : " is " + v.state + ", only an ENABLED version can be promoted"));
+          + " is " + v.state + ", only an ENABLED version can be promoted");
     }
     s.primary().state = VersionState.ARCHIVED;
     v.state = VersionState.PRIMARY;
@@ -80,9 +83,11 @@ final class SecretVersions {
   /** Erases a version's material on the record; the primary cannot be destroyed. */
   static void destroy(Records.Secret s, int version) throws DkmInvalidRequestException {
     Records.SecretVersionRecord v = s.version(version);
-    if (v == null || v.state == VersionState.PRIMARY || v.state == VersionState.DESTROYED) {
-      throw new DkmInvalidRequestException(s.name + " v" + version
-          + (v == null ? " does not exist" : " is " + v.state + " and cannot be destroyed"));
+    if (v == null) {
+      throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
+    }
+    if (v.state == VersionState.PRIMARY || v.state == VersionState.DESTROYED) {
+      throw new DkmInvalidRequestException(s.name + " v" + version + " is " + v.state + " and cannot be destroyed");
     }
     v.state = VersionState.DESTROYED;
     v.wrappedDataKey = null;

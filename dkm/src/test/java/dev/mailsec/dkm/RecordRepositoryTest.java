@@ -81,7 +81,7 @@ class RecordRepositoryTest {
   @Test
   void updateShouldNameAMissingRecordLikeALoad() {
     assertThatThrownBy(() -> repo.update(RecordType.GROUP, "nope", g -> null))
-        .isInstanceOf(DkmInvalidRequestException.class).hasMessage("group: no such group 'nope'");
+        .isInstanceOf(DkmNotFoundException.class).hasMessage("group: no such group 'nope'");
   }
 
   @Test

@@ -186,7 +186,7 @@ final class SecretCommand implements Runnable {
         return i.kind();
       }
     }
-    throw new dev.mailsec.dkm.DkmInvalidRequestException("secret: no such secret '" + name + "'");
+    throw new dev.mailsec.dkm.DkmNotFoundException("secret: no such secret '" + name + "'");
   }
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
