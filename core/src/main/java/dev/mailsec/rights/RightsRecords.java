@@ -1,5 +1,6 @@
 package dev.mailsec.rights;
 
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
@@ -142,11 +143,7 @@ final class RightsRecords implements AutoCloseable {
     }
 
     static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length * 2);
-        for (byte x : b) {
-            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return sb.toString();
+        return Hex.toHexString(b);
     }
 
     String backend() {

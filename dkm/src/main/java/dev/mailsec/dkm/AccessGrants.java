@@ -52,7 +52,7 @@ final class AccessGrants {
     }
     records.get(RecordType.SECRET, secret);
     Records.Grant g = new Records.Grant();
-    g.id = "req-" + Envelope.hex(Aead.random(5));
+    g.id = "req-" + Codec.hex(Aead.random(5));
     g.requester = auth.name();
     g.secret = secret;
     g.reason = reason.trim();

@@ -45,7 +45,7 @@ final class Envelope {
       md.update(Codec.utf8(Integer.toString(c.length)));
       md.update(c);
     }
-    return Codec.aad("secret-value", s.name, v.version, s.group, s.kind, v.algorithm, hex(md.digest()));
+    return Codec.aad("secret-value", s.name, v.version, s.group, s.kind, v.algorithm, Codec.hex(md.digest()));
   }
 
   /** Seals a value under a fresh data key, and the data key under {@code groupKey} (v's keyset version). */
@@ -196,11 +196,4 @@ final class Envelope {
     }
   }
 
-  static String hex(byte[] b) {
-    StringBuilder sb = new StringBuilder(b.length * 2);
-    for (byte x : b) {
-      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-    }
-    return sb.toString();
-  }
 }

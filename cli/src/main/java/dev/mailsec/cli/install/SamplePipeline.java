@@ -2,6 +2,7 @@ package dev.mailsec.cli.install;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import dev.mailsec.cli.UserException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -180,7 +181,7 @@ final class SamplePipeline {
     }
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
-    secret = hex(random);
+    secret = Hex.toHexString(random);
     files.write(layout.keystoreSecret(), secret.getBytes(UTF_8), InstallFiles.OWNER_ONLY_FILE,
         "secret of the generated TLS keystore");
     generateKeystore(target, secret);
@@ -313,18 +314,10 @@ final class SamplePipeline {
 
   static String sha256(byte[] bytes) {
     try {
-      return hex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return Hex.toHexString(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String hex(byte[] bytes) {
-    StringBuilder s = new StringBuilder();
-    for (byte b : bytes) {
-      s.append(String.format("%02x", b));
-    }
-    return s.toString();
   }
 
   private static String xmlEscape(String s) {

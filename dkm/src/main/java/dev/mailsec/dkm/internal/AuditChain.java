@@ -50,12 +50,12 @@ public final class AuditChain {
       } catch (NumberFormatException notANumber) {
         throw new MalformedLogException();
       }
-      prev = hex(sha256(body(lastLine)));
+      prev = Codec.hex(sha256(body(lastLine)));
     }
     String body = String.join("\t", Long.toString(seq), time.toString(), esc(e.actor), esc(e.action),
         esc(e.secret), e.version == 0 ? "-" : Integer.toString(e.version), esc(e.outcome), esc(e.reason),
         esc(writer), prev);
-    return body + "\t" + hex(hmac(key, body));
+    return body + "\t" + Codec.hex(hmac(key, body));
   }
 
   /** The log's last line is not a record of ours: the log was tampered with or damaged. */
@@ -106,11 +106,11 @@ public final class AuditChain {
         return new Object[] {pos, "unknown writer '" + unesc(f[8]) + "'"};
       }
       String body = body(line);
-      if (!MessageDigest.isEqual(hex(hmac(key, body)).getBytes(StandardCharsets.US_ASCII),
+      if (!MessageDigest.isEqual(Codec.hex(hmac(key, body)).getBytes(StandardCharsets.US_ASCII),
           f[10].getBytes(StandardCharsets.US_ASCII))) {
         return new Object[] {pos, "MAC mismatch (record changed)"};
       }
-      prev = hex(sha256(body));
+      prev = Codec.hex(sha256(body));
     }
     return foreign;
   }
@@ -136,7 +136,7 @@ public final class AuditChain {
 
   /** SHA-256 (hex) of a record's body: what the next record's {@code prev} holds; names the record. */
   public static String hash(String line) {
-    return hex(sha256(body(line)));
+    return Codec.hex(sha256(body(line)));
   }
 
   /**
@@ -147,7 +147,7 @@ public final class AuditChain {
    */
   public static String head(String line, String writer, byte[] key) {
     String body = seq(line) + "\t" + hash(line) + "\t" + esc(writer);
-    return body + "\t" + hex(hmac(key, "audit-head\t" + body));
+    return body + "\t" + Codec.hex(hmac(key, "audit-head\t" + body));
   }
 
   /** {seq (Long), hash (String), writer (String)} of an authentic head checkpoint, or null when it is not one. */
@@ -167,7 +167,7 @@ public final class AuditChain {
       return null;
     }
     String body = f[0] + "\t" + f[1] + "\t" + f[2];
-    if (!MessageDigest.isEqual(hex(hmac(key, "audit-head\t" + body)).getBytes(StandardCharsets.US_ASCII),
+    if (!MessageDigest.isEqual(Codec.hex(hmac(key, "audit-head\t" + body)).getBytes(StandardCharsets.US_ASCII),
         f[3].getBytes(StandardCharsets.US_ASCII))) {
       return null;
     }
@@ -254,13 +254,6 @@ public final class AuditChain {
     }
   }
 
-  private static String hex(byte[] b) {
-    StringBuilder sb = new StringBuilder(b.length * 2);
-    for (byte x : b) {
-      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-    }
-    return sb.toString();
-  }
 
   private static String repeat(char c, int n) {
     char[] a = new char[n];

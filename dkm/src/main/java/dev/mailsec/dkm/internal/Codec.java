@@ -127,4 +127,13 @@ public final class Codec {
       super(message);
     }
   }
+
+  /** Lower-case hexadecimal of {@code b} (the one hex encoder of the key manager). */
+  public static String hex(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length * 2);
+    for (byte x : b) {
+      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return sb.toString();
+  }
 }
