@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.rights.ForwardingPolicy.Use;
 import dev.mailsec.rights.ProtectedPackage;
 import dev.mailsec.rights.RightsFormatException;
 import dev.mailsec.rights.RightsHeaders;
@@ -26,9 +27,6 @@ final class CarriedContent {
     static final int MAX_DEPTH = 8;
     static final int MAX_IDS = 500;
     static final int MAX_PACKAGES = 10;
-
-    /** How a message uses a protected message; the first is the strongest. */
-    enum Use { FORWARD, RESEND, REFERENCE }
 
     private CarriedContent() {
     }

@@ -5,6 +5,7 @@ import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.OpenedMessage;
 import dev.mailsec.rights.ProtectedPackage;
+import dev.mailsec.rights.RightsAttributeNames;
 import dev.mailsec.rights.RightsDeniedException;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsFormatException;
@@ -58,9 +59,9 @@ public class DecryptRightsProtected extends GenericMailet {
 
     public static final AttributeName LICENCE = ProtectMessage.LICENCE;
     public static final AttributeName TEMPLATE = ProtectMessage.TEMPLATE;
-    public static final AttributeName REFUSED = AttributeName.of("mailsec.rights.refused");
+    public static final AttributeName REFUSED = AttributeName.of(RightsAttributeNames.REFUSED);
     /** Set on the opened copy, so it is never opened twice. */
-    static final AttributeName DECRYPTED = AttributeName.of("mailsec.rights.decrypted");
+    static final AttributeName DECRYPTED = AttributeName.of(RightsAttributeNames.DECRYPTED);
 
     static final String NOTE = "note";
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";

@@ -2,12 +2,13 @@ package dev.mailsec.mailets.rights;
 
 import dev.mailsec.guard.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
-import dev.mailsec.mailets.rights.CarriedContent.Use;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.EventType;
+import dev.mailsec.rights.ForwardingPolicy;
+import dev.mailsec.rights.ForwardingPolicy.Use;
 import dev.mailsec.rights.ProtectedPackage;
-import dev.mailsec.rights.Right;
+import dev.mailsec.rights.RightsAttributeNames;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
@@ -15,10 +16,8 @@ import dev.mailsec.rights.StoredMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * the reason (and recorded as {@code FORWARD_BLOCKED} in the access log); nobody receives it. Otherwise the
  * mail leaves <b>protected again with the same template</b> (Encrypt-Only content forwarded stays
  * protected; replies to Do-Not-Forward mail stay Do-Not-Forward). Sets {@code mailsec.rights.enforced}.
+ * The decision is {@link ForwardingPolicy}'s; this mailet gathers what the mail carries and acts on it.
  *
  * <pre>{@code
  * <mailet match="SenderIsLocal" class="dev.mailsec.mailets.rights.EnforceRights">
@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
 public class EnforceRights extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(EnforceRights.class);
 
-    public static final AttributeName ENFORCED = AttributeName.of("mailsec.rights.enforced");
+    public static final AttributeName ENFORCED = AttributeName.of(RightsAttributeNames.ENFORCED);
 
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
     static final String ERROR_PROCESSOR = "errorProcessor";
@@ -120,15 +120,12 @@ public class EnforceRights extends GenericMailet {
         }
         if (evidence.size() > MAX_IDS) {
             // not checked is not allowed: padding References must not hide a protected message
-            String reason = "Your message was not sent: it names more than " + MAX_IDS
-                + " other messages (References, attachments), too many to check against protected mail.";
             LOG.info("EnforceRights: {} bounced: {} message ids", mail.getName(), evidence.size());
-            mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("bounced")));
-            getMailetContext().bounce(mail, reason);
-            mail.setState(Mail.GHOST);
+            bounce(mail, "Your message was not sent: it names more than " + MAX_IDS
+                + " other messages (References, attachments), too many to check against protected mail.");
             return;
         }
-        Map<String, Found> found = new LinkedHashMap<>();
+        ForwardingPolicy.Carried carried = new ForwardingPolicy.Carried();
         try {
             for (ProtectedPackage pkg : packages) {
                 try {
@@ -143,86 +140,41 @@ public class EnforceRights extends GenericMailet {
             for (Map.Entry<String, Use> e : evidence.entrySet()) {
                 Optional<StoredMessage> m = rights.store().find(e.getKey());
                 if (m.isPresent()) {
-                    Found f = found.computeIfAbsent(m.get().licenceId(), k -> new Found(m.get()));
-                    f.uses.add(e.getValue());
+                    carried.add(m.get(), e.getValue());
                 }
             }
         } catch (RightsUnavailableException e) {
             keyStoreDown(mail, e);
             return;
         }
-        if (found.isEmpty()) {
-            return;
-        }
         String sender = RightsMail.sender(mail).orElse("");
-        List<String> violations = new ArrayList<>();
-        Found strictest = null;
-        for (Found f : found.values()) {
-            String v = violation(f, sender, mail.getRecipients());
-            if (v != null) {
-                violations.add(v);
-                log(f.message.licenceId(), sender, v);
-            }
-            if (strictest == null || f.message.rights().size() < strictest.message.rights().size()) {
-                strictest = f;
-            }
+        List<String> recipients = new ArrayList<>();
+        for (MailAddress r : mail.getRecipients()) {
+            recipients.add(r.asString());
         }
-        if (!violations.isEmpty()) {
-            String reason = "Your message was not sent. " + String.join(" ", violations);
-            LOG.info("EnforceRights: {} from {} bounced: {}", mail.getName(), sender, reason);
-            mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("bounced")));
-            getMailetContext().bounce(mail, reason);
-            mail.setState(Mail.GHOST);
-            return;
+        ForwardingPolicy.Decision d = new ForwardingPolicy(rights.settings()).decide(carried, sender, recipients);
+        switch (d.kind()) {
+            case ALLOW:
+                return;
+            case BOUNCE:
+                for (ForwardingPolicy.Violation v : d.violations()) {
+                    log(v.licenceId(), sender, v.reason());
+                }
+                LOG.info("EnforceRights: {} from {} bounced: {}", mail.getName(), sender, d.bounceReason());
+                bounce(mail, d.bounceReason());
+                return;
+            default:
+                RightsTemplate template = d.template();
+                mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("protected " + template.name())));
+                ProtectMessage.protect(mail, template, rights, Optional.empty(), keyStoreDown, errorProcessor,
+                    "EnforceRights");
         }
-        RightsTemplate template = template(strictest.message);
-        mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("protected " + template.name())));
-        ProtectMessage.protect(mail, template, rights, Optional.empty(), keyStoreDown, errorProcessor, "EnforceRights");
     }
 
-    /** Why this mail may not carry that protected message, or null when it may. */
-    private static String violation(Found f, String sender, Iterable<MailAddress> recipients) {
-        StoredMessage m = f.message;
-        if (m.rights().contains(Right.FORWARD)) {
-            return null;
-        }
-        boolean owner = sender.equalsIgnoreCase(m.sender());
-        List<String> outside = new ArrayList<>();
-        for (MailAddress r : recipients) {
-            String a = r.asString().toLowerCase(Locale.ROOT);
-            if (!a.equalsIgnoreCase(m.sender()) && !m.recipients().contains(a)) {
-                outside.add(a);
-            }
-        }
-        String what = "The protected message <" + m.messageId() + "> (template " + m.template() + ", rights "
-            + tokens(m.rights()) + ") may not be forwarded";
-        if (!outside.isEmpty()) {
-            return what + " to anyone outside its recipients: " + String.join(", ", outside) + ".";
-        }
-        if (!owner && (f.uses.contains(Use.FORWARD) || f.uses.contains(Use.RESEND))) {
-            return what + ", not even to its own recipients.";
-        }
-        return null;
-    }
-
-    private RightsTemplate template(StoredMessage m) {
-        try {
-            RightsTemplate t = rights.settings().template(m.template());
-            if (t.rights().equals(m.rights())) {
-                return t;
-            }
-        } catch (IllegalArgumentException e) {
-            // the template was renamed or removed since: keep the rights that were issued
-        }
-        return RightsTemplate.of(m.template(), m.rights(), null);
-    }
-
-    private static String tokens(Set<Right> rights) {
-        List<String> t = new ArrayList<>();
-        for (Right r : rights) {
-            t.add(r.token());
-        }
-        return String.join(", ", t);
+    private void bounce(Mail mail, String reason) throws MessagingException {
+        mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("bounced")));
+        getMailetContext().bounce(mail, reason);
+        mail.setState(Mail.GHOST);
     }
 
     private void log(String licenceId, String sender, String detail) {
@@ -242,15 +194,6 @@ public class EnforceRights extends GenericMailet {
             return;
         }
         throw new MessagingException("EnforceRights: " + why + "; mail " + mail.getName() + " not checked", e);
-    }
-
-    private static final class Found {
-        final StoredMessage message;
-        final Set<Use> uses = java.util.EnumSet.noneOf(Use.class);
-
-        Found(StoredMessage message) {
-            this.message = message;
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.rights.Protection;
 import dev.mailsec.rights.RightsException;
+import dev.mailsec.rights.RightsAttributeNames;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
@@ -53,8 +54,8 @@ import org.slf4j.LoggerFactory;
 public class ProtectMessage extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(ProtectMessage.class);
 
-    public static final AttributeName LICENCE = AttributeName.of("mailsec.rights.licence");
-    public static final AttributeName TEMPLATE = AttributeName.of("mailsec.rights.template");
+    public static final AttributeName LICENCE = AttributeName.of(RightsAttributeNames.LICENCE);
+    public static final AttributeName TEMPLATE = AttributeName.of(RightsAttributeNames.TEMPLATE);
 
     static final String TEMPLATE_PARAM = "template";
     static final String SUBJECT = "subject";
