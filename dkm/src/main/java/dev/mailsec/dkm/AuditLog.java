@@ -78,7 +78,7 @@ final class AuditLog {
       raw.appendAudit(chained(e, now, writer, key, lastRecord == null ? "" : lastRecord), durable);
     } catch (AuditChain.MalformedLogException ex) {
       // no operation goes unaudited: refuse it
-      throw new DkmIntegrityException(ex.getMessage());
+      throw new DkmIntegrityException(ex.getMessage(), ex);
     }
   }
 

@@ -347,7 +347,7 @@ final class AuthenticatedStorage {
             + "', who may not write it");
       }
     } catch (Codec.MalformedException e) {
-      throw new DkmIntegrityException("record " + key + " is malformed: " + e.getMessage());
+      throw new DkmIntegrityException("record " + key + " is malformed: " + e.getMessage(), e);
     }
   }
 
@@ -359,7 +359,7 @@ final class AuthenticatedStorage {
     try {
       return Records.Secret.decode(body).group;
     } catch (Codec.MalformedException e) {
-      throw new DkmIntegrityException("record " + key + " is malformed: " + e.getMessage());
+      throw new DkmIntegrityException("record " + key + " is malformed: " + e.getMessage(), e);
     }
   }
 
@@ -368,7 +368,7 @@ final class AuthenticatedStorage {
     try {
       return RecordAuthenticator.open(r.value());
     } catch (RecordAuthenticator.BadTrailerException e) {
-      throw new DkmIntegrityException("record " + r.key() + ": " + e.getMessage());
+      throw new DkmIntegrityException("record " + r.key() + ": " + e.getMessage(), e);
     }
   }
 

@@ -80,7 +80,7 @@ public final class Credential {
     } catch (NoSuchFileException e) {
       throw new DkmInvalidRequestException("identity: credential file " + file + " does not exist");
     } catch (IOException e) {
-      throw new DkmInvalidRequestException("identity: cannot read credential file " + file + ": " + e.getMessage());
+      throw new DkmInvalidRequestException("identity: cannot read credential file " + file + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new DkmInvalidRequestException("identity: credential file " + file + " holds no valid X25519 key");
     }
@@ -104,7 +104,7 @@ public final class Credential {
     } catch (FileAlreadyExistsException e) {
       throw new DkmInvalidRequestException("credential file " + file + " exists already; not overwriting it");
     } catch (IOException e) {
-      throw new DkmInvalidRequestException("cannot write credential file " + file + ": " + e.getMessage());
+      throw new DkmInvalidRequestException("cannot write credential file " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -65,7 +65,7 @@ public final class Dkm implements AutoCloseable {
           + e.getMessage());
     } catch (StoreFormatException e) {
       // written by a newer mailsec: waiting cannot help, the start fails naming the formats
-      throw new DkmInvalidRequestException("store: " + e.getMessage());
+      throw new DkmInvalidRequestException("store: " + e.getMessage(), e);
     } catch (DkmException | RuntimeException e) {
       // unavailable or refused now: tried again, and reported, on first use
     }

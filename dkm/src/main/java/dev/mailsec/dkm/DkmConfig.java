@@ -86,7 +86,7 @@ public final class DkmConfig {
     try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
-      throw new DkmInvalidRequestException("cannot read DKM configuration " + propertiesFile + ": " + e.getMessage());
+      throw new DkmInvalidRequestException("cannot read DKM configuration " + propertiesFile + ": " + e.getMessage(), e);
     }
     for (String k : p.stringPropertyNames()) {
       if (!KEYS.contains(k)) {

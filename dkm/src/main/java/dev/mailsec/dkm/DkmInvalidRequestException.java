@@ -7,4 +7,8 @@ public class DkmInvalidRequestException extends DkmException {
   public DkmInvalidRequestException(String message) {
     super(message);
   }
+
+  public DkmInvalidRequestException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -11,4 +11,8 @@ public class DkmNotFoundException extends DkmInvalidRequestException {
   public DkmNotFoundException(String message) {
     super(message);
   }
+
+  public DkmNotFoundException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

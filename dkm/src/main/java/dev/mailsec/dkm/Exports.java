@@ -82,7 +82,7 @@ final class Exports {
     } catch (Codec.MalformedException | IllegalArgumentException e) {
       throw new DkmInvalidRequestException("malformed DKM export");
     } catch (Aead.TamperedException e) {
-      throw new DkmIntegrityException("export does not open: " + e.getMessage());
+      throw new DkmIntegrityException("export does not open: " + e.getMessage(), e);
     }
   }
 }

@@ -75,7 +75,7 @@ final class RecordType<T> {
     try {
       return decoder.decode(mayBeRaw ? AuthenticatedStorage.body(r) : r.value());
     } catch (Codec.MalformedException e) {
-      throw new DkmIntegrityException("record " + r.key() + " is malformed: " + e.getMessage());
+      throw new DkmIntegrityException("record " + r.key() + " is malformed: " + e.getMessage(), e);
     }
   }
 

@@ -136,7 +136,7 @@ public final class FileRootKeys implements RootKeys {
       try {
         return Aead.open(key, wrapped, aad);
       } catch (Aead.TamperedException e) {
-        throw new DkmIntegrityException("value wrapped by root key " + id + " does not open: " + e.getMessage());
+        throw new DkmIntegrityException("value wrapped by root key " + id + " does not open: " + e.getMessage(), e);
       }
     }
 
