@@ -6,7 +6,7 @@ import dev.mailsec.dkim.DomainSigner;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkmclient.DkmClients;
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.mailsec.mailets.rights;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.OpenedMessage;

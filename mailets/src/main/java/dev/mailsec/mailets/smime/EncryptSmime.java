@@ -1,6 +1,6 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
