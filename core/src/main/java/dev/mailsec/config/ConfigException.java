@@ -25,9 +25,27 @@ public class ConfigException extends IllegalArgumentException {
     }
 
     public ConfigException(String parameter, String value, String problem, Throwable cause) {
-        super(parameter + ": " + problem + ", got " + shown(parameter, value), cause);
+        this(null, parameter, value, problem, cause);
+    }
+
+    /** As {@link #ConfigException(String, String, String, Throwable)}, the message starting with {@code owner: }. */
+    public ConfigException(String owner, String parameter, String value, String problem, Throwable cause) {
+        this(cause, prefix(owner) + parameter + ": " + problem + ", got " + shown(parameter, value), parameter, value);
+    }
+
+    private ConfigException(Throwable cause, String message, String parameter, String value) {
+        super(message, cause);
         this.parameter = parameter;
         this.value = isSecret(parameter) ? null : value;
+    }
+
+    /** A required parameter that is absent or blank: {@code "owner: parameter is required"}. */
+    public static ConfigException missing(String owner, String parameter) {
+        return new ConfigException((Throwable) null, prefix(owner) + parameter + " is required", parameter, null);
+    }
+
+    private static String prefix(String owner) {
+        return owner == null ? "" : owner + ": ";
     }
 
     /** The parameter's name. */

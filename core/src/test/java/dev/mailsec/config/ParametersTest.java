@@ -26,8 +26,8 @@ class ParametersTest {
         assertThat(p.optional("blank")).isEmpty();
         assertThat(p.optional("none", "d")).isEqualTo("d");
         assertThatThrownBy(() -> p.required("blank")).isInstanceOf(ConfigException.class)
-            .hasMessage("blank: is required, got '  '");
-        assertThatThrownBy(() -> p.required("none")).hasMessage("none: is required, got nothing");
+            .hasMessage("blank is required");
+        assertThatThrownBy(() -> Parameters.of("SignDkim", given::get).required("none")).hasMessage("SignDkim: none is required");
     }
 
     @Test
@@ -62,8 +62,9 @@ class ParametersTest {
             given.put("b", f);
             assertThat(p.bool("b", true)).as(f).isFalse();
         }
-        given.put("b", "1");
-        assertThatThrownBy(() -> p.bool("b", true)).hasMessage("b: must be true or false, got '1'");
+        given.put("b", " 1");
+        assertThatThrownBy(() -> p.bool("b", true)).hasMessage("b: must be true or false, got ' 1'");
+        assertThatThrownBy(() -> Parameters.of("M", given::get).bool("b", true)).hasMessage("M: b: must be true or false, got ' 1'");
         assertThat(p.bool("absent", true)).isTrue();
     }
 
@@ -74,7 +75,7 @@ class ParametersTest {
         assertThat(p.processor("ok")).isEqualTo("rights-key.store_down2");
         assertThat(p.processor("absent", "error")).isEqualTo("error");
         assertThatThrownBy(() -> p.processor("bad")).hasMessage("bad: must name a processor, got 'two words'");
-        assertThatThrownBy(() -> p.processor("absent")).hasMessage("absent: is required, got nothing");
+        assertThatThrownBy(() -> p.processor("absent")).hasMessage("absent is required");
     }
 
     @Test
@@ -98,6 +99,19 @@ class ParametersTest {
             assertThat(p.path("f")).contains(Paths.get("/opt/james/conf/x.xml"));
             assertThat(p.path("absent", "file:///etc/y")).isEqualTo(Paths.get("/etc/y"));
         });
+    }
+
+    @Test
+    void renamedParametersReadTheOldNameWithAWarning() {
+        Parameters named = Parameters.of("ProtectMessage", given::get);
+        assertThat(named.renamed("onKeyStoreFailure", "onKeyStoreDown")).isEqualTo("onKeyStoreFailure");
+        assertThat(named.warnings()).isEmpty();
+        given.put("onKeyStoreDown", "held");
+        assertThat(named.processor(named.renamed("onKeyStoreFailure", "onKeyStoreDown"), null)).isEqualTo("held");
+        assertThat(named.warnings()).containsExactly("ProtectMessage: onKeyStoreDown is deprecated; name it onKeyStoreFailure");
+        given.put("onKeyStoreFailure", "held");
+        assertThatThrownBy(() -> named.renamed("onKeyStoreFailure", "onKeyStoreDown")).isInstanceOf(ConfigException.class)
+            .hasMessageContaining("onKeyStoreDown");
     }
 
     @Test
