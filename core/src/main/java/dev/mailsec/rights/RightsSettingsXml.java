@@ -14,10 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
+import dev.mailsec.config.XmlDocuments;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
@@ -37,15 +34,8 @@ final class RightsSettingsXml {
     static RightsSettings read(InputStream xml, Path home) {
         Element root;
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setExpandEntityReferences(false);
-            f.setNamespaceAware(false);
-            DocumentBuilder db = f.newDocumentBuilder();
-            db.setErrorHandler(null);
-            root = db.parse(xml).getDocumentElement();
-        } catch (ParserConfigurationException | SAXException | IOException e) {
+            root = XmlDocuments.parse(xml, false).getDocumentElement();
+        } catch (SAXException | IOException e) {
             throw new IllegalArgumentException("rights config: not well-formed XML: " + e.getMessage(), e);
         }
         if (!"rights".equals(root.getTagName())) {

@@ -387,20 +387,6 @@ public final class SmimeSettings {
         throw new IllegalArgumentException(parameter + ": must be a number of seconds from " + min + " to " + max + ", got '" + value + "'");
     }
 
-    public static boolean bool(String parameter, String value, boolean defaultValue) {
-        if (value == null || value.trim().isEmpty()) {
-            return defaultValue;
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("yes")) {
-            return true;
-        }
-        if (v.equals("false") || v.equals("no")) {
-            return false;
-        }
-        throw new IllegalArgumentException(parameter + ": must be true or false, got '" + value + "'");
-    }
-
     public static SigningMode signingMode(String parameter, String value) {
         if (value == null || value.trim().isEmpty()) {
             return SigningMode.DETACHED;

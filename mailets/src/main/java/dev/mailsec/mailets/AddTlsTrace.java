@@ -1,6 +1,6 @@
 package dev.mailsec.mailets;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.tls.TlsAttributeNames;

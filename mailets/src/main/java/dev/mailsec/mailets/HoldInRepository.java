@@ -1,6 +1,6 @@
 package dev.mailsec.mailets;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import java.util.Set;
 import java.util.UUID;
 import javax.inject.Inject;

@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.connector;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
@@ -81,8 +83,14 @@ public class CheckInboundConnector extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("CheckInboundConnector", getInitParameterNames(), Set.of(CONNECTORS, VIOLATION_PROCESSOR));
-        String location = required(CONNECTORS);
-        violationProcessor = required(VIOLATION_PROCESSOR);
+        Parameters p = Parameters.of("CheckInboundConnector", this::getInitParameter);
+        String location;
+        try {
+            location = p.required(CONNECTORS);
+            violationProcessor = p.processor(VIOLATION_PROCESSOR);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
@@ -92,14 +100,6 @@ public class CheckInboundConnector extends GenericMailet {
         }
         // a connector James would not enforce stops the start, rather than being silently ignored
         DeclaredPolicies.requireEnforced("CheckInboundConnector", fileSystem, connectors, connectorsFile);
-    }
-
-    private String required(String name) throws MessagingException {
-        String value = getInitParameter(name);
-        if (value == null || value.trim().isEmpty()) {
-            throw new MessagingException("CheckInboundConnector: " + name + " is required");
-        }
-        return value.trim();
     }
 
     @Override

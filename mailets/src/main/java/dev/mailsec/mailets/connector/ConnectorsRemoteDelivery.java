@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.connector;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
@@ -96,9 +98,13 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         InitParameters.checkKnown("ConnectorsRemoteDelivery", getInitParameterNames(),
             Set.of(CONNECTORS, BOUNCE_PROCESSOR, DELAY_TIME, MAX_RETRIES, DELIVERY_THREADS));
         String location = getInitParameter(CONNECTORS, RemoteDeliveryPlan.DEFAULT_LOCATION).trim();
-        bounceProcessor = getInitParameter(BOUNCE_PROCESSOR);
-        if (bounceProcessor == null || bounceProcessor.trim().isEmpty()) {
+        if (getInitParameter(BOUNCE_PROCESSOR, "").trim().isEmpty()) {
             throw new MessagingException("ConnectorsRemoteDelivery: " + BOUNCE_PROCESSOR + " is required (e.g. bounces)");
+        }
+        try {
+            bounceProcessor = Parameters.of("ConnectorsRemoteDelivery", this::getInitParameter).processor(BOUNCE_PROCESSOR);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
         Path connectorsFile;
         try {

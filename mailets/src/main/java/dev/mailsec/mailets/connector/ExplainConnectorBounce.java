@@ -1,6 +1,6 @@
 package dev.mailsec.mailets.connector;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;

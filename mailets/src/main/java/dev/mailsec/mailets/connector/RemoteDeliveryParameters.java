@@ -1,6 +1,6 @@
 package dev.mailsec.mailets.connector;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;

@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.connector;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
@@ -59,11 +61,11 @@ public class RouteByMtaSts extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("RouteByMtaSts", getInitParameterNames(), Set.of(ENFORCE_PROCESSOR));
-        String processor = getInitParameter(ENFORCE_PROCESSOR);
-        if (processor == null || processor.trim().isEmpty()) {
-            throw new MessagingException("RouteByMtaSts: " + ENFORCE_PROCESSOR + " is required");
+        try {
+            enforceProcessor = Parameters.of("RouteByMtaSts", this::getInitParameter).processor(ENFORCE_PROCESSOR);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
-        enforceProcessor = processor.trim();
         if (resolver == null) {
             resolver = JamesMtaSts.resolver(dns);
         }

@@ -6,7 +6,9 @@ import dev.mailsec.dkim.DomainSigner;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkmclient.DkmClients;
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -99,12 +101,10 @@ public class SignDkim extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SignDkim: " + e.getMessage()); // names the parameter
         }
-        String p = getInitParameter(ON_KEY_STORE_FAILURE);
-        if (p != null) {
-            failureProcessor = p.trim();
-            if (failureProcessor.isEmpty() || failureProcessor.contains(" ")) {
-                throw new MessagingException("SignDkim: " + ON_KEY_STORE_FAILURE + ": not a processor name: '" + p + "'");
-            }
+        try {
+            failureProcessor = Parameters.of("SignDkim", this::getInitParameter).processor(ON_KEY_STORE_FAILURE, null);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
         Path config = path(DKM_CONFIG, getInitParameter(DKM_CONFIG, DkmClients.DEFAULT_CONFIG));
         try {

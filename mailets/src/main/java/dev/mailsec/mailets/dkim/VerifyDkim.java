@@ -13,7 +13,7 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import java.io.IOException;

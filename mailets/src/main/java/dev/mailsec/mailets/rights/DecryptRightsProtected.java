@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.rights;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.OpenedMessage;
@@ -40,18 +42,18 @@ import org.slf4j.LoggerFactory;
  * rights store's access log. Refused (revoked, expired, not a party of the licence, unknown) or not ours
  * (tampered, not signed by our key): the wrapper is delivered unchanged, {@code mailsec.rights.refused}
  * says why, and a log line records it. Recipients outside the organisation, or not local, always get the
- * wrapper. Key store or rights store down: the mail, still wrapped, goes to {@code onKeyStoreDown}.
+ * wrapper. Key store or rights store down: the mail, still wrapped, goes to {@code onKeyStoreFailure}.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.rights.IsRightsProtected" class="dev.mailsec.mailets.rights.DecryptRightsProtected">
  *     <config>conf/rights.xml</config>
  *     <note>true</note>
- *     <onKeyStoreDown>rights-key-store-down</onKeyStoreDown>
+ *     <onKeyStoreFailure>rights-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
  * Parameters: {@code config} (default {@code conf/rights.xml}), {@code note} ({@code true}: the note part
  * above the original; {@code false}: the header only, the original's structure unchanged),
- * {@code onKeyStoreDown} (processor; without it the mailet throws and James applies
+ * {@code onKeyStoreFailure} (processor, formerly {@code onKeyStoreDown}; without it the mailet throws and James applies
  * {@code onMailetException}). Place it in the local-delivery processor, before {@code LocalDelivery}.
  */
 public class DecryptRightsProtected extends GenericMailet {
@@ -64,9 +66,11 @@ public class DecryptRightsProtected extends GenericMailet {
     static final AttributeName DECRYPTED = AttributeName.of(RightsAttributeNames.DECRYPTED);
 
     static final String NOTE = "note";
+    static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
+    /** The old name of {@link #ON_KEY_STORE_FAILURE}, still read, with a warning. */
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
     static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-        RightsServices.CONFIG, NOTE, ON_KEY_STORE_DOWN)));
+        RightsServices.CONFIG, NOTE, ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN)));
     static final String CLIENT = "james transport decryption";
 
     private final RightsServices injected;
@@ -94,8 +98,13 @@ public class DecryptRightsProtected extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("DecryptRightsProtected", getInitParameterNames(), PARAMETERS);
-        note = RightsMail.bool("DecryptRightsProtected", NOTE, getInitParameter(NOTE), true);
-        keyStoreDown = RightsMail.processor("DecryptRightsProtected", ON_KEY_STORE_DOWN, getInitParameter(ON_KEY_STORE_DOWN));
+        Parameters p = Parameters.of("DecryptRightsProtected", this::getInitParameter);
+        try {
+            note = p.bool(NOTE, true);
+            keyStoreDown = p.processor(p.renamed(ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN), null);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
         rights = injected != null ? injected
             : RightsServices.shared("DecryptRightsProtected", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
     }

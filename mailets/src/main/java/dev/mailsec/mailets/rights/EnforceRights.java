@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.rights;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
@@ -55,10 +57,10 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * <mailet match="SenderIsLocal" class="dev.mailsec.mailets.rights.EnforceRights">
  *     <config>conf/rights.xml</config>
- *     <onKeyStoreDown>rights-key-store-down</onKeyStoreDown>
+ *     <onKeyStoreFailure>rights-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
- * Parameters: {@code config} (default {@code conf/rights.xml}), {@code onKeyStoreDown} (processor for mail
+ * Parameters: {@code config} (default {@code conf/rights.xml}), {@code onKeyStoreFailure} (formerly {@code onKeyStoreDown}; processor for mail
  * that cannot be checked or re-protected because the rights store or keys are unreachable; without it the
  * mailet throws), {@code errorProcessor} (default {@code error}: mail that cannot be re-protected).
  * Limits: text copied by hand into a new message, without References, cannot be recognised.
@@ -68,10 +70,12 @@ public class EnforceRights extends GenericMailet {
 
     public static final AttributeName ENFORCED = AttributeName.of(RightsAttributeNames.ENFORCED);
 
+    static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
+    /** The old name of {@link #ON_KEY_STORE_FAILURE}, still read, with a warning. */
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
     static final String ERROR_PROCESSOR = "errorProcessor";
     static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-        RightsServices.CONFIG, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
+        RightsServices.CONFIG, ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
     static final String CLIENT = "james rights enforcement";
     private static final int MAX_IDS = CarriedContent.MAX_IDS;
 
@@ -93,9 +97,13 @@ public class EnforceRights extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("EnforceRights", getInitParameterNames(), PARAMETERS);
-        keyStoreDown = RightsMail.processor("EnforceRights", ON_KEY_STORE_DOWN, getInitParameter(ON_KEY_STORE_DOWN));
-        String e = RightsMail.processor("EnforceRights", ERROR_PROCESSOR, getInitParameter(ERROR_PROCESSOR));
-        errorProcessor = e == null ? Mail.ERROR : e;
+        Parameters p = Parameters.of("EnforceRights", this::getInitParameter);
+        try {
+            keyStoreDown = p.processor(p.renamed(ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN), null);
+            errorProcessor = p.processor(ERROR_PROCESSOR, Mail.ERROR);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
         rights = injected != null ? injected
             : RightsServices.shared("EnforceRights", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
     }

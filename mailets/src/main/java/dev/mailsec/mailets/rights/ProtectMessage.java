@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.rights;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.rights.Protection;
@@ -40,12 +42,12 @@ import org.slf4j.LoggerFactory;
  *     <config>conf/rights.xml</config>
  *     <template>encrypt-only</template>
  *     <subject>keep</subject>
- *     <onKeyStoreDown>rights-key-store-down</onKeyStoreDown>
+ *     <onKeyStoreFailure>rights-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
  * Parameters: {@code template} (required; a template of the configuration), {@code config} (default
  * {@code conf/rights.xml}, relative to James's working directory), {@code subject} ({@code keep} or
- * {@code replace}; default: the configuration's {@code <subject mode>}), {@code onKeyStoreDown} (processor
+ * {@code replace}; default: the configuration's {@code <subject mode>}), {@code onKeyStoreFailure} (formerly {@code onKeyStoreDown}; processor
  * for mail that cannot be protected because the rights keys (DKM) or the rights store are unreachable; the
  * mail goes there unchanged, never on in clear; without it the mailet throws and James applies its
  * {@code onMailetException}, {@code propagate} makes the spool retry), {@code errorProcessor} (default
@@ -59,10 +61,12 @@ public class ProtectMessage extends GenericMailet {
 
     static final String TEMPLATE_PARAM = "template";
     static final String SUBJECT = "subject";
+    static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
+    /** The old name of {@link #ON_KEY_STORE_FAILURE}, still read, with a warning. */
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
     static final String ERROR_PROCESSOR = "errorProcessor";
     static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-        RightsServices.CONFIG, TEMPLATE_PARAM, SUBJECT, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
+        RightsServices.CONFIG, TEMPLATE_PARAM, SUBJECT, ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
 
     private final RightsServices injected;
     private RightsServices rights;
@@ -98,9 +102,13 @@ public class ProtectMessage extends GenericMailet {
         } else {
             throw new MessagingException("ProtectMessage: " + SUBJECT + ": must be keep or replace, got '" + s + "'");
         }
-        keyStoreDown = RightsMail.processor("ProtectMessage", ON_KEY_STORE_DOWN, getInitParameter(ON_KEY_STORE_DOWN));
-        String e = RightsMail.processor("ProtectMessage", ERROR_PROCESSOR, getInitParameter(ERROR_PROCESSOR));
-        errorProcessor = e == null ? Mail.ERROR : e;
+        Parameters p = Parameters.of("ProtectMessage", this::getInitParameter);
+        try {
+            keyStoreDown = p.processor(p.renamed(ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN), null);
+            errorProcessor = p.processor(ERROR_PROCESSOR, Mail.ERROR);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
         rights = injected != null ? injected
             : RightsServices.shared("ProtectMessage", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
         try {

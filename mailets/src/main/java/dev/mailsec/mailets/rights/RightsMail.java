@@ -87,32 +87,6 @@ final class RightsMail {
         return sb.toString();
     }
 
-    /** A processor name parameter: null when absent; a blank value or one with spaces fails. */
-    static String processor(String mailet, String parameter, String value) throws MessagingException {
-        if (value == null) {
-            return null;
-        }
-        String p = value.trim();
-        if (p.isEmpty() || p.chars().anyMatch(Character::isWhitespace)) {
-            throw new MessagingException(mailet + ": " + parameter + ": not a processor name: '" + value + "'");
-        }
-        return p;
-    }
-
-    static boolean bool(String mailet, String parameter, String value, boolean dflt) throws MessagingException {
-        if (value == null) {
-            return dflt;
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("yes")) {
-            return true;
-        }
-        if (v.equals("false") || v.equals("no")) {
-            return false;
-        }
-        throw new MessagingException(mailet + ": " + parameter + ": must be true or false, got '" + value + "'");
-    }
-
     /** Message ids in a References / In-Reply-To style field, without the angle brackets. */
     static List<String> messageIds(String[] values) {
         List<String> ids = new ArrayList<>();

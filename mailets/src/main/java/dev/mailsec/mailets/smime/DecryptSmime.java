@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.SmimeAttributeNames;
@@ -84,15 +86,13 @@ public class DecryptSmime extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException("DecryptSmime: " + e.getMessage(), e);
         }
-        processor = getInitParameter("processor", Mail.ERROR);
-        if (processor.trim().isEmpty()) {
-            throw new MessagingException("DecryptSmime: processor must name a processor, got ''");
+        Parameters params = Parameters.of("DecryptSmime", this::getInitParameter);
+        try {
+            processor = params.processor("processor", Mail.ERROR);
+            keyStoreFailureProcessor = params.processor("onKeyStoreFailure", processor);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
-        keyStoreFailureProcessor = getInitParameter("onKeyStoreFailure", processor);
-        if (keyStoreFailureProcessor.trim().isEmpty() || !keyStoreFailureProcessor.trim().matches("[A-Za-z0-9_.-]+")) {
-            throw new MessagingException("DecryptSmime: onKeyStoreFailure must name a processor, got '" + keyStoreFailureProcessor + "'");
-        }
-        keyStoreFailureProcessor = keyStoreFailureProcessor.trim();
     }
 
     @Override

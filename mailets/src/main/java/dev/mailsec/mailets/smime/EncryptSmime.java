@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
@@ -102,6 +103,7 @@ public class EncryptSmime extends GenericMailet {
         known.addAll(Set.of("trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor", "keyTransport",
             "contentEncryption", "copyToSender", SmimeKeys.DKM_CONFIG));
         InitParameters.checkKnown("EncryptSmime", getInitParameterNames(), known);
+        Parameters params = Parameters.of(this::getInitParameter);
         try {
             if (certificates == null) {
                 String anchors = getInitParameter("trustAnchors");
@@ -116,11 +118,12 @@ public class EncryptSmime extends GenericMailet {
                 }
                 certificates = new RecipientCertificates(directory,
                     anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
-                        SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true),
+                        params.bool("checkRevocation", true),
                         SmimeSettings.crlLdapServer(this::getInitParameter, dkm)),
                     Clock.systemUTC());
             }
-            copyToSender = SmimeSettings.bool("copyToSender", getInitParameter("copyToSender"), false);
+            copyToSender = params.bool("copyToSender", false);
+            errorProcessor = params.processor("errorProcessor", Mail.ERROR);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("EncryptSmime: " + e.getMessage(), e);
         }
@@ -134,7 +137,6 @@ public class EncryptSmime extends GenericMailet {
         if (policy == Policy.PROCESSOR && (processor == null || processor.trim().isEmpty())) {
             throw new MessagingException("EncryptSmime: processor is required when policy is processor");
         }
-        errorProcessor = getInitParameter("errorProcessor", Mail.ERROR);
         String kt = getInitParameter("keyTransport", "rsa-pkcs1");
         try {
             rsaFallback = KeyTransport.parse(kt);

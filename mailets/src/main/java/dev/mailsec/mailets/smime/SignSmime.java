@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.SignatureAlgorithm;
 import dev.mailsec.smime.SigningMode;
@@ -70,13 +71,15 @@ public class SignSmime extends GenericMailet {
         Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
         known.addAll(Set.of("mode", "algorithm", "signer", "onKeyStoreFailure", "convert8bit"));
         InitParameters.checkKnown("SignSmime", getInitParameterNames(), known);
+        Parameters params = Parameters.of(this::getInitParameter);
         try {
             if (keys == null) {
                 keys = SmimeKeys.from(this::getInitParameter);
             }
             SigningMode mode = SmimeSettings.signingMode("mode", getInitParameter("mode"));
             SignatureAlgorithm algorithm = SmimeSettings.signatureAlgorithm("algorithm", getInitParameter("algorithm"));
-            signer = new SmimeSigner(mode, algorithm, SmimeSettings.bool("convert8bit", getInitParameter("convert8bit"), true));
+            signer = new SmimeSigner(mode, algorithm, params.bool("convert8bit", true));
+            failureProcessor = params.processor("onKeyStoreFailure", null);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SignSmime: " + e.getMessage(), e);
         }
@@ -85,11 +88,6 @@ public class SignSmime extends GenericMailet {
             throw new MessagingException("SignSmime: signer must be a mail address, got '" + s + "'");
         }
         fixedSigner = Optional.ofNullable(s).map(String::trim);
-        String p = getInitParameter("onKeyStoreFailure");
-        if (p != null && (p.trim().isEmpty() || p.trim().contains(" "))) {
-            throw new MessagingException("SignSmime: onKeyStoreFailure: not a processor name: '" + p + "'");
-        }
-        failureProcessor = p == null ? null : p.trim();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.guard.InitParameters;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.smime.PeerCapabilityCache;
@@ -77,17 +78,18 @@ public class VerifySmime extends GenericMailet {
         known.addAll(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "authservId", "stripSignature",
             SmimeKeys.DKM_CONFIG));
         InitParameters.checkKnown("VerifySmime", getInitParameterNames(), known);
+        Parameters params = Parameters.of(this::getInitParameter);
         try {
             if (verifier == null) {
                 Set<TrustAnchor> anchors = SmimeSettings.trustAnchors("trustAnchors", getInitParameter("trustAnchors"));
-                boolean revocation = SmimeSettings.bool("checkRevocation", getInitParameter("checkRevocation"), true);
-                boolean ocsp = SmimeSettings.bool("ocsp", getInitParameter("ocsp"), true);
+                boolean revocation = params.bool("checkRevocation", true);
+                boolean ocsp = params.bool("ocsp", true);
                 verifier = new SmimeVerifier(SmimeSettings.chains(anchors, revocation, ocsp,
                     SmimeSettings.ocspFailure("ocspFailure", getInitParameter("ocspFailure")),
                     SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5),
                     SmimeSettings.crlLdapServer(this::getInitParameter, SmimeKeys.dkm(this::getInitParameter))), Clock.systemUTC());
             }
-            strip = SmimeSettings.bool("stripSignature", getInitParameter("stripSignature"), false);
+            strip = params.bool("stripSignature", false);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("VerifySmime: " + e.getMessage(), e);
         }

@@ -222,6 +222,24 @@ class RightsMailetsTest {
     }
 
     @Test
+    void keyStoreFailureIsTheDocumentedNameAndTheOldOneStillRoutes() throws Exception {
+        RightsServices down = new RightsServices(env.settings(), new DownKeyring(), env.store(), Clock.systemUTC());
+        for (String name : new String[] {"onKeyStoreFailure", "onKeyStoreDown"}) {
+            ProtectMessage m = new ProtectMessage(down);
+            m.init(config("ProtectMessage").setProperty("template", "encrypt-only").setProperty(name, "rights-held").build());
+            FakeMail mail = mail(original("m-" + name + "@mailsec.test", "[encrypt] x"), "alice@mailsec.test", "carol@external.test");
+            m.service(mail);
+            assertThat(mail.getState()).as(name).isEqualTo("rights-held");
+        }
+        assertThatThrownBy(() -> new EnforceRights(down).init(config("EnforceRights").setProperty("onKeyStoreFailure", "a")
+            .setProperty("onKeyStoreDown", "b").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("onKeyStoreDown").hasMessageContaining("onKeyStoreFailure");
+        assertThatThrownBy(() -> new DecryptRightsProtected(down).init(config("DecryptRightsProtected")
+            .setProperty("onKeyStoreFailure", "two words").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("onKeyStoreFailure").hasMessageContaining("'two words'");
+    }
+
+    @Test
     void protectMessageShouldRouteToItsProcessorUnprotectedButUndeliveredWhenTheKeyStoreIsDown() throws Exception {
         RightsServices down = new RightsServices(env.settings(), new DownKeyring(), env.store(), Clock.systemUTC());
         ProtectMessage m = new ProtectMessage(down);

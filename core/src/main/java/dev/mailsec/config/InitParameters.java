@@ -1,4 +1,4 @@
-package dev.mailsec.guard;
+package dev.mailsec.config;
 
 import java.util.ArrayList;
 import java.util.Iterator;
