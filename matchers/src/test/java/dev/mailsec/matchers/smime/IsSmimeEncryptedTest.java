@@ -1,6 +1,6 @@
 package dev.mailsec.matchers.smime;
 
-import static dev.mailsec.matchers.smime.SmimeMatchersTest.mail;
+import static dev.mailsec.matchers.smime.SmimeMails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ class IsSmimeEncryptedTest {
 
     @Test
     void doesNotMatchSignedOrPlainMail() throws Exception {
-        assertThat(matcher.match(mail("application/pkcs7-mime; smime-type=signed-data"))).isEmpty();
+        assertThat(matcher.match(mail("application/pkcs7-mime; smime-type=signed-data; name=smime.p7m"))).isEmpty();
         assertThat(matcher.match(mail("multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b")))
             .isEmpty();
         assertThat(matcher.match(mail("text/plain"))).isEmpty();

@@ -1,6 +1,6 @@
 package dev.mailsec.matchers.smime;
 
-import static dev.mailsec.matchers.smime.SmimeMatchersTest.mail;
+import static dev.mailsec.matchers.smime.SmimeMails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +21,7 @@ class IsSmimeSignedTest {
         assertThat(matcher.match(mail("multipart/signed; protocol=\"application/pgp-signature\"; boundary=b")))
             .isEmpty();
         assertThat(matcher.match(mail("application/pkcs7-mime; smime-type=enveloped-data"))).isEmpty();
+        assertThat(matcher.match(mail("application/x-pkcs7-mime; smime-type=enveloped-data"))).isEmpty();
         assertThat(matcher.match(mail("text/plain"))).isEmpty();
     }
 }

@@ -1,6 +1,6 @@
 package dev.mailsec.matchers.smime;
 
-import static dev.mailsec.matchers.smime.SmimeMatchersTest.mail;
+import static dev.mailsec.matchers.smime.SmimeMails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,5 +56,20 @@ class SmimeResultIsTest {
         assertThatThrownBy(() -> matcher("fail,broken")).isInstanceOf(MessagingException.class)
             .hasMessage("SmimeResultIs: unknown S/MIME result 'broken', expected none, pass, fail, policy, neutral,"
                 + " temperror or permerror");
+    }
+
+    @Test
+    void smimeResultIsShouldMatchListedResultsOnly() throws Exception {
+        SmimeResultIs matcher = new SmimeResultIs();
+        matcher.init(FakeMatcherConfig.builder().matcherName("SmimeResultIs").condition("fail, permerror").build());
+        FakeMail failed = mail("text/plain");
+        failed.setAttribute(new Attribute(AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT), AttributeValue.of("fail")));
+        FakeMail passed = mail("text/plain");
+        passed.setAttribute(new Attribute(AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT), AttributeValue.of("pass")));
+        assertThat(matcher.match(failed)).hasSize(2);
+        assertThat(matcher.match(passed)).isEmpty();
+        assertThat(matcher.match(mail("text/plain"))).isEmpty();
+        assertThatThrownBy(() -> new SmimeResultIs().init(FakeMatcherConfig.builder().matcherName("SmimeResultIs").condition("pass,good").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("'good'");
     }
 }
