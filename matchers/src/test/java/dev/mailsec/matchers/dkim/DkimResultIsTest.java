@@ -49,4 +49,12 @@ class DkimResultIsTest {
         assertThatThrownBy(() -> matcher("pass@bank example")).isInstanceOf(MessagingException.class)
             .hasMessage("DkimResultIs: 'bank example' after '@' is not a domain name");
     }
+
+    @Test
+    void domainFollowsTheOneDomainNameRule() throws Exception {
+        String longLabel = "a".repeat(64) + ".example";
+        assertThatThrownBy(() -> matcher("pass@" + longLabel)).isInstanceOf(MessagingException.class)
+            .hasMessage("DkimResultIs: '" + longLabel + "' after '@' is not a domain name");
+        assertThat(matcher("pass@" + "a".repeat(63) + ".example")).isNotNull();
+    }
 }
