@@ -1,15 +1,15 @@
 package dev.mailsec.dkim;
 
 import dev.mailsec.dkim.internal.BodyHasher;
-import dev.mailsec.dkim.internal.DomainNames;
 import dev.mailsec.dkim.internal.FromDomain;
 import dev.mailsec.dkim.internal.HeaderField;
 import dev.mailsec.dkim.internal.HeaderHashInput;
 import dev.mailsec.dkim.internal.HeaderSection;
 import dev.mailsec.dkim.internal.KeyRecord;
-import dev.mailsec.dkim.internal.SignatureTags;
 import dev.mailsec.dkim.internal.SignatureTags.Algorithm;
+import dev.mailsec.dkim.internal.SignatureTags;
 import dev.mailsec.dkim.internal.Verdict;
+import dev.mailsec.mail.DomainName;
 import dev.mailsec.shaded.bc.crypto.signers.Ed25519Signer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -398,8 +398,8 @@ public final class DkimVerifier {
                 String d = t.get("d");
                 String s = t.get("s");
                 String a = t.get("a");
-                b.domain(d != null && DomainNames.isValid(d) ? DomainNames.normalise(d) : "");
-                b.selector(s != null && DomainNames.isValid(s) ? s : "");
+                b.domain(DomainName.normalize(d).orElse(""));
+                b.selector(DomainName.isValid(s) ? s : "");
                 for (Algorithm known : Algorithm.values()) {
                     if (known.tag.equalsIgnoreCase(a)) {
                         b.algorithm(known.tag);

@@ -7,6 +7,8 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkm.SecretVersion;
+import dev.mailsec.mail.DomainName.Option;
+import dev.mailsec.mail.DomainName;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +17,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
@@ -42,8 +42,6 @@ public final class DomainSigner {
 
     /** How long "this domain has no key" is remembered. */
     public static final Duration MISSING_KEY_TTL = Duration.ofMinutes(5);
-    private static final Pattern DOMAIN_NAME = Pattern.compile(
-            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
 
     /** What {@link #sign} did with a message. */
     public enum Outcome {
@@ -175,8 +173,7 @@ public final class DomainSigner {
             }
             String a = addresses[0].getAddress();
             int at = a.lastIndexOf('@');
-            String d = at < 0 ? "" : a.substring(at + 1).toLowerCase(Locale.ROOT);
-            return DOMAIN_NAME.matcher(d).matches() ? d : null;
+            return at < 0 ? null : DomainName.normalize(a.substring(at + 1), Option.MULTI_LABEL).orElse(null);
         } catch (AddressException e) {
             return null;
         }
@@ -218,11 +215,8 @@ public final class DomainSigner {
          * throws an IllegalArgumentException whose message starts with the mailet parameter's name.
          */
         public Builder domain(String name) {
-            String d = name.trim().toLowerCase(Locale.ROOT);
-            if (!DOMAIN_NAME.matcher(d).matches()) {
-                throw new IllegalArgumentException("domain: not a domain name: '" + name + "'");
-            }
-            this.domain = d;
+            this.domain = DomainName.normalize(name, Option.TRIM, Option.MULTI_LABEL)
+                .orElseThrow(() -> new IllegalArgumentException("domain: not a domain name: '" + name + "'"));
             return this;
         }
 

@@ -1,6 +1,8 @@
 package dev.mailsec.rights;
 
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.mail.DomainName.Option;
+import dev.mailsec.mail.DomainName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,8 +38,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class RightsSettings {
-    private static final Pattern DOMAIN = Pattern.compile(
-            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+/=-]{0,199}");
     /** The rights store when {@code <store>} names none: inside the James home. */
@@ -236,11 +236,8 @@ public final class RightsSettings {
         }
 
         public Builder issuer(String v) {
-            String d = v == null ? "" : v.trim().toLowerCase(Locale.ROOT);
-            if (!DOMAIN.matcher(d).matches()) {
-                throw new IllegalArgumentException("<issuer>: must be a domain name, got '" + v + "'");
-            }
-            this.issuer = d;
+            this.issuer = DomainName.normalize(v, Option.TRIM, Option.MULTI_LABEL)
+                .orElseThrow(() -> new IllegalArgumentException("<issuer>: must be a domain name, got '" + v + "'"));
             return this;
         }
 
@@ -256,11 +253,8 @@ public final class RightsSettings {
         public Builder organisationDomains(List<String> domains) {
             Set<String> out = new LinkedHashSet<>();
             for (String d : domains) {
-                String x = d.trim().toLowerCase(Locale.ROOT);
-                if (!DOMAIN.matcher(x).matches()) {
-                    throw new IllegalArgumentException("<organisationDomains>: not a domain name: '" + d + "'");
-                }
-                out.add(x);
+                out.add(DomainName.normalize(d, Option.TRIM, Option.MULTI_LABEL).orElseThrow(
+                    () -> new IllegalArgumentException("<organisationDomains>: not a domain name: '" + d + "'")));
             }
             if (out.isEmpty()) {
                 throw new IllegalArgumentException("<organisationDomains>: at least one domain, got ''");

@@ -5,6 +5,7 @@ import dev.mailsec.cli.dkm.DkmStoreSession;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
 import dev.mailsec.dkim.sign.KeyRecords;
 import dev.mailsec.dkim.sign.SigningAlgorithm;
+import dev.mailsec.mail.DomainName;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -13,11 +14,10 @@ import java.security.KeyPairGenerator;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code ./mailsec dkim keygen DOMAIN --store PATH --identity ADMIN.cred --group GROUP}: creates the
@@ -66,8 +66,6 @@ public final class DkimKeygenCommand implements Callable<Integer> {
 
     /** {@code --store} and {@code --identity} as in {@code ./mailsec dkm}, and the session they open. */
     public static final class Store {
-        private static final Pattern DOMAIN = Pattern.compile(
-                "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
 
         @Option(names = "--store", paramLabel = "PATH", defaultValue = "dkm",
                 description = "DKM directory made by 'dkm init' (default: ${DEFAULT-VALUE}).")
@@ -90,14 +88,9 @@ public final class DkimKeygenCommand implements Callable<Integer> {
 
         /** A domain name, lower-case and without a trailing dot; {@code label} names the flag in the error. */
         public static String domain(String label, String value) {
-            String d = value.trim().toLowerCase(Locale.ROOT);
-            if (d.endsWith(".")) {
-                d = d.substring(0, d.length() - 1);
-            }
-            if (!DOMAIN.matcher(d).matches()) {
-                throw new UserException(label + ": not a domain name: '" + value + "'", 2);
-            }
-            return d;
+            return DomainName.normalize(value, DomainName.Option.TRIM, DomainName.Option.TRAILING_DOT,
+                    DomainName.Option.MULTI_LABEL)
+                .orElseThrow(() -> new UserException(label + ": not a domain name: '" + value + "'", 2));
         }
 
         static SigningAlgorithm algorithm(String value) {

@@ -1,5 +1,6 @@
 package dev.mailsec.dkim.internal;
 
+import dev.mailsec.mail.DomainName;
 import java.util.List;
 
 /**
@@ -76,10 +77,7 @@ public final class FromDomain {
         if (at <= 0) {
             return null;
         }
-        String domain = s.substring(at + 1).trim();
-        if (domain.endsWith(".")) {
-            domain = domain.substring(0, domain.length() - 1);
-        }
-        return DomainNames.isValid(domain) ? DomainNames.normalise(domain) : null;
+        return DomainName.normalize(s.substring(at + 1), DomainName.Option.TRIM, DomainName.Option.TRAILING_DOT)
+            .orElse(null);
     }
 }

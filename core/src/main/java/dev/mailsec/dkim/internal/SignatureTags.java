@@ -1,6 +1,7 @@
 package dev.mailsec.dkim.internal;
 
 import dev.mailsec.dkim.DkimPolicy;
+import dev.mailsec.mail.DomainName;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -99,12 +100,9 @@ public final class SignatureTags {
             }
         }
         String d = t.get("d");
-        if (!DomainNames.isValid(d)) {
-            throw Verdict.permerror("malformed d= tag");
-        }
-        this.domain = DomainNames.normalise(d);
+        this.domain = DomainName.normalize(d).orElseThrow(() -> Verdict.permerror("malformed d= tag"));
         String s = t.get("s");
-        if (!DomainNames.isValid(s)) {
+        if (!DomainName.isValid(s)) {
             throw Verdict.permerror("malformed s= tag");
         }
         this.selector = s;
@@ -119,11 +117,11 @@ public final class SignatureTags {
         } else {
             int at = i.lastIndexOf('@');
             String idDomain = at < 0 ? "" : i.substring(at + 1);
-            if (at < 0 || !DomainNames.isValid(idDomain) || !i.substring(0, at).chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
+            if (at < 0 || !DomainName.isValid(idDomain) || !i.substring(0, at).chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
                 throw Verdict.permerror("malformed i= tag");
             }
-            this.identityDomain = DomainNames.normalise(idDomain);
-            if (!DomainNames.isSameOrSubdomain(identityDomain, domain)) {
+            this.identityDomain = DomainName.normalize(idDomain).orElseThrow();
+            if (!DomainName.isSameOrSubdomain(identityDomain, domain)) {
                 throw Verdict.permerror("i= domain is not d= or a subdomain of it");
             }
             this.identity = i;

@@ -1,7 +1,7 @@
 package dev.mailsec.tls.connector;
 
-import java.net.IDN;
-import java.util.Locale;
+import dev.mailsec.mail.DomainName.Option;
+import dev.mailsec.mail.DomainName;
 import java.util.Optional;
 
 /**
@@ -45,62 +45,7 @@ public final class DomainPattern {
      * host name (RFC 1123 labels of at most 63 characters, at most 253 in total).
      */
     public static Optional<String> normalize(String value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        String candidate = value.trim();
-        if (candidate.endsWith(".")) {
-            candidate = candidate.substring(0, candidate.length() - 1);
-        }
-        if (candidate.isEmpty() || candidate.length() > 253) {
-            return Optional.empty();
-        }
-        String ascii = candidate.toLowerCase(Locale.ROOT);
-        if (!isLowerCaseAscii(ascii)) {
-            // IDNA is slow; only names with non-ASCII characters need it
-            try {
-                ascii = IDN.toASCII(candidate, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-            } catch (IllegalArgumentException notAHostName) {
-                return Optional.empty();
-            }
-        }
-        int start = 0;
-        while (start <= ascii.length()) {
-            int dot = ascii.indexOf('.', start);
-            int end = dot < 0 ? ascii.length() : dot;
-            if (!isLabel(ascii, start, end)) {
-                return Optional.empty();
-            }
-            start = end + 1;
-            if (dot < 0) {
-                break;
-            }
-        }
-        return Optional.of(ascii);
-    }
-
-    private static boolean isLowerCaseAscii(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) > 127) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** RFC 1123 label: 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen. */
-    private static boolean isLabel(String name, int start, int end) {
-        int length = end - start;
-        if (length < 1 || length > 63 || name.charAt(start) == '-' || name.charAt(end - 1) == '-') {
-            return false;
-        }
-        for (int i = start; i < end; i++) {
-            char c = name.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-                return false;
-            }
-        }
-        return true;
+        return DomainName.normalize(value, Option.TRIM, Option.TRAILING_DOT, Option.IDN);
     }
 
     /** True when {@code candidate} (any case, IDN or ASCII, trailing dot allowed) is covered by this pattern. */

@@ -2,20 +2,15 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.ConnectorsFile;
-import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,50 +38,35 @@ class ConnectorMxTrustTest {
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
         .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
-        .rootMailets(PARTNER.routingSteps)
-        .extraProcessors(PARTNER.processors
-            + ConnectorBounces.processor(PARTNER.connectorsFile))
+        .rootMailets(PARTNER.fixture.routingSteps())
+        .extraProcessors(PARTNER.fixture.processors())
         .build();
 
     static final class Partner {
-        final SSLContext previousDefault;
         final LoopbackMtaSts world;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partner() throws Exception {
             PartnerPki publicCa = new PartnerPki();
             PartnerPki partnerCa = new PartnerPki();
-            previousDefault = SSLContext.getDefault();
-            SSLContext.setDefault(publicCa.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
+                .trustByDefault(publicCa.trustingClientContext());
             world = new LoopbackMtaSts(publicCa, partnerCa.validServer("localhost"), Map.of("unused.test", ""),
                 List.of("ownmx.test", "jvmmx.test", "misnamedmx.test"));
             Path partnerPem = world.dir.resolve("partner-ca.pem");
             partnerCa.writeCaPem(partnerPem);
-            connectorsFile = world.dir.resolve("connectors.xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + outbound("ownmx", "trustStore=\"" + partnerPem + "\"", "")
-                + outbound("jvmmx", "", "")
-                + outbound("misnamedmx", "trustStore=\"" + partnerPem + "\"", "<expectedName>mx.partner.test</expectedName>")
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-            Connectors connectors = ConnectorsFile.load(connectorsFile);
-            StringBuilder steps = new StringBuilder();
-            StringBuilder xml = new StringBuilder();
-            connectors.outbound().forEach(connector -> {
-                RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector, connectorsFile.toString());
-                steps.append(plan.routingStepXml(connectorsFile.toString()));
-                xml.append(plan.processorXml("bounces", "1000", "1"));
-            });
-            routingSteps = steps.toString();
-            processors = xml.toString();
+            fixture = fixtureBuilder
+                .connectors(world.dir.resolve("connectors.xml"),
+                    outbound("ownmx", "trustStore=\"" + partnerPem + "\"", "")
+                    + outbound("jvmmx", "", "")
+                    + outbound("misnamedmx", "trustStore=\"" + partnerPem + "\"", "<expectedName>mx.partner.test</expectedName>"))
+                .locatedPlans()
+                .closing(world)
+                .build();
         }
 
         private static String outbound(String name, String trust, String names) {
-            return "  <outbound name=\"" + name + "\">\n"
-                + "    <recipientDomain>" + name + ".test</recipientDomain>\n"
-                + "    <tls level=\"verify\" " + trust + ">" + names + "</tls>\n"
-                + "  </outbound>\n";
+            return ConnectorFixture.outbound(name, null, "level=\"verify\" " + trust, names);
         }
 
         static Partner start() {
@@ -98,8 +78,7 @@ class ConnectorMxTrustTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            world.close();
+            fixture.close();
         }
     }
 

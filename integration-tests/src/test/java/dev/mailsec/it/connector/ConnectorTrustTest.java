@@ -2,19 +2,15 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.ConnectorsFile;
-import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,21 +32,17 @@ class ConnectorTrustTest {
     @RegisterExtension
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
-        .rootMailets(PARTNERS.routingSteps)
-        .extraProcessors(PARTNERS.processors
-            + ConnectorBounces.processor(PARTNERS.connectorsFile))
+        .rootMailets(PARTNERS.fixture.routingSteps())
+        .extraProcessors(PARTNERS.fixture.processors())
         .build();
 
     static final class Partners {
-        final SSLContext previousDefault;
         final Path dir;
         final PartnerSmtpServer privateCa;
         final PartnerSmtpServer privateCaAgain;
         final PartnerSmtpServer relayName;
         final PartnerSmtpServer relayNameAgain;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partners() throws Exception {
             PartnerPki publicCa = new PartnerPki();
@@ -63,40 +55,28 @@ class ConnectorTrustTest {
             Path partnerP12 = dir.resolve("partner-ca.p12");
             partnerCa.writeTrustStore(partnerP12, "p12-pass".toCharArray());
 
-            previousDefault = SSLContext.getDefault();
-            SSLContext.setDefault(publicCa.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
+                .trustByDefault(publicCa.trustingClientContext());
             privateCa = PartnerSmtpServer.withStartTls(partnerCa.validServer("localhost"));
             privateCaAgain = PartnerSmtpServer.withStartTls(partnerCa.validServer("localhost"));
             relayName = PartnerSmtpServer.withStartTls(partnerCa.validServer("relay.partner.test"));
             relayNameAgain = PartnerSmtpServer.withStartTls(partnerCa.validServer("relay.partner.test"));
 
-            connectorsFile = dir.resolve("connectors.xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + outbound("ownca", privateCa.port(), "trustStore=\"" + partnerPem + "\"", "")
-                + outbound("otherca", privateCaAgain.port(), "trustStore=\"" + publicPem + "\"", "")
-                + outbound("named", relayName.port(), "trustStore=\"" + partnerP12 + "\" trustStorePassword=\"p12-pass\"",
-                    "<expectedName>relay.partner.test</expectedName>")
-                + outbound("misnamed", relayNameAgain.port(), "trustStore=\"" + partnerPem + "\"",
-                    "<expectedName>mx.partner.test</expectedName>")
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-            Connectors connectors = ConnectorsFile.load(connectorsFile);
-            StringBuilder steps = new StringBuilder();
-            StringBuilder xml = new StringBuilder();
-            connectors.outbound().forEach(connector -> {
-                RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector, connectorsFile.toString());
-                steps.append(plan.routingStepXml(connectorsFile.toString()));
-                xml.append(plan.processorXml("bounces", "1000", "1"));
-            });
-            routingSteps = steps.toString();
-            processors = xml.toString();
+            fixture = fixtureBuilder
+                .connectors(dir.resolve("connectors.xml"),
+                    outbound("ownca", privateCa.port(), "trustStore=\"" + partnerPem + "\"", ""),
+                    outbound("otherca", privateCaAgain.port(), "trustStore=\"" + publicPem + "\"", ""),
+                    outbound("named", relayName.port(), "trustStore=\"" + partnerP12 + "\" trustStorePassword=\"p12-pass\"",
+                        "<expectedName>relay.partner.test</expectedName>"),
+                    outbound("misnamed", relayNameAgain.port(), "trustStore=\"" + partnerPem + "\"",
+                        "<expectedName>mx.partner.test</expectedName>"))
+                .locatedPlans()
+                .closing(privateCa, privateCaAgain, relayName, relayNameAgain)
+                .build();
         }
 
         private static String outbound(String name, int port, String trust, String names) {
-            return "  <outbound name=\"" + name + "\">\n"
-                + "    <recipientDomain>" + name + ".test</recipientDomain>\n"
-                + "    <smartHost>localhost:" + port + "</smartHost>\n"
-                + "    <tls level=\"verify\" " + trust + ">" + names + "</tls>\n"
-                + "  </outbound>\n";
+            return ConnectorFixture.outbound(name, port, "level=\"verify\" " + trust, names);
         }
 
         static Partners start() {
@@ -108,10 +88,7 @@ class ConnectorTrustTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            for (AutoCloseable closeable : List.of(privateCa, privateCaAgain, relayName, relayNameAgain)) {
-                closeable.close();
-            }
+            fixture.close();
         }
     }
 

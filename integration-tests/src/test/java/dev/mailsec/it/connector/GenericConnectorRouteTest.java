@@ -2,14 +2,13 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -34,17 +33,17 @@ class GenericConnectorRouteTest {
     @RegisterExtension
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
-        .rootMailets("<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=*," + PARTNERS.connectorsFile
+        .rootMailets("<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=*," + PARTNERS.fixture.connectorsFile()
             + "\" class=\"ToProcessor\">\n  <processor>connectors-outbound</processor>\n</mailet>\n")
         .extraProcessors("<processor state=\"connectors-outbound\" enableJmx=\"false\">\n"
             + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorsRemoteDelivery\">\n"
-            + "    <connectors>" + PARTNERS.connectorsFile + "</connectors>\n"
+            + "    <connectors>" + PARTNERS.fixture.connectorsFile() + "</connectors>\n"
             + "    <bounceProcessor>bounces</bounceProcessor>\n"
             + "    <delayTime>1000</delayTime>\n"
             + "    <maxRetries>1</maxRetries>\n"
             + "  </mailet>\n"
             + "</processor>\n"
-            + ConnectorBounces.processor(PARTNERS.connectorsFile))
+            + ConnectorFixture.bouncesProcessor(PARTNERS.fixture.connectorsFile()))
         .build();
 
     /** A good partner, another one behind a STARTTLS-stripping proxy, and the connectors file naming them. */
@@ -52,26 +51,22 @@ class GenericConnectorRouteTest {
         final PartnerSmtpServer good;
         final PartnerSmtpServer behindProxy;
         final StartTlsStrippingProxy proxy;
-        final Path connectorsFile;
+        final ConnectorFixture fixture;
 
         private Partners() throws Exception {
             PartnerPki pki = new PartnerPki();
             good = PartnerSmtpServer.withStartTls(pki.validServer("localhost"));
             behindProxy = PartnerSmtpServer.withStartTls(pki.validServer("localhost"));
             proxy = new StartTlsStrippingProxy(behindProxy.port());
-            connectorsFile = Files.createTempFile("mailsec-generic-route-", ".xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + outbound("good", good.port())
-                + outbound("strict", proxy.port())
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
+            Path connectorsFile = Files.createTempFile("mailsec-generic-route-", ".xml");
+            fixture = ConnectorFixture.builder()
+                .connectors(connectorsFile, outbound("good", good.port()), outbound("strict", proxy.port()))
+                .closing(good, behindProxy, proxy, () -> Files.deleteIfExists(connectorsFile))
+                .build();
         }
 
         private static String outbound(String name, int port) {
-            return "  <outbound name=\"" + name + "\">\n"
-                + "    <recipientDomain>" + name + ".test</recipientDomain>\n"
-                + "    <smartHost>localhost:" + port + "</smartHost>\n"
-                + "    <tls level=\"required\"/>\n"
-                + "  </outbound>\n";
+            return ConnectorFixture.outbound(name, port, "level=\"required\"", "");
         }
 
         static Partners start() {
@@ -83,10 +78,7 @@ class GenericConnectorRouteTest {
         }
 
         void close() throws Exception {
-            for (AutoCloseable closeable : List.of(good, behindProxy, proxy)) {
-                closeable.close();
-            }
-            Files.deleteIfExists(connectorsFile);
+            fixture.close();
         }
     }
 

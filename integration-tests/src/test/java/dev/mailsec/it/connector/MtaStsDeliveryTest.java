@@ -2,20 +2,15 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,51 +48,38 @@ class MtaStsDeliveryTest {
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
         .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
-        .rootMailets(PARTNER.routingSteps)
-        .extraProcessors(PARTNER.processors
-            + ConnectorBounces.processor(PARTNER.connectorsFile))
+        .rootMailets(PARTNER.fixture.routingSteps())
+        .extraProcessors(PARTNER.fixture.processors())
         .build();
 
     /** DNS, the policy server, the partner's SMTP server, and the connectors file and XML. */
     static final class Partner {
-        final SSLContext previousDefault;
         final LoopbackMtaSts world;
         final PartnerSmtpServer smtp;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partner() throws Exception {
             PartnerPki pki = new PartnerPki();
-            previousDefault = SSLContext.getDefault();
-            SSLContext.setDefault(pki.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
+                .trustByDefault(pki.trustingClientContext());
             world = new LoopbackMtaSts(pki, pki.validServer("localhost"), POLICIES, List.of("nopolicy.test", "mxverify.test"));
             smtp = world.smtp;
 
-            connectorsFile = world.dir.resolve("connectors.xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + "  <outbound name=\"sts\">\n"
-                + "    <recipientDomain>enforce-ok.test</recipientDomain>\n"
-                + "    <recipientDomain>enforce-bad.test</recipientDomain>\n"
-                + "    <recipientDomain>testing.test</recipientDomain>\n"
-                + "    <recipientDomain>nopolicy.test</recipientDomain>\n"
-                + "    <tls level=\"mta-sts\" fallback=\"opportunistic\"/>\n"
-                + "  </outbound>\n"
-                + "  <outbound name=\"mx-verify\">\n"
-                + "    <recipientDomain>mxverify.test</recipientDomain>\n"
-                + "    <tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>\n"
-                + "  </outbound>\n"
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-            Connectors connectors = ConnectorsFile.load(connectorsFile);
-            StringBuilder steps = new StringBuilder();
-            StringBuilder xml = new StringBuilder();
-            for (String name : List.of("sts", "mx-verify")) {
-                RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connectors.outbound(name).orElseThrow());
-                steps.append(plan.routingStepXml(connectorsFile.toString()));
-                xml.append(plan.processorXml("bounces", "1000", "1"));
-            }
-            routingSteps = steps.toString();
-            processors = xml.toString();
+            fixture = fixtureBuilder
+                .connectors(world.dir.resolve("connectors.xml"),
+                    "  <outbound name=\"sts\">\n"
+                    + "    <recipientDomain>enforce-ok.test</recipientDomain>\n"
+                    + "    <recipientDomain>enforce-bad.test</recipientDomain>\n"
+                    + "    <recipientDomain>testing.test</recipientDomain>\n"
+                    + "    <recipientDomain>nopolicy.test</recipientDomain>\n"
+                    + "    <tls level=\"mta-sts\" fallback=\"opportunistic\"/>\n"
+                    + "  </outbound>\n"
+                    + "  <outbound name=\"mx-verify\">\n"
+                    + "    <recipientDomain>mxverify.test</recipientDomain>\n"
+                    + "    <tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>\n"
+                    + "  </outbound>\n")
+                .closing(world)
+                .build();
         }
 
         static Partner start() {
@@ -110,8 +92,7 @@ class MtaStsDeliveryTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            world.close();
+            fixture.close();
         }
     }
 

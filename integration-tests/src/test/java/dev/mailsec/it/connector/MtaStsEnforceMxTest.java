@@ -2,22 +2,18 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.ConnectorsFile;
-import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,41 +46,35 @@ class MtaStsEnforceMxTest {
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
         .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
-        .rootMailets(PARTNER.routingSteps)
-        .extraProcessors(PARTNER.processors
-            + ConnectorBounces.processor(PARTNER.connectorsFile))
+        .rootMailets(PARTNER.fixture.routingSteps())
+        .extraProcessors(PARTNER.fixture.processors())
         .build();
 
     static final class Partner {
-        final SSLContext previousDefault;
         final PartnerPki pki;
         final LoopbackMtaSts world;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partner() throws Exception {
             pki = new PartnerPki();
-            previousDefault = SSLContext.getDefault();
             // James trusts the partners' CA (and only it): the policy host's and the MX hosts' certificates
-            SSLContext.setDefault(pki.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
+                .trustByDefault(pki.trustingClientContext());
             world = new LoopbackMtaSts(pki, null,
                 Map.of("no-starttls.test", ENFORCE_LOCALHOST, "wrong-name.test", ENFORCE_LOCALHOST,
                     "old-tls.test", ENFORCE_LOCALHOST),
                 List.of("plain.test"));
-            connectorsFile = world.dir.resolve("connectors.xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + "  <outbound name=\"sts\">\n"
-                + "    <recipientDomain>no-starttls.test</recipientDomain>\n"
-                + "    <recipientDomain>wrong-name.test</recipientDomain>\n"
-                + "    <recipientDomain>old-tls.test</recipientDomain>\n"
-                + "    <recipientDomain>plain.test</recipientDomain>\n"
-                + "    <tls level=\"mta-sts\" fallback=\"opportunistic\" minimumProtocol=\"TLSv1.2\"/>\n"
-                + "  </outbound>\n"
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-            RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(ConnectorsFile.load(connectorsFile).outbound("sts").orElseThrow());
-            routingSteps = plan.routingStepXml(connectorsFile.toString());
-            processors = plan.processorXml("bounces", "1000", "1");
+            fixture = fixtureBuilder
+                .connectors(world.dir.resolve("connectors.xml"),
+                    "  <outbound name=\"sts\">\n"
+                    + "    <recipientDomain>no-starttls.test</recipientDomain>\n"
+                    + "    <recipientDomain>wrong-name.test</recipientDomain>\n"
+                    + "    <recipientDomain>old-tls.test</recipientDomain>\n"
+                    + "    <recipientDomain>plain.test</recipientDomain>\n"
+                    + "    <tls level=\"mta-sts\" fallback=\"opportunistic\" minimumProtocol=\"TLSv1.2\"/>\n"
+                    + "  </outbound>\n")
+                .closing(world)
+                .build();
         }
 
         static Partner start() {
@@ -96,8 +86,7 @@ class MtaStsEnforceMxTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            world.close();
+            fixture.close();
         }
     }
 

@@ -2,19 +2,14 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.ConnectorsFile;
-import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,38 +33,32 @@ class MtaStsEnforceTlsTest {
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
         .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
-        .rootMailets(PARTNER.routingSteps)
-        .extraProcessors(PARTNER.processors
-            + ConnectorBounces.processor(PARTNER.connectorsFile))
+        .rootMailets(PARTNER.fixture.routingSteps())
+        .extraProcessors(PARTNER.fixture.processors())
         .build();
 
     static final class Partner {
-        final SSLContext previousDefault;
         final LoopbackMtaSts world;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partner() throws Exception {
             PartnerPki trusted = new PartnerPki();
             PartnerPki untrusted = new PartnerPki();
-            previousDefault = SSLContext.getDefault();
             // James trusts the policy host's CA, not the CA of the MX host's certificate
-            SSLContext.setDefault(trusted.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
+                .trustByDefault(trusted.trustingClientContext());
             world = new LoopbackMtaSts(trusted, untrusted.validServer("localhost"),
                 Map.of("untrusted-mx.test", "version: STSv1\nmode: enforce\nmx: localhost\nmax_age: 86400\n"),
                 List.of("plain-mx.test"));
-            connectorsFile = world.dir.resolve("connectors.xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + "  <outbound name=\"sts\">\n"
-                + "    <recipientDomain>untrusted-mx.test</recipientDomain>\n"
-                + "    <recipientDomain>plain-mx.test</recipientDomain>\n"
-                + "    <tls level=\"mta-sts\" fallback=\"required\"/>\n"
-                + "  </outbound>\n"
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-            RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(ConnectorsFile.load(connectorsFile).outbound("sts").orElseThrow());
-            routingSteps = plan.routingStepXml(connectorsFile.toString());
-            processors = plan.processorXml("bounces", "1000", "1");
+            fixture = fixtureBuilder
+                .connectors(world.dir.resolve("connectors.xml"),
+                    "  <outbound name=\"sts\">\n"
+                    + "    <recipientDomain>untrusted-mx.test</recipientDomain>\n"
+                    + "    <recipientDomain>plain-mx.test</recipientDomain>\n"
+                    + "    <tls level=\"mta-sts\" fallback=\"required\"/>\n"
+                    + "  </outbound>\n")
+                .closing(world)
+                .build();
         }
 
         static Partner start() {
@@ -81,8 +70,7 @@ class MtaStsEnforceTlsTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            world.close();
+            fixture.close();
         }
     }
 

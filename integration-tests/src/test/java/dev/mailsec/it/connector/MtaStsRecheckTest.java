@@ -2,18 +2,15 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.ConnectorsFile;
-import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,35 +43,30 @@ class MtaStsRecheckTest {
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
         .dnsServer(LoopbackMtaSts.DNS_ADDRESS)
-        .rootMailets(PARTNER.routingSteps)
-        .extraProcessors(PARTNER.processors
-            + ConnectorBounces.processor(PARTNER.connectorsFile))
+        .rootMailets(PARTNER.fixture.routingSteps())
+        .extraProcessors(PARTNER.fixture.processors())
         .build();
 
     static final class Partner {
-        final SSLContext previousDefault;
         final Map<String, String> policies = new ConcurrentHashMap<>(Map.of("late.test", ""));
         final LoopbackMtaSts world;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partner() throws Exception {
             PartnerPki pki = new PartnerPki();
-            previousDefault = SSLContext.getDefault();
-            SSLContext.setDefault(pki.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
+                .trustByDefault(pki.trustingClientContext());
             world = new LoopbackMtaSts(pki, null, policies, List.of());
-            connectorsFile = world.dir.resolve("connectors.xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + "  <outbound name=\"sts\">\n"
-                + "    <recipientDomain>late.test</recipientDomain>\n"
-                + "    <tls level=\"mta-sts\" fallback=\"opportunistic\"/>\n"
-                + "  </outbound>\n"
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-            RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(ConnectorsFile.load(connectorsFile).outbound("sts").orElseThrow());
-            routingSteps = plan.routingStepXml(connectorsFile.toString());
-            // first retry after 5 s: time to publish the policy and change the MX host
-            processors = plan.processorXml("bounces", "5000, 1000", "2");
+            fixture = fixtureBuilder
+                .connectors(world.dir.resolve("connectors.xml"),
+                    "  <outbound name=\"sts\">\n"
+                    + "    <recipientDomain>late.test</recipientDomain>\n"
+                    + "    <tls level=\"mta-sts\" fallback=\"opportunistic\"/>\n"
+                    + "  </outbound>\n")
+                // first retry after 5 s: time to publish the policy and change the MX host
+                .retries("5000, 1000", "2")
+                .closing(world)
+                .build();
         }
 
         static Partner start() {
@@ -87,8 +78,7 @@ class MtaStsRecheckTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            world.close();
+            fixture.close();
         }
     }
 

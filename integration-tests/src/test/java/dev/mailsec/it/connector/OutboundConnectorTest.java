@@ -2,19 +2,16 @@ package dev.mailsec.it.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
-import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,14 +34,12 @@ class OutboundConnectorTest {
     @RegisterExtension
     static JamesExtension james = JamesExtension.builder()
         .user(BOB, PASSWORD)
-        .rootMailets(PARTNERS.routingSteps)
-        .extraProcessors(PARTNERS.processors
-            + ConnectorBounces.processor(PARTNERS.connectorsFile))
+        .rootMailets(PARTNERS.fixture.routingSteps())
+        .extraProcessors(PARTNERS.fixture.processors())
         .build();
 
-    /** The partner servers, the connectors file naming them, and the XML generated from it. */
+    /** The partner servers and the connector fixture naming them. */
     static final class Partners {
-        final SSLContext previousDefault;
         final PartnerSmtpServer good;
         final PartnerSmtpServer goodBehindProxy;
         final StartTlsStrippingProxy proxy;
@@ -52,9 +47,7 @@ class OutboundConnectorTest {
         final PartnerSmtpServer wrongName;
         final PartnerSmtpServer expired;
         final PartnerSmtpServer tls12Only;
-        final Path connectorsFile;
-        final String routingSteps;
-        final String processors;
+        final ConnectorFixture fixture;
 
         private Partners() throws Exception {
             PartnerPki pki = new PartnerPki();
@@ -65,41 +58,26 @@ class OutboundConnectorTest {
             wrongName = PartnerSmtpServer.withStartTls(pki.validServer("wrong.test"));
             expired = PartnerSmtpServer.withStartTls(pki.serverContext("localhost", Duration.ofDays(-3), Duration.ofDays(-1)));
             tls12Only = PartnerSmtpServer.withStartTls(pki.validServer("localhost"), "TLSv1.2");
-            // James delivers with the JVM's trust store; here it holds the partners' CA only.
-            previousDefault = SSLContext.getDefault();
-            SSLContext.setDefault(pki.trustingClientContext());
-
-            connectorsFile = Files.createTempFile("mailsec-outbound-connectors-", ".xml");
-            Files.write(connectorsFile, ("<connectors>\n"
-                + outbound("good", "verify", "", good.port())
-                + outbound("nostarttls", "verify", "", noStartTls.port())
-                + outbound("wrongname", "verify", "", wrongName.port())
-                + outbound("expired", "verify", "", expired.port())
-                + outbound("oldproto", "verify", "minimumProtocol=\"TLSv1.3\"", tls12Only.port())
-                + outbound("tls12ok", "verify", "minimumProtocol=\"TLSv1.2\"", tls12Only.port())
-                + outbound("stripped", "verify", "", proxy.port())
-                + outbound("anycert", "required", "", wrongName.port())
-                + outbound("opportunistic", "opportunistic", "", noStartTls.port())
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
-
-            Connectors connectors = ConnectorsFile.load(connectorsFile);
-            StringBuilder steps = new StringBuilder();
-            StringBuilder xml = new StringBuilder();
-            connectors.outbound().forEach(connector -> {
-                RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector);
-                steps.append(plan.routingStepXml(connectorsFile.toString()));
-                xml.append(plan.processorXml("bounces", "1000", "1"));
-            });
-            routingSteps = steps.toString();
-            processors = xml.toString();
+            Path connectorsFile = Files.createTempFile("mailsec-outbound-connectors-", ".xml");
+            fixture = ConnectorFixture.builder()
+                .trustByDefault(pki.trustingClientContext())
+                .connectors(connectorsFile,
+                    outbound("good", "verify", "", good.port()),
+                    outbound("nostarttls", "verify", "", noStartTls.port()),
+                    outbound("wrongname", "verify", "", wrongName.port()),
+                    outbound("expired", "verify", "", expired.port()),
+                    outbound("oldproto", "verify", "minimumProtocol=\"TLSv1.3\"", tls12Only.port()),
+                    outbound("tls12ok", "verify", "minimumProtocol=\"TLSv1.2\"", tls12Only.port()),
+                    outbound("stripped", "verify", "", proxy.port()),
+                    outbound("anycert", "required", "", wrongName.port()),
+                    outbound("opportunistic", "opportunistic", "", noStartTls.port()))
+                .closing(good, goodBehindProxy, proxy, noStartTls, wrongName, expired, tls12Only,
+                    () -> Files.deleteIfExists(connectorsFile))
+                .build();
         }
 
         private static String outbound(String name, String level, String minimum, int port) {
-            return "  <outbound name=\"" + name + "\">\n"
-                + "    <recipientDomain>" + name + ".test</recipientDomain>\n"
-                + "    <smartHost>localhost:" + port + "</smartHost>\n"
-                + "    <tls level=\"" + level + "\" " + minimum + "/>\n"
-                + "  </outbound>\n";
+            return ConnectorFixture.outbound(name, port, "level=\"" + level + "\" " + minimum, "");
         }
 
         static Partners start() {
@@ -111,11 +89,7 @@ class OutboundConnectorTest {
         }
 
         void close() throws Exception {
-            SSLContext.setDefault(previousDefault);
-            for (AutoCloseable closeable : List.of(good, goodBehindProxy, proxy, noStartTls, wrongName, expired, tls12Only)) {
-                closeable.close();
-            }
-            Files.deleteIfExists(connectorsFile);
+            fixture.close();
         }
     }
 

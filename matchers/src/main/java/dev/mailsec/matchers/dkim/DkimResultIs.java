@@ -2,6 +2,7 @@ package dev.mailsec.matchers.dkim;
 
 import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mail.DomainName;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -43,9 +44,12 @@ public class DkimResultIs extends GenericMatcher {
         }
         String c = condition.trim();
         int at = c.indexOf('@');
-        domain = at < 0 ? null : c.substring(at + 1).trim().toLowerCase(Locale.ROOT);
-        if (domain != null && !domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
-            throw new MessagingException("DkimResultIs: '" + domain + "' after '@' is not a domain name");
+        if (at >= 0) {
+            String written = c.substring(at + 1).trim().toLowerCase(Locale.ROOT);
+            domain = DomainName.normalize(written).orElseThrow(() -> new MessagingException(
+                "DkimResultIs: '" + written + "' after '@' is not a domain name"));
+        } else {
+            domain = null;
         }
         results = EnumSet.noneOf(DkimResult.class);
         for (String r : (at < 0 ? c : c.substring(0, at)).split(",")) {

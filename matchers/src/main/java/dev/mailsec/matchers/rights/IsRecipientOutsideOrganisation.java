@@ -2,6 +2,8 @@ package dev.mailsec.matchers.rights;
 
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mail.DomainName.Option;
+import dev.mailsec.mail.DomainName;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -38,8 +39,6 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
     /** Condition prefix naming the rights configuration, as the rights mailets' {@code config} parameter. */
     static final String CONFIG_PREFIX = "config=";
     static final String DEFAULT_CONFIG = "conf/rights.xml";
-    private static final Pattern DOMAIN_NAME = Pattern.compile(
-        "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private Set<String> organisation;
 
@@ -64,8 +63,8 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
     static Set<String> domains(String condition) throws MessagingException {
         Set<String> set = new LinkedHashSet<>();
         for (String part : condition.split(",")) {
-            String d = part.trim().toLowerCase(Locale.ROOT);
-            if (!DOMAIN_NAME.matcher(d).matches()) {
+            String d = DomainName.normalize(part, Option.TRIM).orElse(null);
+            if (d == null) {
                 throw new MessagingException("IsRecipientOutsideOrganisation: not a domain name: '" + part.trim()
                     + "' in '" + condition + "'");
             }

@@ -26,12 +26,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class DkimMatchersTest {
 
-    private static Object[] sig(DkimResult result, String domain, Alignment aligned) {
+    static Object[] sig(DkimResult result, String domain, Alignment aligned) {
         return new Object[] {DkimSignatureResult.builder(result).domain(domain).selector("s").algorithm("rsa-sha256").build(), aligned};
     }
 
     /** The attribute as VerifyDkim writes it. */
-    private static Mail mail(Object[]... signatures) throws MessagingException {
+    static Mail mail(Object[]... signatures) throws MessagingException {
         List<AttributeValue<?>> list = new ArrayList<>();
         for (Object[] s : signatures) {
             Map<String, AttributeValue<?>> entry = new HashMap<>();

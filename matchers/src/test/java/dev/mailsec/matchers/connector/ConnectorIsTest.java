@@ -18,9 +18,9 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ConnectorMatchersTest {
+class ConnectorIsTest {
 
-    private static final String CONNECTORS = "<connectors>"
+    static final String CONNECTORS = "<connectors>"
         + "<inbound name=\"partner\"><senderDomain>partner.test</senderDomain><requires tls=\"true\"/></inbound>"
         + "<inbound name=\"partner-eu\"><senderDomain>partner.eu</senderDomain><requires tls=\"true\"/></inbound>"
         + "<outbound name=\"bank-mx\"><recipientDomain>mx.bank.test</recipientDomain><tls level=\"required\"/></outbound>"
@@ -85,44 +85,16 @@ class ConnectorMatchersTest {
         }
     }
 
-    @Test
-    void recipientConnectorIsShouldSplitRecipientsByFirstCoveringConnector() throws Exception {
-        Path file = write();
-        Matcher bank = init(new RecipientConnectorIs(), "bank," + file);
-        Matcher bankMx = init(new RecipientConnectorIs(), "bank-mx," + file);
-        Mail mail = FakeMail.builder().name("m")
-            .recipients("a@bank.test", "b@eu.bank.test", "c@mx.bank.test", "d@other.test").build();
-
-        assertThat(bank.match(mail)).containsExactly(new MailAddress("a@bank.test"), new MailAddress("b@eu.bank.test"));
-        assertThat(bankMx.match(mail)).containsExactly(new MailAddress("c@mx.bank.test"));
-    }
-
-    @Test
-    void recipientConnectorIsShouldFailOnUnknownConnectorOrFile() throws Exception {
-        Path file = write();
-        assertThatThrownBy(() -> init(new RecipientConnectorIs(), "nope," + file)).isInstanceOf(MessagingException.class)
-            .hasMessage("RecipientConnectorIs: no outbound connector 'nope' in " + file + "; defined: bank-mx, bank");
-        assertThatThrownBy(() -> init(new RecipientConnectorIs(), "bank," + dir.resolve("x.xml")))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("x.xml: no such file");
-        assertThatThrownBy(() -> init(new RecipientConnectorIs(), ",")).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("got ','");
-    }
-
-    @Test
-    void recipientConnectorIsAnyShouldMatchEveryCoveredRecipient() throws Exception {
-        Path file = write();
-        Matcher any = init(new RecipientConnectorIs(), "*," + file);
-        Mail mail = FakeMail.builder().name("m")
-            .recipients("a@bank.test", "c@mx.bank.test", "d@other.test").build();
-
-        assertThat(any.match(mail)).containsExactly(new MailAddress("a@bank.test"), new MailAddress("c@mx.bank.test"));
-    }
-
     private Path write() throws Exception {
+        return write(dir);
+    }
+
+    /** {@link #CONNECTORS} as {@code connectors.xml} in {@code dir}. */
+    static Path write(Path dir) throws Exception {
         return Files.write(dir.resolve("connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Matcher init(Matcher matcher, String condition) throws MessagingException {
+    static Matcher init(Matcher matcher, String condition) throws MessagingException {
         matcher.init(FakeMatcherConfig.builder().matcherName(matcher.getClass().getSimpleName()).condition(condition).build());
         return matcher;
     }

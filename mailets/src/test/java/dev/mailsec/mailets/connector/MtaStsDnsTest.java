@@ -1,7 +1,6 @@
 package dev.mailsec.mailets.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.tls.connector.mtasts.MtaStsCache;
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
@@ -11,23 +10,19 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import javax.mail.MessagingException;
-import org.apache.james.core.MailAddress;
 import org.apache.james.dnsservice.api.DNSService;
-import org.apache.mailet.base.test.FakeMail;
-import org.apache.mailet.base.test.FakeMailContext;
-import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
-/** The MTA-STS pieces James runs, on fakes: the routing step and the MX view of the enforcing delivery. */
-class MtaStsRoutingTest {
+/** The MX view of the enforcing delivery, on fakes. */
+class MtaStsDnsTest {
 
     private static final Map<String, String> POLICIES = Map.of(
         "enforce.test", "version: STSv1\nmode: enforce\nmx: mx1.enforce.test\nmx: *.pool.test\nmax_age: 600\n",
         "testing.test", "version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 600\n",
         "none.test", "version: STSv1\nmode: none\nmax_age: 600\n");
 
-    private static MtaStsResolver resolver() {
+    /** Policies for enforce.test, testing.test and none.test; none for any other domain. */
+    static MtaStsResolver resolver() {
         return new MtaStsResolver(name -> POLICIES.containsKey(name.substring("_mta-sts.".length()))
                 ? List.of("v=STSv1; id=7;") : List.of(),
             domain -> MtaStsPolicy.parse(POLICIES.get(domain)), Clock.systemUTC(), new MtaStsCache());
@@ -66,49 +61,6 @@ class MtaStsRoutingTest {
     void hostNameShouldDropTrailingDotAndPort() {
         assertThat(MtaStsDns.hostName("mx.example.")).isEqualTo("mx.example");
         assertThat(MtaStsDns.hostName("mx.example:2525")).isEqualTo("mx.example");
-    }
-
-    @Test
-    void routeShouldSendEnforceRecipientsToTheEnforcingProcessorAndKeepTheOthers() throws Exception {
-        FakeMailContext context = FakeMailContext.defaultContext();
-        RouteByMtaSts mailet = new RouteByMtaSts(resolver());
-        mailet.init(FakeMailetConfig.builder().mailetContext(context).setProperty("enforceProcessor", "sts-enforce").build());
-        FakeMail mail = FakeMail.builder().name("m").recipients("a@enforce.test", "b@testing.test", "c@nopolicy.test",
-            "d@enforce.test").state("connector-sts")
-            .mimeMessage(new javax.mail.internet.MimeMessage(javax.mail.Session.getInstance(new java.util.Properties())))
-            .build();
-
-        mailet.service(mail);
-
-        assertThat(mail.getRecipients()).containsExactly(new MailAddress("b@testing.test"), new MailAddress("c@nopolicy.test"));
-        assertThat(mail.getState()).isEqualTo("connector-sts");
-        assertThat(context.getSentMails()).hasSize(1);
-        assertThat(context.getSentMails().get(0).getState()).isEqualTo("sts-enforce");
-        assertThat(context.getSentMails().get(0).getRecipients())
-            .containsExactly(new MailAddress("a@enforce.test"), new MailAddress("d@enforce.test"));
-    }
-
-    @Test
-    void routeShouldMoveAMailWhoseRecipientsAllHaveEnforcePolicies() throws Exception {
-        FakeMailContext context = FakeMailContext.defaultContext();
-        RouteByMtaSts mailet = new RouteByMtaSts(resolver());
-        mailet.init(FakeMailetConfig.builder().mailetContext(context).setProperty("enforceProcessor", "sts-enforce").build());
-        FakeMail mail = FakeMail.builder().name("m").recipients("a@enforce.test").state("connector-sts").build();
-
-        mailet.service(mail);
-
-        assertThat(mail.getState()).isEqualTo("sts-enforce");
-        assertThat(context.getSentMails()).isEmpty();
-    }
-
-    @Test
-    void routeShouldRequireItsProcessorAndRefuseUnknownParameters() {
-        assertThatThrownBy(() -> new RouteByMtaSts(resolver()).init(FakeMailetConfig.builder().build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("enforceProcessor is required");
-        assertThatThrownBy(() -> new RouteByMtaSts(resolver()).init(FakeMailetConfig.builder()
-            .setProperty("enforceProcessor", "p").setProperty("enforceProcesor", "p").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessage("RouteByMtaSts: unknown parameter 'enforceProcesor'; known: enforceProcessor");
     }
 
     /** MX records from a fixed list. */
