@@ -17,18 +17,18 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class Sha256Bench {
 
-  @Param({"2", "50", "1024"})
-  public int kb;
+    @Param({"2", "50", "1024"})
+    public int kb;
 
-  private byte[] message;
+    private byte[] message;
 
-  @Setup
-  public void setUp() {
-    message = Messages.message(kb);
-  }
+    @Setup
+    public void setUp() {
+        message = Messages.message(kb);
+    }
 
-  @Benchmark
-  public byte[] sha256() throws Exception {
-    return MessageDigest.getInstance("SHA-256").digest(message);
-  }
+    @Benchmark
+    public byte[] sha256() throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(message);
+    }
 }

@@ -5,24 +5,28 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Bounds on BER/DER input (ITU-T X.690) taken from mail, checked before a parser sees it. Bouncy Castle
- * (1.80, relocated in shaded-bc) recurses once per nested constructed element and has no nesting limit:
- * {@code 30 80} repeated 20,000 times (55 KB, indefinite lengths) overflows the thread's stack in its
- * {@code IndefiniteLengthInputStream}, and a {@code StackOverflowError} kills the James spooler thread
- * that met it. So every CMS structure, certificate or key we read from a message or a DNS record goes
- * through here first, as a whole array ({@link #check}) or as a stream that checks the bytes passing
- * through it ({@link #stream}). Checked, in one pass, with no recursion and constant memory:
+ * Bounds on BER/DER input (ITU-T X.690) taken from mail, checked before a parser sees it. Bouncy
+ * Castle (1.80, relocated in shaded-bc) recurses once per nested constructed element and has no
+ * nesting limit: {@code 30 80} repeated 20,000 times (55 KB, indefinite lengths) overflows the
+ * thread's stack in its {@code IndefiniteLengthInputStream}, and a {@code StackOverflowError} kills
+ * the James spooler thread that met it. So every CMS structure, certificate or key we read from a
+ * message or a DNS record goes through here first, as a whole array ({@link #check}) or as a stream
+ * that checks the bytes passing through it ({@link #stream}). Checked, in one pass, with no
+ * recursion and constant memory:
+ *
  * <ul>
- *   <li>nesting: at most {@link #MAX_DEPTH} open constructed elements (a real S/MIME message with its
- *       certificate chain uses about 12);</li>
- *   <li>declared lengths: a definite length must fit in its enclosing definite element and in the input
- *       (a huge declared length would otherwise make a parser allocate that much before reading);</li>
- *   <li>well-formed headers: no indefinite length on a primitive element, tag numbers and length fields
- *       of at most a few bytes.</li>
+ *   <li>nesting: at most {@link #MAX_DEPTH} open constructed elements (a real S/MIME message with
+ *       its certificate chain uses about 12);
+ *   <li>declared lengths: a definite length must fit in its enclosing definite element and in the
+ *       input (a huge declared length would otherwise make a parser allocate that much before
+ *       reading);
+ *   <li>well-formed headers: no indefinite length on a primitive element, tag numbers and length
+ *       fields of at most a few bytes.
  * </ul>
- * Only the first top-level element is checked (the one a parser reads); bytes after it pass unchecked.
- * Content inside primitive elements (an OCTET STRING carrying DER of its own) is not looked into: parse
- * such content through {@link #check} again where it comes from outside.
+ *
+ * Only the first top-level element is checked (the one a parser reads); bytes after it pass
+ * unchecked. Content inside primitive elements (an OCTET STRING carrying DER of its own) is not
+ * looked into: parse such content through {@link #check} again where it comes from outside.
  */
 public final class BerLimits {
 
@@ -60,11 +64,11 @@ public final class BerLimits {
     }
 
     /**
-     * A stream that passes {@code in} through and throws {@link BerLimitException} from {@code read} as
-     * soon as the bytes read break a limit.
+     * A stream that passes {@code in} through and throws {@link BerLimitException} from {@code
+     * read} as soon as the bytes read break a limit.
      *
-     * @param maxLength an upper bound on the bytes {@code in} can give (its length when known), which no
-     *     declared length may exceed
+     * @param maxLength an upper bound on the bytes {@code in} can give (its length when known),
+     *     which no declared length may exceed
      */
     public static InputStream stream(InputStream in, long maxLength) {
         return new Checked(in, new BerLimits(maxLength));
@@ -179,7 +183,10 @@ public final class BerLimits {
         closeFinished();
     }
 
-    /** Closes the definite elements that end here; the input is checked once its first element closed. */
+    /**
+     * Closes the definite elements that end here; the input is checked once its first element
+     * closed.
+     */
     private void closeFinished() {
         while (depth > 0 && ends[depth - 1] == position) {
             depth--;
@@ -193,7 +200,10 @@ public final class BerLimits {
         return new BerLimitException("ASN.1 input refused at byte " + position + ": " + what);
     }
 
-    /** Checks what passes; reads only forward, so that every byte is seen once (buffer above it to mark). */
+    /**
+     * Checks what passes; reads only forward, so that every byte is seen once (buffer above it to
+     * mark).
+     */
     private static final class Checked extends FilterInputStream {
 
         private final BerLimits limits;

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The one writer (and reader of the authserv-id) of {@code Authentication-Results} header fields
- * (RFC 8601). Every value that comes from a message is quoted or escaped here, so a hostile tag value
- * cannot inject a result, a comment or a line break.
+ * (RFC 8601). Every value that comes from a message is quoted or escaped here, so a hostile tag
+ * value cannot inject a result, a comment or a line break.
  */
 public final class AuthenticationResults {
 
@@ -32,7 +32,8 @@ public final class AuthenticationResults {
      */
     public static String checkAuthservId(String id) {
         if (id == null || !id.matches("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?")) {
-            throw new IllegalArgumentException("must be a host name such as mx.example.com, got '" + id + "'");
+            throw new IllegalArgumentException(
+                    "must be a host name such as mx.example.com, got '" + id + "'");
         }
         return id;
     }
@@ -76,7 +77,12 @@ public final class AuthenticationResults {
                 sb.append(" (").append(comment(r.reason())).append(')');
             }
             for (MethodResult.Property p : r.properties()) {
-                sb.append(' ').append(p.ptype()).append('.').append(p.name()).append('=').append(value(p.value()));
+                sb.append(' ')
+                        .append(p.ptype())
+                        .append('.')
+                        .append(p.name())
+                        .append('=')
+                        .append(value(p.value()));
             }
             if (i < results.size() - 1) {
                 sb.append(';');
@@ -85,7 +91,10 @@ public final class AuthenticationResults {
         return sb.toString();
     }
 
-    /** A token as is; {@code local@domain} as is when both halves are tokens; otherwise a quoted-string. */
+    /**
+     * A token as is; {@code local@domain} as is when both halves are tokens; otherwise a
+     * quoted-string.
+     */
     static String value(String v) {
         if (isToken(v)) {
             return v;
@@ -137,8 +146,8 @@ public final class AuthenticationResults {
     }
 
     /**
-     * The authserv-id an existing field claims (RFC 8601 section 2.2: comments and folding skipped, a
-     * quoted-string unquoted), lower case; empty if the value does not start with one.
+     * The authserv-id an existing field claims (RFC 8601 section 2.2: comments and folding skipped,
+     * a quoted-string unquoted), lower case; empty if the value does not start with one.
      */
     public static Optional<String> authservIdOf(String fieldValue) {
         String s = fieldValue;
@@ -173,7 +182,10 @@ public final class AuthenticationResults {
         return out.isEmpty() ? Optional.empty() : Optional.of(out.toLowerCase(Locale.ROOT));
     }
 
-    /** True if an existing field value claims this authserv-id (case-insensitive), RFC 8601 section 5. */
+    /**
+     * True if an existing field value claims this authserv-id (case-insensitive), RFC 8601 section
+     * 5.
+     */
     public static boolean claims(String fieldValue, String authservId) {
         Objects.requireNonNull(authservId, "authservId");
         return authservIdOf(fieldValue).map(id -> id.equalsIgnoreCase(authservId)).orElse(false);

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code resinfo} of an Authentication-Results field (RFC 8601 section 2.2): a method, its result
- * keyword, an optional reason rendered as a comment, and {@code ptype.property=value} pairs.
+ * One {@code resinfo} of an Authentication-Results field (RFC 8601 section 2.2): a method, its
+ * result keyword, an optional reason rendered as a comment, and {@code ptype.property=value} pairs.
  */
 public final class MethodResult {
 
@@ -88,7 +88,8 @@ public final class MethodResult {
 
         public Builder property(String ptype, String name, String value) {
             if (value != null && !value.isEmpty()) {
-                properties.add(new Property(keyword(ptype, "ptype"), keyword(name, "property"), value));
+                properties.add(
+                        new Property(keyword(ptype, "ptype"), keyword(name, "property"), value));
             }
             return this;
         }

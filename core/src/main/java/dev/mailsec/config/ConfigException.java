@@ -3,10 +3,10 @@ package dev.mailsec.config;
 import java.util.Locale;
 
 /**
- * A bad configuration value: names the parameter and the value ({@code "dnsTimeout: must be a whole number
- * from 1 to 60000, got 'x'"}), so the operator sees what to fix. The value of a parameter whose name contains
- * {@code password} or {@code secret} is never shown, nor kept. Extends {@link IllegalArgumentException} so the
- * catches written before it keep working.
+ * A bad configuration value: names the parameter and the value ({@code "dnsTimeout: must be a whole
+ * number from 1 to 60000, got 'x'"}), so the operator sees what to fix. The value of a parameter
+ * whose name contains {@code password} or {@code secret} is never shown, nor kept. Extends {@link
+ * IllegalArgumentException} so the catches written before it keep working.
  */
 public class ConfigException extends IllegalArgumentException {
 
@@ -17,7 +17,8 @@ public class ConfigException extends IllegalArgumentException {
 
     /**
      * @param parameter the parameter's name, which starts the message
-     * @param value the value as configured (may be {@code null}); hidden when the name says it is a secret
+     * @param value the value as configured (may be {@code null}); hidden when the name says it is a
+     *     secret
      * @param problem what is wrong, e.g. {@code "must be true or false"}
      */
     public ConfigException(String parameter, String value, String problem) {
@@ -28,9 +29,17 @@ public class ConfigException extends IllegalArgumentException {
         this(null, parameter, value, problem, cause);
     }
 
-    /** As {@link #ConfigException(String, String, String, Throwable)}, the message starting with {@code owner: }. */
-    public ConfigException(String owner, String parameter, String value, String problem, Throwable cause) {
-        this(cause, prefix(owner) + parameter + ": " + problem + ", got " + shown(parameter, value), parameter, value);
+    /**
+     * As {@link #ConfigException(String, String, String, Throwable)}, the message starting with
+     * {@code owner: }.
+     */
+    public ConfigException(
+            String owner, String parameter, String value, String problem, Throwable cause) {
+        this(
+                cause,
+                prefix(owner) + parameter + ": " + problem + ", got " + shown(parameter, value),
+                parameter,
+                value);
     }
 
     private ConfigException(Throwable cause, String message, String parameter, String value) {
@@ -41,7 +50,8 @@ public class ConfigException extends IllegalArgumentException {
 
     /** A required parameter that is absent or blank: {@code "owner: parameter is required"}. */
     public static ConfigException missing(String owner, String parameter) {
-        return new ConfigException((Throwable) null, prefix(owner) + parameter + " is required", parameter, null);
+        return new ConfigException(
+                (Throwable) null, prefix(owner) + parameter + " is required", parameter, null);
     }
 
     private static String prefix(String owner) {
@@ -58,7 +68,10 @@ public class ConfigException extends IllegalArgumentException {
         return value;
     }
 
-    /** Whether a parameter's value must stay out of messages and logs: its name contains password or secret. */
+    /**
+     * Whether a parameter's value must stay out of messages and logs: its name contains password or
+     * secret.
+     */
     public static boolean isSecret(String parameter) {
         String n = parameter == null ? "" : parameter.toLowerCase(Locale.ROOT);
         return n.contains("password") || n.contains("secret");

@@ -15,16 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Typed reading of init parameters (a mailet's, a matcher's, a hook's), over a plain lookup so that core knows no
- * James class: a mailet passes {@code this::getInitParameter}. A value that is absent or blank counts as not
- * given. Every bad value throws a {@link ConfigException} naming the parameter and the value.
+ * Typed reading of init parameters (a mailet's, a matcher's, a hook's), over a plain lookup so that
+ * core knows no James class: a mailet passes {@code this::getInitParameter}. A value that is absent
+ * or blank counts as not given. Every bad value throws a {@link ConfigException} naming the
+ * parameter and the value.
  *
  * <ul>
- *   <li>Booleans: {@code true}, {@code yes}, {@code false}, {@code no}, trimmed, in any case; nothing else.</li>
- *   <li>Processor names: letters, digits, {@code _ . -} ({@link #PROCESSOR_NAME}).</li>
- *   <li>Durations: a whole number in the unit the caller names, or ISO-8601 ({@code PT1H}), within bounds.</li>
- *   <li>Paths: through {@link PackPaths} (the one path rule).</li>
- *   <li>Renamed parameters: {@link #renamed(String, String)} reads the old name too, with a logged warning.</li>
+ *   <li>Booleans: {@code true}, {@code yes}, {@code false}, {@code no}, trimmed, in any case;
+ *       nothing else.
+ *   <li>Processor names: letters, digits, {@code _ . -} ({@link #PROCESSOR_NAME}).
+ *   <li>Durations: a whole number in the unit the caller names, or ISO-8601 ({@code PT1H}), within
+ *       bounds.
+ *   <li>Paths: through {@link PackPaths} (the one path rule).
+ *   <li>Renamed parameters: {@link #renamed(String, String)} reads the old name too, with a logged
+ *       warning.
  * </ul>
  */
 public final class Parameters {
@@ -43,29 +47,43 @@ public final class Parameters {
         this.source = source;
     }
 
-    /** Reads parameters through {@code source} (e.g. {@code this::getInitParameter}), which returns null for absent. */
+    /**
+     * Reads parameters through {@code source} (e.g. {@code this::getInitParameter}), which returns
+     * null for absent.
+     */
     public static Parameters of(Function<String, String> source) {
         return new Parameters(null, source);
     }
 
-    /** As {@link #of(Function)}, every message starting with {@code owner: } (the mailet's simple name). */
+    /**
+     * As {@link #of(Function)}, every message starting with {@code owner: } (the mailet's simple
+     * name).
+     */
     public static Parameters of(String owner, Function<String, String> source) {
         return new Parameters(owner, source);
     }
 
     /**
-     * The name to read for a renamed parameter: {@code oldName} when only it is given (logging a warning that
-     * names the new one), else {@code newName}. Both given throws.
+     * The name to read for a renamed parameter: {@code oldName} when only it is given (logging a
+     * warning that names the new one), else {@code newName}. Both given throws.
      */
     public String renamed(String newName, String oldName) {
         if (source.apply(oldName) == null) {
             return newName;
         }
         if (source.apply(newName) != null) {
-            throw new ConfigException(owner, oldName, source.apply(oldName),
-                "is the old name of " + newName + "; give only " + newName, null);
+            throw new ConfigException(
+                    owner,
+                    oldName,
+                    source.apply(oldName),
+                    "is the old name of " + newName + "; give only " + newName,
+                    null);
         }
-        String warning = (owner == null ? "" : owner + ": ") + oldName + " is deprecated; name it " + newName;
+        String warning =
+                (owner == null ? "" : owner + ": ")
+                        + oldName
+                        + " is deprecated; name it "
+                        + newName;
         LOG.warn(warning);
         warnings.add(warning);
         return oldName;
@@ -93,8 +111,9 @@ public final class Parameters {
     }
 
     /**
-     * The value through {@code parser}, or empty. An {@link IllegalArgumentException} from the parser (a
-     * {@code NumberFormatException} too) becomes a {@link ConfigException} with the parser's message as the problem.
+     * The value through {@code parser}, or empty. An {@link IllegalArgumentException} from the
+     * parser (a {@code NumberFormatException} too) becomes a {@link ConfigException} with the
+     * parser's message as the problem.
      */
     public <T> Optional<T> optional(String name, Function<String, T> parser) {
         return optional(name).map(v -> parse(name, v, parser));
@@ -122,12 +141,18 @@ public final class Parameters {
         return value.trim();
     }
 
-    /** {@code true}/{@code yes}/{@code false}/{@code no} in any case, or {@code defaultValue} when absent. */
+    /**
+     * {@code true}/{@code yes}/{@code false}/{@code no} in any case, or {@code defaultValue} when
+     * absent.
+     */
     public boolean bool(String name, boolean defaultValue) {
         return optional(name).map(v -> parse(name, v, Parameters::bool)).orElse(defaultValue);
     }
 
-    /** Parses one boolean as {@link #bool(String, boolean)} does; anything else throws "must be true or false". */
+    /**
+     * Parses one boolean as {@link #bool(String, boolean)} does; anything else throws "must be true
+     * or false".
+     */
     public static boolean bool(String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("true") || v.equals("yes")) {
@@ -157,23 +182,36 @@ public final class Parameters {
     }
 
     /**
-     * A duration from {@code min} to {@code max}, or {@code defaultValue} when absent: a whole number counts in
-     * {@code unit} ({@code 30} with SECONDS is 30 s), anything else is read as ISO-8601 ({@code PT1H}).
+     * A duration from {@code min} to {@code max}, or {@code defaultValue} when absent: a whole
+     * number counts in {@code unit} ({@code 30} with SECONDS is 30 s), anything else is read as
+     * ISO-8601 ({@code PT1H}).
      */
-    public Duration duration(String name, ChronoUnit unit, Duration defaultValue, Duration min, Duration max) {
+    public Duration duration(
+            String name, ChronoUnit unit, Duration defaultValue, Duration min, Duration max) {
         return optional(name).map(v -> duration(name, v, unit, min, max)).orElse(defaultValue);
     }
 
-    private Duration duration(String name, String value, ChronoUnit unit, Duration min, Duration max) {
+    private Duration duration(
+            String name, String value, ChronoUnit unit, Duration min, Duration max) {
         Duration d = null;
         try {
-            d = value.matches("-?[0-9]+") ? Duration.of(Long.parseLong(value), unit) : Duration.parse(value);
+            d =
+                    value.matches("-?[0-9]+")
+                            ? Duration.of(Long.parseLong(value), unit)
+                            : Duration.parse(value);
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             // reported below
         }
         if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw fail(name, value, "must be a duration (a number of " + unit.toString()
-                .toLowerCase(Locale.ROOT) + " or ISO-8601 such as PT1H) from " + min + " to " + max);
+            throw fail(
+                    name,
+                    value,
+                    "must be a duration (a number of "
+                            + unit.toString().toLowerCase(Locale.ROOT)
+                            + " or ISO-8601 such as PT1H) from "
+                            + min
+                            + " to "
+                            + max);
         }
         return d;
     }

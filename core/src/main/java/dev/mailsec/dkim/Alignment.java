@@ -4,9 +4,9 @@ import com.google.common.net.InternetDomainName;
 import java.util.Locale;
 
 /**
- * DMARC identifier alignment (RFC 7489 section 3.1.1) of a DKIM signing domain with the
- * {@code From:} domain. The organizational domain comes from the Public Suffix List that Guava
- * bundles ({@link InternetDomainName}; Guava 31.1 ships with James 3.8.1, see docs/adr/0004).
+ * DMARC identifier alignment (RFC 7489 section 3.1.1) of a DKIM signing domain with the {@code
+ * From:} domain. The organizational domain comes from the Public Suffix List that Guava bundles
+ * ({@link InternetDomainName}; Guava 31.1 ships with James 3.8.1, see docs/adr/0004).
  */
 public enum Alignment {
     /** {@code d=} equals the From domain: aligned in strict and relaxed mode. */
@@ -39,7 +39,10 @@ public enum Alignment {
 
     /** Alignment of two domain names (null or invalid names never align). */
     public static Alignment of(String signingDomain, String fromDomain) {
-        if (signingDomain == null || fromDomain == null || signingDomain.isEmpty() || fromDomain.isEmpty()) {
+        if (signingDomain == null
+                || fromDomain == null
+                || signingDomain.isEmpty()
+                || fromDomain.isEmpty()) {
             return NONE;
         }
         String d = normalise(signingDomain);

@@ -8,10 +8,12 @@ import java.util.List;
 /** Renders DKIM verdicts as RFC 8601 {@code dkim=} results (with the RFC 6008 {@code header.b}). */
 public final class DkimAuthResults {
 
-    private DkimAuthResults() {
-    }
+    private DkimAuthResults() {}
 
-    /** One {@code dkim=} result per signature, in header order; {@code dkim=none} for an unsigned message. */
+    /**
+     * One {@code dkim=} result per signature, in header order; {@code dkim=none} for an unsigned
+     * message.
+     */
     public static List<MethodResult> methodResults(DkimVerification verification) {
         List<MethodResult> out = new ArrayList<>();
         for (DkimSignatureResult r : verification.results()) {

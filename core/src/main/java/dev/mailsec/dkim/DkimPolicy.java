@@ -4,18 +4,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
-/**
- * The verifier's knobs, with safe defaults. Immutable; build with {@link #builder()}.
- */
+/** The verifier's knobs, with safe defaults. Immutable; build with {@link #builder()}. */
 public final class DkimPolicy {
 
     public static final int DEFAULT_MAX_SIGNATURES = 5;
+
     /** RFC 8301 section 3.2: keys under 1024 bits must not be considered valid. */
     public static final int RFC8301_MIN_RSA_BITS = 1024;
+
     public static final int MAX_RSA_BITS = 8192;
     public static final Duration DEFAULT_CLOCK_DRIFT = Duration.ofMinutes(5);
     public static final int DEFAULT_MAX_HEADER_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_HEADER_FIELDS = 5000;
+
     /** Longest DKIM-Signature field we parse; an 8192-bit b= is about 1400 characters. */
     public static final int MAX_SIGNATURE_FIELD_BYTES = 16 * 1024;
 
@@ -83,12 +84,12 @@ public final class DkimPolicy {
         private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
         private int maxHeaderFields = DEFAULT_MAX_HEADER_FIELDS;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder maxSignatures(int n) {
             if (n < 1 || n > 100) {
-                throw new IllegalArgumentException("maxSignatures: must be between 1 and 100, got " + n);
+                throw new IllegalArgumentException(
+                        "maxSignatures: must be between 1 and 100, got " + n);
             }
             this.maxSignatures = n;
             return this;
@@ -96,8 +97,13 @@ public final class DkimPolicy {
 
         public Builder minRsaBits(int bits) {
             if (bits < RFC8301_MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-                throw new IllegalArgumentException("minRsaBits: must be between " + RFC8301_MIN_RSA_BITS
-                        + " (RFC 8301) and " + MAX_RSA_BITS + ", got " + bits);
+                throw new IllegalArgumentException(
+                        "minRsaBits: must be between "
+                                + RFC8301_MIN_RSA_BITS
+                                + " (RFC 8301) and "
+                                + MAX_RSA_BITS
+                                + ", got "
+                                + bits);
             }
             this.minRsaBits = bits;
             return this;
@@ -110,7 +116,8 @@ public final class DkimPolicy {
 
         public Builder clockDrift(Duration drift) {
             if (drift.isNegative() || drift.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("clockDrift: must be between 0 and 1 day, got " + drift);
+                throw new IllegalArgumentException(
+                        "clockDrift: must be between 0 and 1 day, got " + drift);
             }
             this.clockDrift = drift;
             return this;
@@ -123,7 +130,8 @@ public final class DkimPolicy {
 
         public Builder maxHeaderBytes(int n) {
             if (n < 1024 || n > 64 * 1024 * 1024) {
-                throw new IllegalArgumentException("maxHeaderBytes: must be between 1 KiB and 64 MiB, got " + n);
+                throw new IllegalArgumentException(
+                        "maxHeaderBytes: must be between 1 KiB and 64 MiB, got " + n);
             }
             this.maxHeaderBytes = n;
             return this;
@@ -131,7 +139,8 @@ public final class DkimPolicy {
 
         public Builder maxHeaderFields(int n) {
             if (n < 10 || n > 1_000_000) {
-                throw new IllegalArgumentException("maxHeaderFields: must be between 10 and 1000000, got " + n);
+                throw new IllegalArgumentException(
+                        "maxHeaderFields: must be between 10 and 1000000, got " + n);
             }
             this.maxHeaderFields = n;
             return this;

@@ -8,11 +8,19 @@ public enum DkimResult {
     PASS,
     /** The signature or the body hash did not verify. */
     FAIL,
-    /** The signature could not be evaluated for another reason (e.g. a failing signature from a key in testing mode). */
+    /**
+     * The signature could not be evaluated for another reason (e.g. a failing signature from a key
+     * in testing mode).
+     */
     NEUTRAL,
-    /** The signature is acceptable cryptographically but not to our policy (rsa-sha1, short key, l=, expired). */
+    /**
+     * The signature is acceptable cryptographically but not to our policy (rsa-sha1, short key, l=,
+     * expired).
+     */
     POLICY,
-    /** A temporary failure, typically the key lookup in DNS timed out; retrying later may succeed. */
+    /**
+     * A temporary failure, typically the key lookup in DNS timed out; retrying later may succeed.
+     */
     TEMPERROR,
     /** A permanent error: malformed signature or key record, no key, revoked key. */
     PERMERROR,

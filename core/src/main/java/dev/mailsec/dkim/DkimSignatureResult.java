@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The verdict for one {@code DKIM-Signature} field, with the tags an operator needs to see why.
- * Tag values are only filled in when they passed their syntax check, so they are safe to render
- * into a header; an empty string means "absent or unusable".
+ * The verdict for one {@code DKIM-Signature} field, with the tags an operator needs to see why. Tag
+ * values are only filled in when they passed their syntax check, so they are safe to render into a
+ * header; an empty string means "absent or unusable".
  */
 public final class DkimSignatureResult {
 
@@ -81,7 +81,10 @@ public final class DkimSignatureResult {
         return testing;
     }
 
-    /** This result as string pairs, the form a mail attribute carries (see {@link DkimAttributeNames}). */
+    /**
+     * This result as string pairs, the form a mail attribute carries (see {@link
+     * DkimAttributeNames}).
+     */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("result", result.keyword());
@@ -127,9 +130,17 @@ public final class DkimSignatureResult {
 
     @Override
     public String toString() {
-        return "dkim=" + result.keyword()
+        return "dkim="
+                + result.keyword()
                 + (reason.isEmpty() ? "" : " (" + reason + ")")
-                + " d=" + domain + " s=" + selector + " a=" + algorithm + " b=" + bPrefix
+                + " d="
+                + domain
+                + " s="
+                + selector
+                + " a="
+                + algorithm
+                + " b="
+                + bPrefix
                 + (testing ? " testing" : "");
     }
 

@@ -25,26 +25,50 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Signs messages with DKIM (RFC 6376; ed25519-sha256 per RFC 8463): relaxed/relaxed canonicalisation,
- * SHA-256, one signature per {@link SigningKey} (give an Ed25519 and an RSA key for a dual signature).
- * The message streams through once: the header section is collected, the body goes through the same
- * canonicalising hasher the verifier uses, and at the end each key signs the header hash input.
+ * Signs messages with DKIM (RFC 6376; ed25519-sha256 per RFC 8463): relaxed/relaxed
+ * canonicalisation, SHA-256, one signature per {@link SigningKey} (give an Ed25519 and an RSA key
+ * for a dual signature). The message streams through once: the header section is collected, the
+ * body goes through the same canonicalising hasher the verifier uses, and at the end each key signs
+ * the header hash input.
  *
- * <p>Signed header fields: every field of the {@link #DEFAULT_HEADERS configured list} present in the
- * message, each occurrence once, and the {@link #DEFAULT_OVERSIGNED oversigned} names once more than
- * they occur (h= lists {@code from} twice for one From:), so nobody can add another From: later
- * without breaking the signature (RFC 6376 section 8.15).
+ * <p>Signed header fields: every field of the {@link #DEFAULT_HEADERS configured list} present in
+ * the message, each occurrence once, and the {@link #DEFAULT_OVERSIGNED oversigned} names once more
+ * than they occur (h= lists {@code from} twice for one From:), so nobody can add another From:
+ * later without breaking the signature (RFC 6376 section 8.15).
  *
  * <p>Immutable and thread-safe; each message gets its own {@link Session}.
  */
 public final class DkimSigner {
 
     /** RFC 6376 section 5.4.1's recommendations, plus MIME fields. Lower case, in h= order. */
-    public static final List<String> DEFAULT_HEADERS = Collections.unmodifiableList(Arrays.asList(
-            "from", "reply-to", "subject", "date", "to", "cc", "resent-date", "resent-from", "resent-to",
-            "resent-cc", "in-reply-to", "references", "list-id", "list-help", "list-unsubscribe",
-            "list-unsubscribe-post", "list-subscribe", "list-post", "list-owner", "list-archive", "message-id",
-            "mime-version", "content-type", "content-transfer-encoding", "content-disposition"));
+    public static final List<String> DEFAULT_HEADERS =
+            Collections.unmodifiableList(
+                    Arrays.asList(
+                            "from",
+                            "reply-to",
+                            "subject",
+                            "date",
+                            "to",
+                            "cc",
+                            "resent-date",
+                            "resent-from",
+                            "resent-to",
+                            "resent-cc",
+                            "in-reply-to",
+                            "references",
+                            "list-id",
+                            "list-help",
+                            "list-unsubscribe",
+                            "list-unsubscribe-post",
+                            "list-subscribe",
+                            "list-post",
+                            "list-owner",
+                            "list-archive",
+                            "message-id",
+                            "mime-version",
+                            "content-type",
+                            "content-transfer-encoding",
+                            "content-disposition"));
 
     /** Names signed once more than they occur: an added field of that name breaks the signature. */
     public static final Set<String> DEFAULT_OVERSIGNED = Collections.singleton("from");
@@ -134,8 +158,7 @@ public final class DkimSigner {
         private final BodyHasher body = BodyHasher.create(Canonicalization.RELAXED, sha256(), -1);
         private List<String> result;
 
-        private Session() {
-        }
+        private Session() {}
 
         @Override
         public void write(int b) {
@@ -176,11 +199,17 @@ public final class DkimSigner {
             }
         }
 
-        /** Ends the message and returns its DKIM-Signature fields (each ending in CRLF), to put on top. */
+        /**
+         * Ends the message and returns its DKIM-Signature fields (each ending in CRLF), to put on
+         * top.
+         */
         public List<String> signatures() {
             if (result == null) {
-                HeaderSection section = HeaderSection.parse(header, sectionLength < 0 ? headerLen : sectionLength,
-                        Integer.MAX_VALUE);
+                HeaderSection section =
+                        HeaderSection.parse(
+                                header,
+                                sectionLength < 0 ? headerLen : sectionLength,
+                                Integer.MAX_VALUE);
                 header = null;
                 String bh = Base64.getEncoder().encodeToString(body.finish());
                 List<HeaderField> fields = section.fields();
@@ -216,10 +245,15 @@ public final class DkimSigner {
         return h;
     }
 
-    private String signature(SigningKey key, HeaderHashInput input, List<String> h, String bh, long now) {
+    private String signature(
+            SigningKey key, HeaderHashInput input, List<String> h, String bh, long now) {
         Folder f = new Folder();
-        f.tag("v=1").tag("a=" + key.algorithm().tag()).tag("c=relaxed/relaxed").tag("d=" + key.domain())
-                .tag("s=" + key.selector()).tag("t=" + now);
+        f.tag("v=1")
+                .tag("a=" + key.algorithm().tag())
+                .tag("c=relaxed/relaxed")
+                .tag("d=" + key.domain())
+                .tag("s=" + key.selector())
+                .tag("t=" + now);
         if (lifetime != null) {
             f.tag("x=" + (now + lifetime.getSeconds()));
         }
@@ -244,7 +278,9 @@ public final class DkimSigner {
         return field.append("\r\n").toString();
     }
 
-    /** Builds the field text, folding between tags and between h= names (RFC 6376 section 3.2 FWS). */
+    /**
+     * Builds the field text, folding between tags and between h= names (RFC 6376 section 3.2 FWS).
+     */
     private static final class Folder {
         final StringBuilder sb = new StringBuilder("DKIM-Signature:");
         int col = sb.length();
@@ -308,8 +344,7 @@ public final class DkimSigner {
         private Clock clock = Clock.systemUTC();
         private Duration lifetime;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a key: one signature per key, at most one key per algorithm. */
         public Builder key(SigningKey key) {
@@ -326,21 +361,26 @@ public final class DkimSigner {
             for (String n : names) {
                 String l = n.trim().toLowerCase(Locale.ROOT);
                 if (l.isEmpty() || !l.matches("[\\x21-\\x39\\x3b-\\x7e]+")) {
-                    throw new IllegalArgumentException("headers: not a header field name: '" + n + "'");
+                    throw new IllegalArgumentException(
+                            "headers: not a header field name: '" + n + "'");
                 }
                 if (l.equals("dkim-signature")) {
-                    throw new IllegalArgumentException("headers: DKIM-Signature cannot be signed by itself");
+                    throw new IllegalArgumentException(
+                            "headers: DKIM-Signature cannot be signed by itself");
                 }
                 set.add(l);
             }
             if (!set.contains("from")) {
-                throw new IllegalArgumentException("headers: must include From (RFC 6376 section 5.4), got " + names);
+                throw new IllegalArgumentException(
+                        "headers: must include From (RFC 6376 section 5.4), got " + names);
             }
             this.headers = Collections.unmodifiableList(new ArrayList<>(set));
             return this;
         }
 
-        /** Names signed once more than they occur (default: From). Each must be in {@link #headers}. */
+        /**
+         * Names signed once more than they occur (default: From). Each must be in {@link #headers}.
+         */
         public Builder oversigned(Set<String> names) {
             Set<String> set = new LinkedHashSet<>();
             for (String n : names) {
@@ -376,7 +416,8 @@ public final class DkimSigner {
             }
             for (String o : oversigned) {
                 if (!headers.contains(o)) {
-                    throw new IllegalArgumentException("oversigned: '" + o + "' is not among the signed headers");
+                    throw new IllegalArgumentException(
+                            "oversigned: '" + o + "' is not among the signed headers");
                 }
             }
             return new DkimSigner(this);

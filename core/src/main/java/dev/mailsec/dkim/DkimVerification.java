@@ -5,14 +5,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** Everything one verification found: a result per signature (in header order) and the From domain. */
+/**
+ * Everything one verification found: a result per signature (in header order) and the From domain.
+ */
 public final class DkimVerification {
 
     private final List<DkimSignatureResult> results;
     private final String fromDomain;
     private final int ignoredSignatures;
 
-    public DkimVerification(List<DkimSignatureResult> results, String fromDomain, int ignoredSignatures) {
+    public DkimVerification(
+            List<DkimSignatureResult> results, String fromDomain, int ignoredSignatures) {
         if (results.isEmpty()) {
             throw new IllegalArgumentException("a verification has at least one result (none)");
         }
@@ -23,17 +26,22 @@ public final class DkimVerification {
 
     /** The result of a message without any DKIM-Signature field. */
     public static DkimVerification none(String fromDomain) {
-        return new DkimVerification(List.of(DkimSignatureResult.builder(DkimResult.NONE).build()), fromDomain, 0);
+        return new DkimVerification(
+                List.of(DkimSignatureResult.builder(DkimResult.NONE).build()), fromDomain, 0);
     }
 
-    /** One result per signature checked; a single {@link DkimResult#NONE} result when there was none. */
+    /**
+     * One result per signature checked; a single {@link DkimResult#NONE} result when there was
+     * none.
+     */
     public List<DkimSignatureResult> results() {
         return results;
     }
 
     /**
-     * The domain of the single address in the single {@code From:} field, lower case; empty when From
-     * is missing, repeated, holds several addresses or cannot be parsed (no alignment is possible then).
+     * The domain of the single address in the single {@code From:} field, lower case; empty when
+     * From is missing, repeated, holds several addresses or cannot be parsed (no alignment is
+     * possible then).
      */
     public Optional<String> fromDomain() {
         return Optional.ofNullable(fromDomain);

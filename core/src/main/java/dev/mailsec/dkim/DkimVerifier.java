@@ -6,8 +6,8 @@ import dev.mailsec.dkim.internal.HeaderField;
 import dev.mailsec.dkim.internal.HeaderHashInput;
 import dev.mailsec.dkim.internal.HeaderSection;
 import dev.mailsec.dkim.internal.KeyRecord;
-import dev.mailsec.dkim.internal.SignatureTags.Algorithm;
 import dev.mailsec.dkim.internal.SignatureTags;
+import dev.mailsec.dkim.internal.SignatureTags.Algorithm;
 import dev.mailsec.dkim.internal.Verdict;
 import dev.mailsec.mail.DomainName;
 import dev.mailsec.shaded.bc.crypto.signers.Ed25519Signer;
@@ -29,14 +29,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies the DKIM signatures of a message (RFC 6376, RFC 8463, RFC 8301) in one pass over its
- * bytes: the header section is collected (bounded), keys are fetched, header signatures are checked,
- * then the body streams through one canonicalising hasher per distinct (canonicalisation, hash, l=)
- * into the JDK's digests. Nothing is parsed as MIME.
+ * bytes: the header section is collected (bounded), keys are fetched, header signatures are
+ * checked, then the body streams through one canonicalising hasher per distinct (canonicalisation,
+ * hash, l=) into the JDK's digests. Nothing is parsed as MIME.
  *
  * <p>Thread-safe and meant to be shared: each message gets its own {@link Session}. Hostile input
- * ends in a {@link DkimResult#PERMERROR} or {@link DkimResult#FAIL} result, never an exception; time
- * and memory are bounded by {@link DkimPolicy} (header size and count, signatures checked) and are
- * linear in the body size otherwise.
+ * ends in a {@link DkimResult#PERMERROR} or {@link DkimResult#FAIL} result, never an exception;
+ * time and memory are bounded by {@link DkimPolicy} (header size and count, signatures checked) and
+ * are linear in the body size otherwise.
  */
 public final class DkimVerifier {
 
@@ -45,15 +45,17 @@ public final class DkimVerifier {
 
     private final KeyRecordSource keys;
     private final DkimPolicy policy;
-    /** Parsed key records by their text: a KeyRecord or the Verdict its parsing gave. */
-    private final Map<String, Object> parsedKeys = new LinkedHashMap<String, Object>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-            return size() > KEY_CACHE_SIZE;
-        }
-    };
+    /** Parsed key records by their text: a KeyRecord or the Verdict its parsing gave. */
+    private final Map<String, Object> parsedKeys =
+            new LinkedHashMap<String, Object>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+                    return size() > KEY_CACHE_SIZE;
+                }
+            };
 
     public DkimVerifier(KeyRecordSource keys, DkimPolicy policy) {
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -64,7 +66,10 @@ public final class DkimVerifier {
         return policy;
     }
 
-    /** Starts the verification of one message: write its bytes to the session, then call {@link Session#result()}. */
+    /**
+     * Starts the verification of one message: write its bytes to the session, then call {@link
+     * Session#result()}.
+     */
     public Session start() {
         return new Session();
     }
@@ -147,8 +152,7 @@ public final class DkimVerifier {
         private String fromDomain;
         private int ignored;
 
-        private Session() {
-        }
+        private Session() {}
 
         @Override
         public void write(int b) {
@@ -168,11 +172,18 @@ public final class DkimVerifier {
                     int n = (j < end ? j + 1 : end) - i;
                     if (headerLen + n > header.length) {
                         if (headerLen + n > policy.maxHeaderBytes()) {
-                            overflow("header section larger than " + policy.maxHeaderBytes() + " bytes");
+                            overflow(
+                                    "header section larger than "
+                                            + policy.maxHeaderBytes()
+                                            + " bytes");
                             return;
                         }
-                        header = java.util.Arrays.copyOf(header,
-                                Math.min(policy.maxHeaderBytes(), Math.max(headerLen + n, headerLen * 2)));
+                        header =
+                                java.util.Arrays.copyOf(
+                                        header,
+                                        Math.min(
+                                                policy.maxHeaderBytes(),
+                                                Math.max(headerLen + n, headerLen * 2)));
                     }
                     System.arraycopy(b, i, header, headerLen, n);
                     headerLen += n;
@@ -198,8 +209,14 @@ public final class DkimVerifier {
 
         private void overflow(String reason) {
             header = null;
-            result = new DkimVerification(
-                    List.of(DkimSignatureResult.builder(DkimResult.PERMERROR).reason(reason).build()), null, 0);
+            result =
+                    new DkimVerification(
+                            List.of(
+                                    DkimSignatureResult.builder(DkimResult.PERMERROR)
+                                            .reason(reason)
+                                            .build()),
+                            null,
+                            0);
             state = DONE;
         }
 
@@ -222,7 +239,8 @@ public final class DkimVerifier {
         }
 
         private void endHeaders(int sectionLength) {
-            HeaderSection section = HeaderSection.parse(header, sectionLength, policy.maxHeaderFields());
+            HeaderSection section =
+                    HeaderSection.parse(header, sectionLength, policy.maxHeaderFields());
             header = null;
             if (section == null) {
                 overflow("more than " + policy.maxHeaderFields() + " header fields");
@@ -239,7 +257,10 @@ public final class DkimVerifier {
             }
             ignored = Math.max(0, signatures.size() - policy.maxSignatures());
             if (ignored > 0) {
-                LOG.debug("{} DKIM signatures beyond the maximum of {} not checked", ignored, policy.maxSignatures());
+                LOG.debug(
+                        "{} DKIM signatures beyond the maximum of {} not checked",
+                        ignored,
+                        policy.maxSignatures());
             }
             Map<String, KeyLookup> lookups = new HashMap<>();
             for (HeaderField f : signatures.subList(0, signatures.size() - ignored)) {
@@ -260,7 +281,8 @@ public final class DkimVerifier {
             }
         }
 
-        private void evaluate(Check check, HeaderHashInput headers, Map<String, KeyLookup> lookups) throws Verdict {
+        private void evaluate(Check check, HeaderHashInput headers, Map<String, KeyLookup> lookups)
+                throws Verdict {
             SignatureTags tags = SignatureTags.parse(check.field);
             check.tags = tags;
             long now = policy.clock().instant().getEpochSecond();
@@ -274,7 +296,8 @@ public final class DkimVerifier {
             KeyRecord key = key(tags, lookups);
             check.key = key;
             if (!key.keyType.equals(tags.algorithm.keyType)) {
-                throw Verdict.permerror("key type k=" + key.keyType + " does not match a=" + tags.algorithm.tag);
+                throw Verdict.permerror(
+                        "key type k=" + key.keyType + " does not match a=" + tags.algorithm.tag);
             }
             if (!key.allowsHash(tags.algorithm.hashName)) {
                 throw Verdict.permerror("key does not allow " + tags.algorithm.hashName + " (h=)");
@@ -282,15 +305,24 @@ public final class DkimVerifier {
             if (key.strictIdentity && !tags.identityDomain.equals(tags.domain)) {
                 throw Verdict.permerror("key requires the i= domain to equal d= (t=s)");
             }
-            byte[] data = headers.data(tags.signedHeaders, tags.field.raw(), tags.field.colon(), tags.headerCanon);
+            byte[] data =
+                    headers.data(
+                            tags.signedHeaders,
+                            tags.field.raw(),
+                            tags.field.colon(),
+                            tags.headerCanon);
             if (!signatureVerifies(tags, key, data)) {
-                throw new Verdict(key.testing ? DkimResult.NEUTRAL : DkimResult.FAIL,
+                throw new Verdict(
+                        key.testing ? DkimResult.NEUTRAL : DkimResult.FAIL,
                         "signature did not verify" + (key.testing ? "; key in testing mode" : ""));
             }
-            String hasherKey = tags.bodyCanon.keyword() + "/" + tags.algorithm.jcaDigest + "/" + tags.length;
+            String hasherKey =
+                    tags.bodyCanon.keyword() + "/" + tags.algorithm.jcaDigest + "/" + tags.length;
             BodyHasher hasher = hashers.get(hasherKey);
             if (hasher == null) {
-                hasher = BodyHasher.create(tags.bodyCanon, digest(tags.algorithm.jcaDigest), tags.length);
+                hasher =
+                        BodyHasher.create(
+                                tags.bodyCanon, digest(tags.algorithm.jcaDigest), tags.length);
                 hashers.put(hasherKey, hasher);
             }
             check.hasher = hasher;
@@ -306,7 +338,8 @@ public final class DkimVerifier {
                 try {
                     lookup = keys.lookup(name);
                 } catch (RuntimeException e) {
-                    // a broken source must not lose the mail: report a temporary error and say why in the log
+                    // a broken source must not lose the mail: report a temporary error and say why
+                    // in the log
                     LOG.warn("key lookup for {} failed", name, e);
                     lookup = KeyLookup.temporaryFailure("key lookup failed");
                 }
@@ -343,7 +376,11 @@ public final class DkimVerifier {
                 return signer.verifySignature(tags.signature);
             }
             try {
-                Signature s = Signature.getInstance(tags.algorithm == Algorithm.RSA_SHA1 ? "SHA1withRSA" : "SHA256withRSA");
+                Signature s =
+                        Signature.getInstance(
+                                tags.algorithm == Algorithm.RSA_SHA1
+                                        ? "SHA1withRSA"
+                                        : "SHA256withRSA");
                 s.initVerify(key.rsaKey);
                 s.update(data);
                 return s.verify(tags.signature);
@@ -379,9 +416,14 @@ public final class DkimVerifier {
             } else if (tags.algorithm == Algorithm.RSA_SHA1) {
                 check.decide(DkimResult.POLICY, "rsa-sha1 is not accepted (RFC 8301)");
             } else if (key.rsaKey != null && key.rsaBits() < policy.minRsaBits()) {
-                check.decide(DkimResult.POLICY,
-                        "RSA key of " + key.rsaBits() + " bits is shorter than " + policy.minRsaBits());
-            } else if (h.hasUnsignedContent() && policy.bodyLengthPolicy() == BodyLengthPolicy.POLICY) {
+                check.decide(
+                        DkimResult.POLICY,
+                        "RSA key of "
+                                + key.rsaBits()
+                                + " bits is shorter than "
+                                + policy.minRsaBits());
+            } else if (h.hasUnsignedContent()
+                    && policy.bodyLengthPolicy() == BodyLengthPolicy.POLICY) {
                 check.decide(DkimResult.POLICY, "l= leaves part of the body unsigned");
             } else {
                 check.decide(DkimResult.PASS, "");
@@ -389,10 +431,14 @@ public final class DkimVerifier {
         }
 
         private DkimSignatureResult toResult(Check check) {
-            DkimSignatureResult.Builder b = DkimSignatureResult.builder(check.result).reason(check.reason);
+            DkimSignatureResult.Builder b =
+                    DkimSignatureResult.builder(check.result).reason(check.reason);
             if (check.tags != null) {
                 SignatureTags t = check.tags;
-                b.domain(t.domain).selector(t.selector).algorithm(t.algorithm.tag).identity(t.identity);
+                b.domain(t.domain)
+                        .selector(t.selector)
+                        .algorithm(t.algorithm.tag)
+                        .identity(t.identity);
             } else {
                 Map<String, String> t = SignatureTags.bestEffortTags(check.field);
                 String d = t.get("d");
@@ -406,7 +452,10 @@ public final class DkimVerifier {
                     }
                 }
             }
-            b.bPrefix(check.tags != null ? check.tags.bPrefix : bPrefix(SignatureTags.bestEffortTags(check.field).get("b")));
+            b.bPrefix(
+                    check.tags != null
+                            ? check.tags.bPrefix
+                            : bPrefix(SignatureTags.bestEffortTags(check.field).get("b")));
             b.testing(check.key != null && check.key.testing);
             return b.build();
         }
@@ -419,7 +468,11 @@ public final class DkimVerifier {
         StringBuilder sb = new StringBuilder(DkimSignatureResult.B_PREFIX_LENGTH);
         for (int i = 0; i < b.length() && sb.length() < DkimSignatureResult.B_PREFIX_LENGTH; i++) {
             char c = b.charAt(i);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/') {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '+'
+                    || c == '/') {
                 sb.append(c);
             } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
                 return "";

@@ -66,14 +66,15 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
         this.maxTtl = b.maxTtl;
         this.negativeTtl = b.negativeTtl;
         this.clock = b.clock;
-        this.cache = new LinkedHashMap<String, CachedLookup>(256, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
+        this.cache =
+                new LinkedHashMap<String, CachedLookup>(256, 0.75f, true) {
+                    private static final long serialVersionUID = 1L;
 
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, CachedLookup> eldest) {
-                return size() > cacheSize;
-            }
-        };
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, CachedLookup> eldest) {
+                        return size() > cacheSize;
+                    }
+                };
     }
 
     public static Builder builder() {
@@ -83,7 +84,8 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
     private static List<InetSocketAddress> systemServers() {
         List<InetSocketAddress> s = ResolverConfig.getCurrentConfig().servers();
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("dnsServers: none configured and none found in the system configuration");
+            throw new IllegalArgumentException(
+                    "dnsServers: none configured and none found in the system configuration");
         }
         return List.copyOf(s);
     }
@@ -118,10 +120,15 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
             try {
                 SimpleResolver resolver = new SimpleResolver(server);
                 resolver.setTimeout(timeout);
-                response = resolver.send(Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN)));
+                response =
+                        resolver.send(
+                                Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN)));
             } catch (IOException e) {
-                lastFailure = e instanceof java.net.SocketTimeoutException || String.valueOf(e.getMessage()).contains("imed out")
-                        ? "timeout" : "network error";
+                lastFailure =
+                        e instanceof java.net.SocketTimeoutException
+                                        || String.valueOf(e.getMessage()).contains("imed out")
+                                ? "timeout"
+                                : "network error";
                 LOG.debug("DKIM key query {} to {} failed: {}", key, server, e.toString());
                 continue;
             }
@@ -146,7 +153,8 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
                 }
             }
             if (records.isEmpty()) {
-                return remember(key, KeyLookup.notFound("no TXT record"), negativeTtl.toMillis(), now);
+                return remember(
+                        key, KeyLookup.notFound("no TXT record"), negativeTtl.toMillis(), now);
             }
             long ttlMillis = Math.min(Duration.ofSeconds(ttl).toMillis(), maxTtl.toMillis());
             return remember(key, KeyLookup.found(records), ttlMillis, now);
@@ -184,8 +192,7 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
         private Duration negativeTtl = DEFAULT_NEGATIVE_TTL;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a server; none means the system's resolvers (/etc/resolv.conf). */
         public Builder server(InetSocketAddress server) {
@@ -218,7 +225,8 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
                     port = port(s.substring(colon + 1), s);
                 }
                 if (!host.matches("[0-9A-Fa-f:.]+")) {
-                    throw new IllegalArgumentException("dnsServers: must be IP addresses, got '" + s + "'");
+                    throw new IllegalArgumentException(
+                            "dnsServers: must be IP addresses, got '" + s + "'");
                 }
                 server(new InetSocketAddress(host, port));
             }
@@ -238,8 +246,11 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
         }
 
         public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("dnsTimeout: must be between 1 ms and 1 minute, got " + timeout);
+            if (timeout.isNegative()
+                    || timeout.isZero()
+                    || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(
+                        "dnsTimeout: must be between 1 ms and 1 minute, got " + timeout);
             }
             this.timeout = timeout;
             return this;
@@ -247,7 +258,8 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
 
         public Builder cacheSize(int size) {
             if (size < 0 || size > 10_000_000) {
-                throw new IllegalArgumentException("dnsCacheSize: must be between 0 and 10000000, got " + size);
+                throw new IllegalArgumentException(
+                        "dnsCacheSize: must be between 0 and 10000000, got " + size);
             }
             this.cacheSize = size;
             return this;
@@ -255,7 +267,8 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
 
         public Builder maxTtl(Duration maxTtl) {
             if (maxTtl.isNegative()) {
-                throw new IllegalArgumentException("dnsMaxTtl: must not be negative, got " + maxTtl);
+                throw new IllegalArgumentException(
+                        "dnsMaxTtl: must not be negative, got " + maxTtl);
             }
             this.maxTtl = maxTtl;
             return this;
@@ -263,7 +276,8 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
 
         public Builder negativeTtl(Duration negativeTtl) {
             if (negativeTtl.isNegative()) {
-                throw new IllegalArgumentException("dnsNegativeTtl: must not be negative, got " + negativeTtl);
+                throw new IllegalArgumentException(
+                        "dnsNegativeTtl: must not be negative, got " + negativeTtl);
             }
             this.negativeTtl = negativeTtl;
             return this;

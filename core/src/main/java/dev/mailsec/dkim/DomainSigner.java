@@ -7,8 +7,8 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkm.SecretVersion;
-import dev.mailsec.mail.DomainName.Option;
 import dev.mailsec.mail.DomainName;
+import dev.mailsec.mail.DomainName.Option;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DKIM-signs a domain's outbound mail with its keys from the key manager (DKM): which domain signs
- * (a configured one, else the domain of the single From: address), which keys (the primary version of
- * {@code dkim/<domain>} and/or {@code dkim/<domain>/ed25519}, see {@link DkmSigningKeys}), and where the
- * signature fields go (on top, RFC 6376 section 5.6). Shared across mail threads: it keeps only the
- * derived signing key per secret (re-derived when the primary version changes) and, for
- * {@link #MISSING_KEY_TTL}, that a domain has no key (each miss is an audited DKM read). A domain
- * without a key passes unsigned, logged once per secret.
+ * (a configured one, else the domain of the single From: address), which keys (the primary version
+ * of {@code dkim/<domain>} and/or {@code dkim/<domain>/ed25519}, see {@link DkmSigningKeys}), and
+ * where the signature fields go (on top, RFC 6376 section 5.6). Shared across mail threads: it
+ * keeps only the derived signing key per secret (re-derived when the primary version changes) and,
+ * for {@link #MISSING_KEY_TTL}, that a domain has no key (each miss is an audited DKM read). A
+ * domain without a key passes unsigned, logged once per secret.
  */
 public final class DomainSigner {
     private static final Logger LOG = LoggerFactory.getLogger(DomainSigner.class);
@@ -94,11 +94,12 @@ public final class DomainSigner {
     /**
      * Signs the message in place, unless there is no domain or no key.
      *
-     * @throws KeyUnavailableException if DKM cannot give a key (unreachable, or a secret that cannot
-     *     sign): the message is unchanged
+     * @throws KeyUnavailableException if DKM cannot give a key (unreachable, or a secret that
+     *     cannot sign): the message is unchanged
      * @throws IOException if the message cannot be read
      */
-    public Outcome sign(MimeMessage message) throws KeyUnavailableException, MessagingException, IOException {
+    public Outcome sign(MimeMessage message)
+            throws KeyUnavailableException, MessagingException, IOException {
         String d = domain != null ? domain : fromDomain(message);
         if (d == null) {
             return Outcome.NO_DOMAIN;
@@ -138,8 +139,12 @@ public final class DomainSigner {
             // no such secret: this domain does not sign with this algorithm
             missingUntil.put(name, clock.millis() + MISSING_KEY_TTL.toMillis());
             if (reportedMissing.add(name)) {
-                LOG.warn("no DKIM key {} in DKM: mail from {} passes without a {} signature ({})",
-                        name, d, a.tag(), e.getMessage());
+                LOG.warn(
+                        "no DKIM key {} in DKM: mail from {} passes without a {} signature ({})",
+                        name,
+                        d,
+                        a.tag(),
+                        e.getMessage());
             }
             return null;
         } catch (DkmException e) {
@@ -154,13 +159,16 @@ public final class DomainSigner {
         try {
             k = DkmSigningKeys.signingKey(d, primary);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new KeyUnavailableException(name, new DkmInvalidKeyException(name + ": " + e.getMessage()));
+            throw new KeyUnavailableException(
+                    name, new DkmInvalidKeyException(name + ": " + e.getMessage()));
         }
         keys.put(name, new CachedKey(primary, k));
         return k;
     }
 
-    /** The lower-case domain of the single From: address, or null if there is not exactly one such. */
+    /**
+     * The lower-case domain of the single From: address, or null if there is not exactly one such.
+     */
     public static String fromDomain(MimeMessage message) throws MessagingException {
         String[] from = message.getHeader("From");
         if (from == null || from.length != 1) {
@@ -173,14 +181,19 @@ public final class DomainSigner {
             }
             String a = addresses[0].getAddress();
             int at = a.lastIndexOf('@');
-            return at < 0 ? null : DomainName.normalize(a.substring(at + 1), Option.MULTI_LABEL).orElse(null);
+            return at < 0
+                    ? null
+                    : DomainName.normalize(a.substring(at + 1), Option.MULTI_LABEL).orElse(null);
         } catch (AddressException e) {
             return null;
         }
     }
 
-    /** Puts the signature fields on top (RFC 6376 section 5.6), keeping every other field as it was. */
-    private static void prepend(MimeMessage message, List<String> signatures) throws MessagingException {
+    /**
+     * Puts the signature fields on top (RFC 6376 section 5.6), keeping every other field as it was.
+     */
+    private static void prepend(MimeMessage message, List<String> signatures)
+            throws MessagingException {
         List<String> lines = Collections.list(message.getAllHeaderLines());
         Set<String> names = new LinkedHashSet<>();
         for (String line : lines) {
@@ -203,33 +216,38 @@ public final class DomainSigner {
     /** Configures a {@link DomainSigner}; each setter checks its value. */
     public static final class Builder {
         private String domain;
-        private List<SigningAlgorithm> algorithms = Collections.singletonList(SigningAlgorithm.RSA_SHA256);
+        private List<SigningAlgorithm> algorithms =
+                Collections.singletonList(SigningAlgorithm.RSA_SHA256);
         private List<String> headers;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sign for this domain instead of the From: address's. Like the other setters, a bad value
          * throws an IllegalArgumentException whose message starts with the mailet parameter's name.
          */
         public Builder domain(String name) {
-            this.domain = DomainName.normalize(name, Option.TRIM, Option.MULTI_LABEL)
-                .orElseThrow(() -> new IllegalArgumentException("domain: not a domain name: '" + name + "'"));
+            this.domain =
+                    DomainName.normalize(name, Option.TRIM, Option.MULTI_LABEL)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "domain: not a domain name: '" + name + "'"));
             return this;
         }
 
         /** {@code rsa-sha256} (default), {@code ed25519-sha256} or {@code both}. */
         public Builder algorithms(String value) {
             if (value.equals("both")) {
-                algorithms = Arrays.asList(SigningAlgorithm.ED25519_SHA256, SigningAlgorithm.RSA_SHA256);
+                algorithms =
+                        Arrays.asList(SigningAlgorithm.ED25519_SHA256, SigningAlgorithm.RSA_SHA256);
                 return this;
             }
             SigningAlgorithm a = SigningAlgorithm.fromTag(value);
             if (a == null) {
-                throw new IllegalArgumentException("algorithms: one of rsa-sha256, ed25519-sha256, both; got '"
-                        + value + "'");
+                throw new IllegalArgumentException(
+                        "algorithms: one of rsa-sha256, ed25519-sha256, both; got '" + value + "'");
             }
             algorithms = Collections.singletonList(a);
             return this;
@@ -259,8 +277,15 @@ public final class DomainSigner {
         private final String secret;
 
         KeyUnavailableException(String secret, DkmException cause) {
-            super("DKIM key " + secret + " unavailable (" + cause.getClass().getSimpleName() + ": "
-                    + cause.getMessage() + ")", cause);
+            super(
+                    "DKIM key "
+                            + secret
+                            + " unavailable ("
+                            + cause.getClass().getSimpleName()
+                            + ": "
+                            + cause.getMessage()
+                            + ")",
+                    cause);
             this.secret = secret;
         }
 
@@ -275,7 +300,10 @@ public final class DomainSigner {
         }
     }
 
-    /** A DKM secret that exists but cannot sign (wrong kind or algorithm): a key store problem, not "no key". */
+    /**
+     * A DKM secret that exists but cannot sign (wrong kind or algorithm): a key store problem, not
+     * "no key".
+     */
     static final class DkmInvalidKeyException extends DkmException {
         private static final long serialVersionUID = 1L;
 

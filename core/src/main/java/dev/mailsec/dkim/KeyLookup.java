@@ -51,13 +51,21 @@ public final class KeyLookup {
         return records;
     }
 
-    /** Why the lookup did not find a record, for the reason comment ("timeout", "SERVFAIL", "NXDOMAIN"). */
+    /**
+     * Why the lookup did not find a record, for the reason comment ("timeout", "SERVFAIL",
+     * "NXDOMAIN").
+     */
     public String detail() {
         return detail;
     }
 
     @Override
     public String toString() {
-        return "KeyLookup{" + status + (detail.isEmpty() ? "" : ", " + detail) + ", records=" + records.size() + "}";
+        return "KeyLookup{"
+                + status
+                + (detail.isEmpty() ? "" : ", " + detail)
+                + ", records="
+                + records.size()
+                + "}";
     }
 }

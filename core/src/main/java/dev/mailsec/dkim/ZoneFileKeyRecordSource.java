@@ -45,7 +45,8 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
                 if (first.equalsIgnoreCase("$ORIGIN") && t.size() >= 2) {
                     origin = normalise(t.get(1).text);
                 } else if (!first.equalsIgnoreCase("$TTL")) {
-                    throw new IllegalArgumentException(source + ":" + line.number + ": unsupported directive " + first);
+                    throw new IllegalArgumentException(
+                            source + ":" + line.number + ": unsupported directive " + first);
                 }
                 continue;
             }
@@ -53,7 +54,8 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
             String name;
             if (line.startsWithBlank) {
                 if (previousName == null) {
-                    throw new IllegalArgumentException(source + ":" + line.number + ": record without a name");
+                    throw new IllegalArgumentException(
+                            source + ":" + line.number + ": record without a name");
                 }
                 name = previousName;
             } else {
@@ -62,12 +64,15 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
             }
             previousName = name;
             // optional TTL and class, in either order
-            while (i < t.size() && !t.get(i).quoted
-                    && (t.get(i).text.matches("\\d+[smhdwSMHDW]?") || t.get(i).text.equalsIgnoreCase("IN"))) {
+            while (i < t.size()
+                    && !t.get(i).quoted
+                    && (t.get(i).text.matches("\\d+[smhdwSMHDW]?")
+                            || t.get(i).text.equalsIgnoreCase("IN"))) {
                 i++;
             }
             if (i >= t.size()) {
-                throw new IllegalArgumentException(source + ":" + line.number + ": record without a type");
+                throw new IllegalArgumentException(
+                        source + ":" + line.number + ": record without a type");
             }
             String type = t.get(i).text.toUpperCase(Locale.ROOT);
             if (!type.equals("TXT")) {
@@ -78,7 +83,8 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
                 value.append(t.get(k).text);
             }
             if (i + 1 >= t.size()) {
-                throw new IllegalArgumentException(source + ":" + line.number + ": TXT record without data");
+                throw new IllegalArgumentException(
+                        source + ":" + line.number + ": TXT record without data");
             }
             out.computeIfAbsent(name, n -> new ArrayList<>()).add(value.toString());
         }
@@ -165,7 +171,8 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
                     i++;
                 } else if (c == ')') {
                     if (--depth < 0) {
-                        throw new IllegalArgumentException(source + ":" + lineNo + ": unbalanced ')'");
+                        throw new IllegalArgumentException(
+                                source + ":" + lineNo + ": unbalanced ')'");
                     }
                     i++;
                 } else if (c == '"') {
@@ -179,7 +186,9 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
                             break;
                         }
                         if (q == '\\' && i < n) {
-                            if (i + 2 < n && Character.isDigit(text.charAt(i)) && Character.isDigit(text.charAt(i + 1))
+                            if (i + 2 < n
+                                    && Character.isDigit(text.charAt(i))
+                                    && Character.isDigit(text.charAt(i + 1))
                                     && Character.isDigit(text.charAt(i + 2))) {
                                 sb.append((char) Integer.parseInt(text.substring(i, i + 3)));
                                 i += 3;
@@ -194,7 +203,8 @@ public final class ZoneFileKeyRecordSource implements KeyRecordSource {
                         sb.append(q);
                     }
                     if (!closed) {
-                        throw new IllegalArgumentException(source + ":" + lineNo + ": unterminated quoted string");
+                        throw new IllegalArgumentException(
+                                source + ":" + lineNo + ": unterminated quoted string");
                     }
                     line.tokens.add(new Token(sb.toString(), true));
                 } else {

@@ -26,32 +26,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DKM clients of this James process, shared by every mailet: one {@link Dkm} per
- * {@code dkm.properties} file, opened on first request (the configuration and credential are read at
- * once, so a wrong file fails the mailet's start; the store itself is reached on first use, so a store
- * that is down at start only delays mail). Relative paths follow the pack's path rule
- * ({@link PackPaths}, docs/paths.md), so {@code conf/dkm.properties} is James's {@code conf/}.
+ * The DKM clients of this James process, shared by every mailet: one {@link Dkm} per {@code
+ * dkm.properties} file, opened on first request (the configuration and credential are read at once,
+ * so a wrong file fails the mailet's start; the store itself is reached on first use, so a store
+ * that is down at start only delays mail). Relative paths follow the pack's path rule ({@link
+ * PackPaths}, docs/paths.md), so {@code conf/dkm.properties} is James's {@code conf/}.
  *
  * <p>Automated rollover: {@link #startRollover(Path, Duration)} runs the store's rollover policy
  * ({@link KeyManager#rotateDue()}) every period, at most once per properties file per JVM however
- * many mailets ask. That file must name an admin identity and the root key ({@code rootKey=...}), so
- * it is normally a separate file readable only by the James node chosen to run rollovers.
+ * many mailets ask. That file must name an admin identity and the root key ({@code rootKey=...}),
+ * so it is normally a separate file readable only by the James node chosen to run rollovers.
  */
 public final class DkmClients {
     private static final Logger LOG = LoggerFactory.getLogger(DkmClients.class);
     private static final ConcurrentMap<Path, Dkm> CLIENTS = new ConcurrentHashMap<>();
     private static final ConcurrentMap<Path, Rollover> ROLLOVERS = new ConcurrentHashMap<>();
+
     /** The DKM client configuration when a mailet names none (inside the James home). */
     public static final String DEFAULT_CONFIG = "conf/dkm.properties";
+
     private static volatile boolean validateRolloverOnly;
 
-    private DkmClients() {
-    }
+    private DkmClients() {}
 
     /**
      * The shared client for a properties file, opened on the first call.
      *
-     * @throws DkmInvalidRequestException if the file, its parameters or the credential it names are wrong
+     * @throws DkmInvalidRequestException if the file, its parameters or the credential it names are
+     *     wrong
      */
     public static Dkm client(Path propertiesFile) throws DkmInvalidRequestException {
         Path key = propertiesFile.toAbsolutePath().normalize();
@@ -71,9 +73,9 @@ public final class DkmClients {
     }
 
     /**
-     * The shared client of {@code configured} (a path, {@code conf/dkm.properties} when {@code null}),
-     * opened when first asked for; a wrong file is then an IllegalArgumentException that names
-     * {@code parameter} and the file.
+     * The shared client of {@code configured} (a path, {@code conf/dkm.properties} when {@code
+     * null}), opened when first asked for; a wrong file is then an IllegalArgumentException that
+     * names {@code parameter} and the file.
      */
     public static java.util.function.Supplier<Dkm> lazy(String parameter, String configured) {
         return () -> {
@@ -86,28 +88,32 @@ public final class DkmClients {
             try {
                 return client(file);
             } catch (DkmInvalidRequestException e) {
-                throw new IllegalArgumentException(parameter + " (" + file + "): " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        parameter + " (" + file + "): " + e.getMessage(), e);
             }
         };
     }
 
     /**
-     * Starts automated rollover with the admin configuration in {@code propertiesFile}, unless it runs
-     * already in this JVM. A store that cannot be reached yet is tried again every period.
+     * Starts automated rollover with the admin configuration in {@code propertiesFile}, unless it
+     * runs already in this JVM. A store that cannot be reached yet is tried again every period.
      *
      * @throws DkmInvalidRequestException if the file is wrong or names no root key or identity
      */
-    public static void startRollover(Path propertiesFile, Duration period) throws DkmInvalidRequestException {
+    public static void startRollover(Path propertiesFile, Duration period)
+            throws DkmInvalidRequestException {
         if (period.isNegative() || period.isZero()) {
             throw new DkmInvalidRequestException("rolloverPeriod: must be positive, got " + period);
         }
         Path key = propertiesFile.toAbsolutePath().normalize();
         DkmConfig config = DkmConfig.load(key);
         if (!config.rootKey().isPresent()) {
-            throw new DkmInvalidRequestException(key + ": rollover needs rootKey=... (the root key) in this file");
+            throw new DkmInvalidRequestException(
+                    key + ": rollover needs rootKey=... (the root key) in this file");
         }
         if (!config.identity().isPresent()) {
-            throw new DkmInvalidRequestException(key + ": rollover needs identity=... (an admin's credential file)");
+            throw new DkmInvalidRequestException(
+                    key + ": rollover needs identity=... (an admin's credential file)");
         }
         Credential.load(config.identity().get());
         if (validateRolloverOnly) {
@@ -121,8 +127,9 @@ public final class DkmClients {
     }
 
     /**
-     * For {@code mailsec check}, which runs the mailets' {@code init} to validate an installation: while set,
-     * {@link #startRollover} validates its file but starts nothing, so checking never rotates a key.
+     * For {@code mailsec check}, which runs the mailets' {@code init} to validate an installation:
+     * while set, {@link #startRollover} validates its file but starts nothing, so checking never
+     * rotates a key.
      */
     public static void validateRolloverOnly(boolean validateOnly) {
         validateRolloverOnly = validateOnly;
@@ -149,7 +156,9 @@ public final class DkmClients {
         }
     }
 
-    /** Opens an admin session (retrying while the store is unreachable), then runs the scheduler. */
+    /**
+     * Opens an admin session (retrying while the store is unreachable), then runs the scheduler.
+     */
     private static final class Rollover {
         private final Path file;
         private final DkmConfig config;
@@ -163,11 +172,13 @@ public final class DkmClients {
             this.file = file;
             this.config = config;
             this.period = period;
-            this.starter = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "mailsec-dkm-rollover-start");
-                t.setDaemon(true);
-                return t;
-            });
+            this.starter =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "mailsec-dkm-rollover-start");
+                                t.setDaemon(true);
+                                return t;
+                            });
             starter.execute(this::tryStart);
         }
 
@@ -176,19 +187,31 @@ public final class DkmClients {
             try {
                 s = config.openStorage(false);
                 Optional<RootKeys> root = config.openRootKeys();
-                KeyManager session = KeyManager.open(s, root.orElse(null), Credential.load(config.identity().get()),
-                        Clock.systemUTC());
+                KeyManager session =
+                        KeyManager.open(
+                                s,
+                                root.orElse(null),
+                                Credential.load(config.identity().get()),
+                                Clock.systemUTC());
                 storage = s;
                 km = session;
-                scheduler = RolloverScheduler.start(session, period, r -> {
-                    if (r.failure() != null) {
-                        LOG.warn("DKM rollover ({}) failed, retried in {}: {}", file, period, r.failure().getMessage());
-                    } else {
-                        for (String action : r.actions()) {
-                            LOG.info("DKM rollover ({}): {}", file, action);
-                        }
-                    }
-                });
+                scheduler =
+                        RolloverScheduler.start(
+                                session,
+                                period,
+                                r -> {
+                                    if (r.failure() != null) {
+                                        LOG.warn(
+                                                "DKM rollover ({}) failed, retried in {}: {}",
+                                                file,
+                                                period,
+                                                r.failure().getMessage());
+                                    } else {
+                                        for (String action : r.actions()) {
+                                            LOG.info("DKM rollover ({}): {}", file, action);
+                                        }
+                                    }
+                                });
                 LOG.info("DKM rollover started: {} every {}", file, period);
                 starter.shutdown();
             } catch (StoreFormatException e) {
@@ -197,7 +220,11 @@ public final class DkmClients {
                 starter.shutdown();
             } catch (DkmUnavailableException e) {
                 close(s);
-                LOG.warn("DKM rollover ({}): store unreachable, trying again in {}: {}", file, period, e.getMessage());
+                LOG.warn(
+                        "DKM rollover ({}): store unreachable, trying again in {}: {}",
+                        file,
+                        period,
+                        e.getMessage());
                 starter.schedule(this::tryStart, period.toMillis(), TimeUnit.MILLISECONDS);
             } catch (DkmException e) {
                 close(s);

@@ -6,15 +6,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The one domain-name rule of the pack: a name is a dot-separated list of RFC 1123 labels (1 to 63 letters, digits
- * and inner hyphens), at most 253 characters in all, compared in lower case. What a call site accepts around
- * that rule (surrounding spaces, a trailing dot, internationalised names, a single label) is a named
- * {@link Option}, so that every site keeps the set of names it accepted before the rule was shared.
+ * The one domain-name rule of the pack: a name is a dot-separated list of RFC 1123 labels (1 to 63
+ * letters, digits and inner hyphens), at most 253 characters in all, compared in lower case. What a
+ * call site accepts around that rule (surrounding spaces, a trailing dot, internationalised names,
+ * a single label) is a named {@link Option}, so that every site keeps the set of names it accepted
+ * before the rule was shared.
  */
 public final class DomainName {
 
-    /** Longest domain name in its textual form without the trailing dot (RFC 1035 section 2.3.4). */
+    /**
+     * Longest domain name in its textual form without the trailing dot (RFC 1035 section 2.3.4).
+     */
     public static final int MAX_LENGTH = 253;
+
     /** Longest label (RFC 1035 section 2.3.4). */
     public static final int MAX_LABEL_LENGTH = 63;
 
@@ -24,18 +28,19 @@ public final class DomainName {
         TRIM,
         /** One trailing dot (the DNS root) is accepted and removed. */
         TRAILING_DOT,
-        /** A name with non-ASCII characters is converted to its ASCII (punycode) form, STD3 rules. */
+        /**
+         * A name with non-ASCII characters is converted to its ASCII (punycode) form, STD3 rules.
+         */
         IDN,
         /** At least two labels: a bare {@code localhost} or {@code com} is refused. */
         MULTI_LABEL
     }
 
-    private DomainName() {
-    }
+    private DomainName() {}
 
     /**
-     * The lower-case ASCII form of {@code value}, or empty when it is not a domain name under the rule and the
-     * given options.
+     * The lower-case ASCII form of {@code value}, or empty when it is not a domain name under the
+     * rule and the given options.
      */
     public static Optional<String> normalize(String value, Option... options) {
         if (value == null) {
@@ -85,7 +90,10 @@ public final class DomainName {
         return Optional.of(ascii);
     }
 
-    /** True if {@code value}, exactly as given (any case, no options), is a domain name under the rule. */
+    /**
+     * True if {@code value}, exactly as given (any case, no options), is a domain name under the
+     * rule.
+     */
     public static boolean isValid(String value) {
         return normalize(value).isPresent();
     }
@@ -104,10 +112,15 @@ public final class DomainName {
         return true;
     }
 
-    /** RFC 1123 label: 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen. */
+    /**
+     * RFC 1123 label: 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen.
+     */
     private static boolean isLabel(String name, int start, int end) {
         int length = end - start;
-        if (length < 1 || length > MAX_LABEL_LENGTH || name.charAt(start) == '-' || name.charAt(end - 1) == '-') {
+        if (length < 1
+                || length > MAX_LABEL_LENGTH
+                || name.charAt(start) == '-'
+                || name.charAt(end - 1) == '-') {
             return false;
         }
         for (int i = start; i < end; i++) {

@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The access log in the rights store: one write-once record {@code e/<jti>/<millis>-<random>} per event. */
+/**
+ * The access log in the rights store: one write-once record {@code e/<jti>/<millis>-<random>} per
+ * event.
+ */
 final class AccessLog {
     private final RightsRecords records;
     private final SecureRandom random;
@@ -20,8 +23,13 @@ final class AccessLog {
     void append(AccessEvent event) throws RightsStoreUnavailableException {
         byte[] nonce = new byte[6];
         random.nextBytes(nonce);
-        String key = String.format(Locale.ROOT, "e/%s/%020d-%s", event.licenceId(), event.time().toEpochMilli(),
-                RightsRecords.hex(nonce));
+        String key =
+                String.format(
+                        Locale.ROOT,
+                        "e/%s/%020d-%s",
+                        event.licenceId(),
+                        event.time().toEpochMilli(),
+                        RightsRecords.hex(nonce));
         if (!records.create(key, AccessEvent.CODEC, event, "log an access event")) {
             throw new IllegalStateException("event key collision " + key);
         }

@@ -1,6 +1,8 @@
 package dev.mailsec.rights;
 
-/** Where a protected message is opened; every channel refuses alike (expiry, revocation, parties). */
+/**
+ * Where a protected message is opened; every channel refuses alike (expiry, revocation, parties).
+ */
 public enum Channel {
     /** The web portal, after a passcode. */
     PORTAL,

@@ -20,10 +20,10 @@ import javax.crypto.SecretKey;
 
 /**
  * The rights keys in DKM (docs/rights.md, "Keys"): {@code rights/content-key} (SYMMETRIC AES-256),
- * {@code rights/signing} (KEY_PAIR EC P-256) and {@code rights/portal-session} (SYMMETRIC), names from
- * {@link RightsSettings}. Reads go through {@link Dkm}'s cache; a key id newer than the cached versions makes
- * one refresh (another node may have rotated). DKM faults become {@link RightsKeyUnavailableException}
- * whose message names the secret, never material. Thread-safe.
+ * {@code rights/signing} (KEY_PAIR EC P-256) and {@code rights/portal-session} (SYMMETRIC), names
+ * from {@link RightsSettings}. Reads go through {@link Dkm}'s cache; a key id newer than the cached
+ * versions makes one refresh (another node may have rotated). DKM faults become {@link
+ * RightsKeyUnavailableException} whose message names the secret, never material. Thread-safe.
  */
 public final class DkmRightsKeyring implements RightsKeyring {
     private final Dkm dkm;
@@ -39,12 +39,13 @@ public final class DkmRightsKeyring implements RightsKeyring {
     }
 
     /**
-     * Creates the three secrets for {@code group} (what {@code ./mailsec rights init} does); existing ones are
-     * left alone.
+     * Creates the three secrets for {@code group} (what {@code ./mailsec rights init} does);
+     * existing ones are left alone.
      *
      * @return the names created now (empty when all existed)
      */
-    public static List<String> createSecrets(KeyManager km, RightsSettings settings, String group) throws DkmException {
+    public static List<String> createSecrets(KeyManager km, RightsSettings settings, String group)
+            throws DkmException {
         Set<String> existing = new HashSet<>();
         for (SecretInfo i : km.list()) {
             existing.add(i.name());
@@ -81,8 +82,14 @@ public final class DkmRightsKeyring implements RightsKeyring {
         SecretVersion v = primary(signingSecret, SecretKind.KEY_PAIR);
         PrivateKey k = v.privateKey();
         if (!(k instanceof ECPrivateKey)) {
-            throw new RightsKeyUnavailableException(signingSecret + " v" + v.number() + " holds a " + v.algorithm()
-                    + " key; licences need EC P-256", null);
+            throw new RightsKeyUnavailableException(
+                    signingSecret
+                            + " v"
+                            + v.number()
+                            + " holds a "
+                            + v.algorithm()
+                            + " key; licences need EC P-256",
+                    null);
         }
         return new RightsKey<>(RightsKeyring.kid(signingSecret, v.number()), (ECPrivateKey) k);
     }
@@ -111,7 +118,9 @@ public final class DkmRightsKeyring implements RightsKeyring {
         out.add(new RightsKey<>(RightsKeyring.kid(sessionSecret, p.number()), p.secretKey()));
         for (SecretVersion v : h.versions()) {
             if (v.number() != p.number()) {
-                out.add(new RightsKey<>(RightsKeyring.kid(sessionSecret, v.number()), v.secretKey()));
+                out.add(
+                        new RightsKey<>(
+                                RightsKeyring.kid(sessionSecret, v.number()), v.secretKey()));
             }
         }
         return out;
@@ -122,7 +131,8 @@ public final class DkmRightsKeyring implements RightsKeyring {
         return version(sessionSecret, kid, SecretKind.SYMMETRIC).map(SecretVersion::secretKey);
     }
 
-    private SecretVersion primary(String secret, SecretKind kind) throws RightsKeyUnavailableException {
+    private SecretVersion primary(String secret, SecretKind kind)
+            throws RightsKeyUnavailableException {
         SecretHandle h = handle(secret, kind, false);
         try {
             return h.primary();
@@ -145,22 +155,36 @@ public final class DkmRightsKeyring implements RightsKeyring {
         return v;
     }
 
-    private SecretHandle handle(String secret, SecretKind kind, boolean refresh) throws RightsKeyUnavailableException {
+    private SecretHandle handle(String secret, SecretKind kind, boolean refresh)
+            throws RightsKeyUnavailableException {
         SecretHandle h;
         try {
             h = refresh ? dkm.refresh(secret) : dkm.secret(secret);
         } catch (DkmException e) {
-            throw new RightsKeyUnavailableException("rights key " + secret + " unavailable: "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw new RightsKeyUnavailableException(
+                    "rights key "
+                            + secret
+                            + " unavailable: "
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         if (h.kind() != kind) {
-            throw new RightsKeyUnavailableException(secret + " is a " + h.kind() + " secret; rights need " + kind, null);
+            throw new RightsKeyUnavailableException(
+                    secret + " is a " + h.kind() + " secret; rights need " + kind, null);
         }
         return h;
     }
 
     @Override
     public String toString() {
-        return "DkmRightsKeyring[" + contentSecret + ", " + signingSecret + ", " + sessionSecret + "]";
+        return "DkmRightsKeyring["
+                + contentSecret
+                + ", "
+                + signingSecret
+                + ", "
+                + sessionSecret
+                + "]";
     }
 }

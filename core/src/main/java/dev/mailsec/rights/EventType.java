@@ -2,8 +2,20 @@ package dev.mailsec.rights;
 
 /** What an access-log entry records. */
 public enum EventType {
-    OPENED, OPEN_REFUSED, PASSCODE_SENT, PASSCODE_FAILED, PASSCODE_LOCKED, PASSCODE_OK, REPLIED,
-    ATTACHMENT_DOWNLOADED, REVOKED, FORWARD_BLOCKED, TRANSPORT_DECRYPTED,
-    /** A reader forwarded the message (re-protected) from the portal; the detail names the new recipients. */
+    OPENED,
+    OPEN_REFUSED,
+    PASSCODE_SENT,
+    PASSCODE_FAILED,
+    PASSCODE_LOCKED,
+    PASSCODE_OK,
+    REPLIED,
+    ATTACHMENT_DOWNLOADED,
+    REVOKED,
+    FORWARD_BLOCKED,
+    TRANSPORT_DECRYPTED,
+    /**
+     * A reader forwarded the message (re-protected) from the portal; the detail names the new
+     * recipients.
+     */
     FORWARDED
 }

@@ -11,18 +11,22 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Whether mail our users send may carry the protected messages it forwards, re-sends or refers to, as the
- * rights store recorded them (never as the mail's headers claim). Content whose licence does not grant
- * {@link Right#FORWARD} (Do-Not-Forward): a forward or re-send by anyone but its sender, or any mail
- * carrying it to someone who is not a party of the licence, is a violation and the mail bounces.
- * Otherwise it leaves protected again with the template of the strictest message carried (fewest rights;
- * the first one on a tie), so Encrypt-Only content forwarded stays protected and replies to
- * Do-Not-Forward mail stay Do-Not-Forward.
+ * Whether mail our users send may carry the protected messages it forwards, re-sends or refers to,
+ * as the rights store recorded them (never as the mail's headers claim). Content whose licence does
+ * not grant {@link Right#FORWARD} (Do-Not-Forward): a forward or re-send by anyone but its sender,
+ * or any mail carrying it to someone who is not a party of the licence, is a violation and the mail
+ * bounces. Otherwise it leaves protected again with the template of the strictest message carried
+ * (fewest rights; the first one on a tie), so Encrypt-Only content forwarded stays protected and
+ * replies to Do-Not-Forward mail stay Do-Not-Forward.
  */
 public final class ForwardingPolicy {
 
     /** How a mail uses a protected message; the first is the strongest. */
-    public enum Use { FORWARD, RESEND, REFERENCE }
+    public enum Use {
+        FORWARD,
+        RESEND,
+        REFERENCE
+    }
 
     private final RightsSettings settings;
 
@@ -47,14 +51,16 @@ public final class ForwardingPolicy {
             if (v != null) {
                 violations.add(new Violation(c.message.licenceId(), v));
             }
-            if (strictest == null || c.message.rights().size() < strictest.message.rights().size()) {
+            if (strictest == null
+                    || c.message.rights().size() < strictest.message.rights().size()) {
                 strictest = c;
             }
         }
         if (!violations.isEmpty()) {
             return new Decision(Decision.Kind.BOUNCE, null, violations);
         }
-        return new Decision(Decision.Kind.REPROTECT, template(strictest.message), Collections.emptyList());
+        return new Decision(
+                Decision.Kind.REPROTECT, template(strictest.message), Collections.emptyList());
     }
 
     /** Why this mail may not carry that protected message, or null when it may. */
@@ -71,8 +77,14 @@ public final class ForwardingPolicy {
                 outside.add(a);
             }
         }
-        String what = "The protected message <" + m.messageId() + "> (template " + m.template() + ", rights "
-                + tokens(m.rights()) + ") may not be forwarded";
+        String what =
+                "The protected message <"
+                        + m.messageId()
+                        + "> (template "
+                        + m.template()
+                        + ", rights "
+                        + tokens(m.rights())
+                        + ") may not be forwarded";
         if (!outside.isEmpty()) {
             return what + " to anyone outside its recipients: " + String.join(", ", outside) + ".";
         }
@@ -82,7 +94,10 @@ public final class ForwardingPolicy {
         return null;
     }
 
-    /** The message's template as configured now, or its issued rights if the template changed or went. */
+    /**
+     * The message's template as configured now, or its issued rights if the template changed or
+     * went.
+     */
     private RightsTemplate template(StoredMessage m) {
         try {
             RightsTemplate t = settings.template(m.template());
@@ -103,7 +118,9 @@ public final class ForwardingPolicy {
         return String.join(", ", t);
     }
 
-    /** The protected messages a mail carries, one per licence, each with every way the mail uses it. */
+    /**
+     * The protected messages a mail carries, one per licence, each with every way the mail uses it.
+     */
     public static final class Carried {
         private final Map<String, Entry> byLicence = new LinkedHashMap<>();
 
@@ -151,9 +168,15 @@ public final class ForwardingPolicy {
         }
     }
 
-    /** Allow (nothing protected carried), re-protect with a template, or bounce with the violations. */
+    /**
+     * Allow (nothing protected carried), re-protect with a template, or bounce with the violations.
+     */
     public static final class Decision {
-        public enum Kind { ALLOW, REPROTECT, BOUNCE }
+        public enum Kind {
+            ALLOW,
+            REPROTECT,
+            BOUNCE
+        }
 
         private final Kind kind;
         private final RightsTemplate template;
@@ -193,7 +216,9 @@ public final class ForwardingPolicy {
 
         @Override
         public String toString() {
-            return kind == Kind.REPROTECT ? "REPROTECT " + template.name() : kind + (violations.isEmpty() ? "" : " " + violations);
+            return kind == Kind.REPROTECT
+                    ? "REPROTECT " + template.name()
+                    : kind + (violations.isEmpty() ? "" : " " + violations);
         }
     }
 }

@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The terms of one use licence: which message, who may open it, what they may do, until when. The one licence
- * value shared by the engine ({@link UseLicence}: the terms as signed), the store ({@link StoredMessage}: the terms
- * as recorded, with their revocation) and the portal (what it shows and checks). Immutable.
+ * The terms of one use licence: which message, who may open it, what they may do, until when. The
+ * one licence value shared by the engine ({@link UseLicence}: the terms as signed), the store
+ * ({@link StoredMessage}: the terms as recorded, with their revocation) and the portal (what it
+ * shows and checks). Immutable.
  */
 public final class LicenceTerms {
     private final String licenceId;
@@ -28,8 +29,15 @@ public final class LicenceTerms {
      * @param sender, recipients addresses, kept lower-case without angle brackets
      * @param expiresAt null when the template has no expiry
      */
-    public LicenceTerms(String licenceId, String messageId, String sender, Collection<String> recipients,
-            String template, Set<Right> rights, Instant issuedAt, Instant expiresAt) {
+    public LicenceTerms(
+            String licenceId,
+            String messageId,
+            String sender,
+            Collection<String> recipients,
+            String template,
+            Set<Right> rights,
+            Instant issuedAt,
+            Instant expiresAt) {
         this.licenceId = Objects.requireNonNull(licenceId, "licenceId");
         this.messageId = messageId;
         this.sender = sender;
@@ -39,7 +47,9 @@ public final class LicenceTerms {
         }
         this.recipients = Collections.unmodifiableSet(r);
         this.template = template;
-        this.rights = Collections.unmodifiableSet(rights.isEmpty() ? EnumSet.noneOf(Right.class) : EnumSet.copyOf(rights));
+        this.rights =
+                Collections.unmodifiableSet(
+                        rights.isEmpty() ? EnumSet.noneOf(Right.class) : EnumSet.copyOf(rights));
         this.issuedAt = issuedAt;
         this.expiresAt = expiresAt;
     }
@@ -88,7 +98,10 @@ public final class LicenceTerms {
         return Optional.ofNullable(expiresAt);
     }
 
-    /** True when the address (any case, with or without angle brackets) is the sender or a recipient. */
+    /**
+     * True when the address (any case, with or without angle brackets) is the sender or a
+     * recipient.
+     */
     public boolean isParty(String address) {
         if (address == null || address.trim().isEmpty()) {
             return false;
@@ -109,7 +122,19 @@ public final class LicenceTerms {
 
     @Override
     public String toString() {
-        return "LicenceTerms[" + licenceId + " mid " + messageId + " from " + sender + " to " + recipients + " "
-                + template + " " + rightsTokens() + (expiresAt == null ? "" : " until " + expiresAt) + "]";
+        return "LicenceTerms["
+                + licenceId
+                + " mid "
+                + messageId
+                + " from "
+                + sender
+                + " to "
+                + recipients
+                + " "
+                + template
+                + " "
+                + rightsTokens()
+                + (expiresAt == null ? "" : " until " + expiresAt)
+                + "]";
     }
 }

@@ -6,23 +6,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The record {@code i/<sha256(Message-ID)>}: the licence ids protected under one Message-ID, oldest first. */
+/**
+ * The record {@code i/<sha256(Message-ID)>}: the licence ids protected under one Message-ID, oldest
+ * first.
+ */
 final class MessageIndex {
     static final MessageIndex EMPTY = new MessageIndex(List.of());
 
-    static final RecordCodec<MessageIndex> CODEC = new RecordCodec<>() {
-        @Override
-        public byte[] encode(MessageIndex index) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ids", new ArrayList<>(index.licenceIds));
-            return RecordCodec.json(m);
-        }
+    static final RecordCodec<MessageIndex> CODEC =
+            new RecordCodec<>() {
+                @Override
+                public byte[] encode(MessageIndex index) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("ids", new ArrayList<>(index.licenceIds));
+                    return RecordCodec.json(m);
+                }
 
-        @Override
-        public MessageIndex decode(String key, byte[] bytes) {
-            return new MessageIndex(RecordCodec.strings(RecordCodec.parse(key, bytes).get("ids")));
-        }
-    };
+                @Override
+                public MessageIndex decode(String key, byte[] bytes) {
+                    return new MessageIndex(
+                            RecordCodec.strings(RecordCodec.parse(key, bytes).get("ids")));
+                }
+            };
 
     private final List<String> licenceIds;
 

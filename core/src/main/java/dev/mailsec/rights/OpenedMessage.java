@@ -2,7 +2,9 @@ package dev.mailsec.rights;
 
 import javax.mail.internet.MimeMessage;
 
-/** A protected message opened for a party: its licence and the original bytes, exactly as protected. */
+/**
+ * A protected message opened for a party: its licence and the original bytes, exactly as protected.
+ */
 public final class OpenedMessage {
     private final UseLicence licence;
     private final byte[] raw;

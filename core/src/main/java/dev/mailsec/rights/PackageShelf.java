@@ -10,19 +10,23 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * Where the rights store keeps packages (the encrypted message, up to its original size, immutable): in the
- * records ({@code p/<jti>}, written in the same compare-and-set as the message's record) or, beside a file store,
- * as write-once files {@code packages/<2 chars>/<jti>.mailsec}, since the file store rewrites a whole shard on
- * every write. A package is read only once its message's record {@code m/<jti>} exists.
+ * Where the rights store keeps packages (the encrypted message, up to its original size,
+ * immutable): in the records ({@code p/<jti>}, written in the same compare-and-set as the message's
+ * record) or, beside a file store, as write-once files {@code packages/<2 chars>/<jti>.mailsec},
+ * since the file store rewrites a whole shard on every write. A package is read only once its
+ * message's record {@code m/<jti>} exists.
  */
 abstract class PackageShelf {
 
-    /** Stores the package of a message about to be recorded: staged in {@code tx}, or written ahead. */
+    /**
+     * Stores the package of a message about to be recorded: staged in {@code tx}, or written ahead.
+     */
     abstract void put(RightsRecords.Tx tx, int attempt, String jti, ProtectedPackage pkg)
             throws RightsStoreUnavailableException;
 
     /** The encoded package of a recorded message. */
-    abstract Optional<byte[]> get(RightsRecords records, String jti) throws RightsStoreUnavailableException;
+    abstract Optional<byte[]> get(RightsRecords records, String jti)
+            throws RightsStoreUnavailableException;
 
     /** In the records, key {@code p/<jti>}. */
     static PackageShelf inRecords() {
@@ -33,7 +37,8 @@ abstract class PackageShelf {
             }
 
             @Override
-            Optional<byte[]> get(RightsRecords records, String jti) throws RightsStoreUnavailableException {
+            Optional<byte[]> get(RightsRecords records, String jti)
+                    throws RightsStoreUnavailableException {
                 return records.raw("p/" + jti).map(r -> r.value());
             }
         };
@@ -51,15 +56,20 @@ abstract class PackageShelf {
             }
 
             @Override
-            Optional<byte[]> get(RightsRecords records, String jti) throws RightsStoreUnavailableException {
+            Optional<byte[]> get(RightsRecords records, String jti)
+                    throws RightsStoreUnavailableException {
                 if (!records.exists("m/" + jti)) {
                     return Optional.empty();
                 }
                 try {
                     return Optional.of(Files.readAllBytes(file(dir, jti)));
                 } catch (IOException e) {
-                    throw new RightsStoreUnavailableException("rights store unavailable (read package " + jti + "): "
-                            + e.getMessage(), e);
+                    throw new RightsStoreUnavailableException(
+                            "rights store unavailable (read package "
+                                    + jti
+                                    + "): "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         };
@@ -69,7 +79,8 @@ abstract class PackageShelf {
         return dir.resolve(jti.substring(0, 2)).resolve(jti + ".mailsec");
     }
 
-    private static void write(Path f, String jti, byte[] bytes) throws RightsStoreUnavailableException {
+    private static void write(Path f, String jti, byte[] bytes)
+            throws RightsStoreUnavailableException {
         try {
             Files.createDirectories(f.getParent());
             Path tmp = Files.createTempFile(f.getParent(), ".pkg", ".tmp");
@@ -82,8 +93,8 @@ abstract class PackageShelf {
             }
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new RightsStoreUnavailableException("rights store unavailable (write package " + jti + "): "
-                    + e.getMessage(), e);
+            throw new RightsStoreUnavailableException(
+                    "rights store unavailable (write package " + jti + "): " + e.getMessage(), e);
         }
     }
 }

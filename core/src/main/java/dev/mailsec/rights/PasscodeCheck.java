@@ -5,9 +5,16 @@ import java.util.Optional;
 
 /** The outcome of checking a passcode. */
 public final class PasscodeCheck {
-    /** OK (and consumed), WRONG (attempts remain), LOCKED, EXPIRED, NONE (no live passcode; a used one counts as none). */
+    /**
+     * OK (and consumed), WRONG (attempts remain), LOCKED, EXPIRED, NONE (no live passcode; a used
+     * one counts as none).
+     */
     public enum Status {
-        OK, WRONG, LOCKED, EXPIRED, NONE
+        OK,
+        WRONG,
+        LOCKED,
+        EXPIRED,
+        NONE
     }
 
     private final Status status;
@@ -40,7 +47,10 @@ public final class PasscodeCheck {
 
     @Override
     public String toString() {
-        return "PasscodeCheck[" + status + (status == Status.WRONG ? ", " + remainingAttempts + " left" : "")
-                + (lockedUntil == null ? "" : ", locked until " + lockedUntil) + "]";
+        return "PasscodeCheck["
+                + status
+                + (status == Status.WRONG ? ", " + remainingAttempts + " left" : "")
+                + (lockedUntil == null ? "" : ", locked until " + lockedUntil)
+                + "]";
     }
 }

@@ -2,7 +2,10 @@ package dev.mailsec.rights;
 
 import java.time.Instant;
 
-/** A freshly issued one-time passcode: the only time its plaintext exists. {@code toString()} hides it. */
+/**
+ * A freshly issued one-time passcode: the only time its plaintext exists. {@code toString()} hides
+ * it.
+ */
 public final class PasscodeIssue {
     private final String code;
     private final Instant expiresAt;

@@ -12,14 +12,16 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keys under which {@link RightsStore} keeps portal passcodes: the store holds only
- * HMAC-SHA256(passcode key, salt, licence id, address, code) and the key id, so a copy of the store (a
- * database dump) does not give a live code away; an 8-digit code is not brute-forced without the key.
+ * HMAC-SHA256(passcode key, salt, licence id, address, code) and the key id, so a copy of the store
+ * (a database dump) does not give a live code away; an 8-digit code is not brute-forced without the
+ * key.
  *
- * <p>The passcode key is derived from a version of the portal session key ({@code rights/portal-session} in
- * DKM) by HKDF-Expand (RFC 5869, SHA-256, info {@value #INFO}), so the session key itself is used for cookies
- * only. A code is checked under the session-key version it was issued under: after a rollover it keeps
- * verifying while that version is readable (archived versions are); once that version is destroyed the code
- * reports {@link PasscodeCheck.Status#EXPIRED} (a new one must be asked for). {@code toString()} shows no
+ * <p>The passcode key is derived from a version of the portal session key ({@code
+ * rights/portal-session} in DKM) by HKDF-Expand (RFC 5869, SHA-256, info {@value #INFO}), so the
+ * session key itself is used for cookies only. A code is checked under the session-key version it
+ * was issued under: after a rollover it keeps verifying while that version is readable (archived
+ * versions are); once that version is destroyed the code reports {@link
+ * PasscodeCheck.Status#EXPIRED} (a new one must be asked for). {@code toString()} shows no
  * material.
  */
 public final class PasscodeKeys {
@@ -41,21 +43,24 @@ public final class PasscodeKeys {
     }
 
     /**
-     * Passcode keys derived from the keyring's session keys, read on every use (new codes under the primary;
-     * checks under the version a code names, archived ones included).
+     * Passcode keys derived from the keyring's session keys, read on every use (new codes under the
+     * primary; checks under the version a code names, archived ones included).
      */
     public static PasscodeKeys of(RightsKeyring keyring) {
-        return new PasscodeKeys(new Source() {
-            @Override
-            public RightsKey<SecretKey> primary() throws RightsKeyUnavailableException {
-                return keyring.sessionKey();
-            }
+        return new PasscodeKeys(
+                new Source() {
+                    @Override
+                    public RightsKey<SecretKey> primary() throws RightsKeyUnavailableException {
+                        return keyring.sessionKey();
+                    }
 
-            @Override
-            public Optional<SecretKey> byId(String kid) throws RightsKeyUnavailableException {
-                return keyring.sessionKey(kid);
-            }
-        }, "keyring");
+                    @Override
+                    public Optional<SecretKey> byId(String kid)
+                            throws RightsKeyUnavailableException {
+                        return keyring.sessionKey(kid);
+                    }
+                },
+                "keyring");
     }
 
     /** Passcode keys derived from these session keys, primary first (tests, tools). */
@@ -64,22 +69,24 @@ public final class PasscodeKeys {
             throw new IllegalArgumentException("passcode keys: no session key given");
         }
         List<RightsKey<SecretKey>> keys = new ArrayList<>(sessionKeys);
-        return new PasscodeKeys(new Source() {
-            @Override
-            public RightsKey<SecretKey> primary() {
-                return keys.get(0);
-            }
-
-            @Override
-            public Optional<SecretKey> byId(String kid) {
-                for (RightsKey<SecretKey> k : keys) {
-                    if (k.kid().equals(kid)) {
-                        return Optional.of(k.key());
+        return new PasscodeKeys(
+                new Source() {
+                    @Override
+                    public RightsKey<SecretKey> primary() {
+                        return keys.get(0);
                     }
-                }
-                return Optional.empty();
-            }
-        }, keys.size() + " fixed keys");
+
+                    @Override
+                    public Optional<SecretKey> byId(String kid) {
+                        for (RightsKey<SecretKey> k : keys) {
+                            if (k.kid().equals(kid)) {
+                                return Optional.of(k.key());
+                            }
+                        }
+                        return Optional.empty();
+                    }
+                },
+                keys.size() + " fixed keys");
     }
 
     /** The passcode key for new codes, with the id of the session-key version it comes from. */
@@ -88,7 +95,10 @@ public final class PasscodeKeys {
         return new RightsKey<>(k.kid(), derive(k.key()));
     }
 
-    /** The passcode key derived from the session-key version {@code kid}, if that version is readable. */
+    /**
+     * The passcode key derived from the session-key version {@code kid}, if that version is
+     * readable.
+     */
     Optional<SecretKey> byId(String kid) throws RightsKeyUnavailableException {
         if (kid == null || kid.isEmpty()) {
             return Optional.empty();
@@ -106,7 +116,8 @@ public final class PasscodeKeys {
     }
 
     /** HMAC-SHA256 under the passcode key of salt, licence id, address and code (NUL-separated). */
-    static byte[] mac(SecretKey passcodeKey, byte[] salt, String licenceId, String address, String code) {
+    static byte[] mac(
+            SecretKey passcodeKey, byte[] salt, String licenceId, String address, String code) {
         Mac mac = hmac(passcodeKey.getEncoded());
         mac.update(salt);
         mac.update(licenceId.getBytes(StandardCharsets.UTF_8));

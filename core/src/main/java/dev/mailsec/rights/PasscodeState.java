@@ -6,40 +6,46 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The record {@code c/<jti>/<sha256(address)>}: the live passcode of one address for one message, as a keyed
- * MAC ({@code mac}) over the code with its {@code salt}, under the session-key version {@code kid}; its end
- * ({@code expires}) and the wrong attempts on it from all clients ({@code wrong}). Once used or void, the MAC is
- * gone. {@code hash} marks a code stored by an older mailsec as a plain salted hash (never matched again).
+ * The record {@code c/<jti>/<sha256(address)>}: the live passcode of one address for one message,
+ * as a keyed MAC ({@code mac}) over the code with its {@code salt}, under the session-key version
+ * {@code kid}; its end ({@code expires}) and the wrong attempts on it from all clients ({@code
+ * wrong}). Once used or void, the MAC is gone. {@code hash} marks a code stored by an older mailsec
+ * as a plain salted hash (never matched again).
  */
 final class PasscodeState {
-    static final RecordCodec<PasscodeState> CODEC = new RecordCodec<>() {
-        @Override
-        public byte[] encode(PasscodeState s) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (s.legacyHash != null) {
-                m.put("hash", s.legacyHash);
-            }
-            if (s.mac != null) {
-                m.put("kid", s.kid);
-                m.put("salt", Base64.getEncoder().encodeToString(s.salt));
-                m.put("mac", Base64.getEncoder().encodeToString(s.mac));
-            }
-            m.put("expires", s.expires);
-            m.put("wrong", s.wrong);
-            return RecordCodec.json(m);
-        }
+    static final RecordCodec<PasscodeState> CODEC =
+            new RecordCodec<>() {
+                @Override
+                public byte[] encode(PasscodeState s) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    if (s.legacyHash != null) {
+                        m.put("hash", s.legacyHash);
+                    }
+                    if (s.mac != null) {
+                        m.put("kid", s.kid);
+                        m.put("salt", Base64.getEncoder().encodeToString(s.salt));
+                        m.put("mac", Base64.getEncoder().encodeToString(s.mac));
+                    }
+                    m.put("expires", s.expires);
+                    m.put("wrong", s.wrong);
+                    return RecordCodec.json(m);
+                }
 
-        @Override
-        public PasscodeState decode(String key, byte[] bytes) {
-            Map<String, Object> m = RecordCodec.parse(key, bytes);
-            boolean live = m.get("mac") != null;
-            return new PasscodeState(live ? RecordCodec.str(m.get("kid")) : null,
-                    live ? Base64.getDecoder().decode(RecordCodec.str(m.get("salt"))) : null,
-                    live ? Base64.getDecoder().decode(RecordCodec.str(m.get("mac"))) : null,
-                    RecordCodec.num0(m.get("expires")), RecordCodec.num0(m.get("wrong")),
-                    m.get("hash") == null ? null : RecordCodec.str(m.get("hash")));
-        }
-    };
+                @Override
+                public PasscodeState decode(String key, byte[] bytes) {
+                    Map<String, Object> m = RecordCodec.parse(key, bytes);
+                    boolean live = m.get("mac") != null;
+                    return new PasscodeState(
+                            live ? RecordCodec.str(m.get("kid")) : null,
+                            live
+                                    ? Base64.getDecoder().decode(RecordCodec.str(m.get("salt")))
+                                    : null,
+                            live ? Base64.getDecoder().decode(RecordCodec.str(m.get("mac"))) : null,
+                            RecordCodec.num0(m.get("expires")),
+                            RecordCodec.num0(m.get("wrong")),
+                            m.get("hash") == null ? null : RecordCodec.str(m.get("hash")));
+                }
+            };
 
     private final String kid;
     private final byte[] salt;
@@ -48,7 +54,8 @@ final class PasscodeState {
     private final long wrong;
     private final String legacyHash;
 
-    private PasscodeState(String kid, byte[] salt, byte[] mac, long expires, long wrong, String legacyHash) {
+    private PasscodeState(
+            String kid, byte[] salt, byte[] mac, long expires, long wrong, String legacyHash) {
         this.kid = kid;
         this.salt = salt == null ? null : salt.clone();
         this.mac = mac == null ? null : mac.clone();
@@ -67,7 +74,10 @@ final class PasscodeState {
         return mac != null;
     }
 
-    /** A code stored by an older mailsec as a plain hash: expired for the reader, who asks for a new one. */
+    /**
+     * A code stored by an older mailsec as a plain hash: expired for the reader, who asks for a new
+     * one.
+     */
     boolean isLegacy() {
         return legacyHash != null;
     }
@@ -99,7 +109,8 @@ final class PasscodeState {
 
     /** One more wrong attempt; {@code voidIt} drops the MAC so that no code matches any more. */
     PasscodeState wrongOnce(boolean voidIt) {
-        return voidIt ? new PasscodeState(null, null, null, expires, wrong + 1, legacyHash)
+        return voidIt
+                ? new PasscodeState(null, null, null, expires, wrong + 1, legacyHash)
                 : new PasscodeState(kid, salt, mac, expires, wrong + 1, legacyHash);
     }
 

@@ -3,8 +3,8 @@ package dev.mailsec.rights;
 import java.time.Duration;
 
 /**
- * The portal's knobs (element {@code <portal>} of {@code conf/rights.xml}) and the passcode policy the
- * rights store enforces. Immutable; build with {@link #builder(String)}.
+ * The portal's knobs (element {@code <portal>} of {@code conf/rights.xml}) and the passcode policy
+ * the rights store enforces. Immutable; build with {@link #builder(String)}.
  */
 public final class PortalSettings {
     private final String bindHost;
@@ -33,7 +33,10 @@ public final class PortalSettings {
         this.passcodeSender = b.passcodeSender;
     }
 
-    /** Defaults: 127.0.0.1:8090, passcodes 10 min / 5 wrong / 1 h lock-out / 5 per address and 20 per client per hour, sessions 30 min, SMTP 127.0.0.1:25, sender no-reply@issuer. */
+    /**
+     * Defaults: 127.0.0.1:8090, passcodes 10 min / 5 wrong / 1 h lock-out / 5 per address and 20
+     * per client per hour, sessions 30 min, SMTP 127.0.0.1:25, sender no-reply@issuer.
+     */
     public static Builder builder(String issuer) {
         return new Builder(issuer);
     }
@@ -53,7 +56,10 @@ public final class PortalSettings {
         return passcodeTtl;
     }
 
-    /** Wrong passcodes before the address is locked out of the message (attribute {@code maxAttempts}, default 5). */
+    /**
+     * Wrong passcodes before the address is locked out of the message (attribute {@code
+     * maxAttempts}, default 5).
+     */
     public int maxWrongAttempts() {
         return maxWrongAttempts;
     }
@@ -68,7 +74,9 @@ public final class PortalSettings {
         return passcodesPerAddressPerHour;
     }
 
-    /** Passcode requests per client IP per hour (attribute {@code perClientPerHour}, default 20). */
+    /**
+     * Passcode requests per client IP per hour (attribute {@code perClientPerHour}, default 20).
+     */
     public int passcodesPerClientPerHour() {
         return passcodesPerClientPerHour;
     }
@@ -88,16 +96,38 @@ public final class PortalSettings {
         return smtpPort;
     }
 
-    /** From address of passcode mails (attribute {@code passcodeSender}, default no-reply@issuer). */
+    /**
+     * From address of passcode mails (attribute {@code passcodeSender}, default no-reply@issuer).
+     */
     public String passcodeSender() {
         return passcodeSender;
     }
 
     @Override
     public String toString() {
-        return "PortalSettings[" + bindHost + ":" + port + ", passcode " + passcodeTtl + " max " + maxWrongAttempts
-                + " lockout " + lockout + " " + passcodesPerAddressPerHour + "/address/h " + passcodesPerClientPerHour
-                + "/client/h, session " + sessionTtl + ", smtp " + smtpHost + ":" + smtpPort + " from " + passcodeSender + "]";
+        return "PortalSettings["
+                + bindHost
+                + ":"
+                + port
+                + ", passcode "
+                + passcodeTtl
+                + " max "
+                + maxWrongAttempts
+                + " lockout "
+                + lockout
+                + " "
+                + passcodesPerAddressPerHour
+                + "/address/h "
+                + passcodesPerClientPerHour
+                + "/client/h, session "
+                + sessionTtl
+                + ", smtp "
+                + smtpHost
+                + ":"
+                + smtpPort
+                + " from "
+                + passcodeSender
+                + "]";
     }
 
     /** Builds {@link PortalSettings}; each setter validates and names its attribute on error. */
@@ -170,7 +200,8 @@ public final class PortalSettings {
 
         public Builder passcodeSender(String v) {
             if (v == null || !v.matches("[^@\\s<>]+@[^@\\s<>]+")) {
-                throw new IllegalArgumentException("portal passcodeSender: must be an address, got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "portal passcodeSender: must be an address, got '" + v + "'");
             }
             this.passcodeSender = v;
             return this;
@@ -203,7 +234,8 @@ public final class PortalSettings {
 
         private static Duration positive(String what, Duration v) {
             if (v == null || v.isNegative() || v.isZero()) {
-                throw new IllegalArgumentException(what + ": must be a positive duration, got '" + v + "'");
+                throw new IllegalArgumentException(
+                        what + ": must be a positive duration, got '" + v + "'");
             }
             return v;
         }

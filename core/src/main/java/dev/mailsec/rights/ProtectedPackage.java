@@ -13,18 +13,23 @@ import javax.mail.Multipart;
 import javax.mail.Part;
 
 /**
- * The protected attachment ({@value #FILE_NAME}, {@value #MEDIA_TYPE}): a small JSON object holding the
- * signed use licence (JWS compact) and the encrypted original message (JWE compact):
+ * The protected attachment ({@value #FILE_NAME}, {@value #MEDIA_TYPE}): a small JSON object holding
+ * the signed use licence (JWS compact) and the encrypted original message (JWE compact):
+ *
  * <pre>{"format":"mailsec-protected/1","licence":"&lt;JWS&gt;","content":"&lt;JWE&gt;"}</pre>
+ *
  * Immutable. This class only checks the shape; {@link RightsOpener} verifies signature and binding.
  */
 public final class ProtectedPackage {
     public static final String FORMAT = "mailsec-protected/1";
     public static final String MEDIA_TYPE = "application/vnd.mailsec.protected+json";
     public static final String FILE_NAME = "message.mailsec";
-    /** Largest package {@link #decode} accepts (the content is the whole original message, base64url). */
-    public static final int MAX_SIZE = 96 * 1024 * 1024;
 
+    /**
+     * Largest package {@link #decode} accepts (the content is the whole original message,
+     * base64url).
+     */
+    public static final int MAX_SIZE = 96 * 1024 * 1024;
 
     private final String licence;
     private final String content;
@@ -50,14 +55,15 @@ public final class ProtectedPackage {
     }
 
     /**
-     * True for {@code parts} non-empty base64url segments joined by dots. A plain loop: a regular expression
-     * over a 1.4 MB ciphertext was the largest single cost of protecting a 1 MB message.
+     * True for {@code parts} non-empty base64url segments joined by dots. A plain loop: a regular
+     * expression over a 1.4 MB ciphertext was the largest single cost of protecting a 1 MB message.
      */
     static boolean isCompact(String s, int parts) {
         if (s == null) {
             return false;
         }
-        // ISO-8859-1 maps every char below 256 to one byte and others to '?', which the table rejects
+        // ISO-8859-1 maps every char below 256 to one byte and others to '?', which the table
+        // rejects
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
         int segments = 1;
         int segmentLength = 0;
@@ -107,28 +113,35 @@ public final class ProtectedPackage {
     }
 
     /**
-     * The attachment's bytes: ASCII JSON. Both values are base64url segments and dots, which JSON never
-     * escapes, so the object is written directly (a JSON library's escaping pass over a 1.4 MB string was a
-     * measurable cost); {@link #decode} parses with Nimbus's JSON parser.
+     * The attachment's bytes: ASCII JSON. Both values are base64url segments and dots, which JSON
+     * never escapes, so the object is written directly (a JSON library's escaping pass over a 1.4
+     * MB string was a measurable cost); {@link #decode} parses with Nimbus's JSON parser.
      */
     public byte[] encode() {
         StringBuilder sb = new StringBuilder(licence.length() + content.length() + 64);
-        sb.append("{\"format\":\"").append(FORMAT).append("\",\"licence\":\"").append(licence)
-                .append("\",\"content\":\"").append(content).append("\"}");
+        sb.append("{\"format\":\"")
+                .append(FORMAT)
+                .append("\",\"licence\":\"")
+                .append(licence)
+                .append("\",\"content\":\"")
+                .append(content)
+                .append("\"}");
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
      * Parses an attachment.
      *
-     * @throws RightsFormatException on anything malformed: not JSON, wrong format, missing or extra members
+     * @throws RightsFormatException on anything malformed: not JSON, wrong format, missing or extra
+     *     members
      */
     public static ProtectedPackage decode(byte[] bytes) throws RightsFormatException {
         if (bytes == null || bytes.length == 0) {
             throw new RightsFormatException("protected package: empty");
         }
         if (bytes.length > MAX_SIZE) {
-            throw new RightsFormatException("protected package: larger than " + MAX_SIZE + " bytes");
+            throw new RightsFormatException(
+                    "protected package: larger than " + MAX_SIZE + " bytes");
         }
         Map<String, Object> m;
         try {
@@ -137,31 +150,38 @@ public final class ProtectedPackage {
             throw new RightsFormatException("protected package: not a JSON object", e);
         }
         if (!FORMAT.equals(m.get("format"))) {
-            throw new RightsFormatException("protected package: format must be " + FORMAT + ", got '"
-                    + shortValue(m.get("format")) + "'");
+            throw new RightsFormatException(
+                    "protected package: format must be "
+                            + FORMAT
+                            + ", got '"
+                            + shortValue(m.get("format"))
+                            + "'");
         }
         for (String k : m.keySet()) {
             if (!"format".equals(k) && !"licence".equals(k) && !"content".equals(k)) {
-                throw new RightsFormatException("protected package: unknown member '" + shortValue(k) + "'");
+                throw new RightsFormatException(
+                        "protected package: unknown member '" + shortValue(k) + "'");
             }
         }
         Object l = m.get("licence");
         Object c = m.get("content");
         if (!(l instanceof String) || !(c instanceof String)) {
-            throw new RightsFormatException("protected package: licence and content must be strings");
+            throw new RightsFormatException(
+                    "protected package: licence and content must be strings");
         }
         return of((String) l, (String) c);
     }
 
     /**
-     * The package attached to a message (a wrapper made by {@link RightsProtector}), searched depth-first by
-     * media type {@value #MEDIA_TYPE} or file name {@value #FILE_NAME}.
+     * The package attached to a message (a wrapper made by {@link RightsProtector}), searched
+     * depth-first by media type {@value #MEDIA_TYPE} or file name {@value #FILE_NAME}.
      *
      * @return empty when the message carries no package
      * @throws RightsFormatException when a part that claims to be a package is malformed
      * @throws MessagingException when the message's MIME structure cannot be read
      */
-    public static Optional<ProtectedPackage> findIn(Part message) throws RightsFormatException, MessagingException {
+    public static Optional<ProtectedPackage> findIn(Part message)
+            throws RightsFormatException, MessagingException {
         Optional<Part> part = partOf(message, 0);
         if (!part.isPresent()) {
             return Optional.empty();
@@ -173,7 +193,8 @@ public final class ProtectedPackage {
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
                 if (out.size() > MAX_SIZE) {
-                    throw new RightsFormatException("protected package: larger than " + MAX_SIZE + " bytes");
+                    throw new RightsFormatException(
+                            "protected package: larger than " + MAX_SIZE + " bytes");
                 }
             }
             return Optional.of(decode(out.toByteArray()));
@@ -215,7 +236,9 @@ public final class ProtectedPackage {
         } catch (MessagingException e) {
             fileName = null;
         }
-        return p.isMimeType(MEDIA_TYPE) || FILE_NAME.equals(fileName) ? Optional.of(p) : Optional.empty();
+        return p.isMimeType(MEDIA_TYPE) || FILE_NAME.equals(fileName)
+                ? Optional.of(p)
+                : Optional.empty();
     }
 
     private static String shortValue(Object o) {
@@ -225,7 +248,8 @@ public final class ProtectedPackage {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProtectedPackage && ((ProtectedPackage) o).licence.equals(licence)
+        return o instanceof ProtectedPackage
+                && ((ProtectedPackage) o).licence.equals(licence)
                 && ((ProtectedPackage) o).content.equals(content);
     }
 
@@ -236,7 +260,12 @@ public final class ProtectedPackage {
 
     @Override
     public String toString() {
-        return "ProtectedPackage[" + FORMAT + ", licence " + licence.length() + " chars, content " + content.length()
+        return "ProtectedPackage["
+                + FORMAT
+                + ", licence "
+                + licence.length()
+                + " chars, content "
+                + content.length()
                 + " chars]";
     }
 }

@@ -2,7 +2,10 @@ package dev.mailsec.rights;
 
 import javax.mail.internet.MimeMessage;
 
-/** What {@link RightsProtector#protect} made: the licence, the package, and the wrapper message to send. */
+/**
+ * What {@link RightsProtector#protect} made: the licence, the package, and the wrapper message to
+ * send.
+ */
 public final class Protection {
     private final UseLicence licence;
     private final ProtectedPackage pkg;

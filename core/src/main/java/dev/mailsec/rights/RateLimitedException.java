@@ -8,15 +8,19 @@ public class RateLimitedException extends RightsException {
 
     /** Which limit was hit. */
     public enum Scope {
-        ADDRESS, CLIENT
+        ADDRESS,
+        CLIENT
     }
 
     private final Scope scope;
     private final transient Instant retryAfter;
 
     public RateLimitedException(Scope scope, Instant retryAfter) {
-        super("too many passcode requests per " + scope.name().toLowerCase(java.util.Locale.ROOT)
-                + "; retry after " + retryAfter);
+        super(
+                "too many passcode requests per "
+                        + scope.name().toLowerCase(java.util.Locale.ROOT)
+                        + "; retry after "
+                        + retryAfter);
         this.scope = scope;
         this.retryAfter = retryAfter;
     }

@@ -9,30 +9,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The records {@code r/a/<jti>/<sha256(address)>} and {@code r/c/<sha256(client)>}: when passcodes were asked
- * for in the last hour (epoch milliseconds, field {@code t}).
+ * The records {@code r/a/<jti>/<sha256(address)>} and {@code r/c/<sha256(client)>}: when passcodes
+ * were asked for in the last hour (epoch milliseconds, field {@code t}).
  */
 final class RateWindow {
     static final Duration WIDTH = Duration.ofHours(1);
     static final RateWindow EMPTY = new RateWindow(List.of());
 
-    static final RecordCodec<RateWindow> CODEC = new RecordCodec<>() {
-        @Override
-        public byte[] encode(RateWindow w) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("t", new ArrayList<>(w.times));
-            return RecordCodec.json(m);
-        }
+    static final RecordCodec<RateWindow> CODEC =
+            new RecordCodec<>() {
+                @Override
+                public byte[] encode(RateWindow w) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("t", new ArrayList<>(w.times));
+                    return RecordCodec.json(m);
+                }
 
-        @Override
-        public RateWindow decode(String key, byte[] bytes) {
-            List<Long> t = new ArrayList<>();
-            for (Object o : RecordCodec.list(RecordCodec.parse(key, bytes).get("t"))) {
-                t.add(RecordCodec.num(o));
-            }
-            return new RateWindow(t);
-        }
-    };
+                @Override
+                public RateWindow decode(String key, byte[] bytes) {
+                    List<Long> t = new ArrayList<>();
+                    for (Object o : RecordCodec.list(RecordCodec.parse(key, bytes).get("t"))) {
+                        t.add(RecordCodec.num(o));
+                    }
+                    return new RateWindow(t);
+                }
+            };
 
     private final List<Long> times;
 
@@ -45,7 +46,8 @@ final class RateWindow {
      *
      * @throws RateLimitedException when {@code limit} requests are in the window already
      */
-    RateWindow plus(Instant now, int limit, RateLimitedException.Scope scope) throws RateLimitedException {
+    RateWindow plus(Instant now, int limit, RateLimitedException.Scope scope)
+            throws RateLimitedException {
         List<Long> kept = new ArrayList<>();
         long oldest = Long.MAX_VALUE;
         for (long v : times) {

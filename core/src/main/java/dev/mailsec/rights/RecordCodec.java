@@ -9,15 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How one kind of rights-store record is kept as bytes: a small JSON object, written and read by the record's own
- * value class. The static helpers are the one place that turns JSON into fields, so that no record is handled as
- * an untyped map outside its codec.
+ * How one kind of rights-store record is kept as bytes: a small JSON object, written and read by
+ * the record's own value class. The static helpers are the one place that turns JSON into fields,
+ * so that no record is handled as an untyped map outside its codec.
  */
 interface RecordCodec<T> {
 
     byte[] encode(T value);
 
-    /** @param key the record's key, for the message when the bytes are not a record of this kind */
+    /**
+     * @param key the record's key, for the message when the bytes are not a record of this kind
+     */
     T decode(String key, byte[] bytes);
 
     static Map<String, Object> parse(String key, byte[] bytes) {
@@ -34,7 +36,9 @@ interface RecordCodec<T> {
 
     @SuppressWarnings("unchecked")
     static List<Object> list(Object o) {
-        return o instanceof Collection ? new ArrayList<>((Collection<Object>) o) : new ArrayList<>();
+        return o instanceof Collection
+                ? new ArrayList<>((Collection<Object>) o)
+                : new ArrayList<>();
     }
 
     static List<String> strings(Object o) {

@@ -43,7 +43,9 @@ public enum Right {
                 return r;
             }
         }
-        throw new IllegalArgumentException("right: one of view, reply, reply-all, forward, print, extract; got '"
-                + token + "'");
+        throw new IllegalArgumentException(
+                "right: one of view, reply, reply-all, forward, print, extract; got '"
+                        + token
+                        + "'");
     }
 }

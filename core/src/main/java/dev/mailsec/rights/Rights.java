@@ -9,8 +9,7 @@ import java.util.Set;
 
 /** Small helpers shared by the rights classes. */
 final class Rights {
-    private Rights() {
-    }
+    private Rights() {}
 
     static String tokens(Collection<Right> rights) {
         StringBuilder sb = new StringBuilder();

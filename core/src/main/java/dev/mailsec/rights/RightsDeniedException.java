@@ -1,6 +1,9 @@
 package dev.mailsec.rights;
 
-/** The licence is authentic but this reader may not open the message now; {@link #reason()} says why. */
+/**
+ * The licence is authentic but this reader may not open the message now; {@link #reason()} says
+ * why.
+ */
 public class RightsDeniedException extends RightsException {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,8 @@
 package dev.mailsec.rights;
 
-/** Base of the rights engine's checked exceptions. Messages never contain key material or passcodes. */
+/**
+ * Base of the rights engine's checked exceptions. Messages never contain key material or passcodes.
+ */
 public class RightsException extends Exception {
     private static final long serialVersionUID = 1L;
 

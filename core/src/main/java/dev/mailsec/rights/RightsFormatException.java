@@ -1,6 +1,9 @@
 package dev.mailsec.rights;
 
-/** A protected package, licence or ciphertext that is malformed: a verdict about input, not a fault of ours. */
+/**
+ * A protected package, licence or ciphertext that is malformed: a verdict about input, not a fault
+ * of ours.
+ */
 public class RightsFormatException extends RightsException {
     private static final long serialVersionUID = 1L;
 

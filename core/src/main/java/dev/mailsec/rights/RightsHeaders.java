@@ -1,32 +1,43 @@
 package dev.mailsec.rights;
 
 /**
- * The headers rights protection shows, rendered in one place so mailets, portal and command line agree.
+ * The headers rights protection shows, rendered in one place so mailets, portal and command line
+ * agree.
+ *
  * <ul>
- *   <li>{@value #PROTECTED} on a wrapper: {@code licence=<jti>; template=<name>};</li>
- *   <li>{@value #RIGHTS} on a transport-decrypted original: {@code template=<t>; rights=<tokens>; licence=<jti>}.</li>
+ *   <li>{@value #PROTECTED} on a wrapper: {@code licence=<jti>; template=<name>};
+ *   <li>{@value #RIGHTS} on a transport-decrypted original: {@code template=<t>; rights=<tokens>;
+ *       licence=<jti>}.
  * </ul>
  */
 public final class RightsHeaders {
     public static final String PROTECTED = RightsProtector.PROTECTED_HEADER;
     public static final String RIGHTS = "X-Mailsec-Rights";
 
-    private RightsHeaders() {
-    }
+    private RightsHeaders() {}
 
     /** The {@value #PROTECTED} value of a wrapper. */
     public static String protectedValue(UseLicence licence) {
         return "licence=" + licence.licenceId() + "; template=" + licence.template();
     }
 
-    /** The {@value #RIGHTS} value of a decrypted original, e.g. {@code template=do-not-forward; rights=view,reply,reply-all; licence=...}. */
+    /**
+     * The {@value #RIGHTS} value of a decrypted original, e.g. {@code template=do-not-forward;
+     * rights=view,reply,reply-all; licence=...}.
+     */
     public static String rightsValue(UseLicence licence) {
-        return "template=" + licence.template() + "; rights=" + licence.rightsTokens() + "; licence=" + licence.licenceId();
+        return "template="
+                + licence.template()
+                + "; rights="
+                + licence.rightsTokens()
+                + "; licence="
+                + licence.licenceId();
     }
 
     /**
-     * The licence id named in a {@value #PROTECTED} or {@value #RIGHTS} header value, or null. The value is
-     * not authenticated: look the id up in the {@link RightsStore}, or verify the package, before trusting it.
+     * The licence id named in a {@value #PROTECTED} or {@value #RIGHTS} header value, or null. The
+     * value is not authenticated: look the id up in the {@link RightsStore}, or verify the package,
+     * before trusting it.
      */
     public static String licenceIdOf(String headerValue) {
         if (headerValue == null) {

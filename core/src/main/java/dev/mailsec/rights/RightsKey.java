@@ -3,8 +3,8 @@ package dev.mailsec.rights;
 import java.security.Key;
 
 /**
- * One version of a rights key with its JOSE key id {@code <secret>#<version>} (e.g.
- * {@code rights/content-key#3}). {@code toString()} shows the id only, never material.
+ * One version of a rights key with its JOSE key id {@code <secret>#<version>} (e.g. {@code
+ * rights/content-key#3}). {@code toString()} shows the id only, never material.
  */
 public final class RightsKey<K extends Key> {
     private final String kid;

@@ -7,15 +7,19 @@ import java.util.Optional;
 import javax.crypto.SecretKey;
 
 /**
- * The three rights keys, by version: new work uses the primary; opening and verifying accept every readable
- * version named by a key id {@code <secret>#<version>}. Production: {@link DkmRightsKeyring}.
+ * The three rights keys, by version: new work uses the primary; opening and verifying accept every
+ * readable version named by a key id {@code <secret>#<version>}. Production: {@link
+ * DkmRightsKeyring}.
  */
 public interface RightsKeyring {
 
     /** The AES-256 key that wraps new messages' content keys (A256GCMKW). */
     RightsKey<SecretKey> contentKey() throws RightsKeyUnavailableException;
 
-    /** The content-wrapping key of that id, if it is one of ours and readable (archived versions included). */
+    /**
+     * The content-wrapping key of that id, if it is one of ours and readable (archived versions
+     * included).
+     */
     Optional<SecretKey> contentKey(String kid) throws RightsKeyUnavailableException;
 
     /** The EC P-256 key that signs new licences (ES256). */
@@ -31,8 +35,8 @@ public interface RightsKeyring {
     List<RightsKey<SecretKey>> sessionKeys() throws RightsKeyUnavailableException;
 
     /**
-     * The session key of that id, if it is one of ours and readable (archived versions included); what
-     * {@link PasscodeKeys} derives the passcode key of a live code from.
+     * The session key of that id, if it is one of ours and readable (archived versions included);
+     * what {@link PasscodeKeys} derives the passcode key of a live code from.
      */
     default Optional<SecretKey> sessionKey(String kid) throws RightsKeyUnavailableException {
         for (RightsKey<SecretKey> k : sessionKeys()) {
@@ -48,7 +52,10 @@ public interface RightsKeyring {
         return secret + "#" + version;
     }
 
-    /** The version a key id names for that secret, or -1 when it names another secret or is malformed. */
+    /**
+     * The version a key id names for that secret, or -1 when it names another secret or is
+     * malformed.
+     */
     static int versionOf(String kid, String secret) {
         if (kid == null || !kid.startsWith(secret + "#")) {
             return -1;

@@ -30,10 +30,11 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 /**
- * Opens protected messages, the same way in every {@link Channel}: verifies the licence (ES256 signature by a
- * rights signing key, issuer, {@code cth} over the ciphertext, {@code lid}/{@code mid} in the JWE header), then
- * refuses ({@link RightsDeniedException}: not a party, revoked, expired, unknown) or decrypts. Every open and
- * every refusal is written to the store's access log. Thread-safe.
+ * Opens protected messages, the same way in every {@link Channel}: verifies the licence (ES256
+ * signature by a rights signing key, issuer, {@code cth} over the ciphertext, {@code lid}/{@code
+ * mid} in the JWE header), then refuses ({@link RightsDeniedException}: not a party, revoked,
+ * expired, unknown) or decrypts. Every open and every refusal is written to the store's access log.
+ * Thread-safe.
  */
 public final class RightsOpener {
     private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
@@ -44,7 +45,8 @@ public final class RightsOpener {
     private final Clock clock;
     private final Session session = Session.getInstance(new Properties());
 
-    public RightsOpener(RightsSettings settings, RightsKeyring keys, RightsStore store, Clock clock) {
+    public RightsOpener(
+            RightsSettings settings, RightsKeyring keys, RightsStore store, Clock clock) {
         this.settings = settings;
         this.keys = keys;
         this.store = store;
@@ -54,14 +56,16 @@ public final class RightsOpener {
     /**
      * Verifies and opens a package for a reader.
      *
-     * @param reader the reader's address (portal: the passcode-verified address; transport: the local recipient)
+     * @param reader the reader's address (portal: the passcode-verified address; transport: the
+     *     local recipient)
      * @param client IP address / user agent, host or process, for the access log (may be empty)
      * @throws RightsFormatException malformed package or licence
      * @throws RightsIntegrityException modified or foreign licence or ciphertext
      * @throws RightsDeniedException authentic, but not for this reader now (logged)
      * @throws RightsUnavailableException key store or rights store down (retry later)
      */
-    public OpenedMessage open(ProtectedPackage pkg, String reader, Channel channel, String client) throws RightsException {
+    public OpenedMessage open(ProtectedPackage pkg, String reader, Channel channel, String client)
+            throws RightsException {
         UseLicence licence = verify(pkg);
         Instant now = clock.instant();
         String who = reader == null ? "" : Rights.address(reader);
@@ -71,23 +75,35 @@ public final class RightsOpener {
         try {
             message = new MimeMessage(session, new ByteArrayInputStream(raw));
         } catch (MessagingException e) {
-            throw new RightsFormatException("protected content is not a message: " + e.getMessage(), e);
+            throw new RightsFormatException(
+                    "protected content is not a message: " + e.getMessage(), e);
         }
-        store.log(new AccessEvent(now, licence.licenceId(), who,
-                channel == Channel.TRANSPORT ? EventType.TRANSPORT_DECRYPTED : EventType.OPENED, channel, client,
-                raw.length + " bytes"));
+        store.log(
+                new AccessEvent(
+                        now,
+                        licence.licenceId(),
+                        who,
+                        channel == Channel.TRANSPORT
+                                ? EventType.TRANSPORT_DECRYPTED
+                                : EventType.OPENED,
+                        channel,
+                        client,
+                        raw.length + " bytes"));
         return new OpenedMessage(licence, raw, message);
     }
 
     /** Opens the message the store holds under a licence id (the portal's way in). */
-    public OpenedMessage openById(String licenceId, String reader, Channel channel, String client) throws RightsException {
+    public OpenedMessage openById(String licenceId, String reader, Channel channel, String client)
+            throws RightsException {
         return open(packageById(licenceId), reader, channel, client);
     }
 
     /**
-     * The verified licence of a package, without opening or logging anything (e.g. the portal's landing page).
+     * The verified licence of a package, without opening or logging anything (e.g. the portal's
+     * landing page).
      *
-     * @throws RightsFormatException malformed, or (as {@link RightsIntegrityException}) not authentic
+     * @throws RightsFormatException malformed, or (as {@link RightsIntegrityException}) not
+     *     authentic
      */
     public UseLicence verify(ProtectedPackage pkg) throws RightsException {
         SignedJWT jwt;
@@ -98,21 +114,27 @@ public final class RightsOpener {
         }
         JWSHeader h = jwt.getHeader();
         if (!JWSAlgorithm.ES256.equals(h.getAlgorithm())) {
-            throw new RightsIntegrityException("licence: algorithm must be ES256, got " + h.getAlgorithm());
+            throw new RightsIntegrityException(
+                    "licence: algorithm must be ES256, got " + h.getAlgorithm());
         }
         if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty()) {
-            throw new RightsFormatException("licence: unsupported critical header parameters " + h.getCriticalParams());
+            throw new RightsFormatException(
+                    "licence: unsupported critical header parameters " + h.getCriticalParams());
         }
-        Optional<ECPublicKey> key = h.getKeyID() == null ? Optional.empty() : keys.verificationKey(h.getKeyID());
+        Optional<ECPublicKey> key =
+                h.getKeyID() == null ? Optional.empty() : keys.verificationKey(h.getKeyID());
         if (!key.isPresent()) {
-            throw new RightsIntegrityException("licence: signed by an unknown key '" + h.getKeyID() + "'");
+            throw new RightsIntegrityException(
+                    "licence: signed by an unknown key '" + h.getKeyID() + "'");
         }
         try {
             if (!jwt.verify(new ECDSAVerifier(key.get()))) {
-                throw new RightsIntegrityException("licence: signature does not verify with " + h.getKeyID());
+                throw new RightsIntegrityException(
+                        "licence: signature does not verify with " + h.getKeyID());
             }
         } catch (JOSEException e) {
-            throw new RightsIntegrityException("licence: signature does not verify with " + h.getKeyID(), e);
+            throw new RightsIntegrityException(
+                    "licence: signature does not verify with " + h.getKeyID(), e);
         }
         JWTClaimsSet c;
         try {
@@ -121,13 +143,16 @@ public final class RightsOpener {
             throw new RightsFormatException("licence: claims are not JSON", e);
         }
         if (!settings.issuer().equals(c.getIssuer())) {
-            throw new RightsIntegrityException("licence: issued by '" + c.getIssuer() + "', not " + settings.issuer());
+            throw new RightsIntegrityException(
+                    "licence: issued by '" + c.getIssuer() + "', not " + settings.issuer());
         }
         String cth = RightsProtector.contentHash(pkg.content());
         String claimed = stringClaim(c, "cth");
-        if (!MessageDigest.isEqual(cth.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        if (!MessageDigest.isEqual(
+                cth.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 claimed.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-            throw new RightsIntegrityException("licence: does not cover this content (cth differs)");
+            throw new RightsIntegrityException(
+                    "licence: does not cover this content (cth differs)");
         }
         String jti = c.getJWTID();
         if (jti == null || !LICENCE_ID.matcher(jti).matches()) {
@@ -144,9 +169,18 @@ public final class RightsOpener {
         } catch (IllegalArgumentException e) {
             throw new RightsFormatException("licence: " + e.getMessage(), e);
         }
-        return new UseLicence(jti, stringClaim(c, "mid"), c.getIssuer(), Rights.address(c.getSubject()), rcpt,
-                stringClaim(c, "tpl"), rights, c.getIssueTime().toInstant(),
-                c.getExpirationTime() == null ? null : c.getExpirationTime().toInstant(), cth, h.getKeyID(),
+        return new UseLicence(
+                jti,
+                stringClaim(c, "mid"),
+                c.getIssuer(),
+                Rights.address(c.getSubject()),
+                rcpt,
+                stringClaim(c, "tpl"),
+                rights,
+                c.getIssueTime().toInstant(),
+                c.getExpirationTime() == null ? null : c.getExpirationTime().toInstant(),
+                cth,
+                h.getKeyID(),
                 pkg.licence());
     }
 
@@ -158,13 +192,16 @@ public final class RightsOpener {
     private ProtectedPackage packageById(String licenceId) throws RightsException {
         Optional<ProtectedPackage> pkg = store.packageOf(licenceId);
         if (!pkg.isPresent()) {
-            throw new RightsDeniedException(RightsDeniedException.Reason.UNKNOWN_MESSAGE, null,
+            throw new RightsDeniedException(
+                    RightsDeniedException.Reason.UNKNOWN_MESSAGE,
+                    null,
                     "no protected message with that licence id");
         }
         return pkg.get();
     }
 
-    private void check(UseLicence licence, String reader, Channel channel, String client, Instant now)
+    private void check(
+            UseLicence licence, String reader, Channel channel, String client, Instant now)
             throws RightsException {
         RightsDeniedException.Reason reason = null;
         Optional<StoredMessage> stored = store.find(licence.licenceId());
@@ -178,8 +215,15 @@ public final class RightsOpener {
             reason = RightsDeniedException.Reason.EXPIRED;
         }
         if (reason != null) {
-            store.log(new AccessEvent(now, licence.licenceId(), reader, EventType.OPEN_REFUSED, channel, client,
-                    reason.name()));
+            store.log(
+                    new AccessEvent(
+                            now,
+                            licence.licenceId(),
+                            reader,
+                            EventType.OPEN_REFUSED,
+                            channel,
+                            client,
+                            reason.name()));
             throw new RightsDeniedException(reason, licence.licenceId(), message(reason));
         }
     }
@@ -205,28 +249,41 @@ public final class RightsOpener {
                 throw new ParseException("a compact JWE has five parts", 0);
             }
             // Nimbus's own base64url decoder is ~10x slower than the JDK's on a 1 MB ciphertext
-            jwe = new JWEObject(new Base64URL(parts[0]), new Base64URL(parts[1]), new Base64URL(parts[2]),
-                    new JdkBase64URL(parts[3]), new Base64URL(parts[4]));
+            jwe =
+                    new JWEObject(
+                            new Base64URL(parts[0]),
+                            new Base64URL(parts[1]),
+                            new Base64URL(parts[2]),
+                            new JdkBase64URL(parts[3]),
+                            new Base64URL(parts[4]));
         } catch (ParseException e) {
             throw new RightsFormatException("content: not a JWE: " + e.getMessage(), e);
         }
         JWEHeader h = jwe.getHeader();
-        if (!JWEAlgorithm.A256GCMKW.equals(h.getAlgorithm()) || !EncryptionMethod.A256GCM.equals(h.getEncryptionMethod())
+        if (!JWEAlgorithm.A256GCMKW.equals(h.getAlgorithm())
+                || !EncryptionMethod.A256GCM.equals(h.getEncryptionMethod())
                 || h.getCompressionAlgorithm() != null) {
-            throw new RightsIntegrityException("content: must be A256GCMKW / A256GCM without compression");
+            throw new RightsIntegrityException(
+                    "content: must be A256GCMKW / A256GCM without compression");
         }
-        if (!licence.licenceId().equals(h.getCustomParam("lid")) || !licence.messageId().equals(h.getCustomParam("mid"))) {
+        if (!licence.licenceId().equals(h.getCustomParam("lid"))
+                || !licence.messageId().equals(h.getCustomParam("mid"))) {
             throw new RightsIntegrityException("content: lid/mid do not match the licence");
         }
-        Optional<SecretKey> key = h.getKeyID() == null ? Optional.empty() : keys.contentKey(h.getKeyID());
+        Optional<SecretKey> key =
+                h.getKeyID() == null ? Optional.empty() : keys.contentKey(h.getKeyID());
         if (!key.isPresent()) {
-            throw new RightsIntegrityException("content: encrypted under an unknown key '" + h.getKeyID() + "'");
+            throw new RightsIntegrityException(
+                    "content: encrypted under an unknown key '" + h.getKeyID() + "'");
         }
         try {
             jwe.decrypt(new AESDecrypter(key.get()));
         } catch (JOSEException e) {
-            throw new RightsIntegrityException("content: does not decrypt with " + h.getKeyID()
-                    + " (modified, or protected by another rights key)", e);
+            throw new RightsIntegrityException(
+                    "content: does not decrypt with "
+                            + h.getKeyID()
+                            + " (modified, or protected by another rights key)",
+                    e);
         }
         return jwe.getPayload().toBytes();
     }
@@ -257,7 +314,8 @@ public final class RightsOpener {
         return (String) o;
     }
 
-    private static List<String> stringList(JWTClaimsSet c, String name) throws RightsFormatException {
+    private static List<String> stringList(JWTClaimsSet c, String name)
+            throws RightsFormatException {
         Object o = c.getClaim(name);
         if (!(o instanceof List)) {
             throw new RightsFormatException("licence: claim " + name + " missing or not a list");

@@ -1,10 +1,10 @@
 package dev.mailsec.rights;
 
-import dev.mailsec.shaded.bc.util.encoders.Hex;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,11 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rights store's typed records over DKM's {@link Storage}, and the one place that owns the compare-and-set
- * retry loop ({@link #update}): a {@link Transaction} reads records through a {@link Tx}, which remembers each
- * revision it saw, and stages writes that expect exactly those revisions (0, "must not exist", for a key it did
- * not find or did not read). When another writer got in between, the whole transaction runs again on fresh
- * reads. (DKM's key manager has a loop of its own over the same storage; the two are to be unified later.)
+ * The rights store's typed records over DKM's {@link Storage}, and the one place that owns the
+ * compare-and-set retry loop ({@link #update}): a {@link Transaction} reads records through a
+ * {@link Tx}, which remembers each revision it saw, and stages writes that expect exactly those
+ * revisions (0, "must not exist", for a key it did not find or did not read). When another writer
+ * got in between, the whole transaction runs again on fresh reads. (DKM's key manager has a loop of
+ * its own over the same storage; the two are to be unified later.)
  */
 final class RightsRecords implements AutoCloseable {
     static final int RETRIES = 20;
@@ -31,18 +32,23 @@ final class RightsRecords implements AutoCloseable {
         this.storage = storage;
     }
 
-    /** One attempt of a read-modify-write: reads and stages writes through {@code tx}, returns the outcome. */
+    /**
+     * One attempt of a read-modify-write: reads and stages writes through {@code tx}, returns the
+     * outcome.
+     */
     interface Transaction<R, X extends Exception> {
         R run(Tx tx, int attempt) throws X, RightsStoreUnavailableException;
     }
 
     /**
-     * Runs {@code body} until its staged writes are applied without conflict (a body that stages nothing ends
-     * at once), at most {@link #RETRIES} times, and returns what the successful attempt returned.
+     * Runs {@code body} until its staged writes are applied without conflict (a body that stages
+     * nothing ends at once), at most {@link #RETRIES} times, and returns what the successful
+     * attempt returned.
      *
      * @param what for the message when writers keep colliding, e.g. {@code "revoke <jti>"}
      */
-    <R, X extends Exception> R update(String what, Transaction<R, X> body) throws X, RightsStoreUnavailableException {
+    <R, X extends Exception> R update(String what, Transaction<R, X> body)
+            throws X, RightsStoreUnavailableException {
         for (int attempt = 0; attempt < RETRIES; attempt++) {
             Tx tx = new Tx();
             R result = body.run(tx, attempt);
@@ -59,13 +65,16 @@ final class RightsRecords implements AutoCloseable {
         private final List<Write> writes = new ArrayList<>();
 
         /** Reads a record and remembers its revision (or its absence) for {@link #put}. */
-        <T> Optional<T> read(String key, RecordCodec<T> codec) throws RightsStoreUnavailableException {
+        <T> Optional<T> read(String key, RecordCodec<T> codec)
+                throws RightsStoreUnavailableException {
             Optional<StoredRecord> r = RightsRecords.this.raw(key);
             seen.put(key, r.isPresent() ? r.get().revision() : 0L);
             return r.map(x -> codec.decode(key, x.value()));
         }
 
-        /** Stages a write of {@code value} over the revision read (a key not read must not exist). */
+        /**
+         * Stages a write of {@code value} over the revision read (a key not read must not exist).
+         */
         <T> void put(String key, RecordCodec<T> codec, T value) {
             putBytes(key, codec.encode(value));
         }
@@ -92,7 +101,8 @@ final class RightsRecords implements AutoCloseable {
     }
 
     /** Every record under {@code prefix}, in key order. */
-    <T> List<T> list(String prefix, RecordCodec<T> codec, String what) throws RightsStoreUnavailableException {
+    <T> List<T> list(String prefix, RecordCodec<T> codec, String what)
+            throws RightsStoreUnavailableException {
         List<StoredRecord> recs;
         try {
             recs = storage.list(prefix);
@@ -107,7 +117,8 @@ final class RightsRecords implements AutoCloseable {
     }
 
     /** Writes a new record; false when the key exists already. */
-    <T> boolean create(String key, RecordCodec<T> codec, T value, String what) throws RightsStoreUnavailableException {
+    <T> boolean create(String key, RecordCodec<T> codec, T value, String what)
+            throws RightsStoreUnavailableException {
         try {
             storage.write(List.of(new Write(key, 0, codec.encode(value))));
             return true;
@@ -130,13 +141,18 @@ final class RightsRecords implements AutoCloseable {
     }
 
     static RightsStoreUnavailableException unavailable(String what, Exception e) {
-        return new RightsStoreUnavailableException("rights store unavailable (" + what + "): " + e.getMessage(), e);
+        return new RightsStoreUnavailableException(
+                "rights store unavailable (" + what + "): " + e.getMessage(), e);
     }
 
-    /** Hex SHA-256 of a string: how addresses, clients, Message-IDs and session ids appear in keys. */
+    /**
+     * Hex SHA-256 of a string: how addresses, clients, Message-IDs and session ids appear in keys.
+     */
     static String hash(String s) {
         try {
-            return hex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return hex(
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }

@@ -1,8 +1,8 @@
 package dev.mailsec.rights;
 
 import dev.mailsec.config.PackPaths;
-import dev.mailsec.mail.DomainName.Option;
 import dev.mailsec.mail.DomainName;
+import dev.mailsec.mail.DomainName.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Rights protection settings, read from {@code conf/rights.xml} and validated once: every error is an
- * {@link IllegalArgumentException} naming the element or attribute and the bad value. Relative paths inside
- * it follow the pack's path rule ({@link PackPaths}, docs/paths.md: James's working directory), not the
- * file's folder. Immutable; see docs/rights.md for every element.
+ * Rights protection settings, read from {@code conf/rights.xml} and validated once: every error is
+ * an {@link IllegalArgumentException} naming the element or attribute and the bad value. Relative
+ * paths inside it follow the pack's path rule ({@link PackPaths}, docs/paths.md: James's working
+ * directory), not the file's folder. Immutable; see docs/rights.md for every element.
  *
  * <pre>
  * &lt;rights&gt;
@@ -40,8 +40,10 @@ import java.util.regex.Pattern;
 public final class RightsSettings {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+/=-]{0,199}");
+
     /** The rights store when {@code <store>} names none: inside the James home. */
     public static final String DEFAULT_STORE = "file://var/mailsec/rights";
+
     /** The DKM client configuration when {@code <dkm>} names none: inside the James home. */
     public static final String DEFAULT_DKM_CONFIG = "conf/dkm.properties";
 
@@ -49,7 +51,10 @@ public final class RightsSettings {
     public enum SubjectMode {
         /** The wrapper keeps the original Subject (readable in transit). */
         KEEP,
-        /** The wrapper's Subject is {@link #replacementSubject()}, {@code {sender}} replaced by the sender. */
+        /**
+         * The wrapper's Subject is {@link #replacementSubject()}, {@code {sender}} replaced by the
+         * sender.
+         */
         REPLACE
     }
 
@@ -69,7 +74,8 @@ public final class RightsSettings {
 
     private RightsSettings(Builder b) {
         this.issuer = b.issuer;
-        this.organisationDomains = Collections.unmodifiableSet(new LinkedHashSet<>(b.organisationDomains));
+        this.organisationDomains =
+                Collections.unmodifiableSet(new LinkedHashSet<>(b.organisationDomains));
         this.portalUrl = b.portalUrl;
         this.storeUrl = b.storeUrl;
         this.storeSchema = b.storeSchema;
@@ -90,23 +96,30 @@ public final class RightsSettings {
     /**
      * Reads and validates a rights.xml.
      *
-     * @throws IllegalArgumentException naming the element/attribute and the bad value, or the unreadable file
+     * @throws IllegalArgumentException naming the element/attribute and the bad value, or the
+     *     unreadable file
      */
     public static RightsSettings load(Path file) {
         Path abs = file.toAbsolutePath().normalize();
         try (InputStream in = Files.newInputStream(abs)) {
             return parse(in, PackPaths.home());
         } catch (IOException e) {
-            throw new IllegalArgumentException("rights config: cannot read " + abs + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "rights config: cannot read " + abs + ": " + e.getMessage(), e);
         }
     }
 
-    /** Parses rights.xml content; relative paths resolve against {@code home} (James's working directory). */
+    /**
+     * Parses rights.xml content; relative paths resolve against {@code home} (James's working
+     * directory).
+     */
     public static RightsSettings parse(InputStream xml, Path home) {
         return RightsSettingsXml.read(xml, home);
     }
 
-    /** A builder for settings made in code (tests, benchmarks); same validation as {@link #load}. */
+    /**
+     * A builder for settings made in code (tests, benchmarks); same validation as {@link #load}.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -136,10 +149,15 @@ public final class RightsSettings {
     /** The link readers open for a licence: {@code <portalUrl>/m/<licenceId>}. */
     public String portalLink(String licenceId) {
         String base = portalUrl.toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/m/" + licenceId;
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+                + "/m/"
+                + licenceId;
     }
 
-    /** The rights state store: {@code file:/absolute/dir} (resolved) or a {@code jdbc:postgresql:} URL. */
+    /**
+     * The rights state store: {@code file:/absolute/dir} (resolved) or a {@code jdbc:postgresql:}
+     * URL.
+     */
     public String storeUrl() {
         return storeUrl;
     }
@@ -149,7 +167,10 @@ public final class RightsSettings {
         return storeSchema;
     }
 
-    /** The dkm.properties whose identity reads the rights keys (absolute; default {@code conf/dkm.properties}). */
+    /**
+     * The dkm.properties whose identity reads the rights keys (absolute; default {@code
+     * conf/dkm.properties}).
+     */
     public Path dkmConfig() {
         return dkmConfig;
     }
@@ -159,12 +180,16 @@ public final class RightsSettings {
         return contentKeySecret;
     }
 
-    /** DKM secret of the licence-signing key (KEY_PAIR EC P-256, default {@code rights/signing}). */
+    /**
+     * DKM secret of the licence-signing key (KEY_PAIR EC P-256, default {@code rights/signing}).
+     */
     public String signingKeySecret() {
         return signingKeySecret;
     }
 
-    /** DKM secret of the portal-session HMAC key (SYMMETRIC, default {@code rights/portal-session}). */
+    /**
+     * DKM secret of the portal-session HMAC key (SYMMETRIC, default {@code rights/portal-session}).
+     */
     public String sessionKeySecret() {
         return sessionKeySecret;
     }
@@ -180,10 +205,15 @@ public final class RightsSettings {
      * @throws IllegalArgumentException naming the unknown template and the known ones
      */
     public RightsTemplate template(String name) {
-        RightsTemplate t = name == null ? null : templates.get(name.trim().toLowerCase(Locale.ROOT));
+        RightsTemplate t =
+                name == null ? null : templates.get(name.trim().toLowerCase(Locale.ROOT));
         if (t == null) {
-            throw new IllegalArgumentException("template: unknown template '" + name + "' (known: "
-                    + String.join(", ", templates.keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "template: unknown template '"
+                            + name
+                            + "' (known: "
+                            + String.join(", ", templates.keySet())
+                            + ")");
         }
         return t;
     }
@@ -192,7 +222,10 @@ public final class RightsSettings {
         return subjectMode;
     }
 
-    /** Subject of the wrapper in {@link SubjectMode#REPLACE} mode; {@code {sender}} stands for the sender. */
+    /**
+     * Subject of the wrapper in {@link SubjectMode#REPLACE} mode; {@code {sender}} stands for the
+     * sender.
+     */
     public String replacementSubject() {
         return replacementSubject;
     }
@@ -203,9 +236,20 @@ public final class RightsSettings {
 
     @Override
     public String toString() {
-        return "RightsSettings[issuer " + issuer + ", organisation " + organisationDomains + ", portal " + portalUrl
-                + ", store " + storeUrl + (storeUrl.startsWith("jdbc:") ? " schema " + storeSchema : "")
-                + ", templates " + templates.keySet() + ", subject " + subjectMode + "]";
+        return "RightsSettings[issuer "
+                + issuer
+                + ", organisation "
+                + organisationDomains
+                + ", portal "
+                + portalUrl
+                + ", store "
+                + storeUrl
+                + (storeUrl.startsWith("jdbc:") ? " schema " + storeSchema : "")
+                + ", templates "
+                + templates.keySet()
+                + ", subject "
+                + subjectMode
+                + "]";
     }
 
     static Path resolve(Path home, String what, String path) {
@@ -232,16 +276,24 @@ public final class RightsSettings {
         private String replacementSubject = "Protected message from {sender}";
         private PortalSettings portal;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder issuer(String v) {
-            this.issuer = DomainName.normalize(v, Option.TRIM, Option.MULTI_LABEL)
-                .orElseThrow(() -> new IllegalArgumentException("<issuer>: must be a domain name, got '" + v + "'"));
+            this.issuer =
+                    DomainName.normalize(v, Option.TRIM, Option.MULTI_LABEL)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "<issuer>: must be a domain name, got '"
+                                                            + v
+                                                            + "'"));
             return this;
         }
 
-        /** The issuer set so far (null before {@link #issuer(String)}): the default organisation domain. */
+        /**
+         * The issuer set so far (null before {@link #issuer(String)}): the default organisation
+         * domain.
+         */
         String issuer() {
             return issuer;
         }
@@ -253,11 +305,18 @@ public final class RightsSettings {
         public Builder organisationDomains(List<String> domains) {
             Set<String> out = new LinkedHashSet<>();
             for (String d : domains) {
-                out.add(DomainName.normalize(d, Option.TRIM, Option.MULTI_LABEL).orElseThrow(
-                    () -> new IllegalArgumentException("<organisationDomains>: not a domain name: '" + d + "'")));
+                out.add(
+                        DomainName.normalize(d, Option.TRIM, Option.MULTI_LABEL)
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalArgumentException(
+                                                        "<organisationDomains>: not a domain name: '"
+                                                                + d
+                                                                + "'")));
             }
             if (out.isEmpty()) {
-                throw new IllegalArgumentException("<organisationDomains>: at least one domain, got ''");
+                throw new IllegalArgumentException(
+                        "<organisationDomains>: at least one domain, got ''");
             }
             this.organisationDomains = out;
             return this;
@@ -266,21 +325,26 @@ public final class RightsSettings {
         public Builder portalUrl(String v) {
             try {
                 URI u = new URI(v.trim());
-                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-                        || u.getQuery() != null || u.getFragment() != null) {
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                        || u.getHost() == null
+                        || u.getQuery() != null
+                        || u.getFragment() != null) {
                     throw new URISyntaxException(v, "need http(s)://host[:port][/path]");
                 }
                 this.portalUrl = u;
                 return this;
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("<portal> url: must be an http(s) URL such as http://127.0.0.1:8090,"
-                        + " got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "<portal> url: must be an http(s) URL such as http://127.0.0.1:8090,"
+                                + " got '"
+                                + v
+                                + "'");
             }
         }
 
         /**
-         * {@code file:DIR} ({@code file://var/x} relative to {@code home}, James's working directory when null;
-         * {@code file:///x} absolute) or {@code jdbc:postgresql:...}.
+         * {@code file:DIR} ({@code file://var/x} relative to {@code home}, James's working
+         * directory when null; {@code file:///x} absolute) or {@code jdbc:postgresql:...}.
          */
         public Builder storeUrl(String v, Path home) {
             String s = v == null ? "" : v.trim();
@@ -289,14 +353,16 @@ public final class RightsSettings {
             } else if (s.startsWith("jdbc:postgresql:")) {
                 this.storeUrl = s;
             } else {
-                throw new IllegalArgumentException("<store> url: file:DIR or jdbc:postgresql://..., got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "<store> url: file:DIR or jdbc:postgresql://..., got '" + v + "'");
             }
             return this;
         }
 
         public Builder storeSchema(String v) {
             if (v == null || !SCHEMA.matcher(v).matches()) {
-                throw new IllegalArgumentException("<store> schema: lower-case SQL identifier, got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "<store> schema: lower-case SQL identifier, got '" + v + "'");
             }
             this.storeSchema = v;
             return this;
@@ -322,10 +388,14 @@ public final class RightsSettings {
             return this;
         }
 
-        /** Adds a template (replacing a built-in of the same name); a second one of that name is an error. */
+        /**
+         * Adds a template (replacing a built-in of the same name); a second one of that name is an
+         * error.
+         */
         public Builder template(RightsTemplate t) {
             if (templates.put(t.name(), t) != null) {
-                throw new IllegalArgumentException("template name: '" + t.name() + "' defined twice");
+                throw new IllegalArgumentException(
+                        "template name: '" + t.name() + "' defined twice");
             }
             return this;
         }
@@ -337,14 +407,16 @@ public final class RightsSettings {
             } else if ("replace".equals(m)) {
                 this.subjectMode = SubjectMode.REPLACE;
             } else {
-                throw new IllegalArgumentException("<subject> mode: keep or replace, got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "<subject> mode: keep or replace, got '" + v + "'");
             }
             return this;
         }
 
         public Builder replacementSubject(String v) {
             if (v == null || v.trim().isEmpty() || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("<subject> text: one non-empty line, got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "<subject> text: one non-empty line, got '" + v + "'");
             }
             this.replacementSubject = v.trim();
             return this;
@@ -370,7 +442,8 @@ public final class RightsSettings {
 
         private static String secret(String attr, String v) {
             if (v == null || !SECRET.matcher(v).matches()) {
-                throw new IllegalArgumentException("<keys> " + attr + ": not a DKM secret name, got '" + v + "'");
+                throw new IllegalArgumentException(
+                        "<keys> " + attr + ": not a DKM secret name, got '" + v + "'");
             }
             return v;
         }

@@ -1,5 +1,6 @@
 package dev.mailsec.rights;
 
+import dev.mailsec.config.XmlDocuments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.mailsec.config.XmlDocuments;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
@@ -22,13 +22,13 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * Reads {@code rights.xml} into {@link RightsSettings} (through its {@link RightsSettings.Builder}, which validates
- * each value): the hardened XML parse (no DTD, no entities), the known elements and attributes, each error an
- * {@link IllegalArgumentException} naming the element or attribute and the bad value.
+ * Reads {@code rights.xml} into {@link RightsSettings} (through its {@link RightsSettings.Builder},
+ * which validates each value): the hardened XML parse (no DTD, no entities), the known elements and
+ * attributes, each error an {@link IllegalArgumentException} naming the element or attribute and
+ * the bad value.
  */
 final class RightsSettingsXml {
-    private RightsSettingsXml() {
-    }
+    private RightsSettingsXml() {}
 
     /** See {@link RightsSettings#parse(InputStream, Path)}. */
     static RightsSettings read(InputStream xml, Path home) {
@@ -36,10 +36,14 @@ final class RightsSettingsXml {
         try {
             root = XmlDocuments.parse(xml, false).getDocumentElement();
         } catch (SAXException | IOException e) {
-            throw new IllegalArgumentException("rights config: not well-formed XML: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "rights config: not well-formed XML: " + e.getMessage(), e);
         }
         if (!"rights".equals(root.getTagName())) {
-            throw new IllegalArgumentException("rights config: root element must be <rights>, got <" + root.getTagName() + ">");
+            throw new IllegalArgumentException(
+                    "rights config: root element must be <rights>, got <"
+                            + root.getTagName()
+                            + ">");
         }
         RightsSettings.Builder b = RightsSettings.builder();
         Map<String, Element> seen = new LinkedHashMap<>();
@@ -49,25 +53,51 @@ final class RightsSettingsXml {
             }
         }
         for (String name : seen.keySet()) {
-            if (!Arrays.asList("issuer", "organisationDomains", "portal", "store", "dkm", "keys", "subject", "templates")
+            if (!Arrays.asList(
+                            "issuer",
+                            "organisationDomains",
+                            "portal",
+                            "store",
+                            "dkm",
+                            "keys",
+                            "subject",
+                            "templates")
                     .contains(name)) {
-                throw new IllegalArgumentException("<" + name + ">: unknown element in <rights> (known: issuer,"
-                        + " organisationDomains, portal, store, dkm, keys, subject, templates)");
+                throw new IllegalArgumentException(
+                        "<"
+                                + name
+                                + ">: unknown element in <rights> (known: issuer,"
+                                + " organisationDomains, portal, store, dkm, keys, subject, templates)");
             }
         }
         Element issuer = seen.get("issuer");
         if (issuer == null) {
-            throw new IllegalArgumentException("<issuer>: required (the organisation's domain, e.g. mailsec.test)");
+            throw new IllegalArgumentException(
+                    "<issuer>: required (the organisation's domain, e.g. mailsec.test)");
         }
         b.issuer(issuer.getTextContent().trim());
         Element domains = seen.get("organisationDomains");
-        b.organisationDomains(domains == null ? Collections.singletonList(b.issuer())
-                : Arrays.asList(domains.getTextContent().trim().split("[,\\s]+")));
+        b.organisationDomains(
+                domains == null
+                        ? Collections.singletonList(b.issuer())
+                        : Arrays.asList(domains.getTextContent().trim().split("[,\\s]+")));
         PortalSettings.Builder p = PortalSettings.builder(b.issuer());
         Element portal = seen.get("portal");
         if (portal != null) {
-            checkAttributes(portal, "url", "bind", "port", "smtpHost", "smtpPort", "passcodeTtl", "maxAttempts",
-                    "lockout", "perAddressPerHour", "perClientPerHour", "sessionTtl", "passcodeSender");
+            checkAttributes(
+                    portal,
+                    "url",
+                    "bind",
+                    "port",
+                    "smtpHost",
+                    "smtpPort",
+                    "passcodeTtl",
+                    "maxAttempts",
+                    "lockout",
+                    "perAddressPerHour",
+                    "perClientPerHour",
+                    "sessionTtl",
+                    "passcodeSender");
             if (portal.hasAttribute("url")) {
                 b.portalUrl(portal.getAttribute("url"));
             }
@@ -124,7 +154,9 @@ final class RightsSettingsXml {
             checkAttributes(dkm, "config");
             b.dkmConfig(RightsSettings.resolve(home, "<dkm> config", required(dkm, "config")));
         } else {
-            b.dkmConfig(RightsSettings.resolve(home, "<dkm> config", RightsSettings.DEFAULT_DKM_CONFIG));
+            b.dkmConfig(
+                    RightsSettings.resolve(
+                            home, "<dkm> config", RightsSettings.DEFAULT_DKM_CONFIG));
         }
         Element keys = seen.get("keys");
         if (keys != null) {
@@ -154,7 +186,8 @@ final class RightsSettingsXml {
             checkAttributes(templates);
             for (Element t : children(templates)) {
                 if (!"template".equals(t.getTagName())) {
-                    throw new IllegalArgumentException("<templates>: only <template> elements, got <" + t.getTagName() + ">");
+                    throw new IllegalArgumentException(
+                            "<templates>: only <template> elements, got <" + t.getTagName() + ">");
                 }
                 checkAttributes(t, "name", "rights", "expiry");
                 String name = required(t, "name");
@@ -164,11 +197,18 @@ final class RightsSettingsXml {
                     try {
                         rights.add(Right.parse(tok));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("template " + name + " rights: unknown right '" + tok.trim()
-                                + "' (known: view, reply, reply-all, forward, print, extract)");
+                        throw new IllegalArgumentException(
+                                "template "
+                                        + name
+                                        + " rights: unknown right '"
+                                        + tok.trim()
+                                        + "' (known: view, reply, reply-all, forward, print, extract)");
                     }
                 }
-                Duration expiry = t.hasAttribute("expiry") ? duration(t, "template " + name + " expiry", "expiry") : null;
+                Duration expiry =
+                        t.hasAttribute("expiry")
+                                ? duration(t, "template " + name + " expiry", "expiry")
+                                : null;
                 b.template(RightsTemplate.of(name, rights, expiry));
             }
         }
@@ -192,8 +232,14 @@ final class RightsSettingsXml {
         for (int i = 0; i < attrs.getLength(); i++) {
             String n = attrs.item(i).getNodeName();
             if (!ok.contains(n)) {
-                throw new IllegalArgumentException("<" + e.getTagName() + "> " + n + ": unknown attribute (known: "
-                        + (known.length == 0 ? "none" : String.join(", ", known)) + ")");
+                throw new IllegalArgumentException(
+                        "<"
+                                + e.getTagName()
+                                + "> "
+                                + n
+                                + ": unknown attribute (known: "
+                                + (known.length == 0 ? "none" : String.join(", ", known))
+                                + ")");
             }
         }
     }
@@ -211,7 +257,8 @@ final class RightsSettingsXml {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException("<" + e.getTagName() + "> " + attr + ": must be a number, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "<" + e.getTagName() + "> " + attr + ": must be a number, got '" + v + "'");
         }
     }
 
@@ -228,8 +275,8 @@ final class RightsSettingsXml {
             }
             return d;
         } catch (DateTimeParseException ex) {
-            throw new IllegalArgumentException(what + ": must be an ISO-8601 duration such as P30D or PT10M, got '"
-                    + v + "'");
+            throw new IllegalArgumentException(
+                    what + ": must be an ISO-8601 duration such as P30D or PT10M, got '" + v + "'");
         }
     }
 }

@@ -18,27 +18,31 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The rights state shared by every mailsec process and cluster node: protected messages (licence and package,
- * by licence id and by Message-ID), revocations, the access log, and portal passcodes with their rate limits
- * and lock-outs. Built on DKM's record store ({@link Storage}: a file directory or a PostgreSQL schema, with
- * compare-and-set writes), in a directory or schema of its own. Thread-safe.
+ * The rights state shared by every mailsec process and cluster node: protected messages (licence
+ * and package, by licence id and by Message-ID), revocations, the access log, and portal passcodes
+ * with their rate limits and lock-outs. Built on DKM's record store ({@link Storage}: a file
+ * directory or a PostgreSQL schema, with compare-and-set writes), in a directory or schema of its
+ * own. Thread-safe.
  *
  * <p>Record keys: {@code m/<jti>} message metadata, {@code p/<jti>} package (file backend: the file
- * {@code packages/<2 chars>/<jti>.mailsec} instead), {@code i/<sha256(mid)>} licence
- * ids of a Message-ID, {@code e/<jti>/<millis>-<random>} access events, {@code c/<jti>/<sha256(address)>}
- * passcode state, {@code l/<jti>/<sha256(address)>/<sha256(client)>} wrong attempts and lock-out of one client,
- * {@code r/a/<jti>/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows, {@code s/<sha256(session id)>}
- * ended portal sessions. Passcodes are
- * stored only as a keyed MAC (HMAC-SHA256 under a key derived from the portal session key, {@link PasscodeKeys})
- * with the id of the key version: the store itself holds no key, and a copy of it does not give a live code away.
+ * {@code packages/<2 chars>/<jti>.mailsec} instead), {@code i/<sha256(mid)>} licence ids of a
+ * Message-ID, {@code e/<jti>/<millis>-<random>} access events, {@code c/<jti>/<sha256(address)>}
+ * passcode state, {@code l/<jti>/<sha256(address)>/<sha256(client)>} wrong attempts and lock-out of
+ * one client, {@code r/a/<jti>/<sha256(address)>} and {@code r/c/<sha256(client)>} rate windows,
+ * {@code s/<sha256(session id)>} ended portal sessions. Passcodes are stored only as a keyed MAC
+ * (HMAC-SHA256 under a key derived from the portal session key, {@link PasscodeKeys}) with the id
+ * of the key version: the store itself holds no key, and a copy of it does not give a live code
+ * away.
  *
- * <p>Rooms: each record is a small value class with its own JSON codec ({@link StoredMessage}, {@link MessageIndex},
- * {@link AccessEvent}, {@link PasscodeState}, {@link ReaderLock}, {@link RateWindow}, {@link EndedSession});
- * {@link RightsRecords} owns the one compare-and-set retry loop; {@link PasscodePolicy} holds the passcode,
- * rate-limit and lock-out rules; {@link AccessLog} the access log; {@link PackageShelf} where packages live.
+ * <p>Rooms: each record is a small value class with its own JSON codec ({@link StoredMessage},
+ * {@link MessageIndex}, {@link AccessEvent}, {@link PasscodeState}, {@link ReaderLock}, {@link
+ * RateWindow}, {@link EndedSession}); {@link RightsRecords} owns the one compare-and-set retry
+ * loop; {@link PasscodePolicy} holds the passcode, rate-limit and lock-out rules; {@link AccessLog}
+ * the access log; {@link PackageShelf} where packages live.
  */
 public final class RightsStore implements AutoCloseable {
     private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+
     /** A code is void after this many times the allowed wrong attempts, summed over all clients. */
     static final int CODE_WRONG_FACTOR = PasscodePolicy.CODE_WRONG_FACTOR;
 
@@ -48,17 +52,17 @@ public final class RightsStore implements AutoCloseable {
     private final PasscodePolicy passcodes;
 
     /**
-     * Uses an open storage (closed by {@link #close()}), packages included in its records. For a file store use
-     * {@link #RightsStore(FileStorage)}, which keeps the packages beside it.
+     * Uses an open storage (closed by {@link #close()}), packages included in its records. For a
+     * file store use {@link #RightsStore(FileStorage)}, which keeps the packages beside it.
      */
     public RightsStore(Storage storage) {
         this(storage, PackageShelf.inRecords());
     }
 
     /**
-     * Uses an open file storage (closed by {@link #close()}). The packages (up to the size of the original
-     * message, immutable) are kept as files in its {@code packages/} folder, since the file store rewrites a whole
-     * shard on every write; everything mutable stays in the records.
+     * Uses an open file storage (closed by {@link #close()}). The packages (up to the size of the
+     * original message, immutable) are kept as files in its {@code packages/} folder, since the
+     * file store rewrites a whole shard on every write; everything mutable stays in the records.
      */
     public RightsStore(FileStorage storage) {
         this(storage, PackageShelf.inFiles(storage.directory().resolve("packages")));
@@ -73,14 +77,15 @@ public final class RightsStore implements AutoCloseable {
     }
 
     /**
-     * Opens {@code file:DIR} (created when missing; a relative DIR by {@link PackPaths}'s rule) or a
-     * {@code jdbc:postgresql:} URL with tables in {@code schema} (created when missing). A store written
-     * by a newer mailsec is refused, untouched ({@link dev.mailsec.dkm.store.StoreFormat}).
+     * Opens {@code file:DIR} (created when missing; a relative DIR by {@link PackPaths}'s rule) or
+     * a {@code jdbc:postgresql:} URL with tables in {@code schema} (created when missing). A store
+     * written by a newer mailsec is refused, untouched ({@link dev.mailsec.dkm.store.StoreFormat}).
      *
      * @throws RightsStoreUnavailableException when the store cannot be opened
      * @throws IllegalArgumentException for a URL of another kind or a bad schema name
      */
-    public static RightsStore open(String url, String schema) throws RightsStoreUnavailableException {
+    public static RightsStore open(String url, String schema)
+            throws RightsStoreUnavailableException {
         try {
             if (url.startsWith("file:")) {
                 Path dir = PackPaths.resolve(url);
@@ -90,7 +95,8 @@ public final class RightsStore implements AutoCloseable {
                 try {
                     return new RightsStore(FileStorage.create(dir));
                 } catch (DkmUnavailableException e) {
-                    // James and the portal may both create it on first start: the loser opens the winner's store
+                    // James and the portal may both create it on first start: the loser opens the
+                    // winner's store
                     if (Files.isRegularFile(dir.resolve("dkm-store"))) {
                         return new RightsStore(FileStorage.open(dir));
                     }
@@ -104,9 +110,11 @@ public final class RightsStore implements AutoCloseable {
             // not an outage: a store written by a newer mailsec, left untouched
             throw new RightsStoreUnavailableException("rights store refused: " + e.getMessage(), e);
         } catch (DkmUnavailableException e) {
-            throw new RightsStoreUnavailableException("rights store unavailable: " + e.getMessage(), e);
+            throw new RightsStoreUnavailableException(
+                    "rights store unavailable: " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException("store url: file:DIR or jdbc:postgresql://..., got '" + url + "'");
+        throw new IllegalArgumentException(
+                "store url: file:DIR or jdbc:postgresql://..., got '" + url + "'");
     }
 
     /** Opens the store {@link RightsSettings#storeUrl()} names. */
@@ -115,25 +123,30 @@ public final class RightsStore implements AutoCloseable {
     }
 
     /** Records a freshly protected message. A licence id can be recorded once. */
-    public void record(UseLicence licence, ProtectedPackage pkg) throws RightsStoreUnavailableException {
+    public void record(UseLicence licence, ProtectedPackage pkg)
+            throws RightsStoreUnavailableException {
         String jti = licence.licenceId();
         String messageKey = "m/" + jti;
         String indexKey = "i/" + hash(licence.messageId());
         StoredMessage message = StoredMessage.of(licence);
-        records.update("record " + jti, (tx, attempt) -> {
-            if (attempt > 0 && records.exists(messageKey)) {
-                throw new IllegalStateException("licence " + jti + " is recorded already");
-            }
-            MessageIndex index = tx.read(indexKey, MessageIndex.CODEC).orElse(MessageIndex.EMPTY);
-            tx.put(messageKey, StoredMessage.CODEC, message);
-            packages.put(tx, attempt, jti, pkg);
-            tx.put(indexKey, MessageIndex.CODEC, index.with(jti));
-            return null;
-        });
+        records.update(
+                "record " + jti,
+                (tx, attempt) -> {
+                    if (attempt > 0 && records.exists(messageKey)) {
+                        throw new IllegalStateException("licence " + jti + " is recorded already");
+                    }
+                    MessageIndex index =
+                            tx.read(indexKey, MessageIndex.CODEC).orElse(MessageIndex.EMPTY);
+                    tx.put(messageKey, StoredMessage.CODEC, message);
+                    packages.put(tx, attempt, jti, pkg);
+                    tx.put(indexKey, MessageIndex.CODEC, index.with(jti));
+                    return null;
+                });
     }
 
     /** The package of a licence id. */
-    public Optional<ProtectedPackage> packageOf(String licenceId) throws RightsStoreUnavailableException {
+    public Optional<ProtectedPackage> packageOf(String licenceId)
+            throws RightsStoreUnavailableException {
         if (!isLicenceId(licenceId)) {
             return Optional.empty();
         }
@@ -144,21 +157,26 @@ public final class RightsStore implements AutoCloseable {
         try {
             return Optional.of(ProtectedPackage.decode(bytes.get()));
         } catch (RightsFormatException e) {
-            throw new IllegalStateException("rights store record p/" + licenceId + " is corrupt", e);
+            throw new IllegalStateException(
+                    "rights store record p/" + licenceId + " is corrupt", e);
         }
     }
 
     /**
-     * The message of a licence id, or the latest one protected under a Message-ID (with or without angle
-     * brackets).
+     * The message of a licence id, or the latest one protected under a Message-ID (with or without
+     * angle brackets).
      */
-    public Optional<StoredMessage> find(String licenceIdOrMessageId) throws RightsStoreUnavailableException {
+    public Optional<StoredMessage> find(String licenceIdOrMessageId)
+            throws RightsStoreUnavailableException {
         List<StoredMessage> all = findAll(licenceIdOrMessageId);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** Every message of a licence id (one) or of a Message-ID (one per protection), oldest first. */
-    public List<StoredMessage> findAll(String licenceIdOrMessageId) throws RightsStoreUnavailableException {
+    /**
+     * Every message of a licence id (one) or of a Message-ID (one per protection), oldest first.
+     */
+    public List<StoredMessage> findAll(String licenceIdOrMessageId)
+            throws RightsStoreUnavailableException {
         List<StoredMessage> out = new ArrayList<>();
         if (licenceIdOrMessageId == null || licenceIdOrMessageId.trim().isEmpty()) {
             return out;
@@ -171,7 +189,8 @@ public final class RightsStore implements AutoCloseable {
                 return out;
             }
         }
-        Optional<MessageIndex> idx = records.get("i/" + hash(Rights.messageId(id)), MessageIndex.CODEC);
+        Optional<MessageIndex> idx =
+                records.get("i/" + hash(Rights.messageId(id)), MessageIndex.CODEC);
         if (idx.isPresent()) {
             for (String jti : idx.get().licenceIds()) {
                 records.get("m/" + jti, StoredMessage.CODEC).ifPresent(out::add);
@@ -181,11 +200,13 @@ public final class RightsStore implements AutoCloseable {
     }
 
     /** The revocation of a licence id, if revoked. */
-    public Optional<Revocation> revocation(String licenceId) throws RightsStoreUnavailableException {
+    public Optional<Revocation> revocation(String licenceId)
+            throws RightsStoreUnavailableException {
         if (!isLicenceId(licenceId)) {
             return Optional.empty();
         }
-        return records.get("m/" + licenceId, StoredMessage.CODEC).flatMap(StoredMessage::revocation);
+        return records.get("m/" + licenceId, StoredMessage.CODEC)
+                .flatMap(StoredMessage::revocation);
     }
 
     /**
@@ -194,23 +215,39 @@ public final class RightsStore implements AutoCloseable {
      *
      * @return true if at least one message was newly revoked (false: unknown, or revoked already)
      */
-    public boolean revoke(String licenceIdOrMessageId, String by, String reason) throws RightsStoreUnavailableException {
+    public boolean revoke(String licenceIdOrMessageId, String by, String reason)
+            throws RightsStoreUnavailableException {
         boolean any = false;
         for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
             String key = "m/" + sm.licenceId();
-            Revocation done = records.update("revoke " + sm.licenceId(), (tx, attempt) -> {
-                StoredMessage m = tx.read(key, StoredMessage.CODEC)
-                        .orElseThrow(() -> new IllegalStateException("vanished: " + key));
-                if (m.isRevoked()) {
-                    return null;
-                }
-                Revocation rev = new Revocation(Instant.now(), by, reason);
-                tx.put(key, StoredMessage.CODEC, m.revoked(rev));
-                return rev;
-            });
+            Revocation done =
+                    records.update(
+                            "revoke " + sm.licenceId(),
+                            (tx, attempt) -> {
+                                StoredMessage m =
+                                        tx.read(key, StoredMessage.CODEC)
+                                                .orElseThrow(
+                                                        () ->
+                                                                new IllegalStateException(
+                                                                        "vanished: " + key));
+                                if (m.isRevoked()) {
+                                    return null;
+                                }
+                                Revocation rev = new Revocation(Instant.now(), by, reason);
+                                tx.put(key, StoredMessage.CODEC, m.revoked(rev));
+                                return rev;
+                            });
             if (done != null) {
                 any = true;
-                log(new AccessEvent(done.at(), sm.licenceId(), by, EventType.REVOKED, null, "", reason));
+                log(
+                        new AccessEvent(
+                                done.at(),
+                                sm.licenceId(),
+                                by,
+                                EventType.REVOKED,
+                                null,
+                                "",
+                                reason));
             }
         }
         return any;
@@ -222,12 +259,15 @@ public final class RightsStore implements AutoCloseable {
     }
 
     /** The access log of a licence id, or of every message of a Message-ID, oldest first. */
-    public List<AccessEvent> events(String licenceIdOrMessageId) throws RightsStoreUnavailableException {
+    public List<AccessEvent> events(String licenceIdOrMessageId)
+            throws RightsStoreUnavailableException {
         Set<String> ids = new LinkedHashSet<>();
         for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
             ids.add(sm.licenceId());
         }
-        if (ids.isEmpty() && licenceIdOrMessageId != null && isLicenceId(licenceIdOrMessageId.trim())) {
+        if (ids.isEmpty()
+                && licenceIdOrMessageId != null
+                && isLicenceId(licenceIdOrMessageId.trim())) {
             ids.add(licenceIdOrMessageId.trim());
         }
         return accessLog.of(ids);
@@ -237,53 +277,81 @@ public final class RightsStore implements AutoCloseable {
      * Issues a one-time passcode for a party of a live message, replacing any earlier one, and logs
      * {@link EventType#PASSCODE_SENT} (the caller mails the code; it is not kept here in clear).
      *
-     * <p>An address that is not a party gets exactly the same treatment, so that no answer and no timing tells
-     * parties from non-parties: the same lock-out check, the same rate windows (per client, and per address
-     * and message), a passcode record of the same shape (a MAC over a random value no passcode can match)
-     * written the same way, and one access-log line ({@link EventType#OPEN_REFUSED}); only then
-     * {@code NOT_A_PARTY} is thrown, and the caller mails nothing. What one client leaves in the store is
-     * bounded by the per-client limit, whatever addresses it asks for. The rules: {@link PasscodePolicy}.
+     * <p>An address that is not a party gets exactly the same treatment, so that no answer and no
+     * timing tells parties from non-parties: the same lock-out check, the same rate windows (per
+     * client, and per address and message), a passcode record of the same shape (a MAC over a
+     * random value no passcode can match) written the same way, and one access-log line ({@link
+     * EventType#OPEN_REFUSED}); only then {@code NOT_A_PARTY} is thrown, and the caller mails
+     * nothing. What one client leaves in the store is bounded by the per-client limit, whatever
+     * addresses it asks for. The rules: {@link PasscodePolicy}.
      *
-     * @throws RightsDeniedException unknown message, revoked or expired; not a party (after the same work)
+     * @throws RightsDeniedException unknown message, revoked or expired; not a party (after the
+     *     same work)
      * @throws LockedOutException this client is locked out of this message for this address
-     * @throws RateLimitedException too many requests this hour for the address (on this message) or the client
+     * @throws RateLimitedException too many requests this hour for the address (on this message) or
+     *     the client
      * @throws RightsKeyUnavailableException the passcode key cannot be read
      */
-    public PasscodeIssue issuePasscode(String licenceId, String address, String clientIp, Instant now,
-            PortalSettings settings, PasscodeKeys keys) throws RightsException {
+    public PasscodeIssue issuePasscode(
+            String licenceId,
+            String address,
+            String clientIp,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsException {
         return passcodes.issue(licenceId, address, clientIp, now, settings, keys);
     }
 
-    /** {@link #checkPasscode(String, String, String, String, Instant, PortalSettings, PasscodeKeys)} without a client. */
-    public PasscodeCheck checkPasscode(String licenceId, String address, String code, Instant now, PortalSettings settings,
-            PasscodeKeys keys) throws RightsUnavailableException {
+    /**
+     * {@link #checkPasscode(String, String, String, String, Instant, PortalSettings, PasscodeKeys)}
+     * without a client.
+     */
+    public PasscodeCheck checkPasscode(
+            String licenceId,
+            String address,
+            String code,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsUnavailableException {
         return checkPasscode(licenceId, address, code, "", now, settings, keys);
     }
 
     /**
-     * Checks a passcode: OK consumes it (single use, compare-and-set, so two concurrent uses give one OK);
-     * a wrong one counts towards the lock-out of this client for this address and message (so a stranger who
-     * enters wrong codes for a reader's address locks out only himself). After {@link #CODE_WRONG_FACTOR} times
-     * the allowed attempts, from any clients, the code itself is void (no brute force from many clients). Logs
-     * PASSCODE_OK / PASSCODE_FAILED / PASSCODE_LOCKED. Parties and non-parties (whose record no code matches)
-     * go through the same steps and get the same answers. The code is checked under the session-key version
-     * it was issued under; when that version is no longer readable (destroyed), or the code was stored by an
-     * older mailsec as a plain hash, the result is EXPIRED (ask for a new code) and no attempt is counted.
+     * Checks a passcode: OK consumes it (single use, compare-and-set, so two concurrent uses give
+     * one OK); a wrong one counts towards the lock-out of this client for this address and message
+     * (so a stranger who enters wrong codes for a reader's address locks out only himself). After
+     * {@link #CODE_WRONG_FACTOR} times the allowed attempts, from any clients, the code itself is
+     * void (no brute force from many clients). Logs PASSCODE_OK / PASSCODE_FAILED /
+     * PASSCODE_LOCKED. Parties and non-parties (whose record no code matches) go through the same
+     * steps and get the same answers. The code is checked under the session-key version it was
+     * issued under; when that version is no longer readable (destroyed), or the code was stored by
+     * an older mailsec as a plain hash, the result is EXPIRED (ask for a new code) and no attempt
+     * is counted.
      *
      * @throws RightsKeyUnavailableException the passcode key cannot be read (nothing is counted)
      */
-    public PasscodeCheck checkPasscode(String licenceId, String address, String code, String client, Instant now,
-            PortalSettings settings, PasscodeKeys keys) throws RightsUnavailableException {
+    public PasscodeCheck checkPasscode(
+            String licenceId,
+            String address,
+            String code,
+            String client,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsUnavailableException {
         return passcodes.check(licenceId, address, code, client, now, settings, keys);
     }
 
     /**
-     * Ends a portal session (sign-out) for every portal node on this store: the session id is kept (as a
-     * SHA-256, never in clear) so that its cookie, replayed after sign-out, opens nothing. Only signed-in
-     * sessions are ended, so what this keeps is bounded by the sign-ins; {@code expires} (the cookie's own
-     * end) says when the record no longer matters.
+     * Ends a portal session (sign-out) for every portal node on this store: the session id is kept
+     * (as a SHA-256, never in clear) so that its cookie, replayed after sign-out, opens nothing.
+     * Only signed-in sessions are ended, so what this keeps is bounded by the sign-ins; {@code
+     * expires} (the cookie's own end) says when the record no longer matters.
      */
-    public void endSession(String sessionId, Instant expires, Instant now) throws RightsStoreUnavailableException {
+    public void endSession(String sessionId, Instant expires, Instant now)
+            throws RightsStoreUnavailableException {
         String key = "s/" + hash(sessionId);
         if (!records.exists(key)) {
             // false: another node ended it first
@@ -292,22 +360,31 @@ public final class RightsStore implements AutoCloseable {
     }
 
     /** Whether {@link #endSession} was called for this session id, on any node. */
-    public boolean isSessionEnded(String sessionId, Instant now) throws RightsStoreUnavailableException {
+    public boolean isSessionEnded(String sessionId, Instant now)
+            throws RightsStoreUnavailableException {
         return records.exists("s/" + hash(sessionId));
     }
 
-    /** The live message of a licence id: unknown, revoked and expired are the same answer for anyone. */
+    /**
+     * The live message of a licence id: unknown, revoked and expired are the same answer for
+     * anyone.
+     */
     private StoredMessage live(String licenceId, Instant now) throws RightsException {
         Optional<StoredMessage> sm = isLicenceId(licenceId) ? find(licenceId) : Optional.empty();
         if (!sm.isPresent() || !sm.get().licenceId().equals(licenceId)) {
-            throw new RightsDeniedException(RightsDeniedException.Reason.UNKNOWN_MESSAGE, null, "unknown protected message");
+            throw new RightsDeniedException(
+                    RightsDeniedException.Reason.UNKNOWN_MESSAGE,
+                    null,
+                    "unknown protected message");
         }
         StoredMessage m = sm.get();
         if (m.isRevoked()) {
-            throw new RightsDeniedException(RightsDeniedException.Reason.REVOKED, licenceId, "the message was revoked");
+            throw new RightsDeniedException(
+                    RightsDeniedException.Reason.REVOKED, licenceId, "the message was revoked");
         }
         if (m.expires().isPresent() && !now.isBefore(m.expires().get())) {
-            throw new RightsDeniedException(RightsDeniedException.Reason.EXPIRED, licenceId, "the message has expired");
+            throw new RightsDeniedException(
+                    RightsDeniedException.Reason.EXPIRED, licenceId, "the message has expired");
         }
         return m;
     }

@@ -9,17 +9,20 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A named set of rights with an optional expiry, applied to a message when it is protected. The built-ins
- * {@link #ENCRYPT_ONLY} (all six rights) and {@link #DO_NOT_FORWARD} (view, reply, reply-all) exist unless
- * {@code conf/rights.xml} redefines them. {@link Right#VIEW} is always granted. Immutable.
+ * A named set of rights with an optional expiry, applied to a message when it is protected. The
+ * built-ins {@link #ENCRYPT_ONLY} (all six rights) and {@link #DO_NOT_FORWARD} (view, reply,
+ * reply-all) exist unless {@code conf/rights.xml} redefines them. {@link Right#VIEW} is always
+ * granted. Immutable.
  */
 public final class RightsTemplate {
     /** Template names: lower-case letters, digits and dashes. */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
-    public static final RightsTemplate ENCRYPT_ONLY = new RightsTemplate("encrypt-only", EnumSet.allOf(Right.class), null);
-    public static final RightsTemplate DO_NOT_FORWARD = new RightsTemplate("do-not-forward",
-            EnumSet.of(Right.VIEW, Right.REPLY, Right.REPLY_ALL), null);
+    public static final RightsTemplate ENCRYPT_ONLY =
+            new RightsTemplate("encrypt-only", EnumSet.allOf(Right.class), null);
+    public static final RightsTemplate DO_NOT_FORWARD =
+            new RightsTemplate(
+                    "do-not-forward", EnumSet.of(Right.VIEW, Right.REPLY, Right.REPLY_ALL), null);
 
     private final String name;
     private final Set<Right> rights;
@@ -41,10 +44,12 @@ public final class RightsTemplate {
      */
     public static RightsTemplate of(String name, Set<Right> rights, Duration expiry) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("template name: lower-case letters, digits and '-', got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "template name: lower-case letters, digits and '-', got '" + name + "'");
         }
         if (expiry != null && (expiry.isNegative() || expiry.isZero())) {
-            throw new IllegalArgumentException("template " + name + " expiry: must be positive, got '" + expiry + "'");
+            throw new IllegalArgumentException(
+                    "template " + name + " expiry: must be positive, got '" + expiry + "'");
         }
         EnumSet<Right> r = rights.isEmpty() ? EnumSet.noneOf(Right.class) : EnumSet.copyOf(rights);
         return new RightsTemplate(name, r, expiry);
@@ -88,6 +93,11 @@ public final class RightsTemplate {
 
     @Override
     public String toString() {
-        return "RightsTemplate[" + name + " " + tokens() + (expiry == null ? "" : " expiry " + expiry) + "]";
+        return "RightsTemplate["
+                + name
+                + " "
+                + tokens()
+                + (expiry == null ? "" : " expiry " + expiry)
+                + "]";
     }
 }

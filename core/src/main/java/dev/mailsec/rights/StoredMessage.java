@@ -10,57 +10,86 @@ import java.util.Set;
 
 /**
  * What the rights store knows of one protected message (without its package). Kept as the record
- * {@code m/<jti>}: {@code lid, mid, sub, rcpt, tpl, rights, created, exp} and, once revoked, {@code revoked}
- * ({@code at, by, reason}).
+ * {@code m/<jti>}: {@code lid, mid, sub, rcpt, tpl, rights, created, exp} and, once revoked, {@code
+ * revoked} ({@code at, by, reason}).
  */
 public final class StoredMessage {
-    static final RecordCodec<StoredMessage> CODEC = new RecordCodec<>() {
-        @Override
-        public byte[] encode(StoredMessage sm) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("lid", sm.licenceId());
-            m.put("mid", sm.messageId());
-            m.put("sub", sm.sender());
-            m.put("rcpt", new ArrayList<>(sm.recipients()));
-            m.put("tpl", sm.template());
-            m.put("rights", Rights.tokenList(sm.rights()));
-            m.put("created", sm.created().toEpochMilli());
-            if (sm.expires().isPresent()) {
-                m.put("exp", sm.expires().get().toEpochMilli());
-            }
-            if (sm.revocation != null) {
-                Map<String, Object> rev = new LinkedHashMap<>();
-                rev.put("at", sm.revocation.at().toEpochMilli());
-                rev.put("by", sm.revocation.by());
-                rev.put("reason", sm.revocation.reason());
-                m.put("revoked", rev);
-            }
-            return RecordCodec.json(m);
-        }
+    static final RecordCodec<StoredMessage> CODEC =
+            new RecordCodec<>() {
+                @Override
+                public byte[] encode(StoredMessage sm) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("lid", sm.licenceId());
+                    m.put("mid", sm.messageId());
+                    m.put("sub", sm.sender());
+                    m.put("rcpt", new ArrayList<>(sm.recipients()));
+                    m.put("tpl", sm.template());
+                    m.put("rights", Rights.tokenList(sm.rights()));
+                    m.put("created", sm.created().toEpochMilli());
+                    if (sm.expires().isPresent()) {
+                        m.put("exp", sm.expires().get().toEpochMilli());
+                    }
+                    if (sm.revocation != null) {
+                        Map<String, Object> rev = new LinkedHashMap<>();
+                        rev.put("at", sm.revocation.at().toEpochMilli());
+                        rev.put("by", sm.revocation.by());
+                        rev.put("reason", sm.revocation.reason());
+                        m.put("revoked", rev);
+                    }
+                    return RecordCodec.json(m);
+                }
 
-        @Override
-        public StoredMessage decode(String key, byte[] bytes) {
-            Map<String, Object> m = RecordCodec.parse(key, bytes);
-            Revocation rev = null;
-            if (m.get("revoked") instanceof Map) {
-                Map<?, ?> rm = (Map<?, ?>) m.get("revoked");
-                rev = new Revocation(Instant.ofEpochMilli(RecordCodec.num(rm.get("at"))), RecordCodec.str(rm.get("by")),
-                        RecordCodec.str(rm.get("reason")));
-            }
-            return new StoredMessage(RecordCodec.str(m.get("lid")), RecordCodec.str(m.get("mid")),
-                    RecordCodec.str(m.get("sub")), new LinkedHashSet<>(RecordCodec.strings(m.get("rcpt"))),
-                    RecordCodec.str(m.get("tpl")), Rights.parseList(RecordCodec.strings(m.get("rights"))),
-                    Instant.ofEpochMilli(RecordCodec.num(m.get("created"))),
-                    m.get("exp") == null ? null : Instant.ofEpochMilli(RecordCodec.num(m.get("exp"))), rev);
-        }
-    };
+                @Override
+                public StoredMessage decode(String key, byte[] bytes) {
+                    Map<String, Object> m = RecordCodec.parse(key, bytes);
+                    Revocation rev = null;
+                    if (m.get("revoked") instanceof Map) {
+                        Map<?, ?> rm = (Map<?, ?>) m.get("revoked");
+                        rev =
+                                new Revocation(
+                                        Instant.ofEpochMilli(RecordCodec.num(rm.get("at"))),
+                                        RecordCodec.str(rm.get("by")),
+                                        RecordCodec.str(rm.get("reason")));
+                    }
+                    return new StoredMessage(
+                            RecordCodec.str(m.get("lid")),
+                            RecordCodec.str(m.get("mid")),
+                            RecordCodec.str(m.get("sub")),
+                            new LinkedHashSet<>(RecordCodec.strings(m.get("rcpt"))),
+                            RecordCodec.str(m.get("tpl")),
+                            Rights.parseList(RecordCodec.strings(m.get("rights"))),
+                            Instant.ofEpochMilli(RecordCodec.num(m.get("created"))),
+                            m.get("exp") == null
+                                    ? null
+                                    : Instant.ofEpochMilli(RecordCodec.num(m.get("exp"))),
+                            rev);
+                }
+            };
 
     private final LicenceTerms terms;
     private final Revocation revocation;
 
-    StoredMessage(String licenceId, String messageId, String sender, Set<String> recipients, String template,
-            Set<Right> rights, Instant created, Instant expires, Revocation revocation) {
-        this(new LicenceTerms(licenceId, messageId, sender, recipients, template, rights, created, expires), revocation);
+    StoredMessage(
+            String licenceId,
+            String messageId,
+            String sender,
+            Set<String> recipients,
+            String template,
+            Set<Right> rights,
+            Instant created,
+            Instant expires,
+            Revocation revocation) {
+        this(
+                new LicenceTerms(
+                        licenceId,
+                        messageId,
+                        sender,
+                        recipients,
+                        template,
+                        rights,
+                        created,
+                        expires),
+                revocation);
     }
 
     private StoredMessage(LicenceTerms terms, Revocation revocation) {
@@ -125,7 +154,15 @@ public final class StoredMessage {
 
     @Override
     public String toString() {
-        return "StoredMessage[" + licenceId() + " mid " + messageId() + " from " + sender() + " " + template()
-                + (revocation == null ? "" : " revoked") + "]";
+        return "StoredMessage["
+                + licenceId()
+                + " mid "
+                + messageId()
+                + " from "
+                + sender()
+                + " "
+                + template()
+                + (revocation == null ? "" : " revoked")
+                + "]";
     }
 }

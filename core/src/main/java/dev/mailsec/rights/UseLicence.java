@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A use licence whose ES256 signature has been verified (or that we just signed): who may open the message
- * and what they may do ({@link #terms()}), and what signed it. Claims as in docs/rights.md: {@code iss, jti, mid,
- * sub, rcpt, tpl, rights, iat, exp, cth}. Immutable.
+ * A use licence whose ES256 signature has been verified (or that we just signed): who may open the
+ * message and what they may do ({@link #terms()}), and what signed it. Claims as in docs/rights.md:
+ * {@code iss, jti, mid, sub, rcpt, tpl, rights, iat, exp, cth}. Immutable.
  */
 public final class UseLicence {
     private final LicenceTerms terms;
@@ -17,10 +17,29 @@ public final class UseLicence {
     private final String signingKeyId;
     private final String compact;
 
-    UseLicence(String licenceId, String messageId, String issuer, String sender, List<String> recipients,
-            String template, Set<Right> rights, Instant issuedAt, Instant expiresAt, String contentHash,
-            String signingKeyId, String compact) {
-        this.terms = new LicenceTerms(licenceId, messageId, sender, recipients, template, rights, issuedAt, expiresAt);
+    UseLicence(
+            String licenceId,
+            String messageId,
+            String issuer,
+            String sender,
+            List<String> recipients,
+            String template,
+            Set<Right> rights,
+            Instant issuedAt,
+            Instant expiresAt,
+            String contentHash,
+            String signingKeyId,
+            String compact) {
+        this.terms =
+                new LicenceTerms(
+                        licenceId,
+                        messageId,
+                        sender,
+                        recipients,
+                        template,
+                        rights,
+                        issuedAt,
+                        expiresAt);
         this.issuer = issuer;
         this.contentHash = contentHash;
         this.signingKeyId = signingKeyId;
@@ -81,7 +100,10 @@ public final class UseLicence {
         return terms.expiresAt();
     }
 
-    /** True when the address (any case, with or without angle brackets) is the sender or a recipient. */
+    /**
+     * True when the address (any case, with or without angle brackets) is the sender or a
+     * recipient.
+     */
     public boolean isParty(String address) {
         return terms.isParty(address);
     }
@@ -113,7 +135,19 @@ public final class UseLicence {
 
     @Override
     public String toString() {
-        return "UseLicence[" + licenceId() + " mid " + messageId() + " from " + sender() + " to " + recipients() + " "
-                + template() + " " + rightsTokens() + expiresAt().map(e -> " until " + e).orElse("") + "]";
+        return "UseLicence["
+                + licenceId()
+                + " mid "
+                + messageId()
+                + " from "
+                + sender()
+                + " to "
+                + recipients()
+                + " "
+                + template()
+                + " "
+                + rightsTokens()
+                + expiresAt().map(e -> " until " + e).orElse("")
+                + "]";
     }
 }

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Pulls the first addr-spec out of an address header value, lower-cased. */
 final class Addresses {
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     static String firstAddress(String value) {
         int lt = value.indexOf('<');

@@ -23,19 +23,20 @@ import javax.naming.directory.DirContext;
 import javax.naming.ldap.LdapName;
 
 /**
- * Fetches CRLs over {@code http}, {@code https}, {@code file}, {@code ldap} or {@code ldaps} with connect
- * and read timeouts, and keeps each until its nextUpdate or {@code maxAge}, whichever comes first. A
- * CRL whose signature does not check out is rejected by the JDK's PKIX validator, not here.
+ * Fetches CRLs over {@code http}, {@code https}, {@code file}, {@code ldap} or {@code ldaps} with
+ * connect and read timeouts, and keeps each until its nextUpdate or {@code maxAge}, whichever comes
+ * first. A CRL whose signature does not check out is rejected by the JDK's PKIX validator, not
+ * here.
  *
  * <p>LDAP distribution points (RFC 4516 URLs, as Active Directory Certificate Services writes them
  * first in every certificate) are read with an anonymous bind through the JDK's LDAP provider: the
- * entry named by the URL's DN, the attribute it names (else {@code certificateRevocationList}), with or
- * without the {@code ;binary} option. An URL without a server ({@code ldap:///CN=...}, which
- * Windows resolves to a domain controller) goes to the configured {@link LdapServer}, or fails when there is
- * none. Active Directory lets only authenticated users read its distribution points, so that server's bind
- * (a service account, password in DKM) authenticates to it, and only to it: a distribution
- * point naming any other server is read anonymously, so a certificate cannot send our credentials to a
- * server of its choosing.
+ * entry named by the URL's DN, the attribute it names (else {@code certificateRevocationList}),
+ * with or without the {@code ;binary} option. An URL without a server ({@code ldap:///CN=...},
+ * which Windows resolves to a domain controller) goes to the configured {@link LdapServer}, or
+ * fails when there is none. Active Directory lets only authenticated users read its distribution
+ * points, so that server's bind (a service account, password in DKM) authenticates to it, and only
+ * to it: a distribution point naming any other server is read anonymously, so a certificate cannot
+ * send our credentials to a server of its choosing.
  */
 public final class CachingCrlSource implements CrlSource {
 
@@ -62,8 +63,8 @@ public final class CachingCrlSource implements CrlSource {
     }
 
     /**
-     * @param ldap the server for LDAP distribution points that name none, with the bind and TLS trust used
-     *             towards it (and towards no other server), or {@link LdapServer#none()}
+     * @param ldap the server for LDAP distribution points that name none, with the bind and TLS
+     *     trust used towards it (and towards no other server), or {@link LdapServer#none()}
      */
     public CachingCrlSource(Duration timeout, Duration maxAge, Clock clock, LdapServer ldap) {
         this.timeout = timeout;
@@ -83,7 +84,10 @@ public final class CachingCrlSource implements CrlSource {
         if (entry != null && now.isBefore(entry.expires)) {
             return entry.crl;
         }
-        String scheme = distributionPoint.getScheme() == null ? "" : distributionPoint.getScheme().toLowerCase(Locale.ROOT);
+        String scheme =
+                distributionPoint.getScheme() == null
+                        ? ""
+                        : distributionPoint.getScheme().toLowerCase(Locale.ROOT);
         byte[] bytes;
         if (scheme.equals("ldap") || scheme.equals("ldaps")) {
             bytes = fromLdap(distributionPoint, scheme);
@@ -95,16 +99,22 @@ public final class CachingCrlSource implements CrlSource {
                 bytes = in.readNBytes(MAX_CRL_BYTES + 1);
             }
         } else {
-            throw new IOException("unsupported CRL distribution point scheme: " + distributionPoint);
+            throw new IOException(
+                    "unsupported CRL distribution point scheme: " + distributionPoint);
         }
         if (bytes.length > MAX_CRL_BYTES) {
-            throw new IOException("CRL at " + distributionPoint + " is larger than " + MAX_CRL_BYTES + " bytes");
+            throw new IOException(
+                    "CRL at " + distributionPoint + " is larger than " + MAX_CRL_BYTES + " bytes");
         }
         X509CRL crl;
         try {
-            crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(bytes));
+            crl =
+                    (X509CRL)
+                            CertificateFactory.getInstance("X.509")
+                                    .generateCRL(new java.io.ByteArrayInputStream(bytes));
         } catch (CRLException | CertificateException e) {
-            throw new IOException("cannot parse the CRL at " + distributionPoint + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot parse the CRL at " + distributionPoint + ": " + e.getMessage(), e);
         }
         Instant expires = now.plus(maxAge);
         if (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(expires)) {
@@ -121,7 +131,10 @@ public final class CachingCrlSource implements CrlSource {
         LdapBind bind = configured ? ldap.bind() : LdapBind.anonymous();
         LdapTls tls = configured ? ldap.tls() : LdapTls.jvmDefault();
         if (server == null) {
-            throw new IOException("CRL distribution point " + uri + " names no LDAP server, and none is configured for it");
+            throw new IOException(
+                    "CRL distribution point "
+                            + uri
+                            + " names no LDAP server, and none is configured for it");
         }
         String dn = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
         if (dn.isEmpty()) {
@@ -129,8 +142,12 @@ public final class CachingCrlSource implements CrlSource {
         }
         String query = uri.getQuery() == null ? "" : uri.getQuery();
         String named = query.split("\\?", -1)[0].trim();
-        // the base name: a server answers for certificateRevocationList with certificateRevocationList;binary
-        String attribute = named.isEmpty() ? "certificateRevocationList" : named.replaceFirst("(?i);binary$", "");
+        // the base name: a server answers for certificateRevocationList with
+        // certificateRevocationList;binary
+        String attribute =
+                named.isEmpty()
+                        ? "certificateRevocationList"
+                        : named.replaceFirst("(?i);binary$", "");
         String[] attributes = {attribute + ";binary", attribute};
         Hashtable<String, Object> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");
@@ -138,8 +155,10 @@ public final class CachingCrlSource implements CrlSource {
         env.put("com.sun.jndi.ldap.connect.timeout", Long.toString(timeout.toMillis()));
         env.put("com.sun.jndi.ldap.read.timeout", Long.toString(timeout.toMillis()));
         // without ;binary the JDK would hand these DER values over as strings
-        env.put("java.naming.ldap.attributes.binary", "certificateRevocationList authorityRevocationList deltaRevocationList "
-            + String.join(" ", attributes));
+        env.put(
+                "java.naming.ldap.attributes.binary",
+                "certificateRevocationList authorityRevocationList deltaRevocationList "
+                        + String.join(" ", attributes));
         DirContext context = null;
         try {
             context = bind.connect(env, tls);
@@ -148,15 +167,25 @@ public final class CachingCrlSource implements CrlSource {
             while (all.hasMore()) {
                 Attribute values = all.next();
                 String id = values.getID().replaceFirst("(?i);binary$", "");
-                if (id.equalsIgnoreCase(attribute) && values.size() > 0 && values.get() instanceof byte[]) {
+                if (id.equalsIgnoreCase(attribute)
+                        && values.size() > 0
+                        && values.get() instanceof byte[]) {
                     return (byte[]) values.get();
                 }
             }
             throw new IOException("LDAP entry " + dn + " at " + server + " has no " + attribute);
         } catch (NamingException e) {
-            throw new IOException("cannot read the CRL at " + uri + " from " + server + ": " + LdapTls.describe(e), e);
+            throw new IOException(
+                    "cannot read the CRL at "
+                            + uri
+                            + " from "
+                            + server
+                            + ": "
+                            + LdapTls.describe(e),
+                    e);
         } catch (IllegalArgumentException e) {
-            throw new IOException("cannot read the CRL at " + uri + " from " + server + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot read the CRL at " + uri + " from " + server + ": " + e.getMessage(), e);
         } finally {
             if (context != null) {
                 try {
@@ -169,7 +198,10 @@ public final class CachingCrlSource implements CrlSource {
         }
     }
 
-    /** Whether a distribution point names the configured server (scheme, host and port; default ports filled in). */
+    /**
+     * Whether a distribution point names the configured server (scheme, host and port; default
+     * ports filled in).
+     */
     static boolean sameServer(URI distributionPoint, String configured) {
         if (configured == null || distributionPoint.getHost() == null) {
             return false;
@@ -177,9 +209,10 @@ public final class CachingCrlSource implements CrlSource {
         URI server = URI.create(configured);
         String a = distributionPoint.getScheme().toLowerCase(Locale.ROOT);
         String b = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
-        return a.equals(b) && server.getHost() != null
-            && distributionPoint.getHost().equalsIgnoreCase(server.getHost())
-            && port(distributionPoint, a) == port(server, b);
+        return a.equals(b)
+                && server.getHost() != null
+                && distributionPoint.getHost().equalsIgnoreCase(server.getHost())
+                && port(distributionPoint, a) == port(server, b);
     }
 
     private static int port(URI uri, String scheme) {

@@ -41,12 +41,12 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * OCSP over HTTP POST (RFC 6960 appendix A) with connect/read timeouts, a nonce, and a cache that keeps
- * an answer until its nextUpdate or {@code maxAge}, whichever comes first. A response counts only when
- * it is signed by the certificate's issuer or by a responder certificate the issuer gave
+ * OCSP over HTTP POST (RFC 6960 appendix A) with connect/read timeouts, a nonce, and a cache that
+ * keeps an answer until its nextUpdate or {@code maxAge}, whichever comes first. A response counts
+ * only when it is signed by the certificate's issuer or by a responder certificate the issuer gave
  * id-kp-OCSPSigning, names the certificate asked about, is not from the future or past its
- * nextUpdate, and echoes our nonce when it carries one; anything else is an {@link IOException}.
- * A failed exchange is remembered per certificate for {@code failureTtl} (default one minute), so a
+ * nextUpdate, and echoes our nonce when it carries one; anything else is an {@link IOException}. A
+ * failed exchange is remembered per certificate for {@code failureTtl} (default one minute), so a
  * responder that is down costs one timeout per certificate and minute, not one per message.
  */
 public final class CachingOcspClient implements OcspSource {
@@ -86,7 +86,10 @@ public final class CachingOcspClient implements OcspSource {
         this(timeout, maxAge, Duration.ofMinutes(1), clock);
     }
 
-    /** @param failureTtl how long a failed exchange is answered from memory ({@link Duration#ZERO}: never) */
+    /**
+     * @param failureTtl how long a failed exchange is answered from memory ({@link Duration#ZERO}:
+     *     never)
+     */
     public CachingOcspClient(Duration timeout, Duration maxAge, Duration failureTtl, Clock clock) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("OCSP timeout must be positive");
@@ -102,8 +105,14 @@ public final class CachingOcspClient implements OcspSource {
     }
 
     @Override
-    public Status check(URI responder, X509Certificate certificate, X509Certificate issuer) throws IOException {
-        String key = responder + " " + issuer.getSubjectX500Principal().getName() + " " + certificate.getSerialNumber().toString(16);
+    public Status check(URI responder, X509Certificate certificate, X509Certificate issuer)
+            throws IOException {
+        String key =
+                responder
+                        + " "
+                        + issuer.getSubjectX500Principal().getName()
+                        + " "
+                        + certificate.getSerialNumber().toString(16);
         Instant now = clock.instant();
         Entry cached = cache.get(key);
         if (cached != null && now.isBefore(cached.expires)) {
@@ -125,25 +134,44 @@ public final class CachingOcspClient implements OcspSource {
         }
     }
 
-    private Status ask(URI responder, X509Certificate certificate, X509Certificate issuer, String key, Instant now) throws IOException {
-        String scheme = responder.getScheme() == null ? "" : responder.getScheme().toLowerCase(Locale.ROOT);
+    private Status ask(
+            URI responder,
+            X509Certificate certificate,
+            X509Certificate issuer,
+            String key,
+            Instant now)
+            throws IOException {
+        String scheme =
+                responder.getScheme() == null ? "" : responder.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IOException("unsupported OCSP responder scheme: " + responder);
         }
         try {
-            CertificateID id = new JcaCertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
-                issuer, certificate.getSerialNumber());
+            CertificateID id =
+                    new JcaCertificateID(
+                            new JcaDigestCalculatorProviderBuilder()
+                                    .build()
+                                    .get(CertificateID.HASH_SHA1),
+                            issuer,
+                            certificate.getSerialNumber());
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
-            OCSPReq request = new OCSPReqBuilder().addRequest(id)
-                .setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
-                    new DEROctetString(nonce))))
-                .build();
+            OCSPReq request =
+                    new OCSPReqBuilder()
+                            .addRequest(id)
+                            .setRequestExtensions(
+                                    new Extensions(
+                                            new Extension(
+                                                    OCSPObjectIdentifiers.id_pkix_ocsp_nonce,
+                                                    false,
+                                                    new DEROctetString(nonce))))
+                            .build();
             byte[] answer = post(responder, request.getEncoded());
             dev.mailsec.asn1.BerLimits.check(answer);
             OCSPResp response = new OCSPResp(answer);
             if (response.getStatus() != OCSPResp.SUCCESSFUL) {
-                throw new IOException("OCSP responder " + responder + " answered status " + response.getStatus());
+                throw new IOException(
+                        "OCSP responder " + responder + " answered status " + response.getStatus());
             }
             Object object = response.getResponseObject();
             if (!(object instanceof BasicOCSPResp)) {
@@ -151,11 +179,17 @@ public final class CachingOcspClient implements OcspSource {
             }
             BasicOCSPResp basic = (BasicOCSPResp) object;
             if (!signedByIssuerOrDelegate(basic, issuer, now)) {
-                throw new IOException("OCSP response from " + responder + " is not signed by the issuer or its responder");
+                throw new IOException(
+                        "OCSP response from "
+                                + responder
+                                + " is not signed by the issuer or its responder");
             }
             Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-            if (echoed != null && !Arrays.equals(echoed.getExtnValue().getOctets(), new DEROctetString(nonce).getEncoded())
-                && !Arrays.equals(echoed.getExtnValue().getOctets(), nonce)) {
+            if (echoed != null
+                    && !Arrays.equals(
+                            echoed.getExtnValue().getOctets(),
+                            new DEROctetString(nonce).getEncoded())
+                    && !Arrays.equals(echoed.getExtnValue().getOctets(), nonce)) {
                 throw new IOException("OCSP response from " + responder + " carries another nonce");
             }
             for (SingleResp single : basic.getResponses()) {
@@ -165,13 +199,22 @@ public final class CachingOcspClient implements OcspSource {
                 Instant thisUpdate = single.getThisUpdate().toInstant();
                 Date next = single.getNextUpdate();
                 if (thisUpdate.isAfter(now.plus(SKEW))) {
-                    throw new IOException("OCSP response from " + responder + " is dated in the future");
+                    throw new IOException(
+                            "OCSP response from " + responder + " is dated in the future");
                 }
                 if (next != null && next.toInstant().isBefore(now.minus(SKEW))) {
-                    throw new IOException("OCSP response from " + responder + " is stale (nextUpdate " + next.toInstant() + ")");
+                    throw new IOException(
+                            "OCSP response from "
+                                    + responder
+                                    + " is stale (nextUpdate "
+                                    + next.toInstant()
+                                    + ")");
                 }
                 CertificateStatus s = single.getCertStatus();
-                Status status = s == CertificateStatus.GOOD ? Status.GOOD : (s instanceof RevokedStatus ? Status.REVOKED : Status.UNKNOWN);
+                Status status =
+                        s == CertificateStatus.GOOD
+                                ? Status.GOOD
+                                : (s instanceof RevokedStatus ? Status.REVOKED : Status.UNKNOWN);
                 Instant expires = now.plus(maxAge);
                 if (next != null && next.toInstant().isBefore(expires)) {
                     expires = next.toInstant();
@@ -179,8 +222,15 @@ public final class CachingOcspClient implements OcspSource {
                 cache.put(key, new Entry(status, expires));
                 return status;
             }
-            throw new IOException("OCSP response from " + responder + " does not name the certificate asked about");
-        } catch (OCSPException | OperatorCreationException | CertificateException | IllegalArgumentException | ClassCastException e) {
+            throw new IOException(
+                    "OCSP response from "
+                            + responder
+                            + " does not name the certificate asked about");
+        } catch (OCSPException
+                | OperatorCreationException
+                | CertificateException
+                | IllegalArgumentException
+                | ClassCastException e) {
             throw new IOException("bad OCSP exchange with " + responder + ": " + e.getMessage(), e);
         }
     }
@@ -200,12 +250,21 @@ public final class CachingOcspClient implements OcspSource {
                 out.write(body);
             }
             if (connection.getResponseCode() != 200) {
-                throw new IOException("OCSP responder " + responder + " answered HTTP " + connection.getResponseCode());
+                throw new IOException(
+                        "OCSP responder "
+                                + responder
+                                + " answered HTTP "
+                                + connection.getResponseCode());
             }
             try (InputStream in = connection.getInputStream()) {
                 byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
                 if (bytes.length > MAX_RESPONSE_BYTES) {
-                    throw new IOException("OCSP response from " + responder + " is larger than " + MAX_RESPONSE_BYTES + " bytes");
+                    throw new IOException(
+                            "OCSP response from "
+                                    + responder
+                                    + " is larger than "
+                                    + MAX_RESPONSE_BYTES
+                                    + " bytes");
                 }
                 return bytes;
             }
@@ -215,8 +274,9 @@ public final class CachingOcspClient implements OcspSource {
     }
 
     /** RFC 6960 section 4.2.2.2: the issuer itself, or a certificate it issued for OCSP signing. */
-    private static boolean signedByIssuerOrDelegate(BasicOCSPResp basic, X509Certificate issuer, Instant now)
-        throws OperatorCreationException, OCSPException, CertificateException {
+    private static boolean signedByIssuerOrDelegate(
+            BasicOCSPResp basic, X509Certificate issuer, Instant now)
+            throws OperatorCreationException, OCSPException, CertificateException {
         List<PublicKey> keys = new ArrayList<>();
         keys.add(issuer.getPublicKey());
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();

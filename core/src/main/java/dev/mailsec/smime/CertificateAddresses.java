@@ -21,8 +21,7 @@ public final class CertificateAddresses {
     private static final String EMAIL_ADDRESS_OID = "1.2.840.113549.1.9.1";
     private static final Map<String, String> OID_NAMES = Map.of(EMAIL_ADDRESS_OID, "emailAddress");
 
-    private CertificateAddresses() {
-    }
+    private CertificateAddresses() {}
 
     public static Set<String> of(X509Certificate certificate) {
         Set<String> addresses = new LinkedHashSet<>();
@@ -39,9 +38,12 @@ public final class CertificateAddresses {
             // a broken SAN extension names nobody; the subject may still do
         }
         try {
-            LdapName dn = new LdapName(certificate.getSubjectX500Principal().getName("RFC2253", OID_NAMES));
+            LdapName dn =
+                    new LdapName(
+                            certificate.getSubjectX500Principal().getName("RFC2253", OID_NAMES));
             for (Rdn rdn : dn.getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("emailAddress") || rdn.getType().equals(EMAIL_ADDRESS_OID)) {
+                if (rdn.getType().equalsIgnoreCase("emailAddress")
+                        || rdn.getType().equals(EMAIL_ADDRESS_OID)) {
                     Object value = rdn.getValue();
                     if (value instanceof String) {
                         addresses.add(((String) value).trim().toLowerCase(Locale.ROOT));

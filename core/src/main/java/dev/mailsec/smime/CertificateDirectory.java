@@ -12,8 +12,8 @@ import java.util.List;
 public interface CertificateDirectory {
 
     /**
-     * @throws IOException when the directory cannot be reached (temporary: the caller must not treat
-     *     it as "no certificate", or mail that must be encrypted could go out in clear)
+     * @throws IOException when the directory cannot be reached (temporary: the caller must not
+     *     treat it as "no certificate", or mail that must be encrypted could go out in clear)
      */
     List<X509Certificate> lookup(String address) throws IOException;
 }

@@ -29,13 +29,14 @@ import java.util.Set;
 /**
  * Builds a certificate's chain to the trust anchors and checks it, revocation included, with the
  * JDK's PKIX implementation. Revocation: a certificate with an OCSP responder in its Authority
- * Information Access is asked there first ({@link OcspSource}, cached); "good" settles it, "revoked"
- * fails it; when the responder is unreachable, untrustworthy or says "unknown", the CRL distribution
- * points are used; a certificate with neither a usable answer nor a CRL distribution point is a
- * {@code temporary} failure under {@link OcspFailure#HARD} and passes under {@link OcspFailure#SOFT}.
- * CRLs come from the distribution points through a {@link CrlSource} (which caches); the names of one
- * point (e.g. an {@code ldap:} and an {@code http:} URL) are tried in turn, and a point none of whose
- * names answers is always temporary. Used for signers and for recipient certificates alike.
+ * Information Access is asked there first ({@link OcspSource}, cached); "good" settles it,
+ * "revoked" fails it; when the responder is unreachable, untrustworthy or says "unknown", the CRL
+ * distribution points are used; a certificate with neither a usable answer nor a CRL distribution
+ * point is a {@code temporary} failure under {@link OcspFailure#HARD} and passes under {@link
+ * OcspFailure#SOFT}. CRLs come from the distribution points through a {@link CrlSource} (which
+ * caches); the names of one point (e.g. an {@code ldap:} and an {@code http:} URL) are tried in
+ * turn, and a point none of whose names answers is always temporary. Used for signers and for
+ * recipient certificates alike.
  */
 public final class ChainValidator {
 
@@ -91,7 +92,12 @@ public final class ChainValidator {
      * @param crls {@code null} to skip revocation checking (OCSP included)
      * @param ocsp {@code null} for CRLs only
      */
-    public ChainValidator(Set<TrustAnchor> anchors, CrlSource crls, OcspSource ocsp, OcspFailure ocspFailure, Clock clock) {
+    public ChainValidator(
+            Set<TrustAnchor> anchors,
+            CrlSource crls,
+            OcspSource ocsp,
+            OcspFailure ocspFailure,
+            Clock clock) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("at least one trust anchor is needed");
         }
@@ -110,15 +116,22 @@ public final class ChainValidator {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(cert);
             PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, target);
-            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(intermediates)));
+            params.addCertStore(
+                    CertStore.getInstance(
+                            "Collection", new CollectionCertStoreParameters(intermediates)));
             params.setRevocationEnabled(false);
             params.setDate(now);
-            PKIXCertPathBuilderResult built = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
+            PKIXCertPathBuilderResult built =
+                    (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);
             path = built.getCertPath();
             anchorCert = built.getTrustAnchor().getTrustedCert();
         } catch (CertPathBuilderException e) {
-            String why = cert.getNotAfter().before(now) ? "certificate expired"
-                : cert.getNotBefore().after(now) ? "certificate not yet valid" : "no chain to a trusted anchor";
+            String why =
+                    cert.getNotAfter().before(now)
+                            ? "certificate expired"
+                            : cert.getNotBefore().after(now)
+                                    ? "certificate not yet valid"
+                                    : "no chain to a trusted anchor";
             return new Outcome(false, false, why);
         } catch (GeneralSecurityException e) {
             return new Outcome(false, true, "cannot build the chain: " + e.getMessage());
@@ -130,9 +143,11 @@ public final class ChainValidator {
         List<? extends java.security.cert.Certificate> certs = path.getCertificates();
         for (int i = 0; i < certs.size(); i++) {
             X509Certificate c = (X509Certificate) certs.get(i);
-            X509Certificate issuer = i + 1 < certs.size() ? (X509Certificate) certs.get(i + 1) : anchorCert;
+            X509Certificate issuer =
+                    i + 1 < certs.size() ? (X509Certificate) certs.get(i + 1) : anchorCert;
             String ocspProblem = null;
-            List<URI> responders = ocsp == null || issuer == null ? List.of() : SmimeVerifier.ocspResponders(c);
+            List<URI> responders =
+                    ocsp == null || issuer == null ? List.of() : SmimeVerifier.ocspResponders(c);
             boolean settled = false;
             for (URI responder : responders) {
                 try {
@@ -176,12 +191,18 @@ public final class ChainValidator {
         try {
             PKIXParameters params = new PKIXParameters(anchors);
             params.setDate(now);
-            params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(lists)));
+            params.addCertStore(
+                    CertStore.getInstance("Collection", new CollectionCertStoreParameters(lists)));
             CertPathValidator validator = CertPathValidator.getInstance("PKIX");
-            PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
-            // CRLs only, from what we fetched; a certificate without a distribution point is not revocable here
-            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK,
-                PKIXRevocationChecker.Option.SOFT_FAIL));
+            PKIXRevocationChecker checker =
+                    (PKIXRevocationChecker) validator.getRevocationChecker();
+            // CRLs only, from what we fetched; a certificate without a distribution point is not
+            // revocable here
+            checker.setOptions(
+                    EnumSet.of(
+                            PKIXRevocationChecker.Option.PREFER_CRLS,
+                            PKIXRevocationChecker.Option.NO_FALLBACK,
+                            PKIXRevocationChecker.Option.SOFT_FAIL));
             params.addCertPathChecker(checker);
             params.setRevocationEnabled(true);
             validator.validate(path, params);

@@ -3,7 +3,10 @@ package dev.mailsec.smime;
 import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
 import dev.mailsec.shaded.bc.cms.CMSAlgorithm;
 
-/** Content-encryption presets: AES-256 only, GCM (AuthEnvelopedData, RFC 5083) where the peer reads it. */
+/**
+ * Content-encryption presets: AES-256 only, GCM (AuthEnvelopedData, RFC 5083) where the peer reads
+ * it.
+ */
 public enum ContentEncryption {
     /** EnvelopedData with AES-256-CBC: what Outlook and every older client decrypts. */
     AES256_CBC(CMSAlgorithm.AES256_CBC, "aes256-cbc"),
@@ -41,6 +44,7 @@ public enum ContentEncryption {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown content encryption '" + name + "', expected aes256-cbc or aes256-gcm");
+        throw new IllegalArgumentException(
+                "unknown content encryption '" + name + "', expected aes256-cbc or aes256-gcm");
     }
 }

@@ -8,8 +8,8 @@ import java.security.cert.X509CRL;
 public interface CrlSource {
 
     /**
-     * @throws IOException when the CRL cannot be fetched or parsed (the verifier reports
-     *     {@link SmimeResult#TEMPERROR}, never a pass)
+     * @throws IOException when the CRL cannot be fetched or parsed (the verifier reports {@link
+     *     SmimeResult#TEMPERROR}, never a pass)
      */
     X509CRL fetch(URI distributionPoint) throws IOException;
 }

@@ -8,7 +8,8 @@ public final class DecryptionResult {
     private final String keyTransport;
     private final boolean authenticated;
 
-    public DecryptionResult(String keyId, String contentAlgorithm, String keyTransport, boolean authenticated) {
+    public DecryptionResult(
+            String keyId, String contentAlgorithm, String keyTransport, boolean authenticated) {
         this.keyId = keyId;
         this.contentAlgorithm = contentAlgorithm;
         this.keyTransport = keyTransport;
@@ -35,7 +36,10 @@ public final class DecryptionResult {
         return authenticated;
     }
 
-    /** One line for a mail attribute or a log: {@code key=alice-2025 content=aes256-gcm transport=rsa-oaep}. */
+    /**
+     * One line for a mail attribute or a log: {@code key=alice-2025 content=aes256-gcm
+     * transport=rsa-oaep}.
+     */
     public String summary() {
         return "key=" + keyId + " content=" + contentAlgorithm + " transport=" + keyTransport;
     }

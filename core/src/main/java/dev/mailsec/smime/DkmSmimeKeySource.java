@@ -19,13 +19,15 @@ import java.util.Objects;
 
 /**
  * S/MIME keys from the DKM key manager: the KEY_PAIR secret named by {@code namePattern} (default
- * {@code smime/{address}}, the address lower-cased) holds the private key and the certificate chain,
- * leaf first. Its primary version signs; every readable version decrypts, primary first, then the
- * others newest to oldest (so mail encrypted to a certificate from before a rollover still opens).
+ * {@code smime/{address}}, the address lower-cased) holds the private key and the certificate
+ * chain, leaf first. Its primary version signs; every readable version decrypts, primary first,
+ * then the others newest to oldest (so mail encrypted to a certificate from before a rollover still
+ * opens).
  *
  * <p>Faults: an address without a secret has no key (empty list); an unreachable store is a plain
- * {@link IOException} (temporary, retry); access denied, a tampered record or a secret that is not a
- * key pair with a certificate is a {@link SmimeKeyAccessException} (permanent, an operator must look).
+ * {@link IOException} (temporary, retry); access denied, a tampered record or a secret that is not
+ * a key pair with a certificate is a {@link SmimeKeyAccessException} (permanent, an operator must
+ * look).
  */
 public final class DkmSmimeKeySource implements SmimeKeySource {
 
@@ -40,7 +42,8 @@ public final class DkmSmimeKeySource implements SmimeKeySource {
 
     public DkmSmimeKeySource(Dkm dkm, String namePattern) {
         if (!namePattern.contains("{address}")) {
-            throw new IllegalArgumentException("secret name pattern must contain {address}, got '" + namePattern + "'");
+            throw new IllegalArgumentException(
+                    "secret name pattern must contain {address}, got '" + namePattern + "'");
         }
         this.dkm = Objects.requireNonNull(dkm, "dkm");
         this.namePattern = namePattern;
@@ -65,7 +68,8 @@ public final class DkmSmimeKeySource implements SmimeKeySource {
         return keysOfSecret(name, false);
     }
 
-    private List<SmimeKeyPair> keysOfSecret(String name, boolean missingIsEmpty) throws IOException {
+    private List<SmimeKeyPair> keysOfSecret(String name, boolean missingIsEmpty)
+            throws IOException {
         SecretHandle handle;
         try {
             handle = dkm.secret(name);
@@ -80,30 +84,52 @@ public final class DkmSmimeKeySource implements SmimeKeySource {
         } catch (DkmUnavailableException e) {
             throw new IOException("DKM unavailable reading " + name + ": " + e.getMessage(), e);
         } catch (DkmAccessDeniedException e) {
-            throw new SmimeKeyAccessException("DKM refused access to " + name + ": " + e.getMessage(), e);
+            throw new SmimeKeyAccessException(
+                    "DKM refused access to " + name + ": " + e.getMessage(), e);
         } catch (DkmException e) {
-            throw new SmimeKeyAccessException("DKM cannot read " + name + " (" + e.getClass().getSimpleName() + "): "
-                + e.getMessage(), e);
+            throw new SmimeKeyAccessException(
+                    "DKM cannot read "
+                            + name
+                            + " ("
+                            + e.getClass().getSimpleName()
+                            + "): "
+                            + e.getMessage(),
+                    e);
         }
         if (handle.kind() != SecretKind.KEY_PAIR) {
-            throw new SmimeKeyAccessException("DKM secret " + name + " is " + handle.kind() + ", not a KEY_PAIR");
+            throw new SmimeKeyAccessException(
+                    "DKM secret " + name + " is " + handle.kind() + ", not a KEY_PAIR");
         }
         List<SecretVersion> versions = new ArrayList<>(handle.versions());
-        versions.sort((a, b) -> a.state() == VersionState.PRIMARY ? -1 : b.state() == VersionState.PRIMARY ? 1
-            : Integer.compare(b.number(), a.number()));
+        versions.sort(
+                (a, b) ->
+                        a.state() == VersionState.PRIMARY
+                                ? -1
+                                : b.state() == VersionState.PRIMARY
+                                        ? 1
+                                        : Integer.compare(b.number(), a.number()));
         List<SmimeKeyPair> pairs = new ArrayList<>(versions.size());
         for (SecretVersion v : versions) {
             List<X509Certificate> chain;
             try {
                 chain = v.certificateChain();
                 if (chain.isEmpty()) {
-                    throw new SmimeKeyAccessException("DKM secret " + name + " version " + v.number()
-                        + " has no certificate (store it with its certificate chain)");
+                    throw new SmimeKeyAccessException(
+                            "DKM secret "
+                                    + name
+                                    + " version "
+                                    + v.number()
+                                    + " has no certificate (store it with its certificate chain)");
                 }
-                pairs.add(new SmimeKeyPair(name + " v" + v.number(), v.privateKey(), chain.get(0),
-                    chain.subList(1, chain.size())));
+                pairs.add(
+                        new SmimeKeyPair(
+                                name + " v" + v.number(),
+                                v.privateKey(),
+                                chain.get(0),
+                                chain.subList(1, chain.size())));
             } catch (IllegalStateException e) {
-                throw new SmimeKeyAccessException("DKM secret " + name + " version " + v.number() + ": " + e.getMessage(), e);
+                throw new SmimeKeyAccessException(
+                        "DKM secret " + name + " version " + v.number() + ": " + e.getMessage(), e);
             }
         }
         return pairs;

@@ -15,7 +15,8 @@ public final class EncryptionRecipient {
     }
 
     /**
-     * @param rsaTransport used when the certificate holds an RSA key; EC keys always get {@link KeyTransport#ECDH}
+     * @param rsaTransport used when the certificate holds an RSA key; EC keys always get {@link
+     *     KeyTransport#ECDH}
      */
     public static EncryptionRecipient of(X509Certificate certificate, KeyTransport rsaTransport) {
         String algorithm = certificate.getPublicKey().getAlgorithm();
@@ -38,6 +39,10 @@ public final class EncryptionRecipient {
 
     @Override
     public String toString() {
-        return "EncryptionRecipient{" + certificate.getSubjectX500Principal().getName() + ", " + keyTransport.configName() + "}";
+        return "EncryptionRecipient{"
+                + certificate.getSubjectX500Principal().getName()
+                + ", "
+                + keyTransport.configName()
+                + "}";
     }
 }

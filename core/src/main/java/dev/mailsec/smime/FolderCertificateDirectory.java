@@ -26,7 +26,8 @@ public final class FolderCertificateDirectory implements CertificateDirectory {
         }
         this.folder = folder;
         Map<String, List<X509Certificate>> map = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.{pem,crt,cer,der}")) {
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(folder, "*.{pem,crt,cer,der}")) {
             for (Path f : files) {
                 for (X509Certificate c : PemSmimeKeySource.readCertificates(f)) {
                     for (String a : CertificateAddresses.of(c)) {

@@ -18,27 +18,28 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * CBC content decryption (AES, and 3DES for old senders) in the JDK's provider, fed in 16 KiB chunks.
- * Bouncy Castle's recipients wrap the JDK cipher in a {@code CipherInputStream} that reads 512 bytes
- * per call and allocates an array for each result: a few thousand cipher calls per megabyte. No cipher
- * code of ours; this only moves key and IV from CMS to the JCA.
+ * CBC content decryption (AES, and 3DES for old senders) in the JDK's provider, fed in 16 KiB
+ * chunks. Bouncy Castle's recipients wrap the JDK cipher in a {@code CipherInputStream} that reads
+ * 512 bytes per call and allocates an array for each result: a few thousand cipher calls per
+ * megabyte. No cipher code of ours; this only moves key and IV from CMS to the JCA.
  */
 final class JdkCbc {
 
-    private static final Map<ASN1ObjectIdentifier, String> CIPHERS = Map.of(
-        NISTObjectIdentifiers.id_aes128_CBC, "AES",
-        NISTObjectIdentifiers.id_aes192_CBC, "AES",
-        NISTObjectIdentifiers.id_aes256_CBC, "AES",
-        PKCSObjectIdentifiers.des_EDE3_CBC, "DESede");
+    private static final Map<ASN1ObjectIdentifier, String> CIPHERS =
+            Map.of(
+                    NISTObjectIdentifiers.id_aes128_CBC, "AES",
+                    NISTObjectIdentifiers.id_aes192_CBC, "AES",
+                    NISTObjectIdentifiers.id_aes256_CBC, "AES",
+                    PKCSObjectIdentifiers.des_EDE3_CBC, "DESede");
 
-    private JdkCbc() {
-    }
+    private JdkCbc() {}
 
     static boolean isCbc(ASN1ObjectIdentifier oid) {
         return CIPHERS.containsKey(oid);
     }
 
-    static InputDecryptor decryptor(Key contentKey, AlgorithmIdentifier algorithm) throws CMSException {
+    static InputDecryptor decryptor(Key contentKey, AlgorithmIdentifier algorithm)
+            throws CMSException {
         String family = CIPHERS.get(algorithm.getAlgorithm());
         if (family == null) {
             throw new CMSException("not a CBC cipher: " + algorithm.getAlgorithm());
@@ -46,7 +47,10 @@ final class JdkCbc {
         try {
             byte[] iv = ASN1OctetString.getInstance(algorithm.getParameters()).getOctets();
             Cipher cipher = Cipher.getInstance(family + "/CBC/PKCS5Padding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(contentKey.getEncoded(), family), new IvParameterSpec(iv));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(contentKey.getEncoded(), family),
+                    new IvParameterSpec(iv));
             return new InputDecryptor() {
                 @Override
                 public AlgorithmIdentifier getAlgorithmIdentifier() {
@@ -63,7 +67,10 @@ final class JdkCbc {
         }
     }
 
-    /** Reads {@link Streams#CHUNK} bytes per cipher call into one reused array; padding errors surface at the end. */
+    /**
+     * Reads {@link Streams#CHUNK} bytes per cipher call into one reused array; padding errors
+     * surface at the end.
+     */
     static final class JdkCipherInputStream extends InputStream {
         private final InputStream source;
         private final Cipher cipher;

@@ -12,14 +12,14 @@ import java.security.Key;
 import java.security.PrivateKey;
 
 /**
- * Recipients whose content key is recovered by Bouncy Castle (RSA key transport, or ECDH key agreement with
- * the X9.63 KDF) and whose content is decrypted by the JDK cipher a {@link ContentDecryptor} sets up:
- * {@link JdkCbc#decryptor} (large chunks) or {@link JdkGcm#decryptor} (direct buffer, GHASH intrinsics).
+ * Recipients whose content key is recovered by Bouncy Castle (RSA key transport, or ECDH key
+ * agreement with the X9.63 KDF) and whose content is decrypted by the JDK cipher a {@link
+ * ContentDecryptor} sets up: {@link JdkCbc#decryptor} (large chunks) or {@link JdkGcm#decryptor}
+ * (direct buffer, GHASH intrinsics).
  */
 final class JdkContentRecipients {
 
-    private JdkContentRecipients() {
-    }
+    private JdkContentRecipients() {}
 
     /** Sets up the content decryption for a recovered content key. */
     interface ContentDecryptor {
@@ -36,10 +36,16 @@ final class JdkContentRecipients {
         }
 
         @Override
-        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
-                                                      AlgorithmIdentifier contentEncryptionAlgorithm,
-                                                      byte[] encryptedContentEncryptionKey) throws CMSException {
-            Key key = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, encryptedContentEncryptionKey);
+        public RecipientOperator getRecipientOperator(
+                AlgorithmIdentifier keyEncryptionAlgorithm,
+                AlgorithmIdentifier contentEncryptionAlgorithm,
+                byte[] encryptedContentEncryptionKey)
+                throws CMSException {
+            Key key =
+                    extractSecretKey(
+                            keyEncryptionAlgorithm,
+                            contentEncryptionAlgorithm,
+                            encryptedContentEncryptionKey);
             return new RecipientOperator(content.decryptor(key, contentEncryptionAlgorithm));
         }
     }
@@ -54,13 +60,20 @@ final class JdkContentRecipients {
         }
 
         @Override
-        public RecipientOperator getRecipientOperator(AlgorithmIdentifier keyEncryptionAlgorithm,
-                                                      AlgorithmIdentifier contentEncryptionAlgorithm,
-                                                      SubjectPublicKeyInfo senderPublicKey,
-                                                      ASN1OctetString userKeyingMaterial,
-                                                      byte[] encryptedContentKey) throws CMSException {
-            Key key = extractSecretKey(keyEncryptionAlgorithm, contentEncryptionAlgorithm, senderPublicKey,
-                userKeyingMaterial, encryptedContentKey);
+        public RecipientOperator getRecipientOperator(
+                AlgorithmIdentifier keyEncryptionAlgorithm,
+                AlgorithmIdentifier contentEncryptionAlgorithm,
+                SubjectPublicKeyInfo senderPublicKey,
+                ASN1OctetString userKeyingMaterial,
+                byte[] encryptedContentKey)
+                throws CMSException {
+            Key key =
+                    extractSecretKey(
+                            keyEncryptionAlgorithm,
+                            contentEncryptionAlgorithm,
+                            senderPublicKey,
+                            userKeyingMaterial,
+                            encryptedContentKey);
             return new RecipientOperator(content.decryptor(key, contentEncryptionAlgorithm));
         }
     }

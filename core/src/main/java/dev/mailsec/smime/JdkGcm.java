@@ -32,14 +32,16 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class JdkGcm {
 
-    static final Set<ASN1ObjectIdentifier> GCM_OIDS = Set.of(
-        NISTObjectIdentifiers.id_aes128_GCM, NISTObjectIdentifiers.id_aes192_GCM, NISTObjectIdentifiers.id_aes256_GCM);
+    static final Set<ASN1ObjectIdentifier> GCM_OIDS =
+            Set.of(
+                    NISTObjectIdentifiers.id_aes128_GCM,
+                    NISTObjectIdentifiers.id_aes192_GCM,
+                    NISTObjectIdentifiers.id_aes256_GCM);
 
     private static final int TAG_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private JdkGcm() {
-    }
+    private JdkGcm() {}
 
     static boolean isGcm(AlgorithmIdentifier algorithm) {
         return GCM_OIDS.contains(algorithm.getAlgorithm());
@@ -54,7 +56,9 @@ final class JdkGcm {
         RANDOM.nextBytes(nonce);
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
-        AlgorithmIdentifier algorithm = new AlgorithmIdentifier(NISTObjectIdentifiers.id_aes256_GCM, new GCMParameters(nonce, TAG_BYTES));
+        AlgorithmIdentifier algorithm =
+                new AlgorithmIdentifier(
+                        NISTObjectIdentifiers.id_aes256_GCM, new GCMParameters(nonce, TAG_BYTES));
         return new OutputAEADEncryptor() {
             private JdkCipherOutputStream stream;
 
@@ -65,7 +69,8 @@ final class JdkGcm {
 
             @Override
             public OutputStream getOutputStream(OutputStream out) {
-                // the JDK appends the tag to the ciphertext at doFinal; CMS keeps it in its own field
+                // the JDK appends the tag to the ciphertext at doFinal; CMS keeps it in its own
+                // field
                 stream = new JdkCipherOutputStream(out, cipher, TAG_BYTES);
                 return stream;
             }
@@ -87,15 +92,18 @@ final class JdkGcm {
         };
     }
 
-    static InputAEADDecryptor decryptor(Key contentKey, AlgorithmIdentifier algorithm) throws CMSException {
+    static InputAEADDecryptor decryptor(Key contentKey, AlgorithmIdentifier algorithm)
+            throws CMSException {
         try {
             GCMParameters params = GCMParameters.getInstance(algorithm.getParameters());
             if (params.getIcvLen() < 12) {
                 throw new CMSException("GCM tag of " + params.getIcvLen() + " bytes is too short");
             }
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(contentKey.getEncoded(), "AES"),
-                new GCMParameterSpec(params.getIcvLen() * 8, params.getNonce()));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    new SecretKeySpec(contentKey.getEncoded(), "AES"),
+                    new GCMParameterSpec(params.getIcvLen() * 8, params.getNonce()));
             return new InputAEADDecryptor() {
                 private InputStream source;
 
@@ -117,7 +125,9 @@ final class JdkGcm {
 
                 @Override
                 public byte[] getMAC() {
-                    return source instanceof InputStreamWithMAC ? ((InputStreamWithMAC) source).getMAC() : null;
+                    return source instanceof InputStreamWithMAC
+                            ? ((InputStreamWithMAC) source).getMAC()
+                            : null;
                 }
             };
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -126,12 +136,12 @@ final class JdkGcm {
     }
 
     /**
-     * GCM decryption releases nothing before the tag is checked, so the JDK buffers the whole ciphertext
-     * anyway. Given it as one heap array, JDK 17 runs GHASH over it in a single call that stays
-     * interpreted (~70 MB/s here); given a direct buffer it works in chunks through the CPU intrinsics
-     * (~2.7 GB/s, 35x faster, measured on JDK 17.0.15). So the ciphertext (and tag) is collected in a
-     * direct buffer, reused per thread up to {@link #POOLED_BYTES}, and decrypted in one call on the
-     * first read.
+     * GCM decryption releases nothing before the tag is checked, so the JDK buffers the whole
+     * ciphertext anyway. Given it as one heap array, JDK 17 runs GHASH over it in a single call
+     * that stays interpreted (~70 MB/s here); given a direct buffer it works in chunks through the
+     * CPU intrinsics (~2.7 GB/s, 35x faster, measured on JDK 17.0.15). So the ciphertext (and tag)
+     * is collected in a direct buffer, reused per thread up to {@link #POOLED_BYTES}, and decrypted
+     * in one call on the first read.
      */
     static final class DirectGcmInputStream extends InputStream {
         static final int POOLED_BYTES = 4 << 20;
@@ -177,7 +187,8 @@ final class JdkGcm {
             int n;
             while ((n = source.read(chunk)) > 0) {
                 if (buffer.remaining() < n) {
-                    long wanted = Math.max((long) buffer.capacity() * 2, (long) buffer.position() + n);
+                    long wanted =
+                            Math.max((long) buffer.capacity() * 2, (long) buffer.position() + n);
                     if (wanted > Integer.MAX_VALUE - 64) {
                         throw new IOException("encrypted content too large");
                     }
@@ -196,7 +207,9 @@ final class JdkGcm {
                 byte[] out = new byte[Math.max(0, cipher.getOutputSize(buffer.remaining()))];
                 java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(out);
                 cipher.doFinal(buffer, target);
-                return target.position() == out.length ? out : java.util.Arrays.copyOf(out, target.position());
+                return target.position() == out.length
+                        ? out
+                        : java.util.Arrays.copyOf(out, target.position());
             } catch (GeneralSecurityException e) {
                 throw new IOException("AES-GCM decryption failed", e);
             } finally {
@@ -206,28 +219,35 @@ final class JdkGcm {
     }
 
     /**
-     * Feeds a JDK cipher and hands its output on in blocks of exactly {@link Streams#CHUNK} bytes, the
-     * cipher writing straight into the block: Bouncy Castle's BER octet-string stream (buffer size
-     * {@code CHUNK}) then encodes each block from our array without copying it into its own buffer
-     * (given blocks out of step with its buffer it copied every byte; so did {@code MacCaptureStream},
-     * which split each write in two to hold back a possible tag). With {@code tagBytes > 0} the last
-     * {@code tagBytes} of {@code doFinal}'s output (the GCM tag) are kept back for {@link #tag()}.
-     * Closing finishes the cipher and flushes, but leaves the target open.
+     * Feeds a JDK cipher and hands its output on in blocks of exactly {@link Streams#CHUNK} bytes,
+     * the cipher writing straight into the block: Bouncy Castle's BER octet-string stream (buffer
+     * size {@code CHUNK}) then encodes each block from our array without copying it into its own
+     * buffer (given blocks out of step with its buffer it copied every byte; so did {@code
+     * MacCaptureStream}, which split each write in two to hold back a possible tag). With {@code
+     * tagBytes > 0} the last {@code tagBytes} of {@code doFinal}'s output (the GCM tag) are kept
+     * back for {@link #tag()}. Closing finishes the cipher and flushes, but leaves the target open.
      */
     static final class JdkCipherOutputStream extends OutputStream {
         private static final int CARRY = 16;
         private final OutputStream out;
         private final Cipher cipher;
         private final int tagBytes;
-        /** One block plus what one update can overshoot it by (input chosen below, at most 31 bytes). */
-        private final byte[] block = new byte[Streams.CHUNK + 64];
-        private int count;
+
         /**
-         * Input held back until it fills an AES block: given updates of any length, the JDK's GCM keeps the
-         * remainder in a buffer of its own, then copies it out ({@code toByteArray}) and runs GHASH over
-         * single blocks without the intrinsics on every later update.
+         * One block plus what one update can overshoot it by (input chosen below, at most 31
+         * bytes).
+         */
+        private final byte[] block = new byte[Streams.CHUNK + 64];
+
+        private int count;
+
+        /**
+         * Input held back until it fills an AES block: given updates of any length, the JDK's GCM
+         * keeps the remainder in a buffer of its own, then copies it out ({@code toByteArray}) and
+         * runs GHASH over single blocks without the intrinsics on every later update.
          */
         private final byte[] carry = new byte[CARRY];
+
         private int carried;
         private byte[] tag;
         private boolean closed;
@@ -265,8 +285,10 @@ final class JdkGcm {
 
         private void encrypt(byte[] b, int off, int len) throws IOException {
             while (len > 0) {
-                // enough input that the output reaches the block's end even if the cipher holds back up to
-                // 15 bytes, never so much that it runs past block.length (AES: output <= held + input)
+                // enough input that the output reaches the block's end even if the cipher holds
+                // back up to
+                // 15 bytes, never so much that it runs past block.length (AES: output <= held +
+                // input)
                 int n = Math.min(len, Streams.CHUNK + 16 - count);
                 try {
                     count += cipher.update(b, off, n, block, count);
@@ -308,7 +330,8 @@ final class JdkGcm {
             tag = java.util.Arrays.copyOfRange(last, body, last.length);
             out.write(block, 0, count);
             out.write(last, 0, body);
-            // not closed: Bouncy Castle closes the octet-string stream itself once the cipher stream is done
+            // not closed: Bouncy Castle closes the octet-string stream itself once the cipher
+            // stream is done
             out.flush();
         }
 

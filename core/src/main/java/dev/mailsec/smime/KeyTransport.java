@@ -19,6 +19,7 @@ public enum KeyTransport {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown key transport '" + name + "', expected rsa-oaep or rsa-pkcs1");
+        throw new IllegalArgumentException(
+                "unknown key transport '" + name + "', expected rsa-oaep or rsa-pkcs1");
     }
 }

@@ -23,11 +23,12 @@ import javax.naming.directory.DirContext;
 
 /**
  * How mailsec authenticates to an LDAP server: anonymously, or with a simple bind whose password is
- * read from an OPAQUE secret in the DKM key manager (UTF-8) at every connection, or, discouraged, given
- * in clear in the configuration. A password from DKM follows a rollover there: the next connection after
- * the client's cache expires binds with the new primary version, and a bind the server refuses is tried
- * once more with the secret read again from the store ({@code applyTo(env, true)}), so an operator changes the account's
- * password in the directory, then adds and promotes the new value in DKM, without restarting James.
+ * read from an OPAQUE secret in the DKM key manager (UTF-8) at every connection, or, discouraged,
+ * given in clear in the configuration. A password from DKM follows a rollover there: the next
+ * connection after the client's cache expires binds with the new primary version, and a bind the
+ * server refuses is tried once more with the secret read again from the store ({@code applyTo(env,
+ * true)}), so an operator changes the account's password in the directory, then adds and promotes
+ * the new value in DKM, without restarting James.
  *
  * <p>The password is handed to the JDK's LDAP provider as a {@code char[]} that is wiped when the
  * connection is closed ({@link #wipe}); it is never in {@link #toString()} or an exception message.
@@ -57,18 +58,30 @@ public final class LdapBind {
         return ANONYMOUS;
     }
 
-    /** A simple bind with a password from the configuration (kept in memory for the life of this object). */
+    /**
+     * A simple bind with a password from the configuration (kept in memory for the life of this
+     * object).
+     */
     public static LdapBind withPassword(String dn, char[] password) {
         char[] kept = Objects.requireNonNull(password, "password").clone();
-        return new LdapBind(requireDn(dn), fresh -> kept.clone(), requireDn(dn) + " (password from the configuration)", false);
+        return new LdapBind(
+                requireDn(dn),
+                fresh -> kept.clone(),
+                requireDn(dn) + " (password from the configuration)",
+                false);
     }
 
-    /** A simple bind with the password in the OPAQUE DKM secret {@code secretName}, primary version. */
+    /**
+     * A simple bind with the password in the OPAQUE DKM secret {@code secretName}, primary version.
+     */
     public static LdapBind withDkmSecret(String dn, Dkm dkm, String secretName) {
         Objects.requireNonNull(dkm, "dkm");
         Objects.requireNonNull(secretName, "secretName");
-        return new LdapBind(requireDn(dn), fresh -> readSecret(dkm, secretName, fresh),
-            requireDn(dn) + " (password from DKM secret " + secretName + ")", true);
+        return new LdapBind(
+                requireDn(dn),
+                fresh -> readSecret(dkm, secretName, fresh),
+                requireDn(dn) + " (password from DKM secret " + secretName + ")",
+                true);
     }
 
     private static String requireDn(String dn) {
@@ -93,8 +106,8 @@ public final class LdapBind {
     }
 
     /**
-     * Reads the password now, so a start-up check finds a missing secret, a secret of the wrong kind or
-     * refused access before the first message does.
+     * Reads the password now, so a start-up check finds a missing secret, a secret of the wrong
+     * kind or refused access before the first message does.
      *
      * @throws IOException with the reason (no password in it)
      */
@@ -105,8 +118,9 @@ public final class LdapBind {
     }
 
     /**
-     * Puts the authentication into a JNDI environment; {@code fresh} reads a DKM secret past the client's
-     * cache (after the server refused the cached one). Call {@link #wipe} on the environment when done.
+     * Puts the authentication into a JNDI environment; {@code fresh} reads a DKM secret past the
+     * client's cache (after the server refused the cached one). Call {@link #wipe} on the
+     * environment when done.
      */
     void applyTo(Hashtable<String, Object> env, boolean fresh) throws IOException {
         if (dn == null) {
@@ -119,10 +133,12 @@ public final class LdapBind {
     }
 
     /**
-     * Opens a context with this bind; a bind the server refuses is tried once more with a DKM secret read
-     * past the client's cache (the password may have been rolled over since). Call {@link #wipe} when done.
+     * Opens a context with this bind; a bind the server refuses is tried once more with a DKM
+     * secret read past the client's cache (the password may have been rolled over since). Call
+     * {@link #wipe} when done.
      */
-    DirContext connect(Hashtable<String, Object> env, LdapTls tls) throws NamingException, IOException {
+    DirContext connect(Hashtable<String, Object> env, LdapTls tls)
+            throws NamingException, IOException {
         applyTo(env, false);
         try {
             return tls.open(env);
@@ -149,26 +165,49 @@ public final class LdapBind {
         try {
             handle = fresh ? dkm.refresh(name) : dkm.secret(name);
         } catch (DkmUnavailableException e) {
-            throw new IOException("DKM unavailable reading the LDAP password secret " + name + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "DKM unavailable reading the LDAP password secret "
+                            + name
+                            + ": "
+                            + e.getMessage(),
+                    e);
         } catch (DkmInvalidRequestException e) {
             throw new IOException("LDAP password secret " + name + ": " + e.getMessage(), e);
         } catch (DkmAccessDeniedException e) {
-            throw new IOException("DKM refused access to the LDAP password secret " + name + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "DKM refused access to the LDAP password secret "
+                            + name
+                            + ": "
+                            + e.getMessage(),
+                    e);
         } catch (DkmException e) {
-            throw new IOException("LDAP password secret " + name + " cannot be read: " + e.getMessage(), e);
+            throw new IOException(
+                    "LDAP password secret " + name + " cannot be read: " + e.getMessage(), e);
         }
         if (handle.kind() != SecretKind.OPAQUE) {
-            throw new IOException("LDAP password secret " + name + " is a " + handle.kind() + " secret, not OPAQUE");
+            throw new IOException(
+                    "LDAP password secret "
+                            + name
+                            + " is a "
+                            + handle.kind()
+                            + " secret, not OPAQUE");
         }
         byte[] value = handle.primary().value();
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value));
+            CharBuffer chars =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(value));
             char[] out = new char[chars.remaining()];
             chars.get(out);
             Arrays.fill(chars.array(), '\0');
             if (out.length == 0) {
-                throw new IOException("LDAP password secret " + name + " is empty (an empty password would bind anonymously)");
+                throw new IOException(
+                        "LDAP password secret "
+                                + name
+                                + " is empty (an empty password would bind anonymously)");
             }
             return out;
         } catch (CharacterCodingException e) {

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Recipient certificates from LDAP or Active Directory: searches {@code baseDn} with a filter whose
- * {@code {0}} is the address (default {@code (|(mail={0})(proxyAddresses=smtp:{0}))}, JNDI escapes the
- * value per RFC 4515, so an address cannot change the filter), and reads {@code userCertificate;binary}
- * (DER) and {@code userSMIMECertificate} (a PKCS#7 bundle, as Outlook publishes it). Answers, also
- * "none", are cached for {@code ttl}; connect and read time out. A directory that cannot be reached is
- * an {@link IOException}, never an empty answer.
+ * {@code {0}} is the address (default {@code (|(mail={0})(proxyAddresses=smtp:{0}))}, JNDI escapes
+ * the value per RFC 4515, so an address cannot change the filter), and reads {@code
+ * userCertificate;binary} (DER) and {@code userSMIMECertificate} (a PKCS#7 bundle, as Outlook
+ * publishes it). Answers, also "none", are cached for {@code ttl}; connect and read time out. A
+ * directory that cannot be reached is an {@link IOException}, never an empty answer.
  *
  * <p>Uses the JDK's LDAP provider (JNDI): nothing to ship, and the same on every James.
  */
@@ -64,8 +64,14 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
     /**
      * @param filter must contain {@code {0}}
      */
-    public LdapCertificateDirectory(String url, String baseDn, LdapBind bind, String filter, Duration timeout,
-                                    Duration ttl, Clock clock) {
+    public LdapCertificateDirectory(
+            String url,
+            String baseDn,
+            LdapBind bind,
+            String filter,
+            Duration timeout,
+            Duration ttl,
+            Clock clock) {
         this(url, baseDn, bind, LdapTls.jvmDefault(), filter, timeout, ttl, clock);
     }
 
@@ -73,13 +79,22 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
      * @param tls the trust for an {@code ldaps://} URL
      * @param filter must contain {@code {0}}
      */
-    public LdapCertificateDirectory(String url, String baseDn, LdapBind bind, LdapTls tls, String filter, Duration timeout,
-                                    Duration ttl, Clock clock) {
+    public LdapCertificateDirectory(
+            String url,
+            String baseDn,
+            LdapBind bind,
+            LdapTls tls,
+            String filter,
+            Duration timeout,
+            Duration ttl,
+            Clock clock) {
         if (!url.startsWith("ldap://") && !url.startsWith("ldaps://")) {
-            throw new IllegalArgumentException("ldapUrl: must start with ldap:// or ldaps://, got '" + url + "'");
+            throw new IllegalArgumentException(
+                    "ldapUrl: must start with ldap:// or ldaps://, got '" + url + "'");
         }
         if (!filter.contains("{0}")) {
-            throw new IllegalArgumentException("ldapFilter: must contain {0} for the address, got '" + filter + "'");
+            throw new IllegalArgumentException(
+                    "ldapFilter: must contain {0} for the address, got '" + filter + "'");
         }
         this.url = url;
         this.baseDn = baseDn;
@@ -121,20 +136,37 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
             controls.setCountLimit(50);
             controls.setTimeLimit((int) timeout.toMillis());
             List<X509Certificate> certificates = new ArrayList<>();
-            NamingEnumeration<SearchResult> results = context.search(baseDn, filter, new Object[] {address}, controls);
+            NamingEnumeration<SearchResult> results =
+                    context.search(baseDn, filter, new Object[] {address}, controls);
             try {
                 while (results.hasMore()) {
                     SearchResult r = results.next();
-                    collect(r, r.getAttributes().get("userCertificate;binary"), false, certificates);
+                    collect(
+                            r,
+                            r.getAttributes().get("userCertificate;binary"),
+                            false,
+                            certificates);
                     collect(r, r.getAttributes().get("userSMIMECertificate"), true, certificates);
-                    collect(r, r.getAttributes().get("userSMIMECertificate;binary"), true, certificates);
+                    collect(
+                            r,
+                            r.getAttributes().get("userSMIMECertificate;binary"),
+                            true,
+                            certificates);
                 }
             } catch (javax.naming.SizeLimitExceededException e) {
-                LOGGER.warn("S/MIME LDAP: more than 50 entries for {}; using the first 50", address);
+                LOGGER.warn(
+                        "S/MIME LDAP: more than 50 entries for {}; using the first 50", address);
             }
             return List.copyOf(certificates);
         } catch (javax.naming.AuthenticationException e) {
-            throw new IOException("LDAP server " + url + " refused the bind as " + bind + ": " + e.getExplanation(), e);
+            throw new IOException(
+                    "LDAP server "
+                            + url
+                            + " refused the bind as "
+                            + bind
+                            + ": "
+                            + e.getExplanation(),
+                    e);
         } catch (NamingException e) {
             throw new IOException("LDAP lookup at " + url + " failed: " + LdapTls.describe(e), e);
         } finally {
@@ -149,7 +181,9 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         }
     }
 
-    private static void collect(SearchResult entry, Attribute attribute, boolean pkcs7, List<X509Certificate> out) throws NamingException {
+    private static void collect(
+            SearchResult entry, Attribute attribute, boolean pkcs7, List<X509Certificate> out)
+            throws NamingException {
         if (attribute == null) {
             return;
         }
@@ -161,15 +195,22 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
             try {
                 CertificateFactory factory = CertificateFactory.getInstance("X.509");
                 if (pkcs7) {
-                    Collection<? extends Certificate> certs = factory.generateCertificates(new ByteArrayInputStream((byte[]) value));
+                    Collection<? extends Certificate> certs =
+                            factory.generateCertificates(new ByteArrayInputStream((byte[]) value));
                     for (Certificate c : certs) {
                         out.add((X509Certificate) c);
                     }
                 } else {
-                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream((byte[]) value)));
+                    out.add(
+                            (X509Certificate)
+                                    factory.generateCertificate(
+                                            new ByteArrayInputStream((byte[]) value)));
                 }
             } catch (CertificateException e) {
-                LOGGER.info("S/MIME LDAP: skipping an unreadable certificate value in {}: {}", entry.getNameInNamespace(), e.getMessage());
+                LOGGER.info(
+                        "S/MIME LDAP: skipping an unreadable certificate value in {}: {}",
+                        entry.getNameInNamespace(),
+                        e.getMessage());
             }
         }
     }

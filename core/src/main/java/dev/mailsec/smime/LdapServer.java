@@ -4,12 +4,13 @@ import java.util.Objects;
 
 /**
  * An LDAP server mailsec reads from, with how it binds and what it trusts for {@code ldaps://}: the
- * server of LDAP CRL distribution points that name none ({@code crlLdapUrl}). {@link #none()} when not
- * configured.
+ * server of LDAP CRL distribution points that name none ({@code crlLdapUrl}). {@link #none()} when
+ * not configured.
  */
 public final class LdapServer {
 
-    private static final LdapServer NONE = new LdapServer(null, LdapBind.anonymous(), LdapTls.jvmDefault());
+    private static final LdapServer NONE =
+            new LdapServer(null, LdapBind.anonymous(), LdapTls.jvmDefault());
 
     private final String url;
     private final LdapBind bind;
@@ -25,9 +26,14 @@ public final class LdapServer {
         return NONE;
     }
 
-    /** @param url {@code ldap://host[:port]} or {@code ldaps://...} */
+    /**
+     * @param url {@code ldap://host[:port]} or {@code ldaps://...}
+     */
     public static LdapServer of(String url, LdapBind bind, LdapTls tls) {
-        return new LdapServer(Objects.requireNonNull(url, "url"), Objects.requireNonNull(bind, "bind"), Objects.requireNonNull(tls, "tls"));
+        return new LdapServer(
+                Objects.requireNonNull(url, "url"),
+                Objects.requireNonNull(bind, "bind"),
+                Objects.requireNonNull(tls, "tls"));
     }
 
     /** The URL, or {@code null} for {@link #none()}. */

@@ -1,9 +1,9 @@
 package dev.mailsec.smime;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Splits a multipart body into the exact bytes of its parts (RFC 2046 section 5.1.1): a part ends
@@ -11,8 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class MultipartSplitter {
 
-    private MultipartSplitter() {
-    }
+    private MultipartSplitter() {}
 
     static List<byte[]> split(byte[] message, int bodyStart, String boundary) {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
@@ -30,7 +29,10 @@ final class MultipartSplitter {
                 continue;
             }
             int after = hit + delimiter.length;
-            boolean close = after + 1 < message.length && message[after] == '-' && message[after + 1] == '-';
+            boolean close =
+                    after + 1 < message.length
+                            && message[after] == '-'
+                            && message[after + 1] == '-';
             if (partStart >= 0) {
                 int end = hit;
                 if (end > partStart && message[end - 1] == '\n') {
@@ -54,7 +56,9 @@ final class MultipartSplitter {
         return parts;
     }
 
-    /** The next occurrence of {@code needle} at the start of a line (at {@code from} or after a LF). */
+    /**
+     * The next occurrence of {@code needle} at the start of a line (at {@code from} or after a LF).
+     */
     private static int find(byte[] haystack, byte[] needle, int from) {
         int last = haystack.length - needle.length;
         if (from > last) {
@@ -63,10 +67,13 @@ final class MultipartSplitter {
         if (haystack[from] == needle[0] && matchesAt(haystack, needle, from)) {
             return from;
         }
-        // delimiters only count at line starts (RFC 2046 section 5.1.1): one pass for "LF then the first byte"
+        // delimiters only count at line starts (RFC 2046 section 5.1.1): one pass for "LF then the
+        // first byte"
         int i = from + 1;
         while (i <= last) {
-            int hit = dev.mailsec.smime.internal.ByteScan.nextAtLineStart(haystack, i, last + 1, needle[0]);
+            int hit =
+                    dev.mailsec.smime.internal.ByteScan.nextAtLineStart(
+                            haystack, i, last + 1, needle[0]);
             if (hit < 0) {
                 return -1;
             }

@@ -8,12 +8,17 @@ import java.security.cert.X509Certificate;
 public interface OcspSource {
 
     /** What a responder said about one certificate. */
-    enum Status { GOOD, REVOKED, UNKNOWN }
+    enum Status {
+        GOOD,
+        REVOKED,
+        UNKNOWN
+    }
 
     /**
      * @param responder the responder named in the certificate's Authority Information Access
      * @throws IOException when the responder cannot be reached, refuses, or its answer cannot be
      *     trusted (bad signature, wrong certificate, stale, nonce mismatch)
      */
-    Status check(URI responder, X509Certificate certificate, X509Certificate issuer) throws IOException;
+    Status check(URI responder, X509Certificate certificate, X509Certificate issuer)
+            throws IOException;
 }

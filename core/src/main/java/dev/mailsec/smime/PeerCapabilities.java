@@ -9,8 +9,8 @@ import dev.mailsec.shaded.bc.asn1.smime.SMIMECapability;
 import java.util.Optional;
 
 /**
- * What a peer said it can decrypt, from the SMIMECapabilities attribute of a message it signed
- * (RFC 8551 section 2.5.2): whether it reads AES-256-GCM (AuthEnvelopedData) and RSA-OAEP.
+ * What a peer said it can decrypt, from the SMIMECapabilities attribute of a message it signed (RFC
+ * 8551 section 2.5.2): whether it reads AES-256-GCM (AuthEnvelopedData) and RSA-OAEP.
  */
 public final class PeerCapabilities {
 
@@ -38,11 +38,13 @@ public final class PeerCapabilities {
         if (attributes == null) {
             return Optional.empty();
         }
-        dev.mailsec.shaded.bc.asn1.cms.Attribute attribute = attributes.get(PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities);
+        dev.mailsec.shaded.bc.asn1.cms.Attribute attribute =
+                attributes.get(PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities);
         if (attribute == null || attribute.getAttrValues().size() == 0) {
             return Optional.empty();
         }
-        SMIMECapabilities capabilities = SMIMECapabilities.getInstance(attribute.getAttrValues().getObjectAt(0));
+        SMIMECapabilities capabilities =
+                SMIMECapabilities.getInstance(attribute.getAttrValues().getObjectAt(0));
         boolean gcm = false;
         boolean oaep = false;
         for (Object o : capabilities.getCapabilities(null)) {
@@ -65,7 +67,9 @@ public final class PeerCapabilities {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PeerCapabilities && ((PeerCapabilities) o).aesGcm == aesGcm && ((PeerCapabilities) o).rsaOaep == rsaOaep;
+        return o instanceof PeerCapabilities
+                && ((PeerCapabilities) o).aesGcm == aesGcm
+                && ((PeerCapabilities) o).rsaOaep == rsaOaep;
     }
 
     @Override

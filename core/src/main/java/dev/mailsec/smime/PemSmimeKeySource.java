@@ -51,7 +51,12 @@ public final class PemSmimeKeySource implements SmimeKeySource {
                     cert = folder.resolve(base + ".pem");
                 }
                 if (!Files.exists(cert)) {
-                    throw new IOException("key file " + key + " has no certificate file " + base + ".crt or .pem");
+                    throw new IOException(
+                            "key file "
+                                    + key
+                                    + " has no certificate file "
+                                    + base
+                                    + ".crt or .pem");
                 }
                 pairs.add(load(base, key, cert));
             }
@@ -67,15 +72,19 @@ public final class PemSmimeKeySource implements SmimeKeySource {
             }
         }
         Map<String, List<SmimeKeyPair>> sorted = new HashMap<>();
-        byAddress.forEach((address, list) -> {
-            list.sort(Comparator.comparing((SmimeKeyPair p) -> p.certificate().getNotBefore()).reversed());
-            sorted.put(address, List.copyOf(list));
-        });
+        byAddress.forEach(
+                (address, list) -> {
+                    list.sort(
+                            Comparator.comparing((SmimeKeyPair p) -> p.certificate().getNotBefore())
+                                    .reversed());
+                    sorted.put(address, List.copyOf(list));
+                });
         return new PemSmimeKeySource(Map.copyOf(sorted));
     }
 
     /** Loads one key file and its certificate file (certificate first, then the chain). */
-    public static SmimeKeyPair load(String id, Path keyFile, Path certificateFile) throws IOException {
+    public static SmimeKeyPair load(String id, Path keyFile, Path certificateFile)
+            throws IOException {
         PrivateKey key = readPrivateKey(keyFile);
         List<X509Certificate> certs = readCertificates(certificateFile);
         if (certs.isEmpty()) {
@@ -83,45 +92,56 @@ public final class PemSmimeKeySource implements SmimeKeySource {
         }
         X509Certificate leaf = certs.get(0);
         if (!sameKey(leaf.getPublicKey(), key, keyFile)) {
-            throw new IOException("the certificate in " + certificateFile + " does not belong to the key in " + keyFile);
+            throw new IOException(
+                    "the certificate in "
+                            + certificateFile
+                            + " does not belong to the key in "
+                            + keyFile);
         }
         return new SmimeKeyPair(id, key, leaf, certs.subList(1, certs.size()));
     }
 
-    private static boolean sameKey(PublicKey publicKey, PrivateKey privateKey, Path keyFile) throws IOException {
+    private static boolean sameKey(PublicKey publicKey, PrivateKey privateKey, Path keyFile)
+            throws IOException {
         if (!publicKey.getAlgorithm().equals(privateKey.getAlgorithm())
-            && !(publicKey.getAlgorithm().startsWith("RSA") && privateKey.getAlgorithm().startsWith("RSA"))) {
+                && !(publicKey.getAlgorithm().startsWith("RSA")
+                        && privateKey.getAlgorithm().startsWith("RSA"))) {
             return false;
         }
         if (privateKey instanceof java.security.interfaces.RSAPrivateCrtKey) {
-            return ((java.security.interfaces.RSAPrivateCrtKey) privateKey).getModulus()
-                .equals(((java.security.interfaces.RSAPublicKey) publicKey).getModulus());
+            return ((java.security.interfaces.RSAPrivateCrtKey) privateKey)
+                    .getModulus()
+                    .equals(((java.security.interfaces.RSAPublicKey) publicKey).getModulus());
         }
         if (privateKey instanceof java.security.interfaces.ECPrivateKey) {
-            java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey) privateKey;
-            java.security.spec.ECPoint expected = ((java.security.interfaces.ECPublicKey) publicKey).getW();
+            java.security.interfaces.ECPrivateKey ec =
+                    (java.security.interfaces.ECPrivateKey) privateKey;
+            java.security.spec.ECPoint expected =
+                    ((java.security.interfaces.ECPublicKey) publicKey).getW();
             java.math.BigInteger s = ec.getS();
-            dev.mailsec.shaded.bc.asn1.x9.X9ECParameters x9 = dev.mailsec.shaded.bc.asn1.x9.ECNamedCurveTable
-                .getByOID(curveOid(publicKey));
+            dev.mailsec.shaded.bc.asn1.x9.X9ECParameters x9 =
+                    dev.mailsec.shaded.bc.asn1.x9.ECNamedCurveTable.getByOID(curveOid(publicKey));
             if (x9 == null) {
                 throw new IOException("unsupported EC curve in " + keyFile);
             }
             dev.mailsec.shaded.bc.math.ec.ECPoint q = x9.getG().multiply(s).normalize();
             return q.getAffineXCoord().toBigInteger().equals(expected.getAffineX())
-                && q.getAffineYCoord().toBigInteger().equals(expected.getAffineY());
+                    && q.getAffineYCoord().toBigInteger().equals(expected.getAffineY());
         }
         return true;
     }
 
     private static dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier curveOid(PublicKey publicKey) {
         dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo info =
-            dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
-        return dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier.getInstance(info.getAlgorithm().getParameters());
+                dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                        publicKey.getEncoded());
+        return dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier.getInstance(
+                info.getAlgorithm().getParameters());
     }
 
     public static PrivateKey readPrivateKey(Path keyFile) throws IOException {
         try (Reader reader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
-             PEMParser parser = new PEMParser(reader)) {
+                PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair) {
@@ -138,14 +158,15 @@ public final class PemSmimeKeySource implements SmimeKeySource {
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends java.security.cert.Certificate> certs =
-                CertificateFactory.getInstance("X.509").generateCertificates(in);
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             List<X509Certificate> result = new ArrayList<>();
             for (java.security.cert.Certificate c : certs) {
                 result.add((X509Certificate) c);
             }
             return result;
         } catch (CertificateException e) {
-            throw new IOException("cannot read certificates from " + file + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot read certificates from " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -27,16 +27,19 @@ public final class RecipientCertificates {
     private final Clock clock;
 
     /**
-     * @param chains {@code null} to trust every certificate the directory holds (an operator-curated folder)
+     * @param chains {@code null} to trust every certificate the directory holds (an
+     *     operator-curated folder)
      */
-    public RecipientCertificates(CertificateDirectory directory, ChainValidator chains, Clock clock) {
+    public RecipientCertificates(
+            CertificateDirectory directory, ChainValidator chains, Clock clock) {
         this.directory = directory;
         this.chains = chains;
         this.clock = clock;
     }
 
     /**
-     * @throws IOException when the directory or a CRL cannot be reached: not the same as "no certificate"
+     * @throws IOException when the directory or a CRL cannot be reached: not the same as "no
+     *     certificate"
      */
     public Optional<X509Certificate> usableFor(String address) throws IOException {
         List<X509Certificate> candidates = directory.lookup(address);
@@ -51,8 +54,12 @@ public final class RecipientCertificates {
                 continue;
             }
             if (problem.isPresent()) {
-                LOGGER.info("S/MIME: skipping certificate serial={} subject='{}' for {}: {}", c.getSerialNumber().toString(16),
-                    c.getSubjectX500Principal().getName(), address, problem.get());
+                LOGGER.info(
+                        "S/MIME: skipping certificate serial={} subject='{}' for {}: {}",
+                        c.getSerialNumber().toString(16),
+                        c.getSubjectX500Principal().getName(),
+                        address,
+                        problem.get());
                 continue;
             }
             if (best.isEmpty() || c.getNotBefore().after(best.get().getNotBefore())) {

@@ -46,13 +46,17 @@ public enum SignatureAlgorithm {
         return keyAlgorithm.equals(normalise(key.getAlgorithm()));
     }
 
-    /** The default for a key: RSA PKCS#1 v1.5 with SHA-256 (readable everywhere), or ECDSA with SHA-256. */
+    /**
+     * The default for a key: RSA PKCS#1 v1.5 with SHA-256 (readable everywhere), or ECDSA with
+     * SHA-256.
+     */
     public static SignatureAlgorithm defaultFor(PrivateKey key) {
         return "EC".equals(normalise(key.getAlgorithm())) ? ECDSA_SHA256 : RSA_SHA256;
     }
 
     /**
-     * Parses an operator's name such as {@code rsa-sha256}, {@code rsa-pss-sha256}, {@code ecdsa-sha384}.
+     * Parses an operator's name such as {@code rsa-sha256}, {@code rsa-pss-sha256}, {@code
+     * ecdsa-sha384}.
      *
      * @throws IllegalArgumentException naming the accepted values
      */
@@ -63,7 +67,8 @@ public enum SignatureAlgorithm {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown signature algorithm '" + name + "', expected one of " + names());
+        throw new IllegalArgumentException(
+                "unknown signature algorithm '" + name + "', expected one of " + names());
     }
 
     public static String names() {

@@ -1,8 +1,8 @@
 package dev.mailsec.smime;
 
 /**
- * Names of the mail attributes the S/MIME mailets set. Adapters turn them into James
- * {@code AttributeName}s; values are strings so they survive the mail queue's serialisation.
+ * Names of the mail attributes the S/MIME mailets set. Adapters turn them into James {@code
+ * AttributeName}s; values are strings so they survive the mail queue's serialisation.
  */
 public final class SmimeAttributeNames {
 
@@ -15,10 +15,16 @@ public final class SmimeAttributeNames {
     /** The signer's addresses from its certificate, comma-separated. String. */
     public static final String VERIFICATION_SIGNER = "dev.mailsec.smime.verification.signer";
 
-    /** {@link DecryptionResult#summary()}: {@code key=... content=aes256-gcm transport=rsa-oaep}. String. */
+    /**
+     * {@link DecryptionResult#summary()}: {@code key=... content=aes256-gcm transport=rsa-oaep}.
+     * String.
+     */
     public static final String DECRYPTION = "dev.mailsec.smime.decryption";
 
-    /** Why decryption did not happen: {@code NO_MATCHING_KEY}, {@code CORRUPT}, ... ({@link SmimeException.Reason}). String. */
+    /**
+     * Why decryption did not happen: {@code NO_MATCHING_KEY}, {@code CORRUPT}, ... ({@link
+     * SmimeException.Reason}). String.
+     */
     public static final String DECRYPTION_FAILURE = "dev.mailsec.smime.decryption.failure";
 
     /** What {@code EncryptSmime} did: {@code aes256-gcm rsa-oaep} etc. String. */
@@ -27,6 +33,5 @@ public final class SmimeAttributeNames {
     /** The address whose key signed the message. String. */
     public static final String SIGNED_BY = "dev.mailsec.smime.signedBy";
 
-    private SmimeAttributeNames() {
-    }
+    private SmimeAttributeNames() {}
 }

@@ -40,27 +40,30 @@ import java.util.Optional;
  * the outer header fields (all but Content-*): attachments, nested parts and their headers stay as
  * the sender built them. Streams; the JDK's providers do AES and RSA.
  *
- * <p>Output is written while decrypting: a caller must discard it when an exception is thrown (a GCM
- * tag is checked only at the end).
+ * <p>Output is written while decrypting: a caller must discard it when an exception is thrown (a
+ * GCM tag is checked only at the end).
  */
 public final class SmimeDecryptor {
 
-    private static final Map<ASN1ObjectIdentifier, String> CONTENT_ALGORITHMS = Map.of(
-        NISTObjectIdentifiers.id_aes256_CBC, "aes256-cbc",
-        NISTObjectIdentifiers.id_aes192_CBC, "aes192-cbc",
-        NISTObjectIdentifiers.id_aes128_CBC, "aes128-cbc",
-        NISTObjectIdentifiers.id_aes256_GCM, "aes256-gcm",
-        NISTObjectIdentifiers.id_aes192_GCM, "aes192-gcm",
-        NISTObjectIdentifiers.id_aes128_GCM, "aes128-gcm",
-        PKCSObjectIdentifiers.des_EDE3_CBC, "des-ede3-cbc");
+    private static final Map<ASN1ObjectIdentifier, String> CONTENT_ALGORITHMS =
+            Map.of(
+                    NISTObjectIdentifiers.id_aes256_CBC, "aes256-cbc",
+                    NISTObjectIdentifiers.id_aes192_CBC, "aes192-cbc",
+                    NISTObjectIdentifiers.id_aes128_CBC, "aes128-cbc",
+                    NISTObjectIdentifiers.id_aes256_GCM, "aes256-gcm",
+                    NISTObjectIdentifiers.id_aes192_GCM, "aes192-gcm",
+                    NISTObjectIdentifiers.id_aes128_GCM, "aes128-gcm",
+                    PKCSObjectIdentifiers.des_EDE3_CBC, "des-ede3-cbc");
 
     /**
      * @param keys the recipient's key versions, current first (see {@link SmimeKeySource})
-     * @throws SmimeException {@code NOT_SMIME} for a message that is not enveloped, {@code NO_MATCHING_KEY}
-     *     when no key is a recipient, {@code CORRUPT} for a broken envelope or failed integrity check,
-     *     {@code UNSUPPORTED_ALGORITHM} for RC2, DES and other weak or unknown ciphers
+     * @throws SmimeException {@code NOT_SMIME} for a message that is not enveloped, {@code
+     *     NO_MATCHING_KEY} when no key is a recipient, {@code CORRUPT} for a broken envelope or
+     *     failed integrity check, {@code UNSUPPORTED_ALGORITHM} for RC2, DES and other weak or
+     *     unknown ciphers
      */
-    public DecryptionResult decrypt(InputStream message, OutputStream out, List<SmimeKeyPair> keys) throws IOException, SmimeException {
+    public DecryptionResult decrypt(InputStream message, OutputStream out, List<SmimeKeyPair> keys)
+            throws IOException, SmimeException {
         try {
             return decryptTagged(message, new TaggedOutput(out), keys);
         } catch (StreamFault e) {
@@ -68,33 +71,47 @@ public final class SmimeDecryptor {
         }
     }
 
-    private DecryptionResult decryptTagged(InputStream message, OutputStream out, List<SmimeKeyPair> keys)
-        throws IOException, SmimeException {
+    private DecryptionResult decryptTagged(
+            InputStream message, OutputStream out, List<SmimeKeyPair> keys)
+            throws IOException, SmimeException {
         // a BufferedInputStream over an in-memory message would only copy every byte once more
-        InputStream in = new TaggedInput(message instanceof BufferedInputStream || message instanceof ByteArrayInputStream
-            ? message : new BufferedInputStream(message, 64 * 1024));
+        InputStream in =
+                new TaggedInput(
+                        message instanceof BufferedInputStream
+                                        || message instanceof ByteArrayInputStream
+                                ? message
+                                : new BufferedInputStream(message, 64 * 1024));
         MessageHead head;
         try {
             head = MessageHead.read(in);
         } catch (StreamFault e) {
             throw e;
         } catch (IOException e) {
-            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not a message: " + e.getMessage(), e);
+            throw new SmimeException(
+                    SmimeException.Reason.NOT_SMIME, "not a message: " + e.getMessage(), e);
         }
         ContentType type = head.contentType();
         if (!SmimeMessages.isEncryptedType(type)) {
-            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "not an S/MIME encrypted message: " + type.mediaType());
+            throw new SmimeException(
+                    SmimeException.Reason.NOT_SMIME,
+                    "not an S/MIME encrypted message: " + type.mediaType());
         }
         String cte = head.transferEncoding().orElse("7bit");
-        // the message's length bounds every declared length when it is known (the mailet's in-memory copy)
+        // the message's length bounds every declared length when it is known (the mailet's
+        // in-memory copy)
         // (asked of the caller's stream: the tagging wrapper around it is no ByteArrayInputStream)
-        long bound = message instanceof ByteArrayInputStream ? message.available() : Integer.MAX_VALUE;
-        InputStream body = "base64".equals(cte) ? new dev.mailsec.smime.internal.Base64LinesInputStream(in) : in;
+        long bound =
+                message instanceof ByteArrayInputStream ? message.available() : Integer.MAX_VALUE;
+        InputStream body =
+                "base64".equals(cte)
+                        ? new dev.mailsec.smime.internal.Base64LinesInputStream(in)
+                        : in;
         // checked below the buffer, so that the mark/reset below shows the checker every byte once
         InputStream der = new BufferedInputStream(BerLimits.stream(body, bound), 64 * 1024);
         try {
             der.mark(1 << 16);
-            ASN1SequenceParser contentInfo = (ASN1SequenceParser) new ASN1StreamParser(der).readObject();
+            ASN1SequenceParser contentInfo =
+                    (ASN1SequenceParser) new ASN1StreamParser(der).readObject();
             if (contentInfo == null) {
                 throw new SmimeException(SmimeException.Reason.CORRUPT, "empty envelope");
             }
@@ -110,44 +127,69 @@ public final class SmimeDecryptor {
                 String algorithm = contentAlgorithm(parser.getEncryptionAlgOID());
                 return open(parser.getRecipientInfos(), keys, head, out, algorithm, false);
             }
-            throw new SmimeException(SmimeException.Reason.NOT_SMIME, "CMS content is " + contentType + ", not (auth)enveloped data");
-        } catch (CMSException | ClassCastException | IllegalArgumentException | IllegalStateException e) {
+            throw new SmimeException(
+                    SmimeException.Reason.NOT_SMIME,
+                    "CMS content is " + contentType + ", not (auth)enveloped data");
+        } catch (CMSException
+                | ClassCastException
+                | IllegalArgumentException
+                | IllegalStateException e) {
             refuseOverLimit(e);
-            throw new SmimeException(SmimeException.Reason.CORRUPT, "broken envelope: " + e.getMessage(), e);
+            throw new SmimeException(
+                    SmimeException.Reason.CORRUPT, "broken envelope: " + e.getMessage(), e);
         } catch (IOException e) {
             refuseOverLimit(e);
-            if (e.getCause() instanceof javax.crypto.AEADBadTagException || e.getCause() instanceof CMSException
-                || e.getCause() instanceof javax.crypto.BadPaddingException) {
-                throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
+            if (e.getCause() instanceof javax.crypto.AEADBadTagException
+                    || e.getCause() instanceof CMSException
+                    || e.getCause() instanceof javax.crypto.BadPaddingException) {
+                throw new SmimeException(
+                        SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
             }
             if (e instanceof StreamFault) {
                 throw e;
             }
-            // not a fault of the caller's streams (those are StreamFaults): the envelope's encoding, e.g. Bouncy Castle's
+            // not a fault of the caller's streams (those are StreamFaults): the envelope's
+            // encoding, e.g. Bouncy Castle's
             // plain IOException for a length over 31 bits, or base64 that does not decode
-            throw new SmimeException(SmimeException.Reason.CORRUPT, "truncated or malformed envelope: " + e.getMessage(), e);
+            throw new SmimeException(
+                    SmimeException.Reason.CORRUPT,
+                    "truncated or malformed envelope: " + e.getMessage(),
+                    e);
         }
     }
 
-    /** An envelope past a {@link BerLimits} bound, wherever Bouncy Castle wrapped the refusal: CORRUPT, "refused". */
+    /**
+     * An envelope past a {@link BerLimits} bound, wherever Bouncy Castle wrapped the refusal:
+     * CORRUPT, "refused".
+     */
     private static void refuseOverLimit(Exception e) throws SmimeException {
         Optional<BerLimitException> limit = BerLimitException.in(e);
         if (limit.isPresent()) {
-            throw new SmimeException(SmimeException.Reason.CORRUPT, "envelope refused: " + limit.get().getMessage(), e);
+            throw new SmimeException(
+                    SmimeException.Reason.CORRUPT,
+                    "envelope refused: " + limit.get().getMessage(),
+                    e);
         }
     }
 
     private static String contentAlgorithm(String oid) throws SmimeException {
         String name = CONTENT_ALGORITHMS.get(new ASN1ObjectIdentifier(oid));
         if (name == null) {
-            throw new SmimeException(SmimeException.Reason.UNSUPPORTED_ALGORITHM, "content encryption " + oid + " is not accepted");
+            throw new SmimeException(
+                    SmimeException.Reason.UNSUPPORTED_ALGORITHM,
+                    "content encryption " + oid + " is not accepted");
         }
         return name;
     }
 
-    private static DecryptionResult open(RecipientInformationStore infos, List<SmimeKeyPair> keys, MessageHead head,
-                                         OutputStream out, String algorithm, boolean authenticated)
-        throws IOException, SmimeException, CMSException {
+    private static DecryptionResult open(
+            RecipientInformationStore infos,
+            List<SmimeKeyPair> keys,
+            MessageHead head,
+            OutputStream out,
+            String algorithm,
+            boolean authenticated)
+            throws IOException, SmimeException, CMSException {
         for (SmimeKeyPair key : keys) {
             Optional<RecipientInformation> info = find(infos, key);
             if (info.isEmpty()) {
@@ -160,25 +202,36 @@ public final class SmimeDecryptor {
             try {
                 content = ri.getContentStream(recipient);
             } catch (CMSException e) {
-                // wrong key material, or a padding/OAEP failure: same answer for every cause (no oracle)
-                throw new SmimeException(SmimeException.Reason.CORRUPT, "cannot unwrap the content key with key " + key.id(), e);
+                // wrong key material, or a padding/OAEP failure: same answer for every cause (no
+                // oracle)
+                throw new SmimeException(
+                        SmimeException.Reason.CORRUPT,
+                        "cannot unwrap the content key with key " + key.id(),
+                        e);
             }
             head.writeOuterFields(out);
             try (InputStream plain = content.getContentStream()) {
                 Streams.copy(plain, out);
             }
             out.flush();
-            String transport = agree ? "ecdh"
-                : (PKCSObjectIdentifiers.id_RSAES_OAEP.getId().equals(ri.getKeyEncryptionAlgOID()) ? "rsa-oaep" : "rsa-pkcs1");
+            String transport =
+                    agree
+                            ? "ecdh"
+                            : (PKCSObjectIdentifiers.id_RSAES_OAEP
+                                            .getId()
+                                            .equals(ri.getKeyEncryptionAlgOID())
+                                    ? "rsa-oaep"
+                                    : "rsa-pkcs1");
             return new DecryptionResult(key.id(), algorithm, transport, authenticated);
         }
-        throw new SmimeException(SmimeException.Reason.NO_MATCHING_KEY,
-            "none of " + keys.size() + " key version(s) is a recipient of this message");
+        throw new SmimeException(
+                SmimeException.Reason.NO_MATCHING_KEY,
+                "none of " + keys.size() + " key version(s) is a recipient of this message");
     }
 
     /**
-     * ECDH with the X9.63 KDF needs Bouncy Castle; the content cipher is the JDK's, fed in large chunks
-     * ({@link JdkGcm}, {@link JdkCbc}).
+     * ECDH with the X9.63 KDF needs Bouncy Castle; the content cipher is the JDK's, fed in large
+     * chunks ({@link JdkGcm}, {@link JdkCbc}).
      */
     private static Recipient recipient(SmimeKeyPair key, boolean agree, boolean gcm) {
         PrivateKey privateKey = key.privateKeyForCryptoOperation();
@@ -191,19 +244,24 @@ public final class SmimeDecryptor {
         return new JdkContentRecipients.KeyTrans(privateKey, content);
     }
 
-    private static Optional<RecipientInformation> find(RecipientInformationStore infos, SmimeKeyPair key) {
+    private static Optional<RecipientInformation> find(
+            RecipientInformationStore infos, SmimeKeyPair key) {
         RecipientId id;
         try {
-            id = "EC".equals(key.certificate().getPublicKey().getAlgorithm())
-                ? new JceKeyAgreeRecipientId(key.certificate())
-                : new JceKeyTransRecipientId(key.certificate());
+            id =
+                    "EC".equals(key.certificate().getPublicKey().getAlgorithm())
+                            ? new JceKeyAgreeRecipientId(key.certificate())
+                            : new JceKeyTransRecipientId(key.certificate());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
         return Optional.ofNullable(infos.get(id));
     }
 
-    /** An IOException of the caller's message or output stream, as opposed to one about the envelope's bytes. */
+    /**
+     * An IOException of the caller's message or output stream, as opposed to one about the
+     * envelope's bytes.
+     */
     private static final class StreamFault extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -217,7 +275,10 @@ public final class SmimeDecryptor {
         }
     }
 
-    /** Marks the faults of the message stream (mark/reset pass through, so MessageHead still reads in blocks). */
+    /**
+     * Marks the faults of the message stream (mark/reset pass through, so MessageHead still reads
+     * in blocks).
+     */
     private static final class TaggedInput extends java.io.FilterInputStream {
         TaggedInput(InputStream in) {
             super(in);

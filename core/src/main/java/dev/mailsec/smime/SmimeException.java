@@ -1,13 +1,19 @@
 package dev.mailsec.smime;
 
-/** A message the engine could not process; {@link #reason()} says why, in terms an adapter can route on. */
+/**
+ * A message the engine could not process; {@link #reason()} says why, in terms an adapter can route
+ * on.
+ */
 public class SmimeException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
     /** Why the operation failed. */
     public enum Reason {
-        /** The input is not the kind of S/MIME message the operation expects (or not a message at all). */
+        /**
+         * The input is not the kind of S/MIME message the operation expects (or not a message at
+         * all).
+         */
         NOT_SMIME,
         /** None of the supplied keys is a recipient of the envelope. */
         NO_MATCHING_KEY,

@@ -20,7 +20,11 @@ public final class SmimeKeyPair {
      * @param id a label for logs and attributes (e.g. the DKM key id, or a file name)
      * @param chain certificates above {@code certificate}, nearest first; may be empty
      */
-    public SmimeKeyPair(String id, PrivateKey privateKey, X509Certificate certificate, List<X509Certificate> chain) {
+    public SmimeKeyPair(
+            String id,
+            PrivateKey privateKey,
+            X509Certificate certificate,
+            List<X509Certificate> chain) {
         this.id = Objects.requireNonNull(id, "id");
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
@@ -46,7 +50,14 @@ public final class SmimeKeyPair {
 
     @Override
     public String toString() {
-        return "SmimeKeyPair{id=" + id + ", subject=" + certificate.getSubjectX500Principal().getName()
-            + ", serial=" + certificate.getSerialNumber().toString(16) + ", algorithm=" + privateKey.getAlgorithm() + "}";
+        return "SmimeKeyPair{id="
+                + id
+                + ", subject="
+                + certificate.getSubjectX500Principal().getName()
+                + ", serial="
+                + certificate.getSerialNumber().toString(16)
+                + ", algorithm="
+                + privateKey.getAlgorithm()
+                + "}";
     }
 }

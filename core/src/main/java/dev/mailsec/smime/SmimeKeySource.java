@@ -10,13 +10,13 @@ import java.util.List;
 public interface SmimeKeySource {
 
     /**
-     * The key versions for an address, current (for signing) first, then archived ones (still good for
-     * decrypting mail sent to an older certificate). Empty when the address has no key.
+     * The key versions for an address, current (for signing) first, then archived ones (still good
+     * for decrypting mail sent to an older certificate). Empty when the address has no key.
      *
-     * @throws SmimeKeyAccessException when the store refuses (access denied) or holds a broken key: a
-     *     permanent fault an operator must fix, never "no key"
-     * @throws IOException any other: the store cannot be reached (a temporary fault: the caller must
-     *     not treat it as "no key")
+     * @throws SmimeKeyAccessException when the store refuses (access denied) or holds a broken key:
+     *     a permanent fault an operator must fix, never "no key"
+     * @throws IOException any other: the store cannot be reached (a temporary fault: the caller
+     *     must not treat it as "no key")
      */
     List<SmimeKeyPair> keysFor(String address) throws IOException;
 }

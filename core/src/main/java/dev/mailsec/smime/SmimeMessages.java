@@ -7,8 +7,7 @@ import java.util.Optional;
 /** Recognises S/MIME messages by their top-level Content-Type (RFC 8551 section 3.9). */
 public final class SmimeMessages {
 
-    private SmimeMessages() {
-    }
+    private SmimeMessages() {}
 
     /** Classifies a Content-Type header value; {@code null} counts as none. */
     public static SmimeKind classify(String contentTypeHeader) {
@@ -21,21 +20,26 @@ public final class SmimeMessages {
     static SmimeKind classify(ContentType type) {
         if (type.is("multipart/signed")) {
             String protocol = type.parameter("protocol").orElse("").toLowerCase(Locale.ROOT);
-            return protocol.equals("application/pkcs7-signature") || protocol.equals("application/x-pkcs7-signature")
-                ? SmimeKind.SIGNED_DETACHED : SmimeKind.NONE;
+            return protocol.equals("application/pkcs7-signature")
+                            || protocol.equals("application/x-pkcs7-signature")
+                    ? SmimeKind.SIGNED_DETACHED
+                    : SmimeKind.NONE;
         }
         if (isPkcs7Mime(type)) {
-            Optional<String> smimeType = type.parameter("smime-type").map(s -> s.toLowerCase(Locale.ROOT));
+            Optional<String> smimeType =
+                    type.parameter("smime-type").map(s -> s.toLowerCase(Locale.ROOT));
             if (smimeType.isPresent()) {
                 if (smimeType.get().equals("signed-data")) {
                     return SmimeKind.SIGNED_OPAQUE;
                 }
-                if (smimeType.get().equals("enveloped-data") || smimeType.get().equals("authenveloped-data")) {
+                if (smimeType.get().equals("enveloped-data")
+                        || smimeType.get().equals("authenveloped-data")) {
                     return SmimeKind.ENCRYPTED;
                 }
                 return SmimeKind.NONE;
             }
-            // no smime-type (older clients): enveloped is by far the common case; the decryptor checks the CMS type
+            // no smime-type (older clients): enveloped is by far the common case; the decryptor
+            // checks the CMS type
             return SmimeKind.ENCRYPTED;
         }
         return SmimeKind.NONE;
@@ -51,6 +55,8 @@ public final class SmimeMessages {
         }
         // RFC 8551 section 3.2.1: some agents send application/octet-stream with a .p7m name
         return type.is("application/octet-stream")
-            && type.parameter("name").map(n -> n.toLowerCase(Locale.ROOT).endsWith(".p7m")).orElse(false);
+                && type.parameter("name")
+                        .map(n -> n.toLowerCase(Locale.ROOT).endsWith(".p7m"))
+                        .orElse(false);
     }
 }

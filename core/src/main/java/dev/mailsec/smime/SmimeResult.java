@@ -2,7 +2,10 @@ package dev.mailsec.smime;
 
 import java.util.Locale;
 
-/** The verification result, in the vocabulary of RFC 7281 section 3 (the {@code smime} method of RFC 8601). */
+/**
+ * The verification result, in the vocabulary of RFC 7281 section 3 (the {@code smime} method of RFC
+ * 8601).
+ */
 public enum SmimeResult {
     /** The message is not signed. */
     NONE,
@@ -30,7 +33,9 @@ public enum SmimeResult {
                 return r;
             }
         }
-        throw new IllegalArgumentException("unknown S/MIME result '" + keyword
-            + "', expected none, pass, fail, policy, neutral, temperror or permerror");
+        throw new IllegalArgumentException(
+                "unknown S/MIME result '"
+                        + keyword
+                        + "', expected none, pass, fail, policy, neutral, temperror or permerror");
     }
 }

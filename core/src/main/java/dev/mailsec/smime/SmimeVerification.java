@@ -13,8 +13,13 @@ public final class SmimeVerification {
     private final String signerSerial;
     private final PeerCapabilities capabilities;
 
-    private SmimeVerification(SmimeResult result, String reason, Set<String> signerAddresses, String signerSubject,
-                              String signerSerial, PeerCapabilities capabilities) {
+    private SmimeVerification(
+            SmimeResult result,
+            String reason,
+            Set<String> signerAddresses,
+            String signerSubject,
+            String signerSerial,
+            PeerCapabilities capabilities) {
         this.result = result;
         this.reason = reason;
         this.signerAddresses = Set.copyOf(signerAddresses);
@@ -32,8 +37,13 @@ public final class SmimeVerification {
         return new SmimeVerification(result, reason, Set.of(), null, null, null);
     }
 
-    static SmimeVerification signed(SmimeResult result, String reason, Set<String> addresses, String subject, String serial,
-                                    PeerCapabilities capabilities) {
+    static SmimeVerification signed(
+            SmimeResult result,
+            String reason,
+            Set<String> addresses,
+            String subject,
+            String serial,
+            PeerCapabilities capabilities) {
         return new SmimeVerification(result, reason, addresses, subject, serial, capabilities);
     }
 
@@ -71,7 +81,9 @@ public final class SmimeVerification {
     public String authenticationResultsEntry() {
         StringBuilder sb = new StringBuilder("smime=").append(result.keyword());
         if (reason != null && !reason.isEmpty()) {
-            sb.append(" (").append(reason.replace('(', '[').replace(')', ']').replace('\\', '/')).append(')');
+            sb.append(" (")
+                    .append(reason.replace('(', '[').replace(')', ']').replace('\\', '/'))
+                    .append(')');
         }
         if (!signerAddresses.isEmpty()) {
             sb.append(" body.smime-identifier=").append(signerAddresses.iterator().next());

@@ -13,8 +13,7 @@ import java.util.Set;
 /** Loads trust anchors (root or pinned intermediate certificates) from PEM/DER files. */
 public final class TrustAnchors {
 
-    private TrustAnchors() {
-    }
+    private TrustAnchors() {}
 
     public static Set<TrustAnchor> of(Collection<X509Certificate> certificates) {
         Set<TrustAnchor> anchors = new HashSet<>();
@@ -24,11 +23,15 @@ public final class TrustAnchors {
         return anchors;
     }
 
-    /** A file with one or more certificates, or a folder of such files ({@code *.pem}, {@code *.crt}, {@code *.der}, {@code *.cer}). */
+    /**
+     * A file with one or more certificates, or a folder of such files ({@code *.pem}, {@code
+     * *.crt}, {@code *.der}, {@code *.cer}).
+     */
     public static Set<TrustAnchor> load(Path path) throws IOException {
         Set<TrustAnchor> anchors = new HashSet<>();
         if (Files.isDirectory(path)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(path, "*.{pem,crt,der,cer}")) {
+            try (DirectoryStream<Path> files =
+                    Files.newDirectoryStream(path, "*.{pem,crt,der,cer}")) {
                 for (Path f : files) {
                     anchors.addAll(of(PemSmimeKeySource.readCertificates(f)));
                 }

@@ -8,20 +8,19 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Renders the subject alternative names of a certificate (RFC 5280 section 4.2.1.6) as
- * {@code TYPE:value} strings: {@code DNS:mx.example.com}, {@code EMAIL:a@example.com},
- * {@code URI:https://example.com/}, {@code IP:192.0.2.1}, {@code DIRNAME:CN=x,O=y},
- * {@code RID:1.2.3.4}. {@code otherName}, {@code x400Address} and {@code ediPartyName} entries, which
- * JSSE hands over only as undecoded DER, are left out.
+ * Renders the subject alternative names of a certificate (RFC 5280 section 4.2.1.6) as {@code
+ * TYPE:value} strings: {@code DNS:mx.example.com}, {@code EMAIL:a@example.com}, {@code
+ * URI:https://example.com/}, {@code IP:192.0.2.1}, {@code DIRNAME:CN=x,O=y}, {@code RID:1.2.3.4}.
+ * {@code otherName}, {@code x400Address} and {@code ediPartyName} entries, which JSSE hands over
+ * only as undecoded DER, are left out.
  */
 public final class SubjectAltNames {
 
-    private SubjectAltNames() {
-    }
+    private SubjectAltNames() {}
 
     /**
-     * The certificate's subject alternative names in certificate order; empty when it has none or when
-     * the extension cannot be parsed (a broken extension from a peer is not our error).
+     * The certificate's subject alternative names in certificate order; empty when it has none or
+     * when the extension cannot be parsed (a broken extension from a peer is not our error).
      */
     public static List<String> of(X509Certificate certificate) {
         Collection<List<?>> entries;
@@ -35,7 +34,9 @@ public final class SubjectAltNames {
         }
         List<String> names = new ArrayList<>();
         for (List<?> entry : entries) {
-            if (entry.size() < 2 || !(entry.get(0) instanceof Integer) || !(entry.get(1) instanceof String)) {
+            if (entry.size() < 2
+                    || !(entry.get(0) instanceof Integer)
+                    || !(entry.get(1) instanceof String)) {
                 continue;
             }
             String prefix = prefix((Integer) entry.get(0));

@@ -12,8 +12,8 @@ import javax.net.ssl.SSLSession;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * What is known about the TLS session a mail arrived on: the negotiated protocol and cipher suite and,
- * where the client presented a certificate, its subject and subject alternative names.
+ * What is known about the TLS session a mail arrived on: the negotiated protocol and cipher suite
+ * and, where the client presented a certificate, its subject and subject alternative names.
  *
  * <p>A mail that arrived in clear has no {@code TlsFacts} at all ({@code Optional.empty()} wherever
  * facts are passed around), never a {@code TlsFacts} with blank fields.
@@ -25,8 +25,11 @@ public final class TlsFacts {
     private final Optional<String> peerSubject;
     private final List<String> peerSubjectAltNames;
 
-    private TlsFacts(String protocol, String cipherSuite, Optional<String> peerSubject,
-                     List<String> peerSubjectAltNames) {
+    private TlsFacts(
+            String protocol,
+            String cipherSuite,
+            Optional<String> peerSubject,
+            List<String> peerSubjectAltNames) {
         this.protocol = protocol;
         this.cipherSuite = cipherSuite;
         this.peerSubject = peerSubject;
@@ -36,28 +39,44 @@ public final class TlsFacts {
     /**
      * Facts as recorded elsewhere (e.g. read back from mail attributes).
      *
-     * @param peerSubject RFC 2253 subject of the client certificate, or empty when none was presented
-     * @param peerSubjectAltNames {@code TYPE:value} names of the client certificate (see {@link SubjectAltNames})
+     * @param peerSubject RFC 2253 subject of the client certificate, or empty when none was
+     *     presented
+     * @param peerSubjectAltNames {@code TYPE:value} names of the client certificate (see {@link
+     *     SubjectAltNames})
      */
-    public static TlsFacts of(String protocol, String cipherSuite, Optional<String> peerSubject,
-                              List<String> peerSubjectAltNames) {
+    public static TlsFacts of(
+            String protocol,
+            String cipherSuite,
+            Optional<String> peerSubject,
+            List<String> peerSubjectAltNames) {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(cipherSuite, "cipherSuite");
         Objects.requireNonNull(peerSubject, "peerSubject");
-        return new TlsFacts(protocol, cipherSuite, peerSubject,
-            Collections.unmodifiableList(new ArrayList<>(peerSubjectAltNames)));
+        return new TlsFacts(
+                protocol,
+                cipherSuite,
+                peerSubject,
+                Collections.unmodifiableList(new ArrayList<>(peerSubjectAltNames)));
     }
 
     /**
      * Reads the facts of an established session.
      *
-     * @param recordPeerCertificate whether to read the client certificate's subject and alternative names
+     * @param recordPeerCertificate whether to read the client certificate's subject and alternative
+     *     names
      */
     public static TlsFacts fromSession(SSLSession session, boolean recordPeerCertificate) {
-        Optional<X509Certificate> peer = recordPeerCertificate ? peerCertificate(session) : Optional.empty();
-        return new TlsFacts(session.getProtocol(), session.getCipherSuite(),
-            peer.map(certificate -> certificate.getSubjectX500Principal().getName(X500Principal.RFC2253)),
-            peer.map(SubjectAltNames::of).orElse(Collections.emptyList()));
+        Optional<X509Certificate> peer =
+                recordPeerCertificate ? peerCertificate(session) : Optional.empty();
+        return new TlsFacts(
+                session.getProtocol(),
+                session.getCipherSuite(),
+                peer.map(
+                        certificate ->
+                                certificate
+                                        .getSubjectX500Principal()
+                                        .getName(X500Principal.RFC2253)),
+                peer.map(SubjectAltNames::of).orElse(Collections.emptyList()));
     }
 
     private static Optional<X509Certificate> peerCertificate(SSLSession session) {
@@ -104,8 +123,10 @@ public final class TlsFacts {
             return false;
         }
         TlsFacts that = (TlsFacts) other;
-        return protocol.equals(that.protocol) && cipherSuite.equals(that.cipherSuite)
-            && peerSubject.equals(that.peerSubject) && peerSubjectAltNames.equals(that.peerSubjectAltNames);
+        return protocol.equals(that.protocol)
+                && cipherSuite.equals(that.cipherSuite)
+                && peerSubject.equals(that.peerSubject)
+                && peerSubjectAltNames.equals(that.peerSubjectAltNames);
     }
 
     @Override
@@ -115,7 +136,14 @@ public final class TlsFacts {
 
     @Override
     public String toString() {
-        return "TlsFacts{protocol=" + protocol + ", cipherSuite=" + cipherSuite + ", peerSubject="
-            + peerSubject.orElse("-") + ", peerSubjectAltNames=" + peerSubjectAltNames + "}";
+        return "TlsFacts{protocol="
+                + protocol
+                + ", cipherSuite="
+                + cipherSuite
+                + ", peerSubject="
+                + peerSubject.orElse("-")
+                + ", peerSubjectAltNames="
+                + peerSubjectAltNames
+                + "}";
     }
 }

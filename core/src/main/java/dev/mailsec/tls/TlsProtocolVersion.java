@@ -19,7 +19,9 @@ public enum TlsProtocolVersion {
         this.jsseName = jsseName;
     }
 
-    /** The name JSSE uses for this version ({@code SSLSession.getProtocol()}), e.g. {@code TLSv1.2}. */
+    /**
+     * The name JSSE uses for this version ({@code SSLSession.getProtocol()}), e.g. {@code TLSv1.2}.
+     */
     public String jsseName() {
         return jsseName;
     }
@@ -30,8 +32,8 @@ public enum TlsProtocolVersion {
     }
 
     /**
-     * The version whose JSSE name is {@code name} (exact, case-sensitive, as JSSE reports it), or empty
-     * for anything else, including {@code null}, {@code NONE} and DTLS versions.
+     * The version whose JSSE name is {@code name} (exact, case-sensitive, as JSSE reports it), or
+     * empty for anything else, including {@code null}, {@code NONE} and DTLS versions.
      */
     public static Optional<TlsProtocolVersion> fromJsseName(String name) {
         if (name == null) {
@@ -46,14 +48,22 @@ public enum TlsProtocolVersion {
     }
 
     /**
-     * Parses an operator-supplied version name, e.g. a matcher condition, ignoring surrounding blanks.
+     * Parses an operator-supplied version name, e.g. a matcher condition, ignoring surrounding
+     * blanks.
      *
      * @throws IllegalArgumentException naming the value and the accepted names when it is not one
      */
     public static TlsProtocolVersion parse(String name) {
         String trimmed = name == null ? "" : name.trim();
-        return fromJsseName(trimmed).orElseThrow(() -> new IllegalArgumentException(
-            "expected one of " + acceptedNames() + ", got '" + trimmed + "'"));
+        return fromJsseName(trimmed)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "expected one of "
+                                                + acceptedNames()
+                                                + ", got '"
+                                                + trimmed
+                                                + "'"));
     }
 
     private static String acceptedNames() {

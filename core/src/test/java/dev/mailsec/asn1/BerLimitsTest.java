@@ -52,16 +52,20 @@ class BerLimitsTest {
 
     @Test
     void checkShouldAcceptNestingUpToTheLimitInBothLengthForms() {
-        assertThatCode(() -> BerLimits.check(indefinite(BerLimits.MAX_DEPTH))).doesNotThrowAnyException();
-        assertThatCode(() -> BerLimits.check(definite(BerLimits.MAX_DEPTH))).doesNotThrowAnyException();
+        assertThatCode(() -> BerLimits.check(indefinite(BerLimits.MAX_DEPTH)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> BerLimits.check(definite(BerLimits.MAX_DEPTH)))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void checkShouldRefuseNestingOneBeyondTheLimitInBothLengthForms() {
         assertThatThrownBy(() -> BerLimits.check(indefinite(BerLimits.MAX_DEPTH + 1)))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("nested deeper than 64 levels");
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("nested deeper than 64 levels");
         assertThatThrownBy(() -> BerLimits.check(definite(BerLimits.MAX_DEPTH + 1)))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("nested deeper than 64 levels");
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("nested deeper than 64 levels");
     }
 
     @Test
@@ -71,30 +75,68 @@ class BerLimitsTest {
             attack[i] = 0x30;
             attack[i + 1] = (byte) 0x80;
         }
-        assertThatThrownBy(() -> BerLimits.check(attack)).isInstanceOf(BerLimitException.class)
-            .hasMessage("ASN.1 input refused at byte 130: nested deeper than 64 levels");
+        assertThatThrownBy(() -> BerLimits.check(attack))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessage("ASN.1 input refused at byte 130: nested deeper than 64 levels");
     }
 
     @Test
     void checkShouldRefuseADeclaredLengthBeyondTheInputOrTheEnclosingElement() {
-        assertThatThrownBy(() -> BerLimits.check(new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x05, 0x00}))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("declared length beyond the 8-byte input");
+        assertThatThrownBy(
+                        () ->
+                                BerLimits.check(
+                                        new byte[] {
+                                            0x30,
+                                            (byte) 0x84,
+                                            0x7f,
+                                            (byte) 0xff,
+                                            (byte) 0xff,
+                                            (byte) 0xff,
+                                            0x05,
+                                            0x00
+                                        }))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("declared length beyond the 8-byte input");
         // the inner OCTET STRING claims 5 bytes in a SEQUENCE of 4
-        assertThatThrownBy(() -> BerLimits.check(new byte[] {0x30, 0x04, 0x04, 0x05, 1, 2, 3, 4, 5}))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("beyond its enclosing element");
+        assertThatThrownBy(
+                        () -> BerLimits.check(new byte[] {0x30, 0x04, 0x04, 0x05, 1, 2, 3, 4, 5}))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("beyond its enclosing element");
         // inside an indefinite SEQUENCE the input is the bound
-        assertThatThrownBy(() -> BerLimits.check(new byte[] {0x30, (byte) 0x80, 0x04, 0x10, 1, 2, 0, 0}))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("beyond its enclosing element or the input");
+        assertThatThrownBy(
+                        () ->
+                                BerLimits.check(
+                                        new byte[] {0x30, (byte) 0x80, 0x04, 0x10, 1, 2, 0, 0}))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("beyond its enclosing element or the input");
     }
 
     @Test
     void checkShouldRefuseMalformedHeaders() {
         assertThatThrownBy(() -> BerLimits.check(new byte[] {0x04, (byte) 0x80, 0, 0}))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("indefinite length on a primitive element");
-        assertThatThrownBy(() -> BerLimits.check(new byte[] {0x04, (byte) 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 1}))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("length field of 9 bytes");
-        assertThatThrownBy(() -> BerLimits.check(new byte[] {0x1f, (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81, 0x01, 0}))
-            .isInstanceOf(BerLimitException.class).hasMessageContaining("tag number longer than 5 bytes");
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("indefinite length on a primitive element");
+        assertThatThrownBy(
+                        () ->
+                                BerLimits.check(
+                                        new byte[] {0x04, (byte) 0x89, 0, 0, 0, 0, 0, 0, 0, 0, 1}))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("length field of 9 bytes");
+        assertThatThrownBy(
+                        () ->
+                                BerLimits.check(
+                                        new byte[] {
+                                            0x1f,
+                                            (byte) 0x81,
+                                            (byte) 0x81,
+                                            (byte) 0x81,
+                                            (byte) 0x81,
+                                            (byte) 0x81,
+                                            0x01,
+                                            0
+                                        }))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("tag number longer than 5 bytes");
     }
 
     @Test
@@ -103,30 +145,53 @@ class BerLimitsTest {
         byte[] withTrailer = new byte[first.length + 6];
         System.arraycopy(first, 0, withTrailer, 0, first.length);
         // after the element: what would be a huge length, never read by a parser
-        System.arraycopy(new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, 0, withTrailer, first.length, 6);
+        System.arraycopy(
+                new byte[] {0x30, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff},
+                0,
+                withTrailer,
+                first.length,
+                6);
         assertThatCode(() -> BerLimits.check(withTrailer)).doesNotThrowAnyException();
     }
 
     @Test
     void streamShouldRefuseAsTheBytesPassWhateverTheChunking() throws IOException {
         for (int chunk : new int[] {1, 3, 4096}) {
-            readAll(BerLimits.stream(new ByteArrayInputStream(definite(BerLimits.MAX_DEPTH)), Integer.MAX_VALUE), chunk);
-            InputStream deep = BerLimits.stream(new ByteArrayInputStream(indefinite(BerLimits.MAX_DEPTH + 1)), Integer.MAX_VALUE);
-            assertThatThrownBy(() -> readAll(deep, chunk)).isInstanceOf(BerLimitException.class)
-                .hasMessageContaining("nested deeper than 64 levels");
+            readAll(
+                    BerLimits.stream(
+                            new ByteArrayInputStream(definite(BerLimits.MAX_DEPTH)),
+                            Integer.MAX_VALUE),
+                    chunk);
+            InputStream deep =
+                    BerLimits.stream(
+                            new ByteArrayInputStream(indefinite(BerLimits.MAX_DEPTH + 1)),
+                            Integer.MAX_VALUE);
+            assertThatThrownBy(() -> readAll(deep, chunk))
+                    .isInstanceOf(BerLimitException.class)
+                    .hasMessageContaining("nested deeper than 64 levels");
         }
-        InputStream single = BerLimits.stream(new ByteArrayInputStream(indefinite(BerLimits.MAX_DEPTH + 1)), Integer.MAX_VALUE);
-        assertThatThrownBy(() -> {
-            while (single.read() >= 0) {
-                // one byte at a time
-            }
-        }).isInstanceOf(BerLimitException.class);
+        InputStream single =
+                BerLimits.stream(
+                        new ByteArrayInputStream(indefinite(BerLimits.MAX_DEPTH + 1)),
+                        Integer.MAX_VALUE);
+        assertThatThrownBy(
+                        () -> {
+                            while (single.read() >= 0) {
+                                // one byte at a time
+                            }
+                        })
+                .isInstanceOf(BerLimitException.class);
     }
 
     @Test
     void streamShouldBoundDeclaredLengthsByTheGivenMaximum() {
-        InputStream in = BerLimits.stream(new ByteArrayInputStream(new byte[] {0x30, (byte) 0x80, 0x04, (byte) 0x83, 0x10, 0, 0}), 1000);
-        assertThatThrownBy(() -> readAll(in, 64)).isInstanceOf(BerLimitException.class)
-            .hasMessageContaining("declared length beyond the 1000-byte input");
+        InputStream in =
+                BerLimits.stream(
+                        new ByteArrayInputStream(
+                                new byte[] {0x30, (byte) 0x80, 0x04, (byte) 0x83, 0x10, 0, 0}),
+                        1000);
+        assertThatThrownBy(() -> readAll(in, 64))
+                .isInstanceOf(BerLimitException.class)
+                .hasMessageContaining("declared length beyond the 1000-byte input");
     }
 }

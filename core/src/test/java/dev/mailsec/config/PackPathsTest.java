@@ -29,29 +29,37 @@ class PackPathsTest {
 
     @Test
     void relativePathsResolveAgainstTheBase() {
-        assertThat(PackPaths.resolve(HOME, "conf/rights.xml")).isEqualTo(Paths.get("/opt/james/conf/rights.xml"));
-        assertThat(PackPaths.resolve(HOME, " ./conf/../var/mailsec/dkm ")).isEqualTo(Paths.get("/opt/james/var/mailsec/dkm"));
+        assertThat(PackPaths.resolve(HOME, "conf/rights.xml"))
+                .isEqualTo(Paths.get("/opt/james/conf/rights.xml"));
+        assertThat(PackPaths.resolve(HOME, " ./conf/../var/mailsec/dkm "))
+                .isEqualTo(Paths.get("/opt/james/var/mailsec/dkm"));
     }
 
     @Test
     void fileUrlsReadAsJamesReadsThem() {
-        assertThat(PackPaths.resolve(HOME, "file://conf/smime/certs")).isEqualTo(Paths.get("/opt/james/conf/smime/certs"));
-        assertThat(PackPaths.resolve(HOME, "file:///etc/mailsec/ca.pem")).isEqualTo(Paths.get("/etc/mailsec/ca.pem"));
-        assertThat(PackPaths.resolve(HOME, "file:var/mailsec/rights")).isEqualTo(Paths.get("/opt/james/var/mailsec/rights"));
+        assertThat(PackPaths.resolve(HOME, "file://conf/smime/certs"))
+                .isEqualTo(Paths.get("/opt/james/conf/smime/certs"));
+        assertThat(PackPaths.resolve(HOME, "file:///etc/mailsec/ca.pem"))
+                .isEqualTo(Paths.get("/etc/mailsec/ca.pem"));
+        assertThat(PackPaths.resolve(HOME, "file:var/mailsec/rights"))
+                .isEqualTo(Paths.get("/opt/james/var/mailsec/rights"));
         assertThat(PackPaths.resolve(HOME, "file:/srv/rights")).isEqualTo(Paths.get("/srv/rights"));
     }
 
     @Test
     void absolutePathsStayAsTheyAre() {
-        assertThat(PackPaths.resolve(HOME, "/etc/mailsec/dkm.properties")).isEqualTo(Paths.get("/etc/mailsec/dkm.properties"));
+        assertThat(PackPaths.resolve(HOME, "/etc/mailsec/dkm.properties"))
+                .isEqualTo(Paths.get("/etc/mailsec/dkm.properties"));
     }
 
     @Test
     void resolveShouldUseWorkingDirectoryWhenSet() {
         System.setProperty(PackPaths.WORKING_DIRECTORY, "/srv/james");
         assertThat(PackPaths.home()).isEqualTo(Paths.get("/srv/james"));
-        assertThat(PackPaths.resolve("conf/dkm.properties")).isEqualTo(Paths.get("/srv/james/conf/dkm.properties"));
-        assertThat(PackPaths.resolve("file://conf/connectors.xml")).isEqualTo(Paths.get("/srv/james/conf/connectors.xml"));
+        assertThat(PackPaths.resolve("conf/dkm.properties"))
+                .isEqualTo(Paths.get("/srv/james/conf/dkm.properties"));
+        assertThat(PackPaths.resolve("file://conf/connectors.xml"))
+                .isEqualTo(Paths.get("/srv/james/conf/connectors.xml"));
     }
 
     @Test
@@ -65,18 +73,26 @@ class PackPathsTest {
     @Test
     void relativeWorkingDirectoryIsTakenFromTheCurrentDirectory() {
         System.setProperty(PackPaths.WORKING_DIRECTORY, ".");
-        assertThat(PackPaths.resolve("conf/x")).isEqualTo(Paths.get("").toAbsolutePath().resolve("conf/x"));
+        assertThat(PackPaths.resolve("conf/x"))
+                .isEqualTo(Paths.get("").toAbsolutePath().resolve("conf/x"));
     }
 
     @Test
     void blankOrGarbageIsRejectedNamingTheValue() {
-        assertThatThrownBy(() -> PackPaths.resolve(HOME, null)).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("required, got");
-        assertThatThrownBy(() -> PackPaths.resolve(HOME, "  ")).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("required, got");
-        for (String bad : new String[] {"file:", "file://", "http://example.com/x", "ldap://host/dc=x", "a\u0000b"}) {
-            assertThatThrownBy(() -> PackPaths.resolve(HOME, bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'" + bad + "'");
+        assertThatThrownBy(() -> PackPaths.resolve(HOME, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("required, got");
+        assertThatThrownBy(() -> PackPaths.resolve(HOME, "  "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("required, got");
+        for (String bad :
+                new String[] {
+                    "file:", "file://", "http://example.com/x", "ldap://host/dc=x", "a\u0000b"
+                }) {
+            assertThatThrownBy(() -> PackPaths.resolve(HOME, bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + bad + "'");
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.mailsec.config;
 import java.nio.file.Path;
 
 /**
- * Runs test code as if James had been started with {@code -Dworking.directory=DIR} (shared through core's
- * test-jar), restoring the property afterwards.
+ * Runs test code as if James had been started with {@code -Dworking.directory=DIR} (shared through
+ * core's test-jar), restoring the property afterwards.
  */
 public final class WorkingDirectory {
 
@@ -13,8 +13,7 @@ public final class WorkingDirectory {
         void run() throws Exception;
     }
 
-    private WorkingDirectory() {
-    }
+    private WorkingDirectory() {}
 
     public static void with(Path dir, Body body) throws Exception {
         String saved = System.getProperty(PackPaths.WORKING_DIRECTORY);

@@ -10,18 +10,20 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for DKIM verification: the signature's tag list ({@code SignatureTags}, {@code TagList}), the
- * key record ({@code KeyRecord}), the header section and both canonicalizations. The input's first line is
- * the key record every selector answers with; the rest is the message.
+ * Fuzz target for DKIM verification: the signature's tag list ({@code SignatureTags}, {@code
+ * TagList}), the key record ({@code KeyRecord}), the header section and both canonicalizations. The
+ * input's first line is the key record every selector answers with; the rest is the message.
  *
- * <p>{@link DkimVerifier#verify(byte[])} promises a verdict for any message, so nothing may be thrown at all.
- * Seeds (signed messages from the tests' signer, with real rsa and ed25519 records) are in
- * {@code src/test/resources/dev/mailsec/dkim/DkimVerifierFuzzTestInputs/verify/}; see docs/fuzzing.md.
+ * <p>{@link DkimVerifier#verify(byte[])} promises a verdict for any message, so nothing may be
+ * thrown at all. Seeds (signed messages from the tests' signer, with real rsa and ed25519 records)
+ * are in {@code src/test/resources/dev/mailsec/dkim/DkimVerifierFuzzTestInputs/verify/}; see
+ * docs/fuzzing.md.
  */
 class DkimVerifierFuzzTest {
 
     /** A fixed clock, so a finding replays the same way on any day. */
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private static final Clock CLOCK =
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     @FuzzTest(maxDuration = "5m")
     @Timeout(10)

@@ -13,8 +13,8 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Signs test messages with dkimpy (Debian's python3-dkim), an independent implementation. Shared with the
- * adapter tests through core's test-jar.
+ * Signs test messages with dkimpy (Debian's python3-dkim), an independent implementation. Shared
+ * with the adapter tests through core's test-jar.
  */
 public final class Dkimpy {
 
@@ -26,9 +26,11 @@ public final class Dkimpy {
         g.initialize(2048);
         keyPair = g.generateKeyPair();
         keyFile = dir.resolve("sel.pem");
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keyPair.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
+        String pem =
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(keyPair.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n";
         Files.writeString(keyFile, pem);
     }
 
@@ -36,18 +38,24 @@ public final class Dkimpy {
     public Path zoneFile(Path dir) throws IOException {
         Path zone = dir.resolve("keys.zone");
         String p = Base64.getEncoder().encodeToString(keyPair.getPublic().getEncoded());
-        Files.writeString(zone, "sel._domainkey.example.com. 300 IN TXT ( \"v=DKIM1; k=rsa; \"\n  \"p=" + p + "\" )\n");
+        Files.writeString(
+                zone,
+                "sel._domainkey.example.com. 300 IN TXT ( \"v=DKIM1; k=rsa; \"\n  \"p="
+                        + p
+                        + "\" )\n");
         return zone;
     }
 
     /** The message with a relaxed/relaxed rsa-sha256 DKIM-Signature from dkimpy prepended. */
     public byte[] sign(String message) throws IOException, InterruptedException {
-        String script = "import sys, dkim\n"
-                + "msg = sys.stdin.buffer.read()\n"
-                + "sig = dkim.sign(msg, b'sel', b'example.com', open(sys.argv[1], 'rb').read(),"
-                + " canonicalize=(b'relaxed', b'relaxed'), include_headers=[b'from', b'to', b'subject'], linesep=b'\\r\\n')\n"
-                + "sys.stdout.buffer.write(sig + msg)\n";
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, keyFile.toString()).start();
+        String script =
+                "import sys, dkim\n"
+                        + "msg = sys.stdin.buffer.read()\n"
+                        + "sig = dkim.sign(msg, b'sel', b'example.com', open(sys.argv[1], 'rb').read(),"
+                        + " canonicalize=(b'relaxed', b'relaxed'), include_headers=[b'from', b'to', b'subject'], linesep=b'\\r\\n')\n"
+                        + "sys.stdout.buffer.write(sig + msg)\n";
+        Process p =
+                new ProcessBuilder("/usr/bin/python3", "-c", script, keyFile.toString()).start();
         p.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();

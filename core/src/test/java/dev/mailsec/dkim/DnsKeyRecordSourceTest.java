@@ -2,6 +2,7 @@ package dev.mailsec.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.testsupport.Dnsmasq;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import dev.mailsec.testsupport.Dnsmasq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,18 +34,25 @@ class DnsKeyRecordSourceTest {
 
     @BeforeAll
     static void startDnsmasq(@TempDir Path dir) throws Exception {
-        servfail = new TinyDnsServer(q -> {
-            Message m = new Message(q.getHeader().getID());
-            m.getHeader().setFlag(Flags.QR);
-            m.getHeader().setFlag(Flags.RA);
-            m.getHeader().setRcode(Rcode.SERVFAIL);
-            m.addRecord(q.getQuestion(), Section.QUESTION);
-            return m;
-        });
-        dnsmasq = Dnsmasq.start(dir, "--log-queries", "--local-ttl=300", "--local=/example.test/",
-                "--txt-record=sel._domainkey.example.test," + KEY,
-                "--server=/slow.test/127.0.0.1#1",
-                "--server=/fail.test/127.0.0.1#" + servfail.port());
+        servfail =
+                new TinyDnsServer(
+                        q -> {
+                            Message m = new Message(q.getHeader().getID());
+                            m.getHeader().setFlag(Flags.QR);
+                            m.getHeader().setFlag(Flags.RA);
+                            m.getHeader().setRcode(Rcode.SERVFAIL);
+                            m.addRecord(q.getQuestion(), Section.QUESTION);
+                            return m;
+                        });
+        dnsmasq =
+                Dnsmasq.start(
+                        dir,
+                        "--log-queries",
+                        "--local-ttl=300",
+                        "--local=/example.test/",
+                        "--txt-record=sel._domainkey.example.test," + KEY,
+                        "--server=/slow.test/127.0.0.1#1",
+                        "--server=/fail.test/127.0.0.1#" + servfail.port());
         port = dnsmasq.port();
     }
 
@@ -60,7 +67,9 @@ class DnsKeyRecordSourceTest {
     }
 
     private static DnsKeyRecordSource.Builder source() {
-        return DnsKeyRecordSource.builder().server(new InetSocketAddress("127.0.0.1", port)).timeout(Duration.ofMillis(700));
+        return DnsKeyRecordSource.builder()
+                .server(new InetSocketAddress("127.0.0.1", port))
+                .timeout(Duration.ofMillis(700));
     }
 
     @Test
@@ -76,7 +85,9 @@ class DnsKeyRecordSourceTest {
         java.util.Map<String, String> t = TestSigner.tags();
         t.put("d", "example.test");
         String signed = TestSigner.signRsa(TestSigner.MESSAGE, t);
-        DkimVerification v = new DkimVerifier(source().build(), DkimPolicy.defaults()).verify(TestSigner.bytes(signed));
+        DkimVerification v =
+                new DkimVerifier(source().build(), DkimPolicy.defaults())
+                        .verify(TestSigner.bytes(signed));
         assertThat(v.results().get(0).result()).isEqualTo(DkimResult.PASS);
     }
 
@@ -117,24 +128,39 @@ class DnsKeyRecordSourceTest {
         s.lookup("SEL._domainkey.example.test");
         clock.advance(Duration.ofSeconds(299));
         s.lookup("sel._domainkey.example.test");
-        assertThat(queriesLoggedSettled("sel._domainkey.example.test", before + 1) - before).isEqualTo(1);
+        assertThat(queriesLoggedSettled("sel._domainkey.example.test", before + 1) - before)
+                .isEqualTo(1);
         clock.advance(Duration.ofSeconds(2));
         s.lookup("sel._domainkey.example.test");
-        assertThat(queriesLoggedSettled("sel._domainkey.example.test", before + 2) - before).isEqualTo(2);
+        assertThat(queriesLoggedSettled("sel._domainkey.example.test", before + 2) - before)
+                .isEqualTo(2);
     }
 
     @Test
     void cacheIsBoundedAndTtlIsCapped() throws Exception {
-        try (TinyDnsServer tiny = new TinyDnsServer(q -> {
-            Message m = new Message(q.getHeader().getID());
-            m.getHeader().setFlag(Flags.QR);
-            m.addRecord(q.getQuestion(), Section.QUESTION);
-            m.addRecord(new TXTRecord(q.getQuestion().getName(), DClass.IN, 86400, "v=DKIM1; p="), Section.ANSWER);
-            return m;
-        })) {
+        try (TinyDnsServer tiny =
+                new TinyDnsServer(
+                        q -> {
+                            Message m = new Message(q.getHeader().getID());
+                            m.getHeader().setFlag(Flags.QR);
+                            m.addRecord(q.getQuestion(), Section.QUESTION);
+                            m.addRecord(
+                                    new TXTRecord(
+                                            q.getQuestion().getName(),
+                                            DClass.IN,
+                                            86400,
+                                            "v=DKIM1; p="),
+                                    Section.ANSWER);
+                            return m;
+                        })) {
             MutableClock clock = new MutableClock();
-            DnsKeyRecordSource s = DnsKeyRecordSource.builder().server(new InetSocketAddress("127.0.0.1", tiny.port()))
-                    .cacheSize(2).maxTtl(Duration.ofMinutes(10)).clock(clock).build();
+            DnsKeyRecordSource s =
+                    DnsKeyRecordSource.builder()
+                            .server(new InetSocketAddress("127.0.0.1", tiny.port()))
+                            .cacheSize(2)
+                            .maxTtl(Duration.ofMinutes(10))
+                            .clock(clock)
+                            .build();
             s.lookup("a._domainkey.x.test");
             s.lookup("b._domainkey.x.test");
             s.lookup("c._domainkey.x.test");
@@ -151,16 +177,22 @@ class DnsKeyRecordSourceTest {
 
     @Test
     void badServerListIsRefusedNamingTheParameter() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DnsKeyRecordSource.builder().servers("dns.example:53"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> DnsKeyRecordSource.builder().servers("dns.example:53"))
                 .hasMessage("dnsServers: must be IP addresses, got 'dns.example:53'");
-        assertThat(DnsKeyRecordSource.builder().servers("127.0.0.1:5353, [::1]:53 10.0.0.1").build().servers())
-                .extracting(InetSocketAddress::getPort).containsExactly(5353, 53, 53);
+        assertThat(
+                        DnsKeyRecordSource.builder()
+                                .servers("127.0.0.1:5353, [::1]:53 10.0.0.1")
+                                .build()
+                                .servers())
+                .extracting(InetSocketAddress::getPort)
+                .containsExactly(5353, 53, 53);
     }
 
     /**
-     * dnsmasq's log reaches us through a pipe read by another thread, so a query it answered may not be in
-     * {@link Dnsmasq#log()} yet: waits (at most 5 s) until {@code expected} queries are logged, then a little
-     * longer so that one query too many would show, and returns the count.
+     * dnsmasq's log reaches us through a pipe read by another thread, so a query it answered may
+     * not be in {@link Dnsmasq#log()} yet: waits (at most 5 s) until {@code expected} queries are
+     * logged, then a little longer so that one query too many would show, and returns the count.
      */
     private static int queriesLoggedSettled(String name, int expected) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);

@@ -32,13 +32,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Against a real DKM file store (admin, james-transport in group mail) and a clock the test moves. */
+/**
+ * Against a real DKM file store (admin, james-transport in group mail) and a clock the test moves.
+ */
 class DomainSignerTest {
 
     static final String RSA = "dkim/mailsec.test";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     FileStorage storage;
     KeyManager admin;
     KeyManager transport;
@@ -49,19 +50,32 @@ class DomainSignerTest {
     @BeforeEach
     void store() throws Exception {
         storage = FileStorage.create(dir.resolve("data"));
-        admin = KeyManager.init(storage, new FileRootKeys(dir.resolve("root-keys")), "admin",
-                dir.resolve("credentials/admin.cred"), Clock.systemUTC());
-        admin.createIdentity("james-transport", IdentityType.SERVICE, false,
+        admin =
+                KeyManager.init(
+                        storage,
+                        new FileRootKeys(dir.resolve("root-keys")),
+                        "admin",
+                        dir.resolve("credentials/admin.cred"),
+                        Clock.systemUTC());
+        admin.createIdentity(
+                "james-transport",
+                IdentityType.SERVICE,
+                false,
                 dir.resolve("credentials/james-transport.cred"));
         admin.createGroup("mail");
         admin.addMember("mail", "james-transport");
         admin.generate(RSA, "mail", SecretKind.KEY_PAIR, "RSA-2048");
-        transport = KeyManager.open(storage, null, Credential.load(dir.resolve("credentials/james-transport.cred")),
-                Clock.systemUTC());
-        versions = secret -> {
-            lookups.incrementAndGet();
-            return transport.get(secret).primary();
-        };
+        transport =
+                KeyManager.open(
+                        storage,
+                        null,
+                        Credential.load(dir.resolve("credentials/james-transport.cred")),
+                        Clock.systemUTC());
+        versions =
+                secret -> {
+                    lookups.incrementAndGet();
+                    return transport.get(secret).primary();
+                };
     }
 
     @AfterEach
@@ -76,9 +90,14 @@ class DomainSignerTest {
     }
 
     static MimeMessage message(String from) throws Exception {
-        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(("From: " + from
-                + "\r\nTo: bob@example.org\r\nSubject: hello\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
-                + "Message-ID: <1@mailsec.test>\r\n\r\nHello Bob,\r\n").getBytes(StandardCharsets.US_ASCII)));
+        return new MimeMessage(
+                Session.getInstance(new Properties()),
+                new ByteArrayInputStream(
+                        ("From: "
+                                        + from
+                                        + "\r\nTo: bob@example.org\r\nSubject: hello\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+                                        + "Message-ID: <1@mailsec.test>\r\n\r\nHello Bob,\r\n")
+                                .getBytes(StandardCharsets.US_ASCII)));
     }
 
     static byte[] bytes(MimeMessage m) throws Exception {
@@ -94,7 +113,8 @@ class DomainSignerTest {
             zone.append(DkmSigningKeys.zoneLine(domain, v)).append('\n');
         }
         DkimPolicy policy = DkimPolicy.defaults();
-        return new DkimVerifier(ZoneFileKeyRecordSource.parse(zone.toString(), "zone"), policy).verify(bytes(m));
+        return new DkimVerifier(ZoneFileKeyRecordSource.parse(zone.toString(), "zone"), policy)
+                .verify(bytes(m));
     }
 
     @Test
@@ -107,7 +127,9 @@ class DomainSignerTest {
         DkimSignatureResult r = verify(m, RSA).results().get(0);
         assertThat(r.result()).as(r.toString()).isEqualTo(DkimResult.PASS);
         assertThat(r.selector()).isEqualTo("rsa-v1");
-        assertThat(text.indexOf("From:")).isLessThan(text.indexOf("To:")).isLessThan(text.indexOf("Subject:"));
+        assertThat(text.indexOf("From:"))
+                .isLessThan(text.indexOf("To:"))
+                .isLessThan(text.indexOf("Subject:"));
     }
 
     @Test
@@ -125,7 +147,8 @@ class DomainSignerTest {
         MimeMessage after = message("carol@other.test");
         assertThat(s.sign(after)).isEqualTo(DomainSigner.Outcome.SIGNED);
         assertThat(lookups).hasValue(2);
-        assertThat(verify(after, "dkim/other.test").results().get(0).result()).isEqualTo(DkimResult.PASS);
+        assertThat(verify(after, "dkim/other.test").results().get(0).result())
+                .isEqualTo(DkimResult.PASS);
     }
 
     @Test
@@ -137,54 +160,75 @@ class DomainSignerTest {
         MimeMessage m = message("alice@mailsec.test");
         s.sign(m);
         assertThat(lookups).hasValue(2);
-        assertThat(verify(m, RSA).results()).extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
+        assertThat(verify(m, RSA).results())
+                .extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("rsa-v2", DkimResult.PASS));
     }
 
     @Test
-    void noSingleFromDomainShouldLeaveTheMessageUnsignedUnlessADomainIsConfigured() throws Exception {
+    void noSingleFromDomainShouldLeaveTheMessageUnsignedUnlessADomainIsConfigured()
+            throws Exception {
         MimeMessage two = message("a@mailsec.test, b@mailsec.test");
         assertThat(signer().sign(two)).isEqualTo(DomainSigner.Outcome.NO_DOMAIN);
         assertThat(two.getHeader("DKIM-Signature")).isNull();
         assertThat(lookups).hasValue(0);
         MimeMessage configured = message("a@other.test, b@other.test");
-        assertThat(DomainSigner.builder().domain(" MailSec.Test ").clock(clock).build(versions).sign(configured))
+        assertThat(
+                        DomainSigner.builder()
+                                .domain(" MailSec.Test ")
+                                .clock(clock)
+                                .build(versions)
+                                .sign(configured))
                 .isEqualTo(DomainSigner.Outcome.SIGNED);
         assertThat(verify(configured, RSA).results().get(0).domain()).isEqualTo("mailsec.test");
     }
 
     @Test
     void fromDomainShouldNeedExactlyOneAddressWithADomainName() throws Exception {
-        assertThat(DomainSigner.fromDomain(message("\"x@evil.example\" <Bob@Example.COM>"))).isEqualTo("example.com");
+        assertThat(DomainSigner.fromDomain(message("\"x@evil.example\" <Bob@Example.COM>")))
+                .isEqualTo("example.com");
         assertThat(DomainSigner.fromDomain(message("a@example.com, b@example.org"))).isNull();
         assertThat(DomainSigner.fromDomain(message("nobody"))).isNull();
         assertThat(DomainSigner.fromDomain(message("a@localhost"))).isNull();
     }
 
     @Test
-    void anUnreachableStoreShouldBeAFailureNamingTheSecretWithTheMessageUntouched() throws Exception {
-        DomainSigner s = DomainSigner.builder().algorithms("both").clock(clock).build(secret -> {
-            throw new DkmUnavailableException("store down");
-        });
+    void anUnreachableStoreShouldBeAFailureNamingTheSecretWithTheMessageUntouched()
+            throws Exception {
+        DomainSigner s =
+                DomainSigner.builder()
+                        .algorithms("both")
+                        .clock(clock)
+                        .build(
+                                secret -> {
+                                    throw new DkmUnavailableException("store down");
+                                });
         MimeMessage m = message("alice@mailsec.test");
         byte[] before = bytes(m);
-        assertThatThrownBy(() -> s.sign(m)).isInstanceOfSatisfying(DomainSigner.KeyUnavailableException.class, e -> {
-            assertThat(e.secret()).isEqualTo("dkim/mailsec.test/ed25519");
-            assertThat(e.getMessage()).contains("DkmUnavailableException: store down");
-            assertThat(e.getCause()).isInstanceOf(DkmUnavailableException.class);
-        });
+        assertThatThrownBy(() -> s.sign(m))
+                .isInstanceOfSatisfying(
+                        DomainSigner.KeyUnavailableException.class,
+                        e -> {
+                            assertThat(e.secret()).isEqualTo("dkim/mailsec.test/ed25519");
+                            assertThat(e.getMessage())
+                                    .contains("DkmUnavailableException: store down");
+                            assertThat(e.getCause()).isInstanceOf(DkmUnavailableException.class);
+                        });
         assertThat(bytes(m)).isEqualTo(before);
     }
 
     @Test
     void aSecretThatCannotSignShouldBeAKeyStoreFailureNotAMissingKey() throws Exception {
         admin.generate("dkim/mailsec.test/ed25519", "mail", SecretKind.KEY_PAIR, "RSA-2048");
-        DomainSigner s = DomainSigner.builder().algorithms("ed25519-sha256").clock(clock).build(versions);
+        DomainSigner s =
+                DomainSigner.builder().algorithms("ed25519-sha256").clock(clock).build(versions);
         assertThatThrownBy(() -> s.sign(message("alice@mailsec.test")))
-                .isInstanceOfSatisfying(DomainSigner.KeyUnavailableException.class, e -> {
-                    assertThat(e.secret()).isEqualTo("dkim/mailsec.test/ed25519");
-                    assertThat(e.getMessage()).contains("DkmInvalidKeyException");
-                });
+                .isInstanceOfSatisfying(
+                        DomainSigner.KeyUnavailableException.class,
+                        e -> {
+                            assertThat(e.secret()).isEqualTo("dkim/mailsec.test/ed25519");
+                            assertThat(e.getMessage()).contains("DkmInvalidKeyException");
+                        });
     }
 
     @Test
@@ -192,7 +236,8 @@ class DomainSignerTest {
         assertThatThrownBy(() -> DomainSigner.builder().domain("not a domain"))
                 .hasMessage("domain: not a domain name: 'not a domain'");
         assertThatThrownBy(() -> DomainSigner.builder().algorithms("rsa-sha1"))
-                .hasMessageStartingWith("algorithms:").hasMessageContaining("'rsa-sha1'");
+                .hasMessageStartingWith("algorithms:")
+                .hasMessageContaining("'rsa-sha1'");
         assertThatThrownBy(() -> DomainSigner.builder().headers(List.of("to", "subject")))
                 .hasMessageStartingWith("headers:");
     }

@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.xbill.DNS.Message;
 
-/** A UDP DNS responder on loopback that answers every query with what a function builds (real sockets). */
+/**
+ * A UDP DNS responder on loopback that answers every query with what a function builds (real
+ * sockets).
+ */
 final class TinyDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
@@ -18,23 +21,31 @@ final class TinyDnsServer implements AutoCloseable {
 
     TinyDnsServer(Function<Message, Message> answer) throws IOException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        thread = new Thread(() -> {
-            byte[] buf = new byte[4096];
-            while (!socket.isClosed()) {
-                try {
-                    DatagramPacket p = new DatagramPacket(buf, buf.length);
-                    socket.receive(p);
-                    queries.incrementAndGet();
-                    Message query = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
-                    byte[] out = answer.apply(query).toWire();
-                    socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
-                } catch (SocketException closed) {
-                    return;
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, "tiny-dns");
+        thread =
+                new Thread(
+                        () -> {
+                            byte[] buf = new byte[4096];
+                            while (!socket.isClosed()) {
+                                try {
+                                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                                    socket.receive(p);
+                                    queries.incrementAndGet();
+                                    Message query =
+                                            new Message(
+                                                    java.util.Arrays.copyOf(
+                                                            p.getData(), p.getLength()));
+                                    byte[] out = answer.apply(query).toWire();
+                                    socket.send(
+                                            new DatagramPacket(
+                                                    out, out.length, p.getSocketAddress()));
+                                } catch (SocketException closed) {
+                                    return;
+                                } catch (IOException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            }
+                        },
+                        "tiny-dns");
         thread.setDaemon(true);
         thread.start();
     }

@@ -45,9 +45,12 @@ class DomainNameTest {
     @Test
     void optionsWidenOnlyWhatTheyName() {
         assertFalse(DomainName.isValid(" example.com"));
-        assertEquals(Optional.of("example.com"), DomainName.normalize(" example.com ", Option.TRIM));
+        assertEquals(
+                Optional.of("example.com"), DomainName.normalize(" example.com ", Option.TRIM));
         assertFalse(DomainName.isValid("example.com."));
-        assertEquals(Optional.of("example.com"), DomainName.normalize("example.com.", Option.TRAILING_DOT));
+        assertEquals(
+                Optional.of("example.com"),
+                DomainName.normalize("example.com.", Option.TRAILING_DOT));
         assertFalse(DomainName.normalize("example.com..", Option.TRAILING_DOT).isPresent());
         assertFalse(DomainName.normalize("localhost", Option.MULTI_LABEL).isPresent());
         assertEquals(Optional.of("a.b"), DomainName.normalize("a.b", Option.MULTI_LABEL));
@@ -56,12 +59,17 @@ class DomainNameTest {
     @Test
     void internationalNamesOnlyWithIdn() {
         assertFalse(DomainName.isValid("bücher.example"));
-        assertEquals(Optional.of("xn--bcher-kva.example"), DomainName.normalize("Bücher.example", Option.IDN));
-        assertEquals(Optional.of("xn--bcher-kva.example"), DomainName.normalize("xn--bcher-kva.example"));
+        assertEquals(
+                Optional.of("xn--bcher-kva.example"),
+                DomainName.normalize("Bücher.example", Option.IDN));
+        assertEquals(
+                Optional.of("xn--bcher-kva.example"),
+                DomainName.normalize("xn--bcher-kva.example"));
         assertFalse(DomainName.normalize("bü_cher.example", Option.IDN).isPresent());
         // the Kelvin sign lower-cases to an ASCII 'k': not a name unless IDNA maps it
         assertFalse(DomainName.isValid("\u212Aey.example"));
-        assertEquals(Optional.of("key.example"), DomainName.normalize("\u212Aey.example", Option.IDN));
+        assertEquals(
+                Optional.of("key.example"), DomainName.normalize("\u212Aey.example", Option.IDN));
     }
 
     @Test

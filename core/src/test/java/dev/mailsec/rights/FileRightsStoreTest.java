@@ -35,7 +35,10 @@ class FileRightsStoreTest extends RightsStoreContract<FileStorage> {
         Protection p = protect("files@mailsec.test", "encrypt-only");
         String jti = p.licence().licenceId();
 
-        Path file = dir.resolve("rights-store/packages").resolve(jti.substring(0, 2)).resolve(jti + ".mailsec");
+        Path file =
+                dir.resolve("rights-store/packages")
+                        .resolve(jti.substring(0, 2))
+                        .resolve(jti + ".mailsec");
         assertThat(file).hasBinaryContent(p.pkg().encode());
         assertThat(storage.get("p/" + jti)).isEmpty();
         try (RightsStore viaUrl = RightsStore.open("file:" + dir.resolve("rights-store"), null)) {
@@ -48,9 +51,15 @@ class FileRightsStoreTest extends RightsStoreContract<FileStorage> {
         Storage plain = FileStorage.create(dir.resolve("plain"));
         try (RightsStore s = new RightsStore(plain)) {
             byte[] raw = RightsTestMessages.multipart(ALICE, CAROL, "plain@mailsec.test", "s");
-            Protection p = new RightsProtector(env.settings(), env.keyring(), s, Clock.systemUTC()).protect(
-                    new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)), ALICE,
-                    List.of(CAROL), env.settings().template("encrypt-only"));
+            Protection p =
+                    new RightsProtector(env.settings(), env.keyring(), s, Clock.systemUTC())
+                            .protect(
+                                    new MimeMessage(
+                                            Session.getInstance(new Properties()),
+                                            new ByteArrayInputStream(raw)),
+                                    ALICE,
+                                    List.of(CAROL),
+                                    env.settings().template("encrypt-only"));
             String jti = p.licence().licenceId();
             assertThat(plain.get("p/" + jti)).isPresent();
             assertThat(Files.exists(dir.resolve("plain/packages"))).isFalse();

@@ -6,7 +6,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** The contract against the real PostgreSQL on 127.0.0.1:5432 (db test, trust auth), one schema per test. */
+/**
+ * The contract against the real PostgreSQL on 127.0.0.1:5432 (db test, trust auth), one schema per
+ * test.
+ */
 class PostgresRightsStoreTest extends RightsStoreContract<JdbcStorage> {
     static final String URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     String schema;
@@ -29,7 +32,8 @@ class PostgresRightsStoreTest extends RightsStoreContract<JdbcStorage> {
 
     @Override
     void dropStorage() throws Exception {
-        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(URL);
+                Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }

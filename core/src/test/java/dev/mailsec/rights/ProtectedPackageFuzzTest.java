@@ -24,23 +24,30 @@ import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for the rights package ({@link ProtectedPackage#decode}, the JSON attachment) and its licence
- * ({@link RightsOpener#verify}: the JWS, its header and claims): only {@link RightsException} may come out.
+ * Fuzz target for the rights package ({@link ProtectedPackage#decode}, the JSON attachment) and its
+ * licence ({@link RightsOpener#verify}: the JWS, its header and claims): only {@link
+ * RightsException} may come out.
  *
- * <p>A fuzzed licence almost never carries a valid signature, so its claims would never be read; the target
- * therefore also re-signs the licence's header and payload with a key its keyring trusts and verifies that
- * package, which takes the fuzzed claims through every check after the signature. Seeds (real packages made
- * by {@link RightsProtector} for the three sample templates) are in
+ * <p>A fuzzed licence almost never carries a valid signature, so its claims would never be read;
+ * the target therefore also re-signs the licence's header and payload with a key its keyring trusts
+ * and verifies that package, which takes the fuzzed claims through every check after the signature.
+ * Seeds (real packages made by {@link RightsProtector} for the three sample templates) are in
  * {@code src/test/resources/dev/mailsec/rights/ProtectedPackageFuzzTestInputs/decodeAndVerify/}.
  */
 class ProtectedPackageFuzzTest {
 
     private static final String KID = "rights/licence-signing#1";
     private static final KeyPair SIGNING = ecKeyPair();
-    private static final RightsOpener OPENER = new RightsOpener(
-            RightsSettings.parse(new ByteArrayInputStream(RightsTestEnvironment.RIGHTS_XML.getBytes(StandardCharsets.UTF_8)),
-                    Path.of("/nonexistent/mailsec-fuzz")),
-            new SigningKeyOnly(), null, Clock.fixed(Instant.parse("2026-12-08T00:00:00Z"), ZoneOffset.UTC));
+    private static final RightsOpener OPENER =
+            new RightsOpener(
+                    RightsSettings.parse(
+                            new ByteArrayInputStream(
+                                    RightsTestEnvironment.RIGHTS_XML.getBytes(
+                                            StandardCharsets.UTF_8)),
+                            Path.of("/nonexistent/mailsec-fuzz")),
+                    new SigningKeyOnly(),
+                    null,
+                    Clock.fixed(Instant.parse("2026-12-08T00:00:00Z"), ZoneOffset.UTC));
 
     @FuzzTest(maxDuration = "5m")
     @Timeout(10)
@@ -67,7 +74,10 @@ class ProtectedPackageFuzzTest {
         }
     }
 
-    /** The package with its licence's header and payload signed by {@link #SIGNING}, if it parses as a JWS. */
+    /**
+     * The package with its licence's header and payload signed by {@link #SIGNING}, if it parses as
+     * a JWS.
+     */
     private static Optional<ProtectedPackage> resigned(ProtectedPackage pkg) {
         JWSObject jws;
         try {
@@ -80,7 +90,9 @@ class ProtectedPackageFuzzTest {
             return Optional.empty();
         }
         try {
-            JWSObject copy = new JWSObject(new JWSHeader.Builder(header).keyID(KID).build(), jws.getPayload());
+            JWSObject copy =
+                    new JWSObject(
+                            new JWSHeader.Builder(header).keyID(KID).build(), jws.getPayload());
             copy.sign(new ECDSASigner((ECPrivateKey) SIGNING.getPrivate()));
             return Optional.of(ProtectedPackage.ofTrusted(copy.serialize(), pkg.content()));
         } catch (JOSEException | IllegalArgumentException | IllegalStateException cannotSign) {
@@ -117,7 +129,9 @@ class ProtectedPackageFuzzTest {
 
         @Override
         public Optional<ECPublicKey> verificationKey(String kid) {
-            return KID.equals(kid) ? Optional.of((ECPublicKey) SIGNING.getPublic()) : Optional.empty();
+            return KID.equals(kid)
+                    ? Optional.of((ECPublicKey) SIGNING.getPublic())
+                    : Optional.empty();
         }
 
         @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -36,19 +35,29 @@ import org.junit.jupiter.api.io.TempDir;
 class RightsProtectionTest {
     static final String ALICE = "alice@mailsec.test";
     static final String CAROL = "carol@external.test";
-    static final List<String> SECRETS = List.of(RightsTestMessages.BODY_SECRET, RightsTestMessages.HTML_SECRET,
-            RightsTestMessages.ATTACHMENT_SECRET, RightsTestMessages.BINARY_SECRET, "BLUEHERON", "PURPLE-OSPREY",
-            "GREEN-KESTREL", "RED-FALCON", "Salary table", "Hello Carol");
+    static final List<String> SECRETS =
+            List.of(
+                    RightsTestMessages.BODY_SECRET,
+                    RightsTestMessages.HTML_SECRET,
+                    RightsTestMessages.ATTACHMENT_SECRET,
+                    RightsTestMessages.BINARY_SECRET,
+                    "BLUEHERON",
+                    "PURPLE-OSPREY",
+                    "GREEN-KESTREL",
+                    "RED-FALCON",
+                    "Salary table",
+                    "Hello Carol");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     RightsTestEnvironment env;
     byte[] raw;
 
     @BeforeEach
     void setUp() throws Exception {
         env = RightsTestEnvironment.create(dir.resolve("a"), Clock.systemUTC());
-        raw = RightsTestMessages.multipart(ALICE, CAROL + ", Bob <bob@mailsec.test>", "m1@mailsec.test", "Q3 plan");
+        raw =
+                RightsTestMessages.multipart(
+                        ALICE, CAROL + ", Bob <bob@mailsec.test>", "m1@mailsec.test", "Q3 plan");
     }
 
     @AfterEach
@@ -57,11 +66,13 @@ class RightsProtectionTest {
     }
 
     static MimeMessage parse(byte[] raw) throws Exception {
-        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+        return new MimeMessage(
+                Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
     }
 
     Protection protect(String template) throws Exception {
-        return env.protector().protect(parse(raw), ALICE, List.of(CAROL), env.settings().template(template));
+        return env.protector()
+                .protect(parse(raw), ALICE, List.of(CAROL), env.settings().template(template));
     }
 
     static byte[] bytes(MimeMessage m) throws Exception {
@@ -80,11 +91,15 @@ class RightsProtectionTest {
         texts.add(new String(wire, StandardCharsets.ISO_8859_1));
         MimeMessage reparsed = parse(wire);
         collectDecoded(reparsed, texts);
-        // the package's JOSE segments, base64url-decoded: header JSON, wrapped key, IV, ciphertext, tag
+        // the package's JOSE segments, base64url-decoded: header JSON, wrapped key, IV, ciphertext,
+        // tag
         for (String compact : List.of(p.pkg().licence(), p.pkg().content())) {
             for (String segment : compact.split("\\.")) {
                 if (!segment.isEmpty()) {
-                    texts.add(new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.ISO_8859_1));
+                    texts.add(
+                            new String(
+                                    Base64.getUrlDecoder().decode(segment),
+                                    StandardCharsets.ISO_8859_1));
                 }
             }
         }
@@ -94,10 +109,12 @@ class RightsProtectionTest {
                 assertThat(t).doesNotContain(secret);
             }
         }
-        // the secrets are in the original in every one of those encodings, so the search can find them
+        // the secrets are in the original in every one of those encodings, so the search can find
+        // them
         List<String> original = new ArrayList<>();
         collectDecoded(parse(raw), original);
-        assertThat(String.join("\n", original)).contains(RightsTestMessages.ATTACHMENT_SECRET, RightsTestMessages.BINARY_SECRET);
+        assertThat(String.join("\n", original))
+                .contains(RightsTestMessages.ATTACHMENT_SECRET, RightsTestMessages.BINARY_SECRET);
     }
 
     static void collectDecoded(Part part, List<String> out) throws Exception {
@@ -123,9 +140,12 @@ class RightsProtectionTest {
         assertThat(w.getSubject()).isEqualTo("Q3 plan");
         assertThat(w.getHeader(RightsProtector.PROTECTED_HEADER, null))
                 .isEqualTo("licence=" + p.licence().licenceId() + "; template=do-not-forward");
-        assertThat(RightsHeaders.licenceIdOf(w.getHeader(RightsHeaders.PROTECTED, null))).isEqualTo(p.licence().licenceId());
-        assertThat(RightsHeaders.rightsValue(p.licence())).isEqualTo("template=do-not-forward; rights=view,reply,reply-all; licence="
-                + p.licence().licenceId());
+        assertThat(RightsHeaders.licenceIdOf(w.getHeader(RightsHeaders.PROTECTED, null)))
+                .isEqualTo(p.licence().licenceId());
+        assertThat(RightsHeaders.rightsValue(p.licence()))
+                .isEqualTo(
+                        "template=do-not-forward; rights=view,reply,reply-all; licence="
+                                + p.licence().licenceId());
         assertThat(RightsHeaders.licenceIdOf("licence=../x; template=y")).isNull();
         assertThat(w.isMimeType("multipart/mixed")).isTrue();
         Multipart mixed = (Multipart) w.getContent();
@@ -154,14 +174,25 @@ class RightsProtectionTest {
 
     @Test
     void subjectReplaceModeShouldHideTheOriginalSubject() throws Exception {
-        try (RightsTestEnvironment e = RightsTestEnvironment.create(dir.resolve("r"), Clock.systemUTC(),
-                RightsTestEnvironment.RIGHTS_XML.replace("<subject mode=\"keep\"/>",
-                        "<subject mode=\"replace\" text=\"Protected mail from {sender}\"/>"))) {
-            Protection p = e.protector().protect(parse(raw), ALICE, List.of(CAROL), e.settings().template("encrypt-only"));
+        try (RightsTestEnvironment e =
+                RightsTestEnvironment.create(
+                        dir.resolve("r"),
+                        Clock.systemUTC(),
+                        RightsTestEnvironment.RIGHTS_XML.replace(
+                                "<subject mode=\"keep\"/>",
+                                "<subject mode=\"replace\" text=\"Protected mail from {sender}\"/>"))) {
+            Protection p =
+                    e.protector()
+                            .protect(
+                                    parse(raw),
+                                    ALICE,
+                                    List.of(CAROL),
+                                    e.settings().template("encrypt-only"));
             MimeMessage w = parse(bytes(p.wrapper()));
             assertThat(w.getSubject()).isEqualTo("Protected mail from alice@mailsec.test");
             assertThat(new String(bytes(w), StandardCharsets.ISO_8859_1)).doesNotContain("Q3 plan");
-            assertThat(e.opener().open(p.pkg(), CAROL, Channel.CLI, "").message().getSubject()).isEqualTo("Q3 plan");
+            assertThat(e.opener().open(p.pkg(), CAROL, Channel.CLI, "").message().getSubject())
+                    .isEqualTo("Q3 plan");
         }
     }
 
@@ -182,9 +213,11 @@ class RightsProtectionTest {
         assertThat(c.getSubject()).isEqualTo(ALICE);
         assertThat(c.getStringListClaim("rights")).containsExactly("view", "reply");
         assertThat(c.getStringClaim("tpl")).isEqualTo("confidential-30d");
-        assertThat(c.getExpirationTime().toInstant()).isEqualTo(c.getIssueTime().toInstant().plus(Duration.ofDays(30)));
+        assertThat(c.getExpirationTime().toInstant())
+                .isEqualTo(c.getIssueTime().toInstant().plus(Duration.ofDays(30)));
         assertThat(Base64.getUrlDecoder().decode(c.getJWTID())).hasSize(16);
-        assertThat(c.getStringClaim("cth")).isEqualTo(RightsProtector.contentHash(p.pkg().content()));
+        assertThat(c.getStringClaim("cth"))
+                .isEqualTo(RightsProtector.contentHash(p.pkg().content()));
     }
 
     @Test
@@ -212,14 +245,18 @@ class RightsProtectionTest {
     @Test
     void aStolenPackageShouldNotOpenWithAnotherRightsKey() throws Exception {
         Protection p = protect("encrypt-only");
-        try (RightsTestEnvironment other = RightsTestEnvironment.create(dir.resolve("other"), Clock.systemUTC())) {
+        try (RightsTestEnvironment other =
+                RightsTestEnvironment.create(dir.resolve("other"), Clock.systemUTC())) {
             assertThatThrownBy(() -> other.opener().open(p.pkg(), CAROL, Channel.CLI, ""))
                     .isInstanceOf(RightsIntegrityException.class);
-            // even with our licence key trusted, the content does not decrypt under the other content key
+            // even with our licence key trusted, the content does not decrypt under the other
+            // content key
             RightsKeyring mixed = new MixedKeyring(other.keyring(), env.keyring());
-            RightsOpener o = new RightsOpener(other.settings(), mixed, env.store(), Clock.systemUTC());
+            RightsOpener o =
+                    new RightsOpener(other.settings(), mixed, env.store(), Clock.systemUTC());
             assertThatThrownBy(() -> o.open(p.pkg(), CAROL, Channel.CLI, ""))
-                    .isInstanceOf(RightsIntegrityException.class).hasMessageContaining("does not decrypt");
+                    .isInstanceOf(RightsIntegrityException.class)
+                    .hasMessageContaining("does not decrypt");
         }
     }
 
@@ -228,13 +265,30 @@ class RightsProtectionTest {
         Protection p = protect("do-not-forward");
         String[] jws = p.pkg().licence().split("\\.");
         String claims = new String(Base64.getUrlDecoder().decode(jws[1]), StandardCharsets.UTF_8);
-        String forged = claims.replace("\"view\",\"reply\",\"reply-all\"", "\"view\",\"reply\",\"reply-all\",\"forward\"")
-                .replace(CAROL, "mallory@evil.test");
+        String forged =
+                claims.replace(
+                                "\"view\",\"reply\",\"reply-all\"",
+                                "\"view\",\"reply\",\"reply-all\",\"forward\"")
+                        .replace(CAROL, "mallory@evil.test");
         assertThat(forged).isNotEqualTo(claims);
-        String licence = jws[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                forged.getBytes(StandardCharsets.UTF_8)) + "." + jws[2];
-        assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(licence, p.pkg().content()), "mallory@evil.test",
-                Channel.PORTAL, "")).isInstanceOf(RightsIntegrityException.class).hasMessageContaining("signature");
+        String licence =
+                jws[0]
+                        + "."
+                        + Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(forged.getBytes(StandardCharsets.UTF_8))
+                        + "."
+                        + jws[2];
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                ProtectedPackage.of(licence, p.pkg().content()),
+                                                "mallory@evil.test",
+                                                Channel.PORTAL,
+                                                ""))
+                .isInstanceOf(RightsIntegrityException.class)
+                .hasMessageContaining("signature");
     }
 
     @Test
@@ -243,8 +297,20 @@ class RightsProtectionTest {
         String[] jws = p.pkg().licence().split("\\.");
         byte[] sig = Base64.getUrlDecoder().decode(jws[2]);
         sig[10] ^= 0x01;
-        String licence = jws[0] + "." + jws[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-        assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(licence, p.pkg().content()), CAROL, Channel.CLI, ""))
+        String licence =
+                jws[0]
+                        + "."
+                        + jws[1]
+                        + "."
+                        + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                ProtectedPackage.of(licence, p.pkg().content()),
+                                                CAROL,
+                                                Channel.CLI,
+                                                ""))
                 .isInstanceOf(RightsIntegrityException.class);
     }
 
@@ -252,12 +318,30 @@ class RightsProtectionTest {
     void aLicenceWithAnotherAlgorithmOrKeyIdShouldBeRejected() throws Exception {
         Protection p = protect("do-not-forward");
         String[] jws = p.pkg().licence().split("\\.");
-        for (String header : List.of("{\"alg\":\"none\"}", "{\"alg\":\"HS256\",\"kid\":\"rights/signing#1\"}",
-                "{\"alg\":\"ES256\",\"kid\":\"rights/content-key#1\"}", "{\"alg\":\"ES256\",\"kid\":\"rights/signing#9\"}")) {
-            String licence = Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8))
-                    + "." + jws[1] + "." + jws[2];
-            assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(licence, p.pkg().content()), CAROL, Channel.CLI, ""))
-                    .as(header).isInstanceOf(RightsFormatException.class);
+        for (String header :
+                List.of(
+                        "{\"alg\":\"none\"}",
+                        "{\"alg\":\"HS256\",\"kid\":\"rights/signing#1\"}",
+                        "{\"alg\":\"ES256\",\"kid\":\"rights/content-key#1\"}",
+                        "{\"alg\":\"ES256\",\"kid\":\"rights/signing#9\"}")) {
+            String licence =
+                    Base64.getUrlEncoder()
+                                    .withoutPadding()
+                                    .encodeToString(header.getBytes(StandardCharsets.UTF_8))
+                            + "."
+                            + jws[1]
+                            + "."
+                            + jws[2];
+            assertThatThrownBy(
+                            () ->
+                                    env.opener()
+                                            .open(
+                                                    ProtectedPackage.of(licence, p.pkg().content()),
+                                                    CAROL,
+                                                    Channel.CLI,
+                                                    ""))
+                    .as(header)
+                    .isInstanceOf(RightsFormatException.class);
         }
     }
 
@@ -267,15 +351,42 @@ class RightsProtectionTest {
         String[] jwe = p.pkg().content().split("\\.");
         byte[] ct = Base64.getUrlDecoder().decode(jwe[3]);
         ct[ct.length / 2] ^= 0x40;
-        String modifiedCt = jwe[0] + "." + jwe[1] + "." + jwe[2] + "."
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(ct) + "." + jwe[4];
-        String header = new String(Base64.getUrlDecoder().decode(jwe[0]), StandardCharsets.UTF_8)
-                .replace("m1@mailsec.test", "m2@mailsec.test");
-        String modifiedHeader = Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8))
-                + "." + jwe[1] + "." + jwe[2] + "." + jwe[3] + "." + jwe[4];
+        String modifiedCt =
+                jwe[0]
+                        + "."
+                        + jwe[1]
+                        + "."
+                        + jwe[2]
+                        + "."
+                        + Base64.getUrlEncoder().withoutPadding().encodeToString(ct)
+                        + "."
+                        + jwe[4];
+        String header =
+                new String(Base64.getUrlDecoder().decode(jwe[0]), StandardCharsets.UTF_8)
+                        .replace("m1@mailsec.test", "m2@mailsec.test");
+        String modifiedHeader =
+                Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(header.getBytes(StandardCharsets.UTF_8))
+                        + "."
+                        + jwe[1]
+                        + "."
+                        + jwe[2]
+                        + "."
+                        + jwe[3]
+                        + "."
+                        + jwe[4];
         for (String content : List.of(modifiedCt, modifiedHeader)) {
-            assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(p.pkg().licence(), content), CAROL, Channel.CLI, ""))
-                    .isInstanceOf(RightsIntegrityException.class).hasMessageContaining("cth");
+            assertThatThrownBy(
+                            () ->
+                                    env.opener()
+                                            .open(
+                                                    ProtectedPackage.of(p.pkg().licence(), content),
+                                                    CAROL,
+                                                    Channel.CLI,
+                                                    ""))
+                    .isInstanceOf(RightsIntegrityException.class)
+                    .hasMessageContaining("cth");
         }
     }
 
@@ -285,16 +396,35 @@ class RightsProtectionTest {
         String[] jwe = p.pkg().content().split("\\.");
         byte[] ct = Base64.getUrlDecoder().decode(jwe[3]);
         ct[3] ^= 0x01;
-        String content = jwe[0] + "." + jwe[1] + "." + jwe[2] + "."
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(ct) + "." + jwe[4];
-        // someone holding the signing key (but not the content key) re-signs a licence over the modified content
+        String content =
+                jwe[0]
+                        + "."
+                        + jwe[1]
+                        + "."
+                        + jwe[2]
+                        + "."
+                        + Base64.getUrlEncoder().withoutPadding().encodeToString(ct)
+                        + "."
+                        + jwe[4];
+        // someone holding the signing key (but not the content key) re-signs a licence over the
+        // modified content
         SignedJWT orig = SignedJWT.parse(p.pkg().licence());
-        JWTClaimsSet claims = new JWTClaimsSet.Builder(orig.getJWTClaimsSet())
-                .claim("cth", RightsProtector.contentHash(content)).build();
+        JWTClaimsSet claims =
+                new JWTClaimsSet.Builder(orig.getJWTClaimsSet())
+                        .claim("cth", RightsProtector.contentHash(content))
+                        .build();
         SignedJWT forged = new SignedJWT(orig.getHeader(), claims);
         forged.sign(new ECDSASigner(env.keyring().signingKey().key()));
-        assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(forged.serialize(), content), CAROL, Channel.CLI, ""))
-                .isInstanceOf(RightsIntegrityException.class).hasMessageContaining("does not decrypt");
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                ProtectedPackage.of(forged.serialize(), content),
+                                                CAROL,
+                                                Channel.CLI,
+                                                ""))
+                .isInstanceOf(RightsIntegrityException.class)
+                .hasMessageContaining("does not decrypt");
     }
 
     @Test
@@ -302,28 +432,65 @@ class RightsProtectionTest {
         Protection p1 = protect("do-not-forward");
         raw = RightsTestMessages.multipart(ALICE, CAROL, "m2@mailsec.test", "other");
         Protection p2 = protect("encrypt-only");
-        assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(p2.pkg().licence(), p1.pkg().content()), CAROL,
-                Channel.CLI, "")).isInstanceOf(RightsIntegrityException.class);
-        assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(p1.pkg().licence(), p2.pkg().content()), CAROL,
-                Channel.CLI, "")).isInstanceOf(RightsIntegrityException.class);
-        // and a licence re-signed over the other content still fails the lid/mid binding in the JWE header
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                ProtectedPackage.of(
+                                                        p2.pkg().licence(), p1.pkg().content()),
+                                                CAROL,
+                                                Channel.CLI,
+                                                ""))
+                .isInstanceOf(RightsIntegrityException.class);
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                ProtectedPackage.of(
+                                                        p1.pkg().licence(), p2.pkg().content()),
+                                                CAROL,
+                                                Channel.CLI,
+                                                ""))
+                .isInstanceOf(RightsIntegrityException.class);
+        // and a licence re-signed over the other content still fails the lid/mid binding in the JWE
+        // header
         SignedJWT orig = SignedJWT.parse(p1.pkg().licence());
-        SignedJWT forged = new SignedJWT(orig.getHeader(), new JWTClaimsSet.Builder(orig.getJWTClaimsSet())
-                .claim("cth", RightsProtector.contentHash(p2.pkg().content())).build());
+        SignedJWT forged =
+                new SignedJWT(
+                        orig.getHeader(),
+                        new JWTClaimsSet.Builder(orig.getJWTClaimsSet())
+                                .claim("cth", RightsProtector.contentHash(p2.pkg().content()))
+                                .build());
         forged.sign(new ECDSASigner(env.keyring().signingKey().key()));
-        assertThatThrownBy(() -> env.opener().open(ProtectedPackage.of(forged.serialize(), p2.pkg().content()), CAROL,
-                Channel.CLI, "")).isInstanceOf(RightsIntegrityException.class).hasMessageContaining("lid/mid");
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                ProtectedPackage.of(
+                                                        forged.serialize(), p2.pkg().content()),
+                                                CAROL,
+                                                Channel.CLI,
+                                                ""))
+                .isInstanceOf(RightsIntegrityException.class)
+                .hasMessageContaining("lid/mid");
     }
 
     @Test
     void malformedPackagesShouldBeFormatErrors() {
-        for (String s : List.of("", "not json", "{}", "[1]", "{\"format\":\"mailsec-protected/2\",\"licence\":\"a.b.c\",\"content\":\"a.b.c.d.e\"}",
-                "{\"format\":\"mailsec-protected/1\",\"licence\":\"a.b\",\"content\":\"a.b.c.d.e\"}",
-                "{\"format\":\"mailsec-protected/1\",\"licence\":\"a.b.c\",\"content\":\"a.b.c.d\"}",
-                "{\"format\":\"mailsec-protected/1\",\"licence\":\"a.b.c\",\"content\":\"a.b.c.d.e\",\"x\":1}",
-                "{\"format\":\"mailsec-protected/1\",\"licence\":5,\"content\":\"a.b.c.d.e\"}")) {
+        for (String s :
+                List.of(
+                        "",
+                        "not json",
+                        "{}",
+                        "[1]",
+                        "{\"format\":\"mailsec-protected/2\",\"licence\":\"a.b.c\",\"content\":\"a.b.c.d.e\"}",
+                        "{\"format\":\"mailsec-protected/1\",\"licence\":\"a.b\",\"content\":\"a.b.c.d.e\"}",
+                        "{\"format\":\"mailsec-protected/1\",\"licence\":\"a.b.c\",\"content\":\"a.b.c.d\"}",
+                        "{\"format\":\"mailsec-protected/1\",\"licence\":\"a.b.c\",\"content\":\"a.b.c.d.e\",\"x\":1}",
+                        "{\"format\":\"mailsec-protected/1\",\"licence\":5,\"content\":\"a.b.c.d.e\"}")) {
             assertThatThrownBy(() -> ProtectedPackage.decode(s.getBytes(StandardCharsets.UTF_8)))
-                    .as(s).isInstanceOf(RightsFormatException.class);
+                    .as(s)
+                    .isInstanceOf(RightsFormatException.class);
         }
     }
 
@@ -332,19 +499,36 @@ class RightsProtectionTest {
     @Test
     void revocationShouldRefuseOpeningInEveryChannelAndBeLogged() throws Exception {
         Protection p = protect("encrypt-only");
-        assertThat(env.opener().open(p.pkg(), CAROL, Channel.TRANSPORT, "james").raw()).isEqualTo(raw);
-        assertThat(env.store().revoke("<m1@mailsec.test>", "alice@mailsec.test", "sent by mistake")).isTrue();
+        assertThat(env.opener().open(p.pkg(), CAROL, Channel.TRANSPORT, "james").raw())
+                .isEqualTo(raw);
+        assertThat(env.store().revoke("<m1@mailsec.test>", "alice@mailsec.test", "sent by mistake"))
+                .isTrue();
         assertThat(env.store().revoke(p.licence().licenceId(), "admin", "again")).isFalse();
         for (Channel c : Channel.values()) {
             assertThatThrownBy(() -> env.opener().open(p.pkg(), CAROL, c, "client-" + c))
-                    .isInstanceOfSatisfying(RightsDeniedException.class,
-                            e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.REVOKED));
+                    .isInstanceOfSatisfying(
+                            RightsDeniedException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(RightsDeniedException.Reason.REVOKED));
         }
-        assertThatThrownBy(() -> env.opener().openById(p.licence().licenceId(), ALICE, Channel.PORTAL, ""))
-                .isInstanceOf(RightsDeniedException.class).hasMessageContaining("revoked");
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .openById(
+                                                p.licence().licenceId(), ALICE, Channel.PORTAL, ""))
+                .isInstanceOf(RightsDeniedException.class)
+                .hasMessageContaining("revoked");
         List<AccessEvent> log = env.store().events("m1@mailsec.test");
-        assertThat(log).extracting(AccessEvent::type).containsExactly(EventType.TRANSPORT_DECRYPTED, EventType.REVOKED,
-                EventType.OPEN_REFUSED, EventType.OPEN_REFUSED, EventType.OPEN_REFUSED, EventType.OPEN_REFUSED);
+        assertThat(log)
+                .extracting(AccessEvent::type)
+                .containsExactly(
+                        EventType.TRANSPORT_DECRYPTED,
+                        EventType.REVOKED,
+                        EventType.OPEN_REFUSED,
+                        EventType.OPEN_REFUSED,
+                        EventType.OPEN_REFUSED,
+                        EventType.OPEN_REFUSED);
         assertThat(log.get(1).detail()).isEqualTo("sent by mistake");
         assertThat(log.get(2).detail()).isEqualTo("REVOKED");
         assertThat(log.get(4).channel()).isEqualTo(Channel.CLI);
@@ -360,23 +544,49 @@ class RightsProtectionTest {
         for (Channel c : Channel.values()) {
             assertThat(before.open(p.pkg(), CAROL, c, "").raw()).isEqualTo(raw);
             assertThatThrownBy(() -> after.open(p.pkg(), CAROL, c, ""))
-                    .isInstanceOfSatisfying(RightsDeniedException.class,
-                            e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.EXPIRED));
+                    .isInstanceOfSatisfying(
+                            RightsDeniedException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(RightsDeniedException.Reason.EXPIRED));
         }
-        assertThatThrownBy(() -> env.store().issuePasscode(p.licence().licenceId(), CAROL, "10.0.0.1", exp,
-                env.settings().portal(), PasscodeKeys.of(env.keyring()))).isInstanceOfSatisfying(RightsDeniedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.EXPIRED));
+        assertThatThrownBy(
+                        () ->
+                                env.store()
+                                        .issuePasscode(
+                                                p.licence().licenceId(),
+                                                CAROL,
+                                                "10.0.0.1",
+                                                exp,
+                                                env.settings().portal(),
+                                                PasscodeKeys.of(env.keyring())))
+                .isInstanceOfSatisfying(
+                        RightsDeniedException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(RightsDeniedException.Reason.EXPIRED));
     }
 
     @Test
     void aReaderWhoIsNotAPartyShouldBeRefusedAndLogged() throws Exception {
         Protection p = protect("encrypt-only");
-        assertThatThrownBy(() -> env.opener().open(p.pkg(), "mallory@evil.test", Channel.PORTAL, "10.9.9.9"))
-                .isInstanceOfSatisfying(RightsDeniedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
+        assertThatThrownBy(
+                        () ->
+                                env.opener()
+                                        .open(
+                                                p.pkg(),
+                                                "mallory@evil.test",
+                                                Channel.PORTAL,
+                                                "10.9.9.9"))
+                .isInstanceOfSatisfying(
+                        RightsDeniedException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
         assertThatThrownBy(() -> env.opener().open(p.pkg(), "", Channel.TRANSPORT, ""))
                 .isInstanceOf(RightsDeniedException.class);
-        assertThat(env.opener().open(p.pkg(), "BOB@mailsec.test", Channel.TRANSPORT, "").raw()).isEqualTo(raw);
+        assertThat(env.opener().open(p.pkg(), "BOB@mailsec.test", Channel.TRANSPORT, "").raw())
+                .isEqualTo(raw);
         AccessEvent refused = env.store().events(p.licence().licenceId()).get(0);
         assertThat(refused.type()).isEqualTo(EventType.OPEN_REFUSED);
         assertThat(refused.address()).isEqualTo("mallory@evil.test");
@@ -388,10 +598,15 @@ class RightsProtectionTest {
     void aPackageUnknownToTheStoreShouldBeRefused() throws Exception {
         Protection p = protect("encrypt-only");
         try (RightsStore empty = RightsStore.open("file:" + dir.resolve("empty-store"), "x")) {
-            RightsOpener o = new RightsOpener(env.settings(), env.keyring(), empty, Clock.systemUTC());
+            RightsOpener o =
+                    new RightsOpener(env.settings(), env.keyring(), empty, Clock.systemUTC());
             assertThatThrownBy(() -> o.open(p.pkg(), CAROL, Channel.CLI, ""))
-                    .isInstanceOfSatisfying(RightsDeniedException.class,
-                            e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.UNKNOWN_MESSAGE));
+                    .isInstanceOfSatisfying(
+                            RightsDeniedException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(
+                                                    RightsDeniedException.Reason.UNKNOWN_MESSAGE));
             assertThatThrownBy(() -> o.openById(p.licence().licenceId(), CAROL, Channel.PORTAL, ""))
                     .isInstanceOf(RightsDeniedException.class);
         }
@@ -412,7 +627,8 @@ class RightsProtectionTest {
         }
         raw = RightsTestMessages.multipart(ALICE, CAROL, "m2@mailsec.test", "after");
         Protection fresh = protect("encrypt-only");
-        assertThat(JWEObject.parse(fresh.pkg().content()).getHeader().getKeyID()).isEqualTo("rights/content-key#2");
+        assertThat(JWEObject.parse(fresh.pkg().content()).getHeader().getKeyID())
+                .isEqualTo("rights/content-key#2");
         assertThat(fresh.licence().signingKeyId()).isEqualTo("rights/signing#2");
         assertThat(env.opener().open(old.pkg(), CAROL, Channel.PORTAL, "").licence().signingKeyId())
                 .isEqualTo("rights/signing#1");
@@ -425,8 +641,11 @@ class RightsProtectionTest {
     void keyMaterialShouldNeverAppearInToStringOrExceptionMessages() throws Exception {
         Protection p = protect("encrypt-only");
         List<String> material = new ArrayList<>();
-        for (byte[] k : List.of(env.keyring().contentKey().key().getEncoded(), env.keyring().signingKey().key().getEncoded(),
-                env.keyring().sessionKey().key().getEncoded())) {
+        for (byte[] k :
+                List.of(
+                        env.keyring().contentKey().key().getEncoded(),
+                        env.keyring().signingKey().key().getEncoded(),
+                        env.keyring().sessionKey().key().getEncoded())) {
             material.add(Base64.getEncoder().encodeToString(k));
             material.add(Base64.getUrlEncoder().withoutPadding().encodeToString(k));
             material.add(new java.math.BigInteger(1, k).toString(16));
@@ -441,7 +660,8 @@ class RightsProtectionTest {
         shown.add(p.licence().toString());
         shown.add(env.store().toString());
         shown.add(env.settings().toString());
-        try (RightsTestEnvironment other = RightsTestEnvironment.create(dir.resolve("o"), Clock.systemUTC())) {
+        try (RightsTestEnvironment other =
+                RightsTestEnvironment.create(dir.resolve("o"), Clock.systemUTC())) {
             try {
                 other.opener().open(p.pkg(), CAROL, Channel.CLI, "");
             } catch (RightsException e) {
@@ -454,7 +674,8 @@ class RightsProtectionTest {
                 assertThat(s).doesNotContain(m);
             }
         }
-        assertThat(env.keyring().contentKey().toString()).isEqualTo("RightsKey[rights/content-key#1, material redacted]");
+        assertThat(env.keyring().contentKey().toString())
+                .isEqualTo("RightsKey[rights/content-key#1, material redacted]");
     }
 
     /** Licence keys from one keyring, content keys from another. */
@@ -473,12 +694,14 @@ class RightsProtectionTest {
         }
 
         @Override
-        public java.util.Optional<javax.crypto.SecretKey> contentKey(String kid) throws RightsKeyUnavailableException {
+        public java.util.Optional<javax.crypto.SecretKey> contentKey(String kid)
+                throws RightsKeyUnavailableException {
             return content.contentKey(kid);
         }
 
         @Override
-        public RightsKey<java.security.interfaces.ECPrivateKey> signingKey() throws RightsKeyUnavailableException {
+        public RightsKey<java.security.interfaces.ECPrivateKey> signingKey()
+                throws RightsKeyUnavailableException {
             return licence.signingKey();
         }
 
@@ -494,7 +717,8 @@ class RightsProtectionTest {
         }
 
         @Override
-        public List<RightsKey<javax.crypto.SecretKey>> sessionKeys() throws RightsKeyUnavailableException {
+        public List<RightsKey<javax.crypto.SecretKey>> sessionKeys()
+                throws RightsKeyUnavailableException {
             return content.sessionKeys();
         }
     }

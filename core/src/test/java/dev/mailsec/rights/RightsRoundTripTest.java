@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RightsRoundTripTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     RightsTestEnvironment env;
 
     @BeforeEach
@@ -30,20 +29,41 @@ class RightsRoundTripTest {
     }
 
     static MimeMessage parse(byte[] raw) throws Exception {
-        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+        return new MimeMessage(
+                Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
     }
 
     @Test
     void openShouldReturnTheOriginalBytesExactlyForEveryParty() throws Exception {
-        byte[] raw = RightsTestMessages.multipart("alice@mailsec.test", "carol@external.test", "m1@mailsec.test", "Hi");
-        Protection p = env.protector().protect(parse(raw), "alice@mailsec.test", List.of("carol@external.test"),
-                env.settings().template("do-not-forward"));
-        OpenedMessage o = env.opener().open(ProtectedPackage.decode(p.pkg().encode()), "Carol@External.test",
-                Channel.CLI, "test");
+        byte[] raw =
+                RightsTestMessages.multipart(
+                        "alice@mailsec.test", "carol@external.test", "m1@mailsec.test", "Hi");
+        Protection p =
+                env.protector()
+                        .protect(
+                                parse(raw),
+                                "alice@mailsec.test",
+                                List.of("carol@external.test"),
+                                env.settings().template("do-not-forward"));
+        OpenedMessage o =
+                env.opener()
+                        .open(
+                                ProtectedPackage.decode(p.pkg().encode()),
+                                "Carol@External.test",
+                                Channel.CLI,
+                                "test");
         assertThat(o.raw()).isEqualTo(raw);
-        assertThat(o.licence().rights()).containsExactlyInAnyOrder(Right.VIEW, Right.REPLY, Right.REPLY_ALL);
+        assertThat(o.licence().rights())
+                .containsExactlyInAnyOrder(Right.VIEW, Right.REPLY, Right.REPLY_ALL);
         assertThat(o.message().getSubject()).isEqualTo("Hi");
-        assertThat(env.opener().openById(p.licence().licenceId(), "alice@mailsec.test", Channel.PORTAL, "127.0.0.1").raw())
+        assertThat(
+                        env.opener()
+                                .openById(
+                                        p.licence().licenceId(),
+                                        "alice@mailsec.test",
+                                        Channel.PORTAL,
+                                        "127.0.0.1")
+                                .raw())
                 .isEqualTo(raw);
     }
 }

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for rights.xml ({@link RightsSettings#parse}): any content gives settings or the documented
- * {@link IllegalArgumentException} naming the element or attribute; never another exception. Seeds (the
- * sample conf/rights.xml and the tests' variants) are in
- * {@code src/test/resources/dev/mailsec/rights/RightsSettingsFuzzTestInputs/parse/}.
+ * Fuzz target for rights.xml ({@link RightsSettings#parse}): any content gives settings or the
+ * documented {@link IllegalArgumentException} naming the element or attribute; never another
+ * exception. Seeds (the sample conf/rights.xml and the tests' variants) are in {@code
+ * src/test/resources/dev/mailsec/rights/RightsSettingsFuzzTestInputs/parse/}.
  */
 class RightsSettingsFuzzTest {
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every rights store backend must do; run against the file store and a real PostgreSQL. Messages come
- * from a real protector (DKM file store keys), stored in the backend under test.
+ * What every rights store backend must do; run against the file store and a real PostgreSQL.
+ * Messages come from a real protector (DKM file store keys), stored in the backend under test.
  */
 abstract class RightsStoreContract<S extends Storage> {
     static final String ALICE = "alice@mailsec.test";
@@ -30,8 +30,7 @@ abstract class RightsStoreContract<S extends Storage> {
     static final String MALLORY = "mallory@evil.test";
     static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     RightsTestEnvironment env;
     S storage;
     RightsStore store;
@@ -46,15 +45,19 @@ abstract class RightsStoreContract<S extends Storage> {
     abstract RightsStore storeOn(S storage);
 
     /** Removes what {@link #newStorage()} made (if it outlives the temp folder). */
-    void dropStorage() throws Exception {
-    }
+    void dropStorage() throws Exception {}
 
     @BeforeEach
     void setUp() throws Exception {
         env = RightsTestEnvironment.create(dir.resolve("env"), Clock.systemUTC());
         storage = newStorage();
         store = storeOn(storage);
-        protector = new RightsProtector(env.settings(), env.keyring(), store, Clock.fixed(T0, java.time.ZoneOffset.UTC));
+        protector =
+                new RightsProtector(
+                        env.settings(),
+                        env.keyring(),
+                        store,
+                        Clock.fixed(T0, java.time.ZoneOffset.UTC));
         portal = PortalSettings.builder("mailsec.test").build();
         keys = PasscodeKeys.of(env.keyring());
     }
@@ -68,8 +71,13 @@ abstract class RightsStoreContract<S extends Storage> {
 
     Protection protect(String mid, String template) throws Exception {
         byte[] raw = RightsTestMessages.multipart(ALICE, CAROL, mid, "s");
-        return protector.protect(new MimeMessage(Session.getInstance(new Properties()),
-                new java.io.ByteArrayInputStream(raw)), ALICE, List.of(CAROL), env.settings().template(template));
+        return protector.protect(
+                new MimeMessage(
+                        Session.getInstance(new Properties()),
+                        new java.io.ByteArrayInputStream(raw)),
+                ALICE,
+                List.of(CAROL),
+                env.settings().template(template));
     }
 
     @Test
@@ -92,23 +100,28 @@ abstract class RightsStoreContract<S extends Storage> {
         assertThat(store.find("nobody@mailsec.test")).isEmpty();
         assertThat(store.packageOf("AAAAAAAAAAAAAAAAAAAAAA")).isEmpty();
         assertThat(store.packageOf("../../etc/passwd")).isEmpty();
-        assertThatThrownBy(() -> store.record(p.licence(), p.pkg())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.record(p.licence(), p.pkg()))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void aMessageIdProtectedTwiceShouldFindBothAndRevokeBoth() throws Exception {
         Protection a = protect("twice@mailsec.test", "encrypt-only");
         Protection b = protect("twice@mailsec.test", "do-not-forward");
-        assertThat(store.findAll("twice@mailsec.test")).extracting(StoredMessage::licenceId)
+        assertThat(store.findAll("twice@mailsec.test"))
+                .extracting(StoredMessage::licenceId)
                 .containsExactly(a.licence().licenceId(), b.licence().licenceId());
-        assertThat(store.find("twice@mailsec.test").orElseThrow().licenceId()).isEqualTo(b.licence().licenceId());
+        assertThat(store.find("twice@mailsec.test").orElseThrow().licenceId())
+                .isEqualTo(b.licence().licenceId());
         assertThat(store.revoke("<twice@mailsec.test>", "admin", "leak")).isTrue();
         assertThat(store.revocation(a.licence().licenceId()).orElseThrow().by()).isEqualTo("admin");
-        assertThat(store.revocation(b.licence().licenceId()).orElseThrow().reason()).isEqualTo("leak");
+        assertThat(store.revocation(b.licence().licenceId()).orElseThrow().reason())
+                .isEqualTo("leak");
         assertThat(store.revoke("twice@mailsec.test", "admin", "again")).isFalse();
         assertThat(store.revoke("unknown@mailsec.test", "admin", "x")).isFalse();
         assertThat(store.find(a.licence().licenceId()).orElseThrow().isRevoked()).isTrue();
-        assertThat(store.events("twice@mailsec.test")).extracting(AccessEvent::type)
+        assertThat(store.events("twice@mailsec.test"))
+                .extracting(AccessEvent::type)
                 .containsExactly(EventType.REVOKED, EventType.REVOKED);
     }
 
@@ -116,13 +129,38 @@ abstract class RightsStoreContract<S extends Storage> {
     void theAccessLogShouldKeepEveryFieldInTimeOrder() throws Exception {
         Protection p = protect("log@mailsec.test", "encrypt-only");
         String jti = p.licence().licenceId();
-        store.log(new AccessEvent(T0.plusSeconds(20), jti, CAROL, EventType.REPLIED, Channel.PORTAL, "10.0.0.7 Firefox",
-                "to alice@mailsec.test"));
-        store.log(new AccessEvent(T0.plusSeconds(10), jti, CAROL, EventType.OPENED, Channel.PORTAL, "10.0.0.7", ""));
-        store.log(new AccessEvent(T0.plusSeconds(10), jti, CAROL, EventType.ATTACHMENT_DOWNLOADED, Channel.PORTAL, "", "report.pdf"));
+        store.log(
+                new AccessEvent(
+                        T0.plusSeconds(20),
+                        jti,
+                        CAROL,
+                        EventType.REPLIED,
+                        Channel.PORTAL,
+                        "10.0.0.7 Firefox",
+                        "to alice@mailsec.test"));
+        store.log(
+                new AccessEvent(
+                        T0.plusSeconds(10),
+                        jti,
+                        CAROL,
+                        EventType.OPENED,
+                        Channel.PORTAL,
+                        "10.0.0.7",
+                        ""));
+        store.log(
+                new AccessEvent(
+                        T0.plusSeconds(10),
+                        jti,
+                        CAROL,
+                        EventType.ATTACHMENT_DOWNLOADED,
+                        Channel.PORTAL,
+                        "",
+                        "report.pdf"));
         List<AccessEvent> log = store.events("<log@mailsec.test>");
-        assertThat(log).extracting(AccessEvent::type).containsExactlyInAnyOrder(EventType.OPENED,
-                EventType.ATTACHMENT_DOWNLOADED, EventType.REPLIED);
+        assertThat(log)
+                .extracting(AccessEvent::type)
+                .containsExactlyInAnyOrder(
+                        EventType.OPENED, EventType.ATTACHMENT_DOWNLOADED, EventType.REPLIED);
         assertThat(log.get(2).type()).isEqualTo(EventType.REPLIED);
         assertThat(log.get(2).time()).isEqualTo(T0.plusSeconds(20));
         assertThat(log.get(2).licenceId()).isEqualTo(jti);
@@ -137,21 +175,33 @@ abstract class RightsStoreContract<S extends Storage> {
     @Test
     void aPasscodeShouldWorkOnceOnly() throws Exception {
         String jti = protect("pc1@mailsec.test", "encrypt-only").licence().licenceId();
-        PasscodeIssue issue = store.issuePasscode(jti, "Carol@External.test", "10.0.0.1", T0, portal, keys);
+        PasscodeIssue issue =
+                store.issuePasscode(jti, "Carol@External.test", "10.0.0.1", T0, portal, keys);
         assertThat(issue.code()).matches("[0-9]{8}");
         assertThat(issue.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
         assertThat(issue.toString()).doesNotContain(issue.code());
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(30), portal, keys).status())
+        assertThat(
+                        store.checkPasscode(
+                                        jti, CAROL, issue.code(), T0.plusSeconds(30), portal, keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.OK);
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(31), portal, keys).status())
+        assertThat(
+                        store.checkPasscode(
+                                        jti, CAROL, issue.code(), T0.plusSeconds(31), portal, keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
-        assertThat(store.checkPasscode(jti, ALICE, issue.code(), T0.plusSeconds(31), portal, keys).status())
+        assertThat(
+                        store.checkPasscode(
+                                        jti, ALICE, issue.code(), T0.plusSeconds(31), portal, keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
         // only a keyed MAC is stored (PasscodeMacTest)
         for (StoredRecord r : storage.list("")) {
-            assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).doesNotContain(issue.code());
+            assertThat(new String(r.value(), StandardCharsets.ISO_8859_1))
+                    .doesNotContain(issue.code());
         }
-        assertThat(store.events(jti)).extracting(AccessEvent::type)
+        assertThat(store.events(jti))
+                .extracting(AccessEvent::type)
                 .containsExactly(EventType.PASSCODE_SENT, EventType.PASSCODE_OK);
         assertThat(store.events(jti).toString()).doesNotContain(issue.code());
     }
@@ -163,40 +213,100 @@ abstract class RightsStoreContract<S extends Storage> {
         PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
         String wrong = issue.code().equals("00000000") ? "11111111" : "00000000";
         for (int i = 4; i >= 1; i--) {
-            PasscodeCheck c = store.checkPasscode(jti, CAROL, wrong, "10.0.0.1", T0.plusSeconds(5 - i), portal, keys);
+            PasscodeCheck c =
+                    store.checkPasscode(
+                            jti, CAROL, wrong, "10.0.0.1", T0.plusSeconds(5 - i), portal, keys);
             assertThat(c.status()).isEqualTo(PasscodeCheck.Status.WRONG);
             assertThat(c.remainingAttempts()).isEqualTo(i);
         }
-        PasscodeCheck fifth = store.checkPasscode(jti, CAROL, "not digits", "10.0.0.1", T0.plusSeconds(5), portal, keys);
+        PasscodeCheck fifth =
+                store.checkPasscode(
+                        jti, CAROL, "not digits", "10.0.0.1", T0.plusSeconds(5), portal, keys);
         assertThat(fifth.status()).isEqualTo(PasscodeCheck.Status.LOCKED);
         assertThat(fifth.lockedUntil()).contains(T0.plusSeconds(5).plus(Duration.ofHours(1)));
         // the right code no longer helps, and no new one is issued while locked
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), "10.0.0.1", T0.plusSeconds(6), portal, keys).status())
+        assertThat(
+                        store.checkPasscode(
+                                        jti,
+                                        CAROL,
+                                        issue.code(),
+                                        "10.0.0.1",
+                                        T0.plusSeconds(6),
+                                        portal,
+                                        keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.LOCKED);
-        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plusSeconds(7), portal, keys))
+        assertThatThrownBy(
+                        () ->
+                                store.issuePasscode(
+                                        jti, CAROL, "10.0.0.1", T0.plusSeconds(7), portal, keys))
                 .isInstanceOf(LockedOutException.class);
         // the lock is per message, address and client
-        assertThat(store.issuePasscode(other, CAROL, "10.0.0.1", T0.plusSeconds(8), portal, keys).code()).matches("[0-9]{8}");
+        assertThat(
+                        store.issuePasscode(
+                                        other, CAROL, "10.0.0.1", T0.plusSeconds(8), portal, keys)
+                                .code())
+                .matches("[0-9]{8}");
         // after the lock-out a new passcode works
         Instant later = T0.plus(Duration.ofHours(2));
         PasscodeIssue again = store.issuePasscode(jti, CAROL, "10.0.0.2", later, portal, keys);
-        assertThat(store.checkPasscode(jti, CAROL, again.code(), later.plusSeconds(1), portal, keys).isOk()).isTrue();
-        assertThat(store.events(jti)).extracting(AccessEvent::type).contains(EventType.PASSCODE_FAILED,
-                EventType.PASSCODE_LOCKED, EventType.PASSCODE_OK);
+        assertThat(
+                        store.checkPasscode(
+                                        jti,
+                                        CAROL,
+                                        again.code(),
+                                        later.plusSeconds(1),
+                                        portal,
+                                        keys)
+                                .isOk())
+                .isTrue();
+        assertThat(store.events(jti))
+                .extracting(AccessEvent::type)
+                .contains(
+                        EventType.PASSCODE_FAILED,
+                        EventType.PASSCODE_LOCKED,
+                        EventType.PASSCODE_OK);
     }
 
     @Test
     void anExpiredPasscodeShouldBeRefusedAndANewOneReplaceTheOld() throws Exception {
         String jti = protect("pc4@mailsec.test", "encrypt-only").licence().licenceId();
         PasscodeIssue first = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
-        assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(10)), portal, keys).status())
+        assertThat(
+                        store.checkPasscode(
+                                        jti,
+                                        CAROL,
+                                        first.code(),
+                                        T0.plus(Duration.ofMinutes(10)),
+                                        portal,
+                                        keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.EXPIRED);
-        PasscodeIssue second = store.issuePasscode(jti, CAROL, "10.0.0.1", T0.plus(Duration.ofMinutes(11)), portal, keys);
+        PasscodeIssue second =
+                store.issuePasscode(
+                        jti, CAROL, "10.0.0.1", T0.plus(Duration.ofMinutes(11)), portal, keys);
         if (!second.code().equals(first.code())) {
-            assertThat(store.checkPasscode(jti, CAROL, first.code(), T0.plus(Duration.ofMinutes(12)), portal, keys).status())
+            assertThat(
+                            store.checkPasscode(
+                                            jti,
+                                            CAROL,
+                                            first.code(),
+                                            T0.plus(Duration.ofMinutes(12)),
+                                            portal,
+                                            keys)
+                                    .status())
                     .isEqualTo(PasscodeCheck.Status.WRONG);
         }
-        assertThat(store.checkPasscode(jti, CAROL, second.code(), T0.plus(Duration.ofMinutes(12)), portal, keys).isOk()).isTrue();
+        assertThat(
+                        store.checkPasscode(
+                                        jti,
+                                        CAROL,
+                                        second.code(),
+                                        T0.plus(Duration.ofMinutes(12)),
+                                        portal,
+                                        keys)
+                                .isOk())
+                .isTrue();
     }
 
     @Test
@@ -205,45 +315,92 @@ abstract class RightsStoreContract<S extends Storage> {
         for (int i = 0; i < 5; i++) {
             store.issuePasscode(jti, CAROL, "10.0.0." + i, T0.plusSeconds(i), portal, keys);
         }
-        assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plusSeconds(60), portal, keys))
-                .isInstanceOfSatisfying(RateLimitedException.class, e -> {
-                    assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.ADDRESS);
-                    assertThat(e.retryAfter()).isEqualTo(T0.plus(Duration.ofHours(1)));
-                });
-        assertThat(store.issuePasscode(jti, ALICE, "10.0.0.99", T0.plusSeconds(61), portal, keys).code()).isNotEmpty();
-        assertThat(store.issuePasscode(jti, CAROL, "10.0.0.99", T0.plus(Duration.ofHours(1)).plusSeconds(1), portal, keys)
-                .code()).isNotEmpty();
+        assertThatThrownBy(
+                        () ->
+                                store.issuePasscode(
+                                        jti, CAROL, "10.0.0.99", T0.plusSeconds(60), portal, keys))
+                .isInstanceOfSatisfying(
+                        RateLimitedException.class,
+                        e -> {
+                            assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.ADDRESS);
+                            assertThat(e.retryAfter()).isEqualTo(T0.plus(Duration.ofHours(1)));
+                        });
+        assertThat(
+                        store.issuePasscode(
+                                        jti, ALICE, "10.0.0.99", T0.plusSeconds(61), portal, keys)
+                                .code())
+                .isNotEmpty();
+        assertThat(
+                        store.issuePasscode(
+                                        jti,
+                                        CAROL,
+                                        "10.0.0.99",
+                                        T0.plus(Duration.ofHours(1)).plusSeconds(1),
+                                        portal,
+                                        keys)
+                                .code())
+                .isNotEmpty();
     }
 
     @Test
     void passcodeRequestsShouldBeRateLimitedPerClient() throws Exception {
-        PortalSettings tight = PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
+        PortalSettings tight =
+                PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
         String a = protect("rl2@mailsec.test", "encrypt-only").licence().licenceId();
         String b = protect("rl3@mailsec.test", "encrypt-only").licence().licenceId();
         store.issuePasscode(a, CAROL, "192.0.2.1", T0, tight, keys);
         store.issuePasscode(a, ALICE, "192.0.2.1", T0, tight, keys);
         store.issuePasscode(b, CAROL, "192.0.2.1", T0, tight, keys);
-        assertThatThrownBy(() -> store.issuePasscode(b, ALICE, "192.0.2.1", T0.plusSeconds(1), tight, keys))
-                .isInstanceOfSatisfying(RateLimitedException.class,
+        assertThatThrownBy(
+                        () ->
+                                store.issuePasscode(
+                                        b, ALICE, "192.0.2.1", T0.plusSeconds(1), tight, keys))
+                .isInstanceOfSatisfying(
+                        RateLimitedException.class,
                         e -> assertThat(e.scope()).isEqualTo(RateLimitedException.Scope.CLIENT));
-        assertThat(store.issuePasscode(b, ALICE, "192.0.2.2", T0.plusSeconds(1), tight, keys).code()).isNotEmpty();
+        assertThat(
+                        store.issuePasscode(b, ALICE, "192.0.2.2", T0.plusSeconds(1), tight, keys)
+                                .code())
+                .isNotEmpty();
     }
 
     @Test
     void passcodesShouldOnlyBeIssuedToPartiesOfALiveMessage() throws Exception {
         Protection p = protect("pc5@mailsec.test", "encrypt-only");
         String jti = p.licence().licenceId();
-        assertThatThrownBy(() -> store.issuePasscode(jti, "mallory@evil.test", "10.0.0.1", T0, portal, keys))
-                .isInstanceOfSatisfying(RightsDeniedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
-        assertThatThrownBy(() -> store.issuePasscode("AAAAAAAAAAAAAAAAAAAAAA", CAROL, "10.0.0.1", T0, portal, keys))
-                .isInstanceOfSatisfying(RightsDeniedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.UNKNOWN_MESSAGE));
+        assertThatThrownBy(
+                        () ->
+                                store.issuePasscode(
+                                        jti, "mallory@evil.test", "10.0.0.1", T0, portal, keys))
+                .isInstanceOfSatisfying(
+                        RightsDeniedException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
+        assertThatThrownBy(
+                        () ->
+                                store.issuePasscode(
+                                        "AAAAAAAAAAAAAAAAAAAAAA",
+                                        CAROL,
+                                        "10.0.0.1",
+                                        T0,
+                                        portal,
+                                        keys))
+                .isInstanceOfSatisfying(
+                        RightsDeniedException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(RightsDeniedException.Reason.UNKNOWN_MESSAGE));
         store.revoke(jti, ALICE, "");
         assertThatThrownBy(() -> store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys))
-                .isInstanceOfSatisfying(RightsDeniedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RightsDeniedException.Reason.REVOKED));
-        assertThat(store.checkPasscode("not a licence id", CAROL, "12345678", T0, portal, keys).status())
+                .isInstanceOfSatisfying(
+                        RightsDeniedException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(RightsDeniedException.Reason.REVOKED));
+        assertThat(
+                        store.checkPasscode("not a licence id", CAROL, "12345678", T0, portal, keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
     }
 
@@ -254,24 +411,42 @@ abstract class RightsStoreContract<S extends Storage> {
         PasscodeIssue issue = store.issuePasscode(jti, CAROL, "10.0.0.1", T0, portal, keys);
         try (RightsStore second = storeOn(reopen())) {
             assertThat(second.packageOf(jti)).contains(p.pkg());
-            assertThat(second.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(1), portal, keys).isOk()).isTrue();
+            assertThat(
+                            second.checkPasscode(
+                                            jti,
+                                            CAROL,
+                                            issue.code(),
+                                            T0.plusSeconds(1),
+                                            portal,
+                                            keys)
+                                    .isOk())
+                    .isTrue();
             assertThat(second.revoke(jti, "admin", "")).isTrue();
         }
-        assertThat(store.checkPasscode(jti, CAROL, issue.code(), T0.plusSeconds(2), portal, keys).status())
+        assertThat(
+                        store.checkPasscode(
+                                        jti, CAROL, issue.code(), T0.plusSeconds(2), portal, keys)
+                                .status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
         assertThat(store.find(jti).orElseThrow().isRevoked()).isTrue();
     }
 
+    // ---------------------------------------------------------------- issue 13: parties and
+    // non-parties alike
 
-    // ---------------------------------------------------------------- issue 13: parties and non-parties alike
-
-    /** What a passcode request answers, as the portal shows it: SENT for a party and a non-party alike. */
-    String ask(String jti, String address, String client, Instant t, PortalSettings p) throws Exception {
+    /**
+     * What a passcode request answers, as the portal shows it: SENT for a party and a non-party
+     * alike.
+     */
+    String ask(String jti, String address, String client, Instant t, PortalSettings p)
+            throws Exception {
         try {
             store.issuePasscode(jti, address, client, t, p, keys);
             return "SENT";
         } catch (RightsDeniedException e) {
-            return e.reason() == RightsDeniedException.Reason.NOT_A_PARTY ? "SENT" : e.reason().name();
+            return e.reason() == RightsDeniedException.Reason.NOT_A_PARTY
+                    ? "SENT"
+                    : e.reason().name();
         } catch (RateLimitedException e) {
             return "LIMITED " + e.scope() + " " + e.retryAfter();
         } catch (LockedOutException e) {
@@ -279,7 +454,8 @@ abstract class RightsStoreContract<S extends Storage> {
         }
     }
 
-    String check(String jti, String address, String code, String client, Instant t) throws Exception {
+    String check(String jti, String address, String code, String client, Instant t)
+            throws Exception {
         PasscodeCheck c = store.checkPasscode(jti, address, code, client, t, portal, keys);
         return c.toString();
     }
@@ -299,13 +475,17 @@ abstract class RightsStoreContract<S extends Storage> {
 
     @Test
     void aNonPartysRequestsShouldCountTowardsThePerClientLimit() throws Exception {
-        PortalSettings tight = PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
+        PortalSettings tight =
+                PortalSettings.builder("mailsec.test").passcodesPerClientPerHour(3).build();
         String jti = protect("np2@mailsec.test", "encrypt-only").licence().licenceId();
         for (int i = 0; i < 3; i++) {
-            assertThat(ask(jti, "nobody" + i + "@evil.test", "192.0.2.9", T0.plusSeconds(i), tight)).isEqualTo("SENT");
+            assertThat(ask(jti, "nobody" + i + "@evil.test", "192.0.2.9", T0.plusSeconds(i), tight))
+                    .isEqualTo("SENT");
         }
-        assertThat(ask(jti, "nobody9@evil.test", "192.0.2.9", T0.plusSeconds(4), tight)).startsWith("LIMITED CLIENT");
-        assertThat(ask(jti, CAROL, "192.0.2.9", T0.plusSeconds(5), tight)).startsWith("LIMITED CLIENT");
+        assertThat(ask(jti, "nobody9@evil.test", "192.0.2.9", T0.plusSeconds(4), tight))
+                .startsWith("LIMITED CLIENT");
+        assertThat(ask(jti, CAROL, "192.0.2.9", T0.plusSeconds(5), tight))
+                .startsWith("LIMITED CLIENT");
     }
 
     @Test
@@ -326,7 +506,8 @@ abstract class RightsStoreContract<S extends Storage> {
         // and after the passcode's lifetime both answer EXPIRED
         Instant late = T0.plus(portal.passcodeTtl()).plusSeconds(1);
         assertThat(check(jti, MALLORY, "123456789", "10.0.3.9", late))
-                .isEqualTo(check(jti, CAROL, "123456789", "10.0.3.9", late)).isEqualTo("PasscodeCheck[EXPIRED]");
+                .isEqualTo(check(jti, CAROL, "123456789", "10.0.3.9", late))
+                .isEqualTo("PasscodeCheck[EXPIRED]");
     }
 
     @Test
@@ -336,9 +517,12 @@ abstract class RightsStoreContract<S extends Storage> {
         for (int i = 0; i < 200; i++) {
             ask(jti, "x" + (i % 7) + "@evil.test", "198.51.100.1", T0.plusSeconds(i), portal);
         }
-        // the per-client limit (20 an hour) bounds what one client leaves behind: at most a rate window per
-        // client and per address, a passcode record per address and one access-log line per answered request
-        assertThat(storage.list("").size() - before).isLessThanOrEqualTo(1 + 2 * 7 + portal.passcodesPerClientPerHour());
+        // the per-client limit (20 an hour) bounds what one client leaves behind: at most a rate
+        // window per
+        // client and per address, a passcode record per address and one access-log line per
+        // answered request
+        assertThat(storage.list("").size() - before)
+                .isLessThanOrEqualTo(1 + 2 * 7 + portal.passcodesPerClientPerHour());
     }
 
     @Test
@@ -348,12 +532,16 @@ abstract class RightsStoreContract<S extends Storage> {
         PasscodeIssue mailed = store.issuePasscode(jti, CAROL, "203.0.113.66", T0, portal, keys);
         String wrong = mailed.code().equals("00000000") ? "11111111" : "00000000";
         for (int i = 0; i < 5; i++) {
-            store.checkPasscode(jti, CAROL, wrong, "203.0.113.66", T0.plusSeconds(1 + i), portal, keys);
+            store.checkPasscode(
+                    jti, CAROL, wrong, "203.0.113.66", T0.plusSeconds(1 + i), portal, keys);
         }
-        assertThat(check(jti, CAROL, mailed.code(), "203.0.113.66", T0.plusSeconds(7))).startsWith("PasscodeCheck[LOCKED");
+        assertThat(check(jti, CAROL, mailed.code(), "203.0.113.66", T0.plusSeconds(7)))
+                .startsWith("PasscodeCheck[LOCKED");
         assertThat(ask(jti, CAROL, "203.0.113.66", T0.plusSeconds(8), portal)).startsWith("LOCKED");
-        // carol, on her own client, still gets in with the code she was mailed, and can ask for a new one
-        assertThat(check(jti, CAROL, mailed.code(), "10.9.9.9", T0.plusSeconds(9))).isEqualTo("PasscodeCheck[OK]");
+        // carol, on her own client, still gets in with the code she was mailed, and can ask for a
+        // new one
+        assertThat(check(jti, CAROL, mailed.code(), "10.9.9.9", T0.plusSeconds(9)))
+                .isEqualTo("PasscodeCheck[OK]");
         assertThat(ask(jti, CAROL, "10.9.9.9", T0.plusSeconds(10), portal)).isEqualTo("SENT");
     }
 
@@ -364,7 +552,8 @@ abstract class RightsStoreContract<S extends Storage> {
         for (int i = 0; i < 5; i++) {
             assertThat(ask(a, CAROL, "10.0.4." + i, T0.plusSeconds(i), portal)).isEqualTo("SENT");
         }
-        assertThat(ask(a, CAROL, "10.0.4.9", T0.plusSeconds(6), portal)).startsWith("LIMITED ADDRESS");
+        assertThat(ask(a, CAROL, "10.0.4.9", T0.plusSeconds(6), portal))
+                .startsWith("LIMITED ADDRESS");
         assertThat(ask(b, CAROL, "10.0.4.9", T0.plusSeconds(7), portal)).isEqualTo("SENT");
     }
 

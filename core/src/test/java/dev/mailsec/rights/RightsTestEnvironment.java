@@ -13,14 +13,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * A complete rights set-up in a folder, for tests of the engine and of its adapters (shared through core's
- * test-jar): a DKM file store with an admin and the service identity {@code james-transport} in group
- * {@code rights}, the three rights secrets (as {@code ./mailsec rights init} creates them), a
- * {@code dkm.properties} for that identity, a {@code rights.xml} (issuer mailsec.test, templates encrypt-only,
- * do-not-forward, confidential-30d) and a file rights store. Every path in the files it writes is absolute
- * (docs/paths.md: relative ones would follow the test JVM's working directory): {@code file:rights-state} in the
- * given rights.xml becomes that folder under {@code dir}, and a rights.xml without {@code <dkm>} gets the
- * {@code dkm.properties} in {@code dir}.
+ * A complete rights set-up in a folder, for tests of the engine and of its adapters (shared through
+ * core's test-jar): a DKM file store with an admin and the service identity {@code james-transport}
+ * in group {@code rights}, the three rights secrets (as {@code ./mailsec rights init} creates
+ * them), a {@code dkm.properties} for that identity, a {@code rights.xml} (issuer mailsec.test,
+ * templates encrypt-only, do-not-forward, confidential-30d) and a file rights store. Every path in
+ * the files it writes is absolute (docs/paths.md: relative ones would follow the test JVM's working
+ * directory): {@code file:rights-state} in the given rights.xml becomes that folder under {@code
+ * dir}, and a rights.xml without {@code <dkm>} gets the {@code dkm.properties} in {@code dir}.
  *
  * <pre>
  * try (RightsTestEnvironment env = RightsTestEnvironment.create(tempDir, Clock.systemUTC())) {
@@ -30,16 +30,17 @@ import java.time.Clock;
  * </pre>
  */
 public final class RightsTestEnvironment implements AutoCloseable {
-    public static final String RIGHTS_XML = "<rights>\n"
-            + "  <issuer>mailsec.test</issuer>\n"
-            + "  <organisationDomains>mailsec.test</organisationDomains>\n"
-            + "  <portal url=\"http://127.0.0.1:8090\" bind=\"127.0.0.1\" port=\"8090\" smtpHost=\"127.0.0.1\" smtpPort=\"2525\"/>\n"
-            + "  <store url=\"file:rights-state\" />\n"
-            + "  <subject mode=\"keep\"/>\n"
-            + "  <templates>\n"
-            + "    <template name=\"confidential-30d\" rights=\"view,reply\" expiry=\"P30D\"/>\n"
-            + "  </templates>\n"
-            + "</rights>\n";
+    public static final String RIGHTS_XML =
+            "<rights>\n"
+                    + "  <issuer>mailsec.test</issuer>\n"
+                    + "  <organisationDomains>mailsec.test</organisationDomains>\n"
+                    + "  <portal url=\"http://127.0.0.1:8090\" bind=\"127.0.0.1\" port=\"8090\" smtpHost=\"127.0.0.1\" smtpPort=\"2525\"/>\n"
+                    + "  <store url=\"file:rights-state\" />\n"
+                    + "  <subject mode=\"keep\"/>\n"
+                    + "  <templates>\n"
+                    + "    <template name=\"confidential-30d\" rights=\"view,reply\" expiry=\"P30D\"/>\n"
+                    + "  </templates>\n"
+                    + "</rights>\n";
 
     private final Path dir;
     private final FileStorage dkmStorage;
@@ -50,8 +51,14 @@ public final class RightsTestEnvironment implements AutoCloseable {
     private final RightsStore store;
     private final Clock clock;
 
-    private RightsTestEnvironment(Path dir, FileStorage dkmStorage, KeyManager admin, Dkm dkm, RightsSettings settings,
-            RightsStore store, Clock clock) {
+    private RightsTestEnvironment(
+            Path dir,
+            FileStorage dkmStorage,
+            KeyManager admin,
+            Dkm dkm,
+            RightsSettings settings,
+            RightsStore store,
+            Clock clock) {
         this.dir = dir;
         this.dkmStorage = dkmStorage;
         this.admin = admin;
@@ -68,19 +75,40 @@ public final class RightsTestEnvironment implements AutoCloseable {
     }
 
     /** Builds everything under {@code dir} with this rights.xml content. */
-    public static RightsTestEnvironment create(Path dir, Clock clock, String rightsXml) throws Exception {
+    public static RightsTestEnvironment create(Path dir, Clock clock, String rightsXml)
+            throws Exception {
         Files.createDirectories(dir);
         FileStorage storage = FileStorage.create(dir.resolve("dkm-data"));
-        KeyManager admin = KeyManager.init(storage, new FileRootKeys(dir.resolve("root-keys")), "admin",
-                dir.resolve("credentials/admin.cred"), Clock.systemUTC());
-        admin.createIdentity("james-transport", IdentityType.SERVICE, false, dir.resolve("credentials/james-transport.cred"));
+        KeyManager admin =
+                KeyManager.init(
+                        storage,
+                        new FileRootKeys(dir.resolve("root-keys")),
+                        "admin",
+                        dir.resolve("credentials/admin.cred"),
+                        Clock.systemUTC());
+        admin.createIdentity(
+                "james-transport",
+                IdentityType.SERVICE,
+                false,
+                dir.resolve("credentials/james-transport.cred"));
         admin.createGroup("rights");
         admin.addMember("rights", "james-transport");
-        Files.write(dir.resolve("dkm.properties"), ("store=file:" + dir.resolve("dkm-data") + "\nidentity="
-                + dir.resolve("credentials/james-transport.cred") + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
-        String xml = rightsXml.replace("\"file:rights-state\"", "\"file:" + dir.resolve("rights-state") + "\"");
+        Files.write(
+                dir.resolve("dkm.properties"),
+                ("store=file:"
+                                + dir.resolve("dkm-data")
+                                + "\nidentity="
+                                + dir.resolve("credentials/james-transport.cred")
+                                + "\ncacheTtl=PT0S\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        String xml =
+                rightsXml.replace(
+                        "\"file:rights-state\"", "\"file:" + dir.resolve("rights-state") + "\"");
         if (!xml.contains("<dkm ")) {
-            xml = xml.replace("</rights>", "  <dkm config=\"" + dir.resolve("dkm.properties") + "\"/>\n</rights>");
+            xml =
+                    xml.replace(
+                            "</rights>",
+                            "  <dkm config=\"" + dir.resolve("dkm.properties") + "\"/>\n</rights>");
         }
         Files.write(dir.resolve("rights.xml"), xml.getBytes(StandardCharsets.UTF_8));
         RightsSettings settings = RightsSettings.load(dir.resolve("rights.xml"));

@@ -17,22 +17,33 @@ class Base64LinesInputStreamTest {
 
     @ParameterizedTest
     @CsvSource({"0,76", "1,76", "2,76", "3,64", "100000,76", "200001,64", "65535,4", "70000,1000"})
-    void decodesLikeTheJdkWhateverTheLineLengthAndBlockBoundaries(int size, int lineLength) throws IOException {
+    void decodesLikeTheJdkWhateverTheLineLengthAndBlockBoundaries(int size, int lineLength)
+            throws IOException {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         byte[] encoded = Base64.getMimeEncoder(lineLength, new byte[] {'\r', '\n'}).encode(data);
-        InputStream trickle = new ByteArrayInputStream(encoded) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return super.read(b, off, Math.min(len, 7777));
-            }
-        };
+        InputStream trickle =
+                new ByteArrayInputStream(encoded) {
+                    @Override
+                    public synchronized int read(byte[] b, int off, int len) {
+                        return super.read(b, off, Math.min(len, 7777));
+                    }
+                };
         assertThat(new Base64LinesInputStream(trickle).readAllBytes()).isEqualTo(data);
     }
 
     @ParameterizedTest
-    @CsvSource({"1,76,CRLF", "2,64,LF", "3,0,CRLF", "4,0,LF", "5,0,MIXED", "6,76,MIXED", "7,1,CRLF"})
-    void decodesLikeTheJdkMimeDecoderWhateverTheLinesAndReadSizes(int seed, int fixedLength, String lineEnds) throws IOException {
+    @CsvSource({
+        "1,76,CRLF",
+        "2,64,LF",
+        "3,0,CRLF",
+        "4,0,LF",
+        "5,0,MIXED",
+        "6,76,MIXED",
+        "7,1,CRLF"
+    })
+    void decodesLikeTheJdkMimeDecoderWhateverTheLinesAndReadSizes(
+            int seed, int fixedLength, String lineEnds) throws IOException {
         Random random = new Random(seed);
         byte[] data = new byte[150_000 + random.nextInt(100_000)];
         random.nextBytes(data);
@@ -40,49 +51,77 @@ class Base64LinesInputStreamTest {
         java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
         int i = 0;
         while (i < encoded.length) {
-            // fixed-length lines (0: a new random length every few lines, the block decoder's worst case)
-            int length = fixedLength > 0 ? fixedLength : 1 + random.nextInt(random.nextBoolean() ? 8 : 120);
+            // fixed-length lines (0: a new random length every few lines, the block decoder's worst
+            // case)
+            int length =
+                    fixedLength > 0
+                            ? fixedLength
+                            : 1 + random.nextInt(random.nextBoolean() ? 8 : 120);
             int repeat = fixedLength > 0 ? Integer.MAX_VALUE : 1 + random.nextInt(5);
             for (int r = 0; r < repeat && i < encoded.length; r++) {
                 int n = Math.min(length, encoded.length - i);
                 lines.write(encoded, i, n);
                 i += n;
-                boolean crlf = lineEnds.equals("CRLF") || (lineEnds.equals("MIXED") && random.nextBoolean());
-                lines.write(crlf ? "\r\n".getBytes(StandardCharsets.US_ASCII) : "\n".getBytes(StandardCharsets.US_ASCII));
+                boolean crlf =
+                        lineEnds.equals("CRLF")
+                                || (lineEnds.equals("MIXED") && random.nextBoolean());
+                lines.write(
+                        crlf
+                                ? "\r\n".getBytes(StandardCharsets.US_ASCII)
+                                : "\n".getBytes(StandardCharsets.US_ASCII));
             }
         }
         byte[] input = lines.toByteArray();
         int maxRead = 1 + random.nextInt(70_000);
-        InputStream uneven = new ByteArrayInputStream(input) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return super.read(b, off, Math.min(len, 1 + random.nextInt(maxRead)));
-            }
-        };
+        InputStream uneven =
+                new ByteArrayInputStream(input) {
+                    @Override
+                    public synchronized int read(byte[] b, int off, int len) {
+                        return super.read(b, off, Math.min(len, 1 + random.nextInt(maxRead)));
+                    }
+                };
         assertThat(new Base64LinesInputStream(uneven).readAllBytes())
-            .isEqualTo(Base64.getMimeDecoder().decode(input))
-            .isEqualTo(data);
+                .isEqualTo(Base64.getMimeDecoder().decode(input))
+                .isEqualTo(data);
     }
 
     @ParameterizedTest
     @CsvSource({"65536", "131072", "65532", "65540"})
     void findsPaddingOrJunkAtABlockBoundary(int characters) throws IOException {
-        // the block decoder takes 64 Ki characters at a time: padding, junk or data after padding right at its edge
+        // the block decoder takes 64 Ki characters at a time: padding, junk or data after padding
+        // right at its edge
         byte[] data = new byte[characters / 4 * 3 - 1];
         new Random(characters).nextBytes(data);
         byte[] encoded = Base64.getEncoder().encode(data);
         assertThat(encoded[encoded.length - 1]).isEqualTo((byte) '=');
-        assertThat(new Base64LinesInputStream(new ByteArrayInputStream(concat(encoded, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))).readAllBytes())
-            .isEqualTo(data);
+        assertThat(
+                        new Base64LinesInputStream(
+                                        new ByteArrayInputStream(
+                                                concat(
+                                                        encoded,
+                                                        "\r\n\r\n"
+                                                                .getBytes(
+                                                                        StandardCharsets
+                                                                                .US_ASCII))))
+                                .readAllBytes())
+                .isEqualTo(data);
         int edge = Math.min(65535, encoded.length - 4);
-        byte[] junk = concat(concat(java.util.Arrays.copyOf(encoded, edge), "!".getBytes(StandardCharsets.US_ASCII)),
-            java.util.Arrays.copyOfRange(encoded, edge, encoded.length));
+        byte[] junk =
+                concat(
+                        concat(
+                                java.util.Arrays.copyOf(encoded, edge),
+                                "!".getBytes(StandardCharsets.US_ASCII)),
+                        java.util.Arrays.copyOfRange(encoded, edge, encoded.length));
         assertThat(new Base64LinesInputStream(new ByteArrayInputStream(junk)).readAllBytes())
-            .isEqualTo(Base64.getMimeDecoder().decode(junk))
-            .isEqualTo(data);
+                .isEqualTo(Base64.getMimeDecoder().decode(junk))
+                .isEqualTo(data);
         byte[] afterPadding = concat(encoded, "QUJD".getBytes(StandardCharsets.US_ASCII));
-        assertThatThrownBy(() -> new Base64LinesInputStream(new ByteArrayInputStream(afterPadding)).readAllBytes())
-            .isInstanceOf(IOException.class).hasMessageContaining("after the padding");
+        assertThatThrownBy(
+                        () ->
+                                new Base64LinesInputStream(new ByteArrayInputStream(afterPadding))
+                                        .readAllBytes())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("after the padding");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -107,23 +146,40 @@ class Base64LinesInputStreamTest {
         }
         byte[] input = noisy.toByteArray();
         assertThat(new Base64LinesInputStream(new ByteArrayInputStream(input)).readAllBytes())
-            .isEqualTo(Base64.getMimeDecoder().decode(input))
-            .isEqualTo(data);
+                .isEqualTo(Base64.getMimeDecoder().decode(input))
+                .isEqualTo(data);
     }
 
     @ParameterizedTest
-    @CsvSource({"QUJDRA==, ABCD", "QUJDRA=, ABCD", "QUJDREU=, ABCDE", "QUJDREU, ABCDE", "QUJD\\r\\nRA=\\r\\n=\\r\\n, ABCD"})
+    @CsvSource({
+        "QUJDRA==, ABCD",
+        "QUJDRA=, ABCD",
+        "QUJDREU=, ABCDE",
+        "QUJDREU, ABCDE",
+        "QUJD\\r\\nRA=\\r\\n=\\r\\n, ABCD"
+    })
     void endsAtPaddingOrAtAShortFinalQuantum(String text, String expected) throws IOException {
-        byte[] bytes = text.replace("\\r", "\r").replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII);
-        assertThat(new String(new Base64LinesInputStream(new ByteArrayInputStream(bytes)).readAllBytes(), StandardCharsets.US_ASCII))
-            .isEqualTo(expected);
+        byte[] bytes =
+                text.replace("\\r", "\r").replace("\\n", "\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(
+                        new String(
+                                new Base64LinesInputStream(new ByteArrayInputStream(bytes))
+                                        .readAllBytes(),
+                                StandardCharsets.US_ASCII))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest
     @CsvSource({"QUJDR", "=QUJD", "QUJDRA==QQ=="})
     void rejectsASingleSextetLeadingPaddingOrDataAfterPadding(String text) {
-        assertThatThrownBy(() -> new Base64LinesInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))
-            .readAllBytes()).isInstanceOf(IOException.class).hasMessageContaining("base64");
+        assertThatThrownBy(
+                        () ->
+                                new Base64LinesInputStream(
+                                                new ByteArrayInputStream(
+                                                        text.getBytes(StandardCharsets.US_ASCII)))
+                                        .readAllBytes())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("base64");
     }
 
     @ParameterizedTest
@@ -136,7 +192,14 @@ class Base64LinesInputStreamTest {
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("base64");
         }
-        assertThatThrownBy(() -> new Base64LinesInputStream(new ByteArrayInputStream("QQ==QUJD".getBytes(StandardCharsets.US_ASCII)))
-            .readAllBytes()).isInstanceOf(IOException.class);
+        assertThatThrownBy(
+                        () ->
+                                new Base64LinesInputStream(
+                                                new ByteArrayInputStream(
+                                                        "QQ==QUJD"
+                                                                .getBytes(
+                                                                        StandardCharsets.US_ASCII)))
+                                        .readAllBytes())
+                .isInstanceOf(IOException.class);
     }
 }

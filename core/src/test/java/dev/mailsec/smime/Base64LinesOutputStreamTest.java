@@ -13,8 +13,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class Base64LinesOutputStreamTest {
 
     @ParameterizedTest
-    @CsvSource({"0,1", "1,1", "57,57", "58,3", "14592,1000", "14593,14593", "29184,4096", "100000,1", "100001,7777"})
-    void encodesExactlyLikeTheJdkMimeEncoderWhateverTheWriteSizes(int size, int writeSize) throws Exception {
+    @CsvSource({
+        "0,1",
+        "1,1",
+        "57,57",
+        "58,3",
+        "14592,1000",
+        "14593,14593",
+        "29184,4096",
+        "100000,1",
+        "100001,7777"
+    })
+    void encodesExactlyLikeTheJdkMimeEncoderWhateverTheWriteSizes(int size, int writeSize)
+            throws Exception {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -27,16 +38,20 @@ class Base64LinesOutputStreamTest {
                 }
             }
         }
-        assertThat(out.toByteArray()).isEqualTo(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encode(data));
+        assertThat(out.toByteArray())
+                .isEqualTo(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encode(data));
     }
 
     @ParameterizedTest
     @CsvSource({"0,1,16", "57,57,1", "14593,14593,100", "100001,7777,10", "300000,65536,500000"})
-    void writesTheSameLinesStraightIntoASmimeBufferAfterWhatItHolds(int size, int writeSize, int initialCapacity) throws Exception {
+    void writesTheSameLinesStraightIntoASmimeBufferAfterWhatItHolds(
+            int size, int writeSize, int initialCapacity) throws Exception {
         byte[] data = new byte[size];
         new Random(size + 1).nextBytes(data);
         SmimeBuffer out = new SmimeBuffer(initialCapacity);
-        out.write("Content-Transfer-Encoding: base64\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(
+                "Content-Transfer-Encoding: base64\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         int before = out.size();
         try (OutputStream b64 = new Base64LinesOutputStream(out)) {
             for (int i = 0; i < size; i += writeSize) {
@@ -46,9 +61,13 @@ class Base64LinesOutputStreamTest {
         out.write('.');
         byte[] expected = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encode(data);
         byte[] written = out.toByteArray();
-        assertThat(java.util.Arrays.copyOfRange(written, before, written.length - 1)).isEqualTo(expected);
+        assertThat(java.util.Arrays.copyOfRange(written, before, written.length - 1))
+                .isEqualTo(expected);
         assertThat(written[written.length - 1]).isEqualTo((byte) '.');
-        assertThat(new String(out.in().readNBytes(before), java.nio.charset.StandardCharsets.US_ASCII))
-            .isEqualTo("Content-Transfer-Encoding: base64\r\n\r\n");
+        assertThat(
+                        new String(
+                                out.in().readNBytes(before),
+                                java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("Content-Transfer-Encoding: base64\r\n\r\n");
     }
 }

@@ -18,7 +18,8 @@ class ByteScanTest {
             for (int trial = 0; trial < 50; trial++) {
                 byte[] b = new byte[length];
                 for (int i = 0; i < length; i++) {
-                    // many values next to the target, to catch borrow false positives of the SWAR test
+                    // many values next to the target, to catch borrow false positives of the SWAR
+                    // test
                     b[i] = (byte) (random.nextInt(4) == 0 ? 0x0a : 0x0a + 1 + random.nextInt(250));
                 }
                 int from = length == 0 ? 0 : random.nextInt(length);
@@ -30,10 +31,14 @@ class ByteScanTest {
                         break;
                     }
                 }
-                assertThat(ByteScan.indexOf(b, from, to, (byte) 0x0a)).as("length %d from %d to %d", length, from, to).isEqualTo(expected);
+                assertThat(ByteScan.indexOf(b, from, to, (byte) 0x0a))
+                        .as("length %d from %d to %d", length, from, to)
+                        .isEqualTo(expected);
             }
         }
-        byte[] high = {(byte) 0x8a, (byte) 0x8b, 0x0b, 0x09, 0, 0, (byte) 0xff, (byte) 0x0b, (byte) 0x8a, 0x0a};
+        byte[] high = {
+            (byte) 0x8a, (byte) 0x8b, 0x0b, 0x09, 0, 0, (byte) 0xff, (byte) 0x0b, (byte) 0x8a, 0x0a
+        };
         assertThat(ByteScan.indexOf(high, 0, high.length, (byte) 0x8a)).isZero();
         assertThat(ByteScan.indexOf(high, 1, high.length, (byte) 0x8a)).isEqualTo(8);
         assertThat(ByteScan.indexOf(high, 0, high.length, (byte) 0x0a)).isEqualTo(9);
@@ -47,13 +52,16 @@ class ByteScanTest {
             crlf.write("a\nbb\r\nccccccccccccccc\n\nd\r".getBytes(StandardCharsets.US_ASCII));
             crlf.write("\nx\n".getBytes(StandardCharsets.US_ASCII));
         }
-        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("a\r\nbb\r\nccccccccccccccc\r\n\r\nd\r\nx\r\n");
+        assertThat(out.toString(StandardCharsets.US_ASCII))
+                .isEqualTo("a\r\nbb\r\nccccccccccccccc\r\n\r\nd\r\nx\r\n");
     }
 
     @Test
     void findsBareLineFeedsAtEveryOffsetAndAlignment() {
         Random random = new Random(11);
-        byte[] alphabet = {'\n', '\r', '\n', '\r', 0, 0x0b, 0x0c, (byte) 0x8a, (byte) 0x8d, (byte) 0xff, 'a'};
+        byte[] alphabet = {
+            '\n', '\r', '\n', '\r', 0, 0x0b, 0x0c, (byte) 0x8a, (byte) 0x8d, (byte) 0xff, 'a'
+        };
         for (int length = 1; length < 48; length++) {
             for (int trial = 0; trial < 200; trial++) {
                 byte[] b = new byte[length];
@@ -69,8 +77,9 @@ class ByteScanTest {
                         break;
                     }
                 }
-                assertThat(ByteScan.nextBareLineFeed(b, from, to)).as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
-                    .isEqualTo(expected);
+                assertThat(ByteScan.nextBareLineFeed(b, from, to))
+                        .as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
+                        .isEqualTo(expected);
             }
         }
     }
@@ -111,7 +120,9 @@ class ByteScanTest {
     @Test
     void findsATargetAtALineStartAtEveryOffsetAndAlignment() {
         Random random = new Random(13);
-        byte[] alphabet = {'\n', '-', '\n', '-', 0, ',', '.', 0x0b, (byte) 0xad, (byte) 0x8a, (byte) 0xff, 'a'};
+        byte[] alphabet = {
+            '\n', '-', '\n', '-', 0, ',', '.', 0x0b, (byte) 0xad, (byte) 0x8a, (byte) 0xff, 'a'
+        };
         for (int length = 1; length < 48; length++) {
             for (int trial = 0; trial < 200; trial++) {
                 byte[] b = new byte[length];
@@ -127,8 +138,9 @@ class ByteScanTest {
                         break;
                     }
                 }
-                assertThat(ByteScan.nextAtLineStart(b, from, to, (byte) '-')).as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
-                    .isEqualTo(expected);
+                assertThat(ByteScan.nextAtLineStart(b, from, to, (byte) '-'))
+                        .as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
+                        .isEqualTo(expected);
             }
         }
     }

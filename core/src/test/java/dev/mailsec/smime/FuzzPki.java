@@ -18,20 +18,27 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The fixed CA, recipient key and certificate the S/MIME fuzz targets use (in
- * {@code src/test/resources/dev/mailsec/smime/fuzz/}), so that the committed seeds, signed and encrypted
+ * The fixed CA, recipient key and certificate the S/MIME fuzz targets use (in {@code
+ * src/test/resources/dev/mailsec/smime/fuzz/}), so that the committed seeds, signed and encrypted
  * for them, get past recipient matching and chain building on every run. Test material only.
  */
 final class FuzzPki {
 
-    /** Inside the certificates' validity, so that chain validation is reached and replays the same way. */
+    /**
+     * Inside the certificates' validity, so that chain validation is reached and replays the same
+     * way.
+     */
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-08T00:00:00Z"), ZoneOffset.UTC);
-    static final X509Certificate CA = certificate("ca.pem");
-    static final SmimeKeyPair BOB = new SmimeKeyPair("smime/bob@example.test#1", privateKey("bob.key"),
-            certificate("bob.pem"), List.of(CA));
 
-    private FuzzPki() {
-    }
+    static final X509Certificate CA = certificate("ca.pem");
+    static final SmimeKeyPair BOB =
+            new SmimeKeyPair(
+                    "smime/bob@example.test#1",
+                    privateKey("bob.key"),
+                    certificate("bob.pem"),
+                    List.of(CA));
+
+    private FuzzPki() {}
 
     private static byte[] pem(String name) {
         try (InputStream in = FuzzPki.class.getResourceAsStream("fuzz/" + name)) {
@@ -47,8 +54,9 @@ final class FuzzPki {
 
     private static X509Certificate certificate(String name) {
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pem(name)));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509")
+                            .generateCertificate(new ByteArrayInputStream(pem(name)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -56,7 +64,8 @@ final class FuzzPki {
 
     private static PrivateKey privateKey(String name) {
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pem(name)));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(pem(name)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

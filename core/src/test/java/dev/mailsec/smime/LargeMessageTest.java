@@ -18,33 +18,49 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 25 MB message signs, encrypts (CBC and GCM) and decrypts in a JVM limited to a 256 MB heap.
- * The work runs in a forked JVM ({@link #main}) so the limit is real, not this test JVM's.
+ * A 25 MB message signs, encrypts (CBC and GCM) and decrypts in a JVM limited to a 256 MB heap. The
+ * work runs in a forked JVM ({@link #main}) so the limit is real, not this test JVM's.
  */
 class LargeMessageTest {
 
     static final long SIZE = 25L * 1024 * 1024;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void twentyFiveMegabytesShouldSignEncryptAndDecryptInA256MegabyteHeap() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-            LargeMessageTest.class.getName(), dir.toString()));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                java,
+                                "-Xmx256m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                LargeMessageTest.class.getName(),
+                                dir.toString()));
         Path log = dir.resolve("fork.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         String output = Files.readString(log);
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("signed ok", "cbc ok", "gcm ok");
     }
 
-    /** Message source that generates {@code SIZE} bytes on the fly: the input never sits in memory. */
+    /**
+     * Message source that generates {@code SIZE} bytes on the fly: the input never sits in memory.
+     */
     static InputStream generated() {
-        byte[] head = (TestMessages.OUTER + "Content-Type: text/plain; charset=us-ascii\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] line = "0123456789 the quick brown fox jumps over the lazy dog ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] head =
+                (TestMessages.OUTER + "Content-Type: text/plain; charset=us-ascii\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+        byte[] line =
+                "0123456789 the quick brown fox jumps over the lazy dog ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n"
+                        .getBytes(StandardCharsets.US_ASCII);
         return new InputStream() {
             long pos;
 
@@ -54,7 +70,9 @@ class LargeMessageTest {
                     return -1;
                 }
                 long p = pos++;
-                return p < head.length ? head[(int) p] : line[(int) ((p - head.length) % line.length)];
+                return p < head.length
+                        ? head[(int) p]
+                        : line[(int) ((p - head.length) % line.length)];
             }
 
             @Override
@@ -99,15 +117,24 @@ class LargeMessageTest {
         for (ContentEncryption enc : ContentEncryption.values()) {
             Path encrypted = dir.resolve("enc-" + enc + ".eml");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(encrypted))) {
-                new SmimeEncryptor().encrypt(generated(), out, List.of(EncryptionRecipient.of(bob.certificate(), KeyTransport.RSA_OAEP)), enc);
+                new SmimeEncryptor()
+                        .encrypt(
+                                generated(),
+                                out,
+                                List.of(
+                                        EncryptionRecipient.of(
+                                                bob.certificate(), KeyTransport.RSA_OAEP)),
+                                enc);
             }
             Path decrypted = dir.resolve("dec-" + enc + ".eml");
             try (InputStream in = new BufferedInputStream(Files.newInputStream(encrypted));
-                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(decrypted))) {
+                    OutputStream out = new BufferedOutputStream(Files.newOutputStream(decrypted))) {
                 new SmimeDecryptor().decrypt(in, out, List.of(bob));
             }
             try (InputStream in = Files.newInputStream(decrypted)) {
-                check(MessageDigest.isEqual(expected, sha256(in)), "decrypted content differs for " + enc);
+                check(
+                        MessageDigest.isEqual(expected, sha256(in)),
+                        "decrypted content differs for " + enc);
             }
             Files.delete(encrypted);
             Files.delete(decrypted);

@@ -21,20 +21,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class MessageHeadTest {
 
-    /** The ways a caller hands a message over: in memory, buffered (small buffer: the header outgrows it), or unmarkable. */
+    /**
+     * The ways a caller hands a message over: in memory, buffered (small buffer: the header
+     * outgrows it), or unmarkable.
+     */
     static Stream<Function<byte[], InputStream>> streams() {
         return Stream.of(
-            ByteArrayInputStream::new,
-            b -> new BufferedInputStream(new ByteArrayInputStream(b), 16),
-            b -> new FilterInputStream(new ByteArrayInputStream(b)) {
-                @Override
-                public boolean markSupported() {
-                    return false;
-                }
-            });
+                ByteArrayInputStream::new,
+                b -> new BufferedInputStream(new ByteArrayInputStream(b), 16),
+                b ->
+                        new FilterInputStream(new ByteArrayInputStream(b)) {
+                            @Override
+                            public boolean markSupported() {
+                                return false;
+                            }
+                        });
     }
 
-    private static List<String> read(Function<byte[], InputStream> stream, String message, StringBuilder rest) throws IOException {
+    private static List<String> read(
+            Function<byte[], InputStream> stream, String message, StringBuilder rest)
+            throws IOException {
         InputStream in = stream.apply(message.getBytes(StandardCharsets.ISO_8859_1));
         MessageHead head = MessageHead.read(in);
         rest.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
@@ -49,19 +55,26 @@ class MessageHeadTest {
 
     @ParameterizedTest
     @MethodSource("streams")
-    void readsFieldsWithFoldingAndLeavesTheStreamAtTheBody(Function<byte[], InputStream> stream) throws IOException {
+    void readsFieldsWithFoldingAndLeavesTheStreamAtTheBody(Function<byte[], InputStream> stream)
+            throws IOException {
         StringBuilder rest = new StringBuilder();
-        List<String> fields = read(stream, "From: a@b.test\r\nSubject: one\r\n two\r\n\tthree\nTo : c@d.test\r\n\r\nbody\r\n\r\nmore\n", rest);
-        assertThat(fields).containsExactly(
-            "From|From: a@b.test\r\n",
-            "Subject|Subject: one\r\n two\r\n\tthree\r\n",
-            "To|To : c@d.test\r\n");
+        List<String> fields =
+                read(
+                        stream,
+                        "From: a@b.test\r\nSubject: one\r\n two\r\n\tthree\nTo : c@d.test\r\n\r\nbody\r\n\r\nmore\n",
+                        rest);
+        assertThat(fields)
+                .containsExactly(
+                        "From|From: a@b.test\r\n",
+                        "Subject|Subject: one\r\n two\r\n\tthree\r\n",
+                        "To|To : c@d.test\r\n");
         assertThat(rest.toString()).isEqualTo("body\r\n\r\nmore\n");
     }
 
     @ParameterizedTest
     @MethodSource("streams")
-    void endsAtABareLfEmptyLineOrAtTheEndOfAHeaderOnlyMessage(Function<byte[], InputStream> stream) throws IOException {
+    void endsAtABareLfEmptyLineOrAtTheEndOfAHeaderOnlyMessage(Function<byte[], InputStream> stream)
+            throws IOException {
         StringBuilder rest = new StringBuilder();
         assertThat(read(stream, "A: 1\n\nB: body\n", rest)).containsExactly("A|A: 1\r\n");
         assertThat(rest.toString()).isEqualTo("B: body\n");
@@ -75,37 +88,58 @@ class MessageHeadTest {
 
     @ParameterizedTest
     @MethodSource("streams")
-    void readsAHeaderBlockLargerThanOneReadAndRefusesOneOverOneMebibyte(Function<byte[], InputStream> stream) throws IOException {
+    void readsAHeaderBlockLargerThanOneReadAndRefusesOneOverOneMebibyte(
+            Function<byte[], InputStream> stream) throws IOException {
         StringBuilder big = new StringBuilder();
         for (int i = 0; i < 2000; i++) {
-            big.append("Received: from relay").append(i).append(".example.test by mx.example.test\r\n");
+            big.append("Received: from relay")
+                    .append(i)
+                    .append(".example.test by mx.example.test\r\n");
         }
         StringBuilder rest = new StringBuilder();
         assertThat(read(stream, big + "\r\nbody", rest)).hasSize(2000);
         assertThat(rest.toString()).isEqualTo("body");
         String huge = "X-Long: " + "a".repeat(1 << 20) + "\r\n\r\nbody";
-        assertThatThrownBy(() -> MessageHead.read(stream.apply(huge.getBytes(StandardCharsets.US_ASCII))))
-            .isInstanceOf(IOException.class).hasMessageContaining("larger than");
+        assertThatThrownBy(
+                        () ->
+                                MessageHead.read(
+                                        stream.apply(huge.getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("larger than");
     }
 
     @ParameterizedTest
     @MethodSource("streams")
     void refusesAContinuationFirstOrALineWithoutAName(Function<byte[], InputStream> stream) {
-        assertThatThrownBy(() -> MessageHead.read(stream.apply(" folded\r\nA: 1\r\n\r\n".getBytes(StandardCharsets.US_ASCII))))
-            .isInstanceOf(IOException.class).hasMessageContaining("continuation");
-        assertThatThrownBy(() -> MessageHead.read(stream.apply("no colon here\r\n\r\n".getBytes(StandardCharsets.US_ASCII))))
-            .isInstanceOf(IOException.class).hasMessageContaining("field name");
+        assertThatThrownBy(
+                        () ->
+                                MessageHead.read(
+                                        stream.apply(
+                                                " folded\r\nA: 1\r\n\r\n"
+                                                        .getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("continuation");
+        assertThatThrownBy(
+                        () ->
+                                MessageHead.read(
+                                        stream.apply(
+                                                "no colon here\r\n\r\n"
+                                                        .getBytes(StandardCharsets.US_ASCII))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("field name");
     }
 
     @Test
     void anUnmarkableStreamIsNotReadPastTheEmptyLine() throws IOException {
-        ByteArrayInputStream source = new ByteArrayInputStream("A: 1\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII));
-        MessageHead.read(new FilterInputStream(source) {
-            @Override
-            public boolean markSupported() {
-                return false;
-            }
-        });
+        ByteArrayInputStream source =
+                new ByteArrayInputStream("A: 1\r\n\r\nbody".getBytes(StandardCharsets.US_ASCII));
+        MessageHead.read(
+                new FilterInputStream(source) {
+                    @Override
+                    public boolean markSupported() {
+                        return false;
+                    }
+                });
         assertThat(source.available()).isEqualTo(4);
     }
 }

@@ -13,14 +13,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for the S/MIME engine's header and MIME-head scanners: {@link MessageHead} (read in blocks
- * from a mark/reset stream and byte by byte from a plain one, which must agree), its content type and
- * transfer encoding, {@link MultipartSplitter} on the body with the head's boundary, and {@link ByteScan}
- * against plain loops over the same bytes.
+ * Fuzz target for the S/MIME engine's header and MIME-head scanners: {@link MessageHead} (read in
+ * blocks from a mark/reset stream and byte by byte from a plain one, which must agree), its content
+ * type and transfer encoding, {@link MultipartSplitter} on the body with the head's boundary, and
+ * {@link ByteScan} against plain loops over the same bytes.
  *
- * <p>{@code MessageHead.read} throws only {@link IOException} (block too large, a line that is neither a
- * field nor a continuation); everything else returns. Seeds (the tests' messages, signed and encrypted
- * ones included) are in {@code src/test/resources/dev/mailsec/smime/MimeHeadFuzzTestInputs/headAndParts/}.
+ * <p>{@code MessageHead.read} throws only {@link IOException} (block too large, a line that is
+ * neither a field nor a continuation); everything else returns. Seeds (the tests' messages, signed
+ * and encrypted ones included) are in {@code
+ * src/test/resources/dev/mailsec/smime/MimeHeadFuzzTestInputs/headAndParts/}.
  */
 class MimeHeadFuzzTest {
 
@@ -37,14 +38,16 @@ class MimeHeadFuzzTest {
             return;
         }
         int bodyStart = input.length - marked.available();
-        InputStream plain = new FilterInputStream(new ByteArrayInputStream(input)) {
-            @Override
-            public boolean markSupported() {
-                return false;
-            }
-        };
+        InputStream plain =
+                new FilterInputStream(new ByteArrayInputStream(input)) {
+                    @Override
+                    public boolean markSupported() {
+                        return false;
+                    }
+                };
         MessageHead byByte = MessageHead.read(plain);
-        if (byByte.fields().size() != head.fields().size() || plain.available() != marked.available()) {
+        if (byByte.fields().size() != head.fields().size()
+                || plain.available() != marked.available()) {
             throw new IllegalStateException("block and byte-by-byte reads disagree");
         }
         head.transferEncoding();
@@ -63,18 +66,20 @@ class MimeHeadFuzzTest {
 
     /** The byte-by-byte read must refuse what the block read refused. */
     private static void expectRefused(byte[] input) {
-        InputStream plain = new FilterInputStream(new ByteArrayInputStream(input)) {
-            @Override
-            public boolean markSupported() {
-                return false;
-            }
-        };
+        InputStream plain =
+                new FilterInputStream(new ByteArrayInputStream(input)) {
+                    @Override
+                    public boolean markSupported() {
+                        return false;
+                    }
+                };
         try {
             MessageHead.read(plain);
         } catch (IOException expected) {
             return;
         }
-        throw new IllegalStateException("the block read refused a head the byte-by-byte read accepts");
+        throw new IllegalStateException(
+                "the block read refused a head the byte-by-byte read accepts");
     }
 
     private static void scanners(byte[] b) {
@@ -103,13 +108,22 @@ class MimeHeadFuzzTest {
         check("hasHighOrNul", ByteScan.hasHighOrNul(b, from, to) == high, b, from);
         check("indexOf", ByteScan.indexOf(b, from, to, (byte) '\n') == lf, b, from);
         check("nextBareLineFeed", ByteScan.nextBareLineFeed(b, from, to) == bare, b, from);
-        check("nextAtLineStart", ByteScan.nextAtLineStart(b, from, to, (byte) '-') == dash, b, from);
+        check(
+                "nextAtLineStart",
+                ByteScan.nextAtLineStart(b, from, to, (byte) '-') == dash,
+                b,
+                from);
     }
 
     private static void check(String what, boolean ok, byte[] b, int from) {
         if (!ok) {
-            throw new IllegalStateException("ByteScan." + what + " disagrees with a plain loop from " + from
-                    + " over " + Arrays.toString(Arrays.copyOf(b, Math.min(b.length, 64))));
+            throw new IllegalStateException(
+                    "ByteScan."
+                            + what
+                            + " disagrees with a plain loop from "
+                            + from
+                            + " over "
+                            + Arrays.toString(Arrays.copyOf(b, Math.min(b.length, 64))));
         }
     }
 }

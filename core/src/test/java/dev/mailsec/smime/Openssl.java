@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs a real peer tool (openssl, gpgsm) and fails loudly with its stderr. */
 final class Openssl {
 
-    private Openssl() {
-    }
+    private Openssl() {}
 
     static final class Result {
         final int exit;
@@ -25,9 +24,11 @@ final class Openssl {
         }
     }
 
-    static Result run(Path dir, java.util.Map<String, String> env, String... command) throws IOException, InterruptedException {
+    static Result run(Path dir, java.util.Map<String, String> env, String... command)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(Arrays.asList(command));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Path log = Files.createTempFile(dir, "tool", ".log");
         pb.redirectOutput(log.toFile());
@@ -44,10 +45,12 @@ final class Openssl {
         return ok(dir, java.util.Map.of(), command);
     }
 
-    static String ok(Path dir, java.util.Map<String, String> env, String... command) throws IOException, InterruptedException {
+    static String ok(Path dir, java.util.Map<String, String> env, String... command)
+            throws IOException, InterruptedException {
         Result r = run(dir, env, command);
         if (r.exit != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + r.exit + ":\n" + r.output);
+            throw new AssertionError(
+                    String.join(" ", command) + " exited " + r.exit + ":\n" + r.output);
         }
         return r.output;
     }

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real OpenLDAP slapd (Debian packages {@code slapd ldap-utils}) on a loopback port, with the core,
- * cosine and inetOrgPerson schemas, suffix {@code dc=example,dc=test} (admin {@code cn=admin}, password
- * {@code secret}), loaded with the given LDIF.
+ * A real OpenLDAP slapd (Debian packages {@code slapd ldap-utils}) on a loopback port, with the
+ * core, cosine and inetOrgPerson schemas, suffix {@code dc=example,dc=test} (admin {@code
+ * cn=admin}, password {@code secret}), loaded with the given LDIF.
  */
 public final class Slapd implements AutoCloseable {
 
@@ -22,7 +22,10 @@ public final class Slapd implements AutoCloseable {
         this.process = process;
     }
 
-    /** A port free right now, for a test that must write the server's URL (e.g. into certificates) before it starts. */
+    /**
+     * A port free right now, for a test that must write the server's URL (e.g. into certificates)
+     * before it starts.
+     */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -33,45 +36,88 @@ public final class Slapd implements AutoCloseable {
         return start(dir, port, ldif, "");
     }
 
-    /** @param access slapd.conf {@code access} directives for the database (the admin is above them) */
+    /**
+     * @param access slapd.conf {@code access} directives for the database (the admin is above them)
+     */
     public static Slapd start(Path dir, int port, String ldif, String access) throws Exception {
         return start(dir, port, ldif, access, 0, null, null);
     }
 
     /**
-     * Also listening for {@code ldaps://} on {@code tlsPort} with the PEM certificate and key given (slapd
-     * in Debian uses GnuTLS).
+     * Also listening for {@code ldaps://} on {@code tlsPort} with the PEM certificate and key given
+     * (slapd in Debian uses GnuTLS).
      */
-    public static Slapd start(Path dir, int port, String ldif, String access, int tlsPort, Path certificate, Path key)
-        throws Exception {
+    public static Slapd start(
+            Path dir, int port, String ldif, String access, int tlsPort, Path certificate, Path key)
+            throws Exception {
         Files.createDirectories(dir.resolve("db"));
-        String tls = tlsPort == 0 ? "" : "TLSCertificateFile " + certificate + "\nTLSCertificateKeyFile " + key + "\n";
-        Files.writeString(dir.resolve("slapd.conf"), ""
-            + "include /etc/ldap/schema/core.schema\n"
-            + "include /etc/ldap/schema/cosine.schema\n"
-            + "include /etc/ldap/schema/inetorgperson.schema\n"
-            + "pidfile " + dir.resolve("slapd.pid") + "\n"
-            + "argsfile " + dir.resolve("slapd.args") + "\n"
-            + "modulepath /usr/lib/ldap\n"
-            + "moduleload back_mdb\n"
-            + tls
-            + "database mdb\n"
-            + "maxsize 10485760\n"
-            + "suffix \"dc=example,dc=test\"\n"
-            + "rootdn \"cn=admin,dc=example,dc=test\"\n"
-            + "rootpw secret\n"
-            + "directory " + dir.resolve("db") + "\n"
-            + "index objectClass eq\n"
-            + "index mail eq\n"
-            + access);
+        String tls =
+                tlsPort == 0
+                        ? ""
+                        : "TLSCertificateFile "
+                                + certificate
+                                + "\nTLSCertificateKeyFile "
+                                + key
+                                + "\n";
+        Files.writeString(
+                dir.resolve("slapd.conf"),
+                ""
+                        + "include /etc/ldap/schema/core.schema\n"
+                        + "include /etc/ldap/schema/cosine.schema\n"
+                        + "include /etc/ldap/schema/inetorgperson.schema\n"
+                        + "pidfile "
+                        + dir.resolve("slapd.pid")
+                        + "\n"
+                        + "argsfile "
+                        + dir.resolve("slapd.args")
+                        + "\n"
+                        + "modulepath /usr/lib/ldap\n"
+                        + "moduleload back_mdb\n"
+                        + tls
+                        + "database mdb\n"
+                        + "maxsize 10485760\n"
+                        + "suffix \"dc=example,dc=test\"\n"
+                        + "rootdn \"cn=admin,dc=example,dc=test\"\n"
+                        + "rootpw secret\n"
+                        + "directory "
+                        + dir.resolve("db")
+                        + "\n"
+                        + "index objectClass eq\n"
+                        + "index mail eq\n"
+                        + access);
         Files.writeString(dir.resolve("data.ldif"), ldif);
-        String listen = "ldap://127.0.0.1:" + port + "/" + (tlsPort == 0 ? "" : " ldaps://127.0.0.1:" + tlsPort + "/");
-        Process process = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-h", listen, "-f",
-            dir.resolve("slapd.conf").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
+        String listen =
+                "ldap://127.0.0.1:"
+                        + port
+                        + "/"
+                        + (tlsPort == 0 ? "" : " ldaps://127.0.0.1:" + tlsPort + "/");
+        Process process =
+                new ProcessBuilder(
+                                "/usr/sbin/slapd",
+                                "-d",
+                                "0",
+                                "-h",
+                                listen,
+                                "-f",
+                                dir.resolve("slapd.conf").toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("slapd.log").toFile())
+                        .start();
         Slapd slapd = new Slapd(port, process);
         try {
             slapd.awaitPort(dir);
-            Openssl.ok(dir, "ldapadd", "-x", "-H", slapd.url(), "-D", "cn=admin,dc=example,dc=test", "-w", "secret", "-f", "data.ldif");
+            Openssl.ok(
+                    dir,
+                    "ldapadd",
+                    "-x",
+                    "-H",
+                    slapd.url(),
+                    "-D",
+                    "cn=admin,dc=example,dc=test",
+                    "-w",
+                    "secret",
+                    "-f",
+                    "data.ldif");
         } catch (Exception | Error e) {
             slapd.close();
             throw e;
@@ -83,24 +129,81 @@ public final class Slapd implements AutoCloseable {
     public void modify(Path dir, String ldif) throws Exception {
         Path file = Files.createTempFile(dir, "change", ".ldif");
         Files.writeString(file, ldif);
-        Openssl.ok(dir, "ldapmodify", "-x", "-H", url(), "-D", "cn=admin,dc=example,dc=test", "-w", "secret", "-f", file.toString());
+        Openssl.ok(
+                dir,
+                "ldapmodify",
+                "-x",
+                "-H",
+                url(),
+                "-D",
+                "cn=admin,dc=example,dc=test",
+                "-w",
+                "secret",
+                "-f",
+                file.toString());
     }
 
     /**
-     * Writes, with openssl, a private CA ({@code tls-ca.pem}, {@code tls-ca.key}) and a server certificate
-     * for the address 127.0.0.1 only ({@code server.pem}, {@code server.key}), as an enterprise CA issues a
-     * domain controller's.
+     * Writes, with openssl, a private CA ({@code tls-ca.pem}, {@code tls-ca.key}) and a server
+     * certificate for the address 127.0.0.1 only ({@code server.pem}, {@code server.key}), as an
+     * enterprise CA issues a domain controller's.
      */
     public static void writeTlsFiles(Path dir) throws Exception {
-        Openssl.ok(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "tls-ca.key", "-out", "tls-ca.pem",
-            "-subj", "/CN=LDAP TLS CA", "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        Openssl.ok(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-            "-subj", "/CN=127.0.0.1");
-        Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
-            + "keyUsage=critical,digitalSignature,keyEncipherment\n");
-        Openssl.ok(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "tls-ca.pem", "-CAkey", "tls-ca.key", "-CAcreateserial",
-            "-out", "server.pem", "-days", "2", "-extfile", "server.ext");
+        Openssl.ok(
+                dir,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "tls-ca.key",
+                "-out",
+                "tls-ca.pem",
+                "-subj",
+                "/CN=LDAP TLS CA",
+                "-days",
+                "2",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign");
+        Openssl.ok(
+                dir,
+                "openssl",
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1");
+        Files.writeString(
+                dir.resolve("server.ext"),
+                "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
+                        + "keyUsage=critical,digitalSignature,keyEncipherment\n");
+        Openssl.ok(
+                dir,
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "tls-ca.pem",
+                "-CAkey",
+                "tls-ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext");
     }
 
     public String url() {
@@ -114,7 +217,9 @@ public final class Slapd implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IllegalStateException("slapd did not start: " + Files.readString(dir.resolve("slapd.log")), e);
+                    throw new IllegalStateException(
+                            "slapd did not start: " + Files.readString(dir.resolve("slapd.log")),
+                            e);
                 }
                 Thread.sleep(50);
             }

@@ -8,11 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for S/MIME enveloped and auth-enveloped input ({@link SmimeDecryptor}: the MIME head, base64
- * or binary transfer encoding, the CMS EnvelopedData / AuthEnvelopedData parsers, key transport, content
- * decryption): only {@link SmimeException} (with its reason) and the declared {@link IOException} may come
- * out. Seeds (AES-CBC and AES-GCM envelopes for the fixed {@link FuzzPki} recipient) are in
- * {@code src/test/resources/dev/mailsec/smime/SmimeDecryptorFuzzTestInputs/decrypt/}.
+ * Fuzz target for S/MIME enveloped and auth-enveloped input ({@link SmimeDecryptor}: the MIME head,
+ * base64 or binary transfer encoding, the CMS EnvelopedData / AuthEnvelopedData parsers, key
+ * transport, content decryption): only {@link SmimeException} (with its reason) and the declared
+ * {@link IOException} may come out. Seeds (AES-CBC and AES-GCM envelopes for the fixed {@link
+ * FuzzPki} recipient) are in {@code
+ * src/test/resources/dev/mailsec/smime/SmimeDecryptorFuzzTestInputs/decrypt/}.
  */
 class SmimeDecryptorFuzzTest {
 
@@ -22,7 +23,8 @@ class SmimeDecryptorFuzzTest {
     @Timeout(10)
     void decrypt(byte[] message) throws IOException {
         try {
-            new SmimeDecryptor().decrypt(new ByteArrayInputStream(message), new ByteArrayOutputStream(), KEYS);
+            new SmimeDecryptor()
+                    .decrypt(new ByteArrayInputStream(message), new ByteArrayOutputStream(), KEYS);
         } catch (SmimeException refused) {
             // NOT_SMIME, NO_MATCHING_KEY, CORRUPT, UNSUPPORTED_ALGORITHM: the documented answers
         }

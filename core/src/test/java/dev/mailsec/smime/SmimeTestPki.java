@@ -53,13 +53,30 @@ public final class SmimeTestPki {
         try {
             X500Name subject = new X500Name("CN=" + name + ",O=mailsec test");
             Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), subject, caKeys.getPublic());
+            JcaX509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            subject,
+                            BigInteger.valueOf(SERIAL.incrementAndGet()),
+                            Date.from(now.minus(Duration.ofDays(1))),
+                            Date.from(now.plus(Duration.ofDays(30))),
+                            subject,
+                            caKeys.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
-            ca = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            b.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+            ca =
+                    new JcaX509CertificateConverter()
+                            .getCertificate(
+                                    b.build(
+                                            new JcaContentSignerBuilder("SHA256withRSA")
+                                                    .build(caKeys.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -96,8 +113,10 @@ public final class SmimeTestPki {
         public int keyUsage = -1;
         public boolean emailProtection = true;
         public boolean ec;
+
         /** An OCSP responder for the Authority Information Access extension, or null. */
         public String ocspUrl;
+
         /** Whether to add the PKI's CRL distribution point (when it has one). */
         public boolean crl = true;
     }
@@ -115,38 +134,77 @@ public final class SmimeTestPki {
     public SmimeKeyPair user(String address, Spec spec) {
         KeyPair keys = spec.ec ? ec() : rsa();
         try {
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
-                BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(spec.notBefore), Date.from(spec.notAfter),
-                new X500Name("CN=" + address + ",O=mailsec test"), keys.getPublic());
+            JcaX509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                            BigInteger.valueOf(SERIAL.incrementAndGet()),
+                            Date.from(spec.notBefore),
+                            Date.from(spec.notAfter),
+                            new X500Name("CN=" + address + ",O=mailsec test"),
+                            keys.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int ku = spec.keyUsage >= 0 ? spec.keyUsage
-                : (spec.ec ? KeyUsage.digitalSignature | KeyUsage.keyAgreement : KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+            int ku =
+                    spec.keyUsage >= 0
+                            ? spec.keyUsage
+                            : (spec.ec
+                                    ? KeyUsage.digitalSignature | KeyUsage.keyAgreement
+                                    : KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
             b.addExtension(Extension.keyUsage, true, new KeyUsage(ku));
             // emailProtection=false: a TLS-server-only certificate, which must not be used for mail
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                spec.emailProtection ? KeyPurposeId.id_kp_emailProtection : KeyPurposeId.id_kp_serverAuth));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+            b.addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(
+                            spec.emailProtection
+                                    ? KeyPurposeId.id_kp_emailProtection
+                                    : KeyPurposeId.id_kp_serverAuth));
+            b.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)));
+            b.addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    ext.createSubjectKeyIdentifier(keys.getPublic()));
+            b.addExtension(
+                    Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
             if (spec.ocspUrl != null) {
-                b.addExtension(Extension.authorityInfoAccess, false, new dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess(
-                    dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp,
-                    new GeneralName(GeneralName.uniformResourceIdentifier, spec.ocspUrl)));
+                b.addExtension(
+                        Extension.authorityInfoAccess,
+                        false,
+                        new dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess(
+                                dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp,
+                                new GeneralName(
+                                        GeneralName.uniformResourceIdentifier, spec.ocspUrl)));
             }
             if (crlUrl != null && spec.crl) {
-                // several URLs separated by spaces: names of one distribution point, alternatives for the same CRL
+                // several URLs separated by spaces: names of one distribution point, alternatives
+                // for the same CRL
                 String[] urls = crlUrl.split(" ");
                 GeneralName[] names = new GeneralName[urls.length];
                 for (int i = 0; i < urls.length; i++) {
                     names[i] = new GeneralName(GeneralName.uniformResourceIdentifier, urls[i]);
                 }
-                b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-                    new DistributionPoint(new DistributionPointName(new GeneralNames(names)), null, null)}));
+                b.addExtension(
+                        Extension.cRLDistributionPoints,
+                        false,
+                        new CRLDistPoint(
+                                new DistributionPoint[] {
+                                    new DistributionPoint(
+                                            new DistributionPointName(new GeneralNames(names)),
+                                            null,
+                                            null)
+                                }));
             }
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-            return new SmimeKeyPair(address + "#" + cert.getSerialNumber(), keys.getPrivate(), cert, List.of(ca));
+            X509Certificate cert =
+                    new JcaX509CertificateConverter()
+                            .getCertificate(
+                                    b.build(
+                                            new JcaContentSignerBuilder("SHA256withRSA")
+                                                    .build(caKeys.getPrivate())));
+            return new SmimeKeyPair(
+                    address + "#" + cert.getSerialNumber(), keys.getPrivate(), cert, List.of(ca));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -154,13 +212,21 @@ public final class SmimeTestPki {
 
     public X509CRL crl(X509Certificate... revoked) {
         try {
-            X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
-                Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+            X509v2CRLBuilder b =
+                    new X509v2CRLBuilder(
+                            X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+                            Date.from(Instant.now().minus(Duration.ofMinutes(5))));
             b.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(1))));
             for (X509Certificate c : revoked) {
-                b.addCRLEntry(c.getSerialNumber(), Date.from(Instant.now().minus(Duration.ofMinutes(1))), CRLReason.keyCompromise);
+                b.addCRLEntry(
+                        c.getSerialNumber(),
+                        Date.from(Instant.now().minus(Duration.ofMinutes(1))),
+                        CRLReason.keyCompromise);
             }
-            X509CRLHolder holder = b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate()));
+            X509CRLHolder holder =
+                    b.build(
+                            new JcaContentSignerBuilder("SHA256withRSA")
+                                    .build(caKeys.getPrivate()));
             return new JcaX509CRLConverter().getCRL(holder);
         } catch (Exception e) {
             throw new IllegalStateException(e);

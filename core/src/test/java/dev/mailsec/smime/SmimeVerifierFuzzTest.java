@@ -7,11 +7,12 @@ import java.util.List;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for S/MIME signed input ({@link SmimeVerifier}: multipart/signed and opaque signed-data, the
- * CMS SignedData parser, certificate chain building): every message gets a verdict; the declared
- * {@link IOException} is the only exception allowed, and none may come from in-memory streams in practice.
- * Seeds (detached and opaque signatures over the tests' messages, by the fixed {@link FuzzPki} key) are in
- * {@code src/test/resources/dev/mailsec/smime/SmimeVerifierFuzzTestInputs/verify/}.
+ * Fuzz target for S/MIME signed input ({@link SmimeVerifier}: multipart/signed and opaque
+ * signed-data, the CMS SignedData parser, certificate chain building): every message gets a
+ * verdict; the declared {@link IOException} is the only exception allowed, and none may come from
+ * in-memory streams in practice. Seeds (detached and opaque signatures over the tests' messages, by
+ * the fixed {@link FuzzPki} key) are in {@code
+ * src/test/resources/dev/mailsec/smime/SmimeVerifierFuzzTestInputs/verify/}.
  */
 class SmimeVerifierFuzzTest {
 

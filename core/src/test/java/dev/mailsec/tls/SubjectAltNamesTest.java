@@ -8,9 +8,12 @@ class SubjectAltNamesTest {
 
     @Test
     void ofShouldRenderEachNameWithItsTypeInCertificateOrder() {
-        assertThat(SubjectAltNames.of(TestCertificates.withSubjectAltNames())).containsExactly(
-            "DNS:relay.partner.example", "EMAIL:postmaster@partner.example", "IP:192.0.2.7",
-            "URI:https://partner.example/");
+        assertThat(SubjectAltNames.of(TestCertificates.withSubjectAltNames()))
+                .containsExactly(
+                        "DNS:relay.partner.example",
+                        "EMAIL:postmaster@partner.example",
+                        "IP:192.0.2.7",
+                        "URI:https://partner.example/");
     }
 
     @Test

@@ -9,10 +9,12 @@ import java.security.cert.X509Certificate;
 
 /** Certificates made with openssl 3.0 once and kept as test resources (see the PEM files). */
 final class TestCertificates {
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
-    /** Subject (RFC 2253) {@code C=DE,O=Partner\, Inc.,CN=relay.partner.example}; four alternative names. */
+    /**
+     * Subject (RFC 2253) {@code C=DE,O=Partner\, Inc.,CN=relay.partner.example}; four alternative
+     * names.
+     */
     static X509Certificate withSubjectAltNames() {
         return load("client-with-sans.pem");
     }
@@ -24,7 +26,8 @@ final class TestCertificates {
 
     private static X509Certificate load(String name) {
         try (InputStream in = TestCertificates.class.getResourceAsStream(name)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (CertificateException e) {

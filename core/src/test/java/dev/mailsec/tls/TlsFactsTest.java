@@ -11,7 +11,8 @@ class TlsFactsTest {
 
     @Test
     void fromSessionShouldReadProtocolAndCipherWithoutClientCertificate() {
-        TlsFacts facts = TlsFacts.fromSession(new FakeSslSession("TLSv1.3", "TLS_AES_256_GCM_SHA384"), true);
+        TlsFacts facts =
+                TlsFacts.fromSession(new FakeSslSession("TLSv1.3", "TLS_AES_256_GCM_SHA384"), true);
 
         assertThat(facts.protocol()).isEqualTo("TLSv1.3");
         assertThat(facts.protocolVersion()).contains(TlsProtocolVersion.TLS_V1_3);
@@ -22,18 +23,32 @@ class TlsFactsTest {
 
     @Test
     void fromSessionShouldReadClientCertificateSubjectAndAltNames() {
-        TlsFacts facts = TlsFacts.fromSession(new FakeSslSession("TLSv1.2",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", TestCertificates.withSubjectAltNames()), true);
+        TlsFacts facts =
+                TlsFacts.fromSession(
+                        new FakeSslSession(
+                                "TLSv1.2",
+                                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                                TestCertificates.withSubjectAltNames()),
+                        true);
 
         assertThat(facts.peerSubject()).contains("C=DE,O=Partner\\, Inc.,CN=relay.partner.example");
-        assertThat(facts.peerSubjectAltNames()).containsExactly("DNS:relay.partner.example",
-            "EMAIL:postmaster@partner.example", "IP:192.0.2.7", "URI:https://partner.example/");
+        assertThat(facts.peerSubjectAltNames())
+                .containsExactly(
+                        "DNS:relay.partner.example",
+                        "EMAIL:postmaster@partner.example",
+                        "IP:192.0.2.7",
+                        "URI:https://partner.example/");
     }
 
     @Test
     void fromSessionShouldIgnoreClientCertificateWhenNotAskedTo() {
-        TlsFacts facts = TlsFacts.fromSession(new FakeSslSession("TLSv1.2",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", TestCertificates.withSubjectAltNames()), false);
+        TlsFacts facts =
+                TlsFacts.fromSession(
+                        new FakeSslSession(
+                                "TLSv1.2",
+                                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                                TestCertificates.withSubjectAltNames()),
+                        false);
 
         assertThat(facts.peerSubject()).isEmpty();
         assertThat(facts.peerSubjectAltNames()).isEmpty();
@@ -41,8 +56,13 @@ class TlsFactsTest {
 
     @Test
     void fromSessionShouldKeepUtf8SubjectAsRfc2253() {
-        TlsFacts facts = TlsFacts.fromSession(new FakeSslSession("TLSv1.3", "TLS_AES_128_GCM_SHA256",
-            TestCertificates.withoutSubjectAltNames()), true);
+        TlsFacts facts =
+                TlsFacts.fromSession(
+                        new FakeSslSession(
+                                "TLSv1.3",
+                                "TLS_AES_128_GCM_SHA256",
+                                TestCertificates.withoutSubjectAltNames()),
+                        true);
 
         assertThat(facts.peerSubject()).contains("O=Example,CN=J\u00fcrgen M\u00fcller");
         assertThat(facts.peerSubjectAltNames()).isEmpty();

@@ -9,9 +9,13 @@ class TlsProtocolVersionTest {
 
     @Test
     void versionsShouldBeOrderedOldestFirst() {
-        assertThat(TlsProtocolVersion.values()).containsExactly(
-            TlsProtocolVersion.SSL_V3, TlsProtocolVersion.TLS_V1, TlsProtocolVersion.TLS_V1_1,
-            TlsProtocolVersion.TLS_V1_2, TlsProtocolVersion.TLS_V1_3);
+        assertThat(TlsProtocolVersion.values())
+                .containsExactly(
+                        TlsProtocolVersion.SSL_V3,
+                        TlsProtocolVersion.TLS_V1,
+                        TlsProtocolVersion.TLS_V1_1,
+                        TlsProtocolVersion.TLS_V1_2,
+                        TlsProtocolVersion.TLS_V1_3);
         assertThat(TlsProtocolVersion.TLS_V1_3.isAtLeast(TlsProtocolVersion.TLS_V1_2)).isTrue();
         assertThat(TlsProtocolVersion.TLS_V1_2.isAtLeast(TlsProtocolVersion.TLS_V1_2)).isTrue();
         assertThat(TlsProtocolVersion.TLS_V1_2.isAtLeast(TlsProtocolVersion.TLS_V1_3)).isFalse();
@@ -33,13 +37,15 @@ class TlsProtocolVersionTest {
     @Test
     void parseShouldRejectUnknownNamesNamingTheValue() {
         assertThatThrownBy(() -> TlsProtocolVersion.parse("TLSv9"))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("'TLSv9'")
-            .hasMessageContaining("TLSv1.2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'TLSv9'")
+                .hasMessageContaining("TLSv1.2");
         assertThatThrownBy(() -> TlsProtocolVersion.parse("foo")).hasMessageContaining("'foo'");
-        assertThatThrownBy(() -> TlsProtocolVersion.parse("tlsv1.2")).hasMessageContaining("'tlsv1.2'");
+        assertThatThrownBy(() -> TlsProtocolVersion.parse("tlsv1.2"))
+                .hasMessageContaining("'tlsv1.2'");
         assertThatThrownBy(() -> TlsProtocolVersion.parse("")).hasMessageContaining("''");
-        assertThatThrownBy(() -> TlsProtocolVersion.parse(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TlsProtocolVersion.parse(null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -47,6 +53,7 @@ class TlsProtocolVersionTest {
         assertThat(TlsProtocolVersion.fromJsseName("NONE")).isEmpty();
         assertThat(TlsProtocolVersion.fromJsseName("DTLSv1.2")).isEmpty();
         assertThat(TlsProtocolVersion.fromJsseName(null)).isEmpty();
-        assertThat(TlsProtocolVersion.fromJsseName("TLSv1.3")).contains(TlsProtocolVersion.TLS_V1_3);
+        assertThat(TlsProtocolVersion.fromJsseName("TLSv1.3"))
+                .contains(TlsProtocolVersion.TLS_V1_3);
     }
 }

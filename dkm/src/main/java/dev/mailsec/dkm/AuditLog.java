@@ -10,100 +10,118 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Writes the audit log: each event of a session becomes a record chained to the log's last one and MACed,
- * with its head checkpoint, under the writer's audit key. Reading and checking the log is
+ * Writes the audit log: each event of a session becomes a record chained to the log's last one and
+ * MACed, with its head checkpoint, under the writer's audit key. Reading and checking the log is
  * {@link AuditCheck}'s job.
  */
 final class AuditLog {
-  private final Storage raw;
-  private final Clock clock;
-  private final String writer;
-  private final byte[] key;
+    private final Storage raw;
+    private final Clock clock;
+    private final String writer;
+    private final byte[] key;
 
-  AuditLog(Storage raw, Clock clock, String writer, byte[] key) {
-    this.raw = raw;
-    this.clock = clock;
-    this.writer = writer;
-    this.key = key;
-  }
-
-  /** This session's audit key (also the key of its requester MACs). */
-  byte[] key() {
-    return key;
-  }
-
-  void record(String action, String subject, int version, String outcome, String reason) throws DkmException {
-    AuditChain.Event e = new AuditChain.Event(writer, action, subject, version, outcome, reason);
-    Instant now = clock.instant();
-    boolean durable = !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));
-    appendChained(raw, e, now, writer, key, durable);
-  }
-
-  /** Records an event under the root's audit key (e.g. a refused authentication, before any session). */
-  static void recordAsRoot(Storage storage, RootKeys rootKeys, Clock clock, Records.Meta meta,
-      AuditChain.Event e) throws DkmException {
-    if (rootKeys == null) {
-      return; // without a key the record could not be authenticated; the caller is refused anyway
+    AuditLog(Storage raw, Clock clock, String writer, byte[] key) {
+        this.raw = raw;
+        this.clock = clock;
+        this.writer = writer;
+        this.key = key;
     }
-    byte[] key = Envelope.rootAuditKey(rootKeys, meta);
-    Instant now = clock.instant();
-    appendChained(storage, e, now, Envelope.ROOT_WRITER, key, true);
-  }
 
-  void close() {
-    Aead.wipe(key);
-  }
+    /** This session's audit key (also the key of its requester MACs). */
+    byte[] key() {
+        return key;
+    }
 
-  /**
-   * Appends a record chained to the log's last record. A last line that is no record (garbage appended by
-   * hand or a damaged disk) does not stop the key manager: the record chains to the last well-formed one
-   * (found by reading the log, only in that case), and audit verify names the foreign line.
-   */
-  private static void appendChained(Storage raw, AuditChain.Event e, Instant now, String writer, byte[] key,
-      boolean durable) throws DkmException {
-    try {
-      raw.appendAudit(chained(e, now, writer, key, null), durable);
-      return;
-    } catch (AuditChain.MalformedLogException ex) {
-      // fall through: find the last record
+    void record(String action, String subject, int version, String outcome, String reason)
+            throws DkmException {
+        AuditChain.Event e =
+                new AuditChain.Event(writer, action, subject, version, outcome, reason);
+        Instant now = clock.instant();
+        boolean durable =
+                !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));
+        appendChained(raw, e, now, writer, key, durable);
     }
-    String lastRecord = null;
-    List<String> lines = raw.readAudit();
-    for (int i = lines.size() - 1; i >= 0 && lastRecord == null; i--) {
-      if (AuditChain.seq(lines.get(i)) > 0) {
-        lastRecord = lines.get(i);
-      }
-    }
-    try {
-      raw.appendAudit(chained(e, now, writer, key, lastRecord == null ? "" : lastRecord), durable);
-    } catch (AuditChain.MalformedLogException ex) {
-      // no operation goes unaudited: refuse it
-      throw new DkmIntegrityException(ex.getMessage(), ex);
-    }
-  }
 
-  /**
-   * Builds the next record and its MACed head checkpoint (both under the writer's audit key).
-   * {@code lastRecord}: where to chain when the log's last line is no record ("" = genesis; null = refuse).
-   */
-  private static Storage.AuditLineBuilder chained(AuditChain.Event e, Instant now, String writer, byte[] key,
-      String lastRecord) {
-    return new Storage.AuditLineBuilder() {
-      @Override
-      public String next(String last) {
-        if (last != null && AuditChain.seq(last) < 1) {
-          if (lastRecord == null) {
-            throw new AuditChain.MalformedLogException();
-          }
-          return AuditChain.next(lastRecord.isEmpty() ? null : lastRecord, e, now, writer, key);
+    /**
+     * Records an event under the root's audit key (e.g. a refused authentication, before any
+     * session).
+     */
+    static void recordAsRoot(
+            Storage storage, RootKeys rootKeys, Clock clock, Records.Meta meta, AuditChain.Event e)
+            throws DkmException {
+        if (rootKeys == null) {
+            return; // without a key the record could not be authenticated; the caller is refused
+            // anyway
         }
-        return AuditChain.next(last, e, now, writer, key);
-      }
+        byte[] key = Envelope.rootAuditKey(rootKeys, meta);
+        Instant now = clock.instant();
+        appendChained(storage, e, now, Envelope.ROOT_WRITER, key, true);
+    }
 
-      @Override
-      public String head(String line) {
-        return AuditChain.head(line, writer, key);
-      }
-    };
-  }
+    void close() {
+        Aead.wipe(key);
+    }
+
+    /**
+     * Appends a record chained to the log's last record. A last line that is no record (garbage
+     * appended by hand or a damaged disk) does not stop the key manager: the record chains to the
+     * last well-formed one (found by reading the log, only in that case), and audit verify names
+     * the foreign line.
+     */
+    private static void appendChained(
+            Storage raw,
+            AuditChain.Event e,
+            Instant now,
+            String writer,
+            byte[] key,
+            boolean durable)
+            throws DkmException {
+        try {
+            raw.appendAudit(chained(e, now, writer, key, null), durable);
+            return;
+        } catch (AuditChain.MalformedLogException ex) {
+            // fall through: find the last record
+        }
+        String lastRecord = null;
+        List<String> lines = raw.readAudit();
+        for (int i = lines.size() - 1; i >= 0 && lastRecord == null; i--) {
+            if (AuditChain.seq(lines.get(i)) > 0) {
+                lastRecord = lines.get(i);
+            }
+        }
+        try {
+            raw.appendAudit(
+                    chained(e, now, writer, key, lastRecord == null ? "" : lastRecord), durable);
+        } catch (AuditChain.MalformedLogException ex) {
+            // no operation goes unaudited: refuse it
+            throw new DkmIntegrityException(ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Builds the next record and its MACed head checkpoint (both under the writer's audit key).
+     * {@code lastRecord}: where to chain when the log's last line is no record ("" = genesis; null
+     * = refuse).
+     */
+    private static Storage.AuditLineBuilder chained(
+            AuditChain.Event e, Instant now, String writer, byte[] key, String lastRecord) {
+        return new Storage.AuditLineBuilder() {
+            @Override
+            public String next(String last) {
+                if (last != null && AuditChain.seq(last) < 1) {
+                    if (lastRecord == null) {
+                        throw new AuditChain.MalformedLogException();
+                    }
+                    return AuditChain.next(
+                            lastRecord.isEmpty() ? null : lastRecord, e, now, writer, key);
+                }
+                return AuditChain.next(last, e, now, writer, key);
+            }
+
+            @Override
+            public String head(String line) {
+                return AuditChain.head(line, writer, key);
+            }
+        };
+    }
 }

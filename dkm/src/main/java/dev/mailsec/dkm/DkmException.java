@@ -5,13 +5,13 @@ package dev.mailsec.dkm;
  * involved, never a secret value.
  */
 public abstract class DkmException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  protected DkmException(String message) {
-    super(message);
-  }
+    protected DkmException(String message) {
+        super(message);
+    }
 
-  protected DkmException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    protected DkmException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -5,13 +5,13 @@ package dev.mailsec.dkm;
  * secret, or a root key that no longer exists. Never retried: an operator has to look.
  */
 public class DkmIntegrityException extends DkmException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public DkmIntegrityException(String message) {
-    super(message);
-  }
+    public DkmIntegrityException(String message) {
+        super(message);
+    }
 
-  public DkmIntegrityException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public DkmIntegrityException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -5,13 +5,13 @@ package dev.mailsec.dkm;
  * retry the message later (or route it to a processor) instead of losing it.
  */
 public class DkmUnavailableException extends DkmException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public DkmUnavailableException(String message) {
-    super(message);
-  }
+    public DkmUnavailableException(String message) {
+        super(message);
+    }
 
-  public DkmUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public DkmUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -6,80 +6,103 @@ import dev.mailsec.dkm.spi.StoredRecord;
 import java.util.regex.Pattern;
 
 /**
- * One kind of store record: where it lives (key prefix), how it is decoded and encoded, and what "not
- * found" says. {@link RecordRepository} reads and writes every record through one of these.
+ * One kind of store record: where it lives (key prefix), how it is decoded and encoded, and what
+ * "not found" says. {@link RecordRepository} reads and writes every record through one of these.
  */
 final class RecordType<T> {
-  static final Pattern IDENTITY_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    static final Pattern IDENTITY_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-  static final RecordType<Records.Meta> META = new RecordType<>(null, "store", null, true,
-      Records.Meta::decode, Records.Meta::encode);
-  static final RecordType<Records.Identity> IDENTITY = new RecordType<>("identity/", "identity", IDENTITY_NAME,
-      true, Records.Identity::decode, Records.Identity::encode);
-  static final RecordType<Records.Group> GROUP = new RecordType<>("group/", "group", null, false,
-      Records.Group::decode, Records.Group::encode);
-  static final RecordType<Records.Secret> SECRET = new RecordType<>("secret/", "secret", null, false,
-      Records.Secret::decode, s -> {
-        SecretVersions.validate(s);
-        return s.encode();
-      });
-  static final RecordType<Records.Grant> GRANT = new RecordType<>("grant/", "request", null, false,
-      Records.Grant::decode, Records.Grant::encode);
+    static final RecordType<Records.Meta> META =
+            new RecordType<>(null, "store", null, true, Records.Meta::decode, Records.Meta::encode);
+    static final RecordType<Records.Identity> IDENTITY =
+            new RecordType<>(
+                    "identity/",
+                    "identity",
+                    IDENTITY_NAME,
+                    true,
+                    Records.Identity::decode,
+                    Records.Identity::encode);
+    static final RecordType<Records.Group> GROUP =
+            new RecordType<>(
+                    "group/", "group", null, false, Records.Group::decode, Records.Group::encode);
+    static final RecordType<Records.Secret> SECRET =
+            new RecordType<>(
+                    "secret/",
+                    "secret",
+                    null,
+                    false,
+                    Records.Secret::decode,
+                    s -> {
+                        SecretVersions.validate(s);
+                        return s.encode();
+                    });
+    static final RecordType<Records.Grant> GRANT =
+            new RecordType<>(
+                    "grant/", "request", null, false, Records.Grant::decode, Records.Grant::encode);
 
-  interface Decoder<T> {
-    T decode(byte[] body) throws Codec.MalformedException;
-  }
-
-  interface Encoder<T> {
-    byte[] encode(T value) throws DkmException;
-  }
-
-  /** Key prefix; null for the single {@code meta} record. */
-  final String prefix;
-  private final String noun;
-  private final Pattern validName;
-  /** Meta and identities are also read unchecked (at open, to find the keys that check them). */
-  private final boolean mayBeRaw;
-  private final Decoder<T> decoder;
-  private final Encoder<T> encoder;
-
-  private RecordType(String prefix, String noun, Pattern validName, boolean mayBeRaw, Decoder<T> decoder,
-      Encoder<T> encoder) {
-    this.prefix = prefix;
-    this.noun = noun;
-    this.validName = validName;
-    this.mayBeRaw = mayBeRaw;
-    this.decoder = decoder;
-    this.encoder = encoder;
-  }
-
-  /** The record key of {@code name}, or null when no record can have that name. */
-  String key(String name) {
-    if (prefix == null) {
-      return Records.META;
+    interface Decoder<T> {
+        T decode(byte[] body) throws Codec.MalformedException;
     }
-    if (name == null || validName != null && !validName.matcher(name).matches()) {
-      return null;
-    }
-    return prefix + name;
-  }
 
-  DkmInvalidRequestException notFound(String name) {
-    if (prefix == null) {
-      return new DkmInvalidRequestException("store is not initialised");
+    interface Encoder<T> {
+        byte[] encode(T value) throws DkmException;
     }
-    return new DkmNotFoundException(noun + ": no such " + noun + " '" + name + "'");
-  }
 
-  T decode(StoredRecord r) throws DkmIntegrityException {
-    try {
-      return decoder.decode(mayBeRaw ? AuthenticatedStorage.body(r) : r.value());
-    } catch (Codec.MalformedException e) {
-      throw new DkmIntegrityException("record " + r.key() + " is malformed: " + e.getMessage(), e);
+    /** Key prefix; null for the single {@code meta} record. */
+    final String prefix;
+
+    private final String noun;
+    private final Pattern validName;
+
+    /** Meta and identities are also read unchecked (at open, to find the keys that check them). */
+    private final boolean mayBeRaw;
+
+    private final Decoder<T> decoder;
+    private final Encoder<T> encoder;
+
+    private RecordType(
+            String prefix,
+            String noun,
+            Pattern validName,
+            boolean mayBeRaw,
+            Decoder<T> decoder,
+            Encoder<T> encoder) {
+        this.prefix = prefix;
+        this.noun = noun;
+        this.validName = validName;
+        this.mayBeRaw = mayBeRaw;
+        this.decoder = decoder;
+        this.encoder = encoder;
     }
-  }
 
-  byte[] encode(T value) throws DkmException {
-    return encoder.encode(value);
-  }
+    /** The record key of {@code name}, or null when no record can have that name. */
+    String key(String name) {
+        if (prefix == null) {
+            return Records.META;
+        }
+        if (name == null || validName != null && !validName.matcher(name).matches()) {
+            return null;
+        }
+        return prefix + name;
+    }
+
+    DkmInvalidRequestException notFound(String name) {
+        if (prefix == null) {
+            return new DkmInvalidRequestException("store is not initialised");
+        }
+        return new DkmNotFoundException(noun + ": no such " + noun + " '" + name + "'");
+    }
+
+    T decode(StoredRecord r) throws DkmIntegrityException {
+        try {
+            return decoder.decode(mayBeRaw ? AuthenticatedStorage.body(r) : r.value());
+        } catch (Codec.MalformedException e) {
+            throw new DkmIntegrityException(
+                    "record " + r.key() + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    byte[] encode(T value) throws DkmException {
+        return encoder.encode(value);
+    }
 }

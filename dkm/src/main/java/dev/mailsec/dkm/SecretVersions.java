@@ -7,121 +7,158 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The versions of one secret, a keyset in Tink's sense: a new version sealed under its own data key, the
- * state changes of rollover (promote, destroy), and {@link #validate} of the invariants, which every write
- * of a secret record passes through ({@link RecordType#SECRET}).
+ * The versions of one secret, a keyset in Tink's sense: a new version sealed under its own data
+ * key, the state changes of rollover (promote, destroy), and {@link #validate} of the invariants,
+ * which every write of a secret record passes through ({@link RecordType#SECRET}).
  */
 final class SecretVersions {
-  private SecretVersions() {}
+    private SecretVersions() {}
 
-  /**
-   * The invariants of a secret's versions: numbers from 1 and unique, exactly one PRIMARY, material
-   * present exactly on the versions that are not DESTROYED.
-   */
-  static void validate(Records.Secret s) throws DkmIntegrityException {
-    Set<Integer> seen = new HashSet<>();
-    int primaries = 0;
-    for (Records.SecretVersionRecord v : s.versions) {
-      if (v.version < 1 || !seen.add(v.version)) {
-        throw invalid(s, "version number " + v.version + " is " + (v.version < 1 ? "below 1" : "used twice"));
-      }
-      if (v.state == VersionState.PRIMARY) {
-        primaries++;
-      }
-      boolean material = v.ciphertext != null && v.wrappedDataKey != null;
-      boolean destroyed = v.state == VersionState.DESTROYED;
-      if (material == destroyed) {
-        throw invalid(s, "v" + v.version + " is " + v.state + (destroyed ? " but keeps" : " but lacks")
-            + " its material");
-      }
+    /**
+     * The invariants of a secret's versions: numbers from 1 and unique, exactly one PRIMARY,
+     * material present exactly on the versions that are not DESTROYED.
+     */
+    static void validate(Records.Secret s) throws DkmIntegrityException {
+        Set<Integer> seen = new HashSet<>();
+        int primaries = 0;
+        for (Records.SecretVersionRecord v : s.versions) {
+            if (v.version < 1 || !seen.add(v.version)) {
+                throw invalid(
+                        s,
+                        "version number "
+                                + v.version
+                                + " is "
+                                + (v.version < 1 ? "below 1" : "used twice"));
+            }
+            if (v.state == VersionState.PRIMARY) {
+                primaries++;
+            }
+            boolean material = v.ciphertext != null && v.wrappedDataKey != null;
+            boolean destroyed = v.state == VersionState.DESTROYED;
+            if (material == destroyed) {
+                throw invalid(
+                        s,
+                        "v"
+                                + v.version
+                                + " is "
+                                + v.state
+                                + (destroyed ? " but keeps" : " but lacks")
+                                + " its material");
+            }
+        }
+        if (primaries != 1) {
+            throw invalid(s, primaries + " primary versions, exactly one is needed");
+        }
     }
-    if (primaries != 1) {
-      throw invalid(s, primaries + " primary versions, exactly one is needed");
-    }
-  }
 
-  private static DkmIntegrityException invalid(Records.Secret s, String what) {
-    return new DkmIntegrityException("secret " + s.name + " would break its invariants: " + what);
-  }
-
-  /** A new version of {@code s}, sealed under a fresh data key wrapped by keyset version {@code groupKeyVersion}. */
-  static Records.SecretVersionRecord seal(Records.Secret s, int version, VersionState state, SecretMaterial m,
-      Records.Keyset ks, int groupKeyVersion, long now) {
-    Records.SecretVersionRecord v = new Records.SecretVersionRecord();
-    v.version = version;
-    v.state = state;
-    v.createdAt = now;
-    v.algorithm = m.algorithm;
-    v.publicKey = m.publicKey;
-    v.certificates = new ArrayList<>(m.certificates);
-    v.groupKeyVersion = groupKeyVersion;
-    Envelope.seal(s, v, m.plaintext, ks.keys.get(groupKeyVersion));
-    return v;
-  }
-
-  static SecretVersion open(Records.Secret s, Records.SecretVersionRecord v, byte[] dek)
-      throws DkmIntegrityException {
-    byte[] plain = Envelope.openValue(s, v, dek);
-    return new SecretVersion(s.name, s.kind, v.version, v.state, Instant.ofEpochMilli(v.createdAt), plain,
-        v.algorithm, v.publicKey, v.certificates);
-  }
-
-  /** Rollover step 2 on the record: the ENABLED version becomes primary, the primary is archived. */
-  static void promote(Records.Secret s, int version) throws DkmInvalidRequestException {
-    Records.SecretVersionRecord v = s.version(version);
-    if (v == null) {
-      throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
+    private static DkmIntegrityException invalid(Records.Secret s, String what) {
+        return new DkmIntegrityException(
+                "secret " + s.name + " would break its invariants: " + what);
     }
-    if (v.state != VersionState.ENABLED) {
-      throw new DkmInvalidRequestException(s.name + " v" + version
-          + " is " + v.state + ", only an ENABLED version can be promoted");
-    }
-    s.primary().state = VersionState.ARCHIVED;
-    v.state = VersionState.PRIMARY;
-  }
 
-  /** Erases a version's material on the record; the primary cannot be destroyed. */
-  static void destroy(Records.Secret s, int version) throws DkmInvalidRequestException {
-    Records.SecretVersionRecord v = s.version(version);
-    if (v == null) {
-      throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
+    /**
+     * A new version of {@code s}, sealed under a fresh data key wrapped by keyset version {@code
+     * groupKeyVersion}.
+     */
+    static Records.SecretVersionRecord seal(
+            Records.Secret s,
+            int version,
+            VersionState state,
+            SecretMaterial m,
+            Records.Keyset ks,
+            int groupKeyVersion,
+            long now) {
+        Records.SecretVersionRecord v = new Records.SecretVersionRecord();
+        v.version = version;
+        v.state = state;
+        v.createdAt = now;
+        v.algorithm = m.algorithm;
+        v.publicKey = m.publicKey;
+        v.certificates = new ArrayList<>(m.certificates);
+        v.groupKeyVersion = groupKeyVersion;
+        Envelope.seal(s, v, m.plaintext, ks.keys.get(groupKeyVersion));
+        return v;
     }
-    if (v.state == VersionState.PRIMARY || v.state == VersionState.DESTROYED) {
-      throw new DkmInvalidRequestException(s.name + " v" + version + " is " + v.state + " and cannot be destroyed");
-    }
-    v.state = VersionState.DESTROYED;
-    v.wrappedDataKey = null;
-    v.ciphertext = null;
-  }
 
-  /** The newest ENABLED version (added, not yet promoted), or null. */
-  static Records.SecretVersionRecord pending(Records.Secret s) {
-    Records.SecretVersionRecord pending = null;
-    for (Records.SecretVersionRecord v : s.versions) {
-      if (v.state == VersionState.ENABLED) {
-        pending = v;
-      }
+    static SecretVersion open(Records.Secret s, Records.SecretVersionRecord v, byte[] dek)
+            throws DkmIntegrityException {
+        byte[] plain = Envelope.openValue(s, v, dek);
+        return new SecretVersion(
+                s.name,
+                s.kind,
+                v.version,
+                v.state,
+                Instant.ofEpochMilli(v.createdAt),
+                plain,
+                v.algorithm,
+                v.publicKey,
+                v.certificates);
     }
-    return pending;
-  }
 
-  /** How many versions still have their material. */
-  static int live(Records.Secret s) {
-    int n = 0;
-    for (Records.SecretVersionRecord v : s.versions) {
-      if (v.state != VersionState.DESTROYED) {
-        n++;
-      }
+    /**
+     * Rollover step 2 on the record: the ENABLED version becomes primary, the primary is archived.
+     */
+    static void promote(Records.Secret s, int version) throws DkmInvalidRequestException {
+        Records.SecretVersionRecord v = s.version(version);
+        if (v == null) {
+            throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
+        }
+        if (v.state != VersionState.ENABLED) {
+            throw new DkmInvalidRequestException(
+                    s.name
+                            + " v"
+                            + version
+                            + " is "
+                            + v.state
+                            + ", only an ENABLED version can be promoted");
+        }
+        s.primary().state = VersionState.ARCHIVED;
+        v.state = VersionState.PRIMARY;
     }
-    return n;
-  }
 
-  static int primaryNumber(Records.Secret s) {
-    for (Records.SecretVersionRecord v : s.versions) {
-      if (v.state == VersionState.PRIMARY) {
-        return v.version;
-      }
+    /** Erases a version's material on the record; the primary cannot be destroyed. */
+    static void destroy(Records.Secret s, int version) throws DkmInvalidRequestException {
+        Records.SecretVersionRecord v = s.version(version);
+        if (v == null) {
+            throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
+        }
+        if (v.state == VersionState.PRIMARY || v.state == VersionState.DESTROYED) {
+            throw new DkmInvalidRequestException(
+                    s.name + " v" + version + " is " + v.state + " and cannot be destroyed");
+        }
+        v.state = VersionState.DESTROYED;
+        v.wrappedDataKey = null;
+        v.ciphertext = null;
     }
-    return 0;
-  }
+
+    /** The newest ENABLED version (added, not yet promoted), or null. */
+    static Records.SecretVersionRecord pending(Records.Secret s) {
+        Records.SecretVersionRecord pending = null;
+        for (Records.SecretVersionRecord v : s.versions) {
+            if (v.state == VersionState.ENABLED) {
+                pending = v;
+            }
+        }
+        return pending;
+    }
+
+    /** How many versions still have their material. */
+    static int live(Records.Secret s) {
+        int n = 0;
+        for (Records.SecretVersionRecord v : s.versions) {
+            if (v.state != VersionState.DESTROYED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static int primaryNumber(Records.Secret s) {
+        for (Records.SecretVersionRecord v : s.versions) {
+            if (v.state == VersionState.PRIMARY) {
+                return v.version;
+            }
+        }
+        return 0;
+    }
 }

@@ -12,29 +12,37 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * DKM keeps values out of logs by design: its classes reference no logging API and never print stack
- * traces or to the console, so no value can reach a log through DKM. This test keeps it that way.
+ * DKM keeps values out of logs by design: its classes reference no logging API and never print
+ * stack traces or to the console, so no value can reach a log through DKM. This test keeps it that
+ * way.
  */
 class NoLoggingTest {
-  @Test
-  void dkmClassesShouldReferenceNoLoggingOrConsole() throws Exception {
-    Path classes = Paths.get(KeyManager.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(classes)) {
-      files = s.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList());
+    @Test
+    void dkmClassesShouldReferenceNoLoggingOrConsole() throws Exception {
+        Path classes =
+                Paths.get(
+                        KeyManager.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI());
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(classes)) {
+            files = s.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList());
+        }
+        assertThat(files).hasSizeGreaterThan(20);
+        for (Path f : files) {
+            String constants = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            assertThat(constants)
+                    .as(f.toString())
+                    .doesNotContain("org/slf4j")
+                    .doesNotContain("java/util/logging")
+                    .doesNotContain("org/apache/logging")
+                    .doesNotContain("java/lang/System$Logger")
+                    .doesNotContain("printStackTrace");
+            if (constants.contains("java/io/PrintStream")) {
+                throw new AssertionError(f + " writes to a PrintStream (console)");
+            }
+        }
     }
-    assertThat(files).hasSizeGreaterThan(20);
-    for (Path f : files) {
-      String constants = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-      assertThat(constants).as(f.toString())
-          .doesNotContain("org/slf4j")
-          .doesNotContain("java/util/logging")
-          .doesNotContain("org/apache/logging")
-          .doesNotContain("java/lang/System$Logger")
-          .doesNotContain("printStackTrace");
-      if (constants.contains("java/io/PrintStream")) {
-        throw new AssertionError(f + " writes to a PrintStream (console)");
-      }
-    }
-  }
 }

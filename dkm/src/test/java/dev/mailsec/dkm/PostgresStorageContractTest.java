@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /** Runs against the real PostgreSQL server on 127.0.0.1:5432 (database test), in a fresh schema. */
 class PostgresStorageContractTest extends StorageContractTest {
-  @Override
-  Backend backend(Path tmp) {
-    return new Backend.Postgres();
-  }
+    @Override
+    Backend backend(Path tmp) {
+        return new Backend.Postgres();
+    }
 }

@@ -18,23 +18,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13, finding 8 (one part): James 3.8.1 drops an SMTP line longer than 8192 bytes, answers
- * {@code 500 Line length exceeded} in the middle of DATA, and delivered the message without that line.
- * With {@code dev.mailsec.smtp.RefuseCutMessages} in the handler chain the message is refused with
- * {@code 554 5.6.0} and nothing is delivered; a message with long but legal lines still is.
+ * {@code 500 Line length exceeded} in the middle of DATA, and delivered the message without that
+ * line. With {@code dev.mailsec.smtp.RefuseCutMessages} in the handler chain the message is refused
+ * with {@code 554 5.6.0} and nothing is delivered; a message with long but legal lines still is.
  */
 class LongLineTest {
 
     @RegisterExtension
-    static JamesExtension james = JamesExtension.builder()
-        .user("bob@mailsec.test", "secret")
-        .extraSmtpHandlers("<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"/>")
-        .build();
+    static JamesExtension james =
+            JamesExtension.builder()
+                    .user("bob@mailsec.test", "secret")
+                    .extraSmtpHandlers("<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"/>")
+                    .build();
 
     @Test
     void aMessageWithALineJamesCutIsRefusedAndNotDelivered() throws Exception {
         List<String> replies = sendWithLine("cut line", 10_000);
 
-        assertThat(replies).anyMatch(r -> r.startsWith("500 ") && r.contains("Line length exceeded"));
+        assertThat(replies)
+                .anyMatch(r -> r.startsWith("500 ") && r.contains("Line length exceeded"));
         assertThat(replies).anyMatch(r -> r.startsWith("554 5.6.0 "));
         assertThat(replies).noneMatch(r -> r.startsWith("250 ") && r.contains("Message received"));
 
@@ -50,16 +52,29 @@ class LongLineTest {
 
         assertThat(replies).anyMatch(r -> r.startsWith("250 ") && r.contains("Message received"));
         MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "long line");
-        assertThat(new String(JamesExtension.bytes(read), StandardCharsets.US_ASCII)).contains("x".repeat(8_000));
+        assertThat(new String(JamesExtension.bytes(read), StandardCharsets.US_ASCII))
+                .contains("x".repeat(8_000));
     }
 
-    /** Sends a message with one body line of {@code length} bytes and returns every reply after the final dot. */
+    /**
+     * Sends a message with one body line of {@code length} bytes and returns every reply after the
+     * final dot.
+     */
     private static List<String> sendWithLine(String subject, int length) throws Exception {
-        String message = "From: alice@client.test\r\nTo: bob@mailsec.test\r\nSubject: " + subject + "\r\n\r\n"
-            + "before\r\n" + "x".repeat(length) + "\r\nafter\r\n";
-        try (Socket socket = new Socket("127.0.0.1", james.harness().smtpPort(Delivery.Mode.PLAIN))) {
+        String message =
+                "From: alice@client.test\r\nTo: bob@mailsec.test\r\nSubject: "
+                        + subject
+                        + "\r\n\r\n"
+                        + "before\r\n"
+                        + "x".repeat(length)
+                        + "\r\nafter\r\n";
+        try (Socket socket =
+                new Socket("127.0.0.1", james.harness().smtpPort(Delivery.Mode.PLAIN))) {
             socket.setSoTimeout(15_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    socket.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = socket.getOutputStream();
             reply(in);
             send(out, "EHLO client.test");

@@ -13,11 +13,12 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The sample configuration that {@code ./mailsec run} and the bundle ship keeps held mail safe (issue 13,
- * finding 3): every repository it names is on disk ({@code file://}, which its mailrepositorystore.xml
- * registers), so a restart keeps held mail, and every mail it keeps is written by {@code HoldInRepository},
- * so reprocessing through WebAdmin while the fault persists loses nothing ({@code HeldMailReprocessingTest}
- * shows both against a real James; {@code DistributionSmokeTest} finds the quarantined mail on disk).
+ * The sample configuration that {@code ./mailsec run} and the bundle ship keeps held mail safe
+ * (issue 13, finding 3): every repository it names is on disk ({@code file://}, which its
+ * mailrepositorystore.xml registers), so a restart keeps held mail, and every mail it keeps is
+ * written by {@code HoldInRepository}, so reprocessing through WebAdmin while the fault persists
+ * loses nothing ({@code HeldMailReprocessingTest} shows both against a real James; {@code
+ * DistributionSmokeTest} finds the quarantined mail on disk).
  */
 class SampleRepositoriesTest {
 
@@ -30,8 +31,9 @@ class SampleRepositoriesTest {
         paths.add(text(container, "errorRepository").get(0));
         paths.addAll(text(container, "repositoryPath"));
 
-        assertThat(paths).hasSizeGreaterThanOrEqualTo(9)
-            .allSatisfy(p -> assertThat(p).startsWith("file://var/mail/"));
+        assertThat(paths)
+                .hasSizeGreaterThanOrEqualTo(9)
+                .allSatisfy(p -> assertThat(p).startsWith("file://var/mail/"));
     }
 
     @Test
@@ -49,7 +51,8 @@ class SampleRepositoriesTest {
 
     @Test
     void sampleRepositoryStoreShouldRegisterFileRepositories() throws Exception {
-        NodeList repositories = parse("mailrepositorystore.xml").getElementsByTagName("mailrepository");
+        NodeList repositories =
+                parse("mailrepositorystore.xml").getElementsByTagName("mailrepository");
         List<String> file = new ArrayList<>();
         for (int i = 0; i < repositories.getLength(); i++) {
             Element repository = (Element) repositories.item(i);

@@ -34,51 +34,62 @@ import org.w3c.dom.NodeList;
 /**
  * Issue 13, finding 7: the sample's rules, taken as written from conf/mailetcontainer.xml's root
  * processor, in a real James 3.8.1. {@code [ENCRYPT]}, {@code [Encrypt]}, {@code Re: [encrypt]} and
- * {@code [DNF]} stepped around {@code SubjectStartsWith}; {@code From: ceo@bank.test} with another envelope
- * sender (or {@code <>}) stepped around the must-be-signed rule keyed on the envelope sender. Each named
- * matcher here marks the mail with a header instead of protecting or quarantining it, so bob's INBOX
- * shows which rules fired.
+ * {@code [DNF]} stepped around {@code SubjectStartsWith}; {@code From: ceo@bank.test} with another
+ * envelope sender (or {@code <>}) stepped around the must-be-signed rule keyed on the envelope
+ * sender. Each named matcher here marks the mail with a header instead of protecting or
+ * quarantining it, so bob's INBOX shows which rules fired.
  */
 class SampleRulesTest {
 
-    private static final List<String> RULES = List.of(
-        "must-be-signed-but-is-not", "wants-do-not-forward", "wants-encrypt-only", "wants-smime");
+    private static final List<String> RULES =
+            List.of(
+                    "must-be-signed-but-is-not",
+                    "wants-do-not-forward",
+                    "wants-encrypt-only",
+                    "wants-smime");
     private static final Path ZONE = emptyZoneFile();
 
     @RegisterExtension
-    static JamesExtension james = JamesExtension.builder()
-        .user("alice@mailsec.test", "secret")
-        .user("bob@mailsec.test", "secret")
-        .rootMailets(rootMailets())
-        .build();
+    static JamesExtension james =
+            JamesExtension.builder()
+                    .user("alice@mailsec.test", "secret")
+                    .user("bob@mailsec.test", "secret")
+                    .rootMailets(rootMailets())
+                    .build();
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "[ENCRYPT] upper case|wants-encrypt-only",
-        "[Encrypt] mixed case|wants-encrypt-only",
-        "Re: [encrypt] a reply|wants-encrypt-only",
-        "RE: Fwd: AW: [encrypt] forwarded reply|wants-encrypt-only",
-        "=?utf-8?q?=5Bencrypt=5D_encoded?=|wants-encrypt-only",
-        "[DNF] upper case|wants-do-not-forward",
-        "Fw: [Dnf] forwarded|wants-do-not-forward",
-        "[SMIME] upper case|wants-smime",
-    })
-    void aTaggedSubjectFromAUserTriggersItsRuleInAnyForm(String subject, String rule) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "[ENCRYPT] upper case|wants-encrypt-only",
+                "[Encrypt] mixed case|wants-encrypt-only",
+                "Re: [encrypt] a reply|wants-encrypt-only",
+                "RE: Fwd: AW: [encrypt] forwarded reply|wants-encrypt-only",
+                "=?utf-8?q?=5Bencrypt=5D_encoded?=|wants-encrypt-only",
+                "[DNF] upper case|wants-do-not-forward",
+                "Fw: [Dnf] forwarded|wants-do-not-forward",
+                "[SMIME] upper case|wants-smime",
+            })
+    void aTaggedSubjectFromAUserTriggersItsRuleInAnyForm(String subject, String rule)
+            throws Exception {
         send("alice@mailsec.test", "From: alice@mailsec.test", subject);
 
         assertThat(rulesFired(subject)).containsExactly(rule);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "other envelope sender|attacker@client.test|From: ceo@bank.test",
-        "null envelope sender||From: ceo@bank.test",
-        "display name and comment|attacker@client.test|From: \"Bank CEO\" <ceo@BANK.test> (urgent)",
-        "subdomain|attacker@client.test|From: ceo@payments.bank.test",
-        "two addresses|attacker@client.test|From: x@client.test, ceo@bank.test",
-        "encoded word|attacker@client.test|From: =?utf-8?q?ceo=40bank=2Etest?=",
-    })
-    void unsignedMailClaimingTheDomainInFromIsCaught(String subject, String envelopeSender, String from) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "other envelope sender|attacker@client.test|From: ceo@bank.test",
+                "null envelope sender||From: ceo@bank.test",
+                "display name and comment|attacker@client.test|From: \"Bank CEO\" <ceo@BANK.test> (urgent)",
+                "subdomain|attacker@client.test|From: ceo@payments.bank.test",
+                "two addresses|attacker@client.test|From: x@client.test, ceo@bank.test",
+                "encoded word|attacker@client.test|From: =?utf-8?q?ceo=40bank=2Etest?=",
+            })
+    void unsignedMailClaimingTheDomainInFromIsCaught(
+            String subject, String envelopeSender, String from) throws Exception {
         send(envelopeSender == null ? "" : envelopeSender, from, subject);
 
         assertThat(rulesFired(subject)).containsExactly("must-be-signed-but-is-not");
@@ -104,11 +115,20 @@ class SampleRulesTest {
     }
 
     /** Plain SMTP by hand, so the envelope sender can differ from From: or be empty. */
-    private static void send(String envelopeSender, String fromField, String subject) throws Exception {
-        String message = fromField + "\r\nTo: bob@mailsec.test\r\nSubject: " + subject + "\r\n\r\nwire money now\r\n";
-        try (Socket socket = new Socket("127.0.0.1", james.harness().smtpPort(Delivery.Mode.PLAIN))) {
+    private static void send(String envelopeSender, String fromField, String subject)
+            throws Exception {
+        String message =
+                fromField
+                        + "\r\nTo: bob@mailsec.test\r\nSubject: "
+                        + subject
+                        + "\r\n\r\nwire money now\r\n";
+        try (Socket socket =
+                new Socket("127.0.0.1", james.harness().smtpPort(Delivery.Mode.PLAIN))) {
             socket.setSoTimeout(15_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    socket.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = socket.getOutputStream();
             expect(in, "220");
             command(out, in, "EHLO client.test", "250");
@@ -120,7 +140,8 @@ class SampleRulesTest {
         }
     }
 
-    private static void command(OutputStream out, BufferedReader in, String line, String code) throws Exception {
+    private static void command(OutputStream out, BufferedReader in, String line, String code)
+            throws Exception {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         expect(in, code);
@@ -136,25 +157,37 @@ class SampleRulesTest {
 
     /** VerifyDkim, the sample's named rules as written, and a marker mailet per rule. */
     private static String rootMailets() {
-        StringBuilder xml = new StringBuilder()
-            .append("<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.VerifyDkim\">\n")
-            .append("  <authservId>mailsec.test</authservId>\n")
-            .append("  <zoneFile>").append(ZONE).append("</zoneFile>\n")
-            .append("</mailet>\n");
+        StringBuilder xml =
+                new StringBuilder()
+                        .append(
+                                "<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.VerifyDkim\">\n")
+                        .append("  <authservId>mailsec.test</authservId>\n")
+                        .append("  <zoneFile>")
+                        .append(ZONE)
+                        .append("</zoneFile>\n")
+                        .append("</mailet>\n");
         for (String rule : sampleRules()) {
             xml.append(rule).append('\n');
         }
         for (String rule : RULES) {
-            xml.append("<mailet match=\"").append(rule).append("\" class=\"SetMimeHeader\"><name>X-Rule</name><value>")
-                .append(rule).append("</value></mailet>\n");
+            xml.append("<mailet match=\"")
+                    .append(rule)
+                    .append("\" class=\"SetMimeHeader\"><name>X-Rule</name><value>")
+                    .append(rule)
+                    .append("</value></mailet>\n");
         }
         return xml.toString();
     }
 
     private static List<String> sampleRules() {
         try {
-            Path sample = Paths.get(System.getProperty("mailsec.conf.dir", "../conf")).resolve("mailetcontainer.xml");
-            Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(sample.toFile());
+            Path sample =
+                    Paths.get(System.getProperty("mailsec.conf.dir", "../conf"))
+                            .resolve("mailetcontainer.xml");
+            Document doc =
+                    DocumentBuilderFactory.newInstance()
+                            .newDocumentBuilder()
+                            .parse(sample.toFile());
             List<String> found = new ArrayList<>();
             NodeList processors = doc.getElementsByTagName("processor");
             for (int i = 0; i < processors.getLength(); i++) {
@@ -163,13 +196,16 @@ class SampleRulesTest {
                     continue;
                 }
                 for (Node n = processor.getFirstChild(); n != null; n = n.getNextSibling()) {
-                    if (n instanceof Element && "matcher".equals(n.getNodeName())
-                        && Set.copyOf(RULES).contains(((Element) n).getAttribute("name"))) {
+                    if (n instanceof Element
+                            && "matcher".equals(n.getNodeName())
+                            && Set.copyOf(RULES).contains(((Element) n).getAttribute("name"))) {
                         found.add(xml(n));
                     }
                 }
             }
-            assertThat(found).as("named rules in the sample's root processor").hasSize(RULES.size());
+            assertThat(found)
+                    .as("named rules in the sample's root processor")
+                    .hasSize(RULES.size());
             return found;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the sample's rules", e);

@@ -29,30 +29,44 @@ class TlsFactsEndToEndTest {
     private static final String IN_CLEAR = "X-Test-In-Clear";
 
     @RegisterExtension
-    static JamesExtension james = JamesExtension.builder()
-        .user(BOB, PASSWORD)
-        .withClientAuthServer()
-        .rootMailets(""
-            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"/>\n"
-            + "<mailet match=\"All\" class=\"dev.mailsec.it.harness.ExposeTlsAttributes\"/>\n"
-            + "<mailet match=\"All\" class=\"RemoveMimeHeader\"><name>" + OVER_TLS + "," + OVER_TLS_13 + ","
-            + IN_CLEAR + "</name></mailet>\n"
-            + "<matcher name=\"received-in-clear\" match=\"org.apache.james.mailetcontainer.impl.matchers.Not\">\n"
-            + "  <matcher match=\"dev.mailsec.matchers.IsReceivedOverTls\"/>\n"
-            + "</matcher>\n"
-            + "<mailet match=\"received-in-clear\" class=\"SetMimeHeader\"><name>" + IN_CLEAR + "</name><value>yes</value></mailet>\n"
-            + "<mailet match=\"dev.mailsec.matchers.IsReceivedOverTls\" class=\"ToProcessor\">\n"
-            + "  <processor>received-over-tls</processor>\n"
-            + "</mailet>\n")
-        .extraProcessors(""
-            + "<processor state=\"received-over-tls\" enableJmx=\"false\">\n"
-            + "  <mailet match=\"All\" class=\"SetMimeHeader\"><name>" + OVER_TLS + "</name><value>yes</value></mailet>\n"
-            + "  <mailet match=\"dev.mailsec.matchers.IsReceivedOverTls=TLSv1.3\" class=\"SetMimeHeader\">\n"
-            + "    <name>" + OVER_TLS_13 + "</name><value>yes</value>\n"
-            + "  </mailet>\n"
-            + "  <mailet match=\"All\" class=\"ToProcessor\"><processor>transport</processor></mailet>\n"
-            + "</processor>\n")
-        .build();
+    static JamesExtension james =
+            JamesExtension.builder()
+                    .user(BOB, PASSWORD)
+                    .withClientAuthServer()
+                    .rootMailets(
+                            ""
+                                    + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"/>\n"
+                                    + "<mailet match=\"All\" class=\"dev.mailsec.it.harness.ExposeTlsAttributes\"/>\n"
+                                    + "<mailet match=\"All\" class=\"RemoveMimeHeader\"><name>"
+                                    + OVER_TLS
+                                    + ","
+                                    + OVER_TLS_13
+                                    + ","
+                                    + IN_CLEAR
+                                    + "</name></mailet>\n"
+                                    + "<matcher name=\"received-in-clear\" match=\"org.apache.james.mailetcontainer.impl.matchers.Not\">\n"
+                                    + "  <matcher match=\"dev.mailsec.matchers.IsReceivedOverTls\"/>\n"
+                                    + "</matcher>\n"
+                                    + "<mailet match=\"received-in-clear\" class=\"SetMimeHeader\"><name>"
+                                    + IN_CLEAR
+                                    + "</name><value>yes</value></mailet>\n"
+                                    + "<mailet match=\"dev.mailsec.matchers.IsReceivedOverTls\" class=\"ToProcessor\">\n"
+                                    + "  <processor>received-over-tls</processor>\n"
+                                    + "</mailet>\n")
+                    .extraProcessors(
+                            ""
+                                    + "<processor state=\"received-over-tls\" enableJmx=\"false\">\n"
+                                    + "  <mailet match=\"All\" class=\"SetMimeHeader\"><name>"
+                                    + OVER_TLS
+                                    + "</name><value>yes</value></mailet>\n"
+                                    + "  <mailet match=\"dev.mailsec.matchers.IsReceivedOverTls=TLSv1.3\" class=\"SetMimeHeader\">\n"
+                                    + "    <name>"
+                                    + OVER_TLS_13
+                                    + "</name><value>yes</value>\n"
+                                    + "  </mailet>\n"
+                                    + "  <mailet match=\"All\" class=\"ToProcessor\"><processor>transport</processor></mailet>\n"
+                                    + "</processor>\n")
+                    .build();
 
     @Test
     void plainSmtpShouldNotMatchIsReceivedOverTlsAndShowClear() throws Exception {
@@ -73,9 +87,10 @@ class TlsFactsEndToEndTest {
         assertThat(read.getHeader(OVER_TLS_13)).containsExactly("yes");
         assertThat(read.getHeader(IN_CLEAR)).isNull();
         assertThat(trace(read)).matches("TLSv1\\.3; cipher=TLS_[A-Z0-9_]+");
-        assertThat(attributes(read)).contains("org.apache.james.ssl.protocol=TLSv1.3")
-            .anyMatch(attribute -> attribute.startsWith("org.apache.james.ssl.cipher=TLS_"))
-            .noneMatch(attribute -> attribute.startsWith("dev.mailsec.tls.peer."));
+        assertThat(attributes(read))
+                .contains("org.apache.james.ssl.protocol=TLSv1.3")
+                .anyMatch(attribute -> attribute.startsWith("org.apache.james.ssl.cipher=TLS_"))
+                .noneMatch(attribute -> attribute.startsWith("dev.mailsec.tls.peer."));
     }
 
     @Test
@@ -98,27 +113,35 @@ class TlsFactsEndToEndTest {
 
     @Test
     void clientCertificateSubjectAndAltNamesShouldBeRecorded() throws Exception {
-        TestPki.Identity client = james.pki().client("CN=relay.partner.test,O=Partner Test",
-            new GeneralName(GeneralName.dNSName, "relay.partner.test"),
-            new GeneralName(GeneralName.rfc822Name, "postmaster@partner.test"));
+        TestPki.Identity client =
+                james.pki()
+                        .client(
+                                "CN=relay.partner.test,O=Partner Test",
+                                new GeneralName(GeneralName.dNSName, "relay.partner.test"),
+                                new GeneralName(GeneralName.rfc822Name, "postmaster@partner.test"));
 
         MimeMessage read = sendAndRead(Delivery.startTlsWithClientCertificate(client));
 
         assertThat(client.subject()).isEqualTo("CN=relay.partner.test,O=Partner Test");
         assertThat(trace(read))
-            .startsWith("TLSv1.3; cipher=TLS_")
-            .endsWith("; client-certificate=\"CN=relay.partner.test,O=Partner Test\"");
-        assertThat(attributes(read)).contains(
-            "dev.mailsec.tls.peer.subject=CN=relay.partner.test,O=Partner Test",
-            "dev.mailsec.tls.peer.subjectAltNames=DNS:relay.partner.test,EMAIL:postmaster@partner.test");
+                .startsWith("TLSv1.3; cipher=TLS_")
+                .endsWith("; client-certificate=\"CN=relay.partner.test,O=Partner Test\"");
+        assertThat(attributes(read))
+                .contains(
+                        "dev.mailsec.tls.peer.subject=CN=relay.partner.test,O=Partner Test",
+                        "dev.mailsec.tls.peer.subjectAltNames=DNS:relay.partner.test,EMAIL:postmaster@partner.test");
         assertThat(read.getHeader(OVER_TLS)).containsExactly("yes");
     }
 
     @Test
     void traceForgedBySenderShouldBeReplaced() throws Exception {
-        MimeMessage read = sendAndRead(Delivery.plain()
-            .header(TRACE, "TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; client-certificate=\"CN=bank\"")
-            .header(OVER_TLS, "yes"));
+        MimeMessage read =
+                sendAndRead(
+                        Delivery.plain()
+                                .header(
+                                        TRACE,
+                                        "TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; client-certificate=\"CN=bank\"")
+                                .header(OVER_TLS, "yes"));
 
         assertThat(trace(read)).isEqualTo("none; received in clear");
         assertThat(read.getHeader(OVER_TLS)).isNull();

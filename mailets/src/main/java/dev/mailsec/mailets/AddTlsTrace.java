@@ -20,11 +20,13 @@ import org.apache.mailet.base.GenericMailet;
 /**
  * Adds a header that tells the reader how the mail reached this server, from the TLS facts the
  * {@code dev.mailsec.smtp.RecordTlsFacts} SMTP hook recorded:
+ *
  * <pre>
  * X-Mailsec-TLS: TLSv1.3; cipher=TLS_AES_256_GCM_SHA384
  * X-Mailsec-TLS: TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; client-certificate="CN=relay.partner.example"
  * X-Mailsec-TLS: none; received in clear
  * </pre>
+ *
  * Any header of that name already in the message (for example one the sender wrote to fake an
  * encrypted delivery) is replaced, so exactly one, ours, remains.
  *
@@ -33,6 +35,7 @@ import org.apache.mailet.base.GenericMailet;
  *     <headerName>X-Mailsec-TLS</headerName>
  * </mailet>
  * }</pre>
+ *
  * {@code headerName}: optional, default {@code X-Mailsec-TLS}; must be a valid RFC 5322 field name.
  * Other parameters fail the start.
  */
@@ -43,7 +46,8 @@ public class AddTlsTrace extends GenericMailet {
 
     private static final AttributeName PROTOCOL = AttributeName.of(TlsAttributeNames.PROTOCOL);
     private static final AttributeName CIPHER = AttributeName.of(TlsAttributeNames.CIPHER);
-    private static final AttributeName PEER_SUBJECT = AttributeName.of(TlsAttributeNames.PEER_SUBJECT);
+    private static final AttributeName PEER_SUBJECT =
+            AttributeName.of(TlsAttributeNames.PEER_SUBJECT);
 
     private String headerName;
 
@@ -53,8 +57,12 @@ public class AddTlsTrace extends GenericMailet {
         String configured = getInitParameter(HEADER_NAME);
         headerName = configured == null ? DEFAULT_HEADER_NAME : configured.trim();
         if (!isFieldName(headerName)) {
-            throw new MessagingException("AddTlsTrace: " + HEADER_NAME
-                + " must be a header field name (printable ASCII without ':' or spaces), got '" + headerName + "'");
+            throw new MessagingException(
+                    "AddTlsTrace: "
+                            + HEADER_NAME
+                            + " must be a header field name (printable ASCII without ':' or spaces), got '"
+                            + headerName
+                            + "'");
         }
     }
 
@@ -84,13 +92,21 @@ public class AddTlsTrace extends GenericMailet {
         HeaderChanges.save(mail);
     }
 
-    /** The trace shows the certificate's subject only; its alternative names stay in the attribute. */
+    /**
+     * The trace shows the certificate's subject only; its alternative names stay in the attribute.
+     */
     private static Optional<TlsFacts> facts(Mail mail) {
-        return AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class).map(protocol -> TlsFacts.of(
-            protocol,
-            AttributeUtils.getValueAndCastFromMail(mail, CIPHER, String.class).orElse(""),
-            AttributeUtils.getValueAndCastFromMail(mail, PEER_SUBJECT, String.class),
-            Collections.emptyList()));
+        return AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class)
+                .map(
+                        protocol ->
+                                TlsFacts.of(
+                                        protocol,
+                                        AttributeUtils.getValueAndCastFromMail(
+                                                        mail, CIPHER, String.class)
+                                                .orElse(""),
+                                        AttributeUtils.getValueAndCastFromMail(
+                                                mail, PEER_SUBJECT, String.class),
+                                        Collections.emptyList()));
     }
 
     @Override

@@ -12,17 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * James's own {@code ToRepository} (same parameters, same repository store), except that the mail is
- * stored under a fresh unique name, so that holding it again can never overwrite an entry that someone
- * is about to delete. Use it for every repository an operator may reprocess: holds (key store down),
- * quarantines, error repositories.
+ * James's own {@code ToRepository} (same parameters, same repository store), except that the mail
+ * is stored under a fresh unique name, so that holding it again can never overwrite an entry that
+ * someone is about to delete. Use it for every repository an operator may reprocess: holds (key
+ * store down), quarantines, error repositories.
  *
- * <p>Why: WebAdmin's {@code action=reprocess} in James 3.8.1 puts each held mail back into the spool and
- * then, as its "consume" step, removes the repository entry by its key, which is the mail's name. If the
- * fault that held the mail persists, the pipeline holds it again, and {@code ToRepository} stores it
- * under that same name; when the spool is quicker than the consume step, the consume step deletes the
- * mail just held again, and it is gone. With a fresh name per hold the consume step only ever removes
- * the entry it read, so reprocessing while the fault persists is harmless, in any order of steps.
+ * <p>Why: WebAdmin's {@code action=reprocess} in James 3.8.1 puts each held mail back into the
+ * spool and then, as its "consume" step, removes the repository entry by its key, which is the
+ * mail's name. If the fault that held the mail persists, the pipeline holds it again, and {@code
+ * ToRepository} stores it under that same name; when the spool is quicker than the consume step,
+ * the consume step deletes the mail just held again, and it is gone. With a fresh name per hold the
+ * consume step only ever removes the entry it read, so reprocessing while the fault persists is
+ * harmless, in any order of steps.
  *
  * <pre>{@code
  * <processor state="dkim-key-store-down" enableJmx="true">
@@ -31,10 +32,11 @@ import org.slf4j.LoggerFactory;
  *     </mailet>
  * </processor>
  * }</pre>
- * {@code repositoryPath}: required, a repository URL of a protocol registered in
- * {@code mailrepositorystore.xml} (use {@code file://} or a database so held mail survives a restart);
- * {@code passThrough}: optional, default {@code false}: {@code true} stores a copy and lets the mail go on.
- * Other parameters fail the start.
+ *
+ * {@code repositoryPath}: required, a repository URL of a protocol registered in {@code
+ * mailrepositorystore.xml} (use {@code file://} or a database so held mail survives a restart);
+ * {@code passThrough}: optional, default {@code false}: {@code true} stores a copy and lets the
+ * mail go on. Other parameters fail the start.
  */
 public class HoldInRepository extends ToRepository {
 
@@ -50,11 +52,14 @@ public class HoldInRepository extends ToRepository {
 
     @Override
     public void init() throws MessagingException {
-        InitParameters.checkKnown("HoldInRepository", getInitParameterNames(), Set.of(REPOSITORY_PATH, PASS_THROUGH));
+        InitParameters.checkKnown(
+                "HoldInRepository", getInitParameterNames(), Set.of(REPOSITORY_PATH, PASS_THROUGH));
         String path = getInitParameter(REPOSITORY_PATH);
         if (path == null || path.trim().isEmpty()) {
-            throw new MessagingException("HoldInRepository: " + REPOSITORY_PATH
-                + " is required, e.g. file://var/mail/dkim-key-store-down/");
+            throw new MessagingException(
+                    "HoldInRepository: "
+                            + REPOSITORY_PATH
+                            + " is required, e.g. file://var/mail/dkim-key-store-down/");
         }
         super.init();
     }
@@ -64,12 +69,16 @@ public class HoldInRepository extends ToRepository {
         String previous = mail.getName();
         String fresh = freshName();
         mail.setName(fresh);
-        // the old name links this entry to earlier log lines (spool, previous hold) of the same mail
+        // the old name links this entry to earlier log lines (spool, previous hold) of the same
+        // mail
         LOGGER.info("holding mail {} as {}", previous, fresh);
         super.service(mail);
     }
 
-    /** The shape of the names James itself gives mail ({@code Mail<millis>-<uuid>}), unique per call. */
+    /**
+     * The shape of the names James itself gives mail ({@code Mail<millis>-<uuid>}), unique per
+     * call.
+     */
     static String freshName() {
         return "Mail" + System.currentTimeMillis() + "-" + UUID.randomUUID();
     }

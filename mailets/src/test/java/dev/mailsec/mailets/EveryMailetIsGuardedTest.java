@@ -12,11 +12,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every mailet of the pack runs its {@code service()} through {@code PerMailGuard}, so an {@code Error} met
- * on one hostile mail (a stack overflow in a parser) goes to that mail's {@code onMailetException} route
- * instead of killing a James spooler thread (issue 13). A mailet added later without the guard fails here.
- * The two {@code RemoteDelivery} subclasses are left out: their {@code service()} is James's own, which
- * only queues the mail for James's delivery threads.
+ * Every mailet of the pack runs its {@code service()} through {@code PerMailGuard}, so an {@code
+ * Error} met on one hostile mail (a stack overflow in a parser) goes to that mail's {@code
+ * onMailetException} route instead of killing a James spooler thread (issue 13). A mailet added
+ * later without the guard fails here. The two {@code RemoteDelivery} subclasses are left out: their
+ * {@code service()} is James's own, which only queues the mail for James's delivery threads.
  */
 class EveryMailetIsGuardedTest {
 
@@ -26,15 +26,18 @@ class EveryMailetIsGuardedTest {
 
         assertThat(mailets).hasSizeGreaterThanOrEqualTo(13);
         assertThat(mailets)
-            .filteredOn(source -> !read(source).contains("PerMailGuard.run(getClass().getSimpleName()"))
-            .isEmpty();
+                .filteredOn(
+                        source ->
+                                !read(source)
+                                        .contains("PerMailGuard.run(getClass().getSimpleName()"))
+                .isEmpty();
     }
 
     static List<Path> sources(String marker) throws IOException {
         try (Stream<Path> files = Files.walk(Paths.get("src/main/java"))) {
             return files.filter(p -> p.toString().endsWith(".java"))
-                .filter(p -> read(p).contains(marker))
-                .collect(Collectors.toList());
+                    .filter(p -> read(p).contains(marker))
+                    .collect(Collectors.toList());
         }
     }
 

@@ -46,8 +46,10 @@ class HoldInRepositoryTest {
         mailet.service(mail("Mail1-reprocessed"));
         String firstKey = repository.mails.keySet().iterator().next();
 
-        // what WebAdmin's reprocess does: read the entry, spool it under its key's name; the pipeline holds it
-        // again (fault persists) before the task's consume step removes the entry by the key it read
+        // what WebAdmin's reprocess does: read the entry, spool it under its key's name; the
+        // pipeline holds it
+        // again (fault persists) before the task's consume step removes the entry by the key it
+        // read
         Mail again = mail(firstKey);
         mailet.service(again);
         repository.remove(new MailKey(firstKey));
@@ -59,8 +61,13 @@ class HoldInRepositoryTest {
     void passThroughShouldStoreACopyAndLetTheMailGoOn() throws Exception {
         Mail mail = mail("Mail1-copy");
 
-        mailet(FakeMailetConfig.builder().mailetName("hold")
-            .setProperty("repositoryPath", PATH).setProperty("passThrough", "true").build()).service(mail);
+        mailet(
+                        FakeMailetConfig.builder()
+                                .mailetName("hold")
+                                .setProperty("repositoryPath", PATH)
+                                .setProperty("passThrough", "true")
+                                .build())
+                .service(mail);
 
         assertThat(repository.mails).hasSize(1);
         assertThat(mail.getState()).isNotEqualTo(Mail.GHOST);
@@ -69,20 +76,31 @@ class HoldInRepositoryTest {
     @Test
     void initShouldRequireTheRepositoryPath() {
         assertThatThrownBy(() -> mailet(FakeMailetConfig.builder().mailetName("hold").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("HoldInRepository: repositoryPath is required");
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("HoldInRepository: repositoryPath is required");
     }
 
     @Test
     void initShouldRejectUnknownParameters() {
-        assertThatThrownBy(() -> mailet(FakeMailetConfig.builder().mailetName("hold")
-            .setProperty("repositoryPath", PATH).setProperty("notice", "x").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessage("HoldInRepository: unknown parameter 'notice'; known: passThrough, repositoryPath");
+        assertThatThrownBy(
+                        () ->
+                                mailet(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("hold")
+                                                .setProperty("repositoryPath", PATH)
+                                                .setProperty("notice", "x")
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "HoldInRepository: unknown parameter 'notice'; known: passThrough, repositoryPath");
     }
 
     private HoldInRepository mailet(String path) throws MessagingException {
-        return mailet(FakeMailetConfig.builder().mailetName("hold").setProperty("repositoryPath", path).build());
+        return mailet(
+                FakeMailetConfig.builder()
+                        .mailetName("hold")
+                        .setProperty("repositoryPath", path)
+                        .build());
     }
 
     private HoldInRepository mailet(FakeMailetConfig config) throws MessagingException {
@@ -92,10 +110,17 @@ class HoldInRepositoryTest {
     }
 
     private static Mail mail(String name) throws MessagingException {
-        return FakeMail.builder().name(name).sender("alice@mailsec.test").recipient("carol@partner.test")
-            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("held").setText("body").build())
-            .state("dkim-key-store-down")
-            .build();
+        return FakeMail.builder()
+                .name(name)
+                .sender("alice@mailsec.test")
+                .recipient("carol@partner.test")
+                .mimeMessage(
+                        MimeMessageBuilder.mimeMessageBuilder()
+                                .setSubject("held")
+                                .setText("body")
+                                .build())
+                .state("dkim-key-store-down")
+                .build();
     }
 
     /** Keyed by the mail's name, as James's repositories are. */

@@ -26,28 +26,54 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every mailet of the pack refuses an unknown parameter with one message that starts with its own name. */
+/**
+ * Every mailet of the pack refuses an unknown parameter with one message that starts with its own
+ * name.
+ */
 class UnknownParameterTest {
 
     static Stream<Class<? extends Mailet>> mailets() {
-        return Stream.of(AddTlsTrace.class, HoldInRepository.class, CheckInboundConnector.class,
-            ConnectorRemoteDelivery.class, ConnectorsRemoteDelivery.class, ExplainConnectorBounce.class,
-            MtaStsRemoteDelivery.class, RouteByMtaSts.class, SignDkim.class, VerifyDkim.class,
-            DecryptRightsProtected.class, EnforceRights.class, ProtectMessage.class, DecryptSmime.class,
-            EncryptSmime.class, SignSmime.class, VerifySmime.class);
+        return Stream.of(
+                AddTlsTrace.class,
+                HoldInRepository.class,
+                CheckInboundConnector.class,
+                ConnectorRemoteDelivery.class,
+                ConnectorsRemoteDelivery.class,
+                ExplainConnectorBounce.class,
+                MtaStsRemoteDelivery.class,
+                RouteByMtaSts.class,
+                SignDkim.class,
+                VerifyDkim.class,
+                DecryptRightsProtected.class,
+                EnforceRights.class,
+                ProtectMessage.class,
+                DecryptSmime.class,
+                EncryptSmime.class,
+                SignSmime.class,
+                VerifySmime.class);
     }
 
     @ParameterizedTest
     @MethodSource("mailets")
-    void anUnknownParameterShouldFailInitNamingMailetAndParameter(Class<? extends Mailet> type) throws Exception {
+    void anUnknownParameterShouldFailInitNamingMailetAndParameter(Class<? extends Mailet> type)
+            throws Exception {
         Mailet mailet = instantiate(type);
-        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("m")
-                .setProperty("bogusParameter", "x").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageStartingWith(type.getSimpleName() + ": unknown parameter 'bogusParameter'; known: ");
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("m")
+                                                .setProperty("bogusParameter", "x")
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith(
+                        type.getSimpleName() + ": unknown parameter 'bogusParameter'; known: ");
     }
 
-    /** The constructor James uses (no arguments, or the {@code @Inject} one with its collaborators left out). */
+    /**
+     * The constructor James uses (no arguments, or the {@code @Inject} one with its collaborators
+     * left out).
+     */
     private static Mailet instantiate(Class<? extends Mailet> type) throws Exception {
         for (Constructor<?> c : type.getConstructors()) {
             if (c.getParameterCount() == 0) {

@@ -15,24 +15,28 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches mail whose {@code From:} field (RFC5322.From, the domain DMARC aligns to, not the envelope
- * sender) claims one of the listed domains. Every {@code From:} field and every address in it counts,
- * and so does an address shown in a display name or comment ({@code "ceo@bank.test" <x@evil.test>}),
- * after MIME encoded words are decoded and Unicode compatibility forms folded ({@code ceo＠bank.test}):
- * what a reader could take for the domain claims it. Mail without a {@code From:} claims nothing.
- * All recipients, or none.
+ * Matches mail whose {@code From:} field (RFC5322.From, the domain DMARC aligns to, not the
+ * envelope sender) claims one of the listed domains. Every {@code From:} field and every address in
+ * it counts, and so does an address shown in a display name or comment ({@code "ceo@bank.test"
+ * <x@evil.test>}), after MIME encoded words are decoded and Unicode compatibility forms folded
+ * ({@code ceo＠bank.test}): what a reader could take for the domain claims it. Mail without a {@code
+ * From:} claims nothing. All recipients, or none.
  *
  * <pre>{@code
  * <matcher name="claims-bank" match="dev.mailsec.matchers.FromDomainIs=bank.test,*.bank.test"/>
  * }</pre>
- * The condition is a comma-separated list: {@code bank.test} matches that domain exactly,
- * {@code *.bank.test} every subdomain of it (list both for both). Case and a trailing dot do not matter;
- * internationalised names are compared in their ASCII (punycode) form. An empty condition or a value
- * that is not a domain name fails the start.
+ *
+ * The condition is a comma-separated list: {@code bank.test} matches that domain exactly, {@code
+ * *.bank.test} every subdomain of it (list both for both). Case and a trailing dot do not matter;
+ * internationalised names are compared in their ASCII (punycode) form. An empty condition or a
+ * value that is not a domain name fails the start.
  */
 public class FromDomainIs extends GenericMatcher {
 
-    /** The longest From: field read; a longer one counts as claiming every configured domain (fails closed). */
+    /**
+     * The longest From: field read; a longer one counts as claiming every configured domain (fails
+     * closed).
+     */
     private static final int MAX_FIELD = 64 * 1024;
 
     private Set<String> exact;
@@ -42,7 +46,8 @@ public class FromDomainIs extends GenericMatcher {
     public void init() throws MessagingException {
         String condition = getCondition();
         if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("FromDomainIs: the condition must list domains, e.g. FromDomainIs=bank.test,*.bank.test; got ''");
+            throw new MessagingException(
+                    "FromDomainIs: the condition must list domains, e.g. FromDomainIs=bank.test,*.bank.test; got ''");
         }
         Set<String> domains = new LinkedHashSet<>();
         List<String> wildcards = new ArrayList<>();
@@ -51,7 +56,8 @@ public class FromDomainIs extends GenericMatcher {
             boolean wildcard = value.startsWith("*.");
             String domain = FromDomains.normalise(wildcard ? value.substring(2) : value);
             if (domain == null) {
-                throw new MessagingException("FromDomainIs: not a domain name: '" + value + "' in '" + condition + "'");
+                throw new MessagingException(
+                        "FromDomainIs: not a domain name: '" + value + "' in '" + condition + "'");
             }
             if (wildcard) {
                 wildcards.add("." + domain);
@@ -75,7 +81,8 @@ public class FromDomainIs extends GenericMatcher {
         }
         for (String field : fields) {
             if (field.length() > MAX_FIELD) {
-                // what lies past the part we read could claim any domain: such a field claims them all
+                // what lies past the part we read could claim any domain: such a field claims them
+                // all
                 return mail.getRecipients();
             }
             for (String domain : FromDomains.claimed(field)) {
@@ -107,16 +114,17 @@ public class FromDomainIs extends GenericMatcher {
     /** The domains a From: value shows to a reader. */
     static final class FromDomains {
 
-        private FromDomains() {
-        }
+        private FromDomains() {}
 
         /**
-         * Every domain after an {@code @} in the value, read twice: as written (so an address inside a
-         * quoted display name or a comment counts) and with comments removed (so
-         * {@code ceo@(x)bank.test} reads as {@code ceo@bank.test}).
+         * Every domain after an {@code @} in the value, read twice: as written (so an address
+         * inside a quoted display name or a comment counts) and with comments removed (so {@code
+         * ceo@(x)bank.test} reads as {@code ceo@bank.test}).
          */
         static Set<String> claimed(String rawField) {
-            String value = java.text.Normalizer.normalize(HeaderText.decode(rawField, MAX_FIELD), java.text.Normalizer.Form.NFKC);
+            String value =
+                    java.text.Normalizer.normalize(
+                            HeaderText.decode(rawField, MAX_FIELD), java.text.Normalizer.Form.NFKC);
             Set<String> domains = new LinkedHashSet<>();
             collect(value, domains);
             collect(withoutComments(value), domains);
@@ -126,7 +134,8 @@ public class FromDomainIs extends GenericMatcher {
         private static void collect(String value, Set<String> into) {
             for (int at = value.indexOf('@'); at >= 0; at = value.indexOf('@', at + 1)) {
                 int start = at + 1;
-                while (start < value.length() && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+                while (start < value.length()
+                        && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
                     start++;
                 }
                 int end = start;
@@ -144,7 +153,9 @@ public class FromDomainIs extends GenericMatcher {
             return c == '.' || c == '-' || c == '_' || Character.isLetterOrDigit(c);
         }
 
-        /** RFC 5322 comments (nested, with quoted-pairs) removed; quoted strings kept as they are. */
+        /**
+         * RFC 5322 comments (nested, with quoted-pairs) removed; quoted strings kept as they are.
+         */
         static String withoutComments(String value) {
             StringBuilder sb = new StringBuilder(value.length());
             int depth = 0;
@@ -186,7 +197,8 @@ public class FromDomainIs extends GenericMatcher {
             try {
                 d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
             } catch (IllegalArgumentException e) {
-                // not a valid IDN: compare it as written (it cannot equal a configured ASCII domain)
+                // not a valid IDN: compare it as written (it cannot equal a configured ASCII
+                // domain)
             }
             d = d.toLowerCase(Locale.ROOT);
             for (int i = 0; i < d.length(); i++) {

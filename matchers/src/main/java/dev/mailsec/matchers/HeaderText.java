@@ -11,23 +11,27 @@ import javax.mail.internet.MimeUtility;
 import javax.mail.internet.ParseException;
 
 /**
- * A header field's text as a reader sees it: raw UTF-8 read as UTF-8, MIME encoded words decoded, folds
- * unfolded. Shared by the matchers that read what a sender wrote ({@link SubjectHasTag}, {@link FromDomainIs}).
+ * A header field's text as a reader sees it: raw UTF-8 read as UTF-8, MIME encoded words decoded,
+ * folds unfolded. Shared by the matchers that read what a sender wrote ({@link SubjectHasTag},
+ * {@link FromDomainIs}).
  */
 final class HeaderText {
 
-    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?\\s]{1,64}\\?[bBqQ]\\?[^?\\s]*\\?=");
+    private static final Pattern ENCODED_WORD =
+            Pattern.compile("=\\?[^?\\s]{1,64}\\?[bBqQ]\\?[^?\\s]*\\?=");
 
-    private HeaderText() {
-    }
+    private HeaderText() {}
 
     /**
-     * Decodes every encoded word, also ones JavaMail's strict decoder leaves alone (not separated by
-     * whitespace, {@code Re:=?utf-8?q?=5Bencrypt=5D?=}); a word that does not decode stays as written.
-     * Only the first {@code maxChars} characters of {@code raw} are read.
+     * Decodes every encoded word, also ones JavaMail's strict decoder leaves alone (not separated
+     * by whitespace, {@code Re:=?utf-8?q?=5Bencrypt=5D?=}); a word that does not decode stays as
+     * written. Only the first {@code maxChars} characters of {@code raw} are read.
      */
     static String decode(String raw, int maxChars) {
-        String unfolded = utf8(MimeUtility.unfold(raw.length() > maxChars ? raw.substring(0, maxChars) : raw));
+        String unfolded =
+                utf8(
+                        MimeUtility.unfold(
+                                raw.length() > maxChars ? raw.substring(0, maxChars) : raw));
         Matcher m = ENCODED_WORD.matcher(unfolded);
         StringBuilder out = new StringBuilder();
         int last = 0;
@@ -62,11 +66,12 @@ final class HeaderText {
             return value;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
-                .toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
         } catch (CharacterCodingException e) {
             return value;
         }

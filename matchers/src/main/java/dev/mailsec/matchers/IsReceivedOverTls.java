@@ -14,9 +14,9 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches mail that arrived over TLS, optionally of at least a given protocol version, as recorded by
- * the {@code dev.mailsec.smtp.RecordTlsFacts} SMTP hook (or by James 3.9 itself) in the
- * {@code org.apache.james.ssl.protocol} attribute. Returns all recipients, or none.
+ * Matches mail that arrived over TLS, optionally of at least a given protocol version, as recorded
+ * by the {@code dev.mailsec.smtp.RecordTlsFacts} SMTP hook (or by James 3.9 itself) in the {@code
+ * org.apache.james.ssl.protocol} attribute. Returns all recipients, or none.
  *
  * <pre>{@code
  * <!-- any TLS version -->
@@ -29,9 +29,10 @@ import org.apache.mailet.base.GenericMatcher;
  *     <value>encrypted</value>
  * </mailet>
  * }</pre>
+ *
  * A condition that is not one of {@code SSLv3}, {@code TLSv1}, {@code TLSv1.1}, {@code TLSv1.2},
- * {@code TLSv1.3} fails at start. A recorded protocol outside that list (none exists in JDK 17) matches
- * only when no minimum is given.
+ * {@code TLSv1.3} fails at start. A recorded protocol outside that list (none exists in JDK 17)
+ * matches only when no minimum is given.
  */
 public class IsReceivedOverTls extends GenericMatcher {
 
@@ -49,8 +50,10 @@ public class IsReceivedOverTls extends GenericMatcher {
         try {
             minimum = Optional.of(TlsProtocolVersion.parse(condition));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("IsReceivedOverTls: the condition must be a minimum protocol version, "
-                + e.getMessage(), e);
+            throw new MessagingException(
+                    "IsReceivedOverTls: the condition must be a minimum protocol version, "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -60,14 +63,16 @@ public class IsReceivedOverTls extends GenericMatcher {
     }
 
     private Collection<MailAddress> matchRecipients(Mail mail) {
-        Optional<String> protocol = AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class);
+        Optional<String> protocol =
+                AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class);
         if (protocol.isEmpty()) {
             return Collections.emptyList();
         }
         if (minimum.isPresent()) {
-            boolean strongEnough = TlsProtocolVersion.fromJsseName(protocol.get())
-                .map(version -> version.isAtLeast(minimum.get()))
-                .orElse(false);
+            boolean strongEnough =
+                    TlsProtocolVersion.fromJsseName(protocol.get())
+                            .map(version -> version.isAtLeast(minimum.get()))
+                            .orElse(false);
             if (!strongEnough) {
                 return Collections.emptyList();
             }

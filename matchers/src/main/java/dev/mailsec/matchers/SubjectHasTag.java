@@ -16,9 +16,9 @@ import org.apache.mailet.base.GenericMatcher;
 /**
  * Matches mail whose subject starts with a tag such as {@code [encrypt]}, the way a reader sees it:
  * without regard to case, after any run of reply and forward prefixes ({@code Re:}, {@code Fwd:},
- * {@code AW:}, {@code WG:}, {@code SV:}, {@code Re[2]:}, ...), with MIME encoded words decoded, Unicode
- * compatibility forms folded ({@code ［ＥＮＣＲＹＰＴ］}) and whitespace ignored ({@code [ encrypt ]}).
- * Every {@code Subject:} field counts. All recipients, or none.
+ * {@code AW:}, {@code WG:}, {@code SV:}, {@code Re[2]:}, ...), with MIME encoded words decoded,
+ * Unicode compatibility forms folded ({@code ［ＥＮＣＲＹＰＴ］}) and whitespace ignored ({@code [ encrypt
+ * ]}). Every {@code Subject:} field counts. All recipients, or none.
  *
  * <p>James's {@code SubjectStartsWith} is case-sensitive and anchored at the first character, so
  * {@code [ENCRYPT]} or {@code Re: [encrypt]} stepped around a protection rule built on it.
@@ -28,18 +28,21 @@ import org.apache.mailet.base.GenericMatcher;
  *     <template>encrypt-only</template>
  * </mailet>
  * }</pre>
- * The condition is one tag or a comma-separated list of tags (any one matches); an empty condition or an
- * empty tag fails the start.
+ *
+ * The condition is one tag or a comma-separated list of tags (any one matches); an empty condition
+ * or an empty tag fails the start.
  */
 public class SubjectHasTag extends GenericMatcher {
 
     /**
-     * Reply and forward prefixes of common mail clients and languages (en, de, nl, nordic, fr, es, it,
-     * pt, pl, cs, tr, el, zh), each optionally numbered ({@code Re[2]:}, {@code Re(2):}).
+     * Reply and forward prefixes of common mail clients and languages (en, de, nl, nordic, fr, es,
+     * it, pt, pl, cs, tr, el, zh), each optionally numbered ({@code Re[2]:}, {@code Re(2):}).
      */
-    private static final Pattern PREFIX = Pattern.compile(
-        "^(?:re|fw|fwd|aw|wg|sv|vs|vb|antw|doorst|tr|rv|enc|res|rif|i|r|odp|pd|fs|ynt|ilt|απ|σχετ|πρθ|回复|转发|答复|回覆|轉寄)"
-            + "(?:\\[\\d{1,6}]|\\(\\d{1,6}\\))?[:：]");
+    private static final Pattern PREFIX =
+            Pattern.compile(
+                    "^(?:re|fw|fwd|aw|wg|sv|vs|vb|antw|doorst|tr|rv|enc|res|rif|i|r|odp|pd|fs|ynt|ilt|απ|σχετ|πρθ|回复|转发|答复|回覆|轉寄)"
+                            + "(?:\\[\\d{1,6}]|\\(\\d{1,6}\\))?[:：]");
+
     /** Subjects are short; a longer field is read up to here (a tag is at its start). */
     private static final int MAX_SUBJECT = 16 * 1024;
 
@@ -49,7 +52,8 @@ public class SubjectHasTag extends GenericMatcher {
     public void init() throws MessagingException {
         String condition = getCondition();
         if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("SubjectHasTag: the condition must name a tag, e.g. SubjectHasTag=[encrypt]; got ''");
+            throw new MessagingException(
+                    "SubjectHasTag: the condition must name a tag, e.g. SubjectHasTag=[encrypt]; got ''");
         }
         List<String> list = new ArrayList<>();
         for (String part : condition.split(",", -1)) {
@@ -84,15 +88,21 @@ public class SubjectHasTag extends GenericMatcher {
     }
 
     /**
-     * Compatibility-folded (NFKC: full-width letters and brackets become ASCII), lower case, without
-     * whitespace or invisible format characters (zero-width spaces).
+     * Compatibility-folded (NFKC: full-width letters and brackets become ASCII), lower case,
+     * without whitespace or invisible format characters (zero-width spaces).
      */
     static String normalise(String text) {
-        String folded = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        String folded =
+                java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC)
+                        .toLowerCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder(folded.length());
         folded.codePoints()
-            .filter(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c) && Character.getType(c) != Character.FORMAT)
-            .forEach(sb::appendCodePoint);
+                .filter(
+                        c ->
+                                !Character.isWhitespace(c)
+                                        && !Character.isSpaceChar(c)
+                                        && Character.getType(c) != Character.FORMAT)
+                .forEach(sb::appendCodePoint);
         return sb.toString();
     }
 

@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every matcher of the pack runs its {@code match()} through {@code PerMailGuard}, so an {@code Error} met on
- * one hostile mail goes to that mail's {@code onMatchException} route instead of killing a James spooler
- * thread (issue 13). A matcher added later without the guard fails here.
+ * Every matcher of the pack runs its {@code match()} through {@code PerMailGuard}, so an {@code
+ * Error} met on one hostile mail goes to that mail's {@code onMatchException} route instead of
+ * killing a James spooler thread (issue 13). A matcher added later without the guard fails here.
  */
 class EveryMatcherIsGuardedTest {
 
@@ -24,15 +24,18 @@ class EveryMatcherIsGuardedTest {
 
         assertThat(mailets).hasSizeGreaterThanOrEqualTo(14);
         assertThat(mailets)
-            .filteredOn(source -> !read(source).contains("PerMailGuard.call(getClass().getSimpleName()"))
-            .isEmpty();
+                .filteredOn(
+                        source ->
+                                !read(source)
+                                        .contains("PerMailGuard.call(getClass().getSimpleName()"))
+                .isEmpty();
     }
 
     static List<Path> sources(String marker) throws IOException {
         try (Stream<Path> files = Files.walk(Paths.get("src/main/java"))) {
             return files.filter(p -> p.toString().endsWith(".java"))
-                .filter(p -> read(p).contains(marker))
-                .collect(Collectors.toList());
+                    .filter(p -> read(p).contains(marker))
+                    .collect(Collectors.toList());
         }
     }
 

@@ -27,7 +27,11 @@ class IsReceivedOverTlsTest {
 
     @Test
     void matchShouldReturnNothingWhenReceivedInClear() throws Exception {
-        Mail mail = FakeMail.builder().name("clear").recipients("a@example.com", "b@example.com").build();
+        Mail mail =
+                FakeMail.builder()
+                        .name("clear")
+                        .recipients("a@example.com", "b@example.com")
+                        .build();
 
         assertThat(matcher(null).match(mail)).isEmpty();
         assertThat(matcher("TLSv1").match(mail)).isEmpty();
@@ -37,8 +41,9 @@ class IsReceivedOverTlsTest {
     void matchShouldCompareWithMinimum() throws Exception {
         IsReceivedOverTls tls12 = matcher("TLSv1.2");
 
-        assertThat(tls12.match(mail("TLSv1.3"))).containsExactly(
-            new MailAddress("a@example.com"), new MailAddress("b@example.com"));
+        assertThat(tls12.match(mail("TLSv1.3")))
+                .containsExactly(
+                        new MailAddress("a@example.com"), new MailAddress("b@example.com"));
         assertThat(tls12.match(mail("TLSv1.2"))).hasSize(2);
         assertThat(tls12.match(mail("TLSv1.1"))).isEmpty();
         assertThat(tls12.match(mail("TLSv1"))).isEmpty();
@@ -61,8 +66,12 @@ class IsReceivedOverTlsTest {
 
     @Test
     void attributeOfAnotherTypeShouldNotMatch() throws Exception {
-        Mail mail = FakeMail.builder().name("odd").recipients("a@example.com")
-            .attribute(new Attribute(PROTOCOL, AttributeValue.of(13))).build();
+        Mail mail =
+                FakeMail.builder()
+                        .name("odd")
+                        .recipients("a@example.com")
+                        .attribute(new Attribute(PROTOCOL, AttributeValue.of(13)))
+                        .build();
 
         assertThat(matcher(null).match(mail)).isEmpty();
     }
@@ -70,23 +79,30 @@ class IsReceivedOverTlsTest {
     @Test
     void initShouldRejectUnknownVersionNamingMatcherAndValue() {
         assertThatThrownBy(() -> matcher("TLSv9"))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("IsReceivedOverTls")
-            .hasMessageContaining("'TLSv9'");
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("IsReceivedOverTls")
+                .hasMessageContaining("'TLSv9'");
         assertThatThrownBy(() -> matcher("foo"))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("IsReceivedOverTls")
-            .hasMessageContaining("'foo'");
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("IsReceivedOverTls")
+                .hasMessageContaining("'foo'");
     }
 
     private static IsReceivedOverTls matcher(String condition) throws MessagingException {
         IsReceivedOverTls matcher = new IsReceivedOverTls();
-        matcher.init(FakeMatcherConfig.builder().matcherName("IsReceivedOverTls").condition(condition).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName("IsReceivedOverTls")
+                        .condition(condition)
+                        .build());
         return matcher;
     }
 
     private static Mail mail(String protocol) throws MessagingException {
-        return FakeMail.builder().name("tls").recipients("a@example.com", "b@example.com")
-            .attribute(new Attribute(PROTOCOL, AttributeValue.of(protocol))).build();
+        return FakeMail.builder()
+                .name("tls")
+                .recipients("a@example.com", "b@example.com")
+                .attribute(new Attribute(PROTOCOL, AttributeValue.of(protocol)))
+                .build();
     }
 }

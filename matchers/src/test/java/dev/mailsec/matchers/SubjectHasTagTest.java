@@ -19,37 +19,40 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SubjectHasTagTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "[encrypt] hello",
-        "[ENCRYPT] hello",
-        "[Encrypt]",
-        "Re: [encrypt] hello",
-        "RE: Fwd: AW: WG: SV: Fw: [encrypt] hello",
-        "Re[2]: [encrypt] hello",
-        "Re:[encrypt]hello",
-        "  [ encrypt ]  hello",
-        "\t[encrypt]\r\n hello",
-        "=?utf-8?q?=5Bencrypt=5D_hello?=",
-        "Re: =?utf-8?B?W0VOQ1JZUFRdIGhlbGxv?=",
-        "Re:=?utf-8?q?=5Bencrypt=5D?=",
-        "\uff3b\uff25\uff2e\uff23\uff32\uff39\uff30\uff34\uff3d full-width",
-        "[en\u200bcrypt] zero-width space",
-        "\u56de\u590d\uff1a[encrypt] Chinese reply",
-    })
+    @ValueSource(
+            strings = {
+                "[encrypt] hello",
+                "[ENCRYPT] hello",
+                "[Encrypt]",
+                "Re: [encrypt] hello",
+                "RE: Fwd: AW: WG: SV: Fw: [encrypt] hello",
+                "Re[2]: [encrypt] hello",
+                "Re:[encrypt]hello",
+                "  [ encrypt ]  hello",
+                "\t[encrypt]\r\n hello",
+                "=?utf-8?q?=5Bencrypt=5D_hello?=",
+                "Re: =?utf-8?B?W0VOQ1JZUFRdIGhlbGxv?=",
+                "Re:=?utf-8?q?=5Bencrypt=5D?=",
+                "\uff3b\uff25\uff2e\uff23\uff32\uff39\uff30\uff34\uff3d full-width",
+                "[en\u200bcrypt] zero-width space",
+                "\u56de\u590d\uff1a[encrypt] Chinese reply",
+            })
     void matchShouldFindTheTagAsAReaderSeesIt(String subject) throws Exception {
         Mail mail = mail(subject);
 
-        assertThat(matcher("[encrypt]").match(mail)).containsExactlyElementsOf(mail.getRecipients());
+        assertThat(matcher("[encrypt]").match(mail))
+                .containsExactlyElementsOf(mail.getRecipients());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "hello [encrypt]",
-        "encrypt",
-        "Re: about encrypting",
-        "[dnf] hello",
-        "=?utf-8?q?=5Bencryp?=",
-    })
+    @ValueSource(
+            strings = {
+                "hello [encrypt]",
+                "encrypt",
+                "Re: about encrypting",
+                "[dnf] hello",
+                "=?utf-8?q?=5Bencryp?=",
+            })
     void matchShouldNotFindAnAbsentTag(String subject) throws Exception {
         assertThat(matcher("[encrypt]").match(mail(subject))).isEmpty();
     }
@@ -75,20 +78,31 @@ class SubjectHasTagTest {
 
     @Test
     void matchShouldGiveAVerdictForAMalformedEncodedWord() throws Exception {
-        assertThat(matcher("[encrypt]").match(mail("=?no-such-charset?q?=5Bencrypt=5D?= x"))).isEmpty();
+        assertThat(matcher("[encrypt]").match(mail("=?no-such-charset?q?=5Bencrypt=5D?= x")))
+                .isEmpty();
         assertThat(matcher("[encrypt]").match(mail("[encrypt] =?utf-8?q?=ZZ?="))).hasSize(1);
     }
 
     @Test
     void initShouldFailWithoutATag() {
-        assertThatThrownBy(() -> matcher(null)).isInstanceOf(MessagingException.class).hasMessageContaining("SubjectHasTag");
-        assertThatThrownBy(() -> matcher(" ")).isInstanceOf(MessagingException.class).hasMessageContaining("SubjectHasTag");
-        assertThatThrownBy(() -> matcher("[a],,[b]")).isInstanceOf(MessagingException.class).hasMessageContaining("empty tag");
+        assertThatThrownBy(() -> matcher(null))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("SubjectHasTag");
+        assertThatThrownBy(() -> matcher(" "))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("SubjectHasTag");
+        assertThatThrownBy(() -> matcher("[a],,[b]"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("empty tag");
     }
 
     static SubjectHasTag matcher(String condition) throws MessagingException {
         SubjectHasTag matcher = new SubjectHasTag();
-        matcher.init(FakeMatcherConfig.builder().matcherName("SubjectHasTag").condition(condition).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName("SubjectHasTag")
+                        .condition(condition)
+                        .build());
         return matcher;
     }
 
@@ -97,8 +111,10 @@ class SubjectHasTagTest {
     }
 
     private static Mail raw(String message) throws Exception {
-        MimeMessage m = new MimeMessage(Session.getDefaultInstance(new Properties()),
-            new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
+        MimeMessage m =
+                new MimeMessage(
+                        Session.getDefaultInstance(new Properties()),
+                        new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
         return FakeMail.builder().name("m").mimeMessage(m).recipient("carol@external.test").build();
     }
 }

@@ -13,7 +13,6 @@ import dev.mailsec.rights.PasscodeCheck;
 import dev.mailsec.rights.PasscodeKeys;
 import dev.mailsec.rights.PortalSettings;
 import dev.mailsec.rights.RateLimitedException;
-import dev.mailsec.rights.Right;
 import dev.mailsec.rights.RightsDeniedException;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsFormatException;
@@ -39,263 +38,318 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The portal's engine over {@code dev.mailsec.rights}: the licence is verified (signature) before anything is
- * shown, passcodes and rate limits are the {@link RightsStore}'s, opening is the {@link RightsOpener}'s (which
- * checks party, revocation and expiry and logs the open), forwards are re-protected by the
- * {@link RightsProtector} with the licence's template.
+ * The portal's engine over {@code dev.mailsec.rights}: the licence is verified (signature) before
+ * anything is shown, passcodes and rate limits are the {@link RightsStore}'s, opening is the {@link
+ * RightsOpener}'s (which checks party, revocation and expiry and logs the open), forwards are
+ * re-protected by the {@link RightsProtector} with the licence's template.
  */
 public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RightsPortalEngine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RightsPortalEngine.class);
 
-  private final RightsSettings settings;
-  private final RightsKeyring keys;
-  private final PasscodeKeys passcodeKeys;
-  private final RightsStore store;
-  private final RightsOpener opener;
-  private final RightsProtector protector;
-  private final Clock clock;
-  private final AutoCloseable onClose;
+    private final RightsSettings settings;
+    private final RightsKeyring keys;
+    private final PasscodeKeys passcodeKeys;
+    private final RightsStore store;
+    private final RightsOpener opener;
+    private final RightsProtector protector;
+    private final Clock clock;
+    private final AutoCloseable onClose;
 
-  public RightsPortalEngine(RightsSettings settings, RightsKeyring keys, RightsStore store, Clock clock,
-      AutoCloseable onClose) {
-    this.settings = settings;
-    this.keys = keys;
-    this.passcodeKeys = PasscodeKeys.of(keys);
-    this.store = store;
-    this.clock = clock;
-    this.opener = new RightsOpener(settings, keys, store, clock);
-    this.protector = new RightsProtector(settings, keys, store, clock);
-    this.onClose = onClose;
-  }
-
-  /** Production wiring: DKM from the settings' dkm.properties (identity {@code rights-portal}), the store. */
-  public static RightsPortalEngine open(RightsSettings settings) throws DkmException, RightsException {
-    return open(settings, settings.dkmConfig());
-  }
-
-  /**
-   * As {@link #open(RightsSettings)}, with the portal's own DKM client configuration instead of the one
-   * rights.xml names (James's): one rights.xml serves James and the portal, each with its own identity.
-   */
-  public static RightsPortalEngine open(RightsSettings settings, java.nio.file.Path dkmConfig)
-      throws DkmException, RightsException {
-    Dkm dkm = Dkm.open(dkmConfig);
-    RightsStore store;
-    try {
-      store = RightsStore.open(settings);
-    } catch (RightsException | RuntimeException e) {
-      dkm.close();
-      throw e;
+    public RightsPortalEngine(
+            RightsSettings settings,
+            RightsKeyring keys,
+            RightsStore store,
+            Clock clock,
+            AutoCloseable onClose) {
+        this.settings = settings;
+        this.keys = keys;
+        this.passcodeKeys = PasscodeKeys.of(keys);
+        this.store = store;
+        this.clock = clock;
+        this.opener = new RightsOpener(settings, keys, store, clock);
+        this.protector = new RightsProtector(settings, keys, store, clock);
+        this.onClose = onClose;
     }
-    return new RightsPortalEngine(settings, new DkmRightsKeyring(dkm, settings), store, Clock.systemUTC(), () -> {
-      store.close();
-      dkm.close();
-    });
-  }
 
-  /** The portal's HTTP settings from {@code <portal .../>} of rights.xml. */
-  public static PortalConfig config(RightsSettings settings) {
-    PortalSettings p = settings.portal();
-    return PortalConfig.builder(settings.portalUrl())
-        .bind(p.bindHost(), p.port())
-        .issuer(settings.issuer())
-        .smtp(p.smtpHost(), p.smtpPort())
-        .passcodeSender(p.passcodeSender())
-        .passcodeTtl(p.passcodeTtl())
-        .sessionTtl(p.sessionTtl())
-        .build();
-  }
+    /**
+     * Production wiring: DKM from the settings' dkm.properties (identity {@code rights-portal}),
+     * the store.
+     */
+    public static RightsPortalEngine open(RightsSettings settings)
+            throws DkmException, RightsException {
+        return open(settings, settings.dkmConfig());
+    }
 
-  @Override
-  public LicenceTerms licence(String licenceId) throws PortalRefusal {
-    try {
-      UseLicence l = opener.verifyById(licenceId);
-      Optional<StoredMessage> stored = store.find(licenceId);
-      if (stored.isEmpty() || !stored.get().licenceId().equals(licenceId)) {
-        throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "unknown");
-      }
-      if (stored.get().isRevoked()) {
-        throw new PortalRefusal(PortalRefusal.Reason.REVOKED, "revoked");
-      }
-      if (l.isExpired(now())) {
-        throw new PortalRefusal(PortalRefusal.Reason.EXPIRED, "expired");
-      }
-      return l.terms();
-    } catch (RightsException e) {
-      throw refusal(e);
+    /**
+     * As {@link #open(RightsSettings)}, with the portal's own DKM client configuration instead of
+     * the one rights.xml names (James's): one rights.xml serves James and the portal, each with its
+     * own identity.
+     */
+    public static RightsPortalEngine open(RightsSettings settings, java.nio.file.Path dkmConfig)
+            throws DkmException, RightsException {
+        Dkm dkm = Dkm.open(dkmConfig);
+        RightsStore store;
+        try {
+            store = RightsStore.open(settings);
+        } catch (RightsException | RuntimeException e) {
+            dkm.close();
+            throw e;
+        }
+        return new RightsPortalEngine(
+                settings,
+                new DkmRightsKeyring(dkm, settings),
+                store,
+                Clock.systemUTC(),
+                () -> {
+                    store.close();
+                    dkm.close();
+                });
     }
-  }
 
-  @Override
-  public Optional<String> issuePasscode(String licenceId, String address, String client) throws PortalRefusal {
-    try {
-      return Optional.of(store.issuePasscode(licenceId, address, client, now(), settings.portal(), passcodeKeys)
-          .code());
-    } catch (RightsDeniedException e) {
-      if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
-        // the store did the same work as for a party, rate windows and access-log line included
-        return Optional.empty();
-      }
-      throw refusal(e);
-    } catch (RightsException e) {
-      throw refusal(e);
+    /** The portal's HTTP settings from {@code <portal .../>} of rights.xml. */
+    public static PortalConfig config(RightsSettings settings) {
+        PortalSettings p = settings.portal();
+        return PortalConfig.builder(settings.portalUrl())
+                .bind(p.bindHost(), p.port())
+                .issuer(settings.issuer())
+                .smtp(p.smtpHost(), p.smtpPort())
+                .passcodeSender(p.passcodeSender())
+                .passcodeTtl(p.passcodeTtl())
+                .sessionTtl(p.sessionTtl())
+                .build();
     }
-  }
 
-  @Override
-  public CodeCheck checkPasscode(String licenceId, String address, String code, String client)
-      throws PortalRefusal {
-    try {
-      PasscodeCheck c = store.checkPasscode(licenceId, address, code, client, now(), settings.portal(),
-          passcodeKeys);
-      return new CodeCheck(CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
-    } catch (RightsException e) {
-      throw refusal(e);
+    @Override
+    public LicenceTerms licence(String licenceId) throws PortalRefusal {
+        try {
+            UseLicence l = opener.verifyById(licenceId);
+            Optional<StoredMessage> stored = store.find(licenceId);
+            if (stored.isEmpty() || !stored.get().licenceId().equals(licenceId)) {
+                throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "unknown");
+            }
+            if (stored.get().isRevoked()) {
+                throw new PortalRefusal(PortalRefusal.Reason.REVOKED, "revoked");
+            }
+            if (l.isExpired(now())) {
+                throw new PortalRefusal(PortalRefusal.Reason.EXPIRED, "expired");
+            }
+            return l.terms();
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
     }
-  }
 
-  @Override
-  public OpenedView open(String licenceId, String reader, String client) throws PortalRefusal {
-    try {
-      OpenedMessage m = opener.openById(licenceId, reader, Channel.PORTAL, client);
-      return new OpenedView(m.licence().terms(), m.message());
-    } catch (RightsException e) {
-      throw refusal(e);
+    @Override
+    public Optional<String> issuePasscode(String licenceId, String address, String client)
+            throws PortalRefusal {
+        try {
+            return Optional.of(
+                    store.issuePasscode(
+                                    licenceId,
+                                    address,
+                                    client,
+                                    now(),
+                                    settings.portal(),
+                                    passcodeKeys)
+                            .code());
+        } catch (RightsDeniedException e) {
+            if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
+                // the store did the same work as for a party, rate windows and access-log line
+                // included
+                return Optional.empty();
+            }
+            throw refusal(e);
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
     }
-  }
 
-  @Override
-  public void record(String licenceId, String address, PortalEvent event, String client, String detail) {
-    EventType type;
-    switch (event) {
-      case ATTACHMENT_DOWNLOADED:
-        type = EventType.ATTACHMENT_DOWNLOADED;
-        break;
-      case FORWARD_BLOCKED:
-        type = EventType.FORWARD_BLOCKED;
-        break;
-      case FORWARDED:
-        type = EventType.FORWARDED;
-        break;
-      case REPLIED:
-      default:
-        type = EventType.REPLIED;
+    @Override
+    public CodeCheck checkPasscode(String licenceId, String address, String code, String client)
+            throws PortalRefusal {
+        try {
+            PasscodeCheck c =
+                    store.checkPasscode(
+                            licenceId,
+                            address,
+                            code,
+                            client,
+                            now(),
+                            settings.portal(),
+                            passcodeKeys);
+            return new CodeCheck(
+                    CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
     }
-    record(licenceId, address, type, client, detail);
-  }
 
-  private void record(String licenceId, String address, EventType type, String client, String detail) {
-    try {
-      store.log(new AccessEvent(now(), licenceId, address.toLowerCase(java.util.Locale.ROOT), type,
-          Channel.PORTAL, client, detail));
-    } catch (RightsException e) {
-      PortalLog.warn(LOG, "portal could not write the access log for licence {}: {}", licenceId, e.getMessage());
+    @Override
+    public OpenedView open(String licenceId, String reader, String client) throws PortalRefusal {
+        try {
+            OpenedMessage m = opener.openById(licenceId, reader, Channel.PORTAL, client);
+            return new OpenedView(m.licence().terms(), m.message());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
     }
-  }
 
-  @Override
-  public MimeMessage protectForward(LicenceTerms licence, MimeMessage message, String reader,
-      Collection<String> recipients) throws PortalRefusal {
-    RightsTemplate template;
-    try {
-      template = settings.template(licence.template());
-    } catch (IllegalArgumentException e) {
-      throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "template " + licence.template()
-          + " is not configured on this portal");
+    @Override
+    public void record(
+            String licenceId, String address, PortalEvent event, String client, String detail) {
+        EventType type;
+        switch (event) {
+            case ATTACHMENT_DOWNLOADED:
+                type = EventType.ATTACHMENT_DOWNLOADED;
+                break;
+            case FORWARD_BLOCKED:
+                type = EventType.FORWARD_BLOCKED;
+                break;
+            case FORWARDED:
+                type = EventType.FORWARDED;
+                break;
+            case REPLIED:
+            default:
+                type = EventType.REPLIED;
+        }
+        record(licenceId, address, type, client, detail);
     }
-    try {
-      return protector.protect(message, reader, recipients, template).wrapper();
-    } catch (RightsException e) {
-      throw refusal(e);
-    } catch (javax.mail.MessagingException e) {
-      throw new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, "forward could not be protected", null, e);
-    }
-  }
 
-  @Override
-  public void endSession(String sessionId, Instant expires) throws PortalRefusal {
-    try {
-      store.endSession(sessionId, expires, now());
-    } catch (RightsException e) {
-      throw refusal(e);
+    private void record(
+            String licenceId, String address, EventType type, String client, String detail) {
+        try {
+            store.log(
+                    new AccessEvent(
+                            now(),
+                            licenceId,
+                            address.toLowerCase(java.util.Locale.ROOT),
+                            type,
+                            Channel.PORTAL,
+                            client,
+                            detail));
+        } catch (RightsException e) {
+            PortalLog.warn(
+                    LOG,
+                    "portal could not write the access log for licence {}: {}",
+                    licenceId,
+                    e.getMessage());
+        }
     }
-  }
 
-  @Override
-  public boolean sessionEnded(String sessionId) throws PortalRefusal {
-    try {
-      return store.isSessionEnded(sessionId, now());
-    } catch (RightsException e) {
-      throw refusal(e);
+    @Override
+    public MimeMessage protectForward(
+            LicenceTerms licence, MimeMessage message, String reader, Collection<String> recipients)
+            throws PortalRefusal {
+        RightsTemplate template;
+        try {
+            template = settings.template(licence.template());
+        } catch (IllegalArgumentException e) {
+            throw new PortalRefusal(
+                    PortalRefusal.Reason.NOT_ALLOWED,
+                    "template " + licence.template() + " is not configured on this portal");
+        }
+        try {
+            return protector.protect(message, reader, recipients, template).wrapper();
+        } catch (RightsException e) {
+            throw refusal(e);
+        } catch (javax.mail.MessagingException e) {
+            throw new PortalRefusal(
+                    PortalRefusal.Reason.UNAVAILABLE, "forward could not be protected", null, e);
+        }
     }
-  }
 
-  @Override
-  public void checkReady() throws PortalRefusal {
-    try {
-      keys.sessionKeys();
-      store.isSessionEnded("healthz", now());
-    } catch (RightsException e) {
-      throw refusal(e);
+    @Override
+    public void endSession(String sessionId, Instant expires) throws PortalRefusal {
+        try {
+            store.endSession(sessionId, expires, now());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
     }
-  }
 
-  @Override
-  public List<byte[]> sessionKeys() throws PortalRefusal {
-    try {
-      List<byte[]> out = new ArrayList<>();
-      for (RightsKey<SecretKey> k : keys.sessionKeys()) {
-        out.add(k.key().getEncoded());
-      }
-      return out;
-    } catch (RightsException e) {
-      throw refusal(e);
+    @Override
+    public boolean sessionEnded(String sessionId) throws PortalRefusal {
+        try {
+            return store.isSessionEnded(sessionId, now());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
     }
-  }
 
-  @Override
-  public void close() throws Exception {
-    onClose.close();
-  }
+    @Override
+    public void checkReady() throws PortalRefusal {
+        try {
+            keys.sessionKeys();
+            store.isSessionEnded("healthz", now());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
 
-  private Instant now() {
-    return clock.instant();
-  }
+    @Override
+    public List<byte[]> sessionKeys() throws PortalRefusal {
+        try {
+            List<byte[]> out = new ArrayList<>();
+            for (RightsKey<SecretKey> k : keys.sessionKeys()) {
+                out.add(k.key().getEncoded());
+            }
+            return out;
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
 
-  private static PortalRefusal refusal(RightsException e) {
-    if (e instanceof RightsDeniedException) {
-      RightsDeniedException d = (RightsDeniedException) e;
-      switch (d.reason()) {
-        case EXPIRED:
-          return new PortalRefusal(PortalRefusal.Reason.EXPIRED, e.getMessage(), null, e);
-        case REVOKED:
-          return new PortalRefusal(PortalRefusal.Reason.REVOKED, e.getMessage(), null, e);
-        case NOT_A_PARTY:
-          return new PortalRefusal(PortalRefusal.Reason.NOT_A_PARTY, e.getMessage(), null, e);
-        case UNKNOWN_MESSAGE:
-        default:
-          return new PortalRefusal(PortalRefusal.Reason.UNKNOWN, e.getMessage(), null, e);
-      }
+    @Override
+    public void close() throws Exception {
+        onClose.close();
     }
-    if (e instanceof LockedOutException) {
-      return new PortalRefusal(PortalRefusal.Reason.LOCKED, e.getMessage(), ((LockedOutException) e).lockedUntil(), e);
-    }
-    if (e instanceof RateLimitedException) {
-      return new PortalRefusal(PortalRefusal.Reason.RATE_LIMITED, e.getMessage(),
-          ((RateLimitedException) e).retryAfter(), e);
-    }
-    if (e instanceof RightsFormatException) {
-      return new PortalRefusal(PortalRefusal.Reason.INTEGRITY, e.getMessage(), null, e);
-    }
-    if (e instanceof RightsUnavailableException) {
-      return new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, e.getMessage(), null, e);
-    }
-    return new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, e.getMessage(), null, e);
-  }
 
-  @Override
-  public String toString() {
-    return "RightsPortalEngine[" + settings.issuer() + "]";
-  }
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static PortalRefusal refusal(RightsException e) {
+        if (e instanceof RightsDeniedException) {
+            RightsDeniedException d = (RightsDeniedException) e;
+            switch (d.reason()) {
+                case EXPIRED:
+                    return new PortalRefusal(PortalRefusal.Reason.EXPIRED, e.getMessage(), null, e);
+                case REVOKED:
+                    return new PortalRefusal(PortalRefusal.Reason.REVOKED, e.getMessage(), null, e);
+                case NOT_A_PARTY:
+                    return new PortalRefusal(
+                            PortalRefusal.Reason.NOT_A_PARTY, e.getMessage(), null, e);
+                case UNKNOWN_MESSAGE:
+                default:
+                    return new PortalRefusal(PortalRefusal.Reason.UNKNOWN, e.getMessage(), null, e);
+            }
+        }
+        if (e instanceof LockedOutException) {
+            return new PortalRefusal(
+                    PortalRefusal.Reason.LOCKED,
+                    e.getMessage(),
+                    ((LockedOutException) e).lockedUntil(),
+                    e);
+        }
+        if (e instanceof RateLimitedException) {
+            return new PortalRefusal(
+                    PortalRefusal.Reason.RATE_LIMITED,
+                    e.getMessage(),
+                    ((RateLimitedException) e).retryAfter(),
+                    e);
+        }
+        if (e instanceof RightsFormatException) {
+            return new PortalRefusal(PortalRefusal.Reason.INTEGRITY, e.getMessage(), null, e);
+        }
+        if (e instanceof RightsUnavailableException) {
+            return new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, e.getMessage(), null, e);
+        }
+        return new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, e.getMessage(), null, e);
+    }
+
+    @Override
+    public String toString() {
+        return "RightsPortalEngine[" + settings.issuer() + "]";
+    }
 }

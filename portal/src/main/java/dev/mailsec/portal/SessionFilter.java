@@ -15,117 +15,150 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reader's session: reads the session cookie (authentic, unexpired, and for a signed-in session not signed
- * out on any node), admits a request to a route only with the session the route {@linkplain Need needs} (and,
- * for a POST, the form's CSRF token), and issues and ends sessions (cookie, CSRF token, the signed-out record).
+ * The reader's session: reads the session cookie (authentic, unexpired, and for a signed-in session
+ * not signed out on any node), admits a request to a route only with the session the route
+ * {@linkplain Need needs} (and, for a POST, the form's CSRF token), and issues and ends sessions
+ * (cookie, CSRF token, the signed-out record).
  */
 final class SessionFilter {
 
-  // the portal's lines keep the one logger name they always had
-  private static final Logger LOG = LoggerFactory.getLogger(Portal.class);
+    // the portal's lines keep the one logger name they always had
+    private static final Logger LOG = LoggerFactory.getLogger(Portal.class);
 
-  /** The session a route needs before its handler runs; always one for the message in the path. */
-  enum Need {
-    /** None: a public page (its handler may still look at {@link #current}). */
-    NONE,
-    /** A session at any stage (the forms of the landing page, and sign-out). */
-    ANY_STAGE,
-    /** Waiting for the passcode. */
-    PENDING,
-    /** Signed in. */
-    SIGNED_IN;
+    /**
+     * The session a route needs before its handler runs; always one for the message in the path.
+     */
+    enum Need {
+        /** None: a public page (its handler may still look at {@link #current}). */
+        NONE,
+        /** A session at any stage (the forms of the landing page, and sign-out). */
+        ANY_STAGE,
+        /** Waiting for the passcode. */
+        PENDING,
+        /** Signed in. */
+        SIGNED_IN;
 
-    boolean admits(Session s) {
-      switch (this) {
-        case PENDING:
-          return s.stage() == Stage.PENDING;
-        case SIGNED_IN:
-          return s.stage() == Stage.SIGNED_IN;
-        default:
-          return true;
-      }
-    }
-  }
-
-  private final PortalConfig config;
-  private final PortalEngine engine;
-  private final SessionCodec codec;
-  private final Clock clock;
-
-  SessionFilter(PortalConfig config, PortalEngine engine, SessionCodec codec, Clock clock) {
-    this.config = config;
-    this.engine = engine;
-    this.codec = codec;
-    this.clock = clock;
-  }
-
-  /**
-   * The session the route needs for message {@code id}. When there is none the answer has been sent and the
-   * result is empty: for a POST (whose session cookie or CSRF token does not check out) the stale-form page,
-   * otherwise a redirect to the message's landing page.
-   */
-  Optional<Session> admit(HttpExchange ex, String id, Need need, boolean post, Map<String, String> form)
-      throws IOException {
-    Optional<Session> s = current(ex).filter(x -> x.licenceId().equals(id) && need.admits(x)
-        && (!post || codec.csrfValid(x, form.get("csrf"))));
-    if (s.isEmpty()) {
-      if (post) {
-        staleForm(ex);
-      } else {
-        redirect(ex, "/m/" + id);
-      }
-    }
-    return s;
-  }
-
-  /**
-   * The cookie's session; a signed-in one only while not signed out (the rights store knows, for every node).
-   * When the store cannot say, the session is not trusted (the reader signs in again).
-   */
-  Optional<Session> current(HttpExchange ex) {
-    Optional<Session> s = codec.decode(HttpIo.cookie(ex, config.cookieName()), clock.instant());
-    if (s.isPresent() && s.get().stage() == Stage.SIGNED_IN) {
-      try {
-        if (engine.sessionEnded(s.get().nonce())) {
-          return Optional.empty();
+        boolean admits(Session s) {
+            switch (this) {
+                case PENDING:
+                    return s.stage() == Stage.PENDING;
+                case SIGNED_IN:
+                    return s.stage() == Stage.SIGNED_IN;
+                default:
+                    return true;
+            }
         }
-      } catch (PortalRefusal r) {
-        PortalLog.warn(LOG, "portal could not check a session: {}", r.getMessage());
-        return Optional.empty();
-      }
     }
-    return s;
-  }
 
-  /** A new session (with a new nonce: signing in never keeps the old one) that lasts {@code ttl}. */
-  Session create(Stage stage, String id, String address, Duration ttl) {
-    return codec.create(stage, id, address, clock.instant().plus(ttl));
-  }
+    private final PortalConfig config;
+    private final PortalEngine engine;
+    private final SessionCodec codec;
+    private final Clock clock;
 
-  void setCookie(HttpExchange ex, Session s) {
-    long maxAge = Math.max(1, Duration.between(clock.instant(), s.expires()).getSeconds());
-    ex.getResponseHeaders().add("Set-Cookie", config.cookieName() + "=" + codec.encode(s) + "; Path=/; Max-Age="
-        + maxAge + "; HttpOnly; SameSite=Strict" + (config.https() ? "; Secure" : ""));
-  }
-
-  String csrfToken(Session s) {
-    return codec.csrfToken(s);
-  }
-
-  /** Ends the session on every node (a signed-in one is recorded as signed out) and clears it in the browser. */
-  void end(HttpExchange ex, Session s) throws PortalRefusal {
-    if (s.stage() == Stage.SIGNED_IN) {
-      // server-side, on every node: the cookie, replayed after sign-out, no longer opens anything
-      engine.endSession(s.nonce(), s.expires());
+    SessionFilter(PortalConfig config, PortalEngine engine, SessionCodec codec, Clock clock) {
+        this.config = config;
+        this.engine = engine;
+        this.codec = codec;
+        this.clock = clock;
     }
-    ex.getResponseHeaders().add("Set-Cookie", config.cookieName() + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-        + (config.https() ? "; Secure" : ""));
-    ex.getResponseHeaders().set("Clear-Site-Data", "\"cache\", \"cookies\"");
-  }
 
-  /** A POST whose session cookie or CSRF token does not check out. */
-  private static void staleForm(HttpExchange ex) throws IOException {
-    html(ex, 403, Pages.error("Please start again", "This page was open too long or came from somewhere else. "
-        + "Open the link in your message again."));
-  }
+    /**
+     * The session the route needs for message {@code id}. When there is none the answer has been
+     * sent and the result is empty: for a POST (whose session cookie or CSRF token does not check
+     * out) the stale-form page, otherwise a redirect to the message's landing page.
+     */
+    Optional<Session> admit(
+            HttpExchange ex, String id, Need need, boolean post, Map<String, String> form)
+            throws IOException {
+        Optional<Session> s =
+                current(ex)
+                        .filter(
+                                x ->
+                                        x.licenceId().equals(id)
+                                                && need.admits(x)
+                                                && (!post || codec.csrfValid(x, form.get("csrf"))));
+        if (s.isEmpty()) {
+            if (post) {
+                staleForm(ex);
+            } else {
+                redirect(ex, "/m/" + id);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The cookie's session; a signed-in one only while not signed out (the rights store knows, for
+     * every node). When the store cannot say, the session is not trusted (the reader signs in
+     * again).
+     */
+    Optional<Session> current(HttpExchange ex) {
+        Optional<Session> s = codec.decode(HttpIo.cookie(ex, config.cookieName()), clock.instant());
+        if (s.isPresent() && s.get().stage() == Stage.SIGNED_IN) {
+            try {
+                if (engine.sessionEnded(s.get().nonce())) {
+                    return Optional.empty();
+                }
+            } catch (PortalRefusal r) {
+                PortalLog.warn(LOG, "portal could not check a session: {}", r.getMessage());
+                return Optional.empty();
+            }
+        }
+        return s;
+    }
+
+    /**
+     * A new session (with a new nonce: signing in never keeps the old one) that lasts {@code ttl}.
+     */
+    Session create(Stage stage, String id, String address, Duration ttl) {
+        return codec.create(stage, id, address, clock.instant().plus(ttl));
+    }
+
+    void setCookie(HttpExchange ex, Session s) {
+        long maxAge = Math.max(1, Duration.between(clock.instant(), s.expires()).getSeconds());
+        ex.getResponseHeaders()
+                .add(
+                        "Set-Cookie",
+                        config.cookieName()
+                                + "="
+                                + codec.encode(s)
+                                + "; Path=/; Max-Age="
+                                + maxAge
+                                + "; HttpOnly; SameSite=Strict"
+                                + (config.https() ? "; Secure" : ""));
+    }
+
+    String csrfToken(Session s) {
+        return codec.csrfToken(s);
+    }
+
+    /**
+     * Ends the session on every node (a signed-in one is recorded as signed out) and clears it in
+     * the browser.
+     */
+    void end(HttpExchange ex, Session s) throws PortalRefusal {
+        if (s.stage() == Stage.SIGNED_IN) {
+            // server-side, on every node: the cookie, replayed after sign-out, no longer opens
+            // anything
+            engine.endSession(s.nonce(), s.expires());
+        }
+        ex.getResponseHeaders()
+                .add(
+                        "Set-Cookie",
+                        config.cookieName()
+                                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                                + (config.https() ? "; Secure" : ""));
+        ex.getResponseHeaders().set("Clear-Site-Data", "\"cache\", \"cookies\"");
+    }
+
+    /** A POST whose session cookie or CSRF token does not check out. */
+    private static void staleForm(HttpExchange ex) throws IOException {
+        html(
+                ex,
+                403,
+                Pages.error(
+                        "Please start again",
+                        "This page was open too long or came from somewhere else. "
+                                + "Open the link in your message again."));
+    }
 }

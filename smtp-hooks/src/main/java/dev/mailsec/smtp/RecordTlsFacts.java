@@ -18,19 +18,22 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 /**
- * Records on every {@link Mail} the TLS facts of the SMTP session it arrived on, for matchers such as
- * {@code IsReceivedOverTls} and mailets such as {@code AddTlsTrace}:
+ * Records on every {@link Mail} the TLS facts of the SMTP session it arrived on, for matchers such
+ * as {@code IsReceivedOverTls} and mailets such as {@code AddTlsTrace}:
+ *
  * <ul>
- *   <li>{@code org.apache.james.ssl.protocol} (String, e.g. {@code TLSv1.3}) and
- *       {@code org.apache.james.ssl.cipher} (String, e.g. {@code TLS_AES_256_GCM_SHA384}), the names
- *       James 3.9 itself uses, so the same mailets work there;</li>
- *   <li>where the client presented a certificate, {@code dev.mailsec.tls.peer.subject} (String, RFC 2253)
- *       and {@code dev.mailsec.tls.peer.subjectAltNames} (collection of Strings such as
- *       {@code DNS:mx.example.com}, {@code EMAIL:a@example.com}).</li>
+ *   <li>{@code org.apache.james.ssl.protocol} (String, e.g. {@code TLSv1.3}) and {@code
+ *       org.apache.james.ssl.cipher} (String, e.g. {@code TLS_AES_256_GCM_SHA384}), the names James
+ *       3.9 itself uses, so the same mailets work there;
+ *   <li>where the client presented a certificate, {@code dev.mailsec.tls.peer.subject} (String, RFC
+ *       2253) and {@code dev.mailsec.tls.peer.subjectAltNames} (collection of Strings such as
+ *       {@code DNS:mx.example.com}, {@code EMAIL:a@example.com}).
  * </ul>
+ *
  * A mail received in clear (no STARTTLS, no implicit TLS) gets none of these attributes.
  *
  * <p>In {@code smtpserver.xml}, inside each {@code <smtpserver>}'s handler chain:
+ *
  * <pre>{@code
  * <handlerchain>
  *     <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
@@ -40,8 +43,10 @@ import org.apache.mailet.Mail;
  *     </handler>
  * </handlerchain>
  * }</pre>
- * {@code recordPeerCertificate} ({@code true} or {@code false}, default {@code true}) controls the two
- * client-certificate attributes. Any other value, and any other child element, fails James's start.
+ *
+ * {@code recordPeerCertificate} ({@code true} or {@code false}, default {@code true}) controls the
+ * two client-certificate attributes. Any other value, and any other child element, fails James's
+ * start.
  */
 public class RecordTlsFacts implements JamesMessageHook {
 
@@ -51,7 +56,8 @@ public class RecordTlsFacts implements JamesMessageHook {
     static final AttributeName PROTOCOL = AttributeName.of(TlsAttributeNames.PROTOCOL);
     static final AttributeName CIPHER = AttributeName.of(TlsAttributeNames.CIPHER);
     static final AttributeName PEER_SUBJECT = AttributeName.of(TlsAttributeNames.PEER_SUBJECT);
-    static final AttributeName PEER_SUBJECT_ALT_NAMES = AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
+    static final AttributeName PEER_SUBJECT_ALT_NAMES =
+            AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
 
     private boolean recordPeerCertificate = true;
 
@@ -64,8 +70,12 @@ public class RecordTlsFacts implements JamesMessageHook {
                 continue;
             }
             if (!key.equals(RECORD_PEER_CERTIFICATE)) {
-                throw new ConfigurationException(getClass().getName() + ": unknown parameter '" + key
-                    + "'; the only parameter is " + RECORD_PEER_CERTIFICATE);
+                throw new ConfigurationException(
+                        getClass().getName()
+                                + ": unknown parameter '"
+                                + key
+                                + "'; the only parameter is "
+                                + RECORD_PEER_CERTIFICATE);
             }
             recordPeerCertificate = parseBoolean(config.getList(String.class, key));
         }
@@ -73,8 +83,14 @@ public class RecordTlsFacts implements JamesMessageHook {
 
     private boolean parseBoolean(List<String> values) throws ConfigurationException {
         if (values.size() > 1) {
-            throw new ConfigurationException(getClass().getName() + ": " + RECORD_PEER_CERTIFICATE
-                + " is given " + values.size() + " times, expected once: " + values);
+            throw new ConfigurationException(
+                    getClass().getName()
+                            + ": "
+                            + RECORD_PEER_CERTIFICATE
+                            + " is given "
+                            + values.size()
+                            + " times, expected once: "
+                            + values);
         }
         String value = values.isEmpty() || values.get(0) == null ? "" : values.get(0).trim();
         switch (value.toLowerCase(Locale.ROOT)) {
@@ -83,29 +99,39 @@ public class RecordTlsFacts implements JamesMessageHook {
             case "false":
                 return false;
             default:
-                throw new ConfigurationException(getClass().getName() + ": " + RECORD_PEER_CERTIFICATE
-                    + " must be true or false, got '" + value + "'");
+                throw new ConfigurationException(
+                        getClass().getName()
+                                + ": "
+                                + RECORD_PEER_CERTIFICATE
+                                + " must be true or false, got '"
+                                + value
+                                + "'");
         }
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         session.getSSLSession()
-            .map(sslSession -> TlsFacts.fromSession(sslSession, recordPeerCertificate))
-            .ifPresent(facts -> record(facts, mail));
+                .map(sslSession -> TlsFacts.fromSession(sslSession, recordPeerCertificate))
+                .ifPresent(facts -> record(facts, mail));
         return HookResult.DECLINED;
     }
 
     private static void record(TlsFacts facts, Mail mail) {
         mail.setAttribute(new Attribute(PROTOCOL, AttributeValue.of(facts.protocol())));
         mail.setAttribute(new Attribute(CIPHER, AttributeValue.of(facts.cipherSuite())));
-        facts.peerSubject().ifPresent(subject -> {
-            mail.setAttribute(new Attribute(PEER_SUBJECT, AttributeValue.of(subject)));
-            Collection<AttributeValue<?>> names = new ArrayList<>();
-            for (String name : facts.peerSubjectAltNames()) {
-                names.add(AttributeValue.of(name));
-            }
-            mail.setAttribute(new Attribute(PEER_SUBJECT_ALT_NAMES, AttributeValue.of(names)));
-        });
+        facts.peerSubject()
+                .ifPresent(
+                        subject -> {
+                            mail.setAttribute(
+                                    new Attribute(PEER_SUBJECT, AttributeValue.of(subject)));
+                            Collection<AttributeValue<?>> names = new ArrayList<>();
+                            for (String name : facts.peerSubjectAltNames()) {
+                                names.add(AttributeValue.of(name));
+                            }
+                            mail.setAttribute(
+                                    new Attribute(
+                                            PEER_SUBJECT_ALT_NAMES, AttributeValue.of(names)));
+                        });
     }
 }

@@ -29,17 +29,26 @@ class RefuseCutMessagesTest {
     void aLineTheDecoderDropsShouldMakeTheTransactionsMessageRefused() throws Exception {
         Map<ProtocolSession.AttachmentKey<?>, Object> transaction = new HashMap<>();
         SMTPSession session = session(transaction);
-        // James's decoder, as it is configured (maximum, keep the delimiter, not fail-fast), with a small maximum
-        EmbeddedChannel channel = new EmbeddedChannel(new LineBasedFrameDecoder(16, false, false),
-            new RefuseCutMessages.Watcher(session));
+        // James's decoder, as it is configured (maximum, keep the delimiter, not fail-fast), with a
+        // small maximum
+        EmbeddedChannel channel =
+                new EmbeddedChannel(
+                        new LineBasedFrameDecoder(16, false, false),
+                        new RefuseCutMessages.Watcher(session));
 
         channel.writeInbound(Unpooled.copiedBuffer("short line\r\n", StandardCharsets.US_ASCII));
         assertThat(transaction).isEmpty();
-        assertThatThrownBy(() -> channel.writeInbound(Unpooled.copiedBuffer("a line longer than sixteen bytes\r\n",
-            StandardCharsets.US_ASCII))).isInstanceOf(TooLongFrameException.class);
+        assertThatThrownBy(
+                        () ->
+                                channel.writeInbound(
+                                        Unpooled.copiedBuffer(
+                                                "a line longer than sixteen bytes\r\n",
+                                                StandardCharsets.US_ASCII)))
+                .isInstanceOf(TooLongFrameException.class);
         assertThat(transaction).containsEntry(RefuseCutMessages.LINE_CUT, Boolean.TRUE);
 
-        HookResult result = new RefuseCutMessages().onMessage(session, FakeMail.builder().name("m").build());
+        HookResult result =
+                new RefuseCutMessages().onMessage(session, FakeMail.builder().name("m").build());
         assertThat(result.getResult()).isEqualTo(HookReturnCode.deny());
         assertThat(result.getSmtpRetCode()).isEqualTo("554");
         assertThat(result.getSmtpDescription()).startsWith("5.6.0 ").contains("8192");
@@ -47,17 +56,25 @@ class RefuseCutMessagesTest {
 
     @Test
     void aMessageWithoutACutLineShouldGoOn() throws Exception {
-        HookResult result = new RefuseCutMessages().onMessage(session(new HashMap<>()), FakeMail.builder().name("m").build());
+        HookResult result =
+                new RefuseCutMessages()
+                        .onMessage(session(new HashMap<>()), FakeMail.builder().name("m").build());
 
         assertThat(result).isEqualTo(HookResult.DECLINED);
     }
 
     @Test
     void initShouldAcceptNoParameter() throws Exception {
-        new RefuseCutMessages().init(xml("<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"/>"));
-        assertThatThrownBy(() -> new RefuseCutMessages().init(xml(
-            "<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"><maxLineLength>1000</maxLineLength></handler>")))
-            .isInstanceOf(ConfigurationException.class).hasMessageContaining("unknown parameter 'maxLineLength'");
+        new RefuseCutMessages()
+                .init(xml("<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"/>"));
+        assertThatThrownBy(
+                        () ->
+                                new RefuseCutMessages()
+                                        .init(
+                                                xml(
+                                                        "<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"><maxLineLength>1000</maxLineLength></handler>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unknown parameter 'maxLineLength'");
     }
 
     @Test
@@ -68,21 +85,29 @@ class RefuseCutMessagesTest {
     }
 
     private static SMTPSession session(Map<ProtocolSession.AttachmentKey<?>, Object> transaction) {
-        return (SMTPSession) Proxy.newProxyInstance(RefuseCutMessagesTest.class.getClassLoader(),
-            new Class<?>[] {SMTPSession.class}, (proxy, method, args) -> {
-                switch (method.getName()) {
-                    case "setAttachment":
-                        assertThat(args[2]).isEqualTo(ProtocolSession.State.Transaction);
-                        return Optional.ofNullable(transaction.put((ProtocolSession.AttachmentKey<?>) args[0], args[1]));
-                    case "getAttachment":
-                        assertThat(args[1]).isEqualTo(ProtocolSession.State.Transaction);
-                        return Optional.ofNullable(transaction.get(args[0]));
-                    case "getSessionID":
-                        return "s1";
-                    default:
-                        throw new AssertionError("unexpected call " + method);
-                }
-            });
+        return (SMTPSession)
+                Proxy.newProxyInstance(
+                        RefuseCutMessagesTest.class.getClassLoader(),
+                        new Class<?>[] {SMTPSession.class},
+                        (proxy, method, args) -> {
+                            switch (method.getName()) {
+                                case "setAttachment":
+                                    assertThat(args[2])
+                                            .isEqualTo(ProtocolSession.State.Transaction);
+                                    return Optional.ofNullable(
+                                            transaction.put(
+                                                    (ProtocolSession.AttachmentKey<?>) args[0],
+                                                    args[1]));
+                                case "getAttachment":
+                                    assertThat(args[1])
+                                            .isEqualTo(ProtocolSession.State.Transaction);
+                                    return Optional.ofNullable(transaction.get(args[0]));
+                                case "getSessionID":
+                                    return "s1";
+                                default:
+                                    throw new AssertionError("unexpected call " + method);
+                            }
+                        });
     }
 
     private static XMLConfiguration xml(String xml) throws ConfigurationException {

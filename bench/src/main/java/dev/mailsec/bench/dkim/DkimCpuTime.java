@@ -13,14 +13,18 @@ import java.security.Signature;
 import java.util.Locale;
 
 /**
- * Our DKIM verify against the primitive bound (one signature check plus SHA-256 over the message), as
- * operations per CPU-second of the measuring thread. On a shared, loaded machine wall-clock figures
- * (JMH) swing by 3x between runs; thread CPU time does not, so this is the figure to compare.
+ * Our DKIM verify against the primitive bound (one signature check plus SHA-256 over the message),
+ * as operations per CPU-second of the measuring thread. On a shared, loaded machine wall-clock
+ * figures (JMH) swing by 3x between runs; thread CPU time does not, so this is the figure to
+ * compare.
  *
- * James's own verifier (jDKIM 0.3, a new {@code DKIMVerifier} per message) runs on the same files in the
- * same run; with {@code peers} the OpenDKIM and dkimpy comparison of {@link DkimPeers} follows the table.
+ * <p>James's own verifier (jDKIM 0.3, a new {@code DKIMVerifier} per message) runs on the same
+ * files in the same run; with {@code peers} the OpenDKIM and dkimpy comparison of {@link DkimPeers}
+ * follows the table.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.mailsec.bench.dkim.DkimCpuTime [seconds per case] [peers]</pre>
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.mailsec.bench.dkim.DkimCpuTime [seconds per case] [peers]
+ * </pre>
  */
 public final class DkimCpuTime {
 
@@ -30,14 +34,14 @@ public final class DkimCpuTime {
         void run() throws Exception;
     }
 
-    private DkimCpuTime() {
-    }
+    private DkimCpuTime() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         boolean peers = args.length > 1 && args[1].equals("peers");
         DkimVerifier verifier = new DkimVerifier(BenchCorpus.keys(), DkimPolicy.defaults());
-        System.out.println("| case | mailsec verify / CPU-s | bound / CPU-s | verify / bound | jDKIM 0.3 / CPU-s | mailsec / jDKIM |");
+        System.out.println(
+                "| case | mailsec verify / CPU-s | bound / CPU-s | verify / bound | jDKIM 0.3 / CPU-s | mailsec / jDKIM |");
         System.out.println("|---|---|---|---|---|---|");
         for (String alg : new String[] {"rsa-sha256", "ed25519-sha256"}) {
             for (int kb : new int[] {2, 50, 1024}) {
@@ -60,8 +64,16 @@ public final class DkimCpuTime {
                     james = String.format(Locale.ROOT, "%.0f", j);
                     ratio = String.format(Locale.ROOT, "%.1fx", ours / j);
                 }
-                System.out.printf(Locale.ROOT, "| %s %s | %.0f | %.0f | %.2f | %s | %s |%n",
-                        alg, Messages.label(kb), ours, floor, ours / floor, james, ratio);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s %s | %.0f | %.0f | %.2f | %s | %s |%n",
+                        alg,
+                        Messages.label(kb),
+                        ours,
+                        floor,
+                        ours / floor,
+                        james,
+                        ratio);
             }
         }
         if (peers) {

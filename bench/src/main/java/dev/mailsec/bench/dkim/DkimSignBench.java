@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * JMH: DkimSigner (one signature, relaxed/relaxed, key already parsed: SignDkim's steady state) against
- * the primitive bound measured in the same run: SHA-256 over the whole message plus one signing
- * operation with the same key.
+ * JMH: DkimSigner (one signature, relaxed/relaxed, key already parsed: SignDkim's steady state)
+ * against the primitive bound measured in the same run: SHA-256 over the whole message plus one
+ * signing operation with the same key.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,7 +40,8 @@ public class DkimSignBench {
     @Setup
     public void setUp() throws Exception {
         message = Messages.message(kb);
-        KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm.startsWith("ed25519") ? "Ed25519" : "RSA");
+        KeyPairGenerator g =
+                KeyPairGenerator.getInstance(algorithm.startsWith("ed25519") ? "Ed25519" : "RSA");
         if (!algorithm.startsWith("ed25519")) {
             g.initialize(2048);
         }
@@ -57,7 +58,10 @@ public class DkimSignBench {
         return signer.sign(message);
     }
 
-    /** The floor: SHA-256 over the message plus one signing operation (no parsing, no canonicalisation). */
+    /**
+     * The floor: SHA-256 over the message plus one signing operation (no parsing, no
+     * canonicalisation).
+     */
     @Benchmark
     public byte[] bound() throws Exception {
         byte[] hash = MessageDigest.getInstance("SHA-256").digest(message);

@@ -70,7 +70,10 @@ public class DkimVerifyBench {
         return verifier.verify(message);
     }
 
-    /** The floor: SHA-256 over the message plus one signature verification (no parsing, no canonicalisation). */
+    /**
+     * The floor: SHA-256 over the message plus one signature verification (no parsing, no
+     * canonicalisation).
+     */
     @Benchmark
     public boolean bound() throws Exception {
         byte[] hash = MessageDigest.getInstance("SHA-256").digest(plain);

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /** A record store in memory, to measure the rights engine without a disk or a database under it. */
 final class MemoryStorage implements Storage {
-    private final ConcurrentSkipListMap<String, StoredRecord> records = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, StoredRecord> records =
+            new ConcurrentSkipListMap<>();
 
     @Override
     public Optional<StoredRecord> get(String key) {
@@ -58,7 +59,10 @@ final class MemoryStorage implements Storage {
         return new ArrayList<>();
     }
 
-    /** Forgets every record whose key does not mention {@code keep} (bounds memory between iterations). */
+    /**
+     * Forgets every record whose key does not mention {@code keep} (bounds memory between
+     * iterations).
+     */
     void retain(String keep) {
         records.keySet().removeIf(k -> !k.contains(keep));
     }

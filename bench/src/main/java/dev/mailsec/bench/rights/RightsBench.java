@@ -45,11 +45,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Rights protection throughput, single thread: {@code protect} (encrypt the whole message as JWE, sign the
- * ES256 licence, record licence + package, build and serialise the wrapper) and {@code open} (verify the
- * licence and its binding, check revocation in the store, decrypt, log the access). Keys come from a real DKM
- * file store through the cached {@link Dkm} client. Store backends: {@code memory} (the engine alone),
- * {@code file} and {@code postgresql} (127.0.0.1:5432, database test, a throw-away schema).
+ * Rights protection throughput, single thread: {@code protect} (encrypt the whole message as JWE,
+ * sign the ES256 licence, record licence + package, build and serialise the wrapper) and {@code
+ * open} (verify the licence and its binding, check revocation in the store, decrypt, log the
+ * access). Keys come from a real DKM file store through the cached {@link Dkm} client. Store
+ * backends: {@code memory} (the engine alone), {@code file} and {@code postgresql} (127.0.0.1:5432,
+ * database test, a throw-away schema).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -79,20 +80,30 @@ public class RightsBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("rights-bench");
-        // dir is this benchmark's James home: relative paths below resolve against it (docs/paths.md)
+        // dir is this benchmark's James home: relative paths below resolve against it
+        // (docs/paths.md)
         System.setProperty("working.directory", dir.toString());
         dkmStorage = FileStorage.create(dir.resolve("dkm-data"));
-        admin = KeyManager.init(dkmStorage, new FileRootKeys(dir.resolve("root-keys")), "admin",
-                dir.resolve("admin.cred"), Clock.systemUTC());
+        admin =
+                KeyManager.init(
+                        dkmStorage,
+                        new FileRootKeys(dir.resolve("root-keys")),
+                        "admin",
+                        dir.resolve("admin.cred"),
+                        Clock.systemUTC());
         admin.createIdentity("james", IdentityType.SERVICE, false, dir.resolve("james.cred"));
         admin.createGroup("rights");
         admin.addMember("rights", "james");
-        Files.write(dir.resolve("rights.xml"), "<rights><issuer>mailsec.test</issuer><store url=\"file:rights\"/></rights>"
-                .getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                dir.resolve("rights.xml"),
+                "<rights><issuer>mailsec.test</issuer><store url=\"file:rights\"/></rights>"
+                        .getBytes(StandardCharsets.UTF_8));
         RightsSettings settings = RightsSettings.load(dir.resolve("rights.xml"));
         DkmRightsKeyring.createSecrets(admin, settings, "rights");
-        Files.write(dir.resolve("dkm.properties"), "store=file:dkm-data\nidentity=james.cred\ncacheTtl=PT1H\n"
-                .getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                dir.resolve("dkm.properties"),
+                "store=file:dkm-data\nidentity=james.cred\ncacheTtl=PT1H\n"
+                        .getBytes(StandardCharsets.UTF_8));
         dkm = Dkm.open(DkmConfig.load(dir.resolve("dkm.properties")), Clock.systemUTC());
         schema = "rights_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         switch (store) {
@@ -110,7 +121,10 @@ public class RightsBench {
         protector = new RightsProtector(settings, keys, rights, Clock.systemUTC());
         opener = new RightsOpener(settings, keys, rights, Clock.systemUTC());
         template = settings.template("do-not-forward");
-        message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(Messages.message(kb)));
+        message =
+                new MimeMessage(
+                        Session.getInstance(new Properties()),
+                        new ByteArrayInputStream(Messages.message(kb)));
         sample = protect();
     }
 
@@ -128,7 +142,8 @@ public class RightsBench {
         admin.close();
         dkmStorage.close();
         if ("postgresql".equals(store)) {
-            try (Connection c = DriverManager.getConnection(PG_URL); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(PG_URL);
+                    Statement st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
         }
@@ -142,7 +157,8 @@ public class RightsBench {
     private Protection protect() throws Exception {
         // a Message-ID per message, as in real traffic (one Message-ID's licence list stays short)
         message.setHeader("Message-ID", "<bench-" + kb + "-" + (counter++) + "@mailsec.test>");
-        return protector.protect(message, "alice@mailsec.test", List.of("carol@external.test"), template);
+        return protector.protect(
+                message, "alice@mailsec.test", List.of("carol@external.test"), template);
     }
 
     /** Protect one message and serialise the wrapper, as the mailet hands it on. */
@@ -154,7 +170,10 @@ public class RightsBench {
         return out.count;
     }
 
-    /** Open the same protected message for a recipient (verify, revocation check, decrypt, access log). */
+    /**
+     * Open the same protected message for a recipient (verify, revocation check, decrypt, access
+     * log).
+     */
     @Benchmark
     public OpenedMessage open_message() throws Exception {
         return opener.open(sample.pkg(), "carol@external.test", Channel.TRANSPORT, "bench");

@@ -4,8 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * Runs an operation for a while and counts it in CPU time of the calling thread: on a shared machine
- * the neighbours change wall time far more than the CPU time a thread gets billed.
+ * Runs an operation for a while and counts it in CPU time of the calling thread: on a shared
+ * machine the neighbours change wall time far more than the CPU time a thread gets billed.
  */
 final class CpuClock {
 
@@ -16,10 +16,12 @@ final class CpuClock {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private CpuClock() {
-    }
+    private CpuClock() {}
 
-    /** Runs {@code op} for {@code seconds} of wall time, so the JIT has compiled it before anything is counted. */
+    /**
+     * Runs {@code op} for {@code seconds} of wall time, so the JIT has compiled it before anything
+     * is counted.
+     */
     static void warm(Op op, double seconds) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
@@ -27,7 +29,10 @@ final class CpuClock {
         }
     }
 
-    /** Runs {@code op} for {@code seconds} of wall time (at least once) and adds the runs and their CPU nanoseconds to {@code total}. */
+    /**
+     * Runs {@code op} for {@code seconds} of wall time (at least once) and adds the runs and their
+     * CPU nanoseconds to {@code total}.
+     */
     static void measure(Op op, double seconds, long[] total) throws Exception {
         long n = 0;
         long cpu = THREADS.getCurrentThreadCpuTime();

@@ -29,10 +29,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One uncached recipient-certificate lookup (connect, bind, search, close) against a local OpenLDAP slapd
- * (Debian {@code slapd ldap-utils}), anonymous, with a simple bind, and with a simple bind over
- * {@code ldaps://} trusting a private CA; and a lookup answered from the directory's cache. What a
- * gateway pays per recipient it has not looked up within the cache's ten minutes.
+ * One uncached recipient-certificate lookup (connect, bind, search, close) against a local OpenLDAP
+ * slapd (Debian {@code slapd ldap-utils}), anonymous, with a simple bind, and with a simple bind
+ * over {@code ldaps://} trusting a private CA; and a lookup answered from the directory's cache.
+ * What a gateway pays per recipient it has not looked up within the cache's ten minutes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,16 +56,31 @@ public class LdapLookupBench {
         Files.write(dir.resolve("bob.der"), bob.certificate().getEncoded());
         Slapd.writeTlsFiles(dir);
         int tlsPort = Slapd.freePort();
-        slapd = Slapd.start(dir, Slapd.freePort(), ""
-            + "dn: dc=example,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: example\ndc: example\n\n"
-            + "dn: uid=bob,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\n"
-            + "mail: bob@example.test\nuserCertificate;binary:< file://" + dir.resolve("bob.der") + "\n\n", "", tlsPort,
-            dir.resolve("server.pem"), dir.resolve("server.key"));
-        LdapBind admin = LdapBind.withPassword("cn=admin,dc=example,dc=test", "secret".toCharArray());
-        anonymous = directory(slapd.url(), LdapBind.anonymous(), LdapTls.jvmDefault(), Duration.ZERO);
+        slapd =
+                Slapd.start(
+                        dir,
+                        Slapd.freePort(),
+                        ""
+                                + "dn: dc=example,dc=test\nobjectClass: dcObject\nobjectClass: organization\no: example\ndc: example\n\n"
+                                + "dn: uid=bob,dc=example,dc=test\nobjectClass: inetOrgPerson\nuid: bob\ncn: Bob\nsn: B\n"
+                                + "mail: bob@example.test\nuserCertificate;binary:< file://"
+                                + dir.resolve("bob.der")
+                                + "\n\n",
+                        "",
+                        tlsPort,
+                        dir.resolve("server.pem"),
+                        dir.resolve("server.key"));
+        LdapBind admin =
+                LdapBind.withPassword("cn=admin,dc=example,dc=test", "secret".toCharArray());
+        anonymous =
+                directory(slapd.url(), LdapBind.anonymous(), LdapTls.jvmDefault(), Duration.ZERO);
         bound = directory(slapd.url(), admin, LdapTls.jvmDefault(), Duration.ZERO);
-        boundTls = directory("ldaps://127.0.0.1:" + tlsPort, admin, LdapTls.trusting(TrustAnchors.load(dir.resolve("tls-ca.pem"))),
-            Duration.ZERO);
+        boundTls =
+                directory(
+                        "ldaps://127.0.0.1:" + tlsPort,
+                        admin,
+                        LdapTls.trusting(TrustAnchors.load(dir.resolve("tls-ca.pem"))),
+                        Duration.ZERO);
         cached = directory(slapd.url(), admin, LdapTls.jvmDefault(), Duration.ofMinutes(10));
         for (LdapCertificateDirectory d : List.of(anonymous, bound, boundTls, cached)) {
             if (d.lookup("bob@example.test").size() != 1) {
@@ -74,9 +89,17 @@ public class LdapLookupBench {
         }
     }
 
-    private static LdapCertificateDirectory directory(String url, LdapBind bind, LdapTls tls, Duration ttl) {
-        return new LdapCertificateDirectory(url, "dc=example,dc=test", bind, tls, LdapCertificateDirectory.DEFAULT_FILTER,
-            Duration.ofSeconds(5), ttl, Clock.systemUTC());
+    private static LdapCertificateDirectory directory(
+            String url, LdapBind bind, LdapTls tls, Duration ttl) {
+        return new LdapCertificateDirectory(
+                url,
+                "dc=example,dc=test",
+                bind,
+                tls,
+                LdapCertificateDirectory.DEFAULT_FILTER,
+                Duration.ofSeconds(5),
+                ttl,
+                Clock.systemUTC());
     }
 
     @TearDown

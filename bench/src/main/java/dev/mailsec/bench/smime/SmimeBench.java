@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * S/MIME engine throughput, RSA-2048, on the benchmark corpus (50 KB and 1 MB text messages):
  * detached SHA-256 signing, AES-256-CBC and AES-256-GCM encryption with RSA-OAEP, their decryption,
  * and verification (chain to the anchor, no revocation).
+ *
  * <pre>java -jar bench/target/benchmarks.jar SmimeBench -f 1 -wi 3 -i 5</pre>
  */
 @State(Scope.Benchmark)

@@ -21,14 +21,14 @@ import javax.crypto.spec.SecretKeySpec;
  * the message bytes, each primitive in its fastest JDK form (16 KiB updates; GCM decryption from a
  * direct buffer). No MIME, no CMS, no base64. Prints both as messages per CPU-second (less
  * sensitive to other load on a shared machine than wall time), measured in alternating rounds.
+ *
  * <pre>java -cp bench/target/benchmarks.jar dev.mailsec.bench.smime.SmimeBound [seconds]</pre>
  */
 public final class SmimeBound {
 
     private static final int CHUNK = 16 * 1024;
 
-    private SmimeBound() {
-    }
+    private SmimeBound() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
@@ -37,7 +37,9 @@ public final class SmimeBound {
         SecretKey aes = new SecretKeySpec(new byte[32], "AES");
         byte[] iv = new byte[16];
         SecureRandom random = new SecureRandom();
-        OAEPParameterSpec oaep = new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+        OAEPParameterSpec oaep =
+                new OAEPParameterSpec(
+                        "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
         Cipher rsaEnc = Cipher.getInstance("RSA/ECB/OAEPPadding");
         rsaEnc.init(Cipher.ENCRYPT_MODE, pki.bob.certificate().getPublicKey(), oaep);
         byte[] wrapped = rsaEnc.doFinal(new byte[32]);
@@ -46,15 +48,21 @@ public final class SmimeBound {
         signer.initSign(pki.alice.privateKeyForCryptoOperation());
         signer.update(signedAttributes);
         byte[] signature = signer.sign();
-        System.out.printf(Locale.ROOT, "%n## S/MIME primitive bound (JDK %s, RSA-2048; msgs per CPU-second of one thread, bound and engine in alternating rounds)%n",
-            System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "%n## S/MIME primitive bound (JDK %s, RSA-2048; msgs per CPU-second of one thread, bound and engine in alternating rounds)%n",
+                System.getProperty("java.version"));
         System.out.println("| operation | size | bound ops/s | mailsec ops/s | mailsec / bound |");
         System.out.println("|---|---|---|---|---|");
         for (int kb : new int[] {50, 1024}) {
             byte[] message = Messages.message(kb);
             byte[] signedMessage = ops.sign(message).toByteArray();
-            byte[] cbcMessage = ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_CBC).toByteArray();
-            byte[] gcmMessage = ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_GCM).toByteArray();
+            byte[] cbcMessage =
+                    ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_CBC)
+                            .toByteArray();
+            byte[] gcmMessage =
+                    ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_GCM)
+                            .toByteArray();
             byte[] out = new byte[message.length + 64];
             Cipher cbcEnc = Cipher.getInstance("AES/CBC/PKCS5Padding");
             cbcEnc.init(Cipher.ENCRYPT_MODE, aes, new IvParameterSpec(iv));
@@ -64,54 +72,107 @@ public final class SmimeBound {
             byte[] gcmCiphertext = gcmEnc.doFinal(message);
             ByteBuffer gcmDirect = ByteBuffer.allocateDirect(gcmCiphertext.length);
             String size = Messages.label(kb);
-            row("sign", size, seconds, () -> {
-                digest(message);
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initSign(pki.alice.privateKeyForCryptoOperation());
-                s.update(signedAttributes);
-                s.sign();
-            }, () -> ops.sign(message));
-            // like with like: both write into a reused sink (the bound into one array, ours into one reset
-            // SmimeBuffer), then both allocate a fresh output per message (the bound an array for the
+            row(
+                    "sign",
+                    size,
+                    seconds,
+                    () -> {
+                        digest(message);
+                        Signature s = Signature.getInstance("SHA256withRSA");
+                        s.initSign(pki.alice.privateKeyForCryptoOperation());
+                        s.update(signedAttributes);
+                        s.sign();
+                    },
+                    () -> ops.sign(message));
+            // like with like: both write into a reused sink (the bound into one array, ours into
+            // one reset
+            // SmimeBuffer), then both allocate a fresh output per message (the bound an array for
+            // the
             // ciphertext, ours a SmimeBuffer read in place, as the mailets keep the result)
-            dev.mailsec.smime.SmimeBuffer sink = dev.mailsec.smime.SmimeBuffer.sizedFor(message.length, 140);
-            for (dev.mailsec.smime.ContentEncryption enc : dev.mailsec.smime.ContentEncryption.values()) {
-                String name = enc == dev.mailsec.smime.ContentEncryption.AES256_GCM ? "encrypt aes-256-gcm" : "encrypt aes-256-cbc";
-                CpuClock.Op boundReused = () -> encryptBound(enc, aes, iv, random, message, out, pki, oaep);
-                row(name + ", reused sink", size, seconds, boundReused, () -> {
-                    sink.reset();
-                    ops.encryptTo(message, enc, sink);
-                });
-                row(name + ", fresh output", size, seconds,
-                    () -> encryptBound(enc, aes, iv, random, message, new byte[message.length + 64], pki, oaep),
-                    () -> ops.encrypt(message, enc));
+            dev.mailsec.smime.SmimeBuffer sink =
+                    dev.mailsec.smime.SmimeBuffer.sizedFor(message.length, 140);
+            for (dev.mailsec.smime.ContentEncryption enc :
+                    dev.mailsec.smime.ContentEncryption.values()) {
+                String name =
+                        enc == dev.mailsec.smime.ContentEncryption.AES256_GCM
+                                ? "encrypt aes-256-gcm"
+                                : "encrypt aes-256-cbc";
+                CpuClock.Op boundReused =
+                        () -> encryptBound(enc, aes, iv, random, message, out, pki, oaep);
+                row(
+                        name + ", reused sink",
+                        size,
+                        seconds,
+                        boundReused,
+                        () -> {
+                            sink.reset();
+                            ops.encryptTo(message, enc, sink);
+                        });
+                row(
+                        name + ", fresh output",
+                        size,
+                        seconds,
+                        () ->
+                                encryptBound(
+                                        enc,
+                                        aes,
+                                        iv,
+                                        random,
+                                        message,
+                                        new byte[message.length + 64],
+                                        pki,
+                                        oaep),
+                        () -> ops.encrypt(message, enc));
             }
-            row("decrypt aes-256-cbc", size, seconds, () -> {
-                rsa(Cipher.DECRYPT_MODE, pki, oaep, wrapped, random);
-                Cipher c = Cipher.getInstance("AES/CBC/PKCS5Padding");
-                c.init(Cipher.DECRYPT_MODE, aes, new IvParameterSpec(iv));
-                chunks(c, cbcCiphertext, out);
-            }, () -> ops.decrypt(cbcMessage));
-            row("decrypt aes-256-gcm", size, seconds, () -> {
-                rsa(Cipher.DECRYPT_MODE, pki, oaep, wrapped, random);
-                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                c.init(Cipher.DECRYPT_MODE, aes, new GCMParameterSpec(128, new byte[12]));
-                gcmDirect.clear();
-                gcmDirect.put(gcmCiphertext).flip();
-                c.doFinal(gcmDirect, ByteBuffer.wrap(out));
-            }, () -> ops.decrypt(gcmMessage));
-            row("verify", size, seconds, () -> {
-                digest(message);
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initVerify(pki.alice.certificate().getPublicKey());
-                s.update(signedAttributes);
-                s.verify(signature);
-            }, () -> ops.verify(signedMessage));
+            row(
+                    "decrypt aes-256-cbc",
+                    size,
+                    seconds,
+                    () -> {
+                        rsa(Cipher.DECRYPT_MODE, pki, oaep, wrapped, random);
+                        Cipher c = Cipher.getInstance("AES/CBC/PKCS5Padding");
+                        c.init(Cipher.DECRYPT_MODE, aes, new IvParameterSpec(iv));
+                        chunks(c, cbcCiphertext, out);
+                    },
+                    () -> ops.decrypt(cbcMessage));
+            row(
+                    "decrypt aes-256-gcm",
+                    size,
+                    seconds,
+                    () -> {
+                        rsa(Cipher.DECRYPT_MODE, pki, oaep, wrapped, random);
+                        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                        c.init(Cipher.DECRYPT_MODE, aes, new GCMParameterSpec(128, new byte[12]));
+                        gcmDirect.clear();
+                        gcmDirect.put(gcmCiphertext).flip();
+                        c.doFinal(gcmDirect, ByteBuffer.wrap(out));
+                    },
+                    () -> ops.decrypt(gcmMessage));
+            row(
+                    "verify",
+                    size,
+                    seconds,
+                    () -> {
+                        digest(message);
+                        Signature s = Signature.getInstance("SHA256withRSA");
+                        s.initVerify(pki.alice.certificate().getPublicKey());
+                        s.update(signedAttributes);
+                        s.verify(signature);
+                    },
+                    () -> ops.verify(signedMessage));
         }
     }
 
-    private static void encryptBound(dev.mailsec.smime.ContentEncryption enc, SecretKey aes, byte[] iv, SecureRandom random,
-                                     byte[] message, byte[] out, BenchPki pki, OAEPParameterSpec oaep) throws Exception {
+    private static void encryptBound(
+            dev.mailsec.smime.ContentEncryption enc,
+            SecretKey aes,
+            byte[] iv,
+            SecureRandom random,
+            byte[] message,
+            byte[] out,
+            BenchPki pki,
+            OAEPParameterSpec oaep)
+            throws Exception {
         Cipher c;
         if (enc == dev.mailsec.smime.ContentEncryption.AES256_GCM) {
             byte[] nonce = new byte[12];
@@ -142,7 +203,9 @@ public final class SmimeBound {
         c.doFinal(out, o);
     }
 
-    private static void rsa(int mode, BenchPki pki, OAEPParameterSpec oaep, byte[] input, SecureRandom random) throws Exception {
+    private static void rsa(
+            int mode, BenchPki pki, OAEPParameterSpec oaep, byte[] input, SecureRandom random)
+            throws Exception {
         Cipher c = Cipher.getInstance("RSA/ECB/OAEPPadding");
         if (mode == Cipher.ENCRYPT_MODE) {
             c.init(mode, pki.bob.certificate().getPublicKey(), oaep, random);
@@ -152,8 +215,13 @@ public final class SmimeBound {
         c.doFinal(input);
     }
 
-    /** Bound and engine in alternating rounds, so both see the same load; ops per CPU-second of this thread. */
-    private static void row(String operation, String size, double seconds, CpuClock.Op bound, CpuClock.Op ours) throws Exception {
+    /**
+     * Bound and engine in alternating rounds, so both see the same load; ops per CPU-second of this
+     * thread.
+     */
+    private static void row(
+            String operation, String size, double seconds, CpuClock.Op bound, CpuClock.Op ours)
+            throws Exception {
         CpuClock.warm(bound, 1);
         CpuClock.warm(ours, 1);
         long[] b = new long[2];
@@ -164,7 +232,14 @@ public final class SmimeBound {
         }
         double boundRate = b[0] / (b[1] / 1e9);
         double oursRate = m[0] / (m[1] / 1e9);
-        System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f |%n", operation, size, boundRate, oursRate, oursRate / boundRate);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s | %.0f | %.0f | %.2f |%n",
+                operation,
+                size,
+                boundRate,
+                oursRate,
+                oursRate / boundRate);
     }
 
     private static final int ROUNDS = 6;

@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
-/** The four engine operations as the mailets run them (bytes in, bytes out), shared by JMH and PeerDriver. */
+/**
+ * The four engine operations as the mailets run them (bytes in, bytes out), shared by JMH and
+ * PeerDriver.
+ */
 final class SmimeOps {
 
     final BenchPki pki;
@@ -27,10 +30,12 @@ final class SmimeOps {
 
     SmimeOps(BenchPki pki) {
         this.pki = pki;
-        this.verifier = new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC());
+        this.verifier =
+                new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC());
     }
 
-    // Each result is a fresh buffer read in place, as the mailets keep it (SmimeMail.replace): no toByteArray copy.
+    // Each result is a fresh buffer read in place, as the mailets keep it (SmimeMail.replace): no
+    // toByteArray copy.
 
     SmimeBuffer sign(byte[] message) throws Exception {
         SmimeBuffer out = SmimeBuffer.sizedFor(message.length, 100);
@@ -40,15 +45,25 @@ final class SmimeOps {
 
     SmimeBuffer encrypt(byte[] message, ContentEncryption encryption) throws Exception {
         SmimeBuffer out = SmimeBuffer.sizedFor(message.length, 140);
-        encryptor.encrypt(new ByteArrayInputStream(message), out,
-            List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
+        encryptor.encrypt(
+                new ByteArrayInputStream(message),
+                out,
+                List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)),
+                encryption);
         return out;
     }
 
-    /** Encryption into a caller's sink (e.g. a reused buffer), so nothing is allocated for the output. */
-    void encryptTo(byte[] message, ContentEncryption encryption, java.io.OutputStream sink) throws Exception {
-        encryptor.encrypt(new ByteArrayInputStream(message), sink,
-            List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)), encryption);
+    /**
+     * Encryption into a caller's sink (e.g. a reused buffer), so nothing is allocated for the
+     * output.
+     */
+    void encryptTo(byte[] message, ContentEncryption encryption, java.io.OutputStream sink)
+            throws Exception {
+        encryptor.encrypt(
+                new ByteArrayInputStream(message),
+                sink,
+                List.of(EncryptionRecipient.of(pki.bob.certificate(), KeyTransport.RSA_OAEP)),
+                encryption);
     }
 
     SmimeBuffer decrypt(byte[] encrypted) throws Exception {

@@ -26,20 +26,22 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The added cost of inbound connector enforcement on the real thing, in one run: two stock James 3.8.1
- * started by {@code ./mailsec run} from the built pack, the same sample configuration, one of them with
- * {@code conf/connectors.xml} and the {@code EnforceInboundConnectors} hook and {@code CheckInboundConnector}
- * mailet added. A partner sends small messages over STARTTLS (one SMTP session per message, as MTAs do),
- * alternating between the two servers in rounds so that machine noise hits both alike; the medians of the
- * per-message times and their difference are printed.
+ * The added cost of inbound connector enforcement on the real thing, in one run: two stock James
+ * 3.8.1 started by {@code ./mailsec run} from the built pack, the same sample configuration, one of
+ * them with {@code conf/connectors.xml} and the {@code EnforceInboundConnectors} hook and {@code
+ * CheckInboundConnector} mailet added. A partner sends small messages over STARTTLS (one SMTP
+ * session per message, as MTAs do), alternating between the two servers in rounds so that machine
+ * noise hits both alike; the medians of the per-message times and their difference are printed.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.mailsec.bench.tls.InboundEnforcementCost [REPO_ROOT] [MESSAGES_PER_ROUND] [ROUNDS]</pre>
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.mailsec.bench.tls.InboundEnforcementCost [REPO_ROOT] [MESSAGES_PER_ROUND] [ROUNDS]
+ * </pre>
+ *
  * Needs {@code mvn -DskipTests package -pl dist,james-runtime -am} first.
  */
 public final class InboundEnforcementCost {
 
-    private InboundEnforcementCost() {
-    }
+    private InboundEnforcementCost() {}
 
     public static void main(String[] args) throws Exception {
         Path repo = Paths.get(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
@@ -47,16 +49,19 @@ public final class InboundEnforcementCost {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         Path work = Files.createTempDirectory("mailsec-connector-cost");
         try (Instance without = Instance.start(repo, work.resolve("without"), false);
-             Instance with = Instance.start(repo, work.resolve("with"), true)) {
+                Instance with = Instance.start(repo, work.resolve("with"), true)) {
             SSLContext trustAll = trustAll();
             // the two servers differ as intended: only one refuses partner.test in clear
             String refused = mailFromInClear(with.smtpPort);
             String accepted = mailFromInClear(without.smtpPort);
             if (!refused.startsWith("530 5.7.10") || !accepted.startsWith("250")) {
-                throw new IllegalStateException("unexpected configuration: with=" + refused + " without=" + accepted);
+                throw new IllegalStateException(
+                        "unexpected configuration: with=" + refused + " without=" + accepted);
             }
             System.out.println("with connectors, partner.test in clear: " + refused);
-            for (int i = 0; i < perRound; i++) { // warm-up: JIT, TLS session machinery, mailbox creation
+            for (int i = 0;
+                    i < perRound;
+                    i++) { // warm-up: JIT, TLS session machinery, mailbox creation
                 send(without.smtpPort, trustAll);
                 send(with.smtpPort, trustAll);
             }
@@ -72,12 +77,21 @@ public final class InboundEnforcementCost {
             }
             double medianWithout = median(timesWithout) / 1e6;
             double medianWith = median(timesWith) / 1e6;
-            System.out.printf(Locale.ROOT, "messages per server: %d (%d rounds of %d), one STARTTLS session each%n",
-                timesWith.size(), rounds, perRound);
-            System.out.printf(Locale.ROOT, "median per message without connectors: %.3f ms%n", medianWithout);
-            System.out.printf(Locale.ROOT, "median per message with connectors:    %.3f ms%n", medianWith);
-            System.out.printf(Locale.ROOT, "difference: %+.3f ms (%+.1f %%)%n", medianWith - medianWithout,
-                100 * (medianWith - medianWithout) / medianWithout);
+            System.out.printf(
+                    Locale.ROOT,
+                    "messages per server: %d (%d rounds of %d), one STARTTLS session each%n",
+                    timesWith.size(),
+                    rounds,
+                    perRound);
+            System.out.printf(
+                    Locale.ROOT, "median per message without connectors: %.3f ms%n", medianWithout);
+            System.out.printf(
+                    Locale.ROOT, "median per message with connectors:    %.3f ms%n", medianWith);
+            System.out.printf(
+                    Locale.ROOT,
+                    "difference: %+.3f ms (%+.1f %%)%n",
+                    medianWith - medianWithout,
+                    100 * (medianWith - medianWithout) / medianWithout);
         } finally {
             deleteRecursively(work);
         }
@@ -100,7 +114,9 @@ public final class InboundEnforcementCost {
         }
     }
 
-    /** One SMTP session from partner.test over STARTTLS delivering one small message; nanoseconds. */
+    /**
+     * One SMTP session from partner.test over STARTTLS delivering one small message; nanoseconds.
+     */
     static long send(int port, SSLContext tls) throws IOException {
         long start = System.nanoTime();
         try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -110,14 +126,17 @@ public final class InboundEnforcementCost {
             session.expect("220");
             session.command("EHLO partner.test", "250");
             session.command("STARTTLS", "220");
-            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", port, true);
+            SSLSocket ssl =
+                    (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", port, true);
             ssl.startHandshake();
             session = new Session(ssl);
             session.command("EHLO partner.test", "250");
             session.command("MAIL FROM:<news@partner.test>", "250");
             session.command("RCPT TO:<bob@mailsec.test>", "250");
             session.command("DATA", "354");
-            session.command("From: news@partner.test\r\nTo: bob@mailsec.test\r\nSubject: cost\r\n\r\nhello\r\n.", "250");
+            session.command(
+                    "From: news@partner.test\r\nTo: bob@mailsec.test\r\nSubject: cost\r\n\r\nhello\r\n.",
+                    "250");
             session.command("QUIT", "221");
         }
         return System.nanoTime() - start;
@@ -128,7 +147,10 @@ public final class InboundEnforcementCost {
         private final OutputStream out;
 
         Session(Socket socket) throws IOException {
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            this.in =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    socket.getInputStream(), StandardCharsets.US_ASCII));
             this.out = socket.getOutputStream();
         }
 
@@ -161,22 +183,27 @@ public final class InboundEnforcementCost {
     /** The demo James uses a self-signed certificate; the partner here does not verify it. */
     private static SSLContext trustAll() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                // not a server
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                            // not a server
+                        }
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // benchmark partner: accepts the demo's self-signed certificate
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                            // benchmark partner: accepts the demo's self-signed certificate
+                        }
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return context;
     }
 
@@ -212,8 +239,11 @@ public final class InboundEnforcementCost {
                 addConnectors(root.resolve("conf"));
             }
             int smtp = freePort();
-            ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("mailsec").toString(), "run")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(root.resolve("run.log").toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder("bash", root.resolve("mailsec").toString(), "run")
+                            .directory(root.toFile())
+                            .redirectErrorStream(true)
+                            .redirectOutput(root.resolve("run.log").toFile());
             builder.environment().put("MAILSEC_HOME", root.resolve("home").toString());
             builder.environment().put("MAILSEC_NO_BUILD", "1");
             builder.environment().put("MAILSEC_SMTP_PORT", Integer.toString(smtp));
@@ -223,9 +253,11 @@ public final class InboundEnforcementCost {
             builder.environment().put("MAILSEC_HEAP", "384m");
             Process process = builder.start();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
-            while (!Files.readString(root.resolve("run.log")).contains("with the mailsec pack is running")) {
+            while (!Files.readString(root.resolve("run.log"))
+                    .contains("with the mailsec pack is running")) {
                 if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("James did not start:\n" + Files.readString(root.resolve("run.log")));
+                    throw new IllegalStateException(
+                            "James did not start:\n" + Files.readString(root.resolve("run.log")));
                 }
                 Thread.sleep(250);
             }
@@ -233,22 +265,29 @@ public final class InboundEnforcementCost {
         }
 
         private static void addConnectors(Path conf) throws IOException {
-            Files.writeString(conf.resolve("connectors.xml"), "<connectors>\n"
-                + "  <inbound name=\"partner\"><senderDomain>partner.test</senderDomain>"
-                + "<requires tls=\"true\" minimumProtocol=\"TLSv1.2\"/></inbound>\n"
-                + "</connectors>\n");
+            Files.writeString(
+                    conf.resolve("connectors.xml"),
+                    "<connectors>\n"
+                            + "  <inbound name=\"partner\"><senderDomain>partner.test</senderDomain>"
+                            + "<requires tls=\"true\" minimumProtocol=\"TLSv1.2\"/></inbound>\n"
+                            + "</connectors>\n");
             Path smtp = conf.resolve("smtpserver.xml");
-            String hook = "<handler class=\"dev.mailsec.smtp.connector.EnforceInboundConnectors\">"
-                + "<connectors>file://conf/connectors.xml</connectors></handler>\n"
-                + "        </handlerchain>";
+            String hook =
+                    "<handler class=\"dev.mailsec.smtp.connector.EnforceInboundConnectors\">"
+                            + "<connectors>file://conf/connectors.xml</connectors></handler>\n"
+                            + "        </handlerchain>";
             Files.writeString(smtp, Files.readString(smtp).replace("</handlerchain>", hook));
             Path container = conf.resolve("mailetcontainer.xml");
-            String mailet = "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.CheckInboundConnector\">"
-                + "<connectors>file://conf/connectors.xml</connectors>"
-                + "<violationProcessor>error</violationProcessor></mailet>\n"
-                + "            <mailet match=\"RelayLimit=30\" class=\"Null\"/>";
-            Files.writeString(container, Files.readString(container).replaceFirst(
-                "<mailet match=\"RelayLimit=30\" class=\"Null\"/>", mailet));
+            String mailet =
+                    "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.CheckInboundConnector\">"
+                            + "<connectors>file://conf/connectors.xml</connectors>"
+                            + "<violationProcessor>error</violationProcessor></mailet>\n"
+                            + "            <mailet match=\"RelayLimit=30\" class=\"Null\"/>";
+            Files.writeString(
+                    container,
+                    Files.readString(container)
+                            .replaceFirst(
+                                    "<mailet match=\"RelayLimit=30\" class=\"Null\"/>", mailet));
         }
 
         @Override

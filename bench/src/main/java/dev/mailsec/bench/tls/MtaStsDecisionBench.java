@@ -26,12 +26,13 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * JMH: what the MTA-STS decision adds per outbound message once the domain's policy is cached (the steady
- * state: a policy is fetched once per TXT {@code id} and kept for {@code max_age}). Per message James makes
- * it twice: {@code RouteByMtaSts} (enforce or fallback route) and the enforcing delivery's MX view
- * ({@code MtaStsDns}: resolve, then match each MX host against the {@code mx} patterns). The {@code _mta-sts}
- * TXT record is answered from dnsjava 3.5.2's cache (James's DNS service is dnsjava with a cache), as it is
- * for every message within the record's TTL. {@code mxMatchOnly} is the pattern matching alone.
+ * JMH: what the MTA-STS decision adds per outbound message once the domain's policy is cached (the
+ * steady state: a policy is fetched once per TXT {@code id} and kept for {@code max_age}). Per
+ * message James makes it twice: {@code RouteByMtaSts} (enforce or fallback route) and the enforcing
+ * delivery's MX view ({@code MtaStsDns}: resolve, then match each MX host against the {@code mx}
+ * patterns). The {@code _mta-sts} TXT record is answered from dnsjava 3.5.2's cache (James's DNS
+ * service is dnsjava with a cache), as it is for every message within the record's TTL. {@code
+ * mxMatchOnly} is the pattern matching alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,27 +48,32 @@ public class MtaStsDecisionBench {
     public void setUp() throws Exception {
         Cache cache = new Cache(DClass.IN);
         Name name = Name.fromString("_mta-sts.example.com.");
-        cache.addRecord(new TXTRecord(name, DClass.IN, 86400, "v=STSv1; id=20261123T000000;"), Credibility.NONAUTH_ANSWER);
+        cache.addRecord(
+                new TXTRecord(name, DClass.IN, 86400, "v=STSv1; id=20261123T000000;"),
+                Credibility.NONAUTH_ANSWER);
         SimpleResolver unused = new SimpleResolver("127.0.0.1");
-        MtaStsResolver.TxtLookup txt = host -> {
-            Lookup lookup = new Lookup(Name.fromString(host + "."), Type.TXT);
-            lookup.setCache(cache);
-            lookup.setResolver(unused);
-            Record[] records = lookup.run();
-            if (lookup.getResult() != Lookup.SUCCESSFUL) {
-                throw new IOException("not cached: " + lookup.getErrorString());
-            }
-            List<String> texts = new ArrayList<>();
-            for (Record record : records) {
-                texts.add(String.join("", ((TXTRecord) record).getStrings()));
-            }
-            return texts;
-        };
-        MtaStsPolicy served = MtaStsPolicy.parse("version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: *.example.net\n"
-            + "max_age: 604800\n");
+        MtaStsResolver.TxtLookup txt =
+                host -> {
+                    Lookup lookup = new Lookup(Name.fromString(host + "."), Type.TXT);
+                    lookup.setCache(cache);
+                    lookup.setResolver(unused);
+                    Record[] records = lookup.run();
+                    if (lookup.getResult() != Lookup.SUCCESSFUL) {
+                        throw new IOException("not cached: " + lookup.getErrorString());
+                    }
+                    List<String> texts = new ArrayList<>();
+                    for (Record record : records) {
+                        texts.add(String.join("", ((TXTRecord) record).getStrings()));
+                    }
+                    return texts;
+                };
+        MtaStsPolicy served =
+                MtaStsPolicy.parse(
+                        "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: *.example.net\n"
+                                + "max_age: 604800\n");
         resolver = new MtaStsResolver(txt, domain -> served, Clock.systemUTC(), new MtaStsCache());
         if (!"fetched".equals(resolver.resolve("example.com").source())
-            || !"cached".equals(resolver.resolve("example.com").source())) {
+                || !"cached".equals(resolver.resolve("example.com").source())) {
             throw new IllegalStateException("the policy is not cached");
         }
         policy = served;
@@ -77,8 +83,11 @@ public class MtaStsDecisionBench {
     public int decisionPerMessage() {
         int allowed = 0;
         // RouteByMtaSts
-        boolean enforce = resolver.resolve("example.com").policy().map(p -> p.mode() == MtaStsPolicy.Mode.ENFORCE)
-            .orElse(false);
+        boolean enforce =
+                resolver.resolve("example.com")
+                        .policy()
+                        .map(p -> p.mode() == MtaStsPolicy.Mode.ENFORCE)
+                        .orElse(false);
         // MtaStsDns.findMXRecords in the enforcing delivery
         MtaStsPolicy current = resolver.resolve("example.com").policy().orElseThrow();
         for (String mx : MX) {

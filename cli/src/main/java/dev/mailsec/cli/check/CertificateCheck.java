@@ -31,14 +31,15 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * Certificates of the installation with their expiry: the TLS keystores of James's servers
- * ({@code <tls>} in {@code smtpserver.xml}, {@code imapserver.xml}, {@code pop3server.xml},
- * {@code lmtpserver.xml}, opened with their secret), the S/MIME certificate folders and trust anchors of the
- * pack's mailets, and the connectors' own trust stores. Expired or not yet valid is an error; expiring within
- * {@code warnDays} a warning.
+ * Certificates of the installation with their expiry: the TLS keystores of James's servers ({@code
+ * <tls>} in {@code smtpserver.xml}, {@code imapserver.xml}, {@code pop3server.xml}, {@code
+ * lmtpserver.xml}, opened with their secret), the S/MIME certificate folders and trust anchors of
+ * the pack's mailets, and the connectors' own trust stores. Expired or not yet valid is an error;
+ * expiring within {@code warnDays} a warning.
  */
 final class CertificateCheck {
-    static final List<String> SERVERS = List.of("smtpserver.xml", "imapserver.xml", "pop3server.xml", "lmtpserver.xml");
+    static final List<String> SERVERS =
+            List.of("smtpserver.xml", "imapserver.xml", "pop3server.xml", "lmtpserver.xml");
 
     private final Path home;
     private final Report report;
@@ -86,17 +87,25 @@ final class CertificateCheck {
         }
         NodeList tls;
         try {
-            tls = ConnectorsFile.document(Files.readAllBytes(file), file.toString(), true).getElementsByTagName("tls");
+            tls =
+                    ConnectorsFile.document(Files.readAllBytes(file), file.toString(), true)
+                            .getElementsByTagName("tls");
         } catch (IOException | InvalidConnectorsException e) {
             report.error("read conf/" + serverFile, Report.message(e));
             return;
         }
         for (int i = 0; i < tls.getLength(); i++) {
             Element element = (Element) tls.item(i);
-            boolean used = "true".equalsIgnoreCase(element.getAttribute("socketTLS").trim())
-                || "true".equalsIgnoreCase(element.getAttribute("startTLS").trim());
-            boolean disabled = element.getParentNode() instanceof Element
-                && "false".equalsIgnoreCase(((Element) element.getParentNode()).getAttribute("enabled").trim());
+            boolean used =
+                    "true".equalsIgnoreCase(element.getAttribute("socketTLS").trim())
+                            || "true".equalsIgnoreCase(element.getAttribute("startTLS").trim());
+            boolean disabled =
+                    element.getParentNode() instanceof Element
+                            && "false"
+                                    .equalsIgnoreCase(
+                                            ((Element) element.getParentNode())
+                                                    .getAttribute("enabled")
+                                                    .trim());
             if (!used || disabled) {
                 continue;
             }
@@ -109,8 +118,12 @@ final class CertificateCheck {
             }
             if (seen.add(keystore + "|" + type)) {
                 String secret = text(element, "secret");
-                keyStore(what, ConnectorsFile.resolve(keystore, home), type == null ? "JKS" : type,
-                    secret == null ? new char[0] : secret.toCharArray(), true);
+                keyStore(
+                        what,
+                        ConnectorsFile.resolve(keystore, home),
+                        type == null ? "JKS" : type,
+                        secret == null ? new char[0] : secret.toCharArray(),
+                        true);
             }
         }
     }
@@ -120,8 +133,12 @@ final class CertificateCheck {
         return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
     }
 
-    /** Every certificate of a keystore; {@code keysRequired}: a server keystore needs a private key entry. */
-    private void keyStore(String what, Path file, String type, char[] secret, boolean keysRequired) {
+    /**
+     * Every certificate of a keystore; {@code keysRequired}: a server keystore needs a private key
+     * entry.
+     */
+    private void keyStore(
+            String what, Path file, String type, char[] secret, boolean keysRequired) {
         KeyStore store;
         try (InputStream in = Files.newInputStream(file)) {
             store = KeyStore.getInstance(type);
@@ -138,12 +155,19 @@ final class CertificateCheck {
                     if (chain != null && chain.length > 0 && chain[0] instanceof X509Certificate) {
                         certificates.add((X509Certificate) chain[0]);
                     }
-                } else if (!keysRequired && store.getCertificate(alias) instanceof X509Certificate) {
+                } else if (!keysRequired
+                        && store.getCertificate(alias) instanceof X509Certificate) {
                     certificates.add((X509Certificate) store.getCertificate(alias));
                 }
             }
             if (certificates.isEmpty()) {
-                report.error(what, file + " holds no " + (keysRequired ? "private key with its certificate" : "certificate"));
+                report.error(
+                        what,
+                        file
+                                + " holds no "
+                                + (keysRequired
+                                        ? "private key with its certificate"
+                                        : "certificate"));
             }
             certificates.forEach(c -> expiry(what, c));
         } catch (GeneralSecurityException e) {
@@ -185,15 +209,21 @@ final class CertificateCheck {
             if (connector.trustStore().isPresent()) {
                 String location = connector.trustStore().get();
                 String what = "connector trust " + connector.name() + " " + location;
-                certificateFile(what, ConnectorsFile.resolve(location, home),
-                    connector.trustStorePassword().map(String::toCharArray).orElse(new char[0]));
+                certificateFile(
+                        what,
+                        ConnectorsFile.resolve(location, home),
+                        connector
+                                .trustStorePassword()
+                                .map(String::toCharArray)
+                                .orElse(new char[0]));
             }
         }
     }
 
     /**
-     * A trust-anchor file (often a whole CA bundle): one line for the file, a warning per expired anchor (it
-     * never validates anything, so it is dead weight rather than a fault), an error only when no anchor is valid.
+     * A trust-anchor file (often a whole CA bundle): one line for the file, a warning per expired
+     * anchor (it never validates anything, so it is dead weight rather than a fault), an error only
+     * when no anchor is valid.
      */
     private void trustAnchors(String what, Path file) {
         List<X509Certificate> certificates = readCertificates(what, file);
@@ -203,11 +233,18 @@ final class CertificateCheck {
         Instant now = clock.instant();
         List<X509Certificate> valid = new ArrayList<>();
         for (X509Certificate c : certificates) {
-            if (now.isBefore(c.getNotAfter().toInstant()) && !now.isBefore(c.getNotBefore().toInstant())) {
+            if (now.isBefore(c.getNotAfter().toInstant())
+                    && !now.isBefore(c.getNotBefore().toInstant())) {
                 valid.add(c);
             } else {
-                report.warn(what, c.getSubjectX500Principal() + " is not valid now (" + c.getNotBefore().toInstant()
-                    + " to " + c.getNotAfter().toInstant() + "): it never validates a certificate; remove it");
+                report.warn(
+                        what,
+                        c.getSubjectX500Principal()
+                                + " is not valid now ("
+                                + c.getNotBefore().toInstant()
+                                + " to "
+                                + c.getNotAfter().toInstant()
+                                + "): it never validates a certificate; remove it");
             }
         }
         if (valid.isEmpty()) {
@@ -215,14 +252,24 @@ final class CertificateCheck {
         } else if (valid.size() == 1) {
             expiry(what, valid.get(0));
         } else {
-            X509Certificate soonest = Collections.min(valid, (a, b) -> a.getNotAfter().compareTo(b.getNotAfter()));
-            report.ok(what + ": " + valid.size() + " valid certificates; the first to expire is "
-                + soonest.getSubjectX500Principal() + " on "
-                + LocalDate.ofInstant(soonest.getNotAfter().toInstant(), ZoneOffset.UTC));
+            X509Certificate soonest =
+                    Collections.min(valid, (a, b) -> a.getNotAfter().compareTo(b.getNotAfter()));
+            report.ok(
+                    what
+                            + ": "
+                            + valid.size()
+                            + " valid certificates; the first to expire is "
+                            + soonest.getSubjectX500Principal()
+                            + " on "
+                            + LocalDate.ofInstant(
+                                    soonest.getNotAfter().toInstant(), ZoneOffset.UTC));
         }
     }
 
-    /** PEM or DER certificates, or a PKCS12 file when it is named .p12/.pfx ({@code secret} opens it). */
+    /**
+     * PEM or DER certificates, or a PKCS12 file when it is named .p12/.pfx ({@code secret} opens
+     * it).
+     */
     private void certificateFile(String what, Path file, char[] secret) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".p12") || name.endsWith(".pfx")) {
@@ -235,7 +282,10 @@ final class CertificateCheck {
         }
     }
 
-    /** The PEM or DER certificates of {@code file}; {@code null} (reported) when unreadable or empty. */
+    /**
+     * The PEM or DER certificates of {@code file}; {@code null} (reported) when unreadable or
+     * empty.
+     */
     private List<X509Certificate> readCertificates(String what, Path file) {
         List<X509Certificate> certificates = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
@@ -260,8 +310,12 @@ final class CertificateCheck {
         LocalDate until = LocalDate.ofInstant(notAfter, ZoneOffset.UTC);
         long days = Duration.between(now, notAfter).toDays();
         if (now.isBefore(certificate.getNotBefore().toInstant())) {
-            report.error(what, subject + " is not valid before "
-                + LocalDate.ofInstant(certificate.getNotBefore().toInstant(), ZoneOffset.UTC));
+            report.error(
+                    what,
+                    subject
+                            + " is not valid before "
+                            + LocalDate.ofInstant(
+                                    certificate.getNotBefore().toInstant(), ZoneOffset.UTC));
         } else if (!now.isBefore(notAfter)) {
             report.error(what, subject + " expired on " + until);
         } else if (days < warnDays) {

@@ -16,31 +16,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mailsec check --james-home DIR}: validates an installation without starting James (docs/check.md).
- * One line per check ({@code ok}, {@code warn}, {@code error}), a summary line, exit status 1 on any error.
+ * {@code mailsec check --james-home DIR}: validates an installation without starting James
+ * (docs/check.md). One line per check ({@code ok}, {@code warn}, {@code error}), a summary line,
+ * exit status 1 on any error.
  */
 @Command(
-    name = "check",
-    mixinStandardHelpOptions = true,
-    description = {"Validate a James installation with the pack, without starting James: every pack mailet, "
-        + "matcher and hook initialised as James would, DKM and the secrets the configuration needs, DKIM records, "
-        + "certificates and their expiry, the rights portal. Exit 1 on any error."})
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validate a James installation with the pack, without starting James: every pack mailet, "
+                    + "matcher and hook initialised as James would, DKM and the secrets the configuration needs, DKIM records, "
+                    + "certificates and their expiry, the rights portal. Exit 1 on any error."
+        })
 public final class CheckCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--james-home", required = true, paramLabel = "DIR",
-        description = "James's home: the folder holding conf/, extensions-jars/ and james-server-memory-app.lib/")
+    @Option(
+            names = "--james-home",
+            required = true,
+            paramLabel = "DIR",
+            description =
+                    "James's home: the folder holding conf/, extensions-jars/ and james-server-memory-app.lib/")
     Path jamesHome;
 
-    @CommandLine.Mixin
-    KeyRecordOptions keyRecords;
+    @CommandLine.Mixin KeyRecordOptions keyRecords;
 
-    @Option(names = "--offline", description = "no DNS lookups (unless --zone) and no portal request")
+    @Option(
+            names = "--offline",
+            description = "no DNS lookups (unless --zone) and no portal request")
     boolean offline;
 
-    @Option(names = "--warn-days", paramLabel = "DAYS", defaultValue = "30",
-        description = "warn about certificates expiring within DAYS days (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warn-days",
+            paramLabel = "DAYS",
+            defaultValue = "30",
+            description =
+                    "warn about certificates expiring within DAYS days (default: ${DEFAULT-VALUE})")
     int warnDays;
 
     @Override
@@ -52,7 +64,8 @@ public final class CheckCommand implements Callable<Integer> {
         }
         Optional<DkimRecordCheck> records = records();
         Report report = new Report(spec.commandLine().getOut());
-        // the path rule: relative paths of the configuration resolve against the James home, as in James
+        // the path rule: relative paths of the configuration resolve against the James home, as in
+        // James
         String previous = System.getProperty("working.directory");
         System.setProperty("working.directory", home.toString());
         try {

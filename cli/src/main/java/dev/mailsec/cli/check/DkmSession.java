@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One DKM client configuration of the installation ({@code dkm.properties}), opened as the identity it names,
- * as the mailets open it: reachable or not, the secrets it lists, and reads of the secrets the configuration
- * needs (each read is audited in DKM like a mailet's).
+ * One DKM client configuration of the installation ({@code dkm.properties}), opened as the identity
+ * it names, as the mailets open it: reachable or not, the secrets it lists, and reads of the
+ * secrets the configuration needs (each read is audited in DKM like a mailet's).
  */
 final class DkmSession implements AutoCloseable {
     private final String what;
@@ -31,7 +31,9 @@ final class DkmSession implements AutoCloseable {
         this.km = km;
     }
 
-    /** Opens {@code file}, reporting whether the store is reachable with its identity; empty if not. */
+    /**
+     * Opens {@code file}, reporting whether the store is reachable with its identity; empty if not.
+     */
     static Optional<DkmSession> open(Path file, String shown, Report report) {
         String what = "dkm " + shown;
         Storage storage = null;
@@ -48,8 +50,15 @@ final class DkmSession implements AutoCloseable {
             for (SecretInfo info : km.list()) {
                 session.names.add(info.name());
             }
-            report.ok(what + ": store " + config.store() + " reachable as " + km.identity() + " ("
-                + session.names.size() + " secrets)");
+            report.ok(
+                    what
+                            + ": store "
+                            + config.store()
+                            + " reachable as "
+                            + km.identity()
+                            + " ("
+                            + session.names.size()
+                            + " secrets)");
             return Optional.of(session);
         } catch (DkmException | RuntimeException e) {
             closeQuietly(storage);

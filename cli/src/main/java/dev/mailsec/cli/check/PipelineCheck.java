@@ -18,22 +18,23 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Runs the pack's own {@code init} validation of every mailet, matcher and hook of a James home, as James would
- * load them: a class loader over James's library folder and {@code extensions-jars/} (recursively), whose parent
- * is the platform class loader (none of this command's classes leak in), and in it the pack's
- * {@code dev.mailsec.mailets.check.ConfigurationCheck}, called by reflection with JDK types only.
+ * Runs the pack's own {@code init} validation of every mailet, matcher and hook of a James home, as
+ * James would load them: a class loader over James's library folder and {@code extensions-jars/}
+ * (recursively), whose parent is the platform class loader (none of this command's classes leak
+ * in), and in it the pack's {@code dev.mailsec.mailets.check.ConfigurationCheck}, called by
+ * reflection with JDK types only.
  */
 final class PipelineCheck {
     static final String CHECKER = "dev.mailsec.mailets.check.ConfigurationCheck";
     static final String LIB = "james-server-memory-app.lib";
     static final String LAUNCHER = "james-server-memory-app.jar";
 
-    private PipelineCheck() {
-    }
+    private PipelineCheck() {}
 
     /**
-     * Reports one line per pack mailet, matcher and hook; returns the pack's mailets with their parameters
-     * (empty when the pipeline could not be checked, which is then reported as an error).
+     * Reports one line per pack mailet, matcher and hook; returns the pack's mailets with their
+     * parameters (empty when the pipeline could not be checked, which is then reported as an
+     * error).
      */
     static List<Map<String, String>> run(Path home, Report report) {
         List<Map<String, String>> mailets = new ArrayList<>();
@@ -48,18 +49,29 @@ final class PipelineCheck {
         ClassLoader previousLoader = Thread.currentThread().getContextClassLoader();
         String previousLogback = System.getProperty("logback.configurationFile");
         Path quiet = null;
-        try (URLClassLoader loader = new URLClassLoader(classPath.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
-            // James's logback would print every mailet's start-up log here: the lines below are the output
+        try (URLClassLoader loader =
+                new URLClassLoader(
+                        classPath.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+            // James's logback would print every mailet's start-up log here: the lines below are the
+            // output
             quiet = Files.createTempFile("mailsec-check-logback", ".xml");
-            Files.write(quiet, "<configuration><root level=\"OFF\"/></configuration>\n".getBytes(StandardCharsets.UTF_8));
+            Files.write(
+                    quiet,
+                    "<configuration><root level=\"OFF\"/></configuration>\n"
+                            .getBytes(StandardCharsets.UTF_8));
             System.setProperty("logback.configurationFile", quiet.toString());
             Thread.currentThread().setContextClassLoader(loader);
             Class<?> checker;
             try {
                 checker = Class.forName(CHECKER, true, loader);
             } catch (ClassNotFoundException e) {
-                report.error("pack", "extensions-jars/ holds no " + CHECKER
-                    + ": the pack is not installed in " + home + ", or is an older version without 'check'");
+                report.error(
+                        "pack",
+                        "extensions-jars/ holds no "
+                                + CHECKER
+                                + ": the pack is not installed in "
+                                + home
+                                + ", or is an older version without 'check'");
                 return mailets;
             }
             Method run = checker.getMethod("run", Path.class, List.class, Consumer.class);
@@ -68,7 +80,9 @@ final class PipelineCheck {
         } catch (InvocationTargetException e) {
             report.error("pipeline", "the check itself failed: " + Report.message(e.getCause()));
         } catch (IOException | ReflectiveOperationException | LinkageError e) {
-            report.error("pipeline", "cannot load the pack with James's libraries: " + Report.message(e));
+            report.error(
+                    "pipeline",
+                    "cannot load the pack with James's libraries: " + Report.message(e));
         } finally {
             Thread.currentThread().setContextClassLoader(previousLoader);
             if (previousLogback == null) {
@@ -81,7 +95,10 @@ final class PipelineCheck {
         return mailets;
     }
 
-    /** James's own libraries and launcher, then every jar under {@code extensions-jars/}, as James loads them. */
+    /**
+     * James's own libraries and launcher, then every jar under {@code extensions-jars/}, as James
+     * loads them.
+     */
     static List<URL> classPath(Path home) throws IOException {
         Path lib = home.resolve(LIB);
         if (!Files.isDirectory(lib)) {
@@ -93,7 +110,8 @@ final class PipelineCheck {
         }
         Path extensions = home.resolve("extensions-jars");
         if (!Files.isDirectory(extensions)) {
-            throw new IOException("no extensions-jars/ folder in " + home + ": the pack is not installed");
+            throw new IOException(
+                    "no extensions-jars/ folder in " + home + ": the pack is not installed");
         }
         jars.addAll(jars(extensions, Integer.MAX_VALUE));
         List<URL> urls = new ArrayList<>();
@@ -109,8 +127,12 @@ final class PipelineCheck {
 
     private static List<Path> jars(Path folder, int depth) throws IOException {
         try (Stream<Path> files = Files.walk(folder, depth, FileVisitOption.FOLLOW_LINKS)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p))
-                .sorted().collect(Collectors.toList());
+            return files.filter(
+                            p ->
+                                    p.getFileName().toString().endsWith(".jar")
+                                            && Files.isRegularFile(p))
+                    .sorted()
+                    .collect(Collectors.toList());
         }
     }
 

@@ -7,14 +7,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The rights portal a {@code rights.xml} names answers its health endpoint ({@code GET /healthz}, 200). */
+/**
+ * The rights portal a {@code rights.xml} names answers its health endpoint ({@code GET /healthz},
+ * 200).
+ */
 final class PortalCheck {
     private final HttpClient http;
     private final Duration timeout;
 
     PortalCheck(Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http =
+                HttpClient.newBuilder()
+                        .connectTimeout(timeout)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
     }
 
     void check(URI portal, Report report) {
@@ -22,8 +29,10 @@ final class PortalCheck {
         URI health = URI.create((base.endsWith("/") ? base : base + "/") + "healthz");
         String what = "portal " + health;
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(timeout).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response =
+                    http.send(
+                            HttpRequest.newBuilder(health).timeout(timeout).GET().build(),
+                            HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() == 200) {
                 report.ok(what + ": answers 200");
             } else {

@@ -28,7 +28,10 @@ final class Report {
         line("error " + what + ": " + why);
     }
 
-    /** A line already starting with {@code ok}, {@code warn} or {@code error} (from the pipeline check). */
+    /**
+     * A line already starting with {@code ok}, {@code warn} or {@code error} (from the pipeline
+     * check).
+     */
     void line(String line) {
         if (line.startsWith("error ")) {
             errors++;
@@ -46,8 +49,19 @@ final class Report {
     }
 
     void summary(long millis) {
-        out.println((errors == 0 ? "passed" : "FAILED") + ": " + (ok + warnings + errors) + " checks, " + ok + " ok, "
-            + warnings + " warnings, " + errors + " errors (" + millis + " ms)");
+        out.println(
+                (errors == 0 ? "passed" : "FAILED")
+                        + ": "
+                        + (ok + warnings + errors)
+                        + " checks, "
+                        + ok
+                        + " ok, "
+                        + warnings
+                        + " warnings, "
+                        + errors
+                        + " errors ("
+                        + millis
+                        + " ms)");
         out.flush();
     }
 
@@ -57,6 +71,8 @@ final class Report {
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }

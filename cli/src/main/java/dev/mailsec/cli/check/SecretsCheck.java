@@ -17,10 +17,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The secrets the pack's configuration references, read from DKM as the identities of its
- * {@code dkm.properties} files: {@code SignDkim}'s DKIM keys (with their published records), the rights keys
- * named in each {@code rights.xml}, and the S/MIME keys of {@code SignSmime}/{@code DecryptSmime} with
- * {@code keySource=dkm}. Collects the portal URLs of the rights configurations on the way.
+ * The secrets the pack's configuration references, read from DKM as the identities of its {@code
+ * dkm.properties} files: {@code SignDkim}'s DKIM keys (with their published records), the rights
+ * keys named in each {@code rights.xml}, and the S/MIME keys of {@code SignSmime}/{@code
+ * DecryptSmime} with {@code keySource=dkm}. Collects the portal URLs of the rights configurations
+ * on the way.
  */
 final class SecretsCheck implements AutoCloseable {
     static final String DEFAULT_DKM = "conf/dkm.properties";
@@ -31,10 +32,16 @@ final class SecretsCheck implements AutoCloseable {
     private final Optional<DkimRecordCheck> records;
     private final Map<Path, Optional<DkmSession>> sessions = new LinkedHashMap<>();
     private final Set<URI> portals = new LinkedHashSet<>();
-    /** DKM file and secret name of every secret read already (two SignDkim steps share their keys). */
+
+    /**
+     * DKM file and secret name of every secret read already (two SignDkim steps share their keys).
+     */
     private final Set<String> read = new LinkedHashSet<>();
 
-    /** {@code records}: where DKIM records are compared, or empty when they are not (offline without a zone). */
+    /**
+     * {@code records}: where DKIM records are compared, or empty when they are not (offline without
+     * a zone).
+     */
     SecretsCheck(Path home, Report report, Optional<DkimRecordCheck> records) {
         this.home = home;
         this.report = report;
@@ -45,13 +52,14 @@ final class SecretsCheck implements AutoCloseable {
         Set<String> rights = new LinkedHashSet<>();
         for (Map<String, String> mailet : mailets) {
             String type = mailet.get("class");
-            String where = mailet.get("processor") + "/" + type.substring(type.lastIndexOf('.') + 1);
+            String where =
+                    mailet.get("processor") + "/" + type.substring(type.lastIndexOf('.') + 1);
             if (type.endsWith(".dkim.SignDkim")) {
                 dkim(where, mailet);
             } else if (type.startsWith("dev.mailsec.mailets.rights.")) {
                 rights.add(mailet.getOrDefault("config", DEFAULT_RIGHTS).trim());
             } else if ((type.endsWith(".smime.SignSmime") || type.endsWith(".smime.DecryptSmime"))
-                && "dkm".equalsIgnoreCase(mailet.getOrDefault("keySource", "").trim())) {
+                    && "dkm".equalsIgnoreCase(mailet.getOrDefault("keySource", "").trim())) {
                 smime(where, mailet);
             }
         }
@@ -75,8 +83,10 @@ final class SecretsCheck implements AutoCloseable {
         if (one == null && !algorithms.equals("both")) {
             return; // the mailet's own line names the bad value
         }
-        List<SigningAlgorithm> used = one == null
-            ? List.of(SigningAlgorithm.RSA_SHA256, SigningAlgorithm.ED25519_SHA256) : List.of(one);
+        List<SigningAlgorithm> used =
+                one == null
+                        ? List.of(SigningAlgorithm.RSA_SHA256, SigningAlgorithm.ED25519_SHA256)
+                        : List.of(one);
         Set<String> domains = new LinkedHashSet<>();
         String domain = mailet.get("domain");
         if (domain != null) {
@@ -86,19 +96,25 @@ final class SecretsCheck implements AutoCloseable {
             for (String name : dkm.get().names()) {
                 if (name.startsWith("dkim/")) {
                     String rest = name.substring("dkim/".length());
-                    domains.add(rest.endsWith("/ed25519") ? rest.substring(0, rest.length() - "/ed25519".length()) : rest);
+                    domains.add(
+                            rest.endsWith("/ed25519")
+                                    ? rest.substring(0, rest.length() - "/ed25519".length())
+                                    : rest);
                 }
             }
             if (domains.isEmpty()) {
-                report.warn("mailet " + where, "no DKIM key in DKM: every mail leaves unsigned "
-                    + "(create one with 'mailsec dkim keygen DOMAIN')");
+                report.warn(
+                        "mailet " + where,
+                        "no DKIM key in DKM: every mail leaves unsigned "
+                                + "(create one with 'mailsec dkim keygen DOMAIN')");
             }
         }
         for (String d : domains) {
             for (SigningAlgorithm algorithm : used) {
                 String name = DkmSigningKeys.secretName(d, algorithm);
                 if (domain == null && !dkm.get().names().contains(name)) {
-                    continue; // a domain with only the other algorithm's key: SignDkim signs with what exists
+                    continue; // a domain with only the other algorithm's key: SignDkim signs with
+                    // what exists
                 }
                 if (!read.add(dkm.get() + " " + name)) {
                     continue;
@@ -124,8 +140,11 @@ final class SecretsCheck implements AutoCloseable {
         portals.add(settings.portalUrl());
         Optional<DkmSession> dkm = session(settings.dkmConfig().toString());
         if (dkm.isPresent()) {
-            for (String secret : List.of(settings.contentKeySecret(), settings.signingKeySecret(),
-                settings.sessionKeySecret())) {
+            for (String secret :
+                    List.of(
+                            settings.contentKeySecret(),
+                            settings.signingKeySecret(),
+                            settings.sessionKeySecret())) {
                 if (read.add(dkm.get() + " " + secret)) {
                     dkm.get().read(secret, what, report);
                 }

@@ -28,42 +28,57 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./mailsec dkim sign (--key PEM --domain D --selector S | --secret NAME) MESSAGE}: prints the
- * message with a DKIM-Signature on top, as SignDkim would sign it. {@code --secret} signs with the
- * primary version of a DKM key ({@code dkim/DOMAIN} or {@code dkim/DOMAIN/ed25519}) and its derived
- * selector; it needs {@code --identity} of a member of the key's group.
+ * {@code ./mailsec dkim sign (--key PEM --domain D --selector S | --secret NAME) MESSAGE}: prints
+ * the message with a DKIM-Signature on top, as SignDkim would sign it. {@code --secret} signs with
+ * the primary version of a DKM key ({@code dkim/DOMAIN} or {@code dkim/DOMAIN/ed25519}) and its
+ * derived selector; it needs {@code --identity} of a member of the key's group.
  */
-@Command(name = "sign", mixinStandardHelpOptions = true,
-        description = "DKIM-sign a message (relaxed/relaxed) and print it with its DKIM-Signature field.")
+@Command(
+        name = "sign",
+        mixinStandardHelpOptions = true,
+        description =
+                "DKIM-sign a message (relaxed/relaxed) and print it with its DKIM-Signature field.")
 public final class DkimSignCommand implements Callable<Integer> {
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END PRIVATE KEY-----");
+    private static final Pattern PEM =
+            Pattern.compile(
+                    "-----BEGIN PRIVATE KEY-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END PRIVATE KEY-----");
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     KeySource source;
 
     static final class KeySource {
-        @Option(names = "--key", paramLabel = "PEM", description = "PKCS#8 private key file (RSA or Ed25519).")
+        @Option(
+                names = "--key",
+                paramLabel = "PEM",
+                description = "PKCS#8 private key file (RSA or Ed25519).")
         Path key;
 
-        @Option(names = "--secret", paramLabel = "NAME", description = "DKM secret, e.g. dkim/example.com.")
+        @Option(
+                names = "--secret",
+                paramLabel = "NAME",
+                description = "DKM secret, e.g. dkim/example.com.")
         String secret;
     }
 
-    @CommandLine.Mixin
-    DkimKeygenCommand.Store store;
+    @CommandLine.Mixin DkimKeygenCommand.Store store;
 
     @Option(names = "--domain", paramLabel = "DOMAIN", description = "d= (required with --key).")
     String domain;
 
-    @Option(names = "--selector", paramLabel = "SELECTOR", description = "s= (required with --key).")
+    @Option(
+            names = "--selector",
+            paramLabel = "SELECTOR",
+            description = "s= (required with --key).")
     String selector;
 
-    @Option(names = "--headers", paramLabel = "NAMES", split = ",",
-            description = "Header fields to sign (default: the SignDkim default list, From oversigned).")
+    @Option(
+            names = "--headers",
+            paramLabel = "NAMES",
+            split = ",",
+            description =
+                    "Header fields to sign (default: the SignDkim default list, From oversigned).")
     List<String> headers;
 
     @Parameters(paramLabel = "MESSAGE", description = "The message file ('-' for standard input).")
@@ -94,8 +109,11 @@ public final class DkimSignCommand implements Callable<Integer> {
         String text = new String(read(source.key.toString()), StandardCharsets.US_ASCII);
         Matcher m = PEM.matcher(text);
         if (!m.find()) {
-            throw new UserException("--key: no PEM 'PRIVATE KEY' block (PKCS#8) in " + source.key
-                    + "; convert with 'openssl pkcs8 -topk8 -nocrypt'", 2);
+            throw new UserException(
+                    "--key: no PEM 'PRIVATE KEY' block (PKCS#8) in "
+                            + source.key
+                            + "; convert with 'openssl pkcs8 -topk8 -nocrypt'",
+                    2);
         }
         byte[] der = Base64.getMimeDecoder().decode(m.group(1));
         PrivateKey pk = null;
@@ -108,7 +126,8 @@ public final class DkimSignCommand implements Callable<Integer> {
             }
         }
         if (pk == null) {
-            throw new UserException("--key: " + source.key + " holds neither an RSA nor an Ed25519 key", 2);
+            throw new UserException(
+                    "--key: " + source.key + " holds neither an RSA nor an Ed25519 key", 2);
         }
         try {
             return SigningKey.of(domain, selector, pk);
@@ -120,22 +139,29 @@ public final class DkimSignCommand implements Callable<Integer> {
     private SigningKey fromDkm() {
         String name = source.secret;
         if (!name.startsWith("dkim/")) {
-            throw new UserException("--secret: a DKIM key is named dkim/DOMAIN or dkim/DOMAIN/ed25519, got '" + name + "'", 2);
+            throw new UserException(
+                    "--secret: a DKIM key is named dkim/DOMAIN or dkim/DOMAIN/ed25519, got '"
+                            + name
+                            + "'",
+                    2);
         }
         String rest = name.substring(5);
         String d = rest.endsWith("/ed25519") ? rest.substring(0, rest.length() - 8) : rest;
         if (domain != null || selector != null) {
-            throw new UserException("--secret: the domain and selector come from the secret; drop --domain/--selector", 2);
+            throw new UserException(
+                    "--secret: the domain and selector come from the secret; drop --domain/--selector",
+                    2);
         }
         List<SigningKey> key = new ArrayList<>(1);
-        store.run(km -> {
-            SecretHandle h = km.get(name);
-            try {
-                key.add(DkmSigningKeys.primary(d, h));
-            } catch (IllegalArgumentException e) {
-                throw new UserException("--secret: " + e.getMessage(), 2);
-            }
-        });
+        store.run(
+                km -> {
+                    SecretHandle h = km.get(name);
+                    try {
+                        key.add(DkmSigningKeys.primary(d, h));
+                    } catch (IllegalArgumentException e) {
+                        throw new UserException("--secret: " + e.getMessage(), 2);
+                    }
+                });
         return key.get(0);
     }
 

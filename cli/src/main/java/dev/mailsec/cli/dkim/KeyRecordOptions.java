@@ -12,20 +12,28 @@ import picocli.CommandLine.Option;
 
 /**
  * Where a command reads DKIM key records: {@code --zone FILE} (the BIND format {@code VerifyDkim}'s
- * {@code zoneFile} reads) or DNS ({@code --dns SERVERS}, {@code --dns-timeout-ms}). A picocli mixin shared by
- * {@code dkim verify} and {@code check}.
+ * {@code zoneFile} reads) or DNS ({@code --dns SERVERS}, {@code --dns-timeout-ms}). A picocli mixin
+ * shared by {@code dkim verify} and {@code check}.
  */
 public final class KeyRecordOptions {
 
-    @Option(names = "--zone", paramLabel = "FILE",
+    @Option(
+            names = "--zone",
+            paramLabel = "FILE",
             description = "Take key records from this BIND zone file instead of DNS.")
     Path zone;
 
-    @Option(names = "--dns", paramLabel = "SERVERS",
-            description = "DNS servers (IP[:port], comma separated); default: the system's resolvers.")
+    @Option(
+            names = "--dns",
+            paramLabel = "SERVERS",
+            description =
+                    "DNS servers (IP[:port], comma separated); default: the system's resolvers.")
     String dnsServers;
 
-    @Option(names = "--dns-timeout-ms", paramLabel = "MS", defaultValue = "5000",
+    @Option(
+            names = "--dns-timeout-ms",
+            paramLabel = "MS",
+            defaultValue = "5000",
             description = "DNS query timeout per server (default: ${DEFAULT-VALUE}).")
     long dnsTimeoutMillis;
 
@@ -39,7 +47,10 @@ public final class KeyRecordOptions {
         return zone != null ? "zone " + zone : "DNS";
     }
 
-    /** The record source the options name; a bad option is a {@link UserException} with exit status 2. */
+    /**
+     * The record source the options name; a bad option is a {@link UserException} with exit status
+     * 2.
+     */
     public KeyRecordSource source() {
         if (zone != null) {
             if (dnsServers != null) {
@@ -56,7 +67,8 @@ public final class KeyRecordOptions {
             }
         }
         try {
-            DnsKeyRecordSource.Builder b = DnsKeyRecordSource.builder().timeout(Duration.ofMillis(dnsTimeoutMillis));
+            DnsKeyRecordSource.Builder b =
+                    DnsKeyRecordSource.builder().timeout(Duration.ofMillis(dnsTimeoutMillis));
             if (dnsServers != null) {
                 b.servers(dnsServers);
             }

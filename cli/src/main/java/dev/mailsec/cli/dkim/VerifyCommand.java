@@ -26,47 +26,67 @@ import picocli.CommandLine.Parameters;
  * are read as the mailet sees them after SMTP. {@code -} reads standard input.
  */
 @Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = "Verify the DKIM signatures of messages and print the Authentication-Results field.")
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description =
+                "Verify the DKIM signatures of messages and print the Authentication-Results field.")
 public final class VerifyCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin
-    KeyRecordOptions keyRecords;
+    @CommandLine.Mixin KeyRecordOptions keyRecords;
 
-    @Option(names = "--authserv-id", paramLabel = "ID", defaultValue = "localhost",
+    @Option(
+            names = "--authserv-id",
+            paramLabel = "ID",
+            defaultValue = "localhost",
             description = "The authserv-id to write (default: ${DEFAULT-VALUE}).")
     String authservId;
 
-    @Option(names = "--min-rsa-bits", paramLabel = "BITS", defaultValue = "1024",
-            description = "Shorter RSA keys give 'policy' (default: ${DEFAULT-VALUE}, the RFC 8301 minimum).")
+    @Option(
+            names = "--min-rsa-bits",
+            paramLabel = "BITS",
+            defaultValue = "1024",
+            description =
+                    "Shorter RSA keys give 'policy' (default: ${DEFAULT-VALUE}, the RFC 8301 minimum).")
     int minRsaBits;
 
-    @Option(names = "--body-length", paramLabel = "policy|accept", defaultValue = "policy",
-            description = "Result of a valid l= signature that leaves body content unsigned (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--body-length",
+            paramLabel = "policy|accept",
+            defaultValue = "policy",
+            description =
+                    "Result of a valid l= signature that leaves body content unsigned (default: ${DEFAULT-VALUE}).")
     String bodyLength;
 
-    @Option(names = "--max-signatures", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--max-signatures",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "Signatures checked per message (default: ${DEFAULT-VALUE}).")
     int maxSignatures;
 
-    @Parameters(paramLabel = "MESSAGE", arity = "1..*", description = "Message files (RFC 5322), or - for standard input.")
+    @Parameters(
+            paramLabel = "MESSAGE",
+            arity = "1..*",
+            description = "Message files (RFC 5322), or - for standard input.")
     List<String> messages;
 
     @Override
     public Integer call() {
         DkimVerifier verifier = new DkimVerifier(keyRecords.source(), policy());
-        String id = option("--authserv-id", () -> AuthenticationResults.checkAuthservId(authservId));
+        String id =
+                option("--authserv-id", () -> AuthenticationResults.checkAuthservId(authservId));
         PrintWriter out = spec.commandLine().getOut();
         for (String m : messages) {
             DkimVerification v = verify(verifier, m);
             if (messages.size() > 1) {
                 out.println("==> " + m + " <==");
             }
-            out.println(AuthenticationResults.HEADER_NAME + ": " + DkimAuthResults.of(id, v).foldedValue().replace("\r\n", "\n"));
+            out.println(
+                    AuthenticationResults.HEADER_NAME
+                            + ": "
+                            + DkimAuthResults.of(id, v).foldedValue().replace("\r\n", "\n"));
         }
         out.flush();
         return 0;
@@ -83,18 +103,22 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     private DkimPolicy policy() {
-        return option("option", () -> DkimPolicy.builder()
-                .minRsaBits(minRsaBits)
-                .maxSignatures(maxSignatures)
-                .bodyLengthPolicy(BodyLengthPolicy.fromKeyword(bodyLength))
-                .build());
+        return option(
+                "option",
+                () ->
+                        DkimPolicy.builder()
+                                .minRsaBits(minRsaBits)
+                                .maxSignatures(maxSignatures)
+                                .bodyLengthPolicy(BodyLengthPolicy.fromKeyword(bodyLength))
+                                .build());
     }
 
     private static <T> T option(String what, java.util.function.Supplier<T> s) {
         try {
             return s.get();
         } catch (IllegalArgumentException e) {
-            throw new UserException(what.equals("option") ? e.getMessage() : what + ": " + e.getMessage(), 2);
+            throw new UserException(
+                    what.equals("option") ? e.getMessage() : what + ": " + e.getMessage(), 2);
         }
     }
 }

@@ -2,8 +2,8 @@ package dev.mailsec.cli.install;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.mailsec.shaded.bc.util.encoders.Hex;
 import dev.mailsec.cli.UserException;
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,302 +25,428 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pack's sample pipeline (the bundle's conf/) in a James home: installed over James's files while they
- * are still stock (each replaced file backed up once as FILE.before-mailsec), recognised as installed when
- * it is byte for byte what this installation renders, and otherwise left alone with the steps to merge in
- * {@code conf/mailsec-merge.txt} and the rendered files in {@code conf/mailsec-sample/}.
+ * The pack's sample pipeline (the bundle's conf/) in a James home: installed over James's files
+ * while they are still stock (each replaced file backed up once as FILE.before-mailsec), recognised
+ * as installed when it is byte for byte what this installation renders, and otherwise left alone
+ * with the steps to merge in {@code conf/mailsec-merge.txt} and the rendered files in {@code
+ * conf/mailsec-sample/}.
  */
 final class SamplePipeline {
-  static final String DEMO_DOMAIN = "mailsec.test";
-  private static final String SECRET_PLACEHOLDER = "CHANGE-ME-KEYSTORE-SECRET";
-  /** The files James 3.8.1 ships that the sample replaces, in the order they are reported. */
-  private static final List<String> REPLACED = List.of("mailetcontainer.xml", "smtpserver.xml", "mailrepositorystore.xml");
+    static final String DEMO_DOMAIN = "mailsec.test";
+    private static final String SECRET_PLACEHOLDER = "CHANGE-ME-KEYSTORE-SECRET";
 
-  private final InstallLayout layout;
-  private final InstallOptions o;
-  private final InstallFiles files;
-  private final Report report;
-  private final Path sample;
-  private final Map<String, String> stock;
+    /** The files James 3.8.1 ships that the sample replaces, in the order they are reported. */
+    private static final List<String> REPLACED =
+            List.of("mailetcontainer.xml", "smtpserver.xml", "mailrepositorystore.xml");
 
-  SamplePipeline(InstallLayout layout, InstallOptions o, InstallFiles files, Report report, Path sampleConf) {
-    this.layout = layout;
-    this.o = o;
-    this.files = files;
-    this.report = report;
-    this.sample = sampleConf;
-    this.stock = stockHashes();
-  }
+    private final InstallLayout layout;
+    private final InstallOptions o;
+    private final InstallFiles files;
+    private final Report report;
+    private final Path sample;
+    private final Map<String, String> stock;
 
-  void install() {
-    List<String> toMerge = new ArrayList<>();
-    List<String> stillStock = new ArrayList<>();
-    boolean ours = true;
-    for (String name : REPLACED) {
-      Path file = layout.conf().resolve(name);
-      byte[] current = Files.isRegularFile(file) ? InstallFiles.read(file) : null;
-      boolean isStock = current == null || sha256(current).equals(stock.get(name));
-      if (isStock && o.samplePipeline) {
-        byte[] rendered = render(name, true);
-        if (current != null && !Files.exists(backup(file))) {
-          files.write(backup(file), current, InstallFiles.OWNER_ONLY_FILE, "James's stock file, kept once");
+    SamplePipeline(
+            InstallLayout layout,
+            InstallOptions o,
+            InstallFiles files,
+            Report report,
+            Path sampleConf) {
+        this.layout = layout;
+        this.o = o;
+        this.files = files;
+        this.report = report;
+        this.sample = sampleConf;
+        this.stock = stockHashes();
+    }
+
+    void install() {
+        List<String> toMerge = new ArrayList<>();
+        List<String> stillStock = new ArrayList<>();
+        boolean ours = true;
+        for (String name : REPLACED) {
+            Path file = layout.conf().resolve(name);
+            byte[] current = Files.isRegularFile(file) ? InstallFiles.read(file) : null;
+            boolean isStock = current == null || sha256(current).equals(stock.get(name));
+            if (isStock && o.samplePipeline) {
+                byte[] rendered = render(name, true);
+                if (current != null && !Files.exists(backup(file))) {
+                    files.write(
+                            backup(file),
+                            current,
+                            InstallFiles.OWNER_ONLY_FILE,
+                            "James's stock file, kept once");
+                }
+                files.write(file, rendered, mode(name), "the pack's sample");
+            } else if (isStock) {
+                stillStock.add(name);
+                toMerge.add(name);
+                ours = false;
+            } else {
+                byte[] rendered = render(name, false);
+                if (rendered == null || !java.util.Arrays.equals(current, rendered)) {
+                    toMerge.add(name);
+                    ours = false;
+                } else if (name.equals("smtpserver.xml")) {
+                    keystore(false);
+                    files.mode(file, mode(name));
+                }
+            }
         }
-        files.write(file, rendered, mode(name), "the pack's sample");
-      } else if (isStock) {
-        stillStock.add(name);
-        toMerge.add(name);
-        ours = false;
-      } else {
-        byte[] rendered = render(name, false);
-        if (rendered == null || !java.util.Arrays.equals(current, rendered)) {
-          toMerge.add(name);
-          ours = false;
-        } else if (name.equals("smtpserver.xml")) {
-          keystore(false);
-          files.mode(file, mode(name));
+        // files only the pack's steps read (inert until a pipeline names them), made once and then
+        // the operator's
+        Path connectors = layout.conf().resolve("connectors.xml");
+        if (!Files.exists(connectors)) {
+            files.write(
+                    connectors,
+                    InstallFiles.read(sample.resolve("connectors.xml")),
+                    InstallFiles.PUBLIC_FILE,
+                    "the sample's partner connectors; edit to yours");
         }
-      }
-    }
-    // files only the pack's steps read (inert until a pipeline names them), made once and then the operator's
-    Path connectors = layout.conf().resolve("connectors.xml");
-    if (!Files.exists(connectors)) {
-      files.write(connectors, InstallFiles.read(sample.resolve("connectors.xml")), InstallFiles.PUBLIC_FILE,
-          "the sample's partner connectors; edit to yours");
-    }
-    smimeAnchors();
-    if (ours) {
-      report.note("sample pipeline: conf/" + String.join(", conf/", REPLACED) + " are the pack's sample for "
-          + String.join(", ", o.domains));
-      return;
-    }
-    mergeNotes(toMerge, stillStock);
-  }
-
-  private static Path backup(Path file) {
-    return file.resolveSibling(file.getFileName() + ".before-mailsec");
-  }
-
-  private static java.util.Set<java.nio.file.attribute.PosixFilePermission> mode(String name) {
-    // smtpserver.xml carries the keystore secret inline (James reads it there)
-    return name.equals("smtpserver.xml") ? InstallFiles.OWNER_ONLY_FILE : InstallFiles.PUBLIC_FILE;
-  }
-
-  /**
-   * The sample file for this installation; null for smtpserver.xml when no keystore secret is known yet and
-   * {@code makeKeystore} is false.
-   */
-  private byte[] render(String name, boolean makeKeystore) {
-    String text = new String(InstallFiles.read(sample.resolve(name)), UTF_8);
-    switch (name) {
-      case "mailetcontainer.xml":
-        text = replace(text, "<authservId>" + DEMO_DOMAIN + "</authservId>",
-            "<authservId>" + o.domains.get(0) + "</authservId>", name);
-        text = replace(text, "SenderHostIs=" + DEMO_DOMAIN, "SenderHostIs=" + String.join(",", o.domains), name);
-        return text.getBytes(UTF_8);
-      case "smtpserver.xml":
-        String secret = makeKeystore ? keystore(true) : knownSecret();
-        if (secret == null) {
-          return null;
+        smimeAnchors();
+        if (ours) {
+            report.note(
+                    "sample pipeline: conf/"
+                            + String.join(", conf/", REPLACED)
+                            + " are the pack's sample for "
+                            + String.join(", ", o.domains));
+            return;
         }
-        text = replace(text, "<bind>127.0.0.1:2525</bind>", "<bind>" + o.smtpListen + "</bind>", name);
-        text = replace(text, "<bind>127.0.0.1:4650</bind>", "<bind>" + o.smtpsListen + "</bind>", name);
-        return replace(text, SECRET_PLACEHOLDER, xmlEscape(secret), name).getBytes(UTF_8);
-      default:
-        return text.getBytes(UTF_8);
+        mergeNotes(toMerge, stillStock);
     }
-  }
 
-  private static String replace(String text, String demo, String value, String file) {
-    if (!text.contains(demo)) {
-      throw new IllegalStateException("the bundle's conf/" + file + " no longer contains '" + demo
-          + "': the installer and its sample disagree");
+    private static Path backup(Path file) {
+        return file.resolveSibling(file.getFileName() + ".before-mailsec");
     }
-    return text.replace(demo, value);
-  }
 
-  private String knownSecret() {
-    if (o.tlsKeystoreSecretFile != null) {
-      return secretFrom(o.tlsKeystoreSecretFile);
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> mode(String name) {
+        // smtpserver.xml carries the keystore secret inline (James reads it there)
+        return name.equals("smtpserver.xml")
+                ? InstallFiles.OWNER_ONLY_FILE
+                : InstallFiles.PUBLIC_FILE;
     }
-    return Files.isRegularFile(layout.keystoreSecret()) ? secretFrom(layout.keystoreSecret()) : null;
-  }
 
-  private static String secretFrom(Path file) {
-    return new String(InstallFiles.read(file), UTF_8).trim();
-  }
-
-  /**
-   * conf/keystore.p12 as the sample's smtpserver.xml names it: the operator's (--tls-keystore), or one
-   * generated here once (self-signed, secret in var/mailsec/keystore.secret). Returns its secret.
-   */
-  private String keystore(boolean create) {
-    Path target = layout.keystore();
-    if (o.tlsKeystore != null) {
-      String secret = secretFrom(o.tlsKeystoreSecretFile);
-      byte[] bytes = InstallFiles.read(o.tlsKeystore);
-      try (InputStream in = new ByteArrayInputStream(bytes)) {
-        KeyStore.getInstance("PKCS12").load(in, secret.toCharArray());
-      } catch (IOException | GeneralSecurityException e) {
-        throw new UserException("--tls-keystore-secret-file: does not open the PKCS#12 keystore --tls-keystore '"
-            + o.tlsKeystore + "': " + e.getMessage(), 2);
-      }
-      files.write(target, bytes, InstallFiles.OWNER_ONLY_FILE, "the TLS keystore of --tls-keystore");
-      return secret;
-    }
-    String secret = knownSecret();
-    if (Files.isRegularFile(target) && secret != null) {
-      files.mode(target, InstallFiles.OWNER_ONLY_FILE);
-      return secret;
-    }
-    if (Files.isRegularFile(target)) {
-      throw new UserException("--tls-keystore: conf/keystore.p12 exists but its secret is unknown; give"
-          + " --tls-keystore " + target + " --tls-keystore-secret-file FILE", 2);
-    }
-    if (!create) {
-      return null;
-    }
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    secret = Hex.toHexString(random);
-    files.write(layout.keystoreSecret(), secret.getBytes(UTF_8), InstallFiles.OWNER_ONLY_FILE,
-        "secret of the generated TLS keystore");
-    generateKeystore(target, secret);
-    return secret;
-  }
-
-  private void generateKeystore(Path target, String secret) {
-    String host = o.domains.get(0);
-    Path tmp = target.resolveSibling(".keystore.p12.keytool-tmp");
-    List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "james", "-keyalg", "RSA", "-keysize", "2048", "-validity", "825",
-        "-dname", "CN=" + host, "-ext", "SAN=dns:" + host + ",dns:localhost,ip:127.0.0.1",
-        "-storetype", "PKCS12", "-keystore", tmp.toString(), "-storepass:file", layout.keystoreSecret().toString());
-    try {
-      Files.deleteIfExists(tmp);
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new UserException("keytool could not make a TLS keystore: " + out.trim(), 1);
-      }
-      files.write(target, Files.readAllBytes(tmp), InstallFiles.OWNER_ONLY_FILE,
-          "a self-signed TLS certificate for " + host + "; replace it with --tls-keystore");
-      Files.delete(tmp);
-    } catch (IOException e) {
-      throw new UserException("cannot run keytool (" + argv.get(0) + "): " + e.getMessage(), 1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserException("interrupted while keytool made the TLS keystore", 1);
-    }
-  }
-
-  /**
-   * conf/smime/ca.pem, the CAs EncryptSmime trusts for recipients' certificates, made once from the JDK's
-   * CA certificates (public CAs); the operator replaces it with the CAs of their partners.
-   */
-  private void smimeAnchors() {
-    files.directory(layout.smimeCerts(), false);
-    if (Files.exists(layout.smimeAnchors())) {
-      return;
-    }
-    try (InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(in, null);
-      List<String> aliases = Collections.list(ks.aliases());
-      Collections.sort(aliases);
-      StringBuilder pem = new StringBuilder();
-      Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(UTF_8));
-      int written = 0;
-      for (String alias : aliases) {
-        Certificate c = ks.getCertificate(alias);
-        // an expired anchor never validates anything: leave it out
-        if (c instanceof X509Certificate && isValidNow((X509Certificate) c)) {
-          written++;
-          pem.append("# ").append(alias).append('\n').append("-----BEGIN CERTIFICATE-----\n")
-              .append(b64.encodeToString(c.getEncoded())).append("\n-----END CERTIFICATE-----\n");
+    /**
+     * The sample file for this installation; null for smtpserver.xml when no keystore secret is
+     * known yet and {@code makeKeystore} is false.
+     */
+    private byte[] render(String name, boolean makeKeystore) {
+        String text = new String(InstallFiles.read(sample.resolve(name)), UTF_8);
+        switch (name) {
+            case "mailetcontainer.xml":
+                text =
+                        replace(
+                                text,
+                                "<authservId>" + DEMO_DOMAIN + "</authservId>",
+                                "<authservId>" + o.domains.get(0) + "</authservId>",
+                                name);
+                text =
+                        replace(
+                                text,
+                                "SenderHostIs=" + DEMO_DOMAIN,
+                                "SenderHostIs=" + String.join(",", o.domains),
+                                name);
+                return text.getBytes(UTF_8);
+            case "smtpserver.xml":
+                String secret = makeKeystore ? keystore(true) : knownSecret();
+                if (secret == null) {
+                    return null;
+                }
+                text =
+                        replace(
+                                text,
+                                "<bind>127.0.0.1:2525</bind>",
+                                "<bind>" + o.smtpListen + "</bind>",
+                                name);
+                text =
+                        replace(
+                                text,
+                                "<bind>127.0.0.1:4650</bind>",
+                                "<bind>" + o.smtpsListen + "</bind>",
+                                name);
+                return replace(text, SECRET_PLACEHOLDER, xmlEscape(secret), name).getBytes(UTF_8);
+            default:
+                return text.getBytes(UTF_8);
         }
-      }
-      files.write(layout.smimeAnchors(), pem.toString().getBytes(UTF_8), InstallFiles.PUBLIC_FILE,
-          "S/MIME trust anchors: the JDK's " + written + " valid CA certificates; replace with your partners' CAs");
-    } catch (IOException | GeneralSecurityException e) {
-      throw new UserException("cannot read the JDK's CA certificates for conf/smime/ca.pem: " + e.getMessage(), 1);
     }
-  }
 
-  private static boolean isValidNow(X509Certificate c) {
-    try {
-      c.checkValidity();
-      return true;
-    } catch (java.security.cert.CertificateException e) {
-      return false;
-    }
-  }
-
-  private void mergeNotes(List<String> toMerge, List<String> stillStock) {
-    Path dir = layout.conf().resolve("mailsec-sample");
-    StringBuilder s = new StringBuilder();
-    s.append("mailsec install: merge the pack's pipeline into this James's configuration\n\n")
-        .append("conf/mailsec-sample/ holds the pack's sample files, already adapted to this installation\n")
-        .append("(domains ").append(String.join(", ", o.domains)).append(", the paths of this James home).\n")
-        .append("James reads only conf/*.xml, so the folder is inert. Merge, then run\n")
-        .append("  bin/mailsec check --james-home ").append(layout.home).append("\nand restart James.\n\n");
-    int step = 1;
-    for (String name : toMerge) {
-      byte[] rendered = render(name, false);
-      files.write(dir.resolve(name), rendered != null ? rendered : InstallFiles.read(sample.resolve(name)),
-          InstallFiles.OWNER_ONLY_FILE, "the sample to merge");
-      s.append(step++).append(". conf/").append(name).append(": ").append(mergeStep(name)).append('\n');
-      if (stillStock.contains(name)) {
-        s.append("   (yours is still James's stock file: 'mailsec install --sample-pipeline' installs the sample as is)\n");
-      }
-    }
-    files.write(layout.conf().resolve("mailsec-merge.txt"), s.toString().getBytes(UTF_8), InstallFiles.PUBLIC_FILE,
-        "the steps to merge");
-    report.note("sample pipeline: not installed; conf/" + String.join(", conf/", toMerge)
-        + (stillStock.size() == toMerge.size() ? " still stock (--sample-pipeline installs the sample)"
-            : " customised") + ": merge the steps in conf/mailsec-merge.txt");
-  }
-
-  private static String mergeStep(String name) {
-    switch (name) {
-      case "mailetcontainer.xml":
-        return "copy every step marked 'mailsec:' of conf/mailsec-sample/mailetcontainer.xml into the same"
-            + " processor of yours (root, local-delivery, relay, bounces), and the processors it adds"
-            + " (connector-violation, connectors-outbound, dkim-key-store-down, rights-fallback,"
-            + " rights-key-store-down). Keep RemoveMimeHeader name=bcc in transport.";
-      case "smtpserver.xml":
-        return "add the dev.mailsec.smtp.* handlers (RefuseCutMessages, RecordTlsFacts,"
-            + " connector.EnforceInboundConnectors) at the end of each <handlerchain>, as in"
-            + " conf/mailsec-sample/smtpserver.xml; offer STARTTLS with your certificate.";
-      default:
-        return "register org.apache.james.mailrepository.file.FileMailRepository for the protocol 'file'"
-            + " (the sample holds mail in file://var/mail/...), as in conf/mailsec-sample/mailrepositorystore.xml.";
-    }
-  }
-
-  private static Map<String, String> stockHashes() {
-    Map<String, String> m = new HashMap<>();
-    try (InputStream in = SamplePipeline.class.getResourceAsStream("james-3.8.1-stock.sha256")) {
-      for (String line : new String(in.readAllBytes(), UTF_8).split("\n")) {
-        if (!line.startsWith("#") && !line.isBlank()) {
-          String[] f = line.trim().split("\\s+");
-          m.put(f[1], f[0]);
+    private static String replace(String text, String demo, String value, String file) {
+        if (!text.contains(demo)) {
+            throw new IllegalStateException(
+                    "the bundle's conf/"
+                            + file
+                            + " no longer contains '"
+                            + demo
+                            + "': the installer and its sample disagree");
         }
-      }
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("the CLI jar lacks james-3.8.1-stock.sha256", e);
+        return text.replace(demo, value);
     }
-    return m;
-  }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return Hex.toHexString(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    private String knownSecret() {
+        if (o.tlsKeystoreSecretFile != null) {
+            return secretFrom(o.tlsKeystoreSecretFile);
+        }
+        return Files.isRegularFile(layout.keystoreSecret())
+                ? secretFrom(layout.keystoreSecret())
+                : null;
     }
-  }
 
-  private static String xmlEscape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
+    private static String secretFrom(Path file) {
+        return new String(InstallFiles.read(file), UTF_8).trim();
+    }
+
+    /**
+     * conf/keystore.p12 as the sample's smtpserver.xml names it: the operator's (--tls-keystore),
+     * or one generated here once (self-signed, secret in var/mailsec/keystore.secret). Returns its
+     * secret.
+     */
+    private String keystore(boolean create) {
+        Path target = layout.keystore();
+        if (o.tlsKeystore != null) {
+            String secret = secretFrom(o.tlsKeystoreSecretFile);
+            byte[] bytes = InstallFiles.read(o.tlsKeystore);
+            try (InputStream in = new ByteArrayInputStream(bytes)) {
+                KeyStore.getInstance("PKCS12").load(in, secret.toCharArray());
+            } catch (IOException | GeneralSecurityException e) {
+                throw new UserException(
+                        "--tls-keystore-secret-file: does not open the PKCS#12 keystore --tls-keystore '"
+                                + o.tlsKeystore
+                                + "': "
+                                + e.getMessage(),
+                        2);
+            }
+            files.write(
+                    target,
+                    bytes,
+                    InstallFiles.OWNER_ONLY_FILE,
+                    "the TLS keystore of --tls-keystore");
+            return secret;
+        }
+        String secret = knownSecret();
+        if (Files.isRegularFile(target) && secret != null) {
+            files.mode(target, InstallFiles.OWNER_ONLY_FILE);
+            return secret;
+        }
+        if (Files.isRegularFile(target)) {
+            throw new UserException(
+                    "--tls-keystore: conf/keystore.p12 exists but its secret is unknown; give"
+                            + " --tls-keystore "
+                            + target
+                            + " --tls-keystore-secret-file FILE",
+                    2);
+        }
+        if (!create) {
+            return null;
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        secret = Hex.toHexString(random);
+        files.write(
+                layout.keystoreSecret(),
+                secret.getBytes(UTF_8),
+                InstallFiles.OWNER_ONLY_FILE,
+                "secret of the generated TLS keystore");
+        generateKeystore(target, secret);
+        return secret;
+    }
+
+    private void generateKeystore(Path target, String secret) {
+        String host = o.domains.get(0);
+        Path tmp = target.resolveSibling(".keystore.p12.keytool-tmp");
+        List<String> argv =
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "james",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "825",
+                        "-dname",
+                        "CN=" + host,
+                        "-ext",
+                        "SAN=dns:" + host + ",dns:localhost,ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        tmp.toString(),
+                        "-storepass:file",
+                        layout.keystoreSecret().toString());
+        try {
+            Files.deleteIfExists(tmp);
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new UserException("keytool could not make a TLS keystore: " + out.trim(), 1);
+            }
+            files.write(
+                    target,
+                    Files.readAllBytes(tmp),
+                    InstallFiles.OWNER_ONLY_FILE,
+                    "a self-signed TLS certificate for "
+                            + host
+                            + "; replace it with --tls-keystore");
+            Files.delete(tmp);
+        } catch (IOException e) {
+            throw new UserException(
+                    "cannot run keytool (" + argv.get(0) + "): " + e.getMessage(), 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted while keytool made the TLS keystore", 1);
+        }
+    }
+
+    /**
+     * conf/smime/ca.pem, the CAs EncryptSmime trusts for recipients' certificates, made once from
+     * the JDK's CA certificates (public CAs); the operator replaces it with the CAs of their
+     * partners.
+     */
+    private void smimeAnchors() {
+        files.directory(layout.smimeCerts(), false);
+        if (Files.exists(layout.smimeAnchors())) {
+            return;
+        }
+        try (InputStream in =
+                Files.newInputStream(
+                        Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(in, null);
+            List<String> aliases = Collections.list(ks.aliases());
+            Collections.sort(aliases);
+            StringBuilder pem = new StringBuilder();
+            Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(UTF_8));
+            int written = 0;
+            for (String alias : aliases) {
+                Certificate c = ks.getCertificate(alias);
+                // an expired anchor never validates anything: leave it out
+                if (c instanceof X509Certificate && isValidNow((X509Certificate) c)) {
+                    written++;
+                    pem.append("# ")
+                            .append(alias)
+                            .append('\n')
+                            .append("-----BEGIN CERTIFICATE-----\n")
+                            .append(b64.encodeToString(c.getEncoded()))
+                            .append("\n-----END CERTIFICATE-----\n");
+                }
+            }
+            files.write(
+                    layout.smimeAnchors(),
+                    pem.toString().getBytes(UTF_8),
+                    InstallFiles.PUBLIC_FILE,
+                    "S/MIME trust anchors: the JDK's "
+                            + written
+                            + " valid CA certificates; replace with your partners' CAs");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new UserException(
+                    "cannot read the JDK's CA certificates for conf/smime/ca.pem: "
+                            + e.getMessage(),
+                    1);
+        }
+    }
+
+    private static boolean isValidNow(X509Certificate c) {
+        try {
+            c.checkValidity();
+            return true;
+        } catch (java.security.cert.CertificateException e) {
+            return false;
+        }
+    }
+
+    private void mergeNotes(List<String> toMerge, List<String> stillStock) {
+        Path dir = layout.conf().resolve("mailsec-sample");
+        StringBuilder s = new StringBuilder();
+        s.append("mailsec install: merge the pack's pipeline into this James's configuration\n\n")
+                .append(
+                        "conf/mailsec-sample/ holds the pack's sample files, already adapted to this installation\n")
+                .append("(domains ")
+                .append(String.join(", ", o.domains))
+                .append(", the paths of this James home).\n")
+                .append("James reads only conf/*.xml, so the folder is inert. Merge, then run\n")
+                .append("  bin/mailsec check --james-home ")
+                .append(layout.home)
+                .append("\nand restart James.\n\n");
+        int step = 1;
+        for (String name : toMerge) {
+            byte[] rendered = render(name, false);
+            files.write(
+                    dir.resolve(name),
+                    rendered != null ? rendered : InstallFiles.read(sample.resolve(name)),
+                    InstallFiles.OWNER_ONLY_FILE,
+                    "the sample to merge");
+            s.append(step++)
+                    .append(". conf/")
+                    .append(name)
+                    .append(": ")
+                    .append(mergeStep(name))
+                    .append('\n');
+            if (stillStock.contains(name)) {
+                s.append(
+                        "   (yours is still James's stock file: 'mailsec install --sample-pipeline' installs the sample as is)\n");
+            }
+        }
+        files.write(
+                layout.conf().resolve("mailsec-merge.txt"),
+                s.toString().getBytes(UTF_8),
+                InstallFiles.PUBLIC_FILE,
+                "the steps to merge");
+        report.note(
+                "sample pipeline: not installed; conf/"
+                        + String.join(", conf/", toMerge)
+                        + (stillStock.size() == toMerge.size()
+                                ? " still stock (--sample-pipeline installs the sample)"
+                                : " customised")
+                        + ": merge the steps in conf/mailsec-merge.txt");
+    }
+
+    private static String mergeStep(String name) {
+        switch (name) {
+            case "mailetcontainer.xml":
+                return "copy every step marked 'mailsec:' of conf/mailsec-sample/mailetcontainer.xml into the same"
+                        + " processor of yours (root, local-delivery, relay, bounces), and the processors it adds"
+                        + " (connector-violation, connectors-outbound, dkim-key-store-down, rights-fallback,"
+                        + " rights-key-store-down). Keep RemoveMimeHeader name=bcc in transport.";
+            case "smtpserver.xml":
+                return "add the dev.mailsec.smtp.* handlers (RefuseCutMessages, RecordTlsFacts,"
+                        + " connector.EnforceInboundConnectors) at the end of each <handlerchain>, as in"
+                        + " conf/mailsec-sample/smtpserver.xml; offer STARTTLS with your certificate.";
+            default:
+                return "register org.apache.james.mailrepository.file.FileMailRepository for the protocol 'file'"
+                        + " (the sample holds mail in file://var/mail/...), as in conf/mailsec-sample/mailrepositorystore.xml.";
+        }
+    }
+
+    private static Map<String, String> stockHashes() {
+        Map<String, String> m = new HashMap<>();
+        try (InputStream in =
+                SamplePipeline.class.getResourceAsStream("james-3.8.1-stock.sha256")) {
+            for (String line : new String(in.readAllBytes(), UTF_8).split("\n")) {
+                if (!line.startsWith("#") && !line.isBlank()) {
+                    String[] f = line.trim().split("\\s+");
+                    m.put(f[1], f[0]);
+                }
+            }
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the CLI jar lacks james-3.8.1-stock.sha256", e);
+        }
+        return m;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return Hex.toHexString(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String xmlEscape(String s) {
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
 }

@@ -20,89 +20,115 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./mailsec portal --james-home /opt/james --config conf/rights.xml}: runs the rights-protection portal
- * in the foreground until SIGTERM / Ctrl-C. Everything comes from rights.xml ({@code <portal url bind port smtpHost smtpPort .../>},
- * the store, the DKM client configuration whose identity must be a member of the group holding the rights
- * keys, e.g. {@code rights-portal} in group {@code rights}). Several portals on one PostgreSQL store form a
- * cluster: sessions, passcodes, rate limits and the access log are shared. Paths resolve as inside James,
+ * {@code ./mailsec portal --james-home /opt/james --config conf/rights.xml}: runs the
+ * rights-protection portal in the foreground until SIGTERM / Ctrl-C. Everything comes from
+ * rights.xml ({@code <portal url bind port smtpHost smtpPort .../>}, the store, the DKM client
+ * configuration whose identity must be a member of the group holding the rights keys, e.g. {@code
+ * rights-portal} in group {@code rights}). Several portals on one PostgreSQL store form a cluster:
+ * sessions, passcodes, rate limits and the access log are shared. Paths resolve as inside James,
  * against {@code --james-home} ({@link RightsConfigOption}, docs/paths.md).
  */
-@Command(name = "portal", mixinStandardHelpOptions = true,
-    description = {"Run the rights-protection web portal (recipients outside the organisation read protected",
-        "mail there) in the foreground; Ctrl-C stops it."})
+@Command(
+        name = "portal",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the rights-protection web portal (recipients outside the organisation read protected",
+            "mail there) in the foreground; Ctrl-C stops it."
+        })
 public final class PortalCommand implements Callable<Integer> {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Mixin
-  RightsConfigOption config;
+    @CommandLine.Mixin RightsConfigOption config;
 
-  @Option(names = "--dkm-config", paramLabel = "FILE",
-      description = "The portal's own DKM client configuration (identity rights-portal, e.g."
-          + " conf/portal-dkm.properties as 'mailsec install' writes it), relative to --james-home;"
-          + " default: the one rights.xml names.")
-  String dkmConfig;
+    @Option(
+            names = "--dkm-config",
+            paramLabel = "FILE",
+            description =
+                    "The portal's own DKM client configuration (identity rights-portal, e.g."
+                            + " conf/portal-dkm.properties as 'mailsec install' writes it), relative to --james-home;"
+                            + " default: the one rights.xml names.")
+    String dkmConfig;
 
-  @Override
-  public Integer call() throws Exception {
-    RightsSettings settings = config.load();
-    PortalConfig portalConfig;
-    try {
-      portalConfig = RightsPortalEngine.config(settings);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(config.path() + ": " + e.getMessage(), 2);
+    @Override
+    public Integer call() throws Exception {
+        RightsSettings settings = config.load();
+        PortalConfig portalConfig;
+        try {
+            portalConfig = RightsPortalEngine.config(settings);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(config.path() + ": " + e.getMessage(), 2);
+        }
+        // after config.load(), which set --james-home as the base of relative paths
+        Path dkm = dkmConfig == null ? settings.dkmConfig() : dkmConfigPath();
+        RightsPortalEngine engine;
+        try {
+            engine = RightsPortalEngine.open(settings, dkm);
+        } catch (dev.mailsec.dkm.DkmInvalidRequestException e) {
+            throw new UserException(dkm + ": " + e.getMessage(), 2);
+        } catch (DkmException | RightsException e) {
+            throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
+        }
+        Portal portal;
+        try {
+            portal = Portal.start(portalConfig, engine);
+        } catch (PortalRefusal e) {
+            engine.close();
+            throw new UserException(
+                    "cannot read the portal session key ("
+                            + settings.sessionKeySecret()
+                            + "): "
+                            + e.getMessage(),
+                    75);
+        } catch (IOException e) {
+            engine.close();
+            throw new UserException(
+                    "cannot listen on "
+                            + portalConfig.bindHost()
+                            + ":"
+                            + portalConfig.port()
+                            + ": "
+                            + e.getMessage(),
+                    1);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    portal.close();
+                                    try {
+                                        engine.close();
+                                    } catch (Exception e) {
+                                        // stopping anyway
+                                    }
+                                    stopped.countDown();
+                                },
+                                "portal-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(
+                "mailsec portal: listening on "
+                        + portalConfig.bindHost()
+                        + ":"
+                        + portal.port()
+                        + ", readers open "
+                        + settings.portalUrl()
+                        + "/m/<licence>");
+        out.flush();
+        stopped.await();
+        return 0;
     }
-    // after config.load(), which set --james-home as the base of relative paths
-    Path dkm = dkmConfig == null ? settings.dkmConfig() : dkmConfigPath();
-    RightsPortalEngine engine;
-    try {
-      engine = RightsPortalEngine.open(settings, dkm);
-    } catch (dev.mailsec.dkm.DkmInvalidRequestException e) {
-      throw new UserException(dkm + ": " + e.getMessage(), 2);
-    } catch (DkmException | RightsException e) {
-      throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
-    }
-    Portal portal;
-    try {
-      portal = Portal.start(portalConfig, engine);
-    } catch (PortalRefusal e) {
-      engine.close();
-      throw new UserException("cannot read the portal session key (" + settings.sessionKeySecret() + "): "
-          + e.getMessage(), 75);
-    } catch (IOException e) {
-      engine.close();
-      throw new UserException("cannot listen on " + portalConfig.bindHost() + ":" + portalConfig.port() + ": "
-          + e.getMessage(), 1);
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      portal.close();
-      try {
-        engine.close();
-      } catch (Exception e) {
-        // stopping anyway
-      }
-      stopped.countDown();
-    }, "portal-shutdown"));
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("mailsec portal: listening on " + portalConfig.bindHost() + ":" + portal.port() + ", readers open "
-        + settings.portalUrl() + "/m/<licence>");
-    out.flush();
-    stopped.await();
-    return 0;
-  }
 
-  private Path dkmConfigPath() {
-    Path p;
-    try {
-      p = PackPaths.resolve(dkmConfig);
-    } catch (IllegalArgumentException e) {
-      throw new UserException("--dkm-config: " + e.getMessage(), 2);
+    private Path dkmConfigPath() {
+        Path p;
+        try {
+            p = PackPaths.resolve(dkmConfig);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--dkm-config: " + e.getMessage(), 2);
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new UserException("--dkm-config: no such file: " + p, 2);
+        }
+        return p;
     }
-    if (!Files.isRegularFile(p)) {
-      throw new UserException("--dkm-config: no such file: " + p, 2);
-    }
-    return p;
-  }
 }

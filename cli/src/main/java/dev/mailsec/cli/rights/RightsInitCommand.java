@@ -13,50 +13,81 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./mailsec rights init --store DKMDIR --identity ADMIN.cred --group rights}: creates the three rights
- * secrets in DKM (content key, licence signing key, portal session key) for a group; existing ones are kept.
- * With a rights configuration at hand it also creates the rights state store.
+ * {@code ./mailsec rights init --store DKMDIR --identity ADMIN.cred --group rights}: creates the
+ * three rights secrets in DKM (content key, licence signing key, portal session key) for a group;
+ * existing ones are kept. With a rights configuration at hand it also creates the rights state
+ * store.
  */
-@Command(name = "init", mixinStandardHelpOptions = true,
-    description = "Create the rights keys in DKM (rights/content-key, rights/signing, rights/portal-session) for a group;"
-        + " existing secrets are left alone.")
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create the rights keys in DKM (rights/content-key, rights/signing, rights/portal-session) for a group;"
+                        + " existing secrets are left alone.")
 public final class RightsInitCommand implements Callable<Integer> {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Mixin
-  RightsConfigOption config;
+    @CommandLine.Mixin RightsConfigOption config;
 
-  @Option(names = "--store", paramLabel = "PATH", defaultValue = "dkm",
-      description = "DKM directory made by 'dkm init' (default: ${DEFAULT-VALUE}).")
-  Path dir;
+    @Option(
+            names = "--store",
+            paramLabel = "PATH",
+            defaultValue = "dkm",
+            description = "DKM directory made by 'dkm init' (default: ${DEFAULT-VALUE}).")
+    Path dir;
 
-  @Option(names = "--identity", required = true, paramLabel = "FILE",
-      description = "Credential file of an admin (or a member of the group).")
-  Path identity;
+    @Option(
+            names = "--identity",
+            required = true,
+            paramLabel = "FILE",
+            description = "Credential file of an admin (or a member of the group).")
+    Path identity;
 
-  @Option(names = "--group", required = true, paramLabel = "GROUP",
-      description = "DKM group whose members use the keys (james-transport and the portal's identity).")
-  String group;
+    @Option(
+            names = "--group",
+            required = true,
+            paramLabel = "GROUP",
+            description =
+                    "DKM group whose members use the keys (james-transport and the portal's identity).")
+    String group;
 
-  @Override
-  public Integer call() {
-    RightsSettings settings = config.exists() ? config.load()
-        : RightsSettings.builder().issuer("localhost.localdomain").storeUrl("file:unused", null).build();
-    PrintWriter out = spec.commandLine().getOut();
-    DkmStoreSession.run(dir, identity, km -> {
-      List<String> created = DkmRightsKeyring.createSecrets(km, settings, group);
-      for (String s : List.of(settings.contentKeySecret(), settings.signingKeySecret(), settings.sessionKeySecret())) {
-        out.println(s + ": " + (created.contains(s) ? "created (version 1, group " + group + ")" : "exists, kept"));
-      }
-    });
-    if (config.exists()) {
-      try (RightsStore store = RightsConfigOption.openStore(settings)) {
-        out.println("rights store: ready at " + settings.storeUrl().replaceAll("password=[^&]*", "password=***"));
-      }
+    @Override
+    public Integer call() {
+        RightsSettings settings =
+                config.exists()
+                        ? config.load()
+                        : RightsSettings.builder()
+                                .issuer("localhost.localdomain")
+                                .storeUrl("file:unused", null)
+                                .build();
+        PrintWriter out = spec.commandLine().getOut();
+        DkmStoreSession.run(
+                dir,
+                identity,
+                km -> {
+                    List<String> created = DkmRightsKeyring.createSecrets(km, settings, group);
+                    for (String s :
+                            List.of(
+                                    settings.contentKeySecret(),
+                                    settings.signingKeySecret(),
+                                    settings.sessionKeySecret())) {
+                        out.println(
+                                s
+                                        + ": "
+                                        + (created.contains(s)
+                                                ? "created (version 1, group " + group + ")"
+                                                : "exists, kept"));
+                    }
+                });
+        if (config.exists()) {
+            try (RightsStore store = RightsConfigOption.openStore(settings)) {
+                out.println(
+                        "rights store: ready at "
+                                + settings.storeUrl().replaceAll("password=[^&]*", "password=***"));
+            }
+        }
+        out.flush();
+        return 0;
     }
-    out.flush();
-    return 0;
-  }
 }

@@ -14,60 +14,95 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./mailsec rights log MESSAGE-ID|LICENCE-ID}: who opened what, when and from where. */
-@Command(name = "log", mixinStandardHelpOptions = true,
-    description = "Show a protected message's licence and access log: time, event, address, channel, client, detail.")
+@Command(
+        name = "log",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show a protected message's licence and access log: time, event, address, channel, client, detail.")
 public final class RightsLogCommand implements Callable<Integer> {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Mixin
-  RightsConfigOption config;
+    @CommandLine.Mixin RightsConfigOption config;
 
-  @Parameters(paramLabel = "MESSAGE-ID|LICENCE-ID", description = "Message-ID (with or without <>) or licence id.")
-  String id;
+    @Parameters(
+            paramLabel = "MESSAGE-ID|LICENCE-ID",
+            description = "Message-ID (with or without <>) or licence id.")
+    String id;
 
-  @Override
-  public Integer call() {
-    RightsSettings s = config.load();
-    PrintWriter out = spec.commandLine().getOut();
-    try (RightsStore store = RightsConfigOption.openStore(s)) {
-      List<StoredMessage> found = store.findAll(id);
-      if (found.isEmpty()) {
-        throw new UserException("no protected message with Message-ID or licence id '" + id + "'", 1);
-      }
-      for (StoredMessage m : found) {
-        out.println("licence " + m.licenceId() + "  <" + m.messageId() + ">  from " + m.sender() + "  to "
-            + String.join(", ", m.recipients()));
-        out.println("  template " + m.template() + " (" + tokens(m) + "), protected " + m.created()
-            + m.expires().map(e -> ", expires " + e).orElse("")
-            + m.revocation().map(r -> ", REVOKED " + r.at() + " by " + r.by()
-                + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")")).orElse(""));
-      }
-      out.printf("%-24s %-21s %-28s %-9s %-22s %s%n", "TIME", "EVENT", "ADDRESS", "CHANNEL", "CLIENT", "DETAIL");
-      for (AccessEvent e : store.events(id)) {
-        out.printf("%-24s %-21s %-28s %-9s %-22s %s%n", e.time(), e.type(), dash(e.address()),
-            e.channel() == null ? "-" : e.channel().name().toLowerCase(java.util.Locale.ROOT),
-            dash(e.client()), e.detail());
-      }
-    } catch (RightsStoreUnavailableException e) {
-      throw new UserException("temporarily unavailable: " + e.getMessage(), 75);
+    @Override
+    public Integer call() {
+        RightsSettings s = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        try (RightsStore store = RightsConfigOption.openStore(s)) {
+            List<StoredMessage> found = store.findAll(id);
+            if (found.isEmpty()) {
+                throw new UserException(
+                        "no protected message with Message-ID or licence id '" + id + "'", 1);
+            }
+            for (StoredMessage m : found) {
+                out.println(
+                        "licence "
+                                + m.licenceId()
+                                + "  <"
+                                + m.messageId()
+                                + ">  from "
+                                + m.sender()
+                                + "  to "
+                                + String.join(", ", m.recipients()));
+                out.println(
+                        "  template "
+                                + m.template()
+                                + " ("
+                                + tokens(m)
+                                + "), protected "
+                                + m.created()
+                                + m.expires().map(e -> ", expires " + e).orElse("")
+                                + m.revocation()
+                                        .map(
+                                                r ->
+                                                        ", REVOKED "
+                                                                + r.at()
+                                                                + " by "
+                                                                + r.by()
+                                                                + (r.reason().isEmpty()
+                                                                        ? ""
+                                                                        : " (" + r.reason() + ")"))
+                                        .orElse(""));
+            }
+            out.printf(
+                    "%-24s %-21s %-28s %-9s %-22s %s%n",
+                    "TIME", "EVENT", "ADDRESS", "CHANNEL", "CLIENT", "DETAIL");
+            for (AccessEvent e : store.events(id)) {
+                out.printf(
+                        "%-24s %-21s %-28s %-9s %-22s %s%n",
+                        e.time(),
+                        e.type(),
+                        dash(e.address()),
+                        e.channel() == null
+                                ? "-"
+                                : e.channel().name().toLowerCase(java.util.Locale.ROOT),
+                        dash(e.client()),
+                        e.detail());
+            }
+        } catch (RightsStoreUnavailableException e) {
+            throw new UserException("temporarily unavailable: " + e.getMessage(), 75);
+        }
+        out.flush();
+        return 0;
     }
-    out.flush();
-    return 0;
-  }
 
-  private static String tokens(StoredMessage m) {
-    StringBuilder sb = new StringBuilder();
-    for (dev.mailsec.rights.Right r : dev.mailsec.rights.Right.values()) {
-      if (m.rights().contains(r)) {
-        sb.append(sb.length() == 0 ? "" : ",").append(r.token());
-      }
+    private static String tokens(StoredMessage m) {
+        StringBuilder sb = new StringBuilder();
+        for (dev.mailsec.rights.Right r : dev.mailsec.rights.Right.values()) {
+            if (m.rights().contains(r)) {
+                sb.append(sb.length() == 0 ? "" : ",").append(r.token());
+            }
+        }
+        return sb.toString();
     }
-    return sb.toString();
-  }
 
-  private static String dash(String s) {
-    return s == null || s.isEmpty() ? "-" : s;
-  }
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
 }

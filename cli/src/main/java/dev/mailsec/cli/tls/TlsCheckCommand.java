@@ -4,8 +4,8 @@ import dev.mailsec.cli.UserException;
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.DomainPattern;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.MxLookup;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.OutboundProbe;
@@ -38,189 +38,286 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ./mailsec tls check DOMAIN|CONNECTOR}: connects to the hosts mail would go to (the connector's
- * smart hosts, or the domain's MX hosts), as RemoteDelivery would, and prints per host the protocol,
- * cipher, certificate chain, trust, name match and whether mail would go. Exit 0 when mail would go to the
- * first host that answers, 1 when it would wait (and finally bounce), 2 for bad input.
+ * {@code ./mailsec tls check DOMAIN|CONNECTOR}: connects to the hosts mail would go to (the
+ * connector's smart hosts, or the domain's MX hosts), as RemoteDelivery would, and prints per host
+ * the protocol, cipher, certificate chain, trust, name match and whether mail would go. Exit 0 when
+ * mail would go to the first host that answers, 1 when it would wait (and finally bounce), 2 for
+ * bad input.
  */
 @Command(
-    name = "check",
-    mixinStandardHelpOptions = true,
-    description = "Connect as outbound delivery would and print the TLS decision for a domain or connector.")
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description =
+                "Connect as outbound delivery would and print the TLS decision for a domain or connector.")
 public final class TlsCheckCommand implements Callable<Integer> {
 
-  @ParentCommand TlsCommand parent;
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @ParentCommand TlsCommand parent;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "DOMAIN|CONNECTOR", description = "recipient domain or outbound connector name")
-  String target;
+    @Parameters(
+            paramLabel = "DOMAIN|CONNECTOR",
+            description = "recipient domain or outbound connector name")
+    String target;
 
-  @Option(names = "--trust-store", paramLabel = "PEM",
-      description = "PEM file of CA certificates to trust instead of the JVM's (use what James trusts)")
-  Path trustStore;
+    @Option(
+            names = "--trust-store",
+            paramLabel = "PEM",
+            description =
+                    "PEM file of CA certificates to trust instead of the JVM's (use what James trusts)")
+    Path trustStore;
 
-  @Option(names = "--dns-server", paramLabel = "HOST[:PORT]", description = "DNS server for MX lookups")
-  String dnsServer;
+    @Option(
+            names = "--dns-server",
+            paramLabel = "HOST[:PORT]",
+            description = "DNS server for MX lookups")
+    String dnsServer;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
-      description = "connect and read timeout per host (default: ${DEFAULT-VALUE})")
-  int timeoutSeconds;
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "15",
+            description = "connect and read timeout per host (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
 
-  @Option(names = "--helo", paramLabel = "NAME", defaultValue = "mailsec-tls-check.invalid",
-      description = "name sent in EHLO (default: ${DEFAULT-VALUE})")
-  String helo;
+    @Option(
+            names = "--helo",
+            paramLabel = "NAME",
+            defaultValue = "mailsec-tls-check.invalid",
+            description = "name sent in EHLO (default: ${DEFAULT-VALUE})")
+    String helo;
 
-  @Option(names = "--no-mta-sts", description = "do not look up the domain's MTA-STS policy")
-  boolean noMtaSts;
+    @Option(names = "--no-mta-sts", description = "do not look up the domain's MTA-STS policy")
+    boolean noMtaSts;
 
-  @Override
-  public Integer call() {
-    Connectors connectors = parent.loadConnectors();
-    PrintWriter out = spec.commandLine().getOut();
-    Optional<OutboundConnector> connector = connectors.outbound(target);
-    String domain = null;
-    if (connector.isEmpty()) {
-      domain = DomainPattern.normalize(target).orElseThrow(() -> new UserException(
-          "'" + target + "' is neither an outbound connector in " + parent.connectors + " nor a domain name", 2));
-      connector = connectors.outboundFor(domain);
-    }
-    OutboundTlsLevel level = connector.map(OutboundConnector::tlsLevel).orElse(OutboundTlsLevel.OPPORTUNISTIC);
-    if (connector.isPresent()) {
-      out.println("connector:   " + connector.get().name() + " (" + connector.get().policyDescription() + ")");
-    } else {
-      out.println("connector:   none covers " + domain + "; judged as opportunistic (James's ordinary RemoteDelivery)");
-    }
-    List<SmartHost> hosts = hosts(connector, domain);
-    Optional<MtaStsPolicy> mtaSts = domain == null || noMtaSts ? Optional.empty() : printMtaSts(out, domain);
-    boolean enforced = false;
-    if (level == OutboundTlsLevel.MTA_STS) {
-      // as RouteByMtaSts and MtaStsRemoteDelivery decide in James
-      enforced = mtaSts.map(policy -> policy.mode() == MtaStsPolicy.Mode.ENFORCE).orElse(false);
-      level = enforced ? OutboundTlsLevel.VERIFY : connector.get().fallbackLevel();
-      out.println("mta-sts:     " + (enforced
-          ? "enforced: only MX hosts in the policy, STARTTLS and a certificate verified for the MX host"
-          : "no enforce policy" + (noMtaSts ? " looked up (--no-mta-sts)" : "") + ": the fallback level " + level + " applies"));
-    }
-    OutboundProbe probe = probe(connector);
-    boolean enforcing = enforced;
-    for (SmartHost host : hosts) {
-      if (enforced && !mtaSts.get().allowsMx(host.host())) {
-        out.println("host:        " + host);
-        out.println("  mta-sts:   " + host.host() + " is NOT in the policy's mx list: not tried");
-        continue;
-      }
-      ProbeReport report = probe.probe(host, level, connector.flatMap(OutboundConnector::minimumProtocol));
-      print(out, report);
-      mtaSts.ifPresent(policy -> out.println("  mta-sts:   " + host.host()
-          + (policy.allowsMx(host.host()) ? " is allowed by the policy" : " is NOT in the policy's mx list")
-          + (enforcing ? " (enforced)" : " (informational)")));
-      if (report.connectError().isEmpty()) {
-        // RemoteDelivery moves to the next host only when this one cannot be reached.
+    @Override
+    public Integer call() {
+        Connectors connectors = parent.loadConnectors();
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<OutboundConnector> connector = connectors.outbound(target);
+        String domain = null;
+        if (connector.isEmpty()) {
+            domain =
+                    DomainPattern.normalize(target)
+                            .orElseThrow(
+                                    () ->
+                                            new UserException(
+                                                    "'"
+                                                            + target
+                                                            + "' is neither an outbound connector in "
+                                                            + parent.connectors
+                                                            + " nor a domain name",
+                                                    2));
+            connector = connectors.outboundFor(domain);
+        }
+        OutboundTlsLevel level =
+                connector.map(OutboundConnector::tlsLevel).orElse(OutboundTlsLevel.OPPORTUNISTIC);
+        if (connector.isPresent()) {
+            out.println(
+                    "connector:   "
+                            + connector.get().name()
+                            + " ("
+                            + connector.get().policyDescription()
+                            + ")");
+        } else {
+            out.println(
+                    "connector:   none covers "
+                            + domain
+                            + "; judged as opportunistic (James's ordinary RemoteDelivery)");
+        }
+        List<SmartHost> hosts = hosts(connector, domain);
+        Optional<MtaStsPolicy> mtaSts =
+                domain == null || noMtaSts ? Optional.empty() : printMtaSts(out, domain);
+        boolean enforced = false;
+        if (level == OutboundTlsLevel.MTA_STS) {
+            // as RouteByMtaSts and MtaStsRemoteDelivery decide in James
+            enforced =
+                    mtaSts.map(policy -> policy.mode() == MtaStsPolicy.Mode.ENFORCE).orElse(false);
+            level = enforced ? OutboundTlsLevel.VERIFY : connector.get().fallbackLevel();
+            out.println(
+                    "mta-sts:     "
+                            + (enforced
+                                    ? "enforced: only MX hosts in the policy, STARTTLS and a certificate verified for the MX host"
+                                    : "no enforce policy"
+                                            + (noMtaSts ? " looked up (--no-mta-sts)" : "")
+                                            + ": the fallback level "
+                                            + level
+                                            + " applies"));
+        }
+        OutboundProbe probe = probe(connector);
+        boolean enforcing = enforced;
+        for (SmartHost host : hosts) {
+            if (enforced && !mtaSts.get().allowsMx(host.host())) {
+                out.println("host:        " + host);
+                out.println(
+                        "  mta-sts:   "
+                                + host.host()
+                                + " is NOT in the policy's mx list: not tried");
+                continue;
+            }
+            ProbeReport report =
+                    probe.probe(host, level, connector.flatMap(OutboundConnector::minimumProtocol));
+            print(out, report);
+            mtaSts.ifPresent(
+                    policy ->
+                            out.println(
+                                    "  mta-sts:   "
+                                            + host.host()
+                                            + (policy.allowsMx(host.host())
+                                                    ? " is allowed by the policy"
+                                                    : " is NOT in the policy's mx list")
+                                            + (enforcing ? " (enforced)" : " (informational)")));
+            if (report.connectError().isEmpty()) {
+                // RemoteDelivery moves to the next host only when this one cannot be reached.
+                out.flush();
+                return report.wouldDeliver() ? 0 : 1;
+            }
+        }
+        out.println(
+                enforced
+                        ? "decision:    mail would wait: no MX host in the MTA-STS policy answered; RemoteDelivery retries, then bounces"
+                        : "decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
         out.flush();
-        return report.wouldDeliver() ? 0 : 1;
-      }
+        return 1;
     }
-    out.println(enforced
-        ? "decision:    mail would wait: no MX host in the MTA-STS policy answered; RemoteDelivery retries, then bounces"
-        : "decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
-    out.flush();
-    return 1;
-  }
 
-  /**
-   * Prints the recipient domain's MTA-STS policy: enforced for domains of {@code mta-sts} connectors,
-   * informational for the others.
-   */
-  private Optional<MtaStsPolicy> printMtaSts(PrintWriter out, String domain) {
-    SSLContext tls;
-    try {
-      tls = SSLContext.getDefault();
-    } catch (GeneralSecurityException e) {
-      throw new UserException("the JVM has no default TLS context: " + e.getMessage(), 1);
+    /**
+     * Prints the recipient domain's MTA-STS policy: enforced for domains of {@code mta-sts}
+     * connectors, informational for the others.
+     */
+    private Optional<MtaStsPolicy> printMtaSts(PrintWriter out, String domain) {
+        SSLContext tls;
+        try {
+            tls = SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new UserException("the JVM has no default TLS context: " + e.getMessage(), 1);
+        }
+        MtaStsResolver.Result result =
+                new MtaStsResolver(
+                                new JndiTxtLookup(Optional.ofNullable(dnsServer)),
+                                tls,
+                                MtaStsResolver::wellKnownUri,
+                                Duration.ofSeconds(timeoutSeconds),
+                                Clock.systemUTC())
+                        .resolve(domain);
+        out.println(
+                "mta-sts:     "
+                        + result.policy()
+                                .map(
+                                        policy ->
+                                                policy
+                                                        + " (id "
+                                                        + result.id().orElse("?")
+                                                        + ", "
+                                                        + result.source()
+                                                        + ")")
+                                .orElse(result.source()));
+        return result.policy();
     }
-    MtaStsResolver.Result result = new MtaStsResolver(new JndiTxtLookup(Optional.ofNullable(dnsServer)), tls,
-        MtaStsResolver::wellKnownUri, Duration.ofSeconds(timeoutSeconds), Clock.systemUTC()).resolve(domain);
-    out.println("mta-sts:     " + result.policy().map(policy -> policy + " (id " + result.id().orElse("?") + ", "
-        + result.source() + ")").orElse(result.source()));
-    return result.policy();
-  }
 
-  private List<SmartHost> hosts(Optional<OutboundConnector> connector, String domain) {
-    if (connector.isPresent() && !connector.get().smartHosts().isEmpty()) {
-      return connector.get().smartHosts();
+    private List<SmartHost> hosts(Optional<OutboundConnector> connector, String domain) {
+        if (connector.isPresent() && !connector.get().smartHosts().isEmpty()) {
+            return connector.get().smartHosts();
+        }
+        String mxDomain = domain;
+        if (mxDomain == null) {
+            throw new UserException(
+                    "connector '"
+                            + target
+                            + "' delivers by MX; name one of its domains instead: "
+                            + connector.get().recipientDomains(),
+                    2);
+        }
+        try {
+            List<SmartHost> mx = new MxLookup(Optional.ofNullable(dnsServer)).hostsFor(mxDomain);
+            if (mx.isEmpty()) {
+                throw new UserException(mxDomain + " accepts no mail (null MX)", 1);
+            }
+            return mx;
+        } catch (NamingException e) {
+            throw new UserException(
+                    "cannot look up the MX hosts of " + mxDomain + ": " + e.getMessage(), 1);
+        }
     }
-    String mxDomain = domain;
-    if (mxDomain == null) {
-      throw new UserException("connector '" + target + "' delivers by MX; name one of its domains instead: "
-          + connector.get().recipientDomains(), 2);
-    }
-    try {
-      List<SmartHost> mx = new MxLookup(Optional.ofNullable(dnsServer)).hostsFor(mxDomain);
-      if (mx.isEmpty()) {
-        throw new UserException(mxDomain + " accepts no mail (null MX)", 1);
-      }
-      return mx;
-    } catch (NamingException e) {
-      throw new UserException("cannot look up the MX hosts of " + mxDomain + ": " + e.getMessage(), 1);
-    }
-  }
 
-  private OutboundProbe probe(Optional<OutboundConnector> connector) {
-    if (trustStore == null && connector.isPresent() && connector.get().hasOwnTrust()) {
-      // as ConnectorRemoteDelivery judges in James: the connector's trust store and expected names
-      try {
-        return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), ConnectorTrust.chainTrust(connector.get(),
-            PackPaths.home()), connector.get().expectedNames(), helo);
-      } catch (InvalidConnectorsException e) {
-        throw new UserException(e.getMessage(), 2);
-      }
+    private OutboundProbe probe(Optional<OutboundConnector> connector) {
+        if (trustStore == null && connector.isPresent() && connector.get().hasOwnTrust()) {
+            // as ConnectorRemoteDelivery judges in James: the connector's trust store and expected
+            // names
+            try {
+                return new OutboundProbe(
+                        Duration.ofSeconds(timeoutSeconds),
+                        ConnectorTrust.chainTrust(connector.get(), PackPaths.home()),
+                        connector.get().expectedNames(),
+                        helo);
+            } catch (InvalidConnectorsException e) {
+                throw new UserException(e.getMessage(), 2);
+            }
+        }
+        try {
+            return new OutboundProbe(
+                    Duration.ofSeconds(timeoutSeconds),
+                    trustStore == null ? null : loadPem(trustStore),
+                    helo);
+        } catch (GeneralSecurityException e) {
+            throw new UserException("cannot use the trust store: " + e.getMessage(), 2);
+        }
     }
-    try {
-      return new OutboundProbe(Duration.ofSeconds(timeoutSeconds), trustStore == null ? null : loadPem(trustStore), helo);
-    } catch (GeneralSecurityException e) {
-      throw new UserException("cannot use the trust store: " + e.getMessage(), 2);
-    }
-  }
 
-  private static KeyStore loadPem(Path file) throws GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(file)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, certificate);
-      }
-      if (i == 0) {
-        throw new GeneralSecurityException(file + " holds no PEM certificate");
-      }
-      return store;
-    } catch (IOException e) {
-      throw new UserException("cannot read " + file + ": " + e.getMessage(), 2);
+    private static KeyStore loadPem(Path file) throws GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            if (i == 0) {
+                throw new GeneralSecurityException(file + " holds no PEM certificate");
+            }
+            return store;
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + ": " + e.getMessage(), 2);
+        }
     }
-  }
 
-  private void print(PrintWriter out, ProbeReport report) {
-    out.println("host:        " + report.host());
-    if (report.connectError().isPresent()) {
-      out.println("  session:   " + report.connectError().get());
-      return;
+    private void print(PrintWriter out, ProbeReport report) {
+        out.println("host:        " + report.host());
+        if (report.connectError().isPresent()) {
+            out.println("  session:   " + report.connectError().get());
+            return;
+        }
+        out.println("  STARTTLS:  " + (report.startTlsOffered() ? "offered" : "NOT offered"));
+        report.handshakeError().ifPresent(error -> out.println("  handshake: FAILED: " + error));
+        report.protocol().ifPresent(protocol -> out.println("  protocol:  " + protocol));
+        report.cipherSuite().ifPresent(cipher -> out.println("  cipher:    " + cipher));
+        boolean first = true;
+        for (ProbeReport.CertificateSummary certificate : report.chain()) {
+            out.println(
+                    (first ? "  chain:     " : "             ")
+                            + certificate.subject()
+                            + " (issuer "
+                            + certificate.issuer()
+                            + ", expires "
+                            + certificate.notAfter()
+                            + (certificate.subjectAltNames().isEmpty()
+                                    ? ""
+                                    : ", " + String.join(" ", certificate.subjectAltNames()))
+                            + ")");
+            first = false;
+        }
+        if (!report.chain().isEmpty()) {
+            out.println(
+                    "  trust:     "
+                            + report.trustError()
+                                    .map(error -> "NOT trusted: " + error)
+                                    .orElse("trusted"));
+            out.println(
+                    "  name:      "
+                            + report.matchedName()
+                                    .map(name -> report.host().host() + " matches " + name)
+                                    .orElse("NO name matches " + report.host().host()));
+        }
+        out.println("decision:    " + report.decision());
     }
-    out.println("  STARTTLS:  " + (report.startTlsOffered() ? "offered" : "NOT offered"));
-    report.handshakeError().ifPresent(error -> out.println("  handshake: FAILED: " + error));
-    report.protocol().ifPresent(protocol -> out.println("  protocol:  " + protocol));
-    report.cipherSuite().ifPresent(cipher -> out.println("  cipher:    " + cipher));
-    boolean first = true;
-    for (ProbeReport.CertificateSummary certificate : report.chain()) {
-      out.println((first ? "  chain:     " : "             ") + certificate.subject() + " (issuer " + certificate.issuer()
-          + ", expires " + certificate.notAfter()
-          + (certificate.subjectAltNames().isEmpty() ? "" : ", " + String.join(" ", certificate.subjectAltNames())) + ")");
-      first = false;
-    }
-    if (!report.chain().isEmpty()) {
-      out.println("  trust:     " + report.trustError().map(error -> "NOT trusted: " + error).orElse("trusted"));
-      out.println("  name:      " + report.matchedName().map(name -> report.host().host() + " matches " + name)
-          .orElse("NO name matches " + report.host().host()));
-    }
-    out.println("decision:    " + report.decision());
-  }
 }

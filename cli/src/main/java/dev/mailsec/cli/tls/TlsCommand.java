@@ -12,29 +12,42 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code ./mailsec tls ...}: TLS connectors, checked and turned into James configuration. */
 @Command(
-    name = "tls",
-    mixinStandardHelpOptions = true,
-    description = "TLS connectors: check a partner as delivery would, generate RemoteDelivery processors.",
-    subcommands = {TlsCheckCommand.class, TlsRemoteDeliveryCommand.class, CommandLine.HelpCommand.class})
+        name = "tls",
+        mixinStandardHelpOptions = true,
+        description =
+                "TLS connectors: check a partner as delivery would, generate RemoteDelivery processors.",
+        subcommands = {
+            TlsCheckCommand.class,
+            TlsRemoteDeliveryCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class TlsCommand implements Runnable {
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--connectors", scope = ScopeType.INHERIT, paramLabel = "FILE",
-      description = "connectors file (default: ${DEFAULT-VALUE})", defaultValue = "conf/connectors.xml")
-  Path connectors;
+    @Option(
+            names = "--connectors",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
+            description = "connectors file (default: ${DEFAULT-VALUE})",
+            defaultValue = "conf/connectors.xml")
+    Path connectors;
 
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (check, remote-delivery)");
-  }
-
-  /** The validated connectors file; a mistake in it is bad input (exit 2) naming connector, field and value. */
-  Connectors loadConnectors() {
-    try {
-      return ConnectorsFile.load(connectors);
-    } catch (InvalidConnectorsException e) {
-      throw new UserException(e.getMessage(), 2);
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "missing subcommand (check, remote-delivery)");
     }
-  }
+
+    /**
+     * The validated connectors file; a mistake in it is bad input (exit 2) naming connector, field
+     * and value.
+     */
+    Connectors loadConnectors() {
+        try {
+            return ConnectorsFile.load(connectors);
+        } catch (InvalidConnectorsException e) {
+            throw new UserException(e.getMessage(), 2);
+        }
+    }
 }

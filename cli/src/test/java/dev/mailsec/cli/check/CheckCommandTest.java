@@ -13,16 +13,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the command says about a folder that is no James home, and which jars it loads from one. */
 class CheckCommandTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void aFolderThatIsNoJamesHomeShouldFailNamingWhatIsMissing() {
         CliRun run = CliRun.of("check", "--james-home", tmp.toString(), "--offline");
 
         assertThat(run.exitCode).isEqualTo(1);
-        assertThat(run.out).startsWith("error james home " + tmp + ": not a James 3.8.1 home: no "
-            + "james-server-memory-app.lib/ folder in " + tmp + "\n").contains("\nFAILED: ");
+        assertThat(run.out)
+                .startsWith(
+                        "error james home "
+                                + tmp
+                                + ": not a James 3.8.1 home: no "
+                                + "james-server-memory-app.lib/ folder in "
+                                + tmp
+                                + "\n")
+                .contains("\nFAILED: ");
     }
 
     @Test
@@ -30,11 +36,13 @@ class CheckCommandTest {
         CliRun run = CliRun.of("check", "--james-home", tmp.resolve("nowhere").toString());
 
         assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err).contains("--james-home: not a folder: '" + tmp.resolve("nowhere") + "'");
+        assertThat(run.err)
+                .contains("--james-home: not a folder: '" + tmp.resolve("nowhere") + "'");
     }
 
     @Test
-    void theClassPathShouldBeJamesLibrariesThenEveryJarUnderExtensionsJarsFollowingLinks() throws Exception {
+    void theClassPathShouldBeJamesLibrariesThenEveryJarUnderExtensionsJarsFollowingLinks()
+            throws Exception {
         Files.createDirectories(tmp.resolve("james-server-memory-app.lib"));
         Files.createFile(tmp.resolve("james-server-memory-app.lib/a.jar"));
         Files.createFile(tmp.resolve("james-server-memory-app.jar"));
@@ -47,8 +55,11 @@ class CheckCommandTest {
 
         List<URL> classPath = PipelineCheck.classPath(tmp);
 
-        assertThat(classPath).extracting(url -> tmp.relativize(Path.of(url.toURI())).toString()).containsExactly(
-            "james-server-memory-app.lib/a.jar", "james-server-memory-app.jar",
-            "extensions-jars/mailsec/mailsec-mailets.jar", "extensions-jars/other/b.jar");
+        assertThat(classPath)
+                .extracting(url -> tmp.relativize(Path.of(url.toURI())).toString())
+                .containsExactly(
+                        "james-server-memory-app.lib/a.jar", "james-server-memory-app.jar",
+                        "extensions-jars/mailsec/mailsec-mailets.jar",
+                                "extensions-jars/other/b.jar");
     }
 }

@@ -22,20 +22,25 @@ class PortalCheckTest {
     @Test
     void aPortalAnsweringItsHealthEndpointShouldPassAndAnyOtherAnswerFail() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/healthz", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.createContext("/sick/healthz", exchange -> {
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-        });
+        server.createContext(
+                "/healthz",
+                exchange -> {
+                    exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                });
+        server.createContext(
+                "/sick/healthz",
+                exchange -> {
+                    exchange.sendResponseHeaders(503, -1);
+                    exchange.close();
+                });
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            assertThat(check(URI.create(base))).isEqualTo("ok portal " + base + "/healthz: answers 200\n");
+            assertThat(check(URI.create(base)))
+                    .isEqualTo("ok portal " + base + "/healthz: answers 200\n");
             assertThat(check(URI.create(base + "/sick/")))
-                .isEqualTo("error portal " + base + "/sick/healthz: answers 503, not 200\n");
+                    .isEqualTo("error portal " + base + "/sick/healthz: answers 503, not 200\n");
         } finally {
             server.stop(0);
         }
@@ -48,6 +53,6 @@ class PortalCheckTest {
             port = socket.getLocalPort();
         }
         assertThat(check(URI.create("http://127.0.0.1:" + port)))
-            .startsWith("error portal http://127.0.0.1:" + port + "/healthz: not answering: ");
+                .startsWith("error portal http://127.0.0.1:" + port + "/healthz: not answering: ");
     }
 }

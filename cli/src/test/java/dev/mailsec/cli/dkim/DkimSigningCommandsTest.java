@@ -23,12 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./mailsec dkim keygen|rotate|sign} against a real DKM file store, as the runbook does it. */
+/**
+ * {@code ./mailsec dkim keygen|rotate|sign} against a real DKM file store, as the runbook does it.
+ */
 class DkimSigningCommandsTest {
-    private static final Pattern RECORD = Pattern.compile("(?m)^\\S+\\._domainkey\\.\\S+\\. IN TXT .*$");
+    private static final Pattern RECORD =
+            Pattern.compile("(?m)^\\S+\\._domainkey\\.\\S+\\. IN TXT .*$");
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
     Path store;
     Path admin;
     Path transport;
@@ -54,8 +56,12 @@ class DkimSigningCommandsTest {
         store = dkm.dir;
         admin = dkm.admin;
         transport = dkm.transport;
-        message = Files.write(tmp.resolve("m.eml"), ("From: Alice <alice@mailsec.test>\r\nTo: bob@example.org\r\n"
-                + "Subject: hi\r\n\r\nHello.\r\n").getBytes(StandardCharsets.US_ASCII));
+        message =
+                Files.write(
+                        tmp.resolve("m.eml"),
+                        ("From: Alice <alice@mailsec.test>\r\nTo: bob@example.org\r\n"
+                                        + "Subject: hi\r\n\r\nHello.\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
     }
 
     String record() {
@@ -66,44 +72,111 @@ class DkimSigningCommandsTest {
     }
 
     DkimSignatureResult signAndVerify() {
-        ok("dkim", "sign", "--store", store.toString(), "--identity", transport.toString(),
-                "--secret", "dkim/mailsec.test", message.toString());
-        List<DkimSignatureResult> r = new DkimVerifier(ZoneFileKeyRecordSource.parse(String.join("\n", zone), "zone"),
-                DkimPolicy.defaults()).verify(out.getBytes(StandardCharsets.ISO_8859_1)).results();
+        ok(
+                "dkim",
+                "sign",
+                "--store",
+                store.toString(),
+                "--identity",
+                transport.toString(),
+                "--secret",
+                "dkim/mailsec.test",
+                message.toString());
+        List<DkimSignatureResult> r =
+                new DkimVerifier(
+                                ZoneFileKeyRecordSource.parse(String.join("\n", zone), "zone"),
+                                DkimPolicy.defaults())
+                        .verify(out.getBytes(StandardCharsets.ISO_8859_1))
+                        .results();
         assertThat(r).hasSize(1);
         return r.get(0);
     }
 
     @Test
     void keygenRotatePromoteShouldChangeTheSelectorOnlyAfterPromotion() {
-        ok("dkim", "keygen", "mailsec.test", "--store", store.toString(), "--identity", admin.toString(), "--group", "mail");
-        assertThat(record()).startsWith("rsa-v1._domainkey.mailsec.test. IN TXT \"v=DKIM1; k=rsa; p=");
+        ok(
+                "dkim",
+                "keygen",
+                "mailsec.test",
+                "--store",
+                store.toString(),
+                "--identity",
+                admin.toString(),
+                "--group",
+                "mail");
+        assertThat(record())
+                .startsWith("rsa-v1._domainkey.mailsec.test. IN TXT \"v=DKIM1; k=rsa; p=");
         DkimSignatureResult first = signAndVerify();
         assertThat(first.result()).isEqualTo(DkimResult.PASS);
         assertThat(first.selector()).isEqualTo("rsa-v1");
 
-        ok("dkim", "rotate", "mailsec.test", "--store", store.toString(), "--identity", admin.toString());
+        ok(
+                "dkim",
+                "rotate",
+                "mailsec.test",
+                "--store",
+                store.toString(),
+                "--identity",
+                admin.toString());
         assertThat(record()).startsWith("rsa-v2._domainkey.mailsec.test.");
         assertThat(out).contains("secret promote dkim/mailsec.test 2");
         assertThat(signAndVerify().selector()).isEqualTo("rsa-v1");
 
-        ok("dkm", "--store", store.toString(), "--identity", admin.toString(), "secret", "promote", "dkim/mailsec.test", "2");
+        ok(
+                "dkm",
+                "--store",
+                store.toString(),
+                "--identity",
+                admin.toString(),
+                "secret",
+                "promote",
+                "dkim/mailsec.test",
+                "2");
         DkimSignatureResult after = signAndVerify();
         assertThat(after.selector()).isEqualTo("rsa-v2");
         assertThat(after.result()).isEqualTo(DkimResult.PASS);
 
-        ok("dkim", "rotate", "mailsec.test", "--records", "--store", store.toString(), "--identity", transport.toString());
-        assertThat(out).contains("; dkim/mailsec.test v1 ARCHIVED\n" + zone.get(0) + "\n")
+        ok(
+                "dkim",
+                "rotate",
+                "mailsec.test",
+                "--records",
+                "--store",
+                store.toString(),
+                "--identity",
+                transport.toString());
+        assertThat(out)
+                .contains("; dkim/mailsec.test v1 ARCHIVED\n" + zone.get(0) + "\n")
                 .contains("; dkim/mailsec.test v2 PRIMARY\n" + zone.get(1) + "\n");
     }
 
     @Test
     void ed25519KeygenShouldPrintARawKeyRecord() {
-        ok("dkim", "keygen", "mailsec.test", "--algorithm", "ed25519", "--store", store.toString(),
-                "--identity", admin.toString(), "--group", "mail");
-        assertThat(record()).matches("ed25519-v1\\._domainkey\\.mailsec\\.test\\. IN TXT \"v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=\"");
-        ok("dkim", "sign", "--store", store.toString(), "--identity", transport.toString(),
-                "--secret", "dkim/mailsec.test/ed25519", message.toString());
+        ok(
+                "dkim",
+                "keygen",
+                "mailsec.test",
+                "--algorithm",
+                "ed25519",
+                "--store",
+                store.toString(),
+                "--identity",
+                admin.toString(),
+                "--group",
+                "mail");
+        assertThat(record())
+                .matches(
+                        "ed25519-v1\\._domainkey\\.mailsec\\.test\\. IN TXT \"v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=\"");
+        ok(
+                "dkim",
+                "sign",
+                "--store",
+                store.toString(),
+                "--identity",
+                transport.toString(),
+                "--secret",
+                "dkim/mailsec.test/ed25519",
+                message.toString());
         assertThat(out).startsWith("DKIM-Signature: v=1; a=ed25519-sha256;");
     }
 
@@ -112,32 +185,113 @@ class DkimSigningCommandsTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         KeyPair kp = g.generateKeyPair();
-        Path pem = Files.write(tmp.resolve("k.pem"), ("-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII));
-        ok("dkim", "sign", "--key", pem.toString(), "--domain", "mailsec.test", "--selector", "s1", message.toString());
-        String zoneText = dev.mailsec.dkim.sign.KeyRecords.zoneLine("s1", "mailsec.test", kp.getPublic());
-        assertThat(new DkimVerifier(ZoneFileKeyRecordSource.parse(zoneText, "z"), DkimPolicy.defaults())
-                .verify(out.getBytes(StandardCharsets.ISO_8859_1)).results().get(0).result()).isEqualTo(DkimResult.PASS);
+        Path pem =
+                Files.write(
+                        tmp.resolve("k.pem"),
+                        ("-----BEGIN PRIVATE KEY-----\n"
+                                        + Base64.getMimeEncoder()
+                                                .encodeToString(kp.getPrivate().getEncoded())
+                                        + "\n-----END PRIVATE KEY-----\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+        ok(
+                "dkim",
+                "sign",
+                "--key",
+                pem.toString(),
+                "--domain",
+                "mailsec.test",
+                "--selector",
+                "s1",
+                message.toString());
+        String zoneText =
+                dev.mailsec.dkim.sign.KeyRecords.zoneLine("s1", "mailsec.test", kp.getPublic());
+        assertThat(
+                        new DkimVerifier(
+                                        ZoneFileKeyRecordSource.parse(zoneText, "z"),
+                                        DkimPolicy.defaults())
+                                .verify(out.getBytes(StandardCharsets.ISO_8859_1))
+                                .results()
+                                .get(0)
+                                .result())
+                .isEqualTo(DkimResult.PASS);
     }
 
     @Test
     void mistakesShouldGiveOneLineAndNonZeroExit() {
-        assertThat(run("dkim", "keygen", "not a domain", "--store", store.toString(), "--identity", admin.toString(),
-                "--group", "mail")).isEqualTo(2);
+        assertThat(
+                        run(
+                                "dkim",
+                                "keygen",
+                                "not a domain",
+                                "--store",
+                                store.toString(),
+                                "--identity",
+                                admin.toString(),
+                                "--group",
+                                "mail"))
+                .isEqualTo(2);
         assertThat(err).contains("DOMAIN");
-        assertThat(run("dkim", "keygen", "mailsec.test", "--store", store.toString(), "--identity", admin.toString()))
+        assertThat(
+                        run(
+                                "dkim",
+                                "keygen",
+                                "mailsec.test",
+                                "--store",
+                                store.toString(),
+                                "--identity",
+                                admin.toString()))
                 .isNotZero();
         assertThat(err).contains("--group");
-        assertThat(run("dkim", "keygen", "mailsec.test", "--algorithm", "dsa", "--store", store.toString(),
-                "--identity", admin.toString(), "--group", "mail")).isEqualTo(2);
+        assertThat(
+                        run(
+                                "dkim",
+                                "keygen",
+                                "mailsec.test",
+                                "--algorithm",
+                                "dsa",
+                                "--store",
+                                store.toString(),
+                                "--identity",
+                                admin.toString(),
+                                "--group",
+                                "mail"))
+                .isEqualTo(2);
         assertThat(err).contains("--algorithm");
         // the admin manages keys but cannot read them
-        ok("dkim", "keygen", "mailsec.test", "--store", store.toString(), "--identity", admin.toString(), "--group", "mail");
-        assertThat(run("dkim", "sign", "--store", store.toString(), "--identity", admin.toString(),
-                "--secret", "dkim/mailsec.test", message.toString())).isEqualTo(1);
+        ok(
+                "dkim",
+                "keygen",
+                "mailsec.test",
+                "--store",
+                store.toString(),
+                "--identity",
+                admin.toString(),
+                "--group",
+                "mail");
+        assertThat(
+                        run(
+                                "dkim",
+                                "sign",
+                                "--store",
+                                store.toString(),
+                                "--identity",
+                                admin.toString(),
+                                "--secret",
+                                "dkim/mailsec.test",
+                                message.toString()))
+                .isEqualTo(1);
         assertThat(err).contains("refused:").doesNotContain("Exception");
-        assertThat(run("dkim", "sign", "--key", tmp.resolve("nope.pem").toString(), "--domain", "mailsec.test",
-                "--selector", "s1", message.toString())).isEqualTo(2);
+        assertThat(
+                        run(
+                                "dkim",
+                                "sign",
+                                "--key",
+                                tmp.resolve("nope.pem").toString(),
+                                "--domain",
+                                "mailsec.test",
+                                "--selector",
+                                "s1",
+                                message.toString()))
+                .isEqualTo(2);
     }
 }

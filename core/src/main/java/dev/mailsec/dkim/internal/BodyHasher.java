@@ -4,10 +4,10 @@ import java.security.MessageDigest;
 
 /**
  * Canonicalises a message body as it streams by (RFC 6376 section 3.4.3 / 3.4.4) and hashes the
- * result, up to an optional {@code l=} limit, in one pass and without copying: runs of input that the
- * canonicalisation leaves unchanged (nearly all of a normal body) go straight from the caller's
- * array into the digest; only the few changed places (whitespace runs, line ends, empty lines at the
- * end) go through a byte-by-byte state machine. A bare LF is taken as a line end (as if it were
+ * result, up to an optional {@code l=} limit, in one pass and without copying: runs of input that
+ * the canonicalisation leaves unchanged (nearly all of a normal body) go straight from the caller's
+ * array into the digest; only the few changed places (whitespace runs, line ends, empty lines at
+ * the end) go through a byte-by-byte state machine. A bare LF is taken as a line end (as if it were
  * CRLF), so messages stored with Unix line endings verify as they did on the wire. One instance per
  * (canonicalisation, hash, l=) per message.
  */
@@ -26,8 +26,12 @@ public abstract class BodyHasher {
     private static final int DIRECT = 2048;
 
     private final MessageDigest digest;
-    /** Canonical output not yet hashed; subclasses write to it directly, keeping 16 bytes of room. */
+
+    /**
+     * Canonical output not yet hashed; subclasses write to it directly, keeping 16 bytes of room.
+     */
     protected final byte[] out = new byte[4 * 1024];
+
     protected int o;
     private final long limit;
     private long total;
@@ -36,8 +40,10 @@ public abstract class BodyHasher {
 
     /** An empty line was seen and not yet written: it is dropped if only empty lines follow. */
     protected long pendingCrlfs;
+
     /** The current line has output (so its CRLF is written at once). */
     protected boolean lineOpen;
+
     /** The last byte was a CR whose LF has not been seen yet. */
     protected boolean cr;
 
@@ -46,15 +52,23 @@ public abstract class BodyHasher {
         this.limit = limit;
     }
 
-    /** A hasher for the given canonicalisation. {@code limit} is the l= value, or -1 for the whole body. */
+    /**
+     * A hasher for the given canonicalisation. {@code limit} is the l= value, or -1 for the whole
+     * body.
+     */
     public static BodyHasher create(Canonicalization canon, MessageDigest digest, long limit) {
-        return canon == Canonicalization.RELAXED ? new RelaxedBodyHasher(digest, limit) : new SimpleBodyHasher(digest, limit);
+        return canon == Canonicalization.RELAXED
+                ? new RelaxedBodyHasher(digest, limit)
+                : new SimpleBodyHasher(digest, limit);
     }
 
     /** Feeds raw body bytes. */
     public abstract void update(byte[] b, int off, int len);
 
-    /** Ends the body: applies the end-of-body rules and returns the hash (the same array on every call). */
+    /**
+     * Ends the body: applies the end-of-body rules and returns the hash (the same array on every
+     * call).
+     */
     public final byte[] finish() {
         if (hash == null) {
             finishCanonicalisation();
@@ -76,14 +90,17 @@ public abstract class BodyHasher {
         return limit >= 0 && canonicalLength() > limit;
     }
 
-    /** True if l= was given and exceeds the canonical body (RFC 6376 section 6.1.3: the signature cannot verify). */
+    /**
+     * True if l= was given and exceeds the canonical body (RFC 6376 section 6.1.3: the signature
+     * cannot verify).
+     */
     public final boolean limitExceedsBody() {
         return limit >= 0 && canonicalLength() < limit;
     }
 
     /**
-     * Appends canonical output. Short runs are gathered in a buffer (a MessageDigest.update call costs
-     * more than copying a line); long runs go to the digest straight from the caller's array.
+     * Appends canonical output. Short runs are gathered in a buffer (a MessageDigest.update call
+     * costs more than copying a line); long runs go to the digest straight from the caller's array.
      */
     protected final void emit(byte[] src, int off, int len) {
         if (len <= 0) {
@@ -135,7 +152,10 @@ public abstract class BodyHasher {
         }
     }
 
-    /** A line ends: its CRLF is written now if it had output, else it is an empty line, kept pending. */
+    /**
+     * A line ends: its CRLF is written now if it had output, else it is an empty line, kept
+     * pending.
+     */
     protected final void lineEnd() {
         if (lineOpen) {
             emitCrlfs(1);

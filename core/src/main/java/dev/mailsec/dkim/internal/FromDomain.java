@@ -9,8 +9,7 @@ import java.util.List;
  */
 public final class FromDomain {
 
-    private FromDomain() {
-    }
+    private FromDomain() {}
 
     public static String of(List<HeaderField> fields) {
         HeaderField from = null;
@@ -77,7 +76,8 @@ public final class FromDomain {
         if (at <= 0) {
             return null;
         }
-        return DomainName.normalize(s.substring(at + 1), DomainName.Option.TRIM, DomainName.Option.TRAILING_DOT)
-            .orElse(null);
+        return DomainName.normalize(
+                        s.substring(at + 1), DomainName.Option.TRIM, DomainName.Option.TRAILING_DOT)
+                .orElse(null);
     }
 }

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * One header field as it was received: {@link #raw} holds its bytes (one char per byte,
- * ISO-8859-1) with every line ending as CRLF, including the final one.
+ * One header field as it was received: {@link #raw} holds its bytes (one char per byte, ISO-8859-1)
+ * with every line ending as CRLF, including the final one.
  */
 public final class HeaderField {
     private final String name;

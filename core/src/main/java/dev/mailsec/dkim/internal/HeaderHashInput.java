@@ -37,10 +37,11 @@ public final class HeaderHashInput {
     }
 
     /**
-     * The signed data for a signature field {@code self} (or its text to be, when signing) with
-     * the b= value already empty or about to be emptied.
+     * The signed data for a signature field {@code self} (or its text to be, when signing) with the
+     * b= value already empty or about to be emptied.
      */
-    public byte[] data(List<String> signedHeaders, String selfRaw, int selfColon, Canonicalization c) {
+    public byte[] data(
+            List<String> signedHeaders, String selfRaw, int selfColon, Canonicalization c) {
         ByteArrayOutputStream data = new ByteArrayOutputStream(1024);
         Map<String, Integer> used = new HashMap<>();
         for (String name : signedHeaders) {

@@ -31,7 +31,8 @@ public final class HeaderSection {
         while (pos < len) {
             int lf = all.indexOf('\n', pos);
             int lineEnd = lf < 0 ? len : lf;
-            int contentEnd = lineEnd > pos && all.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+            int contentEnd =
+                    lineEnd > pos && all.charAt(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
             String line = all.substring(pos, contentEnd);
             pos = lf < 0 ? len : lf + 1;
             if (!line.isEmpty() && HeaderField.isWsp(line.charAt(0))) {

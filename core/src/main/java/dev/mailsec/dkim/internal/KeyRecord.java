@@ -20,8 +20,10 @@ import java.util.Map;
 public final class KeyRecord {
 
     public final String keyType;
+
     /** Allowed hash algorithms (h=), or null for "any". */
     private final String[] hashes;
+
     public final boolean testing;
     public final boolean strictIdentity;
     public final RSAPublicKey rsaKey;
@@ -38,7 +40,8 @@ public final class KeyRecord {
             throw Verdict.permerror("unknown key type k=" + SignatureTags.printable(k));
         }
         String h = t.get("h");
-        this.hashes = h == null ? null : TagList.stripFws(h).toLowerCase(Locale.ROOT).split(":", -1);
+        this.hashes =
+                h == null ? null : TagList.stripFws(h).toLowerCase(Locale.ROOT).split(":", -1);
         String s = t.get("s");
         if (s != null) {
             boolean email = false;
@@ -81,7 +84,8 @@ public final class KeyRecord {
             this.ed25519Key = null;
             int bits = rsaKey.getModulus().bitLength();
             if (bits > DkimPolicy.MAX_RSA_BITS) {
-                throw Verdict.permerror("RSA key of " + bits + " bits is longer than " + DkimPolicy.MAX_RSA_BITS);
+                throw Verdict.permerror(
+                        "RSA key of " + bits + " bits is longer than " + DkimPolicy.MAX_RSA_BITS);
             }
             // a huge public exponent makes each check cost a private-key operation: refuse it
             if (rsaKey.getPublicExponent().bitLength() > 64) {
@@ -124,7 +128,9 @@ public final class KeyRecord {
         return rsaKey == null ? 0 : rsaKey.getModulus().bitLength();
     }
 
-    /** SubjectPublicKeyInfo as RFC 6376 asks; a bare PKCS#1 RSAPublicKey as some old records carry. */
+    /**
+     * SubjectPublicKeyInfo as RFC 6376 asks; a bare PKCS#1 RSAPublicKey as some old records carry.
+     */
     private static RSAPublicKey rsaKey(byte[] der) throws Verdict {
         try {
             dev.mailsec.asn1.BerLimits.check(der);

@@ -35,12 +35,16 @@ final class RelaxedBodyHasher extends BodyHasher {
                         o = 0;
                     }
                     int lineStart = i;
-                    // i and o advance together here (o by no more than i), so one bound covers both the
+                    // i and o advance together here (o by no more than i), so one bound covers both
+                    // the
                     // input end and the room
                     int stop = Math.min(end - 16, i + room - o);
                     while (i <= stop) {
                         long x = Swar.get(b, i);
-                        long problems = Swar.below(x, 0x20) | (Swar.eq(x, Swar.SPACES) & Swar.below(Swar.get(b, i + 1), 0x21));
+                        long problems =
+                                Swar.below(x, 0x20)
+                                        | (Swar.eq(x, Swar.SPACES)
+                                                & Swar.below(Swar.get(b, i + 1), 0x21));
                         Swar.LONG.set(out, o, x);
                         if (problems == 0) {
                             o += 8;
@@ -50,11 +54,19 @@ final class RelaxedBodyHasher extends BodyHasher {
                         int k = Long.numberOfTrailingZeros(problems) >>> 3;
                         o += k;
                         i += k;
-                        // The usual problem: a line end, after trailing whitespace or not. Handled here
-                        // (whitespace dropped, CRLF written) without leaving the loop (i + 16 <= end held before).
+                        // The usual problem: a line end, after trailing whitespace or not. Handled
+                        // here
+                        // (whitespace dropped, CRLF written) without leaving the loop (i + 16 <=
+                        // end held before).
                         long y = Swar.get(b, i);
-                        int n = Long.numberOfTrailingZeros(~(Swar.eq(y, Swar.SPACES) | Swar.eq(y, Swar.TABS)) & Swar.HIGH) >>> 3;
-                        if (n < 7 && (open || i > lineStart) && ((y >>> (n << 3)) & 0xFFFF) == 0x0A0D) {
+                        int n =
+                                Long.numberOfTrailingZeros(
+                                                ~(Swar.eq(y, Swar.SPACES) | Swar.eq(y, Swar.TABS))
+                                                        & Swar.HIGH)
+                                        >>> 3;
+                        if (n < 7
+                                && (open || i > lineStart)
+                                && ((y >>> (n << 3)) & 0xFFFF) == 0x0A0D) {
                             out[o] = '\r';
                             out[o + 1] = '\n';
                             o += 2;
@@ -66,7 +78,8 @@ final class RelaxedBodyHasher extends BodyHasher {
                         break;
                     }
                     if (i > lineStart) {
-                        open = true; // unchanged bytes before a problem always include a visible one
+                        open = true; // unchanged bytes before a problem always include a visible
+                        // one
                     }
                     if (i >= end || o > room) {
                         continue;

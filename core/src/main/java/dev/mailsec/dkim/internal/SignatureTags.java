@@ -12,7 +12,9 @@ import java.util.Map;
 /** A DKIM-Signature field, parsed and checked strictly (RFC 6376 sections 3.5 and 6.1.1). */
 public final class SignatureTags {
 
-    /** The algorithms of the a= tag we know; rsa-sha1 is parsed so that it can be reported as such. */
+    /**
+     * The algorithms of the a= tag we know; rsa-sha1 is parsed so that it can be reported as such.
+     */
     public enum Algorithm {
         RSA_SHA256("rsa-sha256", "rsa", "sha256", "SHA-256", 32),
         RSA_SHA1("rsa-sha1", "rsa", "sha1", "SHA-1", 20),
@@ -56,6 +58,7 @@ public final class SignatureTags {
     public final String selector;
     public final long timestamp;
     public final long expiration;
+
     /** The first characters of b= for reports (RFC 6008 header.b). */
     public final String bPrefix;
 
@@ -94,13 +97,17 @@ public final class SignatureTags {
         } else {
             int slash = c.indexOf('/');
             headerCanon = Canonicalization.parse(slash < 0 ? c : c.substring(0, slash));
-            bodyCanon = slash < 0 ? Canonicalization.SIMPLE : Canonicalization.parse(c.substring(slash + 1));
+            bodyCanon =
+                    slash < 0
+                            ? Canonicalization.SIMPLE
+                            : Canonicalization.parse(c.substring(slash + 1));
             if (headerCanon == null || bodyCanon == null) {
                 throw Verdict.permerror("unsupported canonicalization c=" + printable(c));
             }
         }
         String d = t.get("d");
-        this.domain = DomainName.normalize(d).orElseThrow(() -> Verdict.permerror("malformed d= tag"));
+        this.domain =
+                DomainName.normalize(d).orElseThrow(() -> Verdict.permerror("malformed d= tag"));
         String s = t.get("s");
         if (!DomainName.isValid(s)) {
             throw Verdict.permerror("malformed s= tag");
@@ -117,7 +124,9 @@ public final class SignatureTags {
         } else {
             int at = i.lastIndexOf('@');
             String idDomain = at < 0 ? "" : i.substring(at + 1);
-            if (at < 0 || !DomainName.isValid(idDomain) || !i.substring(0, at).chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
+            if (at < 0
+                    || !DomainName.isValid(idDomain)
+                    || !i.substring(0, at).chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
                 throw Verdict.permerror("malformed i= tag");
             }
             this.identityDomain = DomainName.normalize(idDomain).orElseThrow();
@@ -154,7 +163,9 @@ public final class SignatureTags {
         return new SignatureTags(field, TagList.parse(field.rawValue(), "signature"));
     }
 
-    /** Reads the few tags a report shows, from a field that may not parse: only well-formed values. */
+    /**
+     * Reads the few tags a report shows, from a field that may not parse: only well-formed values.
+     */
     public static Map<String, String> bestEffortTags(HeaderField field) {
         if (field.raw().length() > DkimPolicy.MAX_SIGNATURE_FIELD_BYTES) {
             return Collections.emptyMap();

@@ -2,7 +2,9 @@ package dev.mailsec.dkim.internal;
 
 import java.security.MessageDigest;
 
-/** RFC 6376 section 3.4.3: the body as is, minus empty lines at its end, ending in exactly one CRLF. */
+/**
+ * RFC 6376 section 3.4.3: the body as is, minus empty lines at its end, ending in exactly one CRLF.
+ */
 final class SimpleBodyHasher extends BodyHasher {
 
     SimpleBodyHasher(MessageDigest digest, long limit) {

@@ -9,8 +9,7 @@ import java.util.Map;
  */
 public final class TagList {
 
-    private TagList() {
-    }
+    private TagList() {}
 
     /** Returns tag name to value (surrounding whitespace removed, inner folding kept). */
     public static Map<String, String> parse(String text, String what) throws Verdict {

@@ -2,7 +2,10 @@ package dev.mailsec.dkim.sign;
 
 import java.util.Locale;
 
-/** The two signing algorithms mailsec uses (RFC 8301 retired rsa-sha1; RFC 8463 added ed25519-sha256). */
+/**
+ * The two signing algorithms mailsec uses (RFC 8301 retired rsa-sha1; RFC 8463 added
+ * ed25519-sha256).
+ */
 public enum SigningAlgorithm {
     RSA_SHA256("rsa-sha256", "rsa", "RSA"),
     ED25519_SHA256("ed25519-sha256", "ed25519", "Ed25519");
@@ -42,7 +45,10 @@ public enum SigningAlgorithm {
         return null;
     }
 
-    /** By the algorithm of a JCA key ({@code RSA}, {@code Ed25519} or {@code EdDSA}); null if not usable for DKIM. */
+    /**
+     * By the algorithm of a JCA key ({@code RSA}, {@code Ed25519} or {@code EdDSA}); null if not
+     * usable for DKIM.
+     */
     public static SigningAlgorithm ofKeyAlgorithm(String jca) {
         String a = jca == null ? "" : jca.toUpperCase(Locale.ROOT);
         if (a.equals("RSA")) {

@@ -6,27 +6,30 @@ import java.util.Base64;
 
 /**
  * Decodes MIME base64 (line breaks and other non-alphabet bytes ignored, RFC 2045 section 6.8).
- * <p>
- * The usual input, lines of one length ending in CRLF (or LF), is moved line by line into a block of
- * 64 Ki characters without its line ends (one copy per line, the line end checked where the previous
- * line had it) and the block goes to the JDK's basic decoder, whose AVX-512 intrinsic decodes ~20 GB/s
- * here: ~0.15 ms per MB in all, against ~0.9 ms for decoding four bytes at a time with a table lookup
- * each, and ~1.5 ms for the JDK's MIME decoder (which calls its intrinsic once per line and handles
- * every line end on a slow path). A block the basic decoder refuses (junk, padding inside, a single
- * sextet at the end) is decoded again by a quantum-at-a-time decoder that skips non-alphabet bytes, and
- * so is the rest of the stream.
  *
- * <p>Input rules match the JDK's MIME decoder: padding ends the data (alphabet bytes after it are an
- * error), a final quantum of two or three bytes without padding is accepted, a single left-over byte is not.
- * Refused input throws {@link MalformedBase64Exception}; any other {@code IOException} is the source's.
+ * <p>The usual input, lines of one length ending in CRLF (or LF), is moved line by line into a
+ * block of 64 Ki characters without its line ends (one copy per line, the line end checked where
+ * the previous line had it) and the block goes to the JDK's basic decoder, whose AVX-512 intrinsic
+ * decodes ~20 GB/s here: ~0.15 ms per MB in all, against ~0.9 ms for decoding four bytes at a time
+ * with a table lookup each, and ~1.5 ms for the JDK's MIME decoder (which calls its intrinsic once
+ * per line and handles every line end on a slow path). A block the basic decoder refuses (junk,
+ * padding inside, a single sextet at the end) is decoded again by a quantum-at-a-time decoder that
+ * skips non-alphabet bytes, and so is the rest of the stream.
+ *
+ * <p>Input rules match the JDK's MIME decoder: padding ends the data (alphabet bytes after it are
+ * an error), a final quantum of two or three bytes without padding is accepted, a single left-over
+ * byte is not. Refused input throws {@link MalformedBase64Exception}; any other {@code IOException}
+ * is the source's.
  */
 public final class Base64LinesInputStream extends InputStream {
 
     private static final int SKIP = -1;
     private static final int PAD = -2;
     private static final int[] DECODE = new int[256];
+
     /** Characters per block; a multiple of 4, so a full block ends on a quantum. */
     private static final int BLOCK = 64 * 1024;
+
     private static final Base64.Decoder BASIC = Base64.getDecoder();
 
     static {
@@ -43,21 +46,28 @@ public final class Base64LinesInputStream extends InputStream {
     private int rawPosition;
     private int rawLimit;
     private boolean sourceDone;
+
     /** The input without its CR and LF bytes, a block at a time. */
     private final byte[] block = new byte[BLOCK];
+
     private final byte[] decoded = new byte[BLOCK / 4 * 3 + 3];
     private int position;
     private int limit;
     private boolean finished;
+
     /** Length of the last line with its line end (1 or 2 bytes), or 0 when unknown. */
     private int lineLength;
+
     private int lineEnd;
     private int sinceLineStart;
     private boolean lastWasCr;
+
     /** The basic decoder refused a block: the rest goes through {@link #decodeQuanta}. */
     private boolean quantaOnly;
+
     /** Sextets of the quantum in progress across a block boundary (quantum decoder only). */
     private int accumulator;
+
     private int pending;
     private boolean padded;
 
@@ -110,7 +120,9 @@ public final class Base64LinesInputStream extends InputStream {
         }
         if (!quantaOnly) {
             try {
-                limit = BASIC.decode(n == BLOCK ? block : java.util.Arrays.copyOf(block, n), decoded);
+                limit =
+                        BASIC.decode(
+                                n == BLOCK ? block : java.util.Arrays.copyOf(block, n), decoded);
                 if (block[n - 1] == '=') {
                     // the data ended here; what follows may only be line ends and junk
                     padded = true;
@@ -125,7 +137,10 @@ public final class Base64LinesInputStream extends InputStream {
         return true;
     }
 
-    /** Fills {@link #block} from the source, dropping CR and LF; fewer than {@code BLOCK} characters only at the end of the data. */
+    /**
+     * Fills {@link #block} from the source, dropping CR and LF; fewer than {@code BLOCK} characters
+     * only at the end of the data.
+     */
     private int gather() throws IOException {
         int c = 0;
         while (c < BLOCK) {
@@ -157,7 +172,10 @@ public final class Base64LinesInputStream extends InputStream {
             int length = lineLength;
             int body = length - lineEnd;
             if (lineEnd == 2) {
-                while (p + length <= lim && c + body <= BLOCK && r[p + body] == '\r' && r[p + body + 1] == '\n') {
+                while (p + length <= lim
+                        && c + body <= BLOCK
+                        && r[p + body] == '\r'
+                        && r[p + body + 1] == '\n') {
                     System.arraycopy(r, p, out, c, body);
                     c += body;
                     p += length;
@@ -189,7 +207,10 @@ public final class Base64LinesInputStream extends InputStream {
         return c;
     }
 
-    /** Decodes {@code block[0, n)} a quantum at a time, skipping non-alphabet bytes; returns the bytes written to {@link #decoded}. */
+    /**
+     * Decodes {@code block[0, n)} a quantum at a time, skipping non-alphabet bytes; returns the
+     * bytes written to {@link #decoded}.
+     */
     private int decodeQuanta(int n) throws IOException {
         final byte[] r = block;
         final byte[] d = decoded;
@@ -200,8 +221,11 @@ public final class Base64LinesInputStream extends InputStream {
             if (pending == 0 && !padded) {
                 int end = n - 3;
                 while (i < end) {
-                    int v = table[r[i] & 0xff] << 18 | table[r[i + 1] & 0xff] << 12
-                        | table[r[i + 2] & 0xff] << 6 | table[r[i + 3] & 0xff];
+                    int v =
+                            table[r[i] & 0xff] << 18
+                                    | table[r[i + 1] & 0xff] << 12
+                                    | table[r[i + 2] & 0xff] << 6
+                                    | table[r[i + 3] & 0xff];
                     if (v < 0) {
                         break;
                     }
@@ -248,7 +272,8 @@ public final class Base64LinesInputStream extends InputStream {
         switch (pending) {
             case 0:
                 if ("padding".equals(cause)) {
-                    throw new MalformedBase64Exception("invalid base64: padding at the start of a quantum");
+                    throw new MalformedBase64Exception(
+                            "invalid base64: padding at the start of a quantum");
                 }
                 return o;
             case 2:
@@ -261,7 +286,8 @@ public final class Base64LinesInputStream extends InputStream {
                 o += 2;
                 break;
             default:
-                throw new MalformedBase64Exception("invalid base64: a single sextet before the " + cause);
+                throw new MalformedBase64Exception(
+                        "invalid base64: a single sextet before the " + cause);
         }
         pending = 0;
         accumulator = 0;

@@ -7,11 +7,12 @@ import java.util.Base64;
 
 /**
  * Base64 in 76-character CRLF lines (RFC 2045 section 6.8), encoded a block of whole lines at a
- * time: the JDK's {@code getMimeEncoder().wrap()} stream encodes line by line, which costs more than
- * the AES under it. Even the MIME encoder on a whole block calls its (AVX-512) block encoder once per
- * 57-byte line (~0.35 ms per MB here); the basic encoder over the whole block and then CRLF inserted
- * every 76 characters takes a third of that. Output is byte for byte the MIME encoder's. No line break
- * after the last line; closing flushes the rest but leaves the target open.
+ * time: the JDK's {@code getMimeEncoder().wrap()} stream encodes line by line, which costs more
+ * than the AES under it. Even the MIME encoder on a whole block calls its (AVX-512) block encoder
+ * once per 57-byte line (~0.35 ms per MB here); the basic encoder over the whole block and then
+ * CRLF inserted every 76 characters takes a third of that. Output is byte for byte the MIME
+ * encoder's. No line break after the last line; closing flushes the rest but leaves the target
+ * open.
  */
 public final class Base64LinesOutputStream extends OutputStream {
 
@@ -22,10 +23,13 @@ public final class Base64LinesOutputStream extends OutputStream {
 
     private final OutputStream out;
     private final byte[] buffer = new byte[LINE_BYTES * BLOCK_LINES];
+
     /** The block in base64, one long line. */
     private final byte[] encoded = new byte[LINE_CHARS * BLOCK_LINES];
+
     /** The block in lines, with the CRLF that ends the previous block's last line in front. */
     private final byte[] lines = new byte[(LINE_CHARS + 2) * BLOCK_LINES + 2];
+
     private int count;
     private boolean wroteLines;
     private boolean closed;
@@ -60,10 +64,15 @@ public final class Base64LinesOutputStream extends OutputStream {
         if (count == 0) {
             return;
         }
-        int chars = ENCODER.encode(count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count), encoded);
-        // lines go straight into an engine buffer given as the target, else into our block and then out
+        int chars =
+                ENCODER.encode(
+                        count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count),
+                        encoded);
+        // lines go straight into an engine buffer given as the target, else into our block and then
+        // out
         SmimeBuffer direct = out instanceof SmimeBuffer ? (SmimeBuffer) out : null;
-        byte[] lines = direct == null ? this.lines : direct.reserve(chars + (chars / LINE_CHARS + 2) * 2);
+        byte[] lines =
+                direct == null ? this.lines : direct.reserve(chars + (chars / LINE_CHARS + 2) * 2);
         int start = direct == null ? 0 : direct.size();
         int o = start;
         if (wroteLines) {

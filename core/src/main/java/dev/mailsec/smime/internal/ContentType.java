@@ -9,7 +9,8 @@ import java.util.Optional;
 /** A parsed Content-Type value (RFC 2045 section 5.1): lower-cased media type and parameters. */
 public final class ContentType {
 
-    public static final ContentType DEFAULT = new ContentType("text/plain", Map.of("charset", "us-ascii"));
+    public static final ContentType DEFAULT =
+            new ContentType("text/plain", Map.of("charset", "us-ascii"));
 
     private final String mediaType;
     private final Map<String, String> parameters;

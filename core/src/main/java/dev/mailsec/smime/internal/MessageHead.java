@@ -26,7 +26,9 @@ public final class MessageHead {
         this.fields = Collections.unmodifiableList(fields);
     }
 
-    /** One header field: its name and its raw bytes, folding included, without the final line end. */
+    /**
+     * One header field: its name and its raw bytes, folding included, without the final line end.
+     */
     public static final class Field {
         private final String name;
         private final byte[] raw;
@@ -48,7 +50,11 @@ public final class MessageHead {
         public String value() {
             String text = new String(raw, StandardCharsets.ISO_8859_1);
             int colon = text.indexOf(':');
-            return text.substring(colon + 1).replaceAll("\r?\n[ \t]", " ").replace("\r", "").replace("\n", "").trim();
+            return text.substring(colon + 1)
+                    .replaceAll("\r?\n[ \t]", " ")
+                    .replace("\r", "")
+                    .replace("\n", "")
+                    .trim();
         }
 
         public void writeTo(OutputStream out) throws IOException {
@@ -66,11 +72,11 @@ public final class MessageHead {
 
     /**
      * Reads the header block and leaves the stream at the first body byte. A stream that supports
-     * mark/reset (a {@code ByteArrayInputStream} or {@code BufferedInputStream}, as every caller passes)
-     * is read in blocks and the header block is taken from them: reading it one byte at a time costs two
-     * synchronized calls per byte, ~25 us for the 240 header bytes of a small message here, and more for
-     * the kilobytes of Received and signature fields a relayed message carries. Other streams are read
-     * one byte at a time, never past the empty line.
+     * mark/reset (a {@code ByteArrayInputStream} or {@code BufferedInputStream}, as every caller
+     * passes) is read in blocks and the header block is taken from them: reading it one byte at a
+     * time costs two synchronized calls per byte, ~25 us for the 240 header bytes of a small
+     * message here, and more for the kilobytes of Received and signature fields a relayed message
+     * carries. Other streams are read one byte at a time, never past the empty line.
      *
      * @throws IOException when the stream fails, or the block exceeds 1 MiB or has a line that is
      *     neither a field nor a continuation
@@ -90,9 +96,12 @@ public final class MessageHead {
         while (end < 0) {
             if (length == buffer.length) {
                 if (length > MAX_HEADER_BYTES) {
-                    throw new IOException("header block larger than " + MAX_HEADER_BYTES + " bytes");
+                    throw new IOException(
+                            "header block larger than " + MAX_HEADER_BYTES + " bytes");
                 }
-                buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_HEADER_BYTES + 2));
+                buffer =
+                        java.util.Arrays.copyOf(
+                                buffer, Math.min(buffer.length * 2, MAX_HEADER_BYTES + 2));
             }
             int n = in.read(buffer, length, buffer.length - length);
             if (n < 0) {
@@ -103,8 +112,12 @@ public final class MessageHead {
             length += n;
             // line by line from the first line not yet known to be complete
             int lf;
-            while ((lf = ByteScan.indexOf(buffer, Math.max(lineStart, scanned), length, (byte) '\n')) >= 0) {
-                boolean empty = lf == lineStart || (lf == lineStart + 1 && buffer[lineStart] == '\r');
+            while ((lf =
+                            ByteScan.indexOf(
+                                    buffer, Math.max(lineStart, scanned), length, (byte) '\n'))
+                    >= 0) {
+                boolean empty =
+                        lf == lineStart || (lf == lineStart + 1 && buffer[lineStart] == '\r');
                 lineStart = lf + 1;
                 scanned = lineStart;
                 if (empty) {
@@ -119,7 +132,8 @@ public final class MessageHead {
         in.reset();
         byte[] block = java.util.Arrays.copyOf(buffer, end);
         consume(in, end);
-        // drop the mark: a BufferedInputStream would otherwise keep growing its buffer to hold the whole body
+        // drop the mark: a BufferedInputStream would otherwise keep growing its buffer to hold the
+        // whole body
         in.mark(0);
         return block;
     }
@@ -195,7 +209,13 @@ public final class MessageHead {
                     throw new IOException("header line without a field name");
                 }
                 if (fieldName != null) {
-                    fields.add(new Field(fieldName, folded != null ? folded.toByteArray() : java.util.Arrays.copyOfRange(b, fieldStart, fieldEnd)));
+                    fields.add(
+                            new Field(
+                                    fieldName,
+                                    folded != null
+                                            ? folded.toByteArray()
+                                            : java.util.Arrays.copyOfRange(
+                                                    b, fieldStart, fieldEnd)));
                 }
                 fieldName = new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1).trim();
                 fieldStart = pos;
@@ -205,7 +225,12 @@ public final class MessageHead {
             pos = next;
         }
         if (fieldName != null) {
-            fields.add(new Field(fieldName, folded != null ? folded.toByteArray() : java.util.Arrays.copyOfRange(b, fieldStart, fieldEnd)));
+            fields.add(
+                    new Field(
+                            fieldName,
+                            folded != null
+                                    ? folded.toByteArray()
+                                    : java.util.Arrays.copyOfRange(b, fieldStart, fieldEnd)));
         }
         return new MessageHead(fields);
     }
@@ -226,14 +251,18 @@ public final class MessageHead {
 
     /** The parsed Content-Type, or {@code text/plain} (RFC 2045 section 5.2) when absent. */
     public ContentType contentType() {
-        return first("Content-Type").map(f -> ContentType.parse(f.value())).orElse(ContentType.DEFAULT);
+        return first("Content-Type")
+                .map(f -> ContentType.parse(f.value()))
+                .orElse(ContentType.DEFAULT);
     }
 
     public Optional<String> transferEncoding() {
         return first("Content-Transfer-Encoding").map(f -> f.value().toLowerCase(Locale.ROOT));
     }
 
-    /** Writes the fields that describe the transport envelope of the message (all but Content-*). */
+    /**
+     * Writes the fields that describe the transport envelope of the message (all but Content-*).
+     */
     public void writeOuterFields(OutputStream out) throws IOException {
         boolean mimeVersion = false;
         for (Field f : fields) {

@@ -12,12 +12,12 @@ import java.util.Optional;
  * Makes a MIME entity 7-bit before it is signed (RFC 8551 section 3.1.2): a relay without 8BITMIME
  * would otherwise re-encode 8-bit parts and break the signature. Leaf parts whose body has bytes
  * above 127 or NUL and whose transfer encoding is 7bit, 8bit, binary or absent are re-encoded:
- * {@code text/*} as quoted-printable, everything else as base64, with their Content-Transfer-Encoding
- * field replaced. Multipart bodies are walked part by part; delimiters, preamble, epilogue, part
- * headers and parts that need nothing stay byte for byte. A {@code message/rfc822} part cannot be
- * re-encoded itself (RFC 2046 section 5.2.1): the message inside it is converted the same way, and
- * the part declared 7bit once nothing 8-bit is left. Other {@code message/*} parts and header fields
- * with raw 8-bit bytes are left as they are.
+ * {@code text/*} as quoted-printable, everything else as base64, with their
+ * Content-Transfer-Encoding field replaced. Multipart bodies are walked part by part; delimiters,
+ * preamble, epilogue, part headers and parts that need nothing stay byte for byte. A {@code
+ * message/rfc822} part cannot be re-encoded itself (RFC 2046 section 5.2.1): the message inside it
+ * is converted the same way, and the part declared 7bit once nothing 8-bit is left. Other {@code
+ * message/*} parts and header fields with raw 8-bit bytes are left as they are.
  */
 public final class SevenBit {
 
@@ -25,15 +25,17 @@ public final class SevenBit {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_DEPTH = 20;
 
-    private SevenBit() {
-    }
+    private SevenBit() {}
 
     /** True when {@code b[from, to)} has a byte above 127 or a NUL. */
     public static boolean hasEightBit(byte[] b, int from, int to) {
         return ByteScan.hasHighOrNul(b, from, to);
     }
 
-    /** The entity (header fields, empty line, body) with every 8-bit leaf re-encoded; the same array when nothing needed it. */
+    /**
+     * The entity (header fields, empty line, body) with every 8-bit leaf re-encoded; the same array
+     * when nothing needed it.
+     */
     public static byte[] convert(byte[] entity) throws IOException {
         return convert(entity, 0);
     }
@@ -64,7 +66,9 @@ public final class SevenBit {
         ContentType type = head.contentType();
         if (type.mediaType().startsWith("multipart/")) {
             Optional<String> boundary = type.parameter("boundary");
-            return boundary.isPresent() ? convertParts(entity, bodyStart, boundary.get(), depth) : entity;
+            return boundary.isPresent()
+                    ? convertParts(entity, bodyStart, boundary.get(), depth)
+                    : entity;
         }
         if (type.mediaType().equals("message/rfc822")) {
             return convertEncapsulated(entity, head, bodyStart, depth);
@@ -74,16 +78,22 @@ public final class SevenBit {
         }
         String cte = head.transferEncoding().orElse("7bit");
         if (cte.equals("base64") || cte.equals("quoted-printable")) {
-            return entity;  // 7-bit by definition; stray high bytes are the sender's problem, not ours to rewrite
+            return entity; // 7-bit by definition; stray high bytes are the sender's problem, not
+            // ours to rewrite
         }
         boolean text = type.mediaType().startsWith("text/");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(entity.length + entity.length / 3 + 256);
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(entity.length + entity.length / 3 + 256);
         for (MessageHead.Field f : head.fields()) {
             if (!f.name().equalsIgnoreCase("Content-Transfer-Encoding")) {
                 f.writeTo(out);
             }
         }
-        out.write(("Content-Transfer-Encoding: " + (text ? "quoted-printable" : "base64") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+                ("Content-Transfer-Encoding: "
+                                + (text ? "quoted-printable" : "base64")
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         if (text) {
             quotedPrintable(entity, bodyStart, entity.length, out);
         } else {
@@ -97,17 +107,19 @@ public final class SevenBit {
     }
 
     /**
-     * A forwarded message (RFC 2046 section 5.2.1) may not be base64 or quoted-printable itself, so its
-     * own 8-bit parts are converted inside it; once nothing 8-bit is left (its header fields may still
-     * hold raw 8-bit bytes, which are left as they are), the part is declared 7bit.
+     * A forwarded message (RFC 2046 section 5.2.1) may not be base64 or quoted-printable itself, so
+     * its own 8-bit parts are converted inside it; once nothing 8-bit is left (its header fields
+     * may still hold raw 8-bit bytes, which are left as they are), the part is declared 7bit.
      */
-    private static byte[] convertEncapsulated(byte[] entity, MessageHead head, int bodyStart, int depth) throws IOException {
+    private static byte[] convertEncapsulated(
+            byte[] entity, MessageHead head, int bodyStart, int depth) throws IOException {
         byte[] inner = java.util.Arrays.copyOfRange(entity, bodyStart, entity.length);
         byte[] converted;
         try {
             converted = convert(inner, depth + 1);
         } catch (IOException e) {
-            return entity;  // an encapsulated message whose header block does not parse is left as it is
+            return entity; // an encapsulated message whose header block does not parse is left as
+            // it is
         }
         if (converted == inner) {
             return entity;
@@ -128,9 +140,11 @@ public final class SevenBit {
     }
 
     /** Converts each part between the delimiter lines; everything else is copied as it is. */
-    private static byte[] convertParts(byte[] entity, int bodyStart, String boundary, int depth) throws IOException {
+    private static byte[] convertParts(byte[] entity, int bodyStart, String boundary, int depth)
+            throws IOException {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(entity.length + entity.length / 3 + 256);
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(entity.length + entity.length / 3 + 256);
         int copied = 0;
         int partStart = -1;
         int pos = bodyStart;
@@ -140,7 +154,8 @@ public final class SevenBit {
             int next = lineEnd < 0 ? entity.length : lineEnd + 1;
             if (startsWith(entity, pos, delimiter)) {
                 if (partStart >= 0) {
-                    // the line break before the delimiter belongs to the delimiter (RFC 2046 section 5.1.1)
+                    // the line break before the delimiter belongs to the delimiter (RFC 2046
+                    // section 5.1.1)
                     int end = pos;
                     if (end > partStart && entity[end - 1] == '\n') {
                         end--;
@@ -148,12 +163,15 @@ public final class SevenBit {
                             end--;
                         }
                     }
-                    byte[] part = java.util.Arrays.copyOfRange(entity, partStart, Math.max(partStart, end));
+                    byte[] part =
+                            java.util.Arrays.copyOfRange(
+                                    entity, partStart, Math.max(partStart, end));
                     byte[] converted;
                     try {
                         converted = convert(part, depth + 1);
                     } catch (IOException e) {
-                        converted = part;  // a part whose header block does not parse is left as it is
+                        converted =
+                                part; // a part whose header block does not parse is left as it is
                     }
                     if (converted != part) {
                         out.write(entity, copied, partStart - copied);
@@ -163,7 +181,10 @@ public final class SevenBit {
                     }
                 }
                 int after = pos + delimiter.length;
-                boolean close = after + 1 < entity.length && entity[after] == '-' && entity[after + 1] == '-';
+                boolean close =
+                        after + 1 < entity.length
+                                && entity[after] == '-'
+                                && entity[after + 1] == '-';
                 if (close) {
                     break;
                 }
@@ -190,18 +211,24 @@ public final class SevenBit {
         return true;
     }
 
-    /** RFC 2045 section 6.7: line breaks (LF or CRLF) stay hard breaks, lines at most 76 characters. */
+    /**
+     * RFC 2045 section 6.7: line breaks (LF or CRLF) stay hard breaks, lines at most 76 characters.
+     */
     static void quotedPrintable(byte[] b, int from, int to, ByteArrayOutputStream out) {
         int lineStart = from;
         while (lineStart < to) {
             int lf = ByteScan.indexOf(b, lineStart, to, (byte) '\n');
             int lineEnd = lf < 0 ? to : lf;
-            int contentEnd = lineEnd > lineStart && lf >= 0 && b[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            int contentEnd =
+                    lineEnd > lineStart && lf >= 0 && b[lineEnd - 1] == '\r'
+                            ? lineEnd - 1
+                            : lineEnd;
             int column = 0;
             for (int i = lineStart; i < contentEnd; i++) {
                 int c = b[i] & 0xff;
                 boolean last = i == contentEnd - 1;
-                boolean literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
+                boolean literal =
+                        (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
                 int width = literal ? 1 : 3;
                 if (column + width > 75) {
                     out.write('=');
@@ -226,7 +253,10 @@ public final class SevenBit {
         }
     }
 
-    /** Whether the top-level entity with this transfer encoding may hold 8-bit data and must be looked at. */
+    /**
+     * Whether the top-level entity with this transfer encoding may hold 8-bit data and must be
+     * looked at.
+     */
     public static boolean mayBeEightBit(Optional<String> transferEncoding) {
         String cte = transferEncoding.orElse("7bit").toLowerCase(Locale.ROOT);
         return !cte.equals("base64") && !cte.equals("quoted-printable");

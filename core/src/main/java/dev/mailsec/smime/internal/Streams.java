@@ -14,14 +14,14 @@ public final class Streams {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * How much goes to a cipher or digest per call. 16 KiB: large enough that per-call cost vanishes,
-     * small enough that the JIT sees enough calls to compile the JDK's GHASH/AES intrinsics soon (a few
-     * 1 MB calls leave them interpreted: 65 MB/s instead of over 1 GB/s for GCM, measured here).
+     * How much goes to a cipher or digest per call. 16 KiB: large enough that per-call cost
+     * vanishes, small enough that the JIT sees enough calls to compile the JDK's GHASH/AES
+     * intrinsics soon (a few 1 MB calls leave them interpreted: 65 MB/s instead of over 1 GB/s for
+     * GCM, measured here).
      */
     public static final int CHUNK = 16 * 1024;
 
-    private Streams() {
-    }
+    private Streams() {}
 
     /** An output stream whose close() flushes but leaves the target open. */
     public static OutputStream nonClosing(OutputStream out) {
@@ -38,7 +38,10 @@ public final class Streams {
         };
     }
 
-    /** Base64 in 76-character CRLF lines (RFC 2045 section 6.8); closing it does not close {@code out}. */
+    /**
+     * Base64 in 76-character CRLF lines (RFC 2045 section 6.8); closing it does not close {@code
+     * out}.
+     */
     public static OutputStream base64Lines(OutputStream out) {
         return new Base64LinesOutputStream(out);
     }
@@ -53,7 +56,8 @@ public final class Streams {
 
     /**
      * Writes {@code b[0, length)} in {@link #CHUNK}-sized writes: a digest or cipher given a whole
-     * message in one call runs it through code that has not been compiled with the CPU intrinsics yet.
+     * message in one call runs it through code that has not been compiled with the CPU intrinsics
+     * yet.
      */
     public static void writeChunked(OutputStream out, byte[] b, int length) throws IOException {
         for (int off = 0; off < length; off += CHUNK) {
@@ -65,10 +69,17 @@ public final class Streams {
         out.write(text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** A boundary that cannot occur in base64 text and is unlikely anywhere else (120 random bits). */
+    /**
+     * A boundary that cannot occur in base64 text and is unlikely anywhere else (120 random bits).
+     */
     public static String newBoundary() {
         byte[] r = new byte[15];
         RANDOM.nextBytes(r);
-        return "----=_mailsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(r).replace('-', 'A').replace('_', 'B');
+        return "----=_mailsec_"
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(r)
+                        .replace('-', 'A')
+                        .replace('_', 'B');
     }
 }

@@ -6,8 +6,8 @@ import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * A name a client certificate must carry: a subject alternative name written as
- * {@code DNS:mx.partner.test}, {@code EMAIL:postmaster@partner.test}, {@code URI:...} or {@code IP:...}
+ * A name a client certificate must carry: a subject alternative name written as {@code
+ * DNS:mx.partner.test}, {@code EMAIL:postmaster@partner.test}, {@code URI:...} or {@code IP:...}
  * (the forms of {@link dev.mailsec.tls.SubjectAltNames}), or a whole subject distinguished name
  * ({@code CN=mx.partner.test,O=Partner}), compared in the canonical form of RFC 2253 (so case and
  * spacing do not matter).
@@ -21,7 +21,8 @@ public final class CertificateName {
     private final String value;
     private final Optional<X500Principal> subject;
 
-    private CertificateName(String text, Optional<String> sanType, String value, Optional<X500Principal> subject) {
+    private CertificateName(
+            String text, Optional<String> sanType, String value, Optional<X500Principal> subject) {
         this.text = text;
         this.sanType = sanType;
         this.value = value;
@@ -41,27 +42,38 @@ public final class CertificateName {
             String type = trimmed.substring(0, colon).toUpperCase(Locale.ROOT);
             String value = trimmed.substring(colon + 1).trim();
             if (!SAN_TYPES.contains(type) || value.isEmpty()) {
-                throw new IllegalArgumentException("expected DNS:, EMAIL:, URI: or IP: followed by a value, or a "
-                    + "distinguished name such as CN=mx.example,O=Example, got '" + trimmed + "'");
+                throw new IllegalArgumentException(
+                        "expected DNS:, EMAIL:, URI: or IP: followed by a value, or a "
+                                + "distinguished name such as CN=mx.example,O=Example, got '"
+                                + trimmed
+                                + "'");
             }
-            return new CertificateName(type + ":" + value, Optional.of(type), value, Optional.empty());
+            return new CertificateName(
+                    type + ":" + value, Optional.of(type), value, Optional.empty());
         }
         try {
             X500Principal principal = new X500Principal(trimmed);
             if (trimmed.isEmpty()) {
                 throw new IllegalArgumentException("empty");
             }
-            return new CertificateName(principal.getName(X500Principal.RFC2253), Optional.empty(), "",
-                Optional.of(principal));
+            return new CertificateName(
+                    principal.getName(X500Principal.RFC2253),
+                    Optional.empty(),
+                    "",
+                    Optional.of(principal));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("expected DNS:, EMAIL:, URI: or IP: followed by a value, or a "
-                + "distinguished name such as CN=mx.example,O=Example, got '" + trimmed + "'", e);
+            throw new IllegalArgumentException(
+                    "expected DNS:, EMAIL:, URI: or IP: followed by a value, or a "
+                            + "distinguished name such as CN=mx.example,O=Example, got '"
+                            + trimmed
+                            + "'",
+                    e);
         }
     }
 
     /**
-     * True when the certificate with this RFC 2253 subject and these {@code TYPE:value} alternative names
-     * carries this name. DNS and e-mail names compare without regard to case; others exactly.
+     * True when the certificate with this RFC 2253 subject and these {@code TYPE:value} alternative
+     * names carries this name. DNS and e-mail names compare without regard to case; others exactly.
      */
     public boolean matches(Optional<String> peerSubject, List<String> peerSubjectAltNames) {
         if (subject.isPresent()) {

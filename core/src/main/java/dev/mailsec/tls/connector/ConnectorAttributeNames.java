@@ -1,21 +1,28 @@
 package dev.mailsec.tls.connector;
 
 /**
- * Names of the mail attributes that carry the inbound connector decision, set by the
- * {@code CheckInboundConnector} mailet and read by the {@code ConnectorIs} matcher. Adapters turn them into
- * James {@code AttributeName}s; this class stays free of James types.
+ * Names of the mail attributes that carry the inbound connector decision, set by the {@code
+ * CheckInboundConnector} mailet and read by the {@code ConnectorIs} matcher. Adapters turn them
+ * into James {@code AttributeName}s; this class stays free of James types.
  */
 public final class ConnectorAttributeNames {
 
-    /** Name of the inbound connector covering the mail. String value; absent when none covers it. */
+    /**
+     * Name of the inbound connector covering the mail. String value; absent when none covers it.
+     */
     public static final String INBOUND_CONNECTOR = "dev.mailsec.tls.connector.inbound";
 
-    /** {@code compliant} or {@code violation}. String value; absent when no connector covers the mail. */
+    /**
+     * {@code compliant} or {@code violation}. String value; absent when no connector covers the
+     * mail.
+     */
     public static final String INBOUND_VERDICT = "dev.mailsec.tls.connector.inbound.verdict";
 
-    /** The verdict's reason, e.g. {@code partner.test requires TLS (connector partner)}. String value. */
+    /**
+     * The verdict's reason, e.g. {@code partner.test requires TLS (connector partner)}. String
+     * value.
+     */
     public static final String INBOUND_REASON = "dev.mailsec.tls.connector.inbound.reason";
 
-    private ConnectorAttributeNames() {
-    }
+    private ConnectorAttributeNames() {}
 }

@@ -12,13 +12,14 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The TLS socket factory JavaMail uses for connectors with their own trust store or expected names
- * ({@code mail.smtp.ssl.socketFactory.class}): JavaMail takes one factory class per JVM through its static
- * {@link #getDefault()}, so this one chooses the context by the host and port STARTTLS is upgraded for,
- * from contexts each connector's delivery registers at James's start for its smart hosts. A connector
- * delivering by MX (hosts not known in advance) instead binds its delivery threads to its trust
- * ({@link #bindCurrentThread}), which then chooses the context for whatever MX host the thread connects to;
- * a thread's binding comes before the registrations by host. A host no connector registered, on a thread
- * no connector bound, gets no TLS at all (the attempt fails and is retried), never a weaker check.
+ * ({@code mail.smtp.ssl.socketFactory.class}): JavaMail takes one factory class per JVM through its
+ * static {@link #getDefault()}, so this one chooses the context by the host and port STARTTLS is
+ * upgraded for, from contexts each connector's delivery registers at James's start for its smart
+ * hosts. A connector delivering by MX (hosts not known in advance) instead binds its delivery
+ * threads to its trust ({@link #bindCurrentThread}), which then chooses the context for whatever MX
+ * host the thread connects to; a thread's binding comes before the registrations by host. A host no
+ * connector registered, on a thread no connector bound, gets no TLS at all (the attempt fails and
+ * is retried), never a weaker check.
  */
 public final class ConnectorSocketFactory extends SSLSocketFactory {
 
@@ -26,27 +27,32 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
     private static final Map<String, SSLContext> CONTEXTS = new ConcurrentHashMap<>();
     private static final ThreadLocal<HostTrust> BOUND = new ThreadLocal<>();
 
-    /** A connector's trust for the hosts it delivers to: the TLS context for STARTTLS to {@code host}. */
+    /**
+     * A connector's trust for the hosts it delivers to: the TLS context for STARTTLS to {@code
+     * host}.
+     */
     public interface HostTrust {
         SSLContext contextFor(String host) throws IOException;
     }
 
-    private ConnectorSocketFactory() {
-    }
+    private ConnectorSocketFactory() {}
 
     /** Called by JavaMail through reflection. */
     public static SocketFactory getDefault() {
         return INSTANCE;
     }
 
-    /** Makes {@code context} the one for STARTTLS to {@code host:port}; the latest registration wins. */
+    /**
+     * Makes {@code context} the one for STARTTLS to {@code host:port}; the latest registration
+     * wins.
+     */
     public static void register(String host, int port, SSLContext context) {
         CONTEXTS.put(key(host, port), context);
     }
 
     /**
-     * Makes {@code trust} choose the context for every STARTTLS on the calling thread, e.g. a connector's
-     * delivery thread, bound right before it connects to an MX host.
+     * Makes {@code trust} choose the context for every STARTTLS on the calling thread, e.g. a
+     * connector's delivery thread, bound right before it connects to an MX host.
      */
     public static void bindCurrentThread(HostTrust trust) {
         BOUND.set(trust);
@@ -64,13 +70,15 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
         }
         SSLContext context = CONTEXTS.get(key(host, port));
         if (context == null) {
-            throw new IOException("no outbound connector trust is registered for " + host + ":" + port);
+            throw new IOException(
+                    "no outbound connector trust is registered for " + host + ":" + port);
         }
         return context.getSocketFactory();
     }
 
     @Override
-    public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+    public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
+            throws IOException {
         return factory(host, port).createSocket(socket, host, port, autoClose);
     }
 
@@ -80,7 +88,8 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+            throws IOException {
         return factory(host, port).createSocket(host, port, localHost, localPort);
     }
 
@@ -90,7 +99,9 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(
+            InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         throw new IOException("connector trust is chosen by host name; connect by name");
     }
 

@@ -24,52 +24,68 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The TLS client context of a {@code verify} connector with its own trust: the partner's chain is validated
- * (PKIX, validity dates) against the connector's trust store, or the JVM's when it has none, and the leaf
- * certificate must be issued for one of the connector's expected names, or for the host delivered to when it
- * names none (RFC 6125 rules, {@link HostNameMatcher}).
+ * The TLS client context of a {@code verify} connector with its own trust: the partner's chain is
+ * validated (PKIX, validity dates) against the connector's trust store, or the JVM's when it has
+ * none, and the leaf certificate must be issued for one of the connector's expected names, or for
+ * the host delivered to when it names none (RFC 6125 rules, {@link HostNameMatcher}).
  */
 public final class ConnectorTrust {
 
-    private ConnectorTrust() {
-    }
+    private ConnectorTrust() {}
 
     /**
      * The client context for delivering to {@code host} through {@code connector}.
      *
      * @param workingDirectory what a relative {@code trustStore} is resolved against (James's)
-     * @throws InvalidConnectorsException naming the connector and {@code trustStore} when it cannot be used
+     * @throws InvalidConnectorsException naming the connector and {@code trustStore} when it cannot
+     *     be used
      */
-    public static SSLContext clientContext(OutboundConnector connector, String host, Path workingDirectory)
-        throws InvalidConnectorsException {
+    public static SSLContext clientContext(
+            OutboundConnector connector, String host, Path workingDirectory)
+            throws InvalidConnectorsException {
         X509TrustManager chain = chainTrust(connector, workingDirectory);
-        List<String> names = connector.expectedNames().isEmpty() ? List.of(host.toLowerCase(Locale.ROOT)) : connector.expectedNames();
+        List<String> names =
+                connector.expectedNames().isEmpty()
+                        ? List.of(host.toLowerCase(Locale.ROOT))
+                        : connector.expectedNames();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new NameCheckingTrustManager(chain, names, connector.name())},
-                new SecureRandom());
+            context.init(
+                    null,
+                    new TrustManager[] {
+                        new NameCheckingTrustManager(chain, names, connector.name())
+                    },
+                    new SecureRandom());
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM cannot make a TLS context", e);
         }
     }
 
-    /** Loads the connector's trust store (or the JVM's) as a PKIX trust manager; validates it at start. */
+    /**
+     * Loads the connector's trust store (or the JVM's) as a PKIX trust manager; validates it at
+     * start.
+     */
     public static X509TrustManager chainTrust(OutboundConnector connector, Path workingDirectory)
-        throws InvalidConnectorsException {
+            throws InvalidConnectorsException {
         Optional<KeyStore> store = Optional.empty();
         if (connector.trustStore().isPresent()) {
             Path path;
             try {
                 path = ConnectorsFile.resolve(connector.trustStore().get(), workingDirectory);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConnectorsException("outbound connector '" + connector.name() + "': trustStore: "
-                    + e.getMessage(), e);
+                throw new InvalidConnectorsException(
+                        "outbound connector '"
+                                + connector.name()
+                                + "': trustStore: "
+                                + e.getMessage(),
+                        e);
             }
             store = Optional.of(load(path, connector));
         }
         try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory factory =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store.orElse(null));
             for (TrustManager manager : factory.getTrustManagers()) {
                 if (manager instanceof X509TrustManager) {
@@ -78,31 +94,42 @@ public final class ConnectorTrust {
             }
             throw new IllegalStateException("the JVM has no X.509 trust manager");
         } catch (GeneralSecurityException e) {
-            throw new InvalidConnectorsException("outbound connector '" + connector.name() + "': trustStore: "
-                + e.getMessage(), e);
+            throw new InvalidConnectorsException(
+                    "outbound connector '" + connector.name() + "': trustStore: " + e.getMessage(),
+                    e);
         }
     }
 
-    private static KeyStore load(Path path, OutboundConnector connector) throws InvalidConnectorsException {
+    private static KeyStore load(Path path, OutboundConnector connector)
+            throws InvalidConnectorsException {
         String where = "outbound connector '" + connector.name() + "': trustStore: " + path + ": ";
-        String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name =
+                path.getFileName() == null
+                        ? ""
+                        : path.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean pkcs12 = name.endsWith(".p12") || name.endsWith(".pfx");
         try (InputStream in = Files.newInputStream(path)) {
             KeyStore store;
             if (pkcs12) {
                 store = KeyStore.getInstance("PKCS12");
-                store.load(in, connector.trustStorePassword().map(String::toCharArray).orElse(null));
+                store.load(
+                        in, connector.trustStorePassword().map(String::toCharArray).orElse(null));
             } else {
                 store = KeyStore.getInstance(KeyStore.getDefaultType());
                 store.load(null, null);
                 int i = 0;
-                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                for (Certificate certificate :
+                        CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                     store.setCertificateEntry("ca-" + i++, certificate);
                 }
             }
             if (store.size() == 0) {
-                throw new InvalidConnectorsException(where + "holds no certificate"
-                    + (pkcs12 ? "" : " (expected PEM CA certificates, or a .p12/.pfx file)"));
+                throw new InvalidConnectorsException(
+                        where
+                                + "holds no certificate"
+                                + (pkcs12
+                                        ? ""
+                                        : " (expected PEM CA certificates, or a .p12/.pfx file)"));
             }
             return store;
         } catch (NoSuchFileException e) {
@@ -126,43 +153,52 @@ public final class ConnectorTrust {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+        public void checkServerTrusted(X509Certificate[] certificates, String authType)
+                throws CertificateException {
             chain.checkServerTrusted(certificates, authType);
             for (String name : names) {
                 if (HostNameMatcher.match(name, certificates[0]).isPresent()) {
                     return;
                 }
             }
-            throw new CertificateException("outbound connector '" + connector + "': certificate not issued for "
-                + String.join(" or ", names));
+            throw new CertificateException(
+                    "outbound connector '"
+                            + connector
+                            + "': certificate not issued for "
+                            + String.join(" or ", names));
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] certificates, String authType, Socket socket)
-            throws CertificateException {
+        public void checkServerTrusted(
+                X509Certificate[] certificates, String authType, Socket socket)
+                throws CertificateException {
             checkServerTrusted(certificates, authType);
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] certificates, String authType, SSLEngine engine)
-            throws CertificateException {
+        public void checkServerTrusted(
+                X509Certificate[] certificates, String authType, SSLEngine engine)
+                throws CertificateException {
             checkServerTrusted(certificates, authType);
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] certificates, String authType)
+                throws CertificateException {
             throw new CertificateException("a connector's trust is for servers only");
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] certificates, String authType, Socket socket)
-            throws CertificateException {
+        public void checkClientTrusted(
+                X509Certificate[] certificates, String authType, Socket socket)
+                throws CertificateException {
             checkClientTrusted(certificates, authType);
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] certificates, String authType, SSLEngine engine)
-            throws CertificateException {
+        public void checkClientTrusted(
+                X509Certificate[] certificates, String authType, SSLEngine engine)
+                throws CertificateException {
             checkClientTrusted(certificates, authType);
         }
 

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * The connectors of one configuration file, and the decisions made from them. Immutable and safe to share
- * between threads. When several connectors cover a mail, the first in file order wins, so an operator puts
- * narrow connectors before broad ones.
+ * The connectors of one configuration file, and the decisions made from them. Immutable and safe to
+ * share between threads. When several connectors cover a mail, the first in file order wins, so an
+ * operator puts narrow connectors before broad ones.
  */
 public final class Connectors {
 
@@ -49,7 +49,10 @@ public final class Connectors {
         return Optional.empty();
     }
 
-    /** The outbound connector mail to {@code recipientDomain} goes through, or empty for ordinary delivery. */
+    /**
+     * The outbound connector mail to {@code recipientDomain} goes through, or empty for ordinary
+     * delivery.
+     */
     public Optional<OutboundConnector> outboundFor(String recipientDomain) {
         Optional<String> domain = DomainPattern.normalize(recipientDomain);
         if (domain.isEmpty()) {
@@ -74,33 +77,55 @@ public final class Connectors {
         return InboundVerdict.notCovered();
     }
 
-    private static InboundVerdict judge(InboundConnector connector, String who, Optional<TlsFacts> tls) {
+    private static InboundVerdict judge(
+            InboundConnector connector, String who, Optional<TlsFacts> tls) {
         String suffix = " (connector " + connector.name() + ")";
-        String minimum = connector.minimumProtocol().map(v -> v.jsseName() + " or newer").orElse("TLS");
+        String minimum =
+                connector.minimumProtocol().map(v -> v.jsseName() + " or newer").orElse("TLS");
         if (tls.isEmpty()) {
             if (connector.tlsRequired()) {
-                return InboundVerdict.violation(connector.name(), InboundViolation.TLS_REQUIRED,
-                    who + " requires " + minimum + suffix);
+                return InboundVerdict.violation(
+                        connector.name(),
+                        InboundViolation.TLS_REQUIRED,
+                        who + " requires " + minimum + suffix);
             }
-            return InboundVerdict.compliant(connector.name(), who + " complies, received in clear" + suffix);
+            return InboundVerdict.compliant(
+                    connector.name(), who + " complies, received in clear" + suffix);
         }
         TlsFacts facts = tls.get();
         if (connector.minimumProtocol().isPresent()) {
             TlsProtocolVersion required = connector.minimumProtocol().get();
-            boolean strongEnough = facts.protocolVersion().map(v -> v.isAtLeast(required)).orElse(false);
+            boolean strongEnough =
+                    facts.protocolVersion().map(v -> v.isAtLeast(required)).orElse(false);
             if (!strongEnough) {
-                return InboundVerdict.violation(connector.name(), InboundViolation.PROTOCOL_TOO_OLD,
-                    who + " requires " + minimum + ", got " + printable(facts.protocol()) + suffix);
+                return InboundVerdict.violation(
+                        connector.name(),
+                        InboundViolation.PROTOCOL_TOO_OLD,
+                        who
+                                + " requires "
+                                + minimum
+                                + ", got "
+                                + printable(facts.protocol())
+                                + suffix);
             }
         }
-        if (!connector.cipherSuites().isEmpty() && !connector.cipherSuites().contains(facts.cipherSuite())) {
-            return InboundVerdict.violation(connector.name(), InboundViolation.CIPHER_NOT_ALLOWED,
-                who + " requires one of the cipher suites " + connector.cipherSuites() + ", got "
-                    + printable(facts.cipherSuite()) + suffix);
+        if (!connector.cipherSuites().isEmpty()
+                && !connector.cipherSuites().contains(facts.cipherSuite())) {
+            return InboundVerdict.violation(
+                    connector.name(),
+                    InboundViolation.CIPHER_NOT_ALLOWED,
+                    who
+                            + " requires one of the cipher suites "
+                            + connector.cipherSuites()
+                            + ", got "
+                            + printable(facts.cipherSuite())
+                            + suffix);
         }
         if (connector.clientCertificateRequired() && facts.peerSubject().isEmpty()) {
-            return InboundVerdict.violation(connector.name(), InboundViolation.CLIENT_CERTIFICATE_REQUIRED,
-                who + " requires a client certificate" + suffix);
+            return InboundVerdict.violation(
+                    connector.name(),
+                    InboundViolation.CLIENT_CERTIFICATE_REQUIRED,
+                    who + " requires a client certificate" + suffix);
         }
         if (!connector.clientCertificateNames().isEmpty()) {
             boolean named = false;
@@ -111,11 +136,14 @@ public final class Connectors {
                 StringJoiner names = new StringJoiner(" or ");
                 connector.clientCertificateNames().forEach(name -> names.add(name.toString()));
                 // The peer's own subject is not echoed: it is peer-controlled text.
-                return InboundVerdict.violation(connector.name(), InboundViolation.CLIENT_CERTIFICATE_NAME,
-                    who + " requires a client certificate for " + names + suffix);
+                return InboundVerdict.violation(
+                        connector.name(),
+                        InboundViolation.CLIENT_CERTIFICATE_NAME,
+                        who + " requires a client certificate for " + names + suffix);
             }
         }
-        return InboundVerdict.compliant(connector.name(), who + " complies: " + printable(facts.protocol()) + suffix);
+        return InboundVerdict.compliant(
+                connector.name(), who + " complies: " + printable(facts.protocol()) + suffix);
     }
 
     /** JSSE names are tokens; anything else is masked so a reply line stays one printable line. */

@@ -32,6 +32,7 @@ import org.xml.sax.SAXParseException;
 
 /**
  * Reads and validates a connectors file ({@code conf/connectors.xml}):
+ *
  * <pre>{@code
  * <connectors>
  *   <inbound name="partner">
@@ -51,9 +52,10 @@ import org.xml.sax.SAXParseException;
  *   </outbound>
  * </connectors>
  * }</pre>
- * Parsed with the JDK's DOM parser with secure processing on, no DTD and no external entities. Every
- * mistake, including an unknown element or attribute, is an {@link InvalidConnectorsException} naming the
- * connector, the field and the bad value.
+ *
+ * Parsed with the JDK's DOM parser with secure processing on, no DTD and no external entities.
+ * Every mistake, including an unknown element or attribute, is an {@link
+ * InvalidConnectorsException} naming the connector, the field and the bad value.
  */
 public final class ConnectorsFile {
 
@@ -70,9 +72,10 @@ public final class ConnectorsFile {
     }
 
     /**
-     * Where {@code location} points, by the pack's path rule ({@link PackPaths#resolve(Path, String)}) with
-     * {@code workingDirectory} as James's working directory: {@code file://conf/x.xml} and {@code conf/x.xml}
-     * are relative to it, {@code file:///etc/x.xml} and {@code /etc/x.xml} are absolute.
+     * Where {@code location} points, by the pack's path rule ({@link PackPaths#resolve(Path,
+     * String)}) with {@code workingDirectory} as James's working directory: {@code
+     * file://conf/x.xml} and {@code conf/x.xml} are relative to it, {@code file:///etc/x.xml} and
+     * {@code /etc/x.xml} are absolute.
      */
     public static Path resolve(String location, Path workingDirectory) {
         return PackPaths.resolve(workingDirectory, location);
@@ -81,7 +84,8 @@ public final class ConnectorsFile {
     /**
      * Where {@code location} points inside the running James, by {@link PackPaths#resolve(String)}.
      *
-     * @throws InvalidConnectorsException for a blank location or one that is no file path, naming it
+     * @throws InvalidConnectorsException for a blank location or one that is no file path, naming
+     *     it
      */
     public static Path locate(String location) throws InvalidConnectorsException {
         try {
@@ -97,7 +101,8 @@ public final class ConnectorsFile {
         byte[] content;
         try {
             if (Files.size(path) > MAX_BYTES) {
-                throw new InvalidConnectorsException(source + ": larger than " + MAX_BYTES + " bytes");
+                throw new InvalidConnectorsException(
+                        source + ": larger than " + MAX_BYTES + " bytes");
             }
             content = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
@@ -109,34 +114,46 @@ public final class ConnectorsFile {
     }
 
     /** Validates {@code content}; {@code source} names it in error messages. */
-    public static Connectors parse(byte[] content, String source) throws InvalidConnectorsException {
+    public static Connectors parse(byte[] content, String source)
+            throws InvalidConnectorsException {
         if (content.length > MAX_BYTES) {
             throw new InvalidConnectorsException(source + ": larger than " + MAX_BYTES + " bytes");
         }
-        return new ConnectorsFile(source).read(document(content, source, false).getDocumentElement());
+        return new ConnectorsFile(source)
+                .read(document(content, source, false).getDocumentElement());
     }
 
     /**
-     * Parses {@code content} without fetching anything it references (no external entities, DTDs, schemas
-     * or XIncludes). {@code allowDoctype}: a DOCTYPE declaration is accepted (and not loaded) rather than
-     * refused, for James's own configuration files, which {@link ConnectorRoutes} and {@code mailsec check} read
-     * with this same parser.
+     * Parses {@code content} without fetching anything it references (no external entities, DTDs,
+     * schemas or XIncludes). {@code allowDoctype}: a DOCTYPE declaration is accepted (and not
+     * loaded) rather than refused, for James's own configuration files, which {@link
+     * ConnectorRoutes} and {@code mailsec check} read with this same parser.
      */
-    public static Document document(byte[] content, String source, boolean allowDoctype) throws InvalidConnectorsException {
+    public static Document document(byte[] content, String source, boolean allowDoctype)
+            throws InvalidConnectorsException {
         try {
             return XmlDocuments.parse(content, allowDoctype);
         } catch (SAXParseException e) {
-            throw new InvalidConnectorsException(source + ": line " + e.getLineNumber() + ": not well-formed XML: "
-                + e.getMessage(), e);
+            throw new InvalidConnectorsException(
+                    source
+                            + ": line "
+                            + e.getLineNumber()
+                            + ": not well-formed XML: "
+                            + e.getMessage(),
+                    e);
         } catch (SAXException | IOException e) {
-            throw new InvalidConnectorsException(source + ": not well-formed XML: " + e.getMessage(), e);
+            throw new InvalidConnectorsException(
+                    source + ": not well-formed XML: " + e.getMessage(), e);
         }
     }
 
     private Connectors read(Element root) throws InvalidConnectorsException {
         if (!root.getTagName().equals("connectors")) {
-            throw new InvalidConnectorsException(source + ": the root element must be <connectors>, got <"
-                + root.getTagName() + ">");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": the root element must be <connectors>, got <"
+                            + root.getTagName()
+                            + ">");
         }
         checkAttributes(root, Set.of(), "<connectors>");
         List<InboundConnector> inbound = new ArrayList<>();
@@ -151,8 +168,11 @@ public final class ConnectorsFile {
                     outbound.add(outbound(child, names));
                     break;
                 default:
-                    throw new InvalidConnectorsException(source + ": unknown element <" + child.getTagName()
-                        + "> in <connectors>; expected <inbound> or <outbound>");
+                    throw new InvalidConnectorsException(
+                            source
+                                    + ": unknown element <"
+                                    + child.getTagName()
+                                    + "> in <connectors>; expected <inbound> or <outbound>");
             }
         }
         checkSharedSmartHosts(outbound);
@@ -160,45 +180,60 @@ public final class ConnectorsFile {
     }
 
     /**
-     * A connector's own trust applies per smart host (the JVM-wide socket factory picks it by host and port),
-     * so two connectors naming the same smart host must agree on it.
+     * A connector's own trust applies per smart host (the JVM-wide socket factory picks it by host
+     * and port), so two connectors naming the same smart host must agree on it.
      */
-    private void checkSharedSmartHosts(List<OutboundConnector> outbound) throws InvalidConnectorsException {
+    private void checkSharedSmartHosts(List<OutboundConnector> outbound)
+            throws InvalidConnectorsException {
         Map<String, OutboundConnector> byHost = new HashMap<>();
         for (OutboundConnector connector : outbound) {
             for (SmartHost host : connector.smartHosts()) {
                 String key = host.host().toLowerCase(Locale.ROOT) + ":" + host.port();
                 OutboundConnector other = byHost.putIfAbsent(key, connector);
-                if (other != null && (connector.hasOwnTrust() || other.hasOwnTrust())
-                    && !(connector.trustStore().equals(other.trustStore())
-                        && connector.trustStorePassword().equals(other.trustStorePassword())
-                        && connector.expectedNames().equals(other.expectedNames()))) {
-                    throw new InvalidConnectorsException(source + ": outbound connector '" + connector.name()
-                        + "': smartHost: " + key + " is also used by connector '" + other.name()
-                        + "' with another trustStore or expectedName; use the same, or one connector");
+                if (other != null
+                        && (connector.hasOwnTrust() || other.hasOwnTrust())
+                        && !(connector.trustStore().equals(other.trustStore())
+                                && connector.trustStorePassword().equals(other.trustStorePassword())
+                                && connector.expectedNames().equals(other.expectedNames()))) {
+                    throw new InvalidConnectorsException(
+                            source
+                                    + ": outbound connector '"
+                                    + connector.name()
+                                    + "': smartHost: "
+                                    + key
+                                    + " is also used by connector '"
+                                    + other.name()
+                                    + "' with another trustStore or expectedName; use the same, or one connector");
                 }
             }
         }
     }
 
-    private String connectorName(Element element, Set<String> names) throws InvalidConnectorsException {
+    private String connectorName(Element element, Set<String> names)
+            throws InvalidConnectorsException {
         String name = element.getAttribute("name").trim();
         String where = source + ": <" + element.getTagName() + ">";
         if (name.isEmpty()) {
             throw new InvalidConnectorsException(where + ": name: missing");
         }
         if (!NAME.matcher(name).matches()) {
-            throw new InvalidConnectorsException(where + ": name: expected 1 to 64 letters, digits, '.', '_' or '-', got '"
-                + name + "'");
+            throw new InvalidConnectorsException(
+                    where
+                            + ": name: expected 1 to 64 letters, digits, '.', '_' or '-', got '"
+                            + name
+                            + "'");
         }
         if (!names.add(name)) {
-            throw new InvalidConnectorsException(where + ": name: '" + name + "' is used by another connector");
+            throw new InvalidConnectorsException(
+                    where + ": name: '" + name + "' is used by another connector");
         }
-        checkAttributes(element, CONNECTOR_ATTRIBUTES, element.getTagName() + " connector '" + name + "'");
+        checkAttributes(
+                element, CONNECTOR_ATTRIBUTES, element.getTagName() + " connector '" + name + "'");
         return name;
     }
 
-    private InboundConnector inbound(Element element, Set<String> names) throws InvalidConnectorsException {
+    private InboundConnector inbound(Element element, Set<String> names)
+            throws InvalidConnectorsException {
         String name = connectorName(element, names);
         String where = "inbound connector '" + name + "'";
         InboundConnector.Builder builder = InboundConnector.builder(name);
@@ -220,26 +255,38 @@ public final class ConnectorsFile {
                     break;
                 case "requires":
                     if (requires) {
-                        throw new InvalidConnectorsException(source + ": " + where + ": requires: given twice");
+                        throw new InvalidConnectorsException(
+                                source + ": " + where + ": requires: given twice");
                     }
                     requires = true;
                     requirements(child, where, builder);
                     break;
                 default:
-                    throw new InvalidConnectorsException(source + ": " + where + ": unknown element <"
-                        + child.getTagName() + ">; expected senderDomain, clientNetwork, clientCertificate or requires");
+                    throw new InvalidConnectorsException(
+                            source
+                                    + ": "
+                                    + where
+                                    + ": unknown element <"
+                                    + child.getTagName()
+                                    + ">; expected senderDomain, clientNetwork, clientCertificate or requires");
             }
         }
         if (!covers) {
-            throw new InvalidConnectorsException(source + ": " + where
-                + ": covers no mail; give at least one senderDomain, clientNetwork or clientCertificate");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": covers no mail; give at least one senderDomain, clientNetwork or clientCertificate");
         }
         return builder.build();
     }
 
     private void requirements(Element element, String where, InboundConnector.Builder builder)
-        throws InvalidConnectorsException {
-        checkAttributes(element, Set.of("tls", "minimumProtocol", "clientCertificate"), where + ": requires");
+            throws InvalidConnectorsException {
+        checkAttributes(
+                element,
+                Set.of("tls", "minimumProtocol", "clientCertificate"),
+                where + ": requires");
         Boolean tls = booleanAttribute(element, "tls", where);
         Boolean clientCertificate = booleanAttribute(element, "clientCertificate", where);
         boolean strengthGiven = element.hasAttribute("minimumProtocol");
@@ -254,34 +301,56 @@ public final class ConnectorsFile {
                 case "cipherSuite":
                     String suite = text(child, where);
                     if (!supported.contains(suite)) {
-                        throw new InvalidConnectorsException(source + ": " + where
-                            + ": cipherSuite: not a cipher suite this JVM supports, got '" + suite + "'");
+                        throw new InvalidConnectorsException(
+                                source
+                                        + ": "
+                                        + where
+                                        + ": cipherSuite: not a cipher suite this JVM supports, got '"
+                                        + suite
+                                        + "'");
                     }
                     builder.allowCipherSuite(suite);
                     cipherGiven = true;
                     break;
                 case "clientCertificateName":
-                    builder.requireClientCertificateName(value(child, where, CertificateName::parse));
+                    builder.requireClientCertificateName(
+                            value(child, where, CertificateName::parse));
                     nameGiven = true;
                     break;
                 default:
-                    throw new InvalidConnectorsException(source + ": " + where + ": unknown element <"
-                        + child.getTagName() + "> in <requires>; expected cipherSuite or clientCertificateName");
+                    throw new InvalidConnectorsException(
+                            source
+                                    + ": "
+                                    + where
+                                    + ": unknown element <"
+                                    + child.getTagName()
+                                    + "> in <requires>; expected cipherSuite or clientCertificateName");
             }
         }
-        if (Boolean.FALSE.equals(tls) && (strengthGiven || cipherGiven || nameGiven || Boolean.TRUE.equals(clientCertificate))) {
-            throw new InvalidConnectorsException(source + ": " + where
-                + ": tls: 'false' contradicts minimumProtocol, cipherSuite and client certificate requirements");
+        if (Boolean.FALSE.equals(tls)
+                && (strengthGiven
+                        || cipherGiven
+                        || nameGiven
+                        || Boolean.TRUE.equals(clientCertificate))) {
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": tls: 'false' contradicts minimumProtocol, cipherSuite and client certificate requirements");
         }
         if (Boolean.FALSE.equals(clientCertificate) && nameGiven) {
-            throw new InvalidConnectorsException(source + ": " + where
-                + ": clientCertificate: 'false' contradicts clientCertificateName");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": clientCertificate: 'false' contradicts clientCertificateName");
         }
         builder.requireTls(Boolean.TRUE.equals(tls));
         builder.requireClientCertificate(Boolean.TRUE.equals(clientCertificate));
     }
 
-    private OutboundConnector outbound(Element element, Set<String> names) throws InvalidConnectorsException {
+    private OutboundConnector outbound(Element element, Set<String> names)
+            throws InvalidConnectorsException {
         String name = connectorName(element, names);
         String where = "outbound connector '" + name + "'";
         OutboundConnector.Builder builder = OutboundConnector.builder(name);
@@ -302,21 +371,39 @@ public final class ConnectorsFile {
                     break;
                 case "tls":
                     if (tls) {
-                        throw new InvalidConnectorsException(source + ": " + where + ": tls: given twice");
+                        throw new InvalidConnectorsException(
+                                source + ": " + where + ": tls: given twice");
                     }
                     tls = true;
-                    checkAttributes(child, Set.of("level", "minimumProtocol", "fallback", "trustStore", "trustStorePassword"),
-                        where + ": tls");
+                    checkAttributes(
+                            child,
+                            Set.of(
+                                    "level",
+                                    "minimumProtocol",
+                                    "fallback",
+                                    "trustStore",
+                                    "trustStorePassword"),
+                            where + ": tls");
                     for (Element nameElement : children(child, where + ": tls")) {
                         if (!nameElement.getTagName().equals("expectedName")) {
-                            throw new InvalidConnectorsException(source + ": " + where + ": tls: unknown element <"
-                                + nameElement.getTagName() + ">; expected expectedName");
+                            throw new InvalidConnectorsException(
+                                    source
+                                            + ": "
+                                            + where
+                                            + ": tls: unknown element <"
+                                            + nameElement.getTagName()
+                                            + ">; expected expectedName");
                         }
                         String expected = text(nameElement, where);
                         Optional<String> normalized = DomainPattern.normalize(expected);
                         if (normalized.isEmpty() || expected.contains("*")) {
-                            throw new InvalidConnectorsException(source + ": " + where
-                                + ": expectedName: expected a host name, got '" + expected + "'");
+                            throw new InvalidConnectorsException(
+                                    source
+                                            + ": "
+                                            + where
+                                            + ": expectedName: expected a host name, got '"
+                                            + expected
+                                            + "'");
                         }
                         builder.expectedName(normalized.get());
                         ownTrust = true;
@@ -324,70 +411,111 @@ public final class ConnectorsFile {
                     if (child.hasAttribute("trustStore")) {
                         String store = child.getAttribute("trustStore").trim();
                         if (store.isEmpty()) {
-                            throw new InvalidConnectorsException(source + ": " + where + ": trustStore: empty");
+                            throw new InvalidConnectorsException(
+                                    source + ": " + where + ": trustStore: empty");
                         }
-                        builder.trustStore(store, child.hasAttribute("trustStorePassword")
-                            ? Optional.of(child.getAttribute("trustStorePassword")) : Optional.empty());
+                        builder.trustStore(
+                                store,
+                                child.hasAttribute("trustStorePassword")
+                                        ? Optional.of(child.getAttribute("trustStorePassword"))
+                                        : Optional.empty());
                         ownTrust = true;
                     } else if (child.hasAttribute("trustStorePassword")) {
-                        throw new InvalidConnectorsException(source + ": " + where
-                            + ": trustStorePassword: given without trustStore");
+                        throw new InvalidConnectorsException(
+                                source
+                                        + ": "
+                                        + where
+                                        + ": trustStorePassword: given without trustStore");
                     }
                     if (!child.hasAttribute("level")) {
-                        throw new InvalidConnectorsException(source + ": " + where
-                            + ": level: missing; expected opportunistic, required, verify or mta-sts");
+                        throw new InvalidConnectorsException(
+                                source
+                                        + ": "
+                                        + where
+                                        + ": level: missing; expected opportunistic, required, verify or mta-sts");
                     }
                     level = attribute(child, "level", where, OutboundTlsLevel::parse);
                     builder.tlsLevel(level);
                     if (child.hasAttribute("fallback")) {
                         if (level != OutboundTlsLevel.MTA_STS) {
-                            throw new InvalidConnectorsException(source + ": " + where
-                                + ": fallback: only for level=\"mta-sts\", got level '" + level + "'");
+                            throw new InvalidConnectorsException(
+                                    source
+                                            + ": "
+                                            + where
+                                            + ": fallback: only for level=\"mta-sts\", got level '"
+                                            + level
+                                            + "'");
                         }
-                        OutboundTlsLevel fallback = attribute(child, "fallback", where, OutboundTlsLevel::parse);
+                        OutboundTlsLevel fallback =
+                                attribute(child, "fallback", where, OutboundTlsLevel::parse);
                         if (fallback == OutboundTlsLevel.MTA_STS) {
-                            throw new InvalidConnectorsException(source + ": " + where
-                                + ": fallback: expected opportunistic, required or verify, got 'mta-sts'");
+                            throw new InvalidConnectorsException(
+                                    source
+                                            + ": "
+                                            + where
+                                            + ": fallback: expected opportunistic, required or verify, got 'mta-sts'");
                         }
                         builder.fallbackLevel(fallback);
                     }
                     if (child.hasAttribute("minimumProtocol")) {
-                        builder.minimumProtocol(protocol(child.getAttribute("minimumProtocol"), where));
+                        builder.minimumProtocol(
+                                protocol(child.getAttribute("minimumProtocol"), where));
                     }
                     break;
                 default:
-                    throw new InvalidConnectorsException(source + ": " + where + ": unknown element <"
-                        + child.getTagName() + ">; expected recipientDomain, smartHost or tls");
+                    throw new InvalidConnectorsException(
+                            source
+                                    + ": "
+                                    + where
+                                    + ": unknown element <"
+                                    + child.getTagName()
+                                    + ">; expected recipientDomain, smartHost or tls");
             }
         }
         if (!domains) {
-            throw new InvalidConnectorsException(source + ": " + where + ": recipientDomain: give at least one");
+            throw new InvalidConnectorsException(
+                    source + ": " + where + ": recipientDomain: give at least one");
         }
         if (!tls) {
-            throw new InvalidConnectorsException(source + ": " + where
-                + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts\"/>");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts\"/>");
         }
         if (ownTrust && level != OutboundTlsLevel.VERIFY) {
-            throw new InvalidConnectorsException(source + ": " + where + ": trustStore, expectedName: only for level "
-                + "'verify', got '" + level + "'");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": trustStore, expectedName: only for level "
+                            + "'verify', got '"
+                            + level
+                            + "'");
         }
         if (level == OutboundTlsLevel.MTA_STS && smartHosts) {
-            throw new InvalidConnectorsException(source + ": " + where
-                + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "
-                + "remove the smartHost or use level verify");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "
+                            + "remove the smartHost or use level verify");
         }
         return builder.build();
     }
 
-    private TlsProtocolVersion protocol(String value, String where) throws InvalidConnectorsException {
+    private TlsProtocolVersion protocol(String value, String where)
+            throws InvalidConnectorsException {
         try {
             return TlsProtocolVersion.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConnectorsException(source + ": " + where + ": minimumProtocol: " + e.getMessage(), e);
+            throw new InvalidConnectorsException(
+                    source + ": " + where + ": minimumProtocol: " + e.getMessage(), e);
         }
     }
 
-    private Boolean booleanAttribute(Element element, String attribute, String where) throws InvalidConnectorsException {
+    private Boolean booleanAttribute(Element element, String attribute, String where)
+            throws InvalidConnectorsException {
         if (!element.hasAttribute(attribute)) {
             return null;
         }
@@ -398,49 +526,78 @@ public final class ConnectorsFile {
         if (value.equals("false")) {
             return Boolean.FALSE;
         }
-        throw new InvalidConnectorsException(source + ": " + where + ": " + attribute + ": expected true or false, got '"
-            + element.getAttribute(attribute) + "'");
+        throw new InvalidConnectorsException(
+                source
+                        + ": "
+                        + where
+                        + ": "
+                        + attribute
+                        + ": expected true or false, got '"
+                        + element.getAttribute(attribute)
+                        + "'");
     }
 
-    private <T> T attribute(Element element, String attribute, String where, Function<String, T> parser)
-        throws InvalidConnectorsException {
+    private <T> T attribute(
+            Element element, String attribute, String where, Function<String, T> parser)
+            throws InvalidConnectorsException {
         try {
             return parser.apply(element.getAttribute(attribute));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConnectorsException(source + ": " + where + ": " + attribute + ": " + e.getMessage(), e);
+            throw new InvalidConnectorsException(
+                    source + ": " + where + ": " + attribute + ": " + e.getMessage(), e);
         }
     }
 
-    private <T> T value(Element element, String where, Function<String, T> parser) throws InvalidConnectorsException {
+    private <T> T value(Element element, String where, Function<String, T> parser)
+            throws InvalidConnectorsException {
         String text = text(element, where);
         try {
             return parser.apply(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConnectorsException(source + ": " + where + ": " + element.getTagName() + ": "
-                + e.getMessage(), e);
+            throw new InvalidConnectorsException(
+                    source + ": " + where + ": " + element.getTagName() + ": " + e.getMessage(), e);
         }
     }
 
     private String text(Element element, String where) throws InvalidConnectorsException {
         checkAttributes(element, Set.of(), where + ": " + element.getTagName());
         if (!children(element, where).isEmpty()) {
-            throw new InvalidConnectorsException(source + ": " + where + ": " + element.getTagName()
-                + ": expected text, got element <" + children(element, where).get(0).getTagName() + ">");
+            throw new InvalidConnectorsException(
+                    source
+                            + ": "
+                            + where
+                            + ": "
+                            + element.getTagName()
+                            + ": expected text, got element <"
+                            + children(element, where).get(0).getTagName()
+                            + ">");
         }
         String text = element.getTextContent().trim();
         if (text.isEmpty()) {
-            throw new InvalidConnectorsException(source + ": " + where + ": " + element.getTagName() + ": empty");
+            throw new InvalidConnectorsException(
+                    source + ": " + where + ": " + element.getTagName() + ": empty");
         }
         return text;
     }
 
-    private void checkAttributes(Element element, Set<String> allowed, String where) throws InvalidConnectorsException {
+    private void checkAttributes(Element element, Set<String> allowed, String where)
+            throws InvalidConnectorsException {
         NamedNodeMap attributes = element.getAttributes();
         for (int i = 0; i < attributes.getLength(); i++) {
             String attribute = ((Attr) attributes.item(i)).getName();
             if (!allowed.contains(attribute)) {
-                throw new InvalidConnectorsException(source + ": " + where + ": unknown attribute '" + attribute + "'"
-                    + (allowed.isEmpty() ? "" : "; expected " + String.join(", ", new java.util.TreeSet<>(allowed))));
+                throw new InvalidConnectorsException(
+                        source
+                                + ": "
+                                + where
+                                + ": unknown attribute '"
+                                + attribute
+                                + "'"
+                                + (allowed.isEmpty()
+                                        ? ""
+                                        : "; expected "
+                                                + String.join(
+                                                        ", ", new java.util.TreeSet<>(allowed))));
             }
         }
     }
@@ -458,10 +615,18 @@ public final class ConnectorsFile {
         if (!elements.isEmpty()) {
             for (int i = 0; i < nodes.getLength(); i++) {
                 Node node = nodes.item(i);
-                if ((node.getNodeType() == Node.TEXT_NODE || node.getNodeType() == Node.CDATA_SECTION_NODE)
-                    && !node.getNodeValue().trim().isEmpty()) {
-                    throw new InvalidConnectorsException(source + ": " + where + ": unexpected text '"
-                        + node.getNodeValue().trim() + "' in <" + parent.getTagName() + ">");
+                if ((node.getNodeType() == Node.TEXT_NODE
+                                || node.getNodeType() == Node.CDATA_SECTION_NODE)
+                        && !node.getNodeValue().trim().isEmpty()) {
+                    throw new InvalidConnectorsException(
+                            source
+                                    + ": "
+                                    + where
+                                    + ": unexpected text '"
+                                    + node.getNodeValue().trim()
+                                    + "' in <"
+                                    + parent.getTagName()
+                                    + ">");
                 }
             }
         }
@@ -470,8 +635,9 @@ public final class ConnectorsFile {
 
     private static Set<String> supportedCipherSuites() {
         try {
-            return new LinkedHashSet<>(Arrays.asList(
-                SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites()));
+            return new LinkedHashSet<>(
+                    Arrays.asList(
+                            SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no default TLS context", e);
         }

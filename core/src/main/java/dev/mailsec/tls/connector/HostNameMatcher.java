@@ -11,17 +11,19 @@ import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Whether a server certificate is issued for a host name, as RFC 6125 says: the DNS subject alternative
- * names, a wildcard only as the whole left-most label ({@code *.example.com} matches
- * {@code mx.example.com}, not {@code example.com} nor {@code a.mx.example.com}); the subject's common name
- * only when the certificate has no DNS names (what JavaMail's {@code checkserveridentity} also accepts).
+ * Whether a server certificate is issued for a host name, as RFC 6125 says: the DNS subject
+ * alternative names, a wildcard only as the whole left-most label ({@code *.example.com} matches
+ * {@code mx.example.com}, not {@code example.com} nor {@code a.mx.example.com}); the subject's
+ * common name only when the certificate has no DNS names (what JavaMail's {@code
+ * checkserveridentity} also accepts).
  */
 public final class HostNameMatcher {
 
-    private HostNameMatcher() {
-    }
+    private HostNameMatcher() {}
 
-    /** The certificate name that matches {@code host} (e.g. {@code DNS:mx.example.com}), or empty. */
+    /**
+     * The certificate name that matches {@code host} (e.g. {@code DNS:mx.example.com}), or empty.
+     */
     public static Optional<String> match(String host, X509Certificate certificate) {
         String wanted = DomainPattern.normalize(host).orElse(host.toLowerCase(Locale.ROOT));
         List<String> dnsNames = new ArrayList<>();
@@ -49,14 +51,18 @@ public final class HostNameMatcher {
         if (candidate.startsWith("*.")) {
             String suffix = candidate.substring(1);
             int firstDot = host.indexOf('.');
-            return firstDot > 0 && host.substring(firstDot).equals(suffix) && suffix.indexOf('.', 1) > 0;
+            return firstDot > 0
+                    && host.substring(firstDot).equals(suffix)
+                    && suffix.indexOf('.', 1) > 0;
         }
         return host.equals(candidate);
     }
 
     private static Optional<String> commonName(X509Certificate certificate) {
         try {
-            LdapName name = new LdapName(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+            LdapName name =
+                    new LdapName(
+                            certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
             for (Rdn rdn : name.getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {
                     return Optional.of(rdn.getValue().toString());

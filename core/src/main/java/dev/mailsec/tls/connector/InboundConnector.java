@@ -12,10 +12,11 @@ import java.util.Set;
 /**
  * A partner's inbound connector: which mail it covers and what the partner's sessions must offer.
  *
- * <p>A connector covers a mail when any one of its criteria matches: the envelope sender's domain or a
- * {@code From:} domain matches a {@code senderDomain}, the client address lies in a {@code clientNetwork},
- * or the client certificate carries a {@code clientCertificate} name. Its requirements are then checked in
- * this order: TLS, minimum protocol, allowed cipher suites, client certificate, the name it must carry.
+ * <p>A connector covers a mail when any one of its criteria matches: the envelope sender's domain
+ * or a {@code From:} domain matches a {@code senderDomain}, the client address lies in a {@code
+ * clientNetwork}, or the client certificate carries a {@code clientCertificate} name. Its
+ * requirements are then checked in this order: TLS, minimum protocol, allowed cipher suites, client
+ * certificate, the name it must carry.
  */
 public final class InboundConnector {
 
@@ -33,13 +34,19 @@ public final class InboundConnector {
         this.name = builder.name;
         this.senderDomains = Collections.unmodifiableList(new ArrayList<>(builder.senderDomains));
         this.clientNetworks = Collections.unmodifiableList(new ArrayList<>(builder.clientNetworks));
-        this.clientCertificates = Collections.unmodifiableList(new ArrayList<>(builder.clientCertificates));
-        this.clientCertificateNames = Collections.unmodifiableList(new ArrayList<>(builder.clientCertificateNames));
-        this.clientCertificateRequired = builder.clientCertificateRequired || !clientCertificateNames.isEmpty();
+        this.clientCertificates =
+                Collections.unmodifiableList(new ArrayList<>(builder.clientCertificates));
+        this.clientCertificateNames =
+                Collections.unmodifiableList(new ArrayList<>(builder.clientCertificateNames));
+        this.clientCertificateRequired =
+                builder.clientCertificateRequired || !clientCertificateNames.isEmpty();
         this.minimumProtocol = builder.minimumProtocol;
         this.cipherSuites = Collections.unmodifiableSet(new LinkedHashSet<>(builder.cipherSuites));
-        this.tlsRequired = builder.tlsRequired || minimumProtocol.isPresent() || !cipherSuites.isEmpty()
-            || clientCertificateRequired;
+        this.tlsRequired =
+                builder.tlsRequired
+                        || minimumProtocol.isPresent()
+                        || !cipherSuites.isEmpty()
+                        || clientCertificateRequired;
     }
 
     public static Builder builder(String name) {
@@ -85,7 +92,10 @@ public final class InboundConnector {
         return clientCertificateNames;
     }
 
-    /** Why this connector covers {@code session} (e.g. {@code partner.test}), or empty when it does not. */
+    /**
+     * Why this connector covers {@code session} (e.g. {@code partner.test}), or empty when it does
+     * not.
+     */
     public Optional<String> coverage(InboundSession session) {
         Optional<String> envelope = session.envelopeSenderDomain().flatMap(this::matchingDomain);
         if (envelope.isPresent()) {
@@ -107,8 +117,9 @@ public final class InboundConnector {
         }
         if (session.tls().isPresent()) {
             for (CertificateName certificateName : clientCertificates) {
-                if (certificateName.matches(session.tls().get().peerSubject(),
-                    session.tls().get().peerSubjectAltNames())) {
+                if (certificateName.matches(
+                        session.tls().get().peerSubject(),
+                        session.tls().get().peerSubjectAltNames())) {
                     return Optional.of(certificateName.toString());
                 }
             }
@@ -116,7 +127,10 @@ public final class InboundConnector {
         return Optional.empty();
     }
 
-    /** The domain (already normalized by {@link InboundSession}) when a sender-domain pattern matches it. */
+    /**
+     * The domain (already normalized by {@link InboundSession}) when a sender-domain pattern
+     * matches it.
+     */
     private Optional<String> matchingDomain(String domain) {
         for (DomainPattern pattern : senderDomains) {
             if (pattern.matchesNormalized(domain)) {
@@ -128,14 +142,31 @@ public final class InboundConnector {
 
     @Override
     public String toString() {
-        return "InboundConnector{name=" + name + ", senderDomains=" + senderDomains + ", clientNetworks="
-            + clientNetworks + ", clientCertificates=" + clientCertificates + ", tlsRequired=" + tlsRequired
-            + ", minimumProtocol=" + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
-            + ", cipherSuites=" + cipherSuites + ", clientCertificateRequired=" + clientCertificateRequired
-            + ", clientCertificateNames=" + clientCertificateNames + "}";
+        return "InboundConnector{name="
+                + name
+                + ", senderDomains="
+                + senderDomains
+                + ", clientNetworks="
+                + clientNetworks
+                + ", clientCertificates="
+                + clientCertificates
+                + ", tlsRequired="
+                + tlsRequired
+                + ", minimumProtocol="
+                + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
+                + ", cipherSuites="
+                + cipherSuites
+                + ", clientCertificateRequired="
+                + clientCertificateRequired
+                + ", clientCertificateNames="
+                + clientCertificateNames
+                + "}";
     }
 
-    /** Collects a connector's settings; {@link ConnectorsFile} validates them before calling {@link #build()}. */
+    /**
+     * Collects a connector's settings; {@link ConnectorsFile} validates them before calling {@link
+     * #build()}.
+     */
     public static final class Builder {
         private final String name;
         private final List<DomainPattern> senderDomains = new ArrayList<>();

@@ -4,27 +4,36 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The decision for one incoming mail: not covered by any connector, covered and compliant, or covered
- * and in violation, with a reason a sender's postmaster can act on, e.g.
- * {@code partner.test requires TLSv1.2 or newer, got TLSv1.1 (connector partner)}.
+ * The decision for one incoming mail: not covered by any connector, covered and compliant, or
+ * covered and in violation, with a reason a sender's postmaster can act on, e.g. {@code
+ * partner.test requires TLSv1.2 or newer, got TLSv1.1 (connector partner)}.
  */
 public final class InboundVerdict {
 
     /** Outcome of the check. */
     public enum Status {
-        NOT_COVERED, COMPLIANT, VIOLATION
+        NOT_COVERED,
+        COMPLIANT,
+        VIOLATION
     }
 
-    private static final InboundVerdict NOT_COVERED = new InboundVerdict(Status.NOT_COVERED, Optional.empty(),
-        Optional.empty(), "covered by no connector");
+    private static final InboundVerdict NOT_COVERED =
+            new InboundVerdict(
+                    Status.NOT_COVERED,
+                    Optional.empty(),
+                    Optional.empty(),
+                    "covered by no connector");
 
     private final Status status;
     private final Optional<String> connector;
     private final Optional<InboundViolation> violation;
     private final String reason;
 
-    private InboundVerdict(Status status, Optional<String> connector, Optional<InboundViolation> violation,
-                           String reason) {
+    private InboundVerdict(
+            Status status,
+            Optional<String> connector,
+            Optional<InboundViolation> violation,
+            String reason) {
         this.status = status;
         this.connector = connector;
         this.violation = violation;
@@ -36,11 +45,13 @@ public final class InboundVerdict {
     }
 
     static InboundVerdict compliant(String connector, String reason) {
-        return new InboundVerdict(Status.COMPLIANT, Optional.of(connector), Optional.empty(), reason);
+        return new InboundVerdict(
+                Status.COMPLIANT, Optional.of(connector), Optional.empty(), reason);
     }
 
     static InboundVerdict violation(String connector, InboundViolation violation, String reason) {
-        return new InboundVerdict(Status.VIOLATION, Optional.of(connector), Optional.of(violation), reason);
+        return new InboundVerdict(
+                Status.VIOLATION, Optional.of(connector), Optional.of(violation), reason);
     }
 
     public Status status() {
@@ -60,12 +71,17 @@ public final class InboundVerdict {
         return violation;
     }
 
-    /** Human-readable reason, ending with {@code (connector NAME)} when a connector covers the mail. */
+    /**
+     * Human-readable reason, ending with {@code (connector NAME)} when a connector covers the mail.
+     */
     public String reason() {
         return reason;
     }
 
-    /** The text after the reply code: enhanced status code and reason, e.g. {@code 5.7.10 partner.test requires TLS (connector partner)}. */
+    /**
+     * The text after the reply code: enhanced status code and reason, e.g. {@code 5.7.10
+     * partner.test requires TLS (connector partner)}.
+     */
     public String replyText() {
         return violation.map(v -> v.enhancedStatus() + " " + reason).orElse("2.0.0 " + reason);
     }
@@ -76,8 +92,10 @@ public final class InboundVerdict {
             return false;
         }
         InboundVerdict that = (InboundVerdict) other;
-        return status == that.status && connector.equals(that.connector) && violation.equals(that.violation)
-            && reason.equals(that.reason);
+        return status == that.status
+                && connector.equals(that.connector)
+                && violation.equals(that.violation)
+                && reason.equals(that.reason);
     }
 
     @Override

@@ -1,15 +1,20 @@
 package dev.mailsec.tls.connector;
 
 /**
- * The ways a session can break an inbound connector, each with the SMTP reply and enhanced status code
- * (RFC 3463, registry of RFC 5248) used to refuse it.
+ * The ways a session can break an inbound connector, each with the SMTP reply and enhanced status
+ * code (RFC 3463, registry of RFC 5248) used to refuse it.
  */
 public enum InboundViolation {
-    /** No TLS at all: {@code 530 5.7.10} Encryption needed (RFC 3207 uses 530 for "STARTTLS first"). */
+    /**
+     * No TLS at all: {@code 530 5.7.10} Encryption needed (RFC 3207 uses 530 for "STARTTLS first").
+     */
     TLS_REQUIRED("530", "5.7.10"),
     /** TLS older than the connector's minimum: also encryption needed, of a stronger kind. */
     PROTOCOL_TOO_OLD("530", "5.7.10"),
-    /** A cipher suite outside the connector's list: {@code 5.7.6} cryptographic algorithm not supported. */
+    /**
+     * A cipher suite outside the connector's list: {@code 5.7.6} cryptographic algorithm not
+     * supported.
+     */
     CIPHER_NOT_ALLOWED("550", "5.7.6"),
     /** No client certificate: {@code 530 5.7.0}, authentication required (RFC 4954's code). */
     CLIENT_CERTIFICATE_REQUIRED("530", "5.7.0"),

@@ -1,8 +1,9 @@
 package dev.mailsec.tls.connector;
 
 /**
- * The connectors file cannot be used. The message names the file, the connector, the field and the bad
- * value, e.g. {@code connectors.xml: inbound connector 'partner': minimumProtocol: expected one of ..., got 'TLSv9'}.
+ * The connectors file cannot be used. The message names the file, the connector, the field and the
+ * bad value, e.g. {@code connectors.xml: inbound connector 'partner': minimumProtocol: expected one
+ * of ..., got 'TLSv9'}.
  */
 public final class InvalidConnectorsException extends Exception {
 

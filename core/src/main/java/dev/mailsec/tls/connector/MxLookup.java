@@ -13,21 +13,25 @@ import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
 
 /**
- * The hosts mail for a domain goes to (RFC 5321 section 5.1): its MX records by preference, or the domain
- * itself when it has none. Uses the JDK's DNS provider, so the command line needs no DNS library.
+ * The hosts mail for a domain goes to (RFC 5321 section 5.1): its MX records by preference, or the
+ * domain itself when it has none. Uses the JDK's DNS provider, so the command line needs no DNS
+ * library.
  */
 public final class MxLookup {
 
     private final Optional<String> server;
 
-    /** @param server {@code host[:port]} of the DNS server to ask, or empty for the system's resolvers */
+    /**
+     * @param server {@code host[:port]} of the DNS server to ask, or empty for the system's
+     *     resolvers
+     */
     public MxLookup(Optional<String> server) {
         this.server = server;
     }
 
     /**
-     * MX hosts of {@code domain}, most preferred first, each on port 25; a null MX ({@code 0 .}, RFC 7505)
-     * yields no host.
+     * MX hosts of {@code domain}, most preferred first, each on port 25; a null MX ({@code 0 .},
+     * RFC 7505) yields no host.
      *
      * @throws NamingException when the domain does not exist or DNS does not answer
      */
@@ -54,7 +58,10 @@ public final class MxLookup {
             entries.sort(Comparator.comparingInt(parts -> Integer.parseInt(parts[0])));
             List<SmartHost> hosts = new ArrayList<>();
             for (String[] entry : entries) {
-                String host = entry[1].endsWith(".") ? entry[1].substring(0, entry[1].length() - 1) : entry[1];
+                String host =
+                        entry[1].endsWith(".")
+                                ? entry[1].substring(0, entry[1].length() - 1)
+                                : entry[1];
                 if (!host.isEmpty()) {
                     hosts.add(SmartHost.parse(host));
                 }

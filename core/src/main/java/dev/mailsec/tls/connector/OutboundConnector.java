@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A partner's outbound connector: which recipient domains it covers, where their mail goes (the domain's
- * MX hosts, or smart hosts) and the TLS it must be sent with.
+ * A partner's outbound connector: which recipient domains it covers, where their mail goes (the
+ * domain's MX hosts, or smart hosts) and the TLS it must be sent with.
  */
 public final class OutboundConnector {
 
@@ -24,7 +24,8 @@ public final class OutboundConnector {
 
     private OutboundConnector(Builder builder) {
         this.name = builder.name;
-        this.recipientDomains = Collections.unmodifiableList(new ArrayList<>(builder.recipientDomains));
+        this.recipientDomains =
+                Collections.unmodifiableList(new ArrayList<>(builder.recipientDomains));
         this.smartHosts = Collections.unmodifiableList(new ArrayList<>(builder.smartHosts));
         this.tlsLevel = builder.tlsLevel;
         this.minimumProtocol = builder.minimumProtocol;
@@ -60,17 +61,18 @@ public final class OutboundConnector {
     }
 
     /**
-     * For an {@code mta-sts} connector, the level used for domains without a policy in {@code enforce} mode
-     * (no policy, {@code testing}, {@code none}); {@code opportunistic} unless configured. For other levels,
-     * the level itself.
+     * For an {@code mta-sts} connector, the level used for domains without a policy in {@code
+     * enforce} mode (no policy, {@code testing}, {@code none}); {@code opportunistic} unless
+     * configured. For other levels, the level itself.
      */
     public OutboundTlsLevel fallbackLevel() {
         return tlsLevel == OutboundTlsLevel.MTA_STS ? fallbackLevel : tlsLevel;
     }
 
     /**
-     * The connector's own trust store for {@code verify} (a PEM bundle of CA certificates, or a PKCS12 file),
-     * as written in the file; empty: the JVM's trust store. Resolved against James's working directory.
+     * The connector's own trust store for {@code verify} (a PEM bundle of CA certificates, or a
+     * PKCS12 file), as written in the file; empty: the JVM's trust store. Resolved against James's
+     * working directory.
      */
     public Optional<String> trustStore() {
         return trustStore;
@@ -82,14 +84,17 @@ public final class OutboundConnector {
     }
 
     /**
-     * Names the partner's certificate must carry for {@code verify} (any one of them), instead of the name
-     * of the host delivered to; empty: the host's name.
+     * Names the partner's certificate must carry for {@code verify} (any one of them), instead of
+     * the name of the host delivered to; empty: the host's name.
      */
     public List<String> expectedNames() {
         return expectedNames;
     }
 
-    /** True when {@code verify} uses the connector's own trust store or expected names (not JavaMail's checks). */
+    /**
+     * True when {@code verify} uses the connector's own trust store or expected names (not
+     * JavaMail's checks).
+     */
     public boolean hasOwnTrust() {
         return trustStore.isPresent() || !expectedNames.isEmpty();
     }
@@ -99,7 +104,10 @@ public final class OutboundConnector {
         return DomainPattern.normalize(recipientDomain).map(this::coversNormalized).orElse(false);
     }
 
-    /** As {@link #covers(String)} for a name already in {@link DomainPattern#normalize(String)}'s form. */
+    /**
+     * As {@link #covers(String)} for a name already in {@link DomainPattern#normalize(String)}'s
+     * form.
+     */
     boolean coversNormalized(String recipientDomain) {
         for (DomainPattern pattern : recipientDomains) {
             if (pattern.matchesNormalized(recipientDomain)) {
@@ -110,8 +118,8 @@ public final class OutboundConnector {
     }
 
     /**
-     * The protocols a delivery may negotiate, oldest first: {@code minimumProtocol} and every newer version,
-     * or empty when the connector leaves that to the JVM.
+     * The protocols a delivery may negotiate, oldest first: {@code minimumProtocol} and every newer
+     * version, or empty when the connector leaves that to the JVM.
      */
     public List<TlsProtocolVersion> allowedProtocols() {
         if (minimumProtocol.isEmpty()) {
@@ -127,15 +135,16 @@ public final class OutboundConnector {
     }
 
     /**
-     * The policy in words for a bounce or a log line, e.g. {@code verify: STARTTLS required, certificate
-     * trusted and issued for the host, TLSv1.2 or newer}.
+     * The policy in words for a bounce or a log line, e.g. {@code verify: STARTTLS required,
+     * certificate trusted and issued for the host, TLSv1.2 or newer}.
      */
     public String policyDescription() {
         if (tlsLevel == OutboundTlsLevel.MTA_STS) {
             return "mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists, "
-                + "STARTTLS required, certificate trusted and issued for the MX host"
-                + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("")
-                + "; without an enforce policy " + describe(fallbackLevel);
+                    + "STARTTLS required, certificate trusted and issued for the MX host"
+                    + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("")
+                    + "; without an enforce policy "
+                    + describe(fallbackLevel);
         }
         return describe(tlsLevel);
     }
@@ -147,9 +156,12 @@ public final class OutboundConnector {
                 text = "required: STARTTLS required, any certificate";
                 break;
             case VERIFY:
-                text = "verify: STARTTLS required, certificate trusted"
-                    + (trustStore.isPresent() ? " by the connector's trust store" : "")
-                    + (expectedNames.isEmpty() ? " and issued for the host" : " and issued for " + String.join(" or ", expectedNames));
+                text =
+                        "verify: STARTTLS required, certificate trusted"
+                                + (trustStore.isPresent() ? " by the connector's trust store" : "")
+                                + (expectedNames.isEmpty()
+                                        ? " and issued for the host"
+                                        : " and issued for " + String.join(" or ", expectedNames));
                 break;
             default:
                 text = "opportunistic: STARTTLS when offered";
@@ -160,15 +172,26 @@ public final class OutboundConnector {
 
     @Override
     public String toString() {
-        return "OutboundConnector{name=" + name + ", recipientDomains=" + recipientDomains + ", smartHosts="
-            + (smartHosts.isEmpty() ? "MX" : smartHosts.toString()) + ", tls=" + tlsLevel + (tlsLevel == OutboundTlsLevel.MTA_STS ? ", fallback=" + fallbackLevel : "")
-            + ", minimumProtocol="
-            + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
-            + trustStore.map(t -> ", trustStore=" + t).orElse("")
-            + (expectedNames.isEmpty() ? "" : ", expectedNames=" + expectedNames) + "}";
+        return "OutboundConnector{name="
+                + name
+                + ", recipientDomains="
+                + recipientDomains
+                + ", smartHosts="
+                + (smartHosts.isEmpty() ? "MX" : smartHosts.toString())
+                + ", tls="
+                + tlsLevel
+                + (tlsLevel == OutboundTlsLevel.MTA_STS ? ", fallback=" + fallbackLevel : "")
+                + ", minimumProtocol="
+                + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
+                + trustStore.map(t -> ", trustStore=" + t).orElse("")
+                + (expectedNames.isEmpty() ? "" : ", expectedNames=" + expectedNames)
+                + "}";
     }
 
-    /** Collects a connector's settings; {@link ConnectorsFile} validates them before calling {@link #build()}. */
+    /**
+     * Collects a connector's settings; {@link ConnectorsFile} validates them before calling {@link
+     * #build()}.
+     */
     public static final class Builder {
         private final String name;
         private final List<DomainPattern> recipientDomains = new ArrayList<>();

@@ -29,11 +29,11 @@ import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Connects to a host as outbound delivery would (SMTP, EHLO, STARTTLS, TLS handshake, then QUIT; no mail
- * is sent) and judges what it sees against an outbound connector's policy, the way RemoteDelivery
- * configured by {@link RemoteDeliveryPlan} would: the chain is checked against a trust store (the JVM's by
- * default, as James uses), the name against the host connected to, the protocol against the minimum.
- * Used by {@code ./mailsec tls check}; safe to share between threads.
+ * Connects to a host as outbound delivery would (SMTP, EHLO, STARTTLS, TLS handshake, then QUIT; no
+ * mail is sent) and judges what it sees against an outbound connector's policy, the way
+ * RemoteDelivery configured by {@link RemoteDeliveryPlan} would: the chain is checked against a
+ * trust store (the JVM's by default, as James uses), the name against the host connected to, the
+ * protocol against the minimum. Used by {@code ./mailsec tls check}; safe to share between threads.
  */
 public final class OutboundProbe {
 
@@ -45,11 +45,13 @@ public final class OutboundProbe {
     /**
      * @param trustStore certificates to trust, or null for the JVM's default trust store
      */
-    public OutboundProbe(Duration timeout, KeyStore trustStore, String heloName) throws GeneralSecurityException {
+    public OutboundProbe(Duration timeout, KeyStore trustStore, String heloName)
+            throws GeneralSecurityException {
         this.timeout = timeout;
         this.heloName = heloName;
         this.expectedNames = Collections.emptyList();
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory factory =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trustStore);
         X509TrustManager found = null;
         for (TrustManager manager : factory.getTrustManagers()) {
@@ -64,18 +66,24 @@ public final class OutboundProbe {
     }
 
     /**
-     * A probe judging as a connector with its own trust does ({@link ConnectorTrust}): the chain against
-     * {@code trust}, the certificate's name against {@code expectedNames}, or the host's when empty.
+     * A probe judging as a connector with its own trust does ({@link ConnectorTrust}): the chain
+     * against {@code trust}, the certificate's name against {@code expectedNames}, or the host's
+     * when empty.
      */
-    public OutboundProbe(Duration timeout, X509TrustManager trust, List<String> expectedNames, String heloName) {
+    public OutboundProbe(
+            Duration timeout, X509TrustManager trust, List<String> expectedNames, String heloName) {
         this.timeout = timeout;
         this.heloName = heloName;
         this.trust = trust;
         this.expectedNames = Collections.unmodifiableList(new ArrayList<>(expectedNames));
     }
 
-    /** Probes {@code host}, judging by {@code level} and {@code minimum}. Never throws for what the peer does. */
-    public ProbeReport probe(SmartHost host, OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum) {
+    /**
+     * Probes {@code host}, judging by {@code level} and {@code minimum}. Never throws for what the
+     * peer does.
+     */
+    public ProbeReport probe(
+            SmartHost host, OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum) {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
@@ -85,7 +93,8 @@ public final class OutboundProbe {
             OutputStream out = socket.getOutputStream();
             List<String> greeting = reply(in);
             if (!greeting.get(0).startsWith("220")) {
-                return failedSession(host, "greeting was '" + printable(greeting.get(0)) + "'", level);
+                return failedSession(
+                        host, "greeting was '" + printable(greeting.get(0)) + "'", level);
             }
             send(out, "EHLO " + heloName);
             List<String> ehlo = reply(in);
@@ -94,31 +103,58 @@ public final class OutboundProbe {
             }
             boolean offered = false;
             for (String line : ehlo) {
-                offered |= line.length() > 4 && line.substring(4).trim().toUpperCase(Locale.ROOT).equals("STARTTLS");
+                offered |=
+                        line.length() > 4
+                                && line.substring(4)
+                                        .trim()
+                                        .toUpperCase(Locale.ROOT)
+                                        .equals("STARTTLS");
             }
             if (!offered) {
                 send(out, "QUIT");
-                return judge(host, level, minimum, false, Optional.empty(), Optional.empty(), Collections.emptyList());
+                return judge(
+                        host,
+                        level,
+                        minimum,
+                        false,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Collections.emptyList());
             }
             send(out, "STARTTLS");
             List<String> ready = reply(in);
             if (!ready.get(0).startsWith("220")) {
-                return judge(host, level, minimum, true, Optional.of("STARTTLS answered '" + printable(ready.get(0)) + "'"),
-                    Optional.empty(), Collections.emptyList());
+                return judge(
+                        host,
+                        level,
+                        minimum,
+                        true,
+                        Optional.of("STARTTLS answered '" + printable(ready.get(0)) + "'"),
+                        Optional.empty(),
+                        Collections.emptyList());
             }
             return handshake(socket, host, level, minimum);
         } catch (IOException e) {
-            return failedSession(host, e.getClass().getSimpleName() + ": " + printable(String.valueOf(e.getMessage())), level);
+            return failedSession(
+                    host,
+                    e.getClass().getSimpleName() + ": " + printable(String.valueOf(e.getMessage())),
+                    level);
         }
     }
 
-    private ProbeReport handshake(Socket socket, SmartHost host, OutboundTlsLevel level,
-                                  Optional<TlsProtocolVersion> minimum) {
+    private ProbeReport handshake(
+            Socket socket,
+            SmartHost host,
+            OutboundTlsLevel level,
+            Optional<TlsProtocolVersion> minimum) {
         RecordingTrustManager recorder = new RecordingTrustManager();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {recorder}, null);
-            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, host.host(), host.port(), true);
+            SSLSocket ssl =
+                    (SSLSocket)
+                            context.getSocketFactory()
+                                    .createSocket(socket, host.host(), host.port(), true);
             ssl.startHandshake();
             SSLSession session = ssl.getSession();
             try {
@@ -127,24 +163,44 @@ public final class OutboundProbe {
             } catch (IOException quitFailed) {
                 // the decision is already made
             }
-            return judge(host, level, minimum, true, Optional.empty(), Optional.of(session), recorder.chain);
+            return judge(
+                    host,
+                    level,
+                    minimum,
+                    true,
+                    Optional.empty(),
+                    Optional.of(session),
+                    recorder.chain);
         } catch (IOException e) {
-            return judge(host, level, minimum, true, Optional.of(printable(String.valueOf(e.getMessage()))),
-                Optional.empty(), recorder.chain);
+            return judge(
+                    host,
+                    level,
+                    minimum,
+                    true,
+                    Optional.of(printable(String.valueOf(e.getMessage()))),
+                    Optional.empty(),
+                    recorder.chain);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM cannot create a TLS context", e);
         }
     }
 
-    private ProbeReport judge(SmartHost host, OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum,
-                              boolean offered, Optional<String> handshakeError, Optional<SSLSession> session,
-                              List<X509Certificate> chain) {
+    private ProbeReport judge(
+            SmartHost host,
+            OutboundTlsLevel level,
+            Optional<TlsProtocolVersion> minimum,
+            boolean offered,
+            Optional<String> handshakeError,
+            Optional<SSLSession> session,
+            List<X509Certificate> chain) {
         List<ProbeReport.CertificateSummary> summaries = new ArrayList<>();
         for (X509Certificate certificate : chain) {
-            summaries.add(new ProbeReport.CertificateSummary(
-                certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
-                certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
-                certificate.getNotAfter().toInstant().toString(), SubjectAltNames.of(certificate)));
+            summaries.add(
+                    new ProbeReport.CertificateSummary(
+                            certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
+                            certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
+                            certificate.getNotAfter().toInstant().toString(),
+                            SubjectAltNames.of(certificate)));
         }
         Optional<String> trustError = Optional.empty();
         Optional<String> matched = Optional.empty();
@@ -158,25 +214,60 @@ public final class OutboundProbe {
                 matched = HostNameMatcher.match(host.host(), chain.get(0));
             } else {
                 for (String name : expectedNames) {
-                    matched = matched.isPresent() ? matched : HostNameMatcher.match(name, chain.get(0));
+                    matched =
+                            matched.isPresent()
+                                    ? matched
+                                    : HostNameMatcher.match(name, chain.get(0));
                 }
             }
         }
         Optional<String> protocol = session.map(SSLSession::getProtocol);
         Optional<String> cipher = session.map(SSLSession::getCipherSuite);
-        Decision decision = decide(level, minimum, offered, handshakeError, protocol, trustError, matched,
-            expectedNames.isEmpty() ? host.host() : String.join(" or ", expectedNames));
-        return new ProbeReport(host, Optional.empty(), offered, handshakeError, protocol, cipher, summaries, trustError,
-            matched, decision.deliver, decision.text);
+        Decision decision =
+                decide(
+                        level,
+                        minimum,
+                        offered,
+                        handshakeError,
+                        protocol,
+                        trustError,
+                        matched,
+                        expectedNames.isEmpty() ? host.host() : String.join(" or ", expectedNames));
+        return new ProbeReport(
+                host,
+                Optional.empty(),
+                offered,
+                handshakeError,
+                protocol,
+                cipher,
+                summaries,
+                trustError,
+                matched,
+                decision.deliver,
+                decision.text);
     }
 
     private static ProbeReport failedSession(SmartHost host, String error, OutboundTlsLevel level) {
-        return new ProbeReport(host, Optional.of(error), false, Optional.empty(), Optional.empty(), Optional.empty(),
-            Collections.emptyList(), Optional.empty(), Optional.empty(), false,
-            "mail would wait: cannot open an SMTP session (" + error + "); RemoteDelivery retries, then bounces");
+        return new ProbeReport(
+                host,
+                Optional.of(error),
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Collections.emptyList(),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                "mail would wait: cannot open an SMTP session ("
+                        + error
+                        + "); RemoteDelivery retries, then bounces");
     }
 
-    /** The outcome of the checks, as RemoteDelivery with the connector's parameters would act on them. */
+    /**
+     * The outcome of the checks, as RemoteDelivery with the connector's parameters would act on
+     * them.
+     */
     static final class Decision {
         final boolean deliver;
         final String text;
@@ -187,45 +278,74 @@ public final class OutboundProbe {
         }
     }
 
-    static Decision decide(OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum, boolean offered,
-                           Optional<String> handshakeError, Optional<String> protocol, Optional<String> trustError,
-                           Optional<String> matchedName, String host) {
+    static Decision decide(
+            OutboundTlsLevel level,
+            Optional<TlsProtocolVersion> minimum,
+            boolean offered,
+            Optional<String> handshakeError,
+            Optional<String> protocol,
+            Optional<String> trustError,
+            Optional<String> matchedName,
+            String host) {
         String hold = "mail would wait: ";
         String then = "; RemoteDelivery retries, then bounces (" + level + ")";
         if (!offered) {
             return level.encryptionMandatory()
-                ? new Decision(false, hold + "STARTTLS not offered" + then)
-                : new Decision(true, "mail would go IN CLEAR: STARTTLS not offered (opportunistic)");
+                    ? new Decision(false, hold + "STARTTLS not offered" + then)
+                    : new Decision(
+                            true, "mail would go IN CLEAR: STARTTLS not offered (opportunistic)");
         }
         if (handshakeError.isPresent()) {
-            return new Decision(false, hold + "TLS handshake failed: " + handshakeError.get() + then);
+            return new Decision(
+                    false, hold + "TLS handshake failed: " + handshakeError.get() + then);
         }
         String negotiated = protocol.orElse("unknown");
         if (minimum.isPresent()) {
-            boolean strongEnough = protocol.flatMap(TlsProtocolVersion::fromJsseName)
-                .map(v -> v.isAtLeast(minimum.get())).orElse(false);
+            boolean strongEnough =
+                    protocol.flatMap(TlsProtocolVersion::fromJsseName)
+                            .map(v -> v.isAtLeast(minimum.get()))
+                            .orElse(false);
             if (!strongEnough) {
-                return new Decision(false, hold + "the host negotiates " + negotiated + ", the connector requires "
-                    + minimum.get().jsseName() + " or newer" + then);
+                return new Decision(
+                        false,
+                        hold
+                                + "the host negotiates "
+                                + negotiated
+                                + ", the connector requires "
+                                + minimum.get().jsseName()
+                                + " or newer"
+                                + then);
             }
         }
         if (level == OutboundTlsLevel.VERIFY) {
             if (trustError.isPresent()) {
-                return new Decision(false, hold + "certificate chain not trusted: " + trustError.get() + then);
+                return new Decision(
+                        false, hold + "certificate chain not trusted: " + trustError.get() + then);
             }
             if (matchedName.isEmpty()) {
                 return new Decision(false, hold + "certificate not issued for " + host + then);
             }
-            return new Decision(true, "mail would go over " + negotiated + ", certificate verified for " + matchedName.get());
+            return new Decision(
+                    true,
+                    "mail would go over "
+                            + negotiated
+                            + ", certificate verified for "
+                            + matchedName.get());
         }
-        return new Decision(true, "mail would go over " + negotiated + " (" + level + ": certificate not checked)");
+        return new Decision(
+                true,
+                "mail would go over " + negotiated + " (" + level + ": certificate not checked)");
     }
 
     private static BufferedReader reader(Socket socket) throws IOException {
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        return new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
     }
 
-    /** Reads one SMTP reply (all its lines); at most 100 lines, so a hostile peer cannot keep us reading. */
+    /**
+     * Reads one SMTP reply (all its lines); at most 100 lines, so a hostile peer cannot keep us
+     * reading.
+     */
     private static List<String> reply(BufferedReader in) throws IOException {
         List<String> lines = new ArrayList<>();
         while (lines.size() < 100) {
@@ -256,12 +376,16 @@ public final class OutboundProbe {
         return out.toString();
     }
 
-    /** Accepts any chain during the handshake so the probe can report it; judging happens afterwards. */
+    /**
+     * Accepts any chain during the handshake so the probe can report it; judging happens
+     * afterwards.
+     */
     private static final class RecordingTrustManager implements X509TrustManager {
         private volatile List<X509Certificate> chain = Collections.emptyList();
 
         @Override
-        public void checkClientTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] certificates, String authType)
+                throws CertificateException {
             throw new CertificateException("the probe is a client");
         }
 

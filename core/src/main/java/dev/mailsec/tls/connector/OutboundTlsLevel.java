@@ -3,18 +3,25 @@ package dev.mailsec.tls.connector;
 import java.util.Locale;
 
 /**
- * How an outbound connector uses TLS, named after Postfix's {@code smtp_tls_security_level} where they agree.
+ * How an outbound connector uses TLS, named after Postfix's {@code smtp_tls_security_level} where
+ * they agree.
  */
 public enum OutboundTlsLevel {
-    /** STARTTLS when offered, any certificate; clear text when not offered (Postfix {@code may}). */
+    /**
+     * STARTTLS when offered, any certificate; clear text when not offered (Postfix {@code may}).
+     */
     OPPORTUNISTIC("opportunistic"),
     /** STARTTLS mandatory, any certificate (Postfix {@code encrypt}); never clear text. */
     REQUIRED("required"),
-    /** STARTTLS mandatory, chain valid against the trust store and the host name matches (Postfix {@code verify}/{@code secure}). */
+    /**
+     * STARTTLS mandatory, chain valid against the trust store and the host name matches (Postfix
+     * {@code verify}/{@code secure}).
+     */
     VERIFY("verify"),
     /**
-     * The recipient domain's MTA-STS policy (RFC 8461): in {@code enforce} mode only MX hosts the policy lists,
-     * STARTTLS required, certificate trusted and issued for the MX host; otherwise the connector's fallback level.
+     * The recipient domain's MTA-STS policy (RFC 8461): in {@code enforce} mode only MX hosts the
+     * policy lists, STARTTLS required, certificate trusted and issued for the MX host; otherwise
+     * the connector's fallback level.
      */
     MTA_STS("mta-sts");
 
@@ -30,8 +37,8 @@ public enum OutboundTlsLevel {
     }
 
     /**
-     * True when the message must never travel in clear. For {@code mta-sts} that depends on the recipient
-     * domain's policy and the fallback level, so it is false here.
+     * True when the message must never travel in clear. For {@code mta-sts} that depends on the
+     * recipient domain's policy and the fallback level, so it is false here.
      */
     public boolean encryptionMandatory() {
         return this == REQUIRED || this == VERIFY;
@@ -49,7 +56,8 @@ public enum OutboundTlsLevel {
                 return level;
             }
         }
-        throw new IllegalArgumentException("expected opportunistic, required, verify or mta-sts, got '" + trimmed + "'");
+        throw new IllegalArgumentException(
+                "expected opportunistic, required, verify or mta-sts, got '" + trimmed + "'");
     }
 
     @Override

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@link OutboundProbe} saw at one host, and whether delivery under the connector's policy would go.
- * Every field that depends on a step the session never reached is empty.
+ * What {@link OutboundProbe} saw at one host, and whether delivery under the connector's policy
+ * would go. Every field that depends on a step the session never reached is empty.
  */
 public final class ProbeReport {
 
@@ -18,7 +18,8 @@ public final class ProbeReport {
         private final String notAfter;
         private final List<String> subjectAltNames;
 
-        public CertificateSummary(String subject, String issuer, String notAfter, List<String> subjectAltNames) {
+        public CertificateSummary(
+                String subject, String issuer, String notAfter, List<String> subjectAltNames) {
             this.subject = subject;
             this.issuer = issuer;
             this.notAfter = notAfter;
@@ -55,9 +56,18 @@ public final class ProbeReport {
     private final boolean wouldDeliver;
     private final String decision;
 
-    ProbeReport(SmartHost host, Optional<String> connectError, boolean startTlsOffered, Optional<String> handshakeError,
-                Optional<String> protocol, Optional<String> cipherSuite, List<CertificateSummary> chain,
-                Optional<String> trustError, Optional<String> matchedName, boolean wouldDeliver, String decision) {
+    ProbeReport(
+            SmartHost host,
+            Optional<String> connectError,
+            boolean startTlsOffered,
+            Optional<String> handshakeError,
+            Optional<String> protocol,
+            Optional<String> cipherSuite,
+            List<CertificateSummary> chain,
+            Optional<String> trustError,
+            Optional<String> matchedName,
+            boolean wouldDeliver,
+            String decision) {
         this.host = host;
         this.connectError = connectError;
         this.startTlsOffered = startTlsOffered;
@@ -75,7 +85,9 @@ public final class ProbeReport {
         return host;
     }
 
-    /** Why the SMTP session could not be opened (connection refused, timeout, not an SMTP greeting). */
+    /**
+     * Why the SMTP session could not be opened (connection refused, timeout, not an SMTP greeting).
+     */
     public Optional<String> connectError() {
         return connectError;
     }

@@ -7,32 +7,41 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * How James's own {@code RemoteDelivery} mailet enforces an outbound connector: the init parameters of
- * one {@code RemoteDelivery} per connector, in a processor of its own ({@code connector-NAME}) with its own
- * outgoing queue, reached through {@code RecipientConnectorIs=NAME} from the processor that holds the
- * general RemoteDelivery (stock James: {@code relay}, which only relay-allowed mail reaches). Every parameter starting with {@code mail.} is handed to JavaMail after
- * James's defaults (see docs/adr/0005-tls-connectors-on-remote-delivery.md):
+ * How James's own {@code RemoteDelivery} mailet enforces an outbound connector: the init parameters
+ * of one {@code RemoteDelivery} per connector, in a processor of its own ({@code connector-NAME})
+ * with its own outgoing queue, reached through {@code RecipientConnectorIs=NAME} from the processor
+ * that holds the general RemoteDelivery (stock James: {@code relay}, which only relay-allowed mail
+ * reaches). Every parameter starting with {@code mail.} is handed to JavaMail after James's
+ * defaults (see docs/adr/0005-tls-connectors-on-remote-delivery.md):
+ *
  * <ul>
- *   <li>{@code opportunistic}: {@code startTLS=true}, any certificate ({@code mail.smtp.ssl.trust=*}), clear
- *       text when the peer offers no STARTTLS;</li>
- *   <li>{@code required}: as above plus {@code mail.smtp.starttls.required=true}: no STARTTLS, or a failed
- *       handshake, is a temporary failure, retried and finally bounced, never a delivery in clear;</li>
- *   <li>{@code verify}: STARTTLS required, the chain checked against James's JVM trust store and the
- *       certificate's DNS name checked against the host delivered to
- *       ({@code verifyServerIdentity}, {@code mail.smtp.ssl.checkserveridentity});</li>
- *   <li>a minimum protocol becomes {@code mail.smtp.ssl.protocols}, the versions from it upwards.</li>
+ *   <li>{@code opportunistic}: {@code startTLS=true}, any certificate ({@code
+ *       mail.smtp.ssl.trust=*}), clear text when the peer offers no STARTTLS;
+ *   <li>{@code required}: as above plus {@code mail.smtp.starttls.required=true}: no STARTTLS, or a
+ *       failed handshake, is a temporary failure, retried and finally bounced, never a delivery in
+ *       clear;
+ *   <li>{@code verify}: STARTTLS required, the chain checked against James's JVM trust store and
+ *       the certificate's DNS name checked against the host delivered to ({@code
+ *       verifyServerIdentity}, {@code mail.smtp.ssl.checkserveridentity});
+ *   <li>a minimum protocol becomes {@code mail.smtp.ssl.protocols}, the versions from it upwards.
  * </ul>
  */
 public final class RemoteDeliveryPlan {
 
-    /** Retry schedule written into generated processors; operators adjust it like any RemoteDelivery. */
+    /**
+     * Retry schedule written into generated processors; operators adjust it like any
+     * RemoteDelivery.
+     */
     public static final String DEFAULT_DELAY_TIME = "5000, 100000, 500000";
+
     public static final String DEFAULT_MAX_RETRIES = "5";
 
     /** Where James finds the connectors file unless told otherwise. */
     public static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+
     /** James's RemoteDelivery using a connector's own trust store and expected names. */
-    public static final String CONNECTOR_REMOTE_DELIVERY = "dev.mailsec.mailets.connector.ConnectorRemoteDelivery";
+    public static final String CONNECTOR_REMOTE_DELIVERY =
+            "dev.mailsec.mailets.connector.ConnectorRemoteDelivery";
 
     private final OutboundConnector connector;
     private final String connectorsLocation;
@@ -46,7 +55,10 @@ public final class RemoteDeliveryPlan {
         return new RemoteDeliveryPlan(connector, DEFAULT_LOCATION);
     }
 
-    /** As {@link #of(OutboundConnector)}, for a connectors file James names {@code connectorsLocation}. */
+    /**
+     * As {@link #of(OutboundConnector)}, for a connectors file James names {@code
+     * connectorsLocation}.
+     */
     public static RemoteDeliveryPlan of(OutboundConnector connector, String connectorsLocation) {
         return new RemoteDeliveryPlan(connector, connectorsLocation);
     }
@@ -61,22 +73,27 @@ public final class RemoteDeliveryPlan {
         return "outgoing-" + processorName();
     }
 
-    /** {@code connector-NAME-mta-sts}: for an {@code mta-sts} connector, the processor of enforce-mode domains. */
+    /**
+     * {@code connector-NAME-mta-sts}: for an {@code mta-sts} connector, the processor of
+     * enforce-mode domains.
+     */
     public String enforceProcessorName() {
         return processorName() + "-mta-sts";
     }
 
     /**
-     * The TLS-related RemoteDelivery parameters, in the order they are written; for an {@code mta-sts}
-     * connector those of its fallback level (see {@link #enforceParameters()} for enforce-mode domains).
+     * The TLS-related RemoteDelivery parameters, in the order they are written; for an {@code
+     * mta-sts} connector those of its fallback level (see {@link #enforceParameters()} for
+     * enforce-mode domains).
      */
     public Map<String, String> tlsParameters() {
         return parameters(connector.fallbackLevel());
     }
 
     /**
-     * For an {@code mta-sts} connector, the parameters of the delivery of domains whose policy is in
-     * {@code enforce} mode: STARTTLS required, chain and MX host name verified (RFC 8461 section 4.2).
+     * For an {@code mta-sts} connector, the parameters of the delivery of domains whose policy is
+     * in {@code enforce} mode: STARTTLS required, chain and MX host name verified (RFC 8461 section
+     * 4.2).
      */
     public Map<String, String> enforceParameters() {
         return parameters(OutboundTlsLevel.VERIFY);
@@ -91,17 +108,21 @@ public final class RemoteDeliveryPlan {
         }
         parameters.put("startTLS", "true");
         boolean verify = level == OutboundTlsLevel.VERIFY;
-        // verifyServerIdentity also makes RemoteDelivery connect by host name, which own trust needs too
+        // verifyServerIdentity also makes RemoteDelivery connect by host name, which own trust
+        // needs too
         parameters.put("verifyServerIdentity", Boolean.toString(verify));
-        parameters.put("mail.smtp.starttls.required", Boolean.toString(level.encryptionMandatory()));
+        parameters.put(
+                "mail.smtp.starttls.required", Boolean.toString(level.encryptionMandatory()));
         boolean ownTrust = verify && connector.hasOwnTrust();
         // with own trust, ConnectorTrust checks the chain and the expected name instead of JavaMail
         parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify && !ownTrust));
         if (ownTrust) {
-            parameters.put("mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
+            parameters.put(
+                    "mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
         }
         if (!verify) {
-            // Any certificate: JavaMail's MailSSLSocketFactory trusting all hosts (Postfix "may"/"encrypt").
+            // Any certificate: JavaMail's MailSSLSocketFactory trusting all hosts (Postfix
+            // "may"/"encrypt").
             parameters.put("mail.smtp.ssl.trust", "*");
         }
         if (!connector.allowedProtocols().isEmpty()) {
@@ -115,78 +136,149 @@ public final class RemoteDeliveryPlan {
     }
 
     /**
-     * The step, for the processor holding the general RemoteDelivery ({@code relay}), that hands covered
-     * recipients to this connector's processor. Not for {@code transport}: there it would run before James's
-     * relay check and let anyone relay to the partner.
+     * The step, for the processor holding the general RemoteDelivery ({@code relay}), that hands
+     * covered recipients to this connector's processor. Not for {@code transport}: there it would
+     * run before James's relay check and let anyone relay to the partner.
      */
     public String routingStepXml(String connectorsLocation) {
-        String condition = connector.name()
-            + (connectorsLocation.equals(DEFAULT_LOCATION) ? "" : "," + connectorsLocation);
-        return "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=" + escape(condition)
-            + "\" class=\"ToProcessor\">\n"
-            + "    <processor>" + processorName() + "</processor>\n"
-            + "</mailet>\n";
+        String condition =
+                connector.name()
+                        + (connectorsLocation.equals(DEFAULT_LOCATION)
+                                ? ""
+                                : "," + connectorsLocation);
+        return "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs="
+                + escape(condition)
+                + "\" class=\"ToProcessor\">\n"
+                + "    <processor>"
+                + processorName()
+                + "</processor>\n"
+                + "</mailet>\n";
     }
 
-    /** The connector's processor: one RemoteDelivery with the connector's policy, bouncing to {@code bounceProcessor}. */
+    /**
+     * The connector's processor: one RemoteDelivery with the connector's policy, bouncing to {@code
+     * bounceProcessor}.
+     */
     public String processorXml(String bounceProcessor) {
         return processorXml(bounceProcessor, DEFAULT_DELAY_TIME, DEFAULT_MAX_RETRIES);
     }
 
     /**
-     * As {@link #processorXml(String)}, with RemoteDelivery's own {@code delayTime} and {@code maxRetries}.
-     * An {@code mta-sts} connector gets two processors: {@code connector-NAME} routes recipients whose
-     * domain has an {@code enforce} policy to {@code connector-NAME-mta-sts} and delivers the others at the
-     * fallback level (reporting, not enforcing, {@code testing} policies); {@code connector-NAME-mta-sts}
-     * delivers only to the MX hosts the policy lists, with verified TLS, and counts "no allowed MX host" as
-     * a temporary failure until {@code maxRetries}.
+     * As {@link #processorXml(String)}, with RemoteDelivery's own {@code delayTime} and {@code
+     * maxRetries}. An {@code mta-sts} connector gets two processors: {@code connector-NAME} routes
+     * recipients whose domain has an {@code enforce} policy to {@code connector-NAME-mta-sts} and
+     * delivers the others at the fallback level (reporting, not enforcing, {@code testing}
+     * policies); {@code connector-NAME-mta-sts} delivers only to the MX hosts the policy lists,
+     * with verified TLS, and counts "no allowed MX host" as a temporary failure until {@code
+     * maxRetries}.
      */
     public String processorXml(String bounceProcessor, String delayTime, String maxRetries) {
         boolean mtaSts = connector.tlsLevel() == OutboundTlsLevel.MTA_STS;
-        StringBuilder xml = new StringBuilder()
-            .append("<!-- outbound connector '").append(escape(connector.name())).append("': ")
-            .append(connector.tlsLevel()).append(mtaSts ? " (fallback " + connector.fallbackLevel() + ")" : "")
-            .append(connector.minimumProtocol().map(v -> ", " + v.jsseName() + " or newer").orElse("")).append(" -->\n")
-            .append("<processor state=\"").append(processorName()).append("\" enableJmx=\"true\">\n");
+        StringBuilder xml =
+                new StringBuilder()
+                        .append("<!-- outbound connector '")
+                        .append(escape(connector.name()))
+                        .append("': ")
+                        .append(connector.tlsLevel())
+                        .append(mtaSts ? " (fallback " + connector.fallbackLevel() + ")" : "")
+                        .append(
+                                connector
+                                        .minimumProtocol()
+                                        .map(v -> ", " + v.jsseName() + " or newer")
+                                        .orElse(""))
+                        .append(" -->\n")
+                        .append("<processor state=\"")
+                        .append(processorName())
+                        .append("\" enableJmx=\"true\">\n");
         if (mtaSts) {
-            xml.append("    <mailet match=\"All\" class=\"").append(ROUTE_BY_MTA_STS).append("\">\n");
+            xml.append("    <mailet match=\"All\" class=\"")
+                    .append(ROUTE_BY_MTA_STS)
+                    .append("\">\n");
             element(xml, "enforceProcessor", enforceProcessorName());
             xml.append("    </mailet>\n");
-            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "report", enforceProcessorName(), queueName(), bounceProcessor,
-                delayTime, maxRetries, "0", tlsParameters());
+            remoteDelivery(
+                    xml,
+                    MTA_STS_REMOTE_DELIVERY,
+                    "report",
+                    enforceProcessorName(),
+                    queueName(),
+                    bounceProcessor,
+                    delayTime,
+                    maxRetries,
+                    "0",
+                    tlsParameters());
             xml.append("</processor>\n")
-                .append("<processor state=\"").append(enforceProcessorName()).append("\" enableJmx=\"true\">\n");
-            remoteDelivery(xml, MTA_STS_REMOTE_DELIVERY, "enforce", null, "outgoing-" + enforceProcessorName(), bounceProcessor,
-                delayTime, maxRetries, maxRetries, enforceParameters());
+                    .append("<processor state=\"")
+                    .append(enforceProcessorName())
+                    .append("\" enableJmx=\"true\">\n");
+            remoteDelivery(
+                    xml,
+                    MTA_STS_REMOTE_DELIVERY,
+                    "enforce",
+                    null,
+                    "outgoing-" + enforceProcessorName(),
+                    bounceProcessor,
+                    delayTime,
+                    maxRetries,
+                    maxRetries,
+                    enforceParameters());
         } else if (connector.hasOwnTrust()) {
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("connector", connector.name());
             parameters.put("connectors", connectorsLocation);
             parameters.putAll(tlsParameters());
-            remoteDelivery(xml, CONNECTOR_REMOTE_DELIVERY, null, null, queueName(), bounceProcessor, delayTime,
-                maxRetries, "0", parameters);
+            remoteDelivery(
+                    xml,
+                    CONNECTOR_REMOTE_DELIVERY,
+                    null,
+                    null,
+                    queueName(),
+                    bounceProcessor,
+                    delayTime,
+                    maxRetries,
+                    "0",
+                    parameters);
         } else {
-            remoteDelivery(xml, "RemoteDelivery", null, null, queueName(), bounceProcessor, delayTime, maxRetries,
-                "0", tlsParameters());
+            remoteDelivery(
+                    xml,
+                    "RemoteDelivery",
+                    null,
+                    null,
+                    queueName(),
+                    bounceProcessor,
+                    delayTime,
+                    maxRetries,
+                    "0",
+                    tlsParameters());
         }
         return xml.append("</processor>\n").toString();
     }
 
     /** The mailet routing enforce-mode recipients of an {@code mta-sts} connector. */
     public static final String ROUTE_BY_MTA_STS = "dev.mailsec.mailets.connector.RouteByMtaSts";
-    /** James's RemoteDelivery seeing only the MX hosts an MTA-STS policy allows. */
-    public static final String MTA_STS_REMOTE_DELIVERY = "dev.mailsec.mailets.connector.MtaStsRemoteDelivery";
 
-    private static void remoteDelivery(StringBuilder xml, String mailetClass, String mtaStsMode,
-                                       String enforceProcessor, String queue,
-                                       String bounceProcessor, String delayTime, String maxRetries,
-                                       String maxDnsProblemRetries, Map<String, String> tls) {
+    /** James's RemoteDelivery seeing only the MX hosts an MTA-STS policy allows. */
+    public static final String MTA_STS_REMOTE_DELIVERY =
+            "dev.mailsec.mailets.connector.MtaStsRemoteDelivery";
+
+    private static void remoteDelivery(
+            StringBuilder xml,
+            String mailetClass,
+            String mtaStsMode,
+            String enforceProcessor,
+            String queue,
+            String bounceProcessor,
+            String delayTime,
+            String maxRetries,
+            String maxDnsProblemRetries,
+            Map<String, String> tls) {
         xml.append("    <mailet match=\"All\" class=\"").append(mailetClass).append("\">\n");
         if (mtaStsMode != null) {
             element(xml, "mtaSts", mtaStsMode);
         }
         if (enforceProcessor != null) {
-            // the fallback delivery hands mail to the enforce processor once its domain has an enforce policy
+            // the fallback delivery hands mail to the enforce processor once its domain has an
+            // enforce policy
             element(xml, "enforceProcessor", enforceProcessor);
         }
         element(xml, "outgoing", queue);
@@ -203,10 +295,19 @@ public final class RemoteDeliveryPlan {
     }
 
     private static void element(StringBuilder xml, String name, String value) {
-        xml.append("        <").append(name).append('>').append(escape(value)).append("</").append(name).append(">\n");
+        xml.append("        <")
+                .append(name)
+                .append('>')
+                .append(escape(value))
+                .append("</")
+                .append(name)
+                .append(">\n");
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -3,7 +3,10 @@ package dev.mailsec.tls.connector;
 import java.util.Locale;
 import java.util.Optional;
 
-/** A relay an outbound connector delivers to instead of the recipient domain's MX hosts: {@code host[:port]}. */
+/**
+ * A relay an outbound connector delivers to instead of the recipient domain's MX hosts: {@code
+ * host[:port]}.
+ */
 public final class SmartHost {
 
     /** The SMTP port used when none is given. */
@@ -58,7 +61,9 @@ public final class SmartHost {
         }
         int port = DEFAULT_PORT;
         if (portPart != null) {
-            if (!portPart.matches("[0-9]{1,5}") || Integer.parseInt(portPart) < 1 || Integer.parseInt(portPart) > 65535) {
+            if (!portPart.matches("[0-9]{1,5}")
+                    || Integer.parseInt(portPart) < 1
+                    || Integer.parseInt(portPart) > 65535) {
                 throw invalid(trimmed);
             }
             port = Integer.parseInt(portPart);
@@ -67,8 +72,10 @@ public final class SmartHost {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("expected host, host:port or [IPv6]:port with a port from 1 to 65535, got '"
-            + text + "'");
+        return new IllegalArgumentException(
+                "expected host, host:port or [IPv6]:port with a port from 1 to 65535, got '"
+                        + text
+                        + "'");
     }
 
     public String host() {
@@ -81,7 +88,9 @@ public final class SmartHost {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SmartHost && host.equals(((SmartHost) other).host) && port == ((SmartHost) other).port;
+        return other instanceof SmartHost
+                && host.equals(((SmartHost) other).host)
+                && port == ((SmartHost) other).port;
     }
 
     @Override

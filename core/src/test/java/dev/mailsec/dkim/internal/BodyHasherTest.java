@@ -14,23 +14,26 @@ class BodyHasherTest {
 
     /** RFC 6376 section 3.4.5 examples, plus the edge cases of the end-of-body rules. */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "RELAXED| C \\r\\nD \\t E\\r\\n\\r\\n\\r\\n| C\\r\\nD E\\r\\n",
-        "SIMPLE| C \\r\\nD \\t E\\r\\n\\r\\n\\r\\n| C \\r\\nD \\t E\\r\\n",
-        "RELAXED||",
-        "SIMPLE||\\r\\n",
-        "RELAXED|\\r\\n\\r\\n|",
-        "SIMPLE|\\r\\n\\r\\n|\\r\\n",
-        "RELAXED|abc|abc\\r\\n",
-        "SIMPLE|abc|abc\\r\\n",
-        "RELAXED|a\\n\\nb  \\n|a\\r\\n\\r\\nb\\r\\n",
-        "SIMPLE|a\\n\\nb  \\n|a\\r\\n\\r\\nb  \\r\\n",
-        "RELAXED|a\\rb\\r|a\\rb\\r\\r\\n",
-        "SIMPLE|a\\rb\\r|a\\rb\\r\\r\\n",
-        "RELAXED|  \\r\\n\\t\\r\\nx|\\r\\n\\r\\nx\\r\\n",
-        "RELAXED|a \\t b\\t\\r\\n  \\r\\n|a b\\r\\n",
-    })
-    void canonicalFormMatchesTheRfc(Canonicalization c, String in, String expected) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "RELAXED| C \\r\\nD \\t E\\r\\n\\r\\n\\r\\n| C\\r\\nD E\\r\\n",
+                "SIMPLE| C \\r\\nD \\t E\\r\\n\\r\\n\\r\\n| C \\r\\nD \\t E\\r\\n",
+                "RELAXED||",
+                "SIMPLE||\\r\\n",
+                "RELAXED|\\r\\n\\r\\n|",
+                "SIMPLE|\\r\\n\\r\\n|\\r\\n",
+                "RELAXED|abc|abc\\r\\n",
+                "SIMPLE|abc|abc\\r\\n",
+                "RELAXED|a\\n\\nb  \\n|a\\r\\n\\r\\nb\\r\\n",
+                "SIMPLE|a\\n\\nb  \\n|a\\r\\n\\r\\nb  \\r\\n",
+                "RELAXED|a\\rb\\r|a\\rb\\r\\r\\n",
+                "SIMPLE|a\\rb\\r|a\\rb\\r\\r\\n",
+                "RELAXED|  \\r\\n\\t\\r\\nx|\\r\\n\\r\\nx\\r\\n",
+                "RELAXED|a \\t b\\t\\r\\n  \\r\\n|a b\\r\\n",
+            })
+    void canonicalFormMatchesTheRfc(Canonicalization c, String in, String expected)
+            throws Exception {
         byte[] input = unescape(in);
         byte[] canon = unescape(expected);
         assertThat(hash(c, input, -1, input.length)).isEqualTo(sha256(canon));
@@ -39,13 +42,18 @@ class BodyHasherTest {
     @ParameterizedTest
     @EnumSource(Canonicalization.class)
     void emptyBodyHashesAreTheWellKnownOnes(Canonicalization c) throws Exception {
-        String expected = c == Canonicalization.SIMPLE
-                ? "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY="
-                : "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
-        assertThat(Base64.getEncoder().encodeToString(hash(c, new byte[0], -1, 1))).isEqualTo(expected);
+        String expected =
+                c == Canonicalization.SIMPLE
+                        ? "frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY="
+                        : "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        assertThat(Base64.getEncoder().encodeToString(hash(c, new byte[0], -1, 1)))
+                .isEqualTo(expected);
     }
 
-    /** Splitting into 1-byte pieces disables the eight-byte fast path: this compares it with the byte path. */
+    /**
+     * Splitting into 1-byte pieces disables the eight-byte fast path: this compares it with the
+     * byte path.
+     */
     @ParameterizedTest
     @CsvSource({
         "RELAXED, 'ab \t\r\n\n\r\n  x'",
@@ -55,10 +63,12 @@ class BodyHasherTest {
         "RELAXED, 'ab c\u00e9\u0000\u007f\u0001 \r'",
         "SIMPLE, 'ab c\u00e9\u0000\u007f\u0001 \r'",
     })
-    void theHashDoesNotDependOnHowTheBodyIsSplit(Canonicalization c, String alphabetEscaped) throws Exception {
+    void theHashDoesNotDependOnHowTheBodyIsSplit(Canonicalization c, String alphabetEscaped)
+            throws Exception {
         Random r = new Random(7);
         byte[] body = new byte[200_000];
-        String alphabet = alphabetEscaped.replace("\\t", "\t").replace("\\r", "\r").replace("\\n", "\n");
+        String alphabet =
+                alphabetEscaped.replace("\\t", "\t").replace("\\r", "\r").replace("\\n", "\n");
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) alphabet.charAt(r.nextInt(alphabet.length()));
         }
@@ -99,7 +109,8 @@ class BodyHasherTest {
         assertThat(h.canonicalLength()).isEqualTo(2L * 3_000_000 + 3);
     }
 
-    private static byte[] hash(Canonicalization c, byte[] body, long limit, int chunk) throws Exception {
+    private static byte[] hash(Canonicalization c, byte[] body, long limit, int chunk)
+            throws Exception {
         BodyHasher h = BodyHasher.create(c, MessageDigest.getInstance("SHA-256"), limit);
         for (int off = 0; off < body.length; off += chunk) {
             h.update(body, off, Math.min(chunk, body.length - off));
@@ -115,6 +126,9 @@ class BodyHasherTest {
         if (s == null) {
             return new byte[0];
         }
-        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t").getBytes(StandardCharsets.US_ASCII);
+        return s.replace("\\r", "\r")
+                .replace("\\n", "\n")
+                .replace("\\t", "\t")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -29,16 +29,17 @@ class DkimSignerTest {
     static final KeyPair RSA = generate("RSA", 2048);
     static final KeyPair ED = generate("Ed25519", 0);
 
-    static final String MESSAGE = "Received: from client by mx.mailsec.test; Mon, 23 Nov 2026 10:00:00 +0000\r\n"
-            + "From: \"Alice, Sales\" <alice@mailsec.test>\r\n"
-            + "To: bob@example.org,\r\n   carol@example.org\r\n"
-            + "Subject:   A folded\r\n\t subject   line  \r\n"
-            + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
-            + "Message-ID: <m1@mailsec.test>\r\n"
-            + "MIME-Version: 1.0\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "\r\n"
-            + "Hello Bob,\r\n\r\nthe figures  are\tattached   \r\nwith trailing whitespace  \r\n\r\n\r\n";
+    static final String MESSAGE =
+            "Received: from client by mx.mailsec.test; Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+                    + "From: \"Alice, Sales\" <alice@mailsec.test>\r\n"
+                    + "To: bob@example.org,\r\n   carol@example.org\r\n"
+                    + "Subject:   A folded\r\n\t subject   line  \r\n"
+                    + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+                    + "Message-ID: <m1@mailsec.test>\r\n"
+                    + "MIME-Version: 1.0\r\n"
+                    + "Content-Type: text/plain; charset=utf-8\r\n"
+                    + "\r\n"
+                    + "Hello Bob,\r\n\r\nthe figures  are\tattached   \r\nwith trailing whitespace  \r\n\r\n\r\n";
 
     static KeyPair generate(String alg, int bits) {
         try {
@@ -53,17 +54,22 @@ class DkimSignerTest {
     }
 
     static String zone() {
-        return KeyRecords.zoneLine("rsa-v1", "mailsec.test", RSA.getPublic()) + "\n"
-                + KeyRecords.zoneLine("ed25519-v1", "mailsec.test", ED.getPublic()) + "\n";
+        return KeyRecords.zoneLine("rsa-v1", "mailsec.test", RSA.getPublic())
+                + "\n"
+                + KeyRecords.zoneLine("ed25519-v1", "mailsec.test", ED.getPublic())
+                + "\n";
     }
 
     static DkimSigner dual() {
-        return DkimSigner.of(SigningKey.of("mailsec.test", "ed25519-v1", ED.getPrivate()),
+        return DkimSigner.of(
+                SigningKey.of("mailsec.test", "ed25519-v1", ED.getPrivate()),
                 SigningKey.of("mailsec.test", "rsa-v1", RSA.getPrivate()));
     }
 
     static DkimVerification verify(byte[] message) {
-        return new DkimVerifier(ZoneFileKeyRecordSource.parse(zone(), "test"), DkimPolicy.defaults()).verify(message);
+        return new DkimVerifier(
+                        ZoneFileKeyRecordSource.parse(zone(), "test"), DkimPolicy.defaults())
+                .verify(message);
     }
 
     @Test
@@ -74,7 +80,8 @@ class DkimSignerTest {
         for (DkimSignatureResult r : v.results()) {
             assertThat(r.result()).as(r.toString()).isEqualTo(DkimResult.PASS);
         }
-        assertThat(v.results()).extracting(DkimSignatureResult::algorithm)
+        assertThat(v.results())
+                .extracting(DkimSignatureResult::algorithm)
                 .containsExactly("ed25519-sha256", "rsa-sha256");
     }
 
@@ -82,8 +89,11 @@ class DkimSignerTest {
     void signatureShouldOversignFromAndUseRelaxedCanonicalisation() {
         String sig = dual().sign(MESSAGE.getBytes(StandardCharsets.US_ASCII)).get(1);
         String unfolded = sig.replaceAll("\r\n[ \t]+", " ");
-        assertThat(unfolded).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=mailsec.test; s=rsa-v1;");
-        assertThat(sig.replaceAll("\\s+", "")).contains("h=from:from:subject:date:to:message-id:mime-version:content-type;");
+        assertThat(unfolded)
+                .startsWith(
+                        "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=mailsec.test; s=rsa-v1;");
+        assertThat(sig.replaceAll("\\s+", ""))
+                .contains("h=from:from:subject:date:to:message-id:mime-version:content-type;");
         assertThat(unfolded).doesNotContain("received");
         for (String line : sig.split("\r\n")) {
             assertThat(line.length()).as(line).isLessThanOrEqualTo(80);
@@ -93,29 +103,38 @@ class DkimSignerTest {
     @Test
     void addedFromShouldBreakTheSignature() {
         byte[] signed = dual().signedMessage(MESSAGE.getBytes(StandardCharsets.US_ASCII));
-        byte[] forged = ("From: mallory@evil.example\r\n" + new String(signed, StandardCharsets.ISO_8859_1))
-                .getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(verify(forged).results()).extracting(DkimSignatureResult::result)
+        byte[] forged =
+                ("From: mallory@evil.example\r\n" + new String(signed, StandardCharsets.ISO_8859_1))
+                        .getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(verify(forged).results())
+                .extracting(DkimSignatureResult::result)
                 .containsOnly(DkimResult.FAIL);
     }
 
     @Test
     void changedBodyShouldFailWhileWhitespaceChangesPass() {
-        String signed = new String(dual().signedMessage(MESSAGE.getBytes(StandardCharsets.US_ASCII)),
-                StandardCharsets.ISO_8859_1);
+        String signed =
+                new String(
+                        dual().signedMessage(MESSAGE.getBytes(StandardCharsets.US_ASCII)),
+                        StandardCharsets.ISO_8859_1);
         String relaxedSame = signed.replace("the figures  are", "the figures are ") + "\r\n\r\n";
         assertThat(verify(relaxedSame.getBytes(StandardCharsets.ISO_8859_1)).results())
-                .extracting(DkimSignatureResult::result).containsOnly(DkimResult.PASS);
+                .extracting(DkimSignatureResult::result)
+                .containsOnly(DkimResult.PASS);
         String tampered = signed.replace("figures", "numbers");
         assertThat(verify(tampered.getBytes(StandardCharsets.ISO_8859_1)).results())
-                .extracting(DkimSignatureResult::result).containsOnly(DkimResult.FAIL);
+                .extracting(DkimSignatureResult::result)
+                .containsOnly(DkimResult.FAIL);
     }
 
     @Test
     void streamingInSmallPiecesShouldGiveTheSameSignatureAsOneWrite() throws Exception {
         Clock fixed = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
-        DkimSigner s = DkimSigner.builder().key(SigningKey.of("mailsec.test", "ed25519-v1", ED.getPrivate()))
-                .clock(fixed).build();
+        DkimSigner s =
+                DkimSigner.builder()
+                        .key(SigningKey.of("mailsec.test", "ed25519-v1", ED.getPrivate()))
+                        .clock(fixed)
+                        .build();
         byte[] msg = MESSAGE.getBytes(StandardCharsets.US_ASCII);
         DkimSigner.Session session = s.start();
         for (byte b : msg) {
@@ -135,16 +154,26 @@ class DkimSignerTest {
         }
         crlf.append(MESSAGE);
         assertThat(verify(crlf.toString().getBytes(StandardCharsets.US_ASCII)).results())
-                .extracting(DkimSignatureResult::result).containsOnly(DkimResult.PASS);
+                .extracting(DkimSignatureResult::result)
+                .containsOnly(DkimResult.PASS);
     }
 
     @Test
     void lifetimeShouldAddExpiry() {
         Clock fixed = Clock.fixed(Instant.ofEpochSecond(1_800_000_000L), ZoneOffset.UTC);
-        DkimSigner s = DkimSigner.builder().key(SigningKey.of("mailsec.test", "rsa-v1", RSA.getPrivate()))
-                .clock(fixed).lifetime(Duration.ofDays(7)).build();
-        String sig = s.sign(MESSAGE.getBytes(StandardCharsets.US_ASCII)).get(0).replaceAll("\r\n[ \t]+", " ");
-        assertThat(sig).contains("t=1800000000;").contains("x=" + (1_800_000_000L + 7 * 86400) + ";");
+        DkimSigner s =
+                DkimSigner.builder()
+                        .key(SigningKey.of("mailsec.test", "rsa-v1", RSA.getPrivate()))
+                        .clock(fixed)
+                        .lifetime(Duration.ofDays(7))
+                        .build();
+        String sig =
+                s.sign(MESSAGE.getBytes(StandardCharsets.US_ASCII))
+                        .get(0)
+                        .replaceAll("\r\n[ \t]+", " ");
+        assertThat(sig)
+                .contains("t=1800000000;")
+                .contains("x=" + (1_800_000_000L + 7 * 86400) + ";");
     }
 
     @Test
@@ -153,27 +182,44 @@ class DkimSignerTest {
                 .hasMessageStartingWith("domain:");
         assertThatThrownBy(() -> SigningKey.of("mailsec.test", "s 1", RSA.getPrivate()))
                 .hasMessageStartingWith("selector:");
-        assertThatThrownBy(() -> SigningKey.of("mailsec.test", "s1", generate("RSA", 1024).getPrivate()))
+        assertThatThrownBy(
+                        () ->
+                                SigningKey.of(
+                                        "mailsec.test", "s1", generate("RSA", 1024).getPrivate()))
                 .hasMessageContaining("2048");
-        assertThatThrownBy(() -> DkimSigner.builder().key(SigningKey.of("mailsec.test", "s1", RSA.getPrivate()))
-                .headers(Arrays.asList("to", "subject"))).hasMessageStartingWith("headers:");
+        assertThatThrownBy(
+                        () ->
+                                DkimSigner.builder()
+                                        .key(SigningKey.of("mailsec.test", "s1", RSA.getPrivate()))
+                                        .headers(Arrays.asList("to", "subject")))
+                .hasMessageStartingWith("headers:");
         assertThatThrownBy(() -> DkimSigner.builder().build()).hasMessageStartingWith("keys:");
-        assertThatThrownBy(() -> DkimSigner.of(SigningKey.of("mailsec.test", "a", RSA.getPrivate()),
-                SigningKey.of("mailsec.test", "b", RSA.getPrivate()))).hasMessageContaining("two keys");
+        assertThatThrownBy(
+                        () ->
+                                DkimSigner.of(
+                                        SigningKey.of("mailsec.test", "a", RSA.getPrivate()),
+                                        SigningKey.of("mailsec.test", "b", RSA.getPrivate())))
+                .hasMessageContaining("two keys");
     }
 
     @Test
     void toStringShouldNeverShowTheKey() {
         SigningKey k = SigningKey.of("mailsec.test", "rsa-v1", RSA.getPrivate());
         String encoded = Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded());
-        assertThat(k.toString()).contains("rsa-v1").contains("redacted").doesNotContain(encoded.substring(40, 80));
+        assertThat(k.toString())
+                .contains("rsa-v1")
+                .contains("redacted")
+                .doesNotContain(encoded.substring(40, 80));
         assertThat(dual().toString()).doesNotContain(encoded.substring(40, 80));
     }
 
     @Test
     void keyRecordShouldCarryTheRawEd25519KeyAndTheRsaSpki() {
-        assertThat(KeyRecords.txt(ED.getPublic())).matches("v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=");
-        assertThat(KeyRecords.txt(RSA.getPublic())).isEqualTo("v=DKIM1; k=rsa; p="
-                + Base64.getEncoder().encodeToString(RSA.getPublic().getEncoded()));
+        assertThat(KeyRecords.txt(ED.getPublic()))
+                .matches("v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=");
+        assertThat(KeyRecords.txt(RSA.getPublic()))
+                .isEqualTo(
+                        "v=DKIM1; k=rsa; p="
+                                + Base64.getEncoder().encodeToString(RSA.getPublic().getEncoded()));
     }
 }

@@ -23,8 +23,15 @@ class KeyRecordsTest {
         String p = txt.substring(txt.indexOf("p=") + 2);
 
         assertThat(KeyRecords.publishes(txt, rsa)).isTrue();
-        assertThat(KeyRecords.publishes("v=DKIM1;  h=sha256 ; p=" + p.substring(0, 40) + " " + p.substring(40), rsa))
-            .as("k= defaults to rsa; folding whitespace inside p= is ignored").isTrue();
+        assertThat(
+                        KeyRecords.publishes(
+                                "v=DKIM1;  h=sha256 ; p="
+                                        + p.substring(0, 40)
+                                        + " "
+                                        + p.substring(40),
+                                rsa))
+                .as("k= defaults to rsa; folding whitespace inside p= is ignored")
+                .isTrue();
         PublicKey ed25519 = key("Ed25519");
         assertThat(KeyRecords.publishes(KeyRecords.txt(ed25519), ed25519)).isTrue();
     }

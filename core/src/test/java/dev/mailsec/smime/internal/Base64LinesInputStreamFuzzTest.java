@@ -9,12 +9,12 @@ import java.util.Base64;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for base64 line decoding ({@link Base64LinesInputStream}): it throws only {@link IOException}
- * for input it refuses, and whatever both it and the JDK's MIME decoder (whose input rules it follows)
- * accept decodes to the same bytes. The stream is read in chunks whose size the input's length picks, so
- * the single-byte and block paths both run. Seeds (base64 bodies of the S/MIME tests' messages, with
- * CRLF, LF, long and ragged lines) are in
- * {@code src/test/resources/dev/mailsec/smime/internal/Base64LinesInputStreamFuzzTestInputs/decode/}.
+ * Fuzz target for base64 line decoding ({@link Base64LinesInputStream}): it throws only {@link
+ * IOException} for input it refuses, and whatever both it and the JDK's MIME decoder (whose input
+ * rules it follows) accept decodes to the same bytes. The stream is read in chunks whose size the
+ * input's length picks, so the single-byte and block paths both run. Seeds (base64 bodies of the
+ * S/MIME tests' messages, with CRLF, LF, long and ragged lines) are in {@code
+ * src/test/resources/dev/mailsec/smime/internal/Base64LinesInputStreamFuzzTestInputs/decode/}.
  */
 class Base64LinesInputStreamFuzzTest {
 
@@ -34,14 +34,18 @@ class Base64LinesInputStreamFuzzTest {
             return;
         }
         if (!Arrays.equals(ours, jdk)) {
-            throw new IllegalStateException("decodes differently from the JDK's MIME decoder: "
-                    + ours.length + " bytes against " + jdk.length);
+            throw new IllegalStateException(
+                    "decodes differently from the JDK's MIME decoder: "
+                            + ours.length
+                            + " bytes against "
+                            + jdk.length);
         }
     }
 
     private static byte[] readAll(byte[] input, int chunk) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (Base64LinesInputStream in = new Base64LinesInputStream(new ByteArrayInputStream(input))) {
+        try (Base64LinesInputStream in =
+                new Base64LinesInputStream(new ByteArrayInputStream(input))) {
             byte[] buffer = new byte[chunk];
             while (true) {
                 int b = in.read();

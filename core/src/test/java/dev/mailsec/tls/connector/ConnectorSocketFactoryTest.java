@@ -16,39 +16,46 @@ class ConnectorSocketFactoryTest {
     @Test
     void aHostNobodyRegisteredOnAnUnboundThreadShouldGetNoTls() throws Exception {
         List<Throwable> thrown = new CopyOnWriteArrayList<>();
-        Thread thread = new Thread(() -> {
-            try {
-                factory.createSocket(new Socket(), "mx.nobody.test", 25, true);
-            } catch (IOException | RuntimeException e) {
-                thrown.add(e);
-            }
-        });
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try {
+                                factory.createSocket(new Socket(), "mx.nobody.test", 25, true);
+                            } catch (IOException | RuntimeException e) {
+                                thrown.add(e);
+                            }
+                        });
         thread.start();
         thread.join();
         assertThat(thrown).hasSize(1);
-        assertThat(thrown.get(0)).isInstanceOf(IOException.class)
-            .hasMessage("no outbound connector trust is registered for mx.nobody.test:25");
+        assertThat(thrown.get(0))
+                .isInstanceOf(IOException.class)
+                .hasMessage("no outbound connector trust is registered for mx.nobody.test:25");
     }
 
     @Test
     void aBoundThreadShouldAskItsConnectorForEveryHost() throws Exception {
         List<String> asked = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        Thread thread = new Thread(() -> {
-            ConnectorSocketFactory.bindCurrentThread(host -> {
-                asked.add(host);
-                throw new IOException("connector trust asked for " + host);
-            });
-            for (String host : List.of("mx1.partner.test", "MX2.partner.test")) {
-                try {
-                    factory.createSocket(new Socket(), host, 25, true);
-                } catch (IOException expected) {
-                    if (!expected.getMessage().equals("connector trust asked for " + host)) {
-                        failures.add(expected);
-                    }
-                }
-            }
-        });
+        Thread thread =
+                new Thread(
+                        () -> {
+                            ConnectorSocketFactory.bindCurrentThread(
+                                    host -> {
+                                        asked.add(host);
+                                        throw new IOException("connector trust asked for " + host);
+                                    });
+                            for (String host : List.of("mx1.partner.test", "MX2.partner.test")) {
+                                try {
+                                    factory.createSocket(new Socket(), host, 25, true);
+                                } catch (IOException expected) {
+                                    if (!expected.getMessage()
+                                            .equals("connector trust asked for " + host)) {
+                                        failures.add(expected);
+                                    }
+                                }
+                            }
+                        });
         thread.start();
         thread.join();
         assertThat(failures).isEmpty();

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Fuzz target for connectors.xml ({@link ConnectorsFile#parse}): any content gives connectors or an
  * {@link InvalidConnectorsException} naming the problem; never another exception. Seeds (the sample
- * conf/connectors.xml and the tests' variants) are in
- * {@code src/test/resources/dev/mailsec/tls/connector/ConnectorsFileFuzzTestInputs/parse/}.
+ * conf/connectors.xml and the tests' variants) are in {@code
+ * src/test/resources/dev/mailsec/tls/connector/ConnectorsFileFuzzTestInputs/parse/}.
  */
 class ConnectorsFileFuzzTest {
 

@@ -17,43 +17,101 @@ class OutboundDecisionTest {
     @Test
     void noStartTlsShouldHoldMandatoryLevelsAndGoInClearWhenOpportunistic() {
         assertThat(decide(OutboundTlsLevel.VERIFY, ANY, false, NONE, NONE, NONE, NONE).text)
-            .isEqualTo("mail would wait: STARTTLS not offered; RemoteDelivery retries, then bounces (verify)");
-        assertThat(decide(OutboundTlsLevel.REQUIRED, ANY, false, NONE, NONE, NONE, NONE).deliver).isFalse();
-        OutboundProbe.Decision opportunistic = decide(OutboundTlsLevel.OPPORTUNISTIC, ANY, false, NONE, NONE, NONE, NONE);
+                .isEqualTo(
+                        "mail would wait: STARTTLS not offered; RemoteDelivery retries, then bounces (verify)");
+        assertThat(decide(OutboundTlsLevel.REQUIRED, ANY, false, NONE, NONE, NONE, NONE).deliver)
+                .isFalse();
+        OutboundProbe.Decision opportunistic =
+                decide(OutboundTlsLevel.OPPORTUNISTIC, ANY, false, NONE, NONE, NONE, NONE);
         assertThat(opportunistic.deliver).isTrue();
         assertThat(opportunistic.text).contains("IN CLEAR");
     }
 
     @Test
     void verifyShouldNeedTrustAndName() {
-        assertThat(decide(OutboundTlsLevel.VERIFY, ANY, true, NONE, Optional.of("TLSv1.3"),
-            Optional.of("PKIX path building failed"), Optional.of("DNS:mx.bank.test")).text)
-            .isEqualTo("mail would wait: certificate chain not trusted: PKIX path building failed; "
-                + "RemoteDelivery retries, then bounces (verify)");
-        assertThat(decide(OutboundTlsLevel.VERIFY, ANY, true, NONE, Optional.of("TLSv1.3"), NONE, NONE).text)
-            .isEqualTo("mail would wait: certificate not issued for mx.bank.test; RemoteDelivery retries, then bounces (verify)");
-        OutboundProbe.Decision good = decide(OutboundTlsLevel.VERIFY, ANY, true, NONE, Optional.of("TLSv1.3"), NONE,
-            Optional.of("DNS:mx.bank.test"));
+        assertThat(
+                        decide(
+                                        OutboundTlsLevel.VERIFY,
+                                        ANY,
+                                        true,
+                                        NONE,
+                                        Optional.of("TLSv1.3"),
+                                        Optional.of("PKIX path building failed"),
+                                        Optional.of("DNS:mx.bank.test"))
+                                .text)
+                .isEqualTo(
+                        "mail would wait: certificate chain not trusted: PKIX path building failed; "
+                                + "RemoteDelivery retries, then bounces (verify)");
+        assertThat(
+                        decide(
+                                        OutboundTlsLevel.VERIFY,
+                                        ANY,
+                                        true,
+                                        NONE,
+                                        Optional.of("TLSv1.3"),
+                                        NONE,
+                                        NONE)
+                                .text)
+                .isEqualTo(
+                        "mail would wait: certificate not issued for mx.bank.test; RemoteDelivery retries, then bounces (verify)");
+        OutboundProbe.Decision good =
+                decide(
+                        OutboundTlsLevel.VERIFY,
+                        ANY,
+                        true,
+                        NONE,
+                        Optional.of("TLSv1.3"),
+                        NONE,
+                        Optional.of("DNS:mx.bank.test"));
         assertThat(good.deliver).isTrue();
-        assertThat(good.text).isEqualTo("mail would go over TLSv1.3, certificate verified for DNS:mx.bank.test");
+        assertThat(good.text)
+                .isEqualTo("mail would go over TLSv1.3, certificate verified for DNS:mx.bank.test");
     }
 
     @Test
     void requiredShouldIgnoreTrustButNotTheMinimumProtocol() {
-        assertThat(decide(OutboundTlsLevel.REQUIRED, ANY, true, NONE, Optional.of("TLSv1.2"),
-            Optional.of("expired"), NONE).deliver).isTrue();
-        assertThat(decide(OutboundTlsLevel.REQUIRED, Optional.of(TlsProtocolVersion.TLS_V1_3), true, NONE,
-            Optional.of("TLSv1.2"), NONE, NONE).text)
-            .isEqualTo("mail would wait: the host negotiates TLSv1.2, the connector requires TLSv1.3 or newer; "
-                + "RemoteDelivery retries, then bounces (required)");
-        assertThat(decide(OutboundTlsLevel.REQUIRED, ANY, true, Optional.of("Received fatal alert: protocol_version"),
-            NONE, NONE, NONE).deliver).isFalse();
+        assertThat(
+                        decide(
+                                        OutboundTlsLevel.REQUIRED,
+                                        ANY,
+                                        true,
+                                        NONE,
+                                        Optional.of("TLSv1.2"),
+                                        Optional.of("expired"),
+                                        NONE)
+                                .deliver)
+                .isTrue();
+        assertThat(
+                        decide(
+                                        OutboundTlsLevel.REQUIRED,
+                                        Optional.of(TlsProtocolVersion.TLS_V1_3),
+                                        true,
+                                        NONE,
+                                        Optional.of("TLSv1.2"),
+                                        NONE,
+                                        NONE)
+                                .text)
+                .isEqualTo(
+                        "mail would wait: the host negotiates TLSv1.2, the connector requires TLSv1.3 or newer; "
+                                + "RemoteDelivery retries, then bounces (required)");
+        assertThat(
+                        decide(
+                                        OutboundTlsLevel.REQUIRED,
+                                        ANY,
+                                        true,
+                                        Optional.of("Received fatal alert: protocol_version"),
+                                        NONE,
+                                        NONE,
+                                        NONE)
+                                .deliver)
+                .isFalse();
     }
 
     @Test
     void hostNameMatcherShouldFollowRfc6125() throws Exception {
         X509Certificate withSans = load("client-with-sans.pem");
-        assertThat(HostNameMatcher.match("RELAY.partner.example.", withSans)).contains("DNS:relay.partner.example");
+        assertThat(HostNameMatcher.match("RELAY.partner.example.", withSans))
+                .contains("DNS:relay.partner.example");
         assertThat(HostNameMatcher.match("other.partner.example", withSans)).isEmpty();
         assertThat(HostNameMatcher.matches("mx.bank.test", "*.bank.test")).isTrue();
         assertThat(HostNameMatcher.matches("bank.test", "*.bank.test")).isFalse();
@@ -61,16 +119,30 @@ class OutboundDecisionTest {
         assertThat(HostNameMatcher.matches("x.test", "*.test")).isFalse();
     }
 
-    private static OutboundProbe.Decision decide(OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum,
-                                                 boolean offered, Optional<String> handshakeError,
-                                                 Optional<String> protocol, Optional<String> trustError,
-                                                 Optional<String> matched) {
-        return OutboundProbe.decide(level, minimum, offered, handshakeError, protocol, trustError, matched, "mx.bank.test");
+    private static OutboundProbe.Decision decide(
+            OutboundTlsLevel level,
+            Optional<TlsProtocolVersion> minimum,
+            boolean offered,
+            Optional<String> handshakeError,
+            Optional<String> protocol,
+            Optional<String> trustError,
+            Optional<String> matched) {
+        return OutboundProbe.decide(
+                level,
+                minimum,
+                offered,
+                handshakeError,
+                protocol,
+                trustError,
+                matched,
+                "mx.bank.test");
     }
 
     private static X509Certificate load(String name) throws Exception {
-        try (InputStream in = OutboundDecisionTest.class.getResourceAsStream("/dev/mailsec/tls/" + name)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        try (InputStream in =
+                OutboundDecisionTest.class.getResourceAsStream("/dev/mailsec/tls/" + name)) {
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 }

@@ -8,22 +8,33 @@ import org.junit.jupiter.api.Test;
 class RemoteDeliveryPlanTest {
 
     private static OutboundConnector connector(String tls, String extra) throws Exception {
-        return ConnectorsFileTest.parse("<connectors><outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
-            + extra + "<tls " + tls + "/></outbound></connectors>").outbound("bank").orElseThrow();
+        return ConnectorsFileTest.parse(
+                        "<connectors><outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
+                                + extra
+                                + "<tls "
+                                + tls
+                                + "/></outbound></connectors>")
+                .outbound("bank")
+                .orElseThrow();
     }
 
     @Test
-    void verifyShouldRequireStartTlsAndCheckTheServerIdentityWithTheJvmTrustStore() throws Exception {
-        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\" minimumProtocol=\"TLSv1.2\"",
-            "<smartHost>relay.bank.test:2525</smartHost><smartHost>[2001:db8::25]</smartHost>"));
+    void verifyShouldRequireStartTlsAndCheckTheServerIdentityWithTheJvmTrustStore()
+            throws Exception {
+        RemoteDeliveryPlan plan =
+                RemoteDeliveryPlan.of(
+                        connector(
+                                "level=\"verify\" minimumProtocol=\"TLSv1.2\"",
+                                "<smartHost>relay.bank.test:2525</smartHost><smartHost>[2001:db8::25]</smartHost>"));
 
-        assertThat(plan.tlsParameters()).containsExactly(
-            entry("gateway", "relay.bank.test:2525,[2001:db8::25]:25"),
-            entry("startTLS", "true"),
-            entry("verifyServerIdentity", "true"),
-            entry("mail.smtp.starttls.required", "true"),
-            entry("mail.smtp.ssl.checkserveridentity", "true"),
-            entry("mail.smtp.ssl.protocols", "TLSv1.2 TLSv1.3"));
+        assertThat(plan.tlsParameters())
+                .containsExactly(
+                        entry("gateway", "relay.bank.test:2525,[2001:db8::25]:25"),
+                        entry("startTLS", "true"),
+                        entry("verifyServerIdentity", "true"),
+                        entry("mail.smtp.starttls.required", "true"),
+                        entry("mail.smtp.ssl.checkserveridentity", "true"),
+                        entry("mail.smtp.ssl.protocols", "TLSv1.2 TLSv1.3"));
         assertThat(plan.processorName()).isEqualTo("connector-bank");
         assertThat(plan.queueName()).isEqualTo("outgoing-connector-bank");
     }
@@ -32,28 +43,33 @@ class RemoteDeliveryPlanTest {
     void requiredShouldAcceptAnyCertificateButNeverClearText() throws Exception {
         RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"required\"", ""));
 
-        assertThat(plan.tlsParameters()).containsExactly(
-            entry("startTLS", "true"),
-            entry("verifyServerIdentity", "false"),
-            entry("mail.smtp.starttls.required", "true"),
-            entry("mail.smtp.ssl.checkserveridentity", "false"),
-            entry("mail.smtp.ssl.trust", "*"));
+        assertThat(plan.tlsParameters())
+                .containsExactly(
+                        entry("startTLS", "true"),
+                        entry("verifyServerIdentity", "false"),
+                        entry("mail.smtp.starttls.required", "true"),
+                        entry("mail.smtp.ssl.checkserveridentity", "false"),
+                        entry("mail.smtp.ssl.trust", "*"));
     }
 
     @Test
     void policyDescriptionShouldNameLevelAndMinimum() throws Exception {
-        assertThat(connector("level=\"verify\" minimumProtocol=\"TLSv1.2\"", "").policyDescription())
-            .isEqualTo("verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer");
+        assertThat(
+                        connector("level=\"verify\" minimumProtocol=\"TLSv1.2\"", "")
+                                .policyDescription())
+                .isEqualTo(
+                        "verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer");
         assertThat(connector("level=\"required\"", "").policyDescription())
-            .isEqualTo("required: STARTTLS required, any certificate");
+                .isEqualTo("required: STARTTLS required, any certificate");
         assertThat(connector("level=\"opportunistic\"", "").policyDescription())
-            .isEqualTo("opportunistic: STARTTLS when offered");
+                .isEqualTo("opportunistic: STARTTLS when offered");
     }
 
     @Test
     void opportunisticShouldNotRequireStartTls() throws Exception {
         assertThat(RemoteDeliveryPlan.of(connector("level=\"opportunistic\"", "")).tlsParameters())
-            .containsEntry("mail.smtp.starttls.required", "false").containsEntry("startTLS", "true");
+                .containsEntry("mail.smtp.starttls.required", "false")
+                .containsEntry("startTLS", "true");
     }
 
     @Test
@@ -61,70 +77,90 @@ class RemoteDeliveryPlanTest {
         RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\"", ""));
 
         assertThat(plan.processorXml("bounces"))
-            .contains("<processor state=\"connector-bank\" enableJmx=\"true\">")
-            .contains("<mailet match=\"All\" class=\"RemoteDelivery\">")
-            .contains("<outgoing>outgoing-connector-bank</outgoing>")
-            .contains("<bounceProcessor>bounces</bounceProcessor>")
-            .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>");
+                .contains("<processor state=\"connector-bank\" enableJmx=\"true\">")
+                .contains("<mailet match=\"All\" class=\"RemoteDelivery\">")
+                .contains("<outgoing>outgoing-connector-bank</outgoing>")
+                .contains("<bounceProcessor>bounces</bounceProcessor>")
+                .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>");
         assertThat(plan.routingStepXml("file://conf/connectors.xml"))
-            .startsWith("<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=bank\" class=\"ToProcessor\">")
-            .contains("<processor>connector-bank</processor>");
+                .startsWith(
+                        "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=bank\" class=\"ToProcessor\">")
+                .contains("<processor>connector-bank</processor>");
         assertThat(plan.routingStepXml("/etc/james/connectors.xml"))
-            .contains("RecipientConnectorIs=bank,/etc/james/connectors.xml");
+                .contains("RecipientConnectorIs=bank,/etc/james/connectors.xml");
     }
 
     @Test
-    void mtaStsShouldRouteEnforcePoliciesToAVerifyingDeliveryAndTheRestToTheFallback() throws Exception {
-        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"mta-sts\" fallback=\"required\"", ""));
+    void mtaStsShouldRouteEnforcePoliciesToAVerifyingDeliveryAndTheRestToTheFallback()
+            throws Exception {
+        RemoteDeliveryPlan plan =
+                RemoteDeliveryPlan.of(connector("level=\"mta-sts\" fallback=\"required\"", ""));
 
-        assertThat(plan.tlsParameters()).containsEntry("mail.smtp.starttls.required", "true")
-            .containsEntry("verifyServerIdentity", "false").containsEntry("mail.smtp.ssl.trust", "*");
-        assertThat(plan.enforceParameters()).containsEntry("mail.smtp.starttls.required", "true")
-            .containsEntry("verifyServerIdentity", "true").containsEntry("mail.smtp.ssl.checkserveridentity", "true")
-            .doesNotContainKey("mail.smtp.ssl.trust");
+        assertThat(plan.tlsParameters())
+                .containsEntry("mail.smtp.starttls.required", "true")
+                .containsEntry("verifyServerIdentity", "false")
+                .containsEntry("mail.smtp.ssl.trust", "*");
+        assertThat(plan.enforceParameters())
+                .containsEntry("mail.smtp.starttls.required", "true")
+                .containsEntry("verifyServerIdentity", "true")
+                .containsEntry("mail.smtp.ssl.checkserveridentity", "true")
+                .doesNotContainKey("mail.smtp.ssl.trust");
         String xml = plan.processorXml("bounces", "1000", "4");
-        String first = xml.substring(xml.indexOf("<processor state=\"connector-bank\""), xml.indexOf("</processor>"));
+        String first =
+                xml.substring(
+                        xml.indexOf("<processor state=\"connector-bank\""),
+                        xml.indexOf("</processor>"));
         String enforce = xml.substring(xml.indexOf("<processor state=\"connector-bank-mta-sts\""));
         assertThat(first)
-            .contains("class=\"dev.mailsec.mailets.connector.RouteByMtaSts\"")
-            .contains("<enforceProcessor>connector-bank-mta-sts</enforceProcessor>")
-            .contains("class=\"dev.mailsec.mailets.connector.MtaStsRemoteDelivery\"")
-            .contains("<mtaSts>report</mtaSts>\n        <enforceProcessor>connector-bank-mta-sts</enforceProcessor>")
-            .contains("<outgoing>outgoing-connector-bank</outgoing>")
-            .contains("<maxDnsProblemRetries>0</maxDnsProblemRetries>")
-            .contains("<mail.smtp.ssl.trust>*</mail.smtp.ssl.trust>");
+                .contains("class=\"dev.mailsec.mailets.connector.RouteByMtaSts\"")
+                .contains("<enforceProcessor>connector-bank-mta-sts</enforceProcessor>")
+                .contains("class=\"dev.mailsec.mailets.connector.MtaStsRemoteDelivery\"")
+                .contains(
+                        "<mtaSts>report</mtaSts>\n        <enforceProcessor>connector-bank-mta-sts</enforceProcessor>")
+                .contains("<outgoing>outgoing-connector-bank</outgoing>")
+                .contains("<maxDnsProblemRetries>0</maxDnsProblemRetries>")
+                .contains("<mail.smtp.ssl.trust>*</mail.smtp.ssl.trust>");
         assertThat(enforce)
-            .contains("<mtaSts>enforce</mtaSts>")
-            .doesNotContain("enforceProcessor")
-            .contains("<outgoing>outgoing-connector-bank-mta-sts</outgoing>")
-            .contains("<maxRetries>4</maxRetries>")
-            .contains("<maxDnsProblemRetries>4</maxDnsProblemRetries>")
-            .contains("<verifyServerIdentity>true</verifyServerIdentity>")
-            .doesNotContain("mail.smtp.ssl.trust");
-        assertThat(plan.routingStepXml("file://conf/connectors.xml")).contains("<processor>connector-bank</processor>");
+                .contains("<mtaSts>enforce</mtaSts>")
+                .doesNotContain("enforceProcessor")
+                .contains("<outgoing>outgoing-connector-bank-mta-sts</outgoing>")
+                .contains("<maxRetries>4</maxRetries>")
+                .contains("<maxDnsProblemRetries>4</maxDnsProblemRetries>")
+                .contains("<verifyServerIdentity>true</verifyServerIdentity>")
+                .doesNotContain("mail.smtp.ssl.trust");
+        assertThat(plan.routingStepXml("file://conf/connectors.xml"))
+                .contains("<processor>connector-bank</processor>");
     }
 
     @Test
     void mtaStsPolicyDescriptionShouldNameTheFallback() throws Exception {
         assertThat(connector("level=\"mta-sts\"", "").policyDescription())
-            .startsWith("mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists")
-            .endsWith("without an enforce policy opportunistic: STARTTLS when offered");
+                .startsWith(
+                        "mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists")
+                .endsWith("without an enforce policy opportunistic: STARTTLS when offered");
     }
 
     @Test
     void ownTrustShouldUseTheConnectorSocketFactoryInsteadOfJavaMailsNameCheck() throws Exception {
-        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector("level=\"verify\" trustStore=\"conf/bank-ca.pem\"",
-            "<smartHost>relay.bank.test</smartHost>"), "file:///etc/james/connectors.xml");
+        RemoteDeliveryPlan plan =
+                RemoteDeliveryPlan.of(
+                        connector(
+                                "level=\"verify\" trustStore=\"conf/bank-ca.pem\"",
+                                "<smartHost>relay.bank.test</smartHost>"),
+                        "file:///etc/james/connectors.xml");
 
         assertThat(plan.tlsParameters())
-            .containsEntry("verifyServerIdentity", "true")
-            .containsEntry("mail.smtp.starttls.required", "true")
-            .containsEntry("mail.smtp.ssl.checkserveridentity", "false")
-            .containsEntry("mail.smtp.ssl.socketFactory.class", "dev.mailsec.tls.connector.ConnectorSocketFactory");
+                .containsEntry("verifyServerIdentity", "true")
+                .containsEntry("mail.smtp.starttls.required", "true")
+                .containsEntry("mail.smtp.ssl.checkserveridentity", "false")
+                .containsEntry(
+                        "mail.smtp.ssl.socketFactory.class",
+                        "dev.mailsec.tls.connector.ConnectorSocketFactory");
         assertThat(plan.processorXml("bounces"))
-            .contains("<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorRemoteDelivery\">")
-            .contains("<connector>bank</connector>")
-            .contains("<connectors>file:///etc/james/connectors.xml</connectors>")
-            .contains("<gateway>relay.bank.test:25</gateway>");
+                .contains(
+                        "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorRemoteDelivery\">")
+                .contains("<connector>bank</connector>")
+                .contains("<connectors>file:///etc/james/connectors.xml</connectors>")
+                .contains("<gateway>relay.bank.test:25</gateway>");
     }
 }

@@ -29,326 +29,375 @@ import java.util.regex.Pattern;
 
 /**
  * The embedded store: a directory of {@value Shards#COUNT} shard files ({@link Shards}) and an
- * append-only {@code audit.log}. A shard is replaced as a whole by writing a temporary file, forcing it
- * to disk and renaming it over the old one ({@code ATOMIC_MOVE}), so a crash (even kill -9) leaves the
- * old or the new shard, never a torn one. Writers are serialised by a {@link FileLock} on {@code .lock}
- * (across processes) and a lock per directory (across threads of one JVM, where FileLock does not help).
- * Readers take no lock.
+ * append-only {@code audit.log}. A shard is replaced as a whole by writing a temporary file,
+ * forcing it to disk and renaming it over the old one ({@code ATOMIC_MOVE}), so a crash (even kill
+ * -9) leaves the old or the new shard, never a torn one. Writers are serialised by a {@link
+ * FileLock} on {@code .lock} (across processes) and a lock per directory (across threads of one
+ * JVM, where FileLock does not help). Readers take no lock.
  */
 public final class FileStorage implements Storage {
-  private static final String MARKER = "dkm-store";
-  /** The marker's first line: this text, then the format number (later lines are free for a newer version). */
-  private static final String MARKER_TEXT = "mailsec DKM file store, format ";
-  private static final Pattern MARKER_LINE =
-      Pattern.compile(Pattern.quote(MARKER_TEXT) + "([0-9]{1,9})(\\r?\\n.*)?", Pattern.DOTALL);
-  private static final int MARKER_MAX = 256;
-  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final String MARKER = "dkm-store";
 
-  private final Path dir;
-  private final Shards shards;
-  private final ReentrantLock jvmLock;
-  private final FileChannel lockChannel;
-  private FileChannel auditChannel;
-  private FileChannel headChannel;
+    /**
+     * The marker's first line: this text, then the format number (later lines are free for a newer
+     * version).
+     */
+    private static final String MARKER_TEXT = "mailsec DKM file store, format ";
 
-  private FileStorage(Path dir) throws IOException {
-    this.dir = dir;
-    this.shards = new Shards(dir, dir.resolve(MARKER));
-    this.jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
-    this.lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-  }
+    private static final Pattern MARKER_LINE =
+            Pattern.compile(
+                    Pattern.quote(MARKER_TEXT) + "([0-9]{1,9})(\\r?\\n.*)?", Pattern.DOTALL);
+    private static final int MARKER_MAX = 256;
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
-  /**
-   * Opens an existing store directory. A store of a newer format than {@link StoreFormat#CURRENT}, or whose
-   * marker cannot be read, is refused with a {@link StoreFormatException} before anything (even the lock file)
-   * is written to it.
-   */
-  public static FileStorage open(Path dir) throws DkmUnavailableException {
-    Path real = dir.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(real.resolve(MARKER))) {
-      throw new DkmUnavailableException("no DKM file store at " + real + " (missing " + MARKER + ")");
+    private final Path dir;
+    private final Shards shards;
+    private final ReentrantLock jvmLock;
+    private final FileChannel lockChannel;
+    private FileChannel auditChannel;
+    private FileChannel headChannel;
+
+    private FileStorage(Path dir) throws IOException {
+        this.dir = dir;
+        this.shards = new Shards(dir, dir.resolve(MARKER));
+        this.jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+        this.lockChannel =
+                FileChannel.open(
+                        dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
-    StoreFormat.check("DKM file store " + real, markerFormat(real));
-    try {
-      return new FileStorage(real);
-    } catch (IOException e) {
-      throw new DkmUnavailableException("cannot open DKM file store " + real + ": " + e.getMessage(), e);
-    }
-  }
 
-  /** Creates a new, empty store directory (owner-only permissions); refuses an existing store. */
-  public static FileStorage create(Path dir) throws DkmUnavailableException {
-    Path real = dir.toAbsolutePath().normalize();
-    try {
-      if (Files.exists(real.resolve(MARKER))) {
-        throw new DkmUnavailableException("a DKM file store already exists at " + real);
-      }
-      Files.createDirectories(real);
-      try {
-        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: permissions are the operator's business there
-      }
-      Files.write(real.resolve(MARKER), (MARKER_TEXT + StoreFormat.CURRENT + "\n").getBytes(StandardCharsets.US_ASCII));
-      return new FileStorage(real);
-    } catch (IOException e) {
-      throw new DkmUnavailableException("cannot create DKM file store " + real + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The format number the marker of the store in {@code dir} records. */
-  private static int markerFormat(Path dir) throws DkmUnavailableException {
-    String store = "DKM file store " + dir;
-    byte[] marker;
-    try (InputStream in = Files.newInputStream(dir.resolve(MARKER))) {
-      marker = in.readNBytes(MARKER_MAX + 1);
-    } catch (IOException e) {
-      throw new DkmUnavailableException("cannot read " + dir.resolve(MARKER) + ": " + e.getMessage(), e);
-    }
-    String text = new String(marker, StandardCharsets.US_ASCII);
-    Matcher m = MARKER_LINE.matcher(text);
-    if (marker.length > MARKER_MAX || !m.matches()) {
-      String shown = text.length() > 60 ? text.substring(0, 60) + "..." : text;
-      throw StoreFormat.unreadable(store, MARKER + " should read '" + MARKER_TEXT + "N', got '"
-          + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'");
-    }
-    return Integer.parseInt(m.group(1));
-  }
-
-  public Path directory() {
-    return dir;
-  }
-
-  @Override
-  public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
-    return shards.find(key);
-  }
-
-  @Override
-  public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
-    TreeMap<String, StoredRecord> all = new TreeMap<>();
-    for (int s = 0; s < Shards.COUNT; s++) {
-      for (StoredRecord rec : shards.decode(s).values()) {
-        if (rec.key().startsWith(prefix)) {
-          all.put(rec.key(), rec);
+    /**
+     * Opens an existing store directory. A store of a newer format than {@link
+     * StoreFormat#CURRENT}, or whose marker cannot be read, is refused with a {@link
+     * StoreFormatException} before anything (even the lock file) is written to it.
+     */
+    public static FileStorage open(Path dir) throws DkmUnavailableException {
+        Path real = dir.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(real.resolve(MARKER))) {
+            throw new DkmUnavailableException(
+                    "no DKM file store at " + real + " (missing " + MARKER + ")");
         }
-      }
-    }
-    return new ArrayList<>(all.values());
-  }
-
-  @Override
-  public void write(List<Write> writes) throws ConflictException, DkmUnavailableException {
-    if (writes.isEmpty()) {
-      return;
-    }
-    withLock(() -> {
-      Map<Integer, TreeMap<String, StoredRecord>> changed = new TreeMap<>();
-      for (Write w : writes) {
-        int s = Shards.of(w.key());
-        TreeMap<String, StoredRecord> recs = changed.get(s);
-        if (recs == null) {
-          recs = shards.decode(s);
-          changed.put(s, recs);
+        StoreFormat.check("DKM file store " + real, markerFormat(real));
+        try {
+            return new FileStorage(real);
+        } catch (IOException e) {
+            throw new DkmUnavailableException(
+                    "cannot open DKM file store " + real + ": " + e.getMessage(), e);
         }
-        StoredRecord old = recs.get(w.key());
-        long current = old == null ? 0 : old.revision();
-        if (current != w.expectedRevision()) {
-          throw new ConflictHolder(new ConflictException(w.key()));
-        }
-        recs.put(w.key(), new StoredRecord(w.key(), current + 1, w.value()));
-      }
-      for (Map.Entry<Integer, TreeMap<String, StoredRecord>> e : changed.entrySet()) {
-        shards.write(e.getKey(), e.getValue());
-      }
-      shards.forceDirectory();
-      return null;
-    });
-  }
+    }
 
-  @Override
-  public void appendAudit(AuditLineBuilder builder, boolean durable) throws DkmUnavailableException {
-    try {
-      withLock(() -> {
-        FileChannel ch = auditChannel();
-        long size = ch.size();
-        String last = null;
-        if (size > 0) {
-          // the last line is short: read a small tail first, more only if no line start is in it
-          for (int tail = (int) Math.min(size, 4096); ; tail = (int) Math.min(size, tail * 4L)) {
-            ByteBuffer buf = ByteBuffer.allocate(tail);
-            while (buf.hasRemaining() && ch.read(buf, size - tail + buf.position()) > 0) {
-              // keep reading
+    /** Creates a new, empty store directory (owner-only permissions); refuses an existing store. */
+    public static FileStorage create(Path dir) throws DkmUnavailableException {
+        Path real = dir.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(real.resolve(MARKER))) {
+                throw new DkmUnavailableException("a DKM file store already exists at " + real);
             }
-            byte[] b = buf.array();
-            int end = b.length;
-            // a record torn by a crash (no final newline) is cut off before appending
-            while (end > 0 && b[end - 1] != '\n') {
-              end--;
+            Files.createDirectories(real);
+            try {
+                Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: permissions are the operator's business there
             }
-            if (end == 0 && tail < size) {
-              continue;
-            }
-            if (end < b.length) {
-              size = size - tail + end;
-              ch.truncate(size);
-            }
-            int start = end - 1;
-            while (start > 0 && b[start - 1] != '\n') {
-              start--;
-            }
-            if (start == 0 && tail < size && end > 0) {
-              continue;
-            }
-            if (end > 0) {
-              last = new String(b, start, end - 1 - start, StandardCharsets.UTF_8);
-            }
-            break;
-          }
+            Files.write(
+                    real.resolve(MARKER),
+                    (MARKER_TEXT + StoreFormat.CURRENT + "\n").getBytes(StandardCharsets.US_ASCII));
+            return new FileStorage(real);
+        } catch (IOException e) {
+            throw new DkmUnavailableException(
+                    "cannot create DKM file store " + real + ": " + e.getMessage(), e);
         }
-        String line = builder.next(last);
-        ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-        long pos = size;
-        while (out.hasRemaining()) {
-          pos += ch.write(out, pos);
+    }
+
+    /** The format number the marker of the store in {@code dir} records. */
+    private static int markerFormat(Path dir) throws DkmUnavailableException {
+        String store = "DKM file store " + dir;
+        byte[] marker;
+        try (InputStream in = Files.newInputStream(dir.resolve(MARKER))) {
+            marker = in.readNBytes(MARKER_MAX + 1);
+        } catch (IOException e) {
+            throw new DkmUnavailableException(
+                    "cannot read " + dir.resolve(MARKER) + ": " + e.getMessage(), e);
         }
-        // the head checkpoint: one positioned write of "length\nhead\n" over the start of audit.head
-        // (a process killed between the two writes leaves a checkpoint one record behind, which verify
-        // accepts: the log may be longer than its checkpoint, never shorter)
-        byte[] lineBytes = builder.head(line).getBytes(StandardCharsets.UTF_8);
-        byte[] len = (lineBytes.length + "\n").getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer head = ByteBuffer.allocate(len.length + lineBytes.length + 1);
-        head.put(len).put(lineBytes).put((byte) '\n').flip();
-        FileChannel hc = headChannel();
-        long hpos = 0;
-        while (head.hasRemaining()) {
-          hpos += hc.write(head, hpos);
+        String text = new String(marker, StandardCharsets.US_ASCII);
+        Matcher m = MARKER_LINE.matcher(text);
+        if (marker.length > MARKER_MAX || !m.matches()) {
+            String shown = text.length() > 60 ? text.substring(0, 60) + "..." : text;
+            throw StoreFormat.unreadable(
+                    store,
+                    MARKER
+                            + " should read '"
+                            + MARKER_TEXT
+                            + "N', got '"
+                            + shown.replaceAll("[^\\x20-\\x7e]", "?")
+                            + "'");
         }
-        if (durable) {
-          ch.force(false);
-          hc.force(false);
+        return Integer.parseInt(m.group(1));
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public Optional<StoredRecord> get(String key) throws DkmUnavailableException {
+        return shards.find(key);
+    }
+
+    @Override
+    public List<StoredRecord> list(String prefix) throws DkmUnavailableException {
+        TreeMap<String, StoredRecord> all = new TreeMap<>();
+        for (int s = 0; s < Shards.COUNT; s++) {
+            for (StoredRecord rec : shards.decode(s).values()) {
+                if (rec.key().startsWith(prefix)) {
+                    all.put(rec.key(), rec);
+                }
+            }
         }
-        // otherwise the line is in the OS page cache, which survives the death of this process
-        return null;
-      });
-    } catch (ConflictException e) {
-      throw new IllegalStateException(e);
+        return new ArrayList<>(all.values());
     }
-  }
 
-  /** The audit log, kept open (writers hold the store lock while using it). */
-  private FileChannel auditChannel() throws IOException {
-    if (auditChannel == null || !auditChannel.isOpen()) {
-      auditChannel = FileChannel.open(dir.resolve("audit.log"), StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-    return auditChannel;
-  }
-
-  private FileChannel headChannel() throws IOException {
-    // reopened when the file went away (deleted by hand), so the checkpoint is never written into the void
-    if (headChannel == null || !headChannel.isOpen() || !Files.exists(dir.resolve("audit.head"))) {
-      if (headChannel != null) {
-        headChannel.close();
-      }
-      headChannel = FileChannel.open(dir.resolve("audit.head"), StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-    return headChannel;
-  }
-
-  @Override
-  public Optional<String> readAuditHead() throws DkmUnavailableException {
-    try {
-      byte[] all = Files.readAllBytes(dir.resolve("audit.head"));
-      int nl = 0;
-      while (nl < all.length && all[nl] != '\n') {
-        nl++;
-      }
-      int len;
-      try {
-        len = Integer.parseInt(new String(all, 0, nl, StandardCharsets.US_ASCII));
-      } catch (NumberFormatException e) {
-        len = -1;
-      }
-      if (len < 0 || nl + 1 + len + 1 > all.length || all[nl + 1 + len] != '\n') {
-        // torn or tampered: hand back something no verifier accepts as a record
-        return Optional.of("unreadable head checkpoint");
-      }
-      return Optional.of(new String(all, nl + 1, len, StandardCharsets.UTF_8));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new DkmUnavailableException("cannot read audit head in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public List<String> readAudit() throws DkmUnavailableException {
-    Path log = dir.resolve("audit.log");
-    try {
-      byte[] all = Files.readAllBytes(log);
-      int end = all.length;
-      while (end > 0 && all[end - 1] != '\n') {
-        end--;
-      }
-      String text = new String(all, 0, end, StandardCharsets.UTF_8);
-      List<String> lines = new ArrayList<>();
-      for (String l : text.split("\n", -1)) {
-        if (!l.isEmpty()) {
-          lines.add(l);
+    @Override
+    public void write(List<Write> writes) throws ConflictException, DkmUnavailableException {
+        if (writes.isEmpty()) {
+            return;
         }
-      }
-      return lines;
-    } catch (NoSuchFileException e) {
-      return Collections.emptyList();
-    } catch (IOException e) {
-      throw new DkmUnavailableException("cannot read audit log in " + dir + ": " + e.getMessage(), e);
+        withLock(
+                () -> {
+                    Map<Integer, TreeMap<String, StoredRecord>> changed = new TreeMap<>();
+                    for (Write w : writes) {
+                        int s = Shards.of(w.key());
+                        TreeMap<String, StoredRecord> recs = changed.get(s);
+                        if (recs == null) {
+                            recs = shards.decode(s);
+                            changed.put(s, recs);
+                        }
+                        StoredRecord old = recs.get(w.key());
+                        long current = old == null ? 0 : old.revision();
+                        if (current != w.expectedRevision()) {
+                            throw new ConflictHolder(new ConflictException(w.key()));
+                        }
+                        recs.put(w.key(), new StoredRecord(w.key(), current + 1, w.value()));
+                    }
+                    for (Map.Entry<Integer, TreeMap<String, StoredRecord>> e : changed.entrySet()) {
+                        shards.write(e.getKey(), e.getValue());
+                    }
+                    shards.forceDirectory();
+                    return null;
+                });
     }
-  }
 
-  @Override
-  public void close() throws IOException {
-    jvmLock.lock();
-    try {
-      if (auditChannel != null) {
-        auditChannel.close();
-      }
-      if (headChannel != null) {
-        headChannel.close();
-      }
-    } finally {
-      jvmLock.unlock();
+    @Override
+    public void appendAudit(AuditLineBuilder builder, boolean durable)
+            throws DkmUnavailableException {
+        try {
+            withLock(
+                    () -> {
+                        FileChannel ch = auditChannel();
+                        long size = ch.size();
+                        String last = null;
+                        if (size > 0) {
+                            // the last line is short: read a small tail first, more only if no line
+                            // start is in it
+                            for (int tail = (int) Math.min(size, 4096);
+                                    ;
+                                    tail = (int) Math.min(size, tail * 4L)) {
+                                ByteBuffer buf = ByteBuffer.allocate(tail);
+                                while (buf.hasRemaining()
+                                        && ch.read(buf, size - tail + buf.position()) > 0) {
+                                    // keep reading
+                                }
+                                byte[] b = buf.array();
+                                int end = b.length;
+                                // a record torn by a crash (no final newline) is cut off before
+                                // appending
+                                while (end > 0 && b[end - 1] != '\n') {
+                                    end--;
+                                }
+                                if (end == 0 && tail < size) {
+                                    continue;
+                                }
+                                if (end < b.length) {
+                                    size = size - tail + end;
+                                    ch.truncate(size);
+                                }
+                                int start = end - 1;
+                                while (start > 0 && b[start - 1] != '\n') {
+                                    start--;
+                                }
+                                if (start == 0 && tail < size && end > 0) {
+                                    continue;
+                                }
+                                if (end > 0) {
+                                    last =
+                                            new String(
+                                                    b,
+                                                    start,
+                                                    end - 1 - start,
+                                                    StandardCharsets.UTF_8);
+                                }
+                                break;
+                            }
+                        }
+                        String line = builder.next(last);
+                        ByteBuffer out =
+                                ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+                        long pos = size;
+                        while (out.hasRemaining()) {
+                            pos += ch.write(out, pos);
+                        }
+                        // the head checkpoint: one positioned write of "length\nhead\n" over the
+                        // start of audit.head
+                        // (a process killed between the two writes leaves a checkpoint one record
+                        // behind, which verify
+                        // accepts: the log may be longer than its checkpoint, never shorter)
+                        byte[] lineBytes = builder.head(line).getBytes(StandardCharsets.UTF_8);
+                        byte[] len = (lineBytes.length + "\n").getBytes(StandardCharsets.US_ASCII);
+                        ByteBuffer head = ByteBuffer.allocate(len.length + lineBytes.length + 1);
+                        head.put(len).put(lineBytes).put((byte) '\n').flip();
+                        FileChannel hc = headChannel();
+                        long hpos = 0;
+                        while (head.hasRemaining()) {
+                            hpos += hc.write(head, hpos);
+                        }
+                        if (durable) {
+                            ch.force(false);
+                            hc.force(false);
+                        }
+                        // otherwise the line is in the OS page cache, which survives the death of
+                        // this process
+                        return null;
+                    });
+        } catch (ConflictException e) {
+            throw new IllegalStateException(e);
+        }
     }
-    lockChannel.close();
-  }
 
-  private interface Locked<T> {
-    T run() throws IOException, DkmUnavailableException;
-  }
-
-  /** Carries a conflict out of the locked section. */
-  private static final class ConflictHolder extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final ConflictException conflict;
-
-    ConflictHolder(ConflictException conflict) {
-      super(null, null, false, false);
-      this.conflict = conflict;
+    /** The audit log, kept open (writers hold the store lock while using it). */
+    private FileChannel auditChannel() throws IOException {
+        if (auditChannel == null || !auditChannel.isOpen()) {
+            auditChannel =
+                    FileChannel.open(
+                            dir.resolve("audit.log"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+        }
+        return auditChannel;
     }
-  }
 
-  private <T> T withLock(Locked<T> body) throws DkmUnavailableException, ConflictException {
-    jvmLock.lock();
-    try (FileLock ignored = lockChannel.lock()) {
-      return body.run();
-    } catch (ConflictHolder h) {
-      throw h.conflict;
-    } catch (IOException e) {
-      throw new DkmUnavailableException("DKM file store " + dir + ": " + e.getMessage(), e);
-    } finally {
-      jvmLock.unlock();
+    private FileChannel headChannel() throws IOException {
+        // reopened when the file went away (deleted by hand), so the checkpoint is never written
+        // into the void
+        if (headChannel == null
+                || !headChannel.isOpen()
+                || !Files.exists(dir.resolve("audit.head"))) {
+            if (headChannel != null) {
+                headChannel.close();
+            }
+            headChannel =
+                    FileChannel.open(
+                            dir.resolve("audit.head"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+        }
+        return headChannel;
     }
-  }
+
+    @Override
+    public Optional<String> readAuditHead() throws DkmUnavailableException {
+        try {
+            byte[] all = Files.readAllBytes(dir.resolve("audit.head"));
+            int nl = 0;
+            while (nl < all.length && all[nl] != '\n') {
+                nl++;
+            }
+            int len;
+            try {
+                len = Integer.parseInt(new String(all, 0, nl, StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                len = -1;
+            }
+            if (len < 0 || nl + 1 + len + 1 > all.length || all[nl + 1 + len] != '\n') {
+                // torn or tampered: hand back something no verifier accepts as a record
+                return Optional.of("unreadable head checkpoint");
+            }
+            return Optional.of(new String(all, nl + 1, len, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new DkmUnavailableException(
+                    "cannot read audit head in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> readAudit() throws DkmUnavailableException {
+        Path log = dir.resolve("audit.log");
+        try {
+            byte[] all = Files.readAllBytes(log);
+            int end = all.length;
+            while (end > 0 && all[end - 1] != '\n') {
+                end--;
+            }
+            String text = new String(all, 0, end, StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>();
+            for (String l : text.split("\n", -1)) {
+                if (!l.isEmpty()) {
+                    lines.add(l);
+                }
+            }
+            return lines;
+        } catch (NoSuchFileException e) {
+            return Collections.emptyList();
+        } catch (IOException e) {
+            throw new DkmUnavailableException(
+                    "cannot read audit log in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        jvmLock.lock();
+        try {
+            if (auditChannel != null) {
+                auditChannel.close();
+            }
+            if (headChannel != null) {
+                headChannel.close();
+            }
+        } finally {
+            jvmLock.unlock();
+        }
+        lockChannel.close();
+    }
+
+    private interface Locked<T> {
+        T run() throws IOException, DkmUnavailableException;
+    }
+
+    /** Carries a conflict out of the locked section. */
+    private static final class ConflictHolder extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final ConflictException conflict;
+
+        ConflictHolder(ConflictException conflict) {
+            super(null, null, false, false);
+            this.conflict = conflict;
+        }
+    }
+
+    private <T> T withLock(Locked<T> body) throws DkmUnavailableException, ConflictException {
+        jvmLock.lock();
+        try (FileLock ignored = lockChannel.lock()) {
+            return body.run();
+        } catch (ConflictHolder h) {
+            throw h.conflict;
+        } catch (IOException e) {
+            throw new DkmUnavailableException("DKM file store " + dir + ": " + e.getMessage(), e);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
 }

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A {@code verify} connector's own trust store and expected names on a real James 3.8.1. James's JVM trusts
- * only the "public" CA; the partners' certificates come from a private CA, which the connectors trust
- * through their own {@code trustStore} (PEM or PKCS12). {@code expectedName} checks the certificate against
- * a configured name instead of the smart host's name ({@code localhost} here).
+ * A {@code verify} connector's own trust store and expected names on a real James 3.8.1. James's
+ * JVM trusts only the "public" CA; the partners' certificates come from a private CA, which the
+ * connectors trust through their own {@code trustStore} (PEM or PKCS12). {@code expectedName}
+ * checks the certificate against a configured name instead of the smart host's name ({@code
+ * localhost} here).
  */
 class ConnectorTrustTest {
 
@@ -30,11 +31,12 @@ class ConnectorTrustTest {
     private static final Partners PARTNERS = Partners.start();
 
     @RegisterExtension
-    static JamesExtension james = JamesExtension.builder()
-        .user(BOB, PASSWORD)
-        .rootMailets(PARTNERS.fixture.routingSteps())
-        .extraProcessors(PARTNERS.fixture.processors())
-        .build();
+    static JamesExtension james =
+            JamesExtension.builder()
+                    .user(BOB, PASSWORD)
+                    .rootMailets(PARTNERS.fixture.routingSteps())
+                    .extraProcessors(PARTNERS.fixture.processors())
+                    .build();
 
     static final class Partners {
         final Path dir;
@@ -55,24 +57,43 @@ class ConnectorTrustTest {
             Path partnerP12 = dir.resolve("partner-ca.p12");
             partnerCa.writeTrustStore(partnerP12, "p12-pass".toCharArray());
 
-            ConnectorFixture.Builder fixtureBuilder = ConnectorFixture.builder()
-                .trustByDefault(publicCa.trustingClientContext());
+            ConnectorFixture.Builder fixtureBuilder =
+                    ConnectorFixture.builder().trustByDefault(publicCa.trustingClientContext());
             privateCa = PartnerSmtpServer.withStartTls(partnerCa.validServer("localhost"));
             privateCaAgain = PartnerSmtpServer.withStartTls(partnerCa.validServer("localhost"));
             relayName = PartnerSmtpServer.withStartTls(partnerCa.validServer("relay.partner.test"));
-            relayNameAgain = PartnerSmtpServer.withStartTls(partnerCa.validServer("relay.partner.test"));
+            relayNameAgain =
+                    PartnerSmtpServer.withStartTls(partnerCa.validServer("relay.partner.test"));
 
-            fixture = fixtureBuilder
-                .connectors(dir.resolve("connectors.xml"),
-                    outbound("ownca", privateCa.port(), "trustStore=\"" + partnerPem + "\"", ""),
-                    outbound("otherca", privateCaAgain.port(), "trustStore=\"" + publicPem + "\"", ""),
-                    outbound("named", relayName.port(), "trustStore=\"" + partnerP12 + "\" trustStorePassword=\"p12-pass\"",
-                        "<expectedName>relay.partner.test</expectedName>"),
-                    outbound("misnamed", relayNameAgain.port(), "trustStore=\"" + partnerPem + "\"",
-                        "<expectedName>mx.partner.test</expectedName>"))
-                .locatedPlans()
-                .closing(privateCa, privateCaAgain, relayName, relayNameAgain)
-                .build();
+            fixture =
+                    fixtureBuilder
+                            .connectors(
+                                    dir.resolve("connectors.xml"),
+                                    outbound(
+                                            "ownca",
+                                            privateCa.port(),
+                                            "trustStore=\"" + partnerPem + "\"",
+                                            ""),
+                                    outbound(
+                                            "otherca",
+                                            privateCaAgain.port(),
+                                            "trustStore=\"" + publicPem + "\"",
+                                            ""),
+                                    outbound(
+                                            "named",
+                                            relayName.port(),
+                                            "trustStore=\""
+                                                    + partnerP12
+                                                    + "\" trustStorePassword=\"p12-pass\"",
+                                            "<expectedName>relay.partner.test</expectedName>"),
+                                    outbound(
+                                            "misnamed",
+                                            relayNameAgain.port(),
+                                            "trustStore=\"" + partnerPem + "\"",
+                                            "<expectedName>mx.partner.test</expectedName>"))
+                            .locatedPlans()
+                            .closing(privateCa, privateCaAgain, relayName, relayNameAgain)
+                            .build();
         }
 
         private static String outbound(String name, int port, String trust, String names) {
@@ -101,19 +122,24 @@ class ConnectorTrustTest {
     void connectorTrustStoreShouldVerifyAPartnerTheJvmDoesNotTrust() throws Exception {
         String recipient = send("ownca");
 
-        assertThat(awaitReceived(PARTNERS.privateCa, recipient).get(0).protocol).isEqualTo("TLSv1.3");
+        assertThat(awaitReceived(PARTNERS.privateCa, recipient).get(0).protocol)
+                .isEqualTo("TLSv1.3");
     }
 
     @Test
     void partnerOutsideTheConnectorTrustStoreShouldGetNothingAndSenderADsn() throws Exception {
-        assertHeldThenBounced("otherca", PARTNERS.privateCaAgain, "certificate trusted by the connector's trust store");
+        assertHeldThenBounced(
+                "otherca",
+                PARTNERS.privateCaAgain,
+                "certificate trusted by the connector's trust store");
     }
 
     @Test
     void expectedNameShouldBeCheckedInsteadOfTheSmartHostName() throws Exception {
         String recipient = send("named");
 
-        assertThat(awaitReceived(PARTNERS.relayName, recipient).get(0).protocol).isEqualTo("TLSv1.3");
+        assertThat(awaitReceived(PARTNERS.relayName, recipient).get(0).protocol)
+                .isEqualTo("TLSv1.3");
     }
 
     @Test
@@ -121,16 +147,25 @@ class ConnectorTrustTest {
         assertHeldThenBounced("misnamed", PARTNERS.relayNameAgain, "issued for mx.partner.test");
     }
 
-    private static void assertHeldThenBounced(String connector, PartnerSmtpServer partner, String policy) throws Exception {
+    private static void assertHeldThenBounced(
+            String connector, PartnerSmtpServer partner, String policy) throws Exception {
         int connectionsBefore = partner.connections();
         String recipient = send(connector);
 
-        String dsn = Inbox.awaitMessageContaining(james.harness().imapPort(), BOB, PASSWORD, recipient, DSN_WAIT);
-        assertThat(dsn).contains("Action: failed")
-            .contains("outbound connector '" + connector + "' allows delivery only with TLS (verify:")
-            .contains(policy);
+        String dsn =
+                Inbox.awaitMessageContaining(
+                        james.harness().imapPort(), BOB, PASSWORD, recipient, DSN_WAIT);
+        assertThat(dsn)
+                .contains("Action: failed")
+                .contains(
+                        "outbound connector '"
+                                + connector
+                                + "' allows delivery only with TLS (verify:")
+                .contains(policy);
         assertThat(partner.receivedFor(recipient)).isEmpty();
-        assertThat(partner.connections() - connectionsBefore).as("delivery attempts").isGreaterThanOrEqualTo(2);
+        assertThat(partner.connections() - connectionsBefore)
+                .as("delivery attempts")
+                .isGreaterThanOrEqualTo(2);
     }
 
     private static String send(String connector) throws Exception {
@@ -139,13 +174,15 @@ class ConnectorTrustTest {
         return recipient;
     }
 
-    private static List<PartnerSmtpServer.Received> awaitReceived(PartnerSmtpServer partner, String recipient)
-        throws InterruptedException {
+    private static List<PartnerSmtpServer.Received> awaitReceived(
+            PartnerSmtpServer partner, String recipient) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(30);
         while (partner.receivedFor(recipient).isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        assertThat(partner.receivedFor(recipient)).as("messages the partner received for " + recipient).isNotEmpty();
+        assertThat(partner.receivedFor(recipient))
+                .as("messages the partner received for " + recipient)
+                .isNotEmpty();
         return partner.receivedFor(recipient);
     }
 }

@@ -25,33 +25,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An inbound connector covering an IPv6 client range, on a real James 3.8.1 reached over IPv6 ({@code ::1}).
- * James 3.8.1 cannot bind an IPv6 address, so its SMTP server listens on {@code 0.0.0.0} (dual-stack).
- * The connector {@code v6} covers {@code ::1/128} and requires TLS: a client on {@code ::1} in clear is
- * refused at MAIL FROM, the same client over STARTTLS is accepted, and a client on {@code 127.0.0.1} in
- * clear (not in the range) is accepted, which shows the range is what decides.
+ * An inbound connector covering an IPv6 client range, on a real James 3.8.1 reached over IPv6
+ * ({@code ::1}). James 3.8.1 cannot bind an IPv6 address, so its SMTP server listens on {@code
+ * 0.0.0.0} (dual-stack). The connector {@code v6} covers {@code ::1/128} and requires TLS: a client
+ * on {@code ::1} in clear is refused at MAIL FROM, the same client over STARTTLS is accepted, and a
+ * client on {@code 127.0.0.1} in clear (not in the range) is accepted, which shows the range is
+ * what decides.
  */
 class InboundIpv6ConnectorTest {
 
     private static final Path CONNECTORS = writeConnectors();
 
     @RegisterExtension
-    static JamesExtension james = JamesExtension.builder()
-        .smtpBindAddress("0.0.0.0")
-        .extraSmtpHandlers("<handler class=\"dev.mailsec.smtp.connector.EnforceInboundConnectors\">"
-            + "<connectors>" + CONNECTORS + "</connectors></handler>")
-        .build();
+    static JamesExtension james =
+            JamesExtension.builder()
+                    .smtpBindAddress("0.0.0.0")
+                    .extraSmtpHandlers(
+                            "<handler class=\"dev.mailsec.smtp.connector.EnforceInboundConnectors\">"
+                                    + "<connectors>"
+                                    + CONNECTORS
+                                    + "</connectors></handler>")
+                    .build();
 
     private static Path writeConnectors() {
         try {
             Path file = Files.createTempFile("mailsec-connectors-v6-", ".xml");
-            Files.write(file, ("<connectors>\n"
-                + "  <inbound name=\"v6\">\n"
-                + "    <clientNetwork>::1/128</clientNetwork>\n"
-                + "    <clientNetwork>2001:db8::/32</clientNetwork>\n"
-                + "    <requires tls=\"true\"/>\n"
-                + "  </inbound>\n"
-                + "</connectors>\n").getBytes(StandardCharsets.UTF_8));
+            Files.write(
+                    file,
+                    ("<connectors>\n"
+                                    + "  <inbound name=\"v6\">\n"
+                                    + "    <clientNetwork>::1/128</clientNetwork>\n"
+                                    + "    <clientNetwork>2001:db8::/32</clientNetwork>\n"
+                                    + "    <requires tls=\"true\"/>\n"
+                                    + "  </inbound>\n"
+                                    + "</connectors>\n")
+                            .getBytes(StandardCharsets.UTF_8));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,7 +88,10 @@ class InboundIpv6ConnectorTest {
         assertThat(mailFrom(InetAddress.getByName("127.0.0.1"), false)).startsWith("250");
     }
 
-    /** Greeting, EHLO, optionally STARTTLS and EHLO again, then MAIL FROM; returns the reply to MAIL FROM. */
+    /**
+     * Greeting, EHLO, optionally STARTTLS and EHLO again, then MAIL FROM; returns the reply to MAIL
+     * FROM.
+     */
     private static String mailFrom(InetAddress address, boolean startTls) throws Exception {
         int port = james.harness().smtpPort(Delivery.Mode.PLAIN);
         try (Socket plain = new Socket()) {
@@ -94,7 +105,11 @@ class InboundIpv6ConnectorTest {
             if (startTls) {
                 command(socket, "STARTTLS");
                 assertThat(reply(in)).startsWith("220");
-                SSLSocket ssl = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "localhost", port, false);
+                SSLSocket ssl =
+                        (SSLSocket)
+                                trustAll()
+                                        .getSocketFactory()
+                                        .createSocket(plain, "localhost", port, false);
                 ssl.startHandshake();
                 socket = ssl;
                 in = reader(socket);
@@ -109,7 +124,8 @@ class InboundIpv6ConnectorTest {
     }
 
     private static BufferedReader reader(Socket socket) throws IOException {
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        return new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
     }
 
     private static void command(Socket socket, String line) throws IOException {
@@ -127,23 +143,29 @@ class InboundIpv6ConnectorTest {
         return String.valueOf(line);
     }
 
-    /** The test only needs encryption to the harness's own James, whose certificate it does not judge. */
+    /**
+     * The test only needs encryption to the harness's own James, whose certificate it does not
+     * judge.
+     */
     private static SSLContext trustAll() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return context;
     }
 }

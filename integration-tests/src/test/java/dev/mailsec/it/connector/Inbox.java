@@ -12,18 +12,22 @@ import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.Store;
 
-/** Reads a user's INBOX over IMAP, as a mail program would, looking for a message containing some text. */
+/**
+ * Reads a user's INBOX over IMAP, as a mail program would, looking for a message containing some
+ * text.
+ */
 final class Inbox {
 
-    private Inbox() {
-    }
+    private Inbox() {}
 
     /**
-     * The raw text of the first message containing {@code text}, waiting up to {@code timeout}. A read that
-     * fails on the way (a busy machine: IMAP timeouts) is tried again, with a new connection, until then.
+     * The raw text of the first message containing {@code text}, waiting up to {@code timeout}. A
+     * read that fails on the way (a busy machine: IMAP timeouts) is tried again, with a new
+     * connection, until then.
      */
-    static String awaitMessageContaining(int imapPort, String user, String password, String text, Duration timeout)
-        throws MessagingException, IOException, InterruptedException {
+    static String awaitMessageContaining(
+            int imapPort, String user, String password, String text, Duration timeout)
+            throws MessagingException, IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             try {
@@ -37,15 +41,21 @@ final class Inbox {
                 }
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no message containing '" + text + "' in " + user + "'s INBOX after "
-                    + timeout.toSeconds() + " s");
+                throw new AssertionError(
+                        "no message containing '"
+                                + text
+                                + "' in "
+                                + user
+                                + "'s INBOX after "
+                                + timeout.toSeconds()
+                                + " s");
             }
             Thread.sleep(200);
         }
     }
 
     private static String findOnce(int imapPort, String user, String password, String text)
-        throws MessagingException, IOException {
+            throws MessagingException, IOException {
         Properties props = new Properties();
         props.put("mail.imap.connectiontimeout", "15000");
         props.put("mail.imap.timeout", "15000");

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probe behind {@code ./mailsec tls check} against the same loopback partners as the outbound delivery
- * tests: it must reach the same verdicts RemoteDelivery does.
+ * The probe behind {@code ./mailsec tls check} against the same loopback partners as the outbound
+ * delivery tests: it must reach the same verdicts RemoteDelivery does.
  */
 class OutboundProbeTest {
 
@@ -33,7 +33,9 @@ class OutboundProbeTest {
         pki = new PartnerPki();
         good = PartnerSmtpServer.withStartTls(pki.validServer("localhost"));
         wrongName = PartnerSmtpServer.withStartTls(pki.validServer("wrong.test"));
-        expired = PartnerSmtpServer.withStartTls(pki.serverContext("localhost", Duration.ofDays(-3), Duration.ofDays(-1)));
+        expired =
+                PartnerSmtpServer.withStartTls(
+                        pki.serverContext("localhost", Duration.ofDays(-3), Duration.ofDays(-1)));
         tls12Only = PartnerSmtpServer.withStartTls(pki.validServer("localhost"), "TLSv1.2");
         noStartTls = PartnerSmtpServer.withoutStartTls();
         proxy = new StartTlsStrippingProxy(good.port());
@@ -42,7 +44,8 @@ class OutboundProbeTest {
 
     @AfterAll
     static void stopPartners() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {good, wrongName, expired, tls12Only, noStartTls, proxy}) {
+        for (AutoCloseable closeable :
+                new AutoCloseable[] {good, wrongName, expired, tls12Only, noStartTls, proxy}) {
             closeable.close();
         }
     }
@@ -68,7 +71,10 @@ class OutboundProbeTest {
         assertThat(verify.trustError()).isEmpty();
         assertThat(verify.decision()).contains("certificate not issued for localhost");
 
-        assertThat(probe(wrongName.port(), OutboundTlsLevel.REQUIRED, Optional.empty()).wouldDeliver()).isTrue();
+        assertThat(
+                        probe(wrongName.port(), OutboundTlsLevel.REQUIRED, Optional.empty())
+                                .wouldDeliver())
+                .isTrue();
     }
 
     @Test
@@ -82,17 +88,22 @@ class OutboundProbeTest {
 
     @Test
     void olderProtocolThanTheMinimumShouldHold() {
-        ProbeReport report = probe(tls12Only.port(), OutboundTlsLevel.VERIFY, Optional.of(TlsProtocolVersion.TLS_V1_3));
+        ProbeReport report =
+                probe(
+                        tls12Only.port(),
+                        OutboundTlsLevel.VERIFY,
+                        Optional.of(TlsProtocolVersion.TLS_V1_3));
 
         assertThat(report.protocol()).contains("TLSv1.2");
         assertThat(report.wouldDeliver()).isFalse();
-        assertThat(report.decision()).contains("the host negotiates TLSv1.2, the connector requires TLSv1.3 or newer");
+        assertThat(report.decision())
+                .contains("the host negotiates TLSv1.2, the connector requires TLSv1.3 or newer");
     }
 
     @Test
     void missingOrStrippedStartTlsShouldHoldMandatoryLevels() {
         assertThat(probe(noStartTls.port(), OutboundTlsLevel.REQUIRED, Optional.empty()).decision())
-            .startsWith("mail would wait: STARTTLS not offered");
+                .startsWith("mail would wait: STARTTLS not offered");
         ProbeReport stripped = probe(proxy.port(), OutboundTlsLevel.VERIFY, Optional.empty());
         assertThat(stripped.startTlsOffered()).isFalse();
         assertThat(stripped.wouldDeliver()).isFalse();
@@ -110,7 +121,8 @@ class OutboundProbeTest {
         assertThat(report.wouldDeliver()).isFalse();
     }
 
-    private static ProbeReport probe(int port, OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum) {
+    private static ProbeReport probe(
+            int port, OutboundTlsLevel level, Optional<TlsProtocolVersion> minimum) {
         return probe.probe(SmartHost.parse("localhost:" + port), level, minimum);
     }
 }

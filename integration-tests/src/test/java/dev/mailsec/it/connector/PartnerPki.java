@@ -32,9 +32,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The partners' PKI for outbound tests: a CA James is made to trust, and server certificates that are
- * valid, issued for the wrong name, or expired. (The harness's TestPki issues only valid certificates for
- * James itself, so the partners get their own CA.)
+ * The partners' PKI for outbound tests: a CA James is made to trust, and server certificates that
+ * are valid, issued for the wrong name, or expired. (The harness's TestPki issues only valid
+ * certificates for James itself, so the partners get their own CA.)
  */
 final class PartnerPki {
 
@@ -47,14 +47,29 @@ final class PartnerPki {
     PartnerPki() throws GeneralSecurityException, IOException, OperatorCreationException {
         caKeys = keyPair();
         X500Principal name = new X500Principal("CN=partner test CA");
-        ca = sign(new JcaX509v3CertificateBuilder(name, serial(), date(Duration.ofHours(-1)), date(Duration.ofDays(2)),
-            name, caKeys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
+        ca =
+                sign(
+                        new JcaX509v3CertificateBuilder(
+                                        name,
+                                        serial(),
+                                        date(Duration.ofHours(-1)),
+                                        date(Duration.ofDays(2)),
+                                        name,
+                                        caKeys.getPublic())
+                                .addExtension(
+                                        Extension.basicConstraints, true, new BasicConstraints(0))
+                                .addExtension(
+                                        Extension.keyUsage,
+                                        true,
+                                        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
     }
 
-    /** A TLS server context presenting a certificate for {@code dnsName}, valid between the two offsets from now. */
-    SSLContext serverContext(String dnsName, Duration notBefore, Duration notAfter) throws Exception {
+    /**
+     * A TLS server context presenting a certificate for {@code dnsName}, valid between the two
+     * offsets from now.
+     */
+    SSLContext serverContext(String dnsName, Duration notBefore, Duration notAfter)
+            throws Exception {
         return serverContext(notBefore, notAfter, dnsName);
     }
 
@@ -63,9 +78,11 @@ final class PartnerPki {
         return serverContext(Duration.ofHours(-1), Duration.ofDays(1), dnsNames);
     }
 
-    private SSLContext serverContext(Duration notBefore, Duration notAfter, String... dnsNames) throws Exception {
+    private SSLContext serverContext(Duration notBefore, Duration notAfter, String... dnsNames)
+            throws Exception {
         KeyStore store = serverKeyStore(notBefore, notAfter, dnsNames);
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory keyManagers =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(store, SECRET);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
@@ -73,8 +90,8 @@ final class PartnerPki {
     }
 
     /**
-     * Writes a PKCS12 key store with a valid server certificate for {@code dnsName} (alias {@code server}), for
-     * a partner running in another JVM; returns the store's password.
+     * Writes a PKCS12 key store with a valid server certificate for {@code dnsName} (alias {@code
+     * server}), for a partner running in another JVM; returns the store's password.
      */
     char[] writeServerKeyStore(java.nio.file.Path file, String dnsName) throws Exception {
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
@@ -83,20 +100,39 @@ final class PartnerPki {
         return SECRET.clone();
     }
 
-    private KeyStore serverKeyStore(Duration notBefore, Duration notAfter, String... dnsNames) throws Exception {
+    private KeyStore serverKeyStore(Duration notBefore, Duration notAfter, String... dnsNames)
+            throws Exception {
         String dnsName = dnsNames[0];
         GeneralName[] sans = new GeneralName[dnsNames.length];
         for (int i = 0; i < dnsNames.length; i++) {
             sans[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
         }
         KeyPair keys = keyPair();
-        X509Certificate certificate = sign(new JcaX509v3CertificateBuilder(ca, serial(), date(notBefore), date(notAfter),
-            new X500Principal("CN=" + dnsName), keys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-            .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-            .addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(sans)));
+        X509Certificate certificate =
+                sign(
+                        new JcaX509v3CertificateBuilder(
+                                        ca,
+                                        serial(),
+                                        date(notBefore),
+                                        date(notAfter),
+                                        new X500Principal("CN=" + dnsName),
+                                        keys.getPublic())
+                                .addExtension(
+                                        Extension.basicConstraints,
+                                        true,
+                                        new BasicConstraints(false))
+                                .addExtension(
+                                        Extension.keyUsage,
+                                        true,
+                                        new KeyUsage(KeyUsage.digitalSignature))
+                                .addExtension(
+                                        Extension.extendedKeyUsage,
+                                        false,
+                                        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                                .addExtension(
+                                        Extension.subjectAlternativeName,
+                                        false,
+                                        new GeneralNames(sans)));
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("server", keys.getPrivate(), SECRET, new Certificate[] {certificate, ca});
@@ -107,14 +143,20 @@ final class PartnerPki {
         return serverContext(dnsName, Duration.ofHours(-1), Duration.ofDays(1));
     }
 
-    /** Writes this CA's certificate as PEM (what a partner hands over for a connector's trustStore). */
+    /**
+     * Writes this CA's certificate as PEM (what a partner hands over for a connector's trustStore).
+     */
     void writeCaPem(java.nio.file.Path file) throws GeneralSecurityException, IOException {
-        String base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded());
-        java.nio.file.Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
+        String base64 =
+                java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                        .encodeToString(ca.getEncoded());
+        java.nio.file.Files.writeString(
+                file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
     }
 
     /** Writes a PKCS12 trust store holding only this CA, protected by {@code password}. */
-    void writeTrustStore(java.nio.file.Path file, char[] password) throws GeneralSecurityException, IOException {
+    void writeTrustStore(java.nio.file.Path file, char[] password)
+            throws GeneralSecurityException, IOException {
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
             trustStore().store(out, password);
         }
@@ -128,19 +170,26 @@ final class PartnerPki {
         return trust;
     }
 
-    /** A client context trusting only this CA: what James's JVM trust store holds in these tests. */
+    /**
+     * A client context trusting only this CA: what James's JVM trust store holds in these tests.
+     */
     SSLContext trustingClientContext() throws GeneralSecurityException, IOException {
         KeyStore trust = trustStore();
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory trustManagers =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustManagers.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trustManagers.getTrustManagers(), new SecureRandom());
         return context;
     }
 
-    private X509Certificate sign(X509v3CertificateBuilder builder) throws GeneralSecurityException, OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(
-            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+    private X509Certificate sign(X509v3CertificateBuilder builder)
+            throws GeneralSecurityException, OperatorCreationException {
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(
+                                new JcaContentSignerBuilder("SHA256withECDSA")
+                                        .build(caKeys.getPrivate())));
     }
 
     private static KeyPair keyPair() throws GeneralSecurityException {

@@ -19,8 +19,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A partner's SMTP server on loopback, small enough to read: greets, offers STARTTLS when it has a TLS
- * context (optionally only some protocol versions), accepts every message and remembers how each arrived.
+ * A partner's SMTP server on loopback, small enough to read: greets, offers STARTTLS when it has a
+ * TLS context (optionally only some protocol versions), accepts every message and remembers how
+ * each arrived.
  */
 final class PartnerSmtpServer implements AutoCloseable {
 
@@ -48,7 +49,9 @@ final class PartnerSmtpServer implements AutoCloseable {
         this(tls, protocols, InetAddress.getLoopbackAddress(), 0);
     }
 
-    private PartnerSmtpServer(Optional<SSLContext> tls, String[] protocols, InetAddress address, int port) throws IOException {
+    private PartnerSmtpServer(
+            Optional<SSLContext> tls, String[] protocols, InetAddress address, int port)
+            throws IOException {
         this.tls = tls;
         this.protocols = protocols.clone();
         this.listener = new ServerSocket();
@@ -58,8 +61,9 @@ final class PartnerSmtpServer implements AutoCloseable {
     }
 
     /**
-     * Binds, waiting up to 5 s for a fixed port another server of the test just closed: a listening socket
-     * closed while its thread is blocked in accept is released only once that thread has left accept.
+     * Binds, waiting up to 5 s for a fixed port another server of the test just closed: a listening
+     * socket closed while its thread is blocked in accept is released only once that thread has
+     * left accept.
      */
     static void bind(ServerSocket listener, java.net.InetSocketAddress address) throws IOException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
@@ -81,14 +85,20 @@ final class PartnerSmtpServer implements AutoCloseable {
         }
     }
 
-    /** A server offering STARTTLS on {@code address:port}, e.g. 127.0.0.1:25, where MX delivery connects. */
-    static PartnerSmtpServer withStartTlsOn(SSLContext tls, InetAddress address, int port) throws IOException {
+    /**
+     * A server offering STARTTLS on {@code address:port}, e.g. 127.0.0.1:25, where MX delivery
+     * connects.
+     */
+    static PartnerSmtpServer withStartTlsOn(SSLContext tls, InetAddress address, int port)
+            throws IOException {
         return new PartnerSmtpServer(Optional.of(tls), new String[0], address, port);
     }
 
-    /** As {@link #withStartTlsOn(SSLContext, InetAddress, int)}, offering only {@code protocols}. */
-    static PartnerSmtpServer withStartTlsOn(SSLContext tls, InetAddress address, int port, String... protocols)
-        throws IOException {
+    /**
+     * As {@link #withStartTlsOn(SSLContext, InetAddress, int)}, offering only {@code protocols}.
+     */
+    static PartnerSmtpServer withStartTlsOn(
+            SSLContext tls, InetAddress address, int port, String... protocols) throws IOException {
         return new PartnerSmtpServer(Optional.of(tls), protocols, address, port);
     }
 
@@ -97,7 +107,10 @@ final class PartnerSmtpServer implements AutoCloseable {
         return new PartnerSmtpServer(Optional.empty(), new String[0], address, port);
     }
 
-    /** A server offering STARTTLS with {@code tls}, restricted to {@code protocols} when any are given. */
+    /**
+     * A server offering STARTTLS with {@code tls}, restricted to {@code protocols} when any are
+     * given.
+     */
     static PartnerSmtpServer withStartTls(SSLContext tls, String... protocols) throws IOException {
         return new PartnerSmtpServer(Optional.of(tls), protocols);
     }
@@ -154,13 +167,27 @@ final class PartnerSmtpServer implements AutoCloseable {
             List<String> recipients = new ArrayList<>();
             String line;
             while ((line = in.readLine()) != null) {
-                String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                String command =
+                        line.length() >= 4
+                                ? line.substring(0, 4).toUpperCase()
+                                : line.toUpperCase();
                 if (command.equals("EHLO") || command.equals("HELO")) {
-                    reply(out, tls.isPresent() ? "250-partner.test\r\n250-8BITMIME\r\n250 STARTTLS" : "250-partner.test\r\n250 8BITMIME");
+                    reply(
+                            out,
+                            tls.isPresent()
+                                    ? "250-partner.test\r\n250-8BITMIME\r\n250 STARTTLS"
+                                    : "250-partner.test\r\n250 8BITMIME");
                 } else if (line.equalsIgnoreCase("STARTTLS") && tls.isPresent()) {
                     reply(out, "220 2.0.0 ready to start TLS");
-                    SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory()
-                        .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                    SSLSocket ssl =
+                            (SSLSocket)
+                                    tls.get()
+                                            .getSocketFactory()
+                                            .createSocket(
+                                                    socket,
+                                                    socket.getInetAddress().getHostAddress(),
+                                                    socket.getPort(),
+                                                    true);
                     ssl.setUseClientMode(false);
                     if (protocols.length > 0) {
                         ssl.setEnabledProtocols(protocols);
@@ -177,7 +204,8 @@ final class PartnerSmtpServer implements AutoCloseable {
                 } else if (command.equals("RCPT")) {
                     int open = line.indexOf('<');
                     int close = line.indexOf('>');
-                    recipients.add(open >= 0 && close > open ? line.substring(open + 1, close) : line);
+                    recipients.add(
+                            open >= 0 && close > open ? line.substring(open + 1, close) : line);
                     reply(out, "250 2.1.5 ok");
                 } else if (command.equals("DATA")) {
                     reply(out, "354 end with .");
@@ -186,7 +214,8 @@ final class PartnerSmtpServer implements AutoCloseable {
                     while ((dataLine = in.readLine()) != null && !dataLine.equals(".")) {
                         data.append(dataLine).append("\r\n");
                     }
-                    received.add(new Received(protocol, new ArrayList<>(recipients), data.toString()));
+                    received.add(
+                            new Received(protocol, new ArrayList<>(recipients), data.toString()));
                     reply(out, "250 2.0.0 queued");
                 } else if (command.equals("QUIT")) {
                     reply(out, "221 2.0.0 bye");
@@ -209,7 +238,8 @@ final class PartnerSmtpServer implements AutoCloseable {
     }
 
     private static BufferedReader reader(Socket socket) throws IOException {
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        return new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
     }
 
     private static void reply(OutputStream out, String reply) throws IOException {
@@ -222,5 +252,4 @@ final class PartnerSmtpServer implements AutoCloseable {
         listener.close();
         threads.shutdownNow();
     }
-
 }

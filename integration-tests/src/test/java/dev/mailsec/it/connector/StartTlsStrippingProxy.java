@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An attacker on the path between us and a good partner: relays SMTP both ways but deletes STARTTLS from
- * the server's EHLO reply, so a client that does not insist on TLS carries on in clear.
+ * An attacker on the path between us and a good partner: relays SMTP both ways but deletes STARTTLS
+ * from the server's EHLO reply, so a client that does not insist on TLS carries on in clear.
  */
 final class StartTlsStrippingProxy implements AutoCloseable {
 
@@ -49,7 +49,8 @@ final class StartTlsStrippingProxy implements AutoCloseable {
     }
 
     private static void copy(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[8192];
             int read;
             while ((read = in.read(buffer)) >= 0) {
@@ -63,10 +64,15 @@ final class StartTlsStrippingProxy implements AutoCloseable {
         }
     }
 
-    /** Relays replies, buffering each multi-line reply so a removed last line can be re-terminated. */
+    /**
+     * Relays replies, buffering each multi-line reply so a removed last line can be re-terminated.
+     */
     private static void stripStartTls(Socket server, Socket client) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.ISO_8859_1));
-             OutputStream out = client.getOutputStream()) {
+        try (BufferedReader in =
+                        new BufferedReader(
+                                new InputStreamReader(
+                                        server.getInputStream(), StandardCharsets.ISO_8859_1));
+                OutputStream out = client.getOutputStream()) {
             List<String> reply = new ArrayList<>();
             String line;
             while ((line = in.readLine()) != null) {
@@ -77,7 +83,11 @@ final class StartTlsStrippingProxy implements AutoCloseable {
                 }
                 List<String> kept = new ArrayList<>();
                 for (String candidate : reply) {
-                    if (!candidate.toUpperCase(Locale.ROOT).substring(Math.min(4, candidate.length())).trim().equals("STARTTLS")) {
+                    if (!candidate
+                            .toUpperCase(Locale.ROOT)
+                            .substring(Math.min(4, candidate.length()))
+                            .trim()
+                            .equals("STARTTLS")) {
                         kept.add(candidate);
                     }
                 }
@@ -85,8 +95,14 @@ final class StartTlsStrippingProxy implements AutoCloseable {
                 for (int i = 0; i < kept.size(); i++) {
                     String keptLine = kept.get(i);
                     char separator = i == kept.size() - 1 ? ' ' : '-';
-                    rewritten.append(keptLine.length() >= 4 ? keptLine.substring(0, 3) + separator + keptLine.substring(4) : keptLine)
-                        .append("\r\n");
+                    rewritten
+                            .append(
+                                    keptLine.length() >= 4
+                                            ? keptLine.substring(0, 3)
+                                                    + separator
+                                                    + keptLine.substring(4)
+                                            : keptLine)
+                            .append("\r\n");
                 }
                 out.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();

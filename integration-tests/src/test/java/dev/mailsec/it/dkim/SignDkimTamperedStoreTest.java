@@ -20,27 +20,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13 (findings 5 and 8): a DKM store whose shard files were put back from an older copy used to let
- * a real James start and sign with the archived DKIM key as if it were the primary. Now the start fails,
- * naming the rolled-back record.
+ * Issue 13 (findings 5 and 8): a DKM store whose shard files were put back from an older copy used
+ * to let a real James start and sign with the archived DKIM key as if it were the primary. Now the
+ * start fails, naming the rolled-back record.
  */
 class SignDkimTamperedStoreTest {
 
-    @TempDir
-    Path workingDirectory;
+    @TempDir Path workingDirectory;
 
-    @TempDir
-    Path store;
+    @TempDir Path store;
 
     @Test
     void olderShardFilesPutBackShouldFailTheStartNamingTheRecord() throws Exception {
         Path data = store.resolve("data");
         Path saved = store.resolve("saved");
         try (FileStorage storage = FileStorage.create(data);
-             KeyManager admin = KeyManager.init(storage, new FileRootKeys(store.resolve("admin-host/root-keys")),
-                 "admin", store.resolve("credentials/admin.cred"), Clock.systemUTC())) {
-            admin.createIdentity("james-transport", IdentityType.SERVICE, false,
-                store.resolve("credentials/james-transport.cred"));
+                KeyManager admin =
+                        KeyManager.init(
+                                storage,
+                                new FileRootKeys(store.resolve("admin-host/root-keys")),
+                                "admin",
+                                store.resolve("credentials/admin.cred"),
+                                Clock.systemUTC())) {
+            admin.createIdentity(
+                    "james-transport",
+                    IdentityType.SERVICE,
+                    false,
+                    store.resolve("credentials/james-transport.cred"));
             admin.createGroup("mail");
             admin.addMember("mail", "james-transport");
             admin.generate("dkim/mailsec.test", "mail", SecretKind.KEY_PAIR, "RSA-2048");
@@ -54,18 +60,30 @@ class SignDkimTamperedStoreTest {
         for (Path p : shards(saved)) {
             Files.copy(p, data.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
-        Path config = Files.write(store.resolve("dkm.properties"),
-            List.of("store=file:" + store.resolve("data"), "identity=" + store.resolve("credentials/james-transport.cred")));
-        JamesExtension.Builder builder = JamesExtension.builder()
-            .rootMailets("<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
-                + "<dkmConfig>" + config + "</dkmConfig></mailet>");
+        Path config =
+                Files.write(
+                        store.resolve("dkm.properties"),
+                        List.of(
+                                "store=file:" + store.resolve("data"),
+                                "identity=" + store.resolve("credentials/james-transport.cred")));
+        JamesExtension.Builder builder =
+                JamesExtension.builder()
+                        .rootMailets(
+                                "<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
+                                        + "<dkmConfig>"
+                                        + config
+                                        + "</dkmConfig></mailet>");
 
-        assertThatThrownBy(() -> {
-            try (JamesHarness started = builder.start(workingDirectory)) {
-                throw new AssertionError("James started on a rolled-back DKM store: " + started.imapPort());
-            }
-        }).hasStackTraceContaining("failed its integrity check at start")
-            .hasStackTraceContaining("secret/dkim/mailsec.test was rolled back");
+        assertThatThrownBy(
+                        () -> {
+                            try (JamesHarness started = builder.start(workingDirectory)) {
+                                throw new AssertionError(
+                                        "James started on a rolled-back DKM store: "
+                                                + started.imapPort());
+                            }
+                        })
+                .hasStackTraceContaining("failed its integrity check at start")
+                .hasStackTraceContaining("secret/dkim/mailsec.test was rolled back");
     }
 
     private static List<Path> shards(Path dir) throws Exception {

@@ -7,8 +7,9 @@ import org.apache.mailet.base.GenericMailet;
 
 /**
  * Test-only mailet built like ours (its work inside {@link PerMailGuard}): for a mail whose subject
- * starts with {@code overflow} it recurses until the stack overflows, as Bouncy Castle did on a nested
- * signature. {@code guarded=false} leaves the guard out, to show what James does without it.
+ * starts with {@code overflow} it recurses until the stack overflows, as Bouncy Castle did on a
+ * nested signature. {@code guarded=false} leaves the guard out, to show what James does without it.
+ *
  * <pre>{@code <mailet match="All" class="dev.mailsec.it.guard.OverflowingMailet"/>}</pre>
  */
 public class OverflowingMailet extends GenericMailet {

@@ -11,10 +11,11 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 /**
- * The partner side every outbound connector test sets up: a connectors file, the default {@link SSLContext}
- * swapped for one that trusts the partners' CA (James delivers with the JVM's trust store) and put back on
- * {@link #close()}, the routing steps and per-connector processors {@link RemoteDeliveryPlan} makes from the
- * file, the {@code bounces} processor that explains a connector's refusal, and the partner servers to stop.
+ * The partner side every outbound connector test sets up: a connectors file, the default {@link
+ * SSLContext} swapped for one that trusts the partners' CA (James delivers with the JVM's trust
+ * store) and put back on {@link #close()}, the routing steps and per-connector processors {@link
+ * RemoteDeliveryPlan} makes from the file, the {@code bounces} processor that explains a
+ * connector's refusal, and the partner servers to stop.
  */
 public final class ConnectorFixture implements AutoCloseable {
 
@@ -31,9 +32,10 @@ public final class ConnectorFixture implements AutoCloseable {
         StringBuilder steps = new StringBuilder();
         StringBuilder xml = new StringBuilder();
         for (var connector : ConnectorsFile.load(connectorsFile).outbound()) {
-            RemoteDeliveryPlan plan = b.locatedPlans
-                ? RemoteDeliveryPlan.of(connector, connectorsFile.toString())
-                : RemoteDeliveryPlan.of(connector);
+            RemoteDeliveryPlan plan =
+                    b.locatedPlans
+                            ? RemoteDeliveryPlan.of(connector, connectorsFile.toString())
+                            : RemoteDeliveryPlan.of(connector);
             steps.append(plan.routingStepXml(connectorsFile.toString()));
             xml.append(plan.processorXml("bounces", b.retryDelays, b.maxRetries));
         }
@@ -41,31 +43,42 @@ public final class ConnectorFixture implements AutoCloseable {
         this.processors = xml.toString();
     }
 
-    /** A fixture; {@link Builder#connectors(Path, String...)} names and writes its connectors file. */
+    /**
+     * A fixture; {@link Builder#connectors(Path, String...)} names and writes its connectors file.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * One {@code <outbound>} element: recipient domain {@code NAME.test}, a smart host {@code localhost:PORT}
-     * unless {@code port} is null, and {@code <tls TLS_ATTRIBUTES>TLS_BODY</tls>}.
+     * One {@code <outbound>} element: recipient domain {@code NAME.test}, a smart host {@code
+     * localhost:PORT} unless {@code port} is null, and {@code <tls TLS_ATTRIBUTES>TLS_BODY</tls>}.
      */
     public static String outbound(String name, Integer port, String tlsAttributes, String tlsBody) {
-        return "  <outbound name=\"" + name + "\">\n"
-            + "    <recipientDomain>" + name + ".test</recipientDomain>\n"
-            + (port == null ? "" : "    <smartHost>localhost:" + port + "</smartHost>\n")
-            + "    <tls " + tlsAttributes + (tlsBody.isEmpty() ? "/>" : ">" + tlsBody + "</tls>") + "\n"
-            + "  </outbound>\n";
+        return "  <outbound name=\""
+                + name
+                + "\">\n"
+                + "    <recipientDomain>"
+                + name
+                + ".test</recipientDomain>\n"
+                + (port == null ? "" : "    <smartHost>localhost:" + port + "</smartHost>\n")
+                + "    <tls "
+                + tlsAttributes
+                + (tlsBody.isEmpty() ? "/>" : ">" + tlsBody + "</tls>")
+                + "\n"
+                + "  </outbound>\n";
     }
 
     /** {@code ExplainConnectorBounce} (reading the connectors file) then {@code DSNBounce}. */
     public static String bouncesProcessor(Path connectorsFile) {
         return "<processor state=\"bounces\" enableJmx=\"false\">\n"
-            + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ExplainConnectorBounce\">\n"
-            + "    <connectors>" + connectorsFile + "</connectors>\n"
-            + "  </mailet>\n"
-            + "  <mailet match=\"All\" class=\"DSNBounce\"><passThrough>false</passThrough></mailet>\n"
-            + "</processor>\n";
+                + "  <mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ExplainConnectorBounce\">\n"
+                + "    <connectors>"
+                + connectorsFile
+                + "</connectors>\n"
+                + "  </mailet>\n"
+                + "  <mailet match=\"All\" class=\"DSNBounce\"><passThrough>false</passThrough></mailet>\n"
+                + "</processor>\n";
     }
 
     public Path connectorsFile() {
@@ -101,10 +114,12 @@ public final class ConnectorFixture implements AutoCloseable {
         private String retryDelays = "1000";
         private String maxRetries = "1";
 
-        private Builder() {
-        }
+        private Builder() {}
 
-        /** Makes {@code context} the JVM's default at once; {@link #close()} puts the previous one back. */
+        /**
+         * Makes {@code context} the JVM's default at once; {@link #close()} puts the previous one
+         * back.
+         */
         public Builder trustByDefault(SSLContext context) throws Exception {
             if (previousDefault == null) {
                 previousDefault = SSLContext.getDefault();
@@ -116,8 +131,10 @@ public final class ConnectorFixture implements AutoCloseable {
         /** Writes {@code file}: {@code <connectors>}, the elements, {@code </connectors>}. */
         public Builder connectors(Path file, String... elements) throws Exception {
             this.connectorsFile = file;
-            Files.write(file, ("<connectors>\n" + String.join("", elements) + "</connectors>\n")
-                .getBytes(StandardCharsets.UTF_8));
+            Files.write(
+                    file,
+                    ("<connectors>\n" + String.join("", elements) + "</connectors>\n")
+                            .getBytes(StandardCharsets.UTF_8));
             return this;
         }
 
@@ -127,14 +144,20 @@ public final class ConnectorFixture implements AutoCloseable {
             return this;
         }
 
-        /** RemoteDelivery's {@code delayTime} and {@code maxRetries}; {@code 1000} and {@code 1} by default. */
+        /**
+         * RemoteDelivery's {@code delayTime} and {@code maxRetries}; {@code 1000} and {@code 1} by
+         * default.
+         */
         public Builder retries(String delays, String max) {
             this.retryDelays = delays;
             this.maxRetries = max;
             return this;
         }
 
-        /** Closed by {@link ConnectorFixture#close()}, in this order, after the default context is restored. */
+        /**
+         * Closed by {@link ConnectorFixture#close()}, in this order, after the default context is
+         * restored.
+         */
         public Builder closing(AutoCloseable... more) {
             resources.addAll(Arrays.asList(more));
             return this;

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One message to send to the James under test over SMTP: how (in clear, STARTTLS, implicit TLS, with a
- * client certificate), which TLS protocols the client allows, and the message itself.
+ * One message to send to the James under test over SMTP: how (in clear, STARTTLS, implicit TLS,
+ * with a client certificate), which TLS protocols the client allows, and the message itself.
  */
 public final class Delivery {
 
@@ -23,9 +23,9 @@ public final class Delivery {
         /** The implicit-TLS port (TLS from the first byte). */
         IMPLICIT_TLS,
         /**
-         * STARTTLS on the extra port that requires a client certificate (see
-         * {@link JamesExtension.Builder#withClientAuthServer()}); set the certificate with
-         * {@link Delivery#clientCertificate(TestPki.Identity)}.
+         * STARTTLS on the extra port that requires a client certificate (see {@link
+         * JamesExtension.Builder#withClientAuthServer()}); set the certificate with {@link
+         * Delivery#clientCertificate(TestPki.Identity)}.
          */
         STARTTLS_CLIENT_AUTH
     }
@@ -56,8 +56,8 @@ public final class Delivery {
     }
 
     /**
-     * STARTTLS to the client-certificate port without presenting a certificate (James 3.8.1 then refuses
-     * the handshake: its {@code clientAuth} means "required").
+     * STARTTLS to the client-certificate port without presenting a certificate (James 3.8.1 then
+     * refuses the handshake: its {@code clientAuth} means "required").
      */
     public static Delivery startTlsToClientAuthPortWithoutCertificate() {
         return new Delivery(Mode.STARTTLS_CLIENT_AUTH);
@@ -65,7 +65,8 @@ public final class Delivery {
 
     /** STARTTLS to the client-certificate port, presenting {@code identity}. */
     public static Delivery startTlsWithClientCertificate(TestPki.Identity identity) {
-        return new Delivery(Mode.STARTTLS_CLIENT_AUTH).clientCertificate(Objects.requireNonNull(identity));
+        return new Delivery(Mode.STARTTLS_CLIENT_AUTH)
+                .clientCertificate(Objects.requireNonNull(identity));
     }
 
     public Delivery from(String address) {

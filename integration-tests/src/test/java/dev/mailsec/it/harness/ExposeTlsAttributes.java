@@ -10,9 +10,11 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * Test-only mailet: copies every TLS attribute ({@code org.apache.james.ssl.*}, {@code dev.mailsec.tls.*})
- * of the mail into an {@code X-Test-Attribute: name=value} header, so a test reading the message over
- * IMAP sees exactly what the SMTP hook recorded. Collections are written as comma-separated values.
+ * Test-only mailet: copies every TLS attribute ({@code org.apache.james.ssl.*}, {@code
+ * dev.mailsec.tls.*}) of the mail into an {@code X-Test-Attribute: name=value} header, so a test
+ * reading the message over IMAP sees exactly what the SMTP hook recorded. Collections are written
+ * as comma-separated values.
+ *
  * <pre>{@code <mailet match="All" class="dev.mailsec.it.harness.ExposeTlsAttributes"/>}</pre>
  */
 public class ExposeTlsAttributes extends GenericMailet {
@@ -34,10 +36,15 @@ public class ExposeTlsAttributes extends GenericMailet {
 
     private static String render(AttributeValue<?> value) {
         if (value.value() instanceof Collection) {
-            return ((Collection<?>) value.value()).stream()
-                .map(element -> element instanceof AttributeValue ? String.valueOf(((AttributeValue<?>) element).value())
-                    : String.valueOf(element))
-                .collect(Collectors.joining(","));
+            return ((Collection<?>) value.value())
+                    .stream()
+                            .map(
+                                    element ->
+                                            element instanceof AttributeValue
+                                                    ? String.valueOf(
+                                                            ((AttributeValue<?>) element).value())
+                                                    : String.valueOf(element))
+                            .collect(Collectors.joining(","));
         }
         return String.valueOf(value.value());
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension running one real James 3.8.1 for all tests of a class:
+ *
  * <pre>{@code
  * @RegisterExtension
  * static JamesExtension james = JamesExtension.builder()
@@ -26,10 +27,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * james.send(Delivery.startTls().to("bob@mailsec.test").subject("hi"));
  * MimeMessage read = james.awaitMessage("bob@mailsec.test", "secret", "hi");
  * }</pre>
- * James gets SMTP on 127.0.0.1 with STARTTLS offered, SMTP with implicit TLS, optionally a third SMTP
- * server that requires a client certificate, and IMAP (plain login allowed), all on free ports; the
- * {@code dev.mailsec.smtp.RecordTlsFacts} hook in every SMTP handler chain; the server certificate from
- * a CA generated for the run ({@link TestPki}).
+ *
+ * James gets SMTP on 127.0.0.1 with STARTTLS offered, SMTP with implicit TLS, optionally a third
+ * SMTP server that requires a client certificate, and IMAP (plain login allowed), all on free
+ * ports; the {@code dev.mailsec.smtp.RecordTlsFacts} hook in every SMTP handler chain; the server
+ * certificate from a CA generated for the run ({@link TestPki}).
  */
 public final class JamesExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -59,7 +61,8 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
 
     public JamesHarness harness() {
         if (harness == null) {
-            throw new IllegalStateException("James is not running: register the extension with @RegisterExtension on a static field");
+            throw new IllegalStateException(
+                    "James is not running: register the extension with @RegisterExtension on a static field");
         }
         return harness;
     }
@@ -86,7 +89,7 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     public MimeMessage awaitMessage(String user, String password, String subject)
-        throws MessagingException, InterruptedException {
+            throws MessagingException, InterruptedException {
         return harness().awaitMessage(user, password, subject);
     }
 
@@ -126,8 +129,7 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         String smtpBindAddress = "127.0.0.1";
         boolean webAdmin;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The local domain users live in; default {@code mailsec.test}. */
         public Builder domain(String domain) {
@@ -140,7 +142,10 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
             return this;
         }
 
-        /** Mailet XML placed in the {@code root} processor, after {@code PostmasterAlias}, before transport. */
+        /**
+         * Mailet XML placed in the {@code root} processor, after {@code PostmasterAlias}, before
+         * transport.
+         */
         public Builder rootMailets(String xml) {
             this.rootMailets = Objects.requireNonNull(xml);
             return this;
@@ -153,42 +158,52 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         }
 
         /**
-         * A whole {@code mailetcontainer.xml} instead of the harness's pipeline (its {@code transport}
-         * processor must contain {@code RemoveMimeHeader} for {@code bcc}, or James refuses to start).
+         * A whole {@code mailetcontainer.xml} instead of the harness's pipeline (its {@code
+         * transport} processor must contain {@code RemoveMimeHeader} for {@code bcc}, or James
+         * refuses to start).
          */
         public Builder mailetContainer(String xml) {
             this.mailetContainer = Objects.requireNonNull(xml);
             return this;
         }
 
-        /** Replaces the default {@code <handler class="dev.mailsec.smtp.RecordTlsFacts"/>} element. */
+        /**
+         * Replaces the default {@code <handler class="dev.mailsec.smtp.RecordTlsFacts"/>} element.
+         */
         public Builder recordTlsFactsHandler(String handlerXml) {
             this.recordTlsFactsHandler = Objects.requireNonNull(handlerXml);
             return this;
         }
 
-        /** Handler XML appended to every SMTP server's handler chain, after the RecordTlsFacts hook. */
+        /**
+         * Handler XML appended to every SMTP server's handler chain, after the RecordTlsFacts hook.
+         */
         public Builder extraSmtpHandlers(String handlerXml) {
             this.extraSmtpHandlers = Objects.requireNonNull(handlerXml);
             return this;
         }
 
-        /** The TLS protocols every SMTP server accepts ({@code supportedProtocols}); default: JSSE's. */
+        /**
+         * The TLS protocols every SMTP server accepts ({@code supportedProtocols}); default:
+         * JSSE's.
+         */
         public Builder supportedProtocols(String... protocols) {
             supportedProtocols.clear();
             supportedProtocols.addAll(Arrays.asList(protocols));
             return this;
         }
 
-        /** Adds a third SMTP server (STARTTLS) that requires a certificate issued by the test CA. */
+        /**
+         * Adds a third SMTP server (STARTTLS) that requires a certificate issued by the test CA.
+         */
         public Builder withClientAuthServer() {
             this.clientAuthServer = true;
             return this;
         }
 
         /**
-         * The DNS server James asks (its {@code dnsservice.xml} {@code <servers>}), e.g. a loopback dnsmasq;
-         * James's DNS service only asks port 53. Default: the machine's resolvers.
+         * The DNS server James asks (its {@code dnsservice.xml} {@code <servers>}), e.g. a loopback
+         * dnsmasq; James's DNS service only asks port 53. Default: the machine's resolvers.
          */
         public Builder dnsServer(String address) {
             this.dnsServer = Objects.requireNonNull(address);
@@ -196,9 +211,9 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         }
 
         /**
-         * The address the SMTP servers listen on; default {@code 127.0.0.1}. James 3.8.1 cannot bind an IPv6
-         * address ({@code <bind>} is split at ':'); {@code 0.0.0.0} listens dual-stack, so IPv6 clients on
-         * {@code ::1} reach it.
+         * The address the SMTP servers listen on; default {@code 127.0.0.1}. James 3.8.1 cannot
+         * bind an IPv6 address ({@code <bind>} is split at ':'); {@code 0.0.0.0} listens
+         * dual-stack, so IPv6 clients on {@code ::1} reach it.
          */
         public Builder smtpBindAddress(String address) {
             this.smtpBindAddress = Objects.requireNonNull(address);
@@ -206,8 +221,8 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
         }
 
         /**
-         * Starts James's WebAdmin (every route of the memory distribution, no authentication) on a free
-         * loopback port; {@link JamesHarness#webAdminPort()} tells which.
+         * Starts James's WebAdmin (every route of the memory distribution, no authentication) on a
+         * free loopback port; {@link JamesHarness#webAdminPort()} tells which.
          */
         public Builder withWebAdmin() {
             this.webAdmin = true;
@@ -218,7 +233,10 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
             return new JamesExtension(this);
         }
 
-        /** Starts James now in {@code workingDirectory}; the caller closes it. Fails as James's start fails. */
+        /**
+         * Starts James now in {@code workingDirectory}; the caller closes it. Fails as James's
+         * start fails.
+         */
         public JamesHarness start(Path workingDirectory) throws Exception {
             return JamesHarness.start(this, workingDirectory);
         }

@@ -22,9 +22,9 @@ import org.apache.james.utils.GuiceProbe;
 import org.apache.james.utils.WebAdminGuiceProbe;
 
 /**
- * A real, in-process Apache James 3.8.1 (memory server, SMTP and IMAP) started from configuration files
- * written into a working directory. Obtain one through {@link JamesExtension} (started once per test
- * class) or {@link JamesExtension.Builder#start(Path)} (for tests about start-up itself).
+ * A real, in-process Apache James 3.8.1 (memory server, SMTP and IMAP) started from configuration
+ * files written into a working directory. Obtain one through {@link JamesExtension} (started once
+ * per test class) or {@link JamesExtension.Builder#start(Path)} (for tests about start-up itself).
  */
 public final class JamesHarness implements AutoCloseable {
 
@@ -37,9 +37,13 @@ public final class JamesHarness implements AutoCloseable {
     private final int imapPort;
     private final JamesExtension.Builder settings;
 
-    private JamesHarness(GuiceJamesServer server, TestPki pki, Path workingDirectory,
-                         Map<JamesConfiguration.SmtpServer, Integer> smtpPorts, int imapPort,
-                         JamesExtension.Builder settings) {
+    private JamesHarness(
+            GuiceJamesServer server,
+            TestPki pki,
+            Path workingDirectory,
+            Map<JamesConfiguration.SmtpServer, Integer> smtpPorts,
+            int imapPort,
+            JamesExtension.Builder settings) {
         this.server = server;
         this.pki = pki;
         this.workingDirectory = workingDirectory;
@@ -48,21 +52,31 @@ public final class JamesHarness implements AutoCloseable {
         this.settings = settings;
     }
 
-    static JamesHarness start(JamesExtension.Builder settings, Path workingDirectory) throws Exception {
+    static JamesHarness start(JamesExtension.Builder settings, Path workingDirectory)
+            throws Exception {
         TestPki pki = TestPki.create();
         JamesConfiguration configuration = new JamesConfiguration(settings);
         configuration.write(workingDirectory, pki);
-        MemoryJamesConfiguration jamesConfiguration = MemoryJamesConfiguration.builder()
-            .workingDirectory(workingDirectory.toFile())
-            .build();
-        GuiceJamesServer server = GuiceJamesServer.forConfiguration(jamesConfiguration)
-            .combineWith(MemoryJamesServerMain.SMTP_AND_IMAP_MODULE)
-            .combineWith(new UsersRepositoryModuleChooser(new MemoryUsersRepositoryModule())
-                .chooseModules(jamesConfiguration.getUsersRepositoryImplementation()))
-            .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
-                .addBinding().to(ServerPortsProbe.class));
+        MemoryJamesConfiguration jamesConfiguration =
+                MemoryJamesConfiguration.builder()
+                        .workingDirectory(workingDirectory.toFile())
+                        .build();
+        GuiceJamesServer server =
+                GuiceJamesServer.forConfiguration(jamesConfiguration)
+                        .combineWith(MemoryJamesServerMain.SMTP_AND_IMAP_MODULE)
+                        .combineWith(
+                                new UsersRepositoryModuleChooser(new MemoryUsersRepositoryModule())
+                                        .chooseModules(
+                                                jamesConfiguration
+                                                        .getUsersRepositoryImplementation()))
+                        .overrideWith(
+                                binder ->
+                                        Multibinder.newSetBinder(binder, GuiceProbe.class)
+                                                .addBinding()
+                                                .to(ServerPortsProbe.class));
         if (settings.webAdmin) {
-            // James's own test wiring: every route of the memory distribution, a free port, no authentication
+            // James's own test wiring: every route of the memory distribution, a free port, no
+            // authentication
             server = server.combineWith(MemoryJamesServerMain.WEBADMIN_TESTING);
         }
         try {
@@ -75,9 +89,11 @@ public final class JamesHarness implements AutoCloseable {
             List<JamesConfiguration.SmtpServer> kinds = configuration.smtpServerList();
             List<Integer> ports = server.getProbe(ServerPortsProbe.class).smtpPorts();
             if (ports.size() != kinds.size()) {
-                throw new IllegalStateException("expected " + kinds.size() + " SMTP servers, James runs " + ports);
+                throw new IllegalStateException(
+                        "expected " + kinds.size() + " SMTP servers, James runs " + ports);
             }
-            Map<JamesConfiguration.SmtpServer, Integer> smtpPorts = new java.util.EnumMap<>(JamesConfiguration.SmtpServer.class);
+            Map<JamesConfiguration.SmtpServer, Integer> smtpPorts =
+                    new java.util.EnumMap<>(JamesConfiguration.SmtpServer.class);
             for (int i = 0; i < kinds.size(); i++) {
                 smtpPorts.put(kinds.get(i), ports.get(i));
             }
@@ -86,8 +102,13 @@ public final class JamesHarness implements AutoCloseable {
             for (Map.Entry<String, String> user : settings.users.entrySet()) {
                 data.addUser(user.getKey(), user.getValue());
             }
-            return new JamesHarness(server, pki, workingDirectory, smtpPorts,
-                server.getProbe(ImapGuiceProbe.class).getImapPort(), settings);
+            return new JamesHarness(
+                    server,
+                    pki,
+                    workingDirectory,
+                    smtpPorts,
+                    server.getProbe(ImapGuiceProbe.class).getImapPort(),
+                    settings);
         } catch (Exception | Error e) {
             stopQuietly(server, e);
             throw e;
@@ -104,8 +125,10 @@ public final class JamesHarness implements AutoCloseable {
 
     /** Sends {@code delivery} over SMTP to the port its mode calls for. */
     public void send(Delivery delivery) throws MessagingException {
-        MailClients.send(delivery, smtpPort(delivery.mode()),
-            pki.clientSocketFactory(delivery.clientCertificate().orElse(null)));
+        MailClients.send(
+                delivery,
+                smtpPort(delivery.mode()),
+                pki.clientSocketFactory(delivery.clientCertificate().orElse(null)));
     }
 
     /** Sends prepared MIME bytes unchanged over plain SMTP to these recipients. */
@@ -113,9 +136,11 @@ public final class JamesHarness implements AutoCloseable {
         MailClients.sendRaw(smtpPort(Delivery.Mode.PLAIN), message, to);
     }
 
-    /** Waits up to 30 s for a message with this exact subject in the user's INBOX, read over IMAP. */
+    /**
+     * Waits up to 30 s for a message with this exact subject in the user's INBOX, read over IMAP.
+     */
     public MimeMessage awaitMessage(String user, String password, String subject)
-        throws MessagingException, InterruptedException {
+            throws MessagingException, InterruptedException {
         return MailClients.awaitMessage(imapPort, user, password, subject, DEFAULT_AWAIT);
     }
 
@@ -137,7 +162,10 @@ public final class JamesHarness implements AutoCloseable {
         }
         Integer port = smtpPorts.get(kind);
         if (port == null) {
-            throw new IllegalStateException("no " + kind.jmxName + " server; use JamesExtension.Builder#withClientAuthServer()");
+            throw new IllegalStateException(
+                    "no "
+                            + kind.jmxName
+                            + " server; use JamesExtension.Builder#withClientAuthServer()");
         }
         return port;
     }
@@ -162,7 +190,8 @@ public final class JamesHarness implements AutoCloseable {
     /** The WebAdmin port; only with {@link JamesExtension.Builder#withWebAdmin()}. */
     public int webAdminPort() {
         if (!settings.webAdmin) {
-            throw new IllegalStateException("no WebAdmin; use JamesExtension.Builder#withWebAdmin()");
+            throw new IllegalStateException(
+                    "no WebAdmin; use JamesExtension.Builder#withWebAdmin()");
         }
         return server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
     }
@@ -173,10 +202,10 @@ public final class JamesHarness implements AutoCloseable {
     }
 
     /**
-     * Stops this James and starts a new one with the same settings in the same working directory, as an
-     * operator's restart does: what James keeps on disk there ({@code file://} repositories) is kept,
-     * what it keeps in memory (mailboxes, queues, {@code memory://} repositories) is not. Users are created
-     * again. Ports change. Close the returned harness, not this one.
+     * Stops this James and starts a new one with the same settings in the same working directory,
+     * as an operator's restart does: what James keeps on disk there ({@code file://} repositories)
+     * is kept, what it keeps in memory (mailboxes, queues, {@code memory://} repositories) is not.
+     * Users are created again. Ports change. Close the returned harness, not this one.
      */
     public JamesHarness restart() throws Exception {
         server.stop();

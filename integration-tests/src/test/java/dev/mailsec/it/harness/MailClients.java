@@ -16,15 +16,18 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.search.SubjectTerm;
 import javax.net.ssl.SSLSocketFactory;
 
-/** Standard clients (JavaMail's SMTP and IMAP) talking to the James under test, as a user's mail program would. */
+/**
+ * Standard clients (JavaMail's SMTP and IMAP) talking to the James under test, as a user's mail
+ * program would.
+ */
 final class MailClients {
 
     private static final String TIMEOUT_MILLIS = "15000";
 
-    private MailClients() {
-    }
+    private MailClients() {}
 
-    static void send(Delivery delivery, int port, SSLSocketFactory tlsSocketFactory) throws MessagingException {
+    static void send(Delivery delivery, int port, SSLSocketFactory tlsSocketFactory)
+            throws MessagingException {
         Properties props = new Properties();
         // "localhost", not "127.0.0.1": JavaMail 1.6's server identity check matches DNS names only
         props.put("mail.smtp.host", "localhost");
@@ -50,7 +53,12 @@ final class MailClients {
         if (delivery.mode() != Delivery.Mode.PLAIN) {
             props.put("mail.smtp.ssl.socketFactory", tlsSocketFactory);
             props.put("mail.smtp.ssl.checkserveridentity", "true");
-            delivery.protocols().ifPresent(protocols -> props.put("mail.smtp.ssl.protocols", String.join(" ", protocols)));
+            delivery.protocols()
+                    .ifPresent(
+                            protocols ->
+                                    props.put(
+                                            "mail.smtp.ssl.protocols",
+                                            String.join(" ", protocols)));
         }
         props.put("mail.debug", System.getProperty("mailsec.it.mail.debug", "false"));
         Session session = Session.getInstance(props);
@@ -72,11 +80,12 @@ final class MailClients {
     }
 
     /**
-     * Polls {@code user}'s INBOX over IMAP until a message with exactly {@code subject} is there, and
-     * returns a detached copy of it.
+     * Polls {@code user}'s INBOX over IMAP until a message with exactly {@code subject} is there,
+     * and returns a detached copy of it.
      */
-    static MimeMessage awaitMessage(int imapPort, String user, String password, String subject, Duration timeout)
-        throws MessagingException, InterruptedException {
+    static MimeMessage awaitMessage(
+            int imapPort, String user, String password, String subject, Duration timeout)
+            throws MessagingException, InterruptedException {
         Properties props = new Properties();
         props.put("mail.imap.connectiontimeout", TIMEOUT_MILLIS);
         props.put("mail.imap.timeout", TIMEOUT_MILLIS);
@@ -91,8 +100,14 @@ final class MailClients {
                     return found.get();
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("no message with subject '" + subject + "' in " + user
-                        + "'s INBOX after " + timeout.toSeconds() + " s");
+                    throw new AssertionError(
+                            "no message with subject '"
+                                    + subject
+                                    + "' in "
+                                    + user
+                                    + "'s INBOX after "
+                                    + timeout.toSeconds()
+                                    + " s");
                 }
                 Thread.sleep(100);
             }
@@ -101,7 +116,8 @@ final class MailClients {
         }
     }
 
-    private static Optional<MimeMessage> find(Store store, String subject) throws MessagingException {
+    private static Optional<MimeMessage> find(Store store, String subject)
+            throws MessagingException {
         Folder inbox = store.getFolder("INBOX");
         inbox.open(Folder.READ_ONLY);
         try {
@@ -116,7 +132,10 @@ final class MailClients {
         }
     }
 
-    /** Sends prepared MIME bytes unchanged over plain SMTP (a mail client's own S/MIME output), as client.mailsec.test. */
+    /**
+     * Sends prepared MIME bytes unchanged over plain SMTP (a mail client's own S/MIME output), as
+     * client.mailsec.test.
+     */
     static void sendRaw(int port, byte[] message, String... to) throws MessagingException {
         Properties props = new Properties();
         props.put("mail.smtp.host", "localhost");
@@ -137,7 +156,8 @@ final class MailClients {
     }
 
     /** The subjects in the user's INBOX now, read over IMAP. */
-    static java.util.List<String> subjects(int imapPort, String user, String password) throws MessagingException {
+    static java.util.List<String> subjects(int imapPort, String user, String password)
+            throws MessagingException {
         Store store = Session.getInstance(new Properties()).getStore("imap");
         store.connect("127.0.0.1", imapPort, user, password);
         try {

@@ -23,8 +23,8 @@ public class ServerPortsProbe implements GuiceProbe {
 
     public List<Integer> smtpPorts() {
         return smtpServerFactory.getServers().stream()
-            .map(ServerPortsProbe::port)
-            .collect(Collectors.toList());
+                .map(ServerPortsProbe::port)
+                .collect(Collectors.toList());
     }
 
     private static int port(AbstractConfigurableAsyncServer server) {

@@ -36,9 +36,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away PKI for one test run: a CA, a server certificate for {@code localhost} / {@code 127.0.0.1}
- * and any number of client certificates, all ECDSA P-256 signed with SHA-256. Built with Bouncy Castle's
- * certificate builder (test scope only; JSSE does the TLS).
+ * A throw-away PKI for one test run: a CA, a server certificate for {@code localhost} / {@code
+ * 127.0.0.1} and any number of client certificates, all ECDSA P-256 signed with SHA-256. Built with
+ * Bouncy Castle's certificate builder (test scope only; JSSE does the TLS).
  */
 public final class TestPki {
 
@@ -75,8 +75,11 @@ public final class TestPki {
         KeyStore asKeyStore() throws GeneralSecurityException, IOException {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("identity", keys.getPrivate(), STORE_SECRET.toCharArray(),
-                new Certificate[] {certificate, issuer});
+            store.setKeyEntry(
+                    "identity",
+                    keys.getPrivate(),
+                    STORE_SECRET.toCharArray(),
+                    new Certificate[] {certificate, issuer});
             return store;
         }
     }
@@ -84,18 +87,31 @@ public final class TestPki {
     private TestPki(KeyPair caKeys, X509Certificate caCertificate) throws GeneralSecurityException {
         this.caKeys = caKeys;
         this.caCertificate = caCertificate;
-        this.server = issue("CN=localhost,O=mailsec test server", false,
-            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        this.server =
+                issue(
+                        "CN=localhost,O=mailsec test server",
+                        false,
+                        new GeneralName(GeneralName.dNSName, "localhost"),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
     }
 
     public static TestPki create() {
         try {
             KeyPair caKeys = newKeyPair();
             X500Principal caName = new X500Principal("CN=mailsec test CA,O=mailsec test");
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caName, serial(), notBefore(),
-                notAfter(), caName, caKeys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            X509v3CertificateBuilder builder =
+                    new JcaX509v3CertificateBuilder(
+                                    caName,
+                                    serial(),
+                                    notBefore(),
+                                    notAfter(),
+                                    caName,
+                                    caKeys.getPublic())
+                            .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                            .addExtension(
+                                    Extension.keyUsage,
+                                    true,
+                                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             return new TestPki(caKeys, sign(builder, caKeys));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create the test PKI", e);
@@ -110,7 +126,10 @@ public final class TestPki {
         return server;
     }
 
-    /** A client certificate with the given subject and subject alternative names (e.g. DNS and e-mail). */
+    /**
+     * A client certificate with the given subject and subject alternative names (e.g. DNS and
+     * e-mail).
+     */
     public Identity client(String subject, GeneralName... altNames) {
         try {
             return issue(subject, true, altNames);
@@ -130,17 +149,20 @@ public final class TestPki {
     }
 
     /**
-     * A client socket factory trusting only the test CA, presenting {@code clientIdentity} when not null.
+     * A client socket factory trusting only the test CA, presenting {@code clientIdentity} when not
+     * null.
      */
     public SSLSocketFactory clientSocketFactory(Identity clientIdentity) {
         try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStore());
             SSLContext context = SSLContext.getInstance("TLS");
             if (clientIdentity == null) {
                 context.init(null, trust.getTrustManagers(), new SecureRandom());
             } else {
-                KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                KeyManagerFactory keys =
+                        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 keys.init(clientIdentity.asKeyStore(), STORE_SECRET.toCharArray());
                 context.init(keys.getKeyManagers(), trust.getTrustManagers(), new SecureRandom());
             }
@@ -157,18 +179,33 @@ public final class TestPki {
         return store;
     }
 
-    private Identity issue(String subject, boolean client, GeneralName... altNames) throws GeneralSecurityException {
+    private Identity issue(String subject, boolean client, GeneralName... altNames)
+            throws GeneralSecurityException {
         KeyPair keys = newKeyPair();
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCertificate, serial(), notBefore(),
-                notAfter(), new X500Principal(subject), keys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.extendedKeyUsage, false, client
-                    ? new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)
-                    : new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            X509v3CertificateBuilder builder =
+                    new JcaX509v3CertificateBuilder(
+                                    caCertificate,
+                                    serial(),
+                                    notBefore(),
+                                    notAfter(),
+                                    new X500Principal(subject),
+                                    keys.getPublic())
+                            .addExtension(
+                                    Extension.basicConstraints, true, new BasicConstraints(false))
+                            .addExtension(
+                                    Extension.keyUsage,
+                                    true,
+                                    new KeyUsage(KeyUsage.digitalSignature))
+                            .addExtension(
+                                    Extension.extendedKeyUsage,
+                                    false,
+                                    client
+                                            ? new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)
+                                            : new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             if (altNames.length > 0) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames));
+                builder.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(altNames));
             }
             return new Identity(keys, sign(builder, caKeys), caCertificate);
         } catch (IOException e) {
@@ -177,10 +214,13 @@ public final class TestPki {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
-        throws GeneralSecurityException {
+            throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(
+                            builder.build(
+                                    new JcaContentSignerBuilder("SHA256withECDSA")
+                                            .build(signer.getPrivate())));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot create the certificate signer", e);
         }
@@ -192,7 +232,8 @@ public final class TestPki {
         return generator.generateKeyPair();
     }
 
-    private static void write(KeyStore store, Path file) throws IOException, GeneralSecurityException {
+    private static void write(KeyStore store, Path file)
+            throws IOException, GeneralSecurityException {
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, STORE_SECRET.toCharArray());
         }

@@ -34,17 +34,18 @@ import org.apache.mailet.MailetContext;
 import org.apache.mailet.Matcher;
 
 /**
- * The pipeline part of {@code mailsec check}: reads a James home's {@code conf/mailetcontainer.xml} and
- * {@code conf/smtpserver.xml} with James's own reader, and for every mailet, matcher and SMTP hook of the pack
- * (classes in {@code dev.mailsec.}) does what James does at start: builds the instance, gives it the
- * configuration James would ({@code MailetConfigImpl}, {@code MatcherConfigImpl}, the handler's configuration),
- * calls {@code init}, then {@code destroy}. Collaborators are inert ({@link InertServices}): nothing is sent or
- * stored. Then every connectors file the pack reads is checked to be enforced ({@link ConnectorRoutes}).
+ * The pipeline part of {@code mailsec check}: reads a James home's {@code conf/mailetcontainer.xml}
+ * and {@code conf/smtpserver.xml} with James's own reader, and for every mailet, matcher and SMTP
+ * hook of the pack (classes in {@code dev.mailsec.}) does what James does at start: builds the
+ * instance, gives it the configuration James would ({@code MailetConfigImpl}, {@code
+ * MatcherConfigImpl}, the handler's configuration), calls {@code init}, then {@code destroy}.
+ * Collaborators are inert ({@link InertServices}): nothing is sent or stored. Then every connectors
+ * file the pack reads is checked to be enforced ({@link ConnectorRoutes}).
  *
- * <p>Runs in a class loader over James's library folder and {@code extensions-jars/}, as James loads the pack;
- * the command line calls it by reflection with JDK types only. Relative paths resolve against the James home
- * ({@code working.directory} is set to it while checking). Each result is one line: {@code ok WHAT},
- * {@code error WHAT: MESSAGE}.
+ * <p>Runs in a class loader over James's library folder and {@code extensions-jars/}, as James
+ * loads the pack; the command line calls it by reflection with JDK types only. Relative paths
+ * resolve against the James home ({@code working.directory} is set to it while checking). Each
+ * result is one line: {@code ok WHAT}, {@code error WHAT: MESSAGE}.
  */
 public final class ConfigurationCheck {
 
@@ -66,13 +67,16 @@ public final class ConfigurationCheck {
     /**
      * Checks the pack's mailets, matchers and hooks of the James at {@code jamesHome}.
      *
-     * @param packMailets receives the pack's mailets of {@code conf/mailetcontainer.xml}, in order, each as its
-     *                    init parameters (as James passes them) plus {@code class} and {@code processor}: what the
-     *                    command line needs to find the secrets, keys and files the configuration references
-     * @param lines       receives one line per check as soon as it is done
+     * @param packMailets receives the pack's mailets of {@code conf/mailetcontainer.xml}, in order,
+     *     each as its init parameters (as James passes them) plus {@code class} and {@code
+     *     processor}: what the command line needs to find the secrets, keys and files the
+     *     configuration references
+     * @param lines receives one line per check as soon as it is done
      */
-    public static void run(Path jamesHome, List<Map<String, String>> packMailets, Consumer<String> lines) {
-        ConfigurationCheck check = new ConfigurationCheck(jamesHome.toAbsolutePath().normalize(), lines);
+    public static void run(
+            Path jamesHome, List<Map<String, String>> packMailets, Consumer<String> lines) {
+        ConfigurationCheck check =
+                new ConfigurationCheck(jamesHome.toAbsolutePath().normalize(), lines);
         String previous = System.getProperty("working.directory");
         System.setProperty("working.directory", check.home.toString());
         // validating only: a rolloverConfig must not rotate keys from the checking process
@@ -98,16 +102,20 @@ public final class ConfigurationCheck {
         if (container == null) {
             return;
         }
-        for (HierarchicalConfiguration<ImmutableNode> processor : container.configurationsAt("processors.processor")) {
+        for (HierarchicalConfiguration<ImmutableNode> processor :
+                container.configurationsAt("processors.processor")) {
             processors.add(processor.getString("[@state]", "?"));
         }
-        for (HierarchicalConfiguration<ImmutableNode> processor : container.configurationsAt("processors.processor")) {
+        for (HierarchicalConfiguration<ImmutableNode> processor :
+                container.configurationsAt("processors.processor")) {
             String state = processor.getString("[@state]", "?");
             Map<String, Integer> seen = new HashMap<>();
-            for (HierarchicalConfiguration<ImmutableNode> matcher : processor.configurationsAt("matcher")) {
+            for (HierarchicalConfiguration<ImmutableNode> matcher :
+                    processor.configurationsAt("matcher")) {
                 matchers(state, matcher);
             }
-            for (HierarchicalConfiguration<ImmutableNode> mailet : processor.configurationsAt("mailet")) {
+            for (HierarchicalConfiguration<ImmutableNode> mailet :
+                    processor.configurationsAt("mailet")) {
                 matcher(state, mailet.getString("[@match]", null));
                 matcher(state, mailet.getString("[@notmatch]", null));
                 String className = mailet.getString("[@class]", "").trim();
@@ -122,7 +130,8 @@ public final class ConfigurationCheck {
     /** A named (composite) matcher and the matchers nested in it. */
     private void matchers(String state, HierarchicalConfiguration<ImmutableNode> matcher) {
         matcher(state, matcher.getString("[@match]", null));
-        for (HierarchicalConfiguration<ImmutableNode> nested : matcher.configurationsAt("matcher")) {
+        for (HierarchicalConfiguration<ImmutableNode> nested :
+                matcher.configurationsAt("matcher")) {
             matchers(state, nested);
         }
     }
@@ -135,7 +144,12 @@ public final class ConfigurationCheck {
         int equals = trimmed.indexOf('=');
         String className = equals < 0 ? trimmed : trimmed.substring(0, equals);
         String condition = equals < 0 ? null : trimmed.substring(equals + 1);
-        String what = "matcher " + state + "/" + simpleName(className) + (condition == null ? "" : "=" + condition);
+        String what =
+                "matcher "
+                        + state
+                        + "/"
+                        + simpleName(className)
+                        + (condition == null ? "" : "=" + condition);
         try {
             Matcher matcher = (Matcher) InertServices.instantiate(load(className));
             MatcherConfigImpl config = new MatcherConfigImpl();
@@ -150,7 +164,8 @@ public final class ConfigurationCheck {
         }
     }
 
-    private void mailet(String where, String className, HierarchicalConfiguration<ImmutableNode> element) {
+    private void mailet(
+            String where, String className, HierarchicalConfiguration<ImmutableNode> element) {
         String what = "mailet " + where;
         MailetConfigImpl config = new MailetConfigImpl();
         config.setMailetName(className);
@@ -178,8 +193,12 @@ public final class ConfigurationCheck {
             if (missing.isEmpty()) {
                 ok(what);
             } else {
-                lines.accept("error " + what + ": it sends mail to processor(s) " + String.join(", ", missing)
-                    + ", which conf/mailetcontainer.xml does not define, so James would refuse to start");
+                lines.accept(
+                        "error "
+                                + what
+                                + ": it sends mail to processor(s) "
+                                + String.join(", ", missing)
+                                + ", which conf/mailetcontainer.xml does not define, so James would refuse to start");
             }
         } catch (Exception | LinkageError e) {
             error(what, e);
@@ -192,13 +211,17 @@ public final class ConfigurationCheck {
             return;
         }
         int index = 0;
-        for (HierarchicalConfiguration<ImmutableNode> server : servers.configurationsAt("smtpserver")) {
+        for (HierarchicalConfiguration<ImmutableNode> server :
+                servers.configurationsAt("smtpserver")) {
             index++;
             if (!server.getBoolean("[@enabled]", true)) {
                 continue;
             }
-            String name = server.getString("jmxName", server.getString("bind", "smtpserver#" + index)).trim();
-            for (HierarchicalConfiguration<ImmutableNode> handler : server.configurationsAt("handlerchain.handler")) {
+            String name =
+                    server.getString("jmxName", server.getString("bind", "smtpserver#" + index))
+                            .trim();
+            for (HierarchicalConfiguration<ImmutableNode> handler :
+                    server.configurationsAt("handlerchain.handler")) {
                 String className = handler.getString("[@class]", "").trim();
                 if (!className.startsWith(PACK)) {
                     continue;
@@ -224,16 +247,19 @@ public final class ConfigurationCheck {
     }
 
     /**
-     * The processors a mailet sends mail to that the configuration lacks, as James checks them at start: those of
-     * {@code requiredProcessingState()} and of {@code onMailetException}/{@code onMatchException} (which James 3.8.1
-     * checks as {@code onMatcherException}).
+     * The processors a mailet sends mail to that the configuration lacks, as James checks them at
+     * start: those of {@code requiredProcessingState()} and of {@code onMailetException}/{@code
+     * onMatchException} (which James 3.8.1 checks as {@code onMatcherException}).
      */
     private List<String> missingProcessors(Mailet mailet, MailetConfigImpl config) {
         Set<String> required = new LinkedHashSet<>();
         mailet.requiredProcessingState().forEach(state -> required.add(state.getValue()));
-        for (String parameter : List.of("onMailetException", "onMatchException", "onMatcherException")) {
+        for (String parameter :
+                List.of("onMailetException", "onMatchException", "onMatcherException")) {
             String value = config.getInitParameter(parameter);
-            if (value != null && !value.trim().equals("propagate") && !value.trim().equals("ignore")) {
+            if (value != null
+                    && !value.trim().equals("propagate")
+                    && !value.trim().equals("ignore")) {
                 required.add(value.trim());
             }
         }
@@ -246,7 +272,10 @@ public final class ConfigurationCheck {
         return missing;
     }
 
-    /** Every connectors file the pack reads: each connector's policy must be enforced by this configuration. */
+    /**
+     * Every connectors file the pack reads: each connector's policy must be enforced by this
+     * configuration.
+     */
     private void connectors() {
         for (String location : connectorFiles) {
             String what = "connectors " + location;
@@ -260,8 +289,13 @@ public final class ConfigurationCheck {
             }
             List<String> problems = ConnectorRoutes.problems(connectors, file, home);
             if (problems.isEmpty()) {
-                ok(what + ": every connector's policy is enforced (" + connectors.inbound().size() + " inbound, "
-                    + connectors.outbound().size() + " outbound)");
+                ok(
+                        what
+                                + ": every connector's policy is enforced ("
+                                + connectors.inbound().size()
+                                + " inbound, "
+                                + connectors.outbound().size()
+                                + " outbound)");
             }
             for (String problem : problems) {
                 lines.accept("error " + what + ": " + problem);
@@ -269,7 +303,10 @@ public final class ConfigurationCheck {
         }
     }
 
-    /** James's configuration file {@code conf/NAME} as James reads it; null (and an error line) if it cannot be. */
+    /**
+     * James's configuration file {@code conf/NAME} as James reads it; null (and an error line) if
+     * it cannot be.
+     */
     private HierarchicalConfiguration<ImmutableNode> read(String name) {
         Path file = home.resolve("conf").resolve(name);
         try (InputStream in = Files.newInputStream(file)) {
@@ -288,8 +325,12 @@ public final class ConfigurationCheck {
         try {
             return Class.forName(className, false, ConfigurationCheck.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new ClassNotFoundException("no class " + className + " in extensions-jars/ (misspelt, or from "
-                + "another version of the pack?)", e);
+            throw new ClassNotFoundException(
+                    "no class "
+                            + className
+                            + " in extensions-jars/ (misspelt, or from "
+                            + "another version of the pack?)",
+                    e);
         }
     }
 

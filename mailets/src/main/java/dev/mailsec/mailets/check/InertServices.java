@@ -1,10 +1,10 @@
 package dev.mailsec.mailets.check;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.lang.annotation.Annotation;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -16,17 +16,20 @@ import org.apache.james.core.Domain;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a pack class as James's Guice injector would, but with inert collaborators: every interface an
- * {@code @Inject} constructor asks for (DNS service, domain list, mail queue factory, repository store,
- * metrics, the mailet context) is a proxy that does nothing and answers empty values, so {@code init()} runs
- * its own validation without a running James, and nothing is sent, queued, stored or looked up.
+ * Builds a pack class as James's Guice injector would, but with inert collaborators: every
+ * interface an {@code @Inject} constructor asks for (DNS service, domain list, mail queue factory,
+ * repository store, metrics, the mailet context) is a proxy that does nothing and answers empty
+ * values, so {@code init()} runs its own validation without a running James, and nothing is sent,
+ * queued, stored or looked up.
  */
 final class InertServices {
 
-    private InertServices() {
-    }
+    private InertServices() {}
 
-    /** An instance of {@code type}: through its {@code @Inject} constructor (inert arguments), else its no-argument one. */
+    /**
+     * An instance of {@code type}: through its {@code @Inject} constructor (inert arguments), else
+     * its no-argument one.
+     */
     static Object instantiate(Class<?> type) throws ReflectiveOperationException {
         Constructor<?> chosen = null;
         for (Constructor<?> constructor : type.getConstructors()) {
@@ -42,8 +45,10 @@ final class InertServices {
         Object[] arguments = new Object[parameters.length];
         for (int i = 0; i < parameters.length; i++) {
             if (!parameters[i].isInterface()) {
-                throw new NoSuchMethodException(type.getName() + ": cannot check without James: its constructor needs a "
-                    + parameters[i].getName());
+                throw new NoSuchMethodException(
+                        type.getName()
+                                + ": cannot check without James: its constructor needs a "
+                                + parameters[i].getName());
             }
             arguments[i] = inert(parameters[i]);
         }
@@ -62,7 +67,9 @@ final class InertServices {
 
     /** A do-nothing implementation of {@code type}. */
     static <T> T inert(Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Inert(type)));
+        return type.cast(
+                Proxy.newProxyInstance(
+                        type.getClassLoader(), new Class<?>[] {type}, new Inert(type)));
     }
 
     private static final class Inert implements InvocationHandler {
@@ -99,8 +106,15 @@ final class InertServices {
                 return '\0';
             }
             if (returned.isPrimitive()) {
-                return returned == long.class ? 0L : returned == double.class ? 0.0 : returned == float.class ? 0.0f
-                    : returned == short.class ? (short) 0 : returned == byte.class ? (byte) 0 : 0;
+                return returned == long.class
+                        ? 0L
+                        : returned == double.class
+                                ? 0.0
+                                : returned == float.class
+                                        ? 0.0f
+                                        : returned == short.class
+                                                ? (short) 0
+                                                : returned == byte.class ? (byte) 0 : 0;
             }
             if (returned == Domain.class) {
                 return Domain.LOCALHOST;

@@ -24,9 +24,9 @@ import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import org.apache.james.filesystem.api.FileSystem;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeUtils;
@@ -35,18 +35,19 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * Decides which inbound connector covers a mail once its {@code From:} header is known, and sends mail
- * that breaks its connector to {@code violationProcessor}. Coverage and requirements are those of the
- * {@code EnforceInboundConnectors} SMTP hook (which refuses what it can at {@code MAIL FROM}); here the
- * {@code From:} domains count too, so a partner's mail sent in clear with a foreign envelope sender is
- * still caught. TLS facts come from the attributes of the {@code dev.mailsec.smtp.RecordTlsFacts} hook:
- * without them a mail counts as received in clear, so a covered mail fails closed.
+ * Decides which inbound connector covers a mail once its {@code From:} header is known, and sends
+ * mail that breaks its connector to {@code violationProcessor}. Coverage and requirements are those
+ * of the {@code EnforceInboundConnectors} SMTP hook (which refuses what it can at {@code MAIL
+ * FROM}); here the {@code From:} domains count too, so a partner's mail sent in clear with a
+ * foreign envelope sender is still caught. TLS facts come from the attributes of the {@code
+ * dev.mailsec.smtp.RecordTlsFacts} hook: without them a mail counts as received in clear, so a
+ * covered mail fails closed.
  *
  * <p>Sets {@code dev.mailsec.tls.connector.inbound} (connector name, read by {@code ConnectorIs}),
  * {@code dev.mailsec.tls.connector.inbound.verdict} ({@code compliant} or {@code violation}) and
- * {@code dev.mailsec.tls.connector.inbound.reason} on covered mail; uncovered mail, and mail made by a
- * mailet (bounces, forwards, the same attribute James's {@code SentByMailet} matcher reads), are left
- * untouched.
+ * {@code dev.mailsec.tls.connector.inbound.reason} on covered mail; uncovered mail, and mail made
+ * by a mailet (bounces, forwards, the same attribute James's {@code SentByMailet} matcher reads),
+ * are left untouched.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.connector.CheckInboundConnector">
@@ -54,6 +55,7 @@ import org.apache.mailet.base.GenericMailet;
  *     <violationProcessor>connector-violation</violationProcessor>
  * </mailet>
  * }</pre>
+ *
  * Both parameters are required; others, a missing or invalid file fail the start.
  */
 public class CheckInboundConnector extends GenericMailet {
@@ -61,28 +63,39 @@ public class CheckInboundConnector extends GenericMailet {
     static final String CONNECTORS = "connectors";
     static final String VIOLATION_PROCESSOR = "violationProcessor";
 
-    public static final AttributeName CONNECTOR = AttributeName.of(ConnectorAttributeNames.INBOUND_CONNECTOR);
-    public static final AttributeName VERDICT = AttributeName.of(ConnectorAttributeNames.INBOUND_VERDICT);
-    public static final AttributeName REASON = AttributeName.of(ConnectorAttributeNames.INBOUND_REASON);
+    public static final AttributeName CONNECTOR =
+            AttributeName.of(ConnectorAttributeNames.INBOUND_CONNECTOR);
+    public static final AttributeName VERDICT =
+            AttributeName.of(ConnectorAttributeNames.INBOUND_VERDICT);
+    public static final AttributeName REASON =
+            AttributeName.of(ConnectorAttributeNames.INBOUND_REASON);
 
     private static final AttributeName PROTOCOL = AttributeName.of(TlsAttributeNames.PROTOCOL);
     private static final AttributeName CIPHER = AttributeName.of(TlsAttributeNames.CIPHER);
-    private static final AttributeName PEER_SUBJECT = AttributeName.of(TlsAttributeNames.PEER_SUBJECT);
-    private static final AttributeName PEER_SANS = AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
+    private static final AttributeName PEER_SUBJECT =
+            AttributeName.of(TlsAttributeNames.PEER_SUBJECT);
+    private static final AttributeName PEER_SANS =
+            AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
 
     private Connectors connectors;
     private FileSystem fileSystem;
 
-    /** James's file system, to find the configuration James started with ({@link DeclaredPolicies}). */
+    /**
+     * James's file system, to find the configuration James started with ({@link DeclaredPolicies}).
+     */
     @Inject
     public void setFileSystem(FileSystem fileSystem) {
         this.fileSystem = fileSystem;
     }
+
     private String violationProcessor;
 
     @Override
     public void init() throws MessagingException {
-        InitParameters.checkKnown("CheckInboundConnector", getInitParameterNames(), Set.of(CONNECTORS, VIOLATION_PROCESSOR));
+        InitParameters.checkKnown(
+                "CheckInboundConnector",
+                getInitParameterNames(),
+                Set.of(CONNECTORS, VIOLATION_PROCESSOR));
         Parameters p = Parameters.of("CheckInboundConnector", this::getInitParameter);
         String location;
         try {
@@ -96,10 +109,12 @@ public class CheckInboundConnector extends GenericMailet {
             connectorsFile = ConnectorsFile.locate(location);
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
-            throw new MessagingException("CheckInboundConnector: " + CONNECTORS + ": " + e.getMessage(), e);
+            throw new MessagingException(
+                    "CheckInboundConnector: " + CONNECTORS + ": " + e.getMessage(), e);
         }
         // a connector James would not enforce stops the start, rather than being silently ignored
-        DeclaredPolicies.requireEnforced("CheckInboundConnector", fileSystem, connectors, connectorsFile);
+        DeclaredPolicies.requireEnforced(
+                "CheckInboundConnector", fileSystem, connectors, connectorsFile);
     }
 
     @Override
@@ -109,18 +124,27 @@ public class CheckInboundConnector extends GenericMailet {
 
     private void process(Mail mail) {
         if (mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent()) {
-            // made by a mailet (a bounce, a forward, a Sieve redirect): no partner session to judge; the
+            // made by a mailet (a bounce, a forward, a Sieve redirect): no partner session to
+            // judge; the
             // mail it came from was judged when it arrived
             return;
         }
-        InboundVerdict verdict = connectors.evaluate(InboundSession.afterData(
-            clientAddress(mail), mail.getMaybeSender().asOptional().map(sender -> sender.getDomain().asString()),
-            fromDomains(mail), tlsFacts(mail)));
+        InboundVerdict verdict =
+                connectors.evaluate(
+                        InboundSession.afterData(
+                                clientAddress(mail),
+                                        mail.getMaybeSender()
+                                                .asOptional()
+                                                .map(sender -> sender.getDomain().asString()),
+                                fromDomains(mail), tlsFacts(mail)));
         if (verdict.connector().isEmpty()) {
             return;
         }
         mail.setAttribute(new Attribute(CONNECTOR, AttributeValue.of(verdict.connector().get())));
-        mail.setAttribute(new Attribute(VERDICT, AttributeValue.of(verdict.isViolation() ? "violation" : "compliant")));
+        mail.setAttribute(
+                new Attribute(
+                        VERDICT,
+                        AttributeValue.of(verdict.isViolation() ? "violation" : "compliant")));
         mail.setAttribute(new Attribute(REASON, AttributeValue.of(verdict.reason())));
         if (verdict.isViolation()) {
             mail.setState(violationProcessor);
@@ -140,7 +164,10 @@ public class CheckInboundConnector extends GenericMailet {
         }
     }
 
-    /** Domains of every address in every {@code From:} field; a broken header yields none, never an error. */
+    /**
+     * Domains of every address in every {@code From:} field; a broken header yields none, never an
+     * error.
+     */
     private static List<String> fromDomains(Mail mail) {
         String[] fields;
         try {
@@ -169,24 +196,36 @@ public class CheckInboundConnector extends GenericMailet {
     }
 
     private static Optional<TlsFacts> tlsFacts(Mail mail) {
-        Optional<String> protocol = AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class);
+        Optional<String> protocol =
+                AttributeUtils.getValueAndCastFromMail(mail, PROTOCOL, String.class);
         if (protocol.isEmpty()) {
             return Optional.empty();
         }
         List<String> altNames = new ArrayList<>();
-        mail.getAttribute(PEER_SANS).map(Attribute::getValue).map(AttributeValue::value).ifPresent(value -> {
-            if (value instanceof Collection) {
-                for (Object element : (Collection<?>) value) {
-                    Object name = element instanceof AttributeValue ? ((AttributeValue<?>) element).value() : element;
-                    if (name instanceof String) {
-                        altNames.add((String) name);
-                    }
-                }
-            }
-        });
-        return Optional.of(TlsFacts.of(protocol.get(),
-            AttributeUtils.getValueAndCastFromMail(mail, CIPHER, String.class).orElse(""),
-            AttributeUtils.getValueAndCastFromMail(mail, PEER_SUBJECT, String.class), altNames));
+        mail.getAttribute(PEER_SANS)
+                .map(Attribute::getValue)
+                .map(AttributeValue::value)
+                .ifPresent(
+                        value -> {
+                            if (value instanceof Collection) {
+                                for (Object element : (Collection<?>) value) {
+                                    Object name =
+                                            element instanceof AttributeValue
+                                                    ? ((AttributeValue<?>) element).value()
+                                                    : element;
+                                    if (name instanceof String) {
+                                        altNames.add((String) name);
+                                    }
+                                }
+                            }
+                        });
+        return Optional.of(
+                TlsFacts.of(
+                        protocol.get(),
+                        AttributeUtils.getValueAndCastFromMail(mail, CIPHER, String.class)
+                                .orElse(""),
+                        AttributeUtils.getValueAndCastFromMail(mail, PEER_SUBJECT, String.class),
+                        altNames));
     }
 
     @Override

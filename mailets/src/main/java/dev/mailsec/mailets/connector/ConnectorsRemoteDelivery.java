@@ -36,14 +36,16 @@ import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * One route for every outbound connector of a connectors file: delivers each recipient with the TLS policy
- * of the connector covering its domain, so adding an {@code <outbound>} element and restarting James is
- * enough. At start it makes one James {@code RemoteDelivery} per connector, exactly as
- * {@code ./mailsec tls remote-delivery} would write it ({@link RemoteDeliveryPlan}: its own queue
- * {@code outgoing-connector-NAME}, {@code required}/{@code verify} never falling back to clear text,
- * minimum protocol, {@link ConnectorRemoteDelivery} for a connector with its own trust store or expected
- * names), and hands each mail's recipients to the delivery of their connector. Reached from the processor
- * holding the general {@code RemoteDelivery} through {@code RecipientConnectorIs=*}:
+ * One route for every outbound connector of a connectors file: delivers each recipient with the TLS
+ * policy of the connector covering its domain, so adding an {@code <outbound>} element and
+ * restarting James is enough. At start it makes one James {@code RemoteDelivery} per connector,
+ * exactly as {@code ./mailsec tls remote-delivery} would write it ({@link RemoteDeliveryPlan}: its
+ * own queue {@code outgoing-connector-NAME}, {@code required}/{@code verify} never falling back to
+ * clear text, minimum protocol, {@link ConnectorRemoteDelivery} for a connector with its own trust
+ * store or expected names), and hands each mail's recipients to the delivery of their connector.
+ * Reached from the processor holding the general {@code RemoteDelivery} through {@code
+ * RecipientConnectorIs=*}:
+ *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=*" class="ToProcessor">
  *     <processor>connectors-outbound</processor>
@@ -56,9 +58,11 @@ import org.apache.mailet.base.GenericMailet;
  *     </mailet>
  * </processor>
  * }</pre>
- * An {@code mta-sts} connector needs the two processors {@code ./mailsec tls remote-delivery} generates and
- * its own {@code RecipientConnectorIs=NAME} step before this route; a recipient of one reaching this mailet
- * anyway is not delivered but sent to the {@code error} processor (held), never in clear.
+ *
+ * An {@code mta-sts} connector needs the two processors {@code ./mailsec tls remote-delivery}
+ * generates and its own {@code RecipientConnectorIs=NAME} step before this route; a recipient of
+ * one reaching this mailet anyway is not delivered but sent to the {@code error} processor (held),
+ * never in clear.
  */
 public class ConnectorsRemoteDelivery extends GenericMailet {
 
@@ -79,15 +83,20 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
     private final Map<String, RemoteDelivery> deliveries = new LinkedHashMap<>();
 
     @Inject
-    public ConnectorsRemoteDelivery(DNSService dnsServer, DomainList domainList, MailQueueFactory<?> queueFactory,
-                                    MetricFactory metricFactory) {
+    public ConnectorsRemoteDelivery(
+            DNSService dnsServer,
+            DomainList domainList,
+            MailQueueFactory<?> queueFactory,
+            MetricFactory metricFactory) {
         this.dnsServer = dnsServer;
         this.domainList = domainList;
         this.queueFactory = queueFactory;
         this.metricFactory = metricFactory;
     }
 
-    /** James's file system, to find the configuration James started with ({@link DeclaredPolicies}). */
+    /**
+     * James's file system, to find the configuration James started with ({@link DeclaredPolicies}).
+     */
     @Inject
     public void setFileSystem(FileSystem fileSystem) {
         this.fileSystem = fileSystem;
@@ -95,14 +104,21 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        InitParameters.checkKnown("ConnectorsRemoteDelivery", getInitParameterNames(),
-            Set.of(CONNECTORS, BOUNCE_PROCESSOR, DELAY_TIME, MAX_RETRIES, DELIVERY_THREADS));
+        InitParameters.checkKnown(
+                "ConnectorsRemoteDelivery",
+                getInitParameterNames(),
+                Set.of(CONNECTORS, BOUNCE_PROCESSOR, DELAY_TIME, MAX_RETRIES, DELIVERY_THREADS));
         String location = getInitParameter(CONNECTORS, RemoteDeliveryPlan.DEFAULT_LOCATION).trim();
         if (getInitParameter(BOUNCE_PROCESSOR, "").trim().isEmpty()) {
-            throw new MessagingException("ConnectorsRemoteDelivery: " + BOUNCE_PROCESSOR + " is required (e.g. bounces)");
+            throw new MessagingException(
+                    "ConnectorsRemoteDelivery: "
+                            + BOUNCE_PROCESSOR
+                            + " is required (e.g. bounces)");
         }
         try {
-            bounceProcessor = Parameters.of("ConnectorsRemoteDelivery", this::getInitParameter).processor(BOUNCE_PROCESSOR);
+            bounceProcessor =
+                    Parameters.of("ConnectorsRemoteDelivery", this::getInitParameter)
+                            .processor(BOUNCE_PROCESSOR);
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
@@ -111,9 +127,11 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
             connectorsFile = ConnectorsFile.locate(location);
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
-            throw new MessagingException("ConnectorsRemoteDelivery: " + CONNECTORS + ": " + e.getMessage(), e);
+            throw new MessagingException(
+                    "ConnectorsRemoteDelivery: " + CONNECTORS + ": " + e.getMessage(), e);
         }
-        DeclaredPolicies.requireEnforced("ConnectorsRemoteDelivery", fileSystem, connectors, connectorsFile);
+        DeclaredPolicies.requireEnforced(
+                "ConnectorsRemoteDelivery", fileSystem, connectors, connectorsFile);
         for (OutboundConnector connector : connectors.outbound()) {
             if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
                 continue;
@@ -121,8 +139,12 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
             RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector, location);
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("outgoing", plan.queueName());
-            parameters.put(DELAY_TIME, getInitParameter(DELAY_TIME, RemoteDeliveryPlan.DEFAULT_DELAY_TIME));
-            parameters.put(MAX_RETRIES, getInitParameter(MAX_RETRIES, RemoteDeliveryPlan.DEFAULT_MAX_RETRIES));
+            parameters.put(
+                    DELAY_TIME,
+                    getInitParameter(DELAY_TIME, RemoteDeliveryPlan.DEFAULT_DELAY_TIME));
+            parameters.put(
+                    MAX_RETRIES,
+                    getInitParameter(MAX_RETRIES, RemoteDeliveryPlan.DEFAULT_MAX_RETRIES));
             parameters.put("maxDnsProblemRetries", "0");
             parameters.put(DELIVERY_THREADS, getInitParameter(DELIVERY_THREADS, "2"));
             parameters.put("sendpartial", "true");
@@ -131,12 +153,18 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
             if (connector.hasOwnTrust()) {
                 parameters.put(ConnectorRemoteDelivery.CONNECTOR, connector.name());
                 parameters.put(ConnectorRemoteDelivery.CONNECTORS, location);
-                delivery = new ConnectorRemoteDelivery(dnsServer, domainList, queueFactory, metricFactory);
+                delivery =
+                        new ConnectorRemoteDelivery(
+                                dnsServer, domainList, queueFactory, metricFactory);
             } else {
                 delivery = new RemoteDelivery(dnsServer, domainList, queueFactory, metricFactory);
             }
             parameters.putAll(plan.tlsParameters());
-            delivery.init(new Config("ConnectorsRemoteDelivery[" + connector.name() + "]", parameters, getMailetContext()));
+            delivery.init(
+                    new Config(
+                            "ConnectorsRemoteDelivery[" + connector.name() + "]",
+                            parameters,
+                            getMailetContext()));
             deliveries.put(connector.name(), delivery);
         }
     }
@@ -150,9 +178,12 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         Map<String, List<MailAddress>> byConnector = new LinkedHashMap<>();
         List<MailAddress> unserved = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
-            Optional<OutboundConnector> connector = connectors.outboundFor(recipient.getDomain().asString());
+            Optional<OutboundConnector> connector =
+                    connectors.outboundFor(recipient.getDomain().asString());
             if (connector.isPresent() && deliveries.containsKey(connector.get().name())) {
-                byConnector.computeIfAbsent(connector.get().name(), name -> new ArrayList<>()).add(recipient);
+                byConnector
+                        .computeIfAbsent(connector.get().name(), name -> new ArrayList<>())
+                        .add(recipient);
             } else {
                 unserved.add(recipient);
             }
@@ -166,10 +197,12 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         if (unserved.isEmpty()) {
             mail.setState(Mail.GHOST);
         } else {
-            // covered by no connector this route serves (an mta-sts connector without its own route):
+            // covered by no connector this route serves (an mta-sts connector without its own
+            // route):
             // held in the error processor, never delivered without its policy
             mail.setRecipients(unserved);
-            mail.setErrorMessage("ConnectorsRemoteDelivery: no outbound connector route for " + unserved);
+            mail.setErrorMessage(
+                    "ConnectorsRemoteDelivery: no outbound connector route for " + unserved);
             mail.setState(Mail.ERROR);
         }
     }
@@ -177,7 +210,9 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
     /** As RemoteDelivery: James checks at start that the bounce processor exists. */
     @Override
     public Collection<ProcessingState> requiredProcessingState() {
-        return bounceProcessor == null ? List.of() : List.of(new ProcessingState(bounceProcessor.trim()));
+        return bounceProcessor == null
+                ? List.of()
+                : List.of(new ProcessingState(bounceProcessor.trim()));
     }
 
     @Override

@@ -9,25 +9,28 @@ import javax.mail.MessagingException;
 import org.apache.james.filesystem.api.FileSystem;
 
 /**
- * The start-time check that every connector of a connectors file is enforced by the James that loads it
- * ({@link ConnectorRoutes}), against the configuration James started with: its working directory comes from
- * James's {@link FileSystem}, injected into the mailet. Without one (a mailet run outside James, as in unit
- * tests) there is no James configuration to check and nothing is checked.
+ * The start-time check that every connector of a connectors file is enforced by the James that
+ * loads it ({@link ConnectorRoutes}), against the configuration James started with: its working
+ * directory comes from James's {@link FileSystem}, injected into the mailet. Without one (a mailet
+ * run outside James, as in unit tests) there is no James configuration to check and nothing is
+ * checked.
  */
 final class DeclaredPolicies {
 
-    private DeclaredPolicies() {
-    }
+    private DeclaredPolicies() {}
 
-    static void requireEnforced(String mailet, FileSystem fileSystem, Connectors connectors, Path connectorsFile)
-        throws MessagingException {
+    static void requireEnforced(
+            String mailet, FileSystem fileSystem, Connectors connectors, Path connectorsFile)
+            throws MessagingException {
         if (fileSystem == null) {
             return;
         }
         try {
-            ConnectorRoutes.requireEnforced(connectors, connectorsFile, fileSystem.getBasedir().toPath());
+            ConnectorRoutes.requireEnforced(
+                    connectors, connectorsFile, fileSystem.getBasedir().toPath());
         } catch (FileNotFoundException e) {
-            throw new MessagingException(mailet + ": cannot find James's working directory: " + e.getMessage(), e);
+            throw new MessagingException(
+                    mailet + ": cannot find James's working directory: " + e.getMessage(), e);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException(mailet + ": " + e.getMessage(), e);
         }

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.core.MailAddress;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeUtils;
@@ -26,19 +26,21 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * Makes a bounce say which outbound connector held the mail back. RemoteDelivery bounces a mail that
- * failed every retry with "Too many retries failure" and drops the last error, so the sender cannot tell a
- * TLS policy from a dead host; placed in the bounce processor before {@code DSNBounce}, this mailet puts
- * the connector and its policy in front of the error message and the {@code delivery-error} attribute
- * that {@code DSNBounce} shows as the diagnostic:
+ * Makes a bounce say which outbound connector held the mail back. RemoteDelivery bounces a mail
+ * that failed every retry with "Too many retries failure" and drops the last error, so the sender
+ * cannot tell a TLS policy from a dead host; placed in the bounce processor before {@code
+ * DSNBounce}, this mailet puts the connector and its policy in front of the error message and the
+ * {@code delivery-error} attribute that {@code DSNBounce} shows as the diagnostic:
+ *
  * <pre>
  * Not delivered to bank.test: outbound connector 'bank' allows delivery only with TLS
  * (verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer),
  * and no attempt succeeded under that policy. Too many retries failure. Bouncing after 5 retries.
  * </pre>
- * For an {@code mta-sts} connector the DSN also shows the recipient domain's policy as last fetched (mode,
- * {@code mx} patterns, {@code max_age}, id), e.g. that no MX host of the domain is in its {@code mx} list.
- * Mail to domains no connector covers passes unchanged.
+ *
+ * For an {@code mta-sts} connector the DSN also shows the recipient domain's policy as last fetched
+ * (mode, {@code mx} patterns, {@code max_age}, id), e.g. that no MX host of the domain is in its
+ * {@code mx} list. Mail to domains no connector covers passes unchanged.
  *
  * <pre>{@code
  * <processor state="bounces" enableJmx="true">
@@ -50,18 +52,25 @@ import org.apache.mailet.base.GenericMailet;
  *     </mailet>
  * </processor>
  * }</pre>
+ *
  * {@code connectors} is required; other parameters, a missing or invalid file fail the start.
  */
 public class ExplainConnectorBounce extends GenericMailet {
 
     static final String CONNECTORS = "connectors";
-    /** RemoteDelivery's own attribute ({@code Bouncer.DELIVERY_ERROR}), shown by DSNBounce as Diagnostic-Code. */
+
+    /**
+     * RemoteDelivery's own attribute ({@code Bouncer.DELIVERY_ERROR}), shown by DSNBounce as
+     * Diagnostic-Code.
+     */
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
 
     private Connectors connectors;
     private FileSystem fileSystem;
 
-    /** James's file system, to find the configuration James started with ({@link DeclaredPolicies}). */
+    /**
+     * James's file system, to find the configuration James started with ({@link DeclaredPolicies}).
+     */
     @Inject
     public void setFileSystem(FileSystem fileSystem) {
         this.fileSystem = fileSystem;
@@ -69,7 +78,8 @@ public class ExplainConnectorBounce extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        InitParameters.checkKnown("ExplainConnectorBounce", getInitParameterNames(), Set.of(CONNECTORS));
+        InitParameters.checkKnown(
+                "ExplainConnectorBounce", getInitParameterNames(), Set.of(CONNECTORS));
         String location = getInitParameter(CONNECTORS);
         if (location == null || location.trim().isEmpty()) {
             throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + " is required");
@@ -79,10 +89,12 @@ public class ExplainConnectorBounce extends GenericMailet {
             connectorsFile = ConnectorsFile.locate(location.trim());
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
-            throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + ": " + e.getMessage(), e);
+            throw new MessagingException(
+                    "ExplainConnectorBounce: " + CONNECTORS + ": " + e.getMessage(), e);
         }
         // a connector James would not enforce stops the start, rather than being silently ignored
-        DeclaredPolicies.requireEnforced("ExplainConnectorBounce", fileSystem, connectors, connectorsFile);
+        DeclaredPolicies.requireEnforced(
+                "ExplainConnectorBounce", fileSystem, connectors, connectorsFile);
     }
 
     @Override
@@ -94,32 +106,61 @@ public class ExplainConnectorBounce extends GenericMailet {
         Map<OutboundConnector, Set<String>> domainsByConnector = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             String domain = recipient.getDomain().asString();
-            connectors.outboundFor(domain).ifPresent(connector ->
-                domainsByConnector.computeIfAbsent(connector, c -> new LinkedHashSet<>()).add(domain));
+            connectors
+                    .outboundFor(domain)
+                    .ifPresent(
+                            connector ->
+                                    domainsByConnector
+                                            .computeIfAbsent(connector, c -> new LinkedHashSet<>())
+                                            .add(domain));
         }
         if (domainsByConnector.isEmpty()) {
             return;
         }
         StringBuilder explanation = new StringBuilder();
-        domainsByConnector.forEach((connector, domains) -> {
-            explanation.append("Not delivered to ").append(String.join(", ", domains)).append(": outbound connector '")
-                .append(connector.name());
-            if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
-                explanation.append("' delivers by MTA-STS (").append(connector.policyDescription()).append(")");
-                for (String domain : domains) {
-                    MtaStsCache.shared().get(domain).ifPresent(cached -> explanation.append("; MTA-STS policy of ")
-                        .append(domain).append(": ").append(cached.policy()).append(" (id ").append(cached.id()).append(")"));
-                }
-                explanation.append(", and no attempt succeeded under that policy. ");
-            } else {
-                explanation.append("' allows delivery only with TLS (").append(connector.policyDescription())
-                    .append("), and no attempt succeeded under that policy. ");
-            }
-        });
-        Optional<String> deliveryError = AttributeUtils.getValueAndCastFromMail(mail, DELIVERY_ERROR, String.class);
-        String previous = mail.getErrorMessage() != null ? mail.getErrorMessage() : deliveryError.orElse("");
+        domainsByConnector.forEach(
+                (connector, domains) -> {
+                    explanation
+                            .append("Not delivered to ")
+                            .append(String.join(", ", domains))
+                            .append(": outbound connector '")
+                            .append(connector.name());
+                    if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
+                        explanation
+                                .append("' delivers by MTA-STS (")
+                                .append(connector.policyDescription())
+                                .append(")");
+                        for (String domain : domains) {
+                            MtaStsCache.shared()
+                                    .get(domain)
+                                    .ifPresent(
+                                            cached ->
+                                                    explanation
+                                                            .append("; MTA-STS policy of ")
+                                                            .append(domain)
+                                                            .append(": ")
+                                                            .append(cached.policy())
+                                                            .append(" (id ")
+                                                            .append(cached.id())
+                                                            .append(")"));
+                        }
+                        explanation.append(", and no attempt succeeded under that policy. ");
+                    } else {
+                        explanation
+                                .append("' allows delivery only with TLS (")
+                                .append(connector.policyDescription())
+                                .append("), and no attempt succeeded under that policy. ");
+                    }
+                });
+        Optional<String> deliveryError =
+                AttributeUtils.getValueAndCastFromMail(mail, DELIVERY_ERROR, String.class);
+        String previous =
+                mail.getErrorMessage() != null ? mail.getErrorMessage() : deliveryError.orElse("");
         mail.setErrorMessage(explanation + previous);
-        mail.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(explanation + deliveryError.orElse(previous))));
+        mail.setAttribute(
+                new Attribute(
+                        DELIVERY_ERROR,
+                        AttributeValue.of(explanation + deliveryError.orElse(previous))));
     }
 
     @Override

@@ -15,12 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * James's DNS service as one {@link MtaStsRemoteDelivery} sees it: the MX hosts of a domain whose MTA-STS
- * policy is in {@code enforce} mode are narrowed to those the policy's {@code mx} patterns allow (RFC 8461
- * section 4.1), so RemoteDelivery never connects to another host; none allowed means no target server, a
- * temporary failure RemoteDelivery retries ({@code maxDnsProblemRetries}) and then bounces. In report mode,
- * and for {@code testing} policies, nothing is removed and a mismatch is logged. Everything else is
- * James's DNS service unchanged.
+ * James's DNS service as one {@link MtaStsRemoteDelivery} sees it: the MX hosts of a domain whose
+ * MTA-STS policy is in {@code enforce} mode are narrowed to those the policy's {@code mx} patterns
+ * allow (RFC 8461 section 4.1), so RemoteDelivery never connects to another host; none allowed
+ * means no target server, a temporary failure RemoteDelivery retries ({@code maxDnsProblemRetries})
+ * and then bounces. In report mode, and for {@code testing} policies, nothing is removed and a
+ * mismatch is logged. Everything else is James's DNS service unchanged.
  */
 final class MtaStsDns implements DNSService {
 
@@ -65,12 +65,20 @@ final class MtaStsDns implements DNSService {
             return hosts;
         }
         if (enforce && policy.get().mode() == MtaStsPolicy.Mode.ENFORCE) {
-            LOGGER.warn("MTA-STS enforce policy of {} ({}): not delivering to MX hosts {}, allowed: {}", domain,
-                policy.get(), refused, allowed);
+            LOGGER.warn(
+                    "MTA-STS enforce policy of {} ({}): not delivering to MX hosts {}, allowed: {}",
+                    domain,
+                    policy.get(),
+                    refused,
+                    allowed);
             return allowed;
         }
-        LOGGER.warn("MTA-STS {} policy of {} ({}): MX hosts {} are not in the policy; delivering anyway (report only)",
-            policy.get().mode().name().toLowerCase(Locale.ROOT), domain, policy.get(), refused);
+        LOGGER.warn(
+                "MTA-STS {} policy of {} ({}): MX hosts {} are not in the policy; delivering anyway (report only)",
+                policy.get().mode().name().toLowerCase(Locale.ROOT),
+                domain,
+                policy.get(),
+                refused);
         return hosts;
     }
 

@@ -21,14 +21,15 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * James's mail queues as the fallback {@link MtaStsRemoteDelivery} ({@code mtaSts=report}) of an {@code mta-sts}
- * connector sees them: before each delivery attempt (the first and every retry: RemoteDelivery takes each
- * attempt from its outgoing queue), the recipient domain's MTA-STS policy is looked up again, and a mail whose
- * domain now has an {@code enforce} policy (published, or reachable again, while the mail waited) is handed to
- * the connector's enforce processor instead of being delivered at the fallback level; the enforce delivery
- * starts its retries afresh (RemoteDelivery counts them per queue). A mail that cannot be handed over goes
- * back into the outgoing queue for a minute, so it is neither lost nor delivered below its policy.
- * Everything else is James's queue unchanged.
+ * James's mail queues as the fallback {@link MtaStsRemoteDelivery} ({@code mtaSts=report}) of an
+ * {@code mta-sts} connector sees them: before each delivery attempt (the first and every retry:
+ * RemoteDelivery takes each attempt from its outgoing queue), the recipient domain's MTA-STS policy
+ * is looked up again, and a mail whose domain now has an {@code enforce} policy (published, or
+ * reachable again, while the mail waited) is handed to the connector's enforce processor instead of
+ * being delivered at the fallback level; the enforce delivery starts its retries afresh
+ * (RemoteDelivery counts them per queue). A mail that cannot be handed over goes back into the
+ * outgoing queue for a minute, so it is neither lost nor delivered below its policy. Everything
+ * else is James's queue unchanged.
  */
 final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
 
@@ -44,7 +45,10 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
         this.queues = queues;
     }
 
-    /** Set once by the mailet's {@code init()}, before its queue is created; without it, no re-check. */
+    /**
+     * Set once by the mailet's {@code init()}, before its queue is created; without it, no
+     * re-check.
+     */
     void recheckInto(MtaStsResolver resolver, MailetContext context, String enforceProcessor) {
         this.resolver = resolver;
         this.context = context;
@@ -107,7 +111,9 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
             queue.close();
         }
 
-        /** False when the mail (or part of it) went to the enforce processor and this item is done. */
+        /**
+         * False when the mail (or part of it) went to the enforce processor and this item is done.
+         */
         private boolean deliverHere(MailQueueItem item) {
             Mail mail = item.getMail();
             List<MailAddress> enforced = new ArrayList<>();
@@ -123,32 +129,49 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
             }
             try {
                 if (others.isEmpty()) {
-                    LOGGER.info("MTA-STS: {} now has an enforce policy; mail {} goes to {} instead of the fallback delivery",
-                        enforcedByDomain.keySet(), mail.getName(), enforceProcessor);
+                    LOGGER.info(
+                            "MTA-STS: {} now has an enforce policy; mail {} goes to {} instead of the fallback delivery",
+                            enforcedByDomain.keySet(),
+                            mail.getName(),
+                            enforceProcessor);
                     context.sendMail(mail.duplicate(), enforceProcessor);
                     item.done(MailQueueItem.CompletionStatus.SUCCESS);
                     return false;
                 }
                 Mail copy = mail.duplicate();
                 copy.setRecipients(enforced);
-                LOGGER.info("MTA-STS: recipients {} of mail {} now have an enforce policy; they go to {}", enforced,
-                    mail.getName(), enforceProcessor);
+                LOGGER.info(
+                        "MTA-STS: recipients {} of mail {} now have an enforce policy; they go to {}",
+                        enforced,
+                        mail.getName(),
+                        enforceProcessor);
                 context.sendMail(copy, enforceProcessor);
                 mail.setRecipients(others);
                 return true;
             } catch (Exception handOverFailed) {
-                LOGGER.error("MTA-STS: cannot hand mail {} to {}; it waits {} in {}", mail.getName(), enforceProcessor,
-                    REQUEUE_DELAY, queue.getName().asString(), handOverFailed);
+                LOGGER.error(
+                        "MTA-STS: cannot hand mail {} to {}; it waits {} in {}",
+                        mail.getName(),
+                        enforceProcessor,
+                        REQUEUE_DELAY,
+                        queue.getName().asString(),
+                        handOverFailed);
                 try {
                     queue.enQueue(mail, REQUEUE_DELAY);
                     item.done(MailQueueItem.CompletionStatus.SUCCESS);
                 } catch (Exception requeueFailed) {
-                    LOGGER.error("MTA-STS: cannot put mail {} back into {}", mail.getName(), queue.getName().asString(),
-                        requeueFailed);
+                    LOGGER.error(
+                            "MTA-STS: cannot put mail {} back into {}",
+                            mail.getName(),
+                            queue.getName().asString(),
+                            requeueFailed);
                     try {
                         item.done(MailQueueItem.CompletionStatus.RETRY);
                     } catch (Exception retryFailed) {
-                        LOGGER.error("MTA-STS: mail {} could not be released to the queue", mail.getName(), retryFailed);
+                        LOGGER.error(
+                                "MTA-STS: mail {} could not be released to the queue",
+                                mail.getName(),
+                                retryFailed);
                     }
                 }
                 return false;
@@ -157,10 +180,16 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
 
         private boolean enforcePolicy(String domain) {
             try {
-                return resolver.resolve(domain).policy().map(p -> p.mode() == MtaStsPolicy.Mode.ENFORCE).orElse(false);
+                return resolver.resolve(domain)
+                        .policy()
+                        .map(p -> p.mode() == MtaStsPolicy.Mode.ENFORCE)
+                        .orElse(false);
             } catch (RuntimeException lookupFailed) {
                 // RFC 8461 section 5.1: no policy known, deliver as if the domain had none
-                LOGGER.warn("MTA-STS: policy lookup for {} failed; delivering at the fallback level", domain, lookupFailed);
+                LOGGER.warn(
+                        "MTA-STS: policy lookup for {} failed; delivering at the fallback level",
+                        domain,
+                        lookupFailed);
                 return false;
             }
         }

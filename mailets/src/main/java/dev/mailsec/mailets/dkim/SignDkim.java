@@ -1,14 +1,14 @@
 package dev.mailsec.mailets.dkim;
 
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.dkim.DkimSigner;
 import dev.mailsec.dkim.DomainSigner;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkmclient.DkmClients;
-import dev.mailsec.config.ConfigException;
-import dev.mailsec.config.InitParameters;
-import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs outbound mail with DKIM using the domain's key from the key manager (DKM): the secret
- * {@code dkim/<domain>} (RSA, rsa-sha256) and/or {@code dkim/<domain>/ed25519} (ed25519-sha256), primary
- * version only, with the selector derived from the version ({@code rsa-v<N>}, {@code ed25519-v<N>}).
- * Relaxed/relaxed, From oversigned. Put it last before {@code RemoteDelivery}: later changes to the
- * message break the signature.
+ * {@code dkim/<domain>} (RSA, rsa-sha256) and/or {@code dkim/<domain>/ed25519} (ed25519-sha256),
+ * primary version only, with the selector derived from the version ({@code rsa-v<N>}, {@code
+ * ed25519-v<N>}). Relaxed/relaxed, From oversigned. Put it last before {@code RemoteDelivery}:
+ * later changes to the message break the signature.
  *
  * <pre>{@code
  * <mailet match="SenderIsLocal" class="dev.mailsec.mailets.dkim.SignDkim">
@@ -41,16 +41,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Parameters: {@code dkmConfig} (default {@code conf/dkm.properties}, relative to James's working
- * directory), {@code domain} (default: the domain of the From: address), {@code algorithms}
- * ({@code rsa-sha256} (default), {@code ed25519-sha256} or {@code both}), {@code headers} (comma-separated
- * names to sign; default {@link DkimSigner#DEFAULT_HEADERS}), {@code onKeyStoreFailure} (processor for
- * mail that cannot be signed because DKM is unreachable; without it the mailet throws a
- * MessagingException, and James applies the mailet's {@code onMailetException}: set it to
- * {@code propagate} to have the spool retry the mail), {@code rolloverConfig} and {@code rolloverPeriod}
- * (start DKM's automated rollover in this JVM, see {@link DkmClients#startRollover}).
- * A domain without a key passes unsigned, logged once per domain. Unknown parameters and bad values
- * fail the start, naming the parameter. The signing itself (domain, keys and their caches, placement)
- * is {@link DomainSigner}'s.
+ * directory), {@code domain} (default: the domain of the From: address), {@code algorithms} ({@code
+ * rsa-sha256} (default), {@code ed25519-sha256} or {@code both}), {@code headers} (comma-separated
+ * names to sign; default {@link DkimSigner#DEFAULT_HEADERS}), {@code onKeyStoreFailure} (processor
+ * for mail that cannot be signed because DKM is unreachable; without it the mailet throws a
+ * MessagingException, and James applies the mailet's {@code onMailetException}: set it to {@code
+ * propagate} to have the spool retry the mail), {@code rolloverConfig} and {@code rolloverPeriod}
+ * (start DKM's automated rollover in this JVM, see {@link DkmClients#startRollover}). A domain
+ * without a key passes unsigned, logged once per domain. Unknown parameters and bad values fail the
+ * start, naming the parameter. The signing itself (domain, keys and their caches, placement) is
+ * {@link DomainSigner}'s.
  */
 public class SignDkim extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(SignDkim.class);
@@ -62,8 +62,17 @@ public class SignDkim extends GenericMailet {
     static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
     static final String ROLLOVER_CONFIG = "rolloverConfig";
     static final String ROLLOVER_PERIOD = "rolloverPeriod";
-    private static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-            DKM_CONFIG, DOMAIN, ALGORITHMS, HEADERS, ON_KEY_STORE_FAILURE, ROLLOVER_CONFIG, ROLLOVER_PERIOD)));
+    private static final Set<String> PARAMETERS =
+            Collections.unmodifiableSet(
+                    new LinkedHashSet<>(
+                            Arrays.asList(
+                                    DKM_CONFIG,
+                                    DOMAIN,
+                                    ALGORITHMS,
+                                    HEADERS,
+                                    ON_KEY_STORE_FAILURE,
+                                    ROLLOVER_CONFIG,
+                                    ROLLOVER_PERIOD)));
 
     private final Dkm injected;
     private DomainSigner signer;
@@ -102,15 +111,21 @@ public class SignDkim extends GenericMailet {
             throw new MessagingException("SignDkim: " + e.getMessage()); // names the parameter
         }
         try {
-            failureProcessor = Parameters.of("SignDkim", this::getInitParameter).processor(ON_KEY_STORE_FAILURE, null);
+            failureProcessor =
+                    Parameters.of("SignDkim", this::getInitParameter)
+                            .processor(ON_KEY_STORE_FAILURE, null);
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
         Path config = path(DKM_CONFIG, getInitParameter(DKM_CONFIG, DkmClients.DEFAULT_CONFIG));
         try {
-            signer = b.build(DomainSigner.PrimaryVersions.of(injected != null ? injected : DkmClients.client(config)));
+            signer =
+                    b.build(
+                            DomainSigner.PrimaryVersions.of(
+                                    injected != null ? injected : DkmClients.client(config)));
         } catch (DkmInvalidRequestException e) {
-            throw new MessagingException("SignDkim: " + DKM_CONFIG + " (" + config + "): " + e.getMessage(), e);
+            throw new MessagingException(
+                    "SignDkim: " + DKM_CONFIG + " (" + config + "): " + e.getMessage(), e);
         }
         rollover();
     }
@@ -120,7 +135,8 @@ public class SignDkim extends GenericMailet {
         String period = getInitParameter(ROLLOVER_PERIOD);
         if (file == null) {
             if (period != null) {
-                throw new MessagingException("SignDkim: " + ROLLOVER_PERIOD + " needs " + ROLLOVER_CONFIG);
+                throw new MessagingException(
+                        "SignDkim: " + ROLLOVER_PERIOD + " needs " + ROLLOVER_CONFIG);
             }
             return;
         }
@@ -128,7 +144,12 @@ public class SignDkim extends GenericMailet {
         try {
             every = period == null ? Duration.ofHours(1) : Duration.parse(period.trim());
         } catch (DateTimeParseException e) {
-            throw new MessagingException("SignDkim: " + ROLLOVER_PERIOD + ": not an ISO-8601 duration (PT1H): '" + period + "'");
+            throw new MessagingException(
+                    "SignDkim: "
+                            + ROLLOVER_PERIOD
+                            + ": not an ISO-8601 duration (PT1H): '"
+                            + period
+                            + "'");
         }
         try {
             DkmClients.startRollover(path(ROLLOVER_CONFIG, file), every);
@@ -154,15 +175,24 @@ public class SignDkim extends GenericMailet {
     private void process(Mail mail) throws MessagingException {
         try {
             if (signer.sign(mail.getMessage()) == DomainSigner.Outcome.NO_DOMAIN) {
-                LOG.debug("mail {} not DKIM-signed: no single From: address with a domain", mail.getName());
+                LOG.debug(
+                        "mail {} not DKIM-signed: no single From: address with a domain",
+                        mail.getName());
             }
         } catch (IOException e) {
-            throw new MessagingException("SignDkim: cannot read mail " + mail.getName() + ": " + e.getMessage(), e);
+            throw new MessagingException(
+                    "SignDkim: cannot read mail " + mail.getName() + ": " + e.getMessage(), e);
         } catch (DomainSigner.KeyUnavailableException e) {
             if (failureProcessor == null) {
-                throw new MessagingException("SignDkim: " + e.getMessage() + "; mail " + mail.getName() + " not signed", e.getCause());
+                throw new MessagingException(
+                        "SignDkim: " + e.getMessage() + "; mail " + mail.getName() + " not signed",
+                        e.getCause());
             }
-            LOG.warn("mail {} sent to processor {}: {}", mail.getName(), failureProcessor, e.getMessage());
+            LOG.warn(
+                    "mail {} sent to processor {}: {}",
+                    mail.getName(),
+                    failureProcessor,
+                    e.getMessage());
             mail.setState(failureProcessor);
         }
     }

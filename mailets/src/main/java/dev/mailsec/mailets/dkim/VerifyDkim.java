@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.dkim;
 
 import dev.mailsec.authres.AuthenticationResults;
+import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkim.BodyLengthPolicy;
 import dev.mailsec.dkim.DkimAttributeNames;
@@ -13,7 +14,6 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
-import dev.mailsec.config.InitParameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import java.io.IOException;
@@ -37,12 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies the DKIM signatures of a mail (RFC 6376; rsa-sha256, ed25519-sha256; rsa-sha1 and RSA keys
- * under {@code minRsaBits} never pass), records one typed result per signature in the
- * {@value DkimAttributeNames#RESULTS} attribute (with its DMARC alignment with From:) and adds an
- * RFC 8601 {@code Authentication-Results} field. Fields already in the mail that claim our
- * {@code authservId} are removed first (RFC 8601 section 5), so a sender cannot forge our verdict.
- * Hostile mail gets a verdict ({@code permerror}, {@code fail}), never an exception.
+ * Verifies the DKIM signatures of a mail (RFC 6376; rsa-sha256, ed25519-sha256; rsa-sha1 and RSA
+ * keys under {@code minRsaBits} never pass), records one typed result per signature in the {@value
+ * DkimAttributeNames#RESULTS} attribute (with its DMARC alignment with From:) and adds an RFC 8601
+ * {@code Authentication-Results} field. Fields already in the mail that claim our {@code
+ * authservId} are removed first (RFC 8601 section 5), so a sender cannot forge our verdict. Hostile
+ * mail gets a verdict ({@code permerror}, {@code fail}), never an exception.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.dkim.VerifyDkim">
@@ -55,15 +55,18 @@ import org.slf4j.LoggerFactory;
  *     <dnsTimeoutMillis>5000</dnsTimeoutMillis>
  * </mailet>
  * }</pre>
- * Only {@code authservId} is required. {@code zoneFile} (a BIND zone file; a path by docs/paths.md) replaces DNS, for
- * tests and offline use. Unknown parameters and bad values fail the start, naming the parameter.
+ *
+ * Only {@code authservId} is required. {@code zoneFile} (a BIND zone file; a path by docs/paths.md)
+ * replaces DNS, for tests and offline use. Unknown parameters and bad values fail the start, naming
+ * the parameter.
  */
 public class VerifyDkim extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(VerifyDkim.class);
 
     public static final AttributeName RESULTS = AttributeName.of(DkimAttributeNames.RESULTS);
-    public static final AttributeName FROM_DOMAIN = AttributeName.of(DkimAttributeNames.FROM_DOMAIN);
+    public static final AttributeName FROM_DOMAIN =
+            AttributeName.of(DkimAttributeNames.FROM_DOMAIN);
 
     static final String AUTHSERV_ID = "authservId";
     static final String MAX_SIGNATURES = "maxSignatures";
@@ -74,8 +77,17 @@ public class VerifyDkim extends GenericMailet {
     static final String DNS_SERVERS = "dnsServers";
     static final String DNS_TIMEOUT = "dnsTimeoutMillis";
     static final String DNS_CACHE_SIZE = "dnsCacheSize";
-    private static final Set<String> PARAMETERS = Set.of(AUTHSERV_ID, MAX_SIGNATURES, MIN_RSA_BITS,
-            BODY_LENGTH_POLICY, CLOCK_DRIFT, ZONE_FILE, DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE);
+    private static final Set<String> PARAMETERS =
+            Set.of(
+                    AUTHSERV_ID,
+                    MAX_SIGNATURES,
+                    MIN_RSA_BITS,
+                    BODY_LENGTH_POLICY,
+                    CLOCK_DRIFT,
+                    ZONE_FILE,
+                    DNS_SERVERS,
+                    DNS_TIMEOUT,
+                    DNS_CACHE_SIZE);
 
     private final KeyRecordSource injectedKeys;
     private final Clock clock;
@@ -98,7 +110,10 @@ public class VerifyDkim extends GenericMailet {
         InitParameters.checkKnown("VerifyDkim", getInitParameterNames(), PARAMETERS);
         String id = getInitParameter(AUTHSERV_ID);
         if (id == null) {
-            throw new MessagingException("VerifyDkim: " + AUTHSERV_ID + " is required (this server's name, e.g. mx.example.com)");
+            throw new MessagingException(
+                    "VerifyDkim: "
+                            + AUTHSERV_ID
+                            + " is required (this server's name, e.g. mx.example.com)");
         }
         authservId = parse(AUTHSERV_ID, id.trim(), AuthenticationResults::checkAuthservId);
         DkimPolicy.Builder policy = DkimPolicy.builder().clock(clock);
@@ -115,13 +130,21 @@ public class VerifyDkim extends GenericMailet {
         if (zone != null) {
             for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
                 if (getInitParameter(dns) != null) {
-                    throw new MessagingException("VerifyDkim: " + dns + " cannot be combined with " + ZONE_FILE);
+                    throw new MessagingException(
+                            "VerifyDkim: " + dns + " cannot be combined with " + ZONE_FILE);
                 }
             }
             try {
                 return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
             } catch (IOException | IllegalArgumentException e) {
-                throw new MessagingException("VerifyDkim: " + ZONE_FILE + ": cannot read '" + zone + "': " + e.getMessage(), e);
+                throw new MessagingException(
+                        "VerifyDkim: "
+                                + ZONE_FILE
+                                + ": cannot read '"
+                                + zone
+                                + "': "
+                                + e.getMessage(),
+                        e);
             }
         }
         DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
@@ -134,21 +157,27 @@ public class VerifyDkim extends GenericMailet {
         return parse(DNS_SERVERS, "", v -> dns.build());
     }
 
-    private void optional(String name, java.util.function.Consumer<String> apply) throws MessagingException {
+    private void optional(String name, java.util.function.Consumer<String> apply)
+            throws MessagingException {
         String value = getInitParameter(name);
         if (value != null) {
-            parse(name, value.trim(), v -> {
-                apply.accept(v);
-                return v;
-            });
+            parse(
+                    name,
+                    value.trim(),
+                    v -> {
+                        apply.accept(v);
+                        return v;
+                    });
         }
     }
 
-    private static <T> T parse(String name, String value, Function<String, T> parser) throws MessagingException {
+    private static <T> T parse(String name, String value, Function<String, T> parser)
+            throws MessagingException {
         try {
             return parser.apply(value);
         } catch (NumberFormatException e) {
-            throw new MessagingException("VerifyDkim: " + name + ": not a number: '" + value + "'", e);
+            throw new MessagingException(
+                    "VerifyDkim: " + name + ": not a number: '" + value + "'", e);
         } catch (IllegalArgumentException e) {
             // the engines name their own knob ("clockDrift: ..."); the operator knows the parameter
             String message = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
@@ -165,13 +194,16 @@ public class VerifyDkim extends GenericMailet {
         MimeMessage message = mail.getMessage();
         DkimVerification verification = verify(message);
         removeForgedResults(message);
-        message.addHeader(AuthenticationResults.HEADER_NAME,
+        message.addHeader(
+                AuthenticationResults.HEADER_NAME,
                 DkimAuthResults.of(authservId, verification).foldedValue());
         HeaderChanges.save(mail);
         mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(toAttribute(verification))));
-        verification.fromDomain().ifPresentOrElse(
-                d -> mail.setAttribute(new Attribute(FROM_DOMAIN, AttributeValue.of(d))),
-                () -> mail.removeAttribute(FROM_DOMAIN));
+        verification
+                .fromDomain()
+                .ifPresentOrElse(
+                        d -> mail.setAttribute(new Attribute(FROM_DOMAIN, AttributeValue.of(d))),
+                        () -> mail.removeAttribute(FROM_DOMAIN));
     }
 
     /** Verifies the bytes as received: before any header of ours is added. */
@@ -182,8 +214,13 @@ public class VerifyDkim extends GenericMailet {
             return session.result();
         } catch (IOException | MessagingException e) {
             LOG.info("DKIM: message could not be read: {}", e.toString());
-            return new DkimVerification(List.of(DkimSignatureResult.builder(DkimResult.PERMERROR)
-                    .reason("message could not be read").build()), null, 0);
+            return new DkimVerification(
+                    List.of(
+                            DkimSignatureResult.builder(DkimResult.PERMERROR)
+                                    .reason("message could not be read")
+                                    .build()),
+                    null,
+                    0);
         }
     }
 
@@ -195,7 +232,9 @@ public class VerifyDkim extends GenericMailet {
         List<String> keep = new ArrayList<>();
         for (String value : existing) {
             if (AuthenticationResults.claims(value, authservId)) {
-                LOG.info("DKIM: removed an Authentication-Results field claiming our authserv-id {}", authservId);
+                LOG.info(
+                        "DKIM: removed an Authentication-Results field claiming our authserv-id {}",
+                        authservId);
             } else {
                 keep.add(value);
             }
@@ -213,7 +252,9 @@ public class VerifyDkim extends GenericMailet {
         for (DkimSignatureResult r : verification.results()) {
             Map<String, AttributeValue<?>> entry = new HashMap<>();
             r.toMap().forEach((k, v) -> entry.put(k, AttributeValue.of(v)));
-            entry.put(DkimAttributeNames.ALIGNED_KEY, AttributeValue.of(verification.alignment(r).keyword()));
+            entry.put(
+                    DkimAttributeNames.ALIGNED_KEY,
+                    AttributeValue.of(verification.alignment(r).keyword()));
             list.add(AttributeValue.of(entry));
         }
         return list;

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What protected content a message may carry, found in its headers and attachments: Message-IDs and licence
- * ids, each with how the message uses it (forwards it, re-sends it, or refers to it). Nothing found here is
- * trusted: {@link EnforceRights} looks every id up in the rights store.
+ * What protected content a message may carry, found in its headers and attachments: Message-IDs and
+ * licence ids, each with how the message uses it (forwards it, re-sends it, or refers to it).
+ * Nothing found here is trusted: {@link EnforceRights} looks every id up in the rights store.
  */
 final class CarriedContent {
     private static final Logger LOG = LoggerFactory.getLogger(CarriedContent.class);
@@ -28,11 +28,11 @@ final class CarriedContent {
     static final int MAX_IDS = 500;
     static final int MAX_PACKAGES = 10;
 
-    private CarriedContent() {
-    }
+    private CarriedContent() {}
 
     /** Licence ids and Message-IDs the message carries or refers to, with how. */
-    static Map<String, Use> evidence(MimeMessage message, List<ProtectedPackage> packages) throws MessagingException {
+    static Map<String, Use> evidence(MimeMessage message, List<ProtectedPackage> packages)
+            throws MessagingException {
         Map<String, Use> ids = new LinkedHashMap<>();
         for (String id : RightsMail.messageIds(message.getHeader("Message-ID"))) {
             put(ids, id, Use.RESEND);
@@ -53,7 +53,8 @@ final class CarriedContent {
         return ids;
     }
 
-    private static void attachments(Part part, Map<String, Use> ids, List<ProtectedPackage> packages, int depth) {
+    private static void attachments(
+            Part part, Map<String, Use> ids, List<ProtectedPackage> packages, int depth) {
         if (depth > MAX_DEPTH || ids.size() > MAX_IDS) {
             // beyond MAX_IDS the whole message is refused anyway
             return;
@@ -65,7 +66,9 @@ final class CarriedContent {
                     try {
                         packages.add(ProtectedPackage.decode(RightsMail.decoded(part)));
                     } catch (RightsFormatException e) {
-                        LOG.debug("EnforceRights: malformed package attachment ignored: {}", e.getMessage());
+                        LOG.debug(
+                                "EnforceRights: malformed package attachment ignored: {}",
+                                e.getMessage());
                     }
                 }
                 return;
@@ -94,7 +97,8 @@ final class CarriedContent {
                 }
             }
         } catch (MessagingException | IOException e) {
-            // a part we cannot parse carries nothing we can recognise; the headers were still checked
+            // a part we cannot parse carries nothing we can recognise; the headers were still
+            // checked
             LOG.debug("EnforceRights: unreadable part skipped: {}", e.getMessage());
         }
     }
@@ -118,5 +122,4 @@ final class CarriedContent {
             ids.put(id, use);
         }
     }
-
 }

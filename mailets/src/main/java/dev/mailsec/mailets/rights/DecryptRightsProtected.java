@@ -33,16 +33,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transport decryption: a rights-protected wrapper addressed to local recipients of the organisation
- * ({@code organisationDomains} of the rights configuration, hosted by this James) is opened for each of
- * them and delivered as the readable original, marked with its rights: the header
- * {@code X-Mailsec-Rights: template=<t>; rights=<tokens>; licence=<jti>} and a short note above the
- * message (the original MIME entity is kept byte for byte as the second part); attributes
- * {@code mailsec.rights.licence} and {@code mailsec.rights.template}. Every opening is recorded in the
- * rights store's access log. Refused (revoked, expired, not a party of the licence, unknown) or not ours
- * (tampered, not signed by our key): the wrapper is delivered unchanged, {@code mailsec.rights.refused}
- * says why, and a log line records it. Recipients outside the organisation, or not local, always get the
- * wrapper. Key store or rights store down: the mail, still wrapped, goes to {@code onKeyStoreFailure}.
+ * Transport decryption: a rights-protected wrapper addressed to local recipients of the
+ * organisation ({@code organisationDomains} of the rights configuration, hosted by this James) is
+ * opened for each of them and delivered as the readable original, marked with its rights: the
+ * header {@code X-Mailsec-Rights: template=<t>; rights=<tokens>; licence=<jti>} and a short note
+ * above the message (the original MIME entity is kept byte for byte as the second part); attributes
+ * {@code mailsec.rights.licence} and {@code mailsec.rights.template}. Every opening is recorded in
+ * the rights store's access log. Refused (revoked, expired, not a party of the licence, unknown) or
+ * not ours (tampered, not signed by our key): the wrapper is delivered unchanged, {@code
+ * mailsec.rights.refused} says why, and a log line records it. Recipients outside the organisation,
+ * or not local, always get the wrapper. Key store or rights store down: the mail, still wrapped,
+ * goes to {@code onKeyStoreFailure}.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.rights.IsRightsProtected" class="dev.mailsec.mailets.rights.DecryptRightsProtected">
@@ -51,10 +52,12 @@ import org.slf4j.LoggerFactory;
  *     <onKeyStoreFailure>rights-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
- * Parameters: {@code config} (default {@code conf/rights.xml}), {@code note} ({@code true}: the note part
- * above the original; {@code false}: the header only, the original's structure unchanged),
- * {@code onKeyStoreFailure} (processor, formerly {@code onKeyStoreDown}; without it the mailet throws and James applies
- * {@code onMailetException}). Place it in the local-delivery processor, before {@code LocalDelivery}.
+ *
+ * Parameters: {@code config} (default {@code conf/rights.xml}), {@code note} ({@code true}: the
+ * note part above the original; {@code false}: the header only, the original's structure
+ * unchanged), {@code onKeyStoreFailure} (processor, formerly {@code onKeyStoreDown}; without it the
+ * mailet throws and James applies {@code onMailetException}). Place it in the local-delivery
+ * processor, before {@code LocalDelivery}.
  */
 public class DecryptRightsProtected extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(DecryptRightsProtected.class);
@@ -62,15 +65,24 @@ public class DecryptRightsProtected extends GenericMailet {
     public static final AttributeName LICENCE = ProtectMessage.LICENCE;
     public static final AttributeName TEMPLATE = ProtectMessage.TEMPLATE;
     public static final AttributeName REFUSED = AttributeName.of(RightsAttributeNames.REFUSED);
+
     /** Set on the opened copy, so it is never opened twice. */
     static final AttributeName DECRYPTED = AttributeName.of(RightsAttributeNames.DECRYPTED);
 
     static final String NOTE = "note";
     static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
+
     /** The old name of {@link #ON_KEY_STORE_FAILURE}, still read, with a warning. */
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
-    static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-        RightsServices.CONFIG, NOTE, ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN)));
+
+    static final Set<String> PARAMETERS =
+            Collections.unmodifiableSet(
+                    new LinkedHashSet<>(
+                            Arrays.asList(
+                                    RightsServices.CONFIG,
+                                    NOTE,
+                                    ON_KEY_STORE_FAILURE,
+                                    ON_KEY_STORE_DOWN)));
     static final String CLIENT = "james transport decryption";
 
     private final RightsServices injected;
@@ -90,7 +102,8 @@ public class DecryptRightsProtected extends GenericMailet {
     }
 
     /** For tests: also which recipients count as local (default: James's {@code isLocalEmail}). */
-    public DecryptRightsProtected(RightsServices services, java.util.function.Predicate<MailAddress> isLocal) {
+    public DecryptRightsProtected(
+            RightsServices services, java.util.function.Predicate<MailAddress> isLocal) {
         this.injected = services;
         this.localCheck = isLocal;
     }
@@ -105,8 +118,13 @@ public class DecryptRightsProtected extends GenericMailet {
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
-        rights = injected != null ? injected
-            : RightsServices.shared("DecryptRightsProtected", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+        rights =
+                injected != null
+                        ? injected
+                        : RightsServices.shared(
+                                "DecryptRightsProtected",
+                                getInitParameter(
+                                        RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
     }
 
     @Override
@@ -167,14 +185,22 @@ public class DecryptRightsProtected extends GenericMailet {
         }
         Mail readable = others.isEmpty() ? mail : mail.duplicate();
         readable.setRecipients(opened);
-        readable.setMessage(RightsMail.preserved(RightsMarking.mark(first.raw(), first.licence(), note)));
-        readable.setAttribute(new Attribute(LICENCE, AttributeValue.of(first.licence().licenceId())));
-        readable.setAttribute(new Attribute(TEMPLATE, AttributeValue.of(first.licence().template())));
+        readable.setMessage(
+                RightsMail.preserved(RightsMarking.mark(first.raw(), first.licence(), note)));
+        readable.setAttribute(
+                new Attribute(LICENCE, AttributeValue.of(first.licence().licenceId())));
+        readable.setAttribute(
+                new Attribute(TEMPLATE, AttributeValue.of(first.licence().template())));
         readable.setAttribute(new Attribute(DECRYPTED, AttributeValue.of(true)));
-        LOG.info("DecryptRightsProtected: {} (licence {}, {}) opened for {}", mail.getName(), first.licence().licenceId(),
-            first.licence().template(), opened);
+        LOG.info(
+                "DecryptRightsProtected: {} (licence {}, {}) opened for {}",
+                mail.getName(),
+                first.licence().licenceId(),
+                first.licence().template(),
+                opened);
         if (!others.isEmpty()) {
-            // the readable copy goes through this processor again (skipped here); the wrapper goes on for the others
+            // the readable copy goes through this processor again (skipped here); the wrapper goes
+            // on for the others
             getMailetContext().sendMail(readable, mail.getState());
             mail.setRecipients(others);
             if (refusal != null) {
@@ -193,13 +219,23 @@ public class DecryptRightsProtected extends GenericMailet {
     }
 
     private void keyStoreDown(Mail mail, RightsUnavailableException e) throws MessagingException {
-        String why = "rights keys or store unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        String why =
+                "rights keys or store unavailable ("
+                        + e.getClass().getSimpleName()
+                        + ": "
+                        + e.getMessage()
+                        + ")";
         if (keyStoreDown != null) {
-            LOG.warn("DecryptRightsProtected: {} sent to processor {} still protected: {}", mail.getName(), keyStoreDown, why);
+            LOG.warn(
+                    "DecryptRightsProtected: {} sent to processor {} still protected: {}",
+                    mail.getName(),
+                    keyStoreDown,
+                    why);
             mail.setState(keyStoreDown);
             return;
         }
-        throw new MessagingException("DecryptRightsProtected: " + why + "; mail " + mail.getName() + " not opened", e);
+        throw new MessagingException(
+                "DecryptRightsProtected: " + why + "; mail " + mail.getName() + " not opened", e);
     }
 
     @Override

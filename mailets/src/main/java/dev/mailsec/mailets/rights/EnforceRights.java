@@ -36,23 +36,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces the rights of protected messages on mail our users send. A message <em>carries</em> protected
- * content when it
+ * Enforces the rights of protected messages on mail our users send. A message <em>carries</em>
+ * protected content when it
+ *
  * <ul>
- *   <li><b>forwards</b> it: an attached {@code message/rfc822} whose {@code X-Mailsec-Rights} licence or
- *       {@code Message-ID} is a protected message, an attached protected package, or an
- *       {@code X-Forwarded-Message-Id} naming one;</li>
- *   <li><b>re-sends</b> it: its own {@code Message-ID} or {@code X-Mailsec-Rights} is a protected message's;</li>
- *   <li><b>refers</b> to it: {@code References} / {@code In-Reply-To} name a protected message (a reply,
- *       or a forward inline).</li>
+ *   <li><b>forwards</b> it: an attached {@code message/rfc822} whose {@code X-Mailsec-Rights}
+ *       licence or {@code Message-ID} is a protected message, an attached protected package, or an
+ *       {@code X-Forwarded-Message-Id} naming one;
+ *   <li><b>re-sends</b> it: its own {@code Message-ID} or {@code X-Mailsec-Rights} is a protected
+ *       message's;
+ *   <li><b>refers</b> to it: {@code References} / {@code In-Reply-To} name a protected message (a
+ *       reply, or a forward inline).
  * </ul>
- * The rights come from the rights store (what was issued), never from the message's headers. Content whose
- * licence does not grant {@code forward} (Do-Not-Forward): a forward or re-send by anyone but its sender,
- * or any mail carrying it to someone who is not a party of the licence, is <b>bounced</b> to the sender with
- * the reason (and recorded as {@code FORWARD_BLOCKED} in the access log); nobody receives it. Otherwise the
- * mail leaves <b>protected again with the same template</b> (Encrypt-Only content forwarded stays
- * protected; replies to Do-Not-Forward mail stay Do-Not-Forward). Sets {@code mailsec.rights.enforced}.
- * The decision is {@link ForwardingPolicy}'s; this mailet gathers what the mail carries and acts on it.
+ *
+ * The rights come from the rights store (what was issued), never from the message's headers.
+ * Content whose licence does not grant {@code forward} (Do-Not-Forward): a forward or re-send by
+ * anyone but its sender, or any mail carrying it to someone who is not a party of the licence, is
+ * <b>bounced</b> to the sender with the reason (and recorded as {@code FORWARD_BLOCKED} in the
+ * access log); nobody receives it. Otherwise the mail leaves <b>protected again with the same
+ * template</b> (Encrypt-Only content forwarded stays protected; replies to Do-Not-Forward mail stay
+ * Do-Not-Forward). Sets {@code mailsec.rights.enforced}. The decision is {@link
+ * ForwardingPolicy}'s; this mailet gathers what the mail carries and acts on it.
  *
  * <pre>{@code
  * <mailet match="SenderIsLocal" class="dev.mailsec.mailets.rights.EnforceRights">
@@ -60,10 +64,12 @@ import org.slf4j.LoggerFactory;
  *     <onKeyStoreFailure>rights-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
- * Parameters: {@code config} (default {@code conf/rights.xml}), {@code onKeyStoreFailure} (formerly {@code onKeyStoreDown}; processor for mail
- * that cannot be checked or re-protected because the rights store or keys are unreachable; without it the
- * mailet throws), {@code errorProcessor} (default {@code error}: mail that cannot be re-protected).
- * Limits: text copied by hand into a new message, without References, cannot be recognised.
+ *
+ * Parameters: {@code config} (default {@code conf/rights.xml}), {@code onKeyStoreFailure} (formerly
+ * {@code onKeyStoreDown}; processor for mail that cannot be checked or re-protected because the
+ * rights store or keys are unreachable; without it the mailet throws), {@code errorProcessor}
+ * (default {@code error}: mail that cannot be re-protected). Limits: text copied by hand into a new
+ * message, without References, cannot be recognised.
  */
 public class EnforceRights extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(EnforceRights.class);
@@ -71,11 +77,19 @@ public class EnforceRights extends GenericMailet {
     public static final AttributeName ENFORCED = AttributeName.of(RightsAttributeNames.ENFORCED);
 
     static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
+
     /** The old name of {@link #ON_KEY_STORE_FAILURE}, still read, with a warning. */
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
+
     static final String ERROR_PROCESSOR = "errorProcessor";
-    static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-        RightsServices.CONFIG, ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
+    static final Set<String> PARAMETERS =
+            Collections.unmodifiableSet(
+                    new LinkedHashSet<>(
+                            Arrays.asList(
+                                    RightsServices.CONFIG,
+                                    ON_KEY_STORE_FAILURE,
+                                    ON_KEY_STORE_DOWN,
+                                    ERROR_PROCESSOR)));
     static final String CLIENT = "james rights enforcement";
     private static final int MAX_IDS = CarriedContent.MAX_IDS;
 
@@ -104,8 +118,13 @@ public class EnforceRights extends GenericMailet {
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
-        rights = injected != null ? injected
-            : RightsServices.shared("EnforceRights", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+        rights =
+                injected != null
+                        ? injected
+                        : RightsServices.shared(
+                                "EnforceRights",
+                                getInitParameter(
+                                        RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
     }
 
     @Override
@@ -129,20 +148,27 @@ public class EnforceRights extends GenericMailet {
         if (evidence.size() > MAX_IDS) {
             // not checked is not allowed: padding References must not hide a protected message
             LOG.info("EnforceRights: {} bounced: {} message ids", mail.getName(), evidence.size());
-            bounce(mail, "Your message was not sent: it names more than " + MAX_IDS
-                + " other messages (References, attachments), too many to check against protected mail.");
+            bounce(
+                    mail,
+                    "Your message was not sent: it names more than "
+                            + MAX_IDS
+                            + " other messages (References, attachments), too many to check against protected mail.");
             return;
         }
         ForwardingPolicy.Carried carried = new ForwardingPolicy.Carried();
         try {
             for (ProtectedPackage pkg : packages) {
                 try {
-                    CarriedContent.put(evidence, rights.opener().verify(pkg).licenceId(), Use.FORWARD);
+                    CarriedContent.put(
+                            evidence, rights.opener().verify(pkg).licenceId(), Use.FORWARD);
                 } catch (RightsUnavailableException e) {
                     throw e;
                 } catch (RightsException e) {
                     // not a package of ours (or tampered): it opens nowhere, nothing to enforce
-                    LOG.debug("EnforceRights: attached package of {} ignored: {}", mail.getName(), e.getMessage());
+                    LOG.debug(
+                            "EnforceRights: attached package of {} ignored: {}",
+                            mail.getName(),
+                            e.getMessage());
                 }
             }
             for (Map.Entry<String, Use> e : evidence.entrySet()) {
@@ -160,7 +186,8 @@ public class EnforceRights extends GenericMailet {
         for (MailAddress r : mail.getRecipients()) {
             recipients.add(r.asString());
         }
-        ForwardingPolicy.Decision d = new ForwardingPolicy(rights.settings()).decide(carried, sender, recipients);
+        ForwardingPolicy.Decision d =
+                new ForwardingPolicy(rights.settings()).decide(carried, sender, recipients);
         switch (d.kind()) {
             case ALLOW:
                 return;
@@ -168,14 +195,25 @@ public class EnforceRights extends GenericMailet {
                 for (ForwardingPolicy.Violation v : d.violations()) {
                     log(v.licenceId(), sender, v.reason());
                 }
-                LOG.info("EnforceRights: {} from {} bounced: {}", mail.getName(), sender, d.bounceReason());
+                LOG.info(
+                        "EnforceRights: {} from {} bounced: {}",
+                        mail.getName(),
+                        sender,
+                        d.bounceReason());
                 bounce(mail, d.bounceReason());
                 return;
             default:
                 RightsTemplate template = d.template();
-                mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("protected " + template.name())));
-                ProtectMessage.protect(mail, template, rights, Optional.empty(), keyStoreDown, errorProcessor,
-                    "EnforceRights");
+                mail.setAttribute(
+                        new Attribute(ENFORCED, AttributeValue.of("protected " + template.name())));
+                ProtectMessage.protect(
+                        mail,
+                        template,
+                        rights,
+                        Optional.empty(),
+                        keyStoreDown,
+                        errorProcessor,
+                        "EnforceRights");
         }
     }
 
@@ -187,21 +225,42 @@ public class EnforceRights extends GenericMailet {
 
     private void log(String licenceId, String sender, String detail) {
         try {
-            rights.store().log(new AccessEvent(rights.clock().instant(), licenceId, sender, EventType.FORWARD_BLOCKED,
-                Channel.TRANSPORT, CLIENT, detail));
+            rights.store()
+                    .log(
+                            new AccessEvent(
+                                    rights.clock().instant(),
+                                    licenceId,
+                                    sender,
+                                    EventType.FORWARD_BLOCKED,
+                                    Channel.TRANSPORT,
+                                    CLIENT,
+                                    detail));
         } catch (RightsException e) {
-            LOG.warn("EnforceRights: cannot record the blocked forward of licence {}: {}", licenceId, e.getMessage());
+            LOG.warn(
+                    "EnforceRights: cannot record the blocked forward of licence {}: {}",
+                    licenceId,
+                    e.getMessage());
         }
     }
 
     private void keyStoreDown(Mail mail, RightsUnavailableException e) throws MessagingException {
-        String why = "rights store unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        String why =
+                "rights store unavailable ("
+                        + e.getClass().getSimpleName()
+                        + ": "
+                        + e.getMessage()
+                        + ")";
         if (keyStoreDown != null) {
-            LOG.warn("EnforceRights: {} sent to processor {} unchecked: {}", mail.getName(), keyStoreDown, why);
+            LOG.warn(
+                    "EnforceRights: {} sent to processor {} unchecked: {}",
+                    mail.getName(),
+                    keyStoreDown,
+                    why);
             mail.setState(keyStoreDown);
             return;
         }
-        throw new MessagingException("EnforceRights: " + why + "; mail " + mail.getName() + " not checked", e);
+        throw new MessagingException(
+                "EnforceRights: " + why + "; mail " + mail.getName() + " not checked", e);
     }
 
     @Override

@@ -6,8 +6,8 @@ import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.rights.Protection;
-import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsAttributeNames;
+import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rights-protects a message with a template ({@code encrypt-only}, {@code do-not-forward} or one of
- * {@code conf/rights.xml}): the original (all headers, body, attachments) is encrypted under a fresh
- * content key wrapped by the DKM rights key, a signed use licence names the sender, the recipients and
- * the rights, and the mail becomes the wrapper: a short text and HTML note with the portal link, and the
- * protected package {@code message.mailsec}. Nothing of the original body or attachments stays in clear.
- * Sets {@code mailsec.rights.licence} (the licence id) and {@code mailsec.rights.template}. Mail that is
- * already a wrapper passes unchanged.
+ * {@code conf/rights.xml}): the original (all headers, body, attachments) is encrypted under a
+ * fresh content key wrapped by the DKM rights key, a signed use licence names the sender, the
+ * recipients and the rights, and the mail becomes the wrapper: a short text and HTML note with the
+ * portal link, and the protected package {@code message.mailsec}. Nothing of the original body or
+ * attachments stays in clear. Sets {@code mailsec.rights.licence} (the licence id) and {@code
+ * mailsec.rights.template}. Mail that is already a wrapper passes unchanged.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.SubjectHasTag=[encrypt]" class="dev.mailsec.mailets.rights.ProtectMessage">
@@ -45,13 +45,15 @@ import org.slf4j.LoggerFactory;
  *     <onKeyStoreFailure>rights-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
+ *
  * Parameters: {@code template} (required; a template of the configuration), {@code config} (default
  * {@code conf/rights.xml}, relative to James's working directory), {@code subject} ({@code keep} or
- * {@code replace}; default: the configuration's {@code <subject mode>}), {@code onKeyStoreFailure} (formerly {@code onKeyStoreDown}; processor
- * for mail that cannot be protected because the rights keys (DKM) or the rights store are unreachable; the
- * mail goes there unchanged, never on in clear; without it the mailet throws and James applies its
- * {@code onMailetException}, {@code propagate} makes the spool retry), {@code errorProcessor} (default
- * {@code error}: a message the engine cannot protect). Unknown parameters and bad values fail the start.
+ * {@code replace}; default: the configuration's {@code <subject mode>}), {@code onKeyStoreFailure}
+ * (formerly {@code onKeyStoreDown}; processor for mail that cannot be protected because the rights
+ * keys (DKM) or the rights store are unreachable; the mail goes there unchanged, never on in clear;
+ * without it the mailet throws and James applies its {@code onMailetException}, {@code propagate}
+ * makes the spool retry), {@code errorProcessor} (default {@code error}: a message the engine
+ * cannot protect). Unknown parameters and bad values fail the start.
  */
 public class ProtectMessage extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(ProtectMessage.class);
@@ -62,11 +64,21 @@ public class ProtectMessage extends GenericMailet {
     static final String TEMPLATE_PARAM = "template";
     static final String SUBJECT = "subject";
     static final String ON_KEY_STORE_FAILURE = "onKeyStoreFailure";
+
     /** The old name of {@link #ON_KEY_STORE_FAILURE}, still read, with a warning. */
     static final String ON_KEY_STORE_DOWN = "onKeyStoreDown";
+
     static final String ERROR_PROCESSOR = "errorProcessor";
-    static final Set<String> PARAMETERS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
-        RightsServices.CONFIG, TEMPLATE_PARAM, SUBJECT, ON_KEY_STORE_FAILURE, ON_KEY_STORE_DOWN, ERROR_PROCESSOR)));
+    static final Set<String> PARAMETERS =
+            Collections.unmodifiableSet(
+                    new LinkedHashSet<>(
+                            Arrays.asList(
+                                    RightsServices.CONFIG,
+                                    TEMPLATE_PARAM,
+                                    SUBJECT,
+                                    ON_KEY_STORE_FAILURE,
+                                    ON_KEY_STORE_DOWN,
+                                    ERROR_PROCESSOR)));
 
     private final RightsServices injected;
     private RightsServices rights;
@@ -90,7 +102,8 @@ public class ProtectMessage extends GenericMailet {
         InitParameters.checkKnown("ProtectMessage", getInitParameterNames(), PARAMETERS);
         String t = getInitParameter(TEMPLATE_PARAM);
         if (t == null || t.trim().isEmpty()) {
-            throw new MessagingException("ProtectMessage: " + TEMPLATE_PARAM + " is required, e.g. encrypt-only");
+            throw new MessagingException(
+                    "ProtectMessage: " + TEMPLATE_PARAM + " is required, e.g. encrypt-only");
         }
         String s = getInitParameter(SUBJECT);
         if (s == null) {
@@ -100,7 +113,8 @@ public class ProtectMessage extends GenericMailet {
         } else if (s.trim().equalsIgnoreCase("replace")) {
             subjectMode = Optional.of(RightsSettings.SubjectMode.REPLACE);
         } else {
-            throw new MessagingException("ProtectMessage: " + SUBJECT + ": must be keep or replace, got '" + s + "'");
+            throw new MessagingException(
+                    "ProtectMessage: " + SUBJECT + ": must be keep or replace, got '" + s + "'");
         }
         Parameters p = Parameters.of("ProtectMessage", this::getInitParameter);
         try {
@@ -109,13 +123,24 @@ public class ProtectMessage extends GenericMailet {
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
-        rights = injected != null ? injected
-            : RightsServices.shared("ProtectMessage", getInitParameter(RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+        rights =
+                injected != null
+                        ? injected
+                        : RightsServices.shared(
+                                "ProtectMessage",
+                                getInitParameter(
+                                        RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
         try {
             template = rights.settings().template(t.trim());
         } catch (IllegalArgumentException x) {
-            throw new MessagingException("ProtectMessage: " + TEMPLATE_PARAM + ": no such template '" + t + "'; known: "
-                + rights.settings().templates().keySet(), x);
+            throw new MessagingException(
+                    "ProtectMessage: "
+                            + TEMPLATE_PARAM
+                            + ": no such template '"
+                            + t
+                            + "'; known: "
+                            + rights.settings().templates().keySet(),
+                    x);
         }
     }
 
@@ -133,51 +158,87 @@ public class ProtectMessage extends GenericMailet {
     }
 
     boolean protect(Mail mail, RightsTemplate with) throws MessagingException {
-        return protect(mail, with, rights, subjectMode, keyStoreDown, errorProcessor, "ProtectMessage");
+        return protect(
+                mail, with, rights, subjectMode, keyStoreDown, errorProcessor, "ProtectMessage");
     }
 
     /**
-     * Protects the mail in hand with {@code with}; on a fault sends it to the processor for it (or throws).
-     * Returns true if the mail now carries the wrapper. Shared with {@code EnforceRights}.
+     * Protects the mail in hand with {@code with}; on a fault sends it to the processor for it (or
+     * throws). Returns true if the mail now carries the wrapper. Shared with {@code EnforceRights}.
      */
-    static boolean protect(Mail mail, RightsTemplate with, RightsServices rights, Optional<RightsSettings.SubjectMode> subjectMode,
-                           String keyStoreDown, String errorProcessor, String who) throws MessagingException {
+    static boolean protect(
+            Mail mail,
+            RightsTemplate with,
+            RightsServices rights,
+            Optional<RightsSettings.SubjectMode> subjectMode,
+            String keyStoreDown,
+            String errorProcessor,
+            String who)
+            throws MessagingException {
         Optional<String> sender = RightsMail.sender(mail);
         if (sender.isEmpty()) {
-            LOG.warn("{}: {} has neither envelope sender nor From: address; sent to {} unprotected", who,
-                mail.getName(), errorProcessor);
+            LOG.warn(
+                    "{}: {} has neither envelope sender nor From: address; sent to {} unprotected",
+                    who,
+                    mail.getName(),
+                    errorProcessor);
             mail.setState(errorProcessor);
             return false;
         }
         MimeMessage original = mail.getMessage();
         boolean changed = false;
-        // blind copies must not be readable by everyone who opens the message (James drops Bcc later, too late)
+        // blind copies must not be readable by everyone who opens the message (James drops Bcc
+        // later, too late)
         if (original.getHeader("Bcc") != null) {
             original.removeHeader("Bcc");
             changed = true;
         }
         if (original.getHeader("Message-ID") == null) {
             // the licence binds the Message-ID (replies and forwards are recognised by it)
-            original.setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + rights.settings().issuer() + ">");
+            original.setHeader(
+                    "Message-ID", "<" + UUID.randomUUID() + "@" + rights.settings().issuer() + ">");
             changed = true;
         }
         if (changed) {
-            // saved here, so that writing the original into the package does not re-parse a malformed Content-Type
+            // saved here, so that writing the original into the package does not re-parse a
+            // malformed Content-Type
             HeaderChanges.save(mail);
         }
         Protection p;
         try {
-            p = rights.protector().protect(original, sender.get(), RightsMail.addresses(mail.getRecipients()), with);
+            p =
+                    rights.protector()
+                            .protect(
+                                    original,
+                                    sender.get(),
+                                    RightsMail.addresses(mail.getRecipients()),
+                                    with);
         } catch (RightsUnavailableException e) {
-            String why = "rights keys or store unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+            String why =
+                    "rights keys or store unavailable ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + ")";
             if (keyStoreDown != null) {
-                LOG.warn("{}: {} sent to processor {} unprotected: {}", who, mail.getName(), keyStoreDown, why);
+                LOG.warn(
+                        "{}: {} sent to processor {} unprotected: {}",
+                        who,
+                        mail.getName(),
+                        keyStoreDown,
+                        why);
                 mail.setState(keyStoreDown);
                 return false;
             }
-            throw new MessagingException(who + ": " + why + "; mail " + mail.getName() + " not protected", e);
+            throw new MessagingException(
+                    who + ": " + why + "; mail " + mail.getName() + " not protected", e);
         } catch (RightsException | MessagingException e) {
-            LOG.warn("{}: cannot protect {} ({}); sent to {} unchanged", who, mail.getName(), e.getMessage(), errorProcessor);
+            LOG.warn(
+                    "{}: cannot protect {} ({}); sent to {} unchanged",
+                    who,
+                    mail.getName(),
+                    e.getMessage(),
+                    errorProcessor);
             mail.setState(errorProcessor);
             return false;
         }
@@ -186,13 +247,23 @@ public class ProtectMessage extends GenericMailet {
         mail.setMessage(wrapper);
         mail.setAttribute(new Attribute(LICENCE, AttributeValue.of(p.licence().licenceId())));
         mail.setAttribute(new Attribute(TEMPLATE, AttributeValue.of(with.name())));
-        LOG.info("{}: {} protected with {} (licence {}) for {} recipient(s)", who, mail.getName(), with.name(),
-            p.licence().licenceId(), mail.getRecipients().size());
+        LOG.info(
+                "{}: {} protected with {} (licence {}) for {} recipient(s)",
+                who,
+                mail.getName(),
+                with.name(),
+                p.licence().licenceId(),
+                mail.getRecipients().size());
         return true;
     }
 
-    private static void applySubject(MimeMessage wrapper, MimeMessage original, String sender, RightsSettings settings,
-                                     Optional<RightsSettings.SubjectMode> subjectMode) throws MessagingException {
+    private static void applySubject(
+            MimeMessage wrapper,
+            MimeMessage original,
+            String sender,
+            RightsSettings settings,
+            Optional<RightsSettings.SubjectMode> subjectMode)
+            throws MessagingException {
         if (subjectMode.isEmpty() || subjectMode.get() == settings.subjectMode()) {
             return;
         }
@@ -216,5 +287,4 @@ public class ProtectMessage extends GenericMailet {
     public String getMailetInfo() {
         return "ProtectMessage: rights-protects mail with a template (encrypt-only, do-not-forward, ...)";
     }
-
 }

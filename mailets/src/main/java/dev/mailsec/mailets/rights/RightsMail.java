@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.rights;
 
+import dev.mailsec.rights.ProtectedPackage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,16 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
-import dev.mailsec.rights.ProtectedPackage;
 import javax.mail.MessagingException;
 import javax.mail.Multipart;
 import javax.mail.Part;
-import javax.mail.internet.ContentType;
-import javax.mail.internet.ParseException;
 import javax.mail.Session;
 import javax.mail.internet.AddressException;
+import javax.mail.internet.ContentType;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
+import javax.mail.internet.ParseException;
 import javax.mail.util.SharedByteArrayInputStream;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -28,8 +28,7 @@ final class RightsMail {
 
     static final Session SESSION = Session.getInstance(new Properties());
 
-    private RightsMail() {
-    }
+    private RightsMail() {}
 
     static byte[] bytes(MimeMessage message) throws MessagingException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
@@ -41,7 +40,10 @@ final class RightsMail {
         return out.toByteArray();
     }
 
-    /** A message whose bytes stay as they are (JavaMail would re-encode a multipart and replace the Message-ID). */
+    /**
+     * A message whose bytes stay as they are (JavaMail would re-encode a multipart and replace the
+     * Message-ID).
+     */
     static MimeMessage preserved(byte[] bytes) throws MessagingException {
         return new PreservedMimeMessage(new SharedByteArrayInputStream(bytes));
     }
@@ -61,8 +63,9 @@ final class RightsMail {
         }
         try {
             InternetAddress[] addresses = InternetAddress.parseHeader(values[0], false);
-            return addresses.length == 0 || addresses[0].getAddress() == null ? Optional.empty()
-                : Optional.of(addresses[0].getAddress().toLowerCase(Locale.ROOT));
+            return addresses.length == 0 || addresses[0].getAddress() == null
+                    ? Optional.empty()
+                    : Optional.of(addresses[0].getAddress().toLowerCase(Locale.ROOT));
         } catch (AddressException e) {
             return Optional.empty();
         }
@@ -111,9 +114,9 @@ final class RightsMail {
     }
 
     /**
-     * The protected package part of a wrapper: in the message's own multipart tree (not inside an attached
-     * message), of type {@link ProtectedPackage#MEDIA_TYPE}. Empty for anything else, including a
-     * structure that cannot be parsed.
+     * The protected package part of a wrapper: in the message's own multipart tree (not inside an
+     * attached message), of type {@link ProtectedPackage#MEDIA_TYPE}. Empty for anything else,
+     * including a structure that cannot be parsed.
      */
     static Optional<Part> packagePart(Part part) {
         return packagePart(part, 0);

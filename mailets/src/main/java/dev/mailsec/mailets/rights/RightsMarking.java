@@ -17,15 +17,15 @@ import javax.mail.MessagingException;
 import javax.mail.internet.InternetHeaders;
 
 /**
- * Marks a transport-decrypted original with its rights: the header {@code X-Mailsec-Rights} and, with
- * {@code note}, a short text shown above the message. The original's own MIME entity is kept byte for byte:
- * with a note it becomes the second part of a {@code multipart/mixed} whose first part is the note.
+ * Marks a transport-decrypted original with its rights: the header {@code X-Mailsec-Rights} and,
+ * with {@code note}, a short text shown above the message. The original's own MIME entity is kept
+ * byte for byte: with a note it becomes the second part of a {@code multipart/mixed} whose first
+ * part is the note.
  */
 final class RightsMarking {
     static final String HEADER = RightsHeaders.RIGHTS;
 
-    private RightsMarking() {
-    }
+    private RightsMarking() {}
 
     /** {@code template=<t>; rights=<tokens>; licence=<jti>}. */
     static String headerValue(UseLicence licence) {
@@ -45,10 +45,17 @@ final class RightsMarking {
             sb.append("Not allowed: ").append(String.join(", ", denied)).append(".\r\n");
         }
         if (!licence.allows(Right.FORWARD)) {
-            sb.append("This server stops forwards or re-sends of this message to anyone outside its recipients.\r\n");
+            sb.append(
+                    "This server stops forwards or re-sends of this message to anyone outside its recipients.\r\n");
         }
-        licence.expiresAt().ifPresent(e -> sb.append("Expires: ")
-            .append(DateTimeFormatter.RFC_1123_DATE_TIME.format(e.atOffset(ZoneOffset.UTC))).append(".\r\n"));
+        licence.expiresAt()
+                .ifPresent(
+                        e ->
+                                sb.append("Expires: ")
+                                        .append(
+                                                DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                                                        e.atOffset(ZoneOffset.UTC)))
+                                        .append(".\r\n"));
         return sb.toString();
     }
 
@@ -58,7 +65,10 @@ final class RightsMarking {
         List<String> outer = new ArrayList<>();
         List<String> content = new ArrayList<>();
         for (String line : Collections.list(headers.getAllHeaderLines())) {
-            String name = line.substring(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
+            String name =
+                    line.substring(0, Math.max(0, line.indexOf(':')))
+                            .trim()
+                            .toLowerCase(Locale.ROOT);
             if (name.equals(HEADER.toLowerCase(Locale.ROOT))) {
                 continue;
             }
@@ -100,7 +110,8 @@ final class RightsMarking {
         }
         line(out, "");
         out.write(raw, bodyStart, raw.length - bodyStart);
-        // the line break before a delimiter belongs to the delimiter (RFC 2046 5.1.1): the original body keeps its own
+        // the line break before a delimiter belongs to the delimiter (RFC 2046 5.1.1): the original
+        // body keeps its own
         line(out, "");
         line(out, "--" + boundary + "--");
         return out.toByteArray();

@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rights engine as the mailets of one James process use it: settings, DKM keyring, rights store,
- * protector and opener, one set per rights configuration file, opened on the first mailet's start and
- * shared (the store and the DKM client cache keys and records). The rights keys are reached on first
- * use, so a key store that is down at start only delays mail.
+ * The rights engine as the mailets of one James process use it: settings, DKM keyring, rights
+ * store, protector and opener, one set per rights configuration file, opened on the first mailet's
+ * start and shared (the store and the DKM client cache keys and records). The rights keys are
+ * reached on first use, so a key store that is down at start only delays mail.
  */
 public final class RightsServices {
     private static final Logger LOG = LoggerFactory.getLogger(RightsServices.class);
@@ -32,6 +32,7 @@ public final class RightsServices {
 
     /** Parameter naming the rights configuration file (a path by docs/paths.md's rule). */
     public static final String CONFIG = "config";
+
     public static final String DEFAULT_CONFIG = "conf/rights.xml";
 
     private final RightsSettings settings;
@@ -40,7 +41,8 @@ public final class RightsServices {
     private final RightsOpener opener;
     private final Clock clock;
 
-    public RightsServices(RightsSettings settings, RightsKeyring keyring, RightsStore store, Clock clock) {
+    public RightsServices(
+            RightsSettings settings, RightsKeyring keyring, RightsStore store, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -49,8 +51,8 @@ public final class RightsServices {
     }
 
     /**
-     * The shared services for a configuration file; a wrong file fails naming the mailet, the parameter
-     * and the file.
+     * The shared services for a configuration file; a wrong file fails naming the mailet, the
+     * parameter and the file.
      */
     static RightsServices shared(String mailet, String configured) throws MessagingException {
         Path path;
@@ -78,28 +80,61 @@ public final class RightsServices {
         try {
             settings = RightsSettings.load(path);
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(mailet + ": " + CONFIG + " (" + path + "): " + e.getMessage(), e);
+            throw new MessagingException(
+                    mailet + ": " + CONFIG + " (" + path + "): " + e.getMessage(), e);
         }
         Dkm dkm;
         try {
             dkm = DkmClients.client(settings.dkmConfig());
         } catch (DkmInvalidRequestException e) {
-            throw new MessagingException(mailet + ": " + CONFIG + " (" + path + "): DKM configuration "
-                + settings.dkmConfig() + ": " + e.getMessage(), e);
+            throw new MessagingException(
+                    mailet
+                            + ": "
+                            + CONFIG
+                            + " ("
+                            + path
+                            + "): DKM configuration "
+                            + settings.dkmConfig()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         RightsStore store;
         try {
             store = RightsStore.open(settings.storeUrl(), settings.storeSchema());
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(mailet + ": " + CONFIG + " (" + path + "): store " + settings.storeUrl() + ": "
-                + e.getMessage(), e);
+            throw new MessagingException(
+                    mailet
+                            + ": "
+                            + CONFIG
+                            + " ("
+                            + path
+                            + "): store "
+                            + settings.storeUrl()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         } catch (RightsStoreUnavailableException e) {
-            throw new MessagingException(mailet + ": " + CONFIG + " (" + path + "): cannot open the rights store "
-                + settings.storeUrl() + ": " + e.getMessage(), e);
+            throw new MessagingException(
+                    mailet
+                            + ": "
+                            + CONFIG
+                            + " ("
+                            + path
+                            + "): cannot open the rights store "
+                            + settings.storeUrl()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
-        LOG.info("rights protection: {} (issuer {}, organisation {}, templates {})", path, settings.issuer(),
-            settings.organisationDomains(), settings.templates().keySet());
-        return new RightsServices(settings, new DkmRightsKeyring(dkm, settings), store, Clock.systemUTC());
+        LOG.info(
+                "rights protection: {} (issuer {}, organisation {}, templates {})",
+                path,
+                settings.issuer(),
+                settings.organisationDomains(),
+                settings.templates().keySet());
+        return new RightsServices(
+                settings, new DkmRightsKeyring(dkm, settings), store, Clock.systemUTC());
     }
 
     public RightsSettings settings() {

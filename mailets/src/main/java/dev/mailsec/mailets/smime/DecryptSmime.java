@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * encrypted to an older certificate still opens after a rollover. The decrypted message keeps the
  * sender's MIME structure byte for byte. {@code dev.mailsec.smime.decryption} records what was
  * opened with which key ({@code key=bob-2025 content=aes256-gcm transport=rsa-oaep}). A message no
- * key opens, or a broken envelope, goes to {@code processor} unchanged, with
- * {@code dev.mailsec.smime.decryption.failure} saying why. Mail that is not encrypted passes untouched.
+ * key opens, or a broken envelope, goes to {@code processor} unchanged, with {@code
+ * dev.mailsec.smime.decryption.failure} saying why. Mail that is not encrypted passes untouched.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.IsSmimeEncrypted" class="dev.mailsec.mailets.smime.DecryptSmime">
@@ -44,16 +44,17 @@ import org.slf4j.LoggerFactory;
  *     <processor>smime-undecryptable</processor>
  * </mailet>
  * }</pre>
- * Keys: exactly one of {@code keySource=dkm} (every readable version of DKM secret
- * {@code smime/<address>}, read through {@code dkmConfig}, default {@code conf/dkm.properties}) or
- * {@code keyFolder} ({@code NAME.key} + {@code NAME.crt} PEM pairs).
- * {@code processor}: where undecryptable mail goes, default {@code error}; the failure attribute says
- * {@code KEY_STORE_UNAVAILABLE} (temporary: the mail can be sent back through this mailet later),
- * {@code KEY_ACCESS_DENIED}, or the envelope's fault.
- * {@code onKeyStoreFailure}: where mail goes, still encrypted, while the key store is unreachable
- * ({@code KEY_STORE_UNAVAILABLE} only), default {@code processor}; point it at a processor that
- * requeues the mail with a delay (James's {@code AtMost} matcher and {@code Requeue} mailet, see
- * docs/smime.md) so it is decrypted once the key store is back.
+ *
+ * Keys: exactly one of {@code keySource=dkm} (every readable version of DKM secret {@code
+ * smime/<address>}, read through {@code dkmConfig}, default {@code conf/dkm.properties}) or {@code
+ * keyFolder} ({@code NAME.key} + {@code NAME.crt} PEM pairs). {@code processor}: where
+ * undecryptable mail goes, default {@code error}; the failure attribute says {@code
+ * KEY_STORE_UNAVAILABLE} (temporary: the mail can be sent back through this mailet later), {@code
+ * KEY_ACCESS_DENIED}, or the envelope's fault. {@code onKeyStoreFailure}: where mail goes, still
+ * encrypted, while the key store is unreachable ({@code KEY_STORE_UNAVAILABLE} only), default
+ * {@code processor}; point it at a processor that requeues the mail with a delay (James's {@code
+ * AtMost} matcher and {@code Requeue} mailet, see docs/smime.md) so it is decrypted once the key
+ * store is back.
  */
 public class DecryptSmime extends GenericMailet {
 
@@ -66,8 +67,7 @@ public class DecryptSmime extends GenericMailet {
     private String processor;
     private String keyStoreFailureProcessor;
 
-    public DecryptSmime() {
-    }
+    public DecryptSmime() {}
 
     public DecryptSmime(SmimeKeySource keys) {
         this.keys = keys;
@@ -134,7 +134,7 @@ public class DecryptSmime extends GenericMailet {
             return;
         }
         SmimeMail.replace(mail, out);
-        mail.removeAttribute(FAILURE);  // left by an earlier attempt while the key store was down
+        mail.removeAttribute(FAILURE); // left by an earlier attempt while the key store was down
         mail.setAttribute(new Attribute(DECRYPTION, AttributeValue.of(result.summary())));
     }
 
@@ -143,7 +143,12 @@ public class DecryptSmime extends GenericMailet {
     }
 
     private void fail(Mail mail, String reason, String detail, String target) {
-        LOGGER.info("DecryptSmime: {} not decrypted ({}: {}); sent to {} unchanged", mail.getName(), reason, detail, target);
+        LOGGER.info(
+                "DecryptSmime: {} not decrypted ({}: {}); sent to {} unchanged",
+                mail.getName(),
+                reason,
+                detail,
+                target);
         mail.setAttribute(new Attribute(FAILURE, AttributeValue.of(reason)));
         mail.setState(target);
     }

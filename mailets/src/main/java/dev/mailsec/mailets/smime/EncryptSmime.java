@@ -36,27 +36,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encrypts mail for each recipient's certificate from the certificate directory (and, optionally, the
- * sender's own). AES-256-GCM when every recipient announced it in a signed message we verified,
+ * Encrypts mail for each recipient's certificate from the certificate directory (and, optionally,
+ * the sender's own). AES-256-GCM when every recipient announced it in a signed message we verified,
  * AES-256-CBC otherwise; RSA-OAEP for peers that announced it, {@code keyTransport} for the others;
  * ECDH for EC certificates. Recipients without a usable certificate follow {@code policy}:
- * <ul>
- *   <li>{@code bounce} (default): a copy for them is bounced with the reason; they never get clear text.</li>
- *   <li>{@code processor}: a copy for them goes, unencrypted, to {@code processor} (e.g. for rights protection or quarantine).</li>
- *   <li>{@code clear}: a copy for them goes on unencrypted to {@code processor} (default {@code transport}); when no recipient has a certificate the mail simply continues.</li>
- * </ul>
- * Mail that is already S/MIME encrypted (by the sender's client) passes unchanged. Pipelines usually split first with {@code HasRecipientCertificate}; this mailet still enforces the
- * policy for whatever reaches it. A directory or CRL fault is never treated as "no certificate": the
- * mail goes to {@code errorProcessor} unchanged.
  *
- * The directory is a folder ({@code certificateFolder}) or LDAP / Active Directory ({@code ldapUrl},
- * {@code ldapBaseDn}, optional {@code ldapBindDn} + {@code ldapPasswordSecret} (an OPAQUE DKM secret read
- * through {@code dkmConfig}, default {@code conf/dkm.properties}; {@code ldapPassword} in clear is accepted
- * with a warning), {@code ldapFilter} with {@code {0}} for the address, default
- * {@code (|(mail={0})(proxyAddresses=smtp:{0}))}). With {@code trustAnchors}, LDAP CRLs are read from
- * {@code crlLdapUrl}, bound as {@code crlLdapBindDn} + {@code crlLdapPasswordSecret} when set. For
- * {@code ldaps://} servers whose certificate the JVM does not trust (an enterprise CA),
- * {@code ldapTlsTrustAnchors} / {@code crlLdapTlsTrustAnchors} name the CA certificates to trust.
+ * <ul>
+ *   <li>{@code bounce} (default): a copy for them is bounced with the reason; they never get clear
+ *       text.
+ *   <li>{@code processor}: a copy for them goes, unencrypted, to {@code processor} (e.g. for rights
+ *       protection or quarantine).
+ *   <li>{@code clear}: a copy for them goes on unencrypted to {@code processor} (default {@code
+ *       transport}); when no recipient has a certificate the mail simply continues.
+ * </ul>
+ *
+ * Mail that is already S/MIME encrypted (by the sender's client) passes unchanged. Pipelines
+ * usually split first with {@code HasRecipientCertificate}; this mailet still enforces the policy
+ * for whatever reaches it. A directory or CRL fault is never treated as "no certificate": the mail
+ * goes to {@code errorProcessor} unchanged.
+ *
+ * <p>The directory is a folder ({@code certificateFolder}) or LDAP / Active Directory ({@code
+ * ldapUrl}, {@code ldapBaseDn}, optional {@code ldapBindDn} + {@code ldapPasswordSecret} (an OPAQUE
+ * DKM secret read through {@code dkmConfig}, default {@code conf/dkm.properties}; {@code
+ * ldapPassword} in clear is accepted with a warning), {@code ldapFilter} with {@code {0}} for the
+ * address, default {@code (|(mail={0})(proxyAddresses=smtp:{0}))}). With {@code trustAnchors}, LDAP
+ * CRLs are read from {@code crlLdapUrl}, bound as {@code crlLdapBindDn} + {@code
+ * crlLdapPasswordSecret} when set. For {@code ldaps://} servers whose certificate the JVM does not
+ * trust (an enterprise CA), {@code ldapTlsTrustAnchors} / {@code crlLdapTlsTrustAnchors} name the
+ * CA certificates to trust.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.HasRecipientCertificate=/etc/james/smime/certs" class="dev.mailsec.mailets.smime.EncryptSmime">
@@ -74,7 +81,11 @@ public class EncryptSmime extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(EncryptSmime.class);
     static final AttributeName ENCRYPTION = AttributeName.of(SmimeAttributeNames.ENCRYPTION);
 
-    enum Policy { CLEAR, BOUNCE, PROCESSOR }
+    enum Policy {
+        CLEAR,
+        BOUNCE,
+        PROCESSOR
+    }
 
     private RecipientCertificates certificates;
     private final PeerCapabilityCache capabilities;
@@ -100,27 +111,46 @@ public class EncryptSmime extends GenericMailet {
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeSettings.DIRECTORY_PARAMETERS);
         known.addAll(SmimeSettings.CRL_LDAP_PARAMETERS);
-        known.addAll(Set.of("trustAnchors", "checkRevocation", "policy", "processor", "errorProcessor", "keyTransport",
-            "contentEncryption", "copyToSender", SmimeKeys.DKM_CONFIG));
+        known.addAll(
+                Set.of(
+                        "trustAnchors",
+                        "checkRevocation",
+                        "policy",
+                        "processor",
+                        "errorProcessor",
+                        "keyTransport",
+                        "contentEncryption",
+                        "copyToSender",
+                        SmimeKeys.DKM_CONFIG));
         InitParameters.checkKnown("EncryptSmime", getInitParameterNames(), known);
         Parameters params = Parameters.of(this::getInitParameter);
         try {
             if (certificates == null) {
                 String anchors = getInitParameter("trustAnchors");
-                java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm = SmimeKeys.dkm(this::getInitParameter);
-                CertificateDirectory directory = SmimeSettings.directory(this::getInitParameter, dkm);
+                java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm =
+                        SmimeKeys.dkm(this::getInitParameter);
+                CertificateDirectory directory =
+                        SmimeSettings.directory(this::getInitParameter, dkm);
                 if (anchors == null) {
                     for (String p : SmimeSettings.CRL_LDAP_PARAMETERS) {
                         if (getInitParameter(p) != null) {
-                            throw new IllegalArgumentException(p + ": only used with trustAnchors (certificates are not checked without it)");
+                            throw new IllegalArgumentException(
+                                    p
+                                            + ": only used with trustAnchors (certificates are not checked without it)");
                         }
                     }
                 }
-                certificates = new RecipientCertificates(directory,
-                    anchors == null ? null : SmimeSettings.chains(SmimeSettings.trustAnchors("trustAnchors", anchors),
-                        params.bool("checkRevocation", true),
-                        SmimeSettings.crlLdapServer(this::getInitParameter, dkm)),
-                    Clock.systemUTC());
+                certificates =
+                        new RecipientCertificates(
+                                directory,
+                                anchors == null
+                                        ? null
+                                        : SmimeSettings.chains(
+                                                SmimeSettings.trustAnchors("trustAnchors", anchors),
+                                                params.bool("checkRevocation", true),
+                                                SmimeSettings.crlLdapServer(
+                                                        this::getInitParameter, dkm)),
+                                Clock.systemUTC());
             }
             copyToSender = params.bool("copyToSender", false);
             errorProcessor = params.processor("errorProcessor", Mail.ERROR);
@@ -131,26 +161,38 @@ public class EncryptSmime extends GenericMailet {
         try {
             policy = Policy.valueOf(p.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("EncryptSmime: policy must be clear, bounce or processor, got '" + p + "'");
+            throw new MessagingException(
+                    "EncryptSmime: policy must be clear, bounce or processor, got '" + p + "'");
         }
         processor = getInitParameter("processor", policy == Policy.CLEAR ? "transport" : null);
         if (policy == Policy.PROCESSOR && (processor == null || processor.trim().isEmpty())) {
-            throw new MessagingException("EncryptSmime: processor is required when policy is processor");
+            throw new MessagingException(
+                    "EncryptSmime: processor is required when policy is processor");
         }
         String kt = getInitParameter("keyTransport", "rsa-pkcs1");
         try {
             rsaFallback = KeyTransport.parse(kt);
             if (rsaFallback == KeyTransport.ECDH) {
-                throw new IllegalArgumentException("ecdh is chosen automatically for EC certificates");
+                throw new IllegalArgumentException(
+                        "ecdh is chosen automatically for EC certificates");
             }
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("EncryptSmime: keyTransport must be rsa-pkcs1 or rsa-oaep, got '" + kt + "'", e);
+            throw new MessagingException(
+                    "EncryptSmime: keyTransport must be rsa-pkcs1 or rsa-oaep, got '" + kt + "'",
+                    e);
         }
         String ce = getInitParameter("contentEncryption", "auto");
         try {
-            forcedContent = "auto".equalsIgnoreCase(ce.trim()) ? Optional.empty() : Optional.of(ContentEncryption.parse(ce));
+            forcedContent =
+                    "auto".equalsIgnoreCase(ce.trim())
+                            ? Optional.empty()
+                            : Optional.of(ContentEncryption.parse(ce));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException("EncryptSmime: contentEncryption must be auto, aes256-cbc or aes256-gcm, got '" + ce + "'", e);
+            throw new MessagingException(
+                    "EncryptSmime: contentEncryption must be auto, aes256-cbc or aes256-gcm, got '"
+                            + ce
+                            + "'",
+                    e);
         }
     }
 
@@ -161,8 +203,10 @@ public class EncryptSmime extends GenericMailet {
 
     private void process(Mail mail) throws MessagingException {
         if (SmimeMessages.classify(mail.getMessage().getContentType()) == SmimeKind.ENCRYPTED) {
-            // already encrypted end to end by the sender's client: wrapping it again protects nothing
-            LOGGER.debug("EncryptSmime: {} is already S/MIME encrypted, left as is", mail.getName());
+            // already encrypted end to end by the sender's client: wrapping it again protects
+            // nothing
+            LOGGER.debug(
+                    "EncryptSmime: {} is already S/MIME encrypted, left as is", mail.getName());
             return;
         }
         List<MailAddress> withCertificate = new ArrayList<>();
@@ -177,20 +221,26 @@ public class EncryptSmime extends GenericMailet {
                     continue;
                 }
                 withCertificate.add(r);
-                PeerCapabilities caps = capabilities.lookup(r.asString()).orElse(PeerCapabilities.UNKNOWN);
+                PeerCapabilities caps =
+                        capabilities.lookup(r.asString()).orElse(PeerCapabilities.UNKNOWN);
                 allGcm &= caps.aesGcm();
-                recipients.add(EncryptionRecipient.of(cert.get(), caps.rsaKeyTransport(rsaFallback)));
+                recipients.add(
+                        EncryptionRecipient.of(cert.get(), caps.rsaKeyTransport(rsaFallback)));
             }
             if (copyToSender && !recipients.isEmpty()) {
                 Optional<String> from = SmimeMail.from(mail.getMessage());
-                Optional<X509Certificate> own = from.isPresent() ? certificates.usableFor(from.get()) : Optional.empty();
+                Optional<X509Certificate> own =
+                        from.isPresent() ? certificates.usableFor(from.get()) : Optional.empty();
                 if (own.isPresent()) {
                     recipients.add(EncryptionRecipient.of(own.get(), rsaFallback));
                 }
             }
         } catch (IOException e) {
-            LOGGER.warn("EncryptSmime: certificate lookup failed for {} ({}); sent to {} unchanged", mail.getName(), e.getMessage(),
-                errorProcessor);
+            LOGGER.warn(
+                    "EncryptSmime: certificate lookup failed for {} ({}); sent to {} unchanged",
+                    mail.getName(),
+                    e.getMessage(),
+                    errorProcessor);
             mail.setState(errorProcessor);
             return;
         }
@@ -203,14 +253,20 @@ public class EncryptSmime extends GenericMailet {
             copy.setRecipients(without);
             applyPolicy(copy, without, false);
         }
-        ContentEncryption content = forcedContent.orElse(allGcm ? ContentEncryption.AES256_GCM : ContentEncryption.AES256_CBC);
+        ContentEncryption content =
+                forcedContent.orElse(
+                        allGcm ? ContentEncryption.AES256_GCM : ContentEncryption.AES256_CBC);
         SmimeBuffer message = SmimeMail.bytes(mail);
         SmimeBuffer out = SmimeBuffer.sizedFor(message.size(), 140);
         try {
             encryptor.encrypt(message.in(), out, recipients, content);
         } catch (SmimeException | IOException e) {
             // never fall back to clear text: hold the mail for the operator
-            LOGGER.warn("EncryptSmime: cannot encrypt {}: {}; sent to {} unchanged", mail.getName(), e.getMessage(), errorProcessor);
+            LOGGER.warn(
+                    "EncryptSmime: cannot encrypt {}: {}; sent to {} unchanged",
+                    mail.getName(),
+                    e.getMessage(),
+                    errorProcessor);
             mail.setState(errorProcessor);
             return;
         }
@@ -223,9 +279,17 @@ public class EncryptSmime extends GenericMailet {
         mail.setAttribute(new Attribute(ENCRYPTION, AttributeValue.of(summary.toString())));
     }
 
-    /** {@code isOriginal}: the mail in hand (continue/ghost it) rather than a copy (send it somewhere). */
-    private void applyPolicy(Mail mail, List<MailAddress> without, boolean isOriginal) throws MessagingException {
-        LOGGER.info("EncryptSmime: no usable certificate for {} in {}: policy {}", without, mail.getName(), policy);
+    /**
+     * {@code isOriginal}: the mail in hand (continue/ghost it) rather than a copy (send it
+     * somewhere).
+     */
+    private void applyPolicy(Mail mail, List<MailAddress> without, boolean isOriginal)
+            throws MessagingException {
+        LOGGER.info(
+                "EncryptSmime: no usable certificate for {} in {}: policy {}",
+                without,
+                mail.getName(),
+                policy);
         switch (policy) {
             case CLEAR:
                 if (!isOriginal) {
@@ -241,8 +305,12 @@ public class EncryptSmime extends GenericMailet {
                 return;
             case BOUNCE:
             default:
-                getMailetContext().bounce(mail, "This message could not be delivered to " + join(without)
-                    + ": the recipient has no usable S/MIME certificate, and our policy requires encryption.");
+                getMailetContext()
+                        .bounce(
+                                mail,
+                                "This message could not be delivered to "
+                                        + join(without)
+                                        + ": the recipient has no usable S/MIME certificate, and our policy requires encryption.");
                 if (isOriginal) {
                     mail.setState(Mail.GHOST);
                 }

@@ -39,14 +39,16 @@ import org.slf4j.LoggerFactory;
  *     <onKeyStoreFailure>smime-key-store-down</onKeyStoreFailure>
  * </mailet>
  * }</pre>
- * Keys: exactly one of {@code keySource=dkm} (the primary version of DKM secret
- * {@code smime/<address>}, read through {@code dkmConfig}, default {@code conf/dkm.properties}) or
- * {@code keyFolder} (a folder of {@code NAME.key} + {@code NAME.crt} PEM pairs).
- * {@code onKeyStoreFailure}: processor for mail that cannot be signed because the key store is down
- * or refuses; without it the mailet throws and James applies {@code onMailetException}. {@code mode}: {@code detached} (default) or {@code opaque}.
- * {@code algorithm}: {@code rsa-sha256} (default for RSA keys), {@code rsa-sha384}, {@code rsa-sha512},
- * {@code rsa-pss-sha256}, ..., {@code ecdsa-sha256} (default for EC keys). {@code signer}: optional
- * address whose key signs every message instead of the From: address's.
+ *
+ * Keys: exactly one of {@code keySource=dkm} (the primary version of DKM secret {@code
+ * smime/<address>}, read through {@code dkmConfig}, default {@code conf/dkm.properties}) or {@code
+ * keyFolder} (a folder of {@code NAME.key} + {@code NAME.crt} PEM pairs). {@code
+ * onKeyStoreFailure}: processor for mail that cannot be signed because the key store is down or
+ * refuses; without it the mailet throws and James applies {@code onMailetException}. {@code mode}:
+ * {@code detached} (default) or {@code opaque}. {@code algorithm}: {@code rsa-sha256} (default for
+ * RSA keys), {@code rsa-sha384}, {@code rsa-sha512}, {@code rsa-pss-sha256}, ..., {@code
+ * ecdsa-sha256} (default for EC keys). {@code signer}: optional address whose key signs every
+ * message instead of the From: address's.
  */
 public class SignSmime extends GenericMailet {
 
@@ -58,8 +60,7 @@ public class SignSmime extends GenericMailet {
     private Optional<String> fixedSigner;
     private String failureProcessor;
 
-    public SignSmime() {
-    }
+    public SignSmime() {}
 
     /** For tests and for a DKM-backed source: the key folder parameter is then not read. */
     public SignSmime(SmimeKeySource keys) {
@@ -77,7 +78,8 @@ public class SignSmime extends GenericMailet {
                 keys = SmimeKeys.from(this::getInitParameter);
             }
             SigningMode mode = SmimeSettings.signingMode("mode", getInitParameter("mode"));
-            SignatureAlgorithm algorithm = SmimeSettings.signatureAlgorithm("algorithm", getInitParameter("algorithm"));
+            SignatureAlgorithm algorithm =
+                    SmimeSettings.signatureAlgorithm("algorithm", getInitParameter("algorithm"));
             signer = new SmimeSigner(mode, algorithm, params.bool("convert8bit", true));
             failureProcessor = params.processor("onKeyStoreFailure", null);
         } catch (IllegalArgumentException e) {
@@ -85,7 +87,8 @@ public class SignSmime extends GenericMailet {
         }
         String s = getInitParameter("signer");
         if (s != null && !s.contains("@")) {
-            throw new MessagingException("SignSmime: signer must be a mail address, got '" + s + "'");
+            throw new MessagingException(
+                    "SignSmime: signer must be a mail address, got '" + s + "'");
         }
         fixedSigner = Optional.ofNullable(s).map(String::trim);
     }
@@ -96,7 +99,8 @@ public class SignSmime extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
-        Optional<String> address = fixedSigner.isPresent() ? fixedSigner : SmimeMail.from(mail.getMessage());
+        Optional<String> address =
+                fixedSigner.isPresent() ? fixedSigner : SmimeMail.from(mail.getMessage());
         if (address.isEmpty()) {
             LOGGER.info("SignSmime: {} has no From: address, left unsigned", mail.getName());
             return;
@@ -107,14 +111,22 @@ public class SignSmime extends GenericMailet {
         } catch (IOException e) {
             String why = "S/MIME key of " + address.get() + " unavailable (" + e.getMessage() + ")";
             if (failureProcessor != null) {
-                LOGGER.warn("SignSmime: {} sent to processor {} unsigned: {}", mail.getName(), failureProcessor, why);
+                LOGGER.warn(
+                        "SignSmime: {} sent to processor {} unsigned: {}",
+                        mail.getName(),
+                        failureProcessor,
+                        why);
                 mail.setState(failureProcessor);
                 return;
             }
-            throw new MessagingException("SignSmime: " + why + "; mail " + mail.getName() + " not signed", e);
+            throw new MessagingException(
+                    "SignSmime: " + why + "; mail " + mail.getName() + " not signed", e);
         }
         if (candidates.isEmpty()) {
-            LOGGER.info("SignSmime: no S/MIME key for {}, {} left unsigned", address.get(), mail.getName());
+            LOGGER.info(
+                    "SignSmime: no S/MIME key for {}, {} left unsigned",
+                    address.get(),
+                    mail.getName());
             return;
         }
         SmimeBuffer message = SmimeMail.bytes(mail);
@@ -122,7 +134,11 @@ public class SignSmime extends GenericMailet {
         try {
             signer.sign(message.in(), out, candidates.get(0));
         } catch (SmimeException e) {
-            LOGGER.warn("SignSmime: cannot sign {} as {}: {}", mail.getName(), address.get(), e.getMessage());
+            LOGGER.warn(
+                    "SignSmime: cannot sign {} as {}: {}",
+                    mail.getName(),
+                    address.get(),
+                    e.getMessage());
             return;
         } catch (IOException e) {
             throw new MessagingException("SignSmime: I/O error while signing", e);

@@ -19,12 +19,16 @@ final class SmimeMail {
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
-    private SmimeMail() {
-    }
+    private SmimeMail() {}
 
-    /** The message as it would be sent, in a buffer sized from the mail's size (read it in place, {@link SmimeBuffer#in()}). */
+    /**
+     * The message as it would be sent, in a buffer sized from the mail's size (read it in place,
+     * {@link SmimeBuffer#in()}).
+     */
     static SmimeBuffer bytes(Mail mail) throws MessagingException {
-        SmimeBuffer out = new SmimeBuffer(Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 16, safeSize(mail))));
+        SmimeBuffer out =
+                new SmimeBuffer(
+                        Math.max(1024, (int) Math.min(Integer.MAX_VALUE - 16, safeSize(mail))));
         try {
             // a malformed Content-Type must not stop the message from being written as received
             HeaderChanges.writeTo(mail, out);
@@ -43,12 +47,14 @@ final class SmimeMail {
     }
 
     /**
-     * Replaces the message with what the engine wrote, read in place and kept as it is (see
-     * {@link PreservedMimeMessage}): for a 1 MB message each copy saved ({@code toByteArray}, a
+     * Replaces the message with what the engine wrote, read in place and kept as it is (see {@link
+     * PreservedMimeMessage}): for a 1 MB message each copy saved ({@code toByteArray}, a
      * default-sized buffer growing by doubling) is ~1.4 MB less to move.
      */
     static void replace(Mail mail, SmimeBuffer written) throws MessagingException {
-        mail.setMessage(new PreservedMimeMessage(new SharedByteArrayInputStream(written.array(), 0, written.size())));
+        mail.setMessage(
+                new PreservedMimeMessage(
+                        new SharedByteArrayInputStream(written.array(), 0, written.size())));
     }
 
     /** The first address of the From: field, lower-cased; empty when missing or unparseable. */
@@ -59,16 +65,18 @@ final class SmimeMail {
         }
         try {
             InternetAddress[] addresses = InternetAddress.parseHeader(values[0], false);
-            return addresses.length == 0 ? Optional.empty() : Optional.of(addresses[0].getAddress().toLowerCase(java.util.Locale.ROOT));
+            return addresses.length == 0
+                    ? Optional.empty()
+                    : Optional.of(addresses[0].getAddress().toLowerCase(java.util.Locale.ROOT));
         } catch (AddressException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * A message whose bytes are final: JavaMail's saveChanges() would otherwise re-encode a multipart
-     * (breaking the signature) and replace the Message-ID. Header edits by later mailets still work;
-     * the body is always written as it was read.
+     * A message whose bytes are final: JavaMail's saveChanges() would otherwise re-encode a
+     * multipart (breaking the signature) and replace the Message-ID. Header edits by later mailets
+     * still work; the body is always written as it was read.
      */
     static final class PreservedMimeMessage extends MimeMessage {
         PreservedMimeMessage(InputStream in) throws MessagingException {

@@ -28,19 +28,20 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 /**
- * Verifies S/MIME signatures: the signature, the chain to {@code trustAnchors} (JDK PKIX), revocation
- * from the CRL distribution points (cached), key usage, and that the signer is the From: address.
- * Records {@code dev.mailsec.smime.verification.result} ({@code none|pass|fail|policy|neutral|temperror|permerror},
- * RFC 7281), {@code .reason} and {@code .signer}, and prepends
- * {@code Authentication-Results: <authservId>; smime=pass body.smime-identifier=...}, removing any
- * such header that claims our authserv-id (RFC 8601 section 5). Optionally strips the signature,
- * leaving the signed content byte for byte. Capabilities of valid signers are remembered so that
- * {@code EncryptSmime} can answer them with AES-GCM and RSA-OAEP.
+ * Verifies S/MIME signatures: the signature, the chain to {@code trustAnchors} (JDK PKIX),
+ * revocation from the CRL distribution points (cached), key usage, and that the signer is the From:
+ * address. Records {@code dev.mailsec.smime.verification.result} ({@code
+ * none|pass|fail|policy|neutral|temperror|permerror}, RFC 7281), {@code .reason} and {@code
+ * .signer}, and prepends {@code Authentication-Results: <authservId>; smime=pass
+ * body.smime-identifier=...}, removing any such header that claims our authserv-id (RFC 8601
+ * section 5). Optionally strips the signature, leaving the signed content byte for byte.
+ * Capabilities of valid signers are remembered so that {@code EncryptSmime} can answer them with
+ * AES-GCM and RSA-OAEP.
  *
- * <p>LDAP CRL distribution points that name no server (Active Directory's {@code ldap:///CN=...}) are read
- * from {@code crlLdapUrl}, bound as {@code crlLdapBindDn} with the password in the OPAQUE DKM secret
- * {@code crlLdapPasswordSecret} (read through {@code dkmConfig}), trusting {@code crlLdapTlsTrustAnchors}
- * for an {@code ldaps://} server; the bind is sent to that server only.
+ * <p>LDAP CRL distribution points that name no server (Active Directory's {@code ldap:///CN=...})
+ * are read from {@code crlLdapUrl}, bound as {@code crlLdapBindDn} with the password in the OPAQUE
+ * DKM secret {@code crlLdapPasswordSecret} (read through {@code dkmConfig}), trusting {@code
+ * crlLdapTlsTrustAnchors} for an {@code ldaps://} server; the bind is sent to that server only.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.IsSmimeSigned" class="dev.mailsec.mailets.smime.VerifySmime">
@@ -53,9 +54,12 @@ import org.apache.mailet.base.GenericMailet;
  */
 public class VerifySmime extends GenericMailet {
 
-    public static final AttributeName RESULT = AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT);
-    public static final AttributeName REASON = AttributeName.of(SmimeAttributeNames.VERIFICATION_REASON);
-    public static final AttributeName SIGNER = AttributeName.of(SmimeAttributeNames.VERIFICATION_SIGNER);
+    public static final AttributeName RESULT =
+            AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT);
+    public static final AttributeName REASON =
+            AttributeName.of(SmimeAttributeNames.VERIFICATION_REASON);
+    public static final AttributeName SIGNER =
+            AttributeName.of(SmimeAttributeNames.VERIFICATION_SIGNER);
     static final String HEADER = "Authentication-Results";
 
     private SmimeVerifier verifier;
@@ -75,19 +79,39 @@ public class VerifySmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         Set<String> known = new java.util.HashSet<>(SmimeSettings.CRL_LDAP_PARAMETERS);
-        known.addAll(Set.of("trustAnchors", "checkRevocation", "ocsp", "ocspFailure", "ocspTimeout", "authservId", "stripSignature",
-            SmimeKeys.DKM_CONFIG));
+        known.addAll(
+                Set.of(
+                        "trustAnchors",
+                        "checkRevocation",
+                        "ocsp",
+                        "ocspFailure",
+                        "ocspTimeout",
+                        "authservId",
+                        "stripSignature",
+                        SmimeKeys.DKM_CONFIG));
         InitParameters.checkKnown("VerifySmime", getInitParameterNames(), known);
         Parameters params = Parameters.of(this::getInitParameter);
         try {
             if (verifier == null) {
-                Set<TrustAnchor> anchors = SmimeSettings.trustAnchors("trustAnchors", getInitParameter("trustAnchors"));
+                Set<TrustAnchor> anchors =
+                        SmimeSettings.trustAnchors(
+                                "trustAnchors", getInitParameter("trustAnchors"));
                 boolean revocation = params.bool("checkRevocation", true);
                 boolean ocsp = params.bool("ocsp", true);
-                verifier = new SmimeVerifier(SmimeSettings.chains(anchors, revocation, ocsp,
-                    SmimeSettings.ocspFailure("ocspFailure", getInitParameter("ocspFailure")),
-                    SmimeSettings.seconds("ocspTimeout", getInitParameter("ocspTimeout"), 5),
-                    SmimeSettings.crlLdapServer(this::getInitParameter, SmimeKeys.dkm(this::getInitParameter))), Clock.systemUTC());
+                verifier =
+                        new SmimeVerifier(
+                                SmimeSettings.chains(
+                                        anchors,
+                                        revocation,
+                                        ocsp,
+                                        SmimeSettings.ocspFailure(
+                                                "ocspFailure", getInitParameter("ocspFailure")),
+                                        SmimeSettings.seconds(
+                                                "ocspTimeout", getInitParameter("ocspTimeout"), 5),
+                                        SmimeSettings.crlLdapServer(
+                                                this::getInitParameter,
+                                                SmimeKeys.dkm(this::getInitParameter))),
+                                Clock.systemUTC());
             }
             strip = params.bool("stripSignature", false);
         } catch (IllegalArgumentException e) {
@@ -95,7 +119,8 @@ public class VerifySmime extends GenericMailet {
         }
         authservId = getInitParameter("authservId", "localhost").trim();
         if (authservId.isEmpty() || !authservId.matches("[A-Za-z0-9.-]+")) {
-            throw new MessagingException("VerifySmime: authservId must be a host name, got '" + authservId + "'");
+            throw new MessagingException(
+                    "VerifySmime: authservId must be a host name, got '" + authservId + "'");
         }
     }
 
@@ -131,7 +156,9 @@ public class VerifySmime extends GenericMailet {
             mail.setAttribute(new Attribute(REASON, AttributeValue.of(v.reason())));
         }
         if (!v.signerAddresses().isEmpty()) {
-            mail.setAttribute(new Attribute(SIGNER, AttributeValue.of(String.join(",", v.signerAddresses()))));
+            mail.setAttribute(
+                    new Attribute(
+                            SIGNER, AttributeValue.of(String.join(",", v.signerAddresses()))));
         }
         if (v.result() == SmimeResult.PASS && v.capabilities().isPresent()) {
             for (String a : v.signerAddresses()) {
@@ -153,8 +180,9 @@ public class VerifySmime extends GenericMailet {
             Header h = headers.nextElement();
             if (h.getName().equalsIgnoreCase(HEADER)) {
                 String v = MimeUtility.unfold(h.getValue()).trim();
-                if (v.toLowerCase(java.util.Locale.ROOT).startsWith(authservId.toLowerCase(java.util.Locale.ROOT))
-                    && v.substring(authservId.length()).trim().matches("^(\\d+\\s*)?;.*")) {
+                if (v.toLowerCase(java.util.Locale.ROOT)
+                                .startsWith(authservId.toLowerCase(java.util.Locale.ROOT))
+                        && v.substring(authservId.length()).trim().matches("^(\\d+\\s*)?;.*")) {
                     forged = true;
                     continue;
                 }

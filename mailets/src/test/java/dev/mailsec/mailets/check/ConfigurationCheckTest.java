@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.mailets.dkm.TestDkmStore;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,20 +14,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigurationCheckTest {
 
-    @TempDir
-    Path home;
+    @TempDir Path home;
 
     private List<String> check(String processors) throws Exception {
         return check(processors, new ArrayList<>());
     }
 
-    private List<String> check(String processors, List<Map<String, String>> mailets) throws Exception {
+    private List<String> check(String processors, List<Map<String, String>> mailets)
+            throws Exception {
         Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/mailetcontainer.xml"), "<?xml version=\"1.0\"?>\n<mailetcontainer>"
-            + "<processors>" + processors + "</processors></mailetcontainer>");
-        Files.writeString(home.resolve("conf/smtpserver.xml"), "<smtpservers><smtpserver><jmxName>s</jmxName>"
-            + "<handlerchain><handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/></handlerchain>"
-            + "</smtpserver></smtpservers>");
+        Files.writeString(
+                home.resolve("conf/mailetcontainer.xml"),
+                "<?xml version=\"1.0\"?>\n<mailetcontainer>"
+                        + "<processors>"
+                        + processors
+                        + "</processors></mailetcontainer>");
+        Files.writeString(
+                home.resolve("conf/smtpserver.xml"),
+                "<smtpservers><smtpserver><jmxName>s</jmxName>"
+                        + "<handlerchain><handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/></handlerchain>"
+                        + "</smtpserver></smtpservers>");
         return run(mailets);
     }
 
@@ -41,66 +46,101 @@ class ConfigurationCheckTest {
     @Test
     void packMailetsShouldBeInitialisedWithTheirParametersAndOthersLeftToJames() throws Exception {
         List<Map<String, String>> mailets = new ArrayList<>();
-        List<String> lines = check("<processor state=\"root\">"
-            + "<mailet match=\"All\" class=\"ToProcessor\"><processor>transport</processor></mailet>"
-            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"><headerName>X-Tls</headerName></mailet>"
-            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.HoldInRepository\">"
-            + "<repositoryPath>file://var/mail/held/</repositoryPath></mailet>"
-            + "</processor>", mailets);
+        List<String> lines =
+                check(
+                        "<processor state=\"root\">"
+                                + "<mailet match=\"All\" class=\"ToProcessor\"><processor>transport</processor></mailet>"
+                                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"><headerName>X-Tls</headerName></mailet>"
+                                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.HoldInRepository\">"
+                                + "<repositoryPath>file://var/mail/held/</repositoryPath></mailet>"
+                                + "</processor>",
+                        mailets);
 
-        assertThat(lines).containsExactly("ok read conf/mailetcontainer.xml", "ok mailet root/AddTlsTrace",
-            "ok mailet root/HoldInRepository", "ok read conf/smtpserver.xml");
-        assertThat(mailets).containsExactly(
-            Map.of("headerName", "X-Tls", "class", "dev.mailsec.mailets.AddTlsTrace", "processor", "root"),
-            Map.of("repositoryPath", "file://var/mail/held/", "class", "dev.mailsec.mailets.HoldInRepository",
-                "processor", "root"));
+        assertThat(lines)
+                .containsExactly(
+                        "ok read conf/mailetcontainer.xml",
+                        "ok mailet root/AddTlsTrace",
+                        "ok mailet root/HoldInRepository",
+                        "ok read conf/smtpserver.xml");
+        assertThat(mailets)
+                .containsExactly(
+                        Map.of(
+                                "headerName",
+                                "X-Tls",
+                                "class",
+                                "dev.mailsec.mailets.AddTlsTrace",
+                                "processor",
+                                "root"),
+                        Map.of(
+                                "repositoryPath",
+                                "file://var/mail/held/",
+                                "class",
+                                "dev.mailsec.mailets.HoldInRepository",
+                                "processor",
+                                "root"));
     }
 
     @Test
     void aMisspeltParameterShouldBeNamedAsTheMailetsInitNamesIt() throws Exception {
-        List<String> lines = check("<processor state=\"relay\">"
-            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"><headerNmae>X-Tls</headerNmae></mailet>"
-            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"><headerName>X-Tls</headerName></mailet>"
-            + "</processor>");
+        List<String> lines =
+                check(
+                        "<processor state=\"relay\">"
+                                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"><headerNmae>X-Tls</headerNmae></mailet>"
+                                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.AddTlsTrace\"><headerName>X-Tls</headerName></mailet>"
+                                + "</processor>");
 
-        assertThat(lines).filteredOn(l -> l.startsWith("error ")).singleElement().asString()
-            .startsWith("error mailet relay/AddTlsTrace: ").contains("headerNmae");
+        assertThat(lines)
+                .filteredOn(l -> l.startsWith("error "))
+                .singleElement()
+                .asString()
+                .startsWith("error mailet relay/AddTlsTrace: ")
+                .contains("headerNmae");
         assertThat(lines).contains("ok mailet relay/AddTlsTrace#2");
     }
 
     @Test
     void aPackClassThatDoesNotExistShouldBeNamedForMailetsAndMatchers() throws Exception {
-        List<String> lines = check("<processor state=\"root\">"
-            + "<matcher name=\"both\" match=\"org.apache.james.mailetcontainer.impl.matchers.And\">"
-            + "<matcher match=\"dev.mailsec.matchers.IsReceivedOverTsl=TLSv1.2\"/></matcher>"
-            + "<mailet match=\"both\" class=\"dev.mailsec.mailets.AddTlsTrce\"/>"
-            + "</processor>");
+        List<String> lines =
+                check(
+                        "<processor state=\"root\">"
+                                + "<matcher name=\"both\" match=\"org.apache.james.mailetcontainer.impl.matchers.And\">"
+                                + "<matcher match=\"dev.mailsec.matchers.IsReceivedOverTsl=TLSv1.2\"/></matcher>"
+                                + "<mailet match=\"both\" class=\"dev.mailsec.mailets.AddTlsTrce\"/>"
+                                + "</processor>");
 
-        assertThat(lines).contains(
-            "error matcher root/IsReceivedOverTsl=TLSv1.2: no class dev.mailsec.matchers.IsReceivedOverTsl in "
-                + "extensions-jars/ (misspelt, or from another version of the pack?)",
-            "error mailet root/AddTlsTrce: no class dev.mailsec.mailets.AddTlsTrce in extensions-jars/ (misspelt, "
-                + "or from another version of the pack?)");
+        assertThat(lines)
+                .contains(
+                        "error matcher root/IsReceivedOverTsl=TLSv1.2: no class dev.mailsec.matchers.IsReceivedOverTsl in "
+                                + "extensions-jars/ (misspelt, or from another version of the pack?)",
+                        "error mailet root/AddTlsTrce: no class dev.mailsec.mailets.AddTlsTrce in extensions-jars/ (misspelt, "
+                                + "or from another version of the pack?)");
     }
 
     @Test
     void aProcessorTheMailetSendsMailToThatDoesNotExistShouldBeAnError() throws Exception {
-        List<String> lines = check("<processor state=\"root\">"
-            + "<mailet match=\"All\" class=\"dev.mailsec.mailets.HoldInRepository\">"
-            + "<repositoryPath>file://var/mail/held/</repositoryPath><onMailetException>held-errors</onMailetException>"
-            + "</mailet></processor><processor state=\"error\"/>");
+        List<String> lines =
+                check(
+                        "<processor state=\"root\">"
+                                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.HoldInRepository\">"
+                                + "<repositoryPath>file://var/mail/held/</repositoryPath><onMailetException>held-errors</onMailetException>"
+                                + "</mailet></processor><processor state=\"error\"/>");
 
-        assertThat(lines).contains("error mailet root/HoldInRepository: it sends mail to processor(s) 'held-errors', "
-            + "which conf/mailetcontainer.xml does not define, so James would refuse to start");
+        assertThat(lines)
+                .contains(
+                        "error mailet root/HoldInRepository: it sends mail to processor(s) 'held-errors', "
+                                + "which conf/mailetcontainer.xml does not define, so James would refuse to start");
     }
 
     @Test
     void aMissingConfigurationFileShouldBeAnError() throws Exception {
         List<String> lines = run(new ArrayList<>());
 
-        assertThat(lines).containsExactly(
-            "error read conf/mailetcontainer.xml: no such file: " + home.toAbsolutePath().resolve("conf/mailetcontainer.xml"),
-            "error read conf/smtpserver.xml: no such file: " + home.toAbsolutePath().resolve("conf/smtpserver.xml"));
+        assertThat(lines)
+                .containsExactly(
+                        "error read conf/mailetcontainer.xml: no such file: "
+                                + home.toAbsolutePath().resolve("conf/mailetcontainer.xml"),
+                        "error read conf/smtpserver.xml: no such file: "
+                                + home.toAbsolutePath().resolve("conf/smtpserver.xml"));
     }
 
     @Test
@@ -108,16 +148,29 @@ class ConfigurationCheckTest {
         try (TestDkmStore store = TestDkmStore.create(home.resolve("dkm"), "PT0S")) {
             Path admin = home.resolve("dkm/admin-dkm.properties");
 
-            List<String> lines = check("<processor state=\"relay\">"
-                + "<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
-                + "<dkmConfig>" + store.properties + "</dkmConfig><rolloverConfig>" + admin + "</rolloverConfig>"
-                + "</mailet><mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
-                + "<dkmConfig>" + store.properties + "</dkmConfig><rolloverConfig>" + store.properties
-                + "</rolloverConfig></mailet></processor>");
+            List<String> lines =
+                    check(
+                            "<processor state=\"relay\">"
+                                    + "<mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
+                                    + "<dkmConfig>"
+                                    + store.properties
+                                    + "</dkmConfig><rolloverConfig>"
+                                    + admin
+                                    + "</rolloverConfig>"
+                                    + "</mailet><mailet match=\"All\" class=\"dev.mailsec.mailets.dkim.SignDkim\">"
+                                    + "<dkmConfig>"
+                                    + store.properties
+                                    + "</dkmConfig><rolloverConfig>"
+                                    + store.properties
+                                    + "</rolloverConfig></mailet></processor>");
 
             assertThat(lines).contains("ok mailet relay/SignDkim");
-            assertThat(lines).filteredOn(l -> l.startsWith("error mailet relay/SignDkim#2: ")).singleElement()
-                .asString().contains("rolloverConfig").contains("rootKey");
+            assertThat(lines)
+                    .filteredOn(l -> l.startsWith("error mailet relay/SignDkim#2: "))
+                    .singleElement()
+                    .asString()
+                    .contains("rolloverConfig")
+                    .contains("rootKey");
             assertThat(DkmClients.rolloverRunning(admin)).as("nothing left running").isFalse();
         } finally {
             DkmClients.closeAll();

@@ -16,21 +16,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The parts of the generic connector route that need no James queue: its parameters, and mail it has no
- * delivery for (an mta-sts connector has its own route), which it holds instead of delivering.
+ * The parts of the generic connector route that need no James queue: its parameters, and mail it
+ * has no delivery for (an mta-sts connector has its own route), which it holds instead of
+ * delivering.
  */
 class ConnectorsRemoteDeliveryTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path connectorsFile() throws Exception {
-        return Files.write(dir.resolve("connectors.xml"), ("<connectors><outbound name=\"sts\">"
-            + "<recipientDomain>sts.test</recipientDomain><tls level=\"mta-sts\" fallback=\"opportunistic\"/>"
-            + "</outbound></connectors>").getBytes(StandardCharsets.UTF_8));
+        return Files.write(
+                dir.resolve("connectors.xml"),
+                ("<connectors><outbound name=\"sts\">"
+                                + "<recipientDomain>sts.test</recipientDomain><tls level=\"mta-sts\" fallback=\"opportunistic\"/>"
+                                + "</outbound></connectors>")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static ConnectorsRemoteDelivery mailet(FakeMailetConfig config) throws MessagingException {
+    private static ConnectorsRemoteDelivery mailet(FakeMailetConfig config)
+            throws MessagingException {
         ConnectorsRemoteDelivery mailet = new ConnectorsRemoteDelivery(null, null, null, null);
         mailet.init(config);
         return mailet;
@@ -38,34 +42,55 @@ class ConnectorsRemoteDeliveryTest {
 
     @Test
     void mailNoRouteOfItsOwnServesIsHeldInErrorNeverDelivered() throws Exception {
-        ConnectorsRemoteDelivery mailet = mailet(FakeMailetConfig.builder().mailetName("ConnectorsRemoteDelivery")
-            .setProperty("connectors", connectorsFile().toString()).setProperty("bounceProcessor", "bounces").build());
-        FakeMail mail = FakeMail.builder().name("m").recipients("a@sts.test", "b@elsewhere.test").build();
+        ConnectorsRemoteDelivery mailet =
+                mailet(
+                        FakeMailetConfig.builder()
+                                .mailetName("ConnectorsRemoteDelivery")
+                                .setProperty("connectors", connectorsFile().toString())
+                                .setProperty("bounceProcessor", "bounces")
+                                .build());
+        FakeMail mail =
+                FakeMail.builder().name("m").recipients("a@sts.test", "b@elsewhere.test").build();
 
         mailet.service(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.ERROR);
         assertThat(mail.getRecipients())
-            .containsExactly(new MailAddress("a@sts.test"), new MailAddress("b@elsewhere.test"));
-        assertThat(mail.getErrorMessage()).startsWith("ConnectorsRemoteDelivery: no outbound connector route for");
-        assertThat(mailet.requiredProcessingState()).containsExactly(new ProcessingState("bounces"));
+                .containsExactly(
+                        new MailAddress("a@sts.test"), new MailAddress("b@elsewhere.test"));
+        assertThat(mail.getErrorMessage())
+                .startsWith("ConnectorsRemoteDelivery: no outbound connector route for");
+        assertThat(mailet.requiredProcessingState())
+                .containsExactly(new ProcessingState("bounces"));
     }
 
     @Test
     void bounceProcessorIsRequired() {
-        assertThatThrownBy(() -> mailet(FakeMailetConfig.builder().mailetName("ConnectorsRemoteDelivery")
-            .setProperty("connectors", connectorsFile().toString()).build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessage("ConnectorsRemoteDelivery: bounceProcessor is required (e.g. bounces)");
+        assertThatThrownBy(
+                        () ->
+                                mailet(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("ConnectorsRemoteDelivery")
+                                                .setProperty(
+                                                        "connectors", connectorsFile().toString())
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("ConnectorsRemoteDelivery: bounceProcessor is required (e.g. bounces)");
     }
 
     @Test
     void missingConnectorsFileFailsTheStartNamingParameterAndFile() {
         Path missing = dir.resolve("nope.xml");
-        assertThatThrownBy(() -> mailet(FakeMailetConfig.builder().mailetName("ConnectorsRemoteDelivery")
-            .setProperty("connectors", missing.toString()).setProperty("bounceProcessor", "bounces").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageStartingWith("ConnectorsRemoteDelivery: connectors: ")
-            .hasMessageContaining(missing.toString());
+        assertThatThrownBy(
+                        () ->
+                                mailet(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("ConnectorsRemoteDelivery")
+                                                .setProperty("connectors", missing.toString())
+                                                .setProperty("bounceProcessor", "bounces")
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith("ConnectorsRemoteDelivery: connectors: ")
+                .hasMessageContaining(missing.toString());
     }
 }

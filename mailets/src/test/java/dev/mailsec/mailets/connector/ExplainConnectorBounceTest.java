@@ -17,39 +17,57 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ExplainConnectorBounceTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void serviceShouldPutConnectorAndPolicyBeforeRemoteDeliveryError() throws Exception {
-        Mail mail = FakeMail.builder().name("m").recipients("a@bank.test", "b@bank.test")
-            .errorMessage("Too many retries failure. Bouncing after 5 retries.").build();
-        mail.setAttribute(new Attribute(ExplainConnectorBounce.DELIVERY_ERROR,
-            AttributeValue.of("Too many retries failure. Bouncing after 5 retries.")));
+        Mail mail =
+                FakeMail.builder()
+                        .name("m")
+                        .recipients("a@bank.test", "b@bank.test")
+                        .errorMessage("Too many retries failure. Bouncing after 5 retries.")
+                        .build();
+        mail.setAttribute(
+                new Attribute(
+                        ExplainConnectorBounce.DELIVERY_ERROR,
+                        AttributeValue.of("Too many retries failure. Bouncing after 5 retries.")));
 
         mailet().service(mail);
 
-        String expected = "Not delivered to bank.test: outbound connector 'bank' allows delivery only with TLS "
-            + "(verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer), and no "
-            + "attempt succeeded under that policy. Too many retries failure. Bouncing after 5 retries.";
+        String expected =
+                "Not delivered to bank.test: outbound connector 'bank' allows delivery only with TLS "
+                        + "(verify: STARTTLS required, certificate trusted and issued for the host, TLSv1.2 or newer), and no "
+                        + "attempt succeeded under that policy. Too many retries failure. Bouncing after 5 retries.";
         assertThat(mail.getErrorMessage()).isEqualTo(expected);
-        assertThat(mail.getAttribute(ExplainConnectorBounce.DELIVERY_ERROR).map(Attribute::getValue))
-            .contains(AttributeValue.of(expected));
+        assertThat(
+                        mail.getAttribute(ExplainConnectorBounce.DELIVERY_ERROR)
+                                .map(Attribute::getValue))
+                .contains(AttributeValue.of(expected));
     }
 
     @Test
     void serviceShouldListEachCoveredDomainOnce() throws Exception {
-        Mail mail = FakeMail.builder().name("m").recipients("a@eu.bank.test", "b@bank.test", "c@eu.bank.test")
-            .errorMessage("x").build();
+        Mail mail =
+                FakeMail.builder()
+                        .name("m")
+                        .recipients("a@eu.bank.test", "b@bank.test", "c@eu.bank.test")
+                        .errorMessage("x")
+                        .build();
 
         mailet().service(mail);
 
-        assertThat(mail.getErrorMessage()).startsWith("Not delivered to eu.bank.test, bank.test: outbound connector 'bank'");
+        assertThat(mail.getErrorMessage())
+                .startsWith("Not delivered to eu.bank.test, bank.test: outbound connector 'bank'");
     }
 
     @Test
     void serviceShouldLeaveBouncesOfUncoveredDomainsAlone() throws Exception {
-        Mail mail = FakeMail.builder().name("m").recipient("a@other.test").errorMessage("550 no such user").build();
+        Mail mail =
+                FakeMail.builder()
+                        .name("m")
+                        .recipient("a@other.test")
+                        .errorMessage("550 no such user")
+                        .build();
 
         mailet().service(mail);
 
@@ -60,41 +78,69 @@ class ExplainConnectorBounceTest {
     @Test
     void serviceShouldShowTheMtaStsPolicyTheDomainHad() throws Exception {
         // what RouteByMtaSts / MtaStsRemoteDelivery leave in the JVM's policy cache
-        new dev.mailsec.tls.connector.mtasts.MtaStsResolver(name -> java.util.List.of("v=STSv1; id=42;"),
-            domain -> dev.mailsec.tls.connector.mtasts.MtaStsPolicy.parse(
-                "version: STSv1\nmode: enforce\nmx: mx.sts-bounce.test\nmax_age: 600\n"),
-            java.time.Clock.systemUTC(), dev.mailsec.tls.connector.mtasts.MtaStsCache.shared()).resolve("sts-bounce.test");
-        Path file = Files.write(dir.resolve("sts.xml"), ("<connectors><outbound name=\"sts\">"
-            + "<recipientDomain>*</recipientDomain><tls level=\"mta-sts\" fallback=\"required\"/>"
-            + "</outbound></connectors>").getBytes(StandardCharsets.UTF_8));
+        new dev.mailsec.tls.connector.mtasts.MtaStsResolver(
+                        name -> java.util.List.of("v=STSv1; id=42;"),
+                        domain ->
+                                dev.mailsec.tls.connector.mtasts.MtaStsPolicy.parse(
+                                        "version: STSv1\nmode: enforce\nmx: mx.sts-bounce.test\nmax_age: 600\n"),
+                        java.time.Clock.systemUTC(),
+                        dev.mailsec.tls.connector.mtasts.MtaStsCache.shared())
+                .resolve("sts-bounce.test");
+        Path file =
+                Files.write(
+                        dir.resolve("sts.xml"),
+                        ("<connectors><outbound name=\"sts\">"
+                                        + "<recipientDomain>*</recipientDomain><tls level=\"mta-sts\" fallback=\"required\"/>"
+                                        + "</outbound></connectors>")
+                                .getBytes(StandardCharsets.UTF_8));
         ExplainConnectorBounce mailet = new ExplainConnectorBounce();
-        mailet.init(FakeMailetConfig.builder().mailetName("ExplainConnectorBounce")
-            .setProperty("connectors", file.toString()).build());
-        Mail mail = FakeMail.builder().name("m").recipient("a@sts-bounce.test")
-            .errorMessage("No mail server found for: sts-bounce.test").build();
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName("ExplainConnectorBounce")
+                        .setProperty("connectors", file.toString())
+                        .build());
+        Mail mail =
+                FakeMail.builder()
+                        .name("m")
+                        .recipient("a@sts-bounce.test")
+                        .errorMessage("No mail server found for: sts-bounce.test")
+                        .build();
 
         mailet.service(mail);
 
         assertThat(mail.getErrorMessage())
-            .startsWith("Not delivered to sts-bounce.test: outbound connector 'sts' delivers by MTA-STS (mta-sts: ")
-            .contains("without an enforce policy required: STARTTLS required, any certificate)")
-            .contains("; MTA-STS policy of sts-bounce.test: mode=enforce mx=[mx.sts-bounce.test] max_age=600 (id 42)")
-            .endsWith("No mail server found for: sts-bounce.test");
+                .startsWith(
+                        "Not delivered to sts-bounce.test: outbound connector 'sts' delivers by MTA-STS (mta-sts: ")
+                .contains("without an enforce policy required: STARTTLS required, any certificate)")
+                .contains(
+                        "; MTA-STS policy of sts-bounce.test: mode=enforce mx=[mx.sts-bounce.test] max_age=600 (id 42)")
+                .endsWith("No mail server found for: sts-bounce.test");
     }
 
     @Test
     void initShouldRequireConnectors() {
-        assertThatThrownBy(() -> new ExplainConnectorBounce().init(FakeMailetConfig.builder().mailetName("x").build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("connectors is required");
+        assertThatThrownBy(
+                        () ->
+                                new ExplainConnectorBounce()
+                                        .init(FakeMailetConfig.builder().mailetName("x").build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("connectors is required");
     }
 
     private ExplainConnectorBounce mailet() throws Exception {
-        Path file = Files.write(dir.resolve("connectors.xml"), ("<connectors><outbound name=\"bank\">"
-            + "<recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain><tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>"
-            + "</outbound></connectors>").getBytes(StandardCharsets.UTF_8));
+        Path file =
+                Files.write(
+                        dir.resolve("connectors.xml"),
+                        ("<connectors><outbound name=\"bank\">"
+                                        + "<recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain><tls level=\"verify\" minimumProtocol=\"TLSv1.2\"/>"
+                                        + "</outbound></connectors>")
+                                .getBytes(StandardCharsets.UTF_8));
         ExplainConnectorBounce mailet = new ExplainConnectorBounce();
-        mailet.init(FakeMailetConfig.builder().mailetName("ExplainConnectorBounce")
-            .setProperty("connectors", file.toString()).build());
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName("ExplainConnectorBounce")
+                        .setProperty("connectors", file.toString())
+                        .build());
         return mailet;
     }
 }

@@ -16,27 +16,39 @@ import org.junit.jupiter.api.Test;
 /** The MX view of the enforcing delivery, on fakes. */
 class MtaStsDnsTest {
 
-    private static final Map<String, String> POLICIES = Map.of(
-        "enforce.test", "version: STSv1\nmode: enforce\nmx: mx1.enforce.test\nmx: *.pool.test\nmax_age: 600\n",
-        "testing.test", "version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 600\n",
-        "none.test", "version: STSv1\nmode: none\nmax_age: 600\n");
+    private static final Map<String, String> POLICIES =
+            Map.of(
+                    "enforce.test",
+                            "version: STSv1\nmode: enforce\nmx: mx1.enforce.test\nmx: *.pool.test\nmax_age: 600\n",
+                    "testing.test",
+                            "version: STSv1\nmode: testing\nmx: mx.testing.test\nmax_age: 600\n",
+                    "none.test", "version: STSv1\nmode: none\nmax_age: 600\n");
 
     /** Policies for enforce.test, testing.test and none.test; none for any other domain. */
     static MtaStsResolver resolver() {
-        return new MtaStsResolver(name -> POLICIES.containsKey(name.substring("_mta-sts.".length()))
-                ? List.of("v=STSv1; id=7;") : List.of(),
-            domain -> MtaStsPolicy.parse(POLICIES.get(domain)), Clock.systemUTC(), new MtaStsCache());
+        return new MtaStsResolver(
+                name ->
+                        POLICIES.containsKey(name.substring("_mta-sts.".length()))
+                                ? List.of("v=STSv1; id=7;")
+                                : List.of(),
+                domain -> MtaStsPolicy.parse(POLICIES.get(domain)),
+                Clock.systemUTC(),
+                new MtaStsCache());
     }
 
-    private static final DNSService MX = new DelegatingMx(List.of("mx1.enforce.test.", "rogue.example.", "a.pool.test"));
+    private static final DNSService MX =
+            new DelegatingMx(List.of("mx1.enforce.test.", "rogue.example.", "a.pool.test"));
 
     @Test
     void enforcingDeliveryShouldSeeOnlyTheMxHostsThePolicyAllows() throws Exception {
         MtaStsDns dns = new MtaStsDns(MX);
         dns.configure(resolver(), true);
 
-        assertThat(dns.findMXRecords("enforce.test")).containsExactly("mx1.enforce.test.", "a.pool.test");
-        assertThat(dns.findMXRecords("testing.test")).as("testing mode is reported, not enforced").hasSize(3);
+        assertThat(dns.findMXRecords("enforce.test"))
+                .containsExactly("mx1.enforce.test.", "a.pool.test");
+        assertThat(dns.findMXRecords("testing.test"))
+                .as("testing mode is reported, not enforced")
+                .hasSize(3);
         assertThat(dns.findMXRecords("none.test")).hasSize(3);
         assertThat(dns.findMXRecords("nopolicy.test")).hasSize(3);
     }

@@ -7,8 +7,9 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checks {@code MtaStsRemoteDelivery} makes before James's RemoteDelivery starts; the MX view it
- * delivers with is {@link MtaStsDnsTest}'s, delivery itself runs on a real James in the MtaSts* integration tests.
+ * The checks {@code MtaStsRemoteDelivery} makes before James's RemoteDelivery starts; the MX view
+ * it delivers with is {@link MtaStsDnsTest}'s, delivery itself runs on a real James in the MtaSts*
+ * integration tests.
  */
 class MtaStsRemoteDeliveryTest {
 
@@ -22,25 +23,37 @@ class MtaStsRemoteDeliveryTest {
 
     @Test
     void modeIsRequiredAndOnlyEnforceOrReport() {
-        assertThatThrownBy(() -> init(config())).isInstanceOf(MessagingException.class)
-            .hasMessage("MtaStsRemoteDelivery: mtaSts: expected enforce or report, got ''");
-        assertThatThrownBy(() -> init(config().setProperty("mtaSts", "testing"))).isInstanceOf(MessagingException.class)
-            .hasMessage("MtaStsRemoteDelivery: mtaSts: expected enforce or report, got 'testing'");
+        assertThatThrownBy(() -> init(config()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("MtaStsRemoteDelivery: mtaSts: expected enforce or report, got ''");
+        assertThatThrownBy(() -> init(config().setProperty("mtaSts", "testing")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "MtaStsRemoteDelivery: mtaSts: expected enforce or report, got 'testing'");
     }
 
     @Test
     void gatewayIsRefusedSinceThePolicyNamesTheMxHosts() {
-        assertThatThrownBy(() -> init(config().setProperty("mtaSts", "enforce").setProperty("gateway", "relay.test")))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageStartingWith("MtaStsRemoteDelivery: gateway: ")
-            .hasMessageEndingWith("got 'relay.test'");
+        assertThatThrownBy(
+                        () ->
+                                init(
+                                        config().setProperty("mtaSts", "enforce")
+                                                .setProperty("gateway", "relay.test")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith("MtaStsRemoteDelivery: gateway: ")
+                .hasMessageEndingWith("got 'relay.test'");
     }
 
     @Test
     void enforceProcessorOnlyWithReport() {
-        assertThatThrownBy(() -> init(config().setProperty("mtaSts", "ENFORCE").setProperty("enforceProcessor", "sts")))
-            .isInstanceOf(MessagingException.class)
-            .hasMessage("MtaStsRemoteDelivery: enforceProcessor is for mtaSts=report (the fallback delivery), got 'sts'"
-                + " with mtaSts=enforce");
+        assertThatThrownBy(
+                        () ->
+                                init(
+                                        config().setProperty("mtaSts", "ENFORCE")
+                                                .setProperty("enforceProcessor", "sts")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "MtaStsRemoteDelivery: enforceProcessor is for mtaSts=report (the fallback delivery), got 'sts'"
+                                + " with mtaSts=enforce");
     }
 }

@@ -14,7 +14,10 @@ import org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfigur
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
-/** Our RemoteDelivery subclasses refuse misspelt parameters, which James's RemoteDelivery ignores in silence. */
+/**
+ * Our RemoteDelivery subclasses refuse misspelt parameters, which James's RemoteDelivery ignores in
+ * silence.
+ */
 class RemoteDeliveryParametersTest {
 
     @Test
@@ -30,32 +33,53 @@ class RemoteDeliveryParametersTest {
         james.remove(RemoteDeliveryConfiguration.JAVAX_PREFIX);
         assertThat(james).hasSizeGreaterThan(20).contains("startTLS", "gatewayPassword");
         assertThat(RemoteDeliveryParameters.JAMES).containsAll(james);
-        assertThat(RemoteDeliveryConfiguration.JAVAX_PREFIX).isEqualTo(RemoteDeliveryParameters.JAVAMAIL_PREFIX);
+        assertThat(RemoteDeliveryConfiguration.JAVAX_PREFIX)
+                .isEqualTo(RemoteDeliveryParameters.JAVAMAIL_PREFIX);
 
         List<String> given = new ArrayList<>(james);
-        given.addAll(List.of("deliveryThreads", "mail.smtp.starttls.required", "mail.smtp.ssl.protocols", "onMailetException"));
-        assertThatCode(() -> RemoteDeliveryParameters.check("X", given.iterator(), Set.of())).doesNotThrowAnyException();
+        given.addAll(
+                List.of(
+                        "deliveryThreads",
+                        "mail.smtp.starttls.required",
+                        "mail.smtp.ssl.protocols",
+                        "onMailetException"));
+        assertThatCode(() -> RemoteDeliveryParameters.check("X", given.iterator(), Set.of()))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void connectorRemoteDeliveryShouldRefuseAMisspeltParameter() {
         ConnectorRemoteDelivery mailet = new ConnectorRemoteDelivery(null, null, null, null);
-        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("c")
-                .setProperty("connector", "bank").setProperty("verifyServerIdentiy", "true").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageStartingWith("ConnectorRemoteDelivery: unknown parameter 'verifyServerIdentiy'; known: ")
-            .hasMessageContaining("connector, connectors,")
-            .hasMessageEndingWith("verifyServerIdentity, mail.*");
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("c")
+                                                .setProperty("connector", "bank")
+                                                .setProperty("verifyServerIdentiy", "true")
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith(
+                        "ConnectorRemoteDelivery: unknown parameter 'verifyServerIdentiy'; known: ")
+                .hasMessageContaining("connector, connectors,")
+                .hasMessageEndingWith("verifyServerIdentity, mail.*");
     }
 
     @Test
     void mtaStsRemoteDeliveryShouldRefuseAMisspeltParameter() {
         MtaStsRemoteDelivery mailet = new MtaStsRemoteDelivery(null, null, null, null);
-        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("m")
-                .setProperty("mtaSts", "enforce").setProperty("startTls", "true").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessageStartingWith("MtaStsRemoteDelivery: unknown parameter 'startTls'; known: ")
-            .hasMessageContaining("enforceProcessor")
-            .hasMessageContaining("mtaSts");
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("m")
+                                                .setProperty("mtaSts", "enforce")
+                                                .setProperty("startTls", "true")
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith(
+                        "MtaStsRemoteDelivery: unknown parameter 'startTls'; known: ")
+                .hasMessageContaining("enforceProcessor")
+                .hasMessageContaining("mtaSts");
     }
 }

@@ -36,8 +36,7 @@ class SignDkimTest {
     static final String RSA = "dkim/mailsec.test";
     static final String ED = "dkim/mailsec.test/ed25519";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestDkmStore store;
 
     @BeforeEach
@@ -52,8 +51,10 @@ class SignDkimTest {
     }
 
     SignDkim mailet(String... params) throws MessagingException {
-        FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName("SignDkim")
-                .setProperty("dkmConfig", store.properties.toString());
+        FakeMailetConfig.Builder c =
+                FakeMailetConfig.builder()
+                        .mailetName("SignDkim")
+                        .setProperty("dkmConfig", store.properties.toString());
         for (int i = 0; i < params.length; i += 2) {
             c.setProperty(params[i], params[i + 1]);
         }
@@ -63,10 +64,16 @@ class SignDkimTest {
     }
 
     static Mail mail(String from) throws Exception {
-        MimeMessage msg = new MimeMessage(Session.getInstance(new Properties()),
-                new java.io.ByteArrayInputStream(("From: Alice <" + from + ">\r\n"
-                        + "To: bob@example.org\r\nSubject: hello\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
-                        + "Message-ID: <1@mailsec.test>\r\n\r\nHello Bob,\r\n\r\nsee you.\r\n").getBytes(StandardCharsets.US_ASCII)));
+        MimeMessage msg =
+                new MimeMessage(
+                        Session.getInstance(new Properties()),
+                        new java.io.ByteArrayInputStream(
+                                ("From: Alice <"
+                                                + from
+                                                + ">\r\n"
+                                                + "To: bob@example.org\r\nSubject: hello\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+                                                + "Message-ID: <1@mailsec.test>\r\n\r\nHello Bob,\r\n\r\nsee you.\r\n")
+                                        .getBytes(StandardCharsets.US_ASCII)));
         return FakeMail.builder().name("m1").mimeMessage(msg).build();
     }
 
@@ -92,7 +99,9 @@ class SignDkimTest {
     }
 
     DkimVerification verify(Mail mail) throws Exception {
-        return new DkimVerifier(ZoneFileKeyRecordSource.parse(zone(), "zone"), DkimPolicy.defaults()).verify(bytes(mail));
+        return new DkimVerifier(
+                        ZoneFileKeyRecordSource.parse(zone(), "zone"), DkimPolicy.defaults())
+                .verify(bytes(mail));
     }
 
     @Test
@@ -105,20 +114,24 @@ class SignDkimTest {
         assertThat(r.result()).as(r.toString()).isEqualTo(DkimResult.PASS);
         assertThat(r.selector()).isEqualTo("rsa-v1");
         assertThat(r.domain()).isEqualTo("mailsec.test");
-        assertThat(new String(bytes(mail), StandardCharsets.US_ASCII)).startsWith("DKIM-Signature: v=1; a=rsa-sha256;");
+        assertThat(new String(bytes(mail), StandardCharsets.US_ASCII))
+                .startsWith("DKIM-Signature: v=1; a=rsa-sha256;");
     }
 
     @Test
     void bothShouldAddAnEd25519AndAnRsaSignature() throws Exception {
         Mail mail = mail("alice@mailsec.test");
         mailet("algorithms", "both").service(mail);
-        assertThat(verify(mail).results()).extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("ed25519-v1", DkimResult.PASS),
+        assertThat(verify(mail).results())
+                .extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("ed25519-v1", DkimResult.PASS),
                         org.assertj.core.groups.Tuple.tuple("rsa-v1", DkimResult.PASS));
     }
 
     @Test
-    void rolloverShouldSignWithTheNewSelectorOnlyAfterPromotionAndOldSignaturesStillVerify() throws Exception {
+    void rolloverShouldSignWithTheNewSelectorOnlyAfterPromotionAndOldSignaturesStillVerify()
+            throws Exception {
         SignDkim m = mailet();
         Mail before = mail("alice@mailsec.test");
         m.service(before);
@@ -129,7 +142,8 @@ class SignDkimTest {
         store.admin.promote(RSA, v2);
         Mail after = mail("alice@mailsec.test");
         m.service(after);
-        assertThat(verify(after).results()).extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
+        assertThat(verify(after).results())
+                .extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("rsa-v2", DkimResult.PASS));
         // the archived v1 keeps its record: mail signed before the rollover still verifies
         assertThat(verify(before).results().get(0).result()).isEqualTo(DkimResult.PASS);
@@ -166,8 +180,10 @@ class SignDkimTest {
         SignDkim m = mailet();
         Files.move(dir.resolve("data"), dir.resolve("data-moved"));
         Mail mail = mail("alice@mailsec.test");
-        assertThatThrownBy(() -> m.service(mail)).isInstanceOf(MessagingException.class)
-                .hasMessageContaining("dkim/mailsec.test").hasMessageContaining("DkmUnavailableException");
+        assertThatThrownBy(() -> m.service(mail))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dkim/mailsec.test")
+                .hasMessageContaining("DkmUnavailableException");
         assertThat(mail.getMessage().getHeader("DKIM-Signature")).isNull();
     }
 
@@ -177,7 +193,8 @@ class SignDkimTest {
         try (dev.mailsec.dkm.KeyManager reader = store.transport()) {
             v = reader.get(RSA).primary();
         }
-        String material = Base64.getEncoder().encodeToString(v.privateKey().getEncoded()).substring(100, 160);
+        String material =
+                Base64.getEncoder().encodeToString(v.privateKey().getEncoded()).substring(100, 160);
         SignDkim m = mailet();
         Files.move(dir.resolve("data"), dir.resolve("data-moved"));
         assertThatThrownBy(() -> m.service(mail("alice@mailsec.test")))
@@ -186,13 +203,18 @@ class SignDkimTest {
 
     @Test
     void badParametersShouldFailInitNamingThem() {
-        assertThatThrownBy(() -> mailet("algorithm", "rsa-sha256")).hasMessageContaining("algorithm");
-        assertThatThrownBy(() -> mailet("algorithms", "rsa-sha1")).hasMessageContaining("algorithms").hasMessageContaining("rsa-sha1");
+        assertThatThrownBy(() -> mailet("algorithm", "rsa-sha256"))
+                .hasMessageContaining("algorithm");
+        assertThatThrownBy(() -> mailet("algorithms", "rsa-sha1"))
+                .hasMessageContaining("algorithms")
+                .hasMessageContaining("rsa-sha1");
         assertThatThrownBy(() -> mailet("domain", "not a domain")).hasMessageContaining("domain");
         assertThatThrownBy(() -> mailet("headers", "to,subject")).hasMessageContaining("headers");
-        assertThatThrownBy(() -> mailet("rolloverPeriod", "PT1H")).hasMessageContaining("rolloverConfig");
+        assertThatThrownBy(() -> mailet("rolloverPeriod", "PT1H"))
+                .hasMessageContaining("rolloverConfig");
         assertThatThrownBy(() -> mailet("dkmConfig", dir.resolve("missing.properties").toString()))
-                .hasMessageContaining("dkmConfig").hasMessageContaining("missing.properties");
+                .hasMessageContaining("dkmConfig")
+                .hasMessageContaining("missing.properties");
     }
 
     @Test
@@ -211,7 +233,9 @@ class SignDkimTest {
         DkmClients.validateRolloverOnly(true);
         try {
             mailet("rolloverConfig", admin.toString(), "rolloverPeriod", "PT1H");
-            assertThat(DkmClients.rolloverRunning(admin)).as("a check never rotates keys").isFalse();
+            assertThat(DkmClients.rolloverRunning(admin))
+                    .as("a check never rotates keys")
+                    .isFalse();
             assertThatThrownBy(() -> mailet("rolloverConfig", store.properties.toString()))
                     .hasMessageContaining("rootKey");
         } finally {

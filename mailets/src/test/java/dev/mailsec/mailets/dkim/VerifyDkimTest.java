@@ -1,11 +1,11 @@
 package dev.mailsec.mailets.dkim;
 
-import dev.mailsec.dkim.Dkimpy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.config.WorkingDirectory;
 import dev.mailsec.dkim.DkimAttributeNames;
+import dev.mailsec.dkim.Dkimpy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,14 +32,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class VerifyDkimTest {
 
-    private static final String MESSAGE = "From: Alice <alice@example.com>\r\n"
-            + "To: bob@example.org\r\n"
-            + "Subject: quarterly figures\r\n"
-            + "\r\n"
-            + "Hello Bob,\r\nthe figures are attached.\r\n";
+    private static final String MESSAGE =
+            "From: Alice <alice@example.com>\r\n"
+                    + "To: bob@example.org\r\n"
+                    + "Subject: quarterly figures\r\n"
+                    + "\r\n"
+                    + "Hello Bob,\r\nthe figures are attached.\r\n";
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     private static Dkimpy dkimpy;
     private static Path zone;
 
@@ -51,9 +51,11 @@ class VerifyDkimTest {
 
     private static VerifyDkim mailet(String... params) throws MessagingException {
         VerifyDkim mailet = new VerifyDkim(null, Clock.systemUTC());
-        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("VerifyDkim")
-                .setProperty("authservId", "mx.example.net")
-                .setProperty("zoneFile", zone.toString());
+        FakeMailetConfig.Builder config =
+                FakeMailetConfig.builder()
+                        .mailetName("VerifyDkim")
+                        .setProperty("authservId", "mx.example.net")
+                        .setProperty("zoneFile", zone.toString());
         for (int i = 0; i < params.length; i += 2) {
             config.setProperty(params[i], params[i + 1]);
         }
@@ -62,31 +64,53 @@ class VerifyDkimTest {
     }
 
     @Test
-    void zoneFileShouldResolveAgainstJamesWorkingDirectoryNotTheCurrentDirectory() throws Exception {
+    void zoneFileShouldResolveAgainstJamesWorkingDirectoryNotTheCurrentDirectory()
+            throws Exception {
         // issue 14: starting James from another folder broke 'VerifyDkim: zoneFile'
-        WorkingDirectory.with(dir, () -> {
-            VerifyDkim mailet = mailet("zoneFile", dir.relativize(zone).toString());
-            Mail mail = mail(dkimpy.sign(MESSAGE));
-            mailet.service(mail);
-            assertThat(authResults(mail)).singleElement().asString().contains("dkim=pass");
-        });
+        WorkingDirectory.with(
+                dir,
+                () -> {
+                    VerifyDkim mailet = mailet("zoneFile", dir.relativize(zone).toString());
+                    Mail mail = mail(dkimpy.sign(MESSAGE));
+                    mailet.service(mail);
+                    assertThat(authResults(mail)).singleElement().asString().contains("dkim=pass");
+                });
     }
 
     private static Mail mail(byte[] raw) throws Exception {
-        MimeMessage m = new MimeMessage(Session.getDefaultInstance(new Properties()), new ByteArrayInputStream(raw));
+        MimeMessage m =
+                new MimeMessage(
+                        Session.getDefaultInstance(new Properties()),
+                        new ByteArrayInputStream(raw));
         return FakeMail.builder().name("m1").mimeMessage(m).build();
     }
 
     private static List<String> authResults(Mail mail) throws MessagingException {
         String[] values = mail.getMessage().getHeader("Authentication-Results");
-        return values == null ? List.of() : java.util.Arrays.stream(values).map(v -> MimeUtility.unfold(v).replaceAll("\\s+", " ")).collect(Collectors.toList());
+        return values == null
+                ? List.of()
+                : java.util.Arrays.stream(values)
+                        .map(v -> MimeUtility.unfold(v).replaceAll("\\s+", " "))
+                        .collect(Collectors.toList());
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, String>> results(Mail mail) {
-        Collection<AttributeValue<?>> list = (Collection<AttributeValue<?>>) mail.getAttribute(VerifyDkim.RESULTS).get().getValue().value();
-        return list.stream().map(v -> ((Map<String, AttributeValue<?>>) v.value()).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue().value())))
+        Collection<AttributeValue<?>> list =
+                (Collection<AttributeValue<?>>)
+                        mail.getAttribute(VerifyDkim.RESULTS).get().getValue().value();
+        return list.stream()
+                .map(
+                        v ->
+                                ((Map<String, AttributeValue<?>>) v.value())
+                                        .entrySet().stream()
+                                                .collect(
+                                                        Collectors.toMap(
+                                                                Map.Entry::getKey,
+                                                                e ->
+                                                                        (String)
+                                                                                e.getValue()
+                                                                                        .value())))
                 .collect(Collectors.toList());
     }
 
@@ -95,33 +119,49 @@ class VerifyDkimTest {
         Mail mail = mail(dkimpy.sign(MESSAGE));
         mailet().service(mail);
         assertThat(authResults(mail)).hasSize(1);
-        assertThat(authResults(mail).get(0)).matches(
-                "mx\\.example\\.net; dkim=pass header\\.d=example\\.com header\\.i=@example\\.com header\\.s=sel header\\.a=rsa-sha256 header\\.b=\"?[A-Za-z0-9+/]{8}\"?");
+        assertThat(authResults(mail).get(0))
+                .matches(
+                        "mx\\.example\\.net; dkim=pass header\\.d=example\\.com header\\.i=@example\\.com header\\.s=sel header\\.a=rsa-sha256 header\\.b=\"?[A-Za-z0-9+/]{8}\"?");
         Map<String, String> r = results(mail).get(0);
-        assertThat(r).containsEntry("result", "pass").containsEntry("d", "example.com").containsEntry("s", "sel")
-                .containsEntry("a", "rsa-sha256").containsEntry("reason", "").containsEntry(DkimAttributeNames.ALIGNED_KEY, "strict");
+        assertThat(r)
+                .containsEntry("result", "pass")
+                .containsEntry("d", "example.com")
+                .containsEntry("s", "sel")
+                .containsEntry("a", "rsa-sha256")
+                .containsEntry("reason", "")
+                .containsEntry(DkimAttributeNames.ALIGNED_KEY, "strict");
         assertThat(r.get("b")).hasSize(8);
-        assertThat(mail.getAttribute(VerifyDkim.FROM_DOMAIN).get().getValue().value()).isEqualTo("example.com");
+        assertThat(mail.getAttribute(VerifyDkim.FROM_DOMAIN).get().getValue().value())
+                .isEqualTo("example.com");
     }
 
     @Test
     void serviceShouldReportATamperedBodyWithItsReason() throws Exception {
-        String signed = new String(dkimpy.sign(MESSAGE), StandardCharsets.UTF_8).replace("attached", "in the link below");
+        String signed =
+                new String(dkimpy.sign(MESSAGE), StandardCharsets.UTF_8)
+                        .replace("attached", "in the link below");
         Mail mail = mail(signed.getBytes(StandardCharsets.UTF_8));
         mailet().service(mail);
-        assertThat(authResults(mail).get(0)).contains("dkim=fail (body hash did not verify) header.d=example.com");
-        assertThat(results(mail).get(0)).containsEntry("result", "fail").containsEntry(DkimAttributeNames.ALIGNED_KEY, "none");
+        assertThat(authResults(mail).get(0))
+                .contains("dkim=fail (body hash did not verify) header.d=example.com");
+        assertThat(results(mail).get(0))
+                .containsEntry("result", "fail")
+                .containsEntry(DkimAttributeNames.ALIGNED_KEY, "none");
     }
 
     @Test
     void serviceShouldRemoveForgedResultsClaimingOurIdAndKeepOthers() throws Exception {
-        String forged = "Authentication-Results: mx.example.net; dkim=pass header.d=bank.example\r\n"
-                + "Authentication-Results: (sneaky) \"MX.example.net\"; dkim=pass\r\n"
-                + "Authentication-Results: relay.example.org; spf=pass smtp.mailfrom=example.com\r\n" + MESSAGE;
+        String forged =
+                "Authentication-Results: mx.example.net; dkim=pass header.d=bank.example\r\n"
+                        + "Authentication-Results: (sneaky) \"MX.example.net\"; dkim=pass\r\n"
+                        + "Authentication-Results: relay.example.org; spf=pass smtp.mailfrom=example.com\r\n"
+                        + MESSAGE;
         Mail mail = mail(forged.getBytes(StandardCharsets.UTF_8));
         mailet().service(mail);
-        assertThat(authResults(mail)).containsExactlyInAnyOrder(
-                "relay.example.org; spf=pass smtp.mailfrom=example.com", "mx.example.net; dkim=none");
+        assertThat(authResults(mail))
+                .containsExactlyInAnyOrder(
+                        "relay.example.org; spf=pass smtp.mailfrom=example.com",
+                        "mx.example.net; dkim=none");
     }
 
     @Test
@@ -130,8 +170,10 @@ class VerifyDkimTest {
         for (int i = 0; i < 50; i++) {
             byte[] junk = new byte[random.nextInt(20_000)];
             random.nextBytes(junk);
-            byte[] raw = ("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=x; b=y\r\n"
-                    + "From: a@example.com\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] raw =
+                    ("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=x; b=y\r\n"
+                                    + "From: a@example.com\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
             byte[] all = java.util.Arrays.copyOf(raw, raw.length + junk.length);
             System.arraycopy(junk, 0, all, raw.length, junk.length);
             Mail mail = mail(i % 2 == 0 ? all : junk);
@@ -142,27 +184,36 @@ class VerifyDkimTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "maxSignatures|many|VerifyDkim: maxSignatures: not a number: 'many'",
-        "maxSignatures|0|VerifyDkim: maxSignatures: must be between 1 and 100, got 0",
-        "minRsaBits|512|VerifyDkim: minRsaBits: must be between 1024 (RFC 8301) and 8192, got 512",
-        "bodyLengthPolicy|sometimes|VerifyDkim: bodyLengthPolicy: must be 'policy' or 'accept', got 'sometimes'",
-        "clockDriftSeconds|-5|VerifyDkim: clockDriftSeconds: must be between 0 and 1 day, got PT-5S",
-        "authservId|mx example|VerifyDkim: authservId: must be a host name such as mx.example.com, got 'mx example'",
-        "dnsServers|10.0.0.1|VerifyDkim: dnsServers cannot be combined with zoneFile",
-        "zoneFile|/nonexistent/keys.zone|VerifyDkim: zoneFile: cannot read '/nonexistent/keys.zone': /nonexistent/keys.zone",
-        "colour|blue|VerifyDkim: ",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "maxSignatures|many|VerifyDkim: maxSignatures: not a number: 'many'",
+                "maxSignatures|0|VerifyDkim: maxSignatures: must be between 1 and 100, got 0",
+                "minRsaBits|512|VerifyDkim: minRsaBits: must be between 1024 (RFC 8301) and 8192, got 512",
+                "bodyLengthPolicy|sometimes|VerifyDkim: bodyLengthPolicy: must be 'policy' or 'accept', got 'sometimes'",
+                "clockDriftSeconds|-5|VerifyDkim: clockDriftSeconds: must be between 0 and 1 day, got PT-5S",
+                "authservId|mx example|VerifyDkim: authservId: must be a host name such as mx.example.com, got 'mx example'",
+                "dnsServers|10.0.0.1|VerifyDkim: dnsServers cannot be combined with zoneFile",
+                "zoneFile|/nonexistent/keys.zone|VerifyDkim: zoneFile: cannot read '/nonexistent/keys.zone': /nonexistent/keys.zone",
+                "colour|blue|VerifyDkim: ",
+            })
     void initShouldFailNamingTheParameter(String name, String value, String message) {
-        assertThatThrownBy(() -> mailet(name, value)).isInstanceOf(MessagingException.class).hasMessageStartingWith(message)
+        assertThatThrownBy(() -> mailet(name, value))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith(message)
                 .hasMessageContaining(name);
     }
 
     @Test
     void initShouldRequireTheAuthservId() {
         VerifyDkim mailet = new VerifyDkim(null, Clock.systemUTC());
-        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("VerifyDkim")
-                .setProperty("zoneFile", zone.toString()).build()))
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("VerifyDkim")
+                                                .setProperty("zoneFile", zone.toString())
+                                                .build()))
                 .hasMessageStartingWith("VerifyDkim: authservId is required");
     }
 }

@@ -32,18 +32,43 @@ public final class TestDkmStore implements AutoCloseable {
 
     public static TestDkmStore create(Path dir, String cacheTtl) throws DkmException, IOException {
         FileStorage storage = FileStorage.create(dir.resolve("data"));
-        KeyManager admin = KeyManager.init(storage, new FileRootKeys(dir.resolve("root-keys")), "admin",
-                dir.resolve("credentials/admin.cred"), Clock.systemUTC());
-        admin.createIdentity("james-transport", IdentityType.SERVICE, false, dir.resolve("credentials/james-transport.cred"));
+        KeyManager admin =
+                KeyManager.init(
+                        storage,
+                        new FileRootKeys(dir.resolve("root-keys")),
+                        "admin",
+                        dir.resolve("credentials/admin.cred"),
+                        Clock.systemUTC());
+        admin.createIdentity(
+                "james-transport",
+                IdentityType.SERVICE,
+                false,
+                dir.resolve("credentials/james-transport.cred"));
         admin.createGroup("mail");
         admin.addMember("mail", "james-transport");
         Path props = dir.resolve("james-dkm.properties");
-        // absolute paths: relative ones would follow the test JVM's working directory (docs/paths.md)
-        Files.write(props, ("store=file:" + dir.resolve("data") + "\nidentity=" + dir.resolve("credentials/james-transport.cred")
-                + "\ncacheTtl=" + cacheTtl + "\n").getBytes(StandardCharsets.UTF_8));
-        Files.write(dir.resolve("admin-dkm.properties"), ("store=file:" + dir.resolve("data") + "\nidentity="
-                + dir.resolve("credentials/admin.cred") + "\nrootKey=file:" + dir.resolve("root-keys") + "\ncacheTtl=PT0S\n")
-                .getBytes(StandardCharsets.UTF_8));
+        // absolute paths: relative ones would follow the test JVM's working directory
+        // (docs/paths.md)
+        Files.write(
+                props,
+                ("store=file:"
+                                + dir.resolve("data")
+                                + "\nidentity="
+                                + dir.resolve("credentials/james-transport.cred")
+                                + "\ncacheTtl="
+                                + cacheTtl
+                                + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                dir.resolve("admin-dkm.properties"),
+                ("store=file:"
+                                + dir.resolve("data")
+                                + "\nidentity="
+                                + dir.resolve("credentials/admin.cred")
+                                + "\nrootKey=file:"
+                                + dir.resolve("root-keys")
+                                + "\ncacheTtl=PT0S\n")
+                        .getBytes(StandardCharsets.UTF_8));
         return new TestDkmStore(dir, storage, admin, props);
     }
 
@@ -54,7 +79,10 @@ public final class TestDkmStore implements AutoCloseable {
 
     /** A session as james-transport, the group member that may read the keys (admins may not). */
     public KeyManager transport() throws DkmException {
-        return KeyManager.open(storage, null, Credential.load(dir.resolve("credentials/james-transport.cred")),
+        return KeyManager.open(
+                storage,
+                null,
+                Credential.load(dir.resolve("credentials/james-transport.cred")),
                 Clock.systemUTC());
     }
 

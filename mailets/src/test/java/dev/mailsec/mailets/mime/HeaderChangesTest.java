@@ -23,19 +23,29 @@ class HeaderChangesTest {
     private static final Session SESSION = Session.getDefaultInstance(new Properties());
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "text/plain;; charset=utf-8; ; ",
-        "text/plain; charset=\"utf-8",
-        "text/plain; format=flowed; delsp",
-        "multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain;; x\r\n\r\nnested\r\n--b--",
-        "multipart/mixed; boundary=never-used",
-    })
-    void saveShouldKeepTheHeaderAndTheBodyAsReceivedWhenTheMimeStructureDoesNotParse(String contentType) throws Exception {
-        String raw = "From: a@example.com\r\nSubject: s\r\nContent-Type: " + contentType
-            + (contentType.contains("\r\n\r\n") ? "" : "\r\n\r\nbody line\r\n");
-        MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
-        assertThatThrownBy(message::saveChanges).as("JavaMail itself refuses this structure").isInstanceOf(MessagingException.class);
-        message = new MimeMessage(SESSION, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+    @ValueSource(
+            strings = {
+                "text/plain;; charset=utf-8; ; ",
+                "text/plain; charset=\"utf-8",
+                "text/plain; format=flowed; delsp",
+                "multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain;; x\r\n\r\nnested\r\n--b--",
+                "multipart/mixed; boundary=never-used",
+            })
+    void saveShouldKeepTheHeaderAndTheBodyAsReceivedWhenTheMimeStructureDoesNotParse(
+            String contentType) throws Exception {
+        String raw =
+                "From: a@example.com\r\nSubject: s\r\nContent-Type: "
+                        + contentType
+                        + (contentType.contains("\r\n\r\n") ? "" : "\r\n\r\nbody line\r\n");
+        MimeMessage message =
+                new MimeMessage(
+                        SESSION, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+        assertThatThrownBy(message::saveChanges)
+                .as("JavaMail itself refuses this structure")
+                .isInstanceOf(MessagingException.class);
+        message =
+                new MimeMessage(
+                        SESSION, new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
 
         message.addHeader("X-Added", "ours");
         Mail mail = FakeMail.builder().name("m").mimeMessage(message).build();
@@ -58,18 +68,20 @@ class HeaderChangesTest {
 
     @Test
     void saveShouldStillFailWhenTheMessageCannotBeRead() throws Exception {
-        MimeMessage message = new MimeMessage(SESSION) {
-            @Override
-            protected InputStream getContentStream() throws MessagingException {
-                throw new MessagingException("source gone", new IOException("disk error"));
-            }
-        };
+        MimeMessage message =
+                new MimeMessage(SESSION) {
+                    @Override
+                    protected InputStream getContentStream() throws MessagingException {
+                        throw new MessagingException("source gone", new IOException("disk error"));
+                    }
+                };
         message.setHeader("Content-Type", "multipart/mixed; boundary=b");
         message.addHeader("X-Added", "ours");
 
         Mail mail = FakeMail.builder().name("m").mimeMessage(message).build();
 
         assertThatThrownBy(() -> HeaderChanges.save(mail))
-            .isInstanceOf(MessagingException.class).hasRootCauseInstanceOf(IOException.class);
+                .isInstanceOf(MessagingException.class)
+                .hasRootCauseInstanceOf(IOException.class);
     }
 }

@@ -20,29 +20,39 @@ import org.junit.jupiter.api.Test;
 class DecryptRightsProtectedTest extends RightsMailetTestBase {
 
     @Test
-    void decryptShouldDeliverTheOriginalMarkedWithItsRightsAndItsEntityByteForByte() throws Exception {
+    void decryptShouldDeliverTheOriginalMarkedWithItsRightsAndItsEntityByteForByte()
+            throws Exception {
         FakeMail mail = protectedMail("d1@mailsec.test", "do-not-forward", "bob@mailsec.test");
-        String licence = (String) mail.getAttribute(ProtectMessage.LICENCE).get().getValue().value();
+        String licence =
+                (String) mail.getAttribute(ProtectMessage.LICENCE).get().getValue().value();
         decrypt(services, true).service(mail);
 
         MimeMessage m = mail.getMessage();
         assertThat(m.getHeader("X-Mailsec-Rights")[0])
-            .isEqualTo("template=do-not-forward; rights=view,reply,reply-all; licence=" + licence)
-            .doesNotContain(",forward");
+                .isEqualTo(
+                        "template=do-not-forward; rights=view,reply,reply-all; licence=" + licence)
+                .doesNotContain(",forward");
         assertThat(m.getSubject()).isEqualTo("[dnf] plan");
         assertThat(m.getHeader("Message-ID")[0]).isEqualTo("<d1@mailsec.test>");
         MimeMultipart outer = (MimeMultipart) m.getContent();
         assertThat(outer.getCount()).isEqualTo(2);
-        assertThat((String) outer.getBodyPart(0).getContent()).contains("do-not-forward").contains("Not allowed: forward, print, extract");
+        assertThat((String) outer.getBodyPart(0).getContent())
+                .contains("do-not-forward")
+                .contains("Not allowed: forward, print, extract");
         Part originalEntity = outer.getBodyPart(1);
-        assertThat(originalEntity.getContentType()).startsWith("multipart/mixed").contains("outer-b1");
+        assertThat(originalEntity.getContentType())
+                .startsWith("multipart/mixed")
+                .contains("outer-b1");
         ByteArrayOutputStream entity = new ByteArrayOutputStream();
         ((javax.mail.internet.MimeBodyPart) originalEntity).writeTo(entity);
         byte[] originalRaw = original("d1@mailsec.test", "[dnf] plan");
         assertThat(body(entity.toByteArray())).isEqualTo(body(originalRaw));
         assertThat(raw(m)).contains(RightsTestMessages.BODY_SECRET);
-        assertThat(mail.getAttribute(DecryptRightsProtected.LICENCE).get().getValue().value()).isEqualTo(licence);
-        assertThat(env.store().events(licence)).extracting(AccessEvent::address).contains("bob@mailsec.test");
+        assertThat(mail.getAttribute(DecryptRightsProtected.LICENCE).get().getValue().value())
+                .isEqualTo(licence);
+        assertThat(env.store().events(licence))
+                .extracting(AccessEvent::address)
+                .contains("bob@mailsec.test");
     }
 
     @Test
@@ -51,12 +61,20 @@ class DecryptRightsProtectedTest extends RightsMailetTestBase {
         decrypt(services, false).service(mail);
         byte[] out = raw(mail.getMessage()).getBytes(StandardCharsets.ISO_8859_1);
         assertThat(body(out)).isEqualTo(body(original("d2@mailsec.test", "[dnf] plan")));
-        assertThat(mail.getMessage().getHeader("X-Mailsec-Rights")[0]).startsWith("template=encrypt-only; rights=view,reply,reply-all,forward,print,extract;");
+        assertThat(mail.getMessage().getHeader("X-Mailsec-Rights")[0])
+                .startsWith(
+                        "template=encrypt-only; rights=view,reply,reply-all,forward,print,extract;");
     }
 
     @Test
-    void decryptShouldOpenOnlyForOrganisationRecipientsAndKeepTheWrapperForTheOthers() throws Exception {
-        FakeMail mail = protectedMail("d3@mailsec.test", "encrypt-only", "bob@mailsec.test", "carol@external.test");
+    void decryptShouldOpenOnlyForOrganisationRecipientsAndKeepTheWrapperForTheOthers()
+            throws Exception {
+        FakeMail mail =
+                protectedMail(
+                        "d3@mailsec.test",
+                        "encrypt-only",
+                        "bob@mailsec.test",
+                        "carol@external.test");
         decrypt(services, true).service(mail);
         // the wrapper goes on for carol
         assertThat(mail.getRecipients()).containsExactly(new MailAddress("carol@external.test"));
@@ -73,26 +91,46 @@ class DecryptRightsProtectedTest extends RightsMailetTestBase {
     @Test
     void decryptShouldNotOpenARevokedMessage() throws Exception {
         FakeMail mail = protectedMail("d4@mailsec.test", "do-not-forward", "bob@mailsec.test");
-        assertThat(env.store().revoke("d4@mailsec.test", "alice@mailsec.test", "sent by mistake")).isTrue();
+        assertThat(env.store().revoke("d4@mailsec.test", "alice@mailsec.test", "sent by mistake"))
+                .isTrue();
         String before = raw(mail.getMessage());
         decrypt(services, true).service(mail);
         assertThat(raw(mail.getMessage())).isEqualTo(before);
-        assertThat((String) mail.getAttribute(DecryptRightsProtected.REFUSED).get().getValue().value()).contains("REVOKED");
+        assertThat(
+                        (String)
+                                mail.getAttribute(DecryptRightsProtected.REFUSED)
+                                        .get()
+                                        .getValue()
+                                        .value())
+                .contains("REVOKED");
         assertThat(mail.getState()).isEqualTo("transport");
     }
 
     @Test
-    void decryptShouldSendTheStillProtectedMailToItsProcessorWhenTheKeyStoreIsDown() throws Exception {
+    void decryptShouldSendTheStillProtectedMailToItsProcessorWhenTheKeyStoreIsDown()
+            throws Exception {
         FakeMail mail = protectedMail("d5@mailsec.test", "do-not-forward", "bob@mailsec.test");
         String before = raw(mail.getMessage());
-        decrypt(new RightsServices(env.settings(), new DownKeyring(), env.store(), Clock.systemUTC()), true).service(mail);
+        decrypt(
+                        new RightsServices(
+                                env.settings(), new DownKeyring(), env.store(), Clock.systemUTC()),
+                        true)
+                .service(mail);
         assertThat(mail.getState()).isEqualTo("rights-held");
         assertThat(raw(mail.getMessage())).isEqualTo(before);
     }
 
     @Test
     void decryptShouldRefuseBadParameters() {
-        assertThatThrownBy(() -> new DecryptRightsProtected(services).init(config("DecryptRightsProtected").setProperty("note", "maybe").build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("note").hasMessageContaining("'maybe'");
+        assertThatThrownBy(
+                        () ->
+                                new DecryptRightsProtected(services)
+                                        .init(
+                                                config("DecryptRightsProtected")
+                                                        .setProperty("note", "maybe")
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("note")
+                .hasMessageContaining("'maybe'");
     }
 }

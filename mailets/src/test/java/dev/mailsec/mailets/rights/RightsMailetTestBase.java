@@ -27,13 +27,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rights services, mail context and messages the tests of {@code ProtectMessage},
- * {@code DecryptRightsProtected} and {@code EnforceRights} share.
+ * The rights services, mail context and messages the tests of {@code ProtectMessage}, {@code
+ * DecryptRightsProtected} and {@code EnforceRights} share.
  */
 abstract class RightsMailetTestBase {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     RightsTestEnvironment env;
     RightsServices services;
     FakeMailContext context;
@@ -41,7 +40,8 @@ abstract class RightsMailetTestBase {
     @BeforeEach
     void setUp() throws Exception {
         env = RightsTestEnvironment.create(dir.resolve("env"), Clock.systemUTC());
-        services = new RightsServices(env.settings(), env.keyring(), env.store(), Clock.systemUTC());
+        services =
+                new RightsServices(env.settings(), env.keyring(), env.store(), Clock.systemUTC());
         context = FakeMailContext.defaultContext();
     }
 
@@ -55,8 +55,13 @@ abstract class RightsMailetTestBase {
     }
 
     static FakeMail mail(byte[] raw, String sender, String... recipients) throws Exception {
-        return FakeMail.builder().name("mail-1").sender(sender).recipients(recipients)
-            .mimeMessage(new MimeMessage(RightsMail.SESSION, new ByteArrayInputStream(raw))).state("transport").build();
+        return FakeMail.builder()
+                .name("mail-1")
+                .sender(sender)
+                .recipients(recipients)
+                .mimeMessage(new MimeMessage(RightsMail.SESSION, new ByteArrayInputStream(raw)))
+                .state("transport")
+                .build();
     }
 
     static byte[] original(String mid, String subject) {
@@ -70,19 +75,26 @@ abstract class RightsMailetTestBase {
     }
 
     static void assertNoSecret(String wire) {
-        assertThat(wire).doesNotContain(RightsTestMessages.BODY_SECRET).doesNotContain(RightsTestMessages.HTML_SECRET)
-            .doesNotContain("GREEN-KESTREL").doesNotContain("RED-FALCON");
+        assertThat(wire)
+                .doesNotContain(RightsTestMessages.BODY_SECRET)
+                .doesNotContain(RightsTestMessages.HTML_SECRET)
+                .doesNotContain("GREEN-KESTREL")
+                .doesNotContain("RED-FALCON");
     }
 
     ProtectMessage protectMessage(String template) throws MessagingException {
         ProtectMessage m = new ProtectMessage(services);
-        m.init(config("ProtectMessage").setProperty("template", template).setProperty("onKeyStoreDown", "held").build());
+        m.init(
+                config("ProtectMessage")
+                        .setProperty("template", template)
+                        .setProperty("onKeyStoreDown", "held")
+                        .build());
         return m;
     }
 
     /**
-     * Marks itself unsaved on every header edit, as James 3.8.1's MimeMessageWrapper does, so writing it out
-     * calls saveChanges() as it does in James.
+     * Marks itself unsaved on every header edit, as James 3.8.1's MimeMessageWrapper does, so
+     * writing it out calls saveChanges() as it does in James.
      */
     static final class JamesLikeMessage extends MimeMessage {
         JamesLikeMessage(byte[] raw) throws MessagingException {
@@ -130,7 +142,8 @@ abstract class RightsMailetTestBase {
         }
 
         @Override
-        public Optional<ECPublicKey> verificationKey(String kid) throws RightsKeyUnavailableException {
+        public Optional<ECPublicKey> verificationKey(String kid)
+                throws RightsKeyUnavailableException {
             throw down();
         }
 
@@ -147,8 +160,11 @@ abstract class RightsMailetTestBase {
 
     DecryptRightsProtected decrypt(RightsServices s, boolean note) throws MessagingException {
         DecryptRightsProtected d = new DecryptRightsProtected(s, r -> true);
-        d.init(config("DecryptRightsProtected").setProperty("note", Boolean.toString(note))
-            .setProperty("onKeyStoreDown", "rights-held").build());
+        d.init(
+                config("DecryptRightsProtected")
+                        .setProperty("note", Boolean.toString(note))
+                        .setProperty("onKeyStoreDown", "rights-held")
+                        .build());
         return d;
     }
 
@@ -176,16 +192,32 @@ abstract class RightsMailetTestBase {
     }
 
     static byte[] forwardAsAttachment(byte[] attached, String to) {
-        return ("From: bob@mailsec.test\r\nTo: " + to + "\r\nSubject: Fwd: plan\r\nMessage-ID: <fwd-" + to.hashCode()
-            + "@mailsec.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"f\"\r\n\r\n"
-            + "--f\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--f\r\nContent-Type: message/rfc822\r\n\r\n"
-            + new String(attached, StandardCharsets.ISO_8859_1) + "\r\n--f--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return ("From: bob@mailsec.test\r\nTo: "
+                        + to
+                        + "\r\nSubject: Fwd: plan\r\nMessage-ID: <fwd-"
+                        + to.hashCode()
+                        + "@mailsec.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"f\"\r\n\r\n"
+                        + "--f\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--f\r\nContent-Type: message/rfc822\r\n\r\n"
+                        + new String(attached, StandardCharsets.ISO_8859_1)
+                        + "\r\n--f--\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     static byte[] inlineReply(String references, String to, String subject) {
-        return ("From: bob@mailsec.test\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: <r-" + to.hashCode()
-            + "@mailsec.test>\r\nIn-Reply-To: <" + references + ">\r\nReferences: <" + references + ">\r\n"
-            + "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n> " + RightsTestMessages.BODY_SECRET + "\r\n")
-            .getBytes(StandardCharsets.ISO_8859_1);
+        return ("From: bob@mailsec.test\r\nTo: "
+                        + to
+                        + "\r\nSubject: "
+                        + subject
+                        + "\r\nMessage-ID: <r-"
+                        + to.hashCode()
+                        + "@mailsec.test>\r\nIn-Reply-To: <"
+                        + references
+                        + ">\r\nReferences: <"
+                        + references
+                        + ">\r\n"
+                        + "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n> "
+                        + RightsTestMessages.BODY_SECRET
+                        + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 }

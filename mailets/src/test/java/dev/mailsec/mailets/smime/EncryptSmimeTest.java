@@ -24,41 +24,69 @@ import org.junit.jupiter.api.Test;
 class EncryptSmimeTest extends SmimeMailetTestBase {
 
     @Test
-    void encryptSmimeShouldEncryptForRecipientsWithCertificatesAndBounceACopyForTheOthers() throws Exception {
+    void encryptSmimeShouldEncryptForRecipientsWithCertificatesAndBounceACopyForTheOthers()
+            throws Exception {
         FakeMailContext context = FakeMailContext.defaultContext();
-        EncryptSmime m = new EncryptSmime(new RecipientCertificates(new FolderCertificateDirectory(certs), null, Clock.systemUTC()),
-            new PeerCapabilityCache(10));
-        m.init(FakeMailetConfig.builder().mailetName("EncryptSmime").mailetContext(context).build());
+        EncryptSmime m =
+                new EncryptSmime(
+                        new RecipientCertificates(
+                                new FolderCertificateDirectory(certs), null, Clock.systemUTC()),
+                        new PeerCapabilityCache(10));
+        m.init(
+                FakeMailetConfig.builder()
+                        .mailetName("EncryptSmime")
+                        .mailetContext(context)
+                        .build());
         FakeMail mail = mail("bob@example.test", "dave@example.test");
         byte[] original = Fixtures.bytes(mail.getMessage());
         m.service(mail);
 
         assertThat(mail.getRecipients()).containsExactly(new MailAddress("bob@example.test"));
         assertThat(mail.getMessage().getContentType()).contains("smime-type=enveloped-data");
-        assertThat(new String(Fixtures.bytes(mail.getMessage()), StandardCharsets.US_ASCII)).doesNotContain("Hello Bob");
-        assertThat(mail.getAttribute(EncryptSmime.ENCRYPTION).get().getValue().value()).isEqualTo("aes256-cbc rsa-pkcs1");
+        assertThat(new String(Fixtures.bytes(mail.getMessage()), StandardCharsets.US_ASCII))
+                .doesNotContain("Hello Bob");
+        assertThat(mail.getAttribute(EncryptSmime.ENCRYPTION).get().getValue().value())
+                .isEqualTo("aes256-cbc rsa-pkcs1");
         assertThat(context.getBouncedMails()).hasSize(1);
-        assertThat(context.getBouncedMails().get(0).getSentMail().getRecipients()).containsExactly(new MailAddress("dave@example.test"));
-        assertThat(context.getBouncedMails().get(0).getMessage()).contains("dave@example.test").contains("no usable S/MIME certificate");
+        assertThat(context.getBouncedMails().get(0).getSentMail().getRecipients())
+                .containsExactly(new MailAddress("dave@example.test"));
+        assertThat(context.getBouncedMails().get(0).getMessage())
+                .contains("dave@example.test")
+                .contains("no usable S/MIME certificate");
 
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
-        DecryptionResult r = new SmimeDecryptor().decrypt(new ByteArrayInputStream(Fixtures.bytes(mail.getMessage())), plain, List.of(bob));
+        DecryptionResult r =
+                new SmimeDecryptor()
+                        .decrypt(
+                                new ByteArrayInputStream(Fixtures.bytes(mail.getMessage())),
+                                plain,
+                                List.of(bob));
         assertThat(r.keyId()).isEqualTo(bob.id());
         assertThat(plain.toByteArray()).isEqualTo(original);
     }
 
     @Test
-    void encryptSmimeShouldReadItsFoldersRelativeToJamesWorkingDirectoryNotTheCurrentDirectory() throws Exception {
-        // issue 14: conf/smime/certs followed the process's current directory; James starts from its home
+    void encryptSmimeShouldReadItsFoldersRelativeToJamesWorkingDirectoryNotTheCurrentDirectory()
+            throws Exception {
+        // issue 14: conf/smime/certs followed the process's current directory; James starts from
+        // its home
         // with -Dworking.directory=., and a start from elsewhere must still find the certificates
-        WorkingDirectory.with(dir, () -> {
-            EncryptSmime m = new EncryptSmime();
-            m.init(FakeMailetConfig.builder().mailetName("EncryptSmime").mailetContext(FakeMailContext.defaultContext())
-                .setProperty("certificateFolder", "certs").setProperty("trustAnchors", "file://" + dir.relativize(ca)).build());
-            FakeMail mail = mail("bob@example.test");
-            m.service(mail);
-            assertThat(mail.getMessage().getContentType()).contains("smime-type=enveloped-data");
-        });
+        WorkingDirectory.with(
+                dir,
+                () -> {
+                    EncryptSmime m = new EncryptSmime();
+                    m.init(
+                            FakeMailetConfig.builder()
+                                    .mailetName("EncryptSmime")
+                                    .mailetContext(FakeMailContext.defaultContext())
+                                    .setProperty("certificateFolder", "certs")
+                                    .setProperty("trustAnchors", "file://" + dir.relativize(ca))
+                                    .build());
+                    FakeMail mail = mail("bob@example.test");
+                    m.service(mail);
+                    assertThat(mail.getMessage().getContentType())
+                            .contains("smime-type=enveloped-data");
+                });
     }
 
     @Test
@@ -68,11 +96,13 @@ class EncryptSmimeTest extends SmimeMailetTestBase {
         FakeMail mail = mail("bob@example.test");
         encryptor("bounce", null, cache).service(mail);
         assertThat(mail.getMessage().getContentType()).contains("smime-type=authEnveloped-data");
-        assertThat(mail.getAttribute(EncryptSmime.ENCRYPTION).get().getValue().value()).isEqualTo("aes256-gcm rsa-oaep");
+        assertThat(mail.getAttribute(EncryptSmime.ENCRYPTION).get().getValue().value())
+                .isEqualTo("aes256-gcm rsa-oaep");
     }
 
     @Test
-    void encryptSmimeShouldNeverLetAMailWithoutCertificatesOutInClearUnderBounceOrProcessor() throws Exception {
+    void encryptSmimeShouldNeverLetAMailWithoutCertificatesOutInClearUnderBounceOrProcessor()
+            throws Exception {
         FakeMail bounced = mail("dave@example.test");
         encryptor("bounce", null, new PeerCapabilityCache(10)).service(bounced);
         assertThat(bounced.getState()).isEqualTo(Mail.GHOST);

@@ -1,6 +1,5 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.smime.SmimeTestPki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeResult;
+import dev.mailsec.smime.SmimeTestPki;
 import dev.mailsec.smime.SmimeVerifier;
 import dev.mailsec.smime.TrustAnchors;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SignSmime and DecryptSmime with keySource=dkm against a real DKM file store (james-transport in group mail). */
+/**
+ * SignSmime and DecryptSmime with keySource=dkm against a real DKM file store (james-transport in
+ * group mail).
+ */
 class SmimeDkmMailetsTest {
 
     static SmimeTestPki pki;
@@ -37,8 +40,7 @@ class SmimeDkmMailetsTest {
     static SmimeKeyPair bob1;
     static SmimeKeyPair bob2;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     TestDkmStore store;
 
     @BeforeAll
@@ -57,8 +59,12 @@ class SmimeDkmMailetsTest {
     }
 
     void put(String name, SmimeKeyPair k) throws Exception {
-        store.admin.putKeyPair(name, "mail", k.privateKeyForCryptoOperation(), k.certificate().getPublicKey(),
-            List.of(k.certificate(), pki.ca));
+        store.admin.putKeyPair(
+                name,
+                "mail",
+                k.privateKeyForCryptoOperation(),
+                k.certificate().getPublicKey(),
+                List.of(k.certificate(), pki.ca));
     }
 
     @AfterEach
@@ -68,7 +74,10 @@ class SmimeDkmMailetsTest {
     }
 
     FakeMailetConfig.Builder config(String name, String... params) {
-        FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName(name).mailetContext(FakeMailContext.defaultContext());
+        FakeMailetConfig.Builder c =
+                FakeMailetConfig.builder()
+                        .mailetName(name)
+                        .mailetContext(FakeMailContext.defaultContext());
         for (int i = 0; i < params.length; i += 2) {
             c.setProperty(params[i], params[i + 1]);
         }
@@ -88,9 +97,18 @@ class SmimeDkmMailetsTest {
     }
 
     static void encryptTo(FakeMail mail, SmimeKeyPair recipient) throws Exception {
-        EncryptSmime enc = new EncryptSmime(new RecipientCertificates(new SmimeMailetsTest.StaticDirectory(recipient), null,
-            Clock.systemUTC()), new PeerCapabilityCache(10));
-        enc.init(FakeMailetConfig.builder().mailetName("EncryptSmime").mailetContext(FakeMailContext.defaultContext()).build());
+        EncryptSmime enc =
+                new EncryptSmime(
+                        new RecipientCertificates(
+                                new SmimeMailetsTest.StaticDirectory(recipient),
+                                null,
+                                Clock.systemUTC()),
+                        new PeerCapabilityCache(10));
+        enc.init(
+                FakeMailetConfig.builder()
+                        .mailetName("EncryptSmime")
+                        .mailetContext(FakeMailContext.defaultContext())
+                        .build());
         enc.service(mail);
         assertThat(mail.getMessage().getContentType()).startsWith("application/pkcs7-mime");
     }
@@ -100,38 +118,60 @@ class SmimeDkmMailetsTest {
         FakeMail mail = SmimeMailetsTest.mail("bob@example.test");
         signer("keySource", "dkm", "dkmConfig", store.properties.toString()).service(mail);
         assertThat(mail.getMessage().getContentType()).startsWith("multipart/signed");
-        assertThat(new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC())
-            .verify(Fixtures.bytes(mail.getMessage()), null).result()).isEqualTo(SmimeResult.PASS);
-        assertThat(mail.getAttribute(SignSmime.SIGNED_BY).get().getValue().value()).isEqualTo("alice@example.test");
+        assertThat(
+                        new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC())
+                                .verify(Fixtures.bytes(mail.getMessage()), null)
+                                .result())
+                .isEqualTo(SmimeResult.PASS);
+        assertThat(mail.getAttribute(SignSmime.SIGNED_BY).get().getValue().value())
+                .isEqualTo("alice@example.test");
     }
 
     @Test
     void decryptSmimeShouldOpenMailToTheOldCertificateAfterADkmRollover() throws Exception {
-        DecryptSmime dec = decryptor("keySource", "dkm", "dkmConfig", store.properties.toString(), "processor", "undecryptable");
+        DecryptSmime dec =
+                decryptor(
+                        "keySource",
+                        "dkm",
+                        "dkmConfig",
+                        store.properties.toString(),
+                        "processor",
+                        "undecryptable");
         FakeMail old = SmimeMailetsTest.mail("bob@example.test");
         byte[] original = Fixtures.bytes(old.getMessage());
         encryptTo(old, bob1);
-        int v2 = store.admin.addKeyPairVersion("smime/bob@example.test", bob2.privateKeyForCryptoOperation(),
-            bob2.certificate().getPublicKey(), List.of(bob2.certificate(), pki.ca));
+        int v2 =
+                store.admin.addKeyPairVersion(
+                        "smime/bob@example.test",
+                        bob2.privateKeyForCryptoOperation(),
+                        bob2.certificate().getPublicKey(),
+                        List.of(bob2.certificate(), pki.ca));
         store.admin.promote("smime/bob@example.test", v2);
 
         dec.service(old);
         assertThat(old.getState()).isNotEqualTo("undecryptable");
         assertThat(Fixtures.bytes(old.getMessage())).isEqualTo(original);
         assertThat(old.getAttribute(DecryptSmime.DECRYPTION).get().getValue().value().toString())
-            .startsWith("key=smime/bob@example.test v1 ");
+                .startsWith("key=smime/bob@example.test v1 ");
 
         FakeMail fresh = SmimeMailetsTest.mail("bob@example.test");
         encryptTo(fresh, bob2);
         dec.service(fresh);
         assertThat(Fixtures.bytes(fresh.getMessage())).isEqualTo(original);
         assertThat(fresh.getAttribute(DecryptSmime.DECRYPTION).get().getValue().value().toString())
-            .startsWith("key=smime/bob@example.test v2 ");
+                .startsWith("key=smime/bob@example.test v2 ");
     }
 
     @Test
     void unreachableDkmShouldRouteEncryptedMailUnchangedAndNeverInClear() throws Exception {
-        DecryptSmime dec = decryptor("keySource", "dkm", "dkmConfig", store.properties.toString(), "processor", "smime-retry");
+        DecryptSmime dec =
+                decryptor(
+                        "keySource",
+                        "dkm",
+                        "dkmConfig",
+                        store.properties.toString(),
+                        "processor",
+                        "smime-retry");
         FakeMail mail = SmimeMailetsTest.mail("bob@example.test");
         encryptTo(mail, bob1);
         byte[] encrypted = Fixtures.bytes(mail.getMessage());
@@ -139,7 +179,8 @@ class SmimeDkmMailetsTest {
         dec.service(mail);
         assertThat(mail.getState()).isEqualTo("smime-retry");
         assertThat(Fixtures.bytes(mail.getMessage())).isEqualTo(encrypted);
-        assertThat(mail.getAttribute(DecryptSmime.FAILURE).get().getValue().value()).isEqualTo("KEY_STORE_UNAVAILABLE");
+        assertThat(mail.getAttribute(DecryptSmime.FAILURE).get().getValue().value())
+                .isEqualTo("KEY_STORE_UNAVAILABLE");
 
         // back up: the same mail, sent through again, opens
         Files.move(dir.resolve("data-moved"), dir.resolve("data"));
@@ -149,22 +190,38 @@ class SmimeDkmMailetsTest {
 
     @Test
     void identityOutsideTheGroupShouldRouteWithKeyAccessDenied() throws Exception {
-        store.admin.createIdentity("outsider", IdentityType.SERVICE, false, dir.resolve("credentials/outsider.cred"));
+        store.admin.createIdentity(
+                "outsider", IdentityType.SERVICE, false, dir.resolve("credentials/outsider.cred"));
         Path props = dir.resolve("outsider.properties");
-        Files.write(props, ("store=file:" + dir.resolve("data") + "\nidentity=" + dir.resolve("credentials/outsider.cred")
-            + "\ncacheTtl=PT0S\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                props,
+                ("store=file:"
+                                + dir.resolve("data")
+                                + "\nidentity="
+                                + dir.resolve("credentials/outsider.cred")
+                                + "\ncacheTtl=PT0S\n")
+                        .getBytes(StandardCharsets.UTF_8));
         FakeMail mail = SmimeMailetsTest.mail("bob@example.test");
         encryptTo(mail, bob1);
         byte[] encrypted = Fixtures.bytes(mail.getMessage());
-        decryptor("keySource", "dkm", "dkmConfig", props.toString(), "processor", "undecryptable").service(mail);
+        decryptor("keySource", "dkm", "dkmConfig", props.toString(), "processor", "undecryptable")
+                .service(mail);
         assertThat(mail.getState()).isEqualTo("undecryptable");
         assertThat(Fixtures.bytes(mail.getMessage())).isEqualTo(encrypted);
-        assertThat(mail.getAttribute(DecryptSmime.FAILURE).get().getValue().value()).isEqualTo("KEY_ACCESS_DENIED");
+        assertThat(mail.getAttribute(DecryptSmime.FAILURE).get().getValue().value())
+                .isEqualTo("KEY_ACCESS_DENIED");
     }
 
     @Test
     void signSmimeShouldRouteOrThrowWhenDkmIsDownNeverSignOrPassSilently() throws Exception {
-        SignSmime routed = signer("keySource", "dkm", "dkmConfig", store.properties.toString(), "onKeyStoreFailure", "smime-hold");
+        SignSmime routed =
+                signer(
+                        "keySource",
+                        "dkm",
+                        "dkmConfig",
+                        store.properties.toString(),
+                        "onKeyStoreFailure",
+                        "smime-hold");
         SignSmime throwing = signer("keySource", "dkm", "dkmConfig", store.properties.toString());
         Files.move(dir.resolve("data"), dir.resolve("data-moved"));
         FakeMail mail = SmimeMailetsTest.mail("bob@example.test");
@@ -172,59 +229,194 @@ class SmimeDkmMailetsTest {
         assertThat(mail.getState()).isEqualTo("smime-hold");
         assertThat(mail.getMessage().getContentType()).startsWith("multipart/mixed");
         FakeMail other = SmimeMailetsTest.mail("bob@example.test");
-        assertThatThrownBy(() -> throwing.service(other)).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("smime/alice@example.test").hasMessageContaining("not signed");
+        assertThatThrownBy(() -> throwing.service(other))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("smime/alice@example.test")
+                .hasMessageContaining("not signed");
         assertThat(other.getState()).isEqualTo("root");
     }
 
     @Test
     void keySourceParametersShouldBeExactlyOneNamingThem() {
-        assertThatThrownBy(() -> signer()).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("keySource=dkm").hasMessageContaining("keyFolder");
-        assertThatThrownBy(() -> decryptor("keySource", "dkm", "keyFolder", dir.toString())).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("either keySource=dkm or keyFolder");
-        assertThatThrownBy(() -> decryptor("keySource", "vault")).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("keySource").hasMessageContaining("'vault'");
+        assertThatThrownBy(() -> signer())
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("keySource=dkm")
+                .hasMessageContaining("keyFolder");
+        assertThatThrownBy(() -> decryptor("keySource", "dkm", "keyFolder", dir.toString()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("either keySource=dkm or keyFolder");
+        assertThatThrownBy(() -> decryptor("keySource", "vault"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("keySource")
+                .hasMessageContaining("'vault'");
         assertThatThrownBy(() -> signer("keyFolder", dir.toString(), "dkmConfig", "x.properties"))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("dkmConfig").hasMessageContaining("keySource=dkm");
-        assertThatThrownBy(() -> decryptor("keySource", "dkm", "dkmConfig", dir.resolve("missing.properties").toString()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("dkmConfig").hasMessageContaining("missing.properties");
-        assertThatThrownBy(() -> signer("keySource", "dkm", "dkmConfig", store.properties.toString(), "onKeyStoreFailure", "a b"))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("onKeyStoreFailure");
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dkmConfig")
+                .hasMessageContaining("keySource=dkm");
+        assertThatThrownBy(
+                        () ->
+                                decryptor(
+                                        "keySource",
+                                        "dkm",
+                                        "dkmConfig",
+                                        dir.resolve("missing.properties").toString()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dkmConfig")
+                .hasMessageContaining("missing.properties");
+        assertThatThrownBy(
+                        () ->
+                                signer(
+                                        "keySource",
+                                        "dkm",
+                                        "dkmConfig",
+                                        store.properties.toString(),
+                                        "onKeyStoreFailure",
+                                        "a b"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("onKeyStoreFailure");
     }
 
     @Test
     void ldapPasswordsShouldComeFromDkmSecretsCheckedAtStart() throws Exception {
-        store.admin.putSecret("ldap/mailsec", "mail", dev.mailsec.dkm.SecretKind.OPAQUE, "pw".getBytes(StandardCharsets.UTF_8));
+        store.admin.putSecret(
+                "ldap/mailsec",
+                "mail",
+                dev.mailsec.dkm.SecretKind.OPAQUE,
+                "pw".getBytes(StandardCharsets.UTF_8));
         store.admin.createGroup("other");
-        store.admin.putSecret("ldap/locked", "other", dev.mailsec.dkm.SecretKind.OPAQUE, "pw".getBytes(StandardCharsets.UTF_8));
+        store.admin.putSecret(
+                "ldap/locked",
+                "other",
+                dev.mailsec.dkm.SecretKind.OPAQUE,
+                "pw".getBytes(StandardCharsets.UTF_8));
         Path ca = dir.resolve("ca.pem");
         SmimeTestPki.writeCert(ca, pki.ca);
-        String[] ldap = {"ldapUrl", "ldap://127.0.0.1:1", "ldapBaseDn", "dc=example,dc=test", "ldapBindDn", "cn=mailsec,dc=example,dc=test",
-            "dkmConfig", store.properties.toString()};
+        String[] ldap = {
+            "ldapUrl",
+            "ldap://127.0.0.1:1",
+            "ldapBaseDn",
+            "dc=example,dc=test",
+            "ldapBindDn",
+            "cn=mailsec,dc=example,dc=test",
+            "dkmConfig",
+            store.properties.toString()
+        };
         EncryptSmime encrypt = new EncryptSmime();
-        encrypt.init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/mailsec", "trustAnchors", ca.toString(),
-            "crlLdapUrl", "ldap://127.0.0.1:1", "crlLdapBindDn", "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec"))
-            .build());
+        encrypt.init(
+                config(
+                                "EncryptSmime",
+                                concat(
+                                        ldap,
+                                        "ldapPasswordSecret",
+                                        "ldap/mailsec",
+                                        "trustAnchors",
+                                        ca.toString(),
+                                        "crlLdapUrl",
+                                        "ldap://127.0.0.1:1",
+                                        "crlLdapBindDn",
+                                        "cn=mailsec,dc=example,dc=test",
+                                        "crlLdapPasswordSecret",
+                                        "ldap/mailsec"))
+                        .build());
 
-        assertThatThrownBy(() -> new EncryptSmime().init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/missing")).build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("ldapPasswordSecret").hasMessageContaining("ldap/missing");
-        assertThatThrownBy(() -> new EncryptSmime().init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/locked")).build()))
-            .as("a secret of a group james-transport is not in").isInstanceOf(MessagingException.class)
-            .hasMessageContaining("ldapPasswordSecret").hasMessageContaining("ldap/locked");
-        assertThatThrownBy(() -> new EncryptSmime().init(config("EncryptSmime", concat(ldap, "ldapPasswordSecret", "ldap/mailsec",
-            "crlLdapUrl", "ldap://127.0.0.1:1")).build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("crlLdapUrl").hasMessageContaining("trustAnchors");
-        assertThatThrownBy(() -> new VerifySmime().init(config("VerifySmime", "trustAnchors", ca.toString(), "dkmConfig",
-            store.properties.toString(), "crlLdapBindDn", "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec").build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("crlLdapBindDn: needs crlLdapUrl");
-        assertThatThrownBy(() -> new VerifySmime().init(config("VerifySmime", "trustAnchors", ca.toString(), "crlLdapUrl",
-            "ldap://127.0.0.1:1", "crlLdapBindDn", "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec",
-            "dkmConfig", dir.resolve("missing.properties").toString()).build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("dkmConfig").hasMessageContaining("missing.properties");
+        assertThatThrownBy(
+                        () ->
+                                new EncryptSmime()
+                                        .init(
+                                                config(
+                                                                "EncryptSmime",
+                                                                concat(
+                                                                        ldap,
+                                                                        "ldapPasswordSecret",
+                                                                        "ldap/missing"))
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("ldapPasswordSecret")
+                .hasMessageContaining("ldap/missing");
+        assertThatThrownBy(
+                        () ->
+                                new EncryptSmime()
+                                        .init(
+                                                config(
+                                                                "EncryptSmime",
+                                                                concat(
+                                                                        ldap,
+                                                                        "ldapPasswordSecret",
+                                                                        "ldap/locked"))
+                                                        .build()))
+                .as("a secret of a group james-transport is not in")
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("ldapPasswordSecret")
+                .hasMessageContaining("ldap/locked");
+        assertThatThrownBy(
+                        () ->
+                                new EncryptSmime()
+                                        .init(
+                                                config(
+                                                                "EncryptSmime",
+                                                                concat(
+                                                                        ldap,
+                                                                        "ldapPasswordSecret",
+                                                                        "ldap/mailsec",
+                                                                        "crlLdapUrl",
+                                                                        "ldap://127.0.0.1:1"))
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("crlLdapUrl")
+                .hasMessageContaining("trustAnchors");
+        assertThatThrownBy(
+                        () ->
+                                new VerifySmime()
+                                        .init(
+                                                config(
+                                                                "VerifySmime",
+                                                                "trustAnchors",
+                                                                ca.toString(),
+                                                                "dkmConfig",
+                                                                store.properties.toString(),
+                                                                "crlLdapBindDn",
+                                                                "cn=mailsec,dc=example,dc=test",
+                                                                "crlLdapPasswordSecret",
+                                                                "ldap/mailsec")
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("crlLdapBindDn: needs crlLdapUrl");
+        assertThatThrownBy(
+                        () ->
+                                new VerifySmime()
+                                        .init(
+                                                config(
+                                                                "VerifySmime",
+                                                                "trustAnchors",
+                                                                ca.toString(),
+                                                                "crlLdapUrl",
+                                                                "ldap://127.0.0.1:1",
+                                                                "crlLdapBindDn",
+                                                                "cn=mailsec,dc=example,dc=test",
+                                                                "crlLdapPasswordSecret",
+                                                                "ldap/mailsec",
+                                                                "dkmConfig",
+                                                                dir.resolve("missing.properties")
+                                                                        .toString())
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("dkmConfig")
+                .hasMessageContaining("missing.properties");
         VerifySmime verify = new VerifySmime();
-        verify.init(config("VerifySmime", "trustAnchors", ca.toString(), "crlLdapUrl", "ldap://127.0.0.1:1", "crlLdapBindDn",
-            "cn=mailsec,dc=example,dc=test", "crlLdapPasswordSecret", "ldap/mailsec", "dkmConfig", store.properties.toString()).build());
+        verify.init(
+                config(
+                                "VerifySmime",
+                                "trustAnchors",
+                                ca.toString(),
+                                "crlLdapUrl",
+                                "ldap://127.0.0.1:1",
+                                "crlLdapBindDn",
+                                "cn=mailsec,dc=example,dc=test",
+                                "crlLdapPasswordSecret",
+                                "ldap/mailsec",
+                                "dkmConfig",
+                                store.properties.toString())
+                        .build());
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -235,15 +427,26 @@ class SmimeDkmMailetsTest {
 
     @Test
     void keyMaterialShouldNeverAppearInFailureAttributesOrExceptions() throws Exception {
-        String material = Base64.getEncoder().encodeToString(bob1.privateKeyForCryptoOperation().getEncoded()).substring(100, 140);
-        SignSmime throwing = signer("keySource", "dkm", "dkmConfig", store.properties.toString(), "signer", "bob@example.test");
+        String material =
+                Base64.getEncoder()
+                        .encodeToString(bob1.privateKeyForCryptoOperation().getEncoded())
+                        .substring(100, 140);
+        SignSmime throwing =
+                signer(
+                        "keySource",
+                        "dkm",
+                        "dkmConfig",
+                        store.properties.toString(),
+                        "signer",
+                        "bob@example.test");
         DecryptSmime dec = decryptor("keySource", "dkm", "dkmConfig", store.properties.toString());
         FakeMail mail = SmimeMailetsTest.mail("bob@example.test");
         encryptTo(mail, bob1);
         Files.move(dir.resolve("data"), dir.resolve("data-moved"));
         dec.service(mail);
-        assertThat(String.valueOf(mail.getAttribute(DecryptSmime.FAILURE).get().getValue().value())).doesNotContain(material);
+        assertThat(String.valueOf(mail.getAttribute(DecryptSmime.FAILURE).get().getValue().value()))
+                .doesNotContain(material);
         assertThatThrownBy(() -> throwing.service(SmimeMailetsTest.mail("bob@example.test")))
-            .satisfies(e -> assertThat(e.getMessage() + e.getCause()).doesNotContain(material));
+                .satisfies(e -> assertThat(e.getMessage() + e.getCause()).doesNotContain(material));
     }
 }

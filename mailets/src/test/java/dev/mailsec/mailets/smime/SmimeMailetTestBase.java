@@ -1,11 +1,11 @@
 package dev.mailsec.mailets.smime;
 
-import dev.mailsec.smime.SmimeTestPki;
 import dev.mailsec.smime.ChainValidator;
 import dev.mailsec.smime.FolderCertificateDirectory;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeKeyPair;
+import dev.mailsec.smime.SmimeTestPki;
 import dev.mailsec.smime.SmimeVerifier;
 import dev.mailsec.smime.TrustAnchors;
 import java.io.ByteArrayInputStream;
@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The test PKI, key and certificate folders and messages the S/MIME mailet tests share. */
 abstract class SmimeMailetTestBase {
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     static SmimeTestPki pki;
     static SmimeKeyPair alice;
@@ -60,8 +59,12 @@ abstract class SmimeMailetTestBase {
     }
 
     static FakeMail mail(String... recipients) throws Exception {
-        FakeMail.Builder b = FakeMail.builder().name("m1").mimeMessage(Fixtures.message(Fixtures.MESSAGE))
-            .sender("alice@example.test").state("root");
+        FakeMail.Builder b =
+                FakeMail.builder()
+                        .name("m1")
+                        .mimeMessage(Fixtures.message(Fixtures.MESSAGE))
+                        .sender("alice@example.test")
+                        .state("root");
         for (String r : recipients) {
             b.recipient(r);
         }
@@ -70,7 +73,11 @@ abstract class SmimeMailetTestBase {
 
     static SignSmime signer() throws MessagingException {
         SignSmime m = new SignSmime();
-        m.init(FakeMailetConfig.builder().mailetName("SignSmime").setProperty("keyFolder", keys.toString()).build());
+        m.init(
+                FakeMailetConfig.builder()
+                        .mailetName("SignSmime")
+                        .setProperty("keyFolder", keys.toString())
+                        .build());
         return m;
     }
 
@@ -78,11 +85,21 @@ abstract class SmimeMailetTestBase {
         return new SmimeVerifier(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC());
     }
 
-    static EncryptSmime encryptor(String policy, String processor, PeerCapabilityCache cache) throws Exception {
-        EncryptSmime m = new EncryptSmime(new RecipientCertificates(new FolderCertificateDirectory(certs),
-            new ChainValidator(TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC()), Clock.systemUTC()), cache);
-        FakeMailetConfig.Builder c = FakeMailetConfig.builder().mailetName("EncryptSmime").mailetContext(FakeMailContext.defaultContext())
-            .setProperty("policy", policy);
+    static EncryptSmime encryptor(String policy, String processor, PeerCapabilityCache cache)
+            throws Exception {
+        EncryptSmime m =
+                new EncryptSmime(
+                        new RecipientCertificates(
+                                new FolderCertificateDirectory(certs),
+                                new ChainValidator(
+                                        TrustAnchors.of(List.of(pki.ca)), null, Clock.systemUTC()),
+                                Clock.systemUTC()),
+                        cache);
+        FakeMailetConfig.Builder c =
+                FakeMailetConfig.builder()
+                        .mailetName("EncryptSmime")
+                        .mailetContext(FakeMailContext.defaultContext())
+                        .setProperty("policy", policy);
         if (processor != null) {
             c.setProperty("processor", processor);
         }
@@ -92,14 +109,21 @@ abstract class SmimeMailetTestBase {
 
     /** Unsaved, as James's message is after a header mailet: writing it calls saveChanges(). */
     static FakeMail hostile(String raw) throws Exception {
-        MimeMessage unsaved = new MimeMessage(Session.getInstance(new Properties()),
-            new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))) {
-            {
-                saved = false;
-            }
-        };
-        return FakeMail.builder().name("h").mimeMessage(unsaved).sender("alice@example.test").state("root")
-            .recipient("bob@example.test").build();
+        MimeMessage unsaved =
+                new MimeMessage(
+                        Session.getInstance(new Properties()),
+                        new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))) {
+                    {
+                        saved = false;
+                    }
+                };
+        return FakeMail.builder()
+                .name("h")
+                .mimeMessage(unsaved)
+                .sender("alice@example.test")
+                .state("root")
+                .recipient("bob@example.test")
+                .build();
     }
 
     /** A directory that returns one fixed certificate for everybody. */

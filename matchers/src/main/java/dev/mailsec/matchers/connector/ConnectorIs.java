@@ -15,8 +15,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches mail covered by the named inbound connector, as decided by the
- * {@code dev.mailsec.mailets.connector.CheckInboundConnector} mailet (which must run earlier, in the root
+ * Matches mail covered by the named inbound connector, as decided by the {@code
+ * dev.mailsec.mailets.connector.CheckInboundConnector} mailet (which must run earlier, in the root
  * processor). Returns all recipients, or none.
  *
  * <pre>{@code
@@ -27,23 +27,30 @@ import org.apache.mailet.base.GenericMatcher;
  * <!-- another connectors file than file://conf/connectors.xml: -->
  * <mailet match="dev.mailsec.matchers.connector.ConnectorIs=partner,file:///etc/james/connectors.xml" ...
  * }</pre>
- * The condition, an inbound connector name, is required, optionally followed by a
- * comma and the connectors file (default {@code file://conf/connectors.xml}, relative to James's working
- * directory: the file {@code CheckInboundConnector} reads). A name the file does not define as an inbound
- * connector (the message lists those it does), a missing or invalid file fail the start.
+ *
+ * The condition, an inbound connector name, is required, optionally followed by a comma and the
+ * connectors file (default {@code file://conf/connectors.xml}, relative to James's working
+ * directory: the file {@code CheckInboundConnector} reads). A name the file does not define as an
+ * inbound connector (the message lists those it does), a missing or invalid file fail the start.
  */
 public class ConnectorIs extends GenericMatcher {
 
-    private static final AttributeName CONNECTOR = AttributeName.of(ConnectorAttributeNames.INBOUND_CONNECTOR);
+    private static final AttributeName CONNECTOR =
+            AttributeName.of(ConnectorAttributeNames.INBOUND_CONNECTOR);
 
     private String connector;
 
     @Override
     public void init() throws MessagingException {
-        ConnectorCondition condition = ConnectorCondition.parse("ConnectorIs", "inbound", getCondition());
+        ConnectorCondition condition =
+                ConnectorCondition.parse("ConnectorIs", "inbound", getCondition());
         if (!condition.connectors.inbound(condition.name).isPresent()) {
-            throw condition.unknown("ConnectorIs", "inbound", condition.connectors.inbound().stream()
-                .map(InboundConnector::name).collect(Collectors.toList()));
+            throw condition.unknown(
+                    "ConnectorIs",
+                    "inbound",
+                    condition.connectors.inbound().stream()
+                            .map(InboundConnector::name)
+                            .collect(Collectors.toList()));
         }
         connector = condition.name;
     }
@@ -54,8 +61,11 @@ public class ConnectorIs extends GenericMatcher {
     }
 
     private Collection<MailAddress> matchRecipients(Mail mail) {
-        Optional<String> covering = AttributeUtils.getValueAndCastFromMail(mail, CONNECTOR, String.class);
-        return covering.filter(connector::equals).isPresent() ? mail.getRecipients() : Collections.emptyList();
+        Optional<String> covering =
+                AttributeUtils.getValueAndCastFromMail(mail, CONNECTOR, String.class);
+        return covering.filter(connector::equals).isPresent()
+                ? mail.getRecipients()
+                : Collections.emptyList();
     }
 
     @Override

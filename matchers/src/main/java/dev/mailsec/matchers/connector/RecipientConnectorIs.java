@@ -14,11 +14,12 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches the recipients whose domain goes through the named outbound connector (the first connector in
- * the file that covers the domain), so that James splits the mail and only those recipients take the
- * connector's route. Used in the processor holding the general {@code RemoteDelivery} (stock James:
- * {@code relay}, which only relay-allowed mail reaches), before it, to hand covered mail to the connector's
- * own processor, whose {@code RemoteDelivery} enforces its TLS policy (see {@code docs/tls-connectors.md}).
+ * Matches the recipients whose domain goes through the named outbound connector (the first
+ * connector in the file that covers the domain), so that James splits the mail and only those
+ * recipients take the connector's route. Used in the processor holding the general {@code
+ * RemoteDelivery} (stock James: {@code relay}, which only relay-allowed mail reaches), before it,
+ * to hand covered mail to the connector's own processor, whose {@code RemoteDelivery} enforces its
+ * TLS policy (see {@code docs/tls-connectors.md}).
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=bank" class="ToProcessor">
@@ -27,11 +28,13 @@ import org.apache.mailet.base.GenericMatcher;
  * <!-- another connectors file than file://conf/connectors.xml: -->
  * <mailet match="dev.mailsec.matchers.connector.RecipientConnectorIs=bank,file:///etc/james/connectors.xml" ...
  * }</pre>
- * {@code RecipientConnectorIs=*} matches the recipients covered by any outbound connector: the generic route
- * to a processor holding {@code ConnectorsRemoteDelivery}, which delivers each with its connector's policy.
- * The condition is an outbound connector name (or {@code *}), optionally followed by a comma and the connectors file
- * (default {@code file://conf/connectors.xml}, relative to James's working directory). An unknown connector
- * (the message lists the outbound connectors the file defines) or an invalid file fails the start.
+ *
+ * {@code RecipientConnectorIs=*} matches the recipients covered by any outbound connector: the
+ * generic route to a processor holding {@code ConnectorsRemoteDelivery}, which delivers each with
+ * its connector's policy. The condition is an outbound connector name (or {@code *}), optionally
+ * followed by a comma and the connectors file (default {@code file://conf/connectors.xml}, relative
+ * to James's working directory). An unknown connector (the message lists the outbound connectors
+ * the file defines) or an invalid file fails the start.
  */
 public class RecipientConnectorIs extends GenericMatcher {
 
@@ -39,20 +42,31 @@ public class RecipientConnectorIs extends GenericMatcher {
     static final String ANY = "*";
 
     private Connectors connectors;
+
     /** The connector routed, or null for {@code *} (any connector). */
     private OutboundConnector connector;
 
     @Override
     public void init() throws MessagingException {
-        ConnectorCondition condition = ConnectorCondition.parse("RecipientConnectorIs", "outbound", getCondition());
+        ConnectorCondition condition =
+                ConnectorCondition.parse("RecipientConnectorIs", "outbound", getCondition());
         connectors = condition.connectors;
         if (condition.name.equals(ANY)) {
             // the generic route: every covered recipient, for ConnectorsRemoteDelivery
             connector = null;
             return;
         }
-        connector = connectors.outbound(condition.name).orElseThrow(() -> condition.unknown("RecipientConnectorIs",
-            "outbound", connectors.outbound().stream().map(OutboundConnector::name).collect(Collectors.toList())));
+        connector =
+                connectors
+                        .outbound(condition.name)
+                        .orElseThrow(
+                                () ->
+                                        condition.unknown(
+                                                "RecipientConnectorIs",
+                                                "outbound",
+                                                connectors.outbound().stream()
+                                                        .map(OutboundConnector::name)
+                                                        .collect(Collectors.toList())));
     }
 
     @Override
@@ -63,7 +77,8 @@ public class RecipientConnectorIs extends GenericMatcher {
     private Collection<MailAddress> matchRecipients(Mail mail) {
         List<MailAddress> covered = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
-            Optional<OutboundConnector> route = connectors.outboundFor(recipient.getDomain().asString());
+            Optional<OutboundConnector> route =
+                    connectors.outboundFor(recipient.getDomain().asString());
             if (route.isPresent() && (connector == null || route.get() == connector)) {
                 covered.add(recipient);
             }

@@ -15,7 +15,10 @@ import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-/** Reads back the per-signature results {@code VerifyDkim} stored; an absent or foreign value reads as empty. */
+/**
+ * Reads back the per-signature results {@code VerifyDkim} stored; an absent or foreign value reads
+ * as empty.
+ */
 final class DkimAttribute {
 
     static final AttributeName RESULTS = AttributeName.of(DkimAttributeNames.RESULTS);
@@ -31,8 +34,7 @@ final class DkimAttribute {
         }
     }
 
-    private DkimAttribute() {
-    }
+    private DkimAttribute() {}
 
     static List<Entry> read(Mail mail) {
         Optional<?> value = AttributeUtils.getAttributeValueFromMail(mail, RESULTS);
@@ -47,14 +49,20 @@ final class DkimAttribute {
             }
             Map<String, String> strings = new HashMap<>();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) map).entrySet()) {
-                Object v = e.getValue() instanceof AttributeValue ? ((AttributeValue<?>) e.getValue()).value() : e.getValue();
+                Object v =
+                        e.getValue() instanceof AttributeValue
+                                ? ((AttributeValue<?>) e.getValue()).value()
+                                : e.getValue();
                 if (v instanceof String) {
                     strings.put(String.valueOf(e.getKey()), (String) v);
                 }
             }
             try {
                 String aligned = strings.getOrDefault(DkimAttributeNames.ALIGNED_KEY, "none");
-                out.add(new Entry(DkimSignatureResult.fromMap(strings), Alignment.fromKeyword(aligned)));
+                out.add(
+                        new Entry(
+                                DkimSignatureResult.fromMap(strings),
+                                Alignment.fromKeyword(aligned)));
             } catch (IllegalArgumentException notOurs) {
                 // an entry someone else wrote under our name: it cannot match
             }

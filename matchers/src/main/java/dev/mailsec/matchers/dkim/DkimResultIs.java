@@ -16,8 +16,8 @@ import org.apache.mailet.base.GenericMatcher;
 /**
  * Matches mail for which {@code VerifyDkim} recorded at least one signature with one of the given
  * results, optionally only signatures of one signing domain ({@code d=}, exact, case-insensitive).
- * {@code none} matches a mail without any signature. Mail that {@code VerifyDkim} has not seen never
- * matches. Returns all recipients, or none.
+ * {@code none} matches a mail without any signature. Mail that {@code VerifyDkim} has not seen
+ * never matches. Returns all recipients, or none.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.dkim.DkimResultIs=fail,permerror" class="ToRepository">
@@ -28,6 +28,7 @@ import org.apache.mailet.base.GenericMatcher;
  *     <value>yes</value>
  * </mailet>
  * }</pre>
+ *
  * Condition: {@code result[,result...][@domain]} with results from {@code pass fail neutral policy
  * temperror permerror none}; anything else fails the start.
  */
@@ -40,14 +41,21 @@ public class DkimResultIs extends GenericMatcher {
     public void init() throws MessagingException {
         String condition = getCondition();
         if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("DkimResultIs: a condition is required, e.g. DkimResultIs=fail,permerror");
+            throw new MessagingException(
+                    "DkimResultIs: a condition is required, e.g. DkimResultIs=fail,permerror");
         }
         String c = condition.trim();
         int at = c.indexOf('@');
         if (at >= 0) {
             String written = c.substring(at + 1).trim().toLowerCase(Locale.ROOT);
-            domain = DomainName.normalize(written).orElseThrow(() -> new MessagingException(
-                "DkimResultIs: '" + written + "' after '@' is not a domain name"));
+            domain =
+                    DomainName.normalize(written)
+                            .orElseThrow(
+                                    () ->
+                                            new MessagingException(
+                                                    "DkimResultIs: '"
+                                                            + written
+                                                            + "' after '@' is not a domain name"));
         } else {
             domain = null;
         }
@@ -56,8 +64,11 @@ public class DkimResultIs extends GenericMatcher {
             try {
                 results.add(DkimResult.fromKeyword(r));
             } catch (IllegalArgumentException e) {
-                throw new MessagingException("DkimResultIs: " + e.getMessage()
-                        + "; use pass, fail, neutral, policy, temperror, permerror or none", e);
+                throw new MessagingException(
+                        "DkimResultIs: "
+                                + e.getMessage()
+                                + "; use pass, fail, neutral, policy, temperror, permerror or none",
+                        e);
             }
         }
     }

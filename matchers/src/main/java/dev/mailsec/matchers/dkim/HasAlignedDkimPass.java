@@ -11,8 +11,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches mail with a passing DKIM signature aligned with the From: domain in the DMARC sense
- * (RFC 7489 section 3.1.1), as recorded by {@code VerifyDkim}: {@code relaxed} (default; same
+ * Matches mail with a passing DKIM signature aligned with the From: domain in the DMARC sense (RFC
+ * 7489 section 3.1.1), as recorded by {@code VerifyDkim}: {@code relaxed} (default; same
  * organizational domain per the Public Suffix List) or {@code strict} (same domain). Use it negated
  * to catch mail that claims a domain but is not signed by it. Returns all recipients, or none.
  *
@@ -25,8 +25,9 @@ import org.apache.mailet.base.GenericMatcher;
  *     <matcher match="dev.mailsec.matchers.dkim.HasAlignedDkimPass"/>
  * </matcher>
  * }</pre>
- * (James 3.8.1 negates with the composite {@code Not} above; it has no {@code Not=} matcher.)
- * A condition other than {@code relaxed} or {@code strict} fails the start.
+ *
+ * (James 3.8.1 negates with the composite {@code Not} above; it has no {@code Not=} matcher.) A
+ * condition other than {@code relaxed} or {@code strict} fails the start.
  */
 public class HasAlignedDkimPass extends GenericMatcher {
 
@@ -41,7 +42,10 @@ public class HasAlignedDkimPass extends GenericMatcher {
         } else if (c.equalsIgnoreCase("strict")) {
             mode = Alignment.STRICT;
         } else {
-            throw new MessagingException("HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got '" + c + "'");
+            throw new MessagingException(
+                    "HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got '"
+                            + c
+                            + "'");
         }
     }
 

@@ -14,16 +14,17 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches mail carrying one of the listed sensitivity labels: the RFC 2156 {@code Sensitivity:} header
- * ({@code Personal}, {@code Private}, {@code Company-Confidential}) or a Microsoft Information Protection
- * label in {@code msip_labels:} ({@code MSIP_Label_<guid>_Name=<name>}, as Outlook writes it). Labels are
- * compared without regard to case. All recipients, or none.
+ * Matches mail carrying one of the listed sensitivity labels: the RFC 2156 {@code Sensitivity:}
+ * header ({@code Personal}, {@code Private}, {@code Company-Confidential}) or a Microsoft
+ * Information Protection label in {@code msip_labels:} ({@code MSIP_Label_<guid>_Name=<name>}, as
+ * Outlook writes it). Labels are compared without regard to case. All recipients, or none.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.rights.HasSensitivityLabel=Company-Confidential,Highly Confidential" class="dev.mailsec.mailets.rights.ProtectMessage">
  *     <template>do-not-forward</template>
  * </mailet>
  * }</pre>
+ *
  * The condition is a comma-separated list of labels; an empty condition fails the start. Only the
  * label's name is read: an MSIP label that is present but {@code _Enabled=false} does not count.
  */
@@ -38,14 +39,18 @@ public class HasSensitivityLabel extends GenericMatcher {
     public void init() throws MessagingException {
         String condition = getCondition();
         if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("HasSensitivityLabel: the condition must list labels, e.g. "
-                + "HasSensitivityLabel=Company-Confidential; got '" + (condition == null ? "" : condition) + "'");
+            throw new MessagingException(
+                    "HasSensitivityLabel: the condition must list labels, e.g. "
+                            + "HasSensitivityLabel=Company-Confidential; got '"
+                            + (condition == null ? "" : condition)
+                            + "'");
         }
         Set<String> set = new LinkedHashSet<>();
         for (String part : condition.split(",")) {
             String label = part.trim();
             if (label.isEmpty() || label.indexOf(';') >= 0 || label.indexOf('=') >= 0) {
-                throw new MessagingException("HasSensitivityLabel: not a label: '" + part + "' in '" + condition + "'");
+                throw new MessagingException(
+                        "HasSensitivityLabel: not a label: '" + part + "' in '" + condition + "'");
             }
             set.add(label.toLowerCase(Locale.ROOT));
         }
@@ -58,10 +63,15 @@ public class HasSensitivityLabel extends GenericMatcher {
     }
 
     private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
-        return labelsOf(mail.getMessage()).stream().anyMatch(labels::contains) ? mail.getRecipients() : Collections.emptyList();
+        return labelsOf(mail.getMessage()).stream().anyMatch(labels::contains)
+                ? mail.getRecipients()
+                : Collections.emptyList();
     }
 
-    /** Every label of the message, lower-cased: Sensitivity values and the names of enabled MSIP labels. */
+    /**
+     * Every label of the message, lower-cased: Sensitivity values and the names of enabled MSIP
+     * labels.
+     */
     static Set<String> labelsOf(MimeMessage message) throws MessagingException {
         Set<String> found = new LinkedHashSet<>();
         String[] sensitivity = message.getHeader(SENSITIVITY);
@@ -80,8 +90,8 @@ public class HasSensitivityLabel extends GenericMatcher {
     }
 
     /**
-     * Names of the enabled labels in an {@code msip_labels} value:
-     * {@code MSIP_Label_<guid>_Enabled=true; MSIP_Label_<guid>_Name=Confidential; ...}.
+     * Names of the enabled labels in an {@code msip_labels} value: {@code
+     * MSIP_Label_<guid>_Enabled=true; MSIP_Label_<guid>_Name=Confidential; ...}.
      */
     static Set<String> msipNames(String value) {
         java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
@@ -98,7 +108,9 @@ public class HasSensitivityLabel extends GenericMatcher {
                 continue;
             }
             if (lower.endsWith("_name")) {
-                names.put(lower.substring(0, lower.length() - "_name".length()), v.toLowerCase(Locale.ROOT));
+                names.put(
+                        lower.substring(0, lower.length() - "_name".length()),
+                        v.toLowerCase(Locale.ROOT));
             } else if (lower.endsWith("_enabled") && "false".equalsIgnoreCase(v)) {
                 disabled.add(lower.substring(0, lower.length() - "_enabled".length()));
             }

@@ -2,8 +2,8 @@ package dev.mailsec.matchers.rights;
 
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.guard.PerMailGuard;
-import dev.mailsec.mail.DomainName.Option;
 import dev.mailsec.mail.DomainName;
+import dev.mailsec.mail.DomainName.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,26 +18,32 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Returns the recipients whose domain is not one of the organisation's domains, so a pipeline can treat
- * them apart (protect mail to them, or decrypt only for the others with {@code Not}). A domain matches
- * exactly (case-insensitive); a subdomain of an organisation domain is outside unless listed. Whether a
- * domain is hosted by this James does not matter: the demo's {@code external.test} is local but outside.
+ * Returns the recipients whose domain is not one of the organisation's domains, so a pipeline can
+ * treat them apart (protect mail to them, or decrypt only for the others with {@code Not}). A
+ * domain matches exactly (case-insensitive); a subdomain of an organisation domain is outside
+ * unless listed. Whether a domain is hosted by this James does not matter: the demo's {@code
+ * external.test} is local but outside.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.rights.IsRecipientOutsideOrganisation" class="dev.mailsec.mailets.rights.ProtectMessage">
  *     <template>encrypt-only</template>
  * </mailet>
  * }</pre>
- * Condition: a comma-separated list of domains ({@code =mailsec.test,example.com}); or
- * {@code config=FILE}, the {@code organisationDomains} of that rights configuration (the file the rights
- * mailets' {@code <config>} names; a path by docs/paths.md); without a condition, those of
- * {@code conf/rights.xml}, the rights mailets' default. A malformed domain or an unreadable rights file fails
- * the start.
+ *
+ * Condition: a comma-separated list of domains ({@code =mailsec.test,example.com}); or {@code
+ * config=FILE}, the {@code organisationDomains} of that rights configuration (the file the rights
+ * mailets' {@code <config>} names; a path by docs/paths.md); without a condition, those of {@code
+ * conf/rights.xml}, the rights mailets' default. A malformed domain or an unreadable rights file
+ * fails the start.
  */
 public class IsRecipientOutsideOrganisation extends GenericMatcher {
 
-    /** Condition prefix naming the rights configuration, as the rights mailets' {@code config} parameter. */
+    /**
+     * Condition prefix naming the rights configuration, as the rights mailets' {@code config}
+     * parameter.
+     */
     static final String CONFIG_PREFIX = "config=";
+
     static final String DEFAULT_CONFIG = "conf/rights.xml";
 
     private Set<String> organisation;
@@ -52,9 +58,11 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
             try {
                 config = PackPaths.resolve(file);
             } catch (IllegalArgumentException e) {
-                throw new MessagingException("IsRecipientOutsideOrganisation: config: " + e.getMessage(), e);
+                throw new MessagingException(
+                        "IsRecipientOutsideOrganisation: config: " + e.getMessage(), e);
             }
-            organisation = RightsConfig.organisationDomains(config, "IsRecipientOutsideOrganisation");
+            organisation =
+                    RightsConfig.organisationDomains(config, "IsRecipientOutsideOrganisation");
             return;
         }
         organisation = domains(condition);
@@ -65,8 +73,12 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
         for (String part : condition.split(",")) {
             String d = DomainName.normalize(part, Option.TRIM).orElse(null);
             if (d == null) {
-                throw new MessagingException("IsRecipientOutsideOrganisation: not a domain name: '" + part.trim()
-                    + "' in '" + condition + "'");
+                throw new MessagingException(
+                        "IsRecipientOutsideOrganisation: not a domain name: '"
+                                + part.trim()
+                                + "' in '"
+                                + condition
+                                + "'");
             }
             set.add(d);
         }

@@ -16,22 +16,25 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches a rights-protected wrapper made by {@code ProtectMessage}: a message whose own MIME tree (not
- * a message attached to it) holds a part of type {@code application/vnd.mailsec.protected+json}, the
- * protected package. The {@code X-Mailsec-Protected} header alone does not count (anyone can write it);
- * whether the package is genuine is decided when it is opened. All recipients, or none.
+ * Matches a rights-protected wrapper made by {@code ProtectMessage}: a message whose own MIME tree
+ * (not a message attached to it) holds a part of type {@code
+ * application/vnd.mailsec.protected+json}, the protected package. The {@code X-Mailsec-Protected}
+ * header alone does not count (anyone can write it); whether the package is genuine is decided when
+ * it is opened. All recipients, or none.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.rights.IsRightsProtected" class="dev.mailsec.mailets.rights.DecryptRightsProtected">
  *     <onKeyStoreDown>rights-key-store-down</onKeyStoreDown>
  * </mailet>
  * }</pre>
+ *
  * No condition. A message whose structure cannot be parsed does not match.
  */
 public class IsRightsProtected extends GenericMatcher {
 
     /** The media type of the protected package ({@code ProtectedPackage.MEDIA_TYPE}). */
     public static final String MEDIA_TYPE = dev.mailsec.rights.ProtectedPackage.MEDIA_TYPE;
+
     /** How deep nested multiparts are searched; a wrapper has the package at depth 1. */
     static final int MAX_DEPTH = 8;
 

@@ -11,8 +11,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 /**
- * Matches mail whose top-level Content-Type is S/MIME encrypted: {@code application/pkcs7-mime} with
- * {@code smime-type=enveloped-data} or {@code authEnveloped-data} (or without smime-type). All
+ * Matches mail whose top-level Content-Type is S/MIME encrypted: {@code application/pkcs7-mime}
+ * with {@code smime-type=enveloped-data} or {@code authEnveloped-data} (or without smime-type). All
  * recipients, or none.
  *
  * <pre>{@code
@@ -30,7 +30,8 @@ public class IsSmimeEncrypted extends GenericMatcher {
 
     private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
         return SmimeMessages.classify(mail.getMessage().getContentType()) == SmimeKind.ENCRYPTED
-            ? mail.getRecipients() : Collections.emptyList();
+                ? mail.getRecipients()
+                : Collections.emptyList();
     }
 
     @Override

@@ -11,8 +11,9 @@ import org.apache.mailet.base.GenericMatcher;
 
 /**
  * Matches mail whose top-level Content-Type is an S/MIME signature: {@code multipart/signed} with
- * protocol {@code application/pkcs7-signature}, or {@code application/pkcs7-mime; smime-type=signed-data}.
- * Whether the signature is valid is {@code VerifySmime}'s job. All recipients, or none.
+ * protocol {@code application/pkcs7-signature}, or {@code application/pkcs7-mime;
+ * smime-type=signed-data}. Whether the signature is valid is {@code VerifySmime}'s job. All
+ * recipients, or none.
  *
  * <pre>{@code
  * <mailet match="dev.mailsec.matchers.smime.IsSmimeSigned" class="dev.mailsec.mailets.smime.VerifySmime">
@@ -28,7 +29,9 @@ public class IsSmimeSigned extends GenericMatcher {
     }
 
     private Collection<MailAddress> matchRecipients(Mail mail) throws MessagingException {
-        return SmimeMessages.classify(mail.getMessage().getContentType()).isSigned() ? mail.getRecipients() : Collections.emptyList();
+        return SmimeMessages.classify(mail.getMessage().getContentType()).isSigned()
+                ? mail.getRecipients()
+                : Collections.emptyList();
     }
 
     @Override

@@ -24,12 +24,14 @@ import org.apache.mailet.base.GenericMatcher;
  *     <processor>smime-quarantine</processor>
  * </mailet>
  * }</pre>
+ *
  * The condition is a comma-separated list of {@code none, pass, fail, policy, neutral, temperror,
  * permerror}; anything else fails the start.
  */
 public class SmimeResultIs extends GenericMatcher {
 
-    private static final AttributeName RESULT = AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT);
+    private static final AttributeName RESULT =
+            AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT);
 
     private Set<SmimeResult> wanted;
 
@@ -37,7 +39,8 @@ public class SmimeResultIs extends GenericMatcher {
     public void init() throws MessagingException {
         String condition = getCondition();
         if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException("SmimeResultIs: the condition must list results, e.g. SmimeResultIs=fail,permerror");
+            throw new MessagingException(
+                    "SmimeResultIs: the condition must list results, e.g. SmimeResultIs=fail,permerror");
         }
         Set<SmimeResult> set = EnumSet.noneOf(SmimeResult.class);
         for (String part : condition.split(",")) {
@@ -56,12 +59,15 @@ public class SmimeResultIs extends GenericMatcher {
     }
 
     private Collection<MailAddress> matchRecipients(Mail mail) {
-        Optional<String> result = AttributeUtils.getValueAndCastFromMail(mail, RESULT, String.class);
+        Optional<String> result =
+                AttributeUtils.getValueAndCastFromMail(mail, RESULT, String.class);
         if (result.isEmpty()) {
             return Collections.emptyList();
         }
         try {
-            return wanted.contains(SmimeResult.parse(result.get())) ? mail.getRecipients() : Collections.emptyList();
+            return wanted.contains(SmimeResult.parse(result.get()))
+                    ? mail.getRecipients()
+                    : Collections.emptyList();
         } catch (IllegalArgumentException e) {
             return Collections.emptyList();
         }

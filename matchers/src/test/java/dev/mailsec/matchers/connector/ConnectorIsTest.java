@@ -20,24 +20,30 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConnectorIsTest {
 
-    static final String CONNECTORS = "<connectors>"
-        + "<inbound name=\"partner\"><senderDomain>partner.test</senderDomain><requires tls=\"true\"/></inbound>"
-        + "<inbound name=\"partner-eu\"><senderDomain>partner.eu</senderDomain><requires tls=\"true\"/></inbound>"
-        + "<outbound name=\"bank-mx\"><recipientDomain>mx.bank.test</recipientDomain><tls level=\"required\"/></outbound>"
-        + "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain>"
-        + "<tls level=\"verify\"/></outbound>"
-        + "</connectors>";
+    static final String CONNECTORS =
+            "<connectors>"
+                    + "<inbound name=\"partner\"><senderDomain>partner.test</senderDomain><requires tls=\"true\"/></inbound>"
+                    + "<inbound name=\"partner-eu\"><senderDomain>partner.eu</senderDomain><requires tls=\"true\"/></inbound>"
+                    + "<outbound name=\"bank-mx\"><recipientDomain>mx.bank.test</recipientDomain><tls level=\"required\"/></outbound>"
+                    + "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain><recipientDomain>*.bank.test</recipientDomain>"
+                    + "<tls level=\"verify\"/></outbound>"
+                    + "</connectors>";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void connectorIsShouldMatchOnlyTheNamedConnector() throws Exception {
         Matcher matcher = init(new ConnectorIs(), "partner," + write());
         Mail covered = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
-        covered.setAttribute(new Attribute(AttributeName.of("dev.mailsec.tls.connector.inbound"), AttributeValue.of("partner")));
+        covered.setAttribute(
+                new Attribute(
+                        AttributeName.of("dev.mailsec.tls.connector.inbound"),
+                        AttributeValue.of("partner")));
         Mail other = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
-        other.setAttribute(new Attribute(AttributeName.of("dev.mailsec.tls.connector.inbound"), AttributeValue.of("partner2")));
+        other.setAttribute(
+                new Attribute(
+                        AttributeName.of("dev.mailsec.tls.connector.inbound"),
+                        AttributeValue.of("partner2")));
         Mail none = FakeMail.builder().name("m").recipient("bob@mailsec.test").build();
 
         assertThat(matcher.match(covered)).containsExactly(new MailAddress("bob@mailsec.test"));
@@ -47,35 +53,46 @@ class ConnectorIsTest {
 
     @Test
     void connectorIsShouldRequireAName() {
-        assertThatThrownBy(() -> init(new ConnectorIs(), "")).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("got ''");
-        assertThatThrownBy(() -> init(new ConnectorIs(), ",x.xml")).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("got ',x.xml'");
+        assertThatThrownBy(() -> init(new ConnectorIs(), ""))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("got ''");
+        assertThatThrownBy(() -> init(new ConnectorIs(), ",x.xml"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("got ',x.xml'");
     }
 
     @Test
     void connectorIsShouldFailOnANameTheConnectorsFileDoesNotDefine() throws Exception {
         Path file = write();
-        assertThatThrownBy(() -> init(new ConnectorIs(), "parnter," + file)).isInstanceOf(MessagingException.class)
-            .hasMessage("ConnectorIs: no inbound connector 'parnter' in " + file + "; defined: partner, partner-eu");
+        assertThatThrownBy(() -> init(new ConnectorIs(), "parnter," + file))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "ConnectorIs: no inbound connector 'parnter' in "
+                                + file
+                                + "; defined: partner, partner-eu");
         // an outbound connector's name is not an inbound one
-        assertThatThrownBy(() -> init(new ConnectorIs(), "bank," + file)).isInstanceOf(MessagingException.class)
-            .hasMessageContaining("no inbound connector 'bank'");
+        assertThatThrownBy(() -> init(new ConnectorIs(), "bank," + file))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("no inbound connector 'bank'");
         assertThatThrownBy(() -> init(new ConnectorIs(), "partner," + dir.resolve("x.xml")))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("x.xml: no such file");
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("x.xml: no such file");
     }
 
     @Test
     void connectorIsShouldReadConfConnectorsXmlInJamesWorkingDirectoryByDefault() throws Exception {
         Files.createDirectories(dir.resolve("conf"));
-        Files.write(dir.resolve("conf/connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                dir.resolve("conf/connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
         String saved = System.getProperty("working.directory");
         System.setProperty("working.directory", dir.toString());
         try {
             init(new ConnectorIs(), "partner");
-            assertThatThrownBy(() -> init(new ConnectorIs(), "Partner")).isInstanceOf(MessagingException.class)
-                .hasMessage("ConnectorIs: no inbound connector 'Partner' in file://conf/connectors.xml; defined: partner,"
-                    + " partner-eu");
+            assertThatThrownBy(() -> init(new ConnectorIs(), "Partner"))
+                    .isInstanceOf(MessagingException.class)
+                    .hasMessage(
+                            "ConnectorIs: no inbound connector 'Partner' in file://conf/connectors.xml; defined: partner,"
+                                    + " partner-eu");
         } finally {
             if (saved == null) {
                 System.clearProperty("working.directory");
@@ -91,11 +108,16 @@ class ConnectorIsTest {
 
     /** {@link #CONNECTORS} as {@code connectors.xml} in {@code dir}. */
     static Path write(Path dir) throws Exception {
-        return Files.write(dir.resolve("connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
+        return Files.write(
+                dir.resolve("connectors.xml"), CONNECTORS.getBytes(StandardCharsets.UTF_8));
     }
 
     static Matcher init(Matcher matcher, String condition) throws MessagingException {
-        matcher.init(FakeMatcherConfig.builder().matcherName(matcher.getClass().getSimpleName()).condition(condition).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName(matcher.getClass().getSimpleName())
+                        .condition(condition)
+                        .build());
         return matcher;
     }
 }

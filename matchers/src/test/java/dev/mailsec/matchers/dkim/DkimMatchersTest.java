@@ -27,7 +27,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DkimMatchersTest {
 
     static Object[] sig(DkimResult result, String domain, Alignment aligned) {
-        return new Object[] {DkimSignatureResult.builder(result).domain(domain).selector("s").algorithm("rsa-sha256").build(), aligned};
+        return new Object[] {
+            DkimSignatureResult.builder(result)
+                    .domain(domain)
+                    .selector("s")
+                    .algorithm("rsa-sha256")
+                    .build(),
+            aligned
+        };
     }
 
     /** The attribute as VerifyDkim writes it. */
@@ -35,15 +42,26 @@ class DkimMatchersTest {
         List<AttributeValue<?>> list = new ArrayList<>();
         for (Object[] s : signatures) {
             Map<String, AttributeValue<?>> entry = new HashMap<>();
-            ((DkimSignatureResult) s[0]).toMap().forEach((k, v) -> entry.put(k, AttributeValue.of(v)));
-            entry.put(DkimAttributeNames.ALIGNED_KEY, AttributeValue.of(((Alignment) s[1]).keyword()));
+            ((DkimSignatureResult) s[0])
+                    .toMap()
+                    .forEach((k, v) -> entry.put(k, AttributeValue.of(v)));
+            entry.put(
+                    DkimAttributeNames.ALIGNED_KEY,
+                    AttributeValue.of(((Alignment) s[1]).keyword()));
             list.add(AttributeValue.of(entry));
         }
-        return FakeMail.builder().name("m").recipient(new MailAddress("bob@example.org"))
-                .attribute(new Attribute(AttributeName.of(DkimAttributeNames.RESULTS), AttributeValue.of(list))).build();
+        return FakeMail.builder()
+                .name("m")
+                .recipient(new MailAddress("bob@example.org"))
+                .attribute(
+                        new Attribute(
+                                AttributeName.of(DkimAttributeNames.RESULTS),
+                                AttributeValue.of(list)))
+                .build();
     }
 
-    private static Matcher matcher(Matcher m, String name, String condition) throws MessagingException {
+    private static Matcher matcher(Matcher m, String name, String condition)
+            throws MessagingException {
         m.init(FakeMatcherConfig.builder().matcherName(name).condition(condition).build());
         return m;
     }
@@ -61,9 +79,14 @@ class DkimMatchersTest {
         "none, false",
         "'temperror,policy', false",
     })
-    void dkimResultIsMatchesAnySignatureWithTheResult(String condition, boolean matches) throws Exception {
-        Mail mail = mail(sig(DkimResult.PASS, "example.com", Alignment.STRICT), sig(DkimResult.FAIL, "example.org", Alignment.NONE));
-        assertThat(matcher(new DkimResultIs(), "DkimResultIs", condition).match(mail)).hasSize(matches ? 1 : 0);
+    void dkimResultIsMatchesAnySignatureWithTheResult(String condition, boolean matches)
+            throws Exception {
+        Mail mail =
+                mail(
+                        sig(DkimResult.PASS, "example.com", Alignment.STRICT),
+                        sig(DkimResult.FAIL, "example.org", Alignment.NONE));
+        assertThat(matcher(new DkimResultIs(), "DkimResultIs", condition).match(mail))
+                .hasSize(matches ? 1 : 0);
     }
 
     @Test
@@ -74,11 +97,20 @@ class DkimMatchersTest {
 
     @Test
     void mailNotSeenByVerifyDkimNeverMatches() throws Exception {
-        Mail plain = FakeMail.builder().name("m").recipient(new MailAddress("bob@example.org")).build();
+        Mail plain =
+                FakeMail.builder().name("m").recipient(new MailAddress("bob@example.org")).build();
         assertThat(matcher(new DkimResultIs(), "DkimResultIs", "none,fail").match(plain)).isEmpty();
-        assertThat(matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", null).match(plain)).isEmpty();
-        Mail foreign = FakeMail.builder().name("m").recipient(new MailAddress("bob@example.org"))
-                .attribute(new Attribute(AttributeName.of(DkimAttributeNames.RESULTS), AttributeValue.of("pass"))).build();
+        assertThat(matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", null).match(plain))
+                .isEmpty();
+        Mail foreign =
+                FakeMail.builder()
+                        .name("m")
+                        .recipient(new MailAddress("bob@example.org"))
+                        .attribute(
+                                new Attribute(
+                                        AttributeName.of(DkimAttributeNames.RESULTS),
+                                        AttributeValue.of("pass")))
+                        .build();
         assertThat(matcher(new DkimResultIs(), "DkimResultIs", "pass").match(foreign)).isEmpty();
     }
 
@@ -90,15 +122,18 @@ class DkimMatchersTest {
         "strict, STRICT, true",
         "relaxed, NONE, false",
     })
-    void hasAlignedDkimPassHonoursTheMode(String condition, Alignment aligned, boolean matches) throws Exception {
+    void hasAlignedDkimPassHonoursTheMode(String condition, Alignment aligned, boolean matches)
+            throws Exception {
         Mail mail = mail(sig(DkimResult.PASS, "mail.example.com", aligned));
-        assertThat(matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", condition).match(mail)).hasSize(matches ? 1 : 0);
+        assertThat(matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", condition).match(mail))
+                .hasSize(matches ? 1 : 0);
     }
 
     @Test
     void anAlignedButFailingSignatureDoesNotCount() throws Exception {
         Mail mail = mail(sig(DkimResult.POLICY, "example.com", Alignment.STRICT));
-        assertThat(matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", "relaxed").match(mail)).isEmpty();
+        assertThat(matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", "relaxed").match(mail))
+                .isEmpty();
     }
 
     @Test
@@ -110,6 +145,7 @@ class DkimMatchersTest {
         assertThatThrownBy(() -> matcher(new DkimResultIs(), "DkimResultIs", "pass@bad domain"))
                 .hasMessage("DkimResultIs: 'bad domain' after '@' is not a domain name");
         assertThatThrownBy(() -> matcher(new HasAlignedDkimPass(), "HasAlignedDkimPass", "loose"))
-                .hasMessage("HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got 'loose'");
+                .hasMessage(
+                        "HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got 'loose'");
     }
 }

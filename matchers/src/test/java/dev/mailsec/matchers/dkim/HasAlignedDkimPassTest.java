@@ -16,7 +16,11 @@ class HasAlignedDkimPassTest {
 
     private static HasAlignedDkimPass matcher(String condition) throws MessagingException {
         HasAlignedDkimPass matcher = new HasAlignedDkimPass();
-        matcher.init(FakeMatcherConfig.builder().matcherName("HasAlignedDkimPass").condition(condition).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName("HasAlignedDkimPass")
+                        .condition(condition)
+                        .build());
         return matcher;
     }
 
@@ -38,15 +42,19 @@ class HasAlignedDkimPassTest {
 
     @Test
     void anAlignedFailOrAnUnalignedPassNeverMatches() throws Exception {
-        Mail mail = mail(sig(DkimResult.FAIL, "example.com", Alignment.STRICT),
-            sig(DkimResult.PASS, "list.example", Alignment.NONE));
+        Mail mail =
+                mail(
+                        sig(DkimResult.FAIL, "example.com", Alignment.STRICT),
+                        sig(DkimResult.PASS, "list.example", Alignment.NONE));
 
         assertThat(matcher("relaxed").match(mail)).isEmpty();
     }
 
     @Test
     void otherConditionFailsTheStart() {
-        assertThatThrownBy(() -> matcher("loose")).isInstanceOf(MessagingException.class)
-            .hasMessage("HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got 'loose'");
+        assertThatThrownBy(() -> matcher("loose"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got 'loose'");
     }
 }

@@ -17,14 +17,20 @@ class SmimeResultIsTest {
 
     private static SmimeResultIs matcher(String condition) throws MessagingException {
         SmimeResultIs matcher = new SmimeResultIs();
-        matcher.init(FakeMatcherConfig.builder().matcherName("SmimeResultIs").condition(condition).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName("SmimeResultIs")
+                        .condition(condition)
+                        .build());
         return matcher;
     }
 
     private static FakeMail verified(String result) throws Exception {
         FakeMail mail = mail("text/plain");
-        mail.setAttribute(new Attribute(AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT),
-            AttributeValue.of(result)));
+        mail.setAttribute(
+                new Attribute(
+                        AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT),
+                        AttributeValue.of(result)));
         return mail;
     }
 
@@ -47,29 +53,50 @@ class SmimeResultIsTest {
 
     @Test
     void conditionIsRequired() {
-        assertThatThrownBy(() -> matcher("")).isInstanceOf(MessagingException.class)
-            .hasMessageStartingWith("SmimeResultIs: the condition must list results");
+        assertThatThrownBy(() -> matcher(""))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith("SmimeResultIs: the condition must list results");
     }
 
     @Test
     void unknownResultFailsTheStart() {
-        assertThatThrownBy(() -> matcher("fail,broken")).isInstanceOf(MessagingException.class)
-            .hasMessage("SmimeResultIs: unknown S/MIME result 'broken', expected none, pass, fail, policy, neutral,"
-                + " temperror or permerror");
+        assertThatThrownBy(() -> matcher("fail,broken"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "SmimeResultIs: unknown S/MIME result 'broken', expected none, pass, fail, policy, neutral,"
+                                + " temperror or permerror");
     }
 
     @Test
     void smimeResultIsShouldMatchListedResultsOnly() throws Exception {
         SmimeResultIs matcher = new SmimeResultIs();
-        matcher.init(FakeMatcherConfig.builder().matcherName("SmimeResultIs").condition("fail, permerror").build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName("SmimeResultIs")
+                        .condition("fail, permerror")
+                        .build());
         FakeMail failed = mail("text/plain");
-        failed.setAttribute(new Attribute(AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT), AttributeValue.of("fail")));
+        failed.setAttribute(
+                new Attribute(
+                        AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT),
+                        AttributeValue.of("fail")));
         FakeMail passed = mail("text/plain");
-        passed.setAttribute(new Attribute(AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT), AttributeValue.of("pass")));
+        passed.setAttribute(
+                new Attribute(
+                        AttributeName.of(SmimeAttributeNames.VERIFICATION_RESULT),
+                        AttributeValue.of("pass")));
         assertThat(matcher.match(failed)).hasSize(2);
         assertThat(matcher.match(passed)).isEmpty();
         assertThat(matcher.match(mail("text/plain"))).isEmpty();
-        assertThatThrownBy(() -> new SmimeResultIs().init(FakeMatcherConfig.builder().matcherName("SmimeResultIs").condition("pass,good").build()))
-            .isInstanceOf(MessagingException.class).hasMessageContaining("'good'");
+        assertThatThrownBy(
+                        () ->
+                                new SmimeResultIs()
+                                        .init(
+                                                FakeMatcherConfig.builder()
+                                                        .matcherName("SmimeResultIs")
+                                                        .condition("pass,good")
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("'good'");
     }
 }

@@ -28,14 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses, at {@code MAIL FROM}, mail from a partner whose session breaks its inbound connector (see
- * {@code docs/tls-connectors.md}): the envelope sender's domain, the client address and the client
- * certificate are known there, and so is the TLS state. The sending server keeps the message and reports
- * the reason, e.g. {@code 530 5.7.10 partner.test requires TLSv1.2 or newer (connector partner)}. Mail that
- * no connector covers, or that complies, passes untouched. What can only be judged after DATA (the
- * {@code From:} header) is left to the {@code CheckInboundConnector} mailet.
+ * Refuses, at {@code MAIL FROM}, mail from a partner whose session breaks its inbound connector
+ * (see {@code docs/tls-connectors.md}): the envelope sender's domain, the client address and the
+ * client certificate are known there, and so is the TLS state. The sending server keeps the message
+ * and reports the reason, e.g. {@code 530 5.7.10 partner.test requires TLSv1.2 or newer (connector
+ * partner)}. Mail that no connector covers, or that complies, passes untouched. What can only be
+ * judged after DATA (the {@code From:} header) is left to the {@code CheckInboundConnector} mailet.
  *
  * <p>In {@code smtpserver.xml}, in each {@code <smtpserver>}'s handler chain:
+ *
  * <pre>{@code
  * <handlerchain>
  *     <handler class="org.apache.james.smtpserver.fastfail.ValidRcptHandler"/>
@@ -46,9 +47,10 @@ import org.slf4j.LoggerFactory;
  *     </handler>
  * </handlerchain>
  * }</pre>
- * {@code connectors} (required): the connectors file; {@code file://conf/...} and relative paths are
- * resolved against James's working directory. A missing or invalid file, or any other parameter, fails
- * James's start with a message naming the connector, field and value.
+ *
+ * {@code connectors} (required): the connectors file; {@code file://conf/...} and relative paths
+ * are resolved against James's working directory. A missing or invalid file, or any other
+ * parameter, fails James's start with a message naming the connector, field and value.
  */
 public class EnforceInboundConnectors implements MailHook {
 
@@ -60,8 +62,8 @@ public class EnforceInboundConnectors implements MailHook {
     private FileSystem fileSystem;
 
     /**
-     * James's file system, to find the configuration James started with; outside James (unit tests) there
-     * is none and the start-time check of {@link ConnectorRoutes} is skipped.
+     * James's file system, to find the configuration James started with; outside James (unit tests)
+     * there is none and the start-time check of {@link ConnectorRoutes} is skipped.
      */
     @Inject
     public void setFileSystem(FileSystem fileSystem) {
@@ -78,54 +80,75 @@ public class EnforceInboundConnectors implements MailHook {
                 continue;
             }
             if (!key.equals(CONNECTORS)) {
-                throw new ConfigurationException(getClass().getName() + ": unknown parameter '" + key
-                    + "'; the only parameter is " + CONNECTORS);
+                throw new ConfigurationException(
+                        getClass().getName()
+                                + ": unknown parameter '"
+                                + key
+                                + "'; the only parameter is "
+                                + CONNECTORS);
             }
             List<String> values = config.getList(String.class, key);
             if (values.size() != 1 || values.get(0) == null || values.get(0).trim().isEmpty()) {
-                throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS
-                    + " must be given once, as the location of the connectors file, got " + values);
+                throw new ConfigurationException(
+                        getClass().getName()
+                                + ": "
+                                + CONNECTORS
+                                + " must be given once, as the location of the connectors file, got "
+                                + values);
             }
             location = values.get(0).trim();
         }
         if (location == null) {
-            throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS
-                + " is required (e.g. file://conf/connectors.xml)");
+            throw new ConfigurationException(
+                    getClass().getName()
+                            + ": "
+                            + CONNECTORS
+                            + " is required (e.g. file://conf/connectors.xml)");
         }
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
-            throw new ConfigurationException(getClass().getName() + ": " + CONNECTORS + ": " + e.getMessage(), e);
+            throw new ConfigurationException(
+                    getClass().getName() + ": " + CONNECTORS + ": " + e.getMessage(), e);
         }
         if (fileSystem != null) {
-            // a connector James would not enforce (an outbound one without a route, an inbound one some SMTP
+            // a connector James would not enforce (an outbound one without a route, an inbound one
+            // some SMTP
             // server accepts without this hook) stops the start, rather than being silently ignored
             try {
-                ConnectorRoutes.requireEnforced(connectors, connectorsFile, fileSystem.getBasedir().toPath());
+                ConnectorRoutes.requireEnforced(
+                        connectors, connectorsFile, fileSystem.getBasedir().toPath());
             } catch (InvalidConnectorsException | FileNotFoundException e) {
                 throw new ConfigurationException(getClass().getName() + ": " + e.getMessage(), e);
             }
         }
-        LOGGER.info("Enforcing {} inbound connector(s) from {}", connectors.inbound().size(), location);
+        LOGGER.info(
+                "Enforcing {} inbound connector(s) from {}", connectors.inbound().size(), location);
     }
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        InboundVerdict verdict = connectors.evaluate(InboundSession.atMailFrom(
-            clientAddress(session),
-            sender.asOptional().map(MailAddress::getDomain).map(domain -> domain.asString()),
-            session.getSSLSession().map(ssl -> TlsFacts.fromSession(ssl, true))));
+        InboundVerdict verdict =
+                connectors.evaluate(
+                        InboundSession.atMailFrom(
+                                clientAddress(session),
+                                sender.asOptional()
+                                        .map(MailAddress::getDomain)
+                                        .map(domain -> domain.asString()),
+                                session.getSSLSession()
+                                        .map(ssl -> TlsFacts.fromSession(ssl, true))));
         if (!verdict.isViolation()) {
             return HookResult.DECLINED;
         }
-        LOGGER.info("Refused MAIL FROM in session {}: {}", session.getSessionID(), verdict.reason());
+        LOGGER.info(
+                "Refused MAIL FROM in session {}: {}", session.getSessionID(), verdict.reason());
         return HookResult.builder()
-            .hookReturnCode(HookReturnCode.deny())
-            .smtpReturnCode(verdict.violation().orElseThrow().replyCode())
-            .smtpDescription(verdict.replyText())
-            .build();
+                .hookReturnCode(HookReturnCode.deny())
+                .smtpReturnCode(verdict.violation().orElseThrow().replyCode())
+                .smtpDescription(verdict.replyText())
+                .build();
     }
 
     private static Optional<InetAddress> clientAddress(SMTPSession session) {

@@ -18,7 +18,9 @@ public final class JndiTxtLookup implements MtaStsResolver.TxtLookup {
 
     private final Optional<String> server;
 
-    /** @param server {@code host[:port]} of the DNS server, or empty for the system's resolvers */
+    /**
+     * @param server {@code host[:port]} of the DNS server, or empty for the system's resolvers
+     */
     public JndiTxtLookup(Optional<String> server) {
         this.server = server;
     }
@@ -54,8 +56,8 @@ public final class JndiTxtLookup implements MtaStsResolver.TxtLookup {
     }
 
     /**
-     * JNDI hands a TXT record of several strings back as one text, quoting strings that contain blanks:
-     * {@code "v=STSv1; " "id=1;"}. RFC 8461 reads the strings joined without separators.
+     * JNDI hands a TXT record of several strings back as one text, quoting strings that contain
+     * blanks: {@code "v=STSv1; " "id=1;"}. RFC 8461 reads the strings joined without separators.
      */
     public static String joinStrings(String jndi) {
         String text = jndi.trim();

@@ -7,9 +7,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * MTA-STS policies by recipient domain with the TXT record id they were fetched for and when they expire
- * ({@code max_age}, RFC 8461 section 5.1). Thread-safe. {@link #shared()} is the one cache of a JVM, used by
- * all of James's MTA-STS steps so a domain's policy is fetched once per {@code id}.
+ * MTA-STS policies by recipient domain with the TXT record id they were fetched for and when they
+ * expire ({@code max_age}, RFC 8461 section 5.1). Thread-safe. {@link #shared()} is the one cache
+ * of a JVM, used by all of James's MTA-STS steps so a domain's policy is fetched once per {@code
+ * id}.
  */
 public final class MtaStsCache {
 

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An MTA-STS policy (RFC 8461 section 3.2), parsed from the text served at
- * {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt}:
+ * An MTA-STS policy (RFC 8461 section 3.2), parsed from the text served at {@code
+ * https://mta-sts.DOMAIN/.well-known/mta-sts.txt}:
+ *
  * <pre>
  * version: STSv1
  * mode: enforce
@@ -22,12 +23,17 @@ public final class MtaStsPolicy {
 
     /** RFC 8461 section 3.2: max_age is at most 31557600 seconds (about one year). */
     public static final long MAX_AGE_LIMIT = 31_557_600L;
-    /** Policies larger than this are refused (RFC 8461 section 3.3 recommends a limit of 64 KiB). */
+
+    /**
+     * Policies larger than this are refused (RFC 8461 section 3.3 recommends a limit of 64 KiB).
+     */
     public static final int MAX_BYTES = 64 * 1024;
 
     /** Policy modes, RFC 8461 section 5. */
     public enum Mode {
-        ENFORCE, TESTING, NONE
+        ENFORCE,
+        TESTING,
+        NONE
     }
 
     private final Mode mode;
@@ -41,7 +47,8 @@ public final class MtaStsPolicy {
     }
 
     /**
-     * Parses a policy body; unknown keys are ignored as the RFC requires, anything else wrong is refused.
+     * Parses a policy body; unknown keys are ignored as the RFC requires, anything else wrong is
+     * refused.
      *
      * @throws IllegalArgumentException saying what is wrong
      */
@@ -60,7 +67,8 @@ public final class MtaStsPolicy {
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("line without 'key: value': '" + printable(line) + "'");
+                throw new IllegalArgumentException(
+                        "line without 'key: value': '" + printable(line) + "'");
             }
             String key = line.substring(0, colon).trim();
             String value = line.substring(colon + 1).trim();
@@ -73,8 +81,12 @@ public final class MtaStsPolicy {
                     break;
                 case "max_age":
                     if (!value.matches("[0-9]{1,10}") || Long.parseLong(value) > MAX_AGE_LIMIT) {
-                        throw new IllegalArgumentException("max_age must be 0 to " + MAX_AGE_LIMIT + ", got '"
-                            + printable(value) + "'");
+                        throw new IllegalArgumentException(
+                                "max_age must be 0 to "
+                                        + MAX_AGE_LIMIT
+                                        + ", got '"
+                                        + printable(value)
+                                        + "'");
                     }
                     maxAge = Long.parseLong(value);
                     break;
@@ -87,7 +99,8 @@ public final class MtaStsPolicy {
             }
         }
         if (!"STSv1".equals(version)) {
-            throw new IllegalArgumentException("version must be STSv1, got '" + printable(String.valueOf(version)) + "'");
+            throw new IllegalArgumentException(
+                    "version must be STSv1, got '" + printable(String.valueOf(version)) + "'");
         }
         if (mode == null) {
             throw new IllegalArgumentException("mode is missing");
@@ -96,7 +109,8 @@ public final class MtaStsPolicy {
             throw new IllegalArgumentException("max_age is missing");
         }
         if (mx.isEmpty() && mode != Mode.NONE) {
-            throw new IllegalArgumentException("mode " + mode.name().toLowerCase(Locale.ROOT) + " needs at least one mx");
+            throw new IllegalArgumentException(
+                    "mode " + mode.name().toLowerCase(Locale.ROOT) + " needs at least one mx");
         }
         return new MtaStsPolicy(mode, mx, maxAge);
     }
@@ -110,7 +124,8 @@ public final class MtaStsPolicy {
             case "none":
                 return Mode.NONE;
             default:
-                throw new IllegalArgumentException("mode must be enforce, testing or none, got '" + printable(value) + "'");
+                throw new IllegalArgumentException(
+                        "mode must be enforce, testing or none, got '" + printable(value) + "'");
         }
     }
 
@@ -118,7 +133,10 @@ public final class MtaStsPolicy {
         boolean wildcard = value.startsWith("*.");
         Optional<String> name = DomainPattern.normalize(wildcard ? value.substring(2) : value);
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("mx must be a host name or '*.' followed by one, got '" + printable(value) + "'");
+            throw new IllegalArgumentException(
+                    "mx must be a host name or '*.' followed by one, got '"
+                            + printable(value)
+                            + "'");
         }
         return (wildcard ? "*." : "") + name.get();
     }
@@ -136,8 +154,8 @@ public final class MtaStsPolicy {
     }
 
     /**
-     * True when {@code mxHost} is allowed by an {@code mx} pattern (RFC 8461 section 4.1): an exact name, or a
-     * wildcard standing for exactly one left-most label.
+     * True when {@code mxHost} is allowed by an {@code mx} pattern (RFC 8461 section 4.1): an exact
+     * name, or a wildcard standing for exactly one left-most label.
      */
     public boolean allowsMx(String mxHost) {
         Optional<String> host = DomainPattern.normalize(mxHost);
@@ -169,6 +187,11 @@ public final class MtaStsPolicy {
 
     @Override
     public String toString() {
-        return "mode=" + mode.name().toLowerCase(Locale.ROOT) + " mx=" + mxPatterns + " max_age=" + maxAgeSeconds;
+        return "mode="
+                + mode.name().toLowerCase(Locale.ROOT)
+                + " mx="
+                + mxPatterns
+                + " max_age="
+                + maxAgeSeconds;
     }
 }

@@ -3,8 +3,9 @@ package dev.mailsec.tls.connector.mtasts;
 import java.util.Optional;
 
 /**
- * The {@code _mta-sts.DOMAIN} TXT record (RFC 8461 section 3.1): {@code v=STSv1; id=20261123T000000;}. Its
- * {@code id} changes whenever the policy does, which is what tells a sender to fetch the policy again.
+ * The {@code _mta-sts.DOMAIN} TXT record (RFC 8461 section 3.1): {@code v=STSv1;
+ * id=20261123T000000;}. Its {@code id} changes whenever the policy does, which is what tells a
+ * sender to fetch the policy again.
  */
 public final class MtaStsRecord {
 
@@ -15,8 +16,8 @@ public final class MtaStsRecord {
     }
 
     /**
-     * Parses one TXT record's text (its strings already joined); empty when it is not an STSv1 record, as
-     * RFC 8461 says such records are ignored.
+     * Parses one TXT record's text (its strings already joined); empty when it is not an STSv1
+     * record, as RFC 8461 says such records are ignored.
      */
     public static Optional<MtaStsRecord> parse(String text) {
         String[] fields = text.trim().split(";");

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,17 +18,19 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Finds the MTA-STS policy of a recipient domain (RFC 8461 section 3.3 and 5.1): looks up the
- * {@code _mta-sts} TXT record; when its {@code id} differs from the cached policy's (or nothing is cached),
- * fetches the policy over HTTPS with certificate validation and no redirects; caches it for
- * {@code max_age}. When the TXT lookup or the fetch fails, an unexpired cached policy is used. Thread-safe.
- * Resolvers over {@link MtaStsCache#shared()} share one cache per JVM, so James's routing step and its
- * deliveries fetch a domain's policy once.
+ * {@code _mta-sts} TXT record; when its {@code id} differs from the cached policy's (or nothing is
+ * cached), fetches the policy over HTTPS with certificate validation and no redirects; caches it
+ * for {@code max_age}. When the TXT lookup or the fetch fails, an unexpired cached policy is used.
+ * Thread-safe. Resolvers over {@link MtaStsCache#shared()} share one cache per JVM, so James's
+ * routing step and its deliveries fetch a domain's policy once.
  */
 public final class MtaStsResolver {
 
     /** Where TXT records come from; the production one asks DNS. */
     public interface TxtLookup {
-        /** The TXT records of {@code name}, each with its strings joined; empty when there are none. */
+        /**
+         * The TXT records of {@code name}, each with its strings joined; empty when there are none.
+         */
         List<String> txt(String name) throws IOException;
     }
 
@@ -54,7 +55,10 @@ public final class MtaStsResolver {
             return id;
         }
 
-        /** How the answer was reached, e.g. {@code fetched}, {@code cached}, {@code no _mta-sts record}. */
+        /**
+         * How the answer was reached, e.g. {@code fetched}, {@code cached}, {@code no _mta-sts
+         * record}.
+         */
         public String source() {
             return source;
         }
@@ -77,13 +81,19 @@ public final class MtaStsResolver {
     private final MtaStsCache cache;
 
     /**
-     * A resolver fetching with the JDK's HTTP client (host names resolved by the JVM), with its own cache.
+     * A resolver fetching with the JDK's HTTP client (host names resolved by the JVM), with its own
+     * cache.
      *
      * @param policyUri where a domain's policy is served; production: {@link #wellKnownUri(String)}
-     * @param tls the TLS context validating the policy host's certificate (RFC 8461 section 3.3 requires a
-     *            valid chain and name)
+     * @param tls the TLS context validating the policy host's certificate (RFC 8461 section 3.3
+     *     requires a valid chain and name)
      */
-    public MtaStsResolver(TxtLookup dns, SSLContext tls, Function<String, URI> policyUri, Duration timeout, Clock clock) {
+    public MtaStsResolver(
+            TxtLookup dns,
+            SSLContext tls,
+            Function<String, URI> policyUri,
+            Duration timeout,
+            Clock clock) {
         this(dns, httpClientFetcher(tls, policyUri, timeout), clock, new MtaStsCache());
     }
 
@@ -100,23 +110,45 @@ public final class MtaStsResolver {
         return URI.create("https://mta-sts." + domain + "/.well-known/mta-sts.txt");
     }
 
-    /** The policy of {@code domain} (lower-case ASCII), fetching or reusing the cache as the RFC says. */
+    /**
+     * The policy of {@code domain} (lower-case ASCII), fetching or reusing the cache as the RFC
+     * says.
+     */
     public Result resolve(String domain) {
         String key = domain.toLowerCase(Locale.ROOT);
-        Optional<MtaStsCache.Entry> cached = cache.get(key).filter(c -> clock.instant().isBefore(c.expires()));
+        Optional<MtaStsCache.Entry> cached =
+                cache.get(key).filter(c -> clock.instant().isBefore(c.expires()));
         Optional<MtaStsRecord> record;
         try {
             record = record(key);
         } catch (IOException dnsFailure) {
-            return cached.map(c -> new Result(Optional.of(c.policy()), Optional.of(c.id()),
-                    "cached (TXT lookup failed: " + MtaStsPolicy.printable(String.valueOf(dnsFailure.getMessage())) + ")"))
-                .orElse(new Result(Optional.empty(), Optional.empty(),
-                    "TXT lookup failed: " + MtaStsPolicy.printable(String.valueOf(dnsFailure.getMessage()))));
+            return cached.map(
+                            c ->
+                                    new Result(
+                                            Optional.of(c.policy()),
+                                            Optional.of(c.id()),
+                                            "cached (TXT lookup failed: "
+                                                    + MtaStsPolicy.printable(
+                                                            String.valueOf(dnsFailure.getMessage()))
+                                                    + ")"))
+                    .orElse(
+                            new Result(
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    "TXT lookup failed: "
+                                            + MtaStsPolicy.printable(
+                                                    String.valueOf(dnsFailure.getMessage()))));
         }
         if (record.isEmpty()) {
-            // RFC 8461 section 5.1: a cached, unexpired policy still applies when the record disappears
-            return cached.map(c -> new Result(Optional.of(c.policy()), Optional.of(c.id()), "cached (no _mta-sts record now)"))
-                .orElse(new Result(Optional.empty(), Optional.empty(), "no _mta-sts record"));
+            // RFC 8461 section 5.1: a cached, unexpired policy still applies when the record
+            // disappears
+            return cached.map(
+                            c ->
+                                    new Result(
+                                            Optional.of(c.policy()),
+                                            Optional.of(c.id()),
+                                            "cached (no _mta-sts record now)"))
+                    .orElse(new Result(Optional.empty(), Optional.empty(), "no _mta-sts record"));
         }
         String id = record.get().id();
         if (cached.isPresent() && cached.get().id().equals(id)) {
@@ -124,12 +156,24 @@ public final class MtaStsResolver {
         }
         try {
             MtaStsPolicy policy = fetcher.fetch(key);
-            cache.put(key, new MtaStsCache.Entry(policy, id, clock.instant().plusSeconds(policy.maxAgeSeconds())));
+            cache.put(
+                    key,
+                    new MtaStsCache.Entry(
+                            policy, id, clock.instant().plusSeconds(policy.maxAgeSeconds())));
             return new Result(Optional.of(policy), Optional.of(id), "fetched");
         } catch (IOException | IllegalArgumentException fetchFailure) {
             String why = MtaStsPolicy.printable(String.valueOf(fetchFailure.getMessage()));
-            return cached.map(c -> new Result(Optional.of(c.policy()), Optional.of(c.id()), "cached (fetch failed: " + why + ")"))
-                .orElse(new Result(Optional.empty(), Optional.of(id), "policy fetch failed: " + why));
+            return cached.map(
+                            c ->
+                                    new Result(
+                                            Optional.of(c.policy()),
+                                            Optional.of(c.id()),
+                                            "cached (fetch failed: " + why + ")"))
+                    .orElse(
+                            new Result(
+                                    Optional.empty(),
+                                    Optional.of(id),
+                                    "policy fetch failed: " + why));
         }
     }
 
@@ -142,11 +186,17 @@ public final class MtaStsResolver {
         return records.size() == 1 ? Optional.of(records.get(0)) : Optional.empty();
     }
 
-    private static PolicyFetcher httpClientFetcher(SSLContext tls, Function<String, URI> policyUri, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(timeout).build();
+    private static PolicyFetcher httpClientFetcher(
+            SSLContext tls, Function<String, URI> policyUri, Duration timeout) {
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .sslContext(tls)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(timeout)
+                        .build();
         return domain -> {
-            HttpRequest request = HttpRequest.newBuilder(policyUri.apply(domain)).timeout(timeout).GET().build();
+            HttpRequest request =
+                    HttpRequest.newBuilder(policyUri.apply(domain)).timeout(timeout).GET().build();
             HttpResponse<InputStream> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -155,18 +205,27 @@ public final class MtaStsResolver {
                 throw new IOException("interrupted", e);
             }
             try (InputStream body = response.body()) {
-                return checkedPolicy(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+                return checkedPolicy(
+                        response.statusCode(),
+                        response.headers().firstValue("Content-Type").orElse(""),
+                        body);
             }
         };
     }
 
-    /** RFC 8461 section 3.3: status 200, {@code text/plain}, at most {@link MtaStsPolicy#MAX_BYTES}. */
-    static MtaStsPolicy checkedPolicy(int status, String contentType, InputStream body) throws IOException {
+    /**
+     * RFC 8461 section 3.3: status 200, {@code text/plain}, at most {@link MtaStsPolicy#MAX_BYTES}.
+     */
+    static MtaStsPolicy checkedPolicy(int status, String contentType, InputStream body)
+            throws IOException {
         if (status != 200) {
             throw new IOException("HTTP status " + status + " (RFC 8461 accepts only 200)");
         }
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
-            throw new IOException("Content-Type '" + MtaStsPolicy.printable(contentType) + "', expected text/plain");
+            throw new IOException(
+                    "Content-Type '"
+                            + MtaStsPolicy.printable(contentType)
+                            + "', expected text/plain");
         }
         // read at most one byte more than allowed, so a hostile server cannot make us buffer more
         byte[] bytes = body.readNBytes(MtaStsPolicy.MAX_BYTES + 1);

@@ -19,12 +19,13 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Fetches {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} (RFC 8461 section 3.3) over a plain
- * {@link SSLSocket}, with the policy host's addresses from a caller-supplied lookup: inside James that is
- * James's own DNS service, so the TXT record, the policy host and the MX hosts all come from the resolver
- * James is configured with. The certificate must chain to the trust context and be issued for
- * {@code mta-sts.DOMAIN} (endpoint identification {@code HTTPS}); HTTP/1.1 with {@code Connection: close};
- * redirects are not followed (RFC 8461 section 3.3); the body is read up to {@link MtaStsPolicy#MAX_BYTES}.
+ * Fetches {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} (RFC 8461 section 3.3) over a
+ * plain {@link SSLSocket}, with the policy host's addresses from a caller-supplied lookup: inside
+ * James that is James's own DNS service, so the TXT record, the policy host and the MX hosts all
+ * come from the resolver James is configured with. The certificate must chain to the trust context
+ * and be issued for {@code mta-sts.DOMAIN} (endpoint identification {@code HTTPS}); HTTP/1.1 with
+ * {@code Connection: close}; redirects are not followed (RFC 8461 section 3.3); the body is read up
+ * to {@link MtaStsPolicy#MAX_BYTES}.
  */
 public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
 
@@ -40,8 +41,11 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
     private final int port;
     private final Duration timeout;
 
-    /** @param port 443 except in tests */
-    public SocketPolicyFetcher(AddressLookup addresses, SSLContext tls, int port, Duration timeout) {
+    /**
+     * @param port 443 except in tests
+     */
+    public SocketPolicyFetcher(
+            AddressLookup addresses, SSLContext tls, int port, Duration timeout) {
         this.addresses = addresses;
         this.tls = tls;
         this.port = port;
@@ -71,27 +75,38 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(address, port), millis);
             plain.setSoTimeout(millis);
-            try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true)) {
+            try (SSLSocket socket =
+                    (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true)) {
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 parameters.setServerNames(Collections.singletonList(new SNIHostName(host)));
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + host + "\r\nAccept: text/plain\r\n"
-                    + "User-Agent: mailsec-mta-sts\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        ("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: "
+                                        + host
+                                        + "\r\nAccept: text/plain\r\n"
+                                        + "User-Agent: mailsec-mta-sts\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return read(socket.getInputStream());
             }
         }
     }
 
-    /** Reads an HTTP/1.1 response: status line, headers, then a body by Content-Length, chunks, or until close. */
+    /**
+     * Reads an HTTP/1.1 response: status line, headers, then a body by Content-Length, chunks, or
+     * until close.
+     */
     static MtaStsPolicy read(InputStream in) throws IOException {
         String statusLine = line(in);
         String[] status = statusLine.split(" ", 3);
-        if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !status[1].matches("[0-9]{3}")) {
-            throw new IOException("not an HTTP response: '" + MtaStsPolicy.printable(statusLine) + "'");
+        if (status.length < 2
+                || !status[0].startsWith("HTTP/1.")
+                || !status[1].matches("[0-9]{3}")) {
+            throw new IOException(
+                    "not an HTTP response: '" + MtaStsPolicy.printable(statusLine) + "'");
         }
         String contentType = "";
         long contentLength = -1;
@@ -100,7 +115,8 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
         for (String header = line(in); !header.isEmpty(); header = line(in)) {
             headerBytes += header.length();
             if (headerBytes > MAX_HEADER_BYTES) {
-                throw new IOException("response headers larger than " + MAX_HEADER_BYTES + " bytes");
+                throw new IOException(
+                        "response headers larger than " + MAX_HEADER_BYTES + " bytes");
             }
             int colon = header.indexOf(':');
             if (colon <= 0) {
@@ -112,7 +128,8 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
                 contentType = value;
             } else if (name.equals("content-length") && value.matches("[0-9]{1,10}")) {
                 contentLength = Long.parseLong(value);
-            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+            } else if (name.equals("transfer-encoding")
+                    && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             }
         }
@@ -120,7 +137,10 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
         if (chunked) {
             body = new ByteArrayInputStream(dechunk(in));
         } else if (contentLength >= 0) {
-            body = new ByteArrayInputStream(in.readNBytes((int) Math.min(contentLength, MtaStsPolicy.MAX_BYTES + 1L)));
+            body =
+                    new ByteArrayInputStream(
+                            in.readNBytes(
+                                    (int) Math.min(contentLength, MtaStsPolicy.MAX_BYTES + 1L)));
         } else {
             body = in;
         }
@@ -158,7 +178,9 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
         while ((c = in.read()) >= 0) {
             if (c == '\n') {
                 int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+                return end > 0 && line.charAt(end - 1) == '\r'
+                        ? line.substring(0, end - 1)
+                        : line.toString();
             }
             if (line.length() >= MAX_HEADER_BYTES) {
                 throw new IOException("response line longer than " + MAX_HEADER_BYTES + " bytes");
