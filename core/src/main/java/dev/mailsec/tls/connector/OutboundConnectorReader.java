@@ -1,0 +1,173 @@
+package dev.mailsec.tls.connector;
+
+import java.util.Optional;
+import java.util.Set;
+import org.w3c.dom.Element;
+
+/**
+ * Turns one {@code <outbound>} element of a connectors file into an {@link OutboundConnector}: the
+ * recipient domains it covers, its smart hosts and its TLS level and trust.
+ */
+final class OutboundConnectorReader {
+
+    private final ConnectorElements xml;
+
+    OutboundConnectorReader(ConnectorElements xml) {
+        this.xml = xml;
+    }
+
+    /** The connector {@code element} describes; its name is added to {@code names}. */
+    OutboundConnector read(Element element, Set<String> names) throws InvalidConnectorsException {
+        String name = xml.connectorName(element, names);
+        String where = "outbound connector '" + name + "'";
+        OutboundConnector.Builder builder = OutboundConnector.builder(name);
+        boolean domains = false;
+        boolean tls = false;
+        boolean smartHosts = false;
+        boolean ownTrust = false;
+        OutboundTlsLevel level = null;
+        for (Element child : xml.children(element, where)) {
+            switch (child.getTagName()) {
+                case "recipientDomain":
+                    builder.recipientDomain(xml.value(child, where, DomainPattern::parse));
+                    domains = true;
+                    break;
+                case "smartHost":
+                    builder.smartHost(xml.value(child, where, SmartHost::parse));
+                    smartHosts = true;
+                    break;
+                case "tls":
+                    if (tls) {
+                        throw new InvalidConnectorsException(
+                                xml.source() + ": " + where + ": tls: given twice");
+                    }
+                    tls = true;
+                    xml.checkAttributes(
+                            child,
+                            Set.of(
+                                    "level",
+                                    "minimumProtocol",
+                                    "fallback",
+                                    "trustStore",
+                                    "trustStorePassword"),
+                            where + ": tls");
+                    for (Element nameElement : xml.children(child, where + ": tls")) {
+                        if (!nameElement.getTagName().equals("expectedName")) {
+                            throw new InvalidConnectorsException(
+                                    xml.source()
+                                            + ": "
+                                            + where
+                                            + ": tls: unknown element <"
+                                            + nameElement.getTagName()
+                                            + ">; expected expectedName");
+                        }
+                        String expected = xml.text(nameElement, where);
+                        Optional<String> normalized = DomainPattern.normalize(expected);
+                        if (normalized.isEmpty() || expected.contains("*")) {
+                            throw new InvalidConnectorsException(
+                                    xml.source()
+                                            + ": "
+                                            + where
+                                            + ": expectedName: expected a host name, got '"
+                                            + expected
+                                            + "'");
+                        }
+                        builder.expectedName(normalized.get());
+                        ownTrust = true;
+                    }
+                    if (child.hasAttribute("trustStore")) {
+                        String store = child.getAttribute("trustStore").trim();
+                        if (store.isEmpty()) {
+                            throw new InvalidConnectorsException(
+                                    xml.source() + ": " + where + ": trustStore: empty");
+                        }
+                        builder.trustStore(
+                                store,
+                                child.hasAttribute("trustStorePassword")
+                                        ? Optional.of(child.getAttribute("trustStorePassword"))
+                                        : Optional.empty());
+                        ownTrust = true;
+                    } else if (child.hasAttribute("trustStorePassword")) {
+                        throw new InvalidConnectorsException(
+                                xml.source()
+                                        + ": "
+                                        + where
+                                        + ": trustStorePassword: given without trustStore");
+                    }
+                    if (!child.hasAttribute("level")) {
+                        throw new InvalidConnectorsException(
+                                xml.source()
+                                        + ": "
+                                        + where
+                                        + ": level: missing; expected opportunistic, required, verify or mta-sts");
+                    }
+                    level = xml.attribute(child, "level", where, OutboundTlsLevel::parse);
+                    builder.tlsLevel(level);
+                    if (child.hasAttribute("fallback")) {
+                        if (level != OutboundTlsLevel.MTA_STS) {
+                            throw new InvalidConnectorsException(
+                                    xml.source()
+                                            + ": "
+                                            + where
+                                            + ": fallback: only for level=\"mta-sts\", got level '"
+                                            + level
+                                            + "'");
+                        }
+                        OutboundTlsLevel fallback =
+                                xml.attribute(child, "fallback", where, OutboundTlsLevel::parse);
+                        if (fallback == OutboundTlsLevel.MTA_STS) {
+                            throw new InvalidConnectorsException(
+                                    xml.source()
+                                            + ": "
+                                            + where
+                                            + ": fallback: expected opportunistic, required or verify, got 'mta-sts'");
+                        }
+                        builder.fallbackLevel(fallback);
+                    }
+                    if (child.hasAttribute("minimumProtocol")) {
+                        builder.minimumProtocol(
+                                xml.protocol(child.getAttribute("minimumProtocol"), where));
+                    }
+                    break;
+                default:
+                    throw new InvalidConnectorsException(
+                            xml.source()
+                                    + ": "
+                                    + where
+                                    + ": unknown element <"
+                                    + child.getTagName()
+                                    + ">; expected recipientDomain, smartHost or tls");
+            }
+        }
+        if (!domains) {
+            throw new InvalidConnectorsException(
+                    xml.source() + ": " + where + ": recipientDomain: give at least one");
+        }
+        if (!tls) {
+            throw new InvalidConnectorsException(
+                    xml.source()
+                            + ": "
+                            + where
+                            + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts\"/>");
+        }
+        if (ownTrust && level != OutboundTlsLevel.VERIFY) {
+            throw new InvalidConnectorsException(
+                    xml.source()
+                            + ": "
+                            + where
+                            + ": trustStore, expectedName: only for level "
+                            + "'verify', got '"
+                            + level
+                            + "'");
+        }
+        if (level == OutboundTlsLevel.MTA_STS && smartHosts) {
+            throw new InvalidConnectorsException(
+                    xml.source()
+                            + ": "
+                            + where
+                            + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "
+                            + "remove the smartHost or use level verify");
+        }
+        return builder.build();
+    }
+}
