@@ -100,6 +100,16 @@ public final class Parameters {
         return v == null || v.trim().isEmpty() ? Optional.empty() : Optional.of(v.trim());
     }
 
+    /**
+     * For a parameter where a blank value is a mistake rather than "not given": the value through
+     * {@code parser} whenever the parameter is present, blank included (trimmed), or empty when
+     * absent.
+     */
+    public <T> Optional<T> given(String name, Function<String, T> parser) {
+        String v = source.apply(name);
+        return v == null ? Optional.empty() : Optional.of(parse(name, v.trim(), parser));
+    }
+
     /** The trimmed value, or {@code defaultValue}. */
     public String optional(String name, String defaultValue) {
         return optional(name).orElse(defaultValue);

@@ -32,6 +32,24 @@ class ParametersTest {
     }
 
     @Test
+    void givenKeepsABlankValueForTheParserToRefuse() {
+        given.put("blank", "  ");
+        given.put("a", " x ");
+        java.util.function.Function<String, String> nonEmpty =
+                v -> {
+                    if (v.isEmpty()) {
+                        throw new IllegalArgumentException("must not be empty");
+                    }
+                    return v;
+                };
+        assertThat(p.given("a", nonEmpty)).contains("x");
+        assertThat(p.given("none", nonEmpty)).isEmpty();
+        assertThatThrownBy(() -> p.given("blank", nonEmpty))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("blank: must not be empty, got '  '");
+    }
+
+    @Test
     void parserFailuresNameTheParameterAndTheValue() {
         given.put("n", "x1");
         assertThatThrownBy(() -> p.required("n", Integer::parseInt))
