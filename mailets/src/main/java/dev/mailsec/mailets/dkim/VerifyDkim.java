@@ -136,8 +136,8 @@ public class VerifyDkim extends GenericMailet {
     }
 
     private KeyRecordSource keys(Parameters p) throws MessagingException {
-        String zone = getInitParameter(ZONE_FILE);
-        if (p.optional(ZONE_FILE).isPresent()) {
+        String zone = p.optional(ZONE_FILE).orElse(null);
+        if (zone != null) {
             for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
                 if (p.optional(dns).isPresent()) {
                     throw new MessagingException(
@@ -145,7 +145,7 @@ public class VerifyDkim extends GenericMailet {
                 }
             }
             try {
-                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone.trim()));
+                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
             } catch (IOException | IllegalArgumentException e) {
                 throw new MessagingException(
                         "VerifyDkim: "
