@@ -54,6 +54,16 @@ public class ConfigException extends IllegalArgumentException {
                 (Throwable) null, prefix(owner) + parameter + " is required", parameter, null);
     }
 
+    /**
+     * A bad value whose {@code problem} already quotes it (an engine's own message): {@code "owner:
+     * parameter: problem"}, without a second {@code ", got ..."}.
+     */
+    static ConfigException stated(
+            String owner, String parameter, String value, String problem, Throwable cause) {
+        return new ConfigException(
+                cause, prefix(owner) + parameter + ": " + problem, parameter, value);
+    }
+
     private static String prefix(String owner) {
         return owner == null ? "" : owner + ": ";
     }

@@ -41,10 +41,12 @@ public final class Parameters {
     private final String owner;
     private final Function<String, String> source;
     private final List<String> warnings = new ArrayList<>();
+    private final boolean engineMessages;
 
-    private Parameters(String owner, Function<String, String> source) {
+    private Parameters(String owner, Function<String, String> source, boolean engineMessages) {
         this.owner = owner;
         this.source = source;
+        this.engineMessages = engineMessages;
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Parameters {
      * null for absent.
      */
     public static Parameters of(Function<String, String> source) {
-        return new Parameters(null, source);
+        return new Parameters(null, source, false);
     }
 
     /**
@@ -60,7 +62,18 @@ public final class Parameters {
      * name).
      */
     public static Parameters of(String owner, Function<String, String> source) {
-        return new Parameters(owner, source);
+        return new Parameters(owner, source, false);
+    }
+
+    /**
+     * These parameters, but a parser's message is taken as it stands, for parsers whose messages
+     * already quote the value (the engines' builders: {@code "must be between 1 and 100, got 0"}):
+     * a leading {@code "knob: "} (the engine's own name for it) is dropped and no {@code ", got
+     * ..."} is added; a {@code NumberFormatException} reads {@code "not a number: 'x'"}. Secrets
+     * are still never shown.
+     */
+    public Parameters engineMessages() {
+        return new Parameters(owner, source, true);
     }
 
     /**
@@ -98,6 +111,16 @@ public final class Parameters {
     public Optional<String> optional(String name) {
         String v = source.apply(name);
         return v == null || v.trim().isEmpty() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /**
+     * For a parameter where a blank value is a mistake rather than "not given": the value through
+     * {@code parser} whenever the parameter is present, blank included (trimmed), or empty when
+     * absent.
+     */
+    public <T> Optional<T> given(String name, Function<String, T> parser) {
+        String v = source.apply(name);
+        return v == null ? Optional.empty() : Optional.of(parse(name, v.trim(), parser));
     }
 
     /** The trimmed value, or {@code defaultValue}. */
@@ -232,6 +255,13 @@ public final class Parameters {
         } catch (ConfigException e) {
             throw e;
         } catch (IllegalArgumentException e) {
+            if (engineMessages && !ConfigException.isSecret(name)) {
+                String problem =
+                        e instanceof NumberFormatException
+                                ? "not a number: '" + value + "'"
+                                : String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
+                throw ConfigException.stated(owner, name, value, problem, e);
+            }
             if (ConfigException.isSecret(name) || e.getMessage() == null) {
                 // the parser's message (and so its cause) may quote the value
                 throw fail(name, source.apply(name), "is not valid");

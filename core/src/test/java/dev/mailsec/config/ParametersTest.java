@@ -32,6 +32,47 @@ class ParametersTest {
     }
 
     @Test
+    void givenKeepsABlankValueForTheParserToRefuse() {
+        given.put("blank", "  ");
+        given.put("a", " x ");
+        java.util.function.Function<String, String> nonEmpty =
+                v -> {
+                    if (v.isEmpty()) {
+                        throw new IllegalArgumentException("must not be empty");
+                    }
+                    return v;
+                };
+        assertThat(p.given("a", nonEmpty)).contains("x");
+        assertThat(p.given("none", nonEmpty)).isEmpty();
+        assertThatThrownBy(() -> p.given("blank", nonEmpty))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("blank: must not be empty, got '  '");
+    }
+
+    @Test
+    void engineMessagesAreTakenAsTheyStand() {
+        Parameters engine = Parameters.of("M", given::get).engineMessages();
+        given.put("n", " many ");
+        given.put("k", "0");
+        given.put("clientSecret", "x");
+        assertThatThrownBy(() -> engine.required("n", Integer::parseInt))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("M: n: not a number: 'many'");
+        assertThatThrownBy(
+                        () ->
+                                engine.required(
+                                        "k",
+                                        v -> {
+                                            throw new IllegalArgumentException(
+                                                    "knob: must be between 1 and 100, got " + v);
+                                        }))
+                .hasMessage("M: k: must be between 1 and 100, got 0")
+                .satisfies(e -> assertThat(((ConfigException) e).parameter()).isEqualTo("k"));
+        assertThatThrownBy(() -> engine.required("clientSecret", Integer::parseInt))
+                .hasMessage("M: clientSecret: is not valid, got a value that is not shown");
+    }
+
+    @Test
     void parserFailuresNameTheParameterAndTheValue() {
         given.put("n", "x1");
         assertThatThrownBy(() -> p.required("n", Integer::parseInt))

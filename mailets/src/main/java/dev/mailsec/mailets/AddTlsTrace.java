@@ -1,6 +1,8 @@
 package dev.mailsec.mailets;
 
+import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.tls.TlsAttributeNames;
@@ -54,16 +56,22 @@ public class AddTlsTrace extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("AddTlsTrace", getInitParameterNames(), Set.of(HEADER_NAME));
-        String configured = getInitParameter(HEADER_NAME);
-        headerName = configured == null ? DEFAULT_HEADER_NAME : configured.trim();
-        if (!isFieldName(headerName)) {
-            throw new MessagingException(
-                    "AddTlsTrace: "
-                            + HEADER_NAME
-                            + " must be a header field name (printable ASCII without ':' or spaces), got '"
-                            + headerName
-                            + "'");
+        try {
+            headerName =
+                    Parameters.of("AddTlsTrace", this::getInitParameter)
+                            .given(HEADER_NAME, AddTlsTrace::fieldName)
+                            .orElse(DEFAULT_HEADER_NAME);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
+    }
+
+    private static String fieldName(String name) {
+        if (!isFieldName(name)) {
+            throw new IllegalArgumentException(
+                    "must be a header field name (printable ASCII without ':' or spaces)");
+        }
+        return name;
     }
 
     /** RFC 5322 section 3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126. */

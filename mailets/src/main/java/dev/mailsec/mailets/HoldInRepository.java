@@ -1,6 +1,8 @@
 package dev.mailsec.mailets;
 
+import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import java.util.Set;
 import java.util.UUID;
 import javax.inject.Inject;
@@ -54,12 +56,11 @@ public class HoldInRepository extends ToRepository {
     public void init() throws MessagingException {
         InitParameters.checkKnown(
                 "HoldInRepository", getInitParameterNames(), Set.of(REPOSITORY_PATH, PASS_THROUGH));
-        String path = getInitParameter(REPOSITORY_PATH);
-        if (path == null || path.trim().isEmpty()) {
+        try {
+            Parameters.of("HoldInRepository", this::getInitParameter).required(REPOSITORY_PATH);
+        } catch (ConfigException e) {
             throw new MessagingException(
-                    "HoldInRepository: "
-                            + REPOSITORY_PATH
-                            + " is required, e.g. file://var/mail/dkim-key-store-down/");
+                    e.getMessage() + ", e.g. file://var/mail/dkim-key-store-down/", e);
         }
         super.init();
     }

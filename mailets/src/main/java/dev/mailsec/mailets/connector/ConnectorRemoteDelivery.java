@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.tls.connector.ConnectorSocketFactory;
 import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
@@ -87,33 +89,39 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
     public void init() throws MessagingException {
         RemoteDeliveryParameters.check(
                 "ConnectorRemoteDelivery", getInitParameterNames(), Set.of(CONNECTOR, CONNECTORS));
-        String name = getInitParameter(CONNECTOR);
-        if (name == null || name.trim().isEmpty()) {
-            throw new MessagingException("ConnectorRemoteDelivery: " + CONNECTOR + " is required");
-        }
-        String location = getInitParameter(CONNECTORS, "file://conf/connectors.xml").trim();
-        if (!ConnectorSocketFactory.class.getName().equals(getInitParameter(SOCKET_FACTORY))) {
-            throw new MessagingException(
-                    "ConnectorRemoteDelivery: "
-                            + SOCKET_FACTORY
-                            + ": must be "
-                            + ConnectorSocketFactory.class.getName()
-                            + ", or the connector's trust would not apply, got '"
-                            + getInitParameter(SOCKET_FACTORY)
-                            + "'");
+        Parameters p = Parameters.of("ConnectorRemoteDelivery", this::getInitParameter);
+        String name;
+        String location;
+        try {
+            name = p.required(CONNECTOR);
+            location = p.optional(CONNECTORS, "file://conf/connectors.xml");
+            // James's own parameter, compared as James's RemoteDelivery will read it (untrimmed)
+            String socketFactory = getInitParameter(SOCKET_FACTORY);
+            if (!ConnectorSocketFactory.class.getName().equals(socketFactory)) {
+                throw new ConfigException(
+                        "ConnectorRemoteDelivery",
+                        SOCKET_FACTORY,
+                        socketFactory,
+                        "must be "
+                                + ConnectorSocketFactory.class.getName()
+                                + ", or the connector's trust would not apply",
+                        null);
+            }
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
         try {
             Connectors connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
             OutboundConnector connector =
                     connectors
-                            .outbound(name.trim())
+                            .outbound(name)
                             .orElseThrow(
                                     () ->
                                             new MessagingException(
                                                     "ConnectorRemoteDelivery: "
                                                             + CONNECTOR
                                                             + ": no outbound connector '"
-                                                            + name.trim()
+                                                            + name
                                                             + "' in "
                                                             + location));
             Path workingDirectory = PackPaths.home();

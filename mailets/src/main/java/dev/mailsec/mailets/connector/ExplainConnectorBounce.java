@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
@@ -80,13 +82,17 @@ public class ExplainConnectorBounce extends GenericMailet {
     public void init() throws MessagingException {
         InitParameters.checkKnown(
                 "ExplainConnectorBounce", getInitParameterNames(), Set.of(CONNECTORS));
-        String location = getInitParameter(CONNECTORS);
-        if (location == null || location.trim().isEmpty()) {
-            throw new MessagingException("ExplainConnectorBounce: " + CONNECTORS + " is required");
+        String location;
+        try {
+            location =
+                    Parameters.of("ExplainConnectorBounce", this::getInitParameter)
+                            .required(CONNECTORS);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
         Path connectorsFile;
         try {
-            connectorsFile = ConnectorsFile.locate(location.trim());
+            connectorsFile = ConnectorsFile.locate(location);
             connectors = ConnectorsFile.load(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException(

@@ -1,7 +1,10 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -81,26 +84,32 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
                 "MtaStsRemoteDelivery",
                 getInitParameterNames(),
                 Set.of(MTA_STS, ENFORCE_PROCESSOR));
-        String mode = getInitParameter(MTA_STS);
-        String trimmed = mode == null ? "" : mode.trim().toLowerCase(Locale.ROOT);
-        if (!trimmed.equals("enforce") && !trimmed.equals("report")) {
-            throw new MessagingException(
-                    "MtaStsRemoteDelivery: "
-                            + MTA_STS
-                            + ": expected enforce or report, got '"
-                            + (mode == null ? "" : mode)
-                            + "'");
+        Parameters p = Parameters.of("MtaStsRemoteDelivery", this::getInitParameter);
+        String trimmed;
+        String enforceProcessor;
+        try {
+            // absent reads as '' so the message shows what was given, as for a bad value
+            String mode = p.optional(MTA_STS, "");
+            trimmed = mode.toLowerCase(Locale.ROOT);
+            if (!trimmed.equals("enforce") && !trimmed.equals("report")) {
+                throw new ConfigException(
+                        "MtaStsRemoteDelivery", MTA_STS, mode, "expected enforce or report", null);
+            }
+            Optional<String> gateway = p.optional("gateway");
+            if (gateway.isPresent()) {
+                throw new ConfigException(
+                        "MtaStsRemoteDelivery",
+                        "gateway",
+                        gateway.get(),
+                        "MTA-STS applies to the recipient domain's MX hosts, so a gateway cannot"
+                                + " be used",
+                        null);
+            }
+            enforceProcessor = p.processor(ENFORCE_PROCESSOR, null);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         }
-        String gateway = getInitParameter("gateway");
-        if (gateway != null && !gateway.trim().isEmpty()) {
-            throw new MessagingException(
-                    "MtaStsRemoteDelivery: gateway: MTA-STS applies to the recipient domain's "
-                            + "MX hosts, so a gateway cannot be used, got '"
-                            + gateway
-                            + "'");
-        }
-        String enforceProcessor = getInitParameter(ENFORCE_PROCESSOR);
-        boolean recheck = enforceProcessor != null && !enforceProcessor.trim().isEmpty();
+        boolean recheck = enforceProcessor != null;
         if (recheck && trimmed.equals("enforce")) {
             throw new MessagingException(
                     "MtaStsRemoteDelivery: "
@@ -113,7 +122,7 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
         MtaStsResolver resolver = JamesMtaSts.resolver(dns.delegate());
         dns.configure(resolver, trimmed.equals("enforce"));
         if (recheck) {
-            queues.recheckInto(resolver, getMailetContext(), enforceProcessor.trim());
+            queues.recheckInto(resolver, getMailetContext(), enforceProcessor);
         }
         super.init();
     }

@@ -1,8 +1,10 @@
 package dev.mailsec.mailets.dkim;
 
 import dev.mailsec.authres.AuthenticationResults;
+import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.Parameters;
 import dev.mailsec.dkim.BodyLengthPolicy;
 import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dkim.DkimAuthResults;
@@ -24,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -108,28 +109,37 @@ public class VerifyDkim extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("VerifyDkim", getInitParameterNames(), PARAMETERS);
-        String id = getInitParameter(AUTHSERV_ID);
-        if (id == null) {
+        Parameters p = Parameters.of("VerifyDkim", this::getInitParameter).engineMessages();
+        try {
+            authservId = p.required(AUTHSERV_ID, AuthenticationResults::checkAuthservId);
+        } catch (ConfigException e) {
             throw new MessagingException(
-                    "VerifyDkim: "
-                            + AUTHSERV_ID
-                            + " is required (this server's name, e.g. mx.example.com)");
+                    e.getMessage()
+                            + (e.value() == null
+                                    ? " (this server's name, e.g. mx.example.com)"
+                                    : ""),
+                    e);
         }
-        authservId = parse(AUTHSERV_ID, id.trim(), AuthenticationResults::checkAuthservId);
-        DkimPolicy.Builder policy = DkimPolicy.builder().clock(clock);
-        optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
-        optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
-        optional(BODY_LENGTH_POLICY, v -> policy.bodyLengthPolicy(BodyLengthPolicy.fromKeyword(v)));
-        optional(CLOCK_DRIFT, v -> policy.clockDrift(Duration.ofSeconds(Long.parseLong(v))));
-        KeyRecordSource keys = keys();
-        verifier = new DkimVerifier(injectedKeys != null ? injectedKeys : keys, policy.build());
+        try {
+            DkimPolicy.Builder policy = DkimPolicy.builder().clock(clock);
+            p.optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
+            p.optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
+            p.optional(
+                    BODY_LENGTH_POLICY,
+                    v -> policy.bodyLengthPolicy(BodyLengthPolicy.fromKeyword(v)));
+            p.optional(CLOCK_DRIFT, v -> policy.clockDrift(Duration.ofSeconds(Long.parseLong(v))));
+            KeyRecordSource keys = keys(p);
+            verifier = new DkimVerifier(injectedKeys != null ? injectedKeys : keys, policy.build());
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
     }
 
-    private KeyRecordSource keys() throws MessagingException {
-        String zone = getInitParameter(ZONE_FILE);
+    private KeyRecordSource keys(Parameters p) throws MessagingException {
+        String zone = p.optional(ZONE_FILE).orElse(null);
         if (zone != null) {
             for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
-                if (getInitParameter(dns) != null) {
+                if (p.optional(dns).isPresent()) {
                     throw new MessagingException(
                             "VerifyDkim: " + dns + " cannot be combined with " + ZONE_FILE);
                 }
@@ -148,40 +158,18 @@ public class VerifyDkim extends GenericMailet {
             }
         }
         DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
-        optional(DNS_SERVERS, dns::servers);
-        optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
-        optional(DNS_CACHE_SIZE, v -> dns.cacheSize(Integer.parseInt(v)));
+        p.optional(DNS_SERVERS, dns::servers);
+        p.optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
+        p.optional(DNS_CACHE_SIZE, v -> dns.cacheSize(Integer.parseInt(v)));
         if (injectedKeys != null) {
             return null;
         }
-        return parse(DNS_SERVERS, "", v -> dns.build());
-    }
-
-    private void optional(String name, java.util.function.Consumer<String> apply)
-            throws MessagingException {
-        String value = getInitParameter(name);
-        if (value != null) {
-            parse(
-                    name,
-                    value.trim(),
-                    v -> {
-                        apply.accept(v);
-                        return v;
-                    });
-        }
-    }
-
-    private static <T> T parse(String name, String value, Function<String, T> parser)
-            throws MessagingException {
         try {
-            return parser.apply(value);
-        } catch (NumberFormatException e) {
-            throw new MessagingException(
-                    "VerifyDkim: " + name + ": not a number: '" + value + "'", e);
+            return dns.build();
         } catch (IllegalArgumentException e) {
-            // the engines name their own knob ("clockDrift: ..."); the operator knows the parameter
-            String message = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
-            throw new MessagingException("VerifyDkim: " + name + ": " + message, e);
+            // the engine names its own knob ("dnsServers: ..."); said once
+            String problem = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
+            throw new MessagingException("VerifyDkim: " + DNS_SERVERS + ": " + problem, e);
         }
     }
 

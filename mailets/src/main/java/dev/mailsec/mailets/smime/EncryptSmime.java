@@ -126,14 +126,14 @@ public class EncryptSmime extends GenericMailet {
         Parameters params = Parameters.of(this::getInitParameter);
         try {
             if (certificates == null) {
-                String anchors = getInitParameter("trustAnchors");
+                String anchors = params.optional("trustAnchors").orElse(null);
                 java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm =
                         SmimeKeys.dkm(this::getInitParameter);
                 CertificateDirectory directory =
                         SmimeSettings.directory(this::getInitParameter, dkm);
                 if (anchors == null) {
                     for (String p : SmimeSettings.CRL_LDAP_PARAMETERS) {
-                        if (getInitParameter(p) != null) {
+                        if (params.optional(p).isPresent()) {
                             throw new IllegalArgumentException(
                                     p
                                             + ": only used with trustAnchors (certificates are not checked without it)");
@@ -154,45 +154,53 @@ public class EncryptSmime extends GenericMailet {
             }
             copyToSender = params.bool("copyToSender", false);
             errorProcessor = params.processor("errorProcessor", Mail.ERROR);
+            policy = params.optional("policy", EncryptSmime::policy).orElse(Policy.BOUNCE);
+            if (policy == Policy.PROCESSOR && params.optional("processor").isEmpty()) {
+                throw new IllegalArgumentException(
+                        "processor is required when policy is processor");
+            }
+            processor = params.processor("processor", policy == Policy.CLEAR ? "transport" : null);
+            rsaFallback =
+                    params.optional("keyTransport", EncryptSmime::rsaKeyTransport)
+                            .orElse(KeyTransport.RSA_PKCS1);
+            forcedContent =
+                    params.optional("contentEncryption", EncryptSmime::contentEncryption)
+                            .orElse(Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new MessagingException("EncryptSmime: " + e.getMessage(), e);
         }
-        String p = getInitParameter("policy", "bounce").trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Policy policy(String value) {
         try {
-            policy = Policy.valueOf(p.toUpperCase(Locale.ROOT));
+            return Policy.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(
-                    "EncryptSmime: policy must be clear, bounce or processor, got '" + p + "'");
+            throw new IllegalArgumentException("must be clear, bounce or processor");
         }
-        processor = getInitParameter("processor", policy == Policy.CLEAR ? "transport" : null);
-        if (policy == Policy.PROCESSOR && (processor == null || processor.trim().isEmpty())) {
-            throw new MessagingException(
-                    "EncryptSmime: processor is required when policy is processor");
-        }
-        String kt = getInitParameter("keyTransport", "rsa-pkcs1");
+    }
+
+    /** ecdh is chosen automatically for EC certificates, so only the RSA ones may be configured. */
+    private static KeyTransport rsaKeyTransport(String value) {
+        KeyTransport t;
         try {
-            rsaFallback = KeyTransport.parse(kt);
-            if (rsaFallback == KeyTransport.ECDH) {
-                throw new IllegalArgumentException(
-                        "ecdh is chosen automatically for EC certificates");
-            }
+            t = KeyTransport.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(
-                    "EncryptSmime: keyTransport must be rsa-pkcs1 or rsa-oaep, got '" + kt + "'",
-                    e);
+            t = KeyTransport.ECDH;
         }
-        String ce = getInitParameter("contentEncryption", "auto");
+        if (t == KeyTransport.ECDH) {
+            throw new IllegalArgumentException("must be rsa-pkcs1 or rsa-oaep");
+        }
+        return t;
+    }
+
+    private static Optional<ContentEncryption> contentEncryption(String value) {
+        if ("auto".equalsIgnoreCase(value)) {
+            return Optional.empty();
+        }
         try {
-            forcedContent =
-                    "auto".equalsIgnoreCase(ce.trim())
-                            ? Optional.empty()
-                            : Optional.of(ContentEncryption.parse(ce));
+            return Optional.of(ContentEncryption.parse(value));
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(
-                    "EncryptSmime: contentEncryption must be auto, aes256-cbc or aes256-gcm, got '"
-                            + ce
-                            + "'",
-                    e);
+            throw new IllegalArgumentException("must be auto, aes256-cbc or aes256-gcm");
         }
     }
 

@@ -56,4 +56,16 @@ class MtaStsRemoteDeliveryTest {
                         "MtaStsRemoteDelivery: enforceProcessor is for mtaSts=report (the fallback delivery), got 'sts'"
                                 + " with mtaSts=enforce");
     }
+
+    @Test
+    void enforceProcessorMustNameAProcessor() {
+        assertThatThrownBy(
+                        () ->
+                                init(
+                                        config().setProperty("mtaSts", "report")
+                                                .setProperty("enforceProcessor", "two words")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "MtaStsRemoteDelivery: enforceProcessor: must name a processor, got 'two words'");
+    }
 }

@@ -77,6 +77,19 @@ class SmimeMailetsTest extends SmimeMailetTestBase {
                                                         .build()))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining("processor is required");
+        assertThatThrownBy(
+                        () ->
+                                new EncryptSmime()
+                                        .init(
+                                                FakeMailetConfig.builder()
+                                                        .setProperty(
+                                                                "certificateFolder",
+                                                                certs.toString())
+                                                        .setProperty("policy", "processor")
+                                                        .setProperty("processor", "two words")
+                                                        .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("EncryptSmime: processor: must name a processor, got 'two words'");
         assertThatThrownBy(() -> new EncryptSmime().init(FakeMailetConfig.builder().build()))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining("certificateFolder or ldapUrl");
