@@ -1,5 +1,6 @@
 package dev.mailsec.rights;
 
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +30,7 @@ final class AccessLog {
                         "e/%s/%020d-%s",
                         event.licenceId(),
                         event.time().toEpochMilli(),
-                        RightsRecords.hex(nonce));
+                        Hex.toHexString(nonce));
         if (!records.create(key, AccessEvent.CODEC, event, "log an access event")) {
             throw new IllegalStateException("event key collision " + key);
         }

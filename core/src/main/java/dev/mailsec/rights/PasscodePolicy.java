@@ -1,5 +1,6 @@
 package dev.mailsec.rights;
 
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -99,7 +100,7 @@ final class PasscodePolicy {
                                     String.format(Locale.ROOT, "%08d", random.nextInt(100_000_000));
                             // a non-party's record holds the MAC of 32 random bytes: the same work,
                             // and no passcode matches it
-                            String macInput = party ? fresh : RightsRecords.hex(randomBytes(32));
+                            String macInput = party ? fresh : Hex.toHexString(randomBytes(32));
                             byte[] salt = randomBytes(16);
                             tx.put(
                                     stateKey,

@@ -150,16 +150,12 @@ final class RightsRecords implements AutoCloseable {
      */
     static String hash(String s) {
         try {
-            return hex(
+            return Hex.toHexString(
                     MessageDigest.getInstance("SHA-256")
                             .digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
-    }
-
-    static String hex(byte[] b) {
-        return Hex.toHexString(b);
     }
 
     String backend() {

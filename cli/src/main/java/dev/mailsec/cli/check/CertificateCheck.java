@@ -1,5 +1,6 @@
 package dev.mailsec.cli.check;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
@@ -70,7 +71,7 @@ final class CertificateCheck {
             addIfSet(connectors, mailet.get("connectors"));
         }
         folders.forEach(this::certificateFolder);
-        anchors.forEach(a -> trustAnchors("trust anchors " + a, ConnectorsFile.resolve(a, home)));
+        anchors.forEach(a -> trustAnchors("trust anchors " + a, PackPaths.resolve(home, a)));
         connectors.forEach(this::connectorTrust);
     }
 
@@ -120,7 +121,7 @@ final class CertificateCheck {
                 String secret = text(element, "secret");
                 keyStore(
                         what,
-                        ConnectorsFile.resolve(keystore, home),
+                        PackPaths.resolve(home, keystore),
                         type == null ? "JKS" : type,
                         secret == null ? new char[0] : secret.toCharArray(),
                         true);
@@ -176,7 +177,7 @@ final class CertificateCheck {
     }
 
     private void certificateFolder(String configured) {
-        Path folder = ConnectorsFile.resolve(configured, home);
+        Path folder = PackPaths.resolve(home, configured);
         String what = "smime certificates " + configured;
         if (!Files.isDirectory(folder)) {
             report.error(what, "not a folder: " + folder);
@@ -200,7 +201,7 @@ final class CertificateCheck {
     private void connectorTrust(String configured) {
         Connectors connectors;
         try {
-            connectors = ConnectorsFile.load(ConnectorsFile.resolve(configured, home));
+            connectors = ConnectorsFile.load(PackPaths.resolve(home, configured));
         } catch (InvalidConnectorsException e) {
             report.error("connectors " + configured, Report.message(e));
             return;
@@ -211,7 +212,7 @@ final class CertificateCheck {
                 String what = "connector trust " + connector.name() + " " + location;
                 certificateFile(
                         what,
-                        ConnectorsFile.resolve(location, home),
+                        PackPaths.resolve(home, location),
                         connector
                                 .trustStorePassword()
                                 .map(String::toCharArray)

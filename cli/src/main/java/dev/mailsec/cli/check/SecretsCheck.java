@@ -1,10 +1,10 @@
 package dev.mailsec.cli.check;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
 import dev.mailsec.dkim.sign.SigningAlgorithm;
 import dev.mailsec.dkm.SecretHandle;
 import dev.mailsec.rights.RightsSettings;
-import dev.mailsec.tls.connector.ConnectorsFile;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ final class SecretsCheck implements AutoCloseable {
     }
 
     private void rights(String config) {
-        Path file = ConnectorsFile.resolve(config, home);
+        Path file = PackPaths.resolve(home, config);
         String what = "rights " + config;
         RightsSettings settings;
         try {
@@ -176,7 +176,7 @@ final class SecretsCheck implements AutoCloseable {
 
     /** The DKM session of a {@code dkm.properties}, opened (and reported) once per file. */
     private Optional<DkmSession> session(String configured) {
-        Path file = ConnectorsFile.resolve(configured, home).toAbsolutePath().normalize();
+        Path file = PackPaths.resolve(home, configured).toAbsolutePath().normalize();
         return sessions.computeIfAbsent(file, f -> DkmSession.open(f, shown(f), report));
     }
 

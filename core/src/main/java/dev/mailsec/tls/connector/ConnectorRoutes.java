@@ -1,5 +1,6 @@
 package dev.mailsec.tls.connector;
 
+import dev.mailsec.config.PackPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,8 +25,8 @@ import org.w3c.dom.NodeList;
  * and an offline {@code mailsec check} can call it too.
  *
  * <p>Paths inside James's files ({@code file://conf/connectors.xml}, relative paths) are resolved
- * against James's working directory, the folder holding {@code conf/}, as {@link
- * ConnectorsFile#resolve} does.
+ * against James's working directory, the folder holding {@code conf/}, by the pack's path rule
+ * ({@link PackPaths#resolve(java.nio.file.Path, String)}).
  */
 public final class ConnectorRoutes {
 
@@ -186,8 +187,7 @@ public final class ConnectorRoutes {
                                 : condition.substring(comma + 1).trim();
                 if (!name.isEmpty()
                         && !location.isEmpty()
-                        && normalize(ConnectorsFile.resolve(location, workingDirectory))
-                                .equals(file)) {
+                        && normalize(PackPaths.resolve(workingDirectory, location)).equals(file)) {
                     routed.add(name);
                 }
             }
@@ -212,7 +212,7 @@ public final class ConnectorRoutes {
                     locations.getLength() == 0
                             ? RemoteDeliveryPlan.DEFAULT_LOCATION
                             : locations.item(0).getTextContent().trim();
-            if (normalize(ConnectorsFile.resolve(location, workingDirectory)).equals(file)) {
+            if (normalize(PackPaths.resolve(workingDirectory, location)).equals(file)) {
                 return true;
             }
         }
@@ -248,9 +248,9 @@ public final class ConnectorRoutes {
                 hooked =
                         locations.getLength() == 1
                                 && normalize(
-                                                ConnectorsFile.resolve(
-                                                        locations.item(0).getTextContent(),
-                                                        workingDirectory))
+                                                PackPaths.resolve(
+                                                        workingDirectory,
+                                                        locations.item(0).getTextContent()))
                                         .equals(file);
             }
             if (!hooked) {

@@ -1,5 +1,6 @@
 package dev.mailsec.tls.connector;
 
+import dev.mailsec.config.PackPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -72,7 +73,7 @@ public final class ConnectorTrust {
         if (connector.trustStore().isPresent()) {
             Path path;
             try {
-                path = ConnectorsFile.resolve(connector.trustStore().get(), workingDirectory);
+                path = PackPaths.resolve(workingDirectory, connector.trustStore().get());
             } catch (IllegalArgumentException e) {
                 throw new InvalidConnectorsException(
                         "outbound connector '"

@@ -64,16 +64,6 @@ public final class ConnectorsFile {
     }
 
     /**
-     * Where {@code location} points, by the pack's path rule ({@link PackPaths#resolve(Path,
-     * String)}) with {@code workingDirectory} as James's working directory: {@code
-     * file://conf/x.xml} and {@code conf/x.xml} are relative to it, {@code file:///etc/x.xml} and
-     * {@code /etc/x.xml} are absolute.
-     */
-    public static Path resolve(String location, Path workingDirectory) {
-        return PackPaths.resolve(workingDirectory, location);
-    }
-
-    /**
      * Where {@code location} points inside the running James, by {@link PackPaths#resolve(String)}.
      *
      * @throws InvalidConnectorsException for a blank location or one that is no file path, naming

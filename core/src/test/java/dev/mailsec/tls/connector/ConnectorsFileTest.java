@@ -3,6 +3,7 @@ package dev.mailsec.tls.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.tls.TlsProtocolVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,12 +75,11 @@ class ConnectorsFileTest {
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.write(conf.resolve("connectors.xml"), SAMPLE.getBytes(StandardCharsets.UTF_8));
 
-        Path resolved = ConnectorsFile.resolve("file://conf/connectors.xml", dir);
+        Path resolved = PackPaths.resolve(dir, "file://conf/connectors.xml");
         assertThat(resolved).isEqualTo(conf.resolve("connectors.xml"));
         assertThat(ConnectorsFile.load(resolved).inbound()).hasSize(2);
-        assertThat(ConnectorsFile.resolve("file:///etc/x.xml", dir))
-                .isEqualTo(Paths.get("/etc/x.xml"));
-        assertThat(ConnectorsFile.resolve("conf/connectors.xml", dir))
+        assertThat(PackPaths.resolve(dir, "file:///etc/x.xml")).isEqualTo(Paths.get("/etc/x.xml"));
+        assertThat(PackPaths.resolve(dir, "conf/connectors.xml"))
                 .isEqualTo(conf.resolve("connectors.xml"));
         assertThatThrownBy(() -> ConnectorsFile.load(dir.resolve("missing.xml")))
                 .isInstanceOf(InvalidConnectorsException.class)

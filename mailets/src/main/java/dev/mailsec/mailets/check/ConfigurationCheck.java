@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.check;
 
+import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.tls.connector.ConnectorRoutes;
 import dev.mailsec.tls.connector.Connectors;
@@ -279,7 +280,7 @@ public final class ConfigurationCheck {
     private void connectors() {
         for (String location : connectorFiles) {
             String what = "connectors " + location;
-            Path file = ConnectorsFile.resolve(location, home);
+            Path file = PackPaths.resolve(home, location);
             Connectors connectors;
             try {
                 connectors = ConnectorsFile.load(file);
