@@ -64,6 +64,16 @@ public class ConfigException extends IllegalArgumentException {
                 cause, prefix(owner) + parameter + ": " + problem, parameter, value);
     }
 
+    /**
+     * A bad matcher condition ({@link Condition}): {@code "owner: problem"}, the problem quoting
+     * the bad value; {@link #parameter()} is {@code condition}, {@link #value()} the condition as
+     * written.
+     */
+    static ConfigException condition(
+            String owner, String condition, String problem, Throwable cause) {
+        return new ConfigException(cause, prefix(owner) + problem, Condition.PARAMETER, condition);
+    }
+
     private static String prefix(String owner) {
         return owner == null ? "" : owner + ": ";
     }

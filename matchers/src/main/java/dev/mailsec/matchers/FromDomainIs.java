@@ -1,7 +1,10 @@
 package dev.mailsec.matchers;
 
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mail.DomainName;
+import dev.mailsec.mail.DomainName.Option;
 import java.net.IDN;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -44,27 +47,29 @@ public class FromDomainIs extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException(
-                    "FromDomainIs: the condition must list domains, e.g. FromDomainIs=bank.test,*.bank.test; got ''");
-        }
         Set<String> domains = new LinkedHashSet<>();
         List<String> wildcards = new ArrayList<>();
-        for (String part : condition.split(",", -1)) {
-            String value = part.trim();
-            boolean wildcard = value.startsWith("*.");
-            String domain = FromDomains.normalise(wildcard ? value.substring(2) : value);
-            if (domain == null) {
-                throw new MessagingException(
-                        "FromDomainIs: not a domain name: '" + value + "' in '" + condition + "'");
-            }
-            if (wildcard) {
-                wildcards.add("." + domain);
-            } else {
-                domains.add(domain);
-            }
-        }
+        Conditions.read(
+                "FromDomainIs",
+                getCondition(),
+                c -> {
+                    c.required("list domains", "bank.test,*.bank.test");
+                    for (String value : c.items()) {
+                        boolean wildcard = value.startsWith("*.");
+                        String domain =
+                                DomainName.normalize(
+                                                wildcard ? value.substring(2) : value,
+                                                Option.TRAILING_DOT,
+                                                Option.IDN)
+                                        .orElseThrow(() -> c.bad("domain name", value));
+                        if (wildcard) {
+                            wildcards.add("." + domain);
+                        } else {
+                            domains.add(domain);
+                        }
+                    }
+                    return null;
+                });
         exact = Set.copyOf(domains);
         suffixes = List.copyOf(wildcards);
     }
@@ -123,8 +128,8 @@ public class FromDomainIs extends GenericMatcher {
          */
         static Set<String> claimed(String rawField) {
             String value =
-                    java.text.Normalizer.normalize(
-                            HeaderText.decode(rawField, MAX_FIELD), java.text.Normalizer.Form.NFKC);
+                    Normalizer.normalize(
+                            HeaderText.decode(rawField, MAX_FIELD), Normalizer.Form.NFKC);
             Set<String> domains = new LinkedHashSet<>();
             collect(value, domains);
             collect(withoutComments(value), domains);

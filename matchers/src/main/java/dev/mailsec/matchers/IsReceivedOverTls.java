@@ -42,19 +42,11 @@ public class IsReceivedOverTls extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            minimum = Optional.empty();
-            return;
-        }
-        try {
-            minimum = Optional.of(TlsProtocolVersion.parse(condition));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException(
-                    "IsReceivedOverTls: the condition must be a minimum protocol version, "
-                            + e.getMessage(),
-                    e);
-        }
+        minimum =
+                Conditions.read(
+                        "IsReceivedOverTls",
+                        getCondition(),
+                        c -> c.parse("a minimum protocol version", TlsProtocolVersion::parse));
     }
 
     @Override

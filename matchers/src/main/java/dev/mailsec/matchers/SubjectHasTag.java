@@ -1,6 +1,7 @@
 package dev.mailsec.matchers;
 
 import dev.mailsec.guard.PerMailGuard;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -50,20 +51,19 @@ public class SubjectHasTag extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException(
-                    "SubjectHasTag: the condition must name a tag, e.g. SubjectHasTag=[encrypt]; got ''");
-        }
-        List<String> list = new ArrayList<>();
-        for (String part : condition.split(",", -1)) {
-            String tag = normalise(part);
-            if (tag.isEmpty()) {
-                throw new MessagingException("SubjectHasTag: empty tag in '" + condition + "'");
-            }
-            list.add(tag);
-        }
-        tags = List.copyOf(list);
+        tags =
+                Conditions.read(
+                        "SubjectHasTag",
+                        getCondition(),
+                        c -> {
+                            List<String> list = new ArrayList<>();
+                            for (String tag :
+                                    c.required("name a tag", "[encrypt]")
+                                            .values("tag", v -> !normalise(v).isEmpty())) {
+                                list.add(normalise(tag));
+                            }
+                            return List.copyOf(list);
+                        });
     }
 
     @Override
@@ -92,9 +92,7 @@ public class SubjectHasTag extends GenericMatcher {
      * without whitespace or invisible format characters (zero-width spaces).
      */
     static String normalise(String text) {
-        String folded =
-                java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKC)
-                        .toLowerCase(Locale.ROOT);
+        String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder(folded.length());
         folded.codePoints()
                 .filter(

@@ -1,5 +1,8 @@
 package dev.mailsec.matchers.connector;
 
+import dev.mailsec.config.Condition;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.matchers.Conditions;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
@@ -16,11 +19,14 @@ final class ConnectorCondition {
 
     static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
 
+    private final Condition condition;
     final String name;
     final String location;
     final Connectors connectors;
 
-    private ConnectorCondition(String name, String location, Connectors connectors) {
+    private ConnectorCondition(
+            Condition condition, String name, String location, Connectors connectors) {
+        this.condition = condition;
         this.name = name;
         this.location = location;
         this.connectors = connectors;
@@ -32,39 +38,48 @@ final class ConnectorCondition {
      */
     static ConnectorCondition parse(String matcher, String kind, String condition)
             throws MessagingException {
-        String trimmed = condition == null ? "" : condition.trim();
-        int comma = trimmed.indexOf(',');
-        String name = (comma < 0 ? trimmed : trimmed.substring(0, comma)).trim();
-        String location = comma < 0 ? DEFAULT_LOCATION : trimmed.substring(comma + 1).trim();
-        if (name.isEmpty() || location.isEmpty()) {
-            throw new MessagingException(
-                    matcher
-                            + ": the condition must be an "
-                            + kind
-                            + " connector name, "
-                            + "optionally followed by ',' and the connectors file, got '"
-                            + trimmed
-                            + "'");
-        }
-        try {
-            return new ConnectorCondition(
-                    name, location, ConnectorsFile.load(ConnectorsFile.locate(location)));
-        } catch (InvalidConnectorsException e) {
-            throw new MessagingException(matcher + ": " + e.getMessage(), e);
-        }
+        return Conditions.read(
+                matcher,
+                condition,
+                c -> {
+                    String text = c.text();
+                    int comma = text.indexOf(',');
+                    String name = (comma < 0 ? text : text.substring(0, comma)).trim();
+                    String location =
+                            comma < 0 ? DEFAULT_LOCATION : text.substring(comma + 1).trim();
+                    if (name.isEmpty() || location.isEmpty()) {
+                        throw c.fail(
+                                "the condition must be an "
+                                        + kind
+                                        + " connector name, optionally followed by ',' and the"
+                                        + " connectors file, got '"
+                                        + text
+                                        + "'");
+                    }
+                    try {
+                        return new ConnectorCondition(
+                                c,
+                                name,
+                                location,
+                                ConnectorsFile.load(ConnectorsFile.locate(location)));
+                    } catch (InvalidConnectorsException e) {
+                        throw c.fail(e.getMessage(), e);
+                    }
+                });
     }
 
     /** The failure for a name the file does not define, listing the names it does. */
-    MessagingException unknown(String matcher, String kind, List<String> defined) {
-        return new MessagingException(
-                matcher
-                        + ": no "
-                        + kind
-                        + " connector '"
-                        + name
-                        + "' in "
-                        + location
-                        + "; defined: "
-                        + (defined.isEmpty() ? "none" : String.join(", ", defined)));
+    MessagingException unknown(String kind, List<String> defined) {
+        ConfigException e =
+                condition.fail(
+                        "no "
+                                + kind
+                                + " connector '"
+                                + name
+                                + "' in "
+                                + location
+                                + "; defined: "
+                                + (defined.isEmpty() ? "none" : String.join(", ", defined)));
+        return new MessagingException(e.getMessage(), e);
     }
 }

@@ -46,7 +46,6 @@ public class ConnectorIs extends GenericMatcher {
                 ConnectorCondition.parse("ConnectorIs", "inbound", getCondition());
         if (!condition.connectors.inbound(condition.name).isPresent()) {
             throw condition.unknown(
-                    "ConnectorIs",
                     "inbound",
                     condition.connectors.inbound().stream()
                             .map(InboundConnector::name)

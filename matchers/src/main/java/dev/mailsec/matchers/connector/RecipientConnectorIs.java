@@ -62,7 +62,6 @@ public class RecipientConnectorIs extends GenericMatcher {
                         .orElseThrow(
                                 () ->
                                         condition.unknown(
-                                                "RecipientConnectorIs",
                                                 "outbound",
                                                 connectors.outbound().stream()
                                                         .map(OutboundConnector::name)

@@ -3,9 +3,9 @@ package dev.mailsec.matchers.dkim;
 import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mail.DomainName;
+import dev.mailsec.matchers.Conditions;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import javax.mail.MessagingException;
@@ -39,38 +39,38 @@ public class DkimResultIs extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException(
-                    "DkimResultIs: a condition is required, e.g. DkimResultIs=fail,permerror");
-        }
-        String c = condition.trim();
-        int at = c.indexOf('@');
-        if (at >= 0) {
-            String written = c.substring(at + 1).trim().toLowerCase(Locale.ROOT);
-            domain =
-                    DomainName.normalize(written)
-                            .orElseThrow(
-                                    () ->
-                                            new MessagingException(
-                                                    "DkimResultIs: '"
-                                                            + written
-                                                            + "' after '@' is not a domain name"));
-        } else {
-            domain = null;
-        }
-        results = EnumSet.noneOf(DkimResult.class);
-        for (String r : (at < 0 ? c : c.substring(0, at)).split(",")) {
-            try {
-                results.add(DkimResult.fromKeyword(r));
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException(
-                        "DkimResultIs: "
-                                + e.getMessage()
-                                + "; use pass, fail, neutral, policy, temperror, permerror or none",
-                        e);
-            }
-        }
+        Conditions.read(
+                "DkimResultIs",
+                getCondition(),
+                c -> {
+                    String text =
+                            c.requiredOr(
+                                            "a condition is required, e.g."
+                                                    + " DkimResultIs=fail,permerror")
+                                    .text();
+                    int at = text.indexOf('@');
+                    if (at >= 0) {
+                        String written = text.substring(at + 1).trim().toLowerCase(Locale.ROOT);
+                        domain =
+                                DomainName.normalize(written)
+                                        .orElseThrow(
+                                                () ->
+                                                        c.fail(
+                                                                "'"
+                                                                        + written
+                                                                        + "' after '@' is not a domain name"));
+                    } else {
+                        domain = null;
+                    }
+                    results =
+                            c.part(at < 0 ? text : text.substring(0, at))
+                                    .enumSet(
+                                            DkimResult.class,
+                                            DkimResult::fromKeyword,
+                                            "; use pass, fail, neutral, policy, temperror,"
+                                                    + " permerror or none");
+                    return null;
+                });
     }
 
     @Override

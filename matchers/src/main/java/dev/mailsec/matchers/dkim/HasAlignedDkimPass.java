@@ -3,8 +3,11 @@ package dev.mailsec.matchers.dkim;
 import dev.mailsec.dkim.Alignment;
 import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.matchers.Conditions;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -35,18 +38,14 @@ public class HasAlignedDkimPass extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        String c = condition == null || condition.trim().isEmpty() ? "relaxed" : condition.trim();
-        if (c.equalsIgnoreCase("relaxed")) {
-            mode = Alignment.RELAXED;
-        } else if (c.equalsIgnoreCase("strict")) {
-            mode = Alignment.STRICT;
-        } else {
-            throw new MessagingException(
-                    "HasAlignedDkimPass: the condition must be 'relaxed' or 'strict', got '"
-                            + c
-                            + "'");
-        }
+        Map<String, Alignment> words = new LinkedHashMap<>();
+        words.put("relaxed", Alignment.RELAXED);
+        words.put("strict", Alignment.STRICT);
+        mode =
+                Conditions.read(
+                        "HasAlignedDkimPass",
+                        getCondition(),
+                        c -> c.oneOf(words, Alignment.RELAXED));
     }
 
     @Override

@@ -1,10 +1,13 @@
 package dev.mailsec.matchers.rights;
 
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.matchers.Conditions;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -37,24 +40,23 @@ public class HasSensitivityLabel extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException(
-                    "HasSensitivityLabel: the condition must list labels, e.g. "
-                            + "HasSensitivityLabel=Company-Confidential; got '"
-                            + (condition == null ? "" : condition)
-                            + "'");
-        }
-        Set<String> set = new LinkedHashSet<>();
-        for (String part : condition.split(",")) {
-            String label = part.trim();
-            if (label.isEmpty() || label.indexOf(';') >= 0 || label.indexOf('=') >= 0) {
-                throw new MessagingException(
-                        "HasSensitivityLabel: not a label: '" + part + "' in '" + condition + "'");
-            }
-            set.add(label.toLowerCase(Locale.ROOT));
-        }
-        labels = Collections.unmodifiableSet(set);
+        labels =
+                Conditions.read(
+                        "HasSensitivityLabel",
+                        getCondition(),
+                        c -> {
+                            Set<String> set = new LinkedHashSet<>();
+                            for (String label :
+                                    c.required("list labels", "Company-Confidential")
+                                            .values(
+                                                    "label",
+                                                    v ->
+                                                            v.indexOf(';') < 0
+                                                                    && v.indexOf('=') < 0)) {
+                                set.add(label.toLowerCase(Locale.ROOT));
+                            }
+                            return Collections.unmodifiableSet(set);
+                        });
     }
 
     @Override
@@ -94,7 +96,7 @@ public class HasSensitivityLabel extends GenericMatcher {
      * MSIP_Label_<guid>_Enabled=true; MSIP_Label_<guid>_Name=Confidential; ...}.
      */
     static Set<String> msipNames(String value) {
-        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         Set<String> disabled = new LinkedHashSet<>();
         for (String pair : value.split(";")) {
             int eq = pair.indexOf('=');
@@ -116,7 +118,7 @@ public class HasSensitivityLabel extends GenericMatcher {
             }
         }
         Set<String> result = new LinkedHashSet<>();
-        for (java.util.Map.Entry<String, String> e : names.entrySet()) {
+        for (Map.Entry<String, String> e : names.entrySet()) {
             if (!disabled.contains(e.getKey()) && !e.getValue().isEmpty()) {
                 result.add(e.getValue());
             }

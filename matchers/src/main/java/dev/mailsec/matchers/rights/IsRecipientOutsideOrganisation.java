@@ -1,14 +1,11 @@
 package dev.mailsec.matchers.rights;
 
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.guard.PerMailGuard;
-import dev.mailsec.mail.DomainName;
 import dev.mailsec.mail.DomainName.Option;
+import dev.mailsec.matchers.Conditions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -50,39 +47,24 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        String c = condition == null ? "" : condition.trim();
-        if (c.isEmpty() || c.startsWith(CONFIG_PREFIX)) {
-            String file = c.isEmpty() ? DEFAULT_CONFIG : c.substring(CONFIG_PREFIX.length());
-            Path config;
-            try {
-                config = PackPaths.resolve(file);
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException(
-                        "IsRecipientOutsideOrganisation: config: " + e.getMessage(), e);
-            }
-            organisation =
-                    RightsConfig.organisationDomains(config, "IsRecipientOutsideOrganisation");
-            return;
-        }
-        organisation = domains(condition);
-    }
-
-    static Set<String> domains(String condition) throws MessagingException {
-        Set<String> set = new LinkedHashSet<>();
-        for (String part : condition.split(",")) {
-            String d = DomainName.normalize(part, Option.TRIM).orElse(null);
-            if (d == null) {
-                throw new MessagingException(
-                        "IsRecipientOutsideOrganisation: not a domain name: '"
-                                + part.trim()
-                                + "' in '"
-                                + condition
-                                + "'");
-            }
-            set.add(d);
-        }
-        return Collections.unmodifiableSet(set);
+        organisation =
+                Conditions.read(
+                        "IsRecipientOutsideOrganisation",
+                        getCondition(),
+                        c -> {
+                            String text = c.text();
+                            if (!text.isEmpty() && !text.startsWith(CONFIG_PREFIX)) {
+                                return c.domains(Option.TRIM);
+                            }
+                            Path config =
+                                    c.path(
+                                            "config",
+                                            text.isEmpty()
+                                                    ? DEFAULT_CONFIG
+                                                    : text.substring(CONFIG_PREFIX.length()));
+                            return RightsConfig.organisationDomains(
+                                    config, "IsRecipientOutsideOrganisation");
+                        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mailsec.matchers.smime;
 
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.matchers.Conditions;
 import dev.mailsec.smime.RecipientCertificates;
 import dev.mailsec.smime.SmimeSettings;
 import java.io.IOException;
@@ -50,13 +51,15 @@ public class HasRecipientCertificate extends GenericMatcher {
         if (certificates != null) {
             return;
         }
-        try {
-            certificates =
-                    SmimeSettings.recipientCertificatesFromCondition(
-                            "HasRecipientCertificate", getCondition());
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException(e.getMessage(), e);
-        }
+        certificates =
+                Conditions.read(
+                        "HasRecipientCertificate",
+                        getCondition(),
+                        c ->
+                                c.engine(
+                                        v ->
+                                                SmimeSettings.recipientCertificatesFromCondition(
+                                                        "HasRecipientCertificate", v)));
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.mailsec.matchers.smime;
 
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.matchers.Conditions;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeResult;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import javax.mail.MessagingException;
@@ -37,20 +37,13 @@ public class SmimeResultIs extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = getCondition();
-        if (condition == null || condition.trim().isEmpty()) {
-            throw new MessagingException(
-                    "SmimeResultIs: the condition must list results, e.g. SmimeResultIs=fail,permerror");
-        }
-        Set<SmimeResult> set = EnumSet.noneOf(SmimeResult.class);
-        for (String part : condition.split(",")) {
-            try {
-                set.add(SmimeResult.parse(part));
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException("SmimeResultIs: " + e.getMessage(), e);
-            }
-        }
-        wanted = set;
+        wanted =
+                Conditions.read(
+                        "SmimeResultIs",
+                        getCondition(),
+                        c ->
+                                c.required("list results", "fail,permerror")
+                                        .enumSet(SmimeResult.class, SmimeResult::parse, ""));
     }
 
     @Override
