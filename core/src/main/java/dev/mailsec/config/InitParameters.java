@@ -13,7 +13,8 @@ import javax.mail.MessagingException;
  * parameter 'selecter'; known: algorithms, dkmConfig, ...}. James's {@code
  * GenericMailet.checkInitParameters} does the same check but its message names neither the mailet
  * nor what it knows. The unknown parameter's value is not shown: a misspelt {@code gatewayPassword}
- * must not reach the log.
+ * must not reach the log. An owner that takes no parameter says so: {@code RefuseCutMessages:
+ * unknown parameter 'x'; it takes none}.
  */
 public final class InitParameters {
 
@@ -55,8 +56,9 @@ public final class InitParameters {
                         owner
                                 + ": unknown parameter '"
                                 + name
-                                + "'; known: "
-                                + String.join(", ", names));
+                                + (names.isEmpty()
+                                        ? "'; it takes none"
+                                        : "'; known: " + String.join(", ", names)));
             }
         }
     }

@@ -37,7 +37,7 @@ class StartupValidationTest {
 
         assertThatThrownBy(() -> startAndClose(builder))
                 .hasStackTraceContaining(
-                        "recordPeerCertificate must be true or false, got 'maybe'");
+                        "recordPeerCertificate: must be true or false, got 'maybe'");
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.mailsec.smtp;
 
+import dev.mailsec.config.Parameters;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -44,14 +43,14 @@ import org.apache.mailet.Mail;
  * </handlerchain>
  * }</pre>
  *
- * {@code recordPeerCertificate} ({@code true} or {@code false}, default {@code true}) controls the
- * two client-certificate attributes. Any other value, and any other child element, fails James's
- * start.
+ * {@code recordPeerCertificate} ({@code true} or {@code false}, also {@code yes}/{@code no} as
+ * everywhere in the pack; default {@code true}) controls the two client-certificate attributes. Any
+ * other value (an empty one too), and any other child element, fails James's start; parameters are
+ * read through {@link HookParameters}.
  */
 public class RecordTlsFacts implements JamesMessageHook {
 
     static final String RECORD_PEER_CERTIFICATE = "recordPeerCertificate";
-    private static final String CLASS_ATTRIBUTE = "[@class]";
 
     static final AttributeName PROTOCOL = AttributeName.of(TlsAttributeNames.PROTOCOL);
     static final AttributeName CIPHER = AttributeName.of(TlsAttributeNames.CIPHER);
@@ -63,50 +62,11 @@ public class RecordTlsFacts implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        Iterator<String> keys = config.getKeys();
-        while (keys.hasNext()) {
-            String key = keys.next();
-            if (key.equals(CLASS_ATTRIBUTE)) {
-                continue;
-            }
-            if (!key.equals(RECORD_PEER_CERTIFICATE)) {
-                throw new ConfigurationException(
-                        getClass().getName()
-                                + ": unknown parameter '"
-                                + key
-                                + "'; the only parameter is "
-                                + RECORD_PEER_CERTIFICATE);
-            }
-            recordPeerCertificate = parseBoolean(config.getList(String.class, key));
-        }
-    }
-
-    private boolean parseBoolean(List<String> values) throws ConfigurationException {
-        if (values.size() > 1) {
-            throw new ConfigurationException(
-                    getClass().getName()
-                            + ": "
-                            + RECORD_PEER_CERTIFICATE
-                            + " is given "
-                            + values.size()
-                            + " times, expected once: "
-                            + values);
-        }
-        String value = values.isEmpty() || values.get(0) == null ? "" : values.get(0).trim();
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                throw new ConfigurationException(
-                        getClass().getName()
-                                + ": "
-                                + RECORD_PEER_CERTIFICATE
-                                + " must be true or false, got '"
-                                + value
-                                + "'");
-        }
+        Parameters p =
+                HookParameters.read(getClass().getName(), config, Set.of(RECORD_PEER_CERTIFICATE));
+        recordPeerCertificate =
+                HookParameters.reading(
+                        () -> p.given(RECORD_PEER_CERTIFICATE, Parameters::bool).orElse(true));
     }
 
     @Override

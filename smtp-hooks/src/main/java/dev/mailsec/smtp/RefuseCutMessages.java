@@ -6,8 +6,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import java.lang.reflect.Field;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.api.ProtocolSession;
@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public class RefuseCutMessages implements ConnectHandler<SMTPSession>, JamesMessageHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefuseCutMessages.class);
-    private static final String CLASS_ATTRIBUTE = "[@class]";
     static final String WATCHER = "mailsec-line-cut-watcher";
     static final ProtocolSession.AttachmentKey<Boolean> LINE_CUT =
             ProtocolSession.AttachmentKey.of("dev.mailsec.smtp.lineCut", Boolean.class);
@@ -95,14 +94,7 @@ public class RefuseCutMessages implements ConnectHandler<SMTPSession>, JamesMess
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        Iterator<String> keys = config.getKeys();
-        while (keys.hasNext()) {
-            String key = keys.next();
-            if (!key.equals(CLASS_ATTRIBUTE)) {
-                throw new ConfigurationException(
-                        getClass().getName() + ": unknown parameter '" + key + "'; it takes none");
-            }
-        }
+        HookParameters.read(getClass().getName(), config, Set.of());
         if (CHANNEL == null) {
             throw new ConfigurationException(
                     getClass().getName()

@@ -119,6 +119,19 @@ class RecordTlsFactsTest {
     }
 
     @Test
+    void initShouldReadNoAsFalseAsEveryParameterOfThePackDoes() throws Exception {
+        Mail mail = FakeMail.builder().name("m").build();
+
+        hook("<recordPeerCertificate>no</recordPeerCertificate>")
+                .onMessage(
+                        smtpSession(Optional.of(sslSession("TLSv1.2", "X", clientCertificate()))),
+                        mail);
+
+        assertThat(mail.getAttribute(RecordTlsFacts.PROTOCOL)).isPresent();
+        assertThat(mail.getAttribute(RecordTlsFacts.PEER_SUBJECT)).isEmpty();
+    }
+
+    @Test
     void initShouldAcceptTrueWithBlanksAndAnyCase() throws Exception {
         Mail mail = FakeMail.builder().name("m").build();
 
@@ -143,7 +156,7 @@ class RecordTlsFactsTest {
     void initShouldRejectEmptyValue() {
         assertThatThrownBy(() -> hook("<recordPeerCertificate/>"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("recordPeerCertificate must be true or false, got ''");
+                .hasMessageContaining("recordPeerCertificate: must be true or false, got ''");
     }
 
     @Test

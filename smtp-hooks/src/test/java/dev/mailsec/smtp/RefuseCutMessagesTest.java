@@ -74,7 +74,8 @@ class RefuseCutMessagesTest {
                                                 xml(
                                                         "<handler class=\"dev.mailsec.smtp.RefuseCutMessages\"><maxLineLength>1000</maxLineLength></handler>")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("unknown parameter 'maxLineLength'");
+                .hasMessageContaining("unknown parameter 'maxLineLength'")
+                .hasMessageEndingWith("; it takes none");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.mailsec.smtp.connector;
 
+import dev.mailsec.config.Parameters;
+import dev.mailsec.smtp.HookParameters;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.connector.ConnectorRoutes;
 import dev.mailsec.tls.connector.Connectors;
@@ -11,9 +13,8 @@ import java.io.FileNotFoundException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -55,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public class EnforceInboundConnectors implements MailHook {
 
     static final String CONNECTORS = "connectors";
-    private static final String CLASS_ATTRIBUTE = "[@class]";
     private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundConnectors.class);
 
     private Connectors connectors;
@@ -72,39 +72,8 @@ public class EnforceInboundConnectors implements MailHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        String location = null;
-        Iterator<String> keys = config.getKeys();
-        while (keys.hasNext()) {
-            String key = keys.next();
-            if (key.equals(CLASS_ATTRIBUTE)) {
-                continue;
-            }
-            if (!key.equals(CONNECTORS)) {
-                throw new ConfigurationException(
-                        getClass().getName()
-                                + ": unknown parameter '"
-                                + key
-                                + "'; the only parameter is "
-                                + CONNECTORS);
-            }
-            List<String> values = config.getList(String.class, key);
-            if (values.size() != 1 || values.get(0) == null || values.get(0).trim().isEmpty()) {
-                throw new ConfigurationException(
-                        getClass().getName()
-                                + ": "
-                                + CONNECTORS
-                                + " must be given once, as the location of the connectors file, got "
-                                + values);
-            }
-            location = values.get(0).trim();
-        }
-        if (location == null) {
-            throw new ConfigurationException(
-                    getClass().getName()
-                            + ": "
-                            + CONNECTORS
-                            + " is required (e.g. file://conf/connectors.xml)");
-        }
+        Parameters p = HookParameters.read(getClass().getName(), config, Set.of(CONNECTORS));
+        String location = HookParameters.reading(() -> p.required(CONNECTORS));
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
