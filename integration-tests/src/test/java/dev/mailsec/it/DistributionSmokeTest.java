@@ -3,21 +3,40 @@ package dev.mailsec.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.mail.Folder;
+import javax.mail.Message;
+import javax.mail.Session;
+import javax.mail.Store;
+import javax.mail.Transport;
+import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,14 +140,13 @@ class DistributionSmokeTest {
 
         Path jamesHome = home.resolve("state/james");
         Set<String> named;
-        try (java.util.jar.JarFile launcher =
-                new java.util.jar.JarFile(
-                        jamesHome.resolve("james-server-memory-app.jar").toFile())) {
+        try (JarFile launcher =
+                new JarFile(jamesHome.resolve("james-server-memory-app.jar").toFile())) {
             named =
                     Set.of(
                             launcher.getManifest()
                                     .getMainAttributes()
-                                    .getValue(java.util.jar.Attributes.Name.CLASS_PATH)
+                                    .getValue(Attributes.Name.CLASS_PATH)
                                     .trim()
                                     .split("\\s+"));
         }
@@ -158,9 +176,7 @@ class DistributionSmokeTest {
         assertThat(Files.readString(jamesDkmConfig))
                 .contains("identity=var/mailsec/credentials/james-transport.cred")
                 .doesNotContain("rootKey");
-        assertThat(
-                        java.nio.file.attribute.PosixFilePermissions.toString(
-                                Files.getPosixFilePermissions(jamesDkmConfig)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jamesDkmConfig)))
                 .isEqualTo("rw-------");
 
         String admin = state.resolve("dkm/credentials/admin.cred").toString();
@@ -195,16 +211,16 @@ class DistributionSmokeTest {
                 .contains("<store url=\"file://var/mailsec/rights\"/>");
         assertThat(state.resolve("rights")).isDirectory();
         assertThat(log()).contains("Portal   http://127.0.0.1:" + portalPort);
-        java.net.http.HttpResponse<String> page =
-                java.net.http.HttpClient.newHttpClient()
+        HttpResponse<String> page =
+                HttpClient.newHttpClient()
                         .send(
-                                java.net.http.HttpRequest.newBuilder(
-                                                java.net.URI.create(
+                                HttpRequest.newBuilder(
+                                                URI.create(
                                                         "http://127.0.0.1:"
                                                                 + portalPort
                                                                 + "/m/unknownlicence0"))
                                         .build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                                HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(404);
         assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
                 .startsWith("default-src 'none'");
@@ -213,31 +229,31 @@ class DistributionSmokeTest {
     @Test
     void encryptedMailToCarolShouldArriveAsAWrapperWhoseLinkTheRunningPortalOpens()
             throws Exception {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
         props.put("mail.smtp.port", Integer.toString(smtpPort));
         props.put("mail.imap.starttls.enable", "true");
         props.put("mail.imap.starttls.required", "true");
         props.put("mail.imap.ssl.trust", "*"); // the demo's self-signed certificate
-        javax.mail.Session session = javax.mail.Session.getInstance(props);
-        javax.mail.internet.MimeMessage m = new javax.mail.internet.MimeMessage(session);
+        Session session = Session.getInstance(props);
+        MimeMessage m = new MimeMessage(session);
         m.setFrom("alice@mailsec.test");
-        m.setRecipients(javax.mail.Message.RecipientType.TO, "carol@external.test");
+        m.setRecipients(Message.RecipientType.TO, "carol@external.test");
         m.setSubject("[encrypt] smoke-portal");
         m.setText("smoke secret 8F3A in the body");
-        javax.mail.Transport.send(m);
+        Transport.send(m);
 
         String wrapper = null;
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (wrapper == null && Instant.now().isBefore(deadline)) {
-            javax.mail.Store store = session.getStore("imap");
+            Store store = session.getStore("imap");
             store.connect("127.0.0.1", imapPort, "carol@external.test", "secret");
             try {
-                javax.mail.Folder inbox = store.getFolder("INBOX");
-                inbox.open(javax.mail.Folder.READ_ONLY);
-                for (javax.mail.Message msg : inbox.getMessages()) {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                for (Message msg : inbox.getMessages()) {
                     if ("[encrypt] smoke-portal".equals(msg.getSubject())) {
-                        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
                         msg.writeTo(out);
                         wrapper = out.toString(UTF_8);
                     }
@@ -256,13 +272,11 @@ class DistributionSmokeTest {
                 Pattern.compile("http://127\\.0\\.0\\.1:" + portalPort + "/m/[A-Za-z0-9_-]+")
                         .matcher(wrapper);
         assertThat(link.find()).as("portal link in%n%s", wrapper).isTrue();
-        java.net.http.HttpResponse<String> landing =
-                java.net.http.HttpClient.newHttpClient()
+        HttpResponse<String> landing =
+                HttpClient.newHttpClient()
                         .send(
-                                java.net.http.HttpRequest.newBuilder(
-                                                java.net.URI.create(link.group()))
-                                        .build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString());
+                                HttpRequest.newBuilder(URI.create(link.group())).build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertThat(landing.statusCode()).isEqualTo(200);
         assertThat(landing.body()).contains("alice@mailsec.test sent you a protected message");
     }
@@ -273,7 +287,7 @@ class DistributionSmokeTest {
      */
     private static String cli(String... args) throws Exception {
         List<String> argv =
-                new java.util.ArrayList<>(
+                new ArrayList<>(
                         List.of(
                                 "java",
                                 "-jar",
@@ -301,21 +315,21 @@ class DistributionSmokeTest {
     void unsignedMailFromAMustBeSignedDomainShouldLandInTheDkimQuarantine() throws Exception {
         assertThat(send("smoke-bank-unsigned", "plain-send-only", "ceo@bank.test"))
                 .contains("SENT");
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI uri =
-                java.net.URI.create(
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri =
+                URI.create(
                         "http://127.0.0.1:"
                                 + webadminPort
                                 + "/mailRepositories/"
-                                + java.net.URLEncoder.encode("var/mail/dkim-quarantine", UTF_8)
+                                + URLEncoder.encode("var/mail/dkim-quarantine", UTF_8)
                                 + "/mails");
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         String keys = "[]";
         while (Instant.now().isBefore(deadline)) {
-            java.net.http.HttpResponse<String> r =
+            HttpResponse<String> r =
                     http.send(
-                            java.net.http.HttpRequest.newBuilder(uri).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                            HttpRequest.newBuilder(uri).build(),
+                            HttpResponse.BodyHandlers.ofString());
             keys = r.statusCode() == 200 ? r.body() : keys;
             if (!keys.equals("[]")) {
                 break;
@@ -326,11 +340,10 @@ class DistributionSmokeTest {
         String key = keys.substring(2, keys.indexOf('"', 2));
         String mail =
                 http.send(
-                                java.net.http.HttpRequest.newBuilder(
-                                                java.net.URI.create(uri + "/" + key))
+                                HttpRequest.newBuilder(URI.create(uri + "/" + key))
                                         .header("Accept", "message/rfc822")
                                         .build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                                HttpResponse.BodyHandlers.ofString())
                         .body();
         assertThat(mail).contains("Subject: smoke-bank-unsigned").contains("dkim=none");
         // on disk (file:// in the sample's mailrepositorystore.xml), so a restart of James keeps
@@ -407,7 +420,7 @@ class DistributionSmokeTest {
             throws Exception {
         Path script = home.resolve("client.py");
         try (var in = DistributionSmokeTest.class.getResourceAsStream("/smoke/client.py")) {
-            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         ProcessBuilder client =
                 new ProcessBuilder(
@@ -454,7 +467,7 @@ class DistributionSmokeTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

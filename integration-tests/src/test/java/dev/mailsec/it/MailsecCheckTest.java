@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -346,9 +348,7 @@ class MailsecCheckTest {
 
     private static String replaceOnce(String text, String target, String replacement) {
         assertThat(text).contains(target);
-        return text.replaceFirst(
-                java.util.regex.Pattern.quote(target),
-                java.util.regex.Matcher.quoteReplacement(replacement));
+        return text.replaceFirst(Pattern.quote(target), Matcher.quoteReplacement(replacement));
     }
 
     /**

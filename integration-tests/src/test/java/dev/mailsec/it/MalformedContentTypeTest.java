@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.it.harness.JamesExtension;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ class MalformedContentTypeTest {
         try {
             Path dir = Files.createTempDirectory("mailsec-malformed-ct");
             return Files.writeString(dir.resolve("empty.zone"), "; no keys\n");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.TransformerFactory;
@@ -111,7 +113,7 @@ class SampleRulesTest {
     }
 
     private static String decoded(String subject) throws Exception {
-        return javax.mail.internet.MimeUtility.decodeText(subject);
+        return MimeUtility.decodeText(subject);
     }
 
     /** Plain SMTP by hand, so the envelope sender can differ from From: or be empty. */
@@ -224,7 +226,7 @@ class SampleRulesTest {
         try {
             Path dir = Files.createTempDirectory("mailsec-sample-rules");
             return Files.writeString(dir.resolve("empty.zone"), "; no keys\n");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -183,8 +184,7 @@ class MtaStsEnforceMxTest {
      * The count once it reaches {@code n}, or as it is after 10 s (counts reported from another JVM
      * arrive late).
      */
-    private static int awaitAtLeast(java.util.function.IntSupplier count, int n)
-            throws InterruptedException {
+    private static int awaitAtLeast(IntSupplier count, int n) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(10);
         while (count.getAsInt() < n && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);

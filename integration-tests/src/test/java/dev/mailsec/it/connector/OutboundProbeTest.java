@@ -7,6 +7,7 @@ import dev.mailsec.tls.connector.OutboundProbe;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.ProbeReport;
 import dev.mailsec.tls.connector.SmartHost;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +113,7 @@ class OutboundProbeTest {
     @Test
     void closedPortShouldBeReportedAsNoSession() throws Exception {
         int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
         ProbeReport report = probe(closed, OutboundTlsLevel.VERIFY, Optional.empty());

@@ -1,7 +1,10 @@
 package dev.mailsec.it.connector;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -12,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
@@ -93,8 +97,8 @@ final class PartnerPki {
      * Writes a PKCS12 key store with a valid server certificate for {@code dnsName} (alias {@code
      * server}), for a partner running in another JVM; returns the store's password.
      */
-    char[] writeServerKeyStore(java.nio.file.Path file, String dnsName) throws Exception {
-        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+    char[] writeServerKeyStore(Path file, String dnsName) throws Exception {
+        try (OutputStream out = Files.newOutputStream(file)) {
             serverKeyStore(Duration.ofHours(-1), Duration.ofDays(1), dnsName).store(out, SECRET);
         }
         return SECRET.clone();
@@ -146,18 +150,16 @@ final class PartnerPki {
     /**
      * Writes this CA's certificate as PEM (what a partner hands over for a connector's trustStore).
      */
-    void writeCaPem(java.nio.file.Path file) throws GeneralSecurityException, IOException {
+    void writeCaPem(Path file) throws GeneralSecurityException, IOException {
         String base64 =
-                java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
-                        .encodeToString(ca.getEncoded());
-        java.nio.file.Files.writeString(
+                Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded());
+        Files.writeString(
                 file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
     }
 
     /** Writes a PKCS12 trust store holding only this CA, protected by {@code password}. */
-    void writeTrustStore(java.nio.file.Path file, char[] password)
-            throws GeneralSecurityException, IOException {
-        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+    void writeTrustStore(Path file, char[] password) throws GeneralSecurityException, IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
             trustStore().store(out, password);
         }
     }

@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -56,7 +59,7 @@ final class PartnerSmtpServer implements AutoCloseable {
         this.protocols = protocols.clone();
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
-        bind(listener, new java.net.InetSocketAddress(address, port));
+        bind(listener, new InetSocketAddress(address, port));
         threads.execute(this::acceptLoop);
     }
 
@@ -65,13 +68,13 @@ final class PartnerSmtpServer implements AutoCloseable {
      * socket closed while its thread is blocked in accept is released only once that thread has
      * left accept.
      */
-    static void bind(ServerSocket listener, java.net.InetSocketAddress address) throws IOException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    static void bind(ServerSocket listener, InetSocketAddress address) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             try {
                 listener.bind(address, 50);
                 return;
-            } catch (java.net.BindException inUse) {
+            } catch (BindException inUse) {
                 if (address.getPort() == 0 || System.nanoTime() > deadline) {
                     throw inUse;
                 }

@@ -2,6 +2,7 @@ package dev.mailsec.it.guard;
 
 import dev.mailsec.guard.PerMailGuard;
 import javax.mail.MessagingException;
+import org.apache.mailet.Attribute;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
@@ -33,7 +34,7 @@ public class OverflowingMailet extends GenericMailet {
     private void process(Mail mail) throws MessagingException {
         String subject = mail.getMessage().getSubject();
         if (subject != null && subject.startsWith("overflow")) {
-            mail.setAttribute(org.apache.mailet.Attribute.convertToAttribute("depth", depth(0)));
+            mail.setAttribute(Attribute.convertToAttribute("depth", depth(0)));
         }
     }
 

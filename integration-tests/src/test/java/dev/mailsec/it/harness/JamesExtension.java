@@ -1,5 +1,7 @@
 package dev.mailsec.it.harness;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,13 +105,13 @@ public final class JamesExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     /** The subjects in the user's INBOX now. */
-    public java.util.List<String> subjects(String user, String password) throws MessagingException {
+    public List<String> subjects(String user, String password) throws MessagingException {
         return MailClients.subjects(harness().imapPort(), user, password);
     }
 
     /** A message as bytes, as {@code writeTo} gives them. */
-    public static byte[] bytes(MimeMessage message) throws java.io.IOException, MessagingException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    public static byte[] bytes(MimeMessage message) throws IOException, MessagingException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         message.writeTo(out);
         return out.toByteArray();
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,7 +94,7 @@ public final class JamesHarness implements AutoCloseable {
                         "expected " + kinds.size() + " SMTP servers, James runs " + ports);
             }
             Map<JamesConfiguration.SmtpServer, Integer> smtpPorts =
-                    new java.util.EnumMap<>(JamesConfiguration.SmtpServer.class);
+                    new EnumMap<>(JamesConfiguration.SmtpServer.class);
             for (int i = 0; i < kinds.size(); i++) {
                 smtpPorts.put(kinds.get(i), ports.get(i));
             }

@@ -1,7 +1,10 @@
 package dev.mailsec.it.harness;
 
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -144,7 +147,7 @@ final class MailClients {
         props.put("mail.smtp.connectiontimeout", TIMEOUT_MILLIS);
         props.put("mail.smtp.timeout", TIMEOUT_MILLIS);
         Session session = Session.getInstance(props);
-        MimeMessage m = new MimeMessage(session, new java.io.ByteArrayInputStream(message));
+        MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(message));
         InternetAddress[] recipients = new InternetAddress[to.length];
         for (int i = 0; i < to.length; i++) {
             recipients[i] = new InternetAddress(to[i]);
@@ -156,14 +159,14 @@ final class MailClients {
     }
 
     /** The subjects in the user's INBOX now, read over IMAP. */
-    static java.util.List<String> subjects(int imapPort, String user, String password)
+    static List<String> subjects(int imapPort, String user, String password)
             throws MessagingException {
         Store store = Session.getInstance(new Properties()).getStore("imap");
         store.connect("127.0.0.1", imapPort, user, password);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
-            java.util.List<String> subjects = new java.util.ArrayList<>();
+            List<String> subjects = new ArrayList<>();
             for (Message m : inbox.getMessages()) {
                 subjects.add(m.getSubject());
             }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +39,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -162,7 +167,7 @@ class RightsPortalBrowserTest {
         }
         env.close();
         try (var files = Files.walk(DIR)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -569,19 +574,19 @@ class RightsPortalBrowserTest {
      */
     static void submit(By control) {
         awaitLoaded();
-        org.openqa.selenium.WebElement page = browser.driver.findElement(By.tagName("html"));
+        WebElement page = browser.driver.findElement(By.tagName("html"));
         for (int attempt = 1; ; attempt++) {
             try {
                 browser.driver.findElement(control).click();
                 break;
-            } catch (org.openqa.selenium.WebDriverException e) {
+            } catch (WebDriverException e) {
                 // ChromeDriver once failed a click with "Node with given id does not belong to the
                 // document": either the
                 // click happened and the page is already going (then go on and wait for it) or the
                 // node it had just found
                 // was replaced before the click (then look the control up again and retry)
                 boolean goneNode =
-                        e instanceof org.openqa.selenium.StaleElementReferenceException
+                        e instanceof StaleElementReferenceException
                                 || String.valueOf(e.getMessage())
                                         .contains("does not belong to the document");
                 if (!goneNode || attempt == 3) {
@@ -603,13 +608,13 @@ class RightsPortalBrowserTest {
      * document", which means the same thing; Selenium's stalenessOf knows only the first and let
      * the second fail the test.
      */
-    static boolean isGone(org.openqa.selenium.WebElement element) {
+    static boolean isGone(WebElement element) {
         try {
             element.isEnabled();
             return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
+        } catch (WebDriverException e) {
             if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
                 return true;
             }
@@ -627,12 +632,12 @@ class RightsPortalBrowserTest {
                         d ->
                                 "complete"
                                         .equals(
-                                                ((org.openqa.selenium.JavascriptExecutor) d)
+                                                ((JavascriptExecutor) d)
                                                         .executeScript(
                                                                 "return document.readyState")));
     }
 
-    static org.openqa.selenium.WebElement waitFor(By by) {
+    static WebElement waitFor(By by) {
         return new WebDriverWait(browser.driver, Duration.ofSeconds(20))
                 .until(ExpectedConditions.presenceOfElementLocated(by));
     }

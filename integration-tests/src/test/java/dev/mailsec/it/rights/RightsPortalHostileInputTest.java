@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,7 +103,7 @@ class RightsPortalHostileInputTest {
         }
         env.close();
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -327,7 +329,7 @@ class RightsPortalHostileInputTest {
 
     static long median(List<Long> xs) {
         List<Long> sorted = new ArrayList<>(xs);
-        java.util.Collections.sort(sorted);
+        Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
     }
 

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -232,7 +233,7 @@ class SmimeDkmEndToEndTest {
         final Path jamesConfig;
         final Path certs;
         final Path ca;
-        final java.security.cert.X509Certificate caCert;
+        final X509Certificate caCert;
         final SmimeKeyPair bobOld;
         final SmimeKeyPair bobNew;
 

@@ -20,10 +20,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -170,13 +173,9 @@ class SmimeEndToEndTest {
                 "dave@mailsec.test");
         MimeMessage intact = james.awaitMessage("dave@mailsec.test", "secret", "intact");
         MimeMessage tampered = james.awaitMessage("dave@mailsec.test", "secret", "tampered");
-        assertThat(
-                        javax.mail.internet.MimeUtility.unfold(
-                                intact.getHeader("Authentication-Results")[0]))
+        assertThat(MimeUtility.unfold(intact.getHeader("Authentication-Results")[0]))
                 .startsWith("mx.mailsec.test; smime=pass body.smime-identifier=alice@mailsec.test");
-        assertThat(
-                        javax.mail.internet.MimeUtility.unfold(
-                                tampered.getHeader("Authentication-Results")[0]))
+        assertThat(MimeUtility.unfold(tampered.getHeader("Authentication-Results")[0]))
                 .startsWith("mx.mailsec.test; smime=fail");
     }
 
@@ -196,7 +195,7 @@ class SmimeEndToEndTest {
             alice = pki.user("alice@mailsec.test");
             bob = pki.user("bob@mailsec.test");
             SmimeTestPki.Spec older = new SmimeTestPki.Spec();
-            older.notBefore = java.time.Instant.now().minus(java.time.Duration.ofDays(2));
+            older.notBefore = Instant.now().minus(Duration.ofDays(2));
             daveOld = pki.user("dave@mailsec.test", older);
             SmimeKeyPair daveNew = pki.user("dave@mailsec.test");
             keys = Files.createDirectory(root.resolve("keys"));

@@ -8,9 +8,11 @@ import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeTestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -223,11 +225,11 @@ class SmimeHostileInputEndToEndTest {
         try {
             return Files.createTempDirectory("smime-hostile");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
-    static Path write(String name, java.security.cert.X509Certificate cert) {
+    static Path write(String name, X509Certificate cert) {
         Path file = ROOT.resolve(name);
         SmimeTestPki.writeCert(file, cert);
         return file;
@@ -240,7 +242,7 @@ class SmimeHostileInputEndToEndTest {
             SmimeTestPki.writeCert(keys.resolve("dave.crt"), DAVE.certificate());
             return keys;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

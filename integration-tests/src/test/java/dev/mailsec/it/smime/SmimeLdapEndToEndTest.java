@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -194,8 +195,7 @@ class SmimeLdapEndToEndTest {
                     pki.user("dave@mailsec.test").certificate().getEncoded());
             Slapd.writeTlsFiles(root);
             tlsCa = root.resolve("tls-ca.pem");
-            String password =
-                    "e2e-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+            String password = "e2e-" + Long.toHexString(new SecureRandom().nextLong());
             int tlsPort = Slapd.freePort();
             slapd =
                     Slapd.start(

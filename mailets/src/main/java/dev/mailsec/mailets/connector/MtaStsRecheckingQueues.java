@@ -2,6 +2,7 @@ package dev.mailsec.mailets.connector;
 
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +108,7 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             queue.close();
         }
 

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.Part;
@@ -86,7 +87,7 @@ public class DecryptRightsProtected extends GenericMailet {
     static final String CLIENT = "james transport decryption";
 
     private final RightsServices injected;
-    private final java.util.function.Predicate<MailAddress> localCheck;
+    private final Predicate<MailAddress> localCheck;
     private RightsServices rights;
     private boolean note;
     private String keyStoreDown;
@@ -102,8 +103,7 @@ public class DecryptRightsProtected extends GenericMailet {
     }
 
     /** For tests: also which recipients count as local (default: James's {@code isLocalEmail}). */
-    public DecryptRightsProtected(
-            RightsServices services, java.util.function.Predicate<MailAddress> isLocal) {
+    public DecryptRightsProtected(RightsServices services, Predicate<MailAddress> isLocal) {
         this.injected = services;
         this.localCheck = isLocal;
     }

@@ -16,6 +16,7 @@ import dev.mailsec.smime.SmimeKind;
 import dev.mailsec.smime.SmimeMessages;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,7 +76,7 @@ public class DecryptSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
+        Set<String> known = new HashSet<>(SmimeKeys.PARAMETERS);
         known.add("processor");
         known.add("onKeyStoreFailure");
         InitParameters.checkKnown("DecryptSmime", getInitParameterNames(), known);

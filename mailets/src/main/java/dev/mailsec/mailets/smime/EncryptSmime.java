@@ -2,6 +2,7 @@ package dev.mailsec.mailets.smime;
 
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.dkm.Dkm;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
@@ -21,10 +22,12 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
@@ -109,7 +112,7 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Set<String> known = new java.util.HashSet<>(SmimeSettings.DIRECTORY_PARAMETERS);
+        Set<String> known = new HashSet<>(SmimeSettings.DIRECTORY_PARAMETERS);
         known.addAll(SmimeSettings.CRL_LDAP_PARAMETERS);
         known.addAll(
                 Set.of(
@@ -127,8 +130,7 @@ public class EncryptSmime extends GenericMailet {
         try {
             if (certificates == null) {
                 String anchors = params.optional("trustAnchors").orElse(null);
-                java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm =
-                        SmimeKeys.dkm(this::getInitParameter);
+                Supplier<Dkm> dkm = SmimeKeys.dkm(this::getInitParameter);
                 CertificateDirectory directory =
                         SmimeSettings.directory(this::getInitParameter, dkm);
                 if (anchors == null) {

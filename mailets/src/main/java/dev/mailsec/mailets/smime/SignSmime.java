@@ -13,6 +13,7 @@ import dev.mailsec.smime.SmimeKeySource;
 import dev.mailsec.smime.SmimeSettings;
 import dev.mailsec.smime.SmimeSigner;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,7 +70,7 @@ public class SignSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Set<String> known = new java.util.HashSet<>(SmimeKeys.PARAMETERS);
+        Set<String> known = new HashSet<>(SmimeKeys.PARAMETERS);
         known.addAll(Set.of("mode", "algorithm", "signer", "onKeyStoreFailure", "convert8bit"));
         InitParameters.checkKnown("SignSmime", getInitParameterNames(), known);
         Parameters params = Parameters.of(this::getInitParameter);

@@ -4,6 +4,7 @@ import dev.mailsec.mailets.mime.HeaderChanges;
 import dev.mailsec.smime.SmimeBuffer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import javax.mail.MessagingException;
@@ -67,7 +68,7 @@ final class SmimeMail {
             InternetAddress[] addresses = InternetAddress.parseHeader(values[0], false);
             return addresses.length == 0
                     ? Optional.empty()
-                    : Optional.of(addresses[0].getAddress().toLowerCase(java.util.Locale.ROOT));
+                    : Optional.of(addresses[0].getAddress().toLowerCase(Locale.ROOT));
         } catch (AddressException e) {
             return Optional.empty();
         }

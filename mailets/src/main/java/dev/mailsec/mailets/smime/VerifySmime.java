@@ -15,7 +15,11 @@ import dev.mailsec.smime.SmimeVerifier;
 import java.io.IOException;
 import java.security.cert.TrustAnchor;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import javax.mail.Header;
 import javax.mail.MessagingException;
@@ -78,7 +82,7 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        Set<String> known = new java.util.HashSet<>(SmimeSettings.CRL_LDAP_PARAMETERS);
+        Set<String> known = new HashSet<>(SmimeSettings.CRL_LDAP_PARAMETERS);
         known.addAll(
                 Set.of(
                         "trustAnchors",
@@ -174,14 +178,13 @@ public class VerifySmime extends GenericMailet {
     /** RFC 8601 section 5: a header claiming our authserv-id that we did not write is removed. */
     private void removeForged(MimeMessage message) throws MessagingException {
         Enumeration<Header> headers = message.getAllHeaders();
-        java.util.List<String> keep = new java.util.ArrayList<>();
+        List<String> keep = new ArrayList<>();
         boolean forged = false;
         while (headers.hasMoreElements()) {
             Header h = headers.nextElement();
             if (h.getName().equalsIgnoreCase(HEADER)) {
                 String v = MimeUtility.unfold(h.getValue()).trim();
-                if (v.toLowerCase(java.util.Locale.ROOT)
-                                .startsWith(authservId.toLowerCase(java.util.Locale.ROOT))
+                if (v.toLowerCase(Locale.ROOT).startsWith(authservId.toLowerCase(Locale.ROOT))
                         && v.substring(authservId.length()).trim().matches("^(\\d+\\s*)?;.*")) {
                     forged = true;
                     continue;

@@ -3,9 +3,14 @@ package dev.mailsec.mailets.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.tls.connector.mtasts.MtaStsCache;
+import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
+import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import javax.mail.MessagingException;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -78,13 +83,13 @@ class ExplainConnectorBounceTest {
     @Test
     void serviceShouldShowTheMtaStsPolicyTheDomainHad() throws Exception {
         // what RouteByMtaSts / MtaStsRemoteDelivery leave in the JVM's policy cache
-        new dev.mailsec.tls.connector.mtasts.MtaStsResolver(
-                        name -> java.util.List.of("v=STSv1; id=42;"),
+        new MtaStsResolver(
+                        name -> List.of("v=STSv1; id=42;"),
                         domain ->
-                                dev.mailsec.tls.connector.mtasts.MtaStsPolicy.parse(
+                                MtaStsPolicy.parse(
                                         "version: STSv1\nmode: enforce\nmx: mx.sts-bounce.test\nmax_age: 600\n"),
-                        java.time.Clock.systemUTC(),
-                        dev.mailsec.tls.connector.mtasts.MtaStsCache.shared())
+                        Clock.systemUTC(),
+                        MtaStsCache.shared())
                 .resolve("sts-bounce.test");
         Path file =
                 Files.write(

@@ -10,10 +10,12 @@ import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dkim.sign.DkmSigningKeys;
+import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.SecretHandle;
 import dev.mailsec.dkm.SecretVersion;
 import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.mailets.dkm.TestDkmStore;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +70,7 @@ class SignDkimTest {
         MimeMessage msg =
                 new MimeMessage(
                         Session.getInstance(new Properties()),
-                        new java.io.ByteArrayInputStream(
+                        new ByteArrayInputStream(
                                 ("From: Alice <"
                                                 + from
                                                 + ">\r\n"
@@ -88,7 +91,7 @@ class SignDkimTest {
         StringBuilder z = new StringBuilder();
         for (String name : new String[] {RSA, ED}) {
             SecretHandle h;
-            try (dev.mailsec.dkm.KeyManager reader = store.transport()) {
+            try (KeyManager reader = store.transport()) {
                 h = reader.get(name);
             }
             for (SecretVersion v : h.versions()) {
@@ -125,8 +128,8 @@ class SignDkimTest {
         assertThat(verify(mail).results())
                 .extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("ed25519-v1", DkimResult.PASS),
-                        org.assertj.core.groups.Tuple.tuple("rsa-v1", DkimResult.PASS));
+                        Tuple.tuple("ed25519-v1", DkimResult.PASS),
+                        Tuple.tuple("rsa-v1", DkimResult.PASS));
     }
 
     @Test
@@ -144,7 +147,7 @@ class SignDkimTest {
         m.service(after);
         assertThat(verify(after).results())
                 .extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("rsa-v2", DkimResult.PASS));
+                .containsExactly(Tuple.tuple("rsa-v2", DkimResult.PASS));
         // the archived v1 keeps its record: mail signed before the rollover still verifies
         assertThat(verify(before).results().get(0).result()).isEqualTo(DkimResult.PASS);
     }
@@ -190,7 +193,7 @@ class SignDkimTest {
     @Test
     void keyMaterialShouldNeverAppearInFailures() throws Exception {
         SecretVersion v;
-        try (dev.mailsec.dkm.KeyManager reader = store.transport()) {
+        try (KeyManager reader = store.transport()) {
             v = reader.get(RSA).primary();
         }
         String material =

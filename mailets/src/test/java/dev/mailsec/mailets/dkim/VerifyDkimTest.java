@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ class VerifyDkimTest {
         String[] values = mail.getMessage().getHeader("Authentication-Results");
         return values == null
                 ? List.of()
-                : java.util.Arrays.stream(values)
+                : Arrays.stream(values)
                         .map(v -> MimeUtility.unfold(v).replaceAll("\\s+", " "))
                         .collect(Collectors.toList());
     }
@@ -174,7 +175,7 @@ class VerifyDkimTest {
                     ("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=from; bh=x; b=y\r\n"
                                     + "From: a@example.com\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII);
-            byte[] all = java.util.Arrays.copyOf(raw, raw.length + junk.length);
+            byte[] all = Arrays.copyOf(raw, raw.length + junk.length);
             System.arraycopy(junk, 0, all, raw.length, junk.length);
             Mail mail = mail(i % 2 == 0 ? all : junk);
             mailet().service(mail);

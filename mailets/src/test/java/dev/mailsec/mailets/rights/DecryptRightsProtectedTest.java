@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import javax.mail.MessagingException;
 import javax.mail.Part;
+import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import org.apache.james.core.MailAddress;
@@ -44,7 +45,7 @@ class DecryptRightsProtectedTest extends RightsMailetTestBase {
                 .startsWith("multipart/mixed")
                 .contains("outer-b1");
         ByteArrayOutputStream entity = new ByteArrayOutputStream();
-        ((javax.mail.internet.MimeBodyPart) originalEntity).writeTo(entity);
+        ((MimeBodyPart) originalEntity).writeTo(entity);
         byte[] originalRaw = original("d1@mailsec.test", "[dnf] plan");
         assertThat(body(entity.toByteArray())).isEqualTo(body(originalRaw));
         assertThat(raw(m)).contains(RightsTestMessages.BODY_SECRET);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.dkm.IdentityType;
+import dev.mailsec.dkm.SecretKind;
 import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.mailets.dkm.TestDkmStore;
 import dev.mailsec.smime.PeerCapabilityCache;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import javax.mail.MessagingException;
@@ -279,16 +281,10 @@ class SmimeDkmMailetsTest {
     @Test
     void ldapPasswordsShouldComeFromDkmSecretsCheckedAtStart() throws Exception {
         store.admin.putSecret(
-                "ldap/mailsec",
-                "mail",
-                dev.mailsec.dkm.SecretKind.OPAQUE,
-                "pw".getBytes(StandardCharsets.UTF_8));
+                "ldap/mailsec", "mail", SecretKind.OPAQUE, "pw".getBytes(StandardCharsets.UTF_8));
         store.admin.createGroup("other");
         store.admin.putSecret(
-                "ldap/locked",
-                "other",
-                dev.mailsec.dkm.SecretKind.OPAQUE,
-                "pw".getBytes(StandardCharsets.UTF_8));
+                "ldap/locked", "other", SecretKind.OPAQUE, "pw".getBytes(StandardCharsets.UTF_8));
         Path ca = dir.resolve("ca.pem");
         SmimeTestPki.writeCert(ca, pki.ca);
         String[] ldap = {
@@ -420,7 +416,7 @@ class SmimeDkmMailetsTest {
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.smime;
 
+import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ChainValidator;
 import dev.mailsec.smime.FolderCertificateDirectory;
 import dev.mailsec.smime.PeerCapabilityCache;
@@ -12,7 +13,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import javax.mail.MessagingException;
@@ -42,7 +46,7 @@ abstract class SmimeMailetTestBase {
         pki = new SmimeTestPki("Mailets CA");
         alice = pki.user("alice@example.test");
         SmimeTestPki.Spec older = new SmimeTestPki.Spec();
-        older.notBefore = java.time.Instant.now().minus(java.time.Duration.ofDays(3));
+        older.notBefore = Instant.now().minus(Duration.ofDays(3));
         bobOld = pki.user("bob@example.test", older);
         bob = pki.user("bob@example.test");
         keys = Files.createDirectory(dir.resolve("keys"));
@@ -127,7 +131,7 @@ abstract class SmimeMailetTestBase {
     }
 
     /** A directory that returns one fixed certificate for everybody. */
-    static final class StaticDirectory implements dev.mailsec.smime.CertificateDirectory {
+    static final class StaticDirectory implements CertificateDirectory {
         private final SmimeKeyPair key;
 
         StaticDirectory(SmimeKeyPair key) {
@@ -135,7 +139,7 @@ abstract class SmimeMailetTestBase {
         }
 
         @Override
-        public List<java.security.cert.X509Certificate> lookup(String address) {
+        public List<X509Certificate> lookup(String address) {
             return List.of(key.certificate());
         }
     }

@@ -1,6 +1,7 @@
 package dev.mailsec.matchers.rights;
 
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.rights.ProtectedPackage;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
@@ -33,7 +34,7 @@ import org.apache.mailet.base.GenericMatcher;
 public class IsRightsProtected extends GenericMatcher {
 
     /** The media type of the protected package ({@code ProtectedPackage.MEDIA_TYPE}). */
-    public static final String MEDIA_TYPE = dev.mailsec.rights.ProtectedPackage.MEDIA_TYPE;
+    public static final String MEDIA_TYPE = ProtectedPackage.MEDIA_TYPE;
 
     /** How deep nested multiparts are searched; a wrapper has the package at depth 1. */
     static final int MAX_DEPTH = 8;
