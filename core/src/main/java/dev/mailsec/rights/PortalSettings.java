@@ -4,7 +4,9 @@ import java.time.Duration;
 
 /**
  * The portal's knobs (element {@code <portal>} of {@code conf/rights.xml}) and the passcode policy
- * the rights store enforces. Immutable; build with {@link #builder(String)}.
+ * the rights store enforces: the one holder of these settings (the portal's {@code PortalConfig}
+ * adds only what rights.xml does not hold, and reads the rest from here). Immutable; build with
+ * {@link #builder(String)}.
  */
 public final class PortalSettings {
     private final String bindHost;
@@ -46,7 +48,7 @@ public final class PortalSettings {
         return bindHost;
     }
 
-    /** Port (attribute {@code port}, default 8090). */
+    /** Port (attribute {@code port}, default 8090; 0, only from {@link Builder#anyFreePort()}). */
     public int port() {
         return port;
     }
@@ -103,6 +105,23 @@ public final class PortalSettings {
         return passcodeSender;
     }
 
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder("x");
+        b.bindHost = bindHost;
+        b.port = port;
+        b.passcodeTtl = passcodeTtl;
+        b.maxWrongAttempts = maxWrongAttempts;
+        b.lockout = lockout;
+        b.passcodesPerAddressPerHour = passcodesPerAddressPerHour;
+        b.passcodesPerClientPerHour = passcodesPerClientPerHour;
+        b.sessionTtl = sessionTtl;
+        b.smtpHost = smtpHost;
+        b.smtpPort = smtpPort;
+        b.passcodeSender = passcodeSender;
+        return b;
+    }
+
     @Override
     public String toString() {
         return "PortalSettings["
@@ -155,6 +174,15 @@ public final class PortalSettings {
 
         public Builder port(int v) {
             this.port = port("portal port", v);
+            return this;
+        }
+
+        /**
+         * Port 0: the portal listens on any free port (tests; {@code rights.xml}'s {@code port}
+         * takes 1-65535 only).
+         */
+        public Builder anyFreePort() {
+            this.port = 0;
             return this;
         }
 

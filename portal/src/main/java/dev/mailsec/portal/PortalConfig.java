@@ -7,32 +7,22 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The portal's own knobs (taken from {@code conf/rights.xml}'s {@code PortalSettings} by the CLI).
- * Immutable; built with {@link #builder(URI)}.
+ * What the portal runs with: {@code conf/rights.xml}'s {@link PortalSettings} (the one holder of
+ * bind address, port, SMTP server, passcode sender and lifetimes, read from {@code <portal>}), plus
+ * what rights.xml does not hold here: the public URL, the issuer and the worker count. Immutable;
+ * built with {@link #builder(URI)}.
  */
 public final class PortalConfig {
 
     private final URI publicUrl;
-    private final String bindHost;
-    private final int port;
     private final String issuer;
-    private final String smtpHost;
-    private final int smtpPort;
-    private final String passcodeSender;
-    private final Duration passcodeTtl;
-    private final Duration sessionTtl;
+    private final PortalSettings settings;
     private final int threads;
 
     private PortalConfig(Builder b) {
         this.publicUrl = b.publicUrl;
-        this.bindHost = b.bindHost;
-        this.port = b.port;
         this.issuer = b.issuer;
-        this.smtpHost = b.smtpHost;
-        this.smtpPort = b.smtpPort;
-        this.passcodeSender = b.passcodeSender == null ? "no-reply@" + b.issuer : b.passcodeSender;
-        this.passcodeTtl = b.passcodeTtl;
-        this.sessionTtl = b.sessionTtl;
+        this.settings = b.settings();
         this.threads = b.threads;
     }
 
@@ -52,13 +42,18 @@ public final class PortalConfig {
         return "https".equals(publicUrl.getScheme().toLowerCase(Locale.ROOT));
     }
 
+    /** The settings from rights.xml's {@code <portal>}. */
+    public PortalSettings settings() {
+        return settings;
+    }
+
     public String bindHost() {
-        return bindHost;
+        return settings.bindHost();
     }
 
     /** 0 means any free port (tests). */
     public int port() {
-        return port;
+        return settings.port();
     }
 
     public String issuer() {
@@ -66,23 +61,23 @@ public final class PortalConfig {
     }
 
     public String smtpHost() {
-        return smtpHost;
+        return settings.smtpHost();
     }
 
     public int smtpPort() {
-        return smtpPort;
+        return settings.smtpPort();
     }
 
     public String passcodeSender() {
-        return passcodeSender;
+        return settings.passcodeSender();
     }
 
     public Duration passcodeTtl() {
-        return passcodeTtl;
+        return settings.passcodeTtl();
     }
 
     public Duration sessionTtl() {
-        return sessionTtl;
+        return settings.sessionTtl();
     }
 
     public int threads() {
@@ -94,23 +89,15 @@ public final class PortalConfig {
     }
 
     /**
-     * The builder; every value but the public URL has the design's default, the same as {@code
-     * <portal/>}'s in rights.xml (taken from {@link PortalSettings}, so the defaults are written
-     * down once).
+     * The builder; without {@link #settings(PortalSettings)} the settings are {@code <portal/>}'s
+     * defaults for the issuer (from {@link PortalSettings}, so the defaults are written down once).
      */
     public static final class Builder {
-        private static final PortalSettings DEFAULTS =
-                PortalSettings.builder("mailsec.test").build();
-
         private final URI publicUrl;
-        private String bindHost = DEFAULTS.bindHost();
-        private int port = DEFAULTS.port();
         private String issuer = "mailsec.test";
-        private String smtpHost = DEFAULTS.smtpHost();
-        private int smtpPort = DEFAULTS.smtpPort();
-        private String passcodeSender;
-        private Duration passcodeTtl = DEFAULTS.passcodeTtl();
-        private Duration sessionTtl = DEFAULTS.sessionTtl();
+        private PortalSettings settings;
+        private String bindHost;
+        private Integer port;
         private int threads = 128;
 
         private Builder(URI publicUrl) {
@@ -124,10 +111,16 @@ public final class PortalConfig {
             }
         }
 
+        /** The settings read from rights.xml's {@code <portal>}. */
+        public Builder settings(PortalSettings settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /**
+         * Overrides the settings' bind address and port; port 0 listens on any free port (tests).
+         */
         public Builder bind(String host, int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("portal port: not a port number: " + port);
-            }
             this.bindHost = Objects.requireNonNull(host);
             this.port = port;
             return this;
@@ -135,30 +128,6 @@ public final class PortalConfig {
 
         public Builder issuer(String issuer) {
             this.issuer = Objects.requireNonNull(issuer);
-            return this;
-        }
-
-        public Builder smtp(String host, int port) {
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException("portal smtpPort: not a port number: " + port);
-            }
-            this.smtpHost = Objects.requireNonNull(host);
-            this.smtpPort = port;
-            return this;
-        }
-
-        public Builder passcodeSender(String address) {
-            this.passcodeSender = Objects.requireNonNull(address);
-            return this;
-        }
-
-        public Builder passcodeTtl(Duration ttl) {
-            this.passcodeTtl = positive("passcodeTtl", ttl);
-            return this;
-        }
-
-        public Builder sessionTtl(Duration ttl) {
-            this.sessionTtl = positive("sessionTtl", ttl);
             return this;
         }
 
@@ -171,12 +140,14 @@ public final class PortalConfig {
             return this;
         }
 
-        private static Duration positive(String name, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(
-                        "portal " + name + ": must be positive, got " + d);
+        private PortalSettings settings() {
+            PortalSettings base =
+                    settings != null ? settings : PortalSettings.builder(issuer).build();
+            if (bindHost == null) {
+                return base;
             }
-            return d;
+            PortalSettings.Builder b = base.toBuilder().bindHost(bindHost);
+            return (port == 0 ? b.anyFreePort() : b.port(port)).build();
         }
 
         public PortalConfig build() {

@@ -11,7 +11,6 @@ import dev.mailsec.rights.LockedOutException;
 import dev.mailsec.rights.OpenedMessage;
 import dev.mailsec.rights.PasscodeCheck;
 import dev.mailsec.rights.PasscodeKeys;
-import dev.mailsec.rights.PortalSettings;
 import dev.mailsec.rights.RateLimitedException;
 import dev.mailsec.rights.RightsDeniedException;
 import dev.mailsec.rights.RightsException;
@@ -109,14 +108,9 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
 
     /** The portal's HTTP settings from {@code <portal .../>} of rights.xml. */
     public static PortalConfig config(RightsSettings settings) {
-        PortalSettings p = settings.portal();
         return PortalConfig.builder(settings.portalUrl())
-                .bind(p.bindHost(), p.port())
                 .issuer(settings.issuer())
-                .smtp(p.smtpHost(), p.smtpPort())
-                .passcodeSender(p.passcodeSender())
-                .passcodeTtl(p.passcodeTtl())
-                .sessionTtl(p.sessionTtl())
+                .settings(settings.portal())
                 .build();
     }
 
