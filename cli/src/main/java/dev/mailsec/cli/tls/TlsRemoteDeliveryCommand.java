@@ -1,5 +1,6 @@
 package dev.mailsec.cli.tls;
 
+import dev.mailsec.cli.ConfigConverters;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.OutboundConnector;
@@ -29,6 +30,7 @@ public final class TlsRemoteDeliveryCommand implements Runnable {
             names = "--bounce-processor",
             paramLabel = "NAME",
             defaultValue = "bounces",
+            converter = ConfigConverters.ProcessorName.class,
             description = "processor that receives bounces (default: ${DEFAULT-VALUE})")
     String bounceProcessor;
 

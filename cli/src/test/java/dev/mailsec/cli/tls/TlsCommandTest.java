@@ -58,6 +58,27 @@ class TlsCommandTest {
     }
 
     @Test
+    void remoteDeliveryShouldRefuseABounceProcessorTheMailetsWouldRefuse() throws Exception {
+        Path connectors =
+                connectors(outbound("bank", "bank.test", "relay.bank.test:2525", "verify"));
+
+        assertThat(
+                        run(
+                                "tls",
+                                "--connectors",
+                                connectors.toString(),
+                                "remote-delivery",
+                                "--bounce-processor",
+                                "x</bounceProcessor>"))
+                .isEqualTo(2);
+
+        assertThat(out.toString()).doesNotContain("<bounceProcessor>");
+        assertThat(err.toString())
+                .contains(
+                        "Invalid value for option '--bounce-processor': must name a processor, got 'x</bounceProcessor>'");
+    }
+
+    @Test
     void invalidConnectorsFileShouldFailWithOneLineNamingTheField() throws Exception {
         Path connectors =
                 connectors(outbound("bank", "bank.test", "relay.bank.test:2525", "secure"));
