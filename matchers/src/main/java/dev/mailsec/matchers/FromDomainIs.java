@@ -32,7 +32,8 @@ import org.apache.mailet.base.GenericMatcher;
  * The condition is a comma-separated list: {@code bank.test} matches that domain exactly, {@code
  * *.bank.test} every subdomain of it (list both for both). Case and a trailing dot do not matter;
  * internationalised names are compared in their ASCII (punycode) form. An empty condition or a
- * value that is not a domain name fails the start.
+ * value that is not a domain name under the pack's one rule ({@code DomainName}) fails the start;
+ * the condition is read through {@link Conditions}.
  */
 public class FromDomainIs extends GenericMatcher {
 
