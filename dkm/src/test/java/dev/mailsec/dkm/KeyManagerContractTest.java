@@ -3,7 +3,8 @@ package dev.mailsec.dkm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.SecretRecord;
 import dev.mailsec.dkm.root.FileRootKeys;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
@@ -187,7 +188,7 @@ abstract class KeyManagerContractTest {
         admin.destroyVersion("p", 1);
         SecretHandle h = james.get("p");
         assertThat(h.versions()).extracting(SecretVersion::number).containsExactly(2);
-        Records.Secret raw = Records.Secret.decode(storage.get("secret/p").get().value());
+        SecretRecord raw = SecretRecord.decode(storage.get("secret/p").get().value());
         assertThat(raw.version(1).ciphertext).isNull();
         assertThat(raw.version(1).wrappedDataKey).isNull();
     }
@@ -215,7 +216,7 @@ abstract class KeyManagerContractTest {
 
         // eve edits her copy of the store: she copies james's sealed keyset under her own name
         StoredRecord gr = storage.get("group/mail").get();
-        Records.Group g = Records.Group.decode(gr.value());
+        GroupRecord g = GroupRecord.decode(gr.value());
         g.memberSealed.put("eve", g.memberSealed.get("james"));
         storage.write(List.of(new Write("group/mail", gr.revision(), g.encode())));
         // the edited group record no longer carries its MAC: refused when eve opens a session
@@ -280,7 +281,7 @@ abstract class KeyManagerContractTest {
         admin.removeMember("mail", "eve");
         assertThatThrownBy(() -> session("eve", false).get("p"))
                 .isInstanceOf(DkmAccessDeniedException.class);
-        Records.Group g = Records.Group.decode(storage.get("group/mail").get().value());
+        GroupRecord g = GroupRecord.decode(storage.get("group/mail").get().value());
         assertThat(g.primary()).isEqualTo(2);
         assertThat(text(session("james", false).get("p").primary())).isEqualTo(VALUE);
     }
@@ -291,7 +292,7 @@ abstract class KeyManagerContractTest {
     void tamperedCiphertextShouldBeDetected() throws Exception {
         admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
         StoredRecord r = storage.get("secret/p").get();
-        Records.Secret s = Records.Secret.decode(r.value());
+        SecretRecord s = SecretRecord.decode(r.value());
         s.versions.get(0).ciphertext[20] ^= 1;
         storage.write(List.of(new Write("secret/p", r.revision(), s.encode())));
         // refused by the record's MAC before the value's own authentication is even reached
@@ -304,9 +305,9 @@ abstract class KeyManagerContractTest {
     void ciphertextMovedToAnotherSecretShouldNotOpen() throws Exception {
         admin.putSecret("a", "mail", SecretKind.OPAQUE, bytes("value of a"));
         admin.putSecret("b", "mail", SecretKind.OPAQUE, bytes("value of b"));
-        Records.Secret a = Records.Secret.decode(storage.get("secret/a").get().value());
+        SecretRecord a = SecretRecord.decode(storage.get("secret/a").get().value());
         StoredRecord rb = storage.get("secret/b").get();
-        Records.Secret b = Records.Secret.decode(rb.value());
+        SecretRecord b = SecretRecord.decode(rb.value());
         b.versions.get(0).ciphertext = a.versions.get(0).ciphertext;
         b.versions.get(0).wrappedDataKey = a.versions.get(0).wrappedDataKey;
         storage.write(List.of(new Write("secret/b", rb.revision(), b.encode())));
@@ -386,7 +387,7 @@ abstract class KeyManagerContractTest {
         // primary again
         byte[] stored = rawRecord("secret/p").value();
         byte[] body = AuthenticatedStorage.body(rawRecord("secret/p"));
-        Records.Secret sec = Records.Secret.decode(body);
+        SecretRecord sec = SecretRecord.decode(body);
         sec.versions.get(0).state = VersionState.PRIMARY;
         sec.versions.get(1).state = VersionState.ARCHIVED;
         byte[] edited = sec.encode();
@@ -406,7 +407,7 @@ abstract class KeyManagerContractTest {
     void aRecordWithoutItsMacShouldBeRefusedOnceTheStoreIsAuthenticated() throws Exception {
         admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
         StoredRecord r = rawRecord("secret/p");
-        putRaw("secret/p", Records.Secret.decode(r.value()).encode());
+        putRaw("secret/p", SecretRecord.decode(r.value()).encode());
         assertThatThrownBy(() -> james.get("p"))
                 .isInstanceOf(DkmIntegrityException.class)
                 .hasMessageContaining("carries no MAC");
@@ -769,9 +770,9 @@ abstract class KeyManagerContractTest {
         }
         admin.addVersion("s0", bytes("second"));
         byte[] before =
-                Records.Secret.decode(storage.get("secret/s0").get().value()).version(1).ciphertext;
+                SecretRecord.decode(storage.get("secret/s0").get().value()).version(1).ciphertext;
         assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(6);
-        Records.Secret after = Records.Secret.decode(storage.get("secret/s0").get().value());
+        SecretRecord after = SecretRecord.decode(storage.get("secret/s0").get().value());
         assertThat(after.version(1).ciphertext).isEqualTo(before);
         assertThat(after.version(1).groupKeyVersion).isEqualTo(2);
         KeyManager fresh = session("james", false);
@@ -839,7 +840,7 @@ abstract class KeyManagerContractTest {
         String old = admin.rotateRoot();
         assertThat(old).isEqualTo("file:root-1");
         assertThat(storage.get("secret/p").get().value()).isEqualTo(secretBefore);
-        assertThat(Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId)
+        assertThat(GroupRecord.decode(storage.get("group/mail").get().value()).rootKeyId)
                 .isEqualTo("file:root-2");
         assertThatThrownBy(() -> admin.destroyRootKey("file:root-2"))
                 .hasMessageContaining("current");
@@ -937,7 +938,7 @@ abstract class KeyManagerContractTest {
         keysets.get();
         keysets2.get();
         pool.shutdown();
-        Records.Group g = Records.Group.decode(storage.get("group/mail").get().value());
+        GroupRecord g = GroupRecord.decode(storage.get("group/mail").get().value());
         assertThat(g.versions).hasSize(5);
         assertThat(g.versions.stream().filter(v -> v.state == VersionState.PRIMARY).count())
                 .isEqualTo(1);

@@ -25,22 +25,22 @@ class RecordsFuzzTest {
         try {
             switch ((input[0] & 0xff) % 6) {
                 case 0:
-                    Records.Meta.decode(record);
+                    MetaRecord.decode(record);
                     break;
                 case 1:
-                    Records.Identity.decode(record);
+                    IdentityRecord.decode(record);
                     break;
                 case 2:
-                    Records.Group.decode(record);
+                    GroupRecord.decode(record);
                     break;
                 case 3:
-                    Records.Keyset.decode(record);
+                    Keyset.decode(record);
                     break;
                 case 4:
-                    Records.Secret.decode(record);
+                    SecretRecord.decode(record);
                     break;
                 default:
-                    Records.Grant.decode(record);
+                    GrantRecord.decode(record);
                     break;
             }
         } catch (Codec.MalformedException expected) {
