@@ -3,23 +3,31 @@ package dev.mailsec.dkm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.dkm.internal.AuditChain;
 import dev.mailsec.dkm.internal.GroupRecord;
 import dev.mailsec.dkm.internal.SecretRecord;
 import dev.mailsec.dkm.root.FileRootKeys;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
+import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -159,10 +167,7 @@ abstract class KeyManagerContractTest {
         assertThat(h.archived()).extracting(SecretVersion::number).containsExactly(1);
         assertThat(h.version(1).get().usableForNewWork()).isFalse();
         assertThat(h.version(1).get().privateKey()).isNotEqualTo(h.version(2).get().privateKey());
-        assertThat(
-                        ((java.security.interfaces.RSAPublicKey) h.primary().publicKey())
-                                .getModulus()
-                                .bitLength())
+        assertThat(((RSAPublicKey) h.primary().publicKey()).getModulus().bitLength())
                 .isEqualTo(2048);
     }
 
@@ -265,8 +270,7 @@ abstract class KeyManagerContractTest {
                         .replace("identity=eve", "identity=james");
         Path f = tmp.resolve("forged.cred");
         Files.write(f, bytes(forged));
-        Files.setPosixFilePermissions(
-                f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> KeyManager.open(storage, rootKeys, Credential.load(f), clock))
                 .isInstanceOf(DkmAccessDeniedException.class)
                 .hasMessageContaining("does not match");
@@ -391,8 +395,7 @@ abstract class KeyManagerContractTest {
         sec.versions.get(0).state = VersionState.PRIMARY;
         sec.versions.get(1).state = VersionState.ARCHIVED;
         byte[] edited = sec.encode();
-        byte[] forged =
-                java.util.Arrays.copyOf(edited, edited.length + stored.length - body.length);
+        byte[] forged = Arrays.copyOf(edited, edited.length + stored.length - body.length);
         System.arraycopy(stored, body.length, forged, edited.length, stored.length - body.length);
         putRaw("secret/p", forged);
         assertThatThrownBy(() -> james.get("p"))
@@ -677,18 +680,15 @@ abstract class KeyManagerContractTest {
         james.get("p");
         List<String> lines = storage.readAudit();
         int adminRecord = lines.size() - 2;
-        assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(adminRecord)))
-                .isEqualTo("admin");
-        assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(lines.size() - 1)))
-                .isEqualTo("james");
+        assertThat(AuditChain.writer(lines.get(adminRecord))).isEqualTo("admin");
+        assertThat(AuditChain.writer(lines.get(lines.size() - 1))).isEqualTo("james");
         // james (a member with write access to the store) cuts the log after admin's record and
         // MACs a
         // checkpoint for it with its own audit key
-        java.lang.reflect.Field f = KeyManager.class.getDeclaredField("audit");
+        Field f = KeyManager.class.getDeclaredField("audit");
         f.setAccessible(true);
         byte[] jamesKey = ((AuditLog) f.get(james)).key();
-        String forged =
-                dev.mailsec.dkm.internal.AuditChain.head(lines.get(adminRecord), "james", jamesKey);
+        String forged = AuditChain.head(lines.get(adminRecord), "james", jamesKey);
         backend.rewriteAudit(lines.subList(0, adminRecord + 1));
         backend.restoreAuditHead(
                 backend instanceof Backend.Files
@@ -757,7 +757,7 @@ abstract class KeyManagerContractTest {
 
     private static String repeat(char c, int n) {
         char[] a = new char[n];
-        java.util.Arrays.fill(a, c);
+        Arrays.fill(a, c);
         return new String(a);
     }
 
@@ -784,7 +784,7 @@ abstract class KeyManagerContractTest {
 
     @Test
     void importShouldWriteManySecretsAtOnceOrNone() throws Exception {
-        java.util.Map<String, byte[]> values = new java.util.TreeMap<>();
+        Map<String, byte[]> values = new TreeMap<>();
         for (int i = 0; i < 50; i++) {
             values.put("account/u" + i + "/imap", bytes("pw" + i));
         }
@@ -792,7 +792,7 @@ abstract class KeyManagerContractTest {
         assertThat(text(james.get("account/u42/imap").primary())).isEqualTo("pw42");
         assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(50);
         assertThat(text(session("james", false).get("account/u7/imap").primary())).isEqualTo("pw7");
-        java.util.Map<String, byte[]> again = new java.util.TreeMap<>();
+        Map<String, byte[]> again = new TreeMap<>();
         again.put("account/new", bytes("x"));
         again.put("account/u1/imap", bytes("y"));
         assertThatThrownBy(() -> admin.importSecrets("mail", SecretKind.OPAQUE, again))
@@ -1101,7 +1101,7 @@ abstract class KeyManagerContractTest {
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             delegate.close();
         }
     }

@@ -70,15 +70,15 @@ public final class CompareAndSet<U extends Exception> {
     }
 
     /**
-     * Runs {@code attempt} until its staged writes are applied without conflict and returns what
-     * the successful attempt returned.
+     * Runs {@code body} until its staged writes are applied without conflict and returns what the
+     * successful attempt returned.
      *
      * @param what names the change for the back-off and for giving up (e.g. the record's key)
      */
-    public <R, X extends Exception> R run(String what, Attempt<R, X, U> attempt) throws X, U {
-        for (int n = 0; ; n++) {
+    public <R, X extends Exception> R run(String what, Attempt<R, X, U> body) throws X, U {
+        for (int attempt = 0; ; attempt++) {
             List<Write> writes = new ArrayList<>();
-            R result = attempt.run(n, writes);
+            R result = body.run(attempt, writes);
             if (writes.isEmpty()) {
                 return result;
             }
@@ -88,10 +88,10 @@ public final class CompareAndSet<U extends Exception> {
             } catch (Storage.ConflictException e) {
                 // another writer got in between: start again from fresh reads
             }
-            if (n + 1 >= attempts) {
+            if (attempt + 1 >= attempts) {
                 throw giveUp.apply(what);
             }
-            backoff.pause(n, what);
+            backoff.pause(attempt, what);
         }
     }
 }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for the store's record decoding ({@link Records}, {@link Codec.Reader}): whatever
- * bytes a shard, a row or a sealed keyset holds, decoding returns a record or throws {@link
- * Codec.MalformedException}; never another exception, never an {@code Error}.
+ * Fuzz target for the store's record decoding (the record classes {@link Records} lists, {@link
+ * Codec.Reader}): whatever bytes a shard, a row or a sealed keyset holds, decoding returns a record
+ * or throws {@link Codec.MalformedException}; never another exception, never an {@code Error}.
  *
  * <p>The first byte picks the record type, the rest is the record. Seeds (real encoded records) are
  * in {@code src/test/resources/dev/mailsec/dkm/internal/RecordsFuzzTestInputs/decode/}; see
