@@ -19,8 +19,8 @@ import java.util.Map;
  * associated data), {@link Secrets} and {@link SecretVersions} (whose {@code validate} holds a
  * secret's invariants: one primary, versions numbered from 1), {@link Identities}, {@link
  * AccessGrants} (elevated access, no standing access for people), {@link Rotation}, {@link
- * AuditLog} and {@link AuditCheck}, and {@link RecordRepository}, whose {@code update} is the
- * store's one compare-and-set retry loop.
+ * AuditLog} and {@link AuditCheck}, {@link StoreCopy}, and {@link RecordRepository}, whose {@code
+ * update} runs the one compare-and-set retry loop ({@link dev.mailsec.dkm.store.CompareAndSet}).
  *
  * <p>Key hierarchy: a secret version's value is sealed under its own data key (AES-256-GCM); the
  * data key is wrapped by a version of its group's keyset; the keyset is sealed to each member
