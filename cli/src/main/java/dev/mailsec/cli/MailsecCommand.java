@@ -1,5 +1,13 @@
 package dev.mailsec.cli;
 
+import dev.mailsec.cli.check.CheckCommand;
+import dev.mailsec.cli.dkim.DkimCommand;
+import dev.mailsec.cli.dkm.DkmCommand;
+import dev.mailsec.cli.install.InstallCommand;
+import dev.mailsec.cli.rights.PortalCommand;
+import dev.mailsec.cli.rights.RightsCommand;
+import dev.mailsec.cli.smime.SmimeCommand;
+import dev.mailsec.cli.tls.TlsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,14 +26,14 @@ import picocli.CommandLine.Command;
         description = "Mail-security extension pack for Apache James.",
         subcommands = {
             RunCommand.class,
-            dev.mailsec.cli.install.InstallCommand.class,
-            dev.mailsec.cli.dkm.DkmCommand.class,
-            dev.mailsec.cli.tls.TlsCommand.class,
-            dev.mailsec.cli.dkim.DkimCommand.class,
-            dev.mailsec.cli.smime.SmimeCommand.class,
-            dev.mailsec.cli.rights.RightsCommand.class,
-            dev.mailsec.cli.rights.PortalCommand.class,
-            dev.mailsec.cli.check.CheckCommand.class,
+            InstallCommand.class,
+            DkmCommand.class,
+            TlsCommand.class,
+            DkimCommand.class,
+            SmimeCommand.class,
+            RightsCommand.class,
+            PortalCommand.class,
+            CheckCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MailsecCommand implements Runnable {

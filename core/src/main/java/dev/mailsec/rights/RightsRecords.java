@@ -4,6 +4,7 @@ import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
+import dev.mailsec.dkm.store.CompareAndSet;
 import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,20 +17,35 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rights store's typed records over DKM's {@link Storage}, and the one place that owns the
- * compare-and-set retry loop ({@link #update}): a {@link Transaction} reads records through a
- * {@link Tx}, which remembers each revision it saw, and stages writes that expect exactly those
- * revisions (0, "must not exist", for a key it did not find or did not read). When another writer
- * got in between, the whole transaction runs again on fresh reads. (DKM's key manager has a loop of
- * its own over the same storage; the two are to be unified later.)
+ * The rights store's typed records over DKM's {@link Storage}, and the package's one way to change
+ * them ({@link #update}, through DKM's one compare-and-set retry loop, {@link CompareAndSet}): a
+ * {@link Transaction} reads records through a {@link Tx}, which remembers each revision it saw, and
+ * stages writes that expect exactly those revisions (0, "must not exist", for a key it did not find
+ * or did not read). When another writer got in between, the whole transaction runs again on fresh
+ * reads, at most {@link #RETRIES} times, without a pause.
  */
 final class RightsRecords implements AutoCloseable {
     static final int RETRIES = 20;
 
     private final Storage storage;
+    private final CompareAndSet<RightsStoreUnavailableException> loop;
 
     RightsRecords(Storage storage) {
         this.storage = storage;
+        this.loop =
+                new CompareAndSet<>(
+                        writes -> {
+                            try {
+                                storage.write(writes);
+                            } catch (DkmUnavailableException e) {
+                                throw unavailable("write", e);
+                            }
+                        },
+                        RETRIES,
+                        CompareAndSet.noPause(),
+                        what ->
+                                new RightsStoreUnavailableException(
+                                        what + ": too much concurrent writing", null));
     }
 
     /**
@@ -49,20 +65,17 @@ final class RightsRecords implements AutoCloseable {
      */
     <R, X extends Exception> R update(String what, Transaction<R, X> body)
             throws X, RightsStoreUnavailableException {
-        for (int attempt = 0; attempt < RETRIES; attempt++) {
-            Tx tx = new Tx();
-            R result = body.run(tx, attempt);
-            if (tx.writes.isEmpty() || tryWrite(tx.writes)) {
-                return result;
-            }
-        }
-        throw new RightsStoreUnavailableException(what + ": too much concurrent writing", null);
+        return loop.run(what, (attempt, writes) -> body.run(new Tx(writes), attempt));
     }
 
     /** The reads and staged writes of one attempt. */
     final class Tx {
         private final Map<String, Long> seen = new HashMap<>();
-        private final List<Write> writes = new ArrayList<>();
+        private final List<Write> writes;
+
+        private Tx(List<Write> writes) {
+            this.writes = writes;
+        }
 
         /** Reads a record and remembers its revision (or its absence) for {@link #put}. */
         <T> Optional<T> read(String key, RecordCodec<T> codec)
@@ -126,17 +139,6 @@ final class RightsRecords implements AutoCloseable {
             return false;
         } catch (DkmUnavailableException e) {
             throw unavailable(what, e);
-        }
-    }
-
-    private boolean tryWrite(List<Write> w) throws RightsStoreUnavailableException {
-        try {
-            storage.write(w);
-            return true;
-        } catch (Storage.ConflictException e) {
-            return false;
-        } catch (DkmUnavailableException e) {
-            throw unavailable("write", e);
         }
     }
 

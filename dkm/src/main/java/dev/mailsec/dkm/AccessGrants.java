@@ -2,7 +2,11 @@ package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.Codec;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GrantRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +72,7 @@ final class AccessGrants {
                                     + duration));
         }
         records.get(RecordType.SECRET, secret);
-        Records.Grant g = new Records.Grant();
+        GrantRecord g = new GrantRecord();
         g.id = "req-" + Codec.hex(Aead.random(5));
         g.requester = auth.name();
         g.secret = secret;
@@ -85,7 +89,7 @@ final class AccessGrants {
 
     AccessRequest approve(String requestId, String reason) throws DkmException {
         auth.requireAdmin("approve", requestId);
-        Records.Grant g =
+        GrantRecord g =
                 records.update(
                         RecordType.GRANT,
                         requestId,
@@ -133,7 +137,7 @@ final class AccessGrants {
 
     AccessRequest deny(String requestId, String reason) throws DkmException {
         auth.requireAdmin("deny", requestId);
-        Records.Grant g =
+        GrantRecord g =
                 records.update(
                         RecordType.GRANT,
                         requestId,
@@ -148,7 +152,7 @@ final class AccessGrants {
         return toRequest(g);
     }
 
-    private void checkDecidable(Records.Grant g, String action, String verb) throws DkmException {
+    private void checkDecidable(GrantRecord g, String action, String verb) throws DkmException {
         if (g.requester.equals(auth.name())) {
             throw auth.fail(
                     action,
@@ -168,7 +172,7 @@ final class AccessGrants {
      */
     List<AccessRequest> list() throws DkmException {
         List<AccessRequest> out = new ArrayList<>();
-        for (RecordRepository.Loaded<Records.Grant> l : records.list(RecordType.GRANT)) {
+        for (RecordRepository.Loaded<GrantRecord> l : records.list(RecordType.GRANT)) {
             if (!auth.actor.admin && !l.value.requester.equals(auth.name())) {
                 continue;
             }
@@ -180,8 +184,8 @@ final class AccessGrants {
     /** Expires every grant past its time; returns one line per grant expired. */
     List<String> expireDue() throws DkmException {
         List<String> done = new ArrayList<>();
-        for (RecordRepository.Loaded<Records.Grant> l : records.list(RecordType.GRANT)) {
-            Records.Grant g = l.value;
+        for (RecordRepository.Loaded<GrantRecord> l : records.list(RecordType.GRANT)) {
+            GrantRecord g = l.value;
             if (isExpired(g)) {
                 expire(l);
                 done.add("expired grant " + g.id + " of " + g.requester + " to " + g.secret);
@@ -192,7 +196,7 @@ final class AccessGrants {
 
     /** The data keys of {@code secret} from this person's unexpired grant, by version. */
     Map<Integer, byte[]> dataKeysFor(String secret) throws DkmException {
-        Records.Grant g = active(secret);
+        GrantRecord g = active(secret);
         try {
             return Envelope.openGrant(auth.credential, g).keys;
         } catch (Aead.TamperedException | Codec.MalformedException e) {
@@ -203,10 +207,10 @@ final class AccessGrants {
         }
     }
 
-    private Records.Grant active(String secret) throws DkmException {
+    private GrantRecord active(String secret) throws DkmException {
         boolean expired = false;
-        for (RecordRepository.Loaded<Records.Grant> l : records.list(RecordType.GRANT)) {
-            Records.Grant g = l.value;
+        for (RecordRepository.Loaded<GrantRecord> l : records.list(RecordType.GRANT)) {
+            GrantRecord g = l.value;
             if (!g.requester.equals(auth.name())
                     || !g.secret.equals(secret)
                     || !APPROVED.equals(g.state)) {
@@ -231,21 +235,21 @@ final class AccessGrants {
                                 + secret));
     }
 
-    private byte[] seal(Records.Grant g) throws DkmException {
-        Records.Secret s = records.get(RecordType.SECRET, g.secret);
-        Records.Keyset ks = keys.viaRoot(records.get(RecordType.GROUP, s.group));
-        Records.Keyset deks = new Records.Keyset();
-        for (Records.SecretVersionRecord v : s.versions) {
+    private byte[] seal(GrantRecord g) throws DkmException {
+        SecretRecord s = records.get(RecordType.SECRET, g.secret);
+        Keyset ks = keys.viaRoot(records.get(RecordType.GROUP, s.group));
+        Keyset deks = new Keyset();
+        for (SecretVersionRecord v : s.versions) {
             if (v.state != VersionState.DESTROYED) {
                 deks.keys.put(
                         v.version, Envelope.unwrapDataKey(s, v, ks.keys.get(v.groupKeyVersion)));
             }
         }
-        Records.Identity requester = records.get(RecordType.IDENTITY, g.requester);
+        IdentityRecord requester = records.get(RecordType.IDENTITY, g.requester);
         return Envelope.sealGrant(g, Envelope.publicKeyOf(requester), deks);
     }
 
-    private boolean isExpired(Records.Grant g) {
+    private boolean isExpired(GrantRecord g) {
         return APPROVED.equals(g.state) && clock.millis() >= g.expiresAt;
     }
 
@@ -253,8 +257,8 @@ final class AccessGrants {
      * Marks a grant expired and drops its keys; another process that got there first wrote the
      * audit record.
      */
-    private Records.Grant expire(RecordRepository.Loaded<Records.Grant> l) throws DkmException {
-        Records.Grant g = l.value;
+    private GrantRecord expire(RecordRepository.Loaded<GrantRecord> l) throws DkmException {
+        GrantRecord g = l.value;
         g.state = EXPIRED;
         g.sealedDataKeys = null;
         if (records.replace(RecordType.GRANT, l)) {
@@ -272,7 +276,7 @@ final class AccessGrants {
         return g;
     }
 
-    static AccessRequest toRequest(Records.Grant g) {
+    static AccessRequest toRequest(GrantRecord g) {
         return new AccessRequest(
                 g.id,
                 g.requester,

@@ -1,7 +1,8 @@
 package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.AuditChain;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.MetaRecord;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.StoredRecord;
 import java.util.ArrayList;
@@ -49,14 +50,14 @@ final class AuditCheck {
         auth.requireAdmin("audit.verify", null);
         AuthenticatedStorage storage = records.storage();
         Map<String, byte[]> keys = new HashMap<>();
-        Records.Meta meta = records.get(RecordType.META, null);
+        MetaRecord meta = records.get(RecordType.META, null);
         keys.put(Envelope.ROOT_WRITER, Envelope.rootAuditKey(rootKeys(), meta));
         // records are checked (MACs, rollback against the log's commitments) and reported, not
         // thrown
         List<String> recordProblems = storage.checkAll();
         recordProblems.addAll(storage.loadCommitments());
         for (StoredRecord r : storage.raw().list("identity/")) {
-            Records.Identity id = RecordType.IDENTITY.decode(r);
+            IdentityRecord id = RecordType.IDENTITY.decode(r);
             keys.put(id.name, Envelope.identityAuditKey(rootKeys(), id));
         }
         // the checkpoint first: a record appended between the two reads only makes the log longer

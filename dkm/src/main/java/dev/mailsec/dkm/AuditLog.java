@@ -2,7 +2,7 @@ package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.AuditChain;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.MetaRecord;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.Storage;
 import java.time.Clock;
@@ -47,7 +47,7 @@ final class AuditLog {
      * session).
      */
     static void recordAsRoot(
-            Storage storage, RootKeys rootKeys, Clock clock, Records.Meta meta, AuditChain.Event e)
+            Storage storage, RootKeys rootKeys, Clock clock, MetaRecord meta, AuditChain.Event e)
             throws DkmException {
         if (rootKeys == null) {
             return; // without a key the record could not be authenticated; the caller is refused

@@ -1,8 +1,6 @@
 package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.RecordAuthenticator.Flavor;
-import dev.mailsec.dkm.internal.AuditChain;
-import dev.mailsec.dkm.internal.Codec;
 import dev.mailsec.dkm.internal.Records;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoreCorruptException;
@@ -13,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The key manager's view of its {@link Storage}: every record it writes gets a MAC trailer ({@link
@@ -26,12 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * or the WRITER MAC of its requester for the states a requester may write (pending, expired). A
  * session checks every MAC it holds the key for; what it cannot check (a service without the root
  * key reading a group record) passes, and is checked by every root-holding session and by {@code
- * audit verify}.
+ * audit verify}. Those rules, and making and checking the MACs, are {@link RecordMacPolicy}'s job.
  *
- * <p>Rollback: each write of a key increments the record's MAC'd write counter, and each write
- * batch is committed to the audit log ({@value #COMMIT_ACTION} record listing {@code key#counter}).
- * {@link #loadCommitments()} reads those commitments (at session open); a record older than its
- * latest commitment, or older than one this session has read, is refused.
+ * <p>Rollback ({@link WriteCounters}): each write of a key increments the record's MAC'd write
+ * counter, and each write batch is committed to the audit log ({@value #COMMIT_ACTION} record
+ * listing {@code key#counter}). {@link #loadCommitments()} reads those commitments (at session
+ * open); a record older than its latest commitment, or older than one this session has read, is
+ * refused.
  *
  * <p>Stores written before records were MACed carry no trailers: they are read unchecked until an
  * admin session with the root key opens them, which adds the MACs and records {@value
@@ -39,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * without one is refused.
  */
 final class AuthenticatedStorage {
-    static final String COMMIT_ACTION = "records.write";
+    static final String COMMIT_ACTION = WriteCounters.COMMIT_ACTION;
     static final String MIGRATE_ACTION = "records.authenticate";
 
     /** The keys the session holds; null answers mean "not held". */
@@ -74,14 +72,8 @@ final class AuthenticatedStorage {
 
     private final Storage raw;
     private Keys keys;
-    private final RecordMacKeys macKeys = new RecordMacKeys();
-    private final Map<String, Long> seen = new ConcurrentHashMap<>();
-
-    /**
-     * Revision and write counter of the records last read or written, so a write needs no extra
-     * read.
-     */
-    private final Map<String, long[]> lastRead = new ConcurrentHashMap<>();
+    private final RecordMacPolicy macs = new RecordMacPolicy();
+    private final WriteCounters writeCounters = new WriteCounters();
 
     private volatile boolean authenticatedStore;
     private volatile boolean migrating;
@@ -92,7 +84,7 @@ final class AuthenticatedStorage {
 
     void keys(Keys keys) {
         this.keys = keys;
-        macKeys.keys(keys);
+        macs.keys(keys);
     }
 
     Storage raw() {
@@ -137,9 +129,9 @@ final class AuthenticatedStorage {
         for (Write w : writes) {
             long counter = 1;
             if (w.expectedRevision() > 0) {
-                long[] known = lastRead.get(w.key());
-                if (known != null && known[0] == w.expectedRevision()) {
-                    counter = known[1] + 1;
+                long known = writeCounters.known(w.key(), w.expectedRevision());
+                if (known >= 0) {
+                    counter = known + 1;
                 } else {
                     Optional<StoredRecord> cur = rawGet(w.key());
                     RecordAuthenticator.Opened o = cur.isPresent() ? opened(cur.get()) : null;
@@ -151,8 +143,15 @@ final class AuthenticatedStorage {
                                     + 1;
                 }
             }
-            byte[] value = seal(w.key(), w.value(), counter);
+            byte[] value = macs.seal(w.key(), w.value(), counter);
             if (value == null) {
+                if (authenticatedStore()) {
+                    throw new DkmAccessDeniedException(
+                            "changing "
+                                    + w.key()
+                                    + " needs the root key (rootKey= in the configuration)");
+                }
+                // an old store, not migrated yet: written as before, MAC'd by the migration
                 sealed.add(w);
                 continue;
             }
@@ -167,8 +166,7 @@ final class AuthenticatedStorage {
         for (Write w : writes) {
             Long c = counters.get(w.key());
             if (c != null) {
-                seen.merge(w.key(), c, Math::max);
-                lastRead.put(w.key(), new long[] {w.expectedRevision() + 1, c});
+                writeCounters.written(w.key(), w.expectedRevision() + 1, c);
             }
         }
         if (commit.length() > 0 && !migrating) {
@@ -218,60 +216,7 @@ final class AuthenticatedStorage {
      * problems found (empty when none); later reads refuse records older than a commitment.
      */
     List<String> loadCommitments() throws DkmException {
-        Map<String, long[]> committed = new HashMap<>();
-        List<String> lines = raw.readAudit();
-        for (String line : lines) {
-            if (!line.contains("\t" + COMMIT_ACTION + "\t")) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            if (f.length != AuditChain.FIELDS
-                    || !COMMIT_ACTION.equals(f[3])
-                    || !"ok".equals(f[6])) {
-                continue;
-            }
-            long seq = AuditChain.seq(line);
-            for (String token : f[7].split(" ")) {
-                int hash = token.lastIndexOf('#');
-                if (hash <= 0) {
-                    continue;
-                }
-                try {
-                    long c = Long.parseLong(token.substring(hash + 1));
-                    String key = token.substring(0, hash).replace("%25", "%");
-                    long[] prev = committed.get(key);
-                    if (prev == null || prev[0] < c) {
-                        committed.put(key, new long[] {c, seq});
-                    }
-                } catch (NumberFormatException e) {
-                    // not a commitment token
-                }
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : committed.entrySet()) {
-            seen.merge(e.getKey(), e.getValue()[0], Math::max);
-            Optional<StoredRecord> r = rawGet(e.getKey());
-            RecordAuthenticator.Opened o = r.isPresent() ? opened(r.get()) : null;
-            if (!r.isPresent()) {
-                problems.add(
-                        "record "
-                                + e.getKey()
-                                + " was removed (audit record #"
-                                + e.getValue()[1]
-                                + " commits its write "
-                                + e.getValue()[0]
-                                + ")");
-            } else if (o != null && o.counter < e.getValue()[0]) {
-                problems.add(
-                        rolledBack(
-                                e.getKey(),
-                                o.counter,
-                                e.getValue()[0],
-                                "audit record #" + e.getValue()[1]));
-            }
-        }
-        return problems;
+        return writeCounters.loadCommitments(raw.readAudit(), this::rawGet);
     }
 
     /** Checks every record of the store; returns the problems found (empty when none). */
@@ -287,49 +232,6 @@ final class AuthenticatedStorage {
         return problems;
     }
 
-    private static String rolledBack(String key, long has, long expected, String where) {
-        return "record "
-                + key
-                + " was rolled back: the store holds its write "
-                + has
-                + ", "
-                + where
-                + " has write "
-                + expected
-                + " (restored from an older copy?)";
-    }
-
-    private byte[] seal(String key, byte[] body, long counter) throws DkmException {
-        Flavor flavor;
-        String keyName = null;
-        int version = 0;
-        byte[] macKey;
-        if (key.startsWith("secret/")) {
-            flavor = Flavor.GROUP;
-            keyName = groupOf(key, body);
-            version = keys.groupWriteVersion(keyName);
-            macKey = macKeys.group(keyName, version);
-            if (macKey == null) {
-                throw new DkmAccessDeniedException(
-                        "'" + keys.self() + "' holds no key of group " + keyName);
-            }
-        } else if (macKeys.root() != null) {
-            flavor = Flavor.ROOT;
-            macKey = macKeys.root();
-        } else if (key.startsWith("grant/")) {
-            flavor = Flavor.WRITER;
-            keyName = keys.self();
-            macKey = macKeys.writer(keyName);
-        } else if (!authenticatedStore()) {
-            return null; // an old store, not migrated yet: written as before, MAC'd by the
-            // migration
-        } else {
-            throw new DkmAccessDeniedException(
-                    "changing " + key + " needs the root key (rootKey= in the configuration)");
-        }
-        return RecordAuthenticator.seal(macKey, key, flavor, keyName, version, counter, body);
-    }
-
     private StoredRecord check(StoredRecord r) throws DkmException {
         RecordAuthenticator.Opened o = opened(r);
         if (o == null) {
@@ -343,96 +245,9 @@ final class AuthenticatedStorage {
             return r;
         }
         String key = r.key();
-        boolean checked;
-        switch (o.flavor) {
-            case ROOT:
-                byte[] rk = macKeys.root();
-                checked = rk != null;
-                if (checked && !RecordAuthenticator.verify(rk, key, o)) {
-                    throw tampered(key);
-                }
-                break;
-            case GROUP:
-                if (!key.startsWith("secret/")
-                        || o.keyName == null
-                        || !o.keyName.equals(groupOf(key, o.body))) {
-                    throw new DkmIntegrityException(
-                            "record " + key + " carries a group MAC of the wrong group");
-                }
-                byte[] gk = macKeys.group(o.keyName, o.keyVersion);
-                checked = gk != null;
-                if (checked && !RecordAuthenticator.verify(gk, key, o)) {
-                    throw tampered(key);
-                }
-                break;
-            default:
-                if (!key.startsWith("grant/")) {
-                    throw new DkmIntegrityException(
-                            "record " + key + " carries an identity's MAC where the root's is due");
-                }
-                checkRequesterWrite(key, o);
-                byte[] wk = o.keyName == null ? null : macKeys.writer(o.keyName);
-                checked = wk != null;
-                if (checked && !RecordAuthenticator.verify(wk, key, o)) {
-                    throw tampered(key);
-                }
-        }
-        if (key.startsWith("secret/") && !o.flavor.equals(Flavor.GROUP)) {
-            throw new DkmIntegrityException("record " + key + " carries no group MAC");
-        }
-        Long before = seen.get(key);
-        if (before != null && o.counter < before) {
-            throw new DkmIntegrityException(
-                    rolledBack(key, o.counter, before, "this session has seen"));
-        }
-        if (checked) {
-            seen.merge(key, o.counter, Math::max);
-        }
-        lastRead.put(key, new long[] {r.revision(), o.counter});
+        boolean checked = macs.check(key, o);
+        writeCounters.read(key, r.revision(), o.counter, checked);
         return new StoredRecord(key, r.revision(), o.body);
-    }
-
-    /**
-     * A requester may write its own request and expire its own grant, nothing else (no approval).
-     */
-    private static void checkRequesterWrite(String key, RecordAuthenticator.Opened o)
-            throws DkmException {
-        try {
-            Records.Grant g = Records.Grant.decode(o.body);
-            boolean own = g.requester != null && g.requester.equals(o.keyName);
-            boolean mayWrite =
-                    AccessRequest.Status.PENDING.name().equals(g.state)
-                            ? g.approvals.isEmpty() && g.sealedDataKeys == null
-                            : AccessRequest.Status.EXPIRED.name().equals(g.state)
-                                    && g.sealedDataKeys == null;
-            if (!own || !mayWrite) {
-                throw new DkmIntegrityException(
-                        "record "
-                                + key
-                                + " (state "
-                                + g.state
-                                + ") is MAC'd by '"
-                                + o.keyName
-                                + "', who may not write it");
-            }
-        } catch (Codec.MalformedException e) {
-            throw new DkmIntegrityException(
-                    "record " + key + " is malformed: " + e.getMessage(), e);
-        }
-    }
-
-    private static DkmIntegrityException tampered(String key) {
-        return new DkmIntegrityException(
-                "record " + key + " fails its MAC check (changed outside DKM)");
-    }
-
-    private static String groupOf(String key, byte[] body) throws DkmIntegrityException {
-        try {
-            return Records.Secret.decode(body).group;
-        } catch (Codec.MalformedException e) {
-            throw new DkmIntegrityException(
-                    "record " + key + " is malformed: " + e.getMessage(), e);
-        }
     }
 
     /** The trailer of a stored record, or null (none). */
@@ -467,6 +282,6 @@ final class AuthenticatedStorage {
     }
 
     void clearKeys() {
-        macKeys.clear();
+        macs.clear();
     }
 }

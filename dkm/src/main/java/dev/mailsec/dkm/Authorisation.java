@@ -1,6 +1,7 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.SecretRecord;
 import dev.mailsec.dkm.root.RootKey;
 import dev.mailsec.dkm.root.RootKeys;
 
@@ -10,14 +11,14 @@ import dev.mailsec.dkm.root.RootKeys;
  * recorded in the audit log before it is thrown.
  */
 final class Authorisation {
-    final Records.Identity actor;
+    final IdentityRecord actor;
     final Credential credential;
     private final RootKeys rootKeys;
     private final RecordRepository records;
     private final AuditLog audit;
 
     Authorisation(
-            Records.Identity actor,
+            IdentityRecord actor,
             Credential credential,
             RootKeys rootKeys,
             RecordRepository records,
@@ -51,7 +52,7 @@ final class Authorisation {
     }
 
     /** Admins, and member services of the secret's group, may change a secret. */
-    void requireWriter(String action, Records.Secret s) throws DkmException {
+    void requireWriter(String action, SecretRecord s) throws DkmException {
         if (actor.admin) {
             return;
         }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Settings of a DKM client, usually read from {@code dkm.properties}:
@@ -121,7 +123,7 @@ public final class DkmConfig {
                                 + ": unknown parameter '"
                                 + k
                                 + "' (known: "
-                                + new java.util.TreeSet<>(KEYS)
+                                + new TreeSet<>(KEYS)
                                 + ")");
             }
         }
@@ -182,7 +184,7 @@ public final class DkmConfig {
         Path p;
         try {
             p = path.isEmpty() ? null : Paths.get(path);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             p = null;
         }
         if (p == null) {

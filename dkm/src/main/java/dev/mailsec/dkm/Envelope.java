@@ -2,8 +2,14 @@ package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.Codec;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GrantRecord;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.MetaRecord;
 import dev.mailsec.dkm.internal.Sealing;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import dev.mailsec.dkm.root.RootKey;
 import dev.mailsec.dkm.root.RootKeys;
 import java.security.GeneralSecurityException;
@@ -23,7 +29,7 @@ final class Envelope {
 
     // data keys and values
 
-    static byte[] dekAad(Records.Secret s, Records.SecretVersionRecord v) {
+    static byte[] dekAad(SecretRecord s, SecretVersionRecord v) {
         return Codec.aad("data-key", s.name, v.version, s.group, v.groupKeyVersion);
     }
 
@@ -37,7 +43,7 @@ final class Envelope {
                         }
                     });
 
-    static byte[] valueAad(Records.Secret s, Records.SecretVersionRecord v) {
+    static byte[] valueAad(SecretRecord s, SecretVersionRecord v) {
         MessageDigest md = SHA256.get();
         md.reset();
         if (v.publicKey != null) {
@@ -61,15 +67,14 @@ final class Envelope {
      * Seals a value under a fresh data key, and the data key under {@code groupKey} (v's keyset
      * version).
      */
-    static void seal(
-            Records.Secret s, Records.SecretVersionRecord v, byte[] plaintext, byte[] groupKey) {
+    static void seal(SecretRecord s, SecretVersionRecord v, byte[] plaintext, byte[] groupKey) {
         byte[] dek = Aead.newKey();
         v.ciphertext = Aead.seal(dek, plaintext, valueAad(s, v));
         v.wrappedDataKey = Aead.seal(groupKey, dek, dekAad(s, v));
         Aead.wipe(dek);
     }
 
-    static byte[] unwrapDataKey(Records.Secret s, Records.SecretVersionRecord v, byte[] groupKey)
+    static byte[] unwrapDataKey(SecretRecord s, SecretVersionRecord v, byte[] groupKey)
             throws DkmIntegrityException {
         if (groupKey == null) {
             throw new DkmIntegrityException(
@@ -92,7 +97,7 @@ final class Envelope {
 
     /** Moves a version's data key under keyset version {@code target}. */
     static void rewrapDataKey(
-            Records.Secret s, Records.SecretVersionRecord v, byte[] from, int target, byte[] to)
+            SecretRecord s, SecretVersionRecord v, byte[] from, int target, byte[] to)
             throws DkmIntegrityException {
         byte[] dek = unwrapDataKey(s, v, from);
         v.groupKeyVersion = target;
@@ -100,7 +105,7 @@ final class Envelope {
         Aead.wipe(dek);
     }
 
-    static byte[] openValue(Records.Secret s, Records.SecretVersionRecord v, byte[] dek)
+    static byte[] openValue(SecretRecord s, SecretVersionRecord v, byte[] dek)
             throws DkmIntegrityException {
         try {
             return Aead.open(dek, v.ciphertext, valueAad(s, v));
@@ -120,31 +125,31 @@ final class Envelope {
         return Codec.aad("member-keyset", group, identity);
     }
 
-    static void wrapKeyset(Records.Group g, RootKey root, Records.Keyset ks) throws DkmException {
+    static void wrapKeyset(GroupRecord g, RootKey root, Keyset ks) throws DkmException {
         g.rootKeyId = root.id();
         g.keysetRootWrapped = root.wrap(ks.encode(), keysetAad(g.name, root.id()));
     }
 
-    static Records.Keyset unwrapKeyset(RootKeys rootKeys, Records.Group g) throws DkmException {
+    static Keyset unwrapKeyset(RootKeys rootKeys, GroupRecord g) throws DkmException {
         byte[] plain =
                 rootKeys.get(g.rootKeyId)
                         .unwrap(g.keysetRootWrapped, keysetAad(g.name, g.rootKeyId));
         try {
-            return Records.Keyset.decode(plain);
+            return Keyset.decode(plain);
         } catch (Codec.MalformedException e) {
             throw new DkmIntegrityException("keyset of group " + g.name + " is malformed");
         }
     }
 
-    static byte[] sealToMember(Records.Group g, String identity, PublicKey pub, Records.Keyset ks) {
+    static byte[] sealToMember(GroupRecord g, String identity, PublicKey pub, Keyset ks) {
         return Sealing.seal(pub, ks.encode(), memberAad(g.name, identity));
     }
 
     /** Opens the keyset copy sealed to {@code credential}; null when it does not open. */
-    static Records.Keyset openMemberKeyset(
+    static Keyset openMemberKeyset(
             Credential credential, String group, String identity, byte[] sealed) {
         try {
-            return Records.Keyset.decode(
+            return Keyset.decode(
                     Sealing.open(
                             credential.privateKey(),
                             credential.publicKey(),
@@ -177,22 +182,22 @@ final class Envelope {
         return Codec.aad("audit-key", writer, rootId);
     }
 
-    static byte[] rootAuditKey(RootKeys rootKeys, Records.Meta m) throws DkmException {
+    static byte[] rootAuditKey(RootKeys rootKeys, MetaRecord m) throws DkmException {
         return rootKeys.get(m.rootKeyId)
                 .unwrap(m.rootAuditKeyWrapped, wrappedAuditKeyAad(ROOT_WRITER, m.rootKeyId));
     }
 
-    static void wrapRootAuditKey(Records.Meta m, RootKey root, byte[] key) throws DkmException {
+    static void wrapRootAuditKey(MetaRecord m, RootKey root, byte[] key) throws DkmException {
         m.rootKeyId = root.id();
         m.rootAuditKeyWrapped = root.wrap(key, wrappedAuditKeyAad(ROOT_WRITER, root.id()));
     }
 
-    static byte[] identityAuditKey(RootKeys rootKeys, Records.Identity id) throws DkmException {
+    static byte[] identityAuditKey(RootKeys rootKeys, IdentityRecord id) throws DkmException {
         return rootKeys.get(id.rootKeyId)
                 .unwrap(id.auditKeyRootWrapped, wrappedAuditKeyAad(id.name, id.rootKeyId));
     }
 
-    static void wrapIdentityAuditKey(Records.Identity id, RootKey root, byte[] key)
+    static void wrapIdentityAuditKey(IdentityRecord id, RootKey root, byte[] key)
             throws DkmException {
         id.rootKeyId = root.id();
         id.auditKeyRootWrapped = root.wrap(key, wrappedAuditKeyAad(id.name, root.id()));
@@ -200,18 +205,18 @@ final class Envelope {
 
     // grants and exports
 
-    private static byte[] grantAad(Records.Grant g) {
+    private static byte[] grantAad(GrantRecord g) {
         return Codec.aad("grant", g.id, g.requester, g.secret);
     }
 
     /** The data keys of a grant (version to key), sealed to the requester. */
-    static byte[] sealGrant(Records.Grant g, PublicKey requester, Records.Keyset dataKeys) {
+    static byte[] sealGrant(GrantRecord g, PublicKey requester, Keyset dataKeys) {
         return Sealing.seal(requester, dataKeys.encode(), grantAad(g));
     }
 
-    static Records.Keyset openGrant(Credential credential, Records.Grant g)
+    static Keyset openGrant(Credential credential, GrantRecord g)
             throws Aead.TamperedException, Codec.MalformedException {
-        return Records.Keyset.decode(
+        return Keyset.decode(
                 Sealing.open(
                         credential.privateKey(),
                         credential.publicKey(),
@@ -238,7 +243,7 @@ final class Envelope {
                 exportAad(name, version, recipient));
     }
 
-    static PublicKey publicKeyOf(Records.Identity id) throws DkmIntegrityException {
+    static PublicKey publicKeyOf(IdentityRecord id) throws DkmIntegrityException {
         try {
             return Sealing.publicKey(id.publicKey);
         } catch (GeneralSecurityException e) {

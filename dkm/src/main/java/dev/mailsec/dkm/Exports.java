@@ -2,7 +2,11 @@ package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.Codec;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,15 +40,15 @@ final class Exports {
 
     byte[] export(String name, int version, String recipient) throws DkmException {
         auth.requireAdmin("export", name);
-        Records.Secret s = records.get(RecordType.SECRET, name);
-        Records.SecretVersionRecord v = s.version(version);
+        SecretRecord s = records.get(RecordType.SECRET, name);
+        SecretVersionRecord v = s.version(version);
         if (v == null || v.state == VersionState.DESTROYED) {
             throw auth.fail(
                     "export",
                     name,
                     new DkmNotFoundException(name + " v" + version + " does not exist"));
         }
-        Records.Group g = records.get(RecordType.GROUP, s.group);
+        GroupRecord g = records.get(RecordType.GROUP, s.group);
         if (!g.memberSealed.containsKey(recipient)) {
             throw auth.fail(
                     "export",
@@ -52,10 +56,10 @@ final class Exports {
                     new DkmAccessDeniedException(
                             "recipient '" + recipient + "' is not a member of group " + s.group));
         }
-        Records.Keyset ks = keys.viaRoot(g);
+        Keyset ks = keys.viaRoot(g);
         byte[] dek = Envelope.unwrapDataKey(s, v, ks.keys.get(v.groupKeyVersion));
         byte[] plain = Envelope.openValue(s, v, dek);
-        Records.Identity to = records.get(RecordType.IDENTITY, recipient);
+        IdentityRecord to = records.get(RecordType.IDENTITY, recipient);
         byte[] sealed =
                 Envelope.sealExport(Envelope.publicKeyOf(to), plain, name, version, recipient);
         Aead.wipe(plain);

@@ -1,6 +1,9 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.SecretRecord;
 import dev.mailsec.dkm.root.RootKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,10 +23,10 @@ final class GroupKeys {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private static final class Cached {
-        final Records.Keyset keyset;
+        final Keyset keyset;
         final long expiresAt;
 
-        Cached(Records.Keyset keyset, long expiresAt) {
+        Cached(Keyset keyset, long expiresAt) {
             this.keyset = keyset;
             this.expiresAt = expiresAt;
         }
@@ -36,18 +39,17 @@ final class GroupKeys {
         this.cacheTtl = cacheTtl;
     }
 
-    Records.Keyset viaRoot(Records.Group g) throws DkmException {
+    Keyset viaRoot(GroupRecord g) throws DkmException {
         return Envelope.unwrapKeyset(auth.rootKeys(), g);
     }
 
     /**
      * The keyset a new version is sealed under: a member's own copy, or via the root for admins.
      */
-    Records.Keyset forWrite(Records.Group g) throws DkmException {
+    Keyset forWrite(GroupRecord g) throws DkmException {
         byte[] sealed = g.memberSealed.get(auth.name());
         if (auth.isService() && sealed != null) {
-            Records.Keyset ks =
-                    Envelope.openMemberKeyset(auth.credential, g.name, auth.name(), sealed);
+            Keyset ks = Envelope.openMemberKeyset(auth.credential, g.name, auth.name(), sealed);
             if (ks == null) {
                 throw new DkmIntegrityException(
                         "keyset of group "
@@ -66,12 +68,12 @@ final class GroupKeys {
     }
 
     /** The group key for a member service reading {@code s}; cached for a bounded time. */
-    byte[] forMemberRead(Records.Secret s, int keyVersion) throws DkmException {
+    byte[] forMemberRead(SecretRecord s, int keyVersion) throws DkmException {
         Cached c = cache.get(s.group);
         if (c != null && c.expiresAt > clock.millis() && c.keyset.keys.containsKey(keyVersion)) {
             return c.keyset.keys.get(keyVersion);
         }
-        Records.Group g = records.get(RecordType.GROUP, s.group);
+        GroupRecord g = records.get(RecordType.GROUP, s.group);
         byte[] sealed = g.memberSealed.get(auth.name());
         if (sealed == null) {
             cache.remove(s.group);
@@ -81,7 +83,7 @@ final class GroupKeys {
                     new DkmAccessDeniedException(
                             "identity '" + auth.name() + "' is not a member of group " + s.group));
         }
-        Records.Keyset ks = Envelope.openMemberKeyset(auth.credential, g.name, auth.name(), sealed);
+        Keyset ks = Envelope.openMemberKeyset(auth.credential, g.name, auth.name(), sealed);
         if (ks == null) {
             throw auth.fail(
                     "read",
@@ -102,8 +104,8 @@ final class GroupKeys {
      * service's copy; null when this session holds neither.
      */
     byte[] forRecordMac(String group, int version) throws DkmException {
-        Records.Group g = records.get(RecordType.GROUP, group);
-        Records.Keyset ks;
+        GroupRecord g = records.get(RecordType.GROUP, group);
+        Keyset ks;
         byte[] sealed = g.memberSealed.get(auth.name());
         if (auth.holdsRootKeys()) {
             ks = viaRoot(g);
@@ -134,11 +136,11 @@ final class GroupKeys {
     }
 
     /** Seals a changed keyset again: under the group's root key and to every member. */
-    void reseal(Records.Group g, Records.Keyset ks) throws DkmException {
+    void reseal(GroupRecord g, Keyset ks) throws DkmException {
         RootKey root = auth.rootKeys().get(g.rootKeyId);
         Envelope.wrapKeyset(g, root, ks);
         for (Map.Entry<String, byte[]> e : g.memberSealed.entrySet()) {
-            Records.Identity member = records.get(RecordType.IDENTITY, e.getKey());
+            IdentityRecord member = records.get(RecordType.IDENTITY, e.getKey());
             e.setValue(Envelope.sealToMember(g, e.getKey(), Envelope.publicKeyOf(member), ks));
         }
     }

@@ -1,7 +1,9 @@
 package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.Keyset;
 import dev.mailsec.dkm.root.RootKey;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -47,7 +49,7 @@ final class Identities {
         }
         RootKey root = auth.currentRoot();
         Credential cred = Credential.generate(name);
-        Records.Identity rec =
+        IdentityRecord rec =
                 newIdentity(name, type, admin, cred.publicKey(), Aead.newKey(), root, clock);
         cred.save(credentialFile);
         if (!records.insert(RecordType.IDENTITY, name, rec)) {
@@ -63,15 +65,15 @@ final class Identities {
         auth.requireAdmin("group.create", name);
         checkName(RecordType.IDENTITY_NAME, "group", name);
         RootKey root = auth.currentRoot();
-        Records.Group g = new Records.Group();
+        GroupRecord g = new GroupRecord();
         g.name = name;
         g.createdAt = clock.millis();
-        Records.KeyVersion v = new Records.KeyVersion();
+        GroupRecord.KeyVersion v = new GroupRecord.KeyVersion();
         v.version = 1;
         v.state = VersionState.PRIMARY;
         v.createdAt = g.createdAt;
         g.versions.add(v);
-        Records.Keyset ks = new Records.Keyset();
+        Keyset ks = new Keyset();
         ks.keys.put(1, Aead.newKey());
         Envelope.wrapKeyset(g, root, ks);
         if (!records.insert(RecordType.GROUP, name, g)) {
@@ -85,7 +87,7 @@ final class Identities {
 
     void addMember(String group, String identity) throws DkmException {
         auth.requireAdmin("group.add", group);
-        Records.Identity member = records.get(RecordType.IDENTITY, identity);
+        IdentityRecord member = records.get(RecordType.IDENTITY, identity);
         if (member.type != IdentityType.SERVICE) {
             throw auth.fail(
                     "group.add",
@@ -130,7 +132,7 @@ final class Identities {
         return new ArrayList<>(records.get(RecordType.GROUP, group).memberSealed.keySet());
     }
 
-    static Records.Identity newIdentity(
+    static IdentityRecord newIdentity(
             String name,
             IdentityType type,
             boolean admin,
@@ -139,7 +141,7 @@ final class Identities {
             RootKey root,
             Clock clock)
             throws DkmException {
-        Records.Identity id = new Records.Identity();
+        IdentityRecord id = new IdentityRecord();
         id.name = name;
         id.type = type;
         id.admin = admin;

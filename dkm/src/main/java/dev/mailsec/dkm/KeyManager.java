@@ -1,6 +1,6 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.IdentityRecord;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.Storage;
 import java.nio.file.Path;
@@ -19,8 +19,8 @@ import java.util.Map;
  * associated data), {@link Secrets} and {@link SecretVersions} (whose {@code validate} holds a
  * secret's invariants: one primary, versions numbered from 1), {@link Identities}, {@link
  * AccessGrants} (elevated access, no standing access for people), {@link Rotation}, {@link
- * AuditLog} and {@link AuditCheck}, and {@link RecordRepository}, whose {@code update} is the
- * store's one compare-and-set retry loop.
+ * AuditLog} and {@link AuditCheck}, {@link StoreCopy}, and {@link RecordRepository}, whose {@code
+ * update} runs the one compare-and-set retry loop ({@link dev.mailsec.dkm.store.CompareAndSet}).
  *
  * <p>Key hierarchy: a secret version's value is sealed under its own data key (AES-256-GCM); the
  * data key is wrapped by a version of its group's keyset; the keyset is sealed to each member
@@ -48,7 +48,7 @@ public final class KeyManager implements AutoCloseable {
             RootKeys rootKeys,
             Clock clock,
             Credential credential,
-            Records.Identity actor,
+            IdentityRecord actor,
             byte[] auditKey,
             Duration keysetCacheTtl) {
         this.storage = storage;
@@ -154,10 +154,7 @@ public final class KeyManager implements AutoCloseable {
     /** Creates an OPAQUE or SYMMETRIC secret with version 1 as primary. Admin or group member. */
     public void putSecret(String name, String group, SecretKind kind, byte[] value)
             throws DkmException {
-        if (kind == SecretKind.KEY_PAIR) {
-            throw new DkmInvalidRequestException("kind: use putKeyPair for KEY_PAIR secrets");
-        }
-        secrets.create(name, group, kind, SecretMaterial.value(kind, value));
+        secrets.createValue(name, group, kind, value);
     }
 
     /**
@@ -167,10 +164,6 @@ public final class KeyManager implements AutoCloseable {
      */
     public void importSecrets(String group, SecretKind kind, Map<String, byte[]> values)
             throws DkmException {
-        if (kind == SecretKind.KEY_PAIR) {
-            throw new DkmInvalidRequestException(
-                    "kind: import KEY_PAIR secrets one by one with putKeyPair");
-        }
         secrets.importSecrets(group, kind, values);
     }
 
@@ -195,14 +188,7 @@ public final class KeyManager implements AutoCloseable {
      */
     public void generate(String name, String group, SecretKind kind, String algorithm)
             throws DkmException {
-        if (kind == SecretKind.SYMMETRIC) {
-            secrets.create(name, group, kind, SecretMaterial.newSymmetricKey());
-        } else if (kind == SecretKind.KEY_PAIR) {
-            secrets.create(name, group, kind, SecretMaterial.newKeyPair(algorithm));
-        } else {
-            throw new DkmInvalidRequestException(
-                    "kind: OPAQUE secrets cannot be generated; give a value");
-        }
+        secrets.generate(name, group, kind, algorithm);
     }
 
     /**
@@ -210,12 +196,7 @@ public final class KeyManager implements AutoCloseable {
      * yet).
      */
     public int addVersion(String name, byte[] value) throws DkmException {
-        SecretKind kind = secrets.kindOf(name);
-        if (kind == SecretKind.KEY_PAIR) {
-            throw new DkmInvalidRequestException(
-                    "kind: use addKeyPairVersion for KEY_PAIR secrets");
-        }
-        return secrets.addVersion(name, SecretMaterial.value(kind, value));
+        return secrets.addValueVersion(name, value);
     }
 
     /** Rollover step 1 for a key pair supplied from outside (e.g. with a CA-issued certificate). */
@@ -385,7 +366,7 @@ public final class KeyManager implements AutoCloseable {
      * PostgreSQL).
      */
     public static int copyStore(Storage from, Storage to) throws DkmException {
-        return RecordRepository.copyStore(from, to);
+        return StoreCopy.copy(from, to);
     }
 
     @Override

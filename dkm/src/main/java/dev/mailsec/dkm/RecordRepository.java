@@ -1,9 +1,9 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
+import dev.mailsec.dkm.store.CompareAndSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,8 +11,9 @@ import java.util.function.Predicate;
 
 /**
  * The one way the key manager reads and writes its records: typed loads over {@link
- * AuthenticatedStorage} and {@link #update}, which owns the store's single compare-and-set retry
- * loop (read, change, write if the revision is still the one read, else back off and start again).
+ * AuthenticatedStorage} and {@link #update}, which runs the one compare-and-set retry loop ({@link
+ * CompareAndSet}: read, change, write if the revision is still the one read, else back off and
+ * start again).
  */
 final class RecordRepository {
     static final int MAX_RETRIES = 20;
@@ -38,7 +39,7 @@ final class RecordRepository {
     }
 
     private final AuthenticatedStorage storage;
-    private final Backoff backoff;
+    private final CompareAndSet<DkmException> loop;
 
     RecordRepository(AuthenticatedStorage storage) {
         this(storage, Backoff.RANDOM);
@@ -46,7 +47,17 @@ final class RecordRepository {
 
     RecordRepository(AuthenticatedStorage storage, Backoff backoff) {
         this.storage = storage;
-        this.backoff = backoff;
+        this.loop =
+                new CompareAndSet<>(
+                        storage::write,
+                        MAX_RETRIES + 1,
+                        backoff::pause,
+                        key ->
+                                new DkmUnavailableException(
+                                        "gave up after "
+                                                + MAX_RETRIES
+                                                + " concurrent changes of "
+                                                + key));
     }
 
     AuthenticatedStorage storage() {
@@ -143,25 +154,23 @@ final class RecordRepository {
             Predicate<R> changed,
             boolean mustExist)
             throws DkmException {
-        for (int attempt = 0; ; attempt++) {
-            Optional<Loaded<T>> found = find(type, name);
-            if (!found.isPresent()) {
-                if (mustExist) {
-                    throw type.notFound(name);
-                }
-                return Optional.empty();
-            }
-            Loaded<T> read = found.get();
-            R result = mutation.apply(read.value);
-            if (!changed.test(result) || replace(type, read)) {
-                return Optional.ofNullable(result);
-            }
-            if (attempt >= MAX_RETRIES) {
-                throw new DkmUnavailableException(
-                        "gave up after " + MAX_RETRIES + " concurrent changes of " + read.key);
-            }
-            backoff.pause(attempt, read.key);
-        }
+        return loop.run(
+                type.key(name),
+                (attempt, writes) -> {
+                    Optional<Loaded<T>> found = find(type, name);
+                    if (!found.isPresent()) {
+                        if (mustExist) {
+                            throw type.notFound(name);
+                        }
+                        return Optional.empty();
+                    }
+                    Loaded<T> read = found.get();
+                    R result = mutation.apply(read.value);
+                    if (changed.test(result)) {
+                        writes.add(write(type, read));
+                    }
+                    return Optional.ofNullable(result);
+                });
     }
 
     /** How long to wait before the next attempt: random, growing with the attempts. */
@@ -178,43 +187,5 @@ final class RecordRepository {
                 };
 
         void pause(int attempt, String key) throws DkmUnavailableException;
-    }
-
-    /** Copies every record and audit line of one store into another, empty one. */
-    static int copyStore(Storage from, Storage to) throws DkmException {
-        if (to.get(Records.META).isPresent() || !to.readAudit().isEmpty()) {
-            throw new DkmInvalidRequestException("target store is not empty");
-        }
-        List<Write> writes = new ArrayList<>();
-        for (StoredRecord r : from.list("")) {
-            writes.add(new Write(r.key(), 0, r.value()));
-        }
-        try {
-            to.write(writes);
-        } catch (Storage.ConflictException e) {
-            throw new DkmInvalidRequestException("target store changed during the copy");
-        }
-        List<String> lines = from.readAudit();
-        Optional<String> head = from.readAuditHead();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            // the source's checkpoint goes with the last line (the copy cannot MAC a new one: it
-            // holds no keys)
-            boolean last = i == lines.size() - 1 && head.isPresent();
-            to.appendAudit(
-                    new Storage.AuditLineBuilder() {
-                        @Override
-                        public String next(String previous) {
-                            return line;
-                        }
-
-                        @Override
-                        public String head(String l) {
-                            return last ? head.get() : l;
-                        }
-                    },
-                    true);
-        }
-        return writes.size();
     }
 }

@@ -1,7 +1,12 @@
 package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Codec;
+import dev.mailsec.dkm.internal.GrantRecord;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.MetaRecord;
 import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.SecretRecord;
 import dev.mailsec.dkm.spi.StoredRecord;
 import java.util.regex.Pattern;
 
@@ -12,33 +17,33 @@ import java.util.regex.Pattern;
 final class RecordType<T> {
     static final Pattern IDENTITY_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-    static final RecordType<Records.Meta> META =
-            new RecordType<>(null, "store", null, true, Records.Meta::decode, Records.Meta::encode);
-    static final RecordType<Records.Identity> IDENTITY =
+    static final RecordType<MetaRecord> META =
+            new RecordType<>(null, "store", null, true, MetaRecord::decode, MetaRecord::encode);
+    static final RecordType<IdentityRecord> IDENTITY =
             new RecordType<>(
                     "identity/",
                     "identity",
                     IDENTITY_NAME,
                     true,
-                    Records.Identity::decode,
-                    Records.Identity::encode);
-    static final RecordType<Records.Group> GROUP =
+                    IdentityRecord::decode,
+                    IdentityRecord::encode);
+    static final RecordType<GroupRecord> GROUP =
             new RecordType<>(
-                    "group/", "group", null, false, Records.Group::decode, Records.Group::encode);
-    static final RecordType<Records.Secret> SECRET =
+                    "group/", "group", null, false, GroupRecord::decode, GroupRecord::encode);
+    static final RecordType<SecretRecord> SECRET =
             new RecordType<>(
                     "secret/",
                     "secret",
                     null,
                     false,
-                    Records.Secret::decode,
+                    SecretRecord::decode,
                     s -> {
                         SecretVersions.validate(s);
                         return s.encode();
                     });
-    static final RecordType<Records.Grant> GRANT =
+    static final RecordType<GrantRecord> GRANT =
             new RecordType<>(
-                    "grant/", "request", null, false, Records.Grant::decode, Records.Grant::encode);
+                    "grant/", "request", null, false, GrantRecord::decode, GrantRecord::encode);
 
     interface Decoder<T> {
         T decode(byte[] body) throws Codec.MalformedException;

@@ -1,6 +1,7 @@
 package dev.mailsec.dkm;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,7 +68,7 @@ public final class RolloverScheduler implements AutoCloseable {
         try {
             r = new Result(km.rotateDue(), null);
         } catch (DkmException e) {
-            r = new Result(java.util.Collections.<String>emptyList(), e);
+            r = new Result(Collections.<String>emptyList(), e);
         }
         onResult.accept(r);
     }

@@ -1,7 +1,12 @@
 package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GrantRecord;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import dev.mailsec.dkm.root.RootKey;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.Write;
@@ -48,20 +53,20 @@ final class Rotation {
     int rotateGroupKeyset(String group) throws DkmException {
         auth.requireAdmin("rotate-keyset", group);
         int[] newVersion = new int[1];
-        Records.Keyset ks =
+        Keyset ks =
                 records.update(
                         RecordType.GROUP,
                         group,
                         g -> {
-                            Records.Keyset keyset = keys.viaRoot(g);
+                            Keyset keyset = keys.viaRoot(g);
                             newVersion[0] = 0;
-                            for (Records.KeyVersion v : g.versions) {
+                            for (GroupRecord.KeyVersion v : g.versions) {
                                 newVersion[0] = Math.max(newVersion[0], v.version);
                                 if (v.state == VersionState.PRIMARY) {
                                     v.state = VersionState.ARCHIVED;
                                 }
                             }
-                            Records.KeyVersion nv = new Records.KeyVersion();
+                            GroupRecord.KeyVersion nv = new GroupRecord.KeyVersion();
                             nv.version = ++newVersion[0];
                             nv.state = VersionState.PRIMARY;
                             nv.createdAt = clock.millis();
@@ -77,10 +82,10 @@ final class Rotation {
         return n;
     }
 
-    private int rewrapDataKeys(String group, Records.Keyset ks, int target) throws DkmException {
+    private int rewrapDataKeys(String group, Keyset ks, int target) throws DkmException {
         List<Write> writes = new ArrayList<>();
         int count = 0;
-        for (RecordRepository.Loaded<Records.Secret> l : records.list(RecordType.SECRET)) {
+        for (RecordRepository.Loaded<SecretRecord> l : records.list(RecordType.SECRET)) {
             if (l.value.group.equals(group) && rewrap(l.value, ks, target) > 0) {
                 writes.add(records.write(RecordType.SECRET, l));
                 count += SecretVersions.live(l.value);
@@ -106,9 +111,9 @@ final class Rotation {
     /**
      * Moves the data keys of {@code s} under keyset version {@code target}; returns how many moved.
      */
-    private static int rewrap(Records.Secret s, Records.Keyset ks, int target) throws DkmException {
+    private static int rewrap(SecretRecord s, Keyset ks, int target) throws DkmException {
         int n = 0;
-        for (Records.SecretVersionRecord v : s.versions) {
+        for (SecretVersionRecord v : s.versions) {
             // keyset versions only grow: a data key already under a newer version was re-wrapped by
             // a
             // concurrent rollover, and must not be moved back
@@ -126,7 +131,7 @@ final class Rotation {
         auth.requireAdmin("rotate-root", null);
         String old = records.get(RecordType.META, null).rootKeyId;
         RootKey nu = auth.rootKeys().create();
-        for (RecordRepository.Loaded<Records.Group> l : records.list(RecordType.GROUP)) {
+        for (RecordRepository.Loaded<GroupRecord> l : records.list(RecordType.GROUP)) {
             records.update(
                     RecordType.GROUP,
                     l.value.name,
@@ -135,7 +140,7 @@ final class Rotation {
                         return null;
                     });
         }
-        for (RecordRepository.Loaded<Records.Identity> l : records.list(RecordType.IDENTITY)) {
+        for (RecordRepository.Loaded<IdentityRecord> l : records.list(RecordType.IDENTITY)) {
             records.update(
                     RecordType.IDENTITY,
                     l.value.name,
@@ -164,7 +169,7 @@ final class Rotation {
                     id,
                     new DkmInvalidRequestException(id + " is the current root key; rotate first"));
         }
-        for (RecordRepository.Loaded<Records.Group> l : records.list(RecordType.GROUP)) {
+        for (RecordRepository.Loaded<GroupRecord> l : records.list(RecordType.GROUP)) {
             if (id.equals(l.value.rootKeyId)) {
                 throw auth.fail(
                         "destroy-root",
@@ -184,11 +189,11 @@ final class Rotation {
         }
         String rootId = records.get(RecordType.META, null).rootKeyId;
         List<Write> writes = new ArrayList<>();
-        for (RecordRepository.Loaded<Records.Group> l : records.list(RecordType.GROUP)) {
+        for (RecordRepository.Loaded<GroupRecord> l : records.list(RecordType.GROUP)) {
             l.value.memberSealed.clear();
             writes.add(records.write(RecordType.GROUP, l));
         }
-        for (RecordRepository.Loaded<Records.Grant> l : records.list(RecordType.GRANT)) {
+        for (RecordRepository.Loaded<GrantRecord> l : records.list(RecordType.GRANT)) {
             l.value.sealedDataKeys = null;
             if (AccessRequest.Status.APPROVED.name().equals(l.value.state)) {
                 l.value.state = AccessRequest.Status.EXPIRED.name();
@@ -210,9 +215,9 @@ final class Rotation {
         DkmPolicy p = policy.get();
         Instant now = clock.instant();
         List<String> done = new ArrayList<>(grants.expireDue());
-        for (RecordRepository.Loaded<Records.Group> l : records.list(RecordType.GROUP)) {
-            Records.Group g = l.value;
-            Records.KeyVersion primary = g.version(g.primary());
+        for (RecordRepository.Loaded<GroupRecord> l : records.list(RecordType.GROUP)) {
+            GroupRecord g = l.value;
+            GroupRecord.KeyVersion primary = g.version(g.primary());
             if (p.groupKeysetRollover() != null
                     && !Instant.ofEpochMilli(primary.createdAt)
                             .plus(p.groupKeysetRollover())
@@ -222,20 +227,20 @@ final class Rotation {
                         "group " + g.name + ": keyset rolled over, " + n + " data keys re-wrapped");
             }
         }
-        for (RecordRepository.Loaded<Records.Secret> l : records.list(RecordType.SECRET)) {
+        for (RecordRepository.Loaded<SecretRecord> l : records.list(RecordType.SECRET)) {
             rollOver(l.value, p, now, done);
         }
         audit.record("rotate-due", null, 0, "ok", done.size() + " action(s)");
         return done;
     }
 
-    private void rollOver(Records.Secret s, DkmPolicy p, Instant now, List<String> done)
+    private void rollOver(SecretRecord s, DkmPolicy p, Instant now, List<String> done)
             throws DkmException {
         Duration period = p.rolloverOf(s.kind);
         if (period == null) {
             return;
         }
-        Records.SecretVersionRecord pending = SecretVersions.pending(s);
+        SecretVersionRecord pending = SecretVersions.pending(s);
         boolean due = !Instant.ofEpochMilli(s.primary().createdAt).plus(period).isAfter(now);
         if (s.kind == SecretKind.KEY_PAIR && pending != null) {
             if (!Instant.ofEpochMilli(pending.createdAt)

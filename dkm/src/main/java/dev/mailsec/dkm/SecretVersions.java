@@ -1,6 +1,8 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,10 +20,10 @@ final class SecretVersions {
      * The invariants of a secret's versions: numbers from 1 and unique, exactly one PRIMARY,
      * material present exactly on the versions that are not DESTROYED.
      */
-    static void validate(Records.Secret s) throws DkmIntegrityException {
+    static void validate(SecretRecord s) throws DkmIntegrityException {
         Set<Integer> seen = new HashSet<>();
         int primaries = 0;
-        for (Records.SecretVersionRecord v : s.versions) {
+        for (SecretVersionRecord v : s.versions) {
             if (v.version < 1 || !seen.add(v.version)) {
                 throw invalid(
                         s,
@@ -51,7 +53,7 @@ final class SecretVersions {
         }
     }
 
-    private static DkmIntegrityException invalid(Records.Secret s, String what) {
+    private static DkmIntegrityException invalid(SecretRecord s, String what) {
         return new DkmIntegrityException(
                 "secret " + s.name + " would break its invariants: " + what);
     }
@@ -60,15 +62,15 @@ final class SecretVersions {
      * A new version of {@code s}, sealed under a fresh data key wrapped by keyset version {@code
      * groupKeyVersion}.
      */
-    static Records.SecretVersionRecord seal(
-            Records.Secret s,
+    static SecretVersionRecord seal(
+            SecretRecord s,
             int version,
             VersionState state,
             SecretMaterial m,
-            Records.Keyset ks,
+            Keyset ks,
             int groupKeyVersion,
             long now) {
-        Records.SecretVersionRecord v = new Records.SecretVersionRecord();
+        SecretVersionRecord v = new SecretVersionRecord();
         v.version = version;
         v.state = state;
         v.createdAt = now;
@@ -80,7 +82,7 @@ final class SecretVersions {
         return v;
     }
 
-    static SecretVersion open(Records.Secret s, Records.SecretVersionRecord v, byte[] dek)
+    static SecretVersion open(SecretRecord s, SecretVersionRecord v, byte[] dek)
             throws DkmIntegrityException {
         byte[] plain = Envelope.openValue(s, v, dek);
         return new SecretVersion(
@@ -98,8 +100,8 @@ final class SecretVersions {
     /**
      * Rollover step 2 on the record: the ENABLED version becomes primary, the primary is archived.
      */
-    static void promote(Records.Secret s, int version) throws DkmInvalidRequestException {
-        Records.SecretVersionRecord v = s.version(version);
+    static void promote(SecretRecord s, int version) throws DkmInvalidRequestException {
+        SecretVersionRecord v = s.version(version);
         if (v == null) {
             throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
         }
@@ -117,8 +119,8 @@ final class SecretVersions {
     }
 
     /** Erases a version's material on the record; the primary cannot be destroyed. */
-    static void destroy(Records.Secret s, int version) throws DkmInvalidRequestException {
-        Records.SecretVersionRecord v = s.version(version);
+    static void destroy(SecretRecord s, int version) throws DkmInvalidRequestException {
+        SecretVersionRecord v = s.version(version);
         if (v == null) {
             throw new DkmNotFoundException(s.name + " v" + version + " does not exist");
         }
@@ -132,9 +134,9 @@ final class SecretVersions {
     }
 
     /** The newest ENABLED version (added, not yet promoted), or null. */
-    static Records.SecretVersionRecord pending(Records.Secret s) {
-        Records.SecretVersionRecord pending = null;
-        for (Records.SecretVersionRecord v : s.versions) {
+    static SecretVersionRecord pending(SecretRecord s) {
+        SecretVersionRecord pending = null;
+        for (SecretVersionRecord v : s.versions) {
             if (v.state == VersionState.ENABLED) {
                 pending = v;
             }
@@ -143,9 +145,9 @@ final class SecretVersions {
     }
 
     /** How many versions still have their material. */
-    static int live(Records.Secret s) {
+    static int live(SecretRecord s) {
         int n = 0;
-        for (Records.SecretVersionRecord v : s.versions) {
+        for (SecretVersionRecord v : s.versions) {
             if (v.state != VersionState.DESTROYED) {
                 n++;
             }
@@ -153,8 +155,8 @@ final class SecretVersions {
         return n;
     }
 
-    static int primaryNumber(Records.Secret s) {
-        for (Records.SecretVersionRecord v : s.versions) {
+    static int primaryNumber(SecretRecord s) {
+        for (SecretVersionRecord v : s.versions) {
             if (v.state == VersionState.PRIMARY) {
                 return v.version;
             }

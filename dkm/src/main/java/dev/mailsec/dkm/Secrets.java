@@ -1,6 +1,9 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.Keyset;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.Write;
 import java.time.Clock;
@@ -47,10 +50,10 @@ final class Secrets {
         if (name.contains("..") || name.endsWith("/")) {
             throw new DkmInvalidRequestException("secret: malformed name '" + name + "'");
         }
-        Records.Group g = records.get(RecordType.GROUP, group);
-        Records.Secret s = newSecret(name, group, kind);
+        GroupRecord g = records.get(RecordType.GROUP, group);
+        SecretRecord s = newSecret(name, group, kind);
         auth.requireWriter("write", s);
-        Records.Keyset ks = keys.forWrite(g);
+        Keyset ks = keys.forWrite(g);
         s.versions.add(
                 SecretVersions.seal(
                         s, 1, VersionState.PRIMARY, m, ks, g.primary(), clock.millis()));
@@ -66,15 +69,40 @@ final class Secrets {
         audit.record("write", name, 1, "ok", kind.name());
     }
 
+    /** Creates an OPAQUE or SYMMETRIC secret from a given value (version 1, primary). */
+    void createValue(String name, String group, SecretKind kind, byte[] value) throws DkmException {
+        if (kind == SecretKind.KEY_PAIR) {
+            throw new DkmInvalidRequestException("kind: use putKeyPair for KEY_PAIR secrets");
+        }
+        create(name, group, kind, SecretMaterial.value(kind, value));
+    }
+
+    /** Creates a secret from freshly generated material: an AES-256 key or a key pair. */
+    void generate(String name, String group, SecretKind kind, String algorithm)
+            throws DkmException {
+        if (kind == SecretKind.SYMMETRIC) {
+            create(name, group, kind, SecretMaterial.newSymmetricKey());
+        } else if (kind == SecretKind.KEY_PAIR) {
+            create(name, group, kind, SecretMaterial.newKeyPair(algorithm));
+        } else {
+            throw new DkmInvalidRequestException(
+                    "kind: OPAQUE secrets cannot be generated; give a value");
+        }
+    }
+
     void importSecrets(String group, SecretKind kind, Map<String, byte[]> values)
             throws DkmException {
-        Records.Group g = records.get(RecordType.GROUP, group);
+        if (kind == SecretKind.KEY_PAIR) {
+            throw new DkmInvalidRequestException(
+                    "kind: import KEY_PAIR secrets one by one with putKeyPair");
+        }
+        GroupRecord g = records.get(RecordType.GROUP, group);
         List<Write> writes = new ArrayList<>();
-        Records.Keyset ks = null;
+        Keyset ks = null;
         for (Map.Entry<String, byte[]> e : values.entrySet()) {
             Identities.checkName(SECRET_NAME, "secret", e.getKey());
             SecretMaterial m = SecretMaterial.value(kind, e.getValue());
-            Records.Secret s = newSecret(e.getKey(), group, kind);
+            SecretRecord s = newSecret(e.getKey(), group, kind);
             if (ks == null) {
                 auth.requireWriter("import", s);
                 ks = keys.forWrite(g);
@@ -95,8 +123,8 @@ final class Secrets {
         audit.record("import", group, 0, "ok", writes.size() + " " + kind + " secrets");
     }
 
-    private Records.Secret newSecret(String name, String group, SecretKind kind) {
-        Records.Secret s = new Records.Secret();
+    private SecretRecord newSecret(String name, String group, SecretKind kind) {
+        SecretRecord s = new SecretRecord();
         s.name = name;
         s.kind = kind;
         s.group = group;
@@ -104,8 +132,14 @@ final class Secrets {
         return s;
     }
 
-    SecretKind kindOf(String name) throws DkmException {
-        return records.get(RecordType.SECRET, name).kind;
+    /** Rollover step 1 with a given value (not for KEY_PAIR secrets). */
+    int addValueVersion(String name, byte[] value) throws DkmException {
+        SecretKind kind = records.get(RecordType.SECRET, name).kind;
+        if (kind == SecretKind.KEY_PAIR) {
+            throw new DkmInvalidRequestException(
+                    "kind: use addKeyPairVersion for KEY_PAIR secrets");
+        }
+        return addVersion(name, SecretMaterial.value(kind, value));
     }
 
     /** Rollover step 1: adds a version in state ENABLED (not used for new work yet). */
@@ -116,8 +150,8 @@ final class Secrets {
                         name,
                         s -> {
                             auth.requireWriter("rotate", s);
-                            Records.Group g = records.get(RecordType.GROUP, s.group);
-                            Records.Keyset ks = keys.forWrite(g);
+                            GroupRecord g = records.get(RecordType.GROUP, s.group);
+                            Keyset ks = keys.forWrite(g);
                             int n = s.nextVersion();
                             s.versions.add(
                                     SecretVersions.seal(
@@ -138,12 +172,12 @@ final class Secrets {
      * Rollover step 1 with generated material of the secret's kind (and the primary's algorithm).
      */
     int rotate(String name) throws DkmException {
-        Records.Secret s = records.get(RecordType.SECRET, name);
+        SecretRecord s = records.get(RecordType.SECRET, name);
         switch (s.kind) {
             case SYMMETRIC:
                 return addVersion(name, SecretMaterial.newSymmetricKey());
             case KEY_PAIR:
-                Records.SecretVersionRecord p = s.primary();
+                SecretVersionRecord p = s.primary();
                 return addVersion(name, SecretMaterial.newKeyPairLike(p.algorithm, p.publicKey));
             default:
                 throw auth.fail(
@@ -190,11 +224,11 @@ final class Secrets {
 
     List<SecretInfo> list() throws DkmException {
         List<SecretInfo> out = new ArrayList<>();
-        for (RecordRepository.Loaded<Records.Secret> l : records.list(RecordType.SECRET)) {
-            Records.Secret s = l.value;
+        for (RecordRepository.Loaded<SecretRecord> l : records.list(RecordType.SECRET)) {
+            SecretRecord s = l.value;
             Map<Integer, VersionState> states = new TreeMap<>();
             Instant primaryAt = null;
-            for (Records.SecretVersionRecord v : s.versions) {
+            for (SecretVersionRecord v : s.versions) {
                 states.put(v.version, v.state);
                 if (v.state == VersionState.PRIMARY) {
                     primaryAt = Instant.ofEpochMilli(v.createdAt);
@@ -207,7 +241,7 @@ final class Secrets {
     }
 
     SecretHandle get(String name) throws DkmException {
-        Records.Secret s;
+        SecretRecord s;
         try {
             s = records.get(RecordType.SECRET, name);
         } catch (DkmInvalidRequestException e) {
@@ -215,7 +249,7 @@ final class Secrets {
         }
         List<SecretVersion> out = new ArrayList<>();
         if (auth.isService()) {
-            for (Records.SecretVersionRecord v : s.versions) {
+            for (SecretVersionRecord v : s.versions) {
                 if (v.state == VersionState.DESTROYED) {
                     continue;
                 }
@@ -224,7 +258,7 @@ final class Secrets {
             }
         } else {
             Map<Integer, byte[]> deks = grants.dataKeysFor(name);
-            for (Records.SecretVersionRecord v : s.versions) {
+            for (SecretVersionRecord v : s.versions) {
                 byte[] dek = deks.get(v.version);
                 if (v.state != VersionState.DESTROYED && dek != null) {
                     out.add(SecretVersions.open(s, v, dek));

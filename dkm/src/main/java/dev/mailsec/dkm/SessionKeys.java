@@ -1,5 +1,7 @@
 package dev.mailsec.dkm;
 
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.MetaRecord;
 import dev.mailsec.dkm.internal.Records;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.StoredRecord;
@@ -41,7 +43,7 @@ final class SessionKeys implements AuthenticatedStorage.Keys {
         if (!r.isPresent()) {
             return null;
         }
-        Records.Meta m = RecordType.META.decode(r.get());
+        MetaRecord m = RecordType.META.decode(r.get());
         try {
             return Envelope.rootAuditKey(rootKeys, m);
         } catch (DkmIntegrityException e) {
@@ -68,7 +70,7 @@ final class SessionKeys implements AuthenticatedStorage.Keys {
         if (rootKeys == null) {
             return null;
         }
-        Records.Identity id;
+        IdentityRecord id;
         try {
             id = records.get(RecordType.IDENTITY, identity);
         } catch (DkmInvalidRequestException e) {

@@ -2,6 +2,8 @@ package dev.mailsec.dkm;
 
 import dev.mailsec.dkm.internal.Aead;
 import dev.mailsec.dkm.internal.AuditChain;
+import dev.mailsec.dkm.internal.IdentityRecord;
+import dev.mailsec.dkm.internal.MetaRecord;
 import dev.mailsec.dkm.internal.Records;
 import dev.mailsec.dkm.root.RootKey;
 import dev.mailsec.dkm.root.RootKeys;
@@ -36,14 +38,14 @@ final class StoreOpening {
             throw new DkmInvalidRequestException("store is already initialised");
         }
         RootKey root = rootKeys.create();
-        Records.Meta meta = new Records.Meta();
+        MetaRecord meta = new MetaRecord();
         StorePolicy.write(meta, DkmPolicy.defaults());
         byte[] rootAudit = Aead.newKey();
         Envelope.wrapRootAuditKey(meta, root, rootAudit);
         meta.createdAt = clock.millis();
         Credential cred = Credential.generate(adminName);
         byte[] adminAudit = Aead.newKey();
-        Records.Identity admin =
+        IdentityRecord admin =
                 Identities.newIdentity(
                         adminName,
                         IdentityType.PERSON,
@@ -117,7 +119,7 @@ final class StoreOpening {
                 RecordType.IDENTITY_NAME.matcher(name).matches()
                         ? storage.rawGet(Records.identityKey(name))
                         : Optional.empty();
-        Records.Identity id = rec.isPresent() ? RecordType.IDENTITY.decode(rec.get()) : null;
+        IdentityRecord id = rec.isPresent() ? RecordType.IDENTITY.decode(rec.get()) : null;
         String problem = null;
         if (id == null) {
             problem = "unknown identity '" + name + "'";

@@ -1,6 +1,6 @@
 package dev.mailsec.dkm;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.MetaRecord;
 import java.time.Duration;
 
 /**
@@ -19,7 +19,7 @@ final class StorePolicy {
     }
 
     DkmPolicy get() throws DkmException {
-        Records.Meta m = records.get(RecordType.META, null);
+        MetaRecord m = records.get(RecordType.META, null);
         return new DkmPolicy(
                 days(m.groupKeysetDays),
                 days(m.keyPairDays),
@@ -42,7 +42,7 @@ final class StorePolicy {
         audit.record("policy.set", null, 0, "ok", policy.toString());
     }
 
-    static void write(Records.Meta m, DkmPolicy p) {
+    static void write(MetaRecord m, DkmPolicy p) {
         m.groupKeysetDays = daysOf(p.groupKeysetRollover());
         m.keyPairDays = daysOf(p.rolloverOf(SecretKind.KEY_PAIR));
         m.symmetricDays = daysOf(p.rolloverOf(SecretKind.SYMMETRIC));

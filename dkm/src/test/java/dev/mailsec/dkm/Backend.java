@@ -3,10 +3,14 @@ package dev.mailsec.dkm;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.store.FileStorage;
 import dev.mailsec.dkm.store.JdbcStorage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 
 /** The two real backends the shared suites run against. */
@@ -28,7 +32,7 @@ public abstract class Backend {
      * Replaces the stored audit log with these lines, as an attacker with write access to the store
      * could.
      */
-    public abstract void rewriteAudit(java.util.List<String> lines) throws Exception;
+    public abstract void rewriteAudit(List<String> lines) throws Exception;
 
     /**
      * The stored head checkpoint as raw bytes/text (null when there is none), to restore it later.
@@ -68,14 +72,13 @@ public abstract class Backend {
         }
 
         @Override
-        public void rewriteAudit(java.util.List<String> lines) throws Exception {
+        public void rewriteAudit(List<String> lines) throws Exception {
             StringBuilder sb = new StringBuilder();
             for (String l : lines) {
                 sb.append(l).append('\n');
             }
             java.nio.file.Files.write(
-                    dir.resolve("audit.log"),
-                    sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    dir.resolve("audit.log"), sb.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
@@ -119,11 +122,11 @@ public abstract class Backend {
         }
 
         @Override
-        public void rewriteAudit(java.util.List<String> lines) throws Exception {
+        public void rewriteAudit(List<String> lines) throws Exception {
             try (Connection c = DriverManager.getConnection(PG_URL);
                     Statement st = c.createStatement()) {
                 st.execute("DELETE FROM " + schema + ".dkm_audit");
-                try (java.sql.PreparedStatement ps =
+                try (PreparedStatement ps =
                         c.prepareStatement(
                                 "INSERT INTO " + schema + ".dkm_audit (seq, line) VALUES (?, ?)")) {
                     long seq = 1;
@@ -140,7 +143,7 @@ public abstract class Backend {
         public Object saveAuditHead() throws Exception {
             try (Connection c = DriverManager.getConnection(PG_URL);
                     Statement st = c.createStatement();
-                    java.sql.ResultSet rs =
+                    ResultSet rs =
                             st.executeQuery(
                                     "SELECT seq, line FROM " + schema + ".dkm_audit_head")) {
                 return rs.next() ? new Object[] {rs.getLong(1), rs.getString(2)} : null;
@@ -154,7 +157,7 @@ public abstract class Backend {
                 st.execute("DELETE FROM " + schema + ".dkm_audit_head");
                 if (saved != null) {
                     Object[] row = (Object[]) saved;
-                    try (java.sql.PreparedStatement ps =
+                    try (PreparedStatement ps =
                             c.prepareStatement(
                                     "INSERT INTO "
                                             + schema

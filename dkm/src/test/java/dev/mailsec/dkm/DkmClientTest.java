@@ -8,6 +8,7 @@ import dev.mailsec.dkm.store.FileStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,8 +150,7 @@ class DkmClientTest {
     @Test
     void credentialReadableByOthersShouldBeRefused() throws Exception {
         Files.setPosixFilePermissions(
-                tmp.resolve("james.cred"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                tmp.resolve("james.cred"), PosixFilePermissions.fromString("rw-r--r--"));
         assertThatThrownBy(() -> Dkm.open(props("store=file:data\nidentity=james.cred\n")))
                 .hasMessageContaining("chmod 600");
     }
@@ -158,12 +158,10 @@ class DkmClientTest {
     @Test
     void rootKeyFileShouldBeCreatedOwnerOnly() throws Exception {
         Path key = tmp.resolve("root-keys").resolve("root-1.key");
-        assertThat(
-                        java.nio.file.attribute.PosixFilePermissions.toString(
-                                Files.getPosixFilePermissions(key)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
                 .isEqualTo("rw-------");
         assertThat(
-                        java.nio.file.attribute.PosixFilePermissions.toString(
+                        PosixFilePermissions.toString(
                                 Files.getPosixFilePermissions(tmp.resolve("james.cred"))))
                 .isEqualTo("rw-------");
     }

@@ -3,22 +3,31 @@ package dev.mailsec.dkm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.AuditChain;
+import dev.mailsec.dkm.internal.GroupRecord;
+import dev.mailsec.dkm.internal.SecretRecord;
 import dev.mailsec.dkm.root.FileRootKeys;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
+import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -158,10 +167,7 @@ abstract class KeyManagerContractTest {
         assertThat(h.archived()).extracting(SecretVersion::number).containsExactly(1);
         assertThat(h.version(1).get().usableForNewWork()).isFalse();
         assertThat(h.version(1).get().privateKey()).isNotEqualTo(h.version(2).get().privateKey());
-        assertThat(
-                        ((java.security.interfaces.RSAPublicKey) h.primary().publicKey())
-                                .getModulus()
-                                .bitLength())
+        assertThat(((RSAPublicKey) h.primary().publicKey()).getModulus().bitLength())
                 .isEqualTo(2048);
     }
 
@@ -187,7 +193,7 @@ abstract class KeyManagerContractTest {
         admin.destroyVersion("p", 1);
         SecretHandle h = james.get("p");
         assertThat(h.versions()).extracting(SecretVersion::number).containsExactly(2);
-        Records.Secret raw = Records.Secret.decode(storage.get("secret/p").get().value());
+        SecretRecord raw = SecretRecord.decode(storage.get("secret/p").get().value());
         assertThat(raw.version(1).ciphertext).isNull();
         assertThat(raw.version(1).wrappedDataKey).isNull();
     }
@@ -215,7 +221,7 @@ abstract class KeyManagerContractTest {
 
         // eve edits her copy of the store: she copies james's sealed keyset under her own name
         StoredRecord gr = storage.get("group/mail").get();
-        Records.Group g = Records.Group.decode(gr.value());
+        GroupRecord g = GroupRecord.decode(gr.value());
         g.memberSealed.put("eve", g.memberSealed.get("james"));
         storage.write(List.of(new Write("group/mail", gr.revision(), g.encode())));
         // the edited group record no longer carries its MAC: refused when eve opens a session
@@ -264,8 +270,7 @@ abstract class KeyManagerContractTest {
                         .replace("identity=eve", "identity=james");
         Path f = tmp.resolve("forged.cred");
         Files.write(f, bytes(forged));
-        Files.setPosixFilePermissions(
-                f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> KeyManager.open(storage, rootKeys, Credential.load(f), clock))
                 .isInstanceOf(DkmAccessDeniedException.class)
                 .hasMessageContaining("does not match");
@@ -280,7 +285,7 @@ abstract class KeyManagerContractTest {
         admin.removeMember("mail", "eve");
         assertThatThrownBy(() -> session("eve", false).get("p"))
                 .isInstanceOf(DkmAccessDeniedException.class);
-        Records.Group g = Records.Group.decode(storage.get("group/mail").get().value());
+        GroupRecord g = GroupRecord.decode(storage.get("group/mail").get().value());
         assertThat(g.primary()).isEqualTo(2);
         assertThat(text(session("james", false).get("p").primary())).isEqualTo(VALUE);
     }
@@ -291,7 +296,7 @@ abstract class KeyManagerContractTest {
     void tamperedCiphertextShouldBeDetected() throws Exception {
         admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
         StoredRecord r = storage.get("secret/p").get();
-        Records.Secret s = Records.Secret.decode(r.value());
+        SecretRecord s = SecretRecord.decode(r.value());
         s.versions.get(0).ciphertext[20] ^= 1;
         storage.write(List.of(new Write("secret/p", r.revision(), s.encode())));
         // refused by the record's MAC before the value's own authentication is even reached
@@ -304,9 +309,9 @@ abstract class KeyManagerContractTest {
     void ciphertextMovedToAnotherSecretShouldNotOpen() throws Exception {
         admin.putSecret("a", "mail", SecretKind.OPAQUE, bytes("value of a"));
         admin.putSecret("b", "mail", SecretKind.OPAQUE, bytes("value of b"));
-        Records.Secret a = Records.Secret.decode(storage.get("secret/a").get().value());
+        SecretRecord a = SecretRecord.decode(storage.get("secret/a").get().value());
         StoredRecord rb = storage.get("secret/b").get();
-        Records.Secret b = Records.Secret.decode(rb.value());
+        SecretRecord b = SecretRecord.decode(rb.value());
         b.versions.get(0).ciphertext = a.versions.get(0).ciphertext;
         b.versions.get(0).wrappedDataKey = a.versions.get(0).wrappedDataKey;
         storage.write(List.of(new Write("secret/b", rb.revision(), b.encode())));
@@ -386,12 +391,11 @@ abstract class KeyManagerContractTest {
         // primary again
         byte[] stored = rawRecord("secret/p").value();
         byte[] body = AuthenticatedStorage.body(rawRecord("secret/p"));
-        Records.Secret sec = Records.Secret.decode(body);
+        SecretRecord sec = SecretRecord.decode(body);
         sec.versions.get(0).state = VersionState.PRIMARY;
         sec.versions.get(1).state = VersionState.ARCHIVED;
         byte[] edited = sec.encode();
-        byte[] forged =
-                java.util.Arrays.copyOf(edited, edited.length + stored.length - body.length);
+        byte[] forged = Arrays.copyOf(edited, edited.length + stored.length - body.length);
         System.arraycopy(stored, body.length, forged, edited.length, stored.length - body.length);
         putRaw("secret/p", forged);
         assertThatThrownBy(() -> james.get("p"))
@@ -406,7 +410,7 @@ abstract class KeyManagerContractTest {
     void aRecordWithoutItsMacShouldBeRefusedOnceTheStoreIsAuthenticated() throws Exception {
         admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
         StoredRecord r = rawRecord("secret/p");
-        putRaw("secret/p", Records.Secret.decode(r.value()).encode());
+        putRaw("secret/p", SecretRecord.decode(r.value()).encode());
         assertThatThrownBy(() -> james.get("p"))
                 .isInstanceOf(DkmIntegrityException.class)
                 .hasMessageContaining("carries no MAC");
@@ -676,18 +680,15 @@ abstract class KeyManagerContractTest {
         james.get("p");
         List<String> lines = storage.readAudit();
         int adminRecord = lines.size() - 2;
-        assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(adminRecord)))
-                .isEqualTo("admin");
-        assertThat(dev.mailsec.dkm.internal.AuditChain.writer(lines.get(lines.size() - 1)))
-                .isEqualTo("james");
+        assertThat(AuditChain.writer(lines.get(adminRecord))).isEqualTo("admin");
+        assertThat(AuditChain.writer(lines.get(lines.size() - 1))).isEqualTo("james");
         // james (a member with write access to the store) cuts the log after admin's record and
         // MACs a
         // checkpoint for it with its own audit key
-        java.lang.reflect.Field f = KeyManager.class.getDeclaredField("audit");
+        Field f = KeyManager.class.getDeclaredField("audit");
         f.setAccessible(true);
         byte[] jamesKey = ((AuditLog) f.get(james)).key();
-        String forged =
-                dev.mailsec.dkm.internal.AuditChain.head(lines.get(adminRecord), "james", jamesKey);
+        String forged = AuditChain.head(lines.get(adminRecord), "james", jamesKey);
         backend.rewriteAudit(lines.subList(0, adminRecord + 1));
         backend.restoreAuditHead(
                 backend instanceof Backend.Files
@@ -756,7 +757,7 @@ abstract class KeyManagerContractTest {
 
     private static String repeat(char c, int n) {
         char[] a = new char[n];
-        java.util.Arrays.fill(a, c);
+        Arrays.fill(a, c);
         return new String(a);
     }
 
@@ -769,9 +770,9 @@ abstract class KeyManagerContractTest {
         }
         admin.addVersion("s0", bytes("second"));
         byte[] before =
-                Records.Secret.decode(storage.get("secret/s0").get().value()).version(1).ciphertext;
+                SecretRecord.decode(storage.get("secret/s0").get().value()).version(1).ciphertext;
         assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(6);
-        Records.Secret after = Records.Secret.decode(storage.get("secret/s0").get().value());
+        SecretRecord after = SecretRecord.decode(storage.get("secret/s0").get().value());
         assertThat(after.version(1).ciphertext).isEqualTo(before);
         assertThat(after.version(1).groupKeyVersion).isEqualTo(2);
         KeyManager fresh = session("james", false);
@@ -783,7 +784,7 @@ abstract class KeyManagerContractTest {
 
     @Test
     void importShouldWriteManySecretsAtOnceOrNone() throws Exception {
-        java.util.Map<String, byte[]> values = new java.util.TreeMap<>();
+        Map<String, byte[]> values = new TreeMap<>();
         for (int i = 0; i < 50; i++) {
             values.put("account/u" + i + "/imap", bytes("pw" + i));
         }
@@ -791,7 +792,7 @@ abstract class KeyManagerContractTest {
         assertThat(text(james.get("account/u42/imap").primary())).isEqualTo("pw42");
         assertThat(admin.rotateGroupKeyset("mail")).isEqualTo(50);
         assertThat(text(session("james", false).get("account/u7/imap").primary())).isEqualTo("pw7");
-        java.util.Map<String, byte[]> again = new java.util.TreeMap<>();
+        Map<String, byte[]> again = new TreeMap<>();
         again.put("account/new", bytes("x"));
         again.put("account/u1/imap", bytes("y"));
         assertThatThrownBy(() -> admin.importSecrets("mail", SecretKind.OPAQUE, again))
@@ -839,7 +840,7 @@ abstract class KeyManagerContractTest {
         String old = admin.rotateRoot();
         assertThat(old).isEqualTo("file:root-1");
         assertThat(storage.get("secret/p").get().value()).isEqualTo(secretBefore);
-        assertThat(Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId)
+        assertThat(GroupRecord.decode(storage.get("group/mail").get().value()).rootKeyId)
                 .isEqualTo("file:root-2");
         assertThatThrownBy(() -> admin.destroyRootKey("file:root-2"))
                 .hasMessageContaining("current");
@@ -937,7 +938,7 @@ abstract class KeyManagerContractTest {
         keysets.get();
         keysets2.get();
         pool.shutdown();
-        Records.Group g = Records.Group.decode(storage.get("group/mail").get().value());
+        GroupRecord g = GroupRecord.decode(storage.get("group/mail").get().value());
         assertThat(g.versions).hasSize(5);
         assertThat(g.versions.stream().filter(v -> v.state == VersionState.PRIMARY).count())
                 .isEqualTo(1);
@@ -1100,7 +1101,7 @@ abstract class KeyManagerContractTest {
         }
 
         @Override
-        public void close() throws java.io.IOException {
+        public void close() throws IOException {
             delegate.close();
         }
     }

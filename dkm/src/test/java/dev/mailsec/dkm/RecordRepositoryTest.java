@@ -3,7 +3,7 @@ package dev.mailsec.dkm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
 import dev.mailsec.dkm.store.FileStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,10 +139,10 @@ class RecordRepositoryTest {
         writer.update(RecordType.GROUP, "g", g -> g.memberSealed.put(member, new byte[] {2}));
     }
 
-    private static Records.Group group(String name) {
-        Records.Group g = new Records.Group();
+    private static GroupRecord group(String name) {
+        GroupRecord g = new GroupRecord();
         g.name = name;
-        Records.KeyVersion v = new Records.KeyVersion();
+        GroupRecord.KeyVersion v = new GroupRecord.KeyVersion();
         v.version = 1;
         v.state = VersionState.PRIMARY;
         g.versions.add(v);

@@ -3,7 +3,8 @@ package dev.mailsec.dkm;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.SecretRecord;
+import dev.mailsec.dkm.internal.SecretVersionRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +15,7 @@ class SecretVersionsTest {
 
     @Test
     void aSecretWithOnePrimaryAndUniqueVersionsShouldPass() {
-        Records.Secret s =
+        SecretRecord s =
                 secret(
                         version(1, VersionState.ARCHIVED),
                         version(2, VersionState.PRIMARY),
@@ -26,8 +27,7 @@ class SecretVersionsTest {
 
     @Test
     void twoPrimariesShouldBeRefused() {
-        Records.Secret s =
-                secret(version(1, VersionState.PRIMARY), version(2, VersionState.PRIMARY));
+        SecretRecord s = secret(version(1, VersionState.PRIMARY), version(2, VersionState.PRIMARY));
         assertThatThrownBy(() -> RecordType.SECRET.encode(s))
                 .isInstanceOf(DkmIntegrityException.class)
                 .hasMessage(
@@ -36,7 +36,7 @@ class SecretVersionsTest {
 
     @Test
     void noPrimaryShouldBeRefused() {
-        Records.Secret s =
+        SecretRecord s =
                 secret(version(1, VersionState.ARCHIVED), version(2, VersionState.ENABLED));
         assertThatThrownBy(() -> SecretVersions.validate(s))
                 .hasMessageContaining("0 primary versions");
@@ -44,30 +44,29 @@ class SecretVersionsTest {
 
     @Test
     void aVersionNumberUsedTwiceShouldBeRefused() {
-        Records.Secret s =
-                secret(version(1, VersionState.PRIMARY), version(1, VersionState.ENABLED));
+        SecretRecord s = secret(version(1, VersionState.PRIMARY), version(1, VersionState.ENABLED));
         assertThatThrownBy(() -> SecretVersions.validate(s))
                 .hasMessageContaining("version number 1 is used twice");
     }
 
     @Test
     void aVersionNumberBelowOneShouldBeRefused() {
-        Records.Secret s = secret(version(0, VersionState.PRIMARY));
+        SecretRecord s = secret(version(0, VersionState.PRIMARY));
         assertThatThrownBy(() -> SecretVersions.validate(s))
                 .hasMessageContaining("version number 0 is below 1");
     }
 
     @Test
     void aDestroyedVersionThatKeepsItsMaterialShouldBeRefused() {
-        Records.SecretVersionRecord d = version(2, VersionState.DESTROYED);
-        Records.Secret s = secret(version(1, VersionState.PRIMARY), d);
+        SecretVersionRecord d = version(2, VersionState.DESTROYED);
+        SecretRecord s = secret(version(1, VersionState.PRIMARY), d);
         assertThatThrownBy(() -> SecretVersions.validate(s))
                 .hasMessageContaining("v2 is DESTROYED but keeps");
     }
 
     @Test
     void aLiveVersionWithoutMaterialShouldBeRefused() {
-        Records.Secret s = secret(version(1, VersionState.PRIMARY), destroyed(2));
+        SecretRecord s = secret(version(1, VersionState.PRIMARY), destroyed(2));
         s.versions.get(1).state = VersionState.ARCHIVED;
         assertThatThrownBy(() -> SecretVersions.validate(s))
                 .hasMessageContaining("v2 is ARCHIVED but lacks");
@@ -75,25 +74,25 @@ class SecretVersionsTest {
 
     @Test
     void thePrimaryCannotBeDestroyed() throws Exception {
-        Records.Secret s = secret(version(1, VersionState.PRIMARY));
+        SecretRecord s = secret(version(1, VersionState.PRIMARY));
         assertThatThrownBy(() -> SecretVersions.destroy(s, 1))
                 .isInstanceOf(DkmInvalidRequestException.class)
                 .hasMessage("s v1 is PRIMARY and cannot be destroyed");
     }
 
-    private static Records.Secret secret(Records.SecretVersionRecord... versions) {
-        Records.Secret s = new Records.Secret();
+    private static SecretRecord secret(SecretVersionRecord... versions) {
+        SecretRecord s = new SecretRecord();
         s.name = "s";
         s.kind = SecretKind.OPAQUE;
         s.group = "g";
-        for (Records.SecretVersionRecord v : versions) {
+        for (SecretVersionRecord v : versions) {
             s.versions.add(v);
         }
         return s;
     }
 
-    private static Records.SecretVersionRecord version(int n, VersionState state) {
-        Records.SecretVersionRecord v = new Records.SecretVersionRecord();
+    private static SecretVersionRecord version(int n, VersionState state) {
+        SecretVersionRecord v = new SecretVersionRecord();
         v.version = n;
         v.state = state;
         v.groupKeyVersion = 1;
@@ -102,8 +101,8 @@ class SecretVersionsTest {
         return v;
     }
 
-    private static Records.SecretVersionRecord destroyed(int n) {
-        Records.SecretVersionRecord v = version(n, VersionState.DESTROYED);
+    private static SecretVersionRecord destroyed(int n) {
+        SecretVersionRecord v = version(n, VersionState.DESTROYED);
         v.wrappedDataKey = null;
         v.ciphertext = null;
         return v;

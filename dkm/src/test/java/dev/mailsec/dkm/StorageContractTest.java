@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The storage SPI contract; every backend runs the same tests. */
@@ -205,7 +206,7 @@ abstract class StorageContractTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(60)
+    @Timeout(60)
     void aBuilderThatThrowsShouldLeaveTheAuditLogUsable() throws Exception {
         storage.appendAudit(last -> "line 1", true);
         assertThatThrownBy(

@@ -71,7 +71,7 @@ final class MessageHandlers {
         html(
                 ex,
                 200,
-                Pages.message(
+                MessagePages.message(
                         opened.licence(), v, reader, sessions.csrfToken(c.session()), notice));
     }
 
@@ -125,7 +125,7 @@ final class MessageHandlers {
         MessageView v = MessageView.of(opened.message());
         String csrf = sessions.csrfToken(c.session());
         if (!post) {
-            html(ex, 200, Pages.reply(licence, v, reader, to, all, csrf, null));
+            html(ex, 200, MessagePages.reply(licence, v, reader, to, all, csrf, null));
             return;
         }
         String body = f.getOrDefault("body", "");
@@ -133,7 +133,8 @@ final class MessageHandlers {
             html(
                     ex,
                     400,
-                    Pages.reply(licence, v, reader, to, all, csrf, "Write something to send."));
+                    MessagePages.reply(
+                            licence, v, reader, to, all, csrf, "Write something to send."));
             return;
         }
         MimeMessage m = mailer.reply(licence, v, reader, to, body);
@@ -145,7 +146,7 @@ final class MessageHandlers {
             html(
                     ex,
                     503,
-                    Pages.reply(
+                    MessagePages.reply(
                             licence,
                             v,
                             reader,
@@ -186,7 +187,7 @@ final class MessageHandlers {
         MessageView v = MessageView.of(opened.message());
         String csrf = sessions.csrfToken(c.session());
         if (!c.post()) {
-            html(ex, 200, Pages.forward(licence, v, reader, csrf, null));
+            html(ex, 200, MessagePages.forward(licence, v, reader, csrf, null));
             return;
         }
         Map<String, String> f = c.form();
@@ -198,7 +199,7 @@ final class MessageHandlers {
                     html(
                             ex,
                             400,
-                            Pages.forward(
+                            MessagePages.forward(
                                     licence, v, reader, csrf, "Not an email address: " + part));
                     return;
                 }
@@ -209,7 +210,7 @@ final class MessageHandlers {
             html(
                     ex,
                     400,
-                    Pages.forward(
+                    MessagePages.forward(
                             licence,
                             v,
                             reader,
@@ -233,7 +234,7 @@ final class MessageHandlers {
             html(
                     ex,
                     503,
-                    Pages.forward(
+                    MessagePages.forward(
                             licence, v, reader, csrf, "The message could not be sent right now."));
             return;
         }

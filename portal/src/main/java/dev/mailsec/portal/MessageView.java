@@ -3,6 +3,7 @@ package dev.mailsec.portal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -302,7 +303,7 @@ final class MessageView {
                 if (name != null) {
                     name = MimeUtility.decodeText(name);
                 }
-            } catch (ParseException | java.io.UnsupportedEncodingException e) {
+            } catch (ParseException | UnsupportedEncodingException e) {
                 name = null;
             }
             String type = baseType(p);
@@ -341,7 +342,7 @@ final class MessageView {
             Object c;
             try {
                 c = p.getContent();
-            } catch (java.io.UnsupportedEncodingException e) {
+            } catch (UnsupportedEncodingException e) {
                 c = null;
             }
             if (c instanceof String) {

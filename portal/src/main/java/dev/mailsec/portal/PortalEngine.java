@@ -1,6 +1,7 @@
 package dev.mailsec.portal;
 
 import dev.mailsec.rights.LicenceTerms;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public interface PortalEngine {
      * Ends a signed-in session (sign-out) on every portal node: {@link #sessionEnded} is true for
      * its id from now on. {@code expires} is the session's own end.
      */
-    void endSession(String sessionId, java.time.Instant expires) throws PortalRefusal;
+    void endSession(String sessionId, Instant expires) throws PortalRefusal;
 
     /** Whether the session was ended by {@link #endSession}, here or on another node. */
     boolean sessionEnded(String sessionId) throws PortalRefusal;

@@ -25,13 +25,16 @@ import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
 import dev.mailsec.rights.StoredMessage;
 import dev.mailsec.rights.UseLicence;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.crypto.SecretKey;
+import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +88,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
      * the one rights.xml names (James's): one rights.xml serves James and the portal, each with its
      * own identity.
      */
-    public static RightsPortalEngine open(RightsSettings settings, java.nio.file.Path dkmConfig)
+    public static RightsPortalEngine open(RightsSettings settings, Path dkmConfig)
             throws DkmException, RightsException {
         Dkm dkm = Dkm.open(dkmConfig);
         RightsStore store;
@@ -217,7 +220,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
                     new AccessEvent(
                             now(),
                             licenceId,
-                            address.toLowerCase(java.util.Locale.ROOT),
+                            address.toLowerCase(Locale.ROOT),
                             type,
                             Channel.PORTAL,
                             client,
@@ -247,7 +250,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
             return protector.protect(message, reader, recipients, template).wrapper();
         } catch (RightsException e) {
             throw refusal(e);
-        } catch (javax.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new PortalRefusal(
                     PortalRefusal.Reason.UNAVAILABLE, "forward could not be protected", null, e);
         }

@@ -79,7 +79,7 @@ final class SignInHandlers {
                 s.filter(x -> x.stage() == Stage.ANONYMOUS)
                         .orElseGet(() -> sessions.create(Stage.ANONYMOUS, id, "", ANONYMOUS_TTL));
         sessions.setCookie(ex, anon);
-        html(ex, 200, Pages.landing(licence, sessions.csrfToken(anon), null));
+        html(ex, 200, SignInPages.landing(licence, sessions.csrfToken(anon), null));
     }
 
     /**
@@ -103,7 +103,7 @@ final class SignInHandlers {
             html(
                     ex,
                     400,
-                    Pages.landing(
+                    SignInPages.landing(
                             licence,
                             sessions.csrfToken(c.session()),
                             "Enter a valid email address."));
@@ -147,7 +147,7 @@ final class SignInHandlers {
         html(
                 c.ex,
                 200,
-                Pages.enterCode(
+                SignInPages.enterCode(
                         licence,
                         s.address(),
                         sessions.csrfToken(s),
@@ -170,7 +170,8 @@ final class SignInHandlers {
             html(
                     ex,
                     400,
-                    Pages.enterCode(licence, address, csrf, "A passcode is 6 to 8 digits.", false));
+                    SignInPages.enterCode(
+                            licence, address, csrf, "A passcode is 6 to 8 digits.", false));
             return;
         }
         CodeCheck check = engine.checkPasscode(id, address, code, HttpIo.ip(ex));
@@ -185,7 +186,7 @@ final class SignInHandlers {
                 html(
                         ex,
                         401,
-                        Pages.enterCode(
+                        SignInPages.enterCode(
                                 licence,
                                 address,
                                 csrf,
@@ -201,7 +202,7 @@ final class SignInHandlers {
                 html(
                         ex,
                         401,
-                        Pages.enterCode(
+                        SignInPages.enterCode(
                                 licence,
                                 address,
                                 csrf,
@@ -215,7 +216,7 @@ final class SignInHandlers {
                 html(
                         ex,
                         401,
-                        Pages.enterCode(
+                        SignInPages.enterCode(
                                 licence,
                                 address,
                                 csrf,
@@ -227,7 +228,7 @@ final class SignInHandlers {
     /** {@code POST /m/ID/signout}: ends the session, here and on every node. */
     void signOut(Call c) throws IOException, PortalRefusal {
         sessions.end(c.ex, c.session());
-        html(c.ex, 200, Pages.signedOut());
+        html(c.ex, 200, SignInPages.signedOut());
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.mailsec.portal;
 
 import dev.mailsec.rights.LicenceTerms;
 import dev.mailsec.rights.Right;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -11,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
@@ -99,9 +104,9 @@ final class FakeEngine implements PortalEngine {
                     l,
                     new MimeMessage(
                             Session.getInstance(new Properties()),
-                            new java.io.ByteArrayInputStream(
+                            new ByteArrayInputStream(
                                     raw.get(licenceId).getBytes(StandardCharsets.UTF_8))));
-        } catch (javax.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -121,10 +126,10 @@ final class FakeEngine implements PortalEngine {
         return message;
     }
 
-    final java.util.Set<String> ended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<String> ended = ConcurrentHashMap.newKeySet();
 
     @Override
-    public void endSession(String sessionId, java.time.Instant expires) {
+    public void endSession(String sessionId, Instant expires) {
         ended.add(sessionId);
     }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.mail.MessagingException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class RouteTableTest {
                 ex -> {
                     try {
                         table.serve(ex);
-                    } catch (PortalRefusal | javax.mail.MessagingException e) {
+                    } catch (PortalRefusal | MessagingException e) {
                         throw new IOException(e);
                     } finally {
                         ex.close();

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class SessionCodecTest {
@@ -68,10 +71,10 @@ class SessionCodecTest {
                                 Long.toString(Long.MAX_VALUE),
                                 "nonce")
                         .getBytes(StandardCharsets.UTF_8);
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(k1, "HmacSHA256"));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(k1, "HmacSHA256"));
         mac.update("cookie\n".getBytes(StandardCharsets.US_ASCII));
-        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String token = b64.encodeToString(payload) + "." + b64.encodeToString(mac.doFinal(payload));
         assertThat(codec.decode(token, now)).isEmpty();
     }

@@ -1,6 +1,7 @@
 package dev.mailsec.cli.check;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +39,7 @@ final class PortalCheck {
             } else {
                 report.error(what, "answers " + response.statusCode() + ", not 200");
             }
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             report.error(what, "not answering: nothing listening (connection refused)");
         } catch (IOException e) {
             report.error(what, "not answering: " + Report.message(e));

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -113,7 +114,7 @@ public final class VerifyCommand implements Callable<Integer> {
                                 .build());
     }
 
-    private static <T> T option(String what, java.util.function.Supplier<T> s) {
+    private static <T> T option(String what, Supplier<T> s) {
         try {
             return s.get();
         } catch (IllegalArgumentException e) {

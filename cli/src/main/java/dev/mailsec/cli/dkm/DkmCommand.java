@@ -128,8 +128,7 @@ public final class DkmCommand implements Runnable {
     void warnIfRootKeyInside(DkmConfig cfg) {
         Optional<String> root = cfg.rootKey();
         if (root.isPresent() && root.get().startsWith("file:")) {
-            Path keys =
-                    java.nio.file.Paths.get(root.get().substring(5)).toAbsolutePath().normalize();
+            Path keys = Paths.get(root.get().substring(5)).toAbsolutePath().normalize();
             Path dir = store.toAbsolutePath().normalize();
             if (keys.startsWith(dir)) {
                 err().println(

@@ -1,5 +1,7 @@
 package dev.mailsec.cli.dkm;
 
+import dev.mailsec.cli.UserException;
+import dev.mailsec.dkm.DkmAccessDeniedException;
 import dev.mailsec.dkm.DkmConfig;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.KeyManager;
@@ -33,7 +35,7 @@ final class MigrateCommand implements Runnable {
         dkm.inSession(
                 km -> {
                     if (!km.isAdmin()) {
-                        throw new dev.mailsec.dkm.DkmAccessDeniedException(
+                        throw new DkmAccessDeniedException(
                                 "'" + km.identity() + "' is not an admin");
                     }
                 });
@@ -55,7 +57,7 @@ final class MigrateCommand implements Runnable {
         } catch (DkmException e) {
             throw DkmCommand.toUser(e);
         } catch (IllegalArgumentException e) {
-            throw new dev.mailsec.cli.UserException(e.getMessage(), 2);
+            throw new UserException(e.getMessage(), 2);
         } finally {
             DkmCommand.closeQuietly(from);
             DkmCommand.closeQuietly(target);

@@ -5,6 +5,7 @@ import dev.mailsec.dkm.DkmPolicy;
 import dev.mailsec.dkm.SecretKind;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -90,7 +91,7 @@ final class PolicyCommand implements Runnable {
         @Override
         public void run() {
             String k = kind.toLowerCase(Locale.ROOT);
-            if (!java.util.Arrays.asList(KINDS.split(", ")).contains(k)) {
+            if (!Arrays.asList(KINDS.split(", ")).contains(k)) {
                 throw new UserException("KIND: one of " + KINDS + ", got '" + kind + "'", 2);
             }
             parent.dkm.inSession(

@@ -11,8 +11,11 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -166,8 +169,7 @@ public final class Installer {
         byte[] rendered = renderRights().getBytes(UTF_8);
         Path file = layout.rightsConfig();
         Path written = file;
-        if (Files.isRegularFile(file)
-                && !java.util.Arrays.equals(InstallFiles.read(file), rendered)) {
+        if (Files.isRegularFile(file) && !Arrays.equals(InstallFiles.read(file), rendered)) {
             written = file.resolveSibling("rights.xml.mailsec-new");
             files.write(written, rendered, rightsMode(), "what these flags make");
             report.note(
@@ -187,9 +189,8 @@ public final class Installer {
     }
 
     /** Owner-only when the rights store's URL carries a password. */
-    private java.util.Set<java.nio.file.attribute.PosixFilePermission> rightsMode() {
-        return o.rightsStore != null
-                        && o.rightsStore.toLowerCase(java.util.Locale.ROOT).contains("password=")
+    private Set<PosixFilePermission> rightsMode() {
+        return o.rightsStore != null && o.rightsStore.toLowerCase(Locale.ROOT).contains("password=")
                 ? InstallFiles.OWNER_ONLY_FILE
                 : InstallFiles.PUBLIC_FILE;
     }

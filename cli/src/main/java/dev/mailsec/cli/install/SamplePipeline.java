@@ -2,34 +2,28 @@ package dev.mailsec.cli.install;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.mailsec.cli.UserException;
 import dev.mailsec.shaded.bc.util.encoders.Hex;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 /**
  * The pack's sample pipeline (the bundle's conf/) in a James home: installed over James's files
  * while they are still stock (each replaced file backed up once as FILE.before-mailsec), recognised
  * as installed when it is byte for byte what this installation renders, and otherwise left alone
  * with the steps to merge in {@code conf/mailsec-merge.txt} and the rendered files in {@code
- * conf/mailsec-sample/}.
+ * conf/mailsec-sample/}. The TLS keystore is {@link TlsKeystore}'s, the S/MIME trust anchors {@link
+ * SmimeAnchors}'.
  */
 final class SamplePipeline {
     static final String DEMO_DOMAIN = "mailsec.test";
@@ -45,6 +39,7 @@ final class SamplePipeline {
     private final Report report;
     private final Path sample;
     private final Map<String, String> stock;
+    private final TlsKeystore keystore;
 
     SamplePipeline(
             InstallLayout layout,
@@ -58,6 +53,7 @@ final class SamplePipeline {
         this.report = report;
         this.sample = sampleConf;
         this.stock = stockHashes();
+        this.keystore = new TlsKeystore(layout, o, files);
     }
 
     void install() {
@@ -84,11 +80,11 @@ final class SamplePipeline {
                 ours = false;
             } else {
                 byte[] rendered = render(name, false);
-                if (rendered == null || !java.util.Arrays.equals(current, rendered)) {
+                if (rendered == null || !Arrays.equals(current, rendered)) {
                     toMerge.add(name);
                     ours = false;
                 } else if (name.equals("smtpserver.xml")) {
-                    keystore(false);
+                    keystore.secret(false);
                     files.mode(file, mode(name));
                 }
             }
@@ -103,7 +99,7 @@ final class SamplePipeline {
                     InstallFiles.PUBLIC_FILE,
                     "the sample's partner connectors; edit to yours");
         }
-        smimeAnchors();
+        SmimeAnchors.install(layout, files);
         if (ours) {
             report.note(
                     "sample pipeline: conf/"
@@ -119,7 +115,7 @@ final class SamplePipeline {
         return file.resolveSibling(file.getFileName() + ".before-mailsec");
     }
 
-    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> mode(String name) {
+    private static Set<PosixFilePermission> mode(String name) {
         // smtpserver.xml carries the keystore secret inline (James reads it there)
         return name.equals("smtpserver.xml")
                 ? InstallFiles.OWNER_ONLY_FILE
@@ -148,7 +144,7 @@ final class SamplePipeline {
                                 name);
                 return text.getBytes(UTF_8);
             case "smtpserver.xml":
-                String secret = makeKeystore ? keystore(true) : knownSecret();
+                String secret = makeKeystore ? keystore.secret(true) : keystore.knownSecret();
                 if (secret == null) {
                     return null;
                 }
@@ -180,180 +176,6 @@ final class SamplePipeline {
                             + "': the installer and its sample disagree");
         }
         return text.replace(demo, value);
-    }
-
-    private String knownSecret() {
-        if (o.tlsKeystoreSecretFile != null) {
-            return secretFrom(o.tlsKeystoreSecretFile);
-        }
-        return Files.isRegularFile(layout.keystoreSecret())
-                ? secretFrom(layout.keystoreSecret())
-                : null;
-    }
-
-    private static String secretFrom(Path file) {
-        return new String(InstallFiles.read(file), UTF_8).trim();
-    }
-
-    /**
-     * conf/keystore.p12 as the sample's smtpserver.xml names it: the operator's (--tls-keystore),
-     * or one generated here once (self-signed, secret in var/mailsec/keystore.secret). Returns its
-     * secret.
-     */
-    private String keystore(boolean create) {
-        Path target = layout.keystore();
-        if (o.tlsKeystore != null) {
-            String secret = secretFrom(o.tlsKeystoreSecretFile);
-            byte[] bytes = InstallFiles.read(o.tlsKeystore);
-            try (InputStream in = new ByteArrayInputStream(bytes)) {
-                KeyStore.getInstance("PKCS12").load(in, secret.toCharArray());
-            } catch (IOException | GeneralSecurityException e) {
-                throw new UserException(
-                        "--tls-keystore-secret-file: does not open the PKCS#12 keystore --tls-keystore '"
-                                + o.tlsKeystore
-                                + "': "
-                                + e.getMessage(),
-                        2);
-            }
-            files.write(
-                    target,
-                    bytes,
-                    InstallFiles.OWNER_ONLY_FILE,
-                    "the TLS keystore of --tls-keystore");
-            return secret;
-        }
-        String secret = knownSecret();
-        if (Files.isRegularFile(target) && secret != null) {
-            files.mode(target, InstallFiles.OWNER_ONLY_FILE);
-            return secret;
-        }
-        if (Files.isRegularFile(target)) {
-            throw new UserException(
-                    "--tls-keystore: conf/keystore.p12 exists but its secret is unknown; give"
-                            + " --tls-keystore "
-                            + target
-                            + " --tls-keystore-secret-file FILE",
-                    2);
-        }
-        if (!create) {
-            return null;
-        }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        secret = Hex.toHexString(random);
-        files.write(
-                layout.keystoreSecret(),
-                secret.getBytes(UTF_8),
-                InstallFiles.OWNER_ONLY_FILE,
-                "secret of the generated TLS keystore");
-        generateKeystore(target, secret);
-        return secret;
-    }
-
-    private void generateKeystore(Path target, String secret) {
-        String host = o.domains.get(0);
-        Path tmp = target.resolveSibling(".keystore.p12.keytool-tmp");
-        List<String> argv =
-                List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "james",
-                        "-keyalg",
-                        "RSA",
-                        "-keysize",
-                        "2048",
-                        "-validity",
-                        "825",
-                        "-dname",
-                        "CN=" + host,
-                        "-ext",
-                        "SAN=dns:" + host + ",dns:localhost,ip:127.0.0.1",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        tmp.toString(),
-                        "-storepass:file",
-                        layout.keystoreSecret().toString());
-        try {
-            Files.deleteIfExists(tmp);
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new UserException("keytool could not make a TLS keystore: " + out.trim(), 1);
-            }
-            files.write(
-                    target,
-                    Files.readAllBytes(tmp),
-                    InstallFiles.OWNER_ONLY_FILE,
-                    "a self-signed TLS certificate for "
-                            + host
-                            + "; replace it with --tls-keystore");
-            Files.delete(tmp);
-        } catch (IOException e) {
-            throw new UserException(
-                    "cannot run keytool (" + argv.get(0) + "): " + e.getMessage(), 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserException("interrupted while keytool made the TLS keystore", 1);
-        }
-    }
-
-    /**
-     * conf/smime/ca.pem, the CAs EncryptSmime trusts for recipients' certificates, made once from
-     * the JDK's CA certificates (public CAs); the operator replaces it with the CAs of their
-     * partners.
-     */
-    private void smimeAnchors() {
-        files.directory(layout.smimeCerts(), false);
-        if (Files.exists(layout.smimeAnchors())) {
-            return;
-        }
-        try (InputStream in =
-                Files.newInputStream(
-                        Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(in, null);
-            List<String> aliases = Collections.list(ks.aliases());
-            Collections.sort(aliases);
-            StringBuilder pem = new StringBuilder();
-            Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(UTF_8));
-            int written = 0;
-            for (String alias : aliases) {
-                Certificate c = ks.getCertificate(alias);
-                // an expired anchor never validates anything: leave it out
-                if (c instanceof X509Certificate && isValidNow((X509Certificate) c)) {
-                    written++;
-                    pem.append("# ")
-                            .append(alias)
-                            .append('\n')
-                            .append("-----BEGIN CERTIFICATE-----\n")
-                            .append(b64.encodeToString(c.getEncoded()))
-                            .append("\n-----END CERTIFICATE-----\n");
-                }
-            }
-            files.write(
-                    layout.smimeAnchors(),
-                    pem.toString().getBytes(UTF_8),
-                    InstallFiles.PUBLIC_FILE,
-                    "S/MIME trust anchors: the JDK's "
-                            + written
-                            + " valid CA certificates; replace with your partners' CAs");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new UserException(
-                    "cannot read the JDK's CA certificates for conf/smime/ca.pem: "
-                            + e.getMessage(),
-                    1);
-        }
-    }
-
-    private static boolean isValidNow(X509Certificate c) {
-        try {
-            c.checkValidity();
-            return true;
-        } catch (java.security.cert.CertificateException e) {
-            return false;
-        }
     }
 
     private void mergeNotes(List<String> toMerge, List<String> stillStock) {

@@ -3,6 +3,7 @@ package dev.mailsec.cli.rights;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.DkmException;
+import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.PortalConfig;
 import dev.mailsec.portal.PortalRefusal;
@@ -64,7 +65,7 @@ public final class PortalCommand implements Callable<Integer> {
         RightsPortalEngine engine;
         try {
             engine = RightsPortalEngine.open(settings, dkm);
-        } catch (dev.mailsec.dkm.DkmInvalidRequestException e) {
+        } catch (DkmInvalidRequestException e) {
             throw new UserException(dkm + ": " + e.getMessage(), 2);
         } catch (DkmException | RightsException e) {
             throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);

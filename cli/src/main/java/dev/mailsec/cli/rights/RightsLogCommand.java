@@ -2,12 +2,14 @@ package dev.mailsec.cli.rights;
 
 import dev.mailsec.cli.UserException;
 import dev.mailsec.rights.AccessEvent;
+import dev.mailsec.rights.Right;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsStoreUnavailableException;
 import dev.mailsec.rights.StoredMessage;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,9 +81,7 @@ public final class RightsLogCommand implements Callable<Integer> {
                         e.time(),
                         e.type(),
                         dash(e.address()),
-                        e.channel() == null
-                                ? "-"
-                                : e.channel().name().toLowerCase(java.util.Locale.ROOT),
+                        e.channel() == null ? "-" : e.channel().name().toLowerCase(Locale.ROOT),
                         dash(e.client()),
                         e.detail());
             }
@@ -94,7 +94,7 @@ public final class RightsLogCommand implements Callable<Integer> {
 
     private static String tokens(StoredMessage m) {
         StringBuilder sb = new StringBuilder();
-        for (dev.mailsec.rights.Right r : dev.mailsec.rights.Right.values()) {
+        for (Right r : Right.values()) {
             if (m.rights().contains(r)) {
                 sb.append(sb.length() == 0 ? "" : ",").append(r.token());
             }

@@ -3,6 +3,7 @@ package dev.mailsec.cli.rights;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsTemplate;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ public final class RightsTemplatesCommand implements Callable<Integer> {
     }
 
     /** P30D rather than Duration's PT720H when the expiry is whole days. */
-    static String iso(java.time.Duration d) {
+    static String iso(Duration d) {
         return d.toSeconds() % 86_400 == 0 ? "P" + d.toDays() + "D" : d.toString();
     }
 }

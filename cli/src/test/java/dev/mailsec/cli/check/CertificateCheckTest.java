@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,7 +152,7 @@ class CertificateCheckTest {
     @Test
     void aTlsKeystoreShouldBeOpenedWithItsSecretAndAWrongSecretNamed() throws Exception {
         Files.createDirectories(home.resolve("conf"));
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         SmimeTestPki.Spec spec = new SmimeTestPki.Spec();
         spec.notAfter = Instant.now().plus(Duration.ofDays(400));
@@ -159,7 +161,7 @@ class CertificateCheckTest {
                 "james",
                 pair.privateKeyForCryptoOperation(),
                 "right".toCharArray(),
-                new java.security.cert.Certificate[] {pair.certificate()});
+                new Certificate[] {pair.certificate()});
         try (var file = Files.newOutputStream(home.resolve("conf/keystore.p12"))) {
             store.store(file, "right".toCharArray());
         }

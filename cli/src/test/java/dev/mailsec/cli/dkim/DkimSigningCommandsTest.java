@@ -9,6 +9,7 @@ import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.dkim.DkimSignatureResult;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.dkim.sign.KeyRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,8 +204,7 @@ class DkimSigningCommandsTest {
                 "--selector",
                 "s1",
                 message.toString());
-        String zoneText =
-                dev.mailsec.dkim.sign.KeyRecords.zoneLine("s1", "mailsec.test", kp.getPublic());
+        String zoneText = KeyRecords.zoneLine("s1", "mailsec.test", kp.getPublic());
         assertThat(
                         new DkimVerifier(
                                         ZoneFileKeyRecordSource.parse(zoneText, "z"),

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,7 +123,7 @@ class DkmCommandTest {
     @Test
     void aCorruptShardShouldExitAsAnIntegrityFailureNotAsTemporary() throws Exception {
         // issue 13: this exited 75 ("temporarily unavailable, retry"), which no retry can mend
-        try (java.util.stream.Stream<Path> files = Files.list(store.resolve("data"))) {
+        try (Stream<Path> files = Files.list(store.resolve("data"))) {
             for (Path p :
                     (Iterable<Path>)
                             files.filter(f -> f.getFileName().toString().startsWith("shard-"))
@@ -349,7 +350,7 @@ class DkmCommandTest {
     void rootShredShouldNeedConfirmationAndThenLeaveNothingReadable() throws Exception {
         runWithInput("pw\n", "secret", "put", "s", "--group", "mail", "--identity", admin);
         assertThat(run("secret", "get", "s", "--identity", cred("james"))).as(err).isZero();
-        try (java.util.stream.Stream<Path> files = Files.list(tmp.resolve("dkm-root-keys"))) {
+        try (Stream<Path> files = Files.list(tmp.resolve("dkm-root-keys"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .anyMatch(n -> n.endsWith(".key"));
         }
@@ -388,7 +389,7 @@ class DkmCommandTest {
         assertThat(out).contains("store shredded");
         assertThat(run("secret", "get", "s", "--identity", cred("james"))).isNotZero();
         assertThat(err.trim()).doesNotContain("\n").doesNotContain("pw");
-        try (java.util.stream.Stream<Path> files = Files.list(tmp.resolve("dkm-root-keys"))) {
+        try (Stream<Path> files = Files.list(tmp.resolve("dkm-root-keys"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .noneMatch(n -> n.endsWith(".key"));
         }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import javax.mail.Session;
@@ -213,7 +214,7 @@ class RightsCommandTest {
         try (RightsStore rs = RightsStore.open(RightsSettings.load(config))) {
             rs.log(
                     new AccessEvent(
-                            java.time.Instant.now(),
+                            Instant.now(),
                             p.licence().licenceId(),
                             "carol@external.test",
                             EventType.FORWARDED,

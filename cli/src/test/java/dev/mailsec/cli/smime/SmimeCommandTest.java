@@ -2,13 +2,22 @@ package dev.mailsec.cli.smime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.cli.MailsecCommand;
+import dev.mailsec.cli.UserException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,9 +97,7 @@ class SmimeCommandTest {
             cl.setExecutionExceptionHandler(
                     (ex, cmd, parse) -> {
                         cmd.getErr().println(ex.getMessage());
-                        return ex instanceof dev.mailsec.cli.UserException
-                                ? ((dev.mailsec.cli.UserException) ex).exitCode()
-                                : 1;
+                        return ex instanceof UserException ? ((UserException) ex).exitCode() : 1;
                     });
             r.exit = cl.execute(args);
         } finally {
@@ -193,21 +200,19 @@ class SmimeCommandTest {
 
     /** Runs {@code mailsec dkm --store STORE ...} with stdin, as an operator would. */
     static String dkm(Path store, String stdin, String... args) {
-        java.io.InputStream oldIn = System.in;
+        InputStream oldIn = System.in;
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code;
         try {
-            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            java.util.List<String> all =
-                    new java.util.ArrayList<>(
-                            java.util.List.of("dkm", "--store", store.toString()));
-            all.addAll(java.util.List.of(args));
-            code = dev.mailsec.cli.MailsecCommand.execute(all.toArray(new String[0]));
+            List<String> all = new ArrayList<>(List.of("dkm", "--store", store.toString()));
+            all.addAll(List.of(args));
+            code = MailsecCommand.execute(all.toArray(new String[0]));
         } finally {
             System.setIn(oldIn);
             System.setOut(oldOut);
@@ -221,8 +226,7 @@ class SmimeCommandTest {
     void signAndDecryptWithKeysFromDkmIncludingAnArchivedVersion() throws Exception {
         Path store = dir.resolve("dkm");
         String init = dkm(store, "", "init");
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("admin credential: (\\S+)").matcher(init);
+        Matcher m = Pattern.compile("admin credential: (\\S+)").matcher(init);
         assertThat(m.find()).isTrue();
         String admin = m.group(1);
         dkm(store, "", "identity", "create", "james", "--identity", admin);
@@ -388,7 +392,7 @@ class SmimeCommandTest {
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }

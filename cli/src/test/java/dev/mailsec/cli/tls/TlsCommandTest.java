@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -131,8 +133,7 @@ class TlsCommandTest {
         Path connectors =
                 connectors(outbound("bank", "bank.test", "127.0.0.1:" + port, "opportunistic"));
         int deadDns;
-        try (java.net.DatagramSocket socket =
-                new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             deadDns = socket.getLocalPort();
         }
 
@@ -320,8 +321,7 @@ class TlsCommandTest {
      */
     private static CommandLine newCommandLine() {
         try {
-            java.lang.reflect.Method factory =
-                    MailsecCommand.class.getDeclaredMethod("newCommandLine");
+            Method factory = MailsecCommand.class.getDeclaredMethod("newCommandLine");
             factory.setAccessible(true);
             return (CommandLine) factory.invoke(null);
         } catch (ReflectiveOperationException e) {

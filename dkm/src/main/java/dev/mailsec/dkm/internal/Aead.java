@@ -3,6 +3,7 @@ package dev.mailsec.dkm.internal;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -72,7 +73,7 @@ public final class Aead {
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
             c.updateAAD(aad);
             return c.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
-        } catch (javax.crypto.AEADBadTagException e) {
+        } catch (AEADBadTagException e) {
             throw new TamperedException("authentication tag mismatch");
         } catch (GeneralSecurityException e) {
             throw new TamperedException("cannot decrypt: " + e.getClass().getSimpleName());

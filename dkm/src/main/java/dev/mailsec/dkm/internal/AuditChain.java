@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -93,7 +95,7 @@ public final class AuditChain {
      * the first such line is reported (problem starting with {@link #FOREIGN}) when the records
      * themselves chain intact.
      */
-    public static Object[] verify(java.util.List<String> lines, Map<String, byte[]> writerKeys) {
+    public static Object[] verify(List<String> lines, Map<String, byte[]> writerKeys) {
         String prev = GENESIS;
         long pos = 0;
         Object[] foreign = null;
@@ -315,7 +317,7 @@ public final class AuditChain {
 
     private static String repeat(char c, int n) {
         char[] a = new char[n];
-        java.util.Arrays.fill(a, c);
+        Arrays.fill(a, c);
         return new String(a);
     }
 }

@@ -4,6 +4,7 @@ import dev.mailsec.dkm.DkmIntegrityException;
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.internal.Aead;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,9 +55,7 @@ public final class FileRootKeys implements RootKeys {
                                 + " (chmod 600), has "
                                 + PosixFilePermissions.toString(perms));
             }
-            String text =
-                    new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.US_ASCII)
-                            .trim();
+            String text = new String(Files.readAllBytes(p), StandardCharsets.US_ASCII).trim();
             byte[] raw = Base64.getDecoder().decode(text);
             if (raw.length != Aead.KEY_BYTES) {
                 throw new DkmIntegrityException(
@@ -93,7 +92,7 @@ public final class FileRootKeys implements RootKeys {
             Files.write(
                     p,
                     (Base64.getEncoder().encodeToString(raw) + "\n")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                            .getBytes(StandardCharsets.US_ASCII),
                     StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.SYNC);
             return new FileRootKey(id, new SecretKeySpec(raw, "AES"));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
@@ -168,7 +169,7 @@ public final class Pkcs11RootKeys implements RootKeys {
                 c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, wrapped, 0, IV_BYTES));
                 c.updateAAD(aad);
                 return c.doFinal(wrapped, IV_BYTES, wrapped.length - IV_BYTES);
-            } catch (javax.crypto.AEADBadTagException e) {
+            } catch (AEADBadTagException e) {
                 throw new DkmIntegrityException(
                         "value wrapped by root key " + id + " does not open");
             } catch (GeneralSecurityException | RuntimeException e) {

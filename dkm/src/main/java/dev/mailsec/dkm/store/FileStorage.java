@@ -7,17 +7,14 @@ import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +28,9 @@ import java.util.regex.Pattern;
  * The embedded store: a directory of {@value Shards#COUNT} shard files ({@link Shards}) and an
  * append-only {@code audit.log}. A shard is replaced as a whole by writing a temporary file,
  * forcing it to disk and renaming it over the old one ({@code ATOMIC_MOVE}), so a crash (even kill
- * -9) leaves the old or the new shard, never a torn one. Writers are serialised by a {@link
- * FileLock} on {@code .lock} (across processes) and a lock per directory (across threads of one
- * JVM, where FileLock does not help). Readers take no lock.
+ * -9) leaves the old or the new shard, never a torn one. The audit log is {@link FileAuditLog}'s.
+ * Writers are serialised by a {@link FileLock} on {@code .lock} (across processes) and a lock per
+ * directory (across threads of one JVM, where FileLock does not help). Readers take no lock.
  */
 public final class FileStorage implements Storage {
     private static final String MARKER = "dkm-store";
@@ -54,12 +51,12 @@ public final class FileStorage implements Storage {
     private final Shards shards;
     private final ReentrantLock jvmLock;
     private final FileChannel lockChannel;
-    private FileChannel auditChannel;
-    private FileChannel headChannel;
+    private final FileAuditLog audit;
 
     private FileStorage(Path dir) throws IOException {
         this.dir = dir;
         this.shards = new Shards(dir, dir.resolve(MARKER));
+        this.audit = new FileAuditLog(dir);
         this.jvmLock = JVM_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
         this.lockChannel =
                 FileChannel.open(
@@ -193,79 +190,7 @@ public final class FileStorage implements Storage {
         try {
             withLock(
                     () -> {
-                        FileChannel ch = auditChannel();
-                        long size = ch.size();
-                        String last = null;
-                        if (size > 0) {
-                            // the last line is short: read a small tail first, more only if no line
-                            // start is in it
-                            for (int tail = (int) Math.min(size, 4096);
-                                    ;
-                                    tail = (int) Math.min(size, tail * 4L)) {
-                                ByteBuffer buf = ByteBuffer.allocate(tail);
-                                while (buf.hasRemaining()
-                                        && ch.read(buf, size - tail + buf.position()) > 0) {
-                                    // keep reading
-                                }
-                                byte[] b = buf.array();
-                                int end = b.length;
-                                // a record torn by a crash (no final newline) is cut off before
-                                // appending
-                                while (end > 0 && b[end - 1] != '\n') {
-                                    end--;
-                                }
-                                if (end == 0 && tail < size) {
-                                    continue;
-                                }
-                                if (end < b.length) {
-                                    size = size - tail + end;
-                                    ch.truncate(size);
-                                }
-                                int start = end - 1;
-                                while (start > 0 && b[start - 1] != '\n') {
-                                    start--;
-                                }
-                                if (start == 0 && tail < size && end > 0) {
-                                    continue;
-                                }
-                                if (end > 0) {
-                                    last =
-                                            new String(
-                                                    b,
-                                                    start,
-                                                    end - 1 - start,
-                                                    StandardCharsets.UTF_8);
-                                }
-                                break;
-                            }
-                        }
-                        String line = builder.next(last);
-                        ByteBuffer out =
-                                ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-                        long pos = size;
-                        while (out.hasRemaining()) {
-                            pos += ch.write(out, pos);
-                        }
-                        // the head checkpoint: one positioned write of "length\nhead\n" over the
-                        // start of audit.head
-                        // (a process killed between the two writes leaves a checkpoint one record
-                        // behind, which verify
-                        // accepts: the log may be longer than its checkpoint, never shorter)
-                        byte[] lineBytes = builder.head(line).getBytes(StandardCharsets.UTF_8);
-                        byte[] len = (lineBytes.length + "\n").getBytes(StandardCharsets.US_ASCII);
-                        ByteBuffer head = ByteBuffer.allocate(len.length + lineBytes.length + 1);
-                        head.put(len).put(lineBytes).put((byte) '\n').flip();
-                        FileChannel hc = headChannel();
-                        long hpos = 0;
-                        while (head.hasRemaining()) {
-                            hpos += hc.write(head, hpos);
-                        }
-                        if (durable) {
-                            ch.force(false);
-                            hc.force(false);
-                        }
-                        // otherwise the line is in the OS page cache, which survives the death of
-                        // this process
+                        audit.append(builder, durable);
                         return null;
                     });
         } catch (ConflictException e) {
@@ -273,100 +198,21 @@ public final class FileStorage implements Storage {
         }
     }
 
-    /** The audit log, kept open (writers hold the store lock while using it). */
-    private FileChannel auditChannel() throws IOException {
-        if (auditChannel == null || !auditChannel.isOpen()) {
-            auditChannel =
-                    FileChannel.open(
-                            dir.resolve("audit.log"),
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
-        }
-        return auditChannel;
-    }
-
-    private FileChannel headChannel() throws IOException {
-        // reopened when the file went away (deleted by hand), so the checkpoint is never written
-        // into the void
-        if (headChannel == null
-                || !headChannel.isOpen()
-                || !Files.exists(dir.resolve("audit.head"))) {
-            if (headChannel != null) {
-                headChannel.close();
-            }
-            headChannel =
-                    FileChannel.open(
-                            dir.resolve("audit.head"),
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
-        }
-        return headChannel;
-    }
-
     @Override
     public Optional<String> readAuditHead() throws DkmUnavailableException {
-        try {
-            byte[] all = Files.readAllBytes(dir.resolve("audit.head"));
-            int nl = 0;
-            while (nl < all.length && all[nl] != '\n') {
-                nl++;
-            }
-            int len;
-            try {
-                len = Integer.parseInt(new String(all, 0, nl, StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                len = -1;
-            }
-            if (len < 0 || nl + 1 + len + 1 > all.length || all[nl + 1 + len] != '\n') {
-                // torn or tampered: hand back something no verifier accepts as a record
-                return Optional.of("unreadable head checkpoint");
-            }
-            return Optional.of(new String(all, nl + 1, len, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new DkmUnavailableException(
-                    "cannot read audit head in " + dir + ": " + e.getMessage(), e);
-        }
+        return audit.readHead();
     }
 
     @Override
     public List<String> readAudit() throws DkmUnavailableException {
-        Path log = dir.resolve("audit.log");
-        try {
-            byte[] all = Files.readAllBytes(log);
-            int end = all.length;
-            while (end > 0 && all[end - 1] != '\n') {
-                end--;
-            }
-            String text = new String(all, 0, end, StandardCharsets.UTF_8);
-            List<String> lines = new ArrayList<>();
-            for (String l : text.split("\n", -1)) {
-                if (!l.isEmpty()) {
-                    lines.add(l);
-                }
-            }
-            return lines;
-        } catch (NoSuchFileException e) {
-            return Collections.emptyList();
-        } catch (IOException e) {
-            throw new DkmUnavailableException(
-                    "cannot read audit log in " + dir + ": " + e.getMessage(), e);
-        }
+        return audit.readAll();
     }
 
     @Override
     public void close() throws IOException {
         jvmLock.lock();
         try {
-            if (auditChannel != null) {
-                auditChannel.close();
-            }
-            if (headChannel != null) {
-                headChannel.close();
-            }
+            audit.close();
         } finally {
             jvmLock.unlock();
         }

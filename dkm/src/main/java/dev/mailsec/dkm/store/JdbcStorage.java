@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * The shared store for several James nodes: PostgreSQL through plain JDBC. Records carry a revision
  * and are replaced with {@code UPDATE ... WHERE revision = ?} (optimistic concurrency), so two
  * nodes rotating at once never overwrite each other: the loser re-reads and tries again. A batch is
- * one transaction. Audit appends are conditional inserts at the next sequence number (see
- * appendAudit).
+ * one transaction. The tables are {@link JdbcSchema}'s, the audit log is {@link JdbcAuditLog}'s,
+ * the connections are {@link JdbcConnections}'.
  */
 public final class JdbcStorage implements Storage {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -29,14 +29,12 @@ public final class JdbcStorage implements Storage {
 
     private final String schema;
     private final JdbcConnections pool;
-    private final Object auditLock = new Object();
-    private long lastSeq = -1;
-    private String lastLine;
-    private Connection asyncAudit;
+    private final JdbcAuditLog audit;
 
     private JdbcStorage(String url, String schema) {
         this.schema = schema;
         this.pool = new JdbcConnections(url, POOL, this::unavailable);
+        this.audit = new JdbcAuditLog(schema, pool, this::unavailable);
     }
 
     /**
@@ -63,7 +61,7 @@ public final class JdbcStorage implements Storage {
             try {
                 // one transaction: the tables and the format row appear together
                 c.setAutoCommit(false);
-                s.prepare(st);
+                JdbcSchema.prepare(st, schema);
                 c.commit();
             } finally {
                 if (!c.getAutoCommit()) {
@@ -80,61 +78,6 @@ public final class JdbcStorage implements Storage {
         } catch (StoreFormatException e) {
             s.pool.discard(c);
             throw e;
-        }
-    }
-
-    /**
-     * Checks the format of an existing store, then creates what is missing (nothing, for a current
-     * store).
-     */
-    private void prepare(Statement st) throws SQLException, StoreFormatException {
-        String where = "PostgreSQL store (schema " + schema + ")";
-        boolean hasMeta;
-        try (ResultSet rs =
-                st.executeQuery("SELECT to_regclass('" + schema + ".dkm_meta') IS NOT NULL")) {
-            hasMeta = rs.next() && rs.getBoolean(1);
-        }
-        if (hasMeta) {
-            try (ResultSet rs =
-                    st.executeQuery("SELECT format FROM " + schema + ".dkm_meta WHERE id = 1")) {
-                if (!rs.next()) {
-                    throw StoreFormat.unreadable(where, "its dkm_meta table has no row");
-                }
-                StoreFormat.check(where, rs.getInt(1));
-            }
-        }
-        st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        st.execute(
-                "CREATE TABLE IF NOT EXISTS "
-                        + schema
-                        + ".dkm_record (k text PRIMARY KEY,"
-                        + " revision bigint NOT NULL, v bytea NOT NULL)");
-        st.execute(
-                "CREATE TABLE IF NOT EXISTS "
-                        + schema
-                        + ".dkm_audit (seq bigint PRIMARY KEY,"
-                        + " line text NOT NULL)");
-        // the head checkpoint (one row) of the last line, replaced in the statement that appends
-        // the line
-        st.execute(
-                "CREATE TABLE IF NOT EXISTS "
-                        + schema
-                        + ".dkm_audit_head (id int PRIMARY KEY CHECK (id = 1),"
-                        + " seq bigint NOT NULL, line text NOT NULL)");
-        if (!hasMeta) {
-            // a new store, or one from before the table, which is format 1 (the same as CURRENT:
-            // nothing to convert;
-            // a version that raises CURRENT converts such a store here before writing its row)
-            st.execute(
-                    "CREATE TABLE "
-                            + schema
-                            + ".dkm_meta (id int PRIMARY KEY CHECK (id = 1), format int NOT NULL)");
-            st.execute(
-                    "INSERT INTO "
-                            + schema
-                            + ".dkm_meta (id, format) VALUES (1, "
-                            + StoreFormat.CURRENT
-                            + ")");
         }
     }
 
@@ -259,148 +202,25 @@ public final class JdbcStorage implements Storage {
         return null;
     }
 
-    /**
-     * One round trip in the usual case: the line is inserted as {@code seq = N + 1} only if N is
-     * still the highest sequence number (a conditional insert; the primary key settles races
-     * between nodes). When another node appended first, the cached last line is re-read and the
-     * builder runs again. Non-durable lines go through a connection with {@code synchronous_commit
-     * = off}: a server crash may lose the newest few hundred milliseconds of them, never a line in
-     * the middle of the chain.
-     */
     @Override
     public void appendAudit(AuditLineBuilder builder, boolean durable)
             throws DkmUnavailableException {
-        synchronized (auditLock) {
-            Connection c = durable ? pool.borrow() : asyncAuditConnection();
-            try {
-                for (int attempt = 0; ; attempt++) {
-                    if (lastSeq < 0 || attempt > 0) {
-                        readLast(c);
-                    }
-                    String line = builder.next(lastLine);
-                    // one statement, so one transaction: the line and the head checkpoint change
-                    // together
-                    try (PreparedStatement ps =
-                            c.prepareStatement(
-                                    "WITH ins AS (INSERT INTO "
-                                            + schema
-                                            + ".dkm_audit (seq, line) SELECT ?, ? WHERE (SELECT coalesce(max(seq), 0) FROM "
-                                            + schema
-                                            + ".dkm_audit) = ? ON CONFLICT (seq) DO NOTHING RETURNING seq, line)"
-                                            + " INSERT INTO "
-                                            + schema
-                                            + ".dkm_audit_head (id, seq, line) SELECT 1, seq, ? FROM ins"
-                                            + " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, line = excluded.line")) {
-                        ps.setLong(1, lastSeq + 1);
-                        ps.setString(2, line);
-                        ps.setLong(3, lastSeq);
-                        ps.setString(4, builder.head(line));
-                        if (ps.executeUpdate() == 1) {
-                            lastSeq++;
-                            lastLine = line;
-                            break;
-                        }
-                    }
-                    if (attempt > 1000) {
-                        throw new SQLException("audit append lost 1000 races in a row");
-                    }
-                }
-                if (durable) {
-                    pool.release(c);
-                }
-            } catch (SQLException e) {
-                lastSeq = -1;
-                if (durable) {
-                    pool.discard(c);
-                } else {
-                    pool.discard(c);
-                    asyncAudit = null;
-                }
-                throw unavailable("cannot append to the audit log", e);
-            } catch (RuntimeException e) {
-                // the builder refused (e.g. a malformed last line); nothing was written
-                lastSeq = -1;
-                if (durable) {
-                    pool.release(c);
-                }
-                throw e;
-            }
-        }
-    }
-
-    private void readLast(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT seq, line FROM "
-                                        + schema
-                                        + ".dkm_audit ORDER BY seq DESC LIMIT 1")) {
-            if (rs.next()) {
-                lastSeq = rs.getLong(1);
-                lastLine = rs.getString(2);
-            } else {
-                lastSeq = 0;
-                lastLine = null;
-            }
-        }
-    }
-
-    private Connection asyncAuditConnection() throws DkmUnavailableException {
-        if (asyncAudit == null) {
-            Connection c = pool.borrow();
-            try (Statement st = c.createStatement()) {
-                st.execute("SET synchronous_commit TO OFF");
-            } catch (SQLException e) {
-                pool.discard(c);
-                throw unavailable("cannot prepare the audit connection", e);
-            }
-            asyncAudit = c;
-        }
-        return asyncAudit;
+        audit.append(builder, durable);
     }
 
     @Override
     public Optional<String> readAuditHead() throws DkmUnavailableException {
-        Connection c = pool.borrow();
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT line FROM " + schema + ".dkm_audit_head WHERE id = 1")) {
-            Optional<String> head = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            pool.release(c);
-            return head;
-        } catch (SQLException e) {
-            pool.discard(c);
-            throw unavailable("cannot read the audit head checkpoint", e);
-        }
+        return audit.readHead();
     }
 
     @Override
     public List<String> readAudit() throws DkmUnavailableException {
-        Connection c = pool.borrow();
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery("SELECT line FROM " + schema + ".dkm_audit ORDER BY seq")) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            pool.release(c);
-            return out;
-        } catch (SQLException e) {
-            pool.discard(c);
-            throw unavailable("cannot read the audit log", e);
-        }
+        return audit.readAll();
     }
 
     @Override
     public void close() {
-        synchronized (auditLock) {
-            if (asyncAudit != null) {
-                pool.discard(asyncAudit);
-                asyncAudit = null;
-            }
-        }
+        audit.close();
         pool.close();
     }
 

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzz target for the store's record decoding ({@link Records}, {@link Codec.Reader}): whatever
- * bytes a shard, a row or a sealed keyset holds, decoding returns a record or throws {@link
- * Codec.MalformedException}; never another exception, never an {@code Error}.
+ * Fuzz target for the store's record decoding (the record classes {@link Records} lists, {@link
+ * Codec.Reader}): whatever bytes a shard, a row or a sealed keyset holds, decoding returns a record
+ * or throws {@link Codec.MalformedException}; never another exception, never an {@code Error}.
  *
  * <p>The first byte picks the record type, the rest is the record. Seeds (real encoded records) are
  * in {@code src/test/resources/dev/mailsec/dkm/internal/RecordsFuzzTestInputs/decode/}; see
@@ -25,22 +25,22 @@ class RecordsFuzzTest {
         try {
             switch ((input[0] & 0xff) % 6) {
                 case 0:
-                    Records.Meta.decode(record);
+                    MetaRecord.decode(record);
                     break;
                 case 1:
-                    Records.Identity.decode(record);
+                    IdentityRecord.decode(record);
                     break;
                 case 2:
-                    Records.Group.decode(record);
+                    GroupRecord.decode(record);
                     break;
                 case 3:
-                    Records.Keyset.decode(record);
+                    Keyset.decode(record);
                     break;
                 case 4:
-                    Records.Secret.decode(record);
+                    SecretRecord.decode(record);
                     break;
                 default:
-                    Records.Grant.decode(record);
+                    GrantRecord.decode(record);
                     break;
             }
         } catch (Codec.MalformedException expected) {

@@ -32,7 +32,7 @@ class RecordsTest {
                         .i64(0)
                         .bytes(null)
                         .toByteArray();
-        assertThatThrownBy(() -> Records.Grant.decode(grant))
+        assertThatThrownBy(() -> GrantRecord.decode(grant))
                 .isInstanceOf(Codec.MalformedException.class)
                 .hasMessageContaining("approval");
     }
@@ -54,23 +54,22 @@ class RecordsTest {
                         .str(null)
                         .bytes(new byte[8])
                         .toByteArray();
-        assertThatThrownBy(() -> Records.Group.decode(group))
+        assertThatThrownBy(() -> GroupRecord.decode(group))
                 .isInstanceOf(Codec.MalformedException.class)
                 .hasMessageContaining("member");
     }
 
     @Test
     void groupRoundTrips() throws Exception {
-        Records.Group g = new Records.Group();
+        GroupRecord g = new GroupRecord();
         g.name = "mail";
-        Records.KeyVersion v = new Records.KeyVersion();
+        GroupRecord.KeyVersion v = new GroupRecord.KeyVersion();
         v.version = 1;
         v.state = VersionState.PRIMARY;
         g.versions.add(v);
         g.rootKeyId = "file:root-1";
         g.keysetRootWrapped = new byte[8];
         g.memberSealed.put("james-transport", new byte[4]);
-        assertThat(Records.Group.decode(g.encode()).memberSealed)
-                .containsOnlyKeys("james-transport");
+        assertThat(GroupRecord.decode(g.encode()).memberSealed).containsOnlyKeys("james-transport");
     }
 }

@@ -10,7 +10,7 @@ import dev.mailsec.dkm.IdentityType;
 import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.SecretKind;
 import dev.mailsec.dkm.TestClock;
-import dev.mailsec.dkm.internal.Records;
+import dev.mailsec.dkm.internal.GroupRecord;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.store.FileStorage;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +117,7 @@ class Pkcs11RootKeyTest {
 
     @Test
     void rootKeyShouldLiveInTheTokenUnextractableAndWrapGroupKeysets() throws Exception {
-        String rootId = Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId;
+        String rootId = GroupRecord.decode(storage.get("group/mail").get().value()).rootKeyId;
         assertThat(rootId).startsWith("pkcs11:mailsec-root-");
         Provider p = Security.getProvider("SunPKCS11").configure(cfg.toString());
         KeyStore ks = KeyStore.getInstance("PKCS11", p);
@@ -134,7 +134,7 @@ class Pkcs11RootKeyTest {
     void rootRotationShouldMoveKeysetsToANewTokenKey() throws Exception {
         byte[] secretBefore = storage.get("secret/account/x").get().value();
         String old = admin.rotateRoot();
-        String now = Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId;
+        String now = GroupRecord.decode(storage.get("group/mail").get().value()).rootKeyId;
         assertThat(now).isNotEqualTo(old).startsWith("pkcs11:mailsec-root-");
         assertThat(storage.get("secret/account/x").get().value()).isEqualTo(secretBefore);
         admin.destroyRootKey(old);
@@ -146,7 +146,7 @@ class Pkcs11RootKeyTest {
 
     @Test
     void destroyedCustomerKeyShouldMakeTheStoreUnrecoverable() throws Exception {
-        String rootId = Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId;
+        String rootId = GroupRecord.decode(storage.get("group/mail").get().value()).rootKeyId;
         admin.shred("customer key revoked (test)");
         assertThatThrownBy(() -> rootKeys.get(rootId))
                 .isInstanceOf(DkmIntegrityException.class)
@@ -164,7 +164,7 @@ class Pkcs11RootKeyTest {
 
     @Test
     void deletingTheKeyInTheTokenShouldStopEveryRootOperation() throws Exception {
-        String rootId = Records.Group.decode(storage.get("group/mail").get().value()).rootKeyId;
+        String rootId = GroupRecord.decode(storage.get("group/mail").get().value()).rootKeyId;
         rootKeys.destroy(rootId);
         assertThatThrownBy(() -> admin.addMember("mail", "james"))
                 .isInstanceOf(DkmIntegrityException.class);

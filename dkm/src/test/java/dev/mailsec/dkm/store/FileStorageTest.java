@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.spi.StoreFormatException;
+import dev.mailsec.dkm.spi.Write;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class FileStorageTest {
                 dir.resolve("dkm-store"),
                 "mailsec DKM file store, format 1\n".getBytes(StandardCharsets.US_ASCII));
         try (FileStorage s = FileStorage.open(dir)) {
-            s.write(List.of(new dev.mailsec.dkm.spi.Write("k", 0, new byte[] {1})));
+            s.write(List.of(new Write("k", 0, new byte[] {1})));
             assertThat(s.get("k")).isPresent();
         }
         FileStorage.create(tmp.resolve("new")).close();
