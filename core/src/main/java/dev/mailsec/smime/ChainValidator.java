@@ -147,7 +147,9 @@ public final class ChainValidator {
                     i + 1 < certs.size() ? (X509Certificate) certs.get(i + 1) : anchorCert;
             String ocspProblem = null;
             List<URI> responders =
-                    ocsp == null || issuer == null ? List.of() : SmimeVerifier.ocspResponders(c);
+                    ocsp == null || issuer == null
+                            ? List.of()
+                            : RevocationPointers.ocspResponders(c);
             boolean settled = false;
             for (URI responder : responders) {
                 try {
@@ -167,7 +169,7 @@ public final class ChainValidator {
             if (settled) {
                 continue;
             }
-            List<List<URI>> points = SmimeVerifier.distributionPoints(c);
+            List<List<URI>> points = RevocationPointers.distributionPoints(c);
             if (points.isEmpty() && ocspProblem != null && ocspFailure == OcspFailure.HARD) {
                 return new Outcome(false, true, ocspProblem);
             }

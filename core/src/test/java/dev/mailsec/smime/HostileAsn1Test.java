@@ -254,7 +254,7 @@ class HostileAsn1Test {
 
     @Test
     void aDistributionPointNested15000DeepNamesNoDistributionPoint() throws Exception {
-        assertThat(SmimeVerifier.distributionPoints(certificateWithDeepDistributionPoint()))
+        assertThat(RevocationPointers.distributionPoints(certificateWithDeepDistributionPoint()))
                 .isEmpty();
     }
 
