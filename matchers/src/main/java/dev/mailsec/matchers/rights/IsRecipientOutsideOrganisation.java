@@ -4,6 +4,7 @@ import dev.mailsec.config.PackPaths;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mail.DomainName;
 import dev.mailsec.mail.DomainName.Option;
+import dev.mailsec.rights.RightsSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,8 +45,6 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
      */
     static final String CONFIG_PREFIX = "config=";
 
-    static final String DEFAULT_CONFIG = "conf/rights.xml";
-
     private Set<String> organisation;
 
     @Override
@@ -53,7 +52,10 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
         String condition = getCondition();
         String c = condition == null ? "" : condition.trim();
         if (c.isEmpty() || c.startsWith(CONFIG_PREFIX)) {
-            String file = c.isEmpty() ? DEFAULT_CONFIG : c.substring(CONFIG_PREFIX.length());
+            String file =
+                    c.isEmpty()
+                            ? RightsSettings.DEFAULT_CONFIG
+                            : c.substring(CONFIG_PREFIX.length());
             Path config;
             try {
                 config = PackPaths.resolve(file);
