@@ -12,6 +12,7 @@ import dev.mailsec.smime.SigningMode;
 import dev.mailsec.smime.SmimeDecryptor;
 import dev.mailsec.smime.SmimeEncryptor;
 import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeKeyAccessException;
 import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeResult;
 import dev.mailsec.smime.SmimeSettings;
@@ -375,7 +376,7 @@ public final class SmimeCommand implements Runnable {
                     throw new UserException("--secret " + secret + ": no readable version", 1);
                 }
                 return pairs;
-            } catch (IOException e) {
+            } catch (IOException | SmimeKeyAccessException e) {
                 throw new UserException("--secret " + secret + ": " + e.getMessage(), 1);
             }
         }
