@@ -9,6 +9,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
+import java.security.cert.Certificate;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
@@ -140,7 +141,7 @@ public final class ChainValidator {
             return Outcome.OK;
         }
         List<X509CRL> lists = new ArrayList<>();
-        List<? extends java.security.cert.Certificate> certs = path.getCertificates();
+        List<? extends Certificate> certs = path.getCertificates();
         for (int i = 0; i < certs.size(); i++) {
             X509Certificate c = (X509Certificate) certs.get(i);
             X509Certificate issuer =
