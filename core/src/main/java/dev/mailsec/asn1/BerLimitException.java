@@ -1,6 +1,7 @@
 package dev.mailsec.asn1;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * An ASN.1 input went past a {@link BerLimits} bound: nested too deep, or a declared length beyond
@@ -20,12 +21,12 @@ public final class BerLimitException extends IOException {
      * The first {@link BerLimitException} in {@code t}'s cause chain, if any: parsers wrap what
      * their stream throws.
      */
-    public static java.util.Optional<BerLimitException> in(Throwable t) {
+    public static Optional<BerLimitException> in(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof BerLimitException) {
-                return java.util.Optional.of((BerLimitException) c);
+                return Optional.of((BerLimitException) c);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +34,9 @@ import java.util.Set;
  * than they occur (h= lists {@code from} twice for one From:), so nobody can add another From:
  * later without breaking the signature (RFC 6376 section 8.15).
  *
- * <p>Immutable and thread-safe; each message gets its own {@link Session}.
+ * <p>Immutable and thread-safe; each message gets its own {@link Session}. The header section is
+ * collected by the verifier's {@link HeaderCollector}; {@link SignatureFieldWriter} writes and
+ * folds each DKIM-Signature field.
  */
 public final class DkimSigner {
 
@@ -72,8 +72,6 @@ public final class DkimSigner {
 
     /** Names signed once more than they occur: an added field of that name breaks the signature. */
     public static final Set<String> DEFAULT_OVERSIGNED = Collections.singleton("from");
-
-    private static final int LINE = 78;
 
     private final List<SigningKey> keys;
     private final List<String> headers;
@@ -150,12 +148,9 @@ public final class DkimSigner {
      * line endings are taken as CRLF, as the verifier does. Not thread-safe.
      */
     public final class Session extends OutputStream {
-        private byte[] header = new byte[4096];
-        private int headerLen;
-        private int lineStart;
-        private boolean inBody;
-        private int sectionLength = -1;
-        private final BodyHasher body = BodyHasher.create(Canonicalization.RELAXED, sha256(), -1);
+        private final HeaderCollector header = new HeaderCollector(Integer.MAX_VALUE);
+        private final BodyHasher body =
+                BodyHasher.create(Canonicalization.RELAXED, BodyHashers.digest("SHA-256"), -1);
         private List<String> result;
 
         private Session() {}
@@ -170,32 +165,9 @@ public final class DkimSigner {
             if (result != null) {
                 throw new IllegalStateException("message already signed");
             }
-            int end = off + len;
-            int i = off;
-            while (!inBody && i < end) {
-                int j = i;
-                while (j < end && b[j] != '\n') {
-                    j++;
-                }
-                int n = (j < end ? j + 1 : end) - i;
-                if (headerLen + n > header.length) {
-                    header = Arrays.copyOf(header, Math.max(headerLen + n, headerLen * 2));
-                }
-                System.arraycopy(b, i, header, headerLen, n);
-                headerLen += n;
-                i += n;
-                if (j < end) {
-                    int lineLen = headerLen - lineStart;
-                    if (lineLen == 1 || (lineLen == 2 && header[lineStart] == '\r')) {
-                        sectionLength = lineStart;
-                        inBody = true;
-                    } else {
-                        lineStart = headerLen;
-                    }
-                }
-            }
-            if (inBody && i < end) {
-                body.update(b, i, end - i);
+            int taken = header.complete() ? 0 : header.take(b, off, len);
+            if (header.complete() && taken < len) {
+                body.update(b, off + taken, len - taken);
             }
         }
 
@@ -205,12 +177,7 @@ public final class DkimSigner {
          */
         public List<String> signatures() {
             if (result == null) {
-                HeaderSection section =
-                        HeaderSection.parse(
-                                header,
-                                sectionLength < 0 ? headerLen : sectionLength,
-                                Integer.MAX_VALUE);
-                header = null;
+                HeaderSection section = header.parse(Integer.MAX_VALUE);
                 String bh = Base64.getEncoder().encodeToString(body.finish());
                 List<HeaderField> fields = section.fields();
                 HeaderHashInput input = new HeaderHashInput(fields);
@@ -218,7 +185,7 @@ public final class DkimSigner {
                 long now = clock.instant().getEpochSecond();
                 List<String> out = new ArrayList<>(keys.size());
                 for (SigningKey key : keys) {
-                    out.add(signature(key, input, h, bh, now));
+                    out.add(SignatureFieldWriter.field(key, input, h, bh, now, lifetime));
                 }
                 result = Collections.unmodifiableList(out);
             }
@@ -243,97 +210,6 @@ public final class DkimSigner {
             }
         }
         return h;
-    }
-
-    private String signature(
-            SigningKey key, HeaderHashInput input, List<String> h, String bh, long now) {
-        Folder f = new Folder();
-        f.tag("v=1")
-                .tag("a=" + key.algorithm().tag())
-                .tag("c=relaxed/relaxed")
-                .tag("d=" + key.domain())
-                .tag("s=" + key.selector())
-                .tag("t=" + now);
-        if (lifetime != null) {
-            f.tag("x=" + (now + lifetime.getSeconds()));
-        }
-        f.list("h=", h).tag("bh=" + bh);
-        f.sb.append(f.col + 3 > LINE ? "\r\n\tb=" : " b=");
-        String unsigned = f.sb + "\r\n";
-        int colon = unsigned.indexOf(':');
-        byte[] data = input.data(h, unsigned, colon, Canonicalization.RELAXED);
-        String b = Base64.getEncoder().encodeToString(key.sign(data));
-        StringBuilder field = new StringBuilder(f.sb);
-        int col = f.sb.length() - f.sb.lastIndexOf("\n");
-        for (int i = 0; i < b.length(); ) {
-            int room = Math.max(LINE - col, 8);
-            int k = Math.min(room, b.length() - i);
-            field.append(b, i, i + k);
-            i += k;
-            if (i < b.length()) {
-                field.append("\r\n\t ");
-                col = 9;
-            }
-        }
-        return field.append("\r\n").toString();
-    }
-
-    /**
-     * Builds the field text, folding between tags and between h= names (RFC 6376 section 3.2 FWS).
-     */
-    private static final class Folder {
-        final StringBuilder sb = new StringBuilder("DKIM-Signature:");
-        int col = sb.length();
-        boolean first = true;
-
-        Folder tag(String t) {
-            sep(t.length());
-            sb.append(t).append(';');
-            col += t.length() + 1;
-            return this;
-        }
-
-        Folder list(String tag, List<String> names) {
-            sep(tag.length() + (names.isEmpty() ? 0 : names.get(0).length()));
-            sb.append(tag);
-            col += tag.length();
-            for (int i = 0; i < names.size(); i++) {
-                String n = names.get(i);
-                if (i > 0) {
-                    if (col + n.length() + 1 > LINE) {
-                        sb.append("\r\n\t :");
-                        col = 10;
-                    } else {
-                        sb.append(':');
-                        col++;
-                    }
-                }
-                sb.append(n);
-                col += n.length();
-            }
-            sb.append(';');
-            col++;
-            return this;
-        }
-
-        private void sep(int next) {
-            if (!first && col + next + 1 > LINE) {
-                sb.append("\r\n\t");
-                col = 8;
-            } else {
-                sb.append(' ');
-                col++;
-            }
-            first = false;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
     }
 
     /** Configures a {@link DkimSigner}. */

@@ -2,6 +2,7 @@ package dev.mailsec.dkim;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,7 +126,7 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
                                 Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN)));
             } catch (IOException e) {
                 lastFailure =
-                        e instanceof java.net.SocketTimeoutException
+                        e instanceof SocketTimeoutException
                                         || String.valueOf(e.getMessage()).contains("imed out")
                                 ? "timeout"
                                 : "network error";

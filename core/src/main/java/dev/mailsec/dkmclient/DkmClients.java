@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ public final class DkmClients {
      * null}), opened when first asked for; a wrong file is then an IllegalArgumentException that
      * names {@code parameter} and the file.
      */
-    public static java.util.function.Supplier<Dkm> lazy(String parameter, String configured) {
+    public static Supplier<Dkm> lazy(String parameter, String configured) {
         return () -> {
             Path file;
             try {

@@ -152,7 +152,7 @@ final class PasscodePolicy {
             PortalSettings settings,
             PasscodeKeys keys)
             throws RightsUnavailableException {
-        if (!RightsStore.isLicenceId(licenceId)) {
+        if (!MessageRecords.isLicenceId(licenceId)) {
             return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
         }
         String addr = Rights.address(address);

@@ -1,6 +1,7 @@
 package dev.mailsec.rights;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /** Too many passcode requests from one address or one client within the hour. */
 public class RateLimitedException extends RightsException {
@@ -18,7 +19,7 @@ public class RateLimitedException extends RightsException {
     public RateLimitedException(Scope scope, Instant retryAfter) {
         super(
                 "too many passcode requests per "
-                        + scope.name().toLowerCase(java.util.Locale.ROOT)
+                        + scope.name().toLowerCase(Locale.ROOT)
                         + "; retry after "
                         + retryAfter);
         this.scope = scope;

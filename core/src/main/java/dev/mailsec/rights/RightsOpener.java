@@ -13,12 +13,14 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -146,11 +148,11 @@ public final class RightsOpener {
             throw new RightsIntegrityException(
                     "licence: issued by '" + c.getIssuer() + "', not " + settings.issuer());
         }
-        String cth = RightsProtector.contentHash(pkg.content());
+        String cth = LicenceSealer.contentHash(pkg.content());
         String claimed = stringClaim(c, "cth");
         if (!MessageDigest.isEqual(
-                cth.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                claimed.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                cth.getBytes(StandardCharsets.US_ASCII),
+                claimed.getBytes(StandardCharsets.US_ASCII))) {
             throw new RightsIntegrityException(
                     "licence: does not cover this content (cth differs)");
         }
@@ -299,7 +301,7 @@ public final class RightsOpener {
         @Override
         public byte[] decode() {
             try {
-                return java.util.Base64.getUrlDecoder().decode(toString());
+                return Base64.getUrlDecoder().decode(toString());
             } catch (IllegalArgumentException e) {
                 return super.decode();
             }

@@ -1,12 +1,9 @@
 package dev.mailsec.rights;
 
 import dev.mailsec.config.PackPaths;
-import dev.mailsec.mail.DomainName;
-import dev.mailsec.mail.DomainName.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -16,13 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Rights protection settings, read from {@code conf/rights.xml} and validated once: every error is
  * an {@link IllegalArgumentException} naming the element or attribute and the bad value. Relative
  * paths inside it follow the pack's path rule ({@link PackPaths}, docs/paths.md: James's working
- * directory), not the file's folder. Immutable; see docs/rights.md for every element.
+ * directory), not the file's folder. Immutable; see docs/rights.md for every element. Rooms: {@link
+ * RightsSettingsXml} reads the XML into the {@link Builder}, whose setters check each value by
+ * {@link RightsSettingsRules}.
  *
  * <pre>
  * &lt;rights&gt;
@@ -38,8 +36,11 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class RightsSettings {
-    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+/=-]{0,199}");
+    /**
+     * Where rights.xml is when nobody says otherwise: relative to James's working directory, by
+     * {@link PackPaths}'s rule. The mailets, the matcher and the CLI use this one default.
+     */
+    public static final String DEFAULT_CONFIG = "conf/rights.xml";
 
     /** The rights store when {@code <store>} names none: inside the James home. */
     public static final String DEFAULT_STORE = "file://var/mailsec/rights";
@@ -252,14 +253,6 @@ public final class RightsSettings {
                 + "]";
     }
 
-    static Path resolve(Path home, String what, String path) {
-        try {
-            return PackPaths.resolve(home == null ? PackPaths.home() : home, path);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Builds settings in code; each setter validates like {@link #load}. */
     public static final class Builder {
         private String issuer;
@@ -279,14 +272,7 @@ public final class RightsSettings {
         private Builder() {}
 
         public Builder issuer(String v) {
-            this.issuer =
-                    DomainName.normalize(v, Option.TRIM, Option.MULTI_LABEL)
-                            .orElseThrow(
-                                    () ->
-                                            new IllegalArgumentException(
-                                                    "<issuer>: must be a domain name, got '"
-                                                            + v
-                                                            + "'"));
+            this.issuer = RightsSettingsRules.issuer(v);
             return this;
         }
 
@@ -303,43 +289,13 @@ public final class RightsSettings {
         }
 
         public Builder organisationDomains(List<String> domains) {
-            Set<String> out = new LinkedHashSet<>();
-            for (String d : domains) {
-                out.add(
-                        DomainName.normalize(d, Option.TRIM, Option.MULTI_LABEL)
-                                .orElseThrow(
-                                        () ->
-                                                new IllegalArgumentException(
-                                                        "<organisationDomains>: not a domain name: '"
-                                                                + d
-                                                                + "'")));
-            }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "<organisationDomains>: at least one domain, got ''");
-            }
-            this.organisationDomains = out;
+            this.organisationDomains = RightsSettingsRules.organisationDomains(domains);
             return this;
         }
 
         public Builder portalUrl(String v) {
-            try {
-                URI u = new URI(v.trim());
-                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-                        || u.getHost() == null
-                        || u.getQuery() != null
-                        || u.getFragment() != null) {
-                    throw new URISyntaxException(v, "need http(s)://host[:port][/path]");
-                }
-                this.portalUrl = u;
-                return this;
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(
-                        "<portal> url: must be an http(s) URL such as http://127.0.0.1:8090,"
-                                + " got '"
-                                + v
-                                + "'");
-            }
+            this.portalUrl = RightsSettingsRules.portalUrl(v);
+            return this;
         }
 
         /**
@@ -347,24 +303,12 @@ public final class RightsSettings {
          * directory when null; {@code file:///x} absolute) or {@code jdbc:postgresql:...}.
          */
         public Builder storeUrl(String v, Path home) {
-            String s = v == null ? "" : v.trim();
-            if (s.startsWith("file:") && s.replaceFirst("^file:(//)?", "").length() > 0) {
-                this.storeUrl = "file:" + resolve(home, "<store> url", s);
-            } else if (s.startsWith("jdbc:postgresql:")) {
-                this.storeUrl = s;
-            } else {
-                throw new IllegalArgumentException(
-                        "<store> url: file:DIR or jdbc:postgresql://..., got '" + v + "'");
-            }
+            this.storeUrl = RightsSettingsRules.storeUrl(v, home);
             return this;
         }
 
         public Builder storeSchema(String v) {
-            if (v == null || !SCHEMA.matcher(v).matches()) {
-                throw new IllegalArgumentException(
-                        "<store> schema: lower-case SQL identifier, got '" + v + "'");
-            }
-            this.storeSchema = v;
+            this.storeSchema = RightsSettingsRules.storeSchema(v);
             return this;
         }
 
@@ -374,17 +318,17 @@ public final class RightsSettings {
         }
 
         public Builder contentKeySecret(String v) {
-            this.contentKeySecret = secret("contentKey", v);
+            this.contentKeySecret = RightsSettingsRules.secret("contentKey", v);
             return this;
         }
 
         public Builder signingKeySecret(String v) {
-            this.signingKeySecret = secret("signingKey", v);
+            this.signingKeySecret = RightsSettingsRules.secret("signingKey", v);
             return this;
         }
 
         public Builder sessionKeySecret(String v) {
-            this.sessionKeySecret = secret("sessionKey", v);
+            this.sessionKeySecret = RightsSettingsRules.secret("sessionKey", v);
             return this;
         }
 
@@ -401,24 +345,12 @@ public final class RightsSettings {
         }
 
         public Builder subjectMode(String v) {
-            String m = v == null ? "" : v.trim().toLowerCase(Locale.ROOT);
-            if ("keep".equals(m)) {
-                this.subjectMode = SubjectMode.KEEP;
-            } else if ("replace".equals(m)) {
-                this.subjectMode = SubjectMode.REPLACE;
-            } else {
-                throw new IllegalArgumentException(
-                        "<subject> mode: keep or replace, got '" + v + "'");
-            }
+            this.subjectMode = RightsSettingsRules.subjectMode(v);
             return this;
         }
 
         public Builder replacementSubject(String v) {
-            if (v == null || v.trim().isEmpty() || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException(
-                        "<subject> text: one non-empty line, got '" + v + "'");
-            }
-            this.replacementSubject = v.trim();
+            this.replacementSubject = RightsSettingsRules.replacementSubject(v);
             return this;
         }
 
@@ -438,14 +370,6 @@ public final class RightsSettings {
                 throw new IllegalArgumentException("<store> url: required");
             }
             return new RightsSettings(this);
-        }
-
-        private static String secret(String attr, String v) {
-            if (v == null || !SECRET.matcher(v).matches()) {
-                throw new IllegalArgumentException(
-                        "<keys> " + attr + ": not a DKM secret name, got '" + v + "'");
-            }
-            return v;
         }
     }
 }

@@ -152,10 +152,10 @@ final class RightsSettingsXml {
         Element dkm = seen.get("dkm");
         if (dkm != null) {
             checkAttributes(dkm, "config");
-            b.dkmConfig(RightsSettings.resolve(home, "<dkm> config", required(dkm, "config")));
+            b.dkmConfig(RightsSettingsRules.resolve(home, "<dkm> config", required(dkm, "config")));
         } else {
             b.dkmConfig(
-                    RightsSettings.resolve(
+                    RightsSettingsRules.resolve(
                             home, "<dkm> config", RightsSettings.DEFAULT_DKM_CONFIG));
         }
         Element keys = seen.get("keys");

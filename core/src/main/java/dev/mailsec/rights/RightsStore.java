@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rights state shared by every mailsec process and cluster node: protected messages (licence
@@ -34,20 +32,19 @@ import java.util.regex.Pattern;
  * of the key version: the store itself holds no key, and a copy of it does not give a live code
  * away.
  *
- * <p>Rooms: each record is a small value class with its own JSON codec ({@link StoredMessage},
+ * <p>Rooms: {@link MessageRecords} the protected messages, their index by Message-ID and their
+ * revocation; each record is a small value class with its own JSON codec ({@link StoredMessage},
  * {@link MessageIndex}, {@link AccessEvent}, {@link PasscodeState}, {@link ReaderLock}, {@link
  * RateWindow}, {@link EndedSession}); {@link RightsRecords} owns the one compare-and-set retry
  * loop; {@link PasscodePolicy} holds the passcode, rate-limit and lock-out rules; {@link AccessLog}
  * the access log; {@link PackageShelf} where packages live.
  */
 public final class RightsStore implements AutoCloseable {
-    private static final Pattern LICENCE_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
-
     /** A code is void after this many times the allowed wrong attempts, summed over all clients. */
     static final int CODE_WRONG_FACTOR = PasscodePolicy.CODE_WRONG_FACTOR;
 
     private final RightsRecords records;
-    private final PackageShelf packages;
+    private final MessageRecords messages;
     private final AccessLog accessLog;
     private final PasscodePolicy passcodes;
 
@@ -71,9 +68,9 @@ public final class RightsStore implements AutoCloseable {
     private RightsStore(Storage storage, PackageShelf packages) {
         SecureRandom random = new SecureRandom();
         this.records = new RightsRecords(storage);
-        this.packages = packages;
         this.accessLog = new AccessLog(records, random);
-        this.passcodes = new PasscodePolicy(records, this::live, accessLog, random);
+        this.messages = new MessageRecords(records, packages, accessLog);
+        this.passcodes = new PasscodePolicy(records, messages::live, accessLog, random);
     }
 
     /**
@@ -125,41 +122,13 @@ public final class RightsStore implements AutoCloseable {
     /** Records a freshly protected message. A licence id can be recorded once. */
     public void record(UseLicence licence, ProtectedPackage pkg)
             throws RightsStoreUnavailableException {
-        String jti = licence.licenceId();
-        String messageKey = "m/" + jti;
-        String indexKey = "i/" + hash(licence.messageId());
-        StoredMessage message = StoredMessage.of(licence);
-        records.update(
-                "record " + jti,
-                (tx, attempt) -> {
-                    if (attempt > 0 && records.exists(messageKey)) {
-                        throw new IllegalStateException("licence " + jti + " is recorded already");
-                    }
-                    MessageIndex index =
-                            tx.read(indexKey, MessageIndex.CODEC).orElse(MessageIndex.EMPTY);
-                    tx.put(messageKey, StoredMessage.CODEC, message);
-                    packages.put(tx, attempt, jti, pkg);
-                    tx.put(indexKey, MessageIndex.CODEC, index.with(jti));
-                    return null;
-                });
+        messages.record(licence, pkg);
     }
 
     /** The package of a licence id. */
     public Optional<ProtectedPackage> packageOf(String licenceId)
             throws RightsStoreUnavailableException {
-        if (!isLicenceId(licenceId)) {
-            return Optional.empty();
-        }
-        Optional<byte[]> bytes = packages.get(records, licenceId);
-        if (!bytes.isPresent()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(ProtectedPackage.decode(bytes.get()));
-        } catch (RightsFormatException e) {
-            throw new IllegalStateException(
-                    "rights store record p/" + licenceId + " is corrupt", e);
-        }
+        return messages.packageOf(licenceId);
     }
 
     /**
@@ -168,8 +137,7 @@ public final class RightsStore implements AutoCloseable {
      */
     public Optional<StoredMessage> find(String licenceIdOrMessageId)
             throws RightsStoreUnavailableException {
-        List<StoredMessage> all = findAll(licenceIdOrMessageId);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        return messages.find(licenceIdOrMessageId);
     }
 
     /**
@@ -177,36 +145,13 @@ public final class RightsStore implements AutoCloseable {
      */
     public List<StoredMessage> findAll(String licenceIdOrMessageId)
             throws RightsStoreUnavailableException {
-        List<StoredMessage> out = new ArrayList<>();
-        if (licenceIdOrMessageId == null || licenceIdOrMessageId.trim().isEmpty()) {
-            return out;
-        }
-        String id = licenceIdOrMessageId.trim();
-        if (isLicenceId(id)) {
-            Optional<StoredMessage> m = records.get("m/" + id, StoredMessage.CODEC);
-            if (m.isPresent()) {
-                out.add(m.get());
-                return out;
-            }
-        }
-        Optional<MessageIndex> idx =
-                records.get("i/" + hash(Rights.messageId(id)), MessageIndex.CODEC);
-        if (idx.isPresent()) {
-            for (String jti : idx.get().licenceIds()) {
-                records.get("m/" + jti, StoredMessage.CODEC).ifPresent(out::add);
-            }
-        }
-        return out;
+        return messages.findAll(licenceIdOrMessageId);
     }
 
     /** The revocation of a licence id, if revoked. */
     public Optional<Revocation> revocation(String licenceId)
             throws RightsStoreUnavailableException {
-        if (!isLicenceId(licenceId)) {
-            return Optional.empty();
-        }
-        return records.get("m/" + licenceId, StoredMessage.CODEC)
-                .flatMap(StoredMessage::revocation);
+        return messages.revocation(licenceId);
     }
 
     /**
@@ -217,40 +162,7 @@ public final class RightsStore implements AutoCloseable {
      */
     public boolean revoke(String licenceIdOrMessageId, String by, String reason)
             throws RightsStoreUnavailableException {
-        boolean any = false;
-        for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
-            String key = "m/" + sm.licenceId();
-            Revocation done =
-                    records.update(
-                            "revoke " + sm.licenceId(),
-                            (tx, attempt) -> {
-                                StoredMessage m =
-                                        tx.read(key, StoredMessage.CODEC)
-                                                .orElseThrow(
-                                                        () ->
-                                                                new IllegalStateException(
-                                                                        "vanished: " + key));
-                                if (m.isRevoked()) {
-                                    return null;
-                                }
-                                Revocation rev = new Revocation(Instant.now(), by, reason);
-                                tx.put(key, StoredMessage.CODEC, m.revoked(rev));
-                                return rev;
-                            });
-            if (done != null) {
-                any = true;
-                log(
-                        new AccessEvent(
-                                done.at(),
-                                sm.licenceId(),
-                                by,
-                                EventType.REVOKED,
-                                null,
-                                "",
-                                reason));
-            }
-        }
-        return any;
+        return messages.revoke(licenceIdOrMessageId, by, reason);
     }
 
     /** Appends an event to the licence's access log. */
@@ -267,7 +179,7 @@ public final class RightsStore implements AutoCloseable {
         }
         if (ids.isEmpty()
                 && licenceIdOrMessageId != null
-                && isLicenceId(licenceIdOrMessageId.trim())) {
+                && MessageRecords.isLicenceId(licenceIdOrMessageId.trim())) {
             ids.add(licenceIdOrMessageId.trim());
         }
         return accessLog.of(ids);
@@ -352,7 +264,7 @@ public final class RightsStore implements AutoCloseable {
      */
     public void endSession(String sessionId, Instant expires, Instant now)
             throws RightsStoreUnavailableException {
-        String key = "s/" + hash(sessionId);
+        String key = "s/" + RightsRecords.hash(sessionId);
         if (!records.exists(key)) {
             // false: another node ended it first
             records.create(key, EndedSession.CODEC, new EndedSession(expires, now), "write");
@@ -362,39 +274,7 @@ public final class RightsStore implements AutoCloseable {
     /** Whether {@link #endSession} was called for this session id, on any node. */
     public boolean isSessionEnded(String sessionId, Instant now)
             throws RightsStoreUnavailableException {
-        return records.exists("s/" + hash(sessionId));
-    }
-
-    /**
-     * The live message of a licence id: unknown, revoked and expired are the same answer for
-     * anyone.
-     */
-    private StoredMessage live(String licenceId, Instant now) throws RightsException {
-        Optional<StoredMessage> sm = isLicenceId(licenceId) ? find(licenceId) : Optional.empty();
-        if (!sm.isPresent() || !sm.get().licenceId().equals(licenceId)) {
-            throw new RightsDeniedException(
-                    RightsDeniedException.Reason.UNKNOWN_MESSAGE,
-                    null,
-                    "unknown protected message");
-        }
-        StoredMessage m = sm.get();
-        if (m.isRevoked()) {
-            throw new RightsDeniedException(
-                    RightsDeniedException.Reason.REVOKED, licenceId, "the message was revoked");
-        }
-        if (m.expires().isPresent() && !now.isBefore(m.expires().get())) {
-            throw new RightsDeniedException(
-                    RightsDeniedException.Reason.EXPIRED, licenceId, "the message has expired");
-        }
-        return m;
-    }
-
-    static boolean isLicenceId(String s) {
-        return s != null && LICENCE_ID.matcher(s).matches();
-    }
-
-    static String hash(String s) {
-        return RightsRecords.hash(s);
+        return records.exists("s/" + RightsRecords.hash(sessionId));
     }
 
     @Override

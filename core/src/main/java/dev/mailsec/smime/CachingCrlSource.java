@@ -1,5 +1,6 @@
 package dev.mailsec.smime;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Hashtable;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
@@ -70,7 +72,7 @@ public final class CachingCrlSource implements CrlSource {
         this.timeout = timeout;
         this.maxAge = maxAge;
         this.clock = clock;
-        this.ldap = java.util.Objects.requireNonNull(ldap, "ldap");
+        this.ldap = Objects.requireNonNull(ldap, "ldap");
     }
 
     public CachingCrlSource() {
@@ -111,7 +113,7 @@ public final class CachingCrlSource implements CrlSource {
             crl =
                     (X509CRL)
                             CertificateFactory.getInstance("X.509")
-                                    .generateCRL(new java.io.ByteArrayInputStream(bytes));
+                                    .generateCRL(new ByteArrayInputStream(bytes));
         } catch (CRLException | CertificateException e) {
             throw new IOException(
                     "cannot parse the CRL at " + distributionPoint + ": " + e.getMessage(), e);

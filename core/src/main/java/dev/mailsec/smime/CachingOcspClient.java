@@ -1,5 +1,6 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.asn1.BerLimits;
 import dev.mailsec.shaded.bc.asn1.DEROctetString;
 import dev.mailsec.shaded.bc.asn1.ocsp.OCSPObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.x509.Extension;
@@ -167,7 +168,7 @@ public final class CachingOcspClient implements OcspSource {
                                                     new DEROctetString(nonce))))
                             .build();
             byte[] answer = post(responder, request.getEncoded());
-            dev.mailsec.asn1.BerLimits.check(answer);
+            BerLimits.check(answer);
             OCSPResp response = new OCSPResp(answer);
             if (response.getStatus() != OCSPResp.SUCCESSFUL) {
                 throw new IOException(

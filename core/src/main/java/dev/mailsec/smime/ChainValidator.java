@@ -9,6 +9,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
+import java.security.cert.Certificate;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
@@ -140,14 +141,16 @@ public final class ChainValidator {
             return Outcome.OK;
         }
         List<X509CRL> lists = new ArrayList<>();
-        List<? extends java.security.cert.Certificate> certs = path.getCertificates();
+        List<? extends Certificate> certs = path.getCertificates();
         for (int i = 0; i < certs.size(); i++) {
             X509Certificate c = (X509Certificate) certs.get(i);
             X509Certificate issuer =
                     i + 1 < certs.size() ? (X509Certificate) certs.get(i + 1) : anchorCert;
             String ocspProblem = null;
             List<URI> responders =
-                    ocsp == null || issuer == null ? List.of() : SmimeVerifier.ocspResponders(c);
+                    ocsp == null || issuer == null
+                            ? List.of()
+                            : RevocationPointers.ocspResponders(c);
             boolean settled = false;
             for (URI responder : responders) {
                 try {
@@ -167,7 +170,7 @@ public final class ChainValidator {
             if (settled) {
                 continue;
             }
-            List<List<URI>> points = SmimeVerifier.distributionPoints(c);
+            List<List<URI>> points = RevocationPointers.distributionPoints(c);
             if (points.isEmpty() && ocspProblem != null && ocspFailure == OcspFailure.HARD) {
                 return new Outcome(false, true, ocspProblem);
             }

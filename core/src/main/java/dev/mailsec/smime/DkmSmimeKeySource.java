@@ -55,7 +55,7 @@ public final class DkmSmimeKeySource implements SmimeKeySource {
     }
 
     @Override
-    public List<SmimeKeyPair> keysFor(String address) throws IOException {
+    public List<SmimeKeyPair> keysFor(String address) throws IOException, SmimeKeyAccessException {
         return keysOfSecret(secretName(address), true);
     }
 
@@ -64,12 +64,13 @@ public final class DkmSmimeKeySource implements SmimeKeySource {
      *
      * @throws SmimeKeyAccessException also when the secret does not exist (the caller named it)
      */
-    public List<SmimeKeyPair> keysOfSecret(String name) throws IOException {
+    public List<SmimeKeyPair> keysOfSecret(String name)
+            throws IOException, SmimeKeyAccessException {
         return keysOfSecret(name, false);
     }
 
     private List<SmimeKeyPair> keysOfSecret(String name, boolean missingIsEmpty)
-            throws IOException {
+            throws IOException, SmimeKeyAccessException {
         SecretHandle handle;
         try {
             handle = dkm.secret(name);

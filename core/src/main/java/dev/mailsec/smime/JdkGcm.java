@@ -14,13 +14,16 @@ import dev.mailsec.smime.internal.Streams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -145,7 +148,7 @@ final class JdkGcm {
      */
     static final class DirectGcmInputStream extends InputStream {
         static final int POOLED_BYTES = 4 << 20;
-        private static final ThreadLocal<java.nio.ByteBuffer> POOL = new ThreadLocal<>();
+        private static final ThreadLocal<ByteBuffer> POOL = new ThreadLocal<>();
 
         private final InputStream source;
         private final Cipher cipher;
@@ -178,9 +181,9 @@ final class JdkGcm {
         }
 
         private byte[] decryptAll() throws IOException {
-            java.nio.ByteBuffer buffer = POOL.get();
+            ByteBuffer buffer = POOL.get();
             if (buffer == null) {
-                buffer = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+                buffer = ByteBuffer.allocateDirect(64 * 1024);
             }
             buffer.clear();
             byte[] chunk = new byte[Streams.CHUNK];
@@ -192,7 +195,7 @@ final class JdkGcm {
                     if (wanted > Integer.MAX_VALUE - 64) {
                         throw new IOException("encrypted content too large");
                     }
-                    java.nio.ByteBuffer larger = java.nio.ByteBuffer.allocateDirect((int) wanted);
+                    ByteBuffer larger = ByteBuffer.allocateDirect((int) wanted);
                     buffer.flip();
                     larger.put(buffer);
                     buffer = larger;
@@ -205,11 +208,11 @@ final class JdkGcm {
             buffer.flip();
             try {
                 byte[] out = new byte[Math.max(0, cipher.getOutputSize(buffer.remaining()))];
-                java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(out);
+                ByteBuffer target = ByteBuffer.wrap(out);
                 cipher.doFinal(buffer, target);
                 return target.position() == out.length
                         ? out
-                        : java.util.Arrays.copyOf(out, target.position());
+                        : Arrays.copyOf(out, target.position());
             } catch (GeneralSecurityException e) {
                 throw new IOException("AES-GCM decryption failed", e);
             } finally {
@@ -292,7 +295,7 @@ final class JdkGcm {
                 int n = Math.min(len, Streams.CHUNK + 16 - count);
                 try {
                     count += cipher.update(b, off, n, block, count);
-                } catch (javax.crypto.ShortBufferException e) {
+                } catch (ShortBufferException e) {
                     throw new IOException("cipher output buffer too small", e);
                 }
                 off += n;
@@ -327,7 +330,7 @@ final class JdkGcm {
                 throw new IOException("cipher output shorter than its tag");
             }
             int body = last.length - tagBytes;
-            tag = java.util.Arrays.copyOfRange(last, body, last.length);
+            tag = Arrays.copyOfRange(last, body, last.length);
             out.write(block, 0, count);
             out.write(last, 0, body);
             // not closed: Bouncy Castle closes the octet-string stream itself once the cipher

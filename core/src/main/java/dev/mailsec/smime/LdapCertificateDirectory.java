@@ -14,10 +14,13 @@ import java.util.Collection;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.AuthenticationException;
 import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
+import javax.naming.SizeLimitExceededException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.SearchControls;
@@ -98,8 +101,8 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
         }
         this.url = url;
         this.baseDn = baseDn;
-        this.bind = java.util.Objects.requireNonNull(bind, "bind");
-        this.tls = java.util.Objects.requireNonNull(tls, "tls");
+        this.bind = Objects.requireNonNull(bind, "bind");
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.filter = filter;
         this.timeout = timeout;
         this.ttl = ttl;
@@ -153,12 +156,12 @@ public final class LdapCertificateDirectory implements CertificateDirectory {
                             true,
                             certificates);
                 }
-            } catch (javax.naming.SizeLimitExceededException e) {
+            } catch (SizeLimitExceededException e) {
                 LOGGER.warn(
                         "S/MIME LDAP: more than 50 entries for {}; using the first 50", address);
             }
             return List.copyOf(certificates);
-        } catch (javax.naming.AuthenticationException e) {
+        } catch (AuthenticationException e) {
             throw new IOException(
                     "LDAP server "
                             + url

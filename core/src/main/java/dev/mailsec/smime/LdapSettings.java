@@ -1,8 +1,17 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.dkm.Dkm;
+import dev.mailsec.dkm.DkmUnavailableException;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the LDAP settings: the certificate directory ({@code certificateFolder} or {@code ldap*}),
@@ -12,8 +21,7 @@ import java.util.Locale;
 final class LdapSettings {
 
     // named after the public entry, as it was before this class was split from it
-    private static final org.slf4j.Logger LOGGER =
-            org.slf4j.LoggerFactory.getLogger(SmimeSettings.class);
+    private static final Logger LOGGER = LoggerFactory.getLogger(SmimeSettings.class);
 
     /**
      * How long a directory answer (also "no certificate") is kept, unless configured: ten minutes.
@@ -27,9 +35,7 @@ final class LdapSettings {
      *
      * @param dkm the DKM client for {@code ldapPasswordSecret}, asked for only when that is set
      */
-    static CertificateDirectory directory(
-            java.util.function.UnaryOperator<String> parameters,
-            java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+    static CertificateDirectory directory(UnaryOperator<String> parameters, Supplier<Dkm> dkm) {
         String folder = parameters.apply("certificateFolder");
         String url = parameters.apply("ldapUrl");
         if ((folder == null) == (url == null)) {
@@ -38,7 +44,7 @@ final class LdapSettings {
         }
         if (folder != null) {
             for (String p :
-                    java.util.List.of(
+                    List.of(
                             "ldapBaseDn",
                             "ldapBindDn",
                             "ldapPassword",
@@ -92,10 +98,7 @@ final class LdapSettings {
      * @param dkm asked for only when {@code <prefix>PasswordSecret} is set; may throw
      *     IllegalArgumentException
      */
-    static LdapBind ldapBind(
-            java.util.function.UnaryOperator<String> parameters,
-            String prefix,
-            java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+    static LdapBind ldapBind(UnaryOperator<String> parameters, String prefix, Supplier<Dkm> dkm) {
         String dnName = prefix + "BindDn";
         String passwordName = prefix + "Password";
         String secretName = prefix + "PasswordSecret";
@@ -143,7 +146,7 @@ final class LdapSettings {
         try {
             bind.check();
         } catch (IOException e) {
-            if (e.getCause() instanceof dev.mailsec.dkm.DkmUnavailableException) {
+            if (e.getCause() instanceof DkmUnavailableException) {
                 // the store may come back: lookups fail (and mail waits) until it does
                 LOGGER.warn(
                         "{}: cannot check secret {} now: {}",
@@ -165,9 +168,7 @@ final class LdapSettings {
      * certificate must chain to ({@code crlLdapTlsTrustAnchors}, default the JVM's trust store);
      * {@link LdapServer#none()} when unset.
      */
-    static LdapServer crlLdapServer(
-            java.util.function.UnaryOperator<String> parameters,
-            java.util.function.Supplier<dev.mailsec.dkm.Dkm> dkm) {
+    static LdapServer crlLdapServer(UnaryOperator<String> parameters, Supplier<Dkm> dkm) {
         String url = ldapServer("crlLdapUrl", parameters.apply("crlLdapUrl"));
         LdapBind bind = ldapBind(parameters, "crlLdap", dkm);
         String anchors = parameters.apply("crlLdapTlsTrustAnchors");
@@ -221,7 +222,7 @@ final class LdapSettings {
         if (bind.isAnonymous() || !url.toLowerCase(Locale.ROOT).startsWith("ldap://")) {
             return;
         }
-        String host = java.net.URI.create(url).getHost();
+        String host = URI.create(url).getHost();
         if (host != null
                 && (host.equals("localhost")
                         || host.startsWith("127.")
@@ -245,10 +246,10 @@ final class LdapSettings {
         if (value == null || value.trim().isEmpty()) {
             return null;
         }
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = new java.net.URI(value.trim());
-        } catch (java.net.URISyntaxException e) {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException(parameter + ": not an LDAP URL: '" + value + "'", e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -7,7 +7,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.TrustAnchor;
 import java.util.Hashtable;
+import java.util.Locale;
 import java.util.Set;
+import javax.naming.Context;
 import javax.naming.NamingException;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
@@ -79,9 +81,9 @@ public final class LdapTls {
      * acknowledgement: 51 ms per connection to slapd here, 10 ms with it).
      */
     DirContext open(Hashtable<String, Object> env) throws NamingException {
-        Object url = env.get(javax.naming.Context.PROVIDER_URL);
+        Object url = env.get(Context.PROVIDER_URL);
         if (!(url instanceof String)
-                || !((String) url).toLowerCase(java.util.Locale.ROOT).startsWith("ldaps://")) {
+                || !((String) url).toLowerCase(Locale.ROOT).startsWith("ldaps://")) {
             return new InitialDirContext(env);
         }
         env.put("java.naming.ldap.factory.socket", Factory.class.getName());

@@ -1,5 +1,6 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.smime.internal.ByteScan;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,9 +72,7 @@ final class MultipartSplitter {
         // first byte"
         int i = from + 1;
         while (i <= last) {
-            int hit =
-                    dev.mailsec.smime.internal.ByteScan.nextAtLineStart(
-                            haystack, i, last + 1, needle[0]);
+            int hit = ByteScan.nextAtLineStart(haystack, i, last + 1, needle[0]);
             if (hit < 0) {
                 return -1;
             }

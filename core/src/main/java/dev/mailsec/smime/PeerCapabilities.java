@@ -1,6 +1,7 @@
 package dev.mailsec.smime;
 
 import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
+import dev.mailsec.shaded.bc.asn1.cms.Attribute;
 import dev.mailsec.shaded.bc.asn1.cms.AttributeTable;
 import dev.mailsec.shaded.bc.asn1.nist.NISTObjectIdentifiers;
 import dev.mailsec.shaded.bc.asn1.pkcs.PKCSObjectIdentifiers;
@@ -38,8 +39,7 @@ public final class PeerCapabilities {
         if (attributes == null) {
             return Optional.empty();
         }
-        dev.mailsec.shaded.bc.asn1.cms.Attribute attribute =
-                attributes.get(PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities);
+        Attribute attribute = attributes.get(PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities);
         if (attribute == null || attribute.getAttrValues().size() == 0) {
             return Optional.empty();
         }

@@ -1,21 +1,32 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier;
 import dev.mailsec.shaded.bc.asn1.pkcs.PrivateKeyInfo;
+import dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo;
+import dev.mailsec.shaded.bc.asn1.x9.ECNamedCurveTable;
+import dev.mailsec.shaded.bc.asn1.x9.X9ECParameters;
 import dev.mailsec.shaded.bc.openssl.PEMKeyPair;
 import dev.mailsec.shaded.bc.openssl.PEMParser;
 import dev.mailsec.shaded.bc.openssl.jcajce.JcaPEMKeyConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECPoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -108,19 +119,16 @@ public final class PemSmimeKeySource implements SmimeKeySource {
                         && privateKey.getAlgorithm().startsWith("RSA"))) {
             return false;
         }
-        if (privateKey instanceof java.security.interfaces.RSAPrivateCrtKey) {
-            return ((java.security.interfaces.RSAPrivateCrtKey) privateKey)
+        if (privateKey instanceof RSAPrivateCrtKey) {
+            return ((RSAPrivateCrtKey) privateKey)
                     .getModulus()
-                    .equals(((java.security.interfaces.RSAPublicKey) publicKey).getModulus());
+                    .equals(((RSAPublicKey) publicKey).getModulus());
         }
-        if (privateKey instanceof java.security.interfaces.ECPrivateKey) {
-            java.security.interfaces.ECPrivateKey ec =
-                    (java.security.interfaces.ECPrivateKey) privateKey;
-            java.security.spec.ECPoint expected =
-                    ((java.security.interfaces.ECPublicKey) publicKey).getW();
-            java.math.BigInteger s = ec.getS();
-            dev.mailsec.shaded.bc.asn1.x9.X9ECParameters x9 =
-                    dev.mailsec.shaded.bc.asn1.x9.ECNamedCurveTable.getByOID(curveOid(publicKey));
+        if (privateKey instanceof ECPrivateKey) {
+            ECPrivateKey ec = (ECPrivateKey) privateKey;
+            ECPoint expected = ((ECPublicKey) publicKey).getW();
+            BigInteger s = ec.getS();
+            X9ECParameters x9 = ECNamedCurveTable.getByOID(curveOid(publicKey));
             if (x9 == null) {
                 throw new IOException("unsupported EC curve in " + keyFile);
             }
@@ -131,12 +139,9 @@ public final class PemSmimeKeySource implements SmimeKeySource {
         return true;
     }
 
-    private static dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier curveOid(PublicKey publicKey) {
-        dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo info =
-                dev.mailsec.shaded.bc.asn1.x509.SubjectPublicKeyInfo.getInstance(
-                        publicKey.getEncoded());
-        return dev.mailsec.shaded.bc.asn1.ASN1ObjectIdentifier.getInstance(
-                info.getAlgorithm().getParameters());
+    private static ASN1ObjectIdentifier curveOid(PublicKey publicKey) {
+        SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
+        return ASN1ObjectIdentifier.getInstance(info.getAlgorithm().getParameters());
     }
 
     public static PrivateKey readPrivateKey(Path keyFile) throws IOException {
@@ -157,10 +162,10 @@ public final class PemSmimeKeySource implements SmimeKeySource {
 
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends java.security.cert.Certificate> certs =
+            Collection<? extends Certificate> certs =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);
             List<X509Certificate> result = new ArrayList<>();
-            for (java.security.cert.Certificate c : certs) {
+            for (Certificate c : certs) {
                 result.add((X509Certificate) c);
             }
             return result;

@@ -1,6 +1,7 @@
 package dev.mailsec.smime;
 
 import java.io.IOException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Comparator;
@@ -99,7 +100,7 @@ public final class RecipientCertificates {
             if (eku != null && !eku.contains(EMAIL_PROTECTION) && !eku.contains(ANY_EKU)) {
                 return Optional.of("extended key usage does not allow e-mail protection");
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             return Optional.of("unreadable extended key usage");
         }
         if (chains != null) {

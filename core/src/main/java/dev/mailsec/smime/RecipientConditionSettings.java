@@ -1,7 +1,12 @@
 package dev.mailsec.smime;
 
+import dev.mailsec.dkmclient.DkmClients;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,7 +29,7 @@ final class RecipientConditionSettings {
      */
     static RecipientCertificates recipientCertificatesFromCondition(
             String parameter, String value) {
-        java.util.Map<String, String> options = conditionOptions(parameter, value);
+        Map<String, String> options = conditionOptions(parameter, value);
         ChainValidator chains = null;
         if (options.containsKey("trustAnchors")) {
             chains =
@@ -40,15 +45,15 @@ final class RecipientConditionSettings {
 
     /** The certificate directory of such a condition (its {@code trustAnchors} option aside). */
     static CertificateDirectory directoryFromCondition(String parameter, String value) {
-        java.util.Map<String, String> options = conditionOptions(parameter, value);
+        Map<String, String> options = conditionOptions(parameter, value);
         String target = value.trim().split(";")[0].trim();
         if (!isLdapUrl(target)) {
             return SmimeSettings.certificateFolder(parameter, target);
         }
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = new java.net.URI(target);
-        } catch (java.net.URISyntaxException e) {
+            uri = new URI(target);
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException(
                     parameter + ": not an LDAP URL: '" + target + "'", e);
         }
@@ -62,7 +67,7 @@ final class RecipientConditionSettings {
                     parameter
                             + ": bindDn and passwordSecret (a DKM secret holding the password) go together");
         }
-        java.util.Map<String, String> named = new java.util.HashMap<>();
+        Map<String, String> named = new HashMap<>();
         if (options.containsKey("bindDn")) {
             named.put("ldapBindDn", options.get("bindDn"));
         }
@@ -75,8 +80,7 @@ final class RecipientConditionSettings {
                     LdapSettings.ldapBind(
                             named::get,
                             "ldap",
-                            dev.mailsec.dkmclient.DkmClients.lazy(
-                                    "dkmConfig", options.get("dkmConfig")));
+                            DkmClients.lazy("dkmConfig", options.get("dkmConfig")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     parameter
@@ -131,7 +135,7 @@ final class RecipientConditionSettings {
      * The {@code ; key=value} options after a condition's folder or URL, each known for that kind
      * of target.
      */
-    static java.util.Map<String, String> conditionOptions(String parameter, String value) {
+    static Map<String, String> conditionOptions(String parameter, String value) {
         if (value == null || value.trim().isEmpty()) {
             throw new IllegalArgumentException(
                     parameter + ": a certificate folder or an ldap:// URL is required");
@@ -148,7 +152,7 @@ final class RecipientConditionSettings {
                                 "cacheTtl",
                                 "trustAnchors")
                         : Set.of("trustAnchors");
-        java.util.Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i].trim();
             int eq = part.indexOf('=');

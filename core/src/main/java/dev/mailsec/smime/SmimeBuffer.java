@@ -2,6 +2,7 @@ package dev.mailsec.smime;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * A byte buffer for a message going into or coming out of the engine, read in place: {@link #in()}
@@ -48,7 +49,7 @@ public final class SmimeBuffer extends ByteArrayOutputStream {
             if (wanted > Integer.MAX_VALUE - 16) {
                 throw new OutOfMemoryError("message larger than a byte array");
             }
-            buf = java.util.Arrays.copyOf(buf, (int) wanted);
+            buf = Arrays.copyOf(buf, (int) wanted);
         }
         return buf;
     }

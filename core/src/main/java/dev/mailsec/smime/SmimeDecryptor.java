@@ -21,11 +21,13 @@ import dev.mailsec.shaded.bc.cms.RecipientInformationStore;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipient;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyAgreeRecipientId;
 import dev.mailsec.shaded.bc.cms.jcajce.JceKeyTransRecipientId;
+import dev.mailsec.smime.internal.Base64LinesInputStream;
 import dev.mailsec.smime.internal.ContentType;
 import dev.mailsec.smime.internal.MessageHead;
 import dev.mailsec.smime.internal.Streams;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +35,8 @@ import java.security.PrivateKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
 
 /**
  * Decrypts an S/MIME enveloped (AES-CBC, 3DES) or auth-enveloped (AES-GCM) message with the first
@@ -102,10 +106,7 @@ public final class SmimeDecryptor {
         // (asked of the caller's stream: the tagging wrapper around it is no ByteArrayInputStream)
         long bound =
                 message instanceof ByteArrayInputStream ? message.available() : Integer.MAX_VALUE;
-        InputStream body =
-                "base64".equals(cte)
-                        ? new dev.mailsec.smime.internal.Base64LinesInputStream(in)
-                        : in;
+        InputStream body = "base64".equals(cte) ? new Base64LinesInputStream(in) : in;
         // checked below the buffer, so that the mark/reset below shows the checker every byte once
         InputStream der = new BufferedInputStream(BerLimits.stream(body, bound), 64 * 1024);
         try {
@@ -139,9 +140,9 @@ public final class SmimeDecryptor {
                     SmimeException.Reason.CORRUPT, "broken envelope: " + e.getMessage(), e);
         } catch (IOException e) {
             refuseOverLimit(e);
-            if (e.getCause() instanceof javax.crypto.AEADBadTagException
+            if (e.getCause() instanceof AEADBadTagException
                     || e.getCause() instanceof CMSException
-                    || e.getCause() instanceof javax.crypto.BadPaddingException) {
+                    || e.getCause() instanceof BadPaddingException) {
                 throw new SmimeException(
                         SmimeException.Reason.CORRUPT, "envelope fails its integrity check", e);
             }
@@ -279,7 +280,7 @@ public final class SmimeDecryptor {
      * Marks the faults of the message stream (mark/reset pass through, so MessageHead still reads
      * in blocks).
      */
-    private static final class TaggedInput extends java.io.FilterInputStream {
+    private static final class TaggedInput extends FilterInputStream {
         TaggedInput(InputStream in) {
             super(in);
         }

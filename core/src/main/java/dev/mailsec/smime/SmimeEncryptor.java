@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -55,7 +56,7 @@ public final class SmimeEncryptor {
                                             "MGF1",
                                             MGF1ParameterSpec.SHA256,
                                             PSource.PSpecified.DEFAULT));
-        } catch (java.security.InvalidAlgorithmParameterException e) {
+        } catch (InvalidAlgorithmParameterException e) {
             throw new ExceptionInInitializerError(e);
         }
     }

@@ -22,7 +22,12 @@ public class SmimeException extends Exception {
         /** The message uses an algorithm this engine refuses (e.g. RC2, DES) or does not know. */
         UNSUPPORTED_ALGORITHM,
         /** A key or certificate cannot be used for this operation. */
-        UNUSABLE_KEY
+        UNUSABLE_KEY,
+        /**
+         * The key store refused or holds a broken key ({@link SmimeKeyAccessException}): permanent,
+         * an operator must look.
+         */
+        KEY_ACCESS_DENIED
     }
 
     private final Reason reason;

@@ -18,5 +18,5 @@ public interface SmimeKeySource {
      * @throws IOException any other: the store cannot be reached (a temporary fault: the caller
      *     must not treat it as "no key")
      */
-    List<SmimeKeyPair> keysFor(String address) throws IOException;
+    List<SmimeKeyPair> keysFor(String address) throws IOException, SmimeKeyAccessException;
 }

@@ -1,6 +1,7 @@
 package dev.mailsec.smime;
 
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.dkm.Dkm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ public final class SmimeSettings {
     }
 
     /** The parameters {@link #directory} reads. */
-    public static final java.util.Set<String> DIRECTORY_PARAMETERS =
-            java.util.Set.of(
+    public static final Set<String> DIRECTORY_PARAMETERS =
+            Set.of(
                     "certificateFolder",
                     "ldapUrl",
                     "ldapBaseDn",
@@ -45,8 +46,8 @@ public final class SmimeSettings {
                     "ldapTimeout");
 
     /** The parameters {@link #crlLdapServer} reads. */
-    public static final java.util.Set<String> CRL_LDAP_PARAMETERS =
-            java.util.Set.of(
+    public static final Set<String> CRL_LDAP_PARAMETERS =
+            Set.of(
                     "crlLdapUrl",
                     "crlLdapBindDn",
                     "crlLdapPassword",
@@ -61,7 +62,7 @@ public final class SmimeSettings {
      * @param dkm the DKM client for {@code ldapPasswordSecret}, asked for only when that is set
      */
     public static CertificateDirectory directory(
-            UnaryOperator<String> parameters, Supplier<dev.mailsec.dkm.Dkm> dkm) {
+            UnaryOperator<String> parameters, Supplier<Dkm> dkm) {
         return LdapSettings.directory(parameters, dkm);
     }
 
@@ -72,7 +73,7 @@ public final class SmimeSettings {
      * @param dkm asked for only when {@code <prefix>PasswordSecret} is set
      */
     public static LdapBind ldapBind(
-            UnaryOperator<String> parameters, String prefix, Supplier<dev.mailsec.dkm.Dkm> dkm) {
+            UnaryOperator<String> parameters, String prefix, Supplier<Dkm> dkm) {
         return LdapSettings.ldapBind(parameters, prefix, dkm);
     }
 
@@ -80,8 +81,7 @@ public final class SmimeSettings {
      * The server for LDAP CRL distribution points that name none ({@code crlLdapUrl} and its bind
      * and TLS trust); {@link LdapServer#none()} when unset.
      */
-    public static LdapServer crlLdapServer(
-            UnaryOperator<String> parameters, Supplier<dev.mailsec.dkm.Dkm> dkm) {
+    public static LdapServer crlLdapServer(UnaryOperator<String> parameters, Supplier<Dkm> dkm) {
         return LdapSettings.crlLdapServer(parameters, dkm);
     }
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.mail.MessagingException;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class ParametersTest {
     void givenKeepsABlankValueForTheParserToRefuse() {
         given.put("blank", "  ");
         given.put("a", " x ");
-        java.util.function.Function<String, String> nonEmpty =
+        Function<String, String> nonEmpty =
                 v -> {
                     if (v.isEmpty()) {
                         throw new IllegalArgumentException("must not be empty");

@@ -9,10 +9,16 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -142,7 +148,7 @@ class DkimVerifierTest {
                 record.replace("EDKEY", TestSigner.ed25519Record().replaceFirst(".*p=", ""))
                         .replace(
                                 "KEY",
-                                java.util.Base64.getEncoder()
+                                Base64.getEncoder()
                                         .encodeToString(
                                                 TestSigner.RSA_2048.getPublic().getEncoded()));
         DkimVerifier v =
@@ -174,24 +180,17 @@ class DkimVerifierTest {
 
     @Test
     void verifyShouldRefuseKeysThatMakeVerificationExpensive() throws Exception {
-        java.security.KeyFactory kf = java.security.KeyFactory.getInstance("RSA");
-        java.math.BigInteger modulus =
-                ((java.security.interfaces.RSAPublicKey) TestSigner.RSA_2048.getPublic())
-                        .getModulus();
-        java.security.PublicKey hugeExponent =
+        KeyFactory kf = KeyFactory.getInstance("RSA");
+        BigInteger modulus = ((RSAPublicKey) TestSigner.RSA_2048.getPublic()).getModulus();
+        PublicKey hugeExponent =
                 kf.generatePublic(
-                        new java.security.spec.RSAPublicKeySpec(
-                                modulus,
-                                java.math.BigInteger.ONE
-                                        .shiftLeft(2000)
-                                        .add(java.math.BigInteger.ONE)));
-        java.security.PublicKey huge =
+                        new RSAPublicKeySpec(
+                                modulus, BigInteger.ONE.shiftLeft(2000).add(BigInteger.ONE)));
+        PublicKey huge =
                 kf.generatePublic(
-                        new java.security.spec.RSAPublicKeySpec(
-                                java.math.BigInteger.ONE
-                                        .shiftLeft(8207)
-                                        .add(java.math.BigInteger.valueOf(12345)),
-                                java.math.BigInteger.valueOf(65537)));
+                        new RSAPublicKeySpec(
+                                BigInteger.ONE.shiftLeft(8207).add(BigInteger.valueOf(12345)),
+                                BigInteger.valueOf(65537)));
         for (Object[] c :
                 new Object[][] {
                     {hugeExponent, "RSA key exponent longer than 64 bits"},
@@ -199,8 +198,7 @@ class DkimVerifierTest {
                 }) {
             String txt =
                     "v=DKIM1; p="
-                            + java.util.Base64.getEncoder()
-                                    .encodeToString(((java.security.PublicKey) c[0]).getEncoded());
+                            + Base64.getEncoder().encodeToString(((PublicKey) c[0]).getEncoded());
             DkimVerifier v =
                     new DkimVerifier(
                             TestSigner.keys(Map.of("sel._domainkey.example.com", txt)),

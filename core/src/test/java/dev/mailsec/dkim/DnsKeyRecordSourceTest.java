@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +85,7 @@ class DnsKeyRecordSourceTest {
 
     @Test
     void aMessageVerifiesWithItsKeyFromDns() {
-        java.util.Map<String, String> t = TestSigner.tags();
+        Map<String, String> t = TestSigner.tags();
         t.put("d", "example.test");
         String signed = TestSigner.signRsa(TestSigner.MESSAGE, t);
         DkimVerification v =
@@ -177,8 +180,7 @@ class DnsKeyRecordSourceTest {
 
     @Test
     void badServerListIsRefusedNamingTheParameter() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> DnsKeyRecordSource.builder().servers("dns.example:53"))
+        Assertions.assertThatThrownBy(() -> DnsKeyRecordSource.builder().servers("dns.example:53"))
                 .hasMessage("dnsServers: must be IP addresses, got 'dns.example:53'");
         assertThat(
                         DnsKeyRecordSource.builder()
@@ -195,7 +197,7 @@ class DnsKeyRecordSourceTest {
      * logged, then a little longer so that one query too many would show, and returns the count.
      */
     private static int queriesLoggedSettled(String name, int expected) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (queriesLogged(name) < expected && System.nanoTime() < deadline) {
             sleep(20);
         }
@@ -237,12 +239,12 @@ class DnsKeyRecordSourceTest {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }

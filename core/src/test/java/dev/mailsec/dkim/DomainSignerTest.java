@@ -27,6 +27,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,7 +163,7 @@ class DomainSignerTest {
         assertThat(lookups).hasValue(2);
         assertThat(verify(m, RSA).results())
                 .extracting(DkimSignatureResult::selector, DkimSignatureResult::result)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("rsa-v2", DkimResult.PASS));
+                .containsExactly(Tuple.tuple("rsa-v2", DkimResult.PASS));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.xbill.DNS.Message;
@@ -31,9 +32,7 @@ final class TinyDnsServer implements AutoCloseable {
                                     socket.receive(p);
                                     queries.incrementAndGet();
                                     Message query =
-                                            new Message(
-                                                    java.util.Arrays.copyOf(
-                                                            p.getData(), p.getLength()));
+                                            new Message(Arrays.copyOf(p.getData(), p.getLength()));
                                     byte[] out = answer.apply(query).toWire();
                                     socket.send(
                                             new DatagramPacket(

@@ -6,6 +6,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.mailsec.dkm.spi.StoredRecord;
 import dev.mailsec.dkm.spi.Write;
 import dev.mailsec.dkm.store.FileStorage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -64,7 +65,7 @@ class PasscodeMacTest {
                         .protect(
                                 new MimeMessage(
                                         Session.getInstance(new Properties()),
-                                        new java.io.ByteArrayInputStream(raw)),
+                                        new ByteArrayInputStream(raw)),
                                 ALICE,
                                 List.of(CAROL),
                                 env.settings().template("encrypt-only"))
@@ -80,7 +81,7 @@ class PasscodeMacTest {
 
     /** The passcode record of CAROL, as someone holding a copy of the store sees it. */
     Map<String, Object> record() throws Exception {
-        StoredRecord r = storage.get("c/" + jti + "/" + RightsStore.hash(CAROL)).orElseThrow();
+        StoredRecord r = storage.get("c/" + jti + "/" + RightsRecords.hash(CAROL)).orElseThrow();
         return JSONObjectUtils.parse(new String(r.value(), StandardCharsets.UTF_8));
     }
 
@@ -241,7 +242,7 @@ class PasscodeMacTest {
         storage.write(
                 List.of(
                         new Write(
-                                "c/" + jti + "/" + RightsStore.hash(CAROL),
+                                "c/" + jti + "/" + RightsRecords.hash(CAROL),
                                 0,
                                 JSONObjectUtils.toJSONString(legacy)
                                         .getBytes(StandardCharsets.UTF_8))));

@@ -8,11 +8,16 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.mailsec.dkm.VersionState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +25,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import javax.crypto.SecretKey;
 import javax.mail.BodyPart;
 import javax.mail.Multipart;
 import javax.mail.Part;
@@ -216,8 +223,7 @@ class RightsProtectionTest {
         assertThat(c.getExpirationTime().toInstant())
                 .isEqualTo(c.getIssueTime().toInstant().plus(Duration.ofDays(30)));
         assertThat(Base64.getUrlDecoder().decode(c.getJWTID())).hasSize(16);
-        assertThat(c.getStringClaim("cth"))
-                .isEqualTo(RightsProtector.contentHash(p.pkg().content()));
+        assertThat(c.getStringClaim("cth")).isEqualTo(LicenceSealer.contentHash(p.pkg().content()));
     }
 
     @Test
@@ -232,7 +238,7 @@ class RightsProtectionTest {
 
     @Test
     void anUnreachableKeyStoreShouldBeATemporaryKeyFaultNamingTheSecretOnly() throws Exception {
-        java.nio.file.Files.move(dir.resolve("a/dkm-data"), dir.resolve("a/dkm-moved"));
+        Files.move(dir.resolve("a/dkm-data"), dir.resolve("a/dkm-moved"));
         assertThatThrownBy(() -> protect("encrypt-only"))
                 .isInstanceOf(RightsKeyUnavailableException.class)
                 .isInstanceOf(RightsUnavailableException.class)
@@ -411,7 +417,7 @@ class RightsProtectionTest {
         SignedJWT orig = SignedJWT.parse(p.pkg().licence());
         JWTClaimsSet claims =
                 new JWTClaimsSet.Builder(orig.getJWTClaimsSet())
-                        .claim("cth", RightsProtector.contentHash(content))
+                        .claim("cth", LicenceSealer.contentHash(content))
                         .build();
         SignedJWT forged = new SignedJWT(orig.getHeader(), claims);
         forged.sign(new ECDSASigner(env.keyring().signingKey().key()));
@@ -459,7 +465,7 @@ class RightsProtectionTest {
                 new SignedJWT(
                         orig.getHeader(),
                         new JWTClaimsSet.Builder(orig.getJWTClaimsSet())
-                                .claim("cth", RightsProtector.contentHash(p2.pkg().content()))
+                                .claim("cth", LicenceSealer.contentHash(p2.pkg().content()))
                                 .build());
         forged.sign(new ECDSASigner(env.keyring().signingKey().key()));
         assertThatThrownBy(
@@ -623,7 +629,7 @@ class RightsProtectionTest {
         }
         for (String secret : List.of("rights/content-key", "rights/signing")) {
             assertThat(env.dkm().refresh(secret).version(1).orElseThrow().state())
-                    .isEqualTo(dev.mailsec.dkm.VersionState.ARCHIVED);
+                    .isEqualTo(VersionState.ARCHIVED);
         }
         raw = RightsTestMessages.multipart(ALICE, CAROL, "m2@mailsec.test", "after");
         Protection fresh = protect("encrypt-only");
@@ -648,7 +654,7 @@ class RightsProtectionTest {
                         env.keyring().sessionKey().key().getEncoded())) {
             material.add(Base64.getEncoder().encodeToString(k));
             material.add(Base64.getUrlEncoder().withoutPadding().encodeToString(k));
-            material.add(new java.math.BigInteger(1, k).toString(16));
+            material.add(new BigInteger(1, k).toString(16));
         }
         List<String> shown = new ArrayList<>();
         shown.add(env.keyring().toString());
@@ -689,36 +695,33 @@ class RightsProtectionTest {
         }
 
         @Override
-        public RightsKey<javax.crypto.SecretKey> contentKey() throws RightsKeyUnavailableException {
+        public RightsKey<SecretKey> contentKey() throws RightsKeyUnavailableException {
             return content.contentKey();
         }
 
         @Override
-        public java.util.Optional<javax.crypto.SecretKey> contentKey(String kid)
-                throws RightsKeyUnavailableException {
+        public Optional<SecretKey> contentKey(String kid) throws RightsKeyUnavailableException {
             return content.contentKey(kid);
         }
 
         @Override
-        public RightsKey<java.security.interfaces.ECPrivateKey> signingKey()
-                throws RightsKeyUnavailableException {
+        public RightsKey<ECPrivateKey> signingKey() throws RightsKeyUnavailableException {
             return licence.signingKey();
         }
 
         @Override
-        public java.util.Optional<java.security.interfaces.ECPublicKey> verificationKey(String kid)
+        public Optional<ECPublicKey> verificationKey(String kid)
                 throws RightsKeyUnavailableException {
             return licence.verificationKey(kid);
         }
 
         @Override
-        public RightsKey<javax.crypto.SecretKey> sessionKey() throws RightsKeyUnavailableException {
+        public RightsKey<SecretKey> sessionKey() throws RightsKeyUnavailableException {
             return content.sessionKey();
         }
 
         @Override
-        public List<RightsKey<javax.crypto.SecretKey>> sessionKeys()
-                throws RightsKeyUnavailableException {
+        public List<RightsKey<SecretKey>> sessionKeys() throws RightsKeyUnavailableException {
             return content.sessionKeys();
         }
     }

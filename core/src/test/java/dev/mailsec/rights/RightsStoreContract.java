@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoredRecord;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -54,10 +56,7 @@ abstract class RightsStoreContract<S extends Storage> {
         store = storeOn(storage);
         protector =
                 new RightsProtector(
-                        env.settings(),
-                        env.keyring(),
-                        store,
-                        Clock.fixed(T0, java.time.ZoneOffset.UTC));
+                        env.settings(), env.keyring(), store, Clock.fixed(T0, ZoneOffset.UTC));
         portal = PortalSettings.builder("mailsec.test").build();
         keys = PasscodeKeys.of(env.keyring());
     }
@@ -73,8 +72,7 @@ abstract class RightsStoreContract<S extends Storage> {
         byte[] raw = RightsTestMessages.multipart(ALICE, CAROL, mid, "s");
         return protector.protect(
                 new MimeMessage(
-                        Session.getInstance(new Properties()),
-                        new java.io.ByteArrayInputStream(raw)),
+                        Session.getInstance(new Properties()), new ByteArrayInputStream(raw)),
                 ALICE,
                 List.of(CAROL),
                 env.settings().template(template));

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.smime.internal.Base64LinesInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +50,7 @@ class Base64LinesInputStreamTest {
         byte[] data = new byte[150_000 + random.nextInt(100_000)];
         random.nextBytes(data);
         byte[] encoded = Base64.getEncoder().encode(data);
-        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
         int i = 0;
         while (i < encoded.length) {
             // fixed-length lines (0: a new random length every few lines, the block decoder's worst
@@ -109,9 +111,9 @@ class Base64LinesInputStreamTest {
         byte[] junk =
                 concat(
                         concat(
-                                java.util.Arrays.copyOf(encoded, edge),
+                                Arrays.copyOf(encoded, edge),
                                 "!".getBytes(StandardCharsets.US_ASCII)),
-                        java.util.Arrays.copyOfRange(encoded, edge, encoded.length));
+                        Arrays.copyOfRange(encoded, edge, encoded.length));
         assertThat(new Base64LinesInputStream(new ByteArrayInputStream(junk)).readAllBytes())
                 .isEqualTo(Base64.getMimeDecoder().decode(junk))
                 .isEqualTo(data);
@@ -125,7 +127,7 @@ class Base64LinesInputStreamTest {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
@@ -137,7 +139,7 @@ class Base64LinesInputStreamTest {
         Random random = new Random(seed);
         random.nextBytes(data);
         byte[] encoded = Base64.getEncoder().encode(data);
-        java.io.ByteArrayOutputStream noisy = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream noisy = new ByteArrayOutputStream();
         for (byte b : encoded) {
             if (random.nextInt(5) == 0) {
                 noisy.write(" \t\r\n!*\u00e9".charAt(random.nextInt(7)));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailsec.smime.internal.Base64LinesOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,9 +51,7 @@ class Base64LinesOutputStreamTest {
         byte[] data = new byte[size];
         new Random(size + 1).nextBytes(data);
         SmimeBuffer out = new SmimeBuffer(initialCapacity);
-        out.write(
-                "Content-Transfer-Encoding: base64\r\n\r\n"
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write("Content-Transfer-Encoding: base64\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         int before = out.size();
         try (OutputStream b64 = new Base64LinesOutputStream(out)) {
             for (int i = 0; i < size; i += writeSize) {
@@ -61,13 +61,9 @@ class Base64LinesOutputStreamTest {
         out.write('.');
         byte[] expected = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encode(data);
         byte[] written = out.toByteArray();
-        assertThat(java.util.Arrays.copyOfRange(written, before, written.length - 1))
-                .isEqualTo(expected);
+        assertThat(Arrays.copyOfRange(written, before, written.length - 1)).isEqualTo(expected);
         assertThat(written[written.length - 1]).isEqualTo((byte) '.');
-        assertThat(
-                        new String(
-                                out.in().readNBytes(before),
-                                java.nio.charset.StandardCharsets.US_ASCII))
+        assertThat(new String(out.in().readNBytes(before), StandardCharsets.US_ASCII))
                 .isEqualTo("Content-Transfer-Encoding: base64\r\n\r\n");
     }
 }

@@ -6,6 +6,7 @@ import dev.mailsec.smime.internal.ByteScan;
 import dev.mailsec.smime.internal.CrlfOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,7 @@ class ByteScanTest {
                     }
                 }
                 assertThat(ByteScan.nextBareLineFeed(b, from, to))
-                        .as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
+                        .as("%s from %d to %d", Arrays.toString(b), from, to)
                         .isEqualTo(expected);
             }
         }
@@ -139,7 +140,7 @@ class ByteScanTest {
                     }
                 }
                 assertThat(ByteScan.nextAtLineStart(b, from, to, (byte) '-'))
-                        .as("%s from %d to %d", java.util.Arrays.toString(b), from, to)
+                        .as("%s from %d to %d", Arrays.toString(b), from, to)
                         .isEqualTo(expected);
             }
         }

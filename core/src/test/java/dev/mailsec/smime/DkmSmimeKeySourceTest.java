@@ -149,7 +149,10 @@ class DkmSmimeKeySourceTest {
         try (Dkm outsider = open("outsider")) {
             assertThatThrownBy(() -> new DkmSmimeKeySource(outsider).keysFor("bob@mailsec.test"))
                     .isInstanceOf(SmimeKeyAccessException.class)
-                    .hasMessageContaining("DKM refused access to smime/bob@mailsec.test");
+                    .hasMessageContaining("DKM refused access to smime/bob@mailsec.test")
+                    .isNotInstanceOf(IOException.class)
+                    .extracting(e -> ((SmimeException) e).reason())
+                    .isEqualTo(SmimeException.Reason.KEY_ACCESS_DENIED);
         }
     }
 

@@ -2,11 +2,14 @@ package dev.mailsec.smime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.smime.internal.ContentType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -39,8 +42,7 @@ class GpgsmInteropTest {
         pki = new SmimeTestPki("Gpgsm CA");
         bob = pki.user("bob@example.test");
         home = Files.createDirectory(dir.resolve("g"));
-        Files.setPosixFilePermissions(
-                home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
         env = Map.of("GNUPGHOME", home.toString());
         Files.writeString(home.resolve("gpgsm.conf"), "disable-crl-checks\n");
         Files.writeString(home.resolve("gpg-agent.conf"), "allow-loopback-pinentry\n");
@@ -64,7 +66,7 @@ class GpgsmInteropTest {
     }
 
     private static String fingerprintSha1(byte[] der) throws Exception {
-        byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(der);
+        byte[] d = MessageDigest.getInstance("SHA-1").digest(der);
         StringBuilder sb = new StringBuilder();
         for (byte b : d) {
             sb.append(String.format("%02X", b));
@@ -212,7 +214,7 @@ class GpgsmInteropTest {
                 .sign(new ByteArrayInputStream(message), signed, bob);
         byte[] bytes = signed.toByteArray();
         String boundary =
-                dev.mailsec.smime.internal.ContentType.parse(
+                ContentType.parse(
                                 new String(bytes, StandardCharsets.US_ASCII)
                                         .split("Content-Type: ", 2)[1].split("\r\n\r\n", 2)[0]
                                                 .replace("\r\n\t", " "))

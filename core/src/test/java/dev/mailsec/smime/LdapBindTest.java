@@ -10,11 +10,14 @@ import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.SecretKind;
 import dev.mailsec.dkm.root.FileRootKeys;
 import dev.mailsec.dkm.store.FileStorage;
+import dev.mailsec.dkmclient.DkmClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,10 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.naming.Context;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,7 +140,7 @@ class LdapBindTest {
 
     @AfterAll
     static void stop() throws Exception {
-        dev.mailsec.dkmclient.DkmClients.closeAll();
+        DkmClients.closeAll();
         if (dkm != null) {
             dkm.close();
         }
@@ -391,13 +396,13 @@ class LdapBindTest {
                                         while ((n = in.read(buffer)) > 0) {
                                             bytes.write(buffer, 0, n);
                                         }
-                                    } catch (java.net.SocketTimeoutException e) {
+                                    } catch (SocketTimeoutException e) {
                                         // the client waits for the bind response: everything it
                                         // sends first is here
                                     }
                                     return bytes.toByteArray();
                                 } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
+                                    throw new UncheckedIOException(e);
                                 }
                             });
             ChainValidator.Outcome outcome =
@@ -464,9 +469,9 @@ class LdapBindTest {
         assertThat(bind.toString()).contains(SERVICE).doesNotContain(PASSWORD_1);
         assertThat(bind.refreshable()).isFalse();
         assertThat(directory(bind).lookup("bob@example.test")).containsExactly(bob.certificate());
-        java.util.Hashtable<String, Object> env = new java.util.Hashtable<>();
+        Hashtable<String, Object> env = new Hashtable<>();
         bind.applyTo(env, false);
-        char[] given = (char[]) env.get(javax.naming.Context.SECURITY_CREDENTIALS);
+        char[] given = (char[]) env.get(Context.SECURITY_CREDENTIALS);
         LdapBind.wipe(env);
         assertThat(new String(given)).isEqualTo("\0".repeat(PASSWORD_1.length()));
         assertThat(directory(bind).lookup("bob@example.test"))

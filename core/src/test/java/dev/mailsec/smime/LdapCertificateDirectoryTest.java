@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,7 +169,7 @@ class LdapCertificateDirectoryTest {
                         + "cn: Dave\nsn: D\nmail: dave@example.test\nuserCertificate;binary:< file://"
                         + dir.resolve("bob.der")
                         + "\n");
-        java.util.Map<String, String> p = new java.util.HashMap<>();
+        Map<String, String> p = new HashMap<>();
         p.put("ldapUrl", "ldap://127.0.0.1:" + port);
         p.put("ldapBaseDn", "ou=people,dc=example,dc=test");
         CertificateDirectory cached = SmimeSettings.directory(p::get, () -> null);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -126,7 +128,7 @@ class LdapTlsTest {
         // extensions-jars
         Thread thread = Thread.currentThread();
         ClassLoader saved = thread.getContextClassLoader();
-        thread.setContextClassLoader(new java.net.URLClassLoader(new java.net.URL[0], null));
+        thread.setContextClassLoader(new URLClassLoader(new URL[0], null));
         try {
             assertThat(
                             directory("ldaps://127.0.0.1:" + tlsPort, trusting("tls-ca.pem"))

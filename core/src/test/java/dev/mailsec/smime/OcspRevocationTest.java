@@ -11,12 +11,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +140,7 @@ class OcspRevocationTest {
         Files.writeString(
                 dir.resolve("index.txt"),
                 indexLine(key.certificate(), false),
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         CachingOcspClient client =
                 new CachingOcspClient(
                         Duration.ofSeconds(5), Duration.ofHours(1), Clock.systemUTC());
@@ -245,7 +248,7 @@ class OcspRevocationTest {
                 + "\t"
                 + INDEX_TIME.format(cert.getNotAfter().toInstant())
                 + "\t"
-                + (isRevoked ? INDEX_TIME.format(java.time.Instant.now().minusSeconds(60)) : "")
+                + (isRevoked ? INDEX_TIME.format(Instant.now().minusSeconds(60)) : "")
                 + "\t"
                 + serial
                 + "\tunknown\t"
@@ -255,7 +258,7 @@ class OcspRevocationTest {
 
     private static List<String> reversed(String[] rdns) {
         List<String> out = new ArrayList<>(List.of(rdns));
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 

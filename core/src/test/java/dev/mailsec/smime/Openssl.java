@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a real peer tool (openssl, gpgsm) and fails loudly with its stderr. */
@@ -24,7 +25,7 @@ final class Openssl {
         }
     }
 
-    static Result run(Path dir, java.util.Map<String, String> env, String... command)
+    static Result run(Path dir, Map<String, String> env, String... command)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(Arrays.asList(command));
         ProcessBuilder pb =
@@ -42,10 +43,10 @@ final class Openssl {
 
     /** Runs and requires exit 0. */
     static String ok(Path dir, String... command) throws IOException, InterruptedException {
-        return ok(dir, java.util.Map.of(), command);
+        return ok(dir, Map.of(), command);
     }
 
-    static String ok(Path dir, java.util.Map<String, String> env, String... command)
+    static String ok(Path dir, Map<String, String> env, String... command)
             throws IOException, InterruptedException {
         Result r = run(dir, env, command);
         if (r.exit != 0) {

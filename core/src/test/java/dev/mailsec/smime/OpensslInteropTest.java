@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +99,7 @@ class OpensslInteropTest {
                     content.toString());
         }
         assertThat(Files.readAllBytes(content)).isEqualTo(TestMessages.attachmentEntity());
-        assertThat(new String(signed.toByteArray(), java.nio.charset.StandardCharsets.US_ASCII))
+        assertThat(new String(signed.toByteArray(), StandardCharsets.US_ASCII))
                 .startsWith(TestMessages.OUTER);
     }
 
@@ -119,8 +122,7 @@ class OpensslInteropTest {
                         encrypted,
                         List.of(EncryptionRecipient.of(key(recipient).certificate(), transport)),
                         encryption);
-        String text =
-                new String(encrypted.toByteArray(), java.nio.charset.StandardCharsets.US_ASCII);
+        String text = new String(encrypted.toByteArray(), StandardCharsets.US_ASCII);
         assertThat(text)
                 .startsWith(TestMessages.OUTER)
                 .contains("smime-type=" + encryption.smimeType());
@@ -217,7 +219,7 @@ class OpensslInteropTest {
         byte[] message =
                 TestMessages.concat(
                         ("From: Alice <alice@example.test>\r\nTo: bob@example.test\r\nSubject: s\r\n")
-                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                .getBytes(StandardCharsets.US_ASCII),
                         Files.readAllBytes(enc));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SmimeKeyPair other = pki.user(recipient + "@example.test");
@@ -235,7 +237,7 @@ class OpensslInteropTest {
         assertThat(out.toByteArray())
                 .isEqualTo(
                         TestMessages.concat(
-                                expectedHead.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                expectedHead.getBytes(StandardCharsets.US_ASCII),
                                 TestMessages.attachmentEntity()));
     }
 
@@ -250,7 +252,7 @@ class OpensslInteropTest {
         Path entity = Files.write(dir.resolve("entity-sign.mime"), TestMessages.attachmentEntity());
         Path signed = dir.resolve("openssl-signed-" + signer + digest + opaque + ".eml");
         List<String> cmd =
-                new java.util.ArrayList<>(
+                new ArrayList<>(
                         List.of(
                                 "openssl",
                                 "cms",
@@ -274,30 +276,22 @@ class OpensslInteropTest {
                         ("From: "
                                         + signer
                                         + "@example.test\r\nTo: bob@example.test\r\nSubject: s\r\n")
-                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                .getBytes(StandardCharsets.US_ASCII),
                         Files.readAllBytes(signed));
         SmimeVerifier verifier =
                 new SmimeVerifier(
-                        TrustAnchors.load(dir.resolve("ca.pem")),
-                        null,
-                        java.time.Clock.systemUTC());
+                        TrustAnchors.load(dir.resolve("ca.pem")), null, Clock.systemUTC());
         ByteArrayOutputStream unwrapped = new ByteArrayOutputStream();
         SmimeVerification v = verifier.verify(message, unwrapped);
         assertThat(v.result()).as(v.reason()).isEqualTo(SmimeResult.PASS);
         assertThat(v.signerAddresses()).containsExactly(signer + "@example.test");
-        assertThat(
-                        new String(
-                                unwrapped.toByteArray(),
-                                java.nio.charset.StandardCharsets.ISO_8859_1))
-                .endsWith(
-                        new String(
-                                TestMessages.attachmentEntity(),
-                                java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(new String(unwrapped.toByteArray(), StandardCharsets.ISO_8859_1))
+                .endsWith(new String(TestMessages.attachmentEntity(), StandardCharsets.ISO_8859_1));
 
         byte[] tampered =
-                new String(message, java.nio.charset.StandardCharsets.ISO_8859_1)
+                new String(message, StandardCharsets.ISO_8859_1)
                         .replace("preamble text", "preamble TEXT")
-                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                        .getBytes(StandardCharsets.ISO_8859_1);
         if (!opaque) {
             assertThat(verifier.verify(tampered, null).result()).isEqualTo(SmimeResult.FAIL);
         }

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +33,7 @@ class SmimeDecryptorTest {
     static byte[] encrypt(byte[] message, ContentEncryption enc, SmimeKeyPair... to)
             throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<EncryptionRecipient> recipients = new java.util.ArrayList<>();
+        List<EncryptionRecipient> recipients = new ArrayList<>();
         for (SmimeKeyPair k : to) {
             recipients.add(EncryptionRecipient.of(k.certificate(), KeyTransport.RSA_OAEP));
         }
@@ -169,8 +173,7 @@ class SmimeDecryptorTest {
                 bobNew.toString()
                         + new DecryptionResult(bobNew.id(), "aes256-gcm", "rsa-oaep", true);
         byte[] encoded = bobNew.privateKeyForCryptoOperation().getEncoded();
-        java.security.interfaces.RSAPrivateCrtKey rsa =
-                (java.security.interfaces.RSAPrivateCrtKey) bobNew.privateKeyForCryptoOperation();
+        RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) bobNew.privateKeyForCryptoOperation();
         assertThat(text)
                 .doesNotContain(Base64.getEncoder().encodeToString(encoded).substring(40, 80))
                 .doesNotContain(rsa.getPrivateExponent().toString(16).substring(0, 32))
@@ -272,11 +275,11 @@ class SmimeDecryptorTest {
     @Test
     void decryptShouldPassOnAFaultOfTheOutputStream() throws Exception {
         byte[] encrypted = encrypt(TestMessages.simple(), ContentEncryption.AES256_GCM, bobNew);
-        java.io.OutputStream broken =
-                new java.io.OutputStream() {
+        OutputStream broken =
+                new OutputStream() {
                     @Override
-                    public void write(int b) throws java.io.IOException {
-                        throw new java.io.IOException("disk full");
+                    public void write(int b) throws IOException {
+                        throw new IOException("disk full");
                     }
                 };
         assertThatThrownBy(
@@ -286,7 +289,7 @@ class SmimeDecryptorTest {
                                                 new ByteArrayInputStream(encrypted),
                                                 broken,
                                                 List.of(bobNew)))
-                .isExactlyInstanceOf(java.io.IOException.class)
+                .isExactlyInstanceOf(IOException.class)
                 .hasMessage("disk full");
     }
 }

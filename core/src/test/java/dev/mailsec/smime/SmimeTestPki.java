@@ -1,6 +1,8 @@
 package dev.mailsec.smime;
 
 import dev.mailsec.shaded.bc.asn1.x500.X500Name;
+import dev.mailsec.shaded.bc.asn1.x509.AccessDescription;
+import dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess;
 import dev.mailsec.shaded.bc.asn1.x509.BasicConstraints;
 import dev.mailsec.shaded.bc.asn1.x509.CRLDistPoint;
 import dev.mailsec.shaded.bc.asn1.x509.CRLReason;
@@ -173,8 +175,8 @@ public final class SmimeTestPki {
                 b.addExtension(
                         Extension.authorityInfoAccess,
                         false,
-                        new dev.mailsec.shaded.bc.asn1.x509.AuthorityInformationAccess(
-                                dev.mailsec.shaded.bc.asn1.x509.AccessDescription.id_ad_ocsp,
+                        new AuthorityInformationAccess(
+                                AccessDescription.id_ad_ocsp,
                                 new GeneralName(
                                         GeneralName.uniformResourceIdentifier, spec.ocspUrl)));
             }

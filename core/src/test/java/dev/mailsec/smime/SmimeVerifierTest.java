@@ -2,14 +2,17 @@ package dev.mailsec.smime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.shaded.bc.asn1.x509.KeyUsage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,7 +152,7 @@ class SmimeVerifierTest {
     @Test
     void verifyShouldFailForACertificateNotMeantForEmail() throws Exception {
         SmimeTestPki.Spec spec = new SmimeTestPki.Spec();
-        spec.keyUsage = dev.mailsec.shaded.bc.asn1.x509.KeyUsage.keyEncipherment;
+        spec.keyUsage = KeyUsage.keyEncipherment;
         SmimeKeyPair encryptOnly = pki.user("alice@example.test", spec);
         SmimeVerification v =
                 verifier.verify(
@@ -255,7 +258,7 @@ class SmimeVerifierTest {
         String opaque =
                 "From: a@example.test\r\nContent-Type: application/pkcs7-mime; smime-type=signed-data\r\n"
                         + "Content-Transfer-Encoding: base64\r\n\r\n"
-                        + java.util.Base64.getEncoder().encodeToString(der)
+                        + Base64.getEncoder().encodeToString(der)
                         + "\r\n";
         SmimeVerification v =
                 verifier.verify(
@@ -272,7 +275,7 @@ class SmimeVerifierTest {
     @Test
     void verifyShouldGivePermerrorForASignerInfoThatDoesNotParse() throws Exception {
         byte[] message;
-        try (java.io.InputStream in =
+        try (InputStream in =
                 getClass()
                         .getResourceAsStream(
                                 "SmimeVerifierFuzzTestInputs/verify/signer-issuer-not-a-name-illegal-argument")) {

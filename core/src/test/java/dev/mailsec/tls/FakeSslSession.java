@@ -5,6 +5,7 @@ import java.security.cert.Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
+import javax.security.cert.X509Certificate;
 
 /** An {@link SSLSession} with fixed protocol, cipher and peer chain, for unit tests. */
 final class FakeSslSession implements SSLSession {
@@ -108,8 +109,7 @@ final class FakeSslSession implements SSLSession {
     @Override
     @Deprecated
     @SuppressWarnings("removal")
-    public javax.security.cert.X509Certificate[] getPeerCertificateChain()
-            throws SSLPeerUnverifiedException {
+    public X509Certificate[] getPeerCertificateChain() throws SSLPeerUnverifiedException {
         throw new SSLPeerUnverifiedException("not supported by this fake");
     }
 

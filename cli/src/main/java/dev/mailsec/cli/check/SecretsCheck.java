@@ -25,7 +25,6 @@ import java.util.Set;
  */
 final class SecretsCheck implements AutoCloseable {
     static final String DEFAULT_DKM = "conf/dkm.properties";
-    static final String DEFAULT_RIGHTS = "conf/rights.xml";
 
     private final Path home;
     private final Report report;
@@ -57,7 +56,7 @@ final class SecretsCheck implements AutoCloseable {
             if (type.endsWith(".dkim.SignDkim")) {
                 dkim(where, mailet);
             } else if (type.startsWith("dev.mailsec.mailets.rights.")) {
-                rights.add(mailet.getOrDefault("config", DEFAULT_RIGHTS).trim());
+                rights.add(mailet.getOrDefault("config", RightsSettings.DEFAULT_CONFIG).trim());
             } else if ((type.endsWith(".smime.SignSmime") || type.endsWith(".smime.DecryptSmime"))
                     && "dkm".equalsIgnoreCase(mailet.getOrDefault("keySource", "").trim())) {
                 smime(where, mailet);

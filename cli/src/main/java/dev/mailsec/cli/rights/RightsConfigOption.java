@@ -35,7 +35,9 @@ final class RightsConfigOption {
             description =
                     "rights.xml (default: $"
                             + ENV
-                            + ", else conf/rights.xml), relative to --james-home.")
+                            + ", else "
+                            + RightsSettings.DEFAULT_CONFIG
+                            + "), relative to --james-home.")
     String config;
 
     Path path() {
@@ -48,7 +50,9 @@ final class RightsConfigOption {
         }
         String env = System.getenv(ENV);
         String file =
-                config != null ? config : env != null && !env.isEmpty() ? env : "conf/rights.xml";
+                config != null
+                        ? config
+                        : env != null && !env.isEmpty() ? env : RightsSettings.DEFAULT_CONFIG;
         try {
             return PackPaths.resolve(file);
         } catch (IllegalArgumentException e) {

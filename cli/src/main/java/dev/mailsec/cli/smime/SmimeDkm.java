@@ -5,6 +5,7 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmConfig;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.smime.DkmSmimeKeySource;
+import dev.mailsec.smime.SmimeKeyAccessException;
 import dev.mailsec.smime.SmimeKeyPair;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ final class SmimeDkm {
                     throw new UserException("--secret " + secret + ": no readable version", 1);
                 }
                 return pairs;
-            } catch (IOException e) {
+            } catch (IOException | SmimeKeyAccessException e) {
                 throw new UserException("--secret " + secret + ": " + e.getMessage(), 1);
             }
         }

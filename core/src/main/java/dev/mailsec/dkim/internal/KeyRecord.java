@@ -1,6 +1,8 @@
 package dev.mailsec.dkim.internal;
 
+import dev.mailsec.asn1.BerLimits;
 import dev.mailsec.dkim.DkimPolicy;
+import dev.mailsec.shaded.bc.asn1.ASN1Primitive;
 import dev.mailsec.shaded.bc.crypto.params.Ed25519PublicKeyParameters;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -133,14 +135,14 @@ public final class KeyRecord {
      */
     private static RSAPublicKey rsaKey(byte[] der) throws Verdict {
         try {
-            dev.mailsec.asn1.BerLimits.check(der);
+            BerLimits.check(der);
             KeyFactory kf = KeyFactory.getInstance("RSA");
             try {
                 return (RSAPublicKey) kf.generatePublic(new X509EncodedKeySpec(der));
             } catch (GeneralSecurityException | ClassCastException spkiFailed) {
                 dev.mailsec.shaded.bc.asn1.pkcs.RSAPublicKey pkcs1 =
                         dev.mailsec.shaded.bc.asn1.pkcs.RSAPublicKey.getInstance(
-                                dev.mailsec.shaded.bc.asn1.ASN1Primitive.fromByteArray(der));
+                                ASN1Primitive.fromByteArray(der));
                 BigInteger modulus = pkcs1.getModulus();
                 BigInteger exponent = pkcs1.getPublicExponent();
                 if (modulus.signum() <= 0 || exponent.signum() <= 0 || exponent.bitLength() > 64) {

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateKey;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -93,7 +94,7 @@ public final class SigningKey {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("key: malformed Ed25519 PKCS#8 encoding", e);
         } finally {
-            java.util.Arrays.fill(pkcs8, (byte) 0);
+            Arrays.fill(pkcs8, (byte) 0);
         }
         throw new IllegalArgumentException("key: not an Ed25519 key");
     }

@@ -2,6 +2,7 @@ package dev.mailsec.smime.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -33,7 +34,7 @@ public final class Base64LinesInputStream extends InputStream {
     private static final Base64.Decoder BASIC = Base64.getDecoder();
 
     static {
-        java.util.Arrays.fill(DECODE, SKIP);
+        Arrays.fill(DECODE, SKIP);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         for (int i = 0; i < alphabet.length(); i++) {
             DECODE[alphabet.charAt(i)] = i;
@@ -120,9 +121,7 @@ public final class Base64LinesInputStream extends InputStream {
         }
         if (!quantaOnly) {
             try {
-                limit =
-                        BASIC.decode(
-                                n == BLOCK ? block : java.util.Arrays.copyOf(block, n), decoded);
+                limit = BASIC.decode(n == BLOCK ? block : Arrays.copyOf(block, n), decoded);
                 if (block[n - 1] == '=') {
                     // the data ended here; what follows may only be line ends and junk
                     padded = true;

@@ -3,6 +3,7 @@ package dev.mailsec.smime.internal;
 import dev.mailsec.smime.SmimeBuffer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -66,8 +67,7 @@ public final class Base64LinesOutputStream extends OutputStream {
         }
         int chars =
                 ENCODER.encode(
-                        count == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, count),
-                        encoded);
+                        count == buffer.length ? buffer : Arrays.copyOf(buffer, count), encoded);
         // lines go straight into an engine buffer given as the target, else into our block and then
         // out
         SmimeBuffer direct = out instanceof SmimeBuffer ? (SmimeBuffer) out : null;

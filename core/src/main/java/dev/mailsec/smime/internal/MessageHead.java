@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -99,9 +100,7 @@ public final class MessageHead {
                     throw new IOException(
                             "header block larger than " + MAX_HEADER_BYTES + " bytes");
                 }
-                buffer =
-                        java.util.Arrays.copyOf(
-                                buffer, Math.min(buffer.length * 2, MAX_HEADER_BYTES + 2));
+                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_HEADER_BYTES + 2));
             }
             int n = in.read(buffer, length, buffer.length - length);
             if (n < 0) {
@@ -130,7 +129,7 @@ public final class MessageHead {
             throw new IOException("header block larger than " + MAX_HEADER_BYTES + " bytes");
         }
         in.reset();
-        byte[] block = java.util.Arrays.copyOf(buffer, end);
+        byte[] block = Arrays.copyOf(buffer, end);
         consume(in, end);
         // drop the mark: a BufferedInputStream would otherwise keep growing its buffer to hold the
         // whole body
@@ -214,8 +213,7 @@ public final class MessageHead {
                                     fieldName,
                                     folded != null
                                             ? folded.toByteArray()
-                                            : java.util.Arrays.copyOfRange(
-                                                    b, fieldStart, fieldEnd)));
+                                            : Arrays.copyOfRange(b, fieldStart, fieldEnd)));
                 }
                 fieldName = new String(b, pos, colon - pos, StandardCharsets.ISO_8859_1).trim();
                 fieldStart = pos;
@@ -230,7 +228,7 @@ public final class MessageHead {
                             fieldName,
                             folded != null
                                     ? folded.toByteArray()
-                                    : java.util.Arrays.copyOfRange(b, fieldStart, fieldEnd)));
+                                    : Arrays.copyOfRange(b, fieldStart, fieldEnd)));
         }
         return new MessageHead(fields);
     }

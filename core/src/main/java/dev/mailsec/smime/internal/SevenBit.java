@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,7 +52,7 @@ public final class SevenBit {
         if (!hasEightBit(buffer, bodyStart, length)) {
             return null;
         }
-        byte[] entity = buffer.length == length ? buffer : java.util.Arrays.copyOf(buffer, length);
+        byte[] entity = buffer.length == length ? buffer : Arrays.copyOf(buffer, length);
         byte[] converted = convert(entity, 0);
         return converted == entity ? null : converted;
     }
@@ -97,7 +98,7 @@ public final class SevenBit {
         if (text) {
             quotedPrintable(entity, bodyStart, entity.length, out);
         } else {
-            byte[] body = java.util.Arrays.copyOfRange(entity, bodyStart, entity.length);
+            byte[] body = Arrays.copyOfRange(entity, bodyStart, entity.length);
             out.write(Base64.getMimeEncoder(76, CRLF).encode(body));
             if (body.length > 0) {
                 out.write(CRLF);
@@ -113,7 +114,7 @@ public final class SevenBit {
      */
     private static byte[] convertEncapsulated(
             byte[] entity, MessageHead head, int bodyStart, int depth) throws IOException {
-        byte[] inner = java.util.Arrays.copyOfRange(entity, bodyStart, entity.length);
+        byte[] inner = Arrays.copyOfRange(entity, bodyStart, entity.length);
         byte[] converted;
         try {
             converted = convert(inner, depth + 1);
@@ -163,9 +164,7 @@ public final class SevenBit {
                             end--;
                         }
                     }
-                    byte[] part =
-                            java.util.Arrays.copyOfRange(
-                                    entity, partStart, Math.max(partStart, end));
+                    byte[] part = Arrays.copyOfRange(entity, partStart, Math.max(partStart, end));
                     byte[] converted;
                     try {
                         converted = convert(part, depth + 1);

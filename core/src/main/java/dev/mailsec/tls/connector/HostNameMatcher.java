@@ -1,5 +1,6 @@
 package dev.mailsec.tls.connector;
 
+import dev.mailsec.tls.SubjectAltNames;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class HostNameMatcher {
     public static Optional<String> match(String host, X509Certificate certificate) {
         String wanted = DomainPattern.normalize(host).orElse(host.toLowerCase(Locale.ROOT));
         List<String> dnsNames = new ArrayList<>();
-        for (String name : dev.mailsec.tls.SubjectAltNames.of(certificate)) {
+        for (String name : SubjectAltNames.of(certificate)) {
             if (name.startsWith("DNS:")) {
                 dnsNames.add(name.substring(4));
             }

@@ -2,6 +2,7 @@ package dev.mailsec.tls.connector;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -109,7 +110,7 @@ public final class IpRange {
             return false;
         }
         byte[] masked = mask(candidate, prefixLength);
-        return java.util.Arrays.equals(masked, network);
+        return Arrays.equals(masked, network);
     }
 
     @Override

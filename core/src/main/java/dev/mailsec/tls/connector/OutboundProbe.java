@@ -4,18 +4,15 @@ import dev.mailsec.tls.SubjectAltNames;
 import dev.mailsec.tls.TlsProtocolVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +31,8 @@ import javax.security.auth.x500.X500Principal;
  * RemoteDelivery configured by {@link RemoteDeliveryPlan} would: the chain is checked against a
  * trust store (the JVM's by default, as James uses), the name against the host connected to, the
  * protocol against the minimum. Used by {@code ./mailsec tls check}; safe to share between threads.
+ * Rooms: {@link SmtpLines} speaks SMTP, {@link RecordingTrustManager} keeps the chain the host
+ * shows, {@link OutboundDecision} decides as RemoteDelivery would.
  */
 public final class OutboundProbe {
 
@@ -89,17 +88,18 @@ public final class OutboundProbe {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host.host(), host.port()), millis);
             socket.setSoTimeout(millis);
-            BufferedReader in = reader(socket);
+            BufferedReader in = SmtpLines.reader(socket);
             OutputStream out = socket.getOutputStream();
-            List<String> greeting = reply(in);
+            List<String> greeting = SmtpLines.reply(in);
             if (!greeting.get(0).startsWith("220")) {
                 return failedSession(
-                        host, "greeting was '" + printable(greeting.get(0)) + "'", level);
+                        host, "greeting was '" + SmtpLines.printable(greeting.get(0)) + "'", level);
             }
-            send(out, "EHLO " + heloName);
-            List<String> ehlo = reply(in);
+            SmtpLines.send(out, "EHLO " + heloName);
+            List<String> ehlo = SmtpLines.reply(in);
             if (!ehlo.get(0).startsWith("250")) {
-                return failedSession(host, "EHLO answered '" + printable(ehlo.get(0)) + "'", level);
+                return failedSession(
+                        host, "EHLO answered '" + SmtpLines.printable(ehlo.get(0)) + "'", level);
             }
             boolean offered = false;
             for (String line : ehlo) {
@@ -111,7 +111,7 @@ public final class OutboundProbe {
                                         .equals("STARTTLS");
             }
             if (!offered) {
-                send(out, "QUIT");
+                SmtpLines.send(out, "QUIT");
                 return judge(
                         host,
                         level,
@@ -121,15 +121,16 @@ public final class OutboundProbe {
                         Optional.empty(),
                         Collections.emptyList());
             }
-            send(out, "STARTTLS");
-            List<String> ready = reply(in);
+            SmtpLines.send(out, "STARTTLS");
+            List<String> ready = SmtpLines.reply(in);
             if (!ready.get(0).startsWith("220")) {
                 return judge(
                         host,
                         level,
                         minimum,
                         true,
-                        Optional.of("STARTTLS answered '" + printable(ready.get(0)) + "'"),
+                        Optional.of(
+                                "STARTTLS answered '" + SmtpLines.printable(ready.get(0)) + "'"),
                         Optional.empty(),
                         Collections.emptyList());
             }
@@ -137,7 +138,9 @@ public final class OutboundProbe {
         } catch (IOException e) {
             return failedSession(
                     host,
-                    e.getClass().getSimpleName() + ": " + printable(String.valueOf(e.getMessage())),
+                    e.getClass().getSimpleName()
+                            + ": "
+                            + SmtpLines.printable(String.valueOf(e.getMessage())),
                     level);
         }
     }
@@ -159,7 +162,7 @@ public final class OutboundProbe {
             SSLSession session = ssl.getSession();
             try {
                 OutputStream out = ssl.getOutputStream();
-                send(out, "QUIT");
+                SmtpLines.send(out, "QUIT");
             } catch (IOException quitFailed) {
                 // the decision is already made
             }
@@ -177,7 +180,7 @@ public final class OutboundProbe {
                     level,
                     minimum,
                     true,
-                    Optional.of(printable(String.valueOf(e.getMessage()))),
+                    Optional.of(SmtpLines.printable(String.valueOf(e.getMessage()))),
                     Optional.empty(),
                     recorder.chain);
         } catch (GeneralSecurityException e) {
@@ -208,7 +211,7 @@ public final class OutboundProbe {
             try {
                 trust.checkServerTrusted(chain.toArray(new X509Certificate[0]), "UNKNOWN");
             } catch (CertificateException e) {
-                trustError = Optional.of(printable(String.valueOf(e.getMessage())));
+                trustError = Optional.of(SmtpLines.printable(String.valueOf(e.getMessage())));
             }
             if (expectedNames.isEmpty()) {
                 matched = HostNameMatcher.match(host.host(), chain.get(0));
@@ -223,8 +226,8 @@ public final class OutboundProbe {
         }
         Optional<String> protocol = session.map(SSLSession::getProtocol);
         Optional<String> cipher = session.map(SSLSession::getCipherSuite);
-        Decision decision =
-                decide(
+        OutboundDecision decision =
+                OutboundDecision.decide(
                         level,
                         minimum,
                         offered,
@@ -262,141 +265,5 @@ public final class OutboundProbe {
                 "mail would wait: cannot open an SMTP session ("
                         + error
                         + "); RemoteDelivery retries, then bounces");
-    }
-
-    /**
-     * The outcome of the checks, as RemoteDelivery with the connector's parameters would act on
-     * them.
-     */
-    static final class Decision {
-        final boolean deliver;
-        final String text;
-
-        Decision(boolean deliver, String text) {
-            this.deliver = deliver;
-            this.text = text;
-        }
-    }
-
-    static Decision decide(
-            OutboundTlsLevel level,
-            Optional<TlsProtocolVersion> minimum,
-            boolean offered,
-            Optional<String> handshakeError,
-            Optional<String> protocol,
-            Optional<String> trustError,
-            Optional<String> matchedName,
-            String host) {
-        String hold = "mail would wait: ";
-        String then = "; RemoteDelivery retries, then bounces (" + level + ")";
-        if (!offered) {
-            return level.encryptionMandatory()
-                    ? new Decision(false, hold + "STARTTLS not offered" + then)
-                    : new Decision(
-                            true, "mail would go IN CLEAR: STARTTLS not offered (opportunistic)");
-        }
-        if (handshakeError.isPresent()) {
-            return new Decision(
-                    false, hold + "TLS handshake failed: " + handshakeError.get() + then);
-        }
-        String negotiated = protocol.orElse("unknown");
-        if (minimum.isPresent()) {
-            boolean strongEnough =
-                    protocol.flatMap(TlsProtocolVersion::fromJsseName)
-                            .map(v -> v.isAtLeast(minimum.get()))
-                            .orElse(false);
-            if (!strongEnough) {
-                return new Decision(
-                        false,
-                        hold
-                                + "the host negotiates "
-                                + negotiated
-                                + ", the connector requires "
-                                + minimum.get().jsseName()
-                                + " or newer"
-                                + then);
-            }
-        }
-        if (level == OutboundTlsLevel.VERIFY) {
-            if (trustError.isPresent()) {
-                return new Decision(
-                        false, hold + "certificate chain not trusted: " + trustError.get() + then);
-            }
-            if (matchedName.isEmpty()) {
-                return new Decision(false, hold + "certificate not issued for " + host + then);
-            }
-            return new Decision(
-                    true,
-                    "mail would go over "
-                            + negotiated
-                            + ", certificate verified for "
-                            + matchedName.get());
-        }
-        return new Decision(
-                true,
-                "mail would go over " + negotiated + " (" + level + ": certificate not checked)");
-    }
-
-    private static BufferedReader reader(Socket socket) throws IOException {
-        return new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-    }
-
-    /**
-     * Reads one SMTP reply (all its lines); at most 100 lines, so a hostile peer cannot keep us
-     * reading.
-     */
-    private static List<String> reply(BufferedReader in) throws IOException {
-        List<String> lines = new ArrayList<>();
-        while (lines.size() < 100) {
-            String line = in.readLine();
-            if (line == null) {
-                throw new IOException("connection closed by the host");
-            }
-            lines.add(line.length() > 512 ? line.substring(0, 512) : line);
-            if (line.length() < 4 || line.charAt(3) != '-') {
-                return lines;
-            }
-        }
-        throw new IOException("reply longer than 100 lines");
-    }
-
-    private static void send(OutputStream out, String command) throws IOException {
-        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** Peer-controlled text, made one printable line. */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 200; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 32 && c < 127 ? c : '?');
-        }
-        return out.toString();
-    }
-
-    /**
-     * Accepts any chain during the handshake so the probe can report it; judging happens
-     * afterwards.
-     */
-    private static final class RecordingTrustManager implements X509TrustManager {
-        private volatile List<X509Certificate> chain = Collections.emptyList();
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] certificates, String authType)
-                throws CertificateException {
-            throw new CertificateException("the probe is a client");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] certificates, String authType) {
-            chain = Collections.unmodifiableList(Arrays.asList(certificates.clone()));
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

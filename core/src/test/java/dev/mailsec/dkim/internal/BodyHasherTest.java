@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,7 +102,7 @@ class BodyHasherTest {
     @EnumSource(Canonicalization.class)
     void millionsOfEmptyLinesDoNotOverflowTheBuffer(Canonicalization c) throws Exception {
         byte[] body = new byte[3_000_001];
-        java.util.Arrays.fill(body, (byte) '\n');
+        Arrays.fill(body, (byte) '\n');
         body[body.length - 1] = 'x';
         BodyHasher h = BodyHasher.create(c, MessageDigest.getInstance("SHA-256"), -1);
         h.update(body, 0, body.length);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -256,8 +257,7 @@ class ConnectorsFileTest {
     }
 
     @Test
-    void trustStoreProblemsShouldNameConnectorAndField(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void trustStoreProblemsShouldNameConnectorAndField(@TempDir Path dir) throws Exception {
         OutboundConnector missing =
                 parse(
                                 outbound(
@@ -266,8 +266,8 @@ class ConnectorsFileTest {
                                                 + "<smartHost>relay.bank.test</smartHost><tls level=\"verify\" trustStore=\"conf/none.pem\"/>"))
                         .outbound("bank")
                         .orElseThrow();
-        java.nio.file.Files.createDirectories(dir.resolve("conf"));
-        java.nio.file.Files.writeString(dir.resolve("conf/empty.pem"), "not a certificate\n");
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/empty.pem"), "not a certificate\n");
         OutboundConnector empty =
                 parse(
                                 outbound(
@@ -277,14 +277,13 @@ class ConnectorsFileTest {
                         .outbound("bank")
                         .orElseThrow();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> ConnectorTrust.chainTrust(missing, dir))
+        Assertions.assertThatThrownBy(() -> ConnectorTrust.chainTrust(missing, dir))
                 .isInstanceOf(InvalidConnectorsException.class)
                 .hasMessage(
                         "outbound connector 'bank': trustStore: "
                                 + dir.resolve("conf/none.pem")
                                 + ": no such file");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        Assertions.assertThatThrownBy(
                         () -> ConnectorTrust.clientContext(empty, "relay.bank.test", dir))
                 .isInstanceOf(InvalidConnectorsException.class)
                 .hasMessageStartingWith(

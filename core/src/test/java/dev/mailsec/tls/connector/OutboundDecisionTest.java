@@ -21,7 +21,7 @@ class OutboundDecisionTest {
                         "mail would wait: STARTTLS not offered; RemoteDelivery retries, then bounces (verify)");
         assertThat(decide(OutboundTlsLevel.REQUIRED, ANY, false, NONE, NONE, NONE, NONE).deliver)
                 .isFalse();
-        OutboundProbe.Decision opportunistic =
+        OutboundDecision opportunistic =
                 decide(OutboundTlsLevel.OPPORTUNISTIC, ANY, false, NONE, NONE, NONE, NONE);
         assertThat(opportunistic.deliver).isTrue();
         assertThat(opportunistic.text).contains("IN CLEAR");
@@ -54,7 +54,7 @@ class OutboundDecisionTest {
                                 .text)
                 .isEqualTo(
                         "mail would wait: certificate not issued for mx.bank.test; RemoteDelivery retries, then bounces (verify)");
-        OutboundProbe.Decision good =
+        OutboundDecision good =
                 decide(
                         OutboundTlsLevel.VERIFY,
                         ANY,
@@ -119,7 +119,7 @@ class OutboundDecisionTest {
         assertThat(HostNameMatcher.matches("x.test", "*.test")).isFalse();
     }
 
-    private static OutboundProbe.Decision decide(
+    private static OutboundDecision decide(
             OutboundTlsLevel level,
             Optional<TlsProtocolVersion> minimum,
             boolean offered,
@@ -127,7 +127,7 @@ class OutboundDecisionTest {
             Optional<String> protocol,
             Optional<String> trustError,
             Optional<String> matched) {
-        return OutboundProbe.decide(
+        return OutboundDecision.decide(
                 level,
                 minimum,
                 offered,

@@ -11,6 +11,7 @@ import dev.mailsec.rights.RightsAttributeNames;
 import dev.mailsec.rights.RightsDeniedException;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsFormatException;
+import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ public class DecryptRightsProtected extends GenericMailet {
                         : RightsServices.shared(
                                 "DecryptRightsProtected",
                                 getInitParameter(
-                                        RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+                                        RightsServices.CONFIG, RightsSettings.DEFAULT_CONFIG));
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.mailsec.rights.ForwardingPolicy.Use;
 import dev.mailsec.rights.ProtectedPackage;
 import dev.mailsec.rights.RightsAttributeNames;
 import dev.mailsec.rights.RightsException;
+import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
 import dev.mailsec.rights.StoredMessage;
@@ -124,7 +125,7 @@ public class EnforceRights extends GenericMailet {
                         : RightsServices.shared(
                                 "EnforceRights",
                                 getInitParameter(
-                                        RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+                                        RightsServices.CONFIG, RightsSettings.DEFAULT_CONFIG));
     }
 
     @Override

@@ -129,7 +129,7 @@ public class ProtectMessage extends GenericMailet {
                         : RightsServices.shared(
                                 "ProtectMessage",
                                 getInitParameter(
-                                        RightsServices.CONFIG, RightsServices.DEFAULT_CONFIG));
+                                        RightsServices.CONFIG, RightsSettings.DEFAULT_CONFIG));
         try {
             template = rights.settings().template(t.trim());
         } catch (IllegalArgumentException x) {

@@ -33,8 +33,6 @@ public final class RightsServices {
     /** Parameter naming the rights configuration file (a path by docs/paths.md's rule). */
     public static final String CONFIG = "config";
 
-    public static final String DEFAULT_CONFIG = "conf/rights.xml";
-
     private final RightsSettings settings;
     private final RightsStore store;
     private final RightsProtector protector;

@@ -8,6 +8,7 @@ import dev.mailsec.smime.SigningMode;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
 import dev.mailsec.smime.SmimeException;
+import dev.mailsec.smime.SmimeKeyAccessException;
 import dev.mailsec.smime.SmimeKeyPair;
 import dev.mailsec.smime.SmimeKeySource;
 import dev.mailsec.smime.SmimeSettings;
@@ -109,7 +110,7 @@ public class SignSmime extends GenericMailet {
         List<SmimeKeyPair> candidates;
         try {
             candidates = keys.keysFor(address.get());
-        } catch (IOException e) {
+        } catch (IOException | SmimeKeyAccessException e) {
             String why = "S/MIME key of " + address.get() + " unavailable (" + e.getMessage() + ")";
             if (failureProcessor != null) {
                 LOGGER.warn(

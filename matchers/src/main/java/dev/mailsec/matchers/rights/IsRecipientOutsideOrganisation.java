@@ -3,6 +3,7 @@ package dev.mailsec.matchers.rights;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mail.DomainName.Option;
 import dev.mailsec.matchers.Conditions;
+import dev.mailsec.rights.RightsSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,8 +42,6 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
      */
     static final String CONFIG_PREFIX = "config=";
 
-    static final String DEFAULT_CONFIG = "conf/rights.xml";
-
     private Set<String> organisation;
 
     @Override
@@ -60,7 +59,7 @@ public class IsRecipientOutsideOrganisation extends GenericMatcher {
                                     c.path(
                                             "config",
                                             text.isEmpty()
-                                                    ? DEFAULT_CONFIG
+                                                    ? RightsSettings.DEFAULT_CONFIG
                                                     : text.substring(CONFIG_PREFIX.length()));
                             return RightsConfig.organisationDomains(
                                     config, "IsRecipientOutsideOrganisation");

@@ -1,0 +1,51 @@
+package dev.mailsec.dkim;
+
+import dev.mailsec.dkim.internal.BodyHasher;
+import dev.mailsec.dkim.internal.SignatureTags;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The body hashers of one message: one canonicalising hasher per distinct (body canonicalisation,
+ * hash, l=), shared by the signatures that ask for the same, so the body streams through each only
+ * once. Not thread-safe: one per message.
+ */
+final class BodyHashers {
+    private final Map<String, BodyHasher> hashers = new LinkedHashMap<>();
+    private BodyHasher[] array = new BodyHasher[0];
+
+    /** The hasher a signature's body hash is checked with, created on first use. */
+    BodyHasher forSignature(SignatureTags tags) {
+        String key = tags.bodyCanon.keyword() + "/" + tags.algorithm.jcaDigest + "/" + tags.length;
+        BodyHasher hasher = hashers.get(key);
+        if (hasher == null) {
+            hasher =
+                    BodyHasher.create(
+                            tags.bodyCanon, digest(tags.algorithm.jcaDigest), tags.length);
+            hashers.put(key, hasher);
+            array = hashers.values().toArray(new BodyHasher[0]);
+        }
+        return hasher;
+    }
+
+    boolean isEmpty() {
+        return array.length == 0;
+    }
+
+    /** Feeds body bytes to every hasher. */
+    void update(byte[] b, int off, int len) {
+        for (BodyHasher h : array) {
+            h.update(b, off, len);
+        }
+    }
+
+    static MessageDigest digest(String name) {
+        try {
+            return MessageDigest.getInstance(name);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + name, e);
+        }
+    }
+}
