@@ -13,14 +13,14 @@ import java.util.Locale;
  * The access log in the rights store: one write-once record {@code e/<jti>/<millis>-<random>} per
  * event.
  *
- * <p>Group commit: every event is durable when {@link #append} returns (the portal serves a page
- * only after its open is logged), but appenders that arrive while a write is under way do not each
- * pay for one: they queue, and when the write ends one of them writes all that queued (at most
- * {@link #MAX_BATCH}) in one storage write, one fsync of the file store or one PostgreSQL
- * transaction, while the others wait for it. Records and keys are those of single writes, in the
- * order the appenders arrived. A failed batch write fails every appender of the batch; a batch
- * refused because one key exists already (a random suffix collision) is written one by one, so only
- * that appender fails.
+ * <p>Group commit (on the file store, see the constructor): every event is durable when {@link
+ * #append} returns (the portal serves a page only after its open is logged), but appenders that
+ * arrive while a write is under way do not each pay for one: they queue, and when the write ends
+ * one of them writes all that queued (at most {@link #MAX_BATCH}) in one storage write, one fsync
+ * of the file store or one PostgreSQL transaction, while the others wait for it. Records and keys
+ * are those of single writes, in the order the appenders arrived. A failed batch write fails every
+ * appender of the batch; a batch refused because one key exists already (a random suffix collision)
+ * is written one by one, so only that appender fails.
  */
 final class AccessLog {
     /** Most events in one storage write. */
@@ -28,6 +28,7 @@ final class AccessLog {
 
     private final RightsRecords records;
     private final SecureRandom random;
+    private final boolean groupCommit;
 
     /** Guards {@link #queue} and {@link #writing}; appenders wait on it. */
     private final Object lock = new Object();
@@ -35,12 +36,22 @@ final class AccessLog {
     private List<Pending> queue = new ArrayList<>();
     private boolean writing;
 
-    AccessLog(RightsRecords records, SecureRandom random) {
+    /**
+     * @param groupCommit batch concurrent appenders into one storage write (the file store); else
+     *     every event is its own write, as PostgreSQL wants it: the server already flushes the
+     *     commits of concurrent transactions together, and concurrent transactions on several
+     *     connections outpace one batch at a time (bench/README.md, AccessLogLoad)
+     */
+    AccessLog(RightsRecords records, SecureRandom random, boolean groupCommit) {
         this.records = records;
         this.random = random;
+        this.groupCommit = groupCommit;
     }
 
-    /** Writes the event durably, in one storage write with the events of concurrent appenders. */
+    /**
+     * Writes the event durably, with group commit in one storage write with the events of
+     * concurrent appenders.
+     */
     void append(AccessEvent event) throws RightsStoreUnavailableException {
         byte[] nonce = new byte[6];
         random.nextBytes(nonce);
@@ -51,31 +62,41 @@ final class AccessLog {
                         event.licenceId(),
                         event.time().toEpochMilli(),
                         Hex.toHexString(nonce));
-        Pending mine = new Pending(new Write(key, 0, AccessEvent.CODEC.encode(event)));
-        List<Pending> batch;
+        Write write = new Write(key, 0, AccessEvent.CODEC.encode(event));
+        if (!groupCommit) {
+            if (!records.createAll(List.of(write), "log an access event")) {
+                throw new IllegalStateException("event key collision " + key);
+            }
+            return;
+        }
+        Pending mine = new Pending(write);
         boolean interrupted = false;
         synchronized (lock) {
             queue.add(mine);
-            while (writing && !mine.done) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    // the event is queued and will be written: wait for the outcome anyway
-                    interrupted = true;
+        }
+        while (true) {
+            List<Pending> batch;
+            synchronized (lock) {
+                while (writing && !mine.done) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // the event is queued and will be written: wait for the outcome anyway
+                        interrupted = true;
+                    }
                 }
-            }
-            if (!mine.done) {
+                if (mine.done) {
+                    break;
+                }
+                // nobody writes: this appender writes the queue's first MAX_BATCH, and goes
+                // round again if its own event was not among them
                 writing = true;
                 batch = take();
-            } else {
-                batch = null;
             }
+            write(batch);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-        if (batch != null) {
-            write(batch);
         }
         mine.outcome();
     }

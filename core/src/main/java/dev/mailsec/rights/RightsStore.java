@@ -72,7 +72,8 @@ public final class RightsStore implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.records = new RightsRecords(storage);
         this.packages = packages;
-        this.accessLog = new AccessLog(records, random);
+        // group commit where each write is fsyncs of its own (the file store), not on PostgreSQL
+        this.accessLog = new AccessLog(records, random, storage instanceof FileStorage);
         this.passcodes = new PasscodePolicy(records, this::live, accessLog, random);
     }
 

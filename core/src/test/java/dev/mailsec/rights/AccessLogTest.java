@@ -45,7 +45,7 @@ class AccessLogTest {
     @BeforeEach
     void setUp() throws Exception {
         storage = new GatedStorage(FileStorage.create(dir.resolve("store")));
-        log = new AccessLog(new RightsRecords(storage), new SecureRandom());
+        log = new AccessLog(new RightsRecords(storage), new SecureRandom(), true);
     }
 
     @AfterEach
@@ -73,7 +73,7 @@ class AccessLogTest {
         // durable: a storage opened afresh on the directory has every event
         try (FileStorage again = FileStorage.open(dir.resolve("store"))) {
             List<AccessEvent> read =
-                    new AccessLog(new RightsRecords(again), new SecureRandom())
+                    new AccessLog(new RightsRecords(again), new SecureRandom(), true)
                             .of(List.of(LICENCE));
             assertThat(details(read))
                     .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
@@ -105,7 +105,7 @@ class AccessLogTest {
     @Test
     void aKeyCollisionInABatchShouldFailOnlyItsAppender() throws Exception {
         // every nonce zero: two events of one licence in the same millisecond have the same key
-        log = new AccessLog(new RightsRecords(storage), new ZeroRandom());
+        log = new AccessLog(new RightsRecords(storage), new ZeroRandom(), true);
         Future<?> first = holdFirstWrite(event(0));
         Future<?> before = threads.submit(() -> append(event(1)));
         awaitQueued(1);
@@ -122,6 +122,26 @@ class AccessLogTest {
                 .hasCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("event key collision");
         assertThat(details(log.of(List.of(LICENCE)))).containsExactly("0", "1", "2");
+    }
+
+    @Test
+    void aQueueLongerThanOneBatchShouldBeWrittenInSeveralAndLoseNothing() throws Exception {
+        Future<?> first = holdFirstWrite(event(0));
+        List<Future<?>> others = new ArrayList<>();
+        int n = AccessLog.MAX_BATCH + 5;
+        for (int i = 1; i <= n; i++) {
+            AccessEvent e = event(i);
+            others.add(threads.submit(() -> append(e)));
+        }
+        awaitQueued(n);
+        storage.open();
+
+        first.get(30, TimeUnit.SECONDS);
+        for (Future<?> f : others) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(storage.batches).containsExactly(1, AccessLog.MAX_BATCH, 5);
+        assertThat(details(log.of(List.of(LICENCE)))).hasSize(n + 1).doesNotHaveDuplicates();
     }
 
     @Test
