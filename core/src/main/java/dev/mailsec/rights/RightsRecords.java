@@ -132,8 +132,16 @@ final class RightsRecords implements AutoCloseable {
     /** Writes a new record; false when the key exists already. */
     <T> boolean create(String key, RecordCodec<T> codec, T value, String what)
             throws RightsStoreUnavailableException {
+        return createAll(List.of(new Write(key, 0, codec.encode(value))), what);
+    }
+
+    /**
+     * Writes new records (expected revision 0) in one storage write: one fsync, one transaction;
+     * false, and nothing written, when one of the keys exists already.
+     */
+    boolean createAll(List<Write> writes, String what) throws RightsStoreUnavailableException {
         try {
-            storage.write(List.of(new Write(key, 0, codec.encode(value))));
+            storage.write(writes);
             return true;
         } catch (Storage.ConflictException e) {
             return false;

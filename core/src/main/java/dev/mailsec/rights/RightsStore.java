@@ -68,7 +68,7 @@ public final class RightsStore implements AutoCloseable {
     private RightsStore(Storage storage, PackageShelf packages) {
         SecureRandom random = new SecureRandom();
         this.records = new RightsRecords(storage);
-        this.accessLog = new AccessLog(records, random);
+        this.accessLog = new AccessLog(records, random, storage.gainsFromGroupCommit());
         this.messages = new MessageRecords(records, packages, accessLog);
         this.passcodes = new PasscodePolicy(records, messages::live, accessLog, random);
     }
@@ -112,6 +112,33 @@ public final class RightsStore implements AutoCloseable {
         }
         throw new IllegalArgumentException(
                 "store url: file:DIR or jdbc:postgresql://..., got '" + url + "'");
+    }
+
+    /**
+     * As {@link #open(String, String)}, for a process that must start while the store's server is
+     * down (James, the portal): a {@code jdbc:postgresql:} store that cannot be reached now is
+     * opened by the first use that reaches it ({@link DeferredStorage}); until then every use fails
+     * with {@link RightsStoreUnavailableException}, which holds the mail or answers 503. A wrong
+     * URL or schema, and a store written by a newer mailsec, still fail at once.
+     */
+    public static RightsStore openWhenReachable(String url, String schema)
+            throws RightsStoreUnavailableException {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            return open(url, schema);
+        }
+        JdbcStorage.checkParameters(url, schema);
+        try {
+            return new RightsStore(JdbcStorage.open(url, schema));
+        } catch (StoreFormatException e) {
+            throw new RightsStoreUnavailableException("rights store refused: " + e.getMessage(), e);
+        } catch (DkmUnavailableException e) {
+            return new RightsStore(
+                    new DeferredStorage(
+                            () -> JdbcStorage.open(url, schema),
+                            e,
+                            java.time.Duration.ofSeconds(5),
+                            System::nanoTime));
+        }
     }
 
     /** Opens the store {@link RightsSettings#storeUrl()} names. */

@@ -101,12 +101,12 @@ public final class Portal implements AutoCloseable {
     private final ConcurrentHashMap<String, Integer> inService = new ConcurrentHashMap<>();
 
     private final ExecutorService mailWorkers;
+    private final SessionFilter sessions;
     private final RouteTable routes;
 
     private Portal(PortalConfig config, PortalEngine engine, PortalMailer mailer, Clock clock)
             throws IOException, PortalRefusal {
         this.config = config;
-        SessionCodec codec = new SessionCodec(engine.sessionKeys(), new SecureRandom());
         this.server =
                 HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 256);
         AtomicInteger n = new AtomicInteger();
@@ -138,7 +138,7 @@ public final class Portal implements AutoCloseable {
                             t.setDaemon(true);
                             return t;
                         });
-        SessionFilter sessions = new SessionFilter(config, engine, codec, clock);
+        this.sessions = new SessionFilter(config, engine, new SecureRandom(), clock);
         this.routes =
                 routes(
                         sessions,
@@ -179,7 +179,14 @@ public final class Portal implements AutoCloseable {
                 .post("/m/{id}/forward/?", Need.SIGNED_IN, message::forward);
     }
 
-    /** Starts a portal; fails when the session key cannot be read or the port cannot be bound. */
+    /**
+     * Starts a portal; fails when the port cannot be bound. The session keys are read now if DKM
+     * answers; if it does not (down, unreachable, refusing), the portal starts all the same, its
+     * {@code /healthz} and message pages answer 503 with {@code Retry-After}, and the keys are read
+     * by the first request after DKM is back (docs/rights-portal.md, "DKM down at start"). {@code
+     * PortalRefusal} is no longer thrown; it stays in the signature for callers compiled against
+     * it.
+     */
     public static Portal start(PortalConfig config, PortalEngine engine)
             throws IOException, PortalRefusal {
         return start(config, engine, Clock.systemUTC());
@@ -193,6 +200,15 @@ public final class Portal implements AutoCloseable {
     static Portal start(PortalConfig config, PortalEngine engine, PortalMailer mailer, Clock clock)
             throws IOException, PortalRefusal {
         Portal p = new Portal(config, engine, mailer, clock);
+        try {
+            p.sessions.requireKeys();
+        } catch (PortalRefusal r) {
+            PortalLog.warn(
+                    LOG,
+                    "rights portal: the session keys cannot be read yet ({}); message pages answer"
+                            + " 503 until DKM answers",
+                    r.getMessage());
+        }
         p.server.start();
         LOG.info(
                 "rights portal listening on {}:{} ({})",

@@ -86,14 +86,19 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
     /**
      * As {@link #open(RightsSettings)}, with the portal's own DKM client configuration instead of
      * the one rights.xml names (James's): one rights.xml serves James and the portal, each with its
-     * own identity.
+     * own identity. Neither DKM nor a PostgreSQL rights store need answer now (both are reached on
+     * first use); a wrong configuration fails here: {@link
+     * dev.mailsec.dkm.DkmInvalidRequestException} for the DKM file, credential or a store that
+     * failed its checks, IllegalArgumentException for the store URL, {@link RightsException} for a
+     * store written by a newer mailsec.
      */
     public static RightsPortalEngine open(RightsSettings settings, Path dkmConfig)
             throws DkmException, RightsException {
         Dkm dkm = Dkm.open(dkmConfig);
         RightsStore store;
         try {
-            store = RightsStore.open(settings);
+            // a PostgreSQL store that is down now is opened on first use (503 until then)
+            store = RightsStore.openWhenReachable(settings.storeUrl(), settings.storeSchema());
         } catch (RightsException | RuntimeException e) {
             dkm.close();
             throw e;

@@ -19,7 +19,9 @@ import javax.mail.MessagingException;
  * Need needs} (checked by the {@link SessionFilter} before the handler runs). Answers what no route
  * takes: 404 for a path no route has, 405 with an {@code Allow} header built from the table for a
  * method the path's routes do not take. HEAD is served by the GET route. Every answer carries
- * {@link HttpIo#securityHeaders}.
+ * {@link HttpIo#securityHeaders}. A message's pages (those with a session) are refused {@link
+ * PortalRefusal.Reason#UNAVAILABLE} while the session keys cannot be read ({@link
+ * SessionFilter#requireKeys}).
  */
 final class RouteTable {
 
@@ -86,12 +88,22 @@ final class RouteTable {
         final boolean cacheable;
         final Handler handler;
 
-        Route(String method, Pattern path, Need need, boolean cacheable, Handler handler) {
+        /** A message's page ({@code {id}} in the path): it has a session, so needs the keys. */
+        final boolean message;
+
+        Route(
+                String method,
+                Pattern path,
+                Need need,
+                boolean cacheable,
+                Handler handler,
+                boolean message) {
             this.method = method;
             this.path = path;
             this.need = need;
             this.cacheable = cacheable;
             this.handler = handler;
+            this.message = message;
         }
     }
 
@@ -123,7 +135,14 @@ final class RouteTable {
 
     private RouteTable add(
             String method, String template, Need need, boolean cacheable, Handler handler) {
-        routes.add(new Route(method, compile(template), need, cacheable, handler));
+        routes.add(
+                new Route(
+                        method,
+                        compile(template),
+                        need,
+                        cacheable,
+                        handler,
+                        template.contains("{id}")));
         return this;
     }
 
@@ -173,6 +192,9 @@ final class RouteTable {
             return;
         }
         Map<String, String> form = route.method.equals("POST") ? HttpIo.form(ex) : Map.of();
+        if (route.message) {
+            sessions.requireKeys();
+        }
         Session session = null;
         if (route.need != Need.NONE) {
             Optional<Session> s =

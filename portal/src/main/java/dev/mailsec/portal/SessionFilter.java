@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.mailsec.portal.SessionCodec.Session;
 import dev.mailsec.portal.SessionCodec.Stage;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -52,14 +53,48 @@ final class SessionFilter {
 
     private final PortalConfig config;
     private final PortalEngine engine;
-    private final SessionCodec codec;
+    private final SecureRandom random;
     private final Clock clock;
 
-    SessionFilter(PortalConfig config, PortalEngine engine, SessionCodec codec, Clock clock) {
+    /** Made from the session keys once they could be read; null until then. */
+    private volatile SessionCodec codec;
+
+    SessionFilter(PortalConfig config, PortalEngine engine, SecureRandom random, Clock clock) {
         this.config = config;
         this.engine = engine;
-        this.codec = codec;
+        this.random = random;
         this.clock = clock;
+    }
+
+    /** With a codec whose keys are known already (tests). */
+    SessionFilter(PortalConfig config, PortalEngine engine, SessionCodec codec, Clock clock) {
+        this(config, engine, new SecureRandom(), clock);
+        this.codec = codec;
+    }
+
+    /**
+     * Reads the session keys (DKM) if they have not been read yet; every page that has a session
+     * calls this first. The portal starts while DKM cannot be reached: until the keys are read,
+     * such a page is refused {@link PortalRefusal.Reason#UNAVAILABLE} (503 with {@code
+     * Retry-After}), and the first request after DKM is back reads them, without a restart. Once
+     * read, the keys are kept for the life of the process, as they were when read at start.
+     */
+    void requireKeys() throws PortalRefusal {
+        if (codec == null) {
+            synchronized (this) {
+                if (codec == null) {
+                    codec = new SessionCodec(engine.sessionKeys(), random);
+                }
+            }
+        }
+    }
+
+    private SessionCodec codec() {
+        SessionCodec c = codec;
+        if (c == null) {
+            throw new IllegalStateException("session keys not read yet (requireKeys first)");
+        }
+        return c;
     }
 
     /**
@@ -76,7 +111,8 @@ final class SessionFilter {
                                 x ->
                                         x.licenceId().equals(id)
                                                 && need.admits(x)
-                                                && (!post || codec.csrfValid(x, form.get("csrf"))));
+                                                && (!post
+                                                        || codec().csrfValid(x, form.get("csrf"))));
         if (s.isEmpty()) {
             if (post) {
                 staleForm(ex);
@@ -93,7 +129,8 @@ final class SessionFilter {
      * again).
      */
     Optional<Session> current(HttpExchange ex) {
-        Optional<Session> s = codec.decode(HttpIo.cookie(ex, config.cookieName()), clock.instant());
+        Optional<Session> s =
+                codec().decode(HttpIo.cookie(ex, config.cookieName()), clock.instant());
         if (s.isPresent() && s.get().stage() == Stage.SIGNED_IN) {
             try {
                 if (engine.sessionEnded(s.get().nonce())) {
@@ -111,7 +148,7 @@ final class SessionFilter {
      * A new session (with a new nonce: signing in never keeps the old one) that lasts {@code ttl}.
      */
     Session create(Stage stage, String id, String address, Duration ttl) {
-        return codec.create(stage, id, address, clock.instant().plus(ttl));
+        return codec().create(stage, id, address, clock.instant().plus(ttl));
     }
 
     void setCookie(HttpExchange ex, Session s) {
@@ -121,7 +158,7 @@ final class SessionFilter {
                         "Set-Cookie",
                         config.cookieName()
                                 + "="
-                                + codec.encode(s)
+                                + codec().encode(s)
                                 + "; Path=/; Max-Age="
                                 + maxAge
                                 + "; HttpOnly; SameSite=Strict"
@@ -129,7 +166,7 @@ final class SessionFilter {
     }
 
     String csrfToken(Session s) {
-        return codec.csrfToken(s);
+        return codec().csrfToken(s);
     }
 
     /**

@@ -145,8 +145,18 @@ final class FakeEngine implements PortalEngine {
         }
     }
 
+    /** The session keys {@link #sessionKeys} gives. */
+    static final List<byte[]> KEYS =
+            List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+
+    /** While set, the session keys cannot be read (DKM down). */
+    volatile boolean keysDown;
+
     @Override
-    public List<byte[]> sessionKeys() {
-        return List.of("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    public List<byte[]> sessionKeys() throws PortalRefusal {
+        if (keysDown) {
+            throw new PortalRefusal(PortalRefusal.Reason.UNAVAILABLE, "DKM unreachable");
+        }
+        return KEYS;
     }
 }

@@ -38,6 +38,8 @@ class PortalTest {
     FakeEngine engine = new FakeEngine();
     final List<MimeMessage> sent = new CopyOnWriteArrayList<>();
     Portal portal;
+    PortalConfig config;
+    PortalMailer mailer;
     HttpClient http;
     String base;
 
@@ -49,11 +51,11 @@ class PortalTest {
                 "do-not-forward",
                 EnumSet.of(Right.VIEW, Right.REPLY, Right.REPLY_ALL),
                 HOSTILE);
-        PortalConfig config =
+        config =
                 PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
                         .bind("127.0.0.1", 0)
                         .build();
-        PortalMailer mailer =
+        mailer =
                 new PortalMailer(config) {
                     @Override
                     void send(MimeMessage m, Address[] recipients) {
@@ -113,6 +115,33 @@ class PortalTest {
         assertThat(ok.statusCode()).isEqualTo(303);
         assertThat(ok.headers().firstValue("Location")).hasValue("/m/" + id + "/view");
         return code;
+    }
+
+    @Test
+    void aPortalStartedWhileItsSessionKeysCannotBeReadShouldAnswer503UntilTheyCanThenServe()
+            throws Exception {
+        portal.close();
+        engine.keysDown = true;
+        portal = Portal.start(config, engine, mailer, Clock.systemUTC());
+        base = portal.localUrl().toString();
+
+        HttpResponse<String> landing = get("/m/enc00000000000001");
+        assertThat(landing.statusCode()).isEqualTo(503);
+        assertThat(landing.headers().firstValue("Retry-After")).hasValue("60");
+        HttpResponse<String> view = get("/m/enc00000000000001/view");
+        assertThat(view.statusCode()).isEqualTo(503);
+        assertThat(
+                        post("/m/enc00000000000001/passcode", "address", "carol@external.test")
+                                .statusCode())
+                .isEqualTo(503);
+        assertThat(get("/").statusCode()).as("the home page needs no key").isEqualTo(200);
+
+        engine.keysDown = false;
+        assertThat(get("/m/enc00000000000001").statusCode()).isEqualTo(200);
+        signIn("enc00000000000001", "carol@external.test");
+        // read once, kept: a DKM outage now does not sign the reader out
+        engine.keysDown = true;
+        assertThat(get("/m/enc00000000000001/view").statusCode()).isEqualTo(200);
     }
 
     @Test

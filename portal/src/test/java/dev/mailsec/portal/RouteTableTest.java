@@ -34,7 +34,7 @@ class RouteTableTest {
     static final String ID = "abc0000000000001";
 
     final FakeEngine engine = new FakeEngine();
-    final SessionCodec codec = new SessionCodec(engine.sessionKeys(), new SecureRandom());
+    final SessionCodec codec = new SessionCodec(FakeEngine.KEYS, new SecureRandom());
     final List<String> handled = new CopyOnWriteArrayList<>();
     final HttpClient http =
             HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();

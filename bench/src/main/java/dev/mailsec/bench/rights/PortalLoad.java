@@ -13,9 +13,16 @@ import dev.mailsec.rights.PasscodeKeys;
 import dev.mailsec.rights.RightsProtector;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.CookieManager;
 import java.net.HttpCookie;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,7 +47,8 @@ import java.util.regex.Pattern;
  * Time to first byte of an authenticated message view in the rights portal ({@code GET /m/ID/view}:
  * cookie check, licence signature check, revocation/expiry lookup, JWE decryption, access-log
  * write, MIME parse, sanitising, page) under N concurrent readers, each a closed loop over its own
- * keep-alive connection.
+ * keep-alive connection from a loopback address of its own (127.0.0.2, .3, ...: the portal limits
+ * the requests one client IP has in service at once to 8).
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.mailsec.bench.rights.PortalLoad [--readers 1,8,32] [--seconds 15]
@@ -270,43 +278,35 @@ public final class PortalLoad {
         List<long[]> perThread = Collections.synchronizedList(new ArrayList<>());
         AtomicLong failures = new AtomicLong();
         CountDownLatch done = new CountDownLatch(readers);
+        URI target = URI.create(url);
         for (int t = 0; t < readers; t++) {
+            // reader t comes from 127.0.0.(2 + t): one client IP per reader, as readers on the
+            // Internet are, so the portal's per-IP limit (8 requests in service) does not turn a
+            // closed loop of 32 readers into 429s
+            InetAddress from = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + t)});
             Thread th =
                     new Thread(
                             () -> {
-                                HttpClient http =
-                                        HttpClient.newBuilder()
-                                                .version(HttpClient.Version.HTTP_1_1)
-                                                .build();
-                                HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url));
-                                HttpRequest req =
-                                        (cookie == null ? rb : rb.header("Cookie", cookie)).build();
                                 long[] ttfb = new long[1 << 16];
                                 int count = 0;
+                                Reader reader = new Reader(target, cookie, from);
                                 try {
                                     while (System.nanoTime() < end) {
                                         long start = System.nanoTime();
-                                        long[] first = new long[1];
-                                        HttpResponse<byte[]> r =
-                                                http.send(
-                                                        req,
-                                                        info -> {
-                                                            first[0] = System.nanoTime();
-                                                            return HttpResponse.BodySubscribers
-                                                                    .ofByteArray();
-                                                        });
-                                        if (r.statusCode() != 200) {
+                                        long first = reader.get();
+                                        if (first < 0) {
                                             failures.incrementAndGet();
                                             continue;
                                         }
                                         if (count == ttfb.length) {
                                             ttfb = Arrays.copyOf(ttfb, count * 2);
                                         }
-                                        ttfb[count++] = first[0] - start;
+                                        ttfb[count++] = first - start;
                                     }
                                 } catch (Exception e) {
                                     failures.incrementAndGet();
                                 } finally {
+                                    reader.close();
                                     perThread.add(Arrays.copyOf(ttfb, count));
                                     done.countDown();
                                 }
@@ -330,6 +330,103 @@ public final class PortalLoad {
                 pct(all, 0.99),
                 mean,
                 failures.get() == 0 ? "" : " (" + failures.get() + " failed)");
+    }
+
+    /**
+     * One reader: HTTP/1.1 GETs over one keep-alive connection from its own loopback address (the
+     * JDK 17 HttpClient cannot choose its local address). Bodies are read whole.
+     */
+    static final class Reader {
+        private final URI target;
+        private final String request;
+        private final InetAddress from;
+        private Socket socket;
+        private InputStream in;
+
+        Reader(URI target, String cookie, InetAddress from) {
+            this.target = target;
+            this.from = from;
+            this.request =
+                    "GET "
+                            + target.getRawPath()
+                            + " HTTP/1.1\r\nHost: "
+                            + target.getHost()
+                            + ":"
+                            + target.getPort()
+                            + "\r\nUser-Agent: PortalLoad\r\n"
+                            + (cookie == null ? "" : "Cookie: " + cookie + "\r\n")
+                            + "\r\n";
+        }
+
+        /** Sends one GET; the nanoTime of the response's first byte, or -1 when not a 200. */
+        long get() throws IOException {
+            if (socket == null) {
+                socket = new Socket();
+                socket.bind(new InetSocketAddress(from, 0));
+                socket.connect(new InetSocketAddress(target.getHost(), target.getPort()));
+                socket.setTcpNoDelay(true);
+                in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            int b = in.read();
+            long first = System.nanoTime();
+            if (b < 0) {
+                close();
+                return -1;
+            }
+            StringBuilder head = new StringBuilder().append((char) b);
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    close();
+                    return -1;
+                }
+                head.append((char) c);
+            }
+            String h = head.toString();
+            boolean ok = h.startsWith("HTTP/1.1 200");
+            Matcher len = Pattern.compile("(?im)^content-length:\\s*([0-9]+)").matcher(h);
+            if (len.find()) {
+                in.readNBytes(Integer.parseInt(len.group(1)));
+            } else if (h.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+                readChunked();
+            } else {
+                close(); // read to end of connection
+                return ok ? first : -1;
+            }
+            if (h.toLowerCase(Locale.ROOT).contains("connection: close")) {
+                close();
+            }
+            return ok ? first : -1;
+        }
+
+        private void readChunked() throws IOException {
+            while (true) {
+                StringBuilder line = new StringBuilder();
+                int c;
+                while ((c = in.read()) >= 0 && c != '\n') {
+                    line.append((char) c);
+                }
+                int size = Integer.parseInt(line.toString().trim().split(";")[0], 16);
+                in.readNBytes(size + 2); // data and CRLF
+                if (size == 0) {
+                    return;
+                }
+            }
+        }
+
+        void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+                socket = null;
+            }
+        }
     }
 
     static double pct(long[] sorted, double p) {

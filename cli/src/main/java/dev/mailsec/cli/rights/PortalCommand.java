@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
  * configuration whose identity must be a member of the group holding the rights keys, e.g. {@code
  * rights-portal} in group {@code rights}). Several portals on one PostgreSQL store form a cluster:
  * sessions, passcodes, rate limits and the access log are shared. Paths resolve as inside James,
- * against {@code --james-home} ({@link RightsConfigOption}, docs/paths.md).
+ * against {@code --james-home} ({@link RightsConfigOption}, docs/paths.md). DKM (and a PostgreSQL
+ * rights store) need not answer at start: the portal starts, answers 503 with {@code Retry-After}
+ * until they do, then serves without a restart; a wrong configuration still stops it at once.
  */
 @Command(
         name = "portal",
@@ -67,6 +69,9 @@ public final class PortalCommand implements Callable<Integer> {
             engine = RightsPortalEngine.open(settings, dkm);
         } catch (DkmInvalidRequestException e) {
             throw new UserException(dkm + ": " + e.getMessage(), 2);
+        } catch (IllegalArgumentException e) {
+            // the store URL or schema of rights.xml
+            throw new UserException(config.path() + ": " + e.getMessage(), 2);
         } catch (DkmException | RightsException e) {
             throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
         }
@@ -74,13 +79,10 @@ public final class PortalCommand implements Callable<Integer> {
         try {
             portal = Portal.start(portalConfig, engine);
         } catch (PortalRefusal e) {
+            // no longer thrown: a DKM that does not answer at start leaves the portal answering
+            // 503 until it does (docs/rights-portal.md)
             engine.close();
-            throw new UserException(
-                    "cannot read the portal session key ("
-                            + settings.sessionKeySecret()
-                            + "): "
-                            + e.getMessage(),
-                    75);
+            throw new UserException("cannot start the portal: " + e.getMessage(), 75);
         } catch (IOException e) {
             engine.close();
             throw new UserException(

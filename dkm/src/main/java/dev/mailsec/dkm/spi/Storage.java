@@ -44,6 +44,15 @@ public interface Storage extends Closeable {
     Optional<String> readAuditHead() throws DkmUnavailableException;
 
     /**
+     * Whether concurrent writers gain by sharing one write (group commit): true where each write
+     * forces files of its own (the file store), false where the backend already groups concurrent
+     * commits (PostgreSQL), where batching measured slower.
+     */
+    default boolean gainsFromGroupCommit() {
+        return false;
+    }
+
+    /**
      * All audit lines, oldest first (as stored: order and content are whatever the medium holds).
      */
     List<String> readAudit() throws DkmUnavailableException;

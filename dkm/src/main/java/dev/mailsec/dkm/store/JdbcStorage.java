@@ -38,14 +38,13 @@ public final class JdbcStorage implements Storage {
     }
 
     /**
-     * Connects to {@code url} (a {@code jdbc:postgresql:} URL, credentials as URL parameters) and
-     * uses tables in {@code schema}, creating schema and tables when missing. The store's format is
-     * kept in the one row of {@code dkm_meta}: a store of a newer format than {@link
-     * StoreFormat#CURRENT} (or with an unreadable row) is refused with a {@link
-     * StoreFormatException} before anything is written; a store made before the table existed is
-     * format 1 and gets the row.
+     * Checks what {@link #open} checks before it connects: a {@code jdbc:postgresql:} URL and a
+     * schema name (a caller that opens later, when the server is reachable, fails at once on
+     * these).
+     *
+     * @throws IllegalArgumentException naming the parameter and the bad value
      */
-    public static JdbcStorage open(String url, String schema) throws DkmUnavailableException {
+    public static void checkParameters(String url, String schema) {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
                     "store: only jdbc:postgresql: URLs are supported, got '" + url + "'");
@@ -54,6 +53,18 @@ public final class JdbcStorage implements Storage {
             throw new IllegalArgumentException(
                     "store.schema: must match " + SCHEMA + ", got '" + schema + "'");
         }
+    }
+
+    /**
+     * Connects to {@code url} (a {@code jdbc:postgresql:} URL, credentials as URL parameters) and
+     * uses tables in {@code schema}, creating schema and tables when missing. The store's format is
+     * kept in the one row of {@code dkm_meta}: a store of a newer format than {@link
+     * StoreFormat#CURRENT} (or with an unreadable row) is refused with a {@link
+     * StoreFormatException} before anything is written; a store made before the table existed is
+     * format 1 and gets the row.
+     */
+    public static JdbcStorage open(String url, String schema) throws DkmUnavailableException {
+        checkParameters(url, schema);
         JdbcStorage s = new JdbcStorage(url, schema);
         Connection c = s.pool.borrow();
         try (Statement st = c.createStatement()) {

@@ -82,7 +82,16 @@ final class Shards {
         }
     }
 
+    /** Replaces one shard: {@link #prepare}, force, {@link #commit}. */
     void write(int s, TreeMap<String, StoredRecord> recs) throws IOException {
+        commit(s, prepare(s, recs, true));
+    }
+
+    /**
+     * Writes the shard's new content to its temporary file, forced to disk when {@code force} (the
+     * caller forces it otherwise, with {@link #force}, before {@link #commit}).
+     */
+    Path prepare(int s, TreeMap<String, StoredRecord> recs, boolean force) throws IOException {
         Codec.Writer w = new Codec.Writer();
         for (StoredRecord rec : recs.values()) {
             w.str(rec.key()).i64(rec.revision()).bytes(rec.value());
@@ -101,8 +110,23 @@ final class Shards {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
+            if (force) {
+                ch.force(true);
+            }
+        }
+        return tmp;
+    }
+
+    /** Forces a prepared temporary file to disk. */
+    static void force(Path tmp) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
+    }
+
+    /** Puts a prepared (and forced) temporary file in the shard's place, atomically. */
+    void commit(int s, Path tmp) throws IOException {
+        Path target = path(s);
         try {
             Files.move(
                     tmp,

@@ -171,6 +171,11 @@ public final class JamesHarness implements AutoCloseable {
         return port;
     }
 
+    /** The subjects in the user's INBOX now. */
+    public java.util.List<String> subjects(String user, String password) throws MessagingException {
+        return MailClients.subjects(imapPort(), user, password);
+    }
+
     public int imapPort() {
         return imapPort;
     }

@@ -99,7 +99,8 @@ public final class RightsServices {
         }
         RightsStore store;
         try {
-            store = RightsStore.open(settings.storeUrl(), settings.storeSchema());
+            // a PostgreSQL store that is down now is opened on first use: mail waits, James starts
+            store = RightsStore.openWhenReachable(settings.storeUrl(), settings.storeSchema());
         } catch (IllegalArgumentException e) {
             throw new MessagingException(
                     mailet
