@@ -87,6 +87,18 @@ public final class InstalledJames implements AutoCloseable {
         this.imapPort = freePort();
         this.webAdminPort = freePort();
         this.portalPort = freePort();
+        // a test JVM that ends without close() (a failed start, a killed run) leaves no James
+        // behind
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    for (Process p : new Process[] {james, portal}) {
+                                        if (p != null) {
+                                            p.destroyForcibly();
+                                        }
+                                    }
+                                }));
     }
 
     /** {@code bin/mailsec} of the bundle folder the build made. */

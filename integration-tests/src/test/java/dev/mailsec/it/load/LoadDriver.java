@@ -142,7 +142,14 @@ public final class LoadDriver {
     /** Starts sending, in the background. */
     public void start() {
         startNanos = System.nanoTime();
-        threads = Executors.newFixedThreadPool(connections);
+        threads =
+                Executors.newFixedThreadPool(
+                        connections,
+                        r -> {
+                            Thread t = new Thread(r, "load-" + run);
+                            t.setDaemon(true); // a failed test leaves no sender behind
+                            return t;
+                        });
         for (int c = 0; c < connections; c++) {
             boolean tls = c % 2 == 0;
             threads.execute(() -> connection(tls));
