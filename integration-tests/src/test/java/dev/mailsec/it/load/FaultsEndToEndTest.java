@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,29 +28,51 @@ import org.junit.jupiter.api.io.TempDir;
  * --sample-pipeline}) is under mixed load from {@link LoadDriver}; after each, held mail is
  * reprocessed as docs/faults.md tells operators, and every mail accepted is counted out exactly
  * once (mailbox, remote server, bounce), none left held or queued, none that had to be signed left
- * unsigned, none that had to be protected left in clear. A short run each in {@code mvn verify};
- * {@code -Dmailsec.faults.long=true} runs each fault for minutes.
+ * unsigned, none that had to be protected left in clear. DKM is on PostgreSQL ({@code mailsec
+ * install --dkm-store jdbc:postgresql://...}, a PostgreSQL the test starts on its own port) where
+ * PostgreSQL is installed, else the file store; {@link DkmFileStoreFaultsTest} runs the same faults
+ * on the file store in the long run. A short run each in {@code mvn verify}; {@code
+ * -Dmailsec.faults.long=true} runs each fault for minutes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultsEndToEndTest {
 
     /** Traffic before, during and after a fault (each phase). */
-    private static final Duration PHASE = Duration.ofSeconds(LoadedJames.LONG ? 60 : 7);
+    private static final Duration PHASE = Duration.ofSeconds(LoadedJames.LONG ? 60 : 5);
 
     private static final Duration DRAIN = Duration.ofSeconds(240);
 
     @TempDir static Path work;
-    private static LoadedJames loaded;
+    private ScratchPostgres postgres;
+    private LoadedJames loaded;
+
+    /** Whether DKM is to be on PostgreSQL (when installed). */
+    boolean dkmOnPostgres() {
+        return true;
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        loaded = LoadedJames.start(work, List.of());
+    void start() throws Exception {
+        Optional<Path> bin = ScratchPostgres.binaries();
+        if (dkmOnPostgres() && bin.isPresent()) {
+            postgres = ScratchPostgres.create(bin.get());
+            loaded = LoadedJames.start(work, List.of("--dkm-store", postgres.jdbcUrl()));
+        } else {
+            loaded = LoadedJames.start(work, List.of());
+        }
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (loaded != null) {
-            loaded.close();
+    void stop() throws Exception {
+        try {
+            if (loaded != null) {
+                loaded.close();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
         }
     }
 
@@ -89,15 +113,20 @@ class FaultsEndToEndTest {
 
     @Test
     @Order(2)
-    void theDkmFileStoreMovedAwayThenBackShouldHoldThenDeliverEverythingSignedAndProtected()
-            throws Exception {
-        String run = "dkmfile";
+    void theDkmStoreDownMidRunShouldHoldThenDeliverEverythingSignedAndProtected() throws Exception {
+        String run = postgres != null ? "dkmpg" : "dkmfile";
         Path store = loaded.james.home().resolve("var/mailsec/dkm/data");
         Path away = store.resolveSibling("data.away");
         LoadDriver driver = loaded.driver(run);
         driver.start();
         awaitSent(driver, PHASE);
-        Files.move(store, away);
+        // PostgreSQL: postmaster and backends killed (SIGKILL), started again (crash recovery);
+        // file store: its folder moved away, then back
+        if (postgres != null) {
+            postgres.kill();
+        } else {
+            Files.move(store, away);
+        }
         try {
             await(
                     "mail held in dkim-key-store-down and rights-key-store-down",
@@ -107,7 +136,11 @@ class FaultsEndToEndTest {
                                     && loaded.held("var/mail/rights-key-store-down") > 0);
             awaitSent(driver, PHASE.multipliedBy(2));
         } finally {
-            Files.move(away, store);
+            if (postgres != null) {
+                postgres.start();
+            } else {
+                Files.move(away, store);
+            }
         }
         awaitSent(driver, PHASE.multipliedBy(3));
         List<LoadDriver.Sent> sent = driver.stop();
