@@ -24,7 +24,7 @@ public final class JvmReading {
     public final long openFiles;
     public final double cpuSeconds;
 
-    /** Heap used in KiB (young and old generation); -1 if jcmd could not tell. */
+    /** Heap used after a full collection in KiB; -1 if jcmd could not tell. */
     public final long heapUsedKib;
 
     private JvmReading(
@@ -54,6 +54,12 @@ public final class JvmReading {
     }
 
     private static long heapUsed(long pid) throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").start();
+        gc.getInputStream().readAllBytes();
+        if (!gc.waitFor(60, TimeUnit.SECONDS)) {
+            gc.destroyForcibly();
+            return -1;
+        }
         Process p =
                 new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info")
                         .redirectErrorStream(true)
@@ -84,7 +90,7 @@ public final class JvmReading {
     @Override
     public String toString() {
         return String.format(
-                "threads %d, open files %d, RSS %d MiB, heap used %s, CPU %.1f s",
+                "threads %d, open files %d, RSS %d MiB, live heap %s, CPU %.1f s",
                 threads,
                 openFiles,
                 rssKib / 1024,

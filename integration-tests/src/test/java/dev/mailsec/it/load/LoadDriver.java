@@ -122,6 +122,7 @@ public final class LoadDriver {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean smallOnly;
     private ExecutorService threads;
     private long startNanos;
 
@@ -137,6 +138,15 @@ public final class LoadDriver {
         this.connections = connections;
         this.perSecond = perSecond;
         this.run = run;
+    }
+
+    /**
+     * Sends only 2 KB mails (for long runs: James's memory mailbox and the sink keep every mail in
+     * a heap).
+     */
+    public LoadDriver smallMailOnly() {
+        this.smallOnly = true;
+        return this;
     }
 
     /** Starts sending, in the background. */
@@ -242,7 +252,10 @@ public final class LoadDriver {
 
     private Sent mail(long n, boolean startTls) {
         int sizeSlot = (int) (n % 20);
-        int size = sizeSlot == 7 ? 1024 * 1024 : sizeSlot % 4 == 1 ? 50 * 1024 : 2 * 1024;
+        int size =
+                smallOnly
+                        ? 2 * 1024
+                        : sizeSlot == 7 ? 1024 * 1024 : sizeSlot % 4 == 1 ? 50 * 1024 : 2 * 1024;
         int kind = (int) ((n + (n / 20) * 7) % 20); // every kind meets every size
         String id = run + "-" + n;
         List<String> local = traffic.localRecipients;
