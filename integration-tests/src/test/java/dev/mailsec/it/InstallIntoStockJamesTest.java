@@ -4,18 +4,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.mailsec.it.harness.InstalledJames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -23,19 +20,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.mail.Folder;
-import javax.mail.Message;
 import javax.mail.MessagingException;
-import javax.mail.Session;
-import javax.mail.Store;
-import javax.mail.Transport;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,17 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InstallIntoStockJamesTest {
 
-    private static final Path BUNDLE_DIR = Paths.get(System.getProperty("mailsec.bundle.dir"));
-    private static final Path RUNTIME = Paths.get(System.getProperty("mailsec.james.home"));
-
     @TempDir static Path work;
-    private static Path bundle;
+    private static InstalledJames installed;
     private static Path james;
-    private static Process jamesProcess;
-    private static Process portalProcess;
-    private static int smtpPort;
     private static int imapPort;
-    private static int webadminPort;
     private static int portalPort;
     private static List<String> installArgs;
     private static Duration firstInstall;
@@ -76,64 +60,20 @@ class InstallIntoStockJamesTest {
 
     @BeforeAll
     static void followInstallMd() throws Exception {
-        // 0. the operator's James: the stock distribution with its library folder, and the keystore
-        // its own
-        //    stock configuration needs (INSTALL.md, "What you need")
-        james = work.resolve("james");
-        copyTree(RUNTIME.resolve("unpacked/james-server-memory-app"), james);
-        copyTree(RUNTIME.resolve("lib"), james.resolve("james-server-memory-app.lib"));
-        run(
-                james,
-                "keytool",
-                "-genkeypair",
-                "-alias",
-                "james",
-                "-keyalg",
-                "RSA",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                "conf/keystore",
-                "-storepass",
-                "james72laBalle",
-                "-dname",
-                "CN=mail.example.test");
-        smtpPort = freePort();
-        int smtpsPort = freePort();
-        imapPort = freePort();
-        webadminPort = freePort();
-        portalPort = freePort();
-        edit(james.resolve("conf/imapserver.xml"), "0.0.0.0:143", "127.0.0.1:" + imapPort);
-        edit(james.resolve("conf/imapserver.xml"), "0.0.0.0:993", "127.0.0.1:" + freePort());
-        edit(james.resolve("conf/webadmin.properties"), "port=8000", "port=" + webadminPort);
-        edit(james.resolve("conf/jmap.properties"), "enabled=true", "enabled=false");
-        edit(james.resolve("conf/jmx.properties"), "jmx.enabled=true", "jmx.enabled=false");
-
         // 1. unzip the bundle
-        bundle = work.resolve("mailsec");
-        Path zip = BUNDLE_DIR.resolveSibling(BUNDLE_DIR.getFileName() + ".zip");
-        run(work, "unzip", "-q", zip.toString(), "-d", bundle.toString());
-        assertThat(bundle.resolve("bin/mailsec")).isExecutable();
-        assertThat(bundle.resolve("INSTALL.md")).isRegularFile();
+        Path mailsec = InstalledJames.unzipBundle(work);
+        assertThat(mailsec).isExecutable();
+        assertThat(mailsec.getParent().getParent().resolve("INSTALL.md")).isRegularFile();
+        // 0. the operator's James: the stock distribution with its library folder, and the keystore
+        // its own stock configuration needs (INSTALL.md, "What you need"); free ports
+        installed = InstalledJames.stock(work, "mail.example.test", mailsec);
+        james = installed.home();
+        imapPort = installed.imapPort;
+        portalPort = installed.portalPort;
+        installed.useFreeServerPorts();
 
         // 2. install
-        installArgs =
-                List.of(
-                        bundle.resolve("bin/mailsec").toString(),
-                        "install",
-                        "--james-home",
-                        james.toString(),
-                        "--domain",
-                        "example.test",
-                        "--sample-pipeline",
-                        "--smtp-listen",
-                        "127.0.0.1:" + smtpPort,
-                        "--smtps-listen",
-                        "127.0.0.1:" + smtpsPort,
-                        "--portal-url",
-                        "http://127.0.0.1:" + portalPort,
-                        "--portal-listen",
-                        "127.0.0.1:" + portalPort);
+        installArgs = installed.installCommand(installed.sampleFlags("example.test"));
         Instant t0 = Instant.now();
         String out = run(work, installArgs.toArray(new String[0]));
         firstInstall = Duration.between(t0, Instant.now());
@@ -146,27 +86,7 @@ class InstallIntoStockJamesTest {
         // var/mailsec/dkim-records.txt)
         // 4. the portal, as INSTALL.md starts it; from another folder: --james-home is the base of
         // its paths
-        HttpClient http = HttpClient.newHttpClient();
-        portalProcess =
-                new ProcessBuilder(
-                                bundle.resolve("bin/mailsec").toString(),
-                                "portal",
-                                "--james-home",
-                                james.toString(),
-                                "--config",
-                                "conf/rights.xml",
-                                "--dkm-config",
-                                "conf/portal-dkm.properties")
-                        .directory(work.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(work.resolve("portal.out").toFile())
-                        .start();
-        awaitOk(
-                http,
-                "http://127.0.0.1:" + portalPort + "/healthz",
-                portalProcess,
-                "portal.out",
-                60);
+        installed.startPortal();
 
         // 5. check, then start James from its home as INSTALL.md (and James's docs) start it
         Instant tc = Instant.now();
@@ -181,70 +101,21 @@ class InstallIntoStockJamesTest {
                         "ok portal http://127.0.0.1:" + portalPort)
                 .containsPattern("(?m)^passed: \\d+ checks, \\d+ ok, \\d+ warnings, 0 errors");
         Instant t1 = Instant.now();
-        jamesProcess =
-                new ProcessBuilder(
-                                "java",
-                                "-Xmx384m",
-                                "-Dworking.directory=.",
-                                "-Dlogback.configurationFile=conf/logback.xml",
-                                "-jar",
-                                "james-server-memory-app.jar")
-                        .directory(james.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(work.resolve("james.out").toFile())
-                        .start();
-        awaitOk(
-                http,
-                "http://127.0.0.1:" + webadminPort + "/healthcheck",
-                jamesProcess,
-                "james.out",
-                180);
+        installed.startJames();
         firstStart = Duration.between(t1, Instant.now());
         for (String domain : List.of("example.test", "external.test")) {
-            assertThat(
-                            http.send(
-                                            HttpRequest.newBuilder(
-                                                            URI.create(
-                                                                    "http://127.0.0.1:"
-                                                                            + webadminPort
-                                                                            + "/domains/"
-                                                                            + domain))
-                                                    .PUT(HttpRequest.BodyPublishers.noBody())
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode())
-                    .isEqualTo(204);
+            installed.addDomain(domain);
         }
         for (String user :
                 List.of("alice@example.test", "bob@example.test", "carol@external.test")) {
-            assertThat(
-                            http.send(
-                                            HttpRequest.newBuilder(
-                                                            URI.create(
-                                                                    "http://127.0.0.1:"
-                                                                            + webadminPort
-                                                                            + "/users/"
-                                                                            + user))
-                                                    .header("Content-Type", "application/json")
-                                                    .PUT(
-                                                            HttpRequest.BodyPublishers.ofString(
-                                                                    "{\"password\":\"secret\"}"))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode())
-                    .isEqualTo(204);
+            installed.addUser(user, "secret");
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : new Process[] {portalProcess, jamesProcess}) {
-            if (p != null) {
-                p.destroy();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
+        if (installed != null) {
+            installed.close();
         }
         System.out.printf(
                 "InstallIntoStockJamesTest: first install %d ms, check %d ms, James's first start %d ms,"
@@ -303,8 +174,13 @@ class InstallIntoStockJamesTest {
     @Test
     @Order(3)
     void mailOverStartTlsShouldGetTheTlsAndAuthenticationResultsHeaders() throws Exception {
-        send("alice@example.test", "bob@example.test", "install-starttls", "hello over TLS", true);
-        MimeMessage m = read("bob@example.test", "install-starttls");
+        installed.send(
+                "alice@example.test",
+                "bob@example.test",
+                "install-starttls",
+                "hello over TLS",
+                true);
+        MimeMessage m = installed.read("bob@example.test", "install-starttls");
         assertThat(m.getHeader("X-Mailsec-TLS", null)).startsWith("TLSv1.").contains("cipher=");
         assertThat(m.getHeader("X-Mailsec-Transport", null))
                 .isEqualTo("encrypted (TLSv1.2 or newer)");
@@ -318,7 +194,7 @@ class InstallIntoStockJamesTest {
         Throwable refused =
                 catchThrowable(
                         () ->
-                                send(
+                                installed.send(
                                         "news@partner.test",
                                         "bob@example.test",
                                         "install-partner-clear",
@@ -335,13 +211,13 @@ class InstallIntoStockJamesTest {
     @Order(5)
     void encryptedMailToAnOutsideRecipientShouldArriveAsAWrapperWhoseLinkOpensInThePortal()
             throws Exception {
-        send(
+        installed.send(
                 "alice@example.test",
                 "carol@external.test",
                 "[encrypt] install-portal",
                 "install secret 5KQ9 in the body",
                 true);
-        MimeMessage wrapper = read("carol@external.test", "[encrypt] install-portal");
+        MimeMessage wrapper = installed.read("carol@external.test", "[encrypt] install-portal");
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         wrapper.writeTo(raw);
         String text = raw.toString(UTF_8);
@@ -373,7 +249,7 @@ class InstallIntoStockJamesTest {
                         "var")) {
             Files.createSymbolicLink(broken.resolve(shared), james.resolve(shared));
         }
-        copyTree(james.resolve("conf"), broken.resolve("conf"));
+        InstalledJames.copyTree(james.resolve("conf"), broken.resolve("conf"));
         Path mailetcontainer = broken.resolve("conf/mailetcontainer.xml");
         Files.writeString(
                 mailetcontainer,
@@ -381,7 +257,7 @@ class InstallIntoStockJamesTest {
                         .replaceFirst(
                                 "<algorithms>both</algorithms>",
                                 "<algorithms>both</algorithms><selecter>rsa-v1</selecter>"));
-        edit(
+        InstalledJames.edit(
                 broken.resolve("conf/rights.xml"),
                 "<subject mode",
                 "<keys contentKey=\"rights/retired-content-key\"/><subject mode");
@@ -431,69 +307,12 @@ class InstallIntoStockJamesTest {
      */
     private static List<String> check(Path home) {
         return List.of(
-                bundle.resolve("bin/mailsec").toString(),
+                installed.mailsec().toString(),
                 "check",
                 "--james-home",
                 home.toString(),
                 "--zone",
                 james.resolve("var/mailsec/dkim-records.txt").toString());
-    }
-
-    private static void send(String from, String to, String subject, String body, boolean startTls)
-            throws MessagingException {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", Integer.toString(smtpPort));
-        if (startTls) {
-            props.put("mail.smtp.starttls.enable", "true");
-            props.put("mail.smtp.starttls.required", "true");
-            props.put("mail.smtp.ssl.trust", "*"); // install's self-signed certificate
-        }
-        MimeMessage m = new MimeMessage(Session.getInstance(props));
-        m.setFrom(from);
-        m.setRecipients(Message.RecipientType.TO, to);
-        m.setSubject(subject);
-        m.setText(body);
-        Transport.send(m);
-    }
-
-    /**
-     * The message with this subject from the user's INBOX, read over IMAP with STARTTLS; waits up
-     * to 60 s.
-     */
-    private static MimeMessage read(String user, String subject) throws Exception {
-        Properties props = new Properties();
-        props.put("mail.imap.starttls.enable", "true");
-        props.put("mail.imap.starttls.required", "true");
-        props.put("mail.imap.ssl.trust", "*");
-        Session session = Session.getInstance(props);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            Store store = session.getStore("imap");
-            store.connect("127.0.0.1", imapPort, user, "secret");
-            try {
-                Folder inbox = store.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                for (Message msg : inbox.getMessages()) {
-                    if (subject.equals(msg.getSubject())) {
-                        MimeMessage copy = new MimeMessage((MimeMessage) msg);
-                        inbox.close(false);
-                        return copy;
-                    }
-                }
-                inbox.close(false);
-            } finally {
-                store.close();
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError(
-                "no '"
-                        + subject
-                        + "' in "
-                        + user
-                        + "'s INBOX; James's output:\n"
-                        + tail("james.out"));
     }
 
     /**
@@ -528,58 +347,6 @@ class InstallIntoStockJamesTest {
         return files;
     }
 
-    private static String run(Path dir, String... argv) throws Exception {
-        Process p =
-                new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s%n%s", List.of(argv), out).isZero();
-        return out;
-    }
-
-    private static void awaitOk(
-            HttpClient http, String url, Process process, String log, int seconds)
-            throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(seconds));
-        while (true) {
-            assertThat(process.isAlive()).as("exited during start:%n%s", tail(log)).isTrue();
-            try {
-                if (http.send(
-                                        HttpRequest.newBuilder(URI.create(url)).build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertThat(Instant.now())
-                    .as("%s not healthy in %d s:%n%s", url, seconds, tail(log))
-                    .isBefore(deadline);
-            Thread.sleep(500);
-        }
-    }
-
-    private static void edit(Path file, String from, String to) throws IOException {
-        String s = Files.readString(file);
-        assertThat(s).as(file.toString()).contains(from);
-        Files.writeString(file, s.replace(from, to));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
     private static String causes(Throwable t) {
         List<String> messages = new ArrayList<>();
         for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
@@ -592,13 +359,8 @@ class InstallIntoStockJamesTest {
         return String.join(" ", messages);
     }
 
-    private static String tail(String log) {
-        try {
-            String s = Files.readString(work.resolve(log));
-            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
-        } catch (IOException e) {
-            return "(no " + log + ")";
-        }
+    private static String run(Path dir, String... argv) throws Exception {
+        return InstalledJames.run(dir, argv);
     }
 
     private static String hex(byte[] b) {
@@ -607,11 +369,5 @@ class InstallIntoStockJamesTest {
             s.append(String.format("%02x", x));
         }
         return s.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

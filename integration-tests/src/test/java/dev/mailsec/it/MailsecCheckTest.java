@@ -3,14 +3,11 @@ package dev.mailsec.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.InstalledJames;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,60 +28,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MailsecCheckTest {
 
-    private static final Path MAILSEC =
-            Paths.get(System.getProperty("mailsec.bundle.dir")).resolve("bin/mailsec");
-    private static final Path JAMES = Paths.get(System.getProperty("mailsec.james.home"));
+    private static final Path MAILSEC = InstalledJames.bundledMailsec();
 
     @TempDir static Path work;
     private static Path home;
-    private static Process portal;
+    private static InstalledJames installed;
 
     @BeforeAll
     static void installAndStartThePortal() throws Exception {
-        home = work.resolve("james");
-        int portalPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            portalPort = socket.getLocalPort();
-        }
         // the operator's James (stock distribution and its library folder, the keystore its stock
-        // servers need),
-        // then the pack as INSTALL.md installs it: one recipe, the same as ./mailsec run's
-        Path stock = JAMES.resolve("unpacked/james-server-memory-app");
-        run("cp", "-R", stock.toString(), home.toString());
-        run(
-                "cp",
-                "-R",
-                JAMES.resolve("lib").toString(),
-                home.resolve("james-server-memory-app.lib").toString());
-        run(
-                "keytool",
-                "-genkeypair",
-                "-alias",
-                "james",
-                "-keyalg",
-                "RSA",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                home.resolve("conf/keystore").toString(),
-                "-storepass",
-                "james72laBalle",
-                "-dname",
-                "CN=mail.mailsec.test");
-        run(
-                MAILSEC.toString(),
-                "install",
-                "--james-home",
-                home.toString(),
-                "--domain",
-                "mailsec.test",
-                "--sample-pipeline",
-                "--portal-url",
-                "http://127.0.0.1:" + portalPort,
-                "--portal-listen",
-                "127.0.0.1:" + portalPort);
+        // servers need), then the pack as INSTALL.md installs it: one recipe, the same as
+        // ./mailsec run's
+        installed = InstalledJames.stock(work, "mail.mailsec.test", MAILSEC);
+        home = installed.home();
+        installed.install(
+                List.of(
+                        "--domain",
+                        "mailsec.test",
+                        "--sample-pipeline",
+                        "--portal-url",
+                        installed.portalUrl(),
+                        "--portal-listen",
+                        "127.0.0.1:" + installed.portalPort));
         // bob's certificate, so the S/MIME folder holds one (public material only)
-        run(
+        InstalledJames.run(
+                work,
                 "openssl",
                 "req",
                 "-x509",
@@ -101,46 +69,13 @@ class MailsecCheckTest {
                 "/CN=Bob/emailAddress=bob@mailsec.test",
                 "-addext",
                 "subjectAltName=email:bob@mailsec.test");
-
-        portal =
-                new ProcessBuilder(
-                                MAILSEC.toString(),
-                                "portal",
-                                "--james-home",
-                                home.toString(),
-                                "--config",
-                                "conf/rights.xml",
-                                "--dkm-config",
-                                "conf/portal-dkm.properties")
-                        .directory(work.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(work.resolve("portal.log").toFile())
-                        .start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!listening(portalPort)) {
-            assertThat(portal.isAlive())
-                    .as("portal exited: %s", Files.readString(work.resolve("portal.log")))
-                    .isTrue();
-            assertThat(Instant.now()).as("portal did not start").isBefore(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    private static void run(String... argv) throws Exception {
-        Process p =
-                new ProcessBuilder(argv).directory(work.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s%n%s", List.of(argv), out).isZero();
+        installed.startPortal();
     }
 
     @AfterAll
     static void stopThePortal() throws InterruptedException {
-        if (portal != null) {
-            portal.destroy();
-            if (!portal.waitFor(20, TimeUnit.SECONDS)) {
-                portal.destroyForcibly();
-            }
+        if (installed != null) {
+            installed.close();
         }
     }
 
@@ -372,14 +307,6 @@ class MailsecCheckTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Result(
                 p.exitValue(), out, Duration.ofNanos(System.nanoTime() - start).toMillis());
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static final class Result {

@@ -8,17 +8,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The few WebAdmin calls an operator makes on held mail (James 3.8.1's {@code /mailRepositories}
- * and {@code /tasks} routes), sent over HTTP exactly as {@code curl} would send them.
+ * The few WebAdmin calls an operator makes on held mail and queues (James 3.8.1's {@code
+ * /mailRepositories}, {@code /mailQueues} and {@code /tasks} routes), sent over HTTP exactly as
+ * {@code curl} would send them.
  */
 public final class WebAdmin {
 
     private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
     private static final Pattern TASK_ID = Pattern.compile("\"taskId\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern REPOSITORY =
+            Pattern.compile("\"repository\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern RECIPIENTS =
+            Pattern.compile("\"recipients\"\\s*:\\s*\\[([^\\]]*)\\]");
+    private static final Pattern STRING = Pattern.compile("\"([^\"]*)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpClient http =
@@ -87,6 +95,82 @@ public final class WebAdmin {
                     "await task " + id.group(1) + ": " + done.statusCode() + " " + done.body());
         }
         return status.group(1);
+    }
+
+    /** {@code GET /mailQueues}: the names of James's mail queues (spool, outgoing, ...). */
+    public List<String> queueNames() throws IOException, InterruptedException {
+        return strings(get("/mailQueues"));
+    }
+
+    /** {@code GET /mailQueues/NAME}: how many mails wait in that queue. */
+    public long queueSize(String name) throws IOException, InterruptedException {
+        Matcher m = SIZE.matcher(get("/mailQueues/" + encode(name)));
+        if (!m.find()) {
+            throw new IOException("no size for queue " + name);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** {@code GET /mailRepositories}: the path of every mail repository (e.g. var/mail/error/). */
+    public List<String> repositoryPaths() throws IOException, InterruptedException {
+        List<String> paths = new ArrayList<>();
+        Matcher m = REPOSITORY.matcher(get("/mailRepositories"));
+        while (m.find()) {
+            paths.add(m.group(1));
+        }
+        return paths;
+    }
+
+    /** {@code GET /mailRepositories/PATH/mails}: the keys of the mails it holds. */
+    public List<String> mailKeys(String path) throws IOException, InterruptedException {
+        return strings(get("/mailRepositories/" + encode(path) + "/mails?limit=100000"));
+    }
+
+    /**
+     * {@code GET /mailRepositories/PATH/mails/KEY} with {@code Accept: message/rfc822}: the held
+     * mail's message.
+     */
+    public String mailMessage(String path, String key) throws IOException, InterruptedException {
+        HttpResponse<String> r =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                base
+                                                        + "/mailRepositories/"
+                                                        + encode(path)
+                                                        + "/mails/"
+                                                        + encode(key)))
+                                .header("Accept", "message/rfc822")
+                                .GET());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET mail " + key + " of " + path + ": " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** {@code GET /mailRepositories/PATH/mails/KEY} (JSON): the held mail's recipients. */
+    public List<String> mailRecipients(String path, String key)
+            throws IOException, InterruptedException {
+        String json = get("/mailRepositories/" + encode(path) + "/mails/" + encode(key));
+        Matcher m = RECIPIENTS.matcher(json);
+        return m.find() ? strings("[" + m.group(1) + "]") : List.of();
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    private static List<String> strings(String jsonArray) {
+        List<String> out = new ArrayList<>();
+        Matcher m = STRING.matcher(jsonArray);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request)
