@@ -2,16 +2,21 @@ package dev.mailsec.dkm.store;
 
 import dev.mailsec.dkm.DkmUnavailableException;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * The {@link JdbcStorage}'s connections: a few kept idle for reuse, new ones opened with connect
  * and socket timeouts (a hung database becomes a temporary failure, not a hung mail thread), broken
- * ones discarded.
+ * ones discarded. The driver is looked up with this class's own class loader first: inside James
+ * the pack's jars (and the PostgreSQL driver beside them in {@code extensions-jars/}) are loaded by
+ * a child class loader that {@link DriverManager}, which registers drivers from the system class
+ * loader, does not see ("No suitable driver found").
  */
 final class JdbcConnections {
     /**
@@ -25,6 +30,7 @@ final class JdbcConnections {
     private final String url;
     private final BlockingQueue<Connection> idle;
     private final Failure failure;
+    private volatile Driver driver;
 
     JdbcConnections(String url, int size, Failure failure) {
         this.url = url;
@@ -43,10 +49,33 @@ final class JdbcConnections {
             defaults.setProperty("connectTimeout", "5");
             defaults.setProperty("socketTimeout", "30");
             defaults.setProperty("ApplicationName", "mailsec-dkm");
-            return DriverManager.getConnection(url, defaults);
+            Connection connection = driver().connect(url, defaults);
+            if (connection == null) {
+                throw new SQLException("the JDBC driver does not take this URL", "08001");
+            }
+            return connection;
         } catch (SQLException e) {
             throw failure.of("cannot connect", e);
         }
+    }
+
+    /** The driver for the URL: one our class loader provides, else one DriverManager knows. */
+    private Driver driver() throws SQLException {
+        Driver d = driver;
+        if (d == null) {
+            for (Driver candidate :
+                    ServiceLoader.load(Driver.class, JdbcConnections.class.getClassLoader())) {
+                if (candidate.acceptsURL(url)) {
+                    d = candidate;
+                    break;
+                }
+            }
+            if (d == null) {
+                d = DriverManager.getDriver(url);
+            }
+            driver = d;
+        }
+        return d;
     }
 
     void release(Connection c) {
