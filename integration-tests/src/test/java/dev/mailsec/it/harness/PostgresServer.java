@@ -81,6 +81,9 @@ public final class PostgresServer implements AutoCloseable {
                 "UTF8",
                 "--no-sync");
         pg.start();
+        // pg_ctl detaches the server: a test JVM that ends without close() must not leave it
+        // running
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly));
         return pg;
     }
 
@@ -113,14 +116,27 @@ public final class PostgresServer implements AutoCloseable {
     /** Stops the server (if running) and removes its folder. */
     @Override
     public void close() throws Exception {
-        Process p =
-                new ProcessBuilder(command("pg_ctl", "-D", data.toString(), "-m", "fast", "stop"))
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        p.waitFor(60, TimeUnit.SECONDS);
+        stopQuietly();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /** {@code pg_ctl stop -m fast} if it runs; nothing if it does not. */
+    private void stopQuietly() {
+        if (!Files.exists(data.resolve("postmaster.pid"))) {
+            return;
+        }
+        try {
+            Process p =
+                    new ProcessBuilder(
+                                    command("pg_ctl", "-D", data.toString(), "-m", "fast", "stop"))
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
+            p.waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // best effort
         }
     }
 
