@@ -486,8 +486,22 @@ public final class InstalledJames implements AutoCloseable {
         }
     }
 
-    /** A port free on loopback now. */
+    /**
+     * A port free on loopback now, below Linux's ephemeral range (32768-60999): a port from that
+     * range can be taken by any outgoing connection (a JDBC or SMTP client) between this choice and
+     * James binding it, which happened in ClusterTest with two nodes starting.
+     */
     public static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random =
+                java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 50; i++) {
+            int port = random.nextInt(20000, 32000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another one
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
