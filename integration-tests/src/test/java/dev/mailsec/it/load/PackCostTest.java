@@ -57,6 +57,12 @@ class PackCostTest {
     private static final int WARMUP = Integer.getInteger("mailsec.cost.warmup", 400);
     private static final int MAILS = Integer.getInteger("mailsec.cost.mails", 1000);
     private static final int ROUNDS = Integer.getInteger("mailsec.cost.rounds", 2);
+    private static final List<String> CONFIGS =
+            List.of(System.getProperty("mailsec.cost.configs", "full,verify,stock").split(","));
+
+    /** A pipeline whose windows are recorded with JFR ({@code target/pack-cost-RUN.jfr}). */
+    private static final String JFR = System.getProperty("mailsec.cost.jfr", "");
+
     private static final int CONNECTIONS = 4;
     private static final double CLOCK_TICKS = 100.0; // getconf CLK_TCK on Linux
     private static final Pattern ID = Pattern.compile("<([A-Za-z0-9]+)-(\\d+)@load\\.mailsec>");
@@ -74,7 +80,7 @@ class PackCostTest {
             writeConfigurations(james.home().resolve("conf"), configs);
             List<String> order = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
-                List<String> round = new ArrayList<>(List.of("full", "verify", "stock"));
+                List<String> round = new ArrayList<>(CONFIGS);
                 if (r % 2 == 1) {
                     Collections.reverse(round);
                 }
@@ -181,15 +187,31 @@ class PackCostTest {
         m.loadBefore = loadAverage();
         driver.start();
         awaitAccepted(driver, WARMUP);
+        if (config.equals(JFR)) {
+            Path jfr = Paths.get("target", "pack-cost-" + run + ".jfr").toAbsolutePath();
+            InstalledJames.run(
+                    work,
+                    "jcmd",
+                    Long.toString(pid),
+                    "JFR.start",
+                    "name=cost",
+                    "settings=profile",
+                    "filename=" + jfr);
+        }
         double cpu0 = cpuSeconds(pid);
+        double jit0 = jitSeconds(pid);
         long t0 = System.currentTimeMillis();
         int n0 = driver.accepted().size();
         m.spoolAtStart = queued(james);
         awaitAccepted(driver, WARMUP + MAILS);
         double cpu1 = cpuSeconds(pid);
+        double jit1 = jitSeconds(pid);
         long t1 = System.currentTimeMillis();
         int n1 = driver.accepted().size();
         m.spoolAtEnd = queued(james);
+        if (config.equals(JFR)) {
+            InstalledJames.run(work, "jcmd", Long.toString(pid), "JFR.stop", "name=cost");
+        }
         m.loadAfter = loadAverage();
         List<LoadDriver.Sent> sent = driver.stop();
         m.refused = driver.refused();
@@ -197,6 +219,7 @@ class PackCostTest {
         m.window = (t1 - t0) / 1000.0;
         m.mails = n1 - n0;
         m.cpuPer1000 = (cpu1 - cpu0) / m.mails * 1000;
+        m.jitPer1000 = (jit1 - jit0) / m.mails * 1000;
         m.acceptedPerSecond = m.mails / m.window;
 
         // count out: every (mail, recipient) in a local INBOX or at the sink
@@ -315,7 +338,34 @@ class PackCostTest {
 
     /** utime + stime of the process, seconds. */
     static double cpuSeconds(long pid) throws Exception {
-        String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+        return ticks(Files.readString(Paths.get("/proc", Long.toString(pid), "stat")));
+    }
+
+    /**
+     * utime + stime of the process's JIT compiler threads ({@code C1/C2 CompilerThre...} in {@code
+     * /proc/PID/task/TID/stat}), seconds; threads that ended since are not counted.
+     */
+    static double jitSeconds(long pid) throws Exception {
+        double sum = 0;
+        try (java.util.stream.Stream<Path> tasks =
+                Files.list(Paths.get("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException ended) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.matches("C[12] CompilerThre.*")) {
+                    sum += ticks(stat);
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static double ticks(String stat) {
         String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(after[11]) + Long.parseLong(after[12])) / CLOCK_TICKS;
     }
@@ -343,25 +393,35 @@ class PackCostTest {
                         RATE, CONNECTIONS, WARMUP, MAILS));
         b.append(
                 "| run | pipeline | mails | window s | accepted/s | delivered/s |"
-                        + " CPU s / 1,000 mails | mailbox p50 / p99 s | remote p50 / p99 s |"
+                        + " CPU s / 1,000 mails | of which JIT | without JIT | mailbox p50 / p99 s | remote p50 / p99 s |"
                         + " queued start / end | load 1-min start / end | refused | missing |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : results) {
             b.append(m.row()).append('\n');
         }
         b.append('\n');
+        b.append(summary(results, false)).append(summary(results, true));
+        return b.toString();
+    }
+
+    private static String summary(List<Measurement> results, boolean withoutJit) {
+        StringBuilder b = new StringBuilder();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (Measurement m : results) {
-            cpu.computeIfAbsent(m.config, k -> new ArrayList<>()).add(m.cpuPer1000);
+            cpu.computeIfAbsent(m.config, k -> new ArrayList<>())
+                    .add(withoutJit ? m.cpuPer1000 - m.jitPer1000 : m.cpuPer1000);
         }
         Double stock = mean(cpu.get("stock"));
         for (Map.Entry<String, List<Double>> e : cpu.entrySet()) {
             double mean = mean(e.getValue());
             b.append(
                     String.format(
-                            "%s: CPU s / 1,000 mails %s, mean %.1f%s%n",
+                            "%s: CPU s / 1,000 mails%s %s, mean %.1f%s%n",
                             e.getKey(),
-                            e.getValue(),
+                            withoutJit ? " without JIT" : "",
+                            e.getValue().stream()
+                                    .map(v -> String.format("%.1f", v))
+                                    .collect(java.util.stream.Collectors.toList()),
                             mean,
                             stock == null || e.getKey().equals("stock")
                                     ? ""
@@ -387,6 +447,7 @@ class PackCostTest {
         double window;
         int mails;
         double cpuPer1000;
+        double jitPer1000;
         double acceptedPerSecond;
         double deliveredPerSecond;
         double localP50;
@@ -405,7 +466,8 @@ class PackCostTest {
 
         String row() {
             return String.format(
-                    "| %s | %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f / %.2f |"
+                    "| %s | %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f |"
+                            + " %.2f / %.2f |"
                             + " %d / %d | %s / %s | %d | %d |",
                     run,
                     config,
@@ -414,6 +476,8 @@ class PackCostTest {
                     acceptedPerSecond,
                     deliveredPerSecond,
                     cpuPer1000,
+                    jitPer1000,
+                    cpuPer1000 - jitPer1000,
                     localP50,
                     localP99,
                     remoteP50,
