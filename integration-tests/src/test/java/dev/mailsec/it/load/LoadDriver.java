@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +125,7 @@ public final class LoadDriver {
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean smallOnly;
+    private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
     private ExecutorService threads;
     private long startNanos;
 
@@ -184,6 +187,14 @@ public final class LoadDriver {
         }
     }
 
+    /**
+     * When James accepted each mail (id -> wall clock in ms, taken as the 250 reply to the end of
+     * DATA arrived).
+     */
+    public Map<String, Long> acceptedAtMillis() {
+        return Map.copyOf(acceptedAt);
+    }
+
     /** Mails refused or failed at SMTP time (not counted in). */
     public long refused() {
         return refused.get();
@@ -224,6 +235,7 @@ public final class LoadDriver {
                     Sent mail = mail(n, startTls);
                     MimeMessage m = message(session, mail, n);
                     transport.sendMessage(m, m.getAllRecipients());
+                    acceptedAt.put(mail.id, System.currentTimeMillis());
                     sent.add(mail);
                 } catch (MessagingException | RuntimeException e) {
                     refused.incrementAndGet();

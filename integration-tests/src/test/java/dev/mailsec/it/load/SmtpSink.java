@@ -27,9 +27,13 @@ public final class SmtpSink implements AutoCloseable {
         public final List<String> recipients;
         public final String data;
 
+        /** When the data section ended (wall clock, ms), before the 250 reply. */
+        public final long receivedAtMillis;
+
         Received(List<String> recipients, String data) {
             this.recipients = recipients;
             this.data = data;
+            this.receivedAtMillis = System.currentTimeMillis();
         }
     }
 
