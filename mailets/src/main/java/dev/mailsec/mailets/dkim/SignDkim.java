@@ -2,7 +2,6 @@ package dev.mailsec.mailets.dkim;
 
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.dkim.DkimSigner;
 import dev.mailsec.dkim.DomainSigner;
@@ -13,7 +12,7 @@ import dev.mailsec.guard.PerMailGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -96,28 +95,20 @@ public class SignDkim extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         InitParameters.checkKnown("SignDkim", getInitParameterNames(), PARAMETERS);
+        Parameters p = Parameters.of("SignDkim", this::getInitParameter);
         DomainSigner.Builder b = DomainSigner.builder();
-        String d = getInitParameter(DOMAIN);
-        String h = getInitParameter(HEADERS);
+        Path config;
         try {
-            if (d != null) {
-                b.domain(d);
-            }
-            b.algorithms(getInitParameter(ALGORITHMS, "rsa-sha256").trim());
-            if (h != null) {
-                b.headers(Arrays.asList(h.split("\\s*,\\s*")));
-            }
+            p.given(DOMAIN, v -> v).ifPresent(b::domain);
+            b.algorithms(p.optional(ALGORITHMS, "rsa-sha256"));
+            p.given(HEADERS, v -> Arrays.asList(v.split("\\s*,\\s*"))).ifPresent(b::headers);
+            failureProcessor = p.processor(ON_KEY_STORE_FAILURE, null);
+            config = p.path(DKM_CONFIG, DkmClients.DEFAULT_CONFIG);
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new MessagingException("SignDkim: " + e.getMessage()); // names the parameter
         }
-        try {
-            failureProcessor =
-                    Parameters.of("SignDkim", this::getInitParameter)
-                            .processor(ON_KEY_STORE_FAILURE, null);
-        } catch (ConfigException e) {
-            throw new MessagingException(e.getMessage(), e);
-        }
-        Path config = path(DKM_CONFIG, getInitParameter(DKM_CONFIG, DkmClients.DEFAULT_CONFIG));
         try {
             signer =
                     b.build(
@@ -127,43 +118,35 @@ public class SignDkim extends GenericMailet {
             throw new MessagingException(
                     "SignDkim: " + DKM_CONFIG + " (" + config + "): " + e.getMessage(), e);
         }
-        rollover();
+        rollover(p);
     }
 
-    private void rollover() throws MessagingException {
-        String file = getInitParameter(ROLLOVER_CONFIG);
-        String period = getInitParameter(ROLLOVER_PERIOD);
+    private void rollover(Parameters p) throws MessagingException {
+        Path file;
+        Duration every;
+        try {
+            file = p.path(ROLLOVER_CONFIG).orElse(null);
+            every =
+                    p.duration(
+                            ROLLOVER_PERIOD,
+                            ChronoUnit.SECONDS,
+                            Duration.ofHours(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofDays(366));
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
         if (file == null) {
-            if (period != null) {
+            if (p.optional(ROLLOVER_PERIOD).isPresent()) {
                 throw new MessagingException(
                         "SignDkim: " + ROLLOVER_PERIOD + " needs " + ROLLOVER_CONFIG);
             }
             return;
         }
-        Duration every;
         try {
-            every = period == null ? Duration.ofHours(1) : Duration.parse(period.trim());
-        } catch (DateTimeParseException e) {
-            throw new MessagingException(
-                    "SignDkim: "
-                            + ROLLOVER_PERIOD
-                            + ": not an ISO-8601 duration (PT1H): '"
-                            + period
-                            + "'");
-        }
-        try {
-            DkmClients.startRollover(path(ROLLOVER_CONFIG, file), every);
+            DkmClients.startRollover(file, every);
         } catch (DkmInvalidRequestException e) {
             throw new MessagingException("SignDkim: " + ROLLOVER_CONFIG + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A file parameter by the pack's path rule (docs/paths.md). */
-    private static Path path(String parameter, String value) throws MessagingException {
-        try {
-            return PackPaths.resolve(value);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("SignDkim: " + parameter + ": " + e.getMessage(), e);
         }
     }
 

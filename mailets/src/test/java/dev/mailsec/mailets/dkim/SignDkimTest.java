@@ -205,6 +205,18 @@ class SignDkimTest {
     }
 
     @Test
+    void rolloverPeriodShouldBeReadAsTheOtherDurationsAre() {
+        String admin = dir.resolve("admin.properties").toString();
+        assertThatThrownBy(() -> mailet("rolloverConfig", admin, "rolloverPeriod", "1h"))
+                .hasMessage(
+                        "SignDkim: rolloverPeriod: must be a duration (a number of seconds or"
+                                + " ISO-8601 such as PT1H) from PT1S to PT8784H, got '1h'");
+        assertThatThrownBy(() -> mailet("rolloverConfig", admin, "rolloverPeriod", "PT0S"))
+                .hasMessageContaining("rolloverPeriod")
+                .hasMessageContaining("'PT0S'");
+    }
+
+    @Test
     void badParametersShouldFailInitNamingThem() {
         assertThatThrownBy(() -> mailet("algorithm", "rsa-sha256"))
                 .hasMessageContaining("algorithm");
