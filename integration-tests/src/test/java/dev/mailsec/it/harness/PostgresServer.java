@@ -158,7 +158,8 @@ public final class PostgresServer implements AutoCloseable {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start();
         Instant deadline = Instant.now().plus(READY);
-        while (!ready()) {
+        // alive first: a postmaster that could not bind must not take another server for itself
+        while (!server.isAlive() || !ready() || !server.isAlive()) {
             if (!server.isAlive()) {
                 throw new IllegalStateException("postgres exited: " + log());
             }
