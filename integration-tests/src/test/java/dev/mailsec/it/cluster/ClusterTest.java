@@ -11,6 +11,7 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.it.harness.InstalledJames;
 import dev.mailsec.it.harness.PostgresServer;
+import dev.mailsec.it.harness.SmtpSink;
 import java.io.ByteArrayOutputStream;
 import java.net.CookieManager;
 import java.net.URI;

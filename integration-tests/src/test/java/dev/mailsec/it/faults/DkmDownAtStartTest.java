@@ -12,7 +12,7 @@ import dev.mailsec.dkm.store.JdbcStorage;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.it.harness.JamesHarness;
-import dev.mailsec.it.harness.LocalPostgres;
+import dev.mailsec.it.harness.PostgresServer;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsTestMessages;
@@ -49,7 +49,7 @@ class DkmDownAtStartTest {
     @TempDir Path workingDirectory;
     @TempDir Path keys;
 
-    private LocalPostgres pg;
+    private PostgresServer pg;
     private JamesHarness james;
 
     @AfterEach
@@ -62,13 +62,18 @@ class DkmDownAtStartTest {
         }
     }
 
+    /** The DKM store: the test's PostgreSQL, failing fast (2 s) while it is down. */
+    private String storeUrl() {
+        return pg.jdbcUrl() + "&connectTimeout=2";
+    }
+
     @Test
     void jamesStartedWhileThePostgresqlStoreIsDownShouldHoldThenDeliverEveryMail()
             throws Exception {
-        assumeTrue(LocalPostgres.available(), "needs PostgreSQL's initdb and pg_ctl");
-        pg = LocalPostgres.start();
+        assumeTrue(PostgresServer.binaries().isPresent(), "needs PostgreSQL's initdb and pg_ctl");
+        pg = PostgresServer.start(PostgresServer.binaries().get());
         Path rightsXml = createStores();
-        pg.stopServer();
+        pg.crash();
 
         james = pipeline(keys.resolve("dkm.properties"), rightsXml).start(workingDirectory);
         for (int i = 1; i <= EACH; i++) {
@@ -88,7 +93,11 @@ class DkmDownAtStartTest {
         awaitHeld(DKIM_HOLD, EACH);
         awaitHeld(RIGHTS_HOLD, EACH);
 
-        pg.startServer();
+        pg.start();
+        // the rights store, unreachable at start, retries at most every 5 s (RightsStore's
+        // DeferredStorage pause) and answers with the last failure in between: a server back
+        // sooner than that must not make the reprocessed mail fail on that answer
+        Thread.sleep(5_000);
         assertThat(james.webAdmin().reprocessAll(DKIM_HOLD, "root")).isEqualTo("completed");
         assertThat(james.webAdmin().reprocessAll(RIGHTS_HOLD, "root")).isEqualTo("completed");
         int out = 0;
@@ -168,7 +177,11 @@ class DkmDownAtStartTest {
         Path cred = keys.resolve("james-transport.cred");
         Files.writeString(
                 keys.resolve("dkm.properties"),
-                "store=" + pg.url() + "\nstore.schema=dkm\nidentity=" + cred + "\ncacheTtl=PT5M\n");
+                "store="
+                        + storeUrl()
+                        + "\nstore.schema=dkm\nidentity="
+                        + cred
+                        + "\ncacheTtl=PT5M\n");
         Path rightsXml = keys.resolve("rights.xml");
         Files.writeString(
                 rightsXml,
@@ -176,12 +189,12 @@ class DkmDownAtStartTest {
                         + "  <organisationDomains>mailsec.test</organisationDomains>\n"
                         + "  <portal url=\"http://127.0.0.1:8090\"/>\n"
                         + "  <store url=\""
-                        + pg.url().replace("&", "&amp;")
+                        + storeUrl().replace("&", "&amp;")
                         + "\" schema=\"rights\"/>\n"
                         + "  <dkm config=\""
                         + keys.resolve("dkm.properties")
                         + "\"/>\n  <subject mode=\"keep\"/>\n</rights>\n");
-        try (JdbcStorage storage = JdbcStorage.open(pg.url(), "dkm");
+        try (JdbcStorage storage = JdbcStorage.open(storeUrl(), "dkm");
                 KeyManager admin =
                         KeyManager.init(
                                 storage,

@@ -3,6 +3,7 @@ package dev.mailsec.it.load;
 import static dev.mailsec.it.load.LoadedJames.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.it.harness.PostgresServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +45,7 @@ class FaultsEndToEndTest {
     private static final Duration DRAIN = Duration.ofSeconds(240);
 
     @TempDir static Path work;
-    private ScratchPostgres postgres;
+    private PostgresServer postgres;
     private LoadedJames loaded;
 
     /** Whether DKM is to be on PostgreSQL (when installed). */
@@ -54,9 +55,9 @@ class FaultsEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        Optional<Path> bin = ScratchPostgres.binaries();
+        Optional<Path> bin = PostgresServer.binaries();
         if (dkmOnPostgres() && bin.isPresent()) {
-            postgres = ScratchPostgres.create(bin.get());
+            postgres = PostgresServer.start(bin.get());
             loaded = LoadedJames.start(work, List.of("--dkm-store", postgres.jdbcUrl()));
         } else {
             loaded = LoadedJames.start(work, List.of());

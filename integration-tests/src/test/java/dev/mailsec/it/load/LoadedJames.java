@@ -7,6 +7,7 @@ import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dkim.sign.KeyRecords;
 import dev.mailsec.dkim.sign.SigningKey;
 import dev.mailsec.it.harness.InstalledJames;
+import dev.mailsec.it.harness.SmtpSink;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -4,6 +4,7 @@ import dev.mailsec.dkim.Alignment;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.it.harness.SmtpSink;
 import dev.mailsec.it.harness.WebAdmin;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

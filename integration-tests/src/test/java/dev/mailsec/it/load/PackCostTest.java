@@ -3,6 +3,7 @@ package dev.mailsec.it.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.it.harness.InstalledJames;
+import dev.mailsec.it.harness.SmtpSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

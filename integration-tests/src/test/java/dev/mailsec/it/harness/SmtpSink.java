@@ -1,4 +1,4 @@
-package dev.mailsec.it.load;
+package dev.mailsec.it.harness;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 /**
- * The remote domains' mail server on loopback: a plain SMTP server (no STARTTLS) that accepts every
- * message and keeps its envelope recipients and bytes, so a test can count what left James and read
+ * The remote domains' mail server (or the smarthost James relays through) on loopback: a plain SMTP
+ * server (no STARTTLS) that accepts every message and keeps its envelope recipients and bytes
+ * exactly as received (dot-unstuffed, CRLF line ends), so a test can count what left James and read
  * how it left (DKIM-Signature, protected body).
  */
 public final class SmtpSink implements AutoCloseable {
@@ -55,6 +57,11 @@ public final class SmtpSink implements AutoCloseable {
     /** Every message received so far. */
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** The data of every message received so far, in order (raw, CRLF line ends). */
+    public List<String> messages() {
+        return received.stream().map(r -> r.data).collect(Collectors.toList());
     }
 
     private void acceptLoop() {
