@@ -1,9 +1,11 @@
 package dev.mailsec.bench;
 
+import dev.mailsec.bench.smime.SmimeComparison;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +63,7 @@ public final class PeerDriver {
 
     static {
         register(new Sha256Comparison());
-        register(new dev.mailsec.bench.smime.SmimeComparison());
+        register(new SmimeComparison());
     }
 
     /** Comparisons of other capabilities add themselves here. */
@@ -182,7 +184,7 @@ public final class PeerDriver {
                         "peer command failed (exit " + code + "): " + String.join(" ", argv));
             }
         }
-        java.util.Arrays.sort(times);
+        Arrays.sort(times);
         return times[times.length / 2];
     }
 }

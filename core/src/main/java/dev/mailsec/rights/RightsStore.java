@@ -9,6 +9,7 @@ import dev.mailsec.dkm.store.JdbcStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,7 +137,7 @@ public final class RightsStore implements AutoCloseable {
                     new DeferredStorage(
                             () -> JdbcStorage.open(url, schema),
                             e,
-                            java.time.Duration.ofSeconds(5),
+                            Duration.ofSeconds(5),
                             System::nanoTime));
         }
     }

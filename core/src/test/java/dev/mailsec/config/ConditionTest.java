@@ -2,6 +2,7 @@ package dev.mailsec.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.mailsec.mail.DomainName.Option;
 import java.nio.file.Path;
@@ -51,9 +52,7 @@ class ConditionTest {
     @Test
     void theExceptionNamesConditionAsItsParameterAndKeepsTheValue() {
         ConfigException e =
-                (ConfigException)
-                        org.assertj.core.api.Assertions.catchThrowable(
-                                () -> Condition.of("M", " a,,b").values("tag"));
+                (ConfigException) catchThrowable(() -> Condition.of("M", " a,,b").values("tag"));
         assertThat(e.parameter()).isEqualTo("condition");
         assertThat(e.value()).isEqualTo(" a,,b");
     }

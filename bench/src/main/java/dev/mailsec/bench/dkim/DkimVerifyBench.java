@@ -5,6 +5,7 @@ import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
+import dev.mailsec.shaded.bc.crypto.params.Ed25519PublicKeyParameters;
 import dev.mailsec.shaded.bc.crypto.signers.Ed25519Signer;
 import java.security.MessageDigest;
 import java.security.Signature;
@@ -39,7 +40,7 @@ public class DkimVerifyBench {
     private DkimVerifier verifier;
     private byte[] boundSignature;
     private byte[] boundData;
-    private dev.mailsec.shaded.bc.crypto.params.Ed25519PublicKeyParameters edPublic;
+    private Ed25519PublicKeyParameters edPublic;
 
     @Setup
     public void setUp() throws Exception {

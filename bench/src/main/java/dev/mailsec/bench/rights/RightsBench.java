@@ -18,6 +18,7 @@ import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsTemplate;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,7 +180,7 @@ public class RightsBench {
         return opener.open(sample.pkg(), "carol@external.test", Channel.TRANSPORT, "bench");
     }
 
-    static final class CountingStream extends java.io.OutputStream {
+    static final class CountingStream extends OutputStream {
         long count;
 
         @Override

@@ -1,6 +1,8 @@
 package dev.mailsec.bench.smime;
 
 import dev.mailsec.bench.Messages;
+import dev.mailsec.smime.ContentEncryption;
+import dev.mailsec.smime.SmimeBuffer;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -57,12 +59,8 @@ public final class SmimeBound {
         for (int kb : new int[] {50, 1024}) {
             byte[] message = Messages.message(kb);
             byte[] signedMessage = ops.sign(message).toByteArray();
-            byte[] cbcMessage =
-                    ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_CBC)
-                            .toByteArray();
-            byte[] gcmMessage =
-                    ops.encrypt(message, dev.mailsec.smime.ContentEncryption.AES256_GCM)
-                            .toByteArray();
+            byte[] cbcMessage = ops.encrypt(message, ContentEncryption.AES256_CBC).toByteArray();
+            byte[] gcmMessage = ops.encrypt(message, ContentEncryption.AES256_GCM).toByteArray();
             byte[] out = new byte[message.length + 64];
             Cipher cbcEnc = Cipher.getInstance("AES/CBC/PKCS5Padding");
             cbcEnc.init(Cipher.ENCRYPT_MODE, aes, new IvParameterSpec(iv));
@@ -89,12 +87,10 @@ public final class SmimeBound {
             // SmimeBuffer), then both allocate a fresh output per message (the bound an array for
             // the
             // ciphertext, ours a SmimeBuffer read in place, as the mailets keep the result)
-            dev.mailsec.smime.SmimeBuffer sink =
-                    dev.mailsec.smime.SmimeBuffer.sizedFor(message.length, 140);
-            for (dev.mailsec.smime.ContentEncryption enc :
-                    dev.mailsec.smime.ContentEncryption.values()) {
+            SmimeBuffer sink = SmimeBuffer.sizedFor(message.length, 140);
+            for (ContentEncryption enc : ContentEncryption.values()) {
                 String name =
-                        enc == dev.mailsec.smime.ContentEncryption.AES256_GCM
+                        enc == ContentEncryption.AES256_GCM
                                 ? "encrypt aes-256-gcm"
                                 : "encrypt aes-256-cbc";
                 CpuClock.Op boundReused =
@@ -164,7 +160,7 @@ public final class SmimeBound {
     }
 
     private static void encryptBound(
-            dev.mailsec.smime.ContentEncryption enc,
+            ContentEncryption enc,
             SecretKey aes,
             byte[] iv,
             SecureRandom random,
@@ -174,7 +170,7 @@ public final class SmimeBound {
             OAEPParameterSpec oaep)
             throws Exception {
         Cipher c;
-        if (enc == dev.mailsec.smime.ContentEncryption.AES256_GCM) {
+        if (enc == ContentEncryption.AES256_GCM) {
             byte[] nonce = new byte[12];
             random.nextBytes(nonce);
             c = Cipher.getInstance("AES/GCM/NoPadding");

@@ -13,6 +13,7 @@ import dev.mailsec.smime.SmimeVerifier;
 import dev.mailsec.smime.TrustAnchors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 
@@ -57,7 +58,7 @@ final class SmimeOps {
      * Encryption into a caller's sink (e.g. a reused buffer), so nothing is allocated for the
      * output.
      */
-    void encryptTo(byte[] message, ContentEncryption encryption, java.io.OutputStream sink)
+    void encryptTo(byte[] message, ContentEncryption encryption, OutputStream sink)
             throws Exception {
         encryptor.encrypt(
                 new ByteArrayInputStream(message),

@@ -10,12 +10,11 @@ import dev.mailsec.dkim.DkimSignatureResult;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.it.harness.InstalledJames;
+import dev.mailsec.it.harness.PortalReader;
 import dev.mailsec.it.harness.PostgresServer;
 import dev.mailsec.it.harness.SmtpSink;
 import java.io.ByteArrayOutputStream;
-import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -257,7 +256,7 @@ class ClusterTest {
     @Order(2)
     void aMessageProtectedOnAShouldOpenInBsPortal() throws Exception {
         String id = protectOnA("[encrypt] cluster open on B", "cluster secret 7QX1");
-        Reader onB = new Reader(b);
+        PortalReader onB = new PortalReader(b.portalUrl());
         assertThat(onB.ask(id, CAROL)).isEqualTo("303 /m/" + id + "/code");
         String code = awaitPasscode(b, id, 1);
         assertThat(onB.enter(id, code)).startsWith("303");
@@ -265,7 +264,7 @@ class ClusterTest {
         assertThat(view.statusCode()).isEqualTo(200);
         assertThat(view.body()).contains("cluster secret 7QX1");
         // no sticky sessions: the session B's portal signed goes on working on A's
-        HttpResponse<String> onA = onB.on(a).get("/m/" + id + "/view");
+        HttpResponse<String> onA = onB.at(a.portalUrl()).get("/m/" + id + "/view");
         assertThat(onA.statusCode()).isEqualTo(200);
         assertThat(onA.body()).contains("cluster secret 7QX1");
     }
@@ -274,7 +273,7 @@ class ClusterTest {
     @Order(3)
     void aRevocationMadeThroughBShouldBeRefusedOnAAtTheNextClick() throws Exception {
         String id = protectOnA("[encrypt] cluster revoke", "cluster secret 9RV2");
-        Reader onA = new Reader(a);
+        PortalReader onA = new PortalReader(a.portalUrl());
         assertThat(onA.ask(id, CAROL)).isEqualTo("303 /m/" + id + "/code");
         assertThat(onA.enter(id, awaitPasscode(a, id, 1))).startsWith("303");
         assertThat(onA.get("/m/" + id + "/view").statusCode()).isEqualTo(200);
@@ -300,8 +299,8 @@ class ClusterTest {
     void passcodeRateLimitsShouldHoldAcrossBothPortals() throws Exception {
         // five wrong codes, split over the two portals, lock the client out on both
         String locked = protectOnA("[encrypt] cluster lock", "cluster secret 3LK4");
-        Reader onA = new Reader(a);
-        Reader onB = new Reader(b);
+        PortalReader onA = new PortalReader(a.portalUrl());
+        PortalReader onB = new PortalReader(b.portalUrl());
         assertThat(onA.ask(locked, CAROL)).startsWith("303");
         assertThat(onB.ask(locked, CAROL)).startsWith("303");
         List<String> answers = new ArrayList<>();
@@ -316,8 +315,8 @@ class ClusterTest {
 
         // five passcode requests per address and message, split over the portals
         String limited = protectOnA("[encrypt] cluster limit", "cluster secret 5LM6");
-        Reader r1 = new Reader(a);
-        Reader r2 = new Reader(b);
+        PortalReader r1 = new PortalReader(a.portalUrl());
+        PortalReader r2 = new PortalReader(b.portalUrl());
         List<String> asks = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             asks.add((i % 2 == 0 ? r1 : r2).ask(limited, CAROL));
@@ -565,96 +564,5 @@ class ClusterTest {
 
     private static long since(Instant t) {
         return Duration.between(t, Instant.now()).toMillis();
-    }
-
-    /** One reader's browser on one portal: its own cookies. */
-    static final class Reader {
-        final String base;
-        final HttpClient http;
-
-        Reader(InstalledJames node) {
-            this(node, HttpClient.newBuilder().cookieHandler(new CookieManager()));
-        }
-
-        private Reader(InstalledJames node, HttpClient.Builder client) {
-            this.base = node.portalUrl();
-            this.http = client.followRedirects(HttpClient.Redirect.NEVER).build();
-        }
-
-        /** The same browser (its cookies) on another node's portal. */
-        Reader on(InstalledJames node) {
-            return new Reader(
-                    node, HttpClient.newBuilder().cookieHandler(http.cookieHandler().get()));
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            return http.send(
-                    HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, String... kv) throws Exception {
-            StringBuilder s = new StringBuilder();
-            for (int i = 0; i < kv.length; i += 2) {
-                s.append(s.length() == 0 ? "" : "&")
-                        .append(kv[i])
-                        .append('=')
-                        .append(URLEncoder.encode(kv[i + 1], UTF_8));
-            }
-            return http.send(
-                    HttpRequest.newBuilder(URI.create(base + path))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(s.toString()))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        /** Asks for a passcode from the landing page: status and where it leads (or heading). */
-        String ask(String id, String address) throws Exception {
-            HttpResponse<String> landing = get("/m/" + id + "?other=1");
-            if (landing.statusCode() != 200) {
-                return landing.statusCode() + " " + heading(landing.body());
-            }
-            HttpResponse<String> r =
-                    post(
-                            "/m/" + id + "/passcode",
-                            "csrf",
-                            csrf(landing.body()),
-                            "address",
-                            address);
-            return r.statusCode()
-                    + " "
-                    + (r.statusCode() == 303
-                            ? r.headers().firstValue("Location").orElse("")
-                            : heading(r.body()));
-        }
-
-        /** Enters a code on the passcode form: status, heading and alert text. */
-        String enter(String id, String code) throws Exception {
-            HttpResponse<String> page = get("/m/" + id + "/code");
-            if (page.statusCode() != 200) {
-                return page.statusCode() + " " + page.headers().firstValue("Location").orElse("");
-            }
-            HttpResponse<String> r =
-                    post("/m/" + id + "/code", "csrf", csrf(page.body()), "code", code);
-            return r.statusCode() + " " + heading(r.body()) + " " + alert(r.body());
-        }
-
-        static String csrf(String page) {
-            Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
-            assertThat(m.find()).as("csrf field in " + page).isTrue();
-            return m.group(1);
-        }
-
-        static String heading(String page) {
-            Matcher m = Pattern.compile("<h1[^>]*>(.*?)</h1>", Pattern.DOTALL).matcher(page);
-            return m.find() ? m.group(1).trim() : "";
-        }
-
-        static String alert(String page) {
-            Matcher m =
-                    Pattern.compile("class=\"alert\"[^>]*>(.*?)</", Pattern.DOTALL).matcher(page);
-            return m.find() ? m.group(1).trim() : "";
-        }
     }
 }

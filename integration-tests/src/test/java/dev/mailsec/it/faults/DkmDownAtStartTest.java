@@ -94,12 +94,7 @@ class DkmDownAtStartTest {
         awaitHeld(RIGHTS_HOLD, EACH);
 
         pg.start();
-        // the rights store, unreachable at start, retries at most every 5 s (RightsStore's
-        // DeferredStorage pause) and answers with the last failure in between: a server back
-        // sooner than that must not make the reprocessed mail fail on that answer
-        Thread.sleep(5_000);
-        assertThat(james.webAdmin().reprocessAll(DKIM_HOLD, "root")).isEqualTo("completed");
-        assertThat(james.webAdmin().reprocessAll(RIGHTS_HOLD, "root")).isEqualTo("completed");
+        reprocessUntilDelivered();
         int out = 0;
         for (int i = 1; i <= EACH; i++) {
             MimeMessage signed = james.awaitMessage("carol@mailsec.test", "secret", "signed " + i);
@@ -259,6 +254,26 @@ class DkmDownAtStartTest {
      * Waits until the repository holds exactly {@code expected} mails (and still does half a second
      * later).
      */
+    /**
+     * Sends held mail back as docs/faults.md tells operators, again while some is held anew: the
+     * rights store, unreachable at start, is tried again at most every 5 s (RightsStore's deferred
+     * opening) and answers with its last failure in between, so mail reprocessed within 5 s of a
+     * fast restart is held once more, under a fresh name (harmless, as the docs say).
+     */
+    private void reprocessUntilDelivered() throws Exception {
+        Instant deadline = Instant.now().plus(SETTLE);
+        while (james.subjects("carol@mailsec.test", "secret").size() < EACH
+                || james.subjects("bob@mailsec.test", "secret").size() < EACH) {
+            assertThat(Instant.now()).as("held mail delivered by %s", deadline).isBefore(deadline);
+            for (String hold : new String[] {DKIM_HOLD, RIGHTS_HOLD}) {
+                if (james.webAdmin().repositorySize(hold) > 0) {
+                    assertThat(james.webAdmin().reprocessAll(hold, "root")).isEqualTo("completed");
+                }
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
     private void awaitHeld(String path, long expected) throws Exception {
         Instant deadline = Instant.now().plus(SETTLE);
         long size = -1;

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -492,8 +493,7 @@ public final class InstalledJames implements AutoCloseable {
      * James binding it, which happened in ClusterTest with two nodes starting.
      */
     public static int freePort() throws IOException {
-        java.util.concurrent.ThreadLocalRandom random =
-                java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < 50; i++) {
             int port = random.nextInt(20000, 32000);
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

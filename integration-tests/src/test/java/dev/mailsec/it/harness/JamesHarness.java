@@ -172,7 +172,7 @@ public final class JamesHarness implements AutoCloseable {
     }
 
     /** The subjects in the user's INBOX now. */
-    public java.util.List<String> subjects(String user, String password) throws MessagingException {
+    public List<String> subjects(String user, String password) throws MessagingException {
         return MailClients.subjects(imapPort(), user, password);
     }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.it.harness.InstalledJames;
 import dev.mailsec.it.harness.SmtpSink;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.mail.FetchProfile;
 import javax.mail.Folder;
 import javax.mail.Message;
@@ -96,7 +100,7 @@ class PackCostTest {
                         Files.copy(
                                 configs.resolve(config).resolve(f),
                                 james.home().resolve("conf").resolve(f),
-                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                                StandardCopyOption.REPLACE_EXISTING);
                     }
                     james.startJames();
                     james.addDomain("example.test");
@@ -348,13 +352,12 @@ class PackCostTest {
      */
     static double jitSeconds(long pid) throws Exception {
         double sum = 0;
-        try (java.util.stream.Stream<Path> tasks =
-                Files.list(Paths.get("/proc", Long.toString(pid), "task"))) {
+        try (Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String stat;
                 try {
                     stat = Files.readString(task.resolve("stat"));
-                } catch (java.io.IOException ended) {
+                } catch (IOException ended) {
                     continue;
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -422,7 +425,7 @@ class PackCostTest {
                             withoutJit ? " without JIT" : "",
                             e.getValue().stream()
                                     .map(v -> String.format("%.1f", v))
-                                    .collect(java.util.stream.Collectors.toList()),
+                                    .collect(Collectors.toList()),
                             mean,
                             stock == null || e.getKey().equals("stock")
                                     ? ""

@@ -3,16 +3,12 @@ package dev.mailsec.it.rights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.dkm.IdentityType;
+import dev.mailsec.it.harness.PortalReader;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.RightsPortalEngine;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsTestEnvironment;
-import java.net.CookieManager;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -152,87 +146,10 @@ class RightsPortalHostileInputTest {
                 .licenceId();
     }
 
-    /** One reader's browser: its own cookies. */
-    static final class Reader {
-        final HttpClient http =
-                HttpClient.newBuilder()
-                        .cookieHandler(new CookieManager())
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
-
-        HttpResponse<String> get(String path) throws Exception {
-            return http.send(
-                    HttpRequest.newBuilder(URI.create(base + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, String... kv) throws Exception {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < kv.length; i += 2) {
-                b.append(b.length() == 0 ? "" : "&")
-                        .append(kv[i])
-                        .append('=')
-                        .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-            }
-            return http.send(
-                    HttpRequest.newBuilder(URI.create(base + path))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        /** Asks for a passcode from the landing page: the status and the page it leads to. */
-        String ask(String id, String address) throws Exception {
-            HttpResponse<String> landing = get("/m/" + id + "?other=1");
-            if (landing.statusCode() != 200) {
-                return landing.statusCode() + " " + heading(landing.body());
-            }
-            HttpResponse<String> r =
-                    post(
-                            "/m/" + id + "/passcode",
-                            "csrf",
-                            csrf(landing.body()),
-                            "address",
-                            address);
-            return r.statusCode()
-                    + " "
-                    + (r.statusCode() == 303
-                            ? r.headers().firstValue("Location").orElse("")
-                            : heading(r.body()));
-        }
-
-        String enter(String id, String code) throws Exception {
-            HttpResponse<String> page = get("/m/" + id + "/code");
-            if (page.statusCode() != 200) {
-                return page.statusCode() + " " + page.headers().firstValue("Location").orElse("");
-            }
-            HttpResponse<String> r =
-                    post("/m/" + id + "/code", "csrf", csrf(page.body()), "code", code);
-            return r.statusCode() + " " + heading(r.body()) + " " + error(r.body());
-        }
-    }
-
-    static String csrf(String page) {
-        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
-        assertThat(m.find()).as("csrf field in " + page).isTrue();
-        return m.group(1);
-    }
-
-    static String heading(String page) {
-        Matcher m = Pattern.compile("<h1[^>]*>(.*?)</h1>", Pattern.DOTALL).matcher(page);
-        return m.find() ? m.group(1).trim() : "";
-    }
-
-    static String error(String page) {
-        Matcher m = Pattern.compile("class=\"alert\"[^>]*>(.*?)</", Pattern.DOTALL).matcher(page);
-        return m.find() ? m.group(1).trim() : "";
-    }
-
     @Test
     @Order(0)
     void healthzShouldAnswer503WhileTheStateStoreIsAwayAndOkOnceItIsBack() throws Exception {
-        Reader probe = new Reader();
+        PortalReader probe = new PortalReader(base);
         assertThat(probe.get("/healthz").statusCode()).isEqualTo(200);
         Path state = dir.resolve("rights/rights-state");
         Path away = dir.resolve("rights/rights-state-away");
@@ -251,8 +168,8 @@ class RightsPortalHostileInputTest {
     @Order(1)
     void aNonPartyShouldGetTheSameAnswersAsAPartyForWrongCodes() throws Exception {
         String id = protect("wrong codes");
-        Reader party = new Reader();
-        Reader stranger = new Reader();
+        PortalReader party = new PortalReader(base);
+        PortalReader stranger = new PortalReader(base);
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();
         a.add(party.ask(id, CAROL));
@@ -270,8 +187,8 @@ class RightsPortalHostileInputTest {
     @Order(2)
     void aNonPartyShouldMeetThePerAddressLimitLikeAParty() throws Exception {
         String id = protect("limits");
-        Reader party = new Reader();
-        Reader stranger = new Reader();
+        PortalReader party = new PortalReader(base);
+        PortalReader stranger = new PortalReader(base);
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -295,8 +212,8 @@ class RightsPortalHostileInputTest {
         String id = protect("timing", parties);
         List<Long> party = new ArrayList<>();
         List<Long> stranger = new ArrayList<>();
-        Reader a = new Reader();
-        Reader b = new Reader();
+        PortalReader a = new PortalReader(base);
+        PortalReader b = new PortalReader(base);
         for (int i = 0; i < 15; i++) {
             // each store write rewrites a growing shard: take turns at going first
             if (i % 2 == 0) {
@@ -316,9 +233,9 @@ class RightsPortalHostileInputTest {
                 .isLessThan(1.5);
     }
 
-    static long timed(Reader r, String id, String address) throws Exception {
+    static long timed(PortalReader r, String id, String address) throws Exception {
         HttpResponse<String> landing = r.get("/m/" + id + "?other=1");
-        String token = csrf(landing.body());
+        String token = PortalReader.csrf(landing.body());
         long t0 = System.nanoTime();
         HttpResponse<String> answer =
                 r.post("/m/" + id + "/passcode", "csrf", token, "address", address);
@@ -337,7 +254,7 @@ class RightsPortalHostileInputTest {
     @Order(4)
     void oneClientAskingForNonPartiesShouldNotGrowTheStoreWithoutBound() throws Exception {
         String id = protect("growth");
-        Reader stranger = new Reader();
+        PortalReader stranger = new PortalReader(base);
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < PER_CLIENT + 30; i++) {
             answers.add(stranger.ask(id, "n" + i + "@evil.test"));
