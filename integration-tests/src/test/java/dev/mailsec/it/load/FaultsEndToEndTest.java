@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultsEndToEndTest {
 
     /** Traffic before, during and after a fault (each phase). */
-    private static final Duration PHASE = Duration.ofSeconds(LoadedJames.LONG ? 60 : 5);
+    static final Duration PHASE = Duration.ofSeconds(LoadedJames.LONG ? 60 : 5);
 
-    private static final Duration DRAIN = Duration.ofSeconds(240);
+    static final Duration DRAIN = Duration.ofSeconds(240);
 
     @TempDir static Path work;
     private ScratchPostgres postgres;
