@@ -16,10 +16,14 @@ public final class Slapd implements AutoCloseable {
 
     public final int port;
     private final Process process;
+    private final Path dir;
+    private final String listen;
 
-    private Slapd(int port, Process process) {
+    private Slapd(int port, Process process, Path dir, String listen) {
         this.port = port;
         this.process = process;
+        this.dir = dir;
+        this.listen = listen;
     }
 
     /**
@@ -91,19 +95,7 @@ public final class Slapd implements AutoCloseable {
                         + port
                         + "/"
                         + (tlsPort == 0 ? "" : " ldaps://127.0.0.1:" + tlsPort + "/");
-        Process process =
-                new ProcessBuilder(
-                                "/usr/sbin/slapd",
-                                "-d",
-                                "0",
-                                "-h",
-                                listen,
-                                "-f",
-                                dir.resolve("slapd.conf").toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("slapd.log").toFile())
-                        .start();
-        Slapd slapd = new Slapd(port, process);
+        Slapd slapd = new Slapd(port, launch(dir, listen), dir, listen);
         try {
             slapd.awaitPort(dir);
             Openssl.ok(
@@ -123,6 +115,41 @@ public final class Slapd implements AutoCloseable {
             throw e;
         }
         return slapd;
+    }
+
+    private static Process launch(Path dir, String listen) throws IOException {
+        return new ProcessBuilder(
+                        "/usr/sbin/slapd",
+                        "-d",
+                        "0",
+                        "-h",
+                        listen,
+                        "-f",
+                        dir.resolve("slapd.conf").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile()))
+                .start();
+    }
+
+    /** Kills slapd at once (SIGKILL), as a crash would, and waits for it to go. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts slapd again on the same ports, configuration and database (after {@link #close} or
+     * {@link #kill}), with the entries it held; this instance is then stale.
+     */
+    public Slapd restart() throws Exception {
+        Slapd again = new Slapd(port, launch(dir, listen), dir, listen);
+        try {
+            again.awaitPort(dir);
+        } catch (Exception | Error e) {
+            again.close();
+            throw e;
+        }
+        return again;
     }
 
     /** Runs ldapmodify as the admin with the given LDIF change records. */

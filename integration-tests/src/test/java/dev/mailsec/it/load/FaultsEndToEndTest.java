@@ -2,6 +2,7 @@ package dev.mailsec.it.load;
 
 import static dev.mailsec.it.load.LoadedJames.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.mailsec.it.harness.PostgresServer;
 import java.net.URI;
@@ -29,23 +30,26 @@ import org.junit.jupiter.api.io.TempDir;
  * --sample-pipeline}) is under mixed load from {@link LoadDriver}; after each, held mail is
  * reprocessed as docs/faults.md tells operators, and every mail accepted is counted out exactly
  * once (mailbox, remote server, bounce), none left held or queued, none that had to be signed left
- * unsigned, none that had to be protected left in clear. DKM is on PostgreSQL ({@code mailsec
- * install --dkm-store jdbc:postgresql://...}, a PostgreSQL the test starts on its own port) where
- * PostgreSQL is installed, else the file store; {@link DkmFileStoreFaultsTest} runs the same faults
- * on the file store in the long run. A short run each in {@code mvn verify}; {@code
- * -Dmailsec.faults.long=true} runs each fault for minutes.
+ * unsigned, none that had to be protected left in clear (nor, for the ten users whose S/MIME
+ * certificate is in the test's slapd, {@link SmimeDirectory}, delivered not encrypted). DKM is on
+ * PostgreSQL ({@code mailsec install --dkm-store jdbc:postgresql://...}, a PostgreSQL the test
+ * starts on its own port) where PostgreSQL is installed, else the file store; {@link
+ * DkmFileStoreFaultsTest} runs the same faults on the file store in the long run; fault 4, the
+ * certificate directory down, is {@link SmimeLdapFaultsTest}'s in the long run. A short run each in
+ * {@code mvn verify}; {@code -Dmailsec.faults.long=true} runs each fault for minutes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultsEndToEndTest {
 
     /** Traffic before, during and after a fault (each phase). */
-    private static final Duration PHASE = Duration.ofSeconds(LoadedJames.LONG ? 60 : 5);
+    static final Duration PHASE = Duration.ofSeconds(LoadedJames.LONG ? 60 : 5);
 
-    private static final Duration DRAIN = Duration.ofSeconds(240);
+    static final Duration DRAIN = Duration.ofSeconds(240);
 
     @TempDir static Path work;
     private PostgresServer postgres;
+    private SmimeDirectory directory;
     private LoadedJames loaded;
 
     /** Whether DKM is to be on PostgreSQL (when installed). */
@@ -55,13 +59,17 @@ class FaultsEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
+        directory = SmimeDirectory.start(work.resolve("ldap"));
         Optional<Path> bin = PostgresServer.binaries();
         if (dkmOnPostgres() && bin.isPresent()) {
             postgres = PostgresServer.start(bin.get());
-            loaded = LoadedJames.start(work, List.of("--dkm-store", postgres.jdbcUrl()));
+            loaded =
+                    LoadedJames.start(
+                            work, List.of("--dkm-store", postgres.jdbcUrl()), directory.pipeline());
         } else {
-            loaded = LoadedJames.start(work, List.of());
+            loaded = LoadedJames.start(work, List.of(), directory.pipeline());
         }
+        loaded.encryptedOnly(directory.users());
     }
 
     @AfterAll
@@ -71,8 +79,14 @@ class FaultsEndToEndTest {
                 loaded.close();
             }
         } finally {
-            if (postgres != null) {
-                postgres.close();
+            try {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            } finally {
+                if (directory != null) {
+                    directory.close();
+                }
             }
         }
     }
@@ -190,6 +204,13 @@ class FaultsEndToEndTest {
         loaded.reprocessHeld();
         MailCount c = loaded.awaitCountedOut(run, sent, DRAIN);
         report(run + " (quarantined before reprocess: " + held + ")", driver, sent, c);
+    }
+
+    @Test
+    @Order(4)
+    void theSmimeDirectoryKilledMidRunShouldHoldThenDeliverEncrypted() throws Exception {
+        assumeFalse(LoadedJames.LONG, "the long run has SmimeLdapFaultsTest, a James of its own");
+        directory.killedMidRun(loaded, PHASE, DRAIN);
     }
 
     /** Waits until the driver has run for {@code since start} at its rate. */

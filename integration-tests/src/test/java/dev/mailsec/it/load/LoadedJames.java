@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 
@@ -49,6 +51,13 @@ public final class LoadedJames implements AutoCloseable {
 
     public final LoadDriver.Traffic traffic;
     private final List<String> mailboxes = new ArrayList<>();
+    private final Set<String> encryptedOnly = new HashSet<>();
+
+    /** A change to the installed James home before James starts (e.g. to its pipeline). */
+    @FunctionalInterface
+    public interface HomeEdit {
+        void apply(Path home) throws Exception;
+    }
 
     private LoadedJames(InstalledJames james, SmtpSink sink, LoopbackDns dns) throws Exception {
         this.james = james;
@@ -81,6 +90,15 @@ public final class LoadedJames implements AutoCloseable {
      * --dkm-store jdbc:...}).
      */
     public static LoadedJames start(Path work, List<String> extraInstallFlags) throws Exception {
+        return start(work, extraInstallFlags, home -> {});
+    }
+
+    /**
+     * As {@link #start(Path, List)}, with {@code edit} applied to the James home after the edits
+     * above and before James starts.
+     */
+    public static LoadedJames start(Path work, List<String> extraInstallFlags, HomeEdit edit)
+            throws Exception {
         InstalledJames james =
                 InstalledJames.stock(work, "mail.example.test", InstalledJames.bundledMailsec());
         SmtpSink sink = new SmtpSink();
@@ -107,6 +125,7 @@ public final class LoadedJames implements AutoCloseable {
                             + "                <dnsServers>127.0.0.1:"
                             + loaded.dns.port()
                             + "</dnsServers>");
+            edit.apply(james.home());
             james.jamesMemory("-Xmx512m");
             james.startPortal();
             james.startJames();
@@ -119,6 +138,14 @@ public final class LoadedJames implements AutoCloseable {
             loaded.close();
             throw e;
         }
+    }
+
+    /**
+     * The local users (of {@link #traffic}) whose mail policy encrypts with S/MIME: counted as a
+     * breach when a mail of theirs is in their mailbox not encrypted.
+     */
+    public void encryptedOnly(List<String> users) {
+        encryptedOnly.addAll(users);
     }
 
     /** A driver at the fault rate, tagging its mails with {@code run}. */
@@ -139,7 +166,8 @@ public final class LoadedJames implements AutoCloseable {
                 james.webAdmin(),
                 sink,
                 byId,
-                ZoneFileKeyRecordSource.load(james.home().resolve("var/mailsec/dkim-records.txt")));
+                ZoneFileKeyRecordSource.load(james.home().resolve("var/mailsec/dkim-records.txt")),
+                Set.copyOf(encryptedOnly));
     }
 
     /**
@@ -210,11 +238,16 @@ public final class LoadedJames implements AutoCloseable {
         };
         for (String[] hold : holds) {
             if (existing.stream().anyMatch(p -> p.startsWith(hold[0]))) {
-                assertThat(james.webAdmin().reprocessAll(hold[0], hold[1]))
-                        .as("reprocess %s", hold[0])
-                        .isEqualTo("completed");
+                reprocess(hold[0], hold[1]);
             }
         }
+    }
+
+    /** Sends every mail held in the repository back to the processor, through WebAdmin. */
+    public void reprocess(String repository, String processor) throws Exception {
+        assertThat(james.webAdmin().reprocessAll(repository, processor))
+                .as("reprocess %s", repository)
+                .isEqualTo("completed");
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.mail.FetchProfile;
@@ -29,7 +30,9 @@ import javax.mail.Store;
  * every mail that must be signed reached the sink with a DKIM signature that verifies against the
  * published records, that no protected mail's body marker reached the sink in clear, and that mail
  * from the domain that always signs reached a mailbox only with {@code dkim=pass} in its
- * Authentication-Results.
+ * Authentication-Results; and that mail reached the mailboxes of recipients whose certificate
+ * policy encrypts to only S/MIME-encrypted ({@code application/pkcs7-mime}, its body marker not in
+ * clear).
  */
 public final class MailCount {
 
@@ -46,6 +49,9 @@ public final class MailCount {
     /** Policy breaches (unsigned or unverifiable outbound, protected content in clear). */
     public final List<String> violations = new ArrayList<>();
 
+    /** Mails of the run found S/MIME-encrypted in the mailboxes that must only get such mail. */
+    public long smimeEncrypted;
+
     private MailCount() {}
 
     /**
@@ -54,6 +60,7 @@ public final class MailCount {
      * @param mailboxes every local user whose INBOX may hold mail of the run (password {@code
      *     secret})
      * @param keys the published DKIM records outbound signatures must verify against
+     * @param encryptedOnly the mailboxes whose mail must arrive S/MIME-encrypted
      */
     public static MailCount now(
             Session imap,
@@ -62,11 +69,12 @@ public final class MailCount {
             WebAdmin webAdmin,
             SmtpSink sink,
             Map<String, LoadDriver.Sent> sent,
-            KeyRecordSource keys)
+            KeyRecordSource keys,
+            Set<String> encryptedOnly)
             throws Exception {
         MailCount c = new MailCount();
         for (String user : mailboxes) {
-            c.mailbox(imap, imapPort, user, sent);
+            c.mailbox(imap, imapPort, user, sent, encryptedOnly.contains(user));
         }
         DkimVerifier verifier = new DkimVerifier(keys, DkimPolicy.defaults());
         for (SmtpSink.Received r : sink.received()) {
@@ -107,7 +115,12 @@ public final class MailCount {
         return c;
     }
 
-    private void mailbox(Session imap, int port, String user, Map<String, LoadDriver.Sent> sent)
+    private void mailbox(
+            Session imap,
+            int port,
+            String user,
+            Map<String, LoadDriver.Sent> sent,
+            boolean encryptedOnly)
             throws Exception {
         Store store = imap.getStore("imap");
         store.connect("127.0.0.1", port, user, "secret");
@@ -136,6 +149,9 @@ public final class MailCount {
                                         + " delivered without dkim=pass: "
                                         + (ar == null ? "no Authentication-Results" : ar[0]));
                     }
+                    if (s != null && encryptedOnly) {
+                        encryptedOnly(user, s, msg);
+                    }
                     continue;
                 }
                 String type = String.valueOf(msg.getContentType()).toLowerCase();
@@ -153,6 +169,18 @@ public final class MailCount {
             inbox.close(false);
         } finally {
             store.close();
+        }
+    }
+
+    private void encryptedOnly(String user, LoadDriver.Sent s, Message msg) throws Exception {
+        String type = String.valueOf(msg.getContentType()).toLowerCase();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        msg.writeTo(raw);
+        if (!type.startsWith("application/pkcs7-mime")
+                || raw.toString(StandardCharsets.ISO_8859_1).contains(s.secret())) {
+            violations.add(s.id + " reached " + user + " not S/MIME-encrypted: " + type);
+        } else {
+            smimeEncrypted++;
         }
     }
 
