@@ -482,7 +482,10 @@ class ClusterTest {
                             .filter(m -> m.contains("X-Mailsec-Portal: passcode; licence=" + id))
                             .collect(Collectors.toList());
             if (mails.size() >= nth) {
-                Matcher code = Pattern.compile("\\b(\\d{8})\\b").matcher(mails.get(nth - 1));
+                // the code stands alone on its line, indented by four spaces (PortalMailer); any
+                // 8-digit run elsewhere (a Message-ID's "....12345678.JavaMail") is not it
+                Matcher code =
+                        Pattern.compile("(?m)^ {4}(\\d{8})\\r?$").matcher(mails.get(nth - 1));
                 assertThat(code.find()).as(mails.get(nth - 1)).isTrue();
                 return code.group(1);
             }
