@@ -2,7 +2,6 @@ package dev.mailsec.it.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimResult;
@@ -70,7 +69,9 @@ class ClusterTest {
 
     @BeforeAll
     static void startTheCluster() throws Exception {
-        assumeTrue(PostgresServer.binaries().isPresent(), "PostgreSQL server binaries");
+        assertThat(PostgresServer.binaries())
+                .as("PostgreSQL server binaries (initdb, pg_ctl; .ci/run installs postgresql)")
+                .isPresent();
         Instant t0 = Instant.now();
         pg = PostgresServer.start(PostgresServer.binaries().get());
         sink = new SmtpSink();

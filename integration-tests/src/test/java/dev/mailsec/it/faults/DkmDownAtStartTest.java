@@ -2,7 +2,6 @@ package dev.mailsec.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailsec.dkm.IdentityType;
 import dev.mailsec.dkm.KeyManager;
@@ -70,7 +69,9 @@ class DkmDownAtStartTest {
     @Test
     void jamesStartedWhileThePostgresqlStoreIsDownShouldHoldThenDeliverEveryMail()
             throws Exception {
-        assumeTrue(PostgresServer.binaries().isPresent(), "needs PostgreSQL's initdb and pg_ctl");
+        assertThat(PostgresServer.binaries())
+                .as("PostgreSQL's initdb and pg_ctl (.ci/run installs postgresql)")
+                .isPresent();
         pg = PostgresServer.start(PostgresServer.binaries().get());
         Path rightsXml = createStores();
         pg.crash();

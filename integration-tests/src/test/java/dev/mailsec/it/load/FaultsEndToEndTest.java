@@ -60,8 +60,11 @@ class FaultsEndToEndTest {
     @BeforeAll
     void start() throws Exception {
         directory = SmimeDirectory.start(work.resolve("ldap"));
-        Optional<Path> bin = PostgresServer.binaries();
-        if (dkmOnPostgres() && bin.isPresent()) {
+        if (dkmOnPostgres()) {
+            Optional<Path> bin = PostgresServer.binaries();
+            assertThat(bin)
+                    .as("PostgreSQL's initdb and pg_ctl (.ci/run installs postgresql)")
+                    .isPresent();
             postgres = PostgresServer.start(bin.get());
             loaded =
                     LoadedJames.start(
