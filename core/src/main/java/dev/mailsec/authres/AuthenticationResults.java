@@ -65,11 +65,40 @@ public final class AuthenticationResults {
         return HEADER_NAME + ": " + value();
     }
 
-    private String render(String fold) {
-        StringBuilder sb = new StringBuilder(authservId).append(';');
-        if (results.isEmpty()) {
-            return sb.append(fold).append("none").toString();
+    /**
+     * A field value of ours (written by {@link #foldedValue()} for this authserv-id) with these
+     * results added after the ones it holds, so that several of our checks (DKIM, SPF, ARC, DMARC)
+     * share one field. A field that says {@code none} is replaced.
+     *
+     * @throws IllegalArgumentException if the value does not claim this authserv-id
+     */
+    public String appendedTo(String ourFieldValue) {
+        if (!claims(ourFieldValue, authservId)) {
+            throw new IllegalArgumentException("not a field of " + authservId);
         }
+        String existing = ourFieldValue.stripTrailing();
+        if (results.isEmpty()) {
+            return existing;
+        }
+        if (existing.endsWith(";\r\n\tnone") || existing.endsWith("; none")) {
+            return foldedValue();
+        }
+        StringBuilder sb = new StringBuilder(existing);
+        appendResults(sb, "\r\n\t");
+        return sb.toString();
+    }
+
+    private String render(String fold) {
+        StringBuilder sb = new StringBuilder(authservId);
+        if (results.isEmpty()) {
+            return sb.append(';').append(fold).append("none").toString();
+        }
+        appendResults(sb, fold);
+        return sb.toString();
+    }
+
+    private void appendResults(StringBuilder sb, String fold) {
+        sb.append(';');
         for (int i = 0; i < results.size(); i++) {
             MethodResult r = results.get(i);
             sb.append(fold).append(r.method()).append('=').append(r.result());
@@ -88,7 +117,6 @@ public final class AuthenticationResults {
                 sb.append(';');
             }
         }
-        return sb.toString();
     }
 
     /**

@@ -89,4 +89,17 @@ class AuthenticationResultsTest {
         assertThatThrownBy(() -> AuthenticationResults.of("mx example;", List.of()))
                 .hasMessage("must be a host name such as mx.example.com, got 'mx example;'");
     }
+
+    @Test
+    void appendedToAddsAfterOurResultsAndReplacesNone() {
+        AuthenticationResults spf =
+                AuthenticationResults.of(
+                        "mx.example.net", List.of(MethodResult.builder("spf", "pass").build()));
+        assertThat(spf.appendedTo("mx.example.net;\r\n\tdkim=pass header.d=example.com"))
+                .isEqualTo("mx.example.net;\r\n\tdkim=pass header.d=example.com;\r\n\tspf=pass");
+        assertThat(spf.appendedTo("mx.example.net;\r\n\tnone"))
+                .isEqualTo("mx.example.net;\r\n\tspf=pass");
+        assertThatThrownBy(() -> spf.appendedTo("other.example; dkim=pass"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

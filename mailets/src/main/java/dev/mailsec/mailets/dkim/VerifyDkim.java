@@ -17,7 +17,7 @@ import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
-import dev.mailsec.mailets.mime.HeaderChanges;
+import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -181,11 +181,8 @@ public class VerifyDkim extends GenericMailet {
     private void process(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         DkimVerification verification = verify(message);
-        removeForgedResults(message);
-        message.addHeader(
-                AuthenticationResults.HEADER_NAME,
-                DkimAuthResults.of(authservId, verification).foldedValue());
-        HeaderChanges.save(mail);
+        OurAuthenticationResults.add(
+                mail, authservId, DkimAuthResults.of(authservId, verification).results());
         mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(toAttribute(verification))));
         verification
                 .fromDomain()
@@ -209,29 +206,6 @@ public class VerifyDkim extends GenericMailet {
                                     .build()),
                     null,
                     0);
-        }
-    }
-
-    private void removeForgedResults(MimeMessage message) throws MessagingException {
-        String[] existing = message.getHeader(AuthenticationResults.HEADER_NAME);
-        if (existing == null) {
-            return;
-        }
-        List<String> keep = new ArrayList<>();
-        for (String value : existing) {
-            if (AuthenticationResults.claims(value, authservId)) {
-                LOG.info(
-                        "DKIM: removed an Authentication-Results field claiming our authserv-id {}",
-                        authservId);
-            } else {
-                keep.add(value);
-            }
-        }
-        if (keep.size() < existing.length) {
-            message.removeHeader(AuthenticationResults.HEADER_NAME);
-            for (String value : keep) {
-                message.addHeader(AuthenticationResults.HEADER_NAME, value);
-            }
         }
     }
 
