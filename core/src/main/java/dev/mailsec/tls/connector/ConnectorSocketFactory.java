@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class ConnectorSocketFactory extends SSLSocketFactory {
 
     private static final ConnectorSocketFactory INSTANCE = new ConnectorSocketFactory();
-    private static final Map<String, SSLContext> CONTEXTS = new ConcurrentHashMap<>();
+    private static final Map<String, HostTrust> CONTEXTS = new ConcurrentHashMap<>();
     private static final ThreadLocal<HostTrust> BOUND = new ThreadLocal<>();
 
     /**
@@ -47,7 +47,15 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
      * wins.
      */
     public static void register(String host, int port, SSLContext context) {
-        CONTEXTS.put(key(host, port), context);
+        CONTEXTS.put(key(host, port), h -> context);
+    }
+
+    /**
+     * Makes {@code trust} choose the context for every STARTTLS to {@code host:port}, at each
+     * connection (e.g. with the client certificate current then); the latest registration wins.
+     */
+    public static void register(String host, int port, HostTrust trust) {
+        CONTEXTS.put(key(host, port), trust);
     }
 
     /**
@@ -68,12 +76,12 @@ public final class ConnectorSocketFactory extends SSLSocketFactory {
         if (bound != null) {
             return bound.contextFor(host).getSocketFactory();
         }
-        SSLContext context = CONTEXTS.get(key(host, port));
-        if (context == null) {
+        HostTrust registered = CONTEXTS.get(key(host, port));
+        if (registered == null) {
             throw new IOException(
                     "no outbound connector trust is registered for " + host + ":" + port);
         }
-        return context.getSocketFactory();
+        return registered.contextFor(host).getSocketFactory();
     }
 
     @Override

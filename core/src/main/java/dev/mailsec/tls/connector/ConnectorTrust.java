@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -44,6 +45,27 @@ public final class ConnectorTrust {
     public static SSLContext clientContext(
             OutboundConnector connector, String host, Path workingDirectory)
             throws InvalidConnectorsException {
+        return clientContext(connector, host, workingDirectory, null);
+    }
+
+    /**
+     * As {@link #clientContext(OutboundConnector, String, Path)}, presenting the client certificate
+     * of {@code keys} (null: none). A {@code required} connector accepts any server certificate (as
+     * JavaMail's {@code mail.smtp.ssl.trust=*} does for it without a client certificate); {@code
+     * verify} checks the chain and the name.
+     */
+    public static SSLContext clientContext(
+            OutboundConnector connector, String host, Path workingDirectory, KeyManager[] keys)
+            throws InvalidConnectorsException {
+        if (connector.fallbackLevel() != OutboundTlsLevel.VERIFY) {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keys, new TrustManager[] {new AnyServer()}, new SecureRandom());
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JVM cannot make a TLS context", e);
+            }
+        }
         X509TrustManager chain = chainTrust(connector, workingDirectory);
         List<String> names =
                 connector.expectedNames().isEmpty()
@@ -52,7 +74,7 @@ public final class ConnectorTrust {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(
-                    null,
+                    keys,
                     new TrustManager[] {
                         new NameCheckingTrustManager(chain, names, connector.name())
                     },
@@ -138,6 +160,28 @@ public final class ConnectorTrust {
         } catch (IOException | GeneralSecurityException e) {
             // the message of a wrong password names no secret
             throw new InvalidConnectorsException(where + "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Any server certificate, for a {@code required} connector (encryption mandatory, no
+     * authentication of the server: Postfix's {@code encrypt}).
+     */
+    static final class AnyServer implements X509TrustManager {
+        @Override
+        public void checkServerTrusted(X509Certificate[] certificates, String authType) {
+            // required: encrypted, server not authenticated (RemoteDeliveryPlan's required level)
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] certificates, String authType)
+                throws CertificateException {
+            throw new CertificateException("a connector's trust is for servers only");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 

@@ -173,8 +173,10 @@ public final class ConnectorsFile {
                 String key = host.host().toLowerCase(Locale.ROOT) + ":" + host.port();
                 OutboundConnector other = byHost.putIfAbsent(key, connector);
                 if (other != null
-                        && (connector.hasOwnTrust() || other.hasOwnTrust())
+                        && (connector.needsOwnContext() || other.needsOwnContext())
                         && !(connector.trustStore().equals(other.trustStore())
+                                && connector.clientCertificate().equals(other.clientCertificate())
+                                && connector.fallbackLevel() == other.fallbackLevel()
                                 && connector.trustStorePassword().equals(other.trustStorePassword())
                                 && connector.expectedNames().equals(other.expectedNames()))) {
                     throw new InvalidConnectorsException(
@@ -185,7 +187,7 @@ public final class ConnectorsFile {
                                     + key
                                     + " is also used by connector '"
                                     + other.name()
-                                    + "' with another trustStore or expectedName; use the same, or one connector");
+                                    + "' with another level, trustStore, expectedName or clientCertificate; use the same, or one connector");
                 }
             }
         }

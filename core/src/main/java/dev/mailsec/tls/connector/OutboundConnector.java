@@ -1,6 +1,7 @@
 package dev.mailsec.tls.connector;
 
 import dev.mailsec.tls.TlsProtocolVersion;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +22,11 @@ public final class OutboundConnector {
     private final Optional<String> trustStore;
     private final Optional<String> trustStorePassword;
     private final List<String> expectedNames;
+    private final Optional<String> clientCertificate;
+    private final Duration clientCertificateRefresh;
+
+    /** How long a client certificate read from DKM is presented before it is read again. */
+    public static final Duration DEFAULT_CLIENT_CERTIFICATE_REFRESH = Duration.ofMinutes(5);
 
     private OutboundConnector(Builder builder) {
         this.name = builder.name;
@@ -33,6 +39,8 @@ public final class OutboundConnector {
         this.trustStore = builder.trustStore;
         this.trustStorePassword = builder.trustStorePassword;
         this.expectedNames = Collections.unmodifiableList(new ArrayList<>(builder.expectedNames));
+        this.clientCertificate = builder.clientCertificate;
+        this.clientCertificateRefresh = builder.clientCertificateRefresh;
     }
 
     public static Builder builder(String name) {
@@ -99,6 +107,27 @@ public final class OutboundConnector {
         return trustStore.isPresent() || !expectedNames.isEmpty();
     }
 
+    /**
+     * The DKM secret ({@code KEY_PAIR}: private key and certificate chain) whose primary version
+     * the connector presents as its client certificate in STARTTLS; empty: none.
+     */
+    public Optional<String> clientCertificate() {
+        return clientCertificate;
+    }
+
+    /** How long a client certificate read from DKM is used before DKM is asked again. */
+    public Duration clientCertificateRefresh() {
+        return clientCertificateRefresh;
+    }
+
+    /**
+     * True when the delivery needs this pack's TLS context ({@link ConnectorContexts}) instead of
+     * JavaMail's: its own trust store or expected names, or a client certificate.
+     */
+    public boolean needsOwnContext() {
+        return hasOwnTrust() || clientCertificate.isPresent();
+    }
+
     /** True when mail to {@code recipientDomain} goes through this connector. */
     public boolean covers(String recipientDomain) {
         return DomainPattern.normalize(recipientDomain).map(this::coversNormalized).orElse(false);
@@ -153,7 +182,11 @@ public final class OutboundConnector {
         String text;
         switch (level) {
             case REQUIRED:
-                text = "required: STARTTLS required, any certificate";
+                text =
+                        "required: STARTTLS required, any certificate"
+                                + clientCertificate
+                                        .map(c -> ", presenting our client certificate")
+                                        .orElse("");
                 break;
             case VERIFY:
                 text =
@@ -161,7 +194,10 @@ public final class OutboundConnector {
                                 + (trustStore.isPresent() ? " by the connector's trust store" : "")
                                 + (expectedNames.isEmpty()
                                         ? " and issued for the host"
-                                        : " and issued for " + String.join(" or ", expectedNames));
+                                        : " and issued for " + String.join(" or ", expectedNames))
+                                + clientCertificate
+                                        .map(c -> ", presenting our client certificate")
+                                        .orElse("");
                 break;
             default:
                 text = "opportunistic: STARTTLS when offered";
@@ -185,6 +221,7 @@ public final class OutboundConnector {
                 + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
                 + trustStore.map(t -> ", trustStore=" + t).orElse("")
                 + (expectedNames.isEmpty() ? "" : ", expectedNames=" + expectedNames)
+                + clientCertificate.map(c -> ", clientCertificate=dkm:" + c).orElse("")
                 + "}";
     }
 
@@ -202,6 +239,8 @@ public final class OutboundConnector {
         private Optional<String> trustStore = Optional.empty();
         private Optional<String> trustStorePassword = Optional.empty();
         private final List<String> expectedNames = new ArrayList<>();
+        private Optional<String> clientCertificate = Optional.empty();
+        private Duration clientCertificateRefresh = DEFAULT_CLIENT_CERTIFICATE_REFRESH;
 
         private Builder(String name) {
             this.name = name;
@@ -241,6 +280,13 @@ public final class OutboundConnector {
 
         public Builder expectedName(String name) {
             expectedNames.add(name);
+            return this;
+        }
+
+        /** The DKM secret holding the client certificate, and how long to use what was read. */
+        public Builder clientCertificate(String dkmSecret, Duration refresh) {
+            this.clientCertificate = Optional.of(dkmSecret);
+            this.clientCertificateRefresh = refresh;
             return this;
         }
 

@@ -1,7 +1,12 @@
 package dev.mailsec.tls.connector;
 
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.Parameters;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.w3c.dom.Element;
 
 /**
@@ -16,6 +21,61 @@ final class OutboundConnectorReader {
         this.xml = xml;
     }
 
+    private boolean clientCertificate;
+
+    /**
+     * {@code clientCertificate="dkm:SECRET"} and {@code clientCertificateRefresh} (a duration,
+     * seconds or ISO-8601, 1 s to 1 day, default 5 minutes) of a {@code <tls>} element.
+     */
+    private void clientCertificate(Element tls, String where, OutboundConnector.Builder builder)
+            throws InvalidConnectorsException {
+        if (!tls.hasAttribute("clientCertificate")) {
+            if (tls.hasAttribute("clientCertificateRefresh")) {
+                throw new InvalidConnectorsException(
+                        xml.source()
+                                + ": "
+                                + where
+                                + ": clientCertificateRefresh: given without clientCertificate");
+            }
+            return;
+        }
+        String value = tls.getAttribute("clientCertificate").trim();
+        String secret =
+                value.startsWith(DkmClientKeys.SCHEME)
+                        ? value.substring(DkmClientKeys.SCHEME.length())
+                        : "";
+        if (!SECRET_NAME.matcher(secret).matches()) {
+            throw new InvalidConnectorsException(
+                    xml.source()
+                            + ": "
+                            + where
+                            + ": clientCertificate: expected dkm:SECRET (a KEY_PAIR secret in DKM, "
+                            + "e.g. dkm:tls/partner-bank), got '"
+                            + value
+                            + "'");
+        }
+        Duration refresh;
+        try {
+            refresh =
+                    Parameters.of(
+                                    where,
+                                    name -> tls.hasAttribute(name) ? tls.getAttribute(name) : null)
+                            .duration(
+                                    "clientCertificateRefresh",
+                                    ChronoUnit.SECONDS,
+                                    OutboundConnector.DEFAULT_CLIENT_CERTIFICATE_REFRESH,
+                                    Duration.ofSeconds(1),
+                                    Duration.ofDays(1));
+        } catch (ConfigException e) {
+            throw new InvalidConnectorsException(xml.source() + ": " + e.getMessage(), e);
+        }
+        builder.clientCertificate(secret, refresh);
+        clientCertificate = true;
+    }
+
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@/+-]{0,254}");
+
     /** The connector {@code element} describes; its name is added to {@code names}. */
     OutboundConnector read(Element element, Set<String> names) throws InvalidConnectorsException {
         String name = xml.connectorName(element, names);
@@ -26,6 +86,7 @@ final class OutboundConnectorReader {
         boolean smartHosts = false;
         boolean ownTrust = false;
         OutboundTlsLevel level = null;
+        clientCertificate = false;
         for (Element child : xml.children(element, where)) {
             switch (child.getTagName()) {
                 case "recipientDomain":
@@ -49,7 +110,9 @@ final class OutboundConnectorReader {
                                     "minimumProtocol",
                                     "fallback",
                                     "trustStore",
-                                    "trustStorePassword"),
+                                    "trustStorePassword",
+                                    "clientCertificate",
+                                    "clientCertificateRefresh"),
                             where + ": tls");
                     for (Element nameElement : xml.children(child, where + ": tls")) {
                         if (!nameElement.getTagName().equals("expectedName")) {
@@ -124,6 +187,7 @@ final class OutboundConnectorReader {
                         }
                         builder.fallbackLevel(fallback);
                     }
+                    clientCertificate(child, where, builder);
                     if (child.hasAttribute("minimumProtocol")) {
                         builder.minimumProtocol(
                                 xml.protocol(child.getAttribute("minimumProtocol"), where));
@@ -157,6 +221,18 @@ final class OutboundConnectorReader {
                             + where
                             + ": trustStore, expectedName: only for level "
                             + "'verify', got '"
+                            + level
+                            + "'");
+        }
+        if (clientCertificate
+                && level != OutboundTlsLevel.VERIFY
+                && level != OutboundTlsLevel.REQUIRED) {
+            throw new InvalidConnectorsException(
+                    xml.source()
+                            + ": "
+                            + where
+                            + ": clientCertificate: only for level 'required' or 'verify' "
+                            + "(never sent in clear), got '"
                             + level
                             + "'");
         }

@@ -113,14 +113,18 @@ public final class RemoteDeliveryPlan {
         parameters.put("verifyServerIdentity", Boolean.toString(verify));
         parameters.put(
                 "mail.smtp.starttls.required", Boolean.toString(level.encryptionMandatory()));
-        boolean ownTrust = verify && connector.hasOwnTrust();
+        // own trust (verify) or a client certificate (required, verify): ConnectorContexts
+        boolean ownTrust =
+                (verify && connector.hasOwnTrust())
+                        || (level.encryptionMandatory()
+                                && connector.clientCertificate().isPresent());
         // with own trust, ConnectorTrust checks the chain and the expected name instead of JavaMail
         parameters.put("mail.smtp.ssl.checkserveridentity", Boolean.toString(verify && !ownTrust));
         if (ownTrust) {
             parameters.put(
                     "mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
         }
-        if (!verify) {
+        if (!verify && !ownTrust) {
             // Any certificate: JavaMail's MailSSLSocketFactory trusting all hosts (Postfix
             // "may"/"encrypt").
             parameters.put("mail.smtp.ssl.trust", "*");
@@ -222,7 +226,7 @@ public final class RemoteDeliveryPlan {
                     maxRetries,
                     maxRetries,
                     enforceParameters());
-        } else if (connector.hasOwnTrust()) {
+        } else if (connector.needsOwnContext()) {
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("connector", connector.name());
             parameters.put("connectors", connectorsLocation);

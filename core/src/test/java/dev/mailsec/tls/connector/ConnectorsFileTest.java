@@ -253,7 +253,7 @@ class ConnectorsFileTest {
                         + "<tls level=\"verify\" trustStore=\"a.pem\"/></outbound>"
                         + "<outbound name=\"b\"><recipientDomain>b.test</recipientDomain><smartHost>relay.test:25</smartHost>"
                         + "<tls level=\"verify\"/></outbound></connectors>",
-                "outbound connector 'b': smartHost: relay.test:25 is also used by connector 'a' with another trustStore or expectedName");
+                "outbound connector 'b': smartHost: relay.test:25 is also used by connector 'a' with another level, trustStore, expectedName or clientCertificate");
     }
 
     @Test

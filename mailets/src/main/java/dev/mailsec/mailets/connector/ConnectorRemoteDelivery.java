@@ -3,31 +3,36 @@ package dev.mailsec.mailets.connector;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.dkm.Dkm;
+import dev.mailsec.dkmclient.DkmClients;
+import dev.mailsec.tls.connector.ClientKey;
+import dev.mailsec.tls.connector.ClientKeyCache;
+import dev.mailsec.tls.connector.ConnectorContexts;
 import dev.mailsec.tls.connector.ConnectorSocketFactory;
-import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
+import dev.mailsec.tls.connector.DkmClientKeys;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.SmartHost;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Collection;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import javax.net.ssl.SSLContext;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.TemporaryResolutionException;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * James's own {@code RemoteDelivery} (queue, retries, bounces, every parameter unchanged) for a
@@ -64,6 +69,8 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
     static final String CONNECTOR = "connector";
     static final String CONNECTORS = "connectors";
     static final String SOCKET_FACTORY = "mail.smtp.ssl.socketFactory.class";
+    static final String DKM_CONFIG = "dkmConfig";
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorRemoteDelivery.class);
 
     private final ExtensionContextDns dns;
 
@@ -88,13 +95,17 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
     @Override
     public void init() throws MessagingException {
         RemoteDeliveryParameters.check(
-                "ConnectorRemoteDelivery", getInitParameterNames(), Set.of(CONNECTOR, CONNECTORS));
+                "ConnectorRemoteDelivery",
+                getInitParameterNames(),
+                Set.of(CONNECTOR, CONNECTORS, DKM_CONFIG));
         Parameters p = Parameters.of("ConnectorRemoteDelivery", this::getInitParameter);
         String name;
         String location;
+        String dkmConfig;
         try {
             name = p.required(CONNECTOR);
             location = p.optional(CONNECTORS, "file://conf/connectors.xml");
+            dkmConfig = p.optional(DKM_CONFIG, DkmClients.DEFAULT_CONFIG);
             // James's own parameter, compared as James's RemoteDelivery will read it (untrimmed)
             String socketFactory = getInitParameter(SOCKET_FACTORY);
             if (!ConnectorSocketFactory.class.getName().equals(socketFactory)) {
@@ -124,17 +135,16 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
                                                             + name
                                                             + "' in "
                                                             + location));
-            Path workingDirectory = PackPaths.home();
+            ConnectorContexts contexts =
+                    new ConnectorContexts(
+                            connector, PackPaths.home(), clientKey(connector, dkmConfig));
             if (connector.smartHosts().isEmpty()) {
                 // by MX: the hosts are known only when delivering; the delivery threads carry the
                 // connector's trust
-                dns.bind(new MxTrust(connector, workingDirectory));
+                dns.bind(contexts);
             }
             for (SmartHost host : connector.smartHosts()) {
-                ConnectorSocketFactory.register(
-                        host.host(),
-                        host.port(),
-                        ConnectorTrust.clientContext(connector, host.host(), workingDirectory));
+                ConnectorSocketFactory.register(host.host(), host.port(), contexts);
             }
         } catch (InvalidConnectorsException e) {
             throw new MessagingException("ConnectorRemoteDelivery: " + e.getMessage(), e);
@@ -142,43 +152,52 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
         super.init();
     }
 
+    /**
+     * The connector's client certificate from DKM, read once now: a secret that does not exist, is
+     * not readable by this node's identity, is no KEY_PAIR, or whose key does not match its
+     * certificate or whose certificate expired fails the start naming the connector and {@code
+     * clientCertificate}; DKM unreachable does not (as for every DKM key: the mail waits).
+     */
+    private static Optional<ClientKeyCache> clientKey(OutboundConnector connector, String dkmConfig)
+            throws MessagingException {
+        if (connector.clientCertificate().isEmpty()) {
+            return Optional.empty();
+        }
+        Supplier<Dkm> dkm = DkmClients.lazy(DKM_CONFIG, dkmConfig);
+        ClientKeyCache cache =
+                new ClientKeyCache(
+                        new DkmClientKeys(
+                                dkm, connector.clientCertificate().get(), Clock.systemUTC()),
+                        connector.clientCertificateRefresh(),
+                        Clock.systemUTC());
+        String where =
+                "ConnectorRemoteDelivery: outbound connector '"
+                        + connector.name()
+                        + "': clientCertificate: ";
+        try {
+            ClientKey key = cache.prime();
+            LOG.info(
+                    "outbound connector '{}' presents {} from {}",
+                    connector.name(),
+                    key,
+                    cache.describe());
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(where + e.getMessage(), e);
+        } catch (InvalidConnectorsException e) {
+            throw new MessagingException(where + e.getMessage(), e);
+        } catch (IOException e) {
+            LOG.warn(
+                    "outbound connector '{}': clientCertificate not checked at start, mail waits"
+                            + " until DKM answers: {}",
+                    connector.name(),
+                    e.getMessage());
+        }
+        return Optional.of(cache);
+    }
+
     @Override
     public String getMailetInfo() {
         return "ConnectorRemoteDelivery: RemoteDelivery with an outbound connector's own trust store and expected names";
-    }
-
-    /**
-     * The trust of a connector delivering by MX: its trust store for the chain, and the
-     * certificate's name against its expected names or else the MX host connected to; one context
-     * per MX host, made when first needed. The trust store is read at start, so a bad one fails the
-     * start.
-     */
-    static final class MxTrust implements ConnectorSocketFactory.HostTrust {
-        private final OutboundConnector connector;
-        private final Path workingDirectory;
-        private final Map<String, SSLContext> contexts = new ConcurrentHashMap<>();
-
-        MxTrust(OutboundConnector connector, Path workingDirectory)
-                throws InvalidConnectorsException {
-            this.connector = connector;
-            this.workingDirectory = workingDirectory;
-            ConnectorTrust.chainTrust(connector, workingDirectory);
-        }
-
-        @Override
-        public SSLContext contextFor(String host) throws IOException {
-            String name = host.toLowerCase(Locale.ROOT);
-            SSLContext context = contexts.get(name);
-            if (context == null) {
-                try {
-                    context = ConnectorTrust.clientContext(connector, name, workingDirectory);
-                } catch (InvalidConnectorsException e) {
-                    throw new IOException(e.getMessage(), e);
-                }
-                contexts.put(name, context);
-            }
-            return context;
-        }
     }
 
     /**

@@ -107,7 +107,13 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         InitParameters.checkKnown(
                 "ConnectorsRemoteDelivery",
                 getInitParameterNames(),
-                Set.of(CONNECTORS, BOUNCE_PROCESSOR, DELAY_TIME, MAX_RETRIES, DELIVERY_THREADS));
+                Set.of(
+                        CONNECTORS,
+                        BOUNCE_PROCESSOR,
+                        DELAY_TIME,
+                        MAX_RETRIES,
+                        DELIVERY_THREADS,
+                        ConnectorRemoteDelivery.DKM_CONFIG));
         String location = getInitParameter(CONNECTORS, RemoteDeliveryPlan.DEFAULT_LOCATION).trim();
         if (getInitParameter(BOUNCE_PROCESSOR, "").trim().isEmpty()) {
             throw new MessagingException(
@@ -150,9 +156,13 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
             parameters.put("sendpartial", "true");
             parameters.put(BOUNCE_PROCESSOR, bounceProcessor.trim());
             RemoteDelivery delivery;
-            if (connector.hasOwnTrust()) {
+            if (connector.needsOwnContext()) {
                 parameters.put(ConnectorRemoteDelivery.CONNECTOR, connector.name());
                 parameters.put(ConnectorRemoteDelivery.CONNECTORS, location);
+                String dkmConfig = getInitParameter(ConnectorRemoteDelivery.DKM_CONFIG);
+                if (dkmConfig != null) {
+                    parameters.put(ConnectorRemoteDelivery.DKM_CONFIG, dkmConfig);
+                }
                 delivery =
                         new ConnectorRemoteDelivery(
                                 dnsServer, domainList, queueFactory, metricFactory);
