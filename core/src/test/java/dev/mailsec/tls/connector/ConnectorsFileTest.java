@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -325,6 +326,73 @@ class ConnectorsFileTest {
         String billionLaughs =
                 "<?xml version=\"1.0\"?><!DOCTYPE c [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;\">]><c>&b;</c>";
         assertInvalid(billionLaughs, "DOCTYPE");
+    }
+
+    @Test
+    void clientCertificateShouldNameADkmSecretAndItsRefreshTime() throws Exception {
+        OutboundConnector bank =
+                parse(
+                                outbound(
+                                        "bank",
+                                        "<recipientDomain>bank.test</recipientDomain>"
+                                                + "<tls level=\"verify\" clientCertificate=\" dkm:tls/partner-bank \""
+                                                + " clientCertificateRefresh=\"PT30S\"/>"))
+                        .outbound("bank")
+                        .orElseThrow();
+        OutboundConnector defaults =
+                parse(
+                                outbound(
+                                        "bank",
+                                        "<recipientDomain>bank.test</recipientDomain>"
+                                                + "<tls level=\"required\" clientCertificate=\"dkm:tls/bank\"/>"))
+                        .outbound("bank")
+                        .orElseThrow();
+
+        assertThat(bank.clientCertificate()).contains("tls/partner-bank");
+        assertThat(bank.clientCertificateRefresh()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(bank.needsOwnContext()).isTrue();
+        assertThat(bank.hasOwnTrust()).isFalse();
+        assertThat(bank.policyDescription()).endsWith(", presenting our client certificate");
+        assertThat(defaults.clientCertificateRefresh()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void clientCertificateMistakesShouldNameConnectorAndField() {
+        String domain = "<recipientDomain>bank.test</recipientDomain>";
+        assertInvalid(
+                outbound(
+                        "bank",
+                        domain
+                                + "<tls level=\"opportunistic\" clientCertificate=\"dkm:tls/bank\"/>"),
+                "outbound connector 'bank': clientCertificate: only for level 'required' or 'verify'",
+                "got 'opportunistic'");
+        assertInvalid(
+                outbound(
+                        "bank",
+                        domain + "<tls level=\"mta-sts\" clientCertificate=\"dkm:tls/bank\"/>"),
+                "clientCertificate: only for level 'required' or 'verify'");
+        assertInvalid(
+                outbound(
+                        "bank",
+                        domain + "<tls level=\"verify\" clientCertificate=\"/etc/bank.p12\"/>"),
+                "outbound connector 'bank': clientCertificate: expected dkm:SECRET",
+                "got '/etc/bank.p12'");
+        assertInvalid(
+                outbound("bank", domain + "<tls level=\"verify\" clientCertificate=\"dkm:\"/>"),
+                "clientCertificate: expected dkm:SECRET");
+        assertInvalid(
+                outbound(
+                        "bank",
+                        domain
+                                + "<tls level=\"verify\" clientCertificate=\"dkm:tls/bank\""
+                                + " clientCertificateRefresh=\"soon\"/>"),
+                "outbound connector 'bank': clientCertificateRefresh: must be a duration",
+                "got 'soon'");
+        assertInvalid(
+                outbound(
+                        "bank",
+                        domain + "<tls level=\"verify\" clientCertificateRefresh=\"PT1M\"/>"),
+                "outbound connector 'bank': clientCertificateRefresh: given without clientCertificate");
     }
 
     @Test

@@ -163,4 +163,34 @@ class RemoteDeliveryPlanTest {
                 .contains("<connectors>file:///etc/james/connectors.xml</connectors>")
                 .contains("<gateway>relay.bank.test:25</gateway>");
     }
+
+    @Test
+    void aClientCertificateShouldUseTheConnectorSocketFactoryAtRequiredAndVerify()
+            throws Exception {
+        RemoteDeliveryPlan required =
+                RemoteDeliveryPlan.of(
+                        connector("level=\"required\" clientCertificate=\"dkm:tls/bank\"", ""));
+        RemoteDeliveryPlan verify =
+                RemoteDeliveryPlan.of(
+                        connector("level=\"verify\" clientCertificate=\"dkm:tls/bank\"", ""));
+
+        assertThat(required.tlsParameters())
+                .containsExactly(
+                        entry("startTLS", "true"),
+                        entry("verifyServerIdentity", "false"),
+                        entry("mail.smtp.starttls.required", "true"),
+                        entry("mail.smtp.ssl.checkserveridentity", "false"),
+                        entry(
+                                "mail.smtp.ssl.socketFactory.class",
+                                ConnectorSocketFactory.class.getName()));
+        assertThat(verify.tlsParameters())
+                .containsEntry("verifyServerIdentity", "true")
+                .containsEntry("mail.smtp.ssl.checkserveridentity", "false")
+                .containsEntry(
+                        "mail.smtp.ssl.socketFactory.class",
+                        ConnectorSocketFactory.class.getName());
+        assertThat(required.processorXml("bounces"))
+                .contains(RemoteDeliveryPlan.CONNECTOR_REMOTE_DELIVERY)
+                .contains("<connector>bank</connector>");
+    }
 }
