@@ -143,6 +143,71 @@ final class PartnerPki {
         return store;
     }
 
+    /**
+     * A valid TLS server context for {@code dnsName} that trusts client certificates issued by
+     * {@code clientCa} only (for a partner requiring mutual TLS).
+     */
+    SSLContext validServerTrustingClients(String dnsName, X509Certificate clientCa)
+            throws Exception {
+        KeyStore store = serverKeyStore(Duration.ofHours(-1), Duration.ofDays(1), dnsName);
+        KeyManagerFactory keyManagers =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, SECRET);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("client-ca", clientCa);
+        TrustManagerFactory trustManagers =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(
+                keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
+        return context;
+    }
+
+    /** A key pair and its client certificate. */
+    static final class Client {
+        final KeyPair keys;
+        final X509Certificate certificate;
+
+        Client(KeyPair keys, X509Certificate certificate) {
+            this.keys = keys;
+            this.certificate = certificate;
+        }
+    }
+
+    /** This CA's certificate. */
+    X509Certificate ca() {
+        return ca;
+    }
+
+    /** A valid TLS client certificate (clientAuth) for {@code subject}, issued by this CA. */
+    Client client(String subject) throws Exception {
+        KeyPair keys = keyPair();
+        X509Certificate certificate =
+                sign(
+                        new JcaX509v3CertificateBuilder(
+                                        ca,
+                                        serial(),
+                                        date(Duration.ofHours(-1)),
+                                        date(Duration.ofDays(1)),
+                                        new X500Principal(subject),
+                                        keys.getPublic())
+                                .addExtension(
+                                        Extension.basicConstraints,
+                                        true,
+                                        new BasicConstraints(false))
+                                .addExtension(
+                                        Extension.keyUsage,
+                                        true,
+                                        new KeyUsage(KeyUsage.digitalSignature))
+                                .addExtension(
+                                        Extension.extendedKeyUsage,
+                                        false,
+                                        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth)));
+        return new Client(keys, certificate);
+    }
+
     SSLContext validServer(String dnsName) throws Exception {
         return serverContext(dnsName, Duration.ofHours(-1), Duration.ofDays(1));
     }

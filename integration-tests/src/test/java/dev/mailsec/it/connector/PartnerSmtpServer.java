@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,10 +35,18 @@ final class PartnerSmtpServer implements AutoCloseable {
         final List<String> recipients;
         final String data;
 
-        Received(String protocol, List<String> recipients, String data) {
+        /** The subject of the client certificate the sender presented, or empty. */
+        final Optional<String> clientSubject;
+
+        Received(
+                String protocol,
+                List<String> recipients,
+                String data,
+                Optional<String> clientSubject) {
             this.protocol = protocol;
             this.recipients = recipients;
             this.data = data;
+            this.clientSubject = clientSubject;
         }
     }
 
@@ -47,6 +56,8 @@ final class PartnerSmtpServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger refusedHandshakes = new AtomicInteger();
+    private boolean needClientAuth;
 
     private PartnerSmtpServer(Optional<SSLContext> tls, String[] protocols) throws IOException {
         this(tls, protocols, InetAddress.getLoopbackAddress(), 0);
@@ -118,6 +129,22 @@ final class PartnerSmtpServer implements AutoCloseable {
         return new PartnerSmtpServer(Optional.of(tls), protocols);
     }
 
+    /**
+     * A server offering STARTTLS with {@code tls} that requires a client certificate its trust
+     * managers accept (needClientAuth): a sender without one fails the handshake.
+     */
+    static PartnerSmtpServer withStartTlsRequiringClientCertificate(SSLContext tls)
+            throws IOException {
+        PartnerSmtpServer server = new PartnerSmtpServer(Optional.of(tls), new String[0]);
+        server.needClientAuth = true;
+        return server;
+    }
+
+    /** STARTTLS handshakes that failed (e.g. no client certificate where one is required). */
+    int refusedHandshakes() {
+        return refusedHandshakes.get();
+    }
+
     /** A server that never offers STARTTLS. */
     static PartnerSmtpServer withoutStartTls() throws IOException {
         return new PartnerSmtpServer(Optional.empty(), new String[0]);
@@ -162,6 +189,7 @@ final class PartnerSmtpServer implements AutoCloseable {
     private void serve(Socket plain) {
         Socket socket = plain;
         String protocol = "clear";
+        Optional<String> clientSubject = Optional.empty();
         try {
             socket.setSoTimeout(15000);
             BufferedReader in = reader(socket);
@@ -195,8 +223,22 @@ final class PartnerSmtpServer implements AutoCloseable {
                     if (protocols.length > 0) {
                         ssl.setEnabledProtocols(protocols);
                     }
-                    ssl.startHandshake();
+                    ssl.setNeedClientAuth(needClientAuth);
+                    try {
+                        ssl.startHandshake();
+                    } catch (IOException refused) {
+                        refusedHandshakes.incrementAndGet();
+                        throw refused;
+                    }
                     protocol = ssl.getSession().getProtocol();
+                    if (needClientAuth) {
+                        clientSubject =
+                                Optional.of(
+                                        ((X509Certificate)
+                                                        ssl.getSession().getPeerCertificates()[0])
+                                                .getSubjectX500Principal()
+                                                .getName());
+                    }
                     socket = ssl;
                     in = reader(socket);
                     out = socket.getOutputStream();
@@ -218,7 +260,11 @@ final class PartnerSmtpServer implements AutoCloseable {
                         data.append(dataLine).append("\r\n");
                     }
                     received.add(
-                            new Received(protocol, new ArrayList<>(recipients), data.toString()));
+                            new Received(
+                                    protocol,
+                                    new ArrayList<>(recipients),
+                                    data.toString(),
+                                    clientSubject));
                     reply(out, "250 2.0.0 queued");
                 } else if (command.equals("QUIT")) {
                     reply(out, "221 2.0.0 bye");
