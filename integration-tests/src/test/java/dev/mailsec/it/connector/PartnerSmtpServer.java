@@ -57,6 +57,7 @@ final class PartnerSmtpServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger refusedHandshakes = new AtomicInteger();
+    private final AtomicInteger tlsSessions = new AtomicInteger();
     private boolean needClientAuth;
 
     private PartnerSmtpServer(Optional<SSLContext> tls, String[] protocols) throws IOException {
@@ -140,7 +141,15 @@ final class PartnerSmtpServer implements AutoCloseable {
         return server;
     }
 
-    /** STARTTLS handshakes that failed (e.g. no client certificate where one is required). */
+    /** STARTTLS handshakes that completed. */
+    int tlsSessions() {
+        return tlsSessions.get();
+    }
+
+    /**
+     * STARTTLS handshakes that failed (e.g. no client certificate where one is required, or the
+     * client closed the connection after STARTTLS without a handshake).
+     */
     int refusedHandshakes() {
         return refusedHandshakes.get();
     }
@@ -230,6 +239,7 @@ final class PartnerSmtpServer implements AutoCloseable {
                         refusedHandshakes.incrementAndGet();
                         throw refused;
                     }
+                    tlsSessions.incrementAndGet();
                     protocol = ssl.getSession().getProtocol();
                     if (needClientAuth) {
                         clientSubject =
