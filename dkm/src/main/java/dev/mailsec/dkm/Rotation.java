@@ -256,6 +256,19 @@ final class Rotation {
                             + ": rollover due, needs a new value (secret rotate "
                             + s.name
                             + ")");
+        } else if (due
+                && pending == null
+                && s.kind == SecretKind.KEY_PAIR
+                && !s.primary().certificates.isEmpty()) {
+            // a key with a certificate (S/MIME, a TLS client certificate): a generated key would
+            // have none, and its users would stop working; the new key and certificate come from
+            // the CA
+            done.add(
+                    "secret "
+                            + s.name
+                            + ": rollover due, needs a new key and certificate from its CA (secret rotate "
+                            + s.name
+                            + " --stdin)");
         } else if (due && pending == null) {
             int v = secrets.rotate(s.name);
             if (s.kind == SecretKind.KEY_PAIR && !p.keyPairPromoteDelay().isZero()) {

@@ -893,6 +893,38 @@ abstract class KeyManagerContractTest {
     }
 
     @Test
+    void rotateDueShouldNotReplaceACertifiedKeyPairWithACertificatelessOne() throws Exception {
+        TestKeys keys = TestKeys.rsaWithCertificate(tmp);
+        admin.putKeyPair(
+                "tls/partner-bank",
+                "mail",
+                keys.privateKey,
+                keys.certificate.getPublicKey(),
+                List.of(keys.certificate));
+        admin.setPolicy(
+                new DkmPolicy(
+                        Duration.ofDays(30),
+                        Duration.ofDays(90),
+                        Duration.ofDays(60),
+                        Duration.ofDays(60),
+                        Duration.ofDays(2),
+                        2,
+                        Duration.ofHours(8)));
+
+        clock.advance(Duration.ofDays(91));
+        assertThat(admin.rotateDue())
+                .contains(
+                        "secret tls/partner-bank: rollover due, needs a new key and certificate from its CA"
+                                + " (secret rotate tls/partner-bank --stdin)");
+        clock.advance(Duration.ofDays(3));
+        admin.rotateDue();
+
+        SecretHandle h = james.get("tls/partner-bank");
+        assertThat(h.versions()).hasSize(1);
+        assertThat(h.primary().certificateChain()).containsExactly(keys.certificate);
+    }
+
+    @Test
     void concurrentRotationFromTwoNodesShouldLoseNoVersion() throws Exception {
         admin.putSecret("shared", "mail", SecretKind.OPAQUE, bytes("v1"));
         admin.addMember("mail", "eve");
