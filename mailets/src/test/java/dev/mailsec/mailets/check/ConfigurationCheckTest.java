@@ -178,6 +178,43 @@ class ConfigurationCheckTest {
     }
 
     @Test
+    void aConnectorsClientCertificateMissingFromDkmShouldBeReportedNamingConnectorAndField()
+            throws Exception {
+        try (TestDkmStore store = TestDkmStore.create(home.resolve("dkm"), "PT0S")) {
+            Path connectors =
+                    Files.writeString(
+                            home.resolve("connectors.xml"),
+                            "<connectors><outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
+                                    + "<smartHost>relay.bank.test:25</smartHost>"
+                                    + "<tls level=\"required\" clientCertificate=\"dkm:tls/missing\"/>"
+                                    + "</outbound></connectors>");
+
+            List<String> lines =
+                    check(
+                            "<processor state=\"relay\">"
+                                    + "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorRemoteDelivery\">"
+                                    + "<connector>bank</connector><connectors>"
+                                    + connectors
+                                    + "</connectors><dkmConfig>"
+                                    + store.properties
+                                    + "</dkmConfig><outgoing>outgoing-connector-bank</outgoing>"
+                                    + "<bounceProcessor>bounces</bounceProcessor><startTLS>true</startTLS>"
+                                    + "<mail.smtp.starttls.required>true</mail.smtp.starttls.required>"
+                                    + "<mail.smtp.ssl.socketFactory.class>dev.mailsec.tls.connector.ConnectorSocketFactory"
+                                    + "</mail.smtp.ssl.socketFactory.class>"
+                                    + "</mailet></processor><processor state=\"bounces\"/>");
+
+            assertThat(lines)
+                    .filteredOn(l -> l.startsWith("error mailet relay/ConnectorRemoteDelivery: "))
+                    .singleElement()
+                    .asString()
+                    .contains("outbound connector 'bank': clientCertificate: dkm:tls/missing: ");
+        } finally {
+            DkmClients.closeAll();
+        }
+    }
+
+    @Test
     void checkingShouldLeaveTheWorkingDirectoryAsItWas() throws Exception {
         String before = System.getProperty("working.directory");
 
