@@ -23,8 +23,7 @@ public final class ConnectorContexts implements ConnectorSocketFactory.HostTrust
     private final OutboundConnector connector;
     private final Path workingDirectory;
     private final Optional<ClientKeyCache> clientKey;
-    private final Map<String, SSLContext> contexts = new ConcurrentHashMap<>();
-    private volatile ClientKey contextsKey;
+    private final Map<String, Made> contexts = new ConcurrentHashMap<>();
 
     /**
      * Checks the connector's trust store at once (a bad one fails the start).
@@ -56,24 +55,34 @@ public final class ConnectorContexts implements ConnectorSocketFactory.HostTrust
                                 + e.getMessage(),
                         e);
             }
-            synchronized (this) {
-                if (key != contextsKey) {
-                    contexts.clear();
-                    contextsKey = key;
-                }
-            }
         }
         String name = host.toLowerCase(Locale.ROOT);
-        SSLContext context = contexts.get(name);
-        if (context == null) {
+        Made made = contexts.get(name);
+        if (made == null || made.key != key) {
+            // first use of the host, or a new client certificate since its context was made
             KeyManager[] keys = key == null ? null : key.keyManagers();
             try {
-                context = ConnectorTrust.clientContext(connector, name, workingDirectory, keys);
+                made =
+                        new Made(
+                                key,
+                                ConnectorTrust.clientContext(
+                                        connector, name, workingDirectory, keys));
             } catch (InvalidConnectorsException e) {
                 throw new IOException(e.getMessage(), e);
             }
-            contexts.put(name, context);
+            contexts.put(name, made);
         }
-        return context;
+        return made.context;
+    }
+
+    /** A host's context and the client certificate it presents (null: none). */
+    private static final class Made {
+        final ClientKey key;
+        final SSLContext context;
+
+        Made(ClientKey key, SSLContext context) {
+            this.key = key;
+            this.context = context;
+        }
     }
 }
