@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The one writer (and reader of the authserv-id) of {@code Authentication-Results} header fields
@@ -15,6 +16,9 @@ import java.util.Optional;
 public final class AuthenticationResults {
 
     public static final String HEADER_NAME = "Authentication-Results";
+    // compiled once: String.matches compiled it for every mail (half of what VerifyDkim allocated)
+    private static final Pattern AUTHSERV_ID =
+            Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?");
     private static final String TSPECIALS = "()<>@,;:\\\"/[]?=";
 
     private final String authservId;
@@ -31,7 +35,7 @@ public final class AuthenticationResults {
      * @throws IllegalArgumentException naming the bad value
      */
     public static String checkAuthservId(String id) {
-        if (id == null || !id.matches("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?")) {
+        if (id == null || !AUTHSERV_ID.matcher(id).matches()) {
             throw new IllegalArgumentException(
                     "must be a host name such as mx.example.com, got '" + id + "'");
         }

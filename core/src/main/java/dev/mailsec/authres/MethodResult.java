@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One {@code resinfo} of an Authentication-Results field (RFC 8601 section 2.2): a method, its
@@ -71,6 +72,9 @@ public final class MethodResult {
 
     /** Builder; null or empty property values are left out. */
     public static final class Builder {
+        private static final Pattern KEYWORD =
+                Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?");
+
         private final String method;
         private final String result;
         private String reason = "";
@@ -100,7 +104,7 @@ public final class MethodResult {
 
         private static String keyword(String s, String what) {
             Objects.requireNonNull(s, what);
-            if (!s.matches("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")) {
+            if (!KEYWORD.matcher(s).matches()) {
                 throw new IllegalArgumentException(what + ": not an RFC 8601 keyword: '" + s + "'");
             }
             return s;

@@ -130,6 +130,16 @@ public final class DkimVerifier {
             state = DONE;
         }
 
+        /**
+         * Whether the verdicts are known already and further bytes would be ignored: the header
+         * section held no {@code DKIM-Signature} (or none whose body hash is still to check), or
+         * broke a limit. A caller may then stop writing and call {@link #result()}, sparing the
+         * body.
+         */
+        public boolean decided() {
+            return state == DONE;
+        }
+
         /** Finishes the message (if not yet done) and returns the verdicts. */
         public DkimVerification result() {
             close();

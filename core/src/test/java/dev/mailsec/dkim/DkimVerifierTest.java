@@ -70,6 +70,26 @@ class DkimVerifierTest {
     }
 
     @Test
+    void aSessionIsDecidedAfterTheHeaderSectionOnlyWithoutSignature() {
+        String header = MESSAGE.substring(0, MESSAGE.indexOf("\r\n\r\n") + 4);
+        DkimVerifier.Session unsigned = verifier.start();
+        unsigned.write(bytes(header), 0, header.length());
+        assertThat(unsigned.decided()).isTrue();
+        assertThat(unsigned.result().results())
+                .extracting(DkimSignatureResult::result)
+                .containsExactly(DkimResult.NONE);
+
+        String signed = TestSigner.signRsa(MESSAGE, tags());
+        String signedHeader = signed.substring(0, signed.indexOf("\r\n\r\n") + 4);
+        DkimVerifier.Session s = verifier.start();
+        s.write(bytes(signedHeader), 0, signedHeader.length());
+        assertThat(s.decided()).isFalse(); // the body hash is still to check
+        byte[] body = bytes(signed.substring(signedHeader.length()));
+        s.write(body, 0, body.length);
+        assertThat(s.result().results().get(0).result()).isEqualTo(DkimResult.PASS);
+    }
+
+    @Test
     void verifyShouldGiveTheSameResultWhateverTheWriteSizes() {
         byte[] m = bytes(TestSigner.signRsa(MESSAGE + "more  text \r\n\r\n", tags()));
         DkimVerifier.Session s = verifier.start();

@@ -3,12 +3,10 @@ package dev.mailsec.it.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.it.harness.InstalledJames;
-import dev.mailsec.it.harness.SmtpSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,35 +14,18 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.mail.FetchProfile;
-import javax.mail.Folder;
-import javax.mail.Message;
-import javax.mail.Session;
-import javax.mail.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the pack costs a James: the same {@link LoadDriver} traffic through the same installed James
- * distribution under three pipelines, in one run, each measured in a fresh James JVM after a
- * warm-up, the configurations interleaved (ABC CBA ...) so drift of the shared machine's load falls
- * on all of them.
- *
- * <ul>
- *   <li>{@code stock}: James 3.8.1's own {@code mailetcontainer.xml} (kept by install as {@code
- *       .before-mailsec}) and the sample {@code smtpserver.xml} without the pack's handlers (same
- *       ports and STARTTLS);
- *   <li>{@code verify}: the same plus the inbound verify steps: the {@code RecordTlsFacts} hook and
- *       {@code VerifyDkim} (DKIM verify, Authentication-Results) first in {@code root};
- *   <li>{@code full}: the sample pipeline as {@code mailsec install --sample-pipeline} writes it.
- * </ul>
+ * distribution under three pipelines ({@link Pipelines}: stock, verify, full), in one run, each
+ * measured in a fresh James JVM after a warm-up, the configurations interleaved (ABC CBA ...) so
+ * drift of the shared machine's load falls on all of them.
  *
  * <p>Per measurement: CPU seconds of the James JVM ({@code /proc/PID/stat} utime + stime) per 1,000
  * mails accepted over the steady window (after {@code mailsec.cost.warmup} mails, for {@code
@@ -70,8 +51,6 @@ class PackCostTest {
 
     private static final int CONNECTIONS = 4;
     private static final double CLOCK_TICKS = 100.0; // getconf CLK_TCK on Linux
-    private static final Pattern ID = Pattern.compile("<([A-Za-z0-9]+)-(\\d+)@load\\.mailsec>");
-    private static final String[] FILES = {"mailetcontainer.xml", "smtpserver.xml"};
 
     @TempDir Path work;
 
@@ -80,9 +59,7 @@ class PackCostTest {
         List<Measurement> results = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         try (LoadedJames loaded = LoadedJames.start(work, List.of())) {
-            InstalledJames james = loaded.james;
-            Path configs = work.resolve("configs");
-            writeConfigurations(james.home().resolve("conf"), configs);
+            Pipelines pipelines = new Pipelines(loaded, work.resolve("configs"));
             List<String> order = new ArrayList<>();
             for (int r = 0; r < ROUNDS; r++) {
                 List<String> round = new ArrayList<>(CONFIGS);
@@ -91,24 +68,9 @@ class PackCostTest {
                 }
                 order.addAll(round);
             }
-            String running = "full"; // LoadedJames.start starts the sample pipeline
             int n = 0;
             for (String config : order) {
-                if (!config.equals(running)) {
-                    james.stopJames();
-                    for (String f : FILES) {
-                        Files.copy(
-                                configs.resolve(config).resolve(f),
-                                james.home().resolve("conf").resolve(f),
-                                StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    james.startJames();
-                    james.addDomain("example.test");
-                    for (String user : mailboxes(loaded)) {
-                        james.addUser(user, "secret");
-                    }
-                    running = config;
-                }
+                pipelines.use(config);
                 Measurement m = measure(loaded, config, "c" + (++n) + config);
                 System.out.println("[pack-cost] " + m.row());
                 results.add(m);
@@ -121,65 +83,6 @@ class PackCostTest {
         }
         System.out.println(table(results));
         assertThat(missing).as("every mail of every run counted out").isEmpty();
-    }
-
-    /** stock, verify and full variants of mailetcontainer.xml and smtpserver.xml. */
-    private static void writeConfigurations(Path conf, Path configs) throws Exception {
-        String fullMailets = Files.readString(conf.resolve("mailetcontainer.xml"));
-        String fullSmtp = Files.readString(conf.resolve("smtpserver.xml"));
-        String stockMailets =
-                Files.readString(conf.resolve("mailetcontainer.xml.before-mailsec"))
-                        .replace("<outgoingQueue>outgoing</outgoingQueue>", gatewayOf(fullMailets));
-        Matcher verifyDkim =
-                Pattern.compile(
-                                "<mailet match=\"All\""
-                                        + " class=\"dev\\.mailsec\\.mailets\\.dkim\\.VerifyDkim\">"
-                                        + ".*?</mailet>",
-                                Pattern.DOTALL)
-                        .matcher(fullMailets);
-        assertThat(verifyDkim.find()).as("VerifyDkim in the sample").isTrue();
-        String postmaster = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
-        assertThat(stockMailets).contains(postmaster);
-        String verifyMailets =
-                stockMailets.replace(
-                        postmaster, verifyDkim.group() + "\n            " + postmaster);
-        String stockSmtp = withoutHandlers(fullSmtp, "[A-Za-z.]+");
-        String verifySmtp = withoutHandlers(fullSmtp, "(RefuseCutMessages|connector\\.[A-Za-z]+)");
-        assertThat(verifySmtp).contains("dev.mailsec.smtp.RecordTlsFacts");
-        assertThat(stockSmtp).doesNotContain("dev.mailsec");
-        write(configs.resolve("stock"), stockMailets, stockSmtp);
-        write(configs.resolve("verify"), verifyMailets, verifySmtp);
-        write(configs.resolve("full"), fullMailets, fullSmtp);
-    }
-
-    /** The sample's RemoteDelivery queue line with LoadedJames's gateway (the sink) after it. */
-    private static String gatewayOf(String fullMailets) {
-        Matcher m =
-                Pattern.compile(
-                                "<outgoingQueue>outgoing</outgoingQueue>\\s*<gateway>.*?"
-                                        + "</gatewayPort>",
-                                Pattern.DOTALL)
-                        .matcher(fullMailets);
-        assertThat(m.find()).as("gateway in the sample").isTrue();
-        return m.group();
-    }
-
-    private static String withoutHandlers(String smtp, String classRegex) {
-        String cls = "dev\\.mailsec\\.smtp\\." + classRegex;
-        return smtp.replaceAll("(?s)\\s*<handler class=\"" + cls + "\">.*?</handler>", "")
-                .replaceAll("\\s*<handler class=\"" + cls + "\"/>", "");
-    }
-
-    private static void write(Path dir, String mailets, String smtp) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("mailetcontainer.xml"), mailets);
-        Files.writeString(dir.resolve("smtpserver.xml"), smtp);
-    }
-
-    private static List<String> mailboxes(LoadedJames loaded) {
-        List<String> all = new ArrayList<>(loaded.traffic.localRecipients);
-        all.addAll(loaded.traffic.localSenders);
-        return all;
     }
 
     /** One warm-up then one steady window of traffic into the running James, counted out. */
@@ -238,8 +141,8 @@ class PackCostTest {
         }
         while (true) {
             delivered.clear();
-            delivered.putAll(localDeliveries(james, mailboxes(loaded), run));
-            delivered.putAll(remoteDeliveries(loaded.sink, run));
+            delivered.putAll(Deliveries.local(james, Pipelines.mailboxes(loaded), run));
+            delivered.putAll(Deliveries.remote(loaded.sink, run));
             if (delivered.keySet().containsAll(expected) || Instant.now().isAfter(deadline)) {
                 break;
             }
@@ -264,10 +167,10 @@ class PackCostTest {
         }
         m.deliveredPerSecond =
                 lastDelivery.values().stream().filter(t -> t >= t0 && t <= t1).count() / m.window;
-        m.localP50 = percentile(local, 50);
-        m.localP99 = percentile(local, 99);
-        m.remoteP50 = percentile(remote, 50);
-        m.remoteP99 = percentile(remote, 99);
+        m.localP50 = Deliveries.percentile(local, 50);
+        m.localP99 = Deliveries.percentile(local, 99);
+        m.remoteP50 = Deliveries.percentile(remote, 50);
+        m.remoteP99 = Deliveries.percentile(remote, 99);
         return m;
     }
 
@@ -279,58 +182,6 @@ class PackCostTest {
                     .isBefore(deadline);
             Thread.sleep(100);
         }
-    }
-
-    /** (id|recipient) -> INTERNALDATE in ms of every mail of the run in the users' INBOXes. */
-    private static Map<String, Long> localDeliveries(
-            InstalledJames james, List<String> users, String run) throws Exception {
-        Map<String, Long> out = new HashMap<>();
-        Session session = james.imapSession();
-        for (String user : users) {
-            Store store = session.getStore("imap");
-            store.connect("127.0.0.1", james.imapPort, user, "secret");
-            try {
-                Folder inbox = store.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                Message[] messages = inbox.getMessages();
-                FetchProfile fp = new FetchProfile();
-                fp.add(FetchProfile.Item.ENVELOPE);
-                fp.add("Message-ID");
-                inbox.fetch(messages, fp);
-                for (Message msg : messages) {
-                    String[] ids = msg.getHeader("Message-ID");
-                    Matcher m = ID.matcher(ids == null ? "" : ids[0]);
-                    if (m.find() && m.group(1).equals(run)) {
-                        out.put(
-                                run + "-" + m.group(2) + "|" + user,
-                                msg.getReceivedDate().getTime());
-                    }
-                }
-                inbox.close(false);
-            } finally {
-                store.close();
-            }
-        }
-        return out;
-    }
-
-    /** (id|recipient) -> end of DATA at the sink, ms, of every mail of the run. */
-    private static Map<String, Long> remoteDeliveries(SmtpSink sink, String run) {
-        Map<String, Long> out = new HashMap<>();
-        for (SmtpSink.Received r : sink.received()) {
-            int at = r.data.toLowerCase(Locale.ROOT).indexOf("\nmessage-id:");
-            Matcher m =
-                    ID.matcher(
-                            at < 0
-                                    ? ""
-                                    : r.data.substring(at, Math.min(r.data.length(), at + 200)));
-            if (m.find() && m.group(1).equals(run)) {
-                for (String rcpt : r.recipients) {
-                    out.putIfAbsent(run + "-" + m.group(2) + "|" + rcpt, r.receivedAtMillis);
-                }
-            }
-        }
-        return out;
     }
 
     private static long queued(InstalledJames james) throws Exception {
@@ -374,19 +225,9 @@ class PackCostTest {
         return (Long.parseLong(after[11]) + Long.parseLong(after[12])) / CLOCK_TICKS;
     }
 
-    private static String loadAverage() throws Exception {
+    static String loadAverage() throws Exception {
         String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
         return f[0];
-    }
-
-    private static double percentile(List<Double> values, int p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, rank - 1));
     }
 
     private static String table(List<Measurement> results) {

@@ -7,6 +7,7 @@ import dev.mailsec.config.WorkingDirectory;
 import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dkim.Dkimpy;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
+import javax.mail.util.SharedByteArrayInputStream;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
@@ -79,10 +82,11 @@ class VerifyDkimTest {
     }
 
     private static Mail mail(byte[] raw) throws Exception {
-        MimeMessage m =
-                new MimeMessage(
-                        Session.getDefaultInstance(new Properties()),
-                        new ByteArrayInputStream(raw));
+        return mail(new ByteArrayInputStream(raw));
+    }
+
+    private static Mail mail(InputStream raw) throws Exception {
+        MimeMessage m = new MimeMessage(Session.getDefaultInstance(new Properties()), raw);
         return FakeMail.builder().name("m1").mimeMessage(m).build();
     }
 
@@ -163,6 +167,79 @@ class VerifyDkimTest {
                 .containsExactlyInAnyOrder(
                         "relay.example.org; spf=pass smtp.mailfrom=example.com",
                         "mx.example.net; dkim=none");
+    }
+
+    @Test
+    void serviceShouldGiveNoneToAnUnsignedMailWithoutReadingItsBody() throws Exception {
+        String body = "the quick brown fox jumps over the lazy dog\r\n".repeat(1200);
+        String unsigned =
+                MESSAGE.replace("\r\n\r\n", "\r\nContent-Transfer-Encoding: 7bit\r\n\r\n") + body;
+        CountingStream raw = new CountingStream(unsigned.getBytes(StandardCharsets.US_ASCII));
+        Mail mail = mail(raw);
+        long headerRead = raw.bytesRead.get();
+        mailet().service(mail);
+        assertThat(authResults(mail)).containsExactly("mx.example.net; dkim=none");
+        assertThat(results(mail))
+                .singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("result", "none"));
+        assertThat(mail.getAttribute(VerifyDkim.FROM_DOMAIN).get().getValue().value())
+                .isEqualTo("example.com");
+        assertThat(raw.bytesRead.get() - headerRead).as("body bytes read").isZero();
+    }
+
+    @Test
+    void serviceShouldStreamTheBodyOfASignedMail() throws Exception {
+        String signed = new String(dkimpy.sign(MESSAGE), StandardCharsets.US_ASCII);
+        int bodyLength = signed.length() - signed.indexOf("\r\n\r\n") - 4;
+        CountingStream raw = new CountingStream(signed.getBytes(StandardCharsets.US_ASCII));
+        Mail mail = mail(raw);
+        long headerRead = raw.bytesRead.get();
+        mailet().service(mail);
+        assertThat(authResults(mail)).singleElement().asString().contains("dkim=pass");
+        assertThat(raw.bytesRead.get() - headerRead)
+                .as("body bytes read")
+                .isGreaterThanOrEqualTo(bodyLength);
+    }
+
+    /**
+     * A message store that counts the bytes read from it, as James's message source is read: a
+     * {@code SharedInputStream}, so JavaMail parses the header section and keeps the body unread.
+     */
+    private static final class CountingStream extends SharedByteArrayInputStream {
+        final AtomicLong bytesRead;
+
+        CountingStream(byte[] buf) {
+            this(buf, 0, buf.length, new AtomicLong());
+        }
+
+        private CountingStream(byte[] buf, int offset, int length, AtomicLong bytesRead) {
+            super(buf, offset, length);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public synchronized int read() {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                bytesRead.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public InputStream newStream(long from, long to) {
+            long end = to == -1 ? count - start : to; // as SharedByteArrayInputStream does
+            return new CountingStream(buf, start + (int) from, (int) (end - from), bytesRead);
+        }
     }
 
     @Test
