@@ -117,7 +117,7 @@ public final class SpfChecker {
                 scope,
                 domain,
                 sender,
-                ip.getHostAddress(),
+                DomainNames.ipText(ip),
                 helo,
                 reason,
                 explanation,
