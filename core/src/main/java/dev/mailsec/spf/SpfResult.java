@@ -27,14 +27,14 @@ public final class SpfResult {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** Parses a keyword, any case; null when it is none of the seven. */
+        /** Parses a keyword, any case; another word throws, quoting it. */
         public static Code fromKeyword(String keyword) {
             for (Code c : values()) {
                 if (c.keyword().equalsIgnoreCase(keyword.trim())) {
                     return c;
                 }
             }
-            return null;
+            throw new IllegalArgumentException("not an SPF result: '" + keyword + "'");
         }
     }
 

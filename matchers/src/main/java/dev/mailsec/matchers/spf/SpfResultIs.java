@@ -66,11 +66,12 @@ public class SpfResultIs extends GenericMatcher {
         if (result instanceof AttributeValue) {
             result = ((AttributeValue<?>) result).value();
         }
-        SpfResult.Code code =
-                result instanceof String ? SpfResult.Code.fromKeyword((String) result) : null;
-        return code != null && results.contains(code)
-                ? mail.getRecipients()
-                : Collections.emptyList();
+        for (SpfResult.Code code : results) {
+            if (code.keyword().equals(result)) {
+                return mail.getRecipients();
+            }
+        }
+        return Collections.emptyList();
     }
 
     @Override
