@@ -7,6 +7,7 @@ import dev.mailsec.cli.install.InstallCommand;
 import dev.mailsec.cli.rights.PortalCommand;
 import dev.mailsec.cli.rights.RightsCommand;
 import dev.mailsec.cli.smime.SmimeCommand;
+import dev.mailsec.cli.spf.SpfCommand;
 import dev.mailsec.cli.tls.TlsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
             RightsCommand.class,
             PortalCommand.class,
             CheckCommand.class,
+            SpfCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MailsecCommand implements Runnable {
