@@ -27,6 +27,9 @@ public final class DmarcRecord {
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s,!;]+");
     private static final Pattern SIZE = Pattern.compile("[0-9]{1,15}[kmgtKMGT]?");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
+    private static final Pattern FO = Pattern.compile("[01dsDS](\\s*:\\s*[01dsDS])*");
+    private static final Pattern PSD = Pattern.compile("[ynuYNU]");
+    private static final Pattern SEMICOLON = Pattern.compile(";");
 
     /** Outcome of parsing one TXT string. */
     public enum Kind {
@@ -79,7 +82,7 @@ public final class DmarcRecord {
             b.text = b.text.substring(0, 64) + "...";
             return b.invalid("record longer than " + MAX_LENGTH + " characters");
         }
-        String[] parts = b.text.split(";", 64);
+        String[] parts = SEMICOLON.split(b.text, 64);
         if (!isVersion(parts[0])) {
             b.kind = Kind.NOT_DMARC;
             return new DmarcRecord(b);
@@ -121,7 +124,7 @@ public final class DmarcRecord {
                     b.strictSpf = value.equalsIgnoreCase("s");
                     break;
                 case "fo":
-                    b.fo = value.matches("[01dsDS](\\s*:\\s*[01dsDS])*") ? value : "0";
+                    b.fo = FO.matcher(value).matches() ? value : "0";
                     break;
                 case "rua":
                     b.rua = uris(value);
@@ -139,7 +142,7 @@ public final class DmarcRecord {
                     b.testing = value.equalsIgnoreCase("y");
                     break;
                 case "psd":
-                    b.psd = value.matches("[ynuYNU]") ? value.toLowerCase(Locale.ROOT) : "u";
+                    b.psd = PSD.matcher(value).matches() ? value.toLowerCase(Locale.ROOT) : "u";
                     break;
                 default:
                     // unknown tags (and rf, whose only value is afrf) are ignored: section 6.3

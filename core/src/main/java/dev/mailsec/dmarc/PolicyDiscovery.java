@@ -4,7 +4,11 @@ import dev.mailsec.dkim.Alignment;
 import dev.mailsec.dkim.KeyLookup;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the DMARC record that applies to a From domain and its organizational domain: RFC 7489
@@ -37,11 +41,17 @@ final class PolicyDiscovery {
         }
     }
 
+    /** Org domains by the PSL, remembered: Guava's lookup costs more than the rest of DMARC. */
+    private static final Map<String, Optional<String>> PSL = new ConcurrentHashMap<>();
+
+    static final int PSL_CACHE_SIZE = 10_000;
+
     /** Labels left before the tree walk goes one label at a time (DMARCbis section 4.10.1). */
     static final int WALK_START_LABELS = 7;
 
     private final DnsBudget dns;
     private final OrgDomainMode mode;
+    private final Map<String, Found> parsed = new HashMap<>();
 
     PolicyDiscovery(DnsBudget dns, OrgDomainMode mode) {
         this.dns = dns;
@@ -66,7 +76,7 @@ final class PolicyDiscovery {
     /** The organizational domain of a domain; null when it is not a valid name. */
     String orgDomain(String domain) {
         if (mode == OrgDomainMode.PSL) {
-            return Alignment.organizationalDomain(domain);
+            return psl(domain);
         }
         // DMARCbis 4.10.2: psd=n marks the org domain, psd=y the level above it; otherwise the
         // shortest name with a record; without any record the domain itself
@@ -95,7 +105,7 @@ final class PolicyDiscovery {
     List<String> ancestors(String domain) {
         List<String> out = new ArrayList<>();
         if (mode == OrgDomainMode.PSL) {
-            String org = Alignment.organizationalDomain(domain);
+            String org = psl(domain);
             if (org != null && !org.equals(domain)) {
                 out.add(org);
             }
@@ -109,8 +119,25 @@ final class PolicyDiscovery {
         return out;
     }
 
-    /** The DMARC record at {@code _dmarc.<domain>}. */
+    /** {@link Alignment#organizationalDomain}, from a bounded cache (emptied when full). */
+    static String psl(String domain) {
+        Optional<String> known = PSL.get(domain);
+        if (known == null) {
+            if (PSL.size() >= PSL_CACHE_SIZE) {
+                PSL.clear();
+            }
+            known = Optional.ofNullable(Alignment.organizationalDomain(domain));
+            PSL.put(domain, known);
+        }
+        return known.orElse(null);
+    }
+
+    /** The DMARC record at {@code _dmarc.<domain>}, parsed once per evaluation. */
     Found at(String domain) {
+        return parsed.computeIfAbsent(domain, this::lookUp);
+    }
+
+    private Found lookUp(String domain) {
         KeyLookup lookup = dns.txt("_dmarc." + domain);
         if (lookup.status() == KeyLookup.Status.TEMPORARY_FAILURE) {
             return new Found(Status.TEMPERROR, null, domain, lookup.detail());
