@@ -41,10 +41,7 @@ public final class JdbcReportStore implements ReportStore {
 
     /** Opens the store at {@code url} (a jdbc:postgresql: URL), creating its tables. */
     public static JdbcReportStore open(String url, String schema, int maxRows) throws IOException {
-        if (!SCHEMA.matcher(schema).matches()) {
-            throw new IllegalArgumentException(
-                    "schema: must match " + SCHEMA.pattern() + ", got '" + schema + "'");
-        }
+        checkSchema(schema);
         JdbcConnections connections =
                 new JdbcConnections(
                         url,
@@ -79,6 +76,14 @@ public final class JdbcReportStore implements ReportStore {
                     return null;
                 });
         return store;
+    }
+
+    /** {@code IllegalArgumentException} unless {@code schema} is a plain SQL name. */
+    static void checkSchema(String schema) {
+        if (!SCHEMA.matcher(schema).matches()) {
+            throw new IllegalArgumentException(
+                    "schema: must match " + SCHEMA.pattern() + ", got '" + schema + "'");
+        }
     }
 
     private interface Work<T> {

@@ -29,6 +29,20 @@ public final class ReportStores {
                 "must be file:DIR or jdbc:postgresql://..., got '" + safe(url) + "'");
     }
 
+    /**
+     * As {@link #open}, for a server that must start while PostgreSQL is down: the URL is checked
+     * now, the PostgreSQL store opened on first use (and retried every 30 s while it fails).
+     */
+    public static ReportStore openWhenReachable(String url, String schema, int maxRows)
+            throws IOException {
+        if (url.startsWith("jdbc:postgresql:")) {
+            JdbcReportStore.checkSchema(schema);
+            return new ReopeningReportStore(
+                    () -> JdbcReportStore.open(url, schema, maxRows), 30_000);
+        }
+        return open(url, schema, maxRows);
+    }
+
     /** A URL as it may be shown: without its query (which can hold a password). */
     static String safe(String url) {
         int q = url.indexOf('?');
