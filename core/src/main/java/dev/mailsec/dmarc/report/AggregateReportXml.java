@@ -1,7 +1,8 @@
 package dev.mailsec.dmarc.report;
 
-import com.google.common.net.InetAddresses;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import javax.xml.stream.XMLOutputFactory;
@@ -141,10 +142,17 @@ public final class AggregateReportXml {
     static String sourceIp(String ip) {
         String bare =
                 ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
-        if (!InetAddresses.isInetAddress(bare)) {
+        // only literals reach InetAddress (a name would be looked up in DNS)
+        boolean v4 = bare.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+        boolean v6 = bare.indexOf(':') >= 0 && bare.matches("[0-9A-Fa-f:.]{2,45}");
+        if (!v4 && !v6) {
             return "0.0.0.0";
         }
-        return InetAddresses.forString(bare).getHostAddress();
+        try {
+            return InetAddress.getByName(bare).getHostAddress();
+        } catch (UnknownHostException e) {
+            return "0.0.0.0";
+        }
     }
 
     private static void text(XMLStreamWriter w, String name, String value)
