@@ -232,11 +232,13 @@ public final class AggregateReporter {
             if (!store.claim(p.period, p.policyDomain)) {
                 continue;
             }
-            boolean keep = false;
+            // kept (claim given back) unless this run decided: a store read that fails keeps it
+            boolean keep = true;
             try {
                 Optional<PreparedReport> report = prepare(p.period, p.policyDomain);
+                boolean temporary = false;
+                boolean sent = false;
                 if (report.isPresent()) {
-                    boolean sent = false;
                     for (Delivery d : plan(report.get(), now)) {
                         Delivery done = d;
                         if (d.send) {
@@ -258,7 +260,7 @@ public final class AggregateReporter {
                                                 null);
                             }
                         }
-                        keep |= done.temporary();
+                        temporary |= done.temporary();
                         all.add(done);
                         LOG.info(
                                 "DMARC report {} to {}: {}",
@@ -266,8 +268,8 @@ public final class AggregateReporter {
                                 d.uri,
                                 done.outcome);
                     }
-                    keep &= !sent;
                 }
+                keep = temporary && !sent;
             } finally {
                 if (keep) {
                     store.unclaim(p.period, p.policyDomain);

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import javax.mail.MessagingException;
 import javax.mail.Multipart;
 import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
@@ -158,6 +159,24 @@ class AggregateReporterTest {
                 .containsExactly(true, false);
         assertThat(reporter.forDay(LocalDate.parse("2026-12-05"))).isEmpty();
         assertThat(store.pending(Long.MAX_VALUE)).hasSize(1);
+    }
+
+    @Test
+    void aSenderThatFailsShouldKeepTheReportForTheNextRun() throws Exception {
+        record(1, "192.0.2.1");
+
+        assertThat(
+                        reporter.sendDue(
+                                DAY2,
+                                m -> {
+                                    throw new MessagingException("queue full");
+                                }))
+                .extracting(d -> d.outcome)
+                .contains("temporary: cannot send: queue full");
+        assertThat(store.pending(Long.MAX_VALUE)).hasSize(1);
+
+        assertThat(reporter.sendDue(DAY2, sent::add)).extracting(d -> d.outcome).contains("sent");
+        assertThat(store.pending(Long.MAX_VALUE)).isEmpty();
     }
 
     static byte[] gunzip(byte[] gz) throws Exception {
