@@ -7,8 +7,15 @@ import picocli.CommandLine.Command;
 @Command(
         name = "dmarc",
         mixinStandardHelpOptions = true,
-        description = "DMARC: evaluate messages as the VerifyDmarc mailet would, show records.",
-        subcommands = {DmarcCheckCommand.class, DmarcRecordCommand.class})
+        description =
+                "DMARC: evaluate messages as the VerifyDmarc mailet would, show records, and the"
+                        + " aggregate reports we send and receive.",
+        subcommands = {
+            DmarcCheckCommand.class,
+            DmarcRecordCommand.class,
+            DmarcReportCommand.class,
+            DmarcSummaryCommand.class
+        })
 public final class DmarcCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -16,6 +23,6 @@ public final class DmarcCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand (check, record)");
+                spec.commandLine(), "missing subcommand (check, record, report, summary)");
     }
 }

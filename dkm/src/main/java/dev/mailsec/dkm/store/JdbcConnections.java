@@ -16,14 +16,15 @@ import java.util.concurrent.BlockingQueue;
  * ones discarded. The driver is looked up with this class's own class loader first: inside James
  * the pack's jars (and the PostgreSQL driver beside them in {@code extensions-jars/}) are loaded by
  * a child class loader that {@link DriverManager}, which registers drivers from the system class
- * loader, does not see ("No suitable driver found").
+ * loader, does not see ("No suitable driver found"). Public for core's other JDBC store (the DMARC
+ * report counters), which opens its connections the same way.
  */
-final class JdbcConnections {
+public final class JdbcConnections {
     /**
      * Turns a connection failure into the store's exception (which must not show the URL: it may
      * hold a password).
      */
-    interface Failure {
+    public interface Failure {
         DkmUnavailableException of(String what, SQLException e);
     }
 
@@ -32,13 +33,13 @@ final class JdbcConnections {
     private final Failure failure;
     private volatile Driver driver;
 
-    JdbcConnections(String url, int size, Failure failure) {
+    public JdbcConnections(String url, int size, Failure failure) {
         this.url = url;
         this.idle = new ArrayBlockingQueue<>(size);
         this.failure = failure;
     }
 
-    Connection borrow() throws DkmUnavailableException {
+    public Connection borrow() throws DkmUnavailableException {
         Connection c = idle.poll();
         if (c != null) {
             return c;
@@ -78,13 +79,13 @@ final class JdbcConnections {
         return d;
     }
 
-    void release(Connection c) {
+    public void release(Connection c) {
         if (!idle.offer(c)) {
             discard(c);
         }
     }
 
-    void discard(Connection c) {
+    public void discard(Connection c) {
         try {
             if (!c.getAutoCommit()) {
                 c.rollback();
@@ -100,7 +101,7 @@ final class JdbcConnections {
     }
 
     /** Closes the idle connections. */
-    void close() {
+    public void close() {
         Connection c;
         while ((c = idle.poll()) != null) {
             try {

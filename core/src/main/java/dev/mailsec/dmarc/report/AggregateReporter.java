@@ -1,0 +1,283 @@
+package dev.mailsec.dmarc.report;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the counters of finished periods into reports and sends them: one report per period and
+ * policy domain, to each of its record's {@code rua=mailto:} addresses that passes external
+ * destination verification and whose {@code !size} limit the report mail fits (RFC 7489 section
+ * 7.2.1: a report over the limit is not sent to that address; the RFC gives aggregate reports no
+ * way to split). The rows of a report are forgotten once it went out to one address at least, or
+ * when every address refused it for good; a DNS failure keeps them for the next run. In a cluster
+ * one node claims each report.
+ */
+public final class AggregateReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AggregateReporter.class);
+
+    /** Hands a report mail to the mail server (James's MailetContext, SMTP, a test). */
+    @FunctionalInterface
+    public interface Sender {
+        void send(MimeMessage message) throws MessagingException;
+    }
+
+    /** What happened (or, in a dry run, would happen) to a report for one address. */
+    public static final class Delivery {
+        public final PreparedReport report;
+        public final String uri;
+        public final String to;
+        public final long size;
+        public final boolean send;
+        public final String outcome;
+        final MimeMessage message;
+
+        Delivery(
+                PreparedReport report,
+                String uri,
+                String to,
+                long size,
+                boolean send,
+                String outcome,
+                MimeMessage message) {
+            this.report = report;
+            this.uri = uri;
+            this.to = to;
+            this.size = size;
+            this.send = send;
+            this.outcome = outcome;
+            this.message = message;
+        }
+
+        boolean temporary() {
+            return outcome.startsWith("temporary");
+        }
+    }
+
+    private final ReportStore store;
+    private final ReportDestinations destinations;
+    private final String orgName;
+    private final String email;
+    private final String receiver;
+    private final long intervalSeconds;
+
+    /**
+     * @param orgName {@code org_name} of the reports
+     * @param email the reporting address: {@code email} of the reports and From: of their mails
+     * @param receiver this receiver's domain, first part of the file names
+     * @param interval the reporting period (one day by default, RFC 7489's {@code ri})
+     */
+    public AggregateReporter(
+            ReportStore store,
+            ReportDestinations destinations,
+            String orgName,
+            String email,
+            String receiver,
+            Duration interval) {
+        if (interval.getSeconds() < 1) {
+            throw new IllegalArgumentException("interval: at least one second, got " + interval);
+        }
+        this.store = store;
+        this.destinations = destinations;
+        this.orgName = orgName;
+        this.email = email;
+        this.receiver = receiver;
+        this.intervalSeconds = interval.getSeconds();
+    }
+
+    /** The start (epoch seconds) of the period {@code t} falls in; periods align to the epoch. */
+    public long periodOf(Instant t) {
+        return Math.floorDiv(t.getEpochSecond(), intervalSeconds) * intervalSeconds;
+    }
+
+    /** The reports of periods finished at {@code now}. */
+    public List<PreparedReport> due(Instant now) throws IOException {
+        return prepareAll(store.pending(periodOf(now)), Long.MIN_VALUE);
+    }
+
+    /** The reports (finished or not) of periods that start on {@code day} (UTC). */
+    public List<PreparedReport> forDay(LocalDate day) throws IOException {
+        long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        List<ReportStore.Pending> pending = store.pending(to);
+        return prepareAll(pending, from);
+    }
+
+    private List<PreparedReport> prepareAll(List<ReportStore.Pending> pending, long from)
+            throws IOException {
+        List<PreparedReport> out = new ArrayList<>();
+        for (ReportStore.Pending p : pending) {
+            if (p.period >= from) {
+                prepare(p.period, p.policyDomain).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The report of one period and domain, if it has rows. */
+    public Optional<PreparedReport> prepare(long period, String policyDomain) throws IOException {
+        Map<ReportRow, Long> rows = new LinkedHashMap<>();
+        store.rows(period, policyDomain).entrySet().stream()
+                .sorted(Map.Entry.<ReportRow, Long>comparingByValue(Comparator.reverseOrder()))
+                .forEach(e -> rows.put(e.getKey(), e.getValue()));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        // the record most mails were evaluated against (a record changed mid-period is rare)
+        Map<String, Long> byRecord = new LinkedHashMap<>();
+        rows.forEach((r, n) -> byRecord.merge(r.record(), n, Long::sum));
+        String record =
+                byRecord.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+        PublishedPolicy policy = PublishedPolicy.parse(policyDomain, record);
+        long end = period + intervalSeconds - 1;
+        String reportId = period + "." + policyDomain + "@" + receiver;
+        byte[] xml =
+                AggregateReportXml.write(
+                        new AggregateReportXml.Metadata(orgName, email, reportId, period, end),
+                        policy,
+                        rows);
+        String fileName = receiver + "!" + policyDomain + "!" + period + "!" + end + ".xml.gz";
+        long messages = rows.values().stream().mapToLong(Long::longValue).sum();
+        return Optional.of(
+                new PreparedReport(
+                        period,
+                        policyDomain,
+                        reportId,
+                        fileName,
+                        xml,
+                        policy.rua(),
+                        messages,
+                        rows.size()));
+    }
+
+    /** Where a report would go and what would stop it: verification, size, the URI itself. */
+    public List<Delivery> plan(PreparedReport report, Instant now) {
+        List<Delivery> out = new ArrayList<>();
+        for (String uri : report.rua()) {
+            Optional<RuaUri> rua = RuaUri.parse(uri);
+            if (rua.isEmpty()) {
+                out.add(new Delivery(report, uri, "", 0, false, "unsupported URI", null));
+                continue;
+            }
+            String to = rua.get().address();
+            ReportDestinations.Verdict verdict =
+                    destinations.check(report.policyDomain(), rua.get());
+            if (verdict == ReportDestinations.Verdict.TEMPORARY) {
+                out.add(new Delivery(report, uri, to, 0, false, "temporary DNS failure", null));
+                continue;
+            }
+            if (verdict == ReportDestinations.Verdict.REFUSED) {
+                out.add(
+                        new Delivery(
+                                report,
+                                uri,
+                                to,
+                                0,
+                                false,
+                                "refused: no "
+                                        + report.policyDomain()
+                                        + "._report._dmarc."
+                                        + rua.get().domain()
+                                        + " record (RFC 7489 7.1)",
+                                null));
+                continue;
+            }
+            try {
+                MimeMessage m = ReportMail.build(report, email, receiver, to, now);
+                long size = ReportMail.size(m);
+                if (rua.get().maxBytes().isPresent() && size > rua.get().maxBytes().getAsLong()) {
+                    out.add(
+                            new Delivery(
+                                    report,
+                                    uri,
+                                    to,
+                                    size,
+                                    false,
+                                    "too big: "
+                                            + size
+                                            + " bytes over the URI's limit of "
+                                            + rua.get().maxBytes().getAsLong(),
+                                    null));
+                } else {
+                    out.add(new Delivery(report, uri, to, size, true, "send", m));
+                }
+            } catch (MessagingException e) {
+                out.add(new Delivery(report, uri, to, 0, false, "bad address: " + e, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends every report of periods finished at {@code now} that this node claims, and forgets what
+     * went out. Returns what happened to each address.
+     */
+    public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
+        store.flush();
+        List<Delivery> all = new ArrayList<>();
+        for (ReportStore.Pending p : store.pending(periodOf(now))) {
+            if (!store.claim(p.period, p.policyDomain)) {
+                continue;
+            }
+            // kept (claim given back) unless this run decided: a store read that fails keeps it
+            boolean keep = true;
+            try {
+                Optional<PreparedReport> report = prepare(p.period, p.policyDomain);
+                boolean temporary = false;
+                boolean sent = false;
+                if (report.isPresent()) {
+                    for (Delivery d : plan(report.get(), now)) {
+                        Delivery done = d;
+                        if (d.send) {
+                            try {
+                                sender.send(d.message);
+                                sent = true;
+                                done =
+                                        new Delivery(
+                                                d.report, d.uri, d.to, d.size, true, "sent", null);
+                            } catch (MessagingException | RuntimeException e) {
+                                done =
+                                        new Delivery(
+                                                d.report,
+                                                d.uri,
+                                                d.to,
+                                                d.size,
+                                                false,
+                                                "temporary: cannot send: " + e.getMessage(),
+                                                null);
+                            }
+                        }
+                        temporary |= done.temporary();
+                        all.add(done);
+                        LOG.info(
+                                "DMARC report {} to {}: {}",
+                                d.report.fileName(),
+                                d.uri,
+                                done.outcome);
+                    }
+                }
+                keep = temporary && !sent;
+            } finally {
+                if (keep) {
+                    store.unclaim(p.period, p.policyDomain);
+                } else {
+                    store.remove(p.period, p.policyDomain);
+                }
+            }
+        }
+        return all;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.mailsec.mailets.dmarc;
+
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.Parameters;
+import dev.mailsec.dkim.DnsKeyRecordSource;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.dmarc.report.AggregateReporter;
+import dev.mailsec.dmarc.report.ReportDestinations;
+import dev.mailsec.dmarc.report.ReportRecorder;
+import dev.mailsec.dmarc.report.ReportRows;
+import dev.mailsec.dmarc.report.ReportStore;
+import dev.mailsec.dmarc.report.ReportStores;
+import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mail.DomainName;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.mail.Address;
+import javax.mail.Message;
+import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * Records each mail's DMARC evaluation for aggregate reports (RFC 7489 section 7.2): reads the
+ * results VerifyDkim, VerifySpf and VerifyDmarc left on the mail (issue 17's attribute contract),
+ * counts the row in a store per reporting period and policy domain, and, from a scheduler of its
+ * own, sends each finished period's report to the record's {@code rua=mailto:} addresses through
+ * James ({@code MailetContext.sendMail}: the report mail runs the whole pipeline from {@code root},
+ * so the outbound {@code SignDkim} signs it). Mail whose DMARC record has no rua is not recorded. A
+ * store fault never stops mail: it is logged and counted.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.mailsec.mailets.dmarc.RecordDmarcResult">
+ *     <store>jdbc:postgresql://db.example.com:5432/mail?user=mailsec</store>
+ *     <orgName>Example Mail</orgName>
+ *     <reportEmail>dmarc-reports@example.com</reportEmail>
+ * </mailet>
+ * }</pre>
+ *
+ * Optional: {@code receiver} (domain in report file names; default the domain of reportEmail),
+ * {@code schema} ({@value ReportStores#DEFAULT_SCHEMA}), {@code interval} (reporting period,
+ * default P1D), {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports}
+ * (true), {@code dnsServers}, {@code dnsTimeoutMillis} or {@code zoneFile} (external destination
+ * verification). Periods align to the epoch (UTC midnight for days).
+ */
+public class RecordDmarcResult extends GenericMailet {
+
+    static final String STORE = "store";
+    static final String SCHEMA = "schema";
+    static final String ORG_NAME = "orgName";
+    static final String REPORT_EMAIL = "reportEmail";
+    static final String RECEIVER = "receiver";
+    static final String INTERVAL = "interval";
+    static final String CHECK_EVERY = "checkEvery";
+    static final String MAX_ROWS = "maxRowsPerDomain";
+    static final String SEND_REPORTS = "sendReports";
+    static final String ZONE_FILE = "zoneFile";
+    static final String DNS_SERVERS = "dnsServers";
+    static final String DNS_TIMEOUT = "dnsTimeoutMillis";
+    private static final Set<String> PARAMETERS =
+            Set.of(
+                    STORE,
+                    SCHEMA,
+                    ORG_NAME,
+                    REPORT_EMAIL,
+                    RECEIVER,
+                    INTERVAL,
+                    CHECK_EVERY,
+                    MAX_ROWS,
+                    SEND_REPORTS,
+                    ZONE_FILE,
+                    DNS_SERVERS,
+                    DNS_TIMEOUT);
+
+    private final Clock clock;
+    private ReportStore store;
+    private ReportRecorder recorder;
+    private AggregateReporter reporter;
+    private ReportSchedule schedule;
+
+    @Inject
+    public RecordDmarcResult() {
+        this(Clock.systemUTC());
+    }
+
+    /** For tests: a clock. */
+    public RecordDmarcResult(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        InitParameters.checkKnown("RecordDmarcResult", getInitParameterNames(), PARAMETERS);
+        Parameters p = Parameters.of("RecordDmarcResult", this::getInitParameter).engineMessages();
+        try {
+            String url = p.required(STORE);
+            String schema = p.optional(SCHEMA, ReportStores.DEFAULT_SCHEMA);
+            String orgName = p.required(ORG_NAME);
+            String email = p.required(REPORT_EMAIL, RecordDmarcResult::address);
+            String receiver =
+                    p.optional(RECEIVER, RecordDmarcResult::domain)
+                            .orElse(
+                                    email.substring(email.lastIndexOf('@') + 1)
+                                            .toLowerCase(Locale.ROOT));
+            Duration interval =
+                    p.duration(
+                            INTERVAL,
+                            ChronoUnit.SECONDS,
+                            Duration.ofDays(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofDays(7));
+            Duration every =
+                    p.duration(
+                            CHECK_EVERY,
+                            ChronoUnit.SECONDS,
+                            Duration.ofMinutes(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofHours(1));
+            int maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
+            boolean send = p.bool(SEND_REPORTS, true);
+            KeyRecordSource txt = txt(p);
+            store = openStore(url, schema, maxRows);
+            recorder = new ReportRecorder(store);
+            reporter =
+                    new AggregateReporter(
+                            store, new ReportDestinations(txt), orgName, email, receiver, interval);
+            schedule =
+                    new ReportSchedule(
+                            store, reporter, m -> sendReport(email, m), clock, send, every);
+            schedule.start();
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+    }
+
+    private static ReportStore openStore(String url, String schema, int maxRows)
+            throws MessagingException {
+        try {
+            return ReportStores.openWhenReachable(url, schema, maxRows);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("RecordDmarcResult: " + STORE + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MessagingException(
+                    "RecordDmarcResult: " + STORE + ": cannot open the store: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static String address(String value) {
+        try {
+            InternetAddress a = new InternetAddress(value, true);
+            if (a.getAddress().indexOf('@') < 0) {
+                throw new IllegalArgumentException("must be a mail address, got '" + value + "'");
+            }
+            return a.getAddress();
+        } catch (AddressException e) {
+            throw new IllegalArgumentException("must be a mail address, got '" + value + "'", e);
+        }
+    }
+
+    private static String domain(String value) {
+        return DomainName.normalize(value)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "must be a domain name, got '" + value + "'"));
+    }
+
+    private KeyRecordSource txt(Parameters p) throws MessagingException {
+        String zone = p.optional(ZONE_FILE).orElse(null);
+        if (zone != null) {
+            try {
+                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new MessagingException(
+                        "RecordDmarcResult: "
+                                + ZONE_FILE
+                                + ": cannot read '"
+                                + zone
+                                + "': "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+        DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
+        p.optional(DNS_SERVERS, dns::servers);
+        p.optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
+        return dns.build();
+    }
+
+    /** Into James from root, envelope from the reporting address to the mail's To:. */
+    private void sendReport(String from, MimeMessage message) throws MessagingException {
+        List<MailAddress> to = new ArrayList<>();
+        for (Address a : message.getRecipients(Message.RecipientType.TO)) {
+            to.add(new MailAddress((InternetAddress) a));
+        }
+        getMailetContext().sendMail(new MailAddress(from), to, message);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        PerMailGuard.run(getClass().getSimpleName(), () -> record(mail));
+    }
+
+    private void record(Mail mail) {
+        var dmarc = ReportAttributes.map(mail, ReportAttributes.DMARC);
+        if (dmarc != null && dmarc.getOrDefault("sourceIp", "").isEmpty()) {
+            dmarc.put("sourceIp", mail.getRemoteAddr());
+        }
+        String envelopeDomain =
+                mail.getMaybeSender().asOptional().map(a -> a.getDomain().asString()).orElse("");
+        ReportRows.from(
+                        dmarc,
+                        ReportAttributes.list(mail, ReportAttributes.DKIM),
+                        ReportAttributes.map(mail, ReportAttributes.SPF),
+                        envelopeDomain)
+                .ifPresent(row -> recorder.record(reporter.periodOf(clock.instant()), row));
+    }
+
+    /** Mails counted, not counted (full period) and lost to store faults since the start. */
+    public long[] counters() {
+        return new long[] {recorder.recorded(), recorder.dropped(), recorder.failures()};
+    }
+
+    /** For tests: one scheduler run now (flush, then send what is due). */
+    void runReportsNow() {
+        schedule.runOnce();
+    }
+
+    @Override
+    public void destroy() {
+        if (schedule != null) {
+            schedule.stop();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "RecordDmarcResult: records DMARC results and sends aggregate reports";
+    }
+}
