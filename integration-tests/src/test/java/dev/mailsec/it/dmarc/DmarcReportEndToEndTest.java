@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * DMARC aggregate reports through a real James 3.8.1: RecordDmarcResult counts five mails from
- * sender.test over a 3-second reporting period; its scheduler sends the report(s) through James to
+ * DMARC aggregate reports through a real James 3.8.1: VerifySpf and VerifyDmarc judge five mails
+ * from sender.test (three pass by SPF, two from a subdomain without SPF fail), RecordDmarcResult
+ * counts them over a 3-second reporting period; its scheduler sends the report(s) through James to
  * the rua, a local mailbox in another domain (so external destination verification is done against
  * the zone file's {@code sender.test._report._dmarc.mailsec.test}); the attachments validate
  * against RFC 7489's schema and hold the five mails. A second rua in a domain that publishes no
@@ -41,7 +42,18 @@ class DmarcReportEndToEndTest {
                     .user("dmarc@mailsec.test", "secret")
                     .rootMailets(
                             ""
-                                    + "<mailet match=\"All\" class=\"dev.mailsec.it.dmarc.StandInDmarcVerdict\"/>\n"
+                                    + "<mailet match=\"All\" class=\"dev.mailsec.mailets.spf.VerifySpf\">\n"
+                                    + "  <authservId>mx.mailsec.test</authservId>\n"
+                                    + "  <zoneFile>"
+                                    + DIR.resolve("dns.zone")
+                                    + "</zoneFile>\n"
+                                    + "</mailet>\n"
+                                    + "<mailet match=\"All\" class=\"dev.mailsec.mailets.dmarc.VerifyDmarc\">\n"
+                                    + "  <authservId>mx.mailsec.test</authservId>\n"
+                                    + "  <zoneFile>"
+                                    + DIR.resolve("dns.zone")
+                                    + "</zoneFile>\n"
+                                    + "</mailet>\n"
                                     + "<mailet match=\"All\" class=\"dev.mailsec.mailets.dmarc.RecordDmarcResult\">\n"
                                     + "  <store>file:"
                                     + DIR.resolve("store")
@@ -61,7 +73,11 @@ class DmarcReportEndToEndTest {
             Path d = Files.createTempDirectory("mailsec-dmarc-report-it");
             Files.writeString(
                     d.resolve("dns.zone"),
-                    "sender.test._report._dmarc.mailsec.test. IN TXT \"v=DMARC1\"\n");
+                    "sender.test._report._dmarc.mailsec.test. IN TXT \"v=DMARC1\"\n"
+                            + "sender.test. IN TXT \"v=spf1 ip4:127.0.0.1 -all\"\n"
+                            + "_dmarc.sender.test. IN TXT \""
+                            + RECORD
+                            + "\"\n");
             return d;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -71,19 +87,20 @@ class DmarcReportEndToEndTest {
     @Test
     void aPeriodsMailShouldArriveAsAValidReportAtTheRua() throws Exception {
         for (int i = 0; i < 5; i++) {
+            // three pass DMARC by SPF (MAIL FROM is the From address: sender.test allows
+            // 127.0.0.1), two fail it (sub.sender.test publishes no SPF; sender.test's p=reject)
             String msg =
-                    "From: news@sender.test\r\nTo: bob@mailsec.test\r\nSubject: news "
+                    "From: news@"
+                            + (i < 3 ? "" : "sub.")
+                            + "sender.test\r\nTo: bob@mailsec.test\r\nSubject: news "
                             + i
-                            + "\r\nX-Test-Dmarc-Record: "
-                            + RECORD
-                            + "\r\n"
-                            + (i < 3 ? "X-Test-Dkim-Aligned: yes\r\n" : "")
-                            + "\r\nhello\r\n";
+                            + "\r\n\r\nhello\r\n";
             james.harness().sendRaw(msg.getBytes(StandardCharsets.US_ASCII), "bob@mailsec.test");
         }
 
         long deadline = System.currentTimeMillis() + 60_000;
         long counted = 0;
+        StringBuilder xml = new StringBuilder();
         List<String> reports = List.of();
         while (counted < 5 && System.currentTimeMillis() < deadline) {
             Thread.sleep(1000);
@@ -95,17 +112,21 @@ class DmarcReportEndToEndTest {
                                                     "Report Domain: sender.test Submitter: mailsec.test"))
                             .collect(Collectors.toList());
             counted = 0;
+            xml.setLength(0);
             for (String subject : reports) {
-                counted +=
-                        counts(
-                                read(
-                                        james.harness()
-                                                .awaitMessage(
-                                                        "dmarc@mailsec.test", "secret", subject)));
+                String one =
+                        read(james.harness().awaitMessage("dmarc@mailsec.test", "secret", subject));
+                xml.append(one);
+                counted += counts(one);
             }
         }
 
         assertThat(counted).as("mails counted in %s", reports).isEqualTo(5);
+        assertThat(xml.toString())
+                .as("VerifyDmarc's verdicts, as evaluated")
+                .contains("<disposition>none</disposition>", "<disposition>reject</disposition>")
+                .contains("<header_from>sender.test</header_from>")
+                .contains("<header_from>sub.sender.test</header_from>");
         assertThat(james.harness().subjects("bob@mailsec.test", "secret")).hasSize(5);
     }
 

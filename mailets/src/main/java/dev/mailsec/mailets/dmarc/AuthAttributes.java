@@ -2,6 +2,7 @@ package dev.mailsec.mailets.dmarc;
 
 import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dmarc.DmarcInputs;
+import dev.mailsec.spf.SpfAttributeNames;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +21,7 @@ final class AuthAttributes {
     static final AttributeName DKIM = AttributeName.of(DkimAttributeNames.RESULTS);
     // the SPF and ARC helpers' constant classes land with their engines; the names are the
     // contract's
-    static final AttributeName SPF = AttributeName.of("dev.mailsec.spf.result");
+    static final AttributeName SPF = AttributeName.of(SpfAttributeNames.RESULT);
     static final AttributeName ARC = AttributeName.of("dev.mailsec.arc.result");
 
     /** ARC sets read at most (RFC 8617 section 4.2.1 allows 50). */

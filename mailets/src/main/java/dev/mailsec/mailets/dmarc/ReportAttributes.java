@@ -1,6 +1,8 @@
 package dev.mailsec.mailets.dmarc;
 
 import dev.mailsec.dkim.DkimAttributeNames;
+import dev.mailsec.dmarc.DmarcAttributeNames;
+import dev.mailsec.spf.SpfAttributeNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +20,8 @@ import org.apache.mailet.Mail;
  */
 final class ReportAttributes {
 
-    static final AttributeName DMARC = AttributeName.of("dev.mailsec.dmarc.result");
-    static final AttributeName SPF = AttributeName.of("dev.mailsec.spf.result");
+    static final AttributeName DMARC = AttributeName.of(DmarcAttributeNames.RESULT);
+    static final AttributeName SPF = AttributeName.of(SpfAttributeNames.RESULT);
     static final AttributeName DKIM = AttributeName.of(DkimAttributeNames.RESULTS);
 
     private ReportAttributes() {}
