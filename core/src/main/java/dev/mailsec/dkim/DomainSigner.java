@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -123,6 +124,18 @@ public final class DomainSigner {
         message.writeTo(session);
         prepend(message, session.signatures());
         return Outcome.SIGNED;
+    }
+
+    /**
+     * The primary key of {@code domain} for this algorithm, with the same DKM secret, selector,
+     * missing-key memory and cache as {@link #sign}; null when the domain has no such key. ARC's
+     * sealer takes its keys here.
+     *
+     * @throws KeyUnavailableException if DKM cannot give the key
+     */
+    public SigningKey signingKey(String domain, SigningAlgorithm algorithm)
+            throws KeyUnavailableException {
+        return key(domain.toLowerCase(Locale.ROOT), algorithm);
     }
 
     /** The key to sign with, or null when the domain has none for this algorithm. */
