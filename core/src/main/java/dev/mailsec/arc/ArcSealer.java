@@ -181,7 +181,10 @@ public final class ArcSealer {
         }
     }
 
-    /** The AAR field: {@code i=N; } and the A-R value unfolded, folded again after each "; ". */
+    /**
+     * The AAR field: {@code i=N; } and the A-R value unfolded (whitespace runs made one space),
+     * folded again after each "; " when longer than a line.
+     */
     static String aar(int instance, String authResults) {
         StringBuilder plain = new StringBuilder();
         for (char c : authResults.toCharArray()) {
@@ -189,7 +192,11 @@ public final class ArcSealer {
                 plain.append(c);
             }
         }
-        String text = "ARC-Authentication-Results: i=" + instance + "; " + plain.toString().trim();
+        String text =
+                "ARC-Authentication-Results: i="
+                        + instance
+                        + "; "
+                        + plain.toString().trim().replaceAll("[ \t]+", " ");
         if (text.length() <= LINE) {
             return text + "\r\n";
         }

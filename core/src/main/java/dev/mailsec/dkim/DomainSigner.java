@@ -204,8 +204,9 @@ public final class DomainSigner {
 
     /**
      * Puts the signature fields on top (RFC 6376 section 5.6), keeping every other field as it was.
+     * ARC's sealer puts its sets on top the same way.
      */
-    private static void prepend(MimeMessage message, List<String> signatures)
+    public static void prepend(MimeMessage message, List<String> signatures)
             throws MessagingException {
         List<String> lines = Collections.list(message.getAllHeaderLines());
         Set<String> names = new LinkedHashSet<>();
