@@ -1,5 +1,6 @@
 package dev.mailsec.cli;
 
+import dev.mailsec.cli.arc.ArcCommand;
 import dev.mailsec.cli.check.CheckCommand;
 import dev.mailsec.cli.dkim.DkimCommand;
 import dev.mailsec.cli.dkm.DkmCommand;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Command;
             RightsCommand.class,
             PortalCommand.class,
             CheckCommand.class,
-            CommandLine.HelpCommand.class
+            CommandLine.HelpCommand.class,
+            ArcCommand.class
         })
 public final class MailsecCommand implements Runnable {
 

@@ -39,6 +39,11 @@ public final class ArcPeer {
         public final SigningKey key;
         final Path dkimpyKey;
 
+        /** The private key file dkimpy reads: PKCS#8 PEM for RSA (as {@code --key} takes it). */
+        public Path keyFile() {
+            return dkimpyKey;
+        }
+
         Sealer(String domain, String selector, String algorithm, SigningKey key, Path dkimpyKey) {
             this.domain = domain;
             this.selector = selector;
