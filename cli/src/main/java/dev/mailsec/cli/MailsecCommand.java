@@ -1,5 +1,6 @@
 package dev.mailsec.cli;
 
+import dev.mailsec.cli.arc.ArcCommand;
 import dev.mailsec.cli.check.CheckCommand;
 import dev.mailsec.cli.dkim.DkimCommand;
 import dev.mailsec.cli.dkm.DkmCommand;
@@ -39,6 +40,8 @@ import picocli.CommandLine.Command;
             SpfCommand.class,
             DmarcCommand.class,
             CommandLine.HelpCommand.class
+            CommandLine.HelpCommand.class,
+            ArcCommand.class
         })
 public final class MailsecCommand implements Runnable {
 
