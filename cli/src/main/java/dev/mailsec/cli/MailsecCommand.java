@@ -39,9 +39,8 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             SpfCommand.class,
             DmarcCommand.class,
+            ArcCommand.class,
             CommandLine.HelpCommand.class
-            CommandLine.HelpCommand.class,
-            ArcCommand.class
         })
 public final class MailsecCommand implements Runnable {
 

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dmarc;
 
+import dev.mailsec.arc.ArcAttributeNames;
 import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dmarc.DmarcInputs;
 import dev.mailsec.spf.SpfAttributeNames;
@@ -22,7 +23,7 @@ final class AuthAttributes {
     // the SPF and ARC helpers' constant classes land with their engines; the names are the
     // contract's
     static final AttributeName SPF = AttributeName.of(SpfAttributeNames.RESULT);
-    static final AttributeName ARC = AttributeName.of("dev.mailsec.arc.result");
+    static final AttributeName ARC = AttributeName.of(ArcAttributeNames.RESULT);
 
     /** ARC sets read at most (RFC 8617 section 4.2.1 allows 50). */
     static final int MAX_ARC_SETS = 50;
