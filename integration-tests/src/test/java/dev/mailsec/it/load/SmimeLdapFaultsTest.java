@@ -1,7 +1,6 @@
 package dev.mailsec.it.load;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class SmimeLdapFaultsTest {
     @BeforeAll
     void start() throws Exception {
         directory = SmimeDirectory.start(work.resolve("ldap"));
-        loaded = LoadedJames.start(work, List.of(), directory.pipeline());
+        loaded = LoadedJames.start(work, directory.installFlags(), directory.pipeline());
         loaded.encryptedOnly(directory.users());
     }
 
