@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -74,6 +75,13 @@ class FaultsEndToEndTest {
             loaded = LoadedJames.start(work, directory.installFlags(), directory.pipeline());
         }
         loaded.encryptedOnly(directory.users());
+    }
+
+    @AfterEach
+    void stopTheDrivers() {
+        if (loaded != null) {
+            loaded.stopDrivers();
+        }
     }
 
     @AfterAll

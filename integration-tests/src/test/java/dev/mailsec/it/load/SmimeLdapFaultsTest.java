@@ -2,6 +2,7 @@ package dev.mailsec.it.load;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,6 +30,13 @@ class SmimeLdapFaultsTest {
         directory = SmimeDirectory.start(work.resolve("ldap"));
         loaded = LoadedJames.start(work, directory.installFlags(), directory.pipeline());
         loaded.encryptedOnly(directory.users());
+    }
+
+    @AfterEach
+    void stopTheDrivers() {
+        if (loaded != null) {
+            loaded.stopDrivers();
+        }
     }
 
     @AfterAll
