@@ -342,9 +342,15 @@ public final class InstalledJames implements AutoCloseable {
         Transport.send(m);
     }
 
-    /** An IMAP session for this James: STARTTLS required, install's certificate trusted. */
+    /**
+     * An IMAP session for this James: STARTTLS required, install's certificate trusted; a reply
+     * that does not come within 120 s fails the read (a FaultsEndToEndTest count once waited on a
+     * FETCH reply James never sent, with James idle, until the run was stopped).
+     */
     public Session imapSession() {
         Properties props = new Properties();
+        props.put("mail.imap.connectiontimeout", "30000");
+        props.put("mail.imap.timeout", "120000");
         props.put("mail.imap.starttls.enable", "true");
         props.put("mail.imap.starttls.required", "true");
         props.put("mail.imap.ssl.trust", "*");
