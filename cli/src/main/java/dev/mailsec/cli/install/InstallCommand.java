@@ -105,6 +105,29 @@ public final class InstallCommand implements Callable<Integer> {
     boolean samplePipeline;
 
     @Option(
+            names = "--smime-directory",
+            paramLabel = "URL",
+            description =
+                    "ldap[s]://HOST[:PORT]/BASE-DN: the sample pipeline's local S/MIME step reads recipients'"
+                            + " certificates from this directory instead of conf/smime/certs, and holds mail in"
+                            + " var/mail/smime-directory-down while the directory is down (docs/faults.md).")
+    String smimeDirectory;
+
+    @Option(
+            names = "--smime-directory-bind-dn",
+            paramLabel = "DN",
+            description =
+                    "With --smime-directory: bind as this DN (with --smime-directory-password-secret).")
+    String smimeDirectoryBindDn;
+
+    @Option(
+            names = "--smime-directory-password-secret",
+            paramLabel = "NAME",
+            description =
+                    "With --smime-directory-bind-dn: the DKM secret holding the bind password (docs/smime.md).")
+    String smimeDirectoryPasswordSecret;
+
+    @Option(
             names = "--dkm-store",
             paramLabel = "PATH|URL",
             description =
@@ -216,6 +239,9 @@ public final class InstallCommand implements Callable<Integer> {
         o.portalSmtpHost = smtp[0];
         o.portalSmtpPort = Integer.parseInt(smtp[1]);
         o.samplePipeline = samplePipeline;
+        o.smimeDirectory =
+                SmimeDirectoryStep.of(
+                        smimeDirectory, smimeDirectoryBindDn, smimeDirectoryPasswordSecret);
         if (dkmStore != null
                 && dkmStore.startsWith("jdbc:")
                 && !dkmStore.startsWith("jdbc:postgresql:")) {

@@ -46,6 +46,12 @@ final class InstallOptions {
     Path tlsKeystore;
     Path tlsKeystoreSecretFile;
 
+    /**
+     * null (the sample's S/MIME step reads conf/smime/certs) or the LDAP directory it reads
+     * instead, with its hold processor.
+     */
+    SmimeDirectoryStep smimeDirectory;
+
     /** The unzipped bundle: extensions-jars/ and conf/. */
     Path bundle;
 }

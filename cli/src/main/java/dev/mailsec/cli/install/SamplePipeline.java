@@ -106,6 +106,16 @@ final class SamplePipeline {
                             + String.join(", conf/", REPLACED)
                             + " are the pack's sample for "
                             + String.join(", ", o.domains));
+            if (o.smimeDirectory != null) {
+                report.note(
+                        "sample pipeline: local-delivery encrypts with S/MIME certificates from "
+                                + o.smimeDirectory.server
+                                + "/"
+                                + o.smimeDirectory.baseDn
+                                + " (chained to conf/smime/ca.pem), held in var/mail/"
+                                + SmimeDirectoryStep.HOLD
+                                + " while it is down");
+            }
             return;
         }
         mergeNotes(toMerge, stillStock);
@@ -142,6 +152,9 @@ final class SamplePipeline {
                                 "SenderHostIs=" + DEMO_DOMAIN,
                                 "SenderHostIs=" + String.join(",", o.domains),
                                 name);
+                if (o.smimeDirectory != null) {
+                    text = o.smimeDirectory.apply(text);
+                }
                 return text.getBytes(UTF_8);
             case "smtpserver.xml":
                 String secret = makeKeystore ? keystore.secret(true) : keystore.knownSecret();
@@ -224,13 +237,15 @@ final class SamplePipeline {
                         + ": merge the steps in conf/mailsec-merge.txt");
     }
 
-    private static String mergeStep(String name) {
+    private String mergeStep(String name) {
         switch (name) {
             case "mailetcontainer.xml":
                 return "copy every step marked 'mailsec:' of conf/mailsec-sample/mailetcontainer.xml into the same"
                         + " processor of yours (root, local-delivery, relay, bounces), and the processors it adds"
                         + " (connector-violation, connectors-outbound, dkim-key-store-down, rights-fallback,"
-                        + " rights-key-store-down). Keep RemoveMimeHeader name=bcc in transport.";
+                        + " rights-key-store-down"
+                        + (o.smimeDirectory != null ? ", " + SmimeDirectoryStep.HOLD : "")
+                        + "). Keep RemoveMimeHeader name=bcc in transport.";
             case "smtpserver.xml":
                 return "add the dev.mailsec.smtp.* handlers (RefuseCutMessages, RecordTlsFacts,"
                         + " connector.EnforceInboundConnectors) at the end of each <handlerchain>, as in"

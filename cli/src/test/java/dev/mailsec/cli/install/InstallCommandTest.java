@@ -140,6 +140,145 @@ class InstallCommandTest {
     }
 
     @Test
+    void smimeDirectoryShouldWriteTheLdapStepWithItsHoldProcessor() throws IOException {
+        Path home = home("james");
+        String url = "ldap://127.0.0.1:3890/ou=people,dc=example,dc=test";
+        CliRun first =
+                install(
+                        home,
+                        "--domain",
+                        "example.test",
+                        "--sample-pipeline",
+                        "--smime-directory",
+                        url);
+        assertThat(first.exitCode).as(first.err).isZero();
+        assertThat(first.out)
+                .contains(
+                        "local-delivery encrypts with S/MIME certificates from "
+                                + url
+                                + " (chained to conf/smime/ca.pem), held in"
+                                + " var/mail/smime-directory-down while it is down");
+        String conf = Files.readString(home.resolve("conf/mailetcontainer.xml"));
+        String localDelivery =
+                conf.substring(
+                        conf.indexOf("<processor state=\"local-delivery\""),
+                        conf.indexOf("<processor state=\"relay\""));
+        assertThat(localDelivery)
+                .contains(
+                        "<mailet match=\"dev.mailsec.matchers.smime.HasRecipientCertificate="
+                                + url
+                                + "; trustAnchors=conf/smime/ca.pem\""
+                                + " class=\"dev.mailsec.mailets.smime.EncryptSmime\">")
+                .contains("<onMatchException>smime-directory-down</onMatchException>")
+                .contains("<errorProcessor>smime-directory-down</errorProcessor>")
+                .contains("<ldapUrl>ldap://127.0.0.1:3890</ldapUrl>")
+                .contains("<ldapBaseDn>ou=people,dc=example,dc=test</ldapBaseDn>")
+                .doesNotContain("certificateFolder")
+                .doesNotContain("ldapBindDn");
+        // the hold processor, its repository on disk; the [smime] step of root keeps the folder
+        assertThat(conf)
+                .contains(
+                        "<processor state=\"smime-directory-down\" enableJmx=\"true\">\n"
+                                + "            <mailet match=\"All\""
+                                + " class=\"dev.mailsec.mailets.HoldInRepository\">\n"
+                                + "                <repositoryPath>file://var/mail/smime-directory-down/"
+                                + "</repositoryPath>")
+                .contains("processor=local-delivery");
+        assertThat(conf.indexOf("<processor state=\"smime-directory-down\""))
+                .isLessThan(conf.indexOf("<processor state=\"rrt-error\""));
+        assertThat(conf.substring(0, conf.indexOf("<processor state=\"error\"")))
+                .contains("<certificateFolder>conf/smime/certs</certificateFolder>");
+
+        CliRun second =
+                install(
+                        home,
+                        "--domain",
+                        "example.test",
+                        "--sample-pipeline",
+                        "--smime-directory",
+                        url);
+        assertThat(second.exitCode).as(second.err).isZero();
+        assertThat(second.out).contains("nothing changed: the pack was already installed as asked");
+    }
+
+    @Test
+    void smimeDirectoryWithABindShouldNameTheDkmSecretNeverAPassword() throws IOException {
+        Path home = home("james");
+        CliRun r =
+                install(
+                        home,
+                        "--domain",
+                        "example.test",
+                        "--sample-pipeline",
+                        "--smime-directory",
+                        "ldaps://dc1.example.com/ou=people,dc=example,dc=com",
+                        "--smime-directory-bind-dn",
+                        "cn=james,ou=services,dc=example,dc=com",
+                        "--smime-directory-password-secret",
+                        "ldap/james");
+        assertThat(r.exitCode).as(r.err).isZero();
+        assertThat(Files.readString(home.resolve("conf/mailetcontainer.xml")))
+                .contains(
+                        "HasRecipientCertificate=ldaps://dc1.example.com/ou=people,dc=example,dc=com;"
+                                + " bindDn=cn=james,ou=services,dc=example,dc=com;"
+                                + " passwordSecret=ldap/james; trustAnchors=conf/smime/ca.pem\"")
+                .contains("<ldapBindDn>cn=james,ou=services,dc=example,dc=com</ldapBindDn>")
+                .contains("<ldapPasswordSecret>ldap/james</ldapPasswordSecret>");
+    }
+
+    @Test
+    void badSmimeDirectoryFlagsShouldFailNamingTheFlagAndTheValue() throws IOException {
+        Path home = home("james");
+        assertThat(install(home, "--domain", "example.test", "--smime-directory", "http://x/y").err)
+                .contains(
+                        "--smime-directory: an ldap:// or ldaps:// URL with a host and a base DN"
+                                + " (ldaps://dc1.example.com/ou=people,dc=example,dc=com), got"
+                                + " 'http://x/y'");
+        assertThat(
+                        install(
+                                        home,
+                                        "--domain",
+                                        "example.test",
+                                        "--smime-directory",
+                                        "ldap://dc1.example.com")
+                                .err)
+                .contains("got 'ldap://dc1.example.com'");
+        assertThat(
+                        install(
+                                        home,
+                                        "--domain",
+                                        "example.test",
+                                        "--smime-directory",
+                                        "ldap://dc1/ou=a;b=c")
+                                .err)
+                .contains("got 'ldap://dc1/ou=a;b=c'");
+        assertThat(
+                        install(
+                                        home,
+                                        "--domain",
+                                        "example.test",
+                                        "--smime-directory",
+                                        "ldap://dc1/ou=people",
+                                        "--smime-directory-bind-dn",
+                                        "cn=james")
+                                .err)
+                .contains(
+                        "--smime-directory-password-secret: required with --smime-directory-bind-dn");
+        assertThat(
+                        install(
+                                        home,
+                                        "--domain",
+                                        "example.test",
+                                        "--smime-directory-bind-dn",
+                                        "cn=james")
+                                .err)
+                .contains("--smime-directory-bind-dn: only with --smime-directory");
+        try (Stream<Path> files = Files.walk(home)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void anUpgradeShouldReplaceTheJarsAndKeepTheKeys() throws IOException {
         Path home = home("james");
         assertThat(install(home, "--domain", "example.test").exitCode).isZero();

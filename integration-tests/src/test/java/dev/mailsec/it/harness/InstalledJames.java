@@ -218,7 +218,8 @@ public final class InstalledJames implements AutoCloseable {
 
     /**
      * INSTALL.md step 4, from another folder ({@code --james-home} is the base of its paths);
-     * returns once {@code /healthz} answers 200 (60 s at most).
+     * returns once {@code /healthz} answers 200 (180 s at most: under other builds on the shared
+     * 2-core machine a restart took more than 60 s).
      */
     public void startPortal() throws Exception {
         portal =
@@ -237,7 +238,7 @@ public final class InstalledJames implements AutoCloseable {
                                 ProcessBuilder.Redirect.appendTo(
                                         work.resolve("portal.out").toFile()))
                         .start();
-        awaitOk(portalUrl() + "/healthz", portal, "portal.out", 60);
+        awaitOk(portalUrl() + "/healthz", portal, "portal.out", 180);
     }
 
     /** {@code http://127.0.0.1:PORT} of the portal. */
@@ -258,7 +259,8 @@ public final class InstalledJames implements AutoCloseable {
 
     /**
      * INSTALL.md step 5: {@code java -jar james-server-memory-app.jar} from James's home; returns
-     * once WebAdmin's {@code /healthcheck} answers 200 (180 s at most).
+     * once WebAdmin's {@code /healthcheck} answers 200 (300 s at most: two James JVMs starting at
+     * once on the shared 2-core machine, under other builds, took more than 180 s).
      */
     public void startJames() throws Exception {
         james =
@@ -275,7 +277,7 @@ public final class InstalledJames implements AutoCloseable {
                                 ProcessBuilder.Redirect.appendTo(
                                         work.resolve("james.out").toFile()))
                         .start();
-        awaitOk(webAdminUrl() + "/healthcheck", james, "james.out", 180);
+        awaitOk(webAdminUrl() + "/healthcheck", james, "james.out", 300);
     }
 
     /** The James JVM's process id, for readings from {@code /proc}. */
@@ -340,9 +342,15 @@ public final class InstalledJames implements AutoCloseable {
         Transport.send(m);
     }
 
-    /** An IMAP session for this James: STARTTLS required, install's certificate trusted. */
+    /**
+     * An IMAP session for this James: STARTTLS required, install's certificate trusted; a reply
+     * that does not come within 120 s fails the read (a FaultsEndToEndTest count once waited on a
+     * FETCH reply James never sent, with James idle, until the run was stopped).
+     */
     public Session imapSession() {
         Properties props = new Properties();
+        props.put("mail.imap.connectiontimeout", "30000");
+        props.put("mail.imap.timeout", "120000");
         props.put("mail.imap.starttls.enable", "true");
         props.put("mail.imap.starttls.required", "true");
         props.put("mail.imap.ssl.trust", "*");

@@ -12,11 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,10 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * unsigned, none that had to be protected left in clear (nor, for the ten users whose S/MIME
  * certificate is in the test's slapd, {@link SmimeDirectory}, delivered not encrypted). DKM is on
  * PostgreSQL ({@code mailsec install --dkm-store jdbc:postgresql://...}, a PostgreSQL the test
- * starts on its own port) where PostgreSQL is installed, else the file store; {@link
- * DkmFileStoreFaultsTest} runs the same faults on the file store in the long run; fault 4, the
- * certificate directory down, is {@link SmimeLdapFaultsTest}'s in the long run. A short run each in
- * {@code mvn verify}; {@code -Dmailsec.faults.long=true} runs each fault for minutes.
+ * starts on its own port); {@link DkmFileStoreFaultsTest} runs the same faults on the file store in
+ * the long run; fault 4, the certificate directory down, is {@link SmimeLdapFaultsTest}'s in the
+ * long run. A short run each in {@code mvn verify}; {@code -Dmailsec.faults.long=true} runs each
+ * fault for minutes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,13 +68,20 @@ class FaultsEndToEndTest {
                     .as("PostgreSQL's initdb and pg_ctl (.ci/run installs postgresql)")
                     .isPresent();
             postgres = PostgresServer.start(bin.get());
-            loaded =
-                    LoadedJames.start(
-                            work, List.of("--dkm-store", postgres.jdbcUrl()), directory.pipeline());
+            List<String> flags = new ArrayList<>(directory.installFlags());
+            flags.addAll(List.of("--dkm-store", postgres.jdbcUrl()));
+            loaded = LoadedJames.start(work, flags, directory.pipeline());
         } else {
-            loaded = LoadedJames.start(work, List.of(), directory.pipeline());
+            loaded = LoadedJames.start(work, directory.installFlags(), directory.pipeline());
         }
         loaded.encryptedOnly(directory.users());
+    }
+
+    @AfterEach
+    void stopTheDrivers() {
+        if (loaded != null) {
+            loaded.stopDrivers();
+        }
     }
 
     @AfterAll

@@ -180,6 +180,17 @@ public final class LoadDriver {
         return accepted();
     }
 
+    /**
+     * Stops sending without waiting (for a test that failed half-way: a driver left running would
+     * go on loading James, and the next test with it).
+     */
+    public void stopNow() {
+        stopping.set(true);
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+    }
+
     /** Every mail accepted so far. */
     public List<Sent> accepted() {
         synchronized (sent) {

@@ -52,6 +52,7 @@ public final class LoadedJames implements AutoCloseable {
     public final LoadDriver.Traffic traffic;
     private final List<String> mailboxes = new ArrayList<>();
     private final Set<String> encryptedOnly = new HashSet<>();
+    private final List<LoadDriver> drivers = new ArrayList<>();
 
     /** A change to the installed James home before James starts (e.g. to its pipeline). */
     @FunctionalInterface
@@ -63,6 +64,17 @@ public final class LoadedJames implements AutoCloseable {
         this.james = james;
         this.sink = sink;
         this.dns = dns;
+        traffic = traffic(dns);
+        mailboxes.addAll(mailboxes(traffic));
+    }
+
+    /**
+     * The fault runs' traffic, for a James serving {@code example.test}: forty local recipients
+     * (u0..u39), five local senders (s0..s4), ten remote addresses (r0..r9 at remote.test), a
+     * sender outside, and bank.test's signer, whose Ed25519 key {@code dns} publishes
+     * (s1._domainkey.bank.test).
+     */
+    public static LoadDriver.Traffic traffic(LoopbackDns dns) throws Exception {
         KeyPair bank = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         dns.txt("s1._domainkey.bank.test", KeyRecords.txt(bank.getPublic()));
         DkimSigner signer = DkimSigner.of(SigningKey.of("bank.test", "s1", bank.getPrivate()));
@@ -78,11 +90,29 @@ public final class LoadedJames implements AutoCloseable {
         for (int i = 0; i < 10; i++) {
             remote.add("r" + i + "@remote.test");
         }
-        mailboxes.addAll(local);
-        mailboxes.addAll(senders);
-        traffic =
-                new LoadDriver.Traffic(
-                        local, senders, remote, "news@outside.test", "alerts@bank.test", signer);
+        return new LoadDriver.Traffic(
+                local, senders, remote, "news@outside.test", "alerts@bank.test", signer);
+    }
+
+    /** Every local user of the traffic (recipients and senders): the mailboxes to count. */
+    public static List<String> mailboxes(LoadDriver.Traffic traffic) {
+        List<String> all = new ArrayList<>(traffic.localRecipients);
+        all.addAll(traffic.localSenders);
+        return all;
+    }
+
+    /**
+     * Makes the installed sample's {@code VerifyDkim} ask {@code dns} for DKIM keys ({@code
+     * dnsServers}).
+     */
+    public static void verifyDkimAsks(InstalledJames james, LoopbackDns dns) throws Exception {
+        InstalledJames.edit(
+                james.home().resolve("conf/mailetcontainer.xml"),
+                "<dnsTimeoutMillis>3000</dnsTimeoutMillis>",
+                "<dnsTimeoutMillis>3000</dnsTimeoutMillis>\n"
+                        + "                <dnsServers>127.0.0.1:"
+                        + dns.port()
+                        + "</dnsServers>");
     }
 
     /**
@@ -118,13 +148,7 @@ public final class LoadedJames implements AutoCloseable {
                             + "                <gatewayPort>"
                             + sink.port()
                             + "</gatewayPort>");
-            InstalledJames.edit(
-                    james.home().resolve("conf/mailetcontainer.xml"),
-                    "<dnsTimeoutMillis>3000</dnsTimeoutMillis>",
-                    "<dnsTimeoutMillis>3000</dnsTimeoutMillis>\n"
-                            + "                <dnsServers>127.0.0.1:"
-                            + loaded.dns.port()
-                            + "</dnsServers>");
+            verifyDkimAsks(james, loaded.dns);
             edit.apply(james.home());
             james.jamesMemory("-Xmx512m");
             james.startPortal();
@@ -150,7 +174,18 @@ public final class LoadedJames implements AutoCloseable {
 
     /** A driver at the fault rate, tagging its mails with {@code run}. */
     public LoadDriver driver(String run) {
-        return new LoadDriver("127.0.0.1", james.smtpPort, traffic, CONNECTIONS, RATE, run);
+        LoadDriver d = new LoadDriver("127.0.0.1", james.smtpPort, traffic, CONNECTIONS, RATE, run);
+        drivers.add(d);
+        return d;
+    }
+
+    /**
+     * Stops every driver made here that still runs (after each test: one that failed before its
+     * {@code stop()} must not go on loading James for the next).
+     */
+    public void stopDrivers() {
+        drivers.forEach(LoadDriver::stopNow);
+        drivers.clear();
     }
 
     /** Counts everything now. */
@@ -193,8 +228,8 @@ public final class LoadedJames implements AutoCloseable {
                         "count in %d (id|recipient) = count out; %s; James:%n%s",
                         MailCount.expected(sent).size(), c.summary(run), james.tail("james.out"))
                 .isEmpty();
-        assertThat(c.queued).as("mails left in queues").isZero();
-        assertThat(c.held(run)).as("mails of the run left held").isZero();
+        assertThat(c.queued).as("mails left in queues; %s", c.summary(run)).isZero();
+        assertThat(c.held(run)).as("mails of the run left held; %s", c.summary(run)).isZero();
         assertThat(c.violations).as("policy breaches").isEmpty();
         return c;
     }
@@ -252,6 +287,7 @@ public final class LoadedJames implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        stopDrivers();
         try {
             james.close();
         } finally {

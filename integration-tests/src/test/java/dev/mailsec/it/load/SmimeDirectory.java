@@ -10,6 +10,7 @@ import dev.mailsec.smime.Slapd;
 import dev.mailsec.smime.SmimeTestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,50 +71,44 @@ final class SmimeDirectory implements AutoCloseable {
         return List.copyOf(users);
     }
 
-    /** The pipeline edit: the local S/MIME step reads this directory, holds on its faults. */
+    /**
+     * The install flag that makes the sample pipeline's local S/MIME step read this directory and
+     * hold mail on its faults in {@link #HOLD} ({@code mailsec install --smime-directory}).
+     */
+    List<String> installFlags() {
+        return List.of("--smime-directory", slapd.url() + "/" + BASE);
+    }
+
+    /**
+     * What an operator does after such an install, and the test's one shortcut: the directory's CA
+     * in {@code conf/smime/ca.pem} (the CAs recipients' certificates must chain to, which install
+     * makes from the JDK's public ones and tells the operator to replace), and answers kept 2 s
+     * instead of 600 s in both the matcher and the mailet, so a fault of seconds reaches the
+     * lookups. The edits fail if install did not write the LDAP step and its hold.
+     */
     LoadedJames.HomeEdit pipeline() {
-        String url = slapd.url();
+        String directory = slapd.url() + "/" + BASE;
         return home -> {
+            Files.copy(ca, home.resolve("conf/smime/ca.pem"), StandardCopyOption.REPLACE_EXISTING);
             Path conf = home.resolve("conf/mailetcontainer.xml");
-            InstalledJames.editFirst(
-                    conf,
-                    "HasRecipientCertificate=conf/smime/certs\""
-                            + " class=\"dev\\.mailsec\\.mailets\\.smime\\.EncryptSmime\">"
-                            + "\\s*<certificateFolder>conf/smime/certs</certificateFolder>"
-                            + "\\s*<trustAnchors>conf/smime/ca\\.pem</trustAnchors>",
-                    "HasRecipientCertificate="
-                            + url
-                            + "/"
-                            + BASE
-                            + "; cacheTtl=2; trustAnchors="
-                            + ca
-                            + "\" class=\"dev.mailsec.mailets.smime.EncryptSmime\">\n"
-                            + "                <onMatchException>smime-directory-down"
-                            + "</onMatchException>\n"
-                            + "                <errorProcessor>smime-directory-down"
-                            + "</errorProcessor>\n"
-                            + "                <ldapUrl>"
-                            + url
-                            + "</ldapUrl>\n"
-                            + "                <ldapBaseDn>"
-                            + BASE
-                            + "</ldapBaseDn>\n"
-                            + "                <ldapCacheTtl>2</ldapCacheTtl>\n"
-                            + "                <trustAnchors>"
-                            + ca
-                            + "</trustAnchors>");
+            String xml = Files.readString(conf);
+            assertThat(xml)
+                    .contains("<onMatchException>smime-directory-down</onMatchException>")
+                    .contains("<errorProcessor>smime-directory-down</errorProcessor>")
+                    .contains("<repositoryPath>file://" + HOLD + "/</repositoryPath>");
             InstalledJames.edit(
                     conf,
-                    "<processor state=\"rrt-error\"",
-                    "<processor state=\"smime-directory-down\" enableJmx=\"true\">\n"
-                            + "            <mailet match=\"All\""
-                            + " class=\"dev.mailsec.mailets.HoldInRepository\">\n"
-                            + "                <repositoryPath>file://"
-                            + HOLD
-                            + "/</repositoryPath>\n"
-                            + "            </mailet>\n"
-                            + "        </processor>\n\n"
-                            + "        <processor state=\"rrt-error\"");
+                    "HasRecipientCertificate=" + directory + "; trustAnchors=conf/smime/ca.pem\"",
+                    "HasRecipientCertificate="
+                            + directory
+                            + "; cacheTtl=2; trustAnchors=conf/smime/ca.pem\"");
+            InstalledJames.edit(
+                    conf,
+                    "<ldapBaseDn>" + BASE + "</ldapBaseDn>",
+                    "<ldapBaseDn>"
+                            + BASE
+                            + "</ldapBaseDn>\n"
+                            + "                <ldapCacheTtl>2</ldapCacheTtl>");
         };
     }
 

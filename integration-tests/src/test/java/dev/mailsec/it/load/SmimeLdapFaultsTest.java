@@ -1,8 +1,8 @@
 package dev.mailsec.it.load;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,8 +28,15 @@ class SmimeLdapFaultsTest {
     @BeforeAll
     void start() throws Exception {
         directory = SmimeDirectory.start(work.resolve("ldap"));
-        loaded = LoadedJames.start(work, List.of(), directory.pipeline());
+        loaded = LoadedJames.start(work, directory.installFlags(), directory.pipeline());
         loaded.encryptedOnly(directory.users());
+    }
+
+    @AfterEach
+    void stopTheDrivers() {
+        if (loaded != null) {
+            loaded.stopDrivers();
+        }
     }
 
     @AfterAll
