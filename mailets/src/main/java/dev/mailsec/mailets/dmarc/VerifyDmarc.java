@@ -13,6 +13,7 @@ import dev.mailsec.dmarc.DmarcVerdict;
 import dev.mailsec.dmarc.OrgDomainMode;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mail.DomainName;
+import dev.mailsec.mailets.dkim.KeySourceParameters;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import dev.mailsec.tls.connector.IpRange;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public class VerifyDmarc extends GenericMailet {
                                 ALLOW_NETWORKS,
                                 TRUSTED_ARC_SEALERS,
                                 SAMPLING_SEED));
-        known.addAll(TxtSources.NAMES);
+        known.addAll(KeySourceParameters.NAMES);
         InitParameters.checkKnown("VerifyDmarc", getInitParameterNames(), known);
         Parameters p = Parameters.of("VerifyDmarc", this::getInitParameter);
         try {
@@ -103,7 +104,9 @@ public class VerifyDmarc extends GenericMailet {
                     .ifPresent(l -> l.forEach(s::trustedArcSealer));
             p.optional(SAMPLING_SEED, Long::parseLong).ifPresent(s::samplingSeed);
             KeyRecordSource txt =
-                    injectedTxt != null ? injectedTxt : TxtSources.read("VerifyDmarc", p);
+                    injectedTxt != null
+                            ? injectedTxt
+                            : KeySourceParameters.read("VerifyDmarc", p, true);
             dmarc = new Dmarc(txt, s.build());
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
