@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -125,6 +126,18 @@ public final class DomainSigner {
         return Outcome.SIGNED;
     }
 
+    /**
+     * The primary key of {@code domain} for this algorithm, with the same DKM secret, selector,
+     * missing-key memory and cache as {@link #sign}; null when the domain has no such key. ARC's
+     * sealer takes its keys here.
+     *
+     * @throws KeyUnavailableException if DKM cannot give the key
+     */
+    public SigningKey signingKey(String domain, SigningAlgorithm algorithm)
+            throws KeyUnavailableException {
+        return key(domain.toLowerCase(Locale.ROOT), algorithm);
+    }
+
     /** The key to sign with, or null when the domain has none for this algorithm. */
     private SigningKey key(String d, SigningAlgorithm a) throws KeyUnavailableException {
         String name = DkmSigningKeys.secretName(d, a);
@@ -191,8 +204,9 @@ public final class DomainSigner {
 
     /**
      * Puts the signature fields on top (RFC 6376 section 5.6), keeping every other field as it was.
+     * ARC's sealer puts its sets on top the same way.
      */
-    private static void prepend(MimeMessage message, List<String> signatures)
+    public static void prepend(MimeMessage message, List<String> signatures)
             throws MessagingException {
         List<String> lines = Collections.list(message.getAllHeaderLines());
         Set<String> names = new LinkedHashSet<>();

@@ -6,16 +6,17 @@ import java.util.Arrays;
 /**
  * Collects the header section of a message streamed in pieces, line by line, up to the empty line
  * that ends it (CRLF or bare LF), in a buffer bounded by {@code maxBytes}. Shared by the signer and
- * the verifier, so both see the same header section. Not thread-safe: one per message.
+ * the verifier (and ARC's verifier and sealer), so all see the same header section. Not
+ * thread-safe: one per message.
  */
-final class HeaderCollector {
+public final class HeaderCollector {
     private final int maxBytes;
     private byte[] header = new byte[4096];
     private int length;
     private int lineStart;
     private int sectionLength = -1;
 
-    HeaderCollector(int maxBytes) {
+    public HeaderCollector(int maxBytes) {
         this.maxBytes = maxBytes;
     }
 
@@ -25,7 +26,7 @@ final class HeaderCollector {
      * @return how many bytes were taken (the rest is body), or -1 when the header section would
      *     grow beyond {@code maxBytes}
      */
-    int take(byte[] b, int off, int len) {
+    public int take(byte[] b, int off, int len) {
         int end = off + len;
         int i = off;
         while (i < end && sectionLength < 0) {
@@ -57,7 +58,7 @@ final class HeaderCollector {
     }
 
     /** Whether the empty line that ends the header section has been seen. */
-    boolean complete() {
+    public boolean complete() {
         return sectionLength >= 0;
     }
 
@@ -65,7 +66,7 @@ final class HeaderCollector {
      * Parses what was collected (all of it when the message ended inside its header section) and
      * lets the buffer go; null when there are more than {@code maxFields} fields.
      */
-    HeaderSection parse(int maxFields) {
+    public HeaderSection parse(int maxFields) {
         HeaderSection section =
                 HeaderSection.parse(header, complete() ? sectionLength : length, maxFields);
         header = null;
@@ -73,7 +74,7 @@ final class HeaderCollector {
     }
 
     /** Lets the buffer go without parsing it. */
-    void discard() {
+    public void discard() {
         header = null;
     }
 }

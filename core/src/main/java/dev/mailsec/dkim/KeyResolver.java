@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * Finds the key of a signature ({@code <s>._domainkey.<d>}) through the {@link KeyRecordSource},
  * once per name and message, and parses its record, keeping the last parsed records (or the verdict
  * their parsing gave) across messages. A broken source gives a temporary error, never an exception.
- * Thread-safe.
+ * Thread-safe. Public for ARC ({@code dev.mailsec.arc}), which finds its keys the same way.
  */
-final class KeyResolver {
+public final class KeyResolver {
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
     private static final int KEY_CACHE_SIZE = 512;
 
@@ -31,7 +31,7 @@ final class KeyResolver {
                 }
             };
 
-    KeyResolver(KeyRecordSource keys) {
+    public KeyResolver(KeyRecordSource keys) {
         this.keys = keys;
     }
 
@@ -42,7 +42,18 @@ final class KeyResolver {
      * @throws Verdict no key, several, a lookup failure or an unusable record
      */
     KeyRecord key(SignatureTags tags, Map<String, KeyLookup> lookups) throws Verdict {
-        String name = tags.selector + "._domainkey." + tags.domain;
+        return key(tags.selector, tags.domain, lookups);
+    }
+
+    /**
+     * The key published at {@code <selector>._domainkey.<domain>} (DKIM's, and ARC's AMS and AS),
+     * looked up at most once per name in {@code lookups} (one message's answers).
+     *
+     * @throws Verdict no key, several, a lookup failure or an unusable record
+     */
+    public KeyRecord key(String selector, String domain, Map<String, KeyLookup> lookups)
+            throws Verdict {
+        String name = selector + "._domainkey." + domain;
         if (name.length() > 253) {
             throw Verdict.permerror("key name too long");
         }

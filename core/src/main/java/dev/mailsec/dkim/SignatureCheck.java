@@ -5,12 +5,7 @@ import dev.mailsec.dkim.internal.HeaderField;
 import dev.mailsec.dkim.internal.HeaderHashInput;
 import dev.mailsec.dkim.internal.KeyRecord;
 import dev.mailsec.dkim.internal.SignatureTags;
-import dev.mailsec.dkim.internal.SignatureTags.Algorithm;
 import dev.mailsec.dkim.internal.Verdict;
-import dev.mailsec.shaded.bc.crypto.signers.Ed25519Signer;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.util.Map;
 
 /**
@@ -74,37 +69,11 @@ final class SignatureCheck {
         byte[] data =
                 headers.data(
                         tags.signedHeaders, tags.field.raw(), tags.field.colon(), tags.headerCanon);
-        if (!signatureVerifies(tags, key, data)) {
+        if (!key.verifies(tags.algorithm, tags.signature, data)) {
             throw new Verdict(
                     key.testing ? DkimResult.NEUTRAL : DkimResult.FAIL,
                     "signature did not verify" + (key.testing ? "; key in testing mode" : ""));
         }
         this.hasher = bodies.forSignature(tags);
-    }
-
-    private static boolean signatureVerifies(SignatureTags tags, KeyRecord key, byte[] data) {
-        if (tags.algorithm == Algorithm.ED25519_SHA256) {
-            // RFC 8463 section 3: PureEdDSA over the SHA-256 of the header data
-            if (tags.signature.length != 64) {
-                return false;
-            }
-            byte[] hash = BodyHashers.digest("SHA-256").digest(data);
-            Ed25519Signer signer = new Ed25519Signer();
-            signer.init(false, key.ed25519Key);
-            signer.update(hash, 0, hash.length);
-            return signer.verifySignature(tags.signature);
-        }
-        try {
-            Signature s =
-                    Signature.getInstance(
-                            tags.algorithm == Algorithm.RSA_SHA1 ? "SHA1withRSA" : "SHA256withRSA");
-            s.initVerify(key.rsaKey);
-            s.update(data);
-            return s.verify(tags.signature);
-        } catch (SignatureException e) {
-            return false; // e.g. b= of the wrong length for the key
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks RSA signature verification", e);
-        }
     }
 }

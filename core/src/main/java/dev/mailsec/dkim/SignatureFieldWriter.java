@@ -4,15 +4,18 @@ import dev.mailsec.dkim.internal.Canonicalization;
 import dev.mailsec.dkim.internal.HeaderHashInput;
 import dev.mailsec.dkim.sign.SigningKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Writes one DKIM-Signature field for {@link DkimSigner}: the tags in a fixed order, folded at 78
  * columns between tags and between h= names (RFC 6376 section 3.2 FWS), then signs the header hash
- * input with the field's own text (b= empty) and appends b=, folded too. Stateless.
+ * input with the field's own text (b= empty) and appends b=, folded too. ARC's sealer writes its
+ * ARC-Message-Signature and ARC-Seal through {@link #signed}. Stateless.
  */
-final class SignatureFieldWriter {
+public final class SignatureFieldWriter {
     private static final int LINE = 78;
 
     private SignatureFieldWriter() {}
@@ -29,22 +32,52 @@ final class SignatureFieldWriter {
             String bh,
             long now,
             Duration lifetime) {
-        Folder f = new Folder();
-        f.tag("v=1")
-                .tag("a=" + key.algorithm().tag())
-                .tag("c=relaxed/relaxed")
-                .tag("d=" + key.domain())
-                .tag("s=" + key.selector())
-                .tag("t=" + now);
+        List<String> tags = new ArrayList<>();
+        tags.add("v=1");
+        tags.add("a=" + key.algorithm().tag());
+        tags.add("c=relaxed/relaxed");
+        tags.add("d=" + key.domain());
+        tags.add("s=" + key.selector());
+        tags.add("t=" + now);
         if (lifetime != null) {
-            f.tag("x=" + (now + lifetime.getSeconds()));
+            tags.add("x=" + (now + lifetime.getSeconds()));
         }
-        f.list("h=", h).tag("bh=" + bh);
+        return signed(
+                "DKIM-Signature",
+                tags,
+                h,
+                bh,
+                key,
+                unsigned ->
+                        input.data(h, unsigned, unsigned.indexOf(':'), Canonicalization.RELAXED));
+    }
+
+    /**
+     * A signature field of this kind (DKIM-Signature, ARC-Message-Signature, ARC-Seal): {@code
+     * name:} then {@code tags} in order, then {@code h=} (when {@code h} is not null) and {@code
+     * bh=} (when not null), folded at 78 columns, then {@code b=}: the key's signature of what
+     * {@code data} makes of the field's own text with b= still empty (ending in CRLF).
+     */
+    public static String signed(
+            String name,
+            List<String> tags,
+            List<String> h,
+            String bh,
+            SigningKey key,
+            Function<String, byte[]> data) {
+        Folder f = new Folder(name);
+        for (String t : tags) {
+            f.tag(t);
+        }
+        if (h != null) {
+            f.list("h=", h);
+        }
+        if (bh != null) {
+            f.tag("bh=" + bh);
+        }
         f.sb.append(f.col + 3 > LINE ? "\r\n\tb=" : " b=");
         String unsigned = f.sb + "\r\n";
-        int colon = unsigned.indexOf(':');
-        byte[] data = input.data(h, unsigned, colon, Canonicalization.RELAXED);
-        String b = Base64.getEncoder().encodeToString(key.sign(data));
+        String b = Base64.getEncoder().encodeToString(key.sign(data.apply(unsigned)));
         StringBuilder field = new StringBuilder(f.sb);
         int col = f.sb.length() - f.sb.lastIndexOf("\n");
         for (int i = 0; i < b.length(); ) {
@@ -64,9 +97,14 @@ final class SignatureFieldWriter {
      * Builds the field text, folding between tags and between h= names (RFC 6376 section 3.2 FWS).
      */
     private static final class Folder {
-        final StringBuilder sb = new StringBuilder("DKIM-Signature:");
-        int col = sb.length();
+        final StringBuilder sb;
+        int col;
         boolean first = true;
+
+        Folder(String name) {
+            sb = new StringBuilder(name).append(':');
+            col = sb.length();
+        }
 
         Folder tag(String t) {
             sep(t.length());

@@ -5,7 +5,7 @@ public enum Canonicalization {
     SIMPLE,
     RELAXED;
 
-    static Canonicalization parse(String s) {
+    public static Canonicalization parse(String s) {
         if ("simple".equals(s)) {
             return SIMPLE;
         }

@@ -4,10 +4,15 @@ import dev.mailsec.asn1.BerLimits;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.shaded.bc.asn1.ASN1Primitive;
 import dev.mailsec.shaded.bc.crypto.params.Ed25519PublicKeyParameters;
+import dev.mailsec.shaded.bc.crypto.signers.Ed25519Signer;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -124,6 +129,46 @@ public final class KeyRecord {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code signature} is this key's signature of {@code data} under {@code algorithm}
+     * (for ed25519-sha256, RFC 8463 section 3: PureEdDSA over the SHA-256 of the data). Shared by
+     * DKIM signatures and ARC's AMS and AS.
+     */
+    public boolean verifies(SignatureTags.Algorithm algorithm, byte[] signature, byte[] data) {
+        if (algorithm == SignatureTags.Algorithm.ED25519_SHA256) {
+            if (signature.length != 64 || ed25519Key == null) {
+                return false;
+            }
+            byte[] hash;
+            try {
+                hash = MessageDigest.getInstance("SHA-256").digest(data);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK lacks SHA-256", e);
+            }
+            Ed25519Signer signer = new Ed25519Signer();
+            signer.init(false, ed25519Key);
+            signer.update(hash, 0, hash.length);
+            return signer.verifySignature(signature);
+        }
+        if (rsaKey == null) {
+            return false;
+        }
+        try {
+            Signature s =
+                    Signature.getInstance(
+                            algorithm == SignatureTags.Algorithm.RSA_SHA1
+                                    ? "SHA1withRSA"
+                                    : "SHA256withRSA");
+            s.initVerify(rsaKey);
+            s.update(data);
+            return s.verify(signature);
+        } catch (SignatureException e) {
+            return false; // e.g. b= of the wrong length for the key
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks RSA signature verification", e);
+        }
     }
 
     public int rsaBits() {

@@ -34,7 +34,7 @@ public final class SignatureTags {
             this.hashLength = hashLength;
         }
 
-        static Algorithm of(String tag) {
+        public static Algorithm of(String tag) {
             for (Algorithm a : values()) {
                 if (a.tag.equalsIgnoreCase(tag)) {
                     return a;

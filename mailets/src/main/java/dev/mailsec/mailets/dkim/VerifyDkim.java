@@ -3,7 +3,6 @@ package dev.mailsec.mailets.dkim;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.dkim.BodyLengthPolicy;
 import dev.mailsec.dkim.DkimAttributeNames;
@@ -13,9 +12,7 @@ import dev.mailsec.dkim.DkimResult;
 import dev.mailsec.dkim.DkimSignatureResult;
 import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
-import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.io.IOException;
@@ -74,10 +71,10 @@ public class VerifyDkim extends GenericMailet {
     static final String MIN_RSA_BITS = "minRsaBits";
     static final String BODY_LENGTH_POLICY = "bodyLengthPolicy";
     static final String CLOCK_DRIFT = "clockDriftSeconds";
-    static final String ZONE_FILE = "zoneFile";
-    static final String DNS_SERVERS = "dnsServers";
-    static final String DNS_TIMEOUT = "dnsTimeoutMillis";
-    static final String DNS_CACHE_SIZE = "dnsCacheSize";
+    static final String ZONE_FILE = KeySourceParameters.ZONE_FILE;
+    static final String DNS_SERVERS = KeySourceParameters.DNS_SERVERS;
+    static final String DNS_TIMEOUT = KeySourceParameters.DNS_TIMEOUT;
+    static final String DNS_CACHE_SIZE = KeySourceParameters.DNS_CACHE_SIZE;
     private static final Set<String> PARAMETERS =
             Set.of(
                     AUTHSERV_ID,
@@ -136,41 +133,7 @@ public class VerifyDkim extends GenericMailet {
     }
 
     private KeyRecordSource keys(Parameters p) throws MessagingException {
-        String zone = p.optional(ZONE_FILE).orElse(null);
-        if (zone != null) {
-            for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
-                if (p.optional(dns).isPresent()) {
-                    throw new MessagingException(
-                            "VerifyDkim: " + dns + " cannot be combined with " + ZONE_FILE);
-                }
-            }
-            try {
-                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new MessagingException(
-                        "VerifyDkim: "
-                                + ZONE_FILE
-                                + ": cannot read '"
-                                + zone
-                                + "': "
-                                + e.getMessage(),
-                        e);
-            }
-        }
-        DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
-        p.optional(DNS_SERVERS, dns::servers);
-        p.optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
-        p.optional(DNS_CACHE_SIZE, v -> dns.cacheSize(Integer.parseInt(v)));
-        if (injectedKeys != null) {
-            return null;
-        }
-        try {
-            return dns.build();
-        } catch (IllegalArgumentException e) {
-            // the engine names its own knob ("dnsServers: ..."); said once
-            String problem = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
-            throw new MessagingException("VerifyDkim: " + DNS_SERVERS + ": " + problem, e);
-        }
+        return KeySourceParameters.read("VerifyDkim", p, injectedKeys == null);
     }
 
     @Override

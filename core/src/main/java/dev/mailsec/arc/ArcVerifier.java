@@ -1,0 +1,186 @@
+package dev.mailsec.arc;
+
+import dev.mailsec.arc.ArcChain.ArcSet;
+import dev.mailsec.dkim.BodyHashers;
+import dev.mailsec.dkim.DkimPolicy;
+import dev.mailsec.dkim.HeaderCollector;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dkim.KeyResolver;
+import dev.mailsec.dkim.internal.BodyHasher;
+import dev.mailsec.dkim.internal.HeaderSection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Validates the ARC chain of a message (RFC 8617 section 5.2) in one pass over its bytes, with
+ * DKIM's header collector, canonicalising body hashers and key resolver: the structure first
+ * ({@link ArcChain}, no DNS), then the ARC-Message-Signature of the latest set, then every ARC-Seal
+ * from the latest down, then, for oldest-pass, the older AMS from the latest down to the first that
+ * fails. The first failure decides ({@code arc=fail} with the reason).
+ *
+ * <p>Bounds: the header section as {@link DkimPolicy} bounds it, at most {@value
+ * ArcChain#MAX_INSTANCES} sets (more fail before any key is fetched), at most {@code maxKeyLookups}
+ * distinct key names per message (default {@value #DEFAULT_MAX_KEY_LOOKUPS}), RSA keys of at least
+ * the policy's {@code minRsaBits}. Thread-safe and shared; each message gets its own {@link
+ * Session}, which never throws.
+ */
+public final class ArcVerifier {
+    public static final int DEFAULT_MAX_KEY_LOOKUPS = 16;
+
+    private final KeyResolver keys;
+    private final DkimPolicy policy;
+    private final int maxKeyLookups;
+
+    public ArcVerifier(KeyRecordSource keys, DkimPolicy policy) {
+        this(keys, policy, DEFAULT_MAX_KEY_LOOKUPS);
+    }
+
+    public ArcVerifier(KeyRecordSource keys, DkimPolicy policy, int maxKeyLookups) {
+        if (maxKeyLookups < 1 || maxKeyLookups > 2 * ArcChain.MAX_INSTANCES) {
+            throw new IllegalArgumentException(
+                    "maxKeyLookups: must be 1-"
+                            + 2 * ArcChain.MAX_INSTANCES
+                            + ", got "
+                            + maxKeyLookups);
+        }
+        this.keys = new KeyResolver(Objects.requireNonNull(keys, "keys"));
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.maxKeyLookups = maxKeyLookups;
+    }
+
+    public Session start() {
+        return new Session();
+    }
+
+    public ArcVerification verify(byte[] message) {
+        Session s = start();
+        s.write(message, 0, message.length);
+        return s.result();
+    }
+
+    public ArcVerification verify(InputStream in) throws IOException {
+        Session s = start();
+        in.transferTo(s);
+        return s.result();
+    }
+
+    /** One message's validation: write the raw message, then call {@link #result()}. */
+    public final class Session extends OutputStream {
+        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
+        private final BodyHashers bodies = new BodyHashers();
+        private final List<BodyHasher> amsBodies = new ArrayList<>();
+        private ArcChain chain;
+        private ArcSignatures signatures;
+        private ArcVerification result;
+        private boolean inBody;
+
+        private Session() {}
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (result != null) {
+                return;
+            }
+            if (!inBody) {
+                int taken = header.take(b, off, len);
+                if (taken < 0) {
+                    header.discard();
+                    result =
+                            ArcVerification.unreadable(
+                                    "header section larger than "
+                                            + policy.maxHeaderBytes()
+                                            + " bytes");
+                    return;
+                }
+                if (header.complete()) {
+                    endHeaders();
+                }
+                off += taken;
+                len -= taken;
+            }
+            if (inBody && result == null && len > 0) {
+                bodies.update(b, off, len);
+            }
+        }
+
+        private void endHeaders() {
+            inBody = true;
+            HeaderSection section = header.parse(policy.maxHeaderFields());
+            if (section == null) {
+                result =
+                        ArcVerification.unreadable(
+                                "more than " + policy.maxHeaderFields() + " header fields");
+                return;
+            }
+            chain = ArcChain.parse(section.fields());
+            if (chain.isEmpty()) {
+                result = ArcVerification.none();
+            } else if (chain.broken()) {
+                result = ArcVerification.fail(chain, chain.problem());
+            } else {
+                for (ArcSet set : chain.sets()) {
+                    amsBodies.add(
+                            bodies.forBody(
+                                    set.ams.bodyCanon,
+                                    set.ams.algorithm.jcaDigest,
+                                    set.ams.length));
+                }
+                signatures =
+                        new ArcSignatures(
+                                keys, policy.minRsaBits(), maxKeyLookups, section.fields());
+            }
+        }
+
+        /** Ends the message (if not yet ended) and returns the verdict. */
+        public ArcVerification result() {
+            if (result == null) {
+                if (!inBody) {
+                    endHeaders(); // the message ended inside its header section
+                }
+                if (result == null) {
+                    result = validate();
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public void close() {
+            result();
+        }
+
+        private ArcVerification validate() {
+            List<ArcSet> sets = chain.sets();
+            int n = sets.size();
+            String why = signatures.messageSignatureProblem(sets.get(n - 1), amsBodies.get(n - 1));
+            if (why != null) {
+                return ArcVerification.fail(chain, "ARC-Message-Signature " + n + ": " + why);
+            }
+            for (int i = n; i >= 1; i--) {
+                why = signatures.sealProblem(sets, i);
+                if (why != null) {
+                    return ArcVerification.fail(chain, "ARC-Seal " + i + ": " + why);
+                }
+            }
+            int oldestPass = 0;
+            for (int i = n - 1; i >= 1; i--) {
+                if (signatures.messageSignatureProblem(sets.get(i - 1), amsBodies.get(i - 1))
+                        != null) {
+                    oldestPass = i + 1;
+                    break;
+                }
+            }
+            return new ArcVerification(
+                    ArcResult.PASS, n, oldestPass, "", chain.sealers(), chain.aars());
+        }
+    }
+}
