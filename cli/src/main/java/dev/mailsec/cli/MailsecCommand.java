@@ -3,6 +3,7 @@ package dev.mailsec.cli;
 import dev.mailsec.cli.check.CheckCommand;
 import dev.mailsec.cli.dkim.DkimCommand;
 import dev.mailsec.cli.dkm.DkmCommand;
+import dev.mailsec.cli.dmarc.DmarcCommand;
 import dev.mailsec.cli.install.InstallCommand;
 import dev.mailsec.cli.rights.PortalCommand;
 import dev.mailsec.cli.rights.RightsCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
             PortalCommand.class,
             CheckCommand.class,
             SpfCommand.class,
+            DmarcCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MailsecCommand implements Runnable {

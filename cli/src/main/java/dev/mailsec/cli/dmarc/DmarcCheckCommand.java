@@ -1,0 +1,147 @@
+package dev.mailsec.cli.dmarc;
+
+import dev.mailsec.authres.AuthenticationResults;
+import dev.mailsec.authres.MethodResult;
+import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.dkim.KeyRecordOptions;
+import dev.mailsec.dkim.DkimAuthResults;
+import dev.mailsec.dkim.DkimPolicy;
+import dev.mailsec.dkim.DkimSignatureResult;
+import dev.mailsec.dkim.DkimVerification;
+import dev.mailsec.dkim.DkimVerifier;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dmarc.Dmarc;
+import dev.mailsec.dmarc.DmarcInputs;
+import dev.mailsec.dmarc.DmarcSettings;
+import dev.mailsec.dmarc.DmarcVerdict;
+import dev.mailsec.dmarc.OrgDomainMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./mailsec dmarc check [--zone FILE | --dns SERVERS] [--spf-domain D --spf-result R]
+ * MESSAGE}: verifies the message's DKIM signatures (the DkimVerifier VerifyDkim uses), takes the
+ * SPF verdict from the options (until the SPF engine lands) and prints the Authentication-Results
+ * field and the DMARC verdict VerifyDmarc would record.
+ */
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = "Evaluate DMARC for a message and print the verdict.")
+public final class DmarcCheckCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin KeyRecordOptions records;
+
+    @Option(
+            names = "--authserv-id",
+            paramLabel = "ID",
+            defaultValue = "localhost",
+            description = "The authserv-id to write (default: ${DEFAULT-VALUE}).")
+    String authservId;
+
+    @Option(
+            names = "--spf-domain",
+            paramLabel = "DOMAIN",
+            description = "The MAIL FROM domain SPF checked.")
+    String spfDomain;
+
+    @Option(
+            names = "--spf-result",
+            paramLabel = "RESULT",
+            description = "The SPF result for --spf-domain (pass, fail, softfail, ...).")
+    String spfResult;
+
+    @Option(
+            names = "--ip",
+            paramLabel = "ADDRESS",
+            description = "The client address (for allow-listed networks and the verdict).")
+    String ip;
+
+    @Option(
+            names = "--org-domain",
+            paramLabel = "psl|treewalk",
+            defaultValue = "psl",
+            description = "How the organizational domain is found (default: ${DEFAULT-VALUE}).")
+    String orgDomain;
+
+    @Parameters(paramLabel = "MESSAGE", description = "Message file (RFC 5322), or - for stdin.")
+    String message;
+
+    @Override
+    public Integer call() {
+        if ((spfDomain == null) != (spfResult == null)) {
+            throw new UserException("--spf-domain and --spf-result go together", 2);
+        }
+        String id;
+        OrgDomainMode mode;
+        try {
+            id = AuthenticationResults.checkAuthservId(authservId);
+            mode = OrgDomainMode.fromKeyword(orgDomain);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), 2);
+        }
+        KeyRecordSource txt = records.source();
+        byte[] bytes = read(message);
+        DkimVerification dkim = new DkimVerifier(txt, DkimPolicy.builder().build()).verify(bytes);
+        DmarcInputs.Builder in = DmarcInputs.builder().sourceIp(ip);
+        HeaderFields.values(bytes, "From").forEach(in::from);
+        for (DkimSignatureResult r : dkim.results()) {
+            in.dkim(r.result().keyword(), r.domain());
+        }
+        if (spfDomain != null) {
+            in.spf(spfResult, spfDomain, "mailfrom");
+        }
+        DmarcVerdict v =
+                new Dmarc(txt, DmarcSettings.builder().orgDomainMode(mode).build())
+                        .evaluate(in.build());
+        List<MethodResult> results = new ArrayList<>(DkimAuthResults.of(id, dkim).results());
+        if (spfDomain != null) {
+            results.add(
+                    MethodResult.builder("spf", spfResult)
+                            .reason("from --spf-result")
+                            .property("smtp", "mailfrom", spfDomain)
+                            .build());
+        }
+        results.add(v.methodResult());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(
+                AuthenticationResults.HEADER_NAME
+                        + ": "
+                        + AuthenticationResults.of(id, results)
+                                .foldedValue()
+                                .replace("\r\n", "\n"));
+        for (Map.Entry<String, String> e : v.toMap().entrySet()) {
+            out.println(e.getKey() + ": " + e.getValue());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = name.equals("-") ? System.in : Files.newInputStream(Path.of(name))) {
+            byte[] bytes = in.readAllBytes();
+            // a Unix mail file: as the mailet sees it after SMTP
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            return text.replaceAll("(?<!\r)\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such message file: " + name, 2);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + name + ": " + e.getMessage(), 2);
+        }
+    }
+}
