@@ -7,11 +7,11 @@ import dev.mailsec.spf.SpfResult;
  * An SPF result as an RFC 8601 {@code spf=} resinfo (section 2.7.2: smtp.mailfrom or smtp.helo),
  * worded as {@code VerifySpf} words it.
  */
-final class SpfMethodResult {
+public final class SpfMethodResult {
 
     private SpfMethodResult() {}
 
-    static MethodResult of(SpfResult r) {
+    public static MethodResult of(SpfResult r) {
         MethodResult.Builder b = MethodResult.builder("spf", r.code().keyword()).reason(reason(r));
         if (r.scope() == SpfResult.Scope.MAILFROM) {
             b.property("smtp", "mailfrom", r.sender());
