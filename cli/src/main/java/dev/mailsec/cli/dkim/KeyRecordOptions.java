@@ -77,4 +77,30 @@ public final class KeyRecordOptions {
             throw new UserException("--dns: " + e.getMessage(), 2);
         }
     }
+
+    /**
+     * The same records for the SPF engine ({@code mailsec dmarc check --ip}): the zone file, or DNS
+     * with the same servers and timeout; a bad option is a {@link UserException}.
+     */
+    public dev.mailsec.spf.SpfDns spfDns() {
+        source(); // the same checks and messages
+        if (zone != null) {
+            try {
+                return dev.mailsec.spf.ZoneFileSpfDns.load(zone);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserException("cannot read zone file " + zone + ": " + e.getMessage(), 2);
+            }
+        }
+        try {
+            return new dev.mailsec.spf.DnsjavaSpfDns(
+                    dnsServers == null
+                            ? java.util.List.of()
+                            : dev.mailsec.dns.DnsServers.parse(dnsServers),
+                    Duration.ofMillis(dnsTimeoutMillis),
+                    1000,
+                    java.time.Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--dns: " + e.getMessage(), 2);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mailsec.cli.dmarc;
 
+import dev.mailsec.authentication.SpfMethodResult;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.authres.MethodResult;
 import dev.mailsec.cli.UserException;
@@ -15,9 +16,14 @@ import dev.mailsec.dmarc.DmarcInputs;
 import dev.mailsec.dmarc.DmarcSettings;
 import dev.mailsec.dmarc.DmarcVerdict;
 import dev.mailsec.dmarc.OrgDomainMode;
+import dev.mailsec.spf.SpfChecker;
+import dev.mailsec.spf.SpfLimits;
+import dev.mailsec.spf.SpfResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,9 +39,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./mailsec dmarc check [--zone FILE | --dns SERVERS] [--spf-domain D --spf-result R]
- * MESSAGE}: verifies the message's DKIM signatures (the DkimVerifier VerifyDkim uses), takes the
- * SPF verdict from the options (until the SPF engine lands) and prints the Authentication-Results
- * field and the DMARC verdict VerifyDmarc would record.
+ * MESSAGE}: verifies the message's DKIM signatures (the DkimVerifier VerifyDkim uses), checks SPF
+ * with the SPF engine when {@code --ip} is given (with {@code --helo} and {@code --mail-from};
+ * {@code --spf-domain}/{@code --spf-result} instead give an offline verdict) and prints the
+ * Authentication-Results field and the DMARC verdict VerifyDmarc would record.
  */
 @Command(
         name = "check",
@@ -69,8 +76,19 @@ public final class DmarcCheckCommand implements Callable<Integer> {
     @Option(
             names = "--ip",
             paramLabel = "ADDRESS",
-            description = "The client address (for allow-listed networks and the verdict).")
+            description =
+                    "The client address: SPF is checked for it (unless --spf-result is given),"
+                            + " and it is the verdict's source IP.")
     String ip;
+
+    @Option(names = "--helo", paramLabel = "NAME", description = "The HELO/EHLO name, for SPF.")
+    String helo;
+
+    @Option(
+            names = "--mail-from",
+            paramLabel = "ADDRESS",
+            description = "The MAIL FROM address, for SPF (absent: the null sender, HELO checked).")
+    String mailFrom;
 
     @Option(
             names = "--org-domain",
@@ -103,8 +121,14 @@ public final class DmarcCheckCommand implements Callable<Integer> {
         for (DkimSignatureResult r : dkim.results()) {
             in.dkim(r.result().keyword(), r.domain());
         }
+        SpfResult spf = null;
         if (spfDomain != null) {
             in.spf(spfResult, spfDomain, "mailfrom");
+        } else if (ip != null) {
+            spf =
+                    new SpfChecker(records.spfDns(), SpfLimits.defaults().withReceiver(id))
+                            .checkMailFrom(address(ip), mailFrom, helo);
+            in.spf(spf.code().keyword(), spf.domain(), spf.scope().keyword());
         }
         DmarcVerdict v =
                 new Dmarc(txt, DmarcSettings.builder().orgDomainMode(mode).build())
@@ -116,6 +140,8 @@ public final class DmarcCheckCommand implements Callable<Integer> {
                             .reason("from --spf-result")
                             .property("smtp", "mailfrom", spfDomain)
                             .build());
+        } else if (spf != null) {
+            results.add(SpfMethodResult.of(spf));
         }
         results.add(v.methodResult());
         PrintWriter out = spec.commandLine().getOut();
@@ -130,6 +156,17 @@ public final class DmarcCheckCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private static InetAddress address(String ip) {
+        if (!ip.matches("[0-9A-Fa-f:.]+")) {
+            throw new UserException("--ip: not an IP address: '" + ip + "'", 2);
+        }
+        try {
+            return InetAddress.getByName(ip); // a literal: no DNS
+        } catch (UnknownHostException e) {
+            throw new UserException("--ip: not an IP address: '" + ip + "'", 2);
+        }
     }
 
     private static byte[] read(String name) {

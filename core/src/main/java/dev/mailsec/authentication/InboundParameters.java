@@ -1,0 +1,179 @@
+package dev.mailsec.authentication;
+
+import dev.mailsec.arc.ArcVerifier;
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.Parameters;
+import dev.mailsec.dkim.DkimPolicy;
+import dev.mailsec.dkim.DkimVerifier;
+import dev.mailsec.dkim.DnsKeyRecordSource;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.dmarc.Dmarc;
+import dev.mailsec.dmarc.DmarcSettings;
+import dev.mailsec.dmarc.OrgDomainMode;
+import dev.mailsec.dns.DnsServers;
+import dev.mailsec.mail.DomainName;
+import dev.mailsec.spf.DnsjavaSpfDns;
+import dev.mailsec.spf.SpfChecker;
+import dev.mailsec.spf.SpfDns;
+import dev.mailsec.spf.SpfLimits;
+import dev.mailsec.spf.ZoneFileSpfDns;
+import dev.mailsec.tls.connector.IpRange;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds an {@link InboundAuthentication} from the parameters the pack's mailets use, with their
+ * names and rules: DNS as {@code VerifyDkim}/{@code VerifySpf} ({@code zoneFile}, or {@code
+ * dnsServers}, {@code dnsTimeoutMillis}, {@code dnsCacheSize}), DMARC as {@code VerifyDmarc}
+ * ({@code orgDomain} psl|treewalk, {@code allowDomains}, {@code allowNetworks}, {@code
+ * trustedArcSealers}, {@code samplingSeed}). A bad value throws a {@link ConfigException} naming
+ * the owner, the parameter and the value.
+ */
+public final class InboundParameters {
+
+    public static final String ZONE_FILE = "zoneFile";
+    public static final String DNS_SERVERS = "dnsServers";
+    public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
+    public static final String DNS_CACHE_SIZE = "dnsCacheSize";
+    public static final String ORG_DOMAIN = "orgDomain";
+    public static final String ALLOW_DOMAINS = "allowDomains";
+    public static final String ALLOW_NETWORKS = "allowNetworks";
+    public static final String TRUSTED_ARC_SEALERS = "trustedArcSealers";
+    public static final String SAMPLING_SEED = "samplingSeed";
+
+    /** Every name read here. */
+    public static final Set<String> NAMES =
+            Set.of(
+                    ZONE_FILE,
+                    DNS_SERVERS,
+                    DNS_TIMEOUT,
+                    DNS_CACHE_SIZE,
+                    ORG_DOMAIN,
+                    ALLOW_DOMAINS,
+                    ALLOW_NETWORKS,
+                    TRUSTED_ARC_SEALERS,
+                    SAMPLING_SEED);
+
+    private InboundParameters() {}
+
+    /**
+     * @param receiver this server's name for SPF's {@code %{r}} macro (may be "")
+     */
+    public static InboundAuthentication read(String owner, Parameters p, String receiver) {
+        DmarcSettings settings = dmarcSettings(p);
+        String zone = p.optional(ZONE_FILE).orElse(null);
+        Duration timeout =
+                p.duration(
+                        DNS_TIMEOUT,
+                        ChronoUnit.MILLIS,
+                        DnsKeyRecordSource.DEFAULT_TIMEOUT,
+                        Duration.ofMillis(1),
+                        Duration.ofMinutes(1));
+        int cacheSize =
+                (int)
+                        p.integer(
+                                DNS_CACHE_SIZE,
+                                DnsKeyRecordSource.DEFAULT_CACHE_SIZE,
+                                0,
+                                10_000_000);
+        KeyRecordSource txt;
+        SpfDns spfDns;
+        if (zone != null) {
+            for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
+                if (p.optional(dns).isPresent()) {
+                    throw new ConfigException(
+                            owner,
+                            dns,
+                            p.optional(dns).get(),
+                            "cannot be combined with " + ZONE_FILE,
+                            null);
+                }
+            }
+            try {
+                txt = ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
+                spfDns = ZoneFileSpfDns.load(PackPaths.resolve(zone));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(
+                        owner, ZONE_FILE, zone, "cannot read it: " + e.getMessage(), e);
+            }
+        } else {
+            String servers = p.optional(DNS_SERVERS).orElse("");
+            try {
+                List<InetSocketAddress> list =
+                        servers.isBlank() ? List.of() : DnsServers.parse(servers);
+                DnsKeyRecordSource.Builder dns =
+                        DnsKeyRecordSource.builder().timeout(timeout).cacheSize(cacheSize);
+                list.forEach(dns::server);
+                txt = dns.build();
+                spfDns = new DnsjavaSpfDns(list, timeout, cacheSize, Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                String problem = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
+                throw new ConfigException(owner, DNS_SERVERS, servers, problem, e);
+            }
+        }
+        return of(txt, spfDns, settings, receiver);
+    }
+
+    /** The engines over one TXT source and one SPF DNS, with default DKIM/ARC policies. */
+    public static InboundAuthentication of(
+            KeyRecordSource txt, SpfDns spfDns, DmarcSettings settings, String receiver) {
+        DkimPolicy policy = DkimPolicy.builder().clock(Clock.systemUTC()).build();
+        return new InboundAuthentication(
+                new DkimVerifier(txt, policy),
+                new SpfChecker(
+                        spfDns,
+                        receiver == null || receiver.isEmpty()
+                                ? SpfLimits.defaults()
+                                : SpfLimits.defaults().withReceiver(receiver)),
+                new ArcVerifier(txt, policy),
+                new Dmarc(txt, settings));
+    }
+
+    /**
+     * {@code orgDomain}, {@code allowDomains}, {@code allowNetworks}, {@code trustedArcSealers},
+     * {@code samplingSeed}.
+     */
+    public static DmarcSettings dmarcSettings(Parameters p) {
+        DmarcSettings.Builder s = DmarcSettings.builder();
+        p.optional(ORG_DOMAIN, OrgDomainMode::fromKeyword).ifPresent(s::orgDomainMode);
+        p.optional(ALLOW_DOMAINS, InboundParameters::domains)
+                .ifPresent(l -> l.forEach(s::allowDomain));
+        p.optional(ALLOW_NETWORKS, InboundParameters::networks)
+                .ifPresent(l -> l.forEach(s::allowNetwork));
+        p.optional(TRUSTED_ARC_SEALERS, InboundParameters::domains)
+                .ifPresent(l -> l.forEach(s::trustedArcSealer));
+        p.optional(SAMPLING_SEED, Long::parseLong).ifPresent(s::samplingSeed);
+        return s.build();
+    }
+
+    /** A comma list of domain names; a bad one is named. */
+    public static List<String> domains(String value) {
+        List<String> out = new ArrayList<>();
+        for (String d : value.split(",", -1)) {
+            out.add(
+                    DomainName.normalize(d, DomainName.Option.TRIM, DomainName.Option.IDN)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "not a domain name: '" + d.trim() + "'")));
+        }
+        return out;
+    }
+
+    /** A comma list of CIDR ranges; a bad one is named. */
+    public static List<IpRange> networks(String value) {
+        List<IpRange> out = new ArrayList<>();
+        for (String n : value.split(",", -1)) {
+            out.add(IpRange.parse(n));
+        }
+        return out;
+    }
+}

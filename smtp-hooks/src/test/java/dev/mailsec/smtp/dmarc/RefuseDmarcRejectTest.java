@@ -1,0 +1,211 @@
+package dev.mailsec.smtp.dmarc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailsec.authentication.InboundAuthentication;
+import dev.mailsec.authentication.InboundParameters;
+import dev.mailsec.dkim.KeyLookup;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dmarc.DmarcSettings;
+import dev.mailsec.spf.ZoneFileSpfDns;
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import org.apache.commons.configuration2.XMLConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.apache.james.core.MailAddress;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+class RefuseDmarcRejectTest {
+
+    private static final String SPF_ZONE =
+            "reject.example. 300 IN TXT \"v=spf1 ip4:192.0.2.1 -all\"\n";
+
+    private static final Map<String, String> TXT =
+            Map.of(
+                    "_dmarc.reject.example", "v=DMARC1; p=reject",
+                    "_dmarc.none.example", "v=DMARC1; p=none");
+
+    private static RefuseDmarcReject hook(KeyRecordSource txt, boolean defer) {
+        InboundAuthentication a =
+                InboundParameters.of(
+                        txt,
+                        ZoneFileSpfDns.parse(SPF_ZONE, "test.zone"),
+                        DmarcSettings.defaults(),
+                        "");
+        RefuseDmarcReject h = new RefuseDmarcReject();
+        h.init(a, defer);
+        return h;
+    }
+
+    private static RefuseDmarcReject hook() {
+        return hook(
+                name ->
+                        TXT.containsKey(name)
+                                ? KeyLookup.found(java.util.List.of(TXT.get(name)))
+                                : KeyLookup.notFound("NXDOMAIN"),
+                false);
+    }
+
+    private static Mail mail(String from, String raw) throws Exception {
+        MimeMessage m =
+                new MimeMessage(
+                        Session.getInstance(new java.util.Properties()),
+                        new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)));
+        return FakeMail.builder()
+                .name("m1")
+                .sender(new MailAddress(from))
+                .recipient("bob@example.net")
+                .mimeMessage(m)
+                .build();
+    }
+
+    private static String message(String from) {
+        return "From: <" + from + ">\r\nTo: bob@example.net\r\nSubject: s\r\n\r\nbody\r\n";
+    }
+
+    @Test
+    void aForgedMailFromAPRejectDomainIsRefusedWith550() throws Exception {
+        HookResult r =
+                hook().onMessage(
+                                session("203.0.113.5"),
+                                mail("a@reject.example", message("a@reject.example")));
+
+        assertThat(r.getResult()).isEqualTo(HookReturnCode.deny());
+        assertThat(r.getSmtpRetCode()).isEqualTo("550");
+        assertThat(r.getSmtpDescription())
+                .startsWith("5.7.1 Email rejected per DMARC policy for reject.example")
+                .contains("p=reject");
+    }
+
+    @Test
+    void spfPassFromTheDomainsServerIsAccepted() throws Exception {
+        HookResult r =
+                hook().onMessage(
+                                session("192.0.2.1"),
+                                mail("a@reject.example", message("a@reject.example")));
+
+        assertThat(r).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void aPNoneDomainAndADomainWithoutRecordAreAccepted() throws Exception {
+        assertThat(
+                        hook().onMessage(
+                                        session("203.0.113.5"),
+                                        mail("a@none.example", message("a@none.example"))))
+                .isEqualTo(HookResult.DECLINED);
+        assertThat(
+                        hook().onMessage(
+                                        session("203.0.113.5"),
+                                        mail("a@nothing.example", message("a@nothing.example"))))
+                .isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void aDnsTemperrorIsAcceptedUnlessDeferring() throws Exception {
+        KeyRecordSource down = name -> KeyLookup.temporaryFailure("SERVFAIL");
+        Mail mail = mail("a@reject.example", message("a@reject.example"));
+
+        assertThat(hook(down, false).onMessage(session("203.0.113.5"), mail))
+                .isEqualTo(HookResult.DECLINED);
+        HookResult deferred = hook(down, true).onMessage(session("203.0.113.5"), mail);
+        assertThat(deferred.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(deferred.getSmtpRetCode()).isEqualTo("451");
+        assertThat(deferred.getSmtpDescription()).startsWith("4.7.0 ").contains("reject.example");
+    }
+
+    @Test
+    void anEngineFailureNeverReachesTheSession() throws Exception {
+        KeyRecordSource exploding =
+                name -> {
+                    throw new IllegalStateException("boom");
+                };
+
+        HookResult r =
+                hook(exploding, true)
+                        .onMessage(
+                                session("203.0.113.5"),
+                                mail("a@reject.example", message("a@reject.example")));
+
+        assertThat(r).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void initReadsTheMailetsParameterNamesAndNamesABadValue() throws Exception {
+        new RefuseDmarcReject()
+                .init(
+                        xml(
+                                "<dnsServers>127.0.0.1:5353</dnsServers>"
+                                        + "<trustedArcSealers>lists.example.org</trustedArcSealers>"
+                                        + "<allowNetworks>192.0.2.0/24</allowNetworks>"
+                                        + "<deferOnTemperror>true</deferOnTemperror>"));
+        assertThatThrownBy(
+                        () ->
+                                new RefuseDmarcReject()
+                                        .init(xml("<allowNetworks>300.1.2.3/8</allowNetworks>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("allowNetworks")
+                .hasMessageContaining("300.1.2.3/8");
+        assertThatThrownBy(() -> new RefuseDmarcReject().init(xml("<orgDomain>guess</orgDomain>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("orgDomain")
+                .hasMessageContaining("guess");
+        assertThatThrownBy(() -> new RefuseDmarcReject().init(xml("<authservid>x</authservid>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unknown parameter 'authservid'");
+        assertThatThrownBy(
+                        () ->
+                                new RefuseDmarcReject()
+                                        .init(
+                                                xml(
+                                                        "<zoneFile>/nonexistent/z</zoneFile><dnsServers>127.0.0.1</dnsServers>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("dnsServers");
+    }
+
+    private static SMTPSession session(String ip) {
+        return (SMTPSession)
+                Proxy.newProxyInstance(
+                        RefuseDmarcRejectTest.class.getClassLoader(),
+                        new Class<?>[] {SMTPSession.class},
+                        (proxy, method, args) -> {
+                            switch (method.getName()) {
+                                case "getRemoteAddress":
+                                    return new InetSocketAddress(ip, 40000);
+                                case "getAttachment":
+                                    return args[0] == SMTPSession.CURRENT_HELO_NAME
+                                            ? Optional.of("client.example")
+                                            : Optional.empty();
+                                case "getSessionID":
+                                    return "s1";
+                                default:
+                                    throw new AssertionError("unexpected call " + method);
+                            }
+                        });
+    }
+
+    private static XMLConfiguration xml(String children) throws ConfigurationException {
+        XMLConfiguration configuration = new XMLConfiguration();
+        new FileHandler(configuration)
+                .load(
+                        new StringReader(
+                                "<handler class=\"dev.mailsec.smtp.dmarc.RefuseDmarcReject\">"
+                                        + children
+                                        + "</handler>"));
+        return configuration;
+    }
+}
