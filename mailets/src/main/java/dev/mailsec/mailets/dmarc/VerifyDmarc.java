@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dmarc;
 
+import dev.mailsec.authentication.InboundParameters;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
@@ -8,15 +9,10 @@ import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dmarc.Dmarc;
 import dev.mailsec.dmarc.DmarcAttributeNames;
 import dev.mailsec.dmarc.DmarcInputs;
-import dev.mailsec.dmarc.DmarcSettings;
 import dev.mailsec.dmarc.DmarcVerdict;
-import dev.mailsec.dmarc.OrgDomainMode;
 import dev.mailsec.guard.PerMailGuard;
-import dev.mailsec.mail.DomainName;
 import dev.mailsec.mailets.dkim.KeySourceParameters;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
-import dev.mailsec.tls.connector.IpRange;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -58,11 +54,11 @@ public class VerifyDmarc extends GenericMailet {
     public static final AttributeName RESULT = AttributeName.of(DmarcAttributeNames.RESULT);
 
     static final String AUTHSERV_ID = "authservId";
-    static final String ORG_DOMAIN = "orgDomain";
-    static final String ALLOW_DOMAINS = "allowDomains";
-    static final String ALLOW_NETWORKS = "allowNetworks";
-    static final String TRUSTED_ARC_SEALERS = "trustedArcSealers";
-    static final String SAMPLING_SEED = "samplingSeed";
+    static final String ORG_DOMAIN = InboundParameters.ORG_DOMAIN;
+    static final String ALLOW_DOMAINS = InboundParameters.ALLOW_DOMAINS;
+    static final String ALLOW_NETWORKS = InboundParameters.ALLOW_NETWORKS;
+    static final String TRUSTED_ARC_SEALERS = InboundParameters.TRUSTED_ARC_SEALERS;
+    static final String SAMPLING_SEED = InboundParameters.SAMPLING_SEED;
 
     private final KeyRecordSource injectedTxt;
     private String authservId;
@@ -94,46 +90,14 @@ public class VerifyDmarc extends GenericMailet {
         Parameters p = Parameters.of("VerifyDmarc", this::getInitParameter);
         try {
             authservId = p.required(AUTHSERV_ID, AuthenticationResults::checkAuthservId);
-            DmarcSettings.Builder s = DmarcSettings.builder();
-            p.optional(ORG_DOMAIN, OrgDomainMode::fromKeyword).ifPresent(s::orgDomainMode);
-            p.optional(ALLOW_DOMAINS, VerifyDmarc::domains)
-                    .ifPresent(l -> l.forEach(s::allowDomain));
-            p.optional(ALLOW_NETWORKS, VerifyDmarc::networks)
-                    .ifPresent(l -> l.forEach(s::allowNetwork));
-            p.optional(TRUSTED_ARC_SEALERS, VerifyDmarc::domains)
-                    .ifPresent(l -> l.forEach(s::trustedArcSealer));
-            p.optional(SAMPLING_SEED, Long::parseLong).ifPresent(s::samplingSeed);
             KeyRecordSource txt =
                     injectedTxt != null
                             ? injectedTxt
                             : KeySourceParameters.read("VerifyDmarc", p, true);
-            dmarc = new Dmarc(txt, s.build());
+            dmarc = new Dmarc(txt, InboundParameters.dmarcSettings(p));
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
-    }
-
-    /** A comma list of domain names; a bad one is named. */
-    static List<String> domains(String value) {
-        List<String> out = new ArrayList<>();
-        for (String d : value.split(",", -1)) {
-            out.add(
-                    DomainName.normalize(d, DomainName.Option.TRIM, DomainName.Option.IDN)
-                            .orElseThrow(
-                                    () ->
-                                            new IllegalArgumentException(
-                                                    "not a domain name: '" + d.trim() + "'")));
-        }
-        return out;
-    }
-
-    /** A comma list of CIDR ranges; a bad one is named. */
-    static List<IpRange> networks(String value) {
-        List<IpRange> out = new ArrayList<>();
-        for (String n : value.split(",", -1)) {
-            out.add(IpRange.parse(n));
-        }
-        return out;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.spf;
 
+import dev.mailsec.authentication.SpfMethodResult;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.authres.MethodResult;
 import dev.mailsec.config.ConfigException;
@@ -171,11 +172,11 @@ public class VerifySpf extends GenericMailet {
         String mailFrom = mail.getMaybeSender().asOptional().map(Object::toString).orElse(null);
         SpfResult result = checker.checkMailFrom(ip, mailFrom, helo);
         List<MethodResult> results = new ArrayList<>();
-        results.add(SpfAuthResult.of(result));
+        results.add(SpfMethodResult.of(result));
         mail.setAttribute(new Attribute(RESULT, toAttribute(result)));
         if (checkHelo && result.scope() == SpfResult.Scope.MAILFROM && !helo.isEmpty()) {
             SpfResult heloResult = checker.checkHelo(ip, helo);
-            results.add(SpfAuthResult.of(heloResult));
+            results.add(SpfMethodResult.of(heloResult));
             mail.setAttribute(new Attribute(HELO_RESULT, toAttribute(heloResult)));
         }
         OurAuthenticationResults.add(mail, authservId, results);
