@@ -88,20 +88,12 @@ final class ArcTags {
             throw Verdict.permerror("ARC-Message-Signature: bh= has the wrong length");
         }
         String c = t.get("c");
-        if (c == null) {
-            headerCanon = Canonicalization.SIMPLE;
-            bodyCanon = Canonicalization.SIMPLE;
-        } else {
-            int slash = c.indexOf('/');
-            headerCanon = Canonicalization.parse(slash < 0 ? c : c.substring(0, slash));
-            bodyCanon =
-                    slash < 0
-                            ? Canonicalization.SIMPLE
-                            : Canonicalization.parse(c.substring(slash + 1));
-            if (headerCanon == null || bodyCanon == null) {
-                throw Verdict.permerror("ARC-Message-Signature: unsupported c= tag");
-            }
+        Canonicalization[] canon = Canonicalization.parseTag(c);
+        if (canon == null) {
+            throw Verdict.permerror("ARC-Message-Signature: unsupported c= tag");
         }
+        headerCanon = canon[0];
+        bodyCanon = canon[1];
         this.signedHeaders = headerList(t.get("h"));
         if (signedHeaders.contains("arc-seal")) {
             throw Verdict.permerror("ARC-Message-Signature must not sign ARC-Seal");

@@ -1,28 +1,20 @@
 package dev.mailsec.dkim;
 
+import dev.mailsec.dns.DnsQuestion;
 import dev.mailsec.dns.DnsServers;
-import java.io.IOException;
+import dev.mailsec.dns.TtlCache;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -45,51 +37,22 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
 
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
-    private final int cacheSize;
     private final Duration maxTtl;
     private final Duration negativeTtl;
     private final Clock clock;
-    private final Map<String, CachedLookup> cache;
-
-    private static final class CachedLookup {
-        final KeyLookup lookup;
-        final long expiresAtMillis;
-
-        CachedLookup(KeyLookup lookup, long expiresAtMillis) {
-            this.lookup = lookup;
-            this.expiresAtMillis = expiresAtMillis;
-        }
-    }
+    private final TtlCache<KeyLookup> cache;
 
     private DnsKeyRecordSource(Builder b) {
-        this.servers = b.servers.isEmpty() ? systemServers() : List.copyOf(b.servers);
+        this.servers = DnsQuestion.serversOrSystem(b.servers);
         this.timeout = b.timeout;
-        this.cacheSize = b.cacheSize;
         this.maxTtl = b.maxTtl;
         this.negativeTtl = b.negativeTtl;
         this.clock = b.clock;
-        this.cache =
-                new LinkedHashMap<String, CachedLookup>(256, 0.75f, true) {
-                    private static final long serialVersionUID = 1L;
-
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, CachedLookup> eldest) {
-                        return size() > cacheSize;
-                    }
-                };
+        this.cache = new TtlCache<>(b.cacheSize);
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static List<InetSocketAddress> systemServers() {
-        List<InetSocketAddress> s = ResolverConfig.getCurrentConfig().servers();
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "dnsServers: none configured and none found in the system configuration");
-        }
-        return List.copyOf(s);
     }
 
     /** The servers asked, in order. */
@@ -101,14 +64,9 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
     public KeyLookup lookup(String name) {
         String key = name.toLowerCase(Locale.ROOT);
         long now = clock.millis();
-        synchronized (cache) {
-            CachedLookup e = cache.get(key);
-            if (e != null) {
-                if (e.expiresAtMillis > now) {
-                    return e.lookup;
-                }
-                cache.remove(key);
-            }
+        KeyLookup cached = cache.get(key, now);
+        if (cached != null) {
+            return cached;
         }
         Name qname;
         try {
@@ -116,68 +74,42 @@ public final class DnsKeyRecordSource implements KeyRecordSource {
         } catch (TextParseException e) {
             return KeyLookup.notFound("invalid name");
         }
-        String lastFailure = "no server";
-        for (InetSocketAddress server : servers) {
-            Message response;
-            try {
-                SimpleResolver resolver = new SimpleResolver(server);
-                resolver.setTimeout(timeout);
-                response =
-                        resolver.send(
-                                Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN)));
-            } catch (IOException e) {
-                lastFailure =
-                        e instanceof SocketTimeoutException
-                                        || String.valueOf(e.getMessage()).contains("imed out")
-                                ? "timeout"
-                                : "network error";
-                LOG.debug("DKIM key query {} to {} failed: {}", key, server, e.toString());
-                continue;
-            }
-            int rcode = response.getRcode();
-            if (rcode == Rcode.NXDOMAIN) {
-                return remember(key, KeyLookup.notFound("NXDOMAIN"), negativeTtl.toMillis(), now);
-            }
-            if (rcode != Rcode.NOERROR) {
-                lastFailure = Rcode.string(rcode);
-                continue;
-            }
-            List<String> records = new ArrayList<>();
-            long ttl = Long.MAX_VALUE;
-            for (Record r : response.getSection(Section.ANSWER)) {
-                if (r instanceof TXTRecord) {
-                    StringBuilder sb = new StringBuilder();
-                    for (Object part : ((TXTRecord) r).getStringsAsByteArrays()) {
-                        sb.append(new String((byte[]) part, StandardCharsets.ISO_8859_1));
-                    }
-                    records.add(sb.toString());
-                    ttl = Math.min(ttl, r.getTTL());
-                }
-            }
-            if (records.isEmpty()) {
-                return remember(
-                        key, KeyLookup.notFound("no TXT record"), negativeTtl.toMillis(), now);
-            }
-            long ttlMillis = Math.min(Duration.ofSeconds(ttl).toMillis(), maxTtl.toMillis());
-            return remember(key, KeyLookup.found(records), ttlMillis, now);
+        DnsQuestion.Outcome outcome =
+                DnsQuestion.ask(
+                        servers,
+                        timeout,
+                        qname,
+                        Type.TXT,
+                        (server, e) ->
+                                LOG.debug(
+                                        "DKIM key query {} to {} failed: {}",
+                                        key,
+                                        server,
+                                        e.toString()));
+        if (outcome.nxdomain()) {
+            return cache.remember(key, KeyLookup.notFound("NXDOMAIN"), negativeTtl.toMillis(), now);
         }
-        return KeyLookup.temporaryFailure(lastFailure);
-    }
-
-    private KeyLookup remember(String key, KeyLookup lookup, long ttlMillis, long now) {
-        if (ttlMillis > 0) {
-            synchronized (cache) {
-                cache.put(key, new CachedLookup(lookup, now + ttlMillis));
+        if (outcome.response() == null) {
+            return KeyLookup.temporaryFailure(outcome.failure());
+        }
+        List<String> records = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        for (Record r : outcome.response().getSection(Section.ANSWER)) {
+            if (r instanceof TXTRecord) {
+                records.add(DnsQuestion.text((TXTRecord) r));
+                ttl = Math.min(ttl, r.getTTL());
             }
         }
-        return lookup;
+        if (records.isEmpty()) {
+            return cache.remember(
+                    key, KeyLookup.notFound("no TXT record"), negativeTtl.toMillis(), now);
+        }
+        return cache.remember(key, KeyLookup.found(records), TtlCache.capped(ttl, maxTtl), now);
     }
 
     /** Entries currently cached (expired ones included until looked up or evicted). */
     public int cachedNames() {
-        synchronized (cache) {
-            return cache.size();
-        }
+        return cache.size();
     }
 
     @Override

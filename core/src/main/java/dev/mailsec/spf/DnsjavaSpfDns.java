@@ -1,30 +1,24 @@
 package dev.mailsec.spf;
 
+import dev.mailsec.dns.DnsQuestion;
+import dev.mailsec.dns.TtlCache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 
 /**
@@ -43,17 +37,7 @@ public final class DnsjavaSpfDns implements SpfDns {
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
     private final Clock clock;
-    private final Map<String, Cached> cache;
-
-    private static final class Cached {
-        final Answer answer;
-        final long expiresAtMillis;
-
-        Cached(Answer answer, long expiresAtMillis) {
-            this.answer = answer;
-            this.expiresAtMillis = expiresAtMillis;
-        }
-    }
+    private final TtlCache<Answer> cache;
 
     /**
      * @param servers servers asked in order; empty means the system's resolvers
@@ -61,31 +45,14 @@ public final class DnsjavaSpfDns implements SpfDns {
      */
     public DnsjavaSpfDns(
             List<InetSocketAddress> servers, Duration timeout, int cacheSize, Clock clock) {
-        this.servers = servers.isEmpty() ? systemServers() : List.copyOf(servers);
+        this.servers = DnsQuestion.serversOrSystem(servers);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (cacheSize < 0) {
             throw new IllegalArgumentException(
                     "dnsCacheSize: must not be negative, got " + cacheSize);
         }
-        this.cache =
-                new LinkedHashMap<String, Cached>(256, 0.75f, true) {
-                    private static final long serialVersionUID = 1L;
-
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
-                        return size() > cacheSize;
-                    }
-                };
-    }
-
-    private static List<InetSocketAddress> systemServers() {
-        List<InetSocketAddress> s = ResolverConfig.getCurrentConfig().servers();
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "dnsServers: none configured and none found in the system configuration");
-        }
-        return List.copyOf(s);
+        this.cache = new TtlCache<>(cacheSize);
     }
 
     public List<InetSocketAddress> servers() {
@@ -96,14 +63,9 @@ public final class DnsjavaSpfDns implements SpfDns {
     public Answer query(String name, SpfDns.Type type) {
         String key = type + " " + name.toLowerCase(Locale.ROOT);
         long now = clock.millis();
-        synchronized (cache) {
-            Cached c = cache.get(key);
-            if (c != null) {
-                if (c.expiresAtMillis > now) {
-                    return c.answer;
-                }
-                cache.remove(key);
-            }
+        Answer cached = cache.get(key, now);
+        if (cached != null) {
+            return cached;
         }
         Name qname;
         try {
@@ -112,56 +74,33 @@ public final class DnsjavaSpfDns implements SpfDns {
             return Answer.nxdomain();
         }
         int qtype = dnsType(type);
-        String lastFailure = "no server";
-        for (InetSocketAddress server : servers) {
-            Message response;
-            try {
-                SimpleResolver resolver = new SimpleResolver(server);
-                resolver.setTimeout(timeout);
-                response =
-                        resolver.send(Message.newQuery(Record.newRecord(qname, qtype, DClass.IN)));
-            } catch (IOException e) {
-                lastFailure =
-                        e instanceof SocketTimeoutException
-                                        || String.valueOf(e.getMessage()).contains("imed out")
-                                ? "timeout"
-                                : "network error";
-                continue;
-            }
-            int rcode = response.getRcode();
-            if (rcode == Rcode.NXDOMAIN) {
-                return remember(key, Answer.nxdomain(), NEGATIVE_TTL.toMillis(), now);
-            }
-            if (rcode != Rcode.NOERROR) {
-                lastFailure = Rcode.string(rcode);
-                continue;
-            }
-            List<String> data = new ArrayList<>();
-            List<Integer> preferences = new ArrayList<>();
-            long ttl = Long.MAX_VALUE;
-            for (Record r : response.getSection(Section.ANSWER)) {
-                String value = value(r, qtype);
-                if (value != null) {
-                    int at = data.size();
-                    if (r instanceof MXRecord) {
-                        int p = ((MXRecord) r).getPriority();
-                        while (at > 0 && preferences.get(at - 1) > p) {
-                            at--;
-                        }
-                        preferences.add(at, p);
-                    }
-                    data.add(at, value);
-                    ttl = Math.min(ttl, r.getTTL());
-                }
-            }
-            Answer answer = Answer.of(data);
-            long keep =
-                    data.isEmpty()
-                            ? NEGATIVE_TTL.toMillis()
-                            : Math.min(Duration.ofSeconds(ttl).toMillis(), MAX_TTL.toMillis());
-            return remember(key, answer, keep, now);
+        DnsQuestion.Outcome outcome = DnsQuestion.ask(servers, timeout, qname, qtype, null);
+        if (outcome.nxdomain()) {
+            return cache.remember(key, Answer.nxdomain(), NEGATIVE_TTL.toMillis(), now);
         }
-        return Answer.temporaryFailure(lastFailure);
+        if (outcome.response() == null) {
+            return Answer.temporaryFailure(outcome.failure());
+        }
+        List<String> data = new ArrayList<>();
+        List<Integer> preferences = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        for (Record r : outcome.response().getSection(Section.ANSWER)) {
+            String value = value(r, qtype);
+            if (value != null) {
+                int at = data.size();
+                if (r instanceof MXRecord) {
+                    int p = ((MXRecord) r).getPriority();
+                    while (at > 0 && preferences.get(at - 1) > p) {
+                        at--;
+                    }
+                    preferences.add(at, p);
+                }
+                data.add(at, value);
+                ttl = Math.min(ttl, r.getTTL());
+            }
+        }
+        long keep = data.isEmpty() ? NEGATIVE_TTL.toMillis() : TtlCache.capped(ttl, MAX_TTL);
+        return cache.remember(key, Answer.of(data), keep, now);
     }
 
     private static String value(Record r, int qtype) {
@@ -169,11 +108,7 @@ public final class DnsjavaSpfDns implements SpfDns {
             return null;
         }
         if (r instanceof TXTRecord) {
-            StringBuilder sb = new StringBuilder();
-            for (byte[] part : ((TXTRecord) r).getStringsAsByteArrays()) {
-                sb.append(new String(part, StandardCharsets.ISO_8859_1));
-            }
-            return sb.toString();
+            return DnsQuestion.text((TXTRecord) r);
         }
         if (r instanceof ARecord) {
             return ((ARecord) r).getAddress().getHostAddress();
@@ -226,20 +161,9 @@ public final class DnsjavaSpfDns implements SpfDns {
         }
     }
 
-    private Answer remember(String key, Answer answer, long ttlMillis, long now) {
-        if (ttlMillis > 0) {
-            synchronized (cache) {
-                cache.put(key, new Cached(answer, now + ttlMillis));
-            }
-        }
-        return answer;
-    }
-
     /** Entries currently cached. */
     public int cachedNames() {
-        synchronized (cache) {
-            return cache.size();
-        }
+        return cache.size();
     }
 
     @Override

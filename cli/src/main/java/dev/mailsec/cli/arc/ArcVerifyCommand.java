@@ -5,6 +5,7 @@ import dev.mailsec.arc.ArcVerification;
 import dev.mailsec.arc.ArcVerifier;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.dkim.AuthservIdOption;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.cli.dkim.SigningKeyOptions;
 import dev.mailsec.dkim.DkimPolicy;
@@ -31,12 +32,7 @@ public final class ArcVerifyCommand implements Callable<Integer> {
 
     @CommandLine.Mixin KeyRecordOptions keyRecords;
 
-    @Option(
-            names = "--authserv-id",
-            paramLabel = "ID",
-            defaultValue = "localhost",
-            description = "The authserv-id to write (default: ${DEFAULT-VALUE}).")
-    String authservId;
+    @CommandLine.Mixin AuthservIdOption authservId;
 
     @Option(
             names = "--min-rsa-bits",
@@ -53,7 +49,7 @@ public final class ArcVerifyCommand implements Callable<Integer> {
         String id;
         DkimPolicy policy;
         try {
-            id = AuthenticationResults.checkAuthservId(authservId);
+            id = AuthenticationResults.checkAuthservId(authservId.value());
             policy = DkimPolicy.builder().minRsaBits(minRsaBits).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), 2);

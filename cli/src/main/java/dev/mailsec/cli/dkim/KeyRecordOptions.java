@@ -4,10 +4,16 @@ import dev.mailsec.cli.UserException;
 import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.dns.DnsServers;
+import dev.mailsec.spf.DnsjavaSpfDns;
+import dev.mailsec.spf.SpfDns;
+import dev.mailsec.spf.ZoneFileSpfDns;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,18 +59,7 @@ public final class KeyRecordOptions {
      */
     public KeyRecordSource source() {
         if (zone != null) {
-            if (dnsServers != null) {
-                throw new UserException("--zone and --dns exclude each other", 2);
-            }
-            try {
-                return ZoneFileKeyRecordSource.load(zone);
-            } catch (NoSuchFileException e) {
-                throw new UserException("no such zone file: " + zone, 2);
-            } catch (IOException e) {
-                throw new UserException("cannot read zone file " + zone + ": " + e.getMessage(), 2);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage(), 2);
-            }
+            return loadZone(zone, dnsServers != null, "--dns", ZoneFileKeyRecordSource::load);
         }
         try {
             DnsKeyRecordSource.Builder b =
@@ -82,25 +77,46 @@ public final class KeyRecordOptions {
      * The same records for the SPF engine ({@code mailsec dmarc check --ip}): the zone file, or DNS
      * with the same servers and timeout; a bad option is a {@link UserException}.
      */
-    public dev.mailsec.spf.SpfDns spfDns() {
+    public SpfDns spfDns() {
         source(); // the same checks and messages
         if (zone != null) {
-            try {
-                return dev.mailsec.spf.ZoneFileSpfDns.load(zone);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new UserException("cannot read zone file " + zone + ": " + e.getMessage(), 2);
-            }
+            return loadZone(zone, dnsServers != null, "--dns", ZoneFileSpfDns::load);
         }
         try {
-            return new dev.mailsec.spf.DnsjavaSpfDns(
-                    dnsServers == null
-                            ? java.util.List.of()
-                            : dev.mailsec.dns.DnsServers.parse(dnsServers),
+            return new DnsjavaSpfDns(
+                    dnsServers == null ? List.of() : DnsServers.parse(dnsServers),
                     Duration.ofMillis(dnsTimeoutMillis),
                     1000,
-                    java.time.Clock.systemUTC());
+                    Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             throw new UserException("--dns: " + e.getMessage(), 2);
+        }
+    }
+
+    /** Reads a zone file into a source. */
+    @FunctionalInterface
+    public interface ZoneLoader<T> {
+        T load(Path zone) throws IOException;
+    }
+
+    /**
+     * The source {@code --zone FILE} names, read by {@code loader}; {@code --zone} given with the
+     * DNS servers option {@code dnsOption}, a missing, unreadable or bad file are a {@link
+     * UserException} with exit status 2. Shared with {@code spf check}.
+     */
+    public static <T> T loadZone(
+            Path zone, boolean dnsGiven, String dnsOption, ZoneLoader<T> loader) {
+        if (dnsGiven) {
+            throw new UserException("--zone and " + dnsOption + " exclude each other", 2);
+        }
+        try {
+            return loader.load(zone);
+        } catch (NoSuchFileException e) {
+            throw new UserException("no such zone file: " + zone, 2);
+        } catch (IOException e) {
+            throw new UserException("cannot read zone file " + zone + ": " + e.getMessage(), 2);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), 2);
         }
     }
 }

@@ -37,12 +37,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Mixin KeyRecordOptions keyRecords;
 
-    @Option(
-            names = "--authserv-id",
-            paramLabel = "ID",
-            defaultValue = "localhost",
-            description = "The authserv-id to write (default: ${DEFAULT-VALUE}).")
-    String authservId;
+    @CommandLine.Mixin AuthservIdOption authservId;
 
     @Option(
             names = "--min-rsa-bits",
@@ -77,7 +72,9 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         DkimVerifier verifier = new DkimVerifier(keyRecords.source(), policy());
         String id =
-                option("--authserv-id", () -> AuthenticationResults.checkAuthservId(authservId));
+                option(
+                        "--authserv-id",
+                        () -> AuthenticationResults.checkAuthservId(authservId.value()));
         PrintWriter out = spec.commandLine().getOut();
         for (String m : messages) {
             DkimVerification v = verify(verifier, m);

@@ -4,6 +4,7 @@ import dev.mailsec.authentication.SpfMethodResult;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.authres.MethodResult;
 import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.dkim.AuthservIdOption;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.dkim.DkimAuthResults;
 import dev.mailsec.dkim.DkimPolicy;
@@ -54,12 +55,7 @@ public final class DmarcCheckCommand implements Callable<Integer> {
 
     @CommandLine.Mixin KeyRecordOptions records;
 
-    @Option(
-            names = "--authserv-id",
-            paramLabel = "ID",
-            defaultValue = "localhost",
-            description = "The authserv-id to write (default: ${DEFAULT-VALUE}).")
-    String authservId;
+    @CommandLine.Mixin AuthservIdOption authservId;
 
     @Option(
             names = "--spf-domain",
@@ -108,7 +104,7 @@ public final class DmarcCheckCommand implements Callable<Integer> {
         String id;
         OrgDomainMode mode;
         try {
-            id = AuthenticationResults.checkAuthservId(authservId);
+            id = AuthenticationResults.checkAuthservId(authservId.value());
             mode = OrgDomainMode.fromKeyword(orgDomain);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage(), 2);

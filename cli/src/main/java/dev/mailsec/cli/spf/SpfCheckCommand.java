@@ -1,6 +1,7 @@
 package dev.mailsec.cli.spf;
 
 import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.dns.DnsServers;
 import dev.mailsec.spf.DnsjavaSpfDns;
 import dev.mailsec.spf.SpfChecker;
@@ -8,11 +9,9 @@ import dev.mailsec.spf.SpfDns;
 import dev.mailsec.spf.SpfLimits;
 import dev.mailsec.spf.SpfResult;
 import dev.mailsec.spf.ZoneFileSpfDns;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,18 +104,8 @@ public final class SpfCheckCommand implements Callable<Integer> {
 
     private SpfDns dns() {
         if (zone != null) {
-            if (dnsServers != null) {
-                throw new UserException("--zone and --dns-server exclude each other", 2);
-            }
-            try {
-                return ZoneFileSpfDns.load(zone);
-            } catch (NoSuchFileException e) {
-                throw new UserException("no such zone file: " + zone, 2);
-            } catch (IOException e) {
-                throw new UserException("cannot read zone file " + zone + ": " + e.getMessage(), 2);
-            } catch (IllegalArgumentException e) {
-                throw new UserException(e.getMessage(), 2);
-            }
+            return KeyRecordOptions.loadZone(
+                    zone, dnsServers != null, "--dns-server", ZoneFileSpfDns::load);
         }
         if (dnsTimeoutMillis < 1 || dnsTimeoutMillis > 60_000) {
             throw new UserException(

@@ -91,20 +91,12 @@ public final class SignatureTags {
             throw Verdict.permerror("bh= has the wrong length for " + algorithm.tag);
         }
         String c = t.get("c");
-        if (c == null) {
-            headerCanon = Canonicalization.SIMPLE;
-            bodyCanon = Canonicalization.SIMPLE;
-        } else {
-            int slash = c.indexOf('/');
-            headerCanon = Canonicalization.parse(slash < 0 ? c : c.substring(0, slash));
-            bodyCanon =
-                    slash < 0
-                            ? Canonicalization.SIMPLE
-                            : Canonicalization.parse(c.substring(slash + 1));
-            if (headerCanon == null || bodyCanon == null) {
-                throw Verdict.permerror("unsupported canonicalization c=" + printable(c));
-            }
+        Canonicalization[] canon = Canonicalization.parseTag(c);
+        if (canon == null) {
+            throw Verdict.permerror("unsupported canonicalization c=" + printable(c));
         }
+        headerCanon = canon[0];
+        bodyCanon = canon[1];
         String d = t.get("d");
         this.domain =
                 DomainName.normalize(d).orElseThrow(() -> Verdict.permerror("malformed d= tag"));

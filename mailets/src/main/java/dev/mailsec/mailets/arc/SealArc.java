@@ -16,6 +16,7 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.dkim.KeyUnavailable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -138,17 +139,7 @@ public class SealArc extends GenericMailet {
         try {
             key = keys.signingKey(domain, algorithm);
         } catch (DomainSigner.KeyUnavailableException e) {
-            if (failureProcessor == null) {
-                throw new MessagingException(
-                        "SealArc: " + e.getMessage() + "; mail " + mail.getName() + " not sealed",
-                        e.getCause());
-            }
-            LOG.warn(
-                    "mail {} sent to processor {}: {}",
-                    mail.getName(),
-                    failureProcessor,
-                    e.getMessage());
-            mail.setState(failureProcessor);
+            KeyUnavailable.handle("SealArc", "sealed", mail, failureProcessor, e, LOG);
             return;
         }
         if (key == null) {

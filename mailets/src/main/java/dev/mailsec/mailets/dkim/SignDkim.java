@@ -166,17 +166,7 @@ public class SignDkim extends GenericMailet {
             throw new MessagingException(
                     "SignDkim: cannot read mail " + mail.getName() + ": " + e.getMessage(), e);
         } catch (DomainSigner.KeyUnavailableException e) {
-            if (failureProcessor == null) {
-                throw new MessagingException(
-                        "SignDkim: " + e.getMessage() + "; mail " + mail.getName() + " not signed",
-                        e.getCause());
-            }
-            LOG.warn(
-                    "mail {} sent to processor {}: {}",
-                    mail.getName(),
-                    failureProcessor,
-                    e.getMessage());
-            mail.setState(failureProcessor);
+            KeyUnavailable.handle("SignDkim", "signed", mail, failureProcessor, e, LOG);
         }
     }
 }
