@@ -128,6 +128,22 @@ class DmarcReportEndToEndTest {
                 .contains("<header_from>sender.test</header_from>")
                 .contains("<header_from>sub.sender.test</header_from>");
         assertThat(james.harness().subjects("bob@mailsec.test", "secret")).hasSize(5);
+        // one Authentication-Results field of ours, written by VerifySpf and VerifyDmarc in turn
+        String[] passed =
+                james.harness()
+                        .awaitMessage("bob@mailsec.test", "secret", "news 0")
+                        .getHeader("Authentication-Results");
+        assertThat(passed).hasSize(1);
+        assertThat(passed[0])
+                .startsWith("mx.mailsec.test;")
+                .contains("spf=pass", "smtp.mailfrom=news@sender.test", "dmarc=pass");
+        String[] failed =
+                james.harness()
+                        .awaitMessage("bob@mailsec.test", "secret", "news 3")
+                        .getHeader("Authentication-Results");
+        assertThat(failed).hasSize(1);
+        assertThat(failed[0])
+                .contains("spf=none", "smtp.mailfrom=news@sub.sender.test", "dmarc=fail");
     }
 
     /** The report attachment's XML, after checking its name and the RFC schema. */
