@@ -2,7 +2,6 @@ package dev.mailsec.it.load;
 
 import static dev.mailsec.it.load.LoadedJames.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.mailsec.it.harness.PostgresServer;
 import java.net.URI;
@@ -36,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate is in the test's slapd, {@link SmimeDirectory}, delivered not encrypted). DKM is on
  * PostgreSQL ({@code mailsec install --dkm-store jdbc:postgresql://...}, a PostgreSQL the test
  * starts on its own port); {@link DkmFileStoreFaultsTest} runs the same faults on the file store in
- * the long run; fault 4, the certificate directory down, is {@link SmimeLdapFaultsTest}'s in the
- * long run. A short run each in {@code mvn verify}; {@code -Dmailsec.faults.long=true} runs each
- * fault for minutes.
+ * the long run; fault 4, the certificate directory down, runs here in both runs, and {@link
+ * SmimeLdapFaultsTest} adds it on a James of its own in the long run. A short run each in {@code
+ * mvn verify}; {@code -Dmailsec.faults.long=true} runs each fault for minutes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -221,7 +220,6 @@ class FaultsEndToEndTest {
     @Test
     @Order(4)
     void theSmimeDirectoryKilledMidRunShouldHoldThenDeliverEncrypted() throws Exception {
-        assumeFalse(LoadedJames.LONG, "the long run has SmimeLdapFaultsTest, a James of its own");
         directory.killedMidRun(loaded, PHASE, DRAIN);
     }
 
