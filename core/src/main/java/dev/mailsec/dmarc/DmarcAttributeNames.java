@@ -19,6 +19,12 @@ public final class DmarcAttributeNames {
     /** Its organizational domain, "" when unknown. */
     public static final String ORG_DOMAIN = "orgDomain";
 
+    /**
+     * The domain whose {@code _dmarc} record was evaluated (the report's policy domain), "" without
+     * a record.
+     */
+    public static final String POLICY_DOMAIN = "policyDomain";
+
     /** none, quarantine or reject: the p, sp or np that applies; "" without a record. */
     public static final String POLICY = "policy";
 

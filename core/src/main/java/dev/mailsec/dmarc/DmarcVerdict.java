@@ -6,6 +6,7 @@ import static dev.mailsec.dmarc.DmarcAttributeNames.FROM_DOMAIN;
 import static dev.mailsec.dmarc.DmarcAttributeNames.ORG_DOMAIN;
 import static dev.mailsec.dmarc.DmarcAttributeNames.OVERRIDE;
 import static dev.mailsec.dmarc.DmarcAttributeNames.POLICY;
+import static dev.mailsec.dmarc.DmarcAttributeNames.POLICY_DOMAIN;
 import static dev.mailsec.dmarc.DmarcAttributeNames.REASON;
 import static dev.mailsec.dmarc.DmarcAttributeNames.RECORD;
 import static dev.mailsec.dmarc.DmarcAttributeNames.RESULT_KEY;
@@ -28,6 +29,7 @@ public final class DmarcVerdict {
     private final DmarcResult result;
     private final String fromDomain;
     private final String orgDomain;
+    private final String policyDomain;
     private final DmarcPolicy policy;
     private final DmarcPolicy disposition;
     private final DmarcOverride override;
@@ -42,6 +44,7 @@ public final class DmarcVerdict {
             DmarcResult result,
             String fromDomain,
             String orgDomain,
+            String policyDomain,
             DmarcPolicy policy,
             DmarcPolicy disposition,
             DmarcOverride override,
@@ -54,6 +57,7 @@ public final class DmarcVerdict {
         this.result = result;
         this.fromDomain = fromDomain == null ? "" : fromDomain;
         this.orgDomain = orgDomain == null ? "" : orgDomain;
+        this.policyDomain = policyDomain == null ? "" : policyDomain;
         this.policy = policy;
         this.disposition = disposition;
         this.override = override;
@@ -72,6 +76,7 @@ public final class DmarcVerdict {
                 result,
                 fromDomain,
                 orgDomain,
+                "",
                 null,
                 DmarcPolicy.NONE,
                 DmarcOverride.NONE,
@@ -93,6 +98,14 @@ public final class DmarcVerdict {
 
     public String orgDomain() {
         return orgDomain;
+    }
+
+    /**
+     * The domain whose {@code _dmarc} record was evaluated: the From domain, its organizational
+     * domain or (tree walk) a name between; "" when no record was found.
+     */
+    public String policyDomain() {
+        return policyDomain;
     }
 
     /** The p, sp or np that applies; null without a usable record. */
@@ -139,6 +152,7 @@ public final class DmarcVerdict {
         m.put(RESULT_KEY, result.keyword());
         m.put(FROM_DOMAIN, fromDomain);
         m.put(ORG_DOMAIN, orgDomain);
+        m.put(POLICY_DOMAIN, policyDomain);
         m.put(POLICY, policy == null ? "" : policy.keyword());
         m.put(DISPOSITION, disposition.keyword());
         m.put(OVERRIDE, override.keyword());

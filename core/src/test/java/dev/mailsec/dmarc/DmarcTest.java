@@ -85,6 +85,21 @@ class DmarcTest {
     }
 
     @Test
+    void policyDomainIsTheDomainWhoseRecordWasEvaluated() {
+        dns.with("_dmarc.own.example.com", "v=DMARC1; p=none; rua=mailto:d@own.example.com");
+        DmarcVerdict org = evaluate(from("a@shop.example.com").build());
+        assertThat(org.policyDomain()).isEqualTo("example.com");
+        assertThat(org.fromDomain()).isEqualTo("shop.example.com");
+        assertThat(org.toMap()).containsEntry("policyDomain", "example.com");
+        DmarcVerdict own = evaluate(from("a@own.example.com").build());
+        assertThat(own.policyDomain()).isEqualTo("own.example.com");
+        assertThat(own.orgDomain()).isEqualTo("example.com");
+        DmarcVerdict none = evaluate(from("a@nothing.example").build());
+        assertThat(none.result()).isEqualTo(DmarcResult.NONE);
+        assertThat(none.toMap()).containsEntry("policyDomain", "");
+    }
+
+    @Test
     void failingOrUnrelatedSignaturesDoNotAlign() {
         DmarcVerdict v =
                 evaluate(

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.slf4j.Logger;
@@ -74,11 +75,15 @@ public final class AggregateReporter {
     private final String receiver;
     private final long intervalSeconds;
 
+    /** Period lengths known for pending reports (set when recording, or read from their rows). */
+    private final Map<ReportStore.Pending, Long> lengths = new ConcurrentHashMap<>();
+
     /**
      * @param orgName {@code org_name} of the reports
      * @param email the reporting address: {@code email} of the reports and From: of their mails
      * @param receiver this receiver's domain, first part of the file names
-     * @param interval the reporting period (one day by default, RFC 7489's {@code ri})
+     * @param interval the receiver's reporting period (one day by default); a domain whose record
+     *     asks a shorter {@code ri} gets it, see {@link ReportingInterval}
      */
     public AggregateReporter(
             ReportStore store,
@@ -98,14 +103,63 @@ public final class AggregateReporter {
         this.intervalSeconds = interval.getSeconds();
     }
 
-    /** The start (epoch seconds) of the period {@code t} falls in; periods align to the epoch. */
+    /**
+     * The start (epoch seconds) of the receiver-interval period {@code t} falls in; periods align
+     * to the epoch.
+     */
     public long periodOf(Instant t) {
         return Math.floorDiv(t.getEpochSecond(), intervalSeconds) * intervalSeconds;
     }
 
+    /**
+     * The start of the period {@code t} falls in for {@code row}'s policy domain, whose length
+     * follows its record's {@code ri} ({@link ReportingInterval}); remembered for {@link #sendDue}.
+     */
+    public long periodOf(Instant t, ReportRow row) {
+        long length = lengthOf(row.record());
+        long start = Math.floorDiv(t.getEpochSecond(), length) * length;
+        lengths.putIfAbsent(new ReportStore.Pending(start, row.policyDomain()), length);
+        return start;
+    }
+
+    private long lengthOf(String record) {
+        return ReportingInterval.seconds(PublishedPolicy.parse("", record).ri(), intervalSeconds);
+    }
+
     /** The reports of periods finished at {@code now}. */
     public List<PreparedReport> due(Instant now) throws IOException {
-        return prepareAll(store.pending(periodOf(now)), Long.MIN_VALUE);
+        List<ReportStore.Pending> finished = new ArrayList<>();
+        for (ReportStore.Pending p : store.pending(now.getEpochSecond())) {
+            if (finished(p, now)) {
+                finished.add(p);
+            }
+        }
+        return prepareAll(finished, Long.MIN_VALUE);
+    }
+
+    /**
+     * Whether a pending period is over at {@code now} (its length read from its rows if unknown).
+     */
+    private boolean finished(ReportStore.Pending p, Instant now) throws IOException {
+        if (p.period + Math.min(intervalSeconds, ReportingInterval.HOUR) > now.getEpochSecond()) {
+            return false; // no period is shorter
+        }
+        Long length = lengths.get(p);
+        if (length == null) {
+            length = lengthOf(mostUsedRecord(store.rows(p.period, p.policyDomain)));
+            lengths.put(p, length);
+        }
+        return p.period + length <= now.getEpochSecond();
+    }
+
+    /** The record most mails were evaluated against (a record changed mid-period is rare). */
+    private static String mostUsedRecord(Map<ReportRow, Long> rows) {
+        Map<String, Long> byRecord = new LinkedHashMap<>();
+        rows.forEach((r, n) -> byRecord.merge(r.record(), n, Long::sum));
+        return byRecord.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse("");
     }
 
     /** The reports (finished or not) of periods that start on {@code day} (UTC). */
@@ -136,13 +190,9 @@ public final class AggregateReporter {
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        // the record most mails were evaluated against (a record changed mid-period is rare)
-        Map<String, Long> byRecord = new LinkedHashMap<>();
-        rows.forEach((r, n) -> byRecord.merge(r.record(), n, Long::sum));
-        String record =
-                byRecord.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+        String record = mostUsedRecord(rows);
         PublishedPolicy policy = PublishedPolicy.parse(policyDomain, record);
-        long end = period + intervalSeconds - 1;
+        long end = period + ReportingInterval.seconds(policy.ri(), intervalSeconds) - 1;
         String reportId = period + "." + policyDomain + "@" + receiver;
         byte[] xml =
                 AggregateReportXml.write(
@@ -169,7 +219,7 @@ public final class AggregateReporter {
         for (String uri : report.rua()) {
             Optional<RuaUri> rua = RuaUri.parse(uri);
             if (rua.isEmpty()) {
-                out.add(new Delivery(report, uri, "", 0, false, "unsupported URI", null));
+                out.add(new Delivery(report, uri, "", 0, false, ignored(uri), null));
                 continue;
             }
             String to = rua.get().address();
@@ -222,14 +272,27 @@ public final class AggregateReporter {
     }
 
     /**
+     * Why a rua URI gets nothing: only mailto: is supported (RFC 7489 section 6.2 asks no more).
+     */
+    private static String ignored(String uri) {
+        int colon = uri.indexOf(':');
+        boolean mailto = colon > 0 && uri.substring(0, colon).trim().equalsIgnoreCase("mailto");
+        return mailto
+                ? "ignored: not a valid mailto: address"
+                : "ignored: only mailto: URIs are supported (RFC 7489 6.2)";
+    }
+
+    /**
      * Sends every report of periods finished at {@code now} that this node claims, and forgets what
      * went out. Returns what happened to each address.
      */
     public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
         store.flush();
         List<Delivery> all = new ArrayList<>();
-        for (ReportStore.Pending p : store.pending(periodOf(now))) {
-            if (!store.claim(p.period, p.policyDomain)) {
+        List<ReportStore.Pending> pending = store.pending(now.getEpochSecond());
+        lengths.keySet().retainAll(pending); // reports another node sent
+        for (ReportStore.Pending p : pending) {
+            if (!finished(p, now) || !store.claim(p.period, p.policyDomain)) {
                 continue;
             }
             // kept (claim given back) unless this run decided: a store read that fails keeps it
@@ -275,6 +338,7 @@ public final class AggregateReporter {
                     store.unclaim(p.period, p.policyDomain);
                 } else {
                     store.remove(p.period, p.policyDomain);
+                    lengths.remove(p);
                 }
             }
         }

@@ -12,6 +12,9 @@ import java.util.Locale;
  */
 public final class PublishedPolicy {
 
+    /** {@code ri}'s default: one day (RFC 7489 section 6.3). */
+    public static final long DEFAULT_RI = 86_400;
+
     private final String domain;
     private final String adkim;
     private final String aspf;
@@ -19,6 +22,7 @@ public final class PublishedPolicy {
     private final String sp;
     private final int pct;
     private final String fo;
+    private final long ri;
     private final List<String> rua;
 
     private PublishedPolicy(
@@ -29,6 +33,7 @@ public final class PublishedPolicy {
             String sp,
             int pct,
             String fo,
+            long ri,
             List<String> rua) {
         this.domain = domain;
         this.adkim = adkim;
@@ -37,6 +42,7 @@ public final class PublishedPolicy {
         this.sp = sp;
         this.pct = pct;
         this.fo = fo;
+        this.ri = ri;
         this.rua = List.copyOf(rua);
     }
 
@@ -48,6 +54,7 @@ public final class PublishedPolicy {
         String sp = null;
         int pct = 100;
         String fo = "0";
+        long ri = DEFAULT_RI;
         List<String> rua = new ArrayList<>();
         for (String tag : record.split(";")) {
             int eq = tag.indexOf('=');
@@ -76,6 +83,9 @@ public final class PublishedPolicy {
                 case "fo":
                     fo = value.isEmpty() ? "0" : value;
                     break;
+                case "ri":
+                    ri = interval(value);
+                    break;
                 case "rua":
                     for (String uri : value.split(",")) {
                         if (!uri.isBlank()) {
@@ -87,7 +97,7 @@ public final class PublishedPolicy {
                     break;
             }
         }
-        return new PublishedPolicy(domain, adkim, aspf, p, sp == null ? p : sp, pct, fo, rua);
+        return new PublishedPolicy(domain, adkim, aspf, p, sp == null ? p : sp, pct, fo, ri, rua);
     }
 
     private static String disposition(String value, String fallback) {
@@ -99,6 +109,15 @@ public final class PublishedPolicy {
             default:
                 return fallback;
         }
+    }
+
+    /** ri: a 32-bit unsigned number of seconds (RFC 7489 section 6.3); else the default. */
+    private static long interval(String value) {
+        if (!value.matches("[0-9]{1,10}")) {
+            return DEFAULT_RI;
+        }
+        long v = Long.parseLong(value);
+        return v > 0xFFFF_FFFFL ? DEFAULT_RI : v;
     }
 
     private static int percent(String value) {
@@ -136,6 +155,11 @@ public final class PublishedPolicy {
 
     public String fo() {
         return fo;
+    }
+
+    /** The requested aggregate report interval in seconds ({@code ri}, default one day). */
+    public long ri() {
+        return ri;
     }
 
     /** The {@code rua} URIs as published (with any {@code !size} suffix), in order. */

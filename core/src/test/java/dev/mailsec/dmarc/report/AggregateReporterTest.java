@@ -121,6 +121,67 @@ class AggregateReporterTest {
                 .isEqualTo("big@example.com");
     }
 
+    @Test
+    void aDomainAskingHourlyReportsShouldGetThemWhileDailyOnesWait() throws Exception {
+        record(2, "192.0.2.1"); // example.com, daily
+        ReportRow hourly =
+                ReportRows.from(
+                                Map.of(
+                                        "fromDomain", "hourly.test",
+                                        "record",
+                                                "v=DMARC1; p=none; ri=3600; rua=mailto:d@hourly.test",
+                                        "sourceIp", "192.0.2.9"),
+                                List.of(),
+                                null,
+                                "")
+                        .orElseThrow();
+        long start = reporter.periodOf(DAY1.plusSeconds(1800), hourly);
+        assertThat(Instant.ofEpochSecond(start)).isEqualTo(DAY1);
+        store.add(start, hourly);
+
+        assertThat(reporter.sendDue(DAY1.plusSeconds(3599), sent::add)).isEmpty();
+        assertThat(reporter.sendDue(DAY1.plusSeconds(3600), sent::add))
+                .extracting(d -> d.to + " " + d.outcome)
+                .containsExactly("d@hourly.test sent");
+        Part attachment = ((Multipart) sent.get(0).getContent()).getBodyPart(1);
+        // 10:00:00 to 10:59:59 (RFC 7489 7.2: on hour boundaries)
+        assertThat(attachment.getFileName())
+                .isEqualTo("mx.test!hourly.test!1796551200!1796554799.xml.gz");
+        assertThat(store.pending(Long.MAX_VALUE)).hasSize(1); // example.com's day goes on
+
+        // a reporter that did not record it (another node, a restart) reads ri from the rows
+        store.add(start + 3600, hourly);
+        reporter =
+                new AggregateReporter(
+                        store,
+                        new ReportDestinations(txt),
+                        "Mailsec Test",
+                        "dmarc-reports@mx.test",
+                        "mx.test",
+                        Duration.ofDays(1));
+        assertThat(reporter.sendDue(DAY1.plusSeconds(7199), sent::add)).isEmpty();
+        assertThat(reporter.sendDue(DAY1.plusSeconds(7200), sent::add))
+                .extracting(d -> d.to)
+                .containsExactly("d@hourly.test");
+    }
+
+    @Test
+    void aNonMailtoRuaShouldBeIgnoredWithItsReason() throws Exception {
+        store.add(
+                reporter.periodOf(DAY1),
+                bareRow(
+                        "v=DMARC1; p=none; rua=https://reports.example/dmarc,mailto:dmarc@example.com",
+                        "192.0.2.1"));
+
+        assertThat(reporter.sendDue(DAY2, sent::add))
+                .extracting(d -> d.uri + " " + d.outcome)
+                .containsExactly(
+                        "https://reports.example/dmarc ignored: only mailto: URIs are supported"
+                                + " (RFC 7489 6.2)",
+                        "mailto:dmarc@example.com sent");
+        assertThat(sent).hasSize(1);
+    }
+
     static ReportRow bareRow(String record, String ip) {
         return ReportRows.from(
                         Map.of("fromDomain", "example.com", "record", record, "sourceIp", ip),

@@ -52,10 +52,11 @@ import org.apache.mailet.base.GenericMailet;
  * }</pre>
  *
  * Optional: {@code receiver} (domain in report file names; default the domain of reportEmail),
- * {@code schema} ({@value ReportStores#DEFAULT_SCHEMA}), {@code interval} (reporting period,
- * default P1D), {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports}
- * (true), {@code dnsServers}, {@code dnsTimeoutMillis} or {@code zoneFile} (external destination
- * verification). Periods align to the epoch (UTC midnight for days).
+ * {@code schema} ({@value ReportStores#DEFAULT_SCHEMA}), {@code interval} (the longest reporting
+ * period, default and at most P1D; a record's {@code ri} may ask a shorter one, down to an hour),
+ * {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports} (true), {@code
+ * dnsServers}, {@code dnsTimeoutMillis} or {@code zoneFile} (external destination verification).
+ * Periods align to the epoch (UTC midnight for days).
  */
 public class RecordDmarcResult extends GenericMailet {
 
@@ -122,7 +123,7 @@ public class RecordDmarcResult extends GenericMailet {
                             ChronoUnit.SECONDS,
                             Duration.ofDays(1),
                             Duration.ofSeconds(1),
-                            Duration.ofDays(7));
+                            Duration.ofDays(1));
             Duration every =
                     p.duration(
                             CHECK_EVERY,
@@ -228,7 +229,7 @@ public class RecordDmarcResult extends GenericMailet {
                         ReportAttributes.list(mail, ReportAttributes.DKIM),
                         ReportAttributes.map(mail, ReportAttributes.SPF),
                         envelopeDomain)
-                .ifPresent(row -> recorder.record(reporter.periodOf(clock.instant()), row));
+                .ifPresent(row -> recorder.record(reporter.periodOf(clock.instant(), row), row));
     }
 
     /** Mails counted, not counted (full period) and lost to store faults since the start. */

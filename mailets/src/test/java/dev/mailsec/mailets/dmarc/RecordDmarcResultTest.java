@@ -179,6 +179,10 @@ class RecordDmarcResultTest {
                 .hasMessageContaining("reportEmail")
                 .hasMessageContaining("not an address");
         assertThatThrownBy(() -> start("interval", "PT0S")).hasMessageContaining("interval");
+        // RFC 7489 7.2: at most daily
+        assertThatThrownBy(() -> start("interval", "P2D"))
+                .hasMessageContaining("interval")
+                .hasMessageContaining("P2D");
         assertThatThrownBy(() -> start("store", "ftp://x"))
                 .hasMessageContaining("store")
                 .hasMessageContaining("ftp://x");
