@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.slf4j.Logger;
@@ -75,8 +74,7 @@ public final class AggregateReporter {
     private final String receiver;
     private final long intervalSeconds;
 
-    /** Period lengths known for pending reports (set when recording, or read from their rows). */
-    private final Map<ReportStore.Pending, Long> lengths = new ConcurrentHashMap<>();
+    private final ReportPeriods periods;
 
     /**
      * @param orgName {@code org_name} of the reports
@@ -101,6 +99,7 @@ public final class AggregateReporter {
         this.email = email;
         this.receiver = receiver;
         this.intervalSeconds = interval.getSeconds();
+        this.periods = new ReportPeriods(intervalSeconds);
     }
 
     /**
@@ -116,50 +115,18 @@ public final class AggregateReporter {
      * follows its record's {@code ri} ({@link ReportingInterval}); remembered for {@link #sendDue}.
      */
     public long periodOf(Instant t, ReportRow row) {
-        long length = lengthOf(row.record());
-        long start = Math.floorDiv(t.getEpochSecond(), length) * length;
-        lengths.putIfAbsent(new ReportStore.Pending(start, row.policyDomain()), length);
-        return start;
-    }
-
-    private long lengthOf(String record) {
-        return ReportingInterval.seconds(PublishedPolicy.parse("", record).ri(), intervalSeconds);
+        return periods.startOf(t, row);
     }
 
     /** The reports of periods finished at {@code now}. */
     public List<PreparedReport> due(Instant now) throws IOException {
         List<ReportStore.Pending> finished = new ArrayList<>();
         for (ReportStore.Pending p : store.pending(now.getEpochSecond())) {
-            if (finished(p, now)) {
+            if (periods.finished(store, p, now)) {
                 finished.add(p);
             }
         }
         return prepareAll(finished, Long.MIN_VALUE);
-    }
-
-    /**
-     * Whether a pending period is over at {@code now} (its length read from its rows if unknown).
-     */
-    private boolean finished(ReportStore.Pending p, Instant now) throws IOException {
-        if (p.period + Math.min(intervalSeconds, ReportingInterval.HOUR) > now.getEpochSecond()) {
-            return false; // no period is shorter
-        }
-        Long length = lengths.get(p);
-        if (length == null) {
-            length = lengthOf(mostUsedRecord(store.rows(p.period, p.policyDomain)));
-            lengths.put(p, length);
-        }
-        return p.period + length <= now.getEpochSecond();
-    }
-
-    /** The record most mails were evaluated against (a record changed mid-period is rare). */
-    private static String mostUsedRecord(Map<ReportRow, Long> rows) {
-        Map<String, Long> byRecord = new LinkedHashMap<>();
-        rows.forEach((r, n) -> byRecord.merge(r.record(), n, Long::sum));
-        return byRecord.entrySet().stream()
-                .max(Map.Entry.comparingByValue())
-                .map(Map.Entry::getKey)
-                .orElse("");
     }
 
     /** The reports (finished or not) of periods that start on {@code day} (UTC). */
@@ -190,7 +157,7 @@ public final class AggregateReporter {
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        String record = mostUsedRecord(rows);
+        String record = ReportPeriods.mostUsedRecord(rows);
         PublishedPolicy policy = PublishedPolicy.parse(policyDomain, record);
         long end = period + ReportingInterval.seconds(policy.ri(), intervalSeconds) - 1;
         String reportId = period + "." + policyDomain + "@" + receiver;
@@ -290,9 +257,9 @@ public final class AggregateReporter {
         store.flush();
         List<Delivery> all = new ArrayList<>();
         List<ReportStore.Pending> pending = store.pending(now.getEpochSecond());
-        lengths.keySet().retainAll(pending); // reports another node sent
+        periods.retain(pending);
         for (ReportStore.Pending p : pending) {
-            if (!finished(p, now) || !store.claim(p.period, p.policyDomain)) {
+            if (!periods.finished(store, p, now) || !store.claim(p.period, p.policyDomain)) {
                 continue;
             }
             // kept (claim given back) unless this run decided: a store read that fails keeps it
@@ -338,7 +305,7 @@ public final class AggregateReporter {
                     store.unclaim(p.period, p.policyDomain);
                 } else {
                     store.remove(p.period, p.policyDomain);
-                    lengths.remove(p);
+                    periods.forget(p);
                 }
             }
         }
