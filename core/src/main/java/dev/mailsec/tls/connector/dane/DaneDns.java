@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
@@ -139,7 +141,10 @@ public final class DaneDns implements DnssecLookups {
      */
     @Override
     public DnssecAnswer<String> mx(String domain) {
-        DnssecAnswer<Record> answer = lookup(domain, Type.MX);
+        return cached(domain, Type.MX, DaneDns::mxHosts);
+    }
+
+    private static DnssecAnswer<String> mxHosts(DnssecAnswer<Record> answer) {
         if (!answer.usable()) {
             return DnssecAnswer.failed(answer.status(), answer.reason());
         }
@@ -161,7 +166,10 @@ public final class DaneDns implements DnssecLookups {
     /** The TLSA records at {@code _port._tcp.host} (RFC 7672 section 2.2.3). */
     @Override
     public DnssecAnswer<TlsaRecord> tlsa(String host, int port) {
-        DnssecAnswer<Record> answer = lookup("_" + port + "._tcp." + host, Type.TLSA);
+        return cached("_" + port + "._tcp." + host, Type.TLSA, DaneDns::tlsaRecords);
+    }
+
+    private static DnssecAnswer<TlsaRecord> tlsaRecords(DnssecAnswer<Record> answer) {
         if (!answer.usable()) {
             return DnssecAnswer.failed(answer.status(), answer.reason());
         }
@@ -178,13 +186,32 @@ public final class DaneDns implements DnssecLookups {
         return DnssecAnswer.of(answer.status(), records);
     }
 
-    private DnssecAnswer<Record> lookup(String name, int type) {
+    /**
+     * The answer for {@code name} and {@code type} as {@code convert} makes it, from the cache
+     * while its TTL lasts.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> DnssecAnswer<T> cached(
+            String name, int type, Function<DnssecAnswer<Record>, DnssecAnswer<T>> convert) {
         String key = name.toLowerCase(Locale.ROOT) + "/" + type;
         Instant now = clock.instant();
         Cached cached = cache.get(key);
         if (cached != null && now.isBefore(cached.expires)) {
-            return cached.answer;
+            return (DnssecAnswer<T>) cached.answer;
         }
+        DnssecAnswer<Record> raw = lookup(name, type);
+        DnssecAnswer<T> answer = convert.apply(raw);
+        if (answer.usable()) {
+            long ttl = MAX_CACHE.getSeconds();
+            for (Record record : raw.records()) {
+                ttl = Math.min(ttl, record.getTTL());
+            }
+            cache.put(key, new Cached(answer, now.plusSeconds(ttl)));
+        }
+        return answer;
+    }
+
+    private DnssecAnswer<Record> lookup(String name, int type) {
         Message response;
         try {
             Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
@@ -198,15 +225,7 @@ public final class DaneDns implements DnssecLookups {
         } catch (IOException e) {
             return DnssecAnswer.failed(DnssecStatus.ERROR, "no answer for " + name + ": " + e);
         }
-        DnssecAnswer<Record> answer = classify(name, type, response);
-        if (answer.usable()) {
-            long ttl = MAX_CACHE.getSeconds();
-            for (Record record : answer.records()) {
-                ttl = Math.min(ttl, record.getTTL());
-            }
-            cache.put(key, new Cached(answer, now.plusSeconds(ttl)));
-        }
-        return answer;
+        return classify(name, type, response);
     }
 
     private DnssecAnswer<Record> classify(String name, int type, Message response) {
@@ -228,9 +247,25 @@ public final class DaneDns implements DnssecLookups {
                 response.getHeader().getFlag(Flags.AD)
                         ? DnssecStatus.SECURE
                         : DnssecStatus.INSECURE;
+        // only records that answer the question (the name, or where its CNAMEs lead): dnsjava
+        // 3.5.2 does not check (CVE-2024-25638)
+        List<Record> answers = response.getSection(Section.ANSWER);
+        Name owner = response.getQuestion() == null ? null : response.getQuestion().getName();
+        for (int hops = 0; owner != null && hops < 8; hops++) {
+            Name next = null;
+            for (Record record : answers) {
+                if (record instanceof CNAMERecord && record.getName().equals(owner)) {
+                    next = ((CNAMERecord) record).getTarget();
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            owner = next;
+        }
         List<Record> records = new ArrayList<>();
-        for (Record record : response.getSection(Section.ANSWER)) {
-            if (record.getType() == type) {
+        for (Record record : answers) {
+            if (record.getType() == type && record.getName().equals(owner)) {
                 records.add(record);
             }
         }
@@ -265,10 +300,10 @@ public final class DaneDns implements DnssecLookups {
     }
 
     private static final class Cached {
-        final DnssecAnswer<Record> answer;
+        final DnssecAnswer<?> answer;
         final Instant expires;
 
-        Cached(DnssecAnswer<Record> answer, Instant expires) {
+        Cached(DnssecAnswer<?> answer, Instant expires) {
             this.answer = answer;
             this.expires = expires;
         }
