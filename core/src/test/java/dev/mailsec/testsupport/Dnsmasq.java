@@ -55,7 +55,7 @@ public final class Dnsmasq implements AutoCloseable {
      * A loopback port free for both TCP and UDP right now (an ephemeral UDP port may be a TCP
      * client's port).
      */
-    private static int freeTcpAndUdpPort() throws IOException {
+    static int freeTcpAndUdpPort() throws IOException {
         for (int attempt = 1; ; attempt++) {
             try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                     DatagramSocket udp =

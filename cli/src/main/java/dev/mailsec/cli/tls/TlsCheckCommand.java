@@ -12,6 +12,7 @@ import dev.mailsec.tls.connector.OutboundProbe;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.ProbeReport;
 import dev.mailsec.tls.connector.SmartHost;
+import dev.mailsec.tls.connector.dane.DanePolicy;
 import dev.mailsec.tls.connector.mtasts.JndiTxtLookup;
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
@@ -124,6 +125,19 @@ public final class TlsCheckCommand implements Callable<Integer> {
                             + domain
                             + "; judged as opportunistic (James's ordinary RemoteDelivery)");
         }
+        if (level == OutboundTlsLevel.DANE) {
+            if (domain == null) {
+                throw new UserException(
+                        "connector '" + target + "' is decided per domain (dane); name a domain",
+                        2);
+            }
+            TlsCheckDane dane = new TlsCheckDane(Duration.ofSeconds(timeoutSeconds), helo);
+            DanePolicy policy = dane.policy(connectors, domain, out);
+            if (policy.kind() != DanePolicy.Kind.NOT_APPLICABLE) {
+                return dane.probe(connector.get(), policy, out, report -> print(out, report));
+            }
+            level = connector.get().fallbackLevel();
+        }
         List<SmartHost> hosts = hosts(connector, domain);
         Optional<MtaStsPolicy> mtaSts =
                 domain == null || noMtaSts ? Optional.empty() : printMtaSts(out, domain);
@@ -132,7 +146,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
             // as RouteByMtaSts and MtaStsRemoteDelivery decide in James
             enforced =
                     mtaSts.map(policy -> policy.mode() == MtaStsPolicy.Mode.ENFORCE).orElse(false);
-            level = enforced ? OutboundTlsLevel.VERIFY : connector.get().fallbackLevel();
+            level = enforced ? OutboundTlsLevel.VERIFY : connector.get().mtaStsFallbackLevel();
             out.println(
                     "mta-sts:     "
                             + (enforced

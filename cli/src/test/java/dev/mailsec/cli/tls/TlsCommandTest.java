@@ -90,7 +90,7 @@ class TlsCommandTest {
         assertThat(err.toString().trim())
                 .doesNotContain("\n")
                 .contains(
-                        "outbound connector 'bank': level: expected opportunistic, required, verify or mta-sts, got 'secure'");
+                        "outbound connector 'bank': level: expected opportunistic, required, verify, mta-sts or dane, got 'secure'");
     }
 
     @Test

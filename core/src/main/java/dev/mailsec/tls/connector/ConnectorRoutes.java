@@ -81,6 +81,19 @@ public final class ConnectorRoutes {
                         routed.contains(ANY)
                                 && hasGenericDelivery(pipeline, file, jamesWorkingDirectory);
                 for (OutboundConnector connector : connectors.outbound()) {
+                    if (connector.tlsLevel() == OutboundTlsLevel.DANE) {
+                        // decided by the engine and ./mailsec tls check, not yet by delivery:
+                        // refuse to start rather than deliver below the declared policy
+                        problems.add(
+                                "outbound connector '"
+                                        + connector.name()
+                                        + "' of "
+                                        + connectorsFile
+                                        + ": level dane is not enforced by RemoteDelivery in this "
+                                        + "version (./mailsec tls check shows its decision); use "
+                                        + "level mta-sts or verify for delivery");
+                        continue;
+                    }
                     // the generic route serves every level but mta-sts, which needs its two
                     // generated processors
                     boolean served = generic && connector.tlsLevel() != OutboundTlsLevel.MTA_STS;

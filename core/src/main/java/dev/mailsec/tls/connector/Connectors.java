@@ -2,6 +2,7 @@ package dev.mailsec.tls.connector;
 
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.TlsProtocolVersion;
+import dev.mailsec.tls.connector.dane.DaneResolverSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,10 +18,27 @@ public final class Connectors {
 
     private final List<InboundConnector> inbound;
     private final List<OutboundConnector> outbound;
+    private final Optional<DaneResolverSettings> dane;
 
     public Connectors(List<InboundConnector> inbound, List<OutboundConnector> outbound) {
+        this(inbound, outbound, Optional.empty());
+    }
+
+    /**
+     * @param dane where DANE's DNSSEC answers come from (the file's {@code <dane>}), if given
+     */
+    public Connectors(
+            List<InboundConnector> inbound,
+            List<OutboundConnector> outbound,
+            Optional<DaneResolverSettings> dane) {
         this.inbound = Collections.unmodifiableList(new ArrayList<>(inbound));
         this.outbound = Collections.unmodifiableList(new ArrayList<>(outbound));
+        this.dane = dane;
+    }
+
+    /** The file's {@code <dane>} element: needed by {@code dane} connectors. */
+    public Optional<DaneResolverSettings> dane() {
+        return dane;
     }
 
     public List<InboundConnector> inbound() {

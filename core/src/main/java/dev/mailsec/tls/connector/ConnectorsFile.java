@@ -2,6 +2,7 @@ package dev.mailsec.tls.connector;
 
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.XmlDocuments;
+import dev.mailsec.tls.connector.dane.DaneResolverSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -55,12 +57,14 @@ public final class ConnectorsFile {
     private final ConnectorElements xml;
     private final InboundConnectorReader inboundReader;
     private final OutboundConnectorReader outboundReader;
+    private final DaneElementReader daneReader;
 
     private ConnectorsFile(String source) {
         this.source = source;
         this.xml = new ConnectorElements(source);
         this.inboundReader = new InboundConnectorReader(xml);
         this.outboundReader = new OutboundConnectorReader(xml);
+        this.daneReader = new DaneElementReader(xml);
     }
 
     /**
@@ -140,6 +144,7 @@ public final class ConnectorsFile {
         xml.checkAttributes(root, Set.of(), "<connectors>");
         List<InboundConnector> inbound = new ArrayList<>();
         List<OutboundConnector> outbound = new ArrayList<>();
+        Optional<DaneResolverSettings> dane = Optional.empty();
         Set<String> names = new HashSet<>();
         for (Element child : xml.children(root, "<connectors>")) {
             switch (child.getTagName()) {
@@ -149,16 +154,32 @@ public final class ConnectorsFile {
                 case "outbound":
                     outbound.add(outboundReader.read(child, names));
                     break;
+                case "dane":
+                    if (dane.isPresent()) {
+                        throw new InvalidConnectorsException(xml.source() + ": dane: given twice");
+                    }
+                    dane = Optional.of(daneReader.read(child));
+                    break;
                 default:
                     throw new InvalidConnectorsException(
                             source
                                     + ": unknown element <"
                                     + child.getTagName()
-                                    + "> in <connectors>; expected <inbound> or <outbound>");
+                                    + "> in <connectors>; expected <inbound>, <outbound> or <dane>");
             }
         }
         checkSharedSmartHosts(outbound);
-        return new Connectors(inbound, outbound);
+        for (OutboundConnector connector : outbound) {
+            if (connector.tlsLevel() == OutboundTlsLevel.DANE && dane.isEmpty()) {
+                throw new InvalidConnectorsException(
+                        xml.source()
+                                + ": outbound connector '"
+                                + connector.name()
+                                + "': level dane needs DNSSEC answers: add <dane resolver=\"127.0.0.1:53\"/> "
+                                + "(a validating resolver on this host) to <connectors>");
+            }
+        }
+        return new Connectors(inbound, outbound, dane);
     }
 
     /**

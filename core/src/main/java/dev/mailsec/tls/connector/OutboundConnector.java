@@ -19,6 +19,7 @@ public final class OutboundConnector {
     private final OutboundTlsLevel tlsLevel;
     private final Optional<TlsProtocolVersion> minimumProtocol;
     private final OutboundTlsLevel fallbackLevel;
+    private final OutboundTlsLevel mtaStsFallbackLevel;
     private final Optional<String> trustStore;
     private final Optional<String> trustStorePassword;
     private final List<String> expectedNames;
@@ -36,6 +37,7 @@ public final class OutboundConnector {
         this.tlsLevel = builder.tlsLevel;
         this.minimumProtocol = builder.minimumProtocol;
         this.fallbackLevel = builder.fallbackLevel;
+        this.mtaStsFallbackLevel = builder.mtaStsFallbackLevel;
         this.trustStore = builder.trustStore;
         this.trustStorePassword = builder.trustStorePassword;
         this.expectedNames = Collections.unmodifiableList(new ArrayList<>(builder.expectedNames));
@@ -70,11 +72,23 @@ public final class OutboundConnector {
 
     /**
      * For an {@code mta-sts} connector, the level used for domains without a policy in {@code
-     * enforce} mode (no policy, {@code testing}, {@code none}); {@code opportunistic} unless
-     * configured. For other levels, the level itself.
+     * enforce} mode (no policy, {@code testing}, {@code none}); for a {@code dane} connector, the
+     * level for domains DANE does not apply to (possibly {@code mta-sts}); {@code opportunistic}
+     * unless configured. For other levels, the level itself.
      */
     public OutboundTlsLevel fallbackLevel() {
-        return tlsLevel == OutboundTlsLevel.MTA_STS ? fallbackLevel : tlsLevel;
+        return tlsLevel == OutboundTlsLevel.MTA_STS || tlsLevel == OutboundTlsLevel.DANE
+                ? fallbackLevel
+                : tlsLevel;
+    }
+
+    /**
+     * The level for domains without an MTA-STS {@code enforce} policy when MTA-STS applies: the
+     * {@code fallback} of an {@code mta-sts} connector, the {@code mtaStsFallback} of a {@code
+     * dane} connector whose fallback is {@code mta-sts}.
+     */
+    public OutboundTlsLevel mtaStsFallbackLevel() {
+        return tlsLevel == OutboundTlsLevel.DANE ? mtaStsFallbackLevel : fallbackLevel();
     }
 
     /**
@@ -168,14 +182,28 @@ public final class OutboundConnector {
      * certificate trusted and issued for the host, TLSv1.2 or newer}.
      */
     public String policyDescription() {
-        if (tlsLevel == OutboundTlsLevel.MTA_STS) {
-            return "mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists, "
-                    + "STARTTLS required, certificate trusted and issued for the MX host"
+        if (tlsLevel == OutboundTlsLevel.DANE) {
+            return "dane: where the recipient domain's MX records and an MX host's TLSA records are "
+                    + "DNSSEC-signed, only such MX hosts, STARTTLS required, certificate matching a "
+                    + "TLSA record (RFC 7672)"
                     + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("")
-                    + "; without an enforce policy "
-                    + describe(fallbackLevel);
+                    + "; otherwise "
+                    + (fallbackLevel == OutboundTlsLevel.MTA_STS
+                            ? mtaStsDescription(mtaStsFallbackLevel)
+                            : describe(fallbackLevel));
+        }
+        if (tlsLevel == OutboundTlsLevel.MTA_STS) {
+            return mtaStsDescription(fallbackLevel);
         }
         return describe(tlsLevel);
+    }
+
+    private String mtaStsDescription(OutboundTlsLevel withoutEnforce) {
+        return "mta-sts: the recipient domain's MTA-STS policy; in enforce mode only the MX hosts it lists, "
+                + "STARTTLS required, certificate trusted and issued for the MX host"
+                + minimumProtocol.map(v -> ", " + v.jsseName() + " or newer").orElse("")
+                + "; without an enforce policy "
+                + describe(withoutEnforce);
     }
 
     private String describe(OutboundTlsLevel level) {
@@ -216,7 +244,12 @@ public final class OutboundConnector {
                 + (smartHosts.isEmpty() ? "MX" : smartHosts.toString())
                 + ", tls="
                 + tlsLevel
-                + (tlsLevel == OutboundTlsLevel.MTA_STS ? ", fallback=" + fallbackLevel : "")
+                + (tlsLevel == OutboundTlsLevel.MTA_STS || tlsLevel == OutboundTlsLevel.DANE
+                        ? ", fallback=" + fallbackLevel
+                        : "")
+                + (tlsLevel == OutboundTlsLevel.DANE && fallbackLevel == OutboundTlsLevel.MTA_STS
+                        ? ", mtaStsFallback=" + mtaStsFallbackLevel
+                        : "")
                 + ", minimumProtocol="
                 + minimumProtocol.map(TlsProtocolVersion::jsseName).orElse("-")
                 + trustStore.map(t -> ", trustStore=" + t).orElse("")
@@ -236,6 +269,7 @@ public final class OutboundConnector {
         private OutboundTlsLevel tlsLevel = OutboundTlsLevel.OPPORTUNISTIC;
         private Optional<TlsProtocolVersion> minimumProtocol = Optional.empty();
         private OutboundTlsLevel fallbackLevel = OutboundTlsLevel.OPPORTUNISTIC;
+        private OutboundTlsLevel mtaStsFallbackLevel = OutboundTlsLevel.OPPORTUNISTIC;
         private Optional<String> trustStore = Optional.empty();
         private Optional<String> trustStorePassword = Optional.empty();
         private final List<String> expectedNames = new ArrayList<>();
@@ -269,6 +303,15 @@ public final class OutboundConnector {
         /** The level for domains without an enforce policy, for an {@code mta-sts} connector. */
         public Builder fallbackLevel(OutboundTlsLevel level) {
             this.fallbackLevel = level;
+            return this;
+        }
+
+        /**
+         * The level for domains without an MTA-STS enforce policy, for a {@code dane} connector
+         * whose fallback is {@code mta-sts}.
+         */
+        public Builder mtaStsFallbackLevel(OutboundTlsLevel level) {
+            this.mtaStsFallbackLevel = level;
             return this;
         }
 

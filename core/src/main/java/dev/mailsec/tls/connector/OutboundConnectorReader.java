@@ -76,6 +76,65 @@ final class OutboundConnectorReader {
     private static final Pattern SECRET_NAME =
             Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@/+-]{0,254}");
 
+    /**
+     * {@code fallback} (levels {@code mta-sts} and {@code dane}) and {@code mtaStsFallback} (level
+     * {@code dane} with {@code fallback="mta-sts"}: the level for domains without an MTA-STS {@code
+     * enforce} policy).
+     */
+    private void fallback(
+            Element tls, OutboundTlsLevel level, String where, OutboundConnector.Builder builder)
+            throws InvalidConnectorsException {
+        boolean dane = level == OutboundTlsLevel.DANE;
+        if (tls.hasAttribute("fallback")) {
+            if (level != OutboundTlsLevel.MTA_STS && !dane) {
+                throw new InvalidConnectorsException(
+                        xml.source()
+                                + ": "
+                                + where
+                                + ": fallback: only for level=\"mta-sts\" or \"dane\", got level '"
+                                + level
+                                + "'");
+            }
+            OutboundTlsLevel fallback =
+                    xml.attribute(tls, "fallback", where, OutboundTlsLevel::parse);
+            if (fallback == OutboundTlsLevel.DANE
+                    || (!dane && fallback == OutboundTlsLevel.MTA_STS)) {
+                throw new InvalidConnectorsException(
+                        xml.source()
+                                + ": "
+                                + where
+                                + ": fallback: expected opportunistic, required"
+                                + (dane ? ", verify or mta-sts" : " or verify")
+                                + ", got '"
+                                + fallback
+                                + "'");
+            }
+            builder.fallbackLevel(fallback);
+        }
+        if (tls.hasAttribute("mtaStsFallback")) {
+            if (!dane || !"mta-sts".equals(tls.getAttribute("fallback").trim())) {
+                throw new InvalidConnectorsException(
+                        xml.source()
+                                + ": "
+                                + where
+                                + ": mtaStsFallback: only for level=\"dane\" fallback=\"mta-sts\"");
+            }
+            OutboundTlsLevel mtaStsFallback =
+                    xml.attribute(tls, "mtaStsFallback", where, OutboundTlsLevel::parse);
+            if (mtaStsFallback == OutboundTlsLevel.DANE
+                    || mtaStsFallback == OutboundTlsLevel.MTA_STS) {
+                throw new InvalidConnectorsException(
+                        xml.source()
+                                + ": "
+                                + where
+                                + ": mtaStsFallback: expected opportunistic, required or verify, got '"
+                                + mtaStsFallback
+                                + "'");
+            }
+            builder.mtaStsFallbackLevel(mtaStsFallback);
+        }
+    }
+
     /** The connector {@code element} describes; its name is added to {@code names}. */
     OutboundConnector read(Element element, Set<String> names) throws InvalidConnectorsException {
         String name = xml.connectorName(element, names);
@@ -109,6 +168,7 @@ final class OutboundConnectorReader {
                                     "level",
                                     "minimumProtocol",
                                     "fallback",
+                                    "mtaStsFallback",
                                     "trustStore",
                                     "trustStorePassword",
                                     "clientCertificate",
@@ -162,31 +222,11 @@ final class OutboundConnectorReader {
                                 xml.source()
                                         + ": "
                                         + where
-                                        + ": level: missing; expected opportunistic, required, verify or mta-sts");
+                                        + ": level: missing; expected opportunistic, required, verify, mta-sts or dane");
                     }
                     level = xml.attribute(child, "level", where, OutboundTlsLevel::parse);
                     builder.tlsLevel(level);
-                    if (child.hasAttribute("fallback")) {
-                        if (level != OutboundTlsLevel.MTA_STS) {
-                            throw new InvalidConnectorsException(
-                                    xml.source()
-                                            + ": "
-                                            + where
-                                            + ": fallback: only for level=\"mta-sts\", got level '"
-                                            + level
-                                            + "'");
-                        }
-                        OutboundTlsLevel fallback =
-                                xml.attribute(child, "fallback", where, OutboundTlsLevel::parse);
-                        if (fallback == OutboundTlsLevel.MTA_STS) {
-                            throw new InvalidConnectorsException(
-                                    xml.source()
-                                            + ": "
-                                            + where
-                                            + ": fallback: expected opportunistic, required or verify, got 'mta-sts'");
-                        }
-                        builder.fallbackLevel(fallback);
-                    }
+                    fallback(child, level, where, builder);
                     clientCertificate(child, where, builder);
                     if (child.hasAttribute("minimumProtocol")) {
                         builder.minimumProtocol(
@@ -212,7 +252,7 @@ final class OutboundConnectorReader {
                     xml.source()
                             + ": "
                             + where
-                            + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts\"/>");
+                            + ": tls: missing; say <tls level=\"opportunistic|required|verify|mta-sts|dane\"/>");
         }
         if (ownTrust && level != OutboundTlsLevel.VERIFY) {
             throw new InvalidConnectorsException(
@@ -236,13 +276,16 @@ final class OutboundConnectorReader {
                             + level
                             + "'");
         }
-        if (level == OutboundTlsLevel.MTA_STS && smartHosts) {
+        if ((level == OutboundTlsLevel.MTA_STS || level == OutboundTlsLevel.DANE) && smartHosts) {
             throw new InvalidConnectorsException(
                     xml.source()
                             + ": "
                             + where
-                            + ": smartHost: level 'mta-sts' delivers to the recipient domain's MX hosts (RFC 8461); "
-                            + "remove the smartHost or use level verify");
+                            + ": smartHost: level '"
+                            + level
+                            + "' delivers to the recipient domain's MX hosts ("
+                            + (level == OutboundTlsLevel.DANE ? "RFC 7672" : "RFC 8461")
+                            + "); remove the smartHost or use level verify");
         }
         return builder.build();
     }

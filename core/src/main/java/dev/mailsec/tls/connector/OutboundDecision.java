@@ -28,8 +28,10 @@ final class OutboundDecision {
             String host) {
         String hold = "mail would wait: ";
         String then = "; RemoteDelivery retries, then bounces (" + level + ")";
+        // a host with TLSA records (the probe's DANE level) never gets clear text
+        boolean mandatory = level.encryptionMandatory() || level == OutboundTlsLevel.DANE;
         if (!offered) {
-            return level.encryptionMandatory()
+            return mandatory
                     ? new OutboundDecision(false, hold + "STARTTLS not offered" + then)
                     : new OutboundDecision(
                             true, "mail would go IN CLEAR: STARTTLS not offered (opportunistic)");
@@ -55,6 +57,21 @@ final class OutboundDecision {
                                 + " or newer"
                                 + then);
             }
+        }
+        if (level == OutboundTlsLevel.DANE) {
+            if (trustError.isPresent()) {
+                return new OutboundDecision(
+                        false,
+                        hold
+                                + "certificate does not match the TLSA records: "
+                                + trustError.get()
+                                + then);
+            }
+            return new OutboundDecision(
+                    true,
+                    "mail would go over "
+                            + negotiated
+                            + ", certificate authenticated by TLSA (DANE)");
         }
         if (level == OutboundTlsLevel.VERIFY) {
             if (trustError.isPresent()) {

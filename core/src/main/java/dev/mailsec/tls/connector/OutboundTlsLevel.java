@@ -23,7 +23,14 @@ public enum OutboundTlsLevel {
      * policy lists, STARTTLS required, certificate trusted and issued for the MX host; otherwise
      * the connector's fallback level.
      */
-    MTA_STS("mta-sts");
+    MTA_STS("mta-sts"),
+    /**
+     * DANE (RFC 7672): where the recipient domain's MX records and an MX host's TLSA records are
+     * DNSSEC-signed, only such hosts, STARTTLS required, the certificate authenticated by the TLSA
+     * records, never clear text and never another level; otherwise the connector's fallback level
+     * (which may be {@code mta-sts}).
+     */
+    DANE("dane");
 
     private final String configName;
 
@@ -37,8 +44,8 @@ public enum OutboundTlsLevel {
     }
 
     /**
-     * True when the message must never travel in clear. For {@code mta-sts} that depends on the
-     * recipient domain's policy and the fallback level, so it is false here.
+     * True when the message must never travel in clear. For {@code mta-sts} and {@code dane} that
+     * depends on the recipient domain's DNS and the fallback level, so it is false here.
      */
     public boolean encryptionMandatory() {
         return this == REQUIRED || this == VERIFY;
@@ -57,7 +64,7 @@ public enum OutboundTlsLevel {
             }
         }
         throw new IllegalArgumentException(
-                "expected opportunistic, required, verify or mta-sts, got '" + trimmed + "'");
+                "expected opportunistic, required, verify, mta-sts or dane, got '" + trimmed + "'");
     }
 
     @Override

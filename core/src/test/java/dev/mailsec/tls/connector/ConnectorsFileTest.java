@@ -142,7 +142,7 @@ class ConnectorsFileTest {
                 outbound(
                         "bank",
                         "<recipientDomain>bank.test</recipientDomain><tls level=\"secure\"/>"),
-                "outbound connector 'bank': level: expected opportunistic, required, verify or mta-sts, got 'secure'");
+                "outbound connector 'bank': level: expected opportunistic, required, verify, mta-sts or dane, got 'secure'");
         assertInvalid(
                 outbound(
                         "bank",
@@ -153,7 +153,7 @@ class ConnectorsFileTest {
                 outbound(
                         "bank",
                         "<recipientDomain>bank.test</recipientDomain><tls level=\"verify\" fallback=\"required\"/>"),
-                "outbound connector 'bank': fallback: only for level=\"mta-sts\", got level 'verify'");
+                "outbound connector 'bank': fallback: only for level=\"mta-sts\" or \"dane\", got level 'verify'");
         assertInvalid(
                 outbound(
                         "bank",
@@ -163,7 +163,7 @@ class ConnectorsFileTest {
                 outbound(
                         "bank",
                         "<recipientDomain>bank.test</recipientDomain><tls level=\"mta-sts\" fallback=\"clear\"/>"),
-                "outbound connector 'bank': fallback: expected opportunistic, required, verify or mta-sts, got 'clear'");
+                "outbound connector 'bank': fallback: expected opportunistic, required, verify, mta-sts or dane, got 'clear'");
         assertInvalid(
                 outbound("bank", "<recipientDomain>bank.test</recipientDomain>"),
                 "outbound connector 'bank': tls: missing");

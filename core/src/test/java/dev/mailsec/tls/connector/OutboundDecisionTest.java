@@ -28,6 +28,30 @@ class OutboundDecisionTest {
     }
 
     @Test
+    void aDaneHostShouldNeverGoInClearAndNeedItsTlsaMatch() {
+        OutboundDecision stripped =
+                decide(OutboundTlsLevel.DANE, ANY, false, NONE, NONE, NONE, NONE);
+        assertThat(stripped.deliver).isFalse();
+        assertThat(stripped.text).startsWith("mail would wait: STARTTLS not offered");
+        OutboundDecision mismatch =
+                decide(
+                        OutboundTlsLevel.DANE,
+                        ANY,
+                        true,
+                        NONE,
+                        Optional.of("TLSv1.3"),
+                        Optional.of("DANE: no TLSA record matched"),
+                        NONE);
+        assertThat(mismatch.deliver).isFalse();
+        assertThat(mismatch.text).contains("certificate does not match the TLSA records");
+        OutboundDecision matched =
+                decide(OutboundTlsLevel.DANE, ANY, true, NONE, Optional.of("TLSv1.3"), NONE, NONE);
+        assertThat(matched.deliver).isTrue();
+        assertThat(matched.text)
+                .isEqualTo("mail would go over TLSv1.3, certificate authenticated by TLSA (DANE)");
+    }
+
+    @Test
     void verifyShouldNeedTrustAndName() {
         assertThat(
                         decide(
