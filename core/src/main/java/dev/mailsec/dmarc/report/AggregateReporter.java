@@ -1,5 +1,6 @@
 package dev.mailsec.dmarc.report;
 
+import dev.mailsec.report.CounterStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public final class AggregateReporter {
         }
     }
 
-    private final ReportStore store;
+    private final CounterStore<ReportRow> store;
     private final ReportDestinations destinations;
     private final String orgName;
     private final String email;
@@ -81,7 +82,7 @@ public final class AggregateReporter {
      * @param interval the reporting period (one day by default, RFC 7489's {@code ri})
      */
     public AggregateReporter(
-            ReportStore store,
+            CounterStore<ReportRow> store,
             ReportDestinations destinations,
             String orgName,
             String email,
@@ -112,14 +113,14 @@ public final class AggregateReporter {
     public List<PreparedReport> forDay(LocalDate day) throws IOException {
         long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        List<ReportStore.Pending> pending = store.pending(to);
+        List<CounterStore.Pending> pending = store.pending(to);
         return prepareAll(pending, from);
     }
 
-    private List<PreparedReport> prepareAll(List<ReportStore.Pending> pending, long from)
+    private List<PreparedReport> prepareAll(List<CounterStore.Pending> pending, long from)
             throws IOException {
         List<PreparedReport> out = new ArrayList<>();
-        for (ReportStore.Pending p : pending) {
+        for (CounterStore.Pending p : pending) {
             if (p.period >= from) {
                 prepare(p.period, p.policyDomain).ifPresent(out::add);
             }
@@ -228,7 +229,7 @@ public final class AggregateReporter {
     public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
         store.flush();
         List<Delivery> all = new ArrayList<>();
-        for (ReportStore.Pending p : store.pending(periodOf(now))) {
+        for (CounterStore.Pending p : store.pending(periodOf(now))) {
             if (!store.claim(p.period, p.policyDomain)) {
                 continue;
             }

@@ -9,12 +9,14 @@ import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dmarc.report.AggregateReporter;
 import dev.mailsec.dmarc.report.ReportDestinations;
-import dev.mailsec.dmarc.report.ReportRecorder;
+import dev.mailsec.dmarc.report.ReportRow;
 import dev.mailsec.dmarc.report.ReportRows;
-import dev.mailsec.dmarc.report.ReportStore;
 import dev.mailsec.dmarc.report.ReportStores;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mail.DomainName;
+import dev.mailsec.report.CounterRecorder;
+import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.ReportSchedule;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,8 +89,8 @@ public class RecordDmarcResult extends GenericMailet {
                     DNS_TIMEOUT);
 
     private final Clock clock;
-    private ReportStore store;
-    private ReportRecorder recorder;
+    private CounterStore<ReportRow> store;
+    private CounterRecorder<ReportRow> recorder;
     private AggregateReporter reporter;
     private ReportSchedule schedule;
 
@@ -134,20 +136,25 @@ public class RecordDmarcResult extends GenericMailet {
             boolean send = p.bool(SEND_REPORTS, true);
             KeyRecordSource txt = txt(p);
             store = openStore(url, schema, maxRows);
-            recorder = new ReportRecorder(store);
+            recorder = new CounterRecorder<>(store, "DMARC reports");
             reporter =
                     new AggregateReporter(
                             store, new ReportDestinations(txt), orgName, email, receiver, interval);
             schedule =
                     new ReportSchedule(
-                            store, reporter, m -> sendReport(email, m), clock, send, every);
+                            "DMARC reports",
+                            store,
+                            now -> reporter.sendDue(now, m -> sendReport(email, m)),
+                            clock,
+                            send,
+                            every);
             schedule.start();
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
     }
 
-    private static ReportStore openStore(String url, String schema, int maxRows)
+    private static CounterStore<ReportRow> openStore(String url, String schema, int maxRows)
             throws MessagingException {
         try {
             return ReportStores.openWhenReachable(url, schema, maxRows);
