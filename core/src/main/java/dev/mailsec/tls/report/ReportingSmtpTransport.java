@@ -62,11 +62,11 @@ public class ReportingSmtpTransport extends SMTPTransport {
         if (policy.isEmpty() || host == null) {
             return;
         }
-        String receivingIp = isAddress(host) ? host : "";
+        String receivingIp = isAddress(host) ? host : TlsSessionContext.addressOf(host);
         TlsSessions.failure(
                 policy.get(),
                 type,
-                sendingAddress(host, port),
+                sendingAddress(receivingIp, port),
                 TlsSessionContext.mxName(host),
                 receivingIp);
     }
@@ -77,7 +77,7 @@ public class ReportingSmtpTransport extends SMTPTransport {
 
     /** Our address on the route to {@code host} (a UDP connect sends nothing). */
     private static String sendingAddress(String host, int port) {
-        if (!isAddress(host)) {
+        if (host.isEmpty() || !isAddress(host)) {
             return "";
         }
         try (DatagramSocket probe = new DatagramSocket()) {

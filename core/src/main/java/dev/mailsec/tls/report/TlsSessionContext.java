@@ -62,6 +62,21 @@ public final class TlsSessionContext {
         return name != null ? name : hostOrAddress.toLowerCase(Locale.ROOT);
     }
 
+    /** An address {@code host} was resolved to on this thread, or empty. */
+    public static String addressOf(String host) {
+        State s = CURRENT.get();
+        if (s == null) {
+            return "";
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, String> e : s.mxByAddress.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        return "";
+    }
+
     /** Forgets the calling thread's delivery. */
     public static void clear() {
         CURRENT.remove();
