@@ -5,8 +5,9 @@ import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.dmarc.report.AggregateReporter;
 import dev.mailsec.dmarc.report.PreparedReport;
 import dev.mailsec.dmarc.report.ReportDestinations;
-import dev.mailsec.dmarc.report.ReportStore;
+import dev.mailsec.dmarc.report.ReportRow;
 import dev.mailsec.dmarc.report.ReportStores;
+import dev.mailsec.report.CounterStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ public final class DmarcReportCommand implements Callable<Integer> {
                     "--interval: must be ISO-8601 such as P1D, got '" + interval + "'", 2);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ReportStore s = ReportStores.open(store, schema, Integer.MAX_VALUE)) {
+        try (CounterStore<ReportRow> s = ReportStores.open(store, schema, Integer.MAX_VALUE)) {
             AggregateReporter reporter =
                     new AggregateReporter(
                             s,

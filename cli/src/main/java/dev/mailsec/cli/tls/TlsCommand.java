@@ -15,10 +15,13 @@ import picocli.CommandLine.ScopeType;
         name = "tls",
         mixinStandardHelpOptions = true,
         description =
-                "TLS connectors: check a partner as delivery would, generate RemoteDelivery processors.",
+                "TLS connectors: check a partner as delivery would, generate RemoteDelivery processors;"
+                        + " TLS reports (RFC 8460): what would be sent, what we received.",
         subcommands = {
             TlsCheckCommand.class,
             TlsRemoteDeliveryCommand.class,
+            TlsReportCommand.class,
+            TlsReportsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TlsCommand implements Runnable {
@@ -36,7 +39,7 @@ public final class TlsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand (check, remote-delivery)");
+                spec.commandLine(), "missing subcommand (check, remote-delivery, report, reports)");
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.mailsec.cli.dmarc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.cli.CliRun;
-import dev.mailsec.dmarc.report.FileReportStore;
+import dev.mailsec.dmarc.report.ReportRow;
 import dev.mailsec.dmarc.report.ReportRows;
+import dev.mailsec.dmarc.report.ReportStores;
+import dev.mailsec.report.FileCounterStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,8 @@ class DmarcReportCommandsTest {
                 "$ORIGIN test.\nexample.com._report._dmarc.reports 300 IN TXT \"v=DMARC1\"\n");
         LocalDate day = LocalDate.parse("2026-12-06");
         long period = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        try (FileReportStore store = FileReportStore.open(dir.resolve("store"), 100)) {
+        try (FileCounterStore<ReportRow> store =
+                FileCounterStore.open(dir.resolve("store"), ReportStores.ROWS, 100)) {
             for (int i = 0; i < 3; i++) {
                 store.add(
                         period,

@@ -1,5 +1,6 @@
 package dev.mailsec.dmarc.report;
 
+import dev.mailsec.report.CounterStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public final class AggregateReporter {
         }
     }
 
-    private final ReportStore store;
+    private final CounterStore<ReportRow> store;
     private final ReportDestinations destinations;
     private final String orgName;
     private final String email;
@@ -84,7 +85,7 @@ public final class AggregateReporter {
      *     asks a shorter {@code ri} gets it, see {@link ReportingInterval}
      */
     public AggregateReporter(
-            ReportStore store,
+            CounterStore<ReportRow> store,
             ReportDestinations destinations,
             String orgName,
             String email,
@@ -120,8 +121,8 @@ public final class AggregateReporter {
 
     /** The reports of periods finished at {@code now}. */
     public List<PreparedReport> due(Instant now) throws IOException {
-        List<ReportStore.Pending> finished = new ArrayList<>();
-        for (ReportStore.Pending p : store.pending(now.getEpochSecond())) {
+        List<CounterStore.Pending> finished = new ArrayList<>();
+        for (CounterStore.Pending p : store.pending(now.getEpochSecond())) {
             if (periods.finished(store, p, now)) {
                 finished.add(p);
             }
@@ -133,14 +134,14 @@ public final class AggregateReporter {
     public List<PreparedReport> forDay(LocalDate day) throws IOException {
         long from = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        List<ReportStore.Pending> pending = store.pending(to);
+        List<CounterStore.Pending> pending = store.pending(to);
         return prepareAll(pending, from);
     }
 
-    private List<PreparedReport> prepareAll(List<ReportStore.Pending> pending, long from)
+    private List<PreparedReport> prepareAll(List<CounterStore.Pending> pending, long from)
             throws IOException {
         List<PreparedReport> out = new ArrayList<>();
-        for (ReportStore.Pending p : pending) {
+        for (CounterStore.Pending p : pending) {
             if (p.period >= from) {
                 prepare(p.period, p.policyDomain).ifPresent(out::add);
             }
@@ -256,9 +257,9 @@ public final class AggregateReporter {
     public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
         store.flush();
         List<Delivery> all = new ArrayList<>();
-        List<ReportStore.Pending> pending = store.pending(now.getEpochSecond());
+        List<CounterStore.Pending> pending = store.pending(now.getEpochSecond());
         periods.retain(pending);
-        for (ReportStore.Pending p : pending) {
+        for (CounterStore.Pending p : pending) {
             if (!periods.finished(store, p, now) || !store.claim(p.period, p.policyDomain)) {
                 continue;
             }

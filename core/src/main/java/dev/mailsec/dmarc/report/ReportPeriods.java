@@ -1,5 +1,6 @@
 package dev.mailsec.dmarc.report;
 
+import dev.mailsec.report.CounterStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReportPeriods {
 
     private final long receiverSeconds;
-    private final Map<ReportStore.Pending, Long> lengths = new ConcurrentHashMap<>();
+    private final Map<CounterStore.Pending, Long> lengths = new ConcurrentHashMap<>();
 
     ReportPeriods(long receiverSeconds) {
         this.receiverSeconds = receiverSeconds;
@@ -25,7 +26,7 @@ final class ReportPeriods {
     long startOf(Instant t, ReportRow row) {
         long length = lengthOf(row.record());
         long start = Math.floorDiv(t.getEpochSecond(), length) * length;
-        lengths.putIfAbsent(new ReportStore.Pending(start, row.policyDomain()), length);
+        lengths.putIfAbsent(new CounterStore.Pending(start, row.policyDomain()), length);
         return start;
     }
 
@@ -35,7 +36,8 @@ final class ReportPeriods {
     }
 
     /** Whether a pending period is over at {@code now}. */
-    boolean finished(ReportStore store, ReportStore.Pending p, Instant now) throws IOException {
+    boolean finished(CounterStore<ReportRow> store, CounterStore.Pending p, Instant now)
+            throws IOException {
         if (p.period + Math.min(receiverSeconds, ReportingInterval.HOUR) > now.getEpochSecond()) {
             return false; // no period is shorter
         }
@@ -48,11 +50,11 @@ final class ReportPeriods {
     }
 
     /** Forgets the periods not pending any more (sent here or by another node). */
-    void retain(Collection<ReportStore.Pending> pending) {
+    void retain(Collection<CounterStore.Pending> pending) {
         lengths.keySet().retainAll(pending);
     }
 
-    void forget(ReportStore.Pending p) {
+    void forget(CounterStore.Pending p) {
         lengths.remove(p);
     }
 

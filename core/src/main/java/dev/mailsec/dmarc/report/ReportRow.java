@@ -1,5 +1,6 @@
 package dev.mailsec.dmarc.report;
 
+import dev.mailsec.report.CountedRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * a row as its {@link #encode() one-line encoding}; every value is bounded and free of control
  * characters, so hostile header values cannot grow a row or break its encoding.
  */
-public final class ReportRow {
+public final class ReportRow implements CountedRow {
 
     /** Most DKIM results kept per row (VerifyDkim already bounds signatures). */
     public static final int MAX_DKIM = 10;
@@ -77,6 +78,7 @@ public final class ReportRow {
         this.dkim = List.copyOf(dkim.subList(0, Math.min(dkim.size(), MAX_DKIM)));
     }
 
+    @Override
     public String policyDomain() {
         return policyDomain;
     }
@@ -102,6 +104,7 @@ public final class ReportRow {
     }
 
     /** Tabs separate the values, which hold none. */
+    @Override
     public String encode() {
         List<String> f = new ArrayList<>();
         f.add(VERSION);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.dkim.KeyLookup;
 import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.report.FileCounterStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -33,12 +34,12 @@ class AggregateReporterTest {
     final KeyRecordSource txt =
             name -> dns.getOrDefault(name, KeyLookup.notFound("NXDOMAIN " + name));
     final List<MimeMessage> sent = new ArrayList<>();
-    FileReportStore store;
+    FileCounterStore<ReportRow> store;
     AggregateReporter reporter;
 
     @BeforeEach
     void setUp() throws Exception {
-        store = FileReportStore.open(dir, 1000);
+        store = FileCounterStore.open(dir, ReportStores.ROWS, 1000);
         reporter =
                 new AggregateReporter(
                         store,

@@ -3,6 +3,8 @@ package dev.mailsec.dmarc.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.FileCounterStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,8 @@ class FileReportStoreTest extends ReportStoreContract {
     @TempDir Path dir;
 
     @Override
-    ReportStore open() throws Exception {
-        return FileReportStore.open(dir, MAX_ROWS);
+    CounterStore<ReportRow> open() throws Exception {
+        return FileCounterStore.open(dir, ReportStores.ROWS, MAX_ROWS);
     }
 
     @Override
@@ -32,7 +34,7 @@ class FileReportStoreTest extends ReportStoreContract {
     void aDamagedFileShouldBeReportedNotSkipped() throws Exception {
         Files.createDirectories(dir.resolve("100"));
         Files.writeString(dir.resolve("100/example.com.rows"), "x\tnonsense\n");
-        assertThatThrownBy(() -> FileReportStore.open(dir, MAX_ROWS))
+        assertThatThrownBy(() -> FileCounterStore.open(dir, ReportStores.ROWS, MAX_ROWS))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("unreadable line");
     }

@@ -2,6 +2,8 @@ package dev.mailsec.dmarc.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.JdbcCounterStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -20,8 +22,8 @@ class PostgresReportStoreTest extends ReportStoreContract {
             "dmarc_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
     @Override
-    ReportStore open() throws Exception {
-        return JdbcReportStore.open(URL, schema, MAX_ROWS);
+    CounterStore<ReportRow> open() throws Exception {
+        return JdbcCounterStore.open(URL, schema, ReportStores.ROWS, MAX_ROWS);
     }
 
     @Override
@@ -34,13 +36,13 @@ class PostgresReportStoreTest extends ReportStoreContract {
 
     @Test
     void twoNodesAddingAtOnceShouldLoseNoCount() throws Exception {
-        ReportStore other = open();
+        CounterStore<ReportRow> other = open();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             ReportRow row = ReportFixtures.row("192.0.2.1", "none", true);
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                ReportStore s = i % 2 == 0 ? store() : other;
+                CounterStore<ReportRow> s = i % 2 == 0 ? store() : other;
                 done.add(pool.submit(() -> s.add(100, row)));
             }
             for (Future<?> f : done) {

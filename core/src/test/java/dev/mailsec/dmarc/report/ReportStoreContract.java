@@ -2,29 +2,30 @@ package dev.mailsec.dmarc.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailsec.report.CounterStore;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What every {@link ReportStore} does; each store's test supplies it. */
+/** What every {@link CounterStore<ReportRow>} does; each store's test supplies it. */
 abstract class ReportStoreContract {
 
     static final int MAX_ROWS = 3;
-    private ReportStore store;
+    private CounterStore<ReportRow> store;
 
-    abstract ReportStore open() throws Exception;
+    abstract CounterStore<ReportRow> open() throws Exception;
 
     abstract void dropStore() throws Exception;
 
-    ReportStore store() throws Exception {
+    CounterStore<ReportRow> store() throws Exception {
         if (store == null) {
             store = open();
         }
         return store;
     }
 
-    ReportStore reopen() throws Exception {
+    CounterStore<ReportRow> reopen() throws Exception {
         store.close();
         store = open();
         return store;
@@ -53,7 +54,7 @@ abstract class ReportStoreContract {
         assertThat(store().rows(100, "example.com")).isEqualTo(Map.of(a, 5L, b, 1L));
         assertThat(store().rows(200, "example.com")).isEqualTo(Map.of(b, 1L));
         assertThat(store().pending(200))
-                .containsExactly(new ReportStore.Pending(100, "example.com"));
+                .containsExactly(new CounterStore.Pending(100, "example.com"));
         assertThat(store().pending(201)).hasSize(2);
     }
 

@@ -84,7 +84,11 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
             DomainList domainList,
             MailQueueFactory<?> queueFactory,
             MetricFactory metricFactory) {
-        this(new ExtensionContextDns(dnsServer), domainList, queueFactory, metricFactory);
+        this(
+                new ExtensionContextDns(new TlsReportingDns(dnsServer)),
+                domainList,
+                queueFactory,
+                metricFactory);
     }
 
     private ConnectorRemoteDelivery(

@@ -10,6 +10,7 @@ import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
+import dev.mailsec.tls.report.ReportingSmtpTransport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -138,6 +139,7 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         }
         DeclaredPolicies.requireEnforced(
                 "ConnectorsRemoteDelivery", fileSystem, connectors, connectorsFile);
+        DNSService reportingDns = new TlsReportingDns(dnsServer);
         for (OutboundConnector connector : connectors.outbound()) {
             if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
                 continue;
@@ -155,6 +157,9 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
             parameters.put(DELIVERY_THREADS, getInitParameter(DELIVERY_THREADS, "2"));
             parameters.put("sendpartial", "true");
             parameters.put(BOUNCE_PROCESSOR, bounceProcessor.trim());
+            // every session's TLS result goes to the TLS reports (SendTlsReports), if any
+            parameters.put(
+                    TlsReportingDns.TRANSPORT_PROPERTY, ReportingSmtpTransport.class.getName());
             RemoteDelivery delivery;
             if (connector.needsOwnContext()) {
                 parameters.put(ConnectorRemoteDelivery.CONNECTOR, connector.name());
@@ -167,7 +172,8 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
                         new ConnectorRemoteDelivery(
                                 dnsServer, domainList, queueFactory, metricFactory);
             } else {
-                delivery = new RemoteDelivery(dnsServer, domainList, queueFactory, metricFactory);
+                delivery =
+                        new RemoteDelivery(reportingDns, domainList, queueFactory, metricFactory);
             }
             parameters.putAll(plan.tlsParameters());
             delivery.init(

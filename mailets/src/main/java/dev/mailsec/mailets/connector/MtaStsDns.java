@@ -53,6 +53,7 @@ final class MtaStsDns implements DNSService {
         }
         MtaStsResolver.Result result = policies.resolve(domain);
         Optional<MtaStsPolicy> policy = result.policy();
+        MtaStsSessions.begin(domain, result);
         if (policy.isEmpty() || policy.get().mode() == MtaStsPolicy.Mode.NONE) {
             return hosts;
         }

@@ -62,7 +62,7 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
             MailQueueFactory<?> queueFactory,
             MetricFactory metricFactory) {
         this(
-                new MtaStsDns(dnsServer),
+                new MtaStsDns(new TlsReportingDns(dnsServer)),
                 domainList,
                 new MtaStsRecheckingQueues(queueFactory),
                 metricFactory);

@@ -2,35 +2,25 @@ package dev.mailsec.mailets.dmarc;
 
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
-import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dmarc.report.AggregateReporter;
 import dev.mailsec.dmarc.report.ReportDestinations;
-import dev.mailsec.dmarc.report.ReportRecorder;
+import dev.mailsec.dmarc.report.ReportRow;
 import dev.mailsec.dmarc.report.ReportRows;
-import dev.mailsec.dmarc.report.ReportStore;
 import dev.mailsec.dmarc.report.ReportStores;
 import dev.mailsec.guard.PerMailGuard;
-import dev.mailsec.mail.DomainName;
-import java.io.IOException;
+import dev.mailsec.mailets.report.ReportMailets;
+import dev.mailsec.report.CounterRecorder;
+import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.ReportSchedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.inject.Inject;
-import javax.mail.Address;
-import javax.mail.Message;
 import javax.mail.MessagingException;
-import javax.mail.internet.AddressException;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeMessage;
-import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
@@ -69,9 +59,9 @@ public class RecordDmarcResult extends GenericMailet {
     static final String CHECK_EVERY = "checkEvery";
     static final String MAX_ROWS = "maxRowsPerDomain";
     static final String SEND_REPORTS = "sendReports";
-    static final String ZONE_FILE = "zoneFile";
-    static final String DNS_SERVERS = "dnsServers";
-    static final String DNS_TIMEOUT = "dnsTimeoutMillis";
+    static final String ZONE_FILE = ReportMailets.ZONE_FILE;
+    static final String DNS_SERVERS = ReportMailets.DNS_SERVERS;
+    static final String DNS_TIMEOUT = ReportMailets.DNS_TIMEOUT;
     private static final Set<String> PARAMETERS =
             Set.of(
                     STORE,
@@ -88,8 +78,8 @@ public class RecordDmarcResult extends GenericMailet {
                     DNS_TIMEOUT);
 
     private final Clock clock;
-    private ReportStore store;
-    private ReportRecorder recorder;
+    private CounterStore<ReportRow> store;
+    private CounterRecorder<ReportRow> recorder;
     private AggregateReporter reporter;
     private ReportSchedule schedule;
 
@@ -111,9 +101,9 @@ public class RecordDmarcResult extends GenericMailet {
             String url = p.required(STORE);
             String schema = p.optional(SCHEMA, ReportStores.DEFAULT_SCHEMA);
             String orgName = p.required(ORG_NAME);
-            String email = p.required(REPORT_EMAIL, RecordDmarcResult::address);
+            String email = p.required(REPORT_EMAIL, ReportMailets::address);
             String receiver =
-                    p.optional(RECEIVER, RecordDmarcResult::domain)
+                    p.optional(RECEIVER, ReportMailets::domain)
                             .orElse(
                                     email.substring(email.lastIndexOf('@') + 1)
                                             .toLowerCase(Locale.ROOT));
@@ -133,83 +123,29 @@ public class RecordDmarcResult extends GenericMailet {
                             Duration.ofHours(1));
             int maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
             boolean send = p.bool(SEND_REPORTS, true);
-            KeyRecordSource txt = txt(p);
-            store = openStore(url, schema, maxRows);
-            recorder = new ReportRecorder(store);
+            KeyRecordSource txt = ReportMailets.txt("RecordDmarcResult", p);
+            store =
+                    ReportMailets.openStore(
+                            "RecordDmarcResult", url, schema, ReportStores.ROWS, maxRows);
+            recorder = new CounterRecorder<>(store, "DMARC reports");
             reporter =
                     new AggregateReporter(
                             store, new ReportDestinations(txt), orgName, email, receiver, interval);
             schedule =
                     new ReportSchedule(
-                            store, reporter, m -> sendReport(email, m), clock, send, every);
+                            "DMARC reports",
+                            store,
+                            now ->
+                                    reporter.sendDue(
+                                            now,
+                                            m -> ReportMailets.send(getMailetContext(), email, m)),
+                            clock,
+                            send,
+                            every);
             schedule.start();
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
-    }
-
-    private static ReportStore openStore(String url, String schema, int maxRows)
-            throws MessagingException {
-        try {
-            return ReportStores.openWhenReachable(url, schema, maxRows);
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException("RecordDmarcResult: " + STORE + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MessagingException(
-                    "RecordDmarcResult: " + STORE + ": cannot open the store: " + e.getMessage(),
-                    e);
-        }
-    }
-
-    private static String address(String value) {
-        try {
-            InternetAddress a = new InternetAddress(value, true);
-            if (a.getAddress().indexOf('@') < 0) {
-                throw new IllegalArgumentException("must be a mail address, got '" + value + "'");
-            }
-            return a.getAddress();
-        } catch (AddressException e) {
-            throw new IllegalArgumentException("must be a mail address, got '" + value + "'", e);
-        }
-    }
-
-    private static String domain(String value) {
-        return DomainName.normalize(value)
-                .orElseThrow(
-                        () ->
-                                new IllegalArgumentException(
-                                        "must be a domain name, got '" + value + "'"));
-    }
-
-    private KeyRecordSource txt(Parameters p) throws MessagingException {
-        String zone = p.optional(ZONE_FILE).orElse(null);
-        if (zone != null) {
-            try {
-                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new MessagingException(
-                        "RecordDmarcResult: "
-                                + ZONE_FILE
-                                + ": cannot read '"
-                                + zone
-                                + "': "
-                                + e.getMessage(),
-                        e);
-            }
-        }
-        DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
-        p.optional(DNS_SERVERS, dns::servers);
-        p.optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
-        return dns.build();
-    }
-
-    /** Into James from root, envelope from the reporting address to the mail's To:. */
-    private void sendReport(String from, MimeMessage message) throws MessagingException {
-        List<MailAddress> to = new ArrayList<>();
-        for (Address a : message.getRecipients(Message.RecipientType.TO)) {
-            to.add(new MailAddress((InternetAddress) a));
-        }
-        getMailetContext().sendMail(new MailAddress(from), to, message);
     }
 
     @Override

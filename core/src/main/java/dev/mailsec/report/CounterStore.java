@@ -1,4 +1,4 @@
-package dev.mailsec.dmarc.report;
+package dev.mailsec.report;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Counters of {@link ReportRow}s per reporting period (its start, in epoch seconds) and policy
- * domain, bounded in rows per period and domain, and who sends which finished report. {@link
- * FileReportStore} for one node, {@link JdbcReportStore} for nodes sharing a PostgreSQL. A fault is
- * an {@code IOException}; {@link ReportRecorder} keeps it away from mail.
+ * Counters of report rows (DMARC result tuples, TLS session results) per reporting period (its
+ * start, in epoch seconds) and policy domain, bounded in rows per period and domain, and who sends
+ * which finished report. {@link FileCounterStore} for one node, {@link JdbcCounterStore} for nodes
+ * sharing a PostgreSQL. A fault is an {@code IOException}; {@link CounterRecorder} keeps it away
+ * from mail.
  */
-public interface ReportStore extends Closeable {
+public interface CounterStore<R extends CountedRow> extends Closeable {
 
     /** A period and policy domain that holds rows. */
     final class Pending {
@@ -45,13 +46,13 @@ public interface ReportStore extends Closeable {
      * Counts one mail with this row. False when the row is new and its period and domain already
      * hold the most rows allowed: the mail is not counted.
      */
-    boolean add(long period, ReportRow row) throws IOException;
+    boolean add(long period, R row) throws IOException;
 
     /** The periods (and their domains) that started before {@code before}, oldest first. */
     List<Pending> pending(long before) throws IOException;
 
     /** The rows of one period and domain with their counts. */
-    Map<ReportRow, Long> rows(long period, String policyDomain) throws IOException;
+    Map<R, Long> rows(long period, String policyDomain) throws IOException;
 
     /**
      * Takes the sending of one report: true for exactly one caller (one node of a cluster) until

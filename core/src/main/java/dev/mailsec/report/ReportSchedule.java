@@ -1,10 +1,10 @@
-package dev.mailsec.mailets.dmarc;
+package dev.mailsec.report;
 
-import dev.mailsec.dmarc.report.AggregateReporter;
-import dev.mailsec.dmarc.report.ReportStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,41 +12,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recording mailet's own thread: every {@code every} it flushes the store and, when sending is
+ * A recording mailet's own thread: every {@code every} it flushes the store and, when sending is
  * on, sends the reports of finished periods. A failed run is logged; the next run tries again.
  */
-final class ReportSchedule {
+public final class ReportSchedule {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportSchedule.class);
 
-    private final ReportStore store;
-    private final AggregateReporter reporter;
-    private final AggregateReporter.Sender sender;
+    /** Sends the reports of periods finished at {@code now}. */
+    @FunctionalInterface
+    public interface Job {
+        void sendDue(Instant now) throws IOException;
+    }
+
+    private final String label;
+    private final CounterStore<?> store;
+    private final Job job;
     private final Clock clock;
     private final boolean send;
     private final Duration every;
     private ScheduledExecutorService executor;
 
-    ReportSchedule(
-            ReportStore store,
-            AggregateReporter reporter,
-            AggregateReporter.Sender sender,
+    /**
+     * @param label names the thread and the log lines, e.g. {@code DMARC reports}
+     */
+    public ReportSchedule(
+            String label,
+            CounterStore<?> store,
+            Job job,
             Clock clock,
             boolean send,
             Duration every) {
+        this.label = label;
         this.store = store;
-        this.reporter = reporter;
-        this.sender = sender;
+        this.job = job;
         this.clock = clock;
         this.send = send;
         this.every = every;
     }
 
-    void start() {
+    public void start() {
+        String name = "mailsec-" + label.toLowerCase(Locale.ROOT).replace(' ', '-');
         executor =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
-                            Thread t = new Thread(r, "mailsec-dmarc-reports");
+                            Thread t = new Thread(r, name);
                             t.setDaemon(true);
                             return t;
                         });
@@ -55,18 +65,18 @@ final class ReportSchedule {
     }
 
     /** One run: flush, then send what is due. */
-    void runOnce() {
+    public void runOnce() {
         try {
             store.flush();
             if (send) {
-                reporter.sendDue(clock.instant(), sender);
+                job.sendDue(clock.instant());
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("DMARC reports: this run failed ({}); the next one tries again", e.toString());
+            LOG.warn("{}: this run failed ({}); the next one tries again", label, e.toString());
         }
     }
 
-    void stop() {
+    public void stop() {
         if (executor != null) {
             executor.shutdownNow();
             try {
@@ -79,7 +89,7 @@ final class ReportSchedule {
             store.flush();
             store.close();
         } catch (IOException e) {
-            LOG.warn("DMARC reports: cannot close the store ({})", e.toString());
+            LOG.warn("{}: cannot close the store ({})", label, e.toString());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.mailsec.dmarc.report;
+package dev.mailsec.report;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,38 +6,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts mails into a {@link ReportStore} without ever failing the mail: a store fault or a full
- * period is logged (at most once a minute) and counted, and the mail goes on.
+ * Counts mails (or sessions) into a {@link CounterStore} without ever failing the mail: a store
+ * fault or a full period is logged (at most once a minute) and counted, and the mail goes on.
  */
-public final class ReportRecorder {
+public final class CounterRecorder<R extends CountedRow> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReportRecorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CounterRecorder.class);
     private static final long LOG_EVERY_MILLIS = 60_000;
 
-    private final ReportStore store;
+    private final CounterStore<R> store;
+    private final String label;
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE / 2);
 
-    public ReportRecorder(ReportStore store) {
+    /**
+     * @param label what the log lines call the reports, e.g. {@code DMARC reports}
+     */
+    public CounterRecorder(CounterStore<R> store, String label) {
         this.store = store;
+        this.label = label;
     }
 
     /** Counts {@code row} in {@code period}; never throws. */
-    public void record(long period, ReportRow row) {
+    public void record(long period, R row) {
         try {
             if (store.add(period, row)) {
                 recorded.incrementAndGet();
             } else {
                 dropped.incrementAndGet();
                 logOnce(
-                        "DMARC reports: the period for {} is full; this mail is not counted",
+                        label + ": the period for {} is full; this result is not counted",
                         row.policyDomain());
             }
         } catch (IOException | RuntimeException e) {
             failures.incrementAndGet();
-            logOnce("DMARC reports: cannot record a result ({}); mail goes on", e.toString());
+            logOnce(label + ": cannot record a result ({}); mail goes on", e.toString());
         }
     }
 

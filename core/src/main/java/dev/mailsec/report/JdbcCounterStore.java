@@ -1,4 +1,4 @@
-package dev.mailsec.dmarc.report;
+package dev.mailsec.report;
 
 import dev.mailsec.dkm.DkmUnavailableException;
 import dev.mailsec.dkm.store.JdbcConnections;
@@ -23,24 +23,28 @@ import java.util.regex.Pattern;
  * Connections through DKM's {@link JdbcConnections} (driver from the pack's class loader, connect
  * and socket timeouts). Tables are created in {@code schema} when missing.
  */
-public final class JdbcReportStore implements ReportStore {
+public final class JdbcCounterStore<R extends CountedRow> implements CounterStore<R> {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final JdbcConnections connections;
+    private final RowKind<R> kind;
     private final String rows;
     private final String claims;
     private final int maxRows;
 
-    private JdbcReportStore(JdbcConnections connections, String schema, int maxRows) {
+    private JdbcCounterStore(
+            JdbcConnections connections, String schema, RowKind<R> kind, int maxRows) {
         this.connections = connections;
-        this.rows = schema + ".dmarc_report_rows";
-        this.claims = schema + ".dmarc_report_claims";
+        this.kind = kind;
+        this.rows = schema + "." + kind.tablePrefix + "_rows";
+        this.claims = schema + "." + kind.tablePrefix + "_claims";
         this.maxRows = maxRows;
     }
 
     /** Opens the store at {@code url} (a jdbc:postgresql: URL), creating its tables. */
-    public static JdbcReportStore open(String url, String schema, int maxRows) throws IOException {
+    public static <R extends CountedRow> JdbcCounterStore<R> open(
+            String url, String schema, RowKind<R> kind, int maxRows) throws IOException {
         checkSchema(schema);
         JdbcConnections connections =
                 new JdbcConnections(
@@ -48,13 +52,14 @@ public final class JdbcReportStore implements ReportStore {
                         4,
                         (what, e) ->
                                 new DkmUnavailableException(
-                                        "DMARC report store: "
+                                        kind.label
+                                                + " store: "
                                                 + what
                                                 + " ("
                                                 + e.getSQLState()
                                                 + ")",
                                         e));
-        JdbcReportStore store = new JdbcReportStore(connections, schema, maxRows);
+        JdbcCounterStore<R> store = new JdbcCounterStore<>(connections, schema, kind, maxRows);
         store.run(
                 c -> {
                     try (Statement st = c.createStatement()) {
@@ -79,7 +84,7 @@ public final class JdbcReportStore implements ReportStore {
     }
 
     /** {@code IllegalArgumentException} unless {@code schema} is a plain SQL name. */
-    static void checkSchema(String schema) {
+    public static void checkSchema(String schema) {
         if (!SCHEMA.matcher(schema).matches()) {
             throw new IllegalArgumentException(
                     "schema: must match " + SCHEMA.pattern() + ", got '" + schema + "'");
@@ -103,12 +108,12 @@ public final class JdbcReportStore implements ReportStore {
             return result;
         } catch (SQLException e) {
             connections.discard(c);
-            throw new IOException("DMARC report store: " + e.getMessage(), e);
+            throw new IOException(kind.label + " store: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public boolean add(long period, ReportRow row) throws IOException {
+    public boolean add(long period, R row) throws IOException {
         String text = row.encode();
         String key = sha256(text);
         return run(
@@ -174,10 +179,10 @@ public final class JdbcReportStore implements ReportStore {
     }
 
     @Override
-    public Map<ReportRow, Long> rows(long period, String policyDomain) throws IOException {
+    public Map<R, Long> rows(long period, String policyDomain) throws IOException {
         return run(
                 c -> {
-                    Map<ReportRow, Long> out = new LinkedHashMap<>();
+                    Map<R, Long> out = new LinkedHashMap<>();
                     try (PreparedStatement st =
                             c.prepareStatement(
                                     "SELECT row_text, count FROM "
@@ -189,7 +194,7 @@ public final class JdbcReportStore implements ReportStore {
                         try (ResultSet rs = st.executeQuery()) {
                             while (rs.next()) {
                                 try {
-                                    out.put(ReportRow.decode(rs.getString(1)), rs.getLong(2));
+                                    out.put(kind.decode(rs.getString(1)), rs.getLong(2));
                                 } catch (IllegalArgumentException e) {
                                     throw new SQLException("unreadable row in " + rows, e);
                                 }

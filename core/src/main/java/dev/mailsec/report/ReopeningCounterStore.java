@@ -1,4 +1,4 @@
-package dev.mailsec.dmarc.report;
+package dev.mailsec.report;
 
 import java.io.IOException;
 import java.util.List;
@@ -9,31 +9,33 @@ import java.util.Map;
  * and again after a failed open, at most once per {@code pauseMillis}; until then each call fails
  * fast with an {@code IOException}, which the recorder counts and mail goes on.
  */
-final class ReopeningReportStore implements ReportStore {
+final class ReopeningCounterStore<R extends CountedRow> implements CounterStore<R> {
 
     /** Opens the real store. */
-    interface Opener {
-        ReportStore open() throws IOException;
+    interface Opener<R extends CountedRow> {
+        CounterStore<R> open() throws IOException;
     }
 
-    private final Opener opener;
+    private final Opener<R> opener;
+    private final String label;
     private final long pauseMillis;
-    private ReportStore store;
+    private CounterStore<R> store;
     private long nextTry;
     private String lastFailure = "";
 
-    ReopeningReportStore(Opener opener, long pauseMillis) {
+    ReopeningCounterStore(Opener<R> opener, String label, long pauseMillis) {
         this.opener = opener;
+        this.label = label;
         this.pauseMillis = pauseMillis;
     }
 
-    private synchronized ReportStore store() throws IOException {
+    private synchronized CounterStore<R> store() throws IOException {
         if (store != null) {
             return store;
         }
         long now = System.currentTimeMillis();
         if (now < nextTry) {
-            throw new IOException("DMARC report store not reachable: " + lastFailure);
+            throw new IOException(label + " store not reachable: " + lastFailure);
         }
         try {
             store = opener.open();
@@ -46,7 +48,7 @@ final class ReopeningReportStore implements ReportStore {
     }
 
     @Override
-    public boolean add(long period, ReportRow row) throws IOException {
+    public boolean add(long period, R row) throws IOException {
         return store().add(period, row);
     }
 
@@ -56,7 +58,7 @@ final class ReopeningReportStore implements ReportStore {
     }
 
     @Override
-    public Map<ReportRow, Long> rows(long period, String policyDomain) throws IOException {
+    public Map<R, Long> rows(long period, String policyDomain) throws IOException {
         return store().rows(period, policyDomain);
     }
 
@@ -77,7 +79,7 @@ final class ReopeningReportStore implements ReportStore {
 
     @Override
     public void flush() throws IOException {
-        ReportStore s;
+        CounterStore<R> s;
         synchronized (this) {
             s = store;
         }

@@ -1,4 +1,4 @@
-package dev.mailsec.dmarc.report;
+package dev.mailsec.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,22 +22,25 @@ import java.util.TreeMap;
  * mailet calls every minute and before a report is made. A crash loses at most the counts since the
  * last flush. Not for a cluster: each node would report its own share under the same report name.
  */
-public final class FileReportStore implements ReportStore {
+public final class FileCounterStore<R extends CountedRow> implements CounterStore<R> {
 
     private final Path dir;
+    private final RowKind<R> kind;
     private final int maxRows;
     private final TreeMap<Long, Map<String, Map<String, Long>>> counts = new TreeMap<>();
     private final Set<Pending> dirty = new HashSet<>();
     private final Set<Pending> claimed = new HashSet<>();
 
-    private FileReportStore(Path dir, int maxRows) {
+    private FileCounterStore(Path dir, RowKind<R> kind, int maxRows) {
         this.dir = dir;
+        this.kind = kind;
         this.maxRows = maxRows;
     }
 
     /** Opens (creating) the store in {@code dir}, reading the counts already there. */
-    public static FileReportStore open(Path dir, int maxRows) throws IOException {
-        FileReportStore store = new FileReportStore(dir, maxRows);
+    public static <R extends CountedRow> FileCounterStore<R> open(
+            Path dir, RowKind<R> kind, int maxRows) throws IOException {
+        FileCounterStore<R> store = new FileCounterStore<>(dir, kind, maxRows);
         Files.createDirectories(dir);
         try (DirectoryStream<Path> periods = Files.newDirectoryStream(dir)) {
             for (Path p : periods) {
@@ -65,10 +68,10 @@ public final class FileReportStore implements ReportStore {
             try {
                 long n = Long.parseLong(line.substring(0, tab));
                 String row = line.substring(tab + 1);
-                ReportRow.decode(row);
+                kind.decode(row);
                 rows.merge(row, n, Long::sum);
             } catch (RuntimeException e) {
-                throw new IOException("DMARC report store: unreadable line in " + file, e);
+                throw new IOException(kind.label + " store: unreadable line in " + file, e);
             }
         }
     }
@@ -79,7 +82,7 @@ public final class FileReportStore implements ReportStore {
     }
 
     @Override
-    public synchronized boolean add(long period, ReportRow row) {
+    public synchronized boolean add(long period, R row) {
         Map<String, Long> rows = domainRows(period, row.policyDomain());
         String key = row.encode();
         if (!rows.containsKey(key) && rows.size() >= maxRows) {
@@ -103,11 +106,11 @@ public final class FileReportStore implements ReportStore {
     }
 
     @Override
-    public synchronized Map<ReportRow, Long> rows(long period, String policyDomain) {
-        Map<ReportRow, Long> out = new LinkedHashMap<>();
+    public synchronized Map<R, Long> rows(long period, String policyDomain) {
+        Map<R, Long> out = new LinkedHashMap<>();
         Map<String, Map<String, Long>> domains = counts.get(period);
         if (domains != null && domains.containsKey(policyDomain)) {
-            domains.get(policyDomain).forEach((k, v) -> out.put(ReportRow.decode(k), v));
+            domains.get(policyDomain).forEach((k, v) -> out.put(kind.decode(k), v));
         }
         return out;
     }

@@ -1,0 +1,110 @@
+package dev.mailsec.mailets.report;
+
+import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.Parameters;
+import dev.mailsec.dkim.DnsKeyRecordSource;
+import dev.mailsec.dkim.KeyRecordSource;
+import dev.mailsec.dkim.ZoneFileKeyRecordSource;
+import dev.mailsec.mail.DomainName;
+import dev.mailsec.report.CountedRow;
+import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.CounterStores;
+import dev.mailsec.report.RowKind;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.mail.Address;
+import javax.mail.Message;
+import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.MailetContext;
+
+/**
+ * What the report-sending mailets (DMARC aggregate reports, TLS reports) share: their store, the
+ * TXT lookups for report destinations, the reporting address and how a report mail enters James.
+ */
+public final class ReportMailets {
+
+    public static final String ZONE_FILE = "zoneFile";
+    public static final String DNS_SERVERS = "dnsServers";
+    public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
+
+    private ReportMailets() {}
+
+    /** Opens the store named by parameter {@code store}; the start fails naming it. */
+    public static <R extends CountedRow> CounterStore<R> openStore(
+            String mailet, String url, String schema, RowKind<R> kind, int maxRows)
+            throws MessagingException {
+        try {
+            return CounterStores.openWhenReachable(url, schema, kind, maxRows);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(mailet + ": store: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MessagingException(
+                    mailet + ": store: cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    /** A parameter value that must be a mail address. */
+    public static String address(String value) {
+        try {
+            InternetAddress a = new InternetAddress(value, true);
+            if (a.getAddress().indexOf('@') < 0) {
+                throw new IllegalArgumentException("must be a mail address, got '" + value + "'");
+            }
+            return a.getAddress();
+        } catch (AddressException e) {
+            throw new IllegalArgumentException("must be a mail address, got '" + value + "'", e);
+        }
+    }
+
+    /** A parameter value that must be a domain name. */
+    public static String domain(String value) {
+        return DomainName.normalize(value)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "must be a domain name, got '" + value + "'"));
+    }
+
+    /** TXT lookups: a zone file ({@code zoneFile}) or DNS ({@code dnsServers}, timeout). */
+    public static KeyRecordSource txt(String mailet, Parameters p) throws MessagingException {
+        String zone = p.optional(ZONE_FILE).orElse(null);
+        if (zone != null) {
+            try {
+                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new MessagingException(
+                        mailet
+                                + ": "
+                                + ZONE_FILE
+                                + ": cannot read '"
+                                + zone
+                                + "': "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+        DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
+        p.optional(DNS_SERVERS, dns::servers);
+        p.optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
+        return dns.build();
+    }
+
+    /**
+     * Into James from {@code root}, envelope from the reporting address to the mail's To:, so the
+     * pipeline's outbound steps (SignDkim) apply to it.
+     */
+    public static void send(MailetContext context, String from, MimeMessage message)
+            throws MessagingException {
+        List<MailAddress> to = new ArrayList<>();
+        for (Address a : message.getRecipients(Message.RecipientType.TO)) {
+            to.add(new MailAddress((InternetAddress) a));
+        }
+        context.sendMail(new MailAddress(from), to, message);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.mailsec.mailets.tls;
+
+import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.InitParameters;
+import dev.mailsec.config.Parameters;
+import dev.mailsec.mailets.report.ReportMailets;
+import dev.mailsec.report.CounterRecorder;
+import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.ReportSchedule;
+import dev.mailsec.tls.report.TlsReportStores;
+import dev.mailsec.tls.report.TlsReporter;
+import dev.mailsec.tls.report.TlsSessionRow;
+import dev.mailsec.tls.report.TlsSessions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+/**
+ * TLS reporting (RFC 8460) for this James: at start it becomes the JVM's {@link TlsSessions} sink,
+ * so every outbound session of the pack's reporting deliveries ({@code ConnectorsRemoteDelivery},
+ * {@code ConnectorRemoteDelivery} and {@code MtaStsRemoteDelivery} with {@code
+ * mail.smtp.class=dev.mailsec.tls.report.ReportingSmtpTransport}) is counted per reporting period
+ * and recipient (policy) domain in a store, and, from a scheduler of its own, sends each finished
+ * period's report to the {@code rua=mailto:} addresses of the domain's {@code _smtp._tls} record
+ * through James ({@code MailetContext.sendMail}: the report runs the pipeline from {@code root}, so
+ * the outbound {@code SignDkim} signs it). Mail passing through it is untouched: put it once
+ * anywhere in the pipeline. A store fault never stops delivery: it is logged and counted.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.mailsec.mailets.tls.SendTlsReports">
+ *     <store>jdbc:postgresql://db.example.com:5432/mail?user=mailsec</store>
+ *     <orgName>Example Mail</orgName>
+ *     <reportEmail>tls-reports@example.com</reportEmail>
+ * </mailet>
+ * }</pre>
+ *
+ * Optional: {@code submitter} (our domain in the report; default the domain of reportEmail), {@code
+ * schema} ({@value TlsReportStores#DEFAULT_SCHEMA}), {@code interval} (P1D), {@code checkEvery}
+ * (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports} (true), {@code dnsServers}, {@code
+ * dnsTimeoutMillis} or {@code zoneFile} (the {@code _smtp._tls} lookups).
+ */
+public class SendTlsReports extends GenericMailet {
+
+    static final String STORE = "store";
+    static final String SCHEMA = "schema";
+    static final String ORG_NAME = "orgName";
+    static final String REPORT_EMAIL = "reportEmail";
+    static final String SUBMITTER = "submitter";
+    static final String INTERVAL = "interval";
+    static final String CHECK_EVERY = "checkEvery";
+    static final String MAX_ROWS = "maxRowsPerDomain";
+    static final String SEND_REPORTS = "sendReports";
+    private static final String NAME = "SendTlsReports";
+    private static final Set<String> PARAMETERS =
+            Set.of(
+                    STORE,
+                    SCHEMA,
+                    ORG_NAME,
+                    REPORT_EMAIL,
+                    SUBMITTER,
+                    INTERVAL,
+                    CHECK_EVERY,
+                    MAX_ROWS,
+                    SEND_REPORTS,
+                    ReportMailets.ZONE_FILE,
+                    ReportMailets.DNS_SERVERS,
+                    ReportMailets.DNS_TIMEOUT);
+
+    private final Clock clock;
+    private CounterRecorder<TlsSessionRow> recorder;
+    private TlsReporter reporter;
+    private ReportSchedule schedule;
+    private TlsSessions.Sink sink;
+
+    @Inject
+    public SendTlsReports() {
+        this(Clock.systemUTC());
+    }
+
+    /** For tests: a clock. */
+    public SendTlsReports(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        InitParameters.checkKnown(NAME, getInitParameterNames(), PARAMETERS);
+        Parameters p = Parameters.of(NAME, this::getInitParameter).engineMessages();
+        try {
+            String url = p.required(STORE);
+            String schema = p.optional(SCHEMA, TlsReportStores.DEFAULT_SCHEMA);
+            String orgName = p.required(ORG_NAME);
+            String email = p.required(REPORT_EMAIL, ReportMailets::address);
+            String submitter =
+                    p.optional(SUBMITTER, ReportMailets::domain)
+                            .orElse(
+                                    email.substring(email.lastIndexOf('@') + 1)
+                                            .toLowerCase(Locale.ROOT));
+            Duration interval =
+                    p.duration(
+                            INTERVAL,
+                            ChronoUnit.SECONDS,
+                            Duration.ofDays(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofDays(7));
+            Duration every =
+                    p.duration(
+                            CHECK_EVERY,
+                            ChronoUnit.SECONDS,
+                            Duration.ofMinutes(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofHours(1));
+            int maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
+            boolean send = p.bool(SEND_REPORTS, true);
+            CounterStore<TlsSessionRow> store =
+                    ReportMailets.openStore(NAME, url, schema, TlsReportStores.ROWS, maxRows);
+            recorder = new CounterRecorder<>(store, "TLS reports");
+            reporter =
+                    new TlsReporter(
+                            store, ReportMailets.txt(NAME, p), orgName, email, submitter, interval);
+            schedule =
+                    new ReportSchedule(
+                            "TLS reports",
+                            store,
+                            now ->
+                                    reporter.sendDue(
+                                            now,
+                                            m -> ReportMailets.send(getMailetContext(), email, m)),
+                            clock,
+                            send,
+                            every);
+            sink = row -> recorder.record(reporter.periodOf(clock.instant()), row);
+            TlsSessions.install(sink);
+            schedule.start();
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+    }
+
+    /** Mail is untouched: sessions are recorded by the deliveries. */
+    @Override
+    public void service(Mail mail) {}
+
+    /** Sessions counted, not counted (full period) and lost to store faults since the start. */
+    public long[] counters() {
+        return new long[] {recorder.recorded(), recorder.dropped(), recorder.failures()};
+    }
+
+    /** For tests: one scheduler run now (flush, then send what is due). */
+    void runReportsNow() {
+        schedule.runOnce();
+    }
+
+    @Override
+    public void destroy() {
+        if (sink != null) {
+            TlsSessions.uninstall(sink);
+        }
+        if (schedule != null) {
+            schedule.stop();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "SendTlsReports: records outbound TLS sessions and sends RFC 8460 TLS reports";
+    }
+}
