@@ -19,6 +19,7 @@ final class AuditLog {
     private final Clock clock;
     private final String writer;
     private final byte[] key;
+    private volatile String onBehalfOf;
 
     AuditLog(Storage raw, Clock clock, String writer, byte[] key) {
         this.raw = raw;
@@ -32,10 +33,21 @@ final class AuditLog {
         return key;
     }
 
+    /** Names who this session acts for in every later record's reason (see KeyManager). */
+    void onBehalfOf(String principal) {
+        this.onBehalfOf = principal;
+    }
+
     void record(String action, String subject, int version, String outcome, String reason)
             throws DkmException {
-        AuditChain.Event e =
-                new AuditChain.Event(writer, action, subject, version, outcome, reason);
+        String on = onBehalfOf;
+        String why =
+                on == null
+                        ? reason
+                        : (reason == null || reason.isEmpty() ? "" : reason + "; ")
+                                + "on behalf of "
+                                + on;
+        AuditChain.Event e = new AuditChain.Event(writer, action, subject, version, outcome, why);
         Instant now = clock.instant();
         boolean durable =
                 !("ok".equals(outcome) && ("read".equals(action) || "list".equals(action)));

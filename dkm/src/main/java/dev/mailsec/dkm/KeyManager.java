@@ -114,6 +114,16 @@ public final class KeyManager implements AutoCloseable {
         return auth.actor.type;
     }
 
+    /**
+     * Records {@code principal} (e.g. {@code webadmin:alice}, the WebAdmin user an adapter acts
+     * for) in the reason of every audit record this session writes from now on. The record's writer
+     * stays this session's identity, the one DKM authenticated: the principal is what the adapter
+     * vouches for, never a DKM identity.
+     */
+    public void onBehalfOf(String principal) {
+        audit.onBehalfOf(principal);
+    }
+
     // identities and groups
 
     /** Creates an identity and writes its credential file (0600). Admin only. */

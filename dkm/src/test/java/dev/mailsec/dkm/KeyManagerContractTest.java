@@ -582,6 +582,28 @@ abstract class KeyManagerContractTest {
     }
 
     @Test
+    void aSessionActingOnBehalfOfSomeoneShouldNameThemInEveryLaterRecord() throws Exception {
+        admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
+        james.addVersion("p", bytes("next"));
+        james.onBehalfOf("webadmin:carol");
+        james.promote("p", 2);
+        james.addVersion("p", bytes("third"));
+        List<String> tail = admin.tailAudit(10);
+        assertThat(tail)
+                .anyMatch(l -> l.contains("james rotate p v2 ok") && !l.contains("carol"))
+                .anyMatch(
+                        l ->
+                                l.contains("james promote p v2 ok")
+                                        && l.contains("reason=\"on behalf of webadmin:carol\""))
+                .anyMatch(
+                        l ->
+                                l.contains("james rotate p v3 ok")
+                                        && l.contains(
+                                                "(ENABLED, not yet primary); on behalf of webadmin:carol"));
+        assertThat(admin.verifyAudit().intact()).isTrue();
+    }
+
+    @Test
     void auditShouldNameTheFirstChangedRemovedOrReorderedRecord() throws Exception {
         admin.putSecret("p", "mail", SecretKind.OPAQUE, bytes(VALUE));
         james.get("p");

@@ -67,6 +67,7 @@ public final class Installer {
         dkm.keys(rights);
         report.section("configuration (conf/):");
         new SamplePipeline(layout, o, files, report, o.bundle.resolve("conf")).install();
+        new WebAdminRoutesStep(layout, files, report).install();
 
         List<String> records = dkm.dkimRecords();
         if (!records.isEmpty()) {

@@ -78,6 +78,7 @@ public final class InstalledJames implements AutoCloseable {
     private Process james;
     private Process portal;
     private String jamesMemory = "-Xmx384m";
+    private String webAdminBearer;
 
     private InstalledJames(Path work, Path home, Path mailsec) throws IOException {
         this.work = work;
@@ -145,6 +146,14 @@ public final class InstalledJames implements AutoCloseable {
                 "-dname",
                 "CN=" + keystoreName);
         return new InstalledJames(work, home, mailsec);
+    }
+
+    /**
+     * A JWT the harness's own WebAdmin calls (start's health check, domains, users) carry, for a
+     * James whose {@code webadmin.properties} has {@code jwt.enabled=true}.
+     */
+    public void webAdminBearer(String token) {
+        this.webAdminBearer = token;
     }
 
     /** James's home. */
@@ -314,6 +323,9 @@ public final class InstalledJames implements AutoCloseable {
 
     private int put(String path, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(webAdminUrl() + path));
+        if (webAdminBearer != null) {
+            b.header("Authorization", "Bearer " + webAdminBearer);
+        }
         if (json == null) {
             b.PUT(HttpRequest.BodyPublishers.noBody());
         } else {
@@ -437,12 +449,12 @@ public final class InstalledJames implements AutoCloseable {
         while (true) {
             assertThat(process.isAlive()).as("exited during start:%n%s", tail(log)).isTrue();
             try {
-                if (http.send(
-                                        HttpRequest.newBuilder(URI.create(url))
-                                                .timeout(Duration.ofSeconds(10))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
+                HttpRequest.Builder request =
+                        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+                if (webAdminBearer != null && url.startsWith(webAdminUrl())) {
+                    request.header("Authorization", "Bearer " + webAdminBearer);
+                }
+                if (http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()
                         == 200) {
                     return;
                 }
