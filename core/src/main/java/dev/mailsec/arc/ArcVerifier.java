@@ -2,6 +2,7 @@ package dev.mailsec.arc;
 
 import dev.mailsec.arc.ArcChain.ArcSet;
 import dev.mailsec.dkim.BodyHashers;
+import dev.mailsec.dkim.BodyHashes;
 import dev.mailsec.dkim.CollectedHeader;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.HeaderCollector;
@@ -58,7 +59,15 @@ public final class ArcVerifier {
     }
 
     public Session start() {
-        return new Session();
+        return new Session(BodyHashes.NONE);
+    }
+
+    /**
+     * Starts the verification of one message whose body hashes are partly {@code known} (from an
+     * earlier verifier of the same, unchanged body): those are not computed again.
+     */
+    public Session start(BodyHashes known) {
+        return new Session(known);
     }
 
     public ArcVerification verify(byte[] message) {
@@ -168,11 +177,23 @@ public final class ArcVerifier {
     /** One message's validation: write the raw message, then call {@link #result()}. */
     public final class Session extends OutputStream {
         private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
-        private final BodyHashers bodies = new BodyHashers();
+        private final BodyHashers bodies;
         private Checked checked;
         private ArcVerification result;
 
-        private Session() {}
+        private Session(BodyHashes known) {
+            this.bodies = new BodyHashers(known);
+        }
+
+        /**
+         * The body hashes of this message (the known ones and those computed), for a later verifier
+         * of the same body; only after {@link #result()} of a session that was given the whole
+         * message.
+         */
+        public BodyHashes bodyHashes() {
+            result();
+            return bodies.finish();
+        }
 
         @Override
         public void write(int b) {

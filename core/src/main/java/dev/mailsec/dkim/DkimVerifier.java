@@ -52,7 +52,15 @@ public final class DkimVerifier {
      * Session#result()}.
      */
     public Session start() {
-        return new Session();
+        return new Session(BodyHashes.NONE);
+    }
+
+    /**
+     * Starts the verification of one message whose body hashes are partly {@code known} (from an
+     * earlier verifier of the same, unchanged body): those are not computed again.
+     */
+    public Session start(BodyHashes known) {
+        return new Session(known);
     }
 
     /** Verifies a message read to its end from {@code in}. */
@@ -180,11 +188,23 @@ public final class DkimVerifier {
      */
     public final class Session extends OutputStream {
         private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
-        private final BodyHashers bodies = new BodyHashers();
+        private final BodyHashers bodies;
         private Checked checked;
         private DkimVerification result;
 
-        private Session() {}
+        private Session(BodyHashes known) {
+            this.bodies = new BodyHashers(known);
+        }
+
+        /**
+         * The body hashes of this message (the known ones and those computed), for a later verifier
+         * of the same body; only after {@link #result()} of a session that was given the whole
+         * message.
+         */
+        public BodyHashes bodyHashes() {
+            result();
+            return bodies.finish();
+        }
 
         @Override
         public void write(int b) {

@@ -24,8 +24,8 @@ public final class CountingCrypto extends Provider {
     private static final long serialVersionUID = 1L;
     static final String NAME = "MailsecCountingCrypto";
 
-    static final AtomicLong RSA_VERIFICATIONS = new AtomicLong();
-    static final AtomicLong SHA256_BYTES = new AtomicLong();
+    public static final AtomicLong RSA_VERIFICATIONS = new AtomicLong();
+    public static final AtomicLong SHA256_BYTES = new AtomicLong();
 
     CountingCrypto() {
         super(NAME, "1.0", "counts RSA verifications and SHA-256 bytes");
@@ -33,16 +33,16 @@ public final class CountingCrypto extends Provider {
         put("MessageDigest.SHA-256", Sha256.class.getName());
     }
 
-    static void install() {
+    public static void install() {
         Security.insertProviderAt(new CountingCrypto(), 1);
         reset();
     }
 
-    static void uninstall() {
+    public static void uninstall() {
         Security.removeProvider(NAME);
     }
 
-    static void reset() {
+    public static void reset() {
         RSA_VERIFICATIONS.set(0);
         SHA256_BYTES.set(0);
     }
