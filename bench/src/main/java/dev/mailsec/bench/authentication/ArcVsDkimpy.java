@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * {@code dkim.ARC.sign}), on the same messages in one run: a DKIM-signed message of 2 KB and 50 KB
  * with one ARC set (rsa-sha256 2048) to verify, and the same message without it to seal. Each side
  * is timed in one process over CPU time after a warm-up (ours: this thread; dkimpy: {@code
- * time.process_time()} in one interpreter, so no process start is counted), keys from memory. Each
- * side must say "pass" (or seal) before it is timed.
+ * time.process_time()} in one interpreter, so no process start is counted; ours after a warm-up as
+ * long as the timing, dkimpy after a quarter of it), keys from memory. Each side must say "pass"
+ * (or seal) before it is timed.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.mailsec.bench.authentication.ArcVsDkimpy [seconds]
@@ -138,9 +139,9 @@ public final class ArcVsDkimpy {
         return concat(String.join("", seal.fields()).getBytes(StandardCharsets.US_ASCII), message);
     }
 
-    /** Operations per CPU-second of this thread, after a warm-up of a quarter of the time. */
+    /** Operations per CPU-second of this thread, after a warm-up as long (the JIT's turn). */
     private static double rate(Supplier<?> op, double seconds) {
-        long warm = System.nanoTime() + (long) (seconds * 0.25e9);
+        long warm = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < warm) {
             op.get();
         }
