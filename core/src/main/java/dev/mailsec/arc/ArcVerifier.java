@@ -2,12 +2,14 @@ package dev.mailsec.arc;
 
 import dev.mailsec.arc.ArcChain.ArcSet;
 import dev.mailsec.dkim.BodyHashers;
+import dev.mailsec.dkim.BodyHashes;
+import dev.mailsec.dkim.CollectedHeader;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.HeaderCollector;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.KeyResolver;
 import dev.mailsec.dkim.internal.BodyHasher;
-import dev.mailsec.dkim.internal.HeaderSection;
+import dev.mailsec.dkim.internal.HeaderField;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,8 +54,20 @@ public final class ArcVerifier {
         this.maxKeyLookups = maxKeyLookups;
     }
 
+    public DkimPolicy policy() {
+        return policy;
+    }
+
     public Session start() {
-        return new Session();
+        return new Session(BodyHashes.NONE);
+    }
+
+    /**
+     * Starts the verification of one message whose body hashes are partly {@code known} (from an
+     * earlier verifier of the same, unchanged body): those are not computed again.
+     */
+    public Session start(BodyHashes known) {
+        return new Session(known);
     }
 
     public ArcVerification verify(byte[] message) {
@@ -68,60 +82,43 @@ public final class ArcVerifier {
         return s.result();
     }
 
-    /** One message's validation: write the raw message, then call {@link #result()}. */
-    public final class Session extends OutputStream {
-        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
-        private final BodyHashers bodies = new BodyHashers();
+    /**
+     * Checks the ARC structure of a header section collected once for several verifiers (core's
+     * {@code InboundAuthentication}) under this verifier's limits, and registers the body hashes
+     * its ARC-Message-Signatures ask for in {@code bodies}, which may be shared with DKIM (one
+     * hasher per distinct body hash for all); feed the body to {@code bodies}, then call {@link
+     * Checked#result()}. Never throws for any input.
+     */
+    public Checked check(CollectedHeader header, BodyHashers bodies) {
+        Checked c = new Checked();
+        c.check(header, bodies);
+        return c;
+    }
+
+    /** One message's ARC chain after the structure checks, waiting for the body hashes. */
+    public final class Checked {
         private final List<BodyHasher> amsBodies = new ArrayList<>();
         private ArcChain chain;
         private ArcSignatures signatures;
         private ArcVerification result;
-        private boolean inBody;
 
-        private Session() {}
+        private Checked() {}
 
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (result != null) {
+        private void check(CollectedHeader header, BodyHashers bodies) {
+            if (header.largerThan(policy.maxHeaderBytes())) {
+                result =
+                        ArcVerification.unreadable(
+                                "header section larger than " + policy.maxHeaderBytes() + " bytes");
                 return;
             }
-            if (!inBody) {
-                int taken = header.take(b, off, len);
-                if (taken < 0) {
-                    header.discard();
-                    result =
-                            ArcVerification.unreadable(
-                                    "header section larger than "
-                                            + policy.maxHeaderBytes()
-                                            + " bytes");
-                    return;
-                }
-                if (header.complete()) {
-                    endHeaders();
-                }
-                off += taken;
-                len -= taken;
-            }
-            if (inBody && result == null && len > 0) {
-                bodies.update(b, off, len);
-            }
-        }
-
-        private void endHeaders() {
-            inBody = true;
-            HeaderSection section = header.parse(policy.maxHeaderFields());
-            if (section == null) {
+            List<HeaderField> fields = header.fields(policy.maxHeaderFields());
+            if (fields == null) {
                 result =
                         ArcVerification.unreadable(
                                 "more than " + policy.maxHeaderFields() + " header fields");
                 return;
             }
-            chain = ArcChain.parse(section.fields());
+            chain = ArcChain.parse(fields);
             if (chain.isEmpty()) {
                 result = ArcVerification.none();
             } else if (chain.broken()) {
@@ -134,28 +131,21 @@ public final class ArcVerifier {
                                     set.ams.algorithm.jcaDigest,
                                     set.ams.length));
                 }
-                signatures =
-                        new ArcSignatures(
-                                keys, policy.minRsaBits(), maxKeyLookups, section.fields());
+                signatures = new ArcSignatures(keys, policy.minRsaBits(), maxKeyLookups, fields);
             }
         }
 
-        /** Ends the message (if not yet ended) and returns the verdict. */
+        /** Whether the verdict needs the body: a sound chain whose signatures are to check. */
+        public boolean needsBody() {
+            return result == null;
+        }
+
+        /** The verdict; the body hashers of {@link #check} must have had the whole body. */
         public ArcVerification result() {
             if (result == null) {
-                if (!inBody) {
-                    endHeaders(); // the message ended inside its header section
-                }
-                if (result == null) {
-                    result = validate();
-                }
+                result = validate();
             }
             return result;
-        }
-
-        @Override
-        public void close() {
-            result();
         }
 
         private ArcVerification validate() {
@@ -181,6 +171,80 @@ public final class ArcVerifier {
             }
             return new ArcVerification(
                     ArcResult.PASS, n, oldestPass, "", chain.sealers(), chain.aars());
+        }
+    }
+
+    /** One message's validation: write the raw message, then call {@link #result()}. */
+    public final class Session extends OutputStream {
+        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
+        private final BodyHashers bodies;
+        private Checked checked;
+        private ArcVerification result;
+
+        private Session(BodyHashes known) {
+            this.bodies = new BodyHashers(known);
+        }
+
+        /**
+         * The body hashes of this message (the known ones and those computed), for a later verifier
+         * of the same body; only after {@link #result()} of a session that was given the whole
+         * message.
+         */
+        public BodyHashes bodyHashes() {
+            result();
+            return bodies.finish();
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (result != null) {
+                return;
+            }
+            if (checked == null) {
+                int taken = header.take(b, off, len);
+                if (taken < 0) {
+                    endHeaders();
+                    return;
+                }
+                if (header.complete()) {
+                    endHeaders();
+                }
+                off += taken;
+                len -= taken;
+            }
+            if (result == null && checked != null && len > 0) {
+                bodies.update(b, off, len);
+            }
+        }
+
+        private void endHeaders() {
+            checked = check(header.collected(policy.maxHeaderFields()), bodies);
+            if (!checked.needsBody()) {
+                result = checked.result();
+            }
+        }
+
+        /** Ends the message (if not yet ended) and returns the verdict. */
+        public ArcVerification result() {
+            if (result == null) {
+                if (checked == null) {
+                    endHeaders(); // the message ended inside its header section
+                }
+                if (result == null) {
+                    result = checked.result();
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public void close() {
+            result();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.mailsec.authentication;
 
 import dev.mailsec.arc.ArcVerification;
 import dev.mailsec.arc.ArcVerifier;
+import dev.mailsec.dkim.BodyHashers;
 import dev.mailsec.dkim.DkimSignatureResult;
 import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
@@ -10,6 +11,7 @@ import dev.mailsec.dmarc.DmarcInputs;
 import dev.mailsec.dmarc.DmarcVerdict;
 import dev.mailsec.spf.SpfChecker;
 import dev.mailsec.spf.SpfResult;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -71,7 +73,7 @@ public final class InboundAuthentication {
     /** Evaluates a message given whole. */
     public Verdicts evaluate(byte[] message, Envelope envelope) {
         try {
-            return evaluate(new java.io.ByteArrayInputStream(message), envelope);
+            return evaluate(new ByteArrayInputStream(message), envelope);
         } catch (IOException e) {
             throw new IllegalStateException("cannot happen for an array", e);
         }
@@ -79,25 +81,48 @@ public final class InboundAuthentication {
 
     /**
      * Reads the message once (DKIM, ARC and the From fields from the same bytes), then checks SPF
-     * and evaluates DMARC. Hostile input gets verdicts, never an exception; only the stream's own
-     * {@link IOException} passes.
+     * and evaluates DMARC. The header section is collected and parsed once for all three, and the
+     * body streams once through one hasher per distinct body hash that the DKIM-Signatures and
+     * ARC-Message-Signatures ask for (RFC 6376's c=, a=, l=); a body no verdict needs is not read.
+     * Hostile input gets verdicts, never an exception; only the stream's own {@link IOException}
+     * passes.
      */
     public Verdicts evaluate(InputStream message, Envelope envelope) throws IOException {
         Objects.requireNonNull(envelope, "envelope");
-        HeaderSection header = new HeaderSection();
-        DkimVerification d;
-        ArcVerification a;
-        try (DkimVerifier.Session ds = dkim.start();
-                ArcVerifier.Session as = arc.start()) {
-            byte[] buf = new byte[16 * 1024];
-            for (int n; (n = message.read(buf)) > 0; ) {
-                ds.write(buf, 0, n);
-                as.write(buf, 0, n);
-                header.write(buf, 0, n);
+        HeaderSection header =
+                new HeaderSection(
+                        Math.max(dkim.policy().maxHeaderBytes(), arc.policy().maxHeaderBytes()),
+                        Math.max(dkim.policy().maxHeaderFields(), arc.policy().maxHeaderFields()));
+        BodyHashers bodies = new BodyHashers();
+        DkimVerifier.Checked d = null;
+        ArcVerifier.Checked a = null;
+        byte[] buf = new byte[16 * 1024];
+        for (int n; (n = message.read(buf)) >= 0; ) {
+            int off = 0;
+            if (d == null) {
+                int taken = header.take(buf, 0, n);
+                if (!header.ended()) {
+                    continue;
+                }
+                d = dkim.check(header.collected(), bodies);
+                a = arc.check(header.collected(), bodies);
+                if (taken < 0 || bodies.isEmpty()) {
+                    break; // the verdicts need no body
+                }
+                off = taken;
             }
-            d = ds.result();
-            a = as.result();
+            bodies.update(buf, off, n - off);
         }
+        if (d == null) {
+            // the message ended inside its header section: no body
+            d = dkim.check(header.collected(), bodies);
+            a = arc.check(header.collected(), bodies);
+        }
+        return verdicts(d.result(), a.result(), header, envelope);
+    }
+
+    private Verdicts verdicts(
+            DkimVerification d, ArcVerification a, HeaderSection header, Envelope envelope) {
         SpfResult s =
                 spf == null || envelope.clientIp == null
                         ? null

@@ -3,7 +3,6 @@ package dev.mailsec.dkim;
 import dev.mailsec.dkim.internal.FromDomain;
 import dev.mailsec.dkim.internal.HeaderField;
 import dev.mailsec.dkim.internal.HeaderHashInput;
-import dev.mailsec.dkim.internal.HeaderSection;
 import dev.mailsec.dkim.internal.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +52,15 @@ public final class DkimVerifier {
      * Session#result()}.
      */
     public Session start() {
-        return new Session();
+        return new Session(BodyHashes.NONE);
+    }
+
+    /**
+     * Starts the verification of one message whose body hashes are partly {@code known} (from an
+     * earlier verifier of the same, unchanged body): those are not computed again.
+     */
+    public Session start(BodyHashes known) {
+        return new Session(known);
     }
 
     /** Verifies a message read to its end from {@code in}. */
@@ -75,102 +82,48 @@ public final class DkimVerifier {
     }
 
     /**
-     * One message's verification. Write the raw message (header section, empty line, body) into it;
-     * bare LF line endings are accepted. Not thread-safe; never throws for any input.
+     * Checks the DKIM-Signature fields of a header section collected once for several verifiers
+     * (core's {@code InboundAuthentication}: DKIM and ARC of one message): the limits of this
+     * verifier's policy, tags, keys and header signatures. The signatures still open register their
+     * body hashers in {@code bodies}, which may be shared with other verifiers of the message (one
+     * hasher per distinct body hash for all); feed the body to {@code bodies}, then call {@link
+     * Checked#result()}. Never throws for any input.
      */
-    public final class Session extends OutputStream {
-        private static final int HEADERS = 0;
-        private static final int BODY = 1;
-        private static final int DONE = 2;
+    public Checked check(CollectedHeader header, BodyHashers bodies) {
+        Checked c = new Checked();
+        c.check(header, bodies);
+        return c;
+    }
 
-        private int state = HEADERS;
-        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
+    /**
+     * One message's DKIM signatures after the header checks, waiting for the body hashes. Not
+     * thread-safe.
+     */
+    public final class Checked {
         private final List<SignatureCheck> checks = new ArrayList<>();
-        private final BodyHashers bodies = new BodyHashers();
         private DkimVerification result;
         private String fromDomain;
         private int ignored;
 
-        private Session() {}
+        private Checked() {}
 
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (state == HEADERS) {
-                int taken = header.take(b, off, len);
-                if (taken < 0) {
-                    overflow("header section larger than " + policy.maxHeaderBytes() + " bytes");
-                    return;
-                }
-                if (header.complete()) {
-                    endHeaders();
-                }
-                off += taken;
-                len -= taken;
-            }
-            if (state == BODY && len > 0) {
-                bodies.update(b, off, len);
-            }
-        }
-
-        private void overflow(String reason) {
-            header.discard();
-            result =
-                    new DkimVerification(
-                            List.of(
-                                    DkimSignatureResult.builder(DkimResult.PERMERROR)
-                                            .reason(reason)
-                                            .build()),
-                            null,
-                            0);
-            state = DONE;
-        }
-
-        /**
-         * Whether the verdicts are known already and further bytes would be ignored: the header
-         * section held no {@code DKIM-Signature} (or none whose body hash is still to check), or
-         * broke a limit. A caller may then stop writing and call {@link #result()}, sparing the
-         * body.
-         */
-        public boolean decided() {
-            return state == DONE;
-        }
-
-        /** Finishes the message (if not yet done) and returns the verdicts. */
-        public DkimVerification result() {
-            close();
-            return result;
-        }
-
-        @Override
-        public void close() {
-            if (state == HEADERS) {
-                // the message ended inside its header section: no body
-                endHeaders();
-            }
-            if (state == BODY) {
-                state = DONE;
-                finishBody();
-            }
-        }
-
-        private void endHeaders() {
-            HeaderSection section = header.parse(policy.maxHeaderFields());
-            if (section == null) {
-                overflow("more than " + policy.maxHeaderFields() + " header fields");
+        private void check(CollectedHeader header, BodyHashers bodies) {
+            if (header.largerThan(policy.maxHeaderBytes())) {
+                result =
+                        overflow(
+                                "header section larger than " + policy.maxHeaderBytes() + " bytes");
                 return;
             }
-            List<HeaderField> fields = section.fields();
+            List<HeaderField> fields = header.fields(policy.maxHeaderFields());
+            if (fields == null) {
+                result = overflow("more than " + policy.maxHeaderFields() + " header fields");
+                return;
+            }
             fromDomain = FromDomain.of(fields);
             HeaderHashInput headers = new HeaderHashInput(fields);
             List<HeaderField> signatures = headers.named("dkim-signature");
             if (signatures.isEmpty()) {
                 result = DkimVerification.none(fromDomain);
-                state = DONE;
                 return;
             }
             ignored = Math.max(0, signatures.size() - policy.maxSignatures());
@@ -181,24 +134,36 @@ public final class DkimVerifier {
                         policy.maxSignatures());
             }
             Map<String, KeyLookup> lookups = new HashMap<>();
+            boolean open = false;
             for (HeaderField f : signatures.subList(0, signatures.size() - ignored)) {
                 SignatureCheck check = new SignatureCheck(f);
                 checks.add(check);
                 try {
                     check.evaluate(policy, keys, headers, lookups, bodies);
+                    open = true;
                 } catch (Verdict v) {
                     check.decide(v.result(), v.reason());
                 }
             }
-            if (bodies.isEmpty()) {
-                state = DONE;
-                finishBody();
-            } else {
-                state = BODY;
+            if (!open) {
+                result = verdicts();
             }
         }
 
-        private void finishBody() {
+        /** Whether the verdicts are known without the body: no signature waits for a body hash. */
+        public boolean needsBody() {
+            return result == null;
+        }
+
+        /** The verdicts; the body hashers of {@link #check} must have had the whole body. */
+        public DkimVerification result() {
+            if (result == null) {
+                result = verdicts();
+            }
+            return result;
+        }
+
+        private DkimVerification verdicts() {
             List<DkimSignatureResult> out = new ArrayList<>(checks.size());
             for (SignatureCheck check : checks) {
                 if (check.result == null) {
@@ -206,7 +171,100 @@ public final class DkimVerifier {
                 }
                 out.add(SignatureVerdicts.toResult(check));
             }
-            result = new DkimVerification(out, fromDomain, ignored);
+            return new DkimVerification(out, fromDomain, ignored);
+        }
+    }
+
+    private static DkimVerification overflow(String reason) {
+        return new DkimVerification(
+                List.of(DkimSignatureResult.builder(DkimResult.PERMERROR).reason(reason).build()),
+                null,
+                0);
+    }
+
+    /**
+     * One message's verification. Write the raw message (header section, empty line, body) into it;
+     * bare LF line endings are accepted. Not thread-safe; never throws for any input.
+     */
+    public final class Session extends OutputStream {
+        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
+        private final BodyHashers bodies;
+        private Checked checked;
+        private DkimVerification result;
+
+        private Session(BodyHashes known) {
+            this.bodies = new BodyHashers(known);
+        }
+
+        /**
+         * The body hashes of this message (the known ones and those computed), for a later verifier
+         * of the same body; only after {@link #result()} of a session that was given the whole
+         * message.
+         */
+        public BodyHashes bodyHashes() {
+            result();
+            return bodies.finish();
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (result != null) {
+                return;
+            }
+            if (checked == null) {
+                int taken = header.take(b, off, len);
+                if (taken < 0) {
+                    endHeaders();
+                    return;
+                }
+                if (header.complete()) {
+                    endHeaders();
+                }
+                off += taken;
+                len -= taken;
+            }
+            if (result == null && checked != null && len > 0) {
+                bodies.update(b, off, len);
+            }
+        }
+
+        /**
+         * Whether the verdicts are known already and further bytes would be ignored: the header
+         * section held no {@code DKIM-Signature} (or none whose body hash is still to check), or
+         * broke a limit. A caller may then stop writing and call {@link #result()}, sparing the
+         * body.
+         */
+        public boolean decided() {
+            return result != null;
+        }
+
+        /** Finishes the message (if not yet done) and returns the verdicts. */
+        public DkimVerification result() {
+            close();
+            return result;
+        }
+
+        @Override
+        public void close() {
+            if (checked == null) {
+                // the message ended inside its header section: no body
+                endHeaders();
+            }
+            if (result == null) {
+                result = checked.result();
+            }
+        }
+
+        private void endHeaders() {
+            checked = check(header.collected(policy.maxHeaderFields()), bodies);
+            if (!checked.needsBody()) {
+                result = checked.result();
+            }
         }
     }
 }

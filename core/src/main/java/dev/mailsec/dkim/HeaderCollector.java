@@ -15,6 +15,7 @@ public final class HeaderCollector {
     private int length;
     private int lineStart;
     private int sectionLength = -1;
+    private boolean overflowed;
 
     public HeaderCollector(int maxBytes) {
         this.maxBytes = maxBytes;
@@ -37,6 +38,7 @@ public final class HeaderCollector {
             int n = (j < end ? j + 1 : end) - i;
             if (length + n > header.length) {
                 if (length + n > maxBytes) {
+                    overflowed = true;
                     return -1;
                 }
                 header =
@@ -71,6 +73,20 @@ public final class HeaderCollector {
                 HeaderSection.parse(header, complete() ? sectionLength : length, maxFields);
         header = null;
         return section;
+    }
+
+    /**
+     * Ends collecting (the empty line was seen, the message ended inside its header section, or the
+     * buffer overflowed), parses once and lets the buffer go: what every verifier of the message
+     * then reads, each under its own limits.
+     */
+    public CollectedHeader collected(int maxFields) {
+        if (overflowed) {
+            header = null;
+            return new CollectedHeader(null, (long) maxBytes + 1);
+        }
+        long size = length;
+        return new CollectedHeader(parse(maxFields), size);
     }
 
     /** Lets the buffer go without parsing it. */

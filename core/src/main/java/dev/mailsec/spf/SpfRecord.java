@@ -25,6 +25,8 @@ public final class SpfRecord {
     private static final Pattern MECHANISM =
             Pattern.compile("([+?~-]?)([A-Za-z][A-Za-z0-9._-]*)(.*)");
     private static final Pattern DUAL_CIDR = Pattern.compile("(.*?)((?:/[0-9]+)?(?://[0-9]+)?)");
+    private static final Pattern IP6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern CIDR_LENGTH = Pattern.compile("0|[1-9][0-9]{0,2}");
     private static final Pattern IP4 =
             Pattern.compile(
                     "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\\.){3}"
@@ -211,7 +213,7 @@ public final class SpfRecord {
             }
             network = literal(address, term);
         } else {
-            if (!address.matches("[0-9A-Fa-f:.]+") || address.indexOf(':') < 0) {
+            if (!IP6_CHARS.matcher(address).matches() || address.indexOf(':') < 0) {
                 throw new SpfSyntaxException("bad IPv6 address in '" + term + "'");
             }
             network = literal(address, term);
@@ -248,7 +250,7 @@ public final class SpfRecord {
 
     /** RFC 7208 ABNF: "0" or a number without leading zero, at most {@code max}. */
     private static int cidrLength(String digits, int max, String term) throws SpfSyntaxException {
-        if (!digits.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(digits) > max) {
+        if (!CIDR_LENGTH.matcher(digits).matches() || Integer.parseInt(digits) > max) {
             throw new SpfSyntaxException("bad CIDR length in '" + term + "'");
         }
         return Integer.parseInt(digits);

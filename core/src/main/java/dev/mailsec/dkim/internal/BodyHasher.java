@@ -52,6 +52,32 @@ public abstract class BodyHasher {
         this.limit = limit;
     }
 
+    private BodyHasher(byte[] hash, long canonicalLength, long limit) {
+        this(null, limit);
+        this.hash = hash.clone();
+        this.total = canonicalLength;
+    }
+
+    /**
+     * A hasher already finished: the hash and canonical length another hasher of the same
+     * (canonicalisation, hash, l=) gave for the same body. It takes no more bytes.
+     */
+    public static BodyHasher known(byte[] hash, long canonicalLength, long limit) {
+        return new Known(hash, canonicalLength, limit);
+    }
+
+    private static final class Known extends BodyHasher {
+        Known(byte[] hash, long canonicalLength, long limit) {
+            super(hash, canonicalLength, limit);
+        }
+
+        @Override
+        public void update(byte[] b, int off, int len) {}
+
+        @Override
+        protected void finishCanonicalisation() {}
+    }
+
     /**
      * A hasher for the given canonicalisation. {@code limit} is the l= value, or -1 for the whole
      * body.

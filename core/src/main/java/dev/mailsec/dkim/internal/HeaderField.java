@@ -13,6 +13,12 @@ public final class HeaderField {
     private final String raw;
     private final int colon;
 
+    /**
+     * The relaxed form, made on first use: DKIM-Signatures, ARC-Message-Signatures and ARC-Seals of
+     * one message mostly sign the same fields. A benign race (the same bytes made twice at worst).
+     */
+    private byte[] relaxed;
+
     HeaderField(String name, String raw, int colon) {
         this.name = name;
         this.lowerName = name.toLowerCase(Locale.ROOT);
@@ -66,9 +72,17 @@ public final class HeaderField {
         return raw.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Relaxed header canonicalisation (RFC 6376 section 3.4.2), ending in CRLF. */
+    /**
+     * Relaxed header canonicalisation (RFC 6376 section 3.4.2), ending in CRLF. The same array on
+     * every call: callers must not change it.
+     */
     public byte[] relaxed() {
-        return relaxed(raw, colon).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] r = relaxed;
+        if (r == null) {
+            r = relaxed(raw, colon).getBytes(StandardCharsets.ISO_8859_1);
+            relaxed = r;
+        }
+        return r;
     }
 
     static String relaxed(String raw, int colon) {

@@ -11,6 +11,7 @@ import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.dkim.KeySourceParameters;
+import dev.mailsec.mailets.mime.BodyHashMemo;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.io.IOException;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -126,12 +128,18 @@ public class VerifyArc extends GenericMailet {
         mail.setAttribute(attribute(v));
     }
 
-    /** Verifies the message as it is now (before our own header is added). */
+    /**
+     * Verifies the message as it is now (before our own header is added), taking the body hashes an
+     * earlier verifier of the pipeline left for it (VerifyDkim: {@link BodyHashMemo}).
+     */
     static ArcVerification verify(ArcVerifier verifier, Mail mail) {
-        ArcVerifier.Session session = verifier.start();
         try {
-            mail.getMessage().writeTo(session);
-            return session.result();
+            MimeMessage message = mail.getMessage();
+            ArcVerifier.Session session = verifier.start(BodyHashMemo.get(message));
+            message.writeTo(session);
+            ArcVerification result = session.result();
+            BodyHashMemo.put(message, session.bodyHashes());
+            return result;
         } catch (IOException | MessagingException e) {
             LOG.info("ARC: message could not be read: {}", e.toString());
             return ArcVerification.unreadable("message could not be read");

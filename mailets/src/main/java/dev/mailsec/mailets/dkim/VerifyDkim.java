@@ -14,6 +14,7 @@ import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.BodyHashMemo;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -164,7 +165,9 @@ public class VerifyDkim extends GenericMailet {
      * Verifies the bytes as received: before any header of ours is added. A message without a
      * {@code DKIM-Signature} field needs only its header section (its From: domain and the verdict
      * {@code none}): its body is not read, which spares James copying it out of its store for every
-     * unsigned mail. Any other message streams whole through the verifier.
+     * unsigned mail. Any other message streams whole through the verifier, which takes the body
+     * hashes an earlier verifier of the pipeline left for this message ({@link BodyHashMemo}) and
+     * leaves its own for the next (VerifyArc).
      */
     private DkimVerification verify(MimeMessage message) {
         try {
@@ -176,9 +179,11 @@ public class VerifyDkim extends GenericMailet {
                 }
                 // our parser saw a signature JavaMail's did not (an odd field name): whole message
             }
-            DkimVerifier.Session session = verifier.start();
+            DkimVerifier.Session session = verifier.start(BodyHashMemo.get(message));
             message.writeTo(session);
-            return session.result();
+            DkimVerification result = session.result();
+            BodyHashMemo.put(message, session.bodyHashes());
+            return result;
         } catch (IOException | MessagingException e) {
             LOG.info("DKIM: message could not be read: {}", e.toString());
             return new DkimVerification(
