@@ -12,6 +12,7 @@ import dev.mailsec.spf.SpfChecker;
 import dev.mailsec.spf.SpfResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
@@ -83,18 +84,46 @@ public final class InboundAuthentication {
      * {@link IOException} passes.
      */
     public Verdicts evaluate(InputStream message, Envelope envelope) throws IOException {
+        return evaluate(
+                out -> {
+                    byte[] buf = new byte[16 * 1024];
+                    for (int n; (n = message.read(buf)) > 0; ) {
+                        out.write(buf, 0, n);
+                    }
+                },
+                envelope);
+    }
+
+    /** Writes a message's bytes into the evaluation (a {@code MimeMessage}'s writeTo). */
+    public interface MessageWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * As {@link #evaluate(InputStream, Envelope)}, the message written in by its holder: streamed
+     * through the engines, never held whole (an SMTP hook hands James's stored message).
+     */
+    public Verdicts evaluate(MessageWriter message, Envelope envelope) throws IOException {
         Objects.requireNonNull(envelope, "envelope");
         HeaderSection header = new HeaderSection();
         DkimVerification d;
         ArcVerification a;
         try (DkimVerifier.Session ds = dkim.start();
                 ArcVerifier.Session as = arc.start()) {
-            byte[] buf = new byte[16 * 1024];
-            for (int n; (n = message.read(buf)) > 0; ) {
-                ds.write(buf, 0, n);
-                as.write(buf, 0, n);
-                header.write(buf, 0, n);
-            }
+            message.writeTo(
+                    new OutputStream() {
+                        @Override
+                        public void write(int b) {
+                            write(new byte[] {(byte) b}, 0, 1);
+                        }
+
+                        @Override
+                        public void write(byte[] b, int off, int len) {
+                            ds.write(b, off, len);
+                            as.write(b, off, len);
+                            header.write(b, off, len);
+                        }
+                    });
             d = ds.result();
             a = as.result();
         }

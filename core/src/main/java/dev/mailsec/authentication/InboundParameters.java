@@ -48,6 +48,9 @@ public final class InboundParameters {
     public static final String ALLOW_NETWORKS = "allowNetworks";
     public static final String TRUSTED_ARC_SEALERS = "trustedArcSealers";
     public static final String SAMPLING_SEED = "samplingSeed";
+    public static final String MIN_RSA_BITS = "minRsaBits";
+    public static final String MAX_SIGNATURES = "maxSignatures";
+    public static final String MAX_KEY_LOOKUPS = "maxKeyLookups";
 
     /** Every name read here. */
     public static final Set<String> NAMES =
@@ -60,7 +63,10 @@ public final class InboundParameters {
                     ALLOW_DOMAINS,
                     ALLOW_NETWORKS,
                     TRUSTED_ARC_SEALERS,
-                    SAMPLING_SEED);
+                    SAMPLING_SEED,
+                    MIN_RSA_BITS,
+                    MAX_SIGNATURES,
+                    MAX_KEY_LOOKUPS);
 
     private InboundParameters() {}
 
@@ -69,6 +75,12 @@ public final class InboundParameters {
      */
     public static InboundAuthentication read(String owner, Parameters p, String receiver) {
         DmarcSettings settings = dmarcSettings(p);
+        // VerifyDkim's and VerifyArc's bounds, names and defaults
+        DkimPolicy.Builder policy = DkimPolicy.builder().clock(Clock.systemUTC());
+        p.optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
+        p.optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
+        int keyLookups =
+                (int) p.integer(MAX_KEY_LOOKUPS, ArcVerifier.DEFAULT_MAX_KEY_LOOKUPS, 1, 100);
         String zone = p.optional(ZONE_FILE).orElse(null);
         Duration timeout =
                 p.duration(
@@ -119,13 +131,29 @@ public final class InboundParameters {
                 throw new ConfigException(owner, DNS_SERVERS, servers, problem, e);
             }
         }
-        return of(txt, spfDns, settings, receiver);
+        return of(txt, spfDns, settings, receiver, policy.build(), keyLookups);
     }
 
     /** The engines over one TXT source and one SPF DNS, with default DKIM/ARC policies. */
     public static InboundAuthentication of(
             KeyRecordSource txt, SpfDns spfDns, DmarcSettings settings, String receiver) {
-        DkimPolicy policy = DkimPolicy.builder().clock(Clock.systemUTC()).build();
+        return of(
+                txt,
+                spfDns,
+                settings,
+                receiver,
+                DkimPolicy.builder().clock(Clock.systemUTC()).build(),
+                ArcVerifier.DEFAULT_MAX_KEY_LOOKUPS);
+    }
+
+    /** The engines over one TXT source and one SPF DNS, with these DKIM/ARC bounds. */
+    public static InboundAuthentication of(
+            KeyRecordSource txt,
+            SpfDns spfDns,
+            DmarcSettings settings,
+            String receiver,
+            DkimPolicy policy,
+            int maxKeyLookups) {
         return new InboundAuthentication(
                 new DkimVerifier(txt, policy),
                 new SpfChecker(
@@ -133,7 +161,7 @@ public final class InboundParameters {
                         receiver == null || receiver.isEmpty()
                                 ? SpfLimits.defaults()
                                 : SpfLimits.defaults().withReceiver(receiver)),
-                new ArcVerifier(txt, policy),
+                new ArcVerifier(txt, policy, maxKeyLookups),
                 new Dmarc(txt, settings));
     }
 

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.spf;
 
+import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authentication.SpfMethodResult;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.authres.MethodResult;
@@ -9,6 +10,7 @@ import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.dns.DnsServers;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HandedVerdicts;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import dev.mailsec.spf.DnsjavaSpfDns;
 import dev.mailsec.spf.SpfAttributeNames;
@@ -44,7 +46,9 @@ import org.apache.mailet.base.GenericMailet;
  * the HELO name James 3.8.1 records as {@code org.apache.james.HELO} ({@code Mail.SMTP_HELO}).
  * Records the result in the {@value SpfAttributeNames#RESULT} attribute and adds {@code
  * spf=<result> smtp.mailfrom=...} (or {@code smtp.helo=}) to our one Authentication-Results field.
- * A DNS fault gives {@code temperror}; the mail goes on.
+ * A DNS fault gives {@code temperror}; the mail goes on. When {@code RefuseDmarcReject} checked the
+ * same message at SMTP time, its result is written instead ({@link HandedVerdicts}; not with {@code
+ * checkHelo=true}).
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.spf.VerifySpf">
@@ -160,6 +164,15 @@ public class VerifySpf extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        if (!checkHelo) {
+            Optional<HandedVerdicts.Part> handed = HandedVerdicts.take(mail, SmtpVerdicts.SPF);
+            if (handed.isPresent()) {
+                // RefuseDmarcReject checked this very transaction at SMTP time
+                mail.setAttribute(new Attribute(RESULT, handed.get().attribute));
+                OurAuthenticationResults.add(mail, authservId, handed.get().results);
+                return;
+            }
+        }
         String helo =
                 AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_HELO, String.class)
                         .orElse("");
