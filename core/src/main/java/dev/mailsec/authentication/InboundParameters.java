@@ -2,29 +2,19 @@ package dev.mailsec.authentication;
 
 import dev.mailsec.arc.ArcVerifier;
 import dev.mailsec.config.ConfigException;
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimVerifier;
-import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dmarc.Dmarc;
 import dev.mailsec.dmarc.DmarcSettings;
 import dev.mailsec.dmarc.OrgDomainMode;
-import dev.mailsec.dns.DnsServers;
 import dev.mailsec.mail.DomainName;
-import dev.mailsec.spf.DnsjavaSpfDns;
 import dev.mailsec.spf.SpfChecker;
 import dev.mailsec.spf.SpfDns;
 import dev.mailsec.spf.SpfLimits;
-import dev.mailsec.spf.ZoneFileSpfDns;
 import dev.mailsec.tls.connector.IpRange;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,10 +29,10 @@ import java.util.Set;
  */
 public final class InboundParameters {
 
-    public static final String ZONE_FILE = "zoneFile";
-    public static final String DNS_SERVERS = "dnsServers";
-    public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
-    public static final String DNS_CACHE_SIZE = "dnsCacheSize";
+    public static final String ZONE_FILE = DnsParameters.ZONE_FILE;
+    public static final String DNS_SERVERS = DnsParameters.DNS_SERVERS;
+    public static final String DNS_TIMEOUT = DnsParameters.DNS_TIMEOUT;
+    public static final String DNS_CACHE_SIZE = DnsParameters.DNS_CACHE_SIZE;
     public static final String ORG_DOMAIN = "orgDomain";
     public static final String ALLOW_DOMAINS = "allowDomains";
     public static final String ALLOW_NETWORKS = "allowNetworks";
@@ -81,56 +71,9 @@ public final class InboundParameters {
         p.optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
         int keyLookups =
                 (int) p.integer(MAX_KEY_LOOKUPS, ArcVerifier.DEFAULT_MAX_KEY_LOOKUPS, 1, 100);
-        String zone = p.optional(ZONE_FILE).orElse(null);
-        Duration timeout =
-                p.duration(
-                        DNS_TIMEOUT,
-                        ChronoUnit.MILLIS,
-                        DnsKeyRecordSource.DEFAULT_TIMEOUT,
-                        Duration.ofMillis(1),
-                        Duration.ofMinutes(1));
-        int cacheSize =
-                (int)
-                        p.integer(
-                                DNS_CACHE_SIZE,
-                                DnsKeyRecordSource.DEFAULT_CACHE_SIZE,
-                                0,
-                                10_000_000);
-        KeyRecordSource txt;
-        SpfDns spfDns;
-        if (zone != null) {
-            for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
-                if (p.optional(dns).isPresent()) {
-                    throw new ConfigException(
-                            owner,
-                            dns,
-                            p.optional(dns).get(),
-                            "cannot be combined with " + ZONE_FILE,
-                            null);
-                }
-            }
-            try {
-                txt = ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
-                spfDns = ZoneFileSpfDns.load(PackPaths.resolve(zone));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException(
-                        owner, ZONE_FILE, zone, "cannot read it: " + e.getMessage(), e);
-            }
-        } else {
-            String servers = p.optional(DNS_SERVERS).orElse("");
-            try {
-                List<InetSocketAddress> list =
-                        servers.isBlank() ? List.of() : DnsServers.parse(servers);
-                DnsKeyRecordSource.Builder dns =
-                        DnsKeyRecordSource.builder().timeout(timeout).cacheSize(cacheSize);
-                list.forEach(dns::server);
-                txt = dns.build();
-                spfDns = new DnsjavaSpfDns(list, timeout, cacheSize, Clock.systemUTC());
-            } catch (IllegalArgumentException e) {
-                String problem = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
-                throw new ConfigException(owner, DNS_SERVERS, servers, problem, e);
-            }
-        }
+        DnsParameters dns = DnsParameters.read(owner, p);
+        KeyRecordSource txt = dns.txt();
+        SpfDns spfDns = dns.spf();
         return of(txt, spfDns, settings, receiver, policy.build(), keyLookups);
     }
 

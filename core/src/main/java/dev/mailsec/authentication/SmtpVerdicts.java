@@ -45,14 +45,15 @@ public final class SmtpVerdicts {
     /**
      * Fields left out of the fingerprint: ours (the mailets add Authentication-Results), and those
      * JavaMail's saveChanges fills in when a mailet saves a header change (MIME-Version, a charset
-     * in Content-Type, Content-Transfer-Encoding).
+     * in Content-Type, Content-Transfer-Encoding, a Message-ID when there was none).
      */
     private static final List<String> UNFINGERPRINTED =
             List.of(
                     "authentication-results:",
                     "mime-version:",
                     "content-type:",
-                    "content-transfer-encoding:");
+                    "content-transfer-encoding:",
+                    "message-id:");
 
     private SmtpVerdicts() {}
 

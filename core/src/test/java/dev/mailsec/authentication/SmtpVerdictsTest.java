@@ -25,7 +25,8 @@ class SmtpVerdictsTest {
                                         "To: bob@example.net",
                                         "Subject: pay",
                                         "Content-Type: text/plain; charset=us-ascii",
-                                        "Content-Transfer-Encoding: 7bit"),
+                                        "Content-Transfer-Encoding: 7bit",
+                                        "Message-ID: <1.2@example.net>"),
                                 42))
                 .isEqualTo(before);
     }
