@@ -34,6 +34,11 @@ public final class DnsParameters {
     public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
     public static final String DNS_CACHE_SIZE = "dnsCacheSize";
 
+    /** The DNS sources' defaults (named here: their classes need dnsjava loaded). */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    static final int DEFAULT_CACHE_SIZE = 10_000;
+
     /** The parameter names, for {@code InitParameters.checkKnown}. */
     public static final List<String> NAMES =
             List.of(ZONE_FILE, DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE);
@@ -64,16 +69,10 @@ public final class DnsParameters {
                 p.duration(
                         DNS_TIMEOUT,
                         ChronoUnit.MILLIS,
-                        DnsKeyRecordSource.DEFAULT_TIMEOUT,
+                        DEFAULT_TIMEOUT,
                         Duration.ofMillis(1),
                         Duration.ofMinutes(1));
-        int cacheSize =
-                (int)
-                        p.integer(
-                                DNS_CACHE_SIZE,
-                                DnsKeyRecordSource.DEFAULT_CACHE_SIZE,
-                                0,
-                                10_000_000);
+        int cacheSize = (int) p.integer(DNS_CACHE_SIZE, DEFAULT_CACHE_SIZE, 0, 10_000_000);
         if (zone != null) {
             for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
                 if (p.optional(dns).isPresent()) {

@@ -45,7 +45,7 @@ public final class SmtpVerdicts {
     /**
      * Fields left out of the fingerprint: ours (the mailets add Authentication-Results), and those
      * JavaMail's saveChanges fills in when a mailet saves a header change (MIME-Version, a charset
-     * in Content-Type, Content-Transfer-Encoding, a Message-ID when there was none).
+     * in Content-Type, Content-Transfer-Encoding, a Message-ID or Date when there was none).
      */
     private static final List<String> UNFINGERPRINTED =
             List.of(
@@ -53,7 +53,8 @@ public final class SmtpVerdicts {
                     "mime-version:",
                     "content-type:",
                     "content-transfer-encoding:",
-                    "message-id:");
+                    "message-id:",
+                    "date:");
 
     private SmtpVerdicts() {}
 

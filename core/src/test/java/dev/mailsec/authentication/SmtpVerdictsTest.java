@@ -26,7 +26,8 @@ class SmtpVerdictsTest {
                                         "Subject: pay",
                                         "Content-Type: text/plain; charset=us-ascii",
                                         "Content-Transfer-Encoding: 7bit",
-                                        "Message-ID: <1.2@example.net>"),
+                                        "Message-ID: <1.2@example.net>",
+                                        "Date: Mon, 7 Dec 2026 10:00:00 +0000"),
                                 42))
                 .isEqualTo(before);
     }
