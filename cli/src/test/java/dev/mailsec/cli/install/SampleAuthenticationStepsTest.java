@@ -85,7 +85,8 @@ class SampleAuthenticationStepsTest {
                 .contains("<reportEmail>dmarc-reports@example.test</reportEmail>")
                 .contains(
                         "<!-- <trustedArcSealers>lists.example.org, google.com</trustedArcSealers> -->")
-                .doesNotContain("mailsec.test")
+                .doesNotContain(">mailsec.test<")
+                .doesNotContain("@mailsec.test")
                 .doesNotContain("<dnsServers>");
         assertThat(countOf(root, "<authservId>example.test</authservId>")).isEqualTo(4);
         assertThat(processor(conf, "dmarc-reject"))
