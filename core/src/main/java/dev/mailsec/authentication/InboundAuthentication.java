@@ -14,6 +14,7 @@ import dev.mailsec.spf.SpfResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
@@ -88,37 +89,107 @@ public final class InboundAuthentication {
      * passes.
      */
     public Verdicts evaluate(InputStream message, Envelope envelope) throws IOException {
+        return evaluate(
+                out -> {
+                    byte[] buf = new byte[16 * 1024];
+                    for (int n; (n = message.read(buf)) >= 0; ) {
+                        out.write(buf, 0, n);
+                    }
+                },
+                envelope);
+    }
+
+    /** Writes a message's bytes into the evaluation (a {@code MimeMessage}'s writeTo). */
+    public interface MessageWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * As {@link #evaluate(InputStream, Envelope)}, the message written in by its holder: streamed
+     * through the engines, never held whole (an SMTP hook hands James's stored message); the
+     * writing is cut short once the verdicts need no more bytes.
+     */
+    public Verdicts evaluate(MessageWriter message, Envelope envelope) throws IOException {
         Objects.requireNonNull(envelope, "envelope");
-        HeaderSection header =
-                new HeaderSection(
-                        Math.max(dkim.policy().maxHeaderBytes(), arc.policy().maxHeaderBytes()),
-                        Math.max(dkim.policy().maxHeaderFields(), arc.policy().maxHeaderFields()));
-        BodyHashers bodies = new BodyHashers();
-        DkimVerifier.Checked d = null;
-        ArcVerifier.Checked a = null;
-        byte[] buf = new byte[16 * 1024];
-        for (int n; (n = message.read(buf)) >= 0; ) {
-            int off = 0;
-            if (d == null) {
-                int taken = header.take(buf, 0, n);
-                if (!header.ended()) {
-                    continue;
-                }
-                d = dkim.check(header.collected(), bodies);
-                a = arc.check(header.collected(), bodies);
-                if (taken < 0 || bodies.isEmpty()) {
-                    break; // the verdicts need no body
-                }
-                off = taken;
+        Reading reading =
+                new Reading(
+                        new HeaderSection(
+                                Math.max(
+                                        dkim.policy().maxHeaderBytes(),
+                                        arc.policy().maxHeaderBytes()),
+                                Math.max(
+                                        dkim.policy().maxHeaderFields(),
+                                        arc.policy().maxHeaderFields())));
+        try {
+            message.writeTo(reading);
+        } catch (IOException e) {
+            if (!reading.enough) {
+                throw e; // the message's own fault; a writer may have wrapped our Enough
             }
-            bodies.update(buf, off, n - off);
         }
-        if (d == null) {
+        if (reading.d == null) {
             // the message ended inside its header section: no body
+            reading.check();
+        }
+        return verdicts(reading.d.result(), reading.a.result(), reading.header, envelope);
+    }
+
+    /** Thrown into the message's writer when the verdicts need no more bytes. */
+    private static final class Enough extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Enough() {
+            super("enough");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /** The one read: header bytes into the header section, then the body through the hashers. */
+    private final class Reading extends OutputStream {
+        final HeaderSection header;
+        final BodyHashers bodies = new BodyHashers();
+        DkimVerifier.Checked d;
+        ArcVerifier.Checked a;
+        boolean enough;
+
+        Reading(HeaderSection header) {
+            this.header = header;
+        }
+
+        void check() {
             d = dkim.check(header.collected(), bodies);
             a = arc.check(header.collected(), bodies);
         }
-        return verdicts(d.result(), a.result(), header, envelope);
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (enough) {
+                throw new Enough();
+            }
+            if (d != null) {
+                bodies.update(b, off, len);
+                return;
+            }
+            int taken = header.take(b, off, len);
+            if (!header.ended()) {
+                return;
+            }
+            check();
+            if (taken < 0 || bodies.isEmpty()) {
+                enough = true;
+                throw new Enough();
+            }
+            bodies.update(b, off + taken, len - taken);
+        }
     }
 
     private Verdicts verdicts(

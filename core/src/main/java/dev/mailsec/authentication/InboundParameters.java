@@ -2,29 +2,19 @@ package dev.mailsec.authentication;
 
 import dev.mailsec.arc.ArcVerifier;
 import dev.mailsec.config.ConfigException;
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimVerifier;
-import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.dmarc.Dmarc;
 import dev.mailsec.dmarc.DmarcSettings;
 import dev.mailsec.dmarc.OrgDomainMode;
-import dev.mailsec.dns.DnsServers;
 import dev.mailsec.mail.DomainName;
-import dev.mailsec.spf.DnsjavaSpfDns;
 import dev.mailsec.spf.SpfChecker;
 import dev.mailsec.spf.SpfDns;
 import dev.mailsec.spf.SpfLimits;
-import dev.mailsec.spf.ZoneFileSpfDns;
 import dev.mailsec.tls.connector.IpRange;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,15 +29,18 @@ import java.util.Set;
  */
 public final class InboundParameters {
 
-    public static final String ZONE_FILE = "zoneFile";
-    public static final String DNS_SERVERS = "dnsServers";
-    public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
-    public static final String DNS_CACHE_SIZE = "dnsCacheSize";
+    public static final String ZONE_FILE = DnsParameters.ZONE_FILE;
+    public static final String DNS_SERVERS = DnsParameters.DNS_SERVERS;
+    public static final String DNS_TIMEOUT = DnsParameters.DNS_TIMEOUT;
+    public static final String DNS_CACHE_SIZE = DnsParameters.DNS_CACHE_SIZE;
     public static final String ORG_DOMAIN = "orgDomain";
     public static final String ALLOW_DOMAINS = "allowDomains";
     public static final String ALLOW_NETWORKS = "allowNetworks";
     public static final String TRUSTED_ARC_SEALERS = "trustedArcSealers";
     public static final String SAMPLING_SEED = "samplingSeed";
+    public static final String MIN_RSA_BITS = "minRsaBits";
+    public static final String MAX_SIGNATURES = "maxSignatures";
+    public static final String MAX_KEY_LOOKUPS = "maxKeyLookups";
 
     /** Every name read here. */
     public static final Set<String> NAMES =
@@ -60,7 +53,10 @@ public final class InboundParameters {
                     ALLOW_DOMAINS,
                     ALLOW_NETWORKS,
                     TRUSTED_ARC_SEALERS,
-                    SAMPLING_SEED);
+                    SAMPLING_SEED,
+                    MIN_RSA_BITS,
+                    MAX_SIGNATURES,
+                    MAX_KEY_LOOKUPS);
 
     private InboundParameters() {}
 
@@ -69,63 +65,38 @@ public final class InboundParameters {
      */
     public static InboundAuthentication read(String owner, Parameters p, String receiver) {
         DmarcSettings settings = dmarcSettings(p);
-        String zone = p.optional(ZONE_FILE).orElse(null);
-        Duration timeout =
-                p.duration(
-                        DNS_TIMEOUT,
-                        ChronoUnit.MILLIS,
-                        DnsKeyRecordSource.DEFAULT_TIMEOUT,
-                        Duration.ofMillis(1),
-                        Duration.ofMinutes(1));
-        int cacheSize =
-                (int)
-                        p.integer(
-                                DNS_CACHE_SIZE,
-                                DnsKeyRecordSource.DEFAULT_CACHE_SIZE,
-                                0,
-                                10_000_000);
-        KeyRecordSource txt;
-        SpfDns spfDns;
-        if (zone != null) {
-            for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
-                if (p.optional(dns).isPresent()) {
-                    throw new ConfigException(
-                            owner,
-                            dns,
-                            p.optional(dns).get(),
-                            "cannot be combined with " + ZONE_FILE,
-                            null);
-                }
-            }
-            try {
-                txt = ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
-                spfDns = ZoneFileSpfDns.load(PackPaths.resolve(zone));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException(
-                        owner, ZONE_FILE, zone, "cannot read it: " + e.getMessage(), e);
-            }
-        } else {
-            String servers = p.optional(DNS_SERVERS).orElse("");
-            try {
-                List<InetSocketAddress> list =
-                        servers.isBlank() ? List.of() : DnsServers.parse(servers);
-                DnsKeyRecordSource.Builder dns =
-                        DnsKeyRecordSource.builder().timeout(timeout).cacheSize(cacheSize);
-                list.forEach(dns::server);
-                txt = dns.build();
-                spfDns = new DnsjavaSpfDns(list, timeout, cacheSize, Clock.systemUTC());
-            } catch (IllegalArgumentException e) {
-                String problem = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
-                throw new ConfigException(owner, DNS_SERVERS, servers, problem, e);
-            }
-        }
-        return of(txt, spfDns, settings, receiver);
+        // VerifyDkim's and VerifyArc's bounds, names and defaults
+        DkimPolicy.Builder policy = DkimPolicy.builder().clock(Clock.systemUTC());
+        p.optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
+        p.optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
+        int keyLookups =
+                (int) p.integer(MAX_KEY_LOOKUPS, ArcVerifier.DEFAULT_MAX_KEY_LOOKUPS, 1, 100);
+        DnsParameters dns = DnsParameters.read(owner, p);
+        KeyRecordSource txt = dns.txt();
+        SpfDns spfDns = dns.spf();
+        return of(txt, spfDns, settings, receiver, policy.build(), keyLookups);
     }
 
     /** The engines over one TXT source and one SPF DNS, with default DKIM/ARC policies. */
     public static InboundAuthentication of(
             KeyRecordSource txt, SpfDns spfDns, DmarcSettings settings, String receiver) {
-        DkimPolicy policy = DkimPolicy.builder().clock(Clock.systemUTC()).build();
+        return of(
+                txt,
+                spfDns,
+                settings,
+                receiver,
+                DkimPolicy.builder().clock(Clock.systemUTC()).build(),
+                ArcVerifier.DEFAULT_MAX_KEY_LOOKUPS);
+    }
+
+    /** The engines over one TXT source and one SPF DNS, with these DKIM/ARC bounds. */
+    public static InboundAuthentication of(
+            KeyRecordSource txt,
+            SpfDns spfDns,
+            DmarcSettings settings,
+            String receiver,
+            DkimPolicy policy,
+            int maxKeyLookups) {
         return new InboundAuthentication(
                 new DkimVerifier(txt, policy),
                 new SpfChecker(
@@ -133,7 +104,7 @@ public final class InboundParameters {
                         receiver == null || receiver.isEmpty()
                                 ? SpfLimits.defaults()
                                 : SpfLimits.defaults().withReceiver(receiver)),
-                new ArcVerifier(txt, policy),
+                new ArcVerifier(txt, policy, maxKeyLookups),
                 new Dmarc(txt, settings));
     }
 

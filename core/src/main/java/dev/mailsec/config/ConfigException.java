@@ -58,7 +58,7 @@ public class ConfigException extends IllegalArgumentException {
      * A bad value whose {@code problem} already quotes it (an engine's own message): {@code "owner:
      * parameter: problem"}, without a second {@code ", got ..."}.
      */
-    static ConfigException stated(
+    public static ConfigException stated(
             String owner, String parameter, String value, String problem, Throwable cause) {
         return new ConfigException(
                 cause, prefix(owner) + parameter + ": " + problem, parameter, value);

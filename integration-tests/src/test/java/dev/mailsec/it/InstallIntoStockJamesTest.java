@@ -184,8 +184,13 @@ class InstallIntoStockJamesTest {
         assertThat(m.getHeader("X-Mailsec-TLS", null)).startsWith("TLSv1.").contains("cipher=");
         assertThat(m.getHeader("X-Mailsec-Transport", null))
                 .isEqualTo("encrypted (TLSv1.2 or newer)");
-        assertThat(m.getHeader("Authentication-Results", null).replaceAll("\\s+", " "))
-                .isEqualTo("example.test; dkim=none");
+        // one field: the sample's DKIM, SPF, ARC and DMARC steps (SPF and DMARC from the
+        // machine's resolvers: none, or temperror where they cannot be reached)
+        String[] ar = m.getHeader("Authentication-Results");
+        assertThat(ar).hasSize(1);
+        assertThat(ar[0].replaceAll("\\s+", " "))
+                .startsWith("example.test; dkim=none;")
+                .containsSubsequence(" spf=", " arc=none", " dmarc=");
     }
 
     @Test

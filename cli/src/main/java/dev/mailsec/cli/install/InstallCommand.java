@@ -4,6 +4,7 @@ import dev.mailsec.cli.MailsecCommand;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.cli.dkim.DkimKeygenCommand;
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.dns.DnsServers;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -103,6 +104,24 @@ public final class InstallCommand implements Callable<Integer> {
                     "Install the pack's sample mailetcontainer.xml, smtpserver.xml and mailrepositorystore.xml over"
                             + " James's while they are stock (backed up as FILE.before-mailsec).")
     boolean samplePipeline;
+
+    @Option(
+            names = "--dmarc-reject",
+            paramLabel = "smtp|bounce|quarantine",
+            defaultValue = "bounce",
+            description =
+                    "With --sample-pipeline: what happens to mail failing DMARC whose From domain publishes"
+                            + " p=reject: refused at SMTP time (smtp; leftovers quarantined), bounced with a DSN"
+                            + " (bounce) or held in var/mail/dmarc-quarantine (quarantine) (default: ${DEFAULT-VALUE}).")
+    String dmarcReject;
+
+    @Option(
+            names = "--dns-servers",
+            paramLabel = "HOST[:PORT],...",
+            description =
+                    "With --sample-pipeline: the DNS resolvers the DKIM, SPF, ARC and DMARC steps ask (default:"
+                            + " the system's, /etc/resolv.conf).")
+    String dnsServers;
 
     @Option(
             names = "--smime-directory",
@@ -239,6 +258,18 @@ public final class InstallCommand implements Callable<Integer> {
         o.portalSmtpHost = smtp[0];
         o.portalSmtpPort = Integer.parseInt(smtp[1]);
         o.samplePipeline = samplePipeline;
+        o.dmarcReject = DmarcReject.of(dmarcReject);
+        if (dnsServers != null) {
+            try {
+                if (DnsServers.parse(dnsServers).isEmpty()) {
+                    throw new IllegalArgumentException("no server, got '" + dnsServers + "'");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UserException(
+                        "--dns-servers: " + e.getMessage().replaceFirst("^dnsServers: ", ""), 2);
+            }
+            o.dnsServers = dnsServers.trim();
+        }
         o.smimeDirectory =
                 SmimeDirectoryStep.of(
                         smimeDirectory, smimeDirectoryBindDn, smimeDirectoryPasswordSecret);

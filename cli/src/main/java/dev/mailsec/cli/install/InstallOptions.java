@@ -23,6 +23,12 @@ final class InstallOptions {
     int portalSmtpPort;
     boolean samplePipeline;
 
+    /** What the sample pipeline does with a DMARC reject (--dmarc-reject). */
+    DmarcReject dmarcReject = DmarcReject.BOUNCE;
+
+    /** null (the system's resolvers) or the DNS servers of the sample's authentication steps. */
+    String dnsServers;
+
     /** The sample smtpserver.xml's two servers: STARTTLS and implicit TLS, HOST:PORT. */
     String smtpListen;
 

@@ -125,9 +125,12 @@ final class SamplePipeline {
         return file.resolveSibling(file.getFileName() + ".before-mailsec");
     }
 
-    private static Set<PosixFilePermission> mode(String name) {
-        // smtpserver.xml carries the keystore secret inline (James reads it there)
+    private Set<PosixFilePermission> mode(String name) {
+        // smtpserver.xml carries the keystore secret inline (James reads it there);
+        // mailetcontainer.xml the report store's URL, which may carry a password
         return name.equals("smtpserver.xml")
+                        || (name.equals("mailetcontainer.xml")
+                                && AuthenticationSteps.storeHasPassword(o))
                 ? InstallFiles.OWNER_ONLY_FILE
                 : InstallFiles.PUBLIC_FILE;
     }
@@ -155,7 +158,7 @@ final class SamplePipeline {
                 if (o.smimeDirectory != null) {
                     text = o.smimeDirectory.apply(text);
                 }
-                return text.getBytes(UTF_8);
+                return AuthenticationSteps.mailets(text, o).getBytes(UTF_8);
             case "smtpserver.xml":
                 String secret = makeKeystore ? keystore.secret(true) : keystore.knownSecret();
                 if (secret == null) {
@@ -173,13 +176,14 @@ final class SamplePipeline {
                                 "<bind>127.0.0.1:4650</bind>",
                                 "<bind>" + o.smtpsListen + "</bind>",
                                 name);
+                text = AuthenticationSteps.smtpHook(text, o);
                 return replace(text, SECRET_PLACEHOLDER, xmlEscape(secret), name).getBytes(UTF_8);
             default:
                 return text.getBytes(UTF_8);
         }
     }
 
-    private static String replace(String text, String demo, String value, String file) {
+    static String replace(String text, String demo, String value, String file) {
         if (!text.contains(demo)) {
             throw new IllegalStateException(
                     "the bundle's conf/"
@@ -242,13 +246,17 @@ final class SamplePipeline {
             case "mailetcontainer.xml":
                 return "copy every step marked 'mailsec:' of conf/mailsec-sample/mailetcontainer.xml into the same"
                         + " processor of yours (root, local-delivery, relay, bounces), and the processors it adds"
-                        + " (connector-violation, connectors-outbound, dkim-key-store-down, rights-fallback,"
-                        + " rights-key-store-down"
+                        + " (connector-violation, connectors-outbound, dkim-key-store-down, dmarc-quarantine,"
+                        + " dmarc-reject, rights-fallback, rights-key-store-down"
                         + (o.smimeDirectory != null ? ", " + SmimeDirectoryStep.HOLD : "")
                         + "). Keep RemoveMimeHeader name=bcc in transport.";
             case "smtpserver.xml":
                 return "add the dev.mailsec.smtp.* handlers (RefuseCutMessages, RecordTlsFacts,"
-                        + " connector.EnforceInboundConnectors) at the end of each <handlerchain>, as in"
+                        + " connector.EnforceInboundConnectors"
+                        + (o.dmarcReject == DmarcReject.SMTP
+                                ? "; dmarc.RefuseDmarcReject in the server that receives from outside"
+                                : "")
+                        + ") at the end of each <handlerchain>, as in"
                         + " conf/mailsec-sample/smtpserver.xml; offer STARTTLS with your certificate.";
             default:
                 return "register org.apache.james.mailrepository.file.FileMailRepository for the protocol 'file'"
@@ -280,7 +288,7 @@ final class SamplePipeline {
         }
     }
 
-    private static String xmlEscape(String s) {
+    static String xmlEscape(String s) {
         return s.replace("&", "&amp;")
                 .replace("<", "&lt;")
                 .replace(">", "&gt;")

@@ -3,6 +3,7 @@ package dev.mailsec.mailets.arc;
 import dev.mailsec.arc.ArcAttributeNames;
 import dev.mailsec.arc.ArcVerification;
 import dev.mailsec.arc.ArcVerifier;
+import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
@@ -12,6 +13,7 @@ import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.dkim.KeySourceParameters;
 import dev.mailsec.mailets.mime.BodyHashMemo;
+import dev.mailsec.mailets.mime.HandedVerdicts;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.io.IOException;
 import java.time.Clock;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * (reason) header.oldest-pass=k smtp.remote-ip=...} in our Authentication-Results field (through
  * {@link OurAuthenticationResults}) and the {@value ArcAttributeNames#RESULT} attribute (see {@link
  * ArcAttributeNames}) that {@code SealArc}, {@code ArcResultIs} and DMARC read. Hostile mail gets
- * {@code arc=fail} with the reason, never an exception.
+ * {@code arc=fail} with the reason, never an exception. When {@code RefuseDmarcReject} verified the
+ * same message at SMTP time, its verdict is written instead ({@link HandedVerdicts}).
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.arc.VerifyArc">
@@ -123,6 +127,13 @@ public class VerifyArc extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        Optional<HandedVerdicts.Part> handed = HandedVerdicts.take(mail, SmtpVerdicts.ARC);
+        if (handed.isPresent()) {
+            // RefuseDmarcReject verified this very message at SMTP time
+            OurAuthenticationResults.add(mail, authservId, handed.get().results);
+            mail.setAttribute(new Attribute(RESULT, handed.get().attribute));
+            return;
+        }
         ArcVerification v = verify(verifier, mail);
         OurAuthenticationResults.add(mail, authservId, List.of(v.methodResult(remoteIp(mail))));
         mail.setAttribute(attribute(v));

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dkim;
 
+import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
@@ -15,6 +16,7 @@ import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.BodyHashMemo;
+import dev.mailsec.mailets.mime.HandedVerdicts;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +28,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -44,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * DkimAttributeNames#RESULTS} attribute (with its DMARC alignment with From:) and adds an RFC 8601
  * {@code Authentication-Results} field. Fields already in the mail that claim our {@code
  * authservId} are removed first (RFC 8601 section 5), so a sender cannot forge our verdict. Hostile
- * mail gets a verdict ({@code permerror}, {@code fail}), never an exception.
+ * mail gets a verdict ({@code permerror}, {@code fail}), never an exception. When {@code
+ * RefuseDmarcReject} verified the same message at SMTP time, its verdicts are written instead
+ * ({@link HandedVerdicts}).
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.dkim.VerifyDkim">
@@ -149,6 +154,20 @@ public class VerifyDkim extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        Optional<HandedVerdicts.Part> handed = HandedVerdicts.take(mail, SmtpVerdicts.DKIM);
+        if (handed.isPresent()) {
+            // RefuseDmarcReject verified this very message at SMTP time
+            OurAuthenticationResults.add(mail, authservId, handed.get().results);
+            mail.setAttribute(new Attribute(RESULTS, handed.get().attribute));
+            handed.get()
+                    .fromDomain
+                    .ifPresentOrElse(
+                            d ->
+                                    mail.setAttribute(
+                                            new Attribute(FROM_DOMAIN, AttributeValue.of(d))),
+                            () -> mail.removeAttribute(FROM_DOMAIN));
+            return;
+        }
         MimeMessage message = mail.getMessage();
         DkimVerification verification = verify(message);
         OurAuthenticationResults.add(

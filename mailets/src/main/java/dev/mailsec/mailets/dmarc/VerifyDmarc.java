@@ -1,6 +1,7 @@
 package dev.mailsec.mailets.dmarc;
 
 import dev.mailsec.authentication.InboundParameters;
+import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
@@ -12,11 +13,13 @@ import dev.mailsec.dmarc.DmarcInputs;
 import dev.mailsec.dmarc.DmarcVerdict;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.dkim.KeySourceParameters;
+import dev.mailsec.mailets.mime.HandedVerdicts;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -32,7 +35,9 @@ import org.apache.mailet.base.GenericMailet;
  * VerifySpf} and {@code VerifyArc} left on the mail (a missing SPF or ARC verdict means "not
  * evaluated"), adds {@code dmarc=...} to our Authentication-Results field and sets the {@value
  * DmarcAttributeNames#RESULT} attribute that {@code DmarcResultIs}, {@code DmarcPolicyIs} and the
- * reports read. It decides nothing itself: the matchers route by result or disposition.
+ * reports read. It decides nothing itself: the matchers route by result or disposition. When {@code
+ * RefuseDmarcReject} evaluated the same message at SMTP time, its verdict is written instead
+ * ({@link HandedVerdicts}).
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.dmarc.VerifyDmarc">
@@ -106,6 +111,13 @@ public class VerifyDmarc extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        Optional<HandedVerdicts.Part> handed = HandedVerdicts.take(mail, SmtpVerdicts.DMARC);
+        if (handed.isPresent()) {
+            // RefuseDmarcReject evaluated this very message at SMTP time
+            OurAuthenticationResults.add(mail, authservId, handed.get().results);
+            mail.setAttribute(new Attribute(RESULT, handed.get().attribute));
+            return;
+        }
         MimeMessage message = mail.getMessage();
         DmarcInputs.Builder in = DmarcInputs.builder().sampleKey(mail.getName());
         String[] from = message.getHeader("From");

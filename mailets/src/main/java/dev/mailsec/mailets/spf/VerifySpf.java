@@ -1,28 +1,24 @@
 package dev.mailsec.mailets.spf;
 
+import dev.mailsec.authentication.DnsParameters;
+import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authentication.SpfMethodResult;
 import dev.mailsec.authres.AuthenticationResults;
 import dev.mailsec.authres.MethodResult;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
-import dev.mailsec.config.PackPaths;
 import dev.mailsec.config.Parameters;
-import dev.mailsec.dns.DnsServers;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.mime.HandedVerdicts;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
-import dev.mailsec.spf.DnsjavaSpfDns;
 import dev.mailsec.spf.SpfAttributeNames;
 import dev.mailsec.spf.SpfChecker;
 import dev.mailsec.spf.SpfDns;
 import dev.mailsec.spf.SpfLimits;
 import dev.mailsec.spf.SpfResult;
-import dev.mailsec.spf.ZoneFileSpfDns;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +40,9 @@ import org.apache.mailet.base.GenericMailet;
  * the HELO name James 3.8.1 records as {@code org.apache.james.HELO} ({@code Mail.SMTP_HELO}).
  * Records the result in the {@value SpfAttributeNames#RESULT} attribute and adds {@code
  * spf=<result> smtp.mailfrom=...} (or {@code smtp.helo=}) to our one Authentication-Results field.
- * A DNS fault gives {@code temperror}; the mail goes on.
+ * A DNS fault gives {@code temperror}; the mail goes on. When {@code RefuseDmarcReject} checked the
+ * same message at SMTP time, its result is written instead ({@link HandedVerdicts}; not with {@code
+ * checkHelo=true}).
  *
  * <pre>{@code
  * <mailet match="All" class="dev.mailsec.mailets.spf.VerifySpf">
@@ -67,10 +65,10 @@ public class VerifySpf extends GenericMailet {
     public static final AttributeName HELO_RESULT = AttributeName.of(SpfAttributeNames.HELO_RESULT);
 
     static final String AUTHSERV_ID = "authservId";
-    static final String DNS_SERVERS = "dnsServers";
-    static final String DNS_TIMEOUT = "dnsTimeoutMillis";
-    static final String DNS_CACHE_SIZE = "dnsCacheSize";
-    static final String ZONE_FILE = "zoneFile";
+    static final String DNS_SERVERS = DnsParameters.DNS_SERVERS;
+    static final String DNS_TIMEOUT = DnsParameters.DNS_TIMEOUT;
+    static final String DNS_CACHE_SIZE = DnsParameters.DNS_CACHE_SIZE;
+    static final String ZONE_FILE = DnsParameters.ZONE_FILE;
     static final String CHECK_HELO = "checkHelo";
     private static final Set<String> PARAMETERS =
             Set.of(AUTHSERV_ID, DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE, ZONE_FILE, CHECK_HELO);
@@ -110,48 +108,9 @@ public class VerifySpf extends GenericMailet {
         }
     }
 
-    private SpfDns dns(Parameters p) throws MessagingException {
-        Optional<String> zone = p.optional(ZONE_FILE);
-        Duration timeout =
-                p.duration(
-                        DNS_TIMEOUT,
-                        ChronoUnit.MILLIS,
-                        DnsjavaSpfDns.DEFAULT_TIMEOUT,
-                        Duration.ofMillis(1),
-                        Duration.ofMinutes(1));
-        int cacheSize =
-                (int) p.integer(DNS_CACHE_SIZE, DnsjavaSpfDns.DEFAULT_CACHE_SIZE, 0, 10_000_000);
-        Optional<String> servers = p.optional(DNS_SERVERS);
-        if (zone.isPresent()) {
-            for (String dns : List.of(DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_SIZE)) {
-                if (p.optional(dns).isPresent()) {
-                    throw new MessagingException(
-                            "VerifySpf: " + dns + " cannot be combined with " + ZONE_FILE);
-                }
-            }
-            try {
-                return ZoneFileSpfDns.load(PackPaths.resolve(zone.get()));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new MessagingException(
-                        "VerifySpf: "
-                                + ZONE_FILE
-                                + ": cannot read '"
-                                + zone.get()
-                                + "': "
-                                + e.getMessage(),
-                        e);
-            }
-        }
-        try {
-            List<java.net.InetSocketAddress> list =
-                    servers.map(DnsServers::parse).orElse(List.of());
-            return injectedDns != null
-                    ? null
-                    : new DnsjavaSpfDns(list, timeout, cacheSize, Clock.systemUTC());
-        } catch (IllegalArgumentException e) {
-            String problem = String.valueOf(e.getMessage()).replaceFirst("^[A-Za-z]+: ", "");
-            throw new MessagingException("VerifySpf: " + DNS_SERVERS + ": " + problem, e);
-        }
+    private SpfDns dns(Parameters p) {
+        DnsParameters dns = DnsParameters.read("VerifySpf", p);
+        return injectedDns != null ? null : dns.spf();
     }
 
     @Override
@@ -160,6 +119,15 @@ public class VerifySpf extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        if (!checkHelo) {
+            Optional<HandedVerdicts.Part> handed = HandedVerdicts.take(mail, SmtpVerdicts.SPF);
+            if (handed.isPresent()) {
+                // RefuseDmarcReject checked this very transaction at SMTP time
+                mail.setAttribute(new Attribute(RESULT, handed.get().attribute));
+                OurAuthenticationResults.add(mail, authservId, handed.get().results);
+                return;
+            }
+        }
         String helo =
                 AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_HELO, String.class)
                         .orElse("");

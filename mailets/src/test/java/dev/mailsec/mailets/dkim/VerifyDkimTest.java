@@ -271,7 +271,7 @@ class VerifyDkimTest {
                 "bodyLengthPolicy|sometimes|VerifyDkim: bodyLengthPolicy: must be 'policy' or 'accept', got 'sometimes'",
                 "clockDriftSeconds|-5|VerifyDkim: clockDriftSeconds: must be between 0 and 1 day, got PT-5S",
                 "authservId|mx example|VerifyDkim: authservId: must be a host name such as mx.example.com, got 'mx example'",
-                "dnsServers|10.0.0.1|VerifyDkim: dnsServers cannot be combined with zoneFile",
+                "dnsServers|10.0.0.1|VerifyDkim: dnsServers: cannot be combined with zoneFile, got '10.0.0.1'",
                 "zoneFile|/nonexistent/keys.zone|VerifyDkim: zoneFile: cannot read '/nonexistent/keys.zone': /nonexistent/keys.zone",
                 "colour|blue|VerifyDkim: ",
             })

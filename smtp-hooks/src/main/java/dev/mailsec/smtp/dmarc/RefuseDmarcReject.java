@@ -8,11 +8,15 @@ import dev.mailsec.dmarc.DmarcPolicy;
 import dev.mailsec.dmarc.DmarcResult;
 import dev.mailsec.dmarc.DmarcVerdict;
 import dev.mailsec.smtp.HookParameters;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
@@ -28,9 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Refuses at the end of DATA a message whose DMARC disposition is {@code reject} (RFC 7489 section
  * 6.7 and 10.3: after pct sampling and the local and ARC overrides), with {@code 550 5.7.1}. It
- * runs DKIM, SPF, ARC and DMARC itself ({@link InboundAuthentication}); it writes no header: the
- * mailets ({@code VerifyDkim}, {@code VerifySpf}, {@code VerifyArc}, {@code VerifyDmarc}) judge
- * what is accepted.
+ * runs DKIM, SPF, ARC and DMARC itself ({@link InboundAuthentication}) over the message streamed
+ * from James's store; it writes no header: it leaves its verdicts on the accepted mail ({@link
+ * VerdictsLeft}), and the mailets ({@code VerifyDkim}, {@code VerifySpf}, {@code VerifyArc}, {@code
+ * VerifyDmarc}) write them instead of evaluating again. Mail of an authenticated session (our
+ * users' submissions) is not judged here.
  *
  * <pre>{@code
  * <handler class="dev.mailsec.smtp.dmarc.RefuseDmarcReject">
@@ -41,10 +47,11 @@ import org.slf4j.LoggerFactory;
  *
  * Parameters, named and checked as in {@code VerifyDmarc}: {@code zoneFile} or {@code dnsServers},
  * {@code dnsTimeoutMillis}, {@code dnsCacheSize}; {@code orgDomain}, {@code allowDomains}, {@code
- * allowNetworks}, {@code trustedArcSealers}, {@code samplingSeed}; and {@code deferOnTemperror}
- * (default false: a DNS temperror is accepted and left to the mailets; true answers {@code 451
- * 4.7.0}). A failure of the evaluation itself is logged and the message accepted: the SMTP session
- * never sees an exception.
+ * allowNetworks}, {@code trustedArcSealers}, {@code samplingSeed}; as in {@code VerifyDkim} and
+ * {@code VerifyArc}: {@code minRsaBits}, {@code maxSignatures}, {@code maxKeyLookups}; and {@code
+ * deferOnTemperror} (default false: a DNS temperror is accepted and left to the mailets; true
+ * answers {@code 451 4.7.0}). A failure of the evaluation itself is logged and the message
+ * accepted: the SMTP session never sees an exception.
  */
 public class RefuseDmarcReject implements JamesMessageHook {
 
@@ -89,8 +96,11 @@ public class RefuseDmarcReject implements JamesMessageHook {
     }
 
     private HookResult decide(SMTPSession session, Mail mail) throws Exception {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        mail.getMessage().writeTo(raw);
+        if (session.getUsername() != null) {
+            // our own users' submissions: their DKIM signature comes later, in relay
+            return HookResult.DECLINED;
+        }
+        MimeMessage message = mail.getMessage();
         InetSocketAddress remote = session.getRemoteAddress();
         InetAddress ip = remote == null ? null : remote.getAddress();
         String helo =
@@ -98,9 +108,10 @@ public class RefuseDmarcReject implements JamesMessageHook {
                                 SMTPSession.CURRENT_HELO_NAME, ProtocolSession.State.Connection)
                         .orElse("");
         String mailFrom = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        // streamed from James's stored message: never more than the engines' own bounds in memory
         Verdicts v =
                 authentication.evaluate(
-                        raw.toByteArray(),
+                        out -> write(message, out),
                         new InboundAuthentication.Envelope(ip, helo, mailFrom, mail.getName()));
         DmarcVerdict d = v.dmarc();
         if (d.result() == DmarcResult.FAIL && d.disposition() == DmarcPolicy.REJECT) {
@@ -122,7 +133,16 @@ public class RefuseDmarcReject implements JamesMessageHook {
                                     + ": try again later")
                     .build();
         }
+        VerdictsLeft.put(mail, v);
         return HookResult.DECLINED;
+    }
+
+    private static void write(MimeMessage message, OutputStream out) throws IOException {
+        try {
+            message.writeTo(out);
+        } catch (MessagingException e) {
+            throw new IOException("the message cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** RFC 7489 section 10.3's reply, the From domain named. */
@@ -130,7 +150,7 @@ public class RefuseDmarcReject implements JamesMessageHook {
         return "5.7.1 Email rejected per DMARC policy for "
                 + d.fromDomain()
                 + " (p="
-                + d.policy().name().toLowerCase(java.util.Locale.ROOT)
+                + d.policy().name().toLowerCase(Locale.ROOT)
                 + ": not authenticated by an aligned DKIM signature or SPF)";
     }
 }

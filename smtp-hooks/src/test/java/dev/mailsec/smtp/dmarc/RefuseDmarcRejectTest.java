@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailsec.authentication.InboundAuthentication;
 import dev.mailsec.authentication.InboundParameters;
+import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.dkim.KeyLookup;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dmarc.DmarcSettings;
@@ -22,9 +23,11 @@ import org.apache.commons.configuration2.XMLConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.io.FileHandler;
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,51 @@ class RefuseDmarcRejectTest {
     }
 
     @Test
+    void anAcceptedMailCarriesTheVerdictsForTheMailets() throws Exception {
+        Mail mail = mail("a@reject.example", message("a@reject.example"));
+
+        assertThat(hook().onMessage(session("192.0.2.1"), mail)).isEqualTo(HookResult.DECLINED);
+
+        @SuppressWarnings("unchecked")
+        Map<String, AttributeValue<?>> handed =
+                (Map<String, AttributeValue<?>>)
+                        mail.getAttribute(VerdictsLeft.NAME).orElseThrow().getValue().value();
+        assertThat(handed.keySet())
+                .containsExactlyInAnyOrder(
+                        SmtpVerdicts.FINGERPRINT,
+                        SmtpVerdicts.DKIM,
+                        SmtpVerdicts.SPF,
+                        SmtpVerdicts.ARC,
+                        SmtpVerdicts.DMARC);
+        Map<String, AttributeValue<?>> dmarc =
+                map(map(handed.get(SmtpVerdicts.DMARC)).get(SmtpVerdicts.RESULT));
+        assertThat(dmarc.get("result").value()).isEqualTo("pass");
+        assertThat(dmarc.get("fromDomain").value()).isEqualTo("reject.example");
+        Map<String, AttributeValue<?>> spf =
+                map(map(handed.get(SmtpVerdicts.SPF)).get(SmtpVerdicts.RESULT));
+        assertThat(spf.get("result").value()).isEqualTo("pass");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, AttributeValue<?>> map(AttributeValue<?> v) {
+        return (Map<String, AttributeValue<?>>) v.value();
+    }
+
+    @Test
+    void aRefusedMailAndTheMailOfAnAuthenticatedUserCarryNothing() throws Exception {
+        Mail refused = mail("a@reject.example", message("a@reject.example"));
+        hook().onMessage(session("203.0.113.5"), refused);
+        assertThat(refused.getAttribute(VerdictsLeft.NAME)).isEmpty();
+
+        Mail ours = mail("a@reject.example", message("a@reject.example"));
+        HookResult r = hook().onMessage(session("203.0.113.5", Username.of("a")), ours);
+
+        // a submission of our own users is not judged here (signed later, in relay)
+        assertThat(r).isEqualTo(HookResult.DECLINED);
+        assertThat(ours.getAttribute(VerdictsLeft.NAME)).isEmpty();
+    }
+
+    @Test
     void aPNoneDomainAndADomainWithoutRecordAreAccepted() throws Exception {
         assertThat(
                         hook().onMessage(
@@ -160,6 +208,20 @@ class RefuseDmarcRejectTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("allowNetworks")
                 .hasMessageContaining("300.1.2.3/8");
+        new RefuseDmarcReject()
+                .init(
+                        xml(
+                                "<minRsaBits>2048</minRsaBits><maxSignatures>3</maxSignatures>"
+                                        + "<maxKeyLookups>8</maxKeyLookups>"));
+        assertThatThrownBy(() -> new RefuseDmarcReject().init(xml("<minRsaBits>lots</minRsaBits>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("minRsaBits")
+                .hasMessageContaining("lots");
+        assertThatThrownBy(
+                        () -> new RefuseDmarcReject().init(xml("<maxKeyLookups>0</maxKeyLookups>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("maxKeyLookups")
+                .hasMessageContaining("'0'");
         assertThatThrownBy(() -> new RefuseDmarcReject().init(xml("<orgDomain>guess</orgDomain>")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("orgDomain")
@@ -178,6 +240,10 @@ class RefuseDmarcRejectTest {
     }
 
     private static SMTPSession session(String ip) {
+        return session(ip, null);
+    }
+
+    private static SMTPSession session(String ip, Username user) {
         return (SMTPSession)
                 Proxy.newProxyInstance(
                         RefuseDmarcRejectTest.class.getClassLoader(),
@@ -192,6 +258,8 @@ class RefuseDmarcRejectTest {
                                             : Optional.empty();
                                 case "getSessionID":
                                     return "s1";
+                                case "getUsername":
+                                    return user;
                                 default:
                                     throw new AssertionError("unexpected call " + method);
                             }
