@@ -56,7 +56,8 @@ public final class TlsCheckCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "DOMAIN|CONNECTOR",
-            description = "recipient domain or outbound connector name")
+            description =
+                    "recipient domain or outbound connector name (with --inbound: our domain)")
     String target;
 
     @Option(
@@ -89,8 +90,15 @@ public final class TlsCheckCommand implements Callable<Integer> {
     @Option(names = "--no-mta-sts", description = "do not look up the domain's MTA-STS policy")
     boolean noMtaSts;
 
+    @CommandLine.Mixin InboundCheckOptions inbound;
+
     @Override
     public Integer call() {
+        if (inbound.requested()) {
+            return inbound.run(
+                    target, trustStore, timeoutSeconds, helo, spec.commandLine().getOut());
+        }
+        inbound.refuseWithoutInbound();
         Connectors connectors = parent.loadConnectors();
         PrintWriter out = spec.commandLine().getOut();
         Optional<OutboundConnector> connector = connectors.outbound(target);

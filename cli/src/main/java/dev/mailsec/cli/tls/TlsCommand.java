@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             TlsCheckCommand.class,
             TlsRemoteDeliveryCommand.class,
+            TlsMtaStsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TlsCommand implements Runnable {
@@ -36,7 +37,7 @@ public final class TlsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand (check, remote-delivery)");
+                spec.commandLine(), "missing subcommand (check, remote-delivery, mta-sts)");
     }
 
     /**
