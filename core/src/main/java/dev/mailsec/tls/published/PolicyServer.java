@@ -26,15 +26,34 @@ import javax.net.ssl.SSLContext;
  * {@code text/plain} with the policy; any other method, path (a query, {@code ..}, an encoded
  * character included), or host answers 404 and reads nothing from disk. The certificate for each
  * name is chosen by the client's SNI among the configured ones. At most {@link #THREADS} requests
- * in service and {@link #QUEUE} waiting; beyond that a connection is closed.
+ * in service and {@link #QUEUE} waiting; beyond that a connection is closed. A request must arrive
+ * within 10 s, a response leave within 30 s (the JDK server's limits, set unless given with -D).
  */
 public final class PolicyServer implements AutoCloseable {
 
     /** The one path served (RFC 8461 section 3.3). */
     public static final String PATH = "/.well-known/mta-sts.txt";
 
-    static final int THREADS = 8;
+    static final int THREADS = 32;
     static final int QUEUE = 256;
+
+    static {
+        // as the portal does (docs/rights-portal.md): the JDK server reads a request on a worker,
+        // so
+        // a client trickling its headers must not hold one long; read once, when the JVM's first
+        // server is created (the policy server runs in a JVM of its own); an operator's -D wins
+        defaultProperty("sun.net.httpserver.maxReqTime", 10);
+        defaultProperty("sun.net.httpserver.maxRspTime", 30);
+        defaultProperty("sun.net.httpserver.idleInterval", 30);
+        defaultProperty("sun.net.httpserver.maxReqHeaders", 32);
+        defaultProperty("sun.net.httpserver.maxReqHeaderSize", 16 * 1024);
+    }
+
+    private static void defaultProperty(String name, int value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, Integer.toString(value));
+        }
+    }
 
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
 
