@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,7 +187,13 @@ class PolicyServerTest {
         SSLSocket socket =
                 (SSLSocket)
                         client.getSocketFactory()
-                                .createSocket(InetAddress.getLoopbackAddress(), server.port());
+                                .createSocket(
+                                        // named by the SNI host: the client's session cache never
+                                        // resumes another name's session
+                                        new Socket(InetAddress.getLoopbackAddress(), server.port()),
+                                        sni,
+                                        server.port(),
+                                        true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setServerNames(List.of(new SNIHostName(sni)));
         socket.setSSLParameters(parameters);
