@@ -46,13 +46,6 @@ public final class InboundCheckOptions {
     Path zone;
 
     @Option(
-            names = "--dns",
-            paramLabel = "SERVERS",
-            description =
-                    "with --inbound: DNS servers (IP[:port], comma separated); default: the system's")
-    String dnsServers;
-
-    @Option(
             names = "--smtp-port",
             paramLabel = "PORT",
             defaultValue = "25",
@@ -73,13 +66,22 @@ public final class InboundCheckOptions {
 
     /** Refuses the inbound-only options without {@code --inbound}. */
     void refuseWithoutInbound() {
-        if (zone != null || dnsServers != null || smtpPort != 25 || httpsPort != 443) {
-            throw new UserException(
-                    "--zone, --dns, --smtp-port and --https-port go with --inbound", 2);
+        if (zone != null || smtpPort != 25 || httpsPort != 443) {
+            throw new UserException("--zone, --smtp-port and --https-port go with --inbound", 2);
         }
     }
 
-    int run(String target, Path trustStore, int timeoutSeconds, String helo, PrintWriter out) {
+    /**
+     * Runs the check; {@code dnsServers} is {@code tls check}'s {@code --dns} (alias {@code
+     * --dns-server}), null for the system's resolvers.
+     */
+    int run(
+            String target,
+            String dnsServers,
+            Path trustStore,
+            int timeoutSeconds,
+            String helo,
+            PrintWriter out) {
         String domain =
                 DomainPattern.normalize(target)
                         .orElseThrow(
@@ -93,7 +95,7 @@ public final class InboundCheckOptions {
         }
         List<InboundFinding> findings =
                 new InboundCheck(
-                                dns(timeoutSeconds),
+                                dns(dnsServers, timeoutSeconds),
                                 trust(trustStore),
                                 smtpPort,
                                 httpsPort,
@@ -115,7 +117,7 @@ public final class InboundCheckOptions {
         return passed ? 0 : 1;
     }
 
-    private InboundDns dns(int timeoutSeconds) {
+    private InboundDns dns(String dnsServers, int timeoutSeconds) {
         if (zone != null) {
             return KeyRecordOptions.loadZone(
                     zone,

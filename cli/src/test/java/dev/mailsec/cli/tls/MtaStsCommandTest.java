@@ -113,8 +113,7 @@ class MtaStsCommandTest {
         CliRun run = CliRun.of("tls", "check", "a.test", "--smtp-port", "2525");
 
         assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err)
-                .contains("--zone, --dns, --smtp-port and --https-port go with --inbound");
+        assertThat(run.err).contains("--zone, --smtp-port and --https-port go with --inbound");
     }
 
     @Test
@@ -140,5 +139,27 @@ class MtaStsCommandTest {
                 .contains("has no A or AAAA record")
                 .contains("WARN _smtp._tls")
                 .contains("result: a.test FAILS");
+    }
+
+    @Test
+    void inboundShouldTakeDnsAndItsOlderNameDnsServer() throws Exception {
+        Path zone = Files.writeString(dir.resolve("mx.zone"), "a.test. IN MX 10 mx1.a.test.\n");
+
+        CliRun alias =
+                CliRun.of(
+                        "tls",
+                        "check",
+                        "--inbound",
+                        "a.test",
+                        "--zone",
+                        zone.toString(),
+                        "--dns-server",
+                        "127.0.0.1:5353");
+        CliRun bad = CliRun.of("tls", "check", "--inbound", "a.test", "--dns", "ns.a.test");
+
+        assertThat(alias.exitCode).isEqualTo(2);
+        assertThat(alias.err).contains("--zone and --dns exclude each other");
+        assertThat(bad.exitCode).isEqualTo(2);
+        assertThat(bad.err).contains("--dns: dnsServers: must be IP addresses, got 'ns.a.test'");
     }
 }
