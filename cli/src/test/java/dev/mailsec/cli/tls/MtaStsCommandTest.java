@@ -7,6 +7,7 @@ import dev.mailsec.testsupport.PemPki;
 import dev.mailsec.tls.published.PublishedRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,5 +162,26 @@ class MtaStsCommandTest {
         assertThat(alias.err).contains("--zone and --dns exclude each other");
         assertThat(bad.exitCode).isEqualTo(2);
         assertThat(bad.err).contains("--dns: dnsServers: must be IP addresses, got 'ns.a.test'");
+    }
+
+    @Test
+    void theBundlesSampleShouldBeAcceptedOnceItsCertificateExists() throws Exception {
+        Path[] example =
+                pki.write(pki.server(Duration.ofDays(30), "mta-sts.example.com"), dir, "example");
+        String sample = Files.readString(Paths.get("../conf/mta-sts.xml"));
+        assertThat(sample).contains("conf/mta-sts/chain.pem").contains("conf/mta-sts/key.pem");
+        Path file =
+                Files.writeString(
+                        dir.resolve("sample-mta-sts.xml"),
+                        sample.replace("conf/mta-sts/chain.pem", example[0].toString())
+                                .replace("conf/mta-sts/key.pem", example[1].toString()));
+
+        CliRun run = CliRun.of("tls", "mta-sts", "--config", file.toString(), "records");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.out)
+                .contains("; example.com: MTA-STS mode testing")
+                .contains(
+                        "_smtp._tls.example.com. IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\"");
     }
 }
