@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,8 +27,10 @@ import javax.net.ssl.SSLContext;
  * {@code text/plain} with the policy; any other method, path (a query, {@code ..}, an encoded
  * character included), or host answers 404 and reads nothing from disk. The certificate for each
  * name is chosen by the client's SNI among the configured ones. At most {@link #THREADS} requests
- * in service and {@link #QUEUE} waiting; beyond that a connection is closed. A request must arrive
- * within 10 s, a response leave within 30 s (the JDK server's limits, set unless given with -D).
+ * in service and {@link #QUEUE} waiting; beyond that a connection is closed. At most {@link
+ * #PER_CLIENT} requests of one client address in service at once; beyond that 429 (Too Many
+ * Requests) with {@code Retry-After} and the connection closed. A request must arrive within 10 s,
+ * a response leave within 30 s (the JDK server's limits, set unless given with -D).
  */
 public final class PolicyServer implements AutoCloseable {
 
@@ -36,6 +39,7 @@ public final class PolicyServer implements AutoCloseable {
 
     static final int THREADS = 32;
     static final int QUEUE = 256;
+    static final int PER_CLIENT = 8;
 
     static {
         // as the portal does (docs/rights-portal.md): the JDK server reads a request on a worker,
@@ -56,16 +60,23 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOO_MANY =
+            "too many requests from your address\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpsServer server;
     private final ThreadPoolExecutor workers;
     private final Map<String, OwnPolicy> byHost;
+    private final ClientLimit limit;
 
     private PolicyServer(
-            HttpsServer server, ThreadPoolExecutor workers, Map<String, OwnPolicy> byHost) {
+            HttpsServer server,
+            ThreadPoolExecutor workers,
+            Map<String, OwnPolicy> byHost,
+            ClientLimit limit) {
         this.server = server;
         this.workers = workers;
         this.byHost = byHost;
+        this.limit = limit;
     }
 
     /** Starts serving {@code policies} on their bind address and port. */
@@ -76,6 +87,13 @@ public final class PolicyServer implements AutoCloseable {
     /** Starts serving on {@code address} (port 0: an ephemeral port, for tests). */
     public static PolicyServer start(OwnPolicies policies, InetSocketAddress address)
             throws IOException {
+        return start(policies, address, PER_CLIENT);
+    }
+
+    /** Starts serving with {@code perClient} requests per client address in service at once. */
+    static PolicyServer start(OwnPolicies policies, InetSocketAddress address, int perClient)
+            throws IOException {
+        ClientLimit limit = new ClientLimit(perClient);
         Map<String, OwnPolicy> byHost = new HashMap<>();
         for (OwnPolicy policy : policies.policies().values()) {
             byHost.put(policy.policyHost(), policy);
@@ -97,7 +115,7 @@ public final class PolicyServer implements AutoCloseable {
                         new ThreadPoolExecutor.AbortPolicy());
         workers.allowCoreThreadTimeOut(true);
         server.setExecutor(workers);
-        PolicyServer policyServer = new PolicyServer(server, workers, Map.copyOf(byHost));
+        PolicyServer policyServer = new PolicyServer(server, workers, Map.copyOf(byHost), limit);
         server.createContext("/", policyServer::handle);
         server.start();
         return policyServer;
@@ -128,6 +146,29 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        InetAddress client = exchange.getRemoteAddress().getAddress();
+        if (!limit.tryAcquire(client)) {
+            try {
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=us-ascii");
+                exchange.getResponseHeaders().set("Retry-After", "10");
+                exchange.getResponseHeaders().set("Connection", "close");
+                exchange.sendResponseHeaders(429, TOO_MANY.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(TOO_MANY);
+                }
+            } finally {
+                exchange.close();
+            }
+            return;
+        }
+        try {
+            serve(exchange);
+        } finally {
+            limit.release(client);
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
         try {
             Optional<OwnPolicy> policy = policyFor(exchange);
             byte[] body =

@@ -152,6 +152,27 @@ class PolicyServerTest {
     }
 
     @Test
+    void aClientOverItsLimitShouldGetTooManyRequests() throws Exception {
+        // a limit of 0 makes every request one too many: the refusal path over real HTTPS
+        try (PolicyServer full =
+                PolicyServer.start(
+                        policies, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0)) {
+            String answer =
+                    request("GET", "/.well-known/mta-sts.txt", "mta-sts.a.test", full.port());
+
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 429")
+                    .containsIgnoringCase("Retry-After: 10")
+                    .doesNotContain("version: STSv1");
+        }
+        // the default limit admits sequential requests and forgets each client when done
+        for (int i = 0; i < PolicyServer.PER_CLIENT + 2; i++) {
+            assertThat(request("GET", "/.well-known/mta-sts.txt", "mta-sts.a.test"))
+                    .startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
     void curlShouldFetchThePolicyWithValidationAndSni() throws Exception {
         Process curl =
                 new ProcessBuilder(
@@ -184,15 +205,19 @@ class PolicyServerTest {
     }
 
     private static SSLSocket socket(String sni) throws Exception {
+        return socket(sni, server.port());
+    }
+
+    private static SSLSocket socket(String sni, int port) throws Exception {
         SSLSocket socket =
                 (SSLSocket)
                         client.getSocketFactory()
                                 .createSocket(
                                         // named by the SNI host: the client's session cache never
                                         // resumes another name's session
-                                        new Socket(InetAddress.getLoopbackAddress(), server.port()),
+                                        new Socket(InetAddress.getLoopbackAddress(), port),
                                         sni,
-                                        server.port(),
+                                        port,
                                         true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setServerNames(List.of(new SNIHostName(sni)));
@@ -202,7 +227,12 @@ class PolicyServerTest {
     }
 
     private static String request(String method, String target, String host) throws Exception {
-        try (SSLSocket socket = socket("mta-sts.a.test")) {
+        return request(method, target, host, server.port());
+    }
+
+    private static String request(String method, String target, String host, int port)
+            throws Exception {
+        try (SSLSocket socket = socket("mta-sts.a.test", port)) {
             OutputStream out = socket.getOutputStream();
             out.write(
                     (method
