@@ -27,9 +27,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import javax.naming.NamingException;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
@@ -57,7 +59,8 @@ public final class TlsCheckCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "DOMAIN|CONNECTOR",
-            description = "recipient domain or outbound connector name")
+            description =
+                    "recipient domain or outbound connector name (with --inbound: our domain)")
     String target;
 
     @Option(
@@ -68,10 +71,12 @@ public final class TlsCheckCommand implements Callable<Integer> {
     Path trustStore;
 
     @Option(
-            names = "--dns-server",
-            paramLabel = "HOST[:PORT]",
-            description = "DNS server for MX lookups")
-    String dnsServer;
+            names = {"--dns", "--dns-server"},
+            paramLabel = "SERVERS",
+            description =
+                    "DNS servers (IP[:port], comma separated), as the other commands take them;"
+                            + " default: the system's resolvers. --dns-server is the older name.")
+    String dnsServers;
 
     @Option(
             names = "--timeout",
@@ -90,8 +95,20 @@ public final class TlsCheckCommand implements Callable<Integer> {
     @Option(names = "--no-mta-sts", description = "do not look up the domain's MTA-STS policy")
     boolean noMtaSts;
 
+    @CommandLine.Mixin InboundCheckOptions inbound;
+
     @Override
     public Integer call() {
+        if (inbound.requested()) {
+            return inbound.run(
+                    target,
+                    dnsServers,
+                    trustStore,
+                    timeoutSeconds,
+                    helo,
+                    spec.commandLine().getOut());
+        }
+        inbound.refuseWithoutInbound();
         Connectors connectors = parent.loadConnectors();
         PrintWriter out = spec.commandLine().getOut();
         Optional<OutboundConnector> connector = connectors.outbound(target);
@@ -207,7 +224,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
         }
         MtaStsResolver.Result result =
                 new MtaStsResolver(
-                                new JndiTxtLookup(Optional.ofNullable(dnsServer)),
+                                new JndiTxtLookup(jndiServers()),
                                 tls,
                                 MtaStsResolver::wellKnownUri,
                                 Duration.ofSeconds(timeoutSeconds),
@@ -228,6 +245,25 @@ public final class TlsCheckCommand implements Callable<Integer> {
         return result.policy();
     }
 
+    /**
+     * {@code --dns} for the JNDI lookups of the outbound check: one {@code host[:port]}, or several
+     * as JNDI's space separated URL list (MxLookup and JndiTxtLookup put {@code dns://} before and
+     * {@code /} after). Host names still work here, as they did for {@code --dns-server}.
+     */
+    private Optional<String> jndiServers() {
+        if (dnsServers == null) {
+            return Optional.empty();
+        }
+        List<String> servers =
+                Arrays.stream(dnsServers.trim().split("[,\\s]+"))
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toList());
+        if (servers.isEmpty()) {
+            throw new UserException("--dns: no server given", 2);
+        }
+        return Optional.of(String.join("/ dns://", servers));
+    }
+
     private List<SmartHost> hosts(Optional<OutboundConnector> connector, String domain) {
         if (connector.isPresent() && !connector.get().smartHosts().isEmpty()) {
             return connector.get().smartHosts();
@@ -242,7 +278,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
                     2);
         }
         try {
-            List<SmartHost> mx = new MxLookup(Optional.ofNullable(dnsServer)).hostsFor(mxDomain);
+            List<SmartHost> mx = new MxLookup(jndiServers()).hostsFor(mxDomain);
             if (mx.isEmpty()) {
                 throw new UserException(mxDomain + " accepts no mail (null MX)", 1);
             }

@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
             TlsRemoteDeliveryCommand.class,
             TlsReportCommand.class,
             TlsReportsCommand.class,
+            TlsMtaStsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TlsCommand implements Runnable {
@@ -39,7 +40,7 @@ public final class TlsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand (check, remote-delivery, report, reports)");
+                spec.commandLine(), "missing subcommand (check, remote-delivery, report, reports, mta-sts)");
     }
 
     /**

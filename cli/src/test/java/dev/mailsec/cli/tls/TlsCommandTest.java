@@ -157,6 +157,46 @@ class TlsCommandTest {
     }
 
     @Test
+    void checkShouldTakeDnsServersAsTheOtherCommandsDo() throws Exception {
+        int port = startServer(Optional.empty());
+        Path connectors =
+                connectors(outbound("bank", "bank.test", "127.0.0.1:" + port, "opportunistic"));
+        int deadDns;
+        int otherDeadDns;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            deadDns = socket.getLocalPort();
+            otherDeadDns = other.getLocalPort();
+        }
+
+        assertThat(
+                        run(
+                                "tls",
+                                "--connectors",
+                                connectors.toString(),
+                                "check",
+                                "bank.test",
+                                "--dns",
+                                "127.0.0.1:" + deadDns + ",127.0.0.1:" + otherDeadDns,
+                                "--timeout",
+                                "2"))
+                .isZero();
+
+        assertThat(out.toString()).contains("mta-sts:     TXT lookup failed");
+        assertThat(
+                        run(
+                                "tls",
+                                "--connectors",
+                                connectors.toString(),
+                                "check",
+                                "bank.test",
+                                "--dns",
+                                " , "))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--dns: no server given");
+    }
+
+    @Test
     void checkShouldVerifyChainAndNameAgainstTheGivenTrustStore() throws Exception {
         Path keyStore = dir.resolve("server.p12");
         keytool(

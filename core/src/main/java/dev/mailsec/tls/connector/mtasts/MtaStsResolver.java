@@ -218,6 +218,11 @@ public final class MtaStsResolver {
      */
     static MtaStsPolicy checkedPolicy(int status, String contentType, InputStream body)
             throws IOException {
+        return MtaStsPolicy.parse(checkedText(status, contentType, body));
+    }
+
+    /** As {@link #checkedPolicy(int, String, InputStream)}, the body's text, not yet parsed. */
+    static String checkedText(int status, String contentType, InputStream body) throws IOException {
         if (status != 200) {
             throw new IOException("HTTP status " + status + " (RFC 8461 accepts only 200)");
         }
@@ -232,6 +237,6 @@ public final class MtaStsResolver {
         if (bytes.length > MtaStsPolicy.MAX_BYTES) {
             throw new IOException("policy larger than " + MtaStsPolicy.MAX_BYTES + " bytes");
         }
-        return MtaStsPolicy.parse(new String(bytes, StandardCharsets.UTF_8));
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

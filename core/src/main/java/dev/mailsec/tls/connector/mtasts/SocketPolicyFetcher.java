@@ -54,6 +54,14 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
 
     @Override
     public MtaStsPolicy fetch(String domain) throws IOException {
+        return MtaStsPolicy.parse(fetchText(domain));
+    }
+
+    /**
+     * The policy text of {@code domain} as served (status 200, {@code text/plain}, size checked),
+     * not yet parsed: {@code mailsec tls check --inbound} derives the policy's id from it.
+     */
+    public String fetchText(String domain) throws IOException {
         String host = "mta-sts." + domain.toLowerCase(Locale.ROOT);
         List<InetAddress> candidates = addresses.addresses(host);
         if (candidates.isEmpty()) {
@@ -70,7 +78,7 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
         throw last;
     }
 
-    private MtaStsPolicy fetchFrom(String host, InetAddress address) throws IOException {
+    private String fetchFrom(String host, InetAddress address) throws IOException {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(address, port), millis);
@@ -90,7 +98,7 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
                                         + "User-Agent: mailsec-mta-sts\r\nConnection: close\r\n\r\n")
                                 .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                return read(socket.getInputStream());
+                return readText(socket.getInputStream());
             }
         }
     }
@@ -100,6 +108,11 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
      * until close.
      */
     static MtaStsPolicy read(InputStream in) throws IOException {
+        return MtaStsPolicy.parse(readText(in));
+    }
+
+    /** As {@link #read(InputStream)}, the checked body's text. */
+    static String readText(InputStream in) throws IOException {
         String statusLine = line(in);
         String[] status = statusLine.split(" ", 3);
         if (status.length < 2
@@ -144,7 +157,7 @@ public final class SocketPolicyFetcher implements MtaStsResolver.PolicyFetcher {
         } else {
             body = in;
         }
-        return MtaStsResolver.checkedPolicy(Integer.parseInt(status[1]), contentType, body);
+        return MtaStsResolver.checkedText(Integer.parseInt(status[1]), contentType, body);
     }
 
     private static byte[] dechunk(InputStream in) throws IOException {

@@ -1,0 +1,189 @@
+package dev.mailsec.testsupport;
+
+import dev.mailsec.shaded.bc.asn1.x500.X500Name;
+import dev.mailsec.shaded.bc.asn1.x509.BasicConstraints;
+import dev.mailsec.shaded.bc.asn1.x509.Extension;
+import dev.mailsec.shaded.bc.asn1.x509.GeneralName;
+import dev.mailsec.shaded.bc.asn1.x509.GeneralNames;
+import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter;
+import dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder;
+import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A test CA issuing server certificates as PEM files, the way an operator receives them (chain,
+ * unencrypted PKCS#8 key), and the CA as a PEM trust store. EC P-256 keys keep it fast.
+ */
+public final class PemPki {
+
+    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
+
+    private final KeyPair caKeys;
+    private final X509Certificate ca;
+
+    /** A key pair and its certificate. */
+    public static final class Issued {
+        public final KeyPair keys;
+        public final X509Certificate certificate;
+
+        Issued(KeyPair keys, X509Certificate certificate) {
+            this.keys = keys;
+            this.certificate = certificate;
+        }
+    }
+
+    public PemPki(String caName) {
+        caKeys = ec();
+        ca = issue("CN=" + caName, caKeys, true, Duration.ofDays(-1), Duration.ofDays(30));
+    }
+
+    public X509Certificate ca() {
+        return ca;
+    }
+
+    /** A server certificate valid from yesterday for {@code validFor}, for {@code dnsNames}. */
+    public Issued server(Duration validFor, String... dnsNames) {
+        return server(Duration.ofDays(-1), validFor, dnsNames);
+    }
+
+    /** A server certificate valid from {@code from} to {@code to} (relative to now). */
+    public Issued server(Duration from, Duration to, String... dnsNames) {
+        KeyPair keys = ec();
+        return new Issued(keys, issue("CN=" + dnsNames[0], keys, false, from, to, dnsNames));
+    }
+
+    /**
+     * Writes {@code issued}'s chain (leaf, CA) and key as {@code NAME.pem} and {@code NAME.key}.
+     */
+    public Path[] write(Issued issued, Path dir, String name) throws Exception {
+        Path chain = dir.resolve(name + ".pem");
+        Path key = dir.resolve(name + ".key");
+        Files.writeString(
+                chain,
+                pem("CERTIFICATE", issued.certificate.getEncoded())
+                        + pem("CERTIFICATE", ca.getEncoded()));
+        Files.writeString(key, pem("PRIVATE KEY", issued.keys.getPrivate().getEncoded()));
+        return new Path[] {chain, key};
+    }
+
+    /** Writes the CA certificate as a PEM trust store. */
+    public Path writeCa(Path file) throws Exception {
+        Files.writeString(file, pem("CERTIFICATE", ca.getEncoded()));
+        return file;
+    }
+
+    /** A PKCS12 key store of {@code issued} (leaf and CA), password {@code password}. */
+    public void writeKeyStore(Issued issued, Path file, char[] password)
+            throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry(
+                "server",
+                issued.keys.getPrivate(),
+                password,
+                new X509Certificate[] {issued.certificate, ca});
+        try (var out = Files.newOutputStream(file)) {
+            store.store(out, password);
+        }
+    }
+
+    /** A server TLS context presenting {@code issued} (leaf and CA). */
+    public SSLContext serverContext(Issued issued) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = "test-only".toCharArray();
+        store.setKeyEntry(
+                "server",
+                issued.keys.getPrivate(),
+                password,
+                new X509Certificate[] {issued.certificate, ca});
+        KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
+        keys.init(store, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
+    /** A key store trusting the CA. */
+    public KeyStore trustStore() throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("ca", ca);
+        return store;
+    }
+
+    public static String pem(String type, byte[] der) {
+        return "-----BEGIN "
+                + type
+                + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END "
+                + type
+                + "-----\n";
+    }
+
+    private X509Certificate issue(
+            String cn,
+            KeyPair subject,
+            boolean isCa,
+            Duration from,
+            Duration to,
+            String... dnsNames) {
+        try {
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b =
+                    new JcaX509v3CertificateBuilder(
+                            isCa
+                                    ? new X500Name(cn)
+                                    : X500Name.getInstance(
+                                            ca.getSubjectX500Principal().getEncoded()),
+                            BigInteger.valueOf(SERIAL.incrementAndGet()),
+                            Date.from(now.plus(from)),
+                            Date.from(now.plus(to)),
+                            new X500Name(cn),
+                            subject.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
+            if (dnsNames.length > 0) {
+                GeneralName[] names = new GeneralName[dnsNames.length];
+                for (int i = 0; i < names.length; i++) {
+                    names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+                }
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            }
+            return new JcaX509CertificateConverter()
+                    .getCertificate(
+                            b.build(
+                                    new JcaContentSignerBuilder("SHA256withECDSA")
+                                            .build((isCa ? subject : caKeys).getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair ec() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
