@@ -40,7 +40,8 @@ public final class TlsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand (check, remote-delivery, report, reports, mta-sts)");
+                spec.commandLine(),
+                "missing subcommand (check, remote-delivery, report, reports, mta-sts)");
     }
 
     /**
