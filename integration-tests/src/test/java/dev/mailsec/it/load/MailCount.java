@@ -49,6 +49,12 @@ public final class MailCount {
     /** Policy breaches (unsigned or unverifiable outbound, protected content in clear). */
     public final List<String> violations = new ArrayList<>();
 
+    /**
+     * Every mail of a run held in a repository: (id|recipient) -> its repository, the
+     * Authentication-Results it was held with, and WebAdmin's details (state, error, attributes).
+     */
+    public final Map<String, String> heldDetails = new LinkedHashMap<>();
+
     /** Mails of the run found S/MIME-encrypted in the mailboxes that must only get such mail. */
     public long smimeEncrypted;
 
@@ -101,10 +107,20 @@ public final class MailCount {
         }
         for (String path : webAdmin.repositoryPaths()) {
             for (String key : webAdmin.mailKeys(path)) {
-                Matcher m = ID.matcher(header(webAdmin.mailMessage(path, key), "Message-ID"));
+                String message = webAdmin.mailMessage(path, key);
+                Matcher m = ID.matcher(header(message, "Message-ID"));
                 if (m.find()) {
+                    String details =
+                            "repository "
+                                    + path
+                                    + ", Authentication-Results: "
+                                    + header(message, "Authentication-Results")
+                                            .replaceAll("\\s+", " ")
+                                    + ", WebAdmin: "
+                                    + webAdmin.mailDetails(path, key);
                     for (String rcpt : webAdmin.mailRecipients(path, key)) {
                         c.add(m.group(1), rcpt, "repository " + path);
+                        c.heldDetails.put(m.group(1) + "|" + rcpt.toLowerCase(), details);
                     }
                 }
             }
@@ -249,6 +265,18 @@ public final class MailCount {
                 .flatMap(e -> e.getValue().stream())
                 .forEach(p -> counts.merge(p, 1, Integer::sum));
         return counts;
+    }
+
+    /** The details of every mail of the run held in a repository, one per line. */
+    public String heldDetails(String run) {
+        StringBuilder b = new StringBuilder();
+        heldDetails.forEach(
+                (k, v) -> {
+                    if (k.startsWith(run + "-")) {
+                        b.append(k).append(": ").append(v).append('\n');
+                    }
+                });
+        return b.toString();
     }
 
     /** What was counted of the run, per place, and the queues. */
