@@ -74,7 +74,9 @@ class PackCostTest {
             int n = 0;
             for (String config : order) {
                 pipelines.use(config);
-                Measurement m = measure(loaded, config, "c" + (++n) + config);
+                // run names are letters and digits: Message-IDs <RUN-N@load.mailsec> are read back
+                // by them
+                Measurement m = measure(loaded, config, "c" + (++n) + config.replace("-", ""));
                 System.out.println("[pack-cost] " + m.row());
                 results.add(m);
                 if (m.missing > 0) {
