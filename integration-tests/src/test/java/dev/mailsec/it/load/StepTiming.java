@@ -3,7 +3,6 @@ package dev.mailsec.it.load;
 import dev.mailsec.it.load.stepcpu.CpuTimedMailet;
 import dev.mailsec.it.load.stepcpu.CpuTimedMatcher;
 import dev.mailsec.it.load.stepcpu.StepCpu;
-import dev.mailsec.it.load.stepcpu.TimedEnforceInboundConnectors;
 import dev.mailsec.it.load.stepcpu.TimedRecordTlsFacts;
 import dev.mailsec.it.load.stepcpu.TimedRefuseCutMessages;
 import java.io.IOException;
@@ -22,15 +21,21 @@ import java.util.stream.Stream;
 /**
  * Makes a pipeline's configuration time each step of the pack ({@code dev.mailsec.it.load.stepcpu}
  * in the James JVM): every {@code dev.mailsec} mailet becomes a {@link CpuTimedMailet} running it,
- * every {@code dev.mailsec} matcher a {@link CpuTimedMatcher}, each hook of the pack its {@code
- * Timed} subclass; plus James's {@code PostmasterAlias} in {@code root}, a stock mailet that does
- * almost nothing, wrapped as a control (what the wrapper itself costs per call).
+ * every {@code dev.mailsec} matcher a {@link CpuTimedMatcher}, the hooks {@code RecordTlsFacts} and
+ * {@code RefuseCutMessages} their {@code Timed} subclasses; plus James's {@code PostmasterAlias} in
+ * {@code root}, a stock mailet that does almost nothing, wrapped as a control (what the wrapper
+ * itself costs per call).
+ *
+ * <p>Not timed: {@code ConnectorsRemoteDelivery} and the {@code EnforceInboundConnectors} hook. The
+ * pack refuses to start when a TLS connector is declared and these two do not stand, by class name,
+ * where they enforce it ({@code ConnectorRoutes}); the load traffic reaches no connector (one map
+ * look-up per MAIL FROM in the hook).
  */
 final class StepTiming {
 
     private static final Pattern OUR_MAILET =
             Pattern.compile(
-                    "(<mailet\\s[^>]*?)class=\"(dev\\.mailsec\\.mailets\\.[A-Za-z.]+)\"\\s*(/?)>");
+                    "(<mailet\\s[^>]*?)class=\"(dev\\.mailsec\\.mailets\\.(?!connector\\.ConnectorsRemoteDelivery\")[A-Za-z.]+)\"\\s*(/?)>");
     private static final Pattern OUR_MATCHER =
             Pattern.compile("match=\"(dev\\.mailsec\\.matchers\\.[^\"]+)\"");
     private static final String CONTROL = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
@@ -78,10 +83,7 @@ final class StepTiming {
                         "\"" + TimedRecordTlsFacts.class.getName() + "\"")
                 .replace(
                         "\"dev.mailsec.smtp.RefuseCutMessages\"",
-                        "\"" + TimedRefuseCutMessages.class.getName() + "\"")
-                .replace(
-                        "\"dev.mailsec.smtp.connector.EnforceInboundConnectors\"",
-                        "\"" + TimedEnforceInboundConnectors.class.getName() + "\"");
+                        "\"" + TimedRefuseCutMessages.class.getName() + "\"");
     }
 
     /**
