@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  * {@code root}, a stock mailet that does almost nothing, wrapped as a control (what the wrapper
  * itself costs per call).
  *
- * <p>Not timed: {@code ConnectorsRemoteDelivery} and the {@code EnforceInboundConnectors} hook. The
- * pack refuses to start when a TLS connector is declared and these two do not stand, by class name,
- * where they enforce it ({@code ConnectorRoutes}); the load traffic reaches no connector (one map
- * look-up per MAIL FROM in the hook).
+ * <p>Not timed: {@code ConnectorsRemoteDelivery}, the connector matchers ({@code ConnectorIs},
+ * {@code RecipientConnectorIs}) and the {@code EnforceInboundConnectors} hook. The pack refuses to
+ * start when a TLS connector is declared and these do not stand, by class name, where they enforce
+ * it ({@code ConnectorRoutes}); the load traffic reaches no connector.
  */
 final class StepTiming {
 
@@ -37,7 +37,7 @@ final class StepTiming {
             Pattern.compile(
                     "(<mailet\\s[^>]*?)class=\"(dev\\.mailsec\\.mailets\\.(?!connector\\.ConnectorsRemoteDelivery\")[A-Za-z.]+)\"\\s*(/?)>");
     private static final Pattern OUR_MATCHER =
-            Pattern.compile("match=\"(dev\\.mailsec\\.matchers\\.[^\"]+)\"");
+            Pattern.compile("match=\"(dev\\.mailsec\\.matchers\\.(?!connector\\.)[^\"]+)\"");
     private static final String CONTROL = "<mailet match=\"All\" class=\"PostmasterAlias\"/>";
 
     private StepTiming() {}
