@@ -7,6 +7,7 @@ import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.it.harness.SmtpSink;
 import dev.mailsec.it.harness.WebAdmin;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,7 +118,7 @@ public final class MailCount {
                                     + header(message, "Authentication-Results")
                                             .replaceAll("\\s+", " ")
                                     + ", WebAdmin: "
-                                    + webAdmin.mailDetails(path, key);
+                                    + details(webAdmin, path, key);
                     for (String rcpt : webAdmin.mailRecipients(path, key)) {
                         c.add(m.group(1), rcpt, "repository " + path);
                         c.heldDetails.put(m.group(1) + "|" + rcpt.toLowerCase(), details);
@@ -129,6 +130,16 @@ public final class MailCount {
             c.queued += webAdmin.queueSize(queue);
         }
         return c;
+    }
+
+    /** WebAdmin's details of a held mail; only for reading, so a refusal is shown, not thrown. */
+    private static String details(WebAdmin webAdmin, String path, String key)
+            throws InterruptedException {
+        try {
+            return webAdmin.mailDetails(path, key);
+        } catch (IOException e) {
+            return "(not given: " + e.getMessage() + ")";
+        }
     }
 
     private void mailbox(
