@@ -156,6 +156,19 @@ public final class WebAdmin {
         return m.find() ? strings("[" + m.group(1) + "]") : List.of();
     }
 
+    /**
+     * {@code GET /mailRepositories/PATH/mails/KEY?additionalFields=attributes} (JSON): the held
+     * mail's state, error, sender, recipients and attributes, as an operator reads them.
+     */
+    public String mailDetails(String path, String key) throws IOException, InterruptedException {
+        return get(
+                "/mailRepositories/"
+                        + encode(path)
+                        + "/mails/"
+                        + encode(key)
+                        + "?additionalFields=attributes");
+    }
+
     private String get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
         if (r.statusCode() != 200) {

@@ -229,8 +229,35 @@ public final class LoadedJames implements AutoCloseable {
                         MailCount.expected(sent).size(), c.summary(run), james.tail("james.out"))
                 .isEmpty();
         assertThat(c.queued).as("mails left in queues; %s", c.summary(run)).isZero();
-        assertThat(c.held(run)).as("mails of the run left held; %s", c.summary(run)).isZero();
+        assertThat(c.held(run))
+                .as("mails of the run left held; %s; held:%n%s", c.summary(run), c.heldDetails(run))
+                .isZero();
         assertThat(c.violations).as("policy breaches").isEmpty();
+        return c;
+    }
+
+    /**
+     * Polls until every accepted mail of the run is counted exactly once, held mail included, and
+     * the queues are empty, within {@code deadline}; asserts it and returns the count (for a run
+     * that reads what is held before reprocessing it).
+     */
+    public MailCount awaitSettled(String run, List<LoadDriver.Sent> sent, Duration deadline)
+            throws Exception {
+        Instant end = Instant.now().plus(deadline);
+        MailCount c;
+        List<String> diff;
+        do {
+            c = count(sent);
+            diff = c.differences(sent, run);
+            if (diff.isEmpty() && c.queued == 0) {
+                break;
+            }
+            Thread.sleep(1000);
+        } while (Instant.now().isBefore(end));
+        assertThat(diff)
+                .as("count in %d (id|recipient) = count out; %s", sent.size(), c.summary(run))
+                .isEmpty();
+        assertThat(c.queued).as("mails left in queues; %s", c.summary(run)).isZero();
         return c;
     }
 

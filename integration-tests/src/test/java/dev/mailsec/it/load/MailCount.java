@@ -7,6 +7,7 @@ import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.it.harness.SmtpSink;
 import dev.mailsec.it.harness.WebAdmin;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,12 @@ public final class MailCount {
 
     /** Policy breaches (unsigned or unverifiable outbound, protected content in clear). */
     public final List<String> violations = new ArrayList<>();
+
+    /**
+     * Every mail of a run held in a repository: (id|recipient) -> its repository, the
+     * Authentication-Results it was held with, and WebAdmin's details (state, error, attributes).
+     */
+    public final Map<String, String> heldDetails = new LinkedHashMap<>();
 
     /** Mails of the run found S/MIME-encrypted in the mailboxes that must only get such mail. */
     public long smimeEncrypted;
@@ -101,10 +108,20 @@ public final class MailCount {
         }
         for (String path : webAdmin.repositoryPaths()) {
             for (String key : webAdmin.mailKeys(path)) {
-                Matcher m = ID.matcher(header(webAdmin.mailMessage(path, key), "Message-ID"));
+                String message = webAdmin.mailMessage(path, key);
+                Matcher m = ID.matcher(header(message, "Message-ID"));
                 if (m.find()) {
+                    String details =
+                            "repository "
+                                    + path
+                                    + ", Authentication-Results: "
+                                    + header(message, "Authentication-Results")
+                                            .replaceAll("\\s+", " ")
+                                    + ", WebAdmin: "
+                                    + details(webAdmin, path, key);
                     for (String rcpt : webAdmin.mailRecipients(path, key)) {
                         c.add(m.group(1), rcpt, "repository " + path);
+                        c.heldDetails.put(m.group(1) + "|" + rcpt.toLowerCase(), details);
                     }
                 }
             }
@@ -113,6 +130,16 @@ public final class MailCount {
             c.queued += webAdmin.queueSize(queue);
         }
         return c;
+    }
+
+    /** WebAdmin's details of a held mail; only for reading, so a refusal is shown, not thrown. */
+    private static String details(WebAdmin webAdmin, String path, String key)
+            throws InterruptedException {
+        try {
+            return webAdmin.mailDetails(path, key);
+        } catch (IOException e) {
+            return "(not given: " + e.getMessage() + ")";
+        }
     }
 
     private void mailbox(
@@ -249,6 +276,18 @@ public final class MailCount {
                 .flatMap(e -> e.getValue().stream())
                 .forEach(p -> counts.merge(p, 1, Integer::sum));
         return counts;
+    }
+
+    /** The details of every mail of the run held in a repository, one per line. */
+    public String heldDetails(String run) {
+        StringBuilder b = new StringBuilder();
+        heldDetails.forEach(
+                (k, v) -> {
+                    if (k.startsWith(run + "-")) {
+                        b.append(k).append(": ").append(v).append('\n');
+                    }
+                });
+        return b.toString();
     }
 
     /** What was counted of the run, per place, and the queues. */

@@ -32,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * mailsec.cost.mails} mails); mails accepted and delivered per second in that window; latency from
  * SMTP accept (the 250 after DATA, in the driver) to the local mailbox (IMAP INTERNALDATE, which
  * James sets at append, one-second resolution) and to the remote sink (end of DATA there, ms).
- * Every mail of the run must be counted out. Not run in CI: {@code -Dmailsec.cost=true} (command in
- * bench/README.md); writes its table to {@code target/pack-cost.md}.
+ * Every mail of the run must be counted out. The {@code verify-timed} and {@code full-timed}
+ * pipelines ({@link StepTiming}) also read, in the James JVM, the CPU time of each step of the pack
+ * itself ({@link StepCosts}): its share of stock's CPU per mail. Not run in CI: {@code
+ * -Dmailsec.cost=true} (command in bench/README.md); writes its table to {@code
+ * target/pack-cost.md}.
  */
 @EnabledIfSystemProperty(named = "mailsec.cost", matches = "true")
 class PackCostTest {
@@ -71,7 +74,9 @@ class PackCostTest {
             int n = 0;
             for (String config : order) {
                 pipelines.use(config);
-                Measurement m = measure(loaded, config, "c" + (++n) + config);
+                // run names are letters and digits: Message-IDs <RUN-N@load.mailsec> are read back
+                // by them
+                Measurement m = measure(loaded, config, "c" + (++n) + config.replace("-", ""));
                 System.out.println("[pack-cost] " + m.row());
                 results.add(m);
                 if (m.missing > 0) {
@@ -106,6 +111,11 @@ class PackCostTest {
                     "settings=profile",
                     "filename=" + jfr);
         }
+        boolean timed = config.endsWith("-timed");
+        if (timed) {
+            StepCpuReading.of(pid); // starts the JVM's local management agent before the window
+        }
+        StepCpuReading steps0 = timed ? StepCpuReading.of(pid) : null;
         double cpu0 = cpuSeconds(pid);
         double jit0 = jitSeconds(pid);
         long t0 = System.currentTimeMillis();
@@ -113,6 +123,9 @@ class PackCostTest {
         m.spoolAtStart = queued(james);
         awaitAccepted(driver, WARMUP + MAILS);
         double cpu1 = cpuSeconds(pid);
+        if (timed) {
+            m.steps = StepCpuReading.of(pid).since(steps0);
+        }
         double jit1 = jitSeconds(pid);
         long t1 = System.currentTimeMillis();
         int n1 = driver.accepted().size();
@@ -246,6 +259,23 @@ class PackCostTest {
         }
         b.append('\n');
         b.append(summary(results, false)).append(summary(results, true));
+        List<StepCosts.Window> timed = new ArrayList<>();
+        for (Measurement m : results) {
+            if (m.steps != null) {
+                timed.add(new StepCosts.Window(m.config, m.steps));
+            }
+        }
+        if (!timed.isEmpty()) {
+            List<Double> stock = new ArrayList<>();
+            List<Double> stockNoJit = new ArrayList<>();
+            for (Measurement m : results) {
+                if (m.config.equals("stock")) {
+                    stock.add(m.cpuPer1000);
+                    stockNoJit.add(m.cpuPer1000 - m.jitPer1000);
+                }
+            }
+            b.append(StepCosts.table(timed, mean(stock), mean(stockNoJit)));
+        }
         return b.toString();
     }
 
@@ -303,6 +333,9 @@ class PackCostTest {
         long spoolAtEnd;
         long refused;
         long missing;
+
+        /** What each step of the pack spent in the window ({@code *-timed} pipelines). */
+        StepCpuReading steps;
 
         Measurement(String config, String run) {
             this.config = config;

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  *       ports and STARTTLS);
  *   <li>{@code verify}: the same plus the inbound verify steps: the {@code RecordTlsFacts} hook and
  *       {@code VerifyDkim} (DKIM verify, Authentication-Results) first in {@code root};
- *   <li>{@code full}: the sample pipeline as {@code mailsec install --sample-pipeline} writes it.
+ *   <li>{@code full}: the sample pipeline as {@code mailsec install --sample-pipeline} writes it;
+ *   <li>{@code verify-timed}, {@code full-timed}: the same with each step of the pack timed in the
+ *       James JVM ({@link StepTiming}, read with {@link StepCpuReading}).
  * </ul>
  */
 final class Pipelines {
@@ -37,6 +39,7 @@ final class Pipelines {
         this.loaded = loaded;
         this.configs = configs;
         write(loaded.james.home().resolve("conf"), configs);
+        StepTiming.installJar(loaded.james.home());
     }
 
     /** Restarts James with this pipeline (unless it runs already), users and domain added again. */
@@ -93,6 +96,14 @@ final class Pipelines {
         write(configs.resolve("stock"), stockMailets, stockSmtp);
         write(configs.resolve("verify"), verifyMailets, verifySmtp);
         write(configs.resolve("full"), fullMailets, fullSmtp);
+        write(
+                configs.resolve("verify-timed"),
+                StepTiming.mailets(verifyMailets),
+                StepTiming.smtp(verifySmtp));
+        write(
+                configs.resolve("full-timed"),
+                StepTiming.mailets(fullMailets),
+                StepTiming.smtp(fullSmtp));
     }
 
     /** The sample's RemoteDelivery queue line with LoadedJames's gateway (the sink) after it. */
