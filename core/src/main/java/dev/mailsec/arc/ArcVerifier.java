@@ -5,14 +5,14 @@ import dev.mailsec.dkim.BodyHashers;
 import dev.mailsec.dkim.BodyHashes;
 import dev.mailsec.dkim.CollectedHeader;
 import dev.mailsec.dkim.DkimPolicy;
-import dev.mailsec.dkim.HeaderCollector;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dkim.KeyResolver;
+import dev.mailsec.dkim.PendingVerdict;
+import dev.mailsec.dkim.VerifierSession;
 import dev.mailsec.dkim.internal.BodyHasher;
 import dev.mailsec.dkim.internal.HeaderField;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -96,7 +96,7 @@ public final class ArcVerifier {
     }
 
     /** One message's ARC chain after the structure checks, waiting for the body hashes. */
-    public final class Checked {
+    public final class Checked implements PendingVerdict<ArcVerification> {
         private final List<BodyHasher> amsBodies = new ArrayList<>();
         private ArcChain chain;
         private ArcSignatures signatures;
@@ -136,11 +136,13 @@ public final class ArcVerifier {
         }
 
         /** Whether the verdict needs the body: a sound chain whose signatures are to check. */
+        @Override
         public boolean needsBody() {
             return result == null;
         }
 
         /** The verdict; the body hashers of {@link #check} must have had the whole body. */
+        @Override
         public ArcVerification result() {
             if (result == null) {
                 result = validate();
@@ -175,76 +177,14 @@ public final class ArcVerifier {
     }
 
     /** One message's validation: write the raw message, then call {@link #result()}. */
-    public final class Session extends OutputStream {
-        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
-        private final BodyHashers bodies;
-        private Checked checked;
-        private ArcVerification result;
-
+    public final class Session extends VerifierSession<ArcVerification> {
         private Session(BodyHashes known) {
-            this.bodies = new BodyHashers(known);
-        }
-
-        /**
-         * The body hashes of this message (the known ones and those computed), for a later verifier
-         * of the same body; only after {@link #result()} of a session that was given the whole
-         * message.
-         */
-        public BodyHashes bodyHashes() {
-            result();
-            return bodies.finish();
+            super(policy, known);
         }
 
         @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (result != null) {
-                return;
-            }
-            if (checked == null) {
-                int taken = header.take(b, off, len);
-                if (taken < 0) {
-                    endHeaders();
-                    return;
-                }
-                if (header.complete()) {
-                    endHeaders();
-                }
-                off += taken;
-                len -= taken;
-            }
-            if (result == null && checked != null && len > 0) {
-                bodies.update(b, off, len);
-            }
-        }
-
-        private void endHeaders() {
-            checked = check(header.collected(policy.maxHeaderFields()), bodies);
-            if (!checked.needsBody()) {
-                result = checked.result();
-            }
-        }
-
-        /** Ends the message (if not yet ended) and returns the verdict. */
-        public ArcVerification result() {
-            if (result == null) {
-                if (checked == null) {
-                    endHeaders(); // the message ended inside its header section
-                }
-                if (result == null) {
-                    result = checked.result();
-                }
-            }
-            return result;
-        }
-
-        @Override
-        public void close() {
-            result();
+        protected Checked check(CollectedHeader header, BodyHashers bodies) {
+            return ArcVerifier.this.check(header, bodies);
         }
     }
 }

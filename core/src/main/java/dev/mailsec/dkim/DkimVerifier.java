@@ -6,7 +6,6 @@ import dev.mailsec.dkim.internal.HeaderHashInput;
 import dev.mailsec.dkim.internal.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -99,7 +98,7 @@ public final class DkimVerifier {
      * One message's DKIM signatures after the header checks, waiting for the body hashes. Not
      * thread-safe.
      */
-    public final class Checked {
+    public final class Checked implements PendingVerdict<DkimVerification> {
         private final List<SignatureCheck> checks = new ArrayList<>();
         private DkimVerification result;
         private String fromDomain;
@@ -151,11 +150,13 @@ public final class DkimVerifier {
         }
 
         /** Whether the verdicts are known without the body: no signature waits for a body hash. */
+        @Override
         public boolean needsBody() {
             return result == null;
         }
 
         /** The verdicts; the body hashers of {@link #check} must have had the whole body. */
+        @Override
         public DkimVerification result() {
             if (result == null) {
                 result = verdicts();
@@ -184,87 +185,18 @@ public final class DkimVerifier {
 
     /**
      * One message's verification. Write the raw message (header section, empty line, body) into it;
-     * bare LF line endings are accepted. Not thread-safe; never throws for any input.
+     * bare LF line endings are accepted. {@link #decided()} once the header section held no {@code
+     * DKIM-Signature} (or none whose body hash is still to check). Not thread-safe; never throws
+     * for any input.
      */
-    public final class Session extends OutputStream {
-        private final HeaderCollector header = new HeaderCollector(policy.maxHeaderBytes());
-        private final BodyHashers bodies;
-        private Checked checked;
-        private DkimVerification result;
-
+    public final class Session extends VerifierSession<DkimVerification> {
         private Session(BodyHashes known) {
-            this.bodies = new BodyHashers(known);
-        }
-
-        /**
-         * The body hashes of this message (the known ones and those computed), for a later verifier
-         * of the same body; only after {@link #result()} of a session that was given the whole
-         * message.
-         */
-        public BodyHashes bodyHashes() {
-            result();
-            return bodies.finish();
+            super(policy, known);
         }
 
         @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (result != null) {
-                return;
-            }
-            if (checked == null) {
-                int taken = header.take(b, off, len);
-                if (taken < 0) {
-                    endHeaders();
-                    return;
-                }
-                if (header.complete()) {
-                    endHeaders();
-                }
-                off += taken;
-                len -= taken;
-            }
-            if (result == null && checked != null && len > 0) {
-                bodies.update(b, off, len);
-            }
-        }
-
-        /**
-         * Whether the verdicts are known already and further bytes would be ignored: the header
-         * section held no {@code DKIM-Signature} (or none whose body hash is still to check), or
-         * broke a limit. A caller may then stop writing and call {@link #result()}, sparing the
-         * body.
-         */
-        public boolean decided() {
-            return result != null;
-        }
-
-        /** Finishes the message (if not yet done) and returns the verdicts. */
-        public DkimVerification result() {
-            close();
-            return result;
-        }
-
-        @Override
-        public void close() {
-            if (checked == null) {
-                // the message ended inside its header section: no body
-                endHeaders();
-            }
-            if (result == null) {
-                result = checked.result();
-            }
-        }
-
-        private void endHeaders() {
-            checked = check(header.collected(policy.maxHeaderFields()), bodies);
-            if (!checked.needsBody()) {
-                result = checked.result();
-            }
+        protected Checked check(CollectedHeader header, BodyHashers bodies) {
+            return DkimVerifier.this.check(header, bodies);
         }
     }
 }

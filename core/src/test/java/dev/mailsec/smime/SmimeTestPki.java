@@ -17,33 +17,27 @@ import dev.mailsec.shaded.bc.asn1.x509.KeyUsage;
 import dev.mailsec.shaded.bc.cert.X509CRLHolder;
 import dev.mailsec.shaded.bc.cert.X509v2CRLBuilder;
 import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CRLConverter;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter;
 import dev.mailsec.shaded.bc.cert.jcajce.JcaX509ExtensionUtils;
 import dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder;
 import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
+import dev.mailsec.testsupport.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** A throw-away CA made at test time: nothing secret is committed. */
 public final class SmimeTestPki {
-
-    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     public final KeyPair caKeys;
     public final X509Certificate ca;
@@ -56,13 +50,12 @@ public final class SmimeTestPki {
             X500Name subject = new X500Name("CN=" + name + ",O=mailsec test");
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder b =
-                    new JcaX509v3CertificateBuilder(
+                    TestCertificates.start(
+                            null,
                             subject,
-                            BigInteger.valueOf(SERIAL.incrementAndGet()),
-                            Date.from(now.minus(Duration.ofDays(1))),
-                            Date.from(now.plus(Duration.ofDays(30))),
-                            subject,
-                            caKeys.getPublic());
+                            caKeys.getPublic(),
+                            now.minus(Duration.ofDays(1)),
+                            now.plus(Duration.ofDays(30)));
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             b.addExtension(
@@ -73,12 +66,7 @@ public final class SmimeTestPki {
                     Extension.subjectKeyIdentifier,
                     false,
                     ext.createSubjectKeyIdentifier(caKeys.getPublic()));
-            ca =
-                    new JcaX509CertificateConverter()
-                            .getCertificate(
-                                    b.build(
-                                            new JcaContentSignerBuilder("SHA256withRSA")
-                                                    .build(caKeys.getPrivate())));
+            ca = TestCertificates.sign(b, "SHA256withRSA", caKeys.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -89,23 +77,11 @@ public final class SmimeTestPki {
     }
 
     public static KeyPair rsa() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return g.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.rsa();
     }
 
     public static KeyPair ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.ec();
     }
 
     /** Options for an end-entity certificate. */
@@ -137,13 +113,12 @@ public final class SmimeTestPki {
         KeyPair keys = spec.ec ? ec() : rsa();
         try {
             JcaX509v3CertificateBuilder b =
-                    new JcaX509v3CertificateBuilder(
-                            X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
-                            BigInteger.valueOf(SERIAL.incrementAndGet()),
-                            Date.from(spec.notBefore),
-                            Date.from(spec.notAfter),
+                    TestCertificates.start(
+                            ca,
                             new X500Name("CN=" + address + ",O=mailsec test"),
-                            keys.getPublic());
+                            keys.getPublic(),
+                            spec.notBefore,
+                            spec.notAfter);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             int ku =
@@ -199,12 +174,7 @@ public final class SmimeTestPki {
                                             null)
                                 }));
             }
-            X509Certificate cert =
-                    new JcaX509CertificateConverter()
-                            .getCertificate(
-                                    b.build(
-                                            new JcaContentSignerBuilder("SHA256withRSA")
-                                                    .build(caKeys.getPrivate())));
+            X509Certificate cert = TestCertificates.sign(b, "SHA256withRSA", caKeys.getPrivate());
             return new SmimeKeyPair(
                     address + "#" + cert.getSerialNumber(), keys.getPrivate(), cert, List.of(ca));
         } catch (Exception e) {

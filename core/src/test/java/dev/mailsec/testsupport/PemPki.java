@@ -1,28 +1,16 @@
 package dev.mailsec.testsupport;
 
-import dev.mailsec.shaded.bc.asn1.x500.X500Name;
-import dev.mailsec.shaded.bc.asn1.x509.BasicConstraints;
-import dev.mailsec.shaded.bc.asn1.x509.Extension;
-import dev.mailsec.shaded.bc.asn1.x509.GeneralName;
-import dev.mailsec.shaded.bc.asn1.x509.GeneralNames;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder;
-import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -31,8 +19,6 @@ import javax.net.ssl.SSLContext;
  * unencrypted PKCS#8 key), and the CA as a PEM trust store. EC P-256 keys keep it fast.
  */
 public final class PemPki {
-
-    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     private final KeyPair caKeys;
     private final X509Certificate ca;
@@ -146,44 +132,21 @@ public final class PemPki {
             Duration from,
             Duration to,
             String... dnsNames) {
-        try {
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b =
-                    new JcaX509v3CertificateBuilder(
-                            isCa
-                                    ? new X500Name(cn)
-                                    : X500Name.getInstance(
-                                            ca.getSubjectX500Principal().getEncoded()),
-                            BigInteger.valueOf(SERIAL.incrementAndGet()),
-                            Date.from(now.plus(from)),
-                            Date.from(now.plus(to)),
-                            new X500Name(cn),
-                            subject.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-            if (dnsNames.length > 0) {
-                GeneralName[] names = new GeneralName[dnsNames.length];
-                for (int i = 0; i < names.length; i++) {
-                    names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
-                }
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-            }
-            return new JcaX509CertificateConverter()
-                    .getCertificate(
-                            b.build(
-                                    new JcaContentSignerBuilder("SHA256withECDSA")
-                                            .build((isCa ? subject : caKeys).getPrivate())));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        Instant now = Instant.now();
+        return TestCertificates.issue(
+                cn,
+                subject.getPublic(),
+                isCa ? null : ca,
+                (isCa ? subject : caKeys).getPrivate(),
+                "SHA256withECDSA",
+                isCa,
+                now.plus(from),
+                now.plus(to),
+                null,
+                dnsNames);
     }
 
     private static KeyPair ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(256);
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.ec();
     }
 }

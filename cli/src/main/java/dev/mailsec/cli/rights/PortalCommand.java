@@ -1,5 +1,6 @@
 package dev.mailsec.cli.rights;
 
+import dev.mailsec.cli.Foreground;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.config.PackPaths;
 import dev.mailsec.dkm.DkmException;
@@ -85,29 +86,19 @@ public final class PortalCommand implements Callable<Integer> {
             throw new UserException("cannot start the portal: " + e.getMessage(), 75);
         } catch (IOException e) {
             engine.close();
-            throw new UserException(
-                    "cannot listen on "
-                            + portalConfig.bindHost()
-                            + ":"
-                            + portalConfig.port()
-                            + ": "
-                            + e.getMessage(),
-                    1);
+            throw Foreground.cannotListen(portalConfig.bindHost(), portalConfig.port(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    portal.close();
-                                    try {
-                                        engine.close();
-                                    } catch (Exception e) {
-                                        // stopping anyway
-                                    }
-                                    stopped.countDown();
-                                },
-                                "portal-shutdown"));
+        CountDownLatch stopped =
+                Foreground.stopOnShutdown(
+                        "portal-shutdown",
+                        () -> {
+                            portal.close();
+                            try {
+                                engine.close();
+                            } catch (Exception e) {
+                                // stopping anyway
+                            }
+                        });
         PrintWriter out = spec.commandLine().getOut();
         out.println(
                 "mailsec portal: listening on "

@@ -1,6 +1,6 @@
 package dev.mailsec.cli.tls;
 
-import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.Foreground;
 import dev.mailsec.tls.published.OwnPolicies;
 import dev.mailsec.tls.published.OwnPolicy;
 import dev.mailsec.tls.published.PolicyServer;
@@ -35,24 +35,9 @@ public final class MtaStsServeCommand implements Callable<Integer> {
         try {
             server = PolicyServer.start(policies);
         } catch (IOException e) {
-            throw new UserException(
-                    "cannot listen on "
-                            + policies.bind()
-                            + ":"
-                            + policies.port()
-                            + ": "
-                            + e.getMessage(),
-                    1);
+            throw Foreground.cannotListen(policies.bind(), policies.port(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    server.close();
-                                    stopped.countDown();
-                                },
-                                "mta-sts-shutdown"));
+        CountDownLatch stopped = Foreground.stopOnShutdown("mta-sts-shutdown", server::close);
         PrintWriter out = spec.commandLine().getOut();
         for (OwnPolicy policy : policies.policies().values()) {
             out.println(

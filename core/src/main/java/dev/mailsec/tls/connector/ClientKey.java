@@ -1,11 +1,11 @@
 package dev.mailsec.tls.connector;
 
+import dev.mailsec.tls.KeyMatch;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -54,7 +54,7 @@ public final class ClientKey {
         }
         X509Certificate leaf = chain.get(0);
         String what = "version " + version + " (" + leaf.getSubjectX500Principal().getName() + ")";
-        if (!matches(privateKey, leaf)) {
+        if (!KeyMatch.matches(privateKey, leaf)) {
             throw new InvalidConnectorsException(
                     what + ": the private key does not belong to the certificate");
         }
@@ -84,39 +84,6 @@ public final class ClientKey {
                     what + ": unreadable extended key usage: " + e.getMessage(), e);
         }
         return new ClientKey(privateKey, chain, version);
-    }
-
-    private static boolean matches(PrivateKey key, X509Certificate leaf) {
-        String algorithm;
-        switch (key.getAlgorithm()) {
-            case "RSA":
-                algorithm = "SHA256withRSA";
-                break;
-            case "EC":
-                algorithm = "SHA256withECDSA";
-                break;
-            case "Ed25519":
-            case "Ed448":
-            case "EdDSA":
-                algorithm = key.getAlgorithm();
-                break;
-            default:
-                return false;
-        }
-        try {
-            byte[] challenge = new byte[32];
-            new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(leaf.getPublicKey());
-            verifier.update(challenge);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     /** The leaf certificate. */

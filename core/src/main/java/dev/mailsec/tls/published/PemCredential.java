@@ -1,5 +1,6 @@
 package dev.mailsec.tls.published;
 
+import dev.mailsec.tls.KeyMatch;
 import dev.mailsec.tls.connector.HostNameMatcher;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -49,7 +48,7 @@ public final class PemCredential {
     public static PemCredential load(Path chainFile, Path keyFile) {
         List<X509Certificate> chain = certificates(chainFile);
         PrivateKey key = privateKey(keyFile);
-        if (!belongTogether(key, chain.get(0))) {
+        if (!KeyMatch.matches(key, chain.get(0))) {
             throw new IllegalArgumentException(
                     "the key in " + keyFile + " is not the key of the certificate in " + chainFile);
         }
@@ -100,27 +99,6 @@ public final class PemCredential {
             }
         }
         throw new IllegalArgumentException(file + " holds no RSA, EC or Ed25519 private key");
-    }
-
-    private static boolean belongTogether(PrivateKey key, X509Certificate leaf) {
-        String algorithm =
-                key.getAlgorithm().equals("RSA")
-                        ? "SHA256withRSA"
-                        : key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "Ed25519";
-        try {
-            byte[] probe = new byte[32];
-            new SecureRandom().nextBytes(probe);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(leaf.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     public List<X509Certificate> chain() {

@@ -1,28 +1,14 @@
 package dev.mailsec.tls.connector;
 
-import dev.mailsec.shaded.bc.asn1.x500.X500Name;
-import dev.mailsec.shaded.bc.asn1.x509.BasicConstraints;
-import dev.mailsec.shaded.bc.asn1.x509.ExtendedKeyUsage;
-import dev.mailsec.shaded.bc.asn1.x509.Extension;
-import dev.mailsec.shaded.bc.asn1.x509.GeneralName;
-import dev.mailsec.shaded.bc.asn1.x509.GeneralNames;
 import dev.mailsec.shaded.bc.asn1.x509.KeyPurposeId;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder;
-import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
-import java.math.BigInteger;
+import dev.mailsec.testsupport.TestCertificates;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** A CA issuing client and server certificates for the client-certificate tests. */
 final class ClientPki {
-
-    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     final KeyPair caKeys = rsa();
     final X509Certificate ca = issue("CN=client test CA", caKeys, caKeys, null, null, true, 0, 30);
@@ -68,46 +54,21 @@ final class ClientPki {
             boolean isCa,
             int fromDays,
             int toDays) {
-        try {
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b =
-                    new JcaX509v3CertificateBuilder(
-                            isCa
-                                    ? new X500Name(cn)
-                                    : X500Name.getInstance(
-                                            ca.getSubjectX500Principal().getEncoded()),
-                            BigInteger.valueOf(SERIAL.incrementAndGet()),
-                            Date.from(now.plus(Duration.ofDays(fromDays)).minusSeconds(3600)),
-                            Date.from(now.plus(Duration.ofDays(toDays))),
-                            new X500Name(cn),
-                            subject.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-            if (usage != null) {
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
-            }
-            if (dnsName != null) {
-                b.addExtension(
-                        Extension.subjectAlternativeName,
-                        false,
-                        new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
-            }
-            return new JcaX509CertificateConverter()
-                    .getCertificate(
-                            b.build(
-                                    new JcaContentSignerBuilder("SHA256withRSA")
-                                            .build(issuer.getPrivate())));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        Instant now = Instant.now();
+        return TestCertificates.issue(
+                cn,
+                subject.getPublic(),
+                isCa ? null : ca,
+                issuer.getPrivate(),
+                "SHA256withRSA",
+                isCa,
+                now.plus(Duration.ofDays(fromDays)).minusSeconds(3600),
+                now.plus(Duration.ofDays(toDays)),
+                usage,
+                dnsName == null ? new String[0] : new String[] {dnsName});
     }
 
     static KeyPair rsa() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return g.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.rsa();
     }
 }

@@ -1,30 +1,16 @@
 package dev.mailsec.tls.connector.dane;
 
-import dev.mailsec.shaded.bc.asn1.x500.X500Name;
-import dev.mailsec.shaded.bc.asn1.x509.BasicConstraints;
-import dev.mailsec.shaded.bc.asn1.x509.Extension;
-import dev.mailsec.shaded.bc.asn1.x509.GeneralName;
-import dev.mailsec.shaded.bc.asn1.x509.GeneralNames;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509CertificateConverter;
-import dev.mailsec.shaded.bc.cert.jcajce.JcaX509v3CertificateBuilder;
-import dev.mailsec.shaded.bc.operator.jcajce.JcaContentSignerBuilder;
-import java.math.BigInteger;
+import dev.mailsec.testsupport.TestCertificates;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Certificates for the DANE tests, made with Bouncy Castle: a private root and intermediate CA
  * (nobody's trust store holds them), and server certificates they issue or that sign themselves.
  */
 public final class DanePki {
-
-    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     public final KeyPair rootKeys = ec();
     public final X509Certificate root =
@@ -80,46 +66,22 @@ public final class DanePki {
             int fromDays,
             int toDays,
             String... dnsNames) {
-        try {
-            Instant now = Instant.now();
-            X500Name subjectName = new X500Name(cn);
-            JcaX509v3CertificateBuilder b =
-                    new JcaX509v3CertificateBuilder(
-                            issuer == null
-                                    ? subjectName
-                                    : X500Name.getInstance(
-                                            issuer.getSubjectX500Principal().getEncoded()),
-                            BigInteger.valueOf(SERIAL.incrementAndGet()),
-                            Date.from(now.plus(Duration.ofDays(fromDays))),
-                            Date.from(now.plus(Duration.ofDays(toDays))),
-                            subjectName,
-                            subject.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-            if (dnsNames.length > 0) {
-                GeneralName[] names = new GeneralName[dnsNames.length];
-                for (int i = 0; i < dnsNames.length; i++) {
-                    names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
-                }
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-            }
-            KeyPair signer = issuerKeys == null ? subject : issuerKeys;
-            return new JcaX509CertificateConverter()
-                    .getCertificate(
-                            b.build(
-                                    new JcaContentSignerBuilder("SHA256withECDSA")
-                                            .build(signer.getPrivate())));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        Instant now = Instant.now();
+        KeyPair signer = issuerKeys == null ? subject : issuerKeys;
+        return TestCertificates.issue(
+                cn,
+                subject.getPublic(),
+                issuer,
+                signer.getPrivate(),
+                "SHA256withECDSA",
+                isCa,
+                now.plus(Duration.ofDays(fromDays)),
+                now.plus(Duration.ofDays(toDays)),
+                null,
+                dnsNames);
     }
 
     private static KeyPair ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.ec();
     }
 }
