@@ -1,5 +1,6 @@
 package dev.mailsec.cli.dmarc;
 
+import dev.mailsec.cli.ReportCommands;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.dmarc.report.AggregateReporter;
@@ -91,14 +92,11 @@ public final class DmarcReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration period;
-        try {
-            period = Duration.parse(interval);
-        } catch (DateTimeParseException e) {
-            throw new UserException(
-                    "--interval: must be ISO-8601 such as P1D, got '" + interval + "'", 2);
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        Duration period = ReportCommands.interval(interval);
+        return ReportCommands.dryRun(spec, out -> print(out, period));
+    }
+
+    private void print(PrintWriter out, Duration period) throws IOException {
         try (CounterStore<ReportRow> s = ReportStores.open(store, schema, Integer.MAX_VALUE)) {
             AggregateReporter reporter =
                     new AggregateReporter(
@@ -138,12 +136,6 @@ public final class DmarcReportCommand implements Callable<Integer> {
                     out.println(new String(r.xml(), StandardCharsets.UTF_8));
                 }
             }
-            out.flush();
-            return 0;
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--store: " + e.getMessage(), 2);
-        } catch (IOException e) {
-            throw new UserException("cannot read the report store: " + e.getMessage());
         }
     }
 
