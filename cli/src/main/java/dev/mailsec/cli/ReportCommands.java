@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -75,16 +73,6 @@ public final class ReportCommands {
             throw new UserException("no such file: " + f, 2);
         } catch (IOException e) {
             throw new UserException("cannot read " + f + ": " + e.getMessage(), 2);
-        }
-    }
-
-    /** Option {@code --interval}: an ISO-8601 duration. */
-    public static Duration interval(String interval) {
-        try {
-            return Duration.parse(interval);
-        } catch (DateTimeParseException e) {
-            throw new UserException(
-                    "--interval: must be ISO-8601 such as P1D, got '" + interval + "'", 2);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mailsec.cli.dmarc;
 
 import dev.mailsec.cli.ReportCommands;
+import dev.mailsec.cli.ReportInterval;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.dmarc.report.AggregateReporter;
@@ -81,18 +82,14 @@ public final class DmarcReportCommand implements Callable<Integer> {
             description = "Receiver domain in file names (default: ${DEFAULT-VALUE}).")
     String receiver;
 
-    @Option(
-            names = "--interval",
-            defaultValue = "P1D",
-            description = "The mailet's reporting period, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    String interval;
+    @CommandLine.Mixin ReportInterval interval;
 
     @Option(names = "--no-xml", description = "Leave the XML out.")
     boolean noXml;
 
     @Override
     public Integer call() {
-        Duration period = ReportCommands.interval(interval);
+        Duration period = interval.period();
         return ReportCommands.dryRun(spec, out -> print(out, period));
     }
 

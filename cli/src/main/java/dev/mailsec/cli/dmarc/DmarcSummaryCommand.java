@@ -1,14 +1,10 @@
 package dev.mailsec.cli.dmarc;
 
-import dev.mailsec.cli.ReportCommands;
+import dev.mailsec.cli.ReportFilesCommand;
+import dev.mailsec.dmarc.report.ReceivedReport;
 import dev.mailsec.dmarc.report.ReceivedReports;
 import dev.mailsec.dmarc.report.ReportSummary;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./mailsec dmarc summary FILE...}: reads aggregate reports other receivers sent about our
@@ -19,16 +15,9 @@ import picocli.CommandLine.Parameters;
         name = "summary",
         mixinStandardHelpOptions = true,
         description = "Summarise incoming DMARC aggregate reports (.xml, .xml.gz, .zip, .eml).")
-public final class DmarcSummaryCommand implements Callable<Integer> {
+public final class DmarcSummaryCommand extends ReportFilesCommand<ReceivedReport> {
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Report files.")
-    List<Path> files;
-
-    @Override
-    public Integer call() {
-        return ReportCommands.summarise(
-                spec, files, ReceivedReports::read, "report", ReportSummary::format);
+    public DmarcSummaryCommand() {
+        super(ReceivedReports::read, "report", ReportSummary::format);
     }
 }

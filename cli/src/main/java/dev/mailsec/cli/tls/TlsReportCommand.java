@@ -1,6 +1,7 @@
 package dev.mailsec.cli.tls;
 
 import dev.mailsec.cli.ReportCommands;
+import dev.mailsec.cli.ReportInterval;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.report.CounterStore;
 import dev.mailsec.tls.report.PreparedTlsReport;
@@ -74,18 +75,14 @@ public final class TlsReportCommand implements Callable<Integer> {
             description = "Our domain in the reports (default: ${DEFAULT-VALUE}).")
     String submitter;
 
-    @Option(
-            names = "--interval",
-            defaultValue = "P1D",
-            description = "The mailet's reporting period, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    String interval;
+    @CommandLine.Mixin ReportInterval interval;
 
     @Option(names = "--no-json", description = "Leave the JSON out.")
     boolean noJson;
 
     @Override
     public Integer call() {
-        Duration period = ReportCommands.interval(interval);
+        Duration period = interval.period();
         return ReportCommands.dryRun(spec, out -> print(out, period));
     }
 

@@ -1,14 +1,10 @@
 package dev.mailsec.cli.tls;
 
-import dev.mailsec.cli.ReportCommands;
+import dev.mailsec.cli.ReportFilesCommand;
+import dev.mailsec.tls.report.ReceivedTlsReport;
 import dev.mailsec.tls.report.ReceivedTlsReports;
 import dev.mailsec.tls.report.TlsReportSummary;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./mailsec tls reports FILE...}: reads TLS reports (RFC 8460) other senders sent about our
@@ -20,16 +16,9 @@ import picocli.CommandLine.Parameters;
         name = "reports",
         mixinStandardHelpOptions = true,
         description = "Summarise incoming TLS reports (.json, .json.gz, .eml).")
-public final class TlsReportsCommand implements Callable<Integer> {
+public final class TlsReportsCommand extends ReportFilesCommand<ReceivedTlsReport> {
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Report files.")
-    List<Path> files;
-
-    @Override
-    public Integer call() {
-        return ReportCommands.summarise(
-                spec, files, ReceivedTlsReports::read, "TLS report", TlsReportSummary::format);
+    public TlsReportsCommand() {
+        super(ReceivedTlsReports::read, "TLS report", TlsReportSummary::format);
     }
 }
