@@ -1,5 +1,7 @@
 package dev.mailsec.cli.dmarc;
 
+import dev.mailsec.cli.ReportCommands;
+import dev.mailsec.cli.ReportInterval;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.dmarc.report.AggregateReporter;
@@ -80,25 +82,18 @@ public final class DmarcReportCommand implements Callable<Integer> {
             description = "Receiver domain in file names (default: ${DEFAULT-VALUE}).")
     String receiver;
 
-    @Option(
-            names = "--interval",
-            defaultValue = "P1D",
-            description = "The mailet's reporting period, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    String interval;
+    @CommandLine.Mixin ReportInterval interval;
 
     @Option(names = "--no-xml", description = "Leave the XML out.")
     boolean noXml;
 
     @Override
     public Integer call() {
-        Duration period;
-        try {
-            period = Duration.parse(interval);
-        } catch (DateTimeParseException e) {
-            throw new UserException(
-                    "--interval: must be ISO-8601 such as P1D, got '" + interval + "'", 2);
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        Duration period = interval.period();
+        return ReportCommands.dryRun(spec, out -> print(out, period));
+    }
+
+    private void print(PrintWriter out, Duration period) throws IOException {
         try (CounterStore<ReportRow> s = ReportStores.open(store, schema, Integer.MAX_VALUE)) {
             AggregateReporter reporter =
                     new AggregateReporter(
@@ -138,12 +133,6 @@ public final class DmarcReportCommand implements Callable<Integer> {
                     out.println(new String(r.xml(), StandardCharsets.UTF_8));
                 }
             }
-            out.flush();
-            return 0;
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--store: " + e.getMessage(), 2);
-        } catch (IOException e) {
-            throw new UserException("cannot read the report store: " + e.getMessage());
         }
     }
 

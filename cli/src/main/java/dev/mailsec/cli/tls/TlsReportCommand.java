@@ -1,6 +1,7 @@
 package dev.mailsec.cli.tls;
 
-import dev.mailsec.cli.UserException;
+import dev.mailsec.cli.ReportCommands;
+import dev.mailsec.cli.ReportInterval;
 import dev.mailsec.cli.dkim.KeyRecordOptions;
 import dev.mailsec.report.CounterStore;
 import dev.mailsec.tls.report.PreparedTlsReport;
@@ -12,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -75,25 +75,18 @@ public final class TlsReportCommand implements Callable<Integer> {
             description = "Our domain in the reports (default: ${DEFAULT-VALUE}).")
     String submitter;
 
-    @Option(
-            names = "--interval",
-            defaultValue = "P1D",
-            description = "The mailet's reporting period, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    String interval;
+    @CommandLine.Mixin ReportInterval interval;
 
     @Option(names = "--no-json", description = "Leave the JSON out.")
     boolean noJson;
 
     @Override
     public Integer call() {
-        Duration period;
-        try {
-            period = Duration.parse(interval);
-        } catch (DateTimeParseException e) {
-            throw new UserException(
-                    "--interval: must be ISO-8601 such as P1D, got '" + interval + "'", 2);
-        }
-        PrintWriter out = spec.commandLine().getOut();
+        Duration period = interval.period();
+        return ReportCommands.dryRun(spec, out -> print(out, period));
+    }
+
+    private void print(PrintWriter out, Duration period) throws IOException {
         try (CounterStore<TlsSessionRow> s =
                 TlsReportStores.open(store, schema, Integer.MAX_VALUE)) {
             TlsReporter reporter =
@@ -126,12 +119,6 @@ public final class TlsReportCommand implements Callable<Integer> {
                     out.println(new String(r.json(), StandardCharsets.UTF_8));
                 }
             }
-            out.flush();
-            return 0;
-        } catch (IllegalArgumentException e) {
-            throw new UserException("--store: " + e.getMessage(), 2);
-        } catch (IOException e) {
-            throw new UserException("cannot read the report store: " + e.getMessage());
         }
     }
 }

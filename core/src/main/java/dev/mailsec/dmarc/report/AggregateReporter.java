@@ -1,5 +1,6 @@
 package dev.mailsec.dmarc.report;
 
+import dev.mailsec.report.ClaimedReports;
 import dev.mailsec.report.CounterStore;
 import java.io.IOException;
 import java.time.Duration;
@@ -7,8 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +107,7 @@ public final class AggregateReporter {
      * to the epoch.
      */
     public long periodOf(Instant t) {
-        return Math.floorDiv(t.getEpochSecond(), intervalSeconds) * intervalSeconds;
+        return ClaimedReports.periodOf(t, intervalSeconds);
     }
 
     /**
@@ -151,10 +150,7 @@ public final class AggregateReporter {
 
     /** The report of one period and domain, if it has rows. */
     public Optional<PreparedReport> prepare(long period, String policyDomain) throws IOException {
-        Map<ReportRow, Long> rows = new LinkedHashMap<>();
-        store.rows(period, policyDomain).entrySet().stream()
-                .sorted(Map.Entry.<ReportRow, Long>comparingByValue(Comparator.reverseOrder()))
-                .forEach(e -> rows.put(e.getKey(), e.getValue()));
+        Map<ReportRow, Long> rows = ClaimedReports.rows(store, period, policyDomain);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -259,57 +255,46 @@ public final class AggregateReporter {
         List<Delivery> all = new ArrayList<>();
         List<CounterStore.Pending> pending = store.pending(now.getEpochSecond());
         periods.retain(pending);
-        for (CounterStore.Pending p : pending) {
-            if (!periods.finished(store, p, now) || !store.claim(p.period, p.policyDomain)) {
-                continue;
-            }
-            // kept (claim given back) unless this run decided: a store read that fails keeps it
-            boolean keep = true;
-            try {
-                Optional<PreparedReport> report = prepare(p.period, p.policyDomain);
-                boolean temporary = false;
-                boolean sent = false;
-                if (report.isPresent()) {
-                    for (Delivery d : plan(report.get(), now)) {
-                        Delivery done = d;
-                        if (d.send) {
-                            try {
-                                sender.send(d.message);
-                                sent = true;
-                                done =
-                                        new Delivery(
-                                                d.report, d.uri, d.to, d.size, true, "sent", null);
-                            } catch (MessagingException | RuntimeException e) {
-                                done =
-                                        new Delivery(
-                                                d.report,
-                                                d.uri,
-                                                d.to,
-                                                d.size,
-                                                false,
-                                                "temporary: cannot send: " + e.getMessage(),
-                                                null);
-                            }
-                        }
-                        temporary |= done.temporary();
-                        all.add(done);
-                        LOG.info(
-                                "DMARC report {} to {}: {}",
-                                d.report.fileName(),
-                                d.uri,
-                                done.outcome);
+        ClaimedReports.sendEach(
+                store,
+                pending,
+                p -> periods.finished(store, p, now),
+                p -> sendOne(p, now, sender, all),
+                periods::forget);
+        return all;
+    }
+
+    /** Sends one claimed report, adding what happened to {@code all}; whether to keep it. */
+    private boolean sendOne(CounterStore.Pending p, Instant now, Sender sender, List<Delivery> all)
+            throws IOException {
+        Optional<PreparedReport> report = prepare(p.period, p.policyDomain);
+        boolean temporary = false;
+        boolean sent = false;
+        if (report.isPresent()) {
+            for (Delivery d : plan(report.get(), now)) {
+                Delivery done = d;
+                if (d.send) {
+                    try {
+                        sender.send(d.message);
+                        sent = true;
+                        done = new Delivery(d.report, d.uri, d.to, d.size, true, "sent", null);
+                    } catch (MessagingException | RuntimeException e) {
+                        done =
+                                new Delivery(
+                                        d.report,
+                                        d.uri,
+                                        d.to,
+                                        d.size,
+                                        false,
+                                        "temporary: cannot send: " + e.getMessage(),
+                                        null);
                     }
                 }
-                keep = temporary && !sent;
-            } finally {
-                if (keep) {
-                    store.unclaim(p.period, p.policyDomain);
-                } else {
-                    store.remove(p.period, p.policyDomain);
-                    periods.forget(p);
-                }
+                temporary |= done.temporary();
+                all.add(done);
+                LOG.info("DMARC report {} to {}: {}", d.report.fileName(), d.uri, done.outcome);
             }
         }
-        return all;
+        return temporary && !sent;
     }
 }

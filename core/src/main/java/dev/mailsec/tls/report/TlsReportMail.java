@@ -1,17 +1,11 @@
 package dev.mailsec.tls.report;
 
+import dev.mailsec.report.ReportMessage;
 import java.time.Instant;
-import java.util.Date;
-import java.util.Properties;
-import javax.activation.DataHandler;
 import javax.mail.MessagingException;
-import javax.mail.Session;
 import javax.mail.internet.ContentType;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
-import javax.mail.util.ByteArrayDataSource;
 
 /**
  * The mail that carries a TLS report to one {@code rua=mailto:} address (RFC 8460 section 5.3):
@@ -30,23 +24,13 @@ public final class TlsReportMail {
     public static MimeMessage build(
             PreparedTlsReport report, String from, String submitter, String to, Instant now)
             throws MessagingException {
-        MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
-        m.setFrom(new InternetAddress(from, true));
-        m.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to, true));
-        m.setSubject(
-                "Report Domain: "
-                        + report.policyDomain()
-                        + " Submitter: "
-                        + submitter
-                        + " Report-ID: <"
-                        + report.reportId()
-                        + ">",
-                "UTF-8");
+        MimeMessage m =
+                ReportMessage.start(from, to, report.policyDomain(), submitter, report.reportId());
         m.setHeader("TLS-Report-Domain", report.policyDomain());
         m.setHeader("TLS-Report-Submitter", submitter);
-        m.setSentDate(Date.from(now));
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(
+        return ReportMessage.finish(
+                m,
+                now,
                 "This is an aggregate TLS report (RFC 8460) from "
                         + submitter
                         + " for "
@@ -56,19 +40,10 @@ public final class TlsReportMail {
                         + " successful and "
                         + report.failures()
                         + " failed sessions.\r\n",
-                "UTF-8");
-        MimeBodyPart attachment = new MimeBodyPart();
-        attachment.setDataHandler(
-                new DataHandler(new ByteArrayDataSource(report.gzip(), MEDIA_TYPE)));
-        attachment.setFileName(report.fileName());
-        attachment.setDisposition(MimeBodyPart.ATTACHMENT);
-        attachment.setHeader("Content-Transfer-Encoding", "base64");
-        MimeMultipart multipart = new ReportMultipart();
-        multipart.addBodyPart(text);
-        multipart.addBodyPart(attachment);
-        m.setContent(multipart);
-        m.saveChanges();
-        return m;
+                report.gzip(),
+                MEDIA_TYPE,
+                report.fileName(),
+                new ReportMultipart());
     }
 
     /** {@code multipart/report; report-type="tlsrpt"} (RFC 6522, RFC 8460 section 5.3). */

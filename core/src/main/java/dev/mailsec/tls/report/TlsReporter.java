@@ -3,13 +3,12 @@ package dev.mailsec.tls.report;
 import dev.mailsec.dkim.KeyLookup;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dmarc.report.RuaUri;
+import dev.mailsec.report.ClaimedReports;
 import dev.mailsec.report.CounterStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +96,7 @@ public final class TlsReporter {
 
     /** The start (epoch seconds) of the period {@code t} falls in; periods align to the epoch. */
     public long periodOf(Instant t) {
-        return Math.floorDiv(t.getEpochSecond(), intervalSeconds) * intervalSeconds;
+        return ClaimedReports.periodOf(t, intervalSeconds);
     }
 
     /** The reports of periods that started before {@code before} (epoch seconds). */
@@ -112,10 +111,7 @@ public final class TlsReporter {
     /** The report of one period and domain, if it has sessions; rua read from DNS now. */
     public Optional<PreparedTlsReport> prepare(long period, String policyDomain)
             throws IOException {
-        Map<TlsSessionRow, Long> rows = new LinkedHashMap<>();
-        store.rows(period, policyDomain).entrySet().stream()
-                .sorted(Map.Entry.<TlsSessionRow, Long>comparingByValue(Comparator.reverseOrder()))
-                .forEach(e -> rows.put(e.getKey(), e.getValue()));
+        Map<TlsSessionRow, Long> rows = ClaimedReports.rows(store, period, policyDomain);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -203,53 +199,53 @@ public final class TlsReporter {
     public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
         store.flush();
         List<Delivery> all = new ArrayList<>();
-        for (CounterStore.Pending p : store.pending(periodOf(now))) {
-            if (!store.claim(p.period, p.policyDomain)) {
-                continue;
-            }
-            boolean keep = true;
-            try {
-                Optional<PreparedTlsReport> report = prepare(p.period, p.policyDomain);
-                boolean failed = false;
-                boolean sent = false;
-                if (report.isPresent()) {
-                    for (Delivery d : plan(report.get(), now)) {
-                        Delivery done = d;
-                        if (d.send) {
-                            try {
-                                sender.send(d.message);
-                                sent = true;
-                                done = new Delivery(d.report, d.uri, true, "sent", null);
-                            } catch (MessagingException | RuntimeException e) {
-                                failed = true;
-                                done =
-                                        new Delivery(
-                                                d.report,
-                                                d.uri,
-                                                false,
-                                                "temporary: cannot send: " + e.getMessage(),
-                                                null);
-                            }
-                        }
-                        all.add(done);
-                        LOG.info(
-                                "TLS report {} to {}: {}",
-                                d.report.fileName(),
-                                d.uri.isEmpty() ? "-" : d.uri,
-                                done.outcome);
-                    }
-                }
-                keep = failed && !sent;
-            } catch (IOException e) {
-                LOG.warn("TLS report for {}: kept for the next run ({})", p, e.getMessage());
-            } finally {
-                if (keep) {
-                    store.unclaim(p.period, p.policyDomain);
-                } else {
-                    store.remove(p.period, p.policyDomain);
-                }
-            }
-        }
+        ClaimedReports.sendEach(
+                store,
+                store.pending(periodOf(now)),
+                p -> true,
+                p -> sendOne(p, now, sender, all),
+                p -> {});
         return all;
+    }
+
+    /** Sends one claimed report, adding what happened to {@code all}; whether to keep it. */
+    private boolean sendOne(
+            CounterStore.Pending p, Instant now, Sender sender, List<Delivery> all) {
+        try {
+            Optional<PreparedTlsReport> report = prepare(p.period, p.policyDomain);
+            boolean failed = false;
+            boolean sent = false;
+            if (report.isPresent()) {
+                for (Delivery d : plan(report.get(), now)) {
+                    Delivery done = d;
+                    if (d.send) {
+                        try {
+                            sender.send(d.message);
+                            sent = true;
+                            done = new Delivery(d.report, d.uri, true, "sent", null);
+                        } catch (MessagingException | RuntimeException e) {
+                            failed = true;
+                            done =
+                                    new Delivery(
+                                            d.report,
+                                            d.uri,
+                                            false,
+                                            "temporary: cannot send: " + e.getMessage(),
+                                            null);
+                        }
+                    }
+                    all.add(done);
+                    LOG.info(
+                            "TLS report {} to {}: {}",
+                            d.report.fileName(),
+                            d.uri.isEmpty() ? "-" : d.uri,
+                            done.outcome);
+                }
+            }
+            return failed && !sent;
+        } catch (IOException e) {
+            LOG.warn("TLS report for {}: kept for the next run ({})", p, e.getMessage());
+            return true;
+        }
     }
 }

@@ -3,16 +3,13 @@ package dev.mailsec.dmarc.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.dkim.KeyLookup;
-import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.report.FileCounterStore;
+import dev.mailsec.testsupport.ReporterFixture;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -22,18 +19,9 @@ import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AggregateReporterTest {
+class AggregateReporterTest extends ReporterFixture {
 
-    static final Instant DAY1 = Instant.parse("2026-12-06T10:00:00Z");
-    static final Instant DAY2 = Instant.parse("2026-12-07T00:05:00Z");
-
-    @TempDir Path dir;
-    final Map<String, KeyLookup> dns = new HashMap<>();
-    final KeyRecordSource txt =
-            name -> dns.getOrDefault(name, KeyLookup.notFound("NXDOMAIN " + name));
-    final List<MimeMessage> sent = new ArrayList<>();
     FileCounterStore<ReportRow> store;
     AggregateReporter reporter;
 

@@ -16,8 +16,6 @@ import dev.mailsec.report.CounterStore;
 import dev.mailsec.report.ReportSchedule;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -50,15 +48,15 @@ import org.apache.mailet.base.GenericMailet;
  */
 public class RecordDmarcResult extends GenericMailet {
 
-    static final String STORE = "store";
-    static final String SCHEMA = "schema";
-    static final String ORG_NAME = "orgName";
-    static final String REPORT_EMAIL = "reportEmail";
+    static final String STORE = ReportMailets.STORE;
+    static final String SCHEMA = ReportMailets.SCHEMA;
+    static final String ORG_NAME = ReportMailets.ORG_NAME;
+    static final String REPORT_EMAIL = ReportMailets.REPORT_EMAIL;
     static final String RECEIVER = "receiver";
-    static final String INTERVAL = "interval";
-    static final String CHECK_EVERY = "checkEvery";
-    static final String MAX_ROWS = "maxRowsPerDomain";
-    static final String SEND_REPORTS = "sendReports";
+    static final String INTERVAL = ReportMailets.INTERVAL;
+    static final String CHECK_EVERY = ReportMailets.CHECK_EVERY;
+    static final String MAX_ROWS = ReportMailets.MAX_ROWS;
+    static final String SEND_REPORTS = ReportMailets.SEND_REPORTS;
     static final String ZONE_FILE = ReportMailets.ZONE_FILE;
     static final String DNS_SERVERS = ReportMailets.DNS_SERVERS;
     static final String DNS_TIMEOUT = ReportMailets.DNS_TIMEOUT;
@@ -98,50 +96,33 @@ public class RecordDmarcResult extends GenericMailet {
         InitParameters.checkKnown("RecordDmarcResult", getInitParameterNames(), PARAMETERS);
         Parameters p = Parameters.of("RecordDmarcResult", this::getInitParameter).engineMessages();
         try {
-            String url = p.required(STORE);
-            String schema = p.optional(SCHEMA, ReportStores.DEFAULT_SCHEMA);
-            String orgName = p.required(ORG_NAME);
-            String email = p.required(REPORT_EMAIL, ReportMailets::address);
-            String receiver =
-                    p.optional(RECEIVER, ReportMailets::domain)
-                            .orElse(
-                                    email.substring(email.lastIndexOf('@') + 1)
-                                            .toLowerCase(Locale.ROOT));
-            Duration interval =
-                    p.duration(
-                            INTERVAL,
-                            ChronoUnit.SECONDS,
-                            Duration.ofDays(1),
-                            Duration.ofSeconds(1),
-                            Duration.ofDays(1));
-            Duration every =
-                    p.duration(
-                            CHECK_EVERY,
-                            ChronoUnit.SECONDS,
-                            Duration.ofMinutes(1),
-                            Duration.ofSeconds(1),
-                            Duration.ofHours(1));
-            int maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
-            boolean send = p.bool(SEND_REPORTS, true);
+            ReportMailets.Settings s =
+                    new ReportMailets.Settings(
+                            p, ReportStores.DEFAULT_SCHEMA, RECEIVER, Duration.ofDays(1));
             KeyRecordSource txt = ReportMailets.txt("RecordDmarcResult", p);
             store =
                     ReportMailets.openStore(
-                            "RecordDmarcResult", url, schema, ReportStores.ROWS, maxRows);
+                            "RecordDmarcResult", s.url, s.schema, ReportStores.ROWS, s.maxRows);
             recorder = new CounterRecorder<>(store, "DMARC reports");
             reporter =
                     new AggregateReporter(
-                            store, new ReportDestinations(txt), orgName, email, receiver, interval);
+                            store,
+                            new ReportDestinations(txt),
+                            s.orgName,
+                            s.email,
+                            s.submitter,
+                            s.interval);
             schedule =
-                    new ReportSchedule(
+                    s.schedule(
                             "DMARC reports",
                             store,
                             now ->
                                     reporter.sendDue(
                                             now,
-                                            m -> ReportMailets.send(getMailetContext(), email, m)),
-                            clock,
-                            send,
-                            every);
+                                            m ->
+                                                    ReportMailets.send(
+                                                            getMailetContext(), s.email, m)),
+                            clock);
             schedule.start();
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);

@@ -9,11 +9,15 @@ import dev.mailsec.mail.DomainName;
 import dev.mailsec.report.CountedRow;
 import dev.mailsec.report.CounterStore;
 import dev.mailsec.report.CounterStores;
+import dev.mailsec.report.ReportSchedule;
 import dev.mailsec.report.RowKind;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.mail.Address;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -29,11 +33,76 @@ import org.apache.mailet.MailetContext;
  */
 public final class ReportMailets {
 
+    public static final String STORE = "store";
+    public static final String SCHEMA = "schema";
+    public static final String ORG_NAME = "orgName";
+    public static final String REPORT_EMAIL = "reportEmail";
+    public static final String INTERVAL = "interval";
+    public static final String CHECK_EVERY = "checkEvery";
+    public static final String MAX_ROWS = "maxRowsPerDomain";
+    public static final String SEND_REPORTS = "sendReports";
     public static final String ZONE_FILE = "zoneFile";
     public static final String DNS_SERVERS = "dnsServers";
     public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
 
     private ReportMailets() {}
+
+    /** The parameters every report mailet reads, read in this order; a bad one fails the start. */
+    public static final class Settings {
+        public final String url;
+        public final String schema;
+        public final String orgName;
+        public final String email;
+
+        /** Our domain in the reports (parameter {@code submitterName}; default reportEmail's). */
+        public final String submitter;
+
+        public final Duration interval;
+        public final Duration every;
+        public final int maxRows;
+        public final boolean send;
+
+        /**
+         * Reads {@code p}: {@code schema} defaults to {@code defaultSchema}, {@code interval} (P1D)
+         * is at most {@code maxInterval}.
+         */
+        public Settings(
+                Parameters p, String defaultSchema, String submitterName, Duration maxInterval) {
+            url = p.required(STORE);
+            schema = p.optional(SCHEMA, defaultSchema);
+            orgName = p.required(ORG_NAME);
+            email = p.required(REPORT_EMAIL, ReportMailets::address);
+            submitter =
+                    p.optional(submitterName, ReportMailets::domain)
+                            .orElse(
+                                    email.substring(email.lastIndexOf('@') + 1)
+                                            .toLowerCase(Locale.ROOT));
+            interval =
+                    p.duration(
+                            INTERVAL,
+                            ChronoUnit.SECONDS,
+                            Duration.ofDays(1),
+                            Duration.ofSeconds(1),
+                            maxInterval);
+            every =
+                    p.duration(
+                            CHECK_EVERY,
+                            ChronoUnit.SECONDS,
+                            Duration.ofMinutes(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofHours(1));
+            maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
+            send = p.bool(SEND_REPORTS, true);
+        }
+
+        /**
+         * The scheduler that runs {@code job} every {@code checkEvery} (if {@code sendReports}).
+         */
+        public ReportSchedule schedule(
+                String label, CounterStore<?> store, ReportSchedule.Job job, Clock clock) {
+            return new ReportSchedule(label, store, job, clock, send, every);
+        }
+    }
 
     /** Opens the store named by parameter {@code store}; the start fails naming it. */
     public static <R extends CountedRow> CounterStore<R> openStore(

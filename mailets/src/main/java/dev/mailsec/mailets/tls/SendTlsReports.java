@@ -13,8 +13,6 @@ import dev.mailsec.tls.report.TlsSessionRow;
 import dev.mailsec.tls.report.TlsSessions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -47,15 +45,15 @@ import org.apache.mailet.base.GenericMailet;
  */
 public class SendTlsReports extends GenericMailet {
 
-    static final String STORE = "store";
-    static final String SCHEMA = "schema";
-    static final String ORG_NAME = "orgName";
-    static final String REPORT_EMAIL = "reportEmail";
+    static final String STORE = ReportMailets.STORE;
+    static final String SCHEMA = ReportMailets.SCHEMA;
+    static final String ORG_NAME = ReportMailets.ORG_NAME;
+    static final String REPORT_EMAIL = ReportMailets.REPORT_EMAIL;
     static final String SUBMITTER = "submitter";
-    static final String INTERVAL = "interval";
-    static final String CHECK_EVERY = "checkEvery";
-    static final String MAX_ROWS = "maxRowsPerDomain";
-    static final String SEND_REPORTS = "sendReports";
+    static final String INTERVAL = ReportMailets.INTERVAL;
+    static final String CHECK_EVERY = ReportMailets.CHECK_EVERY;
+    static final String MAX_ROWS = ReportMailets.MAX_ROWS;
+    static final String SEND_REPORTS = ReportMailets.SEND_REPORTS;
     private static final String NAME = "SendTlsReports";
     private static final Set<String> PARAMETERS =
             Set.of(
@@ -93,48 +91,31 @@ public class SendTlsReports extends GenericMailet {
         InitParameters.checkKnown(NAME, getInitParameterNames(), PARAMETERS);
         Parameters p = Parameters.of(NAME, this::getInitParameter).engineMessages();
         try {
-            String url = p.required(STORE);
-            String schema = p.optional(SCHEMA, TlsReportStores.DEFAULT_SCHEMA);
-            String orgName = p.required(ORG_NAME);
-            String email = p.required(REPORT_EMAIL, ReportMailets::address);
-            String submitter =
-                    p.optional(SUBMITTER, ReportMailets::domain)
-                            .orElse(
-                                    email.substring(email.lastIndexOf('@') + 1)
-                                            .toLowerCase(Locale.ROOT));
-            Duration interval =
-                    p.duration(
-                            INTERVAL,
-                            ChronoUnit.SECONDS,
-                            Duration.ofDays(1),
-                            Duration.ofSeconds(1),
-                            Duration.ofDays(7));
-            Duration every =
-                    p.duration(
-                            CHECK_EVERY,
-                            ChronoUnit.SECONDS,
-                            Duration.ofMinutes(1),
-                            Duration.ofSeconds(1),
-                            Duration.ofHours(1));
-            int maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
-            boolean send = p.bool(SEND_REPORTS, true);
+            ReportMailets.Settings s =
+                    new ReportMailets.Settings(
+                            p, TlsReportStores.DEFAULT_SCHEMA, SUBMITTER, Duration.ofDays(7));
             CounterStore<TlsSessionRow> store =
-                    ReportMailets.openStore(NAME, url, schema, TlsReportStores.ROWS, maxRows);
+                    ReportMailets.openStore(NAME, s.url, s.schema, TlsReportStores.ROWS, s.maxRows);
             recorder = new CounterRecorder<>(store, "TLS reports");
             reporter =
                     new TlsReporter(
-                            store, ReportMailets.txt(NAME, p), orgName, email, submitter, interval);
+                            store,
+                            ReportMailets.txt(NAME, p),
+                            s.orgName,
+                            s.email,
+                            s.submitter,
+                            s.interval);
             schedule =
-                    new ReportSchedule(
+                    s.schedule(
                             "TLS reports",
                             store,
                             now ->
                                     reporter.sendDue(
                                             now,
-                                            m -> ReportMailets.send(getMailetContext(), email, m)),
-                            clock,
-                            send,
-                            every);
+                                            m ->
+                                                    ReportMailets.send(
+                                                            getMailetContext(), s.email, m)),
+                            clock);
             sink = row -> recorder.record(reporter.periodOf(clock.instant()), row);
             TlsSessions.install(sink);
             schedule.start();
