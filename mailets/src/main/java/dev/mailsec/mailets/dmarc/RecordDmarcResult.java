@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dmarc;
 
+import dev.mailsec.authentication.DnsParameters;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
@@ -17,6 +18,8 @@ import dev.mailsec.report.ReportSchedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.inject.Inject;
@@ -44,9 +47,10 @@ import org.apache.mailet.base.GenericMailet;
  * Optional: {@code receiver} (domain in report file names; default the domain of reportEmail),
  * {@code schema} ({@value ReportStores#DEFAULT_SCHEMA}), {@code interval} (the longest reporting
  * period, default and at most P1D; a record's {@code ri} may ask a shorter one, down to an hour),
- * {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports} (true), {@code
- * dnsServers}, {@code dnsTimeoutMillis} or {@code zoneFile} (external destination verification).
- * Periods align to the epoch (UTC midnight for days).
+ * {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports} (true), and for
+ * external destination verification the DNS parameters of the other DMARC steps ({@link
+ * DnsParameters}: {@code zoneFile}, or {@code dnsServers}, {@code dnsTimeoutMillis}, {@code
+ * dnsCacheSize}). Periods align to the epoch (UTC midnight for days).
  */
 public class RecordDmarcResult extends GenericMailet {
 
@@ -59,23 +63,24 @@ public class RecordDmarcResult extends GenericMailet {
     static final String CHECK_EVERY = "checkEvery";
     static final String MAX_ROWS = "maxRowsPerDomain";
     static final String SEND_REPORTS = "sendReports";
-    static final String ZONE_FILE = ReportMailets.ZONE_FILE;
-    static final String DNS_SERVERS = ReportMailets.DNS_SERVERS;
-    static final String DNS_TIMEOUT = ReportMailets.DNS_TIMEOUT;
-    private static final Set<String> PARAMETERS =
-            Set.of(
-                    STORE,
-                    SCHEMA,
-                    ORG_NAME,
-                    REPORT_EMAIL,
-                    RECEIVER,
-                    INTERVAL,
-                    CHECK_EVERY,
-                    MAX_ROWS,
-                    SEND_REPORTS,
-                    ZONE_FILE,
-                    DNS_SERVERS,
-                    DNS_TIMEOUT);
+    private static final Set<String> PARAMETERS = parameters();
+
+    private static Set<String> parameters() {
+        List<String> names =
+                new ArrayList<>(
+                        List.of(
+                                STORE,
+                                SCHEMA,
+                                ORG_NAME,
+                                REPORT_EMAIL,
+                                RECEIVER,
+                                INTERVAL,
+                                CHECK_EVERY,
+                                MAX_ROWS,
+                                SEND_REPORTS));
+        names.addAll(DnsParameters.NAMES);
+        return Set.copyOf(names);
+    }
 
     private final Clock clock;
     private CounterStore<ReportRow> store;
@@ -123,7 +128,7 @@ public class RecordDmarcResult extends GenericMailet {
                             Duration.ofHours(1));
             int maxRows = (int) p.integer(MAX_ROWS, 10_000, 1, 1_000_000);
             boolean send = p.bool(SEND_REPORTS, true);
-            KeyRecordSource txt = ReportMailets.txt("RecordDmarcResult", p);
+            KeyRecordSource txt = DnsParameters.read("RecordDmarcResult", p).txt();
             store =
                     ReportMailets.openStore(
                             "RecordDmarcResult", url, schema, ReportStores.ROWS, maxRows);
