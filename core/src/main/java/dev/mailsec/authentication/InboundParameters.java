@@ -3,6 +3,7 @@ package dev.mailsec.authentication;
 import dev.mailsec.arc.ArcVerifier;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.dkim.BodyLengthPolicy;
 import dev.mailsec.dkim.DkimPolicy;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.KeyRecordSource;
@@ -15,6 +16,7 @@ import dev.mailsec.spf.SpfDns;
 import dev.mailsec.spf.SpfLimits;
 import dev.mailsec.tls.connector.IpRange;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +26,9 @@ import java.util.Set;
  * names and rules: DNS as {@code VerifyDkim}/{@code VerifySpf} ({@code zoneFile}, or {@code
  * dnsServers}, {@code dnsTimeoutMillis}, {@code dnsCacheSize}), DMARC as {@code VerifyDmarc}
  * ({@code orgDomain} psl|treewalk, {@code allowDomains}, {@code allowNetworks}, {@code
- * trustedArcSealers}, {@code samplingSeed}). A bad value throws a {@link ConfigException} naming
+ * trustedArcSealers}, {@code samplingSeed}), DKIM and ARC bounds as {@code VerifyDkim}/{@code
+ * VerifyArc} ({@code minRsaBits}, {@code maxSignatures}, {@code bodyLengthPolicy}, {@code
+ * clockDriftSeconds}, {@code maxKeyLookups}). A bad value throws a {@link ConfigException} naming
  * the owner, the parameter and the value.
  */
 public final class InboundParameters {
@@ -41,6 +45,8 @@ public final class InboundParameters {
     public static final String MIN_RSA_BITS = "minRsaBits";
     public static final String MAX_SIGNATURES = "maxSignatures";
     public static final String MAX_KEY_LOOKUPS = "maxKeyLookups";
+    public static final String BODY_LENGTH_POLICY = "bodyLengthPolicy";
+    public static final String CLOCK_DRIFT = "clockDriftSeconds";
 
     /** Every name read here. */
     public static final Set<String> NAMES =
@@ -56,7 +62,9 @@ public final class InboundParameters {
                     SAMPLING_SEED,
                     MIN_RSA_BITS,
                     MAX_SIGNATURES,
-                    MAX_KEY_LOOKUPS);
+                    MAX_KEY_LOOKUPS,
+                    BODY_LENGTH_POLICY,
+                    CLOCK_DRIFT);
 
     private InboundParameters() {}
 
@@ -65,10 +73,14 @@ public final class InboundParameters {
      */
     public static InboundAuthentication read(String owner, Parameters p, String receiver) {
         DmarcSettings settings = dmarcSettings(p);
-        // VerifyDkim's and VerifyArc's bounds, names and defaults
+        // VerifyDkim's and VerifyArc's bounds, names, defaults and messages
+        Parameters bounds = p.engineMessages();
         DkimPolicy.Builder policy = DkimPolicy.builder().clock(Clock.systemUTC());
-        p.optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
-        p.optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
+        bounds.optional(MIN_RSA_BITS, v -> policy.minRsaBits(Integer.parseInt(v)));
+        bounds.optional(MAX_SIGNATURES, v -> policy.maxSignatures(Integer.parseInt(v)));
+        bounds.optional(
+                BODY_LENGTH_POLICY, v -> policy.bodyLengthPolicy(BodyLengthPolicy.fromKeyword(v)));
+        bounds.optional(CLOCK_DRIFT, v -> policy.clockDrift(Duration.ofSeconds(Long.parseLong(v))));
         int keyLookups =
                 (int) p.integer(MAX_KEY_LOOKUPS, ArcVerifier.DEFAULT_MAX_KEY_LOOKUPS, 1, 100);
         DnsParameters dns = DnsParameters.read(owner, p);

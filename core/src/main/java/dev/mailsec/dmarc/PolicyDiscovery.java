@@ -132,7 +132,7 @@ final class PolicyDiscovery {
         return known.orElse(null);
     }
 
-    /** The DMARC record at {@code _dmarc.<domain>}, parsed once per evaluation. */
+    /** The DMARC record at {@code _dmarc.<domain>}, looked up once per evaluation. */
     Found at(String domain) {
         return parsed.computeIfAbsent(domain, this::lookUp);
     }
@@ -145,7 +145,7 @@ final class PolicyDiscovery {
         DmarcRecord only = null;
         int dmarc = 0;
         for (String txt : lookup.records()) {
-            DmarcRecord r = DmarcRecord.parse(txt);
+            DmarcRecord r = ParsedDmarcRecords.parse(txt);
             if (r.kind() != DmarcRecord.Kind.NOT_DMARC) {
                 dmarc++;
                 only = r;

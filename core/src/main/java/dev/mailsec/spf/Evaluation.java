@@ -83,7 +83,7 @@ final class Evaluation implements MacroExpander.Context {
         }
         SpfRecord record;
         try {
-            record = SpfRecord.parse(spf.get(0));
+            record = ParsedSpfRecords.parse(spf.get(0));
         } catch (SpfSyntaxException e) {
             throw SpfAbort.permerror(domain + ": " + e.getMessage());
         }

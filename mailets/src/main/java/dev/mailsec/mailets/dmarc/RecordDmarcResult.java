@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.dmarc;
 
+import dev.mailsec.authentication.DnsParameters;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
@@ -42,9 +43,10 @@ import org.apache.mailet.base.GenericMailet;
  * Optional: {@code receiver} (domain in report file names; default the domain of reportEmail),
  * {@code schema} ({@value ReportStores#DEFAULT_SCHEMA}), {@code interval} (the longest reporting
  * period, default and at most P1D; a record's {@code ri} may ask a shorter one, down to an hour),
- * {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports} (true), {@code
- * dnsServers}, {@code dnsTimeoutMillis} or {@code zoneFile} (external destination verification).
- * Periods align to the epoch (UTC midnight for days).
+ * {@code checkEvery} (PT1M), {@code maxRowsPerDomain} (10000), {@code sendReports} (true), and for
+ * external destination verification the DNS parameters of the other DMARC steps ({@link
+ * DnsParameters}: {@code zoneFile}, or {@code dnsServers}, {@code dnsTimeoutMillis}, {@code
+ * dnsCacheSize}). Periods align to the epoch (UTC midnight for days).
  */
 public class RecordDmarcResult extends GenericMailet {
 
@@ -61,7 +63,7 @@ public class RecordDmarcResult extends GenericMailet {
     static final String DNS_SERVERS = ReportMailets.DNS_SERVERS;
     static final String DNS_TIMEOUT = ReportMailets.DNS_TIMEOUT;
     private static final Set<String> PARAMETERS =
-            Set.of(
+            ReportMailets.withDnsParameters(
                     STORE,
                     SCHEMA,
                     ORG_NAME,
@@ -70,10 +72,7 @@ public class RecordDmarcResult extends GenericMailet {
                     INTERVAL,
                     CHECK_EVERY,
                     MAX_ROWS,
-                    SEND_REPORTS,
-                    ZONE_FILE,
-                    DNS_SERVERS,
-                    DNS_TIMEOUT);
+                    SEND_REPORTS);
 
     private final Clock clock;
     private CounterStore<ReportRow> store;

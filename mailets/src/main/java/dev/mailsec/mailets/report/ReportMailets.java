@@ -1,10 +1,8 @@
 package dev.mailsec.mailets.report;
 
-import dev.mailsec.config.PackPaths;
+import dev.mailsec.authentication.DnsParameters;
 import dev.mailsec.config.Parameters;
-import dev.mailsec.dkim.DnsKeyRecordSource;
 import dev.mailsec.dkim.KeyRecordSource;
-import dev.mailsec.dkim.ZoneFileKeyRecordSource;
 import dev.mailsec.mail.DomainName;
 import dev.mailsec.report.CountedRow;
 import dev.mailsec.report.CounterStore;
@@ -16,8 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import javax.mail.Address;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -41,9 +42,9 @@ public final class ReportMailets {
     public static final String CHECK_EVERY = "checkEvery";
     public static final String MAX_ROWS = "maxRowsPerDomain";
     public static final String SEND_REPORTS = "sendReports";
-    public static final String ZONE_FILE = "zoneFile";
-    public static final String DNS_SERVERS = "dnsServers";
-    public static final String DNS_TIMEOUT = "dnsTimeoutMillis";
+    public static final String ZONE_FILE = DnsParameters.ZONE_FILE;
+    public static final String DNS_SERVERS = DnsParameters.DNS_SERVERS;
+    public static final String DNS_TIMEOUT = DnsParameters.DNS_TIMEOUT;
 
     private ReportMailets() {}
 
@@ -140,28 +141,19 @@ public final class ReportMailets {
                                         "must be a domain name, got '" + value + "'"));
     }
 
-    /** TXT lookups: a zone file ({@code zoneFile}) or DNS ({@code dnsServers}, timeout). */
-    public static KeyRecordSource txt(String mailet, Parameters p) throws MessagingException {
-        String zone = p.optional(ZONE_FILE).orElse(null);
-        if (zone != null) {
-            try {
-                return ZoneFileKeyRecordSource.load(PackPaths.resolve(zone));
-            } catch (IOException | IllegalArgumentException e) {
-                throw new MessagingException(
-                        mailet
-                                + ": "
-                                + ZONE_FILE
-                                + ": cannot read '"
-                                + zone
-                                + "': "
-                                + e.getMessage(),
-                        e);
-            }
-        }
-        DnsKeyRecordSource.Builder dns = DnsKeyRecordSource.builder();
-        p.optional(DNS_SERVERS, dns::servers);
-        p.optional(DNS_TIMEOUT, v -> dns.timeout(Duration.ofMillis(Long.parseLong(v))));
-        return dns.build();
+    /**
+     * TXT lookups: a zone file ({@code zoneFile}) or DNS ({@code dnsServers}, {@code
+     * dnsTimeoutMillis}, {@code dnsCacheSize}), read as every DNS-asking step reads them.
+     */
+    public static KeyRecordSource txt(String mailet, Parameters p) {
+        return DnsParameters.read(mailet, p).txt();
+    }
+
+    /** A report mailet's parameter names, with the DNS ones every DNS-asking step takes. */
+    public static Set<String> withDnsParameters(String... names) {
+        Set<String> all = new LinkedHashSet<>(Arrays.asList(names));
+        all.addAll(DnsParameters.NAMES);
+        return Set.copyOf(all);
     }
 
     /**

@@ -56,7 +56,7 @@ public class SendTlsReports extends GenericMailet {
     static final String SEND_REPORTS = ReportMailets.SEND_REPORTS;
     private static final String NAME = "SendTlsReports";
     private static final Set<String> PARAMETERS =
-            Set.of(
+            ReportMailets.withDnsParameters(
                     STORE,
                     SCHEMA,
                     ORG_NAME,
@@ -65,10 +65,7 @@ public class SendTlsReports extends GenericMailet {
                     INTERVAL,
                     CHECK_EVERY,
                     MAX_ROWS,
-                    SEND_REPORTS,
-                    ReportMailets.ZONE_FILE,
-                    ReportMailets.DNS_SERVERS,
-                    ReportMailets.DNS_TIMEOUT);
+                    SEND_REPORTS);
 
     private final Clock clock;
     private CounterRecorder<TlsSessionRow> recorder;

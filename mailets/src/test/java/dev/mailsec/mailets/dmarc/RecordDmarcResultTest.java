@@ -48,6 +48,15 @@ class RecordDmarcResultTest {
     }
 
     RecordDmarcResult start(String... extra) throws MessagingException {
+        String[] withZone = new String[extra.length + 2];
+        withZone[0] = "zoneFile";
+        withZone[1] = zone().toString();
+        System.arraycopy(extra, 0, withZone, 2, extra.length);
+        return startWithout(withZone);
+    }
+
+    /** Started without a zone file unless {@code extra} gives one. */
+    RecordDmarcResult startWithout(String... extra) throws MessagingException {
         FakeMailetConfig.Builder config =
                 FakeMailetConfig.builder()
                         .mailetName("RecordDmarcResult")
@@ -55,7 +64,6 @@ class RecordDmarcResultTest {
                         .setProperty("store", "file:" + dir.resolve("store"))
                         .setProperty("orgName", "Mailsec Test")
                         .setProperty("reportEmail", "dmarc-reports@mx.test")
-                        .setProperty("zoneFile", zone().toString())
                         .setProperty("checkEvery", "PT1H");
         for (int i = 0; i < extra.length; i += 2) {
             config.setProperty(extra[i], extra[i + 1]);
@@ -187,6 +195,33 @@ class RecordDmarcResultTest {
                 .hasMessageContaining("store")
                 .hasMessageContaining("ftp://x");
         assertThatThrownBy(() -> start("colour", "blue")).hasMessageContaining("colour");
+    }
+
+    @Test
+    void dnsParametersShouldBeReadLikeTheOtherDmarcSteps() throws Exception {
+        // the names, defaults and errors of VerifySpf/VerifyDmarc (core's DnsParameters)
+        startWithout("dnsServers", "127.0.0.1:53", "dnsTimeoutMillis", "3000", "dnsCacheSize", "0");
+        mailet.destroy();
+        mailet = null;
+        assertThatThrownBy(() -> startWithout("dnsTimeoutMillis", "soon"))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("RecordDmarcResult")
+                .hasMessageContaining("dnsTimeoutMillis")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> startWithout("dnsTimeoutMillis", "120000"))
+                .hasMessageContaining("dnsTimeoutMillis")
+                .hasMessageContaining("120000");
+        assertThatThrownBy(() -> startWithout("dnsCacheSize", "-1"))
+                .hasMessageContaining("dnsCacheSize")
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> startWithout("dnsServers", "resolver.example"))
+                .hasMessageContaining("dnsServers: must be IP addresses, got 'resolver.example'");
+        assertThatThrownBy(() -> start("dnsTimeoutMillis", "3000"))
+                .hasMessageContaining("dnsTimeoutMillis")
+                .hasMessageContaining("cannot be combined with zoneFile");
+        assertThatThrownBy(() -> startWithout("zoneFile", dir.resolve("absent.zone").toString()))
+                .hasMessageContaining("zoneFile")
+                .hasMessageContaining("absent.zone");
     }
 
     static byte[] gunzip(byte[] gz) throws Exception {

@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * Parameters, named and checked as in {@code VerifyDmarc}: {@code zoneFile} or {@code dnsServers},
  * {@code dnsTimeoutMillis}, {@code dnsCacheSize}; {@code orgDomain}, {@code allowDomains}, {@code
  * allowNetworks}, {@code trustedArcSealers}, {@code samplingSeed}; as in {@code VerifyDkim} and
- * {@code VerifyArc}: {@code minRsaBits}, {@code maxSignatures}, {@code maxKeyLookups}; and {@code
- * deferOnTemperror} (default false: a DNS temperror is accepted and left to the mailets; true
- * answers {@code 451 4.7.0}). A failure of the evaluation itself is logged and the message
- * accepted: the SMTP session never sees an exception.
+ * {@code VerifyArc}: {@code minRsaBits}, {@code maxSignatures}, {@code bodyLengthPolicy}, {@code
+ * clockDriftSeconds}, {@code maxKeyLookups}; and {@code deferOnTemperror} (default false: a DNS
+ * temperror is accepted and left to the mailets; true answers {@code 451 4.7.0}). A failure of the
+ * evaluation itself is logged and the message accepted: the SMTP session never sees an exception.
  */
 public class RefuseDmarcReject implements JamesMessageHook {
 

@@ -222,6 +222,34 @@ class RefuseDmarcRejectTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("maxKeyLookups")
                 .hasMessageContaining("'0'");
+        // VerifyDkim's bodyLengthPolicy and clockDriftSeconds: same names, defaults, errors
+        new RefuseDmarcReject()
+                .init(
+                        xml(
+                                "<bodyLengthPolicy>accept</bodyLengthPolicy>"
+                                        + "<clockDriftSeconds>0</clockDriftSeconds>"));
+        assertThatThrownBy(
+                        () ->
+                                new RefuseDmarcReject()
+                                        .init(
+                                                xml(
+                                                        "<bodyLengthPolicy>sometimes</bodyLengthPolicy>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(
+                        "bodyLengthPolicy: must be 'policy' or 'accept', got 'sometimes'");
+        assertThatThrownBy(
+                        () ->
+                                new RefuseDmarcReject()
+                                        .init(xml("<clockDriftSeconds>-5</clockDriftSeconds>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("clockDriftSeconds: must be between 0 and 1 day, got PT-5S");
+        assertThatThrownBy(
+                        () ->
+                                new RefuseDmarcReject()
+                                        .init(xml("<clockDriftSeconds>soon</clockDriftSeconds>")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("clockDriftSeconds")
+                .hasMessageContaining("soon");
         assertThatThrownBy(() -> new RefuseDmarcReject().init(xml("<orgDomain>guess</orgDomain>")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("orgDomain")
