@@ -2,6 +2,7 @@ package dev.mailsec.dmarc.report;
 
 import dev.mailsec.report.ClaimedReports;
 import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.ReportSender;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,12 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class AggregateReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AggregateReporter.class);
-
-    /** Hands a report mail to the mail server (James's MailetContext, SMTP, a test). */
-    @FunctionalInterface
-    public interface Sender {
-        void send(MimeMessage message) throws MessagingException;
-    }
 
     /** What happened (or, in a dry run, would happen) to a report for one address. */
     public static final class Delivery {
@@ -250,7 +245,7 @@ public final class AggregateReporter {
      * Sends every report of periods finished at {@code now} that this node claims, and forgets what
      * went out. Returns what happened to each address.
      */
-    public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
+    public List<Delivery> sendDue(Instant now, ReportSender sender) throws IOException {
         store.flush();
         List<Delivery> all = new ArrayList<>();
         List<CounterStore.Pending> pending = store.pending(now.getEpochSecond());
@@ -265,7 +260,8 @@ public final class AggregateReporter {
     }
 
     /** Sends one claimed report, adding what happened to {@code all}; whether to keep it. */
-    private boolean sendOne(CounterStore.Pending p, Instant now, Sender sender, List<Delivery> all)
+    private boolean sendOne(
+            CounterStore.Pending p, Instant now, ReportSender sender, List<Delivery> all)
             throws IOException {
         Optional<PreparedReport> report = prepare(p.period, p.policyDomain);
         boolean temporary = false;

@@ -5,6 +5,7 @@ import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.dmarc.report.RuaUri;
 import dev.mailsec.report.ClaimedReports;
 import dev.mailsec.report.CounterStore;
+import dev.mailsec.report.ReportSender;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,12 +29,6 @@ import org.slf4j.LoggerFactory;
 public final class TlsReporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsReporter.class);
-
-    /** Hands a report mail to the mail server (James's MailetContext, a test). */
-    @FunctionalInterface
-    public interface Sender {
-        void send(MimeMessage message) throws MessagingException;
-    }
 
     /** What happened (or, in a dry run, would happen) to a report for one URI. */
     public static final class Delivery {
@@ -196,7 +191,7 @@ public final class TlsReporter {
      * Sends every report of periods finished at {@code now} that this node claims, and forgets what
      * went out. Returns what happened to each URI.
      */
-    public List<Delivery> sendDue(Instant now, Sender sender) throws IOException {
+    public List<Delivery> sendDue(Instant now, ReportSender sender) throws IOException {
         store.flush();
         List<Delivery> all = new ArrayList<>();
         ClaimedReports.sendEach(
@@ -210,7 +205,7 @@ public final class TlsReporter {
 
     /** Sends one claimed report, adding what happened to {@code all}; whether to keep it. */
     private boolean sendOne(
-            CounterStore.Pending p, Instant now, Sender sender, List<Delivery> all) {
+            CounterStore.Pending p, Instant now, ReportSender sender, List<Delivery> all) {
         try {
             Optional<PreparedTlsReport> report = prepare(p.period, p.policyDomain);
             boolean failed = false;
