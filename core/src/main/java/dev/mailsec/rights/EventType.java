@@ -17,5 +17,12 @@ public enum EventType {
      * A reader forwarded the message (re-protected) from the portal; the detail names the new
      * recipients.
      */
-    FORWARDED
+    FORWARDED,
+    /**
+     * The sender, signed in on the portal's sender pages, listed their protected messages (in the
+     * sender's own log, {@link RightsStore#senderLogId}).
+     */
+    SENDER_LISTED,
+    /** The sender looked at this message's details and access log on the portal's sender pages. */
+    SENDER_VIEWED
 }

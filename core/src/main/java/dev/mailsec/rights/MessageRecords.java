@@ -41,6 +41,9 @@ final class MessageRecords {
                     tx.put(messageKey, StoredMessage.CODEC, message);
                     packages.put(tx, attempt, jti, pkg);
                     tx.put(indexKey, MessageIndex.CODEC, index.with(jti));
+                    if (message.sender() != null && !message.sender().isEmpty()) {
+                        SenderIndex.add(tx, message.sender(), jti);
+                    }
                     return null;
                 });
     }
@@ -116,6 +119,16 @@ final class MessageRecords {
      */
     boolean revoke(String licenceIdOrMessageId, String by, String reason)
             throws RightsStoreUnavailableException {
+        return revoke(licenceIdOrMessageId, by, reason, null, "");
+    }
+
+    /**
+     * As {@link #revoke(String, String, String)}, logged with the channel and client of the revoker
+     * (the portal's sender pages).
+     */
+    boolean revoke(
+            String licenceIdOrMessageId, String by, String reason, Channel channel, String client)
+            throws RightsStoreUnavailableException {
         boolean any = false;
         for (StoredMessage sm : findAll(licenceIdOrMessageId)) {
             String key = "m/" + sm.licenceId();
@@ -144,8 +157,8 @@ final class MessageRecords {
                                 sm.licenceId(),
                                 by,
                                 EventType.REVOKED,
-                                null,
-                                "",
+                                channel,
+                                client == null ? "" : client,
                                 reason));
             }
         }

@@ -53,6 +53,42 @@ final class PasscodePolicy {
         StoredMessage sm = messages.live(licenceId, now);
         String jti = sm.licenceId();
         boolean party = addr.equals(sm.sender()) || sm.recipients().contains(addr);
+        return issue(jti, jti, addr, party, clientIp, now, settings, keys);
+    }
+
+    /**
+     * A passcode for the portal's sender pages: as {@link #issue(String, String, String, Instant,
+     * PortalSettings, PasscodeKeys)}, in the scope {@link #SENDER_SCOPE} instead of a message's,
+     * for an address that protected at least one message ({@code sender}); any other address gets
+     * the same work and {@code NOT_A_PARTY}. Logged in the sender's own log ({@link #senderLogId}).
+     */
+    PasscodeIssue issueForSender(
+            String address,
+            boolean sender,
+            String clientIp,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsException {
+        String addr = Rights.address(address);
+        return issue(SENDER_SCOPE, senderLogId(addr), addr, sender, clientIp, now, settings, keys);
+    }
+
+    /**
+     * Issues in {@code scope} (a licence id, or {@link #SENDER_SCOPE}), logging under {@code
+     * logId}.
+     */
+    private PasscodeIssue issue(
+            String scope,
+            String logId,
+            String addr,
+            boolean party,
+            String clientIp,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsException {
+        String jti = scope;
         String client = clientIp == null ? "" : clientIp.trim();
         String stateKey = stateKey(jti, addr);
         String lockKey = lockKey(jti, addr, client);
@@ -116,7 +152,7 @@ final class PasscodePolicy {
             log.append(
                     new AccessEvent(
                             now,
-                            jti,
+                            logId,
                             addr,
                             EventType.PASSCODE_SENT,
                             Channel.PORTAL,
@@ -127,15 +163,17 @@ final class PasscodePolicy {
         log.append(
                 new AccessEvent(
                         now,
-                        jti,
+                        logId,
                         addr,
                         EventType.OPEN_REFUSED,
                         Channel.PORTAL,
                         client,
-                        "passcode asked for by a non-party"));
+                        jti.equals(SENDER_SCOPE)
+                                ? "sender passcode asked for by an address that protected nothing"
+                                : "passcode asked for by a non-party"));
         throw new RightsDeniedException(
                 RightsDeniedException.Reason.NOT_A_PARTY,
-                licenceId,
+                jti.equals(SENDER_SCOPE) ? null : jti,
                 "the address is not a party of the licence");
     }
 
@@ -155,6 +193,36 @@ final class PasscodePolicy {
         if (!MessageRecords.isLicenceId(licenceId)) {
             return new PasscodeCheck(PasscodeCheck.Status.NONE, 0, null);
         }
+        return check(licenceId, licenceId, address, code, client, now, settings, keys);
+    }
+
+    /** Checks a passcode of the sender pages ({@link #issueForSender}). */
+    PasscodeCheck checkForSender(
+            String address,
+            String code,
+            String client,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsUnavailableException {
+        String addr = Rights.address(address);
+        return check(SENDER_SCOPE, senderLogId(addr), addr, code, client, now, settings, keys);
+    }
+
+    /**
+     * Checks in {@code scope} (a licence id, or {@link #SENDER_SCOPE}), logging under {@code
+     * logId}.
+     */
+    private PasscodeCheck check(
+            String licenceId,
+            String logId,
+            String address,
+            String code,
+            String client,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsUnavailableException {
         String addr = Rights.address(address);
         String stateKey = stateKey(licenceId, addr);
         String cl = client == null ? "" : client.trim();
@@ -233,7 +301,7 @@ final class PasscodePolicy {
             log.append(
                     new AccessEvent(
                             now,
-                            licenceId,
+                            logId,
                             addr,
                             o.event,
                             Channel.PORTAL,
@@ -245,6 +313,21 @@ final class PasscodePolicy {
                                             : ""));
         }
         return o.result;
+    }
+
+    /**
+     * The scope of the sender pages' passcodes in the record keys and the passcode MAC, where a
+     * reader's passcode has its licence id (16 to 64 characters, so never this).
+     */
+    static final String SENDER_SCOPE = "sender";
+
+    /**
+     * The access-log id under which a sender's sign-ins to the sender pages are logged: {@code
+     * sender-} and 40 hex digits of the address's SHA-256, shaped like a licence id so that {@code
+     * mailsec rights log} shows it.
+     */
+    static String senderLogId(String address) {
+        return "sender-" + RightsRecords.hash(Rights.address(address)).substring(0, 40);
     }
 
     /** The passcode of one address for one message. */

@@ -48,6 +48,10 @@ public final class RightsStore implements AutoCloseable {
     private final MessageRecords messages;
     private final AccessLog accessLog;
     private final PasscodePolicy passcodes;
+    private final SenderIndex senders;
+
+    /** Messages per page of {@link #sentBy}. */
+    public static final int SENT_PAGE_SIZE = SenderIndex.PAGE_SIZE;
 
     /**
      * Uses an open storage (closed by {@link #close()}), packages included in its records. For a
@@ -72,6 +76,7 @@ public final class RightsStore implements AutoCloseable {
         this.accessLog = new AccessLog(records, random, storage.gainsFromGroupCommit());
         this.messages = new MessageRecords(records, packages, accessLog);
         this.passcodes = new PasscodePolicy(records, messages::live, accessLog, random);
+        this.senders = new SenderIndex(records);
     }
 
     /**
@@ -191,6 +196,67 @@ public final class RightsStore implements AutoCloseable {
     public boolean revoke(String licenceIdOrMessageId, String by, String reason)
             throws RightsStoreUnavailableException {
         return messages.revoke(licenceIdOrMessageId, by, reason);
+    }
+
+    /**
+     * As {@link #revoke(String, String, String)} for one licence id, logged with the revoker's
+     * channel and client (the portal's sender pages).
+     */
+    public boolean revoke(
+            String licenceId, String by, String reason, Channel channel, String client)
+            throws RightsStoreUnavailableException {
+        if (!MessageRecords.isLicenceId(licenceId)) {
+            return false;
+        }
+        return messages.revoke(licenceId, by, reason, channel, client);
+    }
+
+    /**
+     * Page {@code page} (0: the newest) of the messages {@code sender} protected, newest first, at
+     * most {@link #SENT_PAGE_SIZE} a page: one index read and one read per message on either
+     * backend, however many messages the sender has. Only messages protected by a mailsec that
+     * keeps the sender index (records {@code b/...}) are listed.
+     */
+    public SentMessages sentBy(String sender, int page) throws RightsStoreUnavailableException {
+        return senders.page(sender, page);
+    }
+
+    /**
+     * The access-log id of a sender's sign-ins to the portal's sender pages ({@code sender-} and 40
+     * hex digits): {@code events(senderLogId(a))} reads it.
+     */
+    public static String senderLogId(String address) {
+        return PasscodePolicy.senderLogId(address);
+    }
+
+    /**
+     * A one-time passcode for the portal's sender pages: the same rules, rate windows (the
+     * per-client window is the one readers use) and lock-out as {@link #issuePasscode}, in a scope
+     * of their own (a reader's passcode never signs in a sender, nor the other way round). An
+     * address that protected no message gets the same work and then {@code NOT_A_PARTY}. Logged in
+     * {@link #senderLogId}.
+     */
+    public PasscodeIssue issueSenderPasscode(
+            String address,
+            String clientIp,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsException {
+        boolean sender = senders.count(address) > 0;
+        return passcodes.issueForSender(address, sender, clientIp, now, settings, keys);
+    }
+
+    /** Checks a passcode of the sender pages, as {@link #checkPasscode} checks a reader's. */
+    public PasscodeCheck checkSenderPasscode(
+            String address,
+            String code,
+            String client,
+            Instant now,
+            PortalSettings settings,
+            PasscodeKeys keys)
+            throws RightsUnavailableException {
+        return passcodes.checkForSender(address, code, client, now, settings, keys);
     }
 
     /** Appends an event to the licence's access log. */

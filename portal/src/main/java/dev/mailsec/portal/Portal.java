@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * GET  /m/ID/reply[?all=1]   reply form (REPLY / REPLY_ALL); POST sends it through James (CSRF)
  * GET  /m/ID/forward         forward form (FORWARD only); POST protects and sends it (CSRF)
  * GET  /, /healthz, /static/portal.css, /static/print.js                            SiteHandlers
+ * GET  /sender, /sender/code, /sender/messages[/ID]; POST /sender/passcode, /sender/code,
+ *      /sender/messages/ID/revoke, /sender/signout  (an engine that is a SenderEngine) SenderHandlers
  * </pre>
  *
  * <p>All rights decisions are the engine's ({@link PortalEngine}). This class sets the server up,
@@ -146,6 +148,17 @@ public final class Portal implements AutoCloseable {
                         new SiteHandlers(engine),
                         new SignInHandlers(config, engine, mailer, sessions, clock, mailWorkers),
                         new MessageHandlers(engine, mailer, sessions));
+        if (engine instanceof SenderEngine) {
+            senderRoutes(
+                    routes,
+                    new SenderHandlers(
+                            config,
+                            (SenderEngine) engine,
+                            mailer,
+                            new SenderSessions(config, engine, new SecureRandom(), clock),
+                            clock,
+                            mailWorkers));
+        }
         server.setExecutor(workers);
         server.createContext("/", this::handle);
     }
@@ -177,6 +190,25 @@ public final class Portal implements AutoCloseable {
                 .post("/m/{id}/reply/?", Need.SIGNED_IN, message::reply)
                 .get("/m/{id}/forward/?", Need.SIGNED_IN, message::forward)
                 .post("/m/{id}/forward/?", Need.SIGNED_IN, message::forward);
+    }
+
+    /**
+     * The sender pages: each handler admits its own session ({@link SenderSessions}, apart from the
+     * readers'), so the table's need is NONE; the form of a POST is read by the table as for any
+     * POST.
+     */
+    private static void senderRoutes(RouteTable routes, SenderHandlers sender) {
+        routes.get("/sender/?", Need.NONE, sender::start)
+                .get("/sender/passcode/?", Need.NONE, sender::toStart)
+                .post("/sender/passcode/?", Need.NONE, sender::requestPasscode)
+                .get("/sender/code/?", Need.NONE, sender::codeForm)
+                .post("/sender/code/?", Need.NONE, sender::checkCode)
+                .get("/sender/messages/?", Need.NONE, sender::list)
+                .get("/sender/messages/{id}/?", Need.NONE, sender::detail)
+                .get("/sender/messages/{id}/revoke/?", Need.NONE, sender::toDetail)
+                .post("/sender/messages/{id}/revoke/?", Need.NONE, sender::revoke)
+                .get("/sender/signout/?", Need.NONE, sender::toStart)
+                .post("/sender/signout/?", Need.NONE, sender::signOut);
     }
 
     /**

@@ -80,6 +80,37 @@ class PortalMailer {
         send(m, m.getAllRecipients());
     }
 
+    /** The passcode mail of the sender pages (the code in the body only). */
+    void sendSenderPasscode(String address, String code, Instant expires)
+            throws MessagingException {
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(new InternetAddress(config.passcodeSender(), true));
+        m.setRecipient(Message.RecipientType.TO, new InternetAddress(address, true));
+        m.setSubject(SENDER_PASSCODE_SUBJECT, "UTF-8");
+        m.setHeader("Auto-Submitted", "auto-generated");
+        m.setHeader("X-Mailsec-Portal", "passcode; sender");
+        String link = config.publicUrl().toString().replaceAll("/+$", "") + "/sender";
+        String text =
+                "Your one-time passcode to see the protected messages you sent is:\r\n\r\n"
+                        + "    "
+                        + code
+                        + "\r\n\r\n"
+                        + "It can be used once and expires at "
+                        + TIME.format(expires)
+                        + ".\r\n"
+                        + "Enter it on the page where you asked for it ("
+                        + link
+                        + ").\r\n\r\n"
+                        + "If you did not ask for a passcode, ignore this message.\r\n";
+        m.setText(text, "UTF-8");
+        m.setSentDate(new Date());
+        m.saveChanges();
+        send(m, m.getAllRecipients());
+    }
+
+    static final String SENDER_PASSCODE_SUBJECT =
+            "Your passcode to see the protected messages you sent";
+
     static String passcodeSubject(String sender) {
         return "Your passcode for the protected message from " + sender;
     }

@@ -23,6 +23,7 @@ import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsTemplate;
 import dev.mailsec.rights.RightsUnavailableException;
+import dev.mailsec.rights.SentMessages;
 import dev.mailsec.rights.StoredMessage;
 import dev.mailsec.rights.UseLicence;
 import java.nio.file.Path;
@@ -43,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * The portal's engine over {@code dev.mailsec.rights}: the licence is verified (signature) before
  * anything is shown, passcodes and rate limits are the {@link RightsStore}'s, opening is the {@link
  * RightsOpener}'s (which checks party, revocation and expiry and logs the open), forwards are
- * re-protected by the {@link RightsProtector} with the licence's template.
+ * re-protected by the {@link RightsProtector} with the licence's template. The sender pages ({@link
+ * SenderEngine}) read the store's sender index and access log and revoke through it; a message is
+ * the sender's when its recorded sender is the signed-in address.
  */
-public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
+public final class RightsPortalEngine implements PortalEngine, SenderEngine, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RightsPortalEngine.class);
 
@@ -300,6 +303,97 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
         } catch (RightsException e) {
             throw refusal(e);
         }
+    }
+
+    @Override
+    public Optional<String> issueSenderPasscode(String address, String client)
+            throws PortalRefusal {
+        try {
+            return Optional.of(
+                    store.issueSenderPasscode(
+                                    address, client, now(), settings.portal(), passcodeKeys)
+                            .code());
+        } catch (RightsDeniedException e) {
+            if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
+                // the same work as for a sender was done, rate windows and log line included
+                return Optional.empty();
+            }
+            throw refusal(e);
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
+
+    @Override
+    public CodeCheck checkSenderPasscode(String address, String code, String client)
+            throws PortalRefusal {
+        try {
+            PasscodeCheck c =
+                    store.checkSenderPasscode(
+                            address, code, client, now(), settings.portal(), passcodeKeys);
+            return new CodeCheck(
+                    CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
+
+    @Override
+    public SentPage sent(String sender, int page, String client) throws PortalRefusal {
+        try {
+            SentMessages p = store.sentBy(sender, page);
+            List<SentMessage> out = new ArrayList<>();
+            for (StoredMessage m : p.messages()) {
+                out.add(new SentMessage(m.terms(), m.revocation().orElse(null)));
+            }
+            record(
+                    RightsStore.senderLogId(sender),
+                    sender,
+                    EventType.SENDER_LISTED,
+                    client,
+                    "page " + (p.page() + 1) + " of " + Math.max(1, p.pages()));
+            return new SentPage(out, p.page(), p.pages(), p.total());
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
+
+    @Override
+    public SentDetail sentMessage(String sender, String licenceId, String client)
+            throws PortalRefusal {
+        try {
+            StoredMessage m = ownMessage(sender, licenceId);
+            List<AccessEvent> events = store.events(m.licenceId());
+            record(m.licenceId(), sender, EventType.SENDER_VIEWED, client, "");
+            return new SentDetail(new SentMessage(m.terms(), m.revocation().orElse(null)), events);
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
+
+    @Override
+    public void revokeAsSender(String sender, String licenceId, String reason, String client)
+            throws PortalRefusal {
+        try {
+            StoredMessage m = ownMessage(sender, licenceId);
+            store.revoke(
+                    m.licenceId(), sender.toLowerCase(Locale.ROOT), reason, Channel.PORTAL, client);
+        } catch (RightsException e) {
+            throw refusal(e);
+        }
+    }
+
+    /** The message of {@code licenceId} if {@code sender} protected it; else UNKNOWN. */
+    private StoredMessage ownMessage(String sender, String licenceId)
+            throws RightsException, PortalRefusal {
+        Optional<StoredMessage> m = store.find(licenceId);
+        if (m.isEmpty()
+                || !m.get().licenceId().equals(licenceId)
+                || m.get().sender() == null
+                || !m.get().sender().equalsIgnoreCase(sender.trim())) {
+            throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "not a message of this sender");
+        }
+        return m.get();
     }
 
     @Override

@@ -101,14 +101,26 @@ public final class SessionCodec {
 
     private final List<byte[]> keys;
     private final SecureRandom random;
+    private final String cookiePurpose;
+    private final String csrfPurpose;
 
     /** {@code keys}: the signing key first, older ones still accepted. */
     public SessionCodec(List<byte[]> keys, SecureRandom random) {
+        this(keys, random, "");
+    }
+
+    /**
+     * A codec whose tokens are MACed for {@code realm} ({@code ""}: the readers'; {@code "sender"}:
+     * the sender pages'): a token or CSRF token of one realm never verifies in another.
+     */
+    SessionCodec(List<byte[]> keys, SecureRandom random, String realm) {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("session keys: none");
         }
         this.keys = List.copyOf(keys);
         this.random = random;
+        this.cookiePurpose = realm.isEmpty() ? "cookie" : realm + "-cookie";
+        this.csrfPurpose = realm.isEmpty() ? "csrf" : realm + "-csrf";
     }
 
     /** A new session with a fresh nonce. */
@@ -129,7 +141,7 @@ public final class SessionCodec {
                         Long.toString(s.expires.getEpochSecond()),
                         s.nonce);
         byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-        return B64.encodeToString(p) + "." + B64.encodeToString(mac(keys.get(0), "cookie", p));
+        return B64.encodeToString(p) + "." + B64.encodeToString(mac(keys.get(0), cookiePurpose, p));
     }
 
     /** The session a token carries, if it is authentic and not expired at {@code now}. */
@@ -151,7 +163,7 @@ public final class SessionCodec {
         }
         boolean authentic = false;
         for (byte[] key : keys) {
-            authentic |= MessageDigest.isEqual(mac(key, "cookie", payload), tag);
+            authentic |= MessageDigest.isEqual(mac(key, cookiePurpose, payload), tag);
         }
         if (!authentic) {
             return Optional.empty();
@@ -177,7 +189,7 @@ public final class SessionCodec {
     /** The CSRF token every form of this session carries. */
     public String csrfToken(Session s) {
         return B64.encodeToString(
-                mac(keys.get(0), "csrf", s.nonce.getBytes(StandardCharsets.UTF_8)));
+                mac(keys.get(0), csrfPurpose, s.nonce.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Constant-time check of a submitted CSRF token against the session's (any key version). */
@@ -189,7 +201,8 @@ public final class SessionCodec {
         boolean ok = false;
         for (byte[] key : keys) {
             byte[] expected =
-                    B64.encodeToString(mac(key, "csrf", s.nonce.getBytes(StandardCharsets.UTF_8)))
+                    B64.encodeToString(
+                                    mac(key, csrfPurpose, s.nonce.getBytes(StandardCharsets.UTF_8)))
                             .getBytes(StandardCharsets.US_ASCII);
             ok |= MessageDigest.isEqual(expected, given);
         }
