@@ -570,4 +570,117 @@ abstract class RightsStoreContract<S extends Storage> {
 
     /** A second handle on the same backend (another process or node). */
     abstract S reopen() throws Exception;
+
+    @Test
+    void aSendersMessagesShouldBeListedNewestFirstInBoundedPages() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < RightsStore.SENT_PAGE_SIZE + 2; i++) {
+            ids.add(protect("sent" + i + "@mailsec.test", "encrypt-only").licence().licenceId());
+        }
+        SentMessages first = store.sentBy("Alice@Mailsec.test", 0);
+        assertThat(first.total()).isEqualTo(RightsStore.SENT_PAGE_SIZE + 2);
+        assertThat(first.pages()).isEqualTo(2);
+        // page 0: the two newest (the page record still filling), newest first
+        assertThat(first.messages())
+                .extracting(StoredMessage::licenceId)
+                .containsExactly(ids.get(ids.size() - 1), ids.get(ids.size() - 2));
+        SentMessages second = store.sentBy(ALICE, 1);
+        assertThat(second.messages()).hasSize(RightsStore.SENT_PAGE_SIZE);
+        assertThat(second.messages().get(0).licenceId())
+                .isEqualTo(ids.get(RightsStore.SENT_PAGE_SIZE - 1));
+        assertThat(second.messages().get(RightsStore.SENT_PAGE_SIZE - 1).licenceId())
+                .isEqualTo(ids.get(0));
+        assertThat(store.sentBy(ALICE, 2).messages()).isEmpty();
+        assertThat(store.sentBy(ALICE, -1).messages()).isEmpty();
+        // a recipient sent nothing
+        assertThat(store.sentBy(CAROL, 0).total()).isZero();
+        assertThat(store.sentBy(CAROL, 0).messages()).isEmpty();
+        // a revoked message stays in the list, revoked
+        assertThat(store.revoke(ids.get(0), ALICE, "wrong person", Channel.PORTAL, "10.0.0.9"))
+                .isTrue();
+        assertThat(
+                        store.sentBy(ALICE, 1)
+                                .messages()
+                                .get(RightsStore.SENT_PAGE_SIZE - 1)
+                                .isRevoked())
+                .isTrue();
+        assertThat(store.events(ids.get(0)))
+                .anySatisfy(
+                        e -> {
+                            assertThat(e.type()).isEqualTo(EventType.REVOKED);
+                            assertThat(e.address()).isEqualTo(ALICE);
+                            assertThat(e.channel()).isEqualTo(Channel.PORTAL);
+                            assertThat(e.client()).isEqualTo("10.0.0.9");
+                            assertThat(e.detail()).isEqualTo("wrong person");
+                        });
+    }
+
+    @Test
+    void aSenderPasscodeShouldSignInOnlyASenderAndNeverMixWithAReadersPasscode() throws Exception {
+        String jti = protect("spc@mailsec.test", "encrypt-only").licence().licenceId();
+        PasscodeIssue issue = store.issueSenderPasscode(ALICE, "10.0.0.1", T0, portal, keys);
+        assertThat(issue.code()).matches("[0-9]{8}");
+        // a sender passcode is not a reader passcode of her message
+        assertThat(
+                        store.checkPasscode(jti, ALICE, issue.code(), "10.0.0.1", T0, portal, keys)
+                                .status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+        assertThat(
+                        store.checkSenderPasscode(ALICE, issue.code(), "10.0.0.1", T0, portal, keys)
+                                .status())
+                .isEqualTo(PasscodeCheck.Status.OK);
+        assertThat(
+                        store.checkSenderPasscode(ALICE, issue.code(), "10.0.0.1", T0, portal, keys)
+                                .status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+        // a reader passcode (alice is a party of her own message) does not sign in a sender
+        PasscodeIssue reader = store.issuePasscode(jti, ALICE, "10.0.0.1", T0, portal, keys);
+        assertThat(
+                        store.checkSenderPasscode(
+                                        ALICE, reader.code(), "10.0.0.1", T0, portal, keys)
+                                .status())
+                .isEqualTo(PasscodeCheck.Status.NONE);
+        // carol received it but sent nothing: the same work, then NOT_A_PARTY
+        assertThatThrownBy(() -> store.issueSenderPasscode(CAROL, "10.0.0.2", T0, portal, keys))
+                .isInstanceOfSatisfying(
+                        RightsDeniedException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(RightsDeniedException.Reason.NOT_A_PARTY));
+        assertThat(store.events(RightsStore.senderLogId(ALICE)))
+                .extracting(AccessEvent::type)
+                .containsExactly(EventType.PASSCODE_SENT, EventType.PASSCODE_OK);
+        assertThat(store.events(RightsStore.senderLogId(CAROL)))
+                .extracting(AccessEvent::type)
+                .containsExactly(EventType.OPEN_REFUSED);
+        assertThat(RightsStore.senderLogId("ALICE@mailsec.test"))
+                .isEqualTo(RightsStore.senderLogId(ALICE))
+                .matches("sender-[0-9a-f]{40}");
+    }
+
+    @Test
+    void senderPasscodesShouldShareTheReadersLimitsAndLockOut() throws Exception {
+        protect("spl@mailsec.test", "encrypt-only");
+        PortalSettings one =
+                PortalSettings.builder("mailsec.test").passcodesPerAddressPerHour(1).build();
+        store.issueSenderPasscode(ALICE, "10.0.0.1", T0, one, keys);
+        assertThatThrownBy(() -> store.issueSenderPasscode(ALICE, "10.0.0.1", T0, one, keys))
+                .isInstanceOf(RateLimitedException.class);
+        String code =
+                store.issueSenderPasscode(ALICE, "10.0.0.3", T0.plusSeconds(3601), portal, keys)
+                        .code();
+        String wrong = code.equals("00000000") ? "11111111" : "00000000";
+        PasscodeCheck last = null;
+        for (int i = 0; i < portal.maxWrongAttempts(); i++) {
+            last =
+                    store.checkSenderPasscode(
+                            ALICE, wrong, "10.0.0.3", T0.plusSeconds(3602), portal, keys);
+        }
+        assertThat(last.status()).isEqualTo(PasscodeCheck.Status.LOCKED);
+        assertThat(
+                        store.checkSenderPasscode(
+                                        ALICE, code, "10.0.0.3", T0.plusSeconds(3603), portal, keys)
+                                .status())
+                .isEqualTo(PasscodeCheck.Status.LOCKED);
+    }
 }
