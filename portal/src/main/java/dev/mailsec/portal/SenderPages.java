@@ -98,7 +98,7 @@ final class SenderPages {
                 b.append("<tr data-licence=\"")
                         .append(id)
                         .append("\"><td>")
-                        .append(esc(Pages.when(t.issuedAt())))
+                        .append(esc(sent(t)))
                         .append("</td><td>")
                         .append(esc(String.join(", ", t.recipients())))
                         .append("</td><td>")
@@ -149,7 +149,7 @@ final class SenderPages {
         }
         b.append("<dl class=\"meta\">")
                 .append(dt("Message-ID", esc(t.messageId() == null ? "" : t.messageId())))
-                .append(dt("Sent", esc(Pages.when(t.issuedAt()))))
+                .append(dt("Sent", esc(sent(t))))
                 .append(dt("To", esc(String.join(", ", t.recipients()))))
                 .append(dt("Protection", esc(t.template())))
                 .append(
@@ -251,6 +251,11 @@ final class SenderPages {
 
     private static String channel(AccessEvent e) {
         return e.channel() == null ? "-" : e.channel().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** When the message was protected ("" if the record has no date). */
+    private static String sent(LicenceTerms t) {
+        return t.issuedAt() == null ? "" : Pages.when(t.issuedAt());
     }
 
     private static String dt(String term, String escapedValue) {

@@ -1,6 +1,10 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.rights.AccessEvent;
+import dev.mailsec.rights.Channel;
+import dev.mailsec.rights.EventType;
 import dev.mailsec.rights.LicenceTerms;
+import dev.mailsec.rights.Revocation;
 import dev.mailsec.rights.Right;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +24,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 /** An in-memory engine: one code per (licence, address), five wrong attempts lock. */
-final class FakeEngine implements PortalEngine {
+final class FakeEngine implements PortalEngine, SenderEngine {
 
     final Map<String, LicenceTerms> licences = new HashMap<>();
     final Map<String, String> raw = new HashMap<>();
@@ -45,6 +49,22 @@ final class FakeEngine implements PortalEngine {
         raw.put(id, rawMessage);
     }
 
+    /** Adds a message from {@code sender} to carol. */
+    void addFrom(String id, String sender) {
+        licences.put(
+                id,
+                new LicenceTerms(
+                        id,
+                        id + "@mailsec.test",
+                        sender,
+                        List.of("carol@external.test"),
+                        "encrypt-only",
+                        EnumSet.of(Right.VIEW),
+                        Instant.parse("2026-12-01T09:00:00Z"),
+                        null));
+        raw.put(id, "Subject: x\r\n\r\nx\r\n");
+    }
+
     @Override
     public LicenceTerms licence(String licenceId) throws PortalRefusal {
         if (state != null) {
@@ -54,7 +74,85 @@ final class FakeEngine implements PortalEngine {
         if (l == null) {
             throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "unknown");
         }
+        if (revoked.containsKey(licenceId)) {
+            throw new PortalRefusal(PortalRefusal.Reason.REVOKED, "revoked");
+        }
         return l;
+    }
+
+    /** Revoked licence ids and their revocation. */
+    final Map<String, Revocation> revoked = new HashMap<>();
+
+    /** Events per licence id (or sender log), as the sender pages read them. */
+    final Map<String, List<AccessEvent>> log = new HashMap<>();
+
+    private void log(String id, String address, EventType type, String detail) {
+        log.computeIfAbsent(id, k -> new ArrayList<>())
+                .add(new AccessEvent(Instant.now(), id, address, type, Channel.PORTAL, "", detail));
+    }
+
+    @Override
+    public Optional<String> issueSenderPasscode(String address, String client)
+            throws PortalRefusal {
+        if (state != null) {
+            throw new PortalRefusal(state, "state");
+        }
+        if (wrong.getOrDefault("sender:" + address, 0) >= 5) {
+            throw new PortalRefusal(PortalRefusal.Reason.LOCKED, "locked");
+        }
+        if (licences.values().stream().noneMatch(l -> l.sender().equals(address))) {
+            events.add("SENDER_REFUSED " + address);
+            return Optional.empty();
+        }
+        String code = Integer.toString(++counter);
+        codes.put("sender:" + address, code);
+        events.add("SENDER_PASSCODE_SENT " + address);
+        return Optional.of(code);
+    }
+
+    @Override
+    public CodeCheck checkSenderPasscode(String address, String code, String client) {
+        return checkPasscode("sender:", address, code, client);
+    }
+
+    @Override
+    public SentPage sent(String sender, int page, String client) throws PortalRefusal {
+        if (state != null) {
+            throw new PortalRefusal(state, "state");
+        }
+        List<SentMessage> out = new ArrayList<>();
+        for (LicenceTerms l : licences.values()) {
+            if (l.sender().equals(sender)) {
+                out.add(new SentMessage(l, revoked.get(l.licenceId())));
+            }
+        }
+        events.add("SENDER_LISTED " + sender);
+        return new SentPage(page == 0 ? out : List.of(), page, 1, out.size());
+    }
+
+    @Override
+    public SentDetail sentMessage(String sender, String licenceId, String client)
+            throws PortalRefusal {
+        if (state != null) {
+            throw new PortalRefusal(state, "state");
+        }
+        LicenceTerms l = licences.get(licenceId);
+        if (l == null || !l.sender().equals(sender)) {
+            throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "not the sender's");
+        }
+        List<AccessEvent> e = new ArrayList<>(log.getOrDefault(licenceId, List.of()));
+        log(licenceId, sender, EventType.SENDER_VIEWED, "");
+        return new SentDetail(new SentMessage(l, revoked.get(licenceId)), e);
+    }
+
+    @Override
+    public void revokeAsSender(String sender, String licenceId, String reason, String client)
+            throws PortalRefusal {
+        sentMessage(sender, licenceId, client);
+        if (!revoked.containsKey(licenceId)) {
+            revoked.put(licenceId, new Revocation(Instant.now(), sender, reason));
+            log(licenceId, sender, EventType.REVOKED, reason);
+        }
     }
 
     @Override
@@ -99,6 +197,7 @@ final class FakeEngine implements PortalEngine {
             throw new PortalRefusal(PortalRefusal.Reason.NOT_A_PARTY, "not a party");
         }
         events.add("OPENED " + reader);
+        log(licenceId, reader, EventType.OPENED, "");
         try {
             return new OpenedView(
                     l,

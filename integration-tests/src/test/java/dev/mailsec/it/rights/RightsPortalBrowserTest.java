@@ -8,6 +8,7 @@ import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.RightsPortalEngine;
 import dev.mailsec.rights.RightsSettings;
+import dev.mailsec.rights.RightsStore;
 import dev.mailsec.rights.RightsTestEnvironment;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -64,6 +65,8 @@ class RightsPortalBrowserTest {
     static final String SECRET_BODY = "The launch date is 14 March";
     static final String SECRET_ATTACHMENT = "Budget line 4711: 1,234,567 EUR";
     static final String PASSCODE_SUBJECT = "Your passcode for the protected message from";
+    static final String SENDER_PASSCODE_SUBJECT = "Your passcode to see the protected messages";
+    static final String BOB = "bob@mailsec.test";
     static final Path SHOTS =
             Paths.get(System.getProperty("mailsec.conf.dir", "../conf"))
                     .toAbsolutePath()
@@ -120,6 +123,7 @@ class RightsPortalBrowserTest {
         data.addDomain("external.test");
         data.addUser(CAROL, PASSWORD);
         data.addUser(DAVE, PASSWORD);
+        data.addUser(BOB, PASSWORD);
         int smtp = james.harness().smtpPort(Delivery.Mode.PLAIN);
         mail = new Mailboxes(james.harness().imapPort(), smtp);
         // the portal is its own DKM identity, member of group rights (as ./mailsec run sets it up),
@@ -491,6 +495,101 @@ class RightsPortalBrowserTest {
         assertThat(forged.statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void aSenderShouldSeeWhoOpenedTheirMessageAndRevokeIt() throws Exception {
+        String subject = "[encrypt] Sender self-service";
+        String link = link(protectAndSend(subject, "encrypt-only", CAROL));
+        String id = link.substring(link.lastIndexOf('/') + 1);
+        // bob (another sender of the organisation) protects one of his own
+        String bobs = link(protectAndSend(BOB, "[encrypt] Bob's plan", "encrypt-only", CAROL));
+        String bobsId = bobs.substring(bobs.lastIndexOf('/') + 1);
+
+        // carol reads it: the open the sender will see
+        signIn(link, CAROL);
+        WebDriver d = browser.driver;
+        Cookie reader = d.manage().getCookieNamed("mailsec_session");
+        // a reader's session opens no sender page
+        d.get(base + "/sender/messages");
+        assertThat(d.getCurrentUrl()).isEqualTo(base + "/sender");
+        d.manage().deleteAllCookies();
+
+        // alice proves her address with a passcode delivered over IMAP
+        d.get(base + "/sender");
+        assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Your protected messages");
+        browser.screenshots(SHOTS, "15-sender-sign-in");
+        enterCode(requestSenderPasscode(ALICE));
+        WebElement row = waitFor(By.cssSelector("tr[data-licence='" + id + "']"));
+        assertThat(row.getText()).contains(CAROL).contains("encrypt-only").contains("active");
+        assertThat(d.findElements(By.cssSelector("tr[data-licence='" + bobsId + "']"))).isEmpty();
+        browser.screenshots(SHOTS, "16-sender-messages");
+
+        // the message's page: carol's open in the access log
+        d.get(base + "/sender/messages/" + id);
+        WebElement opened = waitFor(By.cssSelector("#access-log tr[data-event='OPENED']"));
+        assertThat(opened.getText()).contains(CAROL).contains("opened (portal)");
+        browser.screenshots(SHOTS, "17-sender-message");
+        // the sender's cookie opens no message, although alice is a party of it
+        Cookie sender = d.manage().getCookieNamed("mailsec_session_sender");
+        HttpResponse<String> asReader =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(link + "/view"))
+                                        .header("Cookie", "mailsec_session=" + sender.getValue())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(asReader.statusCode()).isEqualTo(303);
+        // bob's message does not exist for alice
+        d.get(base + "/sender/messages/" + bobsId);
+        assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Message not found");
+
+        // revoke with a reason
+        d.get(base + "/sender/messages/" + id);
+        waitFor(By.id("reason")).sendKeys("Sent before the board approved it");
+        submit(By.id("revoke"));
+        assertThat(waitFor(By.id("revoked-notice")).getText()).contains("revoked");
+        assertThat(d.findElement(By.id("revoked")).getText())
+                .contains("by " + ALICE)
+                .contains("Sent before the board approved it");
+        browser.screenshots(SHOTS, "18-sender-revoked");
+
+        // carol's open session now gets 410, and so does her link
+        HttpResponse<String> gone =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(link + "/view"))
+                                        .header("Cookie", "mailsec_session=" + reader.getValue())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(gone.statusCode()).isEqualTo(410);
+        assertThat(gone.body()).doesNotContain(SECRET_BODY);
+        assertThat(http(link).statusCode()).isEqualTo(410);
+        assertThat(env.store().find(bobsId).orElseThrow().isRevoked()).isFalse();
+
+        // each action is in the access log
+        assertThat(env.store().events(id))
+                .anySatisfy(
+                        e -> {
+                            assertThat(e.type().name()).isEqualTo("REVOKED");
+                            assertThat(e.address()).isEqualTo(ALICE);
+                            assertThat(e.channel().name()).isEqualTo("PORTAL");
+                            assertThat(e.detail()).isEqualTo("Sent before the board approved it");
+                        })
+                .anySatisfy(e -> assertThat(e.type().name()).isEqualTo("SENDER_VIEWED"));
+        assertThat(env.store().events(RightsStore.senderLogId(ALICE)))
+                .extracting(e -> e.type().name())
+                .contains("PASSCODE_SENT", "PASSCODE_OK", "SENDER_LISTED");
+
+        // bob signs in: his list has his message, not alice's
+        submit(By.id("sign-out"));
+        assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("You are signed out");
+        d.get(base + "/sender");
+        enterCode(requestSenderPasscode(BOB));
+        waitFor(By.cssSelector("tr[data-licence='" + bobsId + "']"));
+        assertThat(d.findElements(By.cssSelector("tr[data-licence='" + id + "']"))).isEmpty();
+        d.get(base + "/sender/messages/" + id);
+        assertThat(waitFor(By.tagName("h1")).getText()).isEqualTo("Message not found");
+    }
+
     // ------------------------------------------------------------------------------------------------------------
 
     /**
@@ -499,9 +598,14 @@ class RightsPortalBrowserTest {
      * recipient's INBOX.
      */
     static MimeMessage protectAndSend(String subject, String template, String to) throws Exception {
+        return protectAndSend(ALICE, subject, template, to);
+    }
+
+    static MimeMessage protectAndSend(String from, String subject, String template, String to)
+            throws Exception {
         Session s = Session.getInstance(new Properties());
         MimeMessage original = new MimeMessage(s);
-        original.setFrom(new InternetAddress(ALICE));
+        original.setFrom(new InternetAddress(from));
         original.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
         original.setSubject(subject);
         MimeMultipart mixed = new MimeMultipart("mixed");
@@ -550,6 +654,19 @@ class RightsPortalBrowserTest {
         submit(By.id("send-passcode"));
         waitFor(By.id("code"));
         MimeMessage m = mail.awaitNew(address, PASSWORD, PASSCODE_SUBJECT, before);
+        Matcher code = Pattern.compile("(?m)^\\s+(\\d{6,8})\\s*$").matcher(Mailboxes.raw(m));
+        assertThat(code.find()).as("passcode in the mail").isTrue();
+        return code.group(1);
+    }
+
+    /** On the sender pages' start: asks for a passcode and returns it from the sender's mailbox. */
+    static String requestSenderPasscode(String address) throws Exception {
+        int before = mail.count(address, PASSWORD, SENDER_PASSCODE_SUBJECT);
+        WebDriver d = browser.driver;
+        waitFor(By.id("address")).sendKeys(address);
+        submit(By.id("send-passcode"));
+        waitFor(By.id("code"));
+        MimeMessage m = mail.awaitNew(address, PASSWORD, SENDER_PASSCODE_SUBJECT, before);
         Matcher code = Pattern.compile("(?m)^\\s+(\\d{6,8})\\s*$").matcher(Mailboxes.raw(m));
         assertThat(code.find()).as("passcode in the mail").isTrue();
         return code.group(1);
