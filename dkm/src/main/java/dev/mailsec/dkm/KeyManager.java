@@ -124,6 +124,19 @@ public final class KeyManager implements AutoCloseable {
         audit.onBehalfOf(principal);
     }
 
+    /**
+     * Records a change an adapter made outside the key manager (a configuration reload requested
+     * through WebAdmin) in the audit log, written by this session's identity like every record,
+     * with {@link #onBehalfOf}'s principal in its reason. {@code action} names the change ({@code
+     * reload}), {@code subject} what it changed (a file), {@code version} a generation (0: none),
+     * {@code outcome} {@code ok} or {@code refused}.
+     */
+    public void recordChange(
+            String action, String subject, int version, String outcome, String detail)
+            throws DkmException {
+        audit.record(action, subject, version, outcome, detail);
+    }
+
     // identities and groups
 
     /** Creates an identity and writes its credential file (0600). Admin only. */
