@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -305,6 +306,15 @@ public final class KeyManager implements AutoCloseable {
     }
 
     // rotation
+
+    /**
+     * When the primary version of each group keyset visible to this identity (all for an admin, its
+     * own groups otherwise) was created: with {@link DkmPolicy#groupKeysetRollover()}, which keyset
+     * rollovers {@link #rotateDue()} would do. No key material.
+     */
+    public Map<String, Instant> groupKeysetsCreated() throws DkmException {
+        return rotation.keysetPrimaryCreated();
+    }
 
     /**
      * Rolls a group keyset over: a new keyset version becomes primary (the old one is archived,
