@@ -86,7 +86,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
     }
 
     /** One generation of rights.xml for one request. */
-    private Generation now() {
+    private Generation inForce() {
         ReloadableFile<RightsSettings> l = live;
         Generation g = current;
         if (l == null) {
@@ -170,7 +170,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
     @Override
     public LicenceTerms licence(String licenceId) throws PortalRefusal {
         try {
-            UseLicence l = now().opener.verifyById(licenceId);
+            UseLicence l = inForce().opener.verifyById(licenceId);
             Optional<StoredMessage> stored = store.find(licenceId);
             if (stored.isEmpty() || !stored.get().licenceId().equals(licenceId)) {
                 throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "unknown");
@@ -197,7 +197,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
                                     address,
                                     client,
                                     now(),
-                                    now().settings.portal(),
+                                    inForce().settings.portal(),
                                     passcodeKeys)
                             .code());
         } catch (RightsDeniedException e) {
@@ -223,7 +223,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
                             code,
                             client,
                             now(),
-                            now().settings.portal(),
+                            inForce().settings.portal(),
                             passcodeKeys);
             return new CodeCheck(
                     CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
@@ -235,7 +235,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
     @Override
     public OpenedView open(String licenceId, String reader, String client) throws PortalRefusal {
         try {
-            OpenedMessage m = now().opener.openById(licenceId, reader, Channel.PORTAL, client);
+            OpenedMessage m = inForce().opener.openById(licenceId, reader, Channel.PORTAL, client);
             return new OpenedView(m.licence().terms(), m.message());
         } catch (RightsException e) {
             throw refusal(e);
@@ -289,7 +289,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
             LicenceTerms licence, MimeMessage message, String reader, Collection<String> recipients)
             throws PortalRefusal {
         // one generation of rights.xml for the template and the protector
-        Generation g = now();
+        Generation g = inForce();
         RightsTemplate template;
         try {
             template = g.settings.template(licence.template());
