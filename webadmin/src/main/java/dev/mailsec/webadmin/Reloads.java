@@ -15,13 +15,13 @@ import spark.Request;
 /**
  * {@code POST .../reload} of a configuration file: re-read now, refused with the start's message
  * (400, the running generation stays), or applied and answered with what changed. Every reload,
- * applied or refused, is logged on {@code mailsec.reload} and recorded in DKM's audit log by the
- * routes' DKM identity on behalf of the WebAdmin caller ({@code dkm audit tail}: {@code
+ * applied or refused, is logged on {@code dev.mailsec.reload} and recorded in DKM's audit log by
+ * the routes' DKM identity on behalf of the WebAdmin caller ({@code dkm audit tail}: {@code
  * james-transport reload /opt/james/conf/connectors.xml v3 ok reason="connectors generation 2 -> 3:
  * outbound connector 'red' changed; on behalf of webadmin:ops"}).
  */
 final class Reloads {
-    private static final Logger LOG = LoggerFactory.getLogger("mailsec.reload");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.mailsec.reload");
 
     private final DkmSessions dkm;
 
@@ -93,7 +93,7 @@ final class Reloads {
                             return null;
                         });
             } catch (HaltException e) {
-                // the reload stands; mailsec.reload has its line
+                // the reload stands; dev.mailsec.reload has its line
                 LOG.warn(
                         "reload of {} by {} not recorded in DKM's audit log (status {})",
                         file,

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Where reloads are recorded. Every {@link ReloadableFile} logs each reload on the logger {@code
- * mailsec.reload} (applied: INFO, refused: WARN); an adapter that can record more (the WebAdmin
+ * dev.mailsec.reload} (applied and refused: WARN); an adapter that can record more (the WebAdmin
  * routes, in DKM's audit log on behalf of the caller) passes its own to {@link
  * ReloadableFile#reload(String, ReloadAudit)}.
  */

@@ -62,7 +62,7 @@ public final class ReloadableFile<T> {
     /** How often {@link #watch()} looks at the file. */
     public static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
-    private static final Logger LOG = LoggerFactory.getLogger("mailsec.reload");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.mailsec.reload");
 
     private static final ScheduledExecutorService WATCH =
             Executors.newSingleThreadScheduledExecutor(
@@ -148,7 +148,8 @@ public final class ReloadableFile<T> {
 
     /**
      * Re-reads the file and, if its bytes changed and it passes the reader and every check,
-     * publishes it as the next generation. Audited on {@code mailsec.reload} and in {@code audit}.
+     * publishes it as the next generation. Audited on {@code dev.mailsec.reload} and in {@code
+     * audit}.
      *
      * @param who {@code webadmin:<subject>}, {@code file-change}, ...
      * @throws ReloadRefusedException the start's message for the file; the running generation stays
@@ -186,7 +187,9 @@ public final class ReloadableFile<T> {
             ReloadOutcome outcome =
                     new ReloadOutcome(
                             kind, file, who, running.generation(), next.generation(), changes);
-            LOG.info("reload: {}", outcome.describe());
+            // WARN: a change of the running policy is logged even where only warnings are (James's
+            // stock logback.xml)
+            LOG.warn("reload: {}", outcome.describe());
             audit.applied(outcome);
             return outcome;
         } catch (ReloadRefusedException e) {

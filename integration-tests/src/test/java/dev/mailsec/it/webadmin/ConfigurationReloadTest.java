@@ -247,6 +247,19 @@ class ConfigurationReloadTest {
         }
         assertThat(generation()).as("generation after the file changed").isEqualTo(running + 1);
         assertThat(deliveredThrough("file-change-applied")).isSameAs(blue);
+        // one snapshot for the hook, the matchers, the mailets and the routes: one reload, one line
+        String line =
+                "reload: connectors "
+                        + connectorsXml.toAbsolutePath().normalize()
+                        + " generation "
+                        + running
+                        + " -> "
+                        + (running + 1)
+                        + " by file-change";
+        String log = Files.readString(work.resolve("james.out"));
+        assertThat(log.split(Pattern.quote(line), -1).length - 1)
+                .as("lines '%s' in James's log", line)
+                .isEqualTo(1);
     }
 
     @Test
@@ -300,16 +313,19 @@ class ConfigurationReloadTest {
         throw new AssertionError(subject + " was not delivered");
     }
 
-    /** The message the start gives for the file (James would refuse to start with it). */
+    /**
+     * The message the start gives for the file (James would refuse to start with it). James runs
+     * with {@code -Dworking.directory=.}, so its start names its own files {@code ./conf/...}.
+     */
     private static String startMessage(Path file, boolean routes) {
+        Path home = installed.home().toAbsolutePath();
         try {
-            ConnectorRoutes.requireEnforced(
-                    ConnectorsFile.load(file), file, installed.home().toAbsolutePath());
+            ConnectorRoutes.requireEnforced(ConnectorsFile.load(file), file, home);
             if (!routes) {
                 throw new AssertionError(file + " is valid");
             }
         } catch (InvalidConnectorsException e) {
-            return e.getMessage();
+            return e.getMessage().replace(home.resolve("conf") + "/", "./conf/");
         }
         throw new AssertionError(file + " is enforced");
     }
