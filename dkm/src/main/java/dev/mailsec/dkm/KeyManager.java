@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -122,6 +123,19 @@ public final class KeyManager implements AutoCloseable {
      */
     public void onBehalfOf(String principal) {
         audit.onBehalfOf(principal);
+    }
+
+    /**
+     * Records a change an adapter made outside the key manager (a configuration reload requested
+     * through WebAdmin) in the audit log, written by this session's identity like every record,
+     * with {@link #onBehalfOf}'s principal in its reason. {@code action} names the change ({@code
+     * reload}), {@code subject} what it changed (a file), {@code version} a generation (0: none),
+     * {@code outcome} {@code ok} or {@code refused}.
+     */
+    public void recordChange(
+            String action, String subject, int version, String outcome, String detail)
+            throws DkmException {
+        audit.record(action, subject, version, outcome, detail);
     }
 
     // identities and groups
@@ -292,6 +306,15 @@ public final class KeyManager implements AutoCloseable {
     }
 
     // rotation
+
+    /**
+     * When the primary version of each group keyset visible to this identity (all for an admin, its
+     * own groups otherwise) was created: with {@link DkmPolicy#groupKeysetRollover()}, which keyset
+     * rollovers {@link #rotateDue()} would do. No key material.
+     */
+    public Map<String, Instant> groupKeysetsCreated() throws DkmException {
+        return rotation.keysetPrimaryCreated();
+    }
 
     /**
      * Rolls a group keyset over: a new keyset version becomes primary (the old one is archived,

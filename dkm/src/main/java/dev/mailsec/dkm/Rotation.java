@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Rotation of what sits above the secrets: group keysets (a new primary version, then every data
@@ -207,6 +209,22 @@ final class Rotation {
         }
         audit.record("shred", null, 0, "ok", reason);
         auth.rootKeys().destroy(rootId);
+    }
+
+    /**
+     * When each group keyset's primary version was created, for the groups this identity may see
+     * (all for an admin, its own groups otherwise): metadata only, no key, so that a status can
+     * tell which keyset rollovers {@link #rotateDue} would do.
+     */
+    Map<String, Instant> keysetPrimaryCreated() throws DkmException {
+        Map<String, Instant> out = new TreeMap<>();
+        for (RecordRepository.Loaded<GroupRecord> l : records.list(RecordType.GROUP)) {
+            GroupRecord g = l.value;
+            if (auth.actor.admin || g.memberSealed.containsKey(auth.name())) {
+                out.put(g.name, Instant.ofEpochMilli(g.version(g.primary()).createdAt));
+            }
+        }
+        return out;
     }
 
     List<String> rotateDue() throws DkmException {

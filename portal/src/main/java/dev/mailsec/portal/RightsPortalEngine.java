@@ -1,5 +1,7 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.config.reload.ReloadableFile;
+import dev.mailsec.config.reload.Snapshot;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.rights.AccessEvent;
@@ -52,14 +54,17 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
 
     private static final Logger LOG = LoggerFactory.getLogger(RightsPortalEngine.class);
 
-    private final RightsSettings settings;
     private final RightsKeyring keys;
     private final PasscodeKeys passcodeKeys;
     private final RightsStore store;
-    private final RightsOpener opener;
-    private final RightsProtector protector;
     private final Clock clock;
     private final AutoCloseable onClose;
+
+    /** The rights.xml generation in force and what the engine built from it. */
+    private volatile Generation current;
+
+    /** The reloadable rights.xml followed ({@link #follow}), or null. */
+    private volatile ReloadableFile<RightsSettings> live;
 
     public RightsPortalEngine(
             RightsSettings settings,
@@ -67,14 +72,54 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
             RightsStore store,
             Clock clock,
             AutoCloseable onClose) {
-        this.settings = settings;
         this.keys = keys;
         this.passcodeKeys = PasscodeKeys.of(keys);
         this.store = store;
         this.clock = clock;
-        this.opener = new RightsOpener(settings, keys, store, clock);
-        this.protector = new RightsProtector(settings, keys, store, clock);
+        this.current = new Generation(0, settings, keys, store, clock);
         this.onClose = onClose;
+    }
+
+    /**
+     * From now on each request is served with the generation of {@code file} in force
+     * (docs/rights.md, "Reload without restart"); the store and keys stay those opened at start.
+     */
+    public void follow(ReloadableFile<RightsSettings> file) {
+        this.live = file;
+    }
+
+    /** One generation of rights.xml for one request. */
+    private Generation inForce() {
+        ReloadableFile<RightsSettings> l = live;
+        Generation g = current;
+        if (l == null) {
+            return g;
+        }
+        Snapshot<RightsSettings> s = l.current();
+        if (g.number != s.generation()) {
+            g = new Generation(s.generation(), s.value(), keys, store, clock);
+            current = g;
+        }
+        return g;
+    }
+
+    private static final class Generation {
+        final long number;
+        final RightsSettings settings;
+        final RightsOpener opener;
+        final RightsProtector protector;
+
+        Generation(
+                long number,
+                RightsSettings settings,
+                RightsKeyring keys,
+                RightsStore store,
+                Clock clock) {
+            this.number = number;
+            this.settings = settings;
+            this.opener = new RightsOpener(settings, keys, store, clock);
+            this.protector = new RightsProtector(settings, keys, store, clock);
+        }
     }
 
     /**
@@ -128,7 +173,7 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
     @Override
     public LicenceTerms licence(String licenceId) throws PortalRefusal {
         try {
-            UseLicence l = opener.verifyById(licenceId);
+            UseLicence l = inForce().opener.verifyById(licenceId);
             Optional<StoredMessage> stored = store.find(licenceId);
             if (stored.isEmpty() || !stored.get().licenceId().equals(licenceId)) {
                 throw new PortalRefusal(PortalRefusal.Reason.UNKNOWN, "unknown");
@@ -155,7 +200,7 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
                                     address,
                                     client,
                                     now(),
-                                    settings.portal(),
+                                    inForce().settings.portal(),
                                     passcodeKeys)
                             .code());
         } catch (RightsDeniedException e) {
@@ -181,7 +226,7 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
                             code,
                             client,
                             now(),
-                            settings.portal(),
+                            inForce().settings.portal(),
                             passcodeKeys);
             return new CodeCheck(
                     CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
@@ -193,7 +238,7 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
     @Override
     public OpenedView open(String licenceId, String reader, String client) throws PortalRefusal {
         try {
-            OpenedMessage m = opener.openById(licenceId, reader, Channel.PORTAL, client);
+            OpenedMessage m = inForce().opener.openById(licenceId, reader, Channel.PORTAL, client);
             return new OpenedView(m.licence().terms(), m.message());
         } catch (RightsException e) {
             throw refusal(e);
@@ -246,16 +291,18 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
     public MimeMessage protectForward(
             LicenceTerms licence, MimeMessage message, String reader, Collection<String> recipients)
             throws PortalRefusal {
+        // one generation of rights.xml for the template and the protector
+        Generation g = inForce();
         RightsTemplate template;
         try {
-            template = settings.template(licence.template());
+            template = g.settings.template(licence.template());
         } catch (IllegalArgumentException e) {
             throw new PortalRefusal(
                     PortalRefusal.Reason.NOT_ALLOWED,
                     "template " + licence.template() + " is not configured on this portal");
         }
         try {
-            return protector.protect(message, reader, recipients, template).wrapper();
+            return g.protector.protect(message, reader, recipients, template).wrapper();
         } catch (RightsException e) {
             throw refusal(e);
         } catch (MessagingException e) {
@@ -446,6 +493,6 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
 
     @Override
     public String toString() {
-        return "RightsPortalEngine[" + settings.issuer() + "]";
+        return "RightsPortalEngine[" + current.settings.issuer() + "]";
     }
 }

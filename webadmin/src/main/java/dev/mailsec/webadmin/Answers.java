@@ -41,6 +41,17 @@ final class Answers {
                 .haltError();
     }
 
+    /**
+     * 400 with {@code message} as it stands (a configuration file's error, as the start gives it).
+     */
+    static HaltException invalid(String message) {
+        return ErrorResponder.builder()
+                .statusCode(400)
+                .type(INVALID_ARGUMENT)
+                .message(message)
+                .haltError();
+    }
+
     static HaltException notFound(String message) {
         return ErrorResponder.builder()
                 .statusCode(404)

@@ -1,10 +1,11 @@
 package dev.mailsec.webadmin;
 
 import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.tls.connector.Connectors;
-import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InboundConnector;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,21 +19,25 @@ import spark.Response;
 import spark.Service;
 
 /**
- * {@code GET /mailsec/connectors}: the inbound and outbound connectors of connectors.xml, read when
- * James started (as the pack's hooks and mailets read it then; reloading is not done here). A trust
- * store's password is never shown; a client certificate is named by its DKM secret, never its key.
+ * {@code GET /mailsec/connectors}: the inbound and outbound connectors of connectors.xml in force
+ * (the generation the pack's hooks, matchers and mailets share, {@link LiveConnectors}); {@code
+ * POST /mailsec/connectors/reload} re-reads the file. A trust store's password is never shown; a
+ * client certificate is named by its DKM secret, never its key.
  */
 final class ConnectorList {
     private final Optional<Path> file;
-    private final Connectors connectors;
+    private final Optional<ReloadableFile<Connectors>> live;
+    private final Reloads reloads;
 
-    ConnectorList(Optional<Path> file) {
+    ConnectorList(Optional<Path> file, Reloads reloads) {
         this.file = file;
+        this.reloads = reloads;
         try {
-            this.connectors =
+            this.live =
                     file.isPresent()
-                            ? ConnectorsFile.load(file.get())
-                            : new Connectors(List.of(), List.of());
+                            ? Optional.of(LiveConnectors.shared(file.get()))
+                            : Optional.empty();
+            live.ifPresent(ReloadableFile::watch);
         } catch (InvalidConnectorsException e) {
             throw new ConfigException(
                     WebAdminSettings.FILE,
@@ -45,11 +50,22 @@ final class ConnectorList {
 
     void define(Service service) {
         service.get(MailsecRoutes.BASE + "/connectors", this::list);
+        service.post(MailsecRoutes.BASE + "/connectors/reload", this::reload);
+    }
+
+    private Object reload(Request request, Response response) {
+        if (live.isEmpty()) {
+            throw Answers.notFound("no connectors file (" + WebAdminSettings.CONNECTORS + ")");
+        }
+        return reloads.reload(request, live.get());
     }
 
     private Object list(Request request, Response response) {
+        Connectors connectors =
+                live.map(l -> l.current().value()).orElse(new Connectors(List.of(), List.of()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("file", file.map(Path::toString).orElse(null));
+        out.put("generation", live.map(l -> l.current().generation()).orElse(null));
         out.put(
                 "inbound",
                 connectors.inbound().stream()

@@ -57,7 +57,10 @@ final class DkmStatus {
         }
         out.put("groups", new ArrayList<>(groups));
         out.put("secrets", listed);
-        out.put("dueRotations", due(secrets, km.policy()));
+        DkmPolicy policy = km.policy();
+        List<Map<String, Object>> due = dueKeysets(km.groupKeysetsCreated(), policy);
+        due.addAll(due(secrets, policy));
+        out.put("dueRotations", due);
         out.put("pendingAccessRequests", pendingRequests(km));
         out.put("auditChain", auditChain(km));
         return out;
@@ -67,6 +70,30 @@ final class DkmStatus {
         return config.rootKey()
                 .map(r -> r.startsWith("pkcs11:") ? "pkcs11" : "file")
                 .orElse("none");
+    }
+
+    /**
+     * Group keysets whose primary is older than the policy's keyset rollover period, as {@code
+     * rotate --due} judges them (it rolls them over first).
+     */
+    private List<Map<String, Object>> dueKeysets(Map<String, Instant> created, DkmPolicy policy) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Duration period = policy.groupKeysetRollover();
+        if (period == null) {
+            return out;
+        }
+        created.forEach(
+                (group, at) -> {
+                    Instant dueAt = at.plus(period);
+                    if (!dueAt.isAfter(now)) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("group", group);
+                        m.put("kind", "GROUP_KEYSET");
+                        m.put("dueSince", dueAt.toString());
+                        out.add(m);
+                    }
+                });
+        return out;
     }
 
     /**

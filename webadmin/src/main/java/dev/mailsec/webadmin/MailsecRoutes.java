@@ -32,9 +32,11 @@ public final class MailsecRoutes implements Routes {
     }
 
     MailsecRoutes(WebAdminSettings settings, MailRepositoryStore repositories) {
-        this.dkm = new DkmRoutes(DkmSessions.load(settings.dkmConfig()), Clock.systemUTC());
-        this.connectors = new ConnectorList(settings.connectors());
-        this.rights = RightsRoutes.open(settings.rightsConfig());
+        DkmSessions sessions = DkmSessions.load(settings.dkmConfig());
+        Reloads reloads = new Reloads(sessions);
+        this.dkm = new DkmRoutes(sessions, Clock.systemUTC());
+        this.connectors = new ConnectorList(settings.connectors(), reloads);
+        this.rights = RightsRoutes.open(settings.rightsConfig(), reloads);
         this.quarantines = new QuarantineCounts(repositories);
     }
 

@@ -1,7 +1,9 @@
 package dev.mailsec.webadmin;
 
 import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.rights.AccessEvent;
+import dev.mailsec.rights.LiveRightsSettings;
 import dev.mailsec.rights.Right;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
@@ -23,30 +25,39 @@ import spark.Service;
 
 /**
  * {@code /mailsec/rights/...}: the templates of rights.xml, and what {@code mailsec rights revoke}
- * and {@code rights log} do for one protected message (a Message-ID, with or without angle
- * brackets, or a licence id). A revocation is logged in the message's access log as done by the
- * WebAdmin caller. Without rights.xml every route answers 404; a store that cannot be reached 503.
+ * and {@code rights log} do for one protected message, and {@code POST /mailsec/rights/reload} (a
+ * Message-ID, with or without angle brackets, or a licence id). A revocation is logged in the
+ * message's access log as done by the WebAdmin caller. Without rights.xml every route answers 404;
+ * a store that cannot be reached 503.
  */
 final class RightsRoutes {
     static final String ID = ":id";
 
-    private final RightsSettings settings;
+    private final ReloadableFile<RightsSettings> settings;
     private final RightsStore store;
+    private final Reloads reloads;
 
-    private RightsRoutes(RightsSettings settings, RightsStore store) {
+    private RightsRoutes(
+            ReloadableFile<RightsSettings> settings, RightsStore store, Reloads reloads) {
         this.settings = settings;
         this.store = store;
+        this.reloads = reloads;
     }
 
-    /** The routes over rights.xml at {@code file}, or routes that answer 404 without one. */
-    static RightsRoutes open(Optional<Path> file) {
+    /**
+     * The routes over rights.xml at {@code file} (the generation in force, shared with the rights
+     * mailets: {@link LiveRightsSettings}), or routes that answer 404 without one.
+     */
+    static RightsRoutes open(Optional<Path> file, Reloads reloads) {
         if (file.isEmpty()) {
-            return new RightsRoutes(null, null);
+            return new RightsRoutes(null, null, reloads);
         }
         try {
-            RightsSettings s = RightsSettings.load(file.get());
+            ReloadableFile<RightsSettings> live = LiveRightsSettings.shared(file.get());
+            live.watch();
+            RightsSettings s = live.current().value();
             return new RightsRoutes(
-                    s, RightsStore.openWhenReachable(s.storeUrl(), s.storeSchema()));
+                    live, RightsStore.openWhenReachable(s.storeUrl(), s.storeSchema()), reloads);
         } catch (RightsStoreUnavailableException | IllegalArgumentException e) {
             throw new ConfigException(
                     WebAdminSettings.FILE,
@@ -60,6 +71,7 @@ final class RightsRoutes {
     void define(Service service) {
         String base = MailsecRoutes.BASE + "/rights";
         service.get(base + "/templates", this::templates);
+        service.post(base + "/reload", this::reload);
         service.post(base + "/messages/" + ID + "/revoke", this::revoke);
         service.get(base + "/messages/" + ID + "/log", this::log);
     }
@@ -70,10 +82,15 @@ final class RightsRoutes {
         }
     }
 
+    private Object reload(Request request, Response response) {
+        requireConfigured();
+        return reloads.reload(request, settings);
+    }
+
     private Object templates(Request request, Response response) {
         requireConfigured();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (RightsTemplate t : settings.templates().values()) {
+        for (RightsTemplate t : settings.current().value().templates().values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", t.name());
             m.put("rights", tokens(t.rights()));

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,28 @@ class DkmSessionsTest {
                 .contains("\"auditChain\":{\"checked\":true,\"intact\":true")
                 .contains("\"pendingAccessRequests\":{\"available\":true,\"requests\":[]}")
                 .doesNotContain("hunter2");
+    }
+
+    @Test
+    void statusShouldCountAGroupKeysetRolloverAsDueOnceItsPeriodPassed() {
+        DkmSessions sessions = DkmSessions.load(props);
+        // the default policy rolls group keysets over every 30 days
+        String now =
+                Answers.json(
+                        sessions.run(
+                                "webadmin:ops",
+                                km -> new DkmStatus(sessions.config(), Instant.now()).read(km)));
+        assertThat(now).doesNotContain("GROUP_KEYSET");
+        String later =
+                Answers.json(
+                        sessions.run(
+                                "webadmin:ops",
+                                km ->
+                                        new DkmStatus(
+                                                        sessions.config(),
+                                                        Instant.now().plus(Duration.ofDays(31)))
+                                                .read(km)));
+        assertThat(later).contains("{\"group\":\"mail\",\"kind\":\"GROUP_KEYSET\",\"dueSince\":\"");
     }
 
     @Test

@@ -3,12 +3,14 @@ package dev.mailsec.cli.rights;
 import dev.mailsec.cli.Foreground;
 import dev.mailsec.cli.UserException;
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.PortalConfig;
 import dev.mailsec.portal.PortalRefusal;
 import dev.mailsec.portal.RightsPortalEngine;
+import dev.mailsec.rights.LiveRightsSettings;
 import dev.mailsec.rights.RightsException;
 import dev.mailsec.rights.RightsSettings;
 import java.io.IOException;
@@ -75,6 +77,17 @@ public final class PortalCommand implements Callable<Integer> {
             throw new UserException(config.path() + ": " + e.getMessage(), 2);
         } catch (DkmException | RightsException e) {
             throw new UserException("cannot open the rights keys or store: " + e.getMessage(), 75);
+        }
+        // rights.xml is watched: templates and the engine's settings follow a change of the file
+        // (docs/rights.md, "Reload without restart"); a refused file is logged, the running one
+        // stays
+        try {
+            ReloadableFile<RightsSettings> live = LiveRightsSettings.shared(config.path());
+            engine.follow(live);
+            live.watch();
+        } catch (IllegalArgumentException e) {
+            engine.close();
+            throw new UserException(config.path() + ": " + e.getMessage(), 2);
         }
         Portal portal;
         try {

@@ -24,5 +24,15 @@ public final class ConnectorAttributeNames {
      */
     public static final String INBOUND_REASON = "dev.mailsec.tls.connector.inbound.reason";
 
+    /**
+     * The generation of the connectors file a mail's outbound route was chosen under, {@code
+     * N@FILE} ({@link LiveConnectors#stamp}): set by the first connector matcher or mailet that
+     * routes the mail, so that every later step (the other {@code RecipientConnectorIs} matchers,
+     * {@code ConnectorsRemoteDelivery}) decides under the same generation even when the file is
+     * reloaded meanwhile. String value.
+     */
+    public static final String OUTBOUND_GENERATION =
+            "dev.mailsec.tls.connector.outbound.generation";
+
     private ConnectorAttributeNames() {}
 }

@@ -3,6 +3,7 @@ package dev.mailsec.mailets.connector;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
@@ -12,6 +13,7 @@ import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InboundSession;
 import dev.mailsec.tls.connector.InboundVerdict;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -77,7 +79,7 @@ public class CheckInboundConnector extends GenericMailet {
     private static final AttributeName PEER_SANS =
             AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
 
-    private Connectors connectors;
+    private ReloadableFile<Connectors> live;
     private FileSystem fileSystem;
 
     /**
@@ -107,14 +109,13 @@ public class CheckInboundConnector extends GenericMailet {
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
-            connectors = ConnectorsFile.load(connectorsFile);
+            live = LiveConnectors.shared(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException(
                     "CheckInboundConnector: " + CONNECTORS + ": " + e.getMessage(), e);
         }
         // a connector James would not enforce stops the start, rather than being silently ignored
-        DeclaredPolicies.requireEnforced(
-                "CheckInboundConnector", fileSystem, connectors, connectorsFile);
+        DeclaredPolicies.requireEnforced("CheckInboundConnector", fileSystem, live);
     }
 
     @Override
@@ -130,13 +131,18 @@ public class CheckInboundConnector extends GenericMailet {
             return;
         }
         InboundVerdict verdict =
-                connectors.evaluate(
-                        InboundSession.afterData(
-                                clientAddress(mail),
-                                        mail.getMaybeSender()
-                                                .asOptional()
-                                                .map(sender -> sender.getDomain().asString()),
-                                fromDomains(mail), tlsFacts(mail)));
+                live.current()
+                        .value()
+                        .evaluate(
+                                InboundSession.afterData(
+                                        clientAddress(mail),
+                                                mail.getMaybeSender()
+                                                        .asOptional()
+                                                        .map(
+                                                                sender ->
+                                                                        sender.getDomain()
+                                                                                .asString()),
+                                        fromDomains(mail), tlsFacts(mail)));
         if (verdict.connector().isEmpty()) {
             return;
         }

@@ -13,6 +13,7 @@ import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.DkmClientKeys;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.SmartHost;
 import java.io.IOException;
@@ -130,7 +131,8 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
             throw new MessagingException(e.getMessage(), e);
         }
         try {
-            Connectors connectors = ConnectorsFile.load(ConnectorsFile.locate(location));
+            Connectors connectors =
+                    LiveConnectors.shared(ConnectorsFile.locate(location)).current().value();
             OutboundConnector connector =
                     connectors
                             .outbound(name)

@@ -3,10 +3,13 @@ package dev.mailsec.mailets.connector;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.tls.connector.ConnectorAttributeNames;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
@@ -30,6 +33,8 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetConfig;
 import org.apache.mailet.MailetContext;
@@ -64,6 +69,10 @@ import org.apache.mailet.base.GenericMailet;
  * generates and its own {@code RecipientConnectorIs=NAME} step before this route; a recipient of
  * one reaching this mailet anyway is not delivered but sent to the {@code error} processor (held),
  * never in clear.
+ *
+ * <p>connectors.xml can be reloaded while James runs (docs/tls-connectors.md, "Reload"): each mail
+ * is split under the generation {@code RecipientConnectorIs} routed it under (stamped on the mail),
+ * and a connector a reload adds gets its RemoteDelivery on its first mail.
  */
 public class ConnectorsRemoteDelivery extends GenericMailet {
 
@@ -79,7 +88,11 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
     private final MetricFactory metricFactory;
     private FileSystem fileSystem;
 
-    private Connectors connectors;
+    private static final AttributeName GENERATION =
+            AttributeName.of(ConnectorAttributeNames.OUTBOUND_GENERATION);
+
+    private ReloadableFile<Connectors> live;
+    private String location;
     private String bounceProcessor;
     private final Map<String, RemoteDelivery> deliveries = new LinkedHashMap<>();
 
@@ -132,57 +145,70 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
-            connectors = ConnectorsFile.load(connectorsFile);
+            live = LiveConnectors.shared(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException(
                     "ConnectorsRemoteDelivery: " + CONNECTORS + ": " + e.getMessage(), e);
         }
-        DeclaredPolicies.requireEnforced(
-                "ConnectorsRemoteDelivery", fileSystem, connectors, connectorsFile);
-        DNSService reportingDns = new TlsReportingDns(dnsServer);
-        for (OutboundConnector connector : connectors.outbound()) {
-            if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
-                continue;
+        this.location = location;
+        DeclaredPolicies.requireEnforced("ConnectorsRemoteDelivery", fileSystem, live);
+        for (OutboundConnector connector : live.current().value().outbound()) {
+            if (connector.tlsLevel() != OutboundTlsLevel.MTA_STS) {
+                deliveryOf(connector);
             }
-            RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector, location);
-            Map<String, String> parameters = new LinkedHashMap<>();
-            parameters.put("outgoing", plan.queueName());
-            parameters.put(
-                    DELAY_TIME,
-                    getInitParameter(DELAY_TIME, RemoteDeliveryPlan.DEFAULT_DELAY_TIME));
-            parameters.put(
-                    MAX_RETRIES,
-                    getInitParameter(MAX_RETRIES, RemoteDeliveryPlan.DEFAULT_MAX_RETRIES));
-            parameters.put("maxDnsProblemRetries", "0");
-            parameters.put(DELIVERY_THREADS, getInitParameter(DELIVERY_THREADS, "2"));
-            parameters.put("sendpartial", "true");
-            parameters.put(BOUNCE_PROCESSOR, bounceProcessor.trim());
-            // every session's TLS result goes to the TLS reports (SendTlsReports), if any
-            parameters.put(
-                    TlsReportingDns.TRANSPORT_PROPERTY, ReportingSmtpTransport.class.getName());
-            RemoteDelivery delivery;
-            if (connector.needsOwnContext()) {
-                parameters.put(ConnectorRemoteDelivery.CONNECTOR, connector.name());
-                parameters.put(ConnectorRemoteDelivery.CONNECTORS, location);
-                String dkmConfig = getInitParameter(ConnectorRemoteDelivery.DKM_CONFIG);
-                if (dkmConfig != null) {
-                    parameters.put(ConnectorRemoteDelivery.DKM_CONFIG, dkmConfig);
-                }
-                delivery =
-                        new ConnectorRemoteDelivery(
-                                dnsServer, domainList, queueFactory, metricFactory);
-            } else {
-                delivery =
-                        new RemoteDelivery(reportingDns, domainList, queueFactory, metricFactory);
-            }
-            parameters.putAll(plan.tlsParameters());
-            delivery.init(
-                    new Config(
-                            "ConnectorsRemoteDelivery[" + connector.name() + "]",
-                            parameters,
-                            getMailetContext()));
-            deliveries.put(connector.name(), delivery);
         }
+    }
+
+    /**
+     * The RemoteDelivery of {@code connector}, made on first use: at start for the connectors of
+     * the file, later for a connector a reload added. A connector's delivery settings cannot change
+     * by a reload ({@link LiveConnectors}), so one delivery per name serves every generation.
+     */
+    private synchronized RemoteDelivery deliveryOf(OutboundConnector connector)
+            throws MessagingException {
+        RemoteDelivery existing = deliveries.get(connector.name());
+        if (existing != null) {
+            return existing;
+        }
+        RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector, location);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("outgoing", plan.queueName());
+        parameters.put(
+                DELAY_TIME, getInitParameter(DELAY_TIME, RemoteDeliveryPlan.DEFAULT_DELAY_TIME));
+        parameters.put(
+                MAX_RETRIES, getInitParameter(MAX_RETRIES, RemoteDeliveryPlan.DEFAULT_MAX_RETRIES));
+        parameters.put("maxDnsProblemRetries", "0");
+        parameters.put(DELIVERY_THREADS, getInitParameter(DELIVERY_THREADS, "2"));
+        parameters.put("sendpartial", "true");
+        parameters.put(BOUNCE_PROCESSOR, bounceProcessor.trim());
+        // every session's TLS result goes to the TLS reports (SendTlsReports), if any
+        parameters.put(TlsReportingDns.TRANSPORT_PROPERTY, ReportingSmtpTransport.class.getName());
+        RemoteDelivery delivery;
+        if (connector.needsOwnContext()) {
+            parameters.put(ConnectorRemoteDelivery.CONNECTOR, connector.name());
+            parameters.put(ConnectorRemoteDelivery.CONNECTORS, location);
+            String dkmConfig = getInitParameter(ConnectorRemoteDelivery.DKM_CONFIG);
+            if (dkmConfig != null) {
+                parameters.put(ConnectorRemoteDelivery.DKM_CONFIG, dkmConfig);
+            }
+            delivery =
+                    new ConnectorRemoteDelivery(dnsServer, domainList, queueFactory, metricFactory);
+        } else {
+            delivery =
+                    new RemoteDelivery(
+                            new TlsReportingDns(dnsServer),
+                            domainList,
+                            queueFactory,
+                            metricFactory);
+        }
+        parameters.putAll(plan.tlsParameters());
+        delivery.init(
+                new Config(
+                        "ConnectorsRemoteDelivery[" + connector.name() + "]",
+                        parameters,
+                        getMailetContext()));
+        deliveries.put(connector.name(), delivery);
+        return delivery;
     }
 
     @Override
@@ -191,24 +217,31 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
     }
 
     private void deliver(Mail mail) throws MessagingException {
-        Map<String, List<MailAddress>> byConnector = new LinkedHashMap<>();
+        // the generation RecipientConnectorIs routed the mail under, so that a reload meanwhile
+        // never splits it by another
+        Connectors connectors =
+                LiveConnectors.forStamp(
+                                live,
+                                AttributeUtils.getValueAndCastFromMail(
+                                        mail, GENERATION, String.class))
+                        .value();
+        Map<OutboundConnector, List<MailAddress>> byConnector = new LinkedHashMap<>();
         List<MailAddress> unserved = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             Optional<OutboundConnector> connector =
                     connectors.outboundFor(recipient.getDomain().asString());
-            if (connector.isPresent() && deliveries.containsKey(connector.get().name())) {
-                byConnector
-                        .computeIfAbsent(connector.get().name(), name -> new ArrayList<>())
-                        .add(recipient);
+            if (connector.isPresent() && connector.get().tlsLevel() != OutboundTlsLevel.MTA_STS) {
+                byConnector.computeIfAbsent(connector.get(), c -> new ArrayList<>()).add(recipient);
             } else {
                 unserved.add(recipient);
             }
         }
-        for (Map.Entry<String, List<MailAddress>> group : byConnector.entrySet()) {
+        for (Map.Entry<OutboundConnector, List<MailAddress>> group : byConnector.entrySet()) {
+            RemoteDelivery delivery = deliveryOf(group.getKey());
             Mail copy = mail.duplicate();
             copy.setRecipients(group.getValue());
             // RemoteDelivery enqueues the copy on the connector's own queue and ghosts it
-            deliveries.get(group.getKey()).service(copy);
+            delivery.service(copy);
         }
         if (unserved.isEmpty()) {
             mail.setState(Mail.GHOST);
@@ -232,7 +265,7 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
     }
 
     @Override
-    public void destroy() {
+    public synchronized void destroy() {
         deliveries.values().forEach(RemoteDelivery::destroy);
     }
 

@@ -3,10 +3,13 @@ package dev.mailsec.mailets.connector;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.tls.connector.ConnectorAttributeNames;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.mtasts.MtaStsCache;
@@ -67,7 +70,10 @@ public class ExplainConnectorBounce extends GenericMailet {
      */
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
 
-    private Connectors connectors;
+    private static final AttributeName GENERATION =
+            AttributeName.of(ConnectorAttributeNames.OUTBOUND_GENERATION);
+
+    private ReloadableFile<Connectors> live;
     private FileSystem fileSystem;
 
     /**
@@ -93,14 +99,13 @@ public class ExplainConnectorBounce extends GenericMailet {
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
-            connectors = ConnectorsFile.load(connectorsFile);
+            live = LiveConnectors.shared(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new MessagingException(
                     "ExplainConnectorBounce: " + CONNECTORS + ": " + e.getMessage(), e);
         }
         // a connector James would not enforce stops the start, rather than being silently ignored
-        DeclaredPolicies.requireEnforced(
-                "ExplainConnectorBounce", fileSystem, connectors, connectorsFile);
+        DeclaredPolicies.requireEnforced("ExplainConnectorBounce", fileSystem, live);
     }
 
     @Override
@@ -109,6 +114,13 @@ public class ExplainConnectorBounce extends GenericMailet {
     }
 
     private void process(Mail mail) {
+        // the generation the mail was routed under, as RecipientConnectorIs stamped it
+        Connectors connectors =
+                LiveConnectors.forStamp(
+                                live,
+                                AttributeUtils.getValueAndCastFromMail(
+                                        mail, GENERATION, String.class))
+                        .value();
         Map<OutboundConnector, Set<String>> domainsByConnector = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             String domain = recipient.getDomain().asString();

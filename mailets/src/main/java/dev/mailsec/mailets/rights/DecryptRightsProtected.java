@@ -134,6 +134,8 @@ public class DecryptRightsProtected extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        // one rights.xml generation for the whole mail
+        RightsServices rights = this.rights.current();
         if (mail.getAttribute(DECRYPTED).isPresent()) {
             return;
         }

@@ -134,6 +134,8 @@ public class EnforceRights extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
+        // one rights.xml generation for the whole mail
+        RightsServices rights = this.rights.current();
         if (!mail.hasSender() || mail.getAttribute(DecryptRightsProtected.DECRYPTED).isPresent()) {
             return; // bounces and notifications; a copy transport decryption just opened
         }

@@ -5,6 +5,7 @@ import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.mailets.mime.HeaderChanges;
+import dev.mailsec.rights.LiveRightsSettings;
 import dev.mailsec.rights.Protection;
 import dev.mailsec.rights.RightsAttributeNames;
 import dev.mailsec.rights.RightsException;
@@ -130,18 +131,19 @@ public class ProtectMessage extends GenericMailet {
                                 "ProtectMessage",
                                 getInitParameter(
                                         RightsServices.CONFIG, RightsSettings.DEFAULT_CONFIG));
+        String unknown =
+                "ProtectMessage: " + TEMPLATE_PARAM + ": no such template '" + t + "'; known: ";
         try {
             template = rights.settings().template(t.trim());
         } catch (IllegalArgumentException x) {
-            throw new MessagingException(
-                    "ProtectMessage: "
-                            + TEMPLATE_PARAM
-                            + ": no such template '"
-                            + t
-                            + "'; known: "
-                            + rights.settings().templates().keySet(),
-                    x);
+            throw new MessagingException(unknown + rights.settings().templates().keySet(), x);
         }
+        // a reload of rights.xml must keep the template (refused with the same words otherwise)
+        rights.live()
+                .ifPresent(
+                        live ->
+                                LiveRightsSettings.requireTemplate(
+                                        live, "ProtectMessage", template.name(), unknown));
     }
 
     @Override
@@ -154,7 +156,16 @@ public class ProtectMessage extends GenericMailet {
             LOG.debug("ProtectMessage: {} is already rights-protected, left as is", mail.getName());
             return;
         }
-        protect(mail, template);
+        // the template as the rights.xml generation in force defines it now
+        RightsServices now = rights.current();
+        protect(
+                mail,
+                now.settings().template(template.name()),
+                now,
+                subjectMode,
+                keyStoreDown,
+                errorProcessor,
+                "ProtectMessage");
     }
 
     boolean protect(Mail mail, RightsTemplate with) throws MessagingException {

@@ -2,10 +2,12 @@ package dev.mailsec.matchers.connector;
 
 import dev.mailsec.config.Condition;
 import dev.mailsec.config.ConfigException;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.matchers.Conditions;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import java.util.List;
 import javax.mail.MessagingException;
 
@@ -13,7 +15,8 @@ import javax.mail.MessagingException;
  * The condition of the connector matchers, {@code NAME} or {@code NAME,FILE}: a connector name,
  * then the connectors file (default {@code file://conf/connectors.xml}, relative to James's working
  * directory), loaded and checked at init so that a misspelt name fails the start instead of never
- * matching.
+ * matching. The file is the shared, reloadable one ({@link LiveConnectors}): {@link #connectors} is
+ * the generation in force at init, {@link #live} the one to ask per mail.
  */
 final class ConnectorCondition {
 
@@ -22,14 +25,17 @@ final class ConnectorCondition {
     private final Condition condition;
     final String name;
     final String location;
+    final ReloadableFile<Connectors> live;
     final Connectors connectors;
 
     private ConnectorCondition(
-            Condition condition, String name, String location, Connectors connectors) {
+            Condition condition, String name, String location, ReloadableFile<Connectors> live) {
         this.condition = condition;
         this.name = name;
         this.location = location;
-        this.connectors = connectors;
+        this.live = live;
+        this.connectors = live.current().value();
+        live.watch();
     }
 
     /**
@@ -61,7 +67,7 @@ final class ConnectorCondition {
                                 c,
                                 name,
                                 location,
-                                ConnectorsFile.load(ConnectorsFile.locate(location)));
+                                LiveConnectors.shared(ConnectorsFile.locate(location)));
                     } catch (InvalidConnectorsException e) {
                         throw c.fail(e.getMessage(), e);
                     }

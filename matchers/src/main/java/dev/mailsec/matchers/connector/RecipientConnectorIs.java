@@ -1,7 +1,11 @@
 package dev.mailsec.matchers.connector;
 
+import dev.mailsec.config.reload.ReloadableFile;
+import dev.mailsec.config.reload.Snapshot;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.tls.connector.ConnectorAttributeNames;
 import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +14,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
@@ -35,37 +43,46 @@ import org.apache.mailet.base.GenericMatcher;
  * followed by a comma and the connectors file (default {@code file://conf/connectors.xml}, relative
  * to James's working directory). An unknown connector (the message lists the outbound connectors
  * the file defines) or an invalid file fails the start.
+ *
+ * <p>The connectors file can be reloaded while James runs (docs/tls-connectors.md, "Reload"): the
+ * first of these matchers a mail meets stamps it with the generation in force ({@code
+ * dev.mailsec.tls.connector.outbound.generation}); every later one, and {@code
+ * ConnectorsRemoteDelivery}, decides under that same generation.
  */
 public class RecipientConnectorIs extends GenericMatcher {
 
     /** The condition of the generic route: recipients covered by any outbound connector. */
     static final String ANY = "*";
 
-    private Connectors connectors;
+    private static final AttributeName GENERATION =
+            AttributeName.of(ConnectorAttributeNames.OUTBOUND_GENERATION);
+
+    private ReloadableFile<Connectors> live;
 
     /** The connector routed, or null for {@code *} (any connector). */
-    private OutboundConnector connector;
+    private String connector;
 
     @Override
     public void init() throws MessagingException {
         ConnectorCondition condition =
                 ConnectorCondition.parse("RecipientConnectorIs", "outbound", getCondition());
-        connectors = condition.connectors;
+        live = condition.live;
+        Connectors connectors = condition.connectors;
         if (condition.name.equals(ANY)) {
             // the generic route: every covered recipient, for ConnectorsRemoteDelivery
             connector = null;
             return;
         }
-        connector =
-                connectors
-                        .outbound(condition.name)
-                        .orElseThrow(
-                                () ->
-                                        condition.unknown(
-                                                "outbound",
-                                                connectors.outbound().stream()
-                                                        .map(OutboundConnector::name)
-                                                        .collect(Collectors.toList())));
+        connectors
+                .outbound(condition.name)
+                .orElseThrow(
+                        () ->
+                                condition.unknown(
+                                        "outbound",
+                                        connectors.outbound().stream()
+                                                .map(OutboundConnector::name)
+                                                .collect(Collectors.toList())));
+        connector = condition.name;
     }
 
     @Override
@@ -73,15 +90,28 @@ public class RecipientConnectorIs extends GenericMatcher {
         return PerMailGuard.call(getClass().getSimpleName(), () -> matchRecipients(mail));
     }
 
+    /**
+     * Decides under the generation of the connectors file the mail was first routed under (stamped
+     * on it), so that a reload between two of these matchers, or before the delivery, never routes
+     * one recipient by two generations.
+     */
     private Collection<MailAddress> matchRecipients(Mail mail) {
+        Snapshot<Connectors> generation =
+                LiveConnectors.forStamp(
+                        live,
+                        AttributeUtils.getValueAndCastFromMail(mail, GENERATION, String.class));
         List<MailAddress> covered = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             Optional<OutboundConnector> route =
-                    connectors.outboundFor(recipient.getDomain().asString());
-            if (route.isPresent() && (connector == null || route.get() == connector)) {
+                    generation.value().outboundFor(recipient.getDomain().asString());
+            if (route.isPresent() && (connector == null || route.get().name().equals(connector))) {
                 covered.add(recipient);
             }
         }
+        // before James splits the mail, so both parts carry it
+        mail.setAttribute(
+                new Attribute(
+                        GENERATION, AttributeValue.of(LiveConnectors.stamp(live, generation))));
         return covered;
     }
 

@@ -1,6 +1,7 @@
 package dev.mailsec.smtp.connector;
 
 import dev.mailsec.config.Parameters;
+import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.smtp.HookParameters;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.connector.ConnectorRoutes;
@@ -9,6 +10,7 @@ import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InboundSession;
 import dev.mailsec.tls.connector.InboundVerdict;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
 import java.io.FileNotFoundException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,14 +53,16 @@ import org.slf4j.LoggerFactory;
  *
  * {@code connectors} (required): the connectors file; {@code file://conf/...} and relative paths
  * are resolved against James's working directory. A missing or invalid file, or any other
- * parameter, fails James's start with a message naming the connector, field and value.
+ * parameter, fails James's start with a message naming the connector, field and value. The file is
+ * watched and can be reloaded from WebAdmin (docs/tls-connectors.md, "Reload"); each {@code MAIL
+ * FROM} is judged by one generation of it.
  */
 public class EnforceInboundConnectors implements MailHook {
 
     static final String CONNECTORS = "connectors";
     private static final Logger LOGGER = LoggerFactory.getLogger(EnforceInboundConnectors.class);
 
-    private Connectors connectors;
+    private ReloadableFile<Connectors> live;
     private FileSystem fileSystem;
 
     /**
@@ -77,7 +81,7 @@ public class EnforceInboundConnectors implements MailHook {
         Path connectorsFile;
         try {
             connectorsFile = ConnectorsFile.locate(location);
-            connectors = ConnectorsFile.load(connectorsFile);
+            live = LiveConnectors.shared(connectorsFile);
         } catch (InvalidConnectorsException e) {
             throw new ConfigurationException(
                     getClass().getName() + ": " + CONNECTORS + ": " + e.getMessage(), e);
@@ -87,27 +91,36 @@ public class EnforceInboundConnectors implements MailHook {
             // some SMTP
             // server accepts without this hook) stops the start, rather than being silently ignored
             try {
+                Path workingDirectory = fileSystem.getBasedir().toPath();
                 ConnectorRoutes.requireEnforced(
-                        connectors, connectorsFile, fileSystem.getBasedir().toPath());
+                        live.current().value(), live.file(), workingDirectory);
+                // and so must every reload of the file
+                LiveConnectors.requireEnforced(live, workingDirectory);
             } catch (InvalidConnectorsException | FileNotFoundException e) {
                 throw new ConfigurationException(getClass().getName() + ": " + e.getMessage(), e);
             }
         }
+        live.watch();
         LOGGER.info(
-                "Enforcing {} inbound connector(s) from {}", connectors.inbound().size(), location);
+                "Enforcing {} inbound connector(s) from {}",
+                live.current().value().inbound().size(),
+                location);
     }
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        // one generation of the file for the whole decision
         InboundVerdict verdict =
-                connectors.evaluate(
-                        InboundSession.atMailFrom(
-                                clientAddress(session),
-                                sender.asOptional()
-                                        .map(MailAddress::getDomain)
-                                        .map(domain -> domain.asString()),
-                                session.getSSLSession()
-                                        .map(ssl -> TlsFacts.fromSession(ssl, true))));
+                live.current()
+                        .value()
+                        .evaluate(
+                                InboundSession.atMailFrom(
+                                        clientAddress(session),
+                                        sender.asOptional()
+                                                .map(MailAddress::getDomain)
+                                                .map(domain -> domain.asString()),
+                                        session.getSSLSession()
+                                                .map(ssl -> TlsFacts.fromSession(ssl, true))));
         if (!verdict.isViolation()) {
             return HookResult.DECLINED;
         }
