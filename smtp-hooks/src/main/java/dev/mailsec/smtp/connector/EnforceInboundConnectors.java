@@ -1,6 +1,7 @@
 package dev.mailsec.smtp.connector;
 
 import dev.mailsec.config.Parameters;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.smtp.HookParameters;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.connector.ConnectorRoutes;
@@ -113,6 +114,7 @@ public class EnforceInboundConnectors implements MailHook {
         }
         LOGGER.info(
                 "Refused MAIL FROM in session {}: {}", session.getSessionID(), verdict.reason());
+        Metrics.global().inboundRefused(verdict.connector().orElse(null));
         return HookResult.builder()
                 .hookReturnCode(HookReturnCode.deny())
                 .smtpReturnCode(verdict.violation().orElseThrow().replyCode())
