@@ -115,6 +115,19 @@ public final class Metrics {
         count("mailsec_rights_refused_", reason);
     }
 
+    /**
+     * A mail held in a repository for the operator ({@code HoldInRepository}), by the repository's
+     * last path segment ({@code file://var/mail/dmarc-quarantine/} counts as {@code
+     * dmarc_quarantine}).
+     */
+    public void held(String repositoryPath) {
+        String path = repositoryPath == null ? "" : repositoryPath;
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        count("mailsec_quarantine_held_", path.substring(path.lastIndexOf('/') + 1));
+    }
+
     /** Times one read of a secret from the DKM store (cache misses only). */
     public Stopwatch dkmFetch() {
         return start("mailsec_dkm_fetch");

@@ -33,6 +33,8 @@ class MetricsTest {
         metrics.rightsRefused("REVOKED");
         metrics.dkmFailure();
         metrics.portalRequest(404);
+        metrics.held("file://var/mail/dmarc-quarantine/");
+        metrics.held("memory://var/mail/held");
 
         assertThat(sink.increments)
                 .containsExactly(
@@ -50,7 +52,9 @@ class MetricsTest {
                         "mailsec_rights_opened",
                         "mailsec_rights_refused_revoked",
                         "mailsec_dkm_fetch_failure",
-                        "mailsec_portal_requests_404");
+                        "mailsec_portal_requests_404",
+                        "mailsec_quarantine_held_dmarc_quarantine",
+                        "mailsec_quarantine_held_held");
     }
 
     @Test
