@@ -12,6 +12,8 @@ import dev.mailsec.dkm.RolloverScheduler;
 import dev.mailsec.dkm.root.RootKeys;
 import dev.mailsec.dkm.spi.Storage;
 import dev.mailsec.dkm.spi.StoreFormatException;
+import dev.mailsec.metrics.MetricSink;
+import dev.mailsec.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,11 +68,24 @@ public final class DkmClients {
             dkm = CLIENTS.get(key);
             if (dkm == null) {
                 dkm = Dkm.open(key);
+                dkm.observeReads(DkmClients::timeRead);
                 CLIENTS.put(key, dkm);
                 LOG.info("DKM client opened: {}", dkm);
             }
             return dkm;
         }
+    }
+
+    /** Reports a DKM read's time and failure to the JVM's metrics. */
+    public static Dkm.ReadObserver.End timeRead() {
+        Metrics metrics = Metrics.global();
+        MetricSink.Stopwatch time = metrics.dkmFetch();
+        return failed -> {
+            time.stop();
+            if (failed) {
+                metrics.dkmFailure();
+            }
+        };
     }
 
     /**

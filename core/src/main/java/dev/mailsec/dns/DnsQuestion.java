@@ -1,5 +1,7 @@
 package dev.mailsec.dns;
 
+import dev.mailsec.metrics.MetricSink;
+import dev.mailsec.metrics.Metrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -58,6 +60,22 @@ public final class DnsQuestion {
      * @param onNetworkError told of each server's network error (for logging); may be null
      */
     public static Outcome ask(
+            List<InetSocketAddress> servers,
+            Duration timeout,
+            Name qname,
+            int qtype,
+            BiConsumer<InetSocketAddress, IOException> onNetworkError) {
+        Metrics metrics = Metrics.global();
+        MetricSink.Stopwatch time = metrics.dnsLookup();
+        Outcome outcome = askEach(servers, timeout, qname, qtype, onNetworkError);
+        time.stop();
+        if (outcome.response() == null && !outcome.nxdomain()) {
+            metrics.dnsFailure();
+        }
+        return outcome;
+    }
+
+    private static Outcome askEach(
             List<InetSocketAddress> servers,
             Duration timeout,
             Name qname,

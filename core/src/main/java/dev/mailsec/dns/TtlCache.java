@@ -1,5 +1,6 @@
 package dev.mailsec.dns;
 
+import dev.mailsec.metrics.Metrics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,16 +40,19 @@ public final class TtlCache<V> {
 
     /** The value cached for {@code key} if not expired at {@code nowMillis}, else null. */
     public V get(String key, long nowMillis) {
+        V value = null;
         synchronized (map) {
             Slot<V> e = map.get(key);
             if (e != null) {
                 if (e.expiresAtMillis > nowMillis) {
-                    return e.value;
+                    value = e.value;
+                } else {
+                    map.remove(key);
                 }
-                map.remove(key);
             }
-            return null;
         }
+        Metrics.global().dnsCache(value != null);
+        return value;
     }
 
     /** Keeps {@code value} for {@code ttlMillis} from {@code nowMillis} (not if 0); returns it. */

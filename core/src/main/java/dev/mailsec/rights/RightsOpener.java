@@ -12,6 +12,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.mailsec.metrics.Metrics;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,6 +68,23 @@ public final class RightsOpener {
      * @throws RightsUnavailableException key store or rights store down (retry later)
      */
     public OpenedMessage open(ProtectedPackage pkg, String reader, Channel channel, String client)
+            throws RightsException {
+        Metrics metrics = Metrics.global();
+        try {
+            OpenedMessage opened = openLogged(pkg, reader, channel, client);
+            metrics.rightsOpened();
+            return opened;
+        } catch (RightsDeniedException e) {
+            metrics.rightsRefused(e.reason().name());
+            throw e;
+        } catch (RightsIntegrityException e) {
+            metrics.rightsRefused("integrity");
+            throw e;
+        }
+    }
+
+    private OpenedMessage openLogged(
+            ProtectedPackage pkg, String reader, Channel channel, String client)
             throws RightsException {
         UseLicence licence = verify(pkg);
         Instant now = clock.instant();

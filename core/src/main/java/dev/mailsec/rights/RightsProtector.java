@@ -1,5 +1,6 @@
 package dev.mailsec.rights;
 
+import dev.mailsec.metrics.Metrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -139,7 +140,9 @@ public final class RightsProtector {
         UseLicence ul = sealed.licence;
         ProtectedPackage pkg = sealed.pkg;
         store.record(ul, pkg);
-        return new Protection(ul, pkg, wrappers.wrap(original, ul, pkg));
+        Protection protection = new Protection(ul, pkg, wrappers.wrap(original, ul, pkg));
+        Metrics.global().rightsProtected();
+        return protection;
     }
 
     /**

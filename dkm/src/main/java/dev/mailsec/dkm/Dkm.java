@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,6 +32,7 @@ public final class Dkm implements AutoCloseable {
     private final long ttlMillis;
     private Storage storage;
     private KeyManager session;
+    private volatile ReadObserver readObserver = () -> failed -> {};
 
     private Dkm(DkmConfig config, Clock clock) {
         this.config = config;
@@ -91,18 +93,44 @@ public final class Dkm implements AutoCloseable {
      * needed).
      */
     public SecretHandle refresh(String name) throws DkmException {
-        KeyManager km = session();
+        ReadObserver.End read = readObserver.started();
+        boolean failed = true;
         SecretHandle h;
         try {
-            h = km.get(name);
-        } catch (DkmUnavailableException ex) {
-            reset();
-            throw ex;
+            KeyManager km = session();
+            try {
+                h = km.get(name);
+            } catch (DkmUnavailableException ex) {
+                reset();
+                throw ex;
+            }
+            failed = false;
+        } finally {
+            read.ended(failed);
         }
         if (ttlMillis > 0) {
             cache.put(name, new Entry(h, clock.millis() + ttlMillis));
         }
         return h;
+    }
+
+    /**
+     * Told of every read from the store ({@link #refresh}), for metrics: the pack's core reports
+     * their time and failures; the default does nothing.
+     */
+    public interface ReadObserver {
+        /** A read starts; the returned callback is told when it ends. */
+        End started();
+
+        /** The end of one read. */
+        interface End {
+            void ended(boolean failed);
+        }
+    }
+
+    /** Makes {@code observer} the one told of this client's reads. */
+    public void observeReads(ReadObserver observer) {
+        this.readObserver = Objects.requireNonNull(observer, "observer");
     }
 
     /** Forgets cached values (all of them). */

@@ -3,11 +3,14 @@ package dev.mailsec.mailets;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.mailets.metrics.JamesMetrics;
+import dev.mailsec.metrics.Metrics;
 import java.util.Set;
 import java.util.UUID;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.transport.mailets.ToRepository;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ public class HoldInRepository extends ToRepository {
     static final String PASS_THROUGH = "passThrough";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(HoldInRepository.class);
+    private Metrics metrics = Metrics.NONE;
 
     @Inject
     public HoldInRepository(MailRepositoryStore mailStore) {
@@ -65,6 +69,12 @@ public class HoldInRepository extends ToRepository {
         super.init();
     }
 
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
         String previous = mail.getName();
@@ -74,6 +84,7 @@ public class HoldInRepository extends ToRepository {
         // mail
         LOGGER.info("holding mail {} as {}", previous, fresh);
         super.service(mail);
+        metrics.held(getInitParameter(REPOSITORY_PATH));
     }
 
     /**

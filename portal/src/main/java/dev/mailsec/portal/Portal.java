@@ -4,6 +4,7 @@ import static dev.mailsec.portal.HttpIo.html;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.portal.SessionFilter.Need;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -278,6 +279,7 @@ public final class Portal implements AutoCloseable {
                 tooManyAtOnce(ex);
             } finally {
                 leave(client);
+                Metrics.global().portalRequest(ex.getResponseCode());
             }
             return;
         }
@@ -285,6 +287,7 @@ public final class Portal implements AutoCloseable {
             serve(ex);
         } finally {
             leave(client);
+            Metrics.global().portalRequest(ex.getResponseCode());
         }
     }
 

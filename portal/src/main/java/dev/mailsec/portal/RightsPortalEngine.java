@@ -4,6 +4,7 @@ import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.config.reload.Snapshot;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
+import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.DkmRightsKeyring;
@@ -143,6 +144,7 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
     public static RightsPortalEngine open(RightsSettings settings, Path dkmConfig)
             throws DkmException, RightsException {
         Dkm dkm = Dkm.open(dkmConfig);
+        dkm.observeReads(DkmClients::timeRead);
         RightsStore store;
         try {
             // a PostgreSQL store that is down now is opened on first use (503 until then)

@@ -8,6 +8,7 @@ import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkm.DkmInvalidRequestException;
 import dev.mailsec.portal.Portal;
 import dev.mailsec.portal.PortalConfig;
+import dev.mailsec.portal.PortalMetrics;
 import dev.mailsec.portal.PortalRefusal;
 import dev.mailsec.portal.RightsPortalEngine;
 import dev.mailsec.rights.LiveRightsSettings;
@@ -56,8 +57,17 @@ public final class PortalCommand implements Callable<Integer> {
                             + " default: the one rights.xml names.")
     String dkmConfig;
 
+    @Option(
+            names = "--metrics-listen",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Serve the portal's metrics (Prometheus text, GET /metrics) on this address,"
+                            + " e.g. 127.0.0.1:9464; never the readers' port (docs/metrics.md). Default: none.")
+    String metricsListen;
+
     @Override
     public Integer call() throws Exception {
+        PortalMetrics metrics = metricsListen == null ? null : startMetrics(metricsListen);
         RightsSettings settings = config.load();
         PortalConfig portalConfig;
         try {
@@ -106,6 +116,9 @@ public final class PortalCommand implements Callable<Integer> {
                         "portal-shutdown",
                         () -> {
                             portal.close();
+                            if (metrics != null) {
+                                metrics.close();
+                            }
                             try {
                                 engine.close();
                             } catch (Exception e) {
@@ -124,6 +137,23 @@ public final class PortalCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The metrics listener, started first so the engines count from the start. */
+    private static PortalMetrics startMetrics(String listen) {
+        int colon = listen.lastIndexOf(':');
+        String host = colon > 0 ? listen.substring(0, colon).trim() : "";
+        String port = colon > 0 ? listen.substring(colon + 1).trim() : "";
+        if (!host.matches("[A-Za-z0-9.:\\[\\]-]+")
+                || !port.matches("\\d{1,5}")
+                || Integer.parseInt(port) > 65535) {
+            throw new UserException("--metrics-listen: HOST:PORT, got '" + listen + "'", 2);
+        }
+        try {
+            return PortalMetrics.start(host, Integer.parseInt(port));
+        } catch (IOException e) {
+            throw Foreground.cannotListen(host, Integer.parseInt(port), e);
+        }
     }
 
     private Path dkmConfigPath() {

@@ -1,6 +1,7 @@
 package dev.mailsec.tls.connector;
 
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.metrics.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -199,6 +200,16 @@ public final class ConnectorTrust {
 
         @Override
         public void checkServerTrusted(X509Certificate[] certificates, String authType)
+                throws CertificateException {
+            try {
+                check(certificates, authType);
+            } catch (CertificateException | RuntimeException e) {
+                Metrics.global().outboundCertificateRefused(connector);
+                throw e;
+            }
+        }
+
+        private void check(X509Certificate[] certificates, String authType)
                 throws CertificateException {
             chain.checkServerTrusted(certificates, authType);
             for (String name : names) {

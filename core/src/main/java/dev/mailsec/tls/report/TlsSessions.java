@@ -1,5 +1,6 @@
 package dev.mailsec.tls.report;
 
+import dev.mailsec.metrics.Metrics;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,10 @@ public final class TlsSessions {
 
     /** Counts one session (or policy) result; never throws. */
     public static void record(TlsSessionRow row) {
+        Metrics.global()
+                .outboundSession(
+                        row.policy().type().value(),
+                        row.result().map(TlsResultType::value).orElse(null));
         try {
             sink.record(row);
         } catch (RuntimeException e) {

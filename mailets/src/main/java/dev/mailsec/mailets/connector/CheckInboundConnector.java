@@ -5,6 +5,8 @@ import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.tls.TlsAttributeNames;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.connector.ConnectorAttributeNames;
@@ -29,6 +31,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.InternetAddress;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeUtils;
@@ -80,6 +83,7 @@ public class CheckInboundConnector extends GenericMailet {
             AttributeName.of(TlsAttributeNames.PEER_SUBJECT_ALT_NAMES);
 
     private ReloadableFile<Connectors> live;
+    private Metrics metrics = Metrics.NONE;
     private FileSystem fileSystem;
 
     /**
@@ -118,6 +122,12 @@ public class CheckInboundConnector extends GenericMailet {
         DeclaredPolicies.requireEnforced("CheckInboundConnector", fileSystem, live);
     }
 
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
         PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
@@ -154,6 +164,7 @@ public class CheckInboundConnector extends GenericMailet {
         mail.setAttribute(new Attribute(REASON, AttributeValue.of(verdict.reason())));
         if (verdict.isViolation()) {
             mail.setState(violationProcessor);
+            metrics.inboundRefused(verdict.connector().get());
         }
     }
 

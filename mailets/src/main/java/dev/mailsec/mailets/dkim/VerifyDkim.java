@@ -2,6 +2,7 @@ package dev.mailsec.mailets.dkim;
 
 import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authres.AuthenticationResults;
+import dev.mailsec.authres.MethodResult;
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
@@ -15,9 +16,11 @@ import dev.mailsec.dkim.DkimVerification;
 import dev.mailsec.dkim.DkimVerifier;
 import dev.mailsec.dkim.KeyRecordSource;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
 import dev.mailsec.mailets.mime.BodyHashMemo;
 import dev.mailsec.mailets.mime.HandedVerdicts;
 import dev.mailsec.mailets.mime.OurAuthenticationResults;
+import dev.mailsec.metrics.Metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,7 @@ import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -103,6 +107,7 @@ public class VerifyDkim extends GenericMailet {
     private final Clock clock;
     private String authservId;
     private DkimVerifier verifier;
+    private Metrics metrics = Metrics.NONE;
 
     @Inject
     public VerifyDkim() {
@@ -113,6 +118,12 @@ public class VerifyDkim extends GenericMailet {
     public VerifyDkim(KeyRecordSource keys, Clock clock) {
         this.injectedKeys = keys;
         this.clock = clock;
+    }
+
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
     }
 
     @Override
@@ -158,6 +169,7 @@ public class VerifyDkim extends GenericMailet {
         if (handed.isPresent()) {
             // RefuseDmarcReject verified this very message at SMTP time
             OurAuthenticationResults.add(mail, authservId, handed.get().results);
+            handed.get().results.forEach(r -> metrics.dkimResult(r.result()));
             mail.setAttribute(new Attribute(RESULTS, handed.get().attribute));
             handed.get()
                     .fromDomain
@@ -170,8 +182,9 @@ public class VerifyDkim extends GenericMailet {
         }
         MimeMessage message = mail.getMessage();
         DkimVerification verification = verify(message);
-        OurAuthenticationResults.add(
-                mail, authservId, DkimAuthResults.of(authservId, verification).results());
+        List<MethodResult> results = DkimAuthResults.of(authservId, verification).results();
+        OurAuthenticationResults.add(mail, authservId, results);
+        results.forEach(r -> metrics.dkimResult(r.result()));
         mail.setAttribute(new Attribute(RESULTS, AttributeValue.of(toAttribute(verification))));
         verification
                 .fromDomain()

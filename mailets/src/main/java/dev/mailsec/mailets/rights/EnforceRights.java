@@ -4,6 +4,8 @@ import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.rights.AccessEvent;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.EventType;
@@ -28,6 +30,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -98,6 +101,7 @@ public class EnforceRights extends GenericMailet {
     private RightsServices rights;
     private String keyStoreDown;
     private String errorProcessor;
+    private Metrics metrics = Metrics.NONE;
 
     @Inject
     public EnforceRights() {
@@ -126,6 +130,12 @@ public class EnforceRights extends GenericMailet {
                                 "EnforceRights",
                                 getInitParameter(
                                         RightsServices.CONFIG, RightsSettings.DEFAULT_CONFIG));
+    }
+
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
     }
 
     @Override
@@ -224,6 +234,7 @@ public class EnforceRights extends GenericMailet {
         mail.setAttribute(new Attribute(ENFORCED, AttributeValue.of("bounced")));
         getMailetContext().bounce(mail, reason);
         mail.setState(Mail.GHOST);
+        metrics.rightsRefused("forward");
     }
 
     private void log(String licenceId, String sender, String detail) {

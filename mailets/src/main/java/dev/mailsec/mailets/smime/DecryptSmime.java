@@ -4,6 +4,8 @@ import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.smime.DecryptionResult;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
@@ -20,8 +22,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -67,6 +71,7 @@ public class DecryptSmime extends GenericMailet {
     private final SmimeDecryptor decryptor = new SmimeDecryptor();
     private String processor;
     private String keyStoreFailureProcessor;
+    private Metrics metrics = Metrics.NONE;
 
     public DecryptSmime() {}
 
@@ -94,6 +99,12 @@ public class DecryptSmime extends GenericMailet {
         } catch (ConfigException e) {
             throw new MessagingException(e.getMessage(), e);
         }
+    }
+
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
     }
 
     @Override
@@ -137,6 +148,7 @@ public class DecryptSmime extends GenericMailet {
         SmimeMail.replace(mail, out);
         mail.removeAttribute(FAILURE); // left by an earlier attempt while the key store was down
         mail.setAttribute(new Attribute(DECRYPTION, AttributeValue.of(result.summary())));
+        metrics.smime("decrypt");
     }
 
     private void fail(Mail mail, String reason, String detail) {
@@ -152,6 +164,7 @@ public class DecryptSmime extends GenericMailet {
                 target);
         mail.setAttribute(new Attribute(FAILURE, AttributeValue.of(reason)));
         mail.setState(target);
+        metrics.smimeFailure("decrypt");
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.dkm.Dkm;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.smime.CertificateDirectory;
 import dev.mailsec.smime.ContentEncryption;
 import dev.mailsec.smime.EncryptionRecipient;
@@ -28,8 +30,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -99,6 +103,7 @@ public class EncryptSmime extends GenericMailet {
     private KeyTransport rsaFallback;
     private Optional<ContentEncryption> forcedContent;
     private boolean copyToSender;
+    private Metrics metrics = Metrics.NONE;
 
     public EncryptSmime() {
         this(null, PeerCapabilityCache.shared());
@@ -206,6 +211,12 @@ public class EncryptSmime extends GenericMailet {
         }
     }
 
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
         PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
@@ -252,6 +263,7 @@ public class EncryptSmime extends GenericMailet {
                     e.getMessage(),
                     errorProcessor);
             mail.setState(errorProcessor);
+            metrics.smimeFailure("encrypt");
             return;
         }
         if (withCertificate.isEmpty()) {
@@ -278,6 +290,7 @@ public class EncryptSmime extends GenericMailet {
                     e.getMessage(),
                     errorProcessor);
             mail.setState(errorProcessor);
+            metrics.smimeFailure("encrypt");
             return;
         }
         mail.setRecipients(withCertificate);
@@ -287,6 +300,7 @@ public class EncryptSmime extends GenericMailet {
             summary.append(' ').append(r.keyTransport().configName());
         }
         mail.setAttribute(new Attribute(ENCRYPTION, AttributeValue.of(summary.toString())));
+        metrics.smime("encrypt");
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.mailsec.mailets.smime;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.smime.SignatureAlgorithm;
 import dev.mailsec.smime.SigningMode;
 import dev.mailsec.smime.SmimeAttributeNames;
@@ -18,7 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.mail.MessagingException;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -61,6 +65,7 @@ public class SignSmime extends GenericMailet {
     private SmimeSigner signer;
     private Optional<String> fixedSigner;
     private String failureProcessor;
+    private Metrics metrics = Metrics.NONE;
 
     public SignSmime() {}
 
@@ -95,6 +100,12 @@ public class SignSmime extends GenericMailet {
         fixedSigner = Optional.ofNullable(s).map(String::trim);
     }
 
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
         PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
@@ -119,6 +130,7 @@ public class SignSmime extends GenericMailet {
                         failureProcessor,
                         why);
                 mail.setState(failureProcessor);
+                metrics.smimeFailure("sign");
                 return;
             }
             throw new MessagingException(
@@ -141,12 +153,14 @@ public class SignSmime extends GenericMailet {
                     mail.getName(),
                     address.get(),
                     e.getMessage());
+            metrics.smimeFailure("sign");
             return;
         } catch (IOException e) {
             throw new MessagingException("SignSmime: I/O error while signing", e);
         }
         SmimeMail.replace(mail, out);
         mail.setAttribute(new Attribute(SIGNED_BY, AttributeValue.of(address.get())));
+        metrics.smime("sign");
     }
 
     @Override

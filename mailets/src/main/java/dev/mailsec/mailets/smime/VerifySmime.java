@@ -3,7 +3,9 @@ package dev.mailsec.mailets.smime;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.mailets.metrics.JamesMetrics;
 import dev.mailsec.mailets.mime.HeaderChanges;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.smime.PeerCapabilityCache;
 import dev.mailsec.smime.SmimeAttributeNames;
 import dev.mailsec.smime.SmimeBuffer;
@@ -21,10 +23,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import javax.inject.Inject;
 import javax.mail.Header;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -70,6 +74,7 @@ public class VerifySmime extends GenericMailet {
     private final PeerCapabilityCache capabilities;
     private String authservId;
     private boolean strip;
+    private Metrics metrics = Metrics.NONE;
 
     public VerifySmime() {
         this(null, PeerCapabilityCache.shared());
@@ -128,6 +133,12 @@ public class VerifySmime extends GenericMailet {
         }
     }
 
+    /** James's metrics (docs/metrics.md); none outside James. */
+    @Inject
+    public void setMetricFactory(MetricFactory factory) {
+        metrics = JamesMetrics.of(factory);
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
         PerMailGuard.run(getClass().getSimpleName(), () -> process(mail));
@@ -147,6 +158,10 @@ public class VerifySmime extends GenericMailet {
             }
             if (out != null && out.size() > 0) {
                 unwrapped = out;
+            }
+            metrics.smime("verify");
+            if (v.result() != SmimeResult.PASS) {
+                metrics.smimeFailure("verify");
             }
         } else {
             v = SmimeVerification.none();

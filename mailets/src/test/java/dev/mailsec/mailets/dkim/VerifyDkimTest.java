@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailsec.config.WorkingDirectory;
 import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dkim.Dkimpy;
+import dev.mailsec.mailets.metrics.CountingMetricFactory;
+import dev.mailsec.metrics.Metrics;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -138,6 +140,26 @@ class VerifyDkimTest {
         assertThat(r.get("b")).hasSize(8);
         assertThat(mail.getAttribute(VerifyDkim.FROM_DOMAIN).get().getValue().value())
                 .isEqualTo("example.com");
+    }
+
+    @Test
+    void serviceShouldCountEachVerdictInJamesMetrics() throws Exception {
+        CountingMetricFactory factory = new CountingMetricFactory();
+        VerifyDkim mailet = mailet();
+        mailet.setMetricFactory(factory);
+        String tampered =
+                new String(dkimpy.sign(MESSAGE), StandardCharsets.UTF_8)
+                        .replace("attached", "in the link below");
+
+        mailet.service(mail(dkimpy.sign(MESSAGE)));
+        mailet.service(mail(dkimpy.sign(MESSAGE)));
+        mailet.service(mail(tampered.getBytes(StandardCharsets.UTF_8)));
+        mailet.service(mail(MESSAGE.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(factory.count("mailsec_dkim_result_pass")).isEqualTo(2);
+        assertThat(factory.count("mailsec_dkim_result_fail")).isEqualTo(1);
+        assertThat(factory.count("mailsec_dkim_result_none")).isEqualTo(1);
+        Metrics.install(Metrics.NONE);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.mailsec.smtp.connector;
 
 import dev.mailsec.config.Parameters;
 import dev.mailsec.config.reload.ReloadableFile;
+import dev.mailsec.metrics.Metrics;
 import dev.mailsec.smtp.HookParameters;
 import dev.mailsec.tls.TlsFacts;
 import dev.mailsec.tls.connector.ConnectorRoutes;
@@ -126,6 +127,7 @@ public class EnforceInboundConnectors implements MailHook {
         }
         LOGGER.info(
                 "Refused MAIL FROM in session {}: {}", session.getSessionID(), verdict.reason());
+        Metrics.global().inboundRefused(verdict.connector().orElse(null));
         return HookResult.builder()
                 .hookReturnCode(HookReturnCode.deny())
                 .smtpReturnCode(verdict.violation().orElseThrow().replyCode())
