@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * GET  /m/ID/reply[?all=1]   reply form (REPLY / REPLY_ALL); POST sends it through James (CSRF)
  * GET  /m/ID/forward         forward form (FORWARD only); POST protects and sends it (CSRF)
  * GET  /, /healthz, /static/portal.css, /static/print.js                            SiteHandlers
+ *      /static/logo-HASH.png|jpg|svg, /static/brand-HASH.css (PortalBranding)
  * </pre>
  *
  * <p>All rights decisions are the engine's ({@link PortalEngine}). This class sets the server up,
@@ -240,6 +241,7 @@ public final class Portal implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        PortalBranding.begin(ex, config.branding());
         String client = HttpIo.ip(ex);
         if (inService.merge(client, 1, Integer::sum) > MAX_REQUESTS_PER_CLIENT) {
             try {

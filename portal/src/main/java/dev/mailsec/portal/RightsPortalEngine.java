@@ -119,6 +119,7 @@ public final class RightsPortalEngine implements PortalEngine, AutoCloseable {
         return PortalConfig.builder(settings.portalUrl())
                 .issuer(settings.issuer())
                 .settings(settings.portal())
+                .branding(settings.branding())
                 .build();
     }
 
