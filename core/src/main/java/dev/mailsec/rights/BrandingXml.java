@@ -91,6 +91,13 @@ final class BrandingXml {
                 if (wording != null) {
                     throw new IllegalArgumentException(where + " <wrapper>: given twice");
                 }
+                if (!RightsSettingsXml.children(c).isEmpty()) {
+                    throw new IllegalArgumentException(
+                            where
+                                    + " <wrapper>: text only (it is escaped, not markup), got <"
+                                    + RightsSettingsXml.children(c).get(0).getTagName()
+                                    + ">");
+                }
                 wording = Branding.wording(where + " <wrapper>", c.getTextContent());
             } else if (!c.getTagName().equals(childAllowed)) {
                 throw new IllegalArgumentException(

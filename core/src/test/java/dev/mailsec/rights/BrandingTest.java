@@ -147,6 +147,10 @@ class BrandingTest {
                 "<branding><wrapper>a</wrapper><wrapper>b</wrapper></branding>",
                 "<branding> <wrapper>: given twice");
         assertRejected(
+                "<branding><wrapper>Hello <b>you</b></wrapper></branding>",
+                "<branding> <wrapper>: text only",
+                "<b>");
+        assertRejected(
                 "<branding><wrapper>" + "y".repeat(2001) + "</wrapper></branding>",
                 "<branding> <wrapper>",
                 "2001");
