@@ -21,6 +21,9 @@ final class ProtectedWrapper {
         "From", "Sender", "Reply-To", "To", "Cc", "Date", "In-Reply-To", "References"
     };
 
+    /** The Content-ID of the inline logo in the wrapper's HTML. */
+    static final String LOGO_CID = "logo@mailsec";
+
     private final RightsSettings settings;
     private final Session session;
 
@@ -60,13 +63,15 @@ final class ProtectedWrapper {
         w.setHeader(RightsProtector.PROTECTED_HEADER, RightsHeaders.protectedValue(licence));
 
         String link = settings.portalLink(licence.licenceId());
+        Branding brand = settings.branding().forSender(licence.sender());
         String expiry =
                 licence.expiresAt().isPresent()
                         ? "It can be opened until " + licence.expiresAt().get() + "."
                         : "";
         String text =
-                licence.sender()
-                        + " sent you a protected message.\r\n\r\n"
+                brand.organisation().map(o -> o + "\r\n\r\n").orElse("")
+                        + brand.wrapperWording(licence.sender()).replace("\n", "\r\n")
+                        + "\r\n\r\n"
                         + "Open it in your browser:\r\n"
                         + link
                         + "\r\n\r\n"
@@ -79,14 +84,16 @@ final class ProtectedWrapper {
                         + ": "
                         + licence.rightsTokens()
                         + ").\r\n";
+        boolean inlineLogo = brand.logo().filter(BrandLogo::mailable).isPresent();
         String html =
                 "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Protected message</title></head><body>"
-                        + "<p><strong>"
-                        + escape(licence.sender())
-                        + "</strong> sent you a protected message.</p>"
+                        + htmlHeader(brand, inlineLogo)
+                        + htmlWording(brand, licence.sender())
                         + "<p><a href=\""
                         + escape(link)
-                        + "\">Read the message</a></p>"
+                        + "\""
+                        + brand.colour().map(c -> " style=\"color:" + c + "\"").orElse("")
+                        + ">Read the message</a></p>"
                         + "<p>You will be asked for a one-time passcode, which is mailed to you.</p>"
                         + (expiry.isEmpty() ? "" : "<p>" + escape(expiry) + "</p>")
                         + "<p><small>Protected with mailsec ("
@@ -98,6 +105,19 @@ final class ProtectedWrapper {
         textPart.setText(text, "UTF-8", "plain");
         MimeBodyPart htmlPart = new MimeBodyPart();
         htmlPart.setText(html, "UTF-8", "html");
+        if (inlineLogo) {
+            BrandLogo logo = brand.logo().get();
+            MimeBodyPart image = new MimeBodyPart();
+            image.setDataHandler(
+                    new DataHandler(new ByteArrayDataSource(logo.bytes(), logo.mediaType())));
+            image.setContentID("<" + LOGO_CID + ">");
+            image.setDisposition(MimeBodyPart.INLINE);
+            image.setFileName(logo.fileName());
+            image.setHeader("Content-Transfer-Encoding", "base64");
+            MimeMultipart related = new MimeMultipart("related", htmlPart, image);
+            htmlPart = new MimeBodyPart();
+            htmlPart.setContent(related);
+        }
         MimeMultipart alt = new MimeMultipart("alternative", textPart, htmlPart);
         MimeBodyPart altPart = new MimeBodyPart();
         altPart.setContent(alt);
@@ -111,6 +131,51 @@ final class ProtectedWrapper {
         w.setContent(new MimeMultipart("mixed", altPart, attachment));
         w.saveChanges();
         return w;
+    }
+
+    /**
+     * The organisation's bar (name, inline logo, colours) when a branding sets any of them. Inline
+     * styles are fine in mail (no CSP there) and carry only checked hex colours.
+     */
+    private static String htmlHeader(Branding brand, boolean inlineLogo) {
+        if (brand.organisation().isEmpty() && !inlineLogo && brand.barColour().isEmpty()) {
+            return "";
+        }
+        return "<div style=\"padding:12px 16px;margin:0 0 16px;"
+                + brand.barColour().map(c -> "background:" + c + ";").orElse("")
+                + brand.barText().map(c -> "color:" + c + ";").orElse("")
+                + "\">"
+                + (inlineLogo
+                        ? "<img src=\"cid:"
+                                + LOGO_CID
+                                + "\" alt=\"\" height=\"32\""
+                                + " style=\"vertical-align:middle;margin-right:10px\">"
+                        : "")
+                + brand.organisation()
+                        .map(
+                                o ->
+                                        "<strong style=\"vertical-align:middle\">"
+                                                + escape(o)
+                                                + "</strong>")
+                        .orElse("")
+                + "</div>";
+    }
+
+    /** The wording as paragraphs: escaped, then the sender set in bold. */
+    private static String htmlWording(Branding brand, String sender) {
+        StringBuilder b = new StringBuilder();
+        for (String para : brand.wordingTemplate().split("\n\n")) {
+            b.append("<p>")
+                    .append(
+                            escape(para)
+                                    .replace("\n", "<br>")
+                                    .replace(
+                                            "{organisation}",
+                                            escape(brand.organisation().orElse("")))
+                                    .replace("{sender}", "<strong>" + escape(sender) + "</strong>"))
+                    .append("</p>");
+        }
+        return b.toString();
     }
 
     static String escape(String s) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -72,6 +73,7 @@ public final class RightsSettings {
     private final SubjectMode subjectMode;
     private final String replacementSubject;
     private final PortalSettings portal;
+    private final BrandingSet branding;
 
     private RightsSettings(Builder b) {
         this.issuer = b.issuer;
@@ -92,6 +94,7 @@ public final class RightsSettings {
         this.subjectMode = b.subjectMode;
         this.replacementSubject = b.replacementSubject;
         this.portal = b.portal == null ? PortalSettings.builder(b.issuer).build() : b.portal;
+        this.branding = b.branding;
     }
 
     /**
@@ -235,6 +238,14 @@ public final class RightsSettings {
         return portal;
     }
 
+    /**
+     * The organisations' brandings ({@code <branding>}): the portal's pages and the wrapper mail of
+     * a message show its sender domain's; {@link BrandingSet#NONE} when not configured.
+     */
+    public BrandingSet branding() {
+        return branding;
+    }
+
     @Override
     public String toString() {
         return "RightsSettings[issuer "
@@ -268,6 +279,7 @@ public final class RightsSettings {
         private SubjectMode subjectMode = SubjectMode.KEEP;
         private String replacementSubject = "Protected message from {sender}";
         private PortalSettings portal;
+        private BrandingSet branding = BrandingSet.NONE;
 
         private Builder() {}
 
@@ -359,12 +371,30 @@ public final class RightsSettings {
             return this;
         }
 
+        /**
+         * The brandings; each of its domains must be one of the organisation's (checked by {@link
+         * #build()}).
+         */
+        public Builder branding(BrandingSet v) {
+            this.branding = Objects.requireNonNull(v, "branding");
+            return this;
+        }
+
         public RightsSettings build() {
             if (issuer == null) {
                 throw new IllegalArgumentException("<issuer>: required");
             }
             if (organisationDomains.isEmpty()) {
                 organisationDomains.add(issuer);
+            }
+            for (String d : branding.byDomain().keySet()) {
+                if (!organisationDomains.contains(d)) {
+                    throw new IllegalArgumentException(
+                            "<branding> <domain> names: '"
+                                    + d
+                                    + "' is not one of <organisationDomains> "
+                                    + organisationDomains);
+                }
             }
             if (storeUrl == null) {
                 throw new IllegalArgumentException("<store> url: required");

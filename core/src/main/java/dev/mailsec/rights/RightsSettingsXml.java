@@ -61,13 +61,15 @@ final class RightsSettingsXml {
                             "dkm",
                             "keys",
                             "subject",
-                            "templates")
+                            "templates",
+                            "branding")
                     .contains(name)) {
                 throw new IllegalArgumentException(
                         "<"
                                 + name
                                 + ">: unknown element in <rights> (known: issuer,"
-                                + " organisationDomains, portal, store, dkm, keys, subject, templates)");
+                                + " organisationDomains, portal, store, dkm, keys, subject, templates,"
+                                + " branding)");
             }
         }
         Element issuer = seen.get("issuer");
@@ -212,10 +214,14 @@ final class RightsSettingsXml {
                 b.template(RightsTemplate.of(name, rights, expiry));
             }
         }
+        Element branding = seen.get("branding");
+        if (branding != null) {
+            b.branding(BrandingXml.read(branding, home));
+        }
         return b.build();
     }
 
-    private static List<Element> children(Element e) {
+    static List<Element> children(Element e) {
         List<Element> out = new ArrayList<>();
         NodeList nl = e.getChildNodes();
         for (int i = 0; i < nl.getLength(); i++) {
@@ -226,7 +232,7 @@ final class RightsSettingsXml {
         return out;
     }
 
-    private static void checkAttributes(Element e, String... known) {
+    static void checkAttributes(Element e, String... known) {
         NamedNodeMap attrs = e.getAttributes();
         Set<String> ok = new HashSet<>(Arrays.asList(known));
         for (int i = 0; i < attrs.getLength(); i++) {

@@ -154,8 +154,15 @@ final class HttpIo {
         ex.close();
     }
 
+    /**
+     * An HTML page, in the frame of the branding chosen for this request ({@link PortalBranding}).
+     */
     static void html(HttpExchange ex, int status, String page) throws IOException {
-        send(ex, status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
+        send(
+                ex,
+                status,
+                "text/html; charset=utf-8",
+                PortalBranding.frame(ex, page).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The client's IP address (the per-client limits' key). */

@@ -56,6 +56,7 @@ final class MessageHandlers {
         HttpExchange ex = c.ex;
         String reader = c.session().address();
         OpenedView opened = engine.open(c.id(), reader, client(ex));
+        PortalBranding.use(ex, opened.licence().sender());
         MessageView v = MessageView.of(opened.message());
         String sent = query(ex).get("sent");
         String notice =
@@ -81,6 +82,7 @@ final class MessageHandlers {
         String id = c.id();
         String reader = c.session().address();
         LicenceTerms licence = engine.licence(id);
+        PortalBranding.use(c.ex, licence.sender());
         if (!licence.allows(Right.EXTRACT)) {
             throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no extract");
         }
@@ -117,6 +119,7 @@ final class MessageHandlers {
         boolean all = "1".equals(post ? f.get("all") : query(ex).get("all"));
         String reader = c.session().address();
         LicenceTerms licence = engine.licence(id);
+        PortalBranding.use(c.ex, licence.sender());
         if (!licence.allows(all ? Right.REPLY_ALL : Right.REPLY)) {
             throw new PortalRefusal(PortalRefusal.Reason.NOT_ALLOWED, "no reply");
         }
@@ -174,6 +177,7 @@ final class MessageHandlers {
         String id = c.id();
         String reader = c.session().address();
         LicenceTerms licence = engine.licence(id);
+        PortalBranding.use(c.ex, licence.sender());
         if (!licence.allows(Right.FORWARD)) {
             engine.record(
                     id,

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * GET  /, /healthz, /static/portal.css, /static/print.js                            SiteHandlers
  * GET  /sender, /sender/code, /sender/messages[/ID]; POST /sender/passcode, /sender/code,
  *      /sender/messages/ID/revoke, /sender/signout  (an engine that is a SenderEngine) SenderHandlers
+ *      /static/logo-HASH.png|jpg|svg, /static/brand-HASH.css (PortalBranding)
  * </pre>
  *
  * <p>All rights decisions are the engine's ({@link PortalEngine}). This class sets the server up,
@@ -273,6 +274,7 @@ public final class Portal implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        PortalBranding.begin(ex, config.branding());
         String client = HttpIo.ip(ex);
         if (inService.merge(client, 1, Integer::sum) > MAX_REQUESTS_PER_CLIENT) {
             try {

@@ -1,5 +1,6 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.rights.BrandingSet;
 import dev.mailsec.rights.PortalSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -18,12 +19,14 @@ public final class PortalConfig {
     private final String issuer;
     private final PortalSettings settings;
     private final int threads;
+    private final BrandingSet branding;
 
     private PortalConfig(Builder b) {
         this.publicUrl = b.publicUrl;
         this.issuer = b.issuer;
         this.settings = b.settings();
         this.threads = b.threads;
+        this.branding = b.branding;
     }
 
     public static Builder builder(URI publicUrl) {
@@ -84,6 +87,11 @@ public final class PortalConfig {
         return threads;
     }
 
+    /** The organisations' brandings from rights.xml's {@code <branding>} (default: none). */
+    public BrandingSet branding() {
+        return branding;
+    }
+
     public String cookieName() {
         return https() ? "__Host-mailsec_session" : "mailsec_session";
     }
@@ -99,6 +107,7 @@ public final class PortalConfig {
         private String bindHost;
         private Integer port;
         private int threads = 128;
+        private BrandingSet branding = BrandingSet.NONE;
 
         private Builder(URI publicUrl) {
             this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
@@ -128,6 +137,12 @@ public final class PortalConfig {
 
         public Builder issuer(String issuer) {
             this.issuer = Objects.requireNonNull(issuer);
+            return this;
+        }
+
+        /** The brandings read from rights.xml's {@code <branding>}. */
+        public Builder branding(BrandingSet branding) {
+            this.branding = Objects.requireNonNull(branding);
             return this;
         }
 

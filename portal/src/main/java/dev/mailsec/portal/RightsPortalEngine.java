@@ -169,6 +169,7 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
         return PortalConfig.builder(settings.portalUrl())
                 .issuer(settings.issuer())
                 .settings(settings.portal())
+                .branding(settings.branding())
                 .build();
     }
 

@@ -65,6 +65,7 @@ final class SignInHandlers {
         HttpExchange ex = c.ex;
         String id = c.id();
         LicenceTerms licence = engine.licence(id);
+        PortalBranding.use(c.ex, licence.sender());
         Optional<Session> s = sessions.current(ex).filter(x -> x.licenceId().equals(id));
         boolean other = query(ex).containsKey("other");
         if (s.isPresent() && !other && s.get().stage() == Stage.SIGNED_IN) {
@@ -98,6 +99,7 @@ final class SignInHandlers {
         String id = c.id();
         Map<String, String> f = c.form();
         LicenceTerms licence = engine.licence(id);
+        PortalBranding.use(c.ex, licence.sender());
         Optional<String> address = address(f.get("address"));
         if (address.isEmpty()) {
             html(
@@ -144,6 +146,7 @@ final class SignInHandlers {
     void codeForm(Call c) throws IOException, PortalRefusal {
         Session s = c.session();
         LicenceTerms licence = engine.licence(c.id());
+        PortalBranding.use(c.ex, licence.sender());
         html(
                 c.ex,
                 200,
@@ -163,6 +166,7 @@ final class SignInHandlers {
         HttpExchange ex = c.ex;
         String id = c.id();
         LicenceTerms licence = engine.licence(id);
+        PortalBranding.use(c.ex, licence.sender());
         String address = c.session().address();
         String code = c.form().getOrDefault("code", "").replaceAll("[\\s-]", "");
         String csrf = sessions.csrfToken(c.session());

@@ -7,6 +7,7 @@ import dev.mailsec.portal.RouteTable.Call;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,16 +57,20 @@ final class SiteHandlers {
     }
 
     /**
-     * {@code GET /static/FILE}: the stylesheet and the print script, from the class path; anything
-     * else 404.
+     * {@code GET /static/FILE}: the stylesheet and the print script, from the class path, and the
+     * configured branding's logos and colours ({@link PortalBranding}); anything else 404.
      */
     void file(Call c) throws IOException {
         String name = c.param("file");
+        Optional<PortalBranding.HttpFile> branded = PortalBranding.file(c.ex, name);
         String type;
         if (name.equals("portal.css")) {
             type = "text/css; charset=utf-8";
         } else if (name.equals("print.js")) {
             type = "text/javascript; charset=utf-8";
+        } else if (branded.isPresent()) {
+            HttpIo.send(c.ex, 200, branded.get().type, branded.get().bytes);
+            return;
         } else {
             html(c.ex, 404, Pages.error("Not found", "No such file."));
             return;

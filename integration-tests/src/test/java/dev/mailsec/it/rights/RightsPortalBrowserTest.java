@@ -74,6 +74,12 @@ class RightsPortalBrowserTest {
                     .getParent()
                     .resolve("docs/rights");
 
+    static final String ORGANISATION = "Northwind <Traders> & Co";
+    static final String LOGO_SVG =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 32\" width=\"40\" height=\"32\">"
+                    + "<rect x=\"2\" y=\"1\" width=\"30\" height=\"30\" rx=\"7\" fill=\"#f2b705\"/>"
+                    + "<path d=\"M9 24V8h3l8 10V8h3v16h-3l-8-10v10z\" fill=\"#0f3d3e\"/></svg>";
+
     static final Path DIR;
     static final int PORTAL_PORT;
     static final String BASE;
@@ -84,11 +90,14 @@ class RightsPortalBrowserTest {
             DIR = Files.createTempDirectory("mailsec-portal-it-");
             PORTAL_PORT = freePort();
             BASE = "http://127.0.0.1:" + PORTAL_PORT;
+            Files.writeString(DIR.resolve("northwind.svg"), LOGO_SVG);
+            // James's rights.xml names the organisation's branding, so its wrappers carry it
             env =
                     RightsTestEnvironment.create(
                             DIR.resolve("rights"),
                             Clock.systemUTC(),
-                            rightsXml("rights-state", 2525));
+                            rightsXml("rights-state", 2525)
+                                    .replace("</rights>", branding() + "</rights>"));
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -195,6 +204,18 @@ class RightsPortalBrowserTest {
                 + store
                 + "\"/>\n  <subject mode=\"keep\"/>\n  <templates>\n"
                 + "    <template name=\"short-lived\" rights=\"view,reply\" expiry=\"PT3S\"/>\n  </templates>\n</rights>\n";
+    }
+
+    /**
+     * The {@code <branding>} of the branded tests: a name to escape, an SVG logo, three colours.
+     */
+    static String branding() {
+        return "  <branding organisation=\"Northwind &lt;Traders&gt; &amp; Co\" logo=\""
+                + DIR.resolve("northwind.svg")
+                + "\" colour=\"#0e7c66\" barColour=\"#0f3d3e\" barText=\"#ffffff\">\n"
+                + "    <wrapper>{sender} at {organisation} sent you a protected message.\n\n"
+                + "      Northwind never asks for your password: the portal only asks for the passcode"
+                + " it mails to you.</wrapper>\n  </branding>\n";
     }
 
     static String protect(String keyword, String template) {
@@ -452,6 +473,98 @@ class RightsPortalBrowserTest {
             browser.screenshots(SHOTS, "14-rate-limited");
             assertThat(http(node2Link + "?other=1").statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aBrandedPortalShouldShowTheOrganisationOnItsPagesUnderTheSameCsp() throws Exception {
+        MimeMessage wrapper = protectAndSend("[encrypt] Board minutes", "encrypt-only", CAROL);
+        // James's wrapper carries the organisation's wording (text part: the name as written)
+        assertThat(Mailboxes.raw(wrapper))
+                .contains(
+                        "alice@mailsec.test at Northwind <Traders> & Co sent you a protected message.")
+                .contains("Northwind never asks for your password");
+        String id = link(wrapper).substring(link(wrapper).lastIndexOf('/') + 1);
+        // a portal node with the same branding in its rights.xml (same store and DKM)
+        int port = freePort();
+        Path node = Files.createDirectories(DIR.resolve("rights/portal-branded"));
+        Files.copy(DIR.resolve("rights/portal/dkm.properties"), node.resolve("dkm.properties"));
+        Files.copy(
+                DIR.resolve("rights/portal/rights-portal.cred"),
+                node.resolve("rights-portal.cred"));
+        Files.writeString(
+                node.resolve("rights.xml"),
+                rightsXml(
+                                DIR.resolve("rights/rights-state").toString(),
+                                james.harness().smtpPort(Delivery.Mode.PLAIN),
+                                port,
+                                100)
+                        .replace(
+                                "</rights>",
+                                branding()
+                                        + "  <dkm config=\""
+                                        + node.resolve("dkm.properties")
+                                        + "\"/>\n</rights>"));
+        RightsSettings settings = RightsSettings.load(node.resolve("rights.xml"));
+        try (RightsPortalEngine brandedEngine = RightsPortalEngine.open(settings);
+                Portal branded = Portal.start(RightsPortalEngine.config(settings), brandedEngine)) {
+            String link = "http://127.0.0.1:" + port + "/m/" + id;
+            WebDriver d = browser.driver;
+            d.get(link);
+            assertThat(waitFor(By.tagName("h1")).getText())
+                    .contains("alice@mailsec.test sent you a protected message");
+            assertBranded(d);
+            browser.screenshots(SHOTS, "15-branded-landing");
+
+            // the CSP is the unbranded portal's, word for word, on the page and on the logo
+            String csp =
+                    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
+                            + " frame-ancestors 'none'; base-uri 'none'";
+            assertThat(http(link).headers().firstValue("Content-Security-Policy")).hasValue(csp);
+            assertThat(http(base + "/m/" + id).headers().firstValue("Content-Security-Policy"))
+                    .hasValue(csp);
+            String logo = d.findElement(By.cssSelector("img.logo")).getAttribute("src");
+            assertThat(logo)
+                    .matches("http://127\\.0\\.0\\.1:" + port + "/static/logo-[0-9a-f]{16}\\.svg");
+            HttpResponse<String> image = http(logo);
+            assertThat(image.statusCode()).isEqualTo(200);
+            assertThat(image.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+            assertThat(image.headers().firstValue("Content-Security-Policy")).hasValue(csp);
+            assertThat(image.body()).isEqualTo(LOGO_SVG);
+
+            enterCode(requestPasscode(CAROL));
+            waitFor(By.id("subject"));
+            assertThat(d.findElement(By.id("message-body")).getText()).contains(SECRET_BODY);
+            assertBranded(d);
+            browser.screenshots(SHOTS, "16-branded-message");
+            assertThat(http(d.getCurrentUrl()).headers().firstValue("Content-Security-Policy"))
+                    .hasValue(csp + "; script-src 'self'");
+        }
+    }
+
+    /**
+     * The name (escaped: shown as written, never markup), the logo loaded under the CSP, and the
+     * colours applied, as Chromium renders them.
+     */
+    static void assertBranded(WebDriver d) {
+        assertThat(d.findElement(By.className("brand-name")).getText()).isEqualTo(ORGANISATION);
+        assertThat(d.getTitle()).endsWith(" · " + ORGANISATION + " protected mail");
+        assertThat(d.findElements(By.className("shield"))).isEmpty();
+        JavascriptExecutor js = (JavascriptExecutor) d;
+        assertThat(
+                        ((Number)
+                                        js.executeScript(
+                                                "return document.querySelector('img.logo').naturalWidth"))
+                                .intValue())
+                .as("the logo loaded")
+                .isGreaterThan(0);
+        assertThat(
+                        js.executeScript(
+                                "return getComputedStyle(document.querySelector('.bar')).backgroundColor"))
+                .isEqualTo("rgb(15, 61, 62)");
+        assertThat(
+                        js.executeScript(
+                                "return getComputedStyle(document.querySelector('.brand-name')).color"))
+                .isEqualTo("rgb(255, 255, 255)");
     }
 
     @Test
