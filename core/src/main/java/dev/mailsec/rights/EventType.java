@@ -17,5 +17,12 @@ public enum EventType {
      * A reader forwarded the message (re-protected) from the portal; the detail names the new
      * recipients.
      */
-    FORWARDED
+    FORWARDED,
+    /**
+     * The discovery role opened the message (legal hold, journal); the address is {@code
+     * discovery:<DKM identity>}, the detail the reason and the grant.
+     */
+    DISCOVERY_OPENED,
+    /** A discovery opening was refused: no approved, unexpired elevated access (or membership). */
+    DISCOVERY_REFUSED
 }
