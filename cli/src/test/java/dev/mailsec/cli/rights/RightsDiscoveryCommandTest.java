@@ -226,7 +226,9 @@ class RightsDiscoveryCommandTest {
         assertThat(err).contains("unexpired");
 
         ok(rights("log", "<disc1@mailsec.test>"));
-        assertThat(out).contains("discovery:dana").contains(REASON)
+        assertThat(out)
+                .contains("discovery:dana")
+                .contains(REASON)
                 .doesNotContainPattern("(?m)^\\S+\\s+OPENED\\s")
                 .doesNotContain("carol@external.test   ");
         assertThat(out.split("DISCOVERY_OPENED", -1)).hasSize(2);
