@@ -24,5 +24,12 @@ public enum EventType {
      */
     SENDER_LISTED,
     /** The sender looked at this message's details and access log on the portal's sender pages. */
-    SENDER_VIEWED
+    SENDER_VIEWED,
+    /**
+     * The discovery role opened the message (legal hold, journal); the address is {@code
+     * discovery:<DKM identity>}, the detail the reason and the grant.
+     */
+    DISCOVERY_OPENED,
+    /** A discovery opening was refused: no approved, unexpired elevated access (or membership). */
+    DISCOVERY_REFUSED
 }

@@ -16,7 +16,12 @@ public class RightsDeniedException extends RightsException {
         /** The sender or an admin revoked the message. */
         REVOKED,
         /** The rights store does not know the licence (not issued here, or the store was lost). */
-        UNKNOWN_MESSAGE
+        UNKNOWN_MESSAGE,
+        /**
+         * An eDiscovery opening by an identity that does not hold the discovery role now (no
+         * approved, unexpired elevated-access grant; not a member of the role's group).
+         */
+        NO_DISCOVERY_ACCESS
     }
 
     private final Reason reason;

@@ -14,11 +14,25 @@ public final class RightsHeaders {
     public static final String PROTECTED = RightsProtector.PROTECTED_HEADER;
     public static final String RIGHTS = "X-Mailsec-Rights";
 
+    /** On a journal copy decrypted by the discovery role ({@code JournalDecrypted}). */
+    public static final String JOURNAL = "X-Mailsec-Journal";
+
     private RightsHeaders() {}
 
     /** The {@value #PROTECTED} value of a wrapper. */
     public static String protectedValue(UseLicence licence) {
         return "licence=" + licence.licenceId() + "; template=" + licence.template();
+    }
+
+    /**
+     * The {@value #JOURNAL} value of a journal copy: {@code decrypted; licence=<jti>;
+     * by=discovery:<identity>}.
+     */
+    public static String journalValue(UseLicence licence, String identity) {
+        return "decrypted; licence="
+                + licence.licenceId()
+                + "; by="
+                + DiscoveryRole.logAddress(identity);
     }
 
     /**

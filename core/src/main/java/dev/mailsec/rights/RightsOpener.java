@@ -91,13 +91,7 @@ public final class RightsOpener {
         String who = reader == null ? "" : Rights.address(reader);
         check(licence, who, channel, client, now);
         byte[] raw = decrypt(pkg, licence);
-        MimeMessage message;
-        try {
-            message = new MimeMessage(session, new ByteArrayInputStream(raw));
-        } catch (MessagingException e) {
-            throw new RightsFormatException(
-                    "protected content is not a message: " + e.getMessage(), e);
-        }
+        MimeMessage message = parse(raw);
         store.log(
                 new AccessEvent(
                         now,
@@ -110,6 +104,15 @@ public final class RightsOpener {
                         client,
                         raw.length + " bytes"));
         return new OpenedMessage(licence, raw, message);
+    }
+
+    MimeMessage parse(byte[] raw) throws RightsFormatException {
+        try {
+            return new MimeMessage(session, new ByteArrayInputStream(raw));
+        } catch (MessagingException e) {
+            throw new RightsFormatException(
+                    "protected content is not a message: " + e.getMessage(), e);
+        }
     }
 
     /** Opens the message the store holds under a licence id (the portal's way in). */
@@ -209,7 +212,7 @@ public final class RightsOpener {
         return verify(packageById(licenceId));
     }
 
-    private ProtectedPackage packageById(String licenceId) throws RightsException {
+    ProtectedPackage packageById(String licenceId) throws RightsException {
         Optional<ProtectedPackage> pkg = store.packageOf(licenceId);
         if (!pkg.isPresent()) {
             throw new RightsDeniedException(
@@ -261,7 +264,8 @@ public final class RightsOpener {
         }
     }
 
-    private byte[] decrypt(ProtectedPackage pkg, UseLicence licence) throws RightsException {
+    /** The original bytes, after the content checks; no state check, nothing logged. */
+    byte[] decrypt(ProtectedPackage pkg, UseLicence licence) throws RightsException {
         JWEObject jwe;
         try {
             String[] parts = pkg.content().split("\\.", -1);

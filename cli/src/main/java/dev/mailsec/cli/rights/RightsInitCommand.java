@@ -1,6 +1,7 @@
 package dev.mailsec.cli.rights;
 
 import dev.mailsec.cli.dkm.DkmStoreSession;
+import dev.mailsec.rights.DiscoveryRole;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.RightsSettings;
 import dev.mailsec.rights.RightsStore;
@@ -52,6 +53,14 @@ public final class RightsInitCommand implements Callable<Integer> {
                     "DKM group whose members use the keys (james-transport and the portal's identity).")
     String group;
 
+    @Option(
+            names = "--discovery-group",
+            paramLabel = "GROUP",
+            description =
+                    "Also create the eDiscovery role: this DKM group (e.g. rights-discovery) and its secret"
+                            + " GROUP/role, which people reach only through approved elevated access.")
+    String discoveryGroup;
+
     @Override
     public Integer call() {
         RightsSettings settings =
@@ -77,6 +86,17 @@ public final class RightsInitCommand implements Callable<Integer> {
                                         + ": "
                                         + (created.contains(s)
                                                 ? "created (version 1, group " + group + ")"
+                                                : "exists, kept"));
+                    }
+                    if (discoveryGroup != null) {
+                        String role = DiscoveryRole.secretOf(discoveryGroup);
+                        out.println(
+                                role
+                                        + ": "
+                                        + (DiscoveryRole.create(km, discoveryGroup, role)
+                                                ? "created (the eDiscovery role, group "
+                                                        + discoveryGroup
+                                                        + ")"
                                                 : "exists, kept"));
                     }
                 });
