@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +109,25 @@ class DkmClientTest {
             Files.move(moved, tmp.resolve("data"));
             assertThat(dkm.secret("p").primary().number()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void theReadObserverShouldBeToldOfEachStoreReadAndItsFailureButNotOfCachedOnes()
+            throws Exception {
+        List<String> told = new ArrayList<>();
+        try (Dkm dkm =
+                Dkm.open(DkmConfig.load(props("store=file:data\nidentity=james.cred\n")), clock)) {
+            dkm.observeReads(
+                    () -> {
+                        told.add("start");
+                        return failed -> told.add(failed ? "failed" : "ok");
+                    });
+            dkm.secret("p");
+            dkm.secret("p"); // cached: no store read
+            assertThatThrownBy(() -> dkm.refresh("no-such-secret"))
+                    .isInstanceOf(DkmException.class);
+        }
+        assertThat(told).containsExactly("start", "ok", "start", "failed");
     }
 
     @Test
