@@ -626,11 +626,23 @@ abstract class RightsStoreContract<S extends Storage> {
                                 .status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
         assertThat(
-                        store.checkSenderPasscode(ALICE, issue.code(), "10.0.0.1", T0, portal, keys)
+                        store.checkSenderPasscode(
+                                        ALICE,
+                                        issue.code(),
+                                        "10.0.0.1",
+                                        T0.plusSeconds(1),
+                                        portal,
+                                        keys)
                                 .status())
                 .isEqualTo(PasscodeCheck.Status.OK);
         assertThat(
-                        store.checkSenderPasscode(ALICE, issue.code(), "10.0.0.1", T0, portal, keys)
+                        store.checkSenderPasscode(
+                                        ALICE,
+                                        issue.code(),
+                                        "10.0.0.1",
+                                        T0.plusSeconds(2),
+                                        portal,
+                                        keys)
                                 .status())
                 .isEqualTo(PasscodeCheck.Status.NONE);
         // a reader passcode (alice is a party of her own message) does not sign in a sender

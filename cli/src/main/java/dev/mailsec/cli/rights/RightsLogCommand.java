@@ -15,7 +15,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./mailsec rights log MESSAGE-ID|LICENCE-ID}: who opened what, when and from where. */
+/**
+ * {@code ./mailsec rights log MESSAGE-ID|LICENCE-ID}: who opened what, when and from where. A
+ * sender's log id ({@code sender-} and 40 hex digits, {@link RightsStore#senderLogId}) shows the
+ * sender's sign-ins to the portal's sender pages.
+ */
 @Command(
         name = "log",
         mixinStandardHelpOptions = true,
@@ -29,7 +33,9 @@ public final class RightsLogCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "MESSAGE-ID|LICENCE-ID",
-            description = "Message-ID (with or without <>) or licence id.")
+            description =
+                    "Message-ID (with or without <>), licence id, or a sender's log id"
+                            + " (sender-<40 hex digits>: sign-ins to the portal's sender pages).")
     String id;
 
     @Override
@@ -38,7 +44,10 @@ public final class RightsLogCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (RightsStore store = RightsConfigOption.openStore(s)) {
             List<StoredMessage> found = store.findAll(id);
-            if (found.isEmpty()) {
+            boolean senderLog = found.isEmpty() && id.matches("sender-[0-9a-f]{40}");
+            if (senderLog) {
+                out.println("sender pages sign-ins, log " + id);
+            } else if (found.isEmpty()) {
                 throw new UserException(
                         "no protected message with Message-ID or licence id '" + id + "'", 1);
             }

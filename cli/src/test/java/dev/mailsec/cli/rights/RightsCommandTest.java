@@ -248,6 +248,21 @@ class RightsCommandTest {
         assertThat(out).isEmpty();
         ok(rights("log", p.licence().licenceId()));
         assertThat(out).contains("REVOKED", "sent to the wrong list", "alice@mailsec.test");
+        // a sender's sign-ins to the portal's sender pages have a log of their own
+        String senderLog = RightsStore.senderLogId("alice@mailsec.test");
+        try (RightsStore rs = RightsStore.open(RightsSettings.load(config))) {
+            rs.log(
+                    new AccessEvent(
+                            Instant.now(),
+                            senderLog,
+                            "alice@mailsec.test",
+                            EventType.SENDER_LISTED,
+                            Channel.PORTAL,
+                            "10.0.0.7",
+                            "page 1 of 1"));
+        }
+        ok(rights("log", senderLog));
+        assertThat(out).contains("sender pages sign-ins", "SENDER_LISTED", "10.0.0.7");
 
         ok(rights("revoke", "cli1@mailsec.test"));
         assertThat(out).contains("(already revoked)");
