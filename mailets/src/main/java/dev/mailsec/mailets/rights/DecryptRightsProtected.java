@@ -26,6 +26,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.Part;
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -204,7 +205,11 @@ public class DecryptRightsProtected extends GenericMailet {
         if (!others.isEmpty()) {
             // the readable copy goes through this processor again (skipped here); the wrapper goes
             // on for the others
-            getMailetContext().sendMail(readable, mail.getState());
+            try {
+                getMailetContext().sendMail(readable, mail.getState());
+            } finally {
+                LifecycleUtil.dispose(readable);
+            }
             mail.setRecipients(others);
             if (refusal != null) {
                 refused(mail, refusal);

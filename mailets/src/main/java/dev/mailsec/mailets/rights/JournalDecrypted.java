@@ -35,6 +35,7 @@ import javax.mail.Part;
 import javax.mail.internet.AddressException;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -239,6 +240,8 @@ public class JournalDecrypted extends GenericMailet {
                     e.getMessage());
             if (heldCopy) {
                 mail.setState(Mail.GHOST);
+            } else {
+                LifecycleUtil.dispose(copy);
             }
         }
     }
@@ -248,7 +251,12 @@ public class JournalDecrypted extends GenericMailet {
         if (heldCopy) {
             mail.setState(state);
         } else {
-            getMailetContext().sendMail(copy, state);
+            try {
+                getMailetContext().sendMail(copy, state);
+            } finally {
+                // the spool holds its own copy now; release this one's message source
+                LifecycleUtil.dispose(copy);
+            }
         }
     }
 
