@@ -4,11 +4,11 @@ import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.InitParameters;
 import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
+import dev.mailsec.tls.connector.ConnectorRoutes;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.OutboundConnector;
-import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import dev.mailsec.tls.report.ReportingSmtpTransport;
 import java.nio.file.Path;
@@ -60,10 +60,10 @@ import org.apache.mailet.base.GenericMailet;
  * </processor>
  * }</pre>
  *
- * An {@code mta-sts} connector needs the two processors {@code ./mailsec tls remote-delivery}
- * generates and its own {@code RecipientConnectorIs=NAME} step before this route; a recipient of
- * one reaching this mailet anyway is not delivered but sent to the {@code error} processor (held),
- * never in clear.
+ * An {@code mta-sts} or {@code dane} connector needs the two processors {@code ./mailsec tls
+ * remote-delivery} generates and its own {@code RecipientConnectorIs=NAME} step before this route;
+ * a recipient of one reaching this mailet anyway is not delivered but sent to the {@code error}
+ * processor (held), never in clear.
  */
 public class ConnectorsRemoteDelivery extends GenericMailet {
 
@@ -141,7 +141,8 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
                 "ConnectorsRemoteDelivery", fileSystem, connectors, connectorsFile);
         DNSService reportingDns = new TlsReportingDns(dnsServer);
         for (OutboundConnector connector : connectors.outbound()) {
-            if (connector.tlsLevel() == OutboundTlsLevel.MTA_STS) {
+            if (ConnectorRoutes.needsOwnRoute(connector)) {
+                // mta-sts and dane decide per domain between processors of their own
                 continue;
             }
             RemoteDeliveryPlan plan = RemoteDeliveryPlan.of(connector, location);
