@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -27,17 +28,25 @@ import javax.net.ssl.X509TrustManager;
 public final class DaneHostTrust implements ConnectorSocketFactory.HostTrust {
 
     private final DanePolicy policy;
+    private final UnaryOperator<String> hostOfAddress;
     private final Clock clock;
 
-    /** The TLS versions allowed come from JavaMail's {@code mail.smtp.ssl.protocols}. */
-    public DaneHostTrust(DanePolicy policy, Clock clock) {
+    /**
+     * The TLS versions allowed come from JavaMail's {@code mail.smtp.ssl.protocols}.
+     *
+     * @param hostOfAddress the MX host name an address the delivery connected to was resolved from
+     *     (RemoteDelivery connects by address unless {@code verifyServerIdentity}), or the name
+     *     itself
+     */
+    public DaneHostTrust(DanePolicy policy, UnaryOperator<String> hostOfAddress, Clock clock) {
         this.policy = policy;
+        this.hostOfAddress = hostOfAddress;
         this.clock = clock;
     }
 
     @Override
     public SSLContext contextFor(String host) throws IOException {
-        String name = host.toLowerCase(Locale.ROOT);
+        String name = hostOfAddress.apply(host).toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
         }

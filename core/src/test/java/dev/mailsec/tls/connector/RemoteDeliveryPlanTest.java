@@ -187,7 +187,7 @@ class RemoteDeliveryPlanTest {
                 .doesNotContain("mail.smtp.ssl.trust");
         assertThat(plan.daneParameters())
                 .containsEntry("startTLS", "true")
-                .containsEntry("verifyServerIdentity", "true")
+                .containsEntry("verifyServerIdentity", "false")
                 .containsEntry("mail.smtp.starttls.required", "true");
     }
 

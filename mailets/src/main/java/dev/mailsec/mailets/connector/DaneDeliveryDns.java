@@ -15,8 +15,10 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.TemporaryResolutionException;
@@ -42,10 +44,13 @@ import org.slf4j.LoggerFactory;
 final class DaneDeliveryDns implements DNSService {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DaneDeliveryDns.class);
+    private static final int MAX_ADDRESSES = 64;
 
     private final DNSService dns;
     private final Clock clock;
     private final ThreadLocal<DanePolicy> current = new ThreadLocal<>();
+    private final ThreadLocal<Map<String, String>> hostByAddress =
+            ThreadLocal.withInitial(HashMap::new);
     private volatile DanePolicies policies;
 
     DaneDeliveryDns(DNSService dns, Clock clock) {
@@ -68,15 +73,18 @@ final class DaneDeliveryDns implements DNSService {
         String d = domain.toLowerCase(Locale.ROOT);
         DanePolicy policy = decisions.resolve(d);
         current.set(policy);
+        Map<String, String> hosts = hostByAddress.get();
+        hosts.clear();
         // the thread trusts only what this decision allows, whatever it is
-        ConnectorSocketFactory.bindCurrentThread(new DaneHostTrust(policy, clock));
+        ConnectorSocketFactory.bindCurrentThread(
+                new DaneHostTrust(policy, address -> hosts.getOrDefault(address, address), clock));
         TlsSessionContext.begin(TlsPolicy.tlsa(d, List.of()));
         report(policy);
-        List<String> hosts = policy.deliverableHosts();
-        if (hosts.isEmpty()) {
+        List<String> deliverable = policy.deliverableHosts();
+        if (deliverable.isEmpty()) {
             LOGGER.warn("{}; the mail waits for its next attempt", policy.describe());
         }
-        return hosts;
+        return deliverable;
     }
 
     /** The policy failures of a decision (RFC 8460 section 4.3.2.2). */
@@ -124,13 +132,28 @@ final class DaneDeliveryDns implements DNSService {
     @Override
     public Collection<InetAddress> getAllByName(String host) throws UnknownHostException {
         session(host);
-        return dns.getAllByName(host);
+        return remember(host, dns.getAllByName(host));
     }
 
     @Override
     public InetAddress getByName(String host) throws UnknownHostException {
         session(host);
-        return dns.getByName(host);
+        InetAddress address = dns.getByName(host);
+        remember(host, List.of(address));
+        return address;
+    }
+
+    /** Which MX host each address belongs to, for {@link DaneHostTrust} (by address). */
+    private Collection<InetAddress> remember(String host, Collection<InetAddress> addresses) {
+        if (policies != null) {
+            Map<String, String> hosts = hostByAddress.get();
+            for (InetAddress address : addresses) {
+                if (hosts.size() < MAX_ADDRESSES) {
+                    hosts.put(address.getHostAddress(), MtaStsDns.hostName(host));
+                }
+            }
+        }
+        return addresses;
     }
 
     /**

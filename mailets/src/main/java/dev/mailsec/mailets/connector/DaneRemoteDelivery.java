@@ -49,7 +49,7 @@ import org.apache.james.transport.mailets.RemoteDelivery;
  *     <maxDnsProblemRetries>5</maxDnsProblemRetries>
  *     <bounceProcessor>bounces</bounceProcessor>
  *     <startTLS>true</startTLS>
- *     <verifyServerIdentity>true</verifyServerIdentity>
+ *     <verifyServerIdentity>false</verifyServerIdentity>
  *     <mail.smtp.starttls.required>true</mail.smtp.starttls.required>
  *     <mail.smtp.ssl.checkserveridentity>false</mail.smtp.ssl.checkserveridentity>
  *     <mail.smtp.ssl.socketFactory.class>dev.mailsec.tls.connector.ConnectorSocketFactory</mail.smtp.ssl.socketFactory.class>
@@ -75,7 +75,6 @@ public class DaneRemoteDelivery extends RemoteDelivery {
     private static final Map<String, String> ENFORCED =
             Map.of(
                     "startTLS", "true",
-                    "verifyServerIdentity", "true",
                     "mail.smtp.starttls.required", "true",
                     "mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
 
