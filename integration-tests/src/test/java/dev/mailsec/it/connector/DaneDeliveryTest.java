@@ -208,7 +208,9 @@ class DaneDeliveryTest {
         String recipient = send("wrong");
 
         String dsn = awaitBounce(recipient);
-        assertThat(dsn).contains("Action: failed");
+        assertThat(dsn)
+                .contains("Action: failed")
+                .contains("outbound connector 'dane' delivers by DANE");
         assertThat(WORLD.wrong.receivedFor(recipient)).isEmpty();
         assertThat(WORLD.wrong.refusedHandshakes()).as("attempts").isGreaterThanOrEqualTo(2);
         assertThat(failures("wrong.dane.test"))
@@ -222,7 +224,9 @@ class DaneDeliveryTest {
         String recipient = send("bogus");
 
         String dsn = awaitBounce(recipient);
-        assertThat(dsn).contains("Action: failed");
+        assertThat(dsn)
+                .contains("Action: failed")
+                .contains("outbound connector 'dane' delivers by DANE");
         assertThat(WORLD.bogus.connections()).isZero();
         assertThat(failures("bogus.dane.test"))
                 .containsOnly(TlsResultType.DNSSEC_INVALID)
@@ -235,7 +239,9 @@ class DaneDeliveryTest {
         String recipient = send("strip");
 
         String dsn = awaitBounce(recipient);
-        assertThat(dsn).contains("Action: failed");
+        assertThat(dsn)
+                .contains("Action: failed")
+                .contains("outbound connector 'dane' delivers by DANE");
         assertThat(WORLD.strip.connections()).isGreaterThanOrEqualTo(2);
         assertThat(WORLD.strip.receivedCount()).as("DATA received in clear").isZero();
         assertThat(failures("strip.dane.test")).contains(TlsResultType.STARTTLS_NOT_SUPPORTED);
