@@ -19,10 +19,10 @@ import org.w3c.dom.NodeList;
  * {@code mailetcontainer.xml} (a {@code RecipientConnectorIs=NAME} step for this connectors file,
  * or the generic route: a {@code RecipientConnectorIs=*} step and a {@code
  * ConnectorsRemoteDelivery} mailet reading this file, which serve every connector but {@code
- * mta-sts} ones), and an inbound connector with {@code <requires>} needs the {@code
- * EnforceInboundConnectors} hook, reading this file, in every enabled {@code <smtpserver>} of
- * {@code smtpserver.xml}. Knows no James classes, so the pack's mailets and hooks call it at start
- * and an offline {@code mailsec check} can call it too.
+ * mta-sts} and {@code dane} ones), and an inbound connector with {@code <requires>} needs the
+ * {@code EnforceInboundConnectors} hook, reading this file, in every enabled {@code <smtpserver>}
+ * of {@code smtpserver.xml}. Knows no James classes, so the pack's mailets and hooks call it at
+ * start and an offline {@code mailsec check} can call it too.
  *
  * <p>Paths inside James's files ({@code file://conf/connectors.xml}, relative paths) are resolved
  * against James's working directory, the folder holding {@code conf/}, by the pack's path rule
@@ -81,22 +81,9 @@ public final class ConnectorRoutes {
                         routed.contains(ANY)
                                 && hasGenericDelivery(pipeline, file, jamesWorkingDirectory);
                 for (OutboundConnector connector : connectors.outbound()) {
-                    if (connector.tlsLevel() == OutboundTlsLevel.DANE) {
-                        // decided by the engine and ./mailsec tls check, not yet by delivery:
-                        // refuse to start rather than deliver below the declared policy
-                        problems.add(
-                                "outbound connector '"
-                                        + connector.name()
-                                        + "' of "
-                                        + connectorsFile
-                                        + ": level dane is not enforced by RemoteDelivery in this "
-                                        + "version (./mailsec tls check shows its decision); use "
-                                        + "level mta-sts or verify for delivery");
-                        continue;
-                    }
-                    // the generic route serves every level but mta-sts, which needs its two
+                    // the generic route serves every level but mta-sts and dane, which need their
                     // generated processors
-                    boolean served = generic && connector.tlsLevel() != OutboundTlsLevel.MTA_STS;
+                    boolean served = generic && !needsOwnRoute(connector);
                     if (!served && !routed.contains(connector.name())) {
                         problems.add(
                                 "outbound connector '"
@@ -111,7 +98,7 @@ public final class ConnectorRoutes {
                                         + " step and the connector-"
                                         + connector.name()
                                         + " processor that ./mailsec tls remote-delivery prints"
-                                        + (connector.tlsLevel() == OutboundTlsLevel.MTA_STS
+                                        + (needsOwnRoute(connector)
                                                 ? ""
                                                 : ", or the generic route "
                                                         + "(RecipientConnectorIs=* to a processor holding "
@@ -166,6 +153,15 @@ public final class ConnectorRoutes {
             }
         }
         return problems;
+    }
+
+    /**
+     * True for the levels the generic route does not serve: {@code mta-sts} and {@code dane} decide
+     * per recipient domain between processors of their own.
+     */
+    public static boolean needsOwnRoute(OutboundConnector connector) {
+        return connector.tlsLevel() == OutboundTlsLevel.MTA_STS
+                || connector.tlsLevel() == OutboundTlsLevel.DANE;
     }
 
     private static boolean hasRequirements(InboundConnector connector) {

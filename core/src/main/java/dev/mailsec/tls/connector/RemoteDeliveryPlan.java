@@ -129,6 +129,11 @@ public final class RemoteDeliveryPlan {
             // "may"/"encrypt").
             parameters.put("mail.smtp.ssl.trust", "*");
         }
+        protocols(parameters);
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    private void protocols(Map<String, String> parameters) {
         if (!connector.allowedProtocols().isEmpty()) {
             StringJoiner protocols = new StringJoiner(" ");
             for (TlsProtocolVersion version : connector.allowedProtocols()) {
@@ -136,7 +141,6 @@ public final class RemoteDeliveryPlan {
             }
             parameters.put("mail.smtp.ssl.protocols", protocols.toString());
         }
-        return Collections.unmodifiableMap(parameters);
     }
 
     /**
@@ -174,17 +178,30 @@ public final class RemoteDeliveryPlan {
      * delivers the others at the fallback level (reporting, not enforcing, {@code testing}
      * policies); {@code connector-NAME-mta-sts} delivers only to the MX hosts the policy lists,
      * with verified TLS, and counts "no allowed MX host" as a temporary failure until {@code
-     * maxRetries}.
+     * maxRetries}. A {@code dane} connector gets {@code connector-NAME}, which routes recipients
+     * whose domain DANE applies to (or must hold) to {@code connector-NAME-dane} and delivers the
+     * others at the fallback level (as an {@code mta-sts} connector when that is the fallback, with
+     * its {@code connector-NAME-mta-sts}), and {@code connector-NAME-dane}, which delivers only to
+     * MX hosts with DNSSEC-signed TLSA records, over TLS those records authenticate, and holds
+     * everything else until {@code maxRetries}.
      */
     public String processorXml(String bounceProcessor, String delayTime, String maxRetries) {
-        boolean mtaSts = connector.tlsLevel() == OutboundTlsLevel.MTA_STS;
+        OutboundTlsLevel level = connector.tlsLevel();
+        boolean dane = level == OutboundTlsLevel.DANE;
+        boolean mtaSts =
+                level == OutboundTlsLevel.MTA_STS
+                        || (dane && connector.fallbackLevel() == OutboundTlsLevel.MTA_STS);
+        Retries retries = new Retries(bounceProcessor, delayTime, maxRetries);
         StringBuilder xml =
                 new StringBuilder()
                         .append("<!-- outbound connector '")
                         .append(escape(connector.name()))
                         .append("': ")
-                        .append(connector.tlsLevel())
-                        .append(mtaSts ? " (fallback " + connector.fallbackLevel() + ")" : "")
+                        .append(level)
+                        .append(
+                                level == OutboundTlsLevel.MTA_STS || dane
+                                        ? " (fallback " + connector.fallbackLevel() + ")"
+                                        : "")
                         .append(
                                 connector
                                         .minimumProtocol()
@@ -194,68 +211,91 @@ public final class RemoteDeliveryPlan {
                         .append("<processor state=\"")
                         .append(processorName())
                         .append("\" enableJmx=\"true\">\n");
+        if (dane) {
+            xml.append("    <mailet match=\"All\" class=\"").append(ROUTE_BY_DANE).append("\">\n");
+            element(xml, "daneProcessor", daneProcessorName());
+            element(xml, "connectors", connectorsLocation);
+            xml.append("    </mailet>\n");
+        }
         if (mtaSts) {
             xml.append("    <mailet match=\"All\" class=\"")
                     .append(ROUTE_BY_MTA_STS)
                     .append("\">\n");
             element(xml, "enforceProcessor", enforceProcessorName());
             xml.append("    </mailet>\n");
+            Map<String, String> own = new LinkedHashMap<>();
+            own.put("mtaSts", "report");
+            // the fallback delivery hands mail to the enforce processor once its domain has an
+            // enforce policy
+            own.put("enforceProcessor", enforceProcessorName());
             remoteDelivery(
                     xml,
                     MTA_STS_REMOTE_DELIVERY,
-                    "report",
-                    enforceProcessorName(),
+                    own,
                     queueName(),
-                    bounceProcessor,
-                    delayTime,
-                    maxRetries,
+                    retries,
+                    "0",
+                    parameters(connector.mtaStsFallbackLevel()));
+        } else if (connector.needsOwnContext()) {
+            Map<String, String> own = new LinkedHashMap<>();
+            own.put("connector", connector.name());
+            own.put("connectors", connectorsLocation);
+            remoteDelivery(
+                    xml,
+                    CONNECTOR_REMOTE_DELIVERY,
+                    own,
+                    queueName(),
+                    retries,
                     "0",
                     tlsParameters());
-            xml.append("</processor>\n")
-                    .append("<processor state=\"")
+        } else if (dane) {
+            Map<String, String> own = new LinkedHashMap<>();
+            own.put("dane", "fallback");
+            // the fallback delivery hands mail to the DANE processor once DANE applies to its
+            // domain
+            own.put("daneProcessor", daneProcessorName());
+            own.put("connectors", connectorsLocation);
+            remoteDelivery(
+                    xml, DANE_REMOTE_DELIVERY, own, queueName(), retries, "0", tlsParameters());
+        } else {
+            remoteDelivery(
+                    xml, "RemoteDelivery", Map.of(), queueName(), retries, "0", tlsParameters());
+        }
+        xml.append("</processor>\n");
+        if (dane) {
+            xml.append("<processor state=\"")
+                    .append(daneProcessorName())
+                    .append("\" enableJmx=\"true\">\n");
+            Map<String, String> own = new LinkedHashMap<>();
+            own.put("dane", "enforce");
+            // mail whose domain DANE no longer applies to goes back to the routing step
+            own.put("fallbackProcessor", processorName());
+            own.put("connectors", connectorsLocation);
+            remoteDelivery(
+                    xml,
+                    DANE_REMOTE_DELIVERY,
+                    own,
+                    "outgoing-" + daneProcessorName(),
+                    retries,
+                    maxRetries,
+                    daneParameters());
+            xml.append("</processor>\n");
+        }
+        if (mtaSts) {
+            xml.append("<processor state=\"")
                     .append(enforceProcessorName())
                     .append("\" enableJmx=\"true\">\n");
             remoteDelivery(
                     xml,
                     MTA_STS_REMOTE_DELIVERY,
-                    "enforce",
-                    null,
+                    Map.of("mtaSts", "enforce"),
                     "outgoing-" + enforceProcessorName(),
-                    bounceProcessor,
-                    delayTime,
-                    maxRetries,
+                    retries,
                     maxRetries,
                     enforceParameters());
-        } else if (connector.needsOwnContext()) {
-            Map<String, String> parameters = new LinkedHashMap<>();
-            parameters.put("connector", connector.name());
-            parameters.put("connectors", connectorsLocation);
-            parameters.putAll(tlsParameters());
-            remoteDelivery(
-                    xml,
-                    CONNECTOR_REMOTE_DELIVERY,
-                    null,
-                    null,
-                    queueName(),
-                    bounceProcessor,
-                    delayTime,
-                    maxRetries,
-                    "0",
-                    parameters);
-        } else {
-            remoteDelivery(
-                    xml,
-                    "RemoteDelivery",
-                    null,
-                    null,
-                    queueName(),
-                    bounceProcessor,
-                    delayTime,
-                    maxRetries,
-                    "0",
-                    tlsParameters());
+            xml.append("</processor>\n");
         }
-        return xml.append("</processor>\n").toString();
+        return xml.toString();
     }
 
     /** The mailet routing enforce-mode recipients of an {@code mta-sts} connector. */
@@ -265,33 +305,75 @@ public final class RemoteDeliveryPlan {
     public static final String MTA_STS_REMOTE_DELIVERY =
             "dev.mailsec.mailets.connector.MtaStsRemoteDelivery";
 
+    /** The mailet routing the recipients of a {@code dane} connector that DANE applies to. */
+    public static final String ROUTE_BY_DANE = "dev.mailsec.mailets.connector.RouteByDane";
+
+    /** James's RemoteDelivery delivering by DANE, or at the fallback level re-checking DANE. */
+    public static final String DANE_REMOTE_DELIVERY =
+            "dev.mailsec.mailets.connector.DaneRemoteDelivery";
+
+    /** The JavaMail transport recording each session for TLS reports. */
+    static final String REPORTING_TRANSPORT = "dev.mailsec.tls.report.ReportingSmtpTransport";
+
+    /**
+     * {@code connector-NAME-dane}: for a {@code dane} connector, the processor of domains DANE
+     * applies to.
+     */
+    public String daneProcessorName() {
+        return processorName() + "-dane";
+    }
+
+    /**
+     * For a {@code dane} connector, the parameters of the DANE delivery: STARTTLS required, the
+     * certificate checked by the MX host's TLSA records only ({@link DaneHostTrust} through {@link
+     * ConnectorSocketFactory}; no name check by JavaMail, DANE-EE(3) ignores names), connecting to
+     * the addresses James's DNS gives for the MX host, every session recorded for TLS reports.
+     */
+    public Map<String, String> daneParameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("startTLS", "true");
+        // by address from James's DNS: the trust is the MX host's TLSA records, not its name
+        parameters.put("verifyServerIdentity", "false");
+        parameters.put("mail.smtp.starttls.required", "true");
+        parameters.put("mail.smtp.ssl.checkserveridentity", "false");
+        parameters.put("mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
+        parameters.put("mail.smtp.class", REPORTING_TRANSPORT);
+        protocols(parameters);
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    /** What every generated RemoteDelivery of one connector shares. */
+    private static final class Retries {
+        final String bounceProcessor;
+        final String delayTime;
+        final String maxRetries;
+
+        Retries(String bounceProcessor, String delayTime, String maxRetries) {
+            this.bounceProcessor = bounceProcessor;
+            this.delayTime = delayTime;
+            this.maxRetries = maxRetries;
+        }
+    }
+
     private static void remoteDelivery(
             StringBuilder xml,
             String mailetClass,
-            String mtaStsMode,
-            String enforceProcessor,
+            Map<String, String> own,
             String queue,
-            String bounceProcessor,
-            String delayTime,
-            String maxRetries,
+            Retries retries,
             String maxDnsProblemRetries,
             Map<String, String> tls) {
         xml.append("    <mailet match=\"All\" class=\"").append(mailetClass).append("\">\n");
-        if (mtaStsMode != null) {
-            element(xml, "mtaSts", mtaStsMode);
-        }
-        if (enforceProcessor != null) {
-            // the fallback delivery hands mail to the enforce processor once its domain has an
-            // enforce policy
-            element(xml, "enforceProcessor", enforceProcessor);
+        for (Map.Entry<String, String> parameter : own.entrySet()) {
+            element(xml, parameter.getKey(), parameter.getValue());
         }
         element(xml, "outgoing", queue);
-        element(xml, "delayTime", delayTime);
-        element(xml, "maxRetries", maxRetries);
+        element(xml, "delayTime", retries.delayTime);
+        element(xml, "maxRetries", retries.maxRetries);
         element(xml, "maxDnsProblemRetries", maxDnsProblemRetries);
         element(xml, "deliveryThreads", "2");
         element(xml, "sendpartial", "true");
-        element(xml, "bounceProcessor", bounceProcessor);
+        element(xml, "bounceProcessor", retries.bounceProcessor);
         for (Map.Entry<String, String> parameter : tls.entrySet()) {
             element(xml, parameter.getKey(), parameter.getValue());
         }

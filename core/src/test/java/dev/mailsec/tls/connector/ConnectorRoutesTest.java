@@ -147,26 +147,27 @@ class ConnectorRoutesTest {
     }
 
     @Test
-    void aDaneConnectorShouldStopTheStartUntilDeliveryEnforcesIt() throws Exception {
+    void aDaneConnectorShouldNeedItsOwnRouteNotTheGenericOne() throws Exception {
         String generic =
                 "<mailet match=\"dev.mailsec.matchers.connector.RecipientConnectorIs=*\" class=\"ToProcessor\">"
                         + "<processor>connectors-outbound</processor></mailet>"
                         + "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ConnectorsRemoteDelivery\">"
                         + "<bounceProcessor>bounces</bounceProcessor></mailet>";
-        Path file =
-                write(
-                        "  <dane resolver=\"127.0.0.1\"/>\n"
-                                + "  <outbound name=\"dane\"><recipientDomain>*</recipientDomain>"
-                                + "<tls level=\"dane\"/></outbound>\n",
-                        generic,
-                        HOOK,
-                        HOOK);
+        String dane =
+                "  <dane resolver=\"127.0.0.1\"/>\n"
+                        + "  <outbound name=\"dane\"><recipientDomain>*</recipientDomain>"
+                        + "<tls level=\"dane\"/></outbound>\n";
+        Path file = write(dane, generic, HOOK, HOOK);
 
         assertThat(ConnectorRoutes.problems(ConnectorsFile.load(file), file, james))
                 .singleElement()
                 .asString()
                 .contains("outbound connector 'dane'")
-                .contains("level dane is not enforced by RemoteDelivery");
+                .contains("has no route")
+                .doesNotContain("or the generic route");
+
+        Path routed = write(dane, generic + ROUTE.replace("strict", "dane"), HOOK, HOOK);
+        assertThat(ConnectorRoutes.problems(ConnectorsFile.load(routed), routed, james)).isEmpty();
     }
 
     @Test

@@ -132,6 +132,84 @@ class RemoteDeliveryPlanTest {
                 .contains("<processor>connector-bank</processor>");
     }
 
+    private static OutboundConnector daneConnector(String tls) throws Exception {
+        return ConnectorsFileTest.parse(
+                        "<connectors><dane resolver=\"127.0.0.1\"/>"
+                                + "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
+                                + "<tls "
+                                + tls
+                                + "/></outbound></connectors>")
+                .outbound("bank")
+                .orElseThrow();
+    }
+
+    private static String processor(String xml, String name) {
+        int start = xml.indexOf("<processor state=\"" + name + "\"");
+        assertThat(start).as("processor %s in %s", name, xml).isNotNegative();
+        return xml.substring(start, xml.indexOf("</processor>", start));
+    }
+
+    @Test
+    void daneShouldRouteToADaneDeliveryThatTrustsOnlyTlsaAndBackToTheFallback() throws Exception {
+        RemoteDeliveryPlan plan =
+                RemoteDeliveryPlan.of(
+                        daneConnector(
+                                "level=\"dane\" fallback=\"required\" minimumProtocol=\"TLSv1.2\""),
+                        "file:///etc/james/connectors.xml");
+
+        String xml = plan.processorXml("bounces", "1000", "4");
+        String route = processor(xml, "connector-bank");
+        String dane = processor(xml, "connector-bank-dane");
+
+        assertThat(route)
+                .contains("class=\"dev.mailsec.mailets.connector.RouteByDane\"")
+                .contains("<daneProcessor>connector-bank-dane</daneProcessor>")
+                .contains("<connectors>file:///etc/james/connectors.xml</connectors>")
+                .contains("<dane>fallback</dane>")
+                .contains("<outgoing>outgoing-connector-bank</outgoing>")
+                .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>")
+                .contains("<mail.smtp.ssl.trust>*</mail.smtp.ssl.trust>")
+                .doesNotContain("RouteByMtaSts");
+        assertThat(route.indexOf("RouteByDane")).isLessThan(route.indexOf("DaneRemoteDelivery"));
+        assertThat(dane)
+                .contains("class=\"dev.mailsec.mailets.connector.DaneRemoteDelivery\"")
+                .contains("<dane>enforce</dane>")
+                .contains("<fallbackProcessor>connector-bank</fallbackProcessor>")
+                .contains("<outgoing>outgoing-connector-bank-dane</outgoing>")
+                .contains("<maxDnsProblemRetries>4</maxDnsProblemRetries>")
+                .contains(
+                        "<mail.smtp.ssl.socketFactory.class>dev.mailsec.tls.connector.ConnectorSocketFactory</mail.smtp.ssl.socketFactory.class>")
+                .contains(
+                        "<mail.smtp.class>dev.mailsec.tls.report.ReportingSmtpTransport</mail.smtp.class>")
+                .contains(
+                        "<mail.smtp.ssl.checkserveridentity>false</mail.smtp.ssl.checkserveridentity>")
+                .contains("<mail.smtp.ssl.protocols>TLSv1.2 TLSv1.3</mail.smtp.ssl.protocols>")
+                .doesNotContain("mail.smtp.ssl.trust");
+        assertThat(plan.daneParameters())
+                .containsEntry("startTLS", "true")
+                .containsEntry("verifyServerIdentity", "false")
+                .containsEntry("mail.smtp.starttls.required", "true");
+    }
+
+    @Test
+    void daneWithMtaStsFallbackShouldDecideDaneBeforeMtaSts() throws Exception {
+        RemoteDeliveryPlan plan =
+                RemoteDeliveryPlan.of(
+                        daneConnector(
+                                "level=\"dane\" fallback=\"mta-sts\" mtaStsFallback=\"required\""));
+
+        String xml = plan.processorXml("bounces");
+        String route = processor(xml, "connector-bank");
+
+        // RFC 8461 section 2: DANE first
+        assertThat(route.indexOf("RouteByDane")).isLessThan(route.indexOf("RouteByMtaSts"));
+        assertThat(route)
+                .contains("<mtaSts>report</mtaSts>")
+                .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>");
+        assertThat(processor(xml, "connector-bank-mta-sts")).contains("<mtaSts>enforce</mtaSts>");
+        assertThat(processor(xml, "connector-bank-dane")).contains("<dane>enforce</dane>");
+    }
+
     @Test
     void mtaStsPolicyDescriptionShouldNameTheFallback() throws Exception {
         assertThat(connector("level=\"mta-sts\"", "").policyDescription())

@@ -143,6 +143,28 @@ final class PartnerPki {
         return store;
     }
 
+    /** A server context and the certificate it presents. */
+    static final class Server {
+        final SSLContext context;
+        final X509Certificate certificate;
+
+        Server(SSLContext context, X509Certificate certificate) {
+            this.context = context;
+            this.certificate = certificate;
+        }
+    }
+
+    /** A valid TLS server context for {@code dnsName} and its certificate (e.g. for TLSA). */
+    Server validServerWithCertificate(String dnsName) throws Exception {
+        KeyStore store = serverKeyStore(Duration.ofHours(-1), Duration.ofDays(1), dnsName);
+        KeyManagerFactory keyManagers =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, SECRET);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+        return new Server(context, (X509Certificate) store.getCertificate("server"));
+    }
+
     /**
      * A valid TLS server context for {@code dnsName} that trusts client certificates issued by
      * {@code clientCa} only (for a partner requiring mutual TLS).

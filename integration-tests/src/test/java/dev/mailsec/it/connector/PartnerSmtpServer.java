@@ -172,6 +172,17 @@ final class PartnerSmtpServer implements AutoCloseable {
         return received.size();
     }
 
+    /** Messages whose DATA arrived without TLS. */
+    int receivedInClear() {
+        int clear = 0;
+        for (Received message : received) {
+            if (message.protocol.equals("clear")) {
+                clear++;
+            }
+        }
+        return clear;
+    }
+
     /** Messages received for {@code recipient}. */
     List<Received> receivedFor(String recipient) {
         List<Received> matching = new ArrayList<>();

@@ -6,12 +6,12 @@ import dev.mailsec.config.Parameters;
 import dev.mailsec.config.reload.ReloadableFile;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.ConnectorAttributeNames;
+import dev.mailsec.tls.connector.ConnectorRoutes;
 import dev.mailsec.tls.connector.Connectors;
 import dev.mailsec.tls.connector.ConnectorsFile;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
-import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import dev.mailsec.tls.report.ReportingSmtpTransport;
 import java.nio.file.Path;
@@ -65,10 +65,10 @@ import org.apache.mailet.base.GenericMailet;
  * </processor>
  * }</pre>
  *
- * An {@code mta-sts} connector needs the two processors {@code ./mailsec tls remote-delivery}
- * generates and its own {@code RecipientConnectorIs=NAME} step before this route; a recipient of
- * one reaching this mailet anyway is not delivered but sent to the {@code error} processor (held),
- * never in clear.
+ * An {@code mta-sts} or {@code dane} connector needs the two processors {@code ./mailsec tls
+ * remote-delivery} generates and its own {@code RecipientConnectorIs=NAME} step before this route;
+ * a recipient of one reaching this mailet anyway is not delivered but sent to the {@code error}
+ * processor (held), never in clear.
  *
  * <p>connectors.xml can be reloaded while James runs (docs/tls-connectors.md, "Reload"): each mail
  * is split under the generation {@code RecipientConnectorIs} routed it under (stamped on the mail),
@@ -153,7 +153,7 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         this.location = location;
         DeclaredPolicies.requireEnforced("ConnectorsRemoteDelivery", fileSystem, live);
         for (OutboundConnector connector : live.current().value().outbound()) {
-            if (connector.tlsLevel() != OutboundTlsLevel.MTA_STS) {
+            if (!ConnectorRoutes.needsOwnRoute(connector)) {
                 deliveryOf(connector);
             }
         }
@@ -230,7 +230,7 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         for (MailAddress recipient : mail.getRecipients()) {
             Optional<OutboundConnector> connector =
                     connectors.outboundFor(recipient.getDomain().asString());
-            if (connector.isPresent() && connector.get().tlsLevel() != OutboundTlsLevel.MTA_STS) {
+            if (connector.isPresent() && !ConnectorRoutes.needsOwnRoute(connector.get())) {
                 byConnector.computeIfAbsent(connector.get(), c -> new ArrayList<>()).add(recipient);
             } else {
                 unserved.add(recipient);

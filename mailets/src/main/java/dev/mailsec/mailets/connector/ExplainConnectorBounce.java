@@ -163,6 +163,14 @@ public class ExplainConnectorBounce extends GenericMailet {
                                                             .append(")"));
                         }
                         explanation.append(", and no attempt succeeded under that policy. ");
+                    } else if (connector.tlsLevel() == OutboundTlsLevel.DANE) {
+                        // held by DNSSEC (bogus answers), by a certificate its TLSA records do not
+                        // match, or by an MX host offering no STARTTLS: the delivery error says
+                        // which
+                        explanation
+                                .append("' delivers by DANE (")
+                                .append(connector.policyDescription())
+                                .append("), and no attempt succeeded under that policy. ");
                     } else {
                         explanation
                                 .append("' allows delivery only with TLS (")

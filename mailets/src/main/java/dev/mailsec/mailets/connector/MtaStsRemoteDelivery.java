@@ -2,6 +2,7 @@ package dev.mailsec.mailets.connector;
 
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * James's own {@code RemoteDelivery} (its queue, retries, bounces and every parameter unchanged)
@@ -48,12 +51,14 @@ import org.apache.james.transport.mailets.RemoteDelivery;
  */
 public class MtaStsRemoteDelivery extends RemoteDelivery {
 
+    private static final Logger LOGGER = LoggerFactory.getLogger(MtaStsRemoteDelivery.class);
+
     static final String MTA_STS = "mtaSts";
 
     static final String ENFORCE_PROCESSOR = "enforceProcessor";
 
     private final MtaStsDns dns;
-    private final MtaStsRecheckingQueues queues;
+    private final RecheckingQueues queues;
 
     @Inject
     public MtaStsRemoteDelivery(
@@ -64,14 +69,14 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
         this(
                 new MtaStsDns(new TlsReportingDns(dnsServer)),
                 domainList,
-                new MtaStsRecheckingQueues(queueFactory),
+                new RecheckingQueues(queueFactory, "MTA-STS"),
                 metricFactory);
     }
 
     private MtaStsRemoteDelivery(
             MtaStsDns dns,
             DomainList domainList,
-            MtaStsRecheckingQueues queues,
+            RecheckingQueues queues,
             MetricFactory metricFactory) {
         super(dns, domainList, queues, metricFactory);
         this.dns = dns;
@@ -122,9 +127,29 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
         MtaStsResolver resolver = JamesMtaSts.resolver(dns.delegate());
         dns.configure(resolver, trimmed.equals("enforce"));
         if (recheck) {
-            queues.recheckInto(resolver, getMailetContext(), enforceProcessor);
+            queues.recheckInto(
+                    domain -> enforcePolicy(resolver, domain),
+                    getMailetContext(),
+                    enforceProcessor);
         }
         super.init();
+    }
+
+    /** True when {@code domain} now has an MTA-STS policy in {@code enforce} mode. */
+    private static boolean enforcePolicy(MtaStsResolver resolver, String domain) {
+        try {
+            return resolver.resolve(domain)
+                    .policy()
+                    .map(p -> p.mode() == MtaStsPolicy.Mode.ENFORCE)
+                    .orElse(false);
+        } catch (RuntimeException lookupFailed) {
+            // RFC 8461 section 5.1: no policy known, deliver as if the domain had none
+            LOGGER.warn(
+                    "MTA-STS: policy lookup for {} failed; delivering at the fallback level",
+                    domain,
+                    lookupFailed);
+            return false;
+        }
     }
 
     @Override

@@ -32,7 +32,7 @@ final class TlsReportingDns implements DNSService {
         this.dns = dns;
     }
 
-    private static void useExtensionLoader() {
+    static void useExtensionLoader() {
         if (Thread.currentThread().getContextClassLoader() != EXTENSION) {
             Thread.currentThread().setContextClassLoader(EXTENSION);
         }

@@ -123,6 +123,36 @@ class ExplainConnectorBounceTest {
     }
 
     @Test
+    void serviceShouldSayADaneConnectorDeliversByDane() throws Exception {
+        Path file =
+                Files.write(
+                        dir.resolve("dane.xml"),
+                        ("<connectors><dane resolver=\"127.0.0.1\"/><outbound name=\"default\">"
+                                        + "<recipientDomain>*</recipientDomain><tls level=\"dane\" fallback=\"required\"/>"
+                                        + "</outbound></connectors>")
+                                .getBytes(StandardCharsets.UTF_8));
+        ExplainConnectorBounce mailet = new ExplainConnectorBounce();
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName("ExplainConnectorBounce")
+                        .setProperty("connectors", file.toString())
+                        .build());
+        Mail mail =
+                FakeMail.builder()
+                        .name("m")
+                        .recipient("a@dane-bounce.test")
+                        .errorMessage("No mail server found for: dane-bounce.test")
+                        .build();
+
+        mailet.service(mail);
+
+        assertThat(mail.getErrorMessage())
+                .startsWith(
+                        "Not delivered to dane-bounce.test: outbound connector 'default' delivers by DANE (dane: ")
+                .endsWith("No mail server found for: dane-bounce.test");
+    }
+
+    @Test
     void initShouldRequireConnectors() {
         assertThatThrownBy(
                         () ->

@@ -1,7 +1,5 @@
 package dev.mailsec.mailets.connector;
 
-import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
-import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
@@ -22,38 +21,48 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * James's mail queues as the fallback {@link MtaStsRemoteDelivery} ({@code mtaSts=report}) of an
- * {@code mta-sts} connector sees them: before each delivery attempt (the first and every retry:
- * RemoteDelivery takes each attempt from its outgoing queue), the recipient domain's MTA-STS policy
- * is looked up again, and a mail whose domain now has an {@code enforce} policy (published, or
- * reachable again, while the mail waited) is handed to the connector's enforce processor instead of
- * being delivered at the fallback level; the enforce delivery starts its retries afresh
- * (RemoteDelivery counts them per queue). A mail that cannot be handed over goes back into the
- * outgoing queue for a minute, so it is neither lost nor delivered below its policy. Everything
- * else is James's queue unchanged.
+ * James's mail queues as a RemoteDelivery whose decision depends on the recipient domain's DNS sees
+ * them: before each delivery attempt (the first and every retry: RemoteDelivery takes each attempt
+ * from its outgoing queue), the domain's policy is looked up again, and recipients whose domain now
+ * belongs elsewhere are handed to that processor instead of being delivered here. The fallback
+ * {@link MtaStsRemoteDelivery} ({@code mtaSts=report}) of an {@code mta-sts} connector hands over
+ * domains that now have an {@code enforce} policy (published, or reachable again, while the mail
+ * waited); the {@link DaneRemoteDelivery} of a {@code dane} connector hands domains DANE now
+ * applies to from the fallback to the DANE delivery, and domains it no longer applies to back. The
+ * receiving delivery starts its retries afresh (RemoteDelivery counts them per queue). A mail that
+ * cannot be handed over goes back into the outgoing queue for a minute, so it is neither lost nor
+ * delivered under the wrong policy. Everything else is James's queue unchanged.
  */
-final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
+final class RecheckingQueues implements MailQueueFactory<MailQueue> {
 
-    private static final Logger LOGGER = LoggerFactory.getLogger(MtaStsRecheckingQueues.class);
+    private static final Logger LOGGER = LoggerFactory.getLogger(RecheckingQueues.class);
     static final Duration REQUEUE_DELAY = Duration.ofMinutes(1);
 
     private final MailQueueFactory<?> queues;
-    private volatile MtaStsResolver resolver;
+    private final String label;
+    private volatile Predicate<String> handOver;
     private volatile MailetContext context;
-    private volatile String enforceProcessor;
+    private volatile String processor;
 
-    MtaStsRecheckingQueues(MailQueueFactory<?> queues) {
+    /**
+     * @param label what decides, for the log ({@code MTA-STS}, {@code DANE})
+     */
+    RecheckingQueues(MailQueueFactory<?> queues, String label) {
         this.queues = queues;
+        this.label = label;
     }
 
     /**
      * Set once by the mailet's {@code init()}, before its queue is created; without it, no
      * re-check.
+     *
+     * @param handOver true for a recipient domain whose mail now goes to {@code processor}; it must
+     *     not throw
      */
-    void recheckInto(MtaStsResolver resolver, MailetContext context, String enforceProcessor) {
-        this.resolver = resolver;
+    void recheckInto(Predicate<String> handOver, MailetContext context, String processor) {
+        this.handOver = handOver;
         this.context = context;
-        this.enforceProcessor = enforceProcessor;
+        this.processor = processor;
     }
 
     @Override
@@ -72,7 +81,7 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
     }
 
     private MailQueue rechecking(MailQueue queue) {
-        return enforceProcessor == null ? queue : new Rechecking(queue);
+        return processor == null ? queue : new Rechecking(queue);
     }
 
     private final class Rechecking implements MailQueue {
@@ -112,48 +121,49 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
             queue.close();
         }
 
-        /**
-         * False when the mail (or part of it) went to the enforce processor and this item is done.
-         */
+        /** False when the whole mail went to the other processor and this item is done. */
         private boolean deliverHere(MailQueueItem item) {
             Mail mail = item.getMail();
-            List<MailAddress> enforced = new ArrayList<>();
+            List<MailAddress> moved = new ArrayList<>();
             List<MailAddress> others = new ArrayList<>();
-            Map<String, Boolean> enforcedByDomain = new HashMap<>();
+            Map<String, Boolean> movedByDomain = new HashMap<>();
             for (MailAddress recipient : mail.getRecipients()) {
                 String domain = recipient.getDomain().asString();
-                boolean enforce = enforcedByDomain.computeIfAbsent(domain, this::enforcePolicy);
-                (enforce ? enforced : others).add(recipient);
+                boolean move = movedByDomain.computeIfAbsent(domain, handOver::test);
+                (move ? moved : others).add(recipient);
             }
-            if (enforced.isEmpty()) {
+            if (moved.isEmpty()) {
                 return true;
             }
             try {
                 if (others.isEmpty()) {
                     LOGGER.info(
-                            "MTA-STS: {} now has an enforce policy; mail {} goes to {} instead of the fallback delivery",
-                            enforcedByDomain.keySet(),
+                            "{}: the policy of {} changed; mail {} goes to {} instead",
+                            label,
+                            movedByDomain.keySet(),
                             mail.getName(),
-                            enforceProcessor);
-                    context.sendMail(mail.duplicate(), enforceProcessor);
+                            processor);
+                    context.sendMail(mail.duplicate(), processor);
                     item.done(MailQueueItem.CompletionStatus.SUCCESS);
                     return false;
                 }
                 Mail copy = mail.duplicate();
-                copy.setRecipients(enforced);
+                copy.setRecipients(moved);
                 LOGGER.info(
-                        "MTA-STS: recipients {} of mail {} now have an enforce policy; they go to {}",
-                        enforced,
+                        "{}: the policy of recipients {} of mail {} changed; they go to {}",
+                        label,
+                        moved,
                         mail.getName(),
-                        enforceProcessor);
-                context.sendMail(copy, enforceProcessor);
+                        processor);
+                context.sendMail(copy, processor);
                 mail.setRecipients(others);
                 return true;
             } catch (Exception handOverFailed) {
                 LOGGER.error(
-                        "MTA-STS: cannot hand mail {} to {}; it waits {} in {}",
+                        "{}: cannot hand mail {} to {}; it waits {} in {}",
+                        label,
                         mail.getName(),
-                        enforceProcessor,
+                        processor,
                         REQUEUE_DELAY,
                         queue.getName().asString(),
                         handOverFailed);
@@ -162,7 +172,8 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
                     item.done(MailQueueItem.CompletionStatus.SUCCESS);
                 } catch (Exception requeueFailed) {
                     LOGGER.error(
-                            "MTA-STS: cannot put mail {} back into {}",
+                            "{}: cannot put mail {} back into {}",
+                            label,
                             mail.getName(),
                             queue.getName().asString(),
                             requeueFailed);
@@ -170,27 +181,12 @@ final class MtaStsRecheckingQueues implements MailQueueFactory<MailQueue> {
                         item.done(MailQueueItem.CompletionStatus.RETRY);
                     } catch (Exception retryFailed) {
                         LOGGER.error(
-                                "MTA-STS: mail {} could not be released to the queue",
+                                "{}: mail {} could not be released to the queue",
+                                label,
                                 mail.getName(),
                                 retryFailed);
                     }
                 }
-                return false;
-            }
-        }
-
-        private boolean enforcePolicy(String domain) {
-            try {
-                return resolver.resolve(domain)
-                        .policy()
-                        .map(p -> p.mode() == MtaStsPolicy.Mode.ENFORCE)
-                        .orElse(false);
-            } catch (RuntimeException lookupFailed) {
-                // RFC 8461 section 5.1: no policy known, deliver as if the domain had none
-                LOGGER.warn(
-                        "MTA-STS: policy lookup for {} failed; delivering at the fallback level",
-                        domain,
-                        lookupFailed);
                 return false;
             }
         }
