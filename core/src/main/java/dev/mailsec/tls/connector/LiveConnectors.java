@@ -132,6 +132,16 @@ public final class LiveConnectors {
                                 + "connector with another name");
             }
         }
+        if (!running.dane().map(Object::toString).equals(candidate.dane().map(Object::toString))
+                && candidate.outbound().stream()
+                        .anyMatch(c -> c.tlsLevel() == OutboundTlsLevel.DANE)) {
+            // the DANE resolver is fixed in RouteByDane and DaneRemoteDelivery at start
+            problems.add(
+                    "<dane> of "
+                            + file
+                            + " changed, but the DANE resolver is fixed in the dane connectors' "
+                            + "delivery since it started: restart James to change it");
+        }
         if (!problems.isEmpty()) {
             throw new ReloadRefusedException(String.join("; ", problems));
         }
