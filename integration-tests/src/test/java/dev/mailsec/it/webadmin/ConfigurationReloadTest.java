@@ -325,7 +325,13 @@ class ConfigurationReloadTest {
                 throw new AssertionError(file + " is valid");
             }
         } catch (InvalidConnectorsException e) {
-            return e.getMessage().replace(home.resolve("conf") + "/", "./conf/");
+            return e.getMessage()
+                    .replace(
+                            home.resolve("conf/mailetcontainer.xml").toString(),
+                            "./conf/mailetcontainer.xml")
+                    .replace(
+                            home.resolve("conf/smtpserver.xml").toString(),
+                            "./conf/smtpserver.xml");
         }
         throw new AssertionError(file + " is enforced");
     }
