@@ -1,6 +1,7 @@
 package dev.mailsec.tls.connector;
 
 import dev.mailsec.tls.TlsProtocolVersion;
+import dev.mailsec.tls.report.ReportingSmtpTransport;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +39,19 @@ public final class RemoteDeliveryPlan {
 
     /** Where James finds the connectors file unless told otherwise. */
     public static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+
+    /**
+     * James's RemoteDelivery, unchanged but for recording each session for the TLS reports (James's
+     * own class cannot: docs/tls-reports.md).
+     */
+    public static final String REPORTING_REMOTE_DELIVERY =
+            "dev.mailsec.mailets.connector.ReportingRemoteDelivery";
+
+    /**
+     * The JavaMail transport every generated RemoteDelivery names ({@code mail.smtp.class}), so its
+     * sessions count in the TLS reports; the pack's RemoteDelivery mailets set it when absent.
+     */
+    public static final String RECORDING_TRANSPORT = ReportingSmtpTransport.class.getName();
 
     /** James's RemoteDelivery using a connector's own trust store and expected names. */
     public static final String CONNECTOR_REMOTE_DELIVERY =
@@ -245,7 +259,7 @@ public final class RemoteDeliveryPlan {
         } else {
             remoteDelivery(
                     xml,
-                    "RemoteDelivery",
+                    REPORTING_REMOTE_DELIVERY,
                     null,
                     null,
                     queueName(),
@@ -295,6 +309,8 @@ public final class RemoteDeliveryPlan {
         for (Map.Entry<String, String> parameter : tls.entrySet()) {
             element(xml, parameter.getKey(), parameter.getValue());
         }
+        // every session of the connector counts in the TLS reports (SendTlsReports)
+        element(xml, "mail.smtp.class", RECORDING_TRANSPORT);
         xml.append("    </mailet>\n");
     }
 
