@@ -173,7 +173,7 @@ class TlsReportMtaStsEndToEndTest {
         for (String subject : james.harness().subjects(RUA, PASSWORD)) {
             MimeMessage m = james.harness().awaitMessage(RUA, PASSWORD, subject);
             String domain = m.getHeader("TLS-Report-Domain", null);
-            JsonNode report = TlsReportEndToEndTest.read(m, domain);
+            JsonNode report = TlsReportAttachment.read(m, domain);
             for (JsonNode policy : report.get("policies")) {
                 JsonNode p = policy.get("policy");
                 assertThat(p.get("policy-domain").asText()).isEqualTo(domain);
