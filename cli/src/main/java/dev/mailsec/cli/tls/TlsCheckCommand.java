@@ -2,8 +2,11 @@ package dev.mailsec.cli.tls;
 
 import dev.mailsec.cli.UserException;
 import dev.mailsec.config.PackPaths;
+import dev.mailsec.dkmclient.DkmClients;
+import dev.mailsec.tls.connector.ClientKey;
 import dev.mailsec.tls.connector.ConnectorTrust;
 import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.DkmClientKeys;
 import dev.mailsec.tls.connector.DomainPattern;
 import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.MxLookup;
@@ -34,6 +37,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import javax.naming.NamingException;
 import javax.net.ssl.SSLContext;
+import javax.security.auth.x500.X500Principal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +98,14 @@ public final class TlsCheckCommand implements Callable<Integer> {
 
     @Option(names = "--no-mta-sts", description = "do not look up the domain's MTA-STS policy")
     boolean noMtaSts;
+
+    @Option(
+            names = "--dkm-config",
+            paramLabel = "FILE",
+            description =
+                    "DKM client configuration the connector's clientCertificate is read from, as"
+                            + " ConnectorRemoteDelivery's dkmConfig (default: conf/dkm.properties)")
+    String dkmConfig;
 
     @CommandLine.Mixin InboundCheckOptions inbound;
 
@@ -175,6 +187,20 @@ public final class TlsCheckCommand implements Callable<Integer> {
                                             + " applies"));
         }
         OutboundProbe probe = probe(connector);
+        if (connector.isPresent()
+                && connector.get().clientCertificate().isPresent()
+                && level.encryptionMandatory()) {
+            // as ConnectorContexts makes delivery do: the primary version from DKM, or no attempt
+            Optional<ClientKey> key = clientKey(connector.get(), out);
+            if (key.isEmpty()) {
+                out.println(
+                        "decision:    mail would wait: no TLS attempt without the client"
+                                + " certificate; RemoteDelivery retries, then bounces");
+                out.flush();
+                return 1;
+            }
+            probe = probe.presenting(key.get());
+        }
         boolean enforcing = enforced;
         for (SmartHost host : hosts) {
             if (enforced && !mtaSts.get().allowsMx(host.host())) {
@@ -209,6 +235,44 @@ public final class TlsCheckCommand implements Callable<Integer> {
                         : "decision:    mail would wait: no host answered; RemoteDelivery retries, then bounces");
         out.flush();
         return 1;
+    }
+
+    /**
+     * The connector's client certificate from DKM and a line saying which one; empty (after a line
+     * saying why) when DKM cannot be reached or the secret is not usable, as delivery would find.
+     */
+    private Optional<ClientKey> clientKey(OutboundConnector connector, PrintWriter out) {
+        DkmClientKeys keys =
+                new DkmClientKeys(
+                        DkmClients.lazy("--dkm-config", dkmConfig),
+                        connector.clientCertificate().get(),
+                        Clock.systemUTC());
+        try {
+            ClientKey key = keys.load();
+            out.println(
+                    "client:      "
+                            + keys.describe()
+                            + " version "
+                            + key.version()
+                            + ": "
+                            + key.certificate()
+                                    .getSubjectX500Principal()
+                                    .getName(X500Principal.RFC2253)
+                            + " (expires "
+                            + key.certificate().getNotAfter().toInstant()
+                            + "), presented when a host asks");
+            return Optional.of(key);
+        } catch (IOException e) {
+            out.println("client:      " + e.getMessage());
+        } catch (InvalidConnectorsException e) {
+            out.println(
+                    "client:      "
+                            + e.getMessage()
+                            + " (James would refuse to start: fix the secret)");
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage(), 2);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -338,6 +402,7 @@ public final class TlsCheckCommand implements Callable<Integer> {
             return;
         }
         out.println("  STARTTLS:  " + (report.startTlsOffered() ? "offered" : "NOT offered"));
+        report.clientCertificate().ifPresent(text -> out.println("  client:    " + text));
         report.handshakeError().ifPresent(error -> out.println("  handshake: FAILED: " + error));
         report.protocol().ifPresent(protocol -> out.println("  protocol:  " + protocol));
         report.cipherSuite().ifPresent(cipher -> out.println("  cipher:    " + cipher));

@@ -3,6 +3,10 @@ package dev.mailsec.cli.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.cli.MailsecCommand;
+import dev.mailsec.dkm.IdentityType;
+import dev.mailsec.dkm.KeyManager;
+import dev.mailsec.dkm.root.FileRootKeys;
+import dev.mailsec.dkm.store.FileStorage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +23,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +45,8 @@ class TlsCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     private ServerSocket server;
+    private volatile boolean needClientAuth;
+    private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopServer() throws IOException {
@@ -349,6 +361,140 @@ class TlsCommandTest {
                 .contains("mail would wait: certificate not issued for mx.partner.test");
     }
 
+    @Test
+    void checkShouldPresentTheConnectorsClientCertificateFromDkmAndSaySo() throws Exception {
+        Path serverStore = dir.resolve("relay.p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                serverStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "test-only");
+        Path clientStore = dir.resolve("client.p12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "client",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=mailsec.test client,O=mailsec",
+                "-validity",
+                "2",
+                "-keystore",
+                clientStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "test-only");
+        KeyStore client = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(clientStore)) {
+            client.load(in, "test-only".toCharArray());
+        }
+        X509Certificate clientCertificate = (X509Certificate) client.getCertificate("client");
+        Path dkmConfig =
+                dkmWithKeyPair(
+                        "tls/partner-bank",
+                        (PrivateKey) client.getKey("client", "test-only".toCharArray()),
+                        clientCertificate);
+        needClientAuth = true;
+        int port = startServer(Optional.of(serverContext(serverStore, clientCertificate)));
+        Path connectors =
+                connectors(
+                        "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
+                                + "<smartHost>localhost:"
+                                + port
+                                + "</smartHost><tls level=\"required\""
+                                + " clientCertificate=\"dkm:tls/partner-bank\"/></outbound>"
+                                + "<outbound name=\"nokey\"><recipientDomain>nokey.test</recipientDomain>"
+                                + "<smartHost>127.0.0.1:"
+                                + port
+                                + "</smartHost><tls level=\"required\""
+                                + " clientCertificate=\"dkm:tls/missing\"/></outbound>");
+
+        assertThat(
+                        run(
+                                "tls",
+                                "--connectors",
+                                connectors.toString(),
+                                "check",
+                                "bank",
+                                "--dkm-config",
+                                dkmConfig.toString()))
+                .as(out + "\n" + err)
+                .isZero();
+        assertThat(out.toString())
+                .contains(
+                        "client:      dkm:tls/partner-bank version 1: CN=mailsec.test client,O=mailsec")
+                .contains("presented when a host asks")
+                .contains("  client:    presented CN=mailsec.test client,O=mailsec (version 1)")
+                .contains("decision:    mail would go over TLSv1.3")
+                .doesNotContain("PRIVATE KEY");
+        assertThat(clientSubjects).containsExactly("CN=mailsec.test client, O=mailsec");
+
+        out.getBuffer().setLength(0);
+        assertThat(
+                        run(
+                                "tls",
+                                "--connectors",
+                                connectors.toString(),
+                                "check",
+                                "nokey",
+                                "--dkm-config",
+                                dkmConfig.toString()))
+                .as(out + "\n" + err)
+                .isEqualTo(1);
+        assertThat(out.toString())
+                .contains("client:      dkm:tls/missing: ")
+                .contains("mail would wait: no TLS attempt without the client certificate");
+        assertThat(clientSubjects).hasSize(1);
+    }
+
+    /**
+     * A file DKM store holding {@code secret} (group {@code tls}, readable by identity {@code
+     * james-transport}), and the client configuration of that identity, as an operator sets it up.
+     */
+    private Path dkmWithKeyPair(String secret, PrivateKey key, X509Certificate certificate)
+            throws Exception {
+        Path root = dir.resolve("dkm");
+        Path credential = root.resolve("credentials/james-transport.cred");
+        try (FileStorage storage = FileStorage.create(root.resolve("data"));
+                KeyManager admin =
+                        KeyManager.init(
+                                storage,
+                                new FileRootKeys(root.resolve("root-keys")),
+                                "admin",
+                                root.resolve("credentials/admin.cred"),
+                                Clock.systemUTC())) {
+            admin.createIdentity("james-transport", IdentityType.SERVICE, false, credential);
+            admin.createGroup("tls");
+            admin.addMember("tls", "james-transport");
+            admin.putKeyPair(secret, "tls", key, certificate.getPublicKey(), List.of(certificate));
+        }
+        return Files.write(
+                root.resolve("dkm.properties"),
+                List.of(
+                        "store=file:" + root.resolve("data"),
+                        "identity=" + credential,
+                        "cacheTtl=PT5M"));
+    }
+
     private int run(String... args) {
         CommandLine cl = newCommandLine();
         cl.setOut(new PrintWriter(out, true));
@@ -410,6 +556,27 @@ class TlsCommandTest {
         return context;
     }
 
+    /** As {@link #serverContext(Path)}, trusting only {@code client} for client certificates. */
+    private static SSLContext serverContext(Path keyStore, X509Certificate client)
+            throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, "test-only".toCharArray());
+        }
+        KeyManagerFactory keys =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "test-only".toCharArray());
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("client", client);
+        TrustManagerFactory trust =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return context;
+    }
+
     /** A one-connection-at-a-time SMTP server: greeting, EHLO, optional STARTTLS, QUIT. */
     private int startServer(Optional<SSLContext> tls) throws IOException {
         server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -429,7 +596,7 @@ class TlsCommandTest {
         return server.getLocalPort();
     }
 
-    private static void serve(Socket plain, Optional<SSLContext> tls) throws IOException {
+    private void serve(Socket plain, Optional<SSLContext> tls) throws IOException {
         Socket socket = plain;
         BufferedReader in =
                 new BufferedReader(
@@ -448,7 +615,14 @@ class TlsCommandTest {
                                         .getSocketFactory()
                                         .createSocket(socket, null, socket.getPort(), true);
                 ssl.setUseClientMode(false);
+                ssl.setNeedClientAuth(needClientAuth);
                 ssl.startHandshake();
+                if (needClientAuth) {
+                    clientSubjects.add(
+                            ((X509Certificate) ssl.getSession().getPeerCertificates()[0])
+                                    .getSubjectX500Principal()
+                                    .toString());
+                }
                 socket = ssl;
                 in =
                         new BufferedReader(

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,11 +19,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
 
@@ -40,6 +46,7 @@ public final class OutboundProbe {
     private final X509TrustManager trust;
     private final String heloName;
     private final List<String> expectedNames;
+    private final ClientKey clientKey;
 
     /**
      * @param trustStore certificates to trust, or null for the JVM's default trust store
@@ -49,6 +56,7 @@ public final class OutboundProbe {
         this.timeout = timeout;
         this.heloName = heloName;
         this.expectedNames = Collections.emptyList();
+        this.clientKey = null;
         TrustManagerFactory factory =
                 TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trustStore);
@@ -75,6 +83,25 @@ public final class OutboundProbe {
         this.heloName = heloName;
         this.trust = trust;
         this.expectedNames = Collections.unmodifiableList(new ArrayList<>(expectedNames));
+        this.clientKey = null;
+    }
+
+    private OutboundProbe(OutboundProbe probe, ClientKey clientKey) {
+        this.timeout = probe.timeout;
+        this.heloName = probe.heloName;
+        this.trust = probe.trust;
+        this.expectedNames = probe.expectedNames;
+        this.clientKey = clientKey;
+    }
+
+    /**
+     * This probe presenting {@code key} when a host asks for a client certificate, as {@link
+     * ConnectorContexts} makes delivery do for a connector with a {@code clientCertificate}; each
+     * report then says whether it was asked for and presented ({@link
+     * ProbeReport#clientCertificate()}).
+     */
+    public OutboundProbe presenting(ClientKey key) {
+        return new OutboundProbe(this, key);
     }
 
     /**
@@ -151,9 +178,14 @@ public final class OutboundProbe {
             OutboundTlsLevel level,
             Optional<TlsProtocolVersion> minimum) {
         RecordingTrustManager recorder = new RecordingTrustManager();
+        ClientCertificateRequests requests =
+                clientKey == null ? null : new ClientCertificateRequests(clientKey.keyManagers());
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {recorder}, null);
+            context.init(
+                    requests == null ? null : new KeyManager[] {requests},
+                    new TrustManager[] {recorder},
+                    null);
             SSLSocket ssl =
                     (SSLSocket)
                             context.getSocketFactory()
@@ -166,26 +198,59 @@ public final class OutboundProbe {
             } catch (IOException quitFailed) {
                 // the decision is already made
             }
-            return judge(
-                    host,
-                    level,
-                    minimum,
-                    true,
-                    Optional.empty(),
-                    Optional.of(session),
-                    recorder.chain);
+            return withClientCertificate(
+                    judge(
+                            host,
+                            level,
+                            minimum,
+                            true,
+                            Optional.empty(),
+                            Optional.of(session),
+                            recorder.chain),
+                    requests);
         } catch (IOException e) {
-            return judge(
-                    host,
-                    level,
-                    minimum,
-                    true,
-                    Optional.of(SmtpLines.printable(String.valueOf(e.getMessage()))),
-                    Optional.empty(),
-                    recorder.chain);
+            return withClientCertificate(
+                    judge(
+                            host,
+                            level,
+                            minimum,
+                            true,
+                            Optional.of(SmtpLines.printable(String.valueOf(e.getMessage()))),
+                            Optional.empty(),
+                            recorder.chain),
+                    requests);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM cannot create a TLS context", e);
         }
+    }
+
+    private ProbeReport withClientCertificate(
+            ProbeReport report, ClientCertificateRequests requests) {
+        if (requests == null) {
+            return report;
+        }
+        String subject =
+                clientKey.certificate().getSubjectX500Principal().getName(X500Principal.RFC2253)
+                        + " (version "
+                        + clientKey.version()
+                        + ")";
+        if (requests.presented) {
+            return report.withClientCertificate("presented " + subject);
+        }
+        if (requests.requested) {
+            return report.withClientCertificate(
+                    "asked for, but "
+                            + subject
+                            + " is not from an issuer the host accepts: not presented");
+        }
+        return report.withClientCertificate(
+                "not asked for by the host"
+                        + (report.handshakeError().isPresent()
+                                ? " before the handshake failed"
+                                : "")
+                        + " ("
+                        + subject
+                        + " would be presented)");
     }
 
     private ProbeReport judge(
@@ -265,5 +330,70 @@ public final class OutboundProbe {
                 "mail would wait: cannot open an SMTP session ("
                         + error
                         + "); RemoteDelivery retries, then bounces");
+    }
+
+    /**
+     * The client key's manager, noting whether the host asked for a certificate (JSSE chooses a
+     * client alias only after a CertificateRequest) and whether one was chosen.
+     */
+    private static final class ClientCertificateRequests extends X509ExtendedKeyManager {
+        private final X509KeyManager keys;
+        volatile boolean requested;
+        volatile boolean presented;
+
+        ClientCertificateRequests(KeyManager[] managers) {
+            X509KeyManager found = null;
+            for (KeyManager manager : managers) {
+                if (manager instanceof X509KeyManager) {
+                    found = (X509KeyManager) manager;
+                }
+            }
+            if (found == null) {
+                throw new IllegalStateException("the JVM made no X.509 key manager");
+            }
+            this.keys = found;
+        }
+
+        private String chosen(String alias) {
+            requested = true;
+            presented |= alias != null;
+            return alias;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return chosen(keys.chooseClientAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineClientAlias(
+                String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return chosen(keys.chooseClientAlias(keyType, issuers, null));
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return keys.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return keys.getPrivateKey(alias);
+        }
     }
 }

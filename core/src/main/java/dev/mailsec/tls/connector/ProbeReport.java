@@ -55,6 +55,7 @@ public final class ProbeReport {
     private final Optional<String> matchedName;
     private final boolean wouldDeliver;
     private final String decision;
+    private final Optional<String> clientCertificate;
 
     ProbeReport(
             SmartHost host,
@@ -79,6 +80,35 @@ public final class ProbeReport {
         this.matchedName = matchedName;
         this.wouldDeliver = wouldDeliver;
         this.decision = decision;
+        this.clientCertificate = Optional.empty();
+    }
+
+    private ProbeReport(ProbeReport report, String clientCertificate) {
+        this.host = report.host;
+        this.connectError = report.connectError;
+        this.startTlsOffered = report.startTlsOffered;
+        this.handshakeError = report.handshakeError;
+        this.protocol = report.protocol;
+        this.cipherSuite = report.cipherSuite;
+        this.chain = report.chain;
+        this.trustError = report.trustError;
+        this.matchedName = report.matchedName;
+        this.wouldDeliver = report.wouldDeliver;
+        this.decision = report.decision;
+        this.clientCertificate = Optional.of(clientCertificate);
+    }
+
+    /** This report saying what became of the client certificate the probe had to present. */
+    ProbeReport withClientCertificate(String text) {
+        return new ProbeReport(this, text);
+    }
+
+    /**
+     * What became of the connector's client certificate (presented, or why not); empty when the
+     * probe had none to present.
+     */
+    public Optional<String> clientCertificate() {
+        return clientCertificate;
     }
 
     public SmartHost host() {

@@ -1,6 +1,7 @@
 package dev.mailsec.tls.connector;
 
 import dev.mailsec.tls.TlsProtocolVersion;
+import dev.mailsec.tls.report.ReportingSmtpTransport;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +39,19 @@ public final class RemoteDeliveryPlan {
 
     /** Where James finds the connectors file unless told otherwise. */
     public static final String DEFAULT_LOCATION = "file://conf/connectors.xml";
+
+    /**
+     * James's RemoteDelivery, unchanged but for recording each session for the TLS reports (James's
+     * own class cannot: docs/tls-reports.md).
+     */
+    public static final String REPORTING_REMOTE_DELIVERY =
+            "dev.mailsec.mailets.connector.ReportingRemoteDelivery";
+
+    /**
+     * The JavaMail transport every generated RemoteDelivery names ({@code mail.smtp.class}), so its
+     * sessions count in the TLS reports; the pack's RemoteDelivery mailets set it when absent.
+     */
+    public static final String RECORDING_TRANSPORT = ReportingSmtpTransport.class.getName();
 
     /** James's RemoteDelivery using a connector's own trust store and expected names. */
     public static final String CONNECTOR_REMOTE_DELIVERY =
@@ -259,7 +273,13 @@ public final class RemoteDeliveryPlan {
                     xml, DANE_REMOTE_DELIVERY, own, queueName(), retries, "0", tlsParameters());
         } else {
             remoteDelivery(
-                    xml, "RemoteDelivery", Map.of(), queueName(), retries, "0", tlsParameters());
+                    xml,
+                    REPORTING_REMOTE_DELIVERY,
+                    Map.of(),
+                    queueName(),
+                    retries,
+                    "0",
+                    tlsParameters());
         }
         xml.append("</processor>\n");
         if (dane) {
@@ -312,9 +332,6 @@ public final class RemoteDeliveryPlan {
     public static final String DANE_REMOTE_DELIVERY =
             "dev.mailsec.mailets.connector.DaneRemoteDelivery";
 
-    /** The JavaMail transport recording each session for TLS reports. */
-    static final String REPORTING_TRANSPORT = "dev.mailsec.tls.report.ReportingSmtpTransport";
-
     /**
      * {@code connector-NAME-dane}: for a {@code dane} connector, the processor of domains DANE
      * applies to.
@@ -327,7 +344,7 @@ public final class RemoteDeliveryPlan {
      * For a {@code dane} connector, the parameters of the DANE delivery: STARTTLS required, the
      * certificate checked by the MX host's TLSA records only ({@link DaneHostTrust} through {@link
      * ConnectorSocketFactory}; no name check by JavaMail, DANE-EE(3) ignores names), connecting to
-     * the addresses James's DNS gives for the MX host, every session recorded for TLS reports.
+     * the addresses James's DNS gives for the MX host.
      */
     public Map<String, String> daneParameters() {
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -337,7 +354,6 @@ public final class RemoteDeliveryPlan {
         parameters.put("mail.smtp.starttls.required", "true");
         parameters.put("mail.smtp.ssl.checkserveridentity", "false");
         parameters.put("mail.smtp.ssl.socketFactory.class", ConnectorSocketFactory.class.getName());
-        parameters.put("mail.smtp.class", REPORTING_TRANSPORT);
         protocols(parameters);
         return Collections.unmodifiableMap(parameters);
     }
@@ -377,6 +393,8 @@ public final class RemoteDeliveryPlan {
         for (Map.Entry<String, String> parameter : tls.entrySet()) {
             element(xml, parameter.getKey(), parameter.getValue());
         }
+        // every session of the connector counts in the TLS reports (SendTlsReports)
+        element(xml, "mail.smtp.class", RECORDING_TRANSPORT);
         xml.append("    </mailet>\n");
     }
 

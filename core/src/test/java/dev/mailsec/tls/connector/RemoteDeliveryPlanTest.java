@@ -78,7 +78,8 @@ class RemoteDeliveryPlanTest {
 
         assertThat(plan.processorXml("bounces"))
                 .contains("<processor state=\"connector-bank\" enableJmx=\"true\">")
-                .contains("<mailet match=\"All\" class=\"RemoteDelivery\">")
+                .contains(
+                        "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ReportingRemoteDelivery\">")
                 .contains("<outgoing>outgoing-connector-bank</outgoing>")
                 .contains("<bounceProcessor>bounces</bounceProcessor>")
                 .contains("<mail.smtp.starttls.required>true</mail.smtp.starttls.required>");
@@ -88,6 +89,25 @@ class RemoteDeliveryPlanTest {
                 .contains("<processor>connector-bank</processor>");
         assertThat(plan.routingStepXml("/etc/james/connectors.xml"))
                 .contains("RecipientConnectorIs=bank,/etc/james/connectors.xml");
+    }
+
+    @Test
+    void everyGeneratedRemoteDeliveryShouldRecordItsSessionsForTlsReports() throws Exception {
+        String transport =
+                "<mail.smtp.class>dev.mailsec.tls.report.ReportingSmtpTransport</mail.smtp.class>";
+        for (OutboundConnector connector :
+                new OutboundConnector[] {
+                    connector("level=\"opportunistic\"", ""),
+                    connector("level=\"required\"", "<smartHost>relay.bank.test</smartHost>"),
+                    connector("level=\"verify\" trustStore=\"conf/bank-ca.pem\"", ""),
+                    connector("level=\"mta-sts\" fallback=\"opportunistic\"", "")
+                }) {
+            String xml = RemoteDeliveryPlan.of(connector).processorXml("bounces");
+            int mailets = xml.split("RemoteDelivery\">", -1).length - 1;
+            assertThat(mailets).as(xml).isPositive();
+            assertThat(xml.split(transport, -1).length - 1).as(xml).isEqualTo(mailets);
+            assertThat(xml).as(xml).doesNotContain("class=\"RemoteDelivery\"");
+        }
     }
 
     @Test

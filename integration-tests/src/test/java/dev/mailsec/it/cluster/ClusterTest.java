@@ -158,8 +158,9 @@ class ClusterTest {
         }
         InstalledJames.editFirst(
                 n.home().resolve("conf/mailetcontainer.xml"),
-                "<mailet match=\"All\" class=\"RemoteDelivery\">",
-                "<mailet match=\"All\" class=\"RemoteDelivery\">\n<gateway>127.0.0.1:"
+                "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ReportingRemoteDelivery\">",
+                "<mailet match=\"All\" class=\"dev.mailsec.mailets.connector.ReportingRemoteDelivery\">\n"
+                        + "<gateway>127.0.0.1:"
                         + sink.port()
                         + "</gateway>");
         LoadedJames.verifyDkimAsks(n, dns);

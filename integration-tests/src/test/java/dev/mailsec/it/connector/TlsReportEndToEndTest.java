@@ -3,20 +3,11 @@ package dev.mailsec.it.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.mailsec.it.harness.ConnectorFixture;
 import dev.mailsec.it.harness.Delivery;
 import dev.mailsec.it.harness.JamesExtension;
 import dev.mailsec.testsupport.Dnsmasq;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.GZIPInputStream;
-import javax.mail.Multipart;
-import javax.mail.Part;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -231,7 +219,7 @@ class TlsReportEndToEndTest {
             String domain = m.getHeader("TLS-Report-Domain", null);
             assertThat(m.getHeader("TLS-Report-Submitter", null)).isEqualTo("mailsec.test");
             assertThat(m.getContentType()).contains("multipart/report").contains("tlsrpt");
-            JsonNode report = read(m, domain);
+            JsonNode report = TlsReportAttachment.read(m, domain);
             for (JsonNode policy : report.get("policies")) {
                 assertThat(policy.get("policy").get("policy-domain").asText()).isEqualTo(domain);
                 assertThat(policy.get("policy").get("policy-type").asText())
@@ -263,35 +251,6 @@ class TlsReportEndToEndTest {
 
     private static void add(Map<String, long[]> counts, String key, long n) {
         counts.computeIfAbsent(key, k -> new long[1])[0] += n;
-    }
-
-    /** The attachment's JSON, after checking its name, type and RFC 8460's schema. */
-    static JsonNode read(MimeMessage m, String domain) throws Exception {
-        Part attachment = ((Multipart) m.getContent()).getBodyPart(1);
-        assertThat(attachment.getContentType()).startsWith("application/tlsrpt+gzip");
-        assertThat(attachment.getFileName())
-                .matches(
-                        "mailsec\\.test!"
-                                + domain.replace(".", "\\.")
-                                + "![0-9]+![0-9]+\\.json\\.gz");
-        byte[] json;
-        try (GZIPInputStream in =
-                new GZIPInputStream(
-                        new ByteArrayInputStream(attachment.getInputStream().readAllBytes()))) {
-            json = in.readAllBytes();
-        }
-        String text = new String(json, StandardCharsets.UTF_8);
-        List<Error> errors = schema().validate(text, InputFormat.JSON);
-        assertThat(errors).as("RFC 8460 schema errors in %s", text).isEmpty();
-        return new ObjectMapper().readTree(text);
-    }
-
-    private static Schema schema() throws Exception {
-        try (InputStream in =
-                TlsReportEndToEndTest.class.getResourceAsStream("tlsrpt-report.schema.json")) {
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7)
-                    .getSchema(in, InputFormat.JSON);
-        }
     }
 
     private static String send(String connector) throws Exception {

@@ -142,8 +142,8 @@ public final class LoadedJames implements AutoCloseable {
                     james.home().resolve("conf/dkm.properties"), "cacheTtl=PT5M", "cacheTtl=PT2S");
             InstalledJames.edit(
                     james.home().resolve("conf/mailetcontainer.xml"),
-                    "<outgoingQueue>outgoing</outgoingQueue>",
-                    "<outgoingQueue>outgoing</outgoingQueue>\n"
+                    "<outgoing>outgoing</outgoing>",
+                    "<outgoing>outgoing</outgoing>\n"
                             + "                <gateway>127.0.0.1</gateway>\n"
                             + "                <gatewayPort>"
                             + sink.port()

@@ -110,8 +110,7 @@ final class Pipelines {
     private static String gatewayOf(String fullMailets) {
         Matcher m =
                 Pattern.compile(
-                                "<outgoingQueue>outgoing</outgoingQueue>\\s*<gateway>.*?"
-                                        + "</gatewayPort>",
+                                "<outgoing>outgoing</outgoing>\\s*<gateway>.*?" + "</gatewayPort>",
                                 Pattern.DOTALL)
                         .matcher(fullMailets);
         assertThat(m.find()).as("gateway in the sample").isTrue();

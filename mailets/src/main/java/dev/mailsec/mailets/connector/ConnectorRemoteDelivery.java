@@ -32,6 +32,7 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
+import org.apache.mailet.MailetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,12 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
             MetricFactory metricFactory) {
         super(dns, domainList, queueFactory, metricFactory);
         this.dns = dns;
+    }
+
+    /** Always through the recording transport: every session counts in the TLS reports. */
+    @Override
+    public void init(MailetConfig config) throws MessagingException {
+        super.init(RecordingTransport.config("ConnectorRemoteDelivery", config));
     }
 
     @Override

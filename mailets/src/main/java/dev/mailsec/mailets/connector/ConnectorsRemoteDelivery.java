@@ -13,7 +13,6 @@ import dev.mailsec.tls.connector.InvalidConnectorsException;
 import dev.mailsec.tls.connector.LiveConnectors;
 import dev.mailsec.tls.connector.OutboundConnector;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
-import dev.mailsec.tls.report.ReportingSmtpTransport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -182,7 +181,7 @@ public class ConnectorsRemoteDelivery extends GenericMailet {
         parameters.put("sendpartial", "true");
         parameters.put(BOUNCE_PROCESSOR, bounceProcessor.trim());
         // every session's TLS result goes to the TLS reports (SendTlsReports), if any
-        parameters.put(TlsReportingDns.TRANSPORT_PROPERTY, ReportingSmtpTransport.class.getName());
+        parameters.put(RecordingTransport.PROPERTY, RecordingTransport.VALUE);
         RemoteDelivery delivery;
         if (connector.needsOwnContext()) {
             parameters.put(ConnectorRemoteDelivery.CONNECTOR, connector.name());

@@ -18,6 +18,7 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
+import org.apache.mailet.MailetConfig;
 
 /**
  * James's own {@code RemoteDelivery} (its queue, retries, bounces and every parameter unchanged)
@@ -107,6 +108,12 @@ public class DaneRemoteDelivery extends RemoteDelivery {
         this.dns = dns;
         this.queues = queues;
         this.policies = policies;
+    }
+
+    /** Always through the recording transport: every session counts in the TLS reports. */
+    @Override
+    public void init(MailetConfig config) throws MessagingException {
+        super.init(RecordingTransport.config("DaneRemoteDelivery", config));
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
+import org.apache.mailet.MailetConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,12 @@ public class MtaStsRemoteDelivery extends RemoteDelivery {
         super(dns, domainList, queues, metricFactory);
         this.dns = dns;
         this.queues = queues;
+    }
+
+    /** Always through the recording transport: every session counts in the TLS reports. */
+    @Override
+    public void init(MailetConfig config) throws MessagingException {
+        super.init(RecordingTransport.config("MtaStsRemoteDelivery", config));
     }
 
     @Override

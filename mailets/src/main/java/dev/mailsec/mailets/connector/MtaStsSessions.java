@@ -13,8 +13,9 @@ import java.util.Locale;
 /**
  * What an MTA-STS delivery tells TLS reports (RFC 8460 section 4.3): the sessions that follow run
  * under the domain's policy ({@code sts}, its lines and mx patterns), and a policy that could not
- * be fetched is a failure of its own ({@code sts-webpki-invalid} when the policy host's certificate
- * failed, else {@code sts-policy-fetch-error}).
+ * be used is a failure of its own: {@code sts-webpki-invalid} when the policy host's certificate
+ * failed, {@code sts-policy-invalid} when the fetched policy does not parse (e.g. a bad mode), else
+ * {@code sts-policy-fetch-error}.
  */
 final class MtaStsSessions {
 
@@ -29,21 +30,26 @@ final class MtaStsSessions {
             }
             return;
         }
-        String source = result.source().toLowerCase(Locale.ROOT);
-        if (source.startsWith("policy fetch failed")) {
-            boolean webPki =
-                    source.contains("certificat")
-                            || source.contains("pkix")
-                            || source.contains("ssl")
-                            || source.contains("handshake");
-            TlsSessions.failure(
-                    TlsPolicy.sts(d, List.of(), List.of()),
-                    webPki
-                            ? TlsResultType.STS_WEBPKI_INVALID
-                            : TlsResultType.STS_POLICY_FETCH_ERROR,
-                    "",
-                    "",
-                    "");
+        result.failure()
+                .ifPresent(
+                        failure ->
+                                TlsSessions.failure(
+                                        TlsPolicy.sts(d, List.of(), List.of()),
+                                        resultType(failure),
+                                        "",
+                                        "",
+                                        ""));
+    }
+
+    /** RFC 8460 section 4.3.2.1's name for why the announced policy could not be used. */
+    static TlsResultType resultType(MtaStsResolver.FetchFailure failure) {
+        switch (failure) {
+            case WEBPKI_INVALID:
+                return TlsResultType.STS_WEBPKI_INVALID;
+            case POLICY_INVALID:
+                return TlsResultType.STS_POLICY_INVALID;
+            default:
+                return TlsResultType.STS_POLICY_FETCH_ERROR;
         }
     }
 

@@ -21,9 +21,6 @@ import org.apache.james.dnsservice.api.TemporaryResolutionException;
  */
 final class TlsReportingDns implements DNSService {
 
-    /** The JavaMail property that selects the recording transport. */
-    static final String TRANSPORT_PROPERTY = "mail.smtp.class";
-
     private static final ClassLoader EXTENSION = ReportingSmtpTransport.class.getClassLoader();
 
     private final DNSService dns;

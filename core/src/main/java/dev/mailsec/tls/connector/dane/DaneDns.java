@@ -41,7 +41,7 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * DNSSEC-aware MX and TLSA lookups for DANE (RFC 7672 section 2.1), in one of two modes:
+ * DNSSEC-aware MX, address and TLSA lookups for DANE (RFC 7672 section 2.1), in one of two modes:
  *
  * <ul>
  *   <li>{@link #trustedResolver}: a validating resolver the operator runs (unbound, BIND, Knot
@@ -199,19 +199,85 @@ public final class DaneDns implements DnssecLookups {
         if (cached != null && now.isBefore(cached.expires)) {
             return (DnssecAnswer<T>) cached.answer;
         }
-        DnssecAnswer<Record> raw = lookup(name, type);
+        DnssecAnswer<Record> raw = lookup(name, type).answer;
         DnssecAnswer<T> answer = convert.apply(raw);
         if (answer.usable()) {
-            long ttl = MAX_CACHE.getSeconds();
-            for (Record record : raw.records()) {
-                ttl = Math.min(ttl, record.getTTL());
-            }
-            cache.put(key, new Cached(answer, now.plusSeconds(ttl)));
+            cache.put(key, new Cached(answer, now.plusSeconds(ttl(raw))));
         }
         return answer;
     }
 
-    private DnssecAnswer<Record> lookup(String name, int type) {
+    private static long ttl(DnssecAnswer<Record> raw) {
+        long ttl = MAX_CACHE.getSeconds();
+        for (Record record : raw.records()) {
+            ttl = Math.min(ttl, record.getTTL());
+        }
+        return ttl;
+    }
+
+    /**
+     * The A and AAAA records of {@code host}: secure only when both answers are (a validating
+     * resolver sets AD only when every RRset of the answer, CNAMEs included, validated), bogus or
+     * failed when either is, and the name the CNAME chain of the A lookup (else the AAAA one) ends
+     * at. Cached like the other answers.
+     */
+    @Override
+    public DnssecAddresses addresses(String host) {
+        String key = host.toLowerCase(Locale.ROOT) + "/addresses";
+        Instant now = clock.instant();
+        Cached cached = cache.get(key);
+        if (cached != null && now.isBefore(cached.expires)) {
+            return (DnssecAddresses) cached.answer;
+        }
+        Raw v4 = lookup(host, Type.A);
+        Raw v6 = lookup(host, Type.AAAA);
+        String name = hostName(host);
+        for (Raw raw : List.of(v4, v6)) {
+            if (!raw.answer.usable()) {
+                return DnssecAddresses.failed(raw.answer.status(), name, raw.answer.reason());
+            }
+        }
+        DnssecStatus status =
+                v4.answer.status() == DnssecStatus.SECURE
+                                && v6.answer.status() == DnssecStatus.SECURE
+                        ? DnssecStatus.SECURE
+                        : DnssecStatus.INSECURE;
+        Name end = v4.expanded != null ? v4.expanded : v6.expanded;
+        String expanded = end == null ? name : hostName(end);
+        if (v4.expanded != null && v6.expanded != null && !v4.expanded.equals(v6.expanded)) {
+            // the same name cannot be two aliases: some answer is not what it claims
+            return DnssecAddresses.failed(
+                    DnssecStatus.BOGUS,
+                    name,
+                    "A and AAAA CNAME chains end at different names: "
+                            + hostName(v4.expanded)
+                            + ", "
+                            + hostName(v6.expanded));
+        }
+        List<String> addresses = new ArrayList<>();
+        for (Raw raw : List.of(v4, v6)) {
+            for (Record record : raw.answer.records()) {
+                addresses.add(record.rdataToString());
+            }
+        }
+        DnssecAddresses answer = DnssecAddresses.of(status, name, expanded, addresses);
+        long ttl = Math.min(ttl(v4.answer), ttl(v6.answer));
+        cache.put(key, new Cached(answer, now.plusSeconds(ttl)));
+        return answer;
+    }
+
+    /** A classified answer and where its CNAME chain ended (null when there was no answer). */
+    private static final class Raw {
+        final DnssecAnswer<Record> answer;
+        final Name expanded;
+
+        Raw(DnssecAnswer<Record> answer, Name expanded) {
+            this.answer = answer;
+            this.expanded = expanded;
+        }
+    }
+
+    private Raw lookup(String name, int type) {
         Message response;
         try {
             Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
@@ -221,27 +287,33 @@ public final class DaneDns implements DnssecLookups {
             }
             response = resolver.send(query);
         } catch (TextParseException e) {
-            return DnssecAnswer.failed(DnssecStatus.ERROR, "not a DNS name: " + e.getMessage());
+            return new Raw(
+                    DnssecAnswer.failed(DnssecStatus.ERROR, "not a DNS name: " + e.getMessage()),
+                    null);
         } catch (IOException e) {
-            return DnssecAnswer.failed(DnssecStatus.ERROR, "no answer for " + name + ": " + e);
+            return new Raw(
+                    DnssecAnswer.failed(DnssecStatus.ERROR, "no answer for " + name + ": " + e),
+                    null);
         }
         return classify(name, type, response);
     }
 
-    private DnssecAnswer<Record> classify(String name, int type, Message response) {
+    private Raw classify(String name, int type, Message response) {
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
             String why = reason(response);
             // a validator's SERVFAIL with a reason (dnsjava's, or an EDE in the DNSSEC range)
             // means the data is bogus; without one nothing can be concluded
-            return DnssecAnswer.failed(
-                    why.isEmpty() ? DnssecStatus.ERROR : DnssecStatus.BOGUS,
-                    name
-                            + " "
-                            + Type.string(type)
-                            + ": "
-                            + Rcode.string(rcode)
-                            + (why.isEmpty() ? "" : ": " + why));
+            return new Raw(
+                    DnssecAnswer.failed(
+                            why.isEmpty() ? DnssecStatus.ERROR : DnssecStatus.BOGUS,
+                            name
+                                    + " "
+                                    + Type.string(type)
+                                    + ": "
+                                    + Rcode.string(rcode)
+                                    + (why.isEmpty() ? "" : ": " + why)),
+                    null);
         }
         DnssecStatus status =
                 response.getHeader().getFlag(Flags.AD)
@@ -269,7 +341,7 @@ public final class DaneDns implements DnssecLookups {
                 records.add(record);
             }
         }
-        return DnssecAnswer.of(status, records);
+        return new Raw(DnssecAnswer.of(status, records), owner);
     }
 
     private static String reason(Message response) {
@@ -299,11 +371,16 @@ public final class DaneDns implements DnssecLookups {
         return text.equals(".") ? "" : text;
     }
 
+    private static String hostName(String name) {
+        String text = name.toLowerCase(Locale.ROOT);
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+
     private static final class Cached {
-        final DnssecAnswer<?> answer;
+        final Object answer;
         final Instant expires;
 
-        Cached(DnssecAnswer<?> answer, Instant expires) {
+        Cached(Object answer, Instant expires) {
             this.answer = answer;
             this.expires = expires;
         }

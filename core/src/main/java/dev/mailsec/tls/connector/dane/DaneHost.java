@@ -30,11 +30,48 @@ public final class DaneHost {
     private final List<TlsaRecord> records;
     private final String reason;
 
+    private final String tlsaBase;
+    private final String note;
+
     DaneHost(String host, Mode mode, List<TlsaRecord> records, String reason) {
+        this(host, mode, records, reason, host, "");
+    }
+
+    DaneHost(
+            String host,
+            Mode mode,
+            List<TlsaRecord> records,
+            String reason,
+            String tlsaBase,
+            String note) {
         this.host = host;
         this.mode = mode;
         this.records = Collections.unmodifiableList(new ArrayList<>(records));
         this.reason = reason;
+        this.tlsaBase = tlsaBase;
+        this.note = note;
+    }
+
+    /**
+     * The TLSA base domain the records came from (RFC 7672 section 2.2.3): the CNAME-expanded name
+     * of an aliased host when it had TLSA records, else the host name itself.
+     */
+    public String tlsaBase() {
+        return tlsaBase;
+    }
+
+    /**
+     * The reference names for DANE-TA(2) name checks besides the recipient domain (RFC 7672 section
+     * 3.2.2): the MX host name and, when the TLSA records came from its CNAME-expanded name, that
+     * name too.
+     */
+    public List<String> referenceNames() {
+        return tlsaBase.equalsIgnoreCase(host) ? List.of(host) : List.of(host, tlsaBase);
+    }
+
+    /** Why DANE does not apply to a host it could otherwise apply to; empty when none. */
+    public String note() {
+        return note;
     }
 
     public String host() {
@@ -65,6 +102,7 @@ public final class DaneHost {
         switch (mode) {
             case AUTHENTICATED:
                 return host
+                        + (tlsaBase.equalsIgnoreCase(host) ? "" : " (alias of " + tlsaBase + ")")
                         + ": TLS required, authenticated by "
                         + records.size()
                         + " TLSA record"
@@ -72,7 +110,8 @@ public final class DaneHost {
             case ENCRYPTED:
                 return host + ": TLS required, no usable TLSA record (certificate not checked)";
             case NO_TLSA:
-                return host + ": no TLSA record";
+                return host
+                        + (note.isEmpty() ? ": no TLSA record" : ": DANE not used (" + note + ")");
             default:
                 return host + ": not used (" + reason + ")";
         }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * Finds the MTA-STS policy of a recipient domain (RFC 8461 section 3.3 and 5.1): looks up the
@@ -34,16 +36,47 @@ public final class MtaStsResolver {
         List<String> txt(String name) throws IOException;
     }
 
+    /**
+     * Why a domain that announces a policy has none we could use, in the terms of TLS reports (RFC
+     * 8460 section 4.3.2.1).
+     */
+    public enum FetchFailure {
+        /** The policy could not be retrieved (connection, HTTP status, type, size). */
+        FETCH_ERROR,
+        /** The policy host's certificate failed (RFC 8461 section 3.3: WebPKI). */
+        WEBPKI_INVALID,
+        /** A policy was retrieved but is not a valid one (syntax, version, mode, max_age). */
+        POLICY_INVALID
+    }
+
     /** What the resolver found, for printing and for decisions. */
     public static final class Result {
         private final Optional<MtaStsPolicy> policy;
         private final Optional<String> id;
         private final String source;
+        private final Optional<FetchFailure> failure;
 
         Result(Optional<MtaStsPolicy> policy, Optional<String> id, String source) {
+            this(policy, id, source, Optional.empty());
+        }
+
+        Result(
+                Optional<MtaStsPolicy> policy,
+                Optional<String> id,
+                String source,
+                Optional<FetchFailure> failure) {
             this.policy = policy;
             this.id = id;
             this.source = source;
+            this.failure = failure;
+        }
+
+        /**
+         * Why the announced policy could not be used, when no policy is in force because of it (not
+         * when a cached policy still applies).
+         */
+        public Optional<FetchFailure> failure() {
+            return failure;
         }
 
         /** Empty when the domain has no (valid) MTA-STS policy. */
@@ -163,18 +196,45 @@ public final class MtaStsResolver {
             return new Result(Optional.of(policy), Optional.of(id), "fetched");
         } catch (IOException | IllegalArgumentException fetchFailure) {
             String why = MtaStsPolicy.printable(String.valueOf(fetchFailure.getMessage()));
+            FetchFailure kind = kindOf(fetchFailure);
             return cached.map(
                             c ->
                                     new Result(
                                             Optional.of(c.policy()),
                                             Optional.of(c.id()),
-                                            "cached (fetch failed: " + why + ")"))
+                                            "cached ("
+                                                    + (kind == FetchFailure.POLICY_INVALID
+                                                            ? "fetched policy invalid: "
+                                                            : "fetch failed: ")
+                                                    + why
+                                                    + ")"))
                     .orElse(
                             new Result(
                                     Optional.empty(),
                                     Optional.of(id),
-                                    "policy fetch failed: " + why));
+                                    (kind == FetchFailure.POLICY_INVALID
+                                                    ? "policy invalid: "
+                                                    : "policy fetch failed: ")
+                                            + why,
+                                    Optional.of(kind)));
         }
+    }
+
+    /**
+     * A fetcher's {@link IllegalArgumentException} is a policy that was retrieved and does not
+     * parse; an {@link SSLException} or {@link CertificateException} anywhere in the causes is the
+     * policy host's certificate; anything else could not be retrieved.
+     */
+    static FetchFailure kindOf(Exception failure) {
+        if (failure instanceof IllegalArgumentException) {
+            return FetchFailure.POLICY_INVALID;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException || t instanceof CertificateException) {
+                return FetchFailure.WEBPKI_INVALID;
+            }
+        }
+        return FetchFailure.FETCH_ERROR;
     }
 
     private Optional<MtaStsRecord> record(String domain) throws IOException {

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Both resolver modes against a real signed zone: Knot serving {@code dane.test} (signed by
- * ldns-signzone) and an unsigned child, unbound validating with the zone's DS as trust anchor.
+ * ldns-signzone) and an unsigned child, unbound validating with the zone's DS as trust anchor;
+ * address records and CNAME-aliased MX hosts as RFC 7672 sections 2.2.2 and 2.2.3 need them.
  */
 class DaneDnsTest {
 
@@ -40,7 +41,18 @@ class DaneDnsTest {
                                 "_25._tcp.mx1.good TLSA 1 1 1 " + "cd".repeat(32),
                                 "bogus MX 10 mx.bogus",
                                 "mx.bogus A 127.0.0.1",
-                                "_25._tcp.mx.bogus TLSA 3 1 1 " + "11".repeat(32))
+                                "_25._tcp.mx.bogus TLSA 3 1 1 " + "11".repeat(32),
+                                // an MX host that is an alias within the signed zone: its TLSA
+                                // records are those of the expanded name
+                                "alias MX 10 mx.alias",
+                                "mx.alias CNAME smtp.hoster",
+                                "smtp.hoster A 127.0.0.1",
+                                "_25._tcp.smtp.hoster TLSA " + GOOD,
+                                // an MX host whose addresses come from the unsigned child
+                                // through a CNAME: signed TLSA records, insecure addresses
+                                "insec MX 10 mx.insec",
+                                "mx.insec CNAME mx.plain",
+                                "_25._tcp.mx.insec TLSA " + GOOD)
                         .bogus("3 1 1 " + "11".repeat(32), "3 1 1 " + "22".repeat(32))
                         .insecureChild(
                                 "plain", "@ MX 10 mx", "mx A 127.0.0.1", "_25._tcp.mx TLSA " + GOOD)
@@ -119,6 +131,52 @@ class DaneDnsTest {
         assertThat(policy.deliverableHosts()).containsExactly("mx1.good.dane.test");
         assertThat(new DanePolicies(lookups).resolve("plain.dane.test").kind())
                 .isEqualTo(DanePolicy.Kind.NOT_APPLICABLE);
+    }
+
+    @ParameterizedTest
+    @MethodSource("modes")
+    void signedAddressRecordsShouldBeSecureAndTheirAliasExpanded(DaneDns lookups) {
+        DnssecAddresses plain = lookups.addresses("mx1.good.dane.test");
+        assertThat(plain.status()).as(dns.log()).isEqualTo(DnssecStatus.SECURE);
+        assertThat(plain.aliased()).isFalse();
+        assertThat(plain.addresses()).containsExactly("127.0.0.1");
+
+        DnssecAddresses alias = lookups.addresses("mx.alias.dane.test");
+        assertThat(alias.status()).isEqualTo(DnssecStatus.SECURE);
+        assertThat(alias.expandedName()).isEqualTo("smtp.hoster.dane.test");
+        assertThat(alias.addresses()).containsExactly("127.0.0.1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("modes")
+    void anAliasedMxHostShouldBeAuthenticatedByTheTlsaRecordsOfItsExpandedName(DaneDns lookups)
+            throws Exception {
+        DanePolicy policy = new DanePolicies(lookups).resolve("alias.dane.test");
+
+        assertThat(policy.kind()).as(dns.log()).isEqualTo(DanePolicy.Kind.DANE);
+        DaneHost host = policy.host("mx.alias.dane.test").get();
+        assertThat(host.mode()).isEqualTo(DaneHost.Mode.AUTHENTICATED);
+        assertThat(host.tlsaBase()).isEqualTo("smtp.hoster.dane.test");
+        assertThat(host.records()).containsExactly(TlsaRecord.parse(GOOD));
+        assertThat(host.referenceNames())
+                .containsExactly("mx.alias.dane.test", "smtp.hoster.dane.test");
+    }
+
+    @ParameterizedTest
+    @MethodSource("modes")
+    void signedTlsaRecordsOfAHostWithInsecureAddressesShouldNotMakeDane(DaneDns lookups) {
+        // the TLSA records alone would say DANE
+        assertThat(lookups.tlsa("mx.insec.dane.test", 25).status()).isEqualTo(DnssecStatus.SECURE);
+        assertThat(lookups.tlsa("mx.insec.dane.test", 25).records()).hasSize(1);
+        DnssecAddresses addresses = lookups.addresses("mx.insec.dane.test");
+        assertThat(addresses.status()).as(dns.log()).isEqualTo(DnssecStatus.INSECURE);
+        assertThat(addresses.expandedName()).isEqualTo("mx.plain.dane.test");
+
+        DanePolicy policy = new DanePolicies(lookups).resolve("insec.dane.test");
+
+        assertThat(policy.kind()).isEqualTo(DanePolicy.Kind.NOT_APPLICABLE);
+        assertThat(policy.host("mx.insec.dane.test").get().note())
+                .isEqualTo("its address records are not DNSSEC-signed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.mailsec.tls.connector.dane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ class DanePoliciesTest {
     private static final class FakeDns implements DnssecLookups {
         final Map<String, DnssecAnswer<String>> mx = new HashMap<>();
         final Map<String, DnssecAnswer<TlsaRecord>> tlsa = new HashMap<>();
+        final Map<String, DnssecAddresses> addresses = new HashMap<>();
+        final List<String> tlsaAsked = new ArrayList<>();
 
         @Override
         public DnssecAnswer<String> mx(String domain) {
@@ -25,7 +28,14 @@ class DanePoliciesTest {
         @Override
         public DnssecAnswer<TlsaRecord> tlsa(String host, int port) {
             assertThat(port).isEqualTo(25);
+            tlsaAsked.add(host);
             return tlsa.getOrDefault(host, DnssecAnswer.failed(DnssecStatus.ERROR, "timeout"));
+        }
+
+        /** Hosts not in the map: the interface's default (not checked). */
+        @Override
+        public DnssecAddresses addresses(String host) {
+            return addresses.getOrDefault(host, DnssecLookups.super.addresses(host));
         }
     }
 
@@ -120,5 +130,102 @@ class DanePoliciesTest {
         dns.tlsa.put("mx.other.test", DnssecAnswer.of(DnssecStatus.INSECURE, List.of(EE)));
 
         assertThat(policies.resolve("p.test").kind()).isEqualTo(DanePolicy.Kind.NOT_APPLICABLE);
+    }
+
+    @Test
+    void insecureAddressRecordsShouldKeepDaneAwayFromTheHostWithoutAskingForTlsa() {
+        dns.mx.put("p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of("mx.p.test")));
+        dns.addresses.put(
+                "mx.p.test",
+                DnssecAddresses.of(
+                        DnssecStatus.INSECURE, "mx.p.test", "mx.p.test", List.of("192.0.2.1")));
+        dns.tlsa.put("mx.p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of(EE)));
+
+        DanePolicy policy = policies.resolve("p.test");
+
+        assertThat(policy.kind()).isEqualTo(DanePolicy.Kind.NOT_APPLICABLE);
+        DaneHost host = policy.host("mx.p.test").get();
+        assertThat(host.mode()).isEqualTo(DaneHost.Mode.NO_TLSA);
+        assertThat(host.note()).isEqualTo("its address records are not DNSSEC-signed");
+        assertThat(host.toString()).contains("DANE not used");
+        assertThat(dns.tlsaAsked).isEmpty();
+    }
+
+    @Test
+    void bogusAddressRecordsShouldMakeTheHostUnusable() {
+        dns.mx.put("p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of("mx.p.test")));
+        dns.addresses.put(
+                "mx.p.test",
+                DnssecAddresses.failed(DnssecStatus.BOGUS, "mx.p.test", "RRSIG expired"));
+        dns.tlsa.put("mx.p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of(EE)));
+
+        DanePolicy policy = policies.resolve("p.test");
+
+        assertThat(policy.kind()).isEqualTo(DanePolicy.Kind.HOLD);
+        assertThat(policy.host("mx.p.test").get().mode()).isEqualTo(DaneHost.Mode.UNUSABLE);
+        assertThat(policy.host("mx.p.test").get().reason())
+                .isEqualTo("address lookup bogus: RRSIG expired");
+    }
+
+    @Test
+    void aSecureAliasShouldTakeTheTlsaRecordsOfItsExpandedNameFirst() {
+        dns.mx.put("p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of("mx.p.test")));
+        dns.addresses.put(
+                "mx.p.test",
+                DnssecAddresses.of(
+                        DnssecStatus.SECURE,
+                        "mx.p.test",
+                        "smtp.hoster.test",
+                        List.of("192.0.2.1")));
+        dns.tlsa.put("smtp.hoster.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of(EE)));
+        dns.tlsa.put("mx.p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of(PKIX_EE)));
+
+        DaneHost host = policies.resolve("p.test").host("mx.p.test").get();
+
+        assertThat(host.mode()).isEqualTo(DaneHost.Mode.AUTHENTICATED);
+        assertThat(host.tlsaBase()).isEqualTo("smtp.hoster.test");
+        assertThat(host.records()).containsExactly(EE);
+        assertThat(host.referenceNames()).containsExactly("mx.p.test", "smtp.hoster.test");
+        assertThat(dns.tlsaAsked).containsExactly("smtp.hoster.test");
+    }
+
+    @Test
+    void anAliasWithoutTlsaAtItsExpandedNameShouldTryTheOriginalName() {
+        dns.mx.put("p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of("mx.p.test")));
+        dns.addresses.put(
+                "mx.p.test",
+                DnssecAddresses.of(
+                        DnssecStatus.SECURE,
+                        "mx.p.test",
+                        "smtp.hoster.test",
+                        List.of("192.0.2.1")));
+        dns.tlsa.put("smtp.hoster.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of()));
+        dns.tlsa.put("mx.p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of(EE)));
+
+        DaneHost host = policies.resolve("p.test").host("mx.p.test").get();
+
+        assertThat(host.mode()).isEqualTo(DaneHost.Mode.AUTHENTICATED);
+        assertThat(host.tlsaBase()).isEqualTo("mx.p.test");
+        assertThat(host.referenceNames()).containsExactly("mx.p.test");
+        assertThat(dns.tlsaAsked).containsExactly("smtp.hoster.test", "mx.p.test");
+    }
+
+    @Test
+    void aBogusTlsaAnswerAtTheExpandedNameShouldNotFallBackToTheOriginalName() {
+        dns.mx.put("p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of("mx.p.test")));
+        dns.addresses.put(
+                "mx.p.test",
+                DnssecAddresses.of(
+                        DnssecStatus.SECURE,
+                        "mx.p.test",
+                        "smtp.hoster.test",
+                        List.of("192.0.2.1")));
+        dns.tlsa.put("smtp.hoster.test", DnssecAnswer.failed(DnssecStatus.BOGUS, "bad signature"));
+        dns.tlsa.put("mx.p.test", DnssecAnswer.of(DnssecStatus.SECURE, List.of()));
+
+        DanePolicy policy = policies.resolve("p.test");
+
+        assertThat(policy.kind()).isEqualTo(DanePolicy.Kind.HOLD);
+        assertThat(policy.host("mx.p.test").get().mode()).isEqualTo(DaneHost.Mode.UNUSABLE);
     }
 }

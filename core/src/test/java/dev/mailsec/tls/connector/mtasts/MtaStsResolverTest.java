@@ -207,6 +207,30 @@ class MtaStsResolverTest {
     }
 
     @Test
+    void resolveShouldTellAnInvalidPolicyFromOneThatCouldNotBeFetched() {
+        assertThat(resolver().resolve("example.test").failure()).isEmpty();
+        status = 404;
+        MtaStsResolver.Result notFound = resolver().resolve("example.test");
+        assertThat(notFound.failure()).contains(MtaStsResolver.FetchFailure.FETCH_ERROR);
+        assertThat(notFound.source()).startsWith("policy fetch failed: HTTP status 404");
+        status = 200;
+        contentType = "text/html";
+        assertThat(resolver().resolve("example.test").failure())
+                .contains(MtaStsResolver.FetchFailure.FETCH_ERROR);
+        contentType = "text/plain";
+        body = "version: STSv1\nmode: sometimes\nmx: mx.example.test\nmax_age: 86400\n";
+        MtaStsResolver.Result badMode = resolver().resolve("example.test");
+        assertThat(badMode.policy()).isEmpty();
+        assertThat(badMode.failure()).contains(MtaStsResolver.FetchFailure.POLICY_INVALID);
+        assertThat(badMode.source())
+                .startsWith("policy invalid: ")
+                .contains("mode must be enforce, testing or none");
+        body = "version: STSv2\nmode: enforce\nmx: mx.example.test\nmax_age: 86400\n";
+        assertThat(resolver().resolve("example.test").failure())
+                .contains(MtaStsResolver.FetchFailure.POLICY_INVALID);
+    }
+
+    @Test
     void resolveShouldRefuseAPolicyServerWithAnUntrustedCertificate() throws Exception {
         SSLContext trustNothing = SSLContext.getInstance("TLS");
         TrustManagerFactory empty =
@@ -223,6 +247,7 @@ class MtaStsResolverTest {
 
         assertThat(result.policy()).isEmpty();
         assertThat(result.source()).startsWith("policy fetch failed");
+        assertThat(result.failure()).contains(MtaStsResolver.FetchFailure.WEBPKI_INVALID);
         assertThat(fetches.get()).isZero();
     }
 
