@@ -100,6 +100,15 @@ public final class LiveRightsSettings {
         }
     }
 
+    /** What of a branding set the pages show: names, logos, colours, wrapper wording, domains. */
+    private static String brandingKey(BrandingSet set) {
+        StringBuilder b = new StringBuilder(set.byDomain().keySet().toString());
+        for (Branding one : set.all()) {
+            b.append('|').append(one).append(one.css()).append(one.wrapperWording("{sender}"));
+        }
+        return b.toString();
+    }
+
     /** The changes from {@code before} to {@code after} that take effect. */
     public static List<String> changes(RightsSettings before, RightsSettings after) {
         List<String> changes = new ArrayList<>();
@@ -124,6 +133,9 @@ public final class LiveRightsSettings {
         }
         if (!before.portal().toString().equals(after.portal().toString())) {
             changes.add("<portal> settings changed");
+        }
+        if (!brandingKey(before.branding()).equals(brandingKey(after.branding()))) {
+            changes.add("<branding> changed");
         }
         if (before.subjectMode() != after.subjectMode()
                 || !Objects.equals(before.replacementSubject(), after.replacementSubject())) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mailsec.metrics.Metrics;
 import dev.mailsec.portal.SessionFilter.Need;
+import dev.mailsec.rights.BrandingSet;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -98,6 +99,7 @@ public final class Portal implements AutoCloseable {
     }
 
     private final PortalConfig config;
+    private final PortalEngine engine;
     private final HttpServer server;
     private final ThreadPoolExecutor workers;
 
@@ -111,6 +113,7 @@ public final class Portal implements AutoCloseable {
     private Portal(PortalConfig config, PortalEngine engine, PortalMailer mailer, Clock clock)
             throws IOException, PortalRefusal {
         this.config = config;
+        this.engine = engine;
         this.server =
                 HttpServer.create(new InetSocketAddress(config.bindHost(), config.port()), 256);
         AtomicInteger n = new AtomicInteger();
@@ -274,7 +277,7 @@ public final class Portal implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        PortalBranding.begin(ex, config.branding());
+        PortalBranding.begin(ex, branding());
         String client = HttpIo.ip(ex);
         if (inService.merge(client, 1, Integer::sum) > MAX_REQUESTS_PER_CLIENT) {
             try {
@@ -291,6 +294,16 @@ public final class Portal implements AutoCloseable {
             leave(client);
             Metrics.global().portalRequest(ex.getResponseCode());
         }
+    }
+
+    /**
+     * The brandings for one request: the engine's generation in force when it follows a reloadable
+     * rights.xml (a reloaded {@code <branding>} shows on the next request, and only the new
+     * generation's logo and stylesheet names are served: an old name answers 404), else the
+     * config's.
+     */
+    private BrandingSet branding() {
+        return engine.branding().orElseGet(config::branding);
     }
 
     private void leave(String client) {

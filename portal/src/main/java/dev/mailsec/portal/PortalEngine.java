@@ -1,5 +1,6 @@
 package dev.mailsec.portal;
 
+import dev.mailsec.rights.BrandingSet;
 import dev.mailsec.rights.LicenceTerms;
 import java.time.Instant;
 import java.util.Collection;
@@ -124,6 +125,15 @@ public interface PortalEngine {
         public MimeMessage message() {
             return message;
         }
+    }
+
+    /**
+     * The brandings in force for this request when the engine follows a reloadable rights.xml (so a
+     * reloaded {@code <branding>} is shown without restart); empty: the portal's {@link
+     * PortalConfig#branding()}, fixed at start.
+     */
+    default Optional<BrandingSet> branding() {
+        return Optional.empty();
     }
 
     /**

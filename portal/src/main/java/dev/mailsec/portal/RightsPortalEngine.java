@@ -6,6 +6,7 @@ import dev.mailsec.dkm.Dkm;
 import dev.mailsec.dkm.DkmException;
 import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.rights.AccessEvent;
+import dev.mailsec.rights.BrandingSet;
 import dev.mailsec.rights.Channel;
 import dev.mailsec.rights.DkmRightsKeyring;
 import dev.mailsec.rights.EventType;
@@ -162,6 +163,16 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
                     store.close();
                     dkm.close();
                 });
+    }
+
+    /**
+     * The {@code <branding>} of the generation in force once the engine {@link #follow follows}
+     * rights.xml, so a reloaded branding (name, logo, colours) is on the next page; before that,
+     * empty (the portal's config, from the same file at start).
+     */
+    @Override
+    public Optional<BrandingSet> branding() {
+        return live == null ? Optional.empty() : Optional.of(inForce().settings.branding());
     }
 
     /** The portal's HTTP settings from {@code <portal .../>} of rights.xml. */
@@ -361,7 +372,11 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
         try {
             return Optional.of(
                     store.issueSenderPasscode(
-                                    address, client, now(), inForce().settings.portal(), passcodeKeys)
+                                    address,
+                                    client,
+                                    now(),
+                                    inForce().settings.portal(),
+                                    passcodeKeys)
                             .code());
         } catch (RightsDeniedException e) {
             if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
@@ -380,7 +395,12 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
         try {
             PasscodeCheck c =
                     store.checkSenderPasscode(
-                            address, code, client, now(), inForce().settings.portal(), passcodeKeys);
+                            address,
+                            code,
+                            client,
+                            now(),
+                            inForce().settings.portal(),
+                            passcodeKeys);
             return new CodeCheck(
                     CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
         } catch (RightsException e) {
