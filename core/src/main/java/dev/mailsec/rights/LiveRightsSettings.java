@@ -13,9 +13,10 @@ import java.util.function.Function;
 /**
  * rights.xml as a running process (James's rights mailets and WebAdmin, or the portal) applies it:
  * one shared {@link ReloadableFile} per file (docs/rights.md, "Reload"). Templates, organisation
- * domains, the portal link and the portal's settings follow a reload; what the process opened at
- * start (the rights store, the DKM client, the key names, the issuer, which signs and checks every
- * licence) cannot change without a restart, and a reload changing it is refused, naming it.
+ * domains, the portal link, the portal's settings and the branding follow a reload; what the
+ * process opened at start (the rights store, the DKM client, the key names, the issuer, which signs
+ * and checks every licence) cannot change without a restart, and a reload changing it is refused,
+ * naming it.
  */
 public final class LiveRightsSettings {
 

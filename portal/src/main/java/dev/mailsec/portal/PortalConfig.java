@@ -87,7 +87,11 @@ public final class PortalConfig {
         return threads;
     }
 
-    /** The organisations' brandings from rights.xml's {@code <branding>} (default: none). */
+    /**
+     * The organisations' brandings from rights.xml's {@code <branding>} at start (default: none);
+     * an engine following the reloadable file gives the generation in force instead ({@link
+     * PortalEngine#branding()}).
+     */
     public BrandingSet branding() {
         return branding;
     }

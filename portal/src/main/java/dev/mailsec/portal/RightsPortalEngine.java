@@ -84,7 +84,8 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
 
     /**
      * From now on each request is served with the generation of {@code file} in force
-     * (docs/rights.md, "Reload without restart"); the store and keys stay those opened at start.
+     * (docs/rights.md, "Reload without restart"), its branding too ({@link #branding()}); the store
+     * and keys stay those opened at start.
      */
     public void follow(ReloadableFile<RightsSettings> file) {
         this.live = file;
