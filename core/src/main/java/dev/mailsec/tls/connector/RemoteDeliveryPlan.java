@@ -250,7 +250,8 @@ public final class RemoteDeliveryPlan {
                     retries,
                     "0",
                     parameters(connector.mtaStsFallbackLevel()));
-        } else if (connector.needsOwnContext()) {
+        } else if (!dane && connector.needsOwnContext()) {
+            // (a dane connector's client certificate is presented by its DANE delivery only)
             Map<String, String> own = new LinkedHashMap<>();
             own.put("connector", connector.name());
             own.put("connectors", connectorsLocation);
@@ -291,6 +292,10 @@ public final class RemoteDeliveryPlan {
             // mail whose domain DANE no longer applies to goes back to the routing step
             own.put("fallbackProcessor", processorName());
             own.put("connectors", connectorsLocation);
+            if (connector.clientCertificate().isPresent()) {
+                // its client certificate, presented to the MX hosts DANE authenticates
+                own.put("connector", connector.name());
+            }
             remoteDelivery(
                     xml,
                     DANE_REMOTE_DELIVERY,
