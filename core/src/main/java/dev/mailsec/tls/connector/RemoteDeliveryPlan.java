@@ -250,8 +250,9 @@ public final class RemoteDeliveryPlan {
                     retries,
                     "0",
                     parameters(connector.mtaStsFallbackLevel()));
-        } else if (!dane && connector.needsOwnContext()) {
-            // (a dane connector's client certificate is presented by its DANE delivery only)
+        } else if (connector.needsOwnContext() && (!dane || connector.hasOwnTrust())) {
+            // a dane connector's fallback needs this only for its own trust: its client
+            // certificate alone is presented by its DANE delivery
             Map<String, String> own = new LinkedHashMap<>();
             own.put("connector", connector.name());
             own.put("connectors", connectorsLocation);
