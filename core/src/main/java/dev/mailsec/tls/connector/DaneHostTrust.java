@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -23,13 +24,19 @@ import javax.net.ssl.X509TrustManager;
  * reference names the MX host and the recipient domain for DANE-TA(2)); a host whose TLSA records
  * are all unusable gets TLS without a certificate check (RFC 7672 section 2.2: still never clear
  * text). Any other host, and any host under another kind of policy, gets no context: the attempt
- * fails before a byte of the message is sent. Immutable.
+ * fails before a byte of the message is sent. When the connector has a client certificate ({@code
+ * clientCertificate}), each context also presents it, as {@link ClientKeyCache} has it now (a new
+ * DKM version after the refresh time); without a usable one (DKM unreachable after the refresh
+ * time, the certificate expired) there is no context either: the mail waits, never sent without it.
+ * Immutable.
  */
 public final class DaneHostTrust implements ConnectorSocketFactory.HostTrust {
 
     private final DanePolicy policy;
     private final UnaryOperator<String> hostOfAddress;
     private final Clock clock;
+    private final String connector;
+    private final Optional<ClientKeyCache> clientKey;
 
     /**
      * The TLS versions allowed come from JavaMail's {@code mail.smtp.ssl.protocols}.
@@ -39,9 +46,26 @@ public final class DaneHostTrust implements ConnectorSocketFactory.HostTrust {
      *     itself
      */
     public DaneHostTrust(DanePolicy policy, UnaryOperator<String> hostOfAddress, Clock clock) {
+        this(policy, hostOfAddress, clock, "", Optional.empty());
+    }
+
+    /**
+     * As {@link #DaneHostTrust(DanePolicy, UnaryOperator, Clock)}, presenting a client certificate.
+     *
+     * @param connector the connector's name, for messages
+     * @param clientKey the connector's client certificate, empty when it presents none
+     */
+    public DaneHostTrust(
+            DanePolicy policy,
+            UnaryOperator<String> hostOfAddress,
+            Clock clock,
+            String connector,
+            Optional<ClientKeyCache> clientKey) {
         this.policy = policy;
         this.hostOfAddress = hostOfAddress;
         this.clock = clock;
+        this.connector = connector;
+        this.clientKey = clientKey;
     }
 
     @Override
@@ -68,9 +92,24 @@ public final class DaneHostTrust implements ConnectorSocketFactory.HostTrust {
                         ? new DaneTrustManager(
                                 entry.get().records(), List.of(name, policy.domain()), clock)
                         : new AnyCertificate();
+        KeyManager[] keys = null;
+        if (clientKey.isPresent()) {
+            try {
+                keys = clientKey.get().current().keyManagers();
+            } catch (IOException e) {
+                throw new IOException(
+                        "outbound connector '"
+                                + connector
+                                + "': no client certificate to present to "
+                                + name
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trust}, null);
+            context.init(keys, new TrustManager[] {trust}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("DANE: no TLS context for " + name + ": " + e.getMessage(), e);

@@ -266,12 +266,13 @@ final class OutboundConnectorReader {
         }
         if (clientCertificate
                 && level != OutboundTlsLevel.VERIFY
-                && level != OutboundTlsLevel.REQUIRED) {
+                && level != OutboundTlsLevel.REQUIRED
+                && level != OutboundTlsLevel.DANE) {
             throw new InvalidConnectorsException(
                     xml.source()
                             + ": "
                             + where
-                            + ": clientCertificate: only for level 'required' or 'verify' "
+                            + ": clientCertificate: only for level 'required', 'verify' or 'dane' "
                             + "(never sent in clear), got '"
                             + level
                             + "'");

@@ -250,7 +250,9 @@ public final class RemoteDeliveryPlan {
                     retries,
                     "0",
                     parameters(connector.mtaStsFallbackLevel()));
-        } else if (connector.needsOwnContext()) {
+        } else if (connector.needsOwnContext() && (!dane || connector.hasOwnTrust())) {
+            // a dane connector's fallback needs this only for its own trust: its client
+            // certificate alone is presented by its DANE delivery
             Map<String, String> own = new LinkedHashMap<>();
             own.put("connector", connector.name());
             own.put("connectors", connectorsLocation);
@@ -291,6 +293,10 @@ public final class RemoteDeliveryPlan {
             // mail whose domain DANE no longer applies to goes back to the routing step
             own.put("fallbackProcessor", processorName());
             own.put("connectors", connectorsLocation);
+            if (connector.clientCertificate().isPresent()) {
+                // its client certificate, presented to the MX hosts DANE authenticates
+                own.put("connector", connector.name());
+            }
             remoteDelivery(
                     xml,
                     DANE_REMOTE_DELIVERY,

@@ -364,13 +364,13 @@ class ConnectorsFileTest {
                         "bank",
                         domain
                                 + "<tls level=\"opportunistic\" clientCertificate=\"dkm:tls/bank\"/>"),
-                "outbound connector 'bank': clientCertificate: only for level 'required' or 'verify'",
+                "outbound connector 'bank': clientCertificate: only for level 'required', 'verify' or 'dane'",
                 "got 'opportunistic'");
         assertInvalid(
                 outbound(
                         "bank",
                         domain + "<tls level=\"mta-sts\" clientCertificate=\"dkm:tls/bank\"/>"),
-                "clientCertificate: only for level 'required' or 'verify'");
+                "clientCertificate: only for level 'required', 'verify' or 'dane'");
         assertInvalid(
                 outbound(
                         "bank",

@@ -35,6 +35,22 @@ class DaneConnectorsFileTest {
     }
 
     @Test
+    void aDaneConnectorShouldTakeAClientCertificate() throws Exception {
+        OutboundConnector connector =
+                parse(
+                                RESOLVER
+                                        + outbound(
+                                                "bank.test",
+                                                "<tls level=\"dane\" clientCertificate=\"dkm:tls/bank\""
+                                                        + " clientCertificateRefresh=\"PT1M\"/>"))
+                        .outbound()
+                        .get(0);
+
+        assertThat(connector.clientCertificate()).contains("tls/bank");
+        assertThat(connector.clientCertificateRefresh()).isEqualTo(java.time.Duration.ofMinutes(1));
+    }
+
+    @Test
     void theFallbackShouldDefaultToOpportunistic() throws Exception {
         OutboundConnector connector =
                 parse(RESOLVER + outbound("p.test", "<tls level=\"dane\"/>")).outbound().get(0);

@@ -212,6 +212,27 @@ class RemoteDeliveryPlanTest {
     }
 
     @Test
+    void daneWithAClientCertificateShouldNameTheConnectorInTheDaneDeliveryOnly() throws Exception {
+        RemoteDeliveryPlan plan =
+                RemoteDeliveryPlan.of(
+                        daneConnector(
+                                "level=\"dane\" fallback=\"required\""
+                                        + " clientCertificate=\"dkm:tls/bank\""));
+
+        String xml = plan.processorXml("bounces");
+        String route = processor(xml, "connector-bank");
+
+        assertThat(processor(xml, "connector-bank-dane"))
+                .contains("<dane>enforce</dane>")
+                .contains("<connector>bank</connector>");
+        // the fallback delivery stays the DANE one (it hands mail back once DANE applies)
+        assertThat(route)
+                .contains("<dane>fallback</dane>")
+                .doesNotContain("ConnectorRemoteDelivery")
+                .doesNotContain("<connector>");
+    }
+
+    @Test
     void daneWithMtaStsFallbackShouldDecideDaneBeforeMtaSts() throws Exception {
         RemoteDeliveryPlan plan =
                 RemoteDeliveryPlan.of(

@@ -154,7 +154,9 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
                                                             + location));
             ConnectorContexts contexts =
                     new ConnectorContexts(
-                            connector, PackPaths.home(), clientKey(connector, dkmConfig));
+                            connector,
+                            PackPaths.home(),
+                            clientKey("ConnectorRemoteDelivery", connector, dkmConfig));
             if (connector.smartHosts().isEmpty()) {
                 // by MX: the hosts are known only when delivering; the delivery threads carry the
                 // connector's trust
@@ -175,7 +177,8 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
      * certificate or whose certificate expired fails the start naming the connector and {@code
      * clientCertificate}; DKM unreachable does not (as for every DKM key: the mail waits).
      */
-    private static Optional<ClientKeyCache> clientKey(OutboundConnector connector, String dkmConfig)
+    static Optional<ClientKeyCache> clientKey(
+            String mailet, OutboundConnector connector, String dkmConfig)
             throws MessagingException {
         if (connector.clientCertificate().isEmpty()) {
             return Optional.empty();
@@ -188,9 +191,7 @@ public class ConnectorRemoteDelivery extends RemoteDelivery {
                         connector.clientCertificateRefresh(),
                         Clock.systemUTC());
         String where =
-                "ConnectorRemoteDelivery: outbound connector '"
-                        + connector.name()
-                        + "': clientCertificate: ";
+                mailet + ": outbound connector '" + connector.name() + "': clientCertificate: ";
         try {
             ClientKey key = cache.prime();
             LOG.info(

@@ -1,5 +1,6 @@
 package dev.mailsec.mailets.connector;
 
+import dev.mailsec.tls.connector.ClientKeyCache;
 import dev.mailsec.tls.connector.ConnectorSocketFactory;
 import dev.mailsec.tls.connector.DaneHostTrust;
 import dev.mailsec.tls.connector.dane.DaneHost;
@@ -52,6 +53,8 @@ final class DaneDeliveryDns implements DNSService {
     private final ThreadLocal<Map<String, String>> hostByAddress =
             ThreadLocal.withInitial(HashMap::new);
     private volatile DanePolicies policies;
+    private volatile String connector = "";
+    private volatile Optional<ClientKeyCache> clientKey = Optional.empty();
 
     DaneDeliveryDns(DNSService dns, Clock clock) {
         this.dns = dns;
@@ -60,6 +63,16 @@ final class DaneDeliveryDns implements DNSService {
 
     /** Set once by the mailet's {@code init()}, before any delivery. */
     void enforce(DanePolicies policies) {
+        this.policies = policies;
+    }
+
+    /**
+     * As {@link #enforce(DanePolicies)}, presenting the connector's client certificate to every
+     * DANE host ({@link DaneHostTrust}).
+     */
+    void enforce(DanePolicies policies, String connector, Optional<ClientKeyCache> clientKey) {
+        this.connector = connector;
+        this.clientKey = clientKey;
         this.policies = policies;
     }
 
@@ -77,7 +90,12 @@ final class DaneDeliveryDns implements DNSService {
         hosts.clear();
         // the thread trusts only what this decision allows, whatever it is
         ConnectorSocketFactory.bindCurrentThread(
-                new DaneHostTrust(policy, address -> hosts.getOrDefault(address, address), clock));
+                new DaneHostTrust(
+                        policy,
+                        address -> hosts.getOrDefault(address, address),
+                        clock,
+                        connector,
+                        clientKey));
         TlsSessionContext.begin(TlsPolicy.tlsa(d, List.of()));
         report(policy);
         List<String> deliverable = policy.deliverableHosts();

@@ -2,7 +2,14 @@ package dev.mailsec.mailets.connector;
 
 import dev.mailsec.config.ConfigException;
 import dev.mailsec.config.Parameters;
+import dev.mailsec.dkmclient.DkmClients;
 import dev.mailsec.tls.connector.ConnectorSocketFactory;
+import dev.mailsec.tls.connector.Connectors;
+import dev.mailsec.tls.connector.ConnectorsFile;
+import dev.mailsec.tls.connector.InvalidConnectorsException;
+import dev.mailsec.tls.connector.LiveConnectors;
+import dev.mailsec.tls.connector.OutboundConnector;
+import dev.mailsec.tls.connector.OutboundTlsLevel;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import dev.mailsec.tls.connector.dane.DanePolicies;
 import dev.mailsec.tls.connector.dane.DanePolicy;
@@ -58,7 +65,12 @@ import org.apache.mailet.MailetConfig;
  * </mailet>
  * }</pre>
  *
- * The DNSSEC answers come from the connectors file's {@code <dane>} element; addresses of the MX
+ * For a connector with {@code clientCertificate}, {@code connector} names it (and {@code
+ * dkmConfig}, default {@code conf/dkm.properties}, where DKM is): each DANE host is offered its
+ * certificate from DKM, checked at start as for {@link ConnectorRemoteDelivery}; without a usable
+ * one at delivery time the attempt fails before the handshake and the mail waits.
+ *
+ * <p>The DNSSEC answers come from the connectors file's {@code <dane>} element; addresses of the MX
  * hosts from James's DNS service. With {@code dane=enforce}, a TLS parameter that would weaken DANE
  * (no {@code startTLS}, STARTTLS not required, another socket factory, a {@code gateway}) fails the
  * start. Parameters other than {@code dane}, {@code fallbackProcessor}, {@code daneProcessor},
@@ -71,6 +83,7 @@ public class DaneRemoteDelivery extends RemoteDelivery {
     static final String FALLBACK_PROCESSOR = "fallbackProcessor";
     static final String DANE_PROCESSOR = "daneProcessor";
     static final String CONNECTORS = "connectors";
+    static final String CONNECTOR = "connector";
 
     /** What {@code dane=enforce} needs from James's and JavaMail's TLS parameters. */
     private static final Map<String, String> ENFORCED =
@@ -121,11 +134,19 @@ public class DaneRemoteDelivery extends RemoteDelivery {
         RemoteDeliveryParameters.check(
                 "DaneRemoteDelivery",
                 getInitParameterNames(),
-                Set.of(DANE, FALLBACK_PROCESSOR, DANE_PROCESSOR, CONNECTORS));
+                Set.of(
+                        DANE,
+                        FALLBACK_PROCESSOR,
+                        DANE_PROCESSOR,
+                        CONNECTORS,
+                        CONNECTOR,
+                        ConnectorRemoteDelivery.DKM_CONFIG));
         Parameters p = Parameters.of("DaneRemoteDelivery", this::getInitParameter);
         boolean enforce;
         String processor;
         String location;
+        Optional<String> connectorName;
+        String dkmConfig;
         try {
             // absent reads as '' so the message shows what was given, as for a bad value
             String mode = p.optional(DANE, "");
@@ -147,6 +168,16 @@ public class DaneRemoteDelivery extends RemoteDelivery {
             }
             processor = p.processor(own);
             location = p.optional(CONNECTORS, RemoteDeliveryPlan.DEFAULT_LOCATION);
+            connectorName = p.optional(CONNECTOR);
+            dkmConfig = p.optional(ConnectorRemoteDelivery.DKM_CONFIG, DkmClients.DEFAULT_CONFIG);
+            if (connectorName.isPresent() && !enforce) {
+                throw new ConfigException(
+                        "DaneRemoteDelivery",
+                        CONNECTOR,
+                        connectorName.get(),
+                        "only for " + DANE + "=enforce (its client certificate goes to DANE hosts)",
+                        null);
+            }
             Optional<String> gateway = p.optional("gateway");
             if (gateway.isPresent()) {
                 throw new ConfigException(
@@ -179,7 +210,16 @@ public class DaneRemoteDelivery extends RemoteDelivery {
         }
         DanePolicies decisions = policies;
         if (enforce) {
-            dns.enforce(decisions);
+            if (connectorName.isPresent()) {
+                OutboundConnector connector = connector(location, connectorName.get());
+                dns.enforce(
+                        decisions,
+                        connector.name(),
+                        ConnectorRemoteDelivery.clientKey(
+                                "DaneRemoteDelivery", connector, dkmConfig));
+            } else {
+                dns.enforce(decisions);
+            }
             queues.recheckInto(
                     domain -> decisions.resolve(domain).kind() == DanePolicy.Kind.NOT_APPLICABLE,
                     getMailetContext(),
@@ -191,6 +231,30 @@ public class DaneRemoteDelivery extends RemoteDelivery {
                     processor);
         }
         super.init();
+    }
+
+    /** The {@code dane} connector named by {@code connector}, or the start fails naming it. */
+    private static OutboundConnector connector(String location, String name)
+            throws MessagingException {
+        try {
+            Connectors connectors =
+                    LiveConnectors.shared(ConnectorsFile.locate(location)).current().value();
+            Optional<OutboundConnector> found = connectors.outbound(name.trim());
+            if (found.isEmpty() || found.get().tlsLevel() != OutboundTlsLevel.DANE) {
+                throw new MessagingException(
+                        new ConfigException(
+                                        "DaneRemoteDelivery",
+                                        CONNECTOR,
+                                        name,
+                                        "no outbound connector of level dane by that name in "
+                                                + location,
+                                        null)
+                                .getMessage());
+            }
+            return found.get();
+        } catch (InvalidConnectorsException e) {
+            throw new MessagingException("DaneRemoteDelivery: " + e.getMessage(), e);
+        }
     }
 
     @Override

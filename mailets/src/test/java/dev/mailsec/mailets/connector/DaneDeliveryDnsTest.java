@@ -3,6 +3,9 @@ package dev.mailsec.mailets.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailsec.tls.connector.ClientKey;
+import dev.mailsec.tls.connector.ClientKeyCache;
+import dev.mailsec.tls.connector.ClientKeySource;
 import dev.mailsec.tls.connector.ConnectorSocketFactory;
 import dev.mailsec.tls.connector.dane.DanePolicies;
 import dev.mailsec.tls.connector.dane.DnssecAnswer;
@@ -16,9 +19,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.apache.james.dnsservice.api.DNSService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,5 +134,36 @@ class DaneDeliveryDnsTest {
                             assertThat(row.result()).contains(TlsResultType.TLSA_INVALID);
                             assertThat(row.receivingMxHostname()).isEqualTo("mx.dane.test");
                         });
+    }
+
+    @Test
+    void aClientCertificateThatCannotBeHadShouldLeaveTheDaneHostWithoutContext() throws Exception {
+        DaneDeliveryDns dns = new DaneDeliveryDns(new TlsReportingDns(james), Clock.systemUTC());
+        ClientKeySource down =
+                new ClientKeySource() {
+                    @Override
+                    public ClientKey load() throws IOException {
+                        throw new IOException("DKM unreachable");
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "dkm:tls/partner";
+                    }
+                };
+        dns.enforce(
+                new DanePolicies(RouteByDaneTest.FakeDns.world()),
+                "partner",
+                Optional.of(new ClientKeyCache(down, Duration.ofMinutes(5), Clock.systemUTC())));
+        TlsSessions.install(sink);
+
+        assertThat(dns.findMXRecords("dane.test")).containsExactly("mx.dane.test");
+        dns.getAllByName("mx.dane.test");
+        // the host DANE allows, but no certificate to present: no TLS at all, the mail waits
+        assertThatThrownBy(() -> ConnectorSocketFactory.getDefault().createSocket("127.0.0.9", 25))
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "outbound connector 'partner': no client certificate to present to"
+                                + " mx.dane.test: DKM unreachable");
     }
 }

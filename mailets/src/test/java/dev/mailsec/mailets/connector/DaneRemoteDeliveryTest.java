@@ -95,4 +95,37 @@ class DaneRemoteDeliveryTest {
                 .hasMessageContaining("DaneRemoteDelivery: connectors: ")
                 .hasMessageContaining("has no <dane> element");
     }
+
+    @Test
+    void theConnectorOfTheClientCertificateShouldBeADaneOneAndOnlyForEnforce() throws Exception {
+        Path file = dir.resolve("connectors.xml");
+        Files.writeString(
+                file,
+                "<connectors><dane resolver=\"127.0.0.1:5353\"/>"
+                        + "<outbound name=\"plain\"><recipientDomain>plain.test</recipientDomain>"
+                        + "<tls level=\"required\"/></outbound></connectors>\n");
+
+        assertThatThrownBy(
+                        () ->
+                                init(
+                                        enforce()
+                                                .setProperty("connectors", file.toString())
+                                                .setProperty("connector", "plain")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage(
+                        "DaneRemoteDelivery: connector: no outbound connector of level dane by"
+                                + " that name in "
+                                + file
+                                + ", got 'plain'");
+        assertThatThrownBy(
+                        () ->
+                                init(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("DaneRemoteDelivery")
+                                                .setProperty("dane", "fallback")
+                                                .setProperty("daneProcessor", "connector-p-dane")
+                                                .setProperty("connector", "p")))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith("DaneRemoteDelivery: connector: only for dane=enforce");
+    }
 }
