@@ -14,6 +14,8 @@ import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import dev.mailsec.tls.connector.dane.DanePolicies;
 import dev.mailsec.tls.connector.dane.DanePolicy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -218,6 +220,7 @@ public class DaneRemoteDelivery extends RemoteDelivery {
                         ConnectorRemoteDelivery.clientKey(
                                 "DaneRemoteDelivery", connector, dkmConfig));
             } else {
+                requireNoClientCertificate(location);
                 dns.enforce(decisions);
             }
             queues.recheckInto(
@@ -231,6 +234,41 @@ public class DaneRemoteDelivery extends RemoteDelivery {
                     processor);
         }
         super.init();
+    }
+
+    /**
+     * Without {@code connector} this delivery presents no client certificate: refused at start when
+     * a {@code dane} connector of the file declares one, rather than delivering without it.
+     */
+    private static void requireNoClientCertificate(String location) throws MessagingException {
+        try {
+            Connectors connectors =
+                    LiveConnectors.shared(ConnectorsFile.locate(location)).current().value();
+            List<String> withCertificate = new ArrayList<>();
+            for (OutboundConnector c : connectors.outbound()) {
+                if (c.tlsLevel() == OutboundTlsLevel.DANE && c.clientCertificate().isPresent()) {
+                    withCertificate.add(c.name());
+                }
+            }
+            if (!withCertificate.isEmpty()) {
+                throw new MessagingException(
+                        ConfigException.stated(
+                                        "DaneRemoteDelivery",
+                                        CONNECTOR,
+                                        null,
+                                        "required with dane=enforce: dane connector(s) "
+                                                + withCertificate
+                                                + " of "
+                                                + location
+                                                + " present a client certificate; print the"
+                                                + " processors again with ./mailsec tls"
+                                                + " remote-delivery",
+                                        null)
+                                .getMessage());
+            }
+        } catch (InvalidConnectorsException e) {
+            throw new MessagingException("DaneRemoteDelivery: " + e.getMessage(), e);
+        }
     }
 
     /** The {@code dane} connector named by {@code connector}, or the start fails naming it. */

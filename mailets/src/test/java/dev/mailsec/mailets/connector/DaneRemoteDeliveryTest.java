@@ -128,4 +128,24 @@ class DaneRemoteDeliveryTest {
                 .isInstanceOf(MessagingException.class)
                 .hasMessageStartingWith("DaneRemoteDelivery: connector: only for dane=enforce");
     }
+
+    @Test
+    void enforceWithoutConnectorShouldFailTheStartWhenADaneConnectorPresentsACertificate()
+            throws Exception {
+        Path file = dir.resolve("connectors.xml");
+        Files.writeString(
+                file,
+                "<connectors><dane resolver=\"127.0.0.1:5353\"/>"
+                        + "<outbound name=\"bank\"><recipientDomain>bank.test</recipientDomain>"
+                        + "<tls level=\"dane\" clientCertificate=\"dkm:tls/bank\"/></outbound>"
+                        + "</connectors>\n");
+
+        // a processor printed without <connector> would deliver without the declared certificate
+        assertThatThrownBy(() -> init(enforce().setProperty("connectors", file.toString())))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageStartingWith(
+                        "DaneRemoteDelivery: connector: required with dane=enforce: dane"
+                                + " connector(s) [bank] of "
+                                + file);
+    }
 }
