@@ -361,7 +361,11 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
         try {
             return Optional.of(
                     store.issueSenderPasscode(
-                                    address, client, now(), inForce().settings.portal(), passcodeKeys)
+                                    address,
+                                    client,
+                                    now(),
+                                    inForce().settings.portal(),
+                                    passcodeKeys)
                             .code());
         } catch (RightsDeniedException e) {
             if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
@@ -380,7 +384,12 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
         try {
             PasscodeCheck c =
                     store.checkSenderPasscode(
-                            address, code, client, now(), inForce().settings.portal(), passcodeKeys);
+                            address,
+                            code,
+                            client,
+                            now(),
+                            inForce().settings.portal(),
+                            passcodeKeys);
             return new CodeCheck(
                     CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
         } catch (RightsException e) {
