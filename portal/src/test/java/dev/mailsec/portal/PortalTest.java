@@ -45,23 +45,14 @@ class PortalTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), HOSTILE);
+        addHostileMessage(engine);
         engine.add(
                 "dnf00000000000001",
                 "do-not-forward",
                 EnumSet.of(Right.VIEW, Right.REPLY, Right.REPLY_ALL),
                 HOSTILE);
-        config =
-                PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
-                        .bind("127.0.0.1", 0)
-                        .build();
-        mailer =
-                new PortalMailer(config) {
-                    @Override
-                    void send(MimeMessage m, Address[] recipients) {
-                        sent.add(m);
-                    }
-                };
+        config = localConfig();
+        mailer = keepingMailer(config, sent);
         portal = Portal.start(config, engine, mailer, Clock.systemUTC());
         base = portal.localUrl().toString();
         http =
@@ -74,6 +65,28 @@ class PortalTest {
     @AfterEach
     void stop() {
         portal.close();
+    }
+
+    /** The encrypt-only message from the hostile sender the portal tests read. */
+    static void addHostileMessage(FakeEngine engine) {
+        engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), HOSTILE);
+    }
+
+    /** A test portal's config: public URL http://127.0.0.1:8090, bound to a free local port. */
+    static PortalConfig localConfig() {
+        return PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
+                .bind("127.0.0.1", 0)
+                .build();
+    }
+
+    /** A mailer that keeps what it would send in {@code sent} instead of sending it. */
+    static PortalMailer keepingMailer(PortalConfig config, List<MimeMessage> sent) {
+        return new PortalMailer(config) {
+            @Override
+            void send(MimeMessage m, Address[] recipients) {
+                sent.add(m);
+            }
+        };
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
