@@ -67,6 +67,18 @@ class PortalTest {
         portal.close();
     }
 
+    /** An application/x-www-form-urlencoded body of name, value pairs. */
+    static String form(String... kv) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < kv.length; i += 2) {
+            b.append(b.length() == 0 ? "" : "&")
+                    .append(kv[i])
+                    .append('=')
+                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
+        }
+        return b.toString();
+    }
+
     /** The encrypt-only message from the hostile sender the portal tests read. */
     static void addHostileMessage(FakeEngine engine) {
         engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), HOSTILE);
@@ -96,17 +108,10 @@ class PortalTest {
     }
 
     HttpResponse<String> post(String path, String... kv) throws IOException, InterruptedException {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < kv.length; i += 2) {
-            b.append(b.length() == 0 ? "" : "&")
-                    .append(kv[i])
-                    .append('=')
-                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-        }
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
+                        .POST(HttpRequest.BodyPublishers.ofString(PortalTest.form(kv)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,17 +60,10 @@ class SenderPagesTest {
     }
 
     HttpResponse<String> post(String path, String... kv) throws IOException, InterruptedException {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < kv.length; i += 2) {
-            b.append(b.length() == 0 ? "" : "&")
-                    .append(kv[i])
-                    .append('=')
-                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-        }
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
+                        .POST(HttpRequest.BodyPublishers.ofString(PortalTest.form(kv)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
