@@ -7,14 +7,12 @@ import dev.mailsec.dkm.Credential;
 import dev.mailsec.dkm.IdentityType;
 import dev.mailsec.dkm.KeyManager;
 import dev.mailsec.dkm.store.FileStorage;
+import dev.mailsec.tls.connector.ClientKeyCacheTest.MovableClock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -38,7 +36,7 @@ class DiscoveryOpenerTest {
     FileStorage officerStorage;
     KeyManager officer;
     KeyManager secondAdmin;
-    MovableClock officerClock = new MovableClock(Instant.now());
+    MovableClock officerClock = new MovableClock();
     byte[] raw;
     Protection protection;
 
@@ -317,32 +315,5 @@ class DiscoveryOpenerTest {
                                                 "t"))
                 .isInstanceOf(RightsIntegrityException.class);
         assertThat(events()).noneMatch(e -> e.type() == EventType.DISCOVERY_OPENED);
-    }
-
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -52,17 +52,54 @@ class PortalMailer {
      */
     void sendPasscode(LicenceTerms licence, String address, String code, Instant expires)
             throws MessagingException {
+        sendPasscodeMail(
+                address,
+                passcodeSubject(licence.sender()),
+                "passcode; licence=" + licence.licenceId(),
+                "Your one-time passcode for the protected message from " + licence.sender(),
+                "/m/" + licence.licenceId(),
+                code,
+                expires,
+                "If you did not ask for a passcode, ignore this message; nobody can read the message without it.\r\n");
+    }
+
+    /** The passcode mail of the sender pages (the code in the body only). */
+    void sendSenderPasscode(String address, String code, Instant expires)
+            throws MessagingException {
+        sendPasscodeMail(
+                address,
+                SENDER_PASSCODE_SUBJECT,
+                "passcode; sender",
+                "Your one-time passcode to see the protected messages you sent",
+                "/sender",
+                code,
+                expires,
+                "If you did not ask for a passcode, ignore this message.\r\n");
+    }
+
+    /**
+     * One passcode mail: {@code intro} " is:", the code, when it expires, the page it is for
+     * ({@code path} under the public URL), then {@code closing}.
+     */
+    private void sendPasscodeMail(
+            String address,
+            String subject,
+            String marker,
+            String intro,
+            String path,
+            String code,
+            Instant expires,
+            String closing)
+            throws MessagingException {
         MimeMessage m = new MimeMessage(session);
         m.setFrom(new InternetAddress(config.passcodeSender(), true));
         m.setRecipient(Message.RecipientType.TO, new InternetAddress(address, true));
-        m.setSubject(passcodeSubject(licence.sender()), "UTF-8");
+        m.setSubject(subject, "UTF-8");
         m.setHeader("Auto-Submitted", "auto-generated");
-        m.setHeader("X-Mailsec-Portal", "passcode; licence=" + licence.licenceId());
-        String link =
-                config.publicUrl().toString().replaceAll("/+$", "") + "/m/" + licence.licenceId();
+        m.setHeader("X-Mailsec-Portal", marker);
+        String link = config.publicUrl().toString().replaceAll("/+$", "") + path;
         String text =
-                "Your one-time passcode for the protected message from "
-                        + licence.sender()
+                intro
                         + " is:\r\n\r\n"
                         + "    "
                         + code
@@ -73,35 +110,7 @@ class PortalMailer {
                         + "Enter it on the page where you asked for it ("
                         + link
                         + ").\r\n\r\n"
-                        + "If you did not ask for a passcode, ignore this message; nobody can read the message without it.\r\n";
-        m.setText(text, "UTF-8");
-        m.setSentDate(new Date());
-        m.saveChanges();
-        send(m, m.getAllRecipients());
-    }
-
-    /** The passcode mail of the sender pages (the code in the body only). */
-    void sendSenderPasscode(String address, String code, Instant expires)
-            throws MessagingException {
-        MimeMessage m = new MimeMessage(session);
-        m.setFrom(new InternetAddress(config.passcodeSender(), true));
-        m.setRecipient(Message.RecipientType.TO, new InternetAddress(address, true));
-        m.setSubject(SENDER_PASSCODE_SUBJECT, "UTF-8");
-        m.setHeader("Auto-Submitted", "auto-generated");
-        m.setHeader("X-Mailsec-Portal", "passcode; sender");
-        String link = config.publicUrl().toString().replaceAll("/+$", "") + "/sender";
-        String text =
-                "Your one-time passcode to see the protected messages you sent is:\r\n\r\n"
-                        + "    "
-                        + code
-                        + "\r\n\r\n"
-                        + "It can be used once and expires at "
-                        + TIME.format(expires)
-                        + ".\r\n"
-                        + "Enter it on the page where you asked for it ("
-                        + link
-                        + ").\r\n\r\n"
-                        + "If you did not ask for a passcode, ignore this message.\r\n";
+                        + closing;
         m.setText(text, "UTF-8");
         m.setSentDate(new Date());
         m.saveChanges();

@@ -208,46 +208,31 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
     @Override
     public Optional<String> issuePasscode(String licenceId, String address, String client)
             throws PortalRefusal {
-        try {
-            return Optional.of(
-                    store.issuePasscode(
-                                    licenceId,
-                                    address,
-                                    client,
-                                    now(),
-                                    inForce().settings.portal(),
-                                    passcodeKeys)
-                            .code());
-        } catch (RightsDeniedException e) {
-            if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
-                // the store did the same work as for a party, rate windows and access-log line
-                // included
-                return Optional.empty();
-            }
-            throw refusal(e);
-        } catch (RightsException e) {
-            throw refusal(e);
-        }
+        return issued(
+                () ->
+                        store.issuePasscode(
+                                        licenceId,
+                                        address,
+                                        client,
+                                        now(),
+                                        inForce().settings.portal(),
+                                        passcodeKeys)
+                                .code());
     }
 
     @Override
     public CodeCheck checkPasscode(String licenceId, String address, String code, String client)
             throws PortalRefusal {
-        try {
-            PasscodeCheck c =
-                    store.checkPasscode(
-                            licenceId,
-                            address,
-                            code,
-                            client,
-                            now(),
-                            inForce().settings.portal(),
-                            passcodeKeys);
-            return new CodeCheck(
-                    CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
-        } catch (RightsException e) {
-            throw refusal(e);
-        }
+        return checked(
+                () ->
+                        store.checkPasscode(
+                                licenceId,
+                                address,
+                                code,
+                                client,
+                                now(),
+                                inForce().settings.portal(),
+                                passcodeKeys));
     }
 
     @Override
@@ -370,18 +355,46 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
     @Override
     public Optional<String> issueSenderPasscode(String address, String client)
             throws PortalRefusal {
+        return issued(
+                () ->
+                        store.issueSenderPasscode(
+                                        address,
+                                        client,
+                                        now(),
+                                        inForce().settings.portal(),
+                                        passcodeKeys)
+                                .code());
+    }
+
+    @Override
+    public CodeCheck checkSenderPasscode(String address, String code, String client)
+            throws PortalRefusal {
+        return checked(
+                () ->
+                        store.checkSenderPasscode(
+                                address,
+                                code,
+                                client,
+                                now(),
+                                inForce().settings.portal(),
+                                passcodeKeys));
+    }
+
+    /** A store call that may fail with a {@link RightsException}. */
+    @FunctionalInterface
+    private interface StoreCall<T> {
+        T call() throws RightsException;
+    }
+
+    /**
+     * A passcode issued by the store; empty for an address that is no party (the store did the same
+     * work as for a party, rate windows and access-log line included); other failures refuse.
+     */
+    private static Optional<String> issued(StoreCall<String> issue) throws PortalRefusal {
         try {
-            return Optional.of(
-                    store.issueSenderPasscode(
-                                    address,
-                                    client,
-                                    now(),
-                                    inForce().settings.portal(),
-                                    passcodeKeys)
-                            .code());
+            return Optional.of(issue.call());
         } catch (RightsDeniedException e) {
             if (e.reason() == RightsDeniedException.Reason.NOT_A_PARTY) {
-                // the same work as for a sender was done, rate windows and log line included
                 return Optional.empty();
             }
             throw refusal(e);
@@ -390,18 +403,10 @@ public final class RightsPortalEngine implements PortalEngine, SenderEngine, Aut
         }
     }
 
-    @Override
-    public CodeCheck checkSenderPasscode(String address, String code, String client)
-            throws PortalRefusal {
+    /** The store's passcode check as the portal's {@link CodeCheck}; failures refuse. */
+    private static CodeCheck checked(StoreCall<PasscodeCheck> check) throws PortalRefusal {
         try {
-            PasscodeCheck c =
-                    store.checkSenderPasscode(
-                            address,
-                            code,
-                            client,
-                            now(),
-                            inForce().settings.portal(),
-                            passcodeKeys);
+            PasscodeCheck c = check.call();
             return new CodeCheck(
                     CodeCheck.Status.valueOf(c.status().name()), c.remainingAttempts());
         } catch (RightsException e) {

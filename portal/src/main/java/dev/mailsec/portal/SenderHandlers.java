@@ -162,60 +162,20 @@ final class SenderHandlers {
         }
         String address = s.get().address();
         String csrf = sessions.csrfToken(s.get());
-        String code = c.form().getOrDefault("code", "").replaceAll("[\\s-]", "");
-        if (!code.matches("[0-9]{4,10}")) {
-            html(
-                    ex,
-                    400,
-                    SenderPages.enterCode(address, csrf, "A passcode is 6 to 8 digits.", false));
+        String code = PasscodeAnswers.typed(c.form());
+        if (!PasscodeAnswers.wellFormed(code)) {
+            html(ex, 400, SenderPages.enterCode(address, csrf, PasscodeAnswers.MALFORMED, false));
             return;
         }
         CodeCheck check = engine.checkSenderPasscode(address, code, HttpIo.ip(ex));
-        switch (check.status()) {
-            case OK:
-                Session signedIn = sessions.create(Stage.SIGNED_IN, address, config.sessionTtl());
-                sessions.setCookie(ex, signedIn);
-                redirect(ex, "/sender/messages");
-                return;
-            case WRONG:
-                html(
-                        ex,
-                        401,
-                        SenderPages.enterCode(
-                                address,
-                                csrf,
-                                "That passcode is not right. "
-                                        + check.remaining()
-                                        + (check.remaining() == 1 ? " attempt" : " attempts")
-                                        + " left.",
-                                false));
-                return;
-            case LOCKED:
-                throw new PortalRefusal(PortalRefusal.Reason.LOCKED, "locked");
-            case EXPIRED:
-                html(
-                        ex,
-                        401,
-                        SenderPages.enterCode(
-                                address,
-                                csrf,
-                                "That passcode has expired. Send a new passcode and enter it within "
-                                        + config.passcodeTtl().toMinutes()
-                                        + " minutes.",
-                                false));
-                return;
-            case NONE:
-            default:
-                html(
-                        ex,
-                        401,
-                        SenderPages.enterCode(
-                                address,
-                                csrf,
-                                "That passcode is not valid any more (each passcode works once). "
-                                        + "Send a new passcode.",
-                                false));
+        if (check.status() == CodeCheck.Status.OK) {
+            Session signedIn = sessions.create(Stage.SIGNED_IN, address, config.sessionTtl());
+            sessions.setCookie(ex, signedIn);
+            redirect(ex, "/sender/messages");
+            return;
         }
+        String problem = PasscodeAnswers.problem(check, config.passcodeTtl());
+        html(ex, 401, SenderPages.enterCode(address, csrf, problem, false));
     }
 
     /** {@code GET /sender/messages[?page=N]}: the sender's messages, newest first. */

@@ -44,39 +44,14 @@ final class SenderPages {
     }
 
     static String enterCode(String address, String csrf, String error, boolean resent) {
-        StringBuilder b = new StringBuilder();
-        b.append(
-                        "<section class=\"card\"><div class=\"card-head\"><span class=\"mail\" aria-hidden=\"true\"></span>")
-                .append("<div><h1>Check your mailbox</h1><p class=\"muted\">If ")
-                .append(esc(address))
-                .append(
-                        " sent protected messages, a passcode is on its way to it.</p></div></div>");
-        if (error != null) {
-            b.append("<p class=\"alert\" role=\"alert\" id=\"code-error\">")
-                    .append(esc(error))
-                    .append("</p>");
-        } else if (resent) {
-            b.append(
-                    "<p class=\"notice\" role=\"status\">A new passcode was sent. Earlier ones no longer work.</p>");
-        }
-        b.append("<form method=\"post\" action=\"/sender/code\" class=\"stack\">")
-                .append(hidden("csrf", csrf))
-                .append("<label for=\"code\">One-time passcode</label>")
-                .append(
-                        "<input id=\"code\" name=\"code\" class=\"code\" required autocomplete=\"one-time-code\" ")
-                .append(
-                        "inputmode=\"numeric\" pattern=\"[0-9 ]{6,10}\" maxlength=\"10\" placeholder=\"12345678\">")
-                .append(
-                        "<button type=\"submit\" class=\"primary\" id=\"submit-code\">Show my messages</button></form>")
-                .append("<div class=\"row between small\">")
-                .append("<form method=\"post\" action=\"/sender/passcode\">")
-                .append(hidden("csrf", csrf))
-                .append(hidden("address", address))
-                .append(hidden("resend", "1"))
-                .append(
-                        "<button type=\"submit\" class=\"link\" id=\"resend\">Send a new passcode</button></form>")
-                .append("<a href=\"/sender?other=1\">Use another address</a></div></section>");
-        return Html.page("Enter passcode", "plain", null, b.toString(), null);
+        return SignInPages.codeForm(
+                "/sender",
+                " sent protected messages",
+                "Show my messages",
+                address,
+                csrf,
+                error,
+                resent);
     }
 
     static String list(String sender, SentPage p, String csrf) {

@@ -13,8 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sender's session on the sender pages, apart from the readers' ({@link SessionFilter}): a
@@ -24,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * Signed-in sessions end on every node as readers' do ({@link PortalEngine#endSession}).
  */
 final class SenderSessions {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Portal.class);
 
     /** The realm of the tokens and the session's id field. */
     static final String REALM = "sender";
@@ -103,17 +99,7 @@ final class SenderSessions {
         Optional<Session> s =
                 codec().decode(HttpIo.cookie(ex, cookieName()), clock.instant())
                         .filter(x -> REALM.equals(x.licenceId()));
-        if (s.isPresent() && s.get().stage() == Stage.SIGNED_IN) {
-            try {
-                if (engine.sessionEnded(s.get().nonce())) {
-                    return Optional.empty();
-                }
-            } catch (PortalRefusal r) {
-                PortalLog.warn(LOG, "portal could not check a sender session: {}", r.getMessage());
-                return Optional.empty();
-            }
-        }
-        return s;
+        return SessionCookies.unlessEnded(s, engine, "a sender session");
     }
 
     Session create(Stage stage, String address, Duration ttl) {
@@ -121,17 +107,8 @@ final class SenderSessions {
     }
 
     void setCookie(HttpExchange ex, Session s) {
-        long maxAge = Math.max(1, Duration.between(clock.instant(), s.expires()).getSeconds());
-        ex.getResponseHeaders()
-                .add(
-                        "Set-Cookie",
-                        cookieName()
-                                + "="
-                                + codec().encode(s)
-                                + "; Path=/; Max-Age="
-                                + maxAge
-                                + "; HttpOnly; SameSite=Strict"
-                                + (config.https() ? "; Secure" : ""));
+        SessionCookies.set(
+                ex, cookieName(), codec().encode(s), clock.instant(), s.expires(), config.https());
     }
 
     String csrfToken(Session s) {
@@ -143,11 +120,6 @@ final class SenderSessions {
         if (s.stage() == Stage.SIGNED_IN) {
             engine.endSession(s.nonce(), s.expires());
         }
-        ex.getResponseHeaders()
-                .add(
-                        "Set-Cookie",
-                        cookieName()
-                                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-                                + (config.https() ? "; Secure" : ""));
+        SessionCookies.clear(ex, cookieName(), config.https());
     }
 }

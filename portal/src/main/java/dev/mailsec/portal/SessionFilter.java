@@ -12,8 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The reader's session: reads the session cookie (authentic, unexpired, and for a signed-in session
@@ -22,9 +20,6 @@ import org.slf4j.LoggerFactory;
  * (cookie, CSRF token, the signed-out record).
  */
 final class SessionFilter {
-
-    // the portal's lines keep the one logger name they always had
-    private static final Logger LOG = LoggerFactory.getLogger(Portal.class);
 
     /**
      * The session a route needs before its handler runs; always one for the message in the path.
@@ -131,17 +126,7 @@ final class SessionFilter {
     Optional<Session> current(HttpExchange ex) {
         Optional<Session> s =
                 codec().decode(HttpIo.cookie(ex, config.cookieName()), clock.instant());
-        if (s.isPresent() && s.get().stage() == Stage.SIGNED_IN) {
-            try {
-                if (engine.sessionEnded(s.get().nonce())) {
-                    return Optional.empty();
-                }
-            } catch (PortalRefusal r) {
-                PortalLog.warn(LOG, "portal could not check a session: {}", r.getMessage());
-                return Optional.empty();
-            }
-        }
-        return s;
+        return SessionCookies.unlessEnded(s, engine, "a session");
     }
 
     /**
@@ -152,17 +137,13 @@ final class SessionFilter {
     }
 
     void setCookie(HttpExchange ex, Session s) {
-        long maxAge = Math.max(1, Duration.between(clock.instant(), s.expires()).getSeconds());
-        ex.getResponseHeaders()
-                .add(
-                        "Set-Cookie",
-                        config.cookieName()
-                                + "="
-                                + codec().encode(s)
-                                + "; Path=/; Max-Age="
-                                + maxAge
-                                + "; HttpOnly; SameSite=Strict"
-                                + (config.https() ? "; Secure" : ""));
+        SessionCookies.set(
+                ex,
+                config.cookieName(),
+                codec().encode(s),
+                clock.instant(),
+                s.expires(),
+                config.https());
     }
 
     String csrfToken(Session s) {
@@ -179,12 +160,7 @@ final class SessionFilter {
             // anything
             engine.endSession(s.nonce(), s.expires());
         }
-        ex.getResponseHeaders()
-                .add(
-                        "Set-Cookie",
-                        config.cookieName()
-                                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-                                + (config.https() ? "; Secure" : ""));
+        SessionCookies.clear(ex, config.cookieName(), config.https());
         ex.getResponseHeaders().set("Clear-Site-Data", "\"cache\", \"cookies\"");
     }
 

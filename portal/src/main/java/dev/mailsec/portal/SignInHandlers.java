@@ -168,65 +168,25 @@ final class SignInHandlers {
         LicenceTerms licence = engine.licence(id);
         PortalBranding.use(c.ex, licence.sender());
         String address = c.session().address();
-        String code = c.form().getOrDefault("code", "").replaceAll("[\\s-]", "");
+        String code = PasscodeAnswers.typed(c.form());
         String csrf = sessions.csrfToken(c.session());
-        if (!code.matches("[0-9]{4,10}")) {
+        if (!PasscodeAnswers.wellFormed(code)) {
             html(
                     ex,
                     400,
                     SignInPages.enterCode(
-                            licence, address, csrf, "A passcode is 6 to 8 digits.", false));
+                            licence, address, csrf, PasscodeAnswers.MALFORMED, false));
             return;
         }
         CodeCheck check = engine.checkPasscode(id, address, code, HttpIo.ip(ex));
-        switch (check.status()) {
-            case OK:
-                Session signedIn =
-                        sessions.create(Stage.SIGNED_IN, id, address, config.sessionTtl());
-                sessions.setCookie(ex, signedIn);
-                redirect(ex, "/m/" + id + "/view");
-                return;
-            case WRONG:
-                html(
-                        ex,
-                        401,
-                        SignInPages.enterCode(
-                                licence,
-                                address,
-                                csrf,
-                                "That passcode is not right. "
-                                        + check.remaining()
-                                        + (check.remaining() == 1 ? " attempt" : " attempts")
-                                        + " left.",
-                                false));
-                return;
-            case LOCKED:
-                throw new PortalRefusal(PortalRefusal.Reason.LOCKED, "locked");
-            case EXPIRED:
-                html(
-                        ex,
-                        401,
-                        SignInPages.enterCode(
-                                licence,
-                                address,
-                                csrf,
-                                "That passcode has expired. Send a new passcode and enter it within "
-                                        + config.passcodeTtl().toMinutes()
-                                        + " minutes.",
-                                false));
-                return;
-            case NONE:
-            default:
-                html(
-                        ex,
-                        401,
-                        SignInPages.enterCode(
-                                licence,
-                                address,
-                                csrf,
-                                "That passcode is not valid any more (each passcode works once). Send a new passcode.",
-                                false));
+        if (check.status() == CodeCheck.Status.OK) {
+            Session signedIn = sessions.create(Stage.SIGNED_IN, id, address, config.sessionTtl());
+            sessions.setCookie(ex, signedIn);
+            redirect(ex, "/m/" + id + "/view");
+            return;
         }
+        String problem = PasscodeAnswers.problem(check, config.passcodeTtl());
+        html(ex, 401, SignInPages.enterCode(licence, address, csrf, problem, false));
     }
 
     /** {@code POST /m/ID/signout}: ends the session, here and on every node. */

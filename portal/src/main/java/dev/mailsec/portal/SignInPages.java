@@ -52,13 +52,36 @@ final class SignInPages {
 
     static String enterCode(
             LicenceTerms l, String address, String csrf, String error, boolean resent) {
+        return codeForm(
+                "/m/" + esc(l.licenceId()),
+                " may read this message",
+                "Open the message",
+                address,
+                csrf,
+                error,
+                resent);
+    }
+
+    /**
+     * The passcode form of readers and senders: {@code base} (HTML-escaped already) is where the
+     * code and a new-passcode request are posted ({@code base/code}, {@code base/passcode}) and
+     * where another address starts ({@code base?other=1}); {@code who} ends "If ADDRESS ...".
+     */
+    static String codeForm(
+            String base,
+            String who,
+            String submit,
+            String address,
+            String csrf,
+            String error,
+            boolean resent) {
         StringBuilder b = new StringBuilder();
-        String id = esc(l.licenceId());
         b.append(
                         "<section class=\"card\"><div class=\"card-head\"><span class=\"mail\" aria-hidden=\"true\"></span>")
                 .append("<div><h1>Check your mailbox</h1><p class=\"muted\">If ")
                 .append(esc(address))
-                .append(" may read this message, a passcode is on its way to it.</p></div></div>");
+                .append(who)
+                .append(", a passcode is on its way to it.</p></div></div>");
         if (error != null) {
             b.append("<p class=\"alert\" role=\"alert\" id=\"code-error\">")
                     .append(esc(error))
@@ -67,8 +90,8 @@ final class SignInPages {
             b.append(
                     "<p class=\"notice\" role=\"status\">A new passcode was sent. Earlier ones no longer work.</p>");
         }
-        b.append("<form method=\"post\" action=\"/m/")
-                .append(id)
+        b.append("<form method=\"post\" action=\"")
+                .append(base)
                 .append("/code\" class=\"stack\">")
                 .append(hidden("csrf", csrf))
                 .append("<label for=\"code\">One-time passcode</label>")
@@ -76,19 +99,20 @@ final class SignInPages {
                         "<input id=\"code\" name=\"code\" class=\"code\" required autocomplete=\"one-time-code\" ")
                 .append(
                         "inputmode=\"numeric\" pattern=\"[0-9 ]{6,10}\" maxlength=\"10\" placeholder=\"12345678\">")
-                .append(
-                        "<button type=\"submit\" class=\"primary\" id=\"submit-code\">Open the message</button></form>")
+                .append("<button type=\"submit\" class=\"primary\" id=\"submit-code\">")
+                .append(submit)
+                .append("</button></form>")
                 .append("<div class=\"row between small\">")
-                .append("<form method=\"post\" action=\"/m/")
-                .append(id)
+                .append("<form method=\"post\" action=\"")
+                .append(base)
                 .append("/passcode\">")
                 .append(hidden("csrf", csrf))
                 .append(hidden("address", address))
                 .append(hidden("resend", "1"))
                 .append(
                         "<button type=\"submit\" class=\"link\" id=\"resend\">Send a new passcode</button></form>")
-                .append("<a href=\"/m/")
-                .append(id)
+                .append("<a href=\"")
+                .append(base)
                 .append("?other=1\">Use another address</a></div></section>");
         return Html.page("Enter passcode", "plain", null, b.toString(), null);
     }

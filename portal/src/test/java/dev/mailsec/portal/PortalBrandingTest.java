@@ -14,13 +14,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.mail.Address;
-import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,11 +59,7 @@ class PortalBrandingTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine.add(
-                "enc00000000000001",
-                "encrypt-only",
-                EnumSet.allOf(Right.class),
-                PortalTest.HOSTILE);
+        PortalTest.addHostileMessage(engine);
         engine.licences.put(
                 "org00000000000001",
                 new LicenceTerms(
@@ -81,11 +76,7 @@ class PortalBrandingTest {
                         .bind("127.0.0.1", 0)
                         .branding(brandings())
                         .build();
-        PortalMailer mailer =
-                new PortalMailer(config) {
-                    @Override
-                    void send(MimeMessage m, Address[] recipients) {}
-                };
+        PortalMailer mailer = PortalTest.keepingMailer(config, new ArrayList<>());
         portal = Portal.start(config, engine, mailer, Clock.systemUTC());
         base = portal.localUrl().toString();
     }

@@ -2,7 +2,6 @@ package dev.mailsec.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.rights.Right;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,10 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.mail.Address;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,22 +41,9 @@ class PortalHostileInputTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine.add(
-                "enc00000000000001",
-                "encrypt-only",
-                EnumSet.allOf(Right.class),
-                PortalTest.HOSTILE);
-        PortalConfig config =
-                PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
-                        .bind("127.0.0.1", 0)
-                        .build();
-        PortalMailer mailer =
-                new PortalMailer(config) {
-                    @Override
-                    void send(MimeMessage m, Address[] recipients) {
-                        sent.add(m);
-                    }
-                };
+        PortalTest.addHostileMessage(engine);
+        PortalConfig config = PortalTest.localConfig();
+        PortalMailer mailer = PortalTest.keepingMailer(config, sent);
         portal = Portal.start(config, engine, mailer, Clock.systemUTC());
         base = portal.localUrl().toString();
         http =

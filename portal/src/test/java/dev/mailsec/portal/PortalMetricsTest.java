@@ -3,15 +3,12 @@ package dev.mailsec.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailsec.metrics.Metrics;
-import dev.mailsec.rights.Right;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.util.EnumSet;
-import javax.mail.Address;
-import javax.mail.internet.MimeMessage;
+import java.util.ArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,21 +23,10 @@ class PortalMetricsTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine.add(
-                "enc00000000000001",
-                "encrypt-only",
-                EnumSet.allOf(Right.class),
-                PortalTest.HOSTILE);
+        PortalTest.addHostileMessage(engine);
         metrics = PortalMetrics.start("127.0.0.1", 0);
-        PortalConfig config =
-                PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
-                        .bind("127.0.0.1", 0)
-                        .build();
-        PortalMailer mailer =
-                new PortalMailer(config) {
-                    @Override
-                    void send(MimeMessage m, Address[] recipients) {}
-                };
+        PortalConfig config = PortalTest.localConfig();
+        PortalMailer mailer = PortalTest.keepingMailer(config, new ArrayList<>());
         portal = Portal.start(config, engine, mailer, Clock.systemUTC());
     }
 

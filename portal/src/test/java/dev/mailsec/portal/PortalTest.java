@@ -45,23 +45,14 @@ class PortalTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), HOSTILE);
+        addHostileMessage(engine);
         engine.add(
                 "dnf00000000000001",
                 "do-not-forward",
                 EnumSet.of(Right.VIEW, Right.REPLY, Right.REPLY_ALL),
                 HOSTILE);
-        config =
-                PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
-                        .bind("127.0.0.1", 0)
-                        .build();
-        mailer =
-                new PortalMailer(config) {
-                    @Override
-                    void send(MimeMessage m, Address[] recipients) {
-                        sent.add(m);
-                    }
-                };
+        config = localConfig();
+        mailer = keepingMailer(config, sent);
         portal = Portal.start(config, engine, mailer, Clock.systemUTC());
         base = portal.localUrl().toString();
         http =
@@ -76,13 +67,8 @@ class PortalTest {
         portal.close();
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String path, String... kv) throws IOException, InterruptedException {
+    /** An application/x-www-form-urlencoded body of name, value pairs. */
+    static String form(String... kv) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < kv.length; i += 2) {
             b.append(b.length() == 0 ? "" : "&")
@@ -90,10 +76,42 @@ class PortalTest {
                     .append('=')
                     .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
         }
+        return b.toString();
+    }
+
+    /** The encrypt-only message from the hostile sender the portal tests read. */
+    static void addHostileMessage(FakeEngine engine) {
+        engine.add("enc00000000000001", "encrypt-only", EnumSet.allOf(Right.class), HOSTILE);
+    }
+
+    /** A test portal's config: public URL http://127.0.0.1:8090, bound to a free local port. */
+    static PortalConfig localConfig() {
+        return PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
+                .bind("127.0.0.1", 0)
+                .build();
+    }
+
+    /** A mailer that keeps what it would send in {@code sent} instead of sending it. */
+    static PortalMailer keepingMailer(PortalConfig config, List<MimeMessage> sent) {
+        return new PortalMailer(config) {
+            @Override
+            void send(MimeMessage m, Address[] recipients) {
+                sent.add(m);
+            }
+        };
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String... kv) throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
+                        .POST(HttpRequest.BodyPublishers.ofString(PortalTest.form(kv)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -2,21 +2,16 @@ package dev.mailsec.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailsec.rights.Right;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.mail.Address;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,23 +34,10 @@ class SenderPagesTest {
 
     @BeforeEach
     void start() throws Exception {
-        engine.add(
-                "enc00000000000001",
-                "encrypt-only",
-                EnumSet.allOf(Right.class),
-                PortalTest.HOSTILE);
+        PortalTest.addHostileMessage(engine);
         engine.addFrom(BOBS, BOB);
-        PortalConfig config =
-                PortalConfig.builder(URI.create("http://127.0.0.1:8090"))
-                        .bind("127.0.0.1", 0)
-                        .build();
-        PortalMailer mailer =
-                new PortalMailer(config) {
-                    @Override
-                    void send(MimeMessage m, Address[] recipients) {
-                        sent.add(m);
-                    }
-                };
+        PortalConfig config = PortalTest.localConfig();
+        PortalMailer mailer = PortalTest.keepingMailer(config, sent);
         portal = Portal.start(config, engine, mailer, Clock.systemUTC());
         base = portal.localUrl().toString();
         cookies = new CookieManager();
@@ -78,17 +60,10 @@ class SenderPagesTest {
     }
 
     HttpResponse<String> post(String path, String... kv) throws IOException, InterruptedException {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < kv.length; i += 2) {
-            b.append(b.length() == 0 ? "" : "&")
-                    .append(kv[i])
-                    .append('=')
-                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
-        }
         return http.send(
                 HttpRequest.newBuilder(URI.create(base + path))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(b.toString()))
+                        .POST(HttpRequest.BodyPublishers.ofString(PortalTest.form(kv)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

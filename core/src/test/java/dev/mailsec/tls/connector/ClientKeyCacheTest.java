@@ -14,7 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ClientKeyCacheTest {
+public class ClientKeyCacheTest {
 
     private static final ClientPki PKI = new ClientPki();
     private static final Duration REFRESH = Duration.ofMinutes(5);
@@ -107,10 +107,11 @@ class ClientKeyCacheTest {
         }
     }
 
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.now();
+    /** A clock the test moves by hand (shared by the core tests that need one). */
+    public static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.now();
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             now = now.plus(d);
         }
 
