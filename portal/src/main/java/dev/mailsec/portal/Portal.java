@@ -92,6 +92,15 @@ public final class Portal implements AutoCloseable {
         defaultProperty("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
     }
 
+    /**
+     * Sets the JDK server's limits (this class's static block) if no server of the JVM did yet:
+     * whoever creates another JDK server in the portal's JVM (the metrics listener) calls this first,
+     * or the portal would run without them.
+     */
+    static void applyServerLimits() {
+        // nothing more: calling it initialises the class
+    }
+
     private static void defaultProperty(String name, int value) {
         if (System.getProperty(name) == null) {
             System.setProperty(name, Integer.toString(value));
