@@ -94,8 +94,8 @@ public final class Portal implements AutoCloseable {
 
     /**
      * Sets the JDK server's limits (this class's static block) if no server of the JVM did yet:
-     * whoever creates another JDK server in the portal's JVM (the metrics listener) calls this first,
-     * or the portal would run without them.
+     * whoever creates another JDK server in the portal's JVM (the metrics listener) calls this
+     * first, or the portal would run without them.
      */
     static void applyServerLimits() {
         // nothing more: calling it initialises the class

@@ -25,7 +25,8 @@ public final class PortalMetrics implements AutoCloseable {
     private final HttpServer server;
 
     private PortalMetrics(InetSocketAddress address) throws IOException {
-        // the JDK reads its server limits once, at the JVM's first server: the portal's, not defaults
+        // the JDK reads its server limits once, at the JVM's first server: the portal's, not
+        // defaults
         Portal.applyServerLimits();
         server = HttpServer.create(address, 16);
         server.setExecutor(
