@@ -446,6 +446,9 @@ class TlsCommandTest {
                 .contains("  client:    presented CN=mailsec.test client,O=mailsec (version 1)")
                 .contains("decision:    mail would go over TLSv1.3")
                 .doesNotContain("PRIVATE KEY");
+        // the server thread records the subject after its side of the handshake, which may end
+        // after the check returned
+        awaitClientSubjects(1);
         assertThat(clientSubjects).containsExactly("CN=mailsec.test client, O=mailsec");
 
         out.getBuffer().setLength(0);
@@ -641,5 +644,13 @@ class TlsCommandTest {
     private static void write(OutputStream out, String reply) throws IOException {
         out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /** Waits up to 10 s for the test server to have recorded {@code count} client subjects. */
+    private void awaitClientSubjects(int count) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (clientSubjects.size() < count && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
     }
 }
