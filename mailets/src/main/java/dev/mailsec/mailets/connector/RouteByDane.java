@@ -7,13 +7,8 @@ import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.RemoteDeliveryPlan;
 import dev.mailsec.tls.connector.dane.DanePolicies;
 import dev.mailsec.tls.connector.dane.DanePolicy;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.mail.MessagingException;
-import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
@@ -80,26 +75,7 @@ public class RouteByDane extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
-        Map<String, Boolean> daneByDomain = new HashMap<>();
-        List<MailAddress> dane = new ArrayList<>();
-        List<MailAddress> others = new ArrayList<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            boolean applies =
-                    daneByDomain.computeIfAbsent(
-                            recipient.getDomain().asString(), this::daneApplies);
-            (applies ? dane : others).add(recipient);
-        }
-        if (dane.isEmpty()) {
-            return;
-        }
-        if (others.isEmpty()) {
-            mail.setState(daneProcessor);
-            return;
-        }
-        Mail copy = mail.duplicate();
-        copy.setRecipients(dane);
-        getMailetContext().sendMail(copy, daneProcessor);
-        mail.setRecipients(others);
+        RecipientSplit.toProcessor(mail, this::daneApplies, daneProcessor, getMailetContext());
     }
 
     /** True when DANE decides for the domain: delivery by DANE, or held (RFC 7672 section 2.2). */

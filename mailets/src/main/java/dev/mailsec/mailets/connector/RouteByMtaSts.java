@@ -6,14 +6,9 @@ import dev.mailsec.config.Parameters;
 import dev.mailsec.guard.PerMailGuard;
 import dev.mailsec.tls.connector.mtasts.MtaStsPolicy;
 import dev.mailsec.tls.connector.mtasts.MtaStsResolver;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
-import org.apache.james.core.MailAddress;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -82,35 +77,15 @@ public class RouteByMtaSts extends GenericMailet {
     }
 
     private void process(Mail mail) throws MessagingException {
-        Map<String, Boolean> enforcedByDomain = new HashMap<>();
-        List<MailAddress> enforced = new ArrayList<>();
-        List<MailAddress> others = new ArrayList<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            String domain = recipient.getDomain().asString();
-            boolean enforce =
-                    enforcedByDomain.computeIfAbsent(
-                            domain,
-                            d ->
-                                    resolver.resolve(d)
-                                            .policy()
-                                            .map(
-                                                    policy ->
-                                                            policy.mode()
-                                                                    == MtaStsPolicy.Mode.ENFORCE)
-                                            .orElse(false));
-            (enforce ? enforced : others).add(recipient);
-        }
-        if (enforced.isEmpty()) {
-            return;
-        }
-        if (others.isEmpty()) {
-            mail.setState(enforceProcessor);
-            return;
-        }
-        Mail copy = mail.duplicate();
-        copy.setRecipients(enforced);
-        getMailetContext().sendMail(copy, enforceProcessor);
-        mail.setRecipients(others);
+        RecipientSplit.toProcessor(mail, this::enforced, enforceProcessor, getMailetContext());
+    }
+
+    /** True when the domain has an MTA-STS policy in {@code enforce} mode. */
+    private boolean enforced(String domain) {
+        return resolver.resolve(domain)
+                .policy()
+                .map(policy -> policy.mode() == MtaStsPolicy.Mode.ENFORCE)
+                .orElse(false);
     }
 
     @Override
