@@ -241,55 +241,52 @@ public class DaneRemoteDelivery extends RemoteDelivery {
      * a {@code dane} connector of the file declares one, rather than delivering without it.
      */
     private static void requireNoClientCertificate(String location) throws MessagingException {
-        try {
-            Connectors connectors =
-                    LiveConnectors.shared(ConnectorsFile.locate(location)).current().value();
-            List<String> withCertificate = new ArrayList<>();
-            for (OutboundConnector c : connectors.outbound()) {
-                if (c.tlsLevel() == OutboundTlsLevel.DANE && c.clientCertificate().isPresent()) {
-                    withCertificate.add(c.name());
-                }
+        List<String> withCertificate = new ArrayList<>();
+        for (OutboundConnector c : connectors(location).outbound()) {
+            if (c.tlsLevel() == OutboundTlsLevel.DANE && c.clientCertificate().isPresent()) {
+                withCertificate.add(c.name());
             }
-            if (!withCertificate.isEmpty()) {
-                throw new MessagingException(
-                        ConfigException.stated(
-                                        "DaneRemoteDelivery",
-                                        CONNECTOR,
-                                        null,
-                                        "required with dane=enforce: dane connector(s) "
-                                                + withCertificate
-                                                + " of "
-                                                + location
-                                                + " present a client certificate; print the"
-                                                + " processors again with ./mailsec tls"
-                                                + " remote-delivery",
-                                        null)
-                                .getMessage());
-            }
-        } catch (InvalidConnectorsException e) {
-            throw new MessagingException("DaneRemoteDelivery: " + e.getMessage(), e);
+        }
+        if (!withCertificate.isEmpty()) {
+            throw new MessagingException(
+                    ConfigException.stated(
+                                    "DaneRemoteDelivery",
+                                    CONNECTOR,
+                                    null,
+                                    "required with dane=enforce: dane connector(s) "
+                                            + withCertificate
+                                            + " of "
+                                            + location
+                                            + " present a client certificate; print the"
+                                            + " processors again with ./mailsec tls"
+                                            + " remote-delivery",
+                                    null)
+                            .getMessage());
         }
     }
 
     /** The {@code dane} connector named by {@code connector}, or the start fails naming it. */
     private static OutboundConnector connector(String location, String name)
             throws MessagingException {
+        Optional<OutboundConnector> found = connectors(location).outbound(name.trim());
+        if (found.isEmpty() || found.get().tlsLevel() != OutboundTlsLevel.DANE) {
+            throw new MessagingException(
+                    new ConfigException(
+                                    "DaneRemoteDelivery",
+                                    CONNECTOR,
+                                    name,
+                                    "no outbound connector of level dane by that name in "
+                                            + location,
+                                    null)
+                            .getMessage());
+        }
+        return found.get();
+    }
+
+    /** The connectors file in force at {@code location}; an invalid one fails the start. */
+    private static Connectors connectors(String location) throws MessagingException {
         try {
-            Connectors connectors =
-                    LiveConnectors.shared(ConnectorsFile.locate(location)).current().value();
-            Optional<OutboundConnector> found = connectors.outbound(name.trim());
-            if (found.isEmpty() || found.get().tlsLevel() != OutboundTlsLevel.DANE) {
-                throw new MessagingException(
-                        new ConfigException(
-                                        "DaneRemoteDelivery",
-                                        CONNECTOR,
-                                        name,
-                                        "no outbound connector of level dane by that name in "
-                                                + location,
-                                        null)
-                                .getMessage());
-            }
-            return found.get();
+            return LiveConnectors.shared(ConnectorsFile.locate(location)).current().value();
         } catch (InvalidConnectorsException e) {
             throw new MessagingException("DaneRemoteDelivery: " + e.getMessage(), e);
         }
