@@ -86,9 +86,4 @@ final class SenderIndex {
         Collections.reverse(out);
         return new SentMessages(out, page, (int) pages, n);
     }
-
-    /** Whether {@code licenceId} is in the sender's index: the message's own sender is. */
-    static boolean isSender(StoredMessage m, String address) {
-        return m.sender().equals(Rights.address(address));
-    }
 }

@@ -59,9 +59,6 @@ public class RecordDmarcResult extends GenericMailet {
     static final String CHECK_EVERY = ReportMailets.CHECK_EVERY;
     static final String MAX_ROWS = ReportMailets.MAX_ROWS;
     static final String SEND_REPORTS = ReportMailets.SEND_REPORTS;
-    static final String ZONE_FILE = ReportMailets.ZONE_FILE;
-    static final String DNS_SERVERS = ReportMailets.DNS_SERVERS;
-    static final String DNS_TIMEOUT = ReportMailets.DNS_TIMEOUT;
     private static final Set<String> PARAMETERS =
             ReportMailets.withDnsParameters(
                     STORE,

@@ -42,9 +42,6 @@ public final class ReportMailets {
     public static final String CHECK_EVERY = "checkEvery";
     public static final String MAX_ROWS = "maxRowsPerDomain";
     public static final String SEND_REPORTS = "sendReports";
-    public static final String ZONE_FILE = DnsParameters.ZONE_FILE;
-    public static final String DNS_SERVERS = DnsParameters.DNS_SERVERS;
-    public static final String DNS_TIMEOUT = DnsParameters.DNS_TIMEOUT;
 
     private ReportMailets() {}
 

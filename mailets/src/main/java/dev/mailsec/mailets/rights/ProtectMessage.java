@@ -168,11 +168,6 @@ public class ProtectMessage extends GenericMailet {
                 "ProtectMessage");
     }
 
-    boolean protect(Mail mail, RightsTemplate with) throws MessagingException {
-        return protect(
-                mail, with, rights, subjectMode, keyStoreDown, errorProcessor, "ProtectMessage");
-    }
-
     /**
      * Protects the mail in hand with {@code with}; on a fault sends it to the processor for it (or
      * throws). Returns true if the mail now carries the wrapper. Shared with {@code EnforceRights}.
