@@ -1,8 +1,6 @@
 package dev.mailsec.rights;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -30,7 +28,8 @@ public final class BrandLogo {
     private BrandLogo(byte[] bytes, String mediaType) {
         this.bytes = bytes;
         this.mediaType = mediaType;
-        this.fileName = "logo-" + sha256(bytes).substring(0, 16) + "." + extension(mediaType);
+        this.fileName =
+                "logo-" + RightsRecords.hash(bytes).substring(0, 16) + "." + extension(mediaType);
     }
 
     /**
@@ -115,19 +114,6 @@ public final class BrandLogo {
                 return "jpg";
             default:
                 return "svg";
-        }
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            StringBuilder hex = new StringBuilder(64);
-            for (byte x : MessageDigest.getInstance("SHA-256").digest(b)) {
-                hex.append(Character.forDigit((x >> 4) & 0xf, 16))
-                        .append(Character.forDigit(x & 0xf, 16));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }
 

@@ -34,6 +34,9 @@ public final class Branding {
     private final String barColour;
     private final String barText;
     private final String wording;
+    // derived once: the portal asks for both on every page
+    private final String css;
+    private final String cssFileName;
 
     Branding(
             String organisation,
@@ -48,6 +51,11 @@ public final class Branding {
         this.barColour = barColour;
         this.barText = barText;
         this.wording = wording;
+        this.css = stylesheet();
+        this.cssFileName =
+                "brand-"
+                        + RightsRecords.hash(css.getBytes(StandardCharsets.UTF_8)).substring(0, 16)
+                        + ".css";
     }
 
     /** This branding with what it leaves unset taken from {@code base}. */
@@ -218,6 +226,10 @@ public final class Branding {
      * loaded by the portal after its own.
      */
     public String css() {
+        return css;
+    }
+
+    private String stylesheet() {
         StringBuilder b = new StringBuilder();
         if (colour != null) {
             b.append(":root { --brand: ")
@@ -240,9 +252,7 @@ public final class Branding {
 
     /** {@code brand-<16 hex>.css}: the name of {@link #css()} in the portal (content-addressed). */
     public String cssFileName() {
-        return "brand-"
-                + BrandLogo.sha256(css().getBytes(StandardCharsets.UTF_8)).substring(0, 16)
-                + ".css";
+        return cssFileName;
     }
 
     private static String darker(String hex) {

@@ -159,10 +159,13 @@ final class RightsRecords implements AutoCloseable {
      * Hex SHA-256 of a string: how addresses, clients, Message-IDs and session ids appear in keys.
      */
     static String hash(String s) {
+        return hash(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Hex SHA-256 of bytes (also the content-addressed names of branding files). */
+    static String hash(byte[] b) {
         try {
-            return Hex.toHexString(
-                    MessageDigest.getInstance("SHA-256")
-                            .digest(s.getBytes(StandardCharsets.UTF_8)));
+            return Hex.toHexString(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
