@@ -7,15 +7,18 @@ import dev.mailsec.dkim.DkimAttributeNames;
 import dev.mailsec.dkim.DkimAuthResults;
 import dev.mailsec.dkim.DkimSignatureResult;
 import dev.mailsec.dkim.DkimVerification;
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
 /**
  * The verdicts an SMTP-time evaluation hands to the mailets, so that {@code VerifyDkim}, {@code
@@ -104,14 +107,15 @@ public final class SmtpVerdicts {
                 }
             }
             sha.update(Long.toString(bodySize).getBytes(UTF_8));
-            StringBuilder hex = new StringBuilder();
-            for (byte b : sha.digest()) {
-                hex.append(String.format(Locale.ROOT, "%02x", b));
-            }
-            return hex.toString();
+            return Hex.toHexString(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** {@link #fingerprint(Iterable, long)} of a message as James holds it. */
+    public static String fingerprint(MimeMessage m) throws MessagingException {
+        return fingerprint(Collections.list(m.getAllHeaderLines()), m.getSize());
     }
 
     /** An A-R entry as strings: method, result, reason, p.N.ptype / p.N.name / p.N.value. */

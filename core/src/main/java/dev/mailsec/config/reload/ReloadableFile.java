@@ -1,5 +1,6 @@
 package dev.mailsec.config.reload;
 
+import dev.mailsec.shaded.bc.util.encoders.Hex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,11 +263,7 @@ public final class ReloadableFile<T> {
     private static String sha256(Path file) {
         try {
             byte[] content = Files.readAllBytes(file);
-            StringBuilder hex = new StringBuilder();
-            for (byte b : MessageDigest.getInstance("SHA-256").digest(content)) {
-                hex.append(String.format("%02x", b));
-            }
-            return hex.toString();
+            return Hex.toHexString(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (IOException e) {
             return null;
         } catch (NoSuchAlgorithmException e) {

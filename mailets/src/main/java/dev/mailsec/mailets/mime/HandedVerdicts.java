@@ -4,13 +4,11 @@ import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authres.MethodResult;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -51,8 +49,7 @@ public final class HandedVerdicts {
             return Optional.empty();
         }
         Map<String, AttributeValue<?>> handed = map(attribute.get().getValue());
-        MimeMessage m = mail.getMessage();
-        String now = SmtpVerdicts.fingerprint(Collections.list(m.getAllHeaderLines()), m.getSize());
+        String now = SmtpVerdicts.fingerprint(mail.getMessage());
         if (!now.equals(string(handed.get(SmtpVerdicts.FINGERPRINT)))) {
             mail.removeAttribute(NAME);
             return Optional.empty();

@@ -4,12 +4,10 @@ import dev.mailsec.authentication.SmtpVerdicts;
 import dev.mailsec.authentication.Verdicts;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -27,9 +25,7 @@ final class VerdictsLeft {
     private VerdictsLeft() {}
 
     static void put(Mail mail, Verdicts v) throws MessagingException {
-        MimeMessage m = mail.getMessage();
-        String fingerprint =
-                SmtpVerdicts.fingerprint(Collections.list(m.getAllHeaderLines()), m.getSize());
+        String fingerprint = SmtpVerdicts.fingerprint(mail.getMessage());
         mail.setAttribute(new Attribute(NAME, value(SmtpVerdicts.of(v, fingerprint))));
     }
 
