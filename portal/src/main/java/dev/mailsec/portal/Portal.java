@@ -82,23 +82,20 @@ public final class Portal implements AutoCloseable {
     static final int MAX_REQUESTS_PER_CLIENT = 8;
 
     static {
-        // the JDK server reads these once, when the first server of the JVM is created: set before
-        // any
-        // (the portal runs in a JVM of its own); an operator's -D wins
+        applyServerLimits();
+    }
+
+    /**
+     * The JDK server's limits, which it reads once, when the JVM's first server is created: set
+     * before any (the portal runs in a JVM of its own, and the metrics listener calls this before
+     * creating its server); an operator's -D wins.
+     */
+    static void applyServerLimits() {
         defaultProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         defaultProperty("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
         defaultProperty("sun.net.httpserver.idleInterval", IDLE_SECONDS);
         defaultProperty("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
         defaultProperty("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
-    }
-
-    /**
-     * Sets the JDK server's limits (this class's static block) if no server of the JVM did yet:
-     * whoever creates another JDK server in the portal's JVM (the metrics listener) calls this
-     * first, or the portal would run without them.
-     */
-    static void applyServerLimits() {
-        // nothing more: calling it initialises the class
     }
 
     private static void defaultProperty(String name, int value) {
